@@ -1,0 +1,136 @@
+import { mkdir, access, constants } from 'node:fs/promises';
+import type { DestinationStream } from 'pino';
+import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Config } from './config/index.js';
+import {
+  OtelCallObserver,
+  systemClock,
+  type BreakerSnapshot,
+  type Clock,
+} from './resilience/index.js';
+import {
+  CorrelationContext,
+  createLogger,
+  setupTelemetry,
+  type Logger,
+  type Telemetry,
+} from './telemetry/index.js';
+import { ToolRegistry, type Tool } from './tools/index.js';
+
+/** What tests and embedders may replace when building an app. */
+export interface AppOverrides {
+  clock?: Clock;
+  /** A number in [0, 1) for retry jitter. */
+  random?: () => number;
+  /** Where log lines go (a test passes `captureLogs().stream`). */
+  logDestination?: DestinationStream;
+  /** More span processors, e.g. one with an in-memory exporter. */
+  spanProcessors?: SpanProcessor[];
+  sampler?: Sampler;
+  /** Tools to register besides the built-in ones. */
+  tools?: Tool[];
+}
+
+/** One readiness check, as `GET /ready` reports it. */
+export interface ReadinessCheck {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
+
+/** The composed application: every part, built once, handed to the HTTP server and the CLI. */
+export interface App {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly correlation: CorrelationContext;
+  readonly telemetry: Telemetry;
+  readonly tools: ToolRegistry;
+  readonly clock: Clock;
+  /** Runs the readiness checks. */
+  readiness(): Promise<ReadinessCheck[]>;
+  /** Flushes telemetry and releases resources. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: builds every part from configuration; tests pass fakes in `overrides`.
+ *
+ * @example
+ * const app = createApp(loadConfig(), { clock: new FakeClock() });
+ * const result = await app.tools.call('echo', { text: 'hi' });
+ * await app.close();
+ */
+export function createApp(config: Config, overrides: AppOverrides = {}): App {
+  const clock = overrides.clock ?? systemClock;
+  const correlation = new CorrelationContext();
+  const logger = createLogger({
+    level: config.log.level,
+    format: config.log.format,
+    correlation,
+    base: { service: config.telemetry.serviceName },
+    ...(overrides.logDestination ? { destination: overrides.logDestination } : {}),
+  });
+  const telemetry = setupTelemetry({
+    serviceName: config.telemetry.serviceName,
+    otlpEndpoint: config.telemetry.otlpEndpoint,
+    ...(overrides.spanProcessors ? { spanProcessors: overrides.spanProcessors } : {}),
+    ...(overrides.sampler ? { sampler: overrides.sampler } : {}),
+  });
+
+  const observer = new OtelCallObserver({
+    tracer: telemetry.tracer,
+    meter: telemetry.meter,
+    logger,
+    correlation,
+    // Read at metric collection time, when `tools` exists.
+    breakers: (): Iterable<[string, BreakerSnapshot]> => tools.breakers(),
+  });
+  const tools: ToolRegistry = new ToolRegistry({
+    config: config.tools,
+    logger,
+    clock,
+    observer,
+    ...(overrides.random ? { random: overrides.random } : {}),
+  });
+  for (const tool of overrides.tools ?? []) tools.register(tool);
+  for (const name of tools.unknownOverrides()) {
+    logger.warn(
+      { tool: name },
+      `configuration has overrides for "${name}", but no tool has that name`,
+    );
+  }
+
+  let closed: Promise<void> | undefined;
+  return {
+    config,
+    logger,
+    correlation,
+    telemetry,
+    tools,
+    clock,
+    async readiness() {
+      return [await checkDataDir(config.dataDir)];
+    },
+    close() {
+      closed ??= (async () => {
+        await telemetry.shutdown();
+        await new Promise<void>((resolve) => logger.flush(() => resolve()));
+      })();
+      return closed;
+    },
+  };
+}
+
+async function checkDataDir(dir: string): Promise<ReadinessCheck> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+    return { name: 'data_dir', ok: true };
+  } catch (error) {
+    return {
+      name: 'data_dir',
+      ok: false,
+      detail: `${dir} is not writable: ${(error as Error).message}`,
+    };
+  }
+}

@@ -1,0 +1,111 @@
+import { connect, type Socket } from 'node:net';
+import { access, constants, mkdir } from 'node:fs/promises';
+import type { Config } from '../config/index.js';
+
+/** The result of checking one configured service. */
+export interface ServiceCheck {
+  name: string;
+  target: string;
+  ok: boolean;
+  detail: string;
+}
+
+const TIMEOUT_MS = 3_000;
+
+/**
+ * Checks every configured service: the data directory, Postgres and Redis (connect; Redis also
+ * answers PING), the LLM and embeddings APIs (`GET /models`) and the OTLP collector (connect).
+ * Services that are not configured are not checked.
+ */
+export async function checkServices(config: Config): Promise<ServiceCheck[]> {
+  const checks: Array<Promise<ServiceCheck>> = [checkDir(config.dataDir)];
+  if (config.databaseUrl) checks.push(checkTcp('postgres', config.databaseUrl, 5432));
+  if (config.redisUrl) checks.push(checkRedis(config.redisUrl));
+  if (config.llm.baseUrl) checks.push(checkModels('llm', config.llm.baseUrl, config.llm.apiKey));
+  if (config.embeddings.baseUrl) {
+    checks.push(checkModels('embeddings', config.embeddings.baseUrl, config.embeddings.apiKey));
+  }
+  if (config.telemetry.otlpEndpoint)
+    checks.push(checkTcp('otlp', config.telemetry.otlpEndpoint, 4318));
+  return Promise.all(checks);
+}
+
+function target(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+}
+
+async function checkDir(dir: string): Promise<ServiceCheck> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+    return { name: 'data_dir', target: dir, ok: true, detail: 'writable' };
+  } catch (error) {
+    return { name: 'data_dir', target: dir, ok: false, detail: (error as Error).message };
+  }
+}
+
+function openSocket(url: string, defaultPort: number): Promise<Socket> {
+  const u = new URL(url);
+  const port = Number(u.port || defaultPort);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: u.hostname, port, timeout: TIMEOUT_MS });
+    socket.once('connect', () => resolve(socket));
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new Error(`no answer within ${TIMEOUT_MS} ms`));
+    });
+    socket.once('error', reject);
+  });
+}
+
+async function checkTcp(name: string, url: string, defaultPort: number): Promise<ServiceCheck> {
+  try {
+    const socket = await openSocket(url, defaultPort);
+    socket.destroy();
+    return { name, target: target(url), ok: true, detail: 'reachable (TCP connect)' };
+  } catch (error) {
+    return { name, target: target(url), ok: false, detail: (error as Error).message };
+  }
+}
+
+async function checkRedis(url: string): Promise<ServiceCheck> {
+  try {
+    const socket = await openSocket(url, 6379);
+    const reply = await new Promise<string>((resolve, reject) => {
+      socket.setTimeout(TIMEOUT_MS, () =>
+        reject(new Error(`no answer to PING within ${TIMEOUT_MS} ms`)),
+      );
+      socket.once('data', (data) => resolve(data.toString()));
+      socket.once('error', reject);
+      socket.write('PING\r\n');
+    }).finally(() => socket.destroy());
+    const ok = reply.startsWith('+PONG');
+    return {
+      name: 'redis',
+      target: target(url),
+      ok,
+      detail: ok ? 'PING answered PONG' : `PING answered ${reply.trim()}`,
+    };
+  } catch (error) {
+    return { name: 'redis', target: target(url), ok: false, detail: (error as Error).message };
+  }
+}
+
+async function checkModels(
+  name: string,
+  baseUrl: string,
+  apiKey: string | undefined,
+): Promise<ServiceCheck> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/models`;
+  try {
+    const response = await fetch(url, {
+      headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    const ok = response.ok;
+    return { name, target: target(baseUrl), ok, detail: `GET /models answered ${response.status}` };
+  } catch (error) {
+    return { name, target: target(baseUrl), ok: false, detail: (error as Error).message };
+  }
+}

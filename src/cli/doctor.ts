@@ -1,0 +1,45 @@
+import { describeConfig, type Config } from '../config/index.js';
+import { checkServices } from './checks.js';
+
+/**
+ * Prints the effective configuration (secrets masked) and checks each configured service.
+ * Returns the exit code: 0 when every check passes, 1 otherwise.
+ */
+export async function doctor(config: Config): Promise<number> {
+  const rows = describeConfig(config);
+  const width = Math.max(...rows.map((r) => r.name.length));
+  console.log('Configuration (secrets masked):');
+  for (const row of rows) {
+    console.log(`  ${row.name.padEnd(width)}  ${row.value}${row.isDefault ? '  (default)' : ''}`);
+  }
+  const overrides = Object.keys(config.tools.overrides);
+  if (overrides.length > 0) console.log(`  per-tool overrides for: ${overrides.join(', ')}`);
+
+  console.log('\nModes:');
+  console.log(
+    `  persistence  ${config.databaseUrl ? 'Postgres (DATABASE_URL)' : `SQLite under ${config.dataDir}`}`,
+  );
+  console.log(
+    `  sessions     ${config.redisUrl ? 'Redis (REDIS_URL)' : 'in memory (this process only)'}`,
+  );
+  console.log(
+    `  answers      ${config.llm.baseUrl ? `LLM ${config.llm.model ?? ''}` : 'extractive (no LLM configured)'}`,
+  );
+  console.log(
+    `  retrieval    ${config.embeddings.baseUrl ? 'hybrid: BM25 + dense embeddings' : 'lexical only (no embeddings configured)'}`,
+  );
+  console.log(
+    `  telemetry    ${config.telemetry.otlpEndpoint ? 'OTLP export + /metrics' : '/metrics only'}`,
+  );
+
+  console.log('\nServices:');
+  const checks = await checkServices(config);
+  for (const check of checks) {
+    console.log(
+      `  ${check.ok ? 'ok  ' : 'FAIL'}  ${check.name.padEnd(10)}  ${check.target}  ${check.detail}`,
+    );
+  }
+  const failed = checks.filter((c) => !c.ok).length;
+  console.log(failed === 0 ? '\nAll checks passed.' : `\n${failed} check(s) failed.`);
+  return failed === 0 ? 0 : 1;
+}

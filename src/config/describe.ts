@@ -1,0 +1,46 @@
+import { ENV_VARS } from './env-vars.js';
+import type { Config } from './schema.js';
+
+/** One row of the effective configuration, as `doctor` prints it. */
+export interface ConfigRow {
+  name: string;
+  value: string;
+  isDefault: boolean;
+}
+
+/** Masks a secret so that it can be shown: its length and last two characters, no more. */
+export function maskSecret(value: string): string {
+  if (value.length <= 8) return '****';
+  return `****${value.slice(-2)} (${value.length} chars)`;
+}
+
+/** Masks the password part of a URL such as `postgres://user:pass@host/db`. */
+export function maskUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '****';
+    return url.toString();
+  } catch {
+    return maskSecret(value);
+  }
+}
+
+/**
+ * The effective configuration as rows of variable name and value, secrets masked. Used by
+ * `support-agent doctor`.
+ */
+export function describeConfig(config: Config): ConfigRow[] {
+  return ENV_VARS.filter((spec) => spec.path.length > 0).map((spec) => {
+    let node: unknown = config;
+    for (const key of spec.path) node = (node as Record<string, unknown> | undefined)?.[key];
+    const set = node !== undefined;
+    const text = set ? String(node) : '(not set)';
+    const value =
+      set && spec.secret ? (/^[a-z]+:\/\//i.test(text) ? maskUrl(text) : maskSecret(text)) : text;
+    return {
+      name: spec.name,
+      value,
+      isDefault: spec.default !== undefined && text === spec.default,
+    };
+  });
+}

@@ -1,0 +1,224 @@
+/**
+ * The environment variables the product reads. One table drives parsing, the error messages of
+ * invalid values, `support-agent doctor`, and the README's configuration table.
+ */
+export interface EnvVarSpec {
+  /** The variable's name, e.g. `PORT`. */
+  name: string;
+  /** Where the value goes in the configuration object (also its key in a config file). */
+  path: readonly string[];
+  /** The default, as the user would write it; `undefined` when unset means "off". */
+  default: string | undefined;
+  /** What a valid value looks like, for error messages. */
+  expected: string;
+  /** What the variable does. */
+  description: string;
+  /** Masked in `doctor` and never logged. */
+  secret?: boolean;
+}
+
+const ms = (min: number, max: number) => `a whole number of milliseconds from ${min} to ${max}`;
+
+/** Every environment variable, in the order the README lists them. */
+export const ENV_VARS: readonly EnvVarSpec[] = [
+  {
+    name: 'SUPPORT_AGENT_CONFIG',
+    path: [],
+    default: undefined,
+    expected: 'a path to a .json, .yaml or .yml file',
+    description:
+      'Optional configuration file. It uses the nested keys of the configuration (e.g. `server.port`, `tools.overrides.kb_search.timeoutMs`); environment variables win over it.',
+  },
+  {
+    name: 'PORT',
+    path: ['server', 'port'],
+    default: '8080',
+    expected: 'a TCP port number from 0 to 65535',
+    description: 'Port the HTTP server listens on (0 picks a free one).',
+  },
+  {
+    name: 'HOST',
+    path: ['server', 'host'],
+    default: '127.0.0.1',
+    expected: 'a host name or IP address, e.g. 127.0.0.1 or 0.0.0.0',
+    description:
+      'Address the HTTP server binds to. Set `0.0.0.0` to expose it beyond this machine.',
+  },
+  {
+    name: 'SHUTDOWN_GRACE_MS',
+    path: ['server', 'shutdownGraceMs'],
+    default: '10000',
+    expected: ms(0, 600000),
+    description:
+      'On SIGTERM/SIGINT, how long in-flight requests may take to finish before the server closes.',
+  },
+  {
+    name: 'DATA_DIR',
+    path: ['dataDir'],
+    default: './data',
+    expected: 'a directory path',
+    description: 'Where the embedded SQLite database and other local files live.',
+  },
+  {
+    name: 'DATABASE_URL',
+    path: ['databaseUrl'],
+    default: undefined,
+    expected: 'a postgres:// or postgresql:// URL',
+    description: 'Postgres for all persistence instead of the embedded SQLite file.',
+    secret: true,
+  },
+  {
+    name: 'REDIS_URL',
+    path: ['redisUrl'],
+    default: undefined,
+    expected: 'a redis:// or rediss:// URL',
+    description: 'Redis for sessions, locks and rate limits shared by several instances.',
+    secret: true,
+  },
+  {
+    name: 'ADMIN_API_KEY',
+    path: ['adminApiKey'],
+    default: undefined,
+    expected: 'a string of at least 16 characters',
+    description:
+      'Key for the admin API and console. When unset, one is generated and printed once.',
+    secret: true,
+  },
+  {
+    name: 'LLM_BASE_URL',
+    path: ['llm', 'baseUrl'],
+    default: undefined,
+    expected:
+      'an http:// or https:// URL of an OpenAI-compatible API, e.g. https://api.openai.com/v1',
+    description: 'OpenAI-compatible chat API for generative answers. Unset: extractive answers.',
+  },
+  {
+    name: 'LLM_MODEL',
+    path: ['llm', 'model'],
+    default: undefined,
+    expected: 'a model name, e.g. gpt-4o-mini',
+    description: 'Chat model name passed to the LLM API.',
+  },
+  {
+    name: 'LLM_API_KEY',
+    path: ['llm', 'apiKey'],
+    default: undefined,
+    expected: 'the API key string',
+    description: 'API key for the LLM API.',
+    secret: true,
+  },
+  {
+    name: 'EMBEDDINGS_BASE_URL',
+    path: ['embeddings', 'baseUrl'],
+    default: undefined,
+    expected: 'an http:// or https:// URL of an OpenAI-compatible API',
+    description: 'OpenAI-compatible `/embeddings` API; enables dense retrieval fused with BM25.',
+  },
+  {
+    name: 'EMBEDDINGS_MODEL',
+    path: ['embeddings', 'model'],
+    default: undefined,
+    expected: 'a model name, e.g. text-embedding-3-small',
+    description: 'Embeddings model name.',
+  },
+  {
+    name: 'EMBEDDINGS_API_KEY',
+    path: ['embeddings', 'apiKey'],
+    default: undefined,
+    expected: 'the API key string',
+    description: 'API key for the embeddings API.',
+    secret: true,
+  },
+  {
+    name: 'LOG_LEVEL',
+    path: ['log', 'level'],
+    default: 'info',
+    expected: 'one of fatal, error, warn, info, debug, trace, silent',
+    description: 'Least severe log level written.',
+  },
+  {
+    name: 'LOG_FORMAT',
+    path: ['log', 'format'],
+    default: 'auto',
+    expected: 'one of auto, json, pretty',
+    description: 'Log format: `auto` is pretty on a terminal and JSON lines otherwise.',
+  },
+  {
+    name: 'OTEL_SERVICE_NAME',
+    path: ['telemetry', 'serviceName'],
+    default: 'support-agent',
+    expected: 'a non-empty name',
+    description: 'Service name on traces and metrics.',
+  },
+  {
+    name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    path: ['telemetry', 'otlpEndpoint'],
+    default: undefined,
+    expected: 'an http:// or https:// URL of an OTLP/HTTP collector, e.g. http://localhost:4318',
+    description: 'Send traces and metrics to an OpenTelemetry collector over OTLP/HTTP.',
+  },
+  {
+    name: 'TOOL_TIMEOUT_MS',
+    path: ['tools', 'defaults', 'timeoutMs'],
+    default: '30000',
+    expected: ms(1, 600000),
+    description:
+      'Default time limit of one attempt of a tool call; the tool is cancelled when it passes.',
+  },
+  {
+    name: 'TOOL_RETRY_ATTEMPTS',
+    path: ['tools', 'defaults', 'retry', 'maxAttempts'],
+    default: '3',
+    expected: 'a whole number of attempts from 1 to 10',
+    description: 'Attempts per tool call, the first included; only retryable failures are retried.',
+  },
+  {
+    name: 'TOOL_RETRY_INITIAL_DELAY_MS',
+    path: ['tools', 'defaults', 'retry', 'initialDelayMs'],
+    default: '1000',
+    expected: ms(0, 600000),
+    description: 'Backoff before the first retry; it doubles on each further retry.',
+  },
+  {
+    name: 'TOOL_RETRY_MAX_DELAY_MS',
+    path: ['tools', 'defaults', 'retry', 'maxDelayMs'],
+    default: '10000',
+    expected: ms(0, 600000),
+    description: 'Cap of the backoff between retries (also caps an upstream `Retry-After` hint).',
+  },
+  {
+    name: 'TOOL_RETRY_JITTER',
+    path: ['tools', 'defaults', 'retry', 'jitter'],
+    default: '0.2',
+    expected: 'a fraction from 0 to 1',
+    description: 'Random part of each backoff: a delay d becomes a value in [d × (1 − jitter), d].',
+  },
+  {
+    name: 'TOOL_BREAKER_THRESHOLD',
+    path: ['tools', 'defaults', 'breaker', 'failureThreshold'],
+    default: '5',
+    expected: 'a whole number from 1 to 1000',
+    description: "Consecutive failures that open a tool's circuit breaker.",
+  },
+  {
+    name: 'TOOL_BREAKER_COOLDOWN_MS',
+    path: ['tools', 'defaults', 'breaker', 'cooldownMs'],
+    default: '60000',
+    expected: ms(1, 3600000),
+    description: 'How long an open breaker waits before letting one probe call through.',
+  },
+  {
+    name: 'TOOL_CONCURRENCY',
+    path: ['tools', 'defaults', 'concurrency', 'limit'],
+    default: '32',
+    expected: 'a whole number from 1 to 10000',
+    description: 'Calls of one tool that may run at once.',
+  },
+  {
+    name: 'TOOL_QUEUE',
+    path: ['tools', 'defaults', 'concurrency', 'queue'],
+    default: '64',
+    expected: 'a whole number from 0 to 100000',
+    description: 'Calls that may wait for a free slot; beyond it a call is `rejected`.',
+  },
+];

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const httpUrl = z
+  .string()
+  .trim()
+  .url()
+  .refine((v) => /^https?:\/\//i.test(v), { message: 'must start with http:// or https://' });
+const schemeUrl = (schemes: readonly string[]) =>
+  z
+    .string()
+    .trim()
+    .url()
+    .refine((v) => schemes.some((s) => v.toLowerCase().startsWith(`${s}://`)), {
+      message: `must start with ${schemes.map((s) => `${s}://`).join(' or ')}`,
+    });
+
+/** Retry settings of a tool. */
+export const retrySchema = z.object({
+  maxAttempts: int(1, 10),
+  initialDelayMs: int(0, 600_000),
+  maxDelayMs: int(0, 600_000),
+  multiplier: z.coerce.number().min(1).max(10),
+  jitter: z.coerce.number().min(0).max(1),
+});
+
+/** Circuit-breaker settings of a tool. */
+export const breakerSchema = z.object({
+  failureThreshold: int(1, 1000),
+  cooldownMs: int(1, 3_600_000),
+});
+
+/** Concurrency cap of a tool. */
+export const concurrencySchema = z.object({
+  limit: int(1, 10_000),
+  queue: int(0, 100_000),
+});
+
+/** The resilience policy of one tool. */
+export const toolPolicySchema = z.object({
+  timeoutMs: int(1, 600_000),
+  retry: retrySchema,
+  breaker: breakerSchema,
+  concurrency: concurrencySchema,
+});
+
+/** A per-tool override: any subset of a policy. */
+export const toolPolicyOverrideSchema = z
+  .object({
+    timeoutMs: int(1, 600_000),
+    retry: retrySchema.partial().strict(),
+    breaker: breakerSchema.partial().strict(),
+    concurrency: concurrencySchema.partial().strict(),
+  })
+  .partial()
+  .strict();
+
+const optionalSecret = z.string().min(1).optional();
+
+/** The whole configuration. */
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().trim().min(1),
+        port: int(0, 65_535),
+        shutdownGraceMs: int(0, 600_000),
+      })
+      .strict(),
+    dataDir: z.string().trim().min(1),
+    databaseUrl: schemeUrl(['postgres', 'postgresql']).optional(),
+    redisUrl: schemeUrl(['redis', 'rediss']).optional(),
+    adminApiKey: z.string().min(16).optional(),
+    llm: z
+      .object({ baseUrl: httpUrl.optional(), model: optionalSecret, apiKey: optionalSecret })
+      .strict(),
+    embeddings: z
+      .object({ baseUrl: httpUrl.optional(), model: optionalSecret, apiKey: optionalSecret })
+      .strict(),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+        format: z.enum(['auto', 'json', 'pretty']),
+      })
+      .strict(),
+    telemetry: z
+      .object({ serviceName: z.string().trim().min(1), otlpEndpoint: httpUrl.optional() })
+      .strict(),
+    tools: z
+      .object({
+        defaults: toolPolicySchema.strict(),
+        overrides: z.record(z.string(), toolPolicyOverrideSchema),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const r = config.tools.defaults.retry;
+    if (r.maxDelayMs < r.initialDelayMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tools', 'defaults', 'retry', 'maxDelayMs'],
+        message: `must not be below the initial delay (${r.initialDelayMs} ms)`,
+      });
+    }
+    if (config.llm.baseUrl && !config.llm.model) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['llm', 'model'],
+        message: 'is required when LLM_BASE_URL is set',
+      });
+    }
+    if (config.embeddings.baseUrl && !config.embeddings.model) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['embeddings', 'model'],
+        message: 'is required when EMBEDDINGS_BASE_URL is set',
+      });
+    }
+  });
+
+/** The validated configuration of the product. */
+export type Config = z.infer<typeof configSchema>;
+/** The resilience policy of one tool, all fields set. */
+export type ToolPolicy = z.infer<typeof toolPolicySchema>;
+/** A partial per-tool policy, from a tool's definition or the configuration file. */
+export type ToolPolicyOverride = z.infer<typeof toolPolicyOverrideSchema>;

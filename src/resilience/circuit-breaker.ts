@@ -1,0 +1,134 @@
+import type { Clock } from './clock.js';
+
+/** The state of a circuit breaker. */
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+/** Settings of a circuit breaker. */
+export interface BreakerPolicy {
+  /** Consecutive failures that open the breaker. */
+  failureThreshold: number;
+  /** How long it stays open before one probe is let through. */
+  cooldownMs: number;
+}
+
+/** What a breaker says about itself, for `/metrics`, the admin API and turn results. */
+export interface BreakerSnapshot {
+  state: BreakerState;
+  consecutiveFailures: number;
+  /** Epoch ms of the last failure, if any. */
+  lastFailureAt: number | null;
+  /** Message of the last failure, if any. */
+  lastError: string | null;
+  /** Epoch ms when an open breaker lets a probe through; null unless open. */
+  nextProbeAt: number | null;
+}
+
+/** A permission to call the tool, handed back through `success`, `failure` or `release`. */
+export type BreakerPermit = 'call' | 'probe';
+
+/**
+ * A consecutive-failure circuit breaker. Closed: calls pass; `failureThreshold` failures in a
+ * row open it. Open: calls are refused until `cooldownMs` has passed; then exactly one probe is
+ * let through (half-open) while others are still refused. The probe's success closes it, its
+ * failure opens it again; a probe that is cancelled frees the slot for the next caller.
+ *
+ * @example
+ * const breaker = new CircuitBreaker({ failureThreshold: 5, cooldownMs: 60_000 }, systemClock);
+ * const permit = breaker.tryAcquire();
+ * if (permit) { try { await work(); breaker.success(permit); } catch { breaker.failure(permit); } }
+ */
+export class CircuitBreaker {
+  #state: BreakerState = 'closed';
+  #failures = 0;
+  #openedAt = 0;
+  #probeInFlight = false;
+  #lastFailureAt: number | null = null;
+  #lastError: string | null = null;
+
+  constructor(
+    readonly policy: BreakerPolicy,
+    private readonly clock: Clock,
+    private readonly onStateChange?: (state: BreakerState, previous: BreakerState) => void,
+  ) {}
+
+  /** The current state. */
+  get state(): BreakerState {
+    return this.#state;
+  }
+
+  /** A permit to call, or `null` when the breaker refuses the call. */
+  tryAcquire(): BreakerPermit | null {
+    if (this.#state === 'closed') return 'call';
+    if (this.#probeInFlight) return null;
+    if (this.#state === 'open' && this.clock.now() < this.#openedAt + this.policy.cooldownMs) {
+      return null;
+    }
+    this.#transition('half_open');
+    this.#probeInFlight = true;
+    return 'probe';
+  }
+
+  /** The call under `permit` succeeded. */
+  success(permit: BreakerPermit): void {
+    this.#failures = 0;
+    if (permit === 'probe') {
+      this.#probeInFlight = false;
+      this.#transition('closed');
+    }
+  }
+
+  /** The call under `permit` failed. */
+  failure(permit: BreakerPermit, message?: string): void {
+    this.#failures++;
+    this.#lastFailureAt = this.clock.now();
+    this.#lastError = message ?? null;
+    if (permit === 'probe') {
+      this.#probeInFlight = false;
+      this.#open();
+    } else if (this.#state === 'closed' && this.#failures >= this.policy.failureThreshold) {
+      this.#open();
+    }
+  }
+
+  /** The call under `permit` ended without a verdict (the caller cancelled it). */
+  release(permit: BreakerPermit): void {
+    if (permit === 'probe') this.#probeInFlight = false;
+  }
+
+  /** Closes the breaker and forgets its failures. */
+  reset(): void {
+    this.#failures = 0;
+    this.#probeInFlight = false;
+    this.#lastError = null;
+    this.#transition('closed');
+  }
+
+  /** Milliseconds until an open breaker lets a probe through (0 when it would now). */
+  msUntilProbe(): number {
+    if (this.#state === 'closed') return 0;
+    return Math.max(0, this.#openedAt + this.policy.cooldownMs - this.clock.now());
+  }
+
+  /** A copy of the breaker's state. */
+  snapshot(): BreakerSnapshot {
+    return {
+      state: this.#state,
+      consecutiveFailures: this.#failures,
+      lastFailureAt: this.#lastFailureAt,
+      lastError: this.#lastError,
+      nextProbeAt: this.#state === 'closed' ? null : this.#openedAt + this.policy.cooldownMs,
+    };
+  }
+
+  #open(): void {
+    this.#openedAt = this.clock.now();
+    this.#transition('open');
+  }
+
+  #transition(next: BreakerState): void {
+    const previous = this.#state;
+    if (previous === next) return;
+    this.#state = next;
+    this.onStateChange?.(next, previous);
+  }
+}

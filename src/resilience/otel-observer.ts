@@ -1,0 +1,196 @@
+import {
+  context,
+  trace,
+  SpanStatusCode,
+  type Attributes,
+  type Histogram,
+  type Meter,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { CorrelationContext } from '../telemetry/index.js';
+import type { BreakerSnapshot, BreakerState } from './circuit-breaker.js';
+import type { CallObserver, CallScope, RetryEvent } from './observer.js';
+import { TOOL_OUTCOMES, type ToolOutcome, type ToolResult } from './tool-result.js';
+
+/** Numeric value of a breaker state on the `support_agent_tool_breaker_state` gauge. */
+export const BREAKER_STATE_VALUE: Readonly<Record<BreakerState, number>> = {
+  closed: 0,
+  half_open: 1,
+  open: 2,
+};
+
+/** Dependencies of {@link OtelCallObserver}. */
+export interface OtelObserverDeps {
+  tracer: Tracer;
+  meter: Meter;
+  logger: Logger;
+  correlation: CorrelationContext;
+  /** Every tool's breaker, read when metrics are collected. */
+  breakers: () => Iterable<[string, BreakerSnapshot]>;
+}
+
+interface ToolStats {
+  counts: Record<ToolOutcome, number>;
+  attributes: Record<ToolOutcome, Attributes>;
+  log: Logger;
+}
+
+/**
+ * Turns tool calls into OpenTelemetry spans and metrics and structured logs.
+ *
+ * - One span `execute_tool {tool}` per call (`gen_ai.operation.name = execute_tool`,
+ *   `gen_ai.tool.name`, outcome, attempts, session and request ids); each retry is a span event.
+ * - `support_agent.tool.calls` (by tool and outcome) and `support_agent.tool.breaker.state` are
+ *   observable instruments read at collection time from plain counters, which keeps the hot path
+ *   cheap; `support_agent.tool.duration` is a histogram in seconds.
+ * - A warning log line for each retry, failure and breaker change; a debug line per success.
+ */
+export class OtelCallObserver implements CallObserver {
+  readonly #deps: OtelObserverDeps;
+  readonly #stats = new Map<string, ToolStats>();
+  readonly #duration: Histogram;
+
+  constructor(deps: OtelObserverDeps) {
+    this.#deps = deps;
+    this.#duration = deps.meter.createHistogram('support_agent.tool.duration', {
+      description: 'Duration of tool calls, retries included',
+      unit: 's',
+      advice: {
+        explicitBucketBoundaries: [
+          0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+        ],
+      },
+    });
+    deps.meter
+      .createObservableCounter('support_agent.tool.calls', {
+        description: 'Tool calls by tool and outcome',
+      })
+      .addCallback((result) => {
+        for (const stats of this.#stats.values()) {
+          for (const outcome of TOOL_OUTCOMES) {
+            if (stats.counts[outcome] > 0)
+              result.observe(stats.counts[outcome], stats.attributes[outcome]);
+          }
+        }
+      });
+    deps.meter
+      .createObservableGauge('support_agent.tool.breaker.state', {
+        description: 'Circuit breaker state per tool: 0 closed, 1 half-open, 2 open',
+      })
+      .addCallback((result) => {
+        for (const [tool, snapshot] of deps.breakers()) {
+          result.observe(BREAKER_STATE_VALUE[snapshot.state], { tool });
+        }
+      });
+  }
+
+  start(tool: string, sessionId: string | undefined): CallScope {
+    const ids = this.#deps.correlation.get();
+    const session = sessionId ?? ids?.sessionId;
+    const span = this.#deps.tracer.startSpan(`execute_tool ${tool}`, {
+      attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': tool },
+    });
+    if (span.isRecording()) {
+      if (session !== undefined) span.setAttribute('session.id', session);
+      if (ids?.requestId !== undefined) span.setAttribute('request.id', ids.requestId);
+    }
+    return new Scope(this, this.#statsOf(tool), span, performance.now());
+  }
+
+  breakerChanged(
+    tool: string,
+    state: BreakerState,
+    previous: BreakerState,
+    snapshot: BreakerSnapshot,
+  ): void {
+    const log = this.#statsOf(tool).log;
+    const fields = { tool, state, previous, consecutiveFailures: snapshot.consecutiveFailures };
+    if (state === 'open')
+      log.warn({ ...fields, lastError: snapshot.lastError }, `circuit breaker of ${tool} opened`);
+    else log.info(fields, `circuit breaker of ${tool} is ${state.replace('_', '-')}`);
+  }
+
+  /** @internal */
+  record(stats: ToolStats, outcome: ToolOutcome, seconds: number): void {
+    stats.counts[outcome]++;
+    this.#duration.record(seconds, stats.attributes[outcome]);
+  }
+
+  #statsOf(tool: string): ToolStats {
+    let stats = this.#stats.get(tool);
+    if (!stats) {
+      const counts = {} as Record<ToolOutcome, number>;
+      const attributes = {} as Record<ToolOutcome, Attributes>;
+      for (const outcome of TOOL_OUTCOMES) {
+        counts[outcome] = 0;
+        attributes[outcome] = { tool, outcome };
+      }
+      stats = { counts, attributes, log: this.#deps.logger.child({ tool }) };
+      this.#stats.set(tool, stats);
+    }
+    return stats;
+  }
+}
+
+class Scope implements CallScope {
+  constructor(
+    private readonly observer: OtelCallObserver,
+    private readonly stats: ToolStats,
+    private readonly span: Span,
+    private readonly startedAt: number,
+  ) {}
+
+  run<T>(fn: () => T): T {
+    if (!this.span.isRecording()) return fn();
+    return context.with(trace.setSpan(context.active(), this.span), fn);
+  }
+
+  retry(event: RetryEvent): void {
+    this.span.addEvent('retry', {
+      'support_agent.tool.attempt': event.attempt,
+      'support_agent.tool.retry_delay_ms': event.delayMs,
+      'error.type': event.code,
+    });
+    this.stats.log.warn(
+      { attempt: event.attempt, delayMs: event.delayMs, code: event.code, reason: event.message },
+      'tool call failed; retrying',
+    );
+  }
+
+  end(result: ToolResult): void {
+    const seconds = (performance.now() - this.startedAt) / 1000;
+    this.observer.record(this.stats, result.type, seconds);
+    const span = this.span;
+    if (span.isRecording()) {
+      span.setAttribute('support_agent.tool.outcome', result.type);
+      span.setAttribute('support_agent.tool.attempts', result.attempts);
+      if (result.type !== 'ok') {
+        const code = result.type === 'error' ? result.code : result.type;
+        span.setAttribute('error.type', code);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: result.message });
+      }
+    }
+    span.end();
+    if (result.type === 'ok') {
+      if (this.stats.log.isLevelEnabled('debug')) {
+        this.stats.log.debug(
+          { outcome: 'ok', attempts: result.attempts, durationMs: result.durationMs },
+          'tool call ok',
+        );
+      }
+    } else if (result.type !== 'cancelled') {
+      this.stats.log.warn(
+        {
+          outcome: result.type,
+          code: result.type === 'error' ? result.code : result.type,
+          attempts: result.attempts,
+          durationMs: result.durationMs,
+          reason: result.message,
+        },
+        `tool call ended with ${result.type}`,
+      );
+    }
+  }
+}

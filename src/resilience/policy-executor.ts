@@ -1,0 +1,319 @@
+import { AppError, toAppError, type ErrorCode } from '../errors/index.js';
+import { backoffDelay, type BackoffPolicy } from './backoff.js';
+import { Bulkhead, type ConcurrencyPolicy } from './bulkhead.js';
+import { CircuitBreaker, type BreakerPermit, type BreakerPolicy } from './circuit-breaker.js';
+import { sleep, type Clock } from './clock.js';
+import type { CallObserver, CallScope } from './observer.js';
+import type { ToolResult } from './tool-result.js';
+
+/** The whole resilience policy of one tool. */
+export interface CallPolicy {
+  /** Time limit of one attempt. */
+  timeoutMs: number;
+  retry: BackoffPolicy & { maxAttempts: number };
+  breaker: BreakerPolicy;
+  concurrency: ConcurrencyPolicy;
+}
+
+/** The outcome of parsing a tool's input or output. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** What an attempt receives. */
+export interface AttemptContext {
+  /** Aborted when the attempt times out or the caller cancels: the work must stop. */
+  signal: AbortSignal;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** The session the call is made for, from {@link CallOptions}. */
+  sessionId: string | undefined;
+}
+
+/** The plain function and its checks that a {@link PolicyExecutor} wraps. */
+export interface ExecutorSpec<I, O> {
+  name: string;
+  policy: CallPolicy;
+  parseInput(raw: unknown): Parsed<I>;
+  parseOutput?: (raw: unknown) => Parsed<O>;
+  run(input: I, context: AttemptContext): Promise<O> | O;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Cancels the call at any point: queued, running, between retries, or as a half-open probe. */
+  signal?: AbortSignal | undefined;
+  /** The session the call is made for, for telemetry. */
+  sessionId?: string | undefined;
+}
+
+/** Dependencies of a {@link PolicyExecutor}. */
+export interface ExecutorDeps {
+  clock: Clock;
+  observer: CallObserver;
+  /** A number in [0, 1) for jitter; `Math.random` by default. */
+  random?: () => number;
+}
+
+type AttemptOutcome<O> =
+  | { kind: 'ok'; value: O }
+  | { kind: 'error'; error: AppError }
+  | { kind: 'timeout' }
+  | { kind: 'cancelled' };
+
+const CANCELLED: AttemptOutcome<never> = { kind: 'cancelled' };
+const TIMED_OUT: AttemptOutcome<never> = { kind: 'timeout' };
+
+/**
+ * Runs one function under the tool-call policies: input validation, a concurrency cap with a
+ * bounded queue, a circuit breaker, a per-attempt timeout that aborts the attempt's signal,
+ * retries of retryable failures with capped, jittered exponential backoff (an upstream's
+ * `retryAfterMs` hint is honoured), cancellation by the caller's signal at every step, and an
+ * observer that sees each call. {@link PolicyExecutor.call} never throws: every outcome is a
+ * {@link ToolResult}.
+ */
+export class PolicyExecutor<I, O> {
+  readonly breaker: CircuitBreaker;
+  readonly bulkhead: Bulkhead;
+  readonly #spec: ExecutorSpec<I, O>;
+  readonly #clock: Clock;
+  readonly #observer: CallObserver;
+  readonly #random: () => number;
+
+  constructor(spec: ExecutorSpec<I, O>, deps: ExecutorDeps) {
+    this.#spec = spec;
+    this.#clock = deps.clock;
+    this.#observer = deps.observer;
+    this.#random = deps.random ?? Math.random;
+    this.bulkhead = new Bulkhead(spec.policy.concurrency);
+    this.breaker = new CircuitBreaker(spec.policy.breaker, deps.clock, (state, previous) =>
+      deps.observer.breakerChanged(spec.name, state, previous, this.breaker.snapshot()),
+    );
+  }
+
+  /** The tool's name. */
+  get name(): string {
+    return this.#spec.name;
+  }
+
+  /** The policy in force. */
+  get policy(): CallPolicy {
+    return this.#spec.policy;
+  }
+
+  /** Calls the function under every policy; resolves to the outcome, never rejects. */
+  async call(rawInput: unknown, options: CallOptions = {}): Promise<ToolResult<O>> {
+    const startedAt = this.#clock.now();
+    const scope = this.#observer.start(this.#spec.name, options.sessionId);
+    let result: ToolResult<O>;
+    try {
+      result = await this.#admit(rawInput, options, scope, startedAt);
+    } catch (error) {
+      // Only a defect of this layer lands here; it still becomes a value, not a throw.
+      const e = toAppError(error);
+      result = this.#result(startedAt, 0, {
+        type: 'error',
+        code: e.code,
+        message: e.message,
+        retryable: false,
+      });
+    }
+    scope.end(result);
+    return result;
+  }
+
+  async #admit(
+    raw: unknown,
+    options: CallOptions,
+    scope: CallScope,
+    startedAt: number,
+  ): Promise<ToolResult<O>> {
+    const input = this.#spec.parseInput(raw);
+    if (!input.ok) {
+      return this.#result(startedAt, 0, {
+        type: 'error',
+        code: 'invalid_input',
+        message: `Invalid input for tool "${this.#spec.name}": ${input.message}`,
+        retryable: false,
+      });
+    }
+    const signal = options.signal;
+    if (signal?.aborted) return this.#cancelled(startedAt, 0);
+    if (!this.bulkhead.tryEnter()) {
+      const waiting = this.bulkhead.wait(signal);
+      if (waiting === null) {
+        const { limit, queue } = this.#spec.policy.concurrency;
+        return this.#result(startedAt, 0, {
+          type: 'rejected',
+          message: `Tool "${this.#spec.name}" is at its concurrency limit (${limit} running, ${queue} queued); try again shortly`,
+        });
+      }
+      if (!(await waiting)) return this.#cancelled(startedAt, 0);
+    }
+    try {
+      return await this.#attempts(input.value, options, scope, startedAt);
+    } finally {
+      this.bulkhead.leave();
+    }
+  }
+
+  async #attempts(
+    input: I,
+    options: CallOptions,
+    scope: CallScope,
+    startedAt: number,
+  ): Promise<ToolResult<O>> {
+    const { retry, timeoutMs } = this.#spec.policy;
+    const signal = options.signal;
+    for (let attempt = 1; ; attempt++) {
+      const permit = this.breaker.tryAcquire();
+      if (permit === null) {
+        return this.#result(startedAt, attempt - 1, {
+          type: 'circuit_open',
+          message: `Tool "${this.#spec.name}" is temporarily unavailable (circuit open after repeated failures)`,
+          retryAfterMs: this.breaker.msUntilProbe(),
+        });
+      }
+      const outcome = await this.#attempt(input, options, scope, attempt, permit);
+
+      let failure: ToolResult<O>;
+      let retryAfterMs: number | undefined;
+      if (outcome.kind === 'ok') {
+        return this.#result(startedAt, attempt, { type: 'ok', value: outcome.value });
+      } else if (outcome.kind === 'cancelled') {
+        return this.#cancelled(startedAt, attempt);
+      } else if (outcome.kind === 'timeout') {
+        failure = this.#result(startedAt, attempt, {
+          type: 'timeout',
+          message: `Tool "${this.#spec.name}" did not finish within ${timeoutMs} ms`,
+          timeoutMs,
+        });
+      } else {
+        const e = outcome.error;
+        retryAfterMs = e.retryAfterMs;
+        failure = this.#result(startedAt, attempt, {
+          type: 'error',
+          code: e.code,
+          message: e.message,
+          retryable: e.retryable,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        });
+        if (!e.retryable) return failure;
+      }
+      if (attempt >= retry.maxAttempts) return failure;
+
+      let delayMs = backoffDelay(retry, attempt, this.#random);
+      if (retryAfterMs !== undefined) {
+        // Waiting less than the upstream asked only earns another refusal; waiting longer than
+        // the configured cap would stall the turn. Beyond the cap, give the failure back.
+        if (retryAfterMs > retry.maxDelayMs) return failure;
+        delayMs = Math.max(delayMs, retryAfterMs);
+      }
+      scope.retry({
+        attempt,
+        delayMs,
+        reason: outcome.kind === 'timeout' ? 'timeout' : 'error',
+        code: outcome.kind === 'timeout' ? 'timeout' : outcome.error.code,
+        message:
+          outcome.kind === 'timeout' ? `timed out after ${timeoutMs} ms` : outcome.error.message,
+      });
+      if (!(await sleep(this.#clock, delayMs, signal))) return this.#cancelled(startedAt, attempt);
+    }
+  }
+
+  /** One attempt: the function races its timeout and the caller's signal, and is aborted by either. */
+  #attempt(
+    input: I,
+    options: CallOptions,
+    scope: CallScope,
+    attempt: number,
+    permit: BreakerPermit,
+  ): Promise<AttemptOutcome<O>> {
+    const callerSignal = options.signal;
+    const sessionId = options.sessionId;
+    const clock = this.#clock;
+    const spec = this.#spec;
+    const breaker = this.breaker;
+    const controller = new AbortController();
+    return new Promise<AttemptOutcome<O>>((resolve) => {
+      let settled = false;
+      const settle = (outcome: AttemptOutcome<O>) => {
+        if (settled) return;
+        settled = true;
+        clock.clearTimer(timer);
+        callerSignal?.removeEventListener('abort', onCallerAbort);
+        if (outcome.kind === 'ok') breaker.success(permit);
+        else if (outcome.kind === 'cancelled' || isCallerError(outcome)) breaker.release(permit);
+        else
+          breaker.failure(permit, outcome.kind === 'timeout' ? 'timeout' : outcome.error.message);
+        resolve(outcome);
+      };
+      const onCallerAbort = () => {
+        controller.abort(callerSignal?.reason);
+        settle(CANCELLED);
+      };
+      const timer = clock.setTimer(() => {
+        controller.abort(
+          new AppError(
+            'timeout',
+            `Tool "${spec.name}" timed out after ${spec.policy.timeoutMs} ms`,
+          ),
+        );
+        settle(TIMED_OUT);
+      }, spec.policy.timeoutMs);
+      callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+
+      let pending: Promise<O> | O;
+      try {
+        pending = scope.run(() =>
+          spec.run(input, { signal: controller.signal, attempt, sessionId }),
+        );
+      } catch (error) {
+        settle({ kind: 'error', error: toAppError(error, 'tool_failed') });
+        return;
+      }
+      Promise.resolve(pending).then(
+        (value) => {
+          if (settled || !spec.parseOutput) return settle({ kind: 'ok', value });
+          const output = spec.parseOutput(value);
+          settle(
+            output.ok
+              ? { kind: 'ok', value: output.value }
+              : {
+                  kind: 'error',
+                  error: new AppError(
+                    'invalid_output',
+                    `Tool "${spec.name}" returned invalid output: ${output.message}`,
+                  ),
+                },
+          );
+        },
+        (error: unknown) => settle({ kind: 'error', error: toAppError(error, 'tool_failed') }),
+      );
+    });
+  }
+
+  #cancelled(startedAt: number, attempts: number): ToolResult<O> {
+    return this.#result(startedAt, attempts, {
+      type: 'cancelled',
+      message: `The call of tool "${this.#spec.name}" was cancelled by its caller`,
+    });
+  }
+
+  #result(startedAt: number, attempts: number, body: ResultBody<O>): ToolResult<O> {
+    return {
+      ...body,
+      tool: this.#spec.name,
+      attempts,
+      durationMs: this.#clock.now() - startedAt,
+    } as ToolResult<O>;
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type ResultBody<O> = DistributiveOmit<ToolResult<O>, 'tool' | 'attempts' | 'durationMs'>;
+
+/** Error codes that say the caller was wrong, not the tool: they never count against a breaker. */
+const CALLER_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['invalid_input']);
+
+function isCallerError(outcome: AttemptOutcome<unknown>): boolean {
+  return outcome.kind === 'error' && CALLER_ERROR_CODES.has(outcome.error.code);
+}

@@ -1,0 +1,34 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** The ids that every log line and span inside a request or a turn carries. */
+export interface Correlation {
+  requestId?: string;
+  sessionId?: string;
+  turnId?: string;
+}
+
+/**
+ * Carries the {@link Correlation} of the current request or turn through every `await`, so that
+ * nobody passes ids by hand. One instance per app (built by `createApp`).
+ *
+ * @example
+ * const correlation = new CorrelationContext();
+ * await correlation.run({ requestId: 'r1', sessionId: 's1' }, () => handle(message));
+ */
+export class CorrelationContext {
+  readonly #storage = new AsyncLocalStorage<Correlation>();
+
+  /**
+   * Runs `fn` with `ids` added to the current correlation (inner values win). Whatever `fn`
+   * throws or rejects with reaches the caller unchanged.
+   */
+  run<T>(ids: Correlation, fn: () => T): T {
+    const outer = this.#storage.getStore();
+    return this.#storage.run(outer ? { ...outer, ...ids } : { ...ids }, fn);
+  }
+
+  /** The correlation of the current async context, if any. */
+  get(): Correlation | undefined {
+    return this.#storage.getStore();
+  }
+}

@@ -1,0 +1,71 @@
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import pretty from 'pino-pretty';
+import type { CorrelationContext } from './context.js';
+import { redactText, redactValue } from './redact.js';
+
+/** The product's logger: pino. */
+export type { Logger } from 'pino';
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  level: LevelWithSilent;
+  /** `auto`: pretty when `destination` is a terminal (stdout by default), JSON lines otherwise. */
+  format?: 'auto' | 'json' | 'pretty';
+  /** Where the lines go; stdout by default. Tests pass a stream that keeps them. */
+  destination?: DestinationStream;
+  /** The correlation whose ids are added to every line written inside a request or turn. */
+  correlation?: CorrelationContext;
+  /** Fields on every line, such as the service name. */
+  base?: Record<string, unknown>;
+}
+
+/**
+ * Builds the JSON logger. Every line written inside `correlation.run(...)` carries `requestId` and
+ * `sessionId` without the caller passing them; secrets and personal data in logged objects and
+ * messages are redacted.
+ *
+ * @example
+ * const log = createLogger({ level: 'info', correlation });
+ * correlation.run({ requestId: 'r1' }, () => log.info({ email: 'a@b.co' }, 'hello'));
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const correlation = options.correlation;
+  const usePretty =
+    options.format === 'pretty' ||
+    (options.format !== 'json' &&
+      options.destination === undefined &&
+      process.stdout.isTTY === true);
+  const destination =
+    options.destination ??
+    (usePretty ? pretty({ colorize: true, sync: true }) : pino.destination({ sync: false }));
+
+  return pino(
+    {
+      level: options.level,
+      base: options.base ?? null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      messageKey: 'msg',
+      errorKey: 'err',
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (object) => redactValue(object) as Record<string, unknown>,
+      },
+      mixin: correlation
+        ? () => {
+            const ids = correlation.get();
+            return ids ? { ...ids } : {};
+          }
+        : undefined,
+      hooks: {
+        logMethod(args, method) {
+          for (let i = 0; i < args.length; i++) {
+            const arg = args[i];
+            if (typeof arg === 'string') args[i] = redactText(arg);
+          }
+          method.apply(this, args);
+        },
+      },
+    },
+    destination,
+  );
+}

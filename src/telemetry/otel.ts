@@ -1,0 +1,114 @@
+import { context, type Meter, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type MetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type Sampler,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+
+/** Options of {@link setupTelemetry}. */
+export interface TelemetryOptions {
+  serviceName: string;
+  serviceVersion?: string;
+  /** OTLP/HTTP collector base URL; traces go to `/v1/traces`, metrics to `/v1/metrics`. */
+  otlpEndpoint?: string | undefined;
+  /** More span processors, e.g. a `SimpleSpanProcessor(new InMemorySpanExporter())` in tests. */
+  spanProcessors?: SpanProcessor[];
+  /** The sampler; every span is recorded by default. */
+  sampler?: Sampler;
+  /** How often metrics are pushed to the OTLP endpoint. */
+  metricExportIntervalMs?: number;
+}
+
+/** The tracer and meter of an app, with Prometheus exposition and shutdown. */
+export interface Telemetry {
+  readonly tracer: Tracer;
+  readonly meter: Meter;
+  /** The metrics in the Prometheus text exposition format, for `GET /metrics`. */
+  renderPrometheus(): Promise<string>;
+  /** Sends what is buffered to the exporters. */
+  flush(): Promise<void>;
+  /** Flushes and stops the providers. */
+  shutdown(): Promise<void>;
+}
+
+let contextManagerReady = false;
+
+/**
+ * The OpenTelemetry API keeps the active context process-wide; spans only nest across `await`
+ * with an AsyncLocalStorage context manager, so one is installed once for the whole process.
+ */
+function ensureContextManager(): void {
+  if (contextManagerReady) return;
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  contextManagerReady = true;
+}
+
+/**
+ * Sets up the OpenTelemetry SDK for one app: a tracer provider (OTLP export when configured,
+ * plus any given processors) and a meter provider read by a Prometheus reader (and pushed over
+ * OTLP when configured). Nothing is registered globally except the context manager.
+ *
+ * @example
+ * const telemetry = setupTelemetry({ serviceName: 'support-agent' });
+ * const text = await telemetry.renderPrometheus();
+ */
+export function setupTelemetry(options: TelemetryOptions): Telemetry {
+  ensureContextManager();
+  const resource = resourceFromAttributes({
+    'service.name': options.serviceName,
+    'service.version': options.serviceVersion ?? '0.1.0',
+  });
+
+  const spanProcessors = [...(options.spanProcessors ?? [])];
+  const endpoint = options.otlpEndpoint?.replace(/\/+$/, '');
+  if (endpoint) {
+    spanProcessors.push(
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces` })),
+    );
+  }
+  const tracerProvider = new BasicTracerProvider({
+    resource,
+    spanProcessors,
+    ...(options.sampler ? { sampler: options.sampler } : {}),
+  });
+
+  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const readers: MetricReader[] = [prometheus];
+  if (endpoint) {
+    readers.push(
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({ url: `${endpoint}/v1/metrics` }),
+        exportIntervalMillis: options.metricExportIntervalMs ?? 15_000,
+      }),
+    );
+  }
+  const meterProvider = new MeterProvider({ resource, readers });
+  const serializer = new PrometheusSerializer(undefined, false, undefined, false, true);
+
+  return {
+    tracer: tracerProvider.getTracer('support-agent'),
+    meter: meterProvider.getMeter('support-agent'),
+    async renderPrometheus() {
+      const { resourceMetrics, errors } = await prometheus.collect();
+      if (errors.length > 0) throw new AggregateError(errors, 'Collecting metrics failed');
+      return serializer.serialize(resourceMetrics);
+    },
+    async flush() {
+      await Promise.all([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
+    },
+    async shutdown() {
+      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
+    },
+  };
+}

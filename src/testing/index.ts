@@ -1,0 +1,3 @@
+export { FakeClock, flushPromises } from './fake-clock.js';
+export { captureLogs } from './log-capture.js';
+export type { CapturedLogs } from './log-capture.js';

@@ -1,0 +1,4 @@
+export { defineTool } from './define-tool.js';
+export type { Tool, ToolContext } from './define-tool.js';
+export { ToolRegistry } from './registry.js';
+export type { ToolDescriptor, ToolRegistryDeps } from './registry.js';
