@@ -1,4 +1,4 @@
-import { mkdir, access, constants } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import type { DestinationStream } from 'pino';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Config } from './config/index.js';
@@ -109,7 +109,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     tools,
     clock,
     async readiness() {
-      return [await checkDataDir(config.dataDir)];
+      return Promise.all([
+        withDeadline('data_dir', checkDataDir(config.dataDir), READINESS_TIMEOUT_MS),
+      ]);
     },
     close() {
       closed ??= (async () => {
@@ -121,9 +123,25 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   };
 }
 
+/** A readiness probe must answer even when a check hangs (a stuck disk or network mount). */
+const READINESS_TIMEOUT_MS = 2_000;
+
+function withDeadline(
+  name: string,
+  check: Promise<ReadinessCheck>,
+  ms: number,
+): Promise<ReadinessCheck> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<ReadinessCheck>((resolve) => {
+    timer = setTimeout(() => resolve({ name, ok: false, detail: `no answer within ${ms} ms` }), ms);
+  });
+  return Promise.race([check, late]).finally(() => clearTimeout(timer));
+}
+
 async function checkDataDir(dir: string): Promise<ReadinessCheck> {
   try {
-    await mkdir(dir, { recursive: true });
+    const info = await stat(dir);
+    if (!info.isDirectory()) throw new Error('it is not a directory');
     await access(dir, constants.W_OK);
     return { name: 'data_dir', ok: true };
   } catch (error) {

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { createApp } from '../app.js';
 import type { Config } from '../config/index.js';
 import { buildServer } from '../http/index.js';
@@ -8,6 +9,7 @@ import { buildServer } from '../http/index.js';
  * telemetry is flushed and the process exits 0.
  */
 export async function serve(config: Config): Promise<void> {
+  await mkdir(config.dataDir, { recursive: true });
   const app = createApp(config);
   let draining = false;
   const server = await buildServer(app, { isDraining: () => draining });

@@ -44,7 +44,7 @@ interface ToolStats {
  *   `gen_ai.tool.name`, outcome, attempts, session and request ids); each retry is a span event.
  * - `support_agent.tool.calls` (by tool and outcome) and `support_agent.tool.breaker.state` are
  *   observable instruments read at collection time from plain counters, which keeps the hot path
- *   cheap; `support_agent.tool.duration` is a histogram in seconds.
+ *   cheap; `support_agent.tool.duration_seconds` is a histogram.
  * - A warning log line for each retry, failure and breaker change; a debug line per success.
  */
 export class OtelCallObserver implements CallObserver {
@@ -54,7 +54,7 @@ export class OtelCallObserver implements CallObserver {
 
   constructor(deps: OtelObserverDeps) {
     this.#deps = deps;
-    this.#duration = deps.meter.createHistogram('support_agent.tool.duration', {
+    this.#duration = deps.meter.createHistogram('support_agent.tool.duration_seconds', {
       description: 'Duration of tool calls, retries included',
       unit: 's',
       advice: {

@@ -1,0 +1,234 @@
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createApp, type App } from '../src/app.js';
+import { loadConfig } from '../src/config/index.js';
+import { AppError } from '../src/errors/index.js';
+import { buildServer } from '../src/http/index.js';
+import { captureLogs, FakeClock, type CapturedLogs } from '../src/testing/index.js';
+import { defineTool } from '../src/tools/index.js';
+
+let app: App | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+const EMAIL = 'jane.doe@example.com';
+const API_KEY = 'sk-live-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c';
+
+function build(env: Record<string, string> = {}) {
+  const clock = new FakeClock();
+  const spans = new InMemorySpanExporter();
+  const logs: CapturedLogs = captureLogs();
+  let flakyCalls = 0;
+  let activeSpanName: string | undefined;
+  const flaky = defineTool({
+    name: 'flaky',
+    description: 'fails once, then answers; logs what it does',
+    input: z.object({ customer: z.string() }),
+    async execute({ customer }, { log }) {
+      flakyCalls++;
+      activeSpanName = (trace.getSpan(context.active()) as unknown as { name?: string } | undefined)
+        ?.name;
+      log.info({ customer: { email: customer }, apiKey: API_KEY }, `looking up ${customer}`);
+      log.info(`using key ${API_KEY} for the lookup`);
+      if (flakyCalls === 1)
+        throw new AppError('upstream_unavailable', 'upstream said 503', { retryable: true });
+      return { found: true };
+    },
+  });
+  const broken = defineTool({
+    name: 'broken',
+    description: 'always fails',
+    input: z.object({}),
+    async execute() {
+      throw new AppError('upstream_unavailable', 'down', { retryable: true });
+    },
+  });
+  app = createApp(loadConfig({ env: { LOG_LEVEL: 'info', TOOL_RETRY_JITTER: '0', ...env } }), {
+    clock,
+    logDestination: logs.stream,
+    spanProcessors: [new SimpleSpanProcessor(spans)],
+    tools: [flaky, broken],
+  });
+  return { app, clock, spans, logs, activeSpan: () => activeSpanName };
+}
+
+describe('spans', () => {
+  it('one execute_tool span per call with the GenAI attributes, outcome, attempts and ids; retries are events', async () => {
+    const { app, clock, spans, activeSpan } = build();
+    const result = await app.correlation.run({ requestId: 'req-1', sessionId: 'sess-1' }, () =>
+      clock.run(app.tools.call('flaky', { customer: EMAIL })),
+    );
+    expect(result).toMatchObject({ type: 'ok', attempts: 2 });
+
+    const finished = spans.getFinishedSpans();
+    expect(finished).toHaveLength(1);
+    const span = finished[0]!;
+    expect(span.name).toBe('execute_tool flaky');
+    expect(span.attributes).toMatchObject({
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': 'flaky',
+      'support_agent.tool.outcome': 'ok',
+      'support_agent.tool.attempts': 2,
+      'session.id': 'sess-1',
+      'request.id': 'req-1',
+    });
+    expect(span.status.code).not.toBe(SpanStatusCode.ERROR);
+    expect(span.events.map((e) => e.name)).toEqual(['retry']);
+    expect(span.events[0]!.attributes).toMatchObject({
+      'support_agent.tool.attempt': 1,
+      'support_agent.tool.retry_delay_ms': 1000,
+      'error.type': 'upstream_unavailable',
+    });
+    // The tool runs inside its span, so spans it starts (an HTTP client's, say) nest under it.
+    expect(activeSpan()).toBe('execute_tool flaky');
+  });
+
+  it('a failed call has an error status and error.type', async () => {
+    const { app, clock, spans } = build({ TOOL_RETRY_ATTEMPTS: '2' });
+    await clock.run(app.tools.call('broken', {}));
+    const [span] = spans.getFinishedSpans();
+    expect(span?.attributes).toMatchObject({
+      'support_agent.tool.outcome': 'error',
+      'support_agent.tool.attempts': 2,
+      'error.type': 'upstream_unavailable',
+    });
+    expect(span?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'down' });
+    expect(span?.events).toHaveLength(1);
+  });
+});
+
+describe('metrics at GET /metrics', () => {
+  it('shows calls by tool and outcome, the duration histogram and the breaker state', async () => {
+    const { app, clock } = build({ TOOL_RETRY_ATTEMPTS: '1', TOOL_BREAKER_THRESHOLD: '2' });
+    const server = await buildServer(app);
+    await clock.run(app.tools.call('flaky', { customer: 'a' }));
+    await clock.run(app.tools.call('flaky', { customer: 'a' }));
+    await clock.run(app.tools.call('broken', {}));
+    await clock.run(app.tools.call('broken', {}));
+    await clock.run(app.tools.call('broken', {}));
+
+    const response = await server.inject({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = response.body;
+    expect(text).toContain('support_agent_tool_calls_total{tool="flaky",outcome="error"} 1');
+    expect(text).toContain('support_agent_tool_calls_total{tool="flaky",outcome="ok"} 1');
+    expect(text).toContain('support_agent_tool_calls_total{tool="broken",outcome="error"} 2');
+    expect(text).toContain(
+      'support_agent_tool_calls_total{tool="broken",outcome="circuit_open"} 1',
+    );
+    expect(text).toContain('# TYPE support_agent_tool_duration_seconds histogram');
+    expect(text).toMatch(
+      /support_agent_tool_duration_seconds_count\{tool="flaky",outcome="ok"\} 1/,
+    );
+    expect(text).toMatch(
+      /support_agent_tool_duration_seconds_bucket\{tool="broken",outcome="error",le="\+Inf"\} 2/,
+    );
+    expect(text).toContain('support_agent_tool_breaker_state{tool="flaky"} 0');
+    expect(text).toContain('support_agent_tool_breaker_state{tool="broken"} 2');
+
+    app.tools.reset('broken');
+    const after = await server.inject({ method: 'GET', url: '/metrics' });
+    expect(after.body).toContain('support_agent_tool_breaker_state{tool="broken"} 0');
+    await server.close();
+  });
+});
+
+describe('logs', () => {
+  it('every line written inside a tool call carries requestId and sessionId, set once at the top', async () => {
+    const { app, clock, logs } = build();
+    await app.correlation.run({ requestId: 'req-42', sessionId: 'sess-7' }, () =>
+      clock.run(app.tools.call('flaky', { customer: EMAIL })),
+    );
+    const inside = logs.lines.filter((l) => l.tool === 'flaky');
+    // Two lines per attempt from the tool, and the wrapper's retry warning.
+    expect(inside.length).toBeGreaterThanOrEqual(5);
+    expect(inside.some((l) => l.msg === 'tool call failed; retrying')).toBe(true);
+    for (const line of inside) {
+      expect(line).toMatchObject({ requestId: 'req-42', sessionId: 'sess-7' });
+    }
+  });
+
+  it('an e-mail address and an API key are redacted, in objects and in messages', async () => {
+    const { app, clock, logs } = build();
+    await clock.run(app.tools.call('flaky', { customer: EMAIL }));
+    const all = JSON.stringify(logs.lines);
+    expect(all).not.toContain(EMAIL);
+    expect(all).not.toContain(API_KEY);
+    const lookup = logs.lines.find(
+      (l) => typeof l.msg === 'string' && l.msg.startsWith('looking up'),
+    );
+    expect(lookup).toMatchObject({
+      msg: 'looking up [redacted email]',
+      customer: { email: '[redacted]' },
+      apiKey: '[redacted]',
+    });
+    expect(
+      logs.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('using key'))?.msg,
+    ).toBe('using key [redacted key] for the lookup');
+  });
+
+  it('lines outside any request carry no ids', async () => {
+    const { app, clock, logs } = build();
+    await clock.run(app.tools.call('flaky', { customer: 'x' }));
+    const line = logs.lines.find((l) => l.tool === 'flaky');
+    expect(line).toBeDefined();
+    expect(line).not.toHaveProperty('requestId');
+  });
+});
+
+describe('HTTP basics', () => {
+  it('answers /health and /ready, and puts a request id on every response', async () => {
+    const { app } = build({ DATA_DIR: tmpdir() });
+    const server = await buildServer(app);
+    const health = await server.inject({ method: 'GET', url: '/health' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toEqual({ status: 'ok' });
+    expect(health.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+
+    const ready = await server.inject({
+      method: 'GET',
+      url: '/ready',
+      headers: { 'x-request-id': 'given-id-1' },
+    });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({
+      status: 'ready',
+      checks: [{ name: 'data_dir', ok: true }],
+    });
+    expect(ready.headers['x-request-id']).toBe('given-id-1');
+
+    const missing = await server.inject({ method: 'GET', url: '/nope?x=1' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({
+      error: {
+        code: 'not_found',
+        message: 'No route for GET /nope',
+        requestId: missing.headers['x-request-id'],
+      },
+    });
+    await server.close();
+  });
+
+  it('reports not ready, with the reason, when the data directory is not writable', async () => {
+    // A path below a regular file can never be a directory, whoever runs the test.
+    const file = join(tmpdir(), `sa-not-a-dir-${process.pid}`);
+    writeFileSync(file, 'x');
+    const { app } = build({ DATA_DIR: join(file, 'data') });
+    const server = await buildServer(app);
+    const ready = await server.inject({ method: 'GET', url: '/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({
+      status: 'not_ready',
+      checks: [{ name: 'data_dir', ok: false }],
+    });
+    await server.close();
+  });
+});
