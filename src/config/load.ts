@@ -126,7 +126,8 @@ function mergeInto(
 ): void {
   for (const [key, value] of Object.entries(source)) {
     const here = [...path, key];
-    if (isPlainObject(value) && isPlainObject(target[key])) {
+    if (isPlainObject(value)) {
+      if (!isPlainObject(target[key])) target[key] = {};
       mergeInto(target[key] as Record<string, unknown>, value, here, onLeaf);
     } else {
       target[key] = value;
@@ -151,7 +152,7 @@ function describeIssue(
 ): string {
   const path = issue.path.map(String);
   const key = path.join('.');
-  const origin = origins.get(key) ?? { kind: 'default' as const };
+  const origin = originOf(path, origins);
   const spec = origin.kind === 'env' ? origin.spec : specForPath(path);
   const problem = describeProblem(issue);
   const expected = spec ? `; expected ${spec.expected}` : '';
@@ -166,6 +167,15 @@ function describeIssue(
   if (origin.kind === 'file') return `"${key}" in ${origin.file} = ${shown}: ${problem}${expected}`;
   const name = spec ? spec.name : key;
   return `${name}: ${problem}${expected}`;
+}
+
+/** Where the value at `path` (or the nearest section above it) came from. */
+function originOf(path: readonly string[], origins: Map<string, Origin>): Origin {
+  for (let n = path.length; n > 0; n--) {
+    const origin = origins.get(path.slice(0, n).join('.'));
+    if (origin) return origin;
+  }
+  return { kind: 'default' };
 }
 
 /** Finds the variable whose path ends like `path`, so that a per-tool override gets its hint. */

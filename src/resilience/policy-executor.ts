@@ -183,7 +183,7 @@ export class PolicyExecutor<I, O> {
       } else if (outcome.kind === 'timeout') {
         failure = this.#result(startedAt, attempt, {
           type: 'timeout',
-          message: `Tool "${this.#spec.name}" did not finish within ${timeoutMs} ms`,
+          message: `Tool "${this.#spec.name}" timed out after ${timeoutMs} ms`,
           timeoutMs,
         });
       } else {

@@ -1,0 +1,157 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeConfig, loadConfig } from './index.js';
+
+function problems(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig({ env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+function file(name: string, content: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'sa-cfg-')), name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with no configuration at all', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080, shutdownGraceMs: 10_000 });
+    expect(config.dataDir).toBe('./data');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.llm).toEqual({});
+    // The seed's defaults: 3 attempts, 1 s doubling to 10 s, breaker after 5 failures for 60 s.
+    expect(config.tools.defaults).toEqual({
+      timeoutMs: 30_000,
+      retry: {
+        maxAttempts: 3,
+        initialDelayMs: 1000,
+        maxDelayMs: 10_000,
+        multiplier: 2,
+        jitter: 0.2,
+      },
+      breaker: { failureThreshold: 5, cooldownMs: 60_000 },
+      concurrency: { limit: 32, queue: 64 },
+    });
+  });
+
+  it('reads and converts environment variables; empty ones count as unset', () => {
+    const config = loadConfig({
+      env: {
+        PORT: '9000',
+        HOST: '0.0.0.0',
+        TOOL_TIMEOUT_MS: '2500',
+        LOG_LEVEL: 'debug',
+        REDIS_URL: '',
+      },
+    });
+    expect(config.server.port).toBe(9000);
+    expect(config.server.host).toBe('0.0.0.0');
+    expect(config.tools.defaults.timeoutMs).toBe(2500);
+    expect(config.log.level).toBe('debug');
+    expect(config.redisUrl).toBeUndefined();
+  });
+
+  it('names the variable, the problem and the expected form of each bad value', () => {
+    expect(
+      problems({
+        PORT: 'eighty',
+        TOOL_TIMEOUT_MS: '-5',
+        LOG_LEVEL: 'loud',
+        TOOL_RETRY_ATTEMPTS: '2.5',
+      }),
+    ).toEqual([
+      'PORT="eighty": is not a number; expected a TCP port number from 0 to 65535',
+      'LOG_LEVEL="loud": is not one of fatal, error, warn, info, debug, trace, silent; expected one of fatal, error, warn, info, debug, trace, silent',
+      'TOOL_TIMEOUT_MS="-5": must be at least 1; expected a whole number of milliseconds from 1 to 600000',
+      'TOOL_RETRY_ATTEMPTS="2.5": must be a whole number; expected a whole number of attempts from 1 to 10',
+    ]);
+  });
+
+  it('refuses an absurd timeout', () => {
+    expect(problems({ TOOL_TIMEOUT_MS: '99999999999' })).toEqual([
+      'TOOL_TIMEOUT_MS="99999999999": must be at most 600000; expected a whole number of milliseconds from 1 to 600000',
+    ]);
+  });
+
+  it('checks URLs and settings that go together, and never prints a secret', () => {
+    const found = problems({
+      DATABASE_URL: 'mysql://root:hunter2hunter2@db/app',
+      LLM_BASE_URL: 'https://llm.example.com/v1',
+      TOOL_RETRY_INITIAL_DELAY_MS: '5000',
+      TOOL_RETRY_MAX_DELAY_MS: '1000',
+    });
+    expect(found).toEqual([
+      'DATABASE_URL=(value hidden): must start with postgres:// or postgresql://; expected a postgres:// or postgresql:// URL',
+      'TOOL_RETRY_MAX_DELAY_MS="1000": must not be below the initial delay (5000 ms); expected a whole number of milliseconds from 0 to 600000',
+      'LLM_MODEL: is required when LLM_BASE_URL is set; expected a model name, e.g. gpt-4o-mini',
+    ]);
+    expect(found.join('\n')).not.toContain('hunter2');
+  });
+
+  it('reads a YAML or JSON file named by SUPPORT_AGENT_CONFIG; environment variables win', () => {
+    const yaml = file(
+      'config.yaml',
+      'server:\n  port: 7000\n  host: 0.0.0.0\ntools:\n  overrides:\n    kb_search:\n      timeoutMs: 2000\n      retry: { maxAttempts: 1 }\n',
+    );
+    const config = loadConfig({ env: { SUPPORT_AGENT_CONFIG: yaml, PORT: '7001' } });
+    expect(config.server).toMatchObject({ port: 7001, host: '0.0.0.0' });
+    expect(config.tools.overrides).toEqual({
+      kb_search: { timeoutMs: 2000, retry: { maxAttempts: 1 } },
+    });
+
+    const json = file('config.json', JSON.stringify({ log: { level: 'warn' } }));
+    expect(loadConfig({ env: { SUPPORT_AGENT_CONFIG: json } }).log.level).toBe('warn');
+  });
+
+  it('names the file and the key of a bad value in a file, with the expected form', () => {
+    const path = file('bad.yaml', 'tools:\n  overrides:\n    kb_search:\n      timeoutMs: -1\n');
+    expect(problems({ SUPPORT_AGENT_CONFIG: path })).toEqual([
+      `"tools.overrides.kb_search.timeoutMs" in ${path} = -1: must be at least 1; expected a whole number of milliseconds from 1 to 600000`,
+    ]);
+  });
+
+  it('refuses unknown keys, a missing file and a malformed file', () => {
+    const typo = file('typo.json', JSON.stringify({ sever: { port: 1 } }));
+    expect(problems({ SUPPORT_AGENT_CONFIG: typo })).toEqual([
+      'unknown key "sever" in the configuration file; check the spelling against the README\'s configuration table',
+    ]);
+    expect(problems({ SUPPORT_AGENT_CONFIG: '/nonexistent/config.yaml' })).toEqual([
+      'SUPPORT_AGENT_CONFIG="/nonexistent/config.yaml": the file does not exist; expected a path to a .json, .yaml or .yml file',
+    ]);
+    const broken = file('broken.json', '{ "server": ');
+    expect(problems({ SUPPORT_AGENT_CONFIG: broken })[0]).toMatch(
+      /^SUPPORT_AGENT_CONFIG=".*broken.json": the file is not valid JSON/,
+    );
+    const list = file('list.yaml', '- 1\n- 2\n');
+    expect(problems({ SUPPORT_AGENT_CONFIG: list })[0]).toMatch(
+      /the file must hold an object of settings/,
+    );
+  });
+});
+
+describe('describeConfig', () => {
+  it('masks secrets and passwords in URLs', () => {
+    const rows = describeConfig(
+      loadConfig({
+        env: {
+          LLM_API_KEY: 'sk-abcdefghijklmnopqrstuvwxyz',
+          DATABASE_URL: 'postgres://app:s3cretpass@db.internal:5432/support',
+        },
+      }),
+    );
+    const byName = Object.fromEntries(rows.map((r) => [r.name, r.value]));
+    expect(byName.LLM_API_KEY).toBe('****yz (29 chars)');
+    expect(byName.DATABASE_URL).toBe('postgres://app:****@db.internal:5432/support');
+    expect(byName.PORT).toBe('8080');
+    expect(JSON.stringify(rows)).not.toMatch(/s3cretpass|abcdefghij/);
+  });
+});

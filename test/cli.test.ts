@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const CLI = ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli', 'main.ts')];
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+function start(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [...CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: mkdtempSync(join(tmpdir(), 'sa-cli-')), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+async function waitFor(check: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('support-agent CLI', () => {
+  it('stops with exit code 2 and a message naming each bad variable', async () => {
+    const run = start(['serve'], { PORT: 'http', TOOL_BREAKER_COOLDOWN_MS: '0' });
+    expect(await run.exited).toBe(2);
+    expect(run.err()).toContain('Invalid configuration:');
+    expect(run.err()).toContain(
+      'PORT="http": is not a number; expected a TCP port number from 0 to 65535',
+    );
+    expect(run.err()).toContain(
+      'TOOL_BREAKER_COOLDOWN_MS="0": must be at least 1; expected a whole number of milliseconds from 1 to 3600000',
+    );
+  });
+
+  it('doctor prints the configuration with secrets masked and checks Redis', async () => {
+    const run = start(['doctor'], {
+      LLM_API_KEY: 'sk-doctor-test-secret-0123456789',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(await run.exited).toBe(0);
+    const out = run.out();
+    expect(out).not.toContain('sk-doctor-test-secret');
+    expect(out).toMatch(/LLM_API_KEY\s+\*\*\*\*89 \(32 chars\)/);
+    expect(out).toMatch(/PORT\s+8080 {2}\(default\)/);
+    expect(out).toMatch(/ok\s+redis\s+redis:\/\/127\.0\.0\.1:6379\s+PING answered PONG/);
+    expect(out).toContain('retrieval    lexical only (no embeddings configured)');
+    expect(out).toContain('All checks passed.');
+  });
+
+  it('doctor fails, naming the service, when a configured service is unreachable', async () => {
+    const run = start(['doctor'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(await run.exited).toBe(1);
+    expect(run.out()).toMatch(/FAIL\s+redis\s+redis:\/\/127\.0\.0\.1:1/);
+    expect(run.out()).toContain('1 check(s) failed.');
+  });
+
+  it('serve answers /health, /ready and /metrics, and exits 0 on SIGTERM', async () => {
+    const run = start(['serve'], { PORT: '0', LOG_FORMAT: 'json' });
+    await waitFor(() => run.out().includes('listening on'), 'the server to listen');
+    const line = run
+      .out()
+      .split('\n')
+      .find((l) => l.includes('listening on'));
+    const { url } = JSON.parse(line as string) as { url: string };
+
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('x-request-id')).toBeTruthy();
+    expect((await fetch(`${url}/ready`)).status).toBe(200);
+    const metrics = await fetch(`${url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('target_info');
+
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.out()).toContain('"msg":"shutting down"');
+    expect(run.out()).toContain('"msg":"stopped"');
+  });
+});
