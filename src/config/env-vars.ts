@@ -184,7 +184,8 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     path: ['tools', 'defaults', 'retry', 'maxDelayMs'],
     default: '10000',
     expected: ms(0, 600000),
-    description: 'Cap of the backoff between retries (also caps an upstream `Retry-After` hint).',
+    description:
+      'Cap of the backoff between retries. An upstream `Retry-After` hint is honoured up to this cap; a longer one ends the call with the failure instead of stalling it.',
   },
   {
     name: 'TOOL_RETRY_JITTER',
