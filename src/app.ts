@@ -80,8 +80,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const observer = new OtelCallObserver({
     tracer: telemetry.tracer,
     meter: telemetry.meter,
+    histograms: telemetry.histograms,
     logger,
     correlation,
+    tracingEnabled: telemetry.tracingEnabled,
     // Read at metric collection time, when `tools` exists.
     breakers: (): Iterable<[string, BreakerSnapshot]> => tools.breakers(),
   });

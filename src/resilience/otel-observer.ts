@@ -1,18 +1,26 @@
 import {
   context,
+  INVALID_SPAN_CONTEXT,
   trace,
   SpanStatusCode,
   type Attributes,
-  type Histogram,
   type Meter,
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import type { CorrelationContext } from '../telemetry/index.js';
+import type {
+  CorrelationContext,
+  HistogramSeries,
+  LeanHistogram,
+  LeanMetricProducer,
+} from '../telemetry/index.js';
 import type { BreakerSnapshot, BreakerState } from './circuit-breaker.js';
 import type { CallObserver, CallScope, RetryEvent } from './observer.js';
 import { TOOL_OUTCOMES, type ToolOutcome, type ToolResult } from './tool-result.js';
+
+/** The span of calls when tracing is off: it records nothing and costs nothing to share. */
+const NO_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** Numeric value of a breaker state on the `support_agent_tool_breaker_state` gauge. */
 export const BREAKER_STATE_VALUE: Readonly<Record<BreakerState, number>> = {
@@ -25,8 +33,12 @@ export const BREAKER_STATE_VALUE: Readonly<Record<BreakerState, number>> = {
 export interface OtelObserverDeps {
   tracer: Tracer;
   meter: Meter;
+  /** Where the duration histogram lives: recorded on the hot path without attribute hashing. */
+  histograms: LeanMetricProducer;
   logger: Logger;
   correlation: CorrelationContext;
+  /** False when no span can be recorded: calls then make no span at all. */
+  tracingEnabled: boolean;
   /** Every tool's breaker, read when metrics are collected. */
   breakers: () => Iterable<[string, BreakerSnapshot]>;
 }
@@ -34,6 +46,7 @@ export interface OtelObserverDeps {
 interface ToolStats {
   counts: Record<ToolOutcome, number>;
   attributes: Record<ToolOutcome, Attributes>;
+  durations: Record<ToolOutcome, HistogramSeries>;
   log: Logger;
 }
 
@@ -44,24 +57,20 @@ interface ToolStats {
  *   `gen_ai.tool.name`, outcome, attempts, session and request ids); each retry is a span event.
  * - `support_agent.tool.calls` (by tool and outcome) and `support_agent.tool.breaker.state` are
  *   observable instruments read at collection time from plain counters, which keeps the hot path
- *   cheap; `support_agent.tool.duration_seconds` is a histogram.
+ *   cheap; `support_agent.tool.duration_seconds` is a histogram recorded the same cheap way.
  * - A warning log line for each retry, failure and breaker change; a debug line per success.
  */
 export class OtelCallObserver implements CallObserver {
   readonly #deps: OtelObserverDeps;
   readonly #stats = new Map<string, ToolStats>();
-  readonly #duration: Histogram;
+  readonly #duration: LeanHistogram;
 
   constructor(deps: OtelObserverDeps) {
     this.#deps = deps;
-    this.#duration = deps.meter.createHistogram('support_agent.tool.duration_seconds', {
+    this.#duration = deps.histograms.histogram('support_agent.tool.duration_seconds', {
       description: 'Duration of tool calls, retries included',
       unit: 's',
-      advice: {
-        explicitBucketBoundaries: [
-          0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
-        ],
-      },
+      boundaries: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     });
     deps.meter
       .createObservableCounter('support_agent.tool.calls', {
@@ -87,6 +96,8 @@ export class OtelCallObserver implements CallObserver {
   }
 
   start(tool: string, sessionId: string | undefined): CallScope {
+    if (!this.#deps.tracingEnabled)
+      return new Scope(this, this.#statsOf(tool), NO_SPAN, performance.now());
     const ids = this.#deps.correlation.get();
     const session = sessionId ?? ids?.sessionId;
     const span = this.#deps.tracer.startSpan(`execute_tool ${tool}`, {
@@ -115,7 +126,7 @@ export class OtelCallObserver implements CallObserver {
   /** @internal */
   record(stats: ToolStats, outcome: ToolOutcome, seconds: number): void {
     stats.counts[outcome]++;
-    this.#duration.record(seconds, stats.attributes[outcome]);
+    stats.durations[outcome].record(seconds);
   }
 
   #statsOf(tool: string): ToolStats {
@@ -123,11 +134,13 @@ export class OtelCallObserver implements CallObserver {
     if (!stats) {
       const counts = {} as Record<ToolOutcome, number>;
       const attributes = {} as Record<ToolOutcome, Attributes>;
+      const durations = {} as Record<ToolOutcome, HistogramSeries>;
       for (const outcome of TOOL_OUTCOMES) {
         counts[outcome] = 0;
         attributes[outcome] = { tool, outcome };
+        durations[outcome] = this.#duration.series(attributes[outcome]);
       }
-      stats = { counts, attributes, log: this.#deps.logger.child({ tool }) };
+      stats = { counts, attributes, durations, log: this.#deps.logger.child({ tool }) };
       this.#stats.set(tool, stats);
     }
     return stats;

@@ -5,3 +5,4 @@ export type { Logger, LoggerOptions } from './logger.js';
 export { redactText, redactValue } from './redact.js';
 export { setupTelemetry } from './otel.js';
 export type { Telemetry, TelemetryOptions } from './otel.js';
+export { LeanMetricProducer, LeanHistogram, HistogramSeries } from './lean-histogram.js';

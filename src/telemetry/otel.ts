@@ -9,7 +9,9 @@ import {
   PeriodicExportingMetricReader,
   type MetricReader,
 } from '@opentelemetry/sdk-metrics';
+import { LeanMetricProducer } from './lean-histogram.js';
 import {
+  AlwaysOffSampler,
   BasicTracerProvider,
   BatchSpanProcessor,
   type Sampler,
@@ -33,7 +35,14 @@ export interface TelemetryOptions {
 /** The tracer and meter of an app, with Prometheus exposition and shutdown. */
 export interface Telemetry {
   readonly tracer: Tracer;
+  /**
+   * False when no span can ever be recorded: no exporter or processor is set up, or the sampler
+   * is always-off. Instrumentation then skips making spans at all.
+   */
+  readonly tracingEnabled: boolean;
   readonly meter: Meter;
+  /** Histograms for hot paths, exported with the meter's metrics (see {@link LeanMetricProducer}). */
+  readonly histograms: LeanMetricProducer;
   /** The metrics in the Prometheus text exposition format, for `GET /metrics`. */
   renderPrometheus(): Promise<string>;
   /** Sends what is buffered to the exporters. */
@@ -83,22 +92,32 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
     ...(options.sampler ? { sampler: options.sampler } : {}),
   });
 
-  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const histograms = new LeanMetricProducer(resource);
+  const prometheus = new PrometheusExporter({
+    preventServerStart: true,
+    metricProducers: [histograms],
+  });
   const readers: MetricReader[] = [prometheus];
   if (endpoint) {
     readers.push(
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({ url: `${endpoint}/v1/metrics` }),
         exportIntervalMillis: options.metricExportIntervalMs ?? 15_000,
+        metricProducers: [histograms],
       }),
     );
   }
   const meterProvider = new MeterProvider({ resource, readers });
   const serializer = new PrometheusSerializer(undefined, false, undefined, false, true);
 
+  const tracingEnabled =
+    spanProcessors.length > 0 && !(options.sampler instanceof AlwaysOffSampler);
+
   return {
     tracer: tracerProvider.getTracer('support-agent'),
+    tracingEnabled,
     meter: meterProvider.getMeter('support-agent'),
+    histograms,
     async renderPrometheus() {
       const { resourceMetrics, errors } = await prometheus.collect();
       if (errors.length > 0) throw new AggregateError(errors, 'Collecting metrics failed');

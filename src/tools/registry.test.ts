@@ -252,6 +252,32 @@ describe('timeout', () => {
     expect(steps).toBe(stoppedAt);
   });
 
+  it('a tool that first reads its signal after the timeout finds it already aborted', async () => {
+    const { clock, tools } = setup({ TOOL_RETRY_ATTEMPTS: '1', TOOL_TIMEOUT_MS: '100' });
+    const readLate = deferred<AbortSignal>();
+    let proceed!: () => void;
+    const gate = new Promise<void>((resolve) => (proceed = resolve));
+    tools.register(
+      defineTool({
+        name: 'late',
+        description: 'reads its signal only after some work',
+        input: z.object({}),
+        async execute(_input, context) {
+          await gate;
+          readLate.resolve(context.signal);
+          return 'late';
+        },
+      }),
+    );
+    const pending = tools.call('late', {});
+    await clock.advance(100);
+    expect(await pending).toMatchObject({ type: 'timeout' });
+    proceed();
+    const signal = await readLate.promise;
+    expect(signal.aborted).toBe(true);
+    expect((signal.reason as AppError).code).toBe('timeout');
+  });
+
   it('returns timeout for a tool that never settles and ignores its signal', async () => {
     const { clock, tools } = setup({
       TOOL_RETRY_ATTEMPTS: '2',

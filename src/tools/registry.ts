@@ -11,6 +11,7 @@ import {
   noopObserver,
   PolicyExecutor,
   systemClock,
+  type AttemptContext,
   type BreakerSnapshot,
   type CallObserver,
   type CallOptions,
@@ -18,7 +19,7 @@ import {
   type Parsed,
   type ToolResult,
 } from '../resilience/index.js';
-import type { Tool } from './define-tool.js';
+import type { Tool, ToolContext } from './define-tool.js';
 
 /** Dependencies of a {@link ToolRegistry}. */
 export interface ToolRegistryDeps {
@@ -74,8 +75,7 @@ export class ToolRegistry {
         policy,
         parseInput: zodParser(tool.input),
         ...(tool.output ? { parseOutput: zodParser(tool.output) } : {}),
-        run: (input, { signal, attempt, sessionId }) =>
-          tool.execute(input as z.output<I>, { signal, attempt, sessionId, log }),
+        run: (input, attempt) => tool.execute(input as z.output<I>, new CallContext(attempt, log)),
       },
       {
         clock: this.#deps.clock ?? systemClock,
@@ -184,6 +184,29 @@ export class ToolRegistry {
       );
     }
     return parsed.data;
+  }
+}
+
+/**
+ * What a tool's `execute` receives. The signal is read through from the attempt, which makes it
+ * on first use (see the executor): destructuring it here would make one for every call.
+ */
+class CallContext implements ToolContext {
+  constructor(
+    private readonly attemptContext: AttemptContext,
+    readonly log: Logger,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.attemptContext.signal;
+  }
+
+  get attempt(): number {
+    return this.attemptContext.attempt;
+  }
+
+  get sessionId(): string | undefined {
+    return this.attemptContext.sessionId;
   }
 }
 
