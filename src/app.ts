@@ -1,7 +1,7 @@
-import { access, constants, stat } from 'node:fs/promises';
 import type { DestinationStream } from 'pino';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Config } from './config/index.js';
+import { checkDataDir, withDeadline, type ReadinessCheck } from './readiness.js';
 import {
   OtelCallObserver,
   systemClock,
@@ -29,13 +29,6 @@ export interface AppOverrides {
   sampler?: Sampler;
   /** Tools to register besides the built-in ones. */
   tools?: Tool[];
-}
-
-/** One readiness check, as `GET /ready` reports it. */
-export interface ReadinessCheck {
-  name: string;
-  ok: boolean;
-  detail?: string;
 }
 
 /** The composed application: every part, built once, handed to the HTTP server and the CLI. */
@@ -111,9 +104,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     tools,
     clock,
     async readiness() {
-      return Promise.all([
-        withDeadline('data_dir', checkDataDir(config.dataDir), READINESS_TIMEOUT_MS),
-      ]);
+      return Promise.all([withDeadline('data_dir', checkDataDir(config.dataDir))]);
     },
     close() {
       closed ??= (async () => {
@@ -123,34 +114,4 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       return closed;
     },
   };
-}
-
-/** A readiness probe must answer even when a check hangs (a stuck disk or network mount). */
-const READINESS_TIMEOUT_MS = 2_000;
-
-function withDeadline(
-  name: string,
-  check: Promise<ReadinessCheck>,
-  ms: number,
-): Promise<ReadinessCheck> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<ReadinessCheck>((resolve) => {
-    timer = setTimeout(() => resolve({ name, ok: false, detail: `no answer within ${ms} ms` }), ms);
-  });
-  return Promise.race([check, late]).finally(() => clearTimeout(timer));
-}
-
-async function checkDataDir(dir: string): Promise<ReadinessCheck> {
-  try {
-    const info = await stat(dir);
-    if (!info.isDirectory()) throw new Error('it is not a directory');
-    await access(dir, constants.W_OK);
-    return { name: 'data_dir', ok: true };
-  } catch (error) {
-    return {
-      name: 'data_dir',
-      ok: false,
-      detail: `${dir} is not writable: ${(error as Error).message}`,
-    };
-  }
 }

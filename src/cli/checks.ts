@@ -1,6 +1,7 @@
+import { mkdir } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
-import { access, constants, mkdir } from 'node:fs/promises';
 import type { Config } from '../config/index.js';
+import { checkDataDir, withDeadline } from '../readiness.js';
 
 /** The result of checking one configured service. */
 export interface ServiceCheck {
@@ -36,13 +37,17 @@ function target(url: string): string {
 }
 
 async function checkDir(dir: string): Promise<ServiceCheck> {
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-    return { name: 'data_dir', target: dir, ok: true, detail: 'writable' };
-  } catch (error) {
-    return { name: 'data_dir', target: dir, ok: false, detail: (error as Error).message };
-  }
+  // `serve` creates the directory at start, so a fresh install is not a failure.
+  const created = mkdir(dir, { recursive: true }).then(
+    () => checkDataDir(dir),
+    (error: Error) => ({
+      name: 'data_dir',
+      ok: false,
+      detail: `cannot create ${dir}: ${error.message}`,
+    }),
+  );
+  const check = await withDeadline('data_dir', created, TIMEOUT_MS);
+  return { name: 'data_dir', target: dir, ok: check.ok, detail: check.detail ?? '' };
 }
 
 function openSocket(url: string, defaultPort: number): Promise<Socket> {
