@@ -1,0 +1,2 @@
+export { chunkDocument } from './chunk-document.js';
+export type { ChunkDraft, ChunkOptions } from './types.js';

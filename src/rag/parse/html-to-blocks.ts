@@ -1,0 +1,190 @@
+import { Parser } from 'htmlparser2';
+import { collapseWhitespace } from './block-text.js';
+import type { Block } from './types.js';
+
+/** Page furniture and non-content: its text would pollute every chunk of a help center. */
+const SKIPPED = new Set([
+  'script',
+  'style',
+  'nav',
+  'header',
+  'footer',
+  'noscript',
+  'template',
+  'svg',
+  'iframe',
+]);
+
+/** Elements whose boundaries end a paragraph (text directly inside them is a paragraph too). */
+const BLOCK_BOUNDARIES = new Set([
+  'html',
+  'body',
+  'main',
+  'article',
+  'section',
+  'aside',
+  'div',
+  'p',
+  'blockquote',
+  'ul',
+  'ol',
+  'dl',
+  'dt',
+  'dd',
+  'table',
+  'figure',
+  'figcaption',
+  'form',
+  'fieldset',
+  'address',
+  'details',
+  'summary',
+  'hr',
+  'center',
+]);
+
+const HEADING = /^h([1-6])$/;
+
+/** The blocks of an HTML page and the text of its `<title>` (`''` when it has none). */
+export interface HtmlBlocks {
+  blocks: Block[];
+  title: string;
+}
+
+/**
+ * Turns HTML into blocks: headings, paragraphs (`<p>` and text directly in containers such as
+ * `<div>`), list items, table rows (cells joined with `" | "`) and `<pre>` as code. An inline
+ * `<code>` stays part of its sentence. Entities are decoded and whitespace is collapsed.
+ */
+export function htmlToBlocks(html: string): HtmlBlocks {
+  const collector = new BlockCollector();
+  const parser = new Parser(collector, { decodeEntities: true });
+  parser.write(html);
+  parser.end();
+  collector.flushInline();
+  return { blocks: collector.blocks, title: collapseWhitespace(collector.title) };
+}
+
+interface OpenRow {
+  cells: string[];
+  cell: string | undefined;
+  /** Tables nested in a cell: their text joins the outer cell. */
+  nestedTables: number;
+}
+
+/** htmlparser2 callbacks; open and close events arrive balanced, implied ones included. */
+class BlockCollector {
+  readonly blocks: Block[] = [];
+  title = '';
+  #skipDepth = 0;
+  #inTitle = false;
+  #inline = '';
+  #listDepth = 0;
+  #heading: { level: number; text: string } | undefined;
+  #pre: { depth: number; text: string } | undefined;
+  #row: OpenRow | undefined;
+
+  onopentag(name: string): void {
+    if (this.#skipDepth > 0 || SKIPPED.has(name)) {
+      this.#skipDepth++;
+    } else if (this.#pre) {
+      this.#pre.depth++;
+      if (name === 'br') this.#pre.text += '\n';
+    } else if (name === 'title') {
+      this.#inTitle = true;
+    } else if (this.#row) {
+      this.#openInRow(this.#row, name);
+    } else if (this.#heading) {
+      if (name === 'br') this.#heading.text += ' ';
+    } else if (name === 'tr') {
+      this.flushInline();
+      this.#row = { cells: [], cell: undefined, nestedTables: 0 };
+    } else if (HEADING.test(name)) {
+      this.flushInline();
+      this.#heading = { level: Number(HEADING.exec(name)?.[1]), text: '' };
+    } else if (name === 'pre') {
+      this.flushInline();
+      this.#pre = { depth: 1, text: '' };
+    } else if (name === 'br') {
+      this.#inline += '\n';
+    } else if (name === 'li') {
+      this.flushInline();
+      this.#listDepth++;
+    } else if (BLOCK_BOUNDARIES.has(name)) {
+      this.flushInline();
+    }
+  }
+
+  ontext(text: string): void {
+    if (this.#skipDepth > 0) return;
+    if (this.#inTitle) this.title += text;
+    else if (this.#pre) this.#pre.text += text;
+    else if (this.#row) {
+      if (this.#row.cell !== undefined) this.#row.cell += text;
+    } else if (this.#heading) this.#heading.text += text;
+    else this.#inline += text;
+  }
+
+  onclosetag(name: string): void {
+    if (this.#skipDepth > 0) {
+      this.#skipDepth--;
+    } else if (this.#pre) {
+      if (--this.#pre.depth === 0) this.#closePre(this.#pre.text);
+    } else if (name === 'title') {
+      this.#inTitle = false;
+    } else if (this.#row) {
+      this.#closeInRow(this.#row, name);
+    } else if (this.#heading) {
+      if (HEADING.test(name)) this.#closeHeading(this.#heading);
+    } else if (name === 'li') {
+      this.flushInline();
+      this.#listDepth = Math.max(0, this.#listDepth - 1);
+    } else if (BLOCK_BOUNDARIES.has(name)) {
+      this.flushInline();
+    }
+  }
+
+  /** Ends the text collected outside any heading, row or `<pre>` as a paragraph or list item. */
+  flushInline(): void {
+    const text = collapseWhitespace(this.#inline);
+    this.#inline = '';
+    if (text) this.blocks.push({ type: this.#listDepth > 0 ? 'list_item' : 'paragraph', text });
+  }
+
+  #openInRow(row: OpenRow, name: string): void {
+    if (name === 'table') row.nestedTables++;
+    else if (row.nestedTables > 0 || name === 'br') row.cell = `${row.cell ?? ''} `;
+    else if (name === 'td' || name === 'th') row.cell = '';
+  }
+
+  #closeInRow(row: OpenRow, name: string): void {
+    if (name === 'table' && row.nestedTables > 0) {
+      row.nestedTables--;
+    } else if (row.nestedTables > 0) {
+      // A nested cell or row ends: keep its words apart from the next ones.
+      if (row.cell !== undefined) row.cell += ' ';
+    } else if ((name === 'td' || name === 'th') && row.cell !== undefined) {
+      row.cells.push(collapseWhitespace(row.cell));
+      row.cell = undefined;
+    } else if (name === 'tr' || name === 'table') {
+      const text = row.cells.filter((cell) => cell !== '').join(' | ');
+      if (text) this.blocks.push({ type: 'table_row', text });
+      this.#row = undefined;
+    } else if (BLOCK_BOUNDARIES.has(name) && row.cell !== undefined) {
+      row.cell += ' ';
+    }
+  }
+
+  #closePre(text: string): void {
+    this.#pre = undefined;
+    // Leading blank lines and trailing whitespace are layout; indentation inside is meaning.
+    const code = text.replace(/^\s*\n/, '').replace(/\s+$/, '');
+    if (code.trim()) this.blocks.push({ type: 'code', text: code });
+  }
+
+  #closeHeading(heading: { level: number; text: string }): void {
+    this.#heading = undefined;
+    const text = collapseWhitespace(heading.text);
+    if (text) this.blocks.push({ type: 'heading', text, level: heading.level });
+  }
+}

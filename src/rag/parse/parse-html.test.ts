@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { parseFile } from './index.js';
+import type { ParsedDocument } from './index.js';
+
+async function parseHtml(html: string, fileName = 'page.html'): Promise<ParsedDocument> {
+  const [doc] = await parseFile(new TextEncoder().encode(html), fileName);
+  if (!doc) throw new Error('no document');
+  return doc;
+}
+
+describe('parseFile on HTML', () => {
+  it('keeps the content and drops page furniture and scripts', async () => {
+    const doc = await parseHtml(`<!DOCTYPE html>
+      <html><head><title>Returns &amp; refunds</title><style>p { color: red }</style></head>
+      <body>
+        <header>Acme Help Center</header>
+        <nav><a href="/">Home</a></nav>
+        <h1>Returns</h1>
+        <p>You can return   an item
+           within <strong>30&nbsp;days</strong>.</p>
+        <div>Text directly in a div.<p>Nested paragraph.</p></div>
+        <h2>How to</h2>
+        <ol><li>Print the label</li><li><p>Ship it</p><ul><li>Any carrier</li></ul></li></ol>
+        <table><tr><th>Item</th><th>Window</th></tr><tr><td><p>Shoes</p></td><td>60 days</td></tr></table>
+        <pre><code>curl -X POST /returns
+  --data id=42</code></pre>
+        <p>Run <code>returns list</code> to check.</p>
+        <script>trackPageView()</script><noscript>Enable JS</noscript>
+        <footer>© Acme</footer>
+      </body></html>`);
+    expect(doc.title).toBe('Returns & refunds');
+    expect(doc.format).toBe('html');
+    expect(doc.blocks).toEqual([
+      { type: 'heading', text: 'Returns', level: 1 },
+      { type: 'paragraph', text: 'You can return an item within 30 days.' },
+      { type: 'paragraph', text: 'Text directly in a div.' },
+      { type: 'paragraph', text: 'Nested paragraph.' },
+      { type: 'heading', text: 'How to', level: 2 },
+      { type: 'list_item', text: 'Print the label' },
+      { type: 'list_item', text: 'Ship it' },
+      { type: 'list_item', text: 'Any carrier' },
+      { type: 'table_row', text: 'Item | Window' },
+      { type: 'table_row', text: 'Shoes | 60 days' },
+      { type: 'code', text: 'curl -X POST /returns\n  --data id=42' },
+      { type: 'paragraph', text: 'Run returns list to check.' },
+    ]);
+  });
+
+  it('takes the first h1 for the title when there is no <title>', async () => {
+    const doc = await parseHtml(
+      '<html><body><h2>Intro</h2><h1>Shipping</h1><p>Fast.</p></body></html>',
+    );
+    expect(doc.title).toBe('Shipping');
+  });
+
+  it('falls back to the file name for a fragment without title or h1', async () => {
+    const doc = await parseHtml('<p>Just a paragraph.</p>', 'snippets/greeting.htm');
+    expect(doc.title).toBe('greeting');
+    expect(doc.blocks).toEqual([{ type: 'paragraph', text: 'Just a paragraph.' }]);
+  });
+});

@@ -1,0 +1,101 @@
+/** A stored document: one help-center article, FAQ entry, or file (part). */
+export interface DocumentRecord {
+  id: string;
+  /** `kb` for the knowledge base, `session:<id>` for one session's attachments. */
+  scope: string;
+  /** The file path or URL the document came from. */
+  source: string;
+  /** The document's key within its source ('' when the source is one document). */
+  docKey: string;
+  title: string;
+  url: string | null;
+  format: string;
+  /** SHA-256 of the whole source file. */
+  fileHash: string;
+  /** SHA-256 of this document's parsed content: unchanged content is never rewritten. */
+  contentHash: string;
+  chunkCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A chunk to store. */
+export interface ChunkInput {
+  ordinal: number;
+  headingPath: string[];
+  text: string;
+}
+
+/** A document to store, with its chunks. */
+export interface DocumentInput {
+  docKey: string;
+  title: string;
+  url?: string | undefined;
+  format: string;
+  contentHash: string;
+  chunks: ChunkInput[];
+}
+
+/** What replacing one source changed. */
+export interface ReplaceResult {
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  /** Chunks written (added or replaced). */
+  chunksWritten: number;
+}
+
+/** A chunk as search returns it. */
+export interface ChunkHit {
+  chunkId: number;
+  documentId: string;
+  title: string;
+  headingPath: string[];
+  source: string;
+  url: string | null;
+  text: string;
+  /** Higher is better; comparable only within one search. */
+  score: number;
+}
+
+/** A lexical query, already reduced to plain search terms. */
+export interface LexicalQuery {
+  /** Words to match (any of them); the store escapes them for its query syntax. */
+  terms: string[];
+  /** Scopes to search, e.g. `['kb', 'session:abc']`. */
+  scopes: string[];
+  limit: number;
+  /**
+   * Weight of the title field (title and heading path, with its own length normalisation)
+   * added to the score of the whole chunk (title, heading path and text together).
+   */
+  titleWeight: number;
+}
+
+/**
+ * Persistence of the knowledge base: documents, their chunks and the lexical index. One
+ * implementation per database; a contract suite holds them to the same behaviour.
+ */
+export interface KnowledgeRepository {
+  /** The documents stored for one source. */
+  documentsOf(scope: string, source: string): Promise<DocumentRecord[]>;
+  /**
+   * Makes the stored documents of `source` exactly `documents`, atomically: changed ones are
+   * replaced with their chunks, new ones added, missing ones removed, unchanged ones untouched.
+   */
+  replaceSource(
+    scope: string,
+    source: string,
+    fileHash: string,
+    documents: DocumentInput[],
+  ): Promise<ReplaceResult>;
+  /** Removes every document of `source`; returns how many there were. */
+  deleteSource(scope: string, source: string): Promise<number>;
+  /** Every source of a scope, with the hash of the file it was read from. */
+  sources(scope: string): Promise<Array<{ source: string; fileHash: string }>>;
+  /** Counts of a scope (all scopes when omitted). */
+  stats(scope?: string): Promise<{ documents: number; chunks: number }>;
+  /** Best lexical matches, best first. */
+  searchLexical(query: LexicalQuery): Promise<ChunkHit[]>;
+}

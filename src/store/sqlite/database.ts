@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+import { AppError } from '../../errors/index.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
+
+/** A better-sqlite3 connection. */
+export type SqliteDatabase = Database.Database;
+
+/** Options of {@link openDatabase}. */
+export interface OpenDatabaseOptions {
+  /** Load the sqlite-vec extension (vector search); true by default. */
+  vectors?: boolean;
+  /** Migrations to apply; the product's own by default. */
+  migrations?: readonly Migration[];
+}
+
+/**
+ * Opens (creating when needed) the SQLite database at `path` (or `:memory:`), sets it up for a
+ * server — WAL journal, foreign keys, a busy timeout — and applies pending migrations, each in
+ * its own transaction, recording them in `schema_migrations`.
+ *
+ * @example
+ * const db = openDatabase(join(config.dataDir, 'support-agent.db'));
+ */
+export function openDatabase(path: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let db: SqliteDatabase;
+  try {
+    db = new Database(path);
+  } catch (error) {
+    throw new AppError(
+      'internal',
+      `Cannot open the database at ${path}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  if (options.vectors !== false) sqliteVec.load(db);
+  migrate(db, options.migrations ?? MIGRATIONS);
+  return db;
+}
+
+/** Applies the migrations that are not yet applied; returns the versions applied now. */
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const done = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map(
+      (r) => r.version,
+    ),
+  );
+  const newest = Math.max(0, ...done);
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  if (newest > known) {
+    throw new AppError(
+      'config_invalid',
+      `The database has schema version ${newest}, newer than this program knows (${known}); upgrade the program`,
+    );
+  }
+  const applied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      );
+    })();
+    applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,85 @@
+/** One versioned change of the SQLite schema. Applied in order, each in its own transaction. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The SQLite schema, as the list of its migrations. Never edit a released migration: add one.
+ *
+ * Chunks are indexed twice by external-content FTS5 tables (Porter stemming over Unicode words,
+ * diacritics folded): `chunks_fts` over the whole chunk (title, heading path, text) and
+ * `chunk_titles_fts` over its title and heading path alone. Scoring both, each with its own length
+ * normalisation, lets a short title that matches the question count for what it is. Triggers keep
+ * both in step with `chunks`, so no code path can change one without the others. `scope` is `kb`
+ * for the knowledge base and `session:<id>` for one session's attachments.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'documents and chunks with full-text index',
+    sql: `
+      CREATE TABLE documents (
+        id           TEXT PRIMARY KEY,
+        scope        TEXT NOT NULL,
+        source       TEXT NOT NULL,
+        doc_key      TEXT NOT NULL,
+        title        TEXT NOT NULL,
+        url          TEXT,
+        format       TEXT NOT NULL,
+        file_hash    TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        chunk_count  INTEGER NOT NULL,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        UNIQUE (scope, source, doc_key)
+      );
+      CREATE INDEX documents_source ON documents (scope, source);
+
+      CREATE TABLE chunks (
+        id           INTEGER PRIMARY KEY,
+        document_id  TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        scope        TEXT NOT NULL,
+        ordinal      INTEGER NOT NULL,
+        title        TEXT NOT NULL,
+        heading_path TEXT NOT NULL,
+        text         TEXT NOT NULL
+      );
+      CREATE INDEX chunks_document ON chunks (document_id, ordinal);
+
+      CREATE VIRTUAL TABLE chunks_fts USING fts5 (
+        title, heading_path, text,
+        content = 'chunks', content_rowid = 'id',
+        tokenize = 'porter unicode61 remove_diacritics 2'
+      );
+      CREATE VIRTUAL TABLE chunk_titles_fts USING fts5 (
+        title, heading_path,
+        content = 'chunks', content_rowid = 'id',
+        tokenize = 'porter unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN
+        INSERT INTO chunks_fts (rowid, title, heading_path, text)
+        VALUES (new.id, new.title, new.heading_path, new.text);
+        INSERT INTO chunk_titles_fts (rowid, title, heading_path)
+        VALUES (new.id, new.title, new.heading_path);
+      END;
+      CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
+        INSERT INTO chunks_fts (chunks_fts, rowid, title, heading_path, text)
+        VALUES ('delete', old.id, old.title, old.heading_path, old.text);
+        INSERT INTO chunk_titles_fts (chunk_titles_fts, rowid, title, heading_path)
+        VALUES ('delete', old.id, old.title, old.heading_path);
+      END;
+      CREATE TRIGGER chunks_au AFTER UPDATE ON chunks BEGIN
+        INSERT INTO chunks_fts (chunks_fts, rowid, title, heading_path, text)
+        VALUES ('delete', old.id, old.title, old.heading_path, old.text);
+        INSERT INTO chunk_titles_fts (chunk_titles_fts, rowid, title, heading_path)
+        VALUES ('delete', old.id, old.title, old.heading_path);
+        INSERT INTO chunks_fts (rowid, title, heading_path, text)
+        VALUES (new.id, new.title, new.heading_path, new.text);
+        INSERT INTO chunk_titles_fts (rowid, title, heading_path)
+        VALUES (new.id, new.title, new.heading_path);
+      END;
+    `,
+  },
+];

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import type {
+  ChunkHit,
+  DocumentInput,
+  DocumentRecord,
+  KnowledgeRepository,
+  LexicalQuery,
+  ReplaceResult,
+} from '../knowledge-repository.js';
+import type { SqliteDatabase } from './database.js';
+
+interface DocumentRow {
+  id: string;
+  scope: string;
+  source: string;
+  doc_key: string;
+  title: string;
+  url: string | null;
+  format: string;
+  file_hash: string;
+  content_hash: string;
+  chunk_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+interface HitRow {
+  id: number;
+  document_id: string;
+  title: string;
+  heading_path: string;
+  text: string;
+  source: string;
+  url: string | null;
+  rank: number;
+}
+
+/** Heading paths are stored joined; this separator never occurs in a heading's text. */
+const PATH_SEPARATOR = ' \u203a ';
+
+/** Quotes a term for FTS5: inside double quotes every character is literal but the quote itself. */
+function ftsTerm(term: string): string {
+  return `"${term.replaceAll('"', '""')}"`;
+}
+
+function toRecord(row: DocumentRow): DocumentRecord {
+  return {
+    id: row.id,
+    scope: row.scope,
+    source: row.source,
+    docKey: row.doc_key,
+    title: row.title,
+    url: row.url,
+    format: row.format,
+    fileHash: row.file_hash,
+    contentHash: row.content_hash,
+    chunkCount: row.chunk_count,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/**
+ * The knowledge base on SQLite: documents and chunks in tables, the lexical index in FTS5
+ * (kept in step by triggers), every source replaced in one transaction.
+ */
+export class SqliteKnowledgeRepository implements KnowledgeRepository {
+  readonly #db: SqliteDatabase;
+  readonly #now: () => Date;
+  readonly #byScopeSource: Statement<[string, string], DocumentRow>;
+  readonly #insertDocument: Statement;
+  readonly #updateDocument: Statement;
+  readonly #touchDocument: Statement;
+  readonly #deleteDocument: Statement;
+  readonly #deleteChunks: Statement;
+  readonly #insertChunk: Statement;
+  readonly #searchCache = new Map<number, Statement<unknown[], HitRow>>();
+
+  constructor(db: SqliteDatabase, now: () => Date = () => new Date()) {
+    this.#db = db;
+    this.#now = now;
+    this.#byScopeSource = db.prepare('SELECT * FROM documents WHERE scope = ? AND source = ?');
+    this.#insertDocument = db.prepare(`INSERT INTO documents
+      (id, scope, source, doc_key, title, url, format, file_hash, content_hash, chunk_count, created_at, updated_at)
+      VALUES (@id, @scope, @source, @docKey, @title, @url, @format, @fileHash, @contentHash, @chunkCount, @now, @now)`);
+    this.#updateDocument =
+      db.prepare(`UPDATE documents SET title = @title, url = @url, format = @format,
+      file_hash = @fileHash, content_hash = @contentHash, chunk_count = @chunkCount, updated_at = @now WHERE id = @id`);
+    this.#touchDocument = db.prepare('UPDATE documents SET file_hash = ? WHERE id = ?');
+    this.#deleteDocument = db.prepare('DELETE FROM documents WHERE id = ?');
+    this.#deleteChunks = db.prepare('DELETE FROM chunks WHERE document_id = ?');
+    this.#insertChunk =
+      db.prepare(`INSERT INTO chunks (document_id, scope, ordinal, title, heading_path, text)
+      VALUES (?, ?, ?, ?, ?, ?)`);
+  }
+
+  async documentsOf(scope: string, source: string): Promise<DocumentRecord[]> {
+    return this.#byScopeSource.all(scope, source).map(toRecord);
+  }
+
+  async replaceSource(
+    scope: string,
+    source: string,
+    fileHash: string,
+    documents: DocumentInput[],
+  ): Promise<ReplaceResult> {
+    const run = this.#db.transaction(() => {
+      const now = this.#now().toISOString();
+      const existing = new Map(
+        this.#byScopeSource.all(scope, source).map((row) => [row.doc_key, row]),
+      );
+      const result: ReplaceResult = {
+        added: 0,
+        updated: 0,
+        unchanged: 0,
+        removed: 0,
+        chunksWritten: 0,
+      };
+      for (const doc of documents) {
+        const old = existing.get(doc.docKey);
+        existing.delete(doc.docKey);
+        const fields = {
+          scope,
+          source,
+          docKey: doc.docKey,
+          title: doc.title,
+          url: doc.url ?? null,
+          format: doc.format,
+          fileHash,
+          contentHash: doc.contentHash,
+          chunkCount: doc.chunks.length,
+          now,
+        };
+        let id: string;
+        if (old && old.content_hash === doc.contentHash) {
+          if (old.file_hash !== fileHash) this.#touchDocument.run(fileHash, old.id);
+          result.unchanged++;
+          continue;
+        } else if (old) {
+          id = old.id;
+          this.#deleteChunks.run(id);
+          this.#updateDocument.run({ ...fields, id });
+          result.updated++;
+        } else {
+          id = randomUUID();
+          this.#insertDocument.run({ ...fields, id });
+          result.added++;
+        }
+        for (const chunk of doc.chunks) {
+          this.#insertChunk.run(
+            id,
+            scope,
+            chunk.ordinal,
+            doc.title,
+            chunk.headingPath.join(PATH_SEPARATOR),
+            chunk.text,
+          );
+        }
+        result.chunksWritten += doc.chunks.length;
+      }
+      for (const gone of existing.values()) {
+        this.#deleteChunks.run(gone.id);
+        this.#deleteDocument.run(gone.id);
+        result.removed++;
+      }
+      return result;
+    });
+    return run.immediate();
+  }
+
+  async deleteSource(scope: string, source: string): Promise<number> {
+    return this.#db
+      .transaction(() => {
+        const rows = this.#byScopeSource.all(scope, source);
+        for (const row of rows) {
+          this.#deleteChunks.run(row.id);
+          this.#deleteDocument.run(row.id);
+        }
+        return rows.length;
+      })
+      .immediate();
+  }
+
+  async sources(scope: string): Promise<Array<{ source: string; fileHash: string }>> {
+    const rows = this.#db
+      .prepare(
+        'SELECT source, MAX(file_hash) AS file_hash FROM documents WHERE scope = ? GROUP BY source ORDER BY source',
+      )
+      .all(scope) as Array<{ source: string; file_hash: string }>;
+    return rows.map((r) => ({ source: r.source, fileHash: r.file_hash }));
+  }
+
+  async stats(scope?: string): Promise<{ documents: number; chunks: number }> {
+    const where = scope === undefined ? '' : ' WHERE scope = ?';
+    const args = scope === undefined ? [] : [scope];
+    const documents = (
+      this.#db.prepare(`SELECT COUNT(*) AS n FROM documents${where}`).get(...args) as { n: number }
+    ).n;
+    const chunks = (
+      this.#db.prepare(`SELECT COUNT(*) AS n FROM chunks${where}`).get(...args) as { n: number }
+    ).n;
+    return { documents, chunks };
+  }
+
+  async searchLexical(query: LexicalQuery): Promise<ChunkHit[]> {
+    if (query.terms.length === 0 || query.scopes.length === 0) return [];
+    const match = query.terms.map(ftsTerm).join(' OR ');
+    const rows = this.#searchStatement(query.scopes.length).all(
+      match,
+      match,
+      query.titleWeight,
+      ...query.scopes,
+      query.limit,
+    );
+    return rows.map((row) => ({
+      chunkId: row.id,
+      documentId: row.document_id,
+      title: row.title,
+      headingPath: row.heading_path === '' ? [] : row.heading_path.split(PATH_SEPARATOR),
+      source: row.source,
+      url: row.url,
+      text: row.text,
+      // bm25() is lower for better matches.
+      score: -row.rank,
+    }));
+  }
+
+  #searchStatement(scopes: number): Statement<unknown[], HitRow> {
+    let statement = this.#searchCache.get(scopes);
+    if (!statement) {
+      // Every chunk whose title matches also matches the whole-chunk index, so the whole-chunk
+      // matches are the candidates and the title score joins onto them. bm25() is lower for
+      // better matches.
+      statement = this.#db.prepare(`
+        WITH whole AS MATERIALIZED (SELECT rowid AS id, bm25(chunks_fts) AS s FROM chunks_fts WHERE chunks_fts MATCH ?),
+             titles AS MATERIALIZED (SELECT rowid AS id, bm25(chunk_titles_fts) AS s FROM chunk_titles_fts WHERE chunk_titles_fts MATCH ?)
+        SELECT c.id, c.document_id, c.title, c.heading_path, c.text, d.source, d.url,
+               whole.s + ? * COALESCE(titles.s, 0) AS rank
+        FROM whole
+        LEFT JOIN titles ON titles.id = whole.id
+        JOIN chunks c ON c.id = whole.id
+        JOIN documents d ON d.id = c.document_id
+        WHERE c.scope IN (${new Array(scopes).fill('?').join(', ')})
+        ORDER BY rank
+        LIMIT ?`) as Statement<unknown[], HitRow>;
+      this.#searchCache.set(scopes, statement);
+    }
+    return statement;
+  }
+}
