@@ -162,11 +162,13 @@ export async function runWrapperBench(
   const apps: Record<Exclude<Variant, 'bare'>, App> = {
     wrapped_not_recording: createApp(config, {
       tools: [echo],
+      databasePath: ':memory:',
       sampler: new AlwaysOffSampler(),
       logDestination,
     }),
     wrapped_recording: createApp(config, {
       tools: [echo],
+      databasePath: ':memory:',
       sampler: new AlwaysOnSampler(),
       spanProcessors: [new BatchSpanProcessor(exporter)],
       logDestination,

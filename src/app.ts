@@ -1,7 +1,15 @@
 import type { DestinationStream } from 'pino';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Config } from './config/index.js';
+import { join } from 'node:path';
 import { checkDataDir, withDeadline, type ReadinessCheck } from './readiness.js';
+import { DEFAULT_RETRIEVER_SETTINGS, Retriever } from './rag/index.js';
+import {
+  openDatabase,
+  SqliteKnowledgeRepository,
+  type KnowledgeRepository,
+  type SqliteDatabase,
+} from './store/index.js';
 import {
   OtelCallObserver,
   systemClock,
@@ -15,7 +23,7 @@ import {
   type Logger,
   type Telemetry,
 } from './telemetry/index.js';
-import { ToolRegistry, type Tool } from './tools/index.js';
+import { createKbSearchTool, ToolRegistry, type Tool } from './tools/index.js';
 
 /** What tests and embedders may replace when building an app. */
 export interface AppOverrides {
@@ -29,6 +37,8 @@ export interface AppOverrides {
   sampler?: Sampler;
   /** Tools to register besides the built-in ones. */
   tools?: Tool[];
+  /** The SQLite database file; `<DATA_DIR>/support-agent.db` by default (`:memory:` in tests). */
+  databasePath?: string;
 }
 
 /** The composed application: every part, built once, handed to the HTTP server and the CLI. */
@@ -39,6 +49,8 @@ export interface App {
   readonly telemetry: Telemetry;
   readonly tools: ToolRegistry;
   readonly clock: Clock;
+  readonly knowledge: KnowledgeRepository;
+  readonly retriever: Retriever;
   /** Runs the readiness checks. */
   readiness(): Promise<ReadinessCheck[]>;
   /** Flushes telemetry and releases resources. Safe to call twice. */
@@ -80,6 +92,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     // Read at metric collection time, when `tools` exists.
     breakers: (): Iterable<[string, BreakerSnapshot]> => tools.breakers(),
   });
+  const db = openDatabase(overrides.databasePath ?? join(config.dataDir, 'support-agent.db'));
+  const knowledge = new SqliteKnowledgeRepository(db);
+  const retriever = new Retriever(knowledge, {
+    ...DEFAULT_RETRIEVER_SETTINGS,
+    topK: config.kb.topK,
+    maxPerDocument: config.kb.maxPerDocument,
+    titleWeight: config.kb.titleWeight,
+  });
+
   const tools: ToolRegistry = new ToolRegistry({
     config: config.tools,
     logger,
@@ -87,6 +108,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     observer,
     ...(overrides.random ? { random: overrides.random } : {}),
   });
+  tools.register(createKbSearchTool(retriever));
   for (const tool of overrides.tools ?? []) tools.register(tool);
   for (const name of tools.unknownOverrides()) {
     logger.warn(
@@ -103,15 +125,30 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     telemetry,
     tools,
     clock,
+    knowledge,
+    retriever,
     async readiness() {
-      return Promise.all([withDeadline('data_dir', checkDataDir(config.dataDir))]);
+      return Promise.all([
+        withDeadline('data_dir', checkDataDir(config.dataDir)),
+        withDeadline('database', checkDatabase(db)),
+      ]);
     },
     close() {
       closed ??= (async () => {
+        db.close();
         await telemetry.shutdown();
         await new Promise<void>((resolve) => logger.flush(() => resolve()));
       })();
       return closed;
     },
   };
+}
+
+async function checkDatabase(db: SqliteDatabase): Promise<ReadinessCheck> {
+  try {
+    db.prepare('SELECT 1').get();
+    return { name: 'database', ok: true, detail: 'SQLite answers' };
+  } catch (error) {
+    return { name: 'database', ok: false, detail: (error as Error).message };
+  }
 }

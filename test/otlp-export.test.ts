@@ -51,7 +51,7 @@ describe('OTLP export', () => {
     });
     app = createApp(
       loadConfig({ env: { LOG_LEVEL: 'silent', OTEL_EXPORTER_OTLP_ENDPOINT: `${otlp.url}/` } }),
-      { tools: [echo] },
+      { tools: [echo], databasePath: ':memory:' },
     );
     expect(app.telemetry.tracingEnabled).toBe(true);
     await app.correlation.run({ requestId: 'otlp-req', sessionId: 'otlp-sess' }, () =>
@@ -73,7 +73,7 @@ describe('OTLP export', () => {
   });
 
   it('makes no spans at all when nothing could export them', () => {
-    app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }));
+    app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), { databasePath: ':memory:' });
     expect(app.telemetry.tracingEnabled).toBe(false);
   });
 });

@@ -18,6 +18,7 @@ function appWith(tools: Tool[], env: Record<string, string> = {}) {
     clock,
     logDestination: logs.stream,
     tools,
+    databasePath: ':memory:',
   });
   return { app, clock, logs };
 }

@@ -55,6 +55,7 @@ function build(env: Record<string, string> = {}) {
     logDestination: logs.stream,
     spanProcessors: [new SimpleSpanProcessor(spans)],
     tools: [flaky, broken],
+    databasePath: ':memory:',
   });
   return { app, clock, spans, logs, activeSpan: () => activeSpanName };
 }
@@ -201,7 +202,10 @@ describe('HTTP basics', () => {
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({
       status: 'ready',
-      checks: [{ name: 'data_dir', ok: true }],
+      checks: [
+        { name: 'data_dir', ok: true },
+        { name: 'database', ok: true },
+      ],
     });
     expect(ready.headers['x-request-id']).toBe('given-id-1');
 
@@ -227,7 +231,10 @@ describe('HTTP basics', () => {
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({
       status: 'not_ready',
-      checks: [{ name: 'data_dir', ok: false }],
+      checks: [
+        { name: 'data_dir', ok: false },
+        { name: 'database', ok: true },
+      ],
     });
     await server.close();
   });

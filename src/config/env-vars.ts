@@ -158,6 +158,50 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     description: 'Send traces and metrics to an OpenTelemetry collector over OTLP/HTTP.',
   },
   {
+    name: 'KB_CHUNK_SIZE',
+    path: ['kb', 'chunkSize'],
+    default: '180',
+    expected: 'a whole number of words from 20 to 2000',
+    description:
+      'Target size of a knowledge-base chunk, in words. Chunks follow headings and paragraphs.',
+  },
+  {
+    name: 'KB_CHUNK_OVERLAP',
+    path: ['kb', 'chunkOverlap'],
+    default: '30',
+    expected: 'a whole number of words from 0 to 500, below KB_CHUNK_SIZE',
+    description: 'Words a chunk repeats from the previous one of the same section.',
+  },
+  {
+    name: 'KB_MAX_FILE_BYTES',
+    path: ['kb', 'maxFileBytes'],
+    default: '52428800',
+    expected: 'a whole number of bytes from 1 to 1073741824',
+    description:
+      'Largest file `ingest` reads (50 MiB by default); larger files are reported and skipped.',
+  },
+  {
+    name: 'KB_TOP_K',
+    path: ['kb', 'topK'],
+    default: '5',
+    expected: 'a whole number from 1 to 50',
+    description: 'Passages a knowledge-base search returns.',
+  },
+  {
+    name: 'KB_MAX_PER_DOCUMENT',
+    path: ['kb', 'maxPerDocument'],
+    default: '2',
+    expected: 'a whole number from 1 to 50',
+    description: 'At most this many passages of one document in a search result.',
+  },
+  {
+    name: 'KB_TITLE_WEIGHT',
+    path: ['kb', 'titleWeight'],
+    default: '3',
+    expected: 'a number from 0 to 20',
+    description: 'Weight of a match in a title or heading over a match anywhere in the passage.',
+  },
+  {
     name: 'TOOL_TIMEOUT_MS',
     path: ['tools', 'defaults', 'timeoutMs'],
     default: '30000',

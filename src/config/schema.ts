@@ -86,6 +86,16 @@ export const configSchema = z
     telemetry: z
       .object({ serviceName: z.string().trim().min(1), otlpEndpoint: httpUrl.optional() })
       .strict(),
+    kb: z
+      .object({
+        chunkSize: int(20, 2000),
+        chunkOverlap: int(0, 500),
+        maxFileBytes: int(1, 1_073_741_824),
+        topK: int(1, 50),
+        maxPerDocument: int(1, 50),
+        titleWeight: z.coerce.number().min(0).max(20),
+      })
+      .strict(),
     tools: z
       .object({
         defaults: toolPolicySchema.strict(),
@@ -101,6 +111,13 @@ export const configSchema = z
         code: 'custom',
         path: ['tools', 'defaults', 'retry', 'maxDelayMs'],
         message: `must not be below the initial delay (${r.initialDelayMs} ms)`,
+      });
+    }
+    if (config.kb.chunkOverlap >= config.kb.chunkSize) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kb', 'chunkOverlap'],
+        message: `must be below the chunk size (${config.kb.chunkSize} words)`,
       });
     }
     if (config.llm.baseUrl && !config.llm.model) {

@@ -47,35 +47,40 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
   return db;
 }
 
-/** Applies the migrations that are not yet applied; returns the versions applied now. */
+/**
+ * Applies the migrations that are not yet applied; returns the versions applied now. The whole
+ * run holds the write lock, so that two processes starting on one file at once cannot both
+ * apply the same migration.
+ */
 export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const done = new Set(
-    (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map(
-      (r) => r.version,
-    ),
-  );
-  const newest = Math.max(0, ...done);
-  const known = Math.max(0, ...migrations.map((m) => m.version));
-  if (newest > known) {
-    throw new AppError(
-      'config_invalid',
-      `The database has schema version ${newest}, newer than this program knows (${known}); upgrade the program`,
+  const run = db.transaction(() => {
+    const done = new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map(
+        (r) => r.version,
+      ),
     );
-  }
-  const applied: number[] = [];
-  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (done.has(migration.version)) continue;
-    db.transaction(() => {
+    const newest = Math.max(0, ...done);
+    const known = Math.max(0, ...migrations.map((m) => m.version));
+    if (newest > known) {
+      throw new AppError(
+        'config_invalid',
+        `The database has schema version ${newest}, newer than this program knows (${known}); upgrade the program`,
+      );
+    }
+    const applied: number[] = [];
+    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (done.has(migration.version)) continue;
       db.exec(migration.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,
         new Date().toISOString(),
       );
-    })();
-    applied.push(migration.version);
-  }
-  return applied;
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+  return run.immediate();
 }

@@ -1,0 +1,14 @@
+export type {
+  ChunkHit,
+  ChunkInput,
+  DocumentInput,
+  DocumentRecord,
+  KnowledgeRepository,
+  LexicalQuery,
+  ReplaceResult,
+} from './knowledge-repository.js';
+export { openDatabase, migrate } from './sqlite/database.js';
+export type { OpenDatabaseOptions, SqliteDatabase } from './sqlite/database.js';
+export { MIGRATIONS } from './sqlite/migrations.js';
+export type { Migration } from './sqlite/migrations.js';
+export { SqliteKnowledgeRepository } from './sqlite/sqlite-knowledge-repository.js';

@@ -1,0 +1,1 @@
+export { createKbSearchTool, MAX_QUERY_CHARS } from './kb-search.js';

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { Retriever, SearchResult } from '../../rag/search/retriever.js';
+import { defineTool } from '../define-tool.js';
+
+/** Longest question the knowledge base accepts, in characters. */
+export const MAX_QUERY_CHARS = 10_000;
+
+const input = z.object({
+  query: z
+    .string()
+    .trim()
+    .min(1, 'the query is empty')
+    .max(MAX_QUERY_CHARS, `the query is longer than ${MAX_QUERY_CHARS} characters`),
+  topK: z.number().int().min(1).max(50).optional(),
+});
+
+/**
+ * The `kb_search` tool: searches the help-center knowledge base — and, inside a session, the
+ * files that session attached — for passages that answer a question.
+ *
+ * @example
+ * tools.register(createKbSearchTool(retriever));
+ * await tools.call('kb_search', { query: 'refund policy' }, { sessionId });
+ */
+export function createKbSearchTool(retriever: Retriever) {
+  return defineTool<typeof input, SearchResult>({
+    name: 'kb_search',
+    description:
+      'Search the help-center knowledge base for passages that answer a customer question. ' +
+      'Returns the best passages with their title, source and a snippet; an empty list means ' +
+      'nothing relevant was found.',
+    input,
+    timeoutMs: 5_000,
+    async execute({ query, topK }, { signal, sessionId }) {
+      const scopes = sessionId === undefined ? ['kb'] : ['kb', `session:${sessionId}`];
+      return retriever.search(query, { scopes, signal, ...(topK === undefined ? {} : { topK }) });
+    },
+  });
+}
