@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { isAppError } from '../errors/index.js';
 import { doctor } from './doctor.js';
+import { evalRetrieval } from './eval.js';
+import { ingest } from './ingest.js';
+import { search } from './search.js';
 import { serve } from './serve.js';
 
 /** Exit code of an invalid configuration. */
@@ -41,7 +45,47 @@ program
     process.exitCode = await doctor(configOrExit());
   });
 
+program
+  .command('ingest')
+  .description(
+    'add files and folders to the knowledge base (Markdown, text, HTML, PDF, DOCX, CSV, FAQ JSON, BEIR corpus.jsonl)',
+  )
+  .argument('<paths...>', 'files or folders (read recursively)')
+  .option('--prune', 'remove documents whose files are gone from under the given paths', false)
+  .action(async (paths: string[], options: { prune: boolean }) => {
+    process.exitCode = await ingest(configOrExit(), paths, options);
+  });
+
+program
+  .command('search')
+  .description('search the knowledge base as the agent does')
+  .argument('<query>', 'the question')
+  .option('--json', 'print the whole result as JSON', false)
+  .option('--top <n>', 'number of passages', (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 50)
+      throw new InvalidArgumentError('a whole number from 1 to 50');
+    return n;
+  })
+  .action(async (query: string, options: { json: boolean; top?: number }) => {
+    process.exitCode = await search(configOrExit(), query, options);
+  });
+
+program
+  .command('eval')
+  .description('measure quality')
+  .command('retrieval')
+  .description(
+    'nDCG@10, Recall@10 and MRR@10 of the retriever on a BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv)',
+  )
+  .argument('<dir>', 'the BEIR folder')
+  .action(async (dir: string) => {
+    process.exitCode = await evalRetrieval(configOrExit(), dir);
+  });
+
 program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  // Expected failures (a bad path, an unreadable file) get their message; a defect its stack.
+  if (isAppError(error)) console.error(error.message);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exit(1);
 });

@@ -21,9 +21,7 @@ export interface FakeOpenAiRequest {
 
 /** How {@link FakeOpenAi.failNext} makes a request fail. */
 export type FakeOpenAiFault =
-  | { status: number; retryAfterSeconds?: number; body?: unknown }
-  | 'stall'
-  | 'malformed';
+  { status: number; retryAfterSeconds?: number; body?: unknown } | 'stall' | 'malformed';
 
 /** A running fake OpenAI-compatible server. */
 export interface FakeOpenAi {
@@ -82,7 +80,10 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
         const fault = faults.shift();
         if (fault !== undefined) return applyFault(res, fault);
 
-        if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+        if (
+          options.apiKey !== undefined &&
+          req.headers.authorization !== `Bearer ${options.apiKey}`
+        ) {
           // Like OpenAI, the answer never repeats the key it was given.
           return sendError(res, 401, 'Incorrect API key provided.', 'invalid_request_error', {
             code: 'invalid_api_key',
@@ -90,7 +91,12 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
         }
         const route = ROUTES[`${method} ${path}`];
         if (route === undefined) {
-          return sendError(res, 404, `Unknown request URL: ${method} ${path}`, 'invalid_request_error');
+          return sendError(
+            res,
+            404,
+            `Unknown request URL: ${method} ${path}`,
+            'invalid_request_error',
+          );
         }
         if (method === 'POST' && !isRecord(body)) {
           return sendError(res, 400, 'The body must be a JSON object.', 'invalid_request_error');
@@ -165,7 +171,11 @@ function embeddings({ body, model, options, res }: RouteContext): void {
   const tokens = texts.reduce((sum, text) => sum + words(text).length, 0);
   sendJson(res, 200, {
     object: 'list',
-    data: texts.map((text, index) => ({ object: 'embedding', index, embedding: embed(text, model) })),
+    data: texts.map((text, index) => ({
+      object: 'embedding',
+      index,
+      embedding: embed(text, model),
+    })),
     model,
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   });

@@ -47,7 +47,7 @@ export function summarize(report: IngestReport): string {
     `${report.files} file${report.files === 1 ? '' : 's'}`,
     `documents: ${d.added} added, ${d.updated} updated, ${d.unchanged} unchanged, ${d.removed + report.pruned} removed`,
     `${report.chunksWritten} chunks written`,
-    `${report.unchangedFiles} files skipped as unchanged`,
+    `${report.unchangedFiles} unchanged file${report.unchangedFiles === 1 ? '' : 's'} skipped`,
     `${report.failed.length} failed`,
   ];
   return parts.join('; ');

@@ -1,20 +1,7 @@
-import {
-  Document,
-  HeadingLevel,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-} from 'docx';
+import { HeadingLevel, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
 import { describe, expect, it } from 'vitest';
+import { makeDocx } from '../../../test/helpers/documents.js';
 import { parseFile } from './index.js';
-
-async function makeDocx(children: Array<Paragraph | Table>): Promise<Uint8Array> {
-  const buffer = await Packer.toBuffer(new Document({ sections: [{ children }] }));
-  return new Uint8Array(buffer);
-}
 
 const cell = (text: string): TableCell => new TableCell({ children: [new Paragraph(text)] });
 

@@ -1,27 +1,6 @@
-/// <reference types="pdfkit" />
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { makePdf } from '../../../test/helpers/documents.js';
 import { parseFile } from './index.js';
-
-// @types/pdfkit declares an ambient `export =` module, which cannot be default-imported without
-// `esModuleInterop`; pdfkit is CommonJS, so `require` gives the class, typed by its `new` signature.
-const PDFDocument = createRequire(import.meta.url)('pdfkit') as PDFKit.PDFDocument;
-
-/** Renders a PDF with pdfkit; `draw` writes the content. */
-function makePdf(
-  draw: (doc: PDFKit.PDFDocument) => void,
-  options: PDFKit.PDFDocumentOptions = {},
-): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument(options);
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    doc.on('error', reject);
-    draw(doc);
-    doc.end();
-  });
-}
 
 const REFUND_SENTENCE = 'You can ask for a refund within 30 days of purchase. ';
 

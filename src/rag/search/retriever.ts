@@ -121,6 +121,6 @@ function toRetrieved(hit: ChunkHit, pattern: RegExp | null): RetrievedChunk {
   return {
     ...hit,
     snippet: snippet(hit.text, pattern),
-    score: Math.round(hit.score * 1000) / 1000,
+    score: Number(hit.score.toPrecision(4)),
   };
 }

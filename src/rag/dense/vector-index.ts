@@ -1,0 +1,239 @@
+import { AppError } from '../../errors/index.js';
+import type { SqliteDatabase } from '../../store/sqlite/database.js';
+
+/** A chunk's vector, to store. */
+export interface VectorItem {
+  chunkId: number;
+  vector: Float32Array;
+}
+
+/** A nearest neighbour: smaller `distance` is closer (cosine distance, 0 to 2). */
+export interface VectorHit {
+  chunkId: number;
+  distance: number;
+}
+
+/** Options of {@link SqliteVectorIndex.search}. */
+export interface VectorSearchOptions {
+  /** Neighbours to return; at most {@link MAX_VECTOR_SEARCH_LIMIT}. */
+  limit: number;
+  /** When given, only these chunks are candidates (filtered inside the KNN, before `limit`). */
+  chunkIds?: readonly number[];
+}
+
+/** sqlite-vec refuses a KNN query with `k` above this; larger limits are clamped to it. */
+export const MAX_VECTOR_SEARCH_LIMIT = 4096;
+
+interface Meta {
+  model: string;
+  dimensions: number;
+}
+
+/**
+ * Chunk vectors in SQLite, searched by sqlite-vec: a `vec0` table `chunk_vectors` (cosine
+ * distance) keyed by rowid = chunk id, and a one-row `vector_meta` table naming the model and
+ * dimension the vectors came from. The tables are created here, not by a migration, because the
+ * vector table's column type depends on the configured model's dimension.
+ *
+ * The index knows nothing of scopes: a caller that searches some scopes either passes their
+ * chunk ids or over-fetches and filters.
+ *
+ * @example
+ * const index = new SqliteVectorIndex(openDatabase(path));
+ * index.configure(embedder.model, vector.length);
+ * index.upsert([{ chunkId: 42, vector }]);
+ * const hits = index.search(queryVector, { limit: 50 });
+ */
+export class SqliteVectorIndex {
+  readonly #db: SqliteDatabase;
+  #meta: Meta | undefined;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS vector_meta (model TEXT NOT NULL, dimensions INTEGER NOT NULL)',
+    );
+    this.#meta = db.prepare('SELECT model, dimensions FROM vector_meta LIMIT 1').get() as
+      Meta | undefined;
+    if (this.#meta !== undefined) this.#createTable(this.#meta.dimensions);
+  }
+
+  /** The model and dimension of the stored vectors, once configured. */
+  get configuration(): Readonly<Meta> | undefined {
+    return this.#meta === undefined ? undefined : { ...this.#meta };
+  }
+
+  /**
+   * Says which model's vectors the index holds. The first call records it; a call with another
+   * model or dimension drops every stored vector — vectors of different models are not
+   * comparable — and returns `rebuilt: true`, so the caller knows to embed every chunk again.
+   */
+  configure(model: string, dimensions: number): { rebuilt: boolean } {
+    if (!Number.isInteger(dimensions) || dimensions < 1) {
+      throw new AppError(
+        'invalid_input',
+        `A vector dimension must be a positive integer, not ${dimensions}`,
+      );
+    }
+    const before = this.#meta;
+    if (before?.model === model && before.dimensions === dimensions) return { rebuilt: false };
+    this.#db.transaction(() => {
+      this.#db.exec('DROP TABLE IF EXISTS chunk_vectors');
+      this.#createTable(dimensions);
+      this.#db.exec('DELETE FROM vector_meta');
+      this.#db
+        .prepare('INSERT INTO vector_meta (model, dimensions) VALUES (?, ?)')
+        .run(model, dimensions);
+    })();
+    this.#meta = { model, dimensions };
+    return { rebuilt: before !== undefined };
+  }
+
+  /** Stores the vectors of these chunks, replacing any they had, in one transaction. */
+  upsert(items: readonly VectorItem[]): void {
+    if (items.length === 0) return;
+    const dimensions = this.#requireMeta('store vectors').dimensions;
+    for (const item of items) {
+      checkChunkId(item.chunkId);
+      checkVector(item.vector, dimensions, `the vector of chunk ${item.chunkId}`);
+    }
+    // vec0 has no INSERT OR REPLACE: a replaced vector is deleted, then inserted.
+    const remove = this.#db.prepare('DELETE FROM chunk_vectors WHERE rowid = ?');
+    // vec0 accepts only SQLite integers as rowid, and better-sqlite3 binds a JS number as a
+    // double: hence BigInt.
+    const insert = this.#db.prepare('INSERT INTO chunk_vectors (rowid, embedding) VALUES (?, ?)');
+    this.#db.transaction(() => {
+      for (const { chunkId, vector } of items) {
+        remove.run(BigInt(chunkId));
+        insert.run(BigInt(chunkId), blob(vector));
+      }
+    })();
+  }
+
+  /** Removes the vectors of these chunks; ids without a vector are ignored. */
+  delete(chunkIds: readonly number[]): void {
+    if (this.#meta === undefined || chunkIds.length === 0) return;
+    const remove = this.#db.prepare('DELETE FROM chunk_vectors WHERE rowid = ?');
+    this.#db.transaction(() => {
+      for (const id of chunkIds) remove.run(BigInt(checkChunkId(id)));
+    })();
+  }
+
+  /** Which of these chunks have no vector yet, in the order given, each once. */
+  missing(chunkIds: readonly number[]): number[] {
+    const wanted = [...new Set(chunkIds.map(checkChunkId))];
+    if (this.#meta === undefined || wanted.length === 0) return wanted;
+    const rows = this.#db
+      .prepare(
+        'SELECT rowid AS id FROM chunk_vectors WHERE rowid IN (SELECT value FROM json_each(?))',
+      )
+      .all(JSON.stringify(wanted)) as Array<{ id: number }>;
+    const present = new Set(rows.map((row) => row.id));
+    return wanted.filter((id) => !present.has(id));
+  }
+
+  /** How many vectors are stored. */
+  count(): number {
+    if (this.#meta === undefined) return 0;
+    const row = this.#db.prepare('SELECT count(*) AS n FROM chunk_vectors').get() as { n: number };
+    return row.n;
+  }
+
+  /**
+   * The `limit` chunks nearest to `vector`, nearest first. An index not yet configured has
+   * nothing to find and answers `[]`; a vector of the wrong dimension is an `invalid_input`
+   * error (it comes from another model than the stored vectors).
+   */
+  search(vector: Float32Array, options: VectorSearchOptions): VectorHit[] {
+    if (this.#meta === undefined) return [];
+    checkVector(vector, this.#meta.dimensions, 'the query vector');
+    const limit = Math.min(Math.floor(options.limit), MAX_VECTOR_SEARCH_LIMIT);
+    if (!(limit > 0)) return [];
+    const query = blob(vector);
+    let rows: Array<{ chunkId: number; distance: number }>;
+    if (options.chunkIds === undefined) {
+      rows = this.#db
+        .prepare(
+          `SELECT rowid AS chunkId, distance FROM chunk_vectors
+           WHERE embedding MATCH ? AND k = ? ORDER BY distance`,
+        )
+        .all(query, limit) as typeof rows;
+    } else {
+      if (options.chunkIds.length === 0) return [];
+      const ids = JSON.stringify([...new Set(options.chunkIds.map(checkChunkId))]);
+      rows = this.#db
+        .prepare(
+          `SELECT rowid AS chunkId, distance FROM chunk_vectors
+           WHERE embedding MATCH ? AND k = ? AND rowid IN (SELECT value FROM json_each(?))
+           ORDER BY distance`,
+        )
+        .all(query, limit, ids) as typeof rows;
+    }
+    return rows.map((row) => ({ chunkId: row.chunkId, distance: row.distance }));
+  }
+
+  #createTable(dimensions: number): void {
+    try {
+      // `dimensions` is a checked integer: interpolating it cannot inject SQL.
+      this.#db.exec(
+        `CREATE VIRTUAL TABLE IF NOT EXISTS chunk_vectors
+         USING vec0(embedding float[${dimensions}] distance_metric=cosine)`,
+      );
+    } catch (error) {
+      throw new AppError(
+        'config_invalid',
+        `Cannot create the vector table: ${(error as Error).message} (is sqlite-vec loaded?)`,
+        { cause: error },
+      );
+    }
+  }
+
+  #requireMeta(action: string): Meta {
+    if (this.#meta === undefined) {
+      throw new AppError(
+        'invalid_input',
+        `Configure the vector index (model and dimension) before you ${action}`,
+      );
+    }
+    return this.#meta;
+  }
+}
+
+function checkChunkId(id: number): number {
+  if (!Number.isSafeInteger(id)) {
+    throw new AppError('invalid_input', `A chunk id must be an integer, not ${id}`);
+  }
+  return id;
+}
+
+function checkVector(vector: Float32Array, dimensions: number, what: string): void {
+  if (vector.length !== dimensions) {
+    throw new AppError(
+      'invalid_input',
+      `${capitalise(what)} has ${vector.length} dimensions; the index holds vectors of ${dimensions}`,
+      { details: { expected: dimensions, actual: vector.length } },
+    );
+  }
+  let norm = 0;
+  for (const x of vector) {
+    if (!Number.isFinite(x))
+      throw new AppError(
+        'invalid_input',
+        `${capitalise(what)} has a value that is not a finite number`,
+      );
+    norm += x * x;
+  }
+  // sqlite-vec gives a zero vector a NULL cosine distance, which sorts before every real one:
+  // stored, it would be every query's nearest neighbour.
+  if (norm === 0)
+    throw new AppError('invalid_input', `${capitalise(what)} is all zeros: it has no direction`);
+}
+
+/** The vector's own bytes, even when it is a view into a larger buffer. */
+function blob(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

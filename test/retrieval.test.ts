@@ -1,0 +1,178 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app.js';
+import { loadConfig } from '../src/config/index.js';
+import { buildServer } from '../src/http/index.js';
+import {
+  DEFAULT_RETRIEVER_SETTINGS,
+  evaluateRetrieval,
+  Retriever,
+  type SearchResult,
+} from '../src/rag/index.js';
+import type { KnowledgeRepository } from '../src/store/index.js';
+import { FakeClock } from '../src/testing/index.js';
+import { createKbSearchTool, ToolRegistry } from '../src/tools/index.js';
+import { createLogger } from '../src/telemetry/index.js';
+
+const COVIDFAQ = [
+  join(import.meta.dirname, '..', '..', 'shared', 'data', 'covidfaq'),
+  '/work/shared/data/covidfaq',
+].find((dir) => existsSync(join(dir, 'corpus.jsonl')));
+
+let app: App | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+function appWithFaq(spans?: InMemorySpanExporter) {
+  app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {
+    databasePath: ':memory:',
+    ...(spans ? { spanProcessors: [new SimpleSpanProcessor(spans)] } : {}),
+  });
+  return app;
+}
+
+async function seed(target: App) {
+  await target.knowledge.replaceSource('kb', '/help/faq.json', 'h', [
+    {
+      docKey: '0',
+      title: 'How do I reset my password?',
+      format: 'faq_json',
+      contentHash: 'a',
+      chunks: [
+        {
+          ordinal: 0,
+          headingPath: [],
+          text: 'Open Settings, choose Password and follow the e-mail link.',
+        },
+      ],
+    },
+    {
+      docKey: '1',
+      title: 'What is your refund policy?',
+      format: 'faq_json',
+      contentHash: 'b',
+      chunks: [
+        { ordinal: 0, headingPath: [], text: 'Refunds are possible within 30 days of purchase.' },
+      ],
+    },
+  ]);
+}
+
+describe('retrieval quality', () => {
+  it('reaches nDCG@10 >= 0.72 on the CovidFAQ set with the default configuration', async () => {
+    expect(COVIDFAQ, 'the CovidFAQ set is expected at ../shared/data/covidfaq').toBeDefined();
+    const config = loadConfig({ env: {} });
+    const result = await evaluateRetrieval(COVIDFAQ as string, {
+      settings: {
+        ...DEFAULT_RETRIEVER_SETTINGS,
+        topK: config.kb.topK,
+        maxPerDocument: config.kb.maxPerDocument,
+        titleWeight: config.kb.titleWeight,
+      },
+      chunk: { size: config.kb.chunkSize, overlap: config.kb.chunkOverlap },
+    });
+    expect(result.queries).toBe(1387);
+    expect(result['ndcg@10']).toBeGreaterThanOrEqual(0.72);
+    expect(result['recall@10']).toBeGreaterThan(0.9);
+  });
+});
+
+describe('kb_search', () => {
+  it('answers through the tool-call layer: one span, and calls counted at /metrics', async () => {
+    const spans = new InMemorySpanExporter();
+    const target = appWithFaq(spans);
+    await seed(target);
+    const result = await target.correlation.run({ requestId: 'r-kb', sessionId: 's-kb' }, () =>
+      target.tools.call<SearchResult>('kb_search', {
+        query: 'I forgot my password, how can I reset it?',
+      }),
+    );
+    expect(result.type).toBe('ok');
+    const hits = result.type === 'ok' ? result.value.hits : [];
+    expect(hits[0]).toMatchObject({
+      title: 'How do I reset my password?',
+      source: '/help/faq.json',
+    });
+    expect(hits[0]?.snippet).toContain('<mark>Password</mark>');
+
+    const [span] = spans.getFinishedSpans();
+    expect(span?.name).toBe('execute_tool kb_search');
+    expect(span?.attributes).toMatchObject({
+      'gen_ai.tool.name': 'kb_search',
+      'session.id': 's-kb',
+      'support_agent.tool.outcome': 'ok',
+    });
+    const metrics = await (await buildServer(target)).inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toContain(
+      'support_agent_tool_calls_total{tool="kb_search",outcome="ok"} 1',
+    );
+  });
+
+  it('is cut off by its timeout like every tool', async () => {
+    const clock = new FakeClock();
+    const stuck: KnowledgeRepository = {
+      searchLexical: () => new Promise(() => {}),
+    } as unknown as KnowledgeRepository;
+    const config = loadConfig({ env: { TOOL_RETRY_ATTEMPTS: '1' } });
+    const tools = new ToolRegistry({
+      config: config.tools,
+      logger: createLogger({ level: 'silent' }),
+      clock,
+    });
+    tools.register(createKbSearchTool(new Retriever(stuck)));
+    const pending = tools.call('kb_search', { query: 'refund' });
+    await clock.advance(5_000);
+    expect(await pending).toMatchObject({ type: 'timeout', timeoutMs: 5_000 });
+  });
+
+  it('takes any text as words, never as query syntax', async () => {
+    const target = appWithFaq();
+    await seed(target);
+    const hostile = [
+      '"refund" AND policy* NEAR(refund policy) OR -password ^refund : {title}',
+      'refund"" policy "',
+      'refund 🙂🙂 policy 💸',
+      `refund policy ${'x'.repeat(9_000)}`,
+    ];
+    for (const query of hostile) {
+      const result = await target.tools.call<SearchResult>('kb_search', { query });
+      expect(result.type, query.slice(0, 40)).toBe('ok');
+      if (result.type === 'ok')
+        expect(result.value.hits[0]?.title).toBe('What is your refund policy?');
+    }
+  });
+
+  it('says plainly when there is nothing to search for or nothing relevant', async () => {
+    const target = appWithFaq();
+    await seed(target);
+    const call = (query: string) => target.tools.call<SearchResult>('kb_search', { query });
+    expect(await call('how do I do this?')).toMatchObject({
+      type: 'ok',
+      value: { hits: [], reason: 'no_searchable_words' },
+    });
+    expect(await call('🙂 ?! ***')).toMatchObject({
+      type: 'ok',
+      value: { hits: [], reason: 'no_searchable_words' },
+    });
+    expect(await call('What is the capital of France?')).toMatchObject({
+      type: 'ok',
+      value: { hits: [], reason: 'nothing_relevant' },
+    });
+  });
+
+  it('refuses an empty or over-long query with a clear error, never retried', async () => {
+    const target = appWithFaq();
+    const empty = await target.tools.call('kb_search', { query: '   ' });
+    expect(empty).toMatchObject({ type: 'error', code: 'invalid_input', attempts: 0 });
+    expect(empty.type === 'error' && empty.message).toContain('the query is empty');
+    const long = await target.tools.call('kb_search', { query: 'a'.repeat(10_001) });
+    expect(long.type === 'error' && long.message).toContain('longer than 10000 characters');
+    expect(
+      await target.tools.call('kb_search', { query: 'refund '.repeat(1428).slice(0, 10_000) }),
+    ).toMatchObject({ type: 'ok' });
+  });
+});
