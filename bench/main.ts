@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { runRetrievalBench } from './retrieval.js';
 import { runWrapperBench } from './wrapper.js';
 
 /** What every benchmark accepts from the command line. */
@@ -13,6 +14,7 @@ type Benchmark = (options: BenchOptions) => Promise<object>;
 /** Every benchmark by the name given on the command line, in the order a bare run uses. */
 const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
   wrapper: runWrapperBench,
+  retrieval: () => runRetrievalBench(),
 };
 
 const USAGE = `usage: npm run bench -- [name ...] [--rounds N] [--calls N]

@@ -71,6 +71,13 @@ export interface LexicalQuery {
    * added to the score of the whole chunk (title, heading path and text together).
    */
   titleWeight: number;
+  /**
+   * How many matching chunks the terms of one query may bring in at most. Terms join from the
+   * rarest; a term that would pass the budget is left out of matching and scoring (the rarest
+   * term always takes part). Very common words thus cannot make a query scan the whole index;
+   * in a small knowledge base every term takes part.
+   */
+  postingBudget: number;
 }
 
 /**

@@ -64,7 +64,9 @@ describe('startFakeOpenAi', () => {
     fake = await startFakeOpenAi();
     const models = await fetch(`${fake.url}/models`);
     expect(models.status).toBe(200);
-    expect((await models.json()).data[0]).toMatchObject({ object: 'model' });
+    expect(((await models.json()) as { data: unknown[] }).data[0]).toMatchObject({
+      object: 'model',
+    });
 
     const unknown = await post('/nothing', {});
     expect(unknown.status).toBe(404);
@@ -77,12 +79,20 @@ describe('startFakeOpenAi', () => {
 
   it('refuses a wrong API key with 401 and does not repeat the key', async () => {
     fake = await startFakeOpenAi({ apiKey: 'sk-right' });
-    const wrong = await post('/embeddings', { model: 'm', input: 'x' }, { authorization: 'Bearer sk-wrong' });
+    const wrong = await post(
+      '/embeddings',
+      { model: 'm', input: 'x' },
+      { authorization: 'Bearer sk-wrong' },
+    );
     expect(wrong.status).toBe(401);
     expect(JSON.parse(wrong.text).error.code).toBe('invalid_api_key');
     expect(wrong.text).not.toContain('sk-wrong');
 
-    const right = await post('/embeddings', { model: 'm', input: 'x' }, { authorization: 'Bearer sk-right' });
+    const right = await post(
+      '/embeddings',
+      { model: 'm', input: 'x' },
+      { authorization: 'Bearer sk-right' },
+    );
     expect(right.status).toBe(200);
   });
 

@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../errors/index.js';
-import { hashEmbedding, startFakeOpenAi, type FakeOpenAi } from '../../testing/fake-openai-server.js';
+import {
+  hashEmbedding,
+  startFakeOpenAi,
+  type FakeOpenAi,
+} from '../../testing/fake-openai-server.js';
 import { createOpenAiEmbedder } from './openai-embedder.js';
 
 const KEY = 'sk-test-5ecret-key-do-not-leak';
@@ -78,14 +82,18 @@ describe('createOpenAiEmbedder', () => {
 
   it('turns a 429 into a retryable rate_limited error carrying Retry-After', async () => {
     fake.failNext(1, { status: 429, retryAfterSeconds: 7 });
-    const error = await failure(createOpenAiEmbedder({ baseUrl: fake.url, model: 'm' }).embed(['x']));
+    const error = await failure(
+      createOpenAiEmbedder({ baseUrl: fake.url, model: 'm' }).embed(['x']),
+    );
     expect(error).toMatchObject({ code: 'rate_limited', retryable: true, retryAfterMs: 7_000 });
     expect(error.details).toEqual({ status: 429 });
   });
 
   it('turns a 5xx into a retryable upstream_unavailable error', async () => {
     fake.failNext(1, { status: 500 });
-    const error = await failure(createOpenAiEmbedder({ baseUrl: fake.url, model: 'm' }).embed(['x']));
+    const error = await failure(
+      createOpenAiEmbedder({ baseUrl: fake.url, model: 'm' }).embed(['x']),
+    );
     expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
     expect(error.retryAfterMs).toBeUndefined();
     expect(error.message).toContain('answered 500');
@@ -105,14 +113,18 @@ describe('createOpenAiEmbedder', () => {
       status: 400,
       body: { error: { message: "This model's maximum context length is 8192 tokens" } },
     });
-    const error = await failure(createOpenAiEmbedder({ baseUrl: fake.url, model: 'm' }).embed(['x']));
+    const error = await failure(
+      createOpenAiEmbedder({ baseUrl: fake.url, model: 'm' }).embed(['x']),
+    );
     expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
     expect(error.message).toContain("400: This model's maximum context length is 8192 tokens");
   });
 
   it('reports a body that is not JSON as a non-retryable failure', async () => {
     fake.failNext(1, 'malformed');
-    const error = await failure(createOpenAiEmbedder({ baseUrl: fake.url, model: 'm' }).embed(['x']));
+    const error = await failure(
+      createOpenAiEmbedder({ baseUrl: fake.url, model: 'm' }).embed(['x']),
+    );
     expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
     expect(error.message).toContain('not JSON');
   });

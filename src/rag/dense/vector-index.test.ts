@@ -116,7 +116,8 @@ describe('SqliteVectorIndex', () => {
   });
 
   it('must be configured before it stores vectors; unconfigured, it holds nothing', () => {
-    const fresh = new SqliteVectorIndex(openDatabase(':memory:'));
+    const other = openDatabase(':memory:');
+    const fresh = new SqliteVectorIndex(other);
     expect(fresh.configuration).toBeUndefined();
     expect(() => fresh.upsert([{ chunkId: 1, vector: v(1) }])).toThrow(
       expect.objectContaining({ code: 'invalid_input' }),
@@ -125,6 +126,7 @@ describe('SqliteVectorIndex', () => {
     expect(fresh.missing([1, 2])).toEqual([1, 2]);
     expect(fresh.search(v(1), { limit: 3 })).toEqual([]);
     expect(fresh.configure('m', 1)).toEqual({ rebuilt: false });
+    other.close();
   });
 
   it('clamps a limit above what sqlite-vec allows instead of failing', () => {

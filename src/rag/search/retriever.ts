@@ -12,6 +12,8 @@ export interface RetrieverSettings {
   titleWeight: number;
   /** Candidates fetched before the per-document cap and the floor. */
   candidates: number;
+  /** Matching chunks one query may score at most (see `LexicalQuery.postingBudget`). */
+  postingBudget: number;
 }
 
 /** A chunk as the knowledge base answers a question with it. */
@@ -53,6 +55,7 @@ export const DEFAULT_RETRIEVER_SETTINGS: RetrieverSettings = {
   maxPerDocument: 2,
   titleWeight: 3,
   candidates: 50,
+  postingBudget: 500,
 };
 
 /**
@@ -83,6 +86,7 @@ export class Retriever {
       scopes: options.scopes ?? ['kb'],
       limit: Math.max(this.settings.candidates, topK * 4),
       titleWeight: this.settings.titleWeight,
+      postingBudget: this.settings.postingBudget,
     });
     const content = termPattern(contentTerms);
     // The floor decides for the whole answer, not per hit: when no candidate shares a content

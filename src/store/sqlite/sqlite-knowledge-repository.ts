@@ -76,6 +76,9 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
   readonly #deleteChunks: Statement;
   readonly #insertChunk: Statement;
   readonly #searchCache = new Map<number, Statement<unknown[], HitRow>>();
+  readonly #countMatches: Statement<[string, number], { n: number }>;
+  /** Capped match counts of terms; cleared by every write of this repository. */
+  readonly #termCounts = new Map<string, number>();
 
   constructor(db: SqliteDatabase, now: () => Date = () => new Date()) {
     this.#db = db;
@@ -90,6 +93,9 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     this.#touchDocument = db.prepare('UPDATE documents SET file_hash = ? WHERE id = ?');
     this.#deleteDocument = db.prepare('DELETE FROM documents WHERE id = ?');
     this.#deleteChunks = db.prepare('DELETE FROM chunks WHERE document_id = ?');
+    this.#countMatches = db.prepare(
+      'SELECT COUNT(*) AS n FROM (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)',
+    );
     this.#insertChunk =
       db.prepare(`INSERT INTO chunks (document_id, scope, ordinal, title, heading_path, text)
       VALUES (?, ?, ?, ?, ?, ?)`);
@@ -105,6 +111,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     fileHash: string,
     documents: DocumentInput[],
   ): Promise<ReplaceResult> {
+    this.#termCounts.clear();
     const run = this.#db.transaction(() => {
       const now = this.#now().toISOString();
       const existing = new Map(
@@ -170,6 +177,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
   }
 
   async deleteSource(scope: string, source: string): Promise<number> {
+    this.#termCounts.clear();
     return this.#db
       .transaction(() => {
         const rows = this.#byScopeSource.all(scope, source);
@@ -205,7 +213,8 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
 
   async searchLexical(query: LexicalQuery): Promise<ChunkHit[]> {
     if (query.terms.length === 0 || query.scopes.length === 0) return [];
-    const match = query.terms.map(ftsTerm).join(' OR ');
+    const terms = this.#withinBudget(query.terms, query.postingBudget);
+    const match = terms.map(ftsTerm).join(' OR ');
     const rows = this.#searchStatement(query.scopes.length).all(
       match,
       match,
@@ -226,6 +235,32 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     }));
   }
 
+  /**
+   * The terms to match, rarest first, as long as their matches fit the budget. Counting stops
+   * at the budget, so a common word costs no more to count than the budget itself.
+   */
+  #withinBudget(terms: readonly string[], budget: number): string[] {
+    if (this.#termCounts.size > 50_000) this.#termCounts.clear();
+    const counted = terms.map((term) => {
+      const key = `${budget}:${term}`;
+      let n = this.#termCounts.get(key);
+      if (n === undefined) {
+        n = this.#countMatches.get(ftsTerm(term), budget + 1)?.n ?? 0;
+        this.#termCounts.set(key, n);
+      }
+      return { term, n };
+    });
+    counted.sort((a, b) => a.n - b.n);
+    const chosen: string[] = [];
+    let used = 0;
+    for (const { term, n } of counted) {
+      if (chosen.length > 0 && used + n > budget) break;
+      chosen.push(term);
+      used += n;
+    }
+    return chosen;
+  }
+
   #searchStatement(scopes: number): Statement<unknown[], HitRow> {
     let statement = this.#searchCache.get(scopes);
     if (!statement) {
@@ -234,16 +269,20 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
       // better matches.
       statement = this.#db.prepare(`
         WITH whole AS MATERIALIZED (SELECT rowid AS id, bm25(chunks_fts) AS s FROM chunks_fts WHERE chunks_fts MATCH ?),
-             titles AS MATERIALIZED (SELECT rowid AS id, bm25(chunk_titles_fts) AS s FROM chunk_titles_fts WHERE chunk_titles_fts MATCH ?)
-        SELECT c.id, c.document_id, c.title, c.heading_path, c.text, d.source, d.url,
-               whole.s + ? * COALESCE(titles.s, 0) AS rank
-        FROM whole
-        LEFT JOIN titles ON titles.id = whole.id
-        JOIN chunks c ON c.id = whole.id
+             titles AS MATERIALIZED (SELECT rowid AS id, bm25(chunk_titles_fts) AS s FROM chunk_titles_fts WHERE chunk_titles_fts MATCH ?),
+             ranked AS MATERIALIZED (
+               SELECT whole.id AS id, whole.s + ? * COALESCE(titles.s, 0) AS rank
+               FROM whole
+               LEFT JOIN titles ON titles.id = whole.id
+               JOIN chunks s ON s.id = whole.id
+               WHERE s.scope IN (${new Array(scopes).fill('?').join(', ')})
+               ORDER BY rank
+               LIMIT ?)
+        SELECT c.id, c.document_id, c.title, c.heading_path, c.text, d.source, d.url, ranked.rank
+        FROM ranked
+        JOIN chunks c ON c.id = ranked.id
         JOIN documents d ON d.id = c.document_id
-        WHERE c.scope IN (${new Array(scopes).fill('?').join(', ')})
-        ORDER BY rank
-        LIMIT ?`) as Statement<unknown[], HitRow>;
+        ORDER BY ranked.rank`) as Statement<unknown[], HitRow>;
       this.#searchCache.set(scopes, statement);
     }
     return statement;
