@@ -219,4 +219,29 @@ describe('ingestion', () => {
     expect(await repo.stats()).toEqual(before);
     expect(await found('lemur')).toEqual(['a.md']);
   });
+
+  it('in a batch, a file whose write fails is rolled back alone; the others are kept', async () => {
+    const doc = (text: string | null) => ({
+      docKey: '',
+      title: 'T',
+      format: 'markdown',
+      contentHash: String(text),
+      chunks: [{ ordinal: 0, headingPath: [], text: text as string }],
+    });
+    const results = await repo.replaceSources([
+      { scope: 'kb', source: '/a.md', fileHash: 'a', documents: [doc('alpha Marker: oryx.')] },
+      {
+        scope: 'kb',
+        source: '/b.md',
+        fileHash: 'b',
+        documents: [doc('fine'), { ...doc(null), docKey: 'x' }],
+      },
+      { scope: 'kb', source: '/c.md', fileHash: 'c', documents: [doc('gamma Marker: dingo.')] },
+    ]);
+    expect(results[0]).toMatchObject({ added: 1 });
+    expect(results[1]).toBeInstanceOf(Error);
+    expect(results[2]).toMatchObject({ added: 1 });
+    expect(await repo.documentsOf('kb', '/b.md')).toEqual([]);
+    expect(await repo.stats()).toEqual({ documents: 2, chunks: 2 });
+  });
 });

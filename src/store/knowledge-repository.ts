@@ -97,6 +97,13 @@ export interface KnowledgeRepository {
     fileHash: string,
     documents: DocumentInput[],
   ): Promise<ReplaceResult>;
+  /**
+   * {@link replaceSource} for several sources at once, each still all-or-nothing: a source that
+   * fails is rolled back alone and its error returned in its place.
+   */
+  replaceSources(
+    batch: Array<{ scope: string; source: string; fileHash: string; documents: DocumentInput[] }>,
+  ): Promise<Array<ReplaceResult | Error>>;
   /** Removes every document of `source`; returns how many there were. */
   deleteSource(scope: string, source: string): Promise<number>;
   /** Every source of a scope, with the hash of the file it was read from. */

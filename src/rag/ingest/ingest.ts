@@ -107,43 +107,76 @@ export async function ingestPaths(
   report.failed.push(...problems);
   const known = new Map((await repo.sources(scope)).map((s) => [s.source, s.fileHash]));
 
-  for (const [index, path] of files.entries()) {
+  // Files are read and parsed a batch at a time while nothing else waits on them, then the
+  // batch is written in one transaction in which every file is still all-or-nothing: one index
+  // segment per batch instead of one per file keeps ingestion fast as the index grows.
+  for (let start = 0; start < files.length; start += BATCH) {
     options.signal?.throwIfAborted();
-    report.files++;
-    try {
-      const outcome = await ingestFile(repo, scope, path, known.get(path), options);
-      if (outcome === 'unchanged') report.unchangedFiles++;
-      else {
+    const paths = files.slice(start, start + BATCH);
+    const prepared = await Promise.all(
+      paths.map((path) =>
+        prepareFile(path, known.get(path), options).catch((error: unknown): Prepared => ({
+          error,
+        })),
+      ),
+    );
+    const writes = prepared.flatMap((item, i) =>
+      'documents' in item
+        ? [
+            {
+              scope,
+              source: paths[i] as string,
+              fileHash: item.fileHash,
+              documents: item.documents,
+            },
+          ]
+        : [],
+    );
+    const written = writes.length > 0 ? await repo.replaceSources(writes) : [];
+    let next = 0;
+    for (const [i, item] of prepared.entries()) {
+      const path = paths[i] as string;
+      report.files++;
+      const outcome = 'documents' in item ? written[next++] : undefined;
+      const error = 'error' in item ? item.error : outcome instanceof Error ? outcome : undefined;
+      if (error !== undefined) {
+        if (!isAppError(error) && !(error instanceof RangeError)) throw error;
+        report.failed.push({ path, reason: error.message });
+      } else if (outcome === undefined) {
+        report.unchangedFiles++;
+      } else if (!(outcome instanceof Error)) {
         report.documents.added += outcome.added;
         report.documents.updated += outcome.updated;
         report.documents.unchanged += outcome.unchanged;
         report.documents.removed += outcome.removed;
         report.chunksWritten += outcome.chunksWritten;
       }
-    } catch (error) {
-      if (!isAppError(error) && !(error instanceof RangeError)) throw error;
-      report.failed.push({ path, reason: error.message });
+      options.onProgress?.({ done: start + i + 1, total: files.length, path });
     }
-    options.onProgress?.({ done: index + 1, total: files.length, path });
   }
 
   if (options.prune) report.pruned = await prune(repo, scope, paths, new Set(files));
   return report;
 }
 
-async function ingestFile(
-  repo: KnowledgeRepository,
-  scope: string,
+/** Files read and parsed together, then written in one transaction. */
+const BATCH = 16;
+
+type Prepared =
+  | { unchanged: true }
+  | { unchanged: false; fileHash: string; documents: DocumentInput[] }
+  | { error: unknown };
+
+/** Reads, fingerprints, parses and chunks one file; writes nothing. */
+async function prepareFile(
   path: string,
   storedHash: string | undefined,
   options: IngestOptions,
-) {
+): Promise<Prepared> {
   const size = (await stat(path)).size;
   if (size > options.maxFileBytes) {
-    return Promise.reject(
-      new RangeError(
-        `the file is ${formatBytes(size)}, over the limit of ${formatBytes(options.maxFileBytes)} (KB_MAX_FILE_BYTES)`,
-      ),
+    throw new RangeError(
+      `the file is ${formatBytes(size)}, over the limit of ${formatBytes(options.maxFileBytes)} (KB_MAX_FILE_BYTES)`,
     );
   }
   const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
@@ -155,7 +188,7 @@ async function ingestFile(
   });
   // The chunk settings are part of the fingerprint: changing them re-reads every file.
   const fileHash = sha256(`${sha256(bytes)}:${JSON.stringify(options.chunk)}`);
-  if (storedHash === fileHash) return 'unchanged' as const;
+  if (storedHash === fileHash) return { unchanged: true };
   const parsed = await parseFile(bytes, basename(path), {
     maxBytes: options.maxFileBytes,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -164,7 +197,7 @@ async function ingestFile(
     .map((doc) => toInput(doc, options.chunk))
     .filter((doc) => doc.chunks.length > 0);
   if (documents.length === 0) throw new RangeError('the file has no text to index');
-  return repo.replaceSource(scope, path, fileHash, documents);
+  return { unchanged: false, fileHash, documents };
 }
 
 /** Removes stored sources below `paths` whose files no longer exist. */

@@ -13,28 +13,70 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
 }
 
+// One pattern compiled once: a regular expression made per query would be compiled by V8 on
+// first use, which cost about a millisecond for every new question.
+const WORD = /[\p{L}\p{N}]+/gu;
+const PLAIN_WORD = /^[\p{L}\p{N}]+$/u;
+
 /**
- * A pattern that finds the words of a text sharing a stem with one of `terms` ("reset" finds
+ * Finds the words of a text that share a stem with the search terms ("reset" finds
  * "resetting", "policy" finds "policies"), the way the index matches them.
  */
-export function termPattern(terms: readonly string[]): RegExp | null {
-  const stems = [...new Set(terms.map((t) => stemmer(t)).filter((s) => s.length > 0))];
-  if (stems.length === 0) return null;
-  const alternatives = stems.map((s) => {
-    const safe = s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    // Porter turns a final y into i ("polici"): accept either.
-    return safe.endsWith('i') ? `${safe.slice(0, -1)}[iy]` : safe;
-  });
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})[\\p{L}\\p{N}]*`, 'giu');
+export class TermMatcher {
+  readonly #prefixes: string[];
+
+  constructor(terms: readonly string[]) {
+    const prefixes = new Set<string>();
+    for (const term of terms) {
+      const stem = stemmer(term.toLowerCase());
+      if (stem === '') continue;
+      prefixes.add(stem);
+      // Porter turns a final y into i ("polici"): accept the y as well.
+      if (stem.endsWith('i')) prefixes.add(`${stem.slice(0, -1)}y`);
+    }
+    this.#prefixes = [...prefixes];
+  }
+
+  /** Whether there is anything to match. */
+  get empty(): boolean {
+    return this.#prefixes.length === 0;
+  }
+
+  /** Whether one word (letters and digits only) matches. */
+  matchesWord(word: string): boolean {
+    const lower = word.toLowerCase();
+    return this.#prefixes.some((p) => lower.startsWith(p));
+  }
+
+  /** Whether any word of `text` matches. */
+  test(text: string): boolean {
+    if (this.#prefixes.length === 0) return false;
+    if (PLAIN_WORD.test(text)) return this.matchesWord(text);
+    for (const match of text.matchAll(WORD)) if (this.matchesWord(match[0])) return true;
+    return false;
+  }
+
+  /** `token`, HTML-escaped, with its matching words in `<mark>`. */
+  mark(token: string): string {
+    let out = '';
+    let last = 0;
+    for (const match of token.matchAll(WORD)) {
+      if (!this.matchesWord(match[0])) continue;
+      const start = match.index;
+      out += `${escapeHtml(token.slice(last, start))}<mark>${escapeHtml(match[0])}</mark>`;
+      last = start + match[0].length;
+    }
+    return out + escapeHtml(token.slice(last));
+  }
 }
 
 /**
  * A short passage of `text` around its best cluster of matches, HTML-escaped, with the matched
  * words wrapped in `<mark>`. Falls back to the start of the text when nothing matches.
  */
-export function snippet(text: string, pattern: RegExp | null, maxWords = 32): string {
+export function snippet(text: string, matcher: TermMatcher, maxWords = 32): string {
   const tokens = text.split(/\s+/).filter((t) => t !== '');
-  const hits = tokens.map((t) => (pattern ? ((pattern.lastIndex = 0), pattern.test(t)) : false));
+  const hits = tokens.map((t) => matcher.test(t));
   let best = 0;
   let bestCount = -1;
   let count = 0;
@@ -47,12 +89,9 @@ export function snippet(text: string, pattern: RegExp | null, maxWords = 32): st
     }
   }
   const start = bestCount > 0 ? Math.max(0, best - 4) : 0;
-  const window = tokens.slice(start, start + maxWords);
-  const body = window
-    .map((t) => {
-      const escaped = escapeHtml(t);
-      return pattern ? escaped.replace(pattern, (m) => `<mark>${m}</mark>`) : escaped;
-    })
+  const body = tokens
+    .slice(start, start + maxWords)
+    .map((t, i) => (hits[start + i] ? matcher.mark(t) : escapeHtml(t)))
     .join(' ');
   return `${start > 0 ? '… ' : ''}${body}${start + maxWords < tokens.length ? ' …' : ''}`;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
+import type { Statement, Transaction } from 'better-sqlite3';
 import type {
   ChunkHit,
   DocumentInput,
@@ -75,6 +75,9 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
   readonly #deleteDocument: Statement;
   readonly #deleteChunks: Statement;
   readonly #insertChunk: Statement;
+  readonly #replaceOne: Transaction<
+    (scope: string, source: string, fileHash: string, documents: DocumentInput[]) => ReplaceResult
+  >;
   readonly #searchCache = new Map<number, Statement<unknown[], HitRow>>();
   readonly #countMatches: Statement<[string, number], { n: number }>;
   /** Capped match counts of terms; cleared by every write of this repository. */
@@ -93,6 +96,10 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     this.#touchDocument = db.prepare('UPDATE documents SET file_hash = ? WHERE id = ?');
     this.#deleteDocument = db.prepare('DELETE FROM documents WHERE id = ?');
     this.#deleteChunks = db.prepare('DELETE FROM chunks WHERE document_id = ?');
+    this.#replaceOne = db.transaction(
+      (scope: string, source: string, fileHash: string, documents: DocumentInput[]) =>
+        this.#replaceInTransaction(scope, source, fileHash, documents),
+    );
     this.#countMatches = db.prepare(
       'SELECT COUNT(*) AS n FROM (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)',
     );
@@ -112,68 +119,94 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     documents: DocumentInput[],
   ): Promise<ReplaceResult> {
     this.#termCounts.clear();
-    const run = this.#db.transaction(() => {
-      const now = this.#now().toISOString();
-      const existing = new Map(
-        this.#byScopeSource.all(scope, source).map((row) => [row.doc_key, row]),
-      );
-      const result: ReplaceResult = {
-        added: 0,
-        updated: 0,
-        unchanged: 0,
-        removed: 0,
-        chunksWritten: 0,
+    return this.#replaceOne.immediate(scope, source, fileHash, documents);
+  }
+
+  async replaceSources(
+    batch: Array<{ scope: string; source: string; fileHash: string; documents: DocumentInput[] }>,
+  ): Promise<Array<ReplaceResult | Error>> {
+    this.#termCounts.clear();
+    // One transaction for the batch (one index segment instead of one per file); inside it,
+    // better-sqlite3 runs each nested transaction as a savepoint, so a failing source is rolled
+    // back alone.
+    return this.#db
+      .transaction(() =>
+        batch.map((item) => {
+          try {
+            return this.#replaceOne(item.scope, item.source, item.fileHash, item.documents);
+          } catch (error) {
+            return error instanceof Error ? error : new Error(String(error));
+          }
+        }),
+      )
+      .immediate();
+  }
+
+  #replaceInTransaction(
+    scope: string,
+    source: string,
+    fileHash: string,
+    documents: DocumentInput[],
+  ): ReplaceResult {
+    const now = this.#now().toISOString();
+    const existing = new Map(
+      this.#byScopeSource.all(scope, source).map((row) => [row.doc_key, row]),
+    );
+    const result: ReplaceResult = {
+      added: 0,
+      updated: 0,
+      unchanged: 0,
+      removed: 0,
+      chunksWritten: 0,
+    };
+    for (const doc of documents) {
+      const old = existing.get(doc.docKey);
+      existing.delete(doc.docKey);
+      const fields = {
+        scope,
+        source,
+        docKey: doc.docKey,
+        title: doc.title,
+        url: doc.url ?? null,
+        format: doc.format,
+        fileHash,
+        contentHash: doc.contentHash,
+        chunkCount: doc.chunks.length,
+        now,
       };
-      for (const doc of documents) {
-        const old = existing.get(doc.docKey);
-        existing.delete(doc.docKey);
-        const fields = {
+      let id: string;
+      if (old && old.content_hash === doc.contentHash) {
+        if (old.file_hash !== fileHash) this.#touchDocument.run(fileHash, old.id);
+        result.unchanged++;
+        continue;
+      } else if (old) {
+        id = old.id;
+        this.#deleteChunks.run(id);
+        this.#updateDocument.run({ ...fields, id });
+        result.updated++;
+      } else {
+        id = randomUUID();
+        this.#insertDocument.run({ ...fields, id });
+        result.added++;
+      }
+      for (const chunk of doc.chunks) {
+        this.#insertChunk.run(
+          id,
           scope,
-          source,
-          docKey: doc.docKey,
-          title: doc.title,
-          url: doc.url ?? null,
-          format: doc.format,
-          fileHash,
-          contentHash: doc.contentHash,
-          chunkCount: doc.chunks.length,
-          now,
-        };
-        let id: string;
-        if (old && old.content_hash === doc.contentHash) {
-          if (old.file_hash !== fileHash) this.#touchDocument.run(fileHash, old.id);
-          result.unchanged++;
-          continue;
-        } else if (old) {
-          id = old.id;
-          this.#deleteChunks.run(id);
-          this.#updateDocument.run({ ...fields, id });
-          result.updated++;
-        } else {
-          id = randomUUID();
-          this.#insertDocument.run({ ...fields, id });
-          result.added++;
-        }
-        for (const chunk of doc.chunks) {
-          this.#insertChunk.run(
-            id,
-            scope,
-            chunk.ordinal,
-            doc.title,
-            chunk.headingPath.join(PATH_SEPARATOR),
-            chunk.text,
-          );
-        }
-        result.chunksWritten += doc.chunks.length;
+          chunk.ordinal,
+          doc.title,
+          chunk.headingPath.join(PATH_SEPARATOR),
+          chunk.text,
+        );
       }
-      for (const gone of existing.values()) {
-        this.#deleteChunks.run(gone.id);
-        this.#deleteDocument.run(gone.id);
-        result.removed++;
-      }
-      return result;
-    });
-    return run.immediate();
+      result.chunksWritten += doc.chunks.length;
+    }
+    for (const gone of existing.values()) {
+      this.#deleteChunks.run(gone.id);
+      this.#deleteDocument.run(gone.id);
+      result.removed++;
+    }
+    return result;
   }
 
   async deleteSource(scope: string, source: string): Promise<number> {
