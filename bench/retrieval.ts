@@ -35,7 +35,11 @@ const SECTIONS_PER_FILE = 10;
 const WORDS_PER_SECTION = 150;
 
 /** Writes `chunks / 10` Markdown articles of ten sections, each section one chunk. */
-export async function writeCorpus(dir: string, chunks: number, corpus: SyntheticCorpus): Promise<number> {
+export async function writeCorpus(
+  dir: string,
+  chunks: number,
+  corpus: SyntheticCorpus,
+): Promise<number> {
   const files = Math.ceil(chunks / SECTIONS_PER_FILE);
   for (let f = 0; f < files; f++) {
     const sections = Array.from(
