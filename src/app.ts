@@ -3,7 +3,13 @@ import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Config } from './config/index.js';
 import { join } from 'node:path';
 import { checkDataDir, withDeadline, type ReadinessCheck } from './readiness.js';
-import { DEFAULT_RETRIEVER_SETTINGS, Retriever } from './rag/index.js';
+import {
+  createOpenAiEmbedder,
+  indexVectors,
+  SqliteVectorIndex,
+  type EmbedTexts,
+} from './rag/dense/index.js';
+import { DEFAULT_RETRIEVER_SETTINGS, Retriever, type DenseRetrieval } from './rag/index.js';
 import {
   openDatabase,
   SqliteKnowledgeRepository,
@@ -23,7 +29,12 @@ import {
   type Logger,
   type Telemetry,
 } from './telemetry/index.js';
-import { createKbSearchTool, ToolRegistry, type Tool } from './tools/index.js';
+import {
+  createEmbedTextsTool,
+  createKbSearchTool,
+  ToolRegistry,
+  type Tool,
+} from './tools/index.js';
 
 /** What tests and embedders may replace when building an app. */
 export interface AppOverrides {
@@ -51,6 +62,14 @@ export interface App {
   readonly clock: Clock;
   readonly knowledge: KnowledgeRepository;
   readonly retriever: Retriever;
+  /**
+   * Embeds the chunks that have no vector yet, when embeddings are configured (`undefined`
+   * otherwise). Ingestion calls it after writing.
+   */
+  indexVectors(options?: {
+    scope?: string;
+    signal?: AbortSignal;
+  }): Promise<{ embedded: number; pending: number; stopped?: string } | undefined>;
   /** Runs the readiness checks. */
   readiness(): Promise<ReadinessCheck[]>;
   /** Flushes telemetry and releases resources. Safe to call twice. */
@@ -92,15 +111,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     // Read at metric collection time, when `tools` exists.
     breakers: (): Iterable<[string, BreakerSnapshot]> => tools.breakers(),
   });
-  const db = openDatabase(overrides.databasePath ?? join(config.dataDir, 'support-agent.db'));
-  const knowledge = new SqliteKnowledgeRepository(db);
-  const retriever = new Retriever(knowledge, {
-    ...DEFAULT_RETRIEVER_SETTINGS,
-    topK: config.kb.topK,
-    maxPerDocument: config.kb.maxPerDocument,
-    titleWeight: config.kb.titleWeight,
-  });
-
   const tools: ToolRegistry = new ToolRegistry({
     config: config.tools,
     logger,
@@ -108,6 +118,20 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     observer,
     ...(overrides.random ? { random: overrides.random } : {}),
   });
+
+  const db = openDatabase(overrides.databasePath ?? join(config.dataDir, 'support-agent.db'));
+  const knowledge = new SqliteKnowledgeRepository(db);
+  const dense = denseRetrieval(config, db, tools);
+  const retriever = new Retriever(
+    knowledge,
+    {
+      ...DEFAULT_RETRIEVER_SETTINGS,
+      topK: config.kb.topK,
+      maxPerDocument: config.kb.maxPerDocument,
+      titleWeight: config.kb.titleWeight,
+    },
+    dense,
+  );
   tools.register(createKbSearchTool(retriever));
   for (const tool of overrides.tools ?? []) tools.register(tool);
   for (const name of tools.unknownOverrides()) {
@@ -127,6 +151,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     clock,
     knowledge,
     retriever,
+    async indexVectors(options = {}) {
+      if (!dense || !config.embeddings.model) return undefined;
+      return indexVectors(knowledge, dense.index, dense.embed, {
+        model: config.embeddings.model,
+        ...options,
+      });
+    },
     async readiness() {
       return Promise.all([
         withDeadline('data_dir', checkDataDir(config.dataDir)),
@@ -151,4 +182,22 @@ async function checkDatabase(db: SqliteDatabase): Promise<ReadinessCheck> {
   } catch (error) {
     return { name: 'database', ok: false, detail: (error as Error).message };
   }
+}
+
+/** Dense retrieval through the `embed_texts` tool, when an embeddings service is configured. */
+function denseRetrieval(
+  config: Config,
+  db: SqliteDatabase,
+  tools: ToolRegistry,
+): DenseRetrieval | undefined {
+  const { baseUrl, model, apiKey } = config.embeddings;
+  if (!baseUrl || !model) return undefined;
+  tools.register(
+    createEmbedTextsTool(createOpenAiEmbedder({ baseUrl, model, ...(apiKey ? { apiKey } : {}) })),
+  );
+  const embed: EmbedTexts = async (texts, signal) => {
+    const result = await tools.call<Float32Array[]>('embed_texts', { texts }, { signal });
+    return result.type === 'ok' ? result.value : null;
+  };
+  return { embed, index: new SqliteVectorIndex(db), maxDistance: config.kb.denseMaxDistance };
 }

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
+import { createApp } from '../app.js';
 import type { Config } from '../config/index.js';
 import { ingestPaths, summarize } from '../rag/index.js';
-import { openDatabase, SqliteKnowledgeRepository } from '../store/index.js';
 
 /** Draws a one-line progress bar on a terminal; prints nothing elsewhere. */
 function progressBar(stream: NodeJS.WriteStream) {
@@ -19,17 +18,18 @@ function progressBar(stream: NodeJS.WriteStream) {
 
 /**
  * `support-agent ingest <path...> [--prune]`: ingests files and folders into the knowledge base
- * and prints a one-line summary, then one line per failed file. Exit code 1 when a file failed.
+ * and prints a one-line summary, then one line per failed file; with embeddings configured, new
+ * passages are embedded too. Exit code 1 when a file failed or embedding stopped early.
  */
 export async function ingest(
   config: Config,
   paths: string[],
   options: { prune: boolean },
 ): Promise<number> {
-  const db = openDatabase(join(config.dataDir, 'support-agent.db'));
+  const app = createApp({ ...config, log: { ...config.log, level: 'warn' } });
   try {
     const onProgress = progressBar(process.stderr);
-    const report = await ingestPaths(new SqliteKnowledgeRepository(db), paths, {
+    const report = await ingestPaths(app.knowledge, paths, {
       prune: options.prune,
       maxFileBytes: config.kb.maxFileBytes,
       chunk: { size: config.kb.chunkSize, overlap: config.kb.chunkOverlap },
@@ -38,8 +38,16 @@ export async function ingest(
     console.log(summarize(report));
     for (const failure of report.failed)
       console.log(`  failed: ${failure.path}: ${failure.reason}`);
-    return report.failed.length === 0 ? 0 : 1;
+    const vectors = await app.indexVectors();
+    if (vectors) {
+      console.log(
+        vectors.stopped
+          ? `vectors: ${vectors.embedded} embedded, ${vectors.pending} pending (${vectors.stopped}; run ingest again later)`
+          : `vectors: ${vectors.embedded} embedded`,
+      );
+    }
+    return report.failed.length === 0 && !vectors?.stopped ? 0 : 1;
   } finally {
-    db.close();
+    await app.close();
   }
 }

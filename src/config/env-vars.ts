@@ -202,6 +202,14 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     description: 'Weight of a match in a title or heading over a match anywhere in the passage.',
   },
   {
+    name: 'KB_DENSE_MAX_DISTANCE',
+    path: ['kb', 'denseMaxDistance'],
+    default: '0.5',
+    expected: 'a cosine distance from 0 to 2',
+    description:
+      'With embeddings on: a passage this close in meaning counts as relevant even without a shared word.',
+  },
+  {
     name: 'TOOL_TIMEOUT_MS',
     path: ['tools', 'defaults', 'timeoutMs'],
     default: '30000',

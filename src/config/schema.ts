@@ -94,6 +94,7 @@ export const configSchema = z
         topK: int(1, 50),
         maxPerDocument: int(1, 50),
         titleWeight: z.coerce.number().min(0).max(20),
+        denseMaxDistance: z.coerce.number().min(0).max(2),
       })
       .strict(),
     tools: z

@@ -12,6 +12,7 @@ export { ingestPaths, summarize } from './ingest/ingest.js';
 export type { IngestFailure, IngestOptions, IngestReport } from './ingest/ingest.js';
 export { Retriever, DEFAULT_RETRIEVER_SETTINGS } from './search/retriever.js';
 export type {
+  DenseRetrieval,
   RetrievedChunk,
   RetrieverSettings,
   SearchOptions,

@@ -112,4 +112,8 @@ export interface KnowledgeRepository {
   stats(scope?: string): Promise<{ documents: number; chunks: number }>;
   /** Best lexical matches, best first. */
   searchLexical(query: LexicalQuery): Promise<ChunkHit[]>;
+  /** The chunks of these ids that are in one of `scopes`, in the order of `ids` (score 0). */
+  chunksByIds(ids: readonly number[], scopes: readonly string[]): Promise<ChunkHit[]>;
+  /** The ids of every chunk of a scope (all scopes when omitted). */
+  chunkIds(scope?: string): Promise<number[]>;
 }

@@ -5,3 +5,5 @@ export { MAX_VECTOR_SEARCH_LIMIT, SqliteVectorIndex } from './vector-index.js';
 export type { VectorHit, VectorItem, VectorSearchOptions } from './vector-index.js';
 export { reciprocalRankFusion } from './fusion.js';
 export type { FusedItem, FusionOptions } from './fusion.js';
+export { embeddingText, indexVectors } from './vectorize.js';
+export type { EmbedTexts } from './vectorize.js';

@@ -1,4 +1,7 @@
 import type { ChunkHit, KnowledgeRepository } from '../../store/knowledge-repository.js';
+import { reciprocalRankFusion } from '../dense/fusion.js';
+import type { EmbedTexts } from '../dense/vectorize.js';
+import type { SqliteVectorIndex } from '../dense/vector-index.js';
 import { snippet, TermMatcher } from './highlight.js';
 import { queryTerms } from './query-terms.js';
 
@@ -36,6 +39,16 @@ export interface SearchResult {
   hits: RetrievedChunk[];
   /** Why there are no hits, when there are none. */
   reason?: 'no_searchable_words' | 'nothing_relevant';
+  /** Set when dense retrieval is configured but could not be used for this search. */
+  degraded?: 'dense_unavailable';
+}
+
+/** Dense retrieval, when an embeddings service is configured. */
+export interface DenseRetrieval {
+  embed: EmbedTexts;
+  index: SqliteVectorIndex;
+  /** Largest cosine distance at which a passage still counts as relevant. */
+  maxDistance: number;
 }
 
 /** Options of one search. */
@@ -72,9 +85,79 @@ export class Retriever {
   constructor(
     private readonly repo: KnowledgeRepository,
     readonly settings: RetrieverSettings = DEFAULT_RETRIEVER_SETTINGS,
+    private readonly dense?: DenseRetrieval,
   ) {}
 
+  /** `lexical`, or `hybrid` when dense retrieval is configured. */
+  get mode(): 'lexical' | 'hybrid' {
+    return this.dense ? 'hybrid' : 'lexical';
+  }
+
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    if (this.dense && query.trim() !== '') {
+      const hybrid = await this.#searchHybrid(query, this.dense, options);
+      if (hybrid) return hybrid;
+      return { ...(await this.#searchLexical(query, options)), degraded: 'dense_unavailable' };
+    }
+    return this.#searchLexical(query, options);
+  }
+
+  /**
+   * Lexical and dense rankings fused by reciprocal rank. Relevant when the lexical floor passes
+   * or a passage is close enough in meaning. `null` when the question could not be embedded.
+   */
+  async #searchHybrid(
+    query: string,
+    dense: DenseRetrieval,
+    options: SearchOptions,
+  ): Promise<SearchResult | null> {
+    const vectors = await dense.embed([query], options.signal);
+    const vector = vectors?.[0];
+    if (!vector) return null;
+    const { terms, contentTerms } = queryTerms(query);
+    const scopes = options.scopes ?? ['kb'];
+    const topK = options.topK ?? this.settings.topK;
+    const limit = Math.max(this.settings.candidates, topK * 4);
+    const lexical =
+      terms.length === 0
+        ? []
+        : await this.repo.searchLexical({
+            terms,
+            scopes,
+            limit,
+            titleWeight: this.settings.titleWeight,
+            postingBudget: this.settings.postingBudget,
+          });
+    // Over-fetch: the index knows nothing of scopes, and other scopes' passages are dropped.
+    const near = dense.index.search(vector, { limit: limit * 4 });
+    const distance = new Map(near.map((hit) => [hit.chunkId, hit.distance]));
+    const semantic = (
+      await this.repo.chunksByIds(
+        near.map((hit) => hit.chunkId),
+        scopes,
+      )
+    ).slice(0, limit);
+
+    const content = new TermMatcher(contentTerms);
+    const close = semantic.some((hit) => (distance.get(hit.chunkId) ?? 2) <= dense.maxDistance);
+    const lexicalRelevant = lexical.slice(0, FLOOR_DEPTH).some((hit) => matches(hit, content));
+    if (!options.noFloor && !close && !lexicalRelevant) {
+      return { mode: 'hybrid', hits: [], reason: 'nothing_relevant' };
+    }
+    // With meaning to rank by, passages found only through question words ("can", "how") are
+    // noise, not evidence: they stay out of the fusion.
+    const evidence = lexical.filter((hit) => matches(hit, content));
+    const fused = reciprocalRankFusion([evidence, semantic]).map(({ item, score }) => ({
+      ...item,
+      score,
+    }));
+    const hits = capPerDocument(fused, this.settings.maxPerDocument)
+      .slice(0, topK)
+      .map((hit) => toRetrieved(hit, content));
+    return { mode: 'hybrid', hits };
+  }
+
+  async #searchLexical(query: string, options: SearchOptions): Promise<SearchResult> {
     const { terms, contentTerms } = queryTerms(query);
     if (terms.length === 0 || (contentTerms.length === 0 && !options.noFloor)) {
       return { mode: 'lexical', hits: [], reason: 'no_searchable_words' };

@@ -38,7 +38,9 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX documents_source ON documents (scope, source);
 
       CREATE TABLE chunks (
-        id           INTEGER PRIMARY KEY,
+        -- AUTOINCREMENT: ids are never reused, so a vector stored for a deleted chunk can never
+        -- be taken for a new chunk's.
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
         document_id  TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
         scope        TEXT NOT NULL,
         ordinal      INTEGER NOT NULL,

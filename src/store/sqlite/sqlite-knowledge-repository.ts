@@ -44,6 +44,20 @@ function ftsTerm(term: string): string {
   return `"${term.replaceAll('"', '""')}"`;
 }
 
+function toHit(row: HitRow): ChunkHit {
+  return {
+    chunkId: row.id,
+    documentId: row.document_id,
+    title: row.title,
+    headingPath: row.heading_path === '' ? [] : row.heading_path.split(PATH_SEPARATOR),
+    source: row.source,
+    url: row.url,
+    text: row.text,
+    // bm25() is lower for better matches.
+    score: -row.rank,
+  };
+}
+
 function toRecord(row: DocumentRow): DocumentRecord {
   return {
     id: row.id,
@@ -255,17 +269,29 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
       ...query.scopes,
       query.limit,
     );
-    return rows.map((row) => ({
-      chunkId: row.id,
-      documentId: row.document_id,
-      title: row.title,
-      headingPath: row.heading_path === '' ? [] : row.heading_path.split(PATH_SEPARATOR),
-      source: row.source,
-      url: row.url,
-      text: row.text,
-      // bm25() is lower for better matches.
-      score: -row.rank,
-    }));
+    return rows.map(toHit);
+  }
+
+  async chunksByIds(ids: readonly number[], scopes: readonly string[]): Promise<ChunkHit[]> {
+    if (ids.length === 0 || scopes.length === 0) return [];
+    const rows = this.#db
+      .prepare(
+        `SELECT c.id, c.document_id, c.title, c.heading_path, c.text, d.source, d.url, 0 AS rank
+         FROM chunks c JOIN documents d ON d.id = c.document_id
+         WHERE c.id IN (SELECT value FROM json_each(?)) AND c.scope IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(ids), JSON.stringify(scopes)) as HitRow[];
+    const byId = new Map(rows.map((row) => [row.id, toHit(row)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async chunkIds(scope?: string): Promise<number[]> {
+    const rows = (
+      scope === undefined
+        ? this.#db.prepare('SELECT id FROM chunks ORDER BY id').all()
+        : this.#db.prepare('SELECT id FROM chunks WHERE scope = ? ORDER BY id').all(scope)
+    ) as Array<{ id: number }>;
+    return rows.map((r) => r.id);
   }
 
   /**

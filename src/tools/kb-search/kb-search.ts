@@ -30,7 +30,8 @@ export function createKbSearchTool(retriever: Retriever) {
       'Returns the best passages with their title, source and a snippet; an empty list means ' +
       'nothing relevant was found.',
     input,
-    timeoutMs: 5_000,
+    // Covers embedding the question when dense retrieval is on; lexical search takes milliseconds.
+    timeoutMs: 15_000,
     async execute({ query, topK }, { signal, sessionId }) {
       const scopes = sessionId === undefined ? ['kb'] : ['kb', `session:${sessionId}`];
       return retriever.search(query, { scopes, signal, ...(topK === undefined ? {} : { topK }) });

@@ -1,0 +1,1 @@
+export { createEmbedTextsTool } from './embed-texts.js';
