@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -89,5 +89,43 @@ describe('support-agent CLI', () => {
     expect(await run.exited).toBe(0);
     expect(run.out()).toContain('"msg":"shutting down"');
     expect(run.out()).toContain('"msg":"stopped"');
+  });
+
+  it('ingest reports each bad file and a summary; search then answers from what was ingested', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sa-cli-kb-'));
+    const docs = mkdtempSync(join(tmpdir(), 'sa-cli-docs-'));
+    writeFileSync(join(docs, 'refunds.md'), '# Refunds\n\nYou can get a refund within 30 days.\n');
+    writeFileSync(join(docs, 'empty.md'), '');
+    const ingest = start(['ingest', docs, join(docs, 'missing')], { DATA_DIR: dataDir });
+    expect(await ingest.exited).toBe(1);
+    const lines = ingest.out().trim().split('\n');
+    expect(lines[0]).toBe(
+      '2 files; documents: 1 added, 0 updated, 0 unchanged, 0 removed; 1 chunk written; 0 unchanged files skipped; 2 failed',
+    );
+    expect(ingest.out()).toContain(`failed: ${join(docs, 'empty.md')}: the file is empty`);
+    expect(ingest.out()).toContain(`failed: ${join(docs, 'missing')}: does not exist`);
+
+    const search = start(['search', 'how long do I have for a refund?', '--json'], {
+      DATA_DIR: dataDir,
+    });
+    expect(await search.exited).toBe(0);
+    const result = JSON.parse(search.out()) as {
+      type: string;
+      value: { hits: Array<{ title: string }> };
+    };
+    expect(result.type).toBe('ok');
+    expect(result.value.hits[0]?.title).toBe('Refunds');
+
+    const bad = start(['search', 'x', '--top', 'many'], { DATA_DIR: dataDir });
+    expect(await bad.exited).not.toBe(0);
+    expect(bad.err()).toContain('a whole number from 1 to 50');
+  });
+
+  it('eval retrieval says clearly what a BEIR folder must hold', async () => {
+    const run = start(['eval', 'retrieval', join(tmpdir(), 'no-such-beir-folder')], {});
+    expect(await run.exited).toBe(1);
+    expect(run.err()).toMatch(
+      /queries\.jsonl does not exist: a BEIR folder holds corpus\.jsonl, queries\.jsonl and qrels\/test\.tsv/,
+    );
   });
 });

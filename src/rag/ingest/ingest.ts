@@ -46,7 +46,7 @@ export function summarize(report: IngestReport): string {
   const parts = [
     `${report.files} file${report.files === 1 ? '' : 's'}`,
     `documents: ${d.added} added, ${d.updated} updated, ${d.unchanged} unchanged, ${d.removed + report.pruned} removed`,
-    `${report.chunksWritten} chunks written`,
+    `${report.chunksWritten} chunk${report.chunksWritten === 1 ? '' : 's'} written`,
     `${report.unchangedFiles} unchanged file${report.unchangedFiles === 1 ? '' : 's'} skipped`,
     `${report.failed.length} failed`,
   ];
