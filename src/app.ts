@@ -9,7 +9,12 @@ import {
   SqliteVectorIndex,
   type EmbedTexts,
 } from './rag/dense/index.js';
-import { DEFAULT_RETRIEVER_SETTINGS, Retriever, type DenseRetrieval } from './rag/index.js';
+import {
+  DEFAULT_RETRIEVER_SETTINGS,
+  Retriever,
+  type DenseRetrieval,
+  type RetrieverSettings,
+} from './rag/index.js';
 import {
   openDatabase,
   SqliteKnowledgeRepository,
@@ -122,16 +127,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const db = openDatabase(overrides.databasePath ?? join(config.dataDir, 'support-agent.db'));
   const knowledge = new SqliteKnowledgeRepository(db);
   const dense = denseRetrieval(config, db, tools);
-  const retriever = new Retriever(
-    knowledge,
-    {
-      ...DEFAULT_RETRIEVER_SETTINGS,
-      topK: config.kb.topK,
-      maxPerDocument: config.kb.maxPerDocument,
-      titleWeight: config.kb.titleWeight,
-    },
-    dense,
-  );
+  const retriever = new Retriever(knowledge, retrieverSettings(config), dense);
   tools.register(createKbSearchTool(retriever));
   for (const tool of overrides.tools ?? []) tools.register(tool);
   for (const name of tools.unknownOverrides()) {
@@ -182,6 +178,16 @@ async function checkDatabase(db: SqliteDatabase): Promise<ReadinessCheck> {
   } catch (error) {
     return { name: 'database', ok: false, detail: (error as Error).message };
   }
+}
+
+/** The retriever's settings from configuration: the same for the agent, `search` and `eval`. */
+export function retrieverSettings(config: Config): RetrieverSettings {
+  return {
+    ...DEFAULT_RETRIEVER_SETTINGS,
+    topK: config.kb.topK,
+    maxPerDocument: config.kb.maxPerDocument,
+    titleWeight: config.kb.titleWeight,
+  };
 }
 
 /** Dense retrieval through the `embed_texts` tool, when an embeddings service is configured. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../src/app.js';
+import { createApp, retrieverSettings, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { buildServer } from '../src/http/index.js';
 import {
@@ -67,12 +67,7 @@ describe('retrieval quality', () => {
     expect(COVIDFAQ, 'the CovidFAQ set is expected at ../shared/data/covidfaq').toBeDefined();
     const config = loadConfig({ env: {} });
     const result = await evaluateRetrieval(COVIDFAQ as string, {
-      settings: {
-        ...DEFAULT_RETRIEVER_SETTINGS,
-        topK: config.kb.topK,
-        maxPerDocument: config.kb.maxPerDocument,
-        titleWeight: config.kb.titleWeight,
-      },
+      settings: retrieverSettings(config),
       chunk: { size: config.kb.chunkSize, overlap: config.kb.chunkOverlap },
     });
     expect(result.queries).toBe(1387);

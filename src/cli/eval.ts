@@ -1,15 +1,11 @@
 import type { Config } from '../config/index.js';
-import { DEFAULT_RETRIEVER_SETTINGS, evaluateRetrieval } from '../rag/index.js';
+import { retrieverSettings } from '../app.js';
+import { evaluateRetrieval } from '../rag/index.js';
 
 /** `support-agent eval retrieval <dir>`: prints the retrieval metrics of a BEIR folder as JSON. */
 export async function evalRetrieval(config: Config, dir: string): Promise<number> {
   const result = await evaluateRetrieval(dir, {
-    settings: {
-      ...DEFAULT_RETRIEVER_SETTINGS,
-      topK: config.kb.topK,
-      maxPerDocument: config.kb.maxPerDocument,
-      titleWeight: config.kb.titleWeight,
-    },
+    settings: retrieverSettings(config),
     chunk: { size: config.kb.chunkSize, overlap: config.kb.chunkOverlap },
   });
   console.log(JSON.stringify(result, null, 2));
