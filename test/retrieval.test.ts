@@ -5,12 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, retrieverSettings, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { buildServer } from '../src/http/index.js';
-import {
-  DEFAULT_RETRIEVER_SETTINGS,
-  evaluateRetrieval,
-  Retriever,
-  type SearchResult,
-} from '../src/rag/index.js';
+import { evaluateRetrieval, Retriever, type SearchResult } from '../src/rag/index.js';
 import type { KnowledgeRepository } from '../src/store/index.js';
 import { FakeClock } from '../src/testing/index.js';
 import { createKbSearchTool, ToolRegistry } from '../src/tools/index.js';
