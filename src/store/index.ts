@@ -12,3 +12,11 @@ export type { OpenDatabaseOptions, SqliteDatabase } from './sqlite/database.js';
 export { MIGRATIONS } from './sqlite/migrations.js';
 export type { Migration } from './sqlite/migrations.js';
 export { SqliteKnowledgeRepository } from './sqlite/sqlite-knowledge-repository.js';
+export type {
+  ConversationRepository,
+  MemoryRecord,
+  MessageRecord,
+  OutboxRecord,
+  TicketRecord,
+} from './conversation-repository.js';
+export { SqliteConversationRepository } from './sqlite/sqlite-conversation-repository.js';

@@ -88,4 +88,58 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 2,
+    name: 'conversations: messages, memories, tickets and the outbox',
+    sql: `
+      CREATE TABLE messages (
+        id          TEXT PRIMARY KEY,
+        session_id  TEXT NOT NULL,
+        seq         INTEGER NOT NULL,
+        role        TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+        text        TEXT NOT NULL,
+        turn_id     TEXT NOT NULL,
+        request_id  TEXT,
+        metadata    TEXT NOT NULL DEFAULT '{}',
+        created_at  TEXT NOT NULL,
+        UNIQUE (session_id, seq)
+      );
+
+      CREATE TABLE memories (
+        id           TEXT PRIMARY KEY,
+        session_id   TEXT NOT NULL,
+        type         TEXT NOT NULL CHECK (type IN ('context', 'fact', 'preference', 'summary')),
+        content      TEXT NOT NULL,
+        importance   REAL NOT NULL,
+        created_at   TEXT NOT NULL,
+        UNIQUE (session_id, type, content)
+      );
+      CREATE INDEX memories_session ON memories (session_id, created_at);
+
+      CREATE TABLE tickets (
+        id          TEXT PRIMARY KEY,
+        session_id  TEXT NOT NULL UNIQUE,
+        status      TEXT NOT NULL CHECK (status IN ('open', 'pending', 'resolved', 'closed')),
+        priority    TEXT NOT NULL,
+        category    TEXT NOT NULL,
+        summary     TEXT NOT NULL,
+        reasons     TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+      CREATE INDEX tickets_status ON tickets (status, created_at);
+
+      CREATE TABLE outbox (
+        id               TEXT PRIMARY KEY,
+        topic            TEXT NOT NULL,
+        payload          TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  TEXT NOT NULL,
+        delivered_at     TEXT,
+        last_error       TEXT
+      );
+      CREATE INDEX outbox_due ON outbox (delivered_at, next_attempt_at);
+    `,
+  },
 ];

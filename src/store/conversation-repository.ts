@@ -1,0 +1,95 @@
+/** A stored message of a conversation. */
+export interface MessageRecord {
+  id: string;
+  sessionId: string;
+  /** 1, 2, 3… within the session: the order of the conversation. */
+  seq: number;
+  role: 'user' | 'assistant';
+  text: string;
+  turnId: string;
+  requestId: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+}
+
+/** A memory of a session. */
+export interface MemoryRecord {
+  id: string;
+  sessionId: string;
+  type: 'context' | 'fact' | 'preference' | 'summary';
+  content: string;
+  importance: number;
+  createdAt: string;
+}
+
+/** A ticket for a person to follow up a session. */
+export interface TicketRecord {
+  id: string;
+  sessionId: string;
+  status: 'open' | 'pending' | 'resolved' | 'closed';
+  priority: string;
+  category: string;
+  summary: string;
+  reasons: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A message to deliver to the outside world (a webhook), at least once. */
+export interface OutboxRecord {
+  /** Also the delivery id the receiver sees: stable across retries. */
+  id: string;
+  topic: string;
+  payload: unknown;
+  createdAt: string;
+  attempts: number;
+  nextAttemptAt: string;
+  deliveredAt: string | null;
+  lastError: string | null;
+}
+
+/**
+ * Persistence of conversations: messages, memories, tickets and the outbox. One implementation
+ * per database, held to the same behaviour by a contract suite.
+ */
+export interface ConversationRepository {
+  /** Appends a message with the session's next sequence number, atomically. */
+  appendMessage(
+    message: Omit<MessageRecord, 'seq' | 'createdAt'> & { createdAt?: string },
+  ): Promise<MessageRecord>;
+  /** The last `limit` messages of a session, oldest first. */
+  recentMessages(sessionId: string, limit: number): Promise<MessageRecord[]>;
+  /** Every message of a session, oldest first, from `afterSeq` on. */
+  messages(
+    sessionId: string,
+    options?: { afterSeq?: number; limit?: number },
+  ): Promise<MessageRecord[]>;
+  countMessages(sessionId: string): Promise<number>;
+
+  /** Stores a memory; the same content of the same type is stored once (its importance kept at the highest). */
+  remember(memory: Omit<MemoryRecord, 'id' | 'createdAt'> & { createdAt?: string }): Promise<void>;
+  memories(
+    sessionId: string,
+    options?: { type?: MemoryRecord['type']; limit?: number },
+  ): Promise<MemoryRecord[]>;
+  /** Removes memories created before `before` (ISO time); returns how many. */
+  forgetBefore(before: string): Promise<number>;
+
+  /**
+   * The session's ticket, creating it when there is none, and queuing `event` in the outbox in
+   * the same transaction. Idempotent: a second call returns the existing ticket and queues nothing.
+   */
+  openTicket(
+    ticket: Omit<TicketRecord, 'createdAt' | 'updatedAt' | 'status'>,
+    event?: { topic: string; payload: unknown },
+  ): Promise<{ ticket: TicketRecord; created: boolean }>;
+  ticketOf(sessionId: string): Promise<TicketRecord | null>;
+  setTicketStatus(id: string, status: TicketRecord['status']): Promise<TicketRecord | null>;
+
+  /** Queues a message for delivery. */
+  enqueue(event: { topic: string; payload: unknown }): Promise<OutboxRecord>;
+  /** Undelivered messages due at `now` (ISO time), oldest first. */
+  dueOutbox(now: string, limit: number): Promise<OutboxRecord[]>;
+  markDelivered(id: string, at: string): Promise<void>;
+  markFailed(id: string, error: string, nextAttemptAt: string): Promise<void>;
+}

@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  ConversationRepository,
+  MemoryRecord,
+  MessageRecord,
+  OutboxRecord,
+  TicketRecord,
+} from '../conversation-repository.js';
+import type { SqliteDatabase } from './database.js';
+
+interface MessageRow {
+  id: string;
+  session_id: string;
+  seq: number;
+  role: 'user' | 'assistant';
+  text: string;
+  turn_id: string;
+  request_id: string | null;
+  metadata: string;
+  created_at: string;
+}
+
+interface TicketRow {
+  id: string;
+  session_id: string;
+  status: TicketRecord['status'];
+  priority: string;
+  category: string;
+  summary: string;
+  reasons: string;
+  created_at: string;
+  updated_at: string;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  payload: string;
+  created_at: string;
+  attempts: number;
+  next_attempt_at: string;
+  delivered_at: string | null;
+  last_error: string | null;
+}
+
+const toMessage = (r: MessageRow): MessageRecord => ({
+  id: r.id,
+  sessionId: r.session_id,
+  seq: r.seq,
+  role: r.role,
+  text: r.text,
+  turnId: r.turn_id,
+  requestId: r.request_id,
+  metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+  createdAt: r.created_at,
+});
+
+const toTicket = (r: TicketRow): TicketRecord => ({
+  id: r.id,
+  sessionId: r.session_id,
+  status: r.status,
+  priority: r.priority,
+  category: r.category,
+  summary: r.summary,
+  reasons: JSON.parse(r.reasons) as string[],
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toOutbox = (r: OutboxRow): OutboxRecord => ({
+  id: r.id,
+  topic: r.topic,
+  payload: JSON.parse(r.payload) as unknown,
+  createdAt: r.created_at,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  deliveredAt: r.delivered_at,
+  lastError: r.last_error,
+});
+
+/** Conversations on SQLite. Every multi-row change is one transaction. */
+export class SqliteConversationRepository implements ConversationRepository {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async appendMessage(
+    message: Omit<MessageRecord, 'seq' | 'createdAt'> & { createdAt?: string },
+  ): Promise<MessageRecord> {
+    const createdAt = message.createdAt ?? this.now().toISOString();
+    // The next number and the insert happen under the write lock: concurrent appends to one
+    // session can never take the same number.
+    return this.db
+      .transaction(() => {
+        const { next } = this.db
+          .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM messages WHERE session_id = ?')
+          .get(message.sessionId) as { next: number };
+        this.db
+          .prepare(
+            `INSERT INTO messages (id, session_id, seq, role, text, turn_id, request_id, metadata, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            message.id,
+            message.sessionId,
+            next,
+            message.role,
+            message.text,
+            message.turnId,
+            message.requestId,
+            JSON.stringify(message.metadata),
+            createdAt,
+          );
+        return { ...message, seq: next, createdAt };
+      })
+      .immediate();
+  }
+
+  async recentMessages(sessionId: string, limit: number): Promise<MessageRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?')
+      .all(sessionId, limit) as MessageRow[];
+    return rows.reverse().map(toMessage);
+  }
+
+  async messages(
+    sessionId: string,
+    options: { afterSeq?: number; limit?: number } = {},
+  ): Promise<MessageRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+      .all(sessionId, options.afterSeq ?? 0, options.limit ?? -1) as MessageRow[];
+    return rows.map(toMessage);
+  }
+
+  async countMessages(sessionId: string): Promise<number> {
+    return (
+      this.db.prepare('SELECT COUNT(*) AS n FROM messages WHERE session_id = ?').get(sessionId) as {
+        n: number;
+      }
+    ).n;
+  }
+
+  async remember(
+    memory: Omit<MemoryRecord, 'id' | 'createdAt'> & { createdAt?: string },
+  ): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO memories (id, session_id, type, content, importance, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (session_id, type, content) DO UPDATE SET importance = MAX(importance, excluded.importance)`,
+      )
+      .run(
+        randomUUID(),
+        memory.sessionId,
+        memory.type,
+        memory.content,
+        memory.importance,
+        memory.createdAt ?? this.now().toISOString(),
+      );
+  }
+
+  async memories(
+    sessionId: string,
+    options: { type?: MemoryRecord['type']; limit?: number } = {},
+  ): Promise<MemoryRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT id, session_id AS sessionId, type, content, importance, created_at AS createdAt FROM memories
+         WHERE session_id = ? AND (? IS NULL OR type = ?) ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+      )
+      .all(
+        sessionId,
+        options.type ?? null,
+        options.type ?? null,
+        options.limit ?? -1,
+      ) as MemoryRecord[];
+    return rows;
+  }
+
+  async forgetBefore(before: string): Promise<number> {
+    return this.db.prepare('DELETE FROM memories WHERE created_at < ?').run(before).changes;
+  }
+
+  async openTicket(
+    ticket: Omit<TicketRecord, 'createdAt' | 'updatedAt' | 'status'>,
+    event?: { topic: string; payload: unknown },
+  ): Promise<{ ticket: TicketRecord; created: boolean }> {
+    const now = this.now().toISOString();
+    return this.db
+      .transaction(() => {
+        const existing = this.db
+          .prepare('SELECT * FROM tickets WHERE session_id = ?')
+          .get(ticket.sessionId) as TicketRow | undefined;
+        if (existing) return { ticket: toTicket(existing), created: false };
+        this.db
+          .prepare(
+            `INSERT INTO tickets (id, session_id, status, priority, category, summary, reasons, created_at, updated_at)
+             VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            ticket.id,
+            ticket.sessionId,
+            ticket.priority,
+            ticket.category,
+            ticket.summary,
+            JSON.stringify(ticket.reasons),
+            now,
+            now,
+          );
+        if (event) this.#insertOutbox(event, now);
+        const created = this.db
+          .prepare('SELECT * FROM tickets WHERE id = ?')
+          .get(ticket.id) as TicketRow;
+        return { ticket: toTicket(created), created: true };
+      })
+      .immediate();
+  }
+
+  async ticketOf(sessionId: string): Promise<TicketRecord | null> {
+    const row = this.db.prepare('SELECT * FROM tickets WHERE session_id = ?').get(sessionId) as
+      TicketRow | undefined;
+    return row ? toTicket(row) : null;
+  }
+
+  async setTicketStatus(id: string, status: TicketRecord['status']): Promise<TicketRecord | null> {
+    this.db
+      .prepare('UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?')
+      .run(status, this.now().toISOString(), id);
+    const row = this.db.prepare('SELECT * FROM tickets WHERE id = ?').get(id) as
+      TicketRow | undefined;
+    return row ? toTicket(row) : null;
+  }
+
+  async enqueue(event: { topic: string; payload: unknown }): Promise<OutboxRecord> {
+    return this.#insertOutbox(event, this.now().toISOString());
+  }
+
+  async dueOutbox(now: string, limit: number): Promise<OutboxRecord[]> {
+    const rows = this.db
+      .prepare(
+        'SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?',
+      )
+      .all(now, limit) as OutboxRow[];
+    return rows.map(toOutbox);
+  }
+
+  async markDelivered(id: string, at: string): Promise<void> {
+    this.db
+      .prepare(
+        'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?',
+      )
+      .run(at, id);
+  }
+
+  async markFailed(id: string, error: string, nextAttemptAt: string): Promise<void> {
+    this.db
+      .prepare(
+        'UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?',
+      )
+      .run(error.slice(0, 1000), nextAttemptAt, id);
+  }
+
+  #insertOutbox(event: { topic: string; payload: unknown }, now: string): OutboxRecord {
+    const record: OutboxRecord = {
+      id: randomUUID(),
+      topic: event.topic,
+      payload: event.payload,
+      createdAt: now,
+      attempts: 0,
+      nextAttemptAt: now,
+      deliveredAt: null,
+      lastError: null,
+    };
+    this.db
+      .prepare(
+        'INSERT INTO outbox (id, topic, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(record.id, record.topic, JSON.stringify(record.payload), now, now);
+    return record;
+  }
+}
