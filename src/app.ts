@@ -2,6 +2,7 @@ import type { DestinationStream } from 'pino';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Config } from './config/index.js';
 import { join } from 'node:path';
+import { WebhookDispatcher } from './agent/outbox/webhook-dispatcher.js';
 import { checkDataDir, withDeadline, type ReadinessCheck } from './readiness.js';
 import {
   createOpenAiEmbedder,
@@ -16,6 +17,8 @@ import {
   type RetrieverSettings,
 } from './rag/index.js';
 import {
+  SqliteConversationRepository,
+  type ConversationRepository,
   openDatabase,
   SqliteKnowledgeRepository,
   type KnowledgeRepository,
@@ -66,6 +69,11 @@ export interface App {
   readonly tools: ToolRegistry;
   readonly clock: Clock;
   readonly knowledge: KnowledgeRepository;
+  readonly conversations: ConversationRepository;
+  /** Delivers tickets to the configured webhook; undefined when none is configured. */
+  readonly webhooks: WebhookDispatcher | undefined;
+  /** Starts background work (webhook delivery). `close` stops it. */
+  start(): void;
   readonly retriever: Retriever;
   /**
    * Embeds the chunks that have no vector yet, when embeddings are configured (`undefined`
@@ -126,6 +134,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
 
   const db = openDatabase(overrides.databasePath ?? join(config.dataDir, 'support-agent.db'));
   const knowledge = new SqliteKnowledgeRepository(db);
+  const conversations = new SqliteConversationRepository(db, () => new Date(clock.now()));
+  const { webhookUrl, webhookSecret } = config.escalation;
+  const webhooks =
+    webhookUrl && webhookSecret
+      ? new WebhookDispatcher({
+          repo: conversations,
+          url: webhookUrl,
+          secret: webhookSecret,
+          clock,
+          logger,
+        })
+      : undefined;
   const dense = denseRetrieval(config, db, tools);
   const retriever = new Retriever(knowledge, retrieverSettings(config), dense);
   tools.register(createKbSearchTool(retriever));
@@ -146,6 +166,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     tools,
     clock,
     knowledge,
+    conversations,
+    webhooks,
+    start() {
+      webhooks?.start();
+    },
     retriever,
     async indexVectors(options = {}) {
       if (!dense || !config.embeddings.model) return undefined;
@@ -162,6 +187,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     },
     close() {
       closed ??= (async () => {
+        await webhooks?.stop();
         db.close();
         await telemetry.shutdown();
         await new Promise<void>((resolve) => logger.flush(() => resolve()));

@@ -14,6 +14,7 @@ export async function serve(config: Config): Promise<void> {
   let draining = false;
   const server = await buildServer(app, { isDraining: () => draining });
   await server.listen({ host: config.server.host, port: config.server.port });
+  app.start();
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   app.logger.info(

@@ -210,6 +210,23 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
       'With embeddings on: a passage this close in meaning counts as relevant even without a shared word.',
   },
   {
+    name: 'ESCALATION_WEBHOOK_URL',
+    path: ['escalation', 'webhookUrl'],
+    default: undefined,
+    expected: 'an http:// or https:// URL',
+    description:
+      'Where new tickets and their updates are POSTed (JSON, signed; retried until accepted, at least once).',
+  },
+  {
+    name: 'ESCALATION_WEBHOOK_SECRET',
+    path: ['escalation', 'webhookSecret'],
+    default: undefined,
+    expected: 'a string of at least 16 characters',
+    description:
+      'Key of the `X-Support-Agent-Signature: sha256=<HMAC of the body>` header. Required with the URL.',
+    secret: true,
+  },
+  {
     name: 'TOOL_TIMEOUT_MS',
     path: ['tools', 'defaults', 'timeoutMs'],
     default: '30000',

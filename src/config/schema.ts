@@ -97,6 +97,9 @@ export const configSchema = z
         denseMaxDistance: z.coerce.number().min(0).max(2),
       })
       .strict(),
+    escalation: z
+      .object({ webhookUrl: httpUrl.optional(), webhookSecret: z.string().min(16).optional() })
+      .strict(),
     tools: z
       .object({
         defaults: toolPolicySchema.strict(),
@@ -119,6 +122,13 @@ export const configSchema = z
         code: 'custom',
         path: ['kb', 'chunkOverlap'],
         message: `must be below the chunk size (${config.kb.chunkSize} words)`,
+      });
+    }
+    if (config.escalation.webhookUrl && !config.escalation.webhookSecret) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['escalation', 'webhookSecret'],
+        message: 'is required when ESCALATION_WEBHOOK_URL is set (receivers check the signature)',
       });
     }
     if (config.llm.baseUrl && !config.llm.model) {

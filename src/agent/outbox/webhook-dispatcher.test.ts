@@ -1,0 +1,112 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, SqliteConversationRepository } from '../../store/index.js';
+import { createLogger } from '../../telemetry/index.js';
+import { FakeClock } from '../../testing/index.js';
+import { redeliveryDelayMs, signature, WebhookDispatcher } from './webhook-dispatcher.js';
+
+interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+let server: Server | undefined;
+afterEach(async () => {
+  const running = server;
+  server = undefined;
+  if (!running) return;
+  running.closeAllConnections();
+  await new Promise((resolve) => running.close(resolve));
+});
+
+/** A real receiver on loopback that answers 500 to its first `failures` requests. */
+async function receiver(failures: number): Promise<{ url: string; received: Received[] }> {
+  const received: Received[] = [];
+  server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      response.writeHead(received.length <= failures ? 500 : 204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/tickets`,
+    received,
+  };
+}
+
+describe('WebhookDispatcher', () => {
+  it('delivers at least once across a receiver that fails the first two attempts, with one delivery id and a valid signature', async () => {
+    const clock = new FakeClock();
+    const repo = new SqliteConversationRepository(
+      openDatabase(':memory:'),
+      () => new Date(clock.now()),
+    );
+    const { url, received } = await receiver(2);
+    const dispatcher = new WebhookDispatcher({
+      repo,
+      url,
+      secret: 'whsec-test',
+      clock,
+      logger: createLogger({ level: 'silent' }),
+    });
+    await repo.openTicket(
+      {
+        id: 'T-7',
+        sessionId: 's',
+        priority: 'high',
+        category: 'legal',
+        summary: 'Lawyer',
+        reasons: ['legal'],
+      },
+      { topic: 'ticket.created', payload: { ticketId: 'T-7' } },
+    );
+
+    expect(await dispatcher.deliverDue()).toBe(0);
+    await clock.advance(redeliveryDelayMs(1));
+    expect(await dispatcher.deliverDue()).toBe(0);
+    expect(await dispatcher.deliverDue()).toBe(0); // not due yet: backoff doubled
+    await clock.advance(redeliveryDelayMs(2));
+    expect(await dispatcher.deliverDue()).toBe(1);
+    await clock.advance(600_000);
+    expect(await dispatcher.deliverDue()).toBe(0);
+
+    expect(received).toHaveLength(3);
+    const ids = new Set(received.map((r) => r.headers['x-support-agent-delivery']));
+    expect(ids.size).toBe(1);
+    for (const r of received) {
+      expect(r.headers['x-support-agent-signature']).toBe(signature('whsec-test', r.body));
+      expect(JSON.parse(r.body)).toMatchObject({
+        topic: 'ticket.created',
+        payload: { ticketId: 'T-7' },
+      });
+    }
+  });
+
+  it('keeps an item when the receiver cannot be reached, and says why', async () => {
+    const clock = new FakeClock();
+    const repo = new SqliteConversationRepository(
+      openDatabase(':memory:'),
+      () => new Date(clock.now()),
+    );
+    const item = await repo.enqueue({ topic: 't', payload: {} });
+    const dispatcher = new WebhookDispatcher({
+      repo,
+      url: 'http://127.0.0.1:1/unreachable',
+      secret: 's',
+      clock,
+      logger: createLogger({ level: 'silent' }),
+    });
+    expect(await dispatcher.deliverDue()).toBe(0);
+    const [pending] = await repo.dueOutbox(new Date(clock.now() + 5_000).toISOString(), 10);
+    expect(pending).toMatchObject({ id: item.id, attempts: 1, deliveredAt: null });
+    expect(pending?.lastError).toBeTruthy();
+  });
+
+  it('backs off 1 s doubling to at most 5 minutes', () => {
+    expect([1, 2, 3, 10, 30].map(redeliveryDelayMs)).toEqual([1000, 2000, 4000, 300_000, 300_000]);
+  });
+});

@@ -1,0 +1,135 @@
+import { createHmac } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Clock, TimerHandle } from '../../resilience/index.js';
+import type { ConversationRepository, OutboxRecord } from '../../store/index.js';
+
+/** Options of a {@link WebhookDispatcher}. */
+export interface WebhookDispatcherOptions {
+  repo: ConversationRepository;
+  url: string;
+  /** Signs every body: receivers check `X-Support-Agent-Signature`. */
+  secret: string;
+  clock: Clock;
+  logger: Logger;
+  fetch?: typeof fetch;
+  /** How often due items are looked for; 1 s by default. */
+  pollMs?: number;
+  /** Per-request time limit; 10 s by default. */
+  timeoutMs?: number;
+}
+
+/** The signature header of a body: `sha256=` and the hex HMAC-SHA256 of the raw body with the secret. */
+export function signature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** Wait before the next attempt after `attempts` failures: 1 s doubling, at most 5 minutes. */
+export function redeliveryDelayMs(attempts: number): number {
+  return Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * Delivers the outbox to a webhook, at least once: each item is POSTed as JSON with its stable
+ * delivery id and an HMAC-SHA256 signature; a failure (network, timeout, non-2xx) is recorded
+ * and the item retried with backoff until the receiver accepts it. Items survive restarts, since
+ * they live in the database; a receiver must therefore treat the delivery id as idempotency key.
+ *
+ * @example
+ * const dispatcher = new WebhookDispatcher({ repo, url, secret, clock: systemClock, logger });
+ * dispatcher.start();
+ */
+export class WebhookDispatcher {
+  readonly #options: WebhookDispatcherOptions;
+  #timer: TimerHandle | undefined;
+  #running: Promise<number> | undefined;
+  #stopped = true;
+
+  constructor(options: WebhookDispatcherOptions) {
+    this.#options = options;
+  }
+
+  /** Delivers every item that is due now; returns how many were delivered. */
+  deliverDue(): Promise<number> {
+    // One pass at a time: a slow receiver must not get the same item twice in parallel.
+    this.#running ??= this.#pass().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  /** Polls for due items until {@link stop}. */
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    const tick = () => {
+      void this.deliverDue().finally(() => {
+        if (!this.#stopped)
+          this.#timer = this.#options.clock.setTimer(tick, this.#options.pollMs ?? 1000);
+      });
+    };
+    tick();
+  }
+
+  /** Stops polling and waits for a pass in progress. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer !== undefined) this.#options.clock.clearTimer(this.#timer);
+    await this.#running;
+  }
+
+  async #pass(): Promise<number> {
+    const { repo, clock } = this.#options;
+    const due = await repo.dueOutbox(new Date(clock.now()).toISOString(), 50);
+    let delivered = 0;
+    for (const item of due) {
+      const error = await this.#post(item);
+      if (error === undefined) {
+        await repo.markDelivered(item.id, new Date(clock.now()).toISOString());
+        delivered++;
+      } else {
+        const next = new Date(clock.now() + redeliveryDelayMs(item.attempts + 1)).toISOString();
+        await repo.markFailed(item.id, error, next);
+        this.#options.logger.warn(
+          {
+            deliveryId: item.id,
+            topic: item.topic,
+            attempts: item.attempts + 1,
+            error,
+            nextAttemptAt: next,
+          },
+          'webhook delivery failed; will retry',
+        );
+      }
+    }
+    return delivered;
+  }
+
+  /** Sends one item; returns why it failed, or undefined when the receiver took it. */
+  async #post(item: OutboxRecord): Promise<string | undefined> {
+    const body = JSON.stringify({
+      id: item.id,
+      topic: item.topic,
+      createdAt: item.createdAt,
+      payload: item.payload,
+    });
+    try {
+      const response = await (this.#options.fetch ?? fetch)(this.#options.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-support-agent-delivery': item.id,
+          'x-support-agent-topic': item.topic,
+          'x-support-agent-signature': signature(this.#options.secret, body),
+        },
+        body,
+        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000),
+      });
+      await response.body?.cancel();
+      return response.ok ? undefined : `HTTP ${response.status}`;
+    } catch (error) {
+      return (error as Error).name === 'TimeoutError'
+        ? 'no answer in time'
+        : (error as Error).message;
+    }
+  }
+}
