@@ -38,8 +38,10 @@ import {
   type Telemetry,
 } from './telemetry/index.js';
 import {
+  createAttachmentsTool,
   createEmbedTextsTool,
   createKbSearchTool,
+  createMemoryTool,
   ToolRegistry,
   type Tool,
 } from './tools/index.js';
@@ -149,6 +151,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const dense = denseRetrieval(config, db, tools);
   const retriever = new Retriever(knowledge, retrieverSettings(config), dense);
   tools.register(createKbSearchTool(retriever));
+  tools.register(createMemoryTool(conversations, () => clock.now()));
+  tools.register(
+    createAttachmentsTool(knowledge, {
+      ...config.attachments,
+      chunkSize: config.kb.chunkSize,
+      chunkOverlap: config.kb.chunkOverlap,
+    }),
+  );
   for (const tool of overrides.tools ?? []) tools.register(tool);
   for (const name of tools.unknownOverrides()) {
     logger.warn(

@@ -210,6 +210,20 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
       'With embeddings on: a passage this close in meaning counts as relevant even without a shared word.',
   },
   {
+    name: 'ATTACHMENT_MAX_FILE_BYTES',
+    path: ['attachments', 'maxFileBytes'],
+    default: '10485760',
+    expected: 'a whole number of bytes from 1 to 1073741824',
+    description: 'Largest file a customer may attach (10 MiB by default).',
+  },
+  {
+    name: 'ATTACHMENT_MAX_MESSAGE_BYTES',
+    path: ['attachments', 'maxMessageBytes'],
+    default: '26214400',
+    expected: 'a whole number of bytes from 1 to 1073741824',
+    description: 'Largest total of the files attached to one message (25 MiB by default).',
+  },
+  {
     name: 'ESCALATION_WEBHOOK_URL',
     path: ['escalation', 'webhookUrl'],
     default: undefined,

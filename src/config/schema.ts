@@ -97,6 +97,9 @@ export const configSchema = z
         denseMaxDistance: z.coerce.number().min(0).max(2),
       })
       .strict(),
+    attachments: z
+      .object({ maxFileBytes: int(1, 1_073_741_824), maxMessageBytes: int(1, 1_073_741_824) })
+      .strict(),
     escalation: z
       .object({ webhookUrl: httpUrl.optional(), webhookSecret: z.string().min(16).optional() })
       .strict(),

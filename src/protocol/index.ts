@@ -1,0 +1,1 @@
+export type { EscalationInfo, ReplyMessage, SourceItem, TurnEvent } from './events.js';

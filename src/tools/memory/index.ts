@@ -1,0 +1,2 @@
+export { createMemoryTool, rankMemories } from './memory.js';
+export type { SessionContext } from './memory.js';

@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app.js';
+import { loadConfig } from '../src/config/index.js';
+import type { SearchResult } from '../src/rag/index.js';
+import type { AttachmentSummary } from '../src/tools/index.js';
+import { makePdf } from './helpers/documents.js';
+
+let app: App;
+beforeEach(() => {
+  app = createApp(
+    loadConfig({ env: { LOG_LEVEL: 'silent', ATTACHMENT_MAX_FILE_BYTES: '200000' } }),
+    {
+      databasePath: ':memory:',
+    },
+  );
+});
+afterEach(() => app.close());
+
+const invoice = () =>
+  makePdf((doc) => {
+    doc.fontSize(20).text('Invoice 2026-0042');
+    doc
+      .fontSize(11)
+      .text('The total amount due is 149 euros, payable by bank transfer before March 31.');
+  });
+
+describe('attachments', () => {
+  it('a PDF attached in session A is searchable in session A, and never in session B', async () => {
+    const attached = await app.tools.call<AttachmentSummary[]>(
+      'attachments',
+      { files: [{ name: 'invoice.pdf', data: await invoice() }] },
+      { sessionId: 'A' },
+    );
+    expect(attached).toMatchObject({ type: 'ok', value: [{ name: 'invoice.pdf', ok: true }] });
+    if (attached.type === 'ok')
+      expect(attached.value[0]?.preview).toContain('total amount due is 149 euros');
+
+    const ask = (sessionId: string | undefined) =>
+      app.tools.call<SearchResult>(
+        'kb_search',
+        { query: 'what is the total amount due on my invoice?' },
+        { sessionId },
+      );
+    const inA = await ask('A');
+    expect(inA.type === 'ok' && inA.value.hits[0]?.source).toBe('attachment:invoice.pdf');
+    const inB = await ask('B');
+    expect(inB).toMatchObject({ type: 'ok', value: { hits: [] } });
+    const outside = await ask(undefined);
+    expect(outside).toMatchObject({ type: 'ok', value: { hits: [] } });
+  });
+
+  it('reports a file that lies about its type or is too big, and keeps the others', async () => {
+    const result = await app.tools.call<AttachmentSummary[]>(
+      'attachments',
+      {
+        files: [
+          {
+            name: 'photo.pdf',
+            data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+          },
+          { name: 'big.txt', data: new TextEncoder().encode('word '.repeat(50_000)) },
+          { name: 'invoice.pdf', data: await invoice() },
+        ],
+      },
+      { sessionId: 'A' },
+    );
+    expect(result.type).toBe('ok');
+    const byName = Object.fromEntries(
+      (result.type === 'ok' ? result.value : []).map((r) => [r.name, r]),
+    );
+    expect(byName['photo.pdf']).toMatchObject({ ok: false });
+    expect(byName['photo.pdf']?.error).toMatch(/not a readable PDF|binary/);
+    expect(byName['big.txt']).toMatchObject({ ok: false });
+    expect(byName['big.txt']?.error).toMatch(/over the limit/);
+    expect(byName['invoice.pdf']).toMatchObject({ ok: true });
+  });
+});
