@@ -7,7 +7,46 @@ export interface FakeOpenAiOptions {
   embed?: (text: string, model: string) => number[];
   /** Expected API key; when set, other keys get 401 with an OpenAI-style error body. */
   apiKey?: string;
+  /** The chat reply when no {@link FakeOpenAi.chatReplies} are queued; default: echoes the last user message. */
+  chat?: FakeChatScript;
 }
+
+/** A chat message as a {@link FakeChatScript} function sees it (`content` is null unless a string). */
+export interface FakeChatMessage {
+  role: string;
+  content: string | null;
+  tool_call_id?: string;
+  tool_calls?: unknown[];
+}
+
+/** A chat request as a {@link FakeChatScript} function sees it. */
+export interface FakeChatRequest {
+  model: string;
+  messages: FakeChatMessage[];
+  tools?: unknown[];
+}
+
+/**
+ * The reply to a chat request: text, streamed in chunks of `chunkSize` characters (default 4)
+ * with `delayMs` between them (default 0); or tool calls, each streamed as a first fragment with
+ * its id and name and then its JSON arguments in pieces of `chunkSize` characters. Arguments that
+ * are a string are sent as they are (to script invalid JSON); anything else is JSON-encoded.
+ */
+export type FakeChatReply =
+  | {
+      text: string;
+      chunkSize?: number;
+      delayMs?: number;
+      finishReason?: 'stop' | 'length' | 'content_filter';
+    }
+  | {
+      toolCalls: Array<{ name: string; arguments: unknown }>;
+      chunkSize?: number;
+      delayMs?: number;
+    };
+
+/** A reply, or a function of the request that returns one. */
+export type FakeChatScript = FakeChatReply | ((request: FakeChatRequest) => FakeChatReply);
 
 /** One request the fake server received. */
 export interface FakeOpenAiRequest {
@@ -21,7 +60,10 @@ export interface FakeOpenAiRequest {
 
 /** How {@link FakeOpenAi.failNext} makes a request fail. */
 export type FakeOpenAiFault =
-  { status: number; retryAfterSeconds?: number; body?: unknown } | 'stall' | 'malformed';
+  { status: number; retryAfterSeconds?: number; body?: unknown } | 'stall' | 'malformed' | 'cut';
+
+/** The text of the one valid chunk a streamed chat answer gets before a fault strikes. */
+export const FAULT_CHUNK_TEXT = 'Partial';
 
 /** A running fake OpenAI-compatible server. */
 export interface FakeOpenAi {
@@ -29,8 +71,17 @@ export interface FakeOpenAi {
   readonly url: string;
   /** Every request received: method, path, headers, parsed JSON body. */
   readonly requests: FakeOpenAiRequest[];
-  /** The next `count` requests fail this way: an HTTP status (with optional Retry-After seconds and body), or 'stall' (never answers until closed), or 'malformed' (200 with invalid JSON). */
+  /**
+   * The next `count` requests fail this way: an HTTP status (with optional Retry-After seconds and
+   * body); 'stall' (never answers until closed); 'malformed' (200 with invalid JSON); 'cut' (200,
+   * then the body ends halfway). A streamed chat request (`stream: true`) first gets the SSE
+   * headers and one valid chunk with the text {@link FAULT_CHUNK_TEXT}; then 'stall' sends nothing
+   * more, 'malformed' sends a `data: {not json` event and ends, 'cut' ends without `[DONE]`.
+   * A failed chat request does not use up a queued {@link FakeOpenAi.chatReplies} reply.
+   */
   failNext(count: number, fault: FakeOpenAiFault): void;
+  /** Queues replies for the next chat requests, used in order; see {@link FakeOpenAiOptions.chat}. */
+  chatReplies(...replies: FakeChatScript[]): void;
   close(): Promise<void>;
 }
 
@@ -40,14 +91,19 @@ interface RouteContext {
   model: string | undefined;
   options: FakeOpenAiOptions;
   res: ServerResponse;
+  /** The next scripted chat reply, or undefined when the queue is empty. */
+  nextChatScript: () => FakeChatScript | undefined;
+  /** A new number for ids, unique in this server. */
+  nextId: () => number;
 }
 
 /**
  * Routes by `METHOD path`. A handler owns the response, so a streaming route (chat completions
- * with SSE, to come) can write events instead of one JSON body.
+ * with SSE) can write events instead of one JSON body.
  */
 const ROUTES: Record<string, (context: RouteContext) => void> = {
   'POST /v1/embeddings': embeddings,
+  'POST /v1/chat/completions': chatCompletions,
   'GET /v1/models': models,
 };
 
@@ -68,6 +124,8 @@ const DEFAULT_MODEL = 'text-embedding-3-small';
 export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
   const requests: FakeOpenAiRequest[] = [];
   const faults: FakeOpenAiFault[] = [];
+  const chatScripts: FakeChatScript[] = [];
+  let lastId = 0;
 
   const server = createServer((req, res) => {
     void readBody(req).then(
@@ -78,7 +136,11 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
         requests.push({ method, path, headers: { ...req.headers }, body });
 
         const fault = faults.shift();
-        if (fault !== undefined) return applyFault(res, fault);
+        if (fault !== undefined) {
+          const streamed =
+            path === '/v1/chat/completions' && isRecord(body) && body.stream === true;
+          return applyFault(res, fault, streamed ? body : undefined);
+        }
 
         if (
           options.apiKey !== undefined &&
@@ -102,7 +164,20 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
           return sendError(res, 400, 'The body must be a JSON object.', 'invalid_request_error');
         }
         const model = isRecord(body) && typeof body.model === 'string' ? body.model : undefined;
-        return route({ body, model, options, res });
+        try {
+          return route({
+            body,
+            model,
+            options,
+            res,
+            nextChatScript: () => chatScripts.shift(),
+            nextId: () => ++lastId,
+          });
+        } catch (error) {
+          // A test's script function threw: say so over HTTP rather than crash the server.
+          const message = error instanceof Error ? error.message : String(error);
+          return sendError(res, 500, `The fake's script failed: ${message}`, 'server_error');
+        }
       },
       () => res.destroy(),
     );
@@ -120,6 +195,9 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     failNext(count, fault) {
       for (let i = 0; i < count; i++) faults.push(fault);
     },
+    chatReplies(...replies) {
+      chatScripts.push(...replies);
+    },
     close() {
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -130,11 +208,32 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   };
 }
 
-function applyFault(res: ServerResponse, fault: FakeOpenAiFault): void {
+/** Applies `fault`; `streamed` is the body of a chat request that asked for SSE. */
+function applyFault(
+  res: ServerResponse,
+  fault: FakeOpenAiFault,
+  streamed: Record<string, unknown> | undefined,
+): void {
+  if (streamed !== undefined && typeof fault === 'string') {
+    const model = typeof streamed.model === 'string' ? streamed.model : DEFAULT_MODEL;
+    res.writeHead(200, SSE_HEADERS);
+    const first = { role: 'assistant', content: FAULT_CHUNK_TEXT };
+    res.write(sseEvent(chunkOf(`chatcmpl-fault`, model, first, null, false)));
+    if (fault === 'malformed') res.end('data: {not json\n\n');
+    else if (fault === 'cut') res.end();
+    return;
+  }
   if (fault === 'stall') return;
   if (fault === 'malformed') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"object": "list", "data": [');
+    return;
+  }
+  if (fault === 'cut') {
+    // Destroyed rather than ended: a whole (if short) body would not be a cut.
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"object": "list", "data": [');
+    setImmediate(() => res.destroy());
     return;
   }
   const headers: Record<string, string> =
@@ -186,6 +285,204 @@ function models({ res }: RouteContext): void {
     object: 'list',
     data: [{ id: DEFAULT_MODEL, object: 'model', created: 0, owned_by: 'fake-openai' }],
   });
+}
+
+/** The headers of a streamed chat answer. */
+const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
+
+/** A scripted answer with its ids, argument texts and token counts settled. */
+interface FakeCompletion {
+  id: string;
+  model: string;
+  text: string | null;
+  toolCalls: Array<{ id: string; name: string; arguments: string }>;
+  finishReason: string;
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  chunkSize: number;
+  delayMs: number;
+}
+
+function chatCompletions({
+  body,
+  model,
+  options,
+  res,
+  nextChatScript,
+  nextId,
+}: RouteContext): void {
+  const messages = isRecord(body) ? body.messages : undefined;
+  if (model === undefined) {
+    return sendError(res, 400, "'model' is required.", 'invalid_request_error');
+  }
+  if (
+    !Array.isArray(messages) ||
+    messages.length === 0 ||
+    !messages.every((m) => isRecord(m) && typeof m.role === 'string')
+  ) {
+    return sendError(
+      res,
+      400,
+      "'messages' must be a non-empty array of messages with a role.",
+      'invalid_request_error',
+    );
+  }
+  const tools = isRecord(body) && Array.isArray(body.tools) ? (body.tools as unknown[]) : undefined;
+  const request: FakeChatRequest = {
+    model,
+    messages: (messages as Array<Record<string, unknown>>).map(fakeChatMessage),
+    ...(tools === undefined ? {} : { tools }),
+  };
+  const script = nextChatScript() ?? options.chat ?? echo;
+  const reply = typeof script === 'function' ? script(request) : script;
+  const completion = settle(reply, request, nextId());
+
+  if (isRecord(body) && body.stream === true) {
+    const streamOptions = isRecord(body.stream_options) ? body.stream_options : {};
+    void streamCompletion(res, completion, streamOptions.include_usage === true);
+    return;
+  }
+  const toolCalls = completion.toolCalls.map((call) => ({
+    id: call.id,
+    type: 'function',
+    function: { name: call.name, arguments: call.arguments },
+  }));
+  sendJson(res, 200, {
+    id: completion.id,
+    object: 'chat.completion',
+    created: 0,
+    model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: completion.text,
+          ...(toolCalls.length === 0 ? {} : { tool_calls: toolCalls }),
+          refusal: null,
+        },
+        logprobs: null,
+        finish_reason: completion.finishReason,
+      },
+    ],
+    usage: completion.usage,
+  });
+}
+
+function fakeChatMessage(message: Record<string, unknown>): FakeChatMessage {
+  return {
+    role: String(message.role),
+    content: typeof message.content === 'string' ? message.content : null,
+    ...(typeof message.tool_call_id === 'string' ? { tool_call_id: message.tool_call_id } : {}),
+    ...(Array.isArray(message.tool_calls) ? { tool_calls: message.tool_calls as unknown[] } : {}),
+  };
+}
+
+/** The default reply: a short echo of the last user message, so a test sees its input came through. */
+function echo(request: FakeChatRequest): FakeChatReply {
+  const last = request.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
+  return { text: `Echo: ${last.slice(0, 100)}` };
+}
+
+function settle(reply: FakeChatReply, request: FakeChatRequest, n: number): FakeCompletion {
+  const calls =
+    'toolCalls' in reply
+      ? reply.toolCalls.map((call, i) => ({
+          id: `call_fake_${n}_${i}`,
+          name: call.name,
+          arguments:
+            typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+        }))
+      : [];
+  const text = 'text' in reply ? reply.text : null;
+  const promptTokens = request.messages.reduce((sum, m) => sum + words(m.content ?? '').length, 0);
+  const completionTokens =
+    words(text ?? '').length + calls.reduce((sum, c) => sum + words(c.arguments).length, 0);
+  return {
+    id: `chatcmpl-fake-${n}`,
+    model: request.model,
+    text,
+    toolCalls: calls,
+    finishReason: 'text' in reply ? (reply.finishReason ?? 'stop') : 'tool_calls',
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    },
+    chunkSize: Math.max(1, reply.chunkSize ?? 4),
+    delayMs: reply.delayMs ?? 0,
+  };
+}
+
+/** Writes `completion` as OpenAI streams it: role, pieces, finish, usage (when asked), `[DONE]`. */
+async function streamCompletion(
+  res: ServerResponse,
+  completion: FakeCompletion,
+  includeUsage: boolean,
+): Promise<void> {
+  const { id, model, chunkSize } = completion;
+  const deltas: Array<Record<string, unknown>> = [
+    { role: 'assistant', content: completion.text === null ? null : '' },
+  ];
+  for (const piece of pieces(completion.text ?? '', chunkSize)) deltas.push({ content: piece });
+  completion.toolCalls.forEach((call, index) => {
+    deltas.push({
+      tool_calls: [
+        { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } },
+      ],
+    });
+    for (const piece of pieces(call.arguments, chunkSize)) {
+      deltas.push({ tool_calls: [{ index, function: { arguments: piece } }] });
+    }
+  });
+
+  res.writeHead(200, SSE_HEADERS);
+  for (const [i, delta] of deltas.entries()) {
+    if (i > 1 && completion.delayMs > 0) await sleep(completion.delayMs);
+    // The client went away (an abort) or the server closed: nobody reads the rest.
+    if (res.destroyed) return;
+    res.write(sseEvent(chunkOf(id, model, delta, null, includeUsage)));
+  }
+  res.write(sseEvent(chunkOf(id, model, {}, completion.finishReason, includeUsage)));
+  if (includeUsage) {
+    // As OpenAI does: one more chunk, with no choices, carries the usage of the whole answer.
+    const usage = { id, object: 'chat.completion.chunk', created: 0, model, choices: [] };
+    res.write(sseEvent({ ...usage, usage: completion.usage }));
+  }
+  res.end('data: [DONE]\n\n');
+}
+
+function chunkOf(
+  id: string,
+  model: string,
+  delta: Record<string, unknown>,
+  finishReason: string | null,
+  includeUsage: boolean,
+): Record<string, unknown> {
+  return {
+    id,
+    object: 'chat.completion.chunk',
+    created: 0,
+    model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    // With `include_usage`, OpenAI puts `usage: null` on every chunk but the last.
+    ...(includeUsage ? { usage: null } : {}),
+  };
+}
+
+function sseEvent(data: unknown): string {
+  return `data: ${JSON.stringify(data)}\n\n`;
+}
+
+/** `text` in pieces of `size` characters, never splitting a character made of two UTF-16 units. */
+function pieces(text: string, size: number): string[] {
+  const chars = Array.from(text);
+  const result: string[] = [];
+  for (let i = 0; i < chars.length; i += size) result.push(chars.slice(i, i + size).join(''));
+  return result;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

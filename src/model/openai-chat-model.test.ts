@@ -1,0 +1,417 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../errors/index.js';
+import {
+  FAULT_CHUNK_TEXT,
+  startFakeOpenAi,
+  type FakeOpenAi,
+} from '../testing/fake-openai-server.js';
+import type { ChatDelta, ChatModel, ChatRequest } from './chat-model.js';
+import { createOpenAiChatModel } from './openai-chat-model.js';
+
+const KEY = 'sk-test-5ecret-key-do-not-leak';
+const ASK: ChatRequest = {
+  system: 'You answer questions about orders.',
+  messages: [{ role: 'user', content: 'Where is my order?' }],
+};
+
+let fake: FakeOpenAi;
+
+beforeEach(async () => {
+  fake = await startFakeOpenAi();
+});
+
+afterEach(async () => {
+  await fake.close();
+});
+
+async function collect(model: ChatModel, request: ChatRequest = ASK): Promise<ChatDelta[]> {
+  const deltas: ChatDelta[] = [];
+  for await (const delta of model.stream(request)) deltas.push(delta);
+  return deltas;
+}
+
+/** The error `promise` rejects with, checked to be an AppError. */
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+/** The deltas yielded before the stream failed, and the failure. */
+async function collectUntilFailure(model: ChatModel, request: ChatRequest = ASK) {
+  const deltas: ChatDelta[] = [];
+  const error = await failure(
+    (async () => {
+      for await (const delta of model.stream(request)) deltas.push(delta);
+    })(),
+  );
+  return { deltas, error };
+}
+
+/** A `fetch` that answers every request with `body` as an event stream. */
+function sseFetch(body: string): typeof fetch {
+  return async () => new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+}
+
+const text = (deltas: ChatDelta[]) => deltas.map((d) => (d.type === 'text' ? d.text : '')).join('');
+
+describe('createOpenAiChatModel', () => {
+  it('streams the text in several deltas, then the usage and the finish', async () => {
+    const answer = 'Your order left our warehouse on Monday; it arrives within three days.';
+    fake.chatReplies({ text: answer, chunkSize: 5 });
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'gpt-test' });
+
+    const deltas = await collect(model);
+
+    expect(deltas.filter((d) => d.type === 'text').length).toBeGreaterThan(5);
+    expect(text(deltas)).toBe(answer);
+    expect(deltas.slice(-2)).toEqual([
+      { type: 'usage', inputTokens: 9, outputTokens: 12 },
+      { type: 'finish', reason: 'stop' },
+    ]);
+    expect(model.name).toBe('gpt-test');
+  });
+
+  it('assembles tool calls from their fragments and yields each once, whole', async () => {
+    const args = { query: 'refund policy for damaged items', limit: 3 };
+    fake.chatReplies({
+      toolCalls: [
+        { name: 'kb_search', arguments: args },
+        { name: 'escalate', arguments: { reason: 'angry customer' } },
+      ],
+      chunkSize: 3,
+    });
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'gpt-test' });
+
+    const deltas = await collect(model);
+
+    expect(deltas.filter((d) => d.type !== 'usage')).toEqual([
+      {
+        type: 'tool_call',
+        call: { id: 'call_fake_1_0', name: 'kb_search', arguments: JSON.stringify(args) },
+      },
+      {
+        type: 'tool_call',
+        call: {
+          id: 'call_fake_1_1',
+          name: 'escalate',
+          arguments: '{"reason":"angry customer"}',
+        },
+      },
+      { type: 'finish', reason: 'tool_calls' },
+    ]);
+  });
+
+  it('sends the model, the stream flags, the system prompt first, tools and tool messages', async () => {
+    await fake.close();
+    fake = await startFakeOpenAi({ apiKey: KEY });
+    const model = createOpenAiChatModel({
+      baseUrl: `${fake.url}/`,
+      model: 'gpt-test',
+      apiKey: KEY,
+      temperature: 0.2,
+      maxTokens: 500,
+    });
+    const parameters = { type: 'object', properties: { query: { type: 'string' } } };
+
+    await collect(model, {
+      system: 'Be brief.',
+      messages: [
+        { role: 'user', content: 'Refund?' },
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [{ id: 'call_1', name: 'kb_search', arguments: '{"query":"refund"}' }],
+        },
+        { role: 'tool', toolCallId: 'call_1', content: 'Refunds take 5 days.' },
+      ],
+      tools: [{ name: 'kb_search', description: 'Searches the help center.', parameters }],
+      maxTokens: 100,
+    });
+
+    const request = fake.requests[0];
+    expect(request?.path).toBe('/v1/chat/completions');
+    expect(request?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(request?.headers.accept).toBe('text/event-stream');
+    expect(request?.body).toEqual({
+      model: 'gpt-test',
+      stream: true,
+      stream_options: { include_usage: true },
+      temperature: 0.2,
+      max_tokens: 100,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Refund?' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            {
+              id: 'call_1',
+              type: 'function',
+              function: { name: 'kb_search', arguments: '{"query":"refund"}' },
+            },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: 'Refunds take 5 days.' },
+      ],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'kb_search', description: 'Searches the help center.', parameters },
+        },
+      ],
+    });
+  });
+
+  it('sends no tools, temperature or system message when there are none', async () => {
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'gpt-test' });
+    await collect(model, { system: '', messages: ASK.messages, tools: [] });
+    expect(fake.requests[0]?.body).toEqual({
+      model: 'gpt-test',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: ASK.messages,
+    });
+    expect(fake.requests[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it('refuses a tool result without the id of its call before sending anything', async () => {
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'gpt-test' });
+    const error = await failure(
+      collect(model, { system: '', messages: [{ role: 'tool', content: 'x' }] }),
+    );
+    expect(error).toMatchObject({ code: 'invalid_input', retryable: false });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('fails retryably on a 500, and rate-limited with the wait on a 429', async () => {
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'gpt-test' });
+    fake.failNext(1, { status: 500 });
+    fake.failNext(1, { status: 429, retryAfterSeconds: 2 });
+
+    const unavailable = await failure(collect(model));
+    expect(unavailable).toMatchObject({
+      code: 'upstream_unavailable',
+      retryable: true,
+      details: { status: 500 },
+    });
+    expect(unavailable.message).toContain('answered 500: Injected fault: HTTP 500');
+
+    const limited = await failure(collect(model));
+    expect(limited).toMatchObject({ code: 'rate_limited', retryable: true, retryAfterMs: 2_000 });
+  });
+
+  it('fails without retry on a 401, quoting the upstream but never the key', async () => {
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'gpt-test', apiKey: KEY });
+    fake.failNext(1, {
+      status: 401,
+      body: { error: { message: `Incorrect API key provided: ${KEY}.`, code: 'invalid_api_key' } },
+    });
+
+    const error = await failure(collect(model));
+
+    expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
+    expect(error.message).toContain('answered 401: Incorrect API key provided: [redacted].');
+    expect(error.message).not.toContain(KEY);
+    expect(JSON.stringify(error.details)).not.toContain(KEY);
+  });
+
+  it('fails retryably when the server cannot be reached', async () => {
+    const gone = await startFakeOpenAi();
+    await gone.close();
+    const model = createOpenAiChatModel({ baseUrl: gone.url, model: 'gpt-test', apiKey: KEY });
+
+    const error = await failure(collect(model));
+
+    expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
+    expect(error.message).toContain('Cannot reach the chat model at');
+    expect(error.message).not.toContain(KEY);
+  });
+
+  it('fails without retry on a chunk that is not JSON, after the text before it', async () => {
+    fake.failNext(1, 'malformed');
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'gpt-test' });
+
+    const { deltas, error } = await collectUntilFailure(model);
+
+    expect(deltas).toEqual([{ type: 'text', text: FAULT_CHUNK_TEXT }]);
+    expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
+    expect(error.message).toContain('sent a chunk that is not a JSON object: {not json');
+  });
+
+  it('fails retryably when the stream ends before the answer is complete', async () => {
+    fake.failNext(1, 'cut');
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'gpt-test' });
+
+    const { deltas, error } = await collectUntilFailure(model);
+
+    expect(deltas).toEqual([{ type: 'text', text: FAULT_CHUNK_TEXT }]);
+    expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
+    expect(error.message).toContain('ended the stream before the answer was complete');
+  });
+
+  it('fails retryably when the connection drops mid-stream', async () => {
+    const dropping = await startFakeOpenAi();
+    dropping.failNext(1, 'stall');
+    const model = createOpenAiChatModel({ baseUrl: dropping.url, model: 'gpt-test' });
+    const deltas: ChatDelta[] = [];
+
+    const error = await failure(
+      (async () => {
+        for await (const delta of model.stream(ASK)) {
+          deltas.push(delta);
+          // Closing the server drops the stalled connection.
+          await dropping.close();
+        }
+      })(),
+    );
+
+    expect(deltas).toEqual([{ type: 'text', text: FAULT_CHUNK_TEXT }]);
+    expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
+    expect(error.message).toContain('broke off');
+  });
+
+  it('stops a stalled stream at once when the signal aborts', async () => {
+    fake.failNext(1, 'stall');
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'gpt-test' });
+    const controller = new AbortController();
+    const deltas: ChatDelta[] = [];
+    const started = Date.now();
+
+    const error = await failure(
+      (async () => {
+        for await (const delta of model.stream({ ...ASK, signal: controller.signal })) {
+          deltas.push(delta);
+          controller.abort();
+        }
+      })(),
+    );
+
+    expect(deltas).toEqual([{ type: 'text', text: FAULT_CHUNK_TEXT }]);
+    expect(error).toMatchObject({ code: 'cancelled', retryable: false });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it("throws the signal's reason when it is an AppError, such as the wrapper's timeout", async () => {
+    fake.chatReplies({ text: 'a slow answer that never gets read', chunkSize: 1, delayMs: 5 });
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'gpt-test' });
+    const controller = new AbortController();
+    const timeout = new AppError('timeout', 'The model took longer than 10 ms', {
+      retryable: true,
+    });
+
+    const error = await failure(
+      (async () => {
+        for await (const delta of model.stream({ ...ASK, signal: controller.signal })) {
+          if (delta.type === 'text') controller.abort(timeout);
+        }
+      })(),
+    );
+
+    expect(error).toBe(timeout);
+  });
+
+  it('sends nothing when the signal is already aborted', async () => {
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'gpt-test' });
+    const error = await failure(collect(model, { ...ASK, signal: AbortSignal.abort() }));
+    expect(error.code).toBe('cancelled');
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('reads a stream split anywhere, with \\r\\n line ends, comments and multi-byte text', async () => {
+    const answer = 'Grüße! Ihre Bestellung ist unterwegs 🚚 — bis bald.';
+    fake.chatReplies({ text: answer, chunkSize: 3 });
+    // Re-encodes the fake's stream: CRLF line ends, a keep-alive comment, and 5-byte pieces that
+    // split events, lines, `\r\n` pairs and UTF-8 characters.
+    const splitting: typeof fetch = async (input, init) => {
+      const original = await fetch(input, init);
+      const body = `: keep-alive\n\n${await original.text()}`.replaceAll('\n', '\r\n');
+      const bytes = new TextEncoder().encode(body);
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 5) controller.enqueue(bytes.slice(i, i + 5));
+          controller.close();
+        },
+      });
+      return new Response(stream, { headers: original.headers });
+    };
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'gpt-test', fetch: splitting });
+
+    const deltas = await collect(model);
+
+    expect(text(deltas)).toBe(answer);
+    expect(deltas.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
+  });
+
+  it('reads one whole JSON completion from a server that ignores `stream: true`', async () => {
+    fake.chatReplies({ toolCalls: [{ name: 'kb_search', arguments: { query: 'x' } }] });
+    const unstreamed: typeof fetch = (input, init) =>
+      fetch(input, {
+        ...init,
+        body: String(init?.body).replace('"stream":true', '"stream":false'),
+      });
+    const model = createOpenAiChatModel({
+      baseUrl: fake.url,
+      model: 'gpt-test',
+      fetch: unstreamed,
+    });
+
+    expect(await collect(model)).toEqual([
+      {
+        type: 'tool_call',
+        call: { id: 'call_fake_1_0', name: 'kb_search', arguments: '{"query":"x"}' },
+      },
+      { type: 'usage', inputTokens: 9, outputTokens: 2 },
+      { type: 'finish', reason: 'tool_calls' },
+    ]);
+  });
+
+  it('reads servers that send whole tool calls without index, say stop, and omit [DONE]', async () => {
+    const chunk = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
+    const call = { id: 'c9', function: { name: 'lookup', arguments: '{"id":7}' } };
+    const body =
+      chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: 'Checking.' } }] }) +
+      chunk({
+        choices: [{ index: 0, delta: { tool_calls: [call] } }],
+        usage: { prompt_tokens: 1, completion_tokens: 1 },
+      }) +
+      chunk({
+        choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 9, completion_tokens: 4 },
+      });
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'm', fetch: sseFetch(body) });
+
+    expect(await collect(model)).toEqual([
+      { type: 'text', text: 'Checking.' },
+      { type: 'tool_call', call: { id: 'c9', name: 'lookup', arguments: '{"id":7}' } },
+      { type: 'usage', inputTokens: 9, outputTokens: 4 },
+      { type: 'finish', reason: 'tool_calls' },
+    ]);
+  });
+
+  it('fails retryably on an error the server reports mid-stream', async () => {
+    const body =
+      'data: {"choices":[{"index":0,"delta":{"content":"Hel"}}]}\n\n' +
+      'data: {"error":{"message":"The server had an error while processing your request."}}\n\n';
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'm', fetch: sseFetch(body) });
+
+    const { deltas, error } = await collectUntilFailure(model);
+
+    expect(deltas).toEqual([{ type: 'text', text: 'Hel' }]);
+    expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
+    expect(error.message).toContain('failed mid-answer: The server had an error');
+  });
+
+  it('refuses an empty model name or an invalid base URL as configuration errors', () => {
+    expect(() => createOpenAiChatModel({ baseUrl: fake.url, model: ' ' })).toThrow(
+      expect.objectContaining({ code: 'config_invalid' }),
+    );
+    expect(() => createOpenAiChatModel({ baseUrl: 'not a url', model: 'm' })).toThrow(
+      expect.objectContaining({ code: 'config_invalid' }),
+    );
+  });
+});

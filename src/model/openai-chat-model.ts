@@ -1,0 +1,234 @@
+import { AppError } from '../errors/index.js';
+import type { ChatDelta, ChatModel, ChatRequest } from './chat-model.js';
+import { openAiChatBody } from './openai-chat-body.js';
+import { createDeltaAssembler, type DeltaAssembler } from './openai-chat-deltas.js';
+import {
+  cancelledError,
+  clip,
+  httpError,
+  isRecord,
+  networkError,
+  redactor,
+  type Redact,
+} from './openai-errors.js';
+import { createSseParser } from './sse-parser.js';
+
+/** Options of {@link createOpenAiChatModel}. */
+export interface OpenAiChatModelOptions {
+  /** The API's base URL, the one ending in `/v1` (e.g. `http://localhost:11434/v1` for Ollama). */
+  baseUrl: string;
+  /** The model, e.g. `gpt-4o-mini` or `llama3.1`. */
+  model: string;
+  /** Sent as `Authorization: Bearer <key>` when given; local servers usually need none. */
+  apiKey?: string;
+  /** The `fetch` to use; the global one by default. */
+  fetch?: typeof fetch;
+  /** Sampling temperature; the server's default when absent. A request may override it. */
+  temperature?: number;
+  /** Cap on the answer's length in tokens; none when absent. A request may override it. */
+  maxTokens?: number;
+}
+
+/**
+ * A {@link ChatModel} over the OpenAI chat completions API (`POST {baseUrl}/chat/completions`,
+ * streamed as Server-Sent Events), which OpenAI, Azure OpenAI, Ollama, vLLM, LM Studio and
+ * llama.cpp's server all speak. Text deltas are yielded as they arrive, each tool call once when
+ * its arguments are complete, then `usage` and `finish`.
+ *
+ * Failures are {@link AppError}s, and the API key never appears in a message:
+ * - a network failure, a 5xx or a 408: `upstream_unavailable`, retryable;
+ * - a 429: `rate_limited`, retryable, with the upstream's `Retry-After` as `retryAfterMs`;
+ * - any other 4xx: `upstream_unavailable`, not retryable, quoting the upstream's message;
+ * - a chunk that is not JSON: `upstream_unavailable`, not retryable (the server is broken);
+ * - a stream that breaks off, or ends before `[DONE]` and before a `finish_reason`:
+ *   `upstream_unavailable`, retryable;
+ * - `signal` aborted: `cancelled`, or the signal's reason when that is an `AppError` (the
+ *   tool-call wrapper's timeout). The request and the download both stop.
+ *
+ * Retrying is the caller's policy, not the adapter's, and a streamed answer can only be retried
+ * **before its first delta was yielded**: after that the caller has shown or used part of an
+ * answer that a second attempt would not continue but repeat differently. A wrapper should pass
+ * an error after the first delta through as final (or restart the turn's output explicitly).
+ *
+ * @example
+ * const model = createOpenAiChatModel({
+ *   baseUrl: 'https://api.openai.com/v1',
+ *   model: 'gpt-4o-mini',
+ *   apiKey: process.env.LLM_API_KEY,
+ * });
+ * for await (const delta of model.stream({ system: 'Be brief.', messages, signal })) {
+ *   if (delta.type === 'text') process.stdout.write(delta.text);
+ * }
+ */
+export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatModel {
+  if (options.model.trim() === '') {
+    throw new AppError('config_invalid', 'The chat model name is empty');
+  }
+  const endpoint = chatCompletionsUrl(options.baseUrl);
+  // Origin and path only: a URL's user info or query may hold a secret, and messages are logged.
+  const where = `${endpoint.origin}${endpoint.pathname}`;
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  const apiKey = options.apiKey === '' ? undefined : options.apiKey;
+  const redact = redactor(apiKey);
+  const defaults = {
+    model: options.model,
+    ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+    ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+  };
+
+  async function send(body: unknown, signal: AbortSignal | undefined): Promise<Response> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+    };
+    if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;
+    let response: Response;
+    try {
+      response = await fetchFn(endpoint, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        signal,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw cancelledError(signal, where);
+      throw networkError(error, `Cannot reach the chat model at ${where}`, redact);
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => {
+        if (signal?.aborted) throw cancelledError(signal, where);
+        return '';
+      });
+      throw httpError(response, text, where, redact);
+    }
+    return response;
+  }
+
+  async function* stream(request: ChatRequest): AsyncGenerator<ChatDelta> {
+    const body = openAiChatBody(request, defaults);
+    const { signal } = request;
+    if (signal?.aborted) throw cancelledError(signal, where);
+    const response = await send(body, signal);
+    const assembler = createDeltaAssembler(where, redact);
+    const contentType = response.headers.get('content-type') ?? '';
+    if (contentType.startsWith('application/json')) {
+      // A server (or proxy) that ignored `stream: true` answers with one whole completion.
+      yield* wholeCompletion(await readText(response, signal), assembler);
+      return;
+    }
+    yield* readStream(response, signal, assembler);
+  }
+
+  async function readText(response: Response, signal: AbortSignal | undefined): Promise<string> {
+    try {
+      return await response.text();
+    } catch (error) {
+      if (signal?.aborted) throw cancelledError(signal, where);
+      throw networkError(error, `The answer of the chat model at ${where} broke off`, redact);
+    }
+  }
+
+  function* wholeCompletion(text: string, assembler: DeltaAssembler): Generator<ChatDelta> {
+    const completion = parseJson(text, where, redact);
+    const choice: unknown = Array.isArray(completion.choices) ? completion.choices[0] : undefined;
+    const message = isRecord(choice) ? choice.message : undefined;
+    // The message has the shape of a delta and its `finish_reason` ends it.
+    yield* assembler.push({
+      ...completion,
+      choices: isRecord(choice) ? [{ ...choice, index: 0, delta: message }] : [],
+    });
+    yield* assembler.end();
+  }
+
+  async function* readStream(
+    response: Response,
+    signal: AbortSignal | undefined,
+    assembler: DeltaAssembler,
+  ): AsyncGenerator<ChatDelta> {
+    if (response.body === null) throw cut(where, 'answered without a body');
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    const parser = createSseParser();
+    try {
+      for (;;) {
+        const read = await reader.read().catch((error: unknown) => {
+          if (signal?.aborted) throw cancelledError(signal, where);
+          throw networkError(error, `The stream from the chat model at ${where} broke off`, redact);
+        });
+        if (read.done) break;
+        for (const data of parser.push(decoder.decode(read.value, { stream: true }))) {
+          // The consumer may have aborted while it held the previous delta.
+          if (signal?.aborted) throw cancelledError(signal, where);
+          if (data === '[DONE]') {
+            yield* assembler.end();
+            return;
+          }
+          yield* assembler.push(parseJson(data, where, redact));
+        }
+      }
+      if (signal?.aborted) throw cancelledError(signal, where);
+      // The body ended without `[DONE]`. An unterminated last event is still read when it is
+      // whole (some servers omit the final blank line); when it is not, the stream was cut.
+      for (const data of [...parser.push(decoder.decode()), ...parser.end()]) {
+        if (data === '[DONE]') {
+          yield* assembler.end();
+          return;
+        }
+        const chunk = tryParseJson(data);
+        if (chunk === undefined) break;
+        yield* assembler.push(chunk);
+      }
+      if (!assembler.finished) throw cut(where, 'ended the stream before the answer was complete');
+      yield* assembler.end();
+    } finally {
+      // Stops the download after `[DONE]`, on an error, or when the consumer stopped early.
+      reader.cancel().catch(() => undefined);
+    }
+  }
+
+  return {
+    name: options.model,
+    stream,
+  };
+}
+
+/** `{baseUrl}/chat/completions`, keeping a query string (Azure's `api-version`) where it belongs. */
+function chatCompletionsUrl(baseUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch (error) {
+    throw new AppError('config_invalid', 'The chat model base URL is not a valid URL', {
+      cause: error,
+    });
+  }
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
+  return url;
+}
+
+function cut(where: string, what: string): AppError {
+  return new AppError('upstream_unavailable', `The chat model at ${where} ${what}`, {
+    retryable: true,
+  });
+}
+
+function parseJson(data: string, where: string, redact: Redact): Record<string, unknown> {
+  const value = tryParseJson(data);
+  if (value === undefined) {
+    throw new AppError(
+      'upstream_unavailable',
+      redact(`The chat model at ${where} sent a chunk that is not a JSON object: ${clip(data)}`),
+    );
+  }
+  return value;
+}
+
+/** The JSON object `data` holds; `undefined` when it is not JSON or not an object. */
+function tryParseJson(data: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(data);
+    return isRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

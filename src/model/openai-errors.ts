@@ -1,0 +1,95 @@
+import { AppError } from '../errors/index.js';
+import { parseRetryAfter } from '../rag/dense/retry-after.js';
+
+/** Upstream messages are quoted in errors, but a page of HTML is not a message. */
+const MAX_MESSAGE_LENGTH = 300;
+
+/** Replaces every occurrence of a secret with `[redacted]`: error messages end up in logs. */
+export type Redact = (text: string) => string;
+
+/** A {@link Redact} for `apiKey`, or the identity when there is no key. */
+export function redactor(apiKey: string | undefined): Redact {
+  return apiKey === undefined ? (text) => text : (text) => text.split(apiKey).join('[redacted]');
+}
+
+/**
+ * The error for an aborted request. The tool-call wrapper aborts with its own `AppError` (a
+ * timeout): that is the real reason, so it is thrown as it is.
+ */
+export function cancelledError(signal: AbortSignal, where: string): AppError {
+  if (signal.reason instanceof AppError) return signal.reason;
+  return new AppError('cancelled', `The request to the chat model at ${where} was cancelled`, {
+    cause: signal.reason,
+  });
+}
+
+/** The error for a request or a stream that failed below HTTP (refused, reset, cut). */
+export function networkError(error: unknown, what: string, redact: Redact): AppError {
+  return new AppError('upstream_unavailable', redact(`${what}: ${describeNetworkError(error)}`), {
+    retryable: true,
+    cause: error,
+  });
+}
+
+/**
+ * The error for a non-2xx answer. A 5xx, a 408 (the server gave up on a slow request) and a 429
+ * may pass on a later attempt, with the upstream's `Retry-After` as `retryAfterMs`; any other
+ * 4xx (a bad key, a bad request, an unknown model) will not.
+ */
+export function httpError(
+  response: Response,
+  text: string,
+  where: string,
+  redact: Redact,
+): AppError {
+  const { status } = response;
+  const upstream = upstreamMessage(text);
+  const message = redact(
+    `The chat model at ${where} answered ${status}${upstream === undefined ? '' : `: ${upstream}`}`,
+  );
+  const details = { status };
+  if (status === 429 || status >= 500 || status === 408) {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+    return new AppError(status === 429 ? 'rate_limited' : 'upstream_unavailable', message, {
+      retryable: true,
+      details,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+  }
+  return new AppError('upstream_unavailable', message, { details });
+}
+
+/** The message of an OpenAI-style error body (`{ error: { message } }`, or Ollama's `{ error }`). */
+export function upstreamMessage(body: unknown): string | undefined {
+  let value = body;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!isRecord(value)) return undefined;
+  const error = value.error;
+  const message = isRecord(error) ? error.message : error;
+  if (typeof message !== 'string' || message.trim() === '') return undefined;
+  return clip(message.trim());
+}
+
+/** At most {@link MAX_MESSAGE_LENGTH} characters of `text`, marked when cut. */
+export function clip(text: string): string {
+  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text;
+}
+
+function describeNetworkError(error: unknown): string {
+  // undici reports "fetch failed" or "terminated" and keeps the useful part in `cause`.
+  const cause = error instanceof Error ? error.cause : undefined;
+  const code = isRecord(cause) && typeof cause.code === 'string' ? cause.code : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  return code === undefined ? message : `${message} (${code})`;
+}
+
+/** A plain object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

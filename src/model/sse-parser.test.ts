@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { createSseParser } from './sse-parser.js';
+
+/** Feeds `body` to a new parser in pieces of `size` characters; returns every event's data. */
+function parseInPieces(body: string, size: number): string[] {
+  const parser = createSseParser();
+  const events: string[] = [];
+  for (let i = 0; i < body.length; i += size) events.push(...parser.push(body.slice(i, i + size)));
+  return [...events, ...parser.end()];
+}
+
+describe('createSseParser', () => {
+  const body =
+    ': keep-alive\n\n' +
+    'data: {"n":1}\n\n' +
+    'event: message\nid: 7\nretry: 100\ndata: {"n":2}\n\n' +
+    'data:{"n":3}\n\n' +
+    'data: line one\ndata: line two\n\n' +
+    'data: [DONE]\n\n';
+  const expected = ['{"n":1}', '{"n":2}', '{"n":3}', 'line one\nline two', '[DONE]'];
+
+  it('reads data of whole events, skipping comments and other fields', () => {
+    expect(parseInPieces(body, body.length)).toEqual(expected);
+  });
+
+  it('gives the same events however the body is split, with \\n, \\r\\n or \\r line ends', () => {
+    for (const ending of ['\n', '\r\n', '\r']) {
+      const text = body.replaceAll('\n', ending);
+      for (const size of [1, 2, 3, 7, 64]) {
+        expect(parseInPieces(text, size), `${JSON.stringify(ending)} in ${size}s`).toEqual(
+          expected,
+        );
+      }
+    }
+  });
+
+  it('emits an event only at its blank line, and leaves an unfinished one to end()', () => {
+    const parser = createSseParser();
+    expect(parser.push('data: {"a"')).toEqual([]);
+    expect(parser.push(':1}\n')).toEqual([]);
+    expect(parser.push('\ndata: [DONE]')).toEqual(['{"a":1}']);
+    expect(parser.end()).toEqual(['[DONE]']);
+    expect(parser.end()).toEqual([]);
+  });
+
+  it('ignores blank lines that end no event', () => {
+    expect(parseInPieces('\n\n\r\n: ping\n\n\n', 2)).toEqual([]);
+  });
+});
