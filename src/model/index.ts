@@ -9,4 +9,5 @@ export type {
 } from './chat-model.js';
 export { createOpenAiChatModel } from './openai-chat-model.js';
 export type { OpenAiChatModelOptions } from './openai-chat-model.js';
-// The extractive responder (`./extractive/`, another owner) adds its export line here.
+export { composeExtractiveAnswer } from './extractive/index.js';
+export type { ExtractiveAnswer, ExtractiveInput } from './extractive/index.js';

@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { describeFact, extractFacts, MAX_FACTS_PER_MESSAGE, type FactKind } from './index.js';
+
+type Case = [message: string, expected: Array<[FactKind, string]>];
+
+// Each row: a message and every fact it must give, in order — nothing more.
+const CASES: Case[] = [
+  // E-mail addresses
+  ['Mail me at jane@example.com.', [['email', 'jane@example.com']]],
+  ['<Jane.Doe+support@Mail.Example.CO.UK>', [['email', 'Jane.Doe+support@mail.example.co.uk']]],
+  ['jane@example.com and JANE@EXAMPLE.COM', [['email', 'jane@example.com']]],
+  ['not an address: jane@localhost, @example.com, jane@.com, jane@example', []],
+  ['mailto:ops_team@acme-corp.io?subject=hi', [['email', 'ops_team@acme-corp.io']]],
+  // Phone numbers
+  ['Call me on +44 20 7946 0958 please', [['phone', '+44 20 7946 0958']]],
+  ['My number is +1 (415) 555-0132.', [['phone', '+1 415 555 0132']]],
+  ['Reach me at 0049 30 1234567', [['phone', '0049 30 1234567']]],
+  [
+    'Office: 415.555.0132, mobile 0612345678',
+    [
+      ['phone', '415 555 0132'],
+      ['phone', '0612345678'],
+    ],
+  ],
+  ['UK: +44 (0) 20 7946 0958', [['phone', '+44 20 7946 0958']]],
+  [
+    '+33612345678 or (415) 555-0132',
+    [
+      ['phone', '+33612345678'],
+      ['phone', '415 555 0132'],
+    ],
+  ],
+  ['06 12 34 56 78 and again 06-12-34-56-78', [['phone', '06 12 34 56 78']]],
+  ['phone: 4155550132', [['phone', '4155550132']]],
+  [
+    '0612345678 - 0698765432',
+    [
+      ['phone', '0612345678'],
+      ['phone', '0698765432'],
+    ],
+  ],
+  // Not phone numbers
+  ['It arrived on 2024-05-01 at 10:30, not 01.05.2024', []],
+  ['It cost $1,299.00 (or 1 234 567 € in total)', []],
+  ['The server is 192.168.100.200 on port 8080', []],
+  ['Serial 12345678901234567890 and card 4111 1111 1111 1111', []],
+  ['Between 2019-2024 we sold 12345678 units', []],
+  ['Build v2.14.3 of AB0612345678 and 0612345678X', []],
+  ['SSN 123-45-6789 is private; the total was 12345.67', []],
+  // Order, ticket and reference numbers
+  ['Where is order 4417?', [['order_number', '4417']]],
+  ['My order #4417-22 never came', [['order_number', '4417-22']]],
+  ['order number: AB-12345', [['order_number', 'AB-12345']]],
+  ['I opened ticket 9981 yesterday', [['ticket_number', '9981']]],
+  ['Your reference ABC123 did not work', [['reference_number', 'ABC123']]],
+  ['confirmation code X7Y8Z9', [['reference_number', 'X7Y8Z9']]],
+  ['my order is 44172', [['order_number', '44172']]],
+  [
+    'Order No. 55123 and support case #77',
+    [
+      ['order_number', '55123'],
+      ['ticket_number', '77'],
+    ],
+  ],
+  [
+    'order 4417 and order 4418, or ticket 9981',
+    [
+      ['order_number', '4417'],
+      ['order_number', '4418'],
+      ['ticket_number', '9981'],
+    ],
+  ],
+  [
+    'write to ref.4417@acme.com or ref 9981',
+    [
+      ['email', 'ref.4417@acme.com'],
+      ['reference_number', '9981'],
+    ],
+  ],
+  [
+    'Orders 12345678 and booking ref: QX9-77',
+    [
+      ['order_number', '12345678'],
+      ['reference_number', 'QX9-77'],
+    ],
+  ],
+  ['An order of magnitude more, in order to ship', []],
+  ['I would like to order 300 units; can I order 2000?', []],
+  ['The order of the steps matters; ticket prices went up', []],
+  ['my order from 2024-05-01 and my 2nd order', []],
+  ['write to orders@acme.com about it', [['email', 'orders@acme.com']]],
+  // Names
+  ['my name is Jane Doe', [['name', 'Jane Doe']]],
+  [
+    "I'm Jane, and my order 4417 is late",
+    [
+      ['name', 'Jane'],
+      ['order_number', '4417'],
+    ],
+  ],
+  ['Hi there! I am Jane Mary Doe.', [['name', 'Jane Mary Doe']]],
+  ['Hello, this is Jane from Acme', [['name', 'Jane']]],
+  ['You can call me Jane.', [['name', 'Jane']]],
+  ["My name's José García-López and I need help", [['name', 'José García-López']]],
+  ["I'm tired of waiting", []],
+  ["I'm unable to log in. I'm Unable to pay.", []],
+  ["I'm Sorry, I'm New here", []],
+  ['Sorry for the delay, I’m Jane.', []],
+  ['call me Tomorrow or call me back', []],
+  ['This is Amazon’s fault', []],
+  ['my name is jane', []],
+  ['my name is Jane Doe Smith Jones, thanks', [['name', 'Jane Doe Smith']]],
+  ['Thanks, my name is Dr. Ana Lee.', [['name', 'Dr. Ana Lee']]],
+  // Everything at once, each once
+  [
+    "Hi, I'm Jane. Order #4417-22 never came; mail jane@example.com or call +44 20 7946 0958. My name is Jane.",
+    [
+      ['name', 'Jane'],
+      ['order_number', '4417-22'],
+      ['email', 'jane@example.com'],
+      ['phone', '+44 20 7946 0958'],
+    ],
+  ],
+];
+
+describe('extractFacts', () => {
+  it.each(CASES)('%s', (message, expected) => {
+    expect(extractFacts(message).map((f) => [f.kind, f.value])).toEqual(expected);
+  });
+
+  it('keeps the sentence a fact was found in, on one line', () => {
+    const [fact] = extractFacts('Hello there.\nMy order #4417\u0007 is late!\tThanks.');
+    expect(fact).toEqual({
+      kind: 'order_number',
+      value: '4417',
+      source: 'My order #4417 is late!',
+    });
+  });
+
+  it('never throws, whatever the input', () => {
+    const odd = [
+      '',
+      '🙂🙃 order 🧾 #４４１７',
+      '\u0000\u0001\u001b[31m order 4417 \u001b[0m',
+      '\ud800 jane@example.com \udfff',
+      'x'.repeat(100_000),
+      null as unknown as string,
+      42 as unknown as string,
+    ];
+    for (const message of odd) expect(() => extractFacts(message)).not.toThrow();
+    expect(extractFacts('\u001b[31m order 4417 \u001b[0m')).toEqual([
+      { kind: 'order_number', value: '4417', source: '[31m order 4417 [0m' },
+    ]);
+  });
+
+  it('keeps at most a bounded number of facts from one pasted message', () => {
+    const pasted = Array.from({ length: 200 }, (_, i) => `user${i}@example.com`).join(' ');
+    expect(extractFacts(pasted)).toHaveLength(MAX_FACTS_PER_MESSAGE);
+  });
+
+  // Inputs built to make a backtracking pattern explode; each must take linear time.
+  const SIZE = 100_000;
+  const adversarial: Array<[string, string]> = [
+    ['letters', 'a'.repeat(SIZE)],
+    ['digits', '1'.repeat(SIZE)],
+    ['at signs', '@'.repeat(SIZE)],
+    ['local parts', 'a@'.repeat(SIZE / 2)],
+    ['dotted domain', `a@${'a.'.repeat(SIZE / 2)}`],
+    ['dotted local part', `${'a.'.repeat(SIZE / 2)}@x`],
+    ['digit groups', '1 '.repeat(SIZE / 2)],
+    ['double spaced digits', '12  '.repeat(SIZE / 4)],
+    ['hyphenated digits', '1-'.repeat(SIZE / 2)],
+    ['brackets', '(+'.repeat(SIZE / 2)],
+    ['closing brackets', `1${')'.repeat(SIZE)}`],
+    ['order keywords', 'order '.repeat(SIZE / 6)],
+    ['order connectors', `order ${'number is '.repeat(SIZE / 10)}`],
+    ['name triggers', 'my name is '.repeat(SIZE / 11)],
+    ['capitalised words', `I'm ${'Jane '.repeat(SIZE / 5)}`],
+    ['leading spaces', ' '.repeat(SIZE)],
+    ['greeting', `hi${' '.repeat(SIZE)}`],
+    ['emoji', '🙂'.repeat(SIZE / 2)],
+    ['sentence dots', 'a. '.repeat(SIZE / 3)],
+  ];
+  it.each(adversarial)('takes linear time on %s (100 KB under 50 ms)', (_name, input) => {
+    extractFacts(input.slice(0, 1000)); // compile the patterns first
+    // The best of three runs: a busy machine may pause one, a quadratic pattern slows all.
+    let best = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      extractFacts(input);
+      best = Math.min(best, performance.now() - started);
+    }
+    expect(best).toBeLessThan(50);
+  });
+});
+
+describe('describeFact', () => {
+  it.each([
+    ['email', 'jane@example.com', 'Customer e-mail: jane@example.com'],
+    ['phone', '+44 20 7946 0958', 'Customer phone: +44 20 7946 0958'],
+    ['order_number', '4417-22', 'Order number: 4417-22'],
+    ['ticket_number', '9981', 'Ticket number: 9981'],
+    ['reference_number', 'ABC123', 'Reference number: ABC123'],
+    ['name', 'Jane Doe', 'Customer name: Jane Doe'],
+  ] as Array<[FactKind, string, string]>)('states a %s', (kind, value, line) => {
+    expect(describeFact({ kind, value, source: '' })).toBe(line);
+  });
+});

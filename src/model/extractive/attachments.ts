@@ -1,0 +1,55 @@
+import { STOP_WORDS } from '../../rag/search/stop-words.js';
+import { words } from '../../rag/search/query-terms.js';
+import { cleanValue } from './clean.js';
+import { attachmentDocument, type Document } from './documents.js';
+
+/** A file given with the message, as the responder sees it. */
+export interface Attachment {
+  /** Its name, cleaned: also the label of its citation marker ("[invoice.pdf]"). */
+  name: string;
+  /** Whether the question is about it: then its preview is read like a passage. */
+  asked: boolean;
+  preview: string;
+}
+
+const MAX_NAME_CHARS = 80;
+const MAX_ATTACHMENTS = 10;
+
+// Words by which a question points at what was sent with it.
+const POINTERS = new Set(
+  `attach attached attaching attachment attachments file files document documents doc docs pdf
+  upload uploaded uploading screenshot screenshots image images photo photos picture pictures scan
+  scanned enclosed`
+    .split(/\s+/)
+    .filter((w) => w !== ''),
+);
+
+/**
+ * The attachments, and whether the question is about each: it says "file", "attached",
+ * "screenshot" …, or names a word of the file's name ("my invoice" for "invoice.pdf"), or there
+ * is no question at all (the customer only sent a file).
+ */
+export function readAttachments(
+  given: ReadonlyArray<{ name: string; preview: string }> | undefined,
+  question: string,
+): Attachment[] {
+  if (!Array.isArray(given)) return [];
+  const asked = new Set(words(question.slice(0, 2000)));
+  const pointed = question.trim() === '' || [...asked].some((w) => POINTERS.has(w));
+  return given.slice(0, MAX_ATTACHMENTS).map((file, i) => {
+    const name = cleanValue(file?.name, MAX_NAME_CHARS) || `attachment ${i + 1}`;
+    const named = words(name.replace(/\.[a-z0-9]{1,5}$/i, '')).some(
+      (w) => w.length > 2 && !STOP_WORDS.has(w) && !/^\d+$/.test(w) && asked.has(w),
+    );
+    return {
+      name,
+      asked: pointed || named,
+      preview: typeof file?.preview === 'string' ? file.preview : '',
+    };
+  });
+}
+
+/** The attachments the question is about, as documents to quote from. */
+export function attachmentDocuments(attachments: readonly Attachment[]): Document[] {
+  return attachments.filter((a) => a.asked).map((a) => attachmentDocument(a.name, a.preview, true));
+}

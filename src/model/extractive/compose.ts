@@ -1,0 +1,121 @@
+import { attachmentDocuments, readAttachments } from './attachments.js';
+import { cleanValue, firstName } from './clean.js';
+import { passageDocuments } from './documents.js';
+import { answerFromFacts, orderInQuestion, valuesOf, type KnownFact } from './known-facts.js';
+import { asksQuantity, questionTerms, type QuestionTerm } from './question-terms.js';
+import { renderPicks } from './render.js';
+import { scoreSentences, type Scored } from './scoring.js';
+import { selectSentences, type Pick } from './select.js';
+import {
+  aboutOrder,
+  attachmentsRead,
+  followUp,
+  greeting,
+  NOT_FOUND,
+  OFFER_PERSON,
+} from './templates.js';
+import type { ExtractiveAnswer, ExtractiveInput } from './types.js';
+
+/** Confidence of an answer that says it found nothing. */
+const NOT_FOUND_CONFIDENCE = 0.05;
+/** Confidence of an answer read back from what the customer told us. */
+const FACT_CONFIDENCE = 0.9;
+
+/**
+ * Answers a customer without a language model: the best one to three sentences of the retrieved
+ * passages (or of an attachment the question is about), each followed by its citation marker,
+ * inside fixed templates — a greeting on the first turn, "About your order …" when the question
+ * is about a known order, a note that a person will follow up when the turn escalated. When no
+ * sentence shares a content word with the question it says so plainly and offers a person;
+ * it never answers with unrelated passages. Nothing in a passage or the question is obeyed:
+ * text is only ever copied. Pure and deterministic.
+ *
+ * @example
+ * const answer = composeExtractiveAnswer({
+ *   question: 'How long do refunds take?',
+ *   sources: hits,
+ *   facts: [],
+ *   firstTurn: true,
+ *   customerName: 'Jane',
+ * });
+ * // answer.text: 'Hi Jane,\n\nRefunds reach your card within 5 business days [1].'
+ */
+export function composeExtractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
+  const question = typeof input?.question === 'string' ? input.question : '';
+  const facts: KnownFact[] = Array.isArray(input?.facts) ? input.facts : [];
+  const name = firstName(input?.customerName) ?? firstName(valuesOf(facts, 'name').at(-1));
+  const ticketId = cleanValue(input?.escalated?.ticketId, 64);
+  const attachments = readAttachments(input?.attachments, question);
+
+  const frame = (body: string): string =>
+    [
+      input?.firstTurn ? greeting(name) : '',
+      attachments.length > 0 ? attachmentsRead(attachments.map((a) => a.name)) : '',
+      body,
+      ticketId !== '' ? followUp(ticketId) : '',
+    ]
+      .filter((part) => part !== '')
+      .join('\n\n');
+
+  const fromFacts = answerFromFacts(question, facts);
+  if (fromFacts !== null) {
+    return { text: frame(fromFacts), cited: [], confidence: FACT_CONFIDENCE, found: true };
+  }
+
+  const terms = questionTerms(question);
+  const documents = [
+    ...attachmentDocuments(attachments),
+    ...passageDocuments(Array.isArray(input?.sources) ? input.sources : []),
+  ];
+  const scored = scoreSentences(documents, terms, { quantity: asksQuantity(question) });
+  const picks = selectSentences(scored, terms);
+  if (picks.length === 0) {
+    // With a ticket open the follow-up line already says a person is coming.
+    const body = ticketId !== '' ? NOT_FOUND : `${NOT_FOUND} ${OFFER_PERSON}`;
+    return { text: frame(body), cited: [], confidence: NOT_FOUND_CONFIDENCE, found: false };
+  }
+
+  const rendered = renderPicks(picks, documents);
+  const order = orderInQuestion(question, facts);
+  const body = order !== undefined ? `${aboutOrder(order)} ${rendered.text}` : rendered.text;
+  return {
+    text: frame(body),
+    cited: rendered.cited,
+    confidence: confidenceOf(picks, scored, terms),
+    found: true,
+  };
+}
+
+/**
+ * The share of the question's (weighted) words the quoted sentences hold — words only under
+ * their heading count half — less a little for each step the best sentence's document is down
+ * the ranking. A summary of an attachment with no words in common sits in the middle.
+ */
+function confidenceOf(
+  picks: readonly Pick[],
+  scored: Scored,
+  terms: readonly QuestionTerm[],
+): number {
+  if (scored.totalWeight === 0) return 0.5;
+  const own = new Set<number>();
+  const under = new Set<number>();
+  for (const { candidate } of picks) {
+    for (const k of candidate.matched) own.add(k);
+    for (const k of candidate.context) under.add(k);
+  }
+  let weight = 0;
+  for (const k of own) weight += scored.weights[k] ?? 0;
+  for (const k of under) if (!own.has(k)) weight += 0.5 * (scored.weights[k] ?? 0);
+  const coverage = weight / scored.totalWeight;
+  // One shared word is thin evidence however rare it is; two or more make a match.
+  const evidence = Math.min(1, (strongCount(own, terms) + 1) / 3);
+  const rank = picks[0]?.candidate.doc ?? 0;
+  const value = 0.2 + 0.75 * coverage * evidence - 0.05 * Math.min(rank, 4);
+  return Math.round(Math.min(0.95, Math.max(0.1, value)) * 100) / 100;
+}
+
+function strongCount(indices: ReadonlySet<number>, terms: readonly QuestionTerm[]): number {
+  let n = 0;
+  for (const k of indices) if (terms[k]?.weak === false) n++;
+  return n;
+}

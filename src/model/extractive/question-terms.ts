@@ -1,0 +1,53 @@
+import { stemmer } from 'stemmer';
+import { TermMatcher } from '../../rag/search/highlight.js';
+import { queryTerms } from '../../rag/search/query-terms.js';
+
+/** A content word of the question, with the matcher that finds it in passages. */
+export interface QuestionTerm {
+  term: string;
+  matcher: TermMatcher;
+  /**
+   * A conversational word ("tell", "need", "help"): it adds to a sentence's score, but a sentence
+   * that shares only such words with the question is not an answer to it.
+   */
+  weak: boolean;
+}
+
+// Words a question uses to ask rather than to say what it is about. The retriever keeps them as
+// search terms; here they must not make "Can you tell me a joke?" match "Tell us your order number."
+// "order" is here too: nearly every help-center page speaks of orders, so "Where is my order?"
+// must not be answered with the first sentence that mentions one.
+const WEAK = new Set(
+  `tell know want wanted need needs help question questions thing things way ways make use used
+  able go see say give let find look looking work works working problem problems issue issues
+  info information regarding sure yes ok okay really much many one new good great lot bit hey
+  wondering wonder trying try explain show mean means happen happens long take takes taking soon
+  order orders`
+    .split(/\s+/)
+    .filter((w) => w !== ''),
+);
+
+/**
+ * The content words of a question, one per stem ("reset" and "resetting" count once), matched
+ * the way the index matches them (by stem, see `TermMatcher`).
+ */
+export function questionTerms(question: string): QuestionTerm[] {
+  const seen = new Set<string>();
+  const out: QuestionTerm[] = [];
+  for (const term of queryTerms(question).contentTerms) {
+    const stem = stemmer(term);
+    if (stem === '' || seen.has(stem)) continue;
+    seen.add(stem);
+    out.push({ term, matcher: new TermMatcher([term]), weak: WEAK.has(term) });
+  }
+  return out;
+}
+
+// "How long …", "when …", "how much …": the answer is a quantity, a time or a price.
+const ASKS_QUANTITY =
+  /\b(?:how\s+(?:long|many|much|soon|fast|quickly|often|late|early)|when|what\s+time|until|cost|costs|price|prices|fee|fees|charge|charges)\b/i;
+
+/** Whether the question asks for a quantity, a time or a price. */
+export function asksQuantity(question: string): boolean {
+  return ASKS_QUANTITY.test(question.slice(0, 2000));
+}

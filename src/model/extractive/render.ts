@@ -1,0 +1,52 @@
+import type { Document } from './documents.js';
+import type { Pick } from './select.js';
+
+/** The quoted part of an answer and the passages it cites. */
+export interface Rendered {
+  text: string;
+  /** 1-based numbers of the passages cited, ascending. */
+  cited: number[];
+}
+
+/**
+ * Each quote followed by its citation marker ("… in Settings [1]."). A "…:" line and the list
+ * items under it read as one quoted block, one item per line, cited once at its end.
+ */
+export function renderPicks(picks: readonly Pick[], documents: readonly Document[]): Rendered {
+  let text = '';
+  let lastWasLine = false;
+  const cited = new Set<number>();
+  picks.forEach((pick, i) => {
+    const document = documents[pick.candidate.doc];
+    if (!document) return;
+    const next = picks[i + 1];
+    const quote =
+      next !== undefined && continues(pick, next)
+        ? pick.quote
+        : withMarker(pick.quote, `[${document.label}]`);
+    const previous = picks[i - 1];
+    const asLine = previous !== undefined && continues(previous, pick);
+    if (text === '') text = quote;
+    else if (asLine) text += `\n- ${quote}`;
+    else text += lastWasLine ? `\n${quote}` : ` ${quote}`;
+    lastWasLine = asLine;
+    if (document.number !== undefined) cited.add(document.number);
+  });
+  return { text, cited: [...cited].sort((a, b) => a - b) };
+}
+
+/** Whether `next` is a list item right after `pick` in the same document. */
+function continues(pick: Pick, next: Pick): boolean {
+  return (
+    next.candidate.unit.list &&
+    next.candidate.doc === pick.candidate.doc &&
+    next.candidate.index === pick.candidate.index + 1
+  );
+}
+
+/** Puts the marker before the closing punctuation: "Open Settings [1]." */
+function withMarker(quote: string, marker: string): string {
+  const end = /[.!?:;]+$/.exec(quote);
+  if (!end || quote.endsWith('…')) return `${quote} ${marker}`;
+  return `${quote.slice(0, end.index).trimEnd()} ${marker}${end[0]}`;
+}

@@ -1,0 +1,147 @@
+import { words } from '../../rag/search/query-terms.js';
+import type { Document } from './documents.js';
+import { looksLikeInjection } from './injection.js';
+import type { QuestionTerm } from './question-terms.js';
+import type { Sentence } from './sentences.js';
+
+/** A sentence that could be quoted, with what it has in common with the question. */
+export interface Candidate {
+  /** Index of its document: its rank. */
+  doc: number;
+  /** Index of the sentence among the document's units. */
+  index: number;
+  unit: Sentence;
+  /** Question terms the sentence contains. */
+  matched: ReadonlySet<number>;
+  /** Question terms of the title, heading or FAQ question the sentence sits under, not in it. */
+  context: ReadonlySet<number>;
+  /** Whether it may be quoted: it shares a content word with the question, or sits right under one. */
+  eligible: boolean;
+  /** One of the opening sentences of an attachment the customer asked about. */
+  opening: boolean;
+  score: number;
+}
+
+/** The candidates and the weight of each question term. */
+export interface Scored {
+  candidates: Candidate[];
+  /** Weight of each question term: rarer among the sentences weighs more. */
+  weights: number[];
+  totalWeight: number;
+}
+
+// How many sentences after a title, heading or FAQ question may be quoted for matching it alone.
+const CONTEXT_REACH = 2;
+// Each step down the ranking costs this much of a sentence's score.
+const RANK_DECAY = 0.3;
+// Sentences sharing only weak words weigh this much.
+const WEAK_WEIGHT = 0.3;
+// A sentence that states a number, a duration or a price, when the question asks for one.
+const QUANTITY_BOOST = 1.25;
+const QUANTITY =
+  /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|hundred|thousand|free|days?|hours?|weeks?|months?|minutes?|years?|immediately|instantly)\b/i;
+
+/** What the question asks for beyond its words. */
+export interface QuestionShape {
+  /** It asks how long, how much, when …: sentences that state a quantity answer it better. */
+  quantity: boolean;
+}
+
+/**
+ * Scores every sentence of the documents against the question: the idf-weighted share of the
+ * question's words it contains (half weight for words only its title or heading contains), the
+ * rank of its document, and a little for coming early in it.
+ */
+export function scoreSentences(
+  documents: readonly Document[],
+  terms: readonly QuestionTerm[],
+  shape: QuestionShape = { quantity: false },
+): Scored {
+  const candidates = documents.flatMap((document, doc) => candidatesOf(document, doc, terms));
+  const weights = idfWeights(candidates, terms);
+  const totalWeight = weights.reduce((a, b) => a + b, 0);
+  for (const c of candidates) {
+    if (!c.eligible) continue;
+    const own = sum(c.matched, weights);
+    const under = sum(c.context, weights);
+    const overlap = totalWeight > 0 ? (own + 0.5 * under) / totalWeight : 0;
+    const brevity = c.unit.text.split(' ').length < 4 ? 0.5 : 1;
+    const summary = documents[c.doc]?.summarise ? 0.3 / (1 + c.index) : 0;
+    const quantity = shape.quantity && QUANTITY.test(c.unit.text) ? QUANTITY_BOOST : 1;
+    c.score =
+      (overlap * brevity * quantity + summary) / (1 + RANK_DECAY * c.doc) + 0.03 / (1 + c.index);
+  }
+  return { candidates, weights, totalWeight };
+}
+
+/**
+ * The sentences of one document. A heading or an FAQ question is not quoted, but its words stand
+ * over the next {@link CONTEXT_REACH} sentences: "When is the store open? We are open 9 to 5."
+ */
+function candidatesOf(
+  document: Document,
+  doc: number,
+  terms: readonly QuestionTerm[],
+): Candidate[] {
+  const titled = matchTerms([document.title, ...document.headings].join(' \n '), terms);
+  const out: Candidate[] = [];
+  let anchor = titled;
+  let sinceAnchor = 0;
+  let position = 0;
+  document.units.forEach((unit, index) => {
+    const matched = matchTerms(unit.text, terms);
+    const base = { doc, index, unit, matched, eligible: false, opening: false, score: 0 };
+    if (unit.heading || unit.question) {
+      anchor = new Set([...titled, ...matched]);
+      sinceAnchor = 0;
+      // Kept, though never quoted: its words count in how common each question word is.
+      out.push({ ...base, context: new Set() });
+      return;
+    }
+    const context = new Set([...anchor].filter((k) => !matched.has(k)));
+    const clean = !looksLikeInjection(unit.text);
+    const opening = clean && document.summarise && position < CONTEXT_REACH;
+    const eligible =
+      clean &&
+      (opening ||
+        hasStrong(matched, terms) ||
+        (sinceAnchor < CONTEXT_REACH && hasStrong(context, terms)));
+    out.push({ ...base, context, eligible, opening });
+    sinceAnchor++;
+    position++;
+  });
+  return out;
+}
+
+/** The indices of the question terms that occur in `text`. */
+export function matchTerms(text: string, terms: readonly QuestionTerm[]): Set<number> {
+  const found = new Set<number>();
+  if (terms.length === 0) return found;
+  for (const word of new Set(words(text))) {
+    terms.forEach((term, k) => {
+      if (!found.has(k) && term.matcher.matchesWord(word)) found.add(k);
+    });
+    if (found.size === terms.length) break;
+  }
+  return found;
+}
+
+function hasStrong(indices: ReadonlySet<number>, terms: readonly QuestionTerm[]): boolean {
+  for (const k of indices) if (terms[k]?.weak === false) return true;
+  return false;
+}
+
+function idfWeights(candidates: readonly Candidate[], terms: readonly QuestionTerm[]): number[] {
+  const n = candidates.length;
+  return terms.map((term, k) => {
+    const df = candidates.filter((c) => c.matched.has(k)).length;
+    const idf = Math.log(1 + (n + 1) / (df + 0.5));
+    return term.weak ? idf * WEAK_WEIGHT : idf;
+  });
+}
+
+function sum(indices: ReadonlySet<number>, weights: readonly number[]): number {
+  let total = 0;
+  for (const k of indices) total += weights[k] ?? 0;
+  return total;
+}

@@ -1,0 +1,135 @@
+import { words } from '../../rag/search/query-terms.js';
+import type { QuestionTerm } from './question-terms.js';
+import type { Candidate, Scored } from './scoring.js';
+
+/** At most this many sentences are chosen on merit (list items under a chosen intro come along). */
+export const MAX_SENTENCES = 3;
+/** Words the quoted part of an answer may hold. */
+export const MAX_ANSWER_WORDS = 90;
+/** A longer sentence is quoted as a window of {@link WINDOW_WORDS} around its matches. */
+const LONG_SENTENCE_WORDS = 50;
+const WINDOW_WORDS = 40;
+/** List items that follow a chosen "…:" line. */
+const MAX_LIST_ITEMS = 6;
+
+/** A sentence chosen for the answer, with the text to quote. */
+export interface Pick {
+  candidate: Candidate;
+  /** The sentence, or the window of a long one, with "…" where it was cut. */
+  quote: string;
+}
+
+/**
+ * The best sentence, then up to two more that are not near-duplicates and either add a word of
+ * the question the others lack, or are nearly as good as the best. In reading order within a
+ * document, documents in the order of their best sentence.
+ */
+export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]): Pick[] {
+  const ranked = scored.candidates
+    .filter((c) => c.eligible)
+    .sort((a, b) => b.score - a.score || a.doc - b.doc || a.index - b.index);
+  const best = ranked[0];
+  if (!best) return [];
+  const picks: Pick[] = [{ candidate: best, quote: quoteOf(best, terms) }];
+  let budget = MAX_ANSWER_WORDS - wordCount(picks[0]?.quote ?? '');
+  const covered = new Set([...best.matched, ...best.context]);
+  // What the best document says anywhere: another document is quoted for a part of the question
+  // that this one does not address, not for a word it merely puts in another sentence.
+  const inBest = new Set(covered);
+  for (const c of scored.candidates) {
+    if (c.doc === best.doc) for (const k of c.matched) inBest.add(k);
+  }
+
+  for (const c of ranked.slice(1)) {
+    if (picks.length >= MAX_SENTENCES || c.score < 0.45 * best.score) break;
+    if (picks.some((p) => nearDuplicate(p.candidate.unit.text, c.unit.text))) continue;
+    const seen = c.doc === best.doc ? covered : inBest;
+    const addsTerm = [...c.matched].some((k) => !seen.has(k) && terms[k]?.weak === false);
+    // A sentence that adds no word of the question is only worth its words when it is nearly as
+    // good as the best: otherwise it is the passage's preamble, not the answer.
+    if (!addsTerm && !(c.opening && best.opening) && c.score < 0.9 * best.score) continue;
+    // Another page must also be a good match in itself, not merely hold one more common word.
+    if (c.doc !== best.doc && c.score < 0.6 * best.score) continue;
+    const quote = quoteOf(c, terms);
+    const size = wordCount(quote);
+    if (size > budget) continue;
+    picks.push({ candidate: c, quote });
+    budget -= size;
+    for (const k of c.matched) {
+      covered.add(k);
+      inBest.add(k);
+    }
+  }
+
+  const withLists = appendListItems(picks, scored.candidates, budget);
+  const order = new Map<number, number>();
+  for (const p of withLists) order.set(p.candidate.doc, order.get(p.candidate.doc) ?? order.size);
+  return withLists.sort(
+    (a, b) =>
+      (order.get(a.candidate.doc) ?? 0) - (order.get(b.candidate.doc) ?? 0) ||
+      a.candidate.index - b.candidate.index,
+  );
+}
+
+/** "To reset your password:" is only useful with the steps that follow it. */
+function appendListItems(picks: Pick[], all: readonly Candidate[], budget: number): Pick[] {
+  const out = [...picks];
+  let left = budget;
+  for (const pick of picks) {
+    if (!pick.quote.endsWith(':')) continue;
+    const { doc, index } = pick.candidate;
+    for (let i = 1; i <= MAX_LIST_ITEMS; i++) {
+      const next = all.find((c) => c.doc === doc && c.index === index + i);
+      if (!next?.unit.list || out.some((p) => p.candidate === next)) break;
+      const size = wordCount(next.unit.text);
+      if (size > left || next.unit.text.length === 0) break;
+      out.push({ candidate: next, quote: next.unit.text });
+      left -= size;
+    }
+  }
+  return out;
+}
+
+/** The sentence, or for a long one the window of words with most matches. */
+function quoteOf(c: Candidate, terms: readonly QuestionTerm[]): string {
+  const tokens = c.unit.text.split(' ');
+  if (tokens.length <= LONG_SENTENCE_WORDS) return c.unit.text;
+  const hits = tokens.map((t) => (terms.some((term) => term.matcher.test(t)) ? 1 : 0));
+  let best = 0;
+  let bestCount = -1;
+  let count = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    count += hits[i] ?? 0;
+    if (i >= WINDOW_WORDS) count -= hits[i - WINDOW_WORDS] ?? 0;
+    const from = Math.max(0, i - WINDOW_WORDS + 1);
+    if (count > bestCount) {
+      bestCount = count;
+      best = from;
+    }
+  }
+  // Centre the window on the matches it holds: the words around a match explain it.
+  let first = best;
+  while (first < best + WINDOW_WORDS && !hits[first]) first++;
+  let last = Math.min(tokens.length, best + WINDOW_WORDS) - 1;
+  while (last > first && !hits[last]) last--;
+  const from = Math.max(
+    0,
+    Math.min(tokens.length - WINDOW_WORDS, Math.round((first + last - WINDOW_WORDS) / 2)),
+  );
+  const window = tokens.slice(from, from + WINDOW_WORDS).join(' ');
+  return `${from > 0 ? '… ' : ''}${window}${from + WINDOW_WORDS < tokens.length ? ' …' : ''}`;
+}
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter((w) => w !== '').length;
+}
+
+/** Whether two sentences say nearly the same thing (Jaccard of their words ≥ 0.6). */
+function nearDuplicate(a: string, b: string): boolean {
+  const x = new Set(words(a).filter((w) => w.length > 2));
+  const y = new Set(words(b).filter((w) => w.length > 2));
+  if (x.size === 0 || y.size === 0) return a === b;
+  let shared = 0;
+  for (const w of x) if (y.has(w)) shared++;
+  return shared / (x.size + y.size - shared) >= 0.6;
+}

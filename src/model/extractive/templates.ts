@@ -1,0 +1,47 @@
+// Every word of an answer that is not quoted from a passage comes from here. Nothing a customer
+// or a passage says can change these: values are only ever put into the `${}` slots.
+
+/** "Hi Jane," or "Hi,". */
+export function greeting(firstName: string | undefined): string {
+  return firstName ? `Hi ${firstName},` : 'Hi,';
+}
+
+/** "I've read invoice.pdf." / "I've read a.pdf and b.png." */
+export function attachmentsRead(names: readonly string[]): string {
+  return `I've read ${joinAnd(names)}.`;
+}
+
+/** Put before an answer about the customer's order. */
+export function aboutOrder(orderNumber: string): string {
+  return `About your order ${orderNumber}:`;
+}
+
+export const NOT_FOUND = "I couldn't find this in our help center.";
+export const OFFER_PERSON = 'Would you like me to connect you with a member of our support team?';
+
+/** Said when a person will take over. */
+export function followUp(ticketId: string): string {
+  return `A member of our support team will follow up with you on this (ticket ${ticketId}).`;
+}
+
+const FACT_NOUNS: Record<string, [string, string]> = {
+  email: ['e-mail address', 'e-mail addresses'],
+  phone: ['phone number', 'phone numbers'],
+  order_number: ['order number', 'order numbers'],
+  ticket_number: ['ticket number', 'ticket numbers'],
+  reference_number: ['reference number', 'reference numbers'],
+};
+
+/** "The e-mail address I have for you is jane@example.com." */
+export function knownFact(kind: string, values: readonly string[]): string {
+  if (kind === 'name') return `You told me your name is ${joinAnd(values)}.`;
+  const [one, many] = FACT_NOUNS[kind] ?? ['detail', 'details'];
+  return values.length === 1
+    ? `The ${one} I have for you is ${values[0]}.`
+    : `The ${many} I have for you are ${joinAnd(values)}.`;
+}
+
+function joinAnd(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

@@ -1,0 +1,28 @@
+import type { RetrievedChunk } from '../../rag/search/retriever.js';
+
+/** What the extractive responder answers from. */
+export interface ExtractiveInput {
+  question: string;
+  /** Best first; cited as [1], [2] … in this order. */
+  sources: RetrievedChunk[];
+  /** Known facts of the customer (from memory), oldest first: the last of a kind is the newest. */
+  facts: Array<{ kind: string; value: string }>;
+  /** Greet on the first turn. */
+  firstTurn: boolean;
+  customerName?: string;
+  /** A person will follow up. */
+  escalated?: { ticketId: string } | undefined;
+  /** Files given with this message. */
+  attachments?: Array<{ name: string; preview: string }>;
+}
+
+/** A grounded answer. */
+export interface ExtractiveAnswer {
+  text: string;
+  /** The sources actually cited, by their 1-based number in `sources`, ascending. */
+  cited: number[];
+  /** 0..1: how well the answer is supported by the passages. */
+  confidence: number;
+  /** False when it says it could not find the answer. */
+  found: boolean;
+}
