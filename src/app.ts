@@ -3,6 +3,8 @@ import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Config } from './config/index.js';
 import { join } from 'node:path';
 import { WebhookDispatcher } from './agent/outbox/webhook-dispatcher.js';
+import { TurnRunner } from './agent/turn.js';
+import { createEscalationTool } from './tools/escalation/index.js';
 import { checkDataDir, withDeadline, type ReadinessCheck } from './readiness.js';
 import {
   createOpenAiEmbedder,
@@ -72,6 +74,8 @@ export interface App {
   readonly clock: Clock;
   readonly knowledge: KnowledgeRepository;
   readonly conversations: ConversationRepository;
+  /** Runs customer turns (the whole reply or its event stream). */
+  readonly turns: TurnRunner;
   /** Delivers tickets to the configured webhook; undefined when none is configured. */
   readonly webhooks: WebhookDispatcher | undefined;
   /** Starts background work (webhook delivery). `close` stops it. */
@@ -152,6 +156,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const retriever = new Retriever(knowledge, retrieverSettings(config), dense);
   tools.register(createKbSearchTool(retriever));
   tools.register(createMemoryTool(conversations, () => clock.now()));
+  tools.register(createEscalationTool(conversations, { threshold: config.escalation.threshold }));
   tools.register(
     createAttachmentsTool(knowledge, {
       ...config.attachments,
@@ -167,6 +172,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     );
   }
 
+  const turns = new TurnRunner({
+    tools,
+    conversations,
+    correlation,
+    logger,
+    now: () => clock.now(),
+  });
+
   let closed: Promise<void> | undefined;
   return {
     config,
@@ -177,6 +190,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     clock,
     knowledge,
     conversations,
+    turns,
     webhooks,
     start() {
       webhooks?.start();

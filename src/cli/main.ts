@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { isAppError } from '../errors/index.js';
+import { ask } from './ask.js';
 import { doctor } from './doctor.js';
 import { evalRetrieval } from './eval.js';
 import { ingest } from './ingest.js';
@@ -70,6 +71,24 @@ program
   .action(async (query: string, options: { json: boolean; top?: number }) => {
     process.exitCode = await search(configOrExit(), query, options);
   });
+
+program
+  .command('ask')
+  .description('ask the agent one question and print its answer')
+  .argument('<message>', "the customer's message")
+  .option('--session <id>', 'continue this session')
+  .option(
+    '--attach <file>',
+    'attach a file (repeatable)',
+    (value: string, all: string[]) => [...all, value],
+    [],
+  )
+  .option('--json', 'print the whole turn result as JSON', false)
+  .action(
+    async (message: string, options: { session?: string; attach: string[]; json: boolean }) => {
+      process.exitCode = await ask(configOrExit(), message, options);
+    },
+  );
 
 program
   .command('eval')

@@ -224,6 +224,14 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     description: 'Largest total of the files attached to one message (25 MiB by default).',
   },
   {
+    name: 'ESCALATION_THRESHOLD',
+    path: ['escalation', 'threshold'],
+    default: '0.7',
+    expected: 'a number from 0 to 1',
+    description:
+      'Weighted score of the escalation signals (a request for a person, legal matters, anger, urgency, repeats, nothing found) at which a ticket is opened.',
+  },
+  {
     name: 'ESCALATION_WEBHOOK_URL',
     path: ['escalation', 'webhookUrl'],
     default: undefined,

@@ -101,7 +101,11 @@ export const configSchema = z
       .object({ maxFileBytes: int(1, 1_073_741_824), maxMessageBytes: int(1, 1_073_741_824) })
       .strict(),
     escalation: z
-      .object({ webhookUrl: httpUrl.optional(), webhookSecret: z.string().min(16).optional() })
+      .object({
+        threshold: z.coerce.number().min(0).max(1),
+        webhookUrl: httpUrl.optional(),
+        webhookSecret: z.string().min(16).optional(),
+      })
       .strict(),
     tools: z
       .object({

@@ -1,0 +1,324 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AppError } from '../errors/index.js';
+import { composeExtractiveAnswer } from '../model/extractive/index.js';
+import type { ReplyMessage, SourceItem, TurnEvent } from '../protocol/index.js';
+import type { RetrievedChunk, SearchResult } from '../rag/index.js';
+import type { ToolResult } from '../resilience/index.js';
+import type { ConversationRepository } from '../store/index.js';
+import type { CorrelationContext } from '../telemetry/index.js';
+import type { AttachmentSummary, SessionContext, ToolRegistry } from '../tools/index.js';
+import type { EscalationOutcome } from '../tools/escalation/index.js';
+import { describeFact, extractFacts } from './facts/index.js';
+import { Channel } from './channel.js';
+import { KeyedQueue } from './keyed-queue.js';
+
+/** Longest message a customer may send, in characters. */
+export const MAX_MESSAGE_CHARS = 20_000;
+
+/** What a turn needs; built once by `createApp`. */
+export interface TurnDeps {
+  tools: ToolRegistry;
+  conversations: ConversationRepository;
+  correlation: CorrelationContext;
+  logger: Logger;
+  now: () => number;
+}
+
+/** One customer message. */
+export interface TurnInput {
+  sessionId: string;
+  text: string;
+  attachments?: Array<{ name: string; data: Uint8Array }>;
+  requestId?: string;
+  /** Aborted when the client goes away: remaining work stops, what exists is still stored. */
+  signal?: AbortSignal;
+}
+
+/** A running turn: its events as they happen, and its reply when done. */
+export interface TurnRun {
+  turnId: string;
+  events: AsyncIterable<TurnEvent>;
+  /** The stored reply; rejects only when the user message itself could not be stored. */
+  result: Promise<ReplyMessage & { sessionId: string; requestId: string; messageCount: number }>;
+}
+
+/** Removes control characters but line breaks and tabs; trims. */
+export function cleanMessage(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim();
+}
+
+/**
+ * Runs customer turns: one implementation behind the whole reply and the event stream. Turns of
+ * one session run one at a time; different sessions run concurrently. Each step goes through the
+ * tool-call layer, and a failing tool degrades the reply — it never fails the turn.
+ */
+export class TurnRunner {
+  readonly #queue = new KeyedQueue();
+
+  constructor(private readonly deps: TurnDeps) {}
+
+  /**
+   * Starts a turn.
+   * @throws {AppError} `invalid_input` for an empty or over-long message, before anything is stored.
+   */
+  start(input: TurnInput): TurnRun {
+    const text = cleanMessage(input.text);
+    if (text === '' && (input.attachments?.length ?? 0) === 0) {
+      throw new AppError(
+        'invalid_input',
+        'The message is empty: write a question or attach a file.',
+      );
+    }
+    if (text.length > MAX_MESSAGE_CHARS) {
+      throw new AppError(
+        'invalid_input',
+        `The message is ${text.length} characters long; the limit is ${MAX_MESSAGE_CHARS}. Shorten it or attach it as a file.`,
+      );
+    }
+    const turnId = randomUUID();
+    const requestId = input.requestId ?? randomUUID();
+    const channel = new Channel<TurnEvent>();
+    const ids = { requestId, sessionId: input.sessionId, turnId };
+    const result = this.deps.correlation.run(ids, () =>
+      this.#queue.run(input.sessionId, () => this.#run({ ...input, text }, ids, channel)),
+    );
+    result.catch(() => undefined);
+    return { turnId, events: channel, result };
+  }
+
+  async #run(
+    input: TurnInput,
+    ids: { requestId: string; sessionId: string; turnId: string },
+    channel: Channel<TurnEvent>,
+  ) {
+    const { tools, conversations, logger } = this.deps;
+    const { sessionId, requestId, turnId } = ids;
+    const signal = input.signal;
+    const started = this.deps.now();
+    const timings: Record<string, number> = {};
+    const toolsUsed: string[] = [];
+    const toolsFailed: Array<{ name: string; outcome: string }> = [];
+    const emit = (event: TurnEvent) => channel.push(event);
+    const call = async <T>(name: string, args: unknown): Promise<T | undefined> => {
+      const result: ToolResult<T> = await tools.call<T>(name, args, { sessionId, signal });
+      toolsUsed.push(name);
+      timings[name] = (timings[name] ?? 0) + result.durationMs;
+      emit({ type: 'tool', name, outcome: result.type, ms: result.durationMs });
+      if (result.type === 'ok') return result.value;
+      toolsFailed.push({ name, outcome: result.type === 'error' ? result.code : result.type });
+      return undefined;
+    };
+
+    emit({ type: 'start', turnId, requestId, sessionId });
+    try {
+      // From here on nothing the customer wrote is lost.
+      const attachmentNames = (input.attachments ?? []).map((a) => a.name);
+      await conversations.appendMessage({
+        id: randomUUID(),
+        sessionId,
+        role: 'user',
+        text: input.text,
+        turnId,
+        requestId,
+        metadata: attachmentNames.length > 0 ? { attachments: attachmentNames } : {},
+      });
+    } catch (error) {
+      logger.error({ err: error }, 'could not store the customer message');
+      const failure = new AppError(
+        'internal',
+        'The message could not be stored; please send it again.',
+        {
+          retryable: true,
+          cause: error,
+        },
+      );
+      emit({ type: 'error', code: failure.code, message: failure.message, retryable: true });
+      channel.close();
+      throw failure;
+    }
+
+    emit({ type: 'status', stage: 'context' });
+    const context = await call<SessionContext>('memory', { action: 'load', message: input.text });
+    const history = (context?.recent ?? []).slice(0, -1).map(({ role, text }) => ({ role, text }));
+
+    let attachments: AttachmentSummary[] = [];
+    if (input.attachments && input.attachments.length > 0) {
+      emit({ type: 'status', stage: 'attachments' });
+      attachments =
+        (await call<AttachmentSummary[]>('attachments', { files: input.attachments })) ?? [];
+    }
+
+    emit({ type: 'status', stage: 'search' });
+    const query = input.text === '' ? attachmentNames(input).join(' ') : input.text;
+    const search = query === '' ? undefined : await call<SearchResult>('kb_search', { query });
+    const hits: RetrievedChunk[] = search?.hits ?? [];
+    const sources: SourceItem[] = hits.map((hit, i) => ({
+      id: i + 1,
+      title: hit.title,
+      ...(hit.url ? { url: hit.url } : {}),
+      source: hit.source,
+      snippet: hit.snippet,
+      score: hit.score,
+    }));
+    if (sources.length > 0) emit({ type: 'sources', items: sources });
+
+    emit({ type: 'status', stage: 'escalation' });
+    const recentReplies = await conversations.recentMessages(sessionId, 12);
+    const noKnowledgeStreak = countNoKnowledge(recentReplies.filter((m) => m.role === 'assistant'));
+    const escalation = await call<EscalationOutcome>('escalation', {
+      message: input.text,
+      history,
+      noKnowledgeStreak,
+      noKnowledgeNow: hits.length === 0,
+    });
+    // A failed check is not a reason to escalate: the turn goes on without one.
+    const escalationInfo = {
+      escalate: escalation?.escalate ?? false,
+      confidence: escalation?.confidence ?? 0,
+      reasons: escalation?.reasons.map((r) => r.detail) ?? [],
+      priority: escalation?.priority ?? 'low',
+      category: escalation?.category ?? 'none',
+      ...(escalation?.ticketId ? { ticketId: escalation.ticketId } : {}),
+    };
+    emit({
+      type: 'escalation',
+      escalate: escalationInfo.escalate || escalation?.ticketId !== undefined,
+      reasons: escalationInfo.reasons,
+      priority: escalationInfo.priority,
+      ...(escalation?.ticketId ? { ticketId: escalation.ticketId } : {}),
+    });
+
+    emit({ type: 'status', stage: 'answer' });
+    const facts = (context?.memories ?? [])
+      .filter((m) => m.type === 'fact')
+      .map((m) => parseFactMemory(m.content))
+      .filter((f): f is { kind: string; value: string } => f !== undefined);
+    const newFacts = extractFacts(input.text);
+    const answer = composeExtractiveAnswer({
+      question: input.text,
+      sources: hits,
+      facts: [...facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
+      firstTurn: (context?.messageCount ?? 1) <= 1,
+      ...(nameOf(facts, newFacts) ? { customerName: nameOf(facts, newFacts) as string } : {}),
+      escalated:
+        escalation?.ticketId !== undefined && (escalation.ticketCreated || escalation.escalate)
+          ? { ticketId: escalation.ticketId }
+          : undefined,
+      attachments: attachments
+        .filter((a) => a.ok)
+        .map((a) => ({ name: a.name, preview: a.preview })),
+    });
+    for (const delta of chunkText(answer.text)) emit({ type: 'text', delta });
+
+    emit({ type: 'status', stage: 'memory' });
+    await call('memory', {
+      action: 'store',
+      memories: [
+        ...newFacts.map((f) => ({
+          type: 'fact' as const,
+          content: describeFact(f),
+          importance: 0.8,
+        })),
+        {
+          type: 'context' as const,
+          content: `User: ${input.text.slice(0, 200) || attachmentNames(input).join(', ')}`,
+          importance: 0.5,
+        },
+        ...(answer.text.length > 100
+          ? [
+              {
+                type: 'context' as const,
+                content: `Agent: ${answer.text.slice(0, 200)}`,
+                importance: 0.4,
+              },
+            ]
+          : []),
+      ],
+    });
+
+    timings.total = this.deps.now() - started;
+    const reply: ReplyMessage = {
+      id: randomUUID(),
+      text: answer.text,
+      sources: answer.cited.length > 0 ? sources.filter((s) => answer.cited.includes(s.id)) : [],
+      escalation: escalationInfo,
+      confidence: answer.confidence,
+      toolsUsed: [...new Set(toolsUsed)],
+      toolsFailed,
+      answeredBy: 'extractive',
+      timings,
+    };
+    await conversations.appendMessage({
+      id: reply.id,
+      sessionId,
+      role: 'assistant',
+      text: reply.text,
+      turnId,
+      requestId,
+      metadata: {
+        found: answer.found,
+        sources: reply.sources,
+        escalation: escalationInfo,
+        toolsFailed,
+      },
+    });
+    emit({ type: 'complete', message: reply });
+    channel.close();
+    const messageCount = await conversations.countMessages(sessionId);
+    return { ...reply, sessionId, requestId, messageCount };
+  }
+}
+
+function attachmentNames(input: TurnInput): string[] {
+  return (input.attachments ?? []).map((a) => a.name);
+}
+
+/** Consecutive replies, newest first, that found nothing in the knowledge base. */
+function countNoKnowledge(replies: ReadonlyArray<{ metadata: Record<string, unknown> }>): number {
+  let streak = 0;
+  for (let i = replies.length - 1; i >= 0; i--) {
+    if (replies[i]?.metadata.found === false) streak++;
+    else break;
+  }
+  return streak;
+}
+
+/** Memories store facts as "Kind: value" (see describeFact); this reads them back. */
+function parseFactMemory(content: string): { kind: string; value: string } | undefined {
+  const index = content.indexOf(': ');
+  if (index < 0) return undefined;
+  const label = content.slice(0, index).toLowerCase();
+  const value = content.slice(index + 2);
+  const kind =
+    label.includes('e-mail') || label.includes('email')
+      ? 'email'
+      : label.includes('phone')
+        ? 'phone'
+        : label.includes('order')
+          ? 'order_number'
+          : label.includes('ticket')
+            ? 'ticket_number'
+            : label.includes('reference')
+              ? 'reference_number'
+              : label.includes('name')
+                ? 'name'
+                : undefined;
+  return kind ? { kind, value } : undefined;
+}
+
+function nameOf(
+  known: ReadonlyArray<{ kind: string; value: string }>,
+  fresh: ReadonlyArray<{ kind: string; value: string }>,
+): string | undefined {
+  return [...fresh, ...known].find((f) => f.kind === 'name')?.value;
+}
+
+/** Splits a reply into word groups, as a stream sends them. */
+function chunkText(text: string): string[] {
+  const parts = text.match(/\S+\s*/g) ?? [];
+  const out: string[] = [];
+  for (let i = 0; i < parts.length; i += 4) out.push(parts.slice(i, i + 4).join(''));
+  return out;
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { ConversationRepository } from '../../store/index.js';
+import { defineTool } from '../define-tool.js';
+import { evaluateEscalation, type EscalationDecision } from './policy/index.js';
+
+const input = z.object({
+  message: z.string().max(100_000),
+  history: z.array(z.object({ role: z.enum(['user', 'assistant']), text: z.string() })).max(200),
+  noKnowledgeStreak: z.number().int().min(0),
+  noKnowledgeNow: z.boolean(),
+});
+
+/** The escalation check's answer: the policy's decision and the session's ticket, if any. */
+export interface EscalationOutcome extends EscalationDecision {
+  ticketId?: string;
+  /** True on the turn that opened the ticket. */
+  ticketCreated: boolean;
+}
+
+/**
+ * The `escalation` tool: applies the escalation policy to the new message and, when it says so,
+ * opens the session's ticket — once per session, however many escalating messages follow — with
+ * its event queued for the webhook in the same transaction. Once a session has a ticket, each
+ * later message is queued as an update of it; the conversation is never blocked.
+ */
+export function createEscalationTool(repo: ConversationRepository, options: { threshold: number }) {
+  return defineTool<typeof input, EscalationOutcome>({
+    name: 'escalation',
+    description: 'Decides whether a person should take over the conversation, and opens a ticket.',
+    input,
+    timeoutMs: 5_000,
+    async execute(args, { sessionId }) {
+      if (sessionId === undefined) throw new TypeError('escalation needs a session');
+      const decision = evaluateEscalation(args, { threshold: options.threshold });
+      const existing = await repo.ticketOf(sessionId);
+      if (existing) {
+        await repo.enqueue({
+          topic: 'ticket.message_added',
+          payload: { ticketId: existing.id, sessionId, message: args.message },
+        });
+        return { ...decision, ticketId: existing.id, ticketCreated: false };
+      }
+      if (!decision.escalate) return { ...decision, ticketCreated: false };
+      const reasons = decision.reasons.map((r) => r.detail);
+      const firstQuestion = args.history.find((t) => t.role === 'user')?.text ?? args.message;
+      const ticket = {
+        id: `T-${randomUUID().slice(0, 8).toUpperCase()}`,
+        sessionId,
+        priority: decision.priority,
+        category: decision.category,
+        summary: `${decision.category.replace('_', ' ')}: ${firstQuestion.slice(0, 200)}`,
+        reasons,
+      };
+      const transcript = [...args.history, { role: 'user', text: args.message }];
+      const { ticket: stored, created } = await repo.openTicket(ticket, {
+        topic: 'ticket.created',
+        payload: { ticket: { ...ticket, status: 'open' }, transcript },
+      });
+      return { ...decision, ticketId: stored.id, ticketCreated: created };
+    },
+  });
+}

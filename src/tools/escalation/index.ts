@@ -1,0 +1,2 @@
+export { createEscalationTool } from './escalation.js';
+export type { EscalationOutcome } from './escalation.js';

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { isAppError } from '../../../errors/index.js';
+import {
+  DEFAULT_ESCALATION_WEIGHTS,
+  evaluateEscalation,
+  type EscalationInput,
+  type EscalationPolicyOptions,
+} from './index.js';
+
+function decide(
+  message: string,
+  input: Partial<EscalationInput> = {},
+  options?: EscalationPolicyOptions,
+) {
+  return evaluateEscalation(
+    { message, history: [], noKnowledgeStreak: 0, noKnowledgeNow: false, ...input },
+    options,
+  );
+}
+
+describe('evaluateEscalation', () => {
+  it('escalates an explicit request alone, with high priority and the human_request queue', () => {
+    const decision = decide('Can I talk to a human please?');
+    expect(decision).toMatchObject({
+      escalate: true,
+      confidence: 0.9,
+      priority: 'high',
+      category: 'human_request',
+    });
+    expect(decision.reasons).toEqual([
+      {
+        signal: 'explicit_request',
+        weight: 0.9,
+        detail: 'asked for a person: "talk to a human"',
+      },
+    ]);
+  });
+
+  it('makes a legal threat with urgency urgent, in the legal queue', () => {
+    const decision = decide('Refund me immediately or my lawyer will hear about this.');
+    expect(decision.escalate).toBe(true);
+    expect(decision.priority).toBe('urgent');
+    expect(decision.category).toBe('legal');
+    expect(decision.reasons.map((reason) => reason.signal)).toEqual(['legal', 'urgency']);
+  });
+
+  it('makes an explicit request from a very angry customer urgent, capping confidence at 1', () => {
+    const decision = decide('This is the worst service ever, absolutely furious. Get me a human.');
+    expect(decision.priority).toBe('urgent');
+    expect(decision.confidence).toBe(1);
+    expect(decision.category).toBe('human_request');
+  });
+
+  it('lists reasons strongest first', () => {
+    const decision = decide('URGENT!!! This is ridiculous and unacceptable, I want a real person');
+    const weights = decision.reasons.map((reason) => reason.weight);
+    expect(weights).toEqual([...weights].sort((a, b) => b - a));
+    expect(decision.reasons[0]?.signal).toBe('explicit_request');
+  });
+
+  it('escalates strong anger alone as a high-priority complaint', () => {
+    const decision = decide("This is ridiculous, worst service ever, I'm furious.");
+    expect(decision).toMatchObject({ escalate: true, priority: 'high', category: 'complaint' });
+  });
+
+  it('does not escalate urgency alone, or mild annoyance alone', () => {
+    const urgent = decide('Please send the invoice asap.');
+    expect(urgent).toMatchObject({ escalate: false, priority: 'low', category: 'none' });
+    expect(urgent.confidence).toBe(DEFAULT_ESCALATION_WEIGHTS.urgency);
+    expect(decide("I'm a bit disappointed with the colour.").escalate).toBe(false);
+  });
+
+  it('escalates urgency with anger', () => {
+    const decision = decide('I need this fixed immediately, this is terrible.');
+    expect(decision.escalate).toBe(true);
+    expect(decision.priority).toBe('normal');
+  });
+
+  it('needs two turns in a row without knowledge for the no-knowledge signal', () => {
+    const once = decide('Do you ship to Iceland?', { noKnowledgeNow: true, noKnowledgeStreak: 0 });
+    expect(once.reasons).toEqual([]);
+    const before = decide('Do you ship to Iceland?', {
+      noKnowledgeNow: false,
+      noKnowledgeStreak: 3,
+    });
+    expect(before.reasons).toEqual([]);
+    const twice = decide('Do you ship to Iceland?', { noKnowledgeNow: true, noKnowledgeStreak: 1 });
+    expect(twice.reasons.map((reason) => reason.signal)).toEqual(['no_knowledge']);
+    expect(twice.escalate).toBe(false);
+  });
+
+  it('escalates a repeated question the knowledge base cannot answer, as unresolved', () => {
+    const decision = decide('How do I export my invoices?', {
+      history: [{ role: 'user', text: 'How do I export invoices?' }],
+      noKnowledgeNow: true,
+      noKnowledgeStreak: 1,
+    });
+    expect(decision).toMatchObject({ escalate: true, priority: 'normal', category: 'unresolved' });
+    expect(decision.confidence).toBe(0.75);
+  });
+
+  it('sees a conversation that is going sour', () => {
+    const decision = decide("I've tried three times and it still fails, this is frustrating.", {
+      history: [
+        { role: 'user', text: "Thanks, that's great!" },
+        { role: 'assistant', text: 'Glad to help.' },
+        { role: 'user', text: "Hmm, the link doesn't work." },
+      ],
+    });
+    expect(decision.reasons.map((reason) => reason.signal)).toContain('worsening_sentiment');
+    expect(decision.escalate).toBe(true);
+  });
+
+  it('honours the threshold option', () => {
+    expect(decide('Please send the invoice asap.', {}, { threshold: 0.3 }).escalate).toBe(true);
+    expect(decide('Can I talk to a human?', {}, { threshold: 1 }).escalate).toBe(false);
+    expect(decide('Can I talk to a human?', {}, { threshold: 0.9 }).escalate).toBe(true);
+  });
+
+  it('honours weights, and a weight of 0 turns a signal off', () => {
+    const off = decide('Can I talk to a human?', {}, { weights: { explicit_request: 0 } });
+    expect(off).toMatchObject({ escalate: false, reasons: [] });
+    const loud = decide('Please send it asap.', {}, { weights: { urgency: 0.7 } });
+    expect(loud.escalate).toBe(true);
+    expect(loud.category).toBe('urgent');
+  });
+
+  it('rejects options that can only be a configuration mistake', () => {
+    for (const options of [
+      { threshold: 0 },
+      { threshold: 1.5 },
+      { threshold: Number.NaN },
+      { weights: { legal: -1 } },
+      { weights: { urgency: Number.POSITIVE_INFINITY } },
+    ]) {
+      let thrown: unknown;
+      try {
+        decide('hello', {}, options);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(isAppError(thrown) && thrown.code === 'config_invalid').toBe(true);
+    }
+  });
+
+  it('is deterministic and leaves its input alone', () => {
+    const input: EscalationInput = {
+      message: 'I want a refund right now, this is unacceptable',
+      history: [{ role: 'user', text: 'Where is my refund?' }],
+      noKnowledgeStreak: 1,
+      noKnowledgeNow: true,
+    };
+    const copy = structuredClone(input);
+    expect(evaluateEscalation(input)).toEqual(evaluateEscalation(input));
+    expect(input).toEqual(copy);
+  });
+});

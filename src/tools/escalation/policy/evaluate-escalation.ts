@@ -1,0 +1,145 @@
+import { AppError } from '../../../errors/index.js';
+import { detectExplicitRequest } from './explicit-request.js';
+import { detectLegal } from './legal.js';
+import { detectNegativeSentiment, STRONG_NEGATIVE } from './negative-sentiment.js';
+import { decideCategory, decidePriority } from './priority.js';
+import { detectRepeatedQuestion, REPEAT_LOOKBACK } from './repeated-question.js';
+import { detectWorsening } from './sentiment-trend.js';
+import { scoreTokens, sentimentScore } from './sentiment.js';
+import type { SignalMatch } from './signal-match.js';
+import { tokenize } from './tokenize.js';
+import type {
+  ConversationTurn,
+  EscalationDecision,
+  EscalationInput,
+  EscalationPolicyOptions,
+  EscalationReason,
+  EscalationSignal,
+} from './types.js';
+import { detectUrgency } from './urgency.js';
+import { DEFAULT_ESCALATION_THRESHOLD, DEFAULT_ESCALATION_WEIGHTS } from './weights.js';
+
+/** How much of each earlier message is read. */
+const EARLIER_MESSAGE_CHARS = 10_000;
+
+/** The order reasons of equal weight are listed in: the more actionable first. */
+const SIGNAL_ORDER: readonly EscalationSignal[] = [
+  'explicit_request',
+  'legal',
+  'negative_sentiment',
+  'urgency',
+  'repeated_question',
+  'worsening_sentiment',
+  'no_knowledge',
+];
+
+/**
+ * Decides whether a customer message should be handed to a person, why, how soon and to which
+ * queue. Pure and deterministic: no I/O, no clock; total on any string (empty, emoji, control
+ * characters, 100 KB) and linear in the length of the message and the last few turns.
+ *
+ * Each signal that fires adds its weight ({@link DEFAULT_ESCALATION_WEIGHTS}); the sum, capped
+ * at 1, is the confidence; the conversation escalates when it reaches the threshold.
+ *
+ * @throws AppError `config_invalid` when `options` hold a threshold outside (0, 1] or a
+ *   negative or non-finite weight: that is a bug in configuration, not a customer's doing.
+ *
+ * @example
+ * const decision = evaluateEscalation({
+ *   message: 'This is the third time I ask. Let me talk to a real person.',
+ *   history: [{ role: 'user', text: 'Where is my refund?' }],
+ *   noKnowledgeStreak: 0,
+ *   noKnowledgeNow: false,
+ * });
+ * // decision.escalate === true, decision.category === 'human_request'
+ */
+export function evaluateEscalation(
+  input: EscalationInput,
+  options: EscalationPolicyOptions = {},
+): EscalationDecision {
+  const threshold = options.threshold ?? DEFAULT_ESCALATION_THRESHOLD;
+  const weights = { ...DEFAULT_ESCALATION_WEIGHTS, ...options.weights };
+  validate(threshold, weights);
+
+  const text = input.message;
+  const tokens = tokenize(text);
+  const sentiment = scoreTokens(text, tokens);
+  const earlier = lastUserMessages(input.history, REPEAT_LOOKBACK);
+  const reasons: EscalationReason[] = [];
+  const add = (signal: EscalationSignal, match: SignalMatch | undefined): void => {
+    const weight = match === undefined ? 0 : weights[signal] * (match.strength ?? 1);
+    if (match !== undefined && weight > 0) {
+      reasons.push({ signal, weight: round(weight), detail: match.detail });
+    }
+  };
+
+  add('explicit_request', detectExplicitRequest(text, tokens));
+  add('legal', detectLegal(text, tokens));
+  add('negative_sentiment', detectNegativeSentiment(sentiment));
+  add('worsening_sentiment', detectWorsening([...earlier.map(sentimentScore), sentiment]));
+  add('urgency', detectUrgency(text, tokens, sentiment));
+  add('repeated_question', detectRepeatedQuestion(text, tokens, earlier));
+  add('no_knowledge', detectNoKnowledge(input));
+
+  reasons.sort(
+    (a, b) =>
+      b.weight - a.weight || SIGNAL_ORDER.indexOf(a.signal) - SIGNAL_ORDER.indexOf(b.signal),
+  );
+  const confidence = Math.min(1, round(reasons.reduce((sum, reason) => sum + reason.weight, 0)));
+  const escalate = confidence >= threshold;
+  const fired = new Set(reasons.map((reason) => reason.signal));
+  return {
+    escalate,
+    confidence,
+    reasons,
+    priority: decidePriority({
+      escalate,
+      fired,
+      strongAnger: sentiment <= STRONG_NEGATIVE && fired.has('negative_sentiment'),
+    }),
+    category: decideCategory(escalate, reasons),
+  };
+}
+
+/** Two turns in a row with nothing relevant: this one and the one before. */
+function detectNoKnowledge(input: EscalationInput): SignalMatch | undefined {
+  const streak = Number.isFinite(input.noKnowledgeStreak) ? input.noKnowledgeStreak : 0;
+  if (!input.noKnowledgeNow || streak < 1) return undefined;
+  return { detail: `nothing relevant in the knowledge base for ${streak + 1} turns in a row` };
+}
+
+/**
+ * The texts of the customer's last `count` messages, oldest first, each cut to its first
+ * {@link EARLIER_MESSAGE_CHARS} characters: enough for their mood and their question, and it
+ * keeps the cost of a turn bounded by the new message however long the earlier ones were.
+ */
+function lastUserMessages(history: readonly ConversationTurn[], count: number): string[] {
+  const texts: string[] = [];
+  for (let index = history.length - 1; index >= 0 && texts.length < count; index -= 1) {
+    const turn = history[index];
+    if (turn?.role === 'user') texts.unshift(turn.text.slice(0, EARLIER_MESSAGE_CHARS));
+  }
+  return texts;
+}
+
+// Sums of weights such as 0.35 + 0.35 must compare equal to a threshold of 0.7.
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+function validate(threshold: number, weights: Readonly<Record<EscalationSignal, number>>): void {
+  if (!Number.isFinite(threshold) || threshold <= 0 || threshold > 1) {
+    throw new AppError(
+      'config_invalid',
+      `The escalation threshold must be in (0, 1], got ${threshold}`,
+    );
+  }
+  for (const [signal, weight] of Object.entries(weights)) {
+    if (!Number.isFinite(weight) || weight < 0) {
+      throw new AppError(
+        'config_invalid',
+        `The escalation weight of ${signal} must be a finite number ≥ 0, got ${weight}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,11 @@
+export { evaluateEscalation } from './evaluate-escalation.js';
+export { sentimentScore } from './sentiment.js';
+export { DEFAULT_ESCALATION_THRESHOLD, DEFAULT_ESCALATION_WEIGHTS } from './weights.js';
+export type {
+  ConversationTurn,
+  EscalationDecision,
+  EscalationInput,
+  EscalationPolicyOptions,
+  EscalationReason,
+  EscalationSignal,
+} from './types.js';

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateEscalation, type ConversationTurn, type EscalationReason } from './index.js';
+
+function repeatReason(message: string, history: ConversationTurn[]): EscalationReason | undefined {
+  const decision = evaluateEscalation({
+    message,
+    history,
+    noKnowledgeStreak: 0,
+    noKnowledgeNow: false,
+  });
+  return decision.reasons.find((reason) => reason.signal === 'repeated_question');
+}
+
+const user = (text: string): ConversationTurn => ({ role: 'user', text });
+const assistant = (text: string): ConversationTurn => ({ role: 'assistant', text });
+
+describe('repeated-question detection', () => {
+  it('finds the same question asked again, despite case, punctuation and word forms', () => {
+    const history = [user('How do I reset my password?'), assistant('Open Settings.')];
+    expect(repeatReason('how do i RESET my password??', history)?.weight).toBe(0.4);
+    expect(repeatReason('Resetting passwords: how?', history)).toBeDefined();
+  });
+
+  it('finds a question repeated inside a longer complaint, or rephrased with more words', () => {
+    const history = [user('When will my refund arrive?')];
+    expect(
+      repeatReason('I asked before. When will my refund arrive? Please.', history),
+    ).toBeDefined();
+    const rephrased = [user('Our team cannot log in since this morning.')];
+    const longer = 'My whole team is blocked from logging in since this morning, can you check?';
+    expect(repeatReason(longer, rephrased)).toBeDefined();
+  });
+
+  it('does not take a different question on another topic for a repeat', () => {
+    const history = [user('How do I reset my password?')];
+    expect(repeatReason('How do I change my billing address?', history)).toBeUndefined();
+    expect(repeatReason('Which plans include SSO?', history)).toBeUndefined();
+  });
+
+  it("compares only the customer's own last three messages", () => {
+    const assistantSaidIt = [assistant('How do I reset my password?')];
+    expect(repeatReason('How do I reset my password?', assistantSaidIt)).toBeUndefined();
+    const longAgo = [
+      user('How do I reset my password?'),
+      user('Which plans include SSO?'),
+      user('Do you ship to Norway?'),
+      user('Can I pay by invoice?'),
+    ];
+    expect(repeatReason('How do I reset my password?', longAgo)).toBeUndefined();
+  });
+
+  it('does not count greetings or thanks said twice, but does count a one-word question', () => {
+    expect(repeatReason('thanks', [user('thanks')])).toBeUndefined();
+    expect(repeatReason('Hello?', [user('hello?')])).toBeUndefined();
+    expect(repeatReason('refund?', [user('Refund?')])).toBeDefined();
+  });
+
+  it('recognises the customer saying so', () => {
+    expect(repeatReason('I already asked this, where is my parcel?', [])).toBeDefined();
+    expect(repeatReason("That's not what I asked.", [])).toBeDefined();
+    expect(repeatReason('You keep sending me the same link', [])).toBeDefined();
+    expect(repeatReason('Please try again later', [])).toBeUndefined();
+  });
+
+  it('counts a third ask double, so that it escalates by itself', () => {
+    const twice = [user('Where is my parcel?'), user('Where is my parcel??')];
+    const third = repeatReason('Where is my parcel?', twice);
+    expect(third?.weight).toBe(0.8);
+    expect(third?.detail).toContain('3 times');
+    expect(repeatReason('I have asked you three times about my parcel', [])?.weight).toBe(0.8);
+    expect(repeatReason('For the third time: where is my parcel?', [])?.weight).toBe(0.8);
+  });
+});

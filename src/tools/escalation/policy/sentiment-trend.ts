@@ -1,0 +1,30 @@
+import type { SignalMatch } from './signal-match.js';
+
+/** The latest message must be at least this negative for a trend to count as worsening. */
+const LATEST_NEGATIVE = -0.3;
+/** And at least this much lower than the first message of the window. */
+const MINIMUM_DROP = 0.4;
+/** At least three messages make a trend; the window holds the last four. */
+const MINIMUM_MESSAGES = 3;
+const WINDOW = 4;
+
+/**
+ * Finds a conversation going sour: over the customer's last three or four messages (oldest
+ * first, the new one last) the new one is the most negative, is negative, and has dropped at
+ * least 0.4 from the first. One bad message after a calm start is the case this exists for; a
+ * customer who was angry from the start is caught by the negative-sentiment signal instead.
+ */
+export function detectWorsening(scores: readonly number[]): SignalMatch | undefined {
+  const window = scores.slice(-WINDOW);
+  const latest = window.at(-1);
+  const first = window[0];
+  if (window.length < MINIMUM_MESSAGES || latest === undefined || first === undefined) {
+    return undefined;
+  }
+  const lowestEarlier = Math.min(...window.slice(0, -1));
+  if (latest > LATEST_NEGATIVE || latest >= lowestEarlier || first - latest < MINIMUM_DROP) {
+    return undefined;
+  }
+  const trail = window.map((score) => score.toFixed(2)).join(' → ');
+  return { detail: `sentiment worsening over the last ${window.length} messages (${trail})` };
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { sentimentScore } from './index.js';
+
+describe('sentimentScore', () => {
+  it('is 0 for text without feeling and stays inside (−1, 1)', () => {
+    expect(sentimentScore('')).toBe(0);
+    expect(sentimentScore('How do I reset my password?')).toBe(0);
+    const furious = sentimentScore('WORST. SERVICE. EVER. furious livid disgusting!!!!!!!!');
+    expect(furious).toBeGreaterThan(-1);
+    expect(furious).toBeLessThan(-0.9);
+    expect(sentimentScore('Thank you so much, you have been wonderful!')).toBeGreaterThan(0.5);
+  });
+
+  it('reads strong anger as much more negative than mild annoyance', () => {
+    const angry = sentimentScore("This is ridiculous, worst service ever, I'm furious");
+    const mild = sentimentScore('I am a bit disappointed');
+    expect(angry).toBeLessThan(-0.85);
+    expect(mild).toBeLessThan(0);
+    expect(mild).toBeGreaterThan(-0.3);
+  });
+
+  it('flips a word within three words after a negation', () => {
+    expect(sentimentScore('I am happy')).toBeGreaterThan(0);
+    expect(sentimentScore('I am not happy')).toBeLessThan(0);
+    expect(sentimentScore('I am not very happy')).toBeLessThan(0);
+    expect(sentimentScore("I don't like this")).toBeLessThan(0);
+    expect(sentimentScore('It is still not working')).toBeLessThan(0);
+    expect(sentimentScore('no problem')).toBeGreaterThan(0);
+  });
+
+  it('makes "not bad" only mildly positive, weaker than "good"', () => {
+    const notBad = sentimentScore('not bad');
+    expect(notBad).toBeGreaterThan(0);
+    expect(notBad).toBeLessThan(sentimentScore('bad') * -1);
+  });
+
+  it('does not carry a negation past a comma or beyond three words', () => {
+    expect(sentimentScore('No, I am happy')).toBeGreaterThan(0);
+    expect(sentimentScore('I do not think that this is good')).toBeGreaterThan(0);
+  });
+
+  it('strengthens with intensifiers, capitals and exclamation marks, weakens with hedges', () => {
+    const plain = sentimentScore('I am disappointed');
+    expect(sentimentScore('I am very disappointed')).toBeLessThan(plain);
+    expect(sentimentScore('I am extremely disappointed')).toBeLessThan(plain);
+    expect(sentimentScore('I am DISAPPOINTED')).toBeLessThan(plain);
+    expect(sentimentScore('I am disappointed!!!')).toBeLessThan(plain);
+    expect(sentimentScore('I am slightly disappointed')).toBeGreaterThan(plain);
+    expect(sentimentScore('I am kind of disappointed')).toBeGreaterThan(plain);
+  });
+
+  it('lets what follows "but" decide', () => {
+    expect(sentimentScore('The product is great but the support is terrible')).toBeLessThan(0);
+    expect(sentimentScore('The delivery was late but the driver was lovely')).toBeGreaterThan(0);
+  });
+
+  it('does not make a pasted log angry by repeating one fault word', () => {
+    const once = sentimentScore('ERROR: connection failed');
+    const log = sentimentScore('ERROR: connection failed\n'.repeat(2000));
+    expect(log).toBeGreaterThan(-0.7);
+    expect(log).toBeLessThan(once + 1e-9);
+  });
+
+  it('reads a calm fault report as mildly negative at most', () => {
+    const report = 'I get an error when I log in, it failed and the app crashed.';
+    expect(sentimentScore(report)).toBeGreaterThan(-0.45);
+  });
+
+  it('scores emoji and typographic apostrophes', () => {
+    expect(sentimentScore('😡😡')).toBeLessThan(-0.7);
+    expect(sentimentScore('👍')).toBeGreaterThan(0);
+    expect(sentimentScore('I don’t like it')).toBeCloseTo(sentimentScore("I don't like it"), 10);
+  });
+});

@@ -1,0 +1,172 @@
+import { BOOSTERS, DAMPENER_PAIRS, DAMPENERS } from './intensity-words.js';
+import { isNegator } from './negation.js';
+import { matchPhraseAt } from './phrases.js';
+import { buildSentimentLexicon } from './sentiment-lexicon.js';
+import { tokenize, type Token } from './tokenize.js';
+
+// Immutable data built once; it is a table, not a dependency, so it needs no injection.
+const LEXICON = buildSentimentLexicon();
+
+/** How many words after "not", "never", "don't", … a negation reaches. */
+const NEGATION_REACH = 3;
+/**
+ * A negated word counts −0.74 times its valence, VADER's constant (Hutto & Gilbert, 2014):
+ * "not happy" is clearly negative, "not bad" is only mildly positive.
+ */
+const NEGATION_FACTOR = -0.74;
+const BOOST_FACTOR = 1.5;
+const DAMPEN_FACTOR = 0.5;
+const SHOUT_FACTOR = 1.5;
+const SUPERLATIVES = new Set(['worst', 'best', 'greatest', 'finest', 'rudest', 'poorest']);
+const SUPERLATIVE_REACH = 6;
+/** In a sentence with "but", what follows it decides: "great product but awful support". */
+const BEFORE_BUT = 0.5;
+const AFTER_BUT = 1.5;
+/** Each "!" (up to four) pushes a non-neutral score 0.3 further from zero, as in VADER. */
+const EXCLAMATION_STEP = 0.3;
+const MAX_EXCLAMATIONS = 4;
+/** Each repeat of the same lexicon entry counts half as much as the one before. */
+const REPEAT_DECAY = 0.5;
+const MAX_REPEATS = 12;
+/** VADER's normalisation constant: a raw sum of ±3.9 maps to ±0.71, ±8 to ±0.9. */
+const NORMALISATION_ALPHA = 15;
+
+/**
+ * The sentiment of a message in (−1, 1): below zero is negative. AFINN-165 valences (with
+ * support-desk adjustments) are summed per word; a word within three words after a negation
+ * ("not", "never", "no", "…n't") counts −0.74 times; "very"/"so"/… before it, "ever" after a
+ * superlative ("worst … ever") or writing it in capitals multiplies it by 1.5, "a bit"/
+ * "slightly"/… by 0.5; in a sentence with "but", what comes after weighs three times what comes
+ * before; each "!" (up to four) strengthens it.
+ *
+ * Normalisation, per message: each repeat of the same lexicon entry counts half as much as the
+ * one before, so a pasted log with "ERROR" on every line adds up to at most twice one "error"
+ * (length alone never makes a message angrier), while a rant that uses many different angry
+ * words is not diluted by being long; then `x / sqrt(x² + 15)` (VADER's compound score) maps
+ * the sum into (−1, 1).
+ *
+ * @example
+ * sentimentScore('This is ridiculous, worst service ever, I am furious'); // ≈ −0.94
+ * sentimentScore('I am a bit disappointed'); // ≈ −0.25
+ * sentimentScore('not bad at all'); // ≈ 0.5
+ */
+export function sentimentScore(text: string): number {
+  return scoreTokens(text, tokenize(text));
+}
+
+/** {@link sentimentScore} of text that is already tokenized. */
+export function scoreTokens(text: string, tokens: readonly Token[]): number {
+  const sentences: { before: number; after: number; but: boolean }[] = [];
+  let sentenceNumber = -1;
+  const seen = new Map<string, number>();
+  let negatedUntil = -1;
+  let negatedClause = -1;
+  for (let index = 0; index < tokens.length; index += 1) {
+    const token = tokens[index];
+    if (token === undefined) break;
+    if (token.sentence !== sentenceNumber || sentences.length === 0) {
+      sentences.push({ before: 0, after: 0, but: false });
+      sentenceNumber = token.sentence;
+    }
+    const sentence = sentences[sentences.length - 1] ?? { before: 0, after: 0, but: false };
+    if (token.word === 'but') {
+      sentence.but = true;
+      continue;
+    }
+    const phraseLength = matchPhraseAt(LEXICON.phrases, tokens, index);
+    let valence: number;
+    let span = 1;
+    let entry = token.word;
+    if (phraseLength > 1) {
+      span = phraseLength;
+      entry = wordsOf(tokens, index, span);
+      valence = LEXICON.phraseScores.get(entry) ?? 0;
+    } else if (isNegator(token.word)) {
+      negatedUntil = index + NEGATION_REACH;
+      negatedClause = token.clause;
+      continue;
+    } else {
+      valence = LEXICON.words.get(token.word) ?? 0;
+    }
+    const repeats = seen.get(entry) ?? 0;
+    // After a dozen repeats a word adds less than 1/4000 of itself: not worth scoring, and
+    // skipping keeps a message of one word pasted thousands of times cheap.
+    if (valence !== 0 && repeats < MAX_REPEATS) {
+      seen.set(entry, repeats + 1);
+      valence *= REPEAT_DECAY ** repeats;
+      valence *= intensity(tokens, index) * superlativeEver(tokens, index, span);
+      if (isShouted(tokens, index, span)) valence *= SHOUT_FACTOR;
+      if (index <= negatedUntil && token.clause === negatedClause) valence *= NEGATION_FACTOR;
+      if (sentence.but) sentence.after += valence;
+      else sentence.before += valence;
+    }
+    index += span - 1;
+  }
+
+  let total = 0;
+  for (const { before, after, but } of sentences) {
+    total += but ? before * BEFORE_BUT + after * AFTER_BUT : before;
+  }
+  if (total === 0) return 0;
+  const normalised = total + Math.sign(total) * EXCLAMATION_STEP * countExclamations(text);
+  return normalised / Math.sqrt(normalised * normalised + NORMALISATION_ALPHA);
+}
+
+/**
+ * "worst service ever", "the worst experience I have ever had": "ever" after a superlative
+ * (within six words, same clause) strengthens it like a booster before it would.
+ */
+function superlativeEver(tokens: readonly Token[], index: number, span: number): number {
+  const token = tokens[index];
+  if (token === undefined || span !== 1 || !SUPERLATIVES.has(token.word)) return 1;
+  for (let ahead = 1; ahead <= SUPERLATIVE_REACH; ahead += 1) {
+    const next = tokens[index + ahead];
+    if (next === undefined || next.clause !== token.clause) return 1;
+    if (next.word === 'ever') return BOOST_FACTOR;
+  }
+  return 1;
+}
+
+/** The booster or dampener among the two words before `index`, as a factor. */
+function intensity(tokens: readonly Token[], index: number): number {
+  const clause = tokens[index]?.clause;
+  const previous = tokens[index - 1];
+  const beforePrevious = tokens[index - 2];
+  const near = previous?.clause === clause ? previous?.word : undefined;
+  const far = beforePrevious?.clause === clause ? beforePrevious?.word : undefined;
+  if (near !== undefined && far !== undefined && DAMPENER_PAIRS.has(`${far} ${near}`)) {
+    return DAMPEN_FACTOR;
+  }
+  for (const word of [near, far]) {
+    if (word === undefined) continue;
+    if (BOOSTERS.has(word)) return BOOST_FACTOR;
+    if (DAMPENERS.has(word)) return DAMPEN_FACTOR;
+  }
+  return 1;
+}
+
+function isShouted(tokens: readonly Token[], start: number, length: number): boolean {
+  for (let index = start; index < start + length; index += 1) {
+    if (tokens[index]?.shouted === true) return true;
+  }
+  return false;
+}
+
+function wordsOf(tokens: readonly Token[], start: number, length: number): string {
+  return tokens
+    .slice(start, start + length)
+    .map((token) => token.word)
+    .join(' ');
+}
+
+function countExclamations(text: string): number {
+  let count = 0;
+  for (
+    let at = text.indexOf('!');
+    at >= 0 && count < MAX_EXCLAMATIONS;
+    at = text.indexOf('!', at + 1)
+  ) {
+    count += 1;
+  }
+  return count;
+}

@@ -1,0 +1,57 @@
+/** One earlier message of the conversation. */
+export interface ConversationTurn {
+  role: 'user' | 'assistant';
+  text: string;
+}
+
+/** What the policy looks at for one customer message. */
+export interface EscalationInput {
+  /** The new customer message. */
+  message: string;
+  /** Earlier turns of this session, oldest first (may be empty). */
+  history: ConversationTurn[];
+  /**
+   * How many consecutive earlier turns found nothing relevant in the knowledge base (0 if the
+   * last one found something).
+   */
+  noKnowledgeStreak: number;
+  /** Whether this turn's knowledge-base search found nothing relevant. */
+  noKnowledgeNow: boolean;
+}
+
+/** A reason to hand the conversation to a person. */
+export type EscalationSignal =
+  | 'explicit_request'
+  | 'legal'
+  | 'negative_sentiment'
+  | 'worsening_sentiment'
+  | 'urgency'
+  | 'repeated_question'
+  | 'no_knowledge';
+
+/** A signal that fired, with the weight it added and why, in words an agent can read. */
+export interface EscalationReason {
+  signal: EscalationSignal;
+  weight: number;
+  /** Human-readable, quoting the customer: `asked for a person: "talk to a human"`. */
+  detail: string;
+}
+
+/** The policy's verdict on one customer message. */
+export interface EscalationDecision {
+  escalate: boolean;
+  /** 0..1: the sum of the fired signals' weights, capped at 1. */
+  confidence: number;
+  /** The signals that fired, strongest first. */
+  reasons: EscalationReason[];
+  priority: 'low' | 'normal' | 'high' | 'urgent';
+  category: 'human_request' | 'legal' | 'complaint' | 'urgent' | 'unresolved' | 'none';
+}
+
+/** Tuning of {@link EscalationDecision}s; every field is optional. */
+export interface EscalationPolicyOptions {
+  /** Confidence at which to escalate, in (0, 1]. Default 0.7. */
+  threshold?: number;
+  /** Weights per signal, merged over the defaults; 0 turns a signal off. */
+  weights?: Partial<Record<EscalationSignal, number>>;
+}

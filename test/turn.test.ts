@@ -1,0 +1,215 @@
+/**
+ * The seed's agent tests (tests/test_agent_tool_integration.py) as tests of the turn, and more:
+ * sources from the knowledge base, counts and request ids across turns, concurrent sessions, the
+ * stream's shape, a failing search that still answers, tool and breaker status in the result.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app.js';
+import { loadConfig } from '../src/config/index.js';
+import type { TurnEvent } from '../src/protocol/index.js';
+import { FakeClock } from '../src/testing/index.js';
+
+let app: App;
+
+beforeEach(async () => {
+  app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent', TOOL_RETRY_ATTEMPTS: '1' } }), {
+    databasePath: ':memory:',
+    clock: new FakeClock(Date.now()),
+  });
+  await app.knowledge.replaceSource('kb', '/help/faq.json', 'h', [
+    {
+      docKey: '0',
+      title: 'How do I reset my password?',
+      format: 'faq_json',
+      contentHash: 'a',
+      chunks: [
+        {
+          ordinal: 0,
+          headingPath: [],
+          text: 'Open Settings and choose Security. Press Reset password and follow the link we e-mail you. The link works for 24 hours.',
+        },
+      ],
+    },
+    {
+      docKey: '1',
+      title: 'What is your refund policy?',
+      format: 'faq_json',
+      contentHash: 'b',
+      chunks: [
+        {
+          ordinal: 0,
+          headingPath: [],
+          text: 'You can get a refund within 30 days of purchase. Gift cards cannot be refunded.',
+        },
+      ],
+    },
+  ]);
+});
+afterEach(() => app.close());
+
+async function collect(events: AsyncIterable<TurnEvent>): Promise<TurnEvent[]> {
+  const all: TurnEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
+describe('a turn', () => {
+  it('answers from the knowledge base with sources and a citation', async () => {
+    const result = await app.turns.start({ sessionId: 's1', text: 'How do I reset my password?' })
+      .result;
+    expect(result.sources[0]).toMatchObject({ id: 1, title: 'How do I reset my password?' });
+    expect(result.text).toContain('Reset password');
+    expect(result.text).toContain('[1]');
+    expect(result.answeredBy).toBe('extractive');
+    expect(result.toolsUsed).toEqual(expect.arrayContaining(['memory', 'kb_search', 'escalation']));
+    expect(result.toolsFailed).toEqual([]);
+  });
+
+  it('tracks message counts and request ids across turns of a session', async () => {
+    const first = await app.turns.start({
+      sessionId: 's2',
+      text: 'First message about refunds',
+      requestId: 'r-1',
+    }).result;
+    const second = await app.turns.start({
+      sessionId: 's2',
+      text: 'Second message about refunds',
+      requestId: 'r-2',
+    }).result;
+    expect(first).toMatchObject({ sessionId: 's2', requestId: 'r-1', messageCount: 2 });
+    expect(second).toMatchObject({ sessionId: 's2', requestId: 'r-2', messageCount: 4 });
+    const stored = await app.conversations.messages('s2');
+    expect(stored.map((m) => [m.seq, m.role, m.requestId])).toEqual([
+      [1, 'user', 'r-1'],
+      [2, 'assistant', 'r-1'],
+      [3, 'user', 'r-2'],
+      [4, 'assistant', 'r-2'],
+    ]);
+  });
+
+  it('runs sessions concurrently and the turns of one session in order', async () => {
+    const runs = ['a', 'b', 'c'].flatMap((s) =>
+      [1, 2, 3].map(
+        (n) => app.turns.start({ sessionId: s, text: `question ${n} about my password` }).result,
+      ),
+    );
+    const results = await Promise.all(runs);
+    expect(results).toHaveLength(9);
+    for (const s of ['a', 'b', 'c']) {
+      const stored = await app.conversations.messages(s);
+      expect(stored.map((m) => m.role)).toEqual([
+        'user',
+        'assistant',
+        'user',
+        'assistant',
+        'user',
+        'assistant',
+      ]);
+      expect(stored.filter((m) => m.role === 'user').map((m) => m.text)).toEqual([
+        'question 1 about my password',
+        'question 2 about my password',
+        'question 3 about my password',
+      ]);
+    }
+  });
+
+  it('streams start … status, tool, sources, escalation, text … complete', async () => {
+    const run = app.turns.start({
+      sessionId: 's3',
+      text: 'What is your refund policy?',
+      requestId: 'req-stream',
+    });
+    const events = await collect(run.events);
+    expect(events[0]).toEqual({
+      type: 'start',
+      turnId: run.turnId,
+      requestId: 'req-stream',
+      sessionId: 's3',
+    });
+    expect(events.at(-1)?.type).toBe('complete');
+    const types = events.map((e) => e.type);
+    expect(types).toContain('sources');
+    expect(types.indexOf('sources')).toBeLessThan(types.indexOf('text'));
+    const text = events.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('');
+    const complete = events.at(-1);
+    expect(complete?.type === 'complete' && complete.message.text).toBe(text);
+  });
+
+  it('still answers, without sources, when the knowledge-base search fails', async () => {
+    const broken = createApp(
+      loadConfig({
+        env: { LOG_LEVEL: 'silent', TOOL_BREAKER_THRESHOLD: '1', TOOL_RETRY_ATTEMPTS: '1' },
+      }),
+      { databasePath: ':memory:' },
+    );
+    try {
+      // A search that throws: a knowledge base whose tables are gone.
+      (broken.knowledge as unknown as { searchLexical: () => Promise<never> }).searchLexical = () =>
+        Promise.reject(new Error('disk I/O error'));
+      const result = await broken.turns.start({
+        sessionId: 's4',
+        text: 'How do I reset my password?',
+      }).result;
+      expect(result.sources).toEqual([]);
+      expect(result.text.length).toBeGreaterThan(0);
+      expect(result.toolsFailed).toEqual([{ name: 'kb_search', outcome: 'tool_failed' }]);
+      const again = await broken.turns.start({ sessionId: 's4', text: 'And my refund?' }).result;
+      expect(again.toolsFailed).toEqual([{ name: 'kb_search', outcome: 'circuit_open' }]);
+      expect(broken.tools.breaker('kb_search').state).toBe('open');
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('refuses an empty or over-long message before storing anything', async () => {
+    expect(() => app.turns.start({ sessionId: 's5', text: '  \u0000\u0007 ' })).toThrow(
+      /The message is empty/,
+    );
+    expect(() => app.turns.start({ sessionId: 's5', text: 'x'.repeat(100_000) })).toThrow(
+      /the limit is 20000/,
+    );
+    expect(await app.conversations.countMessages('s5')).toBe(0);
+  });
+
+  it('stores the reply even when the stream consumer goes away mid-turn', async () => {
+    const run = app.turns.start({ sessionId: 's6', text: 'What is your refund policy?' });
+    for await (const event of run.events) if (event.type === 'start') break;
+    const result = await run.result;
+    const stored = await app.conversations.messages('s6');
+    expect(stored.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(stored[1]?.text).toBe(result.text);
+  });
+});
+
+describe('escalation in a turn', () => {
+  it('opens one ticket however many escalating messages follow, and keeps answering', async () => {
+    const first = await app.turns.start({
+      sessionId: 'e1',
+      text: 'I want to talk to a human right now',
+    }).result;
+    expect(first.escalation).toMatchObject({ escalate: true });
+    const ticketId = first.escalation.ticketId;
+    expect(ticketId).toMatch(/^T-/);
+    for (const text of ['Get me a person!', 'My lawyer will hear about this', 'HUMAN AGENT NOW']) {
+      const next = await app.turns.start({ sessionId: 'e1', text }).result;
+      expect(next.escalation.ticketId).toBe(ticketId);
+      expect(next.text.length).toBeGreaterThan(0);
+    }
+    expect((await app.conversations.ticketOf('e1'))?.id).toBe(ticketId);
+    const outbox = await app.conversations.dueOutbox(
+      new Date(Date.now() + 60_000).toISOString(),
+      50,
+    );
+    expect(outbox.filter((o) => o.topic === 'ticket.created')).toHaveLength(1);
+    expect(outbox.filter((o) => o.topic === 'ticket.message_added')).toHaveLength(3);
+  });
+
+  it('does not escalate a calm question with trigger words inside other words', async () => {
+    const result = await app.turns.start({
+      sessionId: 'e2',
+      text: 'I know how to reset my password now, thanks',
+    }).result;
+    expect(result.escalation.escalate).toBe(false);
+    expect(await app.conversations.ticketOf('e2')).toBeNull();
+  });
+});
