@@ -128,4 +128,51 @@ describe('support-agent CLI', () => {
       /queries\.jsonl does not exist: a BEIR folder holds corpus\.jsonl, queries\.jsonl and qrels\/test\.tsv/,
     );
   });
+
+  it('ask answers with citations that point at the passages holding the answer, and is honest when it cannot', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sa-cli-ask-'));
+    const docs = mkdtempSync(join(tmpdir(), 'sa-cli-ask-docs-'));
+    writeFileSync(
+      join(docs, 'faq.json'),
+      JSON.stringify([
+        {
+          question: 'How long does delivery take?',
+          answer:
+            'Standard delivery takes 3 to 5 working days. Express delivery arrives the next day.',
+        },
+        {
+          question: 'Can I return an item?',
+          answer: 'You can return any item within 30 days. Refunds reach your card within a week.',
+        },
+        {
+          question: 'Do you have gift cards?',
+          answer: 'Gift cards are sold in amounts from 10 to 200 euros.',
+        },
+      ]),
+    );
+    expect(await start(['ingest', docs], { DATA_DIR: dataDir }).exited).toBe(0);
+
+    const onTopic = start(['ask', 'how many days until my return is refunded?', '--json'], {
+      DATA_DIR: dataDir,
+    });
+    expect(await onTopic.exited).toBe(0);
+    const answer = JSON.parse(onTopic.out()) as {
+      text: string;
+      sources: Array<{ id: number; title: string }>;
+      sessionId: string;
+    };
+    expect(answer.sources.map((s) => s.title)).toEqual(['Can I return an item?']);
+    // The quoted sentence is the one that answers, and it carries the citation of its passage.
+    expect(answer.text).toMatch(/Refunds reach your card within a week ?\[1\]/);
+    expect(answer.sources[0]?.id).toBe(1);
+
+    const offTopic = start(['ask', 'What is the capital of France?', '--json'], {
+      DATA_DIR: dataDir,
+    });
+    expect(await offTopic.exited).toBe(0);
+    const honest = JSON.parse(offTopic.out()) as { text: string; sources: unknown[] };
+    expect(honest.sources).toEqual([]);
+    expect(honest.text).toMatch(/couldn't find this/i);
+    expect(honest.text).toMatch(/connect you with a member of our support team/);
+  });
 });

@@ -212,4 +212,13 @@ describe('escalation in a turn', () => {
     expect(result.escalation.escalate).toBe(false);
     expect(await app.conversations.ticketOf('e2')).toBeNull();
   });
+
+  it('hands over without quoting a passage that only shares a word with an angry request', async () => {
+    const result = await app.turns.start({
+      sessionId: 'e3',
+      text: 'Let me speak to a human, your password reset is ridiculous',
+    }).result;
+    expect(result.escalation).toMatchObject({ escalate: true, category: 'human_request' });
+    expect(result.text).toContain(result.escalation.ticketId as string);
+  });
 });

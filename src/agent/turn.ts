@@ -13,6 +13,9 @@ import { describeFact, extractFacts } from './facts/index.js';
 import { Channel } from './channel.js';
 import { KeyedQueue } from './keyed-queue.js';
 
+/** Below this confidence an answer is not offered to a customer being handed to a person. */
+const WEAK_ANSWER = 0.3;
+
 /** Longest message a customer may send, in characters. */
 export const MAX_MESSAGE_CHARS = 20_000;
 
@@ -196,20 +199,25 @@ export class TurnRunner {
       .map((m) => parseFactMemory(m.content))
       .filter((f): f is { kind: string; value: string } => f !== undefined);
     const newFacts = extractFacts(input.text);
-    const answer = composeExtractiveAnswer({
-      question: input.text,
-      sources: hits,
-      facts: [...facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
-      firstTurn: (context?.messageCount ?? 1) <= 1,
-      ...(nameOf(facts, newFacts) ? { customerName: nameOf(facts, newFacts) as string } : {}),
-      escalated:
-        escalation?.ticketId !== undefined && (escalation.ticketCreated || escalation.escalate)
-          ? { ticketId: escalation.ticketId }
-          : undefined,
-      attachments: attachments
-        .filter((a) => a.ok)
-        .map((a) => ({ name: a.name, preview: a.preview })),
-    });
+    const compose = (passages: RetrievedChunk[]) =>
+      composeExtractiveAnswer({
+        question: input.text,
+        sources: passages,
+        facts: [...facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
+        firstTurn: (context?.messageCount ?? 1) <= 1,
+        ...(nameOf(facts, newFacts) ? { customerName: nameOf(facts, newFacts) as string } : {}),
+        escalated:
+          escalation?.ticketId !== undefined && (escalation.ticketCreated || escalation.escalate)
+            ? { ticketId: escalation.ticketId }
+            : undefined,
+        attachments: attachments
+          .filter((a) => a.ok)
+          .map((a) => ({ name: a.name, preview: a.preview })),
+      });
+    let answer = compose(hits);
+    // A message that hands the conversation to a person ("let me speak to a human, this is
+    // ridiculous") is not a question: quoting a weakly matching passage would only annoy.
+    if (escalationInfo.escalate && answer.confidence < WEAK_ANSWER) answer = compose([]);
     for (const delta of chunkText(answer.text)) emit({ type: 'text', delta });
 
     emit({ type: 'status', stage: 'memory' });
