@@ -4,6 +4,7 @@ import type { Config } from './config/index.js';
 import { join } from 'node:path';
 import { WebhookDispatcher } from './agent/outbox/webhook-dispatcher.js';
 import { TurnRunner } from './agent/turn.js';
+import { createOpenAiChatModel } from './model/index.js';
 import { createEscalationTool } from './tools/escalation/index.js';
 import { checkDataDir, withDeadline, type ReadinessCheck } from './readiness.js';
 import {
@@ -43,6 +44,7 @@ import {
   createAttachmentsTool,
   createEmbedTextsTool,
   createKbSearchTool,
+  createLlmChatTool,
   createMemoryTool,
   ToolRegistry,
   type Tool,
@@ -165,6 +167,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     }),
   );
   for (const tool of overrides.tools ?? []) tools.register(tool);
+  const { baseUrl: llmUrl, model: llmModel, apiKey: llmKey } = config.llm;
+  if (llmUrl && llmModel) {
+    tools.register(
+      createLlmChatTool(
+        createOpenAiChatModel({
+          baseUrl: llmUrl,
+          model: llmModel,
+          ...(llmKey ? { apiKey: llmKey } : {}),
+        }),
+      ),
+    );
+  }
   for (const name of tools.unknownOverrides()) {
     logger.warn(
       { tool: name },
@@ -178,6 +192,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     correlation,
     logger,
     now: () => clock.now(),
+    llm: tools.has('llm_chat'),
   });
 
   let closed: Promise<void> | undefined;

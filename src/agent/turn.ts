@@ -11,6 +11,7 @@ import type { AttachmentSummary, SessionContext, ToolRegistry } from '../tools/i
 import type { EscalationOutcome } from '../tools/escalation/index.js';
 import { describeFact, extractFacts } from './facts/index.js';
 import { Channel } from './channel.js';
+import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
 import { KeyedQueue } from './keyed-queue.js';
 
 /** Below this confidence an answer is not offered to a customer being handed to a person. */
@@ -26,6 +27,8 @@ export interface TurnDeps {
   correlation: CorrelationContext;
   logger: Logger;
   now: () => number;
+  /** True when a language model is configured (the `llm_chat` tool). */
+  llm: boolean;
 }
 
 /** One customer message. */
@@ -104,14 +107,19 @@ export class TurnRunner {
     const toolsUsed: string[] = [];
     const toolsFailed: Array<{ name: string; outcome: string }> = [];
     const emit = (event: TurnEvent) => channel.push(event);
-    const call = async <T>(name: string, args: unknown): Promise<T | undefined> => {
-      const result: ToolResult<T> = await tools.call<T>(name, args, { sessionId, signal });
+    const record = (result: ToolResult) => {
+      const name = result.tool;
       toolsUsed.push(name);
       timings[name] = (timings[name] ?? 0) + result.durationMs;
       emit({ type: 'tool', name, outcome: result.type, ms: result.durationMs });
-      if (result.type === 'ok') return result.value;
-      toolsFailed.push({ name, outcome: result.type === 'error' ? result.code : result.type });
-      return undefined;
+      if (result.type !== 'ok') {
+        toolsFailed.push({ name, outcome: result.type === 'error' ? result.code : result.type });
+      }
+    };
+    const call = async <T>(name: string, args: unknown): Promise<T | undefined> => {
+      const result: ToolResult<T> = await tools.call<T>(name, args, { sessionId, signal });
+      record(result);
+      return result.type === 'ok' ? result.value : undefined;
     };
 
     emit({ type: 'start', turnId, requestId, sessionId });
@@ -218,7 +226,51 @@ export class TurnRunner {
     // A message that hands the conversation to a person ("let me speak to a human, this is
     // ridiculous") is not a question: quoting a weakly matching passage would only annoy.
     if (escalationInfo.escalate && answer.confidence < WEAK_ANSWER) answer = compose([]);
-    for (const delta of chunkText(answer.text)) emit({ type: 'text', delta });
+    let text = answer.text;
+    let answeredBy: ReplyMessage['answeredBy'] = 'extractive';
+    let fallback: string | undefined;
+    let cited = answer.cited;
+    let confidence = answer.confidence;
+    let streamed = '';
+    if (this.deps.llm) {
+      const outcome = await answerWithLlm({
+        tools,
+        sessionId,
+        signal,
+        system: systemPrompt(escalationInfo.ticketId ? { ticketId: escalationInfo.ticketId } : {}),
+        context: contextMessage({
+          passages: hits,
+          facts: (context?.memories ?? []).filter((m) => m.type === 'fact').map((m) => m.content),
+          summary: context?.summary ?? '',
+        }),
+        history: history.map((t) => ({ role: t.role, content: t.text })),
+        question: input.text || `(The customer attached ${attachmentNames(input).join(', ')}.)`,
+        onText: (delta) => {
+          streamed += delta;
+          emit({ type: 'text', delta });
+        },
+        onTool: record,
+      });
+      if (outcome.ok) {
+        text = outcome.text;
+        answeredBy = 'llm';
+        cited = [...new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))].filter(
+          (n) => n >= 1 && n <= hits.length,
+        );
+        confidence = cited.length > 0 ? 0.8 : hits.length > 0 ? 0.5 : 0.2;
+      } else {
+        // The model failed: the extractive answer stands in, and the reply says so.
+        fallback = `the language model could not answer (${outcome.reason}); the answer was composed from the help center`;
+        if (streamed !== '') {
+          const rest = `\n\n${answer.text}`;
+          emit({ type: 'text', delta: rest });
+          text = streamed + rest;
+        }
+      }
+    }
+    if (answeredBy === 'extractive' && streamed === '') {
+      for (const delta of chunkText(text)) emit({ type: 'text', delta });
+    }
 
     emit({ type: 'status', stage: 'memory' });
     await call('memory', {
@@ -249,13 +301,14 @@ export class TurnRunner {
     timings.total = this.deps.now() - started;
     const reply: ReplyMessage = {
       id: randomUUID(),
-      text: answer.text,
-      sources: answer.cited.length > 0 ? sources.filter((s) => answer.cited.includes(s.id)) : [],
+      text,
+      sources: sources.filter((s) => cited.includes(s.id)),
       escalation: escalationInfo,
-      confidence: answer.confidence,
+      confidence,
       toolsUsed: [...new Set(toolsUsed)],
       toolsFailed,
-      answeredBy: 'extractive',
+      answeredBy,
+      ...(fallback ? { fallback } : {}),
       timings,
     };
     await conversations.appendMessage({

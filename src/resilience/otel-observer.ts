@@ -177,6 +177,11 @@ class Scope implements CallScope {
     this.observer.record(this.stats, result.type, seconds);
     const span = this.span;
     if (span.isRecording()) {
+      const usage = result.type === 'ok' ? tokenUsage(result.value) : undefined;
+      if (usage) {
+        span.setAttribute('gen_ai.usage.input_tokens', usage.inputTokens);
+        span.setAttribute('gen_ai.usage.output_tokens', usage.outputTokens);
+      }
       span.setAttribute('support_agent.tool.outcome', result.type);
       span.setAttribute('support_agent.tool.attempts', result.attempts);
       if (result.type !== 'ok') {
@@ -206,4 +211,13 @@ class Scope implements CallScope {
       );
     }
   }
+}
+
+/** Token counts of a model call's value, when it reports them (`{ usage: { inputTokens, outputTokens } }`). */
+function tokenUsage(value: unknown): { inputTokens: number; outputTokens: number } | undefined {
+  const usage = (value as { usage?: { inputTokens?: unknown; outputTokens?: unknown } } | null)
+    ?.usage;
+  if (typeof usage?.inputTokens !== 'number' || typeof usage.outputTokens !== 'number')
+    return undefined;
+  return { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens };
 }

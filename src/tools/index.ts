@@ -8,3 +8,5 @@ export { createMemoryTool, rankMemories } from './memory/index.js';
 export type { SessionContext } from './memory/index.js';
 export { createAttachmentsTool } from './attachments/index.js';
 export type { AttachmentLimits, AttachmentSummary } from './attachments/index.js';
+export { createLlmChatTool } from './llm-chat/index.js';
+export type { LlmReply } from './llm-chat/index.js';

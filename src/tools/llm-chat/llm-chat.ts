@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { AppError, toAppError } from '../../errors/index.js';
+import type { ChatMessage, ChatModel, ToolCallRequest, ToolSpec } from '../../model/index.js';
+import { defineTool } from '../define-tool.js';
+
+/** What one model call produced. */
+export interface LlmReply {
+  text: string;
+  toolCalls: ToolCallRequest[];
+  usage?: { inputTokens: number; outputTokens: number };
+}
+
+const input = z.object({
+  system: z.string(),
+  messages: z.array(z.custom<ChatMessage>((v) => typeof v === 'object' && v !== null)),
+  tools: z.array(z.custom<ToolSpec>((v) => typeof v === 'object' && v !== null)).optional(),
+  /** Receives each piece of text as the model streams it. */
+  onText: z.custom<(text: string) => void>((v) => typeof v === 'function').optional(),
+});
+
+/**
+ * The `llm_chat` tool: one streamed call of the chat model, through the tool-call layer like every
+ * other call (timeout, retries, breaker, span). Text reaches `onText` as it streams. A call that
+ * fails before its first piece of text may be retried; one that fails after cannot be, since the
+ * customer has already seen part of the answer — its error is then marked not retryable.
+ */
+export function createLlmChatTool(model: ChatModel) {
+  return defineTool<typeof input, LlmReply>({
+    name: 'llm_chat',
+    description: 'One call of the configured language model (used by the agent, not by the model).',
+    input,
+    timeoutMs: 60_000,
+    retry: { maxAttempts: 2 },
+    async execute({ system, messages, tools, onText }, { signal }) {
+      let text = '';
+      const toolCalls: ToolCallRequest[] = [];
+      let usage: LlmReply['usage'];
+      try {
+        for await (const delta of model.stream({
+          system,
+          messages,
+          ...(tools ? { tools } : {}),
+          signal,
+        })) {
+          if (delta.type === 'text') {
+            text += delta.text;
+            onText?.(delta.text);
+          } else if (delta.type === 'tool_call') toolCalls.push(delta.call);
+          else if (delta.type === 'usage')
+            usage = { inputTokens: delta.inputTokens, outputTokens: delta.outputTokens };
+        }
+      } catch (error) {
+        const e = toAppError(error, 'upstream_unavailable');
+        if (text === '' || !e.retryable) throw e;
+        throw new AppError(e.code, `${e.message} (after part of the answer was sent)`, {
+          cause: e,
+          retryable: false,
+        });
+      }
+      return { text, toolCalls, ...(usage ? { usage } : {}) };
+    },
+  });
+}
