@@ -63,6 +63,11 @@ describe('a turn', () => {
     expect(result.answeredBy).toBe('extractive');
     expect(result.toolsUsed).toEqual(expect.arrayContaining(['memory', 'kb_search', 'escalation']));
     expect(result.toolsFailed).toEqual([]);
+    expect(result.breakers).toMatchObject({
+      kb_search: 'closed',
+      memory: 'closed',
+      escalation: 'closed',
+    });
   });
 
   it('tracks message counts and request ids across turns of a session', async () => {

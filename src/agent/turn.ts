@@ -46,7 +46,15 @@ export interface TurnRun {
   turnId: string;
   events: AsyncIterable<TurnEvent>;
   /** The stored reply; rejects only when the user message itself could not be stored. */
-  result: Promise<ReplyMessage & { sessionId: string; requestId: string; messageCount: number }>;
+  result: Promise<
+    ReplyMessage & {
+      sessionId: string;
+      requestId: string;
+      messageCount: number;
+      /** Every tool's circuit-breaker state after the turn. */
+      breakers: Record<string, string>;
+    }
+  >;
 }
 
 /** Removes control characters but line breaks and tabs; trims. */
@@ -328,7 +336,8 @@ export class TurnRunner {
     emit({ type: 'complete', message: reply });
     channel.close();
     const messageCount = await conversations.countMessages(sessionId);
-    return { ...reply, sessionId, requestId, messageCount };
+    const breakers = Object.fromEntries([...tools.breakers()].map(([name, b]) => [name, b.state]));
+    return { ...reply, sessionId, requestId, messageCount, breakers };
   }
 }
 
