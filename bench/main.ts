@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runRetrievalBench } from './retrieval.js';
+import { runTurnBench } from './turn.js';
 import { runWrapperBench } from './wrapper.js';
 
 /** What every benchmark accepts from the command line. */
@@ -15,6 +16,7 @@ type Benchmark = (options: BenchOptions) => Promise<object>;
 const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
   wrapper: runWrapperBench,
   retrieval: () => runRetrievalBench(),
+  turn: () => runTurnBench(),
 };
 
 const USAGE = `usage: npm run bench -- [name ...] [--rounds N] [--calls N]

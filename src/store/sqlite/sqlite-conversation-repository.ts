@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type {
   ConversationRepository,
   MemoryRecord,
@@ -80,10 +81,22 @@ const toOutbox = (r: OutboxRow): OutboxRecord => ({
 
 /** Conversations on SQLite. Every multi-row change is one transaction. */
 export class SqliteConversationRepository implements ConversationRepository {
+  readonly #statements = new Map<string, Statement>();
+
   constructor(
     private readonly db: SqliteDatabase,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** A prepared statement, made once per SQL text: preparing costs more than most queries. */
+  #prepare(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   async appendMessage(
     message: Omit<MessageRecord, 'seq' | 'createdAt'> & { createdAt?: string },
@@ -93,34 +106,32 @@ export class SqliteConversationRepository implements ConversationRepository {
     // session can never take the same number.
     return this.db
       .transaction(() => {
-        const { next } = this.db
-          .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM messages WHERE session_id = ?')
-          .get(message.sessionId) as { next: number };
-        this.db
-          .prepare(
-            `INSERT INTO messages (id, session_id, seq, role, text, turn_id, request_id, metadata, created_at)
+        const { next } = this.#prepare(
+          'SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM messages WHERE session_id = ?',
+        ).get(message.sessionId) as { next: number };
+        this.#prepare(
+          `INSERT INTO messages (id, session_id, seq, role, text, turn_id, request_id, metadata, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            message.id,
-            message.sessionId,
-            next,
-            message.role,
-            message.text,
-            message.turnId,
-            message.requestId,
-            JSON.stringify(message.metadata),
-            createdAt,
-          );
+        ).run(
+          message.id,
+          message.sessionId,
+          next,
+          message.role,
+          message.text,
+          message.turnId,
+          message.requestId,
+          JSON.stringify(message.metadata),
+          createdAt,
+        );
         return { ...message, seq: next, createdAt };
       })
       .immediate();
   }
 
   async recentMessages(sessionId: string, limit: number): Promise<MessageRecord[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?')
-      .all(sessionId, limit) as MessageRow[];
+    const rows = this.#prepare(
+      'SELECT * FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?',
+    ).all(sessionId, limit) as MessageRow[];
     return rows.reverse().map(toMessage);
   }
 
@@ -128,15 +139,15 @@ export class SqliteConversationRepository implements ConversationRepository {
     sessionId: string,
     options: { afterSeq?: number; limit?: number } = {},
   ): Promise<MessageRecord[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?')
-      .all(sessionId, options.afterSeq ?? 0, options.limit ?? -1) as MessageRow[];
+    const rows = this.#prepare(
+      'SELECT * FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ).all(sessionId, options.afterSeq ?? 0, options.limit ?? -1) as MessageRow[];
     return rows.map(toMessage);
   }
 
   async countMessages(sessionId: string): Promise<number> {
     return (
-      this.db.prepare('SELECT COUNT(*) AS n FROM messages WHERE session_id = ?').get(sessionId) as {
+      this.#prepare('SELECT COUNT(*) AS n FROM messages WHERE session_id = ?').get(sessionId) as {
         n: number;
       }
     ).n;
@@ -145,41 +156,37 @@ export class SqliteConversationRepository implements ConversationRepository {
   async remember(
     memory: Omit<MemoryRecord, 'id' | 'createdAt'> & { createdAt?: string },
   ): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO memories (id, session_id, type, content, importance, created_at) VALUES (?, ?, ?, ?, ?, ?)
+    this.#prepare(
+      `INSERT INTO memories (id, session_id, type, content, importance, created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (session_id, type, content) DO UPDATE SET importance = MAX(importance, excluded.importance)`,
-      )
-      .run(
-        randomUUID(),
-        memory.sessionId,
-        memory.type,
-        memory.content,
-        memory.importance,
-        memory.createdAt ?? this.now().toISOString(),
-      );
+    ).run(
+      randomUUID(),
+      memory.sessionId,
+      memory.type,
+      memory.content,
+      memory.importance,
+      memory.createdAt ?? this.now().toISOString(),
+    );
   }
 
   async memories(
     sessionId: string,
     options: { type?: MemoryRecord['type']; limit?: number } = {},
   ): Promise<MemoryRecord[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT id, session_id AS sessionId, type, content, importance, created_at AS createdAt FROM memories
+    const rows = this.#prepare(
+      `SELECT id, session_id AS sessionId, type, content, importance, created_at AS createdAt FROM memories
          WHERE session_id = ? AND (? IS NULL OR type = ?) ORDER BY created_at DESC, rowid DESC LIMIT ?`,
-      )
-      .all(
-        sessionId,
-        options.type ?? null,
-        options.type ?? null,
-        options.limit ?? -1,
-      ) as MemoryRecord[];
+    ).all(
+      sessionId,
+      options.type ?? null,
+      options.type ?? null,
+      options.limit ?? -1,
+    ) as MemoryRecord[];
     return rows;
   }
 
   async forgetBefore(before: string): Promise<number> {
-    return this.db.prepare('DELETE FROM memories WHERE created_at < ?').run(before).changes;
+    return this.#prepare('DELETE FROM memories WHERE created_at < ?').run(before).changes;
   }
 
   async openTicket(
@@ -189,45 +196,45 @@ export class SqliteConversationRepository implements ConversationRepository {
     const now = this.now().toISOString();
     return this.db
       .transaction(() => {
-        const existing = this.db
-          .prepare('SELECT * FROM tickets WHERE session_id = ?')
-          .get(ticket.sessionId) as TicketRow | undefined;
+        const existing = this.#prepare('SELECT * FROM tickets WHERE session_id = ?').get(
+          ticket.sessionId,
+        ) as TicketRow | undefined;
         if (existing) return { ticket: toTicket(existing), created: false };
-        this.db
-          .prepare(
-            `INSERT INTO tickets (id, session_id, status, priority, category, summary, reasons, created_at, updated_at)
+        this.#prepare(
+          `INSERT INTO tickets (id, session_id, status, priority, category, summary, reasons, created_at, updated_at)
              VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            ticket.id,
-            ticket.sessionId,
-            ticket.priority,
-            ticket.category,
-            ticket.summary,
-            JSON.stringify(ticket.reasons),
-            now,
-            now,
-          );
+        ).run(
+          ticket.id,
+          ticket.sessionId,
+          ticket.priority,
+          ticket.category,
+          ticket.summary,
+          JSON.stringify(ticket.reasons),
+          now,
+          now,
+        );
         if (event) this.#insertOutbox(event, now);
-        const created = this.db
-          .prepare('SELECT * FROM tickets WHERE id = ?')
-          .get(ticket.id) as TicketRow;
+        const created = this.#prepare('SELECT * FROM tickets WHERE id = ?').get(
+          ticket.id,
+        ) as TicketRow;
         return { ticket: toTicket(created), created: true };
       })
       .immediate();
   }
 
   async ticketOf(sessionId: string): Promise<TicketRecord | null> {
-    const row = this.db.prepare('SELECT * FROM tickets WHERE session_id = ?').get(sessionId) as
+    const row = this.#prepare('SELECT * FROM tickets WHERE session_id = ?').get(sessionId) as
       TicketRow | undefined;
     return row ? toTicket(row) : null;
   }
 
   async setTicketStatus(id: string, status: TicketRecord['status']): Promise<TicketRecord | null> {
-    this.db
-      .prepare('UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?')
-      .run(status, this.now().toISOString(), id);
-    const row = this.db.prepare('SELECT * FROM tickets WHERE id = ?').get(id) as
+    this.#prepare('UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?').run(
+      status,
+      this.now().toISOString(),
+      id,
+    );
+    const row = this.#prepare('SELECT * FROM tickets WHERE id = ?').get(id) as
       TicketRow | undefined;
     return row ? toTicket(row) : null;
   }
@@ -237,28 +244,22 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async dueOutbox(now: string, limit: number): Promise<OutboxRecord[]> {
-    const rows = this.db
-      .prepare(
-        'SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?',
-      )
-      .all(now, limit) as OutboxRow[];
+    const rows = this.#prepare(
+      'SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?',
+    ).all(now, limit) as OutboxRow[];
     return rows.map(toOutbox);
   }
 
   async markDelivered(id: string, at: string): Promise<void> {
-    this.db
-      .prepare(
-        'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?',
-      )
-      .run(at, id);
+    this.#prepare(
+      'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?',
+    ).run(at, id);
   }
 
   async markFailed(id: string, error: string, nextAttemptAt: string): Promise<void> {
-    this.db
-      .prepare(
-        'UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?',
-      )
-      .run(error.slice(0, 1000), nextAttemptAt, id);
+    this.#prepare(
+      'UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?',
+    ).run(error.slice(0, 1000), nextAttemptAt, id);
   }
 
   #insertOutbox(event: { topic: string; payload: unknown }, now: string): OutboxRecord {
@@ -272,11 +273,9 @@ export class SqliteConversationRepository implements ConversationRepository {
       deliveredAt: null,
       lastError: null,
     };
-    this.db
-      .prepare(
-        'INSERT INTO outbox (id, topic, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(record.id, record.topic, JSON.stringify(record.payload), now, now);
+    this.#prepare(
+      'INSERT INTO outbox (id, topic, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(record.id, record.topic, JSON.stringify(record.payload), now, now);
     return record;
   }
 }
