@@ -3,6 +3,7 @@ import { firstHeading } from './block-text.js';
 import { abortError, invalidInput, throwIfAborted } from './errors.js';
 import { fileStem } from './file-name.js';
 import { htmlToBlocks } from './html-to-blocks.js';
+import { assertNotZipBomb } from './zip-guard.js';
 import type { ParsedDocument } from './types.js';
 
 /**
@@ -22,6 +23,7 @@ export async function parseDocx(
   signal?: AbortSignal,
 ): Promise<ParsedDocument> {
   throwIfAborted(signal, fileName);
+  assertNotZipBomb(bytes, fileName);
   let html: string;
   try {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
