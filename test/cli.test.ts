@@ -175,4 +175,36 @@ describe('support-agent CLI', () => {
     expect(honest.text).toMatch(/couldn't find this/i);
     expect(honest.text).toMatch(/connect you with a member of our support team/);
   });
+
+  it('chat keeps one conversation across lines and streams each answer', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sa-cli-chat-'));
+    const docs = mkdtempSync(join(tmpdir(), 'sa-cli-chat-docs-'));
+    writeFileSync(
+      join(docs, 'faq.json'),
+      JSON.stringify([
+        {
+          question: 'How long does delivery take?',
+          answer: 'Standard delivery takes 3 to 5 working days.',
+        },
+      ]),
+    );
+    expect(await start(['ingest', docs], { DATA_DIR: dataDir }).exited).toBe(0);
+    const child = spawn(process.execPath, [...CLI, 'chat', '--session', 'chat-1'], {
+      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stdin?.write('My order 4417 has not arrived. How long does delivery take?\n');
+    await waitFor(() => out.includes('working days'), 'the first answer');
+    child.stdin?.write('thanks\n/quit\n');
+    expect(await exited).toBe(0);
+    expect(out).toContain('Support chat (session chat-1)');
+    expect(out).toMatch(
+      /agent> [\s\S]*About your order 4417: Standard delivery takes 3 to 5 working days/,
+    );
+    expect(out).toContain('[1] How long does delivery take?');
+  });
 });

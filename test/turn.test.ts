@@ -226,4 +226,19 @@ describe('escalation in a turn', () => {
     expect(result.escalation).toMatchObject({ escalate: true, category: 'human_request' });
     expect(result.text).toContain(result.escalation.ticketId as string);
   });
+
+  it('remembers facts the customer gave and uses them in later answers', async () => {
+    await app.turns.start({
+      sessionId: 'f1',
+      text: 'Hi, my name is Jane Doe and my order 4417 is late',
+    }).result;
+    const later = await app.turns.start({
+      sessionId: 'f1',
+      text: 'Can I get a refund for my order?',
+    }).result;
+    expect(later.text).toContain('4417');
+    expect(later.text).toContain('refund within 30 days');
+    const facts = await app.conversations.memories('f1', { type: 'fact' });
+    expect(facts.map((f) => f.content)).toEqual(expect.arrayContaining(['Order number: 4417']));
+  });
 });

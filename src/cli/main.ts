@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { isAppError } from '../errors/index.js';
 import { ask } from './ask.js';
+import { chat } from './chat.js';
 import { doctor } from './doctor.js';
 import { evalRetrieval } from './eval.js';
 import { ingest } from './ingest.js';
@@ -89,6 +90,14 @@ program
       process.exitCode = await ask(configOrExit(), message, options);
     },
   );
+
+program
+  .command('chat')
+  .description('talk with the agent in the terminal; answers stream as they are written')
+  .option('--session <id>', 'continue this session')
+  .action(async (options: { session?: string }) => {
+    process.exitCode = await chat(configOrExit(), options);
+  });
 
 program
   .command('eval')
