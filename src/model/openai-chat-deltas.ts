@@ -1,6 +1,6 @@
 import { AppError } from '../errors/index.js';
 import type { ChatDelta, ChatFinishReason, ToolCallRequest } from './chat-model.js';
-import { isRecord, upstreamMessage, type Redact } from './openai-errors.js';
+import { isRecord, upstreamMessage, type Redact } from '../errors/upstream.js';
 
 /** Turns the chunks of one streamed chat completion into {@link ChatDelta}s. */
 export interface DeltaAssembler {

@@ -10,7 +10,7 @@ import {
   networkError,
   redactor,
   type Redact,
-} from './openai-errors.js';
+} from '../errors/upstream.js';
 import { createSseParser } from './sse-parser.js';
 
 /** Options of {@link createOpenAiChatModel}. */
@@ -91,15 +91,15 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
         signal,
       });
     } catch (error) {
-      if (signal?.aborted) throw cancelledError(signal, where);
+      if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
       throw networkError(error, `Cannot reach the chat model at ${where}`, redact);
     }
     if (!response.ok) {
       const text = await response.text().catch(() => {
-        if (signal?.aborted) throw cancelledError(signal, where);
+        if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
         return '';
       });
-      throw httpError(response, text, where, redact);
+      throw httpError(response, text, 'the chat model', where, redact);
     }
     return response;
   }
@@ -107,7 +107,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
   async function* stream(request: ChatRequest): AsyncGenerator<ChatDelta> {
     const body = openAiChatBody(request, defaults);
     const { signal } = request;
-    if (signal?.aborted) throw cancelledError(signal, where);
+    if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
     const response = await send(body, signal);
     const assembler = createDeltaAssembler(where, redact);
     const contentType = response.headers.get('content-type') ?? '';
@@ -123,7 +123,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
     try {
       return await response.text();
     } catch (error) {
-      if (signal?.aborted) throw cancelledError(signal, where);
+      if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
       throw networkError(error, `The answer of the chat model at ${where} broke off`, redact);
     }
   }
@@ -152,13 +152,13 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
     try {
       for (;;) {
         const read = await reader.read().catch((error: unknown) => {
-          if (signal?.aborted) throw cancelledError(signal, where);
+          if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
           throw networkError(error, `The stream from the chat model at ${where} broke off`, redact);
         });
         if (read.done) break;
         for (const data of parser.push(decoder.decode(read.value, { stream: true }))) {
           // The consumer may have aborted while it held the previous delta.
-          if (signal?.aborted) throw cancelledError(signal, where);
+          if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
           if (data === '[DONE]') {
             yield* assembler.end();
             return;
@@ -166,7 +166,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
           yield* assembler.push(parseJson(data, where, redact));
         }
       }
-      if (signal?.aborted) throw cancelledError(signal, where);
+      if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
       // The body ended without `[DONE]`. An unterminated last event is still read when it is
       // whole (some servers omit the final blank line); when it is not, the stream was cut.
       for (const data of [...parser.push(decoder.decode()), ...parser.end()]) {

@@ -1,6 +1,11 @@
 import { AppError } from '../../errors/index.js';
 import type { Embedder } from './embedder.js';
-import { parseRetryAfter } from './retry-after.js';
+import {
+  cancelledError,
+  describeNetworkError,
+  httpError,
+  isRecord,
+} from '../../errors/upstream.js';
 
 /** Options of {@link createOpenAiEmbedder}. */
 export interface OpenAiEmbedderOptions {
@@ -17,8 +22,6 @@ export interface OpenAiEmbedderOptions {
 }
 
 const DEFAULT_BATCH_SIZE = 64;
-/** Upstream messages are quoted in errors, but a page of HTML is not a message. */
-const MAX_MESSAGE_LENGTH = 300;
 
 /**
  * An {@link Embedder} over the OpenAI embeddings API (`POST {baseUrl}/embeddings`), which OpenAI,
@@ -75,7 +78,7 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
       });
       text = await response.text();
     } catch (error) {
-      if (signal?.aborted) throw cancelled(signal, where);
+      if (signal?.aborted) throw cancelledError(signal, 'the embeddings service', where);
       throw new AppError(
         'upstream_unavailable',
         redact(`Cannot reach the embeddings service at ${where}: ${describeNetworkError(error)}`),
@@ -83,7 +86,7 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
       );
     }
     if (!response.ok) {
-      throw httpError(response, text, where, redact);
+      throw httpError(response, text, 'the embeddings service', where, redact);
     }
     try {
       return JSON.parse(text) as unknown;
@@ -133,58 +136,6 @@ function embeddingsUrl(baseUrl: string): URL {
   return url;
 }
 
-function cancelled(signal: AbortSignal, where: string): AppError {
-  // The tool-call wrapper aborts with its own AppError (a timeout): that is the real reason.
-  if (signal.reason instanceof AppError) return signal.reason;
-  return new AppError(
-    'cancelled',
-    `The request to the embeddings service at ${where} was cancelled`,
-    {
-      cause: signal.reason,
-    },
-  );
-}
-
-function httpError(
-  response: Response,
-  text: string,
-  where: string,
-  redact: (text: string) => string,
-): AppError {
-  const { status } = response;
-  const upstream = upstreamMessage(text);
-  const message = redact(
-    `The embeddings service at ${where} answered ${status}${upstream === undefined ? '' : `: ${upstream}`}`,
-  );
-  const details = { status };
-  // 408 is the server giving up on a slow request: like a 5xx, the next attempt may pass.
-  if (status === 429 || status >= 500 || status === 408) {
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
-    return new AppError(status === 429 ? 'rate_limited' : 'upstream_unavailable', message, {
-      retryable: true,
-      details,
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    });
-  }
-  return new AppError('upstream_unavailable', message, { details });
-}
-
-/** The message of an OpenAI-style error body (`{ error: { message } }`, or Ollama's `{ error }`). */
-function upstreamMessage(text: string): string | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(body)) return undefined;
-  const error = body.error;
-  const message = isRecord(error) ? error.message : error;
-  if (typeof message !== 'string' || message.trim() === '') return undefined;
-  const trimmed = message.trim();
-  return trimmed.length > MAX_MESSAGE_LENGTH ? `${trimmed.slice(0, MAX_MESSAGE_LENGTH)}…` : trimmed;
-}
-
 /** The vectors of one answer, in input order, after checking count, order and dimension. */
 function readVectors(answer: unknown, count: number, where: string, model: string): Float32Array[] {
   const fail = (what: string): AppError =>
@@ -222,16 +173,4 @@ function readVectors(answer: unknown, count: number, where: string, model: strin
     throw fail('returned vectors of different dimensions');
   }
   return items.map((item) => Float32Array.from(item.embedding));
-}
-
-function describeNetworkError(error: unknown): string {
-  // undici reports "fetch failed" and keeps the useful part (ECONNREFUSED, ...) in `cause`.
-  const cause = error instanceof Error ? error.cause : undefined;
-  const code = isRecord(cause) && typeof cause.code === 'string' ? cause.code : undefined;
-  const message = error instanceof Error ? error.message : String(error);
-  return code === undefined ? message : `${message} (${code})`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,8 +1,14 @@
-import { AppError } from '../errors/index.js';
-import { parseRetryAfter } from '../rag/dense/retry-after.js';
+import { AppError } from './app-error.js';
+import { parseRetryAfter } from './retry-after.js';
 
 /** Upstream messages are quoted in errors, but a page of HTML is not a message. */
 const MAX_MESSAGE_LENGTH = 300;
+
+/**
+ * Errors of calls to upstream HTTP APIs (the chat model, the embeddings service), one mapping for
+ * all of them: 5xx, 408 and 429 may pass later (with `Retry-After`), other 4xx will not; keys
+ * never appear in a message.
+ */
 
 /** Replaces every occurrence of a secret with `[redacted]`: error messages end up in logs. */
 export type Redact = (text: string) => string;
@@ -16,9 +22,9 @@ export function redactor(apiKey: string | undefined): Redact {
  * The error for an aborted request. The tool-call wrapper aborts with its own `AppError` (a
  * timeout): that is the real reason, so it is thrown as it is.
  */
-export function cancelledError(signal: AbortSignal, where: string): AppError {
+export function cancelledError(signal: AbortSignal, service: string, where: string): AppError {
   if (signal.reason instanceof AppError) return signal.reason;
-  return new AppError('cancelled', `The request to the chat model at ${where} was cancelled`, {
+  return new AppError('cancelled', `The request to ${service} at ${where} was cancelled`, {
     cause: signal.reason,
   });
 }
@@ -39,13 +45,15 @@ export function networkError(error: unknown, what: string, redact: Redact): AppE
 export function httpError(
   response: Response,
   text: string,
+  service: string,
   where: string,
   redact: Redact,
 ): AppError {
   const { status } = response;
   const upstream = upstreamMessage(text);
+  const name = service.charAt(0).toUpperCase() + service.slice(1);
   const message = redact(
-    `The chat model at ${where} answered ${status}${upstream === undefined ? '' : `: ${upstream}`}`,
+    `${name} at ${where} answered ${status}${upstream === undefined ? '' : `: ${upstream}`}`,
   );
   const details = { status };
   if (status === 429 || status >= 500 || status === 408) {
@@ -81,7 +89,8 @@ export function clip(text: string): string {
   return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text;
 }
 
-function describeNetworkError(error: unknown): string {
+/** What went wrong below HTTP, with undici's error code when it gives one. */
+export function describeNetworkError(error: unknown): string {
   // undici reports "fetch failed" or "terminated" and keeps the useful part in `cause`.
   const cause = error instanceof Error ? error.cause : undefined;
   const code = isRecord(cause) && typeof cause.code === 'string' ? cause.code : undefined;
