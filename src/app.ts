@@ -80,8 +80,10 @@ export interface App {
   readonly turns: TurnRunner;
   /** Delivers tickets to the configured webhook; undefined when none is configured. */
   readonly webhooks: WebhookDispatcher | undefined;
-  /** Starts background work (webhook delivery). `close` stops it. */
+  /** Starts background work (webhook delivery, forgetting old memories). `close` stops it. */
   start(): void;
+  /** Forgets memories older than `MEMORY_MAX_AGE_DAYS`; returns how many. */
+  forgetOldMemories(): Promise<number>;
   readonly retriever: Retriever;
   /**
    * Embeds the chunks that have no vector yet, when embeddings are configured (`undefined`
@@ -195,6 +197,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     llm: tools.has('llm_chat'),
   });
 
+  let memorySweep: unknown;
+  const forgetOldMemories = async () => {
+    const before = new Date(clock.now() - config.memory.maxAgeDays * 86_400_000).toISOString();
+    const forgotten = await conversations.forgetBefore(before);
+    if (forgotten > 0) logger.info({ forgotten, before }, 'forgot old memories');
+    return forgotten;
+  };
+
   let closed: Promise<void> | undefined;
   return {
     config,
@@ -209,7 +219,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     webhooks,
     start() {
       webhooks?.start();
+      const sweep = () => {
+        forgetOldMemories().catch((error: unknown) =>
+          logger.error({ err: error }, 'forgetting old memories failed'),
+        );
+        memorySweep = clock.setTimer(sweep, MEMORY_SWEEP_MS);
+      };
+      if (memorySweep === undefined) sweep();
     },
+    forgetOldMemories,
     retriever,
     async indexVectors(options = {}) {
       if (!dense || !config.embeddings.model) return undefined;
@@ -226,6 +244,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     },
     close() {
       closed ??= (async () => {
+        if (memorySweep !== undefined) clock.clearTimer(memorySweep);
         await webhooks?.stop();
         db.close();
         await telemetry.shutdown();
@@ -244,6 +263,9 @@ async function checkDatabase(db: SqliteDatabase): Promise<ReadinessCheck> {
     return { name: 'database', ok: false, detail: (error as Error).message };
   }
 }
+
+/** How often old memories are looked for while serving. */
+const MEMORY_SWEEP_MS = 3_600_000;
 
 /** The retriever's settings from configuration: the same for the agent, `search` and `eval`. */
 export function retrieverSettings(config: Config): RetrieverSettings {

@@ -224,6 +224,14 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     description: 'Largest total of the files attached to one message (25 MiB by default).',
   },
   {
+    name: 'MEMORY_MAX_AGE_DAYS',
+    path: ['memory', 'maxAgeDays'],
+    default: '30',
+    expected: 'a whole number of days from 1 to 3650',
+    description:
+      'Memories of a session older than this are forgotten (checked at start and hourly while serving).',
+  },
+  {
     name: 'ESCALATION_THRESHOLD',
     path: ['escalation', 'threshold'],
     default: '0.7',

@@ -97,6 +97,7 @@ export const configSchema = z
         denseMaxDistance: z.coerce.number().min(0).max(2),
       })
       .strict(),
+    memory: z.object({ maxAgeDays: int(1, 3650) }).strict(),
     attachments: z
       .object({ maxFileBytes: int(1, 1_073_741_824), maxMessageBytes: int(1, 1_073_741_824) })
       .strict(),
