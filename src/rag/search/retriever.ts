@@ -20,17 +20,9 @@ export interface RetrieverSettings {
 }
 
 /** A chunk as the knowledge base answers a question with it. */
-export interface RetrievedChunk {
-  chunkId: number;
-  documentId: string;
-  title: string;
-  headingPath: string[];
-  source: string;
-  url: string | null;
-  text: string;
+export interface RetrievedChunk extends ChunkHit {
   /** An HTML-escaped passage with the matched words in `<mark>`. */
   snippet: string;
-  score: number;
 }
 
 /** The answer of a search. */
