@@ -1,9 +1,19 @@
 import type { DestinationStream } from 'pino';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Config } from './config/index.js';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 import { WebhookDispatcher } from './agent/outbox/webhook-dispatcher.js';
+import { SessionTurns } from './agent/session-turns.js';
 import { TurnRunner } from './agent/turn.js';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './http/rate-limit.js';
+import {
+  connectRedis,
+  createSessionStore,
+  parseEncryptionKey,
+  type SessionStore,
+} from './session/index.js';
 import { createOpenAiChatModel } from './model/index.js';
 import { createEscalationTool } from './tools/escalation/index.js';
 import { checkDataDir, withDeadline, type ReadinessCheck } from './readiness.js';
@@ -30,6 +40,7 @@ import {
 import {
   OtelCallObserver,
   systemClock,
+  ToolStatsObserver,
   type BreakerSnapshot,
   type Clock,
 } from './resilience/index.js';
@@ -64,6 +75,10 @@ export interface AppOverrides {
   tools?: Tool[];
   /** The SQLite database file; `<DATA_DIR>/support-agent.db` by default (`:memory:` in tests). */
   databasePath?: string;
+  /** SHA-256 (hex) of the admin key, when it does not come from `ADMIN_API_KEY`. */
+  adminKeyHash?: string;
+  /** Prepended to Redis keys; tests give each app its own. Default `support-agent:`. */
+  redisKeyPrefix?: string;
 }
 
 /** The composed application: every part, built once, handed to the HTTP server and the CLI. */
@@ -78,6 +93,16 @@ export interface App {
   readonly conversations: ConversationRepository;
   /** Runs customer turns (the whole reply or its event stream). */
   readonly turns: TurnRunner;
+  /** Live sessions: tokens, counts, locks (in memory, or Redis when configured). */
+  readonly sessions: SessionStore;
+  /** Customer turns under the session's lock: what the HTTP API and the WebSocket run. */
+  readonly sessionTurns: SessionTurns;
+  /** Request counting for rate limits (shared through Redis when configured). */
+  readonly rateLimiter: RateLimiter;
+  /** Each tool's recent latencies and failures, for the admin console. */
+  readonly toolStats: ToolStatsObserver;
+  /** SHA-256 (hex) of the admin key; undefined when the admin API is off. */
+  readonly adminKeyHash: string | undefined;
   /** Delivers tickets to the configured webhook; undefined when none is configured. */
   readonly webhooks: WebhookDispatcher | undefined;
   /** Starts background work (webhook delivery, forgetting old memories). `close` stops it. */
@@ -97,6 +122,14 @@ export interface App {
   readiness(): Promise<ReadinessCheck[]>;
   /** Flushes telemetry and releases resources. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/**
+ * {@link createApp} after opening what must be opened first: Postgres (connected and migrated)
+ * when `DATABASE_URL` is set. The server and the CLI start here.
+ */
+export async function openApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  return createApp(config, overrides);
 }
 
 /**
@@ -124,7 +157,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     ...(overrides.sampler ? { sampler: overrides.sampler } : {}),
   });
 
-  const observer = new OtelCallObserver({
+  const otelObserver = new OtelCallObserver({
     tracer: telemetry.tracer,
     meter: telemetry.meter,
     histograms: telemetry.histograms,
@@ -134,6 +167,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     // Read at metric collection time, when `tools` exists.
     breakers: (): Iterable<[string, BreakerSnapshot]> => tools.breakers(),
   });
+  const observer = new ToolStatsObserver(otelObserver);
   const tools: ToolRegistry = new ToolRegistry({
     config: config.tools,
     logger,
@@ -197,6 +231,38 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     llm: tools.has('llm_chat'),
   });
 
+  const sessions = createSessionStore({
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    ttlMs: config.sessions.ttlSeconds * 1000,
+    maxSessions: config.sessions.maxInMemory,
+    clock,
+    ...(overrides.redisKeyPrefix ? { keyPrefix: overrides.redisKeyPrefix } : {}),
+    ...(config.sessions.encryptionKey
+      ? { encryptionKey: parseEncryptionKey(config.sessions.encryptionKey) }
+      : {}),
+  });
+  const sessionTurns = new SessionTurns({
+    sessions,
+    conversations,
+    turns,
+    logger,
+    clock,
+    lockTtlMs: SESSION_LOCK_TTL_MS,
+    lockWaitMs: config.sessions.lockWaitMs,
+  });
+  const redis: Redis | undefined = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const rateLimiter: RateLimiter = redis
+    ? new RedisRateLimiter(redis, {
+        keyPrefix: overrides.redisKeyPrefix ?? 'support-agent:',
+        onError: (error) => logger.warn({ err: error }, 'rate limiter: Redis did not answer'),
+      })
+    : new MemoryRateLimiter(clock);
+  const adminKeyHash =
+    overrides.adminKeyHash ??
+    (config.adminApiKey
+      ? createHash('sha256').update(config.adminApiKey, 'utf8').digest('hex')
+      : undefined);
+
   let memorySweep: unknown;
   const forgetOldMemories = async () => {
     const before = new Date(clock.now() - config.memory.maxAgeDays * 86_400_000).toISOString();
@@ -216,6 +282,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     knowledge,
     conversations,
     turns,
+    sessions,
+    sessionTurns,
+    rateLimiter,
+    toolStats: observer,
+    adminKeyHash,
     webhooks,
     start() {
       webhooks?.start();
@@ -240,12 +311,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       return Promise.all([
         withDeadline('data_dir', checkDataDir(config.dataDir)),
         withDeadline('database', checkDatabase(db)),
+        ...(config.redisUrl ? [withDeadline('redis', checkSessions(sessions))] : []),
       ]);
     },
     close() {
       closed ??= (async () => {
         if (memorySweep !== undefined) clock.clearTimer(memorySweep);
         await webhooks?.stop();
+        await sessions.close().catch(() => undefined);
+        redis?.disconnect();
         db.close();
         await telemetry.shutdown();
         await new Promise<void>((resolve) => logger.flush(() => resolve()));
@@ -263,6 +337,18 @@ async function checkDatabase(db: SqliteDatabase): Promise<ReadinessCheck> {
     return { name: 'database', ok: false, detail: (error as Error).message };
   }
 }
+
+async function checkSessions(sessions: SessionStore): Promise<ReadinessCheck> {
+  try {
+    await sessions.ping();
+    return { name: 'redis', ok: true, detail: 'Redis answers' };
+  } catch (error) {
+    return { name: 'redis', ok: false, detail: (error as Error).message };
+  }
+}
+
+/** How long a session lock lives unless extended (it is, every third of that, while a turn runs). */
+const SESSION_LOCK_TTL_MS = 30_000;
 
 /** How often old memories are looked for while serving. */
 const MEMORY_SWEEP_MS = 3_600_000;

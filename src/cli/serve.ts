@@ -1,16 +1,20 @@
-import { mkdir } from 'node:fs/promises';
-import { createApp } from '../app.js';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openApp } from '../app.js';
 import type { Config } from '../config/index.js';
 import { buildServer } from '../http/index.js';
 
 /**
- * Starts the HTTP server and stops it gracefully on SIGTERM or SIGINT: `/ready` turns 503,
- * new connections are refused, in-flight requests get `SHUTDOWN_GRACE_MS` to finish, then
- * telemetry is flushed and the process exits 0.
+ * Starts the HTTP server and stops it gracefully on SIGTERM or SIGINT: `/ready` turns 503 and
+ * new connections are refused; turns in flight get `SHUTDOWN_GRACE_MS` to finish (their streams
+ * end with `complete`); then every open stream gets a final `shutdown` event, telemetry is
+ * flushed, pools are closed, and the process exits 0.
  */
 export async function serve(config: Config): Promise<void> {
   await mkdir(config.dataDir, { recursive: true });
-  const app = createApp(config);
+  const admin = await adminKey(config);
+  const app = await openApp(config, admin.hash ? { adminKeyHash: admin.hash } : {});
   let draining = false;
   const server = await buildServer(app, { isDraining: () => draining });
   await server.listen({ host: config.server.host, port: config.server.port });
@@ -21,25 +25,54 @@ export async function serve(config: Config): Promise<void> {
     { host: config.server.host, port, url: `http://${config.server.host}:${port}` },
     `support-agent listening on http://${config.server.host}:${port}`,
   );
+  if (admin.generated) {
+    // Printed once, to the terminal only (never to the log): only its hash is kept.
+    process.stderr.write(
+      `\nAdmin API key (shown once; its hash is in ${admin.file}):\n  ${admin.generated}\n` +
+        'Set ADMIN_API_KEY to choose your own.\n\n',
+    );
+  }
 
   const shutdown = async (signal: NodeJS.Signals) => {
     if (draining) return;
     draining = true;
-    app.logger.info({ signal, graceMs: config.server.shutdownGraceMs }, 'shutting down');
-    const force = setTimeout(() => {
+    const grace = config.server.shutdownGraceMs;
+    app.logger.info({ signal, graceMs: grace, turns: app.sessionTurns.inFlight }, 'shutting down');
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, grace).unref());
+    // Stop listening at once; requests and turns in flight go on.
+    const closed = server.close();
+    await Promise.race([app.sessionTurns.drain(), deadline]);
+    server.streams.finishAll({
+      type: 'shutdown',
+      message: 'The server is restarting; reconnect in a moment.',
+    });
+    await Promise.race([closed, deadline]);
+    if (app.sessionTurns.inFlight > 0 || server.streams.size > 0) {
       app.logger.warn('grace period over; closing the remaining connections');
-      server.server.closeAllConnections();
-    }, config.server.shutdownGraceMs);
-    force.unref();
-    try {
-      await server.close();
-    } finally {
-      clearTimeout(force);
-      app.logger.info('stopped');
-      await app.close();
     }
+    server.server.closeAllConnections();
+    await closed.catch(() => undefined);
+    app.logger.info('stopped');
+    await app.close();
     process.exit(0);
   };
   process.once('SIGTERM', (signal) => void shutdown(signal));
   process.once('SIGINT', (signal) => void shutdown(signal));
+}
+
+/**
+ * The admin key: `ADMIN_API_KEY` when set; otherwise one made at the first start, printed once,
+ * with only its hash kept under DATA_DIR.
+ */
+async function adminKey(
+  config: Config,
+): Promise<{ hash?: string; generated?: string; file?: string }> {
+  if (config.adminApiKey) return {};
+  const file = join(config.dataDir, 'admin-key.sha256');
+  const stored = await readFile(file, 'utf8').catch(() => undefined);
+  if (stored !== undefined && /^[0-9a-f]{64}$/.test(stored.trim())) return { hash: stored.trim() };
+  const generated = `sa_admin_${randomBytes(24).toString('base64url')}`;
+  const hash = createHash('sha256').update(generated, 'utf8').digest('hex');
+  await writeFile(file, `${hash}\n`, { mode: 0o600 });
+  return { hash, generated, file };
 }

@@ -257,6 +257,84 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     secret: true,
   },
   {
+    name: 'SESSION_TTL_SECONDS',
+    path: ['sessions', 'ttlSeconds'],
+    default: '86400',
+    expected: 'a whole number of seconds from 60 to 31536000',
+    description:
+      'A chat session idle this long expires: its token stops working (the transcript stays for staff).',
+  },
+  {
+    name: 'SESSION_MAX_IN_MEMORY',
+    path: ['sessions', 'maxInMemory'],
+    default: '100000',
+    expected: 'a whole number from 1 to 10000000',
+    description:
+      'Without Redis, the most sessions kept; the least recently used one is dropped beyond it.',
+  },
+  {
+    name: 'SESSION_ENCRYPTION_KEY',
+    path: ['sessions', 'encryptionKey'],
+    default: undefined,
+    expected: '32 bytes as 64 hexadecimal characters or base64',
+    description:
+      'Encrypts session data in Redis with AES-256-GCM. Give every instance the same key.',
+    secret: true,
+  },
+  {
+    name: 'SESSION_LOCK_WAIT_MS',
+    path: ['sessions', 'lockWaitMs'],
+    default: '30000',
+    expected: ms(100, 600000),
+    description:
+      'How long a message waits for the previous message of its session to finish before it is refused as busy.',
+  },
+  {
+    name: 'RATE_LIMIT_PER_MINUTE',
+    path: ['http', 'rateLimitPerMinute'],
+    default: '600',
+    expected: 'a whole number from 1 to 1000000',
+    description:
+      'Requests per minute allowed from one client address (shared through Redis when it is configured).',
+  },
+  {
+    name: 'SESSION_MESSAGES_PER_MINUTE',
+    path: ['http', 'sessionMessagesPerMinute'],
+    default: '30',
+    expected: 'a whole number from 1 to 100000',
+    description: 'Messages per minute allowed in one session.',
+  },
+  {
+    name: 'CORS_ORIGINS',
+    path: ['http', 'corsOrigins'],
+    default: '',
+    expected: 'a comma-separated list of origins, e.g. https://shop.example.com',
+    description:
+      'Web origins allowed to call the API from a browser (the pages that embed the chat widget).',
+  },
+  {
+    name: 'TRUST_PROXY',
+    path: ['http', 'trustProxy'],
+    default: 'false',
+    expected: 'true or false',
+    description:
+      'Take the client address from `X-Forwarded-For` (set it behind a load balancer, never when exposed directly).',
+  },
+  {
+    name: 'HTTP_BODY_LIMIT_BYTES',
+    path: ['http', 'bodyLimitBytes'],
+    default: '1048576',
+    expected: 'a whole number of bytes from 1024 to 104857600',
+    description: 'Largest JSON request body accepted (uploads have their own limits).',
+  },
+  {
+    name: 'IDEMPOTENCY_TTL_HOURS',
+    path: ['http', 'idempotencyTtlHours'],
+    default: '24',
+    expected: 'a whole number of hours from 1 to 720',
+    description: 'How long a reply is kept for replay to a retry with the same `Idempotency-Key`.',
+  },
+  {
     name: 'TOOL_TIMEOUT_MS',
     path: ['tools', 'defaults', 'timeoutMs'],
     default: '30000',

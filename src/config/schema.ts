@@ -55,6 +55,31 @@ export const toolPolicyOverrideSchema = z
   .partial()
   .strict();
 
+/** A comma-separated list of web origins (scheme, host and port; no path). */
+const originList = z.preprocess(
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v !== '')
+      : value,
+  z.array(
+    z
+      .string()
+      .regex(/^https?:\/\/[^/\s]+$/i, { message: 'each origin is like https://shop.example.com' }),
+  ),
+);
+
+/** `true` / `false` (also `1` / `0`, `yes` / `no`), as environment variables spell them. */
+const booleanText = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no', ''].includes(v)) return false;
+  return value;
+}, z.boolean());
+
 const optionalSecret = z.string().min(1).optional();
 
 /** The whole configuration. */
@@ -106,6 +131,24 @@ export const configSchema = z
         threshold: z.coerce.number().min(0).max(1),
         webhookUrl: httpUrl.optional(),
         webhookSecret: z.string().min(16).optional(),
+      })
+      .strict(),
+    sessions: z
+      .object({
+        ttlSeconds: int(60, 31_536_000),
+        maxInMemory: int(1, 10_000_000),
+        encryptionKey: z.string().min(1).optional(),
+        lockWaitMs: int(100, 600_000),
+      })
+      .strict(),
+    http: z
+      .object({
+        rateLimitPerMinute: int(1, 1_000_000),
+        sessionMessagesPerMinute: int(1, 100_000),
+        corsOrigins: originList,
+        trustProxy: booleanText,
+        bodyLimitBytes: int(1024, 104_857_600),
+        idempotencyTtlHours: int(1, 720),
       })
       .strict(),
     tools: z

@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'forbidden',
   'conflict',
   'payload_too_large',
+  'unsupported_media_type',
   'internal',
 ] as const;
 

@@ -20,6 +20,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   forbidden: 403,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   internal: 500,
 };
 
@@ -72,7 +73,13 @@ export function installErrorHandlers(server: FastifyInstance, logger: Logger): v
       return sendError(reply, 413, 'payload_too_large', 'The request body is too large');
     if (status >= 400 && status < 500) {
       const code: ErrorCode =
-        status === 429 ? 'rate_limited' : status === 404 ? 'not_found' : 'invalid_input';
+        status === 429
+          ? 'rate_limited'
+          : status === 404
+            ? 'not_found'
+            : status === 415
+              ? 'unsupported_media_type'
+              : 'invalid_input';
       return sendError(reply, status, code, error.message);
     }
     logger.error({ err: error }, 'unexpected error while handling a request');

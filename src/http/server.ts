@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
+import { installJsonParser } from './body.js';
 import { installErrorHandlers, sendError } from './errors.js';
+import { adminRoutes } from './routes/admin.js';
+import { docsRoutes } from './routes/docs.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { WS_MAX_MESSAGE_BYTES, wsRoutes } from './routes/ws.js';
+import { enforceRateLimit } from './session-access.js';
+import { StreamRegistry } from './streams.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -11,37 +21,64 @@ export interface ServerOptions {
   isDraining?: () => boolean;
 }
 
+/** The HTTP server, with what shutdown needs to end its streams. */
+export type SupportServer = FastifyInstance & { streams: StreamRegistry };
+
+/** Headers every response carries: the API serves data, never pages to frame or sniff. */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-site',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
 /**
- * The HTTP server: request ids (an incoming `X-Request-Id` is kept when well-formed) on every
- * response and log line, the standard error shape, `GET /health` (liveness), `GET /ready`
- * (readiness) and `GET /metrics` (Prometheus text).
+ * The HTTP server: the `/v1` API (sessions, messages with SSE, WebSocket, admin), `GET /health`
+ * (liveness), `GET /ready` (readiness), `GET /metrics` (Prometheus text), `GET /openapi.json` and
+ * `/docs`. Every response carries `X-Request-Id` (an incoming well-formed one is kept) and the
+ * security headers; every error has the one error shape.
  *
  * @example
  * const server = await buildServer(app);
  * await server.listen({ port: 8080 });
  */
-export async function buildServer(app: App, options: ServerOptions = {}): Promise<FastifyInstance> {
+export async function buildServer(app: App, options: ServerOptions = {}): Promise<SupportServer> {
+  const { config } = app;
   const server = Fastify({
     logger: false,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    bodyLimit: 1_048_576,
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
     return503OnClosing: true,
   });
+  const streams = new StreamRegistry();
   installErrorHandlers(server, app.logger);
+  installJsonParser(server);
 
   server.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     app.correlation.run({ requestId: String(request.id) }, done);
+  });
+  server.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/v1/')) return;
+    await enforceRateLimit(
+      app.rateLimiter,
+      `ip:${request.ip}`,
+      config.http.rateLimitPerMinute,
+      reply,
+    );
   });
   server.addHook('onResponse', (request, reply, done) => {
     if (request.url !== '/health' && request.url !== '/metrics') {
       app.logger.info(
         {
           method: request.method,
-          url: request.url,
+          url: request.url.split('?')[0],
           status: reply.statusCode,
           ms: Math.round(reply.elapsedTime),
         },
@@ -50,6 +87,19 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     }
     done();
   });
+
+  await server.register(cors, {
+    // Only the listed origins (the pages that embed the widget) may call the API from a browser.
+    origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id', 'accept'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
+    maxAge: 600,
+  });
+  await server.register(multipart, {
+    limits: { fileSize: config.attachments.maxFileBytes },
+  });
+  await server.register(websocket, { options: { maxPayload: WS_MAX_MESSAGE_BYTES } });
 
   server.get('/health', async () => ({ status: 'ok' }));
 
@@ -72,5 +122,11 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     }
   });
 
-  return server;
+  sessionRoutes(server, app, streams);
+  wsRoutes(server, app, streams);
+  adminRoutes(server, app);
+  docsRoutes(server);
+
+  server.decorate('streams', streams);
+  return server as unknown as SupportServer;
 }

@@ -1,61 +1,80 @@
 /**
  * The events of one turn, identical over SSE and WebSocket and in `runTurn`'s stream. A stream is
  * `start`, then any of `status`, `tool`, `sources`, `escalation` and `text`, then `complete` — or
- * `error` in place of `complete`.
+ * `error` in place of `complete`. The zod schemas are the one source of the types, the server's
+ * response descriptions and the OpenAPI document.
  */
+import { z } from 'zod';
 
 /** A passage the answer may cite as [n], n being its 1-based place in `items`. */
-export interface SourceItem {
-  id: number;
-  title: string;
-  url?: string;
-  source: string;
-  snippet: string;
-  score: number;
-}
+export const sourceItemSchema = z.object({
+  id: z.number().int(),
+  title: z.string(),
+  url: z.string().optional(),
+  source: z.string(),
+  snippet: z.string(),
+  score: z.number(),
+});
+export type SourceItem = z.infer<typeof sourceItemSchema>;
 
 /** What the escalation check decided for this turn. */
-export interface EscalationInfo {
-  escalate: boolean;
-  confidence: number;
-  reasons: string[];
-  priority: string;
-  category: string;
-  ticketId?: string;
-}
+export const escalationInfoSchema = z.object({
+  escalate: z.boolean(),
+  confidence: z.number(),
+  reasons: z.array(z.string()),
+  priority: z.string(),
+  category: z.string(),
+  ticketId: z.string().optional(),
+});
+export type EscalationInfo = z.infer<typeof escalationInfoSchema>;
 
 /** The agent's reply as stored and returned. */
-export interface ReplyMessage {
-  id: string;
-  text: string;
-  sources: SourceItem[];
-  escalation: EscalationInfo;
-  /** 0..1: how well the reply is supported. */
-  confidence: number;
-  toolsUsed: string[];
-  /** Tools that failed this turn, with the outcome; the reply was degraded, not failed. */
-  toolsFailed: Array<{ name: string; outcome: string }>;
-  answeredBy: 'extractive' | 'llm';
-  /** Set when the LLM was configured but the extractive responder answered instead. */
-  fallback?: string;
-  timings: Record<string, number>;
-}
+export const replyMessageSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  sources: z.array(sourceItemSchema),
+  escalation: escalationInfoSchema,
+  confidence: z.number().describe('0..1: how well the reply is supported.'),
+  toolsUsed: z.array(z.string()),
+  toolsFailed: z
+    .array(z.object({ name: z.string(), outcome: z.string() }))
+    .describe('Tools that failed this turn, with the outcome; the reply was degraded, not failed.'),
+  answeredBy: z.enum(['extractive', 'llm']),
+  fallback: z
+    .string()
+    .optional()
+    .describe('Set when the LLM was configured but the extractive responder answered instead.'),
+  timings: z.record(z.string(), z.number()),
+});
+export type ReplyMessage = z.infer<typeof replyMessageSchema>;
 
-export type TurnEvent =
-  | { type: 'start'; turnId: string; requestId: string; sessionId: string }
-  | {
-      type: 'status';
-      stage: 'context' | 'attachments' | 'search' | 'escalation' | 'answer' | 'memory';
-    }
-  | { type: 'tool'; name: string; outcome: string; ms: number }
-  | { type: 'sources'; items: SourceItem[] }
-  | {
-      type: 'escalation';
-      escalate: boolean;
-      reasons: string[];
-      priority: string;
-      ticketId?: string;
-    }
-  | { type: 'text'; delta: string }
-  | { type: 'complete'; message: ReplyMessage }
-  | { type: 'error'; code: string; message: string; retryable: boolean };
+const stageSchema = z.enum(['context', 'attachments', 'search', 'escalation', 'answer', 'memory']);
+
+/** One event of a turn's stream. */
+export const turnEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('start'),
+    turnId: z.string(),
+    requestId: z.string(),
+    sessionId: z.string(),
+  }),
+  z.object({ type: z.literal('status'), stage: stageSchema }),
+  z.object({ type: z.literal('tool'), name: z.string(), outcome: z.string(), ms: z.number() }),
+  z.object({ type: z.literal('sources'), items: z.array(sourceItemSchema) }),
+  z.object({
+    type: z.literal('escalation'),
+    escalate: z.boolean(),
+    reasons: z.array(z.string()),
+    priority: z.string(),
+    ticketId: z.string().optional(),
+  }),
+  z.object({ type: z.literal('text'), delta: z.string() }),
+  z.object({ type: z.literal('complete'), message: replyMessageSchema }),
+  z.object({
+    type: z.literal('error'),
+    code: z.string(),
+    message: z.string(),
+    retryable: z.boolean(),
+  }),
+]);
+export type TurnEvent = z.infer<typeof turnEventSchema>;

@@ -36,3 +36,5 @@ export type {
 } from './tool-result.js';
 export { OtelCallObserver, BREAKER_STATE_VALUE } from './otel-observer.js';
 export type { OtelObserverDeps } from './otel-observer.js';
+export { ToolStatsObserver } from './tool-stats.js';
+export type { ToolStatsSnapshot } from './tool-stats.js';

@@ -13,6 +13,8 @@ export interface IngestOptions {
   scope?: string;
   /** Remove stored documents whose files are gone from under the given paths. */
   prune?: boolean;
+  /** Re-read and re-parse every file even when its bytes are unchanged (a re-index). */
+  force?: boolean;
   /** Files larger than this are skipped with a reason. */
   maxFileBytes: number;
   chunk: Required<ChunkOptions>;
@@ -105,7 +107,9 @@ export async function ingestPaths(
   };
   const { files, problems } = await collectFiles(paths);
   report.failed.push(...problems);
-  const known = new Map((await repo.sources(scope)).map((s) => [s.source, s.fileHash]));
+  const known = options.force
+    ? new Map<string, string>()
+    : new Map((await repo.sources(scope)).map((s) => [s.source, s.fileHash]));
 
   // Files are read and parsed a batch at a time while nothing else waits on them, then the
   // batch is written in one transaction in which every file is still all-or-nothing: one index

@@ -1,0 +1,248 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AppError, isAppError } from '../errors/index.js';
+import type { TurnEvent } from '../protocol/index.js';
+import type { TurnResultBody } from '../protocol/api.js';
+import type { Clock } from '../resilience/index.js';
+import type { Session, SessionLock, SessionStore } from '../session/index.js';
+import type { ConversationRepository } from '../store/index.js';
+import type { TurnRunner } from './turn.js';
+
+/** What {@link SessionTurns} needs; built once by `createApp`. */
+export interface SessionTurnsDeps {
+  sessions: SessionStore;
+  conversations: ConversationRepository;
+  turns: TurnRunner;
+  logger: Logger;
+  clock: Clock;
+  /** How long a session lock lives without being extended; extended while the turn runs. */
+  lockTtlMs: number;
+  /** How long a message waits for the session's previous message to finish. */
+  lockWaitMs: number;
+}
+
+/** One customer message to a session whose token has been checked. */
+export interface SendInput {
+  session: Session;
+  text: string;
+  attachments?: Array<{ name: string; data: Uint8Array }>;
+  requestId: string;
+  /** Aborted when the client goes away: remaining work stops, what exists is still stored. */
+  signal?: AbortSignal;
+  /** A retry with the same key gets the stored result instead of a second turn. */
+  idempotencyKey?: string;
+}
+
+/** A turn that runs now, or the stored result of the same request sent before. */
+export type SendOutcome =
+  | { type: 'replay'; result: TurnResultBody }
+  | {
+      type: 'run';
+      turnId: string;
+      events: AsyncIterable<TurnEvent>;
+      result: Promise<TurnResultBody>;
+    };
+
+/**
+ * Customer turns of a session, safe across instances: the session's lock (with a fencing token)
+ * is held from before the user message is stored until the session's count is updated, so the
+ * messages of one session are stored in one order even when they arrive at several instances at
+ * once. The same code serves REST, SSE and WebSocket.
+ */
+export class SessionTurns {
+  readonly #inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly deps: SessionTurnsDeps) {}
+
+  /** Turns running now (graceful shutdown waits for them). */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Resolves when every running turn has settled. */
+  async drain(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /**
+   * Sends a message: waits for the session's lock, runs the turn and records it.
+   * @throws {AppError} `conflict` for an ended session or a reused idempotency key,
+   *   `rejected` when the session stays busy, `invalid_input` for an empty or over-long message.
+   */
+  async send(input: SendInput): Promise<SendOutcome> {
+    const { sessions, conversations, logger } = this.deps;
+    const sessionId = input.session.id;
+    const key = input.idempotencyKey;
+    if (key !== undefined) {
+      const claim = await conversations.claimIdempotencyKey({
+        sessionId,
+        key,
+        fingerprint: fingerprint(input),
+        now: new Date(this.deps.clock.now()).toISOString(),
+      });
+      if (claim.state === 'completed') {
+        return { type: 'replay', result: claim.response as TurnResultBody };
+      }
+      if (claim.state === 'in_progress') {
+        throw new AppError(
+          'conflict',
+          'A request with this Idempotency-Key is still being processed; retry when it has finished.',
+          { retryable: true, retryAfterMs: 1000 },
+        );
+      }
+      if (claim.state === 'mismatch') {
+        throw new AppError(
+          'conflict',
+          'This Idempotency-Key was already used for a different message; use a new key for a new message.',
+        );
+      }
+    }
+
+    let lock: SessionLock | undefined;
+    let keeper: KeepAlive | undefined;
+    const undo = async () => {
+      keeper?.stop();
+      await lock?.release().catch(() => false);
+      if (key !== undefined) {
+        await conversations.releaseIdempotencyKey(sessionId, key).catch((error: unknown) => {
+          logger.error({ err: error }, 'releasing an idempotency key failed');
+        });
+      }
+    };
+    let run;
+    try {
+      lock = await sessions.lock(sessionId, this.deps.lockTtlMs, {
+        waitMs: this.deps.lockWaitMs,
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      keeper = keepAlive(lock, this.deps, logger);
+      const current = await sessions.get(sessionId);
+      if (current === null)
+        throw new AppError('not_found', 'This session does not exist or has expired.');
+      if (current.status !== 'active') {
+        throw new AppError('conflict', 'This session has ended; start a new session to continue.');
+      }
+      run = this.deps.turns.start({
+        sessionId,
+        text: input.text,
+        requestId: input.requestId,
+        ...(input.attachments ? { attachments: input.attachments } : {}),
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+    } catch (error) {
+      await undo();
+      throw error;
+    }
+
+    const heldLock = lock;
+    const turnId = run.turnId;
+    const result = (async (): Promise<TurnResultBody> => {
+      try {
+        const reply = await run.result;
+        const { sessionId: _s, requestId, messageCount: _m, breakers, ...message } = reply;
+        const updated = await sessions
+          .update(
+            sessionId,
+            (s) => ({
+              ...dataOf(s),
+              messageCount: s.messageCount + 1,
+              lastMessageAt: new Date(this.deps.clock.now()).toISOString(),
+            }),
+            { fence: heldLock.token },
+          )
+          .catch((error: unknown) => {
+            logger.error({ err: error }, 'recording the turn on the session failed');
+            return undefined;
+          });
+        const body: TurnResultBody = {
+          sessionId,
+          requestId,
+          turnId,
+          message,
+          sources: message.sources,
+          escalation: message.escalation,
+          messageCount: updated?.messageCount ?? input.session.messageCount + 1,
+          breakers,
+        };
+        if (key !== undefined) {
+          await conversations
+            .completeIdempotencyKey(sessionId, key, body)
+            .catch((error: unknown) => {
+              logger.error({ err: error }, 'storing the idempotent result failed');
+            });
+        }
+        keeper.stop();
+        await heldLock.release().catch(() => false);
+        return body;
+      } catch (error) {
+        await undo();
+        throw isAppError(error)
+          ? error
+          : new AppError('internal', 'The message could not be stored', { cause: error });
+      }
+    })();
+    this.#track(result);
+    return { type: 'run', turnId, events: run.events, result };
+  }
+
+  #track(promise: Promise<unknown>): void {
+    const settled = promise.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#inFlight.add(settled);
+    void settled.then(() => this.#inFlight.delete(settled));
+  }
+}
+
+/** The writable part of a session. */
+function dataOf(session: Session) {
+  return {
+    tokenHash: session.tokenHash,
+    status: session.status,
+    messageCount: session.messageCount,
+    lastMessageAt: session.lastMessageAt,
+    metadata: session.metadata,
+  };
+}
+
+/** What makes two requests "the same" for an idempotency key. */
+function fingerprint(input: SendInput): string {
+  const hash = createHash('sha256').update(input.text, 'utf8');
+  for (const file of input.attachments ?? []) {
+    hash.update(`\u0000${file.name}\u0000`);
+    hash.update(createHash('sha256').update(file.data).digest());
+  }
+  return hash.digest('hex');
+}
+
+interface KeepAlive {
+  stop(): void;
+}
+
+/** Extends a held lock every third of its life while the turn runs. */
+function keepAlive(
+  lock: SessionLock,
+  deps: Pick<SessionTurnsDeps, 'clock' | 'lockTtlMs'>,
+  logger: Logger,
+): KeepAlive {
+  let stopped = false;
+  let timer: unknown;
+  const tick = () => {
+    if (stopped) return;
+    lock.extend(deps.lockTtlMs).then(
+      (held) => {
+        if (!held) logger.warn({ fence: lock.token }, 'the session lock was lost during a turn');
+        else if (!stopped) timer = deps.clock.setTimer(tick, deps.lockTtlMs / 3);
+      },
+      (error: unknown) => logger.warn({ err: error }, 'extending the session lock failed'),
+    );
+  };
+  timer = deps.clock.setTimer(tick, deps.lockTtlMs / 3);
+  return {
+    stop() {
+      stopped = true;
+      deps.clock.clearTimer(timer);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../errors/index.js';
+
+/** A new session token: 256 random bits, base64url. Only its hash is ever stored. */
+export function newSessionToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The stored form of a token: SHA-256, hex. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * Whether `token` hashes to `storedHash`, compared in constant time. Hashing first makes both
+ * sides the same length whatever the caller sent, so the comparison leaks nothing of either.
+ */
+export function tokenMatches(token: string | undefined, storedHash: string): boolean {
+  if (token === undefined || token === '') return false;
+  const given = Buffer.from(hashToken(token), 'hex');
+  const stored = Buffer.from(storedHash, 'hex');
+  return given.length === stored.length && timingSafeEqual(given, stored);
+}
+
+/** Compares a presented admin key with the configured one in constant time. */
+export function adminKeyMatches(given: string | undefined, configured: string): boolean {
+  if (given === undefined || given === '') return false;
+  const a = createHash('sha256').update(given, 'utf8').digest();
+  const b = createHash('sha256').update(configured, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
+/** The bearer token of a request's `Authorization` header, if it has one. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+/** The one refusal of a session route: no token, a wrong one and another session's look alike. */
+export function sessionRefused(): AppError {
+  return new AppError(
+    'unauthorized',
+    'Not authorized for this session: send `Authorization: Bearer <token>` with the token given when it was created (an expired session needs a new one).',
+  );
+}

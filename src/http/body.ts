@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../errors/index.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * JSON bodies as the API accepts them: valid UTF-8 (a byte sequence that is not UTF-8 is refused
+ * rather than silently turned into replacement characters), valid JSON, and an object. An empty
+ * body counts as no body.
+ */
+export function installJsonParser(server: FastifyInstance): void {
+  server.removeContentTypeParser(['application/json']);
+  server.addContentTypeParser(
+    /^application\/(.+\+)?json$/i,
+    { parseAs: 'buffer' },
+    (
+      _request: FastifyRequest,
+      body: Buffer,
+      done: (error: Error | null, value?: unknown) => void,
+    ) => {
+      if (body.length === 0) return done(null, undefined);
+      let text: string;
+      try {
+        text = utf8.decode(body);
+      } catch {
+        return done(new AppError('invalid_input', 'The request body is not valid UTF-8 text.'));
+      }
+      try {
+        // Keys that would reach Object.prototype are dropped, not merged.
+        const value: unknown = JSON.parse(text, (key, v: unknown) =>
+          key === '__proto__' ? undefined : v,
+        );
+        return done(null, value);
+      } catch (error) {
+        return done(
+          new AppError(
+            'invalid_input',
+            `The request body is not valid JSON (${(error as Error).message}).`,
+          ),
+        );
+      }
+    },
+  );
+}
+
+/** Whether the client asked for Server-Sent Events. */
+export function wantsEventStream(request: FastifyRequest): boolean {
+  const accept = request.headers.accept;
+  return typeof accept === 'string' && accept.toLowerCase().includes('text/event-stream');
+}
+
+/**
+ * A file name given by a client, reduced to a harmless label: the last path segment only (no
+ * directories, no `..`), no control characters, at most 200 characters.
+ */
+export function safeFileName(name: string | undefined): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = (name ?? '').replace(/[\u0000-\u001f\u007f]/g, '');
+  const last = cleaned.split(/[\\/]/).pop() ?? '';
+  const trimmed = last.replace(/^\.+/, '').trim().slice(-200);
+  return trimmed === '' ? 'attachment' : trimmed;
+}

@@ -1,0 +1,220 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { App } from '../../app.js';
+import { AppError } from '../../errors/index.js';
+import {
+  adminSearchBodySchema,
+  documentListQuerySchema,
+  sessionListQuerySchema,
+  ticketListQuerySchema,
+  ticketPatchSchema,
+  transcriptQuerySchema,
+} from '../../protocol/admin-api.js';
+import { ingestPaths, summarize } from '../../rag/index.js';
+import { adminKeyMatches, bearerToken } from '../auth.js';
+import { readMultipart } from '../multipart.js';
+import { viewOf } from '../session-access.js';
+import { parseInput, requireId } from '../validate.js';
+
+type Id = { Params: { id: string } };
+type Query = { Querystring: Record<string, string> };
+
+/** Most files one upload request may carry. */
+const MAX_UPLOAD_FILES = 20;
+
+/**
+ * The staff's routes under `/v1/admin`, behind the admin key: knowledge-base documents (upload,
+ * list, delete, re-index), the search playground, tickets, sessions with transcripts, and tool
+ * health with breaker reset.
+ */
+export function adminRoutes(server: FastifyInstance, app: App): void {
+  const { knowledge, conversations, tools, config } = app;
+
+  server.register(async (admin) => {
+    admin.addHook('onRequest', async (request: FastifyRequest) => {
+      const hash = app.adminKeyHash;
+      if (hash === undefined) {
+        throw new AppError(
+          'unauthorized',
+          'The admin API is off: set ADMIN_API_KEY (or start with `support-agent serve`, which creates one).',
+        );
+      }
+      if (!adminKeyMatches(bearerToken(request), hash)) {
+        throw new AppError('unauthorized', 'Send the admin key as `Authorization: Bearer <key>`.');
+      }
+    });
+
+    admin.get<Query>('/v1/admin/documents', async (request) => {
+      const query = parseInput(documentListQuerySchema, request.query, 'query');
+      return knowledge.documents(query.scope, { limit: query.limit, offset: query.offset });
+    });
+
+    admin.post('/v1/admin/documents', async (request, reply) => {
+      if (!request.isMultipart()) {
+        throw new AppError(
+          'unsupported_media_type',
+          'Upload documents as multipart/form-data, one file per part.',
+        );
+      }
+      const body = await readMultipart(request, {
+        maxFileBytes: config.kb.maxFileBytes,
+        maxTotalBytes: config.kb.maxFileBytes * 4,
+        maxFiles: MAX_UPLOAD_FILES,
+        fields: [],
+      });
+      if (body.files.length === 0) throw new AppError('invalid_input', 'The upload has no files.');
+      // Files are kept under DATA_DIR/uploads by their sanitized names, so a later upload of the
+      // same name replaces the document and a re-index can read the file again.
+      const dir = resolve(config.dataDir, 'uploads');
+      await mkdir(dir, { recursive: true });
+      const paths: string[] = [];
+      for (const file of body.files) {
+        const path = join(dir, file.name);
+        await writeFile(path, file.data);
+        paths.push(path);
+      }
+      const report = await ingestPaths(knowledge, paths, ingestOptions(app));
+      await app.indexVectors().catch((error: unknown) => {
+        app.logger.warn({ err: error }, 'embedding uploaded documents failed');
+      });
+      const status = report.failed.length === paths.length ? 422 : 201;
+      return reply.code(status).send({ summary: summarize(report), report });
+    });
+
+    admin.delete<Id>('/v1/admin/documents/:id', async (request) => {
+      const document = await documentOf(app, request.params.id);
+      const removed = await knowledge.deleteSource(document.scope, document.source);
+      return { removed, source: document.source };
+    });
+
+    admin.post<Id>('/v1/admin/documents/:id/reindex', async (request) => {
+      const document = await documentOf(app, request.params.id);
+      if (document.scope !== 'kb') {
+        throw new AppError('invalid_input', 'Only knowledge-base documents can be re-indexed.');
+      }
+      const report = await ingestPaths(knowledge, [document.source], {
+        ...ingestOptions(app),
+        force: true,
+      });
+      if (report.failed.length > 0) {
+        throw new AppError(
+          'conflict',
+          `The document's file could not be read again: ${report.failed[0]?.reason ?? 'unknown reason'}`,
+        );
+      }
+      const vectors = await app.indexVectors();
+      return { summary: summarize(report), report, vectors: vectors ?? null };
+    });
+
+    admin.post('/v1/admin/search', async (request) => {
+      const body = parseInput(adminSearchBodySchema, request.body, 'search');
+      const result = await app.retriever.search(body.query, {
+        scopes: body.sessionId ? ['kb', `session:${body.sessionId}`] : ['kb'],
+        ...(body.topK !== undefined ? { topK: body.topK } : {}),
+      });
+      return result;
+    });
+
+    admin.get<Query>('/v1/admin/tickets', async (request) => {
+      const query = parseInput(ticketListQuerySchema, request.query, 'query');
+      return conversations.tickets({
+        ...(query.status ? { status: query.status } : {}),
+        limit: query.limit,
+        offset: query.offset,
+      });
+    });
+
+    admin.get<Id & Query>('/v1/admin/tickets/:id', async (request) => {
+      const ticket = await ticketOf(app, request.params.id);
+      const query = parseInput(transcriptQuerySchema, request.query, 'query');
+      return { ticket, transcript: await transcript(app, ticket.sessionId, query) };
+    });
+
+    admin.patch<Id>('/v1/admin/tickets/:id', async (request) => {
+      const ticket = await ticketOf(app, request.params.id);
+      const body = parseInput(ticketPatchSchema, request.body, 'ticket change');
+      const updated = await conversations.setTicketStatus(ticket.id, body.status);
+      if (updated === null) throw new AppError('not_found', 'No ticket with this id.');
+      return updated;
+    });
+
+    admin.get<Query>('/v1/admin/sessions', async (request) => {
+      const query = parseInput(sessionListQuerySchema, request.query, 'query');
+      const items = await conversations.sessions({
+        limit: query.limit,
+        ...(query.before ? { before: query.before } : {}),
+      });
+      return { items };
+    });
+
+    admin.get<Id & Query>('/v1/admin/sessions/:id', async (request) => {
+      const id = requireId(request.params.id, 'session');
+      const query = parseInput(transcriptQuerySchema, request.query, 'query');
+      const [session, messages, ticket] = await Promise.all([
+        app.sessions.get(id),
+        transcript(app, id, query),
+        conversations.ticketOf(id),
+      ]);
+      if (session === null && messages.length === 0) {
+        throw new AppError('not_found', 'No session with this id.');
+      }
+      return { id, session: session ? viewOf(session) : null, ticket, transcript: messages };
+    });
+
+    admin.get('/v1/admin/tools', async () => ({
+      items: tools.list().map((tool) => ({
+        name: tool.name,
+        description: tool.description,
+        breaker: tools.breaker(tool.name),
+        stats: app.toolStats.stats(tool.name),
+        policy: tool.policy,
+      })),
+    }));
+
+    admin.post<{ Params: { name: string } }>('/v1/admin/tools/:name/reset', async (request) => {
+      const name = request.params.name;
+      if (!tools.has(name)) throw new AppError('not_found', `There is no tool named "${name}".`);
+      app.logger.info({ tool: name }, 'circuit breaker reset by an administrator');
+      return { name, breaker: tools.reset(name) };
+    });
+  });
+}
+
+function ingestOptions(app: App) {
+  return {
+    maxFileBytes: app.config.kb.maxFileBytes,
+    chunk: { size: app.config.kb.chunkSize, overlap: app.config.kb.chunkOverlap },
+  };
+}
+
+async function documentOf(app: App, rawId: string) {
+  const document = await app.knowledge.document(requireId(rawId, 'document'));
+  if (document === null) throw new AppError('not_found', 'No document with this id.');
+  return document;
+}
+
+async function ticketOf(app: App, rawId: string) {
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(rawId)) {
+    throw new AppError('invalid_input', `"${rawId.slice(0, 80)}" is not a ticket id`);
+  }
+  const ticket = await app.conversations.ticket(rawId);
+  if (ticket === null) throw new AppError('not_found', 'No ticket with this id.');
+  return ticket;
+}
+
+async function transcript(app: App, sessionId: string, query: { after?: number; limit: number }) {
+  const records = await app.conversations.messages(sessionId, {
+    ...(query.after !== undefined ? { afterSeq: query.after } : {}),
+    limit: query.limit,
+  });
+  return records.map((m) => ({
+    id: m.id,
+    seq: m.seq,
+    role: m.role,
+    text: m.text,
+    createdAt: m.createdAt,
+    requestId: m.requestId,
+    metadata: m.metadata,
+  }));
+}

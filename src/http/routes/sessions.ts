@@ -1,0 +1,208 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../app.js';
+import type { SendOutcome } from '../../agent/session-turns.js';
+import { AppError } from '../../errors/index.js';
+import {
+  createSessionBodySchema,
+  messagePageQuerySchema,
+  sendMessageBodySchema,
+  type MessagePage,
+  type SessionCreated,
+} from '../../protocol/api.js';
+import type { SourceItem } from '../../protocol/index.js';
+import { bearerToken, hashToken, newSessionToken } from '../auth.js';
+import { wantsEventStream } from '../body.js';
+import { readMultipart } from '../multipart.js';
+import { authorizeSession, enforceRateLimit, viewOf } from '../session-access.js';
+import { SseStream } from '../sse.js';
+import { parseInput } from '../validate.js';
+import type { StreamRegistry } from '../streams.js';
+
+type IdParams = { Params: { id: string } };
+
+/** Most files one message may carry. */
+const MAX_FILES_PER_MESSAGE = 10;
+
+/**
+ * The customer's routes: create a session, read it, end it, read its history, and send a
+ * message (JSON or multipart; the whole turn as JSON, or its events as SSE).
+ */
+export function sessionRoutes(server: FastifyInstance, app: App, streams: StreamRegistry): void {
+  const { sessions, conversations, config } = app;
+
+  server.post('/v1/sessions', async (request, reply) => {
+    const body = parseInput(createSessionBodySchema, request.body ?? {}, 'session');
+    const token = newSessionToken();
+    const session = await sessions.create({
+      tokenHash: hashToken(token),
+      status: 'active',
+      messageCount: 0,
+      lastMessageAt: null,
+      metadata: body.metadata ?? {},
+    });
+    const created: SessionCreated = {
+      id: session.id,
+      token,
+      createdAt: session.createdAt,
+      expiresInSeconds: config.sessions.ttlSeconds,
+    };
+    return reply.code(201).header('cache-control', 'no-store').send(created);
+  });
+
+  server.get<IdParams>('/v1/sessions/:id', async (request) => {
+    const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
+    await sessions.touch(session.id);
+    return viewOf(session);
+  });
+
+  server.delete<IdParams>('/v1/sessions/:id', async (request, reply) => {
+    const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
+    const ended = await sessions.update(session.id, (s) => ({ ...dataOf(s), status: 'ended' }));
+    return reply.code(200).send(viewOf(ended));
+  });
+
+  server.get<IdParams & { Querystring: Record<string, string> }>(
+    '/v1/sessions/:id/messages',
+    async (request) => {
+      const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
+      const query = parseInput(messagePageQuerySchema, request.query, 'query');
+      const records = await conversations.messages(session.id, {
+        ...(query.after !== undefined ? { afterSeq: query.after } : {}),
+        limit: query.limit,
+      });
+      const page: MessagePage = {
+        items: records.map((m) => ({
+          id: m.id,
+          seq: m.seq,
+          role: m.role,
+          text: m.text,
+          createdAt: m.createdAt,
+          ...(m.role === 'assistant' && Array.isArray(m.metadata.sources)
+            ? { sources: m.metadata.sources as SourceItem[] }
+            : {}),
+        })),
+        nextAfter: records.length === query.limit ? (records.at(-1)?.seq ?? null) : null,
+      };
+      return page;
+    },
+  );
+
+  server.post<IdParams>('/v1/sessions/:id/messages', async (request, reply) => {
+    const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
+    await enforceRateLimit(
+      app.rateLimiter,
+      `session:${session.id}`,
+      config.http.sessionMessagesPerMinute,
+    );
+    const { text, attachments } = await readMessage(request, app);
+    const idempotencyKey = idempotencyKeyOf(request);
+    const controller = new AbortController();
+    reply.raw.on('close', () => {
+      if (!reply.raw.writableFinished) controller.abort();
+    });
+    const outcome = await app.sessionTurns.send({
+      session,
+      text,
+      ...(attachments.length > 0 ? { attachments } : {}),
+      requestId: String(request.id),
+      signal: controller.signal,
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    });
+    if (outcome.type === 'replay') reply.header('idempotent-replayed', 'true');
+    if (wantsEventStream(request)) return streamTurn(reply, outcome, streams);
+    const result = outcome.type === 'replay' ? outcome.result : await outcome.result;
+    return reply.code(200).send(result);
+  });
+}
+
+/** The text and files of a message, from a JSON or a multipart body. */
+async function readMessage(
+  request: FastifyRequest,
+  app: App,
+): Promise<{ text: string; attachments: Array<{ name: string; data: Uint8Array }> }> {
+  if (request.isMultipart()) {
+    const body = await readMultipart(request, {
+      maxFileBytes: app.config.attachments.maxFileBytes,
+      maxTotalBytes: app.config.attachments.maxMessageBytes,
+      maxFiles: MAX_FILES_PER_MESSAGE,
+      fields: ['text'],
+    });
+    const { text } = parseInput(sendMessageBodySchema, { text: body.fields.text ?? '' }, 'message');
+    return { text, attachments: body.files };
+  }
+  if (request.body === undefined) {
+    throw new AppError(
+      'invalid_input',
+      'Send the message as JSON, e.g. {"text": "How do I reset my password?"}, or as multipart/form-data with files.',
+    );
+  }
+  const { text } = parseInput(sendMessageBodySchema, request.body, 'message');
+  return { text, attachments: [] };
+}
+
+/** The `Idempotency-Key` header, checked. */
+function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new AppError(
+      'invalid_input',
+      'Idempotency-Key must be 1 to 200 visible ASCII characters (a UUID is a good choice).',
+    );
+  }
+  return key;
+}
+
+/** Streams a turn's events as SSE; a replay is sent as its `start` and `complete`. */
+async function streamTurn(
+  reply: FastifyReply,
+  outcome: SendOutcome,
+  streams: StreamRegistry,
+): Promise<void> {
+  const stream = new SseStream(reply, headersOf(reply));
+  const release = streams.add(stream);
+  try {
+    if (outcome.type === 'replay') {
+      const { result } = outcome;
+      stream.send({
+        type: 'start',
+        turnId: result.turnId,
+        requestId: result.requestId,
+        sessionId: result.sessionId,
+      });
+      stream.send({ type: 'complete', message: result.message });
+      return;
+    }
+    for await (const event of outcome.events) stream.send(event);
+    await outcome.result.catch(() => undefined);
+  } finally {
+    release();
+    stream.end();
+  }
+}
+
+/** The headers already set on a reply (request id, CORS, security), for a hijacked response. */
+function headersOf(reply: FastifyReply): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined)
+      headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return headers;
+}
+
+function dataOf(s: {
+  tokenHash: string;
+  status: 'active' | 'ended';
+  messageCount: number;
+  lastMessageAt: string | null;
+  metadata: Record<string, string>;
+}) {
+  return {
+    tokenHash: s.tokenHash,
+    status: s.status,
+    messageCount: s.messageCount,
+    lastMessageAt: s.lastMessageAt,
+    metadata: s.metadata,
+  };
+}

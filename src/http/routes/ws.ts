@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { App } from '../../app.js';
+import { isAppError } from '../../errors/index.js';
+import { wsClientMessageSchema, type WsClientMessage } from '../../protocol/api.js';
+import type { Session } from '../../session/index.js';
+import { authorizeSession, enforceRateLimit } from '../session-access.js';
+import type { StreamRegistry } from '../streams.js';
+import { parseInput } from '../validate.js';
+
+/** Largest WebSocket frame a client may send; larger ones close the socket (code 1009). */
+export const WS_MAX_MESSAGE_BYTES = 64 * 1024;
+
+type WsRequest = FastifyRequest<{ Params: { id: string }; Querystring: { token?: string } }>;
+
+/**
+ * `GET /v1/sessions/:id/ws`: a WebSocket carrying the same turn events as SSE for the messages
+ * sent over it (`{"type":"message","text":"…"}`). The token travels as the `token` query
+ * parameter, since browsers cannot set headers on a WebSocket; it is checked before the upgrade,
+ * so a refused client gets the same 401 as on every other route. Messages of one socket run in
+ * the order they were sent; a frame that is not a valid message gets an `error` event and the
+ * socket stays open.
+ */
+export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegistry): void {
+  const sessionsOf = new WeakMap<FastifyRequest, Session>();
+
+  server.get(
+    '/v1/sessions/:id/ws',
+    {
+      websocket: true,
+      preValidation: async (request: WsRequest) => {
+        const token = typeof request.query.token === 'string' ? request.query.token : undefined;
+        sessionsOf.set(request, await authorizeSession(app.sessions, request.params.id, token));
+      },
+    },
+    (socket: WebSocket, request: WsRequest) => {
+      const session = sessionsOf.get(request);
+      if (session === undefined) {
+        socket.close(1008, 'unauthorized');
+        return;
+      }
+      const controller = new AbortController();
+      let queue: Promise<void> = Promise.resolve();
+      const send = (event: object) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
+      };
+      const release = streams.add({
+        finish: (event) => {
+          queue = queue.then(() => {
+            send(event);
+            socket.close(1001, 'server shutting down');
+          });
+        },
+      });
+      socket.on('message', (data, isBinary) => {
+        let message: WsClientMessage;
+        try {
+          if (isBinary) throw new SyntaxError('binary frame');
+          const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
+          message = parseInput(wsClientMessageSchema, JSON.parse(text), 'message');
+        } catch (error) {
+          send({
+            type: 'error',
+            code: 'invalid_input',
+            message: isAppError(error)
+              ? error.message
+              : 'Send JSON text frames like {"type":"message","text":"How do I reset my password?"}.',
+            retryable: false,
+          });
+          return;
+        }
+        queue = queue.then(() => runMessage(message));
+      });
+      socket.on('close', () => {
+        release();
+        controller.abort();
+      });
+
+      const runMessage = async (message: WsClientMessage) => {
+        try {
+          await enforceRateLimit(
+            app.rateLimiter,
+            `session:${session.id}`,
+            app.config.http.sessionMessagesPerMinute,
+          );
+          const outcome = await app.sessionTurns.send({
+            session,
+            text: message.text,
+            // Each message is a request of its own, with its own id in logs and traces.
+            requestId: randomUUID(),
+            signal: controller.signal,
+            ...(message.idempotencyKey !== undefined
+              ? { idempotencyKey: message.idempotencyKey }
+              : {}),
+          });
+          if (outcome.type === 'replay') {
+            const { result } = outcome;
+            send({
+              type: 'start',
+              turnId: result.turnId,
+              requestId: result.requestId,
+              sessionId: result.sessionId,
+            });
+            send({ type: 'complete', message: result.message });
+            return;
+          }
+          for await (const event of outcome.events) send(event);
+          await outcome.result.catch(() => undefined);
+        } catch (error) {
+          const known = isAppError(error);
+          if (!known) app.logger.error({ err: error }, 'a WebSocket message failed');
+          send({
+            type: 'error',
+            code: known ? error.code : 'internal',
+            message: known && error.code !== 'internal' ? error.message : 'Internal error',
+            retryable: known ? error.retryable : false,
+          });
+        }
+      };
+    },
+  );
+}

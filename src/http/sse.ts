@@ -1,0 +1,66 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
+import type { OpenStream } from './streams.js';
+
+/** Comment lines keep proxies from closing a quiet stream. */
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * A Server-Sent Events stream on a hijacked reply. Each event is written as
+ * `event: <type>` and `data: <json>`; a heartbeat comment goes out while the stream is quiet.
+ */
+export class SseStream implements OpenStream {
+  readonly #raw: ServerResponse;
+  #heartbeat: NodeJS.Timeout;
+  #closed = false;
+  #nextId = 1;
+
+  constructor(reply: FastifyReply, headers: Record<string, string>) {
+    reply.hijack();
+    this.#raw = reply.raw;
+    this.#raw.writeHead(200, {
+      ...headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      // Proxies such as nginx buffer responses unless told not to.
+      'x-accel-buffering': 'no',
+    });
+    this.#raw.flushHeaders();
+    this.#heartbeat = setInterval(() => this.#write(': keep-alive\n\n'), HEARTBEAT_MS);
+    this.#heartbeat.unref();
+    this.#raw.on('close', () => this.#stop());
+  }
+
+  /** Whether the client is still there. */
+  get open(): boolean {
+    return !this.#closed && !this.#raw.destroyed;
+  }
+
+  /** Sends one event whose `type` names it. */
+  send(event: { type: string } & Record<string, unknown>): void {
+    this.#write(`id: ${this.#nextId++}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  }
+
+  /** Sends a last event and ends the stream. */
+  finish(event: { type: string } & Record<string, unknown>): void {
+    this.send(event);
+    this.end();
+  }
+
+  /** Ends the stream. */
+  end(): void {
+    if (this.#closed) return;
+    this.#stop();
+    this.#raw.end();
+  }
+
+  #write(text: string): void {
+    if (this.open) this.#raw.write(text);
+  }
+
+  #stop(): void {
+    this.#closed = true;
+    clearInterval(this.#heartbeat);
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The REST shapes of `/v1`, in camelCase everywhere: request bodies are validated with these
+ * schemas, responses are typed by them, and the OpenAPI document is generated from them.
+ */
+import { z } from 'zod';
+import { escalationInfoSchema, replyMessageSchema, sourceItemSchema } from './events.js';
+
+/** Longest message a customer may send, in characters. */
+export const MAX_MESSAGE_CHARS = 20_000;
+
+const isoTime = z.string().describe('ISO 8601 time');
+
+/** Labels a client may attach to a session (page, locale…): small, strings only. */
+export const sessionMetadataSchema = z
+  .record(z.string().min(1).max(64), z.string().max(500))
+  .refine((value) => Object.keys(value).length <= 20, {
+    message: 'at most 20 metadata entries',
+  });
+
+/** `POST /v1/sessions` body (optional). */
+export const createSessionBodySchema = z.strictObject({
+  metadata: sessionMetadataSchema.optional(),
+});
+export type CreateSessionBody = z.infer<typeof createSessionBodySchema>;
+
+/** `POST /v1/sessions` response: the token is shown once and never again. */
+export const sessionCreatedSchema = z.object({
+  id: z.string(),
+  token: z
+    .string()
+    .describe('Bearer token of this session: send it as `Authorization: Bearer <token>`.'),
+  createdAt: isoTime,
+  expiresInSeconds: z.number().int(),
+});
+export type SessionCreated = z.infer<typeof sessionCreatedSchema>;
+
+/** A session as its owner (or staff) sees it. */
+export const sessionViewSchema = z.object({
+  id: z.string(),
+  status: z.enum(['active', 'ended']),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  messageCount: z.number().int().describe('Customer messages accepted in this session.'),
+  lastMessageAt: isoTime.nullable(),
+  metadata: z.record(z.string(), z.string()),
+});
+export type SessionView = z.infer<typeof sessionViewSchema>;
+
+/** `POST /v1/sessions/:id/messages` JSON body. */
+export const sendMessageBodySchema = z.strictObject({
+  text: z.string().max(MAX_MESSAGE_CHARS, {
+    message: `The message is too long; the limit is ${MAX_MESSAGE_CHARS} characters. Shorten it or attach it as a file.`,
+  }),
+});
+export type SendMessageBody = z.infer<typeof sendMessageBodySchema>;
+
+/** The whole turn, as `POST /v1/sessions/:id/messages` returns it without streaming. */
+export const turnResultSchema = z.object({
+  sessionId: z.string(),
+  requestId: z.string(),
+  turnId: z.string(),
+  message: replyMessageSchema,
+  sources: z.array(sourceItemSchema),
+  escalation: escalationInfoSchema,
+  messageCount: z.number().int().describe('Customer messages in the session, this one included.'),
+  breakers: z.record(z.string(), z.string()).describe('Each tool’s circuit-breaker state.'),
+});
+export type TurnResultBody = z.infer<typeof turnResultSchema>;
+
+/** A stored message of a conversation. */
+export const messageViewSchema = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+  createdAt: isoTime,
+  sources: z.array(sourceItemSchema).optional(),
+});
+export type MessageView = z.infer<typeof messageViewSchema>;
+
+/** A page of messages, oldest first; pass `nextAfter` as `after` for the next page. */
+export const messagePageSchema = z.object({
+  items: z.array(messageViewSchema),
+  nextAfter: z.number().int().nullable(),
+});
+export type MessagePage = z.infer<typeof messagePageSchema>;
+
+/** `GET /v1/sessions/:id/messages` query. */
+export const messagePageQuerySchema = z.strictObject({
+  after: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** A message sent over the WebSocket. */
+export const wsClientMessageSchema = z.strictObject({
+  type: z.literal('message'),
+  text: sendMessageBodySchema.shape.text,
+  idempotencyKey: z.string().min(1).max(200).optional(),
+});
+export type WsClientMessage = z.infer<typeof wsClientMessageSchema>;
+
+/** The one error shape of every error response. */
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), requestId: z.string() }),
+});

@@ -1,0 +1,87 @@
+import type { BreakerSnapshot, BreakerState } from './circuit-breaker.js';
+import type { CallObserver, CallScope } from './observer.js';
+import type { ToolResult } from './tool-result.js';
+
+/** Recent figures of one tool, for the admin console. */
+export interface ToolStatsSnapshot {
+  /** Calls since the process started. */
+  calls: number;
+  /** Calls that did not end `ok`. */
+  failures: number;
+  /** Over the last {@link WINDOW} calls; null before the first call. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  lastOutcome: string | null;
+}
+
+/** How many recent durations the percentiles are taken over. */
+const WINDOW = 256;
+
+class Window {
+  calls = 0;
+  failures = 0;
+  lastOutcome: string | null = null;
+  readonly durations = new Float64Array(WINDOW);
+
+  add(result: ToolResult): void {
+    this.durations[this.calls % WINDOW] = result.durationMs;
+    this.calls += 1;
+    if (result.type !== 'ok') this.failures += 1;
+    this.lastOutcome = result.type;
+  }
+
+  snapshot(): ToolStatsSnapshot {
+    const n = Math.min(this.calls, WINDOW);
+    const sorted = Array.from(this.durations.subarray(0, n)).sort((a, b) => a - b);
+    const at = (q: number) =>
+      n === 0 ? null : (sorted[Math.min(n - 1, Math.floor(q * n))] ?? null);
+    return {
+      calls: this.calls,
+      failures: this.failures,
+      p50Ms: at(0.5),
+      p95Ms: at(0.95),
+      lastOutcome: this.lastOutcome,
+    };
+  }
+}
+
+/**
+ * Keeps each tool's call count, failures and recent latency percentiles, and passes every event
+ * on to `inner` (the telemetry observer). Cheap: a fixed ring of durations per tool.
+ */
+export class ToolStatsObserver implements CallObserver {
+  readonly #windows = new Map<string, Window>();
+
+  constructor(private readonly inner: CallObserver) {}
+
+  start(tool: string, sessionId: string | undefined): CallScope {
+    const scope = this.inner.start(tool, sessionId);
+    return {
+      run: (fn) => scope.run(fn),
+      retry: (event) => scope.retry(event),
+      end: (result) => {
+        let window = this.#windows.get(tool);
+        if (window === undefined) {
+          window = new Window();
+          this.#windows.set(tool, window);
+        }
+        window.add(result);
+        scope.end(result);
+      },
+    };
+  }
+
+  breakerChanged(
+    tool: string,
+    state: BreakerState,
+    previous: BreakerState,
+    snapshot: BreakerSnapshot,
+  ): void {
+    this.inner.breakerChanged(tool, state, previous, snapshot);
+  }
+
+  /** The figures of one tool (zeros before its first call). */
+  stats(tool: string): ToolStatsSnapshot {
+    return (this.#windows.get(tool) ?? new Window()).snapshot();
+  }
+}

@@ -1,0 +1,142 @@
+// A real server on a loopback port for HTTP tests, and small clients for its API.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type App, type AppOverrides } from '../../src/app.js';
+import { loadConfig } from '../../src/config/index.js';
+import { buildServer, type SupportServer } from '../../src/http/index.js';
+import type { TurnEvent } from '../../src/protocol/index.js';
+
+/** The admin key test servers are started with. */
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+
+export interface TestServer {
+  app: App;
+  server: SupportServer;
+  url: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** Starts an app and its server on 127.0.0.1 with a free port, SQLite in memory. */
+export async function startServer(
+  env: Record<string, string> = {},
+  overrides: AppOverrides = {},
+): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'support-agent-http-'));
+  const config = loadConfig({
+    env: {
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      ADMIN_API_KEY: ADMIN_KEY,
+      TOOL_RETRY_ATTEMPTS: '1',
+      ...env,
+    },
+  });
+  const app = createApp(config, { databasePath: ':memory:', ...overrides });
+  await seedKnowledge(app);
+  const server = await buildServer(app);
+  await server.listen({ host: '127.0.0.1', port: 0 });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    app,
+    server,
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    async close() {
+      await server.close();
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Two help-center articles every test server knows. */
+export async function seedKnowledge(app: App): Promise<void> {
+  await app.knowledge.replaceSource('kb', '/help/faq.json', 'h', [
+    {
+      docKey: '0',
+      title: 'How do I reset my password?',
+      format: 'faq_json',
+      contentHash: 'a',
+      chunks: [
+        {
+          ordinal: 0,
+          headingPath: [],
+          text: 'Open Settings and choose Security. Press Reset password and follow the link we e-mail you. The link works for 24 hours.',
+        },
+      ],
+    },
+    {
+      docKey: '1',
+      title: 'What is your refund policy?',
+      format: 'faq_json',
+      contentHash: 'b',
+      chunks: [
+        {
+          ordinal: 0,
+          headingPath: [],
+          text: 'You can get a refund within 30 days of purchase. Gift cards cannot be refunded.',
+        },
+      ],
+    },
+  ]);
+}
+
+/** Creates a session over HTTP. */
+export async function createSession(url: string): Promise<{ id: string; token: string }> {
+  const response = await fetch(`${url}/v1/sessions`, { method: 'POST' });
+  if (response.status !== 201) throw new Error(`POST /v1/sessions: ${response.status}`);
+  return (await response.json()) as { id: string; token: string };
+}
+
+/** `Authorization` header of a token. */
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** A parsed JSON body, read loosely in assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary fields
+export type Json = any;
+
+/** Sends a JSON request and returns status, headers and parsed body. */
+export async function call(
+  url: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Headers; body: Json }> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.token ? bearer(options.token) : {}),
+      ...options.headers,
+    },
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: keep the text.
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+/** Parses a whole Server-Sent Events body into `{event, data}` pairs. */
+export function parseSse(text: string): Array<{ event: string; data: TurnEvent }> {
+  const events: Array<{ event: string; data: TurnEvent }> = [];
+  for (const block of text.split('\n\n')) {
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event: ')) event = line.slice(7);
+      else if (line.startsWith('data: ')) data.push(line.slice(6));
+    }
+    if (data.length > 0) events.push({ event, data: JSON.parse(data.join('\n')) as TurnEvent });
+  }
+  return events;
+}

@@ -1,0 +1,281 @@
+/**
+ * The customer API through real sockets: sessions, messages as JSON, SSE and WebSocket,
+ * attachments by multipart, idempotent retries, history, the end of a session, the OpenAPI
+ * document and the docs page.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { TurnEvent } from '../src/protocol/index.js';
+import { makePdf } from './helpers/documents.js';
+import {
+  bearer,
+  call,
+  createSession,
+  parseSse,
+  startServer,
+  type TestServer,
+} from './helpers/http.js';
+
+let t: TestServer;
+
+beforeAll(async () => {
+  t = await startServer();
+});
+afterAll(() => t.close());
+
+describe('sessions', () => {
+  it('creates a session with a token and reads it back with that token', async () => {
+    const created = await call(t.url, 'POST', '/v1/sessions', {
+      body: { metadata: { locale: 'en-GB' } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: expect.any(String), createdAt: expect.any(String) });
+    expect(created.body.token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 256 bits, base64url
+    expect(created.headers.get('x-request-id')).toBeTruthy();
+
+    const read = await call(t.url, 'GET', `/v1/sessions/${created.body.id}`, {
+      token: created.body.token,
+    });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({
+      id: created.body.id,
+      status: 'active',
+      messageCount: 0,
+      metadata: { locale: 'en-GB' },
+    });
+    expect(JSON.stringify(read.body)).not.toContain(created.body.token);
+    expect(read.body).not.toHaveProperty('tokenHash');
+  });
+
+  it('answers a message as JSON with sources, and keeps the history in order', async () => {
+    const { id, token } = await createSession(t.url);
+    const sent = await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+      token,
+      body: { text: 'How do I reset my password?' },
+      headers: { 'x-request-id': 'req-json-1' },
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.headers.get('x-request-id')).toBe('req-json-1');
+    expect(sent.body).toMatchObject({
+      sessionId: id,
+      requestId: 'req-json-1',
+      messageCount: 1,
+      message: { answeredBy: 'extractive' },
+    });
+    expect(sent.body.sources[0]).toMatchObject({ id: 1, title: 'How do I reset my password?' });
+    expect(sent.body.message.text).toContain('[1]');
+
+    await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+      token,
+      body: { text: 'And what is your refund policy?' },
+    });
+    const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+    expect(history.status).toBe(200);
+    expect(history.body.items.map((m: { role: string; seq: number }) => [m.seq, m.role])).toEqual([
+      [1, 'user'],
+      [2, 'assistant'],
+      [3, 'user'],
+      [4, 'assistant'],
+    ]);
+    expect(history.body.items[1].sources[0].title).toBe('How do I reset my password?');
+    expect(history.body.nextAfter).toBeNull();
+
+    const page = await call(t.url, 'GET', `/v1/sessions/${id}/messages?limit=3`, { token });
+    expect(page.body.items).toHaveLength(3);
+    expect(page.body.nextAfter).toBe(3);
+    const rest = await call(t.url, 'GET', `/v1/sessions/${id}/messages?after=3`, { token });
+    expect(rest.body.items.map((m: { seq: number }) => m.seq)).toEqual([4]);
+
+    const session = await call(t.url, 'GET', `/v1/sessions/${id}`, { token });
+    expect(session.body.messageCount).toBe(2);
+  });
+
+  it('streams the turn as SSE: start first, text in between, complete last', async () => {
+    const { id, token } = await createSession(t.url);
+    const response = await fetch(`${t.url}/v1/sessions/${id}/messages`, {
+      method: 'POST',
+      headers: {
+        ...bearer(token),
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+      },
+      body: JSON.stringify({ text: 'What is your refund policy?' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    expect(response.headers.get('x-request-id')).toBeTruthy();
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    const events = parseSse(await response.text());
+    const types = events.map((e) => e.event);
+    expect(types[0]).toBe('start');
+    expect(types.at(-1)).toBe('complete');
+    expect(types).toContain('sources');
+    expect(types).toContain('text');
+    expect(types.indexOf('sources')).toBeLessThan(types.indexOf('text'));
+    for (const e of events) expect(e.data.type).toBe(e.event);
+    const text = events
+      .map((e) => e.data)
+      .filter((e): e is Extract<TurnEvent, { type: 'text' }> => e.type === 'text')
+      .map((e) => e.delta)
+      .join('');
+    const complete = events.at(-1)?.data as Extract<TurnEvent, { type: 'complete' }>;
+    expect(complete.message.text).toBe(text);
+    expect(complete.message.text).toContain('30 days');
+
+    const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+    expect(history.body.items[1].text).toBe(complete.message.text);
+  });
+
+  it('carries the same events over the WebSocket, and survives a bad frame', async () => {
+    const { id, token } = await createSession(t.url);
+    const socket = new WebSocket(
+      `${t.url.replace('http', 'ws')}/v1/sessions/${id}/ws?token=${token}`,
+    );
+    const received: TurnEvent[] = [];
+    const completes: Array<() => void> = [];
+    socket.on('message', (data) => {
+      const event = JSON.parse(String(data)) as TurnEvent;
+      received.push(event);
+      if (event.type === 'complete' || event.type === 'error') completes.shift()?.();
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    const next = () => new Promise<void>((resolve) => completes.push(resolve));
+
+    let done = next();
+    socket.send('this is not json');
+    await done;
+    expect(received.at(-1)).toMatchObject({ type: 'error', code: 'invalid_input' });
+
+    done = next();
+    socket.send(JSON.stringify({ type: 'message', text: 'How do I reset my password?' }));
+    await done;
+    const turn = received.slice(1);
+    expect(turn[0]?.type).toBe('start');
+    expect(turn.at(-1)?.type).toBe('complete');
+    expect(turn.some((e) => e.type === 'text')).toBe(true);
+    const complete = turn.at(-1) as Extract<TurnEvent, { type: 'complete' }>;
+    expect(complete.message.sources[0]?.title).toBe('How do I reset my password?');
+    socket.close();
+
+    const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+    expect(history.body.items).toHaveLength(2);
+  });
+
+  it('takes attachments by multipart and answers from them in that session', async () => {
+    const { id, token } = await createSession(t.url);
+    const pdf = await makePdf((doc) => {
+      doc.fontSize(12).text('Warranty certificate. Your warranty activation code is ZEBRA-7731.');
+    });
+    const form = new FormData();
+    form.set('text', 'What is the warranty activation code in my certificate?');
+    form.set('file', new Blob([pdf], { type: 'application/pdf' }), '../../etc/certificate.pdf');
+    const response = await fetch(`${t.url}/v1/sessions/${id}/messages`, {
+      method: 'POST',
+      headers: bearer(token),
+      body: form,
+    });
+    expect(response.status).toBe(200);
+    const result = (await response.json()) as { message: { text: string } };
+    expect(result.message.text).toContain('ZEBRA-7731');
+    // The file is known by its own name only: the directories of the given name are dropped.
+    expect(result.message.text).toContain('certificate.pdf');
+    expect(result.message.text).not.toContain('..');
+  });
+
+  it('replays a retried message with the same Idempotency-Key and refuses a reused key', async () => {
+    const { id, token } = await createSession(t.url);
+    const send = (text: string, key: string) =>
+      call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+        token,
+        body: { text },
+        headers: { 'idempotency-key': key },
+      });
+    const first = await send('What is your refund policy?', 'key-1');
+    const retry = await send('What is your refund policy?', 'key-1');
+    expect(first.status).toBe(200);
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body.message.id).toBe(first.body.message.id);
+    expect(retry.body).toEqual(first.body);
+
+    const reused = await send('Something else entirely', 'key-1');
+    expect(reused.status).toBe(409);
+    expect(reused.body.error).toMatchObject({ code: 'conflict' });
+    expect(reused.body.error.message).toMatch(/different message/);
+
+    const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+    expect(history.body.items).toHaveLength(2);
+    const session = await call(t.url, 'GET', `/v1/sessions/${id}`, { token });
+    expect(session.body.messageCount).toBe(1);
+  });
+
+  it('replays over SSE too', async () => {
+    const { id, token } = await createSession(t.url);
+    const send = () =>
+      fetch(`${t.url}/v1/sessions/${id}/messages`, {
+        method: 'POST',
+        headers: {
+          ...bearer(token),
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          'idempotency-key': 'sse-key',
+        },
+        body: JSON.stringify({ text: 'How do I reset my password?' }),
+      }).then(async (r) => parseSse(await r.text()));
+    const first = await send();
+    const replay = await send();
+    expect(replay.map((e) => e.event)).toEqual(['start', 'complete']);
+    expect(replay[1]?.data).toEqual(first.at(-1)?.data);
+  });
+
+  it('ends a session: later messages are refused, the history stays readable', async () => {
+    const { id, token } = await createSession(t.url);
+    await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+      token,
+      body: { text: 'What is your refund policy?' },
+    });
+    const ended = await call(t.url, 'DELETE', `/v1/sessions/${id}`, { token });
+    expect(ended.status).toBe(200);
+    expect(ended.body.status).toBe('ended');
+    const refused = await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+      token,
+      body: { text: 'Hello again' },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/ended/);
+    const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+    expect(history.body.items).toHaveLength(2);
+  });
+});
+
+describe('documentation and operations', () => {
+  it('serves the OpenAPI document and a docs page', async () => {
+    const doc = await call(t.url, 'GET', '/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.0.3');
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/sessions',
+        '/v1/sessions/{id}/messages',
+        '/v1/sessions/{id}/ws',
+        '/v1/admin/tickets',
+      ]),
+    );
+    const send = doc.body.paths['/v1/sessions/{id}/messages'].post;
+    expect(send.requestBody.content['application/json'].schema.properties.text.type).toBe('string');
+    const page = await fetch(`${t.url}/docs`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('/v1/sessions/{id}/messages');
+  });
+
+  it('answers health, readiness and metrics', async () => {
+    expect((await call(t.url, 'GET', '/health')).body).toEqual({ status: 'ok' });
+    const ready = await call(t.url, 'GET', '/ready');
+    expect(ready.status).toBe(200);
+    const metrics = await fetch(`${t.url}/metrics`);
+    expect(await metrics.text()).toContain('support_agent_tool_calls_total');
+  });
+});
