@@ -9,7 +9,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * body counts as no body.
  */
 export function installJsonParser(server: FastifyInstance): void {
-  server.removeContentTypeParser(['application/json']);
+  // Only JSON and multipart (registered by its plugin) are bodies the API takes.
+  server.removeContentTypeParser(['application/json', 'text/plain']);
   server.addContentTypeParser(
     /^application\/(.+\+)?json$/i,
     { parseAs: 'buffer' },

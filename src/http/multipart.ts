@@ -33,9 +33,10 @@ export async function readMultipart(
       limits: {
         fileSize: limits.maxFileBytes,
         files: limits.maxFiles,
-        fields: limits.fields.length,
+        // A little room past the known fields, so an unknown one is named rather than counted.
+        fields: limits.fields.length + 5,
         fieldSize: 200_000,
-        parts: limits.maxFiles + limits.fields.length,
+        parts: limits.maxFiles + limits.fields.length + 5,
       },
     })) {
       if (part.type === 'field') {

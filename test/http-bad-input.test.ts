@@ -1,0 +1,253 @@
+/**
+ * Bad input over HTTP: each gets the right 4xx with the one error shape and a message a person
+ * understands, the server stays up, and nothing already accepted is lost.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import {
+  ADMIN_KEY,
+  bearer,
+  call,
+  createSession,
+  startServer,
+  type TestServer,
+} from './helpers/http.js';
+
+let t: TestServer;
+let s: { id: string; token: string };
+
+beforeAll(async () => {
+  t = await startServer({
+    ATTACHMENT_MAX_FILE_BYTES: '2048',
+    ATTACHMENT_MAX_MESSAGE_BYTES: '3000',
+    HTTP_BODY_LIMIT_BYTES: '65536',
+  });
+  s = await createSession(t.url);
+  const first = await call(t.url, 'POST', `/v1/sessions/${s.id}/messages`, {
+    token: s.token,
+    body: { text: 'What is your refund policy?' },
+  });
+  expect(first.status).toBe(200);
+});
+afterAll(() => t.close());
+
+/** Sends raw bytes to the messages route of the test session. */
+function raw(body: BodyInit, contentType: string, path = `/v1/sessions/${s?.id}/messages`) {
+  return fetch(`${t.url}${path}`, {
+    method: 'POST',
+    // FormData bodies bring their own content type, with the boundary.
+    headers: { ...bearer(s.token), ...(contentType ? { 'content-type': contentType } : {}) },
+    body,
+  }).then(async (r) => ({
+    status: r.status,
+    body: (await r.json()) as { error: Record<string, string> },
+  }));
+}
+
+function expectError(
+  response: { status: number; body: { error: Record<string, string> } },
+  status: number,
+  code: string,
+  message?: RegExp,
+) {
+  expect(response.status).toBe(status);
+  expect(response.body.error.code).toBe(code);
+  expect(response.body.error.requestId).toBeTruthy();
+  expect(response.body.error.message).not.toMatch(/at .*\.(ts|js):\d+/); // no stack traces
+  if (message) expect(response.body.error.message).toMatch(message);
+}
+
+describe('message bodies', () => {
+  it('refuses malformed JSON', async () => {
+    expectError(
+      await raw('{"text": "hi"', 'application/json'),
+      400,
+      'invalid_input',
+      /not valid JSON/,
+    );
+  });
+
+  it('refuses invalid UTF-8 instead of mangling it', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"text":"caf'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}'),
+    ]);
+    expectError(await raw(bytes, 'application/json'), 400, 'invalid_input', /UTF-8/);
+  });
+
+  it('refuses a content type it does not take', async () => {
+    expectError(await raw('text=hello', 'text/plain'), 415, 'unsupported_media_type');
+  });
+
+  it('refuses a missing text, a wrong type and unknown fields, naming them', async () => {
+    expectError(await raw('{}', 'application/json'), 400, 'invalid_input', /text: is required/);
+    expectError(await raw('{"text": 42}', 'application/json'), 400, 'invalid_input', /text/);
+    expectError(
+      await raw('{"text": "hi", "colour": "blue"}', 'application/json'),
+      400,
+      'invalid_input',
+      /unknown field "colour"/,
+    );
+    expectError(await raw('[1,2]', 'application/json'), 400, 'invalid_input');
+  });
+
+  it('refuses an empty or whitespace-only message before storing anything', async () => {
+    expectError(
+      await raw('{"text": "   \\n "}', 'application/json'),
+      400,
+      'invalid_input',
+      /empty/,
+    );
+  });
+
+  it('refuses a 100 KB message with a clear reason', async () => {
+    const text = 'a'.repeat(30_000);
+    expectError(
+      await raw(JSON.stringify({ text }), 'application/json'),
+      400,
+      'invalid_input',
+      /too long.*20000/,
+    );
+    expectError(
+      await raw(JSON.stringify({ text: 'b'.repeat(100_000) }), 'application/json'),
+      413,
+      'payload_too_large',
+    );
+  });
+
+  it('refuses oversized uploads, per file and per message', async () => {
+    const big = new FormData();
+    big.set('text', 'see file');
+    big.set('file', new Blob([Buffer.alloc(4096, 65)]), 'big.txt');
+    expectError(await raw(big as unknown as BodyInit, ''), 413, 'payload_too_large', /per file/);
+
+    const many = new FormData();
+    many.set('text', 'see files');
+    many.append('file', new Blob([Buffer.alloc(1800, 66)]), 'a.txt');
+    many.append('file', new Blob([Buffer.alloc(1800, 67)]), 'b.txt');
+    expectError(await raw(many as unknown as BodyInit, ''), 413, 'payload_too_large', /total/);
+
+    const unknown = new FormData();
+    unknown.set('text', 'hello');
+    unknown.set('sneaky', 'value');
+    expectError(await raw(unknown as unknown as BodyInit, ''), 400, 'invalid_input', /sneaky/);
+  });
+
+  it('refuses a malformed Idempotency-Key', async () => {
+    const r = await call(t.url, 'POST', `/v1/sessions/${s.id}/messages`, {
+      token: s.token,
+      body: { text: 'hello' },
+      headers: { 'idempotency-key': 'has spaces in it' },
+    });
+    expectError(r, 400, 'invalid_input', /Idempotency-Key/);
+  });
+});
+
+describe('ids and routes', () => {
+  it('tells an id that is not an id from one that does not exist', async () => {
+    const notAnId = await call(t.url, 'GET', '/v1/sessions/..%2F..%2Fetc', { token: s.token });
+    expectError(notAnId, 400, 'invalid_input', /not a session id/);
+    const unknown = await call(t.url, 'GET', '/v1/sessions/3f2a6a9e-8a31-4c43-9d8a-3b1b5e1f0c11', {
+      token: s.token,
+    });
+    expectError(unknown, 401, 'unauthorized');
+    expectError(await call(t.url, 'GET', '/v1/nowhere'), 404, 'not_found');
+  });
+});
+
+describe('the admin upload', () => {
+  it('keeps an uploaded file inside the uploads folder whatever its name says', async () => {
+    const form = new FormData();
+    form.set(
+      'file',
+      new Blob(['# Shipping\n\nWe ship to 40 countries within 5 working days.']),
+      '../../../../tmp/evil.md',
+    );
+    const response = await fetch(`${t.url}/v1/admin/documents`, {
+      method: 'POST',
+      headers: bearer(ADMIN_KEY),
+      body: form,
+    });
+    expect(response.status).toBe(201);
+    const list = await call(t.url, 'GET', '/v1/admin/documents', { token: ADMIN_KEY });
+    const sources = (list.body.items as Array<{ source: string }>).map((d) => d.source);
+    const uploaded = sources.find((source) => source.endsWith('evil.md'));
+    expect(uploaded).toBe(`${t.dataDir}/uploads/evil.md`);
+  });
+});
+
+describe('the WebSocket', () => {
+  it('answers a frame that is not a message with an error, and closes on a frame too large', async () => {
+    const socket = new WebSocket(
+      `${t.url.replace('http', 'ws')}/v1/sessions/${s.id}/ws?token=${s.token}`,
+    );
+    await new Promise((resolve) => socket.once('open', resolve));
+    const next = () =>
+      new Promise<Record<string, unknown>>((resolve) =>
+        socket.once('message', (data) =>
+          resolve(JSON.parse(String(data)) as Record<string, unknown>),
+        ),
+      );
+    let reply = next();
+    socket.send(JSON.stringify({ type: 'message' }));
+    expect(await reply).toMatchObject({ type: 'error', code: 'invalid_input' });
+    reply = next();
+    socket.send(JSON.stringify({ type: 'launch', text: 'x' }));
+    expect(await reply).toMatchObject({ type: 'error', code: 'invalid_input' });
+
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send('x'.repeat(100 * 1024));
+    expect(await closed).toBe(1009);
+  });
+});
+
+describe('floods', () => {
+  it('answers 429 with Retry-After past the per-session limit, and the server stays up', async () => {
+    const flood = await startServer({ SESSION_MESSAGES_PER_MINUTE: '3' });
+    try {
+      const session = await createSession(flood.url);
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 5; i++) {
+        const r = await call(flood.url, 'POST', `/v1/sessions/${session.id}/messages`, {
+          token: session.token,
+          body: { text: `question ${i}` },
+        });
+        statuses.push(r.status);
+        if (r.status === 429) retryAfter = r.headers.get('retry-after');
+      }
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+      const history = await call(flood.url, 'GET', `/v1/sessions/${session.id}/messages`, {
+        token: session.token,
+      });
+      expect(history.body.items).toHaveLength(6);
+    } finally {
+      await flood.close();
+    }
+  });
+
+  it('limits one client address across routes', async () => {
+    const flood = await startServer({ RATE_LIMIT_PER_MINUTE: '5' });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++)
+        statuses.push((await call(flood.url, 'POST', '/v1/sessions')).status);
+      expect(statuses.slice(0, 5).every((code) => code === 201)).toBe(true);
+      expect(statuses.slice(5)).toEqual([429, 429]);
+      expect((await call(flood.url, 'GET', '/health')).status).toBe(200);
+    } finally {
+      await flood.close();
+    }
+  });
+});
+
+describe('after all of it', () => {
+  it('still has the first conversation whole', async () => {
+    const history = await call(t.url, 'GET', `/v1/sessions/${s.id}/messages`, { token: s.token });
+    expect(history.body.items.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+    const session = await call(t.url, 'GET', `/v1/sessions/${s.id}`, { token: s.token });
+    expect(session.body.messageCount).toBe(1);
+  });
+});

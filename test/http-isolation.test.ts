@@ -1,0 +1,119 @@
+/**
+ * Isolation of sessions: without a token, with a wrong token, and with another session's token,
+ * every session route and the WebSocket are refused alike, and nothing of another session is
+ * ever returned. Admin routes need the admin key.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { ADMIN_KEY, call, createSession, startServer, type TestServer } from './helpers/http.js';
+
+let t: TestServer;
+let a: { id: string; token: string };
+let b: { id: string; token: string };
+
+beforeAll(async () => {
+  t = await startServer();
+  a = await createSession(t.url);
+  b = await createSession(t.url);
+  const sent = await call(t.url, 'POST', `/v1/sessions/${a.id}/messages`, {
+    token: a.token,
+    body: { text: 'My order number is 4417-2231, how do I reset my password?' },
+  });
+  expect(sent.status).toBe(200);
+});
+afterAll(() => t.close());
+
+const ROUTES: Array<{ method: string; path: (id: string) => string; body?: unknown }> = [
+  { method: 'GET', path: (id) => `/v1/sessions/${id}` },
+  { method: 'GET', path: (id) => `/v1/sessions/${id}/messages` },
+  { method: 'POST', path: (id) => `/v1/sessions/${id}/messages`, body: { text: 'hello' } },
+  { method: 'DELETE', path: (id) => `/v1/sessions/${id}` },
+];
+
+/** The credentials that must all be refused on session A. */
+const WRONG: Array<[string, () => string | undefined]> = [
+  ['no token', () => undefined],
+  ['a wrong token', () => 'x'.repeat(43)],
+  ["session B's token", () => b.token],
+];
+
+describe('a session route', () => {
+  for (const route of ROUTES) {
+    for (const [label, token] of WRONG) {
+      it(`${route.method} ${route.path(':id')} with ${label} is refused`, async () => {
+        const given = token();
+        const response = await call(t.url, route.method, route.path(a.id), {
+          ...(given ? { token: given } : {}),
+          ...(route.body ? { body: route.body } : {}),
+        });
+        expect(response.status).toBe(401);
+        expect(response.body.error.code).toBe('unauthorized');
+        expect(response.body.error.requestId).toBe(response.headers.get('x-request-id'));
+        expect(JSON.stringify(response.body)).not.toContain('4417');
+      });
+    }
+  }
+
+  it('refuses alike whatever is wrong: the message does not tell which', async () => {
+    const bodies = await Promise.all(
+      WRONG.map(async ([, token]) => {
+        const given = token();
+        const r = await call(t.url, 'GET', `/v1/sessions/${a.id}/messages`, {
+          ...(given ? { token: given } : {}),
+        });
+        return r.body.error.message as string;
+      }),
+    );
+    expect(new Set(bodies).size).toBe(1);
+  });
+
+  it('left session A untouched after every refused attempt', async () => {
+    const session = await call(t.url, 'GET', `/v1/sessions/${a.id}`, { token: a.token });
+    expect(session.body).toMatchObject({ status: 'active', messageCount: 1 });
+    const history = await call(t.url, 'GET', `/v1/sessions/${a.id}/messages`, { token: a.token });
+    expect(history.body.items).toHaveLength(2);
+  });
+
+  it("never shows session A's messages to session B", async () => {
+    const history = await call(t.url, 'GET', `/v1/sessions/${b.id}/messages`, { token: b.token });
+    expect(history.status).toBe(200);
+    expect(history.body.items).toEqual([]);
+  });
+});
+
+describe('the WebSocket', () => {
+  const refusal = (url: string) =>
+    new Promise<number>((resolve, reject) => {
+      const socket = new WebSocket(url);
+      socket.on('unexpected-response', (_request, response) => {
+        resolve(response.statusCode ?? 0);
+        socket.terminate();
+      });
+      socket.on('open', () => reject(new Error('the upgrade was accepted')));
+      socket.on('error', () => undefined);
+    });
+
+  for (const [label, token] of WRONG) {
+    it(`is refused before the upgrade with ${label}`, async () => {
+      const given = token();
+      const base = `${t.url.replace('http', 'ws')}/v1/sessions/${a.id}/ws`;
+      expect(await refusal(given ? `${base}?token=${given}` : base)).toBe(401);
+    });
+  }
+});
+
+describe('admin routes', () => {
+  it('need the admin key', async () => {
+    for (const token of [undefined, 'wrong-key-0123456789', a.token]) {
+      const r = await call(t.url, 'GET', '/v1/admin/tickets', token ? { token } : {});
+      expect(r.status).toBe(401);
+    }
+    const ok = await call(t.url, 'GET', '/v1/admin/tickets', { token: ADMIN_KEY });
+    expect(ok.status).toBe(200);
+  });
+
+  it('do not accept a session token, and a session route does not accept the admin key', async () => {
+    const r = await call(t.url, 'GET', `/v1/sessions/${a.id}/messages`, { token: ADMIN_KEY });
+    expect(r.status).toBe(401);
+  });
+});
