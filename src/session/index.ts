@@ -11,4 +11,9 @@ export type {
 export { DEFAULT_LOCK_WAIT_MS, DEFAULT_SESSION_TTL_MS } from './session-store.js';
 export { MemorySessionStore } from './memory-session-store.js';
 export type { MemorySessionStoreOptions } from './memory-session-store.js';
+export { RedisSessionStore } from './redis-session-store.js';
+export type { RedisSessionStoreOptions, RedisSessionStoreSettings } from './redis-session-store.js';
 export { ENCRYPTION_KEY_BYTES, parseEncryptionKey } from './session-cipher.js';
+export { createSessionStore } from './create-session-store.js';
+export type { SessionStoreOptions } from './create-session-store.js';
+export { connectRedis } from './redis-connection.js';
