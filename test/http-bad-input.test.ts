@@ -32,7 +32,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** Sends raw bytes to the messages route of the test session. */
-function raw(body: BodyInit, contentType: string, path = `/v1/sessions/${s?.id}/messages`) {
+function raw(
+  body: string | Buffer | FormData,
+  contentType: string,
+  path = `/v1/sessions/${s?.id}/messages`,
+) {
   return fetch(`${t.url}${path}`, {
     method: 'POST',
     // FormData bodies bring their own content type, with the boundary.
@@ -120,18 +124,18 @@ describe('message bodies', () => {
     const big = new FormData();
     big.set('text', 'see file');
     big.set('file', new Blob([Buffer.alloc(4096, 65)]), 'big.txt');
-    expectError(await raw(big as unknown as BodyInit, ''), 413, 'payload_too_large', /per file/);
+    expectError(await raw(big, ''), 413, 'payload_too_large', /per file/);
 
     const many = new FormData();
     many.set('text', 'see files');
     many.append('file', new Blob([Buffer.alloc(1800, 66)]), 'a.txt');
     many.append('file', new Blob([Buffer.alloc(1800, 67)]), 'b.txt');
-    expectError(await raw(many as unknown as BodyInit, ''), 413, 'payload_too_large', /total/);
+    expectError(await raw(many, ''), 413, 'payload_too_large', /total/);
 
     const unknown = new FormData();
     unknown.set('text', 'hello');
     unknown.set('sneaky', 'value');
-    expectError(await raw(unknown as unknown as BodyInit, ''), 400, 'invalid_input', /sneaky/);
+    expectError(await raw(unknown, ''), 400, 'invalid_input', /sneaky/);
   });
 
   it('refuses a malformed Idempotency-Key', async () => {

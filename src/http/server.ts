@@ -99,7 +99,16 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   await server.register(multipart, {
     limits: { fileSize: config.attachments.maxFileBytes },
   });
-  await server.register(websocket, { options: { maxPayload: WS_MAX_MESSAGE_BYTES } });
+  await server.register(websocket, {
+    options: { maxPayload: WS_MAX_MESSAGE_BYTES },
+    // Closing the server stops new upgrades but leaves open sockets alone: shutdown lets their
+    // turns finish and then ends each with a final event (see `streams`), where the plugin's
+    // default would cut them off at once.
+    preClose: (done) => {
+      server.websocketServer.close();
+      done();
+    },
+  });
 
   server.get('/health', async () => ({ status: 'ok' }));
 

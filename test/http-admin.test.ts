@@ -1,0 +1,135 @@
+/**
+ * The admin API through real sockets: documents (upload, list, re-index, delete), the search
+ * playground, tickets (list, filter, read with transcript, change status), sessions with
+ * transcripts, tool health and breaker reset.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ADMIN_KEY,
+  bearer,
+  call,
+  createSession,
+  startServer,
+  type Json,
+  type TestServer,
+} from './helpers/http.js';
+
+let t: TestServer;
+const admin = { token: ADMIN_KEY };
+
+beforeAll(async () => {
+  t = await startServer();
+});
+afterAll(() => t.close());
+
+describe('documents', () => {
+  it('uploads, lists, searches, re-indexes and deletes a document', async () => {
+    const form = new FormData();
+    form.set(
+      'file',
+      new Blob(['# Shipping\n\nWe ship parcels to 40 countries. Delivery takes 5 working days.']),
+      'shipping.md',
+    );
+    const uploaded = await fetch(`${t.url}/v1/admin/documents`, {
+      method: 'POST',
+      headers: bearer(ADMIN_KEY),
+      body: form,
+    });
+    expect(uploaded.status).toBe(201);
+    const report = (await uploaded.json()) as { report: { documents: { added: number } } };
+    expect(report.report.documents.added).toBe(1);
+
+    const list = await call(t.url, 'GET', '/v1/admin/documents?limit=10', admin);
+    expect(list.status).toBe(200);
+    expect(list.body.total).toBe(3);
+    const doc = (list.body.items as Array<{ id: string; title: string; source: string }>).find(
+      (d) => d.source.endsWith('shipping.md'),
+    );
+    expect(doc?.title).toBe('Shipping');
+
+    const search = await call(t.url, 'POST', '/v1/admin/search', {
+      ...admin,
+      body: { query: 'parcel delivery' },
+    });
+    expect(search.status).toBe(200);
+    expect(search.body.hits[0].title).toBe('Shipping');
+
+    const reindexed = await call(t.url, 'POST', `/v1/admin/documents/${doc?.id}/reindex`, admin);
+    expect(reindexed.status).toBe(200);
+    expect(reindexed.body.report.documents.unchanged).toBe(1);
+
+    const customer = await createSession(t.url);
+    const answer = await call(t.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
+      token: customer.token,
+      body: { text: 'How long does delivery take?' },
+    });
+    expect(answer.body.message.text).toContain('5 working days');
+
+    const removed = await call(t.url, 'DELETE', `/v1/admin/documents/${doc?.id}`, admin);
+    expect(removed.status).toBe(200);
+    expect(removed.body.removed).toBe(1);
+    const after = await call(t.url, 'GET', '/v1/admin/documents', admin);
+    expect(after.body.total).toBe(2);
+    const missing = await call(t.url, 'DELETE', `/v1/admin/documents/${doc?.id}`, admin);
+    expect(missing.status).toBe(404);
+  });
+});
+
+describe('tickets and sessions', () => {
+  it('lists a ticket, reads it with its transcript, and changes its status', async () => {
+    const customer = await createSession(t.url);
+    const sent = await call(t.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
+      token: customer.token,
+      body: { text: 'This is ridiculous, I want to speak to a human right now!' },
+    });
+    expect(sent.body.escalation.escalate).toBe(true);
+    const ticketId = sent.body.escalation.ticketId as string;
+
+    const open = await call(t.url, 'GET', '/v1/admin/tickets?status=open', admin);
+    expect(open.body.items.map((x: { id: string }) => x.id)).toContain(ticketId);
+
+    const read = await call(t.url, 'GET', `/v1/admin/tickets/${ticketId}`, admin);
+    expect(read.status).toBe(200);
+    expect(read.body.ticket.sessionId).toBe(customer.id);
+    expect(read.body.transcript[0].text).toContain('speak to a human');
+
+    const changed = await call(t.url, 'PATCH', `/v1/admin/tickets/${ticketId}`, {
+      ...admin,
+      body: { status: 'resolved' },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body.status).toBe('resolved');
+    const stillOpen = await call(t.url, 'GET', '/v1/admin/tickets?status=open', admin);
+    expect(stillOpen.body.items.map((x: { id: string }) => x.id)).not.toContain(ticketId);
+    const bad = await call(t.url, 'PATCH', `/v1/admin/tickets/${ticketId}`, {
+      ...admin,
+      body: { status: 'archived' },
+    });
+    expect(bad.status).toBe(400);
+
+    const sessions = await call(t.url, 'GET', '/v1/admin/sessions', admin);
+    expect(sessions.body.items.map((x: { sessionId: string }) => x.sessionId)).toContain(
+      customer.id,
+    );
+    const session = await call(t.url, 'GET', `/v1/admin/sessions/${customer.id}`, admin);
+    expect(session.body.session).toMatchObject({ id: customer.id, messageCount: 1 });
+    expect(session.body.ticket.id).toBe(ticketId);
+    expect(session.body.transcript).toHaveLength(2);
+  });
+});
+
+describe('tools', () => {
+  it('shows breaker states and latencies, and resets a breaker', async () => {
+    const tools = await call(t.url, 'GET', '/v1/admin/tools', admin);
+    expect(tools.status).toBe(200);
+    const search = (tools.body.items as Array<Json>).find((x) => x.name === 'kb_search');
+    expect(search?.breaker.state).toBe('closed');
+    expect(search?.stats.calls).toBeGreaterThan(0);
+    expect(typeof search?.stats.p50Ms).toBe('number');
+
+    const reset = await call(t.url, 'POST', '/v1/admin/tools/kb_search/reset', admin);
+    expect(reset.body).toMatchObject({ name: 'kb_search', breaker: { state: 'closed' } });
+    const unknown = await call(t.url, 'POST', '/v1/admin/tools/nope/reset', admin);
+    expect(unknown.status).toBe(404);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Graceful shutdown of a real `support-agent serve` process: SIGTERM during a streamed turn lets
+ * the turn finish, the client gets `complete`, the reply is stored, an idle WebSocket gets a last
+ * `shutdown` event, and the process exits 0.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config/index.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../src/testing/index.js';
+import { bearer, createSession } from './helpers/http.js';
+import { startServe, waitFor, type ServeProcess } from './helpers/process.js';
+
+let llm: FakeOpenAi;
+let server: ServeProcess | undefined;
+
+beforeAll(async () => {
+  // A reply that takes about two seconds to stream: SIGTERM lands in the middle of it.
+  llm = await startFakeOpenAi({
+    chat: {
+      text: 'Open Settings, choose Security and press Reset password; the e-mailed link works for a day.',
+      chunkSize: 4,
+      delayMs: 80,
+    },
+  });
+});
+afterAll(async () => {
+  if (server?.child.exitCode === null) server.child.kill('SIGKILL');
+  await llm.close();
+});
+
+describe('SIGTERM', () => {
+  it('lets a streamed turn finish, stores its reply, ends idle streams, and exits 0', async () => {
+    server = await startServe({
+      LLM_BASE_URL: llm.url,
+      LLM_MODEL: 'fake-model',
+      SHUTDOWN_GRACE_MS: '15000',
+      ADMIN_API_KEY: 'shutdown-test-admin-key',
+    });
+    const { url } = server;
+    const session = await createSession(url);
+    const idle = await createSession(url);
+
+    const socket = new WebSocket(
+      `${url.replace('http', 'ws')}/v1/sessions/${idle.id}/ws?token=${idle.token}`,
+    );
+    const frames: Array<Record<string, unknown>> = [];
+    socket.on('message', (data) =>
+      frames.push(JSON.parse(String(data)) as Record<string, unknown>),
+    );
+    const socketClosed = new Promise<number>((resolve) =>
+      socket.once('close', (code) => resolve(code)),
+    );
+    await new Promise((resolve) => socket.once('open', resolve));
+
+    const response = await fetch(`${url}/v1/sessions/${session.id}/messages`, {
+      method: 'POST',
+      headers: {
+        ...bearer(session.token),
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+      },
+      body: JSON.stringify({ text: 'How do I reset my password?' }),
+    });
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    let signalled = false;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+      if (!signalled && text.includes('event: text')) {
+        signalled = true;
+        server.child.kill('SIGTERM');
+        await waitFor(() => server?.out().includes('"msg":"shutting down"') ?? false, 'draining');
+      }
+    }
+    expect(signalled).toBe(true);
+    const events = text
+      .split('\n\n')
+      .filter((block) => block.includes('event: '))
+      .map((block) => /event: (\w+)/.exec(block)?.[1]);
+    expect(events[0]).toBe('start');
+    expect(events.at(-1)).toBe('complete');
+    const completeBlock = text.split('\n\n').find((block) => block.includes('event: complete'));
+    const complete = JSON.parse(/data: (.*)/.exec(completeBlock as string)?.[1] as string) as {
+      message: { text: string };
+    };
+    expect(complete.message.text).toContain('Reset password');
+
+    expect(await server.exited).toBe(0);
+    expect(await socketClosed).toBe(1001);
+    expect(frames.at(-1)).toMatchObject({ type: 'shutdown' });
+
+    // The reply is in the database the stopped server left behind.
+    const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent', DATA_DIR: server.dataDir } }));
+    try {
+      const stored = await app.conversations.messages(session.id);
+      expect(stored.map((m) => m.role)).toEqual(['user', 'assistant']);
+      expect(stored[1]?.text).toBe(complete.message.text);
+    } finally {
+      await app.close();
+    }
+  }, 40_000);
+});
