@@ -164,6 +164,45 @@ describe('sessions', () => {
     expect(history.body.items).toHaveLength(2);
   });
 
+  it('lets a second connection follow the session live over SSE', async () => {
+    const { id, token } = await createSession(t.url);
+    const controller = new AbortController();
+    const feed = await fetch(`${t.url}/v1/sessions/${id}/events`, {
+      headers: { ...bearer(token), accept: 'text/event-stream' },
+      signal: controller.signal,
+    });
+    expect(feed.status).toBe(200);
+    const reader = (feed.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const readUntil = async (marker: string) => {
+      while (!text.includes(marker)) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+    await readUntil('event: ready');
+    const sent = await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+      token,
+      body: { text: 'What is your refund policy?' },
+    });
+    await readUntil('event: complete');
+    controller.abort();
+    const events = parseSse(text).map((e) => e.event);
+    expect(events[0]).toBe('ready');
+    expect(events[1]).toBe('start');
+    expect(events.at(-1)).toBe('complete');
+    const complete = parseSse(text).at(-1)?.data as Extract<TurnEvent, { type: 'complete' }>;
+    expect(complete.message.id).toBe(sent.body.message.id);
+
+    const other = await createSession(t.url);
+    const refused = await fetch(`${t.url}/v1/sessions/${id}/events`, {
+      headers: { ...bearer(other.token), accept: 'text/event-stream' },
+    });
+    expect(refused.status).toBe(401);
+  });
+
   it('takes attachments by multipart and answers from them in that session', async () => {
     const { id, token } = await createSession(t.url);
     const pdf = await makePdf((doc) => {

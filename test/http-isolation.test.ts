@@ -26,6 +26,7 @@ afterAll(() => t.close());
 const ROUTES: Array<{ method: string; path: (id: string) => string; body?: unknown }> = [
   { method: 'GET', path: (id) => `/v1/sessions/${id}` },
   { method: 'GET', path: (id) => `/v1/sessions/${id}/messages` },
+  { method: 'GET', path: (id) => `/v1/sessions/${id}/events` },
   { method: 'POST', path: (id) => `/v1/sessions/${id}/messages`, body: { text: 'hello' } },
   { method: 'DELETE', path: (id) => `/v1/sessions/${id}` },
 ];

@@ -6,6 +6,7 @@ import type { TurnResultBody } from '../protocol/api.js';
 import type { Clock } from '../resilience/index.js';
 import type { Session, SessionLock, SessionStore } from '../session/index.js';
 import type { ConversationRepository } from '../store/index.js';
+import { Channel } from './channel.js';
 import type { TurnRunner } from './turn.js';
 
 /** What {@link SessionTurns} needs; built once by `createApp`. */
@@ -51,6 +52,7 @@ export type SendOutcome =
  */
 export class SessionTurns {
   readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #listeners = new Map<string, Set<(event: TurnEvent) => void>>();
 
   constructor(private readonly deps: SessionTurnsDeps) {}
 
@@ -62,6 +64,32 @@ export class SessionTurns {
   /** Resolves when every running turn has settled. */
   async drain(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /**
+   * Follows every turn of a session that runs on this instance, whichever connection sent it
+   * (another tab, the WebSocket); returns the function that stops following.
+   */
+  subscribe(sessionId: string, listener: (event: TurnEvent) => void): () => void {
+    let set = this.#listeners.get(sessionId);
+    if (set === undefined) {
+      set = new Set();
+      this.#listeners.set(sessionId, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.#listeners.get(sessionId) === set) {
+        this.#listeners.delete(sessionId);
+      }
+    };
+  }
+
+  /** Connections following sessions on this instance. */
+  get subscribers(): number {
+    let n = 0;
+    for (const set of this.#listeners.values()) n += set.size;
+    return n;
   }
 
   /**
@@ -182,7 +210,26 @@ export class SessionTurns {
       }
     })();
     this.#track(result);
-    return { type: 'run', turnId, events: run.events, result };
+    return { type: 'run', turnId, events: this.#fanOut(sessionId, run.events), result };
+  }
+
+  /** The turn's events for the sender, copied to the session's followers as they happen. */
+  #fanOut(sessionId: string, events: AsyncIterable<TurnEvent>): AsyncIterable<TurnEvent> {
+    const out = new Channel<TurnEvent>();
+    void (async () => {
+      for await (const event of events) {
+        out.push(event);
+        for (const listener of this.#listeners.get(sessionId) ?? []) {
+          try {
+            listener(event);
+          } catch (error) {
+            this.deps.logger.warn({ err: error }, 'a session follower failed');
+          }
+        }
+      }
+      out.close();
+    })();
+    return out;
   }
 
   #track(promise: Promise<unknown>): void {

@@ -94,6 +94,15 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'get',
+    path: '/v1/sessions/{id}/events',
+    summary: 'Follow a session live (SSE)',
+    auth: 'session',
+    tag: 'sessions',
+    description:
+      'With `Accept: text/event-stream`: a `ready` event, then the events of every turn of the session that this instance runs, whichever connection sent the message (another tab, the WebSocket). Heartbeat comments keep it open.',
+  },
+  {
+    method: 'get',
     path: '/v1/sessions/{id}/ws',
     summary: 'WebSocket of a session',
     auth: 'session',

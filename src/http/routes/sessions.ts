@@ -87,6 +87,24 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
     },
   );
 
+  server.get<IdParams>('/v1/sessions/:id/events', async (request, reply) => {
+    const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
+    if (!wantsEventStream(request)) {
+      throw new AppError(
+        'invalid_input',
+        'This route streams events: send `Accept: text/event-stream`.',
+      );
+    }
+    const stream = new SseStream(reply, headersOf(reply));
+    const stopFollowing = app.sessionTurns.subscribe(session.id, (event) => stream.send(event));
+    const release = streams.add(stream);
+    stream.send({ type: 'ready', sessionId: session.id });
+    reply.raw.on('close', () => {
+      stopFollowing();
+      release();
+    });
+  });
+
   server.post<IdParams>('/v1/sessions/:id/messages', async (request, reply) => {
     const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
     await enforceRateLimit(
