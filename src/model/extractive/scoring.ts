@@ -1,4 +1,3 @@
-import { words } from '../../rag/search/query-terms.js';
 import type { Document } from './documents.js';
 import { looksLikeInjection } from './injection.js';
 import type { QuestionTerm } from './question-terms.js';
@@ -65,7 +64,7 @@ export function scoreSentences(
     const own = sum(c.matched, weights);
     const under = sum(c.context, weights);
     const overlap = totalWeight > 0 ? (own + 0.5 * under) / totalWeight : 0;
-    const brevity = c.unit.text.split(' ').length < 4 ? 0.5 : 1;
+    const brevity = fewerWordsThan(c.unit.text, 4) ? 0.5 : 1;
     const summary = documents[c.doc]?.summarise ? 0.3 / (1 + c.index) : 0;
     const quantity = shape.quantity && QUANTITY.test(c.unit.text) ? QUANTITY_BOOST : 1;
     c.score =
@@ -117,13 +116,28 @@ function candidatesOf(
 export function matchTerms(text: string, terms: readonly QuestionTerm[]): Set<number> {
   const found = new Set<number>();
   if (terms.length === 0) return found;
-  for (const word of new Set(words(text))) {
-    terms.forEach((term, k) => {
-      if (!found.has(k) && term.matcher.matchesWord(word)) found.add(k);
-    });
-    if (found.size === terms.length) break;
-  }
+  // The text as `words` reads it, searched whole: cheaper than splitting it into words.
+  const lower = searchable(text);
+  terms.forEach((term, k) => {
+    if (term.matcher.testLowercase(lower)) found.add(k);
+  });
   return found;
+}
+
+const NON_ASCII = /[^\t\n\r\u0020-\u007e]/;
+
+/** `text` NFKC-normalised and lowercased, as `words` reads it (ASCII needs no normalising). */
+export function searchable(text: string): string {
+  return (NON_ASCII.test(text) ? text.normalize('NFKC') : text).toLowerCase();
+}
+
+/** Whether `text` (single spaces between words) has fewer than `n` words. */
+function fewerWordsThan(text: string, n: number): boolean {
+  let spaces = 0;
+  for (let at = text.indexOf(' '); at !== -1; at = text.indexOf(' ', at + 1)) {
+    if (++spaces >= n - 1) return false;
+  }
+  return true;
 }
 
 function hasStrong(indices: ReadonlySet<number>, terms: readonly QuestionTerm[]): boolean {

@@ -40,9 +40,9 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
     if (c.doc === best.doc) for (const k of c.matched) inBest.add(k);
   }
 
+  const vocabulary = new Vocabulary();
   for (const c of ranked.slice(1)) {
     if (picks.length >= MAX_SENTENCES || c.score < 0.45 * best.score) break;
-    if (picks.some((p) => nearDuplicate(p.candidate.unit.text, c.unit.text))) continue;
     const seen = c.doc === best.doc ? covered : inBest;
     const addsTerm = [...c.matched].some((k) => !seen.has(k) && terms[k]?.weak === false);
     // A sentence that adds no word of the question is only worth its words when it is nearly as
@@ -53,6 +53,8 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
     const quote = quoteOf(c, terms);
     const size = wordCount(quote);
     if (size > budget) continue;
+    // Last, as the dearest test: every test here only rules a sentence out.
+    if (picks.some((p) => vocabulary.nearDuplicate(p.candidate.unit.text, c.unit.text))) continue;
     picks.push({ candidate: c, quote });
     budget -= size;
     for (const k of c.matched) {
@@ -94,7 +96,9 @@ function appendListItems(picks: Pick[], all: readonly Candidate[], budget: numbe
 function quoteOf(c: Candidate, terms: readonly QuestionTerm[]): string {
   const tokens = c.unit.text.split(' ');
   if (tokens.length <= LONG_SENTENCE_WORDS) return c.unit.text;
-  const hits = tokens.map((t) => (terms.some((term) => term.matcher.test(t)) ? 1 : 0));
+  // Lowercasing never adds or removes a space: the lowercased tokens line up with the tokens.
+  const lower = c.unit.text.toLowerCase().split(' ');
+  const hits = lower.map((t) => (terms.some((term) => term.matcher.testLowercase(t)) ? 1 : 0));
   let best = 0;
   let bestCount = -1;
   let count = 0;
@@ -124,12 +128,26 @@ function wordCount(text: string): number {
   return text.split(/\s+/).filter((w) => w !== '').length;
 }
 
-/** Whether two sentences say nearly the same thing (Jaccard of their words ≥ 0.6). */
-function nearDuplicate(a: string, b: string): boolean {
-  const x = new Set(words(a).filter((w) => w.length > 2));
-  const y = new Set(words(b).filter((w) => w.length > 2));
-  if (x.size === 0 || y.size === 0) return a === b;
-  let shared = 0;
-  for (const w of x) if (y.has(w)) shared++;
-  return shared / (x.size + y.size - shared) >= 0.6;
+/** The longer words of sentences, each read once however many sentences it is compared with. */
+class Vocabulary {
+  readonly #words = new Map<string, Set<string>>();
+
+  #of(text: string): Set<string> {
+    let set = this.#words.get(text);
+    if (!set) {
+      set = new Set(words(text).filter((w) => w.length > 2));
+      this.#words.set(text, set);
+    }
+    return set;
+  }
+
+  /** Whether two sentences say nearly the same thing (Jaccard of their words ≥ 0.6). */
+  nearDuplicate(a: string, b: string): boolean {
+    const x = this.#of(a);
+    const y = this.#of(b);
+    if (x.size === 0 || y.size === 0) return a === b;
+    let shared = 0;
+    for (const w of x) if (y.has(w)) shared++;
+    return shared / (x.size + y.size - shared) >= 0.6;
+  }
 }

@@ -53,8 +53,11 @@ export function splitSentences(text: string): Sentence[] {
   return out.filter((s) => s.text !== '');
 }
 
+// White space other than single spaces between words: most text has none to collapse.
+const UNTIDY_SPACE = /[^\S ]| {2}|^ | $/;
+
 function unit(text: string, list: boolean, heading: boolean): Sentence {
-  const clean = text.replace(/\s+/g, ' ').trim();
+  const clean = UNTIDY_SPACE.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
   return { text: clean, list, heading, question: QUESTION_END.test(clean) };
 }
 

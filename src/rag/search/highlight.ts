@@ -17,10 +17,28 @@ export function escapeHtml(text: string): string {
 // first use, which cost about a millisecond for every new question.
 const WORD = /[\p{L}\p{N}]+/gu;
 const PLAIN_WORD = /^[\p{L}\p{N}]+$/u;
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+
+/** Whether the character that ends just before `at` is a letter or a digit. */
+function wordCharBefore(text: string, at: number): boolean {
+  if (at === 0) return false;
+  const code = text.charCodeAt(at - 1);
+  if (code < 0x80) {
+    // a-z, A-Z, 0-9: the only ASCII letters and digits.
+    return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
+  }
+  // The second half of a surrogate pair: the character is the pair.
+  const from = code >= 0xdc00 && code <= 0xdfff && at >= 2 ? at - 2 : at - 1;
+  return WORD_CHAR.test(String.fromCodePoint(text.codePointAt(from) as number));
+}
 
 /**
  * Finds the words of a text that share a stem with the search terms ("reset" finds
  * "resetting", "policy" finds "policies"), the way the index matches them.
+ *
+ * A word matches when it starts with a term's stem. Since a stem is made of letters and digits
+ * only, that is the same as the stem occurring in the lowercased text where no letter or digit
+ * comes just before it: so a text is searched with `indexOf`, never split into words.
  */
 export class TermMatcher {
   readonly #prefixes: string[];
@@ -29,7 +47,8 @@ export class TermMatcher {
     const prefixes = new Set<string>();
     for (const term of terms) {
       const stem = stemmer(term.toLowerCase());
-      if (stem === '') continue;
+      // A stem with anything but letters and digits can never start a word.
+      if (!PLAIN_WORD.test(stem)) continue;
       prefixes.add(stem);
       // Porter turns a final y into i ("polici"): accept the y as well.
       if (stem.endsWith('i')) prefixes.add(`${stem.slice(0, -1)}y`);
@@ -51,8 +70,16 @@ export class TermMatcher {
   /** Whether any word of `text` matches. */
   test(text: string): boolean {
     if (this.#prefixes.length === 0) return false;
-    if (PLAIN_WORD.test(text)) return this.matchesWord(text);
-    for (const match of text.matchAll(WORD)) if (this.matchesWord(match[0])) return true;
+    return this.testLowercase(text.toLowerCase());
+  }
+
+  /** {@link test} for a text already in lower case: for callers that test one text often. */
+  testLowercase(lower: string): boolean {
+    for (const prefix of this.#prefixes) {
+      for (let at = lower.indexOf(prefix); at !== -1; at = lower.indexOf(prefix, at + 1)) {
+        if (!wordCharBefore(lower, at)) return true;
+      }
+    }
     return false;
   }
 

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { TermMatcher } from './highlight.js';
+
+describe('TermMatcher', () => {
+  it('matches words that start with a term’s stem, as the index does', () => {
+    const matcher = new TermMatcher(['reset', 'policy']);
+    expect(matcher.test('Resetting takes a minute.')).toBe(true);
+    expect(matcher.test('See our POLICIES page')).toBe(true);
+    expect(matcher.test('our policy.')).toBe(true);
+    // Inside a word is not the start of one.
+    expect(matcher.test('Use the preset button')).toBe(false);
+    expect(matcher.test('unresettable')).toBe(false);
+  });
+
+  it('treats any letter or digit before the stem as part of the same word', () => {
+    const matcher = new TermMatcher(['card']);
+    expect(matcher.test('card')).toBe(true);
+    expect(matcher.test('(card)')).toBe(true);
+    expect(matcher.test('gift-card')).toBe(true);
+    expect(matcher.test('2card')).toBe(false);
+    expect(matcher.test('écard')).toBe(false);
+    // A letter outside the Basic Multilingual Plane, written as a surrogate pair.
+    expect(matcher.test('\u{1d400}card')).toBe(false);
+    expect(matcher.test('🙂card')).toBe(true);
+  });
+
+  it('matches words in any script and ignores terms that cannot start a word', () => {
+    expect(new TermMatcher(['café']).test('Le Café est ouvert')).toBe(true);
+    expect(new TermMatcher(['доставка']).test('Сроки: Доставка 3 дня')).toBe(true);
+    const odd = new TermMatcher(['e-mail', '']);
+    expect(odd.empty).toBe(true);
+    expect(odd.test('e-mail us')).toBe(false);
+  });
+
+  it('marks the matching words and escapes the rest', () => {
+    const matcher = new TermMatcher(['refund']);
+    expect(matcher.mark('<b>Refunds</b>')).toBe('&lt;b&gt;<mark>Refunds</mark>&lt;/b&gt;');
+  });
+});
