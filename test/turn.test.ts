@@ -227,6 +227,19 @@ describe('escalation in a turn', () => {
     expect(result.text).toContain(result.escalation.ticketId as string);
   });
 
+  it('escalates the second question in a row that the knowledge base cannot answer', async () => {
+    const first = await app.turns.start({ sessionId: 'n1', text: 'Do you sell garden gnomes?' })
+      .result;
+    expect(first.escalation.reasons).toEqual([]);
+    const second = await app.turns.start({
+      sessionId: 'n1',
+      text: 'Which colours do the gnomes come in?',
+    }).result;
+    expect(second.escalation.reasons).toContain(
+      'nothing relevant in the knowledge base for 2 turns in a row',
+    );
+  });
+
   it('remembers facts the customer gave and uses them in later answers', async () => {
     await app.turns.start({
       sessionId: 'f1',

@@ -184,12 +184,10 @@ export class TurnRunner {
     if (sources.length > 0) emit({ type: 'sources', items: sources });
 
     emit({ type: 'status', stage: 'escalation' });
-    const recentReplies = await conversations.recentMessages(sessionId, 12);
-    const noKnowledgeStreak = countNoKnowledge(recentReplies.filter((m) => m.role === 'assistant'));
     const escalation = await call<EscalationOutcome>('escalation', {
       message: input.text,
       history,
-      noKnowledgeStreak,
+      noKnowledgeStreak: context?.unansweredStreak ?? 0,
       noKnowledgeNow: hits.length === 0,
     });
     // A failed check is not a reason to escalate: the turn goes on without one.
@@ -319,7 +317,7 @@ export class TurnRunner {
       ...(fallback ? { fallback } : {}),
       timings,
     };
-    await conversations.appendMessage({
+    const stored = await conversations.appendMessage({
       id: reply.id,
       sessionId,
       role: 'assistant',
@@ -335,7 +333,8 @@ export class TurnRunner {
     });
     emit({ type: 'complete', message: reply });
     channel.close();
-    const messageCount = await conversations.countMessages(sessionId);
+    // Messages are numbered 1, 2, 3… and never removed: the reply's number is the count.
+    const messageCount = stored.seq;
     const breakers = Object.fromEntries([...tools.breakers()].map(([name, b]) => [name, b.state]));
     return { ...reply, sessionId, requestId, messageCount, breakers };
   }
@@ -343,16 +342,6 @@ export class TurnRunner {
 
 function attachmentNames(input: TurnInput): string[] {
   return (input.attachments ?? []).map((a) => a.name);
-}
-
-/** Consecutive replies, newest first, that found nothing in the knowledge base. */
-function countNoKnowledge(replies: ReadonlyArray<{ metadata: Record<string, unknown> }>): number {
-  let streak = 0;
-  for (let i = replies.length - 1; i >= 0; i--) {
-    if (replies[i]?.metadata.found === false) streak++;
-    else break;
-  }
-  return streak;
 }
 
 /** Memories store facts as "Kind: value" (see describeFact); this reads them back. */

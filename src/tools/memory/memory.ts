@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { queryTerms } from '../../rag/search/query-terms.js';
 import type { ConversationRepository, MemoryRecord, MessageRecord } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
+import { BoundedCache } from './bounded-cache.js';
 
 /** The context of a turn: the recent conversation and what is remembered of the session. */
 export interface SessionContext {
@@ -11,7 +12,17 @@ export interface SessionContext {
   /** A running summary of the conversation so far. */
   summary: string;
   messageCount: number;
+  /**
+   * The agent's replies in a row, newest back, that found nothing in the knowledge base (among
+   * the last {@link STREAK_LOOKBACK} messages): the escalation policy's "no knowledge" signal.
+   */
+  unansweredStreak: number;
 }
+
+/** Messages read back to count replies that found nothing. */
+export const STREAK_LOOKBACK = 12;
+/** Memories read per load: the newest ones. */
+const MEMORY_WINDOW = 200;
 
 const load = z.object({
   action: z.literal('load'),
@@ -33,25 +44,38 @@ const store = z.object({
 });
 const input = z.discriminatedUnion('action', [load, store]);
 
-/** Ranks memories: importance first, then how recent, then how much they share with the message. */
+/** The content words of a memory; stored memories never change, so these are kept. */
+export type MemoryTerms = (content: string) => readonly string[];
+
+const contentTerms: MemoryTerms = (content) => queryTerms(content).contentTerms;
+
+/**
+ * Ranks memories: importance first, then how recent, then how much they share with the message.
+ * `termsOf` gives a memory's content words; the memory tool passes one that remembers them.
+ */
 export function rankMemories(
   memories: readonly MemoryRecord[],
   message: string,
   now: number,
+  termsOf: MemoryTerms = contentTerms,
 ): MemoryRecord[] {
   const asked = new Set(queryTerms(message).contentTerms);
   const score = (m: MemoryRecord) => {
     const ageDays = Math.max(0, (now - Date.parse(m.createdAt)) / 86_400_000);
     const recency = 1 / (1 + ageDays);
-    const shared = queryTerms(m.content).contentTerms.filter((t) => asked.has(t)).length;
+    let shared = 0;
+    if (asked.size > 0) for (const t of termsOf(m.content)) if (asked.has(t)) shared++;
     const relevance = asked.size === 0 ? 0 : Math.min(1, shared / asked.size);
     return 0.5 * m.importance + 0.2 * recency + 0.3 * relevance;
   };
-  return [...memories].sort((a, b) => score(b) - score(a));
+  // Scored once each, then sorted: the sort is stable, so equal scores keep the given order.
+  return memories
+    .map((memory) => ({ memory, score: score(memory) }))
+    .sort((a, b) => b.score - a.score)
+    .map(({ memory }) => memory);
 }
 
-function summarize(messages: readonly MessageRecord[], memories: readonly MemoryRecord[]): string {
-  const firstQuestion = messages.find((m) => m.role === 'user')?.text;
+function summarize(firstQuestion: string | undefined, memories: readonly MemoryRecord[]): string {
   const facts = memories.filter((m) => m.type === 'fact').map((m) => m.content);
   const parts: string[] = [];
   if (firstQuestion) parts.push(`The customer first asked: "${firstQuestion.slice(0, 200)}".`);
@@ -59,12 +83,56 @@ function summarize(messages: readonly MessageRecord[], memories: readonly Memory
   return parts.join(' ');
 }
 
+/** Consecutive replies, newest back, whose `found` is false. */
+function unansweredStreak(messages: readonly MessageRecord[]): number {
+  let streak = 0;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message?.role !== 'assistant') continue;
+    if (message.metadata.found === false) streak++;
+    else break;
+  }
+  return streak;
+}
+
 /**
  * The `memory` tool: loads a session's context (recent messages, ranked memories, a running
  * summary) or stores memories. The session is the call's own: a call cannot reach another
  * session's memories.
+ *
+ * A load reads the newest messages and the newest memories: two queries. The count of messages
+ * is the last one's number (a session's messages are numbered 1, 2, 3… and never removed); the
+ * customer's first message never changes once written, so it is read once per session and kept,
+ * as are the content words of each memory.
+ *
+ * @example
+ * tools.register(createMemoryTool(conversations, () => clock.now()));
+ * await tools.call('memory', { action: 'load', message: 'Where is my refund?' }, { sessionId });
  */
 export function createMemoryTool(repo: ConversationRepository, now: () => number = Date.now) {
+  const firstQuestions = new BoundedCache<string, string | null>(10_000);
+  const termsCache = new BoundedCache<string, readonly string[]>(50_000);
+  const termsOf: MemoryTerms = (content) => {
+    let terms = termsCache.get(content);
+    if (terms === undefined) {
+      terms = contentTerms(content);
+      termsCache.set(content, terms);
+    }
+    return terms;
+  };
+  const firstQuestion = async (sessionId: string, recent: readonly MessageRecord[]) => {
+    // With the session's first message among the recent ones there is nothing to look up.
+    if (recent[0]?.seq === 1) return recent.find((m) => m.role === 'user')?.text;
+    let first = firstQuestions.get(sessionId);
+    if (first === undefined) {
+      const [message] = await repo.messages(sessionId, { limit: 1 });
+      first = message?.role === 'user' ? message.text : null;
+      // Only a message that exists is kept: it can no longer change.
+      if (message) firstQuestions.set(sessionId, first);
+    }
+    return first ?? undefined;
+  };
+
   return defineTool<typeof input, SessionContext | { stored: number }>({
     name: 'memory',
     description: "Loads or stores what is remembered of the customer's conversation.",
@@ -76,19 +144,19 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
         for (const memory of args.memories) await repo.remember({ ...memory, sessionId });
         return { stored: args.memories.length };
       }
-      const [recent, memories, messageCount, first] = await Promise.all([
-        repo.recentMessages(sessionId, args.recentLimit),
-        repo.memories(sessionId, { limit: 200 }),
-        repo.countMessages(sessionId),
-        repo.messages(sessionId, { limit: 1 }),
+      const [messages, memories] = await Promise.all([
+        repo.recentMessages(sessionId, Math.max(args.recentLimit, STREAK_LOOKBACK)),
+        repo.memories(sessionId, { limit: MEMORY_WINDOW }),
       ]);
+      const recent = messages.slice(Math.max(0, messages.length - args.recentLimit));
       return {
         recent: recent.map(({ role, text, seq }) => ({ role, text, seq })),
-        memories: rankMemories(memories, args.message, now())
+        memories: rankMemories(memories, args.message, now(), termsOf)
           .slice(0, args.memoryLimit)
           .map(({ type, content, importance }) => ({ type, content, importance })),
-        summary: summarize([...first, ...recent], memories),
-        messageCount,
+        summary: summarize(await firstQuestion(sessionId, messages), memories),
+        messageCount: messages.at(-1)?.seq ?? 0,
+        unansweredStreak: unansweredStreak(messages),
       };
     },
   });

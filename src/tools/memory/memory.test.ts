@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import {
+  openDatabase,
+  SqliteConversationRepository,
+  type MemoryRecord,
+} from '../../store/index.js';
+import { createLogger } from '../../telemetry/index.js';
+import { BoundedCache } from './bounded-cache.js';
+import { createMemoryTool, rankMemories, type SessionContext } from './memory.js';
+
+const NOW = Date.UTC(2026, 5, 1);
+
+function setup() {
+  const repo = new SqliteConversationRepository(openDatabase(':memory:'), () => new Date(NOW));
+  const tool = createMemoryTool(repo, () => NOW);
+  const context = (sessionId: string) => ({
+    sessionId,
+    signal: new AbortController().signal,
+    attempt: 1,
+    log: createLogger({ level: 'silent' }),
+  });
+  const load = async (sessionId: string, message: string, recentLimit = 8) =>
+    (await tool.execute(
+      { action: 'load', message, recentLimit, memoryLimit: 6 },
+      context(sessionId),
+    )) as SessionContext;
+  const say = (sessionId: string, role: 'user' | 'assistant', text: string, found = true) =>
+    repo.appendMessage({
+      id: `${sessionId}-${Math.random()}`,
+      sessionId,
+      role,
+      text,
+      turnId: 't',
+      requestId: null,
+      metadata: role === 'assistant' ? { found } : {},
+    });
+  return { repo, tool, context, load, say };
+}
+
+describe('the memory tool', () => {
+  it('loads the recent conversation, the count of messages and the first question', async () => {
+    const { load, say } = setup();
+    await say('s', 'user', 'Where is my parcel?');
+    for (let i = 0; i < 10; i++) {
+      await say('s', 'assistant', `Answer ${i}`);
+      await say('s', 'user', `Question ${i}`);
+    }
+    const context = await load('s', 'Question 9', 4);
+    expect(context.messageCount).toBe(21);
+    expect(context.recent.map((m) => m.text)).toEqual([
+      'Answer 8',
+      'Question 8',
+      'Answer 9',
+      'Question 9',
+    ]);
+    // The first question is long out of view, but still what the conversation is about.
+    expect(context.summary).toContain('Where is my parcel?');
+  });
+
+  it('counts the replies in a row that found nothing in the knowledge base', async () => {
+    const { load, say } = setup();
+    await say('s', 'user', 'a');
+    await say('s', 'assistant', 'found', true);
+    await say('s', 'user', 'b');
+    await say('s', 'assistant', 'not found', false);
+    await say('s', 'user', 'c');
+    await say('s', 'assistant', 'not found', false);
+    await say('s', 'user', 'd');
+    expect((await load('s', 'd')).unansweredStreak).toBe(2);
+    expect((await load('other', 'x')).unansweredStreak).toBe(0);
+  });
+
+  it('loads nothing of another session, and an empty context for a new one', async () => {
+    const { load, say, repo } = setup();
+    await say('s', 'user', 'My order 4417 is late');
+    await repo.remember({
+      sessionId: 's',
+      type: 'fact',
+      content: 'Order number: 4417',
+      importance: 0.8,
+    });
+    const empty = await load('new', 'hello');
+    expect(empty).toEqual({
+      recent: [],
+      memories: [],
+      summary: '',
+      messageCount: 0,
+      unansweredStreak: 0,
+    });
+  });
+
+  it('stores memories for the calling session only', async () => {
+    const { tool, context, repo } = setup();
+    await tool.execute(
+      { action: 'store', memories: [{ type: 'fact', content: 'Name: Jane', importance: 0.8 }] },
+      context('s'),
+    );
+    expect((await repo.memories('s')).map((m) => m.content)).toEqual(['Name: Jane']);
+    expect(await repo.memories('t')).toEqual([]);
+  });
+});
+
+describe('rankMemories', () => {
+  const memory = (content: string, importance: number, daysAgo = 0): MemoryRecord => ({
+    id: content,
+    sessionId: 's',
+    type: 'context',
+    content,
+    importance,
+    createdAt: new Date(NOW - daysAgo * 86_400_000).toISOString(),
+  });
+
+  it('puts what the message is about first among memories of equal weight', () => {
+    const ranked = rankMemories(
+      [memory('User: my parcel never arrived', 0.5), memory('User: refund for my jacket', 0.5)],
+      'Any news on the refund?',
+      NOW,
+    );
+    expect(ranked[0]?.content).toBe('User: refund for my jacket');
+  });
+
+  it('weighs importance over relevance and recency, and keeps the given order on ties', () => {
+    const ranked = rankMemories(
+      [memory('a', 0.4), memory('b', 0.4), memory('Order number: 1', 0.8, 30)],
+      'hello',
+      NOW,
+    );
+    expect(ranked.map((m) => m.content)).toEqual(['Order number: 1', 'a', 'b']);
+  });
+});
+
+describe('BoundedCache', () => {
+  it('forgets the least recently used entry beyond its capacity', () => {
+    const cache = new BoundedCache<string, number>(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    expect(cache.get('a')).toBe(1);
+    cache.set('c', 3);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(1);
+    expect(cache.get('c')).toBe(3);
+    expect(cache.size).toBe(2);
+  });
+});
