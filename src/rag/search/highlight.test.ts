@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TermMatcher } from './highlight.js';
+import { snippet, TermMatcher } from './highlight.js';
 
 describe('TermMatcher', () => {
   it('matches words that start with a term’s stem, as the index does', () => {
@@ -35,5 +35,28 @@ describe('TermMatcher', () => {
   it('marks the matching words and escapes the rest', () => {
     const matcher = new TermMatcher(['refund']);
     expect(matcher.mark('<b>Refunds</b>')).toBe('&lt;b&gt;<mark>Refunds</mark>&lt;/b&gt;');
+  });
+});
+describe('snippet', () => {
+  it('shows the passage around the matches, with the matches marked', () => {
+    const filler = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+    const text = `${filler} Refunds reach your card in 5 days. ${filler}`;
+    const result = snippet(text, new TermMatcher(['refund', 'card']));
+    expect(result).toContain('<mark>Refunds</mark> reach your <mark>card</mark>');
+    expect(result.startsWith('… ')).toBe(true);
+    expect(result.endsWith(' …')).toBe(true);
+  });
+
+  it('keeps a match far into the text in view, and fills the window near its end', () => {
+    const words = Array.from({ length: 100 }, (_, i) => `w${i}`);
+    words[97] = 'refund';
+    const result = snippet(words.join(' '), new TermMatcher(['refund']), 10);
+    expect(result).toBe('… w90 w91 w92 w93 w94 w95 w96 <mark>refund</mark> w98 w99');
+  });
+
+  it('starts at the beginning when nothing matches', () => {
+    const text = Array.from({ length: 50 }, (_, i) => `w${i}`).join(' ');
+    expect(snippet(text, new TermMatcher(['refund']), 3)).toBe('w0 w1 w2 …');
+    expect(snippet('a <b> c', new TermMatcher([]))).toBe('a &lt;b&gt; c');
   });
 });

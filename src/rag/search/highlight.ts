@@ -97,25 +97,38 @@ export class TermMatcher {
   }
 }
 
+/** Words of context shown before the first match of a snippet. */
+const LEAD_WORDS = 4;
+
 /**
  * A short passage of `text` around its best cluster of matches, HTML-escaped, with the matched
- * words wrapped in `<mark>`. Falls back to the start of the text when nothing matches.
+ * words wrapped in `<mark>`: the `maxWords` words that hold the most matches (the earliest such
+ * window), started a few words before its first match when that keeps every match in view.
+ * Falls back to the start of the text when nothing matches.
  */
 export function snippet(text: string, matcher: TermMatcher, maxWords = 32): string {
   const tokens = text.split(/\s+/).filter((t) => t !== '');
   const hits = tokens.map((t) => matcher.test(t));
-  let best = 0;
-  let bestCount = -1;
+  // The window ending at `last` holds the most matches; `last` is a match itself.
+  let last = -1;
+  let bestCount = 0;
   let count = 0;
   for (let i = 0; i < tokens.length; i++) {
     if (hits[i]) count++;
     if (i >= maxWords && hits[i - maxWords]) count--;
     if (count > bestCount) {
       bestCount = count;
-      best = Math.max(0, i - maxWords + 1);
+      last = i;
     }
   }
-  const start = bestCount > 0 ? Math.max(0, best - 4) : 0;
+  let start = 0;
+  if (bestCount > 0) {
+    let first = Math.max(0, last - maxWords + 1);
+    while (!hits[first]) first++;
+    start = Math.max(0, first - LEAD_WORDS, last - maxWords + 1);
+    // Near the end of the text, show a full window rather than fewer words.
+    start = Math.min(start, Math.max(0, tokens.length - maxWords));
+  }
   const body = tokens
     .slice(start, start + maxWords)
     .map((t, i) => (hits[start + i] ? matcher.mark(t) : escapeHtml(t)))
