@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { runHttpBench } from './http.js';
 import { runRetrievalBench } from './retrieval.js';
 import { runTurnBench } from './turn.js';
 import { runWrapperBench } from './wrapper.js';
@@ -17,6 +18,7 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
   wrapper: runWrapperBench,
   retrieval: () => runRetrievalBench(),
   turn: () => runTurnBench(),
+  http: () => runHttpBench(),
 };
 
 const USAGE = `usage: npm run bench -- [name ...] [--rounds N] [--calls N]

@@ -1,8 +1,29 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { OPERATIONS, openApiDocument } from '../openapi.js';
 
-const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+/** The product's version, from the nearest package.json above this file (src/ or a build). */
+function productVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'support-agent' && pkg.version) return pkg.version;
+    } catch {
+      // No package.json here: look further up.
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return '0.0.0';
+    dir = parent;
+  }
+}
+
+const version = productVersion();
 
 /**
  * `GET /openapi.json` (the full reference) and `GET /docs`: a self-contained page listing every

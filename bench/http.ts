@@ -1,0 +1,216 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { rawRequest, runLoad, type LoadResult } from './http-load.js';
+import { SyntheticCorpus } from './synthetic-corpus.js';
+
+/** What `npm run bench -- http` prints. */
+export interface HttpBenchResult {
+  benchmark: 'http';
+  node: string;
+  chunks: number;
+  connections: number;
+  bare_route: LoadResult;
+  messages: LoadResult & { sessions: number };
+  /** messages per second / bare route requests per second. */
+  ratio: number;
+  idle_sse: {
+    connections: number;
+    rss_before_mb: number;
+    rss_after_mb: number;
+    mb_per_1000: number;
+  };
+  targets: { ratio: number; mb_per_1000_idle_sse: number };
+  meets_target: { ratio: boolean; mb_per_1000_idle_sse: boolean };
+  failures: number;
+}
+
+const MB = 1024 * 1024;
+const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+
+/** A benchmark server in its own process. */
+class ServerProcess {
+  readonly #child: ChildProcess;
+  readonly #replies: Array<(message: Record<string, number>) => void> = [];
+
+  private constructor(child: ChildProcess) {
+    this.#child = child;
+    child.on('message', (message: Record<string, number>) => this.#replies.shift()?.(message));
+  }
+
+  static async start(
+    mode: 'bare' | 'app',
+  ): Promise<{ server: ServerProcess; port: number; chunks: number }> {
+    const child = fork(new URL('./http-server.js', import.meta.url), [mode], {
+      // HTTP_BENCH_PROFILE=<dir> writes the server's CPU profile there, to see where time goes.
+      execArgv: [
+        '--expose-gc',
+        ...(process.env.HTTP_BENCH_PROFILE
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HTTP_BENCH_PROFILE}`]
+          : []),
+      ],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const server = new ServerProcess(child);
+    const ready = await server.#next();
+    return { server, port: ready.port ?? 0, chunks: ready.chunks ?? 0 };
+  }
+
+  #next(): Promise<Record<string, number>> {
+    return new Promise((resolve, reject) => {
+      this.#replies.push(resolve);
+      this.#child.once('exit', (code) =>
+        reject(new Error(`the benchmark server exited (${code})`)),
+      );
+    });
+  }
+
+  /** Resident memory after a full garbage collection, in bytes. */
+  async rss(): Promise<number> {
+    const reply = this.#next();
+    this.#child.send({ gc: true });
+    return (await reply).rss ?? 0;
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.#child.once('exit', resolve));
+    this.#child.send({ stop: true });
+    await exited;
+  }
+}
+
+async function json(
+  port: number,
+  method: string,
+  path: string,
+  token?: string,
+): Promise<{ id: string; token: string }> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  return (await response.json()) as { id: string; token: string };
+}
+
+/** Opens an SSE connection to a session's live feed and resolves once its `ready` event came. */
+function openFeed(port: number, session: { id: string; token: string }): Promise<() => void> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: `/v1/sessions/${session.id}/events`,
+        agent: false,
+        headers: { authorization: `Bearer ${session.token}`, accept: 'text/event-stream' },
+      },
+      (res) => {
+        if (res.statusCode !== 200) reject(new Error(`feed: ${res.statusCode}`));
+        res.once('data', () => resolve(() => req.destroy()));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * Loopback HTTP, in one run: the requests per second of a bare Fastify route, then messages per
+ * second through the whole product (extractive responder, 10k-passage knowledge base, SQLite),
+ * with the same client and connection count, as a ratio; then the resident memory that 1,000 idle
+ * SSE connections (sessions' live feeds) add to the server. Each server runs in its own process.
+ */
+export async function runHttpBench(
+  options: { seconds?: number; connections?: number; sessions?: number; idle?: number } = {},
+): Promise<HttpBenchResult> {
+  const seconds = options.seconds ?? 8;
+  const connections = options.connections ?? 16;
+  const sessionCount = options.sessions ?? 64;
+  const idle = options.idle ?? 1000;
+
+  const bare = await ServerProcess.start('bare');
+  const bareBody = JSON.stringify({ text: 'How do I reset my password?' });
+  const bareRequest = rawRequest('POST', '/bare', { 'content-type': 'application/json' }, bareBody);
+  await runLoad({
+    port: bare.port,
+    connections,
+    seconds: 1,
+    request: () => bareRequest,
+    expectStatus: 200,
+  });
+  const bareResult = await runLoad({
+    port: bare.port,
+    connections,
+    seconds,
+    request: () => bareRequest,
+    expectStatus: 200,
+  });
+  await bare.server.stop();
+
+  const app = await ServerProcess.start('app');
+  try {
+    const sessions: Array<{ id: string; token: string }> = [];
+    for (let i = 0; i < sessionCount; i++)
+      sessions.push(await json(app.port, 'POST', '/v1/sessions'));
+    const corpus = new SyntheticCorpus(7);
+    const questions = Array.from({ length: 512 }, () => corpus.question());
+    const messageRequest = (connection: number, n: number) => {
+      // Each connection has its own sessions: turns of one session wait for each other by design.
+      const session = sessions[(connection + n * connections) % sessionCount] as {
+        id: string;
+        token: string;
+      };
+      return rawRequest(
+        'POST',
+        `/v1/sessions/${session.id}/messages`,
+        { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+        JSON.stringify({ text: questions[(connection * 31 + n) % questions.length] }),
+      );
+    };
+    await runLoad({
+      port: app.port,
+      connections,
+      seconds: 2,
+      request: messageRequest,
+      expectStatus: 200,
+    });
+    const messages = await runLoad({
+      port: app.port,
+      connections,
+      seconds,
+      request: messageRequest,
+      expectStatus: 200,
+    });
+
+    // Idle live feeds: the sessions exist first, so only the connections are measured.
+    const feedSessions = [];
+    for (let i = 0; i < idle; i++) feedSessions.push(await json(app.port, 'POST', '/v1/sessions'));
+    const before = await app.server.rss();
+    const closers = [];
+    for (const session of feedSessions) closers.push(await openFeed(app.port, session));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = await app.server.rss();
+    for (const close of closers) close();
+
+    const ratio = round(messages.perSecond / bareResult.perSecond);
+    const perThousand = round(((after - before) / MB) * (1000 / idle), 2);
+    return {
+      benchmark: 'http',
+      node: process.version,
+      chunks: app.chunks,
+      connections,
+      bare_route: bareResult,
+      messages: { ...messages, sessions: sessionCount },
+      ratio,
+      idle_sse: {
+        connections: idle,
+        rss_before_mb: round(before / MB, 1),
+        rss_after_mb: round(after / MB, 1),
+        mb_per_1000: perThousand,
+      },
+      targets: { ratio: 0.3, mb_per_1000_idle_sse: 20 },
+      meets_target: { ratio: ratio >= 0.3, mb_per_1000_idle_sse: perThousand <= 20 },
+      failures: bareResult.failures + messages.failures,
+    };
+  } finally {
+    await app.server.stop();
+  }
+}
