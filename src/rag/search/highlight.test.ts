@@ -54,6 +54,12 @@ describe('snippet', () => {
     expect(result).toBe('… w90 w91 w92 w93 w94 w95 w96 <mark>refund</mark> w98 w99');
   });
 
+  it('marks the right words after letters that lowercase to two characters', () => {
+    expect(snippet('İİ İstanbul refunds, not prefunds', new TermMatcher(['refund']))).toBe(
+      'İİ İstanbul <mark>refunds</mark>, not prefunds',
+    );
+  });
+
   it('starts at the beginning when nothing matches', () => {
     const text = Array.from({ length: 50 }, (_, i) => `w${i}`).join(' ');
     expect(snippet(text, new TermMatcher(['refund']), 3)).toBe('w0 w1 w2 …');

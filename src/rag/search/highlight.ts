@@ -83,6 +83,17 @@ export class TermMatcher {
     return false;
   }
 
+  /** Where the matching words of a lowercased text start, in ascending order. */
+  matchStarts(lower: string): number[] {
+    const starts: number[] = [];
+    for (const prefix of this.#prefixes) {
+      for (let at = lower.indexOf(prefix); at !== -1; at = lower.indexOf(prefix, at + 1)) {
+        if (!wordCharBefore(lower, at)) starts.push(at);
+      }
+    }
+    return this.#prefixes.length > 1 ? starts.sort((a, b) => a - b) : starts;
+  }
+
   /** `token`, HTML-escaped, with its matching words in `<mark>`. */
   mark(token: string): string {
     let out = '';
@@ -107,8 +118,13 @@ const LEAD_WORDS = 4;
  * Falls back to the start of the text when nothing matches.
  */
 export function snippet(text: string, matcher: TermMatcher, maxWords = 32): string {
-  const tokens = text.split(/\s+/).filter((t) => t !== '');
-  const hits = tokens.map((t) => matcher.test(t));
+  const tokens: string[] = [];
+  const offsets: number[] = [];
+  for (const match of text.matchAll(TOKEN)) {
+    tokens.push(match[0]);
+    offsets.push(match.index);
+  }
+  const hits = matchedTokens(text, tokens, offsets, matcher);
   // The window ending at `last` holds the most matches; `last` is a match itself.
   let last = -1;
   let bestCount = 0;
@@ -134,4 +150,29 @@ export function snippet(text: string, matcher: TermMatcher, maxWords = 32): stri
     .map((t, i) => (hits[start + i] ? matcher.mark(t) : escapeHtml(t)))
     .join(' ');
   return `${start > 0 ? '… ' : ''}${body}${start + maxWords < tokens.length ? ' …' : ''}`;
+}
+
+const TOKEN = /\S+/g;
+
+/** Which tokens hold a matching word, from one search of the whole text. */
+function matchedTokens(
+  text: string,
+  tokens: readonly string[],
+  offsets: readonly number[],
+  matcher: TermMatcher,
+): boolean[] {
+  const lower = text.toLowerCase();
+  // A few characters lowercase to more than one ("İ"): then offsets would not line up.
+  if (lower.length !== text.length) return tokens.map((t) => matcher.test(t));
+  const starts = matcher.matchStarts(lower);
+  const hits = new Array<boolean>(tokens.length).fill(false);
+  let next = 0;
+  for (let i = 0; i < tokens.length && next < starts.length; i++) {
+    const end = (offsets[i] as number) + (tokens[i] as string).length;
+    while (next < starts.length && (starts[next] as number) < end) {
+      if ((starts[next] as number) >= (offsets[i] as number)) hits[i] = true;
+      next++;
+    }
+  }
+  return hits;
 }
