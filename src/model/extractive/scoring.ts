@@ -94,23 +94,26 @@ function candidatesOf(
       anchor = new Set([...titled, ...matched]);
       sinceAnchor = 0;
       // Kept, though never quoted: its words count in how common each question word is.
-      out.push({ ...base, context: new Set() });
+      out.push({ ...base, context: NONE });
       return;
     }
-    const context = new Set([...anchor].filter((k) => !matched.has(k)));
-    const clean = !looksLikeInjection(unit.text);
-    const opening = clean && document.summarise && position < CONTEXT_REACH;
-    const eligible =
-      clean &&
-      (opening ||
-        hasStrong(matched, terms) ||
-        (sinceAnchor < CONTEXT_REACH && hasStrong(context, terms)));
-    out.push({ ...base, context, eligible, opening });
+    const context = anchor.size === 0 ? NONE : new Set([...anchor].filter((k) => !matched.has(k)));
+    const early = document.summarise && position < CONTEXT_REACH;
+    const relevant =
+      early ||
+      hasStrong(matched, terms) ||
+      (sinceAnchor < CONTEXT_REACH && hasStrong(context, terms));
+    // Only a sentence that could be quoted is checked for instructions to an assistant.
+    const clean = relevant && !looksLikeInjection(unit.text);
+    out.push({ ...base, context, eligible: clean, opening: clean && early });
     sinceAnchor++;
     position++;
   });
   return out;
 }
+
+/** No question terms: shared, as candidates' sets are only read. */
+const NONE: ReadonlySet<number> = new Set();
 
 /** The indices of the question terms that occur in `text`. */
 export function matchTerms(text: string, terms: readonly QuestionTerm[]): Set<number> {
