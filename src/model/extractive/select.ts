@@ -1,4 +1,5 @@
 import { words } from '../../rag/search/query-terms.js';
+import { matchedTokens, tokenSpans } from '../../rag/search/token-spans.js';
 import type { QuestionTerm } from './question-terms.js';
 import type { Candidate, Scored } from './scoring.js';
 
@@ -96,9 +97,11 @@ function appendListItems(picks: Pick[], all: readonly Candidate[], budget: numbe
 function quoteOf(c: Candidate, terms: readonly QuestionTerm[]): string {
   const tokens = c.unit.text.split(' ');
   if (tokens.length <= LONG_SENTENCE_WORDS) return c.unit.text;
-  // Lowercasing never adds or removes a space: the lowercased tokens line up with the tokens.
-  const lower = c.unit.text.toLowerCase().split(' ');
-  const hits = lower.map((t) => (terms.some((term) => term.matcher.testLowercase(t)) ? 1 : 0));
+  // A unit's text has single spaces between its words: its tokens are these words.
+  const matchers = terms.map((term) => term.matcher);
+  const hits = matchedTokens(c.unit.text, tokenSpans(c.unit.text), matchers).map((h) =>
+    h ? 1 : 0,
+  );
   let best = 0;
   let bestCount = -1;
   let count = 0;

@@ -1,4 +1,5 @@
 import { stemmer } from 'stemmer';
+import { matchedTokens, tokenSpans } from './token-spans.js';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -118,18 +119,14 @@ const LEAD_WORDS = 4;
  * Falls back to the start of the text when nothing matches.
  */
 export function snippet(text: string, matcher: TermMatcher, maxWords = 32): string {
-  const tokens: string[] = [];
-  const offsets: number[] = [];
-  for (const match of text.matchAll(TOKEN)) {
-    tokens.push(match[0]);
-    offsets.push(match.index);
-  }
-  const hits = matchedTokens(text, tokens, offsets, matcher);
+  const spans = tokenSpans(text);
+  const total = spans.starts.length;
+  const hits = matchedTokens(text, spans, [matcher]);
   // The window ending at `last` holds the most matches; `last` is a match itself.
   let last = -1;
   let bestCount = 0;
   let count = 0;
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = 0; i < total; i++) {
     if (hits[i]) count++;
     if (i >= maxWords && hits[i - maxWords]) count--;
     if (count > bestCount) {
@@ -143,36 +140,13 @@ export function snippet(text: string, matcher: TermMatcher, maxWords = 32): stri
     while (!hits[first]) first++;
     start = Math.max(0, first - LEAD_WORDS, last - maxWords + 1);
     // Near the end of the text, show a full window rather than fewer words.
-    start = Math.min(start, Math.max(0, tokens.length - maxWords));
+    start = Math.min(start, Math.max(0, total - maxWords));
   }
-  const body = tokens
-    .slice(start, start + maxWords)
-    .map((t, i) => (hits[start + i] ? matcher.mark(t) : escapeHtml(t)))
-    .join(' ');
-  return `${start > 0 ? '… ' : ''}${body}${start + maxWords < tokens.length ? ' …' : ''}`;
-}
-
-const TOKEN = /\S+/g;
-
-/** Which tokens hold a matching word, from one search of the whole text. */
-function matchedTokens(
-  text: string,
-  tokens: readonly string[],
-  offsets: readonly number[],
-  matcher: TermMatcher,
-): boolean[] {
-  const lower = text.toLowerCase();
-  // A few characters lowercase to more than one ("İ"): then offsets would not line up.
-  if (lower.length !== text.length) return tokens.map((t) => matcher.test(t));
-  const starts = matcher.matchStarts(lower);
-  const hits = new Array<boolean>(tokens.length).fill(false);
-  let next = 0;
-  for (let i = 0; i < tokens.length && next < starts.length; i++) {
-    const end = (offsets[i] as number) + (tokens[i] as string).length;
-    while (next < starts.length && (starts[next] as number) < end) {
-      if ((starts[next] as number) >= (offsets[i] as number)) hits[i] = true;
-      next++;
-    }
+  const end = Math.min(total, start + maxWords);
+  const body: string[] = [];
+  for (let i = start; i < end; i++) {
+    const token = text.slice(spans.starts[i], spans.ends[i]);
+    body.push(hits[i] ? matcher.mark(token) : escapeHtml(token));
   }
-  return hits;
+  return `${start > 0 ? '… ' : ''}${body.join(' ')}${end < total ? ' …' : ''}`;
 }
