@@ -77,8 +77,6 @@ export interface AppOverrides {
   databasePath?: string;
   /** SHA-256 (hex) of the admin key, when it does not come from `ADMIN_API_KEY`. */
   adminKeyHash?: string;
-  /** Prepended to Redis keys; tests give each app its own. Default `support-agent:`. */
-  redisKeyPrefix?: string;
 }
 
 /** The composed application: every part, built once, handed to the HTTP server and the CLI. */
@@ -236,7 +234,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     ttlMs: config.sessions.ttlSeconds * 1000,
     maxSessions: config.sessions.maxInMemory,
     clock,
-    ...(overrides.redisKeyPrefix ? { keyPrefix: overrides.redisKeyPrefix } : {}),
+    keyPrefix: config.redisKeyPrefix,
     ...(config.sessions.encryptionKey
       ? { encryptionKey: parseEncryptionKey(config.sessions.encryptionKey) }
       : {}),
@@ -253,7 +251,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const redis: Redis | undefined = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const rateLimiter: RateLimiter = redis
     ? new RedisRateLimiter(redis, {
-        keyPrefix: overrides.redisKeyPrefix ?? 'support-agent:',
+        keyPrefix: config.redisKeyPrefix,
         onError: (error) => logger.warn({ err: error }, 'rate limiter: Redis did not answer'),
       })
     : new MemoryRateLimiter(clock);

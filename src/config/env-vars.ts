@@ -76,6 +76,13 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     secret: true,
   },
   {
+    name: 'REDIS_KEY_PREFIX',
+    path: ['redisKeyPrefix'],
+    default: 'support-agent:',
+    expected: 'letters, digits and : _ - . (1 to 64 characters)',
+    description: 'Prepended to every Redis key, so several deployments can share one Redis.',
+  },
+  {
     name: 'ADMIN_API_KEY',
     path: ['adminApiKey'],
     default: undefined,

@@ -95,6 +95,9 @@ export const configSchema = z
     dataDir: z.string().trim().min(1),
     databaseUrl: schemeUrl(['postgres', 'postgresql']).optional(),
     redisUrl: schemeUrl(['redis', 'rediss']).optional(),
+    redisKeyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, {
+      message: 'use letters, digits and : _ - . only',
+    }),
     adminApiKey: z.string().min(16).optional(),
     llm: z
       .object({ baseUrl: httpUrl.optional(), model: optionalSecret, apiKey: optionalSecret })
