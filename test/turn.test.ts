@@ -227,6 +227,24 @@ describe('escalation in a turn', () => {
     expect(result.text).toContain(result.escalation.ticketId as string);
   });
 
+  it('gives the ticket a summary of the conversation for the person who takes it', async () => {
+    const turn = (text: string) => app.turns.start({ sessionId: 'e4', text }).result;
+    await turn('Hi, I am Jane Doe. My order 4417 arrived broken, can I get a refund?');
+    await turn('Do you sell garden gnomes?');
+    await turn('How do I reset my password?');
+    const last = await turn('This is useless, I want to talk to a human now');
+    expect(last.escalation.ticketId).toMatch(/^T-/);
+    const ticket = await app.conversations.ticketOf('e4');
+    expect(ticket?.summary).toBe(
+      'human request: Main issue: "Hi, I am Jane Doe. My order 4417 arrived broken, can I get a ' +
+        'refund?" (answered from "What is your refund policy?"). ' +
+        'Answered: "How do I reset my password?" from "How do I reset my password?". ' +
+        'Not found in the help center: "Do you sell garden gnomes?". ' +
+        'Customer details: Customer name: Jane Doe; Order number: 4417. ' +
+        'Latest request: "This is useless, I want to talk to a human now".',
+    );
+  });
+
   it('escalates the second question in a row that the knowledge base cannot answer', async () => {
     const first = await app.turns.start({ sessionId: 'n1', text: 'Do you sell garden gnomes?' })
       .result;

@@ -189,6 +189,7 @@ export class TurnRunner {
       history,
       noKnowledgeStreak: context?.unansweredStreak ?? 0,
       noKnowledgeNow: hits.length === 0,
+      ...(context?.summary ? { summary: context.summary } : {}),
     });
     // A failed check is not a reason to escalate: the turn goes on without one.
     const escalationInfo = {
@@ -279,8 +280,14 @@ export class TurnRunner {
     }
 
     emit({ type: 'status', stage: 'memory' });
+    const question = input.text || `(attached ${attachmentNames(input).join(', ')})`;
     await call('memory', {
       action: 'store',
+      outcome: {
+        question: question.slice(0, 2_000),
+        answered: answer.found,
+        source: sources.find((s) => cited.includes(s.id))?.title.slice(0, 500),
+      },
       memories: [
         ...newFacts.map((f) => ({
           type: 'fact' as const,

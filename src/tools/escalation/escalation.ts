@@ -9,6 +9,8 @@ const input = z.object({
   history: z.array(z.object({ role: z.enum(['user', 'assistant']), text: z.string() })).max(200),
   noKnowledgeStreak: z.number().int().min(0),
   noKnowledgeNow: z.boolean(),
+  /** The conversation's running summary, for the person who takes the ticket. */
+  summary: z.string().max(4_000).optional(),
 });
 
 /** The escalation check's answer: the policy's decision and the session's ticket, if any. */
@@ -21,7 +23,9 @@ export interface EscalationOutcome extends EscalationDecision {
 /**
  * The `escalation` tool: applies the escalation policy to the new message and, when it says so,
  * opens the session's ticket — once per session, however many escalating messages follow — with
- * its event queued for the webhook in the same transaction. Once a session has a ticket, each
+ * its event queued for the webhook in the same transaction. The ticket's summary is the
+ * conversation's (main issue, what was answered or not, the customer's details, the latest
+ * request) when the turn gives it, else the first question. Once a session has a ticket, each
  * later message is queued as an update of it; the conversation is never blocked.
  */
 export function createEscalationTool(repo: ConversationRepository, options: { threshold: number }) {
@@ -49,7 +53,7 @@ export function createEscalationTool(repo: ConversationRepository, options: { th
         sessionId,
         priority: decision.priority,
         category: decision.category,
-        summary: `${decision.category.replace('_', ' ')}: ${firstQuestion.slice(0, 200)}`,
+        summary: `${decision.category.replace('_', ' ')}: ${args.summary || firstQuestion.slice(0, 200)}`,
         reasons,
       };
       const transcript = [...args.history, { role: 'user', text: args.message }];

@@ -83,7 +83,7 @@ describe('the memory tool', () => {
     expect(empty).toEqual({
       recent: [],
       memories: [],
-      summary: '',
+      summary: 'Main issue: "hello".',
       messageCount: 0,
       unansweredStreak: 0,
     });
@@ -97,6 +97,41 @@ describe('the memory tool', () => {
     );
     expect((await repo.memories('s')).map((m) => m.content)).toEqual(['Name: Jane']);
     expect(await repo.memories('t')).toEqual([]);
+  });
+});
+
+describe('the conversation summary', () => {
+  it('is written afresh on each load from what each turn stored', async () => {
+    const { tool, context, load, say } = setup();
+    const turn = async (
+      question: string,
+      outcome: { answered: boolean; source?: string },
+      facts: string[] = [],
+    ) => {
+      await say('s', 'user', question);
+      await tool.execute(
+        {
+          action: 'store',
+          outcome: { question, ...outcome },
+          memories: facts.map((content) => ({ type: 'fact' as const, content, importance: 0.8 })),
+        },
+        context('s'),
+      );
+      await say('s', 'assistant', 'reply', outcome.answered);
+    };
+    await turn('My order 4417 never arrived', { answered: false }, ['Order number: 4417']);
+    await turn('How do I return an item?', { answered: true, source: 'Returns' });
+    await say('s', 'user', 'Can I speak to someone?');
+
+    const loaded = await load('s', 'Can I speak to someone?');
+    expect(loaded.summary).toBe(
+      'Main issue: "My order 4417 never arrived" (not found in the help center). ' +
+        'Answered: "How do I return an item?" from "Returns". ' +
+        'Customer details: Order number: 4417. ' +
+        'Latest request: "Can I speak to someone?".',
+    );
+    // The notes feed the summary; they are not offered as memories to recall.
+    expect(loaded.memories.map((m) => m.type)).toEqual(['fact']);
   });
 });
 

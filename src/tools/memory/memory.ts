@@ -3,13 +3,18 @@ import { queryTerms } from '../../rag/search/query-terms.js';
 import type { ConversationRepository, MemoryRecord, MessageRecord } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
 import { BoundedCache } from './bounded-cache.js';
+import { describeOutcome, readOutcome, summarizeConversation } from './summary.js';
 
 /** The context of a turn: the recent conversation and what is remembered of the session. */
 export interface SessionContext {
   recent: Array<Pick<MessageRecord, 'role' | 'text' | 'seq'>>;
   /** Memories ranked by importance, recency and relevance to the message, best first. */
   memories: Array<Pick<MemoryRecord, 'type' | 'content' | 'importance'>>;
-  /** A running summary of the conversation so far. */
+  /**
+   * A running summary of the conversation for the person who picks it up: the main issue, what
+   * was answered and what the help center had nothing on, the customer's details, the latest
+   * request (see {@link summarizeConversation}).
+   */
   summary: string;
   messageCount: number;
   /**
@@ -21,8 +26,8 @@ export interface SessionContext {
 
 /** Messages read back to count replies that found nothing. */
 export const STREAK_LOOKBACK = 12;
-/** Memories read per load: the newest ones. */
-const MEMORY_WINDOW = 200;
+/** Memories read per load, the newest: some sixty turns' worth (a turn stores three or four). */
+const MEMORY_WINDOW = 250;
 
 const load = z.object({
   action: z.literal('load'),
@@ -32,6 +37,14 @@ const load = z.object({
 });
 const store = z.object({
   action: z.literal('store'),
+  /** What became of this turn's message: noted for the conversation's summary. */
+  outcome: z
+    .object({
+      question: z.string().min(1).max(2_000),
+      answered: z.boolean(),
+      source: z.string().max(500).optional(),
+    })
+    .optional(),
   memories: z
     .array(
       z.object({
@@ -75,12 +88,22 @@ export function rankMemories(
     .map(({ memory }) => memory);
 }
 
-function summarize(firstQuestion: string | undefined, memories: readonly MemoryRecord[]): string {
-  const facts = memories.filter((m) => m.type === 'fact').map((m) => m.content);
-  const parts: string[] = [];
-  if (firstQuestion) parts.push(`The customer first asked: "${firstQuestion.slice(0, 200)}".`);
-  if (facts.length > 0) parts.push(`Known: ${facts.slice(0, 5).join('; ')}.`);
-  return parts.join(' ');
+function summarize(
+  firstMessage: string | undefined,
+  memories: readonly MemoryRecord[],
+  latest: string,
+): string {
+  // Memories come newest first; the summary reads the conversation in order.
+  const oldestFirst = [...memories].reverse();
+  return summarizeConversation({
+    firstMessage,
+    outcomes: oldestFirst.flatMap((m) => {
+      const outcome = m.type === 'summary' ? readOutcome(m.content) : undefined;
+      return outcome ? [outcome] : [];
+    }),
+    facts: oldestFirst.filter((m) => m.type === 'fact').map((m) => m.content),
+    latest,
+  });
 }
 
 /** Consecutive replies, newest back, whose `found` is false. */
@@ -99,6 +122,9 @@ function unansweredStreak(messages: readonly MessageRecord[]): number {
  * The `memory` tool: loads a session's context (recent messages, ranked memories, a running
  * summary) or stores memories. The session is the call's own: a call cannot reach another
  * session's memories.
+ *
+ * A store may carry the turn's outcome (the question, whether it was answered, from which page):
+ * it is kept as a `summary` memory, from which each load writes the summary afresh.
  *
  * A load reads the newest messages and the newest memories: two queries. The count of messages
  * is the last one's number (a session's messages are numbered 1, 2, 3… and never removed); the
@@ -141,8 +167,15 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
     async execute(args, { sessionId }) {
       if (sessionId === undefined) throw new TypeError('the memory tool needs a session');
       if (args.action === 'store') {
-        for (const memory of args.memories) await repo.remember({ ...memory, sessionId });
-        return { stored: args.memories.length };
+        const memories = args.outcome
+          ? [
+              ...args.memories,
+              // Outcomes weigh little: they are read by the summary, not ranked for recall.
+              { type: 'summary' as const, content: describeOutcome(args.outcome), importance: 0.2 },
+            ]
+          : args.memories;
+        for (const memory of memories) await repo.remember({ ...memory, sessionId });
+        return { stored: memories.length };
       }
       const [messages, memories] = await Promise.all([
         repo.recentMessages(sessionId, Math.max(args.recentLimit, STREAK_LOOKBACK)),
@@ -151,10 +184,15 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
       const recent = messages.slice(Math.max(0, messages.length - args.recentLimit));
       return {
         recent: recent.map(({ role, text, seq }) => ({ role, text, seq })),
-        memories: rankMemories(memories, args.message, now(), termsOf)
+        memories: rankMemories(
+          memories.filter((m) => m.type !== 'summary'),
+          args.message,
+          now(),
+          termsOf,
+        )
           .slice(0, args.memoryLimit)
           .map(({ type, content, importance }) => ({ type, content, importance })),
-        summary: summarize(await firstQuestion(sessionId, messages), memories),
+        summary: summarize(await firstQuestion(sessionId, messages), memories, args.message),
         messageCount: messages.at(-1)?.seq ?? 0,
         unansweredStreak: unansweredStreak(messages),
       };

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import {
+  describeOutcome,
+  MAX_SUMMARY_CHARS,
+  readOutcome,
+  summarizeConversation,
+  type TurnOutcome,
+} from './summary.js';
+
+const answered = (question: string, source?: string): TurnOutcome => ({
+  question,
+  answered: true,
+  ...(source ? { source } : {}),
+});
+const missing = (question: string): TurnOutcome => ({ question, answered: false });
+
+describe('summarizeConversation', () => {
+  it('says what the customer came for, what was answered and not, who they are and what they want now', () => {
+    const summary = summarizeConversation({
+      firstMessage: 'Where is my order 4417? It was due on Monday.',
+      outcomes: [
+        missing('Where is my order 4417? It was due on Monday.'),
+        answered('How do I reset my password?', 'Password reset'),
+        missing('Do you sell garden gnomes?'),
+      ],
+      facts: ['Order number: 4417', 'Customer e-mail: jane@example.com'],
+      latest: 'Can I get a refund for the order instead?',
+    });
+    expect(summary).toBe(
+      'Main issue: "Where is my order 4417? It was due on Monday." (not found in the help center). ' +
+        'Answered: "How do I reset my password?" from "Password reset". ' +
+        'Not found in the help center: "Do you sell garden gnomes?". ' +
+        'Customer details: Order number: 4417; Customer e-mail: jane@example.com. ' +
+        'Latest request: "Can I get a refund for the order instead?".',
+    );
+  });
+
+  it('on the first turn is the question itself', () => {
+    expect(
+      summarizeConversation({
+        firstMessage: 'How long do refunds take?',
+        outcomes: [],
+        facts: [],
+        latest: 'How long do refunds take?',
+      }),
+    ).toBe('Main issue: "How long do refunds take?".');
+    expect(summarizeConversation({ outcomes: [], facts: [] })).toBe('');
+  });
+
+  it('takes the first message that says what it is about as the main issue, not a greeting', () => {
+    const summary = summarizeConversation({
+      firstMessage: 'Hi!',
+      outcomes: [missing('Hi!'), answered('My parcel arrived damaged', 'Damaged items')],
+      facts: [],
+      latest: 'Thanks',
+    });
+    expect(summary).toBe(
+      'Main issue: "My parcel arrived damaged" (answered from "Damaged items"). ' +
+        'Not found in the help center: "Hi!". Latest request: "Thanks".',
+    );
+  });
+
+  it('keeps the latest outcome of a question asked again', () => {
+    const summary = summarizeConversation({
+      firstMessage: 'Where is my refund?',
+      outcomes: [missing('Can I pay by invoice?'), answered('can I pay by invoice?', 'Payment')],
+      facts: [],
+    });
+    expect(summary).toContain('Answered: "can I pay by invoice?" from "Payment".');
+    expect(summary).not.toContain('Not found');
+  });
+
+  it('stays short however long the conversation and its messages', () => {
+    const outcomes = Array.from({ length: 60 }, (_, i) =>
+      i % 2 === 0
+        ? answered(`Question ${i} ${'about shipping rates '.repeat(30)}`, `Page ${i}`)
+        : missing(`Question ${i} about something else entirely`),
+    );
+    const facts = Array.from({ length: 20 }, (_, i) => `Order number: ${1000 + i}`);
+    const summary = summarizeConversation({
+      firstMessage: `My order is late ${'and nobody answers '.repeat(50)}`,
+      outcomes,
+      facts,
+      latest: 'x '.repeat(2_000),
+    });
+    expect(summary.length).toBeLessThanOrEqual(MAX_SUMMARY_CHARS);
+    expect(summary).toMatch(/^Main issue: "My order is late and nobody answers .*…"\./);
+    // The newest questions and details, with a count of the rest.
+    expect(summary).toContain('"Question 58 about shipping rates');
+    expect(summary).toContain('(and 27 earlier)');
+    expect(summary).toContain('Order number: 1019');
+    expect(summary).toContain('(and 12 more)');
+  });
+
+  it('puts every message on one line', () => {
+    const summary = summarizeConversation({
+      firstMessage: 'Line one\nLine two\u0000\ttabbed',
+      outcomes: [],
+      facts: [],
+    });
+    expect(summary).toBe('Main issue: "Line one Line two tabbed".');
+  });
+});
+
+describe('turn outcomes in memory', () => {
+  it('are written as readable lines and read back', () => {
+    const lines = [
+      answered('How do I reset my password?', 'Password "reset"'),
+      answered('What is my e-mail?'),
+      missing('Do you sell\ngnomes?'),
+    ].map(describeOutcome);
+    expect(lines).toEqual([
+      `Answered: How do I reset my password? (from "Password 'reset'")`,
+      'Answered: What is my e-mail?',
+      'Not found: Do you sell gnomes?',
+    ]);
+    expect(lines.map(readOutcome)).toEqual([
+      { question: 'How do I reset my password?', answered: true, source: "Password 'reset'" },
+      { question: 'What is my e-mail?', answered: true },
+      { question: 'Do you sell gnomes?', answered: false },
+    ]);
+    expect(readOutcome('User: hello')).toBeUndefined();
+  });
+});

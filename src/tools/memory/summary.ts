@@ -1,0 +1,171 @@
+import { queryTerms } from '../../rag/search/query-terms.js';
+
+/** What became of one customer message: the turn notes it for the conversation's summary. */
+export interface TurnOutcome {
+  /** The customer's message (or what was attached, when it had no text). */
+  question: string;
+  /** Whether the reply answered it (from the help center or from what the customer told us). */
+  answered: boolean;
+  /** The title of the passage the answer came from, when it came from one. */
+  source?: string | undefined;
+}
+
+/** Longest summary, in characters: a few lines a person takes in at a glance. */
+export const MAX_SUMMARY_CHARS = 1_000;
+/** Longest quote of one customer message in a summary. */
+const QUOTE_CHARS = 100;
+/** Questions listed under "Answered" and under "Not found", each: the newest. */
+const LISTED = 3;
+/** Facts listed; the newest when there are more. */
+const LISTED_FACTS = 8;
+
+const ANSWERED = 'Answered: ';
+const NOT_FOUND = 'Not found: ';
+const FROM = / \(from "([^"\n]*)"\)$/;
+
+/**
+ * A turn's outcome as one line of memory: `Answered: How do I reset my password? (from
+ * "Password reset")` or `Not found: Do you sell gnomes?`. Readable where memories are listed.
+ */
+export function describeOutcome(outcome: TurnOutcome): string {
+  const question = oneLine(outcome.question).slice(0, 500);
+  const source = oneLine(outcome.source ?? '')
+    .replaceAll('"', "'")
+    .slice(0, 200);
+  if (!outcome.answered) return `${NOT_FOUND}${question}`;
+  return `${ANSWERED}${question}${source === '' ? '' : ` (from "${source}")`}`;
+}
+
+/** Reads back a line written by {@link describeOutcome}; undefined for anything else. */
+export function readOutcome(content: string): TurnOutcome | undefined {
+  if (content.startsWith(NOT_FOUND)) {
+    return { question: content.slice(NOT_FOUND.length), answered: false };
+  }
+  if (!content.startsWith(ANSWERED)) return undefined;
+  const rest = content.slice(ANSWERED.length);
+  const from = FROM.exec(rest);
+  return from
+    ? { question: rest.slice(0, from.index), answered: true, source: from[1] }
+    : { question: rest, answered: true };
+}
+
+/** What a summary is made from. */
+export interface SummaryInput {
+  /** The customer's first message, when known. */
+  firstMessage?: string | undefined;
+  /** Outcomes of earlier turns, oldest first. */
+  outcomes: readonly TurnOutcome[];
+  /** What the customer told us ("Order number: 4417"), oldest first. */
+  facts: readonly string[];
+  /** The message being answered now. */
+  latest?: string | undefined;
+}
+
+/**
+ * A short summary of a conversation for the person who picks it up (and for a language model):
+ * the customer's main issue and whether it was answered, the other questions answered and those
+ * the help center had nothing on, the details the customer gave (order numbers, e-mail … shown
+ * as given: this is for staff), and the latest request. At most {@link MAX_SUMMARY_CHARS}.
+ *
+ * @example
+ * summarizeConversation({
+ *   firstMessage: 'Where is my order 4417?',
+ *   outcomes: [{ question: 'Where is my order 4417?', answered: false }],
+ *   facts: ['Order number: 4417'],
+ *   latest: 'Can I talk to someone?',
+ * });
+ * // 'Main issue: "Where is my order 4417?" (not found in the help center). Customer details:
+ * //  Order number: 4417. Latest request: "Can I talk to someone?".'
+ */
+export function summarizeConversation(input: SummaryInput): string {
+  // The latest outcome of each question, in the order the questions were last asked.
+  const byQuestion = new Map<string, TurnOutcome>();
+  for (const outcome of input.outcomes) {
+    const key = normalise(outcome.question);
+    if (key === '') continue;
+    byQuestion.delete(key);
+    byQuestion.set(key, outcome);
+  }
+  const latest = input.latest !== undefined ? oneLine(input.latest) : '';
+  const candidates = [
+    input.firstMessage,
+    ...[...byQuestion.values()].map((o) => o.question),
+    input.latest,
+  ];
+  // A greeting ("Hi!") is not an issue: the first message that says what it is about is.
+  const main =
+    candidates.find((text) => text !== undefined && aboutSomething(text)) ??
+    input.firstMessage ??
+    candidates.find((text) => text !== undefined);
+  const mainKey = main === undefined ? '' : normalise(main);
+  const mainOutcome = byQuestion.get(mainKey);
+  byQuestion.delete(mainKey);
+  byQuestion.delete(normalise(latest));
+
+  const parts: string[] = [];
+  if (main !== undefined && oneLine(main) !== '') {
+    const status =
+      mainOutcome === undefined
+        ? ''
+        : mainOutcome.answered
+          ? ` (answered${from(mainOutcome)})`
+          : ' (not found in the help center)';
+    parts.push(`Main issue: ${quote(main)}${status}.`);
+  }
+  const others = [...byQuestion.values()];
+  const answered = others.filter((o) => o.answered);
+  const missing = others.filter((o) => !o.answered);
+  if (answered.length > 0) {
+    parts.push(`Answered: ${listed(answered.map((o) => `${quote(o.question)}${from(o)}`))}.`);
+  }
+  if (missing.length > 0) {
+    parts.push(`Not found in the help center: ${listed(missing.map((o) => quote(o.question)))}.`);
+  }
+  const facts = [...new Set(input.facts.map(oneLine).filter((f) => f !== ''))];
+  if (facts.length > 0) {
+    const shown = facts.slice(-LISTED_FACTS).join('; ');
+    const more = facts.length > LISTED_FACTS ? ` (and ${facts.length - LISTED_FACTS} more)` : '';
+    parts.push(`Customer details: ${shown}${more}.`);
+  }
+  if (latest !== '' && normalise(latest) !== mainKey) {
+    parts.push(`Latest request: ${quote(latest)}.`);
+  }
+  return bounded(parts.join(' '), MAX_SUMMARY_CHARS);
+}
+
+function aboutSomething(text: string): boolean {
+  return queryTerms(text.slice(0, 2_000)).contentTerms.length > 0;
+}
+
+/** The newest few, with a count of the earlier ones. */
+function listed(items: readonly string[]): string {
+  const shown = items.slice(-LISTED).join('; ');
+  const earlier = items.length - LISTED;
+  return earlier > 0 ? `${shown} (and ${earlier} earlier)` : shown;
+}
+
+function from(outcome: TurnOutcome): string {
+  return outcome.source ? ` from "${bounded(outcome.source, 60)}"` : '';
+}
+
+function quote(text: string): string {
+  return `"${bounded(oneLine(text), QUOTE_CHARS)}"`;
+}
+
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+}
+
+/** A message as compared with another: stored outcomes keep only the start of a long one. */
+function normalise(text: string): string {
+  return oneLine(text).toLowerCase().slice(0, 200);
+}
+
+/** `text` cut at a word boundary to at most `max` characters, with "…" when cut. */
+function bounded(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
