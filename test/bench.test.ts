@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runTurnBench } from '../bench/turn.js';
 import { runWrapperBench } from '../bench/wrapper.js';
 
 // Timings are for `npm run bench`; this only keeps the benchmark honest and working: every
@@ -13,5 +14,28 @@ describe('wrapper benchmark', () => {
     for (const figure of [result.bare, result.wrapped_not_recording, result.wrapped_recording]) {
       expect(figure).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('turn benchmark', () => {
+  it('runs every turn and says what it measured', async () => {
+    const result = await runTurnBench({
+      chunks: 200,
+      turns: 60,
+      concurrency: 4,
+      sessionsPerWorker: 3,
+      warmupTurns: 10,
+      llmTurns: 10,
+    });
+    expect(result.setup).toMatchObject({
+      database: 'SQLite in memory',
+      knowledge_base: { chunks: 200, articles: 20 },
+      questions: { count: 60 },
+    });
+    expect(result.extractive).toMatchObject({ turns: 60, concurrency: 4, sessions: 12 });
+    expect(result.extractive.turns_per_second).toBeGreaterThan(0);
+    expect(result.extractive.cpu_ms_per_turn).toBeGreaterThan(0);
+    expect(result.first_text_with_llm.turns).toBe(8);
+    expect(result.first_text_with_llm.p50_ms).toBeGreaterThan(0);
   });
 });
