@@ -106,12 +106,12 @@ export async function runTurnBench(options: TurnBenchOptions = {}): Promise<Turn
   try {
     const chunks = await withKnowledgeBase(extractive, dir);
     await withKnowledgeBase(llm, dir);
-    const questions = Array.from({ length: turns }, () => corpus.question());
-
+    // The warm-up asks questions of its own: the measured ones are all new to the process.
     for (let i = 0; i < warmupTurns; i++) {
-      const text = questions[i % questions.length] as string;
+      const text = corpus.question();
       await extractive.turns.start({ sessionId: `warm-${i % 10}`, text }).result;
     }
+    const questions = Array.from({ length: turns }, () => corpus.question());
     const latencies: number[] = [];
     const sessions = new Set<string>();
     let next = 0;
