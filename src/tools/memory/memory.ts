@@ -25,7 +25,7 @@ export interface SessionContext {
 }
 
 /** Messages read back to count replies that found nothing. */
-export const STREAK_LOOKBACK = 12;
+const STREAK_LOOKBACK = 12;
 /** Memories read per load, the newest: some sixty turns' worth (a turn stores three or four). */
 const MEMORY_WINDOW = 250;
 
