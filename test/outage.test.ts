@@ -1,0 +1,76 @@
+/**
+ * A shared service going away while the server runs: requests that need it get a 503 with the
+ * error shape and a message that names the problem, `/ready` says which check fails, the server
+ * stays up, nothing accepted is lost, and service resumes by itself when the service is back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createSession, startServer, type TestServer } from './helpers/http.js';
+import { REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+
+const redisUp = await serviceAvailable('Redis', REDIS_URL, 6379);
+
+describe.runIf(redisUp)('Redis going away', () => {
+  let proxy: TcpProxy;
+  let t: TestServer;
+
+  beforeAll(async () => {
+    const target = new URL(REDIS_URL);
+    proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
+    t = await startServer({
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      REDIS_KEY_PREFIX: `${uniqueName('outage')}:`,
+      SESSION_LOCK_WAIT_MS: '2000',
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await proxy.close();
+  });
+
+  it('answers 503 while Redis is gone and resumes when it is back', async () => {
+    const { id, token } = await createSession(t.url);
+    const first = await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+      token,
+      body: { text: 'What is your refund policy?' },
+    });
+    expect(first.status).toBe(200);
+
+    proxy.cut();
+    const started = Date.now();
+    const during = await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+      token,
+      body: { text: 'How do I reset my password?' },
+    });
+    expect(during.status).toBe(503);
+    expect(during.body.error.code).toBe('upstream_unavailable');
+    expect(during.body.error.message).toMatch(/Redis/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const created = await call(t.url, 'POST', '/v1/sessions');
+    expect(created.status).toBe(503);
+    const ready = await call(t.url, 'GET', '/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks.find((c: { name: string }) => c.name === 'redis').ok).toBe(false);
+    expect((await call(t.url, 'GET', '/health')).status).toBe(200);
+
+    proxy.restore();
+    let after = during;
+    for (let i = 0; i < 50 && after.status !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      after = await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+        token,
+        body: { text: 'How do I reset my password?' },
+      });
+    }
+    expect(after.status).toBe(200);
+    expect(after.body.messageCount).toBe(2);
+    const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+    expect(history.body.items.map((m: { role: string }) => m.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
+    expect((await call(t.url, 'GET', '/ready')).status).toBe(200);
+  }, 30_000);
+});
