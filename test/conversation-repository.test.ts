@@ -3,5 +3,5 @@ import { describeConversationRepository } from './contracts/conversation-reposit
 
 describeConversationRepository(
   'SQLite',
-  async () => new SqliteConversationRepository(openDatabase(':memory:')),
+  async (now) => new SqliteConversationRepository(openDatabase(':memory:'), now),
 );

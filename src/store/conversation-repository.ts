@@ -48,6 +48,31 @@ export interface OutboxRecord {
   lastError: string | null;
 }
 
+/** A session as the admin console lists it: the span and size of its conversation. */
+export interface SessionSummary {
+  sessionId: string;
+  messageCount: number;
+  firstMessageAt: string;
+  lastMessageAt: string;
+}
+
+/** A page of tickets, and how many there are in all (with the same filter). */
+export interface TicketPage {
+  items: TicketRecord[];
+  total: number;
+}
+
+/**
+ * What claiming an `Idempotency-Key` found: `claimed` — this request is the first and must run;
+ * `in_progress` — an earlier request with this key is still running; `completed` — it ran, and
+ * this is the response it gave; `mismatch` — the key was used for a different request.
+ */
+export type IdempotencyClaim =
+  | { state: 'claimed' }
+  | { state: 'in_progress' }
+  | { state: 'completed'; response: unknown }
+  | { state: 'mismatch' };
+
 /**
  * Persistence of conversations: messages, memories, tickets and the outbox. One implementation
  * per database, held to the same behaviour by a contract suite.
@@ -84,7 +109,42 @@ export interface ConversationRepository {
     event?: { topic: string; payload: unknown },
   ): Promise<{ ticket: TicketRecord; created: boolean }>;
   ticketOf(sessionId: string): Promise<TicketRecord | null>;
+  ticket(id: string): Promise<TicketRecord | null>;
+  /** Tickets, newest first, optionally of one status only. */
+  tickets(options: {
+    status?: TicketRecord['status'];
+    limit: number;
+    offset?: number;
+  }): Promise<TicketPage>;
   setTicketStatus(id: string, status: TicketRecord['status']): Promise<TicketRecord | null>;
+
+  /**
+   * Sessions that have messages, the most recently active first. `before` (ISO time) pages on:
+   * only sessions whose last message is strictly older are listed.
+   */
+  sessions(options: { limit: number; before?: string }): Promise<SessionSummary[]>;
+
+  /**
+   * Claims an `Idempotency-Key` of a session for the request with this `fingerprint` (a hash of
+   * what the request asks), atomically: of concurrent claims of one key, in this process or any
+   * other sharing the database, exactly one is `claimed`. `now` (ISO time) is when the key was
+   * first used; {@link forgetIdempotencyKeysBefore} removes keys by it.
+   */
+  claimIdempotencyKey(claim: {
+    sessionId: string;
+    key: string;
+    fingerprint: string;
+    now: string;
+  }): Promise<IdempotencyClaim>;
+  /** Records the response of a claimed key; later claims with the same fingerprint replay it. */
+  completeIdempotencyKey(sessionId: string, key: string, response: unknown): Promise<void>;
+  /**
+   * Gives up a claim whose request failed before anything was accepted, so that a retry with
+   * the same key runs again. A completed key is kept.
+   */
+  releaseIdempotencyKey(sessionId: string, key: string): Promise<void>;
+  /** Removes keys first used before `before` (ISO time); returns how many. */
+  forgetIdempotencyKeysBefore(before: string): Promise<number>;
 
   /** Queues a message for delivery. */
   enqueue(event: { topic: string; payload: unknown }): Promise<OutboxRecord>;

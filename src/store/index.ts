@@ -2,6 +2,7 @@ export type {
   ChunkHit,
   ChunkInput,
   DocumentInput,
+  DocumentPage,
   DocumentRecord,
   KnowledgeRepository,
   LexicalQuery,
@@ -14,9 +15,12 @@ export type { Migration } from './sqlite/migrations.js';
 export { SqliteKnowledgeRepository } from './sqlite/sqlite-knowledge-repository.js';
 export type {
   ConversationRepository,
+  IdempotencyClaim,
   MemoryRecord,
   MessageRecord,
   OutboxRecord,
+  SessionSummary,
+  TicketPage,
   TicketRecord,
 } from './conversation-repository.js';
 export { SqliteConversationRepository } from './sqlite/sqlite-conversation-repository.js';

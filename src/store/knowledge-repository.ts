@@ -80,13 +80,25 @@ export interface LexicalQuery {
   postingBudget: number;
 }
 
+/** A page of documents, and how many the scope holds in all. */
+export interface DocumentPage {
+  items: DocumentRecord[];
+  total: number;
+}
+
 /**
  * Persistence of the knowledge base: documents, their chunks and the lexical index. One
  * implementation per database; a contract suite holds them to the same behaviour.
  */
 export interface KnowledgeRepository {
-  /** The documents stored for one source. */
+  /** The documents stored for one source, by `docKey`. */
   documentsOf(scope: string, source: string): Promise<DocumentRecord[]>;
+  /**
+   * A page of the documents of a scope, sorted by source then `docKey` (by code point, the same
+   * order in every database).
+   */
+  documents(scope: string, options: { limit: number; offset?: number }): Promise<DocumentPage>;
+  document(id: string): Promise<DocumentRecord | null>;
   /**
    * Makes the stored documents of `source` exactly `documents`, atomically: changed ones are
    * replaced with their chunks, new ones added, missing ones removed, unchanged ones untouched.

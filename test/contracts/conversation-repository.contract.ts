@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ConversationRepository } from '../../src/store/index.js';
 
+/** The ISO format every stored time comes back in, whatever the database. */
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /**
  * What every ConversationRepository must do. Each database runs this suite with a factory that
- * gives a fresh, empty repository.
+ * gives a fresh, empty repository whose clock is `now` (the system's when omitted).
  */
 export function describeConversationRepository(
   name: string,
-  make: () => Promise<ConversationRepository>,
+  make: (now?: () => Date) => Promise<ConversationRepository>,
 ): void {
   const message = (sessionId: string, text: string, role: 'user' | 'assistant' = 'user') => ({
     id: randomUUID(),
@@ -19,6 +22,17 @@ export function describeConversationRepository(
     requestId: null,
     metadata: {},
   });
+
+  /** A clock that moves only when told: `clock.now` for the repository, `clock.tick(ms)`. */
+  const manualClock = (start = Date.UTC(2026, 0, 1)) => {
+    let at = start;
+    return {
+      now: () => new Date(at),
+      tick: (ms = 1000) => {
+        at += ms;
+      },
+    };
+  };
 
   describe(`ConversationRepository contract: ${name}`, () => {
     it('numbers the messages of a session 1, 2, 3… even when appended concurrently', async () => {
@@ -121,6 +135,197 @@ export function describeConversationRepository(
       expect(due).toMatchObject([
         { id: a.id, attempts: 1, lastError: 'HTTP 500', deliveredAt: null },
       ]);
+    });
+
+    it('numbers gap-free when many appends to several sessions race', async () => {
+      const repo = await make();
+      const sessions = ['a', 'b', 'c', 'd'];
+      await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          repo.appendMessage(message(sessions[i % 4] as string, `m${i}`)),
+        ),
+      );
+      for (const sessionId of sessions) {
+        const seqs = (await repo.messages(sessionId)).map((m) => m.seq);
+        expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      }
+      const listed = await repo.sessions({ limit: 10 });
+      expect(listed.map((s) => s.messageCount)).toEqual([50, 50, 50, 50]);
+    });
+
+    it('returns stored times in one ISO format', async () => {
+      const clock = manualClock();
+      const repo = await make(clock.now);
+      const stored = await repo.appendMessage(message('s', 'hi'));
+      expect(stored.createdAt).toBe('2026-01-01T00:00:00.000Z');
+      const [read] = await repo.messages('s');
+      expect(read?.createdAt).toBe('2026-01-01T00:00:00.000Z');
+      const { ticket } = await repo.openTicket({
+        id: 'T',
+        sessionId: 's',
+        priority: 'low',
+        category: 'general',
+        summary: '',
+        reasons: [],
+      });
+      expect(ticket.createdAt).toMatch(ISO_TIME);
+      expect(ticket.updatedAt).toBe(ticket.createdAt);
+      await repo.remember({ sessionId: 's', type: 'fact', content: 'x', importance: 1 });
+      expect((await repo.memories('s'))[0]?.createdAt).toBe('2026-01-01T00:00:00.000Z');
+    });
+
+    it('lists sessions by their latest message, with counts, paging with before', async () => {
+      const repo = await make();
+      const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
+      await repo.appendMessage({ ...message('old', 'a'), createdAt: at(1) });
+      await repo.appendMessage({ ...message('busy', 'a'), createdAt: at(2) });
+      await repo.appendMessage({ ...message('old', 'b'), createdAt: at(3) });
+      await repo.appendMessage({ ...message('new', 'a'), createdAt: at(4) });
+      await repo.appendMessage({ ...message('busy', 'b'), createdAt: at(5) });
+      await repo.appendMessage({ ...message('busy', 'c'), createdAt: at(6) });
+
+      expect(await repo.sessions({ limit: 10 })).toEqual([
+        { sessionId: 'busy', messageCount: 3, firstMessageAt: at(2), lastMessageAt: at(6) },
+        { sessionId: 'new', messageCount: 1, firstMessageAt: at(4), lastMessageAt: at(4) },
+        { sessionId: 'old', messageCount: 2, firstMessageAt: at(1), lastMessageAt: at(3) },
+      ]);
+      const first = await repo.sessions({ limit: 2 });
+      expect(first.map((s) => s.sessionId)).toEqual(['busy', 'new']);
+      const next = await repo.sessions({ limit: 2, before: first.at(-1)?.lastMessageAt as string });
+      expect(next.map((s) => s.sessionId)).toEqual(['old']);
+      expect(await repo.sessions({ limit: 2, before: at(1) })).toEqual([]);
+    });
+
+    it('lists tickets newest first, by status, with a total, and finds one by id', async () => {
+      const clock = manualClock();
+      const repo = await make(clock.now);
+      for (const n of [1, 2, 3, 4, 5]) {
+        await repo.openTicket({
+          id: `T-${n}`,
+          sessionId: `s${n}`,
+          priority: 'normal',
+          category: 'general',
+          summary: `ticket ${n}`,
+          reasons: ['asked for a person'],
+        });
+        clock.tick();
+      }
+      await repo.setTicketStatus('T-2', 'resolved');
+      await repo.setTicketStatus('T-4', 'resolved');
+
+      const page = await repo.tickets({ limit: 2 });
+      expect(page.total).toBe(5);
+      expect(page.items.map((t) => t.id)).toEqual(['T-5', 'T-4']);
+      const second = await repo.tickets({ limit: 2, offset: 2 });
+      expect(second.items.map((t) => t.id)).toEqual(['T-3', 'T-2']);
+      const resolved = await repo.tickets({ status: 'resolved', limit: 10 });
+      expect(resolved).toMatchObject({ total: 2, items: [{ id: 'T-4' }, { id: 'T-2' }] });
+      expect(await repo.tickets({ status: 'closed', limit: 10 })).toEqual({ items: [], total: 0 });
+      expect(await repo.tickets({ limit: 10, offset: 50 })).toEqual({ items: [], total: 5 });
+
+      expect(await repo.ticket('T-3')).toEqual({
+        id: 'T-3',
+        sessionId: 's3',
+        status: 'open',
+        priority: 'normal',
+        category: 'general',
+        summary: 'ticket 3',
+        reasons: ['asked for a person'],
+        createdAt: '2026-01-01T00:00:02.000Z',
+        updatedAt: '2026-01-01T00:00:02.000Z',
+      });
+      expect(await repo.ticket('nope')).toBeNull();
+    });
+
+    it('opens one ticket when two turns of a session escalate at once', async () => {
+      const repo = await make();
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          repo.openTicket(
+            {
+              id: `T-${i}`,
+              sessionId: 'same',
+              priority: 'high',
+              category: 'billing',
+              summary: '',
+              reasons: [],
+            },
+            { topic: 'ticket.created', payload: { n: i } },
+          ),
+        ),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.ticket.id)).size).toBe(1);
+      const due = await repo.dueOutbox(new Date(Date.now() + 60_000).toISOString(), 50);
+      expect(due).toHaveLength(1);
+    });
+
+    it('claims an idempotency key once, replays its response, refuses another request', async () => {
+      const repo = await make();
+      const claim = { sessionId: 's', key: 'k1', fingerprint: 'f1', now: new Date().toISOString() };
+      expect(await repo.claimIdempotencyKey(claim)).toEqual({ state: 'claimed' });
+      expect(await repo.claimIdempotencyKey(claim)).toEqual({ state: 'in_progress' });
+      expect(await repo.claimIdempotencyKey({ ...claim, fingerprint: 'f2' })).toEqual({
+        state: 'mismatch',
+      });
+      // The same key in another session is another key.
+      expect(await repo.claimIdempotencyKey({ ...claim, sessionId: 'other' })).toEqual({
+        state: 'claimed',
+      });
+
+      const response = { message: { text: 'Hello "there" 🙂', sources: [1, 2] }, ok: true };
+      await repo.completeIdempotencyKey('s', 'k1', response);
+      expect(await repo.claimIdempotencyKey(claim)).toEqual({ state: 'completed', response });
+      expect(await repo.claimIdempotencyKey({ ...claim, fingerprint: 'f2' })).toEqual({
+        state: 'mismatch',
+      });
+      // Releasing a completed key keeps it: the request did happen.
+      await repo.releaseIdempotencyKey('s', 'k1');
+      expect(await repo.claimIdempotencyKey(claim)).toMatchObject({ state: 'completed' });
+    });
+
+    it('lets a request that failed before anything was accepted run again', async () => {
+      const repo = await make();
+      const claim = { sessionId: 's', key: 'k', fingerprint: 'f', now: new Date().toISOString() };
+      expect(await repo.claimIdempotencyKey(claim)).toEqual({ state: 'claimed' });
+      await repo.releaseIdempotencyKey('s', 'k');
+      expect(await repo.claimIdempotencyKey({ ...claim, fingerprint: 'g' })).toEqual({
+        state: 'claimed',
+      });
+      await repo.completeIdempotencyKey('s', 'k', null);
+      expect(await repo.claimIdempotencyKey({ ...claim, fingerprint: 'g' })).toEqual({
+        state: 'completed',
+        response: null,
+      });
+    });
+
+    it('gives a key to exactly one of many concurrent claims', async () => {
+      const repo = await make();
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          repo.claimIdempotencyKey({
+            sessionId: 's',
+            key: 'race',
+            fingerprint: 'f',
+            now: new Date().toISOString(),
+          }),
+        ),
+      );
+      expect(claims.filter((c) => c.state === 'claimed')).toHaveLength(1);
+      expect(claims.filter((c) => c.state === 'in_progress')).toHaveLength(19);
+    });
+
+    it('forgets idempotency keys first used before a time', async () => {
+      const repo = await make();
+      const claim = (key: string, now: string) =>
+        repo.claimIdempotencyKey({ sessionId: 's', key, fingerprint: 'f', now });
+      await claim('old', '2026-01-01T00:00:00.000Z');
+      await claim('done', '2026-01-01T00:00:00.000Z');
+      await repo.completeIdempotencyKey('s', 'done', { ok: true });
+      await claim('new', '2026-01-03T00:00:00.000Z');
+      expect(await repo.forgetIdempotencyKeysBefore('2026-01-02T00:00:00.000Z')).toBe(2);
+      expect(await claim('old', '2026-01-03T00:00:00.000Z')).toEqual({ state: 'claimed' });
+      expect(await claim('new', '2026-01-03T00:00:00.000Z')).toEqual({ state: 'in_progress' });
     });
   });
 }

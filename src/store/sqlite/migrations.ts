@@ -142,4 +142,34 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_due ON outbox (delivered_at, next_attempt_at);
     `,
   },
+  {
+    version: 3,
+    name: 'session summaries for the admin console, and idempotency keys',
+    sql: `
+      -- One row per session with messages, kept by appendMessage: listing sessions by their
+      -- latest activity must not group every message ever stored.
+      CREATE TABLE message_sessions (
+        session_id       TEXT PRIMARY KEY,
+        message_count    INTEGER NOT NULL,
+        first_message_at TEXT NOT NULL,
+        last_message_at  TEXT NOT NULL
+      );
+      CREATE INDEX message_sessions_activity ON message_sessions (last_message_at, session_id);
+      INSERT INTO message_sessions (session_id, message_count, first_message_at, last_message_at)
+        SELECT session_id, COUNT(*), MIN(created_at), MAX(created_at) FROM messages GROUP BY session_id;
+
+      CREATE INDEX tickets_created ON tickets (created_at);
+
+      CREATE TABLE idempotency_keys (
+        session_id  TEXT NOT NULL,
+        key         TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        state       TEXT NOT NULL CHECK (state IN ('in_progress', 'completed')),
+        response    TEXT,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (session_id, key)
+      );
+      CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+    `,
+  },
 ];

@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type {
   ConversationRepository,
+  IdempotencyClaim,
   MemoryRecord,
   MessageRecord,
   OutboxRecord,
+  SessionSummary,
+  TicketPage,
   TicketRecord,
 } from '../conversation-repository.js';
 import type { SqliteDatabase } from './database.js';
@@ -123,6 +126,13 @@ export class SqliteConversationRepository implements ConversationRepository {
           JSON.stringify(message.metadata),
           createdAt,
         );
+        this.#prepare(
+          `INSERT INTO message_sessions (session_id, message_count, first_message_at, last_message_at)
+             VALUES (?, 1, ?, ?)
+             ON CONFLICT (session_id) DO UPDATE SET message_count = message_count + 1,
+               first_message_at = MIN(first_message_at, excluded.first_message_at),
+               last_message_at = MAX(last_message_at, excluded.last_message_at)`,
+        ).run(message.sessionId, createdAt, createdAt);
         return { ...message, seq: next, createdAt };
       })
       .immediate();
@@ -226,6 +236,82 @@ export class SqliteConversationRepository implements ConversationRepository {
     const row = this.#prepare('SELECT * FROM tickets WHERE session_id = ?').get(sessionId) as
       TicketRow | undefined;
     return row ? toTicket(row) : null;
+  }
+
+  async ticket(id: string): Promise<TicketRecord | null> {
+    const row = this.#prepare('SELECT * FROM tickets WHERE id = ?').get(id) as
+      TicketRow | undefined;
+    return row ? toTicket(row) : null;
+  }
+
+  async tickets(options: {
+    status?: TicketRecord['status'];
+    limit: number;
+    offset?: number;
+  }): Promise<TicketPage> {
+    const status = options.status ?? null;
+    const rows = this.#prepare(
+      `SELECT * FROM tickets WHERE (? IS NULL OR status = ?)
+         ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
+    ).all(status, status, options.limit, options.offset ?? 0) as TicketRow[];
+    const { n } = this.#prepare(
+      'SELECT COUNT(*) AS n FROM tickets WHERE (? IS NULL OR status = ?)',
+    ).get(status, status) as { n: number };
+    return { items: rows.map(toTicket), total: n };
+  }
+
+  async sessions(options: { limit: number; before?: string }): Promise<SessionSummary[]> {
+    const before = options.before ?? null;
+    return this.#prepare(
+      `SELECT session_id AS sessionId, message_count AS messageCount,
+              first_message_at AS firstMessageAt, last_message_at AS lastMessageAt
+         FROM message_sessions WHERE (? IS NULL OR last_message_at < ?)
+         ORDER BY last_message_at DESC, session_id DESC LIMIT ?`,
+    ).all(before, before, options.limit) as SessionSummary[];
+  }
+
+  async claimIdempotencyKey(claim: {
+    sessionId: string;
+    key: string;
+    fingerprint: string;
+    now: string;
+  }): Promise<IdempotencyClaim> {
+    return this.db
+      .transaction((): IdempotencyClaim => {
+        const row = this.#prepare(
+          'SELECT fingerprint, state, response FROM idempotency_keys WHERE session_id = ? AND key = ?',
+        ).get(claim.sessionId, claim.key) as
+          | { fingerprint: string; state: 'in_progress' | 'completed'; response: string | null }
+          | undefined;
+        if (row === undefined) {
+          this.#prepare(
+            `INSERT INTO idempotency_keys (session_id, key, fingerprint, state, created_at)
+               VALUES (?, ?, ?, 'in_progress', ?)`,
+          ).run(claim.sessionId, claim.key, claim.fingerprint, claim.now);
+          return { state: 'claimed' };
+        }
+        if (row.fingerprint !== claim.fingerprint) return { state: 'mismatch' };
+        if (row.state === 'in_progress') return { state: 'in_progress' };
+        return { state: 'completed', response: JSON.parse(row.response ?? 'null') as unknown };
+      })
+      .immediate();
+  }
+
+  async completeIdempotencyKey(sessionId: string, key: string, response: unknown): Promise<void> {
+    this.#prepare(
+      `UPDATE idempotency_keys SET state = 'completed', response = ?
+         WHERE session_id = ? AND key = ?`,
+    ).run(JSON.stringify(response) ?? 'null', sessionId, key);
+  }
+
+  async releaseIdempotencyKey(sessionId: string, key: string): Promise<void> {
+    this.#prepare(
+      `DELETE FROM idempotency_keys WHERE session_id = ? AND key = ? AND state = 'in_progress'`,
+    ).run(sessionId, key);
+  }
+
+  async forgetIdempotencyKeysBefore(before: string): Promise<number> {
+    return this.#prepare('DELETE FROM idempotency_keys WHERE created_at < ?').run(before).changes;
   }
 
   async setTicketStatus(id: string, status: TicketRecord['status']): Promise<TicketRecord | null> {

@@ -3,6 +3,7 @@ import type { Statement, Transaction } from 'better-sqlite3';
 import type {
   ChunkHit,
   DocumentInput,
+  DocumentPage,
   DocumentRecord,
   KnowledgeRepository,
   LexicalQuery,
@@ -39,9 +40,13 @@ interface HitRow {
 /** Heading paths are stored joined; this separator never occurs in a heading's text. */
 const PATH_SEPARATOR = ' \u203a ';
 
-/** Quotes a term for FTS5: inside double quotes every character is literal but the quote itself. */
+/**
+ * Quotes a term for FTS5: inside double quotes every character is literal but the quote itself,
+ * and NUL, which would end the query text early ("unterminated string"); it separates words
+ * like any other non-letter, so a space does the same.
+ */
 function ftsTerm(term: string): string {
-  return `"${term.replaceAll('"', '""')}"`;
+  return `"${term.replaceAll('"', '""').replaceAll(String.fromCharCode(0), ' ')}"`;
 }
 
 function toHit(row: HitRow): ChunkHit {
@@ -53,8 +58,8 @@ function toHit(row: HitRow): ChunkHit {
     source: row.source,
     url: row.url,
     text: row.text,
-    // bm25() is lower for better matches.
-    score: -row.rank,
+    // bm25() is lower for better matches; `|| 0` keeps a rank of 0 from becoming -0.
+    score: -row.rank || 0,
   };
 }
 
@@ -100,7 +105,9 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
   constructor(db: SqliteDatabase, now: () => Date = () => new Date()) {
     this.#db = db;
     this.#now = now;
-    this.#byScopeSource = db.prepare('SELECT * FROM documents WHERE scope = ? AND source = ?');
+    this.#byScopeSource = db.prepare(
+      'SELECT * FROM documents WHERE scope = ? AND source = ? ORDER BY doc_key',
+    );
     this.#insertDocument = db.prepare(`INSERT INTO documents
       (id, scope, source, doc_key, title, url, format, file_hash, content_hash, chunk_count, created_at, updated_at)
       VALUES (@id, @scope, @source, @docKey, @title, @url, @format, @fileHash, @contentHash, @chunkCount, @now, @now)`);
@@ -124,6 +131,25 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
 
   async documentsOf(scope: string, source: string): Promise<DocumentRecord[]> {
     return this.#byScopeSource.all(scope, source).map(toRecord);
+  }
+
+  async documents(
+    scope: string,
+    options: { limit: number; offset?: number },
+  ): Promise<DocumentPage> {
+    const rows = this.#db
+      .prepare('SELECT * FROM documents WHERE scope = ? ORDER BY source, doc_key LIMIT ? OFFSET ?')
+      .all(scope, options.limit, options.offset ?? 0) as DocumentRow[];
+    const { n } = this.#db
+      .prepare('SELECT COUNT(*) AS n FROM documents WHERE scope = ?')
+      .get(scope) as { n: number };
+    return { items: rows.map(toRecord), total: n };
+  }
+
+  async document(id: string): Promise<DocumentRecord | null> {
+    const row = this.#db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as
+      DocumentRow | undefined;
+    return row ? toRecord(row) : null;
   }
 
   async replaceSource(

@@ -1,0 +1,353 @@
+import { describe, expect, it } from 'vitest';
+import type { DocumentInput, KnowledgeRepository, LexicalQuery } from '../../src/store/index.js';
+
+/** The ISO format every stored time comes back in, whatever the database. */
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/** A document of one chunk per text; its content hash follows its content. */
+function doc(
+  docKey: string,
+  title: string,
+  texts: string | string[],
+  headingPath: string[] = [],
+): DocumentInput {
+  const chunks = (Array.isArray(texts) ? texts : [texts]).map((text, ordinal) => ({
+    ordinal,
+    headingPath,
+    text,
+  }));
+  return {
+    docKey,
+    title,
+    format: 'markdown',
+    contentHash: JSON.stringify([title, headingPath, texts]),
+    chunks,
+  };
+}
+
+const search = (overrides: Partial<LexicalQuery> & { terms: string[] }): LexicalQuery => ({
+  scopes: ['kb'],
+  limit: 10,
+  titleWeight: 3,
+  postingBudget: 500,
+  ...overrides,
+});
+
+/**
+ * What every KnowledgeRepository must do. Each database runs this suite with a factory that
+ * gives a fresh, empty repository whose clock is `now` (the system's when omitted).
+ */
+export function describeKnowledgeRepository(
+  name: string,
+  make: (now?: () => Date) => Promise<KnowledgeRepository>,
+): void {
+  describe(`KnowledgeRepository contract: ${name}`, () => {
+    it('replaces a source: adds, updates, keeps unchanged and removes documents', async () => {
+      const repo = await make();
+      const first = await repo.replaceSource('kb', 'faq.md', 'h1', [
+        doc('a', 'Refunds', 'Refunds take five days.'),
+        doc('b', 'Shipping', ['We ship worldwide.', 'Shipping is free over 50 euros.']),
+        doc('c', 'Returns', 'Return within 30 days.'),
+      ]);
+      expect(first).toEqual({ added: 3, updated: 0, unchanged: 0, removed: 0, chunksWritten: 4 });
+      const before = await repo.documentsOf('kb', 'faq.md');
+      const idsOfA = await chunkIdsOf(repo, before.find((d) => d.docKey === 'a')?.id);
+
+      const second = await repo.replaceSource('kb', 'faq.md', 'h2', [
+        doc('a', 'Refunds', 'Refunds take five days.'),
+        doc('b', 'Shipping', 'We ship to Europe only.'),
+        doc('d', 'Warranty', 'Two years of warranty.'),
+      ]);
+      expect(second).toEqual({ added: 1, updated: 1, unchanged: 1, removed: 1, chunksWritten: 2 });
+      const after = await repo.documentsOf('kb', 'faq.md');
+      expect(after.map((d) => [d.docKey, d.title, d.chunkCount, d.fileHash])).toEqual([
+        ['a', 'Refunds', 1, 'h2'],
+        ['b', 'Shipping', 1, 'h2'],
+        ['d', 'Warranty', 1, 'h2'],
+      ]);
+      // The unchanged document kept its id and its chunks.
+      const a = after.find((d) => d.docKey === 'a');
+      expect(a?.id).toBe(before.find((d) => d.docKey === 'a')?.id);
+      expect(await chunkIdsOf(repo, a?.id)).toEqual(idsOfA);
+      expect(await repo.stats('kb')).toEqual({ documents: 3, chunks: 3 });
+      expect(await repo.searchLexical(search({ terms: ['worldwide'] }))).toEqual([]);
+      expect(await repo.searchLexical(search({ terms: ['returns'] }))).toEqual([]);
+    });
+
+    it('keeps titles, heading paths and text exactly', async () => {
+      const repo = await make();
+      const text = 'Ünïcödé 🙂 "quotes", back\\slash, a \u0000 NUL and\nnew lines';
+      await repo.replaceSource('kb', 'odd.md', 'h', [
+        { ...doc('k', 'Tïtle ‹›', text, ['Part 1', 'Step 2: “go”']), url: 'https://x.test/a?b=c' },
+      ]);
+      const [hit] = await repo.searchLexical(search({ terms: ['unicode'] }));
+      expect(hit).toMatchObject({
+        title: 'Tïtle ‹›',
+        headingPath: ['Part 1', 'Step 2: “go”'],
+        text,
+        source: 'odd.md',
+        url: 'https://x.test/a?b=c',
+      });
+      const [record] = await repo.documentsOf('kb', 'odd.md');
+      expect(record?.title).toBe('Tïtle ‹›');
+    });
+
+    it('rolls back a failing source alone in a batch', async () => {
+      const repo = await make();
+      await repo.replaceSource('kb', 'b.md', 'old', [doc('x', 'Old B', 'old text of b')]);
+      const results = await repo.replaceSources([
+        { scope: 'kb', source: 'a.md', fileHash: 'ha', documents: [doc('1', 'A', 'alpha')] },
+        {
+          scope: 'kb',
+          source: 'b.md',
+          fileHash: 'hb',
+          // Two documents with one key cannot both be stored: the source fails.
+          documents: [doc('y', 'New B', 'beta'), doc('y', 'New B again', 'beta two')],
+        },
+        { scope: 'kb', source: 'c.md', fileHash: 'hc', documents: [doc('1', 'C', 'gamma')] },
+      ]);
+      expect(results[0]).toMatchObject({ added: 1 });
+      expect(results[1]).toBeInstanceOf(Error);
+      expect(results[2]).toMatchObject({ added: 1 });
+      expect((await repo.documentsOf('kb', 'b.md')).map((d) => d.title)).toEqual(['Old B']);
+      expect(await repo.sources('kb')).toEqual([
+        { source: 'a.md', fileHash: 'ha' },
+        { source: 'b.md', fileHash: 'old' },
+        { source: 'c.md', fileHash: 'hc' },
+      ]);
+      expect(await repo.searchLexical(search({ terms: ['beta'] }))).toEqual([]);
+      expect(await repo.searchLexical(search({ terms: ['gamma'] }))).toHaveLength(1);
+    });
+
+    it('deletes a source and counts each scope apart', async () => {
+      const repo = await make();
+      await repo.replaceSource('kb', 'a.md', 'h', [doc('1', 'A', ['one', 'two'])]);
+      await repo.replaceSource('session:s1', 'upload.txt', 'h', [doc('', 'Upload', 'three')]);
+      expect(await repo.stats()).toEqual({ documents: 2, chunks: 3 });
+      expect(await repo.stats('session:s1')).toEqual({ documents: 1, chunks: 1 });
+      expect(await repo.deleteSource('kb', 'a.md')).toBe(1);
+      expect(await repo.deleteSource('kb', 'a.md')).toBe(0);
+      expect(await repo.stats()).toEqual({ documents: 1, chunks: 1 });
+      expect(await repo.sources('kb')).toEqual([]);
+      expect(await repo.searchLexical(search({ terms: ['one'] }))).toEqual([]);
+    });
+
+    it('pages the documents of a scope by source then key, in code point order', async () => {
+      const clock = () => new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6));
+      const repo = await make(clock);
+      await repo.replaceSource('kb', 'b.md', 'h', [doc('2', 'B2', 'x'), doc('10', 'B10', 'x')]);
+      await repo.replaceSource('kb', 'B.md', 'h', [doc('', 'Upper B', 'x')]);
+      await repo.replaceSource('kb', 'a.md', 'h', [doc('', 'A', 'x')]);
+      await repo.replaceSource('session:s', 'a.md', 'h', [doc('', 'Elsewhere', 'x')]);
+
+      const all = await repo.documents('kb', { limit: 10 });
+      expect(all.total).toBe(4);
+      // By code point: capitals before small letters, '1' before '2'.
+      expect(all.items.map((d) => `${d.source}#${d.docKey}`)).toEqual([
+        'B.md#',
+        'a.md#',
+        'b.md#10',
+        'b.md#2',
+      ]);
+      const page = await repo.documents('kb', { limit: 2, offset: 2 });
+      expect(page).toMatchObject({ total: 4, items: [{ title: 'B10' }, { title: 'B2' }] });
+      expect(await repo.documents('kb', { limit: 2, offset: 10 })).toEqual({ items: [], total: 4 });
+
+      const one = all.items[0];
+      expect(await repo.document(one?.id as string)).toEqual(one);
+      expect(one).toMatchObject({
+        scope: 'kb',
+        format: 'markdown',
+        url: null,
+        createdAt: '2026-01-02T03:04:05.006Z',
+        updatedAt: '2026-01-02T03:04:05.006Z',
+      });
+      expect(one?.createdAt).toMatch(ISO_TIME);
+      expect(await repo.document('no-such-id')).toBeNull();
+    });
+
+    it('matches word forms and letters with or without accents', async () => {
+      const repo = await make();
+      await repo.replaceSource('kb', 'faq.md', 'h', [
+        doc('1', 'Refund policy', 'We refund every order.'),
+        doc('2', 'Café opening hours', 'The café opens at nine.'),
+        doc('3', 'Shipping', 'Parcels are shipped daily.'),
+      ]);
+      const titles = async (terms: string[]) =>
+        (await repo.searchLexical(search({ terms }))).map((h) => h.title);
+      expect(await titles(['refunds'])).toEqual(['Refund policy']);
+      expect(await titles(['refunding'])).toEqual(['Refund policy']);
+      expect(await titles(['cafe'])).toEqual(['Café opening hours']);
+      expect(await titles(['CAFÉ'])).toEqual(['Café opening hours']);
+      expect(await titles(['shipping'])).toEqual(['Shipping']);
+      // Any of the terms, the chunk matching more of them first.
+      const any = await repo.searchLexical(
+        search({ terms: ['parcels', 'daily', 'refund'], titleWeight: 0 }),
+      );
+      expect(any.map((h) => h.title)).toEqual(['Shipping', 'Refund policy']);
+      expect(await titles(['nothing', 'matches'])).toEqual([]);
+    });
+
+    it('ranks a rare term above a common one, and a title match above a body match', async () => {
+      const repo = await make();
+      await repo.replaceSource('kb', 'faq.md', 'h', [
+        doc('1', 'Orders', 'Your order ships in two days.'),
+        doc('2', 'Accounts', 'Your account is safe.'),
+        doc('3', 'Privacy', 'Your data is yours.'),
+        doc('4', 'Payments', 'Pay by invoice within 30 days.'),
+        doc('5', 'Invoice copies', 'Ask support for a copy.'),
+      ]);
+      const rare = await repo.searchLexical(search({ terms: ['your', 'invoice'], titleWeight: 0 }));
+      expect(
+        rare
+          .map((h) => h.title)
+          .slice(0, 2)
+          .sort(),
+      ).toEqual(['Invoice copies', 'Payments']);
+      expect(rare).toHaveLength(5);
+      const scores = rare.map((h) => h.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+
+      // "invoice" is in the title of one chunk and in the text of another.
+      const byTitle = await repo.searchLexical(search({ terms: ['invoice'], titleWeight: 3 }));
+      expect(byTitle.map((h) => h.title)).toEqual(['Invoice copies', 'Payments']);
+      const plain = await repo.searchLexical(search({ terms: ['invoice'], titleWeight: 0 }));
+      const scoreOf = (hits: typeof plain, title: string) =>
+        hits.find((h) => h.title === title)?.score ?? 0;
+      expect(scoreOf(byTitle, 'Invoice copies')).toBeGreaterThan(scoreOf(plain, 'Invoice copies'));
+      expect(scoreOf(byTitle, 'Payments')).toBeCloseTo(scoreOf(plain, 'Payments'), 9);
+    });
+
+    it('searches only the given scopes and returns at most the limit', async () => {
+      const repo = await make();
+      await repo.replaceSource(
+        'kb',
+        'kb.md',
+        'h',
+        Array.from({ length: 6 }, (_, i) => doc(String(i), `Warranty ${i}`, 'warranty terms')),
+      );
+      await repo.replaceSource('session:a', 'a.txt', 'h', [doc('', 'Mine', 'my warranty card')]);
+      await repo.replaceSource('session:b', 'b.txt', 'h', [doc('', 'Theirs', 'their warranty')]);
+
+      const mine = await repo.searchLexical(search({ terms: ['warranty'], scopes: ['session:a'] }));
+      expect(mine.map((h) => h.title)).toEqual(['Mine']);
+      const both = await repo.searchLexical(
+        search({ terms: ['warranty'], scopes: ['kb', 'session:a'], limit: 20 }),
+      );
+      expect(both).toHaveLength(7);
+      expect(both.map((h) => h.title)).not.toContain('Theirs');
+      expect(await repo.searchLexical(search({ terms: ['warranty'], limit: 3 }))).toHaveLength(3);
+      expect(await repo.searchLexical(search({ terms: ['warranty'], scopes: [] }))).toEqual([]);
+      expect(await repo.searchLexical(search({ terms: [] }))).toEqual([]);
+    });
+
+    it('takes quotes, operators and backslashes in terms as plain text', async () => {
+      const repo = await make();
+      await repo.replaceSource('kb', 'faq.md', 'h', [
+        doc('1', 'Refunds', 'How to get a refund.'),
+        doc('2', 'Other', 'Something else entirely.'),
+      ]);
+      const hostile = [
+        '"',
+        "'",
+        "''",
+        '\\',
+        '\\\\',
+        '&',
+        '|',
+        '!',
+        '(',
+        ')',
+        ':',
+        '*',
+        '<->',
+        '^',
+        '-',
+        'AND',
+        'OR',
+        'NOT',
+        'NEAR',
+        '"refund',
+        "refund'",
+        'refund:*',
+        '!refund',
+        '(refund)',
+        'refund\\',
+        "'a' & 'b'",
+        'a:B*',
+        '\u0000',
+        '',
+      ];
+      for (const term of hostile) {
+        await expect(repo.searchLexical(search({ terms: [term] })), term).resolves.toBeDefined();
+      }
+      await expect(repo.searchLexical(search({ terms: hostile }))).resolves.toBeDefined();
+      for (const term of ['"refund', 'refund:*', '!refund', '(refund)', 'refund\\']) {
+        const hits = await repo.searchLexical(search({ terms: [term] }));
+        expect(
+          hits.map((h) => h.title),
+          term,
+        ).toEqual(['Refunds']);
+      }
+    });
+
+    it('leaves a very common term out when its matches would pass the posting budget', async () => {
+      const repo = await make();
+      await repo.replaceSource(
+        'kb',
+        'faq.md',
+        'h',
+        Array.from({ length: 10 }, (_, i) =>
+          doc(String(i), `Topic ${i}`, i === 7 ? 'the refund form' : 'the usual text'),
+        ),
+      );
+      const small = await repo.searchLexical(
+        search({ terms: ['the', 'refund'], postingBudget: 3 }),
+      );
+      expect(small.map((h) => h.title)).toEqual(['Topic 7']);
+      const large = await repo.searchLexical(
+        search({ terms: ['the', 'refund'], postingBudget: 100 }),
+      );
+      expect(large).toHaveLength(10);
+      expect(large[0]?.title).toBe('Topic 7');
+      // The rarest term takes part even when it alone passes the budget.
+      const alone = await repo.searchLexical(search({ terms: ['the'], postingBudget: 3 }));
+      expect(alone).toHaveLength(10);
+    });
+
+    it('gives chunks by id in the order asked, only of the given scopes', async () => {
+      const repo = await make();
+      await repo.replaceSource('kb', 'a.md', 'h', [doc('1', 'A', ['a0', 'a1'], ['Intro'])]);
+      await repo.replaceSource('session:s', 'b.txt', 'h', [doc('', 'B', 'b0')]);
+      const kb = await repo.chunkIds('kb');
+      const session = await repo.chunkIds('session:s');
+      expect(kb).toHaveLength(2);
+      expect(await repo.chunkIds()).toEqual([...kb, ...session].sort((x, y) => x - y));
+
+      const [first, second] = kb as [number, number];
+      const hits = await repo.chunksByIds([second, 999_999, first, session[0] as number], ['kb']);
+      expect(hits.map((h) => [h.chunkId, h.text, h.score])).toEqual([
+        [second, 'a1', 0],
+        [first, 'a0', 0],
+      ]);
+      expect(hits[0]).toMatchObject({ title: 'A', headingPath: ['Intro'], source: 'a.md' });
+      expect(await repo.chunksByIds([], ['kb'])).toEqual([]);
+    });
+
+    it('never gives a new chunk the id of a deleted one', async () => {
+      const repo = await make();
+      await repo.replaceSource('kb', 'a.md', 'h', [doc('1', 'A', ['x', 'y', 'z'])]);
+      const old = await repo.chunkIds('kb');
+      await repo.deleteSource('kb', 'a.md');
+      await repo.replaceSource('kb', 'a.md', 'h', [doc('1', 'A', ['x', 'y', 'z'])]);
+      const fresh = await repo.chunkIds('kb');
+      expect(Math.min(...fresh)).toBeGreaterThan(Math.max(...old));
+    });
+  });
+}
+
+async function chunkIdsOf(repo: KnowledgeRepository, documentId: string | undefined) {
+  const ids = await repo.chunkIds('kb');
+  const chunks = await repo.chunksByIds(ids, ['kb']);
+  return chunks.filter((c) => c.documentId === documentId).map((c) => c.chunkId);
+}
