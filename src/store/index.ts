@@ -24,3 +24,11 @@ export type {
   TicketRecord,
 } from './conversation-repository.js';
 export { SqliteConversationRepository } from './sqlite/sqlite-conversation-repository.js';
+export { MAX_VECTOR_SEARCH_LIMIT } from './vector-index.js';
+export type {
+  VectorConfiguration,
+  VectorHit,
+  VectorIndex,
+  VectorItem,
+  VectorSearchOptions,
+} from './vector-index.js';

@@ -1,8 +1,14 @@
 export type { Embedder } from './embedder.js';
 export { createOpenAiEmbedder } from './openai-embedder.js';
 export type { OpenAiEmbedderOptions } from './openai-embedder.js';
-export { MAX_VECTOR_SEARCH_LIMIT, SqliteVectorIndex } from './vector-index.js';
-export type { VectorHit, VectorItem, VectorSearchOptions } from './vector-index.js';
+export { MAX_VECTOR_SEARCH_LIMIT, SqliteVectorIndex, toVectorIndex } from './vector-index.js';
+export type {
+  VectorConfiguration,
+  VectorHit,
+  VectorIndex,
+  VectorItem,
+  VectorSearchOptions,
+} from '../../store/vector-index.js';
 export { reciprocalRankFusion } from './fusion.js';
 export type { FusedItem, FusionOptions } from './fusion.js';
 export { embeddingText, indexVectors } from './vectorize.js';

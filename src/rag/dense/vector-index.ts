@@ -1,28 +1,18 @@
 import { AppError } from '../../errors/index.js';
 import type { SqliteDatabase } from '../../store/sqlite/database.js';
+import {
+  checkChunkId,
+  checkDimensions,
+  checkVector,
+  MAX_VECTOR_SEARCH_LIMIT,
+  type VectorHit,
+  type VectorIndex,
+  type VectorItem,
+  type VectorSearchOptions,
+} from '../../store/vector-index.js';
 
-/** A chunk's vector, to store. */
-export interface VectorItem {
-  chunkId: number;
-  vector: Float32Array;
-}
-
-/** A nearest neighbour: smaller `distance` is closer (cosine distance, 0 to 2). */
-export interface VectorHit {
-  chunkId: number;
-  distance: number;
-}
-
-/** Options of {@link SqliteVectorIndex.search}. */
-export interface VectorSearchOptions {
-  /** Neighbours to return; at most {@link MAX_VECTOR_SEARCH_LIMIT}. */
-  limit: number;
-  /** When given, only these chunks are candidates (filtered inside the KNN, before `limit`). */
-  chunkIds?: readonly number[];
-}
-
-/** sqlite-vec refuses a KNN query with `k` above this; larger limits are clamped to it. */
-export const MAX_VECTOR_SEARCH_LIMIT = 4096;
+export { MAX_VECTOR_SEARCH_LIMIT };
+export type { VectorHit, VectorItem, VectorSearchOptions };
 
 interface Meta {
   model: string;
@@ -69,12 +59,7 @@ export class SqliteVectorIndex {
    * comparable — and returns `rebuilt: true`, so the caller knows to embed every chunk again.
    */
   configure(model: string, dimensions: number): { rebuilt: boolean } {
-    if (!Number.isInteger(dimensions) || dimensions < 1) {
-      throw new AppError(
-        'invalid_input',
-        `A vector dimension must be a positive integer, not ${dimensions}`,
-      );
-    }
+    checkDimensions(dimensions);
     const before = this.#meta;
     if (before?.model === model && before.dimensions === dimensions) return { rebuilt: false };
     this.#db.transaction(() => {
@@ -199,41 +184,27 @@ export class SqliteVectorIndex {
   }
 }
 
-function checkChunkId(id: number): number {
-  if (!Number.isSafeInteger(id)) {
-    throw new AppError('invalid_input', `A chunk id must be an integer, not ${id}`);
-  }
-  return id;
-}
-
-function checkVector(vector: Float32Array, dimensions: number, what: string): void {
-  if (vector.length !== dimensions) {
-    throw new AppError(
-      'invalid_input',
-      `${capitalise(what)} has ${vector.length} dimensions; the index holds vectors of ${dimensions}`,
-      { details: { expected: dimensions, actual: vector.length } },
-    );
-  }
-  let norm = 0;
-  for (const x of vector) {
-    if (!Number.isFinite(x))
-      throw new AppError(
-        'invalid_input',
-        `${capitalise(what)} has a value that is not a finite number`,
-      );
-    norm += x * x;
-  }
-  // sqlite-vec gives a zero vector a NULL cosine distance, which sorts before every real one:
-  // stored, it would be every query's nearest neighbour.
-  if (norm === 0)
-    throw new AppError('invalid_input', `${capitalise(what)} is all zeros: it has no direction`);
-}
-
 /** The vector's own bytes, even when it is a view into a larger buffer. */
 function blob(vector: Float32Array): Buffer {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+/**
+ * The {@link VectorIndex} port over a SQLite index, for code written against the port (it may
+ * as well hold a PostgreSQL index). The SQLite index itself stays synchronous: better-sqlite3 is.
+ *
+ * @example
+ * const vectors = toVectorIndex(new SqliteVectorIndex(db));
+ * const hits = await vectors.search(queryVector, { limit: 50 });
+ */
+export function toVectorIndex(index: SqliteVectorIndex): VectorIndex {
+  return {
+    configuration: async () => index.configuration,
+    configure: async (model, dimensions) => index.configure(model, dimensions),
+    upsert: async (items) => index.upsert(items),
+    delete: async (chunkIds) => index.delete(chunkIds),
+    missing: async (chunkIds) => index.missing(chunkIds),
+    count: async () => index.count(),
+    search: async (vector, options) => index.search(vector, options),
+  };
 }

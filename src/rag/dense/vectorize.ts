@@ -1,4 +1,5 @@
 import type { KnowledgeRepository } from '../../store/knowledge-repository.js';
+import type { VectorIndex } from '../../store/vector-index.js';
 import type { SqliteVectorIndex } from './vector-index.js';
 
 /** Embeds texts through the tool-call layer; `null` when embeddings are unavailable. */
@@ -22,13 +23,14 @@ export function embeddingText(chunk: {
  */
 export async function indexVectors(
   repo: KnowledgeRepository,
-  index: SqliteVectorIndex,
+  // The synchronous SQLite index is still accepted as it is, besides the port.
+  index: VectorIndex | SqliteVectorIndex,
   embed: EmbedTexts,
   options: { model: string; scope?: string; batchSize?: number; signal?: AbortSignal },
 ): Promise<{ embedded: number; pending: number; stopped?: string }> {
   const scope = options.scope ?? 'kb';
   const batchSize = options.batchSize ?? 64;
-  const missing = index.missing(await repo.chunkIds(scope));
+  const missing = await index.missing(await repo.chunkIds(scope));
   let embedded = 0;
   for (let start = 0; start < missing.length; start += batchSize) {
     options.signal?.throwIfAborted();
@@ -42,8 +44,8 @@ export async function indexVectors(
       };
     }
     const dimensions = vectors[0]?.length;
-    if (dimensions !== undefined) index.configure(options.model, dimensions);
-    index.upsert(
+    if (dimensions !== undefined) await index.configure(options.model, dimensions);
+    await index.upsert(
       chunks.map((chunk, i) => ({ chunkId: chunk.chunkId, vector: vectors[i] as Float32Array })),
     );
     embedded += chunks.length;

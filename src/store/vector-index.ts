@@ -1,0 +1,112 @@
+import { AppError } from '../errors/index.js';
+
+/** A chunk's vector, to store. */
+export interface VectorItem {
+  chunkId: number;
+  vector: Float32Array;
+}
+
+/** A nearest neighbour: smaller `distance` is closer (cosine distance, 0 to 2). */
+export interface VectorHit {
+  chunkId: number;
+  distance: number;
+}
+
+/** Options of {@link VectorIndex.search}. */
+export interface VectorSearchOptions {
+  /** Neighbours to return; at most {@link MAX_VECTOR_SEARCH_LIMIT}. */
+  limit: number;
+  /** When given, only these chunks are candidates (filtered before `limit`). */
+  chunkIds?: readonly number[];
+}
+
+/** The model and dimension of the vectors an index holds. */
+export interface VectorConfiguration {
+  model: string;
+  dimensions: number;
+}
+
+/** Larger search limits are clamped to this (sqlite-vec refuses a KNN query with `k` above it). */
+export const MAX_VECTOR_SEARCH_LIMIT = 4096;
+
+/**
+ * Chunk vectors and nearest-neighbour search by cosine distance: the port dense retrieval uses,
+ * implemented on SQLite (sqlite-vec) and on PostgreSQL (pgvector, or an exact search when the
+ * extension is missing). It lives with the store because it is persistence of chunks, and the
+ * store's factories hand it out.
+ *
+ * The index knows nothing of scopes: a caller that searches some scopes either passes their
+ * chunk ids or over-fetches and filters.
+ */
+export interface VectorIndex {
+  /** The model and dimension of the stored vectors, once configured. */
+  configuration(): Promise<VectorConfiguration | undefined>;
+  /**
+   * Says which model's vectors the index holds. The first call records it; a call with another
+   * model or dimension drops every stored vector — vectors of different models are not
+   * comparable — and returns `rebuilt: true`, so the caller knows to embed every chunk again.
+   */
+  configure(model: string, dimensions: number): Promise<{ rebuilt: boolean }>;
+  /** Stores the vectors of these chunks, replacing any they had, atomically. */
+  upsert(items: readonly VectorItem[]): Promise<void>;
+  /** Removes the vectors of these chunks; ids without a vector are ignored. */
+  delete(chunkIds: readonly number[]): Promise<void>;
+  /** Which of these chunks have no vector yet, in the order given, each once. */
+  missing(chunkIds: readonly number[]): Promise<number[]>;
+  /** How many vectors are stored. */
+  count(): Promise<number>;
+  /**
+   * The `limit` chunks nearest to `vector`, nearest first. An index not yet configured answers
+   * `[]`; a vector of the wrong dimension is an `invalid_input` error.
+   */
+  search(vector: Float32Array, options: VectorSearchOptions): Promise<VectorHit[]>;
+}
+
+/** `id`, when it is a safe integer; an `invalid_input` error otherwise. */
+export function checkChunkId(id: number): number {
+  if (!Number.isSafeInteger(id)) {
+    throw new AppError('invalid_input', `A chunk id must be an integer, not ${id}`);
+  }
+  return id;
+}
+
+/** Throws `invalid_input` unless `dimensions` is a positive integer. */
+export function checkDimensions(dimensions: number): void {
+  if (!Number.isInteger(dimensions) || dimensions < 1) {
+    throw new AppError(
+      'invalid_input',
+      `A vector dimension must be a positive integer, not ${dimensions}`,
+    );
+  }
+}
+
+/**
+ * Throws `invalid_input` unless `vector` has `dimensions` finite values and is not all zeros.
+ * `what` names it in the message ("the query vector").
+ */
+export function checkVector(vector: Float32Array, dimensions: number, what: string): void {
+  if (vector.length !== dimensions) {
+    throw new AppError(
+      'invalid_input',
+      `${capitalise(what)} has ${vector.length} dimensions; the index holds vectors of ${dimensions}`,
+      { details: { expected: dimensions, actual: vector.length } },
+    );
+  }
+  let norm = 0;
+  for (const x of vector) {
+    if (!Number.isFinite(x))
+      throw new AppError(
+        'invalid_input',
+        `${capitalise(what)} has a value that is not a finite number`,
+      );
+    norm += x * x;
+  }
+  // A zero vector has no cosine distance to anything (sqlite-vec makes it NULL, which sorts
+  // before every real distance): stored, it would be every query's nearest neighbour.
+  if (norm === 0)
+    throw new AppError('invalid_input', `${capitalise(what)} is all zeros: it has no direction`);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
