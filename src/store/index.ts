@@ -32,3 +32,11 @@ export type {
   VectorItem,
   VectorSearchOptions,
 } from './vector-index.js';
+export { openPostgresStore } from './postgres/open-postgres-store.js';
+export type { PostgresStore, PostgresStoreOptions } from './postgres/open-postgres-store.js';
+export { createPostgresPool, PostgresDatabase } from './postgres/database.js';
+export type { PostgresPoolOptions } from './postgres/database.js';
+export { migratePostgres } from './postgres/migrate.js';
+export { POSTGRES_MIGRATIONS } from './postgres/migrations.js';
+export { PostgresConversationRepository } from './postgres/postgres-conversation-repository.js';
+export { PostgresKnowledgeRepository } from './postgres/postgres-knowledge-repository.js';

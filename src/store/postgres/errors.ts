@@ -1,0 +1,77 @@
+import { AppError, isAppError } from '../../errors/index.js';
+
+/** Socket-level failures: the server is down, unreachable, or went away. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
+
+/**
+ * An error of the pg driver or of the server as an {@link AppError} a caller can act on, or the
+ * error itself when it is a bug (bad SQL, a broken constraint) that no caller can fix.
+ * `target` names the server (host, port, database; never the password).
+ */
+export function toStoreError(error: unknown, target: string): unknown {
+  if (isAppError(error) || !(error instanceof Error)) return error;
+  const code = (error as { code?: unknown }).code;
+  const sqlState = typeof code === 'string' ? code : '';
+  const unreachable =
+    NETWORK_CODES.has(sqlState) ||
+    // The pool's connection timeout, and a connection that ended under a query.
+    /timeout exceeded when trying to connect|connection timeout|Connection terminated/i.test(
+      error.message,
+    ) ||
+    // connection_exception, operator intervention (shutdown), insufficient resources.
+    /^(08|57P|53)/.test(sqlState);
+  if (unreachable) {
+    return new AppError(
+      'upstream_unavailable',
+      `PostgreSQL at ${target} is unavailable: ${error.message}`,
+      { retryable: true, cause: error },
+    );
+  }
+  if (/^28/.test(sqlState) || sqlState === '3D000' || sqlState === '42501') {
+    // Bad credentials, a database that does not exist, no right to create the schema.
+    return new AppError('config_invalid', `PostgreSQL at ${target} refused: ${error.message}`, {
+      cause: error,
+    });
+  }
+  if (sqlState === '22021' || sqlState === '22P05') {
+    // PostgreSQL text cannot hold NUL characters (SQLite can).
+    return new AppError('invalid_input', `PostgreSQL cannot store this text: ${error.message}`, {
+      cause: error,
+    });
+  }
+  if (sqlState === '22007' || sqlState === '22008') {
+    return new AppError('invalid_input', `Not a valid time: ${error.message}`, { cause: error });
+  }
+  if (sqlState === '57014') {
+    return new AppError('timeout', `PostgreSQL cancelled a statement: ${error.message}`, {
+      retryable: true,
+      cause: error,
+    });
+  }
+  if (sqlState === '40001' || sqlState === '40P01') {
+    return new AppError('conflict', `A concurrent change got in the way: ${error.message}`, {
+      retryable: true,
+      cause: error,
+    });
+  }
+  return error;
+}
+
+/** `host:port/database` of a connection URL, safe to show: no user, no password. */
+export function describeTarget(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return 'the configured URL';
+  }
+}

@@ -1,0 +1,150 @@
+import type { Migration } from '../sqlite/migrations.js';
+
+/**
+ * The PostgreSQL schema, as the list of its migrations. Never edit a released migration: add one.
+ * The numbering is PostgreSQL's own; it need not follow SQLite's.
+ *
+ * Full-text search indexes terms the repository has already made as FTS5 makes them (cut into
+ * lowercase words, diacritics removed, Porter-stemmed: see `search-text.ts`), so PostgreSQL uses
+ * the `simple` configuration, which keeps each as it is: no second stemmer, and no stop words
+ * (the retriever searches question words such as "how" and "can" on purpose). Each chunk has a
+ * `tsvector` of the whole chunk (indexed) and one of its title and heading path (not indexed:
+ * every chunk whose title matches also matches the whole chunk), plus both lengths in words,
+ * and `chunk_totals` keeps the counts that BM25 normalises by.
+ */
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'documents and chunks with full-text search',
+    sql: `
+      -- OR of any number of queries, to match a chunk against the chosen terms at once.
+      CREATE AGGREGATE tsquery_any (tsquery) (SFUNC = tsquery_or, STYPE = tsquery);
+
+      CREATE TABLE documents (
+        id           text PRIMARY KEY,
+        scope        text NOT NULL,
+        source       text NOT NULL,
+        doc_key      text NOT NULL,
+        title        text NOT NULL,
+        url          text,
+        format       text NOT NULL,
+        file_hash    text NOT NULL,
+        content_hash text NOT NULL,
+        chunk_count  integer NOT NULL,
+        created_at   timestamptz NOT NULL,
+        updated_at   timestamptz NOT NULL,
+        UNIQUE (scope, source, doc_key)
+      );
+      -- Listing sorts by code point, as SQLite does, whatever the database's collation.
+      CREATE INDEX documents_listing ON documents (scope, source COLLATE "C", doc_key COLLATE "C");
+
+      CREATE TABLE chunks (
+        -- Never reused, so a vector stored for a deleted chunk can never be taken for a new one's.
+        id           bigserial PRIMARY KEY,
+        document_id  text NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        scope        text NOT NULL,
+        ordinal      integer NOT NULL,
+        title        text NOT NULL,
+        heading_path text NOT NULL,
+        text         text NOT NULL,
+        words        integer NOT NULL,
+        title_words  integer NOT NULL,
+        terms        tsvector NOT NULL,
+        title_terms  tsvector NOT NULL
+      );
+      CREATE INDEX chunks_document ON chunks (document_id, ordinal);
+      CREATE INDEX chunks_scope ON chunks (scope, id);
+      CREATE INDEX chunks_terms ON chunks USING gin (terms);
+
+      CREATE TABLE chunk_totals (
+        singleton   boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        chunks      bigint NOT NULL,
+        words       bigint NOT NULL,
+        title_words bigint NOT NULL
+      );
+      INSERT INTO chunk_totals (chunks, words, title_words) VALUES (0, 0, 0);
+    `,
+  },
+  {
+    version: 2,
+    name: 'conversations: messages, memories, tickets, outbox and idempotency keys',
+    sql: `
+      -- One row per session with messages. appendMessage takes the next number here, under the
+      -- row's lock, so concurrent appends to one session get 1, 2, 3… from any process.
+      CREATE TABLE message_sessions (
+        session_id       text PRIMARY KEY,
+        message_count    integer NOT NULL,
+        first_message_at timestamptz NOT NULL,
+        last_message_at  timestamptz NOT NULL
+      );
+      CREATE INDEX message_sessions_activity
+        ON message_sessions (last_message_at DESC, session_id COLLATE "C" DESC);
+
+      CREATE TABLE messages (
+        id          text PRIMARY KEY,
+        session_id  text NOT NULL,
+        seq         integer NOT NULL,
+        role        text NOT NULL CHECK (role IN ('user', 'assistant')),
+        text        text NOT NULL,
+        turn_id     text NOT NULL,
+        request_id  text,
+        metadata    jsonb NOT NULL DEFAULT '{}',
+        created_at  timestamptz NOT NULL,
+        UNIQUE (session_id, seq)
+      );
+
+      CREATE TABLE memories (
+        id          text PRIMARY KEY,
+        position    bigint GENERATED ALWAYS AS IDENTITY,
+        session_id  text NOT NULL,
+        type        text NOT NULL CHECK (type IN ('context', 'fact', 'preference', 'summary')),
+        content     text NOT NULL,
+        importance  double precision NOT NULL,
+        created_at  timestamptz NOT NULL
+      );
+      -- By hash: a B-tree entry cannot hold a long memory's text.
+      CREATE UNIQUE INDEX memories_once ON memories (session_id, type, md5(content));
+      CREATE INDEX memories_session ON memories (session_id, created_at);
+      CREATE INDEX memories_created ON memories (created_at);
+
+      CREATE TABLE tickets (
+        id          text PRIMARY KEY,
+        position    bigint GENERATED ALWAYS AS IDENTITY,
+        session_id  text NOT NULL UNIQUE,
+        status      text NOT NULL CHECK (status IN ('open', 'pending', 'resolved', 'closed')),
+        priority    text NOT NULL,
+        category    text NOT NULL,
+        summary     text NOT NULL,
+        reasons     jsonb NOT NULL,
+        created_at  timestamptz NOT NULL,
+        updated_at  timestamptz NOT NULL
+      );
+      CREATE INDEX tickets_newest ON tickets (created_at DESC, position DESC);
+      CREATE INDEX tickets_status ON tickets (status, created_at DESC, position DESC);
+
+      CREATE TABLE outbox (
+        id               text PRIMARY KEY,
+        position         bigint GENERATED ALWAYS AS IDENTITY,
+        topic            text NOT NULL,
+        payload          jsonb NOT NULL,
+        created_at       timestamptz NOT NULL,
+        attempts         integer NOT NULL DEFAULT 0,
+        next_attempt_at  timestamptz NOT NULL,
+        delivered_at     timestamptz,
+        last_error       text
+      );
+      CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
+
+      CREATE TABLE idempotency_keys (
+        session_id  text NOT NULL,
+        key         text NOT NULL,
+        fingerprint text NOT NULL,
+        state       text NOT NULL CHECK (state IN ('in_progress', 'completed')),
+        response    jsonb,
+        created_at  timestamptz NOT NULL,
+        PRIMARY KEY (session_id, key)
+      );
+      CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+    `,
+  },
+];

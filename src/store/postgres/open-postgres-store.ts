@@ -1,0 +1,53 @@
+import { createPostgresPool, PostgresDatabase, type PostgresPoolOptions } from './database.js';
+import { migratePostgres } from './migrate.js';
+import { PostgresConversationRepository } from './postgres-conversation-repository.js';
+import { PostgresKnowledgeRepository } from './postgres-knowledge-repository.js';
+
+/** Options of {@link openPostgresStore}. */
+export interface PostgresStoreOptions extends PostgresPoolOptions {
+  /** The clock of stored times; the system's by default. */
+  now?: () => Date;
+}
+
+/** Every repository on one PostgreSQL database, and its connection pool's life. */
+export interface PostgresStore {
+  readonly knowledge: PostgresKnowledgeRepository;
+  readonly conversations: PostgresConversationRepository;
+  /** Fails (an `AppError`) unless the server answers: for readiness checks. */
+  ping(): Promise<void>;
+  /** Closes every connection. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to PostgreSQL, applies pending migrations and returns the repositories. A server
+ * that cannot be reached fails within the connection timeout with an `AppError` of code
+ * `upstream_unavailable` (retryable); bad credentials or a missing database with
+ * `config_invalid`. The URL's password never appears in a message.
+ *
+ * @example
+ * const store = await openPostgresStore(process.env.DATABASE_URL, { now: () => new Date(clock.now()) });
+ * const hits = await store.knowledge.searchLexical({ terms: ['refund'], scopes: ['kb'], limit: 5, titleWeight: 3, postingBudget: 500 });
+ * await store.close();
+ */
+export async function openPostgresStore(
+  url: string,
+  options: PostgresStoreOptions = {},
+): Promise<PostgresStore> {
+  const db = new PostgresDatabase(createPostgresPool(url, options), url);
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= db.pool.end());
+  try {
+    await db.ping();
+    await migratePostgres(db, options.schema === undefined ? {} : { schema: options.schema });
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+  return {
+    knowledge: new PostgresKnowledgeRepository(db, options.now),
+    conversations: new PostgresConversationRepository(db, options.now),
+    ping: () => db.ping(),
+    close,
+  };
+}

@@ -1,0 +1,388 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  ConversationRepository,
+  IdempotencyClaim,
+  MemoryRecord,
+  MessageRecord,
+  OutboxRecord,
+  SessionSummary,
+  TicketPage,
+  TicketRecord,
+} from '../conversation-repository.js';
+import type { PostgresDatabase, Queryable } from './database.js';
+import { fromDbText, toDbJson, toDbText } from './text-codec.js';
+
+interface MessageRow {
+  id: string;
+  session_id: string;
+  seq: number;
+  role: 'user' | 'assistant';
+  text: string;
+  turn_id: string;
+  request_id: string | null;
+  metadata: Record<string, unknown>;
+  created_at: string;
+}
+
+interface TicketRow {
+  id: string;
+  session_id: string;
+  status: TicketRecord['status'];
+  priority: string;
+  category: string;
+  summary: string;
+  reasons: string[];
+  created_at: string;
+  updated_at: string;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  payload: unknown;
+  created_at: string;
+  attempts: number;
+  next_attempt_at: string;
+  delivered_at: string | null;
+  last_error: string | null;
+}
+
+const toMessage = (r: MessageRow): MessageRecord => ({
+  id: r.id,
+  sessionId: r.session_id,
+  seq: r.seq,
+  role: r.role,
+  text: fromDbText(r.text),
+  turnId: r.turn_id,
+  requestId: r.request_id,
+  metadata: r.metadata,
+  createdAt: r.created_at,
+});
+
+const toTicket = (r: TicketRow): TicketRecord => ({
+  id: r.id,
+  sessionId: r.session_id,
+  status: r.status,
+  priority: r.priority,
+  category: r.category,
+  summary: fromDbText(r.summary),
+  reasons: r.reasons,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toOutbox = (r: OutboxRow): OutboxRecord => ({
+  id: r.id,
+  topic: r.topic,
+  payload: r.payload,
+  createdAt: r.created_at,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  deliveredAt: r.delivered_at,
+  lastError: r.last_error,
+});
+
+/** A value as a `jsonb` parameter (pg would send a JS array as a PostgreSQL array). */
+const json = toDbJson;
+
+/**
+ * Rows removed by a DELETE, counted by the server: `WITH gone AS (DELETE … RETURNING 1)`.
+ */
+async function deleted(db: Queryable, sql: string, values: unknown[]): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `WITH gone AS (${sql} RETURNING 1) SELECT count(*) AS n FROM gone`,
+    values,
+  );
+  return row?.n ?? 0;
+}
+
+/**
+ * Conversations on PostgreSQL, for any number of instances sharing the database. Message
+ * numbers come from a per-session row updated in the same statement as the insert (its lock
+ * orders concurrent appends; `UNIQUE (session_id, seq)` guards the rest); tickets and their
+ * outbox events are written in one transaction; idempotency keys are claimed by one
+ * `INSERT … ON CONFLICT DO NOTHING`.
+ *
+ * @example
+ * const conversations = new PostgresConversationRepository(db, () => new Date(clock.now()));
+ */
+export class PostgresConversationRepository implements ConversationRepository {
+  readonly #db: PostgresDatabase;
+  readonly #now: () => Date;
+
+  constructor(db: PostgresDatabase, now: () => Date = () => new Date()) {
+    this.#db = db;
+    this.#now = now;
+  }
+
+  async appendMessage(
+    message: Omit<MessageRecord, 'seq' | 'createdAt'> & { createdAt?: string },
+  ): Promise<MessageRecord> {
+    const createdAt = message.createdAt ?? this.#now().toISOString();
+    const [row] = await this.#db.query<{ seq: number; created_at: string }>(
+      `WITH counter AS (
+         INSERT INTO message_sessions AS s (session_id, message_count, first_message_at, last_message_at)
+         VALUES ($2, 1, $8, $8)
+         ON CONFLICT (session_id) DO UPDATE SET message_count = s.message_count + 1,
+           first_message_at = least(s.first_message_at, excluded.first_message_at),
+           last_message_at = greatest(s.last_message_at, excluded.last_message_at)
+         RETURNING message_count)
+       INSERT INTO messages (id, session_id, seq, role, text, turn_id, request_id, metadata, created_at)
+       SELECT $1, $2, counter.message_count, $3, $4, $5, $6, $7::jsonb, $8 FROM counter
+       RETURNING seq, created_at`,
+      [
+        message.id,
+        message.sessionId,
+        message.role,
+        toDbText(message.text),
+        message.turnId,
+        message.requestId,
+        json(message.metadata),
+        createdAt,
+      ],
+    );
+    return { ...message, seq: row?.seq ?? 0, createdAt: row?.created_at ?? createdAt };
+  }
+
+  async recentMessages(sessionId: string, limit: number): Promise<MessageRecord[]> {
+    const rows = await this.#db.query<MessageRow>(
+      'SELECT * FROM messages WHERE session_id = $1 ORDER BY seq DESC LIMIT $2',
+      [sessionId, limit],
+    );
+    return rows.reverse().map(toMessage);
+  }
+
+  async messages(
+    sessionId: string,
+    options: { afterSeq?: number; limit?: number } = {},
+  ): Promise<MessageRecord[]> {
+    const rows = await this.#db.query<MessageRow>(
+      'SELECT * FROM messages WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      [sessionId, options.afterSeq ?? 0, options.limit ?? null],
+    );
+    return rows.map(toMessage);
+  }
+
+  async countMessages(sessionId: string): Promise<number> {
+    const [row] = await this.#db.query<{ n: number }>(
+      'SELECT count(*) AS n FROM messages WHERE session_id = $1',
+      [sessionId],
+    );
+    return row?.n ?? 0;
+  }
+
+  async sessions(options: { limit: number; before?: string }): Promise<SessionSummary[]> {
+    return this.#db.query<SessionSummary>(
+      `SELECT session_id AS "sessionId", message_count AS "messageCount",
+              first_message_at AS "firstMessageAt", last_message_at AS "lastMessageAt"
+       FROM message_sessions WHERE $1::timestamptz IS NULL OR last_message_at < $1
+       ORDER BY last_message_at DESC, session_id COLLATE "C" DESC LIMIT $2`,
+      [options.before ?? null, options.limit],
+    );
+  }
+
+  async remember(
+    memory: Omit<MemoryRecord, 'id' | 'createdAt'> & { createdAt?: string },
+  ): Promise<void> {
+    await this.#db.query(
+      `INSERT INTO memories (id, session_id, type, content, importance, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (session_id, type, md5(content))
+       DO UPDATE SET importance = greatest(memories.importance, excluded.importance)`,
+      [
+        randomUUID(),
+        memory.sessionId,
+        memory.type,
+        toDbText(memory.content),
+        memory.importance,
+        memory.createdAt ?? this.#now().toISOString(),
+      ],
+    );
+  }
+
+  async memories(
+    sessionId: string,
+    options: { type?: MemoryRecord['type']; limit?: number } = {},
+  ): Promise<MemoryRecord[]> {
+    const rows = await this.#db.query<MemoryRecord>(
+      `SELECT id, session_id AS "sessionId", type, content, importance, created_at AS "createdAt"
+       FROM memories WHERE session_id = $1 AND ($2::text IS NULL OR type = $2)
+       ORDER BY created_at DESC, position DESC LIMIT $3`,
+      [sessionId, options.type ?? null, options.limit ?? null],
+    );
+    return rows.map((row) => ({ ...row, content: fromDbText(row.content) }));
+  }
+
+  async forgetBefore(before: string): Promise<number> {
+    return deleted(this.#db, 'DELETE FROM memories WHERE created_at < $1', [before]);
+  }
+
+  async openTicket(
+    ticket: Omit<TicketRecord, 'createdAt' | 'updatedAt' | 'status'>,
+    event?: { topic: string; payload: unknown },
+  ): Promise<{ ticket: TicketRecord; created: boolean }> {
+    const now = this.#now().toISOString();
+    return this.#db.transaction(async (tx) => {
+      // A concurrent opener of the same session's ticket waits here for the first to commit,
+      // then inserts nothing and reads the first one's ticket.
+      const [created] = await tx.query<TicketRow>(
+        `INSERT INTO tickets (id, session_id, status, priority, category, summary, reasons,
+           created_at, updated_at)
+         VALUES ($1, $2, 'open', $3, $4, $5, $6::jsonb, $7, $7)
+         ON CONFLICT (session_id) DO NOTHING RETURNING *`,
+        [
+          ticket.id,
+          ticket.sessionId,
+          ticket.priority,
+          ticket.category,
+          toDbText(ticket.summary),
+          json(ticket.reasons),
+          now,
+        ],
+      );
+      if (created) {
+        if (event) await insertOutbox(tx, event, now);
+        return { ticket: toTicket(created), created: true };
+      }
+      const [existing] = await tx.query<TicketRow>('SELECT * FROM tickets WHERE session_id = $1', [
+        ticket.sessionId,
+      ]);
+      if (!existing) throw new Error(`The ticket of session ${ticket.sessionId} vanished`);
+      return { ticket: toTicket(existing), created: false };
+    });
+  }
+
+  async ticketOf(sessionId: string): Promise<TicketRecord | null> {
+    const [row] = await this.#db.query<TicketRow>('SELECT * FROM tickets WHERE session_id = $1', [
+      sessionId,
+    ]);
+    return row ? toTicket(row) : null;
+  }
+
+  async ticket(id: string): Promise<TicketRecord | null> {
+    const [row] = await this.#db.query<TicketRow>('SELECT * FROM tickets WHERE id = $1', [id]);
+    return row ? toTicket(row) : null;
+  }
+
+  async tickets(options: {
+    status?: TicketRecord['status'];
+    limit: number;
+    offset?: number;
+  }): Promise<TicketPage> {
+    const status = options.status ?? null;
+    const [rows, [count]] = await Promise.all([
+      this.#db.query<TicketRow>(
+        `SELECT * FROM tickets WHERE $1::text IS NULL OR status = $1
+         ORDER BY created_at DESC, position DESC LIMIT $2 OFFSET $3`,
+        [status, options.limit, options.offset ?? 0],
+      ),
+      this.#db.query<{ n: number }>(
+        'SELECT count(*) AS n FROM tickets WHERE $1::text IS NULL OR status = $1',
+        [status],
+      ),
+    ]);
+    return { items: rows.map(toTicket), total: count?.n ?? 0 };
+  }
+
+  async setTicketStatus(id: string, status: TicketRecord['status']): Promise<TicketRecord | null> {
+    const [row] = await this.#db.query<TicketRow>(
+      'UPDATE tickets SET status = $2, updated_at = $3 WHERE id = $1 RETURNING *',
+      [id, status, this.#now().toISOString()],
+    );
+    return row ? toTicket(row) : null;
+  }
+
+  async claimIdempotencyKey(claim: {
+    sessionId: string;
+    key: string;
+    fingerprint: string;
+    now: string;
+  }): Promise<IdempotencyClaim> {
+    // The insert decides between concurrent claims. When it finds the key taken, the key may be
+    // released before it is read: then the next round claims it.
+    for (let round = 0; round < 3; round++) {
+      const [inserted] = await this.#db.query(
+        `INSERT INTO idempotency_keys (session_id, key, fingerprint, state, created_at)
+         VALUES ($1, $2, $3, 'in_progress', $4)
+         ON CONFLICT (session_id, key) DO NOTHING RETURNING 1`,
+        [claim.sessionId, claim.key, claim.fingerprint, claim.now],
+      );
+      if (inserted) return { state: 'claimed' };
+      const [row] = await this.#db.query<{
+        fingerprint: string;
+        state: 'in_progress' | 'completed';
+        response: unknown;
+      }>(
+        'SELECT fingerprint, state, response FROM idempotency_keys WHERE session_id = $1 AND key = $2',
+        [claim.sessionId, claim.key],
+      );
+      if (!row) continue;
+      if (row.fingerprint !== claim.fingerprint) return { state: 'mismatch' };
+      if (row.state === 'in_progress') return { state: 'in_progress' };
+      return { state: 'completed', response: row.response };
+    }
+    // Claimed and released over and over by others meanwhile: someone is working on it.
+    return { state: 'in_progress' };
+  }
+
+  async completeIdempotencyKey(sessionId: string, key: string, response: unknown): Promise<void> {
+    await this.#db.query(
+      `UPDATE idempotency_keys SET state = 'completed', response = $3::jsonb
+       WHERE session_id = $1 AND key = $2`,
+      [sessionId, key, json(response)],
+    );
+  }
+
+  async releaseIdempotencyKey(sessionId: string, key: string): Promise<void> {
+    await this.#db.query(
+      `DELETE FROM idempotency_keys WHERE session_id = $1 AND key = $2 AND state = 'in_progress'`,
+      [sessionId, key],
+    );
+  }
+
+  async forgetIdempotencyKeysBefore(before: string): Promise<number> {
+    return deleted(this.#db, 'DELETE FROM idempotency_keys WHERE created_at < $1', [before]);
+  }
+
+  async enqueue(event: { topic: string; payload: unknown }): Promise<OutboxRecord> {
+    return insertOutbox(this.#db, event, this.#now().toISOString());
+  }
+
+  async dueOutbox(now: string, limit: number): Promise<OutboxRecord[]> {
+    const rows = await this.#db.query<OutboxRow>(
+      `SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1
+       ORDER BY created_at, position LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map(toOutbox);
+  }
+
+  async markDelivered(id: string, at: string): Promise<void> {
+    await this.#db.query(
+      `UPDATE outbox SET delivered_at = $2, attempts = attempts + 1, last_error = NULL
+       WHERE id = $1`,
+      [id, at],
+    );
+  }
+
+  async markFailed(id: string, error: string, nextAttemptAt: string): Promise<void> {
+    await this.#db.query(
+      'UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1',
+      [id, error.slice(0, 1000), nextAttemptAt],
+    );
+  }
+}
+
+async function insertOutbox(
+  db: Queryable,
+  event: { topic: string; payload: unknown },
+  now: string,
+): Promise<OutboxRecord> {
+  const [row] = await db.query<OutboxRow>(
+    `INSERT INTO outbox (id, topic, payload, created_at, next_attempt_at)
+     VALUES ($1, $2, $3::jsonb, $4, $4) RETURNING *`,
+    [randomUUID(), event.topic, json(event.payload), now],
+  );
+  if (!row) throw new Error('The outbox insert returned no row');
+  return toOutbox(row);
+}

@@ -1,0 +1,376 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  ChunkHit,
+  DocumentInput,
+  DocumentPage,
+  DocumentRecord,
+  KnowledgeRepository,
+  LexicalQuery,
+  ReplaceResult,
+} from '../knowledge-repository.js';
+import type { PostgresDatabase, Queryable } from './database.js';
+import { PATH_SEPARATOR, searchLexical, toHit, type HitRow } from './lexical-search.js';
+import { searchTerms } from './search-text.js';
+import { fromDbText, toDbText } from './text-codec.js';
+
+interface DocumentRow {
+  id: string;
+  scope: string;
+  source: string;
+  doc_key: string;
+  title: string;
+  url: string | null;
+  format: string;
+  file_hash: string;
+  content_hash: string;
+  chunk_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+function toRecord(row: DocumentRow): DocumentRecord {
+  return {
+    id: row.id,
+    scope: row.scope,
+    source: row.source,
+    docKey: row.doc_key,
+    title: fromDbText(row.title),
+    url: row.url,
+    format: row.format,
+    fileHash: row.file_hash,
+    contentHash: row.content_hash,
+    chunkCount: row.chunk_count,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Changes of the counts BM25 normalises by. */
+interface Totals {
+  chunks: number;
+  words: number;
+  titleWords: number;
+}
+
+type SourceWrite = { scope: string; source: string; fileHash: string; documents: DocumentInput[] };
+
+const INSERT_CHUNKS = `
+  INSERT INTO chunks (document_id, scope, ordinal, title, heading_path, text, words, title_words,
+                      terms, title_terms)
+  SELECT u.document_id, $1, u.ordinal, u.title, u.heading_path, u.text, u.words, u.title_words,
+         to_tsvector('pg_catalog.simple', u.indexed),
+         to_tsvector('pg_catalog.simple', u.title_indexed)
+  FROM unnest($2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::integer[],
+              $8::integer[], $9::text[], $10::text[]) WITH ORDINALITY
+       AS u(document_id, ordinal, title, heading_path, text, words, title_words, indexed,
+            title_indexed, position)
+  ORDER BY u.position`;
+
+/**
+ * The knowledge base on PostgreSQL: documents and chunks in tables, lexical search with the
+ * full-text search of PostgreSQL scored as BM25 (see `lexical-search.ts`), every source replaced
+ * in one transaction. Writers of one source, in any process, take turns (an advisory lock of
+ * the source), so two instances ingesting the same file cannot interleave.
+ *
+ * @example
+ * const knowledge = new PostgresKnowledgeRepository(db);
+ * await knowledge.replaceSource('kb', 'faq.md', fileHash, documents);
+ */
+export class PostgresKnowledgeRepository implements KnowledgeRepository {
+  readonly #db: PostgresDatabase;
+  readonly #now: () => Date;
+
+  constructor(db: PostgresDatabase, now: () => Date = () => new Date()) {
+    this.#db = db;
+    this.#now = now;
+  }
+
+  async documentsOf(scope: string, source: string): Promise<DocumentRecord[]> {
+    const rows = await this.#db.query<DocumentRow>(
+      'SELECT * FROM documents WHERE scope = $1 AND source = $2 ORDER BY doc_key COLLATE "C"',
+      [scope, source],
+    );
+    return rows.map(toRecord);
+  }
+
+  async documents(
+    scope: string,
+    options: { limit: number; offset?: number },
+  ): Promise<DocumentPage> {
+    const [rows, [count]] = await Promise.all([
+      this.#db.query<DocumentRow>(
+        `SELECT * FROM documents WHERE scope = $1
+         ORDER BY source COLLATE "C", doc_key COLLATE "C" LIMIT $2 OFFSET $3`,
+        [scope, options.limit, options.offset ?? 0],
+      ),
+      this.#db.query<{ n: number }>('SELECT count(*) AS n FROM documents WHERE scope = $1', [
+        scope,
+      ]),
+    ]);
+    return { items: rows.map(toRecord), total: count?.n ?? 0 };
+  }
+
+  async document(id: string): Promise<DocumentRecord | null> {
+    const [row] = await this.#db.query<DocumentRow>('SELECT * FROM documents WHERE id = $1', [id]);
+    return row ? toRecord(row) : null;
+  }
+
+  async replaceSource(
+    scope: string,
+    source: string,
+    fileHash: string,
+    documents: DocumentInput[],
+  ): Promise<ReplaceResult> {
+    return this.#db.transaction(async (tx) => {
+      await lockSources(tx, [{ scope, source }]);
+      const { result, totals } = await this.#replace(tx, { scope, source, fileHash, documents });
+      await addTotals(tx, totals);
+      return result;
+    });
+  }
+
+  async replaceSources(batch: SourceWrite[]): Promise<Array<ReplaceResult | Error>> {
+    if (batch.length === 0) return [];
+    return this.#db.transaction(async (tx) => {
+      await lockSources(tx, batch);
+      const sum: Totals = { chunks: 0, words: 0, titleWords: 0 };
+      const results: Array<ReplaceResult | Error> = [];
+      // A savepoint per source: one that fails is rolled back alone.
+      for (const item of batch) {
+        await tx.query('SAVEPOINT source');
+        try {
+          const { result, totals } = await this.#replace(tx, item);
+          await tx.query('RELEASE SAVEPOINT source');
+          sum.chunks += totals.chunks;
+          sum.words += totals.words;
+          sum.titleWords += totals.titleWords;
+          results.push(result);
+        } catch (error) {
+          await tx.query('ROLLBACK TO SAVEPOINT source');
+          results.push(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+      await addTotals(tx, sum);
+      return results;
+    });
+  }
+
+  async #replace(
+    tx: Queryable,
+    { scope, source, fileHash, documents }: SourceWrite,
+  ): Promise<{ result: ReplaceResult; totals: Totals }> {
+    const now = this.#now().toISOString();
+    const existing = new Map(
+      (
+        await tx.query<{ id: string; doc_key: string; content_hash: string; file_hash: string }>(
+          'SELECT id, doc_key, content_hash, file_hash FROM documents WHERE scope = $1 AND source = $2',
+          [scope, source],
+        )
+      ).map((row) => [row.doc_key, row]),
+    );
+    const result: ReplaceResult = {
+      added: 0,
+      updated: 0,
+      unchanged: 0,
+      removed: 0,
+      chunksWritten: 0,
+    };
+    const touched: string[] = [];
+    const cleared: string[] = [];
+    const written: Array<{ id: string; doc: DocumentInput }> = [];
+    for (const doc of documents) {
+      const old = existing.get(doc.docKey);
+      existing.delete(doc.docKey);
+      const fields = [
+        toDbText(doc.title),
+        doc.url ?? null,
+        doc.format,
+        fileHash,
+        doc.contentHash,
+        doc.chunks.length,
+        now,
+      ];
+      if (old && old.content_hash === doc.contentHash) {
+        if (old.file_hash !== fileHash) touched.push(old.id);
+        result.unchanged++;
+      } else if (old) {
+        cleared.push(old.id);
+        await tx.query(
+          `UPDATE documents SET title = $2, url = $3, format = $4, file_hash = $5,
+             content_hash = $6, chunk_count = $7, updated_at = $8 WHERE id = $1`,
+          [old.id, ...fields],
+        );
+        written.push({ id: old.id, doc });
+        result.updated++;
+      } else {
+        const id = randomUUID();
+        await tx.query(
+          `INSERT INTO documents (id, scope, source, doc_key, title, url, format, file_hash,
+             content_hash, chunk_count, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
+          [id, scope, source, doc.docKey, ...fields],
+        );
+        written.push({ id, doc });
+        result.added++;
+      }
+    }
+    const gone = [...existing.values()].map((row) => row.id);
+    result.removed = gone.length;
+    if (touched.length > 0) {
+      await tx.query('UPDATE documents SET file_hash = $2 WHERE id = ANY($1::text[])', [
+        touched,
+        fileHash,
+      ]);
+    }
+    // Old chunks go before new ones come: both are found by their document's id.
+    const removed = await deleteChunks(tx, [...cleared, ...gone]);
+    if (gone.length > 0) await tx.query('DELETE FROM documents WHERE id = ANY($1::text[])', [gone]);
+    const added = await insertChunks(tx, scope, written);
+    result.chunksWritten = added.chunks;
+    return {
+      result,
+      totals: {
+        chunks: added.chunks - removed.chunks,
+        words: added.words - removed.words,
+        titleWords: added.titleWords - removed.titleWords,
+      },
+    };
+  }
+
+  async deleteSource(scope: string, source: string): Promise<number> {
+    return this.#db.transaction(async (tx) => {
+      await lockSources(tx, [{ scope, source }]);
+      const ids = (
+        await tx.query<{ id: string }>(
+          'SELECT id FROM documents WHERE scope = $1 AND source = $2',
+          [scope, source],
+        )
+      ).map((row) => row.id);
+      const removed = await deleteChunks(tx, ids);
+      await tx.query('DELETE FROM documents WHERE id = ANY($1::text[])', [ids]);
+      await addTotals(tx, {
+        chunks: -removed.chunks,
+        words: -removed.words,
+        titleWords: -removed.titleWords,
+      });
+      return ids.length;
+    });
+  }
+
+  async sources(scope: string): Promise<Array<{ source: string; fileHash: string }>> {
+    const rows = await this.#db.query<{ source: string; file_hash: string }>(
+      `SELECT source, max(file_hash COLLATE "C") AS file_hash FROM documents WHERE scope = $1
+       GROUP BY source ORDER BY source COLLATE "C"`,
+      [scope],
+    );
+    return rows.map((row) => ({ source: row.source, fileHash: row.file_hash }));
+  }
+
+  async stats(scope?: string): Promise<{ documents: number; chunks: number }> {
+    const [row] = await this.#db.query<{ documents: number; chunks: number }>(
+      `SELECT (SELECT count(*) FROM documents WHERE $1::text IS NULL OR scope = $1) AS documents,
+              (SELECT count(*) FROM chunks WHERE $1::text IS NULL OR scope = $1) AS chunks`,
+      [scope ?? null],
+    );
+    return { documents: row?.documents ?? 0, chunks: row?.chunks ?? 0 };
+  }
+
+  async searchLexical(query: LexicalQuery): Promise<ChunkHit[]> {
+    return searchLexical(this.#db, query);
+  }
+
+  async chunksByIds(ids: readonly number[], scopes: readonly string[]): Promise<ChunkHit[]> {
+    if (ids.length === 0 || scopes.length === 0) return [];
+    const rows = await this.#db.query<HitRow>(
+      `SELECT c.id, c.document_id, c.title, c.heading_path, c.text, d.source, d.url, 0 AS score
+       FROM chunks c JOIN documents d ON d.id = c.document_id
+       WHERE c.id = ANY($1::bigint[]) AND c.scope = ANY($2::text[])`,
+      [ids.filter(Number.isSafeInteger), scopes],
+    );
+    const byId = new Map(rows.map((row) => [row.id, toHit(row)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async chunkIds(scope?: string): Promise<number[]> {
+    const rows = await this.#db.query<{ id: number }>(
+      'SELECT id FROM chunks WHERE $1::text IS NULL OR scope = $1 ORDER BY id',
+      [scope ?? null],
+    );
+    return rows.map((row) => row.id);
+  }
+}
+
+/**
+ * Takes the advisory lock of each source until the transaction ends, in one order for every
+ * writer, so that two writers of overlapping batches cannot deadlock.
+ */
+async function lockSources(
+  tx: Queryable,
+  sources: ReadonlyArray<{ scope: string; source: string }>,
+): Promise<void> {
+  const keys = [...new Set(sources.map((s) => JSON.stringify([s.scope, s.source])))].sort();
+  await tx.query(
+    // A function scan yields the array's elements in order.
+    'SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k',
+    [keys],
+  );
+}
+
+async function deleteChunks(tx: Queryable, documentIds: readonly string[]): Promise<Totals> {
+  if (documentIds.length === 0) return { chunks: 0, words: 0, titleWords: 0 };
+  const [row] = await tx.query<Totals>(
+    `WITH gone AS (DELETE FROM chunks WHERE document_id = ANY($1::text[])
+                   RETURNING words, title_words)
+     SELECT count(*) AS chunks, coalesce(sum(words), 0) AS words,
+            coalesce(sum(title_words), 0) AS "titleWords"
+     FROM gone`,
+    [documentIds],
+  );
+  return row ?? { chunks: 0, words: 0, titleWords: 0 };
+}
+
+async function insertChunks(
+  tx: Queryable,
+  scope: string,
+  documents: ReadonlyArray<{ id: string; doc: DocumentInput }>,
+): Promise<Totals> {
+  const columns: unknown[][] = Array.from({ length: 9 }, () => []);
+  const totals: Totals = { chunks: 0, words: 0, titleWords: 0 };
+  for (const { id, doc } of documents) {
+    for (const chunk of doc.chunks) {
+      const headingPath = chunk.headingPath.join(PATH_SEPARATOR);
+      const titleWords = [...searchTerms(doc.title), ...searchTerms(headingPath)];
+      const words = [...titleWords, ...searchTerms(chunk.text)];
+      const row = [
+        id,
+        chunk.ordinal,
+        toDbText(doc.title),
+        toDbText(headingPath),
+        toDbText(chunk.text),
+        words.length,
+        titleWords.length,
+        words.join(' '),
+        titleWords.join(' '),
+      ];
+      row.forEach((value, i) => columns[i]?.push(value));
+      totals.chunks++;
+      totals.words += words.length;
+      totals.titleWords += titleWords.length;
+    }
+  }
+  if (totals.chunks > 0) await tx.query(INSERT_CHUNKS, [scope, ...columns]);
+  return totals;
+}
+
+/**
+ * Adds a write's changes to the totals, as the transaction's last statement: the one row is
+ * then locked only while the transaction commits, and concurrent writers barely wait.
+ */
+async function addTotals(tx: Queryable, totals: Totals): Promise<void> {
+  if (totals.chunks === 0 && totals.words === 0 && totals.titleWords === 0) return;
+  await tx.query(
+    `UPDATE chunk_totals SET chunks = chunks + $1, words = words + $2,
+       title_words = title_words + $3`,
+    [totals.chunks, totals.words, totals.titleWords],
+  );
+}

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isAppError } from '../src/errors/index.js';
+import {
+  createPostgresPool,
+  openPostgresStore,
+  POSTGRES_MIGRATIONS,
+  type PostgresStore,
+} from '../src/store/index.js';
+import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
+
+/** The error a promise rejects with. */
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+/** The test URL with another host, port or database. */
+function urlWith(change: (url: URL) => void): string {
+  const url = new URL(POSTGRES_URL);
+  change(url);
+  return url.toString();
+}
+
+describe('opening a PostgreSQL store that cannot be used', () => {
+  it('fails fast with upstream_unavailable when nothing listens, never showing the password', async () => {
+    const url = urlWith((u) => {
+      u.username = 'app';
+      u.password = 's3cret-pw';
+      u.port = '1';
+    });
+    const started = Date.now();
+    const error = await failure(openPostgresStore(url, { connectionTimeoutMs: 2_000 }));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(isAppError(error) && error.code).toBe('upstream_unavailable');
+    expect(isAppError(error) && error.retryable).toBe(true);
+    expect((error as Error).message).toContain(':1/');
+    expect((error as Error).message).not.toContain('s3cret-pw');
+  });
+
+  it('gives up after the connection timeout when the server does not answer', async () => {
+    // 10.255.255.1 is not routed: the connection attempt hangs until the timeout ends it.
+    const url = urlWith((u) => {
+      u.hostname = '10.255.255.1';
+    });
+    const started = Date.now();
+    const error = await failure(openPostgresStore(url, { connectionTimeoutMs: 300 }));
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(isAppError(error) && error.code).toBe('upstream_unavailable');
+  });
+
+  it('refuses a schema name that is not a plain identifier', async () => {
+    const error = await failure(openPostgresStore(POSTGRES_URL, { schema: 'x"; DROP TABLE y' }));
+    expect(isAppError(error) && error.code).toBe('config_invalid');
+  });
+});
+
+const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
+
+describe.runIf(postgresUp)('a PostgreSQL store', () => {
+  const schemas: string[] = [];
+  const stores: PostgresStore[] = [];
+  const admin = createPostgresPool(POSTGRES_URL);
+
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+  });
+
+  const open = async (schema: string) => {
+    const store = await openPostgresStore(POSTGRES_URL, { schema });
+    stores.push(store);
+    return store;
+  };
+  const freshSchema = () => {
+    const schema = uniqueName('t');
+    schemas.push(schema);
+    return schema;
+  };
+
+  it('reports a database that does not exist as config_invalid', async () => {
+    const url = urlWith((u) => {
+      u.pathname = `/${uniqueName('missing')}`;
+    });
+    const error = await failure(openPostgresStore(url));
+    expect(isAppError(error) && error.code).toBe('config_invalid');
+  });
+
+  it('migrates once when two instances start together, and answers ping', async () => {
+    const schema = freshSchema();
+    const [a, b] = await Promise.all([open(schema), open(schema)]);
+    const { rows } = await admin.query<{ version: number }>(
+      `SELECT version FROM "${schema}".schema_migrations ORDER BY version`,
+    );
+    expect(rows.map((r) => r.version)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
+    await expect(a?.ping()).resolves.toBeUndefined();
+    await expect(b?.ping()).resolves.toBeUndefined();
+  });
+
+  it('refuses a database migrated by a newer program', async () => {
+    const schema = freshSchema();
+    await open(schema);
+    await admin.query(
+      `INSERT INTO "${schema}".schema_migrations (version, name, applied_at) VALUES (999, 'future', now())`,
+    );
+    const error = await failure(openPostgresStore(POSTGRES_URL, { schema }));
+    expect(isAppError(error) && error.code).toBe('config_invalid');
+    expect((error as Error).message).toMatch(/newer than this program/);
+  });
+
+  it('numbers messages gap-free when two instances append to one session at once', async () => {
+    const schema = freshSchema();
+    const [a, b] = await Promise.all([open(schema), open(schema)]);
+    const append = (store: PostgresStore | undefined, i: number) =>
+      store?.conversations.appendMessage({
+        id: randomUUID(),
+        sessionId: 'shared',
+        role: 'user',
+        text: `m${i}`,
+        turnId: 't',
+        requestId: null,
+        metadata: {},
+      });
+    await Promise.all(Array.from({ length: 100 }, (_, i) => append(i % 2 === 0 ? a : b, i)));
+    const seqs = (await a?.conversations.messages('shared'))?.map((m) => m.seq);
+    expect(seqs).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(await b?.conversations.sessions({ limit: 5 })).toMatchObject([
+      { sessionId: 'shared', messageCount: 100 },
+    ]);
+  });
+
+  it('gives an idempotency key to one of two instances claiming it at once', async () => {
+    const schema = freshSchema();
+    const [a, b] = await Promise.all([open(schema), open(schema)]);
+    const claim = { sessionId: 's', key: 'k', fingerprint: 'f', now: new Date().toISOString() };
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 === 0 ? a : b)?.conversations.claimIdempotencyKey(claim),
+      ),
+    );
+    expect(results.filter((r) => r?.state === 'claimed')).toHaveLength(1);
+  });
+
+  it('lets two instances ingest the same source at once without losing a document', async () => {
+    const schema = freshSchema();
+    const [a, b] = await Promise.all([open(schema), open(schema)]);
+    const documents = (tag: string) =>
+      Array.from({ length: 20 }, (_, i) => ({
+        docKey: String(i),
+        title: `Doc ${i}`,
+        format: 'markdown',
+        contentHash: `${tag}-${i}`,
+        chunks: [{ ordinal: 0, headingPath: [], text: `text ${tag} ${i}` }],
+      }));
+    const results = await Promise.all([
+      a?.knowledge.replaceSource('kb', 'same.md', 'ha', documents('a')),
+      b?.knowledge.replaceSource('kb', 'same.md', 'hb', documents('b')),
+    ]);
+    // One ran first and added; the other then updated every document.
+    expect(results.map((r) => r?.added).sort()).toEqual([0, 20]);
+    expect(await a?.knowledge.stats('kb')).toEqual({ documents: 20, chunks: 20 });
+    const { rows } = await admin.query<{ chunks: number }>(
+      `SELECT chunks FROM "${schema}".chunk_totals`,
+    );
+    expect(rows[0]?.chunks).toBe(20);
+  });
+});
