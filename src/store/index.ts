@@ -40,3 +40,5 @@ export { migratePostgres } from './postgres/migrate.js';
 export { POSTGRES_MIGRATIONS } from './postgres/migrations.js';
 export { PostgresConversationRepository } from './postgres/postgres-conversation-repository.js';
 export { PostgresKnowledgeRepository } from './postgres/postgres-knowledge-repository.js';
+export { PostgresVectorIndex } from './postgres/postgres-vector-index.js';
+export type { VectorStorage } from './postgres/postgres-vector-index.js';

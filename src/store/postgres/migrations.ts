@@ -147,4 +147,23 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
     `,
   },
+  {
+    version: 3,
+    name: 'vector index metadata',
+    sql: `
+      -- The model and dimension of the stored vectors, how they are stored, and a generation
+      -- that every change of them takes anew from a sequence (instances that cache vectors
+      -- reload when it moves; a sequence never gives a number twice, even if the row is
+      -- deleted). The vector table itself is made when the index is configured: its column
+      -- type depends on the dimension.
+      CREATE SEQUENCE vector_generations;
+      CREATE TABLE vector_meta (
+        singleton  boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        model      text NOT NULL,
+        dimensions integer NOT NULL,
+        storage    text NOT NULL CHECK (storage IN ('pgvector', 'bytea')),
+        generation bigint NOT NULL
+      );
+    `,
+  },
 ];

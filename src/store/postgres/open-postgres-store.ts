@@ -2,17 +2,21 @@ import { createPostgresPool, PostgresDatabase, type PostgresPoolOptions } from '
 import { migratePostgres } from './migrate.js';
 import { PostgresConversationRepository } from './postgres-conversation-repository.js';
 import { PostgresKnowledgeRepository } from './postgres-knowledge-repository.js';
+import { PostgresVectorIndex } from './postgres-vector-index.js';
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions extends PostgresPoolOptions {
   /** The clock of stored times; the system's by default. */
   now?: () => Date;
+  /** `bytea` keeps vectors out of pgvector even when the server offers it. */
+  vectorStorage?: 'auto' | 'bytea';
 }
 
 /** Every repository on one PostgreSQL database, and its connection pool's life. */
 export interface PostgresStore {
   readonly knowledge: PostgresKnowledgeRepository;
   readonly conversations: PostgresConversationRepository;
+  readonly vectors: PostgresVectorIndex;
   /** Fails (an `AppError`) unless the server answers: for readiness checks. */
   ping(): Promise<void>;
   /** Closes every connection. Safe to call twice. */
@@ -47,6 +51,7 @@ export async function openPostgresStore(
   return {
     knowledge: new PostgresKnowledgeRepository(db, options.now),
     conversations: new PostgresConversationRepository(db, options.now),
+    vectors: new PostgresVectorIndex(db, { storage: options.vectorStorage ?? 'auto' }),
     ping: () => db.ping(),
     close,
   };

@@ -1,0 +1,162 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { isAppError } from '../src/errors/index.js';
+import { SqliteVectorIndex, toVectorIndex } from '../src/rag/dense/index.js';
+import {
+  createPostgresPool,
+  openDatabase,
+  openPostgresStore,
+  type PostgresStore,
+  type VectorIndex,
+} from '../src/store/index.js';
+import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
+
+const v = (...xs: number[]) => Float32Array.from(xs);
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+/** What every VectorIndex must do, given a fresh, unconfigured index. */
+function describeVectorIndex(name: string, make: () => Promise<VectorIndex>): void {
+  describe(`VectorIndex contract: ${name}`, () => {
+    it('finds the nearest chunks first, by cosine distance', async () => {
+      const index = await make();
+      await index.configure('m', 3);
+      await index.upsert([
+        { chunkId: 10, vector: v(1, 0, 0) },
+        { chunkId: 20, vector: v(0, 1, 0) },
+        { chunkId: 30, vector: v(1, 1, 0) },
+        { chunkId: 40, vector: v(-1, 0, 0) },
+      ]);
+      const hits = await index.search(v(2, 0.5, 0), { limit: 10 });
+      expect(hits.map((h) => h.chunkId)).toEqual([10, 30, 20, 40]);
+      expect(hits.at(-1)?.distance).toBeCloseTo(1 + 2 / Math.sqrt(4.25), 5);
+      const [same] = await index.search(v(5, 0, 0), { limit: 1 });
+      expect(same?.chunkId).toBe(10);
+      expect(same?.distance).toBeCloseTo(0, 6);
+      expect((await index.search(v(2, 0.5, 0), { limit: 2 })).map((h) => h.chunkId)).toEqual([
+        10, 30,
+      ]);
+    });
+
+    it('searches only the given chunks, before taking the limit', async () => {
+      const index = await make();
+      await index.configure('m', 3);
+      await index.upsert([
+        { chunkId: 1, vector: v(1, 0, 0) },
+        { chunkId: 2, vector: v(0.9, 0.1, 0) },
+        { chunkId: 3, vector: v(0, 0, 1) },
+      ]);
+      const only = await index.search(v(1, 0, 0), { limit: 1, chunkIds: [3, 2] });
+      expect(only.map((h) => h.chunkId)).toEqual([2]);
+      expect(await index.search(v(1, 0, 0), { limit: 5, chunkIds: [] })).toEqual([]);
+    });
+
+    it('replaces, deletes, counts and tells which chunks have no vector', async () => {
+      const index = await make();
+      await index.configure('m', 3);
+      await index.upsert([
+        { chunkId: 7, vector: v(1, 0, 0) },
+        { chunkId: 8, vector: v(0, 1, 0) },
+      ]);
+      await index.upsert([{ chunkId: 7, vector: v(0, 0, 1) }]);
+      expect(await index.count()).toBe(2);
+      expect((await index.search(v(0, 0, 1), { limit: 1 }))[0]?.chunkId).toBe(7);
+      expect(await index.missing([9, 7, 9, 8, 1])).toEqual([9, 1]);
+      await index.delete([8, 99]);
+      expect(await index.count()).toBe(1);
+      expect(await index.missing([8])).toEqual([8]);
+    });
+
+    it('starts over when the model changes, and refuses vectors of another size', async () => {
+      const index = await make();
+      expect(await index.configuration()).toBeUndefined();
+      expect(await index.search(v(1, 0, 0), { limit: 5 })).toEqual([]);
+      expect(await index.missing([1, 2])).toEqual([1, 2]);
+      const early = await failure(index.upsert([{ chunkId: 1, vector: v(1, 0, 0) }]));
+      expect(isAppError(early) && early.code).toBe('invalid_input');
+
+      expect(await index.configure('m', 3)).toEqual({ rebuilt: false });
+      await index.upsert([{ chunkId: 1, vector: v(1, 0, 0) }]);
+      expect(await index.configure('m', 3)).toEqual({ rebuilt: false });
+      expect(await index.count()).toBe(1);
+      expect(await index.configure('other', 2)).toEqual({ rebuilt: true });
+      expect(await index.configuration()).toEqual({ model: 'other', dimensions: 2 });
+      expect(await index.count()).toBe(0);
+
+      for (const bad of [v(1, 0, 0), v(0, 0), v(Number.NaN, 1)]) {
+        const error = await failure(index.upsert([{ chunkId: 2, vector: bad }]));
+        expect(isAppError(error) && error.code).toBe('invalid_input');
+      }
+      const query = await failure(index.search(v(1, 0, 0), { limit: 1 }));
+      expect(isAppError(query) && query.code).toBe('invalid_input');
+    });
+  });
+}
+
+describeVectorIndex('SQLite', async () =>
+  toVectorIndex(new SqliteVectorIndex(openDatabase(':memory:'))),
+);
+
+const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
+
+describe.runIf(postgresUp)('on PostgreSQL', () => {
+  const schema = uniqueName('t');
+  const admin = createPostgresPool(POSTGRES_URL, { schema });
+  const stores: PostgresStore[] = [];
+  const open = async () => {
+    const store = await openPostgresStore(POSTGRES_URL, { schema, vectorStorage: 'bytea' });
+    stores.push(store);
+    return store;
+  };
+
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+  });
+
+  // The byte storage with an exact search: the path taken without pgvector. The pgvector path
+  // needs the extension on the server.
+  describeVectorIndex('PostgreSQL, vectors as bytes', async () => {
+    const store = await open();
+    await admin.query('DROP TABLE IF EXISTS chunk_vectors');
+    await admin.query('DELETE FROM vector_meta');
+    return store.vectors;
+  });
+
+  it('shows one instance what another stored or deleted', async () => {
+    const [a, b] = [await open(), await open()];
+    await admin.query('DROP TABLE IF EXISTS chunk_vectors');
+    await admin.query('DELETE FROM vector_meta');
+    expect(await a.vectors.storage()).toBeUndefined();
+    await a.vectors.configure('m', 2);
+    expect(await a.vectors.storage()).toBe('bytea');
+    await a.vectors.upsert([{ chunkId: 1, vector: v(1, 0) }]);
+    // b keeps the vectors in memory from here on.
+    expect((await b.vectors.search(v(0, 1), { limit: 5 })).map((h) => h.chunkId)).toEqual([1]);
+    await a.vectors.upsert([{ chunkId: 2, vector: v(0, 1) }]);
+    expect((await b.vectors.search(v(0, 1), { limit: 5 })).map((h) => h.chunkId)).toEqual([2, 1]);
+    await a.vectors.delete([2]);
+    expect((await b.vectors.search(v(0, 1), { limit: 5 })).map((h) => h.chunkId)).toEqual([1]);
+    await a.vectors.configure('m2', 2);
+    expect(await b.vectors.search(v(0, 1), { limit: 5 })).toEqual([]);
+  });
+
+  it('stores vectors as bytes when the server has no pgvector', async () => {
+    const { rows } = await admin.query(
+      `SELECT 1 FROM pg_available_extensions WHERE name = 'vector'`,
+    );
+    const store = await openPostgresStore(POSTGRES_URL, { schema });
+    stores.push(store);
+    await admin.query('DROP TABLE IF EXISTS chunk_vectors');
+    await admin.query('DELETE FROM vector_meta');
+    await store.vectors.configure('m', 2);
+    expect(await store.vectors.storage()).toBe(rows.length > 0 ? 'pgvector' : 'bytea');
+  });
+});
