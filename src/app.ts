@@ -21,6 +21,7 @@ import {
   createOpenAiEmbedder,
   indexVectors,
   SqliteVectorIndex,
+  toVectorIndex,
   type EmbedTexts,
 } from './rag/dense/index.js';
 import {
@@ -33,9 +34,10 @@ import {
   SqliteConversationRepository,
   type ConversationRepository,
   openDatabase,
+  openPostgresStore,
   SqliteKnowledgeRepository,
   type KnowledgeRepository,
-  type SqliteDatabase,
+  type VectorIndex,
 } from './store/index.js';
 import {
   OtelCallObserver,
@@ -75,6 +77,8 @@ export interface AppOverrides {
   tools?: Tool[];
   /** The SQLite database file; `<DATA_DIR>/support-agent.db` by default (`:memory:` in tests). */
   databasePath?: string;
+  /** Repositories opened elsewhere (Postgres, by {@link openApp}) instead of SQLite. */
+  storage?: Storage;
   /** SHA-256 (hex) of the admin key, when it does not come from `ADMIN_API_KEY`. */
   adminKeyHash?: string;
 }
@@ -127,7 +131,15 @@ export interface App {
  * when `DATABASE_URL` is set. The server and the CLI start here.
  */
 export async function openApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  return createApp(config, overrides);
+  if (!config.databaseUrl || overrides.storage) return createApp(config, overrides);
+  const clock = overrides.clock ?? systemClock;
+  const storage = await postgresStorage(config.databaseUrl, () => new Date(clock.now()));
+  try {
+    return createApp(config, { ...overrides, storage });
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
 }
 
 /**
@@ -174,9 +186,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     ...(overrides.random ? { random: overrides.random } : {}),
   });
 
-  const db = openDatabase(overrides.databasePath ?? join(config.dataDir, 'support-agent.db'));
-  const knowledge = new SqliteKnowledgeRepository(db);
-  const conversations = new SqliteConversationRepository(db, () => new Date(clock.now()));
+  const storage =
+    overrides.storage ??
+    sqliteStorage(
+      overrides.databasePath ?? join(config.dataDir, 'support-agent.db'),
+      () => new Date(clock.now()),
+    );
+  const { knowledge, conversations } = storage;
   const { webhookUrl, webhookSecret } = config.escalation;
   const webhooks =
     webhookUrl && webhookSecret
@@ -188,7 +204,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           logger,
         })
       : undefined;
-  const dense = denseRetrieval(config, db, tools);
+  const dense = denseRetrieval(config, storage.vectors, tools);
   const retriever = new Retriever(knowledge, retrieverSettings(config), dense);
   tools.register(createKbSearchTool(retriever));
   tools.register(createMemoryTool(conversations, () => clock.now()));
@@ -292,6 +308,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         forgetOldMemories().catch((error: unknown) =>
           logger.error({ err: error }, 'forgetting old memories failed'),
         );
+        // Replies kept for idempotent retries are not needed past their time to live.
+        const keysBefore = new Date(
+          clock.now() - config.http.idempotencyTtlHours * 3_600_000,
+        ).toISOString();
+        conversations
+          .forgetIdempotencyKeysBefore(keysBefore)
+          .catch((error: unknown) =>
+            logger.error({ err: error }, 'forgetting old idempotency keys failed'),
+          );
         memorySweep = clock.setTimer(sweep, MEMORY_SWEEP_MS);
       };
       if (memorySweep === undefined) sweep();
@@ -308,7 +333,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     async readiness() {
       return Promise.all([
         withDeadline('data_dir', checkDataDir(config.dataDir)),
-        withDeadline('database', checkDatabase(db)),
+        withDeadline('database', storage.check()),
         ...(config.redisUrl ? [withDeadline('redis', checkSessions(sessions))] : []),
       ]);
     },
@@ -318,7 +343,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         await webhooks?.stop();
         await sessions.close().catch(() => undefined);
         redis?.disconnect();
-        db.close();
+        await storage.close();
         await telemetry.shutdown();
         await new Promise<void>((resolve) => logger.flush(() => resolve()));
       })();
@@ -327,13 +352,58 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   };
 }
 
-async function checkDatabase(db: SqliteDatabase): Promise<ReadinessCheck> {
-  try {
-    db.prepare('SELECT 1').get();
-    return { name: 'database', ok: true, detail: 'SQLite answers' };
-  } catch (error) {
-    return { name: 'database', ok: false, detail: (error as Error).message };
-  }
+/** The repositories of one database, and what the app needs to know of its life. */
+export interface Storage {
+  knowledge: KnowledgeRepository;
+  conversations: ConversationRepository;
+  vectors: VectorIndex;
+  /** The readiness check of the database. */
+  check(): Promise<ReadinessCheck>;
+  close(): Promise<void>;
+}
+
+/** The embedded default: one SQLite file (or `:memory:`). */
+function sqliteStorage(path: string, now: () => Date): Storage {
+  const db = openDatabase(path);
+  let vectors: VectorIndex | undefined;
+  return {
+    knowledge: new SqliteKnowledgeRepository(db),
+    conversations: new SqliteConversationRepository(db, now),
+    // Created on first use: the vector tables exist only where dense retrieval is configured.
+    get vectors() {
+      return (vectors ??= toVectorIndex(new SqliteVectorIndex(db)));
+    },
+    async check() {
+      try {
+        db.prepare('SELECT 1').get();
+        return { name: 'database', ok: true, detail: 'SQLite answers' };
+      } catch (error) {
+        return { name: 'database', ok: false, detail: (error as Error).message };
+      }
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+/** Postgres at `url`: connected and migrated. */
+async function postgresStorage(url: string, now: () => Date, logger?: Logger): Promise<Storage> {
+  const store = await openPostgresStore(url, {
+    now,
+    onError: (error) => logger?.warn({ err: error }, 'a PostgreSQL connection failed while idle'),
+  });
+  return {
+    knowledge: store.knowledge,
+    conversations: store.conversations,
+    vectors: store.vectors,
+    check: () =>
+      store.ping().then(
+        () => ({ name: 'database', ok: true, detail: 'PostgreSQL answers' }),
+        (error: unknown) => ({ name: 'database', ok: false, detail: (error as Error).message }),
+      ),
+    close: () => store.close(),
+  };
 }
 
 async function checkSessions(sessions: SessionStore): Promise<ReadinessCheck> {
@@ -364,7 +434,7 @@ export function retrieverSettings(config: Config): RetrieverSettings {
 /** Dense retrieval through the `embed_texts` tool, when an embeddings service is configured. */
 function denseRetrieval(
   config: Config,
-  db: SqliteDatabase,
+  vectors: VectorIndex,
   tools: ToolRegistry,
 ): DenseRetrieval | undefined {
   const { baseUrl, model, apiKey } = config.embeddings;
@@ -376,5 +446,5 @@ function denseRetrieval(
     const result = await tools.call<Float32Array[]>('embed_texts', { texts }, { signal });
     return result.type === 'ok' ? result.value : null;
   };
-  return { embed, index: new SqliteVectorIndex(db), maxDistance: config.kb.denseMaxDistance };
+  return { embed, index: vectors, maxDistance: config.kb.denseMaxDistance };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createApp } from '../app.js';
+import { openApp } from '../app.js';
 import type { Config } from '../config/index.js';
 import { isAppError } from '../errors/index.js';
 
@@ -15,7 +15,7 @@ export async function ask(
   message: string,
   options: { session?: string; attach: string[]; json: boolean },
 ): Promise<number> {
-  const app = createApp({ ...config, log: { ...config.log, level: 'warn' } });
+  const app = await openApp({ ...config, log: { ...config.log, level: 'warn' } });
   try {
     const attachments = await Promise.all(
       options.attach.map(async (path) => ({

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
-import { createApp } from '../app.js';
+import { openApp } from '../app.js';
 import type { Config } from '../config/index.js';
 import { isAppError } from '../errors/index.js';
 
@@ -9,7 +9,7 @@ import { isAppError } from '../errors/index.js';
  * produced; `/new` starts a new session, `/quit` (or Ctrl-D) leaves.
  */
 export async function chat(config: Config, options: { session?: string }): Promise<number> {
-  const app = createApp({ ...config, log: { ...config.log, level: 'warn' } });
+  const app = await openApp({ ...config, log: { ...config.log, level: 'warn' } });
   const lines = createInterface({
     input: process.stdin,
     output: process.stdout,

@@ -1,4 +1,4 @@
-import { createApp } from '../app.js';
+import { openApp } from '../app.js';
 import type { Config } from '../config/index.js';
 import { ingestPaths, summarize } from '../rag/index.js';
 
@@ -26,7 +26,7 @@ export async function ingest(
   paths: string[],
   options: { prune: boolean },
 ): Promise<number> {
-  const app = createApp({ ...config, log: { ...config.log, level: 'warn' } });
+  const app = await openApp({ ...config, log: { ...config.log, level: 'warn' } });
   try {
     const onProgress = progressBar(process.stderr);
     const report = await ingestPaths(app.knowledge, paths, {

@@ -1,4 +1,4 @@
-import { createApp } from '../app.js';
+import { openApp } from '../app.js';
 import type { Config } from '../config/index.js';
 import type { SearchResult } from '../rag/index.js';
 
@@ -24,7 +24,7 @@ export async function search(
   query: string,
   options: { json: boolean; top?: number },
 ): Promise<number> {
-  const app = createApp({ ...config, log: { ...config.log, level: 'warn' } });
+  const app = await openApp({ ...config, log: { ...config.log, level: 'warn' } });
   try {
     const result = await app.tools.call<SearchResult>('kb_search', {
       query,

@@ -1,7 +1,7 @@
 import type { ChunkHit, KnowledgeRepository } from '../../store/knowledge-repository.js';
 import { reciprocalRankFusion } from '../dense/fusion.js';
 import type { EmbedTexts } from '../dense/vectorize.js';
-import type { SqliteVectorIndex } from '../dense/vector-index.js';
+import type { VectorIndex } from '../../store/vector-index.js';
 import { snippet, TermMatcher } from './highlight.js';
 import { queryTerms } from './query-terms.js';
 
@@ -38,7 +38,7 @@ export interface SearchResult {
 /** Dense retrieval, when an embeddings service is configured. */
 export interface DenseRetrieval {
   embed: EmbedTexts;
-  index: SqliteVectorIndex;
+  index: VectorIndex;
   /** Largest cosine distance at which a passage still counts as relevant. */
   maxDistance: number;
 }
@@ -121,7 +121,7 @@ export class Retriever {
             postingBudget: this.settings.postingBudget,
           });
     // Over-fetch: the index knows nothing of scopes, and other scopes' passages are dropped.
-    const near = dense.index.search(vector, { limit: limit * 4 });
+    const near = await dense.index.search(vector, { limit: limit * 4 });
     const distance = new Map(near.map((hit) => [hit.chunkId, hit.distance]));
     const semantic = (
       await this.repo.chunksByIds(
