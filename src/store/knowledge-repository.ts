@@ -128,4 +128,9 @@ export interface KnowledgeRepository {
   chunksByIds(ids: readonly number[], scopes: readonly string[]): Promise<ChunkHit[]>;
   /** The ids of every chunk of a scope (all scopes when omitted). */
   chunkIds(scope?: string): Promise<number[]>;
+  /**
+   * Tidies the search index after a large write (ingestion): merges index segments, refreshes
+   * the planner's statistics. Searches are correct without it, only slower.
+   */
+  optimize(): Promise<void>;
 }

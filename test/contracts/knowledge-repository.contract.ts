@@ -315,6 +315,26 @@ export function describeKnowledgeRepository(
       expect(alone).toHaveLength(10);
     });
 
+    it('finds the same passages, ranked the same, after the index is optimized', async () => {
+      const repo = await make();
+      // Several writes leave several index segments behind.
+      for (let i = 0; i < 5; i++) {
+        await repo.replaceSource('kb', `s${i}.md`, `h${i}`, [
+          doc('a', `Topic ${i}`, `Refunds take ${i + 2} days for order type ${i}.`),
+        ]);
+      }
+      const query = search({ terms: ['refund', 'order', 'topic'] });
+      const before = await repo.searchLexical(query);
+      await repo.optimize();
+      const after = await repo.searchLexical(query);
+      expect(after.map((h) => [h.chunkId, h.score])).toEqual(
+        before.map((h) => [h.chunkId, h.score]),
+      );
+      expect(after).toHaveLength(5);
+      await repo.replaceSource('kb', 's5.md', 'h5', [doc('a', 'Topic 5', 'Refunds for order 5.')]);
+      expect(await repo.searchLexical(query)).toHaveLength(6);
+    });
+
     it('gives chunks by id in the order asked, only of the given scopes', async () => {
       const repo = await make();
       await repo.replaceSource('kb', 'a.md', 'h', [doc('1', 'A', ['a0', 'a1'], ['Intro'])]);

