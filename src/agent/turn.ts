@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { AppError } from '../errors/index.js';
+import { AppError, isAppError } from '../errors/index.js';
 import { composeExtractiveAnswer } from '../model/extractive/index.js';
 import type { ReplyMessage, SourceItem, TurnEvent } from '../protocol/index.js';
 import type { RetrievedChunk, SearchResult } from '../rag/index.js';
@@ -145,13 +145,14 @@ export class TurnRunner {
       });
     } catch (error) {
       logger.error({ err: error }, 'could not store the customer message');
+      // A database that is down is the client's to retry (503); anything else is our bug (500).
+      const unavailable = isAppError(error) && error.code === 'upstream_unavailable';
       const failure = new AppError(
-        'internal',
-        'The message could not be stored; please send it again.',
-        {
-          retryable: true,
-          cause: error,
-        },
+        unavailable ? 'upstream_unavailable' : 'internal',
+        unavailable
+          ? 'The database is unavailable, so the message was not stored; please send it again in a moment.'
+          : 'The message could not be stored; please send it again.',
+        { retryable: true, cause: error, ...(unavailable ? { retryAfterMs: 1000 } : {}) },
       );
       emit({ type: 'error', code: failure.code, message: failure.message, retryable: true });
       channel.close();

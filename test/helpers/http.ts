@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type App, type AppOverrides } from '../../src/app.js';
+import { createApp, openApp, type App, type AppOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { buildServer, type SupportServer } from '../../src/http/index.js';
 import type { TurnEvent } from '../../src/protocol/index.js';
@@ -18,7 +18,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts an app and its server on 127.0.0.1 with a free port, SQLite in memory. */
+/** Starts an app and its server on 127.0.0.1 with a free port: SQLite in memory, or Postgres when `DATABASE_URL` is given. */
 export async function startServer(
   env: Record<string, string> = {},
   overrides: AppOverrides = {},
@@ -33,7 +33,9 @@ export async function startServer(
       ...env,
     },
   });
-  const app = createApp(config, { databasePath: ':memory:', ...overrides });
+  const app = config.databaseUrl
+    ? await openApp(config, overrides)
+    : createApp(config, { databasePath: ':memory:', ...overrides });
   await seedKnowledge(app);
   const server = await buildServer(app);
   await server.listen({ host: '127.0.0.1', port: 0 });
