@@ -118,3 +118,34 @@ describe('admin routes', () => {
     expect(r.status).toBe(401);
   });
 });
+
+describe('browsers', () => {
+  it('may call the API only from the allowed origins', async () => {
+    const widget = await startServer({ CORS_ORIGINS: 'https://shop.example.com' });
+    try {
+      const preflight = (origin: string) =>
+        fetch(`${widget.url}/v1/sessions`, {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'content-type, authorization',
+          },
+        });
+      const allowed = await preflight('https://shop.example.com');
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
+      expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+      const other = await preflight('https://evil.example.net');
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      const created = await fetch(`${widget.url}/v1/sessions`, {
+        method: 'POST',
+        headers: { origin: 'https://shop.example.com' },
+      });
+      expect(created.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
+      expect(created.headers.get('access-control-expose-headers')).toContain('x-request-id');
+      expect(created.headers.get('x-frame-options')).toBe('DENY');
+    } finally {
+      await widget.close();
+    }
+  });
+});
