@@ -66,14 +66,7 @@ describe.runIf(redisUp)('Redis going away', () => {
     expect((await call(t.url, 'GET', '/health')).status).toBe(200);
 
     proxy.restore();
-    let after = during;
-    for (let i = 0; i < 50 && after.status !== 200; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      after = await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
-        token,
-        body: { text: 'How do I reset my password?' },
-      });
-    }
+    const after = await sendUntilAccepted(t, id, token, 'How do I reset my password?');
     expect(after.status).toBe(200);
     expect(after.body.messageCount).toBe(2);
     const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
