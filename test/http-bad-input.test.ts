@@ -12,6 +12,7 @@ import {
   startServer,
   type TestServer,
 } from './helpers/http.js';
+import { REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
 let t: TestServer;
 let s: { id: string; token: string };
@@ -243,6 +244,36 @@ describe('floods', () => {
       expect((await call(flood.url, 'GET', '/health')).status).toBe(200);
     } finally {
       await flood.close();
+    }
+  });
+});
+
+describe.runIf(await serviceAvailable('Redis', REDIS_URL, 6379))('floods across instances', () => {
+  it('counts one session against one limit on every instance that shares Redis', async () => {
+    const env = {
+      REDIS_URL,
+      REDIS_KEY_PREFIX: `${uniqueName('flood')}:`,
+      SESSION_MESSAGES_PER_MINUTE: '4',
+    };
+    const [one, two] = await Promise.all([startServer(env), startServer(env)]);
+    try {
+      const session = await createSession(one.url);
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const r = await call(
+          (i % 2 === 0 ? one : two).url,
+          'POST',
+          `/v1/sessions/${session.id}/messages`,
+          {
+            token: session.token,
+            body: { text: `question ${i}` },
+          },
+        );
+        statuses.push(r.status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
     }
   });
 });
