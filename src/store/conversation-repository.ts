@@ -93,6 +93,16 @@ export interface ConversationRepository {
 
   /** Stores a memory; the same content of the same type is stored once (its importance kept at the highest). */
   remember(memory: Omit<MemoryRecord, 'id' | 'createdAt'> & { createdAt?: string }): Promise<void>;
+  /**
+   * Stores a session's memories together, in order, all or none: as many calls of
+   * {@link remember} would, in one transaction (one commit instead of one per memory).
+   */
+  rememberAll(
+    sessionId: string,
+    memories: ReadonlyArray<
+      Omit<MemoryRecord, 'id' | 'createdAt' | 'sessionId'> & { createdAt?: string }
+    >,
+  ): Promise<void>;
   memories(
     sessionId: string,
     options?: { type?: MemoryRecord['type']; limit?: number },

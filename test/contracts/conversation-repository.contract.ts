@@ -93,6 +93,27 @@ export function describeConversationRepository(
       expect((await repo.memories('s')).map((m) => m.type)).toEqual(['context']);
     });
 
+    it('stores memories together in order, folding repeats as one-by-one storing would', async () => {
+      const repo = await make();
+      await repo.remember({ sessionId: 's', type: 'fact', content: 'Name: Ada', importance: 0.9 });
+      await repo.rememberAll('s', [
+        { type: 'context', content: 'User: hello', importance: 0.3 },
+        { type: 'fact', content: 'Name: Ada', importance: 0.5 },
+        { type: 'context', content: 'User: hello', importance: 0.6 },
+        { type: 'summary', content: 'Asked: hello\u0000', importance: 0.2 },
+      ]);
+      await repo.rememberAll('s', []);
+      const stored = await repo.memories('s');
+      expect(
+        stored.map(({ type, content, importance }) => ({ type, content, importance })),
+      ).toEqual([
+        { type: 'summary', content: 'Asked: hello\u0000', importance: 0.2 },
+        { type: 'context', content: 'User: hello', importance: 0.6 },
+        { type: 'fact', content: 'Name: Ada', importance: 0.9 },
+      ]);
+      expect(await repo.memories('other')).toEqual([]);
+    });
+
     it('opens one ticket per session however often asked, queuing its event once', async () => {
       const repo = await make();
       const ticket = {

@@ -200,6 +200,53 @@ export class PostgresConversationRepository implements ConversationRepository {
     );
   }
 
+  async rememberAll(
+    sessionId: string,
+    memories: ReadonlyArray<
+      Omit<MemoryRecord, 'id' | 'createdAt' | 'sessionId'> & { createdAt?: string }
+    >,
+  ): Promise<void> {
+    // One statement, so one round trip. It may not update a row twice, so a memory repeated in
+    // the batch is folded first into its first occurrence, at its highest importance.
+    const once = new Map<
+      string,
+      { type: string; content: string; importance: number; createdAt: string }
+    >();
+    const now = this.#now().toISOString();
+    for (const memory of memories) {
+      const key = `${memory.type}\u0000${memory.content}`;
+      const seen = once.get(key);
+      if (seen) seen.importance = Math.max(seen.importance, memory.importance);
+      else {
+        once.set(key, {
+          type: memory.type,
+          content: toDbText(memory.content),
+          importance: memory.importance,
+          createdAt: memory.createdAt ?? now,
+        });
+      }
+    }
+    if (once.size === 0) return;
+    const rows = [...once.values()];
+    await this.#db.query(
+      `INSERT INTO memories (id, session_id, type, content, importance, created_at)
+       SELECT m.id, $1, m.type, m.content, m.importance, m.created_at
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::timestamptz[])
+         WITH ORDINALITY AS m(id, type, content, importance, created_at, ord)
+       ORDER BY m.ord
+       ON CONFLICT (session_id, type, md5(content))
+       DO UPDATE SET importance = greatest(memories.importance, excluded.importance)`,
+      [
+        sessionId,
+        rows.map(() => randomUUID()),
+        rows.map((r) => r.type),
+        rows.map((r) => r.content),
+        rows.map((r) => r.importance),
+        rows.map((r) => r.createdAt),
+      ],
+    );
+  }
+
   async memories(
     sessionId: string,
     options: { type?: MemoryRecord['type']; limit?: number } = {},

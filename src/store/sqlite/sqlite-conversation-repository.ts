@@ -166,6 +166,24 @@ export class SqliteConversationRepository implements ConversationRepository {
   async remember(
     memory: Omit<MemoryRecord, 'id' | 'createdAt'> & { createdAt?: string },
   ): Promise<void> {
+    this.#remember(memory);
+  }
+
+  async rememberAll(
+    sessionId: string,
+    memories: ReadonlyArray<
+      Omit<MemoryRecord, 'id' | 'createdAt' | 'sessionId'> & { createdAt?: string }
+    >,
+  ): Promise<void> {
+    if (memories.length === 0) return;
+    this.db
+      .transaction(() => {
+        for (const memory of memories) this.#remember({ ...memory, sessionId });
+      })
+      .immediate();
+  }
+
+  #remember(memory: Omit<MemoryRecord, 'id' | 'createdAt'> & { createdAt?: string }): void {
     this.#prepare(
       `INSERT INTO memories (id, session_id, type, content, importance, created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (session_id, type, content) DO UPDATE SET importance = MAX(importance, excluded.importance)`,

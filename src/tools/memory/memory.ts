@@ -174,7 +174,7 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
               { type: 'summary' as const, content: describeOutcome(args.outcome), importance: 0.2 },
             ]
           : args.memories;
-        for (const memory of memories) await repo.remember({ ...memory, sessionId });
+        await repo.rememberAll(sessionId, memories);
         return { stored: memories.length };
       }
       const [messages, memories] = await Promise.all([
