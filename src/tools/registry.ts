@@ -53,7 +53,15 @@ export interface ToolDescriptor {
  */
 export class ToolRegistry {
   readonly #deps: ToolRegistryDeps;
-  readonly #entries = new Map<string, { tool: Tool; executor: PolicyExecutor<unknown, unknown> }>();
+  readonly #entries = new Map<
+    string,
+    {
+      tool: Tool;
+      executor: PolicyExecutor<unknown, unknown>;
+      /** The input's JSON Schema, made once: converting costs more than a search. */
+      inputSchema: Record<string, unknown>;
+    }
+  >();
 
   constructor(deps: ToolRegistryDeps) {
     this.#deps = deps;
@@ -83,7 +91,11 @@ export class ToolRegistry {
         ...(this.#deps.random ? { random: this.#deps.random } : {}),
       },
     );
-    this.#entries.set(tool.name, { tool: tool as unknown as Tool, executor });
+    const inputSchema = z.toJSONSchema(tool.input, {
+      io: 'input',
+      unrepresentable: 'any',
+    }) as Record<string, unknown>;
+    this.#entries.set(tool.name, { tool: tool as unknown as Tool, executor, inputSchema });
   }
 
   /**
@@ -118,13 +130,11 @@ export class ToolRegistry {
 
   /** Every registered tool, for people and models. */
   list(): ToolDescriptor[] {
-    return [...this.#entries.values()].map(({ tool, executor }) => ({
+    return [...this.#entries.values()].map(({ tool, executor, inputSchema }) => ({
       name: tool.name,
       description: tool.description,
-      inputSchema: z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }) as Record<
-        string,
-        unknown
-      >,
+      // A copy: what a caller does with its list cannot change the next one.
+      inputSchema: structuredClone(inputSchema),
       policy: executor.policy as ToolPolicy,
     }));
   }
