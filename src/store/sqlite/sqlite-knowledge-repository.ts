@@ -37,6 +37,14 @@ interface HitRow {
   rank: number;
 }
 
+/**
+ * The whole-chunk matches with their BM25, and the title matches with theirs. Every chunk whose
+ * title matches also matches the whole-chunk index, so the whole-chunk matches are the candidates
+ * and the title score joins onto them. bm25() is lower for better matches.
+ */
+const RANKED_CTES = `whole AS MATERIALIZED (SELECT rowid AS id, bm25(chunks_fts) AS s FROM chunks_fts WHERE chunks_fts MATCH ?),
+  titles AS MATERIALIZED (SELECT rowid AS id, bm25(chunk_titles_fts) AS s FROM chunk_titles_fts WHERE chunk_titles_fts MATCH ?)`;
+
 /** Heading paths are stored joined; this separator never occurs in a heading's text. */
 const PATH_SEPARATOR = ' \u203a ';
 
@@ -98,6 +106,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     (scope: string, source: string, fileHash: string, documents: DocumentInput[]) => ReplaceResult
   >;
   readonly #searchCache = new Map<number, Statement<unknown[], HitRow>>();
+  readonly #searchAnyScope: Statement<unknown[], HitRow & { scope: string }>;
   readonly #countMatches: Statement<[string, number], { n: number }>;
   /** Capped match counts of terms; cleared by every write of this repository. */
   readonly #termCounts = new Map<string, number>();
@@ -124,6 +133,20 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     this.#countMatches = db.prepare(
       'SELECT COUNT(*) AS n FROM (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)',
     );
+    // The best matches whatever their scope, each with its scope; see searchLexical.
+    this.#searchAnyScope = db.prepare(`
+      WITH ${RANKED_CTES},
+           ranked AS MATERIALIZED (
+             SELECT whole.id AS id, whole.s + ? * COALESCE(titles.s, 0) AS rank
+             FROM whole
+             LEFT JOIN titles ON titles.id = whole.id
+             ORDER BY rank
+             LIMIT ?)
+      SELECT c.id, c.scope, c.document_id, c.title, c.heading_path, c.text, d.source, d.url, ranked.rank
+      FROM ranked
+      JOIN chunks c ON c.id = ranked.id
+      JOIN documents d ON d.id = c.document_id
+      ORDER BY ranked.rank`) as Statement<unknown[], HitRow & { scope: string }>;
     this.#insertChunk =
       db.prepare(`INSERT INTO chunks (document_id, scope, ordinal, title, heading_path, text)
       VALUES (?, ?, ?, ?, ?, ?)`);
@@ -288,6 +311,15 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     if (query.terms.length === 0 || query.scopes.length === 0) return [];
     const terms = this.#withinBudget(query.terms, query.postingBudget);
     const match = terms.map(ftsTerm).join(' OR ');
+    // Checking the scope of every candidate (some hundreds) costs a fifth of a search, and most
+    // of the time the best matches are all in scope anyway (the knowledge base is one scope;
+    // a session's attachments are few). So the best `limit` matches of any scope come first:
+    // when all of them are in scope they are exactly the answer (filtering keeps the order of
+    // the rest, ties included: both sorts keep the order in which the index gives matches).
+    // Otherwise the search runs again with the scopes checked.
+    const best = this.#searchAnyScope.all(match, match, query.titleWeight, query.limit);
+    const scopes = new Set(query.scopes);
+    if (best.every((row) => scopes.has(row.scope))) return best.map(toHit);
     const rows = this.#searchStatement(query.scopes.length).all(
       match,
       match,
@@ -356,12 +388,8 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
   #searchStatement(scopes: number): Statement<unknown[], HitRow> {
     let statement = this.#searchCache.get(scopes);
     if (!statement) {
-      // Every chunk whose title matches also matches the whole-chunk index, so the whole-chunk
-      // matches are the candidates and the title score joins onto them. bm25() is lower for
-      // better matches.
       statement = this.#db.prepare(`
-        WITH whole AS MATERIALIZED (SELECT rowid AS id, bm25(chunks_fts) AS s FROM chunks_fts WHERE chunks_fts MATCH ?),
-             titles AS MATERIALIZED (SELECT rowid AS id, bm25(chunk_titles_fts) AS s FROM chunk_titles_fts WHERE chunk_titles_fts MATCH ?),
+        WITH ${RANKED_CTES},
              ranked AS MATERIALIZED (
                SELECT whole.id AS id, whole.s + ? * COALESCE(titles.s, 0) AS rank
                FROM whole
