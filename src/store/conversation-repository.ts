@@ -12,6 +12,18 @@ export interface MessageRecord {
   createdAt: string;
 }
 
+/**
+ * A message as a turn reads its conversation back: no metadata to parse, but whether a reply
+ * was answered from the knowledge base.
+ */
+export interface TurnRecord {
+  seq: number;
+  role: 'user' | 'assistant';
+  text: string;
+  /** The message's `metadata.found`, when that is a boolean. */
+  found?: boolean;
+}
+
 /** A memory of a session. */
 export interface MemoryRecord {
   id: string;
@@ -84,6 +96,8 @@ export interface ConversationRepository {
   ): Promise<MessageRecord>;
   /** The last `limit` messages of a session, oldest first. */
   recentMessages(sessionId: string, limit: number): Promise<MessageRecord[]>;
+  /** The last `limit` messages of a session as {@link TurnRecord}s, oldest first. */
+  recentTurns(sessionId: string, limit: number): Promise<TurnRecord[]>;
   /** Every message of a session, oldest first, from `afterSeq` on. */
   messages(
     sessionId: string,

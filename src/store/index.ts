@@ -18,6 +18,7 @@ export type {
   IdempotencyClaim,
   MemoryRecord,
   MessageRecord,
+  TurnRecord,
   OutboxRecord,
   SessionSummary,
   TicketPage,

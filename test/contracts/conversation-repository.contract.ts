@@ -49,6 +49,33 @@ export function describeConversationRepository(
       expect((await repo.messages('s1', { afterSeq: 48 })).map((m) => m.seq)).toEqual([49, 50]);
     });
 
+    it('reads recent turns back without their metadata, but whether a reply found an answer', async () => {
+      const repo = await make();
+      await repo.appendMessage(message('s', 'first'));
+      await repo.appendMessage({
+        ...message('s', 'nothing on that', 'assistant'),
+        metadata: { found: false, sources: [{ id: 1, snippet: '<mark>x</mark>' }] },
+      });
+      await repo.appendMessage(message('s', 'Ünïcödé \u0000 second'));
+      await repo.appendMessage({
+        ...message('s', 'here it is', 'assistant'),
+        metadata: { found: true, sources: [] },
+      });
+      await repo.appendMessage({
+        ...message('s', 'odd', 'assistant'),
+        metadata: { found: 'yes' },
+      });
+      await repo.appendMessage(message('other', 'not mine'));
+
+      expect(await repo.recentTurns('s', 4)).toEqual([
+        { seq: 2, role: 'assistant', text: 'nothing on that', found: false },
+        { seq: 3, role: 'user', text: 'Ünïcödé \u0000 second' },
+        { seq: 4, role: 'assistant', text: 'here it is', found: true },
+        { seq: 5, role: 'assistant', text: 'odd' },
+      ]);
+      expect(await repo.recentTurns('nobody', 4)).toEqual([]);
+    });
+
     it('keeps text and metadata exactly', async () => {
       const repo = await make();
       const text = 'Ünïcödé 🙂 \u0000-free "quotes" and\nnew lines';

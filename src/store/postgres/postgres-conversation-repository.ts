@@ -8,6 +8,7 @@ import type {
   SessionSummary,
   TicketPage,
   TicketRecord,
+  TurnRecord,
 } from '../conversation-repository.js';
 import type { PostgresDatabase, Queryable } from './database.js';
 import { fromDbText, toDbJson, toDbText } from './text-codec.js';
@@ -150,6 +151,21 @@ export class PostgresConversationRepository implements ConversationRepository {
       [sessionId, limit],
     );
     return rows.reverse().map(toMessage);
+  }
+
+  async recentTurns(sessionId: string, limit: number): Promise<TurnRecord[]> {
+    const rows = await this.#db.query<Omit<TurnRecord, 'found'> & { found: boolean | null }>(
+      `SELECT seq, role, text,
+         CASE WHEN jsonb_typeof(metadata -> 'found') = 'boolean' THEN (metadata -> 'found')::boolean END AS found
+       FROM messages WHERE session_id = $1 ORDER BY seq DESC LIMIT $2`,
+      [sessionId, limit],
+    );
+    return rows.reverse().map(({ seq, role, text, found }) => ({
+      seq,
+      role,
+      text: fromDbText(text),
+      ...(found === null ? {} : { found }),
+    }));
   }
 
   async messages(

@@ -9,6 +9,7 @@ import type {
   SessionSummary,
   TicketPage,
   TicketRecord,
+  TurnRecord,
 } from '../conversation-repository.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -143,6 +144,21 @@ export class SqliteConversationRepository implements ConversationRepository {
       'SELECT * FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?',
     ).all(sessionId, limit) as MessageRow[];
     return rows.reverse().map(toMessage);
+  }
+
+  async recentTurns(sessionId: string, limit: number): Promise<TurnRecord[]> {
+    // json_type reads the one field in SQLite; parsing each reply's metadata (its sources with
+    // their snippets) in JavaScript cost as much again as the query.
+    const rows = this.#prepare(
+      `SELECT seq, role, text, json_type(metadata, '$.found') AS found FROM messages
+         WHERE session_id = ? ORDER BY seq DESC LIMIT ?`,
+    ).all(sessionId, limit) as Array<Omit<TurnRecord, 'found'> & { found: string | null }>;
+    return rows.reverse().map(({ seq, role, text, found }) => ({
+      seq,
+      role,
+      text,
+      ...(found === 'true' || found === 'false' ? { found: found === 'true' } : {}),
+    }));
   }
 
   async messages(

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { queryTerms } from '../../rag/search/query-terms.js';
-import type { ConversationRepository, MemoryRecord, MessageRecord } from '../../store/index.js';
+import type { ConversationRepository, MemoryRecord, TurnRecord } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
 import { BoundedCache } from './bounded-cache.js';
 import { describeOutcome, readOutcome, summarizeConversation } from './summary.js';
 
 /** The context of a turn: the recent conversation and what is remembered of the session. */
 export interface SessionContext {
-  recent: Array<Pick<MessageRecord, 'role' | 'text' | 'seq'>>;
+  recent: Array<Pick<TurnRecord, 'role' | 'text' | 'seq'>>;
   /** Memories ranked by importance, recency and relevance to the message, best first. */
   memories: Array<Pick<MemoryRecord, 'type' | 'content' | 'importance'>>;
   /**
@@ -107,12 +107,12 @@ function summarize(
 }
 
 /** Consecutive replies, newest back, whose `found` is false. */
-function unansweredStreak(messages: readonly MessageRecord[]): number {
+function unansweredStreak(messages: readonly TurnRecord[]): number {
   let streak = 0;
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i];
     if (message?.role !== 'assistant') continue;
-    if (message.metadata.found === false) streak++;
+    if (message.found === false) streak++;
     else break;
   }
   return streak;
@@ -146,7 +146,7 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
     }
     return terms;
   };
-  const firstQuestion = async (sessionId: string, recent: readonly MessageRecord[]) => {
+  const firstQuestion = async (sessionId: string, recent: readonly TurnRecord[]) => {
     // With the session's first message among the recent ones there is nothing to look up.
     if (recent[0]?.seq === 1) return recent.find((m) => m.role === 'user')?.text;
     let first = firstQuestions.get(sessionId);
@@ -178,7 +178,7 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
         return { stored: memories.length };
       }
       const [messages, memories] = await Promise.all([
-        repo.recentMessages(sessionId, Math.max(args.recentLimit, STREAK_LOOKBACK)),
+        repo.recentTurns(sessionId, Math.max(args.recentLimit, STREAK_LOOKBACK)),
         repo.memories(sessionId, { limit: MEMORY_WINDOW }),
       ]);
       const recent = messages.slice(Math.max(0, messages.length - args.recentLimit));
