@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { POSTGRES_URL } from './helpers/services.js';
 
 const CLI = ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli', 'main.ts')];
 const children: ChildProcess[] = [];
@@ -46,8 +47,9 @@ describe('support-agent CLI', () => {
     );
   });
 
-  it('doctor prints the configuration with secrets masked and checks Redis', async () => {
+  it('doctor prints the configuration with secrets masked and checks Redis and Postgres', async () => {
     const run = start(['doctor'], {
+      DATABASE_URL: POSTGRES_URL,
       LLM_API_KEY: 'sk-doctor-test-secret-0123456789',
       REDIS_URL: 'redis://127.0.0.1:6379',
     });
@@ -57,6 +59,7 @@ describe('support-agent CLI', () => {
     expect(out).toMatch(/LLM_API_KEY\s+\*\*\*\*89 \(32 chars\)/);
     expect(out).toMatch(/PORT\s+8080 {2}\(default\)/);
     expect(out).toMatch(/ok\s+redis\s+redis:\/\/127\.0\.0\.1:6379\s+PING answered PONG/);
+    expect(out).toMatch(/ok\s+postgres\s+postgres:\/\/\S+\s+PostgreSQL \d+/);
     expect(out).toContain('retrieval    lexical only (no embeddings configured)');
     expect(out).toContain('All checks passed.');
   });

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
+import pg from 'pg';
 import type { Config } from '../config/index.js';
 import { checkDataDir, withDeadline } from '../readiness.js';
 
@@ -14,13 +15,13 @@ export interface ServiceCheck {
 const TIMEOUT_MS = 3_000;
 
 /**
- * Checks every configured service: the data directory, Postgres and Redis (connect; Redis also
- * answers PING), the LLM and embeddings APIs (`GET /models`) and the OTLP collector (connect).
+ * Checks every configured service: the data directory, Postgres (logs in and answers a query;
+ * nothing is migrated), Redis (answers PING), the LLM and embeddings APIs (`GET /models`) and the OTLP collector (connect).
  * Services that are not configured are not checked.
  */
 export async function checkServices(config: Config): Promise<ServiceCheck[]> {
   const checks: Array<Promise<ServiceCheck>> = [checkDir(config.dataDir)];
-  if (config.databaseUrl) checks.push(checkTcp('postgres', config.databaseUrl, 5432));
+  if (config.databaseUrl) checks.push(checkPostgres(config.databaseUrl));
   if (config.redisUrl) checks.push(checkRedis(config.redisUrl));
   if (config.llm.baseUrl) checks.push(checkModels('llm', config.llm.baseUrl, config.llm.apiKey));
   if (config.embeddings.baseUrl) {
@@ -62,6 +63,26 @@ function openSocket(url: string, defaultPort: number): Promise<Socket> {
     });
     socket.once('error', reject);
   });
+}
+
+async function checkPostgres(url: string): Promise<ServiceCheck> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: TIMEOUT_MS });
+  // Connection errors after the check must not crash the command.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    return {
+      name: 'postgres',
+      target: target(url),
+      ok: true,
+      detail: `PostgreSQL ${rows[0]?.server_version ?? '?'} answers`,
+    };
+  } catch (error) {
+    return { name: 'postgres', target: target(url), ok: false, detail: (error as Error).message };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 async function checkTcp(name: string, url: string, defaultPort: number): Promise<ServiceCheck> {
