@@ -9,6 +9,9 @@ import type { ConversationRepository } from '../store/index.js';
 import { Channel } from './channel.js';
 import type { TurnRunner } from './turn.js';
 
+/** After this long, an unfinished idempotent request is taken for dead and may run again. */
+const STALE_CLAIM_MS = 10 * 60_000;
+
 /** What {@link SessionTurns} needs; built once by `createApp`. */
 export interface SessionTurnsDeps {
   sessions: SessionStore;
@@ -107,6 +110,8 @@ export class SessionTurns {
         key,
         fingerprint: fingerprint(input),
         now: new Date(this.deps.clock.now()).toISOString(),
+        // A claim this old belonged to a request that died: no turn runs that long.
+        staleBefore: new Date(this.deps.clock.now() - STALE_CLAIM_MS).toISOString(),
       });
       if (claim.state === 'completed') {
         return { type: 'replay', result: claim.response as TurnResultBody };

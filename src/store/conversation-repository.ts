@@ -152,13 +152,16 @@ export interface ConversationRepository {
    * Claims an `Idempotency-Key` of a session for the request with this `fingerprint` (a hash of
    * what the request asks), atomically: of concurrent claims of one key, in this process or any
    * other sharing the database, exactly one is `claimed`. `now` (ISO time) is when the key was
-   * first used; {@link forgetIdempotencyKeysBefore} removes keys by it.
+   * claimed; {@link forgetIdempotencyKeysBefore} removes keys by it. A key still `in_progress`
+   * since before `staleBefore` belonged to a request that died (its process crashed): the same
+   * request takes it over and is `claimed` — again exactly one of concurrent claims.
    */
   claimIdempotencyKey(claim: {
     sessionId: string;
     key: string;
     fingerprint: string;
     now: string;
+    staleBefore?: string;
   }): Promise<IdempotencyClaim>;
   /** Records the response of a claimed key; later claims with the same fingerprint replay it. */
   completeIdempotencyKey(sessionId: string, key: string, response: unknown): Promise<void>;

@@ -363,6 +363,40 @@ export function describeConversationRepository(
       expect(claims.filter((c) => c.state === 'in_progress')).toHaveLength(19);
     });
 
+    it('lets the same request take over a key whose request died, exactly once', async () => {
+      const repo = await make();
+      const claim = {
+        sessionId: 's',
+        key: 'crashed',
+        fingerprint: 'f',
+        now: '2026-01-01T00:00:00.000Z',
+      };
+      expect(await repo.claimIdempotencyKey(claim)).toEqual({ state: 'claimed' });
+      const later = { ...claim, now: '2026-01-01T00:20:00.000Z' };
+      // Not stale yet: the first request may still be running.
+      expect(
+        await repo.claimIdempotencyKey({ ...later, staleBefore: '2025-12-31T23:50:00.000Z' }),
+      ).toEqual({ state: 'in_progress' });
+      expect(
+        await repo.claimIdempotencyKey({
+          ...later,
+          fingerprint: 'other',
+          staleBefore: '2026-01-01T00:10:00.000Z',
+        }),
+      ).toEqual({ state: 'mismatch' });
+      const takeovers = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          repo.claimIdempotencyKey({ ...later, staleBefore: '2026-01-01T00:10:00.000Z' }),
+        ),
+      );
+      expect(takeovers.filter((c) => c.state === 'claimed')).toHaveLength(1);
+      expect(takeovers.filter((c) => c.state === 'in_progress')).toHaveLength(9);
+      await repo.completeIdempotencyKey('s', 'crashed', { ok: 1 });
+      expect(
+        await repo.claimIdempotencyKey({ ...later, staleBefore: '2026-01-02T00:00:00.000Z' }),
+      ).toEqual({ state: 'completed', response: { ok: 1 } });
+    });
+
     it('forgets idempotency keys first used before a time', async () => {
       const repo = await make();
       const claim = (key: string, now: string) =>

@@ -360,6 +360,7 @@ export class PostgresConversationRepository implements ConversationRepository {
     key: string;
     fingerprint: string;
     now: string;
+    staleBefore?: string;
   }): Promise<IdempotencyClaim> {
     // The insert decides between concurrent claims. When it finds the key taken, the key may be
     // released before it is read: then the next round claims it.
@@ -381,7 +382,17 @@ export class PostgresConversationRepository implements ConversationRepository {
       );
       if (!row) continue;
       if (row.fingerprint !== claim.fingerprint) return { state: 'mismatch' };
-      if (row.state === 'in_progress') return { state: 'in_progress' };
+      if (row.state === 'in_progress') {
+        if (claim.staleBefore === undefined) return { state: 'in_progress' };
+        // The row lock decides between concurrent takeovers: after the first, the key is fresh.
+        const [taken] = await this.#db.query(
+          `UPDATE idempotency_keys SET created_at = $3
+           WHERE session_id = $1 AND key = $2 AND state = 'in_progress' AND created_at < $4
+           RETURNING 1`,
+          [claim.sessionId, claim.key, claim.now, claim.staleBefore],
+        );
+        return taken ? { state: 'claimed' } : { state: 'in_progress' };
+      }
       return { state: 'completed', response: row.response };
     }
     // Claimed and released over and over by others meanwhile: someone is working on it.

@@ -309,13 +309,19 @@ export class SqliteConversationRepository implements ConversationRepository {
     key: string;
     fingerprint: string;
     now: string;
+    staleBefore?: string;
   }): Promise<IdempotencyClaim> {
     return this.db
       .transaction((): IdempotencyClaim => {
         const row = this.#prepare(
-          'SELECT fingerprint, state, response FROM idempotency_keys WHERE session_id = ? AND key = ?',
+          'SELECT fingerprint, state, response, created_at FROM idempotency_keys WHERE session_id = ? AND key = ?',
         ).get(claim.sessionId, claim.key) as
-          | { fingerprint: string; state: 'in_progress' | 'completed'; response: string | null }
+          | {
+              fingerprint: string;
+              state: 'in_progress' | 'completed';
+              response: string | null;
+              created_at: string;
+            }
           | undefined;
         if (row === undefined) {
           this.#prepare(
@@ -325,7 +331,15 @@ export class SqliteConversationRepository implements ConversationRepository {
           return { state: 'claimed' };
         }
         if (row.fingerprint !== claim.fingerprint) return { state: 'mismatch' };
-        if (row.state === 'in_progress') return { state: 'in_progress' };
+        if (row.state === 'in_progress') {
+          if (claim.staleBefore === undefined || row.created_at >= claim.staleBefore) {
+            return { state: 'in_progress' };
+          }
+          this.#prepare(
+            'UPDATE idempotency_keys SET created_at = ? WHERE session_id = ? AND key = ?',
+          ).run(claim.now, claim.sessionId, claim.key);
+          return { state: 'claimed' };
+        }
         return { state: 'completed', response: JSON.parse(row.response ?? 'null') as unknown };
       })
       .immediate();
