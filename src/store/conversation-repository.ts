@@ -177,6 +177,13 @@ export interface ConversationRepository {
   enqueue(event: { topic: string; payload: unknown }): Promise<OutboxRecord>;
   /** Undelivered messages due at `now` (ISO time), oldest first. */
   dueOutbox(now: string, limit: number): Promise<OutboxRecord[]>;
+  /**
+   * Takes up to `limit` due messages for delivery, oldest first, and hides them from every
+   * other caller until `leaseUntil` (ISO time): of several instances polling one outbox, each
+   * message goes to one. A message neither delivered nor failed by then is due again (its
+   * deliverer died).
+   */
+  leaseOutbox(now: string, limit: number, leaseUntil: string): Promise<OutboxRecord[]>;
   markDelivered(id: string, at: string): Promise<void>;
   markFailed(id: string, error: string, nextAttemptAt: string): Promise<void>;
 }

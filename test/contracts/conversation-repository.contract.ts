@@ -308,6 +308,40 @@ export function describeConversationRepository(
       expect(due).toHaveLength(1);
     });
 
+    it('leases due outbox messages to one poller at a time until the lease ends', async () => {
+      const repo = await make();
+      for (let i = 0; i < 6; i++)
+        await repo.enqueue({ topic: 'ticket.created', payload: { n: i } });
+      const now = new Date(Date.now() + 1000).toISOString();
+      const leaseUntil = new Date(Date.now() + 60_000).toISOString();
+      const [first, second] = await Promise.all([
+        repo.leaseOutbox(now, 4, leaseUntil),
+        repo.leaseOutbox(now, 4, leaseUntil),
+      ]);
+      const taken = [...(first ?? []), ...(second ?? [])];
+      expect(taken).toHaveLength(6);
+      expect(new Set(taken.map((m) => m.id)).size).toBe(6);
+      const firstOrder = (first ?? []).map((m) => (m.payload as { n: number }).n);
+      expect(firstOrder).toEqual([...firstOrder].sort((a, b) => a - b));
+      expect(await repo.leaseOutbox(now, 10, leaseUntil)).toEqual([]);
+      expect(await repo.dueOutbox(now, 10)).toEqual([]);
+
+      // One was delivered; the rest come back when the lease ends (their deliverer died).
+      await repo.markDelivered(taken[0]?.id ?? '', now);
+      const afterLease = new Date(Date.now() + 61_000).toISOString();
+      const again = await repo.leaseOutbox(
+        afterLease,
+        10,
+        new Date(Date.now() + 120_000).toISOString(),
+      );
+      expect(again.map((m) => m.id).sort()).toEqual(
+        taken
+          .slice(1)
+          .map((m) => m.id)
+          .sort(),
+      );
+    });
+
     it('claims an idempotency key once, replays its response, refuses another request', async () => {
       const repo = await make();
       const claim = { sessionId: 's', key: 'k1', fingerprint: 'f1', now: new Date().toISOString() };

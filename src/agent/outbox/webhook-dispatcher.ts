@@ -28,11 +28,15 @@ export function redeliveryDelayMs(attempts: number): number {
   return Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
 }
 
+/** Messages leased per pass: the lease covers delivering each of them up to its timeout. */
+const LEASE_BATCH = 10;
+
 /**
  * Delivers the outbox to a webhook, at least once: each item is POSTed as JSON with its stable
  * delivery id and an HMAC-SHA256 signature; a failure (network, timeout, non-2xx) is recorded
  * and the item retried with backoff until the receiver accepts it. Items survive restarts, since
  * they live in the database; a receiver must therefore treat the delivery id as idempotency key.
+ * Several instances may poll one outbox: each item is leased to one of them at a time.
  *
  * @example
  * const dispatcher = new WebhookDispatcher({ repo, url, secret, clock: systemClock, logger });
@@ -79,7 +83,15 @@ export class WebhookDispatcher {
 
   async #pass(): Promise<number> {
     const { repo, clock } = this.#options;
-    const due = await repo.dueOutbox(new Date(clock.now()).toISOString(), 50);
+    // Leased, not just read: instances polling one outbox never deliver a message twice at
+    // once, and a message whose deliverer dies is due again when the lease ends.
+    const timeoutMs = this.#options.timeoutMs ?? 10_000;
+    const now = clock.now();
+    const due = await repo.leaseOutbox(
+      new Date(now).toISOString(),
+      LEASE_BATCH,
+      new Date(now + LEASE_BATCH * timeoutMs + 30_000).toISOString(),
+    );
     let delivered = 0;
     for (const item of due) {
       const error = await this.#post(item);

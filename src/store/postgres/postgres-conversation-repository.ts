@@ -46,6 +46,8 @@ interface OutboxRow {
   next_attempt_at: string;
   delivered_at: string | null;
   last_error: string | null;
+  /** Insertion order within one instant. */
+  position?: number;
 }
 
 const toMessage = (r: MessageRow): MessageRecord => ({
@@ -427,6 +429,27 @@ export class PostgresConversationRepository implements ConversationRepository {
       `SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1
        ORDER BY created_at, position LIMIT $2`,
       [now, limit],
+    );
+    return rows.map(toOutbox);
+  }
+
+  async leaseOutbox(now: string, limit: number, leaseUntil: string): Promise<OutboxRecord[]> {
+    // SKIP LOCKED: instances polling at once take disjoint rows instead of waiting on each other.
+    const rows = await this.#db.query<OutboxRow>(
+      `UPDATE outbox SET next_attempt_at = $3
+       WHERE id IN (
+         SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1
+         ORDER BY created_at, position LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [now, limit, leaseUntil],
+    );
+    // RETURNING has no order of its own.
+    rows.sort((a, b) =>
+      a.created_at === b.created_at
+        ? Number(a.position) - Number(b.position)
+        : a.created_at < b.created_at
+          ? -1
+          : 1,
     );
     return rows.map(toOutbox);
   }

@@ -384,6 +384,19 @@ export class SqliteConversationRepository implements ConversationRepository {
     return rows.map(toOutbox);
   }
 
+  async leaseOutbox(now: string, limit: number, leaseUntil: string): Promise<OutboxRecord[]> {
+    return this.db
+      .transaction(() => {
+        const rows = this.#prepare(
+          'SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?',
+        ).all(now, limit) as OutboxRow[];
+        const lease = this.#prepare('UPDATE outbox SET next_attempt_at = ? WHERE id = ?');
+        for (const row of rows) lease.run(leaseUntil, row.id);
+        return rows.map((row) => ({ ...toOutbox(row), nextAttemptAt: leaseUntil }));
+      })
+      .immediate();
+  }
+
   async markDelivered(id: string, at: string): Promise<void> {
     this.#prepare(
       'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?',
