@@ -11,7 +11,10 @@ import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './http/ra
 import {
   connectRedis,
   createSessionStore,
+  MemorySessionEvents,
   parseEncryptionKey,
+  RedisSessionEvents,
+  type SessionEvents,
   type SessionStore,
 } from './session/index.js';
 import { createOpenAiChatModel } from './model/index.js';
@@ -99,6 +102,8 @@ export interface App {
   readonly sessions: SessionStore;
   /** Customer turns under the session's lock: what the HTTP API and the WebSocket run. */
   readonly sessionTurns: SessionTurns;
+  /** Live events of sessions for their followers (through Redis when configured). */
+  readonly sessionEvents: SessionEvents;
   /** Request counting for rate limits (shared through Redis when configured). */
   readonly rateLimiter: RateLimiter;
   /** Each tool's recent latencies and failures, for the admin console. */
@@ -255,8 +260,17 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       ? { encryptionKey: parseEncryptionKey(config.sessions.encryptionKey) }
       : {}),
   });
+  const redis: Redis | undefined = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const sessionEvents: SessionEvents =
+    redis && config.redisUrl
+      ? new RedisSessionEvents(redis, connectRedis(config.redisUrl), {
+          keyPrefix: config.redisKeyPrefix,
+          onError: (error) => logger.warn({ err: error }, 'session events: Redis did not answer'),
+        })
+      : new MemorySessionEvents();
   const sessionTurns = new SessionTurns({
     sessions,
+    events: sessionEvents,
     conversations,
     turns,
     logger,
@@ -264,7 +278,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     lockTtlMs: SESSION_LOCK_TTL_MS,
     lockWaitMs: config.sessions.lockWaitMs,
   });
-  const redis: Redis | undefined = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const rateLimiter: RateLimiter = redis
     ? new RedisRateLimiter(redis, {
         keyPrefix: config.redisKeyPrefix,
@@ -298,6 +311,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     turns,
     sessions,
     sessionTurns,
+    sessionEvents,
     rateLimiter,
     toolStats: observer,
     adminKeyHash,
@@ -342,6 +356,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         if (memorySweep !== undefined) clock.clearTimer(memorySweep);
         await webhooks?.stop();
         await sessions.close().catch(() => undefined);
+        await sessionEvents.close();
         redis?.disconnect();
         await storage.close();
         await telemetry.shutdown();

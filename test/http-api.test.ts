@@ -15,6 +15,7 @@ import {
   startServer,
   type TestServer,
 } from './helpers/http.js';
+import { REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
 let t: TestServer;
 
@@ -318,3 +319,46 @@ describe('documentation and operations', () => {
     expect(await metrics.text()).toContain('support_agent_tool_calls_total');
   });
 });
+
+describe.runIf(await serviceAvailable('Redis', REDIS_URL, 6379))(
+  'followers across instances',
+  () => {
+    it('get the events of a turn that another instance runs', async () => {
+      const env = { REDIS_URL, REDIS_KEY_PREFIX: `${uniqueName('feed')}:` };
+      const [one, two] = await Promise.all([startServer(env), startServer(env)]);
+      try {
+        const { id, token } = await createSession(one.url);
+        const controller = new AbortController();
+        const feed = await fetch(`${one.url}/v1/sessions/${id}/events`, {
+          headers: { ...bearer(token), accept: 'text/event-stream' },
+          signal: controller.signal,
+        });
+        const reader = (feed.body as ReadableStream<Uint8Array>).getReader();
+        const decoder = new TextDecoder();
+        let text = '';
+        const readUntil = async (marker: string) => {
+          while (!text.includes(marker)) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            text += decoder.decode(value, { stream: true });
+          }
+        };
+        await readUntil('event: ready');
+        const sent = await call(two.url, 'POST', `/v1/sessions/${id}/messages`, {
+          token,
+          body: { text: 'What is your refund policy?' },
+        });
+        expect(sent.status).toBe(200);
+        await readUntil('event: complete');
+        controller.abort();
+        const events = parseSse(text);
+        expect(events.map((e) => e.event).slice(0, 2)).toEqual(['ready', 'start']);
+        const complete = events.at(-1)?.data as Extract<TurnEvent, { type: 'complete' }>;
+        expect(complete.type).toBe('complete');
+        expect(complete.message.id).toBe(sent.body.message.id);
+      } finally {
+        await Promise.all([one.close(), two.close()]);
+      }
+    });
+  },
+);

@@ -4,7 +4,7 @@ import { AppError, isAppError } from '../errors/index.js';
 import type { TurnEvent } from '../protocol/index.js';
 import type { TurnResultBody } from '../protocol/api.js';
 import type { Clock } from '../resilience/index.js';
-import type { Session, SessionLock, SessionStore } from '../session/index.js';
+import type { Session, SessionEvents, SessionLock, SessionStore } from '../session/index.js';
 import type { ConversationRepository } from '../store/index.js';
 import { Channel } from './channel.js';
 import type { TurnRunner } from './turn.js';
@@ -15,6 +15,8 @@ const STALE_CLAIM_MS = 10 * 60_000;
 /** What {@link SessionTurns} needs; built once by `createApp`. */
 export interface SessionTurnsDeps {
   sessions: SessionStore;
+  /** Where the events of each turn go for the session's followers (every instance's). */
+  events: SessionEvents;
   conversations: ConversationRepository;
   turns: TurnRunner;
   logger: Logger;
@@ -55,7 +57,6 @@ export type SendOutcome =
  */
 export class SessionTurns {
   readonly #inFlight = new Set<Promise<unknown>>();
-  readonly #listeners = new Map<string, Set<(event: TurnEvent) => void>>();
 
   constructor(private readonly deps: SessionTurnsDeps) {}
 
@@ -67,32 +68,6 @@ export class SessionTurns {
   /** Resolves when every running turn has settled. */
   async drain(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
-  }
-
-  /**
-   * Follows every turn of a session that runs on this instance, whichever connection sent it
-   * (another tab, the WebSocket); returns the function that stops following.
-   */
-  subscribe(sessionId: string, listener: (event: TurnEvent) => void): () => void {
-    let set = this.#listeners.get(sessionId);
-    if (set === undefined) {
-      set = new Set();
-      this.#listeners.set(sessionId, set);
-    }
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.#listeners.get(sessionId) === set) {
-        this.#listeners.delete(sessionId);
-      }
-    };
-  }
-
-  /** Connections following sessions on this instance. */
-  get subscribers(): number {
-    let n = 0;
-    for (const set of this.#listeners.values()) n += set.size;
-    return n;
   }
 
   /**
@@ -218,19 +193,13 @@ export class SessionTurns {
     return { type: 'run', turnId, events: this.#fanOut(sessionId, run.events), result };
   }
 
-  /** The turn's events for the sender, copied to the session's followers as they happen. */
+  /** The turn's events for the sender, published to the session's followers as they happen. */
   #fanOut(sessionId: string, events: AsyncIterable<TurnEvent>): AsyncIterable<TurnEvent> {
     const out = new Channel<TurnEvent>();
     void (async () => {
       for await (const event of events) {
         out.push(event);
-        for (const listener of this.#listeners.get(sessionId) ?? []) {
-          try {
-            listener(event);
-          } catch (error) {
-            this.deps.logger.warn({ err: error }, 'a session follower failed');
-          }
-        }
+        this.deps.events.publish(sessionId, event);
       }
       out.close();
     })();

@@ -99,7 +99,7 @@ export const OPERATIONS: readonly Operation[] = [
     auth: 'session',
     tag: 'sessions',
     description:
-      'With `Accept: text/event-stream`: a `ready` event, then the events of every turn of the session that this instance runs, whichever connection sent the message (another tab, the WebSocket). Heartbeat comments keep it open.',
+      'With `Accept: text/event-stream`: a `ready` event, then the events of every turn of the session, whichever connection or instance took the message (another tab, the WebSocket; across instances through Redis). Heartbeat comments keep it open.',
   },
   {
     method: 'get',

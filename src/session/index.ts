@@ -17,3 +17,5 @@ export { ENCRYPTION_KEY_BYTES, parseEncryptionKey } from './session-cipher.js';
 export { createSessionStore } from './create-session-store.js';
 export type { SessionStoreOptions } from './create-session-store.js';
 export { connectRedis } from './redis-connection.js';
+export { MemorySessionEvents, RedisSessionEvents } from './session-events.js';
+export type { SessionEventListener, SessionEvents } from './session-events.js';

@@ -95,8 +95,13 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
         'This route streams events: send `Accept: text/event-stream`.',
       );
     }
+    // Subscribed before the stream opens: `ready` means no later event will be missed.
+    const sink: { stream?: SseStream } = {};
+    const stopFollowing = await app.sessionEvents.subscribe(session.id, (event) =>
+      sink.stream?.send(event),
+    );
     const stream = new SseStream(reply, headersOf(reply));
-    const stopFollowing = app.sessionTurns.subscribe(session.id, (event) => stream.send(event));
+    sink.stream = stream;
     const release = streams.add(stream);
     stream.send({ type: 'ready', sessionId: session.id });
     reply.raw.on('close', () => {

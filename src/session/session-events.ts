@@ -1,0 +1,153 @@
+import type { Redis } from 'ioredis';
+
+/** Receives the events of a followed session. */
+export type SessionEventListener = (event: { type: string } & Record<string, unknown>) => void;
+
+/**
+ * The live events of sessions, for connections that follow a session (a second tab, the
+ * widget's live feed): every instance publishes the events of the turns it runs, and every
+ * follower gets them, whichever instance it is connected to.
+ */
+export interface SessionEvents {
+  publish(sessionId: string, event: { type: string } & Record<string, unknown>): void;
+  /**
+   * Follows a session: resolves once events published from then on will reach `listener`, with
+   * the function that stops following.
+   */
+  subscribe(sessionId: string, listener: SessionEventListener): Promise<() => void>;
+  /** Connections following sessions on this instance. */
+  readonly followers: number;
+  close(): Promise<void>;
+}
+
+/** Listeners by session, shared by both implementations. */
+class Listeners {
+  readonly #bySession = new Map<string, Set<SessionEventListener>>();
+
+  get size(): number {
+    let n = 0;
+    for (const set of this.#bySession.values()) n += set.size;
+    return n;
+  }
+
+  /** Adds a listener (`first` runs when it is the session's first); the result removes it and says whether it was the last. */
+  add(sessionId: string, listener: SessionEventListener, first: () => void): () => boolean {
+    let set = this.#bySession.get(sessionId);
+    if (set === undefined) {
+      set = new Set();
+      this.#bySession.set(sessionId, set);
+      first();
+    }
+    set.add(listener);
+    return () => {
+      if (!set.delete(listener) || set.size > 0) return false;
+      this.#bySession.delete(sessionId);
+      return true;
+    };
+  }
+
+  deliver(sessionId: string, event: { type: string } & Record<string, unknown>): void {
+    for (const listener of this.#bySession.get(sessionId) ?? []) {
+      try {
+        listener(event);
+      } catch {
+        // One follower's broken connection must not keep the event from the others.
+      }
+    }
+  }
+}
+
+/** Session events within this process: enough for one instance. */
+export class MemorySessionEvents implements SessionEvents {
+  readonly #listeners = new Listeners();
+
+  get followers(): number {
+    return this.#listeners.size;
+  }
+
+  publish(sessionId: string, event: { type: string } & Record<string, unknown>): void {
+    this.#listeners.deliver(sessionId, event);
+  }
+
+  async subscribe(sessionId: string, listener: SessionEventListener): Promise<() => void> {
+    const remove = this.#listeners.add(sessionId, listener, () => undefined);
+    return () => void remove();
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * Session events through Redis pub/sub, one channel per session: an instance subscribes to a
+ * session's channel while it has followers of that session, and publishes the events of every
+ * turn it runs. Followers on this instance get events through Redis too, so each gets every
+ * event once, in order. Publishing is fire-and-forget: a follower missing an event while Redis
+ * is away still has the history to read.
+ *
+ * @example
+ * const events = new RedisSessionEvents(connectRedis(url), connectRedis(url), { keyPrefix: 'support-agent:' });
+ * const stop = events.subscribe(sessionId, (event) => stream.send(event));
+ */
+export class RedisSessionEvents implements SessionEvents {
+  readonly #listeners = new Listeners();
+  /** The SUBSCRIBE of each followed session, settled once Redis confirmed it. */
+  readonly #subscribed = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    private readonly options: { keyPrefix: string; onError?: (error: unknown) => void },
+  ) {
+    subscriber.on('message', (channel: string, message: string) => {
+      const sessionId = channel.slice(this.#channelPrefix.length);
+      try {
+        this.#listeners.deliver(
+          sessionId,
+          JSON.parse(message) as { type: string } & Record<string, unknown>,
+        );
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+    });
+  }
+
+  get #channelPrefix(): string {
+    return `${this.options.keyPrefix}events:`;
+  }
+
+  get followers(): number {
+    return this.#listeners.size;
+  }
+
+  publish(sessionId: string, event: { type: string } & Record<string, unknown>): void {
+    this.publisher
+      .publish(`${this.#channelPrefix}${sessionId}`, JSON.stringify(event))
+      .catch((error: unknown) => this.options.onError?.(error));
+  }
+
+  async subscribe(sessionId: string, listener: SessionEventListener): Promise<() => void> {
+    const channel = `${this.#channelPrefix}${sessionId}`;
+    const remove = this.#listeners.add(sessionId, listener, () => {
+      this.#subscribed.set(
+        sessionId,
+        this.subscriber.subscribe(channel).then(() => undefined),
+      );
+    });
+    const stop = () => {
+      if (!remove()) return;
+      this.#subscribed.delete(sessionId);
+      this.subscriber.unsubscribe(channel).catch((error: unknown) => this.options.onError?.(error));
+    };
+    try {
+      await this.#subscribed.get(sessionId);
+    } catch (error) {
+      stop();
+      throw error;
+    }
+    return stop;
+  }
+
+  async close(): Promise<void> {
+    this.subscriber.disconnect();
+  }
+}
