@@ -152,7 +152,7 @@ export class SessionTurns {
           .update(
             sessionId,
             (s) => ({
-              ...dataOf(s),
+              ...s,
               messageCount: s.messageCount + 1,
               lastMessageAt: new Date(this.deps.clock.now()).toISOString(),
             }),
@@ -214,17 +214,6 @@ export class SessionTurns {
     this.#inFlight.add(settled);
     void settled.then(() => this.#inFlight.delete(settled));
   }
-}
-
-/** The writable part of a session. */
-function dataOf(session: Session) {
-  return {
-    tokenHash: session.tokenHash,
-    status: session.status,
-    messageCount: session.messageCount,
-    lastMessageAt: session.lastMessageAt,
-    metadata: session.metadata,
-  };
 }
 
 /** What makes two requests "the same" for an idempotency key. */

@@ -57,7 +57,7 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
 
   server.delete<IdParams>('/v1/sessions/:id', async (request, reply) => {
     const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
-    const ended = await sessions.update(session.id, (s) => ({ ...dataOf(s), status: 'ended' }));
+    const ended = await sessions.update(session.id, (s) => ({ ...s, status: 'ended' }));
     return reply.code(200).send(viewOf(ended));
   });
 
@@ -212,20 +212,4 @@ function headersOf(reply: FastifyReply): Record<string, string> {
       headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   return headers;
-}
-
-function dataOf(s: {
-  tokenHash: string;
-  status: 'active' | 'ended';
-  messageCount: number;
-  lastMessageAt: string | null;
-  metadata: Record<string, string>;
-}) {
-  return {
-    tokenHash: s.tokenHash,
-    status: s.status,
-    messageCount: s.messageCount,
-    lastMessageAt: s.lastMessageAt,
-    metadata: s.metadata,
-  };
 }
