@@ -11,6 +11,7 @@ import {
   bearer,
   call,
   createSession,
+  openFeed,
   parseSse,
   startServer,
   type TestServer,
@@ -167,34 +168,19 @@ describe('sessions', () => {
 
   it('lets a second connection follow the session live over SSE', async () => {
     const { id, token } = await createSession(t.url);
-    const controller = new AbortController();
-    const feed = await fetch(`${t.url}/v1/sessions/${id}/events`, {
-      headers: { ...bearer(token), accept: 'text/event-stream' },
-      signal: controller.signal,
-    });
-    expect(feed.status).toBe(200);
-    const reader = (feed.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    const readUntil = async (marker: string) => {
-      while (!text.includes(marker)) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        text += decoder.decode(value, { stream: true });
-      }
-    };
-    await readUntil('event: ready');
+    const feed = await openFeed(t.url, id, token);
+    await feed.readUntil('event: ready');
     const sent = await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
       token,
       body: { text: 'What is your refund policy?' },
     });
-    await readUntil('event: complete');
-    controller.abort();
-    const events = parseSse(text).map((e) => e.event);
+    await feed.readUntil('event: complete');
+    feed.close();
+    const events = parseSse(feed.text()).map((e) => e.event);
     expect(events[0]).toBe('ready');
     expect(events[1]).toBe('start');
     expect(events.at(-1)).toBe('complete');
-    const complete = parseSse(text).at(-1)?.data as Extract<TurnEvent, { type: 'complete' }>;
+    const complete = parseSse(feed.text()).at(-1)?.data as Extract<TurnEvent, { type: 'complete' }>;
     expect(complete.message.id).toBe(sent.body.message.id);
 
     const other = await createSession(t.url);
@@ -328,30 +314,16 @@ describe.runIf(await serviceAvailable('Redis', REDIS_URL, 6379))(
       const [one, two] = await Promise.all([startServer(env), startServer(env)]);
       try {
         const { id, token } = await createSession(one.url);
-        const controller = new AbortController();
-        const feed = await fetch(`${one.url}/v1/sessions/${id}/events`, {
-          headers: { ...bearer(token), accept: 'text/event-stream' },
-          signal: controller.signal,
-        });
-        const reader = (feed.body as ReadableStream<Uint8Array>).getReader();
-        const decoder = new TextDecoder();
-        let text = '';
-        const readUntil = async (marker: string) => {
-          while (!text.includes(marker)) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            text += decoder.decode(value, { stream: true });
-          }
-        };
-        await readUntil('event: ready');
+        const feed = await openFeed(one.url, id, token);
+        await feed.readUntil('event: ready');
         const sent = await call(two.url, 'POST', `/v1/sessions/${id}/messages`, {
           token,
           body: { text: 'What is your refund policy?' },
         });
         expect(sent.status).toBe(200);
-        await readUntil('event: complete');
-        controller.abort();
-        const events = parseSse(text);
+        await feed.readUntil('event: complete');
+        feed.close();
+        const events = parseSse(feed.text());
         expect(events.map((e) => e.event).slice(0, 2)).toEqual(['ready', 'start']);
         const complete = events.at(-1)?.data as Extract<TurnEvent, { type: 'complete' }>;
         expect(complete.type).toBe('complete');

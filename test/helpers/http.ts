@@ -142,3 +142,36 @@ export function parseSse(text: string): Array<{ event: string; data: TurnEvent }
   }
   return events;
 }
+
+/** A session's live feed (`GET /v1/sessions/:id/events`), read as it arrives. */
+export interface Feed {
+  /** Reads until `marker` (e.g. `event: complete`) has arrived or the stream ended. */
+  readUntil(marker: string): Promise<void>;
+  /** Everything received so far. */
+  text(): string;
+  close(): void;
+}
+
+/** Opens a session's live feed over SSE. */
+export async function openFeed(url: string, id: string, token: string): Promise<Feed> {
+  const controller = new AbortController();
+  const response = await fetch(`${url}/v1/sessions/${id}/events`, {
+    headers: { ...bearer(token), accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
+  if (response.status !== 200) throw new Error(`the feed answered ${response.status}`);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  return {
+    async readUntil(marker) {
+      while (!text.includes(marker)) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        text += decoder.decode(value, { stream: true });
+      }
+    },
+    text: () => text,
+    close: () => controller.abort(),
+  };
+}
