@@ -22,6 +22,28 @@ async function sendUntilAccepted(t: TestServer, id: string, token: string, text:
   return result;
 }
 
+/** `/ready` names the failing check while `/health` stays up. */
+async function expectNotReady(t: TestServer, check: string) {
+  const ready = await call(t.url, 'GET', '/ready');
+  expect(ready.status).toBe(503);
+  expect(ready.body.checks.find((c: { name: string }) => c.name === check).ok).toBe(false);
+  expect((await call(t.url, 'GET', '/health')).status).toBe(200);
+}
+
+/** The refused message goes through once the service is back, and nothing was half-stored. */
+async function expectResumed(t: TestServer, id: string, token: string) {
+  const after = await sendUntilAccepted(t, id, token, 'How do I reset my password?');
+  expect(after.status).toBe(200);
+  expect(after.body.messageCount).toBe(2);
+  const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+  expect(history.body.items.map((m: { role: string }) => m.role)).toEqual([
+    'user',
+    'assistant',
+    'user',
+    'assistant',
+  ]);
+}
+
 describe.runIf(redisUp)('Redis going away', () => {
   let proxy: TcpProxy;
   let t: TestServer;
@@ -60,22 +82,10 @@ describe.runIf(redisUp)('Redis going away', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     const created = await call(t.url, 'POST', '/v1/sessions');
     expect(created.status).toBe(503);
-    const ready = await call(t.url, 'GET', '/ready');
-    expect(ready.status).toBe(503);
-    expect(ready.body.checks.find((c: { name: string }) => c.name === 'redis').ok).toBe(false);
-    expect((await call(t.url, 'GET', '/health')).status).toBe(200);
+    await expectNotReady(t, 'redis');
 
     proxy.restore();
-    const after = await sendUntilAccepted(t, id, token, 'How do I reset my password?');
-    expect(after.status).toBe(200);
-    expect(after.body.messageCount).toBe(2);
-    const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
-    expect(history.body.items.map((m: { role: string }) => m.role)).toEqual([
-      'user',
-      'assistant',
-      'user',
-      'assistant',
-    ]);
+    await expectResumed(t, id, token);
     expect((await call(t.url, 'GET', '/ready')).status).toBe(200);
   }, 30_000);
 });
@@ -123,21 +133,9 @@ describe.runIf(postgresUp)('Postgres going away', () => {
     expect(during.status).toBe(503);
     expect(during.body.error.code).toBe('upstream_unavailable');
     expect(during.body.error.message).not.toMatch(/password=|at .*\.js:/);
-    const ready = await call(t.url, 'GET', '/ready');
-    expect(ready.status).toBe(503);
-    expect(ready.body.checks.find((c: { name: string }) => c.name === 'database').ok).toBe(false);
-    expect((await call(t.url, 'GET', '/health')).status).toBe(200);
+    await expectNotReady(t, 'database');
 
     proxy.restore();
-    const after = await sendUntilAccepted(t, id, token, 'How do I reset my password?');
-    expect(after.status).toBe(200);
-    expect(after.body.messageCount).toBe(2);
-    const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
-    expect(history.body.items.map((m: { role: string }) => m.role)).toEqual([
-      'user',
-      'assistant',
-      'user',
-      'assistant',
-    ]);
+    await expectResumed(t, id, token);
   }, 30_000);
 });

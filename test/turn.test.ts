@@ -8,6 +8,7 @@ import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import type { TurnEvent } from '../src/protocol/index.js';
 import { FakeClock } from '../src/testing/index.js';
+import { seedKnowledge } from './helpers/http.js';
 
 let app: App;
 
@@ -16,34 +17,7 @@ beforeEach(async () => {
     databasePath: ':memory:',
     clock: new FakeClock(Date.now()),
   });
-  await app.knowledge.replaceSource('kb', '/help/faq.json', 'h', [
-    {
-      docKey: '0',
-      title: 'How do I reset my password?',
-      format: 'faq_json',
-      contentHash: 'a',
-      chunks: [
-        {
-          ordinal: 0,
-          headingPath: [],
-          text: 'Open Settings and choose Security. Press Reset password and follow the link we e-mail you. The link works for 24 hours.',
-        },
-      ],
-    },
-    {
-      docKey: '1',
-      title: 'What is your refund policy?',
-      format: 'faq_json',
-      contentHash: 'b',
-      chunks: [
-        {
-          ordinal: 0,
-          headingPath: [],
-          text: 'You can get a refund within 30 days of purchase. Gift cards cannot be refunded.',
-        },
-      ],
-    },
-  ]);
+  await seedKnowledge(app);
 });
 afterEach(() => app.close());
 
