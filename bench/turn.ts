@@ -34,7 +34,7 @@ export interface TurnBenchResult {
   setup: {
     process: 'one Node.js process (one JavaScript thread)';
     database: 'SQLite in memory';
-    /** Lexical (FTS5 BM25) search; no embeddings. */
+    /** Lexical (BM25, the in-memory index of SQLite) search; no embeddings. */
     retrieval: 'lexical';
     /** Synthetic Markdown articles of ten sections; each section (about 150 words) one chunk. */
     knowledge_base: { chunks: number; articles: number };

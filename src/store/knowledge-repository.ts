@@ -129,8 +129,9 @@ export interface KnowledgeRepository {
   /** The ids of every chunk of a scope (all scopes when omitted). */
   chunkIds(scope?: string): Promise<number[]>;
   /**
-   * Tidies the search index after a large write (ingestion): merges index segments, refreshes
-   * the planner's statistics. Searches are correct without it, only slower.
+   * Readies the search index, after a large write (ingestion) or before serving: builds the
+   * index that SQLite keeps in memory, refreshes PostgreSQL's planner statistics. Searches are
+   * correct without it; the first one may only be slower.
    */
   optimize(): Promise<void>;
 }

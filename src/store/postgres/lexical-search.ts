@@ -1,6 +1,6 @@
 import type { ChunkHit, LexicalQuery } from '../knowledge-repository.js';
 import type { Queryable } from './database.js';
-import { searchTerms } from './search-text.js';
+import { searchTerms } from '../lexical/search-text.js';
 import { fromDbText } from './text-codec.js';
 
 /** Heading paths are stored joined; this separator never occurs in a heading's text. */

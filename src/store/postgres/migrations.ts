@@ -5,7 +5,7 @@ import type { Migration } from '../sqlite/migrations.js';
  * The numbering is PostgreSQL's own; it need not follow SQLite's.
  *
  * Full-text search indexes terms the repository has already made as FTS5 makes them (cut into
- * lowercase words, diacritics removed, Porter-stemmed: see `search-text.ts`), so PostgreSQL uses
+ * lowercase words, diacritics removed, Porter-stemmed: see `lexical/search-text.ts`), so PostgreSQL uses
  * the `simple` configuration, which keeps each as it is: no second stemmer, and no stop words
  * (the retriever searches question words such as "how" and "can" on purpose). Each chunk has a
  * `tsvector` of the whole chunk (indexed) and one of its title and heading path (not indexed:

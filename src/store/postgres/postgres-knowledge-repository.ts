@@ -10,7 +10,7 @@ import type {
 } from '../knowledge-repository.js';
 import type { PostgresDatabase, Queryable } from './database.js';
 import { PATH_SEPARATOR, searchLexical, toHit, type HitRow } from './lexical-search.js';
-import { searchTerms } from './search-text.js';
+import { searchTerms } from '../lexical/search-text.js';
 import { fromDbText, toDbText } from './text-codec.js';
 
 interface DocumentRow {

@@ -8,12 +8,10 @@ export interface Migration {
 /**
  * The SQLite schema, as the list of its migrations. Never edit a released migration: add one.
  *
- * Chunks are indexed twice by external-content FTS5 tables (Porter stemming over Unicode words,
- * diacritics folded): `chunks_fts` over the whole chunk (title, heading path, text) and
- * `chunk_titles_fts` over its title and heading path alone. Scoring both, each with its own length
- * normalisation, lets a short title that matches the question count for what it is. Triggers keep
- * both in step with `chunks`, so no code path can change one without the others. `scope` is `kb`
- * for the knowledge base and `session:<id>` for one session's attachments.
+ * Migration 1 indexed chunks in FTS5 tables; since migration 4 the lexical index is kept in
+ * memory (store/lexical), ranking as FTS5 did, and `knowledge_revision` tells a process when the
+ * chunks changed under it. `scope` is `kb` for the knowledge base and `session:<id>` for one
+ * session's attachments.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -170,6 +168,36 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (session_id, key)
       );
       CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+    `,
+  },
+  {
+    version: 4,
+    name: 'lexical index in memory: the FTS5 tables give way to a revision of the chunks',
+    sql: `
+      -- Searches run on an index kept in memory (store/lexical), which ranks exactly as these
+      -- tables did; keeping them would only slow every write down.
+      DROP TRIGGER chunks_ai;
+      DROP TRIGGER chunks_ad;
+      DROP TRIGGER chunks_au;
+      DROP TABLE chunks_fts;
+      DROP TABLE chunk_titles_fts;
+
+      -- Moves with every change of a chunk, whoever makes it, so that a process can tell that
+      -- its index no longer matches the table (another process ingested into the same file).
+      CREATE TABLE knowledge_revision (
+        id    INTEGER PRIMARY KEY CHECK (id = 0),
+        value INTEGER NOT NULL
+      );
+      INSERT INTO knowledge_revision (id, value) VALUES (0, 0);
+      CREATE TRIGGER chunks_revision_ai AFTER INSERT ON chunks BEGIN
+        UPDATE knowledge_revision SET value = value + 1 WHERE id = 0;
+      END;
+      CREATE TRIGGER chunks_revision_ad AFTER DELETE ON chunks BEGIN
+        UPDATE knowledge_revision SET value = value + 1 WHERE id = 0;
+      END;
+      CREATE TRIGGER chunks_revision_au AFTER UPDATE ON chunks BEGIN
+        UPDATE knowledge_revision SET value = value + 1 WHERE id = 0;
+      END;
     `,
   },
 ];

@@ -10,6 +10,7 @@ import type {
   ReplaceResult,
 } from '../knowledge-repository.js';
 import type { SqliteDatabase } from './database.js';
+import { noChanges, SqliteLexicalIndex, type ChunkChanges } from './sqlite-lexical-index.js';
 
 interface DocumentRow {
   id: string;
@@ -34,28 +35,10 @@ interface HitRow {
   text: string;
   source: string;
   url: string | null;
-  rank: number;
 }
-
-/**
- * The whole-chunk matches with their BM25, and the title matches with theirs. Every chunk whose
- * title matches also matches the whole-chunk index, so the whole-chunk matches are the candidates
- * and the title score joins onto them. bm25() is lower for better matches.
- */
-const RANKED_CTES = `whole AS MATERIALIZED (SELECT rowid AS id, bm25(chunks_fts) AS s FROM chunks_fts WHERE chunks_fts MATCH ?),
-  titles AS MATERIALIZED (SELECT rowid AS id, bm25(chunk_titles_fts) AS s FROM chunk_titles_fts WHERE chunk_titles_fts MATCH ?)`;
 
 /** Heading paths are stored joined; this separator never occurs in a heading's text. */
 const PATH_SEPARATOR = ' \u203a ';
-
-/**
- * Quotes a term for FTS5: inside double quotes every character is literal but the quote itself,
- * and NUL, which would end the query text early ("unterminated string"); it separates words
- * like any other non-letter, so a space does the same.
- */
-function ftsTerm(term: string): string {
-  return `"${term.replaceAll('"', '""').replaceAll(String.fromCharCode(0), ' ')}"`;
-}
 
 function toHit(row: HitRow): ChunkHit {
   return {
@@ -66,8 +49,7 @@ function toHit(row: HitRow): ChunkHit {
     source: row.source,
     url: row.url,
     text: row.text,
-    // bm25() is lower for better matches; `|| 0` keeps a rank of 0 from becoming -0.
-    score: -row.rank || 0,
+    score: 0,
   };
 }
 
@@ -89,8 +71,8 @@ function toRecord(row: DocumentRow): DocumentRecord {
 }
 
 /**
- * The knowledge base on SQLite: documents and chunks in tables, the lexical index in FTS5
- * (kept in step by triggers), every source replaced in one transaction.
+ * The knowledge base on SQLite: documents and chunks in tables, every source replaced in one
+ * transaction; the lexical index in memory, following the table (see {@link SqliteLexicalIndex}).
  */
 export class SqliteKnowledgeRepository implements KnowledgeRepository {
   readonly #db: SqliteDatabase;
@@ -103,13 +85,16 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
   readonly #deleteChunks: Statement;
   readonly #insertChunk: Statement;
   readonly #replaceOne: Transaction<
-    (scope: string, source: string, fileHash: string, documents: DocumentInput[]) => ReplaceResult
+    (
+      scope: string,
+      source: string,
+      fileHash: string,
+      documents: DocumentInput[],
+      changes: ChunkChanges,
+    ) => ReplaceResult
   >;
-  readonly #searchCache = new Map<number, Statement<unknown[], HitRow>>();
-  readonly #searchAnyScope: Statement<unknown[], HitRow & { scope: string }>;
-  readonly #countMatches: Statement<[string, number], { n: number }>;
-  /** Capped match counts of terms; cleared by every write of this repository. */
-  readonly #termCounts = new Map<string, number>();
+  readonly #chunkText: Statement<[number], string>;
+  readonly #lexical: SqliteLexicalIndex;
 
   constructor(db: SqliteDatabase, now: () => Date = () => new Date()) {
     this.#db = db;
@@ -127,26 +112,16 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     this.#deleteDocument = db.prepare('DELETE FROM documents WHERE id = ?');
     this.#deleteChunks = db.prepare('DELETE FROM chunks WHERE document_id = ?');
     this.#replaceOne = db.transaction(
-      (scope: string, source: string, fileHash: string, documents: DocumentInput[]) =>
-        this.#replaceInTransaction(scope, source, fileHash, documents),
+      (
+        scope: string,
+        source: string,
+        fileHash: string,
+        documents: DocumentInput[],
+        changes: ChunkChanges,
+      ) => this.#replaceInTransaction(scope, source, fileHash, documents, changes),
     );
-    this.#countMatches = db.prepare(
-      'SELECT COUNT(*) AS n FROM (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)',
-    );
-    // The best matches whatever their scope, each with its scope; see searchLexical.
-    this.#searchAnyScope = db.prepare(`
-      WITH ${RANKED_CTES},
-           ranked AS MATERIALIZED (
-             SELECT whole.id AS id, whole.s + ? * COALESCE(titles.s, 0) AS rank
-             FROM whole
-             LEFT JOIN titles ON titles.id = whole.id
-             ORDER BY rank
-             LIMIT ?)
-      SELECT c.id, c.scope, c.document_id, c.title, c.heading_path, c.text, d.source, d.url, ranked.rank
-      FROM ranked
-      JOIN chunks c ON c.id = ranked.id
-      JOIN documents d ON d.id = c.document_id
-      ORDER BY ranked.rank`) as Statement<unknown[], HitRow & { scope: string }>;
+    this.#lexical = new SqliteLexicalIndex(db);
+    this.#chunkText = db.prepare<[number], string>('SELECT text FROM chunks WHERE id = ?').pluck();
     this.#insertChunk =
       db.prepare(`INSERT INTO chunks (document_id, scope, ordinal, title, heading_path, text)
       VALUES (?, ?, ?, ?, ?, ?)`);
@@ -181,28 +156,55 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     fileHash: string,
     documents: DocumentInput[],
   ): Promise<ReplaceResult> {
-    this.#termCounts.clear();
-    return this.#replaceOne.immediate(scope, source, fileHash, documents);
+    return this.#write((changes) =>
+      this.#replaceInTransaction(scope, source, fileHash, documents, changes),
+    );
   }
 
   async replaceSources(
     batch: Array<{ scope: string; source: string; fileHash: string; documents: DocumentInput[] }>,
   ): Promise<Array<ReplaceResult | Error>> {
-    this.#termCounts.clear();
-    // One transaction for the batch (one index segment instead of one per file); inside it,
-    // better-sqlite3 runs each nested transaction as a savepoint, so a failing source is rolled
-    // back alone.
-    return this.#db
-      .transaction(() =>
-        batch.map((item) => {
-          try {
-            return this.#replaceOne(item.scope, item.source, item.fileHash, item.documents);
-          } catch (error) {
-            return error instanceof Error ? error : new Error(String(error));
-          }
-        }),
-      )
+    // One transaction for the batch; inside it, better-sqlite3 runs each nested transaction as
+    // a savepoint, so a failing source is rolled back alone, and so are its changes.
+    return this.#write((changes) =>
+      batch.map((item) => {
+        const own = noChanges();
+        try {
+          const result = this.#replaceOne(
+            item.scope,
+            item.source,
+            item.fileHash,
+            item.documents,
+            own,
+          );
+          changes.removedDocuments.push(...own.removedDocuments);
+          changes.added.push(...own.added);
+          return result;
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
+  }
+
+  /**
+   * Runs a write of documents and chunks in one immediate transaction, then passes what it
+   * changed to the lexical index once it is committed (a rolled-back write changes nothing).
+   */
+  #write<T>(body: (changes: ChunkChanges) => T): T {
+    const changes = noChanges();
+    let before = 0;
+    let after = 0;
+    const result = this.#db
+      .transaction(() => {
+        before = this.#lexical.revision();
+        const value = body(changes);
+        after = this.#lexical.revision();
+        return value;
+      })
       .immediate();
+    this.#lexical.committed(before, after, changes);
+    return result;
   }
 
   #replaceInTransaction(
@@ -210,6 +212,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     source: string,
     fileHash: string,
     documents: DocumentInput[],
+    changes: ChunkChanges,
   ): ReplaceResult {
     const now = this.#now().toISOString();
     const existing = new Map(
@@ -245,6 +248,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
       } else if (old) {
         id = old.id;
         this.#deleteChunks.run(id);
+        changes.removedDocuments.push(id);
         this.#updateDocument.run({ ...fields, id });
         result.updated++;
       } else {
@@ -253,37 +257,47 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
         result.added++;
       }
       for (const chunk of doc.chunks) {
-        this.#insertChunk.run(
+        const headingPath = chunk.headingPath.join(PATH_SEPARATOR);
+        const { lastInsertRowid } = this.#insertChunk.run(
           id,
           scope,
           chunk.ordinal,
           doc.title,
-          chunk.headingPath.join(PATH_SEPARATOR),
+          headingPath,
           chunk.text,
         );
+        changes.added.push({
+          chunkId: Number(lastInsertRowid),
+          documentId: id,
+          scope,
+          title: doc.title,
+          headingPath,
+          text: chunk.text,
+          source,
+          url: doc.url ?? null,
+        });
       }
       result.chunksWritten += doc.chunks.length;
     }
     for (const gone of existing.values()) {
       this.#deleteChunks.run(gone.id);
       this.#deleteDocument.run(gone.id);
+      changes.removedDocuments.push(gone.id);
       result.removed++;
     }
     return result;
   }
 
   async deleteSource(scope: string, source: string): Promise<number> {
-    this.#termCounts.clear();
-    return this.#db
-      .transaction(() => {
-        const rows = this.#byScopeSource.all(scope, source);
-        for (const row of rows) {
-          this.#deleteChunks.run(row.id);
-          this.#deleteDocument.run(row.id);
-        }
-        return rows.length;
-      })
-      .immediate();
+    return this.#write((changes) => {
+      const rows = this.#byScopeSource.all(scope, source);
+      for (const row of rows) {
+        this.#deleteChunks.run(row.id);
+        this.#deleteDocument.run(row.id);
+        changes.removedDocuments.push(row.id);
+      }
+      return rows.length;
+    });
   }
 
   async sources(scope: string): Promise<Array<{ source: string; fileHash: string }>> {
@@ -309,32 +323,24 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
 
   async searchLexical(query: LexicalQuery): Promise<ChunkHit[]> {
     if (query.terms.length === 0 || query.scopes.length === 0) return [];
-    const terms = this.#withinBudget(query.terms, query.postingBudget);
-    const match = terms.map(ftsTerm).join(' OR ');
-    // Checking the scope of every candidate (some hundreds) costs a fifth of a search, and most
-    // of the time the best matches are all in scope anyway (the knowledge base is one scope;
-    // a session's attachments are few). So the best `limit` matches of any scope come first:
-    // when all of them are in scope they are exactly the answer (filtering keeps the order of
-    // the rest, ties included: both sorts keep the order in which the index gives matches).
-    // Otherwise the search runs again with the scopes checked.
-    const best = this.#searchAnyScope.all(match, match, query.titleWeight, query.limit);
-    const scopes = new Set(query.scopes);
-    if (best.every((row) => scopes.has(row.scope))) return best.map(toHit);
-    const rows = this.#searchStatement(query.scopes.length).all(
-      match,
-      match,
-      query.titleWeight,
-      ...query.scopes,
-      query.limit,
-    );
-    return rows.map(toHit);
+    // The index holds every field of a chunk but its text: one primary-key read per hit.
+    return this.#lexical.search(query).map((match) => ({
+      chunkId: match.chunkId,
+      documentId: match.documentId,
+      title: match.title,
+      headingPath: match.headingPath === '' ? [] : match.headingPath.split(PATH_SEPARATOR),
+      source: match.source,
+      url: match.url,
+      text: this.#chunkText.get(match.chunkId) ?? '',
+      score: match.score,
+    }));
   }
 
   async chunksByIds(ids: readonly number[], scopes: readonly string[]): Promise<ChunkHit[]> {
     if (ids.length === 0 || scopes.length === 0) return [];
     const rows = this.#db
       .prepare(
-        `SELECT c.id, c.document_id, c.title, c.heading_path, c.text, d.source, d.url, 0 AS rank
+        `SELECT c.id, c.document_id, c.title, c.heading_path, c.text, d.source, d.url
          FROM chunks c JOIN documents d ON d.id = c.document_id
          WHERE c.id IN (SELECT value FROM json_each(?)) AND c.scope IN (SELECT value FROM json_each(?))`,
       )
@@ -344,10 +350,9 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
   }
 
   async optimize(): Promise<void> {
-    // Each write transaction leaves an FTS5 segment; a query reads every segment, so merging
-    // them after ingestion makes every later search cheaper (about a quarter on 10k chunks).
-    this.#db.exec(`INSERT INTO chunks_fts(chunks_fts) VALUES('optimize');
-      INSERT INTO chunk_titles_fts(chunk_titles_fts) VALUES('optimize');`);
+    // The index is read from the table at the first search after a change it did not make
+    // itself; reading it now spares that search the wait.
+    this.#lexical.prepare();
   }
 
   async chunkIds(scope?: string): Promise<number[]> {
@@ -357,54 +362,5 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
         : this.#db.prepare('SELECT id FROM chunks WHERE scope = ? ORDER BY id').all(scope)
     ) as Array<{ id: number }>;
     return rows.map((r) => r.id);
-  }
-
-  /**
-   * The terms to match, rarest first, as long as their matches fit the budget. Counting stops
-   * at the budget, so a common word costs no more to count than the budget itself.
-   */
-  #withinBudget(terms: readonly string[], budget: number): string[] {
-    if (this.#termCounts.size > 50_000) this.#termCounts.clear();
-    const counted = terms.map((term) => {
-      const key = `${budget}:${term}`;
-      let n = this.#termCounts.get(key);
-      if (n === undefined) {
-        n = this.#countMatches.get(ftsTerm(term), budget + 1)?.n ?? 0;
-        this.#termCounts.set(key, n);
-      }
-      return { term, n };
-    });
-    counted.sort((a, b) => a.n - b.n);
-    const chosen: string[] = [];
-    let used = 0;
-    for (const { term, n } of counted) {
-      if (chosen.length > 0 && used + n > budget) break;
-      chosen.push(term);
-      used += n;
-    }
-    return chosen;
-  }
-
-  #searchStatement(scopes: number): Statement<unknown[], HitRow> {
-    let statement = this.#searchCache.get(scopes);
-    if (!statement) {
-      statement = this.#db.prepare(`
-        WITH ${RANKED_CTES},
-             ranked AS MATERIALIZED (
-               SELECT whole.id AS id, whole.s + ? * COALESCE(titles.s, 0) AS rank
-               FROM whole
-               LEFT JOIN titles ON titles.id = whole.id
-               JOIN chunks s ON s.id = whole.id
-               WHERE s.scope IN (${new Array(scopes).fill('?').join(', ')})
-               ORDER BY rank
-               LIMIT ?)
-        SELECT c.id, c.document_id, c.title, c.heading_path, c.text, d.source, d.url, ranked.rank
-        FROM ranked
-        JOIN chunks c ON c.id = ranked.id
-        JOIN documents d ON d.id = c.document_id
-        ORDER BY ranked.rank`) as Statement<unknown[], HitRow>;
-      this.#searchCache.set(scopes, statement);
-    }
-    return statement;
   }
 }

@@ -2,19 +2,22 @@ import { stemmer } from 'stemmer';
 
 // Letters and digits: the word boundaries of SQLite's unicode61 tokenizer, which the retriever's
 // query terms follow too. PostgreSQL's own parser would keep "covid-19", e-mail addresses and
-// paths as tokens of their own; cutting the text here first makes both databases see one word
-// list.
+// paths as tokens of their own; cutting the text here first makes every index see one word list.
 const WORD = /[\p{L}\p{N}]+/gu;
+const ASCII_WORD = /[a-z0-9]+/g;
 const MARKS = /\p{M}/gu;
+const ASCII = /^[\p{ASCII}]*$/u;
 
 /**
- * The words of a text as both databases index them: NFKC-normalised, lowercased, diacritics
+ * The words of a text as every index keeps them: NFKC-normalised, lowercased, diacritics
  * removed (as FTS5's `remove_diacritics 2`: "Café" and "cafe" are one word).
  */
 export function searchWords(text: string): string[] {
+  // Plain ASCII text (most help-center text) is its own NFKC form and has no marks.
+  if (ASCII.test(text)) return text.toLowerCase().match(ASCII_WORD) ?? [];
   const words = text.normalize('NFKC').toLowerCase().match(WORD) ?? [];
   return words.flatMap((word) => {
-    if (/^[\p{ASCII}]*$/u.test(word)) return [word];
+    if (ASCII.test(word)) return [word];
     // Removing a mark can leave nothing (a lone combining mark) or join letters differently.
     return word.normalize('NFKD').replace(MARKS, '').normalize('NFKC').match(WORD) ?? [];
   });

@@ -1,0 +1,92 @@
+import type { Statement } from 'better-sqlite3';
+import {
+  LexicalIndex,
+  type IndexedChunk,
+  type LexicalMatch,
+  type LexicalSearch,
+} from '../lexical/lexical-index.js';
+import type { SqliteDatabase } from './database.js';
+
+/** What a write did to the chunks, for the index to follow once it is committed. */
+export interface ChunkChanges {
+  /** Documents whose chunks were all deleted (and maybe written again, in `added`). */
+  removedDocuments: string[];
+  added: IndexedChunk[];
+}
+
+/** An empty {@link ChunkChanges}. */
+export function noChanges(): ChunkChanges {
+  return { removedDocuments: [], added: [] };
+}
+
+/**
+ * The lexical index of a SQLite knowledge base, in memory, kept in step with the `chunks` table.
+ *
+ * Every change of `chunks`, by this process or another one on the same file, moves a revision
+ * counter (triggers of the schema). Writes of this repository pass their changes here after
+ * they commit, and the index follows them at once; any other change (another process ingesting
+ * into the same file) is noticed by the revision at the next search, which then reads the
+ * index again from the table. The index is built at the first search, or by
+ * {@link SqliteLexicalIndex.prepare}.
+ */
+export class SqliteLexicalIndex {
+  readonly #revision: Statement<[], number>;
+  readonly #chunks: Statement<
+    [],
+    [number, string, string, string, string, string, string, string | null]
+  >;
+  #index: LexicalIndex | undefined;
+  #indexRevision = -1;
+
+  constructor(db: SqliteDatabase) {
+    this.#revision = db
+      .prepare<[], number>('SELECT value FROM knowledge_revision WHERE id = 0')
+      .pluck();
+    this.#chunks = db
+      .prepare<[], [number, string, string, string, string, string, string, string | null]>(
+        `SELECT c.id, c.document_id, c.scope, c.title, c.heading_path, c.text, d.source, d.url
+         FROM chunks c JOIN documents d ON d.id = c.document_id ORDER BY c.id`,
+      )
+      .raw();
+  }
+
+  /** The revision of the chunks as the database has it now (inside a transaction: its own). */
+  revision(): number {
+    return this.#revision.get() ?? 0;
+  }
+
+  /**
+   * Follows a committed write: `before` and `after` are the revisions read at the start and at
+   * the end of its transaction. When the index was not at `before`, something else changed the
+   * chunks too, and the index is read again at the next search instead.
+   */
+  committed(before: number, after: number, changes: ChunkChanges): void {
+    const index = this.#index;
+    if (index === undefined) return;
+    if (this.#indexRevision !== before) {
+      this.#index = undefined;
+      return;
+    }
+    for (const documentId of changes.removedDocuments) index.removeDocument(documentId);
+    for (const chunk of changes.added) index.add(chunk);
+    this.#indexRevision = after;
+  }
+
+  /** Builds the index now, if it is not up to date, so that no search waits for it. */
+  prepare(): LexicalIndex {
+    const revision = this.revision();
+    if (this.#index !== undefined && this.#indexRevision === revision) return this.#index;
+    const index = new LexicalIndex();
+    for (const row of this.#chunks.iterate()) {
+      const [chunkId, documentId, scope, title, headingPath, text, source, url] = row;
+      index.add({ chunkId, documentId, scope, title, headingPath, text, source, url });
+    }
+    this.#index = index;
+    this.#indexRevision = revision;
+    return index;
+  }
+
+  search(query: LexicalSearch): LexicalMatch[] {
+    return this.prepare().search(query);
+  }
+}
