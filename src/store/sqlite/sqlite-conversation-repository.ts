@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
+import type { Statement, Transaction } from 'better-sqlite3';
 import type {
   ConversationRepository,
   IdempotencyClaim,
@@ -83,14 +83,27 @@ const toOutbox = (r: OutboxRow): OutboxRecord => ({
   lastError: r.last_error,
 });
 
+/** A memory as a session's memories are stored together. */
+type NewMemory = Omit<MemoryRecord, 'id' | 'createdAt' | 'sessionId'> & { createdAt?: string };
+
 /** Conversations on SQLite. Every multi-row change is one transaction. */
 export class SqliteConversationRepository implements ConversationRepository {
   readonly #statements = new Map<string, Statement>();
+  readonly #rawStatements = new Map<string, Statement>();
+  // Made once: `db.transaction` builds four wrapper functions and defines their properties on
+  // every call, which costs more than the statements of a small transaction.
+  readonly #appendTx: Transaction<
+    (message: Omit<MessageRecord, 'seq' | 'createdAt'>, createdAt: string) => number
+  >;
+  readonly #rememberAllTx: Transaction<(sessionId: string, memories: readonly NewMemory[]) => void>;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.#appendTx = db.transaction(this.#append.bind(this));
+    this.#rememberAllTx = db.transaction(this.#rememberEach.bind(this));
+  }
 
   /** A prepared statement, made once per SQL text: preparing costs more than most queries. */
   #prepare(sql: string): Statement {
@@ -102,41 +115,52 @@ export class SqliteConversationRepository implements ConversationRepository {
     return statement;
   }
 
+  /** A prepared statement that returns rows as arrays of column values, made once per SQL text. */
+  #prepareRaw(sql: string): Statement {
+    let statement = this.#rawStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql).raw(true);
+      this.#rawStatements.set(sql, statement);
+    }
+    return statement;
+  }
+
   async appendMessage(
     message: Omit<MessageRecord, 'seq' | 'createdAt'> & { createdAt?: string },
   ): Promise<MessageRecord> {
     const createdAt = message.createdAt ?? this.now().toISOString();
     // The next number and the insert happen under the write lock: concurrent appends to one
     // session can never take the same number.
-    return this.db
-      .transaction(() => {
-        const { next } = this.#prepare(
-          'SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM messages WHERE session_id = ?',
-        ).get(message.sessionId) as { next: number };
-        this.#prepare(
-          `INSERT INTO messages (id, session_id, seq, role, text, turn_id, request_id, metadata, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          message.id,
-          message.sessionId,
-          next,
-          message.role,
-          message.text,
-          message.turnId,
-          message.requestId,
-          JSON.stringify(message.metadata),
-          createdAt,
-        );
-        this.#prepare(
-          `INSERT INTO message_sessions (session_id, message_count, first_message_at, last_message_at)
-             VALUES (?, 1, ?, ?)
-             ON CONFLICT (session_id) DO UPDATE SET message_count = message_count + 1,
-               first_message_at = MIN(first_message_at, excluded.first_message_at),
-               last_message_at = MAX(last_message_at, excluded.last_message_at)`,
-        ).run(message.sessionId, createdAt, createdAt);
-        return { ...message, seq: next, createdAt };
-      })
-      .immediate();
+    const seq = this.#appendTx.immediate(message, createdAt);
+    return { ...message, seq, createdAt };
+  }
+
+  #append(message: Omit<MessageRecord, 'seq' | 'createdAt'>, createdAt: string): number {
+    const { next } = this.#prepare(
+      'SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM messages WHERE session_id = ?',
+    ).get(message.sessionId) as { next: number };
+    this.#prepare(
+      `INSERT INTO messages (id, session_id, seq, role, text, turn_id, request_id, metadata, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      message.id,
+      message.sessionId,
+      next,
+      message.role,
+      message.text,
+      message.turnId,
+      message.requestId,
+      JSON.stringify(message.metadata),
+      createdAt,
+    );
+    this.#prepare(
+      `INSERT INTO message_sessions (session_id, message_count, first_message_at, last_message_at)
+           VALUES (?, 1, ?, ?)
+           ON CONFLICT (session_id) DO UPDATE SET message_count = message_count + 1,
+             first_message_at = MIN(first_message_at, excluded.first_message_at),
+             last_message_at = MAX(last_message_at, excluded.last_message_at)`,
+    ).run(message.sessionId, createdAt, createdAt);
+    return next;
   }
 
   async recentMessages(sessionId: string, limit: number): Promise<MessageRecord[]> {
@@ -148,17 +172,22 @@ export class SqliteConversationRepository implements ConversationRepository {
 
   async recentTurns(sessionId: string, limit: number): Promise<TurnRecord[]> {
     // json_type reads the one field in SQLite; parsing each reply's metadata (its sources with
-    // their snippets) in JavaScript cost as much again as the query.
-    const rows = this.#prepare(
+    // their snippets) in JavaScript cost as much again as the query. Rows come as arrays: they
+    // are read once, into the records returned.
+    const rows = this.#prepareRaw(
       `SELECT seq, role, text, json_type(metadata, '$.found') AS found FROM messages
          WHERE session_id = ? ORDER BY seq DESC LIMIT ?`,
-    ).all(sessionId, limit) as Array<Omit<TurnRecord, 'found'> & { found: string | null }>;
-    return rows.reverse().map(({ seq, role, text, found }) => ({
-      seq,
-      role,
-      text,
-      ...(found === 'true' || found === 'false' ? { found: found === 'true' } : {}),
-    }));
+    ).all(sessionId, limit) as Array<[number, TurnRecord['role'], string, string | null]>;
+    const turns: TurnRecord[] = [];
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const [seq, role, text, found] = rows[i] as (typeof rows)[number];
+      turns.push(
+        found === 'true' || found === 'false'
+          ? { seq, role, text, found: found === 'true' }
+          : { seq, role, text },
+      );
+    }
+    return turns;
   }
 
   async messages(
@@ -185,18 +214,16 @@ export class SqliteConversationRepository implements ConversationRepository {
     this.#remember(memory);
   }
 
-  async rememberAll(
-    sessionId: string,
-    memories: ReadonlyArray<
-      Omit<MemoryRecord, 'id' | 'createdAt' | 'sessionId'> & { createdAt?: string }
-    >,
-  ): Promise<void> {
+  async rememberAll(sessionId: string, memories: readonly NewMemory[]): Promise<void> {
     if (memories.length === 0) return;
-    this.db
-      .transaction(() => {
-        for (const memory of memories) this.#remember({ ...memory, sessionId });
-      })
-      .immediate();
+    this.#rememberAllTx.immediate(sessionId, memories);
+  }
+
+  #rememberEach(sessionId: string, memories: readonly NewMemory[]): void {
+    const now = this.now().toISOString();
+    for (const memory of memories) {
+      this.#remember({ ...memory, sessionId, createdAt: memory.createdAt ?? now });
+    }
   }
 
   #remember(memory: Omit<MemoryRecord, 'id' | 'createdAt'> & { createdAt?: string }): void {
