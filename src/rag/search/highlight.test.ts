@@ -60,6 +60,13 @@ describe('snippet', () => {
     );
   });
 
+  it('makes any white space between words one space, and escapes what is between matches', () => {
+    const text = 'Tom & Jerry\n\n  get   a <refund>\tand\u00a0"a card"  \n';
+    expect(snippet(text, new TermMatcher(['refund', 'card']))).toBe(
+      'Tom &amp; Jerry get a &lt;<mark>refund</mark>&gt; and &quot;a <mark>card</mark>&quot;',
+    );
+  });
+
   it('starts at the beginning when nothing matches', () => {
     const text = Array.from({ length: 50 }, (_, i) => `w${i}`).join(' ');
     expect(snippet(text, new TermMatcher(['refund']), 3)).toBe('w0 w1 w2 …');

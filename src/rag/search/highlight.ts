@@ -9,9 +9,12 @@ const ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
+const SPECIAL = /[&<>"']/;
+
 /** Escapes text for HTML. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
+  // Most text has nothing to escape; finding that out costs far less than a replace.
+  return SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string) : text;
 }
 
 // One pattern compiled once: a regular expression made per query would be compiled by V8 on
@@ -109,6 +112,13 @@ export class TermMatcher {
   }
 }
 
+const ODD_SPACE = /[^\S ]| {2}/;
+
+/** A stretch of text between matched words: white space made single spaces, HTML-escaped. */
+function plainText(stretch: string): string {
+  return escapeHtml(ODD_SPACE.test(stretch) ? stretch.replace(/\s+/g, ' ') : stretch);
+}
+
 /** Words of context shown before the first match of a snippet. */
 const LEAD_WORDS = 4;
 
@@ -143,10 +153,18 @@ export function snippet(text: string, matcher: TermMatcher, maxWords = 32): stri
     start = Math.min(start, Math.max(0, total - maxWords));
   }
   const end = Math.min(total, start + maxWords);
-  const body: string[] = [];
+  if (end === 0) return '';
+  // The text between matched words goes out a stretch at a time, its white space made single
+  // spaces (as joining the words with spaces would), escaped once.
+  let body = '';
+  let from = spans.starts[start] as number;
   for (let i = start; i < end; i++) {
-    const token = text.slice(spans.starts[i], spans.ends[i]);
-    body.push(hits[i] ? matcher.mark(token) : escapeHtml(token));
+    if (!hits[i]) continue;
+    const tokenStart = spans.starts[i] as number;
+    body += plainText(text.slice(from, tokenStart));
+    body += matcher.mark(text.slice(tokenStart, spans.ends[i]));
+    from = spans.ends[i] as number;
   }
-  return `${start > 0 ? '… ' : ''}${body.join(' ')}${end < total ? ' …' : ''}`;
+  body += plainText(text.slice(from, spans.ends[end - 1]));
+  return `${start > 0 ? '… ' : ''}${body}${end < total ? ' …' : ''}`;
 }
