@@ -151,6 +151,11 @@ export class LexicalIndex {
     this.#titleTokens += titleLength;
   }
 
+  /** Gives back the memory that growing left spare: after indexing many chunks at once. */
+  trim(): void {
+    for (const postings of this.#termsById) postings.trim();
+  }
+
   /** Takes out every chunk of a document. */
   removeDocument(documentId: string): void {
     const document = this.#documents.get(documentId);

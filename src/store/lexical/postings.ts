@@ -10,9 +10,9 @@ const MAX_COUNT = 0x7fff;
 export class Postings {
   /** The term's number in the index, for the chunks that list their terms. */
   readonly id: number;
-  readonly docs: number[] = [];
+  docs: number[] = [];
   /** The count in the whole chunk in the low 15 bits, the count in its title above them. */
-  readonly counts: number[] = [];
+  counts: number[] = [];
   /** How many of the chunks have the term in their title. */
   titleLength = 0;
   // Counting the words of the chunk being added, before its posting is written.
@@ -52,6 +52,12 @@ export class Postings {
       }
     }
     return false;
+  }
+
+  /** Gives back the room that growing the arrays left spare. */
+  trim(): void {
+    this.docs = this.docs.slice();
+    this.counts = this.counts.slice();
   }
 
   /** Renumbers the chunks; `renumber` keeps their order. */

@@ -351,8 +351,9 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
 
   async optimize(): Promise<void> {
     // The index is read from the table at the first search after a change it did not make
-    // itself; reading it now spares that search the wait.
-    this.#lexical.prepare();
+    // itself; reading it now spares that search the wait. After a large write, the room its
+    // postings grew into is given back.
+    this.#lexical.prepare().trim();
   }
 
   async chunkIds(scope?: string): Promise<number[]> {

@@ -81,6 +81,7 @@ export class SqliteLexicalIndex {
       const [chunkId, documentId, scope, title, headingPath, text, source, url] = row;
       index.add({ chunkId, documentId, scope, title, headingPath, text, source, url });
     }
+    index.trim();
     this.#index = index;
     this.#indexRevision = revision;
     return index;
