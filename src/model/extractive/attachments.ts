@@ -33,7 +33,7 @@ export function readAttachments(
   given: ReadonlyArray<{ name: string; preview: string }> | undefined,
   question: string,
 ): Attachment[] {
-  if (!Array.isArray(given)) return [];
+  if (!Array.isArray(given) || given.length === 0) return [];
   const asked = new Set(words(question.slice(0, 2000)));
   const pointed = question.trim() === '' || [...asked].some((w) => POINTERS.has(w));
   return given.slice(0, MAX_ATTACHMENTS).map((file, i) => {

@@ -14,11 +14,28 @@ export interface Candidate {
   matched: ReadonlySet<number>;
   /** Question terms of the title, heading or FAQ question the sentence sits under, not in it. */
   context: ReadonlySet<number>;
-  /** Whether it may be quoted: it shares a content word with the question, or sits right under one. */
-  eligible: boolean;
+  /**
+   * Whether it answers to the question: it shares a content word with it, sits right under a
+   * heading that does, or opens an attachment the customer asked about. Only such a sentence is
+   * scored; it may be quoted when it is also {@link quotable}.
+   */
+  relevant: boolean;
   /** One of the opening sentences of an attachment the customer asked about. */
   opening: boolean;
   score: number;
+  /** Whether it reads as instructions to an assistant: checked once, when first needed. */
+  injection?: boolean;
+}
+
+/**
+ * Whether a relevant sentence may be quoted: it does not speak to an assistant. Checked lazily
+ * and remembered: most relevant sentences rank too low to be looked at, and the check reads the
+ * whole sentence.
+ */
+export function quotable(c: Candidate): boolean {
+  if (!c.relevant) return false;
+  c.injection ??= looksLikeInjection(c.unit.text);
+  return !c.injection;
 }
 
 /** The candidates and the weight of each question term. */
@@ -60,7 +77,7 @@ export function scoreSentences(
   const weights = idfWeights(candidates, terms);
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   for (const c of candidates) {
-    if (!c.eligible) continue;
+    if (!c.relevant) continue;
     const own = sum(c.matched, weights);
     const under = sum(c.context, weights);
     const overlap = totalWeight > 0 ? (own + 0.5 * under) / totalWeight : 0;
@@ -84,31 +101,66 @@ function candidatesOf(
 ): Candidate[] {
   const titled = matchTerms([document.title, ...document.headings].join(' \n '), terms);
   const out: Candidate[] = [];
-  let anchor = titled;
+  let anchor: ReadonlySet<number> = titled;
   let sinceAnchor = 0;
   let position = 0;
-  document.units.forEach((unit, index) => {
+  const units = document.units;
+  for (let index = 0; index < units.length; index++) {
+    const unit = units[index] as Sentence;
     const matched = matchTerms(unit.text, terms);
-    const base = { doc, index, unit, matched, eligible: false, opening: false, score: 0 };
     if (unit.heading || unit.question) {
-      anchor = new Set([...titled, ...matched]);
+      anchor = union(titled, matched);
       sinceAnchor = 0;
       // Kept, though never quoted: its words count in how common each question word is.
-      out.push({ ...base, context: NONE });
-      return;
+      out.push(candidate(doc, index, unit, matched, NONE, false, false));
+      continue;
     }
-    const context = anchor.size === 0 ? NONE : new Set([...anchor].filter((k) => !matched.has(k)));
+    const context = anchor.size === 0 ? NONE : difference(anchor, matched);
     const early = document.summarise && position < CONTEXT_REACH;
     const relevant =
       early ||
       hasStrong(matched, terms) ||
       (sinceAnchor < CONTEXT_REACH && hasStrong(context, terms));
-    // Only a sentence that could be quoted is checked for instructions to an assistant.
-    const clean = relevant && !looksLikeInjection(unit.text);
-    out.push({ ...base, context, eligible: clean, opening: clean && early });
+    out.push(candidate(doc, index, unit, matched, context, relevant, early));
     sinceAnchor++;
     position++;
-  });
+  }
+  return out;
+}
+
+/** One literal shape for every candidate: cheaper to make and to read than spreads of a base. */
+function candidate(
+  doc: number,
+  index: number,
+  unit: Sentence,
+  matched: ReadonlySet<number>,
+  context: ReadonlySet<number>,
+  relevant: boolean,
+  opening: boolean,
+): Candidate {
+  return { doc, index, unit, matched, context, relevant, opening, score: 0, injection: undefined };
+}
+
+function union(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet<number> {
+  if (b.size === 0) return a;
+  if (a.size === 0) return b;
+  const out = new Set(a);
+  for (const k of b) out.add(k);
+  return out;
+}
+
+/** `a` without `b`; `a` itself when they share nothing (sets are only read). */
+function difference(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet<number> {
+  let shared = false;
+  for (const k of a) {
+    if (b.has(k)) {
+      shared = true;
+      break;
+    }
+  }
+  if (!shared) return a;
+  const out = new Set<number>();
+  for (const k of a) if (!b.has(k)) out.add(k);
   return out;
 }
 

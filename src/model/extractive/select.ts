@@ -1,7 +1,7 @@
 import { words } from '../../rag/search/query-terms.js';
 import { matchedTokens, tokenSpans } from '../../rag/search/token-spans.js';
 import type { QuestionTerm } from './question-terms.js';
-import type { Candidate, Scored } from './scoring.js';
+import { quotable, type Candidate, type Scored } from './scoring.js';
 
 /** At most this many sentences are chosen on merit (list items under a chosen intro come along). */
 export const MAX_SENTENCES = 3;
@@ -26,10 +26,12 @@ export interface Pick {
  * document, documents in the order of their best sentence.
  */
 export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]): Pick[] {
+  // Ranked before they are checked for instructions to an assistant: only those looked at are.
   const ranked = scored.candidates
-    .filter((c) => c.eligible)
+    .filter((c) => c.relevant)
     .sort((a, b) => b.score - a.score || a.doc - b.doc || a.index - b.index);
-  const best = ranked[0];
+  const first = ranked.findIndex(quotable);
+  const best = ranked[first];
   if (!best) return [];
   const picks: Pick[] = [{ candidate: best, quote: quoteOf(best, terms) }];
   let budget = MAX_ANSWER_WORDS - wordCount(picks[0]?.quote ?? '');
@@ -42,8 +44,10 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
   }
 
   const vocabulary = new Vocabulary();
-  for (const c of ranked.slice(1)) {
+  for (let i = first + 1; i < ranked.length; i++) {
+    const c = ranked[i] as Candidate;
     if (picks.length >= MAX_SENTENCES || c.score < 0.45 * best.score) break;
+    if (!quotable(c)) continue;
     const seen = c.doc === best.doc ? covered : inBest;
     const addsTerm = [...c.matched].some((k) => !seen.has(k) && terms[k]?.weak === false);
     // A sentence that adds no word of the question is only worth its words when it is nearly as
@@ -95,8 +99,9 @@ function appendListItems(picks: Pick[], all: readonly Candidate[], budget: numbe
 
 /** The sentence, or for a long one the window of words with most matches. */
 function quoteOf(c: Candidate, terms: readonly QuestionTerm[]): string {
+  // Most sentences are short: counting their spaces is cheaper than splitting them.
+  if (spacesUpTo(c.unit.text, LONG_SENTENCE_WORDS) < LONG_SENTENCE_WORDS) return c.unit.text;
   const tokens = c.unit.text.split(' ');
-  if (tokens.length <= LONG_SENTENCE_WORDS) return c.unit.text;
   // A unit's text has single spaces between its words: its tokens are these words.
   const matchers = terms.map((term) => term.matcher);
   const hits = matchedTokens(c.unit.text, tokenSpans(c.unit.text), matchers).map((h) =>
@@ -127,8 +132,42 @@ function quoteOf(c: Candidate, terms: readonly QuestionTerm[]): string {
   return `${from > 0 ? '… ' : ''}${window}${from + WINDOW_WORDS < tokens.length ? ' …' : ''}`;
 }
 
+/** How many spaces `text` holds, counting no further than `max`. */
+function spacesUpTo(text: string, max: number): number {
+  let spaces = 0;
+  for (let at = text.indexOf(' '); at !== -1 && spaces < max; at = text.indexOf(' ', at + 1)) {
+    spaces++;
+  }
+  return spaces;
+}
+
+/** The words of `text`: its runs of characters other than white space (as `\s` means it). */
 function wordCount(text: string): number {
-  return text.split(/\s+/).filter((w) => w !== '').length;
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = isSpace(text.charCodeAt(i));
+    if (!space && !inWord) count++;
+    inWord = !space;
+  }
+  return count;
+}
+
+/** Whether a UTF-16 code unit is white space as the regular expression class `\s` has it. */
+function isSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 /** The longer words of sentences, each read once however many sentences it is compared with. */

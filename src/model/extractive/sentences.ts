@@ -26,7 +26,8 @@ const LIST_MARKER = /^(?:[-*•+–]|\d{1,3}[.)]|[a-z][.)])\s+/;
 const HEADING_MARKER = /^#{1,6}\s+/;
 // Sentence-ending punctuation, with closing quotes and brackets, followed by white space.
 const BOUNDARY = /[.!?…]+["'”’)\]]*(?=\s)/g;
-const QUESTION_END = /\?["'”’)\]]*$/;
+// What may follow a question mark at the end of a question: closing quotes and brackets.
+const CLOSERS = `"'”’)]`;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
@@ -58,7 +59,14 @@ const UNTIDY_SPACE = /[^\S ]| {2}|^ | $/;
 
 function unit(text: string, list: boolean, heading: boolean): Sentence {
   const clean = UNTIDY_SPACE.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
-  return { text: clean, list, heading, question: QUESTION_END.test(clean) };
+  return { text: clean, list, heading, question: endsQuestion(clean) };
+}
+
+/** Whether `text` ends with "?" and any closing quotes and brackets. Read from the end only. */
+function endsQuestion(text: string): boolean {
+  let at = text.length - 1;
+  while (at >= 0 && CLOSERS.includes(text.charAt(at))) at--;
+  return at >= 0 && text.charCodeAt(at) === 0x3f;
 }
 
 interface Block {
