@@ -49,6 +49,38 @@ export function describeConversationRepository(
       expect((await repo.messages('s1', { afterSeq: 48 })).map((m) => m.seq)).toEqual([49, 50]);
     });
 
+    it('fails only the write that fails among concurrent ones, and all of it', async () => {
+      const repo = await make();
+      const taken = message('s1', 'first');
+      await repo.appendMessage(taken);
+      const outcomes = await Promise.allSettled([
+        repo.appendMessage(message('s1', 'second')),
+        // The same id again: the database refuses it.
+        repo.appendMessage({ ...taken, text: 'again' }),
+        repo.rememberAll('s2', [{ type: 'context', content: 'User: hi', importance: 0.5 }]),
+        // The second memory is refused, so the first is not kept either.
+        repo.rememberAll('s3', [
+          { type: 'context', content: 'User: hello', importance: 0.5 },
+          { type: 'bogus' as 'context', content: 'refused', importance: 0.5 },
+        ]),
+        repo.appendMessage(message('s2', 'hi')),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
+      expect((await repo.messages('s1')).map((m) => [m.seq, m.text])).toEqual([
+        [1, 'first'],
+        [2, 'second'],
+      ]);
+      expect((await repo.messages('s2')).map((m) => m.text)).toEqual(['hi']);
+      expect((await repo.memories('s2')).map((m) => m.content)).toEqual(['User: hi']);
+      expect(await repo.memories('s3')).toEqual([]);
+    });
+
     it('reads recent turns back without their metadata, but whether a reply found an answer', async () => {
       const repo = await make();
       await repo.appendMessage(message('s', 'first'));

@@ -86,7 +86,81 @@ const toOutbox = (r: OutboxRow): OutboxRecord => ({
 /** A memory as a session's memories are stored together. */
 type NewMemory = Omit<MemoryRecord, 'id' | 'createdAt' | 'sessionId'> & { createdAt?: string };
 
-/** Conversations on SQLite. Every multi-row change is one transaction. */
+/** A write waiting for its group's commit. */
+class QueuedWrite<T = unknown> {
+  #outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+
+  constructor(
+    private readonly write: () => T,
+    private readonly resolve: (value: T) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  /** Runs the write inside the group's transaction; a failure is kept for its caller. */
+  run(): void {
+    try {
+      this.#outcome = { ok: true, value: this.write() };
+    } catch (error) {
+      this.#outcome = { ok: false, error };
+    }
+  }
+
+  /** After the commit: the write's own outcome. */
+  settle(): void {
+    if (this.#outcome?.ok) this.resolve(this.#outcome.value);
+    else this.reject(this.#outcome?.error);
+  }
+
+  fail(error: unknown): void {
+    this.reject(error);
+  }
+}
+
+/**
+ * Writes of concurrent turns committed together. A commit costs more than the few rows of a
+ * message or of a turn's memories: after a transaction that split index pages SQLite walks its
+ * whole page cache, in proportion to the size of the database. So the writes asked for while
+ * the event loop is busy are committed in one transaction on its next turn, each in a savepoint
+ * of its own — a write that fails is undone alone and fails alone — and each caller's promise
+ * settles only after the commit: what it was told is stored, is.
+ */
+class GroupCommit {
+  #queue: QueuedWrite[] = [];
+  readonly #commit: Transaction<(writes: readonly QueuedWrite[]) => void>;
+
+  constructor(db: SqliteDatabase) {
+    this.#commit = db.transaction((writes: readonly QueuedWrite[]) => {
+      for (const write of writes) write.run();
+    });
+  }
+
+  /** Runs `write` (a transaction of its own: nested, it becomes a savepoint) in the next group. */
+  run<T>(write: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.#queue.length === 0) setImmediate(() => this.#flush());
+      this.#queue.push(new QueuedWrite(write, resolve, reject) as QueuedWrite);
+    });
+  }
+
+  #flush(): void {
+    const writes = this.#queue;
+    this.#queue = [];
+    try {
+      this.#commit.immediate(writes);
+    } catch (error) {
+      // The transaction itself failed (the database was locked, or the commit failed): nothing
+      // of the group was stored.
+      for (const write of writes) write.fail(error);
+      return;
+    }
+    for (const write of writes) write.settle();
+  }
+}
+
+/**
+ * Conversations on SQLite. Every multi-row change is one transaction; messages and memories
+ * are committed in groups (see {@link GroupCommit}).
+ */
 export class SqliteConversationRepository implements ConversationRepository {
   readonly #statements = new Map<string, Statement>();
   readonly #rawStatements = new Map<string, Statement>();
@@ -95,7 +169,10 @@ export class SqliteConversationRepository implements ConversationRepository {
   readonly #appendTx: Transaction<
     (message: Omit<MessageRecord, 'seq' | 'createdAt'>, createdAt: string) => number
   >;
-  readonly #rememberAllTx: Transaction<(sessionId: string, memories: readonly NewMemory[]) => void>;
+  readonly #rememberAllTx: Transaction<
+    (sessionId: string, memories: readonly NewMemory[], now: string) => void
+  >;
+  readonly #writes: GroupCommit;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -103,6 +180,7 @@ export class SqliteConversationRepository implements ConversationRepository {
   ) {
     this.#appendTx = db.transaction(this.#append.bind(this));
     this.#rememberAllTx = db.transaction(this.#rememberEach.bind(this));
+    this.#writes = new GroupCommit(db);
   }
 
   /** A prepared statement, made once per SQL text: preparing costs more than most queries. */
@@ -131,7 +209,7 @@ export class SqliteConversationRepository implements ConversationRepository {
     const createdAt = message.createdAt ?? this.now().toISOString();
     // The next number and the insert happen under the write lock: concurrent appends to one
     // session can never take the same number.
-    const seq = this.#appendTx.immediate(message, createdAt);
+    const seq = await this.#writes.run(() => this.#appendTx(message, createdAt));
     return { ...message, seq, createdAt };
   }
 
@@ -216,11 +294,11 @@ export class SqliteConversationRepository implements ConversationRepository {
 
   async rememberAll(sessionId: string, memories: readonly NewMemory[]): Promise<void> {
     if (memories.length === 0) return;
-    this.#rememberAllTx.immediate(sessionId, memories);
+    const now = this.now().toISOString();
+    await this.#writes.run(() => this.#rememberAllTx(sessionId, memories, now));
   }
 
-  #rememberEach(sessionId: string, memories: readonly NewMemory[]): void {
-    const now = this.now().toISOString();
+  #rememberEach(sessionId: string, memories: readonly NewMemory[], now: string): void {
     for (const memory of memories) {
       this.#remember({ ...memory, sessionId, createdAt: memory.createdAt ?? now });
     }
