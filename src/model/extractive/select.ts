@@ -99,37 +99,42 @@ function appendListItems(picks: Pick[], all: readonly Candidate[], budget: numbe
 
 /** The sentence, or for a long one the window of words with most matches. */
 function quoteOf(c: Candidate, terms: readonly QuestionTerm[]): string {
+  const text = c.unit.text;
   // Most sentences are short: counting their spaces is cheaper than splitting them.
-  if (spacesUpTo(c.unit.text, LONG_SENTENCE_WORDS) < LONG_SENTENCE_WORDS) return c.unit.text;
-  const tokens = c.unit.text.split(' ');
-  // A unit's text has single spaces between its words: its tokens are these words.
-  const matchers = terms.map((term) => term.matcher);
-  const hits = matchedTokens(c.unit.text, tokenSpans(c.unit.text), matchers).map((h) =>
-    h ? 1 : 0,
+  if (spacesUpTo(text, LONG_SENTENCE_WORDS) < LONG_SENTENCE_WORDS) return text;
+  // A unit's text has single spaces between its words: its tokens are these words, and a run
+  // of them is the text from the first one's start to the last one's end.
+  const spans = tokenSpans(text);
+  const count = spans.starts.length;
+  const hits = matchedTokens(
+    text,
+    spans,
+    terms.map((term) => term.matcher),
   );
   let best = 0;
   let bestCount = -1;
-  let count = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    count += hits[i] ?? 0;
-    if (i >= WINDOW_WORDS) count -= hits[i - WINDOW_WORDS] ?? 0;
+  let inWindow = 0;
+  for (let i = 0; i < count; i++) {
+    if (hits[i]) inWindow++;
+    if (i >= WINDOW_WORDS && hits[i - WINDOW_WORDS]) inWindow--;
     const from = Math.max(0, i - WINDOW_WORDS + 1);
-    if (count > bestCount) {
-      bestCount = count;
+    if (inWindow > bestCount) {
+      bestCount = inWindow;
       best = from;
     }
   }
   // Centre the window on the matches it holds: the words around a match explain it.
   let first = best;
   while (first < best + WINDOW_WORDS && !hits[first]) first++;
-  let last = Math.min(tokens.length, best + WINDOW_WORDS) - 1;
+  let last = Math.min(count, best + WINDOW_WORDS) - 1;
   while (last > first && !hits[last]) last--;
   const from = Math.max(
     0,
-    Math.min(tokens.length - WINDOW_WORDS, Math.round((first + last - WINDOW_WORDS) / 2)),
+    Math.min(count - WINDOW_WORDS, Math.round((first + last - WINDOW_WORDS) / 2)),
   );
-  const window = tokens.slice(from, from + WINDOW_WORDS).join(' ');
-  return `${from > 0 ? '… ' : ''}${window}${from + WINDOW_WORDS < tokens.length ? ' …' : ''}`;
+  const to = Math.min(count, from + WINDOW_WORDS);
+  const window = text.slice(spans.starts[from], spans.ends[to - 1]);
+  return `${from > 0 ? '… ' : ''}${window}${from + WINDOW_WORDS < count ? ' …' : ''}`;
 }
 
 /** How many spaces `text` holds, counting no further than `max`. */
