@@ -10,6 +10,7 @@ import type {
   ReplaceResult,
 } from '../knowledge-repository.js';
 import type { SqliteDatabase } from './database.js';
+import { ChunkTextCache } from './chunk-text-cache.js';
 import { noChanges, SqliteLexicalIndex, type ChunkChanges } from './sqlite-lexical-index.js';
 
 interface DocumentRow {
@@ -94,6 +95,8 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     ) => ReplaceResult
   >;
   readonly #chunkText: Statement<[number], string>;
+  /** 12 million characters (12 to 24 MB): the whole text of a help center of 10k passages. */
+  readonly #texts = new ChunkTextCache(12_000_000);
   readonly #lexical: SqliteLexicalIndex;
 
   constructor(db: SqliteDatabase, now: () => Date = () => new Date()) {
@@ -331,7 +334,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
       headingPath: match.headingPath === '' ? [] : match.headingPath.split(PATH_SEPARATOR),
       source: match.source,
       url: match.url,
-      text: this.#chunkText.get(match.chunkId) ?? '',
+      text: this.#texts.get(match.chunkId, (id) => this.#chunkText.get(id)) ?? '',
       score: match.score,
     }));
   }
