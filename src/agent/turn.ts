@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError, isAppError } from '../errors/index.js';
-import { composeExtractiveAnswer } from '../model/extractive/index.js';
+import { composeExtractiveAnswer, PassageCache } from '../model/extractive/index.js';
 import type { ReplyMessage, SourceItem, TurnEvent } from '../protocol/index.js';
 import type { RetrievedChunk, SearchResult } from '../rag/index.js';
 import type { ToolResult } from '../resilience/index.js';
@@ -70,6 +70,8 @@ export function cleanMessage(text: string): string {
  */
 export class TurnRunner {
   readonly #queue = new KeyedQueue();
+  /** Passages read for earlier answers: popular ones are not read again on every turn. */
+  readonly #passages = new PassageCache();
 
   constructor(private readonly deps: TurnDeps) {}
 
@@ -216,20 +218,23 @@ export class TurnRunner {
       .filter((f): f is { kind: string; value: string } => f !== undefined);
     const newFacts = extractFacts(input.text);
     const compose = (passages: RetrievedChunk[]) =>
-      composeExtractiveAnswer({
-        question: input.text,
-        sources: passages,
-        facts: [...facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
-        firstTurn: (context?.messageCount ?? 1) <= 1,
-        ...(nameOf(facts, newFacts) ? { customerName: nameOf(facts, newFacts) as string } : {}),
-        escalated:
-          escalation?.ticketId !== undefined && (escalation.ticketCreated || escalation.escalate)
-            ? { ticketId: escalation.ticketId }
-            : undefined,
-        attachments: attachments
-          .filter((a) => a.ok)
-          .map((a) => ({ name: a.name, preview: a.preview })),
-      });
+      composeExtractiveAnswer(
+        {
+          question: input.text,
+          sources: passages,
+          facts: [...facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
+          firstTurn: (context?.messageCount ?? 1) <= 1,
+          ...(nameOf(facts, newFacts) ? { customerName: nameOf(facts, newFacts) as string } : {}),
+          escalated:
+            escalation?.ticketId !== undefined && (escalation.ticketCreated || escalation.escalate)
+              ? { ticketId: escalation.ticketId }
+              : undefined,
+          attachments: attachments
+            .filter((a) => a.ok)
+            .map((a) => ({ name: a.name, preview: a.preview })),
+        },
+        { passages: this.#passages },
+      );
     let answer = compose(hits);
     // A message that hands the conversation to a person ("let me speak to a human, this is
     // ridiculous") is not a question: quoting a weakly matching passage would only annoy.

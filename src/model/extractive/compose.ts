@@ -1,6 +1,6 @@
 import { attachmentDocuments, readAttachments } from './attachments.js';
 import { cleanValue, firstName } from './clean.js';
-import { passageDocuments } from './documents.js';
+import { passageDocuments, type PassageCache } from './documents.js';
 import { answerFromFacts, orderInQuestion, valuesOf, type KnownFact } from './known-facts.js';
 import { asksQuantity, questionTerms, type QuestionTerm } from './question-terms.js';
 import { renderPicks } from './render.js';
@@ -21,6 +21,12 @@ const NOT_FOUND_CONFIDENCE = 0.05;
 /** Confidence of an answer read back from what the customer told us. */
 const FACT_CONFIDENCE = 0.9;
 
+/** How {@link composeExtractiveAnswer} reads its passages. */
+export interface ComposeOptions {
+  /** Passages read on earlier turns, kept by the caller: the same answer, with less reading. */
+  passages?: PassageCache | undefined;
+}
+
 /**
  * Answers a customer without a language model: the best one to three sentences of the retrieved
  * passages (or of an attachment the question is about), each followed by its citation marker,
@@ -40,7 +46,10 @@ const FACT_CONFIDENCE = 0.9;
  * });
  * // answer.text: 'Hi Jane,\n\nRefunds reach your card within 5 business days [1].'
  */
-export function composeExtractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
+export function composeExtractiveAnswer(
+  input: ExtractiveInput,
+  options: ComposeOptions = {},
+): ExtractiveAnswer {
   const question = typeof input?.question === 'string' ? input.question : '';
   const facts: KnownFact[] = Array.isArray(input?.facts) ? input.facts : [];
   const name = firstName(input?.customerName) ?? firstName(valuesOf(facts, 'name').at(-1));
@@ -65,7 +74,7 @@ export function composeExtractiveAnswer(input: ExtractiveInput): ExtractiveAnswe
   const terms = questionTerms(question);
   const documents = [
     ...attachmentDocuments(attachments),
-    ...passageDocuments(Array.isArray(input?.sources) ? input.sources : []),
+    ...passageDocuments(Array.isArray(input?.sources) ? input.sources : [], options.passages),
   ];
   const scored = scoreSentences(documents, terms, { quantity: asksQuantity(question) });
   const picks = selectSentences(scored, terms);

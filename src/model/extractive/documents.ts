@@ -1,6 +1,17 @@
 import type { RetrievedChunk } from '../../rag/search/retriever.js';
 import { splitSentences, type Sentence } from './sentences.js';
 
+/**
+ * A sentence of a document, with what takes a pass over its text to learn, learnt once: a
+ * passage's units are kept from one turn to the next (see {@link PassageCache}).
+ */
+export interface Unit extends Sentence {
+  /** The text NFKC-normalised and lowercased, as question terms are matched in it. */
+  readonly searchText: string;
+  /** Whether it reads as instructions to an assistant; undefined until first asked. */
+  injection: boolean | undefined;
+}
+
 /** A passage or an attachment, as the responder reads it. */
 export interface Document {
   /** What its citation marker says: "1", "2" … or an attachment's name. */
@@ -9,7 +20,7 @@ export interface Document {
   number?: number;
   title: string;
   headings: string[];
-  units: Sentence[];
+  units: readonly Unit[];
   /**
    * An attachment the customer asked about: its opening sentences answer a general question
    * ("what does this file say?") that shares no words with it.
@@ -23,16 +34,65 @@ export interface Document {
  */
 export const MAX_DOCUMENT_CHARS = 200_000;
 
-/** The passages, numbered as the caller numbers them. */
-export function passageDocuments(sources: readonly RetrievedChunk[]): Document[] {
-  return sources.map((chunk, i) => ({
-    label: String(i + 1),
-    number: i + 1,
-    title: asText(chunk.title),
-    headings: Array.isArray(chunk.headingPath) ? chunk.headingPath.map(asText) : [],
-    units: splitSentences(asText(chunk.text).slice(0, MAX_DOCUMENT_CHARS)),
-    summarise: false,
-  }));
+/** Passages kept read by default: some megabytes of help-center text. */
+const DEFAULT_CAPACITY = 4_000;
+
+/**
+ * The passages read lately: a passage's sentences depend on its text alone, and the passages
+ * that answer common questions come back turn after turn. Kept by chunk id, and used only while
+ * the chunk's text is the same (a chunk may be ingested again with new text). Holds at most
+ * `capacity` passages, forgetting the least recently used first.
+ *
+ * @example
+ * const passages = new PassageCache();
+ * composeExtractiveAnswer(input, { passages });
+ */
+export class PassageCache {
+  readonly #entries = new Map<number, { text: string; units: readonly Unit[] }>();
+
+  constructor(readonly capacity: number = DEFAULT_CAPACITY) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`capacity must be a whole number >= 1, got ${capacity}`);
+    }
+  }
+
+  /** The units of a chunk's text, read now or kept from an earlier turn. */
+  units(chunkId: number, text: string): readonly Unit[] {
+    let entry = this.#entries.get(chunkId);
+    if (entry !== undefined && entry.text === text) {
+      // A Map iterates in insertion order: re-inserting makes the entry the most recent.
+      this.#entries.delete(chunkId);
+    } else {
+      entry = { text, units: readUnits(text) };
+      if (!this.#entries.delete(chunkId) && this.#entries.size >= this.capacity) {
+        const oldest = this.#entries.keys().next();
+        if (!oldest.done) this.#entries.delete(oldest.value);
+      }
+    }
+    this.#entries.set(chunkId, entry);
+    return entry.units;
+  }
+}
+
+/** The passages, numbered as the caller numbers them; read through `cache` when given. */
+export function passageDocuments(
+  sources: readonly RetrievedChunk[],
+  cache?: PassageCache,
+): Document[] {
+  return sources.map((chunk, i) => {
+    const text = asText(chunk.text).slice(0, MAX_DOCUMENT_CHARS);
+    return {
+      label: String(i + 1),
+      number: i + 1,
+      title: asText(chunk.title),
+      headings: Array.isArray(chunk.headingPath) ? chunk.headingPath.map(asText) : [],
+      units:
+        cache && typeof chunk.chunkId === 'number'
+          ? cache.units(chunk.chunkId, text)
+          : readUnits(text),
+      summarise: false,
+    };
+  });
 }
 
 /** An attachment's preview text as a document cited by its name. */
@@ -42,9 +102,27 @@ export function attachmentDocument(label: string, preview: string, summarise: bo
     // The file's name says what it is about ("invoice.pdf"), as a passage's title does.
     title: label,
     headings: [],
-    units: splitSentences(asText(preview).slice(0, MAX_DOCUMENT_CHARS)),
+    units: readUnits(asText(preview).slice(0, MAX_DOCUMENT_CHARS)),
     summarise,
   };
+}
+
+function readUnits(text: string): Unit[] {
+  return splitSentences(text).map((s) => ({
+    text: s.text,
+    list: s.list,
+    heading: s.heading,
+    question: s.question,
+    searchText: searchable(s.text),
+    injection: undefined,
+  }));
+}
+
+const NON_ASCII = /[^\t\n\r\u0020-\u007e]/;
+
+/** `text` NFKC-normalised and lowercased, as `words` reads it (ASCII needs no normalising). */
+export function searchable(text: string): string {
+  return (NON_ASCII.test(text) ? text.normalize('NFKC') : text).toLowerCase();
 }
 
 // The types say string, but passages come from storage and files: never throw on a null.

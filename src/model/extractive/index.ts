@@ -1,4 +1,5 @@
-export { composeExtractiveAnswer } from './compose.js';
+export { composeExtractiveAnswer, type ComposeOptions } from './compose.js';
+export { PassageCache } from './documents.js';
 export { splitSentences } from './sentences.js';
 export type { Sentence } from './sentences.js';
 export type { ExtractiveAnswer, ExtractiveInput } from './types.js';

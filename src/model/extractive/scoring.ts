@@ -1,7 +1,6 @@
-import type { Document } from './documents.js';
+import { searchable, type Document, type Unit } from './documents.js';
 import { looksLikeInjection } from './injection.js';
 import type { QuestionTerm } from './question-terms.js';
-import type { Sentence } from './sentences.js';
 
 /** A sentence that could be quoted, with what it has in common with the question. */
 export interface Candidate {
@@ -9,7 +8,7 @@ export interface Candidate {
   doc: number;
   /** Index of the sentence among the document's units. */
   index: number;
-  unit: Sentence;
+  unit: Unit;
   /** Question terms the sentence contains. */
   matched: ReadonlySet<number>;
   /** Question terms of the title, heading or FAQ question the sentence sits under, not in it. */
@@ -23,8 +22,6 @@ export interface Candidate {
   /** One of the opening sentences of an attachment the customer asked about. */
   opening: boolean;
   score: number;
-  /** Whether it reads as instructions to an assistant: checked once, when first needed. */
-  injection?: boolean;
 }
 
 /**
@@ -34,8 +31,9 @@ export interface Candidate {
  */
 export function quotable(c: Candidate): boolean {
   if (!c.relevant) return false;
-  c.injection ??= looksLikeInjection(c.unit.text);
-  return !c.injection;
+  // Kept on the unit: a passage's units outlive the turn (see PassageCache).
+  c.unit.injection ??= looksLikeInjection(c.unit.text);
+  return !c.unit.injection;
 }
 
 /** The candidates and the weight of each question term. */
@@ -106,8 +104,8 @@ function candidatesOf(
   let position = 0;
   const units = document.units;
   for (let index = 0; index < units.length; index++) {
-    const unit = units[index] as Sentence;
-    const matched = matchTerms(unit.text, terms);
+    const unit = units[index] as Unit;
+    const matched = matchLowercase(unit.searchText, terms);
     if (unit.heading || unit.question) {
       anchor = union(titled, matched);
       sinceAnchor = 0;
@@ -132,13 +130,13 @@ function candidatesOf(
 function candidate(
   doc: number,
   index: number,
-  unit: Sentence,
+  unit: Unit,
   matched: ReadonlySet<number>,
   context: ReadonlySet<number>,
   relevant: boolean,
   opening: boolean,
 ): Candidate {
-  return { doc, index, unit, matched, context, relevant, opening, score: 0, injection: undefined };
+  return { doc, index, unit, matched, context, relevant, opening, score: 0 };
 }
 
 function union(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet<number> {
@@ -169,21 +167,18 @@ const NONE: ReadonlySet<number> = new Set();
 
 /** The indices of the question terms that occur in `text`. */
 export function matchTerms(text: string, terms: readonly QuestionTerm[]): Set<number> {
-  const found = new Set<number>();
-  if (terms.length === 0) return found;
+  if (terms.length === 0) return new Set();
   // The text as `words` reads it, searched whole: cheaper than splitting it into words.
-  const lower = searchable(text);
-  terms.forEach((term, k) => {
-    if (term.matcher.testLowercase(lower)) found.add(k);
-  });
-  return found;
+  return matchLowercase(searchable(text), terms);
 }
 
-const NON_ASCII = /[^\t\n\r\u0020-\u007e]/;
-
-/** `text` NFKC-normalised and lowercased, as `words` reads it (ASCII needs no normalising). */
-export function searchable(text: string): string {
-  return (NON_ASCII.test(text) ? text.normalize('NFKC') : text).toLowerCase();
+/** {@link matchTerms} for a text already made {@link searchable}. */
+function matchLowercase(lower: string, terms: readonly QuestionTerm[]): Set<number> {
+  const found = new Set<number>();
+  for (let k = 0; k < terms.length; k++) {
+    if ((terms[k] as QuestionTerm).matcher.testLowercase(lower)) found.add(k);
+  }
+  return found;
 }
 
 /** Whether `text` (single spaces between words) has fewer than `n` words. */
