@@ -389,8 +389,7 @@ function nameOf(
 
 /** Splits a reply into word groups, as a stream sends them. */
 function chunkText(text: string): string[] {
-  const parts = text.match(/\S+\s*/g) ?? [];
-  const out: string[] = [];
-  for (let i = 0; i < parts.length; i += 4) out.push(parts.slice(i, i + 4).join(''));
-  return out;
+  // Up to four words, each with the white space after it, per match: the groups themselves,
+  // without a string made for every word and joined again.
+  return text.match(/(?:\S+\s*){1,4}/g) ?? [];
 }

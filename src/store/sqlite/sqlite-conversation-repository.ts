@@ -299,23 +299,39 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   #rememberEach(sessionId: string, memories: readonly NewMemory[], now: string): void {
+    // Fields passed one by one: copying each memory into a new object cost more than its insert.
     for (const memory of memories) {
-      this.#remember({ ...memory, sessionId, createdAt: memory.createdAt ?? now });
+      this.#insertMemory(
+        sessionId,
+        memory.type,
+        memory.content,
+        memory.importance,
+        memory.createdAt ?? now,
+      );
     }
   }
 
   #remember(memory: Omit<MemoryRecord, 'id' | 'createdAt'> & { createdAt?: string }): void {
-    this.#prepare(
-      `INSERT INTO memories (id, session_id, type, content, importance, created_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (session_id, type, content) DO UPDATE SET importance = MAX(importance, excluded.importance)`,
-    ).run(
-      randomUUID(),
+    this.#insertMemory(
       memory.sessionId,
       memory.type,
       memory.content,
       memory.importance,
       memory.createdAt ?? this.now().toISOString(),
     );
+  }
+
+  #insertMemory(
+    sessionId: string,
+    type: MemoryRecord['type'],
+    content: string,
+    importance: number,
+    createdAt: string,
+  ): void {
+    this.#prepare(
+      `INSERT INTO memories (id, session_id, type, content, importance, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (session_id, type, content) DO UPDATE SET importance = MAX(importance, excluded.importance)`,
+    ).run(randomUUID(), sessionId, type, content, importance, createdAt);
   }
 
   async memories(

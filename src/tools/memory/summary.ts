@@ -153,9 +153,15 @@ function quote(text: string): string {
 }
 
 function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+  return (UNTIDY.test(text) ? text.replace(SPACE_RUN, ' ') : text).trim();
 }
+
+// eslint-disable-next-line no-control-regex
+const SPACE_RUN = /[\u0000-\u001f\u007f\s]+/g;
+// What oneLine changes besides the ends: control characters, white space other than single
+// spaces. Most lines have none, and testing for them is cheaper than rebuilding the line.
+// eslint-disable-next-line no-control-regex
+const UNTIDY = /[\u0000-\u001f\u007f]|[^\S ]| {2}/;
 
 /** A message as compared with another: stored outcomes keep only the start of a long one. */
 function normalise(text: string): string {
