@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ConversationRepository } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
-import { evaluateEscalation, type EscalationDecision } from './policy/index.js';
+import { EarlierMessages, evaluateEscalation, type EscalationDecision } from './policy/index.js';
 
 const input = z.object({
   message: z.string().max(100_000),
@@ -29,6 +29,8 @@ export interface EscalationOutcome extends EscalationDecision {
  * later message is queued as an update of it; the conversation is never blocked.
  */
 export function createEscalationTool(repo: ConversationRepository, options: { threshold: number }) {
+  // The customer's last messages are read again on every turn: what was read of them is kept.
+  const earlierMessages = new EarlierMessages();
   return defineTool<typeof input, EscalationOutcome>({
     name: 'escalation',
     description: 'Decides whether a person should take over the conversation, and opens a ticket.',
@@ -36,7 +38,7 @@ export function createEscalationTool(repo: ConversationRepository, options: { th
     timeoutMs: 5_000,
     async execute(args, { sessionId }) {
       if (sessionId === undefined) throw new TypeError('escalation needs a session');
-      const decision = evaluateEscalation(args, { threshold: options.threshold });
+      const decision = evaluateEscalation(args, { threshold: options.threshold, earlierMessages });
       const existing = await repo.ticketOf(sessionId);
       if (existing) {
         await repo.enqueue({

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../../errors/index.js';
 import {
   DEFAULT_ESCALATION_WEIGHTS,
+  EarlierMessages,
   evaluateEscalation,
   type EscalationInput,
   type EscalationPolicyOptions,
@@ -153,5 +154,35 @@ describe('evaluateEscalation', () => {
     const copy = structuredClone(input);
     expect(evaluateEscalation(input)).toEqual(evaluateEscalation(input));
     expect(input).toEqual(copy);
+  });
+});
+
+describe('evaluateEscalation: earlier messages kept between turns', () => {
+  it('decides as without them, as a conversation goes on', () => {
+    // Room for two messages only: messages are forgotten and read again along the way.
+    const earlierMessages = new EarlierMessages(2);
+    const messages = [
+      'Where is my refund?',
+      'I am a bit disappointed, where is my refund',
+      'Hello?',
+      'Where is my refund? This is ridiculous.',
+      'I asked about my refund three times now. Where is my refund?',
+      'Let me talk to a person, this is the worst service ever',
+    ];
+    const history: EscalationInput['history'] = [];
+    for (const message of messages) {
+      const input = { message, history: [...history], noKnowledgeStreak: 0, noKnowledgeNow: false };
+      expect(evaluateEscalation(input, { earlierMessages })).toEqual(evaluateEscalation(input));
+      history.push({ role: 'user', text: message }, { role: 'assistant', text: 'Sorry.' });
+    }
+    const again = {
+      message: 'Where is my refund?',
+      history: [...history, { role: 'user' as const, text: 'Where is my refund?' }],
+      noKnowledgeStreak: 0,
+      noKnowledgeNow: false,
+    };
+    const decision = evaluateEscalation(again, { earlierMessages });
+    expect(decision).toEqual(evaluateEscalation(again));
+    expect(decision.reasons.map((r) => r.signal)).toContain('repeated_question');
   });
 });

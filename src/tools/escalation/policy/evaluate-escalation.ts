@@ -1,11 +1,12 @@
 import { AppError } from '../../../errors/index.js';
+import { readEarlierMessage } from './earlier-messages.js';
 import { detectExplicitRequest } from './explicit-request.js';
 import { detectLegal } from './legal.js';
 import { detectNegativeSentiment, STRONG_NEGATIVE } from './negative-sentiment.js';
 import { decideCategory, decidePriority } from './priority.js';
 import { detectRepeatedQuestion, REPEAT_LOOKBACK } from './repeated-question.js';
 import { detectWorsening } from './sentiment-trend.js';
-import { scoreTokens, sentimentScore } from './sentiment.js';
+import { scoreTokens } from './sentiment.js';
 import type { SignalMatch } from './signal-match.js';
 import { tokenize } from './tokenize.js';
 import type {
@@ -64,7 +65,10 @@ export function evaluateEscalation(
   const text = input.message;
   const tokens = tokenize(text);
   const sentiment = scoreTokens(text, tokens);
-  const earlier = lastUserMessages(input.history, REPEAT_LOOKBACK);
+  const memo = options.earlierMessages;
+  const earlier = lastUserMessages(input.history, REPEAT_LOOKBACK).map((message) =>
+    memo ? memo.read(message) : readEarlierMessage(message),
+  );
   const reasons: EscalationReason[] = [];
   const add = (signal: EscalationSignal, match: SignalMatch | undefined): void => {
     const weight = match === undefined ? 0 : weights[signal] * (match.strength ?? 1);
@@ -76,7 +80,7 @@ export function evaluateEscalation(
   add('explicit_request', detectExplicitRequest(text, tokens));
   add('legal', detectLegal(text, tokens));
   add('negative_sentiment', detectNegativeSentiment(sentiment));
-  add('worsening_sentiment', detectWorsening([...earlier.map(sentimentScore), sentiment]));
+  add('worsening_sentiment', detectWorsening([...earlier.map((m) => m.sentiment), sentiment]));
   add('urgency', detectUrgency(text, tokens, sentiment));
   add('repeated_question', detectRepeatedQuestion(text, tokens, earlier));
   add('no_knowledge', detectNoKnowledge(input));

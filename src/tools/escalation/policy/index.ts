@@ -1,3 +1,4 @@
+export { EarlierMessages } from './earlier-messages.js';
 export { evaluateEscalation } from './evaluate-escalation.js';
 export { sentimentScore } from './sentiment.js';
 export { DEFAULT_ESCALATION_THRESHOLD, DEFAULT_ESCALATION_WEIGHTS } from './weights.js';

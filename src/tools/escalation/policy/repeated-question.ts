@@ -1,7 +1,8 @@
 import { comparableUnits, jaccard, sharedCount } from './content-words.js';
+import type { EarlierMessage } from './earlier-messages.js';
 import { matchPhraseAt, phraseSet, quote, type PhraseSet } from './phrases.js';
 import type { SignalMatch } from './signal-match.js';
-import { tokenize, type Token } from './tokenize.js';
+import type { Token } from './tokenize.js';
 import { words } from './word-list.js';
 import { matchPatternAt, slot, type WordPattern } from './word-pattern.js';
 
@@ -93,7 +94,7 @@ const ASKED_REPEATEDLY: WordPattern = [
 export function detectRepeatedQuestion(
   text: string,
   tokens: readonly Token[],
-  earlierUserMessages: readonly string[],
+  earlierUserMessages: readonly EarlierMessage[],
 ): SignalMatch | undefined {
   const many = findQuoted(text, tokens, ASKED_MANY_TIMES) ?? findRepeatedly(text, tokens);
   const before = many ?? findQuoted(text, tokens, ASKED_BEFORE);
@@ -128,7 +129,7 @@ function findRepeatedly(text: string, tokens: readonly Token[]): string | undefi
 function similarMessages(
   text: string,
   tokens: readonly Token[],
-  earlierUserMessages: readonly string[],
+  earlierUserMessages: readonly EarlierMessage[],
 ): { similar: number; best: number } {
   const units = comparableUnits(tokens);
   const whole = units[0];
@@ -140,7 +141,7 @@ function similarMessages(
   let similar = 0;
   let best = 0;
   for (const earlier of earlierUserMessages.slice(-REPEAT_LOOKBACK)) {
-    const earlierUnits = comparableUnits(tokenize(earlier));
+    const earlierUnits = earlier.units;
     let closest = 0;
     for (const unit of units) {
       for (const earlierUnit of earlierUnits) {

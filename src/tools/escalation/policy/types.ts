@@ -1,3 +1,5 @@
+import type { EarlierMessages } from './earlier-messages.js';
+
 /** One earlier message of the conversation. */
 export interface ConversationTurn {
   role: 'user' | 'assistant';
@@ -54,4 +56,6 @@ export interface EscalationPolicyOptions {
   threshold?: number;
   /** Weights per signal, merged over the defaults; 0 turns a signal off. */
   weights?: Partial<Record<EscalationSignal, number>>;
+  /** Earlier messages read on earlier turns, kept by the caller: the same decision, sooner. */
+  earlierMessages?: EarlierMessages;
 }

@@ -1,0 +1,54 @@
+import { comparableUnits } from './content-words.js';
+import { scoreTokens } from './sentiment.js';
+import { tokenize } from './tokenize.js';
+
+/** What the policy reads of an earlier customer message. */
+export interface EarlierMessage {
+  /** Its sentiment, for the trend of the conversation's mood. */
+  readonly sentiment: number;
+  /** Its content-word stems, whole and by sentence, to find a question asked again. */
+  readonly units: ReadonlyArray<ReadonlySet<string>>;
+}
+
+/** Reads an earlier message: tokenized once for both its sentiment and its words. */
+export function readEarlierMessage(text: string): EarlierMessage {
+  const tokens = tokenize(text);
+  return { sentiment: scoreTokens(text, tokens), units: comparableUnits(tokens) };
+}
+
+/**
+ * Earlier messages as read, by their text. A conversation's last messages come back as its
+ * history on every turn, and what is read of a message depends on its text alone, so the
+ * decision is the same with or without them. Holds at most `capacity` messages, forgetting the
+ * least recently used first.
+ *
+ * @example
+ * const earlier = new EarlierMessages();
+ * evaluateEscalation(input, { earlierMessages: earlier });
+ */
+export class EarlierMessages {
+  readonly #entries = new Map<string, EarlierMessage>();
+
+  constructor(readonly capacity = 10_000) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`capacity must be a whole number >= 1, got ${capacity}`);
+    }
+  }
+
+  /** The message as read now, or as read on an earlier turn. */
+  read(text: string): EarlierMessage {
+    let message = this.#entries.get(text);
+    if (message !== undefined) {
+      // A Map iterates in insertion order: re-inserting makes the entry the most recent.
+      this.#entries.delete(text);
+    } else {
+      message = readEarlierMessage(text);
+      if (this.#entries.size >= this.capacity) {
+        const oldest = this.#entries.keys().next();
+        if (!oldest.done) this.#entries.delete(oldest.value);
+      }
+    }
+    this.#entries.set(text, message);
+    return message;
+  }
+}
