@@ -119,10 +119,12 @@ class QueuedWrite<T = unknown> {
 /**
  * Writes of concurrent turns committed together. A commit costs more than the few rows of a
  * message or of a turn's memories: after a transaction that split index pages SQLite walks its
- * whole page cache, in proportion to the size of the database. So the writes asked for while
- * the event loop is busy are committed in one transaction on its next turn, each in a savepoint
- * of its own — a write that fails is undone alone and fails alone — and each caller's promise
- * settles only after the commit: what it was told is stored, is.
+ * whole page cache, in proportion to the size of the database. So the writes asked for by
+ * the promise callbacks already queued when the first of them is asked for are committed in one
+ * transaction right after those callbacks, each in a savepoint of its own — a write that fails is
+ * undone alone and fails alone — and each caller's promise settles only after the commit: what
+ * it was told is stored, is. A microtask rather than the next turn of the event loop: no write
+ * waits for I/O, and none is left behind by code that closes the database after an await.
  */
 class GroupCommit {
   #queue: QueuedWrite[] = [];
@@ -137,7 +139,7 @@ class GroupCommit {
   /** Runs `write` (a transaction of its own: nested, it becomes a savepoint) in the next group. */
   run<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (this.#queue.length === 0) setImmediate(() => this.#flush());
+      if (this.#queue.length === 0) queueMicrotask(() => this.#flush());
       this.#queue.push(new QueuedWrite(write, resolve, reject) as QueuedWrite);
     });
   }
