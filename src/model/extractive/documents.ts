@@ -10,6 +10,10 @@ export interface Unit extends Sentence {
   readonly searchText: string;
   /** Whether it reads as instructions to an assistant; undefined until first asked. */
   injection: boolean | undefined;
+  /** Whether it states a number, a duration or a price; undefined until first asked. */
+  quantity: boolean | undefined;
+  /** Its words of three letters or more, to tell near-duplicates; undefined until first asked. */
+  longWords: ReadonlySet<string> | undefined;
 }
 
 /** A passage or an attachment, as the responder reads it. */
@@ -115,6 +119,8 @@ function readUnits(text: string): Unit[] {
     question: s.question,
     searchText: searchable(s.text),
     injection: undefined,
+    quantity: undefined,
+    longWords: undefined,
   }));
 }
 

@@ -81,7 +81,7 @@ export function scoreSentences(
     const overlap = totalWeight > 0 ? (own + 0.5 * under) / totalWeight : 0;
     const brevity = fewerWordsThan(c.unit.text, 4) ? 0.5 : 1;
     const summary = documents[c.doc]?.summarise ? 0.3 / (1 + c.index) : 0;
-    const quantity = shape.quantity && QUANTITY.test(c.unit.text) ? QUANTITY_BOOST : 1;
+    const quantity = shape.quantity && statesQuantity(c.unit) ? QUANTITY_BOOST : 1;
     c.score =
       (overlap * brevity * quantity + summary) / (1 + RANK_DECAY * c.doc) + 0.03 / (1 + c.index);
   }
@@ -160,6 +160,12 @@ function difference(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet
   const out = new Set<number>();
   for (const k of a) if (!b.has(k)) out.add(k);
   return out;
+}
+
+/** Whether a sentence states a quantity: read once, kept on the unit. */
+function statesQuantity(unit: Unit): boolean {
+  unit.quantity ??= QUANTITY.test(unit.text);
+  return unit.quantity;
 }
 
 /** No question terms: shared, as candidates' sets are only read. */

@@ -1,5 +1,6 @@
 import { words } from '../../rag/search/query-terms.js';
 import { matchedTokens, tokenSpans } from '../../rag/search/token-spans.js';
+import type { Unit } from './documents.js';
 import type { QuestionTerm } from './question-terms.js';
 import { quotable, type Candidate, type Scored } from './scoring.js';
 
@@ -43,7 +44,6 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
     if (c.doc === best.doc) for (const k of c.matched) inBest.add(k);
   }
 
-  const vocabulary = new Vocabulary();
   for (let i = first + 1; i < ranked.length; i++) {
     const c = ranked[i] as Candidate;
     if (picks.length >= MAX_SENTENCES || c.score < 0.45 * best.score) break;
@@ -59,7 +59,7 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
     const size = wordCount(quote);
     if (size > budget) continue;
     // Last, as the dearest test: every test here only rules a sentence out.
-    if (picks.some((p) => vocabulary.nearDuplicate(p.candidate.unit.text, c.unit.text))) continue;
+    if (picks.some((p) => nearDuplicate(p.candidate.unit, c.unit))) continue;
     picks.push({ candidate: c, quote });
     budget -= size;
     for (const k of c.matched) {
@@ -175,26 +175,18 @@ function isSpace(code: number): boolean {
   );
 }
 
-/** The longer words of sentences, each read once however many sentences it is compared with. */
-class Vocabulary {
-  readonly #words = new Map<string, Set<string>>();
+/** The longer words of a sentence, read once: kept on the unit, which outlives the turn. */
+function longWords(unit: Unit): ReadonlySet<string> {
+  unit.longWords ??= new Set(words(unit.text).filter((w) => w.length > 2));
+  return unit.longWords;
+}
 
-  #of(text: string): Set<string> {
-    let set = this.#words.get(text);
-    if (!set) {
-      set = new Set(words(text).filter((w) => w.length > 2));
-      this.#words.set(text, set);
-    }
-    return set;
-  }
-
-  /** Whether two sentences say nearly the same thing (Jaccard of their words ≥ 0.6). */
-  nearDuplicate(a: string, b: string): boolean {
-    const x = this.#of(a);
-    const y = this.#of(b);
-    if (x.size === 0 || y.size === 0) return a === b;
-    let shared = 0;
-    for (const w of x) if (y.has(w)) shared++;
-    return shared / (x.size + y.size - shared) >= 0.6;
-  }
+/** Whether two sentences say nearly the same thing (Jaccard of their words ≥ 0.6). */
+function nearDuplicate(a: Unit, b: Unit): boolean {
+  const x = longWords(a);
+  const y = longWords(b);
+  if (x.size === 0 || y.size === 0) return a.text === b.text;
+  let shared = 0;
+  for (const w of x) if (y.has(w)) shared++;
+  return shared / (x.size + y.size - shared) >= 0.6;
 }
