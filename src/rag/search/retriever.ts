@@ -202,9 +202,16 @@ function capPerDocument(hits: ChunkHit[], max: number): ChunkHit[] {
 }
 
 function toRetrieved(hit: ChunkHit, matcher: TermMatcher): RetrievedChunk {
+  // Field by field: spreading an object costs microseconds, and this runs for every result.
   return {
-    ...hit,
-    snippet: snippet(hit.text, matcher),
+    chunkId: hit.chunkId,
+    documentId: hit.documentId,
+    title: hit.title,
+    headingPath: hit.headingPath,
+    source: hit.source,
+    url: hit.url,
+    text: hit.text,
     score: Number(hit.score.toPrecision(4)),
+    snippet: snippet(hit.text, matcher),
   };
 }
