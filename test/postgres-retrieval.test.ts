@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { retrieverSettings } from '../src/app.js';
@@ -14,11 +14,7 @@ import {
   type PostgresStore,
 } from '../src/store/index.js';
 import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
-
-const COVIDFAQ = [
-  join(import.meta.dirname, '..', '..', 'shared', 'data', 'covidfaq'),
-  '/work/shared/data/covidfaq',
-].find((dir) => existsSync(join(dir, 'corpus.jsonl')));
+import { COVIDFAQ } from './helpers/covidfaq.js';
 
 /**
  * The measurement of `evaluateRetrieval` (src/rag/eval/beir.ts) on any repository: the corpus

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, retrieverSettings, type App } from '../src/app.js';
@@ -10,11 +8,7 @@ import type { KnowledgeRepository } from '../src/store/index.js';
 import { FakeClock } from '../src/testing/index.js';
 import { createKbSearchTool, ToolRegistry } from '../src/tools/index.js';
 import { createLogger } from '../src/telemetry/index.js';
-
-const COVIDFAQ = [
-  join(import.meta.dirname, '..', '..', 'shared', 'data', 'covidfaq'),
-  '/work/shared/data/covidfaq',
-].find((dir) => existsSync(join(dir, 'corpus.jsonl')));
+import { COVIDFAQ } from './helpers/covidfaq.js';
 
 let app: App | undefined;
 afterEach(async () => {

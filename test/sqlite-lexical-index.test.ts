@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +13,7 @@ import {
   type LexicalQuery,
   type SqliteDatabase,
 } from '../src/store/index.js';
-
-const COVIDFAQ = [
-  join(import.meta.dirname, '..', '..', 'shared', 'data', 'covidfaq'),
-  '/work/shared/data/covidfaq',
-].find((dir) => existsSync(join(dir, 'corpus.jsonl')));
+import { COVIDFAQ } from './helpers/covidfaq.js';
 
 const opened: SqliteDatabase[] = [];
 const dirs: string[] = [];
