@@ -94,6 +94,7 @@ export class LexicalIndex {
   #headingPaths: string[] = [];
   #chunkTerms: Array<Int32Array | undefined> = [];
   #next = 0;
+  #lastChunkId = 0;
   #live = 0;
   #tokens = 0;
   #titleTokens = 0;
@@ -105,6 +106,24 @@ export class LexicalIndex {
   /** How many chunks are indexed. */
   get size(): number {
     return this.#live;
+  }
+
+  /** The greatest chunk id ever added (0 before the first): later chunks must have greater ids. */
+  get lastChunkId(): number {
+    return this.#lastChunkId;
+  }
+
+  /** Each indexed document with the smallest id of its chunks and how many there are. */
+  *documents(): Iterable<{ id: string; firstChunkId: number; chunks: number }> {
+    for (const document of this.#documents.values()) {
+      const first = document.docs[0];
+      if (first === undefined) continue;
+      yield {
+        id: document.id,
+        firstChunkId: this.#chunkIds[first] as number,
+        chunks: document.docs.length,
+      };
+    }
   }
 
   /** Indexes a chunk; its id must be greater than every id already indexed. */
@@ -140,6 +159,7 @@ export class LexicalIndex {
     }
     document.docs.push(doc);
     this.#chunkIds[doc] = chunk.chunkId;
+    this.#lastChunkId = Math.max(this.#lastChunkId, chunk.chunkId);
     this.#scopes[doc] = scope;
     this.#lengths[doc] = length;
     this.#titleLengths[doc] = titleLength;

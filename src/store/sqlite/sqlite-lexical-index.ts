@@ -24,15 +24,22 @@ export function noChanges(): ChunkChanges {
  *
  * Every change of `chunks`, by this process or another one on the same file, moves a revision
  * counter (triggers of the schema). Writes of this repository pass their changes here after
- * they commit, and the index follows them at once; any other change (another process ingesting
- * into the same file) is noticed by the revision at the next search, which then reads the
- * index again from the table. The index is built at the first search, or by
- * {@link SqliteLexicalIndex.prepare}.
+ * they commit, and the index follows them at once. Any other change (another process ingesting
+ * into the same file) is noticed by the revision at the next search, which catches up: chunk
+ * ids are never reused and a document's chunks are always replaced whole, so the documents
+ * whose first chunk id or chunk count changed are taken out and every chunk newer than the
+ * index is added, without reading the rest again. The index is built at the first search, or
+ * by {@link SqliteLexicalIndex.prepare}.
  */
 export class SqliteLexicalIndex {
   readonly #revision: Statement<[], number>;
   readonly #chunks: Statement<
     [],
+    [number, string, string, string, string, string, string, string | null]
+  >;
+  readonly #documents: Statement<[], [string, number, number]>;
+  readonly #newer: Statement<
+    [number],
     [number, string, string, string, string, string, string, string | null]
   >;
   #index: LexicalIndex | undefined;
@@ -48,6 +55,17 @@ export class SqliteLexicalIndex {
          FROM chunks c JOIN documents d ON d.id = c.document_id ORDER BY c.id`,
       )
       .raw();
+    this.#documents = db
+      .prepare<[], [string, number, number]>(
+        'SELECT document_id, MIN(id), COUNT(*) FROM chunks GROUP BY document_id',
+      )
+      .raw();
+    this.#newer = db
+      .prepare<[number], [number, string, string, string, string, string, string, string | null]>(
+        `SELECT c.id, c.document_id, c.scope, c.title, c.heading_path, c.text, d.source, d.url
+         FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id > ? ORDER BY c.id`,
+      )
+      .raw();
   }
 
   /** The revision of the chunks as the database has it now (inside a transaction: its own). */
@@ -58,15 +76,11 @@ export class SqliteLexicalIndex {
   /**
    * Follows a committed write: `before` and `after` are the revisions read at the start and at
    * the end of its transaction. When the index was not at `before`, something else changed the
-   * chunks too, and the index is read again at the next search instead.
+   * chunks too, and the next search catches up with both from the table instead.
    */
   committed(before: number, after: number, changes: ChunkChanges): void {
     const index = this.#index;
-    if (index === undefined) return;
-    if (this.#indexRevision !== before) {
-      this.#index = undefined;
-      return;
-    }
+    if (index === undefined || this.#indexRevision !== before) return;
     for (const documentId of changes.removedDocuments) index.removeDocument(documentId);
     for (const chunk of changes.added) index.add(chunk);
     this.#indexRevision = after;
@@ -76,6 +90,10 @@ export class SqliteLexicalIndex {
   prepare(): LexicalIndex {
     const revision = this.revision();
     if (this.#index !== undefined && this.#indexRevision === revision) return this.#index;
+    if (this.#index !== undefined && this.#catchUp(this.#index)) {
+      this.#indexRevision = revision;
+      return this.#index;
+    }
     const index = new LexicalIndex();
     for (const row of this.#chunks.iterate()) {
       const [chunkId, documentId, scope, title, headingPath, text, source, url] = row;
@@ -85,6 +103,41 @@ export class SqliteLexicalIndex {
     this.#index = index;
     this.#indexRevision = revision;
     return index;
+  }
+
+  /**
+   * Brings the index up to the table after changes made elsewhere; false when they are not what
+   * this process's writes would have made (a chunk older than the index appeared), and the
+   * index must be built again.
+   */
+  #catchUp(index: LexicalIndex): boolean {
+    const stored = new Map<string, { first: number; chunks: number }>();
+    for (const [documentId, first, chunks] of this.#documents.iterate()) {
+      stored.set(documentId, { first, chunks });
+    }
+    const since = index.lastChunkId;
+    const indexed = new Set<string>();
+    for (const document of index.documents()) {
+      const now = stored.get(document.id);
+      if (now && now.first === document.firstChunkId && now.chunks === document.chunks) {
+        indexed.add(document.id);
+      } else {
+        index.removeDocument(document.id);
+      }
+    }
+    let expected = 0;
+    for (const [documentId, { first, chunks }] of stored) {
+      if (indexed.has(documentId)) continue;
+      if (first <= since) return false;
+      expected += chunks;
+    }
+    let added = 0;
+    for (const row of this.#newer.iterate(since)) {
+      const [chunkId, documentId, scope, title, headingPath, text, source, url] = row;
+      index.add({ chunkId, documentId, scope, title, headingPath, text, source, url });
+      added++;
+    }
+    return added === expected;
   }
 
   search(query: LexicalSearch): LexicalMatch[] {
