@@ -1,10 +1,8 @@
+import { splitHeadingPath } from '../heading-path.js';
 import type { ChunkHit, LexicalQuery } from '../knowledge-repository.js';
 import type { Queryable } from './database.js';
 import { searchTerms } from '../lexical/search-text.js';
 import { fromDbText } from './text-codec.js';
-
-/** Heading paths are stored joined; this separator never occurs in a heading's text. */
-export const PATH_SEPARATOR = ' \u203a ';
 
 /** A chunk row as search and {@link toHit} read it. */
 export interface HitRow {
@@ -24,7 +22,7 @@ export function toHit(row: HitRow): ChunkHit {
     chunkId: row.id,
     documentId: row.document_id,
     title: fromDbText(row.title),
-    headingPath: row.heading_path === '' ? [] : fromDbText(row.heading_path).split(PATH_SEPARATOR),
+    headingPath: splitHeadingPath(fromDbText(row.heading_path)),
     source: row.source,
     url: row.url,
     text: fromDbText(row.text),

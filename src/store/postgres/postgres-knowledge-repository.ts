@@ -9,7 +9,8 @@ import type {
   ReplaceResult,
 } from '../knowledge-repository.js';
 import type { PostgresDatabase, Queryable } from './database.js';
-import { PATH_SEPARATOR, searchLexical, toHit, type HitRow } from './lexical-search.js';
+import { joinHeadingPath } from '../heading-path.js';
+import { searchLexical, toHit, type HitRow } from './lexical-search.js';
 import { searchTerms } from '../lexical/search-text.js';
 import { fromDbText, toDbText } from './text-codec.js';
 
@@ -343,7 +344,7 @@ async function insertChunks(
   const totals: Totals = { chunks: 0, words: 0, titleWords: 0 };
   for (const { id, doc } of documents) {
     for (const chunk of doc.chunks) {
-      const headingPath = chunk.headingPath.join(PATH_SEPARATOR);
+      const headingPath = joinHeadingPath(chunk.headingPath);
       const titleWords = [...searchTerms(doc.title), ...searchTerms(headingPath)];
       const words = [...titleWords, ...searchTerms(chunk.text)];
       const row = [

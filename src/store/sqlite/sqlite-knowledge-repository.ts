@@ -9,6 +9,7 @@ import type {
   LexicalQuery,
   ReplaceResult,
 } from '../knowledge-repository.js';
+import { joinHeadingPath, splitHeadingPath } from '../heading-path.js';
 import type { SqliteDatabase } from './database.js';
 import { ChunkTextCache } from './chunk-text-cache.js';
 import { noChanges, SqliteLexicalIndex, type ChunkChanges } from './sqlite-lexical-index.js';
@@ -38,15 +39,12 @@ interface HitRow {
   url: string | null;
 }
 
-/** Heading paths are stored joined; this separator never occurs in a heading's text. */
-const PATH_SEPARATOR = ' \u203a ';
-
 function toHit(row: HitRow): ChunkHit {
   return {
     chunkId: row.id,
     documentId: row.document_id,
     title: row.title,
-    headingPath: row.heading_path === '' ? [] : row.heading_path.split(PATH_SEPARATOR),
+    headingPath: splitHeadingPath(row.heading_path),
     source: row.source,
     url: row.url,
     text: row.text,
@@ -260,7 +258,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
         result.added++;
       }
       for (const chunk of doc.chunks) {
-        const headingPath = chunk.headingPath.join(PATH_SEPARATOR);
+        const headingPath = joinHeadingPath(chunk.headingPath);
         const { lastInsertRowid } = this.#insertChunk.run(
           id,
           scope,
@@ -331,7 +329,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
       chunkId: match.chunkId,
       documentId: match.documentId,
       title: match.title,
-      headingPath: match.headingPath === '' ? [] : match.headingPath.split(PATH_SEPARATOR),
+      headingPath: splitHeadingPath(match.headingPath),
       source: match.source,
       url: match.url,
       text: this.#texts.get(match.chunkId, (id) => this.#chunkText.get(id)) ?? '',
