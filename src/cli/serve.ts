@@ -16,7 +16,7 @@ export async function serve(config: Config): Promise<void> {
   const admin = await adminKey(config);
   const app = await openApp(config, admin.hash ? { adminKeyHash: admin.hash } : {});
   // The search index is ready before the first customer asks (on SQLite it is built in memory).
-  await app.knowledge.optimize();
+  await app.knowledge.prepareSearch();
   let draining = false;
   const server = await buildServer(app, { isDraining: () => draining });
   await server.listen({ host: config.server.host, port: config.server.port });

@@ -129,9 +129,14 @@ export interface KnowledgeRepository {
   /** The ids of every chunk of a scope (all scopes when omitted). */
   chunkIds(scope?: string): Promise<number[]>;
   /**
-   * Readies the search index, after a large write (ingestion) or before serving: builds the
-   * index that SQLite keeps in memory, refreshes PostgreSQL's planner statistics. Searches are
-   * correct without it; the first one may only be slower.
+   * Tidies the search index after a large write (ingestion): gives back the spare room of the
+   * index SQLite keeps in memory (when one is built), refreshes PostgreSQL's planner
+   * statistics. Searches are correct without it, only slower.
    */
   optimize(): Promise<void>;
+  /**
+   * Makes search ready before serving, so that the first customer does not wait: SQLite builds
+   * the index it keeps in memory; PostgreSQL has nothing to do.
+   */
+  prepareSearch(): Promise<void>;
 }

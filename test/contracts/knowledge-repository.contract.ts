@@ -315,7 +315,7 @@ export function describeKnowledgeRepository(
       expect(alone).toHaveLength(10);
     });
 
-    it('finds the same passages, ranked the same, after the index is optimized', async () => {
+    it('finds the same passages, ranked the same, after the index is optimized or prepared', async () => {
       const repo = await make();
       // Several writes leave several index segments behind.
       for (let i = 0; i < 5; i++) {
@@ -324,12 +324,16 @@ export function describeKnowledgeRepository(
         ]);
       }
       const query = search({ terms: ['refund', 'order', 'topic'] });
+      await repo.optimize();
+      await repo.prepareSearch();
+      const prepared = await repo.searchLexical(query);
       const before = await repo.searchLexical(query);
       await repo.optimize();
       const after = await repo.searchLexical(query);
       expect(after.map((h) => [h.chunkId, h.score])).toEqual(
         before.map((h) => [h.chunkId, h.score]),
       );
+      expect(prepared.map((h) => h.chunkId)).toEqual(after.map((h) => h.chunkId));
       expect(after).toHaveLength(5);
       await repo.replaceSource('kb', 's5.md', 'h5', [doc('a', 'Topic 5', 'Refunds for order 5.')]);
       expect(await repo.searchLexical(query)).toHaveLength(6);

@@ -292,6 +292,10 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
+  async prepareSearch(): Promise<void> {
+    // Full-text search runs in the database: nothing to build in the process.
+  }
+
   async optimize(): Promise<void> {
     // Fresh statistics let the planner use the full-text indexes well right after ingestion.
     await this.#db.query('ANALYZE documents, chunks');

@@ -351,10 +351,12 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
   }
 
   async optimize(): Promise<void> {
-    // The index is read from the table at the first search after a change it did not make
-    // itself; reading it now spares that search the wait. After a large write, the room its
-    // postings grew into is given back.
-    this.#lexical.prepare().trim();
+    // A one-shot ingestion never searches: it must not pay for building an index it drops.
+    this.#lexical.trim();
+  }
+
+  async prepareSearch(): Promise<void> {
+    this.#lexical.prepare();
   }
 
   async chunkIds(scope?: string): Promise<number[]> {

@@ -140,6 +140,11 @@ export class SqliteLexicalIndex {
     return added === expected;
   }
 
+  /** Gives back the room the index's postings grew into, after a large write; no index, no work. */
+  trim(): void {
+    this.#index?.trim();
+  }
+
   search(query: LexicalSearch): LexicalMatch[] {
     return this.prepare().search(query);
   }
