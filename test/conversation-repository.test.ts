@@ -1,6 +1,8 @@
-import { afterAll, describe } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   createPostgresPool,
+  migrate,
+  MIGRATIONS,
   openDatabase,
   openPostgresStore,
   SqliteConversationRepository,
@@ -36,5 +38,40 @@ describe.runIf(postgresUp)('on PostgreSQL', () => {
       'TRUNCATE message_sessions, messages, memories, tickets, outbox, idempotency_keys',
     );
     return store.conversations;
+  });
+});
+
+describe('SQLite migration 5', () => {
+  it("fills the new found column from the replies' metadata already stored", async () => {
+    const db = openDatabase(':memory:', { migrations: MIGRATIONS.filter((m) => m.version < 5) });
+    const insert = db.prepare(
+      `INSERT INTO messages (id, session_id, seq, role, text, turn_id, metadata, created_at)
+         VALUES (?, 's', ?, ?, ?, 't', ?, '2026-01-01T00:00:00.000Z')`,
+    );
+    insert.run('m1', 1, 'user', 'Where is my parcel?', '{}');
+    insert.run('m2', 2, 'assistant', 'Here', JSON.stringify({ found: true, sources: [1] }));
+    insert.run('m3', 3, 'user', 'And my refund?', '{}');
+    insert.run('m4', 4, 'assistant', 'Nothing', JSON.stringify({ found: false }));
+    insert.run('m5', 5, 'assistant', 'Odd', JSON.stringify({ found: 'yes' }));
+    migrate(db, MIGRATIONS);
+    const repo = new SqliteConversationRepository(db);
+    expect(await repo.recentTurns('s', 10)).toEqual([
+      { seq: 1, role: 'user', text: 'Where is my parcel?' },
+      { seq: 2, role: 'assistant', text: 'Here', found: true },
+      { seq: 3, role: 'user', text: 'And my refund?' },
+      { seq: 4, role: 'assistant', text: 'Nothing', found: false },
+      { seq: 5, role: 'assistant', text: 'Odd' },
+    ]);
+    // New messages set it as they are stored.
+    await repo.appendMessage({
+      id: 'm6',
+      sessionId: 's',
+      role: 'assistant',
+      text: 'Found it',
+      turnId: 't',
+      requestId: null,
+      metadata: { found: true },
+    });
+    expect((await repo.recentTurns('s', 1))[0]).toMatchObject({ seq: 6, found: true });
   });
 });

@@ -34,6 +34,17 @@ export interface MemoryRecord {
   createdAt: string;
 }
 
+/** How many memories of each type to read; a type not named is not read. */
+export type MemoryLimits = Partial<Record<MemoryRecord['type'], number>>;
+
+/** The types of memory, in the order their reads are written (one statement per set of types). */
+export const MEMORY_TYPES: ReadonlyArray<MemoryRecord['type']> = [
+  'context',
+  'fact',
+  'preference',
+  'summary',
+];
+
 /** A ticket for a person to follow up a session. */
 export interface TicketRecord {
   id: string;
@@ -121,6 +132,12 @@ export interface ConversationRepository {
     sessionId: string,
     options?: { type?: MemoryRecord['type']; limit?: number },
   ): Promise<MemoryRecord[]>;
+  /**
+   * The newest memories of a session, a number per type: for each type in `limits`, its newest
+   * `limits[type]` (types not named are not read), all of them newest first. What a turn reads:
+   * its cost stays the same however long the conversation grows.
+   */
+  recentMemories(sessionId: string, limits: MemoryLimits): Promise<MemoryRecord[]>;
   /** Removes memories created before `before` (ISO time); returns how many. */
   forgetBefore(before: string): Promise<number>;
 

@@ -16,6 +16,7 @@ export { SqliteKnowledgeRepository } from './sqlite/sqlite-knowledge-repository.
 export type {
   ConversationRepository,
   IdempotencyClaim,
+  MemoryLimits,
   MemoryRecord,
   MessageRecord,
   TurnRecord,
@@ -24,6 +25,7 @@ export type {
   TicketPage,
   TicketRecord,
 } from './conversation-repository.js';
+export { MEMORY_TYPES } from './conversation-repository.js';
 export { SqliteConversationRepository } from './sqlite/sqlite-conversation-repository.js';
 export { MAX_VECTOR_SEARCH_LIMIT } from './vector-index.js';
 export type {

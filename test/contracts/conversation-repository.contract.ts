@@ -173,6 +173,43 @@ export function describeConversationRepository(
       expect(await repo.memories('other')).toEqual([]);
     });
 
+    it('reads the newest memories of each type asked for, newest first over all', async () => {
+      const clock = manualClock();
+      const repo = await make(clock.now);
+      for (let turn = 1; turn <= 6; turn++) {
+        // Two memories of one turn share their time: the later stored counts as the newer.
+        await repo.rememberAll('s', [
+          { type: 'context', content: `User: question ${turn}`, importance: 0.5 },
+          { type: 'summary', content: `Answered: question ${turn}`, importance: 0.2 },
+          ...(turn % 2 === 0
+            ? [{ type: 'fact' as const, content: `Order number: ${turn}`, importance: 0.8 }]
+            : []),
+        ]);
+        clock.tick();
+      }
+      await repo.rememberAll('other', [
+        { type: 'fact', content: 'Order number: 99', importance: 0.8 },
+      ]);
+      const read = await repo.recentMemories('s', { context: 2, fact: 5, summary: 1 });
+      expect(read.map((m) => m.content)).toEqual([
+        'Order number: 6',
+        'Answered: question 6',
+        'User: question 6',
+        'User: question 5',
+        'Order number: 4',
+        'Order number: 2',
+      ]);
+      expect(read.every((m) => m.sessionId === 's' && m.createdAt.match(ISO_TIME))).toBe(true);
+      expect(read[0]).toMatchObject({ type: 'fact', importance: 0.8 });
+      // A type not named, or asked for none of, is not read.
+      expect(await repo.recentMemories('s', { summary: 0 })).toEqual([]);
+      expect(await repo.recentMemories('s', {})).toEqual([]);
+      expect(await repo.recentMemories('nobody', { context: 5 })).toEqual([]);
+      expect((await repo.recentMemories('other', { fact: 5 })).map((m) => m.content)).toEqual([
+        'Order number: 99',
+      ]);
+    });
+
     it('opens one ticket per session however often asked, queuing its event once', async () => {
       const repo = await make();
       const ticket = {

@@ -166,4 +166,13 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'memories indexed by type',
+    sql: `
+      -- A turn reads the newest memories of each type.
+      DROP INDEX memories_session;
+      CREATE INDEX memories_session_type ON memories (session_id, type, created_at, position);
+    `,
+  },
 ];

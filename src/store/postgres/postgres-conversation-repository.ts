@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  ConversationRepository,
-  IdempotencyClaim,
-  MemoryRecord,
-  MessageRecord,
-  OutboxRecord,
-  SessionSummary,
-  TicketPage,
-  TicketRecord,
-  TurnRecord,
+import {
+  MEMORY_TYPES,
+  type ConversationRepository,
+  type IdempotencyClaim,
+  type MemoryLimits,
+  type MemoryRecord,
+  type MessageRecord,
+  type OutboxRecord,
+  type SessionSummary,
+  type TicketPage,
+  type TicketRecord,
+  type TurnRecord,
 } from '../conversation-repository.js';
 import type { PostgresDatabase, Queryable } from './database.js';
 import { fromDbText, toDbJson, toDbText } from './text-codec.js';
@@ -274,6 +276,27 @@ export class PostgresConversationRepository implements ConversationRepository {
        FROM memories WHERE session_id = $1 AND ($2::text IS NULL OR type = $2)
        ORDER BY created_at DESC, position DESC LIMIT $3`,
       [sessionId, options.type ?? null, options.limit ?? null],
+    );
+    return rows.map((row) => ({ ...row, content: fromDbText(row.content) }));
+  }
+
+  async recentMemories(sessionId: string, limits: MemoryLimits): Promise<MemoryRecord[]> {
+    const types = MEMORY_TYPES.filter((type) => (limits[type] ?? 0) > 0);
+    if (types.length === 0) return [];
+    // Each type's newest through the (session_id, type, created_at, position) index, merged
+    // newest first.
+    const parameters: Array<string | number> = [sessionId];
+    const reads = types.map((type) => {
+      parameters.push(type, limits[type] ?? 0);
+      const [typeAt, limitAt] = [parameters.length - 1, parameters.length];
+      return `(SELECT id, position, type, content, importance, created_at FROM memories
+           WHERE session_id = $1 AND type = $${typeAt}
+           ORDER BY created_at DESC, position DESC LIMIT $${limitAt})`;
+    });
+    const rows = await this.#db.query<MemoryRecord>(
+      `SELECT id, $1::text AS "sessionId", type, content, importance, created_at AS "createdAt"
+       FROM (${reads.join(' UNION ALL ')}) AS newest ORDER BY created_at DESC, position DESC`,
+      parameters,
     );
     return rows.map((row) => ({ ...row, content: fromDbText(row.content) }));
   }

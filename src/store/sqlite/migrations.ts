@@ -200,4 +200,19 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 5,
+    name: "turn reads: a reply's found flag in a column, memories indexed by type",
+    sql: `
+      -- metadata.found of each message, read by every turn: parsing the metadata of the last
+      -- replies (their sources, with snippets) for it cost as much as the rest of the read.
+      ALTER TABLE messages ADD COLUMN found INTEGER CHECK (found IN (0, 1));
+      UPDATE messages SET found = CASE json_type(metadata, '$.found')
+        WHEN 'true' THEN 1 WHEN 'false' THEN 0 END;
+
+      -- A turn reads the newest memories of each type.
+      DROP INDEX memories_session;
+      CREATE INDEX memories_session_type ON memories (session_id, type, created_at);
+    `,
+  },
 ];

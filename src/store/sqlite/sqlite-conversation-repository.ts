@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement, Transaction } from 'better-sqlite3';
-import type {
-  ConversationRepository,
-  IdempotencyClaim,
-  MemoryRecord,
-  MessageRecord,
-  OutboxRecord,
-  SessionSummary,
-  TicketPage,
-  TicketRecord,
-  TurnRecord,
+import {
+  MEMORY_TYPES,
+  type ConversationRepository,
+  type IdempotencyClaim,
+  type MemoryLimits,
+  type MemoryRecord,
+  type MessageRecord,
+  type OutboxRecord,
+  type SessionSummary,
+  type TicketPage,
+  type TicketRecord,
+  type TurnRecord,
 } from '../conversation-repository.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -82,6 +84,10 @@ const toOutbox = (r: OutboxRow): OutboxRecord => ({
   deliveredAt: r.delivered_at,
   lastError: r.last_error,
 });
+
+/** `metadata.found` as the `found` column holds it: 1, 0, or null when it is not a boolean. */
+const foundOf = (metadata: Record<string, unknown>): 0 | 1 | null =>
+  metadata.found === true ? 1 : metadata.found === false ? 0 : null;
 
 /** A memory as a session's memories are stored together. */
 type NewMemory = Omit<MemoryRecord, 'id' | 'createdAt' | 'sessionId'> & { createdAt?: string };
@@ -220,8 +226,8 @@ export class SqliteConversationRepository implements ConversationRepository {
       'SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM messages WHERE session_id = ?',
     ).get(message.sessionId) as { next: number };
     this.#prepare(
-      `INSERT INTO messages (id, session_id, seq, role, text, turn_id, request_id, metadata, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (id, session_id, seq, role, text, turn_id, request_id, metadata, found, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       message.id,
       message.sessionId,
@@ -231,6 +237,7 @@ export class SqliteConversationRepository implements ConversationRepository {
       message.turnId,
       message.requestId,
       JSON.stringify(message.metadata),
+      foundOf(message.metadata),
       createdAt,
     );
     this.#prepare(
@@ -251,21 +258,16 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async recentTurns(sessionId: string, limit: number): Promise<TurnRecord[]> {
-    // json_type reads the one field in SQLite; parsing each reply's metadata (its sources with
-    // their snippets) in JavaScript cost as much again as the query. Rows come as arrays: they
-    // are read once, into the records returned.
+    // `found` has a column of its own: reading it from each reply's metadata (its sources with
+    // their snippets) cost as much as the rest of the query. Rows come as arrays: they are read
+    // once, into the records returned.
     const rows = this.#prepareRaw(
-      `SELECT seq, role, text, json_type(metadata, '$.found') AS found FROM messages
-         WHERE session_id = ? ORDER BY seq DESC LIMIT ?`,
-    ).all(sessionId, limit) as Array<[number, TurnRecord['role'], string, string | null]>;
+      `SELECT seq, role, text, found FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?`,
+    ).all(sessionId, limit) as Array<[number, TurnRecord['role'], string, 0 | 1 | null]>;
     const turns: TurnRecord[] = [];
     for (let i = rows.length - 1; i >= 0; i--) {
       const [seq, role, text, found] = rows[i] as (typeof rows)[number];
-      turns.push(
-        found === 'true' || found === 'false'
-          ? { seq, role, text, found: found === 'true' }
-          : { seq, role, text },
-      );
+      turns.push(found === null ? { seq, role, text } : { seq, role, text, found: found === 1 });
     }
     return turns;
   }
@@ -345,6 +347,31 @@ export class SqliteConversationRepository implements ConversationRepository {
       `SELECT id, type, content, importance, created_at FROM memories
          WHERE session_id = ? AND (? IS NULL OR type = ?) ORDER BY created_at DESC, rowid DESC LIMIT ?`,
     ).all(sessionId, options.type ?? null, options.type ?? null, options.limit ?? -1) as Array<
+      [string, MemoryRecord['type'], string, number, string]
+    >;
+    const memories: MemoryRecord[] = [];
+    for (const [id, type, content, importance, createdAt] of rows) {
+      memories.push({ id, sessionId, type, content, importance, createdAt });
+    }
+    return memories;
+  }
+
+  async recentMemories(sessionId: string, limits: MemoryLimits): Promise<MemoryRecord[]> {
+    const types = MEMORY_TYPES.filter((type) => (limits[type] ?? 0) > 0);
+    if (types.length === 0) return [];
+    // Each type's newest through the (session_id, type, created_at) index, merged newest first.
+    const sql = `SELECT id, type, content, importance, created_at FROM (${types
+      .map(
+        (
+          type,
+        ) => `SELECT * FROM (SELECT rowid AS position, id, type, content, importance, created_at
+             FROM memories WHERE session_id = ? AND type = '${type}'
+             ORDER BY created_at DESC, rowid DESC LIMIT ?)`,
+      )
+      .join(' UNION ALL ')}) ORDER BY created_at DESC, position DESC`;
+    const parameters: Array<string | number> = [];
+    for (const type of types) parameters.push(sessionId, limits[type] ?? 0);
+    const rows = this.#prepareRaw(sql).all(parameters) as Array<
       [string, MemoryRecord['type'], string, number, string]
     >;
     const memories: MemoryRecord[] = [];

@@ -6,7 +6,7 @@ import {
 } from '../../store/index.js';
 import { createLogger } from '../../telemetry/index.js';
 import { BoundedCache } from './bounded-cache.js';
-import { createMemoryTool, rankMemories, type SessionContext } from './memory.js';
+import { createMemoryTool, MEMORY_LIMITS, rankMemories, type SessionContext } from './memory.js';
 
 const NOW = Date.UTC(2026, 5, 1);
 
@@ -132,6 +132,35 @@ describe('the conversation summary', () => {
     );
     // The notes feed the summary; they are not offered as memories to recall.
     expect(loaded.memories.map((m) => m.type)).toEqual(['fact']);
+  });
+
+  it('in a long conversation, reads the newest of each kind and counts older ones as "at least"', async () => {
+    const { tool, context, load, say } = setup();
+    const turns = MEMORY_LIMITS.summary + 10;
+    await say('s', 'user', 'My parcel 4417 is late');
+    for (let i = 1; i <= turns; i++) {
+      await tool.execute(
+        {
+          action: 'store',
+          outcome: { question: `Question number ${i}`, answered: i % 2 === 0 },
+          memories: [
+            { type: 'fact', content: `Reference number: R${i}`, importance: 0.8 },
+            { type: 'context', content: `User: question number ${i}`, importance: 0.5 },
+          ],
+        },
+        context('s'),
+      );
+    }
+    const loaded = await load('s', 'What about question number 2?');
+    // Outcomes of the last thirty turns (11 to 40): fifteen answered, fifteen not found.
+    expect(loaded.summary).toContain(
+      'Answered: "Question number 36"; "Question number 38"; "Question number 40" (and at least 12 earlier).',
+    );
+    expect(loaded.summary).toContain(
+      'Not found in the help center: "Question number 35"; "Question number 37"; "Question number 39" (and at least 12 earlier).',
+    );
+    expect(loaded.summary).toContain('Reference number: R40 (and at least 32 more).');
+    expect(loaded.summary).toMatch(/^Main issue: "My parcel 4417 is late"/);
   });
 });
 

@@ -3,7 +3,12 @@ import { queryTerms } from '../../rag/search/query-terms.js';
 import type { ConversationRepository, MemoryRecord, TurnRecord } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
 import { BoundedCache } from './bounded-cache.js';
-import { describeOutcome, readOutcome, summarizeConversation } from './summary.js';
+import {
+  describeOutcome,
+  readOutcome,
+  summarizeConversation,
+  type TurnOutcome,
+} from './summary.js';
 
 /** The context of a turn: the recent conversation and what is remembered of the session. */
 export interface SessionContext {
@@ -26,8 +31,13 @@ export interface SessionContext {
 
 /** Messages read back to count replies that found nothing. */
 const STREAK_LOOKBACK = 12;
-/** Memories read per load, the newest: some sixty turns' worth (a turn stores three or four). */
-const MEMORY_WINDOW = 250;
+/**
+ * Memories read per load, the newest of each type, so that a load costs the same however long
+ * the conversation: what the customer and the agent said (two a turn) in the last sixteen turns
+ * or so, the outcomes of the last thirty turns for the summary, and the facts and preferences
+ * the customer gave.
+ */
+export const MEMORY_LIMITS = { context: 32, fact: 40, preference: 16, summary: 30 } as const;
 
 const load = z.object({
   action: z.literal('load'),
@@ -94,15 +104,25 @@ function summarize(
   latest: string,
 ): string {
   // Memories come newest first; the summary reads the conversation in order.
-  const oldestFirst = [...memories].reverse();
+  const outcomes: TurnOutcome[] = [];
+  const facts: string[] = [];
+  let outcomeCount = 0;
+  for (let i = memories.length - 1; i >= 0; i--) {
+    const memory = memories[i] as MemoryRecord;
+    if (memory.type === 'fact') facts.push(memory.content);
+    if (memory.type !== 'summary') continue;
+    outcomeCount++;
+    const outcome = readOutcome(memory.content);
+    if (outcome) outcomes.push(outcome);
+  }
   return summarizeConversation({
     firstMessage,
-    outcomes: oldestFirst.flatMap((m) => {
-      const outcome = m.type === 'summary' ? readOutcome(m.content) : undefined;
-      return outcome ? [outcome] : [];
-    }),
-    facts: oldestFirst.filter((m) => m.type === 'fact').map((m) => m.content),
+    outcomes,
+    facts,
     latest,
+    // As many as were asked for: there may be older ones.
+    outcomesCut: outcomeCount >= MEMORY_LIMITS.summary,
+    factsCut: facts.length >= MEMORY_LIMITS.fact,
   });
 }
 
@@ -179,7 +199,7 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
       }
       const [messages, memories] = await Promise.all([
         repo.recentTurns(sessionId, Math.max(args.recentLimit, STREAK_LOOKBACK)),
-        repo.memories(sessionId, { limit: MEMORY_WINDOW }),
+        repo.recentMemories(sessionId, MEMORY_LIMITS),
       ]);
       const recent = messages.slice(Math.max(0, messages.length - args.recentLimit));
       return {

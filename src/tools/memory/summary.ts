@@ -59,6 +59,10 @@ export interface SummaryInput {
   facts: readonly string[];
   /** The message being answered now. */
   latest?: string | undefined;
+  /** Older outcomes were left out: earlier questions are counted as "at least". */
+  outcomesCut?: boolean;
+  /** Older facts were left out: further details are counted as "at least". */
+  factsCut?: boolean;
 }
 
 /**
@@ -116,15 +120,18 @@ export function summarizeConversation(input: SummaryInput): string {
   const answered = others.filter((o) => o.answered);
   const missing = others.filter((o) => !o.answered);
   if (answered.length > 0) {
-    parts.push(`Answered: ${listed(answered.map((o) => `${quote(o.question)}${from(o)}`))}.`);
+    const items = answered.map((o) => `${quote(o.question)}${from(o)}`);
+    parts.push(`Answered: ${listed(items, input.outcomesCut)}.`);
   }
   if (missing.length > 0) {
-    parts.push(`Not found in the help center: ${listed(missing.map((o) => quote(o.question)))}.`);
+    const items = missing.map((o) => quote(o.question));
+    parts.push(`Not found in the help center: ${listed(items, input.outcomesCut)}.`);
   }
   const facts = [...new Set(input.facts.map(oneLine).filter((f) => f !== ''))];
   if (facts.length > 0) {
     const shown = facts.slice(-LISTED_FACTS).join('; ');
-    const more = facts.length > LISTED_FACTS ? ` (and ${facts.length - LISTED_FACTS} more)` : '';
+    const others = `${input.factsCut ? 'at least ' : ''}${facts.length - LISTED_FACTS}`;
+    const more = facts.length > LISTED_FACTS ? ` (and ${others} more)` : '';
     parts.push(`Customer details: ${shown}${more}.`);
   }
   if (latest !== '' && normalise(latest) !== mainKey) {
@@ -137,11 +144,11 @@ function aboutSomething(text: string): boolean {
   return queryTerms(text.slice(0, 2_000)).contentTerms.length > 0;
 }
 
-/** The newest few, with a count of the earlier ones. */
-function listed(items: readonly string[]): string {
+/** The newest few, with a count of the earlier ones ("at least" when older ones were `cut`). */
+function listed(items: readonly string[], cut = false): string {
   const shown = items.slice(-LISTED).join('; ');
   const earlier = items.length - LISTED;
-  return earlier > 0 ? `${shown} (and ${earlier} earlier)` : shown;
+  return earlier > 0 ? `${shown} (and ${cut ? 'at least ' : ''}${earlier} earlier)` : shown;
 }
 
 function from(outcome: TurnOutcome): string {
