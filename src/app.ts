@@ -380,10 +380,11 @@ export interface Storage {
 /** The embedded default: one SQLite file (or `:memory:`). */
 function sqliteStorage(path: string, now: () => Date): Storage {
   const db = openDatabase(path);
+  const conversations = new SqliteConversationRepository(db, now);
   let vectors: VectorIndex | undefined;
   return {
     knowledge: new SqliteKnowledgeRepository(db),
-    conversations: new SqliteConversationRepository(db, now),
+    conversations,
     // Created on first use: the vector tables exist only where dense retrieval is configured.
     get vectors() {
       return (vectors ??= toVectorIndex(new SqliteVectorIndex(db)));
@@ -397,6 +398,7 @@ function sqliteStorage(path: string, now: () => Date): Storage {
       }
     },
     async close() {
+      conversations.flush();
       db.close();
     },
   };

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createPostgresPool,
@@ -73,5 +76,42 @@ describe('SQLite migration 5', () => {
       metadata: { found: true },
     });
     expect((await repo.recentTurns('s', 1))[0]).toMatchObject({ seq: 6, found: true });
+  });
+});
+
+describe('SQLite group commit', () => {
+  const message = (id: string) => ({
+    id,
+    sessionId: 's',
+    role: 'user' as const,
+    text: `message ${id}`,
+    turnId: 't',
+    requestId: null,
+    metadata: {},
+  });
+
+  it('commits writes of one turn of the event loop together, and what waits when flushed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sa-group-'));
+    try {
+      const path = join(dir, 'db.sqlite');
+      const db = openDatabase(path);
+      const repo = new SqliteConversationRepository(db);
+      const written = [repo.appendMessage(message('a')), repo.appendMessage(message('b'))];
+      // Nothing is stored (nor settled) before the group's commit…
+      expect(db.prepare('SELECT COUNT(*) AS n FROM messages').get()).toEqual({ n: 0 });
+      // …which closing the database makes happen first.
+      repo.flush();
+      db.close();
+      expect((await Promise.all(written)).map((m) => m.seq)).toEqual([1, 2]);
+      const reopened = new SqliteConversationRepository(openDatabase(path));
+      expect(await reopened.countMessages('s')).toBe(2);
+      // A write asked for after the database was closed fails clearly, and crashes nothing.
+      const closed = openDatabase(join(dir, 'other.sqlite'));
+      const late = new SqliteConversationRepository(closed);
+      closed.close();
+      await expect(late.appendMessage(message('c'))).rejects.toThrow(/database was closed/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

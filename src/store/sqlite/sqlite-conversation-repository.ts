@@ -13,6 +13,7 @@ import {
   type TicketRecord,
   type TurnRecord,
 } from '../conversation-repository.js';
+import { AppError } from '../../errors/index.js';
 import type { SqliteDatabase } from './database.js';
 
 interface MessageRow {
@@ -124,19 +125,19 @@ class QueuedWrite<T = unknown> {
 
 /**
  * Writes of concurrent turns committed together. A commit costs more than the few rows of a
- * message or of a turn's memories: after a transaction that split index pages SQLite walks its
- * whole page cache, in proportion to the size of the database. So the writes asked for by
- * the promise callbacks already queued when the first of them is asked for are committed in one
- * transaction right after those callbacks, each in a savepoint of its own — a write that fails is
- * undone alone and fails alone — and each caller's promise settles only after the commit: what
- * it was told is stored, is. A microtask rather than the next turn of the event loop: no write
- * waits for I/O, and none is left behind by code that closes the database after an await.
+ * message or of a turn's memories: it writes every page it changed to the log (a page per index
+ * that a row touched), and after a transaction that split index pages SQLite walks its whole page
+ * cache. So the writes asked for during one turn of the event loop (by every request and turn
+ * whose I/O arrived together) are committed in one transaction right after it, each in a savepoint
+ * of its own — a write that fails is undone alone and fails alone — and each caller's promise
+ * settles only after the commit: what it was told is stored, is. {@link flush} commits what is
+ * waiting at once; the repository does so before the database is closed.
  */
 class GroupCommit {
   #queue: QueuedWrite[] = [];
   readonly #commit: Transaction<(writes: readonly QueuedWrite[]) => void>;
 
-  constructor(db: SqliteDatabase) {
+  constructor(private readonly db: SqliteDatabase) {
     this.#commit = db.transaction((writes: readonly QueuedWrite[]) => {
       for (const write of writes) write.run();
     });
@@ -145,19 +146,24 @@ class GroupCommit {
   /** Runs `write` (a transaction of its own: nested, it becomes a savepoint) in the next group. */
   run<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (this.#queue.length === 0) queueMicrotask(() => this.#flush());
+      if (this.#queue.length === 0) setImmediate(() => this.flush());
       this.#queue.push(new QueuedWrite(write, resolve, reject) as QueuedWrite);
     });
   }
 
-  #flush(): void {
+  /** Commits the writes waiting, now. */
+  flush(): void {
+    if (this.#queue.length === 0) return;
     const writes = this.#queue;
     this.#queue = [];
     try {
+      if (!this.db.open) {
+        throw new AppError('internal', 'The database was closed before the write was stored');
+      }
       this.#commit.immediate(writes);
     } catch (error) {
-      // The transaction itself failed (the database was locked, or the commit failed): nothing
-      // of the group was stored.
+      // The transaction itself failed (the database was locked or closed, or the commit failed):
+      // nothing of the group was stored.
       for (const write of writes) write.fail(error);
       return;
     }
@@ -189,6 +195,11 @@ export class SqliteConversationRepository implements ConversationRepository {
     this.#appendTx = db.transaction(this.#append.bind(this));
     this.#rememberAllTx = db.transaction(this.#rememberEach.bind(this));
     this.#writes = new GroupCommit(db);
+  }
+
+  /** Commits the messages and memories waiting for their group's commit; call before closing. */
+  flush(): void {
+    this.#writes.flush();
   }
 
   /** A prepared statement, made once per SQL text: preparing costs more than most queries. */
