@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../resilience/index.js';
 import { waitForLock, type LockAttempt } from './lock-wait.js';
-import { checkSessionData, checkSessionId, checkTtl, copySession } from './session-data.js';
+import {
+  checkSessionData,
+  checkSessionId,
+  checkTtl,
+  copySession,
+  storedSession,
+} from './session-data.js';
 import { lockLost, sessionExists, sessionNotFound, staleVersion } from './session-errors.js';
 import {
   DEFAULT_LOCK_WAIT_MS,
@@ -78,7 +84,7 @@ export class MemorySessionStore implements SessionStore {
       this.#drop(oldest);
     }
     const now = new Date(this.#clock.now()).toISOString();
-    const session: Session = { ...checked, id, createdAt: now, updatedAt: now, version: 1 };
+    const session = storedSession(checked, id, now, now, 1);
     this.#sessions.set(id, { session, expiresAt: this.#clock.now() + this.#ttlMs });
     return copySession(session);
   }
@@ -102,13 +108,13 @@ export class MemorySessionStore implements SessionStore {
       throw staleVersion(id, expectedVersion, entry.session.version);
     }
     const data = checkSessionData(mutate(copySession(entry.session)));
-    const session: Session = {
-      ...data,
+    const session = storedSession(
+      data,
       id,
-      createdAt: entry.session.createdAt,
-      updatedAt: new Date(this.#clock.now()).toISOString(),
-      version: entry.session.version + 1,
-    };
+      entry.session.createdAt,
+      new Date(this.#clock.now()).toISOString(),
+      entry.session.version + 1,
+    );
     this.#sessions.set(id, { session, expiresAt: this.#clock.now() + this.#ttlMs });
     return copySession(session);
   }

@@ -15,7 +15,13 @@ import {
   type LuaScript,
 } from './redis-scripts.js';
 import { createPayloadCodec, type PayloadCodec } from './session-cipher.js';
-import { checkSessionData, checkSessionId, checkTtl, copySession } from './session-data.js';
+import {
+  checkSessionData,
+  checkSessionId,
+  checkTtl,
+  copySession,
+  storedSession,
+} from './session-data.js';
 import {
   cancelled,
   lockLost,
@@ -116,7 +122,7 @@ export class RedisSessionStore implements SessionStore {
       [this.#codec.encode(JSON.stringify(record), id), this.#ttlMs],
     );
     if (created !== 1) throw sessionExists(id);
-    return { ...record, id, version: 1 };
+    return storedSession(record, id, now, now, 1);
   }
 
   async get(id: string): Promise<Session | null> {
@@ -128,7 +134,8 @@ export class RedisSessionStore implements SessionStore {
     }
     const [version, payload] = fields;
     if (version == null || payload == null) return null;
-    return { ...this.#decode(payload, id), id, version: Number(version) };
+    const record = this.#decode(payload, id);
+    return storedSession(record, id, record.createdAt, record.updatedAt, Number(version));
   }
 
   async update(
@@ -160,7 +167,9 @@ export class RedisSessionStore implements SessionStore {
         ],
       )) as [string, number?];
       const [outcome, version = 0] = reply;
-      if (outcome === 'ok') return { ...record, id, version };
+      if (outcome === 'ok') {
+        return storedSession(record, id, record.createdAt, record.updatedAt, version);
+      }
       if (outcome === 'missing') throw sessionNotFound(id);
       if (outcome === 'fenced') throw lockLost(id, fence ?? 0);
       if (expectedVersion !== undefined) throw staleVersion(id, expectedVersion, version);
