@@ -134,14 +134,19 @@ export class MemorySessionStore implements SessionStore {
   async lock(id: string, ttlMs: number, options: LockOptions = {}): Promise<SessionLock> {
     checkSessionId(id);
     const ttl = checkTtl(ttlMs);
-    const token = await waitForLock({
-      sessionId: id,
-      waitMs: options.waitMs ?? DEFAULT_LOCK_WAIT_MS,
-      signal: options.signal,
-      clock: this.#clock,
-      attempt: async () => this.#tryLock(id, ttl),
-      giveBack: async (token) => this.#release(id, token),
-    });
+    // A free lock is taken at once, which is the usual case; only a busy one is polled for.
+    // Nothing awaits between the check of the signal and the take, so it cannot abort between.
+    const first = options.signal?.aborted ? null : this.#tryLock(id, ttl).token;
+    const token =
+      first ??
+      (await waitForLock({
+        sessionId: id,
+        waitMs: options.waitMs ?? DEFAULT_LOCK_WAIT_MS,
+        signal: options.signal,
+        clock: this.#clock,
+        attempt: async () => this.#tryLock(id, ttl),
+        giveBack: async (token) => this.#release(id, token),
+      }));
     return {
       sessionId: id,
       token,
