@@ -232,6 +232,58 @@ describe('escalation in a turn', () => {
     );
   });
 
+  it('answers a greeting or thanks in kind, without searching, and leaves the no-knowledge run alone', async () => {
+    const hi = await app.turns.start({ sessionId: 'g1', text: 'Hello there!' }).result;
+    expect(hi.text).toBe('Hi! How can I help you today?');
+    expect(hi.sources).toEqual([]);
+    expect(hi.toolsUsed).not.toContain('kb_search');
+    const missing = await app.turns.start({ sessionId: 'g1', text: 'Do you sell garden gnomes?' })
+      .result;
+    expect(missing.text).toContain("I couldn't find this");
+    const thanks = await app.turns.start({ sessionId: 'g1', text: 'ok thanks' }).result;
+    expect(thanks.text).toBe("You're welcome! Is there anything else I can help you with?");
+    expect(thanks.escalation.escalate).toBe(false);
+    // "ok thanks" between them neither counts as a miss nor breaks the run of misses.
+    const again = await app.turns.start({
+      sessionId: 'g1',
+      text: 'Which colours do the gnomes come in?',
+    }).result;
+    expect(again.escalation.reasons).toContain(
+      'nothing relevant in the knowledge base for 2 turns in a row',
+    );
+    // Nor is it a question in the conversation's summary.
+    const summaries = await app.conversations.memories('g1', { type: 'summary' });
+    expect(summaries.map((m) => m.content)).toEqual([
+      'Not found: Which colours do the gnomes come in?',
+      'Not found: Do you sell garden gnomes?',
+    ]);
+  });
+
+  it("hands over to a person when the customer says yes to the agent's offer of one", async () => {
+    const offer = await app.turns.start({ sessionId: 'y1', text: 'Do you sell garden gnomes?' })
+      .result;
+    expect(offer.text).toContain(
+      'Would you like me to connect you with a member of our support team?',
+    );
+    const yes = await app.turns.start({ sessionId: 'y1', text: 'Yes please' }).result;
+    expect(yes.escalation).toMatchObject({ escalate: true, category: 'human_request' });
+    expect(yes.escalation.reasons).toEqual(['accepted the offer of a person: "Yes please"']);
+    expect(yes.text).toBe(
+      `A member of our support team will follow up with you on this (ticket ${yes.escalation.ticketId}).`,
+    );
+    expect(await app.conversations.ticketOf('y1')).toMatchObject({ category: 'human_request' });
+    // A yes with no offer before it is only a yes.
+    const plain = await app.turns.start({ sessionId: 'y2', text: 'yes' }).result;
+    expect(plain.escalation.escalate).toBe(false);
+    expect(plain.text).toBe('Is there anything else I can help you with?');
+    // And a no to the offer is taken as one.
+    await app.turns.start({ sessionId: 'y3', text: 'Do you sell garden gnomes?' }).result;
+    const no = await app.turns.start({ sessionId: 'y3', text: 'no thanks' }).result;
+    expect(no.escalation.escalate).toBe(false);
+    expect(no.text).toBe('All right. Is there anything else I can help you with?');
+    expect(await app.conversations.ticketOf('y3')).toBeNull();
+  });
+
   it('remembers facts the customer gave and uses them in later answers', async () => {
     await app.turns.start({
       sessionId: 'f1',

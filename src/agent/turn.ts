@@ -8,7 +8,7 @@ import type { ToolResult } from '../resilience/index.js';
 import type { ConversationRepository } from '../store/index.js';
 import type { CorrelationContext } from '../telemetry/index.js';
 import type { AttachmentSummary, SessionContext, ToolRegistry } from '../tools/index.js';
-import type { EscalationOutcome } from '../tools/escalation/index.js';
+import { readShortReply, type EscalationOutcome } from '../tools/escalation/index.js';
 import { describeFact, extractFacts } from './facts/index.js';
 import { Channel } from './channel.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
@@ -172,9 +172,15 @@ export class TurnRunner {
         (await call<AttachmentSummary[]>('attachments', { files: input.attachments })) ?? [];
     }
 
-    emit({ type: 'status', stage: 'search' });
+    // A message that only greets, thanks, says goodbye, or answers yes or no is not looked up.
+    const shortReply =
+      input.attachments && input.attachments.length > 0 ? undefined : readShortReply(input.text);
     const query = input.text === '' ? attachmentNames(input).join(' ') : input.text;
-    const search = query === '' ? undefined : await call<SearchResult>('kb_search', { query });
+    let search: SearchResult | undefined;
+    if (query !== '' && shortReply === undefined) {
+      emit({ type: 'status', stage: 'search' });
+      search = await call<SearchResult>('kb_search', { query });
+    }
     const hits: RetrievedChunk[] = search?.hits ?? [];
     const sources: SourceItem[] = hits.map((hit, i) => ({
       id: i + 1,
@@ -191,7 +197,7 @@ export class TurnRunner {
       message: input.text,
       history,
       noKnowledgeStreak: context?.unansweredStreak ?? 0,
-      noKnowledgeNow: hits.length === 0,
+      noKnowledgeNow: shortReply === undefined && hits.length === 0,
       ...(context?.summary ? { summary: context.summary } : {}),
     });
     // A failed check is not a reason to escalate: the turn goes on without one.
@@ -232,6 +238,7 @@ export class TurnRunner {
           attachments: attachments
             .filter((a) => a.ok)
             .map((a) => ({ name: a.name, preview: a.preview })),
+          shortReply,
         },
         { passages: this.#passages },
       );
@@ -285,37 +292,40 @@ export class TurnRunner {
       for (const delta of chunkText(text)) emit({ type: 'text', delta });
     }
 
-    emit({ type: 'status', stage: 'memory' });
     const question = input.text || `(attached ${attachmentNames(input).join(', ')})`;
-    await call('memory', {
-      action: 'store',
-      outcome: {
-        question: question.slice(0, 2_000),
-        answered: answer.found,
-        source: sources.find((s) => cited.includes(s.id))?.title.slice(0, 500),
-      },
-      memories: [
-        ...newFacts.map((f) => ({
-          type: 'fact' as const,
-          content: describeFact(f),
-          importance: 0.8,
-        })),
-        {
-          type: 'context' as const,
-          content: `User: ${input.text.slice(0, 200) || attachmentNames(input).join(', ')}`,
-          importance: 0.5,
+    // A greeting or a thank-you is neither a question for the summary nor worth recalling.
+    if (shortReply === undefined) {
+      emit({ type: 'status', stage: 'memory' });
+      await call('memory', {
+        action: 'store',
+        outcome: {
+          question: question.slice(0, 2_000),
+          answered: answer.found,
+          source: sources.find((s) => cited.includes(s.id))?.title.slice(0, 500),
         },
-        ...(answer.text.length > 100
-          ? [
-              {
-                type: 'context' as const,
-                content: `Agent: ${answer.text.slice(0, 200)}`,
-                importance: 0.4,
-              },
-            ]
-          : []),
-      ],
-    });
+        memories: [
+          ...newFacts.map((f) => ({
+            type: 'fact' as const,
+            content: describeFact(f),
+            importance: 0.8,
+          })),
+          {
+            type: 'context' as const,
+            content: `User: ${input.text.slice(0, 200) || attachmentNames(input).join(', ')}`,
+            importance: 0.5,
+          },
+          ...(answer.text.length > 100
+            ? [
+                {
+                  type: 'context' as const,
+                  content: `Agent: ${answer.text.slice(0, 200)}`,
+                  importance: 0.4,
+                },
+              ]
+            : []),
+        ],
+      });
+    }
 
     timings.total = this.deps.now() - started;
     const reply: ReplyMessage = {
@@ -338,7 +348,8 @@ export class TurnRunner {
       turnId,
       requestId,
       metadata: {
-        found: answer.found,
+        // Whether the help center had the answer; a short reply was not looked up at all.
+        ...(shortReply === undefined ? { found: answer.found } : {}),
         sources: reply.sources,
         escalation: escalationInfo,
         toolsFailed,

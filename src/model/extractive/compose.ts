@@ -13,11 +13,14 @@ import {
   greeting,
   NOT_FOUND,
   OFFER_PERSON,
+  shortAnswer,
 } from './templates.js';
 import type { ExtractiveAnswer, ExtractiveInput } from './types.js';
 
 /** Confidence of an answer that says it found nothing. */
 const NOT_FOUND_CONFIDENCE = 0.05;
+/** Confidence of the answer to a greeting, thanks, a goodbye, a yes or a no. */
+const SHORT_REPLY_CONFIDENCE = 0.9;
 /** Confidence of an answer read back from what the customer told us. */
 const FACT_CONFIDENCE = 0.9;
 
@@ -65,6 +68,20 @@ export function composeExtractiveAnswer(
     ]
       .filter((part) => part !== '')
       .join('\n\n');
+
+  if (input?.shortReply !== undefined && attachments.length === 0) {
+    // Said in kind: no greeting before a greeting, and when a person now takes over (the
+    // customer said yes to one) the follow-up line is the whole answer.
+    const accepted =
+      ticketId !== '' && (input.shortReply === 'yes' || input.shortReply === 'acknowledgement');
+    const text = [
+      accepted ? '' : shortAnswer(input.shortReply, name),
+      ticketId !== '' ? followUp(ticketId) : '',
+    ]
+      .filter((part) => part !== '')
+      .join('\n\n');
+    return { text, cited: [], confidence: SHORT_REPLY_CONFIDENCE, found: true };
+  }
 
   const fromFacts = answerFromFacts(question, facts);
   if (fromFacts !== null) {

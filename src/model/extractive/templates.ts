@@ -16,6 +16,25 @@ export function aboutOrder(orderNumber: string): string {
   return `About your order ${orderNumber}:`;
 }
 
+/** The answer to a message that only greets, thanks, says goodbye, acknowledges, yes or no. */
+export function shortAnswer(
+  kind: 'greeting' | 'thanks' | 'farewell' | 'acknowledgement' | 'yes' | 'no',
+  firstName: string | undefined,
+): string {
+  switch (kind) {
+    case 'greeting':
+      return `${firstName ? `Hi ${firstName}!` : 'Hi!'} How can I help you today?`;
+    case 'thanks':
+      return "You're welcome! Is there anything else I can help you with?";
+    case 'farewell':
+      return 'Thank you for contacting us. Goodbye!';
+    case 'no':
+      return 'All right. Is there anything else I can help you with?';
+    default:
+      return 'Is there anything else I can help you with?';
+  }
+}
+
 export const NOT_FOUND = "I couldn't find this in our help center.";
 export const OFFER_PERSON = 'Would you like me to connect you with a member of our support team?';
 

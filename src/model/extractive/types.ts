@@ -14,6 +14,11 @@ export interface ExtractiveInput {
   escalated?: { ticketId: string } | undefined;
   /** Files given with this message. */
   attachments?: Array<{ name: string; preview: string }>;
+  /**
+   * The message only greets, thanks, says goodbye, acknowledges, or says yes or no (see
+   * `readShortReply`): it is answered in kind, not searched for.
+   */
+  shortReply?: 'greeting' | 'thanks' | 'farewell' | 'acknowledgement' | 'yes' | 'no' | undefined;
 }
 
 /** A grounded answer. */

@@ -126,12 +126,15 @@ function summarize(
   });
 }
 
-/** Consecutive replies, newest back, whose `found` is false. */
+/**
+ * Consecutive replies, newest back, whose `found` is false. Replies that looked nothing up (to a
+ * greeting, thanks, a yes) have no `found` and do not break the run.
+ */
 function unansweredStreak(messages: readonly TurnRecord[]): number {
   let streak = 0;
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i];
-    if (message?.role !== 'assistant') continue;
+    if (message?.role !== 'assistant' || message.found === undefined) continue;
     if (message.found === false) streak++;
     else break;
   }

@@ -2,6 +2,7 @@ import { AppError } from '../../../errors/index.js';
 import { readEarlierMessage } from './earlier-messages.js';
 import { detectExplicitRequest } from './explicit-request.js';
 import { detectLegal } from './legal.js';
+import { acceptsOffer } from './short-replies.js';
 import { detectNegativeSentiment, STRONG_NEGATIVE } from './negative-sentiment.js';
 import { decideCategory, decidePriority } from './priority.js';
 import { detectRepeatedQuestion, REPEAT_LOOKBACK } from './repeated-question.js';
@@ -77,7 +78,7 @@ export function evaluateEscalation(
     }
   };
 
-  add('explicit_request', detectExplicitRequest(text, tokens));
+  add('explicit_request', detectExplicitRequest(text, tokens) ?? detectAcceptedOffer(input));
   add('legal', detectLegal(text, tokens));
   add('negative_sentiment', detectNegativeSentiment(sentiment));
   add('worsening_sentiment', detectWorsening([...earlier.map((m) => m.sentiment), sentiment]));
@@ -103,6 +104,17 @@ export function evaluateEscalation(
     }),
     category: decideCategory(escalate, reasons),
   };
+}
+
+/** A yes to the agent's offer of a person, in the reply just before: that is asking for one. */
+function detectAcceptedOffer(input: EscalationInput): SignalMatch | undefined {
+  const previous = input.history.at(-1);
+  if (previous?.role !== 'assistant' || !acceptsOffer(input.message, previous.text)) {
+    return undefined;
+  }
+  // eslint-disable-next-line no-control-regex
+  const said = input.message.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+  return { detail: `accepted the offer of a person: "${said.slice(0, 60)}"` };
 }
 
 /** Two turns in a row with nothing relevant: this one and the one before. */

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { acceptsOffer, offersPerson, readShortReply, type ShortReply } from './short-replies.js';
+
+const OFFER =
+  "I couldn't find this in our help center. Would you like me to connect you with a member of our support team?";
+
+describe('readShortReply', () => {
+  const cases: Array<[string, ShortReply]> = [
+    ['Hi', 'greeting'],
+    ['hello there!', 'greeting'],
+    ['Good morning 😊', 'greeting'],
+    ['hey team, how are you?', 'greeting'],
+    ['is anyone there??', 'greeting'],
+    ['thanks', 'thanks'],
+    ['Thank you so much!!', 'thanks'],
+    ['ok thanks', 'thanks'],
+    ['thx, that helped', 'thanks'],
+    ['Much appreciated.', 'thanks'],
+    ['bye', 'farewell'],
+    ['ok, thanks, bye!', 'farewell'],
+    ["That's all, have a nice day", 'farewell'],
+    ['ok', 'acknowledgement'],
+    ['Got it.', 'acknowledgement'],
+    ['sounds good', 'acknowledgement'],
+    ['yes', 'yes'],
+    ['Yes please', 'yes'],
+    ['sure, go ahead', 'yes'],
+    ['yes thanks', 'yes'],
+    ['yep, that would be great', 'yes'],
+    ['no', 'no'],
+    ['No thank you', 'no'],
+    ["nope, I'm good", 'no'],
+  ];
+  it.each(cases)('reads %j as %s', (message, kind) => {
+    expect(readShortReply(message)).toBe(kind);
+  });
+
+  it.each([
+    'Hi, where is my order?',
+    'thanks but it did not work',
+    'No, my parcel never arrived',
+    'ok so how do I return it',
+    'yesterday',
+    'thank you for nothing',
+    'Hello, my name is Jane',
+    'goodbye forever, I am cancelling my account',
+    '',
+    '   ',
+    '!!!',
+    'hi '.repeat(50),
+  ])('is undefined for %j, which says more (or nothing)', (message) => {
+    expect(readShortReply(message)).toBeUndefined();
+  });
+});
+
+describe('offers of a person', () => {
+  it("knows the agent's offer, and a language model's in other words", () => {
+    expect(offersPerson(OFFER)).toBe(true);
+    expect(offersPerson('Shall I transfer you to a human agent?')).toBe(true);
+    expect(offersPerson('Would you like to speak to one of our specialists?')).toBe(true);
+    expect(offersPerson('Refunds take 5 business days [1].')).toBe(false);
+    expect(offersPerson('A member of our support team will follow up (ticket T-1).')).toBe(false);
+  });
+
+  it('takes a yes or an ok after an offer as accepting it, and nothing else', () => {
+    expect(acceptsOffer('yes please', OFFER)).toBe(true);
+    expect(acceptsOffer('OK', OFFER)).toBe(true);
+    expect(acceptsOffer('sure, go ahead', OFFER)).toBe(true);
+    expect(acceptsOffer('no thanks', OFFER)).toBe(false);
+    expect(acceptsOffer('thanks', OFFER)).toBe(false);
+    expect(acceptsOffer('yes, but where is my refund?', OFFER)).toBe(false);
+    expect(acceptsOffer('yes please', 'Refunds take 5 business days [1].')).toBe(false);
+    expect(acceptsOffer('yes please', undefined)).toBe(false);
+  });
+});

@@ -1,0 +1,222 @@
+/**
+ * What a short message that asks nothing says: "Hi!", "thanks a lot", "ok, bye", "yes please".
+ * Such a message is not a question for the help center; a reply to an offer ("Would you like me
+ * to connect you with a member of our support team?") is an answer to it.
+ */
+export type ShortReply = 'greeting' | 'thanks' | 'farewell' | 'acknowledgement' | 'yes' | 'no';
+
+/** Phrases of each kind, as words; the longest phrase that fits is taken first. */
+const PHRASES: Record<ShortReply, readonly string[]> = {
+  greeting: [
+    'hi',
+    'hello',
+    'hey',
+    'heya',
+    'hiya',
+    'howdy',
+    'greetings',
+    'good morning',
+    'good afternoon',
+    'good evening',
+    'good day',
+    'morning',
+    'how are you',
+    'how are you doing',
+    "how's it going",
+    'how is it going',
+    'anyone there',
+    'anybody there',
+    'is anyone there',
+    'is anybody there',
+    'are you there',
+  ],
+  thanks: [
+    'thanks',
+    'thank you',
+    'thank u',
+    'thankyou',
+    'thx',
+    'thnx',
+    'ty',
+    'cheers',
+    'many thanks',
+    'much appreciated',
+    'appreciate it',
+    'i appreciate it',
+    'that helped',
+    'that helps',
+    'this helped',
+    'that was helpful',
+    'very helpful',
+    'helpful',
+  ],
+  farewell: [
+    'bye',
+    'goodbye',
+    'good bye',
+    'bye bye',
+    'see you',
+    'see ya',
+    'see you later',
+    'take care',
+    'have a nice day',
+    'have a good day',
+    'have a great day',
+    'good night',
+    "that's all",
+    'that is all',
+    "that's it",
+    'nothing else',
+    "i'm done",
+    'all good',
+  ],
+  acknowledgement: [
+    'ok',
+    'okay',
+    'k',
+    'kk',
+    'alright',
+    'all right',
+    'got it',
+    'cool',
+    'great',
+    'perfect',
+    'awesome',
+    'nice',
+    'fine',
+    'understood',
+    'i see',
+    'makes sense',
+    'noted',
+    'sounds good',
+    'good',
+  ],
+  yes: [
+    'yes',
+    'yeah',
+    'yea',
+    'yep',
+    'yup',
+    'y',
+    'sure',
+    'please',
+    'yes please',
+    'please do',
+    'go ahead',
+    'do it',
+    'absolutely',
+    'definitely',
+    'of course',
+    'i would',
+    "i'd like that",
+    'i would like that',
+    'that would be great',
+    'that would be nice',
+    'connect me',
+  ],
+  no: [
+    'no',
+    'nope',
+    'nah',
+    'no thanks',
+    'no thank you',
+    'not now',
+    'not yet',
+    "i'm good",
+    'i am good',
+    "i'm fine",
+    "don't",
+    'no need',
+  ],
+};
+
+/** Words that may come with any of them: "hi there", "thanks so much", "ok then". */
+const FILLERS = new Set(
+  'there team all everyone guys folks again so very much a lot you too then just and oh ah well'.split(
+    ' ',
+  ),
+);
+
+/** When a message holds phrases of several kinds, the first kind here is what it says. */
+const PRECEDENCE: readonly ShortReply[] = [
+  'no',
+  'farewell',
+  'yes',
+  'thanks',
+  'greeting',
+  'acknowledgement',
+];
+
+/** Longer messages are never taken for one of these. */
+const MAX_WORDS = 12;
+const MAX_CHARS = 120;
+
+/** Phrase (words joined by one space) → its kind; and the longest phrase, in words. */
+const KIND_OF = new Map<string, ShortReply>();
+let LONGEST = 1;
+for (const [kind, phrases] of Object.entries(PHRASES) as Array<[ShortReply, string[]]>) {
+  for (const phrase of phrases) {
+    KIND_OF.set(phrase, kind);
+    LONGEST = Math.max(LONGEST, phrase.split(' ').length);
+  }
+}
+
+/**
+ * Reads a message made only of a greeting, thanks, a farewell, an acknowledgement, a yes or a
+ * no — with punctuation, emoji and words such as "there" or "so much" around them — and says
+ * which; undefined for anything else, including any message that also asks or says something
+ * ("hi, where is my order?", "thanks but it did not work"). Whole words only.
+ *
+ * @example
+ * readShortReply('Thanks so much!! 😊'); // 'thanks'
+ * readShortReply('ok, bye');             // 'farewell'
+ * readShortReply('Hi, my order is late'); // undefined
+ */
+export function readShortReply(message: string): ShortReply | undefined {
+  if (message.length > MAX_CHARS) return undefined;
+  const words = message
+    .toLowerCase()
+    .replace(/[\u2018\u2019]/g, "'")
+    .match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu);
+  if (!words || words.length > MAX_WORDS) return undefined;
+  const kinds = new Set<ShortReply>();
+  let i = 0;
+  while (i < words.length) {
+    let matched = 0;
+    for (let n = Math.min(LONGEST, words.length - i); n >= 1 && matched === 0; n--) {
+      const kind = KIND_OF.get(words.slice(i, i + n).join(' '));
+      if (kind !== undefined) {
+        kinds.add(kind);
+        matched = n;
+      }
+    }
+    if (matched === 0) {
+      if (!FILLERS.has(words[i] as string)) return undefined;
+      matched = 1;
+    }
+    i += matched;
+  }
+  return PRECEDENCE.find((kind) => kinds.has(kind));
+}
+
+/**
+ * Whether a customer's message takes up the offer of a person made by the agent's reply before
+ * it ("yes please", "ok", "sure, go ahead").
+ */
+export function acceptsOffer(message: string, previousReply: string | undefined): boolean {
+  if (previousReply === undefined || !offersPerson(previousReply)) return false;
+  const reply = readShortReply(message);
+  return reply === 'yes' || reply === 'acknowledgement';
+}
+
+/**
+ * Whether an agent's reply ends by offering to hand the conversation to a person, as the
+ * extractive responder's "Would you like me to connect you with a member of our support team?"
+ * does, or a language model's "Shall I transfer you to a human agent?".
+ */
+export function offersPerson(reply: string): boolean {
+  return OFFER.test(reply.slice(-600));
+}
+
+const OFFER =
+  /\b(?:connect|transfer|put|pass|hand)\s+you\s+(?:with|to|through\s+to|over\s+to|on\s+to)\s+(?:a|an|one\s+of|our|the|someone|somebody)\b[^?]{0,80}\?|\b(?:speak|talk)\s+(?:to|with)\s+(?:a|an|one\s+of|our|someone|somebody)\b[^?]{0,60}\?/i;
