@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors/index.js';
 import {
@@ -7,6 +9,7 @@ import {
 } from '../testing/fake-openai-server.js';
 import type { ChatDelta, ChatModel, ChatRequest } from './chat-model.js';
 import { createOpenAiChatModel } from './openai-chat-model.js';
+import { MAX_EVENT_CHARS } from './sse-parser.js';
 
 const KEY = 'sk-test-5ecret-key-do-not-leak';
 const ASK: ChatRequest = {
@@ -404,6 +407,36 @@ describe('createOpenAiChatModel', () => {
     expect(deltas).toEqual([{ type: 'text', text: 'Hel' }]);
     expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
     expect(error.message).toContain('failed mid-answer: The server had an error');
+  });
+
+  it('fails retryably, without buffering it all, on an event that never ends', async () => {
+    // A server on loopback that sends one `data:` line and never ends it.
+    let sent = 0;
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write('data: {"choices":[{"index":0,"delta":{"content":"');
+      const piece = 'x'.repeat(64 * 1024);
+      const more = () => {
+        while (sent < 64 * 1024 * 1024 && response.write(piece)) sent += piece.length;
+      };
+      response.on('drain', more);
+      response.on('close', () => response.off('drain', more));
+      more();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const model = createOpenAiChatModel({ baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm' });
+      const { deltas, error } = await collectUntilFailure(model);
+      expect(deltas).toEqual([]);
+      expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
+      expect(error.message).toContain(`sent an event of more than ${MAX_EVENT_CHARS} characters`);
+      // It stopped reading soon after the limit, not at the end of the 64 MiB.
+      expect(sent).toBeLessThan(32 * 1024 * 1024);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('refuses an empty model name or an invalid base URL as configuration errors', () => {

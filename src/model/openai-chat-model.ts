@@ -11,7 +11,7 @@ import {
   redactor,
   type Redact,
 } from '../errors/upstream.js';
-import { createSseParser } from './sse-parser.js';
+import { createSseParser, type SseParser } from './sse-parser.js';
 
 /** Options of {@link createOpenAiChatModel}. */
 export interface OpenAiChatModelOptions {
@@ -156,7 +156,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
           throw networkError(error, `The stream from the chat model at ${where} broke off`, redact);
         });
         if (read.done) break;
-        for (const data of parser.push(decoder.decode(read.value, { stream: true }))) {
+        for (const data of pushTo(parser, decoder.decode(read.value, { stream: true }), where)) {
           // The consumer may have aborted while it held the previous delta.
           if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
           if (data === '[DONE]') {
@@ -169,7 +169,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
       if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
       // The body ended without `[DONE]`. An unterminated last event is still read when it is
       // whole (some servers omit the final blank line); when it is not, the stream was cut.
-      for (const data of [...parser.push(decoder.decode()), ...parser.end()]) {
+      for (const data of [...pushTo(parser, decoder.decode(), where), ...parser.end()]) {
         if (data === '[DONE]') {
           yield* assembler.end();
           return;
@@ -204,6 +204,16 @@ function chatCompletionsUrl(baseUrl: string): URL {
   }
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
   return url;
+}
+
+/** The events `text` completes; an event too long to buffer ends the answer as a failure. */
+function pushTo(parser: SseParser, text: string, where: string): string[] {
+  try {
+    return parser.push(text);
+  } catch (error) {
+    if (error instanceof RangeError) throw cut(where, `sent ${error.message}`);
+    throw error;
+  }
 }
 
 function cut(where: string, what: string): AppError {

@@ -46,4 +46,23 @@ describe('createSseParser', () => {
   it('ignores blank lines that end no event', () => {
     expect(parseInPieces('\n\n\r\n: ping\n\n\n', 2)).toEqual([]);
   });
+
+  it('refuses to buffer an event or a line longer than its limit', () => {
+    const limited = () => createSseParser({ maxEventChars: 10 });
+    // At the limit, whole.
+    expect(limited().push('data: 0123456789\n\n')).toEqual(['0123456789']);
+    expect(limited().push('data: 01234\ndata: 1234\n\n')).toEqual(['01234\n1234']);
+    // Over it: in one line, in several data lines of one event, or in a line that never ends.
+    expect(() => limited().push('data: 0123456789a\n\n')).toThrow(RangeError);
+    expect(() => limited().push('data: 012345\ndata: 12345\n')).toThrow(
+      'an event of more than 10 characters',
+    );
+    const endless = limited();
+    expect(() => {
+      for (let i = 0; i < 100; i++) endless.push('xx');
+    }).toThrow(RangeError);
+    // Separate events each within it are fine however many.
+    const many = limited();
+    for (let i = 0; i < 1000; i++) expect(many.push('data: 0123456789\n\n')).toHaveLength(1);
+  });
 });

@@ -10,22 +10,31 @@ export interface SseParser {
   end(): string[];
 }
 
+/** Largest event read, in characters: a chat-completion chunk is a few hundred. */
+export const MAX_EVENT_CHARS = 4 * 1024 * 1024;
+
 /**
  * Parses Server-Sent Events as the HTML spec defines them: lines end in `\n`, `\r\n` or `\r`
  * (a `\r\n` may be split across two pieces); a blank line ends an event; `data` lines of one event
  * are joined with `\n`; lines starting with `:` are comments (keep-alives); other fields (`event`,
  * `id`, `retry`) are ignored because the OpenAI protocol does not use them. Pieces may split
  * events and lines anywhere; decoding bytes to text (which may split a character) is the caller's.
+ * An event (or a line) longer than `maxEventChars` is not buffered without end: `push` throws a
+ * RangeError.
  *
  * @example
  * const parser = createSseParser();
  * parser.push('data: {"a"'); // []
  * parser.push(':1}\n\n');     // ['{"a":1}']
  */
-export function createSseParser(): SseParser {
+export function createSseParser(options: { maxEventChars?: number } = {}): SseParser {
+  const maxEventChars = options.maxEventChars ?? MAX_EVENT_CHARS;
   /** The unterminated last line. It never holds a line break. */
   let pending = '';
   let data: string[] = [];
+  /** Characters of `data`, and the line breaks that will join them. */
+  let dataChars = 0;
+  const tooLong = () => new RangeError(`an event of more than ${maxEventChars} characters`);
   /** The previous piece ended in `\r`: a `\n` starting this one belongs to that line break. */
   let skipNewline = false;
 
@@ -33,6 +42,7 @@ export function createSseParser(): SseParser {
     if (line === '') {
       if (data.length > 0) events.push(data.join('\n'));
       data = [];
+      dataChars = 0;
       return;
     }
     if (line.startsWith(':')) return;
@@ -40,7 +50,10 @@ export function createSseParser(): SseParser {
     const field = colon === -1 ? line : line.slice(0, colon);
     if (field !== 'data') return;
     const value = colon === -1 ? '' : line.slice(colon + 1);
-    data.push(value.startsWith(' ') ? value.slice(1) : value);
+    const text = value.startsWith(' ') ? value.slice(1) : value;
+    dataChars += text.length + 1;
+    if (dataChars > maxEventChars + 1) throw tooLong();
+    data.push(text);
   }
 
   return {
@@ -65,6 +78,7 @@ export function createSseParser(): SseParser {
         start = scan + 1;
       }
       pending = buffer.slice(start);
+      if (pending.length + dataChars > maxEventChars + 8) throw tooLong();
       return events;
     },
     end() {
