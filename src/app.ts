@@ -432,8 +432,11 @@ async function checkSessions(sessions: SessionStore): Promise<ReadinessCheck> {
   }
 }
 
-/** How long a session lock lives unless extended (it is, every third of that, while a turn runs). */
-const SESSION_LOCK_TTL_MS = 30_000;
+/**
+ * How long a session lock lives unless extended (it is, every third of that, while a turn runs):
+ * the sessions of an instance that crashed mid-turn are free again this soon.
+ */
+const SESSION_LOCK_TTL_MS = 10_000;
 
 /** How often old memories are looked for while serving. */
 const MEMORY_SWEEP_MS = 3_600_000;

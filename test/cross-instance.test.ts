@@ -6,7 +6,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, bearer, call, type Json } from './helpers/http.js';
-import { startServe, type ServeProcess } from './helpers/process.js';
+import { startFakeOpenAi } from '../src/testing/fake-openai-server.js';
+import { startServe, waitFor, type ServeProcess } from './helpers/process.js';
 import { POSTGRES_URL, REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
 const up =
@@ -15,6 +16,7 @@ const up =
 
 const schema = uniqueName('xinst');
 const servers: ServeProcess[] = [];
+let env: Record<string, string> = {};
 
 describe.runIf(up)('two instances on one Redis and one Postgres', () => {
   beforeAll(async () => {
@@ -24,7 +26,7 @@ describe.runIf(up)('two instances on one Redis and one Postgres', () => {
     await client.end();
     const url = new URL(POSTGRES_URL);
     url.searchParams.set('options', `-c search_path=${schema}`);
-    const env = {
+    env = {
       DATABASE_URL: url.toString(),
       REDIS_URL,
       REDIS_KEY_PREFIX: `${schema}:`,
@@ -105,4 +107,47 @@ describe.runIf(up)('two instances on one Redis and one Postgres', () => {
       expect(session.body.messageCount).toBe(50);
     }
   }, 120_000);
+
+  it("frees the session of an instance that crashed mid-turn within the lock's life", async () => {
+    const [a] = servers as [ServeProcess];
+    // A third instance whose language model never answers: its turn holds the session's lock.
+    const fake = await startFakeOpenAi();
+    fake.failNext(1, 'stall');
+    const doomed = await startServe({ ...env, LLM_BASE_URL: fake.url, LLM_MODEL: 'fake' });
+    try {
+      const created = await call(a.url, 'POST', '/v1/sessions');
+      const { id, token } = created.body as { id: string; token: string };
+      const stuck = call(doomed.url, 'POST', `/v1/sessions/${id}/messages`, {
+        token,
+        body: { text: 'How do refunds work?' },
+      }).catch(() => undefined);
+      await waitFor(
+        () => fake.requests.some((r) => r.path.endsWith('/chat/completions')),
+        'the stalled model call',
+      );
+      doomed.child.kill('SIGKILL');
+      await doomed.exited;
+      await stuck;
+
+      const started = Date.now();
+      const next = await call(a.url, 'POST', `/v1/sessions/${id}/messages`, {
+        token,
+        body: { text: 'Are you still there? How do refunds work?' },
+      });
+      const waited = Date.now() - started;
+      expect(next.status).toBe(200);
+      // It waited for the dead instance's lock to run out (10 s at most), not for the 30 s a
+      // message may wait.
+      expect(waited).toBeLessThan(15_000);
+      const history = await call(a.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+      expect(history.body.items.map((m: Json) => [m.seq, m.role])).toEqual([
+        [1, 'user'],
+        [2, 'user'],
+        [3, 'assistant'],
+      ]);
+    } finally {
+      if (doomed.child.exitCode === null) doomed.child.kill('SIGKILL');
+      await fake.close();
+    }
+  }, 60_000);
 });
