@@ -65,6 +65,13 @@ describe.runIf(up)('two instances on one Redis and one Postgres', () => {
       body: form,
     });
     expect(upload.status).toBe(201);
+    // The upload is kept in the database: the other instance can re-index it.
+    const listed = await call(b.url, 'GET', '/v1/admin/documents', { token: ADMIN_KEY });
+    const document = (listed.body.items as Json[]).find((d) => d.source === 'uploads/refunds.md');
+    const reindexed = await call(b.url, 'POST', `/v1/admin/documents/${document?.id}/reindex`, {
+      token: ADMIN_KEY,
+    });
+    expect(reindexed.status).toBe(200);
 
     const created = await call(a.url, 'POST', '/v1/sessions');
     expect(created.status).toBe(201);

@@ -3,7 +3,10 @@
  * playground, tickets (list, filter, read with transcript, change status), sessions with
  * transcripts, tool health and breaker reset.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestPaths } from '../src/rag/index.js';
 import {
   ADMIN_KEY,
   bearer,
@@ -54,6 +57,8 @@ describe('documents', () => {
     expect(search.status).toBe(200);
     expect(search.body.hits[0].title).toBe('Shipping');
 
+    // The upload is kept in the database, not on this instance's disk: any instance re-reads it.
+    expect(doc?.source).toBe('uploads/shipping.md');
     const reindexed = await call(t.url, 'POST', `/v1/admin/documents/${doc?.id}/reindex`, admin);
     expect(reindexed.status).toBe(200);
     expect(reindexed.body.report.documents.unchanged).toBe(1);
@@ -72,6 +77,29 @@ describe('documents', () => {
     expect(after.body.total).toBe(2);
     const missing = await call(t.url, 'DELETE', `/v1/admin/documents/${doc?.id}`, admin);
     expect(missing.status).toBe(404);
+    expect(await t.app.knowledge.keptFile('kb', 'uploads/shipping.md')).toBeNull();
+  });
+
+  it('replaces an upload that an earlier version kept on disk when the same name comes again', async () => {
+    // Earlier versions wrote uploads under DATA_DIR/uploads and stored that path as the source.
+    const legacy = join(t.dataDir, 'uploads', 'returns.md');
+    mkdirSync(join(t.dataDir, 'uploads'), { recursive: true });
+    writeFileSync(legacy, '# Returns\n\nReturns are free for 14 days.');
+    await ingestPaths(t.app.knowledge, [legacy], {
+      maxFileBytes: 1 << 20,
+      chunk: { size: 180, overlap: 30 },
+    });
+    const form = new FormData();
+    form.set('file', new Blob(['# Returns\n\nReturns are free for 30 days.']), 'returns.md');
+    const uploaded = await fetch(`${t.url}/v1/admin/documents`, {
+      method: 'POST',
+      headers: bearer(ADMIN_KEY),
+      body: form,
+    });
+    expect(uploaded.status).toBe(201);
+    const sources = (await t.app.knowledge.sources('kb')).map((s) => s.source);
+    expect(sources).toContain('uploads/returns.md');
+    expect(sources).not.toContain(legacy);
   });
 });
 

@@ -33,7 +33,7 @@ describe.runIf(postgresUp)('on PostgreSQL', () => {
     store ??= await openPostgresStore(POSTGRES_URL, { schema, now: () => clock() });
     clock = now ?? (() => new Date());
     // Chunk ids keep counting: the contract expects ids never to be reused.
-    await admin.query('TRUNCATE documents, chunks');
+    await admin.query('TRUNCATE documents, chunks, source_files');
     await admin.query('UPDATE chunk_totals SET chunks = 0, words = 0, title_words = 0');
     return store.knowledge;
   });

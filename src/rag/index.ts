@@ -8,7 +8,8 @@ export type {
   ParsedDocument,
   ParseOptions,
 } from './parse/index.js';
-export { ingestPaths, summarize } from './ingest/ingest.js';
+export { ingestFiles, ingestPaths, summarize } from './ingest/ingest.js';
+export type { SourceFile } from './ingest/ingest.js';
 export type { IngestFailure, IngestOptions, IngestReport } from './ingest/ingest.js';
 export { Retriever, DEFAULT_RETRIEVER_SETTINGS } from './search/retriever.js';
 export type {

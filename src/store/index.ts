@@ -4,6 +4,7 @@ export type {
   DocumentInput,
   DocumentPage,
   DocumentRecord,
+  KeptFile,
   KnowledgeRepository,
   LexicalQuery,
   ReplaceResult,

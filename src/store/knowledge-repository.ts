@@ -81,6 +81,12 @@ export interface LexicalQuery {
 }
 
 /** A page of documents, and how many the scope holds in all. */
+/** A file kept in the database: its name (for its type) and its bytes. */
+export interface KeptFile {
+  name: string;
+  data: Uint8Array;
+}
+
 export interface DocumentPage {
   items: DocumentRecord[];
   total: number;
@@ -116,8 +122,16 @@ export interface KnowledgeRepository {
   replaceSources(
     batch: Array<{ scope: string; source: string; fileHash: string; documents: DocumentInput[] }>,
   ): Promise<Array<ReplaceResult | Error>>;
-  /** Removes every document of `source`; returns how many there were. */
+  /** Removes every document of `source`, and the file kept for it; returns how many there were. */
   deleteSource(scope: string, source: string): Promise<number>;
+  /**
+   * Keeps the file a source is read from (an uploaded document) in the database, so that any
+   * instance can read it again — to re-index it — without the disk of the one that received it.
+   * Replaces the file kept for `source` before.
+   */
+  keepFile(scope: string, source: string, file: KeptFile): Promise<void>;
+  /** The file kept for `source`, or null when none is. */
+  keptFile(scope: string, source: string): Promise<KeptFile | null>;
   /** Every source of a scope, with the hash of the file it was read from. */
   sources(scope: string): Promise<Array<{ source: string; fileHash: string }>>;
   /** Counts of a scope (all scopes when omitted). */

@@ -132,6 +132,29 @@ export function describeKnowledgeRepository(
       expect(await repo.searchLexical(search({ terms: ['one'] }))).toEqual([]);
     });
 
+    it('keeps the file of a source, byte for byte, until the source is deleted', async () => {
+      const repo = await make();
+      const bytes = Uint8Array.from([0, 255, 37, 80, 68, 70, 0, 10, 13]);
+      expect(await repo.keptFile('kb', 'uploads/a.pdf')).toBeNull();
+      await repo.keepFile('kb', 'uploads/a.pdf', { name: 'a.pdf', data: bytes });
+      await repo.keepFile('kb', 'uploads/b.md', { name: 'b.md', data: Buffer.from('# B') });
+      const kept = await repo.keptFile('kb', 'uploads/a.pdf');
+      expect(kept?.name).toBe('a.pdf');
+      expect([...(kept?.data ?? [])]).toEqual([...bytes]);
+      // Kept again: replaced. Another scope is another file.
+      await repo.keepFile('kb', 'uploads/a.pdf', { name: 'a.pdf', data: Buffer.from('v2') });
+      expect(Buffer.from((await repo.keptFile('kb', 'uploads/a.pdf'))?.data ?? []).toString()).toBe(
+        'v2',
+      );
+      expect(await repo.keptFile('session:s1', 'uploads/a.pdf')).toBeNull();
+      // Deleting the source deletes its file, even when no document was read from it.
+      await repo.replaceSource('kb', 'uploads/a.pdf', 'h', [doc('', 'A', 'one')]);
+      expect(await repo.deleteSource('kb', 'uploads/a.pdf')).toBe(1);
+      expect(await repo.keptFile('kb', 'uploads/a.pdf')).toBeNull();
+      expect(await repo.deleteSource('kb', 'uploads/b.md')).toBe(0);
+      expect(await repo.keptFile('kb', 'uploads/b.md')).toBeNull();
+    });
+
     it('pages the documents of a scope by source then key, in code point order', async () => {
       const clock = () => new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6));
       const repo = await make(clock);

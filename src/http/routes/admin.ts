@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import { AppError } from '../../errors/index.js';
@@ -11,7 +10,7 @@ import {
   ticketPatchSchema,
   transcriptQuerySchema,
 } from '../../protocol/admin-api.js';
-import { ingestPaths, summarize } from '../../rag/index.js';
+import { ingestFiles, ingestPaths, summarize } from '../../rag/index.js';
 import { adminKeyMatches, bearerToken } from '../auth.js';
 import { readMultipart } from '../multipart.js';
 import { viewOf } from '../session-access.js';
@@ -22,6 +21,8 @@ type Query = { Querystring: Record<string, string> };
 
 /** Most files one upload request may carry. */
 const MAX_UPLOAD_FILES = 20;
+/** The folder-like prefix of uploaded documents' sources. */
+const UPLOADS = 'uploads';
 
 /**
  * The staff's routes under `/v1/admin`, behind the admin key: knowledge-base documents (upload,
@@ -64,21 +65,27 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         fields: [],
       });
       if (body.files.length === 0) throw new AppError('invalid_input', 'The upload has no files.');
-      // Files are kept under DATA_DIR/uploads by their sanitized names, so a later upload of the
-      // same name replaces the document and a re-index can read the file again.
-      const dir = resolve(config.dataDir, 'uploads');
-      await mkdir(dir, { recursive: true });
-      const paths: string[] = [];
-      for (const file of body.files) {
-        const path = join(dir, file.name);
-        await writeFile(path, file.data);
-        paths.push(path);
+      // Each file is the source `uploads/<its sanitized name>`, the same on every instance: a
+      // later upload of the same name replaces the document. Its bytes are kept in the database,
+      // where any instance can read them again to re-index it.
+      const files = body.files.map((file) => ({
+        source: `${UPLOADS}/${file.name}`,
+        name: file.name,
+        data: file.data,
+      }));
+      const report = await ingestFiles(knowledge, files, ingestOptions(app));
+      const failed = new Set(report.failed.map((failure) => failure.path));
+      for (const file of files) {
+        if (failed.has(file.source)) continue;
+        await knowledge.keepFile('kb', file.source, file);
+        // Earlier versions kept uploads on the receiving instance's disk, under its path.
+        const legacy = resolve(config.dataDir, UPLOADS, file.name);
+        if (legacy !== file.source) await knowledge.deleteSource('kb', legacy);
       }
-      const report = await ingestPaths(knowledge, paths, ingestOptions(app));
       await app.indexVectors().catch((error: unknown) => {
         app.logger.warn({ err: error }, 'embedding uploaded documents failed');
       });
-      const status = report.failed.length === paths.length ? 422 : 201;
+      const status = report.failed.length === files.length ? 422 : 201;
       return reply.code(status).send({ summary: summarize(report), report });
     });
 
@@ -93,10 +100,12 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       if (document.scope !== 'kb') {
         throw new AppError('invalid_input', 'Only knowledge-base documents can be re-indexed.');
       }
-      const report = await ingestPaths(knowledge, [document.source], {
-        ...ingestOptions(app),
-        force: true,
-      });
+      // An upload is read from the database; a file ingested from a folder, from that folder.
+      const kept = await knowledge.keptFile('kb', document.source);
+      const options = { ...ingestOptions(app), force: true };
+      const report = kept
+        ? await ingestFiles(knowledge, [{ source: document.source, ...kept }], options)
+        : await ingestPaths(knowledge, [document.source], options);
       if (report.failed.length > 0) {
         throw new AppError(
           'conflict',

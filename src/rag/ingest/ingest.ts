@@ -96,6 +96,67 @@ export async function ingestPaths(
   paths: readonly string[],
   options: IngestOptions,
 ): Promise<IngestReport> {
+  const { files, problems } = await collectFiles(paths);
+  const report = await ingestSources(
+    repo,
+    files.map((path) => ({
+      source: path,
+      name: basename(path),
+      read: () => readChecked(path, options),
+    })),
+    options,
+  );
+  report.failed.unshift(...problems);
+  const scope = options.scope ?? 'kb';
+  if (options.prune) report.pruned = await prune(repo, scope, paths, new Set(files));
+  if (report.chunksWritten > 0 || report.pruned > 0) await repo.optimize();
+  return report;
+}
+
+/** A file given by its bytes, stored under `source`; `name` tells its type with its content. */
+export interface SourceFile {
+  source: string;
+  name: string;
+  data: Uint8Array;
+}
+
+/**
+ * {@link ingestPaths} for files given by their bytes (an upload, or a file kept in the database),
+ * each stored under its own `source`. `prune` does not apply.
+ */
+export async function ingestFiles(
+  repo: KnowledgeRepository,
+  files: readonly SourceFile[],
+  options: IngestOptions,
+): Promise<IngestReport> {
+  const report = await ingestSources(
+    repo,
+    files.map((file) => ({
+      source: file.source,
+      name: file.name,
+      read: async () => {
+        checkSize(file.data.byteLength, options);
+        return file.data;
+      },
+    })),
+    options,
+  );
+  if (report.chunksWritten > 0) await repo.optimize();
+  return report;
+}
+
+/** A source to ingest: where it is stored, its file name, and how to read its bytes. */
+interface PendingSource {
+  source: string;
+  name: string;
+  read: () => Promise<Uint8Array>;
+}
+
+async function ingestSources(
+  repo: KnowledgeRepository,
+  sources: readonly PendingSource[],
+  options: IngestOptions,
+): Promise<IngestReport> {
   const scope = options.scope ?? 'kb';
   const report: IngestReport = {
     files: 0,
@@ -105,8 +166,6 @@ export async function ingestPaths(
     pruned: 0,
     failed: [],
   };
-  const { files, problems } = await collectFiles(paths);
-  report.failed.push(...problems);
   const known = options.force
     ? new Map<string, string>()
     : new Map((await repo.sources(scope)).map((s) => [s.source, s.fileHash]));
@@ -114,12 +173,12 @@ export async function ingestPaths(
   // Files are read and parsed a batch at a time while nothing else waits on them, then the
   // batch is written in one transaction in which every file is still all-or-nothing: one index
   // segment per batch instead of one per file keeps ingestion fast as the index grows.
-  for (let start = 0; start < files.length; start += BATCH) {
+  for (let start = 0; start < sources.length; start += BATCH) {
     options.signal?.throwIfAborted();
-    const paths = files.slice(start, start + BATCH);
+    const batch = sources.slice(start, start + BATCH);
     const prepared = await Promise.all(
-      paths.map((path) =>
-        prepareFile(path, known.get(path), options).catch((error: unknown): Prepared => ({
+      batch.map((item) =>
+        prepareFile(item, known.get(item.source), options).catch((error: unknown): Prepared => ({
           error,
         })),
       ),
@@ -129,7 +188,7 @@ export async function ingestPaths(
         ? [
             {
               scope,
-              source: paths[i] as string,
+              source: (batch[i] as PendingSource).source,
               fileHash: item.fileHash,
               documents: item.documents,
             },
@@ -139,7 +198,7 @@ export async function ingestPaths(
     const written = writes.length > 0 ? await repo.replaceSources(writes) : [];
     let next = 0;
     for (const [i, item] of prepared.entries()) {
-      const path = paths[i] as string;
+      const path = (batch[i] as PendingSource).source;
       report.files++;
       const outcome = 'documents' in item ? written[next++] : undefined;
       const error = 'error' in item ? item.error : outcome instanceof Error ? outcome : undefined;
@@ -155,12 +214,9 @@ export async function ingestPaths(
         report.documents.removed += outcome.removed;
         report.chunksWritten += outcome.chunksWritten;
       }
-      options.onProgress?.({ done: start + i + 1, total: files.length, path });
+      options.onProgress?.({ done: start + i + 1, total: sources.length, path });
     }
   }
-
-  if (options.prune) report.pruned = await prune(repo, scope, paths, new Set(files));
-  if (report.chunksWritten > 0 || report.pruned > 0) await repo.optimize();
   return report;
 }
 
@@ -172,29 +228,37 @@ type Prepared =
   | { unchanged: false; fileHash: string; documents: DocumentInput[] }
   | { error: unknown };
 
-/** Reads, fingerprints, parses and chunks one file; writes nothing. */
-async function prepareFile(
-  path: string,
-  storedHash: string | undefined,
-  options: IngestOptions,
-): Promise<Prepared> {
-  const size = (await stat(path)).size;
+function checkSize(size: number, options: IngestOptions): void {
   if (size > options.maxFileBytes) {
     throw new RangeError(
       `the file is ${formatBytes(size)}, over the limit of ${formatBytes(options.maxFileBytes)} (KB_MAX_FILE_BYTES)`,
     );
   }
-  const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+}
+
+/** The bytes of the file at `path`, within the size limit. */
+async function readChecked(path: string, options: IngestOptions): Promise<Uint8Array> {
+  checkSize((await stat(path)).size, options);
+  return readFile(path).catch((error: NodeJS.ErrnoException) => {
     throw new RangeError(
       error.code === 'EACCES'
         ? 'is not readable (permission denied)'
         : `cannot be read (${error.message})`,
     );
   });
+}
+
+/** Reads, fingerprints, parses and chunks one file; writes nothing. */
+async function prepareFile(
+  item: PendingSource,
+  storedHash: string | undefined,
+  options: IngestOptions,
+): Promise<Prepared> {
+  const bytes = await item.read();
   // The chunk settings are part of the fingerprint: changing them re-reads every file.
   const fileHash = sha256(`${sha256(bytes)}:${JSON.stringify(options.chunk)}`);
   if (storedHash === fileHash) return { unchanged: true };
-  const parsed = await parseFile(bytes, basename(path), {
+  const parsed = await parseFile(bytes, item.name, {
     maxBytes: options.maxFileBytes,
     ...(options.signal ? { signal: options.signal } : {}),
   });

@@ -175,4 +175,19 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX memories_session_type ON memories (session_id, type, created_at, position);
     `,
   },
+  {
+    version: 5,
+    name: 'uploaded files kept in the database',
+    sql: `
+      -- The bytes of uploaded documents, so that any instance can re-index them.
+      CREATE TABLE source_files (
+        scope     text NOT NULL,
+        source    text NOT NULL,
+        name      text NOT NULL,
+        data      bytea NOT NULL,
+        stored_at timestamptz NOT NULL,
+        PRIMARY KEY (scope, source)
+      );
+    `,
+  },
 ];

@@ -4,6 +4,7 @@ import type {
   DocumentInput,
   DocumentPage,
   DocumentRecord,
+  KeptFile,
   KnowledgeRepository,
   LexicalQuery,
   ReplaceResult,
@@ -249,6 +250,7 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
       ).map((row) => row.id);
       const removed = await deleteChunks(tx, ids);
       await tx.query('DELETE FROM documents WHERE id = ANY($1::text[])', [ids]);
+      await tx.query('DELETE FROM source_files WHERE scope = $1 AND source = $2', [scope, source]);
       await addTotals(tx, {
         chunks: -removed.chunks,
         words: -removed.words,
@@ -256,6 +258,29 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
       });
       return ids.length;
     });
+  }
+
+  async keepFile(scope: string, source: string, file: KeptFile): Promise<void> {
+    await this.#db.query(
+      `INSERT INTO source_files (scope, source, name, data, stored_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (scope, source) DO UPDATE SET name = excluded.name, data = excluded.data,
+         stored_at = excluded.stored_at`,
+      [
+        toDbText(scope),
+        toDbText(source),
+        toDbText(file.name),
+        Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength),
+        this.#now(),
+      ],
+    );
+  }
+
+  async keptFile(scope: string, source: string): Promise<KeptFile | null> {
+    const [row] = await this.#db.query<{ name: string; data: Buffer }>(
+      'SELECT name, data FROM source_files WHERE scope = $1 AND source = $2',
+      [toDbText(scope), toDbText(source)],
+    );
+    return row ? { name: fromDbText(row.name), data: row.data } : null;
   }
 
   async sources(scope: string): Promise<Array<{ source: string; fileHash: string }>> {

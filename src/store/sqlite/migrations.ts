@@ -215,4 +215,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX memories_session_type ON memories (session_id, type, created_at);
     `,
   },
+  {
+    version: 6,
+    name: 'uploaded files kept in the database',
+    sql: `
+      -- The bytes of uploaded documents, so that a re-index reads them from here.
+      CREATE TABLE source_files (
+        scope     TEXT NOT NULL,
+        source    TEXT NOT NULL,
+        name      TEXT NOT NULL,
+        data      BLOB NOT NULL,
+        stored_at TEXT NOT NULL,
+        PRIMARY KEY (scope, source)
+      );
+    `,
+  },
 ];

@@ -5,6 +5,7 @@ import type {
   DocumentInput,
   DocumentPage,
   DocumentRecord,
+  KeptFile,
   KnowledgeRepository,
   LexicalQuery,
   ReplaceResult,
@@ -297,8 +298,34 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
         this.#deleteDocument.run(row.id);
         changes.removedDocuments.push(row.id);
       }
+      this.#db
+        .prepare('DELETE FROM source_files WHERE scope = ? AND source = ?')
+        .run(scope, source);
       return rows.length;
     });
+  }
+
+  async keepFile(scope: string, source: string, file: KeptFile): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO source_files (scope, source, name, data, stored_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (scope, source) DO UPDATE SET name = excluded.name, data = excluded.data,
+             stored_at = excluded.stored_at`,
+      )
+      .run(
+        scope,
+        source,
+        file.name,
+        Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength),
+        new Date().toISOString(),
+      );
+  }
+
+  async keptFile(scope: string, source: string): Promise<KeptFile | null> {
+    const row = this.#db
+      .prepare('SELECT name, data FROM source_files WHERE scope = ? AND source = ?')
+      .get(scope, source) as { name: string; data: Buffer } | undefined;
+    return row ? { name: row.name, data: row.data } : null;
   }
 
   async sources(scope: string): Promise<Array<{ source: string; fileHash: string }>> {
