@@ -86,6 +86,16 @@ const toOutbox = (r: OutboxRow): OutboxRecord => ({
   lastError: r.last_error,
 });
 
+/**
+ * A row limit written into the SQL of a statement read on every turn. SQLite prepares a statement
+ * again (parses and plans it) each time a value is bound to its `LIMIT ?`, since the value may
+ * change the plan; such statements are made once per limit instead (a turn asks for a few fixed
+ * ones).
+ */
+function limitLiteral(limit: number): string {
+  return String(Number.isFinite(limit) ? Math.min(Math.max(0, Math.trunc(limit)), 100_000) : 0);
+}
+
 /** `metadata.found` as the `found` column holds it: 1, 0, or null when it is not a boolean. */
 const foundOf = (metadata: Record<string, unknown>): 0 | 1 | null =>
   metadata.found === true ? 1 : metadata.found === false ? 0 : null;
@@ -273,8 +283,9 @@ export class SqliteConversationRepository implements ConversationRepository {
     // their snippets) cost as much as the rest of the query. Rows come as arrays: they are read
     // once, into the records returned.
     const rows = this.#prepareRaw(
-      `SELECT seq, role, text, found FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?`,
-    ).all(sessionId, limit) as Array<[number, TurnRecord['role'], string, 0 | 1 | null]>;
+      `SELECT seq, role, text, found FROM messages WHERE session_id = ? ORDER BY seq DESC
+         LIMIT ${limitLiteral(limit)}`,
+    ).all(sessionId) as Array<[number, TurnRecord['role'], string, 0 | 1 | null]>;
     const turns: TurnRecord[] = [];
     for (let i = rows.length - 1; i >= 0; i--) {
       const [seq, role, text, found] = rows[i] as (typeof rows)[number];
@@ -371,20 +382,16 @@ export class SqliteConversationRepository implements ConversationRepository {
     const types = MEMORY_TYPES.filter((type) => (limits[type] ?? 0) > 0);
     if (types.length === 0) return [];
     // Each type's newest through the (session_id, type, created_at) index, merged newest first.
-    const sql = `SELECT id, type, content, importance, created_at FROM (${types
-      .map(
-        (
-          type,
-        ) => `SELECT * FROM (SELECT rowid AS position, id, type, content, importance, created_at
-             FROM memories WHERE session_id = ? AND type = '${type}'
-             ORDER BY created_at DESC, rowid DESC LIMIT ?)`,
-      )
-      .join(' UNION ALL ')}) ORDER BY created_at DESC, position DESC`;
-    const parameters: Array<string | number> = [];
-    for (const type of types) parameters.push(sessionId, limits[type] ?? 0);
-    const rows = this.#prepareRaw(sql).all(parameters) as Array<
-      [string, MemoryRecord['type'], string, number, string]
-    >;
+    const newest = types.map(
+      (type) =>
+        `SELECT * FROM (SELECT rowid AS position, id, type, content, importance, created_at
+           FROM memories WHERE session_id = @session AND type = '${type}'
+           ORDER BY created_at DESC, rowid DESC LIMIT ${limitLiteral(limits[type] ?? 0)})`,
+    );
+    const rows = this.#prepareRaw(
+      `SELECT id, type, content, importance, created_at FROM (${newest.join(' UNION ALL ')})
+         ORDER BY created_at DESC, position DESC`,
+    ).all({ session: sessionId }) as Array<[string, MemoryRecord['type'], string, number, string]>;
     const memories: MemoryRecord[] = [];
     for (const [id, type, content, importance, createdAt] of rows) {
       memories.push({ id, sessionId, type, content, importance, createdAt });
