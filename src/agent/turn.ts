@@ -5,7 +5,7 @@ import { composeExtractiveAnswer, PassageCache } from '../model/extractive/index
 import type { ReplyMessage, SourceItem, TurnEvent } from '../protocol/index.js';
 import type { RetrievedChunk, SearchResult } from '../rag/index.js';
 import type { ToolResult } from '../resilience/index.js';
-import type { ConversationRepository } from '../store/index.js';
+import { timeOrderedId, type ConversationRepository } from '../store/index.js';
 import type { CorrelationContext } from '../telemetry/index.js';
 import type { AttachmentSummary, SessionContext, ToolRegistry } from '../tools/index.js';
 import { readShortReply, type EscalationOutcome } from '../tools/escalation/index.js';
@@ -137,7 +137,7 @@ export class TurnRunner {
       // From here on nothing the customer wrote is lost.
       const attachmentNames = (input.attachments ?? []).map((a) => a.name);
       await conversations.appendMessage({
-        id: randomUUID(),
+        id: timeOrderedId(),
         sessionId,
         role: 'user',
         text: input.text,
@@ -329,7 +329,7 @@ export class TurnRunner {
 
     timings.total = this.deps.now() - started;
     const reply: ReplyMessage = {
-      id: randomUUID(),
+      id: timeOrderedId(),
       text,
       sources: sources.filter((s) => cited.includes(s.id)),
       escalation: escalationInfo,

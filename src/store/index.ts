@@ -27,6 +27,7 @@ export type {
   TicketRecord,
 } from './conversation-repository.js';
 export { MEMORY_TYPES } from './conversation-repository.js';
+export { timeOrderedId } from './time-ordered-id.js';
 export { SqliteConversationRepository } from './sqlite/sqlite-conversation-repository.js';
 export { MAX_VECTOR_SEARCH_LIMIT } from './vector-index.js';
 export type {

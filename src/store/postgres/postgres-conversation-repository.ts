@@ -12,6 +12,7 @@ import {
   type TicketRecord,
   type TurnRecord,
 } from '../conversation-repository.js';
+import { timeOrderedId } from '../time-ordered-id.js';
 import type { PostgresDatabase, Queryable } from './database.js';
 import { fromDbText, toDbJson, toDbText } from './text-codec.js';
 
@@ -210,7 +211,7 @@ export class PostgresConversationRepository implements ConversationRepository {
        ON CONFLICT (session_id, type, md5(content))
        DO UPDATE SET importance = greatest(memories.importance, excluded.importance)`,
       [
-        randomUUID(),
+        timeOrderedId(),
         memory.sessionId,
         memory.type,
         toDbText(memory.content),
@@ -258,7 +259,7 @@ export class PostgresConversationRepository implements ConversationRepository {
        DO UPDATE SET importance = greatest(memories.importance, excluded.importance)`,
       [
         sessionId,
-        rows.map(() => randomUUID()),
+        rows.map(() => timeOrderedId()),
         rows.map((r) => r.type),
         rows.map((r) => r.content),
         rows.map((r) => r.importance),

@@ -14,6 +14,7 @@ import {
   type TurnRecord,
 } from '../conversation-repository.js';
 import { AppError } from '../../errors/index.js';
+import { timeOrderedId } from '../time-ordered-id.js';
 import type { SqliteDatabase } from './database.js';
 
 interface MessageRow {
@@ -357,7 +358,7 @@ export class SqliteConversationRepository implements ConversationRepository {
     this.#prepare(
       `INSERT INTO memories (id, session_id, type, content, importance, created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (session_id, type, content) DO UPDATE SET importance = MAX(importance, excluded.importance)`,
-    ).run(randomUUID(), sessionId, type, content, importance, createdAt);
+    ).run(timeOrderedId(), sessionId, type, content, importance, createdAt);
   }
 
   async memories(
