@@ -259,6 +259,28 @@ describe('escalation in a turn', () => {
     ]);
   });
 
+  it('greets a customer who introduces themselves, notes their details, and asks what they need', async () => {
+    const hello = await app.turns.start({ sessionId: 'i1', text: "Hi, I'm Jane" }).result;
+    expect(hello.text).toBe('Hi Jane! How can I help you today?');
+    const order = await app.turns.start({ sessionId: 'i1', text: 'my order number is 44170' })
+      .result;
+    expect(order.text).toBe("Thank you, I've noted that. How can I help you today?");
+    expect(order.toolsUsed).not.toContain('kb_search');
+    const help = await app.turns.start({ sessionId: 'i1', text: 'I have a question' }).result;
+    expect(help.text).toBe('Of course. What would you like to know?');
+    const asked = await app.turns.start({ sessionId: 'i1', text: 'What is my order number?' })
+      .result;
+    expect(asked.text).toContain('44170');
+    // The details are remembered; the introductions themselves are not questions to recall.
+    const memories = (await app.conversations.memories('i1')).map((m) => m.content);
+    expect(memories).toEqual(
+      expect.arrayContaining(['Customer name: Jane', 'Order number: 44170']),
+    );
+    expect(memories.filter((m) => /Jane"|I'm Jane|I have a question|number is/.test(m))).toEqual(
+      [],
+    );
+  });
+
   it("hands over to a person when the customer says yes to the agent's offer of one", async () => {
     const offer = await app.turns.start({ sessionId: 'y1', text: 'Do you sell garden gnomes?' })
       .result;

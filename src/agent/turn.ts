@@ -173,8 +173,14 @@ export class TurnRunner {
     }
 
     // A message that only greets, thanks, says goodbye, or answers yes or no is not looked up.
+    const newFacts = extractFacts(input.text);
     const shortReply =
-      input.attachments && input.attachments.length > 0 ? undefined : readShortReply(input.text);
+      input.attachments && input.attachments.length > 0
+        ? undefined
+        : readShortReply(
+            input.text,
+            newFacts.map((f) => f.value),
+          );
     const query = input.text === '' ? attachmentNames(input).join(' ') : input.text;
     let search: SearchResult | undefined;
     if (query !== '' && shortReply === undefined) {
@@ -222,7 +228,6 @@ export class TurnRunner {
       .filter((m) => m.type === 'fact')
       .map((m) => parseFactMemory(m.content))
       .filter((f): f is { kind: string; value: string } => f !== undefined);
-    const newFacts = extractFacts(input.text);
     const compose = (passages: RetrievedChunk[]) =>
       composeExtractiveAnswer(
         {
@@ -293,7 +298,11 @@ export class TurnRunner {
     }
 
     const question = input.text || `(attached ${attachmentNames(input).join(', ')})`;
-    // A greeting or a thank-you is neither a question for the summary nor worth recalling.
+    const factMemories = newFacts.map((f) => ({
+      type: 'fact' as const,
+      content: describeFact(f),
+      importance: 0.8,
+    }));
     if (shortReply === undefined) {
       emit({ type: 'status', stage: 'memory' });
       await call('memory', {
@@ -304,11 +313,7 @@ export class TurnRunner {
           source: sources.find((s) => cited.includes(s.id))?.title.slice(0, 500),
         },
         memories: [
-          ...newFacts.map((f) => ({
-            type: 'fact' as const,
-            content: describeFact(f),
-            importance: 0.8,
-          })),
+          ...factMemories,
           {
             type: 'context' as const,
             content: `User: ${input.text.slice(0, 200) || attachmentNames(input).join(', ')}`,
@@ -325,6 +330,11 @@ export class TurnRunner {
             : []),
         ],
       });
+    } else if (factMemories.length > 0) {
+      // A greeting, a thank-you or an introduction is neither a question for the summary nor
+      // worth recalling; the details an introduction gives are.
+      emit({ type: 'status', stage: 'memory' });
+      await call('memory', { action: 'store', memories: factMemories });
     }
 
     timings.total = this.deps.now() - started;

@@ -75,7 +75,13 @@ export function composeExtractiveAnswer(
     const accepted =
       ticketId !== '' && (input.shortReply === 'yes' || input.shortReply === 'acknowledgement');
     const text = [
-      accepted ? '' : shortAnswer(input.shortReply, name),
+      accepted
+        ? ''
+        : shortAnswer(
+            input.shortReply,
+            name,
+            name !== undefined && question.toLowerCase().includes(name.toLowerCase()),
+          ),
       ticketId !== '' ? followUp(ticketId) : '',
     ]
       .filter((part) => part !== '')

@@ -1,3 +1,5 @@
+import type { ShortReplyKind } from './types.js';
+
 // Every word of an answer that is not quoted from a passage comes from here. Nothing a customer
 // or a passage says can change these: values are only ever put into the `${}` slots.
 
@@ -16,14 +18,27 @@ export function aboutOrder(orderNumber: string): string {
   return `About your order ${orderNumber}:`;
 }
 
-/** The answer to a message that only greets, thanks, says goodbye, acknowledges, yes or no. */
+/** The answer to a message that asks nothing of the help center (see `ShortReplyKind`). */
 export function shortAnswer(
-  kind: 'greeting' | 'thanks' | 'farewell' | 'acknowledgement' | 'yes' | 'no',
+  kind: ShortReplyKind,
   firstName: string | undefined,
+  named = false,
 ): string {
   switch (kind) {
     case 'greeting':
       return `${firstName ? `Hi ${firstName}!` : 'Hi!'} How can I help you today?`;
+    case 'introduction':
+      // Introduced by name: greeted by it. Other details: noted.
+      return named && firstName
+        ? `Hi ${firstName}! How can I help you today?`
+        : "Thank you, I've noted that. How can I help you today?";
+    case 'help':
+      return 'Of course. What would you like to know?';
+    case 'capabilities':
+      return (
+        "I'm a virtual assistant: I answer questions from our help center, and I can connect " +
+        'you with a member of our support team. What would you like to know?'
+      );
     case 'thanks':
       return "You're welcome! Is there anything else I can help you with?";
     case 'farewell':

@@ -1,5 +1,17 @@
 import type { RetrievedChunk } from '../../rag/search/retriever.js';
 
+/** What a message that asks nothing of the help center says (see `readShortReply`). */
+export type ShortReplyKind =
+  | 'greeting'
+  | 'thanks'
+  | 'farewell'
+  | 'acknowledgement'
+  | 'yes'
+  | 'no'
+  | 'help'
+  | 'capabilities'
+  | 'introduction';
+
 /** What the extractive responder answers from. */
 export interface ExtractiveInput {
   question: string;
@@ -15,10 +27,11 @@ export interface ExtractiveInput {
   /** Files given with this message. */
   attachments?: Array<{ name: string; preview: string }>;
   /**
-   * The message only greets, thanks, says goodbye, acknowledges, or says yes or no (see
-   * `readShortReply`): it is answered in kind, not searched for.
+   * The message only greets, thanks, says goodbye, acknowledges, says yes or no, asks for help
+   * or about the assistant, or gives details about the customer (see `readShortReply`): it is
+   * answered in kind, not searched for.
    */
-  shortReply?: 'greeting' | 'thanks' | 'farewell' | 'acknowledgement' | 'yes' | 'no' | undefined;
+  shortReply?: ShortReplyKind | undefined;
 }
 
 /** A grounded answer. */

@@ -30,6 +30,11 @@ describe('readShortReply', () => {
     ['no', 'no'],
     ['No thank you', 'no'],
     ["nope, I'm good", 'no'],
+    ['Hi there, I have a question', 'help'],
+    ['can you help me?', 'help'],
+    ['I need some help please', 'help'],
+    ['What can you do?', 'capabilities'],
+    ['hi, are you a bot?', 'capabilities'],
   ];
   it.each(cases)('reads %j as %s', (message, kind) => {
     expect(readShortReply(message)).toBe(kind);
@@ -50,6 +55,26 @@ describe('readShortReply', () => {
     'hi '.repeat(50),
   ])('is undefined for %j, which says more (or nothing)', (message) => {
     expect(readShortReply(message)).toBeUndefined();
+  });
+});
+
+describe('introductions', () => {
+  it('reads a message of only details the customer gave, with the words around them', () => {
+    expect(readShortReply("I'm Jane", ['Jane'])).toBe('introduction');
+    expect(readShortReply('Hello, my name is Jane Doe', ['Jane Doe'])).toBe('greeting');
+    expect(readShortReply('my order number is 44170.', ['44170'])).toBe('introduction');
+    expect(
+      readShortReply('This is Jane, my e-mail is jane@example.com', ['Jane', 'jane@example.com']),
+    ).toBe('introduction');
+    expect(readShortReply("I'm Jane, thanks!", ['Jane'])).toBe('thanks');
+  });
+
+  it('is undefined when the message says more than the details, or has none of them', () => {
+    expect(readShortReply('my order 44170 is late', ['44170'])).toBeUndefined();
+    expect(readShortReply("I'm Jane, how do I reset my password?", ['Jane'])).toBeUndefined();
+    // Without the details found in it, the same words are not an introduction.
+    expect(readShortReply('my order number is 44170')).toBeUndefined();
+    expect(readShortReply('my order number is', ['44170'])).toBeUndefined();
   });
 });
 

@@ -3,10 +3,55 @@
  * Such a message is not a question for the help center; a reply to an offer ("Would you like me
  * to connect you with a member of our support team?") is an answer to it.
  */
-export type ShortReply = 'greeting' | 'thanks' | 'farewell' | 'acknowledgement' | 'yes' | 'no';
+export type ShortReply =
+  | 'greeting'
+  | 'thanks'
+  | 'farewell'
+  | 'acknowledgement'
+  | 'yes'
+  | 'no'
+  /** "I have a question", "can you help me?": help is asked for, not yet with what. */
+  | 'help'
+  /** "What can you do?", "are you a bot?". */
+  | 'capabilities'
+  /** Only details about the customer: "I'm Jane", "my order number is 4417". */
+  | 'introduction';
 
 /** Phrases of each kind, as words; the longest phrase that fits is taken first. */
-const PHRASES: Record<ShortReply, readonly string[]> = {
+const PHRASES: Record<Exclude<ShortReply, 'introduction'>, readonly string[]> = {
+  help: [
+    'help',
+    'help me',
+    'help please',
+    'i need help',
+    'i need some help',
+    'need help',
+    'can you help',
+    'can you help me',
+    'could you help me',
+    'can you help me please',
+    'i have a question',
+    'i have some questions',
+    'i have a few questions',
+    'quick question',
+    'a question',
+    'question',
+    'can i ask a question',
+    'can i ask something',
+    'i need assistance',
+  ],
+  capabilities: [
+    'what can you do',
+    'what do you do',
+    'who are you',
+    'what are you',
+    'are you a bot',
+    'are you a robot',
+    'are you human',
+    'are you a human',
+    'are you a real person',
+    'are you real',
+  ],
   greeting: [
     'hi',
     'hello',
@@ -141,11 +186,24 @@ const FILLERS = new Set(
 const PRECEDENCE: readonly ShortReply[] = [
   'no',
   'farewell',
+  'capabilities',
+  'help',
   'yes',
   'thanks',
   'greeting',
   'acknowledgement',
 ];
+
+/**
+ * Words that may stand around details the customer gives ("my name is …", "this is …, my order
+ * number is …"), once the details themselves are taken out.
+ */
+const INTRODUCING = new Set(
+  (
+    "my name name's is i'm i am this it's call me order number no nr email e mail address phone " +
+    'mobile ticket reference ref here you can reach at the it for'
+  ).split(' '),
+);
 
 /** Longer messages are never taken for one of these. */
 const MAX_WORDS = 12;
@@ -163,7 +221,8 @@ for (const [kind, phrases] of Object.entries(PHRASES) as Array<[ShortReply, stri
 
 /**
  * Reads a message made only of a greeting, thanks, a farewell, an acknowledgement, a yes or a
- * no — with punctuation, emoji and words such as "there" or "so much" around them — and says
+ * no, a plea for help or a question about the assistant itself, or (with the details `given` in
+ * it, as fact extraction found them) only details about the customer — with punctuation, emoji and words such as "there" or "so much" around them — and says
  * which; undefined for anything else, including any message that also asks or says something
  * ("hi, where is my order?", "thanks but it did not work"). Whole words only.
  *
@@ -171,14 +230,23 @@ for (const [kind, phrases] of Object.entries(PHRASES) as Array<[ShortReply, stri
  * readShortReply('Thanks so much!! 😊'); // 'thanks'
  * readShortReply('ok, bye');             // 'farewell'
  * readShortReply('Hi, my order is late'); // undefined
+ * readShortReply("I'm Jane, my order number is 4417", ['Jane', '4417']); // 'introduction'
  */
-export function readShortReply(message: string): ShortReply | undefined {
+export function readShortReply(
+  message: string,
+  given: readonly string[] = [],
+): ShortReply | undefined {
   if (message.length > MAX_CHARS) return undefined;
-  const words = message
-    .toLowerCase()
-    .replace(/[\u2018\u2019]/g, "'")
-    .match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu);
-  if (!words || words.length > MAX_WORDS) return undefined;
+  const base = message.toLowerCase().replace(/[\u2018\u2019]/g, "'");
+  // Details the customer gave (a name, an order number…) are taken out, with the words that
+  // introduce them; what is left says whether the message asks anything.
+  let text = base;
+  // Longest first: "jane@example.com" goes whole before "jane" could cut it.
+  const values = given.filter((v) => v !== '').sort((a, b) => b.length - a.length);
+  for (const value of values) text = text.replaceAll(value.toLowerCase(), ' ');
+  const introduces = text !== base;
+  const words = text.match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? [];
+  if (words.length > MAX_WORDS || (words.length === 0 && !introduces)) return undefined;
   const kinds = new Set<ShortReply>();
   let i = 0;
   while (i < words.length) {
@@ -191,12 +259,13 @@ export function readShortReply(message: string): ShortReply | undefined {
       }
     }
     if (matched === 0) {
-      if (!FILLERS.has(words[i] as string)) return undefined;
+      const word = words[i] as string;
+      if (!FILLERS.has(word) && !(introduces && INTRODUCING.has(word))) return undefined;
       matched = 1;
     }
     i += matched;
   }
-  return PRECEDENCE.find((kind) => kinds.has(kind));
+  return PRECEDENCE.find((kind) => kinds.has(kind)) ?? (introduces ? 'introduction' : undefined);
 }
 
 /**
