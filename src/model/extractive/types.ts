@@ -1,16 +1,8 @@
 import type { RetrievedChunk } from '../../rag/search/retriever.js';
+import type { ShortReply } from '../../tools/escalation/policy/short-replies.js';
 
 /** What a message that asks nothing of the help center says (see `readShortReply`). */
-export type ShortReplyKind =
-  | 'greeting'
-  | 'thanks'
-  | 'farewell'
-  | 'acknowledgement'
-  | 'yes'
-  | 'no'
-  | 'help'
-  | 'capabilities'
-  | 'introduction';
+export type ShortReplyKind = ShortReply;
 
 /** What the extractive responder answers from. */
 export interface ExtractiveInput {
