@@ -65,6 +65,21 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     expect(result.cited).toEqual([2]);
   });
 
+  it('answers "how long" with the sentence that states a duration, not another number', () => {
+    const delivery = chunk(
+      'Shipping',
+      'We ship to 40 countries. Standard delivery takes 3 to 5 working days; express delivery ' +
+        'takes 1 to 2 working days.',
+    );
+    const result = answer('How long does shipping take?', { sources: [delivery] });
+    expect(result.text).toContain(
+      'Standard delivery takes 3 to 5 working days; express delivery takes 1 to 2 working days [1].',
+    );
+    // Asked how many, the count is the answer.
+    const countries = answer('How many countries do you ship to?', { sources: [delivery] });
+    expect(countries.text).toBe('We ship to 40 countries [1].');
+  });
+
   it('answers a question in two parts from two passages, citing each', () => {
     const result = answer('How long does shipping take, and how long do refunds take?');
     expect(result.text).toContain('Refunds reach your card within 5 business days');

@@ -2,7 +2,7 @@ import { attachmentDocuments, readAttachments } from './attachments.js';
 import { cleanValue, firstName } from './clean.js';
 import { passageDocuments, type PassageCache } from './documents.js';
 import { answerFromFacts, orderInQuestion, valuesOf, type KnownFact } from './known-facts.js';
-import { asksQuantity, questionTerms, type QuestionTerm } from './question-terms.js';
+import { asksQuantity, asksTime, questionTerms, type QuestionTerm } from './question-terms.js';
 import { renderPicks } from './render.js';
 import { scoreSentences, type Scored } from './scoring.js';
 import { selectSentences, type Pick } from './select.js';
@@ -99,7 +99,10 @@ export function composeExtractiveAnswer(
     ...attachmentDocuments(attachments),
     ...passageDocuments(Array.isArray(input?.sources) ? input.sources : [], options.passages),
   ];
-  const scored = scoreSentences(documents, terms, { quantity: asksQuantity(question) });
+  const scored = scoreSentences(documents, terms, {
+    quantity: asksQuantity(question),
+    time: asksTime(question),
+  });
   const picks = selectSentences(scored, terms);
   if (picks.length === 0) {
     // With a ticket open the follow-up line already says a person is coming.

@@ -12,6 +12,8 @@ export interface Unit extends Sentence {
   injection: boolean | undefined;
   /** Whether it states a number, a duration or a price; undefined until first asked. */
   quantity: boolean | undefined;
+  /** Whether it states a time or a duration; undefined until first asked. */
+  time: boolean | undefined;
   /** Its words of three letters or more, to tell near-duplicates; undefined until first asked. */
   longWords: ReadonlySet<string> | undefined;
 }
@@ -120,6 +122,7 @@ function readUnits(text: string): Unit[] {
     searchText: searchable(s.text),
     injection: undefined,
     quantity: undefined,
+    time: undefined,
     longWords: undefined,
   }));
 }

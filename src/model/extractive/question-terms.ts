@@ -51,3 +51,12 @@ const ASKS_QUANTITY =
 export function asksQuantity(question: string): boolean {
   return ASKS_QUANTITY.test(question.slice(0, 2000));
 }
+
+// "How long …", "how soon …", "when …", "what time …": the answer is a time or a duration.
+const ASKS_TIME =
+  /\b(?:how\s+(?:long|soon|fast|quickly|late|early)|when|what\s+time|until|what\s+(?:day|days|hours))\b/i;
+
+/** Whether the question asks for a time or a duration (a narrower {@link asksQuantity}). */
+export function asksTime(question: string): boolean {
+  return ASKS_TIME.test(question.slice(0, 2000));
+}

@@ -55,10 +55,20 @@ const QUANTITY_BOOST = 1.25;
 const QUANTITY =
   /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|hundred|thousand|free|days?|hours?|weeks?|months?|minutes?|years?|immediately|instantly)\b/i;
 
+/**
+ * A sentence that states a time or a duration: "within 5 business days", "3 to 5 working days",
+ * "24 hours", "immediately", "9am", "on weekdays". It answers "how long …?" and "when …?" better
+ * than one that states some other number ("we ship to 40 countries").
+ */
+const TIME =
+  /\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a|an|few|several)(?:\s*(?:-|–|to|or)\s*\d+(?:[.,]\d+)?)?\s*(?:working\s+|business\s+|calendar\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b|\b(?:immediately|instantly|same[\s-]day|next[\s-]day|overnight|tomorrow|today|weekdays?|weekends?|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)\b|\b\d{1,2}(?::\d\d)?\s*(?:am|pm)\b/i;
+
 /** What the question asks for beyond its words. */
 export interface QuestionShape {
   /** It asks how long, how much, when …: sentences that state a quantity answer it better. */
   quantity: boolean;
+  /** It asks how long or when: sentences that state a time or a duration answer it better still. */
+  time?: boolean;
 }
 
 /**
@@ -81,7 +91,9 @@ export function scoreSentences(
     const overlap = totalWeight > 0 ? (own + 0.5 * under) / totalWeight : 0;
     const brevity = fewerWordsThan(c.unit.text, 4) ? 0.5 : 1;
     const summary = documents[c.doc]?.summarise ? 0.3 / (1 + c.index) : 0;
-    const quantity = shape.quantity && statesQuantity(c.unit) ? QUANTITY_BOOST : 1;
+    const quantity =
+      (shape.quantity && statesQuantity(c.unit) ? QUANTITY_BOOST : 1) *
+      (shape.time && statesTime(c.unit) ? QUANTITY_BOOST : 1);
     c.score =
       (overlap * brevity * quantity + summary) / (1 + RANK_DECAY * c.doc) + 0.03 / (1 + c.index);
   }
@@ -166,6 +178,12 @@ function difference(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet
 function statesQuantity(unit: Unit): boolean {
   unit.quantity ??= QUANTITY.test(unit.text);
   return unit.quantity;
+}
+
+/** Whether a sentence states a time or a duration: read once, kept on the unit. */
+function statesTime(unit: Unit): boolean {
+  unit.time ??= TIME.test(unit.text);
+  return unit.time;
 }
 
 /** No question terms: shared, as candidates' sets are only read. */
