@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { snippet, TermMatcher } from './highlight.js';
 
 describe('TermMatcher', () => {
-  it('matches words that start with a term’s stem, as the index does', () => {
+  it('matches the words that share a term’s stem, as the index does', () => {
     const matcher = new TermMatcher(['reset', 'policy']);
     expect(matcher.test('Resetting takes a minute.')).toBe(true);
     expect(matcher.test('See our POLICIES page')).toBe(true);
@@ -10,6 +10,18 @@ describe('TermMatcher', () => {
     // Inside a word is not the start of one.
     expect(matcher.test('Use the preset button')).toBe(false);
     expect(matcher.test('unresettable')).toBe(false);
+  });
+
+  it('matches a whole word with the same stem only, not any word that starts like it', () => {
+    const matcher = new TermMatcher(['car', '2', 'use']);
+    expect(matcher.test('Park your car here')).toBe(true);
+    expect(matcher.test('Cars are welcome')).toBe(true);
+    expect(matcher.test('Pay by card or cardboard voucher')).toBe(false);
+    expect(matcher.test('Ready in 24 hours')).toBe(false);
+    expect(matcher.test('Ready in 2 hours')).toBe(true);
+    expect(matcher.test('The user usually')).toBe(false);
+    expect(matcher.test('Used items')).toBe(true);
+    expect(matcher.mark('card, car, cars')).toBe('card, <mark>car</mark>, <mark>cars</mark>');
   });
 
   it('treats any letter or digit before the stem as part of the same word', () => {

@@ -36,28 +36,69 @@ function wordCharBefore(text: string, at: number): boolean {
   return WORD_CHAR.test(String.fromCodePoint(text.codePointAt(from) as number));
 }
 
+/** Whether the character at `at` is a letter or a digit (the first half of a pair counts). */
+function wordCharAt(text: string, at: number): boolean {
+  if (at >= text.length) return false;
+  const code = text.charCodeAt(at);
+  if (code < 0x80) {
+    return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
+  }
+  return WORD_CHAR.test(String.fromCodePoint(text.codePointAt(at) as number));
+}
+
+/** The word of `text` that starts at `at`. */
+function wordAt(text: string, at: number): string {
+  let end = at;
+  while (wordCharAt(text, end)) end += (text.codePointAt(end) as number) > 0xffff ? 2 : 1;
+  return text.slice(at, end);
+}
+
+/** Stems of words seen, kept: a help center's words come back turn after turn. */
+const stems = new Map<string, string>();
+const MAX_KEPT_STEMS = 100_000;
+
+function stemOf(word: string): string {
+  let stem = stems.get(word);
+  if (stem === undefined) {
+    stem = stemmer(word);
+    if (stems.size >= MAX_KEPT_STEMS) stems.clear();
+    stems.set(word, stem);
+  }
+  return stem;
+}
+
 /**
  * Finds the words of a text that share a stem with the search terms ("reset" finds
- * "resetting", "policy" finds "policies"), the way the index matches them.
+ * "resetting", "policy" finds "policies"), the way the index matches them: "car" does not find
+ * "card", nor "2" find "24".
  *
- * A word matches when it starts with a term's stem. Since a stem is made of letters and digits
- * only, that is the same as the stem occurring in the lowercased text where no letter or digit
- * comes just before it: so a text is searched with `indexOf`, never split into words.
+ * A word can only match when it starts with a term's stem. Since a stem is made of letters and
+ * digits only, that is the stem occurring in the lowercased text where no letter or digit comes
+ * just before it: so a text is searched with `indexOf`, never split into words, and only the
+ * words found so are stemmed, to compare.
  */
 export class TermMatcher {
   readonly #prefixes: string[];
+  readonly #stems: Set<string>;
 
   constructor(terms: readonly string[]) {
     const prefixes = new Set<string>();
+    this.#stems = new Set();
     for (const term of terms) {
       const stem = stemmer(term.toLowerCase());
       // A stem with anything but letters and digits can never start a word.
       if (!PLAIN_WORD.test(stem)) continue;
       prefixes.add(stem);
-      // Porter turns a final y into i ("polici"): accept the y as well.
+      this.#stems.add(stem);
+      // Porter turns a final y into i ("polici"): a word may start with the y instead.
       if (stem.endsWith('i')) prefixes.add(`${stem.slice(0, -1)}y`);
     }
     this.#prefixes = [...prefixes];
+  }
+
+  /** Whether the word of `lower` that starts at `at` (a hit of a prefix) has a term's stem. */
+  #wordMatchesAt(lower: string, at: number): boolean {
+    return !wordCharBefore(lower, at) && this.#stems.has(stemOf(wordAt(lower, at)));
   }
 
   /** Whether there is anything to match. */
@@ -68,7 +109,7 @@ export class TermMatcher {
   /** Whether one word (letters and digits only) matches. */
   matchesWord(word: string): boolean {
     const lower = word.toLowerCase();
-    return this.#prefixes.some((p) => lower.startsWith(p));
+    return this.#prefixes.some((p) => lower.startsWith(p)) && this.#stems.has(stemOf(lower));
   }
 
   /** Whether any word of `text` matches. */
@@ -81,7 +122,7 @@ export class TermMatcher {
   testLowercase(lower: string): boolean {
     for (const prefix of this.#prefixes) {
       for (let at = lower.indexOf(prefix); at !== -1; at = lower.indexOf(prefix, at + 1)) {
-        if (!wordCharBefore(lower, at)) return true;
+        if (this.#wordMatchesAt(lower, at)) return true;
       }
     }
     return false;
@@ -92,7 +133,7 @@ export class TermMatcher {
     const starts: number[] = [];
     for (const prefix of this.#prefixes) {
       for (let at = lower.indexOf(prefix); at !== -1; at = lower.indexOf(prefix, at + 1)) {
-        if (!wordCharBefore(lower, at)) starts.push(at);
+        if (this.#wordMatchesAt(lower, at)) starts.push(at);
       }
     }
     return this.#prefixes.length > 1 ? starts.sort((a, b) => a - b) : starts;
