@@ -72,7 +72,7 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
         'takes 1 to 2 working days.',
     );
     const result = answer('How long does shipping take?', { sources: [delivery] });
-    expect(result.text).toContain(
+    expect(result.text).toBe(
       'Standard delivery takes 3 to 5 working days; express delivery takes 1 to 2 working days [1].',
     );
     // Asked how many, the count is the answer.

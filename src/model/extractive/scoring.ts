@@ -42,6 +42,8 @@ export interface Scored {
   /** Weight of each question term: rarer among the sentences weighs more. */
   weights: number[];
   totalWeight: number;
+  /** What the question asks for beyond its words. */
+  shape: QuestionShape;
 }
 
 // How many sentences after a title, heading or FAQ question may be quoted for matching it alone.
@@ -52,6 +54,11 @@ const RANK_DECAY = 0.3;
 const WEAK_WEIGHT = 0.3;
 // A sentence that states a number, a duration or a price, when the question asks for one.
 const QUANTITY_BOOST = 1.25;
+/**
+ * Asked how long or when, a sentence that states a time counts this much more again: more than
+ * a weak word of the question ("take") is worth, less than a strong one.
+ */
+const TIME_BOOST = 1.5;
 const QUANTITY =
   /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|hundred|thousand|free|days?|hours?|weeks?|months?|minutes?|years?|immediately|instantly)\b/i;
 
@@ -93,11 +100,11 @@ export function scoreSentences(
     const summary = documents[c.doc]?.summarise ? 0.3 / (1 + c.index) : 0;
     const quantity =
       (shape.quantity && statesQuantity(c.unit) ? QUANTITY_BOOST : 1) *
-      (shape.time && statesTime(c.unit) ? QUANTITY_BOOST : 1);
+      (shape.time && statesTime(c.unit) ? TIME_BOOST : 1);
     c.score =
       (overlap * brevity * quantity + summary) / (1 + RANK_DECAY * c.doc) + 0.03 / (1 + c.index);
   }
-  return { candidates, weights, totalWeight };
+  return { candidates, weights, totalWeight, shape };
 }
 
 /**
@@ -181,7 +188,7 @@ function statesQuantity(unit: Unit): boolean {
 }
 
 /** Whether a sentence states a time or a duration: read once, kept on the unit. */
-function statesTime(unit: Unit): boolean {
+export function statesTime(unit: Unit): boolean {
   unit.time ??= TIME.test(unit.text);
   return unit.time;
 }

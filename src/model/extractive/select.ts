@@ -2,7 +2,7 @@ import { words } from '../../rag/search/query-terms.js';
 import { matchedTokens, tokenSpans } from '../../rag/search/token-spans.js';
 import type { Unit } from './documents.js';
 import type { QuestionTerm } from './question-terms.js';
-import { quotable, type Candidate, type Scored } from './scoring.js';
+import { quotable, statesTime, type Candidate, type Scored } from './scoring.js';
 
 /** At most this many sentences are chosen on merit (list items under a chosen intro come along). */
 export const MAX_SENTENCES = 3;
@@ -44,6 +44,7 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
     if (c.doc === best.doc) for (const k of c.matched) inBest.add(k);
   }
 
+  const timeAnswered = scored.shape.time === true && statesTime(best.unit);
   for (let i = first + 1; i < ranked.length; i++) {
     const c = ranked[i] as Candidate;
     if (picks.length >= MAX_SENTENCES || c.score < 0.45 * best.score) break;
@@ -55,6 +56,8 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
     if (!addsTerm && !(c.opening && best.opening) && c.score < 0.9 * best.score) continue;
     // Another page must also be a good match in itself, not merely hold one more common word.
     if (c.doc !== best.doc && c.score < 0.6 * best.score) continue;
+    // Asked how long or when, and answered with a time: a sentence without one adds only words.
+    if (timeAnswered && !statesTime(c.unit)) continue;
     const quote = quoteOf(c, terms);
     const size = wordCount(quote);
     if (size > budget) continue;
