@@ -172,7 +172,8 @@ export class TurnRunner {
         (await call<AttachmentSummary[]>('attachments', { files: input.attachments })) ?? [];
     }
 
-    // A message that only greets, thanks, says goodbye, or answers yes or no is not looked up.
+    // A message that asks nothing of the help center (a greeting, thanks, a yes, a plea for help,
+    // only the customer's details: see readShortReply) is not looked up.
     const newFacts = extractFacts(input.text);
     const shortReply =
       input.attachments && input.attachments.length > 0

@@ -19,7 +19,7 @@ import type { ExtractiveAnswer, ExtractiveInput } from './types.js';
 
 /** Confidence of an answer that says it found nothing. */
 const NOT_FOUND_CONFIDENCE = 0.05;
-/** Confidence of the answer to a greeting, thanks, a goodbye, a yes or a no. */
+/** Confidence of the answer to a message that asks nothing of the help center (`shortReply`). */
 const SHORT_REPLY_CONFIDENCE = 0.9;
 /** Confidence of an answer read back from what the customer told us. */
 const FACT_CONFIDENCE = 0.9;

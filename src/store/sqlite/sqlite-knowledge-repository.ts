@@ -317,7 +317,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
         source,
         file.name,
         Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength),
-        new Date().toISOString(),
+        this.#now().toISOString(),
       );
   }
 
