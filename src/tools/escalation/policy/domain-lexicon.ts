@@ -33,6 +33,23 @@ export const FAULT_WORDS = words(`
 `);
 
 /**
+ * Words that name a misfortune — an illness, an injury, a loss, a theft, a risk, a debt —
+ * rather than a feeling about the service. Customers name them to say what happened or what
+ * they want to know ("I have a fever and a bad cough, should I get tested?", "my card was
+ * stolen, how do I block it?", "is there a penalty for cancelling early?"): AFINN rates them
+ * −2 or −3, which made such questions read as anger. They weigh like {@link FAULT_WORDS};
+ * the customer's feelings about them ("I'm scared", "this is a disaster") keep their weight,
+ * and so does an accusation ("you stole my money"): "steal" and "stole" are not here.
+ */
+export const MISFORTUNE_WORDS = words(`
+  sick sickness ill illness fever vomit vomiting vomited pain painful ache hurt hurts hurting
+  injured injury injuries disease diseases infected infection death deaths cancer sore
+  suffering suffer suffers victim victims attack attacked burglary burglar stolen theft
+  hacked missed loss losing accident accidents fire leak leaked spam poison poisoned
+  allergic risk risks risky danger dangerous warning debt penalty fines
+`);
+
+/**
  * Words of anger or contempt at the service. AFINN rates several of them as mild (-2:
  * "unacceptable", "useless", "livid"); said to a support desk they are the clearest sign a
  * person wants someone to take over, so they weigh -3 at least.

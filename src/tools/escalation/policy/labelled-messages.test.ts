@@ -139,6 +139,21 @@ const TABLE: LabelledMessage[] = [
   { escalate: false, message: '👍 thanks' },
   { escalate: false, message: '' },
 
+  // A misfortune told calmly: what happened, or what the customer wants to know about it
+  { escalate: false, message: 'I have a fever and a bad cough, should I get tested?' },
+  { escalate: false, message: 'My card was stolen, how do I block it?' },
+  {
+    escalate: false,
+    earlier: ['What are the symptoms?'],
+    message: 'Is vomiting one of them?',
+  },
+  { escalate: false, message: 'Is there a penalty for cancelling my contract early?' },
+  { escalate: false, message: 'My son is sick, can I change the date of our booking?' },
+  {
+    escalate: false,
+    message: 'I missed my flight because of an accident on the road, can I rebook?',
+  },
+
   // Urgency alone
   {
     escalate: false,

@@ -5,6 +5,7 @@ import {
   EMOJI,
   FAULT_WORDS,
   IDIOMS,
+  MISFORTUNE_WORDS,
   NEUTRAL_WORDS,
   WORKING_WORDS,
 } from './domain-lexicon.js';
@@ -33,7 +34,9 @@ export function buildSentimentLexicon(): SentimentLexicon {
     if (key !== '') entries.set(key, valence);
   }
   for (const word of NEUTRAL_WORDS) entries.delete(word);
-  for (const word of FAULT_WORDS) entries.set(word, Math.max(entries.get(word) ?? -1, -0.5));
+  for (const word of [...FAULT_WORDS, ...MISFORTUNE_WORDS]) {
+    entries.set(word, Math.max(entries.get(word) ?? -1, -0.5));
+  }
   for (const word of [...ANGER_WORDS, ...ANGER_PHRASES]) {
     const key = normalise(word);
     entries.set(key, Math.min(entries.get(key) ?? -3, -3));
