@@ -306,6 +306,18 @@ describe('escalation in a turn', () => {
     expect(await app.conversations.ticketOf('y3')).toBeNull();
   });
 
+  it('answers a follow-up as the question it follows', async () => {
+    await app.turns.start({ sessionId: 'fu1', text: 'How do I reset my password?' }).result;
+    const followUp = await app.turns.start({ sessionId: 'fu1', text: 'How long does it last?' })
+      .result;
+    expect(followUp.sources[0]?.title).toBe('How do I reset my password?');
+    expect(followUp.text).toContain('The link works for 24 hours');
+    // The same words as a first message have nothing to lean on, and find nothing.
+    const alone = await app.turns.start({ sessionId: 'fu2', text: 'How long does it last?' })
+      .result;
+    expect(alone.sources).toEqual([]);
+  });
+
   it('remembers facts the customer gave and uses them in later answers', async () => {
     await app.turns.start({
       sessionId: 'f1',

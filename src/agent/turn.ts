@@ -11,6 +11,7 @@ import type { AttachmentSummary, SessionContext, ToolRegistry } from '../tools/i
 import { readShortReply, type EscalationOutcome } from '../tools/escalation/index.js';
 import { describeFact, extractFacts } from './facts/index.js';
 import { Channel } from './channel.js';
+import { followUpContext } from './follow-up.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
 import { KeyedQueue } from './keyed-queue.js';
 
@@ -182,7 +183,21 @@ export class TurnRunner {
             input.text,
             newFacts.map((f) => f.value),
           );
-    const query = input.text === '' ? attachmentNames(input).join(' ') : input.text;
+    // A follow-up ("what about cats?", "is vomiting one of them?") is searched together with the
+    // question it follows; a message with files is about the files.
+    const followsUp =
+      input.text === '' || (input.attachments?.length ?? 0) > 0
+        ? ''
+        : followUpContext(
+            input.text,
+            history.filter((t) => t.role === 'user').map((t) => t.text),
+          );
+    const query =
+      input.text === ''
+        ? attachmentNames(input).join(' ')
+        : followsUp === ''
+          ? input.text
+          : `${input.text} ${followsUp}`;
     let search: SearchResult | undefined;
     if (query !== '' && shortReply === undefined) {
       emit({ type: 'status', stage: 'search' });
@@ -233,6 +248,7 @@ export class TurnRunner {
       composeExtractiveAnswer(
         {
           question: input.text,
+          ...(followsUp === '' ? {} : { context: followsUp }),
           sources: passages,
           facts: [...facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
           firstTurn: (context?.messageCount ?? 1) <= 1,

@@ -80,6 +80,34 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     expect(countries.text).toBe('We ship to 40 countries [1].');
   });
 
+  it('answers a follow-up from what it asks, about what the question before it asked', () => {
+    const reset = chunk(
+      'How do I reset my password?',
+      'Open Settings and choose Security. Press Reset password and follow the link we e-mail ' +
+        'you. The link works for 24 hours.',
+    );
+    // "How long does it last?" has no word of its own in the passage: the time is the answer.
+    const howLong = answer('How long does it last?', {
+      sources: [reset],
+      context: 'How do I reset my password?',
+    });
+    expect(howLong.text).toBe('The link works for 24 hours [1].');
+    // Without the question before it, there is nothing to answer from.
+    expect(answer('How long does it last?', { sources: [reset] }).found).toBe(false);
+
+    // What is asked for carries over when the follow-up does not say ("and to Canada?").
+    const delivery = chunk(
+      'Shipping',
+      'We ship to the United States and Canada. Orders to Canada take 6 to 8 working days to ' +
+        'arrive. Customs forms are filled in for you.',
+    );
+    const canada = answer('And to Canada?', {
+      sources: [delivery],
+      context: 'How long does shipping take?',
+    });
+    expect(canada.text).toBe('Orders to Canada take 6 to 8 working days to arrive [1].');
+  });
+
   it('answers a question in two parts from two passages, citing each', () => {
     const result = answer('How long does shipping take, and how long do refunds take?');
     expect(result.text).toContain('Refunds reach your card within 5 business days');

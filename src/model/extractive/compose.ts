@@ -94,14 +94,20 @@ export function composeExtractiveAnswer(
     return { text: frame(fromFacts), cited: [], confidence: FACT_CONFIDENCE, found: true };
   }
 
-  const terms = questionTerms(question);
+  const context = typeof input?.context === 'string' ? input.context : '';
+  const terms = questionTerms(question, context);
   const documents = [
     ...attachmentDocuments(attachments),
     ...passageDocuments(Array.isArray(input?.sources) ? input.sources : [], options.passages),
   ];
+  // What is asked for is the message's own when it says; a follow-up's otherwise ("and to
+  // Canada?" after "How long does shipping take?").
+  const ownShape = asksQuantity(question);
+  const time = asksTime(question) || (!ownShape && context !== '' && asksTime(context));
   const scored = scoreSentences(documents, terms, {
-    quantity: asksQuantity(question),
-    time: asksTime(question),
+    quantity: ownShape || (context !== '' && asksQuantity(context)),
+    time,
+    timeOnly: context !== '' && time && !terms.some((t) => !t.weak && !t.fromContext),
   });
   const picks = selectSentences(scored, terms);
   if (picks.length === 0) {

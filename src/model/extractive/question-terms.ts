@@ -11,6 +11,8 @@ export interface QuestionTerm {
    * that shares only such words with the question is not an answer to it.
    */
   weak: boolean;
+  /** A word of the earlier question a follow-up leans on, not of the message itself. */
+  fromContext: boolean;
 }
 
 // Words a question uses to ask rather than to say what it is about. The retriever keeps them as
@@ -22,6 +24,7 @@ const WEAK = new Set(
   able go see say give let find look looking work works working problem problems issue issues
   info information regarding sure yes ok okay really much many one new good great lot bit hey
   wondering wonder trying try explain show mean means happen happens long take takes taking soon
+  last lasts
   order orders`
     .split(/\s+/)
     .filter((w) => w !== ''),
@@ -29,17 +32,23 @@ const WEAK = new Set(
 
 /**
  * The content words of a question, one per stem ("reset" and "resetting" count once), matched
- * the way the index matches them (by stem, see `TermMatcher`).
+ * the way the index matches them (by stem, see `TermMatcher`); then those of `context`, the
+ * earlier question a follow-up leans on, that the question does not already have.
  */
-export function questionTerms(question: string): QuestionTerm[] {
+export function questionTerms(question: string, context = ''): QuestionTerm[] {
   const seen = new Set<string>();
   const out: QuestionTerm[] = [];
-  for (const term of queryTerms(question).contentTerms) {
-    const stem = stemmer(term);
-    if (stem === '' || seen.has(stem)) continue;
-    seen.add(stem);
-    out.push({ term, matcher: new TermMatcher([term]), weak: WEAK.has(term) });
-  }
+  const add = (text: string, fromContext: boolean) => {
+    for (const term of queryTerms(text).contentTerms) {
+      const stem = stemmer(term);
+      if (stem === '' || seen.has(stem)) continue;
+      seen.add(stem);
+      out.push({ term, matcher: new TermMatcher([term]), weak: WEAK.has(term), fromContext });
+    }
+  };
+  add(question, false);
+  // The words of the question a follow-up leans on, after the message's own (see `context`).
+  if (context !== '') add(context, true);
   return out;
 }
 

@@ -59,6 +59,14 @@ const QUANTITY_BOOST = 1.25;
  * a weak word of the question ("take") is worth, less than a strong one.
  */
 const TIME_BOOST = 1.5;
+/**
+ * A follow-up that asks only how long or when ("How long does it last?") has no word of its own
+ * to find the answer by: the sentence that states a time is the answer, even one that holds
+ * only the earlier question's words under its heading.
+ */
+const TIME_ONLY_BOOST = 3;
+// Words of the earlier question a follow-up leans on weigh this much of their own weight.
+const CONTEXT_WEIGHT = 0.5;
 const QUANTITY =
   /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|hundred|thousand|free|days?|hours?|weeks?|months?|minutes?|years?|immediately|instantly)\b/i;
 
@@ -76,6 +84,8 @@ export interface QuestionShape {
   quantity: boolean;
   /** It asks how long or when: sentences that state a time or a duration answer it better still. */
   time?: boolean;
+  /** A follow-up that asks only how long or when: see {@link TIME_ONLY_BOOST}. */
+  timeOnly?: boolean;
 }
 
 /**
@@ -88,7 +98,9 @@ export function scoreSentences(
   terms: readonly QuestionTerm[],
   shape: QuestionShape = { quantity: false },
 ): Scored {
-  const candidates = documents.flatMap((document, doc) => candidatesOf(document, doc, terms));
+  const candidates = documents.flatMap((document, doc) =>
+    candidatesOf(document, doc, terms, shape.time === true),
+  );
   const weights = idfWeights(candidates, terms);
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   for (const c of candidates) {
@@ -100,7 +112,7 @@ export function scoreSentences(
     const summary = documents[c.doc]?.summarise ? 0.3 / (1 + c.index) : 0;
     const quantity =
       (shape.quantity && statesQuantity(c.unit) ? QUANTITY_BOOST : 1) *
-      (shape.time && statesTime(c.unit) ? TIME_BOOST : 1);
+      (shape.time && statesTime(c.unit) ? (shape.timeOnly ? TIME_ONLY_BOOST : TIME_BOOST) : 1);
     c.score =
       (overlap * brevity * quantity + summary) / (1 + RANK_DECAY * c.doc) + 0.03 / (1 + c.index);
   }
@@ -110,11 +122,13 @@ export function scoreSentences(
 /**
  * The sentences of one document. A heading or an FAQ question is not quoted, but its words stand
  * over the next {@link CONTEXT_REACH} sentences: "When is the store open? We are open 9 to 5."
+ * Asked how long or when, they stand over every sentence of their section that states a time.
  */
 function candidatesOf(
   document: Document,
   doc: number,
   terms: readonly QuestionTerm[],
+  time: boolean,
 ): Candidate[] {
   const titled = matchTerms([document.title, ...document.headings].join(' \n '), terms);
   const out: Candidate[] = [];
@@ -137,7 +151,7 @@ function candidatesOf(
     const relevant =
       early ||
       hasStrong(matched, terms) ||
-      (sinceAnchor < CONTEXT_REACH && hasStrong(context, terms));
+      ((sinceAnchor < CONTEXT_REACH || (time && statesTime(unit))) && hasStrong(context, terms));
     out.push(candidate(doc, index, unit, matched, context, relevant, early));
     sinceAnchor++;
     position++;
@@ -231,7 +245,7 @@ function idfWeights(candidates: readonly Candidate[], terms: readonly QuestionTe
   return terms.map((term, k) => {
     const df = candidates.filter((c) => c.matched.has(k)).length;
     const idf = Math.log(1 + (n + 1) / (df + 0.5));
-    return term.weak ? idf * WEAK_WEIGHT : idf;
+    return (term.weak ? idf * WEAK_WEIGHT : idf) * (term.fromContext ? CONTEXT_WEIGHT : 1);
   });
 }
 

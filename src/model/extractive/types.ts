@@ -16,6 +16,13 @@ export interface ExtractiveInput {
   customerName?: string;
   /** A person will follow up. */
   escalated?: { ticketId: string } | undefined;
+  /**
+   * The earlier question(s) a follow-up leans on ("How do I reset my password?" before "How long
+   * does it last?"): their words say what the passages are about and count half as much as the
+   * message's own; what the message asks for (a time, a price) is its own when it says, theirs
+   * otherwise.
+   */
+  context?: string;
   /** Files given with this message. */
   attachments?: Array<{ name: string; preview: string }>;
   /**

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { isFollowUp, followUpContext } from './follow-up.js';
+
+describe('isFollowUp', () => {
+  it.each([
+    'What about cats specifically?',
+    'Is vomiting one of them?',
+    'How much does it cost?',
+    'Can I do that online?',
+    'and for children?',
+    'What if I lost it?',
+    'how about Canada',
+  ])('takes %j for a follow-up', (message) => {
+    expect(isFollowUp(message)).toBe(true);
+  });
+
+  it.each([
+    'How do I reset my password?',
+    'How long does the virus live on surfaces?',
+    'And should I wear a mask at home?',
+    'I cannot log in, it says my password is wrong',
+    'What is the weather like in Paris?',
+    '',
+    '???',
+  ])('takes %j for a question of its own', (message) => {
+    expect(isFollowUp(message)).toBe(false);
+  });
+});
+
+describe('followUpContext', () => {
+  it('gives the question a follow-up follows', () => {
+    expect(followUpContext('Is vomiting one of them?', ['What are the symptoms?'])).toBe(
+      'What are the symptoms?',
+    );
+  });
+
+  it('leaves a question of its own alone', () => {
+    expect(followUpContext('How do I reset my password?', ['What is your refund policy?'])).toBe(
+      '',
+    );
+  });
+
+  it('passes over greetings, thanks and details the customer gave', () => {
+    expect(
+      followUpContext('What about gift cards?', [
+        'Can I get a refund?',
+        'thanks!',
+        'my order number is 44170',
+      ]),
+    ).toBe('Can I get a refund?');
+  });
+
+  it('reaches back one question more for a follow-up of a follow-up, and no further', () => {
+    expect(
+      followUpContext('and dogs?', [
+        'Where do you ship?',
+        'Can I bring my pet?',
+        'what about cats?',
+      ]),
+    ).toBe('what about cats? Can I bring my pet?');
+    expect(followUpContext('and dogs?', ['Can I bring my pet?', 'and cats?', 'and birds?'])).toBe(
+      'and birds? and cats?',
+    );
+  });
+
+  it('looks back three messages at most, and needs an earlier question', () => {
+    expect(
+      followUpContext('How much is it?', ['What does shipping cost?', 'hi', 'ok', 'thanks']),
+    ).toBe('');
+    expect(followUpContext('How much is it?', [])).toBe('');
+    expect(followUpContext('How much is it?', ['hello'])).toBe('');
+  });
+});

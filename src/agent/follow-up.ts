@@ -1,0 +1,89 @@
+import { queryTerms, words } from '../rag/search/query-terms.js';
+import { readShortReply } from '../tools/escalation/index.js';
+import { extractFacts } from './facts/index.js';
+
+/**
+ * Words that point back at something said before: "is vomiting one of *them*?", "how much does
+ * *it* cost?", "can I do *that* online?".
+ */
+const BACK_REFERENCES = new Set([
+  'it',
+  'its',
+  'they',
+  'them',
+  'their',
+  'that',
+  'this',
+  'those',
+  'these',
+  'there',
+]);
+
+/** Openings that continue the previous question: "what about cats?", "and for children?". */
+const CONTINUATIONS = [
+  ['and'],
+  ['also'],
+  ['plus'],
+  ['or'],
+  ['what', 'about'],
+  ['how', 'about'],
+  ['what', 'if'],
+  ['same', 'for'],
+  ['same', 'with'],
+  ['what', 'else'],
+];
+
+/** A follow-up names at most this many things of its own; more, and it stands on its own. */
+const MAX_OWN_WORDS = 2;
+/** How many of the customer's earlier messages are looked through for the question before. */
+const LOOKBACK = 3;
+/** How many questions a chain of follow-ups reaches back: "…? and cats? and dogs?". */
+const MAX_CHAIN = 2;
+
+/**
+ * Whether a message leans on the question before it: it says little of its own (at most two
+ * content words) and either opens as a continuation ("and …", "what about …", "what if …") or
+ * points back with "it", "them", "that", ….
+ *
+ * @example
+ * isFollowUp('What about cats specifically?'); // true
+ * isFollowUp('Is vomiting one of them?'); // true
+ * isFollowUp('How long does the virus live on surfaces?'); // false
+ */
+export function isFollowUp(message: string): boolean {
+  if (queryTerms(message).contentTerms.length > MAX_OWN_WORDS) return false;
+  const said = words(message.slice(0, 500));
+  if (said.length === 0) return false;
+  if (CONTINUATIONS.some((opening) => opening.every((word, i) => said[i] === word))) return true;
+  return said.some((word) => BACK_REFERENCES.has(word));
+}
+
+/**
+ * The earlier question(s) a follow-up leans on (see {@link isFollowUp}), or `''` when the message
+ * stands on its own. `earlier` are the customer's previous messages, oldest first. Greetings,
+ * thanks and other short replies are passed over; a follow-up of a follow-up reaches back one
+ * question more. The turn searches the message together with them, so that "what about cats?"
+ * after "Can I catch COVID from my pet?" finds the page on pets.
+ *
+ * @example
+ * followUpContext('Is vomiting one of them?', ['What are the symptoms?']);
+ * // 'What are the symptoms?'
+ */
+export function followUpContext(message: string, earlier: readonly string[]): string {
+  const parts: string[] = [];
+  let current = message;
+  let index = earlier.length - 1;
+  const oldest = Math.max(0, earlier.length - LOOKBACK);
+  while (parts.length < MAX_CHAIN && isFollowUp(current)) {
+    let previous: string | undefined;
+    for (; index >= oldest && previous === undefined; index--) {
+      const text = earlier[index]?.trim() ?? '';
+      const details = extractFacts(text).map((fact) => fact.value);
+      if (text !== '' && readShortReply(text, details) === undefined) previous = text;
+    }
+    if (previous === undefined) break;
+    parts.push(previous);
+    current = previous;
+  }
+  return parts.join(' ');
+}
