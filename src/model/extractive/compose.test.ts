@@ -106,6 +106,17 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
       context: 'How long does shipping take?',
     });
     expect(canada.text).toBe('Orders to Canada take 6 to 8 working days to arrive [1].');
+    // A follow-up that asks in words of its own asks what it says.
+    const returns = chunk(
+      'Refunds',
+      'Refunds are issued within 5 business days. Orders placed before 2 pm ship the same day. ' +
+        'Shipping costs are not refunded unless the item was damaged.',
+    );
+    const shipping = answer('And do I get the shipping back?', {
+      sources: [returns],
+      context: 'How long will the refund take?',
+    });
+    expect(shipping.text).toBe('Shipping costs are not refunded unless the item was damaged [1].');
   });
 
   it('answers a question in two parts from two passages, citing each', () => {

@@ -2,7 +2,13 @@ import { attachmentDocuments, readAttachments } from './attachments.js';
 import { cleanValue, firstName } from './clean.js';
 import { passageDocuments, type PassageCache } from './documents.js';
 import { answerFromFacts, orderInQuestion, valuesOf, type KnownFact } from './known-facts.js';
-import { asksQuantity, asksTime, questionTerms, type QuestionTerm } from './question-terms.js';
+import {
+  asksItself,
+  asksQuantity,
+  asksTime,
+  questionTerms,
+  type QuestionTerm,
+} from './question-terms.js';
 import { renderPicks } from './render.js';
 import { scoreSentences, type Scored } from './scoring.js';
 import { selectSentences, type Pick } from './select.js';
@@ -100,12 +106,12 @@ export function composeExtractiveAnswer(
     ...attachmentDocuments(attachments),
     ...passageDocuments(Array.isArray(input?.sources) ? input.sources : [], options.passages),
   ];
-  // What is asked for is the message's own when it says; a follow-up's otherwise ("and to
-  // Canada?" after "How long does shipping take?").
-  const ownShape = asksQuantity(question);
-  const time = asksTime(question) || (!ownShape && context !== '' && asksTime(context));
+  // What is asked for is the message's own; a follow-up that asks nothing in words of its own
+  // ("and to Canada?" after "How long does shipping take?") asks what the question before did.
+  const shapeOf = context !== '' && !asksItself(question) ? context : question;
+  const time = asksTime(shapeOf);
   const scored = scoreSentences(documents, terms, {
-    quantity: ownShape || (context !== '' && asksQuantity(context)),
+    quantity: asksQuantity(shapeOf),
     time,
     timeOnly: context !== '' && time && !terms.some((t) => !t.weak && !t.fromContext),
   });

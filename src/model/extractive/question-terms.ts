@@ -69,3 +69,19 @@ const ASKS_TIME =
 export function asksTime(question: string): boolean {
   return ASKS_TIME.test(question.slice(0, 2000));
 }
+
+// "and to Canada?", "what about express?": a follow-up that asks nothing in words of its own.
+const CONTINUATION = /^\s*(?:and|also|plus|or|what\s+about|how\s+about)\b/i;
+const ASKING =
+  /\b(?:how|what|when|where|why|who|which|whose|do|does|did|is|are|was|were|can|could|will|would|should|may|might|must|have|has)\b/i;
+
+/**
+ * Whether a message asks in words of its own ("and do I get the shipping back?") rather than
+ * only naming what an earlier question should now be asked about ("and to Canada?", "what about
+ * express?"). Only the latter takes over what the earlier question asked for (a time, a price).
+ */
+export function asksItself(question: string): boolean {
+  const text = question.slice(0, 2000);
+  const opening = CONTINUATION.exec(text);
+  return ASKING.test(opening ? text.slice(opening[0].length) : text);
+}
