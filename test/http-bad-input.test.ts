@@ -84,19 +84,51 @@ describe('message bodies', () => {
   });
 
   it('refuses a content type it does not take', async () => {
-    expectError(await raw('text=hello', 'text/plain'), 415, 'unsupported_media_type');
+    expectError(
+      await raw('text=hello', 'text/plain'),
+      415,
+      'unsupported_media_type',
+      /must be JSON .*got "text\/plain"/,
+    );
   });
 
   it('refuses a missing text, a wrong type and unknown fields, naming them', async () => {
     expectError(await raw('{}', 'application/json'), 400, 'invalid_input', /text: is required/);
-    expectError(await raw('{"text": 42}', 'application/json'), 400, 'invalid_input', /text/);
+    expectError(
+      await raw('{"text": 42}', 'application/json'),
+      400,
+      'invalid_input',
+      /text: expected a string, got a number/,
+    );
     expectError(
       await raw('{"text": "hi", "colour": "blue"}', 'application/json'),
       400,
       'invalid_input',
       /unknown field "colour"/,
     );
-    expectError(await raw('[1,2]', 'application/json'), 400, 'invalid_input');
+    expectError(
+      await raw('[1,2]', 'application/json'),
+      400,
+      'invalid_input',
+      /expected an object, got a list/,
+    );
+  });
+
+  it('says what is wrong with a query parameter: not a number, or out of range', async () => {
+    const page = async (query: string) => {
+      const r = await call(t.url, 'GET', `/v1/sessions/${s.id}/messages?${query}`, {
+        token: s.token,
+      });
+      return { status: r.status, body: r.body as { error: Record<string, string> } };
+    };
+    expectError(
+      await page('limit=abc'),
+      400,
+      'invalid_input',
+      /limit: expected a number, got "abc"/,
+    );
+    expectError(await page('limit=5000'), 400, 'invalid_input', /limit: must be at most 200/);
+    expectError(await page('limit=0'), 400, 'invalid_input', /limit: must be at least 1/);
   });
 
   it('refuses an empty or whitespace-only message before storing anything', async () => {

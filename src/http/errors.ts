@@ -54,7 +54,7 @@ export function installErrorHandlers(server: FastifyInstance, logger: Logger): v
       `No route for ${request.method} ${request.url.split('?')[0]}`,
     ),
   );
-  server.setErrorHandler((error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+  server.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (isAppError(error)) {
       const status = STATUS[error.code];
       if (status >= 500) logger.error({ err: error }, 'request failed');
@@ -71,6 +71,15 @@ export function installErrorHandlers(server: FastifyInstance, logger: Logger): v
     const status = error.statusCode ?? 500;
     if (status === 413)
       return sendError(reply, 413, 'payload_too_large', 'The request body is too large');
+    if (status === 415) {
+      const given = String(request.headers['content-type'] ?? '').slice(0, 80);
+      return sendError(
+        reply,
+        415,
+        'unsupported_media_type',
+        `The body must be JSON (Content-Type: application/json), or multipart/form-data where files may be attached; got ${given === '' ? 'no Content-Type' : `"${given}"`}.`,
+      );
+    }
     if (status >= 400 && status < 500) {
       const code: ErrorCode =
         status === 429
