@@ -56,6 +56,9 @@ describe('documents', () => {
     });
     expect(search.status).toBe(200);
     expect(search.body.hits[0].title).toBe('Shipping');
+    const empty = await call(t.url, 'POST', '/v1/admin/search', { ...admin, body: { query: '' } });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.message).toBe('Invalid search: query: must not be empty');
 
     // The upload is kept in the database, not on this instance's disk: any instance re-reads it.
     expect(doc?.source).toBe('uploads/shipping.md');

@@ -42,7 +42,11 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
         : issue.origin === 'array' || issue.origin === 'set'
           ? ' items'
           : '';
-    return `${where}must be ${most} ${String(bound)}${unit}`;
+    if (issue.code === 'too_small' && issue.origin === 'string' && Number(bound) === 1) {
+      return `${where}must not be empty`;
+    }
+    const singular = Number(bound) === 1 ? unit.replace(/s$/, '') : unit;
+    return `${where}must be ${most} ${String(bound)}${singular}`;
   }
   return `${where}${issue.message}`;
 }
