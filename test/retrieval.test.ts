@@ -99,6 +99,7 @@ describe('kb_search', () => {
   it('is cut off by its timeout like every tool', async () => {
     const clock = new FakeClock();
     const stuck: KnowledgeRepository = {
+      correctSpelling: async () => new Map(),
       searchLexical: () => new Promise(() => {}),
     } as unknown as KnowledgeRepository;
     const config = loadConfig({ env: { TOOL_RETRY_ATTEMPTS: '1' } });
@@ -128,6 +129,28 @@ describe('kb_search', () => {
       if (result.type === 'ok')
         expect(result.value.hits[0]?.title).toBe('What is your refund policy?');
     }
+  });
+
+  it('searches a misspelt word as the word the help center uses, and says so', async () => {
+    const target = appWithFaq();
+    await seed(target);
+    const result = await target.tools.call<SearchResult>('kb_search', {
+      query: 'How do I reset my pasword?',
+    });
+    expect(result).toMatchObject({
+      type: 'ok',
+      value: { spelling: [{ from: 'pasword', to: 'password' }] },
+    });
+    if (result.type === 'ok') {
+      expect(result.value.hits[0]?.title).toBe('How do I reset my password?');
+      expect(result.value.hits[0]?.snippet).toContain('<mark>Password</mark>');
+    }
+    // A word the help center has is never changed, and one nothing is near stays as it is.
+    const exact = await target.tools.call<SearchResult>('kb_search', { query: 'refund policy' });
+    expect(exact.type === 'ok' && exact.value.spelling).toBe(undefined);
+    expect(
+      await target.tools.call<SearchResult>('kb_search', { query: 'capital of France' }),
+    ).toMatchObject({ type: 'ok', value: { hits: [], reason: 'nothing_relevant' } });
   });
 
   it('says plainly when there is nothing to search for or nothing relevant', async () => {

@@ -306,6 +306,13 @@ describe('escalation in a turn', () => {
     expect(await app.conversations.ticketOf('y3')).toBeNull();
   });
 
+  it('answers a question with a misspelt word as the help center spells it', async () => {
+    const result = await app.turns.start({ sessionId: 'sp1', text: 'How do I reset my pasword?' })
+      .result;
+    expect(result.sources[0]?.title).toBe('How do I reset my password?');
+    expect(result.text).toContain('Press Reset password');
+  });
+
   it('answers a follow-up as the question it follows', async () => {
     await app.turns.start({ sessionId: 'fu1', text: 'How do I reset my password?' }).result;
     const followUp = await app.turns.start({ sessionId: 'fu1', text: 'How long does it last?' })

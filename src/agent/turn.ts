@@ -4,6 +4,7 @@ import { AppError, isAppError } from '../errors/index.js';
 import { composeExtractiveAnswer, PassageCache } from '../model/extractive/index.js';
 import type { ReplyMessage, SourceItem, TurnEvent } from '../protocol/index.js';
 import type { RetrievedChunk, SearchResult } from '../rag/index.js';
+import { respell } from '../rag/search/query-terms.js';
 import type { ToolResult } from '../resilience/index.js';
 import { timeOrderedId, type ConversationRepository } from '../store/index.js';
 import type { CorrelationContext } from '../telemetry/index.js';
@@ -247,8 +248,9 @@ export class TurnRunner {
     const compose = (passages: RetrievedChunk[]) =>
       composeExtractiveAnswer(
         {
-          question: input.text,
-          ...(followsUp === '' ? {} : { context: followsUp }),
+          // Misspelt words as the search corrected them: "pasword" is answered as "password".
+          question: respell(input.text, search?.spelling),
+          ...(followsUp === '' ? {} : { context: respell(followsUp, search?.spelling) }),
           sources: passages,
           facts: [...facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
           firstTurn: (context?.messageCount ?? 1) <= 1,

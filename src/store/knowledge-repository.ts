@@ -138,6 +138,12 @@ export interface KnowledgeRepository {
   stats(scope?: string): Promise<{ documents: number; chunks: number }>;
   /** Best lexical matches, best first. */
   searchLexical(query: LexicalQuery): Promise<ChunkHit[]>;
+  /**
+   * Spelling corrections of query words that no chunk has, as words that chunks have
+   * ("pasword" → "password"); only the words corrected are in the map. A store may correct
+   * nothing.
+   */
+  correctSpelling(words: readonly string[]): Promise<Map<string, string>>;
   /** The chunks of these ids that are in one of `scopes`, in the order of `ids` (score 0). */
   chunksByIds(ids: readonly number[], scopes: readonly string[]): Promise<ChunkHit[]>;
   /** The ids of every chunk of a scope (all scopes when omitted). */

@@ -40,3 +40,20 @@ export function queryTerms(text: string): QueryTerms {
   const terms = [...contentTerms, ...stop].slice(0, MAX_QUERY_TERMS);
   return { terms, contentTerms };
 }
+
+/**
+ * `text` with the words a search corrected (see `SearchResult.spelling`) written as corrected,
+ * whole words only, whatever their case.
+ *
+ * @example
+ * respell('How do I reset my Pasword?', [{ from: 'pasword', to: 'password' }]);
+ * // 'How do I reset my password?'
+ */
+export function respell(
+  text: string,
+  spelling: ReadonlyArray<{ from: string; to: string }> | undefined,
+): string {
+  if (!spelling || spelling.length === 0) return text;
+  const to = new Map(spelling.map(({ from, to: corrected }) => [from, corrected]));
+  return text.replace(/[\p{L}\p{N}]+/gu, (word) => to.get(word.toLowerCase()) ?? word);
+}

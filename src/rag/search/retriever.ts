@@ -3,7 +3,7 @@ import { reciprocalRankFusion } from '../dense/fusion.js';
 import type { EmbedTexts } from '../dense/vectorize.js';
 import type { VectorIndex } from '../../store/vector-index.js';
 import { snippet, TermMatcher } from './highlight.js';
-import { queryTerms } from './query-terms.js';
+import { queryTerms, type QueryTerms } from './query-terms.js';
 
 /** Settings of a {@link Retriever}. */
 export interface RetrieverSettings {
@@ -33,6 +33,8 @@ export interface SearchResult {
   reason?: 'no_searchable_words' | 'nothing_relevant';
   /** Set when dense retrieval is configured but could not be used for this search. */
   degraded?: 'dense_unavailable';
+  /** Words of the query searched in another spelling ("pasword" as "password"). */
+  spelling?: Array<{ from: string; to: string }>;
 }
 
 /** Dense retrieval, when an embeddings service is configured. */
@@ -106,7 +108,7 @@ export class Retriever {
     const vectors = await dense.embed([query], options.signal);
     const vector = vectors?.[0];
     if (!vector) return null;
-    const { terms, contentTerms } = queryTerms(query);
+    const { terms, contentTerms, spelling } = await this.#terms(query);
     const scopes = options.scopes ?? ['kb'];
     const topK = options.topK ?? this.settings.topK;
     const limit = Math.max(this.settings.candidates, topK * 4);
@@ -134,7 +136,12 @@ export class Retriever {
     const close = semantic.some((hit) => (distance.get(hit.chunkId) ?? 2) <= dense.maxDistance);
     const lexicalRelevant = lexical.slice(0, FLOOR_DEPTH).some((hit) => matches(hit, content));
     if (!options.noFloor && !close && !lexicalRelevant) {
-      return { mode: 'hybrid', hits: [], reason: 'nothing_relevant' };
+      return {
+        mode: 'hybrid',
+        hits: [],
+        reason: 'nothing_relevant',
+        ...(spelling.length > 0 ? { spelling } : {}),
+      };
     }
     // With meaning to rank by, passages found only through question words ("can", "how") are
     // noise, not evidence: they stay out of the fusion.
@@ -146,14 +153,15 @@ export class Retriever {
     const hits = capPerDocument(fused, this.settings.maxPerDocument)
       .slice(0, topK)
       .map((hit) => toRetrieved(hit, content));
-    return { mode: 'hybrid', hits };
+    return { mode: 'hybrid', hits, ...(spelling.length > 0 ? { spelling } : {}) };
   }
 
   async #searchLexical(query: string, options: SearchOptions): Promise<SearchResult> {
-    const { terms, contentTerms } = queryTerms(query);
+    const { terms, contentTerms, spelling } = await this.#terms(query);
     if (terms.length === 0 || (contentTerms.length === 0 && !options.noFloor)) {
       return { mode: 'lexical', hits: [], reason: 'no_searchable_words' };
     }
+    const corrected = spelling.length > 0 ? { spelling } : {};
     options.signal?.throwIfAborted();
     const topK = options.topK ?? this.settings.topK;
     const candidates = await this.repo.searchLexical({
@@ -172,12 +180,31 @@ export class Retriever {
       !options.noFloor &&
       !candidates.slice(0, FLOOR_DEPTH).some((hit) => matches(hit, content))
     ) {
-      return { mode: 'lexical', hits: [], reason: 'nothing_relevant' };
+      return { mode: 'lexical', hits: [], reason: 'nothing_relevant', ...corrected };
     }
     const hits = capPerDocument(candidates, this.settings.maxPerDocument)
       .slice(0, topK)
       .map((hit) => toRetrieved(hit, content));
-    return { mode: 'lexical', hits };
+    return { mode: 'lexical', hits, ...corrected };
+  }
+
+  /**
+   * The query's terms, with the content words no passage has put in the spelling passages use
+   * (see `KnowledgeRepository.correctSpelling`), and the corrections made.
+   */
+  async #terms(
+    query: string,
+  ): Promise<QueryTerms & { spelling: Array<{ from: string; to: string }> }> {
+    const found = queryTerms(query);
+    if (found.contentTerms.length === 0) return { ...found, spelling: [] };
+    const fixes = await this.repo.correctSpelling(found.contentTerms);
+    if (fixes.size === 0) return { ...found, spelling: [] };
+    const fix = (term: string) => fixes.get(term) ?? term;
+    return {
+      terms: [...new Set(found.terms.map(fix))],
+      contentTerms: [...new Set(found.contentTerms.map(fix))],
+      spelling: [...fixes].map(([from, to]) => ({ from, to })),
+    };
   }
 }
 

@@ -82,3 +82,35 @@ describe('LexicalIndex', () => {
     expect(index.search(search(['account', 'password'])).length).toBe(10);
   });
 });
+
+describe('LexicalIndex spelling', () => {
+  it('corrects a word no chunk has to the nearest word one has, the most common of equals', () => {
+    const index = new LexicalIndex();
+    index.add(chunk('d1', 'Reset your password from the sign-in page.'));
+    index.add(chunk('d2', 'Refunds reach your card in 5 days. Refund requests need an order.'));
+    index.add(chunk('d3', 'A refunded order shows in your account.'));
+    index.add(chunk('d4', 'Passwords must have 12 characters.'));
+    expect(index.correct(['pasword', 'refnud', 'reset'])).toEqual(
+      new Map([
+        ['pasword', 'password'],
+        ['refnud', 'refunds'],
+      ]),
+    );
+    // Two edits only from nine letters; none under five; none for words with digits.
+    expect(index.correct(['pasrowd', 'mask', 'passw0rd', 'charactrs'])).toEqual(
+      new Map([['charactrs', 'characters']]),
+    );
+    // Nothing near: left alone.
+    expect(index.correct(['spain'])).toEqual(new Map());
+  });
+
+  it('forgets its corrections when the index changes', () => {
+    const index = new LexicalIndex();
+    index.add(chunk('d1', 'Our parcels travel by courier.'));
+    expect(index.correct(['courrier'])).toEqual(new Map([['courrier', 'courier']]));
+    index.add(chunk('d2', 'A courrier is what some customers write.'));
+    expect(index.correct(['courrier'])).toEqual(new Map());
+    index.removeDocument('d2');
+    expect(index.correct(['courrier'])).toEqual(new Map([['courrier', 'courier']]));
+  });
+});

@@ -1,5 +1,6 @@
 import { Postings, titleCount, wholeCount } from './postings.js';
 import { searchWords, stem } from './search-text.js';
+import { allowedEdits, editDistance } from './spelling.js';
 
 /** A chunk as the index takes it: its fields as the database stores them. */
 export interface IndexedChunk {
@@ -102,6 +103,10 @@ export class LexicalIndex {
   #scores = new Float64Array(1024);
   #titleScores = new Float64Array(1024);
   #seen = new Uint8Array(1024);
+  /** Stems by their first letter, for spelling corrections. */
+  readonly #byInitial = new Map<string, Array<[string, Postings]>>();
+  /** Spelling corrections found since the index last changed: word → correction or null. */
+  readonly #corrections = new Map<string, string | null>();
 
   /** How many chunks are indexed. */
   get size(): number {
@@ -128,6 +133,7 @@ export class LexicalIndex {
 
   /** Indexes a chunk; its id must be greater than every id already indexed. */
   add(chunk: IndexedChunk): void {
+    if (this.#corrections.size > 0) this.#corrections.clear();
     if (this.#next === this.#chunkIds.length) this.#resize(this.#next * 2);
     const doc = this.#next++;
     const found: Postings[] = [];
@@ -180,6 +186,7 @@ export class LexicalIndex {
   removeDocument(documentId: string): void {
     const document = this.#documents.get(documentId);
     if (!document) return;
+    if (this.#corrections.size > 0) this.#corrections.clear();
     this.#documents.delete(documentId);
     for (const doc of document.docs) {
       const terms = this.#chunkTerms[doc];
@@ -265,6 +272,54 @@ export class LexicalIndex {
     });
   }
 
+  /**
+   * Spelling corrections of the words no indexed chunk has: each such word of five letters or
+   * more (see `allowedEdits`) that is one edit (two from nine letters) from an indexed word is
+   * corrected to the nearest with the same first letter, the most common of equals ("pasword"
+   * → "password"). Words the index has, shorter words and words with digits are left alone, as
+   * are words nothing is near. Returns only the words corrected.
+   *
+   * @example
+   * index.correct(['pasword', 'reset']); // Map { 'pasword' => 'password' }
+   */
+  correct(words: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const word of words) {
+      let correction = this.#corrections.get(word);
+      if (correction === undefined) {
+        correction = this.#nearest(word);
+        if (this.#corrections.size >= 10_000) this.#corrections.clear();
+        this.#corrections.set(word, correction);
+      }
+      if (correction !== null) out.set(word, correction);
+    }
+    return out;
+  }
+
+  #nearest(word: string): string | null {
+    const edits = allowedEdits(word.length);
+    if (edits === 0 || /[^a-z]/.test(word)) return null;
+    const own = stem(word);
+    if ((this.#terms.get(own)?.length ?? 0) > 0) return null;
+    let best: Postings | undefined;
+    let bestDistance = edits + 1;
+    // Stems against stems: "delivry" and "delivery" are one edit apart as "delivri" and "deliveri".
+    // Only those with the same first letter: a slip there is rare, and it keeps a correction
+    // to a small part of the vocabulary.
+    for (const [term, postings] of this.#byInitial.get(own.charAt(0)) ?? []) {
+      if (postings.length === 0 || Math.abs(term.length - own.length) > edits) continue;
+      const distance = editDistance(own, term, Math.min(edits, bestDistance));
+      if (
+        distance < bestDistance ||
+        (distance === bestDistance && best !== undefined && postings.length > best.length)
+      ) {
+        best = postings;
+        bestDistance = distance;
+      }
+    }
+    return best === undefined || bestDistance > edits ? null : best.word;
+  }
+
   #chosenUnits(query: LexicalSearch): QueryUnit[] {
     const units: QueryUnit[] = [];
     query.terms.forEach((term, position) => {
@@ -313,9 +368,13 @@ export class LexicalIndex {
     postings = this.#terms.get(term);
     if (postings === undefined) {
       if (!create) return undefined;
-      postings = new Postings(this.#termsById.length);
+      postings = new Postings(this.#termsById.length, word);
       this.#terms.set(term, postings);
       this.#termsById.push(postings);
+      const initial = term.charAt(0);
+      const bucket = this.#byInitial.get(initial);
+      if (bucket) bucket.push([term, postings]);
+      else this.#byInitial.set(initial, [[term, postings]]);
     }
     if (this.#words.size >= WORD_MEMORY) this.#words.clear();
     this.#words.set(word, postings);

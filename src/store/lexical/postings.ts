@@ -10,6 +10,8 @@ const MAX_COUNT = 0x7fff;
 export class Postings {
   /** The term's number in the index, for the chunks that list their terms. */
   readonly id: number;
+  /** The first word indexed with this term (its stem): how a corrected spelling is written. */
+  readonly word: string;
   docs: number[] = [];
   /** The count in the whole chunk in the low 15 bits, the count in its title above them. */
   counts: number[] = [];
@@ -20,8 +22,9 @@ export class Postings {
   pendingCount = 0;
   pendingTitleCount = 0;
 
-  constructor(id: number) {
+  constructor(id: number, word: string) {
     this.id = id;
+    this.word = word;
   }
 
   get length(): number {

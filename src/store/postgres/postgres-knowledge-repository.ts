@@ -305,6 +305,14 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
     return searchLexical(this.#db, query);
   }
 
+  /**
+   * Corrects nothing yet: PostgreSQL keeps the chunks' stems, not their words, and reading its
+   * whole vocabulary for each misspelt word would cost a scan of every chunk.
+   */
+  async correctSpelling(): Promise<Map<string, string>> {
+    return new Map();
+  }
+
   async chunksByIds(ids: readonly number[], scopes: readonly string[]): Promise<ChunkHit[]> {
     if (ids.length === 0 || scopes.length === 0) return [];
     const rows = await this.#db.query<HitRow>(

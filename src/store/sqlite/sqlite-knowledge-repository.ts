@@ -364,6 +364,10 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     }));
   }
 
+  async correctSpelling(words: readonly string[]): Promise<Map<string, string>> {
+    return words.length === 0 ? new Map() : this.#lexical.correct(words);
+  }
+
   async chunksByIds(ids: readonly number[], scopes: readonly string[]): Promise<ChunkHit[]> {
     if (ids.length === 0 || scopes.length === 0) return [];
     const rows = this.#db

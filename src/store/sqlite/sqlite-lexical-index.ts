@@ -148,4 +148,9 @@ export class SqliteLexicalIndex {
   search(query: LexicalSearch): LexicalMatch[] {
     return this.prepare().search(query);
   }
+
+  /** See {@link LexicalIndex.correct}. */
+  correct(words: readonly string[]): Map<string, string> {
+    return this.prepare().correct(words);
+  }
 }

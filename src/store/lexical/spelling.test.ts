@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { allowedEdits, editDistance } from './spelling.js';
+
+describe('editDistance', () => {
+  it.each([
+    ['password', 'password', 0],
+    ['pasword', 'password', 1],
+    ['refnud', 'refund', 1],
+    ['delivry', 'delivery', 1],
+    ['subscripton', 'subscription', 1],
+    ['cancelation', 'cancellation', 1],
+    ['adress', 'address', 1],
+    ['recieve', 'receive', 1],
+    ['kitten', 'sitting', 3],
+  ])('%s → %s is %i edits', (a, b, distance) => {
+    expect(editDistance(a, b, 3)).toBe(distance);
+    expect(editDistance(b, a, 3)).toBe(distance);
+  });
+
+  it('stops at the bound', () => {
+    expect(editDistance('kitten', 'sitting', 1)).toBe(2);
+    expect(editDistance('a', 'abcdef', 2)).toBe(3);
+  });
+});
+
+describe('allowedEdits', () => {
+  it('allows none under five letters, one from five, two from nine', () => {
+    expect([4, 5, 8, 9, 12].map(allowedEdits)).toEqual([0, 1, 1, 2, 2]);
+  });
+});

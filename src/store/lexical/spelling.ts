@@ -1,0 +1,52 @@
+/**
+ * How many edits a misspelt word may be from the word meant: none under five letters ("mask"
+ * and "task" are both words), one from five ("pasword", "refnud"), two from nine
+ * ("subscripton" → "subscription", "cancelation" is one edit from "cancellation").
+ */
+export function allowedEdits(length: number): number {
+  return length >= 9 ? 2 : length >= 5 ? 1 : 0;
+}
+
+/**
+ * The optimal-string-alignment distance between `a` and `b` (insertions, deletions,
+ * substitutions and swaps of two neighbours, each one edit), or `max + 1` as soon as it is
+ * sure to be more than `max`.
+ *
+ * @example
+ * editDistance('refnud', 'refund', 2); // 1
+ */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  if (a === b) return 0;
+  const n = b.length;
+  let before = new Array<number>(n + 1);
+  let previous = new Array<number>(n + 1);
+  let current = new Array<number>(n + 1);
+  for (let j = 0; j <= n; j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let rowBest = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let d = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
+      if (
+        i > 1 &&
+        j > 1 &&
+        a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
+        a.charCodeAt(i - 2) === b.charCodeAt(j - 1)
+      ) {
+        d = Math.min(d, (before[j - 2] as number) + 1);
+      }
+      current[j] = d;
+      if (d < rowBest) rowBest = d;
+    }
+    if (rowBest > max) return max + 1;
+    [before, previous, current] = [previous, current, before];
+  }
+  const distance = previous[n] as number;
+  return distance > max ? max + 1 : distance;
+}
