@@ -362,6 +362,27 @@ export function describeKnowledgeRepository(
       expect(await repo.searchLexical(query)).toHaveLength(6);
     });
 
+    it('corrects a misspelt word to one the chunks have, and searches it the same', async () => {
+      const repo = await make();
+      await repo.replaceSource('kb', 'faq.md', 'h', [
+        doc('a', 'Passwords', 'Reset your password from the sign-in page.'),
+        doc('b', 'Refunds', ['Refunds take five days.', 'A refund needs the receipt.']),
+        doc('c', 'Couriers', 'Our courier delivers on weekdays.'),
+      ]);
+      const fixes = await repo.correctSpelling(['pasword', 'refnud', 'reset', 'mask', 'spain']);
+      expect([...fixes.keys()]).toEqual(['pasword', 'refnud']);
+      // Each store writes the correction its own way (SQLite a word, PostgreSQL its stem), and
+      // both find the same passages with it.
+      const [password] = await repo.searchLexical(search({ terms: [fixes.get('pasword') ?? ''] }));
+      expect(password?.title).toBe('Passwords');
+      const [refund] = await repo.searchLexical(search({ terms: [fixes.get('refnud') ?? ''] }));
+      expect(refund?.title).toBe('Refunds');
+      // A word added later is the index's own, no longer corrected.
+      expect((await repo.correctSpelling(['courrier'])).has('courrier')).toBe(true);
+      await repo.replaceSource('kb', 'notes.md', 'h', [doc('n', 'Notes', 'A courrier.')]);
+      expect((await repo.correctSpelling(['courrier'])).size).toBe(0);
+    });
+
     it('gives chunks by id in the order asked, only of the given scopes', async () => {
       const repo = await make();
       await repo.replaceSource('kb', 'a.md', 'h', [doc('1', 'A', ['a0', 'a1'], ['Intro'])]);

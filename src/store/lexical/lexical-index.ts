@@ -1,6 +1,6 @@
 import { Postings, titleCount, wholeCount } from './postings.js';
 import { searchWords, stem } from './search-text.js';
-import { allowedEdits, editDistance } from './spelling.js';
+import { nearestTerm } from './spelling.js';
 
 /** A chunk as the index takes it: its fields as the database stores them. */
 export interface IndexedChunk {
@@ -297,27 +297,7 @@ export class LexicalIndex {
   }
 
   #nearest(word: string): string | null {
-    const edits = allowedEdits(word.length);
-    if (edits === 0 || /[^a-z]/.test(word)) return null;
-    const own = stem(word);
-    if ((this.#terms.get(own)?.length ?? 0) > 0) return null;
-    let best: Postings | undefined;
-    let bestDistance = edits + 1;
-    // Stems against stems: "delivry" and "delivery" are one edit apart as "delivri" and "deliveri".
-    // Only those with the same first letter: a slip there is rare, and it keeps a correction
-    // to a small part of the vocabulary.
-    for (const [term, postings] of this.#byInitial.get(own.charAt(0)) ?? []) {
-      if (postings.length === 0 || Math.abs(term.length - own.length) > edits) continue;
-      const distance = editDistance(own, term, Math.min(edits, bestDistance));
-      if (
-        distance < bestDistance ||
-        (distance === bestDistance && best !== undefined && postings.length > best.length)
-      ) {
-        best = postings;
-        bestDistance = distance;
-      }
-    }
-    return best === undefined || bestDistance > edits ? null : best.word;
+    return nearestTerm(word, stem(word), (term) => this.#terms.get(term), this.#byInitial);
   }
 
   #chosenUnits(query: LexicalSearch): QueryUnit[] {

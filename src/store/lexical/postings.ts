@@ -31,6 +31,11 @@ export class Postings {
     return this.docs.length;
   }
 
+  /** Chunks that have the term (for spelling correction, see `KnownTerm`). */
+  get chunks(): number {
+    return this.docs.length;
+  }
+
   /** Adds a chunk after every chunk already here. */
   push(doc: number, count: number, titleCount: number): void {
     this.docs.push(doc);

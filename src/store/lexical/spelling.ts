@@ -50,3 +50,45 @@ export function editDistance(a: string, b: string, max: number): number {
   const distance = previous[n] as number;
   return distance > max ? max + 1 : distance;
 }
+
+/** An indexed term as spelling correction sees it: how many chunks have it, how it is written. */
+export interface KnownTerm {
+  /** Chunks that have the term now (0 once they are all gone). */
+  readonly chunks: number;
+  /** How a correction to this term is written. */
+  readonly word: string;
+}
+
+/**
+ * The correction of one word against indexed terms (Porter stems), grouped by their first
+ * letter: the nearest term with the same first letter within `allowedEdits`, the one most
+ * chunks have among equals; null for a word the index has, a word of four letters or fewer, a
+ * word with anything but the letters a–z, and a word nothing is near. Stems are compared, not
+ * words: "delivry" and "delivery" are one edit apart as "delivri" and "deliveri". A slip in
+ * the first letter is rare, and keeping to it keeps a correction to a small part of the
+ * vocabulary.
+ */
+export function nearestTerm(
+  word: string,
+  own: string,
+  known: (stem: string) => KnownTerm | undefined,
+  byInitial: ReadonlyMap<string, ReadonlyArray<readonly [string, KnownTerm]>>,
+): string | null {
+  const edits = allowedEdits(word.length);
+  if (edits === 0 || /[^a-z]/.test(word)) return null;
+  if ((known(own)?.chunks ?? 0) > 0) return null;
+  let best: KnownTerm | undefined;
+  let bestDistance = edits + 1;
+  for (const [term, candidate] of byInitial.get(own.charAt(0)) ?? []) {
+    if (candidate.chunks === 0 || Math.abs(term.length - own.length) > edits) continue;
+    const distance = editDistance(own, term, Math.min(edits, bestDistance));
+    if (
+      distance < bestDistance ||
+      (distance === bestDistance && best !== undefined && candidate.chunks > best.chunks)
+    ) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best === undefined || bestDistance > edits ? null : best.word;
+}

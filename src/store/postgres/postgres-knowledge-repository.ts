@@ -12,7 +12,8 @@ import type {
 import type { PostgresDatabase, Queryable } from './database.js';
 import { joinHeadingPath } from '../heading-path.js';
 import { searchLexical, toHit, type HitRow } from './lexical-search.js';
-import { searchTerms } from '../lexical/search-text.js';
+import { searchTerms, stem } from '../lexical/search-text.js';
+import { allowedEdits, nearestTerm, type KnownTerm } from '../lexical/spelling.js';
 import { fromDbText, toDbText } from './text-codec.js';
 
 interface DocumentRow {
@@ -78,9 +79,20 @@ const INSERT_CHUNKS = `
  * const knowledge = new PostgresKnowledgeRepository(db);
  * await knowledge.replaceSource('kb', 'faq.md', fileHash, documents);
  */
+/** How long the vocabulary read for spelling corrections is used before it is read again. */
+const VOCABULARY_TTL_MS = 30_000;
+
+/** The stems of every chunk, for spelling corrections. */
+interface Vocabulary {
+  readAt: number;
+  terms: Map<string, KnownTerm>;
+  byInitial: Map<string, Array<[string, KnownTerm]>>;
+}
+
 export class PostgresKnowledgeRepository implements KnowledgeRepository {
   readonly #db: PostgresDatabase;
   readonly #now: () => Date;
+  #cachedVocabulary: Vocabulary | undefined;
 
   constructor(db: PostgresDatabase, now: () => Date = () => new Date()) {
     this.#db = db;
@@ -123,6 +135,15 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
     fileHash: string,
     documents: DocumentInput[],
   ): Promise<ReplaceResult> {
+    return this.#changing(() => this.#replaceSource(scope, source, fileHash, documents));
+  }
+
+  async #replaceSource(
+    scope: string,
+    source: string,
+    fileHash: string,
+    documents: DocumentInput[],
+  ): Promise<ReplaceResult> {
     return this.#db.transaction(async (tx) => {
       await lockSources(tx, [{ scope, source }]);
       const { result, totals } = await this.#replace(tx, { scope, source, fileHash, documents });
@@ -132,6 +153,10 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
   }
 
   async replaceSources(batch: SourceWrite[]): Promise<Array<ReplaceResult | Error>> {
+    return this.#changing(() => this.#replaceSources(batch));
+  }
+
+  async #replaceSources(batch: SourceWrite[]): Promise<Array<ReplaceResult | Error>> {
     if (batch.length === 0) return [];
     return this.#db.transaction(async (tx) => {
       await lockSources(tx, batch);
@@ -240,6 +265,10 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
   }
 
   async deleteSource(scope: string, source: string): Promise<number> {
+    return this.#changing(() => this.#deleteSource(scope, source));
+  }
+
+  async #deleteSource(scope: string, source: string): Promise<number> {
     return this.#db.transaction(async (tx) => {
       await lockSources(tx, [{ scope, source }]);
       const ids = (
@@ -306,11 +335,55 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
   }
 
   /**
-   * Corrects nothing yet: PostgreSQL keeps the chunks' stems, not their words, and reading its
-   * whole vocabulary for each misspelt word would cost a scan of every chunk.
+   * As on SQLite (see `nearestTerm`), against the stems the chunks have, read with `ts_stat`
+   * only when a word could need correcting and kept for {@link VOCABULARY_TTL_MS} (and until this
+   * instance changes the knowledge base). PostgreSQL keeps stems, not words: a correction is
+   * written as its stem ("refund" where SQLite writes "refunds"), which searches the same.
    */
-  async correctSpelling(): Promise<Map<string, string>> {
-    return new Map();
+  async correctSpelling(words: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const checked = words.filter((word) => allowedEdits(word.length) > 0 && !/[^a-z]/.test(word));
+    if (checked.length === 0) return out;
+    const vocabulary = await this.#vocabulary();
+    for (const word of checked) {
+      const correction = nearestTerm(
+        word,
+        stem(word),
+        (term) => vocabulary.terms.get(term),
+        vocabulary.byInitial,
+      );
+      if (correction !== null) out.set(word, correction);
+    }
+    return out;
+  }
+
+  /** Runs a change of the knowledge base; the vocabulary is read again after it. */
+  async #changing<T>(change: () => Promise<T>): Promise<T> {
+    try {
+      return await change();
+    } finally {
+      this.#cachedVocabulary = undefined;
+    }
+  }
+
+  async #vocabulary(): Promise<Vocabulary> {
+    const now = this.#now().getTime();
+    const cached = this.#cachedVocabulary;
+    if (cached && now - cached.readAt < VOCABULARY_TTL_MS) return cached;
+    const rows = await this.#db.query<{ word: string; ndoc: number }>(
+      "SELECT word, ndoc FROM ts_stat('SELECT terms FROM chunks')",
+    );
+    const vocabulary: Vocabulary = { readAt: now, terms: new Map(), byInitial: new Map() };
+    for (const { word, ndoc } of rows) {
+      const term = { chunks: Number(ndoc), word };
+      vocabulary.terms.set(word, term);
+      const initial = word.charAt(0);
+      const bucket = vocabulary.byInitial.get(initial);
+      if (bucket) bucket.push([word, term]);
+      else vocabulary.byInitial.set(initial, [[word, term]]);
+    }
+    this.#cachedVocabulary = vocabulary;
+    return vocabulary;
   }
 
   async chunksByIds(ids: readonly number[], scopes: readonly string[]): Promise<ChunkHit[]> {
