@@ -1,6 +1,6 @@
 import { Postings, titleCount, wholeCount } from './postings.js';
 import { searchWords, stem } from './search-text.js';
-import { nearestTerm } from './spelling.js';
+import { fileByInitial, nearestTerm } from './spelling.js';
 
 /** A chunk as the index takes it: its fields as the database stores them. */
 export interface IndexedChunk {
@@ -351,10 +351,7 @@ export class LexicalIndex {
       postings = new Postings(this.#termsById.length, word);
       this.#terms.set(term, postings);
       this.#termsById.push(postings);
-      const initial = term.charAt(0);
-      const bucket = this.#byInitial.get(initial);
-      if (bucket) bucket.push([term, postings]);
-      else this.#byInitial.set(initial, [[term, postings]]);
+      fileByInitial(this.#byInitial, term, postings);
     }
     if (this.#words.size >= WORD_MEMORY) this.#words.clear();
     this.#words.set(word, postings);

@@ -7,6 +7,23 @@ export function allowedEdits(length: number): number {
   return length >= 9 ? 2 : length >= 5 ? 1 : 0;
 }
 
+/** Whether a word may be corrected at all: letters a–z only, long enough for one edit. */
+export function correctable(word: string): boolean {
+  return allowedEdits(word.length) > 0 && !/[^a-z]/.test(word);
+}
+
+/** Files an indexed term under its first letter, as {@link nearestTerm} reads them. */
+export function fileByInitial<T extends KnownTerm>(
+  byInitial: Map<string, Array<[string, T]>>,
+  term: string,
+  known: T,
+): void {
+  const initial = term.charAt(0);
+  const bucket = byInitial.get(initial);
+  if (bucket) bucket.push([term, known]);
+  else byInitial.set(initial, [[term, known]]);
+}
+
 /**
  * The optimal-string-alignment distance between `a` and `b` (insertions, deletions,
  * substitutions and swaps of two neighbours, each one edit), or `max + 1` as soon as it is
@@ -74,8 +91,8 @@ export function nearestTerm(
   known: (stem: string) => KnownTerm | undefined,
   byInitial: ReadonlyMap<string, ReadonlyArray<readonly [string, KnownTerm]>>,
 ): string | null {
+  if (!correctable(word)) return null;
   const edits = allowedEdits(word.length);
-  if (edits === 0 || /[^a-z]/.test(word)) return null;
   if ((known(own)?.chunks ?? 0) > 0) return null;
   let best: KnownTerm | undefined;
   let bestDistance = edits + 1;

@@ -13,7 +13,7 @@ import type { PostgresDatabase, Queryable } from './database.js';
 import { joinHeadingPath } from '../heading-path.js';
 import { searchLexical, toHit, type HitRow } from './lexical-search.js';
 import { searchTerms, stem } from '../lexical/search-text.js';
-import { allowedEdits, nearestTerm, type KnownTerm } from '../lexical/spelling.js';
+import { correctable, fileByInitial, nearestTerm, type KnownTerm } from '../lexical/spelling.js';
 import { fromDbText, toDbText } from './text-codec.js';
 
 interface DocumentRow {
@@ -84,7 +84,6 @@ const VOCABULARY_TTL_MS = 30_000;
 
 /** The stems of every chunk, for spelling corrections. */
 interface Vocabulary {
-  readAt: number;
   terms: Map<string, KnownTerm>;
   byInitial: Map<string, Array<[string, KnownTerm]>>;
 }
@@ -92,7 +91,7 @@ interface Vocabulary {
 export class PostgresKnowledgeRepository implements KnowledgeRepository {
   readonly #db: PostgresDatabase;
   readonly #now: () => Date;
-  #cachedVocabulary: Vocabulary | undefined;
+  #cachedVocabulary: { readAt: number; read: Promise<Vocabulary> } | undefined;
 
   constructor(db: PostgresDatabase, now: () => Date = () => new Date()) {
     this.#db = db;
@@ -342,7 +341,7 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
    */
   async correctSpelling(words: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    const checked = words.filter((word) => allowedEdits(word.length) > 0 && !/[^a-z]/.test(word));
+    const checked = words.filter(correctable);
     if (checked.length === 0) return out;
     const vocabulary = await this.#vocabulary();
     for (const word of checked) {
@@ -366,23 +365,34 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
     }
   }
 
-  async #vocabulary(): Promise<Vocabulary> {
+  /**
+   * The vocabulary, read at most once per {@link VOCABULARY_TTL_MS}: requests that need it while
+   * it is being read wait for that one read.
+   */
+  #vocabulary(): Promise<Vocabulary> {
     const now = this.#now().getTime();
     const cached = this.#cachedVocabulary;
-    if (cached && now - cached.readAt < VOCABULARY_TTL_MS) return cached;
+    if (cached && now - cached.readAt < VOCABULARY_TTL_MS) return cached.read;
+    const read = this.#readVocabulary();
+    const entry = { readAt: now, read };
+    this.#cachedVocabulary = entry;
+    // A failed read is not kept: the next correction tries again.
+    read.catch(() => {
+      if (this.#cachedVocabulary === entry) this.#cachedVocabulary = undefined;
+    });
+    return read;
+  }
+
+  async #readVocabulary(): Promise<Vocabulary> {
     const rows = await this.#db.query<{ word: string; ndoc: number }>(
       "SELECT word, ndoc FROM ts_stat('SELECT terms FROM chunks')",
     );
-    const vocabulary: Vocabulary = { readAt: now, terms: new Map(), byInitial: new Map() };
+    const vocabulary: Vocabulary = { terms: new Map(), byInitial: new Map() };
     for (const { word, ndoc } of rows) {
       const term = { chunks: Number(ndoc), word };
       vocabulary.terms.set(word, term);
-      const initial = word.charAt(0);
-      const bucket = vocabulary.byInitial.get(initial);
-      if (bucket) bucket.push([word, term]);
-      else vocabulary.byInitial.set(initial, [[word, term]]);
+      fileByInitial(vocabulary.byInitial, word, term);
     }
-    this.#cachedVocabulary = vocabulary;
     return vocabulary;
   }
 
