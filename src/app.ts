@@ -1,7 +1,8 @@
 import type { DestinationStream } from 'pino';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { Config } from './config/index.js';
+import { ConfigError, type Config } from './config/index.js';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { WebhookDispatcher } from './agent/outbox/webhook-dispatcher.js';
@@ -29,7 +30,9 @@ import {
 } from './rag/dense/index.js';
 import {
   DEFAULT_RETRIEVER_SETTINGS,
+  DEFAULT_SYNONYMS,
   Retriever,
+  Synonyms,
   type DenseRetrieval,
   type RetrieverSettings,
 } from './rag/index.js';
@@ -210,7 +213,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         })
       : undefined;
   const dense = denseRetrieval(config, storage.vectors, tools);
-  const retriever = new Retriever(knowledge, retrieverSettings(config), dense);
+  const retriever = new Retriever(knowledge, retrieverSettings(config), dense, synonyms(config));
   tools.register(createKbSearchTool(retriever));
   tools.register(createMemoryTool(conversations, () => clock.now()));
   tools.register(createEscalationTool(conversations, { threshold: config.escalation.threshold }));
@@ -449,6 +452,27 @@ export function retrieverSettings(config: Config): RetrieverSettings {
     maxPerDocument: config.kb.maxPerDocument,
     titleWeight: config.kb.titleWeight,
   };
+}
+
+/**
+ * The built-in support vocabulary, with the lines of `KB_SYNONYMS_FILE` added when it is set.
+ * @throws {ConfigError} when the file cannot be read or a line of it cannot be understood.
+ */
+export function synonyms(config: Config): Synonyms {
+  const file = config.kb.synonymsFile;
+  if (file === undefined) return Synonyms.default;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError([`KB_SYNONYMS_FILE: cannot read ${file} (${reason})`]);
+  }
+  try {
+    return new Synonyms(DEFAULT_SYNONYMS, text);
+  } catch (error) {
+    throw new ConfigError([`KB_SYNONYMS_FILE (${file}): ${(error as Error).message}`]);
+  }
 }
 
 /** Dense retrieval through the `embed_texts` tool, when an embeddings service is configured. */

@@ -1,4 +1,7 @@
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, retrieverSettings, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
@@ -151,6 +154,78 @@ describe('kb_search', () => {
     expect(
       await target.tools.call<SearchResult>('kb_search', { query: 'capital of France' }),
     ).toMatchObject({ type: 'ok', value: { hits: [], reason: 'nothing_relevant' } });
+  });
+
+  it("searches the help center's word for the customer's too, and says so", async () => {
+    const target = appWithFaq();
+    await seed(target);
+    await target.knowledge.replaceSource('kb', '/help/damaged.md', 'h', [
+      {
+        docKey: '0',
+        title: 'Damaged items',
+        format: 'markdown',
+        contentHash: 'c',
+        chunks: [
+          {
+            ordinal: 0,
+            headingPath: [],
+            text: 'If an item arrives damaged, send us a photo and we replace it.',
+          },
+        ],
+      },
+    ]);
+    for (const word of ['broken', 'defective']) {
+      const result = await target.tools.call<SearchResult>('kb_search', {
+        query: `the mug came ${word}`,
+      });
+      expect(result.type === 'ok' && result.value.hits[0]?.title).toBe('Damaged items');
+      expect(result.type === 'ok' && result.value.hits[0]?.snippet).toContain(
+        '<mark>damaged</mark>',
+      );
+      expect(result.type === 'ok' && result.value.related).toEqual(
+        expect.arrayContaining([{ from: word, to: 'damaged', weight: expect.any(Number) }]),
+      );
+      // A word the synonyms know is the customer's word, not a misspelling of another.
+      expect(result.type === 'ok' && result.value.spelling).toBe(undefined);
+    }
+  });
+
+  it("adds a company's own words from KB_SYNONYMS_FILE, and refuses a file it cannot read", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sa-synonyms-'));
+    try {
+      const file = join(dir, 'synonyms.txt');
+      await writeFile(file, '# our product names\nHelix X2 | helix => blender\n');
+      const config = (env: Record<string, string>) =>
+        loadConfig({ env: { LOG_LEVEL: 'silent', ...env } });
+      app = createApp(config({ KB_SYNONYMS_FILE: file }), { databasePath: ':memory:' });
+      await seed(app);
+      await app.knowledge.replaceSource('kb', '/help/blender.md', 'h', [
+        {
+          docKey: '0',
+          title: 'Cleaning the blender',
+          format: 'markdown',
+          contentHash: 'd',
+          chunks: [{ ordinal: 0, headingPath: [], text: 'Rinse the jug after each use.' }],
+        },
+      ]);
+      const result = await app.tools.call<SearchResult>('kb_search', {
+        query: 'cleaning a Helix X2',
+      });
+      expect(result.type === 'ok' && result.value.hits[0]?.title).toBe('Cleaning the blender');
+      // The built-in vocabulary still holds.
+      const broken = await app.tools.call<SearchResult>('kb_search', { query: 'refund broken' });
+      expect(broken.type === 'ok' && broken.value.related?.map((r) => r.to)).toContain('damaged');
+
+      await writeFile(file, 'blender | mixer\nHelix => \n');
+      expect(() => createApp(config({ KB_SYNONYMS_FILE: file }))).toThrow(
+        /KB_SYNONYMS_FILE .*line 2: words are needed on both sides/,
+      );
+      expect(() => createApp(config({ KB_SYNONYMS_FILE: join(dir, 'none.txt') }))).toThrow(
+        /KB_SYNONYMS_FILE: cannot read .*none\.txt \(ENOENT\)/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('says plainly when there is nothing to search for or nothing relevant', async () => {

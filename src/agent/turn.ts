@@ -251,6 +251,7 @@ export class TurnRunner {
           // Misspelt words as the search corrected them: "pasword" is answered as "password".
           question: respell(input.text, search?.spelling),
           ...(followsUp === '' ? {} : { context: respell(followsUp, search?.spelling) }),
+          ...(search?.related ? { related: search.related } : {}),
           sources: passages,
           facts: [...facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
           firstTurn: (context?.messageCount ?? 1) <= 1,

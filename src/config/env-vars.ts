@@ -197,7 +197,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
   {
     name: 'KB_MAX_PER_DOCUMENT',
     path: ['kb', 'maxPerDocument'],
-    default: '2',
+    default: '3',
     expected: 'a whole number from 1 to 50',
     description: 'At most this many passages of one document in a search result.',
   },
@@ -207,6 +207,14 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: '3',
     expected: 'a number from 0 to 20',
     description: 'Weight of a match in a title or heading over a match anywhere in the passage.',
+  },
+  {
+    name: 'KB_SYNONYMS_FILE',
+    path: ['kb', 'synonymsFile'],
+    default: undefined,
+    expected: 'the path of a UTF-8 text file',
+    description:
+      "Your own words for search (product names, jargon), added to the built-in support vocabulary: one group of words or rule a line (see 'The knowledge base').",
   },
   {
     name: 'KB_DENSE_MAX_DISTANCE',

@@ -123,6 +123,7 @@ export const configSchema = z
         maxPerDocument: int(1, 50),
         titleWeight: z.coerce.number().min(0).max(20),
         denseMaxDistance: z.coerce.number().min(0).max(2),
+        synonymsFile: z.string().min(1).optional(),
       })
       .strict(),
     memory: z.object({ maxAgeDays: int(1, 3650) }).strict(),

@@ -20,6 +20,8 @@ export type {
   SearchResult,
 } from './search/retriever.js';
 export { queryTerms, MAX_QUERY_TERMS } from './search/query-terms.js';
+export { Synonyms, DEFAULT_SYNONYMS } from './search/synonyms.js';
+export type { RelatedTerm } from './search/synonyms.js';
 export type { QueryTerms } from './search/query-terms.js';
 export { evaluateRetrieval } from './eval/beir.js';
 export type { RetrievalEvaluation } from './eval/beir.js';

@@ -63,6 +63,12 @@ export interface ChunkHit {
 export interface LexicalQuery {
   /** Words to match (any of them); the store escapes them for its query syntax. */
   terms: string[];
+  /**
+   * Weight of each term, in the order of `terms` (1 for a term without one): a term's part of
+   * every score is multiplied by it. Related words a question is searched with weigh less than
+   * its own.
+   */
+  weights?: number[];
   /** Scopes to search, e.g. `['kb', 'session:abc']`. */
   scopes: string[];
   limit: number;

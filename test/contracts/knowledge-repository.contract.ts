@@ -383,6 +383,33 @@ export function describeKnowledgeRepository(
       expect((await repo.correctSpelling(['courrier'])).size).toBe(0);
     });
 
+    it('weighs each term by its weight, in the body and in the title', async () => {
+      const repo = await make();
+      await repo.replaceSource('kb', 'faq.md', 'h', [
+        doc('a', 'Refunds', 'We refund you in full.'),
+        doc('b', 'Damaged items', 'Send us a photo of the damaged item.'),
+        doc('c', 'Shipping', 'We ship on weekdays.'),
+      ]);
+      const scoreOf = (hits: Awaited<ReturnType<typeof repo.searchLexical>>, title: string) =>
+        hits.find((h) => h.title === title)?.score ?? 0;
+      const even = await repo.searchLexical(search({ terms: ['damaged', 'refund'] }));
+      const weighed = await repo.searchLexical(
+        search({ terms: ['damaged', 'refund'], weights: [0.25, 1] }),
+      );
+      // A term's whole part of a score (body and title) is multiplied by its weight.
+      expect(scoreOf(weighed, 'Damaged items')).toBeCloseTo(
+        0.25 * scoreOf(even, 'Damaged items'),
+        9,
+      );
+      expect(scoreOf(weighed, 'Refunds')).toBeCloseTo(scoreOf(even, 'Refunds'), 9);
+      expect(weighed[0]?.title).toBe('Refunds');
+      // Without weights, or with a weight that is no weight, every term weighs 1.
+      const odd = await repo.searchLexical(
+        search({ terms: ['damaged', 'refund'], weights: [Number.NaN, -1] }),
+      );
+      expect(odd.map((h) => h.score)).toEqual(even.map((h) => h.score));
+    });
+
     it('gives chunks by id in the order asked, only of the given scopes', async () => {
       const repo = await make();
       await repo.replaceSource('kb', 'a.md', 'h', [doc('1', 'A', ['a0', 'a1'], ['Intro'])]);

@@ -119,6 +119,61 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     expect(shipping.text).toBe('Shipping costs are not refunded unless the item was damaged [1].');
   });
 
+  it("answers from the help center's words for the customer's, at their weight", () => {
+    const damaged = chunk(
+      'Returns',
+      'Items must be unused and in their original packaging. If an item arrives damaged, send ' +
+        'us a photo within 7 days.',
+    );
+    const question = 'My package came broken';
+    // Without "damaged" for "broken", "package" finds the wrong sentence alone.
+    expect(answer(question, { sources: [damaged] }).text).toBe(
+      'Items must be unused and in their original packaging [1].',
+    );
+    const related = answer(question, {
+      sources: [damaged],
+      related: [{ to: 'damaged', weight: 0.6 }],
+    });
+    expect(related.text).toContain(
+      'If an item arrives damaged, send us a photo within 7 days [1].',
+    );
+    // Words of the question itself can be weighed down ("send it back" means "return").
+    const policy = chunk(
+      'Policies',
+      'We send a replacement at no cost. You can return most items within 30 days.',
+    );
+    expect(answer('Can I send it back?', { sources: [policy] }).text).toBe(
+      'We send a replacement at no cost [1].',
+    );
+    expect(
+      answer('Can I send it back?', {
+        sources: [policy],
+        related: [
+          { to: 'send', weight: 0.3 },
+          { to: 'back', weight: 0.3 },
+          { to: 'return', weight: 0.6 },
+        ],
+      }).text,
+    ).toBe('You can return most items within 30 days [1].');
+  });
+
+  it('answers a problem with what to do about it', () => {
+    const confirmation = chunk(
+      'Orders',
+      'We email an order confirmation within a few minutes of checkout. If you did not get one, ' +
+        'check your spam folder. Confirmations list every item.',
+      ['Orders', 'Order confirmation'],
+    );
+    expect(answer("I didn't get a confirmation email", { sources: [confirmation] }).text).toBe(
+      'We email an order confirmation within a few minutes of checkout [1]. If you did not get ' +
+        'one, check your spam folder [1].',
+    );
+    // Asked, not told of a problem: the sentence that answers is enough.
+    expect(
+      answer('When do you email the order confirmation?', { sources: [confirmation] }).text,
+    ).toBe('We email an order confirmation within a few minutes of checkout [1].');
+  });
+
   it('answers a question in two parts from two passages, citing each', () => {
     const result = answer('How long does shipping take, and how long do refunds take?');
     expect(result.text).toContain('Refunds reach your card within 5 business days');

@@ -6,6 +6,7 @@ import {
   asksItself,
   asksQuantity,
   asksTime,
+  reportsTrouble,
   questionTerms,
   type QuestionTerm,
 } from './question-terms.js';
@@ -101,7 +102,11 @@ export function composeExtractiveAnswer(
   }
 
   const context = typeof input?.context === 'string' ? input.context : '';
-  const terms = questionTerms(question, context);
+  const terms = questionTerms(
+    question,
+    context,
+    Array.isArray(input?.related) ? input.related : [],
+  );
   const documents = [
     ...attachmentDocuments(attachments),
     ...passageDocuments(Array.isArray(input?.sources) ? input.sources : [], options.passages),
@@ -113,7 +118,8 @@ export function composeExtractiveAnswer(
   const scored = scoreSentences(documents, terms, {
     quantity: asksQuantity(shapeOf),
     time,
-    timeOnly: context !== '' && time && !terms.some((t) => !t.weak && !t.fromContext),
+    timeOnly: context !== '' && time && !terms.some((t) => !t.weak && t.weight === 1),
+    trouble: reportsTrouble(question),
   });
   const picks = selectSentences(scored, terms);
   if (picks.length === 0) {

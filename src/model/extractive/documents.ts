@@ -14,6 +14,8 @@ export interface Unit extends Sentence {
   quantity: boolean | undefined;
   /** Whether it states a time or a duration; undefined until first asked. */
   time: boolean | undefined;
+  /** Whether it says what to do about a problem; undefined until first asked. */
+  remedy: boolean | undefined;
   /** Its words of three letters or more, to tell near-duplicates; undefined until first asked. */
   longWords: ReadonlySet<string> | undefined;
 }
@@ -123,6 +125,7 @@ function readUnits(text: string): Unit[] {
     injection: undefined,
     quantity: undefined,
     time: undefined,
+    remedy: undefined,
     longWords: undefined,
   }));
 }

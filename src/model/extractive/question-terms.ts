@@ -13,7 +13,15 @@ export interface QuestionTerm {
   weak: boolean;
   /** A word of the earlier question a follow-up leans on, not of the message itself. */
   fromContext: boolean;
+  /**
+   * What the word weighs beside the message's own words (1): less for the earlier question's
+   * words and for related words the search added.
+   */
+  weight: number;
 }
+
+/** Words of the earlier question a follow-up leans on weigh this much of their own weight. */
+const CONTEXT_WEIGHT = 0.5;
 
 // Words a question uses to ask rather than to say what it is about. The retriever keeps them as
 // search terms; here they must not make "Can you tell me a joke?" match "Tell us your order number."
@@ -33,22 +41,39 @@ const WEAK = new Set(
 /**
  * The content words of a question, one per stem ("reset" and "resetting" count once), matched
  * the way the index matches them (by stem, see `TermMatcher`); then those of `context`, the
- * earlier question a follow-up leans on, that the question does not already have.
+ * earlier question a follow-up leans on, that the question does not already have; then the
+ * `related` words the search added for words of the question, and the weights it gave words of
+ * the question itself (see `SearchResult.related`).
  */
-export function questionTerms(question: string, context = ''): QuestionTerm[] {
+export function questionTerms(
+  question: string,
+  context = '',
+  related: ReadonlyArray<{ to: string; weight: number }> = [],
+): QuestionTerm[] {
   const seen = new Set<string>();
   const out: QuestionTerm[] = [];
-  const add = (text: string, fromContext: boolean) => {
+  const add = (text: string, fromContext: boolean, weight: number, strong: boolean) => {
     for (const term of queryTerms(text).contentTerms) {
       const stem = stemmer(term);
       if (stem === '' || seen.has(stem)) continue;
       seen.add(stem);
-      out.push({ term, matcher: new TermMatcher([term]), weak: WEAK.has(term), fromContext });
+      const weak = !strong && WEAK.has(term);
+      out.push({ term, matcher: new TermMatcher([term]), weak, fromContext, weight });
     }
   };
-  add(question, false);
+  add(question, false, 1, false);
   // The words of the question a follow-up leans on, after the message's own (see `context`).
-  if (context !== '') add(context, true);
+  if (context !== '') add(context, true, CONTEXT_WEIGHT, false);
+  // A related word says what the customer meant by theirs: it is never a weak one. A word of
+  // the question itself that the search weighed down is part of a phrase that means something
+  // else ("send" in "send it back"): a weak word, which weighs as little, and which alone makes
+  // no sentence an answer.
+  for (const { to, weight } of related.slice(0, 16)) {
+    if (typeof to !== 'string' || !Number.isFinite(weight) || weight <= 0) continue;
+    const own = out.find((t) => !t.fromContext && stemmer(t.term) === stemmer(to));
+    if (own) own.weak = own.weak || weight < 1;
+    else add(to, false, weight, true);
+  }
   return out;
 }
 
@@ -68,6 +93,19 @@ const ASKS_TIME =
 /** Whether the question asks for a time or a duration (a narrower {@link asksQuantity}). */
 export function asksTime(question: string): boolean {
   return ASKS_TIME.test(question.slice(0, 2000));
+}
+
+// "It doesn't work", "I never got the e-mail", "the code is wrong": a problem, not a question.
+const REPORTS_TROUBLE =
+  /n['’]?t\b|\b(?:not|never|no\s+longer|cannot|nothing|error|errors|fail|fails|failed|failing|stuck|broken|missing|lost|wrong|problem|problems|trouble)\b/i;
+
+/**
+ * Whether the message tells of something that went wrong ("my tracking number doesn't show
+ * anything"): help centers answer that with what to do about it ("If …", "check …", "can take
+ * up to …").
+ */
+export function reportsTrouble(question: string): boolean {
+  return REPORTS_TROUBLE.test(question.slice(0, 2000));
 }
 
 // "and to Canada?", "what about express?": a follow-up that asks nothing in words of its own.

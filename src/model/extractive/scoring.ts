@@ -65,8 +65,6 @@ const TIME_BOOST = 1.5;
  * only the earlier question's words under its heading.
  */
 const TIME_ONLY_BOOST = 3;
-// Words of the earlier question a follow-up leans on weigh this much of their own weight.
-const CONTEXT_WEIGHT = 0.5;
 const QUANTITY =
   /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|hundred|thousand|free|days?|hours?|weeks?|months?|minutes?|years?|immediately|instantly)\b/i;
 
@@ -78,6 +76,15 @@ const QUANTITY =
 const TIME =
   /\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a|an|few|several)(?:\s*(?:-|–|to|or)\s*\d+(?:[.,]\d+)?)?\s*(?:working\s+|business\s+|calendar\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b|\b(?:immediately|instantly|same[\s-]day|next[\s-]day|overnight|tomorrow|today|weekdays?|weekends?|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)\b|\b\d{1,2}(?::\d\d)?\s*(?:am|pm)\b/i;
 
+/**
+ * A sentence that says what to do when something goes wrong, or what to expect: "If the e-mail
+ * does not arrive, check your spam folder", "Tracking can take up to 24 hours to show".
+ */
+const REMEDY =
+  /^(?:if|when|unless|in\s+case)\b|\b(?:if\s+you|check|make\s+sure|try|can\s+take|may\s+take|up\s+to|contact\s+us|still)\b/i;
+/** Told of a problem, a sentence that says what to do counts this much more. */
+const REMEDY_BOOST = 1.3;
+
 /** What the question asks for beyond its words. */
 export interface QuestionShape {
   /** It asks how long, how much, when …: sentences that state a quantity answer it better. */
@@ -86,6 +93,8 @@ export interface QuestionShape {
   time?: boolean;
   /** A follow-up that asks only how long or when: see {@link TIME_ONLY_BOOST}. */
   timeOnly?: boolean;
+  /** It tells of a problem: sentences that say what to do answer it better. */
+  trouble?: boolean;
 }
 
 /**
@@ -99,7 +108,7 @@ export function scoreSentences(
   shape: QuestionShape = { quantity: false },
 ): Scored {
   const candidates = documents.flatMap((document, doc) =>
-    candidatesOf(document, doc, terms, shape.time === true),
+    candidatesOf(document, doc, terms, shape),
   );
   const weights = idfWeights(candidates, terms);
   const totalWeight = weights.reduce((a, b) => a + b, 0);
@@ -112,7 +121,8 @@ export function scoreSentences(
     const summary = documents[c.doc]?.summarise ? 0.3 / (1 + c.index) : 0;
     const quantity =
       (shape.quantity && statesQuantity(c.unit) ? QUANTITY_BOOST : 1) *
-      (shape.time && statesTime(c.unit) ? (shape.timeOnly ? TIME_ONLY_BOOST : TIME_BOOST) : 1);
+      (shape.time && statesTime(c.unit) ? (shape.timeOnly ? TIME_ONLY_BOOST : TIME_BOOST) : 1) *
+      (shape.trouble && statesRemedy(c.unit) ? REMEDY_BOOST : 1);
     c.score =
       (overlap * brevity * quantity + summary) / (1 + RANK_DECAY * c.doc) + 0.03 / (1 + c.index);
   }
@@ -122,14 +132,17 @@ export function scoreSentences(
 /**
  * The sentences of one document. A heading or an FAQ question is not quoted, but its words stand
  * over the next {@link CONTEXT_REACH} sentences: "When is the store open? We are open 9 to 5."
- * Asked how long or when, they stand over every sentence of their section that states a time.
+ * Asked how long or when, they stand over every sentence of their section that states a time;
+ * told of a problem, over every sentence that says what to do.
  */
 function candidatesOf(
   document: Document,
   doc: number,
   terms: readonly QuestionTerm[],
-  time: boolean,
+  shape: QuestionShape,
 ): Candidate[] {
+  const time = shape.time === true;
+  const trouble = shape.trouble === true;
   const titled = matchTerms([document.title, ...document.headings].join(' \n '), terms);
   const out: Candidate[] = [];
   let anchor: ReadonlySet<number> = titled;
@@ -151,7 +164,10 @@ function candidatesOf(
     const relevant =
       early ||
       hasStrong(matched, terms) ||
-      ((sinceAnchor < CONTEXT_REACH || (time && statesTime(unit))) && hasStrong(context, terms));
+      ((sinceAnchor < CONTEXT_REACH ||
+        (time && statesTime(unit)) ||
+        (trouble && statesRemedy(unit))) &&
+        hasStrong(context, terms));
     out.push(candidate(doc, index, unit, matched, context, relevant, early));
     sinceAnchor++;
     position++;
@@ -207,6 +223,12 @@ export function statesTime(unit: Unit): boolean {
   return unit.time;
 }
 
+/** Whether a sentence says what to do about a problem: read once, kept on the unit. */
+export function statesRemedy(unit: Unit): boolean {
+  unit.remedy ??= REMEDY.test(unit.text);
+  return unit.remedy;
+}
+
 /** No question terms: shared, as candidates' sets are only read. */
 const NONE: ReadonlySet<number> = new Set();
 
@@ -245,7 +267,7 @@ function idfWeights(candidates: readonly Candidate[], terms: readonly QuestionTe
   return terms.map((term, k) => {
     const df = candidates.filter((c) => c.matched.has(k)).length;
     const idf = Math.log(1 + (n + 1) / (df + 0.5));
-    return (term.weak ? idf * WEAK_WEIGHT : idf) * (term.fromContext ? CONTEXT_WEIGHT : 1);
+    return (term.weak ? idf * WEAK_WEIGHT : idf) * term.weight;
   });
 }
 

@@ -2,7 +2,7 @@ import { words } from '../../rag/search/query-terms.js';
 import { matchedTokens, tokenSpans } from '../../rag/search/token-spans.js';
 import type { Unit } from './documents.js';
 import type { QuestionTerm } from './question-terms.js';
-import { quotable, statesTime, type Candidate, type Scored } from './scoring.js';
+import { quotable, statesRemedy, statesTime, type Candidate, type Scored } from './scoring.js';
 
 /** At most this many sentences are chosen on merit (list items under a chosen intro come along). */
 export const MAX_SENTENCES = 3;
@@ -36,7 +36,9 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
   if (!best) return [];
   const picks: Pick[] = [{ candidate: best, quote: quoteOf(best, terms) }];
   let budget = MAX_ANSWER_WORDS - wordCount(picks[0]?.quote ?? '');
-  const covered = new Set([...best.matched, ...best.context]);
+  // Words the best sentence only stands under (its heading's) are not said by it: a sentence
+  // of the section that says one ("We do not offer exchanges" under "Exchanges") adds it.
+  const covered = new Set(best.matched);
   // What the best document says anywhere: another document is quoted for a part of the question
   // that this one does not address, not for a word it merely puts in another sentence.
   const inBest = new Set(covered);
@@ -45,15 +47,26 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
   }
 
   const timeAnswered = scored.shape.time === true && statesTime(best.unit);
+  // Told of a problem and answered with what the page says of it, what to do comes along.
+  const remedyWanted = scored.shape.trouble === true && !statesRemedy(best.unit);
   for (let i = first + 1; i < ranked.length; i++) {
     const c = ranked[i] as Candidate;
-    if (picks.length >= MAX_SENTENCES || c.score < 0.45 * best.score) break;
+    if (picks.length >= MAX_SENTENCES) break;
+    // What to do about the problem may share few words with the message ("If you did not get
+    // one, check your spam folder"): it needs only a fifth of the best's score.
+    const remedy = remedyWanted && c.doc === best.doc && statesRemedy(c.unit);
+    if (c.score < (remedy ? 0.2 : 0.45) * best.score) {
+      if (remedyWanted) continue;
+      break;
+    }
     if (!quotable(c)) continue;
     const seen = c.doc === best.doc ? covered : inBest;
     const addsTerm = [...c.matched].some((k) => !seen.has(k) && terms[k]?.weak === false);
     // A sentence that adds no word of the question is only worth its words when it is nearly as
     // good as the best: otherwise it is the passage's preamble, not the answer.
-    if (!addsTerm && !(c.opening && best.opening) && c.score < 0.9 * best.score) continue;
+    if (!addsTerm && !remedy && !(c.opening && best.opening) && c.score < 0.9 * best.score) {
+      continue;
+    }
     // Another page must also be a good match in itself, not merely hold one more common word.
     if (c.doc !== best.doc && c.score < 0.6 * best.score) continue;
     // Asked how long or when, and answered with a time: a sentence without one adds only words.

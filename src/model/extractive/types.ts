@@ -23,6 +23,12 @@ export interface ExtractiveInput {
    * otherwise.
    */
   context?: string;
+  /**
+   * Words the search used beside the question's own, for words of the question ("damaged" for
+   * "broken"; see `SearchResult.related`): sentences with them answer the question too, at their
+   * weight.
+   */
+  related?: ReadonlyArray<{ to: string; weight: number }>;
   /** Files given with this message. */
   attachments?: Array<{ name: string; preview: string }>;
   /**

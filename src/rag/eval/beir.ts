@@ -6,6 +6,7 @@ import { SqliteKnowledgeRepository } from '../../store/sqlite/sqlite-knowledge-r
 import type { ChunkOptions } from '../chunk/index.js';
 import { ingestPaths } from '../ingest/ingest.js';
 import { Retriever, type RetrieverSettings } from '../search/retriever.js';
+import type { Synonyms } from '../search/synonyms.js';
 import { mrrAt, ndcgAt, percentile, recallAt } from './metrics.js';
 
 /** What `support-agent eval retrieval` prints. */
@@ -58,7 +59,13 @@ function round(value: number): number {
  */
 export async function evaluateRetrieval(
   dir: string,
-  options: { settings: RetrieverSettings; chunk: Required<ChunkOptions>; relevanceFloor?: boolean },
+  options: {
+    settings: RetrieverSettings;
+    chunk: Required<ChunkOptions>;
+    relevanceFloor?: boolean;
+    /** The built-in support vocabulary when omitted. */
+    synonyms?: Synonyms;
+  },
 ): Promise<RetrievalEvaluation> {
   const queriesText = await readText(join(dir, 'queries.jsonl'));
   const qrels = parseQrels(await readText(join(dir, 'qrels', 'test.tsv')));
@@ -80,7 +87,7 @@ export async function evaluateRetrieval(
     }
     const keyOf = new Map((await repo.documentsOf('kb', corpus)).map((d) => [d.id, d.docKey]));
     const stats = await repo.stats('kb');
-    const retriever = new Retriever(repo, options.settings);
+    const retriever = new Retriever(repo, options.settings, undefined, options.synonyms);
     const floor = options.relevanceFloor ?? true;
 
     let ndcg = 0;

@@ -3,7 +3,8 @@ import { reciprocalRankFusion } from '../dense/fusion.js';
 import type { EmbedTexts } from '../dense/vectorize.js';
 import type { VectorIndex } from '../../store/vector-index.js';
 import { snippet, TermMatcher } from './highlight.js';
-import { queryTerms, type QueryTerms } from './query-terms.js';
+import { queryTerms, respell, type QueryTerms } from './query-terms.js';
+import { Synonyms } from './synonyms.js';
 
 /** Settings of a {@link Retriever}. */
 export interface RetrieverSettings {
@@ -35,6 +36,13 @@ export interface SearchResult {
   degraded?: 'dense_unavailable';
   /** Words of the query searched in another spelling ("pasword" as "password"). */
   spelling?: Array<{ from: string; to: string }>;
+  /**
+   * Words searched at a weight of their own, each for a word or phrase of the query: words
+   * beside the query's own ("broken": "damaged"), and the query's own words that are part of a
+   * phrase ("send it back": "send", "back"), weighed down (see `Synonyms`). The query's own
+   * words weigh 1.
+   */
+  related?: Array<{ from: string; to: string; weight: number }>;
 }
 
 /** Dense retrieval, when an embeddings service is configured. */
@@ -59,7 +67,7 @@ export interface SearchOptions {
 /** Default settings, measured on the CovidFAQ set (see README). */
 export const DEFAULT_RETRIEVER_SETTINGS: RetrieverSettings = {
   topK: 5,
-  maxPerDocument: 2,
+  maxPerDocument: 3,
   titleWeight: 3,
   candidates: 20,
   postingBudget: 500,
@@ -80,6 +88,7 @@ export class Retriever {
     private readonly repo: KnowledgeRepository,
     readonly settings: RetrieverSettings = DEFAULT_RETRIEVER_SETTINGS,
     private readonly dense?: DenseRetrieval,
+    private readonly synonyms: Synonyms = Synonyms.default,
   ) {}
 
   /** `lexical`, or `hybrid` when dense retrieval is configured. */
@@ -108,7 +117,11 @@ export class Retriever {
     const vectors = await dense.embed([query], options.signal);
     const vector = vectors?.[0];
     if (!vector) return null;
-    const { terms, contentTerms, spelling } = await this.#terms(query);
+    const { terms, weights, contentTerms, spelling, related } = await this.#terms(query);
+    const notes = {
+      ...(spelling.length > 0 ? { spelling } : {}),
+      ...(related.length > 0 ? { related } : {}),
+    };
     const scopes = options.scopes ?? ['kb'];
     const topK = options.topK ?? this.settings.topK;
     const limit = Math.max(this.settings.candidates, topK * 4);
@@ -117,6 +130,7 @@ export class Retriever {
         ? []
         : await this.repo.searchLexical({
             terms,
+            weights,
             scopes,
             limit,
             titleWeight: this.settings.titleWeight,
@@ -136,12 +150,7 @@ export class Retriever {
     const close = semantic.some((hit) => (distance.get(hit.chunkId) ?? 2) <= dense.maxDistance);
     const lexicalRelevant = lexical.slice(0, FLOOR_DEPTH).some((hit) => matches(hit, content));
     if (!options.noFloor && !close && !lexicalRelevant) {
-      return {
-        mode: 'hybrid',
-        hits: [],
-        reason: 'nothing_relevant',
-        ...(spelling.length > 0 ? { spelling } : {}),
-      };
+      return { mode: 'hybrid', hits: [], reason: 'nothing_relevant', ...notes };
     }
     // With meaning to rank by, passages found only through question words ("can", "how") are
     // noise, not evidence: they stay out of the fusion.
@@ -153,19 +162,23 @@ export class Retriever {
     const hits = capPerDocument(fused, this.settings.maxPerDocument)
       .slice(0, topK)
       .map((hit) => toRetrieved(hit, content));
-    return { mode: 'hybrid', hits, ...(spelling.length > 0 ? { spelling } : {}) };
+    return { mode: 'hybrid', hits, ...notes };
   }
 
   async #searchLexical(query: string, options: SearchOptions): Promise<SearchResult> {
-    const { terms, contentTerms, spelling } = await this.#terms(query);
+    const { terms, weights, contentTerms, spelling, related } = await this.#terms(query);
     if (terms.length === 0 || (contentTerms.length === 0 && !options.noFloor)) {
       return { mode: 'lexical', hits: [], reason: 'no_searchable_words' };
     }
-    const corrected = spelling.length > 0 ? { spelling } : {};
+    const notes = {
+      ...(spelling.length > 0 ? { spelling } : {}),
+      ...(related.length > 0 ? { related } : {}),
+    };
     options.signal?.throwIfAborted();
     const topK = options.topK ?? this.settings.topK;
     const candidates = await this.repo.searchLexical({
       terms,
+      weights,
       scopes: options.scopes ?? ['kb'],
       limit: Math.max(this.settings.candidates, topK * 4),
       titleWeight: this.settings.titleWeight,
@@ -180,33 +193,55 @@ export class Retriever {
       !options.noFloor &&
       !candidates.slice(0, FLOOR_DEPTH).some((hit) => matches(hit, content))
     ) {
-      return { mode: 'lexical', hits: [], reason: 'nothing_relevant', ...corrected };
+      return { mode: 'lexical', hits: [], reason: 'nothing_relevant', ...notes };
     }
     const hits = capPerDocument(candidates, this.settings.maxPerDocument)
       .slice(0, topK)
       .map((hit) => toRetrieved(hit, content));
-    return { mode: 'lexical', hits, ...corrected };
+    return { mode: 'lexical', hits, ...notes };
   }
 
   /**
    * The query's terms, with the content words no passage has put in the spelling passages use
-   * (see `KnowledgeRepository.correctSpelling`), and the corrections made.
+   * (see `KnowledgeRepository.correctSpelling`), then the related words of the (corrected) query
+   * (see `Synonyms`) after them, at their weight; the corrections and related words used.
    */
-  async #terms(
-    query: string,
-  ): Promise<QueryTerms & { spelling: Array<{ from: string; to: string }> }> {
+  async #terms(query: string): Promise<
+    QueryTerms & {
+      weights: number[];
+      spelling: Array<{ from: string; to: string }>;
+      related: Array<{ from: string; to: string; weight: number }>;
+    }
+  > {
     const found = queryTerms(query);
-    if (found.contentTerms.length === 0) return { ...found, spelling: [] };
-    const fixes = await this.repo.correctSpelling(found.contentTerms);
-    if (fixes.size === 0) return { ...found, spelling: [] };
+    if (found.contentTerms.length === 0) {
+      return { ...found, weights: found.terms.map(() => 1), spelling: [], related: [] };
+    }
+    // A word the synonyms know is the customer's word for one of the help center's, not a typo.
+    const fixes = await this.repo.correctSpelling(
+      found.contentTerms.filter((word) => !this.synonyms.knows(word)),
+    );
     const fix = (term: string) => fixes.get(term) ?? term;
+    const spelling = [...fixes].map(([from, to]) => ({ from, to }));
+    const terms = fixes.size === 0 ? found.terms : [...new Set(found.terms.map(fix))];
+    const contentTerms =
+      fixes.size === 0 ? found.contentTerms : [...new Set(found.contentTerms.map(fix))];
+    const related = this.synonyms.related(respell(query, spelling)).slice(0, MAX_RELATED);
+    // A word of the query's own keeps its place, at the weight given to it.
+    const weightOf = new Map(related.map((r) => [r.term, r.weight]));
+    const added = related.filter((r) => !terms.includes(r.term));
     return {
-      terms: [...new Set(found.terms.map(fix))],
-      contentTerms: [...new Set(found.contentTerms.map(fix))],
-      spelling: [...fixes].map(([from, to]) => ({ from, to })),
+      terms: [...terms, ...added.map((r) => r.term)],
+      weights: [...terms.map((t) => weightOf.get(t) ?? 1), ...added.map((r) => r.weight)],
+      contentTerms: [...contentTerms, ...added.map((r) => r.term)],
+      spelling,
+      related: related.map((r) => ({ from: r.from, to: r.term, weight: r.weight })),
     };
   }
 }
+
+/** At most this many related words are searched with one query. */
+const MAX_RELATED = 16;
 
 /** How deep the relevance floor looks: the passages an answer could be built from. */
 const FLOOR_DEPTH = 10;

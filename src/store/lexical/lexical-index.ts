@@ -19,6 +19,8 @@ export interface IndexedChunk {
 /** What to look for: the port's lexical query. */
 export interface LexicalSearch {
   terms: readonly string[];
+  /** Each term's weight, 1 when omitted (see `LexicalQuery.weights`). */
+  weights?: readonly number[];
   scopes: readonly string[];
   titleWeight: number;
   limit: number;
@@ -57,6 +59,8 @@ interface QueryUnit {
   postings: Postings;
   position: number;
   matches: number;
+  /** The term's weight (see `LexicalQuery.weights`). */
+  weight: number;
 }
 
 /**
@@ -227,9 +231,9 @@ export class LexicalIndex {
     const seen = this.#seen;
     const touched: number[] = [];
     // Term by term in the order FTS5 sums its phrases, so that every score is the same number.
-    for (const { postings } of units) {
-      const idf = inverseFrequency(rows, postings.length);
-      const titleIdf = inverseFrequency(rows, postings.titleLength);
+    for (const { postings, weight } of units) {
+      const idf = weight * inverseFrequency(rows, postings.length);
+      const titleIdf = weight * inverseFrequency(rows, postings.titleLength);
       const { docs, counts } = postings;
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i] as number;
@@ -310,7 +314,8 @@ export class LexicalIndex {
         // FTS5 counted at most budget + 1 matches of each word; the order of words whose
         // counts were cut the same stays the order of the question.
         const matches = Math.min(postings.length, query.postingBudget + 1);
-        units.push({ postings, position, matches });
+        const weight = query.weights?.[position] ?? 1;
+        units.push({ postings, position, matches, weight: weight > 0 ? weight : 1 });
       }
     });
     units.sort((a, b) => a.matches - b.matches || a.position - b.position);

@@ -52,12 +52,16 @@ export function toHit(row: HitRow): ChunkHit {
  * about 0.4 s when even the rarest word of the query is in every chunk and every chunk must be
  * scored (SQLite: 0.1 s).
  *
- * Parameters: $1 stemmed words, $2 posting budget, $3 scopes, $4 title weight, $5 limit.
+ * Each word's idf is multiplied by its weight (`LexicalQuery.weights`); a lexeme of two chosen
+ * words has the sum of theirs.
+ *
+ * Parameters: $1 stemmed words, $2 posting budget, $3 scopes, $4 title weight, $5 limit,
+ * $6 the words' weights.
  */
 const SEARCH_SQL = `
   WITH units AS (
-    SELECT w.position, l.lexeme
-    FROM unnest($1::text[]) WITH ORDINALITY AS w(word, position),
+    SELECT w.position, w.weight, l.lexeme
+    FROM unnest($1::text[], $6::float8[]) WITH ORDINALITY AS w(word, weight, position),
          unnest(tsvector_to_array(to_tsvector('pg_catalog.simple', w.word))) AS l(lexeme)
   ),
   counted AS (
@@ -71,8 +75,8 @@ const SEARCH_SQL = `
   chosen AS MATERIALIZED (
     SELECT c.lexeme, c.query, r.weight
     FROM (
-      SELECT lexeme, count(*) AS weight FROM (
-        SELECT u.lexeme, row_number() OVER running AS rank, sum(c.n) OVER running AS used
+      SELECT lexeme, sum(weight) AS weight FROM (
+        SELECT u.lexeme, u.weight, row_number() OVER running AS rank, sum(c.n) OVER running AS used
         FROM units u JOIN counted c ON c.lexeme = u.lexeme
         WINDOW running AS (ORDER BY c.n, u.position ROWS UNBOUNDED PRECEDING)
       ) AS w
@@ -141,7 +145,15 @@ const SEARCH_SQL = `
  * separators; a term of several words ("a&b") searches each of them.
  */
 export async function searchLexical(db: Queryable, query: LexicalQuery): Promise<ChunkHit[]> {
-  const words = query.terms.flatMap(searchTerms);
+  const words: string[] = [];
+  const weights: number[] = [];
+  query.terms.forEach((term, i) => {
+    const weight = query.weights?.[i] ?? 1;
+    for (const word of searchTerms(term)) {
+      words.push(word);
+      weights.push(Number.isFinite(weight) && weight > 0 ? weight : 1);
+    }
+  });
   if (words.length === 0 || query.scopes.length === 0 || !(query.limit > 0)) return [];
   const rows = await db.query<HitRow>(SEARCH_SQL, [
     words,
@@ -149,6 +161,7 @@ export async function searchLexical(db: Queryable, query: LexicalQuery): Promise
     query.scopes,
     query.titleWeight,
     toInteger(query.limit),
+    weights,
   ]);
   return rows.map(toHit);
 }

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { IDIOM_WEIGHT, RELATED_WEIGHT, Synonyms } from './synonyms.js';
+
+const terms = (table: Synonyms, question: string) =>
+  table.related(question).map(({ term, weight }) => [term, Number(weight.toFixed(3))]);
+
+describe('Synonyms', () => {
+  const table = new Synonyms(`
+    damaged | broken | faulty
+    coupon | voucher => promo
+    send back | bring back = return
+    2fa | two step => two factor authentication
+  `);
+
+  it('adds the other words of a group, matched by stem, at the related weight', () => {
+    expect(terms(table, 'My mug arrived BROKEN')).toEqual([
+      ['damaged', RELATED_WEIGHT],
+      ['faulty', RELATED_WEIGHT],
+    ]);
+    // "damages" has the stem of "damaged": the question already says it.
+    expect(terms(table, 'it damages easily, is it faulty?')).toEqual([['broken', RELATED_WEIGHT]]);
+  });
+
+  it('adds only one way for a rule', () => {
+    expect(terms(table, 'Can I use a voucher?')).toEqual([['promo', RELATED_WEIGHT]]);
+    expect(terms(table, 'Where do I enter a promo?')).toEqual([]);
+  });
+
+  it('finds phrases with a few words between, and weighs down the words of an idiom', () => {
+    const related = table.related('How do I send the parcel back?');
+    expect(related).toEqual([
+      { term: 'send', weight: IDIOM_WEIGHT, from: 'send back' },
+      { term: 'back', weight: IDIOM_WEIGHT, from: 'send back' },
+      { term: 'return', weight: RELATED_WEIGHT, from: 'send back' },
+    ]);
+    // Too far apart: not the phrase.
+    expect(table.related('send a message to the team at the back')).toEqual([]);
+    // A rule that is no idiom keeps the question's own words.
+    expect(terms(table, 'how do I set up 2fa')).toEqual([
+      ['two', RELATED_WEIGHT],
+      ['factor', RELATED_WEIGHT],
+      ['authentication', RELATED_WEIGHT],
+    ]);
+  });
+
+  it('knows its one-word entries: they are words, not misspellings', () => {
+    expect(table.knows('faulty')).toBe(true);
+    expect(table.knows('broken')).toBe(true);
+    expect(table.knows('send')).toBe(false);
+    expect(table.knows('fautly')).toBe(false);
+  });
+
+  it('refuses a line it cannot read', () => {
+    expect(() => new Synonyms('a => b => c')).toThrow(/line 1/);
+    expect(() => new Synonyms('\n  broken => ')).toThrow(/line 2: words are needed/);
+  });
+
+  it('has a default table of support vocabulary', () => {
+    const words = (q: string) => Synonyms.default.related(q).map((r) => r.term);
+    expect(words('my package arrived broken')).toContain('damaged');
+    expect(words('when do I get my money back?')).toContain('refund');
+    expect(words('where is my order?')).toContain('tracking');
+    expect(words('the reset e-mail never came')).toEqual(
+      expect.arrayContaining(['email', 'arrive']),
+    );
+    expect(words('how do I close my account')).toContain('delete');
+    expect(words('How do I reset my password?')).toEqual([]);
+  });
+});

@@ -1,0 +1,248 @@
+import { searchWords, stem } from '../../store/lexical/search-text.js';
+import { STOP_WORDS } from './stop-words.js';
+
+/**
+ * A word of a question searched at a weight of its own: the help center's word for what the
+ * customer says in theirs ("broken" → "damaged", "money back" → "refund"), or a word of the
+ * question that is part of such a phrase ("money", "back"), weighed down.
+ */
+export interface RelatedTerm {
+  /** A word to search as well, or a word of the question to search at this weight. */
+  term: string;
+  /** Its weight against the question's own words (1). */
+  weight: number;
+  /** The word or phrase of the question it stands for, as the question has it (lowercased). */
+  from: string;
+}
+
+/**
+ * Weight of a related word: it may not mean quite what the customer meant, so a passage in the
+ * customer's own words ranks above one in other words, and a related word never outweighs two
+ * of the question's own.
+ */
+export const RELATED_WEIGHT = 0.6;
+
+/**
+ * Weight of the question's own words that are part of a phrase the table knows: "send" and
+ * "back" in "send it back" say "return", and should not find "we send a replacement".
+ */
+export const IDIOM_WEIGHT = 0.3;
+
+/**
+ * Support vocabulary, English. A line `a | b | c` makes its words and phrases stand for one
+ * another; a line `a | b => c d` adds the words `c` and `d` when the question says `a` or `b`
+ * (and not the other way round: "track" does not mean "where is my order"); a line
+ * `a | b = c` does too, for phrases that mean `c` and not what their words mean one by one
+ * ("send it back" = "return"): their own words then count for little ({@link IDIOM_WEIGHT}).
+ * Words are matched by stem, phrases word by word with up to two words between ("send the
+ * parcel back"); only the content words of what is added are searched.
+ */
+export const DEFAULT_SYNONYMS = `
+  delivery | deliver | shipping | shipment | dispatch
+  package | parcel
+  item | product
+  refund | reimbursement | reimburse
+  money back | my money | charge back | chargeback = refund
+  send back | bring back | give back = return
+  damaged | broken | defective | faulty | cracked | smashed | dented | torn
+  exchange | swap
+  wrong item | incorrect item | wrong product | wrong size | wrong colour | wrong color => wrong
+  undo | revert | reverse | unsubscribe => cancel
+  delete | remove | erase
+  close account | terminate account | cancel account = delete account
+  change | update | edit | modify
+  e mail | mail address => email
+  login | signin | logon
+  log in | log on => login sign
+  sign in => login log
+  logout | signout
+  log out => logout sign
+  sign out => logout log
+  signup | register | registration
+  sign up | create an account => signup register
+  2fa | mfa | two step | 2 step | multi factor | authenticator | one time code => two factor authentication
+  expired | expire | no longer valid => valid
+  never came | never arrived | didn t arrive | not arrived | didn t come | hasn t arrived | haven t arrived | never got | didn t get | not get | haven t got | haven t received | never received | not received = arrive
+  late | delayed | delay | overdue => tracking
+  where is order | where is package | where is parcel | where s order | where s package | track order | order status | status of order = tracking
+  coupon | voucher | discount => promo
+  promo code | promotion code | discount code => coupon
+  invoice | receipt
+  charged twice | double charge | double charged | duplicate charge | charged two times | extra charge = second charge
+  cost | price
+  import tax | import taxes | duties | duty | import fees => customs
+  customs => duties import
+  subscription | membership
+  cell phone | cellphone | mobile => phone
+  get in touch => contact
+  today => same day
+  abroad | overseas | worldwide => international
+  canada | mexico | uk | united kingdom | england | france | germany | spain | italy | australia | japan | china | india | brazil | ireland | netherlands | sweden | norway | denmark | switzerland | new zealand | singapore | korea => international
+`;
+
+interface Entry {
+  /** The stems of its words, in order. */
+  stems: string[];
+  text: string;
+}
+
+interface Rule {
+  from: Entry[];
+  /** Its phrases mean what it adds, not what their own words mean. */
+  idiom: boolean;
+  /** The words added: content words only, with their stems. */
+  to: Array<{ term: string; stem: string }>;
+}
+
+/**
+ * Related words of questions, from a table of synonyms (see {@link DEFAULT_SYNONYMS} for the
+ * format). A company adds its own lines for its own words (product names, jargon).
+ *
+ * @example
+ * Synonyms.default.related('My parcel arrived broken');
+ * // [{ term: 'package', … }, { term: 'damaged', … }, …]
+ */
+export class Synonyms {
+  static readonly default = new Synonyms(DEFAULT_SYNONYMS);
+
+  /** The rules whose phrases start with each stem. */
+  readonly #byFirstStem = new Map<string, Array<{ entry: Entry; rule: Rule }>>();
+  readonly #cache = new Map<string, RelatedTerm[]>();
+
+  /**
+   * @param tables Tables in the format of {@link DEFAULT_SYNONYMS}, read one after the other.
+   * @throws {Error} for a line that is neither a group nor a rule, naming its line.
+   */
+  constructor(...tables: string[]) {
+    for (const table of tables) this.#read(table);
+  }
+
+  #read(table: string): void {
+    for (const [n, raw] of table.split('\n').entries()) {
+      const line = raw.replace(/#.*$/, '').trim();
+      if (line === '') continue;
+      const idiom = !line.includes('=>');
+      const [left, right, extra] = line.split(idiom ? '=' : '=>');
+      if (extra !== undefined || left === undefined) {
+        throw new Error(`line ${n + 1}: more than one "=>" or "=" in "${line}"`);
+      }
+      const from = left
+        .split('|')
+        .map(entryOf)
+        .filter((e) => e.stems.length > 0);
+      if (right === undefined) {
+        // A group: each member adds the others.
+        for (const entry of from) {
+          this.#add(entry, {
+            from: [entry],
+            idiom: false,
+            to: from.filter((other) => other !== entry).flatMap(contentWords),
+          });
+        }
+      } else {
+        const to = contentWords(entryOf(right));
+        if (from.length === 0 || to.length === 0) {
+          throw new Error(`line ${n + 1}: words are needed on both sides in "${line}"`);
+        }
+        const rule = { from, to, idiom };
+        for (const entry of from) this.#add(entry, rule);
+      }
+    }
+  }
+
+  #add(entry: Entry, rule: Rule): void {
+    const first = entry.stems[0] as string;
+    let list = this.#byFirstStem.get(first);
+    if (!list) this.#byFirstStem.set(first, (list = []));
+    list.push({ entry, rule });
+  }
+
+  /** Whether the table has this word as an entry of its own: it is no misspelling. */
+  knows(word: string): boolean {
+    return (this.#byFirstStem.get(stem(word)) ?? []).some(({ entry }) => entry.stems.length === 1);
+  }
+
+  /**
+   * The words to search beside the question's own: those of every entry the question contains,
+   * each once, none the question already has (by stem), at {@link RELATED_WEIGHT}.
+   */
+  related(question: string): RelatedTerm[] {
+    const text = question.slice(0, 2_000);
+    const cached = this.#cache.get(text);
+    if (cached) return cached;
+    const words = searchWords(text);
+    const stems = words.map(stem);
+    const have = new Set(stems);
+    const out: RelatedTerm[] = [];
+    const lowered = new Set<string>();
+    for (let i = 0; i < stems.length; i++) {
+      for (const { entry, rule } of this.#byFirstStem.get(stems[i] as string) ?? []) {
+        const at = positionsAt(stems, i, entry.stems);
+        if (!at) continue;
+        // As the question says it: "parcel back" for the table's "send back".
+        const from = at.map((p) => words[p]).join(' ');
+        if (rule.idiom && at.length > 1) {
+          // The phrase's own content words mean what it means, not what each means alone.
+          const targets = new Set(rule.to.map((t) => t.stem));
+          for (const p of at) {
+            const word = words[p] as string;
+            const s = stems[p] as string;
+            if (STOP_WORDS.has(word) || targets.has(s) || lowered.has(s)) continue;
+            lowered.add(s);
+            out.push({ term: word, weight: IDIOM_WEIGHT, from });
+          }
+        }
+        for (const { term, stem: s } of rule.to) {
+          if (have.has(s)) continue;
+          have.add(s);
+          out.push({ term, weight: RELATED_WEIGHT, from });
+        }
+      }
+    }
+    if (this.#cache.size >= 10_000) this.#cache.clear();
+    this.#cache.set(text, out);
+    return out;
+  }
+}
+
+function entryOf(text: string): Entry {
+  const words = searchWords(text);
+  return { stems: words.map(stem), text: words.join(' ') };
+}
+
+/** The words of an entry worth searching: not stop words, with their stems. */
+function contentWords(entry: Entry): Array<{ term: string; stem: string }> {
+  return entry.text
+    .split(' ')
+    .filter((w) => w !== '' && !STOP_WORDS.has(w))
+    .map((term) => ({ term, stem: stem(term) }));
+}
+
+/** Words a phrase's next word may come after: "send back" is in "send the parcel back". */
+const MAX_GAP = 2;
+
+/**
+ * Where the phrase's words are when they follow `at` in order, each at most {@link MAX_GAP}
+ * words after the one before ("send it back", "log me in"); `null` when they do not.
+ */
+function positionsAt(
+  stems: readonly string[],
+  at: number,
+  phrase: readonly string[],
+): number[] | null {
+  const positions = [at];
+  let i = at;
+  for (let k = 1; k < phrase.length; k++) {
+    let next = -1;
+    for (let j = i + 1; j <= i + 1 + MAX_GAP && j < stems.length; j++) {
+      if (stems[j] === phrase[k]) {
+        next = j;
+        break;
+      }
+    }
+    if (next < 0) return null;
+    positions.push(next);
+    i = next;
+  }
+  return positions;
+}
