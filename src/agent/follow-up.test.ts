@@ -50,7 +50,7 @@ describe('followUpContext', () => {
     ).toBe('Can I get a refund?');
   });
 
-  it('reaches back one question more for a follow-up of a follow-up, and no further', () => {
+  it('reaches back one question more for each follow-up of a follow-up, three at most', () => {
     expect(
       followUpContext('and dogs?', [
         'Where do you ship?',
@@ -58,9 +58,18 @@ describe('followUpContext', () => {
         'what about cats?',
       ]),
     ).toBe('what about cats? Can I bring my pet?');
-    expect(followUpContext('and dogs?', ['Can I bring my pet?', 'and cats?', 'and birds?'])).toBe(
-      'and birds? and cats?',
-    );
+    // "How much does it cost?" after "what about express?" after "and to Canada?" is still
+    // about shipping.
+    expect(
+      followUpContext('how much does it cost?', [
+        'How long does shipping take?',
+        'and to Canada?',
+        'what about express?',
+      ]),
+    ).toBe('what about express? and to Canada? How long does shipping take?');
+    expect(
+      followUpContext('and dogs?', ['Can I bring my pet?', 'and cats?', 'and birds?', 'and fish?']),
+    ).toBe('and fish? and birds? and cats?');
   });
 
   it('looks back three messages at most, and needs an earlier question', () => {

@@ -38,7 +38,7 @@ const MAX_OWN_WORDS = 2;
 /** How many of the customer's earlier messages are looked through for the question before. */
 const LOOKBACK = 3;
 /** How many questions a chain of follow-ups reaches back: "…? and cats? and dogs?". */
-const MAX_CHAIN = 2;
+const MAX_CHAIN = 3;
 
 /**
  * Whether a message leans on the question before it: it says little of its own (at most two
@@ -62,7 +62,8 @@ export function isFollowUp(message: string): boolean {
  * The earlier question(s) a follow-up leans on (see {@link isFollowUp}), or `''` when the message
  * stands on its own. `earlier` are the customer's previous messages, oldest first. Greetings,
  * thanks and other short replies are passed over; a follow-up of a follow-up reaches back one
- * question more. The turn searches the message together with them, so that "what about cats?"
+ * question more, up to three ("how much does it cost?" after "what about express?" after "and
+ * to Canada?" after "How long does shipping take?"). The turn searches the message together with them, so that "what about cats?"
  * after "Can I catch COVID from my pet?" finds the page on pets.
  *
  * @example
