@@ -102,6 +102,10 @@ describe('LexicalIndex spelling', () => {
     );
     // Nothing near: left alone.
     expect(index.correct(['spain'])).toEqual(new Map());
+    // A word whose stem is short is held to the stem's length: "morning" is "morn", one edit
+    // from "more", and stays as it is.
+    index.add(chunk('d5', 'Read more about your card.'));
+    expect(index.correct(['morning'])).toEqual(new Map());
   });
 
   it('forgets its corrections when the index changes', () => {

@@ -92,7 +92,9 @@ export function nearestTerm(
   byInitial: ReadonlyMap<string, ReadonlyArray<readonly [string, KnownTerm]>>,
 ): string | null {
   if (!correctable(word)) return null;
-  const edits = allowedEdits(word.length);
+  // A stem is held to its own length too: "morning" is "morn", which no edit may make "more".
+  const edits = Math.min(allowedEdits(word.length), allowedEdits(own.length));
+  if (edits === 0) return null;
   if ((known(own)?.chunks ?? 0) > 0) return null;
   let best: KnownTerm | undefined;
   let bestDistance = edits + 1;
