@@ -48,6 +48,8 @@ export const DEFAULT_SYNONYMS = `
   exchange | swap
   wrong item | incorrect item | wrong product | wrong size | wrong colour | wrong color => wrong
   undo | revert | reverse | unsubscribe => cancel
+  stop paying | stop my subscription | stop the subscription | end my subscription | quit = cancel subscription
+  downgrade | go back to free | switch to free | back to the free = downgrade free plan
   delete | remove | erase
   close account | terminate account | cancel account = delete account
   change | update | edit | modify
@@ -62,12 +64,29 @@ export const DEFAULT_SYNONYMS = `
   sign up | create an account => signup register
   2fa | mfa | two step | 2 step | multi factor | authenticator | one time code => two factor authentication
   expired | expire | no longer valid => valid
+  not work anymore | not open anymore | stopped working | no longer works = expire
   never came | never arrived | didn t arrive | not arrived | didn t come | hasn t arrived | haven t arrived | never got | didn t get | not get | haven t got | haven t received | never received | not received = arrive
   late | delayed | delay | overdue => tracking
   where is order | where is package | where is parcel | where s order | where s package | track order | order status | status of order = tracking
   coupon | voucher | discount => promo
   promo code | promotion code | discount code => coupon
   invoice | receipt
+  declined | card declined | bounced | card was rejected = payment failed
+  wire transfer | wire | bank wire => bank transfer
+  hand over | pass on | handover = transfer
+  excel | spreadsheet | csv
+  text message | text messages | texts | sms
+  coworker | colleague | teammate | employee | staff => member
+  add coworker | add colleague | add people | add teammate | add employee = invite member
+  take off the team | kick out | remove from the team = remove member
+  suspended | shut off | shut down | locked out | deactivated | disabled
+  lost | gone | missing
+  buzzing | push notification | push notifications | alerts => notifications
+  too many emails | too many notifications | stop the emails = notifications
+  rundown | daily summary | digest | summary of my day = agenda
+  break between | gap between | time between = buffer
+  europe | eu | european
+  germany | german | france | french | spain | italy | netherlands | dutch | ireland | austria | belgium | sweden | denmark | finland | poland | portugal => eu
   charged twice | double charge | double charged | duplicate charge | charged two times | extra charge = second charge
   cost | price
   import tax | import taxes | duties | duty | import fees => customs
