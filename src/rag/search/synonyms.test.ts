@@ -65,5 +65,8 @@ describe('Synonyms', () => {
     );
     expect(words('how do I close my account')).toContain('delete');
     expect(words('How do I reset my password?')).toEqual([]);
+    // Chat drops apostrophes: "didnt" reads as "didn't".
+    expect(words('i didnt get the code')).toContain('arrive');
+    expect(words('my card still hasnt showed up')).toContain('arrive');
   });
 });

@@ -51,7 +51,7 @@ export const DEFAULT_SYNONYMS = `
   stop paying | stop my subscription | stop the subscription | end my subscription | quit = cancel subscription
   downgrade | go back to free | switch to free | back to the free = downgrade free plan
   delete | remove | erase
-  close account | terminate account | cancel account = delete account
+  close account | delete account | cancel account | terminate account
   change | update | edit | modify
   e mail | mail address => email
   login | signin | logon
@@ -71,16 +71,21 @@ export const DEFAULT_SYNONYMS = `
   coupon | voucher | discount => promo
   promo code | promotion code | discount code => coupon
   invoice | receipt
-  declined | card declined | bounced | card was rejected = payment failed
+  declined | rejected | refused | denied | bounced
+  card declined | card was declined | card rejected | card was rejected => payment failed
   wire transfer | wire | bank wire => bank transfer
   hand over | pass on | handover = transfer
   excel | spreadsheet | csv
   text message | text messages | texts | sms
   coworker | colleague | teammate | employee | staff => member
   add coworker | add colleague | add people | add teammate | add employee = invite member
-  take off the team | kick out | remove from the team = remove member
+  take off the team | remove from the team = remove member
+  kick out | kicks out | logs out | logged out | throws out = sign out
   suspended | shut off | shut down | locked out | deactivated | disabled
   lost | gone | missing
+  stole | stolen | theft | robbed | pickpocketed
+  show up | showed up | shown up | turn up | turned up = arrive
+  overdraft | overdraw | overdrawn | go negative | negative balance
   buzzing | push notification | push notifications | alerts => notifications
   too many emails | too many notifications | stop the emails = notifications
   rundown | daily summary | digest | summary of my day = agenda
@@ -88,7 +93,7 @@ export const DEFAULT_SYNONYMS = `
   europe | eu | european
   germany | german | france | french | spain | italy | netherlands | dutch | ireland | austria | belgium | sweden | denmark | finland | poland | portugal => eu
   charged twice | double charge | double charged | duplicate charge | charged two times | extra charge = second charge
-  cost | price
+  cost | price | fee
   import tax | import taxes | duties | duty | import fees => customs
   customs => duties import
   subscription | membership
@@ -189,7 +194,7 @@ export class Synonyms {
     const text = question.slice(0, 2_000);
     const cached = this.#cache.get(text);
     if (cached) return cached;
-    const words = searchWords(text);
+    const words = searchWords(text).flatMap(spellOutNegation);
     const stems = words.map(stem);
     const have = new Set(stems);
     const out: RelatedTerm[] = [];
@@ -222,6 +227,18 @@ export class Synonyms {
     this.#cache.set(text, out);
     return out;
   }
+}
+
+// Chat drops the apostrophe: "didnt", "hasnt", "dont" are read as "didn't", "hasn't", "don't".
+const NEGATIONS = new Set(
+  'didnt doesnt dont hasnt havent hadnt isnt arent wasnt werent cant couldnt wont wouldnt shouldnt'.split(
+    ' ',
+  ),
+);
+
+/** A word, or an apostrophe-less negation as the two words its apostrophe form makes. */
+function spellOutNegation(word: string): string[] {
+  return NEGATIONS.has(word) ? [word.slice(0, -1), 't'] : [word];
 }
 
 function entryOf(text: string): Entry {
