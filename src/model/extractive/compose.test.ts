@@ -157,6 +157,26 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     ).toBe('You can return most items within 30 days [1].');
   });
 
+  it('does not answer a question about something no passage mentions on one common word', () => {
+    const app = [
+      chunk('Signing in', 'The app signs you out after 5 minutes without use.'),
+      chunk('Cards', 'Freeze your card in the app under Card > Freeze.'),
+      chunk('Damaged items', 'If an item arrives damaged, send us a photo within 7 days.'),
+    ];
+    // "bitcoin" is in no passage, and "app" is in most: not an answer.
+    const bitcoin = answer('Can I buy bitcoin in the app?', { sources: app });
+    expect(bitcoin.found).toBe(false);
+    // A question about the app that the passages do speak of is answered.
+    expect(answer('Does the app sign me out by itself?', { sources: app }).found).toBe(true);
+    // One word, but a rare one: "defective" (for "damaged") is what the question is about, and a
+    // product the help center does not name does not change the answer.
+    const blender = answer('The blender I got is defective', {
+      sources: app,
+      related: [{ to: 'damaged', weight: 0.6, from: 'defective' }],
+    });
+    expect(blender.text).toBe('If an item arrives damaged, send us a photo within 7 days [3].');
+  });
+
   it('answers a problem with what to do about it', () => {
     const confirmation = chunk(
       'Orders',

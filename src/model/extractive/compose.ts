@@ -1,3 +1,4 @@
+import { stemmer } from 'stemmer';
 import { attachmentDocuments, readAttachments } from './attachments.js';
 import { cleanValue, firstName } from './clean.js';
 import { passageDocuments, type PassageCache } from './documents.js';
@@ -121,7 +122,10 @@ export function composeExtractiveAnswer(
     timeOnly: context !== '' && time && !terms.some((t) => !t.weak && t.weight === 1),
     trouble: reportsTrouble(question),
   });
-  const picks = selectSentences(scored, terms);
+  const chosen = selectSentences(scored, terms);
+  // A question about something the help center never mentions, answered on the strength of
+  // one word it shares with a page ("can I buy bitcoin in the app?"), is not answered.
+  const picks = attachments.length === 0 && aboutSomethingElse(chosen, scored, terms) ? [] : chosen;
   if (picks.length === 0) {
     // With a ticket open the follow-up line already says a person is coming.
     const body = ticketId !== '' ? NOT_FOUND : `${NOT_FOUND} ${OFFER_PERSON}`;
@@ -165,6 +169,57 @@ function confidenceOf(
   const rank = picks[0]?.candidate.doc ?? 0;
   const value = 0.2 + 0.75 * coverage * evidence - 0.05 * Math.min(rank, 4);
   return Math.round(Math.min(0.95, Math.max(0.1, value)) * 100) / 100;
+}
+
+/**
+ * Whether the chosen sentences answer a question about something else: the question has a word
+ * of its own (no question word, conversational word or word of an earlier question) that no
+ * passage has, in no related form either ("bitcoin", "fdic"), and the sentences hold at most
+ * one of its own words (counting a related word for the word it stands for).
+ */
+function aboutSomethingElse(
+  picks: readonly Pick[],
+  scored: Scored,
+  terms: readonly QuestionTerm[],
+): boolean {
+  if (picks.length === 0) return false;
+  const stemOf = (k: number) => stemmer(terms[k]?.term ?? '');
+  const own = terms.flatMap((t, k) =>
+    !t.weak && !t.fromContext && t.standsFor === undefined ? [k] : [],
+  );
+  /** The stems of the question's own words that `indices` hold, directly or through a related word. */
+  const ownStems = (indices: Iterable<number>): Set<string> => {
+    const out = new Set<string>();
+    for (const k of indices) {
+      const term = terms[k];
+      if (term?.standsFor) for (const s of term.standsFor) out.add(s);
+      else if (term && !term.fromContext) out.add(stemOf(k));
+    }
+    return out;
+  };
+  const anywhere = new Set<number>();
+  for (const c of scored.candidates) for (const k of c.matched) anywhere.add(k);
+  const known = ownStems(anywhere);
+  if (own.every((k) => known.has(stemOf(k)))) return false;
+  const answered = new Set<number>();
+  for (const { candidate } of picks) {
+    for (const k of candidate.matched) answered.add(k);
+    for (const k of candidate.context) answered.add(k);
+  }
+  const held = own.filter((k) => ownStems(answered).has(stemOf(k)));
+  if (held.length > 1) return false;
+  // The one word held says little when most passages have it ("app", "account"); a rarer one
+  // ("defective", for "damaged") is what the question is about.
+  const documents = new Map<number, Set<string>>();
+  for (const c of scored.candidates) {
+    let stems = documents.get(c.doc);
+    if (!stems) documents.set(c.doc, (stems = new Set()));
+    for (const s of ownStems(c.matched)) stems.add(s);
+  }
+  const common = 2;
+  return held.every(
+    (k) => [...documents.values()].filter((stems) => stems.has(stemOf(k))).length >= common,
+  );
 }
 
 function strongCount(indices: ReadonlySet<number>, terms: readonly QuestionTerm[]): number {

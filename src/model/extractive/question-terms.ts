@@ -1,6 +1,6 @@
 import { stemmer } from 'stemmer';
 import { TermMatcher } from '../../rag/search/highlight.js';
-import { queryTerms } from '../../rag/search/query-terms.js';
+import { queryTerms, words } from '../../rag/search/query-terms.js';
 
 /** A content word of the question, with the matcher that finds it in passages. */
 export interface QuestionTerm {
@@ -18,6 +18,8 @@ export interface QuestionTerm {
    * words and for related words the search added.
    */
   weight: number;
+  /** For a related word: the stems of the question's words it was added for ("broken"). */
+  standsFor?: readonly string[];
 }
 
 /** Words of the earlier question a follow-up leans on weigh this much of their own weight. */
@@ -32,7 +34,8 @@ const WEAK = new Set(
   able go see say give let find look looking work works working problem problems issue issues
   info information regarding sure yes ok okay really much many one new good great lot bit hey
   wondering wonder trying try explain show mean means happen happens long take takes taking soon
-  last lasts
+  last lasts actually basically literally currently exactly anymore even still already ever
+  seriously honestly simply
   order orders`
     .split(/\s+/)
     .filter((w) => w !== ''),
@@ -48,17 +51,30 @@ const WEAK = new Set(
 export function questionTerms(
   question: string,
   context = '',
-  related: ReadonlyArray<{ to: string; weight: number }> = [],
+  related: ReadonlyArray<{ to: string; weight: number; from?: string }> = [],
 ): QuestionTerm[] {
   const seen = new Set<string>();
   const out: QuestionTerm[] = [];
-  const add = (text: string, fromContext: boolean, weight: number, strong: boolean) => {
+  const add = (
+    text: string,
+    fromContext: boolean,
+    weight: number,
+    strong: boolean,
+    standsFor?: readonly string[],
+  ) => {
     for (const term of queryTerms(text).contentTerms) {
       const stem = stemmer(term);
       if (stem === '' || seen.has(stem)) continue;
       seen.add(stem);
       const weak = !strong && WEAK.has(term);
-      out.push({ term, matcher: new TermMatcher([term]), weak, fromContext, weight });
+      out.push({
+        term,
+        matcher: new TermMatcher([term]),
+        weak,
+        fromContext,
+        weight,
+        ...(standsFor ? { standsFor } : {}),
+      });
     }
   };
   add(question, false, 1, false);
@@ -68,11 +84,14 @@ export function questionTerms(
   // the question itself that the search weighed down is part of a phrase that means something
   // else ("send" in "send it back"): a weak word, which weighs as little, and which alone makes
   // no sentence an answer.
-  for (const { to, weight } of related.slice(0, 16)) {
+  for (const { to, weight, from } of related.slice(0, 16)) {
     if (typeof to !== 'string' || !Number.isFinite(weight) || weight <= 0) continue;
     const own = out.find((t) => !t.fromContext && stemmer(t.term) === stemmer(to));
     if (own) own.weak = own.weak || weight < 1;
-    else add(to, false, weight, true);
+    else {
+      const standsFor = typeof from === 'string' ? words(from).map((w) => stemmer(w)) : [];
+      add(to, false, weight, true, standsFor);
+    }
   }
   return out;
 }

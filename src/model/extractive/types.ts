@@ -28,7 +28,7 @@ export interface ExtractiveInput {
    * "broken"; see `SearchResult.related`): sentences with them answer the question too, at their
    * weight.
    */
-  related?: ReadonlyArray<{ to: string; weight: number }>;
+  related?: ReadonlyArray<{ to: string; weight: number; from?: string }>;
   /** Files given with this message. */
   attachments?: Array<{ name: string; preview: string }>;
   /**
