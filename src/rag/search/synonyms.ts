@@ -188,8 +188,10 @@ export class Synonyms {
   }
 
   /**
-   * The words to search beside the question's own: those of every entry the question contains,
-   * each once, none the question already has (by stem), at {@link RELATED_WEIGHT}.
+   * The words to search beside the question's own: those every entry the question contains
+   * adds, each once, none the question already has (by stem), at {@link RELATED_WEIGHT}; and for
+   * an idiom the question contains ("send it back"), its own content words, at
+   * {@link IDIOM_WEIGHT}.
    */
   related(question: string): RelatedTerm[] {
     const text = question.slice(0, 2_000);
