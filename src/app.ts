@@ -216,7 +216,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const retriever = new Retriever(knowledge, retrieverSettings(config), dense, synonyms(config));
   tools.register(createKbSearchTool(retriever));
   tools.register(createMemoryTool(conversations, () => clock.now()));
-  tools.register(createEscalationTool(conversations, { threshold: config.escalation.threshold }));
+  tools.register(
+    createEscalationTool(conversations, {
+      threshold: config.escalation.threshold,
+      notify: webhooks !== undefined,
+    }),
+  );
   tools.register(
     createAttachmentsTool(knowledge, {
       ...config.attachments,
@@ -334,6 +339,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           .catch((error: unknown) =>
             logger.error({ err: error }, 'forgetting old idempotency keys failed'),
           );
+        // Delivered webhook events are kept a while for looking into, then let go.
+        const deliveredBefore = new Date(clock.now() - DELIVERED_KEEP_MS).toISOString();
+        conversations
+          .forgetDeliveredBefore(deliveredBefore)
+          .catch((error: unknown) =>
+            logger.error({ err: error }, 'forgetting delivered webhook events failed'),
+          );
         memorySweep = clock.setTimer(sweep, MEMORY_SWEEP_MS);
       };
       if (memorySweep === undefined) sweep();
@@ -443,6 +455,8 @@ const SESSION_LOCK_TTL_MS = 10_000;
 
 /** How often old memories are looked for while serving. */
 const MEMORY_SWEEP_MS = 3_600_000;
+/** How long a delivered webhook event is kept. */
+const DELIVERED_KEEP_MS = 7 * 86_400_000;
 
 /** The retriever's settings from configuration: the same for the agent, `search` and `eval`. */
 export function retrieverSettings(config: Config): RetrieverSettings {

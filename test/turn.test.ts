@@ -175,12 +175,39 @@ describe('escalation in a turn', () => {
       expect(next.text.length).toBeGreaterThan(0);
     }
     expect((await app.conversations.ticketOf('e1'))?.id).toBe(ticketId);
-    const outbox = await app.conversations.dueOutbox(
-      new Date(Date.now() + 60_000).toISOString(),
-      50,
+    // No webhook is configured: nothing is queued that nothing would ever deliver.
+    const due = new Date(Date.now() + 60_000).toISOString();
+    expect(await app.conversations.dueOutbox(due, 50)).toEqual([]);
+  });
+
+  it('queues the ticket and each later message for the webhook when one is configured', async () => {
+    const notifying = createApp(
+      loadConfig({
+        env: {
+          LOG_LEVEL: 'silent',
+          TOOL_RETRY_ATTEMPTS: '1',
+          ESCALATION_WEBHOOK_URL: 'http://127.0.0.1:9/tickets',
+          ESCALATION_WEBHOOK_SECRET: 'a-webhook-secret-0123456789',
+        },
+      }),
+      { databasePath: ':memory:' },
     );
-    expect(outbox.filter((o) => o.topic === 'ticket.created')).toHaveLength(1);
-    expect(outbox.filter((o) => o.topic === 'ticket.message_added')).toHaveLength(3);
+    try {
+      for (const text of ['I want to talk to a human right now', 'Get me a person!', 'HUMAN NOW']) {
+        await notifying.turns.start({ sessionId: 'e4', text }).result;
+      }
+      const outbox = await notifying.conversations.dueOutbox(
+        new Date(Date.now() + 60_000).toISOString(),
+        50,
+      );
+      expect(outbox.map((o) => o.topic)).toEqual([
+        'ticket.created',
+        'ticket.message_added',
+        'ticket.message_added',
+      ]);
+    } finally {
+      await notifying.close();
+    }
   });
 
   it('does not escalate a calm question with trigger words inside other words', async () => {

@@ -202,5 +202,7 @@ export interface ConversationRepository {
    */
   leaseOutbox(now: string, limit: number, leaseUntil: string): Promise<OutboxRecord[]>;
   markDelivered(id: string, at: string): Promise<void>;
+  /** Removes messages delivered before `before` (ISO time); returns how many. */
+  forgetDeliveredBefore(before: string): Promise<number>;
   markFailed(id: string, error: string, nextAttemptAt: string): Promise<void>;
 }

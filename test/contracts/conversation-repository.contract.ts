@@ -500,6 +500,23 @@ export function describeConversationRepository(
       ).toEqual({ state: 'completed', response: { ok: 1 } });
     });
 
+    it('forgets messages delivered before a time, never one still to deliver', async () => {
+      const repo = await make();
+      const old = await repo.enqueue({ topic: 't', payload: { n: 1 } });
+      const recent = await repo.enqueue({ topic: 't', payload: { n: 2 } });
+      const pending = await repo.enqueue({ topic: 't', payload: { n: 3 } });
+      await repo.markDelivered(old.id, '2026-01-01T00:00:00.000Z');
+      await repo.markDelivered(recent.id, '2026-01-03T00:00:00.000Z');
+      await repo.markFailed(pending.id, 'HTTP 500', '2026-01-01T00:00:00.000Z');
+      expect(await repo.forgetDeliveredBefore('2026-01-02T00:00:00.000Z')).toBe(1);
+      expect((await repo.dueOutbox('2026-01-04T00:00:00.000Z', 10)).map((o) => o.id)).toEqual([
+        pending.id,
+      ]);
+      // The recent one stays until its own time comes.
+      expect(await repo.forgetDeliveredBefore('2026-01-04T00:00:00.000Z')).toBe(1);
+      expect(await repo.forgetDeliveredBefore('2026-01-04T00:00:00.000Z')).toBe(0);
+    });
+
     it('forgets idempotency keys first used before a time', async () => {
       const repo = await make();
       const claim = (key: string, now: string) =>

@@ -444,6 +444,14 @@ export class PostgresConversationRepository implements ConversationRepository {
     return deleted(this.#db, 'DELETE FROM idempotency_keys WHERE created_at < $1', [before]);
   }
 
+  async forgetDeliveredBefore(before: string): Promise<number> {
+    return deleted(
+      this.#db,
+      'DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < $1',
+      [before],
+    );
+  }
+
   async enqueue(event: { topic: string; payload: unknown }): Promise<OutboxRecord> {
     return insertOutbox(this.#db, event, this.#now().toISOString());
   }

@@ -544,6 +544,12 @@ export class SqliteConversationRepository implements ConversationRepository {
     return row ? toTicket(row) : null;
   }
 
+  async forgetDeliveredBefore(before: string): Promise<number> {
+    return this.#prepare(
+      'DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?',
+    ).run(before).changes;
+  }
+
   async enqueue(event: { topic: string; payload: unknown }): Promise<OutboxRecord> {
     return this.#insertOutbox(event, this.now().toISOString());
   }

@@ -28,7 +28,17 @@ export interface EscalationOutcome extends EscalationDecision {
  * request) when the turn gives it, else the first question. Once a session has a ticket, each
  * later message is queued as an update of it; the conversation is never blocked.
  */
-export function createEscalationTool(repo: ConversationRepository, options: { threshold: number }) {
+export function createEscalationTool(
+  repo: ConversationRepository,
+  options: {
+    threshold: number;
+    /**
+     * Whether tickets and their updates are queued for delivery (a webhook is configured).
+     * Without one nothing is queued: no event would ever leave the outbox.
+     */
+    notify: boolean;
+  },
+) {
   // The customer's last messages are read again on every turn: what was read of them is kept.
   const earlierMessages = new EarlierMessages();
   return defineTool<typeof input, EscalationOutcome>({
@@ -41,10 +51,12 @@ export function createEscalationTool(repo: ConversationRepository, options: { th
       const decision = evaluateEscalation(args, { threshold: options.threshold, earlierMessages });
       const existing = await repo.ticketOf(sessionId);
       if (existing) {
-        await repo.enqueue({
-          topic: 'ticket.message_added',
-          payload: { ticketId: existing.id, sessionId, message: args.message },
-        });
+        if (options.notify) {
+          await repo.enqueue({
+            topic: 'ticket.message_added',
+            payload: { ticketId: existing.id, sessionId, message: args.message },
+          });
+        }
         return { ...decision, ticketId: existing.id, ticketCreated: false };
       }
       if (!decision.escalate) return { ...decision, ticketCreated: false };
@@ -59,10 +71,15 @@ export function createEscalationTool(repo: ConversationRepository, options: { th
         reasons,
       };
       const transcript = [...args.history, { role: 'user', text: args.message }];
-      const { ticket: stored, created } = await repo.openTicket(ticket, {
-        topic: 'ticket.created',
-        payload: { ticket: { ...ticket, status: 'open' }, transcript },
-      });
+      const { ticket: stored, created } = await repo.openTicket(
+        ticket,
+        options.notify
+          ? {
+              topic: 'ticket.created',
+              payload: { ticket: { ...ticket, status: 'open' }, transcript },
+            }
+          : undefined,
+      );
       return { ...decision, ticketId: stored.id, ticketCreated: created };
     },
   });
