@@ -5,6 +5,7 @@ export type {
   DocumentPage,
   DocumentRecord,
   KeptFile,
+  SourceWrite,
   KnowledgeRepository,
   LexicalQuery,
   ReplaceResult,

@@ -86,6 +86,16 @@ export interface LexicalQuery {
   postingBudget: number;
 }
 
+/** A source to write: its documents, and the file they were read from when it is to be kept. */
+export interface SourceWrite {
+  scope: string;
+  source: string;
+  fileHash: string;
+  documents: DocumentInput[];
+  /** Kept with the documents (see `KnowledgeRepository.keepFile`). */
+  file?: KeptFile;
+}
+
 /** A page of documents, and how many the scope holds in all. */
 /** A file kept in the database: its name (for its type) and its bytes. */
 export interface KeptFile {
@@ -123,11 +133,11 @@ export interface KnowledgeRepository {
   ): Promise<ReplaceResult>;
   /**
    * {@link replaceSource} for several sources at once, each still all-or-nothing: a source that
-   * fails is rolled back alone and its error returned in its place.
+   * fails is rolled back alone and its error returned in its place. A source given with its
+   * `file` keeps it as {@link keepFile} does, in the same all-or-nothing write: its documents are
+   * never stored without the file to read them again from.
    */
-  replaceSources(
-    batch: Array<{ scope: string; source: string; fileHash: string; documents: DocumentInput[] }>,
-  ): Promise<Array<ReplaceResult | Error>>;
+  replaceSources(batch: SourceWrite[]): Promise<Array<ReplaceResult | Error>>;
   /** Removes every document of `source`, and the file kept for it; returns how many there were. */
   deleteSource(scope: string, source: string): Promise<number>;
   /**

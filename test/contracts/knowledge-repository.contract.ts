@@ -119,6 +119,34 @@ export function describeKnowledgeRepository(
       expect(await repo.searchLexical(search({ terms: ['gamma'] }))).toHaveLength(1);
     });
 
+    it('keeps a file with its documents in one write, and none for a source that fails', async () => {
+      const repo = await make();
+      const file = (text: string) => ({ name: 'x.md', data: Buffer.from(text) });
+      const results = await repo.replaceSources([
+        {
+          scope: 'kb',
+          source: 'uploads/a.md',
+          fileHash: 'ha',
+          documents: [doc('1', 'A', 'alpha')],
+          file: file('# A'),
+        },
+        {
+          scope: 'kb',
+          source: 'uploads/b.md',
+          fileHash: 'hb',
+          documents: [doc('y', 'B', 'beta'), doc('y', 'B again', 'beta two')],
+          file: file('# B'),
+        },
+      ]);
+      expect(results[0]).toMatchObject({ added: 1 });
+      expect(results[1]).toBeInstanceOf(Error);
+      expect(Buffer.from((await repo.keptFile('kb', 'uploads/a.md'))?.data ?? []).toString()).toBe(
+        '# A',
+      );
+      expect(await repo.keptFile('kb', 'uploads/b.md')).toBeNull();
+      expect(await repo.documentsOf('kb', 'uploads/b.md')).toEqual([]);
+    });
+
     it('deletes a source and counts each scope apart', async () => {
       const repo = await make();
       await repo.replaceSource('kb', 'a.md', 'h', [doc('1', 'A', ['one', 'two'])]);

@@ -73,11 +73,14 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         name: file.name,
         data: file.data,
       }));
-      const report = await ingestFiles(knowledge, files, ingestOptions(app));
+      // Each file is kept with its documents, in one write: none is stored without the other.
+      const report = await ingestFiles(knowledge, files, {
+        ...ingestOptions(app),
+        keepFiles: true,
+      });
       const failed = new Set(report.failed.map((failure) => failure.path));
       for (const file of files) {
         if (failed.has(file.source)) continue;
-        await knowledge.keepFile('kb', file.source, file);
         // Earlier versions kept uploads on the receiving instance's disk, under its path.
         const legacy = resolve(config.dataDir, UPLOADS, file.name);
         if (legacy !== file.source) await knowledge.deleteSource('kb', legacy);

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { access, readFile, stat } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
 import { isAppError } from '../../errors/index.js';
-import type { DocumentInput, KnowledgeRepository } from '../../store/knowledge-repository.js';
+import type {
+  DocumentInput,
+  KeptFile,
+  KnowledgeRepository,
+} from '../../store/knowledge-repository.js';
 import { chunkDocument, type ChunkOptions } from '../chunk/index.js';
 import { parseFile, type ParsedDocument } from '../parse/index.js';
 import { collectFiles } from './walk.js';
@@ -15,6 +19,11 @@ export interface IngestOptions {
   prune?: boolean;
   /** Re-read and re-parse every file even when its bytes are unchanged (a re-index). */
   force?: boolean;
+  /**
+   * {@link ingestFiles}: keep each file's bytes in the database with its documents, in the same
+   * all-or-nothing write (see `KnowledgeRepository.keepFile`).
+   */
+  keepFiles?: boolean;
   /** Files larger than this are skipped with a reason. */
   maxFileBytes: number;
   chunk: Required<ChunkOptions>;
@@ -138,6 +147,7 @@ export async function ingestFiles(
         checkSize(file.data.byteLength, options);
         return file.data;
       },
+      ...(options.keepFiles ? { keep: { name: file.name, data: file.data } } : {}),
     })),
     options,
   );
@@ -150,6 +160,8 @@ interface PendingSource {
   source: string;
   name: string;
   read: () => Promise<Uint8Array>;
+  /** The file to keep with its documents. */
+  keep?: KeptFile;
 }
 
 async function ingestSources(
@@ -191,6 +203,9 @@ async function ingestSources(
               source: (batch[i] as PendingSource).source,
               fileHash: item.fileHash,
               documents: item.documents,
+              ...((batch[i] as PendingSource).keep
+                ? { file: (batch[i] as PendingSource).keep }
+                : {}),
             },
           ]
         : [],

@@ -8,6 +8,7 @@ import type {
   KnowledgeRepository,
   LexicalQuery,
   ReplaceResult,
+  SourceWrite,
 } from '../knowledge-repository.js';
 import type { PostgresDatabase, Queryable } from './database.js';
 import { joinHeadingPath } from '../heading-path.js';
@@ -54,8 +55,6 @@ interface Totals {
   words: number;
   titleWords: number;
 }
-
-type SourceWrite = { scope: string; source: string; fileHash: string; documents: DocumentInput[] };
 
 const INSERT_CHUNKS = `
   INSERT INTO chunks (document_id, scope, ordinal, title, heading_path, text, words, title_words,
@@ -166,6 +165,7 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
         await tx.query('SAVEPOINT source');
         try {
           const { result, totals } = await this.#replace(tx, item);
+          if (item.file) await this.#keep(tx, item.scope, item.source, item.file);
           await tx.query('RELEASE SAVEPOINT source');
           sum.chunks += totals.chunks;
           sum.words += totals.words;
@@ -289,7 +289,11 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
   }
 
   async keepFile(scope: string, source: string, file: KeptFile): Promise<void> {
-    await this.#db.query(
+    await this.#keep(this.#db, scope, source, file);
+  }
+
+  async #keep(db: Queryable, scope: string, source: string, file: KeptFile): Promise<void> {
+    await db.query(
       `INSERT INTO source_files (scope, source, name, data, stored_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (scope, source) DO UPDATE SET name = excluded.name, data = excluded.data,
          stored_at = excluded.stored_at`,

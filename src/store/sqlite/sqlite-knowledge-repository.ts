@@ -9,6 +9,7 @@ import type {
   KnowledgeRepository,
   LexicalQuery,
   ReplaceResult,
+  SourceWrite,
 } from '../knowledge-repository.js';
 import { joinHeadingPath, splitHeadingPath } from '../heading-path.js';
 import type { SqliteDatabase } from './database.js';
@@ -163,22 +164,24 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     );
   }
 
-  async replaceSources(
-    batch: Array<{ scope: string; source: string; fileHash: string; documents: DocumentInput[] }>,
-  ): Promise<Array<ReplaceResult | Error>> {
+  async replaceSources(batch: SourceWrite[]): Promise<Array<ReplaceResult | Error>> {
     // One transaction for the batch; inside it, better-sqlite3 runs each nested transaction as
     // a savepoint, so a failing source is rolled back alone, and so are its changes.
     return this.#write((changes) =>
       batch.map((item) => {
         const own = noChanges();
         try {
-          const result = this.#replaceOne(
-            item.scope,
-            item.source,
-            item.fileHash,
-            item.documents,
-            own,
-          );
+          const result = this.#db.transaction(() => {
+            const replaced = this.#replaceOne(
+              item.scope,
+              item.source,
+              item.fileHash,
+              item.documents,
+              own,
+            );
+            if (item.file) this.#keep(item.scope, item.source, item.file);
+            return replaced;
+          })();
           changes.removedDocuments.push(...own.removedDocuments);
           changes.added.push(...own.added);
           return result;
@@ -306,6 +309,10 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
   }
 
   async keepFile(scope: string, source: string, file: KeptFile): Promise<void> {
+    this.#keep(scope, source, file);
+  }
+
+  #keep(scope: string, source: string, file: KeptFile): void {
     this.#db
       .prepare(
         `INSERT INTO source_files (scope, source, name, data, stored_at) VALUES (?, ?, ?, ?, ?)
