@@ -146,6 +146,37 @@ describe.runIf(postgresUp)('a PostgreSQL store', () => {
     expect(results.filter((r) => r?.state === 'claimed')).toHaveLength(1);
   });
 
+  it("answers spelling from the vocabulary it has while it reads another instance's words", async () => {
+    const schema = freshSchema();
+    let now = Date.UTC(2026, 5, 1);
+    const a = await openPostgresStore(POSTGRES_URL, { schema, now: () => new Date(now) });
+    stores.push(a);
+    const b = await open(schema);
+    const doc = (key: string, text: string) => ({
+      docKey: key,
+      title: key,
+      format: 'markdown',
+      contentHash: text,
+      chunks: [{ ordinal: 0, headingPath: [], text }],
+    });
+    await a.knowledge.replaceSource('kb', 'a.md', 'h', [doc('a', 'Our courier delivers.')]);
+    expect(await a.knowledge.correctSpelling(['courrier'])).toEqual(
+      new Map([['courrier', 'courier']]),
+    );
+    // Another instance adds the word: this one learns it only once its vocabulary is old.
+    await b.knowledge.replaceSource('kb', 'b.md', 'h', [doc('b', 'A courrier.')]);
+    expect((await a.knowledge.correctSpelling(['courrier'])).size).toBe(1);
+    now += 31_000;
+    // Old now: it still answers, at once, while it is read again in the background…
+    expect((await a.knowledge.correctSpelling(['courrier'])).size).toBe(1);
+    // …and the new reading answers as soon as it is done.
+    const deadline = Date.now() + 5_000;
+    while ((await a.knowledge.correctSpelling(['courrier'])).size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await a.knowledge.correctSpelling(['courrier'])).toEqual(new Map());
+  });
+
   it('lets two instances ingest the same source at once without losing a document', async () => {
     const schema = freshSchema();
     const [a, b] = await Promise.all([open(schema), open(schema)]);

@@ -87,10 +87,19 @@ interface Vocabulary {
   byInitial: Map<string, Array<[string, KnownTerm]>>;
 }
 
+/** A read of the vocabulary: when it began, the read, and what it gave once done. */
+interface VocabularyEntry {
+  readAt: number;
+  read: Promise<Vocabulary>;
+  value?: Vocabulary;
+  /** The vocabulary read before, which answers while this one is read. */
+  previous?: Vocabulary;
+}
+
 export class PostgresKnowledgeRepository implements KnowledgeRepository {
   readonly #db: PostgresDatabase;
   readonly #now: () => Date;
-  #cachedVocabulary: { readAt: number; read: Promise<Vocabulary> } | undefined;
+  #cachedVocabulary: VocabularyEntry | undefined;
 
   constructor(db: PostgresDatabase, now: () => Date = () => new Date()) {
     this.#db = db;
@@ -370,21 +379,35 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
   }
 
   /**
-   * The vocabulary, read at most once per {@link VOCABULARY_TTL_MS}: requests that need it while
-   * it is being read wait for that one read.
+   * The vocabulary, read at most once per {@link VOCABULARY_TTL_MS}. Once it is older, it still
+   * answers while it is read again in the background: no request waits for that scan of every
+   * chunk. Only the first read (and the first after this instance changed the knowledge base,
+   * which drops it) is waited for, by every request that needs it meanwhile.
    */
   #vocabulary(): Promise<Vocabulary> {
     const now = this.#now().getTime();
     const cached = this.#cachedVocabulary;
-    if (cached && now - cached.readAt < VOCABULARY_TTL_MS) return cached.read;
+    const current = cached?.value ?? cached?.previous;
+    if (cached && now - cached.readAt < VOCABULARY_TTL_MS) {
+      return current ? Promise.resolve(current) : cached.read;
+    }
     const read = this.#readVocabulary();
-    const entry = { readAt: now, read };
+    const entry: VocabularyEntry = { readAt: now, read, ...(current ? { previous: current } : {}) };
     this.#cachedVocabulary = entry;
-    // A failed read is not kept: the next correction tries again.
-    read.catch(() => {
-      if (this.#cachedVocabulary === entry) this.#cachedVocabulary = undefined;
-    });
-    return read;
+    read.then(
+      (value) => {
+        entry.value = value;
+        entry.previous = undefined;
+      },
+      () => {
+        // A failed read is not kept: the next correction tries again, with the old one meanwhile.
+        if (this.#cachedVocabulary !== entry) return;
+        this.#cachedVocabulary = current
+          ? { readAt: 0, read: Promise.resolve(current), value: current }
+          : undefined;
+      },
+    );
+    return current ? Promise.resolve(current) : read;
   }
 
   async #readVocabulary(): Promise<Vocabulary> {
