@@ -87,27 +87,27 @@ const ALLOWED_MISSES = 5;
  * A second help center, of a scheduling app, with 60 questions (6 it does not answer), written
  * apart from this code by someone who had not read it. Before the synonyms, problem reports and
  * three passages a document, 27 were answered right; then the vocabulary grew from reading its
- * misses, so it is no longer unseen: it guards what was won (34 of 60 now).
+ * misses, so it is no longer unseen: it guards what was won (37 of 60 now).
  */
 const SAAS_CASES: Case[] = (
   JSON.parse(
     readFileSync(new URL('./fixtures/help-center-saas.questions.json', import.meta.url), 'utf8'),
   ) as Array<{ q: string; expect: string | null }>
 ).map(({ q, expect: expected }) => [q, expected]);
-const SAAS_ALLOWED_MISSES = 27;
+const SAAS_ALLOWED_MISSES = 25;
 
 /**
  * A third, of a banking app, with 50 questions (5 it does not answer), written the same way.
  * Measured unseen: 17 right before this work, 20 after; its misses were then read, and a few
  * general words and apostrophe-less negations ("hasnt") added: 23; not answering on one common
- * word a question about something no passage mentions: 26 now.
+ * word a question about something no passage mentions: 26; how-to answers: 27 now.
  */
 const BANK_CASES: Case[] = (
   JSON.parse(
     readFileSync(new URL('./fixtures/help-center-bank.questions.json', import.meta.url), 'utf8'),
   ) as Array<{ q: string; expect: string | null }>
 ).map(({ q, expect: expected }) => [q, expected]);
-const BANK_ALLOWED_MISSES = 29;
+const BANK_ALLOWED_MISSES = 25;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {

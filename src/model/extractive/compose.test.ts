@@ -177,6 +177,21 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     expect(blender.text).toBe('If an item arrives damaged, send us a photo within 7 days [3].');
   });
 
+  it('answers "how do I …" with where to go or what to press', () => {
+    const account = chunk(
+      'Your account',
+      'Deleting your account cancels your bookings and ends your subscription. To delete your ' +
+        'account, go to Settings > Account > Delete account.',
+    );
+    expect(answer('How do I delete my account?', { sources: [account] }).text).toBe(
+      'To delete your account, go to Settings > Account > Delete account [1].',
+    );
+    // Asked what happens, the sentence that says so answers.
+    expect(
+      answer('What happens to my bookings if my account is deleted?', { sources: [account] }).text,
+    ).toBe('Deleting your account cancels your bookings and ends your subscription [1].');
+  });
+
   it('answers a problem with what to do about it', () => {
     const confirmation = chunk(
       'Orders',

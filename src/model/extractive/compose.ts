@@ -6,6 +6,7 @@ import { answerFromFacts, orderInQuestion, valuesOf, type KnownFact } from './kn
 import {
   asksItself,
   asksQuantity,
+  asksHowTo,
   asksTime,
   reportsTrouble,
   questionTerms,
@@ -121,6 +122,7 @@ export function composeExtractiveAnswer(
     time,
     timeOnly: context !== '' && time && !terms.some((t) => !t.weak && t.weight === 1),
     trouble: reportsTrouble(question),
+    howTo: asksHowTo(shapeOf),
   });
   const chosen = selectSentences(scored, terms);
   // A question about something the help center never mentions, answered on the strength of

@@ -16,6 +16,8 @@ export interface Unit extends Sentence {
   time: boolean | undefined;
   /** Whether it says what to do about a problem; undefined until first asked. */
   remedy: boolean | undefined;
+  /** Whether it says where to go or what to press; undefined until first asked. */
+  instruction: boolean | undefined;
   /** Its words of three letters or more, to tell near-duplicates; undefined until first asked. */
   longWords: ReadonlySet<string> | undefined;
 }
@@ -126,6 +128,7 @@ function readUnits(text: string): Unit[] {
     quantity: undefined,
     time: undefined,
     remedy: undefined,
+    instruction: undefined,
     longWords: undefined,
   }));
 }

@@ -114,6 +114,15 @@ export function asksTime(question: string): boolean {
   return ASKS_TIME.test(question.slice(0, 2000));
 }
 
+// "How do I …", "where can I …", "I want to …", "delete my account": a way to do something.
+const ASKS_HOW_TO =
+  /\bhow\s+(?:do|can|could|should|would|to)\b|\bwhere\s+(?:do|can|could)\s+(?:i|we)\b|\b(?:i|we)\s+(?:want|need|would\s+like|['’]d\s+like)\s+to\b|^\s*(?:please\s+)?(?:delete|cancel|change|update|reset|remove|add|turn|set\s+up|download|export|close|stop|make|create|connect|invite)\b/i;
+
+/** Whether the message asks how to do something, or asks for it to be done. */
+export function asksHowTo(question: string): boolean {
+  return ASKS_HOW_TO.test(question.slice(0, 2000));
+}
+
 // "It doesn't work", "I never got the e-mail", "the code is wrong": a problem, not a question.
 const REPORTS_TROUBLE =
   /n['’]?t\b|\b(?:not|never|no\s+longer|cannot|nothing|error|errors|fail|fails|failed|failing|stuck|broken|missing|lost|wrong|problem|problems|trouble)\b/i;
