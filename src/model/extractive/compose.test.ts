@@ -175,6 +175,16 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
       related: [{ to: 'damaged', weight: 0.6, from: 'defective' }],
     });
     expect(blender.text).toBe('If an item arrives damaged, send us a photo within 7 days [3].');
+    // A phrase read as a whole ("kicking me out": "sign out") is a meaning of its own beside
+    // "app", though "annoying" is in no passage.
+    const kicked = answer('The app keeps kicking me out, so annoying', {
+      sources: app,
+      related: [
+        { to: 'kicking', weight: 0.3, from: 'kicking out' },
+        { to: 'sign', weight: 0.6, from: 'kicking out' },
+      ],
+    });
+    expect(kicked.text).toBe('The app signs you out after 5 minutes without use [1].');
   });
 
   it('answers "how do I …" with where to go or what to press', () => {

@@ -208,8 +208,16 @@ function aboutSomethingElse(
     for (const k of candidate.matched) answered.add(k);
     for (const k of candidate.context) answered.add(k);
   }
-  const held = own.filter((k) => ownStems(answered).has(stemOf(k)));
-  if (held.length > 1) return false;
+  const answeredStems = ownStems(answered);
+  const held = own.filter((k) => answeredStems.has(stemOf(k)));
+  // A phrase the search read as a whole ("kicking me out" for "sign out") holds a meaning of its
+  // own, though its words are no topic words.
+  const phrases = new Set<string>();
+  for (const k of answered) {
+    const stands = terms[k]?.standsFor;
+    if (stands && !own.some((o) => stands.includes(stemOf(o)))) phrases.add(stands.join(' '));
+  }
+  if (held.length + phrases.size > 1) return false;
   // The one word held says little when most passages have it ("app", "account"); a rarer one
   // ("defective", for "damaged") is what the question is about.
   const documents = new Map<number, Set<string>>();
@@ -219,8 +227,11 @@ function aboutSomethingElse(
     for (const s of ownStems(c.matched)) stems.add(s);
   }
   const common = 2;
-  return held.every(
-    (k) => [...documents.values()].filter((stems) => stems.has(stemOf(k))).length >= common,
+  return (
+    phrases.size === 0 &&
+    held.every(
+      (k) => [...documents.values()].filter((stems) => stems.has(stemOf(k))).length >= common,
+    )
   );
 }
 

@@ -42,7 +42,7 @@ export const DEFAULT_SYNONYMS = `
   package | parcel
   item | product
   refund | reimbursement | reimburse
-  money back | my money | charge back | chargeback = refund
+  money back | my money = refund
   send back | bring back | give back = return
   damaged | broken | defective | faulty | cracked | smashed | dented | torn
   exchange | swap
@@ -76,6 +76,9 @@ export const DEFAULT_SYNONYMS = `
   card declined | card was declined | card rejected | card was rejected => payment failed
   wire transfer | wire | bank wire => bank transfer
   hand over | pass on | handover = transfer
+  move money | moved money | move | moved | moving => transfer
+  selfie | photo id | id card | driving licence | driver s license | passport => identity verification
+  loose change | spare change | round up | rounding up => round ups
   excel | spreadsheet | csv
   text message | text messages | texts | sms
   coworker | colleague | teammate | employee | staff => member
