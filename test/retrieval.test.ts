@@ -54,6 +54,17 @@ async function seed(target: App) {
   ]);
 }
 
+/** A Markdown page of one passage. */
+function page(title: string, text: string) {
+  return {
+    docKey: '0',
+    title,
+    format: 'markdown',
+    contentHash: text,
+    chunks: [{ ordinal: 0, headingPath: [], text }],
+  };
+}
+
 describe('retrieval quality', () => {
   it('reaches nDCG@10 >= 0.72 on the CovidFAQ set with the default configuration', async () => {
     expect(COVIDFAQ, 'the CovidFAQ set is expected at ../shared/data/covidfaq').toBeDefined();
@@ -160,19 +171,7 @@ describe('kb_search', () => {
     const target = appWithFaq();
     await seed(target);
     await target.knowledge.replaceSource('kb', '/help/damaged.md', 'h', [
-      {
-        docKey: '0',
-        title: 'Damaged items',
-        format: 'markdown',
-        contentHash: 'c',
-        chunks: [
-          {
-            ordinal: 0,
-            headingPath: [],
-            text: 'If an item arrives damaged, send us a photo and we replace it.',
-          },
-        ],
-      },
+      page('Damaged items', 'If an item arrives damaged, send us a photo and we replace it.'),
     ]);
     for (const word of ['broken', 'defective']) {
       const result = await target.tools.call<SearchResult>('kb_search', {
@@ -200,13 +199,7 @@ describe('kb_search', () => {
       app = createApp(config({ KB_SYNONYMS_FILE: file }), { databasePath: ':memory:' });
       await seed(app);
       await app.knowledge.replaceSource('kb', '/help/blender.md', 'h', [
-        {
-          docKey: '0',
-          title: 'Cleaning the blender',
-          format: 'markdown',
-          contentHash: 'd',
-          chunks: [{ ordinal: 0, headingPath: [], text: 'Rinse the jug after each use.' }],
-        },
+        page('Cleaning the blender', 'Rinse the jug after each use.'),
       ]);
       const result = await app.tools.call<SearchResult>('kb_search', {
         query: 'cleaning a Helix X2',
