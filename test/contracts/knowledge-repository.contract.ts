@@ -364,6 +364,13 @@ export function describeKnowledgeRepository(
       // The rarest term takes part even when it alone passes the budget.
       const alone = await repo.searchLexical(search({ terms: ['the'], postingBudget: 3 }));
       expect(alone).toHaveLength(10);
+      // A word no chunk has is not the rarest: it costs nothing and leaves the rarest in.
+      const unknown = await repo.searchLexical(
+        search({ terms: ['zzzzq', 'the'], postingBudget: 3 }),
+      );
+      expect(unknown.map((h) => [h.chunkId, h.score])).toEqual(
+        alone.map((h) => [h.chunkId, h.score]),
+      );
     });
 
     it('finds the same passages, ranked the same, after the index is optimized or prepared', async () => {
@@ -436,6 +443,10 @@ export function describeKnowledgeRepository(
         search({ terms: ['damaged', 'refund'], weights: [Number.NaN, -1] }),
       );
       expect(odd.map((h) => h.score)).toEqual(even.map((h) => h.score));
+      const infinite = await repo.searchLexical(
+        search({ terms: ['damaged', 'refund'], weights: [Number.POSITIVE_INFINITY, 0] }),
+      );
+      expect(infinite.map((h) => h.score)).toEqual(even.map((h) => h.score));
     });
 
     it('gives chunks by id in the order asked, only of the given scopes', async () => {

@@ -315,7 +315,12 @@ export class LexicalIndex {
         // counts were cut the same stays the order of the question.
         const matches = Math.min(postings.length, query.postingBudget + 1);
         const weight = query.weights?.[position] ?? 1;
-        units.push({ postings, position, matches, weight: weight > 0 ? weight : 1 });
+        units.push({
+          postings,
+          position,
+          matches,
+          weight: Number.isFinite(weight) && weight > 0 ? weight : 1,
+        });
       }
     });
     units.sort((a, b) => a.matches - b.matches || a.position - b.position);

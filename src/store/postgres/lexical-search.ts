@@ -40,7 +40,8 @@ export function toHit(row: HitRow): ChunkHit {
  * Steps: each stemmed word becomes its lexeme through `to_tsvector`, as the chunks' words did
  * (no text is ever parsed as query syntax; a lexeme becomes a `tsquery` only quoted as the
  * `tsquery` input rules require). Each lexeme's matches are counted, stopping past the budget,
- * and words join from the rarest while the budget holds (the rarest always does). As in FTS5,
+ * and words join from the rarest while the budget holds (the rarest that some chunk has always
+ * does; a word no chunk has adds nothing and costs nothing). As in FTS5,
  * where every term is a phrase of its own, a lexeme that two chosen words share ("pet",
  * "pets") counts twice. The chunks matching a chosen lexeme (found through the GIN index) give
  * the document frequencies — every chunk whose title has a lexeme is among them — and then
@@ -78,6 +79,7 @@ const SEARCH_SQL = `
       SELECT lexeme, sum(weight) AS weight FROM (
         SELECT u.lexeme, u.weight, row_number() OVER running AS rank, sum(c.n) OVER running AS used
         FROM units u JOIN counted c ON c.lexeme = u.lexeme
+        WHERE c.n > 0
         WINDOW running AS (ORDER BY c.n, u.position ROWS UNBOUNDED PRECEDING)
       ) AS w
       WHERE rank = 1 OR used <= $2::integer
