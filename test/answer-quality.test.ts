@@ -106,7 +106,8 @@ const SAAS_ALLOWED_MISSES = 25;
  * Measured unseen: 17 right before this work, 20 after; its misses were then read, and a few
  * general words and apostrophe-less negations ("hasnt") added: 23; not answering on one common
  * word a question about something no passage mentions: 26; how-to answers: 27;
- * a little banking vocabulary: 29 now.
+ * a little banking vocabulary: 29; reading "restaurant" no longer as a negation, and "declined"
+ * as a problem: 27 now.
  */
 const BANK_CASES = casesFrom('./fixtures/help-center-bank.questions.json');
 const BANK_ALLOWED_MISSES = 23;

@@ -36,6 +36,7 @@ const WEAK = new Set(
   wondering wonder trying try explain show mean means happen happens long take takes taking soon
   last lasts actually basically literally currently exactly anymore even still already ever
   seriously honestly simply
+  pls plz asap thx ty lol btw fyi omg yeah yep nope kindly
   order orders`
     .split(/\s+/)
     .filter((w) => w !== ''),
@@ -125,7 +126,7 @@ export function asksHowTo(question: string): boolean {
 
 // "It doesn't work", "I never got the e-mail", "the code is wrong": a problem, not a question.
 const REPORTS_TROUBLE =
-  /n['’]?t\b|\b(?:not|never|no\s+longer|cannot|nothing|error|errors|fail|fails|failed|failing|stuck|broken|missing|lost|wrong|problem|problems|trouble)\b/i;
+  /\b\w+n['’]t\b|\b(?:didnt|doesnt|dont|hasnt|havent|hadnt|isnt|arent|wasnt|werent|cant|couldnt|wont|wouldnt|not|never|no\s+longer|cannot|nothing|error|errors|fail|fails|failed|failing|stuck|broken|missing|lost|wrong|problem|problems|trouble|declined|rejected|refused|denied|locked|blocked|suspended|stopped|crashed|crashes|bug)\b/i;
 
 /**
  * Whether the message tells of something that went wrong ("my tracking number doesn't show

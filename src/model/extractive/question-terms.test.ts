@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { asksHowTo, reportsTrouble } from './question-terms.js';
+
+describe('what a message asks for', () => {
+  it.each([
+    "my tracking number doesn't show anything",
+    'the code didnt arrive',
+    'the reset e-mail never came',
+    'my card is broken',
+    'I cant log in',
+    'there is an error on checkout',
+    'my card got declined',
+  ])('"%s" tells of a problem', (message) => {
+    expect(reportsTrouble(message)).toBe(true);
+  });
+
+  it.each([
+    'How do I change my payment method?',
+    'I want to update my account',
+    'When is the next event?',
+    'What does the current plan cost?',
+  ])('"%s" does not', (message) => {
+    expect(reportsTrouble(message)).toBe(false);
+  });
+
+  it.each([
+    'How do I delete my account?',
+    'how can we add a member',
+    'where can I download my invoice',
+    'I want to change my email',
+    'delete my account pls',
+  ])('"%s" asks how to do something', (message) => {
+    expect(asksHowTo(message)).toBe(true);
+  });
+
+  it.each(['What happens to my bookings when I cancel?', 'Is shipping free?', 'why was I charged'])(
+    '"%s" does not',
+    (message) => {
+      expect(asksHowTo(message)).toBe(false);
+    },
+  );
+});
