@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { HeadingLevel, Paragraph } from 'docx';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  ingestFiles,
   ingestPaths,
   Retriever,
   DEFAULT_RETRIEVER_SETTINGS,
@@ -125,6 +126,18 @@ describe('ingestion', () => {
       documents: { added: 0, updated: 0, removed: 0 },
     });
     expect(await repo.stats()).toEqual(before);
+  });
+
+  it('keeps an uploaded file with its documents, and keeps it when the same bytes come again', async () => {
+    const data = new TextEncoder().encode('# Returns\n\nReturns are free for 30 days.');
+    const file = { source: 'uploads/returns.md', name: 'returns.md', data };
+    await ingestFiles(repo, [file], options);
+    expect(await repo.keptFile('kb', 'uploads/returns.md')).toBeNull();
+    const again = await ingestFiles(repo, [file], { ...options, keepFiles: true });
+    expect(again.unchangedFiles).toBe(1);
+    const kept = await repo.keptFile('kb', 'uploads/returns.md');
+    expect(kept?.name).toBe('returns.md');
+    expect(Buffer.from(kept?.data ?? []).toString()).toContain('free for 30 days');
   });
 
   it('a changed file replaces its chunks; unchanged documents of the same file are not rewritten', async () => {

@@ -222,6 +222,10 @@ async function ingestSources(
         report.failed.push({ path, reason: error.message });
       } else if (outcome === undefined) {
         report.unchangedFiles++;
+        // The same bytes sent again are kept even when the first ones were not (ingested from
+        // a path, or by an earlier version).
+        const keep = (batch[i] as PendingSource).keep;
+        if (keep) await repo.keepFile(scope, path, keep);
       } else if (!(outcome instanceof Error)) {
         report.documents.added += outcome.added;
         report.documents.updated += outcome.updated;
