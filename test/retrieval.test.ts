@@ -7,7 +7,7 @@ import { createApp, retrieverSettings, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { buildServer } from '../src/http/index.js';
 import { evaluateRetrieval, Retriever, type SearchResult } from '../src/rag/index.js';
-import type { KnowledgeRepository } from '../src/store/index.js';
+import type { KnowledgeRepository, LexicalQuery } from '../src/store/index.js';
 import { FakeClock } from '../src/testing/index.js';
 import { createKbSearchTool, ToolRegistry } from '../src/tools/index.js';
 import { createLogger } from '../src/telemetry/index.js';
@@ -187,6 +187,38 @@ describe('kb_search', () => {
       // A word the synonyms know is the customer's word, not a misspelling of another.
       expect(result.type === 'ok' && result.value.spelling).toBe(undefined);
     }
+  });
+
+  it('searches a related word on top of the query terms, never a word the query terms left out', async () => {
+    const target = appWithFaq();
+    await seed(target);
+    const asked: LexicalQuery[] = [];
+    const repo = new Proxy(target.knowledge, {
+      get(store, key) {
+        if (key === 'searchLexical') {
+          return (query: LexicalQuery) => {
+            asked.push(query);
+            return store.searchLexical(query);
+          };
+        }
+        const value: unknown = Reflect.get(store, key);
+        return typeof value === 'function' ? value.bind(store) : value;
+      },
+    });
+    const retriever = new Retriever(repo, retrieverSettings(target.config));
+    // The words of "send it back" weigh little; "return" is searched with them.
+    await retriever.search('how do I send it back');
+    const [short] = asked;
+    expect(short?.terms).toContain('return');
+    expect(short?.weights?.[short.terms.indexOf('send')]).toBeLessThan(0.5);
+    // A long text is cut to its first terms; "send" and "back", past the cut, stay out.
+    const filler = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
+    await retriever.search(`${filler} please send it back`);
+    const long = asked[1];
+    expect(long?.terms).toContain('return');
+    expect(long?.terms).not.toContain('send');
+    expect(long?.terms).not.toContain('back');
+    expect(long?.weights).toHaveLength(long?.terms.length ?? -1);
   });
 
   it("adds a company's own words from KB_SYNONYMS_FILE, and refuses a file it cannot read", async () => {

@@ -227,9 +227,10 @@ export class Retriever {
     const contentTerms =
       fixes.size === 0 ? found.contentTerms : [...new Set(found.contentTerms.map(fix))];
     const related = this.synonyms.related(respell(query, spelling)).slice(0, MAX_RELATED);
-    // A word of the query's own keeps its place, at the weight given to it.
+    // A word of the query's own keeps its place, at the weight given to it; one the query's
+    // terms left out (past MAX_QUERY_TERMS) stays out.
     const weightOf = new Map(related.map((r) => [r.term, r.weight]));
-    const added = related.filter((r) => !terms.includes(r.term));
+    const added = related.filter((r) => !r.own && !terms.includes(r.term));
     return {
       terms: [...terms, ...added.map((r) => r.term)],
       weights: [...terms.map((t) => weightOf.get(t) ?? 1), ...added.map((r) => r.weight)],
@@ -240,7 +241,10 @@ export class Retriever {
   }
 }
 
-/** At most this many related words are searched with one query. */
+/**
+ * At most this many related words are searched with one query, on top of the query's own terms
+ * (at most `MAX_QUERY_TERMS`).
+ */
 const MAX_RELATED = 16;
 
 /** How deep the relevance floor looks: the passages an answer could be built from. */

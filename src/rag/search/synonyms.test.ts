@@ -29,8 +29,8 @@ describe('Synonyms', () => {
   it('finds phrases with a few words between, and weighs down the words of an idiom', () => {
     const related = table.related('How do I send the parcel back?');
     expect(related).toEqual([
-      { term: 'send', weight: IDIOM_WEIGHT, from: 'send back' },
-      { term: 'back', weight: IDIOM_WEIGHT, from: 'send back' },
+      { term: 'send', weight: IDIOM_WEIGHT, from: 'send back', own: true },
+      { term: 'back', weight: IDIOM_WEIGHT, from: 'send back', own: true },
       { term: 'return', weight: RELATED_WEIGHT, from: 'send back' },
     ]);
     // Too far apart: not the phrase.
@@ -52,6 +52,8 @@ describe('Synonyms', () => {
 
   it('refuses a line it cannot read', () => {
     expect(() => new Synonyms('a => b => c')).toThrow(/line 1/);
+    expect(() => new Synonyms('a = b => c')).toThrow(/line 1: more than one/);
+    expect(() => new Synonyms('a => b = c')).toThrow(/line 1: more than one/);
     expect(() => new Synonyms('\n  broken => ')).toThrow(/line 2: words are needed/);
   });
 

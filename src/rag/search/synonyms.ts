@@ -13,6 +13,8 @@ export interface RelatedTerm {
   weight: number;
   /** The word or phrase of the question it stands for, as the question has it (lowercased). */
   from: string;
+  /** A word of the question itself, weighed down as part of a phrase ({@link IDIOM_WEIGHT}). */
+  own?: true;
 }
 
 /**
@@ -151,7 +153,7 @@ export class Synonyms {
       if (line === '') continue;
       const idiom = !line.includes('=>');
       const [left, right, extra] = line.split(idiom ? '=' : '=>');
-      if (extra !== undefined || left === undefined) {
+      if (extra !== undefined || left === undefined || (!idiom && /=(?!>)/.test(line))) {
         throw new Error(`line ${n + 1}: more than one "=>" or "=" in "${line}"`);
       }
       const from = left
@@ -219,7 +221,7 @@ export class Synonyms {
             const s = stems[p] as string;
             if (STOP_WORDS.has(word) || targets.has(s) || lowered.has(s)) continue;
             lowered.add(s);
-            out.push({ term: word, weight: IDIOM_WEIGHT, from });
+            out.push({ term: word, weight: IDIOM_WEIGHT, from, own: true });
           }
         }
         for (const { term, stem: s } of rule.to) {
