@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksHowTo, reportsTrouble } from './question-terms.js';
+import { asksHowTo, questionTerms, reportsTrouble } from './question-terms.js';
 
 describe('what a message asks for', () => {
   it.each([
@@ -39,4 +39,25 @@ describe('what a message asks for', () => {
       expect(asksHowTo(message)).toBe(false);
     },
   );
+});
+
+describe('the words of a question', () => {
+  const related = [{ to: 'damaged', weight: 0.6, from: 'broken' }];
+  const damaged = (question: string, context: string) =>
+    questionTerms(question, context, related).find((t) => t.term === 'damaged');
+
+  it('a related word of the message is its own', () => {
+    expect(damaged('it came broken, what now?', 'do you ship to Canada?')).toMatchObject({
+      fromContext: false,
+      weight: 0.6,
+      standsFor: ['broken'],
+    });
+  });
+
+  it('a related word found only for the earlier question is of that question, weighed down', () => {
+    expect(damaged('and how long does that take?', 'my mug arrived broken')).toMatchObject({
+      fromContext: true,
+      weight: 0.3,
+    });
+  });
 });

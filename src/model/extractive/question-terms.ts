@@ -85,13 +85,17 @@ export function questionTerms(
   // the question itself that the search weighed down is part of a phrase that means something
   // else ("send" in "send it back"): a weak word, which weighs as little, and which alone makes
   // no sentence an answer.
+  // A related word found only for words of the earlier question is of that question too.
+  const asked = new Set(words(question).map((w) => stemmer(w)));
   for (const { to, weight, from } of related.slice(0, 16)) {
     if (typeof to !== 'string' || !Number.isFinite(weight) || weight <= 0) continue;
     const own = out.find((t) => !t.fromContext && stemmer(t.term) === stemmer(to));
     if (own) own.weak = own.weak || weight < 1;
     else {
       const standsFor = typeof from === 'string' ? words(from).map((w) => stemmer(w)) : [];
-      add(to, false, weight, true, standsFor);
+      const ofContext =
+        context !== '' && standsFor.length > 0 && !standsFor.some((s) => asked.has(s));
+      add(to, ofContext, ofContext ? weight * CONTEXT_WEIGHT : weight, true, standsFor);
     }
   }
   return out;
