@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { rawRequest, runLoad, type LoadResult } from './http-load.js';
+import { rawRequest, runLoad, type LoadResult, type RawRequest } from './http-load.js';
 import { SyntheticCorpus } from './synthetic-corpus.js';
 
 /** What `npm run bench -- http` prints. */
@@ -13,6 +13,11 @@ export interface HttpBenchResult {
   messages: LoadResult & { sessions: number };
   /** messages per second / bare route requests per second. */
   ratio: number;
+  /**
+   * The product's lightest authenticated route (`GET /v1/sessions/:id`: token, rate limits,
+   * headers, one session read) against the bare route: a ceiling no whole turn can pass.
+   */
+  session_read: LoadResult & { ratio: number };
   idle_sse: {
     connections: number;
     rss_before_mb: number;
@@ -150,6 +155,28 @@ export async function runHttpBench(
     const sessions: Array<{ id: string; token: string }> = [];
     for (let i = 0; i < sessionCount; i++)
       sessions.push(await json(app.port, 'POST', '/v1/sessions'));
+    const readRequests = sessions.map((session) =>
+      rawRequest('GET', `/v1/sessions/${session.id}`, {
+        authorization: `Bearer ${session.token}`,
+      }),
+    );
+    const readRequest = (connection: number, n: number) =>
+      readRequests[(connection + n * connections) % sessionCount] as RawRequest;
+    await runLoad({
+      port: app.port,
+      connections,
+      seconds: 1,
+      request: readRequest,
+      expectStatus: 200,
+    });
+    const reads = await runLoad({
+      port: app.port,
+      connections,
+      seconds,
+      request: readRequest,
+      expectStatus: 200,
+    });
+
     const corpus = new SyntheticCorpus(7);
     const questions = Array.from({ length: 512 }, () => corpus.question());
     const messageRequest = (connection: number, n: number) => {
@@ -200,6 +227,7 @@ export async function runHttpBench(
       bare_route: bareResult,
       messages: { ...messages, sessions: sessionCount },
       ratio,
+      session_read: { ...reads, ratio: round(reads.perSecond / bareResult.perSecond) },
       idle_sse: {
         connections: idle,
         rss_before_mb: round(before / MB, 1),
@@ -208,7 +236,7 @@ export async function runHttpBench(
       },
       targets: { ratio: 0.3, mb_per_1000_idle_sse: 20 },
       meets_target: { ratio: ratio >= 0.3, mb_per_1000_idle_sse: perThousand <= 20 },
-      failures: bareResult.failures + messages.failures,
+      failures: bareResult.failures + reads.failures + messages.failures,
     };
   } finally {
     await app.server.stop();
