@@ -1,4 +1,5 @@
 import { queryTerms, words } from '../rag/search/query-terms.js';
+import { continuationOf } from '../model/extractive/question-terms.js';
 import { readShortReply } from '../tools/escalation/index.js';
 import { extractFacts } from './facts/index.js';
 
@@ -18,20 +19,6 @@ const BACK_REFERENCES = new Set([
   'these',
   'there',
 ]);
-
-/** Openings that continue the previous question: "what about cats?", "and for children?". */
-const CONTINUATIONS = [
-  ['and'],
-  ['also'],
-  ['plus'],
-  ['or'],
-  ['what', 'about'],
-  ['how', 'about'],
-  ['what', 'if'],
-  ['same', 'for'],
-  ['same', 'with'],
-  ['what', 'else'],
-];
 
 /** A follow-up names at most this many things of its own; more, and it stands on its own. */
 const MAX_OWN_WORDS = 2;
@@ -54,7 +41,7 @@ export function isFollowUp(message: string): boolean {
   if (queryTerms(message).contentTerms.length > MAX_OWN_WORDS) return false;
   const said = words(message.slice(0, 500));
   if (said.length === 0) return false;
-  if (CONTINUATIONS.some((opening) => opening.every((word, i) => said[i] === word))) return true;
+  if (continuationOf(said)) return true;
   return said.some((word) => BACK_REFERENCES.has(word));
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksHowTo, questionTerms, reportsTrouble } from './question-terms.js';
+import { asksHowTo, asksItself, questionTerms, reportsTrouble } from './question-terms.js';
 
 describe('what a message asks for', () => {
   it.each([
@@ -60,4 +60,20 @@ describe('the words of a question', () => {
       weight: 0.3,
     });
   });
+});
+
+describe('a follow-up that asks in words of its own', () => {
+  it.each(['and do I get the shipping back?', "what if it's late?", 'what else do you sell?'])(
+    '"%s" asks itself',
+    (message) => {
+      expect(asksItself(message)).toBe(true);
+    },
+  );
+
+  it.each(['and to Canada?', 'what about express?', 'same for gift cards', 'How about the UK'])(
+    '"%s" only names what to ask about',
+    (message) => {
+      expect(asksItself(message)).toBe(false);
+    },
+  );
 });

@@ -141,10 +141,35 @@ export function reportsTrouble(question: string): boolean {
   return REPORTS_TROUBLE.test(question.slice(0, 2000));
 }
 
-// "and to Canada?", "what about express?": a follow-up that asks nothing in words of its own.
-const CONTINUATION = /^\s*(?:and|also|plus|or|what\s+about|how\s+about)\b/i;
-const ASKING =
-  /\b(?:how|what|when|where|why|who|which|whose|do|does|did|is|are|was|were|can|could|will|would|should|may|might|must|have|has)\b/i;
+/**
+ * Openings that continue the previous question: "and for children?", "what about cats?". Those
+ * that `ask` put a question of their own ("what if it's late?", "what else …").
+ */
+const CONTINUATIONS: ReadonlyArray<{ words: readonly string[]; asks: boolean }> = [
+  { words: ['and'], asks: false },
+  { words: ['also'], asks: false },
+  { words: ['plus'], asks: false },
+  { words: ['or'], asks: false },
+  { words: ['what', 'about'], asks: false },
+  { words: ['how', 'about'], asks: false },
+  { words: ['same', 'for'], asks: false },
+  { words: ['same', 'with'], asks: false },
+  { words: ['what', 'if'], asks: true },
+  { words: ['what', 'else'], asks: true },
+];
+
+/** The continuation a message's words open with (see {@link CONTINUATIONS}), if any. */
+export function continuationOf(
+  said: readonly string[],
+): { words: readonly string[]; asks: boolean } | undefined {
+  return CONTINUATIONS.find((opening) => opening.words.every((word, i) => said[i] === word));
+}
+
+const ASKING = new Set(
+  'how what when where why who which whose do does did is are was were can could will would should may might must have has'.split(
+    ' ',
+  ),
+);
 
 /**
  * Whether a message asks in words of its own ("and do I get the shipping back?") rather than
@@ -152,7 +177,8 @@ const ASKING =
  * express?"). Only the latter takes over what the earlier question asked for (a time, a price).
  */
 export function asksItself(question: string): boolean {
-  const text = question.slice(0, 2000);
-  const opening = CONTINUATION.exec(text);
-  return ASKING.test(opening ? text.slice(opening[0].length) : text);
+  const said = words(question.slice(0, 2000));
+  const opening = continuationOf(said);
+  if (opening?.asks) return true;
+  return said.slice(opening?.words.length ?? 0).some((word) => ASKING.has(word));
 }
