@@ -112,6 +112,14 @@ const SAAS_ALLOWED_MISSES = 25;
 const BANK_CASES = casesFrom('./fixtures/help-center-bank.questions.json');
 const BANK_ALLOWED_MISSES = 23;
 
+/**
+ * A fourth, of a home internet and mobile provider, with 50 questions (5 it does not answer),
+ * written the same way, and measured unseen: 17 right (2 of the 5 it does not answer got the
+ * honest "not found"; 8 it does answer got it too).
+ */
+const ISP_CASES = casesFrom('./fixtures/help-center-isp.questions.json');
+const ISP_ALLOWED_MISSES = 33;
+
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {
     databasePath: ':memory:',
@@ -154,16 +162,19 @@ async function misses(app: App, cases: readonly Case[]): Promise<string[]> {
 let store: App;
 let saas: App;
 let bank: App;
+let isp: App;
 
 beforeAll(async () => {
   store = await helpCenter('./fixtures/help-center');
   saas = await helpCenter('./fixtures/help-center-saas');
   bank = await helpCenter('./fixtures/help-center-bank');
+  isp = await helpCenter('./fixtures/help-center-isp');
 });
 afterAll(async () => {
   await store.close();
   await saas.close();
   await bank.close();
+  await isp.close();
 });
 
 describe('answers on a help center', () => {
@@ -180,5 +191,10 @@ describe('answers on a help center', () => {
   it(`answers at least ${BANK_CASES.length - BANK_ALLOWED_MISSES} of ${BANK_CASES.length} questions to a bank`, async () => {
     const missed = await misses(bank, BANK_CASES);
     expect(missed.length, missed.join('\n')).toBeLessThanOrEqual(BANK_ALLOWED_MISSES);
+  });
+
+  it(`answers at least ${ISP_CASES.length - ISP_ALLOWED_MISSES} of ${ISP_CASES.length} questions to an internet provider`, async () => {
+    const missed = await misses(isp, ISP_CASES);
+    expect(missed.length, missed.join('\n')).toBeLessThanOrEqual(ISP_ALLOWED_MISSES);
   });
 });
