@@ -187,6 +187,30 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     expect(kicked.text).toBe('The app signs you out after 5 minutes without use [1].');
   });
 
+  it('answers on one word that the sections of one article share: it is their topic', () => {
+    const article = (text: string, heading: string) => ({
+      ...chunk('Installation', text, [heading]),
+      documentId: 'installation',
+    });
+    const sources = [
+      article(
+        'You can pick an installation slot from 5 to 10 working days after you order.',
+        'Booking',
+      ),
+      article('A standard installation takes 2 to 4 hours.', 'On the day'),
+      chunk('Your router', 'Plug the router into the socket on the wall.'),
+    ];
+    // "technician" is in no passage; "install" is, in two passages, but of one article.
+    const reply = answer('how soon can a technician install it?', { sources });
+    expect(reply.found).toBe(true);
+    expect(reply.text).toContain('from 5 to 10 working days');
+    // The same word in two articles says little: the question is about something else.
+    const spread = [sources[0], { ...chunk('Moving home', 'We install at your new home too.') }];
+    expect(answer('can a technician install a satellite dish?', { sources: spread }).found).toBe(
+      false,
+    );
+  });
+
   it('answers "how do I …" with where to go or what to press', () => {
     const account = chunk(
       'Your account',

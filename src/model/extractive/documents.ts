@@ -29,6 +29,8 @@ export interface Document {
   /** Its 1-based number in `sources`, for passages. */
   number?: number;
   title: string;
+  /** What it is part of: passages of one help-center article share it. */
+  article: string;
   headings: string[];
   units: readonly Unit[];
   /**
@@ -95,6 +97,7 @@ export function passageDocuments(
       label: String(i + 1),
       number: i + 1,
       title: asText(chunk.title),
+      article: typeof chunk.documentId === 'string' ? chunk.documentId : asText(chunk.title),
       headings: Array.isArray(chunk.headingPath) ? chunk.headingPath.map(asText) : [],
       units:
         cache && typeof chunk.chunkId === 'number'
@@ -111,6 +114,7 @@ export function attachmentDocument(label: string, preview: string, summarise: bo
     label,
     // The file's name says what it is about ("invoice.pdf"), as a passage's title does.
     title: label,
+    article: `attachment:${label}`,
     headings: [],
     units: readUnits(asText(preview).slice(0, MAX_DOCUMENT_CHARS)),
     summarise,
