@@ -116,10 +116,11 @@ const BANK_ALLOWED_MISSES = 23;
  * A fourth, of a home internet and mobile provider, with 50 questions (5 it does not answer),
  * written the same way, and measured unseen: 17 right (2 of the 5 it does not answer got the
  * honest "not found"; 8 it does answer got it too). Its misses read, a word shared by the
- * sections of one article no longer counts as common: 19 now.
+ * sections of one article no longer counts as common: 19; "when" asks for a time only before a
+ * verb ("when does …", not "… when I move"): 22 now.
  */
 const ISP_CASES = casesFrom('./fixtures/help-center-isp.questions.json');
-const ISP_ALLOWED_MISSES = 31;
+const ISP_ALLOWED_MISSES = 28;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {

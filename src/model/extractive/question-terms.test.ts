@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { asksHowTo, asksItself, questionTerms, reportsTrouble } from './question-terms.js';
+import {
+  asksHowTo,
+  asksItself,
+  asksQuantity,
+  asksTime,
+  questionTerms,
+  reportsTrouble,
+} from './question-terms.js';
 
 describe('what a message asks for', () => {
   it.each([
@@ -76,4 +83,26 @@ describe('a follow-up that asks in words of its own', () => {
       expect(asksItself(message)).toBe(false);
     },
   );
+});
+
+describe('a question that asks for a time', () => {
+  it.each([
+    'when will I get my money back?',
+    "When's the next delivery",
+    'When does the money come out each month?',
+    'my refund arrives when?',
+    'how long does shipping take',
+  ])('"%s" asks when', (message) => {
+    expect(asksTime(message)).toBe(true);
+    expect(asksQuantity(message)).toBe(true);
+  });
+
+  it.each([
+    'can I take my internet with me when I move',
+    'When I cancel, do I keep my bookings?',
+    'what happens to my plan when my card expires',
+  ])('"%s" does not: "when" starts a clause', (message) => {
+    expect(asksTime(message)).toBe(false);
+    expect(asksQuantity(message)).toBe(false);
+  });
 });

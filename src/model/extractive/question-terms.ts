@@ -101,9 +101,10 @@ export function questionTerms(
   return out;
 }
 
-// "How long …", "when …", "how much …": the answer is a quantity, a time or a price.
+// "How long …", "when will …", "how much …": the answer is a quantity, a time or a price. "When"
+// asks only before a verb ("when does it ship?"), not as a clause ("can I keep it when I move?").
 const ASKS_QUANTITY =
-  /\b(?:how\s+(?:long|many|much|soon|fast|quickly|often|late|early)|when|what\s+time|until|cost|costs|price|prices|fee|fees|charge|charges)\b/i;
+  /\b(?:how\s+(?:long|many|much|soon|fast|quickly|often|late|early)|what\s+time|until|cost|costs|price|prices|fee|fees|charge|charges)\b|\bwhen(?:['’]s|\s+(?:will|would|does|do|did|is|are|was|were|can|could|should|must|might|may|shall))\b|\bwhen\s*\?/i;
 
 /** Whether the question asks for a quantity, a time or a price. */
 export function asksQuantity(question: string): boolean {
@@ -112,7 +113,7 @@ export function asksQuantity(question: string): boolean {
 
 // "How long …", "how soon …", "when …", "what time …": the answer is a time or a duration.
 const ASKS_TIME =
-  /\b(?:how\s+(?:long|soon|fast|quickly|late|early)|when|what\s+time|until|what\s+(?:day|days|hours))\b/i;
+  /\b(?:how\s+(?:long|soon|fast|quickly|late|early)|what\s+time|until|what\s+(?:day|days|hours))\b|\bwhen(?:['’]s|\s+(?:will|would|does|do|did|is|are|was|were|can|could|should|must|might|may|shall))\b|\bwhen\s*\?/i;
 
 /** Whether the question asks for a time or a duration (a narrower {@link asksQuantity}). */
 export function asksTime(question: string): boolean {
