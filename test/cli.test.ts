@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { POSTGRES_URL } from './helpers/services.js';
 
@@ -130,6 +130,34 @@ describe('support-agent CLI', () => {
     expect(run.err()).toMatch(
       /queries\.jsonl does not exist: a BEIR folder holds corpus\.jsonl, queries\.jsonl and qrels\/test\.tsv/,
     );
+  });
+
+  it('eval retrieval measures a BEIR folder given by a relative path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sa-cli-beir-'));
+    mkdirSync(join(dir, 'qrels'));
+    const docs = [
+      { _id: 'd1', title: 'Refunds', text: 'You can get a refund within 30 days of purchase.' },
+      { _id: 'd2', title: 'Shipping', text: 'Parcels ship within two working days.' },
+      { _id: 'd3', title: 'Passwords', text: 'Reset your password from the sign-in page.' },
+    ];
+    writeFileSync(join(dir, 'corpus.jsonl'), docs.map((d) => JSON.stringify(d)).join('\n'));
+    writeFileSync(
+      join(dir, 'queries.jsonl'),
+      [
+        { _id: 'q1', text: 'how long do I have to get a refund?' },
+        { _id: 'q2', text: 'when will my parcel ship?' },
+      ]
+        .map((q) => JSON.stringify(q))
+        .join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'qrels', 'test.tsv'),
+      'query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n',
+    );
+    const run = start(['eval', 'retrieval', relative(process.cwd(), dir)], {});
+    expect(await run.exited).toBe(0);
+    const result = JSON.parse(run.out()) as Record<string, unknown>;
+    expect(result).toMatchObject({ queries: 2, documents: 3, 'ndcg@10': 1, 'recall@10': 1 });
   });
 
   it('ask answers with citations that point at the passages holding the answer, and is honest when it cannot', async () => {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AppError } from '../../errors/index.js';
 import { openDatabase } from '../../store/sqlite/database.js';
 import { SqliteKnowledgeRepository } from '../../store/sqlite/sqlite-knowledge-repository.js';
@@ -69,7 +69,8 @@ export async function evaluateRetrieval(
 ): Promise<RetrievalEvaluation> {
   const queriesText = await readText(join(dir, 'queries.jsonl'));
   const qrels = parseQrels(await readText(join(dir, 'qrels', 'test.tsv')));
-  const corpus = join(dir, 'corpus.jsonl');
+  // Sources are stored by absolute path: the corpus is looked up by the same.
+  const corpus = resolve(dir, 'corpus.jsonl');
   await readText(corpus);
 
   const db = openDatabase(':memory:');
