@@ -117,10 +117,11 @@ const BANK_ALLOWED_MISSES = 23;
  * written the same way, and measured unseen: 17 right (2 of the 5 it does not answer got the
  * honest "not found"; 8 it does answer got it too). Its misses read, a word shared by the
  * sections of one article no longer counts as common: 19; "when" asks for a time only before a
- * verb ("when does …", not "… when I move"): 22 now.
+ * verb ("when does …", not "… when I move"): 22; a few general words (wifi, telly, "been
+ * down", "changed my mind", "still no …" as a problem): 24 now.
  */
 const ISP_CASES = casesFrom('./fixtures/help-center-isp.questions.json');
-const ISP_ALLOWED_MISSES = 28;
+const ISP_ALLOWED_MISSES = 26;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {

@@ -17,6 +17,9 @@ describe('what a message asks for', () => {
     'I cant log in',
     'there is an error on checkout',
     'my card got declined',
+    'internet has been down since this morning',
+    'its been 2 days and still no internet',
+    'the signal is terrible upstairs',
   ])('"%s" tells of a problem', (message) => {
     expect(reportsTrouble(message)).toBe(true);
   });

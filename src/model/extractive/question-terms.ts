@@ -131,7 +131,7 @@ export function asksHowTo(question: string): boolean {
 
 // "It doesn't work", "I never got the e-mail", "the code is wrong": a problem, not a question.
 const REPORTS_TROUBLE =
-  /\b\w+n['’]t\b|\b(?:didnt|doesnt|dont|hasnt|havent|hadnt|isnt|arent|wasnt|werent|cant|couldnt|wont|wouldnt|not|never|no\s+longer|cannot|nothing|error|errors|fail|fails|failed|failing|stuck|broken|missing|lost|wrong|problem|problems|trouble|declined|rejected|refused|denied|locked|blocked|suspended|stopped|crashed|crashes|bug)\b/i;
+  /\b\w+n['’]t\b|\b(?:didnt|doesnt|dont|hasnt|havent|hadnt|isnt|arent|wasnt|werent|cant|couldnt|wont|wouldnt|not|never|no\s+longer|cannot|nothing|error|errors|fail|fails|failed|failing|stuck|broken|missing|lost|wrong|problem|problems|trouble|slow|terrible|awful|dropping|bounced|still\s+no|(?:is|was|been|went|goes|keeps\s+going)\s+down|declined|rejected|refused|denied|locked|blocked|suspended|stopped|crashed|crashes|bug)\b/i;
 
 /**
  * Whether the message tells of something that went wrong ("my tracking number doesn't show

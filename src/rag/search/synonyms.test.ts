@@ -35,6 +35,13 @@ describe('Synonyms', () => {
     ]);
     // Too far apart: not the phrase.
     expect(table.related('send a message to the team at the back')).toEqual([]);
+    // The words of an idiom mean what it means, not what an entry of one of them alone adds.
+    const mind = Synonyms.default.related('I changed my mind, can I get out of it?');
+    expect(mind.map((r) => r.term)).not.toContain('update');
+    expect(mind.map((r) => r.term)).toContain('cancel');
+    expect(Synonyms.default.related('how do I change my email').map((r) => r.term)).toContain(
+      'update',
+    );
     // A rule that is no idiom keeps the question's own words.
     expect(terms(table, 'how do I set up 2fa')).toEqual([
       ['two', RELATED_WEIGHT],

@@ -96,6 +96,16 @@ export const DEFAULT_SYNONYMS = `
   too many emails | too many notifications | stop the emails = notifications
   rundown | daily summary | digest | summary of my day = agenda
   break between | gap between | time between = buffer
+  wifi | wi fi | wireless
+  setup | set up
+  tv | telly | television
+  football | soccer | nfl | nba => sports
+  changed my mind | change my mind | change of heart = cancel
+  slow | slowly | sluggish | crawling | laggy | lagging
+  postpone => reschedule
+  push back | put off | move my appointment | move the appointment = reschedule
+  is down | went down | been down | are down | goes down | not loading = outage interruption
+  outage | service interruption | disruption
   europe | eu | european
   germany | german | france | french | spain | italy | netherlands | dutch | ireland | austria | belgium | sweden | denmark | finland | poland | portugal => eu
   charged twice | double charge | double charged | duplicate charge | charged two times | extra charge = second charge
@@ -207,10 +217,20 @@ export class Synonyms {
     const have = new Set(stems);
     const out: RelatedTerm[] = [];
     const lowered = new Set<string>();
+    // The words of an idiom the question has ("changed my mind") mean what it means: no entry
+    // of one of them alone ("change" → "update") adds words for them.
+    const inIdiom = new Set<number>();
+    for (let i = 0; i < stems.length; i++) {
+      for (const { entry, rule } of this.#byFirstStem.get(stems[i] as string) ?? []) {
+        if (!rule.idiom || entry.stems.length < 2) continue;
+        for (const p of positionsAt(stems, i, entry.stems) ?? []) inIdiom.add(p);
+      }
+    }
     for (let i = 0; i < stems.length; i++) {
       for (const { entry, rule } of this.#byFirstStem.get(stems[i] as string) ?? []) {
         const at = positionsAt(stems, i, entry.stems);
         if (!at) continue;
+        if (!rule.idiom && at.every((p) => inIdiom.has(p))) continue;
         // As the question says it: "parcel back" for the table's "send back".
         const from = at.map((p) => words[p]).join(' ');
         if (rule.idiom && at.length > 1) {
