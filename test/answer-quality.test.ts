@@ -118,10 +118,11 @@ const BANK_ALLOWED_MISSES = 23;
  * honest "not found"; 8 it does answer got it too). Its misses read, a word shared by the
  * sections of one article no longer counts as common: 19; "when" asks for a time only before a
  * verb ("when does …", not "… when I move"): 22; a few general words (wifi, telly, "been
- * down", "changed my mind", "still no …" as a problem): 24 now.
+ * down", "changed my mind", "still no …" as a problem): 24; "how much notice" asks for a time:
+ * 25 now.
  */
 const ISP_CASES = casesFrom('./fixtures/help-center-isp.questions.json');
-const ISP_ALLOWED_MISSES = 26;
+const ISP_ALLOWED_MISSES = 25;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {

@@ -95,6 +95,8 @@ describe('a question that asks for a time', () => {
     'When does the money come out each month?',
     'my refund arrives when?',
     'how long does shipping take',
+    'how much notice do you need before I move',
+    'how many days do I have to return it?',
   ])('"%s" asks when', (message) => {
     expect(asksTime(message)).toBe(true);
     expect(asksQuantity(message)).toBe(true);

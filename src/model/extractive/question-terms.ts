@@ -113,7 +113,7 @@ export function asksQuantity(question: string): boolean {
 
 // "How long …", "how soon …", "when …", "what time …": the answer is a time or a duration.
 const ASKS_TIME =
-  /\b(?:how\s+(?:long|soon|fast|quickly|late|early)|what\s+time|until|what\s+(?:day|days|hours))\b|\bwhen(?:['’]s|\s+(?:will|would|does|do|did|is|are|was|were|can|could|should|must|might|may|shall))\b|\bwhen\s*\?/i;
+  /\b(?:how\s+(?:long|soon|fast|quickly|late|early)|how\s+much\s+(?:notice|time|longer|warning)|how\s+many\s+(?:minutes|hours|days|weeks|months|years)|what\s+time|until|what\s+(?:day|days|hours))\b|\bwhen(?:['’]s|\s+(?:will|would|does|do|did|is|are|was|were|can|could|should|must|might|may|shall))\b|\bwhen\s*\?/i;
 
 /** Whether the question asks for a time or a duration (a narrower {@link asksQuantity}). */
 export function asksTime(question: string): boolean {
