@@ -412,6 +412,15 @@ export function describeKnowledgeRepository(
       expect(password?.title).toBe('Passwords');
       const [refund] = await repo.searchLexical(search({ terms: [fixes.get('refnud') ?? ''] }));
       expect(refund?.title).toBe('Refunds');
+      // A slip that changes how the stemmer reads the word ("chnage" keeps its "e", "change"
+      // is "chang") is still one slip.
+      await repo.replaceSource('kb', 'plans.md', 'h', [
+        doc('p', 'Plans', 'You can change your plan at any time.'),
+      ]);
+      const [plans] = await repo.searchLexical(
+        search({ terms: [(await repo.correctSpelling(['chnage'])).get('chnage') ?? ''] }),
+      );
+      expect(plans?.title).toBe('Plans');
       // A word added later is the index's own, no longer corrected.
       expect((await repo.correctSpelling(['courrier'])).has('courrier')).toBe(true);
       await repo.replaceSource('kb', 'notes.md', 'h', [doc('n', 'Notes', 'A courrier.')]);

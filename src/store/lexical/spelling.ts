@@ -96,11 +96,17 @@ export function nearestTerm(
   const edits = Math.min(allowedEdits(word.length), allowedEdits(own.length));
   if (edits === 0) return null;
   if ((known(own)?.chunks ?? 0) > 0) return null;
+  // The stemmer keeps a final "e" or drops it by the shape of the word, which a slip changes:
+  // "chnage" keeps it, "change" is "chang". Both forms are compared.
+  const bare = own.length > 4 && own.endsWith('e') ? own.slice(0, -1) : own;
   let best: KnownTerm | undefined;
   let bestDistance = edits + 1;
   for (const [term, candidate] of byInitial.get(own.charAt(0)) ?? []) {
-    if (candidate.chunks === 0 || Math.abs(term.length - own.length) > edits) continue;
-    const distance = editDistance(own, term, Math.min(edits, bestDistance));
+    if (candidate.chunks === 0 || Math.abs(term.length - bare.length) > edits + 1) continue;
+    const bound = Math.min(edits, bestDistance);
+    let distance = editDistance(own, term, bound);
+    if (bare !== own && distance > 0)
+      distance = Math.min(distance, editDistance(bare, term, bound));
     if (
       distance < bestDistance ||
       (distance === bestDistance && best !== undefined && candidate.chunks > best.chunks)
