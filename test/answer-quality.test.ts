@@ -107,10 +107,10 @@ const SAAS_ALLOWED_MISSES = 25;
  * general words and apostrophe-less negations ("hasnt") added: 23; not answering on one common
  * word a question about something no passage mentions: 26; how-to answers: 27;
  * a little banking vocabulary: 29; reading "restaurant" no longer as a negation, and "declined"
- * as a problem: 27 now.
+ * as a problem: 27; a time weighs more in answer to "how long": 29 now.
  */
 const BANK_CASES = casesFrom('./fixtures/help-center-bank.questions.json');
-const BANK_ALLOWED_MISSES = 23;
+const BANK_ALLOWED_MISSES = 21;
 
 /**
  * A fourth, of a home internet and mobile provider, with 50 questions (5 it does not answer),
