@@ -111,3 +111,18 @@ describe('a question that asks for a time', () => {
     expect(asksQuantity(message)).toBe(false);
   });
 });
+
+describe('a question that asks for a number', () => {
+  it.each([
+    'can I use two promo codes?',
+    'can I link multiple calendars',
+    'is there a limit on transfers?',
+    'how much is express shipping',
+  ])('"%s" asks for a quantity', (message) => {
+    expect(asksQuantity(message)).toBe(true);
+  });
+
+  it.each(['can I use a promo code?', 'where do I enter my code'])('"%s" does not', (message) => {
+    expect(asksQuantity(message)).toBe(false);
+  });
+});

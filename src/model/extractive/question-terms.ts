@@ -101,10 +101,11 @@ export function questionTerms(
   return out;
 }
 
-// "How long …", "when will …", "how much …": the answer is a quantity, a time or a price. "When"
-// asks only before a verb ("when does it ship?"), not as a clause ("can I keep it when I move?").
+// "How long …", "when will …", "how much …", "can I use two codes?", "is there a limit": the
+// answer is a quantity, a time or a price ("Only one code can be used"). "When" asks only before
+// a verb ("when does it ship?"), not as a clause ("can I keep it when I move?").
 const ASKS_QUANTITY =
-  /\b(?:how\s+(?:long|many|much|soon|fast|quickly|often|late|early)|what\s+time|until|cost|costs|price|prices|fee|fees|charge|charges)\b|\bwhen(?:['’]s|\s+(?:will|would|does|do|did|is|are|was|were|can|could|should|must|might|may|shall))\b|\bwhen\s*\?/i;
+  /\b(?:how\s+(?:long|many|much|soon|fast|quickly|often|late|early)|what\s+time|until|cost|costs|price|prices|fee|fees|charge|charges|two|three|four|five|multiple|several|more\s+than\s+one|twice|limit|limits|maximum|max|minimum)\b|\bwhen(?:['’]s|\s+(?:will|would|does|do|did|is|are|was|were|can|could|should|must|might|may|shall))\b|\bwhen\s*\?/i;
 
 /** Whether the question asks for a quantity, a time or a price. */
 export function asksQuantity(question: string): boolean {
