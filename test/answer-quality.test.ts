@@ -124,6 +124,14 @@ const BANK_ALLOWED_MISSES = 21;
 const ISP_CASES = casesFrom('./fixtures/help-center-isp.questions.json');
 const ISP_ALLOWED_MISSES = 25;
 
+/**
+ * A fifth, of a food delivery app, with 50 questions (5 it does not answer), written the same
+ * way, and measured unseen: 16 right, as with the code of before the fourth's misses were read
+ * (those changes neither won nor lost an answer here); 11 it does answer got "not found".
+ */
+const FOOD_CASES = casesFrom('./fixtures/help-center-food.questions.json');
+const FOOD_ALLOWED_MISSES = 34;
+
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {
     databasePath: ':memory:',
@@ -167,18 +175,21 @@ let store: App;
 let saas: App;
 let bank: App;
 let isp: App;
+let food: App;
 
 beforeAll(async () => {
   store = await helpCenter('./fixtures/help-center');
   saas = await helpCenter('./fixtures/help-center-saas');
   bank = await helpCenter('./fixtures/help-center-bank');
   isp = await helpCenter('./fixtures/help-center-isp');
+  food = await helpCenter('./fixtures/help-center-food');
 });
 afterAll(async () => {
   await store.close();
   await saas.close();
   await bank.close();
   await isp.close();
+  await food.close();
 });
 
 describe('answers on a help center', () => {
@@ -200,5 +211,10 @@ describe('answers on a help center', () => {
   it(`answers at least ${ISP_CASES.length - ISP_ALLOWED_MISSES} of ${ISP_CASES.length} questions to an internet provider`, async () => {
     const missed = await misses(isp, ISP_CASES);
     expect(missed.length, missed.join('\n')).toBeLessThanOrEqual(ISP_ALLOWED_MISSES);
+  });
+
+  it(`answers at least ${FOOD_CASES.length - FOOD_ALLOWED_MISSES} of ${FOOD_CASES.length} questions to a food delivery app`, async () => {
+    const missed = await misses(food, FOOD_CASES);
+    expect(missed.length, missed.join('\n')).toBeLessThanOrEqual(FOOD_ALLOWED_MISSES);
   });
 });
