@@ -128,9 +128,10 @@ const ISP_ALLOWED_MISSES = 25;
  * A fifth, of a food delivery app, with 50 questions (5 it does not answer), written the same
  * way, and measured unseen: 16 right, as with the code of before the fourth's misses were read
  * (those changes neither won nor lost an answer here); 11 it does answer got "not found".
+ * Its misses read: drivers are couriers, beer is alcohol: 17 now.
  */
 const FOOD_CASES = casesFrom('./fixtures/help-center-food.questions.json');
-const FOOD_ALLOWED_MISSES = 34;
+const FOOD_ALLOWED_MISSES = 33;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {

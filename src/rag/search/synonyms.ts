@@ -42,6 +42,8 @@ export const IDIOM_WEIGHT = 0.3;
 export const DEFAULT_SYNONYMS = `
   delivery | deliver | shipping | shipment | dispatch
   package | parcel
+  courier | driver | rider | delivery person | delivery guy | delivery driver | dasher
+  beer | wine | vodka | whiskey | whisky | liquor | booze | spirits | champagne => alcohol
   item | product
   refund | reimbursement | reimburse
   money back | my money = refund
