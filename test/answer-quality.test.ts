@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { ingestPaths } from '../src/rag/index.js';
@@ -172,50 +172,47 @@ async function misses(app: App, cases: readonly Case[]): Promise<string[]> {
   return out;
 }
 
-let store: App;
-let saas: App;
-let bank: App;
-let isp: App;
-let food: App;
+/** Each help center: what it is, its folder, its questions, and how many answers may miss. */
+const HELP_CENTERS = [
+  { what: 'a store', folder: './fixtures/help-center', cases: CASES, allowed: ALLOWED_MISSES },
+  {
+    what: 'a scheduling app',
+    folder: './fixtures/help-center-saas',
+    cases: SAAS_CASES,
+    allowed: SAAS_ALLOWED_MISSES,
+  },
+  {
+    what: 'a bank',
+    folder: './fixtures/help-center-bank',
+    cases: BANK_CASES,
+    allowed: BANK_ALLOWED_MISSES,
+  },
+  {
+    what: 'an internet provider',
+    folder: './fixtures/help-center-isp',
+    cases: ISP_CASES,
+    allowed: ISP_ALLOWED_MISSES,
+  },
+  {
+    what: 'a food delivery app',
+    folder: './fixtures/help-center-food',
+    cases: FOOD_CASES,
+    allowed: FOOD_ALLOWED_MISSES,
+  },
+];
 
-beforeAll(async () => {
-  store = await helpCenter('./fixtures/help-center');
-  saas = await helpCenter('./fixtures/help-center-saas');
-  bank = await helpCenter('./fixtures/help-center-bank');
-  isp = await helpCenter('./fixtures/help-center-isp');
-  food = await helpCenter('./fixtures/help-center-food');
-});
+const apps: App[] = [];
 afterAll(async () => {
-  await store.close();
-  await saas.close();
-  await bank.close();
-  await isp.close();
-  await food.close();
+  for (const app of apps) await app.close();
 });
 
 describe('answers on a help center', () => {
-  it(`answers at least ${CASES.length - ALLOWED_MISSES} of ${CASES.length} questions to a store`, async () => {
-    const missed = await misses(store, CASES);
-    expect(missed.length, missed.join('\n')).toBeLessThanOrEqual(ALLOWED_MISSES);
-  });
-
-  it(`answers at least ${SAAS_CASES.length - SAAS_ALLOWED_MISSES} of ${SAAS_CASES.length} questions to a scheduling app`, async () => {
-    const missed = await misses(saas, SAAS_CASES);
-    expect(missed.length, missed.join('\n')).toBeLessThanOrEqual(SAAS_ALLOWED_MISSES);
-  });
-
-  it(`answers at least ${BANK_CASES.length - BANK_ALLOWED_MISSES} of ${BANK_CASES.length} questions to a bank`, async () => {
-    const missed = await misses(bank, BANK_CASES);
-    expect(missed.length, missed.join('\n')).toBeLessThanOrEqual(BANK_ALLOWED_MISSES);
-  });
-
-  it(`answers at least ${ISP_CASES.length - ISP_ALLOWED_MISSES} of ${ISP_CASES.length} questions to an internet provider`, async () => {
-    const missed = await misses(isp, ISP_CASES);
-    expect(missed.length, missed.join('\n')).toBeLessThanOrEqual(ISP_ALLOWED_MISSES);
-  });
-
-  it(`answers at least ${FOOD_CASES.length - FOOD_ALLOWED_MISSES} of ${FOOD_CASES.length} questions to a food delivery app`, async () => {
-    const missed = await misses(food, FOOD_CASES);
-    expect(missed.length, missed.join('\n')).toBeLessThanOrEqual(FOOD_ALLOWED_MISSES);
-  });
+  for (const { what, folder, cases, allowed } of HELP_CENTERS) {
+    it(`answers at least ${cases.length - allowed} of ${cases.length} questions to ${what}`, async () => {
+      const app = await helpCenter(folder);
+      apps.push(app);
+      const missed = await misses(app, cases);
+      expect(missed.length, missed.join('\n')).toBeLessThanOrEqual(allowed);
+    });
+  }
 });
