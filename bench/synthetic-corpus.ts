@@ -1,4 +1,4 @@
-import { STOP_WORDS } from '../src/rag/search/stop-words.js';
+import { STOP_WORDS } from '../src/store/lexical/stop-words.js';
 
 /**
  * A deterministic synthetic help-center corpus. Words follow Zipf's law (frequency ∝ 1/rank, as

@@ -95,10 +95,11 @@ const ALLOWED_MISSES = 3;
  * A second help center, of a scheduling app, with 60 questions (6 it does not answer), written
  * apart from this code by someone who had not read it. Before the synonyms, problem reports and
  * three passages a document, 27 were answered right; then the vocabulary grew from reading its
- * misses, so it is no longer unseen: it guards what was won (37 of 60 now).
+ * misses, so it is no longer unseen: it guards what was won (37 of 60; a stop word in a
+ * title that asks nothing weighs less: 40 now).
  */
 const SAAS_CASES = casesFrom('./fixtures/help-center-saas.questions.json');
-const SAAS_ALLOWED_MISSES = 25;
+const SAAS_ALLOWED_MISSES = 20;
 
 /**
  * A third, of a banking app, with 50 questions (5 it does not answer), written the same way.
@@ -106,10 +107,11 @@ const SAAS_ALLOWED_MISSES = 25;
  * general words and apostrophe-less negations ("hasnt") added: 23; not answering on one common
  * word a question about something no passage mentions: 26; how-to answers: 27;
  * a little banking vocabulary: 29; reading "restaurant" no longer as a negation, and "declined"
- * as a problem: 27; a time weighs more in answer to "how long": 29 now.
+ * as a problem: 27; a time weighs more in answer to "how long": 29; stop words in titles
+ * that ask nothing weigh less: 31 now.
  */
 const BANK_CASES = casesFrom('./fixtures/help-center-bank.questions.json');
-const BANK_ALLOWED_MISSES = 21;
+const BANK_ALLOWED_MISSES = 19;
 
 /**
  * A fourth, of a home internet and mobile provider, with 50 questions (5 it does not answer),
@@ -127,17 +129,19 @@ const ISP_ALLOWED_MISSES = 25;
  * A fifth, of a food delivery app, with 50 questions (5 it does not answer), written the same
  * way, and measured unseen: 16 right, as with the code of before the fourth's misses were read
  * (those changes neither won nor lost an answer here); 11 it does answer got "not found".
- * Its misses read: drivers are couriers, beer is alcohol: 17 now.
+ * Its misses read: drivers are couriers, beer is alcohol: 17; stop words in titles that ask
+ * nothing weigh less: 18 now.
  */
 const FOOD_CASES = casesFrom('./fixtures/help-center-food.questions.json');
-const FOOD_ALLOWED_MISSES = 33;
+const FOOD_ALLOWED_MISSES = 32;
 
 /**
  * A sixth, of a car-sharing service, with 60 questions (6 it does not answer) over 18 articles,
- * written the same way, and measured unseen: 18 right.
+ * written the same way, and measured unseen: 18 right with the code of before, 19 with stop
+ * words in titles that ask nothing weighing less (measured side by side).
  */
 const CARSHARE_CASES = casesFrom('./fixtures/help-center-carshare.questions.json');
-const CARSHARE_ALLOWED_MISSES = 42;
+const CARSHARE_ALLOWED_MISSES = 41;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {

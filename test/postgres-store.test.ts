@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../src/errors/index.js';
+import { joinHeadingPath } from '../src/store/heading-path.js';
 import {
   createPostgresPool,
+  migratePostgres,
   openPostgresStore,
+  PostgresDatabase,
   POSTGRES_MIGRATIONS,
   type PostgresStore,
 } from '../src/store/index.js';
+import { titleAsks } from '../src/store/lexical/search-text.js';
 import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
 /** The error a promise rejects with. */
@@ -100,6 +104,49 @@ describe.runIf(postgresUp)('a PostgreSQL store', () => {
     expect(rows.map((r) => r.version)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
     await expect(a?.ping()).resolves.toBeUndefined();
     await expect(b?.ping()).resolves.toBeUndefined();
+  });
+
+  it('marks the chunks stored before migration 6 whose title or a heading asks, as new ones are', async () => {
+    const schema = freshSchema();
+    const titles: Array<[string, string[]]> = [
+      ['Signing In and Verifying Your Identity', ['Two-step verification']],
+      ['How do I sign in?', []],
+      ['Payments', ['Refunds', 'Is my card charged twice']],
+      ['Payments', ['Showing   ', 'Fees?  ']],
+      ['Whatever you need', ['Dodo birds', 'Can-do attitude']],
+      ['Whichever plan', []],
+    ];
+    const old = new PostgresDatabase(createPostgresPool(POSTGRES_URL, { schema }), POSTGRES_URL);
+    try {
+      await migratePostgres(old, {
+        schema,
+        migrations: POSTGRES_MIGRATIONS.filter((m) => m.version < 6),
+      });
+      await old.query(
+        `INSERT INTO documents (id, scope, source, doc_key, title, format, file_hash,
+                                content_hash, chunk_count, created_at, updated_at)
+         VALUES ('d', 'kb', 'faq.md', 'd', 'Help', 'markdown', 'h', 'h', 1, now(), now())`,
+      );
+      for (const [i, [title, headings]] of titles.entries()) {
+        await old.query(
+          `INSERT INTO chunks (document_id, scope, ordinal, title, heading_path, text, words,
+                               title_words, terms, title_terms)
+           VALUES ('d', 'kb', $1, $2, $3, 'text', 1, 1, ''::tsvector, ''::tsvector)`,
+          [i, title, joinHeadingPath(headings)],
+        );
+      }
+    } finally {
+      await old.pool.end();
+    }
+    await open(schema);
+    const { rows } = await admin.query<{ title_asks: boolean }>(
+      `SELECT title_asks FROM "${schema}".chunks ORDER BY ordinal`,
+    );
+    expect(rows.map((row) => row.title_asks)).toEqual([false, true, true, true, true, false]);
+    // The same answers as new chunks get from titleAsks.
+    expect(titles.map(([title, headings]) => titleAsks(title, headings))).toEqual(
+      rows.map((row) => row.title_asks),
+    );
   });
 
   it('refuses a database migrated by a newer program', async () => {

@@ -458,6 +458,49 @@ export function describeKnowledgeRepository(
       expect(infinite.map((h) => h.score)).toEqual(even.map((h) => h.score));
     });
 
+    it("weighs a stop word's title match down where neither the title nor a heading asks", async () => {
+      const repo = await make();
+      // Pairs of titles of the same length, one a statement and one a question; no body has "in".
+      await repo.replaceSource('kb', 'faq.md', 'h', [
+        doc('statement', 'Sign in and verify', 'Enter the code we send.'),
+        doc('question', 'Can I sign in?', 'Enter the code we send.'),
+        doc('heading-statement', 'Account', 'Enter the code we send.', ['We sign in here']),
+        doc('heading-question', 'Account', 'Enter the code we send.', ['Why sign in twice']),
+        doc('other', 'Billing', 'Invoices and receipts.'),
+      ]);
+      const titlePart = async (terms: string[]) => {
+        const withTitle = await repo.searchLexical(search({ terms, titleWeight: 3 }));
+        const without = await repo.searchLexical(search({ terms, titleWeight: 0 }));
+        const part = new Map<string, number>();
+        for (const hit of withTitle) {
+          const body = without.find((h) => h.chunkId === hit.chunkId)?.score ?? 0;
+          part.set(`${hit.title}/${hit.headingPath.join('/')}`, hit.score - body);
+        }
+        return part;
+      };
+      const stop = await titlePart(['in']);
+      expect(stop.get('Can I sign in?/')).toBeGreaterThan(0);
+      expect(stop.get('Sign in and verify/')).toBeCloseTo(
+        0.3 * (stop.get('Can I sign in?/') ?? 0),
+        9,
+      );
+      expect(stop.get('Account/We sign in here')).toBeCloseTo(
+        0.3 * (stop.get('Account/Why sign in twice') ?? 0),
+        9,
+      );
+      // A word that is not a stop word counts in full in every title.
+      const content = await titlePart(['sign']);
+      expect(content.get('Sign in and verify/')).toBeGreaterThan(0);
+      expect(content.get('Sign in and verify/')).toBeCloseTo(
+        content.get('Can I sign in?/') ?? 0,
+        9,
+      );
+      expect(content.get('Account/We sign in here')).toBeCloseTo(
+        content.get('Account/Why sign in twice') ?? 0,
+        9,
+      );
+    });
+
     it('gives chunks by id in the order asked, only of the given scopes', async () => {
       const repo = await make();
       await repo.replaceSource('kb', 'a.md', 'h', [doc('1', 'A', ['a0', 'a1'], ['Intro'])]);

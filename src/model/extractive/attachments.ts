@@ -1,4 +1,4 @@
-import { STOP_WORDS } from '../../rag/search/stop-words.js';
+import { STOP_WORDS } from '../../store/lexical/stop-words.js';
 import { words } from '../../rag/search/query-terms.js';
 import { cleanValue } from './clean.js';
 import { attachmentDocument, type Document } from './documents.js';

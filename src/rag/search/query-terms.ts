@@ -1,4 +1,4 @@
-import { STOP_WORDS } from './stop-words.js';
+import { STOP_WORDS } from '../../store/lexical/stop-words.js';
 
 /** At most this many distinct terms are searched: a pasted page must not become a huge query. */
 export const MAX_QUERY_TERMS = 32;

@@ -1,5 +1,5 @@
 import { searchWords, stem } from '../../store/lexical/search-text.js';
-import { STOP_WORDS } from './stop-words.js';
+import { STOP_WORDS } from '../../store/lexical/stop-words.js';
 
 /**
  * A word of a question searched at a weight of its own: the help center's word for what the

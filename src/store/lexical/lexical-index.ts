@@ -1,6 +1,8 @@
 import { Postings, titleCount, wholeCount } from './postings.js';
-import { searchWords, stem } from './search-text.js';
+import { searchWords, stem, STATEMENT_TITLE_STOP_WEIGHT, titleAsks } from './search-text.js';
 import { fileByInitial, nearestTerm } from './spelling.js';
+import { STOP_WORDS } from './stop-words.js';
+import { splitHeadingPath } from '../heading-path.js';
 
 /** A chunk as the index takes it: its fields as the database stores them. */
 export interface IndexedChunk {
@@ -61,6 +63,8 @@ interface QueryUnit {
   matches: number;
   /** The term's weight (see `LexicalQuery.weights`). */
   weight: number;
+  /** A stop word: its title match counts less where the title asks nothing. */
+  stop: boolean;
 }
 
 /**
@@ -69,7 +73,9 @@ interface QueryUnit {
  * diacritics folded, Porter stems), k1 = 1.2 and b = 0.75, an idf that is not positive counted
  * as 1e-6, statistics over every chunk of every scope; once over the whole chunk (title,
  * heading path and text) and once over its title and heading path, the second weighted by the
- * query's `titleWeight`. A search reads only the postings of its words: on 10k chunks it takes
+ * query's `titleWeight`, where a stop word's title match counts only
+ * {@link STATEMENT_TITLE_STOP_WEIGHT} unless the title or a heading asks a question (FTS5 has no
+ * such rule; PostgreSQL's search has the same). A search reads only the postings of its words: on 10k chunks it takes
  * some tens of microseconds where FTS5 took most of a millisecond. The index keeps every field
  * of a chunk but its text, which stays in the database.
  *
@@ -95,6 +101,8 @@ export class LexicalIndex {
   #scopes = new Int32Array(1024);
   #lengths = new Int32Array(1024);
   #titleLengths = new Int32Array(1024);
+  /** 1 where the chunk's title or a heading asks a question (see `titleAsks`). */
+  #titleAsks = new Uint8Array(1024);
   #documentOf: Array<IndexedDocument | undefined> = [];
   #headingPaths: string[] = [];
   #chunkTerms: Array<Int32Array | undefined> = [];
@@ -173,6 +181,7 @@ export class LexicalIndex {
     this.#scopes[doc] = scope;
     this.#lengths[doc] = length;
     this.#titleLengths[doc] = titleLength;
+    this.#titleAsks[doc] = titleAsks(chunk.title, splitHeadingPath(chunk.headingPath)) ? 1 : 0;
     this.#chunkTerms[doc] = terms;
     this.#documentOf[doc] = document;
     this.#headingPaths[doc] = chunk.headingPath;
@@ -231,9 +240,10 @@ export class LexicalIndex {
     const seen = this.#seen;
     const touched: number[] = [];
     // Term by term in the order FTS5 sums its phrases, so that every score is the same number.
-    for (const { postings, weight } of units) {
+    for (const { postings, weight, stop } of units) {
       const idf = weight * inverseFrequency(rows, postings.length);
       const titleIdf = weight * inverseFrequency(rows, postings.titleLength);
+      const statementTitleIdf = stop ? titleIdf * STATEMENT_TITLE_STOP_WEIGHT : titleIdf;
       const { docs, counts } = postings;
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i] as number;
@@ -251,7 +261,12 @@ export class LexicalIndex {
         if (inTitle > 0) {
           titleScores[doc] =
             (titleScores[doc] as number) +
-            bm25(titleIdf, inTitle, this.#titleLengths[doc] as number, averageTitleLength);
+            bm25(
+              this.#titleAsks[doc] === 1 ? titleIdf : statementTitleIdf,
+              inTitle,
+              this.#titleLengths[doc] as number,
+              averageTitleLength,
+            );
         }
       }
     }
@@ -320,6 +335,7 @@ export class LexicalIndex {
           position,
           matches,
           weight: Number.isFinite(weight) && weight > 0 ? weight : 1,
+          stop: STOP_WORDS.has(word),
         });
       }
     });
@@ -378,10 +394,13 @@ export class LexicalIndex {
     lengths.set(this.#lengths.subarray(0, keep));
     const titleLengths = new Int32Array(capacity);
     titleLengths.set(this.#titleLengths.subarray(0, keep));
+    const asks = new Uint8Array(capacity);
+    asks.set(this.#titleAsks.subarray(0, keep));
     this.#chunkIds = chunkIds;
     this.#scopes = scopes;
     this.#lengths = lengths;
     this.#titleLengths = titleLengths;
+    this.#titleAsks = asks;
     this.#scores = new Float64Array(capacity);
     this.#titleScores = new Float64Array(capacity);
     this.#seen = new Uint8Array(capacity);
@@ -399,6 +418,7 @@ export class LexicalIndex {
       this.#scopes[to] = this.#scopes[doc] as number;
       this.#lengths[to] = this.#lengths[doc] as number;
       this.#titleLengths[to] = this.#titleLengths[doc] as number;
+      this.#titleAsks[to] = this.#titleAsks[doc] as number;
       this.#chunkTerms[to] = this.#chunkTerms[doc];
       this.#documentOf[to] = this.#documentOf[doc];
       this.#headingPaths[to] = this.#headingPaths[doc] as string;

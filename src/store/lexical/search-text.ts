@@ -37,3 +37,28 @@ export function stem(word: string): string {
 export function searchTerms(text: string): string[] {
   return searchWords(text).map(stem);
 }
+
+/**
+ * How much a stop word's match in a title or heading counts when neither asks a question. In
+ * "Signing In and Verifying Your Identity", "in", "and" and "your" say nothing of what the
+ * article answers, yet in a small help center a title's words are rare enough to outweigh a
+ * question's content words; in "How do I sign in?" the same words are what it answers.
+ */
+export const STATEMENT_TITLE_STOP_WEIGHT = 0.3;
+
+// A question: it ends with "?" or opens with a question word. PostgreSQL's migration 6 tests
+// stored rows with the same pattern (there `\y` is the word boundary).
+const ASKS =
+  /\?\s*$|^\s*(how|what|when|where|why|who|which|can|could|do|does|did|is|are|will|should|may)\b/i;
+
+/**
+ * Whether a chunk's title or one of its headings asks a question, so that its stop words are
+ * what the passage answers (see {@link STATEMENT_TITLE_STOP_WEIGHT}).
+ *
+ * @example
+ * titleAsks('Refunds', ['How long does a refund take?']); // true
+ * titleAsks('Signing In and Verifying Your Identity', ['Two-step verification']); // false
+ */
+export function titleAsks(title: string, headingPath: readonly string[]): boolean {
+  return ASKS.test(title) || headingPath.some((heading) => ASKS.test(heading));
+}

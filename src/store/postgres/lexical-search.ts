@@ -1,7 +1,8 @@
 import { splitHeadingPath } from '../heading-path.js';
 import type { ChunkHit, LexicalQuery } from '../knowledge-repository.js';
 import type { Queryable } from './database.js';
-import { searchTerms } from '../lexical/search-text.js';
+import { searchWords, stem, STATEMENT_TITLE_STOP_WEIGHT } from '../lexical/search-text.js';
+import { STOP_WORDS } from '../lexical/stop-words.js';
 import { fromDbText } from './text-codec.js';
 
 /** A chunk row as search and {@link toHit} read it. */
@@ -54,15 +55,19 @@ export function toHit(row: HitRow): ChunkHit {
  * scored (SQLite: 0.1 s).
  *
  * Each word's idf is multiplied by its weight (`LexicalQuery.weights`); a lexeme of two chosen
- * words has the sum of theirs.
+ * words has the sum of theirs. As in the in-memory index, a stop word's title match counts
+ * `STATEMENT_TITLE_STOP_WEIGHT` ($7's words) unless the chunk's title or a heading asks a
+ * question (`title_asks`), so a lexeme's title weight is its other words' weight plus its stop
+ * words' weight times that factor.
  *
  * Parameters: $1 stemmed words, $2 posting budget, $3 scopes, $4 title weight, $5 limit,
- * $6 the words' weights.
+ * $6 the words' weights, $7 whether each word is a stop word, $8 the factor.
  */
 const SEARCH_SQL = `
   WITH units AS (
-    SELECT w.position, w.weight, l.lexeme
-    FROM unnest($1::text[], $6::float8[]) WITH ORDINALITY AS w(word, weight, position),
+    SELECT w.position, w.weight, w.stop, l.lexeme
+    FROM unnest($1::text[], $6::float8[], $7::boolean[]) WITH ORDINALITY
+           AS w(word, weight, stop, position),
          unnest(tsvector_to_array(to_tsvector('pg_catalog.simple', w.word))) AS l(lexeme)
   ),
   counted AS (
@@ -74,10 +79,11 @@ const SEARCH_SQL = `
                   AS query) AS q
   ),
   chosen AS MATERIALIZED (
-    SELECT c.lexeme, c.query, r.weight
+    SELECT c.lexeme, c.query, r.weight, r.stop_weight
     FROM (
-      SELECT lexeme, sum(weight) AS weight FROM (
-        SELECT u.lexeme, u.weight, row_number() OVER running AS rank, sum(c.n) OVER running AS used
+      SELECT lexeme, sum(weight) AS weight,
+             coalesce(sum(weight) FILTER (WHERE stop), 0) AS stop_weight FROM (
+        SELECT u.lexeme, u.weight, u.stop, row_number() OVER running AS rank, sum(c.n) OVER running AS used
         FROM units u JOIN counted c ON c.lexeme = u.lexeme
         WHERE c.n > 0
         WINDOW running AS (ORDER BY c.n, u.position ROWS UNBOUNDED PRECEDING)
@@ -90,7 +96,7 @@ const SEARCH_SQL = `
   lexemes AS (SELECT array_agg(lexeme) AS list, tsquery_any(query) AS query FROM chosen),
   -- Every chunk with a chosen lexeme: read twice (frequencies, then scores), never stored.
   candidates AS NOT MATERIALIZED (
-    SELECT c.id, c.scope, c.words, c.title_words, c.terms, c.title_terms
+    SELECT c.id, c.scope, c.words, c.title_words, c.terms, c.title_terms, c.title_asks
     FROM chunks c
     WHERE c.terms @@ (SELECT query FROM lexemes)
   ),
@@ -103,14 +109,16 @@ const SEARCH_SQL = `
   idf AS MATERIALIZED (
     SELECT f.lexeme,
            f.weight * CASE WHEN f.body > 1 THEN ln(f.body) ELSE 1e-6 END AS body,
-           f.weight * CASE WHEN f.title > 1 THEN ln(f.title) ELSE 1e-6 END AS title
+           f.weight * CASE WHEN f.title > 1 THEN ln(f.title) ELSE 1e-6 END AS title,
+           (f.weight - (1 - $8::float8) * f.stop_weight)
+             * CASE WHEN f.title > 1 THEN ln(f.title) ELSE 1e-6 END AS statement_title
     FROM (
-      SELECT ch.lexeme, ch.weight,
+      SELECT ch.lexeme, ch.weight, ch.stop_weight,
              (totals.n - count(*) + 0.5) / (count(*)::float8 + 0.5) AS body,
              (totals.n - count(*) FILTER (WHERE cd.title_terms @@ ch.query) + 0.5)
                / (count(*) FILTER (WHERE cd.title_terms @@ ch.query)::float8 + 0.5) AS title
       FROM chosen ch JOIN candidates cd ON cd.terms @@ ch.query, totals
-      GROUP BY ch.lexeme, ch.weight, totals.n
+      GROUP BY ch.lexeme, ch.weight, ch.stop_weight, totals.n
     ) AS f
   ),
   -- Each tsvector is cut down to the chosen lexemes (setweight marks them, ts_filter keeps
@@ -123,7 +131,8 @@ const SEARCH_SQL = `
             FROM unnest(ts_filter(setweight(cd.terms, 'A', lexemes.list), '{a}')) AS t
             JOIN idf i ON i.lexeme = t.lexeme)
            + CASE WHEN cd.title_terms @@ lexemes.query THEN $4::float8 *
-               (SELECT sum(i.title * cardinality(t.positions) * 2.2
+               (SELECT sum(CASE WHEN cd.title_asks THEN i.title ELSE i.statement_title END
+                           * cardinality(t.positions) * 2.2
                            / (cardinality(t.positions)
                               + 1.2 * (0.25 + 0.75 * cd.title_words
                                        / greatest(totals.avg_title_words, 1e-9))))
@@ -149,11 +158,13 @@ const SEARCH_SQL = `
 export async function searchLexical(db: Queryable, query: LexicalQuery): Promise<ChunkHit[]> {
   const words: string[] = [];
   const weights: number[] = [];
+  const stops: boolean[] = [];
   query.terms.forEach((term, i) => {
     const weight = query.weights?.[i] ?? 1;
-    for (const word of searchTerms(term)) {
-      words.push(word);
+    for (const word of searchWords(term)) {
+      words.push(stem(word));
       weights.push(Number.isFinite(weight) && weight > 0 ? weight : 1);
+      stops.push(STOP_WORDS.has(word));
     }
   });
   if (words.length === 0 || query.scopes.length === 0 || !(query.limit > 0)) return [];
@@ -164,6 +175,8 @@ export async function searchLexical(db: Queryable, query: LexicalQuery): Promise
     query.titleWeight,
     toInteger(query.limit),
     weights,
+    stops,
+    STATEMENT_TITLE_STOP_WEIGHT,
   ]);
   return rows.map(toHit);
 }

@@ -190,4 +190,20 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'whether a chunk title asks a question',
+    sql: `
+      -- Whether the title or a heading asks a question: the pattern of titleAsks in
+      -- src/store/lexical/search-text.ts (\\y is the word boundary here). New rows get it from
+      -- that function.
+      ALTER TABLE chunks ADD COLUMN title_asks boolean NOT NULL DEFAULT false;
+      UPDATE chunks SET title_asks = EXISTS (
+        SELECT 1
+        FROM unnest(array_prepend(title, string_to_array(heading_path, ' \u203a '))) AS h(text)
+        WHERE h.text ~* '\\?\\s*$|^\\s*(how|what|when|where|why|who|which|can|could|do|does|did|is|are|will|should|may)\\y'
+      );
+      ALTER TABLE chunks ALTER COLUMN title_asks DROP DEFAULT;
+    `,
+  },
 ];

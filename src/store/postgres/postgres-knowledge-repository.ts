@@ -13,7 +13,7 @@ import type {
 import type { PostgresDatabase, Queryable } from './database.js';
 import { joinHeadingPath } from '../heading-path.js';
 import { searchLexical, toHit, type HitRow } from './lexical-search.js';
-import { searchTerms, stem } from '../lexical/search-text.js';
+import { searchTerms, stem, titleAsks } from '../lexical/search-text.js';
 import { correctable, fileByInitial, nearestTerm, type KnownTerm } from '../lexical/spelling.js';
 import { fromDbText, toDbText } from './text-codec.js';
 
@@ -58,14 +58,14 @@ interface Totals {
 
 const INSERT_CHUNKS = `
   INSERT INTO chunks (document_id, scope, ordinal, title, heading_path, text, words, title_words,
-                      terms, title_terms)
+                      terms, title_terms, title_asks)
   SELECT u.document_id, $1, u.ordinal, u.title, u.heading_path, u.text, u.words, u.title_words,
          to_tsvector('pg_catalog.simple', u.indexed),
-         to_tsvector('pg_catalog.simple', u.title_indexed)
+         to_tsvector('pg_catalog.simple', u.title_indexed), u.title_asks
   FROM unnest($2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::integer[],
-              $8::integer[], $9::text[], $10::text[]) WITH ORDINALITY
+              $8::integer[], $9::text[], $10::text[], $11::boolean[]) WITH ORDINALITY
        AS u(document_id, ordinal, title, heading_path, text, words, title_words, indexed,
-            title_indexed, position)
+            title_indexed, title_asks, position)
   ORDER BY u.position`;
 
 /**
@@ -487,7 +487,7 @@ async function insertChunks(
   scope: string,
   documents: ReadonlyArray<{ id: string; doc: DocumentInput }>,
 ): Promise<Totals> {
-  const columns: unknown[][] = Array.from({ length: 9 }, () => []);
+  const columns: unknown[][] = Array.from({ length: 10 }, () => []);
   const totals: Totals = { chunks: 0, words: 0, titleWords: 0 };
   for (const { id, doc } of documents) {
     for (const chunk of doc.chunks) {
@@ -504,6 +504,7 @@ async function insertChunks(
         titleWords.length,
         words.join(' '),
         titleWords.join(' '),
+        titleAsks(doc.title, chunk.headingPath),
       ];
       row.forEach((value, i) => columns[i]?.push(value));
       totals.chunks++;
