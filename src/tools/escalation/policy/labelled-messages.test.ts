@@ -153,6 +153,15 @@ const TABLE: LabelledMessage[] = [
     escalate: false,
     message: 'I missed my flight because of an accident on the road, can I rebook?',
   },
+  // Asking how bad something is: the word is asked about, not felt
+  {
+    escalate: false,
+    message:
+      'stuck in traffic, going to be about 40 min late getting the car back. how bad is this',
+  },
+  { escalate: false, message: 'How serious is a missed payment? Will it hurt my credit?' },
+  { escalate: false, message: 'how bad is the damage fee if I scratch the bumper' },
+  { escalate: true, message: 'How bad can your service get? Third wrong order this week. Awful.' },
 
   // Urgency alone
   {

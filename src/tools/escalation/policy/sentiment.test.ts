@@ -66,6 +66,21 @@ describe('sentimentScore', () => {
     expect(sentimentScore(report)).toBeGreaterThan(-0.45);
   });
 
+  it('counts half a word that asks how much ("how bad is it?"), but not anger or blame', () => {
+    expect(sentimentScore('how bad is this')).toBeCloseTo(sentimentScore('this is a bit bad'), 9);
+    expect(sentimentScore('how bad is this')).toBeGreaterThan(sentimentScore('this is bad'));
+    expect(sentimentScore('how pathetic is this')).toBeCloseTo(
+      sentimentScore('this is pathetic'),
+      9,
+    );
+    expect(sentimentScore('how bad can your app get')).toBeCloseTo(
+      sentimentScore('your app can get bad'),
+      9,
+    );
+    // An exclamation is no question: nothing asked follows the word.
+    expect(sentimentScore('How awful!')).toBeCloseTo(sentimentScore('Awful!'), 9);
+  });
+
   it('scores emoji and typographic apostrophes', () => {
     expect(sentimentScore('😡😡')).toBeLessThan(-0.7);
     expect(sentimentScore('👍')).toBeGreaterThan(0);

@@ -1,11 +1,14 @@
+import { ANGER_WORDS } from './domain-lexicon.js';
 import { BOOSTERS, DAMPENER_PAIRS, DAMPENERS } from './intensity-words.js';
 import { isNegator } from './negation.js';
 import { matchPhraseAt } from './phrases.js';
 import { buildSentimentLexicon } from './sentiment-lexicon.js';
 import { tokenize, type Token } from './tokenize.js';
+import { words } from './word-list.js';
 
 // Immutable data built once; it is a table, not a dependency, so it needs no injection.
 const LEXICON = buildSentimentLexicon();
+const ANGER: ReadonlySet<string> = new Set(ANGER_WORDS);
 
 /** How many words after "not", "never", "don't", … a negation reaches. */
 const NEGATION_REACH = 3;
@@ -95,6 +98,7 @@ export function scoreTokens(text: string, tokens: readonly Token[]): number {
       seen.set(entry, repeats + 1);
       valence *= REPEAT_DECAY ** repeats;
       valence *= intensity(tokens, index) * superlativeEver(tokens, index, span);
+      if (span === 1 && asksDegree(tokens, index)) valence *= DAMPEN_FACTOR;
       if (isShouted(tokens, index, span)) valence *= SHOUT_FACTOR;
       if (index <= negatedUntil && token.clause === negatedClause) valence *= NEGATION_FACTOR;
       if (sentence.but) sentence.after += valence;
@@ -110,6 +114,33 @@ export function scoreTokens(text: string, tokens: readonly Token[]): number {
   if (total === 0) return 0;
   const normalised = total + Math.sign(total) * EXCLAMATION_STEP * countExclamations(text);
   return normalised / Math.sqrt(normalised * normalised + NORMALISATION_ALPHA);
+}
+
+/** A word after "how" that asks a degree ("how bad is it?") when a verb like these follows. */
+const DEGREE_VERBS = new Set([
+  ...words('is are was were will would does do did can could should might may'),
+  ...words('it this that the my those these'),
+]);
+
+/**
+ * "How bad is this?", "how serious is the damage", "how late can I be": a word after "how" and
+ * before a verb is what the customer asks about, not what they feel, so it counts half. An
+ * angry word keeps its weight ("how pathetic is this"), and so does one aimed at the service
+ * ("how bad can your app get": "your" follows the verb).
+ */
+function asksDegree(tokens: readonly Token[], index: number): boolean {
+  const token = tokens[index];
+  const previous = tokens[index - 1];
+  const next = tokens[index + 1];
+  if (token === undefined || previous?.word !== 'how' || previous.clause !== token.clause) {
+    return false;
+  }
+  if (next === undefined || next.clause !== token.clause || !DEGREE_VERBS.has(next.word)) {
+    return false;
+  }
+  if (ANGER.has(token.word)) return false;
+  const after = tokens[index + 2];
+  return !(after?.clause === token.clause && (after.word === 'your' || after.word === 'you'));
 }
 
 /**
