@@ -143,10 +143,54 @@ describe.runIf(postgresUp)('a PostgreSQL store', () => {
       `SELECT title_asks FROM "${schema}".chunks ORDER BY ordinal`,
     );
     expect(rows.map((row) => row.title_asks)).toEqual([false, true, true, true, true, false]);
+    const totals = await admin.query<{ asking_chunks: number }>(
+      `SELECT asking_chunks FROM "${schema}".chunk_totals`,
+    );
+    expect(totals.rows[0]?.asking_chunks).toBe(4);
     // The same answers as new chunks get from titleAsks.
     expect(titles.map(([title, headings]) => titleAsks(title, headings))).toEqual(
       rows.map((row) => row.title_asks),
     );
+  });
+
+  it('keeps the totals that search reads equal to the chunks through replaces and deletes', async () => {
+    const schema = freshSchema();
+    const store = await open(schema);
+    const docOf = (key: string, title: string, headings: string[]) => ({
+      docKey: key,
+      title,
+      format: 'markdown' as const,
+      contentHash: `${key}/${title}/${headings.join('/')}`,
+      chunks: [
+        { ordinal: 0, headingPath: headings, text: 'First part.' },
+        { ordinal: 1, headingPath: [], text: 'Second part.' },
+      ],
+    });
+    await store.knowledge.replaceSource('kb', 'a.md', 'h1', [
+      docOf('1', 'How do I sign in?', []),
+      docOf('2', 'Billing', ['Why was I charged?']),
+    ]);
+    await store.knowledge.replaceSource('kb', 'b.md', 'h1', [docOf('3', 'Plans', ['Prices'])]);
+    await store.knowledge.replaceSource('kb', 'a.md', 'h2', [
+      docOf('1', 'Signing in', []),
+      docOf('2', 'Billing', ['Why was I charged?']),
+      docOf('4', 'Can I pause?', []),
+    ]);
+    await store.knowledge.deleteSource('kb', 'b.md');
+    const { rows } = await admin.query(
+      `SELECT t.chunks, t.words, t.title_words, t.asking_chunks,
+              c.chunks AS real_chunks, c.words AS real_words, c.title_words AS real_title_words,
+              c.asking AS real_asking
+       FROM "${schema}".chunk_totals t,
+            (SELECT count(*) AS chunks, sum(words) AS words, sum(title_words) AS title_words,
+                    count(*) FILTER (WHERE title_asks) AS asking FROM "${schema}".chunks) c`,
+    );
+    const row = rows[0] as Record<string, unknown>;
+    expect(Number(row.asking_chunks)).toBe(3);
+    expect(Number(row.chunks)).toBe(Number(row.real_chunks));
+    expect(Number(row.words)).toBe(Number(row.real_words));
+    expect(Number(row.title_words)).toBe(Number(row.real_title_words));
+    expect(Number(row.asking_chunks)).toBe(Number(row.real_asking));
   });
 
   it('refuses a database migrated by a newer program', async () => {

@@ -35,8 +35,10 @@ function open(path = ':memory:'): SqliteDatabase {
  * FTS5 over the same chunks, queried as the repository did before its index moved to memory:
  * the reference the in-memory index must rank exactly like. One rule FTS5 does not have is
  * added on top: a stop word's title match counts STATEMENT_TITLE_STOP_WEIGHT where neither the
- * title nor a heading asks (FTS5's bm25 is a sum over the query's phrases, so the title score
- * of the stop words and of the other words are taken apart and summed again).
+ * title nor a heading asks, and where one does, its idf is at most its idf among the chunks
+ * whose titles ask. FTS5's bm25 is a sum over the query's phrases, each its idf times a part
+ * that the idf does not change: the title score of each stop word is taken apart, scaled, and
+ * summed again.
  */
 function fts5Reference(db: SqliteDatabase) {
   db.exec(`
@@ -70,6 +72,29 @@ function fts5Reference(db: SqliteDatabase) {
         ? []
         : titles.all(terms.map(quote).join(' OR ')).map((row) => [row.id, row.s]),
     );
+  const rows = asks.size;
+  const asking = [...asks.values()].filter(Boolean).length;
+  // FTS5's idf: ln((N − n + 0.5) / (n + 0.5)), 1e-6 when that is not positive.
+  const idf = (n: number, matches: number) => {
+    const value = Math.log((n - matches + 0.5) / (matches + 0.5));
+    return value <= 0 ? 1e-6 : value;
+  };
+  /** Each chunk's title score of the stop words, each word's scaled by the rule above. */
+  const stopTitleScores = (terms: string[]) => {
+    const out = new Map<number, number>();
+    for (const term of terms) {
+      const matches = titles.all(quote(term));
+      const titleIdf = idf(rows, matches.length);
+      const askingIdf = idf(asking, matches.filter((row) => asks.get(row.id)).length);
+      for (const row of matches) {
+        const factor = asks.get(row.id)
+          ? Math.min(titleIdf, askingIdf) / titleIdf
+          : STATEMENT_TITLE_STOP_WEIGHT;
+        out.set(row.id, (out.get(row.id) ?? 0) + factor * row.s);
+      }
+    }
+    return out;
+  };
   return (query: LexicalQuery) => {
     // Terms join from the rarest while their (capped) match counts fit the budget.
     const counted = query.terms
@@ -84,13 +109,12 @@ function fts5Reference(db: SqliteDatabase) {
       used += n;
     }
     if (chosen.length === 0) return [];
-    const stop = titleScores(chosen.filter((term) => STOP_WORDS.has(term)));
+    const stop = stopTitleScores(chosen.filter((term) => STOP_WORDS.has(term)));
     const other = titleScores(chosen.filter((term) => !STOP_WORDS.has(term)));
     return whole
       .all(chosen.map(quote).join(' OR '))
       .map((row) => {
-        const factor = asks.get(row.id) ? 1 : STATEMENT_TITLE_STOP_WEIGHT;
-        const title = (other.get(row.id) ?? 0) + factor * (stop.get(row.id) ?? 0);
+        const title = (other.get(row.id) ?? 0) + (stop.get(row.id) ?? 0);
         return { chunkId: row.id, rank: row.s + query.titleWeight * title };
       })
       .sort((a, b) => a.rank - b.rank || a.chunkId - b.chunkId)

@@ -458,7 +458,7 @@ export function describeKnowledgeRepository(
       expect(infinite.map((h) => h.score)).toEqual(even.map((h) => h.score));
     });
 
-    it("weighs a stop word's title match down where neither the title nor a heading asks", async () => {
+    it("weighs a stop word's title match down: where no title asks, and by the titles that ask", async () => {
       const repo = await make();
       // Pairs of titles of the same length, one a statement and one a question; no body has "in".
       await repo.replaceSource('kb', 'faq.md', 'h', [
@@ -466,7 +466,15 @@ export function describeKnowledgeRepository(
         doc('question', 'Can I sign in?', 'Enter the code we send.'),
         doc('heading-statement', 'Account', 'Enter the code we send.', ['We sign in here']),
         doc('heading-question', 'Account', 'Enter the code we send.', ['Why sign in twice']),
-        doc('other', 'Billing', 'Invoices and receipts.'),
+        ...['Billing', 'Refunds', 'Pricing', 'Plans', 'Delivery', 'Returns'].map((title) =>
+          doc(title, title, 'Invoices and receipts.'),
+        ),
+        ...[
+          'How do refunds work?',
+          'What does it cost?',
+          'Where is my order?',
+          'When do you ship?',
+        ].map((title) => doc(title, title, 'Invoices and receipts.')),
       ]);
       const titlePart = async (terms: string[]) => {
         const withTitle = await repo.searchLexical(search({ terms, titleWeight: 3 }));
@@ -478,25 +486,37 @@ export function describeKnowledgeRepository(
         }
         return part;
       };
+      // "in" is in 4 of the 14 titles, and in 2 of the 6 that ask.
+      const idf = (chunks: number, matches: number) =>
+        Math.log((chunks - matches + 0.5) / (matches + 0.5));
+      const titleIdf = idf(14, 4);
+      const askingIdf = idf(6, 2);
+      expect(askingIdf).toBeLessThan(titleIdf);
       const stop = await titlePart(['in']);
-      expect(stop.get('Can I sign in?/')).toBeGreaterThan(0);
+      expect(stop.get('Can I sign in?/')).toBeGreaterThan(0.1);
       expect(stop.get('Sign in and verify/')).toBeCloseTo(
-        0.3 * (stop.get('Can I sign in?/') ?? 0),
+        ((0.3 * titleIdf) / askingIdf) * (stop.get('Can I sign in?/') ?? 0),
         9,
       );
       expect(stop.get('Account/We sign in here')).toBeCloseTo(
-        0.3 * (stop.get('Account/Why sign in twice') ?? 0),
+        ((0.3 * titleIdf) / askingIdf) * (stop.get('Account/Why sign in twice') ?? 0),
         9,
       );
       // A word that is not a stop word counts in full in every title.
       const content = await titlePart(['sign']);
-      expect(content.get('Sign in and verify/')).toBeGreaterThan(0);
+      expect(content.get('Sign in and verify/')).toBeGreaterThan(0.1);
       expect(content.get('Sign in and verify/')).toBeCloseTo(
         content.get('Can I sign in?/') ?? 0,
         9,
       );
       expect(content.get('Account/We sign in here')).toBeCloseTo(
         content.get('Account/Why sign in twice') ?? 0,
+        9,
+      );
+      // "sign" has the same counts as "in": the stop word in a question title counts as much
+      // as it would with its idf among the titles that ask.
+      expect(stop.get('Can I sign in?/')).toBeCloseTo(
+        (askingIdf / titleIdf) * (content.get('Can I sign in?/') ?? 0),
         9,
       );
     });

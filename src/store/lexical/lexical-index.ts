@@ -74,8 +74,10 @@ interface QueryUnit {
  * as 1e-6, statistics over every chunk of every scope; once over the whole chunk (title,
  * heading path and text) and once over its title and heading path, the second weighted by the
  * query's `titleWeight`, where a stop word's title match counts only
- * {@link STATEMENT_TITLE_STOP_WEIGHT} unless the title or a heading asks a question (FTS5 has no
- * such rule; PostgreSQL's search has the same). A search reads only the postings of its words: on 10k chunks it takes
+ * {@link STATEMENT_TITLE_STOP_WEIGHT} unless the title or a heading asks a question, and where
+ * one does, with an idf at most its idf among the chunks whose titles ask: in a help center where
+ * three titles of twenty ask, "what" and "do" in them are rare, yet say nothing of their topic
+ * (FTS5 has neither rule; PostgreSQL's search has both). A search reads only the postings of its words: on 10k chunks it takes
  * some tens of microseconds where FTS5 took most of a millisecond. The index keeps every field
  * of a chunk but its text, which stays in the database.
  *
@@ -103,6 +105,8 @@ export class LexicalIndex {
   #titleLengths = new Int32Array(1024);
   /** 1 where the chunk's title or a heading asks a question (see `titleAsks`). */
   #titleAsks = new Uint8Array(1024);
+  /** How many indexed chunks have such a title. */
+  #asking = 0;
   #documentOf: Array<IndexedDocument | undefined> = [];
   #headingPaths: string[] = [];
   #chunkTerms: Array<Int32Array | undefined> = [];
@@ -149,13 +153,14 @@ export class LexicalIndex {
     if (this.#next === this.#chunkIds.length) this.#resize(this.#next * 2);
     const doc = this.#next++;
     const found: Postings[] = [];
+    const asks = titleAsks(chunk.title, splitHeadingPath(chunk.headingPath));
     let titleLength = this.#count(chunk.title, doc, found, true);
     titleLength += this.#count(chunk.headingPath, doc, found, true);
     const length = titleLength + this.#count(chunk.text, doc, found, false);
     const terms = new Int32Array(found.length);
     for (let i = 0; i < found.length; i++) {
       const postings = found[i] as Postings;
-      postings.push(doc, postings.pendingCount, postings.pendingTitleCount);
+      postings.push(doc, postings.pendingCount, postings.pendingTitleCount, asks);
       postings.pendingDoc = -1;
       terms[i] = postings.id;
     }
@@ -181,7 +186,8 @@ export class LexicalIndex {
     this.#scopes[doc] = scope;
     this.#lengths[doc] = length;
     this.#titleLengths[doc] = titleLength;
-    this.#titleAsks[doc] = titleAsks(chunk.title, splitHeadingPath(chunk.headingPath)) ? 1 : 0;
+    this.#titleAsks[doc] = asks ? 1 : 0;
+    if (asks) this.#asking++;
     this.#chunkTerms[doc] = terms;
     this.#documentOf[doc] = document;
     this.#headingPaths[doc] = chunk.headingPath;
@@ -204,7 +210,9 @@ export class LexicalIndex {
     for (const doc of document.docs) {
       const terms = this.#chunkTerms[doc];
       if (!terms) continue;
-      for (const term of terms) this.#termsById[term]?.remove(doc);
+      const asks = this.#titleAsks[doc] === 1;
+      for (const term of terms) this.#termsById[term]?.remove(doc, asks);
+      if (asks) this.#asking--;
       this.#chunkTerms[doc] = undefined;
       this.#documentOf[doc] = undefined;
       this.#headingPaths[doc] = '';
@@ -243,7 +251,16 @@ export class LexicalIndex {
     for (const { postings, weight, stop } of units) {
       const idf = weight * inverseFrequency(rows, postings.length);
       const titleIdf = weight * inverseFrequency(rows, postings.titleLength);
-      const statementTitleIdf = stop ? titleIdf * STATEMENT_TITLE_STOP_WEIGHT : titleIdf;
+      let askingTitleIdf = titleIdf;
+      let statementTitleIdf = titleIdf;
+      if (stop) {
+        // A question word is as rare in a title as among the titles that ask questions.
+        askingTitleIdf = Math.min(
+          titleIdf,
+          weight * inverseFrequency(this.#asking, postings.askingTitleLength),
+        );
+        statementTitleIdf = titleIdf * STATEMENT_TITLE_STOP_WEIGHT;
+      }
       const { docs, counts } = postings;
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i] as number;
@@ -262,7 +279,7 @@ export class LexicalIndex {
           titleScores[doc] =
             (titleScores[doc] as number) +
             bm25(
-              this.#titleAsks[doc] === 1 ? titleIdf : statementTitleIdf,
+              this.#titleAsks[doc] === 1 ? askingTitleIdf : statementTitleIdf,
               inTitle,
               this.#titleLengths[doc] as number,
               averageTitleLength,

@@ -17,6 +17,8 @@ export class Postings {
   counts: number[] = [];
   /** How many of the chunks have the term in their title. */
   titleLength = 0;
+  /** How many of those chunks have a title or heading that asks a question (see `titleAsks`). */
+  askingTitleLength = 0;
   // Counting the words of the chunk being added, before its posting is written.
   pendingDoc = -1;
   pendingCount = 0;
@@ -36,15 +38,18 @@ export class Postings {
     return this.docs.length;
   }
 
-  /** Adds a chunk after every chunk already here. */
-  push(doc: number, count: number, titleCount: number): void {
+  /** Adds a chunk after every chunk already here; `asks`: its title or a heading asks. */
+  push(doc: number, count: number, titleCount: number, asks: boolean): void {
     this.docs.push(doc);
     this.counts.push(Math.min(count, MAX_COUNT) | (Math.min(titleCount, MAX_COUNT) << 15));
-    if (titleCount > 0) this.titleLength++;
+    if (titleCount > 0) {
+      this.titleLength++;
+      if (asks) this.askingTitleLength++;
+    }
   }
 
-  /** Takes a chunk out; false when it is not here. */
-  remove(doc: number): boolean {
+  /** Takes a chunk out (`asks` as it was added); false when it is not here. */
+  remove(doc: number, asks: boolean): boolean {
     let low = 0;
     let high = this.docs.length - 1;
     while (low <= high) {
@@ -53,7 +58,10 @@ export class Postings {
       if (at < doc) low = mid + 1;
       else if (at > doc) high = mid - 1;
       else {
-        if ((this.counts[mid] as number) >>> 15 > 0) this.titleLength--;
+        if ((this.counts[mid] as number) >>> 15 > 0) {
+          this.titleLength--;
+          if (asks) this.askingTitleLength--;
+        }
         this.docs.splice(mid, 1);
         this.counts.splice(mid, 1);
         return true;

@@ -58,7 +58,8 @@ export function toHit(row: HitRow): ChunkHit {
  * words has the sum of theirs. As in the in-memory index, a stop word's title match counts
  * `STATEMENT_TITLE_STOP_WEIGHT` ($7's words) unless the chunk's title or a heading asks a
  * question (`title_asks`), so a lexeme's title weight is its other words' weight plus its stop
- * words' weight times that factor.
+ * words' weight times that factor; where the title asks, a stop word's title idf is at most its
+ * idf among the chunks whose titles ask (`chunk_totals.asking_chunks`).
  *
  * Parameters: $1 stemmed words, $2 posting budget, $3 scopes, $4 title weight, $5 limit,
  * $6 the words' weights, $7 whether each word is a stop word, $8 the factor.
@@ -103,23 +104,30 @@ const SEARCH_SQL = `
   totals AS (
     SELECT chunks::float8 AS n,
            words::float8 / greatest(chunks, 1) AS avg_words,
-           title_words::float8 / greatest(chunks, 1) AS avg_title_words
+           title_words::float8 / greatest(chunks, 1) AS avg_title_words,
+           asking_chunks::float8 AS asking
     FROM chunk_totals
   ),
   idf AS MATERIALIZED (
     SELECT f.lexeme,
            f.weight * CASE WHEN f.body > 1 THEN ln(f.body) ELSE 1e-6 END AS body,
-           f.weight * CASE WHEN f.title > 1 THEN ln(f.title) ELSE 1e-6 END AS title,
-           (f.weight - (1 - $8::float8) * f.stop_weight)
-             * CASE WHEN f.title > 1 THEN ln(f.title) ELSE 1e-6 END AS statement_title
+           (f.weight - f.stop_weight) * l.title + f.stop_weight * least(l.title, l.asking)
+             AS asking_title,
+           (f.weight - (1 - $8::float8) * f.stop_weight) * l.title AS statement_title
     FROM (
       SELECT ch.lexeme, ch.weight, ch.stop_weight,
              (totals.n - count(*) + 0.5) / (count(*)::float8 + 0.5) AS body,
              (totals.n - count(*) FILTER (WHERE cd.title_terms @@ ch.query) + 0.5)
-               / (count(*) FILTER (WHERE cd.title_terms @@ ch.query)::float8 + 0.5) AS title
+               / (count(*) FILTER (WHERE cd.title_terms @@ ch.query)::float8 + 0.5) AS title,
+             (totals.asking - count(*) FILTER (WHERE cd.title_asks AND cd.title_terms @@ ch.query)
+                + 0.5)
+               / (count(*) FILTER (WHERE cd.title_asks AND cd.title_terms @@ ch.query)::float8
+                  + 0.5) AS asking
       FROM chosen ch JOIN candidates cd ON cd.terms @@ ch.query, totals
-      GROUP BY ch.lexeme, ch.weight, ch.stop_weight, totals.n
-    ) AS f
+      GROUP BY ch.lexeme, ch.weight, ch.stop_weight, totals.n, totals.asking
+    ) AS f,
+    LATERAL (SELECT CASE WHEN f.title > 1 THEN ln(f.title) ELSE 1e-6 END AS title,
+                    CASE WHEN f.asking > 1 THEN ln(f.asking) ELSE 1e-6 END AS asking) AS l
   ),
   -- Each tsvector is cut down to the chosen lexemes (setweight marks them, ts_filter keeps
   -- them) before it is unnested: a row per matching lexeme, not per word of the chunk.
@@ -131,7 +139,7 @@ const SEARCH_SQL = `
             FROM unnest(ts_filter(setweight(cd.terms, 'A', lexemes.list), '{a}')) AS t
             JOIN idf i ON i.lexeme = t.lexeme)
            + CASE WHEN cd.title_terms @@ lexemes.query THEN $4::float8 *
-               (SELECT sum(CASE WHEN cd.title_asks THEN i.title ELSE i.statement_title END
+               (SELECT sum(CASE WHEN cd.title_asks THEN i.asking_title ELSE i.statement_title END
                            * cardinality(t.positions) * 2.2
                            / (cardinality(t.positions)
                               + 1.2 * (0.25 + 0.75 * cd.title_words

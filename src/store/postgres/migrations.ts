@@ -192,7 +192,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    name: 'whether a chunk title asks a question',
+    name: 'whether a chunk title asks a question, and how many do',
     sql: `
       -- Whether the title or a heading asks a question: the pattern of titleAsks in
       -- src/store/lexical/search-text.ts (\\y is the word boundary here). New rows get it from
@@ -204,6 +204,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         WHERE h.text ~* '\\?\\s*$|^\\s*(how|what|when|where|why|who|which|can|could|do|does|did|is|are|will|should|may)\\y'
       );
       ALTER TABLE chunks ALTER COLUMN title_asks DROP DEFAULT;
+      ALTER TABLE chunk_totals ADD COLUMN asking_chunks bigint NOT NULL DEFAULT 0;
+      UPDATE chunk_totals SET asking_chunks = (SELECT count(*) FROM chunks WHERE title_asks);
     `,
   },
 ];

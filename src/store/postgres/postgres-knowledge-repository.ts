@@ -54,6 +54,20 @@ interface Totals {
   chunks: number;
   words: number;
   titleWords: number;
+  /** Chunks whose title or a heading asks a question. */
+  askingChunks: number;
+}
+
+const noTotals = (): Totals => ({ chunks: 0, words: 0, titleWords: 0, askingChunks: 0 });
+
+/** `a` + `sign` × `b`, field by field. */
+function combine(a: Totals, b: Totals, sign: 1 | -1 = 1): Totals {
+  return {
+    chunks: a.chunks + sign * b.chunks,
+    words: a.words + sign * b.words,
+    titleWords: a.titleWords + sign * b.titleWords,
+    askingChunks: a.askingChunks + sign * b.askingChunks,
+  };
 }
 
 const INSERT_CHUNKS = `
@@ -167,7 +181,7 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
     if (batch.length === 0) return [];
     return this.#db.transaction(async (tx) => {
       await lockSources(tx, batch);
-      const sum: Totals = { chunks: 0, words: 0, titleWords: 0 };
+      let sum = noTotals();
       const results: Array<ReplaceResult | Error> = [];
       // A savepoint per source: one that fails is rolled back alone.
       for (const item of batch) {
@@ -176,9 +190,7 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
           const { result, totals } = await this.#replace(tx, item);
           if (item.file) await this.#keep(tx, item.scope, item.source, item.file);
           await tx.query('RELEASE SAVEPOINT source');
-          sum.chunks += totals.chunks;
-          sum.words += totals.words;
-          sum.titleWords += totals.titleWords;
+          sum = combine(sum, totals);
           results.push(result);
         } catch (error) {
           await tx.query('ROLLBACK TO SAVEPOINT source');
@@ -264,11 +276,7 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
     result.chunksWritten = added.chunks;
     return {
       result,
-      totals: {
-        chunks: added.chunks - removed.chunks,
-        words: added.words - removed.words,
-        titleWords: added.titleWords - removed.titleWords,
-      },
+      totals: combine(added, removed, -1),
     };
   }
 
@@ -288,11 +296,7 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
       const removed = await deleteChunks(tx, ids);
       await tx.query('DELETE FROM documents WHERE id = ANY($1::text[])', [ids]);
       await tx.query('DELETE FROM source_files WHERE scope = $1 AND source = $2', [scope, source]);
-      await addTotals(tx, {
-        chunks: -removed.chunks,
-        words: -removed.words,
-        titleWords: -removed.titleWords,
-      });
+      await addTotals(tx, combine(noTotals(), removed, -1));
       return ids.length;
     });
   }
@@ -470,16 +474,17 @@ async function lockSources(
 }
 
 async function deleteChunks(tx: Queryable, documentIds: readonly string[]): Promise<Totals> {
-  if (documentIds.length === 0) return { chunks: 0, words: 0, titleWords: 0 };
+  if (documentIds.length === 0) return noTotals();
   const [row] = await tx.query<Totals>(
     `WITH gone AS (DELETE FROM chunks WHERE document_id = ANY($1::text[])
-                   RETURNING words, title_words)
+                   RETURNING words, title_words, title_asks)
      SELECT count(*) AS chunks, coalesce(sum(words), 0) AS words,
-            coalesce(sum(title_words), 0) AS "titleWords"
+            coalesce(sum(title_words), 0) AS "titleWords",
+            count(*) FILTER (WHERE title_asks) AS "askingChunks"
      FROM gone`,
     [documentIds],
   );
-  return row ?? { chunks: 0, words: 0, titleWords: 0 };
+  return row ?? noTotals();
 }
 
 async function insertChunks(
@@ -488,12 +493,13 @@ async function insertChunks(
   documents: ReadonlyArray<{ id: string; doc: DocumentInput }>,
 ): Promise<Totals> {
   const columns: unknown[][] = Array.from({ length: 10 }, () => []);
-  const totals: Totals = { chunks: 0, words: 0, titleWords: 0 };
+  const totals = noTotals();
   for (const { id, doc } of documents) {
     for (const chunk of doc.chunks) {
       const headingPath = joinHeadingPath(chunk.headingPath);
       const titleWords = [...searchTerms(doc.title), ...searchTerms(headingPath)];
       const words = [...titleWords, ...searchTerms(chunk.text)];
+      const asks = titleAsks(doc.title, chunk.headingPath);
       const row = [
         id,
         chunk.ordinal,
@@ -504,12 +510,13 @@ async function insertChunks(
         titleWords.length,
         words.join(' '),
         titleWords.join(' '),
-        titleAsks(doc.title, chunk.headingPath),
+        asks,
       ];
       row.forEach((value, i) => columns[i]?.push(value));
       totals.chunks++;
       totals.words += words.length;
       totals.titleWords += titleWords.length;
+      if (asks) totals.askingChunks++;
     }
   }
   if (totals.chunks > 0) await tx.query(INSERT_CHUNKS, [scope, ...columns]);
@@ -524,7 +531,7 @@ async function addTotals(tx: Queryable, totals: Totals): Promise<void> {
   if (totals.chunks === 0 && totals.words === 0 && totals.titleWords === 0) return;
   await tx.query(
     `UPDATE chunk_totals SET chunks = chunks + $1, words = words + $2,
-       title_words = title_words + $3`,
-    [totals.chunks, totals.words, totals.titleWords],
+       title_words = title_words + $3, asking_chunks = asking_chunks + $4`,
+    [totals.chunks, totals.words, totals.titleWords, totals.askingChunks],
   );
 }
