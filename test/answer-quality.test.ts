@@ -1,6 +1,7 @@
 /**
  * Answer quality on small help centers, each in test/fixtures (a store, a scheduling app, a
- * bank, an internet provider, a food delivery app, a car-sharing service): customers' questions
+ * bank, an internet provider, a food delivery app, a car-sharing service, a chain of fitness
+ * clubs): customers' questions
  * as customers write them — their own words for what the pages call otherwise ("broken" for
  * "damaged", "money back" for "refund"), follow-ups, prices and times — each with a phrase its
  * answer must contain, and off-topic questions that must get the honest "not found". The
@@ -147,6 +148,14 @@ const FOOD_ALLOWED_MISSES = 33;
 const CARSHARE_CASES = casesFrom('./fixtures/help-center-carshare.questions.json');
 const CARSHARE_ALLOWED_MISSES = 39;
 
+/**
+ * A seventh, of a chain of fitness clubs, with 60 questions (6 it does not answer) over 18
+ * articles, written the same way, and measured unseen, side by side: 14 right with the code of
+ * before the sixth was written, 19 with the two title rules.
+ */
+const GYM_CASES = casesFrom('./fixtures/help-center-gym.questions.json');
+const GYM_ALLOWED_MISSES = 41;
+
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {
     databasePath: ':memory:',
@@ -218,6 +227,12 @@ const HELP_CENTERS = [
     folder: './fixtures/help-center-carshare',
     cases: CARSHARE_CASES,
     allowed: CARSHARE_ALLOWED_MISSES,
+  },
+  {
+    what: 'a chain of fitness clubs',
+    folder: './fixtures/help-center-gym',
+    cases: GYM_CASES,
+    allowed: GYM_ALLOWED_MISSES,
   },
 ];
 
