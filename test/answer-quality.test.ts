@@ -98,10 +98,10 @@ const ALLOWED_MISSES = 3;
  * three passages a document, 27 were answered right; then the vocabulary grew from reading its
  * misses, so it is no longer unseen: it guards what was won (37 of 60; a stop word in a
  * title that asks nothing weighs less: 40; a question word is judged as rare as it is among
- * the titles that ask: 41 now).
+ * the titles that ask: 41; the sentence after the answer comes along: 43 now).
  */
 const SAAS_CASES = casesFrom('./fixtures/help-center-saas.questions.json');
-const SAAS_ALLOWED_MISSES = 19;
+const SAAS_ALLOWED_MISSES = 17;
 
 /**
  * A third, of a banking app, with 50 questions (5 it does not answer), written the same way.
@@ -110,10 +110,10 @@ const SAAS_ALLOWED_MISSES = 19;
  * word a question about something no passage mentions: 26; how-to answers: 27;
  * a little banking vocabulary: 29; reading "restaurant" no longer as a negation, and "declined"
  * as a problem: 27; a time weighs more in answer to "how long": 29; stop words in titles
- * that ask nothing weigh less: 31 now.
+ * that ask nothing weigh less: 31; the sentence after the answer comes along: 34 now.
  */
 const BANK_CASES = casesFrom('./fixtures/help-center-bank.questions.json');
-const BANK_ALLOWED_MISSES = 19;
+const BANK_ALLOWED_MISSES = 16;
 
 /**
  * A fourth, of a home internet and mobile provider, with 50 questions (5 it does not answer),
@@ -143,15 +143,18 @@ const FOOD_ALLOWED_MISSES = 33;
  * words in titles that ask nothing weighing less (measured side by side). Then read: in its
  * three question titles, "what", "do" and "I" were rarer than any word of a question about
  * plans or prepaid cards, and such questions got "not found"; a question word's idf in a title
- * is now at most its idf among the titles that ask: 21.
+ * is now at most its idf among the titles that ask: 21; the sentence after the answer comes
+ * along (the answer to "I paid for fuel myself, how do I get it back?" is the sentence after
+ * "keep the receipt"): 25 now.
  */
 const CARSHARE_CASES = casesFrom('./fixtures/help-center-carshare.questions.json');
-const CARSHARE_ALLOWED_MISSES = 39;
+const CARSHARE_ALLOWED_MISSES = 35;
 
 /**
  * A seventh, of a chain of fitness clubs, with 60 questions (6 it does not answer) over 18
  * articles, written the same way, and measured unseen, side by side: 14 right with the code of
- * before the sixth was written, 19 with the two title rules.
+ * before the sixth was written, 19 with the two title rules, 19 with the sentence after the
+ * answer coming along too (the same 41 missed).
  */
 const GYM_CASES = casesFrom('./fixtures/help-center-gym.questions.json');
 const GYM_ALLOWED_MISSES = 41;

@@ -126,9 +126,11 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
         'us a photo within 7 days.',
     );
     const question = 'My package came broken';
-    // Without "damaged" for "broken", "package" finds the wrong sentence alone.
+    // Without "damaged" for "broken", "package" finds the wrong sentence first (the one after
+    // it comes along only as what follows it).
     expect(answer(question, { sources: [damaged] }).text).toBe(
-      'Items must be unused and in their original packaging [1].',
+      'Items must be unused and in their original packaging [1]. If an item arrives damaged, ' +
+        'send us a photo within 7 days [1].',
     );
     const related = answer(question, {
       sources: [damaged],
@@ -143,7 +145,7 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
       'We send a replacement at no cost. You can return most items within 30 days.',
     );
     expect(answer('Can I send it back?', { sources: [policy] }).text).toBe(
-      'We send a replacement at no cost [1].',
+      'We send a replacement at no cost [1]. You can return most items within 30 days [1].',
     );
     expect(
       answer('Can I send it back?', {
@@ -223,10 +225,44 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     expect(answer('How do I delete my account?', { sources: [account] }).text).toBe(
       'To delete your account, go to Settings > Account > Delete account [1].',
     );
-    // Asked what happens, the sentence that says so answers.
+    // Asked what happens, the sentence that says so answers, and what follows it comes along.
     expect(
       answer('What happens to my bookings if my account is deleted?', { sources: [account] }).text,
-    ).toBe('Deleting your account cancels your bookings and ends your subscription [1].');
+    ).toBe(
+      'Deleting your account cancels your bookings and ends your subscription [1]. To delete ' +
+        'your account, go to Settings > Account > Delete account [1].',
+    );
+  });
+
+  it('adds the sentence that follows the answer in its passage, not a heading or a list', () => {
+    const fuel = chunk(
+      'Fuel',
+      "If the fuel card doesn't work and you pay with your own money, keep the receipt. Upload " +
+        'it within 30 days under Trip history. Electric cars charge for free.',
+    );
+    expect(
+      answer('the gas card didnt work so I paid with my own card', { sources: [fuel] }).text,
+    ).toBe(
+      "If the fuel card doesn't work and you pay with your own money, keep the receipt [1]. " +
+        'Upload it within 30 days under Trip history [1].',
+    );
+    // The passage's next line is a heading, or a list that an answer only takes after "…:".
+    const sections = chunk(
+      'Fuel',
+      "If the fuel card doesn't work and you pay with your own money, keep the receipt.\n" +
+        '## Charging\nElectric cars charge for free.',
+    );
+    expect(answer('the fuel card didnt work', { sources: [sections] }).text).toBe(
+      "If the fuel card doesn't work and you pay with your own money, keep the receipt [1].",
+    );
+    const list = chunk(
+      'Fuel',
+      "If the fuel card doesn't work and you pay with your own money, keep the receipt.\n" +
+        '- Electric cars charge for free.',
+    );
+    expect(answer('the fuel card didnt work', { sources: [list] }).text).toBe(
+      "If the fuel card doesn't work and you pay with your own money, keep the receipt [1].",
+    );
   });
 
   it('answers a problem with what to do about it', () => {
@@ -582,7 +618,7 @@ describe('composeExtractiveAnswer: determinism and robustness', () => {
         facts: [],
         firstTurn: false,
       }).text,
-    ).toBe('🙂🙃 Refunds 💳 take 5 days [1].');
+    ).toBe('🙂🙃 Refunds 💳 take 5 days [1]. [31m Done [1].');
     const broken = {
       question: null,
       sources: [{ ...odd, text: null, title: undefined, headingPath: null }],

@@ -230,7 +230,7 @@ function difference(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet
 }
 
 /** Whether a sentence states a quantity: read once, kept on the unit. */
-function statesQuantity(unit: Unit): boolean {
+export function statesQuantity(unit: Unit): boolean {
   unit.quantity ??= QUANTITY.test(unit.text);
   return unit.quantity;
 }

@@ -2,7 +2,15 @@ import { words } from '../../rag/search/query-terms.js';
 import { matchedTokens, tokenSpans } from '../../rag/search/token-spans.js';
 import type { Unit } from './documents.js';
 import type { QuestionTerm } from './question-terms.js';
-import { quotable, statesRemedy, statesTime, type Candidate, type Scored } from './scoring.js';
+import {
+  quotable,
+  statesQuantity,
+  statesRemedy,
+  statesTime,
+  type Candidate,
+  type Scored,
+} from './scoring.js';
+import { looksLikeInjection } from './injection.js';
 
 /** At most this many sentences are chosen on merit (list items under a chosen intro come along). */
 export const MAX_SENTENCES = 3;
@@ -84,6 +92,7 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
     }
   }
 
+  budget -= appendNextSentence(picks, scored, terms, budget);
   const withLists = appendListItems(picks, scored.candidates, budget);
   const order = new Map<number, number>();
   for (const p of withLists) order.set(p.candidate.doc, order.get(p.candidate.doc) ?? order.size);
@@ -92,6 +101,41 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
       (order.get(a.candidate.doc) ?? 0) - (order.get(b.candidate.doc) ?? 0) ||
       a.candidate.index - b.candidate.index,
   );
+}
+
+/**
+ * The sentence that follows the best one in its passage, when there is room: help-center prose
+ * says a thing and then what follows from it ("If the fuel card doesn't work, keep the receipt.
+ * Upload it within 30 days under Trip history."), and the second sentence seldom repeats the
+ * question's words. Not when the best already gives the number or time that was asked for
+ * ("We ship to 40 countries" answers "how many countries?"), nor a heading, a list item (see
+ * {@link appendListItems}), a near-duplicate or instructions to an assistant. Returns the words
+ * it took.
+ */
+function appendNextSentence(
+  picks: Pick[],
+  scored: Scored,
+  terms: readonly QuestionTerm[],
+  budget: number,
+): number {
+  const best = picks[0]?.candidate;
+  if (!best || picks.length >= MAX_SENTENCES || best.unit.text.endsWith(':')) return 0;
+  const { shape } = scored;
+  if (shape.time === true ? statesTime(best.unit) : shape.quantity && statesQuantity(best.unit)) {
+    return 0;
+  }
+  const next = scored.candidates.find((c) => c.doc === best.doc && c.index === best.index + 1);
+  if (!next || next.unit.heading || next.unit.list || picks.some((p) => p.candidate === next)) {
+    return 0;
+  }
+  next.unit.injection ??= looksLikeInjection(next.unit.text);
+  if (next.unit.injection) return 0;
+  const quote = quoteOf(next, terms);
+  const size = wordCount(quote);
+  if (size === 0 || size > budget) return 0;
+  if (picks.some((p) => nearDuplicate(p.candidate.unit, next.unit))) return 0;
+  picks.push({ candidate: next, quote });
+  return size;
 }
 
 /** "To reset your password:" is only useful with the steps that follow it. */
