@@ -618,7 +618,7 @@ describe('composeExtractiveAnswer: determinism and robustness', () => {
         facts: [],
         firstTurn: false,
       }).text,
-    ).toBe('🙂🙃 Refunds 💳 take 5 days [1]. [31m Done [1].');
+    ).toBe('🙂🙃 Refunds 💳 take 5 days [1]. Done [1].');
     const broken = {
       question: null,
       sources: [{ ...odd, text: null, title: undefined, headingPath: null }],

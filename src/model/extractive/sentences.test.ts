@@ -65,6 +65,13 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('drops terminal escape sequences whole, not only their escape character', () => {
+    expect(texts('The log said \u001b[31mERROR\u001b[0m twice. Restart the app.')).toEqual([
+      'The log said ERROR twice.',
+      'Restart the app.',
+    ]);
+  });
+
   it('handles empty text, control characters and emoji', () => {
     expect(texts('')).toEqual([]);
     expect(texts('  \n\n ')).toEqual([]);

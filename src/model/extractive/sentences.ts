@@ -28,8 +28,10 @@ const HEADING_MARKER = /^#{1,6}\s+/;
 const BOUNDARY = /[.!?…]+["'”’)\]]*(?=\s)/g;
 // What may follow a question mark at the end of a question: closing quotes and brackets.
 const CLOSERS = `"'”’)]`;
+// Terminal escape sequences ("\u001b[31m", pasted from a console) whole, then other control
+// characters: dropping only the ESC would leave "[31m" to be quoted.
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+const CONTROL = /\u001b\[[0-?]*[ -/]*[@-~]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
 /**
  * Splits passage text into sentences. Line breaks end paragraphs (the chunker writes one block
