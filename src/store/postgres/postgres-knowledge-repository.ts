@@ -528,7 +528,7 @@ async function insertChunks(
  * then locked only while the transaction commits, and concurrent writers barely wait.
  */
 async function addTotals(tx: Queryable, totals: Totals): Promise<void> {
-  if (totals.chunks === 0 && totals.words === 0 && totals.titleWords === 0) return;
+  if (Object.values(totals).every((change) => change === 0)) return;
   await tx.query(
     `UPDATE chunk_totals SET chunks = chunks + $1, words = words + $2,
        title_words = title_words + $3, asking_chunks = asking_chunks + $4`,
