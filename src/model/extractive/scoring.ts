@@ -30,10 +30,14 @@ export interface Candidate {
  * whole sentence.
  */
 export function quotable(c: Candidate): boolean {
-  if (!c.relevant) return false;
+  return c.relevant && !speaksToAssistant(c.unit);
+}
+
+/** Whether a sentence reads as instructions to an assistant: read once, kept on the unit. */
+export function speaksToAssistant(unit: Unit): boolean {
   // Kept on the unit: a passage's units outlive the turn (see PassageCache).
-  c.unit.injection ??= looksLikeInjection(c.unit.text);
-  return !c.unit.injection;
+  unit.injection ??= looksLikeInjection(unit.text);
+  return unit.injection;
 }
 
 /** The candidates and the weight of each question term. */

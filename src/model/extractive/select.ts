@@ -4,13 +4,13 @@ import type { Unit } from './documents.js';
 import type { QuestionTerm } from './question-terms.js';
 import {
   quotable,
+  speaksToAssistant,
   statesQuantity,
   statesRemedy,
   statesTime,
   type Candidate,
   type Scored,
 } from './scoring.js';
-import { looksLikeInjection } from './injection.js';
 
 /** At most this many sentences are chosen on merit (list items under a chosen intro come along). */
 export const MAX_SENTENCES = 3;
@@ -128,8 +128,7 @@ function appendNextSentence(
   if (!next || next.unit.heading || next.unit.list || picks.some((p) => p.candidate === next)) {
     return 0;
   }
-  next.unit.injection ??= looksLikeInjection(next.unit.text);
-  if (next.unit.injection) return 0;
+  if (speaksToAssistant(next.unit)) return 0;
   const quote = quoteOf(next, terms);
   const size = wordCount(quote);
   if (size === 0 || size > budget) return 0;

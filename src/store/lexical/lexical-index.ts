@@ -75,10 +75,10 @@ interface QueryUnit {
  * heading path and text) and once over its title and heading path, the second weighted by the
  * query's `titleWeight`, where a stop word's title match counts only
  * {@link STATEMENT_TITLE_STOP_WEIGHT} unless the title or a heading asks a question, and where
- * one does, with an idf at most its idf among the chunks whose titles ask: in a help center where
- * three titles of twenty ask, "what" and "do" in them are rare, yet say nothing of their topic
- * (FTS5 has neither rule; PostgreSQL's search has both). A search reads only the postings of its words: on 10k chunks it takes
- * some tens of microseconds where FTS5 took most of a millisecond. The index keeps every field
+ * one does, with an idf at most its idf among the chunks whose titles ask: in a help center
+ * where three titles of twenty ask, "what" and "do" in them are rare, yet say nothing of their
+ * topic (FTS5 has neither rule; PostgreSQL's search has both). A search reads only the postings
+ * of its words: on 10k chunks it takes some tens of microseconds where FTS5 took most of a millisecond. The index keeps every field
  * of a chunk but its text, which stays in the database.
  *
  * Chunks are numbered in the order they are added, which is the order of their ids, so ties
