@@ -89,7 +89,11 @@ function casesFrom(file: string): Case[] {
   return rows.map(({ q, expect: expected }) => [q, expected]);
 }
 
-/** At most this many answers of the store's help center may miss. */
+/**
+ * At most this many answers of the store's help center may miss. All 53 were right until a stop
+ * word's title idf was weighed by the share of titles that ask (then "do I have to pay for return
+ * shipping?", which "to" in the heading "How to start a return" had carried, missed).
+ */
 const ALLOWED_MISSES = 3;
 
 /**
@@ -110,10 +114,11 @@ const SAAS_ALLOWED_MISSES = 17;
  * word a question about something no passage mentions: 26; how-to answers: 27;
  * a little banking vocabulary: 29; reading "restaurant" no longer as a negation, and "declined"
  * as a problem: 27; a time weighs more in answer to "how long": 29; stop words in titles
- * that ask nothing weigh less: 31; the sentence after the answer comes along: 34 now.
+ * that ask nothing weigh less: 31; the sentence after the answer comes along: 34; a stop
+ * word's title idf weighed by the share of titles that ask: 35 now.
  */
 const BANK_CASES = casesFrom('./fixtures/help-center-bank.questions.json');
-const BANK_ALLOWED_MISSES = 16;
+const BANK_ALLOWED_MISSES = 15;
 
 /**
  * A fourth, of a home internet and mobile provider, with 50 questions (5 it does not answer),
@@ -145,19 +150,23 @@ const FOOD_ALLOWED_MISSES = 33;
  * plans or prepaid cards, and such questions got "not found"; a question word's idf in a title
  * is now at most its idf among the titles that ask: 21; the sentence after the answer comes
  * along (the answer to "I paid for fuel myself, how do I get it back?" is the sentence after
- * "keep the receipt"): 25 now.
+ * "keep the receipt"): 25; a stop word's title idf weighed by the share of titles that ask: 26
+ * now.
  */
 const CARSHARE_CASES = casesFrom('./fixtures/help-center-carshare.questions.json');
-const CARSHARE_ALLOWED_MISSES = 35;
+const CARSHARE_ALLOWED_MISSES = 34;
 
 /**
  * A seventh, of a chain of fitness clubs, with 60 questions (6 it does not answer) over 18
  * articles, written the same way, and measured unseen, side by side: 14 right with the code of
  * before the sixth was written, 19 with the two title rules, 19 with the sentence after the
- * answer coming along too (the same 41 missed).
+ * answer coming along too (the same 41 missed). Then read: "can i cancel over the phone" was
+ * answered from the one article whose title asks ("Can I bring a friend?"), since "can" and "i"
+ * are rare in titles where one title in ten asks; a stop word's title idf is now weighed by the
+ * share of titles that ask (an FAQ, where all do, is as before): 21 now.
  */
 const GYM_CASES = casesFrom('./fixtures/help-center-gym.questions.json');
-const GYM_ALLOWED_MISSES = 41;
+const GYM_ALLOWED_MISSES = 39;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {

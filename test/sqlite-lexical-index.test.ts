@@ -36,7 +36,7 @@ function open(path = ':memory:'): SqliteDatabase {
  * the reference the in-memory index must rank exactly like. One rule FTS5 does not have is
  * added on top: a stop word's title match counts STATEMENT_TITLE_STOP_WEIGHT where neither the
  * title nor a heading asks, and where one does, its idf is at most its idf among the chunks
- * whose titles ask. FTS5's bm25 is a sum over the query's phrases, each its idf times a part
+ * whose titles ask, times the share of chunks whose titles ask. FTS5's bm25 is a sum over the query's phrases, each its idf times a part
  * that the idf does not change: the title score of each stop word is taken apart, scaled, and
  * summed again.
  */
@@ -88,7 +88,7 @@ function fts5Reference(db: SqliteDatabase) {
       const askingIdf = idf(asking, matches.filter((row) => asks.get(row.id)).length);
       for (const row of matches) {
         const factor = asks.get(row.id)
-          ? Math.min(titleIdf, askingIdf) / titleIdf
+          ? ((Math.min(titleIdf, askingIdf) / titleIdf) * asking) / rows
           : STATEMENT_TITLE_STOP_WEIGHT;
         out.set(row.id, (out.get(row.id) ?? 0) + factor * row.s);
       }

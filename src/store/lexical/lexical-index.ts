@@ -75,9 +75,12 @@ interface QueryUnit {
  * heading path and text) and once over its title and heading path, the second weighted by the
  * query's `titleWeight`, where a stop word's title match counts only
  * {@link STATEMENT_TITLE_STOP_WEIGHT} unless the title or a heading asks a question, and where
- * one does, with an idf at most its idf among the chunks whose titles ask: in a help center
- * where three titles of twenty ask, "what" and "do" in them are rare, yet say nothing of their
- * topic (FTS5 has neither rule; PostgreSQL's search has both). A search reads only the postings
+ * one does, with an idf at most its idf among the chunks whose titles ask, times the share of
+ * chunks whose titles ask: in a help center where three titles of twenty ask, "what" and "do"
+ * in them are rare, yet say nothing of their topic, and "can I" matching the one title "Can I
+ * bring a friend?" must not outweigh "cancel" in a passage on cancelling; where every title
+ * asks (an FAQ), the question words of a title tell one question from another (FTS5 has none
+ * of these rules; PostgreSQL's search has them all). A search reads only the postings
  * of its words: on 10k chunks it takes some tens of microseconds where FTS5 took most of a millisecond. The index keeps every field
  * of a chunk but its text, which stays in the database.
  *
@@ -254,11 +257,11 @@ export class LexicalIndex {
       let askingTitleIdf = titleIdf;
       let statementTitleIdf = titleIdf;
       if (stop) {
-        // A question word is as rare in a title as among the titles that ask questions.
-        askingTitleIdf = Math.min(
-          titleIdf,
-          weight * inverseFrequency(this.#asking, postings.askingTitleLength),
-        );
+        // A question word is as rare in a title as among the titles that ask questions, and
+        // says as much as the help center's titles are questions.
+        askingTitleIdf =
+          Math.min(titleIdf, weight * inverseFrequency(this.#asking, postings.askingTitleLength)) *
+          (this.#asking / rows);
         statementTitleIdf = titleIdf * STATEMENT_TITLE_STOP_WEIGHT;
       }
       const { docs, counts } = postings;

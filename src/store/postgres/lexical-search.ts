@@ -59,7 +59,8 @@ export function toHit(row: HitRow): ChunkHit {
  * `STATEMENT_TITLE_STOP_WEIGHT` ($7's words) unless the chunk's title or a heading asks a
  * question (`title_asks`), so a lexeme's title weight is its other words' weight plus its stop
  * words' weight times that factor; where the title asks, a stop word's title idf is at most its
- * idf among the chunks whose titles ask (`chunk_totals.asking_chunks`).
+ * idf among the chunks whose titles ask (`chunk_totals.asking_chunks`), times the share of
+ * chunks whose titles ask.
  *
  * Parameters: $1 stemmed words, $2 posting budget, $3 scopes, $4 title weight, $5 limit,
  * $6 the words' weights, $7 whether each word is a stop word, $8 the factor.
@@ -111,11 +112,12 @@ const SEARCH_SQL = `
   idf AS MATERIALIZED (
     SELECT f.lexeme,
            f.weight * CASE WHEN f.body > 1 THEN ln(f.body) ELSE 1e-6 END AS body,
-           (f.weight - f.stop_weight) * l.title + f.stop_weight * least(l.title, l.asking)
-             AS asking_title,
+           (f.weight - f.stop_weight) * l.title
+             + f.stop_weight * least(l.title, l.asking) * f.asking_share AS asking_title,
            (f.weight - (1 - $8::float8) * f.stop_weight) * l.title AS statement_title
     FROM (
       SELECT ch.lexeme, ch.weight, ch.stop_weight,
+             totals.asking / greatest(totals.n, 1) AS asking_share,
              (totals.n - count(*) + 0.5) / (count(*)::float8 + 0.5) AS body,
              (totals.n - count(*) FILTER (WHERE cd.title_terms @@ ch.query) + 0.5)
                / (count(*) FILTER (WHERE cd.title_terms @@ ch.query)::float8 + 0.5) AS title,
