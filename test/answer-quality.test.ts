@@ -168,6 +168,14 @@ const CARSHARE_ALLOWED_MISSES = 34;
 const GYM_CASES = casesFrom('./fixtures/help-center-gym.questions.json');
 const GYM_ALLOWED_MISSES = 39;
 
+/**
+ * An eighth, of a household gas and electricity supplier, with 60 questions (6 it does not
+ * answer) over 18 articles, written the same way after the rule above, and measured unseen, side
+ * by side: 17 right with the code of before that rule, 21 with it.
+ */
+const ENERGY_CASES = casesFrom('./fixtures/help-center-energy.questions.json');
+const ENERGY_ALLOWED_MISSES = 39;
+
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {
     databasePath: ':memory:',
@@ -245,6 +253,12 @@ const HELP_CENTERS = [
     folder: './fixtures/help-center-gym',
     cases: GYM_CASES,
     allowed: GYM_ALLOWED_MISSES,
+  },
+  {
+    what: 'an energy supplier',
+    folder: './fixtures/help-center-energy',
+    cases: ENERGY_CASES,
+    allowed: ENERGY_ALLOWED_MISSES,
   },
 ];
 
