@@ -1,7 +1,10 @@
 // The server side of `npm run bench -- http`, run as a child process so that the load generator
 // and the server do not share a thread. `bare`: Fastify with one JSON route. `app`: the product
-// (SQLite file, extractive responder) with a 10k-passage knowledge base. It reports its port on
-// the IPC channel and answers `{ gc: true }` with its resident memory after a full collection.
+// (SQLite file, extractive responder) with a 10k-passage knowledge base, and beside it, on a
+// port of its own, the floor: a bare Fastify route that does only what every message must, with
+// the product's own store and search (the message stored, one search of the 10k passages; no
+// token, session, lock, memory, escalation or answer). It reports its ports on the IPC channel
+// and answers `{ gc: true }` with its resident memory after a full collection.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +13,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { buildServer } from '../src/http/index.js';
 import { ingestPaths } from '../src/rag/index.js';
+import { timeOrderedId } from '../src/store/index.js';
 import { writeCorpus } from './retrieval.js';
 import { SyntheticCorpus } from './synthetic-corpus.js';
 
@@ -21,6 +25,7 @@ async function main(mode: string): Promise<void> {
   let close: () => Promise<void>;
   let port: number;
   let chunks = 0;
+  let floorPort = 0;
   if (mode === 'bare') {
     const server = Fastify({ logger: false });
     server.post('/bare', async (request) => ({
@@ -53,7 +58,27 @@ async function main(mode: string): Promise<void> {
     const server = await buildServer(app);
     await server.listen({ host: '127.0.0.1', port: 0 });
     port = (server.server.address() as { port: number }).port;
+    const floor = Fastify({ logger: false });
+    let stored = 0;
+    floor.post('/floor', async (request) => {
+      const text = (request.body as { text?: string })?.text ?? '';
+      const id = timeOrderedId();
+      await app.conversations.appendMessage({
+        id,
+        sessionId: `floor-${stored++ % 64}`,
+        role: 'user',
+        text,
+        turnId: id,
+        requestId: null,
+        metadata: {},
+      });
+      const result = await app.retriever.search(text);
+      return { hits: result.hits.length };
+    });
+    await floor.listen({ host: '127.0.0.1', port: 0 });
+    floorPort = (floor.server.address() as { port: number }).port;
     close = async () => {
+      await floor.close();
       server.server.closeAllConnections();
       await server.close();
       await app.close();
@@ -67,7 +92,7 @@ async function main(mode: string): Promise<void> {
     }
     if (message.stop) void close().then(() => process.exit(0));
   });
-  send({ port, chunks });
+  send({ port, chunks, floorPort });
 }
 
 await main(process.argv[2] ?? 'bare');

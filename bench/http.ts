@@ -18,6 +18,12 @@ export interface HttpBenchResult {
    * headers, one session read) against the bare route: a ceiling no whole turn can pass.
    */
   session_read: LoadResult & { ratio: number };
+  /**
+   * A bare Fastify route in the product's process that does only what every message must: store
+   * it (the product's SQLite repository) and search the 10k passages once (its retriever); no
+   * token, session, lock, memory, escalation or answer. Another floor no whole turn can pass.
+   */
+  store_and_search: LoadResult & { ratio: number };
   idle_sse: {
     connections: number;
     rss_before_mb: number;
@@ -44,7 +50,7 @@ class ServerProcess {
 
   static async start(
     mode: 'bare' | 'app',
-  ): Promise<{ server: ServerProcess; port: number; chunks: number }> {
+  ): Promise<{ server: ServerProcess; port: number; chunks: number; floorPort: number }> {
     const child = fork(new URL('./http-server.js', import.meta.url), [mode], {
       // HTTP_BENCH_PROFILE=<dir> writes the server's CPU profile there, to see where time goes.
       execArgv: [
@@ -57,7 +63,12 @@ class ServerProcess {
     });
     const server = new ServerProcess(child);
     const ready = await server.#next();
-    return { server, port: ready.port ?? 0, chunks: ready.chunks ?? 0 };
+    return {
+      server,
+      port: ready.port ?? 0,
+      chunks: ready.chunks ?? 0,
+      floorPort: ready.floorPort ?? 0,
+    };
   }
 
   #next(): Promise<Record<string, number>> {
@@ -207,6 +218,31 @@ export async function runHttpBench(
       expectStatus: 200,
     });
 
+    const floorRequests = questions.map((question) =>
+      rawRequest(
+        'POST',
+        '/floor',
+        { 'content-type': 'application/json' },
+        JSON.stringify({ text: question }),
+      ),
+    );
+    const floorRequest = (connection: number, n: number) =>
+      floorRequests[(connection * 31 + n) % floorRequests.length] as RawRequest;
+    await runLoad({
+      port: app.floorPort,
+      connections,
+      seconds: 1,
+      request: floorRequest,
+      expectStatus: 200,
+    });
+    const floor = await runLoad({
+      port: app.floorPort,
+      connections,
+      seconds,
+      request: floorRequest,
+      expectStatus: 200,
+    });
+
     // Idle live feeds: the sessions exist first, so only the connections are measured.
     const feedSessions = [];
     for (let i = 0; i < idle; i++) feedSessions.push(await json(app.port, 'POST', '/v1/sessions'));
@@ -228,6 +264,7 @@ export async function runHttpBench(
       messages: { ...messages, sessions: sessionCount },
       ratio,
       session_read: { ...reads, ratio: round(reads.perSecond / bareResult.perSecond) },
+      store_and_search: { ...floor, ratio: round(floor.perSecond / bareResult.perSecond) },
       idle_sse: {
         connections: idle,
         rss_before_mb: round(before / MB, 1),
@@ -236,7 +273,7 @@ export async function runHttpBench(
       },
       targets: { ratio: 0.3, mb_per_1000_idle_sse: 20 },
       meets_target: { ratio: ratio >= 0.3, mb_per_1000_idle_sse: perThousand <= 20 },
-      failures: bareResult.failures + reads.failures + messages.failures,
+      failures: bareResult.failures + reads.failures + messages.failures + floor.failures,
     };
   } finally {
     await app.server.stop();
