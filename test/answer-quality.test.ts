@@ -171,10 +171,11 @@ const GYM_ALLOWED_MISSES = 39;
 /**
  * An eighth, of a household gas and electricity supplier, with 60 questions (6 it does not
  * answer) over 18 articles, written the same way after the rule above, and measured unseen, side
- * by side: 17 right with the code of before that rule, 21 with it.
+ * by side: 18 right with the code of before that rule, 22 with it (two expected answers ended with
+ * a full stop, where a reply puts its citation before it: they end without one now).
  */
 const ENERGY_CASES = casesFrom('./fixtures/help-center-energy.questions.json');
-const ENERGY_ALLOWED_MISSES = 39;
+const ENERGY_ALLOWED_MISSES = 38;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {
