@@ -299,6 +299,27 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     expect(result.confidence).toBeGreaterThan(0.6);
   });
 
+  it('quotes a list item chosen alone under the line that introduces it, as the whole list', () => {
+    const complaints = chunk(
+      'Making a complaint',
+      "We're sorry if something has gone wrong. You can complain by:\n" +
+        '- using the complaint form in Account > Help\n' +
+        '- calling us on 0330 555 0100\n' +
+        '- writing to the Complaints Team, PO Box 4410, Leeds',
+    );
+    const result = composeExtractiveAnswer({
+      question: 'I sent the complaint form yesterday, when will I hear back?',
+      sources: [complaints],
+      facts: [],
+      firstTurn: false,
+    });
+    expect(result.text).toBe(
+      'You can complain by:\n- using the complaint form in Account > Help\n' +
+        '- calling us on 0330 555 0100\n' +
+        '- writing to the Complaints Team, PO Box 4410, Leeds [1]',
+    );
+  });
+
   it('answers from the sentences under a matching title or FAQ question', () => {
     const faq = chunk(
       'Opening hours',

@@ -93,10 +93,14 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
   }
 
   budget -= appendNextSentence(picks, scored, terms, budget);
-  const withLists = appendListItems(picks, scored.candidates, budget);
+  // Lists whose intro was chosen first; then intros of items chosen alone, and their lists.
+  budget -= appendListItems(picks, scored.candidates, budget);
+  const introduced = addListIntros(picks, scored.candidates, budget);
+  budget -= introduced;
+  if (introduced > 0) appendListItems(picks, scored.candidates, budget);
   const order = new Map<number, number>();
-  for (const p of withLists) order.set(p.candidate.doc, order.get(p.candidate.doc) ?? order.size);
-  return withLists.sort(
+  for (const p of picks) order.set(p.candidate.doc, order.get(p.candidate.doc) ?? order.size);
+  return picks.sort(
     (a, b) =>
       (order.get(a.candidate.doc) ?? 0) - (order.get(b.candidate.doc) ?? 0) ||
       a.candidate.index - b.candidate.index,
@@ -137,23 +141,55 @@ function appendNextSentence(
   return size;
 }
 
-/** "To reset your password:" is only useful with the steps that follow it. */
-function appendListItems(picks: Pick[], all: readonly Candidate[], budget: number): Pick[] {
-  const out = [...picks];
+/**
+ * A list item is quoted under the line that introduces it: "using the form in Account > Help"
+ * is half a sentence without "You can complain by:". The items between come along, so the list
+ * reads unbroken, or none of it when they do not fit; the items after it may then follow (see
+ * {@link appendListItems}). Returns the words it took.
+ */
+function addListIntros(picks: Pick[], all: readonly Candidate[], budget: number): number {
+  let used = 0;
+  for (const pick of [...picks]) {
+    if (!pick.candidate.unit.list) continue;
+    const { doc } = pick.candidate;
+    const between: Candidate[] = [];
+    let index = pick.candidate.index - 1;
+    let intro = all.find((c) => c.doc === doc && c.index === index);
+    while (intro?.unit.list) {
+      between.push(intro);
+      intro = all.find((c) => c.doc === doc && c.index === --index);
+    }
+    if (!intro || intro.unit.heading || !intro.unit.text.endsWith(':')) continue;
+    if (picks.some((p) => p.candidate === intro) || speaksToAssistant(intro.unit)) continue;
+    const added = [intro, ...between].filter((c) => !picks.some((p) => p.candidate === c));
+    const size = added.reduce((sum, c) => sum + wordCount(c.unit.text), 0);
+    if (used + size > budget) continue;
+    for (const c of added) picks.push({ candidate: c, quote: c.unit.text });
+    used += size;
+  }
+  return used;
+}
+
+/**
+ * "To reset your password:" is only useful with the steps that follow it. Returns the words it
+ * took.
+ */
+function appendListItems(picks: Pick[], all: readonly Candidate[], budget: number): number {
   let left = budget;
-  for (const pick of picks) {
+  for (const pick of [...picks]) {
     if (!pick.quote.endsWith(':')) continue;
     const { doc, index } = pick.candidate;
     for (let i = 1; i <= MAX_LIST_ITEMS; i++) {
       const next = all.find((c) => c.doc === doc && c.index === index + i);
-      if (!next?.unit.list || out.some((p) => p.candidate === next)) break;
+      if (!next?.unit.list) break;
+      if (picks.some((p) => p.candidate === next)) continue;
       const size = wordCount(next.unit.text);
       if (size > left || next.unit.text.length === 0) break;
-      out.push({ candidate: next, quote: next.unit.text });
+      picks.push({ candidate: next, quote: next.unit.text });
       left -= size;
     }
   }
-  return out;
+  return budget - left;
 }
 
 /** The sentence, or for a long one the window of words with most matches. */
