@@ -128,7 +128,7 @@ function appendNextSentence(
   if (shape.time === true ? statesTime(best.unit) : shape.quantity && statesQuantity(best.unit)) {
     return 0;
   }
-  const next = scored.candidates.find((c) => c.doc === best.doc && c.index === best.index + 1);
+  const next = candidateAt(scored.candidates, best.doc, best.index + 1);
   if (!next || next.unit.heading || next.unit.list || picks.some((p) => p.candidate === next)) {
     return 0;
   }
@@ -154,10 +154,10 @@ function addListIntros(picks: Pick[], all: readonly Candidate[], budget: number)
     const { doc } = pick.candidate;
     const between: Candidate[] = [];
     let index = pick.candidate.index - 1;
-    let intro = all.find((c) => c.doc === doc && c.index === index);
+    let intro = candidateAt(all, doc, index);
     while (intro?.unit.list) {
       between.push(intro);
-      intro = all.find((c) => c.doc === doc && c.index === --index);
+      intro = candidateAt(all, doc, --index);
     }
     if (!intro || intro.unit.heading || !intro.unit.text.endsWith(':')) continue;
     if (picks.some((p) => p.candidate === intro) || speaksToAssistant(intro.unit)) continue;
@@ -180,7 +180,7 @@ function appendListItems(picks: Pick[], all: readonly Candidate[], budget: numbe
     if (!pick.quote.endsWith(':')) continue;
     const { doc, index } = pick.candidate;
     for (let i = 1; i <= MAX_LIST_ITEMS; i++) {
-      const next = all.find((c) => c.doc === doc && c.index === index + i);
+      const next = candidateAt(all, doc, index + i);
       if (!next?.unit.list) break;
       if (picks.some((p) => p.candidate === next)) continue;
       const size = wordCount(next.unit.text);
@@ -190,6 +190,11 @@ function appendListItems(picks: Pick[], all: readonly Candidate[], budget: numbe
     }
   }
   return budget - left;
+}
+
+/** The sentence at `index` of document `doc`, if it is a candidate. */
+function candidateAt(all: readonly Candidate[], doc: number, index: number): Candidate | undefined {
+  return all.find((c) => c.doc === doc && c.index === index);
 }
 
 /** The sentence, or for a long one the window of words with most matches. */

@@ -80,9 +80,9 @@ interface QueryUnit {
  * in them are rare, yet say nothing of their topic, and "can I" matching the one title "Can I
  * bring a friend?" must not outweigh "cancel" in a passage on cancelling; where every title
  * asks (an FAQ), the question words of a title tell one question from another (FTS5 has none
- * of these rules; PostgreSQL's search has them all). A search reads only the postings
- * of its words: on 10k chunks it takes some tens of microseconds where FTS5 took most of a millisecond. The index keeps every field
- * of a chunk but its text, which stays in the database.
+ * of these rules; PostgreSQL's search has them all). A search reads only the postings of its
+ * words: on 10k chunks it takes some tens of microseconds where FTS5 took most of a
+ * millisecond. The index keeps every field of a chunk but its text, which stays in the database.
  *
  * Chunks are numbered in the order they are added, which is the order of their ids, so ties
  * go to the older chunk, as in FTS5. Removed chunks leave gaps in the numbering until there
