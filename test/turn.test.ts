@@ -367,3 +367,23 @@ describe('escalation in a turn', () => {
     expect(facts.map((f) => f.content)).toEqual(expect.arrayContaining(['Order number: 4417']));
   });
 });
+
+describe('facts in a long conversation', () => {
+  it('still knows the order number after many turns on the same subject', async () => {
+    await app.turns.start({
+      sessionId: 'f2',
+      text: 'Hi, my name is Jane Doe and my order 4417 is late',
+    }).result;
+    // Each question and its answer is a memory of the conversation that shares more words with
+    // the last question than the order number does.
+    for (const ask of ['Can I', 'Could I', 'May I', 'Please can I', 'So can I', 'Really, can I']) {
+      await app.turns.start({ sessionId: 'f2', text: `${ask} get a refund for my order today?` })
+        .result;
+    }
+    const later = await app.turns.start({
+      sessionId: 'f2',
+      text: 'A refund for my order today?',
+    }).result;
+    expect(later.text).toContain('4417');
+  });
+});

@@ -164,7 +164,12 @@ export class TurnRunner {
     }
 
     emit({ type: 'status', stage: 'context' });
-    const context = await call<SessionContext>('memory', { action: 'load', message: input.text });
+    // The turn reads the customer's facts whole, not memories ranked for recall (memoryLimit 0).
+    const context = await call<SessionContext>('memory', {
+      action: 'load',
+      message: input.text,
+      memoryLimit: 0,
+    });
     const history = (context?.recent ?? []).slice(0, -1).map(({ role, text }) => ({ role, text }));
 
     let attachments: AttachmentSummary[] = [];
@@ -241,9 +246,8 @@ export class TurnRunner {
     });
 
     emit({ type: 'status', stage: 'answer' });
-    const facts = (context?.memories ?? [])
-      .filter((m) => m.type === 'fact')
-      .map((m) => parseFactMemory(m.content))
+    const facts = (context?.facts ?? [])
+      .map(parseFactMemory)
       .filter((f): f is { kind: string; value: string } => f !== undefined);
     const compose = (passages: RetrievedChunk[]) =>
       composeExtractiveAnswer(
@@ -285,7 +289,7 @@ export class TurnRunner {
         system: systemPrompt(escalationInfo.ticketId ? { ticketId: escalationInfo.ticketId } : {}),
         context: contextMessage({
           passages: hits,
-          facts: (context?.memories ?? []).filter((m) => m.type === 'fact').map((m) => m.content),
+          facts: context?.facts ?? [],
           summary: context?.summary ?? '',
         }),
         history: history.map((t) => ({ role: t.role, content: t.text })),
@@ -425,7 +429,8 @@ function nameOf(
   known: ReadonlyArray<{ kind: string; value: string }>,
   fresh: ReadonlyArray<{ kind: string; value: string }>,
 ): string | undefined {
-  return [...fresh, ...known].find((f) => f.kind === 'name')?.value;
+  // Known facts come oldest first: the newest name given is the one to use.
+  return [...fresh, ...[...known].reverse()].find((f) => f.kind === 'name')?.value;
 }
 
 /** Splits a reply into word groups, as a stream sends them. */

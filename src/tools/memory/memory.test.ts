@@ -83,10 +83,48 @@ describe('the memory tool', () => {
     expect(empty).toEqual({
       recent: [],
       memories: [],
+      facts: [],
       summary: 'Main issue: "hello".',
       messageCount: 0,
       unansweredStreak: 0,
     });
+  });
+
+  it('gives every fact of the customer, oldest first, however the memories rank', async () => {
+    const { repo, tool, context } = setup();
+    await repo.remember({
+      sessionId: 's',
+      type: 'fact',
+      content: 'Order number: 4417',
+      importance: 0.8,
+    });
+    await repo.remember({
+      sessionId: 's',
+      type: 'fact',
+      content: 'Customer name: Jane',
+      importance: 0.8,
+    });
+    // Six notes of the conversation that share every word of the message: ranked above the facts.
+    for (let i = 0; i < 6; i++) {
+      await repo.remember({
+        sessionId: 's',
+        type: 'context',
+        content: `User: refund for my order today (${i})`,
+        importance: 0.5,
+      });
+    }
+    const loaded = async (memoryLimit: number) =>
+      (await tool.execute(
+        { action: 'load', message: 'refund for my order today', recentLimit: 8, memoryLimit },
+        context('s'),
+      )) as SessionContext;
+    const ranked = await loaded(6);
+    expect(ranked.memories.map((m) => m.type)).toEqual(Array(6).fill('context'));
+    expect(ranked.facts).toEqual(['Order number: 4417', 'Customer name: Jane']);
+    // Without ranked memories asked for, none are ranked; the facts are the same.
+    const factsOnly = await loaded(0);
+    expect(factsOnly.memories).toEqual([]);
+    expect(factsOnly.facts).toEqual(ranked.facts);
   });
 
   it('stores memories for the calling session only', async () => {

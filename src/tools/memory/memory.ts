@@ -13,8 +13,16 @@ import {
 /** The context of a turn: the recent conversation and what is remembered of the session. */
 export interface SessionContext {
   recent: Array<Pick<TurnRecord, 'role' | 'text' | 'seq'>>;
-  /** Memories ranked by importance, recency and relevance to the message, best first. */
+  /**
+   * Memories ranked by importance, recency and relevance to the message, best first, as many as
+   * the load asked for (`memoryLimit`).
+   */
   memories: Array<Pick<MemoryRecord, 'type' | 'content' | 'importance'>>;
+  /**
+   * Every fact the customer gave (their name, order number, e-mail…), oldest first, whatever the
+   * ranking: a fact is never pushed out by memories that share more words with the message.
+   */
+  facts: string[];
   /**
    * A running summary of the conversation for the person who picks it up: the main issue, what
    * was answered and what the help center had nothing on, the customer's details, the latest
@@ -200,21 +208,34 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
         await repo.rememberAll(sessionId, memories);
         return { stored: memories.length };
       }
+      // Without ranked memories asked for, only the kinds the facts and the summary need are read.
+      const ranked = args.memoryLimit > 0;
       const [messages, memories] = await Promise.all([
         repo.recentTurns(sessionId, Math.max(args.recentLimit, STREAK_LOOKBACK)),
-        repo.recentMemories(sessionId, MEMORY_LIMITS),
+        repo.recentMemories(
+          sessionId,
+          ranked ? MEMORY_LIMITS : { fact: MEMORY_LIMITS.fact, summary: MEMORY_LIMITS.summary },
+        ),
       ]);
       const recent = messages.slice(Math.max(0, messages.length - args.recentLimit));
+      const facts: string[] = [];
+      for (let i = memories.length - 1; i >= 0; i--) {
+        const memory = memories[i] as MemoryRecord;
+        if (memory.type === 'fact') facts.push(memory.content);
+      }
       return {
         recent: recent.map(({ role, text, seq }) => ({ role, text, seq })),
-        memories: rankMemories(
-          memories.filter((m) => m.type !== 'summary'),
-          args.message,
-          now(),
-          termsOf,
-        )
-          .slice(0, args.memoryLimit)
-          .map(({ type, content, importance }) => ({ type, content, importance })),
+        memories: ranked
+          ? rankMemories(
+              memories.filter((m) => m.type !== 'summary'),
+              args.message,
+              now(),
+              termsOf,
+            )
+              .slice(0, args.memoryLimit)
+              .map(({ type, content, importance }) => ({ type, content, importance }))
+          : [],
+        facts,
         summary: summarize(await firstQuestion(sessionId, messages), memories, args.message),
         messageCount: messages.at(-1)?.seq ?? 0,
         unansweredStreak: unansweredStreak(messages),
