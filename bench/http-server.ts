@@ -21,7 +21,7 @@ const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789';
 
 const send = (message: object) => process.send?.(message);
 
-async function main(mode: string): Promise<void> {
+async function main(mode: string, passages: number): Promise<void> {
   let close: () => Promise<void>;
   let port: number;
   let chunks = 0;
@@ -38,7 +38,7 @@ async function main(mode: string): Promise<void> {
   } else {
     const dir = await mkdtemp(join(tmpdir(), 'sa-bench-http-'));
     await mkdir(join(dir, 'kb'));
-    await writeCorpus(join(dir, 'kb'), 10_000, new SyntheticCorpus(42));
+    await writeCorpus(join(dir, 'kb'), passages, new SyntheticCorpus(42));
     const config = loadConfig({
       env: {
         LOG_LEVEL: 'silent',
@@ -95,4 +95,4 @@ async function main(mode: string): Promise<void> {
   send({ port, chunks, floorPort });
 }
 
-await main(process.argv[2] ?? 'bare');
+await main(process.argv[2] ?? 'bare', Number(process.argv[3] ?? 10_000));

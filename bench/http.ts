@@ -50,11 +50,16 @@ class ServerProcess {
 
   static async start(
     mode: 'bare' | 'app',
+    chunks = 0,
   ): Promise<{ server: ServerProcess; port: number; chunks: number; floorPort: number }> {
-    const child = fork(new URL('./http-server.js', import.meta.url), [mode], {
+    // Built, the server is JavaScript beside this file; from the sources (the tests), TypeScript.
+    const source = import.meta.url.endsWith('.ts');
+    const script = new URL(source ? './http-server.ts' : './http-server.js', import.meta.url);
+    const child = fork(script, [mode, String(chunks)], {
       // HTTP_BENCH_PROFILE=<dir> writes the server's CPU profile there, to see where time goes.
       execArgv: [
         '--expose-gc',
+        ...(source ? ['--import', 'tsx'] : []),
         ...(process.env.HTTP_BENCH_PROFILE
           ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HTTP_BENCH_PROFILE}`]
           : []),
@@ -135,9 +140,19 @@ function openFeed(port: number, session: { id: string; token: string }): Promise
  * SSE connections (sessions' live feeds) add to the server. Each server runs in its own process.
  */
 export async function runHttpBench(
-  options: { seconds?: number; connections?: number; sessions?: number; idle?: number } = {},
+  options: {
+    seconds?: number;
+    /** Of each warm-up before a measurement (the messages' is twice as long). */
+    warmupSeconds?: number;
+    connections?: number;
+    sessions?: number;
+    idle?: number;
+    /** Passages in the knowledge base. */
+    chunks?: number;
+  } = {},
 ): Promise<HttpBenchResult> {
   const seconds = options.seconds ?? 8;
+  const warmup = options.warmupSeconds ?? 1;
   const connections = options.connections ?? 16;
   const sessionCount = options.sessions ?? 64;
   const idle = options.idle ?? 1000;
@@ -148,7 +163,7 @@ export async function runHttpBench(
   await runLoad({
     port: bare.port,
     connections,
-    seconds: 1,
+    seconds: warmup,
     request: () => bareRequest,
     expectStatus: 200,
   });
@@ -161,7 +176,7 @@ export async function runHttpBench(
   });
   await bare.server.stop();
 
-  const app = await ServerProcess.start('app');
+  const app = await ServerProcess.start('app', options.chunks ?? 10_000);
   try {
     const sessions: Array<{ id: string; token: string }> = [];
     for (let i = 0; i < sessionCount; i++)
@@ -176,7 +191,7 @@ export async function runHttpBench(
     await runLoad({
       port: app.port,
       connections,
-      seconds: 1,
+      seconds: warmup,
       request: readRequest,
       expectStatus: 200,
     });
@@ -206,7 +221,7 @@ export async function runHttpBench(
     await runLoad({
       port: app.port,
       connections,
-      seconds: 2,
+      seconds: 2 * warmup,
       request: messageRequest,
       expectStatus: 200,
     });
@@ -231,7 +246,7 @@ export async function runHttpBench(
     await runLoad({
       port: app.floorPort,
       connections,
-      seconds: 1,
+      seconds: warmup,
       request: floorRequest,
       expectStatus: 200,
     });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runHttpBench } from '../bench/http.js';
 import { runTurnBench } from '../bench/turn.js';
 import { runWrapperBench } from '../bench/wrapper.js';
 
@@ -38,4 +39,29 @@ describe('turn benchmark', () => {
     expect(result.first_text_with_llm.turns).toBe(8);
     expect(result.first_text_with_llm.p50_ms).toBeGreaterThan(0);
   });
+});
+
+describe('http benchmark', () => {
+  it('measures the bare route, the product and the idle feeds over real sockets', async () => {
+    // Small and short: this only keeps `npm run bench -- http` working and its figures derived
+    // from what it measured; the figures themselves come from the full run.
+    const result = await runHttpBench({
+      seconds: 0.5,
+      warmupSeconds: 0.2,
+      connections: 4,
+      sessions: 8,
+      idle: 40,
+      chunks: 300,
+    });
+    expect(result.failures).toBe(0);
+    expect(result.chunks).toBe(300);
+    for (const load of [result.bare_route, result.messages, result.session_read]) {
+      expect(load.requests).toBeGreaterThan(0);
+    }
+    expect(result.store_and_search.requests).toBeGreaterThan(0);
+    expect(result.ratio).toBeCloseTo(result.messages.perSecond / result.bare_route.perSecond, 2);
+    expect(result.idle_sse.connections).toBe(40);
+    expect(result.idle_sse.rss_after_mb).toBeGreaterThan(0);
+    expect(result.meets_target.ratio).toBe(result.ratio >= result.targets.ratio);
+  }, 60_000);
 });
