@@ -7,6 +7,11 @@
 const SECRET_KEY =
   /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential|private[-_]?key/i;
 const PII_KEY = /^(e-?mail|phone|phone[-_]?number|mobile)$/i;
+/**
+ * Keys of the ids that tie a line to its request, session or trace: logged as they are, since a
+ * UUID whose middle groups happen to be all digits reads like a phone number.
+ */
+const ID_KEY = /^(?:request|session|turn|trace|span|ticket|message|document|chunk)?[-_]?id$/i;
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const BEARER = /\bBearer\s+[A-Za-z0-9._~+/-]+=*/gi;
@@ -14,9 +19,10 @@ const BEARER = /\bBearer\s+[A-Za-z0-9._~+/-]+=*/gi;
 const API_KEY =
   /\b(?:sk|pk|rk)[-_](?:live[-_]|test[-_]|proj[-_])?[A-Za-z0-9_-]{16,}\b|\bxox[abpr]-[A-Za-z0-9-]{10,}\b|\bgh[pousr]_[A-Za-z0-9]{20,}\b|\bAKIA[0-9A-Z]{16}\b/g;
 const KEY_VALUE = /\b(api[-_]?key|access[-_]?token|secret|password)=([^\s&"']+)/gi;
-// International (+44 20 7946 0958) or North American (415-555-0132) numbers, on word boundaries.
+// International (+44 20 7946 0958) or North American (415-555-0132) numbers, on word boundaries
+// and not inside a run of groups joined by hyphens (the groups of a UUID).
 const PHONE =
-  /(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,4}(?!\w)/g;
+  /(?<![\w+-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,4}(?![\w-])/g;
 
 /** Redacts e-mail addresses, phone numbers, API keys and bearer tokens inside a string. */
 export function redactText(text: string): string {
@@ -51,6 +57,7 @@ export function redactValue(value: unknown, depth = 0, seen = new WeakSet<object
   for (const [key, v] of Object.entries(value)) {
     if (SECRET_KEY.test(key) && v !== undefined && v !== null && v !== '') out[key] = '[redacted]';
     else if (PII_KEY.test(key) && typeof v === 'string') out[key] = '[redacted]';
+    else if (ID_KEY.test(key) && typeof v === 'string') out[key] = v;
     else out[key] = redactValue(v, depth + 1, seen);
   }
   return out;
