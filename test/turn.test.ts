@@ -298,10 +298,23 @@ describe('escalation in a turn', () => {
     const asked = await app.turns.start({ sessionId: 'i1', text: 'What is my order number?' })
       .result;
     expect(asked.text).toContain('44170');
+    const account = await app.turns.start({
+      sessionId: 'i1',
+      text: 'my name is Jane Doe, account number 88213344',
+    }).result;
+    expect(account.text).toBe('Hi Jane! How can I help you today?');
+    expect(account.toolsUsed).not.toContain('kb_search');
+    const which = await app.turns.start({ sessionId: 'i1', text: "what's my account number?" })
+      .result;
+    expect(which.text).toContain('The account number I have for you is 88213344.');
     // The details are remembered; the introductions themselves are not questions to recall.
     const memories = (await app.conversations.memories('i1')).map((m) => m.content);
     expect(memories).toEqual(
-      expect.arrayContaining(['Customer name: Jane', 'Order number: 44170']),
+      expect.arrayContaining([
+        'Customer name: Jane',
+        'Order number: 44170',
+        'Account number: 88213344',
+      ]),
     );
     expect(memories.filter((m) => /Jane"|I'm Jane|I have a question|number is/.test(m))).toEqual(
       [],

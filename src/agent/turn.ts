@@ -10,7 +10,7 @@ import { timeOrderedId, type ConversationRepository } from '../store/index.js';
 import type { CorrelationContext } from '../telemetry/index.js';
 import type { AttachmentSummary, SessionContext, ToolRegistry } from '../tools/index.js';
 import { readShortReply, type EscalationOutcome } from '../tools/escalation/index.js';
-import { describeFact, extractFacts } from './facts/index.js';
+import { describeFact, extractFacts, readFact } from './facts/index.js';
 import { Channel } from './channel.js';
 import { followUpContext } from './follow-up.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
@@ -246,9 +246,7 @@ export class TurnRunner {
     });
 
     emit({ type: 'status', stage: 'answer' });
-    const facts = (context?.facts ?? [])
-      .map(parseFactMemory)
-      .filter((f): f is { kind: string; value: string } => f !== undefined);
+    const facts = (context?.facts ?? []).flatMap((line) => readFact(line) ?? []);
     const compose = (passages: RetrievedChunk[]) =>
       composeExtractiveAnswer(
         {
@@ -400,29 +398,6 @@ export class TurnRunner {
 
 function attachmentNames(input: TurnInput): string[] {
   return (input.attachments ?? []).map((a) => a.name);
-}
-
-/** Memories store facts as "Kind: value" (see describeFact); this reads them back. */
-function parseFactMemory(content: string): { kind: string; value: string } | undefined {
-  const index = content.indexOf(': ');
-  if (index < 0) return undefined;
-  const label = content.slice(0, index).toLowerCase();
-  const value = content.slice(index + 2);
-  const kind =
-    label.includes('e-mail') || label.includes('email')
-      ? 'email'
-      : label.includes('phone')
-        ? 'phone'
-        : label.includes('order')
-          ? 'order_number'
-          : label.includes('ticket')
-            ? 'ticket_number'
-            : label.includes('reference')
-              ? 'reference_number'
-              : label.includes('name')
-                ? 'name'
-                : undefined;
-  return kind ? { kind, value } : undefined;
 }
 
 function nameOf(

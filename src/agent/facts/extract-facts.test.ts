@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { describeFact, extractFacts, MAX_FACTS_PER_MESSAGE, type FactKind } from './index.js';
+import {
+  describeFact,
+  extractFacts,
+  MAX_FACTS_PER_MESSAGE,
+  readFact,
+  type FactKind,
+} from './index.js';
 
 type Case = [message: string, expected: Array<[FactKind, string]>];
 
@@ -48,6 +54,17 @@ const CASES: Case[] = [
   ['Build v2.14.3 of AB0612345678 and 0612345678X', []],
   ['SSN 123-45-6789 is private; the total was 12345.67', []],
   // Order, ticket and reference numbers
+  ['my account number is 88213344', [['account_number', '88213344']]],
+  [
+    'Customer number: CU-55123, membership no. 99887',
+    [
+      ['account_number', 'CU-55123'],
+      ['account_number', '99887'],
+    ],
+  ],
+  ['acct #4417-22 was charged twice', [['account_number', '4417-22']]],
+  ['I have had my account since 2019 and 3 accounts in all', []],
+  ['a member for 12 years, customer of 20', []],
   ['Where is order 4417?', [['order_number', '4417']]],
   ['My order #4417-22 never came', [['order_number', '4417-22']]],
   ['order number: AB-12345', [['order_number', 'AB-12345']]],
@@ -204,5 +221,28 @@ describe('describeFact', () => {
     ['name', 'Jane Doe', 'Customer name: Jane Doe'],
   ] as Array<[FactKind, string, string]>)('states a %s', (kind, value, line) => {
     expect(describeFact({ kind, value, source: '' })).toBe(line);
+  });
+});
+
+describe('readFact', () => {
+  it('reads back each kind from the line describeFact made, and nothing else', () => {
+    const kinds: FactKind[] = [
+      'email',
+      'phone',
+      'order_number',
+      'account_number',
+      'ticket_number',
+      'reference_number',
+      'name',
+    ];
+    for (const kind of kinds) {
+      expect(readFact(describeFact({ kind, value: 'v: 1', source: '' }))).toEqual({
+        kind,
+        value: 'v: 1',
+      });
+    }
+    expect(readFact('User: where is my order?')).toBeUndefined();
+    expect(readFact('Order number: ')).toBeUndefined();
+    expect(readFact('no separator')).toBeUndefined();
   });
 });

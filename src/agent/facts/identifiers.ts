@@ -4,10 +4,16 @@ import { isWordChar } from './text.js';
 // The words that introduce a number, and what the number then is. Only these: "order" alone
 // (plus a digit in the value) is what separates "order 4417" from "order of magnitude".
 const KEYWORD =
-  /\b(orders?|tickets?|cases?|ref|refs|references?|confirmation|booking|reservation|invoice|tracking)\b/giu;
+  /\b(orders?|accounts?|acct|customer|membership|member|tickets?|cases?|ref|refs|references?|confirmation|booking|reservation|invoice|tracking)\b/giu;
 
 const KIND: Record<string, FactKind> = {
   order: 'order_number',
+  // A customer, membership or member number is what a utility, a bank or a club calls an account.
+  account: 'account_number',
+  acct: 'account_number',
+  customer: 'account_number',
+  membership: 'account_number',
+  member: 'account_number',
   ticket: 'ticket_number',
   case: 'ticket_number',
 };
@@ -43,7 +49,8 @@ const DATE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})
 const ORDINAL = /^\d+(?:st|nd|rd|th)$/i;
 
 /**
- * Order, ticket and reference numbers: a keyword ("order", "ticket", "confirmation", …), then up
+ * Order, account, ticket and reference numbers: a keyword ("order", "account", "ticket",
+ * "confirmation", …), then up
  * to three connecting words or marks ("number", "is", "#", ":"), then an identifier that holds a
  * digit ("4417", "4417-22", "AB-12345", "X7Y8Z9").
  */

@@ -1,6 +1,12 @@
 /** What a fact is about. */
 export type FactKind =
-  'email' | 'phone' | 'order_number' | 'ticket_number' | 'reference_number' | 'name';
+  | 'email'
+  | 'phone'
+  | 'order_number'
+  | 'account_number'
+  | 'ticket_number'
+  | 'reference_number'
+  | 'name';
 
 /** Something the customer told us about themselves, worth remembering for later turns. */
 export interface Fact {

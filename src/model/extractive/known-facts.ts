@@ -15,6 +15,7 @@ const NOUNS: Array<[string, string]> = [
   ['email', String.raw`e-?mail(?:\s+address)?|mail\s+address`],
   ['phone', String.raw`(?:phone|mobile|cell|telephone)(?:\s+number)?`],
   ['order_number', String.raw`order\s+(?:number|no\.?|id|#)`],
+  ['account_number', String.raw`(?:account|customer|member(?:ship)?)\s+(?:number|no\.?|id|#)`],
   ['ticket_number', String.raw`(?:ticket|case)(?:\s+(?:number|no\.?|id|#))?`],
   [
     'reference_number',

@@ -62,6 +62,7 @@ const FACT_NOUNS: Record<string, [string, string]> = {
   email: ['e-mail address', 'e-mail addresses'],
   phone: ['phone number', 'phone numbers'],
   order_number: ['order number', 'order numbers'],
+  account_number: ['account number', 'account numbers'],
   ticket_number: ['ticket number', 'ticket numbers'],
   reference_number: ['reference number', 'reference numbers'],
 };

@@ -200,8 +200,9 @@ const PRECEDENCE: readonly ShortReply[] = [
  */
 const INTRODUCING = new Set(
   (
-    "my name name's is i'm i am this it's call me order number no nr email e mail address phone " +
-    'mobile ticket reference ref here you can reach at the it for'
+    "my name name's is i'm i am this it's call me order account customer member membership " +
+    'number no nr email e mail address phone mobile ticket reference ref here you can reach at ' +
+    'the it for'
   ).split(' '),
 );
 
