@@ -247,9 +247,10 @@ export class TurnRunner {
 
     emit({ type: 'status', stage: 'answer' });
     const facts = (context?.facts ?? []).flatMap((line) => readFact(line) ?? []);
-    const compose = (passages: RetrievedChunk[]) =>
+    const compose = (passages: RetrievedChunk[], handover = false) =>
       composeExtractiveAnswer(
         {
+          handover,
           // Misspelt words as the search corrected them: "pasword" is answered as "password".
           question: respell(input.text, search?.spelling),
           ...(followsUp === '' ? {} : { context: respell(followsUp, search?.spelling) }),
@@ -272,7 +273,7 @@ export class TurnRunner {
     let answer = compose(hits);
     // A message that hands the conversation to a person ("let me speak to a human, this is
     // ridiculous") is not a question: quoting a weakly matching passage would only annoy.
-    if (escalationInfo.escalate && answer.confidence < WEAK_ANSWER) answer = compose([]);
+    if (escalationInfo.escalate && answer.confidence < WEAK_ANSWER) answer = compose([], true);
     let text = answer.text;
     let answeredBy: ReplyMessage['answeredBy'] = 'extractive';
     let fallback: string | undefined;

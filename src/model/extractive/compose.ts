@@ -130,8 +130,10 @@ export function composeExtractiveAnswer(
   const picks =
     attachments.length === 0 && aboutSomethingElse(chosen, scored, terms, documents) ? [] : chosen;
   if (picks.length === 0) {
-    // With a ticket open the follow-up line already says a person is coming.
-    const body = ticketId !== '' ? NOT_FOUND : `${NOT_FOUND} ${OFFER_PERSON}`;
+    // With a ticket open the follow-up line already says a person is coming; handed over, it is
+    // all there is to say.
+    const body =
+      ticketId === '' ? `${NOT_FOUND} ${OFFER_PERSON}` : input?.handover === true ? '' : NOT_FOUND;
     return { text: frame(body), cited: [], confidence: NOT_FOUND_CONFIDENCE, found: false };
   }
 

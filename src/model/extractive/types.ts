@@ -17,6 +17,12 @@ export interface ExtractiveInput {
   /** A person will follow up. */
   escalated?: { ticketId: string } | undefined;
   /**
+   * The conversation is handed to a person and no passage is to be quoted (the customer asked
+   * for one, or is upset, and nothing found answers well): with a ticket open, the reply is the
+   * hand-over alone rather than "I couldn't find this".
+   */
+  handover?: boolean;
+  /**
    * The earlier question(s) a follow-up leans on ("How do I reset my password?" before "How long
    * does it last?"): their words say what the passages are about and count half as much as the
    * message's own; what the message asks for (a time, a price) is its own when it says, theirs
