@@ -384,7 +384,20 @@ describe('escalation in a turn', () => {
   });
 });
 
-describe('facts in a long conversation', () => {
+describe('a longer conversation', () => {
+  it('answers "why?" with what the reply before did not say, and says when there is no more', async () => {
+    const ask = async (text: string) =>
+      (await app.turns.start({ sessionId: 'w1', text }).result).text;
+    const first = await ask('How do I reset my password?');
+    expect(first).toBe(
+      'Hi,\n\nPress Reset password and follow the link we e-mail you [1]. The link works for 24 hours [1].',
+    );
+    expect(await ask('why?')).toBe('Open Settings and choose Security [1].');
+    expect(await ask('why?')).toBe(
+      "I'm afraid our help center says no more about this than what I said. Would you like me to connect you with a member of our support team?",
+    );
+  });
+
   it('still knows the order number after many turns on the same subject', async () => {
     await app.turns.start({
       sessionId: 'f2',

@@ -10,6 +10,10 @@ describe('isFollowUp', () => {
     'and for children?',
     'What if I lost it?',
     'how about Canada',
+    'why?',
+    'how much?',
+    'since when??',
+    'really? why',
   ])('takes %j for a follow-up', (message) => {
     expect(isFollowUp(message)).toBe(true);
   });
@@ -22,6 +26,8 @@ describe('isFollowUp', () => {
     'What is the weather like in Paris?',
     '',
     '???',
+    'ok',
+    'why is my bill so high?',
   ])('takes %j for a question of its own', (message) => {
     expect(isFollowUp(message)).toBe(false);
   });

@@ -20,6 +20,13 @@ const BACK_REFERENCES = new Set([
   'there',
 ]);
 
+/** A question word asked alone ("why?", "how much?", "since when?") asks about what was said. */
+const QUESTION_WORDS = new Set(['why', 'how', 'when', 'where', 'what', 'which', 'who']);
+/** Words that may stand with it: "how much?", "how long exactly?", "really? why?". */
+const WITH_QUESTION_WORD = new Set(
+  'much many long often soon come since so then exactly really else more but and'.split(' '),
+);
+
 /** A follow-up names at most this many things of its own; more, and it stands on its own. */
 const MAX_OWN_WORDS = 2;
 /** How many of the customer's earlier messages are looked through for the question before. */
@@ -29,8 +36,9 @@ const MAX_CHAIN = 3;
 
 /**
  * Whether a message leans on the question before it: it says little of its own (at most two
- * content words) and either opens as a continuation ("and …", "what about …", "what if …") or
- * points back with "it", "them", "that", ….
+ * content words) and either opens as a continuation ("and …", "what about …", "what if …"),
+ * points back with "it", "them", "that", …, or is a question word with nothing of its own
+ * ("why?", "how much?").
  *
  * @example
  * isFollowUp('What about cats specifically?'); // true
@@ -42,6 +50,13 @@ export function isFollowUp(message: string): boolean {
   const said = words(message.slice(0, 500));
   if (said.length === 0) return false;
   if (continuationOf(said)) return true;
+  if (
+    said.length <= 3 &&
+    said.some((word) => QUESTION_WORDS.has(word)) &&
+    said.every((word) => QUESTION_WORDS.has(word) || WITH_QUESTION_WORD.has(word))
+  ) {
+    return true;
+  }
   return said.some((word) => BACK_REFERENCES.has(word));
 }
 

@@ -253,7 +253,12 @@ export class TurnRunner {
           handover,
           // Misspelt words as the search corrected them: "pasword" is answered as "password".
           question: respell(input.text, search?.spelling),
-          ...(followsUp === '' ? {} : { context: respell(followsUp, search?.spelling) }),
+          ...(followsUp === ''
+            ? {}
+            : {
+                context: respell(followsUp, search?.spelling),
+                said: repliesSince(history, followsUp),
+              }),
           ...(search?.related ? { related: search.related } : {}),
           sources: passages,
           facts: [...facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
@@ -395,6 +400,28 @@ export class TurnRunner {
     const breakers = Object.fromEntries([...tools.breakers()].map(([name, b]) => [name, b.state]));
     return { ...reply, sessionId, requestId, messageCount, breakers };
   }
+}
+
+/**
+ * What the agent replied since the question a follow-up leans on (the oldest of `followsUp`, the
+ * questions it was searched with): those sentences are not quoted again.
+ */
+function repliesSince(
+  history: ReadonlyArray<{ role: string; text: string }>,
+  followsUp: string,
+): string {
+  let from = history.length;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const turn = history[i];
+    if (turn?.role === 'user' && turn.text.trim() !== '' && followsUp.includes(turn.text.trim())) {
+      from = i;
+    }
+  }
+  return history
+    .slice(from)
+    .filter((turn) => turn.role === 'assistant')
+    .map((turn) => turn.text)
+    .join('\n');
 }
 
 function attachmentNames(input: TurnInput): string[] {

@@ -119,6 +119,45 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     expect(shipping.text).toBe('Shipping costs are not refunded unless the item was damaged [1].');
   });
 
+  it('answers a follow-up asking for more with what the reply before did not say', () => {
+    const bill = chunk(
+      'Why is my bill higher than expected?',
+      'An estimated bill is based on your past usage, not a real reading. Most homes use twice ' +
+        'as much gas in winter as in summer. A new heater can add around 40 pounds a month to ' +
+        'your bill.',
+    );
+    const first = answer('my bill is higher than last month', { sources: [bill] });
+    expect(first.text).toBe('A new heater can add around 40 pounds a month to your bill [1].');
+    // "why?" is searched with the statement it follows; its answer is what was not said yet.
+    const why = answer('why?', {
+      sources: [bill],
+      context: 'my bill is higher than last month',
+      said: first.text,
+    });
+    expect(why.found).toBe(true);
+    expect(why.text).not.toContain('heater');
+    expect(why.text).toContain('[1]');
+    // With everything relevant said, it says so rather than that nothing was found.
+    const more = answer('why?', {
+      sources: [bill],
+      context: 'my bill is higher than last month',
+      said: `${first.text} ${why.text}`,
+    });
+    expect(more).toMatchObject({ found: false, cited: [] });
+    expect(more.text).toContain('no more about this than what I said');
+    // Asked how long, the sentence that says is the answer, said before or not.
+    const reset = chunk(
+      'How do I reset my password?',
+      'Press Reset password and follow the link we e-mail you. The link works for 24 hours.',
+    );
+    const howLong = answer('how long?', {
+      sources: [reset],
+      context: 'How do I reset my password?',
+      said: 'Press Reset password and follow the link we e-mail you [1]. The link works for 24 hours [1].',
+    });
+    expect(howLong.text).toBe('The link works for 24 hours [1].');
+  });
+
   it("answers from the help center's words for the customer's, at their weight", () => {
     const damaged = chunk(
       'Returns',

@@ -21,6 +21,7 @@ import {
   followUp,
   greeting,
   NOT_FOUND,
+  NOTHING_MORE,
   OFFER_PERSON,
   shortAnswer,
 } from './templates.js';
@@ -117,13 +118,25 @@ export function composeExtractiveAnswer(
   // ("and to Canada?" after "How long does shipping take?") asks what the question before did.
   const shapeOf = context !== '' && !asksItself(question) ? context : question;
   const time = asksTime(shapeOf);
-  const scored = scoreSentences(documents, terms, {
-    quantity: asksQuantity(shapeOf),
+  const quantity = asksQuantity(shapeOf);
+  const all = scoreSentences(documents, terms, {
+    quantity,
     time,
     timeOnly: context !== '' && time && !terms.some((t) => !t.weak && t.weight === 1),
     trouble: reportsTrouble(question),
     howTo: asksHowTo(shapeOf),
   });
+  // A follow-up that asks for more ("why?", "what else?") is not answered with what was just
+  // said; one that asks how long or how much is answered with the sentence that says, said or not.
+  // Citations out, the reply just given holds each sentence it quoted as the passage has it.
+  const said =
+    typeof input?.said === 'string' && !time && !quantity
+      ? input.said.replace(/ \[\d+\]/g, '')
+      : '';
+  const scored =
+    said === ''
+      ? all
+      : { ...all, candidates: all.candidates.filter((c) => !said.includes(c.unit.text)) };
   const chosen = selectSentences(scored, terms);
   // A question about something the help center never mentions, answered on the strength of
   // one word it shares with a page ("can I buy bitcoin in the app?"), is not answered.
@@ -132,8 +145,10 @@ export function composeExtractiveAnswer(
   if (picks.length === 0) {
     // With a ticket open the follow-up line already says a person is coming; handed over, it is
     // all there is to say.
-    const body =
-      ticketId === '' ? `${NOT_FOUND} ${OFFER_PERSON}` : input?.handover === true ? '' : NOT_FOUND;
+    // Asked for more than was just said, with nothing more to say: not "could not find".
+    const none =
+      scored !== all && selectSentences(all, terms).length > 0 ? NOTHING_MORE : NOT_FOUND;
+    const body = ticketId === '' ? `${none} ${OFFER_PERSON}` : input?.handover === true ? '' : none;
     return { text: frame(body), cited: [], confidence: NOT_FOUND_CONFIDENCE, found: false };
   }
 

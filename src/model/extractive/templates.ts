@@ -51,6 +51,8 @@ export function shortAnswer(
 }
 
 export const NOT_FOUND = "I couldn't find this in our help center.";
+/** Said when a follow-up asks for more than the help center says beyond the reply just given. */
+export const NOTHING_MORE = "I'm afraid our help center says no more about this than what I said.";
 export const OFFER_PERSON = 'Would you like me to connect you with a member of our support team?';
 
 /** Said when a person will take over. */

@@ -35,6 +35,11 @@ export interface ExtractiveInput {
    * weight.
    */
   related?: ReadonlyArray<{ to: string; weight: number; from?: string }>;
+  /**
+   * The replies since the question a follow-up leans on: when it asks for more ("why?", "what
+   * else?") rather than how long or how much, their sentences are not quoted again.
+   */
+  said?: string;
   /** Files given with this message. */
   attachments?: Array<{ name: string; preview: string }>;
   /**
