@@ -163,10 +163,11 @@ const CARSHARE_ALLOWED_MISSES = 34;
  * answer coming along too (the same 41 missed). Then read: "can i cancel over the phone" was
  * answered from the one article whose title asks ("Can I bring a friend?"), since "can" and "i"
  * are rare in titles where one title in ten asks; a stop word's title idf is now weighed by the
- * share of titles that ask (an FAQ, where all do, is as before): 21 now.
+ * share of titles that ask (an FAQ, where all do, is as before): 21; the steps of a numbered
+ * list quoted together (a guest's rules were quoted half before): 22 now.
  */
 const GYM_CASES = casesFrom('./fixtures/help-center-gym.questions.json');
-const GYM_ALLOWED_MISSES = 39;
+const GYM_ALLOWED_MISSES = 38;
 
 /**
  * An eighth, of a household gas and electricity supplier, with 60 questions (6 it does not

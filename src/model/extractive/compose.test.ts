@@ -359,6 +359,28 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     );
   });
 
+  it('quotes a step chosen alone with the steps before and after it, as a list', () => {
+    const freeze = chunk(
+      'Freezing your membership',
+      '1. Open the app and go to Account > Membership.\n2. Tap Freeze membership.\n' +
+        '3. Choose your start month.\n4. Confirm. You will get an email with your freeze dates.\n' +
+        'A freeze lasts 1 to 3 months.',
+      ['Freezing your membership', 'How to freeze'],
+    );
+    expect(answer('how do I freeze my membership?', { sources: [freeze] }).text).toBe(
+      '- Open the app and go to Account > Membership.\n- Tap Freeze membership.\n' +
+        '- Choose your start month.\n- Confirm. You will get an email with your freeze dates [1].',
+    );
+    // Items of a bulleted list are not steps: one is quoted alone.
+    const rules = chunk(
+      'Guests',
+      '- Guests must be 16 or over.\n- Guests must show photo ID.\n- Guests pay 10 pounds a day.',
+    );
+    expect(answer('how much do guests pay?', { sources: [rules] }).text).toBe(
+      'Guests pay 10 pounds a day [1].',
+    );
+  });
+
   it('answers from the sentences under a matching title or FAQ question', () => {
     const faq = chunk(
       'Opening hours',

@@ -125,6 +125,7 @@ function readUnits(text: string): Unit[] {
   return splitSentences(text).map((s) => ({
     text: s.text,
     list: s.list,
+    step: s.step === true,
     heading: s.heading,
     question: s.question,
     searchText: searchable(s.text),

@@ -26,10 +26,14 @@ export function renderPicks(picks: readonly Pick[], documents: readonly Document
         : withMarker(pick.quote, `[${document.label}]`);
     const previous = picks[i - 1];
     const asLine = previous !== undefined && continues(previous, pick);
-    if (text === '') text = quote;
+    // A list with no line of its own before it (steps under a heading) starts on a line too.
+    const opensList =
+      !asLine && pick.candidate.unit.list && next !== undefined && continues(pick, next);
+    if (opensList) text += text === '' ? `- ${quote}` : `\n- ${quote}`;
+    else if (text === '') text = quote;
     else if (asLine) text += `\n- ${quote}`;
     else text += lastWasLine ? `\n${quote}` : ` ${quote}`;
-    lastWasLine = asLine;
+    lastWasLine = asLine || opensList;
     if (document.number !== undefined) cited.add(document.number);
   });
   return { text, cited: [...cited].sort((a, b) => a - b) };

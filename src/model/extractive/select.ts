@@ -159,9 +159,22 @@ function addListIntros(picks: Pick[], all: readonly Candidate[], budget: number)
       between.push(intro);
       intro = candidateAt(all, doc, --index);
     }
-    if (!intro || intro.unit.heading || !intro.unit.text.endsWith(':')) continue;
-    if (picks.some((p) => p.candidate === intro) || speaksToAssistant(intro.unit)) continue;
-    const added = [intro, ...between].filter((c) => !picks.some((p) => p.candidate === c));
+    let lead: Candidate[];
+    if (intro && !intro.unit.heading && intro.unit.text.endsWith(':')) {
+      if (picks.some((p) => p.candidate === intro) || speaksToAssistant(intro.unit)) continue;
+      lead = [intro];
+    } else if (
+      // A step of steps that open a section ("4. Confirm." under "How to freeze") comes after
+      // the steps before it, as a list of its own.
+      pick.candidate.unit.step === true &&
+      between.length > 0 &&
+      between.every((c) => c.unit.step === true && !speaksToAssistant(c.unit))
+    ) {
+      lead = [];
+    } else {
+      continue;
+    }
+    const added = [...lead, ...between].filter((c) => !picks.some((p) => p.candidate === c));
     const size = added.reduce((sum, c) => sum + wordCount(c.unit.text), 0);
     if (used + size > budget) continue;
     for (const c of added) picks.push({ candidate: c, quote: c.unit.text });
@@ -171,17 +184,18 @@ function addListIntros(picks: Pick[], all: readonly Candidate[], budget: number)
 }
 
 /**
- * "To reset your password:" is only useful with the steps that follow it. Returns the words it
- * took.
+ * "To reset your password:" is only useful with the steps that follow it, and a step with the
+ * steps after it. Returns the words it took.
  */
 function appendListItems(picks: Pick[], all: readonly Candidate[], budget: number): number {
   let left = budget;
   for (const pick of [...picks]) {
-    if (!pick.quote.endsWith(':')) continue;
+    const step = pick.candidate.unit.step === true;
+    if (!step && !pick.quote.endsWith(':')) continue;
     const { doc, index } = pick.candidate;
     for (let i = 1; i <= MAX_LIST_ITEMS; i++) {
       const next = candidateAt(all, doc, index + i);
-      if (!next?.unit.list) break;
+      if (!next || !(step ? next.unit.step : next.unit.list)) break;
       if (picks.some((p) => p.candidate === next)) continue;
       const size = wordCount(next.unit.text);
       if (size > left || next.unit.text.length === 0) break;

@@ -4,6 +4,8 @@ export interface Sentence {
   text: string;
   /** A list item ("- …", "* …", "1. …"): its own unit, shown as a list line. */
   list: boolean;
+  /** A numbered or lettered list item ("1. …", "b) …"): a step, which reads in order. */
+  step?: boolean;
   /** A Markdown heading line: context for what follows, never an answer on its own. */
   heading: boolean;
   /** Ends with "?": in FAQ text the question being answered, or a follow-up prompt. */
@@ -48,7 +50,7 @@ export function splitSentences(text: string): Sentence[] {
   const out: Sentence[] = [];
   for (const block of blocks(text.replace(CONTROL, ' '))) {
     if (block.heading || block.list) {
-      out.push(unit(block.text, block.list, block.heading));
+      out.push(unit(block.text, block.list, block.heading, block.step));
       continue;
     }
     for (const sentence of splitParagraph(block.text)) out.push(unit(sentence, false, false));
@@ -59,9 +61,11 @@ export function splitSentences(text: string): Sentence[] {
 // White space other than single spaces between words: most text has none to collapse.
 const UNTIDY_SPACE = /[^\S ]| {2}|^ | $/;
 
-function unit(text: string, list: boolean, heading: boolean): Sentence {
+function unit(text: string, list: boolean, heading: boolean, step = false): Sentence {
   const clean = UNTIDY_SPACE.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
-  return { text: clean, list, heading, question: endsQuestion(clean) };
+  const sentence: Sentence = { text: clean, list, heading, question: endsQuestion(clean) };
+  if (step) sentence.step = true;
+  return sentence;
 }
 
 /** Whether `text` ends with "?" and any closing quotes and brackets. Read from the end only. */
@@ -74,6 +78,7 @@ function endsQuestion(text: string): boolean {
 interface Block {
   text: string;
   list: boolean;
+  step: boolean;
   heading: boolean;
 }
 
@@ -96,6 +101,7 @@ function blocks(text: string): Block[] {
     current = {
       text: heading || list ? line.slice((heading ?? list)?.[0].length ?? 0) : line,
       list: list !== null,
+      step: list !== null && /^[\da-z]/.test(list[0]),
       heading: heading !== null,
     };
     out.push(current);

@@ -43,6 +43,18 @@ describe('chunkDocument', () => {
     ]);
   });
 
+  it('writes a numbered list item with its number and any other with a dash', () => {
+    const chunks = chunkDocument(
+      doc([
+        heading('How to freeze', 2),
+        { type: 'list_item', text: 'Open the app.', number: 1 },
+        { type: 'list_item', text: 'Tap Freeze.', number: 2 },
+        { type: 'list_item', text: 'Any club.' },
+      ]),
+    );
+    expect(chunks.map((c) => c.text)).toEqual(['1. Open the app.\n2. Tap Freeze.\n- Any club.']);
+  });
+
   it('gives text before the first heading an empty path and emits no chunk for empty sections', () => {
     const chunks = chunkDocument(
       doc([paragraph('Welcome.'), heading('Empty', 1), heading('Also empty', 2)]),

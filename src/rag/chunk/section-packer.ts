@@ -21,7 +21,12 @@ export class SectionPacker {
 
   /** Adds a block: whole when it fits in a chunk, else cut at sentences (lines for code). */
   add(block: Block): void {
-    const text = block.type === 'list_item' ? `- ${block.text}` : block.text;
+    const text =
+      block.type !== 'list_item'
+        ? block.text
+        : block.number !== undefined
+          ? `${block.number}. ${block.text}`
+          : `- ${block.text}`;
     const words = countWords(text);
     if (words <= this.#size) {
       this.#addPiece(text, words, '\n');

@@ -80,6 +80,8 @@ class BlockCollector {
   #inTitle = false;
   #inline = '';
   #listDepth = 0;
+  /** The lists open, innermost last: a numbered one counts its items. */
+  #lists: Array<{ ordered: boolean; items: number }> = [];
   #heading: { level: number; text: string } | undefined;
   #pre: { depth: number; text: string } | undefined;
   #row: OpenRow | undefined;
@@ -110,8 +112,11 @@ class BlockCollector {
     } else if (name === 'li') {
       this.flushInline();
       this.#listDepth++;
+      const list = this.#lists.at(-1);
+      if (list) list.items++;
     } else if (BLOCK_BOUNDARIES.has(name)) {
       this.flushInline();
+      if (name === 'ol' || name === 'ul') this.#lists.push({ ordered: name === 'ol', items: 0 });
     }
   }
 
@@ -141,6 +146,7 @@ class BlockCollector {
       this.#listDepth = Math.max(0, this.#listDepth - 1);
     } else if (BLOCK_BOUNDARIES.has(name)) {
       this.flushInline();
+      if (name === 'ol' || name === 'ul') this.#lists.pop();
     }
   }
 
@@ -148,7 +154,12 @@ class BlockCollector {
   flushInline(): void {
     const text = collapseWhitespace(this.#inline);
     this.#inline = '';
-    if (text) this.blocks.push({ type: this.#listDepth > 0 ? 'list_item' : 'paragraph', text });
+    if (!text) return;
+    const list = this.#lists.at(-1);
+    if (this.#listDepth === 0) this.blocks.push({ type: 'paragraph', text });
+    else if (list?.ordered && list.items > 0) {
+      this.blocks.push({ type: 'list_item', text, number: list.items });
+    } else this.blocks.push({ type: 'list_item', text });
   }
 
   #openInRow(row: OpenRow, name: string): void {

@@ -36,8 +36,9 @@ describe('parseFile on HTML', () => {
       { type: 'paragraph', text: 'Text directly in a div.' },
       { type: 'paragraph', text: 'Nested paragraph.' },
       { type: 'heading', text: 'How to', level: 2 },
-      { type: 'list_item', text: 'Print the label' },
-      { type: 'list_item', text: 'Ship it' },
+      // Items of a numbered list are numbered; a bulleted list inside one is not.
+      { type: 'list_item', text: 'Print the label', number: 1 },
+      { type: 'list_item', text: 'Ship it', number: 2 },
       { type: 'list_item', text: 'Any carrier' },
       { type: 'table_row', text: 'Item | Window' },
       { type: 'table_row', text: 'Shoes | 60 days' },

@@ -43,8 +43,9 @@ describe('parseFile on Markdown', () => {
       { type: 'heading', text: 'Two-factor authentication', level: 1 },
       { type: 'paragraph', text: 'Protect your account with a second step. It takes a minute.' },
       { type: 'heading', text: 'Turn it on', level: 2 },
-      { type: 'list_item', text: 'Open Settings.' },
-      { type: 'list_item', text: 'Choose Security, then Two-factor.' },
+      // Numbered items keep their numbers: they are steps.
+      { type: 'list_item', text: 'Open Settings.', number: 1 },
+      { type: 'list_item', text: 'Choose Security, then Two-factor.', number: 2 },
       { type: 'list_item', text: 'Scan the code' },
       { type: 'list_item', text: 'Done' },
       { type: 'heading', text: 'From the command line', level: 3 },

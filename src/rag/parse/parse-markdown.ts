@@ -8,13 +8,15 @@ const FENCE_OPEN = /^(\s*)(`{3,}|~{3,})([^`]*)$/;
 const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
 const THEMATIC_BREAK = /^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/;
-const LIST_ITEM = /^\s*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$/;
+const LIST_ITEM = /^\s*(?:[-*+]|(\d{1,9})[.)])(?:[ \t]+(.*))?$/;
 const BLOCKQUOTE = /^ {0,3}>/;
 
 /** A paragraph, list item or quote whose lines are still being collected. */
 interface OpenBlock {
   kind: 'paragraph' | 'list_item' | 'quote';
   lines: string[];
+  /** An item of a numbered list: its number. */
+  number?: number;
 }
 
 /**
@@ -48,8 +50,15 @@ function markdownBlocks(text: string): Block[] {
   let open: OpenBlock | undefined;
   const flush = (): void => {
     const body = open && stripInlineMarkdown(open.lines.join('\n'));
-    if (open && body)
-      blocks.push({ type: open.kind === 'list_item' ? 'list_item' : 'paragraph', text: body });
+    if (open && body) {
+      blocks.push(
+        open.kind !== 'list_item'
+          ? { type: 'paragraph', text: body }
+          : open.number === undefined
+            ? { type: 'list_item', text: body }
+            : { type: 'list_item', text: body, number: open.number },
+      );
+    }
     open = undefined;
   };
 
@@ -89,7 +98,8 @@ function markdownBlocks(text: string): Block[] {
     const item = LIST_ITEM.exec(line);
     if (item) {
       flush();
-      open = { kind: 'list_item', lines: [item[1] ?? ''] };
+      open = { kind: 'list_item', lines: [item[2] ?? ''] };
+      if (item[1] !== undefined) open.number = Number(item[1]);
       continue;
     }
     if (BLOCKQUOTE.test(line)) {

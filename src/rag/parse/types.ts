@@ -12,6 +12,8 @@ export interface Block {
   text: string;
   /** Heading level 1-6, only for headings. */
   level?: number;
+  /** A list item's number in a numbered list (the steps of a how-to), as the document gives it. */
+  number?: number;
 }
 
 /** One document found in a file: most files hold one, FAQ and BEIR files hold one per entry. */
