@@ -14,6 +14,8 @@ describe('isFollowUp', () => {
     'how much?',
     'since when??',
     'really? why',
+    'what do I do now?',
+    'how long for?',
   ])('takes %j for a follow-up', (message) => {
     expect(isFollowUp(message)).toBe(true);
   });
@@ -28,6 +30,7 @@ describe('isFollowUp', () => {
     '???',
     'ok',
     'why is my bill so high?',
+    'what do I do with the old router?',
   ])('takes %j for a question of its own', (message) => {
     expect(isFollowUp(message)).toBe(false);
   });

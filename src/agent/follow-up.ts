@@ -22,9 +22,15 @@ const BACK_REFERENCES = new Set([
 
 /** A question word asked alone ("why?", "how much?", "since when?") asks about what was said. */
 const QUESTION_WORDS = new Set(['why', 'how', 'when', 'where', 'what', 'which', 'who']);
-/** Words that may stand with it: "how much?", "how long exactly?", "really? why?". */
+/**
+ * Words that may stand with it: "how much?", "how long for?", "really? why?", "what do I do now?",
+ * "what should we do next?".
+ */
 const WITH_QUESTION_WORD = new Set(
-  'much many long often soon come since so then exactly really else more but and'.split(' '),
+  (
+    'much many long often soon come since so then exactly really else more but and for ' +
+    'i we do does should can could now next'
+  ).split(' '),
 );
 
 /** A follow-up names at most this many things of its own; more, and it stands on its own. */
@@ -51,7 +57,7 @@ export function isFollowUp(message: string): boolean {
   if (said.length === 0) return false;
   if (continuationOf(said)) return true;
   if (
-    said.length <= 3 &&
+    said.length <= 5 &&
     said.some((word) => QUESTION_WORDS.has(word)) &&
     said.every((word) => QUESTION_WORDS.has(word) || WITH_QUESTION_WORD.has(word))
   ) {
