@@ -3,9 +3,11 @@
  * sources from the knowledge base, counts and request ids across turns, concurrent sessions, the
  * stream's shape, a failing search that still answers, tool and breaker status in the result.
  */
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
+import { ingestPaths } from '../src/rag/index.js';
 import type { TurnEvent } from '../src/protocol/index.js';
 import { FakeClock } from '../src/testing/index.js';
 import { seedKnowledge } from './helpers/http.js';
@@ -396,6 +398,30 @@ describe('a longer conversation', () => {
     expect(await ask('why?')).toBe(
       "I'm afraid our help center says no more about this than what I said. Would you like me to connect you with a member of our support team?",
     );
+  });
+
+  it('answers "still the same" about the problem before, not about its own words', async () => {
+    const isp = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {
+      databasePath: ':memory:',
+    });
+    try {
+      const folder = fileURLToPath(new URL('./fixtures/help-center-isp', import.meta.url));
+      await ingestPaths(isp.knowledge, [folder], {
+        maxFileBytes: 1 << 20,
+        chunk: { size: 1000, overlap: 100 },
+      });
+      const ask = async (text: string) =>
+        (await isp.turns.start({ sessionId: 'w2', text }).result).text;
+      expect(await ask('hi, my internet keeps dropping')).toContain('restart the Hub');
+      expect(await ask("I've already restarted it")).toContain('Report connection drops');
+      // Searched with its own words, "still the same" was answered from the page on keeping a
+      // phone number ("keeps" and "Keep my number").
+      expect(await ask('still the same')).toBe(
+        "I'm afraid our help center says no more about this than what I said. Would you like me to connect you with a member of our support team?",
+      );
+    } finally {
+      await isp.close();
+    }
   });
 
   it('still knows the order number after many turns on the same subject', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFollowUp, followUpContext } from './follow-up.js';
+import { asksOnlyMore, followUpContext, isFollowUp } from './follow-up.js';
 
 describe('isFollowUp', () => {
   it.each([
@@ -16,6 +16,10 @@ describe('isFollowUp', () => {
     'really? why',
     'what do I do now?',
     'how long for?',
+    'still the same',
+    "that didn't work",
+    'no luck',
+    'it has not helped',
   ])('takes %j for a follow-up', (message) => {
     expect(isFollowUp(message)).toBe(true);
   });
@@ -87,5 +91,19 @@ describe('followUpContext', () => {
     ).toBe('');
     expect(followUpContext('How much is it?', [])).toBe('');
     expect(followUpContext('How much is it?', ['hello'])).toBe('');
+  });
+});
+
+describe('asksOnlyMore', () => {
+  it.each([
+    ['why?', true],
+    ['what do I do now?', true],
+    ['still the same', true],
+    ["that didn't work", true],
+    ['what about cats?', false],
+    ['how long does it last?', false],
+    ["I've already restarted it", false],
+  ])('%j: %s', (message, expected) => {
+    expect(asksOnlyMore(message)).toBe(expected);
   });
 });

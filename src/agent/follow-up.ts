@@ -33,6 +33,40 @@ const WITH_QUESTION_WORD = new Set(
   ).split(' '),
 );
 
+/**
+ * A problem that goes on after the reply ("still the same", "that didn't work", "no luck"): the
+ * customer asks for what comes next about the same thing.
+ */
+const STILL_TROUBLE =
+  /\b(?:still|same|no\s+(?:luck|change|difference)|(?:did|does|do|has|have)(?:n'?t|\s+not)\s+(?:work|help|change|fix)(?:ed)?|nothing\s+(?:changed|happen(?:s|ed)?)|not\s+(?:working|fixed))\b/i;
+
+function asksQuestionWordAlone(said: readonly string[]): boolean {
+  return (
+    said.length <= 5 &&
+    said.some((word) => QUESTION_WORDS.has(word)) &&
+    said.every((word) => QUESTION_WORDS.has(word) || WITH_QUESTION_WORD.has(word))
+  );
+}
+
+/**
+ * Whether a message names nothing and asks only for more about what came before: a question word
+ * alone ("why?", "what do I do now?") or a problem that goes on ("still the same").
+ */
+export function asksOnlyMore(message: string): boolean {
+  return asksQuestionWordAlone(words(message.slice(0, 500))) || saysTroublePersists(message);
+}
+
+/**
+ * Whether a message says that a problem goes on after the reply ("still the same", "that didn't
+ * work", "no luck") and names little of its own (see {@link isFollowUp}).
+ */
+export function saysTroublePersists(message: string): boolean {
+  return (
+    queryTerms(message).contentTerms.length <= MAX_OWN_WORDS &&
+    STILL_TROUBLE.test(message.slice(0, 500))
+  );
+}
+
 /** A follow-up names at most this many things of its own; more, and it stands on its own. */
 const MAX_OWN_WORDS = 2;
 /** How many of the customer's earlier messages are looked through for the question before. */
@@ -43,8 +77,8 @@ const MAX_CHAIN = 3;
 /**
  * Whether a message leans on the question before it: it says little of its own (at most two
  * content words) and either opens as a continuation ("and …", "what about …", "what if …"),
- * points back with "it", "them", "that", …, or is a question word with nothing of its own
- * ("why?", "how much?").
+ * points back with "it", "them", "that", …, is a question word with nothing of its own ("why?",
+ * "how much?"), or says the problem goes on ("still the same", "no luck").
  *
  * @example
  * isFollowUp('What about cats specifically?'); // true
@@ -56,13 +90,8 @@ export function isFollowUp(message: string): boolean {
   const said = words(message.slice(0, 500));
   if (said.length === 0) return false;
   if (continuationOf(said)) return true;
-  if (
-    said.length <= 5 &&
-    said.some((word) => QUESTION_WORDS.has(word)) &&
-    said.every((word) => QUESTION_WORDS.has(word) || WITH_QUESTION_WORD.has(word))
-  ) {
-    return true;
-  }
+  if (saysTroublePersists(message)) return true;
+  if (asksQuestionWordAlone(said)) return true;
   return said.some((word) => BACK_REFERENCES.has(word));
 }
 

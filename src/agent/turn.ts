@@ -12,7 +12,7 @@ import type { AttachmentSummary, SessionContext, ToolRegistry } from '../tools/i
 import { readShortReply, type EscalationOutcome } from '../tools/escalation/index.js';
 import { describeFact, extractFacts, readFact } from './facts/index.js';
 import { Channel } from './channel.js';
-import { followUpContext } from './follow-up.js';
+import { asksOnlyMore, followUpContext } from './follow-up.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
 import { KeyedQueue } from './keyed-queue.js';
 
@@ -258,6 +258,7 @@ export class TurnRunner {
             : {
                 context: respell(followsUp, search?.spelling),
                 said: repliesSince(history, followsUp),
+                asksMore: asksOnlyMore(input.text),
               }),
           ...(search?.related ? { related: search.related } : {}),
           sources: passages,

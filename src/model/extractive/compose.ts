@@ -29,6 +29,13 @@ import type { ExtractiveAnswer, ExtractiveInput } from './types.js';
 
 /** Confidence of an answer that says it found nothing. */
 const NOT_FOUND_CONFIDENCE = 0.05;
+/** Asked for more, what was not said yet must score at least this share of what was. */
+const MORE_SHARE = 0.5;
+
+/** The score of the best of the sentences chosen. */
+function bestScore(picks: readonly Pick[]): number {
+  return picks.reduce((best, p) => Math.max(best, p.candidate.score), 0);
+}
 /** Confidence of the answer to a message that asks nothing of the help center (`shortReply`). */
 const SHORT_REPLY_CONFIDENCE = 0.9;
 /** Confidence of an answer read back from what the customer told us. */
@@ -137,17 +144,24 @@ export function composeExtractiveAnswer(
     said === ''
       ? all
       : { ...all, candidates: all.candidates.filter((c) => !said.includes(c.unit.text)) };
-  const chosen = selectSentences(scored, terms);
+  const unsaid = selectSentences(scored, terms);
+  // Asked only for more, what is left unsaid must answer nearly as well as what was said: a
+  // sentence that shares one word of the conversation ("keeps" and "Keep my number") is not more.
+  const again = scored === all ? unsaid : selectSentences(all, terms);
+  const chosen =
+    input?.asksMore === true &&
+    unsaid.length > 0 &&
+    bestScore(unsaid) < MORE_SHARE * bestScore(again)
+      ? []
+      : unsaid;
   // A question about something the help center never mentions, answered on the strength of
   // one word it shares with a page ("can I buy bitcoin in the app?"), is not answered.
   const picks =
     attachments.length === 0 && aboutSomethingElse(chosen, scored, terms, documents) ? [] : chosen;
   if (picks.length === 0) {
     // With a ticket open the follow-up line already says a person is coming; handed over, it is
-    // all there is to say.
-    // Asked for more than was just said, with nothing more to say: not "could not find".
-    const none =
-      scored !== all && selectSentences(all, terms).length > 0 ? NOTHING_MORE : NOT_FOUND;
+    // all there is to say. Asked for more than was said, with nothing more: not "could not find".
+    const none = scored !== all && again.length > 0 ? NOTHING_MORE : NOT_FOUND;
     const body = ticketId === '' ? `${none} ${OFFER_PERSON}` : input?.handover === true ? '' : none;
     return { text: frame(body), cited: [], confidence: NOT_FOUND_CONFIDENCE, found: false };
   }

@@ -40,6 +40,11 @@ export interface ExtractiveInput {
    * else?") rather than how long or how much, their sentences are not quoted again.
    */
   said?: string;
+  /**
+   * The message names nothing and asks only for more ("why?", "still the same"): what is left
+   * unsaid must answer nearly as well as what was said, or the reply says there is no more.
+   */
+  asksMore?: boolean;
   /** Files given with this message. */
   attachments?: Array<{ name: string; preview: string }>;
   /**
