@@ -40,6 +40,13 @@ const WITH_QUESTION_WORD = new Set(
 const STILL_TROUBLE =
   /\b(?:still|same|no\s+(?:luck|change|difference)|(?:did|does|do|has|have)(?:n'?t|\s+not)\s+(?:work|help|change|fix)(?:ed)?|nothing\s+(?:changed|happen(?:s|ed)?)|not\s+(?:working|fixed))\b/i;
 
+/** A follow-up names at most this many things of its own; more, and it stands on its own. */
+const MAX_OWN_WORDS = 2;
+/** How many of the customer's earlier messages are looked through for the question before. */
+const LOOKBACK = 3;
+/** How many questions a chain of follow-ups reaches back: "…? and cats? and dogs?". */
+const MAX_CHAIN = 3;
+
 function asksQuestionWordAlone(said: readonly string[]): boolean {
   return (
     said.length <= 5 &&
@@ -53,26 +60,10 @@ function asksQuestionWordAlone(said: readonly string[]): boolean {
  * alone ("why?", "what do I do now?") or a problem that goes on ("still the same").
  */
 export function asksOnlyMore(message: string): boolean {
-  return asksQuestionWordAlone(words(message.slice(0, 500))) || saysTroublePersists(message);
+  const text = message.slice(0, 500);
+  if (asksQuestionWordAlone(words(text))) return true;
+  return STILL_TROUBLE.test(text) && queryTerms(text).contentTerms.length <= MAX_OWN_WORDS;
 }
-
-/**
- * Whether a message says that a problem goes on after the reply ("still the same", "that didn't
- * work", "no luck") and names little of its own (see {@link isFollowUp}).
- */
-export function saysTroublePersists(message: string): boolean {
-  return (
-    queryTerms(message).contentTerms.length <= MAX_OWN_WORDS &&
-    STILL_TROUBLE.test(message.slice(0, 500))
-  );
-}
-
-/** A follow-up names at most this many things of its own; more, and it stands on its own. */
-const MAX_OWN_WORDS = 2;
-/** How many of the customer's earlier messages are looked through for the question before. */
-const LOOKBACK = 3;
-/** How many questions a chain of follow-ups reaches back: "…? and cats? and dogs?". */
-const MAX_CHAIN = 3;
 
 /**
  * Whether a message leans on the question before it: it says little of its own (at most two
@@ -90,8 +81,7 @@ export function isFollowUp(message: string): boolean {
   const said = words(message.slice(0, 500));
   if (said.length === 0) return false;
   if (continuationOf(said)) return true;
-  if (saysTroublePersists(message)) return true;
-  if (asksQuestionWordAlone(said)) return true;
+  if (asksQuestionWordAlone(said) || STILL_TROUBLE.test(message.slice(0, 500))) return true;
   return said.some((word) => BACK_REFERENCES.has(word));
 }
 

@@ -50,9 +50,8 @@ const ORDINAL = /^\d+(?:st|nd|rd|th)$/i;
 
 /**
  * Order, account, ticket and reference numbers: a keyword ("order", "account", "ticket",
- * "confirmation", …), then up
- * to three connecting words or marks ("number", "is", "#", ":"), then an identifier that holds a
- * digit ("4417", "4417-22", "AB-12345", "X7Y8Z9").
+ * "confirmation", …), then up to three connecting words or marks ("number", "is", "#", ":"), then
+ * an identifier that holds a digit ("4417", "4417-22", "AB-12345", "X7Y8Z9").
  */
 export function findIdentifiers(text: string): Found[] {
   const found: Found[] = [];

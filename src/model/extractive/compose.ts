@@ -31,11 +31,6 @@ import type { ExtractiveAnswer, ExtractiveInput } from './types.js';
 const NOT_FOUND_CONFIDENCE = 0.05;
 /** Asked for more, what was not said yet must score at least this share of what was. */
 const MORE_SHARE = 0.5;
-
-/** The score of the best of the sentences chosen. */
-function bestScore(picks: readonly Pick[]): number {
-  return picks.reduce((best, p) => Math.max(best, p.candidate.score), 0);
-}
 /** Confidence of the answer to a message that asks nothing of the help center (`shortReply`). */
 const SHORT_REPLY_CONFIDENCE = 0.9;
 /** Confidence of an answer read back from what the customer told us. */
@@ -147,11 +142,13 @@ export function composeExtractiveAnswer(
   const unsaid = selectSentences(scored, terms);
   // Asked only for more, what is left unsaid must answer nearly as well as what was said: a
   // sentence that shares one word of the conversation ("keeps" and "Keep my number") is not more.
-  const again = scored === all ? unsaid : selectSentences(all, terms);
+  // The choice without the filter, made only when it is needed.
+  let again: Pick[] | undefined = scored === all ? unsaid : undefined;
+  const withSaid = () => (again ??= selectSentences(all, terms));
   const chosen =
     input?.asksMore === true &&
     unsaid.length > 0 &&
-    bestScore(unsaid) < MORE_SHARE * bestScore(again)
+    bestScore(unsaid) < MORE_SHARE * bestScore(withSaid())
       ? []
       : unsaid;
   // A question about something the help center never mentions, answered on the strength of
@@ -161,7 +158,7 @@ export function composeExtractiveAnswer(
   if (picks.length === 0) {
     // With a ticket open the follow-up line already says a person is coming; handed over, it is
     // all there is to say. Asked for more than was said, with nothing more: not "could not find".
-    const none = scored !== all && again.length > 0 ? NOTHING_MORE : NOT_FOUND;
+    const none = scored !== all && withSaid().length > 0 ? NOTHING_MORE : NOT_FOUND;
     const body = ticketId === '' ? `${none} ${OFFER_PERSON}` : input?.handover === true ? '' : none;
     return { text: frame(body), cited: [], confidence: NOT_FOUND_CONFIDENCE, found: false };
   }
@@ -280,4 +277,9 @@ function strongCount(indices: ReadonlySet<number>, terms: readonly QuestionTerm[
   let n = 0;
   for (const k of indices) if (terms[k]?.weak === false) n++;
   return n;
+}
+
+/** The score of the best of the sentences chosen. */
+function bestScore(picks: readonly Pick[]): number {
+  return picks.reduce((best, p) => Math.max(best, p.candidate.score), 0);
 }
