@@ -65,6 +65,7 @@ import {
   createKbSearchTool,
   createLlmChatTool,
   createMemoryTool,
+  sessionSummaries,
   ToolRegistry,
   type Tool,
 } from './tools/index.js';
@@ -220,6 +221,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     createEscalationTool(conversations, {
       threshold: config.escalation.threshold,
       notify: webhooks !== undefined,
+      summarize: sessionSummaries(conversations),
     }),
   );
   tools.register(

@@ -249,6 +249,10 @@ describe('escalation in a turn', () => {
         'Customer details: Customer name: Jane Doe; Order number: 4417. ' +
         'Latest request: "This is useless, I want to talk to a human now".',
     );
+    // The memories are the customer's details and each question's outcome: what was said is
+    // in the messages, not copied.
+    const memories = await app.conversations.memories('e4');
+    expect(new Set(memories.map((m) => m.type))).toEqual(new Set(['fact', 'summary']));
   });
 
   it('escalates the second question in a row that the knowledge base cannot answer', async () => {

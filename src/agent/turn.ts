@@ -164,11 +164,13 @@ export class TurnRunner {
     }
 
     emit({ type: 'status', stage: 'context' });
-    // The turn reads the customer's facts whole, not memories ranked for recall (memoryLimit 0).
+    // The turn reads the customer's facts whole, not memories ranked for recall (memoryLimit 0),
+    // and the summary only for a language model: a ticket's is written when it is opened.
     const context = await call<SessionContext>('memory', {
       action: 'load',
       message: input.text,
       memoryLimit: 0,
+      summary: this.deps.llm !== undefined,
     });
     const history = (context?.recent ?? []).slice(0, -1).map(({ role, text }) => ({ role, text }));
 
@@ -341,23 +343,8 @@ export class TurnRunner {
           answered: answer.found,
           source: sources.find((s) => cited.includes(s.id))?.title.slice(0, 500),
         },
-        memories: [
-          ...factMemories,
-          {
-            type: 'context' as const,
-            content: `User: ${input.text.slice(0, 200) || attachmentNames(input).join(', ')}`,
-            importance: 0.5,
-          },
-          ...(answer.text.length > 100
-            ? [
-                {
-                  type: 'context' as const,
-                  content: `Agent: ${answer.text.slice(0, 200)}`,
-                  importance: 0.4,
-                },
-              ]
-            : []),
-        ],
+        // The customer's details; what was said is in the messages, not copied into memories.
+        memories: factMemories,
       });
     } else if (factMemories.length > 0) {
       // A greeting, a thank-you or an introduction is neither a question for the summary nor

@@ -4,7 +4,7 @@ export { ToolRegistry } from './registry.js';
 export type { ToolDescriptor, ToolRegistryDeps } from './registry.js';
 export { createKbSearchTool, MAX_QUERY_CHARS } from './kb-search/index.js';
 export { createEmbedTextsTool } from './embed-texts/index.js';
-export { createMemoryTool, rankMemories } from './memory/index.js';
+export { createMemoryTool, rankMemories, sessionSummaries } from './memory/index.js';
 export type { SessionContext } from './memory/index.js';
 export { createAttachmentsTool } from './attachments/index.js';
 export type { AttachmentLimits, AttachmentSummary } from './attachments/index.js';

@@ -25,7 +25,7 @@ export interface EscalationOutcome extends EscalationDecision {
  * opens the session's ticket — once per session, however many escalating messages follow — with
  * its event queued for the webhook in the same transaction. The ticket's summary is the
  * conversation's (main issue, what was answered or not, the customer's details, the latest
- * request) when the turn gives it, else the first question. Once a session has a ticket, each
+ * request), as the turn gives it or as `summarize` writes it, else the first question. Once a session has a ticket, each
  * later message is queued as an update of it; the conversation is never blocked.
  */
 export function createEscalationTool(
@@ -37,6 +37,11 @@ export function createEscalationTool(
      * Without one nothing is queued: no event would ever leave the outbox.
      */
     notify: boolean;
+    /**
+     * Writes the conversation's summary for a ticket the turn gave none for (see
+     * `sessionSummaries`): it is read only when a ticket is opened.
+     */
+    summarize?: (sessionId: string, latest: string) => Promise<string>;
   },
 ) {
   // The customer's last messages are read again on every turn: what was read of them is kept.
@@ -62,12 +67,13 @@ export function createEscalationTool(
       if (!decision.escalate) return { ...decision, ticketCreated: false };
       const reasons = decision.reasons.map((r) => r.detail);
       const firstQuestion = args.history.find((t) => t.role === 'user')?.text ?? args.message;
+      const summary = args.summary || (await options.summarize?.(sessionId, args.message));
       const ticket = {
         id: `T-${randomUUID().slice(0, 8).toUpperCase()}`,
         sessionId,
         priority: decision.priority,
         category: decision.category,
-        summary: `${decision.category.replace('_', ' ')}: ${args.summary || firstQuestion.slice(0, 200)}`,
+        summary: `${decision.category.replace('_', ' ')}: ${summary || firstQuestion.slice(0, 200)}`,
         reasons,
       };
       const transcript = [...args.history, { role: 'user', text: args.message }];

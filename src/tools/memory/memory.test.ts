@@ -6,7 +6,13 @@ import {
 } from '../../store/index.js';
 import { createLogger } from '../../telemetry/index.js';
 import { BoundedCache } from './bounded-cache.js';
-import { createMemoryTool, MEMORY_LIMITS, rankMemories, type SessionContext } from './memory.js';
+import {
+  createMemoryTool,
+  MEMORY_LIMITS,
+  rankMemories,
+  sessionSummaries,
+  type SessionContext,
+} from './memory.js';
 
 const NOW = Date.UTC(2026, 5, 1);
 
@@ -21,7 +27,7 @@ function setup() {
   });
   const load = async (sessionId: string, message: string, recentLimit = 8) =>
     (await tool.execute(
-      { action: 'load', message, recentLimit, memoryLimit: 6 },
+      { action: 'load', message, recentLimit, memoryLimit: 6, summary: true },
       context(sessionId),
     )) as SessionContext;
   const say = (sessionId: string, role: 'user' | 'assistant', text: string, found = true) =>
@@ -115,15 +121,22 @@ describe('the memory tool', () => {
     }
     const loaded = async (memoryLimit: number) =>
       (await tool.execute(
-        { action: 'load', message: 'refund for my order today', recentLimit: 8, memoryLimit },
+        {
+          action: 'load',
+          message: 'refund for my order today',
+          recentLimit: 8,
+          memoryLimit,
+          summary: memoryLimit > 0,
+        },
         context('s'),
       )) as SessionContext;
     const ranked = await loaded(6);
     expect(ranked.memories.map((m) => m.type)).toEqual(Array(6).fill('context'));
     expect(ranked.facts).toEqual(['Order number: 4417', 'Customer name: Jane']);
-    // Without ranked memories asked for, none are ranked; the facts are the same.
+    // Without ranked memories or the summary asked for, neither is given; the facts are the same.
     const factsOnly = await loaded(0);
     expect(factsOnly.memories).toEqual([]);
+    expect(factsOnly.summary).toBeUndefined();
     expect(factsOnly.facts).toEqual(ranked.facts);
   });
 
@@ -199,6 +212,29 @@ describe('the conversation summary', () => {
     );
     expect(loaded.summary).toContain('Reference number: R40 (and at least 32 more).');
     expect(loaded.summary).toMatch(/^Main issue: "My parcel 4417 is late"/);
+  });
+
+  it('is written outside a load the same as in one', async () => {
+    const { tool, context, load, say, repo } = setup();
+    await say('s', 'user', 'My order 4417 never arrived');
+    await tool.execute(
+      {
+        action: 'store',
+        outcome: { question: 'My order 4417 never arrived', answered: false },
+        memories: [{ type: 'fact', content: 'Order number: 4417', importance: 0.8 }],
+      },
+      context('s'),
+    );
+    await say('s', 'assistant', 'reply', false);
+    await say('s', 'user', 'Can I speak to someone?');
+    const summarize = sessionSummaries(repo);
+    const summary = await summarize('s', 'Can I speak to someone?');
+    expect(summary).toBe(
+      'Main issue: "My order 4417 never arrived" (not found in the help center). ' +
+        'Customer details: Order number: 4417. Latest request: "Can I speak to someone?".',
+    );
+    expect(summary).toBe((await load('s', 'Can I speak to someone?')).summary);
+    expect(await summarize('new', 'hello')).toBe('Main issue: "hello".');
   });
 });
 

@@ -26,9 +26,9 @@ export interface SessionContext {
   /**
    * A running summary of the conversation for the person who picks it up: the main issue, what
    * was answered and what the help center had nothing on, the customer's details, the latest
-   * request (see {@link summarizeConversation}).
+   * request (see {@link summarizeConversation}). Absent when the load did not ask for it.
    */
-  summary: string;
+  summary?: string;
   messageCount: number;
   /**
    * The agent's replies in a row, newest back, that found nothing in the knowledge base (among
@@ -52,6 +52,8 @@ const load = z.object({
   message: z.string().max(100_000),
   recentLimit: z.number().int().min(0).max(50).default(8),
   memoryLimit: z.number().int().min(0).max(50).default(6),
+  /** Whether to write the summary: it reads the notes of the last thirty turns. */
+  summary: z.boolean().default(true),
 });
 const store = z.object({
   action: z.literal('store'),
@@ -134,6 +136,52 @@ function summarize(
   });
 }
 
+/** Kinds of memory the summary is written from, as many of each as it reads. */
+const SUMMARY_LIMITS = { fact: MEMORY_LIMITS.fact, summary: MEMORY_LIMITS.summary } as const;
+
+/**
+ * The customer's first message, from the recent messages when they reach back to it, else read
+ * once per session and kept (it never changes once written).
+ */
+class FirstQuestions {
+  readonly #known = new BoundedCache<string, string | null>(10_000);
+
+  constructor(private readonly repo: ConversationRepository) {}
+
+  async of(sessionId: string, recent: readonly TurnRecord[]): Promise<string | undefined> {
+    if (recent[0]?.seq === 1) return recent.find((m) => m.role === 'user')?.text;
+    let first = this.#known.get(sessionId);
+    if (first === undefined) {
+      const [message] = await this.repo.messages(sessionId, { limit: 1 });
+      first = message?.role === 'user' ? message.text : null;
+      // Only a message that exists is kept: it can no longer change.
+      if (message) this.#known.set(sessionId, first);
+    }
+    return first ?? undefined;
+  }
+}
+
+/**
+ * Writes a session's summary when it is needed rather than on every turn: the escalation tool
+ * asks for one when it opens a ticket. `latest` is the message being answered.
+ *
+ * @example
+ * const summarize = sessionSummaries(conversations);
+ * const summary = await summarize('s1', 'Can I talk to someone?');
+ */
+export function sessionSummaries(
+  repo: ConversationRepository,
+): (sessionId: string, latest: string) => Promise<string> {
+  const firstQuestions = new FirstQuestions(repo);
+  return async (sessionId, latest) => {
+    const [first, memories] = await Promise.all([
+      firstQuestions.of(sessionId, []),
+      repo.recentMemories(sessionId, SUMMARY_LIMITS),
+    ]);
+    return summarize(first, memories, latest);
+  };
+}
+
 /**
  * Consecutive replies, newest back, whose `found` is false. Replies that looked nothing up (to a
  * greeting, thanks, a yes) have no `found` and do not break the run.
@@ -155,7 +203,8 @@ function unansweredStreak(messages: readonly TurnRecord[]): number {
  * session's memories.
  *
  * A store may carry the turn's outcome (the question, whether it was answered, from which page):
- * it is kept as a `summary` memory, from which each load writes the summary afresh.
+ * it is kept as a `summary` memory, from which a load that asks for the summary (the default)
+ * writes it afresh; {@link sessionSummaries} writes it outside a load.
  *
  * A load reads the newest messages and the newest memories: two queries. The count of messages
  * is the last one's number (a session's messages are numbered 1, 2, 3… and never removed); the
@@ -167,7 +216,7 @@ function unansweredStreak(messages: readonly TurnRecord[]): number {
  * await tools.call('memory', { action: 'load', message: 'Where is my refund?' }, { sessionId });
  */
 export function createMemoryTool(repo: ConversationRepository, now: () => number = Date.now) {
-  const firstQuestions = new BoundedCache<string, string | null>(10_000);
+  const firstQuestions = new FirstQuestions(repo);
   const termsCache = new BoundedCache<string, readonly string[]>(50_000);
   const termsOf: MemoryTerms = (content) => {
     let terms = termsCache.get(content);
@@ -176,18 +225,6 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
       termsCache.set(content, terms);
     }
     return terms;
-  };
-  const firstQuestion = async (sessionId: string, recent: readonly TurnRecord[]) => {
-    // With the session's first message among the recent ones there is nothing to look up.
-    if (recent[0]?.seq === 1) return recent.find((m) => m.role === 'user')?.text;
-    let first = firstQuestions.get(sessionId);
-    if (first === undefined) {
-      const [message] = await repo.messages(sessionId, { limit: 1 });
-      first = message?.role === 'user' ? message.text : null;
-      // Only a message that exists is kept: it can no longer change.
-      if (message) firstQuestions.set(sessionId, first);
-    }
-    return first ?? undefined;
   };
 
   return defineTool<typeof input, SessionContext | { stored: number }>({
@@ -208,13 +245,14 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
         await repo.rememberAll(sessionId, memories);
         return { stored: memories.length };
       }
-      // Without ranked memories asked for, only the kinds the facts and the summary need are read.
+      // Only the kinds of memory asked for are read: facts always, notes of the conversation and
+      // preferences to rank, outcomes for the summary.
       const ranked = args.memoryLimit > 0;
       const [messages, memories] = await Promise.all([
         repo.recentTurns(sessionId, Math.max(args.recentLimit, STREAK_LOOKBACK)),
         repo.recentMemories(
           sessionId,
-          ranked ? MEMORY_LIMITS : { fact: MEMORY_LIMITS.fact, summary: MEMORY_LIMITS.summary },
+          ranked ? MEMORY_LIMITS : args.summary ? SUMMARY_LIMITS : { fact: MEMORY_LIMITS.fact },
         ),
       ]);
       const recent = messages.slice(Math.max(0, messages.length - args.recentLimit));
@@ -236,7 +274,15 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
               .map(({ type, content, importance }) => ({ type, content, importance }))
           : [],
         facts,
-        summary: summarize(await firstQuestion(sessionId, messages), memories, args.message),
+        ...(args.summary
+          ? {
+              summary: summarize(
+                await firstQuestions.of(sessionId, messages),
+                memories,
+                args.message,
+              ),
+            }
+          : {}),
         messageCount: messages.at(-1)?.seq ?? 0,
         unansweredStreak: unansweredStreak(messages),
       };
