@@ -170,7 +170,7 @@ export class TurnRunner {
       action: 'load',
       message: input.text,
       memoryLimit: 0,
-      summary: this.deps.llm !== undefined,
+      summary: this.deps.llm,
     });
     const history = (context?.recent ?? []).slice(0, -1).map(({ role, text }) => ({ role, text }));
 
