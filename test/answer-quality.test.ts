@@ -137,10 +137,11 @@ const ISP_ALLOWED_MISSES = 25;
  * way, and measured unseen: 16 right, as with the code of before the fourth's misses were read
  * (those changes neither won nor lost an answer here); 11 it does answer got "not found".
  * Its misses read: drivers are couriers, beer is alcohol: 17; stop words in titles that ask
- * nothing weigh less: 18; a question word judged as rare as among the titles that ask: 17.
+ * nothing weigh less: 18; a question word judged as rare as among the titles that ask: 17;
+ * "how much is" searched as a price too: 18.
  */
 const FOOD_CASES = casesFrom('./fixtures/help-center-food.questions.json');
-const FOOD_ALLOWED_MISSES = 33;
+const FOOD_ALLOWED_MISSES = 32;
 
 /**
  * A sixth, of a car-sharing service, with 60 questions (6 it does not answer) over 18 articles,

@@ -77,5 +77,10 @@ describe('Synonyms', () => {
     // Chat drops apostrophes: "didnt" reads as "didn't".
     expect(words('i didnt get the code')).toContain('arrive');
     expect(words('my card still hasnt showed up')).toContain('arrive');
+    // "How much is …" asks a price; "how much notice …" does not.
+    expect(words('how much is membership?')).toEqual(
+      expect.arrayContaining(['price', 'cost', 'fee']),
+    );
+    expect(words('how much notice do you need?')).not.toContain('price');
   });
 });

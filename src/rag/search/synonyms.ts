@@ -112,6 +112,7 @@ export const DEFAULT_SYNONYMS = `
   germany | german | france | french | spain | italy | netherlands | dutch | ireland | austria | belgium | sweden | denmark | finland | poland | portugal => eu
   charged twice | double charge | double charged | duplicate charge | charged two times | extra charge = second charge
   cost | price | fee
+  how much is | how much are | how much for | how expensive => price cost fee
   import tax | import taxes | duties | duty | import fees => customs
   customs => duties import
   subscription | membership
