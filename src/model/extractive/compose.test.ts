@@ -381,6 +381,23 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     );
   });
 
+  it('quotes a heading that states the price asked for, and only when one is asked for', () => {
+    const core = chunk(
+      'Membership tiers and prices',
+      'Unlimited access to your home club at any time. Pools are not included, but Core members ' +
+        'can pay 5 pounds per visit to use them.',
+      ['Membership tiers and prices', 'Core – £34.99 a month'],
+    );
+    expect(answer('how much is Core?', { sources: [core] }).text).toBe(
+      'Core – £34.99 a month [1]. Pools are not included, but Core members can pay 5 pounds per ' +
+        'visit to use them [1].',
+    );
+    // Not asked for a price: the heading is context, as any heading is.
+    expect(answer('can I use the pool on Core?', { sources: [core] }).text).toBe(
+      'Pools are not included, but Core members can pay 5 pounds per visit to use them [1].',
+    );
+  });
+
   it('answers from the sentences under a matching title or FAQ question', () => {
     const faq = chunk(
       'Opening hours',

@@ -112,15 +112,20 @@ export function composeExtractiveAnswer(
     context,
     Array.isArray(input?.related) ? input.related : [],
   );
-  const documents = [
-    ...attachmentDocuments(attachments),
-    ...passageDocuments(Array.isArray(input?.sources) ? input.sources : [], options.passages),
-  ];
   // What is asked for is the message's own; a follow-up that asks nothing in words of its own
   // ("and to Canada?" after "How long does shipping take?") asks what the question before did.
   const shapeOf = context !== '' && !asksItself(question) ? context : question;
   const time = asksTime(shapeOf);
   const quantity = asksQuantity(shapeOf);
+  // Asked for a price or a time, a heading that states one ("Core – £34.99 a month") is read.
+  const documents = [
+    ...attachmentDocuments(attachments),
+    ...passageDocuments(
+      Array.isArray(input?.sources) ? input.sources : [],
+      options.passages,
+      quantity,
+    ),
+  ];
   const all = scoreSentences(documents, terms, {
     quantity,
     time,

@@ -20,6 +20,12 @@ export interface Unit extends Sentence {
   instruction: boolean | undefined;
   /** Its words of three letters or more, to tell near-duplicates; undefined until first asked. */
   longWords: ReadonlySet<string> | undefined;
+  /**
+   * The passage's own heading, which states a price, a percentage or a time of day that its
+   * text may not repeat (see {@link headingStates}), read as its first sentence for a question
+   * that asks for one ("how much is Core?").
+   */
+  fromHeading?: true;
 }
 
 /** A passage or an attachment, as the responder reads it. */
@@ -86,23 +92,52 @@ export class PassageCache {
   }
 }
 
-/** The passages, numbered as the caller numbers them; read through `cache` when given. */
+/** A price ("£34.99", "$5", "10 EUR"), a percentage or a time of day ("6am", "10:00"). */
+const STATEMENT =
+  /[$£€¥₹]\s?\d|\d(?:[.,]\d+)?\s?(?:%|percent\b|(?:eur|usd|gbp|pence|p)\b)|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b/i;
+
+/**
+ * Whether a heading states something its section may not repeat — a price, a percentage, a
+ * time of day ("Core – £34.99 a month", "Opening hours: 6am to 10pm") — rather than only naming
+ * it ("Refunds", "Leaving a 12-month commitment early").
+ */
+export function headingStates(heading: string): boolean {
+  return STATEMENT.test(heading);
+}
+
+/** The passage's units, after its own heading when that states something. */
+function withStatingHeading(headings: readonly string[], units: readonly Unit[]): readonly Unit[] {
+  const own = headings.at(-1);
+  if (own === undefined || !headingStates(own)) return units;
+  const heading = readUnits(own.slice(0, 500))[0];
+  if (heading === undefined) return units;
+  return [{ ...heading, list: false, step: false, heading: false, fromHeading: true }, ...units];
+}
+
+/**
+ * The passages, numbered as the caller numbers them; read through `cache` when given. With
+ * `statingHeadings` (the question asks for a price, an amount or a time), a passage whose own
+ * heading states one starts with it.
+ */
 export function passageDocuments(
   sources: readonly RetrievedChunk[],
   cache?: PassageCache,
+  statingHeadings = false,
 ): Document[] {
   return sources.map((chunk, i) => {
     const text = asText(chunk.text).slice(0, MAX_DOCUMENT_CHARS);
+    const headings = Array.isArray(chunk.headingPath) ? chunk.headingPath.map(asText) : [];
+    const units =
+      cache && typeof chunk.chunkId === 'number'
+        ? cache.units(chunk.chunkId, text)
+        : readUnits(text);
     return {
       label: String(i + 1),
       number: i + 1,
       title: asText(chunk.title),
       article: typeof chunk.documentId === 'string' ? chunk.documentId : asText(chunk.title),
-      headings: Array.isArray(chunk.headingPath) ? chunk.headingPath.map(asText) : [],
-      units:
-        cache && typeof chunk.chunkId === 'number'
-          ? cache.units(chunk.chunkId, text)
-          : readUnits(text),
+      headings,
+      units: statingHeadings ? withStatingHeading(headings, units) : units,
       summarise: false,
     };
   });

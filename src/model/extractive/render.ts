@@ -23,7 +23,7 @@ export function renderPicks(picks: readonly Pick[], documents: readonly Document
     const quote =
       next !== undefined && continues(pick, next)
         ? pick.quote
-        : withMarker(pick.quote, `[${document.label}]`);
+        : withMarker(pick.quote, `[${document.label}]`, !pick.candidate.unit.list);
     const previous = picks[i - 1];
     const asLine = previous !== undefined && continues(previous, pick);
     // A list with no line of its own before it (steps under a heading) starts on a line too.
@@ -48,9 +48,14 @@ function continues(pick: Pick, next: Pick): boolean {
   );
 }
 
-/** Puts the marker before the closing punctuation: "Open Settings [1]." */
-function withMarker(quote: string, marker: string): string {
+/**
+ * Puts the marker before the closing punctuation: "Open Settings [1]." A sentence without any
+ * (a heading quoted: "Core – £34.99 a month") gets a full stop after the marker; a list item
+ * does not.
+ */
+function withMarker(quote: string, marker: string, sentence: boolean): string {
   const end = /[.!?:;]+$/.exec(quote);
-  if (!end || quote.endsWith('…')) return `${quote} ${marker}`;
+  if (quote.endsWith('…')) return `${quote} ${marker}`;
+  if (!end) return sentence ? `${quote} ${marker}.` : `${quote} ${marker}`;
   return `${quote.slice(0, end.index).trimEnd()} ${marker}${end[0]}`;
 }

@@ -152,8 +152,9 @@ export function scoreSentences(
 }
 
 /**
- * The sentences of one document. A heading or an FAQ question is not quoted, but its words stand
- * over the next {@link CONTEXT_REACH} sentences: "When is the store open? We are open 9 to 5."
+ * The sentences of one document. A heading or an FAQ question is not quoted (a passage's heading
+ * read as its first sentence is: see `Unit.fromHeading`), but its words stand over the next
+ * {@link CONTEXT_REACH} sentences: "When is the store open? We are open 9 to 5."
  * Asked how long or when, they stand over every sentence of their section that states a time;
  * told of a problem, over every sentence that says what to do.
  */
@@ -179,6 +180,13 @@ function candidatesOf(
       sinceAnchor = 0;
       // Kept, though never quoted: its words count in how common each question word is.
       out.push(candidate(doc, index, unit, matched, NONE, false, false));
+      continue;
+    }
+    if (unit.fromHeading) {
+      // The passage's heading, stating what is asked for ("Core – £34.99 a month"): quotable on
+      // its own words, and no sentence of the passage stands further from its context for it.
+      const context = anchor.size === 0 ? NONE : difference(anchor, matched);
+      out.push(candidate(doc, index, unit, matched, context, hasStrong(matched, terms), false));
       continue;
     }
     const context = anchor.size === 0 ? NONE : difference(anchor, matched);
