@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksOnlyMore, followUpContext, isFollowUp } from './follow-up.js';
+import { asksOnlyMore, doneAlready, followUpContext, isFollowUp } from './follow-up.js';
 
 describe('isFollowUp', () => {
   it.each([
@@ -20,6 +20,9 @@ describe('isFollowUp', () => {
     "that didn't work",
     'no luck',
     'it has not helped',
+    "I've already restarted the hub",
+    'already tried turning it off and on',
+    'I did that',
   ])('takes %j for a follow-up', (message) => {
     expect(isFollowUp(message)).toBe(true);
   });
@@ -102,8 +105,21 @@ describe('asksOnlyMore', () => {
     ["that didn't work", true],
     ['what about cats?', false],
     ['how long does it last?', false],
-    ["I've already restarted it", false],
+    ["I've already restarted it", true],
+    ['tried that already', true],
   ])('%j: %s', (message, expected) => {
     expect(asksOnlyMore(message)).toBe(expected);
+  });
+});
+
+describe('doneAlready', () => {
+  it.each([
+    ["I've already restarted the hub", 'restarted'],
+    ['I reset it already', 'reset'],
+    ['already tried turning it off and on', 'turning'],
+    ['I did that', undefined],
+    ['How do I restart the hub?', undefined],
+  ])('%j: %s', (message, expected) => {
+    expect(doneAlready(message)).toBe(expected);
   });
 });

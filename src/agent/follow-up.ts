@@ -40,6 +40,19 @@ const WITH_QUESTION_WORD = new Set(
 const STILL_TROUBLE =
   /\b(?:still|same|no\s+(?:luck|change|difference)|(?:did|does|do|has|have)(?:n'?t|\s+not)\s+(?:work|help|change|fix)(?:ed)?|nothing\s+(?:changed|happen(?:s|ed)?)|not\s+(?:working|fixed))\b/i;
 
+/**
+ * What the customer says they did already ("I've already restarted the hub", "tried that", "I
+ * did that"): the step they were given, or would be, did not help.
+ */
+const DONE_ALREADY = /\b(?:already|tried|(?:done|did)\s+(?:that|this|it|so))\b/i;
+/** Words that say something was done, not what: they name nothing of the message's own. */
+const DONE_WORDS = new Set(['already', 'tried', 'try', 'trying']);
+
+/** The content words of a message that name something ("restarted", "hub"), in order. */
+function ownWords(text: string): string[] {
+  return queryTerms(text).contentTerms.filter((word) => !DONE_WORDS.has(word));
+}
+
 /** A follow-up names at most this many things of its own; more, and it stands on its own. */
 const MAX_OWN_WORDS = 2;
 /** How many of the customer's earlier messages are looked through for the question before. */
@@ -57,19 +70,39 @@ function asksQuestionWordAlone(said: readonly string[]): boolean {
 
 /**
  * Whether a message names nothing and asks only for more about what came before: a question word
- * alone ("why?", "what do I do now?") or a problem that goes on ("still the same").
+ * alone ("why?", "what do I do now?"), a problem that goes on ("still the same") or a step taken
+ * already ("I've already restarted the hub").
  */
 export function asksOnlyMore(message: string): boolean {
   const text = message.slice(0, 500);
   if (asksQuestionWordAlone(words(text))) return true;
-  return STILL_TROUBLE.test(text) && queryTerms(text).contentTerms.length <= MAX_OWN_WORDS;
+  return (
+    (STILL_TROUBLE.test(text) || DONE_ALREADY.test(text)) && ownWords(text).length <= MAX_OWN_WORDS
+  );
+}
+
+/**
+ * What a message says the customer did already, as the word that names it: the first content
+ * word after "already" or "tried" ("I've already restarted the hub": "restarted"), else the first
+ * of the message ("I reset it already": "reset"); `undefined` when it says nothing was done, or
+ * names nothing ("I did that").
+ *
+ * @example
+ * doneAlready("I've already restarted the hub"); // 'restarted'
+ */
+export function doneAlready(message: string): string | undefined {
+  const text = message.slice(0, 500);
+  const marker = DONE_ALREADY.exec(text);
+  if (!marker) return undefined;
+  return ownWords(text.slice(marker.index + marker[0].length))[0] ?? ownWords(text)[0];
 }
 
 /**
  * Whether a message leans on the question before it: it says little of its own (at most two
  * content words) and either opens as a continuation ("and …", "what about …", "what if …"),
  * points back with "it", "them", "that", …, is a question word with nothing of its own ("why?",
- * "how much?"), or says the problem goes on ("still the same", "no luck").
+ * "how much?"), says the problem goes on ("still the same", "no luck") or that the customer did
+ * something already ("I've already restarted it").
  *
  * @example
  * isFollowUp('What about cats specifically?'); // true
@@ -77,11 +110,14 @@ export function asksOnlyMore(message: string): boolean {
  * isFollowUp('How long does the virus live on surfaces?'); // false
  */
 export function isFollowUp(message: string): boolean {
-  if (queryTerms(message).contentTerms.length > MAX_OWN_WORDS) return false;
+  if (ownWords(message).length > MAX_OWN_WORDS) return false;
   const said = words(message.slice(0, 500));
   if (said.length === 0) return false;
   if (continuationOf(said)) return true;
-  if (asksQuestionWordAlone(said) || STILL_TROUBLE.test(message.slice(0, 500))) return true;
+  const text = message.slice(0, 500);
+  if (asksQuestionWordAlone(said) || STILL_TROUBLE.test(text) || DONE_ALREADY.test(text)) {
+    return true;
+  }
   return said.some((word) => BACK_REFERENCES.has(word));
 }
 

@@ -12,7 +12,7 @@ import type { AttachmentSummary, SessionContext, ToolRegistry } from '../tools/i
 import { readShortReply, type EscalationOutcome } from '../tools/escalation/index.js';
 import { describeFact, extractFacts, readFact } from './facts/index.js';
 import { Channel } from './channel.js';
-import { asksOnlyMore, followUpContext } from './follow-up.js';
+import { asksOnlyMore, doneAlready, followUpContext } from './follow-up.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
 import { KeyedQueue } from './keyed-queue.js';
 
@@ -261,6 +261,7 @@ export class TurnRunner {
                 context: respell(followsUp, search?.spelling),
                 said: repliesSince(history, followsUp),
                 asksMore: asksOnlyMore(input.text),
+                ...(doneAlready(input.text) ? { done: doneAlready(input.text) as string } : {}),
               }),
           ...(search?.related ? { related: search.related } : {}),
           sources: passages,

@@ -398,6 +398,27 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     );
   });
 
+  it('answers a step taken already with what comes next about the problem before', () => {
+    const drops = chunk(
+      'Connection problems',
+      'If your connection drops, restart the Hub before doing anything else. Report drops that ' +
+        'happen more than 3 times a day under Help > Report a problem. We run a line test within ' +
+        '2 hours.',
+    );
+    const hub = chunk('Your Hub', 'To restart the Hub, switch it off at the back for 30 seconds.');
+    const next = answer("I've already restarted the hub", {
+      sources: [hub, drops],
+      context: 'my internet keeps dropping',
+      said: 'If your connection drops, restart the Hub before doing anything else [1].',
+      asksMore: true,
+      done: 'restarted',
+    });
+    expect(next.text).toBe(
+      'Report drops that happen more than 3 times a day under Help > Report a problem [2]. We ' +
+        'run a line test within 2 hours [2].',
+    );
+  });
+
   it('answers from the sentences under a matching title or FAQ question', () => {
     const faq = chunk(
       'Opening hours',

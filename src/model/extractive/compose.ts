@@ -1,6 +1,7 @@
 import { stemmer } from 'stemmer';
 import { attachmentDocuments, readAttachments } from './attachments.js';
 import { cleanValue, firstName } from './clean.js';
+import { TermMatcher } from '../../rag/search/highlight.js';
 import { passageDocuments, type Document, type PassageCache } from './documents.js';
 import { answerFromFacts, orderInQuestion, valuesOf, type KnownFact } from './known-facts.js';
 import {
@@ -107,9 +108,13 @@ export function composeExtractiveAnswer(
   }
 
   const context = typeof input?.context === 'string' ? input.context : '';
+  // Told what they did already about the problem before ("I've already restarted the hub"), the
+  // customer asks what comes next about that problem: its words are what is asked.
+  const doneWord = typeof input?.done === 'string' ? input.done.trim() : '';
+  const asksNext = doneWord !== '' && context !== '';
   const terms = questionTerms(
-    question,
-    context,
+    asksNext ? context : question,
+    asksNext ? '' : context,
     Array.isArray(input?.related) ? input.related : [],
   );
   // What is asked for is the message's own; a follow-up that asks nothing in words of its own
@@ -126,13 +131,19 @@ export function composeExtractiveAnswer(
       quantity,
     ),
   ];
-  const all = scoreSentences(documents, terms, {
+  const every = scoreSentences(documents, terms, {
     quantity,
     time,
     timeOnly: context !== '' && time && !terms.some((t) => !t.weak && t.weight === 1),
     trouble: reportsTrouble(question),
     howTo: asksHowTo(shapeOf),
   });
+  // Told what they did already ("I've already restarted the hub"), the customer is not told to do
+  // it: sentences that say it are out.
+  const done = doneWord === '' ? undefined : new TermMatcher([doneWord]);
+  const all = done
+    ? { ...every, candidates: every.candidates.filter((c) => !done.test(c.unit.text)) }
+    : every;
   // A follow-up that asks for more ("why?", "what else?") is not answered with what was just
   // said; one that asks how long or how much is answered with the sentence that says, said or not.
   // Citations out, the reply just given holds each sentence it quoted as the passage has it.
@@ -163,7 +174,11 @@ export function composeExtractiveAnswer(
   if (picks.length === 0) {
     // With a ticket open the follow-up line already says a person is coming; handed over, it is
     // all there is to say. Asked for more than was said, with nothing more: not "could not find".
-    const none = scored !== all && withSaid().length > 0 ? NOTHING_MORE : NOT_FOUND;
+    const filtered = scored !== every;
+    const none =
+      filtered && (withSaid().length > 0 || selectSentences(every, terms).length > 0)
+        ? NOTHING_MORE
+        : NOT_FOUND;
     const body = ticketId === '' ? `${none} ${OFFER_PERSON}` : input?.handover === true ? '' : none;
     return { text: frame(body), cited: [], confidence: NOT_FOUND_CONFIDENCE, found: false };
   }

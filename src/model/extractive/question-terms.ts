@@ -34,7 +34,7 @@ const WEAK = new Set(
   able go see say give let find look looking work works working problem problems issue issues
   info information regarding sure yes ok okay really much many one new good great lot bit hey
   wondering wonder trying try explain show mean means happen happens long take takes taking soon
-  last lasts actually basically literally currently exactly anymore even still already ever
+  keeps last lasts actually basically literally currently exactly anymore even still already ever
   seriously honestly simply
   pls plz asap thx ty lol btw fyi omg yeah yep nope kindly
   order orders`

@@ -45,6 +45,11 @@ export interface ExtractiveInput {
    * unsaid must answer nearly as well as what was said, or the reply says there is no more.
    */
   asksMore?: boolean;
+  /**
+   * A word naming what the customer says they did already ("restarted" in "I've already
+   * restarted the hub"): sentences that say it are what they did, not what comes next.
+   */
+  done?: string;
   /** Files given with this message. */
   attachments?: Array<{ name: string; preview: string }>;
   /**
