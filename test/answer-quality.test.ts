@@ -102,10 +102,11 @@ const ALLOWED_MISSES = 3;
  * three passages a document, 27 were answered right; then the vocabulary grew from reading its
  * misses, so it is no longer unseen: it guards what was won (37 of 60; a stop word in a
  * title that asks nothing weighs less: 40; a question word is judged as rare as it is among
- * the titles that ask: 41; the sentence after the answer comes along: 43 now).
+ * the titles that ask: 41; the sentence after the answer comes along: 43; "late" in "how
+ * late" names nothing: 44 now).
  */
 const SAAS_CASES = casesFrom('./fixtures/help-center-saas.questions.json');
-const SAAS_ALLOWED_MISSES = 17;
+const SAAS_ALLOWED_MISSES = 16;
 
 /**
  * A third, of a banking app, with 50 questions (5 it does not answer), written the same way.

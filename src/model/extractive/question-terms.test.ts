@@ -72,6 +72,23 @@ describe('the words of a question', () => {
   });
 });
 
+describe('a word that makes a question word of "how"', () => {
+  const weakness = (question: string) =>
+    Object.fromEntries(questionTerms(question).map((t) => [t.term, t.weak]));
+
+  it('names nothing: "how late", "how far"', () => {
+    expect(weakness('how late can someone cancel on me?')).toEqual({ late: true, cancel: false });
+    expect(weakness('how far ahead can i book spin')).toMatchObject({ far: true, spin: false });
+  });
+
+  it('names something where the message also says it elsewhere, or without "how"', () => {
+    expect(weakness('heard you get paid early with pennyfold, how early?')).toMatchObject({
+      early: false,
+    });
+    expect(weakness('my delivery is late')).toMatchObject({ late: false });
+  });
+});
+
 describe('a follow-up that asks in words of its own', () => {
   it.each(['and do I get the shipping back?', "what if it's late?", 'what else do you sell?'])(
     '"%s" asks itself',

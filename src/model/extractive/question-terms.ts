@@ -29,6 +29,9 @@ const CONTEXT_WEIGHT = 0.5;
 // search terms; here they must not make "Can you tell me a joke?" match "Tell us your order number."
 // "order" is here too: nearly every help-center page speaks of orders, so "Where is my order?"
 // must not be answered with the first sentence that mentions one.
+/** A word after "how" that makes a question word of it: "how late", "how far". */
+const HOW_WORD = /\bhow\s+(late|early|far|fast|quick|quickly|often|big|large|small|old)\b/gi;
+
 const WEAK = new Set(
   `tell know want wanted need needs help question questions thing things way ways make use used
   able go see say give let find look looking work works working problem problems issue issues
@@ -54,6 +57,14 @@ export function questionTerms(
   context = '',
   related: ReadonlyArray<{ to: string; weight: number; from?: string }> = [],
 ): QuestionTerm[] {
+  // "How late", "how early", "how far" ask for a time or an amount: the word names nothing,
+  // unless the message also says it elsewhere ("paid early … how early?").
+  const howWords = new Set<string>();
+  const text = `${question} ${context}`.slice(0, 4_000).toLowerCase();
+  for (const m of text.matchAll(HOW_WORD)) {
+    const word = m[1] as string;
+    if (text.split(new RegExp(`\\b${word}\\b`)).length === 2) howWords.add(word);
+  }
   const seen = new Set<string>();
   const out: QuestionTerm[] = [];
   const add = (
@@ -67,7 +78,7 @@ export function questionTerms(
       const stem = stemmer(term);
       if (stem === '' || seen.has(stem)) continue;
       seen.add(stem);
-      const weak = !strong && WEAK.has(term);
+      const weak = !strong && (WEAK.has(term) || howWords.has(term));
       out.push({
         term,
         matcher: new TermMatcher([term]),
