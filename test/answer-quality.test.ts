@@ -152,11 +152,11 @@ const FOOD_ALLOWED_MISSES = 32;
  * plans or prepaid cards, and such questions got "not found"; a question word's idf in a title
  * is now at most its idf among the titles that ask: 21; the sentence after the answer comes
  * along (the answer to "I paid for fuel myself, how do I get it back?" is the sentence after
- * "keep the receipt"): 25; a stop word's title idf weighed by the share of titles that ask: 26
- * now.
+ * "keep the receipt"): 25; a stop word's title idf weighed by the share of titles that ask: 26;
+ * "ahead" and "in advance" said for each other: 27 now.
  */
 const CARSHARE_CASES = casesFrom('./fixtures/help-center-carshare.questions.json');
-const CARSHARE_ALLOWED_MISSES = 34;
+const CARSHARE_ALLOWED_MISSES = 33;
 
 /**
  * A seventh, of a chain of fitness clubs, with 60 questions (6 it does not answer) over 18
@@ -166,10 +166,11 @@ const CARSHARE_ALLOWED_MISSES = 34;
  * answered from the one article whose title asks ("Can I bring a friend?"), since "can" and "i"
  * are rare in titles where one title in ten asks; a stop word's title idf is now weighed by the
  * share of titles that ask (an FAQ, where all do, is as before): 21; the steps of a numbered
- * list quoted together (a guest's rules were quoted half before): 22 now.
+ * list quoted together (a guest's rules were quoted half before): 22; "ahead" and "in advance"
+ * said for each other: 23 now.
  */
 const GYM_CASES = casesFrom('./fixtures/help-center-gym.questions.json');
-const GYM_ALLOWED_MISSES = 38;
+const GYM_ALLOWED_MISSES = 37;
 
 /**
  * An eighth, of a household gas and electricity supplier, with 60 questions (6 it does not

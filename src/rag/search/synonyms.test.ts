@@ -82,5 +82,6 @@ describe('Synonyms', () => {
       expect.arrayContaining(['price', 'cost', 'fee']),
     );
     expect(words('how much notice do you need?')).not.toContain('price');
+    expect(words('how far ahead can I book?')).toContain('advance');
   });
 });

@@ -105,6 +105,7 @@ export const DEFAULT_SYNONYMS = `
   changed my mind | change my mind | change of heart = cancel
   slow | slowly | sluggish | crawling | laggy | lagging
   postpone => reschedule
+  ahead | in advance | beforehand
   push back | put off | move my appointment | move the appointment = reschedule
   is down | went down | been down | are down | goes down | not loading = outage interruption
   outage | service interruption | disruption
