@@ -167,19 +167,20 @@ const CARSHARE_ALLOWED_MISSES = 33;
  * are rare in titles where one title in ten asks; a stop word's title idf is now weighed by the
  * share of titles that ask (an FAQ, where all do, is as before): 21; the steps of a numbered
  * list quoted together (a guest's rules were quoted half before): 22; "ahead" and "in advance"
- * said for each other: 23 now.
+ * said for each other: 23; a payment that "bounced" is a failed one: 24 now.
  */
 const GYM_CASES = casesFrom('./fixtures/help-center-gym.questions.json');
-const GYM_ALLOWED_MISSES = 37;
+const GYM_ALLOWED_MISSES = 36;
 
 /**
  * An eighth, of a household gas and electricity supplier, with 60 questions (6 it does not
  * answer) over 18 articles, written the same way after the rule above, and measured unseen, side
  * by side: 18 right with the code of before that rule, 22 with it (two expected answers ended with
- * a full stop, where a reply puts its citation before it: they end without one now).
+ * a full stop, where a reply puts its citation before it: they end without one). Then read: a
+ * payment that "bounced" is a failed one: 23 now.
  */
 const ENERGY_CASES = casesFrom('./fixtures/help-center-energy.questions.json');
-const ENERGY_ALLOWED_MISSES = 38;
+const ENERGY_ALLOWED_MISSES = 37;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {

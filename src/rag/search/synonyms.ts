@@ -77,6 +77,7 @@ export const DEFAULT_SYNONYMS = `
   promo code | promotion code | discount code => coupon
   invoice | receipt
   declined | rejected | refused | denied | bounced
+  bounced | bounce => failed unpaid
   card declined | card was declined | card rejected | card was rejected => payment failed
   wire transfer | wire | bank wire => bank transfer
   hand over | pass on | handover = transfer
