@@ -128,10 +128,10 @@ const BANK_ALLOWED_MISSES = 15;
  * sections of one article no longer counts as common: 19; "when" asks for a time only before a
  * verb ("when does …", not "… when I move"): 22; a few general words (wifi, telly, "been
  * down", "changed my mind", "still no …" as a problem): 24; "how much notice" asks for a time:
- * 25 now.
+ * 25; money that "comes out" is a payment taken: 26 now.
  */
 const ISP_CASES = casesFrom('./fixtures/help-center-isp.questions.json');
-const ISP_ALLOWED_MISSES = 25;
+const ISP_ALLOWED_MISSES = 24;
 
 /**
  * A fifth, of a food delivery app, with 50 questions (5 it does not answer), written the same
@@ -177,10 +177,11 @@ const GYM_ALLOWED_MISSES = 36;
  * answer) over 18 articles, written the same way after the rule above, and measured unseen, side
  * by side: 18 right with the code of before that rule, 22 with it (two expected answers ended with
  * a full stop, where a reply puts its citation before it: they end without one). Then read: a
- * payment that "bounced" is a failed one: 23 now.
+ * payment that "bounced" is a failed one: 23; money that "comes out" is a payment taken, and a
+ * "dd" a Direct Debit: 24 now.
  */
 const ENERGY_CASES = casesFrom('./fixtures/help-center-energy.questions.json');
-const ENERGY_ALLOWED_MISSES = 37;
+const ENERGY_ALLOWED_MISSES = 36;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {

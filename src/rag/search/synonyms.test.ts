@@ -84,5 +84,8 @@ describe('Synonyms', () => {
     expect(words('how much notice do you need?')).not.toContain('price');
     expect(words('how far ahead can I book?')).toContain('advance');
     expect(words('my payment bounced')).toEqual(expect.arrayContaining(['failed', 'unpaid']));
+    expect(words('when does the money come out?')).toEqual(
+      expect.arrayContaining(['payment', 'taken']),
+    );
   });
 });

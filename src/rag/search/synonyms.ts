@@ -78,6 +78,8 @@ export const DEFAULT_SYNONYMS = `
   invoice | receipt
   declined | rejected | refused | denied | bounced
   bounced | bounce => failed unpaid
+  come out | comes out | coming out | go out | goes out | taken out = payment taken
+  dd => direct debit
   card declined | card was declined | card rejected | card was rejected => payment failed
   wire transfer | wire | bank wire => bank transfer
   hand over | pass on | handover = transfer
