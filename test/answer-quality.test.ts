@@ -92,7 +92,8 @@ function casesFrom(file: string): Case[] {
 /**
  * At most this many answers of the store's help center may miss. All 53 were right until a stop
  * word's title idf was weighed by the share of titles that ask (then "do I have to pay for return
- * shipping?", which "to" in the heading "How to start a return" had carried, missed).
+ * shipping?", which "to" in the heading "How to start a return" had carried, missed; asked for
+ * a price, the sentence that states one, "Return shipping is free", counts more: all 53 again).
  */
 const ALLOWED_MISSES = 3;
 
@@ -103,10 +104,10 @@ const ALLOWED_MISSES = 3;
  * misses, so it is no longer unseen: it guards what was won (37 of 60; a stop word in a
  * title that asks nothing weighs less: 40; a question word is judged as rare as it is among
  * the titles that ask: 41; the sentence after the answer comes along: 43; "late" in "how
- * late" names nothing: 44 now).
+ * late" names nothing: 44; asked for a price, a sentence that states one counts more: 45 now).
  */
 const SAAS_CASES = casesFrom('./fixtures/help-center-saas.questions.json');
-const SAAS_ALLOWED_MISSES = 16;
+const SAAS_ALLOWED_MISSES = 15;
 
 /**
  * A third, of a banking app, with 50 questions (5 it does not answer), written the same way.
@@ -116,10 +117,11 @@ const SAAS_ALLOWED_MISSES = 16;
  * a little banking vocabulary: 29; reading "restaurant" no longer as a negation, and "declined"
  * as a problem: 27; a time weighs more in answer to "how long": 29; stop words in titles
  * that ask nothing weigh less: 31; the sentence after the answer comes along: 34; a stop
- * word's title idf weighed by the share of titles that ask: 35 now.
+ * word's title idf weighed by the share of titles that ask: 35; asked for a price, a sentence
+ * that states one counts more: 36 now.
  */
 const BANK_CASES = casesFrom('./fixtures/help-center-bank.questions.json');
-const BANK_ALLOWED_MISSES = 15;
+const BANK_ALLOWED_MISSES = 14;
 
 /**
  * A fourth, of a home internet and mobile provider, with 50 questions (5 it does not answer),
@@ -139,10 +141,11 @@ const ISP_ALLOWED_MISSES = 24;
  * (those changes neither won nor lost an answer here); 11 it does answer got "not found".
  * Its misses read: drivers are couriers, beer is alcohol: 17; stop words in titles that ask
  * nothing weigh less: 18; a question word judged as rare as among the titles that ask: 17;
- * "how much is" searched as a price too: 18.
+ * "how much is" searched as a price too: 18; asked for a price, a sentence that states one counts
+ * more: 19.
  */
 const FOOD_CASES = casesFrom('./fixtures/help-center-food.questions.json');
-const FOOD_ALLOWED_MISSES = 32;
+const FOOD_ALLOWED_MISSES = 31;
 
 /**
  * A sixth, of a car-sharing service, with 60 questions (6 it does not answer) over 18 articles,
@@ -153,10 +156,11 @@ const FOOD_ALLOWED_MISSES = 32;
  * is now at most its idf among the titles that ask: 21; the sentence after the answer comes
  * along (the answer to "I paid for fuel myself, how do I get it back?" is the sentence after
  * "keep the receipt"): 25; a stop word's title idf weighed by the share of titles that ask: 26;
- * "ahead" and "in advance" said for each other: 27 now.
+ * "ahead" and "in advance" said for each other: 27; a "carseat" is a child seat: 28; asked for
+ * a price, a sentence that states one counts more, and "how much is" searches "charge": 30 now.
  */
 const CARSHARE_CASES = casesFrom('./fixtures/help-center-carshare.questions.json');
-const CARSHARE_ALLOWED_MISSES = 33;
+const CARSHARE_ALLOWED_MISSES = 30;
 
 /**
  * A seventh, of a chain of fitness clubs, with 60 questions (6 it does not answer) over 18
@@ -167,10 +171,11 @@ const CARSHARE_ALLOWED_MISSES = 33;
  * are rare in titles where one title in ten asks; a stop word's title idf is now weighed by the
  * share of titles that ask (an FAQ, where all do, is as before): 21; the steps of a numbered
  * list quoted together (a guest's rules were quoted half before): 22; "ahead" and "in advance"
- * said for each other: 23; a payment that "bounced" is a failed one: 24 now.
+ * said for each other: 23; a payment that "bounced" is a failed one: 24; asked for a price, a
+ * sentence that states one counts more: 25 now.
  */
 const GYM_CASES = casesFrom('./fixtures/help-center-gym.questions.json');
-const GYM_ALLOWED_MISSES = 36;
+const GYM_ALLOWED_MISSES = 35;
 
 /**
  * An eighth, of a household gas and electricity supplier, with 60 questions (6 it does not

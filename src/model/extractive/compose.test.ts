@@ -419,6 +419,16 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     );
   });
 
+  it('asked for a price, quotes the sentence that states one over one with another number', () => {
+    const card = chunk(
+      'Replacement cards',
+      'A replacement card arrives within 5 days. A replacement card costs $5 after the first one.',
+    );
+    expect(answer('how much is a replacement card?', { sources: [card] }).text).toBe(
+      'A replacement card costs $5 after the first one [1].',
+    );
+  });
+
   it('answers from the sentences under a matching title or FAQ question', () => {
     const faq = chunk(
       'Opening hours',

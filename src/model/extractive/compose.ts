@@ -8,6 +8,7 @@ import {
   asksItself,
   asksQuantity,
   asksHowTo,
+  asksPrice,
   asksTime,
   reportsTrouble,
   questionTerms,
@@ -134,6 +135,7 @@ export function composeExtractiveAnswer(
   const every = scoreSentences(documents, terms, {
     quantity,
     time,
+    price: asksPrice(shapeOf),
     timeOnly: context !== '' && time && !terms.some((t) => !t.weak && t.weight === 1),
     trouble: reportsTrouble(question),
     howTo: asksHowTo(shapeOf),

@@ -14,6 +14,8 @@ export interface Unit extends Sentence {
   quantity: boolean | undefined;
   /** Whether it states a time or a duration; undefined until first asked. */
   time: boolean | undefined;
+  /** Whether it states a price; undefined until first asked. */
+  price?: boolean | undefined;
   /** Whether it says what to do about a problem; undefined until first asked. */
   remedy: boolean | undefined;
   /** Whether it says where to go or what to press; undefined until first asked. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   asksHowTo,
   asksItself,
+  asksPrice,
   asksQuantity,
   asksTime,
   questionTerms,
@@ -69,6 +70,19 @@ describe('the words of a question', () => {
       fromContext: true,
       weight: 0.3,
     });
+  });
+});
+
+describe('a question that asks for a price', () => {
+  it.each([
+    ['how much is a replacement card?', true],
+    ['is there a sign up fee', true],
+    ['do I have to pay for return shipping?', true],
+    ['how much notice do you need?', false],
+    ['how much data do I get?', false],
+    ['how long does delivery take?', false],
+  ])('%j: %s', (question, expected) => {
+    expect(asksPrice(question)).toBe(expected);
   });
 });
 

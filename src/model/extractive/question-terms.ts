@@ -37,7 +37,7 @@ const WEAK = new Set(
   able go see say give let find look looking work works working problem problems issue issues
   info information regarding sure yes ok okay really much many one new good great lot bit hey
   wondering wonder trying try explain show mean means happen happens long take takes taking soon
-  keeps last lasts actually basically literally currently exactly anymore even still already ever
+  per keeps last lasts actually basically literally currently exactly anymore even still already ever
   seriously honestly simply
   pls plz asap thx ty lol btw fyi omg yeah yep nope kindly
   order orders`
@@ -126,6 +126,16 @@ export function asksQuantity(question: string): boolean {
 // "How long …", "how soon …", "when …", "what time …": the answer is a time or a duration.
 const ASKS_TIME =
   /\b(?:how\s+(?:long|soon|fast|quickly|late|early)|how\s+much\s+(?:notice|time|longer|warning)|how\s+many\s+(?:minutes|hours|days|weeks|months|years)|what\s+time|until|what\s+(?:day|days|hours))\b|\bwhen(?:['’]s|\s+(?:will|would|does|do|did|is|are|was|were|can|could|should|must|might|may|shall))\b|\bwhen\s*\?/i;
+
+// "How much is …", "what does it cost", "is there a fee", "do I have to pay": the answer is a
+// price ("$0.39 a kilometre", "free").
+const ASKS_PRICE =
+  /\bhow\s+much\s+(?:is|are|was|does|do|did|for|will|would|to|am|it)\b|\b(?:cost|costs|costing|price|prices|priced|fee|fees|charge|charges|charged|pay|paying|expensive|cheap|cheaper)\b/i;
+
+/** Whether the question asks for a price (a narrower {@link asksQuantity}). */
+export function asksPrice(question: string): boolean {
+  return ASKS_PRICE.test(question.slice(0, 2000));
+}
 
 /** Whether the question asks for a time or a duration (a narrower {@link asksQuantity}). */
 export function asksTime(question: string): boolean {

@@ -5,6 +5,7 @@ import type { QuestionTerm } from './question-terms.js';
 import {
   quotable,
   speaksToAssistant,
+  statesPrice,
   statesQuantity,
   statesRemedy,
   statesTime,
@@ -125,7 +126,13 @@ function appendNextSentence(
   const best = picks[0]?.candidate;
   if (!best || picks.length >= MAX_SENTENCES || best.unit.text.endsWith(':')) return 0;
   const { shape } = scored;
-  if (shape.time === true ? statesTime(best.unit) : shape.quantity && statesQuantity(best.unit)) {
+  const answered =
+    shape.time === true
+      ? statesTime(best.unit)
+      : shape.price === true
+        ? statesPrice(best.unit)
+        : shape.quantity && statesQuantity(best.unit);
+  if (answered) {
     return 0;
   }
   const next = candidateAt(scored.candidates, best.doc, best.index + 1);

@@ -83,6 +83,10 @@ describe('Synonyms', () => {
     );
     expect(words('how much notice do you need?')).not.toContain('price');
     expect(words('how far ahead can I book?')).toContain('advance');
+    expect(words('how much is it per km?')).toEqual(
+      expect.arrayContaining(['kilometre', 'charge']),
+    );
+    expect(words('does the car come with a carseat?')).toContain('child');
     expect(words('my payment bounced')).toEqual(expect.arrayContaining(['failed', 'unpaid']));
     expect(words('when does the money come out?')).toEqual(
       expect.arrayContaining(['payment', 'taken']),

@@ -109,6 +109,8 @@ export const DEFAULT_SYNONYMS = `
   slow | slowly | sluggish | crawling | laggy | lagging
   postpone => reschedule
   ahead | in advance | beforehand
+  km | kms | kilometre | kilometres | kilometer | kilometers
+  carseat | car seat | baby seat | booster => child seat
   push back | put off | move my appointment | move the appointment = reschedule
   is down | went down | been down | are down | goes down | not loading = outage interruption
   outage | service interruption | disruption
@@ -116,7 +118,7 @@ export const DEFAULT_SYNONYMS = `
   germany | german | france | french | spain | italy | netherlands | dutch | ireland | austria | belgium | sweden | denmark | finland | poland | portugal => eu
   charged twice | double charge | double charged | duplicate charge | charged two times | extra charge = second charge
   cost | price | fee
-  how much is | how much are | how much for | how expensive => price cost fee
+  how much is | how much are | how much for | how expensive => price cost fee charge
   import tax | import taxes | duties | duty | import fees => customs
   customs => duties import
   subscription | membership
