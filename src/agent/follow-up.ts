@@ -110,11 +110,11 @@ export function doneAlready(message: string): string | undefined {
  * isFollowUp('How long does the virus live on surfaces?'); // false
  */
 export function isFollowUp(message: string): boolean {
-  if (ownWords(message).length > MAX_OWN_WORDS) return false;
-  const said = words(message.slice(0, 500));
+  const text = message.slice(0, 500);
+  if (ownWords(text).length > MAX_OWN_WORDS) return false;
+  const said = words(text);
   if (said.length === 0) return false;
   if (continuationOf(said)) return true;
-  const text = message.slice(0, 500);
   if (asksQuestionWordAlone(said) || STILL_TROUBLE.test(text) || DONE_ALREADY.test(text)) {
     return true;
   }

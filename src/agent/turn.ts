@@ -200,6 +200,8 @@ export class TurnRunner {
             input.text,
             history.filter((t) => t.role === 'user').map((t) => t.text),
           );
+    // What the customer says they did already ("I've already restarted the hub"), in a follow-up.
+    const done = followsUp === '' ? undefined : doneAlready(input.text);
     const query =
       input.text === ''
         ? attachmentNames(input).join(' ')
@@ -261,7 +263,7 @@ export class TurnRunner {
                 context: respell(followsUp, search?.spelling),
                 said: repliesSince(history, followsUp),
                 asksMore: asksOnlyMore(input.text),
-                ...(doneAlready(input.text) ? { done: doneAlready(input.text) as string } : {}),
+                ...(done ? { done } : {}),
               }),
           ...(search?.related ? { related: search.related } : {}),
           sources: passages,

@@ -94,9 +94,15 @@ export class PassageCache {
   }
 }
 
-/** A price ("£34.99", "$5", "10 EUR"), a percentage or a time of day ("6am", "10:00"). */
-const STATEMENT =
-  /[$£€¥₹]\s?\d|\d(?:[.,]\d+)?\s?(?:%|percent\b|(?:eur|usd|gbp|pence|p)\b)|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b/i;
+/** An amount of money: "£34.99", "$5", "50p", "10 EUR", "20 dollars". */
+export const MONEY =
+  /[$£€¥₹]\s?\d|\d(?:[.,]\d+)?\s?(?:p|pence|cents?|dollars?|pounds?|euros?|usd|gbp|eur)\b/i;
+
+/** An amount of money, a percentage or a time of day ("6am", "10:00"). */
+const STATEMENT = new RegExp(
+  `${MONEY.source}|\\d(?:[.,]\\d+)?\\s?(?:%|percent\\b)|\\b\\d{1,2}(?::\\d{2})?\\s?(?:am|pm)\\b|\\b\\d{1,2}:\\d{2}\\b`,
+  'i',
+);
 
 /**
  * Whether a heading states something its section may not repeat — a price, a percentage, a

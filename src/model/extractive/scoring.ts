@@ -1,4 +1,4 @@
-import { searchable, type Document, type Unit } from './documents.js';
+import { MONEY, searchable, type Document, type Unit } from './documents.js';
 import { looksLikeInjection } from './injection.js';
 import type { QuestionTerm } from './question-terms.js';
 
@@ -84,8 +84,10 @@ const TIME =
   /\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a|an|few|several)(?:\s*(?:-|–|to|or)\s*\d+(?:[.,]\d+)?)?\s*(?:working\s+|business\s+|calendar\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b|\b(?:immediately|instantly|same[\s-]day|next[\s-]day|overnight|tomorrow|today|weekdays?|weekends?|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)\b|\b\d{1,2}(?::\d\d)?\s*(?:am|pm)\b/i;
 
 /** A sentence that states a price: "$0.39", "£5 a day", "50p", "free", "at no charge". */
-const PRICE =
-  /[$£€¥₹]\s?\d|\d(?:[.,]\d+)?\s?(?:p|pence|cents?|dollars?|pounds?|euros?|usd|gbp|eur)\b|\b(?:free|no\s+(?:extra\s+)?(?:charge|cost|fee)|at\s+no\s+(?:extra\s+)?(?:charge|cost))\b/i;
+const PRICE = new RegExp(
+  `${MONEY.source}|\\b(?:free|no\\s+(?:extra\\s+)?(?:charge|cost|fee)|at\\s+no\\s+(?:extra\\s+)?(?:charge|cost))\\b`,
+  'i',
+);
 /**
  * Asked for a price, a sentence that states one counts this much more again: "Each extra
  * kilometre is charged at $0.39" answers "how much is it per km?" over "Every booking includes

@@ -25,8 +25,9 @@ export interface EscalationOutcome extends EscalationDecision {
  * opens the session's ticket — once per session, however many escalating messages follow — with
  * its event queued for the webhook in the same transaction. The ticket's summary is the
  * conversation's (main issue, what was answered or not, the customer's details, the latest
- * request), as the turn gives it or as `summarize` writes it, else the first question. Once a session has a ticket, each
- * later message is queued as an update of it; the conversation is never blocked.
+ * request), as the turn gives it or as `summarize` writes it, else the first question. Once a
+ * session has a ticket, each later message is queued as an update of it; the conversation is
+ * never blocked.
  */
 export function createEscalationTool(
   repo: ConversationRepository,
