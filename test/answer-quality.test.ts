@@ -104,10 +104,11 @@ const ALLOWED_MISSES = 3;
  * misses, so it is no longer unseen: it guards what was won (37 of 60; a stop word in a
  * title that asks nothing weighs less: 40; a question word is judged as rare as it is among
  * the titles that ask: 41; the sentence after the answer comes along: 43; "late" in "how
- * late" names nothing: 44; asked for a price, a sentence that states one counts more: 45 now).
+ * late" names nothing: 44; asked for a price, a sentence that states one counts more: 45; asked
+ * whether something is had that no passage mentions ("do you have an API?"), not found: 46 now).
  */
 const SAAS_CASES = casesFrom('./fixtures/help-center-saas.questions.json');
-const SAAS_ALLOWED_MISSES = 15;
+const SAAS_ALLOWED_MISSES = 14;
 
 /**
  * A third, of a banking app, with 50 questions (5 it does not answer), written the same way.
@@ -130,10 +131,11 @@ const BANK_ALLOWED_MISSES = 14;
  * sections of one article no longer counts as common: 19; "when" asks for a time only before a
  * verb ("when does …", not "… when I move"): 22; a few general words (wifi, telly, "been
  * down", "changed my mind", "still no …" as a problem): 24; "how much notice" asks for a time:
- * 25; money that "comes out" is a payment taken: 26 now.
+ * 25; money that "comes out" is a payment taken: 26; asked whether something is had that no
+ * passage mentions ("can I get netflix on the box?"), not found: 28 now.
  */
 const ISP_CASES = casesFrom('./fixtures/help-center-isp.questions.json');
-const ISP_ALLOWED_MISSES = 24;
+const ISP_ALLOWED_MISSES = 22;
 
 /**
  * A fifth, of a food delivery app, with 50 questions (5 it does not answer), written the same
@@ -142,10 +144,11 @@ const ISP_ALLOWED_MISSES = 24;
  * Its misses read: drivers are couriers, beer is alcohol: 17; stop words in titles that ask
  * nothing weigh less: 18; a question word judged as rare as among the titles that ask: 17;
  * "how much is" searched as a price too: 18; asked for a price, a sentence that states one counts
- * more: 19.
+ * more: 19; asked whether something is had that no passage mentions ("do yall deliver pet
+ * food?"), not found: 20 now.
  */
 const FOOD_CASES = casesFrom('./fixtures/help-center-food.questions.json');
-const FOOD_ALLOWED_MISSES = 31;
+const FOOD_ALLOWED_MISSES = 30;
 
 /**
  * A sixth, of a car-sharing service, with 60 questions (6 it does not answer) over 18 articles,
@@ -157,10 +160,12 @@ const FOOD_ALLOWED_MISSES = 31;
  * along (the answer to "I paid for fuel myself, how do I get it back?" is the sentence after
  * "keep the receipt"): 25; a stop word's title idf weighed by the share of titles that ask: 26;
  * "ahead" and "in advance" said for each other: 27; a "carseat" is a child seat: 28; asked for
- * a price, a sentence that states one counts more, and "how much is" searches "charge": 30 now.
+ * a price, a sentence that states one counts more, and "how much is" searches "charge": 30;
+ * asked whether something is had that no passage mentions ("do the cars have apple carplay"),
+ * not found: 33 now.
  */
 const CARSHARE_CASES = casesFrom('./fixtures/help-center-carshare.questions.json');
-const CARSHARE_ALLOWED_MISSES = 30;
+const CARSHARE_ALLOWED_MISSES = 27;
 
 /**
  * A seventh, of a chain of fitness clubs, with 60 questions (6 it does not answer) over 18
@@ -172,10 +177,11 @@ const CARSHARE_ALLOWED_MISSES = 30;
  * share of titles that ask (an FAQ, where all do, is as before): 21; the steps of a numbered
  * list quoted together (a guest's rules were quoted half before): 22; "ahead" and "in advance"
  * said for each other: 23; a payment that "bounced" is a failed one: 24; asked for a price, a
- * sentence that states one counts more: 25 now.
+ * sentence that states one counts more: 25; asked whether something is had that no passage
+ * mentions ("is there parking at the clubs"), not found: 28 now.
  */
 const GYM_CASES = casesFrom('./fixtures/help-center-gym.questions.json');
-const GYM_ALLOWED_MISSES = 35;
+const GYM_ALLOWED_MISSES = 32;
 
 /**
  * An eighth, of a household gas and electricity supplier, with 60 questions (6 it does not
@@ -183,10 +189,11 @@ const GYM_ALLOWED_MISSES = 35;
  * by side: 18 right with the code of before that rule, 22 with it (two expected answers ended with
  * a full stop, where a reply puts its citation before it: they end without one). Then read: a
  * payment that "bounced" is a failed one: 23; money that "comes out" is a payment taken, and a
- * "dd" a Direct Debit: 24 now.
+ * "dd" a Direct Debit: 24; asked whether something is had that no passage mentions ("do you
+ * do boiler cover?"), not found: 26 now.
  */
 const ENERGY_CASES = casesFrom('./fixtures/help-center-energy.questions.json');
-const ENERGY_ALLOWED_MISSES = 36;
+const ENERGY_ALLOWED_MISSES = 34;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {

@@ -228,6 +228,34 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     expect(kicked.text).toBe('The app signs you out after 5 minutes without use [1].');
   });
 
+  it('does not say a thing is had, sold or offered that no passage mentions', () => {
+    const cars = [
+      chunk('Paying', 'We accept Visa, Mastercard, Apple Pay and Google Pay.'),
+      chunk('Returns', 'Return shipping is free for US orders. Refunds take 5 days.'),
+      chunk('Fees', 'You may get charged a late fee of $25 when a car comes back late.'),
+    ];
+    // "carplay" is in no passage; "apple" is, in another sense.
+    for (const question of [
+      'do the cars have apple carplay',
+      'do you sell gift cards for birthdays?',
+      'is there parking at the clubs or do i need to pay',
+      'can I get netflix on the car screen?',
+    ]) {
+      expect(answer(question, { sources: cars }).found, question).toBe(false);
+    }
+    // What is asked about is in a passage: answered.
+    expect(answer('do you have apple pay?', { sources: cars }).text).toContain('Apple Pay and');
+    // Not the thing asked about: a price ("is there a fee for …"), a thing spoken of already
+    // ("can I get it back"), a thing done to the customer ("will I get charged"), a question of
+    // why ("why is there …").
+    expect(answer('is there a fee for returns?', { sources: cars }).text).toContain(
+      'Return shipping is free',
+    );
+    expect(answer('will I get charged extra if I am late?', { sources: cars }).found).toBe(true);
+    expect(answer('why is there a late fee on my bill?', { sources: cars }).found).toBe(true);
+    expect(answer('my refund: can I get it back sooner?', { sources: cars }).found).toBe(true);
+  });
+
   it('answers on one word that the sections of one article share: it is their topic', () => {
     const article = (text: string, heading: string) => ({
       ...chunk('Installation', text, [heading]),

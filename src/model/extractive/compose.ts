@@ -171,8 +171,14 @@ export function composeExtractiveAnswer(
       : unsaid;
   // A question about something the help center never mentions, answered on the strength of
   // one word it shares with a page ("can I buy bitcoin in the app?"), is not answered.
+  // Asked whether something is had ("do you sell protein shakes?", "is there parking?") that no
+  // passage mentions, the help center does not say it is.
   const picks =
-    attachments.length === 0 && aboutSomethingElse(chosen, scored, terms, documents) ? [] : chosen;
+    attachments.length === 0 &&
+    (aboutSomethingElse(chosen, scored, terms, documents) ||
+      asksForUnmentioned(question, terms, every))
+      ? []
+      : chosen;
   if (picks.length === 0) {
     // With a ticket open the follow-up line already says a person is coming; handed over, it is
     // all there is to say. Asked for more than was said, with nothing more: not "could not find".
@@ -292,6 +298,77 @@ function aboutSomethingElse(
     held.every(
       (k) => [...articles.values()].filter((stems) => stems.has(stemOf(k))).length >= common,
     )
+  );
+}
+
+/**
+ * "do you sell …", "do the cars have …", "is there …", "can I get …": a question whether
+ * something is had, offered or done, with what it asks about after it (up to a comma, a
+ * preposition or a new clause: "a gift card" of "a gift card for my dad's birthday").
+ */
+const ASKS_HAVE =
+  /(?<!\b(?:why|how|what|where|when|who|which)\s+)\b(?:(?:do|does|will|would|can|could)\s+(?:you|y'?all|yall|u|ya|the\s+\w+|your\s+\w+|they|we|i)\s+(?:guys\s+)?(?:have|has|sell|offer|provide|stock|carry|support|do|deliver|install|get|buy)|(?:is|are)\s+there)\s+(?!to\b)([^?.!,;:()]+)/gi;
+const OBJECT_END =
+  /\b(?:for|to|on|in|at|with|from|of|by|through|into|so|because|cause|since|if|when|while|like|instead|or\s+(?:do|does|is|are|can|will|would|should|i|we|just))\b/i;
+/**
+ * Words that name no thing of their own after "is there" / "do you have" ("any way to …", "get
+ * it back"), and words of price: "is there a fee for returns?" asks about returns.
+ */
+const GENERIC = new Set(
+  `any anything something someone anyone way ways option options kind sort type chance
+  possibility extra more other another else back up down out off over away
+  fee fees charge charges cost costs price prices penalty`
+    .split(/\s+/)
+    .filter((w) => w !== ''),
+);
+
+/** A thing spoken of already: "can I get it back?". */
+const PRONOUN = new Set(['it', 'them', 'this', 'that', 'these', 'those', 'one', 'mine']);
+
+/** A word after "get" that makes it happen to someone: "get hit", "get charged". */
+const PASSIVE =
+  /^(?:\w+ed|hit|stung|caught|stuck|burnt|done|sent|given|taken|made|put|shut|cut|let|rid)$/;
+
+/**
+ * Whether the question asks if something is had (see {@link ASKS_HAVE}) whose words include one
+ * of the question's own that no passage has, in no related form either: "do the cars have apple
+ * carplay?" where no page says "carplay". The help center does not say so, whatever else its
+ * pages share with the question ("apple", of Apple Pay).
+ */
+function asksForUnmentioned(
+  question: string,
+  terms: readonly QuestionTerm[],
+  scored: Scored,
+): boolean {
+  const asked = new Set<string>();
+  for (const m of question.slice(0, 500).matchAll(ASKS_HAVE)) {
+    const object = (m[1] ?? '').split(OBJECT_END)[0] ?? '';
+    const words = object.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+    // "will I get hit with fees", "get charged": a thing done to the customer, not one had;
+    // "can I get it delivered": the thing is one spoken of already.
+    if (PASSIVE.test(words[0] ?? '') || PRONOUN.has(words[0] ?? '')) continue;
+    for (const word of words) {
+      if (!GENERIC.has(word)) asked.add(stemmer(word));
+    }
+  }
+  if (asked.size === 0) return false;
+  const known = new Set<string>();
+  for (const c of scored.candidates) {
+    for (const set of [c.matched, c.context]) {
+      for (const k of set) {
+        const term = terms[k];
+        if (term?.standsFor) for (const s of term.standsFor) known.add(s);
+        else if (term) known.add(stemmer(term.term));
+      }
+    }
+  }
+  return terms.some(
+    (t) =>
+      !t.weak &&
+      !t.fromContext &&
+      t.standsFor === undefined &&
+      asked.has(stemmer(t.term)) &&
+      !known.has(stemmer(t.term)),
   );
 }
 

@@ -108,6 +108,19 @@ describe('LexicalIndex spelling', () => {
     expect(index.correct(['morning'])).toEqual(new Map());
   });
 
+  it('corrects a slip the stemmer reads as an ending, and an adverb to its adjective', () => {
+    const index = new LexicalIndex();
+    index.add(chunk('d1', 'Express delivery takes 2 days. International orders take 7 days.'));
+    // "expres" stems to "expr", too short to correct as a stem; as a word it is one edit away.
+    // "internationally" stems to "internation", "international" to "intern".
+    expect(index.correct(['expres', 'internationally'])).toEqual(
+      new Map([
+        ['expres', 'express'],
+        ['internationally', 'international'],
+      ]),
+    );
+  });
+
   it('forgets its corrections when the index changes', () => {
     const index = new LexicalIndex();
     index.add(chunk('d1', 'Our parcels travel by courier.'));

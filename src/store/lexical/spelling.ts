@@ -1,3 +1,5 @@
+import { stem } from './search-text.js';
+
 /**
  * How many edits a misspelt word may be from the word meant: none under five letters ("mask"
  * and "task" are both words), one from five ("pasword", "refnud"), two from nine
@@ -87,15 +89,27 @@ export interface KnownTerm {
  */
 export function nearestTerm(
   word: string,
-  own: string,
+  stemOfWord: string,
   known: (stem: string) => KnownTerm | undefined,
   byInitial: ReadonlyMap<string, ReadonlyArray<readonly [string, KnownTerm]>>,
 ): string | null {
+  let own = stemOfWord;
   if (!correctable(word)) return null;
-  // A stem is held to its own length too: "morning" is "morn", which no edit may make "more".
-  const edits = Math.min(allowedEdits(word.length), allowedEdits(own.length));
-  if (edits === 0) return null;
   if ((known(own)?.chunks ?? 0) > 0) return null;
+  // An adverb the stemmer leaves apart from its adjective: "internationally" is
+  // "internation", "international" is "intern".
+  if (word.length >= 7 && word.endsWith('ly')) {
+    const adjective = known(stem(word.slice(0, -2)));
+    if (adjective !== undefined && adjective.chunks > 0) return adjective.word;
+  }
+  // A stem is held to its own length too: "morning" is "morn", which no edit may make "more".
+  // But a slip the stemmer read as an ending ("expres" is "expr") is one in the word itself.
+  const slipInEnding = allowedEdits(own.length) === 0 && own.length < word.length;
+  const edits = slipInEnding
+    ? allowedEdits(word.length)
+    : Math.min(allowedEdits(word.length), allowedEdits(own.length));
+  if (edits === 0) return null;
+  if (slipInEnding) own = word;
   // The stemmer keeps a final "e" or drops it by the shape of the word, which a slip changes:
   // "chnage" keeps it, "change" is "chang". Both forms are compared.
   const bare = own.length > 4 && own.endsWith('e') ? own.slice(0, -1) : own;
