@@ -105,10 +105,11 @@ const ALLOWED_MISSES = 3;
  * title that asks nothing weighs less: 40; a question word is judged as rare as it is among
  * the titles that ask: 41; the sentence after the answer comes along: 43; "late" in "how
  * late" names nothing: 44; asked for a price, a sentence that states one counts more: 45; asked
- * whether something is had that no passage mentions ("do you have an API?"), not found: 46 now).
+ * whether something is had that no passage mentions ("do you have an API?"), not found: 46;
+ * "can you recommend …" asks the same: 47 now).
  */
 const SAAS_CASES = casesFrom('./fixtures/help-center-saas.questions.json');
-const SAAS_ALLOWED_MISSES = 14;
+const SAAS_ALLOWED_MISSES = 13;
 
 /**
  * A third, of a banking app, with 50 questions (5 it does not answer), written the same way.
@@ -162,10 +163,10 @@ const FOOD_ALLOWED_MISSES = 30;
  * "ahead" and "in advance" said for each other: 27; a "carseat" is a child seat: 28; asked for
  * a price, a sentence that states one counts more, and "how much is" searches "charge": 30;
  * asked whether something is had that no passage mentions ("do the cars have apple carplay"),
- * not found: 33 now.
+ * not found: 33; "do any of the cars have …" asks the same: 34 now.
  */
 const CARSHARE_CASES = casesFrom('./fixtures/help-center-carshare.questions.json');
-const CARSHARE_ALLOWED_MISSES = 27;
+const CARSHARE_ALLOWED_MISSES = 26;
 
 /**
  * A seventh, of a chain of fitness clubs, with 60 questions (6 it does not answer) over 18

@@ -240,6 +240,8 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
       'do you sell gift cards for birthdays?',
       'is there parking at the clubs or do i need to pay',
       'can I get netflix on the car screen?',
+      'do any of the cars have a stick shift?',
+      'can you recommend a good podcast app?',
     ]) {
       expect(answer(question, { sources: cars }).found, question).toBe(false);
     }

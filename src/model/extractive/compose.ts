@@ -302,12 +302,13 @@ function aboutSomethingElse(
 }
 
 /**
- * "do you sell …", "do the cars have …", "is there …", "can I get …": a question whether
- * something is had, offered or done, with what it asks about after it (up to a comma, a
+ * "do you sell …", "do any of the cars have …", "is there …", "can I get …", "can you
+ * recommend …": a question whether something is had, offered or done, with what it asks about
+ * after it (up to a comma, a
  * preposition or a new clause: "a gift card" of "a gift card for my dad's birthday").
  */
 const ASKS_HAVE =
-  /(?<!\b(?:why|how|what|where|when|who|which)\s+)\b(?:(?:do|does|will|would|can|could)\s+(?:you|y'?all|yall|u|ya|the\s+\w+|your\s+\w+|they|we|i)\s+(?:guys\s+)?(?:have|has|sell|offer|provide|stock|carry|support|do|deliver|install|get|buy)|(?:is|are)\s+there)\s+(?!to\b)([^?.!,;:()]+)/gi;
+  /(?<!\b(?:why|how|what|where|when|who|which)\s+)\b(?:(?:do|does|will|would|can|could)\s+(?:you|y'?all|yall|u|ya|(?:any\s+of\s+)?(?:the|your)\s+\w+|they|we|i)\s+(?:guys\s+)?(?:have|has|sell|offer|provide|stock|carry|support|do|deliver|install|get|buy|recommend|suggest)|(?:is|are)\s+there)\s+(?!to\b)([^?.!,;:()]+)/gi;
 const OBJECT_END =
   /\b(?:for|to|on|in|at|with|from|of|by|through|into|so|because|cause|since|if|when|while|like|instead|or\s+(?:do|does|is|are|can|will|would|should|i|we|just))\b/i;
 /**
