@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { asksOnlyMore, doneAlready, followUpContext, isFollowUp } from './follow-up.js';
+import {
+  asksOnlyMore,
+  doneAlready,
+  followUpChain,
+  followUpContext,
+  isFollowUp,
+} from './follow-up.js';
 
 describe('isFollowUp', () => {
   it.each([
@@ -94,6 +100,13 @@ describe('followUpContext', () => {
     ).toBe('');
     expect(followUpContext('How much is it?', [])).toBe('');
     expect(followUpContext('How much is it?', ['hello'])).toBe('');
+  });
+
+  it('tells where the questions it leans on are, so that what was said since is exact', () => {
+    // "ok" is passed over, and is not taken for part of "book" in a question of the chain.
+    const earlier = ['ok', 'How do I book a car?', 'thanks', 'and a van?'];
+    expect(followUpChain('how much is it?', earlier)).toEqual([3, 1]);
+    expect(followUpChain('Where is my order?', earlier)).toEqual([]);
   });
 });
 

@@ -134,20 +134,33 @@ export function isFollowUp(message: string): boolean {
  * // 'What are the symptoms?'
  */
 export function followUpContext(message: string, earlier: readonly string[]): string {
-  const parts: string[] = [];
+  return followUpChain(message, earlier)
+    .map((k) => earlier[k]?.trim() ?? '')
+    .join(' ');
+}
+
+/**
+ * The positions in `earlier` of the questions {@link followUpContext} joins, newest first: the
+ * last is the question the chain of follow-ups started from.
+ *
+ * @example
+ * followUpChain('and dogs?', ['Can I bring my pet?', 'thanks', 'and cats?']); // [2, 0]
+ */
+export function followUpChain(message: string, earlier: readonly string[]): number[] {
+  const chain: number[] = [];
   let current = message;
   let index = earlier.length - 1;
   const oldest = Math.max(0, earlier.length - LOOKBACK);
-  while (parts.length < MAX_CHAIN && isFollowUp(current)) {
-    let previous: string | undefined;
+  while (chain.length < MAX_CHAIN && isFollowUp(current)) {
+    let previous: number | undefined;
     for (; index >= oldest && previous === undefined; index--) {
       const text = earlier[index]?.trim() ?? '';
       const details = extractFacts(text).map((fact) => fact.value);
-      if (text !== '' && readShortReply(text, details) === undefined) previous = text;
+      if (text !== '' && readShortReply(text, details) === undefined) previous = index;
     }
     if (previous === undefined) break;
-    parts.push(previous);
-    current = previous;
+    chain.push(previous);
+    current = earlier[previous]?.trim() ?? '';
   }
-  return parts.join(' ');
+  return chain;
 }

@@ -12,7 +12,7 @@ import type { AttachmentSummary, SessionContext, ToolRegistry } from '../tools/i
 import { readShortReply, type EscalationOutcome } from '../tools/escalation/index.js';
 import { describeFact, extractFacts, readFact } from './facts/index.js';
 import { Channel } from './channel.js';
-import { asksOnlyMore, doneAlready, followUpContext } from './follow-up.js';
+import { asksOnlyMore, doneAlready, followUpChain } from './follow-up.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
 import { KeyedQueue } from './keyed-queue.js';
 
@@ -193,13 +193,15 @@ export class TurnRunner {
           );
     // A follow-up ("what about cats?", "is vomiting one of them?") is searched together with the
     // question it follows; a message with files is about the files.
-    const followsUp =
+    const asked = history.flatMap((t, i) => (t.role === 'user' ? [i] : []));
+    const chain =
       input.text === '' || (input.attachments?.length ?? 0) > 0
-        ? ''
-        : followUpContext(
+        ? []
+        : followUpChain(
             input.text,
-            history.filter((t) => t.role === 'user').map((t) => t.text),
+            asked.map((i) => history[i]?.text ?? ''),
           );
+    const followsUp = chain.map((k) => history[asked[k] ?? -1]?.text.trim() ?? '').join(' ');
     // What the customer says they did already ("I've already restarted the hub"), in a follow-up.
     const done = followsUp === '' ? undefined : doneAlready(input.text);
     const query =
@@ -261,7 +263,7 @@ export class TurnRunner {
             ? {}
             : {
                 context: respell(followsUp, search?.spelling),
-                said: repliesSince(history, followsUp),
+                said: repliesSince(history, asked[chain.at(-1) ?? -1] ?? history.length),
                 asksMore: asksOnlyMore(input.text),
                 ...(done ? { done } : {}),
               }),
@@ -394,20 +396,14 @@ export class TurnRunner {
 }
 
 /**
- * What the agent replied since the question a follow-up leans on (the oldest of `followsUp`, the
- * questions it was searched with): those sentences are not quoted again.
+ * What the agent replied since the question a follow-up leans on (`from`, its position in
+ * `history`: the question the chain of follow-ups started from): those sentences are not quoted
+ * again.
  */
 function repliesSince(
   history: ReadonlyArray<{ role: string; text: string }>,
-  followsUp: string,
+  from: number,
 ): string {
-  let from = history.length;
-  for (let i = history.length - 1; i >= 0; i--) {
-    const turn = history[i];
-    if (turn?.role === 'user' && turn.text.trim() !== '' && followsUp.includes(turn.text.trim())) {
-      from = i;
-    }
-  }
   return history
     .slice(from)
     .filter((turn) => turn.role === 'assistant')
