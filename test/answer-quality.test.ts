@@ -106,10 +106,11 @@ const ALLOWED_MISSES = 3;
  * the titles that ask: 41; the sentence after the answer comes along: 43; "late" in "how
  * late" names nothing: 44; asked for a price, a sentence that states one counts more: 45; asked
  * whether something is had that no passage mentions ("do you have an API?"), not found: 46;
- * "can you recommend …" asks the same: 47 now).
+ * "can you recommend …" asks the same: 47; asked for the phone number, only a sentence that gives
+ * one answers: 48 now).
  */
 const SAAS_CASES = casesFrom('./fixtures/help-center-saas.questions.json');
-const SAAS_ALLOWED_MISSES = 13;
+const SAAS_ALLOWED_MISSES = 12;
 
 /**
  * A third, of a banking app, with 50 questions (5 it does not answer), written the same way.

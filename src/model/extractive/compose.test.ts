@@ -258,6 +258,26 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     expect(answer('my refund: can I get it back sooner?', { sources: cars }).found).toBe(true);
   });
 
+  it('asked for the number to call, quotes only a sentence that gives one', () => {
+    const contact = [
+      chunk('Lost phone', 'If you lose your phone, sign in with a backup code.'),
+      chunk('Contact us', 'Our team answers by chat all day. Call us on 0330 555 0100 from 8am.'),
+    ];
+    // As the search relates them: "phone number" is also searched as "call" and "contact".
+    const related = [
+      { to: 'call', weight: 0.6, from: 'phone number' },
+      { to: 'contact', weight: 0.6, from: 'phone number' },
+    ];
+    expect(answer("what's your phone number?", { sources: contact, related }).text).toBe(
+      'Call us on 0330 555 0100 from 8am [2].',
+    );
+    // No passage gives one: not "sign in with a backup code".
+    const none = answer("what's your phone number?", { sources: contact.slice(0, 1), related });
+    expect(none.found).toBe(false);
+    // The customer's own phone number is another question.
+    expect(answer('I lost my phone', { sources: contact.slice(0, 1) }).found).toBe(true);
+  });
+
   it('answers on one word that the sections of one article share: it is their topic', () => {
     const article = (text: string, heading: string) => ({
       ...chunk('Installation', text, [heading]),

@@ -2,12 +2,18 @@ import { stemmer } from 'stemmer';
 import { attachmentDocuments, readAttachments } from './attachments.js';
 import { cleanValue, firstName } from './clean.js';
 import { TermMatcher } from '../../rag/search/highlight.js';
-import { passageDocuments, type Document, type PassageCache } from './documents.js';
+import {
+  passageDocuments,
+  statesPhoneNumber,
+  type Document,
+  type PassageCache,
+} from './documents.js';
 import { answerFromFacts, orderInQuestion, valuesOf, type KnownFact } from './known-facts.js';
 import {
   asksItself,
   asksQuantity,
   asksHowTo,
+  asksPhoneNumber,
   asksPrice,
   asksTime,
   reportsTrouble,
@@ -132,7 +138,7 @@ export function composeExtractiveAnswer(
       quantity,
     ),
   ];
-  const every = scoreSentences(documents, terms, {
+  const scoredAll = scoreSentences(documents, terms, {
     quantity,
     time,
     price: asksPrice(shapeOf),
@@ -140,6 +146,14 @@ export function composeExtractiveAnswer(
     trouble: reportsTrouble(question),
     howTo: asksHowTo(shapeOf),
   });
+  // Asked for the number to call, only a sentence that gives one answers: none, and the help
+  // center does not say (rather than "you will need a phone to end the trip").
+  const every = asksPhoneNumber(shapeOf)
+    ? {
+        ...scoredAll,
+        candidates: scoredAll.candidates.filter((c) => statesPhoneNumber(c.unit.text)),
+      }
+    : scoredAll;
   // Told what they did already ("I've already restarted the hub"), the customer is not told to do
   // it: sentences that say it are out.
   const done = doneWord === '' ? undefined : new TermMatcher([doneWord]);

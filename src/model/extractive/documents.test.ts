@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headingStates } from './documents.js';
+import { headingStates, statesPhoneNumber } from './documents.js';
 
 describe('headingStates', () => {
   it('is true of a heading that states a price, a percentage or a time of day', () => {
@@ -25,6 +25,30 @@ describe('headingStates', () => {
       'Open 24/7',
     ]) {
       expect(headingStates(heading), heading).toBe(false);
+    }
+  });
+});
+
+describe('statesPhoneNumber', () => {
+  it('is true of a sentence that gives a number to call', () => {
+    for (const sentence of [
+      'Call us on 0330 555 0100, Monday to Friday.',
+      'call Support at 1-888-555-0144, available 24 hours a day.',
+      'Abroad, call +44 20 7946 0958.',
+    ]) {
+      expect(statesPhoneNumber(sentence), sentence).toBe(true);
+    }
+  });
+
+  it('is false of prices, dates, times and short numbers', () => {
+    for (const sentence of [
+      'A damage fee of up to $1,000 per incident.',
+      'Refunds take 5 to 10 business days.',
+      'Open from 08:00 to 20:00 on 12/03/2026.',
+      'If there is a power cut, call 105 free from any phone.',
+      'Text PAC to 65075 from your old phone.',
+    ]) {
+      expect(statesPhoneNumber(sentence), sentence).toBe(false);
     }
   });
 });

@@ -95,6 +95,17 @@ export class PassageCache {
 }
 
 /** An amount of money: "£34.99", "$5", "50p", "10 EUR", "20 dollars". */
+/** A phone number: seven digits or more in groups ("0330 555 0100", "1-888-555-0144"). */
+const PHONE_NUMBER = /(?<![\d$£€.,])\+?\(?\d{1,5}\)?(?:[ -]?\d{2,5}){2,4}(?![\d%])/g;
+
+/** Whether a sentence states a phone number. */
+export function statesPhoneNumber(text: string): boolean {
+  for (const m of text.matchAll(PHONE_NUMBER)) {
+    if (m[0].replace(/\D/g, '').length >= 7) return true;
+  }
+  return false;
+}
+
 export const MONEY =
   /[$£€¥₹]\s?\d|\d(?:[.,]\d+)?\s?(?:p|pence|cents?|dollars?|pounds?|euros?|usd|gbp|eur)\b/i;
 

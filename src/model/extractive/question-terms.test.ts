@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   asksHowTo,
   asksItself,
+  asksPhoneNumber,
   asksPrice,
   asksQuantity,
   asksTime,
@@ -83,6 +84,21 @@ describe('a question that asks for a price', () => {
     ['how long does delivery take?', false],
   ])('%j: %s', (question, expected) => {
     expect(asksPrice(question)).toBe(expected);
+  });
+});
+
+describe("a question that asks for the help center's phone number", () => {
+  it.each([
+    ["what's your phone number?", true],
+    ['what is the customer service number', true],
+    ['is there a helpline', true],
+    ['how can I call you?', true],
+    ['what number do I call to report a fault?', true],
+    ['my phone number has changed', false],
+    ['how do I change the phone number on my account?', false],
+    ['what is my account number', false],
+  ])('%j: %s', (question, expected) => {
+    expect(asksPhoneNumber(question)).toBe(expected);
   });
 });
 

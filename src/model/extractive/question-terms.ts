@@ -137,6 +137,21 @@ export function asksPrice(question: string): boolean {
   return ASKS_PRICE.test(question.slice(0, 2000));
 }
 
+// "What's your phone number?", "the support number", "how can I call you?": the company's
+// number, not "my phone number".
+const ASKS_PHONE_NUMBER =
+  /\b(?:your|the|a|an|any)\s+(?:(?:tele)?phone|contact|support|customer\s+(?:service|support|care)|service|help)\s*(?:number|line)\b|\bhelpline\b|\bhow\s+(?:can|do|could)\s+i\s+(?:call|phone|ring)\b|\bnumber\s+(?:to|i\s+can|do\s+i)\s+(?:call|ring|phone)\b|\b(?:call|phone|ring)\s+you\b/i;
+
+// "change the phone number on my account": the customer's own.
+const OWN_NUMBER =
+  /\b(?:my|change|changed|update|edit|add|remove|verify|enter|new|old)\b(?:\s+\S+){0,2}\s+(?:phone|contact|mobile)\s+number\b|\bnumber\s+(?:on|for|of|in|linked\s+to)\s+my\b/i;
+
+/** Whether the question asks for the help center's phone number. */
+export function asksPhoneNumber(question: string): boolean {
+  const text = question.slice(0, 2000);
+  return ASKS_PHONE_NUMBER.test(text) && !OWN_NUMBER.test(text);
+}
+
 /** Whether the question asks for a time or a duration (a narrower {@link asksQuantity}). */
 export function asksTime(question: string): boolean {
   return ASKS_TIME.test(question.slice(0, 2000));

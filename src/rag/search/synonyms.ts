@@ -124,6 +124,7 @@ export const DEFAULT_SYNONYMS = `
   subscription | membership
   cell phone | cellphone | mobile => phone
   get in touch => contact
+  phone number | contact number | support number | service number | helpline | call you | ring you | phone you => call phone contact
   today => same day
   abroad | overseas | worldwide => international
   canada | mexico | uk | united kingdom | england | france | germany | spain | italy | australia | japan | china | india | brazil | ireland | netherlands | sweden | norway | denmark | switzerland | new zealand | singapore | korea => international
