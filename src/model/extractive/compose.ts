@@ -190,7 +190,7 @@ export function composeExtractiveAnswer(
   const picks =
     attachments.length === 0 &&
     (aboutSomethingElse(chosen, scored, terms, documents) ||
-      asksForUnmentioned(question, terms, every))
+      asksForUnmentioned(question, terms, scoredAll))
       ? []
       : chosen;
   if (picks.length === 0) {
@@ -263,16 +263,7 @@ function aboutSomethingElse(
   const own = terms.flatMap((t, k) =>
     !t.weak && !t.fromContext && t.standsFor === undefined ? [k] : [],
   );
-  /** The stems of the question's own words that `indices` hold, directly or through a related word. */
-  const ownStems = (indices: Iterable<number>): Set<string> => {
-    const out = new Set<string>();
-    for (const k of indices) {
-      const term = terms[k];
-      if (term?.standsFor) for (const s of term.standsFor) out.add(s);
-      else if (term && !term.fromContext) out.add(stemOf(k));
-    }
-    return out;
-  };
+  const ownStems = (indices: Iterable<number>) => ownStemsOf(terms, indices);
   const anywhere = new Set<number>();
   for (const c of scored.candidates) for (const k of c.matched) anywhere.add(k);
   const known = ownStems(anywhere);
@@ -369,13 +360,8 @@ function asksForUnmentioned(
   if (asked.size === 0) return false;
   const known = new Set<string>();
   for (const c of scored.candidates) {
-    for (const set of [c.matched, c.context]) {
-      for (const k of set) {
-        const term = terms[k];
-        if (term?.standsFor) for (const s of term.standsFor) known.add(s);
-        else if (term) known.add(stemmer(term.term));
-      }
-    }
+    for (const s of ownStemsOf(terms, c.matched)) known.add(s);
+    for (const s of ownStemsOf(terms, c.context)) known.add(s);
   }
   return terms.some(
     (t) =>
@@ -385,6 +371,20 @@ function asksForUnmentioned(
       asked.has(stemmer(t.term)) &&
       !known.has(stemmer(t.term)),
   );
+}
+
+/**
+ * The stems of the question's own words that `indices` (of `terms`) hold, directly or through a
+ * related word standing for them; words of an earlier question are not the question's own.
+ */
+function ownStemsOf(terms: readonly QuestionTerm[], indices: Iterable<number>): Set<string> {
+  const out = new Set<string>();
+  for (const k of indices) {
+    const term = terms[k];
+    if (term?.standsFor) for (const s of term.standsFor) out.add(s);
+    else if (term && !term.fromContext) out.add(stemmer(term.term));
+  }
+  return out;
 }
 
 function strongCount(indices: ReadonlySet<number>, terms: readonly QuestionTerm[]): number {
