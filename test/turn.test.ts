@@ -116,6 +116,29 @@ describe('a turn', () => {
     expect(complete?.type === 'complete' && complete.message.text).toBe(text);
   });
 
+  it('shows each event to an observer as it is emitted, in order, and a failing observer harms nothing', async () => {
+    const seen: TurnEvent[] = [];
+    const run = app.turns.start({
+      sessionId: 's3o',
+      text: 'What is your refund policy?',
+      observe: (event) => seen.push(event),
+    });
+    const events = await collect(run.events);
+    expect(seen).toEqual(events);
+    expect(seen.at(-1)?.type).toBe('complete');
+
+    const failing = app.turns.start({
+      sessionId: 's3o',
+      text: 'How do I reset my password?',
+      observe: () => {
+        throw new Error('a follower went away');
+      },
+    });
+    const reply = await failing.result;
+    expect(reply.text).toContain('Reset password');
+    expect((await collect(failing.events)).at(-1)?.type).toBe('complete');
+  });
+
   it('still answers, without sources, when the knowledge-base search fails', async () => {
     const broken = createApp(
       loadConfig({

@@ -6,7 +6,6 @@ import type { TurnResultBody } from '../protocol/api.js';
 import type { Clock } from '../resilience/index.js';
 import type { Session, SessionEvents, SessionLock, SessionStore } from '../session/index.js';
 import type { ConversationRepository } from '../store/index.js';
-import { Channel } from './channel.js';
 import type { TurnRunner } from './turn.js';
 
 /** After this long, an unfinished idempotent request is taken for dead and may run again. */
@@ -136,6 +135,9 @@ export class SessionTurns {
         requestId: input.requestId,
         ...(input.attachments ? { attachments: input.attachments } : {}),
         ...(input.signal ? { signal: input.signal } : {}),
+        // Published to the session's followers as they happen, on the turn's own call: no second
+        // queue between the turn and its sender.
+        observe: (event) => this.deps.events.publish(sessionId, event),
       });
     } catch (error) {
       await undo();
@@ -190,20 +192,7 @@ export class SessionTurns {
       }
     })();
     this.#track(result);
-    return { type: 'run', turnId, events: this.#fanOut(sessionId, run.events), result };
-  }
-
-  /** The turn's events for the sender, published to the session's followers as they happen. */
-  #fanOut(sessionId: string, events: AsyncIterable<TurnEvent>): AsyncIterable<TurnEvent> {
-    const out = new Channel<TurnEvent>();
-    void (async () => {
-      for await (const event of events) {
-        out.push(event);
-        this.deps.events.publish(sessionId, event);
-      }
-      out.close();
-    })();
-    return out;
+    return { type: 'run', turnId, events: run.events, result };
   }
 
   #track(promise: Promise<unknown>): void {

@@ -41,6 +41,11 @@ export interface TurnInput {
   requestId?: string;
   /** Aborted when the client goes away: remaining work stops, what exists is still stored. */
   signal?: AbortSignal;
+  /**
+   * Sees every event as it is emitted, synchronously, before the event reaches `events`: for
+   * those who follow the session. It must not throw (what it throws is dropped).
+   */
+  observe?: (event: TurnEvent) => void;
 }
 
 /** A running turn: its events as they happen, and its reply when done. */
@@ -118,7 +123,17 @@ export class TurnRunner {
     const timings: Record<string, number> = {};
     const toolsUsed: string[] = [];
     const toolsFailed: Array<{ name: string; outcome: string }> = [];
-    const emit = (event: TurnEvent) => channel.push(event);
+    const observe = input.observe;
+    const emit = observe
+      ? (event: TurnEvent) => {
+          try {
+            observe(event);
+          } catch {
+            // A follower's failure is not the turn's.
+          }
+          channel.push(event);
+        }
+      : (event: TurnEvent) => channel.push(event);
     const record = (result: ToolResult) => {
       const name = result.tool;
       toolsUsed.push(name);
