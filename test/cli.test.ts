@@ -84,6 +84,9 @@ describe('support-agent CLI', () => {
     expect(health.status).toBe(200);
     expect(health.headers.get('x-request-id')).toBeTruthy();
     expect((await fetch(`${url}/ready`)).status).toBe(200);
+    // A new data folder: the operator is told that nothing can be answered yet, and how to fix it.
+    expect(run.out()).toContain('the knowledge base is empty');
+    expect(run.out()).toContain('support-agent ingest <path>');
     const metrics = await fetch(`${url}/metrics`);
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('target_info');
@@ -122,6 +125,13 @@ describe('support-agent CLI', () => {
     const bad = start(['search', 'x', '--top', 'many'], { DATA_DIR: dataDir });
     expect(await bad.exited).not.toBe(0);
     expect(bad.err()).toContain('a whole number from 1 to 50');
+
+    // With a help center in it, the server does not call the knowledge base empty.
+    const serve = start(['serve'], { DATA_DIR: dataDir, PORT: '0', LOG_FORMAT: 'json' });
+    await waitFor(() => serve.out().includes('listening on'), 'the server to listen');
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited).toBe(0);
+    expect(serve.out()).not.toContain('the knowledge base is empty');
   });
 
   it('eval retrieval says clearly what a BEIR folder must hold', async () => {

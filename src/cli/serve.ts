@@ -27,6 +27,14 @@ export async function serve(config: Config): Promise<void> {
     { host: config.server.host, port, url: `http://${config.server.host}:${port}` },
     `support-agent listening on http://${config.server.host}:${port}`,
   );
+  const { documents } = await app.knowledge.stats('kb');
+  if (documents === 0) {
+    // Every question would get "not found": say so once, where the operator looks first.
+    app.logger.warn(
+      { documents },
+      'the knowledge base is empty, so every question will be answered "not found"; add the help center with `support-agent ingest <path>` or POST /v1/admin/documents',
+    );
+  }
   if (admin.generated) {
     // Printed once, to the terminal only (never to the log): only its hash is kept.
     process.stderr.write(
