@@ -59,6 +59,21 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     expect(result.confidence).toBeGreaterThan(0.3);
   });
 
+  it('quotes the sentence before one that leans on it ("After that …", "It …")', () => {
+    const orders = chunk(
+      'Orders',
+      'You can cancel an order within 1 hour of placing it: go to Orders and click Cancel order. ' +
+        'After that the order is already being packed, so return it once it arrives instead.',
+    );
+    const result = answer('my order is already packed, what now?', { sources: [orders] });
+    expect(result.text).toBe(
+      'You can cancel an order within 1 hour of placing it: go to Orders and click Cancel order [1]. ' +
+        'After that the order is already being packed, so return it once it arrives instead [1].',
+    );
+    // A sentence that stands on its own is quoted alone.
+    expect(answer('How long do refunds take?').text).not.toContain('damaged');
+  });
+
   it('cites the passage the answer comes from, not the first one', () => {
     const result = answer('How long does shipping take?');
     expect(result.text).toBe('Parcels ship within 2.5 days from our warehouse [2].');

@@ -98,7 +98,8 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
   budget -= appendListItems(picks, scored.candidates, budget);
   const introduced = addListIntros(picks, scored.candidates, budget);
   budget -= introduced;
-  if (introduced > 0) appendListItems(picks, scored.candidates, budget);
+  if (introduced > 0) budget -= appendListItems(picks, scored.candidates, budget);
+  addAntecedents(picks, scored.candidates, budget);
   const order = new Map<number, number>();
   for (const p of picks) order.set(p.candidate.doc, order.get(p.candidate.doc) ?? order.size);
   return picks.sort(
@@ -146,6 +147,34 @@ function appendNextSentence(
   if (picks.some((p) => nearDuplicate(p.candidate.unit, next.unit))) return 0;
   picks.push({ candidate: next, quote });
   return size;
+}
+
+/**
+ * How a sentence opens that leans on the one before it: "After that the order is already being
+ * packed" says nothing alone, and "It takes 3 days" not what takes them.
+ */
+const LEANS_BACK =
+  /^(?:after that|before that|after this|until then|by then|this|that|these|those|it|they|otherwise|instead|if not|if so|in that case|however|but)\b(?!')/i;
+
+/**
+ * The sentence before a chosen one that leans on it ({@link LEANS_BACK}), when it is prose of the
+ * same passage (not a heading or list item), is not chosen already and fits. Returns the words
+ * it took.
+ */
+function addAntecedents(picks: Pick[], all: readonly Candidate[], budget: number): number {
+  let used = 0;
+  for (const pick of [...picks]) {
+    const { unit, doc, index } = pick.candidate;
+    if (unit.heading || unit.list || !LEANS_BACK.test(pick.quote)) continue;
+    const before = candidateAt(all, doc, index - 1);
+    if (!before || before.unit.heading || before.unit.list) continue;
+    if (picks.some((p) => p.candidate === before) || speaksToAssistant(before.unit)) continue;
+    const size = wordCount(before.unit.text);
+    if (size === 0 || used + size > budget) continue;
+    picks.push({ candidate: before, quote: before.unit.text });
+    used += size;
+  }
+  return used;
 }
 
 /**
