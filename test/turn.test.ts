@@ -323,7 +323,8 @@ describe('escalation in a turn', () => {
     expect(hello.text).toBe('Hi Jane! How can I help you today?');
     const order = await app.turns.start({ sessionId: 'i1', text: 'my order number is 44170' })
       .result;
-    expect(order.text).toBe("Thank you, I've noted that. How can I help you today?");
+    // Later in the conversation the details are said back, and nothing starts over.
+    expect(order.text).toBe("Thank you, I've noted your order number 44170. How can I help?");
     expect(order.toolsUsed).not.toContain('kb_search');
     const help = await app.turns.start({ sessionId: 'i1', text: 'I have a question' }).result;
     expect(help.text).toBe('Of course. What would you like to know?');
@@ -334,11 +335,21 @@ describe('escalation in a turn', () => {
       sessionId: 'i1',
       text: 'my name is Jane Doe, account number 88213344',
     }).result;
-    expect(account.text).toBe('Hi Jane! How can I help you today?');
+    expect(account.text).toBe(
+      "Thank you, Jane. I've noted your account number 88213344. How can I help?",
+    );
     expect(account.toolsUsed).not.toContain('kb_search');
     const which = await app.turns.start({ sessionId: 'i1', text: "what's my account number?" })
       .result;
     expect(which.text).toContain('The account number I have for you is 88213344.');
+    // Greeted with details, the customer hears them said back.
+    const greeted = await app.turns.start({
+      sessionId: 'i2',
+      text: "hi, I'm Ana, my order number is 12345 and my email is ana@example.com",
+    }).result;
+    expect(greeted.text).toBe(
+      "Hi Ana! I've noted your order number 12345 and e-mail address ana@example.com. How can I help you today?",
+    );
     // The details are remembered; the introductions themselves are not questions to recall.
     const memories = (await app.conversations.memories('i1')).map((m) => m.content);
     expect(memories).toEqual(

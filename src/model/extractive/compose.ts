@@ -101,6 +101,11 @@ export function composeExtractiveAnswer(
             input.shortReply,
             name,
             name !== undefined && question.toLowerCase().includes(name.toLowerCase()),
+            {
+              // The details the message itself gives (the facts known before are not in it).
+              details: facts.filter((f) => f.kind !== 'name' && question.includes(f.value)),
+              firstTurn: input.firstTurn === true,
+            },
           ),
       ticketId !== '' ? followUp(ticketId) : '',
     ]

@@ -23,15 +23,44 @@ export function shortAnswer(
   kind: ShortReplyKind,
   firstName: string | undefined,
   named = false,
+  introduced: {
+    /** The details the message gives besides a name, as they were read. */
+    details?: ReadonlyArray<{ kind: string; value: string }>;
+    /** Whether the conversation starts with this message. */
+    firstTurn?: boolean;
+  } = {},
 ): string {
   switch (kind) {
-    case 'greeting':
-      return `${firstName ? `Hi ${firstName}!` : 'Hi!'} How can I help you today?`;
-    case 'introduction':
-      // Introduced by name: greeted by it. Other details: noted.
-      return named && firstName
-        ? `Hi ${firstName}! How can I help you today?`
-        : "Thank you, I've noted that. How can I help you today?";
+    case 'greeting': {
+      // "Hi, I'm Ana, my order number is 12345": the details are said back here too.
+      const details = (introduced.details ?? []).map(detailOf);
+      return [
+        firstName ? `Hi ${firstName}!` : 'Hi!',
+        details.length > 0 ? `I've noted your ${joinAnd(details)}.` : '',
+        'How can I help you today?',
+      ]
+        .filter((part) => part !== '')
+        .join(' ');
+    }
+    case 'introduction': {
+      // Introduced by name: greeted by it at the start, thanked later. Other details: said back,
+      // so that the customer sees what was noted. Later in a conversation nothing starts over.
+      const first = introduced.firstTurn ?? true;
+      const details = (introduced.details ?? []).map(detailOf);
+      const byName = named && firstName !== undefined;
+      const opening = byName ? (first ? `Hi ${firstName}!` : `Thank you, ${firstName}.`) : '';
+      const note =
+        details.length > 0
+          ? byName
+            ? `I've noted your ${joinAnd(details)}.`
+            : `Thank you, I've noted your ${joinAnd(details)}.`
+          : byName
+            ? ''
+            : "Thank you, I've noted that.";
+      return [opening, note, first ? 'How can I help you today?' : 'How can I help?']
+        .filter((part) => part !== '')
+        .join(' ');
+    }
     case 'help':
       return 'Of course. What would you like to know?';
     case 'capabilities':
@@ -76,6 +105,11 @@ export function knownFact(kind: string, values: readonly string[]): string {
   return values.length === 1
     ? `The ${one} I have for you is ${values[0]}.`
     : `The ${many} I have for you are ${joinAnd(values)}.`;
+}
+
+/** "order number 44170", as a detail is said back. */
+function detailOf(detail: { kind: string; value: string }): string {
+  return `${FACT_NOUNS[detail.kind]?.[0] ?? 'detail'} ${detail.value}`;
 }
 
 function joinAnd(items: readonly string[]): string {
