@@ -124,16 +124,14 @@ export class TurnRunner {
     const toolsUsed: string[] = [];
     const toolsFailed: Array<{ name: string; outcome: string }> = [];
     const observe = input.observe;
-    const emit = observe
-      ? (event: TurnEvent) => {
-          try {
-            observe(event);
-          } catch {
-            // A follower's failure is not the turn's.
-          }
-          channel.push(event);
-        }
-      : (event: TurnEvent) => channel.push(event);
+    const emit = (event: TurnEvent) => {
+      try {
+        observe?.(event);
+      } catch {
+        // A follower's failure is not the turn's.
+      }
+      channel.push(event);
+    };
     const record = (result: ToolResult) => {
       const name = result.tool;
       toolsUsed.push(name);

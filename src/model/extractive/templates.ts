@@ -23,41 +23,37 @@ export function shortAnswer(
   kind: ShortReplyKind,
   firstName: string | undefined,
   named = false,
-  introduced: {
+  said: {
     /** The details the message gives besides a name, as they were read. */
     details?: ReadonlyArray<{ kind: string; value: string }>;
     /** Whether the conversation starts with this message. */
     firstTurn?: boolean;
   } = {},
 ): string {
+  // Details given ("my order number is 12345") are said back, so that the customer sees what
+  // was noted.
+  const details = (said.details ?? []).map(detailOf);
+  const noted = details.length > 0 ? `I've noted your ${joinAnd(details)}.` : '';
   switch (kind) {
-    case 'greeting': {
-      // "Hi, I'm Ana, my order number is 12345": the details are said back here too.
-      const details = (introduced.details ?? []).map(detailOf);
-      return [
-        firstName ? `Hi ${firstName}!` : 'Hi!',
-        details.length > 0 ? `I've noted your ${joinAnd(details)}.` : '',
-        'How can I help you today?',
-      ]
+    case 'greeting':
+      return [firstName ? `Hi ${firstName}!` : 'Hi!', noted, 'How can I help you today?']
         .filter((part) => part !== '')
         .join(' ');
-    }
     case 'introduction': {
-      // Introduced by name: greeted by it at the start, thanked later. Other details: said back,
-      // so that the customer sees what was noted. Later in a conversation nothing starts over.
-      const first = introduced.firstTurn ?? true;
-      const details = (introduced.details ?? []).map(detailOf);
+      // Introduced by name: greeted by it at the start, thanked later; later in a conversation
+      // nothing starts over.
+      const first = said.firstTurn ?? true;
       const byName = named && firstName !== undefined;
-      const opening = byName ? (first ? `Hi ${firstName}!` : `Thank you, ${firstName}.`) : '';
-      const note =
-        details.length > 0
-          ? byName
-            ? `I've noted your ${joinAnd(details)}.`
-            : `Thank you, I've noted your ${joinAnd(details)}.`
-          : byName
-            ? ''
-            : "Thank you, I've noted that.";
-      return [opening, note, first ? 'How can I help you today?' : 'How can I help?']
+      const opening = byName
+        ? first
+          ? `Hi ${firstName}!`
+          : `Thank you, ${firstName}.`
+        : 'Thank you,';
+      return [
+        opening,
+        noted !== '' || byName ? noted : "I've noted that.",
+        first ? 'How can I help you today?' : 'How can I help?',
+      ]
         .filter((part) => part !== '')
         .join(' ');
     }
