@@ -30,6 +30,8 @@ const CASES: Case[] = [
   ['where is my order?', 'tracking number'],
   ['how can I track my package?', 'tracking number'],
   ["my tracking number doesn't show anything", 'up to 24 hours'],
+  ["my package hasn't arrived yet", 'tracking number'],
+  ["I ordered a blender last week and it still hasn't arrived", 'tracking number'],
   ['is shipping free?', 'Orders over $50 ship free'],
   ["what's the minimum order for free delivery?", 'over $50'],
   ['if I order in the morning will it ship today?', 'ship the same day'],
