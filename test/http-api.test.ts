@@ -64,7 +64,13 @@ describe('sessions', () => {
       messageCount: 1,
       message: { answeredBy: 'extractive' },
     });
-    expect(sent.body.sources[0]).toMatchObject({ id: 1, title: 'How do I reset my password?' });
+    // The file the passage came from by its name: the path it was ingested from stays inside.
+    expect(sent.body.sources[0]).toMatchObject({
+      id: 1,
+      title: 'How do I reset my password?',
+      source: 'faq.json',
+    });
+    expect(JSON.stringify(sent.body)).not.toContain('/help/');
     expect(sent.body.message.text).toContain('[1]');
 
     await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
@@ -253,8 +259,20 @@ describe('sessions', () => {
       }).then(async (r) => parseSse(await r.text()));
     const first = await send();
     const replay = await send();
-    expect(replay.map((e) => e.event)).toEqual(['start', 'complete']);
-    expect(replay[1]?.data).toEqual(first.at(-1)?.data);
+    // What a client builds its view from, as the turn sent it; not the progress of work not redone.
+    const shown = (events: typeof first) =>
+      events.filter((e) => e.event !== 'status' && e.event !== 'tool');
+    expect(replay.map((e) => e.event)).toEqual([
+      'start',
+      'sources',
+      'escalation',
+      'text',
+      'complete',
+    ]);
+    expect(shown(replay).slice(1, 3)).toEqual(shown(first).slice(1, 3));
+    const reply = first.at(-1)?.data as Extract<TurnEvent, { type: 'complete' }>;
+    expect(replay[3]?.data).toEqual({ type: 'text', delta: reply.message.text });
+    expect(replay.at(-1)?.data).toEqual(first.at(-1)?.data);
   });
 
   it('ends a session: later messages are refused, the history stays readable', async () => {

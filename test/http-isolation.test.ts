@@ -84,6 +84,41 @@ describe('a session route', () => {
   });
 });
 
+describe('the live feed with the token in its address (as an EventSource sends it)', () => {
+  const feed = (token: string | undefined) =>
+    fetch(`${t.url}/v1/sessions/${a.id}/events${token ? `?token=${token}` : ''}`, {
+      headers: { accept: 'text/event-stream' },
+    });
+
+  for (const [label, token] of WRONG) {
+    it(`is refused with ${label}, and the refusal says how to send the token`, async () => {
+      const response = await feed(token());
+      expect(response.status).toBe(401);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('unauthorized');
+      expect(body.error.message).toContain('?token=<token>');
+    });
+  }
+
+  it("opens with session A's own token", async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${t.url}/v1/sessions/${a.id}/events?token=${a.token}`, {
+      headers: { accept: 'text/event-stream' },
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toContain('event: ready');
+    controller.abort();
+  });
+
+  it('is the only session route that takes the token from the address', async () => {
+    const r = await fetch(`${t.url}/v1/sessions/${a.id}?token=${a.token}`);
+    expect(r.status).toBe(401);
+  });
+});
+
 describe('the WebSocket', () => {
   const refusal = (url: string) =>
     new Promise<number>((resolve, reject) => {
@@ -145,7 +180,37 @@ describe('browsers', () => {
       });
       expect(created.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
       expect(created.headers.get('access-control-expose-headers')).toContain('x-request-id');
+      expect(created.headers.get('access-control-expose-headers')).toContain(
+        'x-ratelimit-remaining',
+      );
       expect(created.headers.get('x-frame-options')).toBe('DENY');
+    } finally {
+      await widget.close();
+    }
+  });
+
+  it("open a session's WebSocket only from the allowed origins or the server's own", async () => {
+    const widget = await startServer({ CORS_ORIGINS: 'https://shop.example.com' });
+    try {
+      const session = await createSession(widget.url);
+      const address = `${widget.url.replace('http', 'ws')}/v1/sessions/${session.id}/ws?token=${session.token}`;
+      const open = (origin?: string) =>
+        new Promise<number>((resolve) => {
+          const socket = new WebSocket(address, origin ? { origin } : {});
+          socket.on('open', () => {
+            resolve(101);
+            socket.close();
+          });
+          socket.on('unexpected-response', (_request, response) => {
+            resolve(response.statusCode ?? 0);
+            socket.terminate();
+          });
+          socket.on('error', () => undefined);
+        });
+      expect(await open('https://shop.example.com')).toBe(101);
+      expect(await open(widget.url)).toBe(101); // a page of the server's own host
+      expect(await open()).toBe(101); // not a browser: the token alone decides
+      expect(await open('https://evil.example.net')).toBe(403);
     } finally {
       await widget.close();
     }

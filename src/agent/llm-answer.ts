@@ -2,6 +2,7 @@ import type { ChatMessage, ToolSpec } from '../model/index.js';
 import type { RetrievedChunk, SearchResult } from '../rag/index.js';
 import type { ToolResult } from '../resilience/index.js';
 import type { LlmReply, ToolRegistry } from '../tools/index.js';
+import { shownSource } from './shown-source.js';
 
 /**
  * The system prompt: the seed's instructions, made concrete, and nothing else. Whatever comes from
@@ -135,7 +136,7 @@ export async function answerWithLlm(options: {
                 found.value.hits.map((h) => ({
                   title: h.title,
                   text: h.text,
-                  source: h.url ?? h.source,
+                  source: h.url ?? shownSource(h.source),
                 })),
               )
             : JSON.stringify({ error: found.type === 'error' ? found.message : found.type });

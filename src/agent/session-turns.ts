@@ -39,6 +39,34 @@ export interface SendInput {
 }
 
 /** A turn that runs now, or the stored result of the same request sent before. */
+/**
+ * The events a replayed turn is sent as: those of the turn as it ran that a client builds its
+ * view from — `start`, `sources`, `escalation`, the whole reply as one `text`, `complete` —
+ * without the progress events (`status`, `tool`) of work that is not done again.
+ */
+export function replayEvents(result: TurnResultBody): TurnEvent[] {
+  const { message } = result;
+  const { escalation } = message;
+  return [
+    {
+      type: 'start',
+      turnId: result.turnId,
+      requestId: result.requestId,
+      sessionId: result.sessionId,
+    },
+    ...(message.sources.length > 0 ? [{ type: 'sources' as const, items: message.sources }] : []),
+    {
+      type: 'escalation',
+      escalate: escalation.escalate,
+      reasons: escalation.reasons,
+      priority: escalation.priority,
+      ...(escalation.ticketId !== undefined ? { ticketId: escalation.ticketId } : {}),
+    },
+    { type: 'text', delta: message.text },
+    { type: 'complete', message },
+  ];
+}
+
 export type SendOutcome =
   | { type: 'replay'; result: TurnResultBody }
   | {

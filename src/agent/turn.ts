@@ -15,6 +15,7 @@ import { Channel } from './channel.js';
 import { asksOnlyMore, doneAlready, followUpChain } from './follow-up.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { shownSource } from './shown-source.js';
 
 /** Below this confidence an answer is not offered to a customer being handed to a person. */
 const WEAK_ANSWER = 0.3;
@@ -233,7 +234,7 @@ export class TurnRunner {
       id: i + 1,
       title: hit.title,
       ...(hit.url ? { url: hit.url } : {}),
-      source: hit.source,
+      source: shownSource(hit.source),
       snippet: hit.snippet,
       score: hit.score,
     }));

@@ -44,10 +44,28 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** The one refusal of a session route: no token, a wrong one and another session's look alike. */
-export function sessionRefused(): AppError {
+/**
+ * The token of a route a browser opens without headers of its own (an `EventSource`, a
+ * WebSocket): the `token` query parameter, or the bearer token when a client can send one.
+ */
+export function headerOrQueryToken(request: FastifyRequest): string | undefined {
+  const query = request.query as Record<string, unknown> | undefined;
+  const fromQuery = query?.token;
+  return bearerToken(request) ?? (typeof fromQuery === 'string' ? fromQuery : undefined);
+}
+
+/**
+ * The one refusal of a session route: no token, a wrong one and another session's look alike.
+ * It names the way that route takes the token: the `Authorization` header, or, where browsers
+ * cannot set one, the `token` query parameter too.
+ */
+export function sessionRefused(via: 'header' | 'query' = 'header'): AppError {
+  const how =
+    via === 'query'
+      ? 'add `?token=<token>` to the address (or send `Authorization: Bearer <token>`)'
+      : 'send `Authorization: Bearer <token>`';
   return new AppError(
     'unauthorized',
-    'Not authorized for this session: send `Authorization: Bearer <token>` with the token given when it was created (an expired session needs a new one).',
+    `Not authorized for this session: ${how} with the token given when it was created (an expired session needs a new one).`,
   );
 }

@@ -68,3 +68,50 @@ describe('installJsonParser', () => {
     expect((await post('')).json()).toMatchObject({ keys: null });
   });
 });
+
+describe('the JSON content types', () => {
+  const server = Fastify({ logger: false });
+  installErrorHandlers(server, pino({ level: 'silent' }));
+  installJsonParser(server);
+  server.post('/echo', async (request) => ({ body: request.body ?? null }));
+  afterAll(() => server.close());
+
+  const post = (contentType: string) =>
+    server.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': contentType },
+      payload: '{"text":"café"}',
+    });
+
+  it('takes JSON with or without a UTF-8 charset, and the +json types', async () => {
+    for (const type of [
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/json;charset=UTF-8',
+      'Application/JSON; charset="utf-8"',
+      'application/json; charset=utf8',
+      'application/vnd.api+json; charset=utf-8',
+    ]) {
+      const response = await post(type);
+      expect(response.statusCode, type).toBe(200);
+      expect(response.json(), type).toEqual({ body: { text: 'café' } });
+    }
+  });
+
+  it('refuses JSON in another charset, and types that only begin like JSON, with a 415', async () => {
+    const latin1 = await post('application/json; charset=iso-8859-1');
+    expect(latin1.statusCode).toBe(415);
+    expect(latin1.json()).toMatchObject({
+      error: {
+        code: 'unsupported_media_type',
+        message: 'JSON must be sent as UTF-8 (charset=utf-8); the request says charset=iso-8859-1.',
+      },
+    });
+    for (const type of ['application/jsonx', 'application/json-seq', 'text/json']) {
+      const response = await post(type);
+      expect(response.statusCode, type).toBe(415);
+      expect(response.json(), type).toMatchObject({ error: { code: 'unsupported_media_type' } });
+    }
+  });
+});

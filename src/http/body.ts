@@ -12,13 +12,23 @@ export function installJsonParser(server: FastifyInstance): void {
   // Only JSON and multipart (registered by its plugin) are bodies the API takes.
   server.removeContentTypeParser(['application/json', 'text/plain']);
   server.addContentTypeParser(
-    /^application\/(.+\+)?json$/i,
+    // "application/json", "application/json; charset=utf-8", "application/problem+json; …".
+    /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i,
     { parseAs: 'buffer' },
     (
-      _request: FastifyRequest,
+      request: FastifyRequest,
       body: Buffer,
       done: (error: Error | null, value?: unknown) => void,
     ) => {
+      const charset = charsetOf(String(request.headers['content-type'] ?? ''));
+      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+        return done(
+          new AppError(
+            'unsupported_media_type',
+            `JSON must be sent as UTF-8 (charset=utf-8); the request says charset=${charset.slice(0, 40)}.`,
+          ),
+        );
+      }
       if (body.length === 0) return done(null, undefined);
       let text: string;
       try {
@@ -38,6 +48,13 @@ export function installJsonParser(server: FastifyInstance): void {
       }
     },
   );
+}
+
+/** The `charset` parameter of a Content-Type header, lowercased and unquoted; undefined without one. */
+export function charsetOf(contentType: string): string | undefined {
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType);
+  if (match === null) return undefined;
+  return (match[1] ?? match[2] ?? '').toLowerCase();
 }
 
 /**

@@ -99,7 +99,7 @@ export const OPERATIONS: readonly Operation[] = [
     auth: 'session',
     tag: 'sessions',
     description:
-      'With `Accept: text/event-stream`: a `ready` event, then the events of every turn of the session, whichever connection or instance took the message (another tab, the WebSocket; across instances through Redis). Heartbeat comments keep it open.',
+      'With `Accept: text/event-stream`: a `ready` event, then the events of every turn of the session, whichever connection or instance took the message (another tab, the WebSocket; across instances through Redis). Heartbeat comments keep it open. The token may come as `?token=` (an EventSource sends no headers).',
   },
   {
     method: 'get',
@@ -235,6 +235,15 @@ export function openApiDocument(version: string): Record<string, unknown> {
     }
     if (op.path.endsWith('/ws')) {
       parameters.push({ name: 'token', in: 'query', required: true, schema: { type: 'string' } });
+    }
+    if (op.path.endsWith('/events')) {
+      parameters.push({
+        name: 'token',
+        in: 'query',
+        required: false,
+        description: 'The session token, for an EventSource, which cannot send headers.',
+        schema: { type: 'string' },
+      });
     }
     if (op.query) {
       const shape = op.query.shape as Record<string, z.ZodType>;

@@ -101,7 +101,13 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id', 'accept'],
-    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
+    exposedHeaders: [
+      'x-request-id',
+      'retry-after',
+      'idempotent-replayed',
+      'x-ratelimit-limit',
+      'x-ratelimit-remaining',
+    ],
     maxAge: 600,
   });
   await server.register(multipart, {

@@ -14,11 +14,12 @@ export async function authorizeSession(
   sessions: SessionStore,
   rawId: string,
   token: string | undefined,
+  via: 'header' | 'query' = 'header',
 ): Promise<Session> {
   const id = requireId(rawId, 'session');
-  if (token === undefined) throw sessionRefused();
+  if (token === undefined) throw sessionRefused(via);
   const session = await sessions.get(id);
-  if (session === null || !tokenMatches(token, session.tokenHash)) throw sessionRefused();
+  if (session === null || !tokenMatches(token, session.tokenHash)) throw sessionRefused(via);
   return session;
 }
 

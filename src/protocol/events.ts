@@ -11,7 +11,9 @@ export const sourceItemSchema = z.object({
   id: z.number().int(),
   title: z.string(),
   url: z.string().optional(),
-  source: z.string(),
+  source: z
+    .string()
+    .describe('Where the passage comes from: its web address, or its file name (never a path).'),
   snippet: z.string(),
   score: z.number(),
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
-import type { SendOutcome } from '../../agent/session-turns.js';
+import { replayEvents, type SendOutcome } from '../../agent/session-turns.js';
 import { AppError } from '../../errors/index.js';
 import {
   createSessionBodySchema,
@@ -10,7 +10,7 @@ import {
   type SessionCreated,
 } from '../../protocol/api.js';
 import type { SourceItem } from '../../protocol/index.js';
-import { bearerToken, hashToken, newSessionToken } from '../auth.js';
+import { bearerToken, hashToken, headerOrQueryToken, newSessionToken } from '../auth.js';
 import { wantsEventStream } from '../body.js';
 import { readMultipart } from '../multipart.js';
 import { authorizeSession, enforceRateLimit, viewOf } from '../session-access.js';
@@ -88,7 +88,13 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
   );
 
   server.get<IdParams>('/v1/sessions/:id/events', async (request, reply) => {
-    const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
+    // A browser's EventSource sends no headers of its own: the token may come as `?token=`.
+    const session = await authorizeSession(
+      sessions,
+      request.params.id,
+      headerOrQueryToken(request),
+      'query',
+    );
     if (!wantsEventStream(request)) {
       throw new AppError(
         'invalid_input',
@@ -176,7 +182,7 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   return key;
 }
 
-/** Streams a turn's events as SSE; a replay is sent as its `start` and `complete`. */
+/** Streams a turn's events as SSE; a replay as {@link replayEvents}. */
 async function streamTurn(
   reply: FastifyReply,
   outcome: SendOutcome,
@@ -186,14 +192,7 @@ async function streamTurn(
   const release = streams.add(stream);
   try {
     if (outcome.type === 'replay') {
-      const { result } = outcome;
-      stream.send({
-        type: 'start',
-        turnId: result.turnId,
-        requestId: result.requestId,
-        sessionId: result.sessionId,
-      });
-      stream.send({ type: 'complete', message: result.message });
+      for (const event of replayEvents(outcome.result)) stream.send(event);
       return;
     }
     for await (const event of outcome.events) stream.send(event);

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { App } from '../../app.js';
-import { isAppError } from '../../errors/index.js';
+import { replayEvents } from '../../agent/session-turns.js';
+import { AppError, isAppError } from '../../errors/index.js';
 import { wsClientMessageSchema, type WsClientMessage } from '../../protocol/api.js';
 import type { Session } from '../../session/index.js';
 import { authorizeSession, enforceRateLimit } from '../session-access.js';
@@ -11,6 +12,24 @@ import { parseInput } from '../validate.js';
 
 /** Largest WebSocket frame a client may send; larger ones close the socket (code 1009). */
 export const WS_MAX_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * Whether a browser page of `origin` may open a session's WebSocket: a page of the server's own
+ * host, or of an origin CORS allows. A client that sends no Origin (not a browser) is not asked.
+ */
+export function websocketOriginAllowed(
+  origin: string,
+  host: string | undefined,
+  allowed: readonly string[],
+): boolean {
+  const lower = origin.toLowerCase();
+  if (allowed.some((o) => o.toLowerCase() === lower)) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
 
 type WsRequest = FastifyRequest<{ Params: { id: string }; Querystring: { token?: string } }>;
 
@@ -30,8 +49,22 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
     {
       websocket: true,
       preValidation: async (request: WsRequest) => {
+        // Browsers let any page open a WebSocket to any host; the same origins as CORS may.
+        const origin = request.headers.origin;
+        if (
+          typeof origin === 'string' &&
+          !websocketOriginAllowed(origin, request.headers.host, app.config.http.corsOrigins)
+        ) {
+          throw new AppError(
+            'forbidden',
+            `WebSocket connections from ${origin.slice(0, 100)} are not allowed: add the origin to CORS_ORIGINS.`,
+          );
+        }
         const token = typeof request.query.token === 'string' ? request.query.token : undefined;
-        sessionsOf.set(request, await authorizeSession(app.sessions, request.params.id, token));
+        sessionsOf.set(
+          request,
+          await authorizeSession(app.sessions, request.params.id, token, 'query'),
+        );
       },
     },
     (socket: WebSocket, request: WsRequest) => {
@@ -95,14 +128,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
               : {}),
           });
           if (outcome.type === 'replay') {
-            const { result } = outcome;
-            send({
-              type: 'start',
-              turnId: result.turnId,
-              requestId: result.requestId,
-              sessionId: result.sessionId,
-            });
-            send({ type: 'complete', message: result.message });
+            for (const event of replayEvents(outcome.result)) send(event);
             return;
           }
           for await (const event of outcome.events) send(event);
