@@ -10,7 +10,9 @@ describe('shownSource', () => {
   });
 
   it('keeps a web address whole, and a name with nothing after its last slash', () => {
-    expect(shownSource('https://help.example.com/returns')).toBe('https://help.example.com/returns');
+    expect(shownSource('https://help.example.com/returns')).toBe(
+      'https://help.example.com/returns',
+    );
     expect(shownSource('/')).toBe('/');
   });
 });
