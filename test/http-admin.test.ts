@@ -139,9 +139,23 @@ describe('tickets and sessions', () => {
     expect(bad.status).toBe(400);
 
     const sessions = await call(t.url, 'GET', '/v1/admin/sessions', admin);
-    expect(sessions.body.items.map((x: { sessionId: string }) => x.sessionId)).toContain(
-      customer.id,
+    const listed = (sessions.body.items as Json[]).find((x) => x.id === customer.id);
+    // The transcript's size: the customer's message and the reply (the session's own
+    // messageCount, below, counts the customer's messages only).
+    expect(listed).toMatchObject({ id: customer.id, transcriptMessages: 2 });
+    expect(listed).not.toHaveProperty('messageCount');
+    expect(sessions.body.nextBefore).toBeNull();
+    const first = await call(t.url, 'GET', '/v1/admin/sessions?limit=1', admin);
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.nextBefore).toBe(first.body.items[0].lastMessageAt);
+    const next = await call(
+      t.url,
+      'GET',
+      `/v1/admin/sessions?limit=1&before=${encodeURIComponent(first.body.nextBefore)}`,
+      admin,
     );
+    expect(next.status).toBe(200);
+    expect(next.body.items.map((x: Json) => x.id)).not.toContain(first.body.items[0].id);
     const session = await call(t.url, 'GET', `/v1/admin/sessions/${customer.id}`, admin);
     expect(session.body.session).toMatchObject({ id: customer.id, messageCount: 1 });
     expect(session.body.ticket.id).toBe(ticketId);

@@ -177,6 +177,8 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'get',
     path: '/v1/admin/sessions',
     summary: 'List sessions, latest activity first',
+    description:
+      'Each item: `id`, `transcriptMessages` (the customer’s messages and the replies), `firstMessageAt`, `lastMessageAt`. `nextBefore` is the `before` of the next page (null on the last).',
     auth: 'admin',
     tag: 'admin',
     query: sessionListQuerySchema,

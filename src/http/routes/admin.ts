@@ -153,11 +153,21 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
 
     admin.get<Query>('/v1/admin/sessions', async (request) => {
       const query = parseInput(sessionListQuerySchema, request.query, 'query');
-      const items = await conversations.sessions({
+      const summaries = await conversations.sessions({
         limit: query.limit,
         ...(query.before ? { before: query.before } : {}),
       });
-      return { items };
+      // `id` as everywhere else; the transcript's size under a name of its own, since a
+      // session's `messageCount` counts the customer's messages only.
+      const items = summaries.map((s) => ({
+        id: s.sessionId,
+        transcriptMessages: s.messageCount,
+        firstMessageAt: s.firstMessageAt,
+        lastMessageAt: s.lastMessageAt,
+      }));
+      const nextBefore =
+        summaries.length === query.limit ? (summaries.at(-1)?.lastMessageAt ?? null) : null;
+      return { items, nextBefore };
     });
 
     admin.get<Id & Query>('/v1/admin/sessions/:id', async (request) => {
