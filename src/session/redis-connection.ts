@@ -28,12 +28,11 @@ export function toStoreError(error: unknown, doing: string): AppError {
   if (error instanceof Error && error.name === 'ReplyError') {
     return new AppError('internal', `Redis refused to ${doing}: ${message}`, { cause: error });
   }
+  // The driver's words ("Reached the max retries per request limit …") stay in the log, with
+  // the cause: a client is told what failed and that trying again later is the remedy.
   return new AppError(
     'upstream_unavailable',
-    `Redis is unavailable, could not ${doing}: ${message}`,
-    {
-      retryable: true,
-      cause: error,
-    },
+    `Redis is unavailable, could not ${doing}; please try again in a moment.`,
+    { retryable: true, cause: error },
   );
 }
