@@ -221,6 +221,53 @@ describe('HTTP basics', () => {
     await server.close();
   });
 
+  it("logs each request with its session's id, and a client that went away mid-stream", async () => {
+    const { app, logs } = build({ DATA_DIR: tmpdir() });
+    const server = await buildServer(app);
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const address = server.server.address();
+      const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const created = (await (await fetch(`${base}/v1/sessions`, { method: 'POST' })).json()) as {
+        id: string;
+        token: string;
+      };
+      await fetch(`${base}/v1/sessions/${created.id}`, {
+        headers: { authorization: `Bearer ${created.token}` },
+        signal: AbortSignal.timeout(5_000),
+      });
+      const read = logs.lines.find((l) => l.msg === 'request' && l.method === 'GET');
+      expect(read).toMatchObject({
+        url: `/v1/sessions/${created.id}`,
+        sessionId: created.id,
+        status: 200,
+        requestId: expect.any(String),
+      });
+
+      // A live feed whose reader goes away: no response line, but this.
+      const controller = new AbortController();
+      const feed = await fetch(`${base}/v1/sessions/${created.id}/events`, {
+        headers: { authorization: `Bearer ${created.token}`, accept: 'text/event-stream' },
+        signal: controller.signal,
+      });
+      await (feed.body as ReadableStream<Uint8Array>).getReader().read();
+      controller.abort();
+      const deadline = Date.now() + 5_000;
+      const aborted = () => logs.lines.find((l) => l.msg === 'request aborted by the client');
+      while (aborted() === undefined && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(aborted()).toMatchObject({
+        method: 'GET',
+        url: `/v1/sessions/${created.id}/events`,
+        sessionId: created.id,
+        requestId: expect.any(String),
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('reports not ready, with the reason, when the data directory is not writable', async () => {
     // A path below a regular file can never be a directory, whoever runs the test.
     const file = join(tmpdir(), `sa-not-a-dir-${process.pid}`);

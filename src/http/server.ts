@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { installJsonParser } from './body.js';
 import { installErrorHandlers, sendError } from './errors.js';
@@ -35,6 +35,14 @@ const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['cross-origin-resource-policy', 'same-site'],
   ['content-security-policy', "default-src 'none'; frame-ancestors 'none'"],
 ];
+
+/** The session a request is about, for its log line: the `:id` of a session's routes. */
+function sessionOf(request: FastifyRequest): { sessionId?: string } {
+  const route = request.routeOptions.url;
+  if (route === undefined || !route.startsWith('/v1/sessions/:id')) return {};
+  const id = (request.params as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' ? { sessionId: id.slice(0, 64) } : {};
+}
 
 /**
  * The HTTP server: the `/v1` API (sessions, messages with SSE, WebSocket, admin), `GET /health`
@@ -87,12 +95,24 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
         {
           method: request.method,
           url: request.url.split('?')[0],
+          ...sessionOf(request),
           status: reply.statusCode,
           ms: Math.round(reply.elapsedTime),
         },
         'request',
       );
     }
+    done();
+  });
+  // A client that goes away before its response is complete (a stream it stopped reading, a
+  // closed tab) gets no response line: it gets this one.
+  server.addHook('onRequestAbort', (request, done) => {
+    app.correlation.run({ requestId: String(request.id) }, () =>
+      app.logger.info(
+        { method: request.method, url: request.url.split('?')[0], ...sessionOf(request) },
+        'request aborted by the client',
+      ),
+    );
     done();
   });
 
