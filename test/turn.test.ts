@@ -46,6 +46,18 @@ describe('a turn', () => {
     });
   });
 
+  it('answers a long message (a pasted e-mail with the question at its end) from its words', async () => {
+    const pasted = 'Forwarded message from the shop. Order confirmed. '.repeat(320);
+    expect(pasted.length).toBeGreaterThan(15_000);
+    const result = await app.turns.start({
+      sessionId: 's-long',
+      text: `${pasted}\n\nSo: how do I reset my password?`,
+    }).result;
+    expect(result.toolsFailed).toEqual([]);
+    expect(result.sources[0]).toMatchObject({ title: 'How do I reset my password?' });
+    expect(result.text).toContain('Reset password');
+  });
+
   it('tracks message counts and request ids across turns of a session', async () => {
     const first = await app.turns.start({
       sessionId: 's2',

@@ -8,7 +8,12 @@ import { respell } from '../rag/search/query-terms.js';
 import type { ToolResult } from '../resilience/index.js';
 import { timeOrderedId, type ConversationRepository } from '../store/index.js';
 import type { CorrelationContext } from '../telemetry/index.js';
-import type { AttachmentSummary, SessionContext, ToolRegistry } from '../tools/index.js';
+import {
+  MAX_QUERY_CHARS,
+  type AttachmentSummary,
+  type SessionContext,
+  type ToolRegistry,
+} from '../tools/index.js';
 import { readShortReply, type EscalationOutcome } from '../tools/escalation/index.js';
 import { describeFact, extractFacts, readFact } from './facts/index.js';
 import { Channel } from './channel.js';
@@ -218,12 +223,13 @@ export class TurnRunner {
     const followsUp = chain.map((k) => history[asked[k] ?? -1]?.text.trim() ?? '').join(' ');
     // What the customer says they did already ("I've already restarted the hub"), in a follow-up.
     const done = followsUp === '' ? undefined : doneAlready(input.text);
-    const query =
+    const query = searchable(
       input.text === ''
         ? attachmentNames(input).join(' ')
         : followsUp === ''
           ? input.text
-          : `${input.text} ${followsUp}`;
+          : `${input.text} ${followsUp}`,
+    );
     let search: SearchResult | undefined;
     if (query !== '' && shortReply === undefined) {
       emit({ type: 'status', stage: 'search' });
@@ -442,4 +448,15 @@ function chunkText(text: string): string[] {
   // Up to four words, each with the white space after it, per match: the groups themselves,
   // without a string made for every word and joined again.
   return text.match(/(?:\S+\s*){1,4}/g) ?? [];
+}
+
+/**
+ * A message as the search takes it: whole when it fits the search's limit; a longer one (a
+ * pasted e-mail or log with the question before or after it) by its beginning and its end, where
+ * a question usually is, rather than refused and answered "not found".
+ */
+export function searchable(text: string): string {
+  if (text.length <= MAX_QUERY_CHARS) return text;
+  const half = Math.floor((MAX_QUERY_CHARS - 1) / 2);
+  return `${text.slice(0, half)} ${text.slice(text.length - half)}`;
 }
