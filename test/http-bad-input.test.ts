@@ -83,6 +83,32 @@ describe('message bodies', () => {
     expectError(await raw(bytes, 'application/json'), 400, 'invalid_input', /UTF-8/);
   });
 
+  it('answers a method a route does not take with 405 and the methods it does', async () => {
+    const response = await fetch(`${t.url}/v1/sessions/${s.id}`, {
+      method: 'PUT',
+      headers: { ...bearer(s.token), 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('DELETE, GET');
+    const body = (await response.json()) as { error: Record<string, string> };
+    expect(body.error).toMatchObject({
+      code: 'method_not_allowed',
+      message: `/v1/sessions/${s.id} does not take PUT; it takes DELETE, GET.`,
+    });
+    const unknown = await fetch(`${t.url}/v1/nothing-here`, { method: 'PUT' });
+    expect(unknown.status).toBe(404);
+    // A browser's preflight from an origin CORS does not allow is told why.
+    const preflight = await fetch(`${t.url}/v1/sessions`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(404);
+    expect(((await preflight.json()) as { error: { message: string } }).error.message).toMatch(
+      /only from the origins in CORS_ORIGINS/,
+    );
+  });
+
   it('refuses a content type it does not take', async () => {
     expectError(
       await raw('text=hello', 'text/plain'),
@@ -152,6 +178,7 @@ describe('message bodies', () => {
       await raw(JSON.stringify({ text: 'b'.repeat(100_000) }), 'application/json'),
       413,
       'payload_too_large',
+      /too large: the limit is \d+ (KB|MB|bytes) \(HTTP_BODY_LIMIT_BYTES\)/,
     );
   });
 

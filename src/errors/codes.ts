@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'upstream_unavailable',
   'rate_limited',
   'not_found',
+  'method_not_allowed',
   'unauthorized',
   'forbidden',
   'conflict',

@@ -16,6 +16,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   upstream_unavailable: 503,
   rate_limited: 429,
   not_found: 404,
+  method_not_allowed: 405,
   unauthorized: 401,
   forbidden: 403,
   conflict: 409,
@@ -45,15 +46,54 @@ export function sendError(
  * own client errors (bad JSON, too large) get a plain message, and anything else is logged with
  * its stack and answered with a generic 500 — no stack or internal message reaches a client.
  */
-export function installErrorHandlers(server: FastifyInstance, logger: Logger): void {
-  server.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
-    sendError(
-      reply,
-      404,
-      'not_found',
-      `No route for ${request.method} ${request.url.split('?')[0]}`,
-    ),
-  );
+export function installErrorHandlers(
+  server: FastifyInstance,
+  logger: Logger,
+  limits: { bodyLimitBytes?: number } = {},
+): void {
+  // Every route's path as a pattern, to tell a path the API has from one it does not.
+  const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  server.addHook('onRoute', (route) => {
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).map((m) =>
+      m.toUpperCase(),
+    );
+    const pattern = new RegExp(
+      `^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+')}/?$`,
+    );
+    const known = routes.find((r) => r.pattern.source === pattern.source);
+    if (known) for (const m of methods) known.methods.add(m);
+    else routes.push({ pattern, methods: new Set(methods) });
+  });
+  server.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = new Set<string>();
+    for (const route of routes) {
+      if (route.pattern.test(path)) for (const m of route.methods) allowed.add(m);
+    }
+    // HEAD is answered wherever GET is; OPTIONS only for a browser's allowed origins.
+    allowed.delete('HEAD');
+    allowed.delete('OPTIONS');
+    if (allowed.size > 0 && request.method !== 'OPTIONS') {
+      const list = [...allowed].sort().join(', ');
+      reply.header('allow', list);
+      return sendError(
+        reply,
+        405,
+        'method_not_allowed',
+        `${path} does not take ${request.method}; it takes ${list}.`,
+      );
+    }
+    if (allowed.size > 0) {
+      // A browser's preflight from an origin CORS does not allow (or with CORS off).
+      return sendError(
+        reply,
+        404,
+        'not_found',
+        `No route for OPTIONS ${path}: browsers may call the API only from the origins in CORS_ORIGINS.`,
+      );
+    }
+    return sendError(reply, 404, 'not_found', `No route for ${request.method} ${path}`);
+  });
   server.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (isAppError(error)) {
       const status = STATUS[error.code];
@@ -69,8 +109,17 @@ export function installErrorHandlers(server: FastifyInstance, logger: Logger): v
     }
     if (error.validation) return sendError(reply, 400, 'invalid_input', error.message);
     const status = error.statusCode ?? 500;
-    if (status === 413)
-      return sendError(reply, 413, 'payload_too_large', 'The request body is too large');
+    if (status === 413) {
+      const limit = limits.bodyLimitBytes;
+      return sendError(
+        reply,
+        413,
+        'payload_too_large',
+        limit === undefined
+          ? 'The request body is too large.'
+          : `The request body is too large: the limit is ${sizeOf(limit)} (HTTP_BODY_LIMIT_BYTES).`,
+      );
+    }
     if (status === 415) {
       const given = String(request.headers['content-type'] ?? '').slice(0, 80);
       return sendError(
@@ -94,4 +143,11 @@ export function installErrorHandlers(server: FastifyInstance, logger: Logger): v
     logger.error({ err: error }, 'unexpected error while handling a request');
     return sendError(reply, 500, 'internal', 'Internal error');
   });
+}
+
+/** A size in bytes as a person reads it: "1 MB", "512 KB", "900 bytes". */
+function sizeOf(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
 }

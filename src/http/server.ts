@@ -67,7 +67,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     return503OnClosing: true,
   });
   const streams = new StreamRegistry();
-  installErrorHandlers(server, app.logger);
+  installErrorHandlers(server, app.logger, { bodyLimitBytes: config.http.bodyLimitBytes });
   installJsonParser(server);
 
   // One hook rather than one per concern: each hook Fastify runs costs every request a step of
