@@ -37,6 +37,7 @@ const CASES: Case[] = [
   ['if I order in the morning will it ship today?', 'ship the same day'],
   // Returns
   ['can I return an item?', 'within 30 days'],
+  ['can I return this jacket', 'within 30 days'],
   ['how many days do I have to send something back?', '30 days'],
   ['when will I get my money back?', 'within 5 business days'],
   ['how long does a refund take?', 'within 5 business days'],

@@ -45,6 +45,7 @@ export const DEFAULT_SYNONYMS = `
   courier | driver | rider | delivery person | delivery guy | delivery driver | dasher
   beer | wine | vodka | whiskey | whisky | liquor | booze | spirits | champagne => alcohol
   item | product
+  shoes | boots | trainers | sneakers | sandals | shirt | t shirt | jacket | coat | dress | skirt | jeans | trousers | pants | sweater | jumper | hoodie | hat | bag | handbag | backpack | watch | phone case | headphones | earbuds | charger | toy | lamp | mug | kettle | toaster | blender | mattress | pillow | towel => item
   refund | reimbursement | reimburse
   money back | my money = refund
   send back | bring back | give back = return
