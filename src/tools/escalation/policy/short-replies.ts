@@ -206,6 +206,10 @@ const INTRODUCING = new Set(
   ).split(' '),
 );
 
+/** " about my order", " regarding a refund" after a question announced: what it will be about. */
+const QUESTION_ABOUT =
+  /(?<=\bquestions?)\s+(?:about|regarding|concerning|on|re)\s+(?:(?:my|an?|the|our|your)\s+)?[\p{L}\p{N}]+(?:[\s-]+[\p{L}\p{N}]+){0,2}\s*[.!?…]*\s*$/iu;
+
 /** Longer messages are never taken for one of these. */
 const MAX_WORDS = 12;
 const MAX_CHARS = 120;
@@ -238,6 +242,13 @@ export function readShortReply(
   given: readonly string[] = [],
 ): ShortReply | undefined {
   if (message.length > MAX_CHARS) return undefined;
+  // "I have a question about my order": a question announced, not yet asked. What it is about
+  // is no question for the help center (every page speaks of orders); the customer is asked it.
+  const announced = QUESTION_ABOUT.exec(message);
+  if (announced !== null) {
+    const kind = readShortReply(message.slice(0, announced.index), given);
+    if (kind === 'help') return kind;
+  }
   const base = message.toLowerCase().replace(/[\u2018\u2019]/g, "'");
   // Details the customer gave (a name, an order number…) are taken out, with the words that
   // introduce them; what is left says whether the message asks anything.
