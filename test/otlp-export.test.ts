@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -71,6 +71,34 @@ describe('OTLP export', () => {
     expect(metricBody).toContain('support_agent.tool.duration_seconds');
     expect(metricBody).toContain('support_agent.tool.breaker.state');
   });
+
+  it('does not let a collector that never answers hold the app when it closes', async () => {
+    // Accepts connections and reads requests, and never answers one.
+    const held: ServerResponse[] = [];
+    const silent = createServer((_request, response) => held.push(response));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    collector = silent;
+    const { port } = silent.address() as AddressInfo;
+    const echo = defineTool({
+      name: 'echo',
+      description: 'echoes',
+      input: z.object({ text: z.string() }),
+      execute: async ({ text }) => text,
+    });
+    const closing = createApp(
+      loadConfig({
+        env: { LOG_LEVEL: 'silent', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
+      }),
+      { tools: [echo], databasePath: ':memory:' },
+    );
+    await closing.tools.call('echo', { text: 'hi' });
+    const started = performance.now();
+    await closing.close();
+    // The exporters' own default would wait 10 s per export; the app gives them 3 s in all.
+    expect(performance.now() - started).toBeLessThan(6_000);
+    for (const response of held) response.destroy();
+    silent.closeAllConnections();
+  }, 15_000);
 
   it('makes no spans at all when nothing could export them', () => {
     app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), { databasePath: ':memory:' });

@@ -63,6 +63,11 @@ function ensureContextManager(): void {
   contextManagerReady = true;
 }
 
+/** How long one export to the collector may take (the exporters' default is 10 s). */
+const EXPORT_TIMEOUT_MS = 2_000;
+/** How long shutdown waits for the last exports before it lets the process go. */
+const SHUTDOWN_LIMIT_MS = 3_000;
+
 /**
  * Sets up the OpenTelemetry SDK for one app: a tracer provider (OTLP export when configured,
  * plus any given processors) and a meter provider read by a Prometheus reader (and pushed over
@@ -83,7 +88,10 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
   const endpoint = options.otlpEndpoint?.replace(/\/+$/, '');
   if (endpoint) {
     spanProcessors.push(
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces` })),
+      new BatchSpanProcessor(
+        new OTLPTraceExporter({ url: `${endpoint}/v1/traces`, timeoutMillis: EXPORT_TIMEOUT_MS }),
+        { exportTimeoutMillis: EXPORT_TIMEOUT_MS },
+      ),
     );
   }
   const tracerProvider = new BasicTracerProvider({
@@ -101,7 +109,11 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
   if (endpoint) {
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter({ url: `${endpoint}/v1/metrics` }),
+        exporter: new OTLPMetricExporter({
+          url: `${endpoint}/v1/metrics`,
+          timeoutMillis: EXPORT_TIMEOUT_MS,
+        }),
+        exportTimeoutMillis: EXPORT_TIMEOUT_MS,
         exportIntervalMillis: options.metricExportIntervalMs ?? 15_000,
         metricProducers: [histograms],
       }),
@@ -127,7 +139,17 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
       await Promise.all([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
     },
     async shutdown() {
-      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
+      // A collector that does not answer must not hold the process: the last exports get their
+      // time, and then the process goes on without them.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, SHUTDOWN_LIMIT_MS);
+          timer.unref();
+        }),
+      ]);
+      clearTimeout(timer);
     },
   };
 }
