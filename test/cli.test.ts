@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -247,5 +248,147 @@ describe('support-agent CLI', () => {
       /agent> [\s\S]*About your order 4417: Standard delivery takes 3 to 5 working days/,
     );
     expect(out).toContain('[1] How long does delivery take?');
+  });
+
+  it('ask --json and search --json print only the JSON on stdout; log lines go to stderr', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sa-cli-json-'));
+    // Nothing listens there: the LLM tool fails and logs a warning, and the answer falls back.
+    const ask = start(['ask', 'How do I reset my password?', '--json'], {
+      DATA_DIR: dataDir,
+      LLM_BASE_URL: 'http://127.0.0.1:1/v1',
+      LLM_MODEL: 'm',
+      LOG_FORMAT: 'json',
+      TOOL_RETRY_INITIAL_DELAY_MS: '1',
+      TOOL_RETRY_MAX_DELAY_MS: '1',
+    });
+    expect(await ask.exited).toBe(0);
+    const turn = JSON.parse(ask.out()) as { toolsFailed: Array<{ name: string }> };
+    expect(turn.toolsFailed.map((t) => t.name)).toContain('llm_chat');
+    expect(ask.err()).toContain('"level":"warn"');
+
+    const search = start(['search', '', '--json'], { DATA_DIR: dataDir, LOG_FORMAT: 'json' });
+    expect(await search.exited).toBe(1);
+    expect(JSON.parse(search.out())).toMatchObject({ type: 'error', code: 'invalid_input' });
+    expect(search.err()).toContain('"level":"warn"');
+  });
+
+  it('serve stops with one line, no stack trace, when its port is taken, HOST does not resolve or DATA_DIR cannot be made', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const taken = start(['serve'], { PORT: String(port) });
+      expect(await taken.exited).toBe(1);
+      expect(taken.err().trim()).toBe(
+        `Port ${port} on 127.0.0.1 is in use by another process: stop it or set PORT to a free port.`,
+      );
+    } finally {
+      blocker.close();
+    }
+
+    const host = start(['serve'], { PORT: '0', HOST: 'no-such-host.invalid' });
+    expect(await host.exited).toBe(2);
+    expect(host.err()).not.toMatch(/^\s+at /m);
+    expect(host.err()).toContain(
+      'HOST="no-such-host.invalid": the name does not resolve to an address; expected a host name or IP address of this machine',
+    );
+
+    const file = join(mkdtempSync(join(tmpdir(), 'sa-cli-file-')), 'not-a-folder');
+    writeFileSync(file, '');
+    for (const args of [['serve'], ['ingest', file]]) {
+      const run = start(args, { PORT: '0', DATA_DIR: join(file, 'data') });
+      expect(await run.exited).toBe(2);
+      expect(run.err()).not.toMatch(/^\s+at /m);
+      expect(run.err()).toContain(
+        `DATA_DIR="${join(file, 'data')}": a part of the path is a file, not a folder; expected a folder this user can create and write in`,
+      );
+    }
+  });
+
+  it('doctor refuses what serve refuses, with the same message and exit code 2', async () => {
+    const settings: Array<Record<string, string>> = [
+      { REDIS_URL: 'redis://127.0.0.1:6379', SESSION_ENCRYPTION_KEY: 'short' },
+      { KB_SYNONYMS_FILE: join(tmpdir(), 'no-such-synonyms.txt') },
+    ];
+    for (const env of settings) {
+      const serve = start(['serve'], { ...env, PORT: '0' });
+      const doctor = start(['doctor'], env);
+      expect(await serve.exited).toBe(2);
+      expect(await doctor.exited).toBe(2);
+      expect(doctor.err()).toContain('Invalid configuration:');
+      expect(doctor.err()).toBe(serve.err());
+      expect(doctor.out()).not.toContain('All checks passed');
+    }
+  });
+
+  it('doctor says whether session encryption is on, and warns of a key that is not used', async () => {
+    const key = 'a'.repeat(64);
+    const on = start(['doctor'], {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      SESSION_ENCRYPTION_KEY: key,
+    });
+    expect(await on.exited).toBe(0);
+    expect(on.out()).toContain('encryption   on: session data in Redis is encrypted (AES-256-GCM)');
+    expect(on.out()).not.toContain('Warnings:');
+
+    const unused = start(['doctor'], { SESSION_ENCRYPTION_KEY: key });
+    expect(await unused.exited).toBe(0);
+    expect(unused.out()).toContain(
+      'SESSION_ENCRYPTION_KEY is set but unused: only sessions kept in Redis are encrypted, and REDIS_URL is not set',
+    );
+  });
+
+  it('ingest --prune removes nothing under a folder that is not there (a mount that is down)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sa-cli-prune-'));
+    const docs = join(mkdtempSync(join(tmpdir(), 'sa-cli-prune-docs-')), 'help');
+    mkdirSync(docs);
+    writeFileSync(join(docs, 'refunds.md'), '# Refunds\n\nYou can get a refund within 30 days.\n');
+    expect(await start(['ingest', docs], { DATA_DIR: dataDir }).exited).toBe(0);
+    renameSync(docs, `${docs}.unmounted`);
+
+    const prune = start(['ingest', '--prune', docs], { DATA_DIR: dataDir });
+    expect(await prune.exited).toBe(1);
+    expect(prune.out()).toContain('0 removed');
+    expect(prune.out()).toContain(
+      `failed: ${docs}: does not exist; nothing stored from there was pruned`,
+    );
+    const search = start(['search', 'refund', '--json'], { DATA_DIR: dataDir });
+    expect(await search.exited).toBe(0);
+    const result = JSON.parse(search.out()) as { value: { hits: Array<{ title: string }> } };
+    expect(result.value.hits.map((h) => h.title)).toEqual(['Refunds']);
+  });
+
+  it('chat answers /help itself and refuses an unknown /command without sending it', async () => {
+    const child = spawn(process.execPath, [...CLI, 'chat', '--session', 'chat-help'], {
+      env: { PATH: process.env.PATH ?? '', DATA_DIR: mkdtempSync(join(tmpdir(), 'sa-cli-chat-')) },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stdin?.write('/help\n/refund please\n/quit\n');
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/\/new\s+start a new conversation/);
+    expect(out).toMatch(/\/quit\s+leave/);
+    expect(out).toContain('(unknown command /refund, not sent; /help lists the commands)');
+    expect(out).not.toContain('agent>');
+  });
+
+  it("README's command table lists every command of --help", async () => {
+    const help = start(['--help'], {});
+    expect(await help.exited).toBe(0);
+    const commands = [...help.out().matchAll(/^ {2}([a-z]+)\b/gm)]
+      .map((m) => m[1] as string)
+      .filter((name) => name !== 'help');
+    expect(commands).toEqual(
+      expect.arrayContaining(['serve', 'doctor', 'ingest', 'search', 'ask', 'chat', 'eval']),
+    );
+    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('## Command line'),
+      readme.indexOf('## Configuration'),
+    );
+    for (const name of commands) expect(section).toContain(`| \`support-agent ${name}`);
   });
 });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { openApp } from '../app.js';
 import type { Config } from '../config/index.js';
 import { isAppError } from '../errors/index.js';
+import { openCliApp } from './open-app.js';
 
 /**
  * `support-agent ask "<message>" [--session ID] [--attach FILE]... [--json]`: runs one turn and
@@ -15,7 +15,7 @@ export async function ask(
   message: string,
   options: { session?: string; attach: string[]; json: boolean },
 ): Promise<number> {
-  const app = await openApp({ ...config, log: { ...config.log, level: 'warn' } });
+  const app = await openCliApp(config);
   try {
     const attachments = await Promise.all(
       options.attach.map(async (path) => ({

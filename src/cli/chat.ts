@@ -1,15 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
-import { openApp } from '../app.js';
 import type { Config } from '../config/index.js';
 import { isAppError } from '../errors/index.js';
+import { openCliApp } from './open-app.js';
+
+/** The commands of `chat`, as `/help` lists them. */
+const COMMANDS: ReadonlyArray<readonly [string, string]> = [
+  ['/new', 'start a new conversation (a new session)'],
+  ['/quit', 'leave (also /exit or Ctrl-D)'],
+  ['/help', 'list these commands'],
+];
+
+/**
+ * A line that is a command: a slash and a word first ("/hlep", "/new please"). A path such as
+ * "/etc/hosts" is not one, and is sent as a message.
+ */
+const COMMAND = /^\/[a-z]+(?:\s|$)/i;
 
 /**
  * `support-agent chat`: an interactive conversation in the terminal. Answers stream as they are
- * produced; `/new` starts a new session, `/quit` (or Ctrl-D) leaves.
+ * produced; `/new` starts a new session, `/quit` (or Ctrl-D) leaves, `/help` lists the
+ * commands. Another `/command` is refused rather than sent to the agent as the customer's words.
  */
 export async function chat(config: Config, options: { session?: string }): Promise<number> {
-  const app = await openApp({ ...config, log: { ...config.log, level: 'warn' } });
+  const app = await openCliApp(config);
   const lines = createInterface({
     input: process.stdin,
     output: process.stdout,
@@ -17,7 +31,7 @@ export async function chat(config: Config, options: { session?: string }): Promi
   });
   let sessionId = options.session ?? randomUUID();
   console.log(
-    `Support chat (session ${sessionId}). Type /new for a new conversation, /quit to leave.`,
+    `Support chat (session ${sessionId}). Type /new for a new conversation, /quit to leave, /help for the commands.`,
   );
   try {
     // The iterator buffers lines that arrive while an answer is still streaming (a pasted
@@ -34,6 +48,16 @@ export async function chat(config: Config, options: { session?: string }): Promi
       }
       if (text === '') {
         process.stdout.write('you> ');
+        continue;
+      }
+      if (COMMAND.test(text)) {
+        const name = text.split(/\s/, 1)[0] ?? text;
+        if (name === '/help') {
+          for (const [command, what] of COMMANDS) console.log(`  ${command.padEnd(6)}  ${what}`);
+        } else {
+          console.log(`(unknown command ${name}, not sent; /help lists the commands)`);
+        }
+        process.stdout.write('\nyou> ');
         continue;
       }
       let run;

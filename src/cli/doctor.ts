@@ -1,11 +1,15 @@
 import { describeConfig, type Config } from '../config/index.js';
 import { checkServices } from './checks.js';
+import { checkStartupConfig } from './startup.js';
 
 /**
  * Prints the effective configuration (secrets masked) and checks each configured service.
  * Returns the exit code: 0 when every check passes, 1 otherwise.
+ *
+ * @throws {ConfigError} for a configuration `serve` would refuse, with its message.
  */
 export async function doctor(config: Config): Promise<number> {
+  checkStartupConfig(config);
   const rows = describeConfig(config);
   const width = Math.max(...rows.map((r) => r.name.length));
   console.log('Configuration (secrets masked):');
@@ -22,6 +26,7 @@ export async function doctor(config: Config): Promise<number> {
   console.log(
     `  sessions     ${config.redisUrl ? 'Redis (REDIS_URL)' : 'in memory (this process only)'}`,
   );
+  console.log(`  encryption   ${sessionEncryption(config)}`);
   console.log(
     `  answers      ${config.llm.baseUrl ? `LLM ${config.llm.model ?? ''}` : 'extractive (no LLM configured)'}`,
   );
@@ -31,6 +36,12 @@ export async function doctor(config: Config): Promise<number> {
   console.log(
     `  telemetry    ${config.telemetry.otlpEndpoint ? 'OTLP export + /metrics' : '/metrics only'}`,
   );
+
+  const warnings = configWarnings(config);
+  if (warnings.length > 0) {
+    console.log('\nWarnings:');
+    for (const warning of warnings) console.log(`  ${warning}`);
+  }
 
   console.log('\nServices:');
   const checks = await checkServices(config);
@@ -42,4 +53,22 @@ export async function doctor(config: Config): Promise<number> {
   const failed = checks.filter((c) => !c.ok).length;
   console.log(failed === 0 ? '\nAll checks passed.' : `\n${failed} check(s) failed.`);
   return failed === 0 ? 0 : 1;
+}
+
+function sessionEncryption(config: Config): string {
+  if (!config.redisUrl) return 'off: not needed, sessions stay in this process (no REDIS_URL)';
+  return config.sessions.encryptionKey
+    ? 'on: session data in Redis is encrypted (AES-256-GCM)'
+    : 'off: session data in Redis is plain JSON (set SESSION_ENCRYPTION_KEY to encrypt it)';
+}
+
+/** Settings that are valid but do nothing as configured: the operator meant something else. */
+function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.sessions.encryptionKey && !config.redisUrl) {
+    warnings.push(
+      'SESSION_ENCRYPTION_KEY is set but unused: only sessions kept in Redis are encrypted, and REDIS_URL is not set',
+    );
+  }
+  return warnings;
 }

@@ -1,6 +1,6 @@
-import { openApp } from '../app.js';
 import type { Config } from '../config/index.js';
 import { ingestPaths, summarize } from '../rag/index.js';
+import { openCliApp } from './open-app.js';
 
 /** Draws a one-line progress bar on a terminal; prints nothing elsewhere. */
 function progressBar(stream: NodeJS.WriteStream) {
@@ -26,7 +26,7 @@ export async function ingest(
   paths: string[],
   options: { prune: boolean },
 ): Promise<number> {
-  const app = await openApp({ ...config, log: { ...config.log, level: 'warn' } });
+  const app = await openCliApp(config);
   try {
     const onProgress = progressBar(process.stderr);
     const report = await ingestPaths(app.knowledge, paths, {

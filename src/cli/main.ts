@@ -13,15 +13,18 @@ import { serve } from './serve.js';
 /** Exit code of an invalid configuration. */
 const EXIT_CONFIG = 2;
 
+/** Prints an invalid configuration as every command does, and exits with {@link EXIT_CONFIG}. */
+function exitForConfig(error: ConfigError): never {
+  console.error(error.message);
+  console.error('\nSee the configuration table in README.md.');
+  process.exit(EXIT_CONFIG);
+}
+
 function configOrExit(): Config {
   try {
     return loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      console.error('\nSee the configuration table in README.md.');
-      process.exit(EXIT_CONFIG);
-    }
+    if (error instanceof ConfigError) exitForConfig(error);
     throw error;
   }
 }
@@ -112,7 +115,14 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  // Expected failures (a bad path, an unreadable file) get their message; a defect its stack.
+  // A setting refused where it is used (a DATA_DIR, a HOST, SESSION_ENCRYPTION_KEY when the app
+  // opens) is as much an invalid configuration as one the schema refuses.
+  if (error instanceof ConfigError) exitForConfig(error);
+  if (isAppError(error) && error.code === 'config_invalid') {
+    exitForConfig(new ConfigError([error.message]));
+  }
+  // Expected failures (a bad path, an unreadable file, a port in use) get their message; a
+  // defect its stack.
   if (isAppError(error)) console.error(error.message);
   else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exit(1);

@@ -1,6 +1,6 @@
-import { openApp } from '../app.js';
 import type { Config } from '../config/index.js';
 import type { SearchResult } from '../rag/index.js';
+import { openCliApp } from './open-app.js';
 
 /** Turns the `<mark>` of a snippet into bold on a terminal and plain text elsewhere. */
 function forTerminal(snippet: string, tty: boolean): string {
@@ -24,7 +24,7 @@ export async function search(
   query: string,
   options: { json: boolean; top?: number },
 ): Promise<number> {
-  const app = await openApp({ ...config, log: { ...config.log, level: 'warn' } });
+  const app = await openCliApp(config);
   try {
     const result = await app.tools.call<SearchResult>('kb_search', {
       query,

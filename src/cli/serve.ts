@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openApp } from '../app.js';
 import type { Config } from '../config/index.js';
 import { buildServer } from '../http/index.js';
+import { checkStartupConfig, ensureDataDir, listenFailure } from './startup.js';
 
 /**
  * Starts the HTTP server and stops it gracefully on SIGTERM or SIGINT: `/ready` turns 503 and
@@ -12,14 +13,21 @@ import { buildServer } from '../http/index.js';
  * flushed, pools are closed, and the process exits 0.
  */
 export async function serve(config: Config): Promise<void> {
-  await mkdir(config.dataDir, { recursive: true });
+  checkStartupConfig(config);
+  await ensureDataDir(config.dataDir);
   const admin = await adminKey(config);
   const app = await openApp(config, admin.hash ? { adminKeyHash: admin.hash } : {});
   // The search index is ready before the first customer asks (on SQLite it is built in memory).
   await app.knowledge.prepareSearch();
   let draining = false;
   const server = await buildServer(app, { isDraining: () => draining });
-  await server.listen({ host: config.server.host, port: config.server.port });
+  try {
+    await server.listen({ host: config.server.host, port: config.server.port });
+  } catch (error) {
+    await server.close().catch(() => undefined);
+    await app.close();
+    throw listenFailure(error, config.server.host, config.server.port);
+  }
   app.start();
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;

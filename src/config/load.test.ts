@@ -76,6 +76,37 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads LOG_LEVEL and LOG_FORMAT in any case', () => {
+    const config = loadConfig({ env: { LOG_LEVEL: 'DEBUG', LOG_FORMAT: 'Json' } });
+    expect(config.log).toEqual({ level: 'debug', format: 'json' });
+  });
+
+  it('says a TRUST_PROXY that is neither true nor false is not, rather than missing', () => {
+    expect(problems({ TRUST_PROXY: 'maybe' })).toEqual([
+      'TRUST_PROXY="maybe": is not true or false; expected true or false',
+    ]);
+  });
+
+  it('shows the CORS_ORIGINS given and names each origin that is not one', () => {
+    const origin =
+      'is not an origin: each origin is like https://shop.example.com (scheme, host and optional port; no path, no wildcard); expected a comma-separated list of origins, e.g. https://shop.example.com';
+    expect(problems({ CORS_ORIGINS: '*' })).toEqual([`CORS_ORIGINS="*": "*" ${origin}`]);
+    expect(
+      problems({ CORS_ORIGINS: 'https://shop.example.com, not-a-url,https://*.x.com' }),
+    ).toEqual([
+      `CORS_ORIGINS="https://shop.example.com, not-a-url,https://*.x.com": "not-a-url" ${origin}`,
+      `CORS_ORIGINS="https://shop.example.com, not-a-url,https://*.x.com": "https://*.x.com" ${origin}`,
+    ]);
+    const path = file('cors.yaml', 'http:\n  corsOrigins: ["https://shop.example.com/widget"]\n');
+    expect(problems({ SUPPORT_AGENT_CONFIG: path })).toEqual([
+      `"http.corsOrigins.0" in ${path} = "https://shop.example.com/widget": ${origin}`,
+    ]);
+    expect(
+      loadConfig({ env: { CORS_ORIGINS: 'https://shop.example.com,http://[::1]:8080' } }).http
+        .corsOrigins,
+    ).toEqual(['https://shop.example.com', 'http://[::1]:8080']);
+  });
+
   it('refuses an absurd timeout', () => {
     expect(problems({ TOOL_TIMEOUT_MS: '99999999999' })).toEqual([
       'TOOL_TIMEOUT_MS="99999999999": must be at most 600000; expected a whole number of milliseconds from 1 to 600000',

@@ -66,7 +66,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     origins.set(spec.path.join('.'), { kind: 'env', spec });
   }
 
-  const parsed = configSchema.safeParse(raw);
+  // With the input on each issue, a value that is present but wrong is told from a missing one.
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
   if (parsed.success) return parsed.data;
   throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue, raw, origins)));
 }
@@ -139,8 +140,9 @@ function mergeInto(
 function getPath(source: unknown, path: readonly PropertyKey[]): unknown {
   let node = source;
   for (const key of path) {
-    if (!isPlainObject(node)) return undefined;
-    node = node[key as string];
+    // Lists too: an item of `http.corsOrigins` in a file is found by its index.
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[key as string];
   }
   return node;
 }
@@ -153,15 +155,22 @@ function describeIssue(
   const path = issue.path.map(String);
   const key = path.join('.');
   const origin = originOf(path, origins);
-  const spec = origin.kind === 'env' ? origin.spec : specForPath(path);
-  const problem = describeProblem(issue);
+  const inList = typeof issue.path.at(-1) === 'number';
+  const spec = origin.kind === 'env' ? origin.spec : specForPath(inList ? path.slice(0, -1) : path);
   const expected = spec ? `; expected ${spec.expected}` : '';
+  // A variable is shown whole, so the bad item of its list (one of CORS_ORIGINS) is named too.
+  const item =
+    origin.kind === 'env' && inList && !spec?.secret && typeof issue.input === 'string'
+      ? `${JSON.stringify(issue.input)} `
+      : '';
+  const problem = `${item}${describeProblem(issue)}`;
 
   if (issue.code === 'unrecognized_keys') {
     const where = key === '' ? 'the configuration file' : `"${key}" of the configuration file`;
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} in ${where}; check the spelling against the README's configuration table`;
   }
-  const value = getPath(raw, path);
+  // A variable is shown as it was given, even when the problem is in one item of its list.
+  const value = getPath(raw, origin.kind === 'env' ? origin.spec.path : path);
   const shown = spec?.secret ? '(value hidden)' : JSON.stringify(value);
   if (origin.kind === 'env') return `${origin.spec.name}=${shown}: ${problem}${expected}`;
   if (origin.kind === 'file') return `"${key}" in ${origin.file} = ${shown}: ${problem}${expected}`;
@@ -201,9 +210,13 @@ function describeProblem(issue: z.core.$ZodIssue): string {
       if (issue.expected === 'int') return 'must be a whole number';
       if (issue.expected === 'number') return 'is not a number';
       if (issue.input === undefined) return 'is required';
+      if (issue.expected === 'boolean') return 'is not true or false';
       return `must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
     case 'invalid_format':
-      return issue.format === 'url' ? 'is not a valid URL' : `is not a valid ${issue.format}`;
+      if (issue.format === 'url') return 'is not a valid URL';
+      // Every pattern of the schema says in its own message what it wants.
+      if (issue.format === 'regex') return issue.message;
+      return `is not a valid ${issue.format}`;
     case 'invalid_value':
       return `is not one of ${issue.values.map((v) => String(v)).join(', ')}`;
     default:

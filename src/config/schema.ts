@@ -65,9 +65,12 @@ const originList = z.preprocess(
           .filter((v) => v !== '')
       : value,
   z.array(
-    z
-      .string()
-      .regex(/^https?:\/\/[^/\s]+$/i, { message: 'each origin is like https://shop.example.com' }),
+    // Browsers send the Origin header as exactly this, and it is compared as a string: a
+    // wildcard or a path would be accepted here and then never match.
+    z.string().regex(/^https?:\/\/(\[[0-9a-f:.]+\]|[a-z0-9-]+(\.[a-z0-9-]+)*)(:\d{1,5})?$/i, {
+      message:
+        'is not an origin: each origin is like https://shop.example.com (scheme, host and optional port; no path, no wildcard)',
+    }),
   ),
 );
 
@@ -81,6 +84,13 @@ const booleanText = z.preprocess((value) => {
 }, z.boolean());
 
 const optionalSecret = z.string().min(1).optional();
+
+/** One of `values`, in any case: operators write `LOG_LEVEL=DEBUG` as often as `debug`. */
+const anyCase = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' ? value.toLowerCase() : value),
+    z.enum(values),
+  );
 
 /** The whole configuration. */
 export const configSchema = z
@@ -96,7 +106,7 @@ export const configSchema = z
     databaseUrl: schemeUrl(['postgres', 'postgresql']).optional(),
     redisUrl: schemeUrl(['redis', 'rediss']).optional(),
     redisKeyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, {
-      message: 'use letters, digits and : _ - . only',
+      message: 'must be 1 to 64 letters, digits and : _ - .',
     }),
     adminApiKey: z.string().min(16).optional(),
     llm: z
@@ -107,8 +117,8 @@ export const configSchema = z
       .strict(),
     log: z
       .object({
-        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-        format: z.enum(['auto', 'json', 'pretty']),
+        level: anyCase(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+        format: anyCase(['auto', 'json', 'pretty']),
       })
       .strict(),
     telemetry: z

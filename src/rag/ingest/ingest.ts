@@ -115,9 +115,15 @@ export async function ingestPaths(
     })),
     options,
   );
-  report.failed.unshift(...problems);
   const scope = options.scope ?? 'kb';
-  if (options.prune) report.pruned = await prune(repo, scope, paths, new Set(files));
+  if (options.prune) {
+    // A folder that is missing or unreadable (a mount that is down) says nothing of whether its
+    // files are gone: nothing below it is removed, and the report says so.
+    const unread = problems.map((problem) => problem.path);
+    report.pruned = await prune(repo, scope, paths, new Set(files), unread);
+    for (const problem of problems) problem.reason += '; nothing stored from there was pruned';
+  }
+  report.failed.unshift(...problems);
   if (report.chunksWritten > 0 || report.pruned > 0) await repo.optimize();
   return report;
 }
@@ -288,26 +294,31 @@ async function prepareFile(
   return { unchanged: false, fileHash, documents };
 }
 
-/** Removes stored sources below `paths` whose files no longer exist. */
+/**
+ * Removes stored sources below `paths` whose files no longer exist; never one below `unread`
+ * (paths that could not be read), nor one whose file cannot be told to be gone.
+ */
 async function prune(
   repo: KnowledgeRepository,
   scope: string,
   paths: readonly string[],
   seen: Set<string>,
+  unread: readonly string[],
 ): Promise<number> {
   const roots = paths.map((p) => resolve(p));
+  const isBelow = (source: string, root: string) =>
+    source === root || source.startsWith(root.endsWith(sep) ? root : root + sep);
   let removed = 0;
   for (const { source } of await repo.sources(scope)) {
     if (seen.has(source)) continue;
-    const below = roots.some(
-      (root) => source === root || source.startsWith(root.endsWith(sep) ? root : root + sep),
-    );
-    if (!below) continue;
-    const exists = await access(source).then(
-      () => true,
+    if (!roots.some((root) => isBelow(source, root))) continue;
+    if (unread.some((path) => isBelow(source, path))) continue;
+    // Only "no such file" means gone: a permission or I/O error does not.
+    const gone = await access(source).then(
       () => false,
+      (error: NodeJS.ErrnoException) => error.code === 'ENOENT' || error.code === 'ENOTDIR',
     );
-    if (!exists) removed += await repo.deleteSource(scope, source);
+    if (gone) removed += await repo.deleteSource(scope, source);
   }
   return removed;
 }

@@ -1,0 +1,98 @@
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { synonyms } from '../app.js';
+import { ConfigError, type Config } from '../config/index.js';
+import { AppError, isAppError } from '../errors/index.js';
+import { parseEncryptionKey } from '../session/index.js';
+
+/**
+ * The checks of the configuration that the schema cannot make and `serve` makes as it starts:
+ * the synonyms file is read and understood, and the session key has the right form. `doctor`
+ * runs the same, so it cannot pass a configuration that `serve` then refuses.
+ *
+ * @throws {ConfigError} with the message `serve` would stop with.
+ */
+export function checkStartupConfig(config: Config): void {
+  const problems: string[] = [];
+  const checks = [
+    () => synonyms(config),
+    () => {
+      // The app reads the key whether or not REDIS_URL is set, so it is checked alike.
+      const key = config.sessions.encryptionKey;
+      if (key !== undefined) parseEncryptionKey(key);
+    },
+  ];
+  for (const check of checks) {
+    try {
+      check();
+    } catch (error) {
+      if (error instanceof ConfigError) problems.push(...error.problems);
+      else if (isAppError(error) && error.code === 'config_invalid') problems.push(error.message);
+      else throw error;
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** What a DATA_DIR that cannot be used looks like, in the words of its error code. */
+const DATA_DIR_PROBLEMS: Record<string, string> = {
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'is a file, not a folder',
+  EACCES: 'this user may not create it or write in it (permission denied)',
+  EPERM: 'this user may not create it or write in it (permission denied)',
+  EROFS: 'is on a read-only file system',
+};
+
+/**
+ * Creates DATA_DIR when it is missing and checks that this process can write in it.
+ *
+ * @throws {ConfigError} naming DATA_DIR and what is wrong with it, instead of the file
+ *   system's error (with its stack) at the first write.
+ */
+export async function ensureDataDir(dir: string): Promise<void> {
+  try {
+    // A file in its place fails here too, with EEXIST.
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const problem = DATA_DIR_PROBLEMS[code] ?? `cannot be used (${(error as Error).message})`;
+    throw new ConfigError([
+      `DATA_DIR=${JSON.stringify(dir)}: ${problem}; expected a folder this user can create and write in`,
+    ]);
+  }
+}
+
+/**
+ * Turns an error of `listen` into one line that names the setting and what to do: a bad HOST
+ * is a configuration error (exit 2); a port taken by another process is not (exit 1).
+ */
+export function listenFailure(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const expected = 'expected a host name or IP address of this machine, e.g. 127.0.0.1 or 0.0.0.0';
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_NONAME':
+      return new ConfigError([
+        `HOST=${JSON.stringify(host)}: the name does not resolve to an address; ${expected}`,
+      ]);
+    case 'EADDRNOTAVAIL':
+      return new ConfigError([
+        `HOST=${JSON.stringify(host)}: is not an address of this machine; ${expected}`,
+      ]);
+    case 'EADDRINUSE':
+      return new AppError(
+        'conflict',
+        `Port ${port} on ${host} is in use by another process: stop it or set PORT to a free port.`,
+        { cause: error },
+      );
+    case 'EACCES':
+      return new AppError(
+        'forbidden',
+        `Port ${port} on ${host} needs privileges this user does not have: set PORT to 1024 or above.`,
+        { cause: error },
+      );
+    default:
+      return error;
+  }
+}
