@@ -72,6 +72,23 @@ describe('support-agent CLI', () => {
     expect(run.out()).toContain('1 check(s) failed.');
   });
 
+  it('serve warns at start of a dependency that is down, naming it, and still starts', async () => {
+    const run = start(['serve'], {
+      PORT: '0',
+      LOG_FORMAT: 'json',
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
+    await waitFor(() => run.out().includes('is not ready at start'), 'the warning');
+    expect(run.out()).toContain('listening on');
+    const warning = run
+      .out()
+      .split('\n')
+      .find((l) => l.includes('is not ready at start'));
+    expect(JSON.parse(warning as string)).toMatchObject({ level: 'warn', check: 'redis' });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
   it('serve answers /health, /ready and /metrics, and exits 0 on SIGTERM', async () => {
     const run = start(['serve'], { PORT: '0', LOG_FORMAT: 'json' });
     await waitFor(() => run.out().includes('listening on'), 'the server to listen');
@@ -88,6 +105,7 @@ describe('support-agent CLI', () => {
     // A new data folder: the operator is told that nothing can be answered yet, and how to fix it.
     expect(run.out()).toContain('the knowledge base is empty');
     expect(run.out()).toContain('support-agent ingest <path>');
+    expect(run.out()).not.toContain('is not ready at start');
     const metrics = await fetch(`${url}/metrics`);
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('target_info');

@@ -35,6 +35,16 @@ export async function serve(config: Config): Promise<void> {
     { host: config.server.host, port, url: `http://${config.server.host}:${port}` },
     `support-agent listening on http://${config.server.host}:${port}`,
   );
+  // A dependency that is down at start (Redis refusing connections, a full disk) fails every
+  // request that needs it: say which, once, rather than only through /ready.
+  for (const check of await app.readiness()) {
+    if (!check.ok) {
+      app.logger.warn(
+        { check: check.name, detail: check.detail },
+        `${check.name} is not ready at start (${check.detail ?? 'no answer'}); requests that need it fail until it is`,
+      );
+    }
+  }
   const { documents } = await app.knowledge.stats('kb');
   if (documents === 0) {
     // Every question would get "not found": say so once, where the operator looks first.
