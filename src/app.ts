@@ -77,6 +77,8 @@ export interface AppOverrides {
   random?: () => number;
   /** Where log lines go (a test passes `captureLogs().stream`). */
   logDestination?: DestinationStream;
+  /** The standard stream logs go to without a `logDestination`: stdout (1) unless 2. */
+  logFd?: 1 | 2;
   /** More span processors, e.g. one with an in-memory exporter. */
   spanProcessors?: SpanProcessor[];
   sampler?: Sampler;
@@ -168,6 +170,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     correlation,
     base: { service: config.telemetry.serviceName },
     ...(overrides.logDestination ? { destination: overrides.logDestination } : {}),
+    ...(overrides.logFd ? { fd: overrides.logFd } : {}),
   });
   const telemetry = setupTelemetry({
     serviceName: config.telemetry.serviceName,

@@ -6,7 +6,7 @@ import type { TurnResultBody } from '../protocol/api.js';
 import type { Clock } from '../resilience/index.js';
 import type { Session, SessionEvents, SessionLock, SessionStore } from '../session/index.js';
 import type { ConversationRepository } from '../store/index.js';
-import type { TurnRunner } from './turn.js';
+import { escalationEvent, type TurnRunner } from './turn.js';
 
 /** After this long, an unfinished idempotent request is taken for dead and may run again. */
 const STALE_CLAIM_MS = 10 * 60_000;
@@ -46,7 +46,6 @@ export interface SendInput {
  */
 export function replayEvents(result: TurnResultBody): TurnEvent[] {
   const { message } = result;
-  const { escalation } = message;
   return [
     {
       type: 'start',
@@ -55,13 +54,7 @@ export function replayEvents(result: TurnResultBody): TurnEvent[] {
       sessionId: result.sessionId,
     },
     ...(message.sources.length > 0 ? [{ type: 'sources' as const, items: message.sources }] : []),
-    {
-      type: 'escalation',
-      escalate: escalation.escalate,
-      reasons: escalation.reasons,
-      priority: escalation.priority,
-      ...(escalation.ticketId !== undefined ? { ticketId: escalation.ticketId } : {}),
-    },
+    escalationEvent(message.escalation),
     { type: 'text', delta: message.text },
     { type: 'complete', message },
   ];

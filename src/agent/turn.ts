@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError, isAppError } from '../errors/index.js';
 import { composeExtractiveAnswer, PassageCache } from '../model/extractive/index.js';
-import type { ReplyMessage, SourceItem, TurnEvent } from '../protocol/index.js';
+import type { EscalationInfo, ReplyMessage, SourceItem, TurnEvent } from '../protocol/index.js';
 import type { RetrievedChunk, SearchResult } from '../rag/index.js';
 import { respell } from '../rag/search/query-terms.js';
 import type { ToolResult } from '../resilience/index.js';
@@ -263,13 +263,7 @@ export class TurnRunner {
       category: escalation?.category ?? 'none',
       ...(escalation?.ticketId ? { ticketId: escalation.ticketId } : {}),
     };
-    emit({
-      type: 'escalation',
-      escalate: escalationInfo.escalate || escalation?.ticketId !== undefined,
-      reasons: escalationInfo.reasons,
-      priority: escalationInfo.priority,
-      ...(escalation?.ticketId ? { ticketId: escalation.ticketId } : {}),
-    });
+    emit(escalationEvent(escalationInfo));
 
     emit({ type: 'status', stage: 'answer' });
     const facts = (context?.facts ?? []).flatMap((line) => readFact(line) ?? []);
@@ -459,4 +453,18 @@ export function searchable(text: string): string {
   if (text.length <= MAX_QUERY_CHARS) return text;
   const half = Math.floor((MAX_QUERY_CHARS - 1) / 2);
   return `${text.slice(0, half)} ${text.slice(text.length - half)}`;
+}
+
+/**
+ * The `escalation` event of a turn, as it runs and as a replay sends it: a turn with a ticket
+ * (opened now, or before) is escalated, whatever this message's check said.
+ */
+export function escalationEvent(info: EscalationInfo): Extract<TurnEvent, { type: 'escalation' }> {
+  return {
+    type: 'escalation',
+    escalate: info.escalate || info.ticketId !== undefined,
+    reasons: info.reasons,
+    priority: info.priority,
+    ...(info.ticketId !== undefined ? { ticketId: info.ticketId } : {}),
+  };
 }

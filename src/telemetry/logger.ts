@@ -9,10 +9,15 @@ export type { Logger } from 'pino';
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
   level: LevelWithSilent;
-  /** `auto`: pretty when `destination` is a terminal (stdout by default), JSON lines otherwise. */
+  /** `auto`: pretty when the standard stream written to is a terminal, JSON lines otherwise. */
   format?: 'auto' | 'json' | 'pretty';
-  /** Where the lines go; stdout by default. Tests pass a stream that keeps them. */
+  /** Where the lines go, in place of a standard stream. Tests pass a stream that keeps them. */
   destination?: DestinationStream;
+  /**
+   * The standard stream written to without a `destination`: stdout (1) by default; stderr (2)
+   * for a command whose stdout is its result, written at once as the command may exit after.
+   */
+  fd?: 1 | 2;
   /** The correlation whose ids are added to every line written inside a request or turn. */
   correlation?: CorrelationContext;
   /** Fields on every line, such as the service name. */
@@ -30,14 +35,16 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions): Logger {
   const correlation = options.correlation;
+  const fd = options.fd ?? 1;
+  const terminal = (fd === 2 ? process.stderr : process.stdout).isTTY === true;
   const usePretty =
     options.format === 'pretty' ||
-    (options.format !== 'json' &&
-      options.destination === undefined &&
-      process.stdout.isTTY === true);
+    (options.format !== 'json' && options.destination === undefined && terminal);
   const destination =
     options.destination ??
-    (usePretty ? pretty({ colorize: true, sync: true }) : pino.destination({ sync: false }));
+    (usePretty
+      ? pretty({ colorize: true, sync: true, destination: fd })
+      : pino.destination({ fd, sync: fd === 2 }));
 
   return pino(
     {
