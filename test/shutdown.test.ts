@@ -104,4 +104,71 @@ describe('SIGTERM', () => {
       await app.close();
     }
   }, 40_000);
+
+  it('cuts short a turn still running when the grace period ends, and stores what it had', async () => {
+    // A reply that would take about ten seconds to stream, against a grace period of half a second.
+    const slow = await startFakeOpenAi({
+      chat: { text: 'Open Settings and choose Security. '.repeat(40), chunkSize: 4, delayMs: 40 },
+    });
+    try {
+      server = await startServe({
+        LLM_BASE_URL: slow.url,
+        LLM_MODEL: 'fake-model',
+        SHUTDOWN_GRACE_MS: '500',
+        ADMIN_API_KEY: 'shutdown-test-admin-key',
+      });
+      const { url } = server;
+      const session = await createSession(url);
+      const response = await fetch(`${url}/v1/sessions/${session.id}/messages`, {
+        method: 'POST',
+        headers: {
+          ...bearer(session.token),
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+        },
+        body: JSON.stringify({ text: 'How do I reset my password?' }),
+      });
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      let signalled = false;
+      for (;;) {
+        const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+        if (!signalled && text.includes('event: text')) {
+          signalled = true;
+          server.child.kill('SIGTERM');
+        }
+      }
+      expect(await server.exited).toBe(0);
+      const cutShort = server
+        .out()
+        .split('\n')
+        .filter((line) => line.includes('turn cut short by shutdown'));
+      expect(cutShort).toHaveLength(1);
+      expect(cutShort[0]).toContain(`"sessionId":"${session.id}"`);
+
+      // The customer's message and the part of the reply streamed before the cut are kept.
+      const streamed = text
+        .split('\n\n')
+        .filter((block) => block.includes('event: text'))
+        .map(
+          (block) =>
+            (JSON.parse(/data: (.*)/.exec(block)?.[1] as string) as { delta: string }).delta,
+        )
+        .join('');
+      expect(streamed.length).toBeGreaterThan(0);
+      const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent', DATA_DIR: server.dataDir } }));
+      try {
+        const stored = await app.conversations.messages(session.id);
+        expect(stored.map((m) => m.role)).toEqual(['user', 'assistant']);
+        expect(stored[1]?.text.startsWith(streamed.slice(0, 40))).toBe(true);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await slow.close();
+    }
+  }, 40_000);
 });

@@ -76,7 +76,9 @@ export type SendOutcome =
  * once. The same code serves REST, SSE and WebSocket.
  */
 export class SessionTurns {
-  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #inFlight = new Map<Promise<unknown>, { sessionId: string; turnId: string }>();
+  /** Aborted by {@link SessionTurns.stopAll}: every turn's signal follows it. */
+  readonly #stopping = new AbortController();
 
   constructor(private readonly deps: SessionTurnsDeps) {}
 
@@ -87,7 +89,21 @@ export class SessionTurns {
 
   /** Resolves when every running turn has settled. */
   async drain(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.keys()]);
+  }
+
+  /**
+   * Cuts short every running turn (a shutdown whose grace period is over): each stops its
+   * remaining work and stores the reply it has so far, as when its client goes away. Each turn
+   * cut off is logged with its session. Await {@link SessionTurns.drain} for them to be stored.
+   */
+  stopAll(): void {
+    for (const ids of this.#inFlight.values()) {
+      this.deps.logger.warn(ids, 'turn cut short by shutdown; the reply it had so far is stored');
+    }
+    this.#stopping.abort(
+      new AppError('cancelled', 'The server is shutting down.', { retryable: true }),
+    );
   }
 
   /**
@@ -126,6 +142,9 @@ export class SessionTurns {
       }
     }
 
+    const signal = input.signal
+      ? AbortSignal.any([input.signal, this.#stopping.signal])
+      : this.#stopping.signal;
     let lock: SessionLock | undefined;
     let keeper: KeepAlive | undefined;
     const undo = async () => {
@@ -141,7 +160,7 @@ export class SessionTurns {
     try {
       lock = await sessions.lock(sessionId, this.deps.lockTtlMs, {
         waitMs: this.deps.lockWaitMs,
-        ...(input.signal ? { signal: input.signal } : {}),
+        signal,
       });
       keeper = keepAlive(lock, this.deps, logger);
       const current = await sessions.get(sessionId);
@@ -155,7 +174,7 @@ export class SessionTurns {
         text: input.text,
         requestId: input.requestId,
         ...(input.attachments ? { attachments: input.attachments } : {}),
-        ...(input.signal ? { signal: input.signal } : {}),
+        signal,
         // Published to the session's followers as they happen, on the turn's own call: no second
         // queue between the turn and its sender.
         observe: (event) => this.deps.events.publish(sessionId, event),
@@ -212,16 +231,16 @@ export class SessionTurns {
           : new AppError('internal', 'The message could not be stored', { cause: error });
       }
     })();
-    this.#track(result);
+    this.#track(result, { sessionId, turnId });
     return { type: 'run', turnId, events: run.events, result };
   }
 
-  #track(promise: Promise<unknown>): void {
+  #track(promise: Promise<unknown>, ids: { sessionId: string; turnId: string }): void {
     const settled = promise.then(
       () => undefined,
       () => undefined,
     );
-    this.#inFlight.add(settled);
+    this.#inFlight.set(settled, ids);
     void settled.then(() => this.#inFlight.delete(settled));
   }
 }

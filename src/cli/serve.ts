@@ -1,15 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { openApp } from '../app.js';
 import type { Config } from '../config/index.js';
 import { buildServer } from '../http/index.js';
 import { checkStartupConfig, ensureDataDir, listenFailure } from './startup.js';
 
+/** How long turns cut short at the end of the grace period get to store what they have. */
+const CUT_SHORT_WAIT_MS = 2_000;
+
 /**
  * Starts the HTTP server and stops it gracefully on SIGTERM or SIGINT: `/ready` turns 503 and
  * new connections are refused; turns in flight get `SHUTDOWN_GRACE_MS` to finish (their streams
- * end with `complete`); then every open stream gets a final `shutdown` event, telemetry is
+ * end with `complete`); a turn still running then is cut short and stores the reply it has so
+ * far; then every open stream gets a final `shutdown` event, telemetry is
  * flushed, pools are closed, and the process exits 0.
  */
 export async function serve(config: Config): Promise<void> {
@@ -70,6 +75,15 @@ export async function serve(config: Config): Promise<void> {
     // Stop listening at once; requests and turns in flight go on.
     const closed = server.close();
     await Promise.race([app.sessionTurns.drain(), deadline]);
+    if (app.sessionTurns.inFlight > 0) {
+      // Turns still running when the grace period ends are cut short, not dropped: each stores
+      // the reply it has so far (and sends its stream's `complete`) before the database closes.
+      app.sessionTurns.stopAll();
+      await Promise.race([
+        app.sessionTurns.drain(),
+        delay(CUT_SHORT_WAIT_MS, undefined, { ref: false }),
+      ]);
+    }
     server.streams.finishAll({
       type: 'shutdown',
       message: 'The server is restarting; reconnect in a moment.',
