@@ -177,6 +177,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     otlpEndpoint: config.telemetry.otlpEndpoint,
     ...(overrides.spanProcessors ? { spanProcessors: overrides.spanProcessors } : {}),
     ...(overrides.sampler ? { sampler: overrides.sampler } : {}),
+    exportHealth: {
+      failing: (signal, error) =>
+        logger.warn(
+          { signal, endpoint: config.telemetry.otlpEndpoint, err: error },
+          `sending ${signal} to the OTLP collector failed; they are dropped until it answers again`,
+        ),
+      recovered: (signal, failures) =>
+        logger.info({ signal, failures }, `sending ${signal} to the OTLP collector works again`),
+    },
   });
 
   const otelObserver = new OtelCallObserver({

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
+import { captureLogs } from '../src/testing/index.js';
 import { defineTool } from '../src/tools/index.js';
 
 interface Received {
@@ -99,6 +100,68 @@ describe('OTLP export', () => {
     for (const response of held) response.destroy();
     silent.closeAllConnections();
   }, 15_000);
+
+  it('logs once when the collector starts refusing exports, and again when it takes them', async () => {
+    let refusing = true;
+    const posts: string[] = [];
+    const flaky = createServer((request, response) => {
+      posts.push(request.url ?? '');
+      request.resume();
+      request.on('end', () => {
+        // 400 is not retried by the exporter: each refused export fails at once.
+        if (refusing) response.writeHead(400, { 'content-type': 'text/plain' }).end('bad data');
+        else response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    collector = flaky;
+    const { port } = flaky.address() as AddressInfo;
+    const echo = defineTool({
+      name: 'echo',
+      description: 'echoes',
+      input: z.object({ text: z.string() }),
+      execute: async ({ text }) => text,
+    });
+    const logs = captureLogs();
+    app = createApp(
+      loadConfig({
+        env: { LOG_LEVEL: 'info', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
+      }),
+      { tools: [echo], databasePath: ':memory:', logDestination: logs.stream },
+    );
+    const exportLines = () =>
+      logs.lines.filter((line) => String(line.msg).includes('OTLP collector'));
+    for (let i = 0; i < 3; i++) {
+      await app.tools.call('echo', { text: `hi ${i}` });
+      await app.telemetry.flush();
+    }
+    expect(posts.filter((path) => path === '/v1/traces').length).toBeGreaterThanOrEqual(3);
+    // Three refused exports of spans (and of metrics): one warning each, not one per export.
+    expect(exportLines().map((line) => [line.level, line.signal, line.msg])).toEqual([
+      [
+        'warn',
+        'traces',
+        'sending traces to the OTLP collector failed; they are dropped until it answers again',
+      ],
+      [
+        'warn',
+        'metrics',
+        'sending metrics to the OTLP collector failed; they are dropped until it answers again',
+      ],
+    ]);
+
+    refusing = false;
+    await app.tools.call('echo', { text: 'again' });
+    await app.telemetry.flush();
+    expect(
+      exportLines()
+        .slice(2)
+        .map((line) => [line.level, line.signal, line.failures]),
+    ).toEqual([
+      ['info', 'traces', 3],
+      ['info', 'metrics', 3],
+    ]);
+  });
 
   it('makes no spans at all when nothing could export them', () => {
     app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), { databasePath: ':memory:' });

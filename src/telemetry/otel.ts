@@ -9,6 +9,11 @@ import {
   PeriodicExportingMetricReader,
   type MetricReader,
 } from '@opentelemetry/sdk-metrics';
+import {
+  watchMetricExporter,
+  watchSpanExporter,
+  type ExportHealthListener,
+} from './export-watch.js';
 import { LeanMetricProducer } from './lean-histogram.js';
 import {
   AlwaysOffSampler,
@@ -30,6 +35,8 @@ export interface TelemetryOptions {
   sampler?: Sampler;
   /** How often metrics are pushed to the OTLP endpoint. */
   metricExportIntervalMs?: number;
+  /** Told when exports to the OTLP endpoint start failing and when they work again. */
+  exportHealth?: ExportHealthListener;
 }
 
 /** The tracer and meter of an app, with Prometheus exposition and shutdown. */
@@ -45,7 +52,7 @@ export interface Telemetry {
   readonly histograms: LeanMetricProducer;
   /** The metrics in the Prometheus text exposition format, for `GET /metrics`. */
   renderPrometheus(): Promise<string>;
-  /** Sends what is buffered to the exporters. */
+  /** Sends what is buffered to the exporters; resolves even when an export fails. */
   flush(): Promise<void>;
   /** Flushes and stops the providers. */
   shutdown(): Promise<void>;
@@ -86,10 +93,14 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
 
   const spanProcessors = [...(options.spanProcessors ?? [])];
   const endpoint = options.otlpEndpoint?.replace(/\/+$/, '');
+  const health = options.exportHealth ?? { failing() {}, recovered() {} };
   if (endpoint) {
     spanProcessors.push(
       new BatchSpanProcessor(
-        new OTLPTraceExporter({ url: `${endpoint}/v1/traces`, timeoutMillis: EXPORT_TIMEOUT_MS }),
+        watchSpanExporter(
+          new OTLPTraceExporter({ url: `${endpoint}/v1/traces`, timeoutMillis: EXPORT_TIMEOUT_MS }),
+          health,
+        ),
         { exportTimeoutMillis: EXPORT_TIMEOUT_MS },
       ),
     );
@@ -109,10 +120,13 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
   if (endpoint) {
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter({
-          url: `${endpoint}/v1/metrics`,
-          timeoutMillis: EXPORT_TIMEOUT_MS,
-        }),
+        exporter: watchMetricExporter(
+          new OTLPMetricExporter({
+            url: `${endpoint}/v1/metrics`,
+            timeoutMillis: EXPORT_TIMEOUT_MS,
+          }),
+          health,
+        ),
         exportTimeoutMillis: EXPORT_TIMEOUT_MS,
         exportIntervalMillis: options.metricExportIntervalMs ?? 15_000,
         metricProducers: [histograms],
@@ -136,7 +150,8 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
       return serializer.serialize(resourceMetrics);
     },
     async flush() {
-      await Promise.all([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
+      // A failed export is told to `exportHealth`; it does not fail the caller that flushes.
+      await Promise.allSettled([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
     },
     async shutdown() {
       // A collector that does not answer must not hold the process: the last exports get their
