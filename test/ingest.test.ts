@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadingLevel, Paragraph } from 'docx';
@@ -7,6 +7,7 @@ import {
   ingestFiles,
   ingestPaths,
   Retriever,
+  summarize,
   DEFAULT_RETRIEVER_SETTINGS,
   type IngestOptions,
 } from '../src/rag/index.js';
@@ -185,6 +186,47 @@ describe('ingestion', () => {
     expect(report.documents.added).toBe(1);
     expect(await repo.stats()).toEqual({ documents: 1, chunks: 1 });
     expect(await found('ibex')).toEqual(['good.md']);
+  });
+
+  it("passes over a folder's pictures, styles, scripts and fonts as not articles; named alone, an image still fails", async () => {
+    await mkdir(join(dir, 'assets'));
+    await writeFile(
+      join(dir, 'shipping.md'),
+      '# Shipping\n\nParcels leave within a day. Marker: okapi.\n',
+    );
+    const png = Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48,
+    ]);
+    await writeFile(join(dir, 'assets', 'logo.PNG'), png);
+    await writeFile(join(dir, 'assets', 'photo.jpg'), png);
+    // Text that would otherwise be taken for an article and searched.
+    await writeFile(
+      join(dir, 'assets', 'site.css'),
+      'body { color: #333; } .refund { margin: 0 }\n',
+    );
+    await writeFile(join(dir, 'assets', 'app.js'), 'document.title = "Refunds";\n');
+    await writeFile(join(dir, 'assets', 'inter.woff2'), png);
+
+    const report = await ingestPaths(repo, [dir], options);
+    expect(report.failed).toEqual([]);
+    expect(report.documents.added).toBe(1);
+    expect(report.skipped.map((f) => [f.path.split('/').pop(), f.kind])).toEqual([
+      ['app.js', 'script'],
+      ['inter.woff2', 'font'],
+      ['logo.PNG', 'image'],
+      ['photo.jpg', 'image'],
+      ['site.css', 'style sheet'],
+    ]);
+    expect(summarize(report)).toContain(
+      '5 skipped, not articles (script, font, image, style sheet)',
+    );
+    expect(await found('refund')).toEqual([]);
+
+    const alone = await ingestPaths(repo, [join(dir, 'assets', 'photo.jpg')], options);
+    expect(alone.skipped).toEqual([]);
+    expect(alone.failed.map((f) => f.reason)).toEqual([
+      expect.stringMatching(/looks like binary data, not text/),
+    ]);
   });
 
   it('skips a file over the size limit without reading it, naming the limit', async () => {

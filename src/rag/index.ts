@@ -11,6 +11,7 @@ export type {
 export { ingestFiles, ingestPaths, summarize } from './ingest/ingest.js';
 export type { SourceFile } from './ingest/ingest.js';
 export type { IngestFailure, IngestOptions, IngestReport } from './ingest/ingest.js';
+export type { SkippedFile } from './ingest/walk.js';
 export { Retriever, DEFAULT_RETRIEVER_SETTINGS } from './search/retriever.js';
 export type {
   DenseRetrieval,

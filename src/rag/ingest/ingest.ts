@@ -9,7 +9,7 @@ import type {
 } from '../../store/knowledge-repository.js';
 import { chunkDocument, type ChunkOptions } from '../chunk/index.js';
 import { parseFile, type ParsedDocument } from '../parse/index.js';
-import { collectFiles } from './walk.js';
+import { collectFiles, type SkippedFile } from './walk.js';
 
 /** Options of {@link ingestPaths}. */
 export interface IngestOptions {
@@ -49,6 +49,8 @@ export interface IngestReport {
   /** Documents removed because their files are gone (with `prune`). */
   pruned: number;
   failed: IngestFailure[];
+  /** Files in the folders given that are not articles (pictures, styles, scripts…): not read. */
+  skipped: SkippedFile[];
 }
 
 /** A one-line summary of a report, as the CLI prints it. */
@@ -61,6 +63,10 @@ export function summarize(report: IngestReport): string {
     `${report.unchangedFiles} unchanged file${report.unchangedFiles === 1 ? '' : 's'} skipped`,
     `${report.failed.length} failed`,
   ];
+  if (report.skipped.length > 0) {
+    const kinds = [...new Set(report.skipped.map((file) => file.kind))].join(', ');
+    parts.push(`${report.skipped.length} skipped, not articles (${kinds})`);
+  }
   return parts.join('; ');
 }
 
@@ -105,7 +111,7 @@ export async function ingestPaths(
   paths: readonly string[],
   options: IngestOptions,
 ): Promise<IngestReport> {
-  const { files, problems } = await collectFiles(paths);
+  const { files, problems, skipped } = await collectFiles(paths);
   const report = await ingestSources(
     repo,
     files.map((path) => ({
@@ -124,6 +130,7 @@ export async function ingestPaths(
     for (const problem of problems) problem.reason += '; nothing stored from there was pruned';
   }
   report.failed.unshift(...problems);
+  report.skipped.push(...skipped);
   if (report.chunksWritten > 0 || report.pruned > 0) await repo.optimize();
   return report;
 }
@@ -183,6 +190,7 @@ async function ingestSources(
     chunksWritten: 0,
     pruned: 0,
     failed: [],
+    skipped: [],
   };
   const known = options.force
     ? new Map<string, string>()
