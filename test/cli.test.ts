@@ -225,6 +225,21 @@ describe('support-agent CLI', () => {
     // The quoted sentence is the one that answers, and it carries the citation of its passage.
     expect(answer.text).toMatch(/Refunds reach your card within a week ?\[1\]/);
     expect(answer.sources[0]?.id).toBe(1);
+    expect(onTopic.err()).toBe('');
+
+    // Continuing names the conversation; an id with no conversation behind it is said so.
+    const next = start(['ask', 'and express delivery?', '--session', answer.sessionId], {
+      DATA_DIR: dataDir,
+    });
+    expect(await next.exited).toBe(0);
+    expect(next.err()).toBe('');
+    const typo = start(['ask', 'and express delivery?', '--session', `${answer.sessionId}x`], {
+      DATA_DIR: dataDir,
+    });
+    expect(await typo.exited).toBe(0);
+    expect(typo.err().trim()).toBe(
+      `No earlier conversation has session id ${answer.sessionId}x; starting a new one.`,
+    );
 
     const offTopic = start(['ask', 'What is the capital of France?', '--json'], {
       DATA_DIR: dataDir,

@@ -24,6 +24,10 @@ export async function ask(
       })),
     );
     const sessionId = options.session ?? randomUUID();
+    if (options.session !== undefined && (await app.conversations.countMessages(sessionId)) === 0) {
+      // A mistyped id would otherwise go on as a conversation with no past, without a word.
+      console.error(`No earlier conversation has session id ${sessionId}; starting a new one.`);
+    }
     const result = await app.turns.start({ sessionId, text: message, attachments }).result;
     await app.webhooks?.deliverDue();
     if (options.json) {
