@@ -50,7 +50,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: '10000',
     expected: ms(0, 600000),
     description:
-      'On SIGTERM/SIGINT, how long in-flight requests may take to finish before the server closes.',
+      'On SIGTERM/SIGINT, how long in-flight requests may take to finish before the server closes. A turn still running then is cut short and stores the reply it has so far.',
   },
   {
     name: 'DATA_DIR',
@@ -72,7 +72,8 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     path: ['redisUrl'],
     default: undefined,
     expected: 'a redis:// or rediss:// URL',
-    description: 'Redis for sessions, locks and rate limits shared by several instances.',
+    description:
+      "Redis for sessions, locks and rate limits shared by several instances. Unset, sessions live in the process's memory: a restart ends every open chat (the customer starts a new session; transcripts stay in the database).",
     secret: true,
   },
   {
