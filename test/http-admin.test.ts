@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestPaths } from '../src/rag/index.js';
+import { startFakeOpenAi } from '../src/testing/index.js';
 import {
   ADMIN_KEY,
   bearer,
@@ -39,8 +40,14 @@ describe('documents', () => {
       body: form,
     });
     expect(uploaded.status).toBe(201);
-    const report = (await uploaded.json()) as { report: { documents: { added: number } } };
-    expect(report.report.documents.added).toBe(1);
+    expect(uploaded.headers.get('cache-control')).toBe('no-store');
+    const result = (await uploaded.json()) as Json;
+    expect(result.report.documents.added).toBe(1);
+    // Named by the id the other document routes take, without listing first.
+    expect(result.documents).toEqual([
+      { id: expect.any(String), source: 'uploads/shipping.md', title: 'Shipping', chunkCount: 1 },
+    ]);
+    const uploadedId = result.documents[0].id as string;
 
     const list = await call(t.url, 'GET', '/v1/admin/documents?limit=10', admin);
     expect(list.status).toBe(200);
@@ -49,6 +56,8 @@ describe('documents', () => {
       (d) => d.source.endsWith('shipping.md'),
     );
     expect(doc?.title).toBe('Shipping');
+    expect(doc?.id).toBe(uploadedId);
+    expect(list.headers.get('cache-control')).toBe('no-store');
 
     const search = await call(t.url, 'POST', '/v1/admin/search', {
       ...admin,
@@ -62,9 +71,12 @@ describe('documents', () => {
 
     // The upload is kept in the database, not on this instance's disk: any instance re-reads it.
     expect(doc?.source).toBe('uploads/shipping.md');
-    const reindexed = await call(t.url, 'POST', `/v1/admin/documents/${doc?.id}/reindex`, admin);
+    const reindexed = await call(t.url, 'POST', `/v1/admin/documents/${uploadedId}/reindex`, admin);
     expect(reindexed.status).toBe(200);
     expect(reindexed.body.report.documents.unchanged).toBe(1);
+    expect(reindexed.body.documents).toEqual(result.documents);
+    // Dense retrieval is off here: there are no vectors to report, rather than `vectors: null`.
+    expect(reindexed.body).not.toHaveProperty('vectors');
 
     const customer = await createSession(t.url);
     const answer = await call(t.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
@@ -73,7 +85,7 @@ describe('documents', () => {
     });
     expect(answer.body.message.text).toContain('5 working days');
 
-    const removed = await call(t.url, 'DELETE', `/v1/admin/documents/${doc?.id}`, admin);
+    const removed = await call(t.url, 'DELETE', `/v1/admin/documents/${uploadedId}`, admin);
     expect(removed.status).toBe(200);
     expect(removed.body.removed).toBe(1);
     const after = await call(t.url, 'GET', '/v1/admin/documents', admin);
@@ -103,6 +115,56 @@ describe('documents', () => {
     const sources = (await t.app.knowledge.sources('kb')).map((s) => s.source);
     expect(sources).toContain('uploads/returns.md');
     expect(sources).not.toContain(legacy);
+  });
+});
+
+describe('documents with dense retrieval on', () => {
+  it('say on re-index how many chunks were embedded and how many still wait', async () => {
+    const fake = await startFakeOpenAi();
+    const dense = await startServer({
+      EMBEDDINGS_BASE_URL: fake.url,
+      EMBEDDINGS_MODEL: 'fake-embed',
+    });
+    try {
+      const form = new FormData();
+      form.set('file', new Blob(['# Gift cards\n\nGift cards never expire.']), 'gift-cards.md');
+      const uploaded = await fetch(`${dense.url}/v1/admin/documents`, {
+        method: 'POST',
+        headers: bearer(ADMIN_KEY),
+        body: form,
+      });
+      expect(uploaded.status).toBe(201);
+      const { documents } = (await uploaded.json()) as Json;
+      const reindexed = await call(
+        dense.url,
+        'POST',
+        `/v1/admin/documents/${documents[0].id}/reindex`,
+        admin,
+      );
+      expect(reindexed.status).toBe(200);
+      // The upload embedded its chunk already; an unchanged file leaves nothing to embed.
+      expect(reindexed.body.vectors).toEqual({ embedded: 0, pending: 0 });
+    } finally {
+      await dense.close();
+      await fake.close();
+    }
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes the upload and re-index answers as the routes give them', async () => {
+    const doc = await call(t.url, 'GET', '/openapi.json');
+    const json = (path: string, method: string, status: string) =>
+      doc.body.paths[path][method].responses[status].content['application/json'].schema;
+    const upload = json('/v1/admin/documents', 'post', '201');
+    expect(upload.properties.documents.items.required).toEqual(
+      expect.arrayContaining(['id', 'source', 'title', 'chunkCount']),
+    );
+    const reindex = json('/v1/admin/documents/{id}/reindex', 'post', '200');
+    expect(Object.keys(reindex.properties)).toEqual(
+      expect.arrayContaining(['summary', 'documents', 'report', 'vectors']),
+    );
+    expect(reindex.required).not.toContain('vectors');
   });
 });
 

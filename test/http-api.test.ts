@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { TurnEvent } from '../src/protocol/index.js';
+import { FakeClock } from '../src/testing/index.js';
 import { makePdf } from './helpers/documents.js';
 import {
   bearer,
@@ -292,6 +293,65 @@ describe('sessions', () => {
     expect(refused.body.error.message).toMatch(/ended/);
     const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
     expect(history.body.items).toHaveLength(2);
+  });
+});
+
+describe('caches', () => {
+  it('are told to keep no copy of a token or a transcript: JSON and SSE alike', async () => {
+    const created = await call(t.url, 'POST', '/v1/sessions');
+    const { id, token } = created.body as { id: string; token: string };
+    const sent = await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+      token,
+      body: { text: 'What is your refund policy?' },
+    });
+    const streamed = await fetch(`${t.url}/v1/sessions/${id}/messages`, {
+      method: 'POST',
+      headers: {
+        ...bearer(token),
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+      },
+      body: JSON.stringify({ text: 'How do I reset my password?' }),
+    });
+    await streamed.text();
+    const read = await call(t.url, 'GET', `/v1/sessions/${id}`, { token });
+    const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+    const refused = await call(t.url, 'GET', `/v1/sessions/${id}/messages`);
+    const ended = await call(t.url, 'DELETE', `/v1/sessions/${id}`, { token });
+    for (const [what, response] of Object.entries({
+      created,
+      sent,
+      read,
+      history,
+      refused,
+      ended,
+    })) {
+      expect([what, response.headers.get('cache-control')]).toEqual([what, 'no-store']);
+    }
+    expect(streamed.headers.get('cache-control')).toMatch(/^no-store\b/);
+    // What is not one session's may be kept.
+    expect((await fetch(`${t.url}/openapi.json`)).headers.get('cache-control')).toBeNull();
+  });
+});
+
+describe('ending a session', () => {
+  it('twice changes nothing the second time and answers as the first time did', async () => {
+    const clock = new FakeClock();
+    const own = await startServer({}, { clock });
+    try {
+      const { id, token } = await createSession(own.url);
+      const first = await call(own.url, 'DELETE', `/v1/sessions/${id}`, { token });
+      expect(first.status).toBe(200);
+      expect(first.body.status).toBe('ended');
+      await clock.advance(60_000);
+      const again = await call(own.url, 'DELETE', `/v1/sessions/${id}`, { token });
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(first.body);
+      const read = await call(own.url, 'GET', `/v1/sessions/${id}`, { token });
+      expect(read.body.updatedAt).toBe(first.body.updatedAt);
+    } finally {
+      await own.close();
+    }
   });
 });
 

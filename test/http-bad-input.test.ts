@@ -157,6 +157,44 @@ describe('message bodies', () => {
     expectError(await page('limit=0'), 400, 'invalid_input', /limit: must be at least 1/);
   });
 
+  it('ignores a query parameter it does not know (a cache-buster), and still checks the known ones', async () => {
+    const history = await call(
+      t.url,
+      'GET',
+      `/v1/sessions/${s.id}/messages?_=1718000000000&limit=1`,
+      {
+        token: s.token,
+      },
+    );
+    expect(history.status).toBe(200);
+    expect(history.body.items).toHaveLength(1);
+    const bad = await call(
+      t.url,
+      'GET',
+      `/v1/sessions/${s.id}/messages?_=1718000000000&limit=abc`,
+      {
+        token: s.token,
+      },
+    );
+    expectError(bad, 400, 'invalid_input', /limit: expected a number, got "abc"/);
+
+    const admin = { token: ADMIN_KEY };
+    for (const path of [
+      '/v1/admin/documents?_=1',
+      '/v1/admin/tickets?status=open&_=1',
+      '/v1/admin/sessions?_=1',
+      `/v1/admin/sessions/${s.id}?_=1`,
+    ]) {
+      expect((await call(t.url, 'GET', path, admin)).status, path).toBe(200);
+    }
+    // Bodies stay strict: an unknown field is most likely a typo the client wants to hear of.
+    const search = await call(t.url, 'POST', '/v1/admin/search', {
+      ...admin,
+      body: { query: 'refund', _: 1 },
+    });
+    expectError(search, 400, 'invalid_input', /unknown field "_"/);
+  });
+
   it('refuses an empty or whitespace-only message before storing anything', async () => {
     expectError(
       await raw('{"text": "   \\n "}', 'application/json'),
@@ -246,27 +284,85 @@ describe('the admin upload', () => {
 });
 
 describe('the WebSocket', () => {
-  it('answers a frame that is not a message with an error, and closes on a frame too large', async () => {
+  /** A socket of a new session, and the events it receives, each awaited in turn. */
+  async function openSocket() {
+    const session = await createSession(t.url);
     const socket = new WebSocket(
-      `${t.url.replace('http', 'ws')}/v1/sessions/${s.id}/ws?token=${s.token}`,
+      `${t.url.replace('http', 'ws')}/v1/sessions/${session.id}/ws?token=${session.token}`,
     );
+    const received: Array<Record<string, unknown>> = [];
+    const waiting: Array<() => void> = [];
+    let closed: number | undefined;
+    socket.on('message', (data) => {
+      received.push(JSON.parse(String(data)) as Record<string, unknown>);
+      waiting.shift()?.();
+    });
+    socket.on('close', (code) => {
+      closed = code;
+      waiting.shift()?.();
+    });
     await new Promise((resolve) => socket.once('open', resolve));
-    const next = () =>
-      new Promise<Record<string, unknown>>((resolve) =>
-        socket.once('message', (data) =>
-          resolve(JSON.parse(String(data)) as Record<string, unknown>),
-        ),
-      );
-    let reply = next();
-    socket.send(JSON.stringify({ type: 'message' }));
-    expect(await reply).toMatchObject({ type: 'error', code: 'invalid_input' });
-    reply = next();
-    socket.send(JSON.stringify({ type: 'launch', text: 'x' }));
-    expect(await reply).toMatchObject({ type: 'error', code: 'invalid_input' });
+    /** The next event whose type is one of `types`; fails if the socket closes first. */
+    const until = async (...types: string[]) => {
+      for (;;) {
+        const event = received.shift();
+        if (event !== undefined && types.includes(String(event.type))) return event;
+        if (event !== undefined) continue;
+        if (closed !== undefined) throw new Error(`the socket closed (${closed})`);
+        await new Promise<void>((resolve) => waiting.push(resolve));
+      }
+    };
+    return { session, socket, until };
+  }
 
-    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-    socket.send('x'.repeat(100 * 1024));
-    expect(await closed).toBe(1009);
+  it('answers a frame that is not a message with an error, and the socket stays open', async () => {
+    const { socket, until } = await openSocket();
+    socket.send(JSON.stringify({ type: 'message' }));
+    expect(await until('error')).toMatchObject({ type: 'error', code: 'invalid_input' });
+    socket.send(JSON.stringify({ type: 'launch', text: 'x' }));
+    expect(await until('error')).toMatchObject({ type: 'error', code: 'invalid_input' });
+    socket.close();
+  });
+
+  it('answers a message over the limit with an error event, stores nothing, and takes the next one', async () => {
+    const { session, socket, until } = await openSocket();
+
+    socket.send(JSON.stringify({ type: 'message', text: 'a'.repeat(100 * 1024) }));
+    const tooLarge = await until('error');
+    expect(tooLarge).toEqual({
+      type: 'error',
+      code: 'payload_too_large',
+      message: expect.stringMatching(/at most 64 KB.*Shorten it/),
+      retryable: false,
+    });
+    // A WebSocket takes no files: the hint of the HTTP route has no place here.
+    expect(tooLarge.message).not.toMatch(/file/);
+
+    // Under the byte limit but over the length of a message.
+    socket.send(JSON.stringify({ type: 'message', text: 'b'.repeat(30_000) }));
+    const tooLong = await until('error');
+    expect(tooLong).toMatchObject({ type: 'error', code: 'invalid_input' });
+    expect(tooLong.message).toMatch(/too long.*20000 characters\. Shorten it/);
+    expect(tooLong.message).not.toMatch(/file/);
+
+    socket.send(JSON.stringify({ type: 'message', text: 'What is your refund policy?' }));
+    expect(await until('start')).toMatchObject({ type: 'start', sessionId: session.id });
+    expect(await until('complete', 'error')).toMatchObject({ type: 'complete' });
+    socket.close();
+
+    const history = await call(t.url, 'GET', `/v1/sessions/${session.id}/messages`, {
+      token: session.token,
+    });
+    expect(history.body.items.map((m: { text: string }) => m.text)).toEqual([
+      'What is your refund policy?',
+      expect.stringContaining('30 days'),
+    ]);
+  });
+
+  it('closes the socket (1009) on a message far past any limit, without reading it whole', async () => {
+    const { socket, until } = await openSocket();
+    socket.send('x'.repeat(2 * 1024 * 1024));
+    await expect(until('error')).rejects.toThrow('the socket closed (1009)');
   });
 });
 

@@ -5,7 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ADMIN_KEY, call, createSession, startServer, type TestServer } from './helpers/http.js';
+import {
+  ADMIN_KEY,
+  bearer,
+  call,
+  createSession,
+  startServer,
+  type TestServer,
+} from './helpers/http.js';
 
 let t: TestServer;
 let a: { id: string; token: string };
@@ -120,9 +127,9 @@ describe('the live feed with the token in its address (as an EventSource sends i
 });
 
 describe('the WebSocket', () => {
-  const refusal = (url: string) =>
+  const refusal = (url: string, headers: Record<string, string> = {}) =>
     new Promise<number>((resolve, reject) => {
-      const socket = new WebSocket(url);
+      const socket = new WebSocket(url, { headers });
       socket.on('unexpected-response', (_request, response) => {
         resolve(response.statusCode ?? 0);
         socket.terminate();
@@ -138,6 +145,42 @@ describe('the WebSocket', () => {
       expect(await refusal(given ? `${base}?token=${given}` : base)).toBe(401);
     });
   }
+
+  // Clients other than browsers send the token as they do on every other route.
+  for (const [label, token] of WRONG) {
+    it(`is refused before the upgrade with ${label} in the Authorization header`, async () => {
+      const given = token();
+      const base = `${t.url.replace('http', 'ws')}/v1/sessions/${a.id}/ws`;
+      expect(await refusal(base, given ? bearer(given) : {})).toBe(401);
+    });
+  }
+
+  it("opens with the session's own token in the Authorization header, and answers on it", async () => {
+    // A session of its own: the others' histories are checked above.
+    const c = await createSession(t.url);
+    const socket = new WebSocket(`${t.url.replace('http', 'ws')}/v1/sessions/${c.id}/ws`, {
+      headers: bearer(c.token),
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('unexpected-response', (_request, response) =>
+        reject(new Error(`the upgrade was refused: ${response.statusCode}`)),
+      );
+    });
+    const events: Array<{ type: string; sessionId?: string }> = [];
+    const done = new Promise<void>((resolve) => {
+      socket.on('message', (data) => {
+        const event = JSON.parse(String(data)) as { type: string; sessionId?: string };
+        events.push(event);
+        if (event.type === 'complete' || event.type === 'error') resolve();
+      });
+    });
+    socket.send(JSON.stringify({ type: 'message', text: 'And how long does the link work?' }));
+    await done;
+    socket.close();
+    expect(events[0]).toMatchObject({ type: 'start', sessionId: c.id });
+    expect(events.at(-1)?.type).toBe('complete');
+  });
 });
 
 describe('admin routes', () => {

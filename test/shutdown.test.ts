@@ -52,6 +52,12 @@ describe('SIGTERM', () => {
       socket.once('close', (code) => resolve(code)),
     );
     await new Promise((resolve) => socket.once('open', resolve));
+    // An idle live feed, ended by the shutdown.
+    const feed = await fetch(`${url}/v1/sessions/${idle.id}/events`, {
+      headers: { ...bearer(idle.token), accept: 'text/event-stream', 'x-request-id': 'feed-req-1' },
+    });
+    expect(feed.status).toBe(200);
+    const feedText = feed.text().catch(() => '');
 
     const response = await fetch(`${url}/v1/sessions/${session.id}/messages`, {
       method: 'POST',
@@ -93,6 +99,13 @@ describe('SIGTERM', () => {
     expect(await server.exited).toBe(0);
     expect(await socketClosed).toBe(1001);
     expect(frames.at(-1)).toMatchObject({ type: 'shutdown' });
+    expect(await feedText).toContain('event: shutdown');
+    // The feed's request line is written at shutdown, outside its request; it still names it.
+    const feedLine = server
+      .out()
+      .split('\n')
+      .find((line) => line.includes(`/v1/sessions/${idle.id}/events`));
+    expect(feedLine).toContain('"requestId":"feed-req-1"');
 
     // The reply is in the database the stopped server left behind.
     const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent', DATA_DIR: server.dataDir } }));

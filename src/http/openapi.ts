@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   adminSearchBodySchema,
   documentListQuerySchema,
+  documentReindexResultSchema,
+  documentUploadResultSchema,
   sessionListQuerySchema,
   ticketListQuerySchema,
   ticketPatchSchema,
@@ -10,6 +12,7 @@ import {
 import {
   createSessionBodySchema,
   errorBodySchema,
+  MAX_WS_MESSAGE_BYTES,
   messagePageQuerySchema,
   messagePageSchema,
   sendMessageBodySchema,
@@ -107,8 +110,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'WebSocket of a session',
     auth: 'session',
     tag: 'sessions',
-    description:
-      'Upgrade with the token as the `token` query parameter. Send `{"type":"message","text":…}` frames (WsClientMessage); receive the same events as SSE, one JSON frame each.',
+    description: `Upgrade with \`Authorization: Bearer <token>\`, or, from a browser (which cannot set headers on a WebSocket), with the token as the \`token\` query parameter. Send \`{"type":"message","text":…}\` text frames (WsClientMessage) of at most ${MAX_WS_MESSAGE_BYTES / 1024} KB; receive the same events as SSE, one JSON frame each. A frame that is not a valid message, or is too large, gets an \`error\` event and the socket stays open.`,
   },
   {
     method: 'get',
@@ -125,7 +127,10 @@ export const OPERATIONS: readonly Operation[] = [
     auth: 'admin',
     tag: 'admin',
     bodyType: 'multipart/form-data',
+    response: documentUploadResultSchema,
     status: 201,
+    description:
+      'Returns the id of each document stored, for deleting or re-indexing it. 422 (same body) when no file could be stored.',
   },
   {
     method: 'delete',
@@ -140,6 +145,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Re-read a document’s file and bring its index up to date',
     auth: 'admin',
     tag: 'admin',
+    response: documentReindexResultSchema,
   },
   {
     method: 'post',
@@ -236,7 +242,14 @@ export function openApiDocument(version: string): Record<string, unknown> {
       });
     }
     if (op.path.endsWith('/ws')) {
-      parameters.push({ name: 'token', in: 'query', required: true, schema: { type: 'string' } });
+      parameters.push({
+        name: 'token',
+        in: 'query',
+        required: false,
+        description:
+          'The session token, for a browser, which cannot set headers on a WebSocket; other clients may send `Authorization: Bearer <token>` instead.',
+        schema: { type: 'string' },
+      });
     }
     if (op.path.endsWith('/events')) {
       parameters.push({

@@ -9,7 +9,7 @@ import { installErrorHandlers, sendError } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { docsRoutes } from './routes/docs.js';
 import { sessionRoutes } from './routes/sessions.js';
-import { WS_MAX_MESSAGE_BYTES, wsRoutes } from './routes/ws.js';
+import { WS_MAX_FRAME_BYTES, wsRoutes } from './routes/ws.js';
 import { enforceRateLimit } from './session-access.js';
 import { StreamRegistry } from './streams.js';
 
@@ -78,6 +78,9 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     for (const [name, value] of SECURITY_HEADERS) reply.header(name, value);
     app.correlation.run({ requestId: String(request.id) }, () => {
       if (!request.url.startsWith('/v1/')) return done();
+      // Every `/v1` answer is one session's or the staff's (a token, a transcript, a ticket):
+      // neither a browser nor a proxy may keep it. SSE streams say the same (see `SseStream`).
+      reply.header('cache-control', 'no-store');
       enforceRateLimit(app.rateLimiter, `ip:${request.ip}`, perAddressLimit, reply).then(
         () => done(),
         (error: unknown) => done(error as FastifyError),
@@ -93,6 +96,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     ) {
       app.logger.info(
         {
+          // Named here too: a stream ended by shutdown is logged outside its request's context.
+          requestId: String(request.id),
           method: request.method,
           url: request.url.split('?')[0],
           ...sessionOf(request),
@@ -134,7 +139,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     limits: { fileSize: config.attachments.maxFileBytes },
   });
   await server.register(websocket, {
-    options: { maxPayload: WS_MAX_MESSAGE_BYTES },
+    options: { maxPayload: WS_MAX_FRAME_BYTES },
     // Closing the server stops new upgrades but leaves open sockets alone: shutdown lets their
     // turns finish and then ends each with a final event (see `streams`), where the plugin's
     // default would cut them off at once.

@@ -21,7 +21,8 @@ export class SseStream implements OpenStream {
     this.#raw.writeHead(200, {
       ...headers,
       'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
+      // A stream carries a session's turns: nothing of it may be kept by a browser or a proxy.
+      'cache-control': 'no-store, no-transform',
       connection: 'keep-alive',
       // Proxies such as nginx buffer responses unless told not to.
       'x-accel-buffering': 'no',

@@ -1,4 +1,7 @@
-/** The REST shapes of `/v1/admin`, the staff's side of the API. */
+/**
+ * The REST shapes of `/v1/admin`, the staff's side of the API. As in `api.ts`, bodies refuse
+ * unknown fields and queries ignore unknown parameters.
+ */
 import { z } from 'zod';
 
 const page = {
@@ -7,13 +10,13 @@ const page = {
 };
 
 /** `GET /v1/admin/documents` query. */
-export const documentListQuerySchema = z.strictObject({
+export const documentListQuerySchema = z.object({
   scope: z.string().min(1).max(200).default('kb'),
   ...page,
 });
 
 /** `GET /v1/admin/tickets` query. */
-export const ticketListQuerySchema = z.strictObject({
+export const ticketListQuerySchema = z.object({
   status: z.enum(['open', 'pending', 'resolved', 'closed']).optional(),
   ...page,
 });
@@ -24,13 +27,13 @@ export const ticketPatchSchema = z.strictObject({
 });
 
 /** `GET /v1/admin/sessions` query. */
-export const sessionListQuerySchema = z.strictObject({
+export const sessionListQuerySchema = z.object({
   limit: page.limit,
   before: z.string().datetime({ offset: true }).optional(),
 });
 
 /** `GET /v1/admin/sessions/:id` and ticket transcripts query. */
-export const transcriptQuerySchema = z.strictObject({
+export const transcriptQuerySchema = z.object({
   after: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
@@ -42,3 +45,61 @@ export const adminSearchBodySchema = z.strictObject({
   sessionId: z.string().uuid().optional(),
   topK: z.coerce.number().int().min(1).max(50).optional(),
 });
+
+/** What an ingestion did: files read, documents added, updated or removed, files that failed. */
+export const ingestReportSchema = z.object({
+  files: z.number().int(),
+  unchangedFiles: z
+    .number()
+    .int()
+    .describe('Files whose bytes had not changed since they were last read: not even parsed.'),
+  documents: z.object({
+    added: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    removed: z.number().int(),
+  }),
+  chunksWritten: z.number().int(),
+  pruned: z.number().int(),
+  failed: z
+    .array(z.object({ path: z.string(), reason: z.string() }))
+    .describe('Files that were not stored, each with the reason; the others were.'),
+});
+
+/** A stored document, as upload and re-index name it: by the id the other document routes take. */
+export const documentRefSchema = z.object({
+  id: z.string(),
+  source: z.string().describe('Where it came from: `uploads/<file name>` for an upload.'),
+  title: z.string(),
+  chunkCount: z.number().int(),
+});
+
+/** `POST /v1/admin/documents` response (201; 422 when no file could be stored). */
+export const documentUploadResultSchema = z.object({
+  summary: z.string(),
+  documents: z
+    .array(documentRefSchema)
+    .describe(
+      'The documents stored from the uploaded files (a file may hold several, e.g. an FAQ), with the ids to delete or re-index them by.',
+    ),
+  report: ingestReportSchema,
+});
+export type DocumentUploadResult = z.infer<typeof documentUploadResultSchema>;
+
+/** `POST /v1/admin/documents/:id/reindex` response. */
+export const documentReindexResultSchema = z.object({
+  summary: z.string(),
+  documents: z
+    .array(documentRefSchema)
+    .describe('The documents of the file after re-reading it, the re-indexed one among them.'),
+  report: ingestReportSchema,
+  vectors: z
+    .object({
+      embedded: z.number().int().describe('Chunks given a vector by this re-index.'),
+      pending: z.number().int().describe('Chunks still without one, left for the next run.'),
+      stopped: z.string().optional().describe('Why embedding stopped early, when it did.'),
+    })
+    .optional()
+    .describe('Only when dense retrieval is on (EMBEDDINGS_MODEL): what embedding did.'),
+});
+export type DocumentReindexResult = z.infer<typeof documentReindexResultSchema>;

@@ -1,12 +1,23 @@
 /**
  * The REST shapes of `/v1`, in camelCase everywhere: request bodies are validated with these
  * schemas, responses are typed by them, and the OpenAPI document is generated from them.
+ *
+ * Bodies are strict (an unknown field is a 400: it is usually a typo the client wants to hear
+ * of). Queries are not: clients and proxies add parameters of their own to GET requests (a
+ * cache-buster such as jQuery's `_=…`), so an unknown query parameter is ignored, and the known
+ * ones are still checked.
  */
 import { z } from 'zod';
 import { escalationInfoSchema, replyMessageSchema, sourceItemSchema } from './events.js';
 
 /** Longest message a customer may send, in characters. */
 export const MAX_MESSAGE_CHARS = 20_000;
+
+/**
+ * Largest WebSocket message a client may send, in bytes: room for the longest text as JSON,
+ * whatever its characters. A larger one is answered with an `error` event, not stored.
+ */
+export const MAX_WS_MESSAGE_BYTES = 64 * 1024;
 
 const isoTime = z.string().describe('ISO 8601 time');
 
@@ -86,15 +97,17 @@ export const messagePageSchema = z.object({
 export type MessagePage = z.infer<typeof messagePageSchema>;
 
 /** `GET /v1/sessions/:id/messages` query. */
-export const messagePageQuerySchema = z.strictObject({
+export const messagePageQuerySchema = z.object({
   after: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-/** A message sent over the WebSocket. */
+/** A message sent over the WebSocket, which takes no files: too long a text must be shortened. */
 export const wsClientMessageSchema = z.strictObject({
   type: z.literal('message'),
-  text: sendMessageBodySchema.shape.text,
+  text: z.string().max(MAX_MESSAGE_CHARS, {
+    message: `The message is too long; the limit is ${MAX_MESSAGE_CHARS} characters. Shorten it and send it again.`,
+  }),
   idempotencyKey: z.string().min(1).max(200).optional(),
 });
 export type WsClientMessage = z.infer<typeof wsClientMessageSchema>;

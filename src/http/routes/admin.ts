@@ -9,6 +9,8 @@ import {
   ticketListQuerySchema,
   ticketPatchSchema,
   transcriptQuerySchema,
+  type DocumentReindexResult,
+  type DocumentUploadResult,
 } from '../../protocol/admin-api.js';
 import { ingestFiles, ingestPaths, summarize } from '../../rag/index.js';
 import { adminKeyMatches, bearerToken } from '../auth.js';
@@ -88,8 +90,14 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       await app.indexVectors().catch((error: unknown) => {
         app.logger.warn({ err: error }, 'embedding uploaded documents failed');
       });
+      const stored = files.filter((file) => !failed.has(file.source));
+      const result: DocumentUploadResult = {
+        summary: summarize(report),
+        documents: await documentsFrom(app, stored),
+        report,
+      };
       const status = report.failed.length === files.length ? 422 : 201;
-      return reply.code(status).send({ summary: summarize(report), report });
+      return reply.code(status).send(result);
     });
 
     admin.delete<Id>('/v1/admin/documents/:id', async (request) => {
@@ -115,8 +123,15 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
           `The document's file could not be read again: ${report.failed[0]?.reason ?? 'unknown reason'}`,
         );
       }
+      // Without dense retrieval there are no vectors to speak of: the field is left out.
       const vectors = await app.indexVectors();
-      return { summary: summarize(report), report, vectors: vectors ?? null };
+      const result: DocumentReindexResult = {
+        summary: summarize(report),
+        documents: await documentsFrom(app, [document]),
+        report,
+        ...(vectors !== undefined ? { vectors } : {}),
+      };
+      return result;
     });
 
     admin.post('/v1/admin/search', async (request) => {
@@ -214,6 +229,20 @@ async function documentOf(app: App, rawId: string) {
   const document = await app.knowledge.document(requireId(rawId, 'document'));
   if (document === null) throw new AppError('not_found', 'No document with this id.');
   return document;
+}
+
+/** The knowledge-base documents stored from these sources, named by id for the other routes. */
+async function documentsFrom(
+  app: App,
+  sources: ReadonlyArray<{ source: string }>,
+): Promise<DocumentUploadResult['documents']> {
+  const lists = await Promise.all(sources.map((s) => app.knowledge.documentsOf('kb', s.source)));
+  return lists.flat().map((d) => ({
+    id: d.id,
+    source: d.source,
+    title: d.title,
+    chunkCount: d.chunkCount,
+  }));
 }
 
 async function ticketOf(app: App, rawId: string) {

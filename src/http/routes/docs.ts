@@ -67,8 +67,8 @@ code{font:13px ui-monospace,monospace;background:#f4f4f5;padding:.1rem .3rem;bor
 </style></head><body>
 <h1>support-agent API <small>${escape(version)}</small></h1>
 <p>The full reference is the OpenAPI document at <a href="/openapi.json"><code>/openapi.json</code></a>.
-Session routes take <code>Authorization: Bearer &lt;session token&gt;</code> (the WebSocket takes it as
-<code>?token=</code>); admin routes take the admin key the same way. Every error is
+Session routes take <code>Authorization: Bearer &lt;session token&gt;</code> (a browser's EventSource
+or WebSocket, which cannot set headers, may send it as <code>?token=</code>); admin routes take the admin key the same way. Every error is
 <code>{ "error": { "code", "message", "requestId" } }</code>, and every response carries
 <code>X-Request-Id</code>.</p>
 <table><thead><tr><th>Method</th><th>Path</th><th>What it does</th><th>Needs</th></tr></thead>

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import { replayEvents, type SendOutcome } from '../../agent/session-turns.js';
-import { AppError } from '../../errors/index.js';
+import { AppError, isAppError } from '../../errors/index.js';
 import {
   createSessionBodySchema,
   messagePageQuerySchema,
@@ -10,6 +10,7 @@ import {
   type SessionCreated,
 } from '../../protocol/api.js';
 import type { SourceItem } from '../../protocol/index.js';
+import type { Session, SessionStore } from '../../session/index.js';
 import { bearerToken, hashToken, headerOrQueryToken, newSessionToken } from '../auth.js';
 import { wantsEventStream } from '../body.js';
 import { readMultipart } from '../multipart.js';
@@ -46,7 +47,8 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
       createdAt: session.createdAt,
       expiresInSeconds: config.sessions.ttlSeconds,
     };
-    return reply.code(201).header('cache-control', 'no-store').send(created);
+    // `Cache-Control: no-store`, as on every /v1 response, keeps the token out of caches.
+    return reply.code(201).send(created);
   });
 
   server.get<IdParams>('/v1/sessions/:id', async (request) => {
@@ -57,8 +59,7 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
 
   server.delete<IdParams>('/v1/sessions/:id', async (request, reply) => {
     const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
-    const ended = await sessions.update(session.id, (s) => ({ ...s, status: 'ended' }));
-    return reply.code(200).send(viewOf(ended));
+    return reply.code(200).send(viewOf(await endSession(sessions, session)));
   });
 
   server.get<IdParams & { Querystring: Record<string, string> }>(
@@ -142,6 +143,32 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
     const result = outcome.type === 'replay' ? outcome.result : await outcome.result;
     return reply.code(200).send(result);
   });
+}
+
+/** Attempts of {@link endSession} at a session that keeps changing under it. */
+const END_ATTEMPTS = 10;
+
+/**
+ * Ends a session once. One already ended is returned as it is, so ending it again changes
+ * nothing, its `updatedAt` included, and answers as the first time did. The write is a
+ * compare-and-set on the version read: of two requests ending it at once, one writes and the
+ * other reads again and finds it ended.
+ */
+async function endSession(sessions: SessionStore, session: Session): Promise<Session> {
+  let current = session;
+  for (let attempt = 1; ; attempt++) {
+    if (current.status === 'ended') return current;
+    try {
+      return await sessions.update(current.id, (s) => ({ ...s, status: 'ended' }), {
+        expectedVersion: current.version,
+      });
+    } catch (error) {
+      // Changed since it was read (a message counted, another request ending it): read again.
+      if (!isAppError(error) || error.code !== 'conflict' || attempt >= END_ATTEMPTS) throw error;
+      // Gone meanwhile: the next update says so (`not_found`).
+      current = (await sessions.get(current.id)) ?? current;
+    }
+  }
 }
 
 /** The text and files of a message, from a JSON or a multipart body. */

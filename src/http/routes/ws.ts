@@ -1,17 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { App } from '../../app.js';
 import { replayEvents } from '../../agent/session-turns.js';
 import { AppError, isAppError } from '../../errors/index.js';
-import { wsClientMessageSchema, type WsClientMessage } from '../../protocol/api.js';
+import {
+  MAX_MESSAGE_CHARS,
+  MAX_WS_MESSAGE_BYTES,
+  wsClientMessageSchema,
+  type WsClientMessage,
+} from '../../protocol/api.js';
 import type { Session } from '../../session/index.js';
+import { headerOrQueryToken } from '../auth.js';
 import { authorizeSession, enforceRateLimit } from '../session-access.js';
 import type { StreamRegistry } from '../streams.js';
 import { parseInput } from '../validate.js';
 
-/** Largest WebSocket frame a client may send; larger ones close the socket (code 1009). */
-export const WS_MAX_MESSAGE_BYTES = 64 * 1024;
+/**
+ * The transport's own cap on a WebSocket message (`maxPayload`): a message larger than this is
+ * never buffered whole; the socket is closed with 1009 instead. It sits well above
+ * {@link MAX_WS_MESSAGE_BYTES}, the limit a client is told of with an `error` event on an open
+ * socket, so that only a client far past any message it could mean to send is cut off.
+ */
+export const WS_MAX_FRAME_BYTES = 1024 * 1024;
 
 /**
  * Whether a browser page of `origin` may open a session's WebSocket: a page of the server's own
@@ -31,15 +42,15 @@ export function websocketOriginAllowed(
   }
 }
 
-type WsRequest = FastifyRequest<{ Params: { id: string }; Querystring: { token?: string } }>;
+type WsRequest = FastifyRequest<{ Params: { id: string } }>;
 
 /**
  * `GET /v1/sessions/:id/ws`: a WebSocket carrying the same turn events as SSE for the messages
- * sent over it (`{"type":"message","text":"…"}`). The token travels as the `token` query
- * parameter, since browsers cannot set headers on a WebSocket; it is checked before the upgrade,
- * so a refused client gets the same 401 as on every other route. Messages of one socket run in
- * the order they were sent; a frame that is not a valid message gets an `error` event and the
- * socket stays open.
+ * sent over it (`{"type":"message","text":"…"}`). The token comes as `Authorization: Bearer`, or
+ * as the `token` query parameter, since browsers cannot set headers on a WebSocket; it is checked
+ * before the upgrade, so a refused client gets the same 401 as on every other route. Messages of
+ * one socket run in the order they were sent; a frame that is not a valid message, or is larger
+ * than {@link MAX_WS_MESSAGE_BYTES}, gets an `error` event and the socket stays open.
  */
 export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegistry): void {
   const sessionsOf = new WeakMap<FastifyRequest, Session>();
@@ -60,10 +71,14 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
             `WebSocket connections from ${origin.slice(0, 100)} are not allowed: add the origin to CORS_ORIGINS.`,
           );
         }
-        const token = typeof request.query.token === 'string' ? request.query.token : undefined;
         sessionsOf.set(
           request,
-          await authorizeSession(app.sessions, request.params.id, token, 'query'),
+          await authorizeSession(
+            app.sessions,
+            request.params.id,
+            headerOrQueryToken(request),
+            'query',
+          ),
         );
       },
     },
@@ -87,6 +102,15 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         },
       });
       socket.on('message', (data, isBinary) => {
+        if (byteLength(data) > MAX_WS_MESSAGE_BYTES) {
+          send({
+            type: 'error',
+            code: 'payload_too_large',
+            message: `The message is too long: a WebSocket message may be at most ${MAX_WS_MESSAGE_BYTES / 1024} KB, and its text at most ${MAX_MESSAGE_CHARS} characters. Shorten it and send it again.`,
+            retryable: false,
+          });
+          return;
+        }
         let message: WsClientMessage;
         try {
           if (isBinary) throw new SyntaxError('binary frame');
@@ -146,4 +170,9 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
       };
     },
   );
+}
+
+/** The size of a received message in bytes, however `ws` hands it over. */
+function byteLength(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((n, part) => n + part.length, 0) : data.byteLength;
 }
