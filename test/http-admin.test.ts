@@ -4,6 +4,8 @@
  * transcripts, tool health and breaker reset.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestPaths } from '../src/rag/index.js';
@@ -165,6 +167,52 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining(['summary', 'documents', 'report', 'vectors']),
     );
     expect(reindex.required).not.toContain('vectors');
+  });
+});
+
+describe('ticket webhooks', () => {
+  it('sends a status change to the webhook once; setting the same status again changes nothing', async () => {
+    const received: Array<{ topic: string; payload: Json }> = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push(JSON.parse(body) as { topic: string; payload: Json });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    const hooked = await startServer({
+      ESCALATION_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
+      ESCALATION_WEBHOOK_SECRET: 'a-webhook-secret-0123456789',
+    });
+    try {
+      const customer = await createSession(hooked.url);
+      const sent = await call(hooked.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
+        token: customer.token,
+        body: { text: 'I want to speak to a human right now!' },
+      });
+      const ticketId = sent.body.escalation.ticketId as string;
+      const patch = (status: string) =>
+        call(hooked.url, 'PATCH', `/v1/admin/tickets/${ticketId}`, { ...admin, body: { status } });
+      const resolved = await patch('resolved');
+      expect(resolved.body).toMatchObject({ id: ticketId, status: 'resolved' });
+      const again = await patch('resolved');
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(resolved.body);
+
+      await hooked.app.webhooks?.deliverDue();
+      expect(received.map((r) => r.topic)).toEqual(['ticket.created', 'ticket.status_changed']);
+      expect(received[1]?.payload).toMatchObject({
+        from: 'open',
+        to: 'resolved',
+        ticket: { id: ticketId, status: 'resolved', updatedAt: resolved.body.updatedAt },
+      });
+    } finally {
+      await hooked.close();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 });
 

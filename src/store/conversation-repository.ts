@@ -58,6 +58,11 @@ export interface TicketRecord {
   updatedAt: string;
 }
 
+/** What {@link ConversationRepository.updateTicket} may change of a ticket. */
+export type TicketChange = Partial<
+  Pick<TicketRecord, 'status' | 'priority' | 'category' | 'reasons'>
+>;
+
 /** A message to deliver to the outside world (a webhook), at least once. */
 export interface OutboxRecord {
   /** Also the delivery id the receiver sees: stable across retries. */
@@ -157,7 +162,16 @@ export interface ConversationRepository {
     limit: number;
     offset?: number;
   }): Promise<TicketPage>;
-  setTicketStatus(id: string, status: TicketRecord['status']): Promise<TicketRecord | null>;
+  /**
+   * Changes a ticket, and queues `event(after, before)` in the outbox in the same transaction
+   * when something changed. A change that changes nothing writes nothing: `updatedAt` stays and
+   * no event is queued. Null when there is no such ticket.
+   */
+  updateTicket(
+    id: string,
+    change: TicketChange,
+    event?: (after: TicketRecord, before: TicketRecord) => { topic: string; payload: unknown },
+  ): Promise<{ ticket: TicketRecord; changed: boolean } | null>;
 
   /**
    * Sessions that have messages, the most recently active first. `before` (ISO time) pages on:

@@ -24,6 +24,7 @@ export type {
   TurnRecord,
   OutboxRecord,
   SessionSummary,
+  TicketChange,
   TicketPage,
   TicketRecord,
 } from './conversation-repository.js';

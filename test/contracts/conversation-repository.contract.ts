@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ConversationRepository } from '../../src/store/index.js';
+import type { ConversationRepository, TicketRecord } from '../../src/store/index.js';
 
 /** The ISO format every stored time comes back in, whatever the database. */
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -235,9 +235,55 @@ export function describeConversationRepository(
       expect(again).toMatchObject({ created: false, ticket: { id: 'T-1' } });
       const due = await repo.dueOutbox(new Date(Date.now() + 1000).toISOString(), 10);
       expect(due.map((d) => d.payload)).toEqual([{ ticketId: 'T-1' }]);
-      expect((await repo.setTicketStatus('T-1', 'resolved'))?.status).toBe('resolved');
-      expect(await repo.setTicketStatus('nope', 'resolved')).toBeNull();
-      expect((await repo.ticketOf('s'))?.status).toBe('resolved');
+      expect(await repo.updateTicket('nope', { status: 'resolved' })).toBeNull();
+      expect((await repo.ticketOf('s'))?.status).toBe('open');
+    });
+
+    it('changes a ticket and queues its event in one write, and a change that changes nothing writes nothing', async () => {
+      const clock = manualClock();
+      const repo = await make(clock.now);
+      const { ticket } = await repo.openTicket({
+        id: 'T-9',
+        sessionId: 's9',
+        priority: 'normal',
+        category: 'general',
+        summary: 'Asked for a person',
+        reasons: ['asked for a person'],
+      });
+      clock.tick();
+      const event = (after: TicketRecord, before: TicketRecord) => ({
+        topic: 'ticket.updated',
+        payload: { id: after.id, from: before.status, to: after.status, priority: after.priority },
+      });
+      const raised = await repo.updateTicket(
+        'T-9',
+        { status: 'open', priority: 'urgent', reasons: ['asked for a person', 'legal'] },
+        event,
+      );
+      expect(raised).toMatchObject({
+        changed: true,
+        ticket: {
+          status: 'open',
+          priority: 'urgent',
+          category: 'general',
+          summary: 'Asked for a person',
+        },
+      });
+      expect(raised?.ticket.reasons).toEqual(['asked for a person', 'legal']);
+      expect((raised?.ticket.updatedAt ?? '') > ticket.updatedAt).toBe(true);
+      expect(await repo.ticket('T-9')).toEqual(raised?.ticket);
+
+      clock.tick();
+      const closed = await repo.updateTicket('T-9', { status: 'closed' }, event);
+      expect(closed?.ticket.status).toBe('closed');
+      // The same again: nothing written, no event, `updatedAt` kept.
+      const same = await repo.updateTicket('T-9', { status: 'closed' }, event);
+      expect(same).toEqual({ changed: false, ticket: closed?.ticket });
+      const due = await repo.dueOutbox(new Date(Date.now() + 60_000).toISOString(), 10);
+      expect(due.map((d) => d.payload)).toEqual([
+        { id: 'T-9', from: 'open', to: 'open', priority: 'urgent' },
+        { id: 'T-9', from: 'open', to: 'closed', priority: 'urgent' },
+      ]);
     });
 
     it('delivers the outbox at least once: failed items come back when due, delivered ones never', async () => {
@@ -327,8 +373,8 @@ export function describeConversationRepository(
         });
         clock.tick();
       }
-      await repo.setTicketStatus('T-2', 'resolved');
-      await repo.setTicketStatus('T-4', 'resolved');
+      await repo.updateTicket('T-2', { status: 'resolved' });
+      await repo.updateTicket('T-4', { status: 'resolved' });
 
       const page = await repo.tickets({ limit: 2 });
       expect(page.total).toBe(5);

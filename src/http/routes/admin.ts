@@ -161,9 +161,25 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     admin.patch<Id>('/v1/admin/tickets/:id', async (request) => {
       const ticket = await ticketOf(app, request.params.id);
       const body = parseInput(ticketPatchSchema, request.body, 'ticket change');
-      const updated = await conversations.setTicketStatus(ticket.id, body.status);
+      const updated = await conversations.updateTicket(
+        ticket.id,
+        { status: body.status },
+        // With a webhook, the change goes out with it; a status set again changes nothing.
+        app.webhooks
+          ? (after, before) => ({
+              topic: 'ticket.status_changed',
+              payload: { ticket: after, from: before.status, to: after.status },
+            })
+          : undefined,
+      );
       if (updated === null) throw new AppError('not_found', 'No ticket with this id.');
-      return updated;
+      if (updated.changed) {
+        app.logger.info(
+          { ticketId: ticket.id, from: ticket.status, to: updated.ticket.status },
+          'ticket status changed',
+        );
+      }
+      return updated.ticket;
     });
 
     admin.get<Query>('/v1/admin/sessions', async (request) => {

@@ -8,10 +8,12 @@ import {
   type MessageRecord,
   type OutboxRecord,
   type SessionSummary,
+  type TicketChange,
   type TicketPage,
   type TicketRecord,
   type TurnRecord,
 } from '../conversation-repository.js';
+import { changedTicket } from '../ticket-change.js';
 import { timeOrderedId } from '../time-ordered-id.js';
 import type { PostgresDatabase, Queryable } from './database.js';
 import { fromDbText, toDbJson, toDbText } from './text-codec.js';
@@ -373,12 +375,29 @@ export class PostgresConversationRepository implements ConversationRepository {
     return { items: rows.map(toTicket), total: count?.n ?? 0 };
   }
 
-  async setTicketStatus(id: string, status: TicketRecord['status']): Promise<TicketRecord | null> {
-    const [row] = await this.#db.query<TicketRow>(
-      'UPDATE tickets SET status = $2, updated_at = $3 WHERE id = $1 RETURNING *',
-      [id, status, this.#now().toISOString()],
-    );
-    return row ? toTicket(row) : null;
+  async updateTicket(
+    id: string,
+    change: TicketChange,
+    event?: (after: TicketRecord, before: TicketRecord) => { topic: string; payload: unknown },
+  ): Promise<{ ticket: TicketRecord; changed: boolean } | null> {
+    const now = this.#now().toISOString();
+    return this.#db.transaction(async (tx) => {
+      // Locked until commit: of two changes at once, the second sees the first one's result.
+      const [row] = await tx.query<TicketRow>('SELECT * FROM tickets WHERE id = $1 FOR UPDATE', [
+        id,
+      ]);
+      if (!row) return null;
+      const before = toTicket(row);
+      const after = changedTicket(before, change, now);
+      if (after === undefined) return { ticket: before, changed: false };
+      await tx.query(
+        `UPDATE tickets SET status = $2, priority = $3, category = $4, reasons = $5::jsonb,
+           updated_at = $6 WHERE id = $1`,
+        [id, after.status, after.priority, after.category, json(after.reasons), now],
+      );
+      if (event) await insertOutbox(tx, event(after, before), now);
+      return { ticket: after, changed: true };
+    });
   }
 
   async claimIdempotencyKey(claim: {

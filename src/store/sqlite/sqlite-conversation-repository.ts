@@ -9,11 +9,13 @@ import {
   type MessageRecord,
   type OutboxRecord,
   type SessionSummary,
+  type TicketChange,
   type TicketPage,
   type TicketRecord,
   type TurnRecord,
 } from '../conversation-repository.js';
 import { AppError } from '../../errors/index.js';
+import { changedTicket } from '../ticket-change.js';
 import { timeOrderedId } from '../time-ordered-id.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -533,15 +535,28 @@ export class SqliteConversationRepository implements ConversationRepository {
     return this.#prepare('DELETE FROM idempotency_keys WHERE created_at < ?').run(before).changes;
   }
 
-  async setTicketStatus(id: string, status: TicketRecord['status']): Promise<TicketRecord | null> {
-    this.#prepare('UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?').run(
-      status,
-      this.now().toISOString(),
-      id,
-    );
-    const row = this.#prepare('SELECT * FROM tickets WHERE id = ?').get(id) as
-      TicketRow | undefined;
-    return row ? toTicket(row) : null;
+  async updateTicket(
+    id: string,
+    change: TicketChange,
+    event?: (after: TicketRecord, before: TicketRecord) => { topic: string; payload: unknown },
+  ): Promise<{ ticket: TicketRecord; changed: boolean } | null> {
+    const now = this.now().toISOString();
+    return this.db
+      .transaction(() => {
+        const row = this.#prepare('SELECT * FROM tickets WHERE id = ?').get(id) as
+          TicketRow | undefined;
+        if (!row) return null;
+        const before = toTicket(row);
+        const after = changedTicket(before, change, now);
+        if (after === undefined) return { ticket: before, changed: false };
+        this.#prepare(
+          `UPDATE tickets SET status = ?, priority = ?, category = ?, reasons = ?, updated_at = ?
+             WHERE id = ?`,
+        ).run(after.status, after.priority, after.category, JSON.stringify(after.reasons), now, id);
+        if (event) this.#insertOutbox(event(after, before), now);
+        return { ticket: after, changed: true };
+      })
+      .immediate();
   }
 
   async forgetDeliveredBefore(before: string): Promise<number> {

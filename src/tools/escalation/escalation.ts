@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { ConversationRepository } from '../../store/index.js';
+import type { ConversationRepository, TicketRecord } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
 import { EarlierMessages, evaluateEscalation, type EscalationDecision } from './policy/index.js';
 
@@ -47,6 +47,57 @@ export function createEscalationTool(
 ) {
   // The customer's last messages are read again on every turn: what was read of them is kept.
   const earlierMessages = new EarlierMessages();
+
+  /**
+   * A message in a session that has a ticket. A new escalation reopens a ticket that was
+   * resolved or closed (the customer is told a person follows up, and that must be so again),
+   * and raises its priority and category when it is more serious than before (a chargeback
+   * after a plain request for a person); either goes out as `ticket.updated` with the message.
+   * Any other message goes out as `ticket.message_added`.
+   */
+  async function followUp(
+    existing: TicketRecord,
+    decision: EscalationDecision,
+    message: string,
+    sessionId: string,
+  ): Promise<EscalationOutcome> {
+    const reopen = decision.escalate && CLOSED.has(existing.status);
+    const raise =
+      decision.escalate && RANK[decision.priority] > (RANK[existing.priority as Priority] ?? 0);
+    if (reopen || raise) {
+      const reasons = decision.reasons.map((r) => r.detail);
+      await repo.updateTicket(
+        existing.id,
+        {
+          ...(reopen ? { status: 'open' as const } : {}),
+          ...(raise ? { priority: decision.priority, category: decision.category } : {}),
+          reasons: [...new Set([...existing.reasons, ...reasons])],
+        },
+        options.notify
+          ? (after, before) => ({
+              topic: 'ticket.updated',
+              payload: {
+                ticket: after,
+                from: {
+                  status: before.status,
+                  priority: before.priority,
+                  category: before.category,
+                },
+                sessionId,
+                message,
+              },
+            })
+          : undefined,
+      );
+    } else if (options.notify) {
+      await repo.enqueue({
+        topic: 'ticket.message_added',
+        payload: { ticketId: existing.id, sessionId, message },
+      });
+    }
+    return { ...decision, ticketId: existing.id, ticketCreated: false };
+  }
+
   return defineTool<typeof input, EscalationOutcome>({
     name: 'escalation',
     description: 'Decides whether a person should take over the conversation, and opens a ticket.',
@@ -56,28 +107,19 @@ export function createEscalationTool(
       if (sessionId === undefined) throw new TypeError('escalation needs a session');
       const decision = evaluateEscalation(args, { threshold: options.threshold, earlierMessages });
       const existing = await repo.ticketOf(sessionId);
-      if (existing) {
-        if (options.notify) {
-          await repo.enqueue({
-            topic: 'ticket.message_added',
-            payload: { ticketId: existing.id, sessionId, message: args.message },
-          });
-        }
-        return { ...decision, ticketId: existing.id, ticketCreated: false };
-      }
+      if (existing) return followUp(existing, decision, args.message, sessionId);
       if (!decision.escalate) return { ...decision, ticketCreated: false };
-      const reasons = decision.reasons.map((r) => r.detail);
       const firstQuestion = args.history.find((t) => t.role === 'user')?.text ?? args.message;
       const summary = args.summary || (await options.summarize?.(sessionId, args.message));
       const ticket = {
-        id: `T-${randomUUID().slice(0, 8).toUpperCase()}`,
+        id: newTicketId(),
         sessionId,
         priority: decision.priority,
         category: decision.category,
         summary: `${decision.category.replace('_', ' ')}: ${summary || firstQuestion.slice(0, 200)}`,
-        reasons,
+        reasons: decision.reasons.map((r) => r.detail),
       };
-      const transcript = [...args.history, { role: 'user', text: args.message }];
+      const transcript = await transcriptOf(repo, sessionId, args);
       const { ticket: stored, created } = await repo.openTicket(
         ticket,
         options.notify
@@ -90,4 +132,40 @@ export function createEscalationTool(
       return { ...decision, ticketId: stored.id, ticketCreated: created };
     },
   });
+}
+
+type Priority = EscalationDecision['priority'];
+const RANK: Readonly<Record<Priority, number>> = { low: 0, normal: 1, high: 2, urgent: 3 };
+/** Statuses of a ticket that no one is working on any more. */
+const CLOSED = new Set<TicketRecord['status']>(['resolved', 'closed']);
+
+/**
+ * A ticket's id, as a customer reads it out: `T-` and 12 hex digits in groups of four. 48 random
+ * bits: at a million tickets the chance that two ever got the same id is about 0.2%.
+ */
+function newTicketId(): string {
+  const hex = randomBytes(6).toString('hex').toUpperCase();
+  return `T-${hex.slice(0, 4)}-${hex.slice(4, 8)}-${hex.slice(8)}`;
+}
+
+/** Most messages a ticket's transcript carries: the last ones of a longer conversation. */
+const TRANSCRIPT_LIMIT = 200;
+
+/**
+ * The conversation for the person who takes the ticket: every stored message of the session
+ * (the turn's own history is only its last few), the new message last.
+ */
+async function transcriptOf(
+  repo: ConversationRepository,
+  sessionId: string,
+  args: { message: string; history: ReadonlyArray<{ role: string; text: string }> },
+): Promise<Array<{ role: string; text: string }>> {
+  const stored = await repo.recentMessages(sessionId, TRANSCRIPT_LIMIT);
+  const transcript =
+    stored.length > 0 ? stored.map(({ role, text }) => ({ role, text })) : [...args.history];
+  const last = transcript.at(-1);
+  if (!(last?.role === 'user' && last.text === args.message)) {
+    transcript.push({ role: 'user', text: args.message });
+  }
+  return transcript;
 }

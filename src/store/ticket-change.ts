@@ -1,0 +1,26 @@
+import type { TicketChange, TicketRecord } from './conversation-repository.js';
+
+/**
+ * The ticket after `change`, updated at `now`; undefined when the change changes nothing (the
+ * same status, priority, category and reasons), so that nothing is written and no event sent.
+ */
+export function changedTicket(
+  before: TicketRecord,
+  change: TicketChange,
+  now: string,
+): TicketRecord | undefined {
+  const after: TicketRecord = {
+    ...before,
+    status: change.status ?? before.status,
+    priority: change.priority ?? before.priority,
+    category: change.category ?? before.category,
+    reasons: change.reasons ?? before.reasons,
+  };
+  const same =
+    after.status === before.status &&
+    after.priority === before.priority &&
+    after.category === before.category &&
+    after.reasons.length === before.reasons.length &&
+    after.reasons.every((reason, i) => reason === before.reasons[i]);
+  return same ? undefined : { ...after, updatedAt: now };
+}
