@@ -103,7 +103,70 @@ describe('WebhookDispatcher', () => {
     expect(await dispatcher.deliverDue()).toBe(0);
     const [pending] = await repo.dueOutbox(new Date(clock.now() + 5_000).toISOString(), 10);
     expect(pending).toMatchObject({ id: item.id, attempts: 1, deliveredAt: null });
-    expect(pending?.lastError).toBeTruthy();
+    // fetch's own message is only "fetch failed"; the cause says why.
+    expect(pending?.lastError).toBe('fetch failed: bad port');
+  });
+
+  it('counts a redirect as a failure: the event is not lost to a GET without its body', async () => {
+    const clock = new FakeClock();
+    const repo = new SqliteConversationRepository(
+      openDatabase(':memory:'),
+      () => new Date(clock.now()),
+    );
+    const gets: string[] = [];
+    server = createServer((request, response) => {
+      if (request.method === 'GET') {
+        gets.push(request.url ?? '');
+        response.writeHead(200).end('a page');
+      } else response.writeHead(301, { location: '/moved' }).end();
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const item = await repo.enqueue({ topic: 't', payload: {} });
+    const dispatcher = new WebhookDispatcher({
+      repo,
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+      secret: 's',
+      clock,
+      logger: createLogger({ level: 'silent' }),
+    });
+    expect(await dispatcher.deliverDue()).toBe(0);
+    expect(gets).toEqual([]);
+    const [pending] = await repo.dueOutbox(new Date(clock.now() + 5_000).toISOString(), 10);
+    expect(pending).toMatchObject({ id: item.id, attempts: 1, deliveredAt: null });
+    expect(pending?.lastError).toBe(
+      'HTTP 301, redirected to /moved: set the webhook URL to where it points',
+    );
+  });
+
+  it('gives up a delivery a receiver never answers when stopped, and leaves its items due at once', async () => {
+    const clock = new FakeClock();
+    const repo = new SqliteConversationRepository(
+      openDatabase(':memory:'),
+      () => new Date(clock.now()),
+    );
+    let requests = 0;
+    // Reads each request and never answers it.
+    server = createServer(() => requests++);
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    for (let i = 0; i < 3; i++) await repo.enqueue({ topic: 't', payload: { i } });
+    const dispatcher = new WebhookDispatcher({
+      repo,
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+      secret: 's',
+      clock,
+      logger: createLogger({ level: 'silent' }),
+      timeoutMs: 60_000,
+    });
+    const pass = dispatcher.deliverDue();
+    while (requests === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const started = performance.now();
+    await dispatcher.stop();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(await pass).toBe(0);
+    expect(requests).toBe(1);
+    // All three are due now (not only when their lease would have ended), for the next start.
+    const due = await repo.dueOutbox(new Date(clock.now()).toISOString(), 10);
+    expect(due.map((d) => d.payload)).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
   });
 
   it('backs off 1 s doubling to at most 5 minutes', () => {

@@ -47,6 +47,8 @@ export class WebhookDispatcher {
   #timer: TimerHandle | undefined;
   #running: Promise<number> | undefined;
   #stopped = true;
+  /** Aborted by {@link stop}: a delivery in progress is given up, not waited for. */
+  #stopping = new AbortController();
 
   constructor(options: WebhookDispatcherOptions) {
     this.#options = options;
@@ -65,6 +67,7 @@ export class WebhookDispatcher {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    this.#stopping = new AbortController();
     const tick = () => {
       void this.deliverDue().finally(() => {
         if (!this.#stopped)
@@ -74,9 +77,14 @@ export class WebhookDispatcher {
     tick();
   }
 
-  /** Stops polling and waits for a pass in progress. */
+  /**
+   * Stops polling. A delivery in progress is abandoned (a receiver that hangs must not hold a
+   * shutdown) and its item is due again at once, for another instance or the next start; the
+   * rest of the pass is left for then too.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     if (this.#timer !== undefined) this.#options.clock.clearTimer(this.#timer);
     await this.#running;
   }
@@ -93,11 +101,29 @@ export class WebhookDispatcher {
       new Date(now + LEASE_BATCH * timeoutMs + 30_000).toISOString(),
     );
     let delivered = 0;
+    const stopping = this.#stopping.signal;
     for (const item of due) {
-      const error = await this.#post(item);
+      if (stopping.aborted) {
+        // Leased but not tried: due again now rather than when the lease would end.
+        await repo.markFailed(item.id, 'not sent: the server stopped', new Date(now).toISOString());
+        continue;
+      }
+      const started = clock.now();
+      const error = await this.#post(item, stopping);
       if (error === undefined) {
         await repo.markDelivered(item.id, new Date(clock.now()).toISOString());
         delivered++;
+        this.#options.logger.info(
+          {
+            deliveryId: item.id,
+            topic: item.topic,
+            attempts: item.attempts + 1,
+            ms: clock.now() - started,
+          },
+          'webhook delivered',
+        );
+      } else if (stopping.aborted) {
+        await repo.markFailed(item.id, error, new Date(clock.now()).toISOString());
       } else {
         const next = new Date(clock.now() + redeliveryDelayMs(item.attempts + 1)).toISOString();
         await repo.markFailed(item.id, error, next);
@@ -117,7 +143,7 @@ export class WebhookDispatcher {
   }
 
   /** Sends one item; returns why it failed, or undefined when the receiver took it. */
-  async #post(item: OutboxRecord): Promise<string | undefined> {
+  async #post(item: OutboxRecord, stopping: AbortSignal): Promise<string | undefined> {
     const body = JSON.stringify({
       id: item.id,
       topic: item.topic,
@@ -134,13 +160,24 @@ export class WebhookDispatcher {
           'x-support-agent-signature': signature(this.#options.secret, body),
         },
         body,
-        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000),
+        // A redirect is not followed: fetch would repeat the POST as a GET without its body, and
+        // the 200 of the page redirected to would count an event as delivered that was lost.
+        redirect: 'manual',
+        signal: AbortSignal.any([AbortSignal.timeout(this.#options.timeoutMs ?? 10_000), stopping]),
       });
       await response.body?.cancel();
+      if (response.status >= 300 && response.status < 400) {
+        const location = response.headers.get('location');
+        return `HTTP ${response.status}, redirected${location ? ` to ${location.slice(0, 200)}` : ''}: set the webhook URL to where it points`;
+      }
       return response.ok ? undefined : `HTTP ${response.status}`;
     } catch (error) {
-      return (error as Error).name === 'TimeoutError'
-        ? 'no answer in time'
+      if (stopping.aborted) return 'not answered before the server stopped';
+      if ((error as Error).name === 'TimeoutError') return 'no answer in time';
+      // fetch says only "fetch failed"; why (ECONNREFUSED, a DNS failure) is in its cause.
+      const cause = (error as Error).cause as { message?: string } | undefined;
+      return cause?.message
+        ? `${(error as Error).message}: ${cause.message}`
         : (error as Error).message;
     }
   }
