@@ -247,6 +247,14 @@ describe('tickets and sessions', () => {
       body: { status: 'archived' },
     });
     expect(bad.status).toBe(400);
+    const empty = await fetch(`${t.url}/v1/admin/tickets/${ticketId}`, {
+      method: 'PATCH',
+      headers: bearer(ADMIN_KEY),
+    });
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { error: { message: string } }).error.message).toBe(
+      'Invalid ticket change: a JSON body is required',
+    );
 
     const sessions = await call(t.url, 'GET', '/v1/admin/sessions', admin);
     const listed = (sessions.body.items as Json[]).find((x) => x.id === customer.id);

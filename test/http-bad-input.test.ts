@@ -114,7 +114,21 @@ describe('message bodies', () => {
       await raw('text=hello', 'text/plain'),
       415,
       'unsupported_media_type',
-      /must be JSON .*got "text\/plain"/,
+      /must be JSON \(Content-Type: application\/json\), or multipart\/form-data with the files attached; got "text\/plain"/,
+    );
+  });
+
+  it('tells a ticket change without JSON what it must send, and nothing of files', async () => {
+    const admin = { authorization: `Bearer ${ADMIN_KEY}` };
+    const url = `${t.url}/v1/admin/tickets/T-0000-0000-0000`;
+    const plain = await fetch(url, {
+      method: 'PATCH',
+      headers: { ...admin, 'content-type': 'text/plain' },
+      body: 'closed',
+    });
+    expect(plain.status).toBe(415);
+    expect(((await plain.json()) as { error: { message: string } }).error.message).toBe(
+      'The body must be JSON (Content-Type: application/json); got "text/plain".',
     );
   });
 

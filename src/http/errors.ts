@@ -126,7 +126,7 @@ export function installErrorHandlers(
         reply,
         415,
         'unsupported_media_type',
-        `The body must be JSON (Content-Type: application/json), or multipart/form-data where files may be attached; got ${given === '' ? 'no Content-Type' : `"${given}"`}.`,
+        `The body must be JSON (Content-Type: application/json)${takesFiles(request) ? ', or multipart/form-data with the files attached' : ''}; got ${given === '' ? 'no Content-Type' : `"${given}"`}.`,
       );
     }
     if (status >= 400 && status < 500) {
@@ -150,4 +150,13 @@ function sizeOf(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
   return `${bytes} bytes`;
+}
+
+/** Whether a request's route takes files as multipart: a session's messages and uploads. */
+function takesFiles(request: FastifyRequest): boolean {
+  const path = request.url.split('?')[0] ?? '';
+  return (
+    request.method === 'POST' &&
+    (/^\/v1\/sessions\/[^/]+\/messages$/.test(path) || path === '/v1/admin/documents')
+  );
 }

@@ -30,7 +30,8 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
   if (issue.code === 'invalid_type') {
     // Zod does not say what it got (it leaves the input out of its issues): it is read here.
     const given = at(value, issue.path);
-    if (given.missing) return `${where}is required`;
+    if (given.missing)
+      return issue.path.length > 0 ? `${where}is required` : 'a JSON body is required';
     return `${where}expected ${article(issue.expected)}, got ${kindOf(given.value)}`;
   }
   if (issue.code === 'too_big' || issue.code === 'too_small') {
