@@ -49,6 +49,7 @@ const CASES: Case[] = [
   ['can I return a gift card?', 'cannot be returned'],
   ['do I have to pay for return shipping?', 'Return shipping is free'],
   ['how do I send an item back?', 'Return items'],
+  ['I want to return a pair of shoes', 'click Return items'],
   // Account
   ['I forgot my password', 'Forgot password'],
   ['my password reset link expired', 'valid for 1 hour'],
@@ -97,6 +98,8 @@ function casesFrom(file: string): Case[] {
  * word's title idf was weighed by the share of titles that ask (then "do I have to pay for return
  * shipping?", which "to" in the heading "How to start a return" had carried, missed; asked for
  * a price, the sentence that states one, "Return shipping is free", counts more: all 53 again).
+ * "I want to return a pair of shoes" was answered with the sentence on exchanges until the
+ * passages of an article that hold a word of the question were kept first: all 54.
  */
 const ALLOWED_MISSES = 3;
 

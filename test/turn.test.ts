@@ -46,6 +46,58 @@ describe('a turn', () => {
     });
   });
 
+  it('numbers its citations from [1], as the sources streamed and returned are numbered', async () => {
+    // Found first, the gift-card page does not say; the refund policy, found second, does.
+    await app.knowledge.replaceSource('kb', '/help/gift-cards.json', 'g', [
+      {
+        docKey: '0',
+        title: 'Gift cards',
+        format: 'faq_json',
+        contentHash: 'g',
+        chunks: [
+          {
+            ordinal: 0,
+            headingPath: [],
+            text: 'Gift cards are sold in amounts from $10 to $500 and never expire. Check the balance of a gift card under Account, then Wallet.',
+          },
+        ],
+      },
+    ]);
+    const run = app.turns.start({ sessionId: 'c1', text: 'Can I get a refund on a gift card?' });
+    const events = await collect(run.events);
+    const result = await run.result;
+    expect(result.text).toBe('Hi,\n\nGift cards cannot be refunded [1].');
+    expect(result.sources).toEqual([
+      expect.objectContaining({ id: 1, title: 'What is your refund policy?' }),
+    ]);
+    // The stream lists what the reply cites, as the reply numbers it, and nothing it does not.
+    const shown = events.flatMap((e) => (e.type === 'sources' ? [e.items] : []));
+    expect(shown).toEqual([result.sources]);
+
+    // Two passages cited: [1] and [2], in the order the reply first cites them.
+    const two = await app.turns.start({
+      sessionId: 'c2',
+      text: 'is a gift card refundable and does it expire?',
+    }).result;
+    const markers = [...two.text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+    expect([...new Set(markers)]).toEqual([1, 2]);
+    expect(two.sources.map((s) => [s.id, s.title])).toEqual([
+      [1, 'Gift cards'],
+      [2, 'What is your refund policy?'],
+    ]);
+  });
+
+  it('greets on the first turn only a reply that answers', async () => {
+    const notFound = await app.turns.start({ sessionId: 'g1', text: 'Do you sell garden gnomes?' })
+      .result;
+    expect(notFound.text).toBe(
+      "I couldn't find this in our help center. Would you like me to connect you with a member of our support team?",
+    );
+    const answered = await app.turns.start({ sessionId: 'g2', text: 'What is your refund policy?' })
+      .result;
+    expect(answered.text).toMatch(/^Hi,\n\nYou can get a refund within 30 days/);
+  });
+
   it('answers a long message (a pasted e-mail with the question at its end) from its words', async () => {
     const pasted = 'Forwarded message from the shop. Order confirmed. '.repeat(320);
     expect(pasted.length).toBeGreaterThan(15_000);
@@ -262,9 +314,10 @@ describe('escalation in a turn', () => {
       text: 'Let me speak to a human, your security is ridiculous',
     }).result;
     expect(result.escalation).toMatchObject({ escalate: true, category: 'human_request' });
-    // The hand-over alone: the customer asked for a person, not about something not found.
+    // The hand-over alone, without a cheerful "Hi,": the customer asked for a person, not
+    // about something not found.
     expect(result.text).toBe(
-      `Hi,\n\nA member of our support team will follow up with you on this (ticket ${result.escalation.ticketId}).`,
+      `A member of our support team will follow up with you on this (ticket ${result.escalation.ticketId}).`,
     );
   });
 
@@ -474,6 +527,33 @@ describe('a longer conversation', () => {
       );
     } finally {
       await isp.close();
+    }
+  });
+
+  it('answers a question about the subject a customer announced, and how to return a thing', async () => {
+    const store = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {
+      databasePath: ':memory:',
+    });
+    try {
+      const folder = fileURLToPath(new URL('./fixtures/help-center', import.meta.url));
+      await ingestPaths(store.knowledge, [folder], {
+        maxFileBytes: 1 << 20,
+        chunk: { size: 1000, overlap: 100 },
+      });
+      const ask = async (sessionId: string, text: string) =>
+        (await store.turns.start({ sessionId, text }).result).text;
+      expect(await ask('o1', 'I have a question about my order')).toBe(
+        'Of course. What would you like to know?',
+      );
+      // "where is it?" asks where the order is.
+      expect(await ask('o1', 'where is it?')).toContain('we email you a tracking number');
+      // How to start a return, not how to exchange: the how-to passage is found, though three
+      // other passages of the returns article rank above it.
+      const shoes = await ask('r1', 'I want to return a pair of shoes');
+      expect(shoes).toContain('click Return items');
+      expect(shoes).not.toContain('place a new order');
+    } finally {
+      await store.close();
     }
   });
 

@@ -102,6 +102,29 @@ describe('followUpContext', () => {
     expect(followUpContext('How much is it?', ['hello'])).toBe('');
   });
 
+  it('takes the subject of a question announced for what the follow-up is about', () => {
+    // "I have a question about my order" is answered "What would you like to know?": "where is
+    // it?" asks where the order is.
+    expect(followUpContext('where is it?', ['I have a question about my order'])).toBe('my order');
+    expect(followUpChain('where is it?', ['I have a question about my order'])).toEqual([0]);
+    expect(
+      followUpContext('can I still cancel it?', ['hi', 'Hi, I have a question about my order.']),
+    ).toBe('my order');
+    // The chain starts at the announcement: nothing asked before it is leaned on.
+    expect(
+      followUpContext('and how long does it take?', [
+        'How do I reset my password?',
+        'I have a question about a refund',
+      ]),
+    ).toBe('a refund');
+    // A question announced without a subject says nothing of what comes.
+    expect(followUpContext('where is it?', ['I have a question'])).toBe('');
+    // A question of its own after the announcement stands on its own.
+    expect(
+      followUpContext('How do I reset my password?', ['I have a question about my order']),
+    ).toBe('');
+  });
+
   it('tells where the questions it leans on are, so that what was said since is exact', () => {
     // "ok" is passed over, and is not taken for part of "book" in a question of the chain.
     const earlier = ['ok', 'How do I book a car?', 'thanks', 'and a van?'];

@@ -1,6 +1,6 @@
 import { queryTerms, words } from '../rag/search/query-terms.js';
 import { continuationOf } from '../model/extractive/question-terms.js';
-import { readShortReply } from '../tools/escalation/index.js';
+import { announcedSubject, readShortReply } from '../tools/escalation/policy/index.js';
 import { extractFacts } from './facts/index.js';
 
 /**
@@ -135,16 +135,33 @@ export function isFollowUp(message: string): boolean {
  */
 export function followUpContext(message: string, earlier: readonly string[]): string {
   return followUpChain(message, earlier)
-    .map((k) => earlier[k]?.trim() ?? '')
+    .map((k) => askedIn(earlier[k] ?? ''))
     .join(' ');
 }
 
 /**
+ * What an earlier message of a chain (see {@link followUpChain}) says a follow-up is about: the
+ * subject of a question announced ("my order" of "I have a question about my order"), else the
+ * message itself.
+ *
+ * @example
+ * askedIn('I have a question about my order'); // 'my order'
+ * askedIn('How long does shipping take?'); // 'How long does shipping take?'
+ */
+export function askedIn(earlier: string): string {
+  const text = earlier.trim();
+  return announcedSubject(text) ?? text;
+}
+
+/**
  * The positions in `earlier` of the questions {@link followUpContext} joins, newest first: the
- * last is the question the chain of follow-ups started from.
+ * last is the question the chain of follow-ups started from. A question announced with its
+ * subject ("I have a question about my order") starts a chain: "where is it?" after it asks
+ * where the order is.
  *
  * @example
  * followUpChain('and dogs?', ['Can I bring my pet?', 'thanks', 'and cats?']); // [2, 0]
+ * followUpChain('where is it?', ['I have a question about my order']); // [0]
  */
 export function followUpChain(message: string, earlier: readonly string[]): number[] {
   const chain: number[] = [];
@@ -153,13 +170,18 @@ export function followUpChain(message: string, earlier: readonly string[]): numb
   const oldest = Math.max(0, earlier.length - LOOKBACK);
   while (chain.length < MAX_CHAIN && isFollowUp(current)) {
     let previous: number | undefined;
+    let announced = false;
     for (; index >= oldest && previous === undefined; index--) {
       const text = earlier[index]?.trim() ?? '';
       const details = extractFacts(text).map((fact) => fact.value);
-      if (text !== '' && readShortReply(text, details) === undefined) previous = index;
+      if (text === '') continue;
+      announced = announcedSubject(text) !== undefined;
+      if (announced || readShortReply(text, details) === undefined) previous = index;
     }
     if (previous === undefined) break;
     chain.push(previous);
+    // Nothing was asked before the announcement that the question after it leans on.
+    if (announced) break;
     current = earlier[previous]?.trim() ?? '';
   }
   return chain;

@@ -17,7 +17,7 @@ import {
 import { readShortReply, type EscalationOutcome } from '../tools/escalation/index.js';
 import { describeFact, extractFacts, readFact } from './facts/index.js';
 import { Channel } from './channel.js';
-import { asksOnlyMore, doneAlready, followUpChain } from './follow-up.js';
+import { askedIn, asksOnlyMore, doneAlready, followUpChain } from './follow-up.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { shownSource } from './shown-source.js';
@@ -220,7 +220,7 @@ export class TurnRunner {
             input.text,
             asked.map((i) => history[i]?.text ?? ''),
           );
-    const followsUp = chain.map((k) => history[asked[k] ?? -1]?.text.trim() ?? '').join(' ');
+    const followsUp = chain.map((k) => askedIn(history[asked[k] ?? -1]?.text ?? '')).join(' ');
     // What the customer says they did already ("I've already restarted the hub"), in a follow-up.
     const done = followsUp === '' ? undefined : doneAlready(input.text);
     const query = searchable(
@@ -236,7 +236,8 @@ export class TurnRunner {
       search = await call<SearchResult>('kb_search', { query });
     }
     const hits: RetrievedChunk[] = search?.hits ?? [];
-    const sources: SourceItem[] = hits.map((hit, i) => ({
+    // Numbered as retrieved: what a language model is given, and cites, as [1], [2] …
+    const retrieved: SourceItem[] = hits.map((hit, i) => ({
       id: i + 1,
       title: hit.title,
       ...(hit.url ? { url: hit.url } : {}),
@@ -244,7 +245,6 @@ export class TurnRunner {
       snippet: hit.snippet,
       score: hit.score,
     }));
-    if (sources.length > 0) emit({ type: 'sources', items: sources });
 
     emit({ type: 'status', stage: 'escalation' });
     const escalation = await call<EscalationOutcome>('escalation', {
@@ -263,7 +263,6 @@ export class TurnRunner {
       category: escalation?.category ?? 'none',
       ...(escalation?.ticketId ? { ticketId: escalation.ticketId } : {}),
     };
-    emit(escalationEvent(escalationInfo));
 
     emit({ type: 'status', stage: 'answer' });
     const facts = (context?.facts ?? []).flatMap((line) => readFact(line) ?? []);
@@ -283,6 +282,9 @@ export class TurnRunner {
               }),
           ...(search?.related ? { related: search.related } : {}),
           sources: passages,
+          // A language model cites the passages as retrieved, and so does the extractive answer
+          // that may stand in for it: the client was shown them all, numbered so.
+          ...(this.deps.llm ? { numbering: 'as-retrieved' as const } : {}),
           facts: [...facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
           firstTurn: (context?.messageCount ?? 1) <= 1,
           ...(nameOf(facts, newFacts) ? { customerName: nameOf(facts, newFacts) as string } : {}),
@@ -301,6 +303,18 @@ export class TurnRunner {
     // A message that hands the conversation to a person ("let me speak to a human, this is
     // ridiculous") is not a question: quoting a weakly matching passage would only annoy.
     if (escalationInfo.escalate && answer.confidence < WEAK_ANSWER) answer = compose([], true);
+    // Without a language model, the reply numbers its citations from [1] as it first cites each
+    // passage, and its sources are those, numbered the same; with one, every passage retrieved
+    // is offered to it (and to the client) as it is numbered in the model's context. Shown
+    // before the escalation, as a replay of the turn shows them (see `replayEvents`).
+    const offered = this.deps.llm
+      ? retrieved
+      : answer.cited.flatMap((n, k) => {
+          const source = retrieved[n - 1];
+          return source ? [{ ...source, id: k + 1 }] : [];
+        });
+    if (offered.length > 0) emit({ type: 'sources', items: offered });
+    emit(escalationEvent(escalationInfo));
     let text = answer.text;
     let answeredBy: ReplyMessage['answeredBy'] = 'extractive';
     let fallback: string | undefined;
@@ -347,6 +361,8 @@ export class TurnRunner {
       for (const delta of chunkText(text)) emit({ type: 'text', delta });
     }
 
+    // The sources the reply's numbers stand for, in their order.
+    const replySources = this.deps.llm ? retrieved.filter((s) => cited.includes(s.id)) : offered;
     const question = input.text || `(attached ${attachmentNames(input).join(', ')})`;
     const factMemories = newFacts.map((f) => ({
       type: 'fact' as const,
@@ -360,7 +376,7 @@ export class TurnRunner {
         outcome: {
           question: question.slice(0, 2_000),
           answered: answer.found,
-          source: sources.find((s) => cited.includes(s.id))?.title.slice(0, 500),
+          source: retrieved.find((s) => cited.includes(s.id))?.title.slice(0, 500),
         },
         // The customer's details; what was said is in the messages, not copied into memories.
         memories: factMemories,
@@ -376,7 +392,7 @@ export class TurnRunner {
     const reply: ReplyMessage = {
       id: timeOrderedId(),
       text,
-      sources: sources.filter((s) => cited.includes(s.id)),
+      sources: replySources,
       escalation: escalationInfo,
       confidence,
       toolsUsed: [...new Set(toolsUsed)],

@@ -74,10 +74,32 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     expect(answer('How long do refunds take?').text).not.toContain('damaged');
   });
 
-  it('cites the passage the answer comes from, not the first one', () => {
+  it('cites the passage the answer comes from, not the first one, as [1]', () => {
     const result = answer('How long does shipping take?');
-    expect(result.text).toBe('Parcels ship within 2.5 days from our warehouse [2].');
+    expect(result.text).toBe('Parcels ship within 2.5 days from our warehouse [1].');
     expect(result.cited).toEqual([2]);
+  });
+
+  it('numbers its citations from [1] in the order it first cites each passage', () => {
+    const question = 'How long does shipping take, and how long do refunds take?';
+    // The shipping and refund passages are the second and third retrieved: a reader sees [1]
+    // then [2], and `cited` says which passage each number stands for.
+    const result = answer(question, { sources: [PASSWORD, SHIPPING, REFUNDS] });
+    expect(result.text).toBe(
+      'Parcels ship within 2.5 days from our warehouse [1]. Refunds reach your card within 5 ' +
+        'business days, e.g. by Visa or Mastercard [2].',
+    );
+    expect(result.cited).toEqual([2, 3]);
+    // Numbered as retrieved, for a client shown every passage retrieved.
+    const asRetrieved = answer(question, {
+      sources: [PASSWORD, SHIPPING, REFUNDS],
+      numbering: 'as-retrieved',
+    });
+    expect(asRetrieved.text).toBe(
+      'Parcels ship within 2.5 days from our warehouse [2]. Refunds reach your card within 5 ' +
+        'business days, e.g. by Visa or Mastercard [3].',
+    );
+    expect(asRetrieved.cited).toEqual([2, 3]);
   });
 
   it('answers "how long" with the sentence that states a duration, not another number', () => {
@@ -230,7 +252,8 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
       sources: app,
       related: [{ to: 'damaged', weight: 0.6, from: 'defective' }],
     });
-    expect(blender.text).toBe('If an item arrives damaged, send us a photo within 7 days [3].');
+    expect(blender.text).toBe('If an item arrives damaged, send us a photo within 7 days [1].');
+    expect(blender.cited).toEqual([3]);
     // A phrase read as a whole ("kicking me out": "sign out") is a meaning of its own beside
     // "app", though "annoying" is in no passage.
     const kicked = answer('The app keeps kicking me out, so annoying', {
@@ -283,9 +306,9 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
       { to: 'call', weight: 0.6, from: 'phone number' },
       { to: 'contact', weight: 0.6, from: 'phone number' },
     ];
-    expect(answer("what's your phone number?", { sources: contact, related }).text).toBe(
-      'Call us on 0330 555 0100 from 8am [2].',
-    );
+    const number = answer("what's your phone number?", { sources: contact, related });
+    expect(number.text).toBe('Call us on 0330 555 0100 from 8am [1].');
+    expect(number.cited).toEqual([2]);
     // No passage gives one: not "sign in with a backup code".
     const none = answer("what's your phone number?", { sources: contact.slice(0, 1), related });
     expect(none.found).toBe(false);
@@ -397,7 +420,7 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     const result = answer('How do I reset my password?');
     expect(result.text).toBe(
       'To reset your password:\n- Open Settings.\n- Click "Forgot password".\n' +
-        '- Follow the link we e-mail you [3].',
+        '- Follow the link we e-mail you [1].',
     );
     expect(result.cited).toEqual([3]);
     expect(result.confidence).toBeGreaterThan(0.6);
@@ -479,9 +502,10 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
       done: 'restarted',
     });
     expect(next.text).toBe(
-      'Report drops that happen more than 3 times a day under Help > Report a problem [2]. We ' +
-        'run a line test within 2 hours [2].',
+      'Report drops that happen more than 3 times a day under Help > Report a problem [1]. We ' +
+        'run a line test within 2 hours [1].',
     );
+    expect(next.cited).toEqual([2]);
   });
 
   it('asked for a price, quotes the sentence that states one over one with another number', () => {
@@ -576,7 +600,7 @@ describe('composeExtractiveAnswer: the customer', () => {
       facts: [{ kind: 'order_number', value: '4417' }],
     });
     expect(result.text).toBe(
-      'About your order 4417: Parcels ship within 2.5 days from our warehouse [2].',
+      'About your order 4417: Parcels ship within 2.5 days from our warehouse [1].',
     );
   });
 
@@ -665,8 +689,11 @@ describe('composeExtractiveAnswer: when it does not know', () => {
     expect(answer('???!!! 🙂')).toMatchObject({ found: false, cited: [] });
   });
 
-  it('greets first on the first turn even then', () => {
-    expect(answer('Tell me a joke', { firstTurn: true }).text).toBe(`Hi,\n\n${NOT_FOUND}`);
+  it('does not greet on the first turn a reply that found nothing', () => {
+    expect(answer('Tell me a joke', { firstTurn: true }).text).toBe(NOT_FOUND);
+    expect(
+      answer('Tell me a joke', { firstTurn: true, customerName: 'Jane', sources: [] }).text,
+    ).not.toMatch(/\bHi\b/);
   });
 });
 
@@ -687,6 +714,25 @@ describe('composeExtractiveAnswer: escalation and attachments', () => {
         'A member of our support team will follow up with you on this (ticket T-7).',
     );
     expect(result.found).toBe(false);
+  });
+
+  it('hands over on the first turn without a greeting, and greets before an answer', () => {
+    const followUp = 'A member of our support team will follow up with you on this (ticket T-8).';
+    const handover = answer('Let me talk to a person', {
+      firstTurn: true,
+      customerName: 'Jane',
+      escalated: { ticketId: 'T-8' },
+      handover: true,
+      sources: [],
+    });
+    expect(handover.text).toBe(followUp);
+    const answered = answer('How long do refunds take?', {
+      firstTurn: true,
+      customerName: 'Jane',
+      escalated: { ticketId: 'T-8' },
+    });
+    expect(answered.text).toMatch(/^Hi Jane,\n\nRefunds reach your card/);
+    expect(answered.text).toContain(followUp);
   });
 
   const INVOICE = {

@@ -53,7 +53,7 @@ export interface ComposeOptions {
 /**
  * Answers a customer without a language model: the best one to three sentences of the retrieved
  * passages (or of an attachment the question is about), each followed by its citation marker,
- * inside fixed templates — a greeting on the first turn, "About your order …" when the question
+ * inside fixed templates — a greeting on the first turn when it answers, "About your order …" when the question
  * is about a known order, a note that a person will follow up when the turn escalated. When no
  * sentence shares a content word with the question it says so plainly and offers a person;
  * it never answers with unrelated passages. Nothing in a passage or the question is obeyed:
@@ -79,9 +79,11 @@ export function composeExtractiveAnswer(
   const ticketId = cleanValue(input?.escalated?.ticketId, 64);
   const attachments = readAttachments(input?.attachments, question);
 
-  const frame = (body: string): string =>
+  // A greeting opens a reply that answers; "Hi," before "I couldn't find this" or a hand-over
+  // to a person reads as cheerfulness about the customer's bad luck.
+  const frame = (body: string, answers: boolean): string =>
     [
-      input?.firstTurn ? greeting(name) : '',
+      input?.firstTurn && answers ? greeting(name) : '',
       attachments.length > 0 ? attachmentsRead(attachments.map((a) => a.name)) : '',
       body,
       ticketId !== '' ? followUp(ticketId) : '',
@@ -116,7 +118,7 @@ export function composeExtractiveAnswer(
 
   const fromFacts = answerFromFacts(question, facts);
   if (fromFacts !== null) {
-    return { text: frame(fromFacts), cited: [], confidence: FACT_CONFIDENCE, found: true };
+    return { text: frame(fromFacts, true), cited: [], confidence: FACT_CONFIDENCE, found: true };
   }
 
   const context = typeof input?.context === 'string' ? input.context : '';
@@ -207,14 +209,18 @@ export function composeExtractiveAnswer(
         ? NOTHING_MORE
         : NOT_FOUND;
     const body = ticketId === '' ? `${none} ${OFFER_PERSON}` : input?.handover === true ? '' : none;
-    return { text: frame(body), cited: [], confidence: NOT_FOUND_CONFIDENCE, found: false };
+    return { text: frame(body, false), cited: [], confidence: NOT_FOUND_CONFIDENCE, found: false };
   }
 
-  const rendered = renderPicks(picks, documents);
+  const rendered = renderPicks(
+    picks,
+    documents,
+    input?.numbering === 'as-retrieved' ? 'as-retrieved' : 'by-appearance',
+  );
   const order = orderInQuestion(question, facts);
   const body = order !== undefined ? `${aboutOrder(order)} ${rendered.text}` : rendered.text;
   return {
-    text: frame(body),
+    text: frame(body, true),
     cited: rendered.cited,
     confidence: confidenceOf(picks, scored, terms),
     found: true,

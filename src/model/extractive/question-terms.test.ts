@@ -119,6 +119,20 @@ describe('a word that makes a question word of "how"', () => {
   });
 });
 
+describe('"I want to …"', () => {
+  const termsOf = (question: string) => questionTerms(question).map((t) => t.term);
+
+  it('says what the customer wants done: "want" is no word to look for', () => {
+    expect(termsOf('I want to return a pair of shoes')).toEqual(['return', 'pair', 'shoes']);
+    expect(termsOf('we just wanna cancel')).toEqual(['cancel']);
+  });
+
+  it('is looked for where the message says it otherwise, or again', () => {
+    expect(termsOf("I don't want to pay the higher price")).toContain('want');
+    expect(termsOf('I want to know what you want from me')).toContain('want');
+  });
+});
+
 describe('a follow-up that asks in words of its own', () => {
   it.each(['and do I get the shipping back?', "what if it's late?", 'what else do you sell?'])(
     '"%s" asks itself',

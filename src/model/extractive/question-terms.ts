@@ -31,6 +31,8 @@ const CONTEXT_WEIGHT = 0.5;
 // must not be answered with the first sentence that mentions one.
 /** A word after "how" that makes a question word of it: "how late", "how far". */
 const HOW_WORD = /\bhow\s+(late|early|far|fast|quick|quickly|often|big|large|small|old)\b/gi;
+/** "I want to …", "we just wanna …": the customer says what they want done, not what it is about. */
+const WANTING = /\b(?:i|we)\s+(?:really\s+|just\s+)?(want|wanna)\b/gi;
 
 const WEAK = new Set(
   `tell know want wanted need needs help question questions thing things way ways make use used
@@ -66,6 +68,12 @@ export function questionTerms(
     if (text.split(new RegExp(`\\b${word}\\b`)).length === 2) howWords.add(word);
   }
   const seen = new Set<string>();
+  // "I want to return a pair of shoes" asks how to return them: "want" is no word to look for
+  // ("… the size or color you want" is not how), unless the message says it again.
+  for (const m of text.matchAll(WANTING)) {
+    const word = (m[1] as string).toLowerCase();
+    if (text.split(new RegExp(`\\b${word}\\b`)).length === 2) seen.add(stemmer(word));
+  }
   const out: QuestionTerm[] = [];
   const add = (
     text: string,

@@ -7,11 +7,18 @@ export type ShortReplyKind = ShortReply;
 /** What the extractive responder answers from. */
 export interface ExtractiveInput {
   question: string;
-  /** Best first; cited as [1], [2] … in this order. */
+  /** Best first. */
   sources: RetrievedChunk[];
+  /**
+   * How the reply numbers its citations: from [1] in the order it first cites each passage (the
+   * default; the reply's sources are then listed in that order), or `as-retrieved`, by place in
+   * `sources` (when the client was shown every passage retrieved, numbered so, as a language
+   * model's reply cites them).
+   */
+  numbering?: 'by-appearance' | 'as-retrieved';
   /** Known facts of the customer (from memory), oldest first: the last of a kind is the newest. */
   facts: Array<{ kind: string; value: string }>;
-  /** Greet on the first turn. */
+  /** Greet on the first turn, when the reply answers. */
   firstTurn: boolean;
   customerName?: string;
   /** A person will follow up. */
@@ -63,7 +70,11 @@ export interface ExtractiveInput {
 /** A grounded answer. */
 export interface ExtractiveAnswer {
   text: string;
-  /** The sources actually cited, by their 1-based number in `sources`, ascending. */
+  /**
+   * The sources actually cited, by their 1-based number in `sources`, in the order the reply
+   * numbers them: by appearance, its [k] cites `sources[cited[k - 1] - 1]`; as retrieved, its
+   * [n] cites `sources[n - 1]` and `cited` is ascending.
+   */
   cited: number[];
   /** 0..1: how well the answer is supported by the passages. */
   confidence: number;

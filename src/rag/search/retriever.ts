@@ -75,9 +75,9 @@ export const DEFAULT_RETRIEVER_SETTINGS: RetrieverSettings = {
 
 /**
  * Searches the knowledge base: BM25 over the whole chunk plus its title field, at most
- * `maxPerDocument` chunks of one document, and a relevance floor — some hit must share a content
- * word (not only question words such as "how" or "what") with the question — so that "nothing
- * relevant" is a possible answer.
+ * `maxPerDocument` chunks of one document (those that hold a word of the question first), and a
+ * relevance floor — some hit must share a content word (not only question words such as "how"
+ * or "what") with the question — so that "nothing relevant" is a possible answer.
  *
  * @example
  * const result = await retriever.search('How do I reset my password?');
@@ -117,7 +117,7 @@ export class Retriever {
     const vectors = await dense.embed([query], options.signal);
     const vector = vectors?.[0];
     if (!vector) return null;
-    const { terms, weights, contentTerms, spelling, related } = await this.#terms(query);
+    const { terms, weights, contentTerms, ownTerms, spelling, related } = await this.#terms(query);
     const notes = {
       ...(spelling.length > 0 ? { spelling } : {}),
       ...(related.length > 0 ? { related } : {}),
@@ -159,14 +159,14 @@ export class Retriever {
       ...item,
       score,
     }));
-    const hits = capPerDocument(fused, this.settings.maxPerDocument)
+    const hits = capPerDocument(fused, this.settings.maxPerDocument, new TermMatcher(ownTerms))
       .slice(0, topK)
       .map((hit) => toRetrieved(hit, content));
     return { mode: 'hybrid', hits, ...notes };
   }
 
   async #searchLexical(query: string, options: SearchOptions): Promise<SearchResult> {
-    const { terms, weights, contentTerms, spelling, related } = await this.#terms(query);
+    const { terms, weights, contentTerms, ownTerms, spelling, related } = await this.#terms(query);
     if (terms.length === 0 || (contentTerms.length === 0 && !options.noFloor)) {
       return { mode: 'lexical', hits: [], reason: 'no_searchable_words' };
     }
@@ -195,7 +195,7 @@ export class Retriever {
     ) {
       return { mode: 'lexical', hits: [], reason: 'nothing_relevant', ...notes };
     }
-    const hits = capPerDocument(candidates, this.settings.maxPerDocument)
+    const hits = capPerDocument(candidates, this.settings.maxPerDocument, new TermMatcher(ownTerms))
       .slice(0, topK)
       .map((hit) => toRetrieved(hit, content));
     return { mode: 'lexical', hits, ...notes };
@@ -209,13 +209,21 @@ export class Retriever {
   async #terms(query: string): Promise<
     QueryTerms & {
       weights: number[];
+      /** The content words of the query itself (spelling corrected), without related words. */
+      ownTerms: string[];
       spelling: Array<{ from: string; to: string }>;
       related: Array<{ from: string; to: string; weight: number }>;
     }
   > {
     const found = queryTerms(query);
     if (found.contentTerms.length === 0) {
-      return { ...found, weights: found.terms.map(() => 1), spelling: [], related: [] };
+      return {
+        ...found,
+        weights: found.terms.map(() => 1),
+        ownTerms: [],
+        spelling: [],
+        related: [],
+      };
     }
     // A word the synonyms know is the customer's word for one of the help center's, not a typo.
     const fixes = await this.repo.correctSpelling(
@@ -235,6 +243,7 @@ export class Retriever {
       terms: [...terms, ...added.map((r) => r.term)],
       weights: [...terms.map((t) => weightOf.get(t) ?? 1), ...added.map((r) => r.weight)],
       contentTerms: [...contentTerms, ...added.map((r) => r.term)],
+      ownTerms: contentTerms,
       spelling,
       related: related.map((r) => ({ from: r.from, to: r.term, weight: r.weight })),
     };
@@ -258,13 +267,32 @@ function matches(hit: ChunkHit, content: TermMatcher): boolean {
   );
 }
 
-function capPerDocument(hits: ChunkHit[], max: number): ChunkHit[] {
-  const perDocument = new Map<string, number>();
-  return hits.filter((hit) => {
-    const n = perDocument.get(hit.documentId) ?? 0;
-    perDocument.set(hit.documentId, n + 1);
-    return n < max;
-  });
+/**
+ * At most `max` hits of one document, in their order. Of a document with more, the hits that
+ * hold a word of the question itself (`own`) in their text or their own headings are kept before
+ * those that match it only through the title every passage of the document shares, or through
+ * related words: for "I want to return a pair of shoes", "How to start a return" is kept, and
+ * "Damaged or wrong items" (found on "Returns" in the title and "items", for "shoes") is not,
+ * though it ranks higher.
+ */
+function capPerDocument(hits: ChunkHit[], max: number, own: TermMatcher): ChunkHit[] {
+  const byDocument = new Map<string, ChunkHit[]>();
+  for (const hit of hits) {
+    const list = byDocument.get(hit.documentId);
+    if (list) list.push(hit);
+    else byDocument.set(hit.documentId, [hit]);
+  }
+  const holds = (hit: ChunkHit) =>
+    own.test(hit.text) || hit.headingPath.some((h) => h !== hit.title && own.test(h));
+  const kept = new Set<ChunkHit>();
+  for (const list of byDocument.values()) {
+    const chosen =
+      list.length <= max
+        ? list
+        : [...list.filter(holds), ...list.filter((hit) => !holds(hit))].slice(0, max);
+    for (const hit of chosen) kept.add(hit);
+  }
+  return hits.filter((hit) => kept.has(hit));
 }
 
 function toRetrieved(hit: ChunkHit, matcher: TermMatcher): RetrievedChunk {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { acceptsOffer, offersPerson, readShortReply, type ShortReply } from './short-replies.js';
+import {
+  acceptsOffer,
+  announcedSubject,
+  offersPerson,
+  readShortReply,
+  type ShortReply,
+} from './short-replies.js';
 
 const OFFER =
   "I couldn't find this in our help center. Would you like me to connect you with a member of our support team?";
@@ -60,6 +66,20 @@ describe('readShortReply', () => {
     'hi '.repeat(50),
   ])('is undefined for %j, which says more (or nothing)', (message) => {
     expect(readShortReply(message)).toBeUndefined();
+  });
+});
+
+describe('announcedSubject', () => {
+  it.each([
+    ['I have a question about my order', 'my order'],
+    ['Hi there, I have a question regarding a refund.', 'a refund'],
+    ['quick question about Plus membership', 'Plus membership'],
+    ['I have a question', undefined],
+    // A question asked, not announced.
+    ['I have a question about why my refund is so late', undefined],
+    ['question about my order: where is it?', undefined],
+  ])('%j: %j', (message, subject) => {
+    expect(announcedSubject(message)).toBe(subject);
   });
 });
 

@@ -206,9 +206,12 @@ const INTRODUCING = new Set(
   ).split(' '),
 );
 
-/** " about my order", " regarding a refund" after a question announced: what it will be about. */
+/**
+ * " about my order", " regarding a refund" after a question announced: what it will be about
+ * (group 1: "my order", "a refund").
+ */
 const QUESTION_ABOUT =
-  /(?<=\bquestions?)\s+(?:about|regarding|concerning|on|re)\s+(?:(?:my|an?|the|our|your)\s+)?[\p{L}\p{N}]+(?:[\s-]+[\p{L}\p{N}]+){0,2}\s*[.!?…]*\s*$/iu;
+  /(?<=\bquestions?)\s+(?:about|regarding|concerning|on|re)\s+((?:(?:my|an?|the|our|your)\s+)?[\p{L}\p{N}]+(?:[\s-]+[\p{L}\p{N}]+){0,2})\s*[.!?…]*\s*$/iu;
 
 /** Longer messages are never taken for one of these. */
 const MAX_WORDS = 12;
@@ -278,6 +281,24 @@ export function readShortReply(
     i += matched;
   }
   return PRECEDENCE.find((kind) => kinds.has(kind)) ?? (introduces ? 'introduction' : undefined);
+}
+
+/**
+ * What a question announced is to be about: "my order" of "I have a question about my order"
+ * (a message {@link readShortReply} reads as `help`); `undefined` for any other message. The
+ * question that follows ("where is it?") is about it.
+ *
+ * @example
+ * announcedSubject('Hi, I have a question about my order.'); // 'my order'
+ * announcedSubject('I have a question'); // undefined
+ */
+export function announcedSubject(message: string): string | undefined {
+  if (message.length > MAX_CHARS) return undefined;
+  const announced = QUESTION_ABOUT.exec(message);
+  if (announced === null || readShortReply(message.slice(0, announced.index)) !== 'help') {
+    return undefined;
+  }
+  return announced[1];
 }
 
 /**

@@ -1,0 +1,55 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, SqliteKnowledgeRepository, type SqliteDatabase } from '../../store/index.js';
+import { DEFAULT_RETRIEVER_SETTINGS, Retriever } from './retriever.js';
+
+let db: SqliteDatabase;
+let repo: SqliteKnowledgeRepository;
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  repo = new SqliteKnowledgeRepository(db);
+});
+afterEach(() => db.close());
+
+/** An article of sections, each a chunk under the article's title and its own heading. */
+function article(docKey: string, title: string, sections: Record<string, string>) {
+  return {
+    docKey,
+    title,
+    format: 'markdown' as const,
+    contentHash: docKey,
+    chunks: Object.entries(sections).map(([heading, text], ordinal) => ({
+      ordinal,
+      headingPath: [title, heading],
+      text,
+    })),
+  };
+}
+
+describe('Retriever: passages of one article', () => {
+  it('keeps those that hold a word of the question over those found through the title alone', async () => {
+    await repo.replaceSource('kb', '/help/returns.md', 'h', [
+      article('returns', 'Returns and refunds', {
+        'Return policy':
+          'You can return most items within 30 days of delivery for a full refund. Items must be unused and in their original packaging.',
+        'How to start a return':
+          'Go to Orders in your account, choose the order, and click Return items. Print the prepaid label and drop the parcel at any UPS location.',
+        'Damaged or wrong items':
+          'If an item arrives damaged or you received the wrong item, contact us within 7 days with a photo. We send a replacement at no cost or refund you in full.',
+        Exchanges:
+          'We do not offer direct exchanges. Return the item for a refund and place a new order for the size or color you want.',
+      }),
+      article('shipping', 'Shipping', {
+        'Delivery times': 'Standard delivery takes 3 to 5 business days.',
+      }),
+    ]);
+    const retriever = new Retriever(repo, { ...DEFAULT_RETRIEVER_SETTINGS, maxPerDocument: 3 });
+    const { hits } = await retriever.search('I want to return a pair of shoes');
+    const sections = hits.map((hit) => hit.headingPath.at(-1));
+    // "Damaged or wrong items" ranks first on "Returns" in the title and "item" (for "shoes"),
+    // yet says nothing of returning: the passage on how to start a return is kept instead.
+    expect(sections).toContain('How to start a return');
+    expect(sections).not.toContain('Damaged or wrong items');
+    expect(sections.filter((s) => s !== 'Delivery times')).toHaveLength(3);
+  });
+});
