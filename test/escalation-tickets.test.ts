@@ -78,6 +78,30 @@ describe("a session's ticket", () => {
     });
   });
 
+  it('goes to the safety team when a safety incident is reported in it', async () => {
+    const first = await say('r4', 'I want to talk to a human, it is urgent');
+    const ticketId = first.escalation.ticketId as string;
+    expect(await app.conversations.ticket(ticketId)).toMatchObject({
+      priority: 'urgent',
+      category: 'human_request',
+    });
+
+    // No more urgent than it was, but the people who handle safety must see it.
+    await say('r4', 'The heater caught fire and burned my hand');
+    expect(await app.conversations.ticket(ticketId)).toMatchObject({
+      status: 'open',
+      priority: 'urgent',
+      category: 'safety',
+    });
+    expect((await outbox()).at(-1)).toMatchObject({
+      topic: 'ticket.updated',
+      payload: {
+        ticket: { id: ticketId, category: 'safety' },
+        from: { priority: 'urgent', category: 'human_request' },
+      },
+    });
+  });
+
   it('hands over the whole conversation, not only its last few messages', async () => {
     const questions = [
       'My order 7781 arrived damaged, the box was crushed.',

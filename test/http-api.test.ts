@@ -135,6 +135,29 @@ describe('sessions', () => {
     expect(history.body.items[1].text).toBe(complete.message.text);
   });
 
+  it("streams the reply's escalation as the escalation event, with or without a new escalation", async () => {
+    const { id, token } = await createSession(t.url);
+    const send = (text: string) =>
+      fetch(`${t.url}/v1/sessions/${id}/messages`, {
+        method: 'POST',
+        headers: {
+          ...bearer(token),
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+        },
+        body: JSON.stringify({ text }),
+      }).then(async (r) => parseSse(await r.text()).map((e) => e.data));
+    // The first message opens the ticket; the second, a plain question, does not escalate, and
+    // the session's ticket is still there.
+    for (const text of ['I want to talk to a human', 'What is your refund policy?']) {
+      const events = await send(text);
+      const escalation = events.find((e) => e.type === 'escalation');
+      const complete = events.at(-1) as Extract<TurnEvent, { type: 'complete' }>;
+      expect(complete.message.escalation.ticketId).toMatch(/^T-/);
+      expect(escalation).toEqual({ type: 'escalation', ...complete.message.escalation });
+    }
+  });
+
   it('carries the same events over the WebSocket, and survives a bad frame', async () => {
     const { id, token } = await createSession(t.url);
     const socket = new WebSocket(

@@ -125,6 +125,28 @@ describe('answers from the language model', () => {
     expect(chatRequests()).toHaveLength(sent);
   });
 
+  it('tells the model a person follows up while the ticket is open, and not once it is closed', async () => {
+    const system = () => {
+      const body = chatRequests().at(-1)?.body as {
+        messages: Array<{ role: string; content: string }>;
+      };
+      return body.messages.find((m) => m.role === 'system')?.content ?? '';
+    };
+    fake.chatReplies({ text: 'Someone will be in touch.' }, { text: 'Within 30 days [1].' });
+    const first = await turn('l7', 'I want to talk to a human');
+    const ticketId = first.result.escalation.ticketId as string;
+    expect(system()).toContain(
+      `A person from the support team will follow up (ticket ${ticketId})`,
+    );
+    await turn('l7', 'What is your refund policy?');
+    expect(system()).toContain(`(ticket ${ticketId})`);
+
+    await app.conversations.updateTicket(ticketId, { status: 'closed' });
+    fake.chatReplies({ text: 'Within 30 days [1].' });
+    await turn('l7', 'And how long does the refund take?');
+    expect(system()).not.toContain('will follow up');
+  });
+
   it('keeps customer text and documents out of the rules: they travel as messages marked as data', async () => {
     fake.chatReplies({ text: "I can't share that, but I can help with refunds [1]." });
     const injection =

@@ -9,6 +9,7 @@ import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { ingestPaths } from '../src/rag/index.js';
 import type { TurnEvent } from '../src/protocol/index.js';
+import type { SearchResult } from '../src/rag/index.js';
 import { FakeClock } from '../src/testing/index.js';
 import { seedKnowledge } from './helpers/http.js';
 
@@ -354,6 +355,110 @@ describe('escalation in a turn', () => {
     expect(second.escalation.reasons).toContain(
       'nothing relevant in the knowledge base for 2 turns in a row',
     );
+  });
+
+  it('escalates a question asked again that the help center cannot answer, though the search returned passages', async () => {
+    await ingestPaths(
+      app.knowledge,
+      [fileURLToPath(new URL('./fixtures/help-center', import.meta.url))],
+      {
+        maxFileBytes: 1 << 20,
+        chunk: { size: 1000, overlap: 100 },
+      },
+    );
+    const question = 'Do you have a loyalty card?';
+    // The search finds passages sharing a word with it ("card"); the reply rejects them all.
+    const search = await app.tools.call<SearchResult>('kb_search', { query: question }, {});
+    expect(search.type === 'ok' ? search.value.hits.length : 0).toBeGreaterThan(0);
+    const first = await app.turns.start({ sessionId: 'n2', text: question }).result;
+    expect(first.text).toContain("I couldn't find this in our help center.");
+    expect(first.escalation.escalate).toBe(false);
+
+    const again = await app.turns.start({ sessionId: 'n2', text: question }).result;
+    expect(again.escalation).toMatchObject({ escalate: true, category: 'unresolved' });
+    expect(again.escalation.reasons).toContain(
+      'nothing relevant in the knowledge base for 2 turns in a row',
+    );
+    expect(again.text).toBe(
+      `A member of our support team will follow up with you on this (ticket ${again.escalation.ticketId}).`,
+    );
+    expect(await app.conversations.ticketOf('n2')).toMatchObject({ status: 'open' });
+  });
+
+  it('offers no person again while the ticket is open or pending, and offers one once it is resolved', async () => {
+    const turn = (text: string) => app.turns.start({ sessionId: 'o1', text }).result;
+    const first = await turn('I want to talk to a human');
+    const ticketId = first.escalation.ticketId as string;
+    const followUp = `A member of our support team will follow up with you on this (ticket ${ticketId}).`;
+
+    const missing = await turn('Do you sell garden gnomes?');
+    expect(missing.text).toBe(`I couldn't find this in our help center.\n\n${followUp}`);
+    const hello = await turn('Hello?');
+    expect(hello.text).toContain(followUp);
+    expect(hello.text).not.toContain('connect you with');
+    const answered = await turn('How do I reset my password?');
+    expect(answered.text).toContain('Reset password');
+    expect(answered.text).toContain(followUp);
+
+    await app.conversations.updateTicket(ticketId, { status: 'pending' });
+    const pending = await turn("What's the weather like tomorrow?");
+    expect(pending.text).toBe(`I couldn't find this in our help center.\n\n${followUp}`);
+
+    // Resolved, the ticket is over: nobody follows up any more, so a person is offered again.
+    await app.conversations.updateTicket(ticketId, { status: 'resolved' });
+    await turn('How do I reset my password?');
+    const after = await turn('Can I pay with bitcoin?');
+    expect(after.escalation.escalate).toBe(false);
+    expect(after.text).toBe(
+      "I couldn't find this in our help center. Would you like me to connect you with a member of our support team?",
+    );
+  });
+
+  it('thanks a customer who says it worked or praises the shop, without searching or escalating', async () => {
+    await app.turns.start({ sessionId: 'ty1', text: 'How do I reset my password?' }).result;
+    for (const text of ['thanks, that worked', 'I love your shop, thank you so much!']) {
+      const reply = await app.turns.start({ sessionId: 'ty1', text }).result;
+      expect(reply.text).toBe("You're welcome! Is there anything else I can help you with?");
+      expect(reply.toolsUsed).not.toContain('kb_search');
+      expect(reply.escalation.escalate).toBe(false);
+    }
+    expect(await app.conversations.ticketOf('ty1')).toBeNull();
+  });
+
+  it('hands a report of harm or danger to the safety team at once', async () => {
+    const reports: Array<[string, string]> = [
+      ['The charger you sold me caught fire and burned my hand', 'urgent'],
+      ['The battery exploded and my child was injured', 'urgent'],
+      ['it gave me an electric shock', 'urgent'],
+      ['Smoke came out of the kettle when I switched it on', 'high'],
+    ];
+    for (const [i, [text, priority]] of reports.entries()) {
+      const reply = await app.turns.start({ sessionId: `sf${i}`, text }).result;
+      expect(reply.escalation).toMatchObject({ escalate: true, category: 'safety', priority });
+      expect(reply.text).toContain(
+        `A member of our support team will follow up with you on this (ticket ${reply.escalation.ticketId}).`,
+      );
+      expect(await app.conversations.ticketOf(`sf${i}`)).toMatchObject({
+        status: 'open',
+        category: 'safety',
+        priority,
+      });
+    }
+  });
+
+  it('opens no ticket for calm uses of the words of a safety incident', async () => {
+    const calm = [
+      'How do I set up my Fire TV stick?',
+      'Can I burn a CD of my order history?',
+      // "Shock" names a part here, not a feeling: with "by Friday" it read as an upset customer.
+      'Can you deliver the shock absorbers by Friday?',
+      'My battery is low, how do I reset my password quickly?',
+    ];
+    for (const [i, text] of calm.entries()) {
+      const reply = await app.turns.start({ sessionId: `calm${i}`, text }).result;
+      expect(reply.escalation).toMatchObject({ escalate: false, category: 'none' });
+      expect(await app.conversations.ticketOf(`calm${i}`)).toBeNull();
+    }
   });
 
   it('answers a greeting or thanks in kind, without searching, and leaves the no-knowledge run alone', async () => {

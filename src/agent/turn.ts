@@ -246,27 +246,12 @@ export class TurnRunner {
       score: hit.score,
     }));
 
-    emit({ type: 'status', stage: 'escalation' });
-    const escalation = await call<EscalationOutcome>('escalation', {
-      message: input.text,
-      history,
-      noKnowledgeStreak: context?.unansweredStreak ?? 0,
-      noKnowledgeNow: shortReply === undefined && hits.length === 0,
-      ...(context?.summary ? { summary: context.summary } : {}),
-    });
-    // A failed check is not a reason to escalate: the turn goes on without one.
-    const escalationInfo = {
-      escalate: escalation?.escalate ?? false,
-      confidence: escalation?.confidence ?? 0,
-      reasons: escalation?.reasons.map((r) => r.detail) ?? [],
-      priority: escalation?.priority ?? 'low',
-      category: escalation?.category ?? 'none',
-      ...(escalation?.ticketId ? { ticketId: escalation.ticketId } : {}),
-    };
-
-    emit({ type: 'status', stage: 'answer' });
     const facts = (context?.facts ?? []).flatMap((line) => readFact(line) ?? []);
-    const compose = (passages: RetrievedChunk[], handover = false) =>
+    const compose = (
+      passages: RetrievedChunk[],
+      escalated: { ticketId: string } | undefined,
+      handover = false,
+    ) =>
       composeExtractiveAnswer(
         {
           handover,
@@ -288,10 +273,7 @@ export class TurnRunner {
           facts: [...facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
           firstTurn: (context?.messageCount ?? 1) <= 1,
           ...(nameOf(facts, newFacts) ? { customerName: nameOf(facts, newFacts) as string } : {}),
-          escalated:
-            escalation?.ticketId !== undefined && (escalation.ticketCreated || escalation.escalate)
-              ? { ticketId: escalation.ticketId }
-              : undefined,
+          escalated,
           attachments: attachments
             .filter((a) => a.ok)
             .map((a) => ({ name: a.name, preview: a.preview })),
@@ -299,10 +281,43 @@ export class TurnRunner {
         },
         { passages: this.#passages },
       );
-    let answer = compose(hits);
+    // The answer as it reads without a ticket. Whether it finds the answer is what the escalation
+    // check counts as "nothing found": a search that returned loosely related passages the
+    // reply then rejected found nothing the customer saw. A ticket changes only how the reply
+    // closes, never whether it answers.
+    const draft = compose(hits, undefined);
+
+    emit({ type: 'status', stage: 'escalation' });
+    const escalation = await call<EscalationOutcome>('escalation', {
+      message: input.text,
+      history,
+      noKnowledgeStreak: context?.unansweredStreak ?? 0,
+      noKnowledgeNow: shortReply === undefined && !draft.found,
+      ...(context?.summary ? { summary: context.summary } : {}),
+    });
+    // A failed check is not a reason to escalate: the turn goes on without one.
+    const escalationInfo: EscalationInfo = {
+      escalate: escalation?.escalate ?? false,
+      confidence: escalation?.confidence ?? 0,
+      reasons: escalation?.reasons.map((r) => r.detail) ?? [],
+      priority: escalation?.priority ?? 'low',
+      category: escalation?.category ?? 'none',
+      ...(escalation?.ticketId ? { ticketId: escalation.ticketId } : {}),
+    };
+    // While the session's ticket is open or pending, every reply says a person will follow up
+    // and none offers one again; a resolved or closed ticket is over.
+    const escalated =
+      escalation?.ticketId !== undefined && escalation.ticketOpen
+        ? { ticketId: escalation.ticketId }
+        : undefined;
+
+    emit({ type: 'status', stage: 'answer' });
+    let answer = escalated ? compose(hits, escalated) : draft;
     // A message that hands the conversation to a person ("let me speak to a human, this is
     // ridiculous") is not a question: quoting a weakly matching passage would only annoy.
-    if (escalationInfo.escalate && answer.confidence < WEAK_ANSWER) answer = compose([], true);
+    if (escalationInfo.escalate && answer.confidence < WEAK_ANSWER) {
+      answer = compose([], escalated, true);
+    }
     // Without a language model, the reply numbers its citations from [1] as it first cites each
     // passage, and its sources are those, numbered the same; with one, every passage retrieved
     // is offered to it (and to the client) as it is numbered in the model's context. Shown
@@ -326,7 +341,7 @@ export class TurnRunner {
         tools,
         sessionId,
         signal,
-        system: systemPrompt(escalationInfo.ticketId ? { ticketId: escalationInfo.ticketId } : {}),
+        system: systemPrompt(escalated ?? {}),
         context: contextMessage({
           passages: hits,
           facts: context?.facts ?? [],
@@ -472,15 +487,10 @@ export function searchable(text: string): string {
 }
 
 /**
- * The `escalation` event of a turn, as it runs and as a replay sends it: a turn with a ticket
- * (opened now, or before) is escalated, whatever this message's check said.
+ * The `escalation` event of a turn, as it runs and as a replay sends it: the same fields as the
+ * reply's `escalation`. Whether the session has a ticket (opened now or before) is `ticketId`;
+ * `escalate` is this message's own verdict.
  */
 export function escalationEvent(info: EscalationInfo): Extract<TurnEvent, { type: 'escalation' }> {
-  return {
-    type: 'escalation',
-    escalate: info.escalate || info.ticketId !== undefined,
-    reasons: info.reasons,
-    priority: info.priority,
-    ...(info.ticketId !== undefined ? { ticketId: info.ticketId } : {}),
-  };
+  return { type: 'escalation', ...info };
 }

@@ -253,7 +253,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: '0.7',
     expected: 'a number from 0 to 1',
     description:
-      'Weighted score of the escalation signals (a request for a person, legal matters, anger, urgency, repeats, nothing found) at which a ticket is opened.',
+      'Weighted score of the escalation signals (a safety incident, a request for a person, legal matters, anger, urgency, repeats, nothing found) at which a ticket is opened.',
   },
   {
     name: 'ESCALATION_WEBHOOK_URL',

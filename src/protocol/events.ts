@@ -21,12 +21,17 @@ export type SourceItem = z.infer<typeof sourceItemSchema>;
 
 /** What the escalation check decided for this turn. */
 export const escalationInfoSchema = z.object({
-  escalate: z.boolean(),
-  confidence: z.number(),
+  escalate: z.boolean().describe("This message's verdict: hand the conversation to a person."),
+  confidence: z.number().describe('0..1: the weight of the signals that fired.'),
   reasons: z.array(z.string()),
-  priority: z.string(),
-  category: z.string(),
-  ticketId: z.string().optional(),
+  priority: z.string().describe('`low` (not escalated), `normal`, `high` or `urgent`.'),
+  category: z
+    .enum(['human_request', 'legal', 'safety', 'complaint', 'urgent', 'unresolved', 'none'])
+    .describe('The queue a ticket goes to; `none` when the conversation stays with the agent.'),
+  ticketId: z
+    .string()
+    .optional()
+    .describe("The session's ticket, opened by this message or before (it may be closed)."),
 });
 export type EscalationInfo = z.infer<typeof escalationInfoSchema>;
 
@@ -63,13 +68,8 @@ export const turnEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), stage: stageSchema }),
   z.object({ type: z.literal('tool'), name: z.string(), outcome: z.string(), ms: z.number() }),
   z.object({ type: z.literal('sources'), items: z.array(sourceItemSchema) }),
-  z.object({
-    type: z.literal('escalation'),
-    escalate: z.boolean(),
-    reasons: z.array(z.string()),
-    priority: z.string(),
-    ticketId: z.string().optional(),
-  }),
+  // The reply's `escalation`, as soon as it is decided.
+  z.object({ type: z.literal('escalation'), ...escalationInfoSchema.shape }),
   z.object({ type: z.literal('text'), delta: z.string() }),
   z.object({ type: z.literal('complete'), message: replyMessageSchema }),
   z.object({

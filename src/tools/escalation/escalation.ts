@@ -18,6 +18,11 @@ export interface EscalationOutcome extends EscalationDecision {
   ticketId?: string;
   /** True on the turn that opened the ticket. */
   ticketCreated: boolean;
+  /**
+   * True while the session's ticket is being worked on (open or pending, as this message left
+   * it: a reopened ticket is open): a person will follow up, so none is to be offered again.
+   */
+  ticketOpen: boolean;
 }
 
 /**
@@ -52,8 +57,10 @@ export function createEscalationTool(
    * A message in a session that has a ticket. A new escalation reopens a ticket that was
    * resolved or closed (the customer is told a person follows up, and that must be so again),
    * and raises its priority and category when it is more serious than before (a chargeback
-   * after a plain request for a person); either goes out as `ticket.updated` with the message.
-   * Any other message goes out as `ticket.message_added`.
+   * after a plain request for a person), or moves it to `safety` when a safety incident is
+   * reported in it (the people who handle those must see it, whatever the ticket's priority);
+   * either goes out as `ticket.updated` with the message. Any other message goes out as
+   * `ticket.message_added`.
    */
   async function followUp(
     existing: TicketRecord,
@@ -62,15 +69,26 @@ export function createEscalationTool(
     sessionId: string,
   ): Promise<EscalationOutcome> {
     const reopen = decision.escalate && CLOSED.has(existing.status);
+    const before = RANK[existing.priority as Priority] ?? 0;
     const raise =
-      decision.escalate && RANK[decision.priority] > (RANK[existing.priority as Priority] ?? 0);
+      decision.escalate &&
+      (RANK[decision.priority] > before ||
+        (decision.category === 'safety' && existing.category !== 'safety'));
     if (reopen || raise) {
       const reasons = decision.reasons.map((r) => r.detail);
       await repo.updateTicket(
         existing.id,
         {
           ...(reopen ? { status: 'open' as const } : {}),
-          ...(raise ? { priority: decision.priority, category: decision.category } : {}),
+          ...(raise
+            ? {
+                priority:
+                  RANK[decision.priority] > before
+                    ? decision.priority
+                    : (existing.priority as Priority),
+                category: decision.category,
+              }
+            : {}),
           reasons: [...new Set([...existing.reasons, ...reasons])],
         },
         options.notify
@@ -95,7 +113,12 @@ export function createEscalationTool(
         payload: { ticketId: existing.id, sessionId, message },
       });
     }
-    return { ...decision, ticketId: existing.id, ticketCreated: false };
+    return {
+      ...decision,
+      ticketId: existing.id,
+      ticketCreated: false,
+      ticketOpen: reopen || !CLOSED.has(existing.status),
+    };
   }
 
   return defineTool<typeof input, EscalationOutcome>({
@@ -108,7 +131,7 @@ export function createEscalationTool(
       const decision = evaluateEscalation(args, { threshold: options.threshold, earlierMessages });
       const existing = await repo.ticketOf(sessionId);
       if (existing) return followUp(existing, decision, args.message, sessionId);
-      if (!decision.escalate) return { ...decision, ticketCreated: false };
+      if (!decision.escalate) return { ...decision, ticketCreated: false, ticketOpen: false };
       const firstQuestion = args.history.find((t) => t.role === 'user')?.text ?? args.message;
       const summary = args.summary || (await options.summarize?.(sessionId, args.message));
       const ticket = {
@@ -129,7 +152,12 @@ export function createEscalationTool(
             }
           : undefined,
       );
-      return { ...decision, ticketId: stored.id, ticketCreated: created };
+      return {
+        ...decision,
+        ticketId: stored.id,
+        ticketCreated: created,
+        ticketOpen: !CLOSED.has(stored.status),
+      };
     },
   });
 }

@@ -33,7 +33,8 @@ export const FAULT_WORDS = words(`
 `);
 
 /**
- * Words that name a misfortune — an illness, an injury, a loss, a theft, a risk, a debt —
+ * Words that name a misfortune — an illness, an injury, a loss, a theft, a risk, a debt, an
+ * electric shock (and the shock absorber that shares its name; "shocked" is a feeling) —
  * rather than a feeling about the service. Customers name them to say what happened or what
  * they want to know ("I have a fever and a bad cough, should I get tested?", "my card was
  * stolen, how do I block it?", "is there a penalty for cancelling early?"): AFINN rates them
@@ -46,7 +47,7 @@ export const MISFORTUNE_WORDS = words(`
   injured injury injuries disease diseases infected infection death deaths cancer sore
   suffering suffer suffers victim victims attack attacked burglary burglar stolen theft
   hacked missed loss losing accident accidents fire leak leaked spam poison poisoned
-  allergic risk risks risky danger dangerous warning debt penalty fines
+  allergic risk risks risky danger dangerous warning debt penalty fines shock shocks
 `);
 
 /**

@@ -6,6 +6,7 @@ import { acceptsOffer } from './short-replies.js';
 import { detectNegativeSentiment, STRONG_NEGATIVE } from './negative-sentiment.js';
 import { decideCategory, decidePriority } from './priority.js';
 import { detectRepeatedQuestion, REPEAT_LOOKBACK } from './repeated-question.js';
+import { detectSafety } from './safety.js';
 import { detectWorsening } from './sentiment-trend.js';
 import { scoreTokens } from './sentiment.js';
 import type { SignalMatch } from './signal-match.js';
@@ -26,6 +27,7 @@ const EARLIER_MESSAGE_CHARS = 10_000;
 
 /** The order reasons of equal weight are listed in: the more actionable first. */
 const SIGNAL_ORDER: readonly EscalationSignal[] = [
+  'safety',
   'explicit_request',
   'legal',
   'negative_sentiment',
@@ -78,6 +80,8 @@ export function evaluateEscalation(
     }
   };
 
+  const safety = detectSafety(text, tokens);
+  add('safety', safety);
   add('explicit_request', detectExplicitRequest(text, tokens) ?? detectAcceptedOffer(input));
   add('legal', detectLegal(text, tokens));
   add('negative_sentiment', detectNegativeSentiment(sentiment));
@@ -101,6 +105,7 @@ export function evaluateEscalation(
       escalate,
       fired,
       strongAnger: sentiment <= STRONG_NEGATIVE && fired.has('negative_sentiment'),
+      harmed: safety?.harmed === true && fired.has('safety'),
     }),
     category: decideCategory(escalate, reasons),
   };

@@ -9,16 +9,25 @@ export interface PriorityFacts {
   readonly fired: ReadonlySet<EscalationSignal>;
   /** Whether the message was strongly negative (full negative-sentiment weight). */
   readonly strongAnger: boolean;
+  /** Whether a safety incident harmed someone (an injury, a burn, a shock…). */
+  readonly harmed: boolean;
 }
 
 /**
- * `urgent` when two serious signals meet (a legal matter, a request for a person, strong
- * anger) or one meets urgency; `high` for one serious signal; `normal` for an escalation built
- * from softer signals; `low` when the conversation stays with the assistant.
+ * `urgent` when someone was harmed, when two serious signals meet (a safety incident, a legal
+ * matter, a request for a person, strong anger) or one meets urgency; `high` for one serious
+ * signal; `normal` for an escalation built from softer signals; `low` when the conversation
+ * stays with the assistant.
  */
-export function decidePriority({ escalate, fired, strongAnger }: PriorityFacts): Priority {
+export function decidePriority({ escalate, fired, strongAnger, harmed }: PriorityFacts): Priority {
   if (!escalate) return 'low';
-  const serious = [fired.has('legal'), fired.has('explicit_request'), strongAnger].filter(Boolean);
+  if (harmed) return 'urgent';
+  const serious = [
+    fired.has('safety'),
+    fired.has('legal'),
+    fired.has('explicit_request'),
+    strongAnger,
+  ].filter(Boolean);
   if (serious.length >= 2 || (serious.length === 1 && fired.has('urgency'))) return 'urgent';
   if (serious.length === 1) return 'high';
   return 'normal';
@@ -27,6 +36,7 @@ export function decidePriority({ escalate, fired, strongAnger }: PriorityFacts):
 const CATEGORY_OF: Readonly<Record<EscalationSignal, Category>> = {
   explicit_request: 'human_request',
   legal: 'legal',
+  safety: 'safety',
   negative_sentiment: 'complaint',
   worsening_sentiment: 'complaint',
   urgency: 'urgent',

@@ -94,6 +94,19 @@ const PHRASES: Record<Exclude<ShortReply, 'introduction'>, readonly string[]> = 
     'that was helpful',
     'very helpful',
     'helpful',
+    // Word that the answer worked is thanks for it: "thanks, that worked".
+    'that worked',
+    'it worked',
+    'that works',
+    'it works now',
+    'works now',
+    'that did it',
+    'that did the trick',
+    'that fixed it',
+    'that solved it',
+    'problem solved',
+    // Praise: "I love your shop, thank you so much!"
+    ...praise(),
   ],
   farewell: [
     'bye',
@@ -174,6 +187,28 @@ const PHRASES: Record<Exclude<ShortReply, 'introduction'>, readonly string[]> = 
     'no need',
   ],
 };
+
+/**
+ * "I love your shop", "love your app", "you're the best": said of the company or the help, with
+ * nothing asked.
+ */
+function praise(): string[] {
+  const things = ['shop', 'store', 'app', 'service', 'products', 'site', 'website', 'team'];
+  const liking = ['love', 'i love', 'we love', 'i really love', 'really love', 'i like', 'we like'];
+  return [
+    ...liking.flatMap((verb) =>
+      ['it', 'this', ...things.map((t) => `your ${t}`)].map((o) => `${verb} ${o}`),
+    ),
+    "you're the best",
+    'you are the best',
+    "you're great",
+    'you are great',
+    "you're amazing",
+    'you are amazing',
+    'great job',
+    'well done',
+  ];
+}
 
 /** Words that may come with any of them: "hi there", "thanks so much", "ok then". */
 const FILLERS = new Set(

@@ -25,6 +25,7 @@ export interface EscalationInput {
 export type EscalationSignal =
   | 'explicit_request'
   | 'legal'
+  | 'safety'
   | 'negative_sentiment'
   | 'worsening_sentiment'
   | 'urgency'
@@ -47,7 +48,8 @@ export interface EscalationDecision {
   /** The signals that fired, strongest first. */
   reasons: EscalationReason[];
   priority: 'low' | 'normal' | 'high' | 'urgent';
-  category: 'human_request' | 'legal' | 'complaint' | 'urgent' | 'unresolved' | 'none';
+  /** The queue a ticket goes to; `none` when the conversation stays with the assistant. */
+  category: 'human_request' | 'legal' | 'safety' | 'complaint' | 'urgent' | 'unresolved' | 'none';
 }
 
 /** Tuning of {@link EscalationDecision}s; every field is optional. */

@@ -6,7 +6,8 @@ export const DEFAULT_ESCALATION_THRESHOLD = 0.7;
 /**
  * How much each signal adds to the confidence. With the default threshold of 0.7:
  *
- * - alone enough: asking for a person (0.9), a legal matter (0.85), strong anger (0.75);
+ * - alone enough: a safety incident (0.95: a fire, an injury, an electric shock…), asking for a
+ *   person (0.9), a legal matter (0.85), strong anger (0.75);
  * - not alone, but any two together are: moderate negativity (half of 0.75, so 0.375),
  *   a worsening trend (0.35), urgency (0.35), a repeated question (0.4), and two turns in a
  *   row with nothing in the knowledge base (0.35). "Urgent" from a calm customer is answered;
@@ -18,6 +19,7 @@ export const DEFAULT_ESCALATION_WEIGHTS: Readonly<Record<EscalationSignal, numbe
   {
     explicit_request: 0.9,
     legal: 0.85,
+    safety: 0.95,
     negative_sentiment: 0.75,
     worsening_sentiment: 0.35,
     urgency: 0.35,

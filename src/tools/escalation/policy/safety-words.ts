@@ -1,0 +1,151 @@
+import { phraseSet } from './phrases.js';
+import { words } from './word-list.js';
+import { patternSet, slot } from './word-pattern.js';
+
+/** Parts of the body a report of harm names: "burned my hand", "hurt her back". */
+const BODY = words(`
+  hand hands finger fingers thumb thumbs palm palms wrist wrists arm arms elbow elbows shoulder
+  shoulders leg legs knee knees ankle ankles foot feet toe toes hip hips back neck head face
+  skin eye eyes ear ears nose mouth lip lips tongue chest stomach lap
+`);
+const WHOSE = words('my his her their our your');
+const SOMEONE = words('me him us them myself himself herself themselves ourselves yourself');
+const BE = words("was were been got get gets getting is are am i'm he's she's we're they're");
+const DEGREE = words('badly seriously severely really quite very slightly');
+
+/**
+ * Words of a person harmed: an injury, a burn, an electric shock, poisoning, an allergic
+ * reaction, a hospital. Each is a report ("burned my hand", "was injured"), not a question about
+ * a risk ("can it burn?") nor a figure of speech ("burned a CD", "I was shocked by the price",
+ * "hurt my credit").
+ */
+export const HARM_PHRASES = phraseSet([
+  'injured',
+  'electrocuted',
+  'electrocution',
+  'electric shock',
+  'electric shocks',
+  'electrical shock',
+  'electrical shocks',
+  'poisoned',
+  'poisoning',
+  'allergic reaction',
+  'allergic reactions',
+  'anaphylaxis',
+  'anaphylactic',
+  'hospitalised',
+  'hospitalized',
+  'ambulance',
+  'emergency room',
+  'first degree burns',
+  'second degree burns',
+  'third degree burns',
+  'severe burns',
+  'serious burns',
+]);
+
+const HARMED_VERBS = words('hurt hurting injuring burned burnt burning scalded scalding cut');
+const APPLIANCES = words(`
+  plug plugs socket sockets outlet outlets charger cable cables wire wires lead switch device
+  appliance kettle toaster iron heater battery lamp machine unit handle case oven cooker hob
+`);
+
+export const HARM_PATTERNS = patternSet([
+  // "burned my hand", "hurt her back", "cut his finger": a verb of harm and a part of the body
+  [slot(HARMED_VERBS), slot(WHOSE), slot(BODY)],
+  // "hurt myself", "burned me", "scalded him"
+  [slot(HARMED_VERBS), slot(SOMEONE)],
+  // "was hurt", "got badly scalded"
+  [slot(BE), slot(DEGREE, 0, 2), slot(words('hurt scalded'))],
+  // "a burn on my arm", "burns to her face"
+  [slot(words('burn burns')), slot(words('on to')), slot(WHOSE)],
+  // "a shock from the charger", "got a shock off the kettle"; not "a shock when I saw the bill"
+  [
+    slot(words('shock shocks')),
+    slot(words('from off')),
+    slot(words('the my this that it your'), 0, 1),
+    slot(APPLIANCES),
+  ],
+  // "ended up in hospital", "was rushed to the hospital"
+  [
+    slot(words('ended taken rushed admitted went been')),
+    slot(['up'], 0, 1),
+    slot(words('in to into')),
+    slot(words('the a'), 0, 1),
+    slot(words('hospital er')),
+  ],
+]);
+
+/**
+ * Words of a danger that harmed no one yet: fire, flames, an explosion, smoke, a burning smell,
+ * sparks. Reports, again: "caught fire", not "fire TV stick", "fire the courier" or "what if it
+ * catches fire"; smoke that comes out of something, not a smoke detector or a smoker.
+ */
+export const HAZARD_PHRASES = phraseSet([
+  'on fire',
+  'exploded',
+  'explosion',
+  'in flames',
+  'into flames',
+  'burning smell',
+  'burning plastic',
+  'burning rubber',
+  'full of smoke',
+  'filled with smoke',
+  'sparking',
+  'firefighters',
+  'fire brigade',
+  'fire department',
+]);
+
+export const HAZARD_PATTERNS = patternSet([
+  // "caught fire", "catches fire every time", "caught on fire"
+  [slot(words('caught catches catching')), slot(['on'], 0, 1), slot(['fire'])],
+  // "started a fire", "caused a small fire", "there was a fire", "we had a fire in the kitchen"
+  [
+    slot(words('started caused causing was had')),
+    slot(words('a the')),
+    slot(words('small little big huge massive electrical kitchen house'), 0, 1),
+    slot(['fire']),
+  ],
+  // "smoke came out", "smoke was pouring", "smoke everywhere"
+  [
+    slot(['smoke']),
+    slot(
+      words('came coming comes poured pouring billowing rising started was everywhere out filled'),
+    ),
+  ],
+  // "it started smoking", "it's smoking", "this was smoking"
+  [
+    slot(words("it it's that that's this which")),
+    slot(words('started began starts begins was is kept keeps'), 0, 1),
+    slot(['to'], 0, 1),
+    slot(words('smoke smoking smoked')),
+  ],
+  // "smells of burning", "smelled like burnt plastic"
+  [
+    slot(words('smell smells smelled smelt smelling')),
+    slot(words('of like')),
+    slot(words('burning burnt burned')),
+  ],
+  // "sparks came out", "sparks flew"
+  [slot(['sparks']), slot(words('came coming flew flying shot shooting everywhere out'))],
+]);
+
+/** What a "fire" names when it is no fire: "a fire TV stick", "a fire alarm", "fire exit". */
+export const FIRE_THINGS = new Set(
+  words(`
+    tv stick sticks tablet tablets hd phone alarm alarms extinguisher extinguishers exit exits
+    door doors drill drills escape safety pit place wall proof resistant retardant rated
+  `),
+);
+
+/** "Exploded with messages", "exploded at me": a figure of speech. */
+export const FIGURATIVE_AFTER_EXPLODED = new Set(words('with at'));
+
+/**
+ * Words that make what follows them in a sentence a question about a risk or a rule, not a
+ * report: "what if the battery catches fire?", "is there a risk of explosion?", "how do I
+ * avoid a burning smell?".
+ */
+export const HYPOTHETICAL = new Set(words('if whether unless risk risks prevent avoid'));

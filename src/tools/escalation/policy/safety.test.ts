@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateEscalation } from './index.js';
+
+const decide = (message: string) =>
+  evaluateEscalation({ message, history: [], noKnowledgeStreak: 0, noKnowledgeNow: false });
+
+describe('safety incidents', () => {
+  it.each([
+    'The charger you sold me caught fire and burned my hand',
+    'The battery exploded and my child was injured',
+    'it gave me an electric shock',
+    'I got a shock off the kettle when I switched it on',
+    'I got food poisoning from my order',
+    'My son had an allergic reaction to the snack you delivered',
+    'my daughter ended up in hospital after eating your cake',
+    'hurt my back on the leg press yesterday',
+  ])('sends %j to the safety queue, urgent: someone was hurt', (message) => {
+    expect(decide(message)).toMatchObject({
+      escalate: true,
+      priority: 'urgent',
+      category: 'safety',
+    });
+  });
+
+  it.each([
+    'Smoke came out of the heater when I turned it on',
+    "There's a burning smell coming from the charger",
+    'the plug is sparking',
+    'it started smoking after an hour',
+    'Nobody was hurt but the toaster burst into flames',
+  ])('sends %j to the safety queue, high: a danger that hurt no one', (message) => {
+    expect(decide(message)).toMatchObject({ escalate: true, priority: 'high', category: 'safety' });
+  });
+
+  it('names what was reported, for the person who takes the ticket', () => {
+    expect(decide('The charger caught fire and burned my hand').reasons[0]).toMatchObject({
+      signal: 'safety',
+      detail: 'safety incident, someone hurt: "caught fire", "burned my hand"',
+    });
+  });
+
+  it.each([
+    'How do I set up my Fire TV stick?',
+    'I had a fire tv stick in my order',
+    'Where is the fire exit at your club?',
+    'Please fire the courier',
+    'how do I burn a playlist to a CD?',
+    "I'm burnt out on all these emails",
+    'Do you sell shock absorbers for this bike?',
+    'Can you deliver the shock absorbers by Friday?',
+    'My battery is low, where can I charge it?',
+    'Do you sell smoke detectors?',
+    'Is smoking allowed in the cars?',
+    'the car smells like smoke',
+    "I'm deathly allergic to peanuts, is it safe to order through you",
+    'What happens if the battery catches fire?',
+    'Is there a risk of explosion?',
+    'Will it hurt my credit score?',
+    'my inbox exploded with notifications',
+    'no one was injured, the box was just dented',
+  ])('does not read %j as a safety incident', (message) => {
+    const decision = decide(message);
+    expect(decision.reasons.map((r) => r.signal)).not.toContain('safety');
+    expect(decision.escalate).toBe(false);
+  });
+});
