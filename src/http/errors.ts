@@ -152,11 +152,17 @@ function sizeOf(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** Whether a request's route takes files as multipart: a session's messages and uploads. */
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route takes files as multipart (a 415 mentions multipart there only). */
+    takesFiles?: boolean;
+  }
+}
+
+/** The route config of a route that takes files as multipart. */
+export const TAKES_FILES = { takesFiles: true };
+
+/** Whether a request's route takes files as multipart: see {@link TAKES_FILES}. */
 function takesFiles(request: FastifyRequest): boolean {
-  const path = request.url.split('?')[0] ?? '';
-  return (
-    request.method === 'POST' &&
-    (/^\/v1\/sessions\/[^/]+\/messages$/.test(path) || path === '/v1/admin/documents')
-  );
+  return request.routeOptions.config?.takesFiles === true;
 }

@@ -14,6 +14,7 @@ import {
 } from '../../protocol/admin-api.js';
 import { ingestFiles, ingestPaths, summarize } from '../../rag/index.js';
 import { adminKeyMatches, bearerToken } from '../auth.js';
+import { TAKES_FILES } from '../errors.js';
 import { readMultipart } from '../multipart.js';
 import { viewOf } from '../session-access.js';
 import { parseInput, requireId } from '../validate.js';
@@ -53,7 +54,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       return knowledge.documents(query.scope, { limit: query.limit, offset: query.offset });
     });
 
-    admin.post('/v1/admin/documents', async (request, reply) => {
+    admin.post('/v1/admin/documents', { config: TAKES_FILES }, async (request, reply) => {
       if (!request.isMultipart()) {
         throw new AppError(
           'unsupported_media_type',

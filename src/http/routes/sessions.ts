@@ -13,6 +13,7 @@ import type { SourceItem } from '../../protocol/index.js';
 import type { Session, SessionStore } from '../../session/index.js';
 import { bearerToken, hashToken, headerOrQueryToken, newSessionToken } from '../auth.js';
 import { wantsEventStream } from '../body.js';
+import { TAKES_FILES } from '../errors.js';
 import { readMultipart } from '../multipart.js';
 import { authorizeSession, enforceRateLimit, viewOf } from '../session-access.js';
 import { SseStream } from '../sse.js';
@@ -117,32 +118,36 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
     });
   });
 
-  server.post<IdParams>('/v1/sessions/:id/messages', async (request, reply) => {
-    const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
-    await enforceRateLimit(
-      app.rateLimiter,
-      `session:${session.id}`,
-      config.http.sessionMessagesPerMinute,
-    );
-    const { text, attachments } = await readMessage(request, app);
-    const idempotencyKey = idempotencyKeyOf(request);
-    const controller = new AbortController();
-    reply.raw.on('close', () => {
-      if (!reply.raw.writableFinished) controller.abort();
-    });
-    const outcome = await app.sessionTurns.send({
-      session,
-      text,
-      ...(attachments.length > 0 ? { attachments } : {}),
-      requestId: String(request.id),
-      signal: controller.signal,
-      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-    });
-    if (outcome.type === 'replay') reply.header('idempotent-replayed', 'true');
-    if (wantsEventStream(request)) return streamTurn(reply, outcome, streams);
-    const result = outcome.type === 'replay' ? outcome.result : await outcome.result;
-    return reply.code(200).send(result);
-  });
+  server.post<IdParams>(
+    '/v1/sessions/:id/messages',
+    { config: TAKES_FILES },
+    async (request, reply) => {
+      const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
+      await enforceRateLimit(
+        app.rateLimiter,
+        `session:${session.id}`,
+        config.http.sessionMessagesPerMinute,
+      );
+      const { text, attachments } = await readMessage(request, app);
+      const idempotencyKey = idempotencyKeyOf(request);
+      const controller = new AbortController();
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) controller.abort();
+      });
+      const outcome = await app.sessionTurns.send({
+        session,
+        text,
+        ...(attachments.length > 0 ? { attachments } : {}),
+        requestId: String(request.id),
+        signal: controller.signal,
+        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      });
+      if (outcome.type === 'replay') reply.header('idempotent-replayed', 'true');
+      if (wantsEventStream(request)) return streamTurn(reply, outcome, streams);
+      const result = outcome.type === 'replay' ? outcome.result : await outcome.result;
+      return reply.code(200).send(result);
+    },
+  );
 }
 
 /** Attempts of {@link endSession} at a session that keeps changing under it. */

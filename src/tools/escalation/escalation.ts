@@ -69,26 +69,18 @@ export function createEscalationTool(
     sessionId: string,
   ): Promise<EscalationOutcome> {
     const reopen = decision.escalate && CLOSED.has(existing.status);
-    const before = RANK[existing.priority as Priority] ?? 0;
+    const current = existing.priority as Priority;
+    const priority = RANK[decision.priority] > (RANK[current] ?? 0) ? decision.priority : current;
     const raise =
       decision.escalate &&
-      (RANK[decision.priority] > before ||
-        (decision.category === 'safety' && existing.category !== 'safety'));
+      (priority !== current || (decision.category === 'safety' && existing.category !== 'safety'));
     if (reopen || raise) {
       const reasons = decision.reasons.map((r) => r.detail);
       await repo.updateTicket(
         existing.id,
         {
           ...(reopen ? { status: 'open' as const } : {}),
-          ...(raise
-            ? {
-                priority:
-                  RANK[decision.priority] > before
-                    ? decision.priority
-                    : (existing.priority as Priority),
-                category: decision.category,
-              }
-            : {}),
+          ...(raise ? { priority, category: decision.category } : {}),
           reasons: [...new Set([...existing.reasons, ...reasons])],
         },
         options.notify
