@@ -138,13 +138,30 @@ describe('answers from the language model', () => {
     expect(system()).toContain(
       `A person from the support team will follow up (ticket ${ticketId})`,
     );
+    // One person is on the way: the model is not to offer another.
+    expect(system()).toContain('do not offer to connect the customer with a person');
+    expect(system()).not.toContain('and offer to connect');
     await turn('l7', 'What is your refund policy?');
     expect(system()).toContain(`(ticket ${ticketId})`);
+    expect(system()).not.toContain('and offer to connect');
+    expect(system()).not.toContain('emergency services');
 
     await app.conversations.updateTicket(ticketId, { status: 'closed' });
     fake.chatReplies({ text: 'Within 30 days [1].' });
     await turn('l7', 'And how long does the refund take?');
     expect(system()).not.toContain('will follow up');
+    expect(system()).toContain('and offer to connect the customer with a person');
+  });
+
+  it('tells the model to send a customer who reports harm or danger to the emergency services first', async () => {
+    fake.chatReplies({ text: 'Please call the emergency services.' });
+    await turn('l8', 'The charger caught fire and burned my hand');
+    const body = chatRequests().at(-1)?.body as {
+      messages: Array<{ role: string; content: string }>;
+    };
+    const system = body.messages.find((m) => m.role === 'system')?.content ?? '';
+    expect(system).toContain('call their local emergency services now');
+    expect(system).toMatch(/A person from the support team will follow up \(ticket T-/);
   });
 
   it('keeps customer text and documents out of the rules: they travel as messages marked as data', async () => {

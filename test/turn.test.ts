@@ -438,12 +438,22 @@ describe('escalation in a turn', () => {
       expect(reply.text).toContain(
         `A member of our support team will follow up with you on this (ticket ${reply.escalation.ticketId}).`,
       );
+      // What to do now comes first: no ticket is quicker than the emergency services.
+      expect(reply.text).toMatch(
+        /^If anyone is hurt or in danger, please call your local emergency services now/,
+      );
+      expect(reply.text).not.toMatch(/^Hi\b/m);
       expect(await app.conversations.ticketOf(`sf${i}`)).toMatchObject({
         status: 'open',
         category: 'safety',
         priority,
       });
     }
+    // Said once, to the report: the next question of the session is answered as usual.
+    const next = await app.turns.start({ sessionId: 'sf0', text: 'How do I reset my password?' })
+      .result;
+    expect(next.text).not.toContain('emergency services');
+    expect(next.text).toContain('will follow up');
   });
 
   it('opens no ticket for calm uses of the words of a safety incident', async () => {
@@ -457,6 +467,7 @@ describe('escalation in a turn', () => {
     for (const [i, text] of calm.entries()) {
       const reply = await app.turns.start({ sessionId: `calm${i}`, text }).result;
       expect(reply.escalation).toMatchObject({ escalate: false, category: 'none' });
+      expect(reply.text).not.toContain('emergency services');
       expect(await app.conversations.ticketOf(`calm${i}`)).toBeNull();
     }
   });

@@ -249,7 +249,7 @@ export class TurnRunner {
     const facts = (context?.facts ?? []).flatMap((line) => readFact(line) ?? []);
     const compose = (
       passages: RetrievedChunk[],
-      escalated: { ticketId: string } | undefined,
+      escalated: { ticketId: string; safety?: boolean } | undefined,
       handover = false,
     ) =>
       composeExtractiveAnswer(
@@ -305,10 +305,16 @@ export class TurnRunner {
       ...(escalation?.ticketId ? { ticketId: escalation.ticketId } : {}),
     };
     // While the session's ticket is open or pending, every reply says a person will follow up
-    // and none offers one again; a resolved or closed ticket is over.
+    // and none offers one again; a resolved or closed ticket is over. A message that reports harm
+    // or danger is first told to call the emergency services.
     const escalated =
       escalation?.ticketId !== undefined && escalation.ticketOpen
-        ? { ticketId: escalation.ticketId }
+        ? {
+            ticketId: escalation.ticketId,
+            ...(escalationInfo.escalate && escalationInfo.category === 'safety'
+              ? { safety: true }
+              : {}),
+          }
         : undefined;
 
     emit({ type: 'status', stage: 'answer' });

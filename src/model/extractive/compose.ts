@@ -27,6 +27,7 @@ import {
   aboutOrder,
   attachmentsRead,
   followUp,
+  SAFETY_FIRST,
   greeting,
   NOT_FOUND,
   NOTHING_MORE,
@@ -77,13 +78,17 @@ export function composeExtractiveAnswer(
   const facts: KnownFact[] = Array.isArray(input?.facts) ? input.facts : [];
   const name = firstName(input?.customerName) ?? firstName(valuesOf(facts, 'name').at(-1));
   const ticketId = cleanValue(input?.escalated?.ticketId, 64);
+  // A report of harm or danger is told what to do now before anything else is said.
+  const safetyFirst = ticketId !== '' && input?.escalated?.safety === true ? SAFETY_FIRST : '';
   const attachments = readAttachments(input?.attachments, question);
 
   // A greeting opens a reply that answers; "Hi," before "I couldn't find this" or a hand-over
   // to a person reads as cheerfulness about the customer's bad luck.
   const frame = (body: string, answers: boolean): string =>
     [
-      input?.firstTurn && answers ? greeting(name) : '',
+      safetyFirst,
+      // No cheerful "Hi" after being told to call the emergency services.
+      input?.firstTurn && answers && safetyFirst === '' ? greeting(name) : '',
       attachments.length > 0 ? attachmentsRead(attachments.map((a) => a.name)) : '',
       body,
       ticketId !== '' ? followUp(ticketId) : '',
@@ -97,6 +102,7 @@ export function composeExtractiveAnswer(
     const accepted =
       ticketId !== '' && (input.shortReply === 'yes' || input.shortReply === 'acknowledgement');
     const text = [
+      safetyFirst,
       accepted
         ? ''
         : shortAnswer(

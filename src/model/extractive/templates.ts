@@ -85,6 +85,10 @@ export function followUp(ticketId: string): string {
   return `A member of our support team will follow up with you on this (ticket ${ticketId}).`;
 }
 
+/** Said first to a report of harm or danger: no ticket is quicker than the emergency services. */
+export const SAFETY_FIRST =
+  'If anyone is hurt or in danger, please call your local emergency services now.';
+
 const FACT_NOUNS: Record<string, [string, string]> = {
   email: ['e-mail address', 'e-mail addresses'],
   phone: ['phone number', 'phone numbers'],

@@ -21,8 +21,11 @@ export interface ExtractiveInput {
   /** Greet on the first turn, when the reply answers. */
   firstTurn: boolean;
   customerName?: string;
-  /** A person will follow up. */
-  escalated?: { ticketId: string } | undefined;
+  /**
+   * A person will follow up. `safety`: this message reported harm or danger, so the reply first
+   * tells the customer to call the emergency services if anyone is hurt or in danger.
+   */
+  escalated?: { ticketId: string; safety?: boolean } | undefined;
   /**
    * The conversation is handed to a person and no passage is to be quoted (the customer asked
    * for one, or is upset, and nothing found answers well): with a ticket open, the reply is the

@@ -78,7 +78,7 @@ export const HARM_PATTERNS = patternSet([
 
 /**
  * Words of a danger that harmed no one yet: fire, flames, an explosion, smoke, a burning smell,
- * sparks. Reports, again: "caught fire", not "fire TV stick", "fire the courier" or "what if it
+ * sparks, a gas leak, a carbon-monoxide alarm. Reports, again: "caught fire", not "fire TV stick", "fire the courier" or "what if it
  * catches fire"; smoke that comes out of something, not a smoke detector or a smoker.
  */
 export const HAZARD_PHRASES = phraseSet([
@@ -96,6 +96,10 @@ export const HAZARD_PHRASES = phraseSet([
   'firefighters',
   'fire brigade',
   'fire department',
+  'gas leak',
+  'gas leaking',
+  'leaking gas',
+  'leaks gas',
 ]);
 
 export const HAZARD_PATTERNS = patternSet([
@@ -127,6 +131,20 @@ export const HAZARD_PATTERNS = patternSet([
     slot(words('smell smells smelled smelt smelling')),
     slot(words('of like')),
     slot(words('burning burnt burned')),
+  ],
+  // "I smell gas", "a smell of gas", "smells like gas"; not "gas prices" or "ran out of gas"
+  [slot(words('smell smells smelled smelt smelling')), slot(words('of like'), 0, 1), slot(['gas'])],
+  // "the gas is leaking", "gas was escaping"
+  [slot(['gas']), slot(words('is was keeps kept')), slot(words('leaking escaping coming'))],
+  // "the carbon monoxide alarm went off", "the CO detector keeps going off"; not a question
+  // about an alarm's battery
+  [
+    slot(words('carbon co')),
+    slot(['monoxide'], 0, 1),
+    slot(words('alarm alarms detector detectors')),
+    slot(words('went goes going keeps kept is was has started')),
+    slot(words('going sounding'), 0, 1),
+    slot(words('off sounding')),
   ],
   // "sparks came out", "sparks flew"
   [slot(['sparks']), slot(words('came coming flew flying shot shooting everywhere out'))],

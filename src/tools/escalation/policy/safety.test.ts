@@ -28,6 +28,11 @@ describe('safety incidents', () => {
     'the plug is sparking',
     'it started smoking after an hour',
     'Nobody was hurt but the toaster burst into flames',
+    'I smell gas near the cooker you installed',
+    "There's a smell of gas in the kitchen since the fitting",
+    'I think there is a gas leak after your engineer visited',
+    'the carbon monoxide alarm went off after the boiler service',
+    'our CO detector keeps going off since you fitted the boiler',
   ])('sends %j to the safety queue, high: a danger that hurt no one', (message) => {
     expect(decide(message)).toMatchObject({ escalate: true, priority: 'high', category: 'safety' });
   });
@@ -58,6 +63,12 @@ describe('safety incidents', () => {
     'Will it hurt my credit score?',
     'my inbox exploded with notifications',
     'no one was injured, the box was just dented',
+    'Do you refund gas prices for the delivery?',
+    'We ran out of gas on the way to collect it',
+    'Does the cooker run on gas?',
+    'Do you sell carbon monoxide alarms?',
+    'My carbon monoxide alarm is beeping, how do I change its battery?',
+    "I don't smell gas any more, thanks",
   ])('does not read %j as a safety incident', (message) => {
     const decision = decide(message);
     expect(decision.reasons.map((r) => r.signal)).not.toContain('safety');
