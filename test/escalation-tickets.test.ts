@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { ingestPaths } from '../src/rag/index.js';
+import { captureLogs } from '../src/testing/index.js';
 
 let app: App;
 
@@ -117,5 +118,48 @@ describe("a session's ticket", () => {
     expect(transcript).toHaveLength(2 * questions.length + 1);
     expect(transcript[0]).toEqual({ role: 'user', text: questions[0] });
     expect(transcript.at(-1)).toEqual({ role: 'user', text: 'I want to talk to a human' });
+  });
+});
+
+describe('the log of hand-overs', () => {
+  it('records each ticket opened, reopened or raised, with its session, priority and reasons', async () => {
+    const logs = captureLogs();
+    const logged = createApp(loadConfig({ env: { LOG_LEVEL: 'info', TOOL_RETRY_ATTEMPTS: '1' } }), {
+      databasePath: ':memory:',
+      logDestination: logs.stream,
+    });
+    try {
+      const first = await logged.turns.start({
+        sessionId: 'lg1',
+        text: 'I want to talk to a human',
+      }).result;
+      const ticketId = first.escalation.ticketId as string;
+      await logged.conversations.updateTicket(ticketId, { status: 'closed' });
+      await logged.turns.start({
+        sessionId: 'lg1',
+        text: 'The charger caught fire and burned my hand',
+      }).result;
+      const lines = logs.lines.filter((l) => String(l.msg).startsWith('ticket '));
+      expect(lines).toMatchObject([
+        {
+          msg: 'ticket opened',
+          ticketId,
+          sessionId: 'lg1',
+          priority: 'high',
+          category: 'human_request',
+          reasons: [expect.stringContaining('asked for a person')],
+        },
+        {
+          msg: 'ticket reopened and raised',
+          ticketId,
+          sessionId: 'lg1',
+          status: 'open',
+          priority: 'urgent',
+          category: 'safety',
+        },
+      ]);
+    } finally {
+      await logged.close();
+    }
   });
 });

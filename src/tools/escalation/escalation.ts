@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { Logger } from '../../telemetry/index.js';
 import type { ConversationRepository, TicketRecord } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
 import { EarlierMessages, evaluateEscalation, type EscalationDecision } from './policy/index.js';
@@ -67,6 +68,7 @@ export function createEscalationTool(
     decision: EscalationDecision,
     message: string,
     sessionId: string,
+    log: Logger,
   ): Promise<EscalationOutcome> {
     const reopen = decision.escalate && CLOSED.has(existing.status);
     const current = existing.priority as Priority;
@@ -76,7 +78,7 @@ export function createEscalationTool(
       (priority !== current || (decision.category === 'safety' && existing.category !== 'safety'));
     if (reopen || raise) {
       const reasons = decision.reasons.map((r) => r.detail);
-      await repo.updateTicket(
+      const changed = await repo.updateTicket(
         existing.id,
         {
           ...(reopen ? { status: 'open' as const } : {}),
@@ -99,6 +101,20 @@ export function createEscalationTool(
             })
           : undefined,
       );
+      log.info(
+        {
+          ticketId: existing.id,
+          status: changed?.ticket.status,
+          priority: changed?.ticket.priority,
+          category: changed?.ticket.category,
+          reasons,
+        },
+        reopen && raise
+          ? 'ticket reopened and raised'
+          : reopen
+            ? 'ticket reopened'
+            : 'ticket raised',
+      );
     } else if (options.notify) {
       await repo.enqueue({
         topic: 'ticket.message_added',
@@ -118,11 +134,11 @@ export function createEscalationTool(
     description: 'Decides whether a person should take over the conversation, and opens a ticket.',
     input,
     timeoutMs: 5_000,
-    async execute(args, { sessionId }) {
+    async execute(args, { sessionId, log }) {
       if (sessionId === undefined) throw new TypeError('escalation needs a session');
       const decision = evaluateEscalation(args, { threshold: options.threshold, earlierMessages });
       const existing = await repo.ticketOf(sessionId);
-      if (existing) return followUp(existing, decision, args.message, sessionId);
+      if (existing) return followUp(existing, decision, args.message, sessionId, log);
       if (!decision.escalate) return { ...decision, ticketCreated: false, ticketOpen: false };
       const firstQuestion = args.history.find((t) => t.role === 'user')?.text ?? args.message;
       const summary = args.summary || (await options.summarize?.(sessionId, args.message));
@@ -144,6 +160,18 @@ export function createEscalationTool(
             }
           : undefined,
       );
+      // The operator's record of every hand-over: which ticket, how urgent, and why.
+      if (created) {
+        log.info(
+          {
+            ticketId: stored.id,
+            priority: stored.priority,
+            category: stored.category,
+            reasons: ticket.reasons,
+          },
+          'ticket opened',
+        );
+      }
       return {
         ...decision,
         ticketId: stored.id,
