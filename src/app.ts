@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import type { Meter } from '@opentelemetry/api';
 import { WebhookDispatcher } from './agent/outbox/webhook-dispatcher.js';
 import { SessionTurns } from './agent/session-turns.js';
 import { TurnRunner } from './agent/turn.js';
@@ -43,6 +44,7 @@ import {
   openPostgresStore,
   SqliteKnowledgeRepository,
   type KnowledgeRepository,
+  type OutboxBacklog,
   type VectorIndex,
 } from './store/index.js';
 import {
@@ -225,6 +227,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           logger,
         })
       : undefined;
+  if (webhooks) observeOutbox(telemetry.meter, conversations, clock, logger);
   const dense = denseRetrieval(config, storage.vectors, tools);
   const retriever = new Retriever(knowledge, retrieverSettings(config), dense, synonyms(config));
   tools.register(createKbSearchTool(retriever));
@@ -519,4 +522,48 @@ function denseRetrieval(
     return result.type === 'ok' ? result.value : null;
   };
   return { embed, index: vectors, maxDistance: config.kb.denseMaxDistance };
+}
+
+/**
+ * The webhook's backlog as metrics, read from the outbox at each collection: how many messages
+ * wait and how long the oldest has waited. A database that cannot be read leaves them out of that
+ * collection (and says so once per run of failures) rather than failing `/metrics`.
+ */
+function observeOutbox(
+  meter: Meter,
+  conversations: ConversationRepository,
+  clock: Clock,
+  logger: Logger,
+): void {
+  const undelivered = meter.createObservableGauge('support_agent.outbox.undelivered', {
+    description: 'Webhook messages not delivered yet',
+  });
+  const failing = meter.createObservableGauge('support_agent.outbox.failing', {
+    description: 'Undelivered webhook messages whose last try failed',
+  });
+  const oldestAge = meter.createObservableGauge('support_agent.outbox.oldest_age_seconds', {
+    description: 'How long the oldest undelivered webhook message has waited, in seconds',
+  });
+  let failed = false;
+  meter.addBatchObservableCallback(
+    async (result) => {
+      let backlog: OutboxBacklog;
+      try {
+        backlog = await conversations.outboxBacklog();
+        failed = false;
+      } catch (error) {
+        if (!failed) logger.warn({ err: error }, 'could not read the outbox backlog for metrics');
+        failed = true;
+        return;
+      }
+      result.observe(undelivered, backlog.undelivered);
+      result.observe(failing, backlog.failing);
+      const oldest = backlog.oldestCreatedAt === null ? NaN : Date.parse(backlog.oldestCreatedAt);
+      result.observe(
+        oldestAge,
+        Number.isNaN(oldest) ? 0 : Math.max(0, (clock.now() - oldest) / 1000),
+      );
+    },
+    [undelivered, failing, oldestAge],
+  );
 }

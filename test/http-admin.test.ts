@@ -216,6 +216,69 @@ describe('ticket webhooks', () => {
   });
 });
 
+describe('the webhook backlog', () => {
+  it('shows what waits for a receiver that refuses, in the admin API and the metrics', async () => {
+    let refuse = true;
+    const receiver = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(refuse ? 503 : 204).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    const hooked = await startServer({
+      ESCALATION_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
+      ESCALATION_WEBHOOK_SECRET: 'a-webhook-secret-0123456789',
+    });
+    try {
+      const empty = await call(hooked.url, 'GET', '/v1/admin/outbox', admin);
+      expect(empty.body).toEqual({
+        webhook: true,
+        undelivered: 0,
+        failing: 0,
+        oldestCreatedAt: null,
+        lastError: null,
+      });
+      const customer = await createSession(hooked.url);
+      await call(hooked.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
+        token: customer.token,
+        body: { text: 'I want to speak to a human right now!' },
+      });
+      await hooked.app.webhooks?.deliverDue();
+      const waiting = await call(hooked.url, 'GET', '/v1/admin/outbox', admin);
+      expect(waiting.body).toMatchObject({
+        undelivered: 1,
+        failing: 1,
+        oldestCreatedAt: expect.any(String),
+        lastError: expect.stringContaining('503'),
+      });
+      const metrics = await fetch(`${hooked.url}/metrics`).then((r) => r.text());
+      expect(metrics).toMatch(/^support_agent_outbox_undelivered(\{[^}]*\})? 1$/m);
+      expect(metrics).toMatch(/^support_agent_outbox_failing(\{[^}]*\})? 1$/m);
+      expect(metrics).toMatch(/^support_agent_outbox_oldest_age_seconds(\{[^}]*\})? \d/m);
+
+      refuse = false;
+      // The failed message is due again after its back-off; here, at once.
+      const [failed] = await hooked.app.conversations.dueOutbox(
+        new Date(Date.now() + 86_400_000).toISOString(),
+        1,
+      );
+      await hooked.app.conversations.markFailed(failed!.id, 'HTTP 503', new Date(0).toISOString());
+      await hooked.app.webhooks?.deliverDue();
+      const drained = await call(hooked.url, 'GET', '/v1/admin/outbox', admin);
+      expect(drained.body).toMatchObject({ undelivered: 0, failing: 0, oldestCreatedAt: null });
+    } finally {
+      await hooked.close();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it('is for administrators only', async () => {
+    expect((await call(t.url, 'GET', '/v1/admin/outbox')).status).toBe(401);
+    const open = await call(t.url, 'GET', '/v1/admin/outbox', admin);
+    expect(open.body).toMatchObject({ webhook: false, undelivered: 0 });
+  });
+});
+
 describe('tickets and sessions', () => {
   it('lists a ticket, reads it with its transcript, and changes its status', async () => {
     const customer = await createSession(t.url);

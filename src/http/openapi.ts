@@ -205,6 +205,13 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'admin',
   },
   {
+    method: 'get',
+    path: '/v1/admin/outbox',
+    summary: "The webhook's backlog: messages not delivered yet, the oldest, the last error",
+    auth: 'admin',
+    tag: 'admin',
+  },
+  {
     method: 'post',
     path: '/v1/admin/tools/{name}/reset',
     summary: 'Close a tool’s circuit breaker',

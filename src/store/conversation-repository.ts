@@ -76,6 +76,18 @@ export interface OutboxRecord {
   lastError: string | null;
 }
 
+/** What is waiting in the outbox: how much, since when, and why the last try failed. */
+export interface OutboxBacklog {
+  /** Messages not delivered yet. */
+  undelivered: number;
+  /** Of those, the ones tried at least once and refused (they wait for their next try). */
+  failing: number;
+  /** When the oldest undelivered message was queued (ISO time), or null when there is none. */
+  oldestCreatedAt: string | null;
+  /** The error of the undelivered message tried last, or null. */
+  lastError: string | null;
+}
+
 /** A session as the admin console lists it: the span and size of its conversation. */
 export interface SessionSummary {
   sessionId: string;
@@ -219,4 +231,6 @@ export interface ConversationRepository {
   /** Removes messages delivered before `before` (ISO time); returns how many. */
   forgetDeliveredBefore(before: string): Promise<number>;
   markFailed(id: string, error: string, nextAttemptAt: string): Promise<void>;
+  /** What is waiting for delivery, for operators (metrics and the admin API). */
+  outboxBacklog(): Promise<OutboxBacklog>;
 }

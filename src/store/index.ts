@@ -22,6 +22,7 @@ export type {
   MemoryRecord,
   MessageRecord,
   TurnRecord,
+  OutboxBacklog,
   OutboxRecord,
   SessionSummary,
   TicketChange,

@@ -286,6 +286,33 @@ export function describeConversationRepository(
       ]);
     });
 
+    it("tells how much of the outbox waits, since when, and the last try's error", async () => {
+      const repo = await make();
+      expect(await repo.outboxBacklog()).toEqual({
+        undelivered: 0,
+        failing: 0,
+        oldestCreatedAt: null,
+        lastError: null,
+      });
+      const a = await repo.enqueue({ topic: 't', payload: { n: 1 } });
+      const b = await repo.enqueue({ topic: 't', payload: { n: 2 } });
+      const c = await repo.enqueue({ topic: 't', payload: { n: 3 } });
+      await repo.markDelivered(a.id, new Date().toISOString());
+      await repo.markFailed(b.id, 'HTTP 500', new Date(Date.now() + 10_000).toISOString());
+      await repo.markFailed(c.id, 'HTTP 503', new Date(Date.now() + 20_000).toISOString());
+      const backlog = await repo.outboxBacklog();
+      expect(backlog).toEqual({
+        undelivered: 2,
+        failing: 2,
+        oldestCreatedAt: expect.any(String),
+        lastError: 'HTTP 503',
+      });
+      expect(Date.parse(backlog.oldestCreatedAt as string)).toBe(Date.parse(b.createdAt));
+      await repo.markDelivered(b.id, new Date().toISOString());
+      await repo.markDelivered(c.id, new Date().toISOString());
+      expect((await repo.outboxBacklog()).undelivered).toBe(0);
+    });
+
     it('delivers the outbox at least once: failed items come back when due, delivered ones never', async () => {
       const repo = await make();
       const a = await repo.enqueue({ topic: 't', payload: { n: 1 } });

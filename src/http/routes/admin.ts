@@ -226,6 +226,12 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       })),
     }));
 
+    // The webhook's backlog: is the ticket system receiving what escalation sends it?
+    admin.get('/v1/admin/outbox', async () => ({
+      webhook: app.webhooks !== undefined,
+      ...(await conversations.outboxBacklog()),
+    }));
+
     admin.post<{ Params: { name: string } }>('/v1/admin/tools/:name/reset', async (request) => {
       const name = request.params.name;
       if (!tools.has(name)) throw new AppError('not_found', `There is no tool named "${name}".`);

@@ -6,6 +6,7 @@ import {
   type MemoryLimits,
   type MemoryRecord,
   type MessageRecord,
+  type OutboxBacklog,
   type OutboxRecord,
   type SessionSummary,
   type TicketChange,
@@ -511,6 +512,27 @@ export class PostgresConversationRepository implements ConversationRepository {
        WHERE id = $1`,
       [id, at],
     );
+  }
+
+  async outboxBacklog(): Promise<OutboxBacklog> {
+    const [row] = await this.#db.query<{
+      undelivered: string;
+      failing: string;
+      oldest: string | null;
+      last_error: string | null;
+    }>(
+      `SELECT COUNT(*) AS undelivered, COUNT(*) FILTER (WHERE attempts > 0) AS failing,
+              MIN(created_at) AS oldest,
+              (SELECT last_error FROM outbox WHERE delivered_at IS NULL AND last_error IS NOT NULL
+                 ORDER BY next_attempt_at DESC LIMIT 1) AS last_error
+         FROM outbox WHERE delivered_at IS NULL`,
+    );
+    return {
+      undelivered: Number(row?.undelivered ?? 0),
+      failing: Number(row?.failing ?? 0),
+      oldestCreatedAt: row?.oldest ?? null,
+      lastError: row?.last_error ?? null,
+    };
   }
 
   async markFailed(id: string, error: string, nextAttemptAt: string): Promise<void> {

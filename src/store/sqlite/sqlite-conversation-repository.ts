@@ -7,6 +7,7 @@ import {
   type MemoryLimits,
   type MemoryRecord,
   type MessageRecord,
+  type OutboxBacklog,
   type OutboxRecord,
   type SessionSummary,
   type TicketChange,
@@ -599,6 +600,25 @@ export class SqliteConversationRepository implements ConversationRepository {
     this.#prepare(
       'UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?',
     ).run(error.slice(0, 1000), nextAttemptAt, id);
+  }
+
+  async outboxBacklog(): Promise<OutboxBacklog> {
+    const row = this.#prepare(
+      `SELECT COUNT(*) AS undelivered, COALESCE(SUM(attempts > 0), 0) AS failing,
+              MIN(created_at) AS oldest
+         FROM outbox WHERE delivered_at IS NULL`,
+    ).get() as { undelivered: number; failing: number; oldest: string | null };
+    // The item tried last is the one whose next try was pushed furthest.
+    const failed = this.#prepare(
+      `SELECT last_error FROM outbox WHERE delivered_at IS NULL AND last_error IS NOT NULL
+         ORDER BY next_attempt_at DESC LIMIT 1`,
+    ).get() as { last_error: string } | undefined;
+    return {
+      undelivered: row.undelivered,
+      failing: row.failing,
+      oldestCreatedAt: row.oldest,
+      lastError: failed?.last_error ?? null,
+    };
   }
 
   #insertOutbox(event: { topic: string; payload: unknown }, now: string): OutboxRecord {
