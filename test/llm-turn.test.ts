@@ -140,11 +140,14 @@ describe('answers from the language model', () => {
     );
     // One person is on the way: the model is not to offer another.
     expect(system()).toContain('do not offer to connect the customer with a person');
+    // Opened with no way to reach the customer: the model asks for one, this once.
+    expect(system()).toContain('Ask the customer for an e-mail address or a phone number');
     expect(system()).not.toContain('and offer to connect');
     await turn('l7', 'What is your refund policy?');
     expect(system()).toContain(`(ticket ${ticketId})`);
     expect(system()).not.toContain('and offer to connect');
     expect(system()).not.toContain('emergency services');
+    expect(system()).not.toContain('Ask the customer for an e-mail address');
 
     await app.conversations.updateTicket(ticketId, { status: 'closed' });
     fake.chatReplies({ text: 'Within 30 days [1].' });

@@ -9,6 +9,7 @@ import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { ingestPaths } from '../src/rag/index.js';
 import type { TurnEvent } from '../src/protocol/index.js';
+import { ASK_CONTACT } from '../src/model/extractive/templates.js';
 import type { SearchResult } from '../src/rag/index.js';
 import { FakeClock } from '../src/testing/index.js';
 import { seedKnowledge } from './helpers/http.js';
@@ -318,7 +319,7 @@ describe('escalation in a turn', () => {
     // The hand-over alone, without a cheerful "Hi,": the customer asked for a person, not
     // about something not found.
     expect(result.text).toBe(
-      `A member of our support team will follow up with you on this (ticket ${result.escalation.ticketId}).`,
+      `A member of our support team will follow up with you on this (ticket ${result.escalation.ticketId}). ${ASK_CONTACT}`,
     );
   });
 
@@ -380,7 +381,7 @@ describe('escalation in a turn', () => {
       'nothing relevant in the knowledge base for 2 turns in a row',
     );
     expect(again.text).toBe(
-      `A member of our support team will follow up with you on this (ticket ${again.escalation.ticketId}).`,
+      `A member of our support team will follow up with you on this (ticket ${again.escalation.ticketId}). ${ASK_CONTACT}`,
     );
     expect(await app.conversations.ticketOf('n2')).toMatchObject({ status: 'open' });
   });
@@ -545,6 +546,33 @@ describe('escalation in a turn', () => {
     );
   });
 
+  it('asks for a way to reach the customer when a ticket opens without one, and only then', async () => {
+    const opened = await app.turns.start({ sessionId: 'ct1', text: 'I want to talk to a human' })
+      .result;
+    expect(opened.text).toContain(ASK_CONTACT);
+    const given = await app.turns.start({ sessionId: 'ct1', text: 'jane.doe@example.com' }).result;
+    // Noted, and nothing asked again: a person follows up.
+    expect(given.text).toBe(
+      `Thank you, I've noted your e-mail address jane.doe@example.com.\n\nA member of our support team will follow up with you on this (ticket ${opened.escalation.ticketId}).`,
+    );
+    const later = await app.turns.start({ sessionId: 'ct1', text: 'How long do refunds take?' })
+      .result;
+    expect(later.text).not.toContain(ASK_CONTACT);
+
+    // Known before the hand-over: not asked for.
+    await app.turns.start({ sessionId: 'ct2', text: 'My number is 07700 900123' }).result;
+    const known = await app.turns.start({ sessionId: 'ct2', text: 'I want to talk to a human' })
+      .result;
+    expect(known.escalation.ticketId).toBeDefined();
+    expect(known.text).not.toContain(ASK_CONTACT);
+    const inline = await app.turns.start({
+      sessionId: 'ct3',
+      text: "I'm Jane, jane@example.com. I want to talk to a human",
+    }).result;
+    expect(inline.escalation.ticketId).toBeDefined();
+    expect(inline.text).not.toContain(ASK_CONTACT);
+  });
+
   it("hands over to a person when the customer says yes to the agent's offer of one", async () => {
     const offer = await app.turns.start({ sessionId: 'y1', text: 'Do you sell garden gnomes?' })
       .result;
@@ -555,7 +583,7 @@ describe('escalation in a turn', () => {
     expect(yes.escalation).toMatchObject({ escalate: true, category: 'human_request' });
     expect(yes.escalation.reasons).toEqual(['accepted the offer of a person: "Yes please"']);
     expect(yes.text).toBe(
-      `A member of our support team will follow up with you on this (ticket ${yes.escalation.ticketId}).`,
+      `A member of our support team will follow up with you on this (ticket ${yes.escalation.ticketId}). ${ASK_CONTACT}`,
     );
     expect(await app.conversations.ticketOf('y1')).toMatchObject({ category: 'human_request' });
     // A yes with no offer before it is only a yes.

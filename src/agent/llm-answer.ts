@@ -9,7 +9,9 @@ import { shownSource } from './shown-source.js';
  * customers or documents (passages may be a customer's attachment) travels in messages, marked as
  * data, never in the rules.
  */
-export function systemPrompt(options: { ticketId?: string; safety?: boolean } = {}): string {
+export function systemPrompt(
+  options: { ticketId?: string; safety?: boolean; askContact?: boolean } = {},
+): string {
   // While a ticket is open a person will follow up: offering one again would promise a second.
   const notFound = options.ticketId
     ? 'say plainly that you could not find it; do not offer to connect the customer with a person, because one will follow up'
@@ -25,6 +27,9 @@ export function systemPrompt(options: { ticketId?: string; safety?: boolean } = 
       : '',
     options.ticketId
       ? `A person from the support team will follow up (ticket ${options.ticketId}); say so.`
+      : '',
+    options.askContact
+      ? 'Ask the customer for an e-mail address or a phone number, so that the person can reach them.'
       : '',
   ]
     .filter((part) => part !== '')

@@ -249,7 +249,7 @@ export class TurnRunner {
     const facts = (context?.facts ?? []).flatMap((line) => readFact(line) ?? []);
     const compose = (
       passages: RetrievedChunk[],
-      escalated: { ticketId: string; safety?: boolean } | undefined,
+      escalated: { ticketId: string; safety?: boolean; askContact?: boolean } | undefined,
       handover = false,
     ) =>
       composeExtractiveAnswer(
@@ -313,6 +313,11 @@ export class TurnRunner {
             ticketId: escalation.ticketId,
             ...(escalationInfo.escalate && escalationInfo.category === 'safety'
               ? { safety: true }
+              : {}),
+            // Opened now, with no e-mail address or phone number to follow up by: ask for one.
+            ...(escalation.ticketCreated &&
+            ![...facts, ...newFacts].some((f) => f.kind === 'email' || f.kind === 'phone')
+              ? { askContact: true }
               : {}),
           }
         : undefined;

@@ -28,6 +28,7 @@ import {
   attachmentsRead,
   followUp,
   SAFETY_FIRST,
+  ASK_CONTACT,
   greeting,
   NOT_FOUND,
   NOTHING_MORE,
@@ -80,6 +81,13 @@ export function composeExtractiveAnswer(
   const ticketId = cleanValue(input?.escalated?.ticketId, 64);
   // A report of harm or danger is told what to do now before anything else is said.
   const safetyFirst = ticketId !== '' && input?.escalated?.safety === true ? SAFETY_FIRST : '';
+  // A person who will follow up needs a way to: the hand-over asks for one when none is known.
+  const handOver =
+    ticketId === ''
+      ? ''
+      : input?.escalated?.askContact === true
+        ? `${followUp(ticketId)} ${ASK_CONTACT}`
+        : followUp(ticketId);
   const attachments = readAttachments(input?.attachments, question);
 
   // A greeting opens a reply that answers; "Hi," before "I couldn't find this" or a hand-over
@@ -91,7 +99,7 @@ export function composeExtractiveAnswer(
       input?.firstTurn && answers && safetyFirst === '' ? greeting(name) : '',
       attachments.length > 0 ? attachmentsRead(attachments.map((a) => a.name)) : '',
       body,
-      ticketId !== '' ? followUp(ticketId) : '',
+      handOver,
     ]
       .filter((part) => part !== '')
       .join('\n\n');
@@ -113,9 +121,10 @@ export function composeExtractiveAnswer(
               // The details the message itself gives (the facts known before are not in it).
               details: facts.filter((f) => f.kind !== 'name' && question.includes(f.value)),
               firstTurn: input.firstTurn === true,
+              handedOver: ticketId !== '',
             },
           ),
-      ticketId !== '' ? followUp(ticketId) : '',
+      handOver,
     ]
       .filter((part) => part !== '')
       .join('\n\n');

@@ -28,6 +28,8 @@ export function shortAnswer(
     details?: ReadonlyArray<{ kind: string; value: string }>;
     /** Whether the conversation starts with this message. */
     firstTurn?: boolean;
+    /** A person follows up: details given are noted, and no new question is invited. */
+    handedOver?: boolean;
   } = {},
 ): string {
   // Details given ("my order number is 12345") are said back, so that the customer sees what
@@ -52,7 +54,7 @@ export function shortAnswer(
       return [
         opening,
         noted !== '' || byName ? noted : "I've noted that.",
-        first ? 'How can I help you today?' : 'How can I help?',
+        said.handedOver ? '' : first ? 'How can I help you today?' : 'How can I help?',
       ]
         .filter((part) => part !== '')
         .join(' ');
@@ -84,6 +86,10 @@ export const OFFER_PERSON = 'Would you like me to connect you with a member of o
 export function followUp(ticketId: string): string {
   return `A member of our support team will follow up with you on this (ticket ${ticketId}).`;
 }
+
+/** Said when a ticket is opened and nothing is known to reach the customer by. */
+export const ASK_CONTACT =
+  'So that they can reach you, please tell me an e-mail address or a phone number.';
 
 /** Said first to a report of harm or danger: no ticket is quicker than the emergency services. */
 export const SAFETY_FIRST =
