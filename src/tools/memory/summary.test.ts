@@ -47,6 +47,17 @@ describe('summarizeConversation', () => {
     expect(summarizeConversation({ outcomes: [], facts: [] })).toBe('');
   });
 
+  it('takes a question as the main issue, not an introduction that only gives details', () => {
+    expect(
+      summarizeConversation({
+        firstMessage: "Hi, I'm Jane, my email is jane@example.com",
+        outcomes: [{ question: 'Where is my order 4417?', answered: false }],
+        facts: ['E-mail address: jane@example.com'],
+        latest: 'Can I talk to someone?',
+      }),
+    ).toMatch(/^Main issue: "Where is my order 4417\?" \(not found in the help center\)\./);
+  });
+
   it('takes the first message that says what it is about as the main issue, not a greeting', () => {
     const summary = summarizeConversation({
       firstMessage: 'Hi!',

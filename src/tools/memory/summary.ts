@@ -1,4 +1,6 @@
+import { extractFacts } from '../../agent/facts/extract-facts.js';
 import { queryTerms } from '../../rag/search/query-terms.js';
+import { readShortReply } from '../escalation/policy/short-replies.js';
 
 /** What became of one customer message: the turn notes it for the conversation's summary. */
 export interface TurnOutcome {
@@ -96,7 +98,8 @@ export function summarizeConversation(input: SummaryInput): string {
     ...[...byQuestion.values()].map((o) => o.question),
     input.latest,
   ];
-  // A greeting ("Hi!") is not an issue: the first message that says what it is about is.
+  // A greeting ("Hi!") or an introduction ("Hi, I'm Jane, jane@example.com") is not an issue:
+  // the first message that says what it is about is.
   const main =
     candidates.find((text) => text !== undefined && aboutSomething(text)) ??
     input.firstMessage ??
@@ -141,7 +144,15 @@ export function summarizeConversation(input: SummaryInput): string {
 }
 
 function aboutSomething(text: string): boolean {
-  return queryTerms(text.slice(0, 2_000)).contentTerms.length > 0;
+  const head = text.slice(0, 2_000);
+  if (queryTerms(head).contentTerms.length === 0) return false;
+  // Only the customer's details, with a greeting or their name, ask nothing.
+  return (
+    readShortReply(
+      head,
+      extractFacts(head).map((f) => f.value),
+    ) === undefined
+  );
 }
 
 /** The newest few, with a count of the earlier ones ("at least" when older ones were `cut`). */
