@@ -45,6 +45,7 @@ async function main(mode: string, passages: number): Promise<void> {
         DATA_DIR: dir,
         ADMIN_API_KEY: BENCH_ADMIN_KEY,
         RATE_LIMIT_PER_MINUTE: '1000000',
+        SESSION_STARTS_PER_MINUTE: '100000',
         SESSION_MESSAGES_PER_MINUTE: '100000',
       },
     });

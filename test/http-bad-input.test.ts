@@ -419,6 +419,55 @@ describe('floods', () => {
       await flood.close();
     }
   });
+
+  it('limits and guards a /v1 path written with percent-escapes as the path it decodes to', async () => {
+    const flood = await startServer({ RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const responses = [];
+      // `%76` is "v": the router serves /v1/sessions.
+      for (let i = 0; i < 5; i++) responses.push(await call(flood.url, 'POST', '/%761/sessions'));
+      expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 429, 429]);
+      expect(responses[0]?.headers.get('cache-control')).toBe('no-store');
+      expect(responses[0]?.headers.get('x-ratelimit-limit')).toBe('3');
+    } finally {
+      await flood.close();
+    }
+  });
+
+  it('behind a proxy, limits the address the proxy saw, not one the client wrote before it', async () => {
+    const flood = await startServer({ TRUST_PROXY: 'true', RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        // The client forges a new first entry each time; the proxy appends what it saw.
+        const headers = { 'x-forwarded-for': `6.6.6.${i}, 203.0.113.9` };
+        statuses.push((await call(flood.url, 'POST', '/v1/sessions', { headers })).status);
+      }
+      expect(statuses).toEqual([201, 201, 201, 429, 429]);
+      // Another address behind the same proxy has its own limit.
+      const other = { 'x-forwarded-for': '198.51.100.7' };
+      expect((await call(flood.url, 'POST', '/v1/sessions', { headers: other })).status).toBe(201);
+    } finally {
+      await flood.close();
+    }
+  });
+
+  it('limits the sessions one address may start, apart from its other requests', async () => {
+    const flood = await startServer({ SESSION_STARTS_PER_MINUTE: '3' });
+    try {
+      const responses = [];
+      for (let i = 0; i < 5; i++) responses.push(await call(flood.url, 'POST', '/v1/sessions'));
+      expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 429, 429]);
+      expect(Number(responses[3]?.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(responses[3]?.body).toMatchObject({ error: { code: 'rate_limited' } });
+      // The sessions it started go on.
+      const first = responses[0]?.body as { id: string; token: string };
+      const read = await call(flood.url, 'GET', `/v1/sessions/${first.id}`, { token: first.token });
+      expect(read.status).toBe(200);
+    } finally {
+      await flood.close();
+    }
+  });
 });
 
 describe.runIf(await serviceAvailable('Redis', REDIS_URL, 6379))('floods across instances', () => {

@@ -314,6 +314,14 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
       'Requests per minute allowed from one client address (shared through Redis when it is configured).',
   },
   {
+    name: 'SESSION_STARTS_PER_MINUTE',
+    path: ['http', 'sessionStartsPerMinute'],
+    default: '30',
+    expected: 'a whole number from 1 to 100000',
+    description:
+      'New sessions one client address may start per minute: with in-memory sessions, a flood of new ones would push out the oldest.',
+  },
+  {
     name: 'SESSION_MESSAGES_PER_MINUTE',
     path: ['http', 'sessionMessagesPerMinute'],
     default: '30',
@@ -332,9 +340,9 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     name: 'TRUST_PROXY',
     path: ['http', 'trustProxy'],
     default: 'false',
-    expected: 'true or false',
+    expected: 'false, true, a number of proxies, or proxy addresses and ranges',
     description:
-      'Take the client address from `X-Forwarded-For` (set it behind a load balancer, never when exposed directly).',
+      "Take the client address from `X-Forwarded-For` behind proxies (never when exposed directly): `true` or `1` for one proxy, `2` for two, or the proxies' addresses (`10.0.0.0/8,127.0.0.1`). The address used is the last one no trusted proxy wrote, so a client cannot choose its own.",
   },
   {
     name: 'HTTP_BODY_LIMIT_BYTES',

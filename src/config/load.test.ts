@@ -81,9 +81,19 @@ describe('loadConfig', () => {
     expect(config.log).toEqual({ level: 'debug', format: 'json' });
   });
 
+  it('reads TRUST_PROXY as no proxy, a number of proxies, or their addresses', () => {
+    const trust = (value: string) => loadConfig({ env: { TRUST_PROXY: value } }).http.trustProxy;
+    expect(trust('false')).toBe(false);
+    expect(trust('true')).toBe(1);
+    expect(trust('2')).toBe(2);
+    expect(trust('10.0.0.0/8, 127.0.0.1,::1')).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
+    expect(problems({ TRUST_PROXY: '10.0.0.0/33' })).toHaveLength(1);
+    expect(problems({ TRUST_PROXY: 'deadbeef' })).toHaveLength(1);
+  });
+
   it('says a TRUST_PROXY that is neither true nor false is not, rather than missing', () => {
     expect(problems({ TRUST_PROXY: 'maybe' })).toEqual([
-      'TRUST_PROXY="maybe": is not true or false; expected true or false',
+      'TRUST_PROXY="maybe": "maybe" is not a proxy address: give true, a number of proxies, or their addresses or ranges (10.0.0.0/8); expected false, true, a number of proxies, or proxy addresses and ranges',
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -75,13 +76,50 @@ const originList = z.preprocess(
 );
 
 /** `true` / `false` (also `1` / `0`, `yes` / `no`), as environment variables spell them. */
-const booleanText = z.preprocess((value) => {
-  if (typeof value !== 'string') return value;
-  const v = value.trim().toLowerCase();
-  if (['true', '1', 'yes'].includes(v)) return true;
-  if (['false', '0', 'no', ''].includes(v)) return false;
-  return value;
-}, z.boolean());
+
+/**
+ * Which proxies in front of the service to believe about the client's address. `false`: none.
+ * A number: that many proxies, each adding the address it got the request from to the end of
+ * `X-Forwarded-For` (`true` is one). A list: the proxies' own addresses or ranges. The client's
+ * address is then the last one in the header that no trusted proxy wrote — never the first,
+ * which the client writes itself.
+ */
+const trustProxy = z.preprocess(
+  (value) => {
+    if (value === true) return 1;
+    if (typeof value !== 'string') return value;
+    const v = value.trim().toLowerCase();
+    if (['false', '0', 'no', ''].includes(v)) return false;
+    if (['true', 'yes'].includes(v)) return 1;
+    if (/^\d+$/.test(v)) return Number(v);
+    return v
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
+  },
+  z.union([
+    z.literal(false),
+    z.number().int().min(1).max(10),
+    z
+      .array(
+        z.string().refine(isProxyAddress, {
+          message:
+            'is not a proxy address: give true, a number of proxies, or their addresses or ranges (10.0.0.0/8)',
+        }),
+      )
+      .min(1),
+  ]),
+);
+
+/** An IP address, a range (`10.0.0.0/8`), or a named range that proxy-addr knows. */
+function isProxyAddress(text: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(text)) return true;
+  const [address = '', bits, ...rest] = text.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
 
 const optionalSecret = z.string().min(1).optional();
 
@@ -158,9 +196,10 @@ export const configSchema = z
     http: z
       .object({
         rateLimitPerMinute: int(1, 1_000_000),
+        sessionStartsPerMinute: int(1, 100_000),
         sessionMessagesPerMinute: int(1, 100_000),
         corsOrigins: originList,
-        trustProxy: booleanText,
+        trustProxy,
         bodyLimitBytes: int(1024, 104_857_600),
         idempotencyTtlHours: int(1, 720),
       })

@@ -4,6 +4,7 @@ import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
+import type { Config } from '../config/index.js';
 import { installJsonParser } from './body.js';
 import { installErrorHandlers, sendError } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
@@ -63,7 +64,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: config.http.bodyLimitBytes,
-    trustProxy: config.http.trustProxy,
+    trustProxy: trustedProxies(config.http.trustProxy),
     return503OnClosing: true,
   });
   const streams = new StreamRegistry();
@@ -77,7 +78,10 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     reply.header('x-request-id', request.id);
     for (const [name, value] of SECURITY_HEADERS) reply.header(name, value);
     app.correlation.run({ requestId: String(request.id) }, () => {
-      if (!request.url.startsWith('/v1/')) return done();
+      // By the route matched, not the raw URL: the router decodes the path, so `/%761/sessions`
+      // is `/v1/sessions` and must be limited as one.
+      const route = request.routeOptions.url;
+      if (!(route ?? decodedPath(request.url)).startsWith('/v1/')) return done();
       // Every `/v1` answer is one session's or the staff's (a token, a transcript, a ticket):
       // neither a browser nor a proxy may keep it. SSE streams say the same (see `SseStream`).
       reply.header('cache-control', 'no-store');
@@ -177,4 +181,26 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
 
   server.decorate('streams', streams);
   return server as unknown as SupportServer;
+}
+
+/** A URL's path, percent-decoded as the router reads it (the raw path when it cannot be). */
+function decodedPath(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * `TRUST_PROXY` as Fastify takes it. A number of proxies trusts that many hops back from this
+ * server: the client's address is the one the farthest of them saw, whatever the client wrote
+ * before it in `X-Forwarded-For`.
+ */
+function trustedProxies(
+  trust: Config['http']['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust;
 }

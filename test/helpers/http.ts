@@ -30,6 +30,8 @@ export async function startServer(
       DATA_DIR: dataDir,
       ADMIN_API_KEY: ADMIN_KEY,
       TOOL_RETRY_ATTEMPTS: '1',
+      // Every test's sessions come from 127.0.0.1: the limit on new ones has a test of its own.
+      SESSION_STARTS_PER_MINUTE: '100000',
       ...env,
     },
   });

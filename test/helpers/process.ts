@@ -37,6 +37,7 @@ export async function startServe(env: Record<string, string>): Promise<ServeProc
       PORT: '0',
       LOG_FORMAT: 'json',
       DATA_DIR: dataDir,
+      SESSION_STARTS_PER_MINUTE: '100000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

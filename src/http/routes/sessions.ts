@@ -34,6 +34,12 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
 
   server.post('/v1/sessions', async (request, reply) => {
     const body = parseInput(createSessionBodySchema, request.body ?? {}, 'session');
+    // Anyone may start a session: one address may not start so many that they push out others'.
+    await enforceRateLimit(
+      app.rateLimiter,
+      `starts:${request.ip}`,
+      config.http.sessionStartsPerMinute,
+    );
     const token = newSessionToken();
     const session = await sessions.create({
       tokenHash: hashToken(token),
