@@ -110,7 +110,10 @@ describe('answers from the language model', () => {
       answeredBy: 'extractive',
       toolsFailed: [{ name: 'llm_chat', outcome: 'upstream_unavailable' }],
     });
-    expect(first.result.fallback).toMatch(/language model could not answer/);
+    // In words for the customer: nothing of the provider's address or error text.
+    expect(first.result.fallback).toBe(
+      'the language model could not answer (it was unavailable); the answer was composed from the help center',
+    );
     expect(first.result.text).toContain('refund within 30 days');
 
     for (let i = 0; i < 5; i++) await turn(`l4-${i}`, 'What is your refund policy?');

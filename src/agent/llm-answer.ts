@@ -64,7 +64,14 @@ export function contextMessage(context: {
 /** What the LLM produced, or why it could not answer. */
 export type LlmOutcome =
   | { ok: true; text: string; usage: { inputTokens: number; outputTokens: number }; steps: number }
-  | { ok: false; reason: string; textSent: boolean };
+  | {
+      ok: false;
+      /** Why, as a customer may read it: no address, key or upstream message. */
+      reason: string;
+      /** The failure's own message, for the log. */
+      detail: string;
+      textSent: boolean;
+    };
 
 /** The most model calls in one turn: tool calls cannot loop forever. */
 export const MAX_LLM_STEPS = 3;
@@ -114,11 +121,7 @@ export async function answerWithLlm(options: {
     );
     options.onTool(result);
     if (result.type !== 'ok') {
-      return {
-        ok: false,
-        reason: result.type === 'error' ? result.message : result.type,
-        textSent,
-      };
+      return { ok: false, reason: failureReason(result), detail: result.message, textSent };
     }
     usage.inputTokens += result.value.usage?.inputTokens ?? 0;
     usage.outputTokens += result.value.usage?.outputTokens ?? 0;
@@ -156,5 +159,31 @@ export async function answerWithLlm(options: {
       messages.push({ role: 'tool', toolCallId: call.id, content });
     }
   }
-  return { ok: false, reason: 'the model kept calling tools', textSent };
+  return {
+    ok: false,
+    reason: 'it kept looking things up',
+    detail: `the model asked for tools ${MAX_LLM_STEPS} times without answering`,
+    textSent,
+  };
+}
+
+/**
+ * Why the model did not answer, in words a customer may see in the reply's `fallback`: its
+ * kind only. The upstream's own message can name hosts, ports or a provider's error text.
+ */
+function failureReason(result: Exclude<ToolResult<LlmReply>, { type: 'ok' }>): string {
+  switch (result.type) {
+    case 'timeout':
+      return 'it took too long';
+    case 'circuit_open':
+      return 'it is paused after repeated failures';
+    case 'rejected':
+      return 'it was too busy';
+    case 'cancelled':
+      return 'the request was cancelled';
+    default:
+      return result.code === 'upstream_unavailable' || result.code === 'rate_limited'
+        ? 'it was unavailable'
+        : 'it failed';
+  }
 }

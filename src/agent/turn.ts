@@ -374,8 +374,13 @@ export class TurnRunner {
         );
         confidence = cited.length > 0 ? 0.8 : hits.length > 0 ? 0.5 : 0.2;
       } else {
-        // The model failed: the extractive answer stands in, and the reply says so.
+        // The model failed: the extractive answer stands in, and the reply says so, in words
+        // fit for a customer; what the model's service said goes to the log.
         fallback = `the language model could not answer (${outcome.reason}); the answer was composed from the help center`;
+        logger.warn(
+          { reason: redactUrlCredentials(outcome.detail) },
+          'the language model did not answer; the extractive answer stands in',
+        );
         if (streamed !== '') {
           const rest = `\n\n${answer.text}`;
           emit({ type: 'text', delta: rest });
@@ -504,4 +509,9 @@ export function searchable(text: string): string {
  */
 export function escalationEvent(info: EscalationInfo): Extract<TurnEvent, { type: 'escalation' }> {
   return { type: 'escalation', ...info };
+}
+
+/** A message with the user name and password of any URL in it replaced. */
+function redactUrlCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1[redacted]@');
 }

@@ -81,6 +81,14 @@ describe('loadConfig', () => {
     expect(config.log).toEqual({ level: 'debug', format: 'json' });
   });
 
+  it('refuses a service URL that holds a password, rather than repeat it in errors', () => {
+    expect(
+      problems({ LLM_BASE_URL: 'http://user:secret@127.0.0.1:8080/v1', LLM_MODEL: 'm' }),
+    ).toEqual([
+      'LLM_BASE_URL="http://[redacted]@127.0.0.1:8080/v1": must not hold a user name or password (give a key in its own setting); expected an http:// or https:// URL of an OpenAI-compatible API, e.g. https://api.openai.com/v1',
+    ]);
+  });
+
   it('reads TRUST_PROXY as no proxy, a number of proxies, or their addresses', () => {
     const trust = (value: string) => loadConfig({ env: { TRUST_PROXY: value } }).http.trustProxy;
     expect(trust('false')).toBe(false);

@@ -171,7 +171,10 @@ function describeIssue(
   }
   // A variable is shown as it was given, even when the problem is in one item of its list.
   const value = getPath(raw, origin.kind === 'env' ? origin.spec.path : path);
-  const shown = spec?.secret ? '(value hidden)' : JSON.stringify(value);
+  const shown = spec?.secret
+    ? '(value hidden)'
+    : // A URL's password is not repeated, even in the error that says it must not be there.
+      (JSON.stringify(value) ?? String(value)).replace(/(:\/\/)[^\s/@"]+@/g, '$1[redacted]@');
   if (origin.kind === 'env') return `${origin.spec.name}=${shown}: ${problem}${expected}`;
   if (origin.kind === 'file') return `"${key}" in ${origin.file} = ${shown}: ${problem}${expected}`;
   const name = spec ? spec.name : key;

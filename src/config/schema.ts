@@ -6,7 +6,11 @@ const httpUrl = z
   .string()
   .trim()
   .url()
-  .refine((v) => /^https?:\/\//i.test(v), { message: 'must start with http:// or https://' });
+  .refine((v) => /^https?:\/\//i.test(v), { message: 'must start with http:// or https://' })
+  // fetch refuses such a URL, and the error it gives repeats the password.
+  .refine((v) => !/^https?:\/\/[^/?#]*@/i.test(v), {
+    message: 'must not hold a user name or password (give a key in its own setting)',
+  });
 const schemeUrl = (schemes: readonly string[]) =>
   z
     .string()
