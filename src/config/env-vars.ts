@@ -269,7 +269,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: undefined,
     expected: 'a string of at least 16 characters',
     description:
-      'Key of the `X-Support-Agent-Signature: sha256=<HMAC of the body>` header. Required with the URL.',
+      'Key of the `X-Support-Agent-Signature: sha256=<HMAC of "<timestamp>.<body>">` header, `X-Support-Agent-Timestamp` being the time of sending. Required with the URL.',
     secret: true,
   },
   {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,7 +79,16 @@ describe('WebhookDispatcher', () => {
     const ids = new Set(received.map((r) => r.headers['x-support-agent-delivery']));
     expect(ids.size).toBe(1);
     for (const r of received) {
-      expect(r.headers['x-support-agent-signature']).toBe(signature('whsec-test', r.body));
+      // Signed with the time it was sent: each try is signed afresh, so a receiver may refuse
+      // any delivery whose timestamp is old, and a captured one cannot be replayed later.
+      const timestamp = r.headers['x-support-agent-timestamp'] as string;
+      expect(Number(timestamp)).toBeGreaterThanOrEqual(Math.floor(clock.now() / 1000) - 700);
+      expect(r.headers['x-support-agent-signature']).toBe(
+        signature('whsec-test', timestamp, r.body),
+      );
+      expect(r.headers['x-support-agent-signature']).not.toBe(
+        `sha256=${createHmac('sha256', 'whsec-test').update(r.body).digest('hex')}`,
+      );
       expect(JSON.parse(r.body)).toMatchObject({
         topic: 'ticket.created',
         payload: { ticketId: 'T-7' },

@@ -7,7 +7,7 @@ import type { ConversationRepository, OutboxRecord } from '../../store/index.js'
 export interface WebhookDispatcherOptions {
   repo: ConversationRepository;
   url: string;
-  /** Signs every body: receivers check `X-Support-Agent-Signature`. */
+  /** Signs every delivery: receivers check `X-Support-Agent-Signature` (see {@link signature}). */
   secret: string;
   clock: Clock;
   logger: Logger;
@@ -18,9 +18,13 @@ export interface WebhookDispatcherOptions {
   timeoutMs?: number;
 }
 
-/** The signature header of a body: `sha256=` and the hex HMAC-SHA256 of the raw body with the secret. */
-export function signature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+/**
+ * The signature header of a delivery: `sha256=` and the hex HMAC-SHA256, with the secret, of the
+ * `X-Support-Agent-Timestamp` value (Unix seconds), a dot, and the raw body. Signed with its
+ * time, a delivery someone captured cannot be replayed later: receivers refuse an old timestamp.
+ */
+export function signature(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
 /** Wait before the next attempt after `attempts` failures: 1 s doubling, at most 5 minutes. */
@@ -150,6 +154,7 @@ export class WebhookDispatcher {
       createdAt: item.createdAt,
       payload: item.payload,
     });
+    const timestamp = String(Math.floor(this.#options.clock.now() / 1000));
     try {
       const response = await (this.#options.fetch ?? fetch)(this.#options.url, {
         method: 'POST',
@@ -157,7 +162,8 @@ export class WebhookDispatcher {
           'content-type': 'application/json',
           'x-support-agent-delivery': item.id,
           'x-support-agent-topic': item.topic,
-          'x-support-agent-signature': signature(this.#options.secret, body),
+          'x-support-agent-timestamp': timestamp,
+          'x-support-agent-signature': signature(this.#options.secret, timestamp, body),
         },
         body,
         // A redirect is not followed: fetch would repeat the POST as a GET without its body, and
