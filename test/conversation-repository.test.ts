@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,21 @@ describe('SQLite group commit', () => {
     turnId: 't',
     requestId: null,
     metadata: {},
+  });
+
+  it("makes a new database file its owner's alone, and leaves an existing file's mode", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sa-mode-'));
+    try {
+      const path = join(dir, 'data', 'support-agent.db');
+      openDatabase(path).close();
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
+      expect((await stat(join(dir, 'data'))).mode & 0o777).toBe(0o700);
+      await chmod(path, 0o640);
+      openDatabase(path).close();
+      expect((await stat(path)).mode & 0o777).toBe(0o640);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('commits writes of one turn of the event loop together, and what waits when flushed', async () => {

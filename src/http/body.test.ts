@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { installJsonParser } from './body.js';
+import { installJsonParser, safeFileName } from './body.js';
 import { installErrorHandlers } from './errors.js';
 
 describe('installJsonParser', () => {
@@ -113,5 +113,16 @@ describe('the JSON content types', () => {
       expect(response.statusCode, type).toBe(415);
       expect(response.json(), type).toMatchObject({ error: { code: 'unsupported_media_type' } });
     }
+  });
+});
+
+describe('safeFileName', () => {
+  it('keeps the last segment of a name, without control or markup characters', () => {
+    expect(safeFileName('../../etc/passwd')).toBe('passwd');
+    expect(safeFileName('C:\\Users\\me\\invoice.pdf')).toBe('invoice.pdf');
+    expect(safeFileName('<svg onload=alert(3)>.md')).toBe('_svg onload=alert(3)_.md');
+    expect(safeFileName('a"b\'c`d&e.txt')).toBe('a_b_c_d_e.txt');
+    expect(safeFileName('\u0000\u001f.hidden')).toBe('hidden');
+    expect(safeFileName(undefined)).toBe('attachment');
   });
 });

@@ -75,11 +75,15 @@ export function wantsEventStream(request: FastifyRequest): boolean {
 
 /**
  * A file name given by a client, reduced to a harmless label: the last path segment only (no
- * directories, no `..`), no control characters, at most 200 characters.
+ * directories, no `..`), no control characters, none of the characters that make markup
+ * (`<`, `>`, `"`, `'`, `` ` ``, `&`: the name is shown in replies, transcripts and consoles), at
+ * most 200 characters.
  */
 export function safeFileName(name: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = (name ?? '').replace(/[\u0000-\u001f\u007f]/g, '');
+  const cleaned = (name ?? '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/[<>"'`&]/g, '_');
   const last = cleaned.split(/[\\/]/).pop() ?? '';
   const trimmed = last.replace(/^\.+/, '').trim().slice(-200);
   return trimmed === '' ? 'attachment' : trimmed;

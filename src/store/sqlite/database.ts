@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
@@ -25,7 +25,11 @@ export interface OpenDatabaseOptions {
  * const db = openDatabase(join(config.dataDir, 'support-agent.db'));
  */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const onDisk = path !== ':memory:' && path !== '';
+  // Conversations, tickets and customers' files are in it: a new database is its owner's alone
+  // (SQLite gives its journal files the same mode). One that exists keeps the mode it was given.
+  const creating = onDisk && !existsSync(path);
+  if (onDisk) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   let db: SqliteDatabase;
   try {
     db = new Database(path);
@@ -38,6 +42,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
       },
     );
   }
+  if (creating) chmodSync(path, 0o600);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
