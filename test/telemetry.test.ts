@@ -272,17 +272,33 @@ describe('HTTP basics', () => {
     // A path below a regular file can never be a directory, whoever runs the test.
     const file = join(tmpdir(), `sa-not-a-dir-${process.pid}`);
     writeFileSync(file, 'x');
-    const { app } = build({ DATA_DIR: join(file, 'data') });
+    const adminKey = 'an-admin-key-0123456789';
+    const { app, logs } = build({ DATA_DIR: join(file, 'data'), ADMIN_API_KEY: adminKey });
     const server = await buildServer(app);
     const ready = await server.inject({ method: 'GET', url: '/ready' });
     expect(ready.statusCode).toBe(503);
-    expect(ready.json()).toMatchObject({
+    // Anyone sees which check fails; not why, which names paths and hosts.
+    expect(ready.json()).toEqual({
       status: 'not_ready',
       checks: [
         { name: 'data_dir', ok: false },
         { name: 'database', ok: true },
       ],
     });
+    const staff = await server.inject({
+      method: 'GET',
+      url: '/ready',
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    expect(staff.json().checks[0]).toMatchObject({
+      name: 'data_dir',
+      ok: false,
+      detail: expect.stringContaining('is not a writable directory'),
+    });
+    // Said once in the log, with the reason, however often a balancer asks.
+    const notReady = logs.lines.filter((l) => String(l.msg).startsWith('not ready'));
+    expect(notReady).toHaveLength(1);
+    expect(notReady[0]).toMatchObject({ level: 'warn', msg: 'not ready: data_dir' });
     await server.close();
   });
 });

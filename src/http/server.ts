@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin.js';
 import { docsRoutes } from './routes/docs.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { WS_MAX_FRAME_BYTES, wsRoutes } from './routes/ws.js';
+import { adminKeyMatches, bearerToken } from './auth.js';
 import { enforceRateLimit } from './session-access.js';
 import { StreamRegistry } from './streams.js';
 
@@ -155,13 +156,26 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
 
   server.get('/health', async () => ({ status: 'ok' }));
 
-  server.get('/ready', async (_request, reply) => {
+  // Which checks fail is everyone's (a load balancer's) to know; why — a path, a host, a
+  // database's own error — only the staff's: with the admin key, and in the log when it changes.
+  let failingBefore = '';
+  server.get('/ready', async (request, reply) => {
     if (options.isDraining?.()) {
       return reply.code(503).send({ status: 'draining', checks: [] });
     }
     const checks = await app.readiness();
     const ok = checks.every((c) => c.ok);
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks });
+    const failing = checks.filter((c) => !c.ok);
+    const names = failing.map((c) => c.name).join(',');
+    if (names !== failingBefore) {
+      if (names === '') app.logger.info('ready again');
+      else app.logger.warn({ checks: failing }, `not ready: ${names}`);
+      failingBefore = names;
+    }
+    const staff =
+      app.adminKeyHash !== undefined && adminKeyMatches(bearerToken(request), app.adminKeyHash);
+    const shown = staff ? checks : checks.map(({ name, ok }) => ({ name, ok }));
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks: shown });
   });
 
   server.get('/metrics', async (_request, reply) => {
