@@ -12,6 +12,13 @@ const WHOSE = words('my his her their our your');
 const SOMEONE = words('me him us them myself himself herself themselves ourselves yourself');
 const BE = words("was were been got get gets getting is are am i'm he's she's we're they're");
 const DEGREE = words('badly seriously severely really quite very slightly');
+/** People a customer reports harm to: "my son got burned", "our dog swallowed it". */
+const PEOPLE = words(`
+  son sons daughter daughters child children kid kids baby babies toddler toddlers boy girl
+  husband wife partner mum mom mother dad father brother sister grandson granddaughter
+  grandmother grandfather grandma grandpa friend neighbour neighbor customer colleague
+  dog dogs cat cats puppy kitten pet pets
+`);
 
 /**
  * Words of a person harmed: an injury, a burn, an electric shock, poisoning, an allergic
@@ -42,15 +49,63 @@ export const HARM_PHRASES = phraseSet([
   'third degree burns',
   'severe burns',
   'serious burns',
+  'in hospital',
+  'in the hospital',
+  'to hospital',
+  'to the hospital',
+  'in a&e',
+  'to a&e',
+  'in the er',
+  'to the er',
+  'poison control',
+  'choked',
+  'choking',
 ]);
 
 const HARMED_VERBS = words('hurt hurting injuring burned burnt burning scalded scalding cut');
+/** What is said of a person harmed: "was burned", "got a rash", "is vomiting", "swallowed". */
+const HARMED_STATES = words(`
+  hurt injured burned burnt scalded cut electrocuted poisoned bleeding vomiting unconscious
+  swallowed rash blisters blistered
+`);
 const APPLIANCES = words(`
   plug plugs socket sockets outlet outlets charger cable cables wire wires lead switch device
   appliance kettle toaster iron heater battery lamp machine unit handle case oven cooker hob
 `);
 
 export const HARM_PATTERNS = patternSet([
+  // "my son got burned", "our dog swallowed a battery", "my daughter has a rash", "the kid
+  // is vomiting": someone named, then harm said of them
+  [
+    slot(words('my our his her their the a')),
+    slot(words('little baby young older eldest youngest'), 0, 1),
+    slot(PEOPLE),
+    slot(words('got gets was were is are has had just then also'), 0, 2),
+    slot(words('been got a an badly seriously severely really'), 0, 2),
+    slot(HARMED_STATES),
+  ],
+  // "burned my son", "scalded our baby"
+  [
+    slot(words('burned burnt scalded hurt injured shocked electrocuted poisoned')),
+    slot(words('my our his her their')),
+    slot(words('little baby young'), 0, 1),
+    slot(PEOPLE),
+  ],
+  // "it gave my daughter a rash", "gave him burns"
+  [
+    slot(['gave']),
+    slot(words('my our his her their')),
+    slot(words('little baby young'), 0, 1),
+    slot(PEOPLE),
+    slot(words('a an'), 0, 1),
+    slot(words('rash burn burns blisters shock')),
+  ],
+  // "and is vomiting", "she started bleeding"; not "is vomiting one of them?"
+  [
+    slot(words("and he she they he's she's")),
+    slot(words('is was started keeps kept has been'), 0, 2),
+    slot(words('vomiting bleeding unconscious convulsing')),
+  ],
   // "burned my hand", "hurt her back", "cut his finger": a verb of harm and a part of the body
   [slot(HARMED_VERBS), slot(WHOSE), slot(BODY)],
   // "hurt myself", "burned me", "scalded him"

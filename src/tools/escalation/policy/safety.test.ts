@@ -14,6 +14,12 @@ describe('safety incidents', () => {
     'My son had an allergic reaction to the snack you delivered',
     'my daughter ended up in hospital after eating your cake',
     'hurt my back on the leg press yesterday',
+    'my son got burned by the kettle',
+    'the product gave my daughter a rash, she is in hospital',
+    'my child swallowed a battery from the remote',
+    'my dog ate the packaging and is vomiting',
+    'my kettle exploded and my son got burned',
+    'my little girl was scalded by the tap',
   ])('sends %j to the safety queue, urgent: someone was hurt', (message) => {
     expect(decide(message)).toMatchObject({
       escalate: true,
@@ -63,6 +69,10 @@ describe('safety incidents', () => {
     'Will it hurt my credit score?',
     'my inbox exploded with notifications',
     'no one was injured, the box was just dented',
+    'my son ate all the cake, can I order another?',
+    'my daughter got a rash of emails from you',
+    'my husband was sick of waiting so he cancelled',
+    'is the hospital discount still available?',
     'Do you refund gas prices for the delivery?',
     'We ran out of gas on the way to collect it',
     'Does the cooker run on gas?',

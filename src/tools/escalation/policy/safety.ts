@@ -62,6 +62,8 @@ function figurative(tokens: readonly Token[], end: number): boolean {
   if (last === undefined || next === undefined || next.clause !== last.clause) return false;
   if (last.word === 'fire') return FIRE_THINGS.has(next.word);
   if (last.word === 'exploded') return FIGURATIVE_AFTER_EXPLODED.has(next.word);
+  // "a rash of emails"
+  if (last.word === 'rash') return next.word === 'of';
   return false;
 }
 
