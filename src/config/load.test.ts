@@ -81,6 +81,24 @@ describe('loadConfig', () => {
     expect(config.log).toEqual({ level: 'debug', format: 'json' });
   });
 
+  it('names a variable that nearly spells a setting, rather than ignore it', () => {
+    expect(
+      problems({
+        ADMIN_APIKEY: 'an-admin-key-0123456789',
+        ESCALATION_WEBHOOK_ULR: 'https://hooks.example.com/t',
+        LLM_BASEURL: 'http://127.0.0.1:9/v1',
+        // Not ours, nor near: left alone.
+        TEST_DATABASE_URL: 'postgres://x',
+        HOME: '/root',
+        NODE_OPTIONS: '--max-old-space-size=512',
+      }),
+    ).toEqual([
+      'ADMIN_APIKEY is not a setting; did you mean ADMIN_API_KEY?',
+      'ESCALATION_WEBHOOK_ULR is not a setting; did you mean ESCALATION_WEBHOOK_URL?',
+      'LLM_BASEURL is not a setting; did you mean LLM_BASE_URL?',
+    ]);
+  });
+
   it('refuses a service URL that holds a password, rather than repeat it in errors', () => {
     expect(
       problems({ LLM_BASE_URL: 'http://user:secret@127.0.0.1:8080/v1', LLM_MODEL: 'm' }),

@@ -66,10 +66,57 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     origins.set(spec.path.join('.'), { kind: 'env', spec });
   }
 
+  // A setting spelt almost like one of ours is one of ours misspelt: silently ignored, it would
+  // leave (say) webhooks off or the admin key generated, with every check passing.
+  const misspelt = misspeltVariables(env);
   // With the input on each issue, a value that is present but wrong is told from a missing one.
   const parsed = configSchema.safeParse(raw, { reportInput: true });
-  if (parsed.success) return parsed.data;
-  throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue, raw, origins)));
+  if (parsed.success && misspelt.length === 0) return parsed.data;
+  throw new ConfigError([
+    ...misspelt,
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => describeIssue(issue, raw, origins))),
+  ]);
+}
+
+/** Variables set that are not settings but nearly spell one: "ADMIN_APIKEY" for ADMIN_API_KEY. */
+function misspeltVariables(env: Record<string, string | undefined>): string[] {
+  const known = new Set(ENV_VARS.map((spec) => spec.name));
+  const problems: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (known.has(name) || name.length < 6 || env[name] === undefined) continue;
+    const squashed = name.toUpperCase().replace(/[^A-Z0-9]/g, '');
+    const meant = ENV_VARS.find((spec) => {
+      const target = spec.name.replace(/_/g, '');
+      return target.length >= 6 && editDistance(squashed, target, 2) <= 2;
+    });
+    if (meant) problems.push(`${name} is not a setting; did you mean ${meant.name}?`);
+  }
+  return problems;
+}
+
+/** Levenshtein distance of `a` and `b`, or `limit + 1` once it is sure to exceed `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
+      current.push(value);
+      best = Math.min(best, value);
+    }
+    if (best > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length] as number;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
