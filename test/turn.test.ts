@@ -546,6 +546,17 @@ describe('escalation in a turn', () => {
     );
   });
 
+  it('answers a question that names its order by number, as it answers it without', async () => {
+    await ingestPaths(
+      app.knowledge,
+      [fileURLToPath(new URL('./fixtures/help-center', import.meta.url))],
+      { maxFileBytes: 1 << 20, chunk: { size: 1000, overlap: 100 } },
+    );
+    const reply = await app.turns.start({ sessionId: 'on1', text: 'cancel my order 5521' }).result;
+    expect(reply.text).toContain('About your order 5521:');
+    expect(reply.text).toContain('cancel an order within 1 hour');
+  });
+
   it('asks for a way to reach the customer when a ticket opens without one, and only then', async () => {
     const opened = await app.turns.start({ sessionId: 'ct1', text: 'I want to talk to a human' })
       .result;

@@ -3,6 +3,10 @@ import { TermMatcher } from '../../rag/search/highlight.js';
 import { queryTerms, words } from '../../rag/search/query-terms.js';
 
 /** A content word of the question, with the matcher that finds it in passages. */
+/** A number named as an identifier: "order 5521", "account #88120", "ticket no. 4471". */
+const IDENTIFIER_NUMBER =
+  /\b(?:order|account|ticket|reference|ref|invoice|booking|reservation|parcel|package|tracking)(?:\s+(?:number|no\.?|num|id))?\s*[#:]?\s*(\d{3,})\b/gi;
+
 export interface QuestionTerm {
   term: string;
   matcher: TermMatcher;
@@ -74,6 +78,7 @@ export function questionTerms(
     const word = (m[1] as string).toLowerCase();
     if (text.split(new RegExp(`\\b${word}\\b`)).length === 2) seen.add(stemmer(word));
   }
+  const identifiers = new Set([...text.matchAll(IDENTIFIER_NUMBER)].map((m) => m[1] as string));
   const out: QuestionTerm[] = [];
   const add = (
     text: string,
@@ -86,7 +91,9 @@ export function questionTerms(
       const stem = stemmer(term);
       if (stem === '' || seen.has(stem)) continue;
       seen.add(stem);
-      const weak = !strong && (WEAK.has(term) || howWords.has(term));
+      // The number of an order, an account or a ticket names one thing: no help-center page
+      // speaks of it, and the question is about what is asked of it ("cancel my order 5521").
+      const weak = !strong && (WEAK.has(term) || howWords.has(term) || identifiers.has(term));
       out.push({
         term,
         matcher: new TermMatcher([term]),
