@@ -292,6 +292,66 @@ export function describeKnowledgeRepository(
       expect(await repo.searchLexical(search({ terms: [] }))).toEqual([]);
     });
 
+    it("ranks on the searched scopes alone: others' attachments change nothing", async () => {
+      const repo = await make();
+      await repo.replaceSource('kb', 'faq.md', 'h', [
+        doc('refunds', 'Refunds', [
+          'How long does a refund take? Refunds reach your card within 5 business days.',
+          'A refund needs the order number.',
+        ]),
+        doc('password', 'Password', 'Reset your password from the sign-in page.'),
+        doc('email', 'Email', 'Change your email address in Settings.'),
+        doc('delivery', 'Delivery', 'Delivery takes 3 to 5 business days.'),
+      ]);
+      await repo.replaceSource('session:b', 'note.txt', 'h', [
+        doc('', 'Note', 'My parcel came late, after the delivery date.'),
+      ]);
+      const queries = [
+        search({ terms: ['long', 'refund', 'take', 'how', 'does', 'a'] }),
+        search({ terms: ['late', 'parcel', 'delivery', 'refund'], scopes: ['kb', 'session:b'] }),
+      ];
+      const rankings = () =>
+        Promise.all(
+          queries.map(async (q) =>
+            (await repo.searchLexical(q)).map((hit) => [hit.title, hit.chunkId, hit.score]),
+          ),
+        );
+      const before = await rankings();
+      expect(before[0]?.[0]?.[0]).toBe('Refunds');
+      expect(before[1]?.map(([title]) => title)).toContain('Note');
+
+      // Session A's file repeats the help center's words in more chunks than a search's
+      // posting budget: session B's searches must rank exactly as before, scores included.
+      await repo.replaceSource('session:a', 'poison.md', 'h', [
+        doc(
+          '',
+          'Notes',
+          Array.from({ length: 600 }, () => 'password refund email order delivery '.repeat(20)),
+        ),
+      ]);
+      expect(await rankings()).toEqual(before);
+      await repo.deleteSource('session:a', 'poison.md');
+      expect(await rankings()).toEqual(before);
+    });
+
+    it("corrects spelling with the help center's words alone, never a session's", async () => {
+      const repo = await make();
+      await repo.replaceSource('kb', 'faq.md', 'h', [
+        doc('c', 'Couriers', 'Our courier delivers on weekdays.'),
+      ]);
+      // Another customer's file: a word of its own, and a misspelling of the help center's.
+      await repo.replaceSource('session:a', 'invoice.txt', 'h', [
+        doc('', 'Invoice', 'Zendrix Logistics: your courrier is booked.'),
+      ]);
+      const fixes = await repo.correctSpelling(['zendrex', 'courrier']);
+      // "zendrex" is one slip from "zendrix", which only session A's file has: left alone.
+      expect(fixes.has('zendrex')).toBe(false);
+      // And what session A wrote does not make a word the help center's.
+      expect([...fixes.keys()]).toEqual(['courrier']);
+      const [courier] = await repo.searchLexical(search({ terms: [fixes.get('courrier') ?? ''] }));
+      expect(courier?.title).toBe('Couriers');
+    });
+
     it('takes quotes, operators and backslashes in terms as plain text', async () => {
       const repo = await make();
       await repo.replaceSource('kb', 'faq.md', 'h', [

@@ -1,4 +1,5 @@
 import type { ChunkHit, KnowledgeRepository } from '../../store/knowledge-repository.js';
+import { HELP_CENTER_SCOPE } from '../../store/lexical/spelling.js';
 import { reciprocalRankFusion } from '../dense/fusion.js';
 import type { EmbedTexts } from '../dense/vectorize.js';
 import type { VectorIndex } from '../../store/vector-index.js';
@@ -117,12 +118,15 @@ export class Retriever {
     const vectors = await dense.embed([query], options.signal);
     const vector = vectors?.[0];
     if (!vector) return null;
-    const { terms, weights, contentTerms, ownTerms, spelling, related } = await this.#terms(query);
+    const scopes = options.scopes ?? [HELP_CENTER_SCOPE];
+    const { terms, weights, contentTerms, ownTerms, spelling, related } = await this.#terms(
+      query,
+      scopes,
+    );
     const notes = {
       ...(spelling.length > 0 ? { spelling } : {}),
       ...(related.length > 0 ? { related } : {}),
     };
-    const scopes = options.scopes ?? ['kb'];
     const topK = options.topK ?? this.settings.topK;
     const limit = Math.max(this.settings.candidates, topK * 4);
     const lexical =
@@ -166,7 +170,11 @@ export class Retriever {
   }
 
   async #searchLexical(query: string, options: SearchOptions): Promise<SearchResult> {
-    const { terms, weights, contentTerms, ownTerms, spelling, related } = await this.#terms(query);
+    const scopes = options.scopes ?? [HELP_CENTER_SCOPE];
+    const { terms, weights, contentTerms, ownTerms, spelling, related } = await this.#terms(
+      query,
+      scopes,
+    );
     if (terms.length === 0 || (contentTerms.length === 0 && !options.noFloor)) {
       return { mode: 'lexical', hits: [], reason: 'no_searchable_words' };
     }
@@ -179,7 +187,7 @@ export class Retriever {
     const candidates = await this.repo.searchLexical({
       terms,
       weights,
-      scopes: options.scopes ?? ['kb'],
+      scopes,
       limit: Math.max(this.settings.candidates, topK * 4),
       titleWeight: this.settings.titleWeight,
       postingBudget: this.settings.postingBudget,
@@ -206,7 +214,10 @@ export class Retriever {
    * (see `KnowledgeRepository.correctSpelling`), then the related words of the (corrected) query
    * (see `Synonyms`) after them, at their weight; the corrections and related words used.
    */
-  async #terms(query: string): Promise<
+  async #terms(
+    query: string,
+    scopes: readonly string[],
+  ): Promise<
     QueryTerms & {
       weights: number[];
       /** The content words of the query itself (spelling corrected), without related words. */
@@ -226,8 +237,11 @@ export class Retriever {
       };
     }
     // A word the synonyms know is the customer's word for one of the help center's, not a typo.
-    const fixes = await this.repo.correctSpelling(
-      found.contentTerms.filter((word) => !this.synonyms.knows(word)),
+    const fixes = await this.#withoutOwnWords(
+      await this.repo.correctSpelling(
+        found.contentTerms.filter((word) => !this.synonyms.knows(word)),
+      ),
+      scopes,
     );
     const fix = (term: string) => fixes.get(term) ?? term;
     const spelling = [...fixes].map(([from, to]) => ({ from, to }));
@@ -247,6 +261,33 @@ export class Retriever {
       spelling,
       related: related.map((r) => ({ from: r.from, to: r.term, weight: r.weight })),
     };
+  }
+
+  /**
+   * `fixes` without the corrections of words that a searched scope other than the help center
+   * has. Spelling is corrected against the help center's words alone, so that no other
+   * customer's attachment shows through a correction; a word of the customer's own attachment
+   * ("Zendrix" in their invoice) is then no typo, and must be searched as written.
+   */
+  async #withoutOwnWords(
+    fixes: Map<string, string>,
+    scopes: readonly string[],
+  ): Promise<Map<string, string>> {
+    const own = scopes.filter((scope) => scope !== HELP_CENTER_SCOPE);
+    if (fixes.size === 0 || own.length === 0) return fixes;
+    const written = await Promise.all(
+      [...fixes.keys()].map(async (word) => {
+        const hits = await this.repo.searchLexical({
+          terms: [word],
+          scopes: own,
+          limit: 1,
+          titleWeight: 0,
+          postingBudget: this.settings.postingBudget,
+        });
+        return hits.length > 0;
+      }),
+    );
+    return new Map([...fixes].filter((_, i) => !written[i]));
   }
 }
 

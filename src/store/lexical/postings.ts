@@ -8,7 +8,7 @@ const MAX_COUNT = 0x7fff;
  * integers keep them compact (V8 stores them unboxed) and cheap to grow while indexing.
  */
 export class Postings {
-  /** The term's number in the index, for the chunks that list their terms. */
+  /** The term's number in its scope (`ScopeTerms.byId`), for chunks that list their terms. */
   readonly id: number;
   /** The first word indexed with this term (its stem): how a corrected spelling is written. */
   readonly word: string;

@@ -1,6 +1,13 @@
 import { stem } from './search-text.js';
 
 /**
+ * The help center's scope, the only one spelling corrections are drawn from: a session's
+ * attachments never are, so that a customer's misspelt word is never "corrected" to a word
+ * that only another customer's file has (which would tell them it is there).
+ */
+export const HELP_CENTER_SCOPE = 'kb';
+
+/**
  * How many edits a misspelt word may be from the word meant: none under five letters ("mask"
  * and "task" are both words), one from five ("pasword", "refnud"), two from nine
  * ("subscripton" → "subscription", "cancelation" is one edit from "cancellation").
@@ -79,9 +86,10 @@ export interface KnownTerm {
 }
 
 /**
- * The correction of one word against indexed terms (Porter stems), grouped by their first
- * letter: the nearest term with the same first letter within `allowedEdits`, the one most
- * chunks have among equals; null for a word the index has, a word of four letters or fewer, a
+ * The correction of one word against indexed terms (Porter stems): `known` gives a stem's
+ * term, `withInitial` the terms with a first letter. The nearest term with the same first
+ * letter within `allowedEdits`, the one most chunks have among equals (the first given of
+ * equals); null for a word the index has, a word of four letters or fewer, a
  * word with anything but the letters a–z, and a word nothing is near. Stems are compared, not
  * words: "delivry" and "delivery" are one edit apart as "delivri" and "deliveri". A slip in
  * the first letter is rare, and keeping to it keeps a correction to a small part of the
@@ -91,7 +99,7 @@ export function nearestTerm(
   word: string,
   stemOfWord: string,
   known: (stem: string) => KnownTerm | undefined,
-  byInitial: ReadonlyMap<string, ReadonlyArray<readonly [string, KnownTerm]>>,
+  withInitial: (initial: string) => Iterable<readonly [string, KnownTerm]>,
 ): string | null {
   let own = stemOfWord;
   if (!correctable(word)) return null;
@@ -115,7 +123,7 @@ export function nearestTerm(
   const bare = own.length > 4 && own.endsWith('e') ? own.slice(0, -1) : own;
   let best: KnownTerm | undefined;
   let bestDistance = edits + 1;
-  for (const [term, candidate] of byInitial.get(own.charAt(0)) ?? []) {
+  for (const [term, candidate] of withInitial(own.charAt(0))) {
     if (candidate.chunks === 0 || Math.abs(term.length - bare.length) > edits + 1) continue;
     const bound = Math.min(edits, bestDistance);
     let distance = editDistance(own, term, bound);

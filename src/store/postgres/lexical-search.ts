@@ -33,10 +33,12 @@ export function toHit(row: HitRow): ChunkHit {
 
 /**
  * BM25 as SQLite's FTS5 computes it (k1 = 1.2, b = 0.75; an idf that is not positive counts as
- * 1e-6; document frequencies, the number of chunks and the average lengths over the whole index,
- * every scope), once over the whole chunk and once over its title and heading path, the second
+ * 1e-6), once over the whole chunk and once over its title and heading path, the second
  * weighted by `titleWeight`. That gives the same ranking on both databases, and the retriever's
- * settings, measured on SQLite, hold on PostgreSQL.
+ * settings, measured on SQLite, hold on PostgreSQL. Document frequencies, the number of chunks,
+ * the average lengths and the posting budget count the chunks of the searched scopes alone
+ * (`chunk_totals` has a row per scope), as in the in-memory index: what a session attached
+ * changes nothing of a search of the help center or of another session.
  *
  * Steps: each stemmed word becomes its lexeme through `to_tsvector`, as the chunks' words did
  * (no text is ever parsed as query syntax; a lexeme becomes a `tsquery` only quoted as the
@@ -74,7 +76,8 @@ const SEARCH_SQL = `
   ),
   counted AS (
     SELECT lexeme, query,
-           (SELECT count(*) FROM (SELECT 1 FROM chunks c WHERE c.terms @@ q.query
+           (SELECT count(*) FROM (SELECT 1 FROM chunks c
+                                  WHERE c.terms @@ q.query AND c.scope = ANY($3::text[])
                                   LIMIT $2::integer + 1) AS capped) AS n
     FROM (SELECT DISTINCT lexeme FROM units) AS l,
          LATERAL (SELECT ('''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''')::tsquery
@@ -96,18 +99,20 @@ const SEARCH_SQL = `
     JOIN counted c ON c.lexeme = r.lexeme
   ),
   lexemes AS (SELECT array_agg(lexeme) AS list, tsquery_any(query) AS query FROM chosen),
-  -- Every chunk with a chosen lexeme: read twice (frequencies, then scores), never stored.
+  -- Every chunk of the searched scopes with a chosen lexeme: read twice (frequencies, then
+  -- scores), never stored.
   candidates AS NOT MATERIALIZED (
-    SELECT c.id, c.scope, c.words, c.title_words, c.terms, c.title_terms, c.title_asks
+    SELECT c.id, c.words, c.title_words, c.terms, c.title_terms, c.title_asks
     FROM chunks c
-    WHERE c.terms @@ (SELECT query FROM lexemes)
+    WHERE c.terms @@ (SELECT query FROM lexemes) AND c.scope = ANY($3::text[])
   ),
   totals AS (
-    SELECT chunks::float8 AS n,
-           words::float8 / greatest(chunks, 1) AS avg_words,
-           title_words::float8 / greatest(chunks, 1) AS avg_title_words,
-           asking_chunks::float8 AS asking
-    FROM chunk_totals
+    SELECT t.n, t.words / greatest(t.n, 1) AS avg_words,
+           t.title_words / greatest(t.n, 1) AS avg_title_words, t.asking
+    FROM (SELECT coalesce(sum(chunks), 0)::float8 AS n, coalesce(sum(words), 0)::float8 AS words,
+                 coalesce(sum(title_words), 0)::float8 AS title_words,
+                 coalesce(sum(asking_chunks), 0)::float8 AS asking
+          FROM chunk_totals WHERE scope = ANY($3::text[])) AS t
   ),
   idf AS MATERIALIZED (
     SELECT f.lexeme,
@@ -150,7 +155,6 @@ const SEARCH_SQL = `
                 JOIN idf i ON i.lexeme = t.lexeme)
              ELSE 0 END AS score
     FROM candidates cd, lexemes, totals
-    WHERE cd.scope = ANY($3::text[])
     ORDER BY score DESC, cd.id
     LIMIT $5::integer
   )

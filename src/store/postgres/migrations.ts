@@ -10,7 +10,7 @@ import type { Migration } from '../sqlite/migrations.js';
  * (the retriever searches question words such as "how" and "can" on purpose). Each chunk has a
  * `tsvector` of the whole chunk (indexed) and one of its title and heading path (not indexed:
  * every chunk whose title matches also matches the whole chunk), plus both lengths in words,
- * and `chunk_totals` keeps the counts that BM25 normalises by.
+ * and `chunk_totals` keeps the counts that BM25 normalises by, one row per scope.
  */
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
@@ -206,6 +206,26 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE chunks ALTER COLUMN title_asks DROP DEFAULT;
       ALTER TABLE chunk_totals ADD COLUMN asking_chunks bigint NOT NULL DEFAULT 0;
       UPDATE chunk_totals SET asking_chunks = (SELECT count(*) FROM chunks WHERE title_asks);
+    `,
+  },
+  {
+    version: 7,
+    name: 'the counts BM25 normalises by, per scope',
+    sql: `
+      -- A search normalises by the counts of the scopes it searches alone: a session's
+      -- attachments must change nothing of how the help center or another session ranks.
+      -- Instances of earlier versions write one row of totals: stop them before migrating.
+      DROP TABLE chunk_totals;
+      CREATE TABLE chunk_totals (
+        scope         text PRIMARY KEY,
+        chunks        bigint NOT NULL,
+        words         bigint NOT NULL,
+        title_words   bigint NOT NULL,
+        asking_chunks bigint NOT NULL
+      );
+      INSERT INTO chunk_totals (scope, chunks, words, title_words, asking_chunks)
+      SELECT scope, count(*), sum(words), sum(title_words), count(*) FILTER (WHERE title_asks)
+      FROM chunks GROUP BY scope;
     `,
   },
 ];

@@ -14,7 +14,13 @@ import type { PostgresDatabase, Queryable } from './database.js';
 import { joinHeadingPath } from '../heading-path.js';
 import { searchLexical, toHit, type HitRow } from './lexical-search.js';
 import { searchTerms, stem, titleAsks } from '../lexical/search-text.js';
-import { correctable, fileByInitial, nearestTerm, type KnownTerm } from '../lexical/spelling.js';
+import {
+  correctable,
+  fileByInitial,
+  HELP_CENTER_SCOPE,
+  nearestTerm,
+  type KnownTerm,
+} from '../lexical/spelling.js';
 import { fromDbText, toDbText } from './text-codec.js';
 
 interface DocumentRow {
@@ -49,7 +55,7 @@ function toRecord(row: DocumentRow): DocumentRecord {
   };
 }
 
-/** Changes of the counts BM25 normalises by. */
+/** Changes of the counts BM25 normalises by, in one scope. */
 interface Totals {
   chunks: number;
   words: number;
@@ -95,7 +101,7 @@ const INSERT_CHUNKS = `
 /** How long the vocabulary read for spelling corrections is used before it is read again. */
 const VOCABULARY_TTL_MS = 30_000;
 
-/** The stems of every chunk, for spelling corrections. */
+/** The stems of the help center's chunks, for spelling corrections. */
 interface Vocabulary {
   terms: Map<string, KnownTerm>;
   byInitial: Map<string, Array<[string, KnownTerm]>>;
@@ -156,7 +162,7 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
     fileHash: string,
     documents: DocumentInput[],
   ): Promise<ReplaceResult> {
-    return this.#changing(() => this.#replaceSource(scope, source, fileHash, documents));
+    return this.#changing([scope], () => this.#replaceSource(scope, source, fileHash, documents));
   }
 
   async #replaceSource(
@@ -168,20 +174,23 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
     return this.#db.transaction(async (tx) => {
       await lockSources(tx, [{ scope, source }]);
       const { result, totals } = await this.#replace(tx, { scope, source, fileHash, documents });
-      await addTotals(tx, totals);
+      await addTotals(tx, new Map([[scope, totals]]));
       return result;
     });
   }
 
   async replaceSources(batch: SourceWrite[]): Promise<Array<ReplaceResult | Error>> {
-    return this.#changing(() => this.#replaceSources(batch));
+    return this.#changing(
+      batch.map((item) => item.scope),
+      () => this.#replaceSources(batch),
+    );
   }
 
   async #replaceSources(batch: SourceWrite[]): Promise<Array<ReplaceResult | Error>> {
     if (batch.length === 0) return [];
     return this.#db.transaction(async (tx) => {
       await lockSources(tx, batch);
-      let sum = noTotals();
+      const sums = new Map<string, Totals>();
       const results: Array<ReplaceResult | Error> = [];
       // A savepoint per source: one that fails is rolled back alone.
       for (const item of batch) {
@@ -190,14 +199,14 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
           const { result, totals } = await this.#replace(tx, item);
           if (item.file) await this.#keep(tx, item.scope, item.source, item.file);
           await tx.query('RELEASE SAVEPOINT source');
-          sum = combine(sum, totals);
+          sums.set(item.scope, combine(sums.get(item.scope) ?? noTotals(), totals));
           results.push(result);
         } catch (error) {
           await tx.query('ROLLBACK TO SAVEPOINT source');
           results.push(error instanceof Error ? error : new Error(String(error)));
         }
       }
-      await addTotals(tx, sum);
+      await addTotals(tx, sums);
       return results;
     });
   }
@@ -281,7 +290,7 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
   }
 
   async deleteSource(scope: string, source: string): Promise<number> {
-    return this.#changing(() => this.#deleteSource(scope, source));
+    return this.#changing([scope], () => this.#deleteSource(scope, source));
   }
 
   async #deleteSource(scope: string, source: string): Promise<number> {
@@ -296,7 +305,7 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
       const removed = await deleteChunks(tx, ids);
       await tx.query('DELETE FROM documents WHERE id = ANY($1::text[])', [ids]);
       await tx.query('DELETE FROM source_files WHERE scope = $1 AND source = $2', [scope, source]);
-      await addTotals(tx, combine(noTotals(), removed, -1));
+      await addTotals(tx, new Map([[scope, combine(noTotals(), removed, -1)]]));
       return ids.length;
     });
   }
@@ -351,10 +360,11 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
   }
 
   /**
-   * As on SQLite (see `nearestTerm`), against the stems the chunks have, read with `ts_stat`
-   * only when a word could need correcting and kept for {@link VOCABULARY_TTL_MS} (and until this
-   * instance changes the knowledge base). PostgreSQL keeps stems, not words: a correction is
-   * written as its stem ("refund" where SQLite writes "refunds"), which searches the same.
+   * As on SQLite (see `nearestTerm`), against the stems the help center's chunks have (never a
+   * session's attachments: see `HELP_CENTER_SCOPE`), read with `ts_stat` only when a word could
+   * need correcting and kept for {@link VOCABULARY_TTL_MS} (and until this instance changes the
+   * help center). PostgreSQL keeps stems, not words: a correction is written as its stem
+   * ("refund" where SQLite writes "refunds"), which searches the same.
    */
   async correctSpelling(words: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
@@ -366,19 +376,22 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
         word,
         stem(word),
         (term) => vocabulary.terms.get(term),
-        vocabulary.byInitial,
+        (initial) => vocabulary.byInitial.get(initial) ?? [],
       );
       if (correction !== null) out.set(word, correction);
     }
     return out;
   }
 
-  /** Runs a change of the knowledge base; the vocabulary is read again after it. */
-  async #changing<T>(change: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a change of the knowledge base in `scopes`; the vocabulary is read again after it when
+   * it changed the help center (a session's attachments are not part of it).
+   */
+  async #changing<T>(scopes: readonly string[], change: () => Promise<T>): Promise<T> {
     try {
       return await change();
     } finally {
-      this.#cachedVocabulary = undefined;
+      if (scopes.includes(HELP_CENTER_SCOPE)) this.#cachedVocabulary = undefined;
     }
   }
 
@@ -416,7 +429,9 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
 
   async #readVocabulary(): Promise<Vocabulary> {
     const rows = await this.#db.query<{ word: string; ndoc: number }>(
-      "SELECT word, ndoc FROM ts_stat('SELECT terms FROM chunks')",
+      `SELECT word, ndoc
+       FROM ts_stat(format('SELECT terms FROM chunks WHERE scope = %L', $1::text))`,
+      [HELP_CENTER_SCOPE],
     );
     const vocabulary: Vocabulary = { terms: new Map(), byInitial: new Map() };
     for (const { word, ndoc } of rows) {
@@ -524,14 +539,33 @@ async function insertChunks(
 }
 
 /**
- * Adds a write's changes to the totals, as the transaction's last statement: the one row is
- * then locked only while the transaction commits, and concurrent writers barely wait.
+ * Adds a write's changes to the totals of each scope it changed, as the transaction's last
+ * statements: a scope's row is then locked only while the transaction commits, and concurrent
+ * writers barely wait (writers of different scopes, not at all). Rows are taken in one order
+ * for every writer, so that two cannot deadlock; a scope left without chunks loses its row,
+ * since sessions come and go by the thousand.
  */
-async function addTotals(tx: Queryable, totals: Totals): Promise<void> {
-  if (Object.values(totals).every((change) => change === 0)) return;
+async function addTotals(tx: Queryable, changes: ReadonlyMap<string, Totals>): Promise<void> {
+  const changed = [...changes]
+    .filter(([, totals]) => Object.values(totals).some((change) => change !== 0))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (changed.length === 0) return;
+  const scopes = changed.map(([scope]) => scope);
   await tx.query(
-    `UPDATE chunk_totals SET chunks = chunks + $1, words = words + $2,
-       title_words = title_words + $3, asking_chunks = asking_chunks + $4`,
-    [totals.chunks, totals.words, totals.titleWords, totals.askingChunks],
+    `INSERT INTO chunk_totals AS t (scope, chunks, words, title_words, asking_chunks)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])
+     ON CONFLICT (scope) DO UPDATE SET chunks = t.chunks + excluded.chunks,
+       words = t.words + excluded.words, title_words = t.title_words + excluded.title_words,
+       asking_chunks = t.asking_chunks + excluded.asking_chunks`,
+    [
+      scopes,
+      changed.map(([, totals]) => totals.chunks),
+      changed.map(([, totals]) => totals.words),
+      changed.map(([, totals]) => totals.titleWords),
+      changed.map(([, totals]) => totals.askingChunks),
+    ],
   );
+  await tx.query('DELETE FROM chunk_totals WHERE scope = ANY($1::text[]) AND chunks <= 0', [
+    scopes,
+  ]);
 }

@@ -12,6 +12,7 @@ import type {
   SourceWrite,
 } from '../knowledge-repository.js';
 import { joinHeadingPath, splitHeadingPath } from '../heading-path.js';
+import { HELP_CENTER_SCOPE } from '../lexical/spelling.js';
 import type { SqliteDatabase } from './database.js';
 import { ChunkTextCache } from './chunk-text-cache.js';
 import { noChanges, SqliteLexicalIndex, type ChunkChanges } from './sqlite-lexical-index.js';
@@ -371,8 +372,9 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     }));
   }
 
+  /** Against the help center's words alone (see `HELP_CENTER_SCOPE`). */
   async correctSpelling(words: readonly string[]): Promise<Map<string, string>> {
-    return words.length === 0 ? new Map() : this.#lexical.correct(words);
+    return words.length === 0 ? new Map() : this.#lexical.correct(words, [HELP_CENTER_SCOPE]);
   }
 
   async chunksByIds(ids: readonly number[], scopes: readonly string[]): Promise<ChunkHit[]> {

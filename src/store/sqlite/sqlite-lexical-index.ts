@@ -150,7 +150,7 @@ export class SqliteLexicalIndex {
   }
 
   /** See {@link LexicalIndex.correct}. */
-  correct(words: readonly string[]): Map<string, string> {
-    return this.prepare().correct(words);
+  correct(words: readonly string[], scopes: readonly string[]): Map<string, string> {
+    return this.prepare().correct(words, scopes);
   }
 }
