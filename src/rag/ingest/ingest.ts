@@ -8,7 +8,12 @@ import type {
   KnowledgeRepository,
 } from '../../store/knowledge-repository.js';
 import { chunkDocument, type ChunkOptions } from '../chunk/index.js';
-import { parseFile, type ParsedDocument } from '../parse/index.js';
+import {
+  createParseWorkers,
+  parseFile,
+  type ParsedDocument,
+  type ParseWorkers,
+} from '../parse/index.js';
 import { collectFiles, type SkippedFile } from './walk.js';
 
 /** Options of {@link ingestPaths}. */
@@ -195,6 +200,9 @@ async function ingestSources(
   const known = options.force
     ? new Map<string, string>()
     : new Map((await repo.sources(scope)).map((s) => [s.source, s.fileHash]));
+  // A batch is read at once, but its PDFs and Word documents are parsed a few at a time, each in
+  // a worker with its own memory and time limits.
+  const workers = createParseWorkers();
 
   // Files are read and parsed a batch at a time while nothing else waits on them, then the
   // batch is written in one transaction in which every file is still all-or-nothing: one index
@@ -204,9 +212,9 @@ async function ingestSources(
     const batch = sources.slice(start, start + BATCH);
     const prepared = await Promise.all(
       batch.map((item) =>
-        prepareFile(item, known.get(item.source), options).catch((error: unknown): Prepared => ({
-          error,
-        })),
+        prepareFile(item, known.get(item.source), options, workers).catch(
+          (error: unknown): Prepared => ({ error }),
+        ),
       ),
     );
     const writes = prepared.flatMap((item, i) =>
@@ -286,6 +294,7 @@ async function prepareFile(
   item: PendingSource,
   storedHash: string | undefined,
   options: IngestOptions,
+  workers: ParseWorkers,
 ): Promise<Prepared> {
   const bytes = await item.read();
   // The chunk settings are part of the fingerprint: changing them re-reads every file.
@@ -293,6 +302,7 @@ async function prepareFile(
   if (storedHash === fileHash) return { unchanged: true };
   const parsed = await parseFile(bytes, item.name, {
     maxBytes: options.maxFileBytes,
+    workers,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const documents = parsed

@@ -36,7 +36,7 @@ export function detectFormat(bytes: Uint8Array, fileName: string): DocumentForma
 /** {@link detectFormat}, keeping what it decoded so that parsing does not do it again. */
 export function sniffFormat(bytes: Uint8Array, fileName: string): Sniffed {
   if (bytes.length === 0) throw invalidInput('the file is empty', fileName);
-  if (startsWithPdfMagic(bytes)) return { format: 'pdf' };
+  if (startsLikePdf(bytes)) return { format: 'pdf' };
   if (isZip(bytes)) {
     if (zipEntryNames(bytes).includes('word/document.xml')) return { format: 'docx' };
     throw invalidInput(
@@ -55,7 +55,8 @@ export function sniffFormat(bytes: Uint8Array, fileName: string): Sniffed {
   return sniffText(text, fileName);
 }
 
-function startsWithPdfMagic(bytes: Uint8Array): boolean {
+/** True when `bytes` hold the PDF header `%PDF-` in their first KiB. */
+export function startsLikePdf(bytes: Uint8Array): boolean {
   // The PDF specification lets readers accept junk before the header, and pdf.js does.
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 1024));
   return head.includes(PDF_MAGIC);

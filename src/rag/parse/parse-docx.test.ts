@@ -49,6 +49,34 @@ describe('parseFile on Word documents', () => {
     });
   });
 
+  it('refuses a Word document whose text is longer than the limit', async () => {
+    const docx = await makeDocx([new Paragraph('Some text. '.repeat(20))]);
+    await expect(parseFile(docx, 'long.docx', { limits: { maxTextChars: 100 } })).rejects.toEqual(
+      expect.objectContaining({
+        code: 'payload_too_large',
+        message: 'its text is larger than the 100 bytes this service reads from one file',
+      }),
+    );
+  });
+
+  it('refuses a Word document whose parts unpack to more than the limits, whatever it claims', async () => {
+    const docx = await makeDocx([new Paragraph('Some text. '.repeat(200))]);
+    await expect(
+      parseFile(docx, 'memo.docx', { limits: { maxPartBytes: 2048 } }),
+    ).rejects.toMatchObject({
+      code: 'payload_too_large',
+      message: expect.stringMatching(
+        /^its part [\w/.[\]]+ unpacks to more than the 2 KB this service unpacks from one part of a file$/,
+      ),
+    });
+    await expect(
+      parseFile(docx, 'memo.docx', { limits: { maxUnpackedBytes: 8192 } }),
+    ).rejects.toMatchObject({
+      code: 'payload_too_large',
+      message: 'it unpacks to more than the 8 KB this service unpacks from one file',
+    });
+  });
+
   it('refuses a damaged Word document as unreadable, giving the reason', async () => {
     const docx = await makeDocx([new Paragraph('Some text.')]);
     const truncated = docx.subarray(0, Math.floor(docx.length * 0.8));

@@ -72,6 +72,28 @@ describe('parseFile on PDF', () => {
     });
   });
 
+  it('refuses a PDF with more pages than the limit, before reading them', async () => {
+    const pdf = await makePdf(drawHelpArticle);
+    await expect(parseFile(pdf, 'refunds.pdf', { limits: { maxPdfPages: 1 } })).rejects.toEqual(
+      expect.objectContaining({
+        code: 'payload_too_large',
+        message: 'it has 2 pages, more than the 1 this service reads from one PDF',
+      }),
+    );
+  });
+
+  it('refuses a PDF whose text is longer than the limit', async () => {
+    const pdf = await makePdf(drawHelpArticle);
+    await expect(parseFile(pdf, 'refunds.pdf', { limits: { maxTextChars: 200 } })).rejects.toEqual(
+      expect.objectContaining({
+        code: 'payload_too_large',
+        message: 'its text is larger than the 200 bytes this service reads from one file',
+      }),
+    );
+    const [doc] = await parseFile(pdf, 'refunds.pdf', { limits: { maxTextChars: 400 } });
+    expect(doc?.blocks).toHaveLength(5);
+  });
+
   it('stops when the signal aborts', async () => {
     const pdf = await makePdf(drawHelpArticle);
     const controller = new AbortController();

@@ -2,6 +2,7 @@ import { isAppError } from '../../errors/index.js';
 import { firstHeading } from './block-text.js';
 import { abortError, invalidInput, throwIfAborted } from './errors.js';
 import { fileStem } from './file-name.js';
+import { tooManyPages, tooMuchText, type ParseLimits } from './limits.js';
 import { linesToBlocks, pageLines } from './pdf-layout.js';
 import type { PdfLine, PdfTextItem } from './pdf-layout.js';
 import type { ParsedDocument } from './types.js';
@@ -11,10 +12,16 @@ import type { ParsedDocument } from './types.js';
  * position, and lines in a clearly larger font become headings. The title is the metadata
  * `Title`, else the first heading, else the file name. The pdf.js document is always destroyed,
  * also on errors and when `signal` aborts.
+ *
+ * A PDF of more than `limits.maxPdfPages` pages is refused before any page is read, and reading
+ * stops as soon as the text passes `limits.maxTextChars` (both `payload_too_large`). pdf.js
+ * offers no bound on what one compressed stream inflates to, nor on the work a page takes: that
+ * is bounded by running this in a worker that can be stopped (see `createParseWorkers`).
  */
 export async function parsePdf(
   bytes: Uint8Array,
   fileName: string,
+  limits: Pick<ParseLimits, 'maxTextChars' | 'maxPdfPages'>,
   signal?: AbortSignal,
 ): Promise<ParsedDocument> {
   throwIfAborted(signal, fileName);
@@ -34,13 +41,34 @@ export async function parsePdf(
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const pdf = await task.promise;
+    if (pdf.numPages > limits.maxPdfPages) {
+      throw tooManyPages(fileName, pdf.numPages, limits.maxPdfPages);
+    }
     const lines: PdfLine[] = [];
+    let chars = 0;
     for (let number = 1; number <= pdf.numPages; number++) {
       throwIfAborted(signal, fileName);
       const page = await pdf.getPage(number);
       try {
-        const content = await page.getTextContent();
-        lines.push(...pageLines(content.items.filter(isTextItem), number));
+        const items: PdfTextItem[] = [];
+        // Streamed rather than `getTextContent()`, which would read all of a page first: one
+        // page can hold a stream that inflates to gigabytes of text.
+        const stream = page.streamTextContent() as ReadableStream<{ items: object[] }>;
+        const reader = stream.getReader();
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+          for (const item of chunk.value.items) {
+            if (!isTextItem(item)) continue;
+            chars += item.str.length;
+            items.push(item);
+          }
+          if (chars > limits.maxTextChars) {
+            const error = tooMuchText(fileName, limits.maxTextChars);
+            // pdf.js insists on an Error as the reason.
+            await reader.cancel(error).catch(() => undefined);
+            throw error;
+          }
+        }
+        for (const line of pageLines(items, number)) lines.push(line);
       } finally {
         page.cleanup();
       }

@@ -1,3 +1,6 @@
+import type { ParseLimits } from './limits.js';
+import type { ParseWorkers } from './parse-workers.js';
+
 /** The formats the knowledge base can ingest, as {@link detectFormat} names them. */
 export type DocumentFormat =
   'markdown' | 'text' | 'html' | 'pdf' | 'docx' | 'csv' | 'faq_json' | 'beir_jsonl';
@@ -42,6 +45,14 @@ export interface ParsedDocument {
 export interface ParseOptions {
   /** Refuse larger inputs with a `payload_too_large` error; default 50 MiB. */
   maxBytes?: number;
+  /** How much one file may make the parsers read; `DEFAULT_PARSE_LIMITS` for those not given. */
+  limits?: Partial<ParseLimits>;
+  /**
+   * Where PDFs, Word documents and large text files are parsed. Pass one made once with
+   * `createParseWorkers` to bound how many are parsed at once across calls, and to reuse its
+   * workers; without it, each call starts its own worker with the default limits.
+   */
+  workers?: ParseWorkers;
   /** Stops the work; parsing then fails with a `cancelled` (or `timeout`) `AppError`. */
   signal?: AbortSignal;
 }

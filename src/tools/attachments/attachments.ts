@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { chunkDocument } from '../../rag/chunk/index.js';
-import { parseFile } from '../../rag/parse/index.js';
-import type { KnowledgeRepository } from '../../store/index.js';
+import { AppError } from '../../errors/index.js';
+import { createParseWorkers, parseFile, type ParsedDocument } from '../../rag/parse/index.js';
+import type { DocumentInput, KnowledgeRepository } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
 
 /** Limits of attachments. */
@@ -11,7 +12,27 @@ export interface AttachmentLimits {
   maxMessageBytes: number;
   chunkSize: number;
   chunkOverlap: number;
+  /** Most passages stored from one file; a file making more is refused. Default 2,000. */
+  maxChunksPerFile?: number;
+  /** The time the files of one message are read within, in ms; default 50 s. */
+  readBudgetMs?: number;
 }
+
+/**
+ * The default of {@link AttachmentLimits.maxChunksPerFile}: some 300,000 words at the default
+ * chunk size, a book. The text limit of the parsers (5 MiB) does not bound passages by itself:
+ * a text file's bound is its size (10 MiB by default), tens of thousands of passages, each a
+ * row to store and to search for the rest of the session.
+ */
+const DEFAULT_MAX_CHUNKS_PER_FILE = 2_000;
+
+const TIMEOUT_MS = 60_000;
+/**
+ * The default of {@link AttachmentLimits.readBudgetMs}, short of the tool's own timeout: a file
+ * that takes long (each may take up to 30 s, see `createParseWorkers`) then costs the files after
+ * it, which are reported as not read, rather than the summaries of every file of the message.
+ */
+const READ_BUDGET_MS = 50_000;
 
 /** What the turn learns of each attached file. */
 export interface AttachmentSummary {
@@ -36,11 +57,16 @@ const input = z.object({ files: z.array(file).min(1).max(20) });
  * only that session's searches include. A file that cannot be read is reported, not fatal.
  */
 export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: AttachmentLimits) {
+  const maxChunks = limits.maxChunksPerFile ?? DEFAULT_MAX_CHUNKS_PER_FILE;
+  const readBudgetMs = limits.readBudgetMs ?? READ_BUDGET_MS;
+  // One set of parse workers for every session: files are parsed a few at a time, each in a
+  // worker with a memory and time limit, so no attachment holds up the other conversations.
+  const workers = createParseWorkers();
   return defineTool<typeof input, AttachmentSummary[]>({
     name: 'attachments',
     description: 'Reads files the customer attached and makes them searchable in their session.',
     input,
-    timeoutMs: 60_000,
+    timeoutMs: TIMEOUT_MS,
     retry: { maxAttempts: 1 },
     async execute({ files }, { sessionId, signal }) {
       if (sessionId === undefined) throw new TypeError('attachments need a session');
@@ -56,26 +82,44 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
       }
       const scope = `session:${sessionId}`;
       const results: AttachmentSummary[] = [];
+      const budget = AbortSignal.timeout(readBudgetMs);
+      const reading = AbortSignal.any([signal, budget]);
       for (const { name, data } of files) {
-        try {
-          const docs = await parseFile(data, name, { maxBytes: limits.maxFileBytes, signal });
-          const documents = docs.map((doc) => ({
-            docKey: doc.key,
-            title: doc.title,
-            url: undefined,
-            format: doc.format,
-            contentHash: createHash('sha256').update(JSON.stringify(doc.blocks)).digest('hex'),
-            chunks: chunkDocument(doc, { size: limits.chunkSize, overlap: limits.chunkOverlap }),
-          }));
-          const fileHash = createHash('sha256').update(data).digest('hex');
-          await knowledge.replaceSource(scope, `attachment:${name}`, fileHash, documents);
-          const text = docs.flatMap((d) => d.blocks.map((b) => b.text)).join(' ');
+        if (budget.aborted) {
           results.push({
             name,
-            ok: true,
-            preview: text.split(/\s+/).slice(0, 60).join(' '),
-            chunks: documents.reduce((n, d) => n + d.chunks.length, 0),
+            ok: false,
+            preview: '',
+            chunks: 0,
+            error: `not read: the files of one message are read within ${readBudgetMs / 1000} s, and the files before it took that time`,
           });
+          continue;
+        }
+        try {
+          const docs = await parseFile(data, name, {
+            maxBytes: limits.maxFileBytes,
+            workers,
+            signal: reading,
+          });
+          const documents: DocumentInput[] = [];
+          let chunks = 0;
+          for (const doc of docs) {
+            const options = { size: limits.chunkSize, overlap: limits.chunkOverlap };
+            const docChunks = chunkDocument(doc, options);
+            chunks += docChunks.length;
+            if (chunks > maxChunks) throw tooManyPassages(maxChunks);
+            documents.push({
+              docKey: doc.key,
+              title: doc.title,
+              url: undefined,
+              format: doc.format,
+              contentHash: createHash('sha256').update(JSON.stringify(doc.blocks)).digest('hex'),
+              chunks: docChunks,
+            });
+          }
+          const fileHash = createHash('sha256').update(data).digest('hex');
+          await knowledge.replaceSource(scope, `attachment:${name}`, fileHash, documents);
+          results.push({ name, ok: true, preview: previewOf(docs), chunks });
         } catch (error) {
           results.push({
             name,
@@ -89,4 +133,25 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
       return results;
     },
   });
+}
+
+/** The first 60 words of the documents, read from only as many blocks as they take. */
+function previewOf(docs: readonly ParsedDocument[]): string {
+  const words: string[] = [];
+  for (const block of docs.flatMap((d) => d.blocks)) {
+    // `split` with a limit: a block can be a whole file of words.
+    const wanted = PREVIEW_WORDS - words.length;
+    words.push(...block.text.split(/\s+/, wanted + 1).filter((word) => word !== ''));
+    if (words.length >= PREVIEW_WORDS) break;
+  }
+  return words.slice(0, PREVIEW_WORDS).join(' ');
+}
+
+const PREVIEW_WORDS = 60;
+
+function tooManyPassages(limit: number): AppError {
+  return new AppError(
+    'payload_too_large',
+    `it makes more than the ${limit} passages this service keeps from one attached file`,
+  );
 }

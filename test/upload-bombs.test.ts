@@ -1,0 +1,358 @@
+// Files made to expand: a small PDF whose one compressed stream inflates to ~100 MB of text, and
+// a Word document whose zip directory says its text is 2,000 bytes while it unpacks to 2 GiB.
+// Both are built here, byte by byte: a reader that trusts them would block the event loop for
+// tens of seconds and take gigabytes.
+import { constants, crc32, deflateRawSync } from 'node:zlib';
+import { Paragraph } from 'docx';
+import JSZip from 'jszip';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app.js';
+import { loadConfig } from '../src/config/index.js';
+import { ingestFiles, parseFile } from '../src/rag/index.js';
+import { createParseWorkers } from '../src/rag/parse/index.js';
+import { openDatabase, SqliteKnowledgeRepository } from '../src/store/index.js';
+import type { AttachmentSummary } from '../src/tools/index.js';
+import { makeDocx, makePdf } from './helpers/documents.js';
+
+const MiB = 1024 * 1024;
+
+/**
+ * Raw deflate data that inflates to `head`, `copies` times `body`, then `tail`, without ever
+ * holding that much: `body` is compressed once and its copies are concatenated. Each part ends
+ * in a full flush, so no copy refers to anything before it.
+ */
+function deflatedRepeats(head: string, body: string, copies: number, tail: string): Buffer {
+  const flushed = (text: string | Buffer) =>
+    deflateRawSync(text, { level: 9, finishFlush: constants.Z_FULL_FLUSH });
+  const once = flushed(Buffer.alloc(MiB - (MiB % body.length)).fill(body));
+  return Buffer.concat([
+    flushed(head),
+    ...Array.from({ length: copies }, () => once),
+    deflateRawSync(tail),
+  ]);
+}
+
+/**
+ * A one-page PDF whose content stream inflates to about `megabytes` MiB made of `line`
+ * repeated. The stream is zlib data as PDF wants it (a header, the deflate data, a checksum
+ * that pdf.js does not check).
+ */
+function pdfBomb(megabytes: number, line: string): Uint8Array {
+  const stream = Buffer.concat([
+    Buffer.from([0x78, 0xda]),
+    deflatedRepeats('', line, megabytes, ''),
+    Buffer.alloc(4),
+  ]);
+  const objects: Array<string | Buffer> = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [5 0 R] /Count 1 >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    stream,
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>',
+  ];
+  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n')];
+  const offsets: number[] = [];
+  let length = parts[0]?.length ?? 0;
+  objects.forEach((object, i) => {
+    offsets.push(length);
+    const body =
+      typeof object === 'string'
+        ? [Buffer.from(`${i + 1} 0 obj\n${object}\nendobj\n`)]
+        : [
+            Buffer.from(`${i + 1} 0 obj\n<< /Length ${object.length} /Filter /FlateDecode >>\n`),
+            Buffer.from('stream\n'),
+            object,
+            Buffer.from('\nendstream\nendobj\n'),
+          ];
+    for (const part of body) {
+      parts.push(part);
+      length += part.length;
+    }
+  });
+  const xref = offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
+  parts.push(
+    Buffer.from(
+      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${xref}` +
+        `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`,
+    ),
+  );
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+/** 100 MiB of text in `BT … Tj ET` operators, as in the security review's report. */
+const textBomb = () =>
+  pdfBomb(100, 'BT /F1 12 Tf 72 712 Td (Hello world, this is a line of text) Tj ET\n');
+
+/**
+ * A real Word document whose `word/document.xml` inflates to `gibibytes` GiB of paragraphs while
+ * its zip directory (and local header) claim 2,000 bytes.
+ */
+async function docxBomb(gibibytes: number): Promise<Uint8Array> {
+  const real = await JSZip.loadAsync(await makeDocx([new Paragraph('A short letter.')]));
+  const bomb = deflatedRepeats(
+    '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>',
+    '<w:p><w:r><w:t>All work and no play makes a dull document.</w:t></w:r></w:p>',
+    gibibytes * 1024,
+    '</w:body></w:document>',
+  );
+  const entries: ZipEntry[] = [];
+  for (const [name, file] of Object.entries(real.files)) {
+    if (file.dir) continue;
+    if (name === 'word/document.xml') {
+      entries.push({ name, data: bomb, crc: 0, claimedSize: 2_000 });
+    } else {
+      const data = await file.async('uint8array');
+      entries.push({
+        name,
+        data: deflateRawSync(data),
+        crc: crc32(data),
+        claimedSize: data.length,
+      });
+    }
+  }
+  return writeZip(entries);
+}
+
+interface ZipEntry {
+  name: string;
+  /** Deflated. */
+  data: Buffer;
+  crc: number;
+  claimedSize: number;
+}
+
+function writeZip(entries: readonly ZipEntry[]): Uint8Array {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = Buffer.from(entry.name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(entry.crc, 14);
+    local.writeUInt32LE(entry.data.length, 18);
+    local.writeUInt32LE(entry.claimedSize, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(entry.crc, 16);
+    central.writeUInt32LE(entry.data.length, 20);
+    central.writeUInt32LE(entry.claimedSize, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, entry.data);
+    centrals.push(central, name);
+    offset += local.length + name.length + entry.data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return new Uint8Array(Buffer.concat([...locals, directory, end]));
+}
+
+/**
+ * Runs `work` and tells how long the event loop was held at most meanwhile, and how much the
+ * process's memory grew at most (the workers' included: they are threads of this process). The
+ * memory is sampled while the event loop is free, and the process's peak catches what grew while
+ * it was not.
+ */
+async function watch<T>(work: () => Promise<T>): Promise<{
+  outcome: PromiseSettledResult<T>;
+  longestStallMs: number;
+  growthMb: number;
+}> {
+  const rssBefore = process.memoryUsage.rss();
+  // maxRSS is in KiB.
+  const peakBefore = process.resourceUsage().maxRSS * 1024;
+  let rssPeak = rssBefore;
+  let last = performance.now();
+  let longestStallMs = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longestStallMs = Math.max(longestStallMs, now - last);
+    last = now;
+    rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+  }, 10);
+  const outcome = await work().then(
+    (value): PromiseSettledResult<T> => ({ status: 'fulfilled', value }),
+    (reason: unknown): PromiseSettledResult<T> => ({ status: 'rejected', reason }),
+  );
+  clearInterval(ticker);
+  longestStallMs = Math.max(longestStallMs, performance.now() - last);
+  const peakGrowth = process.resourceUsage().maxRSS * 1024 - peakBefore;
+  const growthMb = Math.max(rssPeak - rssBefore, peakGrowth) / MiB;
+  return { outcome, longestStallMs, growthMb };
+}
+
+function reasonOf(outcome: PromiseSettledResult<unknown>): unknown {
+  return outcome.status === 'rejected' ? outcome.reason : 'accepted';
+}
+
+/** Generous for a slow shared machine; an unbounded parse takes minutes and gigabytes. */
+const MAX_GROWTH_MB = 900;
+const MAX_STALL_MS = 10_000;
+
+describe('a file made to expand', () => {
+  it('a small PDF whose stream inflates to 100 MB of text is refused for its text, quickly', async () => {
+    const pdf = textBomb();
+    expect(pdf.length).toBeLessThan(1024 * 1024);
+    const started = performance.now();
+    const { outcome, longestStallMs, growthMb } = await watch(() => parseFile(pdf, 'report.pdf'));
+    expect(reasonOf(outcome)).toMatchObject({
+      code: 'payload_too_large',
+      message: 'its text is larger than the 5 MB this service reads from one file',
+    });
+    expect(performance.now() - started).toBeLessThan(60_000);
+    expect(longestStallMs).toBeLessThan(MAX_STALL_MS);
+    expect(growthMb).toBeLessThan(MAX_GROWTH_MB);
+  }, 120_000);
+
+  it('a Word document whose directory understates its size is refused once 10 MB are unpacked', async () => {
+    const docx = await docxBomb(2);
+    expect(docx.length).toBeLessThan(8 * 1024 * 1024);
+    const started = performance.now();
+    const { outcome, longestStallMs, growthMb } = await watch(() =>
+      parseFile(docx, 'contract.docx'),
+    );
+    expect(reasonOf(outcome)).toMatchObject({
+      code: 'payload_too_large',
+      message:
+        'its part word/document.xml unpacks to more than the 10 MB this service unpacks from one part of a file',
+    });
+    expect(performance.now() - started).toBeLessThan(60_000);
+    expect(longestStallMs).toBeLessThan(MAX_STALL_MS);
+    expect(growthMb).toBeLessThan(MAX_GROWTH_MB);
+  }, 120_000);
+});
+
+describe('a parse that runs away', () => {
+  // 1 GiB of spaces: no text to count, only work, and a buffer pdf.js grows to hold it all.
+  const blankBomb = () => pdfBomb(1024, ' ');
+
+  it('is stopped when it takes longer than it is given', async () => {
+    const workers = createParseWorkers({ timeoutMs: 1_000 });
+    const started = performance.now();
+    const { outcome, longestStallMs } = await watch(() =>
+      parseFile(blankBomb(), 'blank.pdf', { workers }),
+    );
+    expect(reasonOf(outcome)).toMatchObject({
+      code: 'timeout',
+      message: 'reading it took longer than the 1 s this service gives one file',
+    });
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(longestStallMs).toBeLessThan(MAX_STALL_MS);
+  }, 60_000);
+
+  it('is stopped when it needs more memory than it is given', async () => {
+    const workers = createParseWorkers({ memoryMb: 128, timeoutMs: 60_000 });
+    const { outcome, growthMb } = await watch(() =>
+      parseFile(blankBomb(), 'blank.pdf', { workers }),
+    );
+    expect(reasonOf(outcome)).toMatchObject({
+      code: 'payload_too_large',
+      message: 'reading it needs more than the 128 MB of memory this service gives one file',
+    });
+    expect(growthMb).toBeLessThan(MAX_GROWTH_MB);
+    // The stopped worker is gone; the next file gets a fresh one.
+    const note = await makePdf((doc) => doc.text('Opening hours: 9 to 5.'));
+    const [doc] = await parseFile(note, 'note.pdf', { workers });
+    expect(doc?.blocks).toEqual([{ type: 'paragraph', text: 'Opening hours: 9 to 5.' }]);
+  }, 120_000);
+});
+
+describe('expanding files among a message’s attachments', () => {
+  let app: App;
+  beforeEach(() => {
+    app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), { databasePath: ':memory:' });
+  });
+  afterEach(() => app.close());
+
+  it('are each refused with the reason, and the other files of the message are kept', async () => {
+    const invoice = await makePdf((doc) => {
+      doc.fontSize(20).text('Invoice 2026-0042');
+      doc.fontSize(11).text('The total amount due is 149 euros, payable before March 31.');
+    });
+    const result = await app.tools.call<AttachmentSummary[]>(
+      'attachments',
+      {
+        files: [
+          { name: 'report.pdf', data: textBomb() },
+          { name: 'contract.docx', data: await docxBomb(2) },
+          { name: 'invoice.pdf', data: invoice },
+          // 400,000 words: more passages than one attachment may make, in a 2 MB file.
+          { name: 'log.txt', data: new TextEncoder().encode('word '.repeat(400_000)) },
+        ],
+      },
+      { sessionId: 'A' },
+    );
+    expect(result.type).toBe('ok');
+    const byName = Object.fromEntries(
+      (result.type === 'ok' ? result.value : []).map((r) => [r.name, r]),
+    );
+    expect(byName['report.pdf']).toMatchObject({
+      ok: false,
+      chunks: 0,
+      error: 'its text is larger than the 5 MB this service reads from one file',
+    });
+    expect(byName['contract.docx']).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^its part word\/document\.xml unpacks to more than the 10 MB/),
+    });
+    expect(byName['log.txt']).toMatchObject({
+      ok: false,
+      error: 'it makes more than the 2000 passages this service keeps from one attached file',
+    });
+    expect(byName['invoice.pdf']).toMatchObject({ ok: true, chunks: 1 });
+    const stored = await Promise.all(
+      ['report.pdf', 'contract.docx', 'log.txt', 'invoice.pdf'].map((name) =>
+        app.knowledge.documentsOf('session:A', `attachment:${name}`),
+      ),
+    );
+    expect(stored.map((docs) => docs.length)).toEqual([0, 0, 0, 1]);
+  }, 180_000);
+});
+
+describe('expanding files given to ingest', () => {
+  it('are reported as failed with the reason, and the other files are ingested', async () => {
+    const db = openDatabase(':memory:');
+    try {
+      const repo = new SqliteKnowledgeRepository(db);
+      const report = await ingestFiles(
+        repo,
+        [
+          { source: 'uploads/report.pdf', name: 'report.pdf', data: textBomb() },
+          { source: 'uploads/contract.docx', name: 'contract.docx', data: await docxBomb(2) },
+          {
+            source: 'uploads/refunds.md',
+            name: 'refunds.md',
+            data: new TextEncoder().encode('# Refunds\n\nAsk within 30 days.\n'),
+          },
+        ],
+        { maxFileBytes: 50 * MiB, chunk: { size: 180, overlap: 30 } },
+      );
+      expect(report.failed).toEqual([
+        {
+          path: 'uploads/report.pdf',
+          reason: 'its text is larger than the 5 MB this service reads from one file',
+        },
+        {
+          path: 'uploads/contract.docx',
+          reason:
+            'its part word/document.xml unpacks to more than the 10 MB this service unpacks from one part of a file',
+        },
+      ]);
+      expect(report.documents.added).toBe(1);
+    } finally {
+      db.close();
+    }
+  }, 180_000);
+});
