@@ -34,6 +34,10 @@ export async function serve(config: Config): Promise<void> {
     throw listenFailure(error, config.server.host, config.server.port);
   }
   app.start();
+  // From the moment it listens, a signal stops it gracefully: a supervisor may send one as soon
+  // as it sees the port open, before the start-up checks below are done.
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+  process.once('SIGINT', (signal) => void shutdown(signal));
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   app.logger.info(
@@ -66,7 +70,7 @@ export async function serve(config: Config): Promise<void> {
     );
   }
 
-  const shutdown = async (signal: NodeJS.Signals) => {
+  async function shutdown(signal: NodeJS.Signals): Promise<void> {
     if (draining) return;
     draining = true;
     const grace = config.server.shutdownGraceMs;
@@ -97,9 +101,7 @@ export async function serve(config: Config): Promise<void> {
     app.logger.info('stopped');
     await app.close();
     process.exit(0);
-  };
-  process.once('SIGTERM', (signal) => void shutdown(signal));
-  process.once('SIGINT', (signal) => void shutdown(signal));
+  }
 }
 
 /**
