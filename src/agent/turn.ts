@@ -378,7 +378,8 @@ export class TurnRunner {
         // fit for a customer; what the model's service said goes to the log.
         fallback = `the language model could not answer (${outcome.reason}); the answer was composed from the help center`;
         logger.warn(
-          { reason: redactUrlCredentials(outcome.detail) },
+          // The logger redacts a URL's password, as every secret.
+          { reason: outcome.detail },
           'the language model did not answer; the extractive answer stands in',
         );
         if (streamed !== '') {
@@ -509,9 +510,4 @@ export function searchable(text: string): string {
  */
 export function escalationEvent(info: EscalationInfo): Extract<TurnEvent, { type: 'escalation' }> {
   return { type: 'escalation', ...info };
-}
-
-/** A message with the user name and password of any URL in it replaced. */
-function redactUrlCredentials(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1[redacted]@');
 }

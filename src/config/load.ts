@@ -3,6 +3,7 @@ import { extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { AppError } from '../errors/index.js';
+import { redactUrlCredentials } from '../telemetry/redact.js';
 import { ENV_VARS, type EnvVarSpec } from './env-vars.js';
 import { configSchema, type Config } from './schema.js';
 
@@ -221,7 +222,7 @@ function describeIssue(
   const shown = spec?.secret
     ? '(value hidden)'
     : // A URL's password is not repeated, even in the error that says it must not be there.
-      (JSON.stringify(value) ?? String(value)).replace(/(:\/\/)[^\s/@"]+@/g, '$1[redacted]@');
+      redactUrlCredentials(JSON.stringify(value) ?? String(value));
   if (origin.kind === 'env') return `${origin.spec.name}=${shown}: ${problem}${expected}`;
   if (origin.kind === 'file') return `"${key}" in ${origin.file} = ${shown}: ${problem}${expected}`;
   const name = spec ? spec.name : key;

@@ -24,10 +24,21 @@ const KEY_VALUE = /\b(api[-_]?key|access[-_]?token|secret|password)=([^\s&"']+)/
 const PHONE =
   /(?<![\w+-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,4}(?![\w-])/g;
 
-/** Redacts e-mail addresses, phone numbers, API keys and bearer tokens inside a string. */
+// The user name and password of a URL: `https://user:secret@host/`.
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"]+@/gi;
+
+/** `text` with the user name and password of every URL in it replaced. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, '$1[redacted]@');
+}
+
+/**
+ * Redacts URL passwords, e-mail addresses, phone numbers, API keys and bearer tokens inside a
+ * string.
+ */
 export function redactText(text: string): string {
   if (text.length < 6) return text;
-  return text
+  return redactUrlCredentials(text)
     .replace(BEARER, 'Bearer [redacted]')
     .replace(KEY_VALUE, '$1=[redacted]')
     .replace(API_KEY, '[redacted key]')
