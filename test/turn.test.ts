@@ -730,3 +730,44 @@ describe('a longer conversation', () => {
     expect(later.text).toContain('4417');
   });
 });
+
+describe('attached files that cannot be read', () => {
+  const photo = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1]);
+  const program = new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff, 0, 0]);
+  const brokenPdf = new TextEncoder().encode('%PDF-1.4 cut short');
+
+  it('names each file not read, says why in words a customer understands, and answers the rest', async () => {
+    const run = app.turns.start({
+      sessionId: 'f1',
+      text: 'How do I reset my password? My screenshot and the app are attached',
+      attachments: [
+        { name: 'screen.jpg', data: photo },
+        { name: 'app.exe', data: program },
+        { name: 'notes.txt', data: new TextEncoder().encode('The reset link never arrives.') },
+      ],
+    });
+    const events = await collect(run.events);
+    const result = await run.result;
+    expect(result.text).toMatch(
+      /^I can't look at pictures, so I couldn't see screen\.jpg\. Please describe in words what it shows\. I couldn't read app\.exe: I can read PDF, Word \(\.docx\), text, Markdown, HTML and CSV files\.\n\n/,
+    );
+    expect(result.text).toContain('Reset password');
+    // No message for the people who run the service ("binary data") reaches the customer.
+    expect(result.text).not.toMatch(/binary|invalid_input/);
+    const streamed = events.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('');
+    expect(streamed).toBe(result.text);
+  });
+
+  it('answers files alone that could not be read with the notice only, and counts nothing as unanswered', async () => {
+    for (let i = 0; i < 3; i++) {
+      const result = await app.turns.start({
+        sessionId: 'f2',
+        text: '',
+        attachments: [{ name: 'scan.pdf', data: brokenPdf }],
+      }).result;
+      expect(result.text).toBe("I couldn't read scan.pdf: the file seems to be damaged.");
+      expect(result.escalation.escalate).toBe(false);
+      expect(result.escalation.ticketId).toBeUndefined();
+    }
+  });
+});

@@ -19,6 +19,7 @@ import { describeFact, extractFacts, readFact } from './facts/index.js';
 import { Channel } from './channel.js';
 import { askedIn, asksOnlyMore, doneAlready, followUpChain } from './follow-up.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
+import { unreadNotice } from './unread-files.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { shownSource } from './shown-source.js';
 
@@ -196,9 +197,25 @@ export class TurnRunner {
     let attachments: AttachmentSummary[] = [];
     if (input.attachments && input.attachments.length > 0) {
       emit({ type: 'status', stage: 'attachments' });
+      // A failed tool read nothing: each file is reported as not read.
       attachments =
-        (await call<AttachmentSummary[]>('attachments', { files: input.attachments })) ?? [];
+        (await call<AttachmentSummary[]>('attachments', { files: input.attachments })) ??
+        input.attachments.map((a) => ({
+          name: a.name,
+          ok: false,
+          preview: '',
+          chunks: 0,
+          problem: 'failed' as const,
+        }));
     }
+    // The files that could not be read are named in the reply, with why, before the answer.
+    const notice = unreadNotice(attachments);
+    // Files alone, none of them read: nothing to look up, and nothing the help center failed at.
+    const nothingRead =
+      input.text === '' &&
+      attachments.length > 0 &&
+      notice !== '' &&
+      attachments.every((a) => !a.ok);
 
     // A message that asks nothing of the help center (a greeting, thanks, a yes, a plea for help,
     // only the customer's details: see readShortReply) is not looked up.
@@ -210,6 +227,9 @@ export class TurnRunner {
             input.text,
             newFacts.map((f) => f.value),
           );
+    // Whether the message asks the help center anything: a short reply does not, nor do files
+    // alone that could not be read.
+    const looksUp = shortReply === undefined && !nothingRead;
     // A follow-up ("what about cats?", "is vomiting one of them?") is searched together with the
     // question it follows; a message with files is about the files.
     const asked = history.flatMap((t, i) => (t.role === 'user' ? [i] : []));
@@ -231,7 +251,7 @@ export class TurnRunner {
           : `${input.text} ${followsUp}`,
     );
     let search: SearchResult | undefined;
-    if (query !== '' && shortReply === undefined) {
+    if (query !== '' && looksUp) {
       emit({ type: 'status', stage: 'search' });
       search = await call<SearchResult>('kb_search', { query });
     }
@@ -292,7 +312,7 @@ export class TurnRunner {
       message: input.text,
       history,
       noKnowledgeStreak: context?.unansweredStreak ?? 0,
-      noKnowledgeNow: shortReply === undefined && !draft.found,
+      noKnowledgeNow: looksUp && !draft.found,
       ...(context?.summary ? { summary: context.summary } : {}),
     });
     // A failed check is not a reason to escalate: the turn goes on without one.
@@ -341,13 +361,17 @@ export class TurnRunner {
         });
     if (offered.length > 0) emit({ type: 'sources', items: offered });
     emit(escalationEvent(escalationInfo));
-    let text = answer.text;
+    // Files alone, none read and no ticket to speak of: the notice is the whole reply.
+    const noticeOnly = nothingRead && !escalated;
+    const lead = notice === '' || noticeOnly ? notice : `${notice}\n\n`;
+    let text = noticeOnly ? notice : lead + answer.text;
     let answeredBy: ReplyMessage['answeredBy'] = 'extractive';
     let fallback: string | undefined;
     let cited = answer.cited;
     let confidence = answer.confidence;
     let streamed = '';
-    if (this.deps.llm) {
+    if (this.deps.llm && !noticeOnly) {
+      if (lead !== '') emit({ type: 'text', delta: lead });
       const outcome = await answerWithLlm({
         tools,
         sessionId,
@@ -357,6 +381,7 @@ export class TurnRunner {
           passages: hits,
           facts: context?.facts ?? [],
           summary: context?.summary ?? '',
+          unread: notice,
         }),
         history: history.map((t) => ({ role: t.role, content: t.text })),
         question: input.text || `(The customer attached ${attachmentNames(input).join(', ')}.)`,
@@ -367,7 +392,7 @@ export class TurnRunner {
         onTool: record,
       });
       if (outcome.ok) {
-        text = outcome.text;
+        text = lead + outcome.text;
         answeredBy = 'llm';
         cited = [...new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))].filter(
           (n) => n >= 1 && n <= hits.length,
@@ -385,12 +410,14 @@ export class TurnRunner {
         if (streamed !== '') {
           const rest = `\n\n${answer.text}`;
           emit({ type: 'text', delta: rest });
-          text = streamed + rest;
+          text = lead + streamed + rest;
         }
       }
     }
     if (answeredBy === 'extractive' && streamed === '') {
-      for (const delta of chunkText(text)) emit({ type: 'text', delta });
+      // The notice went out before the language model was asked.
+      const sent = this.deps.llm && !noticeOnly ? lead.length : 0;
+      for (const delta of chunkText(text.slice(sent))) emit({ type: 'text', delta });
     }
 
     // The sources the reply's numbers stand for, in their order.
@@ -401,7 +428,7 @@ export class TurnRunner {
       content: describeFact(f),
       importance: 0.8,
     }));
-    if (shortReply === undefined) {
+    if (looksUp) {
       emit({ type: 'status', stage: 'memory' });
       await call('memory', {
         action: 'store',
@@ -442,7 +469,7 @@ export class TurnRunner {
       requestId,
       metadata: {
         // Whether the help center had the answer; a short reply was not looked up at all.
-        ...(shortReply === undefined ? { found: answer.found } : {}),
+        ...(looksUp ? { found: answer.found } : {}),
         sources: reply.sources,
         escalation: escalationInfo,
         toolsFailed,

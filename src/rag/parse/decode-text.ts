@@ -103,5 +103,10 @@ function suspiciousShare(text: string): number {
 }
 
 function binaryError(fileName: string) {
-  return invalidInput(`looks like binary data, not text (named "${fileName}")`, fileName);
+  return invalidInput(
+    `looks like binary data, not text (named "${fileName}")`,
+    fileName,
+    undefined,
+    'unsupported',
+  );
 }

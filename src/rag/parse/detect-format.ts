@@ -35,23 +35,27 @@ export function detectFormat(bytes: Uint8Array, fileName: string): DocumentForma
 
 /** {@link detectFormat}, keeping what it decoded so that parsing does not do it again. */
 export function sniffFormat(bytes: Uint8Array, fileName: string): Sniffed {
-  if (bytes.length === 0) throw invalidInput('the file is empty', fileName);
+  if (bytes.length === 0) throw invalidInput('the file is empty', fileName, undefined, 'empty');
   if (startsLikePdf(bytes)) return { format: 'pdf' };
   if (isZip(bytes)) {
     if (zipEntryNames(bytes).includes('word/document.xml')) return { format: 'docx' };
     throw invalidInput(
       `a ZIP archive that is not a Word document (named "${fileName}"); supported are Word .docx, PDF, HTML, Markdown, text, CSV, FAQ JSON and BEIR JSON Lines`,
       fileName,
+      undefined,
+      'unsupported',
     );
   }
   if (OLE_MAGIC.every((byte, i) => bytes[i] === byte)) {
     throw invalidInput(
       `an old binary Office file (.doc, .xls or .ppt) is not supported (named "${fileName}"); save it as .docx or PDF`,
       fileName,
+      undefined,
+      'unsupported',
     );
   }
   const text = decodeText(bytes, fileName);
-  if (text.trim() === '') throw invalidInput('the file is empty', fileName);
+  if (text.trim() === '') throw invalidInput('the file is empty', fileName, undefined, 'empty');
   return sniffText(text, fileName);
 }
 
@@ -69,9 +73,14 @@ function sniffText(text: string, fileName: string): Sniffed {
     const json = sniffJson(text, extension, fileName);
     if (json) return json;
   } else if (extension === 'json') {
-    throw invalidInput(`not FAQ JSON: expected ${FAQ_SHAPE}`, fileName);
+    throw invalidInput(`not FAQ JSON: expected ${FAQ_SHAPE}`, fileName, undefined, 'unsupported');
   } else if (JSON_LINES_EXTENSIONS.has(extension)) {
-    throw invalidInput(`not a BEIR corpus: expected ${BEIR_SHAPE}`, fileName);
+    throw invalidInput(
+      `not a BEIR corpus: expected ${BEIR_SHAPE}`,
+      fileName,
+      undefined,
+      'unsupported',
+    );
   }
   if (looksLikeHtml(start, extension)) return { format: 'html', text };
   if (extension === 'csv' || extension === 'tsv') return { format: 'csv', text };
@@ -97,10 +106,20 @@ function sniffJson(text: string, extension: string, fileName: string): Sniffed |
   }
   if (extension === 'json') {
     const problem = whole.ok ? faqShapeProblem(whole.value) : `not valid JSON: ${whole.reason}`;
-    throw invalidInput(`not FAQ JSON: expected ${FAQ_SHAPE} (${problem})`, fileName);
+    throw invalidInput(
+      `not FAQ JSON: expected ${FAQ_SHAPE} (${problem})`,
+      fileName,
+      undefined,
+      'unsupported',
+    );
   }
   if (JSON_LINES_EXTENSIONS.has(extension)) {
-    throw invalidInput(`not a BEIR corpus: expected ${BEIR_SHAPE}`, fileName);
+    throw invalidInput(
+      `not a BEIR corpus: expected ${BEIR_SHAPE}`,
+      fileName,
+      undefined,
+      'unsupported',
+    );
   }
   return undefined;
 }

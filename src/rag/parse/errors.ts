@@ -1,11 +1,24 @@
 import { AppError } from '../../errors/index.js';
 
 /**
- * An `invalid_input` error about the file `fileName`. The file name goes into `details` rather
- * than the message because the ingestion pipeline prefixes messages with the path it walked.
+ * What is wrong with a file that cannot be read, as a customer who attached it is told (the
+ * message is for the people who run the service): a kind of file that is not read at all, a file
+ * with no text (a scan), one locked by a password, or one that is damaged or not what it claims.
  */
-export function invalidInput(message: string, fileName: string, cause?: unknown): AppError {
-  return new AppError('invalid_input', message, { details: { fileName }, cause });
+export type FileProblem = 'unsupported' | 'empty' | 'protected' | 'damaged';
+
+/**
+ * An `invalid_input` error about the file `fileName`. The file name goes into `details` rather
+ * than the message because the ingestion pipeline prefixes messages with the path it walked;
+ * `details.problem` is its {@link FileProblem}.
+ */
+export function invalidInput(
+  message: string,
+  fileName: string,
+  cause?: unknown,
+  problem: FileProblem = 'damaged',
+): AppError {
+  return new AppError('invalid_input', message, { details: { fileName, problem }, cause });
 }
 
 /**

@@ -48,7 +48,8 @@ export async function parseDocx(
   if (signal?.aborted) throw abortError(signal, fileName);
   const { blocks } = htmlToBlocks(html);
   // Typically pages pasted in as pictures: better said now than found as an empty search result.
-  if (blocks.length === 0) throw invalidInput('the Word document has no text', fileName);
+  if (blocks.length === 0)
+    throw invalidInput('the Word document has no text', fileName, undefined, 'empty');
   const chars = blocks.reduce((sum, block) => sum + block.text.length, 0);
   if (chars > limits.maxTextChars) throw tooMuchText(fileName, limits.maxTextChars);
   return { key: '', title: firstHeading(blocks) ?? fileStem(fileName), format: 'docx', blocks };

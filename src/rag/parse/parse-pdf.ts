@@ -73,7 +73,8 @@ export async function parsePdf(
         page.cleanup();
       }
     }
-    if (lines.length === 0) throw invalidInput('the PDF has no extractable text', fileName);
+    if (lines.length === 0)
+      throw invalidInput('the PDF has no extractable text', fileName, undefined, 'empty');
     const blocks = linesToBlocks(lines);
     const metadataTitle = await pdf.getMetadata().then(
       ({ info }) => (info as Record<string, unknown>)['Title'],
@@ -88,7 +89,7 @@ export async function parsePdf(
     if (signal?.aborted) throw abortError(signal, fileName);
     if (isAppError(error)) throw error;
     if (error instanceof Error && error.name === 'PasswordException') {
-      throw invalidInput('the PDF is password-protected', fileName, error);
+      throw invalidInput('the PDF is password-protected', fileName, error, 'protected');
     }
     const reason = error instanceof Error ? error.message : String(error);
     throw invalidInput(`not a readable PDF (${reason})`, fileName, error);

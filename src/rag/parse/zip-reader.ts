@@ -80,7 +80,7 @@ function inflateEntry(
   fileName: string,
 ): Uint8Array | undefined {
   if ((entry.flags & ENCRYPTED) !== 0) {
-    throw invalidInput('the Word document is password-protected', fileName);
+    throw invalidInput('the Word document is password-protected', fileName, undefined, 'protected');
   }
   const start = zipEntryDataOffset(bytes, entry);
   const end = start === undefined ? undefined : start + entry.compressedSize;

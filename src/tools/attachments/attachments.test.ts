@@ -40,6 +40,7 @@ describe('the attachments tool', () => {
         preview: '',
         chunks: 0,
         error: 'parsing the file took too long',
+        problem: 'too_slow',
       },
       {
         name: 'second.pdf',
@@ -48,7 +49,44 @@ describe('the attachments tool', () => {
         chunks: 0,
         error:
           'not read: the files of one message are read within 0.1 s, and the files before it took that time',
+        problem: 'too_slow',
       },
+    ]);
+  });
+
+  it('says why a file was not read as its customer is told: a picture, a kind not read, no text, damage', async () => {
+    const tool = createAttachmentsTool(new SqliteKnowledgeRepository(db), {
+      maxFileBytes: 1 << 20,
+      maxMessageBytes: 1 << 22,
+      chunkSize: 180,
+      chunkOverlap: 30,
+    });
+    const bytes = (...b: number[]) => new Uint8Array([...b, ...new Array<number>(16).fill(0)]);
+    const files = [
+      {
+        name: 'photo.heic',
+        data: bytes(0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x68, 0x65, 0x69, 0x63),
+      },
+      {
+        name: 'shot.webp',
+        data: bytes(0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50),
+      },
+      { name: 'old.doc', data: bytes(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1) },
+      { name: 'blank.txt', data: new TextEncoder().encode('   \n\n  ') },
+      { name: 'scan.pdf', data: await makePdf(() => undefined) },
+      { name: 'cut.pdf', data: new TextEncoder().encode('%PDF-1.7 cut short') },
+      // "BM" begins text as well as bitmaps: a text file is read as text.
+      { name: 'bm.txt', data: new TextEncoder().encode('BM and the rest of a note') },
+    ];
+    const summaries = await tool.execute({ files }, context());
+    expect(summaries.map((s) => [s.name, s.ok ? 'read' : s.problem])).toEqual([
+      ['photo.heic', 'image'],
+      ['shot.webp', 'image'],
+      ['old.doc', 'unsupported'],
+      ['blank.txt', 'empty'],
+      ['scan.pdf', 'empty'],
+      ['cut.pdf', 'damaged'],
+      ['bm.txt', 'read'],
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { chunkDocument } from '../../rag/chunk/index.js';
-import { AppError } from '../../errors/index.js';
+import { AppError, isAppError } from '../../errors/index.js';
 import { createParseWorkers, parseFile, type ParsedDocument } from '../../rag/parse/index.js';
 import type { DocumentInput, KnowledgeRepository } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
@@ -41,9 +41,19 @@ export interface AttachmentSummary {
   /** The first words of the file, for the answer's context. */
   preview: string;
   chunks: number;
-  /** Why the file could not be read, in words. */
+  /** Why the file could not be read, in words for the people who run the service. */
   error?: string;
+  /** Why the file could not be read, as the customer is told (see {@link AttachmentProblem}). */
+  problem?: AttachmentProblem;
 }
+
+/**
+ * Why an attached file was not read: a kind of file not read at all, a picture (no text is read
+ * from images), a file with no text (a scan), one locked by a password, a damaged one, one over
+ * a size limit, one that took too long, or a failure of the service's own.
+ */
+export type AttachmentProblem =
+  'unsupported' | 'image' | 'empty' | 'protected' | 'damaged' | 'too_large' | 'too_slow' | 'failed';
 
 const file = z.object({
   name: z.string().min(1).max(255),
@@ -78,6 +88,7 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
           preview: '',
           chunks: 0,
           error: `the files of one message may total ${limits.maxMessageBytes} bytes; these total ${total}`,
+          problem: 'too_large' as const,
         }));
       }
       const scope = `session:${sessionId}`;
@@ -92,6 +103,18 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
             preview: '',
             chunks: 0,
             error: `not read: the files of one message are read within ${readBudgetMs / 1000} s, and the files before it took that time`,
+            problem: 'too_slow',
+          });
+          continue;
+        }
+        if (isImage(data)) {
+          results.push({
+            name,
+            ok: false,
+            preview: '',
+            chunks: 0,
+            error: 'an image: no text is read from pictures',
+            problem: 'image',
           });
           continue;
         }
@@ -127,6 +150,7 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
             preview: '',
             chunks: 0,
             error: (error as Error).message,
+            problem: problemOf(error),
           });
         }
       }
@@ -148,6 +172,60 @@ function previewOf(docs: readonly ParsedDocument[]): string {
 }
 
 const PREVIEW_WORDS = 60;
+
+/** What a failure to read a file means for the customer who attached it. */
+function problemOf(error: unknown): AttachmentProblem {
+  if (!isAppError(error)) return 'failed';
+  switch (error.code) {
+    case 'invalid_input': {
+      const problem = (error.details as { problem?: unknown } | undefined)?.problem;
+      return problem === 'unsupported' || problem === 'empty' || problem === 'protected'
+        ? problem
+        : 'damaged';
+    }
+    case 'payload_too_large':
+      return 'too_large';
+    case 'timeout':
+    case 'cancelled':
+      return 'too_slow';
+    default:
+      return 'failed';
+  }
+}
+
+/** Byte signatures of picture formats a phone or a screenshot tool makes. */
+const IMAGE_SIGNATURES: ReadonlyArray<{ offset: number; bytes: readonly number[] }> = [
+  { offset: 0, bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] }, // PNG
+  { offset: 0, bytes: [0xff, 0xd8, 0xff] }, // JPEG
+  { offset: 0, bytes: [0x47, 0x49, 0x46, 0x38] }, // GIF8
+  { offset: 8, bytes: [0x57, 0x45, 0x42, 0x50] }, // RIFF….WEBP
+  { offset: 0, bytes: [0x42, 0x4d] }, // BMP
+  { offset: 0, bytes: [0x49, 0x49, 0x2a, 0x00] }, // TIFF, little-endian
+  { offset: 0, bytes: [0x4d, 0x4d, 0x00, 0x2a] }, // TIFF, big-endian
+];
+/** ISO media brands of still pictures (HEIC from phones, AVIF), after `ftyp` at byte 4. */
+const IMAGE_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'mif1', 'msf1', 'avif', 'avis']);
+
+/** Whether `data` is a picture, by its first bytes. */
+function isImage(data: Uint8Array): boolean {
+  const at = (offset: number, bytes: readonly number[]) =>
+    bytes.every((b, i) => data[offset + i] === b);
+  if (IMAGE_SIGNATURES.some((s) => at(s.offset, s.bytes))) {
+    // "BM" is also how a text file may begin: a bitmap also says its own size next.
+    return !at(0, [0x42, 0x4d]) || bitmapSize(data) === data.length;
+  }
+  if (data.length >= 12 && at(4, [0x66, 0x74, 0x79, 0x70])) {
+    return IMAGE_BRANDS.has(String.fromCharCode(...data.subarray(8, 12)));
+  }
+  return false;
+}
+
+/** The file size a BMP header states (bytes 2–5, little-endian). */
+function bitmapSize(data: Uint8Array): number {
+  return data.length < 6
+    ? -1
+    : (data[2] ?? 0) | ((data[3] ?? 0) << 8) | ((data[4] ?? 0) << 16) | ((data[5] ?? 0) * 2 ** 24);
+}
 
 function tooManyPassages(limit: number): AppError {
   return new AppError(
