@@ -12,6 +12,7 @@ import type { TurnEvent } from '../src/protocol/index.js';
 import { ASK_CONTACT } from '../src/model/extractive/templates.js';
 import type { SearchResult } from '../src/rag/index.js';
 import { FakeClock } from '../src/testing/index.js';
+import { CARD_HIDDEN } from '../src/agent/turn.js';
 import { seedKnowledge } from './helpers/http.js';
 
 let app: App;
@@ -769,5 +770,38 @@ describe('attached files that cannot be read', () => {
       expect(result.escalation.escalate).toBe(false);
       expect(result.escalation.ticketId).toBeUndefined();
     }
+  });
+});
+
+describe('a card number in a message', () => {
+  it('is hidden before anything stores, searches or remembers it, and the customer is told', async () => {
+    const result = await app.turns.start({
+      sessionId: 'c1',
+      text: 'How do I reset my password? My card is 4111 1111 1111 1111',
+    }).result;
+    expect(result.text.startsWith(`${CARD_HIDDEN}\n\n`)).toBe(true);
+    expect(result.text).toContain('Reset password');
+    const stored = await app.conversations.recentMessages('c1', 10);
+    expect(stored[0]?.text).toBe(
+      'How do I reset my password? My card is [card number hidden, ending 1111]',
+    );
+    const everything = JSON.stringify([
+      stored,
+      await app.conversations.recentMemories('c1', {
+        fact: 50,
+        context: 50,
+        preference: 50,
+        summary: 50,
+      }),
+    ]);
+    expect(everything).not.toMatch(/4111 ?1111 ?1111/);
+  });
+
+  it('answers a message of card numbers alone with the notice only, as no question the help center missed', async () => {
+    const result = await app.turns.start({ sessionId: 'c2', text: '5555-5555-5555-4444' }).result;
+    expect(result.text).toBe(CARD_HIDDEN);
+    expect(result.escalation.ticketId).toBeUndefined();
+    const [, reply] = await app.conversations.recentMessages('c2', 2);
+    expect(reply?.metadata).not.toHaveProperty('found');
   });
 });

@@ -20,6 +20,7 @@ import { Channel } from './channel.js';
 import { askedIn, asksOnlyMore, doneAlready, followUpChain } from './follow-up.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
 import { unreadNotice } from './unread-files.js';
+import { hideCardNumbers } from './card-numbers.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { shownSource } from './shown-source.js';
 
@@ -94,7 +95,12 @@ export class TurnRunner {
    * @throws {AppError} `invalid_input` for an empty or over-long message, before anything is stored.
    */
   start(input: TurnInput): TurnRun {
-    const text = cleanMessage(input.text);
+    // A card number is never stored, searched, sent on or logged: only its last four digits.
+    const clean = cleanMessage(input.text);
+    const { text, hidden } = hideCardNumbers(clean);
+    // Nothing but card numbers: there is nothing to answer but the notice that they were hidden.
+    const cards =
+      hidden === 0 ? 'none' : hideCardNumbers(clean, () => '').text.trim() === '' ? 'only' : 'some';
     if (text === '' && (input.attachments?.length ?? 0) === 0) {
       throw new AppError(
         'invalid_input',
@@ -112,7 +118,7 @@ export class TurnRunner {
     const channel = new Channel<TurnEvent>();
     const ids = { requestId, sessionId: input.sessionId, turnId };
     const result = this.deps.correlation.run(ids, () =>
-      this.#queue.run(input.sessionId, () => this.#run({ ...input, text }, ids, channel)),
+      this.#queue.run(input.sessionId, () => this.#run({ ...input, text }, ids, channel, cards)),
     );
     result.catch(() => undefined);
     return { turnId, events: channel, result };
@@ -122,6 +128,8 @@ export class TurnRunner {
     input: TurnInput,
     ids: { requestId: string; sessionId: string; turnId: string },
     channel: Channel<TurnEvent>,
+    /** Whether the message had card numbers (hidden by now), and whether it had nothing else. */
+    cards: 'none' | 'some' | 'only',
   ) {
     const { tools, conversations, logger } = this.deps;
     const { sessionId, requestId, turnId } = ids;
@@ -208,14 +216,15 @@ export class TurnRunner {
           problem: 'failed' as const,
         }));
     }
-    // The files that could not be read are named in the reply, with why, before the answer.
-    const notice = unreadNotice(attachments);
-    // Files alone, none of them read: nothing to look up, and nothing the help center failed at.
+    // The files that could not be read are named in the reply, with why, before the answer, and
+    // a card number the customer typed is said to be hidden.
+    const notice = [cards === 'none' ? '' : CARD_HIDDEN, unreadNotice(attachments)]
+      .filter((part) => part !== '')
+      .join(' ');
+    // Files alone, none of them read, or card numbers alone: nothing to look up, and nothing the
+    // help center failed at.
     const nothingRead =
-      input.text === '' &&
-      attachments.length > 0 &&
-      notice !== '' &&
-      attachments.every((a) => !a.ok);
+      (input.text === '' || cards === 'only') && notice !== '' && attachments.every((a) => !a.ok);
 
     // A message that asks nothing of the help center (a greeting, thanks, a yes, a plea for help,
     // only the customer's details: see readShortReply) is not looked up.
@@ -228,7 +237,7 @@ export class TurnRunner {
             newFacts.map((f) => f.value),
           );
     // Whether the message asks the help center anything: a short reply does not, nor do files
-    // alone that could not be read.
+    // alone that could not be read, nor card numbers alone.
     const looksUp = shortReply === undefined && !nothingRead;
     // A follow-up ("what about cats?", "is vomiting one of them?") is searched together with the
     // question it follows; a message with files is about the files.
@@ -499,6 +508,10 @@ function repliesSince(
     .map((turn) => turn.text)
     .join('\n');
 }
+
+/** What a customer who typed a card number is told. */
+export const CARD_HIDDEN =
+  "For your security, I've hidden the card number you sent. Please don't share card details in this chat: we never need them here.";
 
 function attachmentNames(input: TurnInput): string[] {
   return (input.attachments ?? []).map((a) => a.name);
