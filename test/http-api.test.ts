@@ -316,6 +316,27 @@ describe('sessions', () => {
     expect(refused.body.error.message).toMatch(/ended/);
     const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
     expect(history.body.items).toHaveLength(2);
+    // Its streams are refused as its messages are: nothing will happen in it any more.
+    const feed = await call(t.url, 'GET', `/v1/sessions/${id}/events`, {
+      token,
+      headers: { accept: 'text/event-stream' },
+    });
+    expect(feed.status).toBe(409);
+    expect(feed.body.error.message).toMatch(/ended/);
+    const upgrade = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const socket = new WebSocket(`${t.url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
+        headers: bearer(token),
+      });
+      socket.on('unexpected-response', (_request, response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      socket.on('open', () => reject(new Error('the upgrade was accepted')));
+      socket.on('error', () => undefined);
+    });
+    expect(upgrade.status).toBe(409);
+    expect(JSON.parse(upgrade.body)).toMatchObject({ error: { code: 'conflict' } });
   });
 });
 

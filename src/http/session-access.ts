@@ -55,3 +55,13 @@ export function viewOf(session: Session): SessionView {
     metadata: session.metadata,
   };
 }
+
+/**
+ * Refuses a stream (a WebSocket or the live feed) of a session that has ended, with the same
+ * 409 as a message sent to it: nothing will happen in it any more.
+ */
+export function assertActive(session: Session): void {
+  if (session.status !== 'active') {
+    throw new AppError('conflict', 'This session has ended; start a new session to continue.');
+  }
+}

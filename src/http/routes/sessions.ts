@@ -15,7 +15,7 @@ import { bearerToken, hashToken, headerOrQueryToken, newSessionToken } from '../
 import { wantsEventStream } from '../body.js';
 import { TAKES_FILES } from '../errors.js';
 import { readMultipart } from '../multipart.js';
-import { authorizeSession, enforceRateLimit, viewOf } from '../session-access.js';
+import { assertActive, authorizeSession, enforceRateLimit, viewOf } from '../session-access.js';
 import { SseStream } from '../sse.js';
 import { parseInput } from '../validate.js';
 import type { StreamRegistry } from '../streams.js';
@@ -103,6 +103,7 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
       headerOrQueryToken(request),
       'query',
     );
+    assertActive(session);
     if (!wantsEventStream(request)) {
       throw new AppError(
         'invalid_input',

@@ -12,7 +12,7 @@ import {
 } from '../../protocol/api.js';
 import type { Session } from '../../session/index.js';
 import { headerOrQueryToken } from '../auth.js';
-import { authorizeSession, enforceRateLimit } from '../session-access.js';
+import { assertActive, authorizeSession, enforceRateLimit } from '../session-access.js';
 import type { StreamRegistry } from '../streams.js';
 import { parseInput } from '../validate.js';
 
@@ -71,15 +71,14 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
             `WebSocket connections from ${origin.slice(0, 100)} are not allowed: add the origin to CORS_ORIGINS.`,
           );
         }
-        sessionsOf.set(
-          request,
-          await authorizeSession(
-            app.sessions,
-            request.params.id,
-            headerOrQueryToken(request),
-            'query',
-          ),
+        const session = await authorizeSession(
+          app.sessions,
+          request.params.id,
+          headerOrQueryToken(request),
+          'query',
         );
+        assertActive(session);
+        sessionsOf.set(request, session);
       },
     },
     (socket: WebSocket, request: WsRequest) => {
