@@ -336,6 +336,17 @@ describe('support-agent CLI', () => {
         `DATA_DIR="${join(file, 'data')}": a part of the path is a file, not a folder; expected a folder this user can create and write in`,
       );
     }
+
+    // Node's own recursive mkdir never returns under /proc: serve, ingest and doctor did not.
+    for (const args of [['serve'], ['ingest', file], ['doctor']]) {
+      const run = start(args, { PORT: '0', DATA_DIR: '/proc/support-agent/data' });
+      expect(await run.exited).toBe(args[0] === 'doctor' ? 1 : 2);
+      expect(run.err() + run.out()).toContain(
+        args[0] === 'doctor'
+          ? 'cannot create /proc/support-agent/data'
+          : 'DATA_DIR="/proc/support-agent/data": cannot be created there',
+      );
+    }
   });
 
   it('doctor refuses what serve refuses, with the same message and exit code 2', async () => {

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { makeDirectory } from '../store/make-directory.js';
 import { connect, type Socket } from 'node:net';
 import pg from 'pg';
 import type { Config } from '../config/index.js';
@@ -39,14 +39,16 @@ function target(url: string): string {
 
 async function checkDir(dir: string): Promise<ServiceCheck> {
   // `serve` creates the directory at start, so a fresh install is not a failure.
-  const created = mkdir(dir, { recursive: true }).then(
-    () => checkDataDir(dir),
-    (error: Error) => ({
-      name: 'data_dir',
-      ok: false,
-      detail: `cannot create ${dir}: ${error.message}`,
-    }),
-  );
+  const created = Promise.resolve()
+    .then(() => makeDirectory(dir))
+    .then(
+      () => checkDataDir(dir),
+      (error: Error) => ({
+        name: 'data_dir',
+        ok: false,
+        detail: `cannot create ${dir}: ${error.message}`,
+      }),
+    );
   const check = await withDeadline('data_dir', created, TIMEOUT_MS);
   return { name: 'data_dir', target: dir, ok: check.ok, detail: check.detail ?? '' };
 }

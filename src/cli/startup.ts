@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
+import { makeDirectory } from '../store/make-directory.js';
 import { synonyms } from '../app.js';
 import { ConfigError, type Config } from '../config/index.js';
 import { AppError, isAppError } from '../errors/index.js';
@@ -41,6 +42,8 @@ const DATA_DIR_PROBLEMS: Record<string, string> = {
   EACCES: 'this user may not create it or write in it (permission denied)',
   EPERM: 'this user may not create it or write in it (permission denied)',
   EROFS: 'is on a read-only file system',
+  // Under /proc or a link to nothing: the folder above exists but cannot hold a new one.
+  ENOENT: 'cannot be created there (the folder above it cannot hold new folders)',
 };
 
 /**
@@ -52,7 +55,7 @@ const DATA_DIR_PROBLEMS: Record<string, string> = {
 export async function ensureDataDir(dir: string): Promise<void> {
   try {
     // A file in its place fails here too, with EEXIST.
-    await mkdir(dir, { recursive: true });
+    makeDirectory(dir);
     await access(dir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';

@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
+import { makeDirectory } from '../make-directory.js';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
@@ -29,7 +30,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
   // Conversations, tickets and customers' files are in it: a new database is its owner's alone
   // (SQLite gives its journal files the same mode). One that exists keeps the mode it was given.
   const creating = onDisk && !existsSync(path);
-  if (onDisk) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (onDisk) makeDirectory(dirname(path), 0o700);
   let db: SqliteDatabase;
   try {
     db = new Database(path);
