@@ -416,7 +416,11 @@ describe('documentation and operations', () => {
     expect(send.requestBody.content['application/json'].schema.properties.text.type).toBe('string');
     const page = await fetch(`${t.url}/docs`);
     expect(page.headers.get('content-type')).toContain('text/html');
-    expect(await page.text()).toContain('/v1/sessions/{id}/messages');
+    const html = await page.text();
+    expect(html).toContain('/v1/sessions/{id}/messages');
+    // Code in the operations' descriptions is set as code, not shown with its backticks.
+    expect(html).toContain('<code>Accept: text/event-stream</code>');
+    expect(html).not.toContain('`');
   });
 
   it('answers health, readiness and metrics', async () => {

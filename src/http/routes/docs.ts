@@ -49,12 +49,17 @@ function escape(text: string): string {
   );
 }
 
+/** `text` as HTML, its `code` spans (as the operations' summaries write them) set as code. */
+function inline(text: string): string {
+  return escape(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
 function renderDocs(version: string): string {
   const rows = OPERATIONS.map(
     (
       op,
     ) => `<tr><td><code>${op.method.toUpperCase()}</code></td><td><code>${escape(op.path)}</code></td>
-<td>${escape(op.summary)}${op.description ? `<br><small>${escape(op.description)}</small>` : ''}</td>
+<td>${inline(op.summary)}${op.description ? `<br><small>${inline(op.description)}</small>` : ''}</td>
 <td>${op.auth === 'none' ? '—' : op.auth === 'admin' ? 'admin key' : 'session token'}</td></tr>`,
   ).join('\n');
   return `<!doctype html>
