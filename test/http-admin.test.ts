@@ -3,6 +3,7 @@
  * playground, tickets (list, filter, read with transcript, change status), sessions with
  * transcripts, tool health and breaker reset.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -341,6 +342,116 @@ describe('tickets and sessions', () => {
     expect(session.body.session).toMatchObject({ id: customer.id, messageCount: 1 });
     expect(session.body.ticket.id).toBe(ticketId);
     expect(session.body.transcript).toHaveLength(2);
+  });
+});
+
+describe('the ticket list filters', () => {
+  let desk: TestServer;
+  /** The ids `GET /v1/admin/tickets?<query>` lists, newest first, and its total. */
+  const listed = async (query: string) => {
+    const r = await call(desk.url, 'GET', `/v1/admin/tickets?${query}`, admin);
+    expect(r.status, query).toBe(200);
+    return { ids: (r.body.items as Json[]).map((x) => x.id as string), total: r.body.total };
+  };
+  let human: string;
+  let legal: string;
+
+  beforeAll(async () => {
+    desk = await startServer();
+    // Two tickets as escalation opens them, so the filter is held to the values it stores…
+    const ask = async (text: string) => {
+      const customer = await createSession(desk.url);
+      const sent = await call(desk.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
+        token: customer.token,
+        body: { text },
+      });
+      expect(sent.body.escalation.escalate, text).toBe(true);
+      return sent.body.escalation.ticketId as string;
+    };
+    human = await ask('I want to speak to a human right now!');
+    legal = await ask('I will sue you, talk to my lawyer');
+    // …and one of each other kind the list must tell apart, written directly.
+    for (const [id, priority, category] of [
+      ['T-safety', 'urgent', 'safety'],
+      ['T-complaint', 'normal', 'complaint'],
+    ] as const) {
+      await desk.app.conversations.openTicket({
+        id,
+        sessionId: randomUUID(),
+        priority,
+        category,
+        summary: id,
+        reasons: [],
+      });
+    }
+    await desk.app.conversations.updateTicket('T-safety', { status: 'resolved' });
+  });
+  afterAll(() => desk.close());
+
+  it('lists only the tickets of a priority, a category, or both, with the total of that list', async () => {
+    expect((await listed('')).total).toBe(4);
+    const urgent = await listed('priority=urgent');
+    expect(urgent.ids.sort()).toEqual([human, 'T-safety'].sort());
+    expect(urgent.total).toBe(2);
+    expect(await listed('category=legal')).toEqual({ ids: [legal], total: 1 });
+    expect(await listed('priority=high&category=legal')).toEqual({ ids: [legal], total: 1 });
+    expect(await listed('priority=urgent&category=legal')).toEqual({ ids: [], total: 0 });
+    expect(await listed('priority=urgent&status=open')).toEqual({ ids: [human], total: 1 });
+    expect(await listed('status=resolved&category=safety&priority=urgent')).toEqual({
+      ids: ['T-safety'],
+      total: 1,
+    });
+    expect(await listed('category=complaint&limit=1&_=1718000000000')).toEqual({
+      ids: ['T-complaint'],
+      total: 1,
+    });
+  });
+
+  it('refuses a priority or category it does not know, naming the ones it does', async () => {
+    const refused = async (query: string, message: string) => {
+      const r = await call(desk.url, 'GET', `/v1/admin/tickets?${query}`, admin);
+      expect(r.status, query).toBe(400);
+      expect(r.body).toEqual({
+        error: { code: 'invalid_input', message, requestId: expect.any(String) },
+      });
+    };
+    await refused(
+      'priority=critical',
+      'Invalid query: priority: must be one of "low", "normal", "high" or "urgent", not "critical"',
+    );
+    await refused(
+      'category=billing',
+      'Invalid query: category: must be one of "human_request", "legal", "safety", "complaint", "urgent" or "unresolved", not "billing"',
+    );
+    // Case matters, as everywhere in the API: "Urgent" is not a priority.
+    await refused(
+      'priority=Urgent&status=open',
+      'Invalid query: priority: must be one of "low", "normal", "high" or "urgent", not "Urgent"',
+    );
+    await refused(
+      'status=archived',
+      'Invalid query: status: must be one of "open", "pending", "resolved" or "closed", not "archived"',
+    );
+    await refused(
+      'priority=urgent&priority=high',
+      'Invalid query: priority: must be one of "low", "normal", "high" or "urgent"',
+    );
+  });
+
+  it('are described in the OpenAPI document with the values they take', async () => {
+    const doc = await call(desk.url, 'GET', '/openapi.json');
+    const parameters = doc.body.paths['/v1/admin/tickets'].get.parameters as Json[];
+    const enumOf = (name: string) => parameters.find((p) => p.name === name)?.schema.enum;
+    expect(enumOf('status')).toEqual(['open', 'pending', 'resolved', 'closed']);
+    expect(enumOf('priority')).toEqual(['low', 'normal', 'high', 'urgent']);
+    expect(enumOf('category')).toEqual([
+      'human_request',
+      'legal',
+      'safety',
+      'complaint',
+      'urgent',
+      'unresolved',
+    ]);
   });
 });
 

@@ -130,7 +130,7 @@ export const OPERATIONS: readonly Operation[] = [
     response: documentUploadResultSchema,
     status: 201,
     description:
-      'Returns the id of each document stored, for deleting or re-indexing it. 422 (same body) when no file could be stored.',
+      'Returns the id of each document stored, for deleting or re-indexing it. 422 (same body) when no file could be stored. A document is known by its file name, without folders (`uploads/<name>`): a file whose name is already stored replaces that document, and an upload two of whose files have one name is refused with a 400 naming them, with nothing stored.',
   },
   {
     method: 'delete',
@@ -158,7 +158,9 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'get',
     path: '/v1/admin/tickets',
-    summary: 'List tickets',
+    summary: 'List tickets, newest first',
+    description:
+      'Filtered by `status`, `priority` and `category`, in any combination: a ticket is listed when it matches every filter given, and `total` counts the filtered list. A value that is not one of those listed is a 400.',
     auth: 'admin',
     tag: 'admin',
     query: ticketListQuerySchema,

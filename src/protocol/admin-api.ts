@@ -3,6 +3,7 @@
  * unknown fields and queries ignore unknown parameters.
  */
 import { z } from 'zod';
+import { escalationInfoSchema } from './events.js';
 
 const page = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -15,15 +16,44 @@ export const documentListQuerySchema = z.object({
   ...page,
 });
 
-/** `GET /v1/admin/tickets` query. */
+/**
+ * One of `values`, or a message that lists them all and says what was sent instead: zod's own
+ * ("Invalid option: expected one of "a"|"b"") reads like a type error, not like an answer.
+ */
+function oneOf<const T extends readonly string[]>(values: T) {
+  const listed = values.map((v) => `"${v}"`);
+  const choices = `${listed.slice(0, -1).join(', ')} or ${listed.at(-1) ?? ''}`;
+  return z.enum(values, {
+    error: (issue) => {
+      if (issue.input === undefined) return 'is required';
+      const given = typeof issue.input === 'string' ? JSON.stringify(issue.input.slice(0, 40)) : '';
+      return `must be one of ${choices}${given ? `, not ${given}` : ''}`;
+    },
+  });
+}
+
+/** The states of a ticket, from opened to closed. */
+export const TICKET_STATUSES = ['open', 'pending', 'resolved', 'closed'] as const;
+/** How urgent a ticket is, as escalation decided (`low` is for a conversation it did not hand over). */
+export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+/** The queues a ticket goes to: escalation's categories, but `none` (that one opens no ticket). */
+export const TICKET_CATEGORIES = escalationInfoSchema.shape.category.exclude(['none']).options;
+
+/**
+ * `GET /v1/admin/tickets` query: each filter given narrows the list (`?priority=urgent&status=open`
+ * is the urgent tickets still open); a value that is not one of the known ones is a 400, not an
+ * empty list that looks like "no such tickets".
+ */
 export const ticketListQuerySchema = z.object({
-  status: z.enum(['open', 'pending', 'resolved', 'closed']).optional(),
+  status: oneOf(TICKET_STATUSES).optional(),
+  priority: oneOf(TICKET_PRIORITIES).optional(),
+  category: oneOf(TICKET_CATEGORIES).optional(),
   ...page,
 });
 
 /** `PATCH /v1/admin/tickets/:id` body. */
 export const ticketPatchSchema = z.strictObject({
-  status: z.enum(['open', 'pending', 'resolved', 'closed']),
+  status: oneOf(TICKET_STATUSES),
 });
 
 /** `GET /v1/admin/sessions` query. */
@@ -69,7 +99,9 @@ export const ingestReportSchema = z.object({
 /** A stored document, as upload and re-index name it: by the id the other document routes take. */
 export const documentRefSchema = z.object({
   id: z.string(),
-  source: z.string().describe('Where it came from: `uploads/<file name>` for an upload.'),
+  source: z
+    .string()
+    .describe('Where it came from: `uploads/<file name>` (without folders) for an upload.'),
   title: z.string(),
   chunkCount: z.number().int(),
 });

@@ -96,6 +96,16 @@ export interface SessionSummary {
   lastMessageAt: string;
 }
 
+/**
+ * Which tickets {@link ConversationRepository.tickets} lists: those that match every field given
+ * (a field left out matches any ticket).
+ */
+export interface TicketFilter {
+  status?: TicketRecord['status'];
+  priority?: TicketRecord['priority'];
+  category?: TicketRecord['category'];
+}
+
 /** A page of tickets, and how many there are in all (with the same filter). */
 export interface TicketPage {
   items: TicketRecord[];
@@ -168,12 +178,8 @@ export interface ConversationRepository {
   ): Promise<{ ticket: TicketRecord; created: boolean }>;
   ticketOf(sessionId: string): Promise<TicketRecord | null>;
   ticket(id: string): Promise<TicketRecord | null>;
-  /** Tickets, newest first, optionally of one status only. */
-  tickets(options: {
-    status?: TicketRecord['status'];
-    limit: number;
-    offset?: number;
-  }): Promise<TicketPage>;
+  /** Tickets, newest first, those matching the filter only (all of them without one). */
+  tickets(options: TicketFilter & { limit: number; offset?: number }): Promise<TicketPage>;
   /**
    * Changes a ticket, and queues `event(after, before)` in the outbox in the same transaction
    * when something changed. A change that changes nothing writes nothing: `updatedAt` stays and

@@ -26,6 +26,7 @@ export type {
   OutboxRecord,
   SessionSummary,
   TicketChange,
+  TicketFilter,
   TicketPage,
   TicketRecord,
 } from './conversation-repository.js';

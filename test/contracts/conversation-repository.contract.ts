@@ -427,6 +427,66 @@ export function describeConversationRepository(
       expect(await repo.ticket('nope')).toBeNull();
     });
 
+    it('lists tickets by priority and category, alone or together with status, with the total of that list', async () => {
+      const clock = manualClock();
+      const repo = await make(clock.now);
+      const tickets = [
+        { id: 'T-1', priority: 'urgent', category: 'safety' },
+        { id: 'T-2', priority: 'high', category: 'complaint' },
+        { id: 'T-3', priority: 'urgent', category: 'legal' },
+        { id: 'T-4', priority: 'normal', category: 'complaint' },
+        { id: 'T-5', priority: 'urgent', category: 'safety' },
+      ];
+      for (const ticket of tickets) {
+        await repo.openTicket({
+          ...ticket,
+          sessionId: `s-${ticket.id}`,
+          summary: ticket.id,
+          reasons: [],
+        });
+        clock.tick();
+      }
+      await repo.updateTicket('T-5', { status: 'resolved' });
+      const ids = async (filter: Parameters<ConversationRepository['tickets']>[0]) => {
+        const page = await repo.tickets(filter);
+        return { ids: page.items.map((t) => t.id), total: page.total };
+      };
+
+      expect(await ids({ priority: 'urgent', limit: 10 })).toEqual({
+        ids: ['T-5', 'T-3', 'T-1'],
+        total: 3,
+      });
+      expect(await ids({ category: 'complaint', limit: 10 })).toEqual({
+        ids: ['T-4', 'T-2'],
+        total: 2,
+      });
+      expect(await ids({ priority: 'urgent', category: 'safety', limit: 10 })).toEqual({
+        ids: ['T-5', 'T-1'],
+        total: 2,
+      });
+      expect(
+        await ids({ status: 'open', priority: 'urgent', category: 'safety', limit: 10 }),
+      ).toEqual({ ids: ['T-1'], total: 1 });
+      expect(await ids({ status: 'resolved', priority: 'urgent', limit: 10 })).toEqual({
+        ids: ['T-5'],
+        total: 1,
+      });
+      // Paged, the total is still that of the whole filtered list.
+      expect(await ids({ priority: 'urgent', limit: 1, offset: 1 })).toEqual({
+        ids: ['T-3'],
+        total: 3,
+      });
+      expect(await ids({ priority: 'high', category: 'safety', limit: 10 })).toEqual({
+        ids: [],
+        total: 0,
+      });
+      // A change of priority moves a ticket between the lists.
+      await repo.updateTicket('T-4', { priority: 'urgent' });
+      expect((await ids({ priority: 'urgent', category: 'complaint', limit: 10 })).ids).toEqual([
+        'T-4',
+      ]);
+    });
+
     it('opens one ticket when two turns of a session escalate at once', async () => {
       const repo = await make();
       const results = await Promise.all(

@@ -119,6 +119,67 @@ export function describeKnowledgeRepository(
       expect(await repo.searchLexical(search({ terms: ['gamma'] }))).toHaveLength(1);
     });
 
+    it('writes one source given twice in a batch as two writes in a row: search finds the last only', async () => {
+      const repo = await make();
+      await repo.replaceSource('kb', 'faq.md', 'h', [
+        doc('1', 'Refunds', 'Refunds take five days.'),
+      ]);
+      // A search first: an index kept in memory is built now, and must follow every write.
+      expect(await repo.searchLexical(search({ terms: ['refund'] }))).toHaveLength(1);
+      /** Every passage a search can find: each with its text, each still stored. */
+      const findable = async () => {
+        const terms = ['refund', 'shipping', 'zeppelin', 'returns', 'pigeon', 'drone'];
+        const hits = await repo.searchLexical(search({ terms }));
+        const stored = await repo.chunksByIds(
+          hits.map((hit) => hit.chunkId),
+          ['kb'],
+        );
+        expect(hits.map(({ score: _, ...hit }) => hit)).toEqual(
+          stored.map(({ score: _, ...hit }) => hit),
+        );
+        return hits.map((hit) => [hit.title, hit.text]).sort();
+      };
+
+      const results = await repo.replaceSources([
+        {
+          scope: 'kb',
+          source: 'uploads/index.html',
+          fileHash: 'h1',
+          documents: [doc('', 'Shipping', 'We ship parcels by zeppelin.')],
+        },
+        {
+          scope: 'kb',
+          source: 'uploads/index.html',
+          fileHash: 'h2',
+          documents: [doc('', 'Returns', 'Returns come back by carrier pigeon.')],
+        },
+      ]);
+      expect(results).toMatchObject([{ added: 1 }, { updated: 1 }]);
+      const [stored] = await repo.documentsOf('kb', 'uploads/index.html');
+      expect(stored).toMatchObject({ title: 'Returns', fileHash: 'h2', chunkCount: 1 });
+      expect(await repo.searchLexical(search({ terms: ['pigeon'] }))).toMatchObject([
+        { documentId: stored?.id, title: 'Returns', text: 'Returns come back by carrier pigeon.' },
+      ]);
+      expect(await repo.searchLexical(search({ terms: ['shipping'] }))).toEqual([]);
+      expect(await repo.searchLexical(search({ terms: ['zeppelin'] }))).toEqual([]);
+      expect(await findable()).toEqual([
+        ['Refunds', 'Refunds take five days.'],
+        ['Returns', 'Returns come back by carrier pigeon.'],
+      ]);
+      expect(await repo.stats('kb')).toEqual({ documents: 2, chunks: 2 });
+
+      // The same file changed, then deleted: search follows each write.
+      await repo.replaceSource('kb', 'uploads/index.html', 'h3', [
+        doc('', 'Returns', 'Returns come back by drone.'),
+      ]);
+      expect(await findable()).toEqual([
+        ['Refunds', 'Refunds take five days.'],
+        ['Returns', 'Returns come back by drone.'],
+      ]);
+      await repo.deleteSource('kb', 'uploads/index.html');
+      expect(await findable()).toEqual([['Refunds', 'Refunds take five days.']]);
+    });
+
     it('keeps a file with its documents in one write, and none for a source that fails', async () => {
       const repo = await make();
       const file = (text: string) => ({ name: 'x.md', data: Buffer.from(text) });

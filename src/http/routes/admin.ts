@@ -68,6 +68,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         fields: [],
       });
       if (body.files.length === 0) throw new AppError('invalid_input', 'The upload has no files.');
+      refuseNameClash(body.files);
       // Each file is the source `uploads/<its sanitized name>`, the same on every instance: a
       // later upload of the same name replaces the document. Its bytes are kept in the database,
       // where any instance can read them again to re-index it.
@@ -148,6 +149,8 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       const query = parseInput(ticketListQuerySchema, request.query, 'query');
       return conversations.tickets({
         ...(query.status ? { status: query.status } : {}),
+        ...(query.priority ? { priority: query.priority } : {}),
+        ...(query.category ? { category: query.category } : {}),
         limit: query.limit,
         offset: query.offset,
       });
@@ -239,6 +242,27 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       return { name, breaker: tools.reset(name) };
     });
   });
+}
+
+/**
+ * Refuses an upload two of whose files have one name, before anything is stored. A document is
+ * known by its name (its source is `uploads/<name>`), so the second would silently replace the
+ * first; which one the staff meant to keep, only they know. Folders are not part of the name
+ * (`a/index.html` and `b/index.html` are both `index.html`): the message says so.
+ */
+function refuseNameClash(files: ReadonlyArray<{ name: string }>): void {
+  const first = new Map<string, number>();
+  for (const [i, file] of files.entries()) {
+    const earlier = first.get(file.name);
+    if (earlier === undefined) {
+      first.set(file.name, i);
+      continue;
+    }
+    throw new AppError(
+      'invalid_input',
+      `Files ${earlier + 1} and ${i + 1} of this upload are both named "${file.name}" (an upload keeps file names, not folders). A document is known by its name, so one would replace the other: rename one of them and upload again. Nothing was stored.`,
+    );
+  }
 }
 
 function ingestOptions(app: App) {

@@ -149,13 +149,21 @@ export interface SourceFile {
 
 /**
  * {@link ingestPaths} for files given by their bytes (an upload, or a file kept in the database),
- * each stored under its own `source`. `prune` does not apply.
+ * each stored under its own `source`. `prune` does not apply. Two files with one source are a
+ * mistake of the caller (the second would replace the first): they throw, and nothing is stored.
  */
 export async function ingestFiles(
   repo: KnowledgeRepository,
   files: readonly SourceFile[],
   options: IngestOptions,
 ): Promise<IngestReport> {
+  const sources = new Set<string>();
+  for (const file of files) {
+    if (sources.has(file.source)) {
+      throw new TypeError(`Two files to ingest have the same source "${file.source}"`);
+    }
+    sources.add(file.source);
+  }
   const report = await ingestSources(
     repo,
     files.map((file) => ({

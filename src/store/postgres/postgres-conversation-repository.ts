@@ -10,11 +10,13 @@ import {
   type OutboxRecord,
   type SessionSummary,
   type TicketChange,
+  type TicketFilter,
   type TicketPage,
   type TicketRecord,
   type TurnRecord,
 } from '../conversation-repository.js';
 import { changedTicket } from '../ticket-change.js';
+import { ticketConditions } from '../ticket-filter.js';
 import { timeOrderedId } from '../time-ordered-id.js';
 import type { PostgresDatabase, Queryable } from './database.js';
 import { fromDbText, toDbJson, toDbText } from './text-codec.js';
@@ -356,22 +358,21 @@ export class PostgresConversationRepository implements ConversationRepository {
     return row ? toTicket(row) : null;
   }
 
-  async tickets(options: {
-    status?: TicketRecord['status'];
-    limit: number;
-    offset?: number;
-  }): Promise<TicketPage> {
-    const status = options.status ?? null;
+  async tickets(options: TicketFilter & { limit: number; offset?: number }): Promise<TicketPage> {
+    const conditions = ticketConditions(options);
+    const where =
+      conditions.length > 0
+        ? `WHERE ${conditions.map(([c], i) => `${c} = $${i + 1}`).join(' AND ')}`
+        : '';
+    const values = conditions.map(([, value]) => value);
+    const next = values.length;
     const [rows, [count]] = await Promise.all([
       this.#db.query<TicketRow>(
-        `SELECT * FROM tickets WHERE $1::text IS NULL OR status = $1
-         ORDER BY created_at DESC, position DESC LIMIT $2 OFFSET $3`,
-        [status, options.limit, options.offset ?? 0],
+        `SELECT * FROM tickets ${where}
+         ORDER BY created_at DESC, position DESC LIMIT $${next + 1} OFFSET $${next + 2}`,
+        [...values, options.limit, options.offset ?? 0],
       ),
-      this.#db.query<{ n: number }>(
-        'SELECT count(*) AS n FROM tickets WHERE $1::text IS NULL OR status = $1',
-        [status],
-      ),
+      this.#db.query<{ n: number }>(`SELECT count(*) AS n FROM tickets ${where}`, values),
     ]);
     return { items: rows.map(toTicket), total: count?.n ?? 0 };
   }

@@ -11,12 +11,14 @@ import {
   type OutboxRecord,
   type SessionSummary,
   type TicketChange,
+  type TicketFilter,
   type TicketPage,
   type TicketRecord,
   type TurnRecord,
 } from '../conversation-repository.js';
 import { AppError } from '../../errors/index.js';
 import { changedTicket } from '../ticket-change.js';
+import { ticketConditions } from '../ticket-filter.js';
 import { timeOrderedId } from '../time-ordered-id.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -452,19 +454,17 @@ export class SqliteConversationRepository implements ConversationRepository {
     return row ? toTicket(row) : null;
   }
 
-  async tickets(options: {
-    status?: TicketRecord['status'];
-    limit: number;
-    offset?: number;
-  }): Promise<TicketPage> {
-    const status = options.status ?? null;
+  async tickets(options: TicketFilter & { limit: number; offset?: number }): Promise<TicketPage> {
+    const conditions = ticketConditions(options);
+    const where =
+      conditions.length > 0 ? `WHERE ${conditions.map(([c]) => `${c} = ?`).join(' AND ')}` : '';
+    const values = conditions.map(([, value]) => value);
     const rows = this.#prepare(
-      `SELECT * FROM tickets WHERE (? IS NULL OR status = ?)
-         ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
-    ).all(status, status, options.limit, options.offset ?? 0) as TicketRow[];
-    const { n } = this.#prepare(
-      'SELECT COUNT(*) AS n FROM tickets WHERE (? IS NULL OR status = ?)',
-    ).get(status, status) as { n: number };
+      `SELECT * FROM tickets ${where} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
+    ).all(...values, options.limit, options.offset ?? 0) as TicketRow[];
+    const { n } = this.#prepare(`SELECT COUNT(*) AS n FROM tickets ${where}`).get(...values) as {
+      n: number;
+    };
     return { items: rows.map(toTicket), total: n };
   }
 

@@ -15,7 +15,7 @@ import { joinHeadingPath, splitHeadingPath } from '../heading-path.js';
 import { HELP_CENTER_SCOPE } from '../lexical/spelling.js';
 import type { SqliteDatabase } from './database.js';
 import { ChunkTextCache } from './chunk-text-cache.js';
-import { noChanges, SqliteLexicalIndex, type ChunkChanges } from './sqlite-lexical-index.js';
+import { ChunkChanges, SqliteLexicalIndex } from './sqlite-lexical-index.js';
 
 interface DocumentRow {
   id: string;
@@ -170,7 +170,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     // a savepoint, so a failing source is rolled back alone, and so are its changes.
     return this.#write((changes) =>
       batch.map((item) => {
-        const own = noChanges();
+        const own = new ChunkChanges();
         try {
           const result = this.#db.transaction(() => {
             const replaced = this.#replaceOne(
@@ -183,8 +183,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
             if (item.file) this.#keep(item.scope, item.source, item.file);
             return replaced;
           })();
-          changes.removedDocuments.push(...own.removedDocuments);
-          changes.added.push(...own.added);
+          changes.append(own);
           return result;
         } catch (error) {
           return error instanceof Error ? error : new Error(String(error));
@@ -198,7 +197,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
    * changed to the lexical index once it is committed (a rolled-back write changes nothing).
    */
   #write<T>(body: (changes: ChunkChanges) => T): T {
-    const changes = noChanges();
+    const changes = new ChunkChanges();
     let before = 0;
     let after = 0;
     const result = this.#db
@@ -254,7 +253,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
       } else if (old) {
         id = old.id;
         this.#deleteChunks.run(id);
-        changes.removedDocuments.push(id);
+        changes.removedDocument(id);
         this.#updateDocument.run({ ...fields, id });
         result.updated++;
       } else {
@@ -272,7 +271,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
           headingPath,
           chunk.text,
         );
-        changes.added.push({
+        changes.added({
           chunkId: Number(lastInsertRowid),
           documentId: id,
           scope,
@@ -288,7 +287,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     for (const gone of existing.values()) {
       this.#deleteChunks.run(gone.id);
       this.#deleteDocument.run(gone.id);
-      changes.removedDocuments.push(gone.id);
+      changes.removedDocument(gone.id);
       result.removed++;
     }
     return result;
@@ -300,7 +299,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
       for (const row of rows) {
         this.#deleteChunks.run(row.id);
         this.#deleteDocument.run(row.id);
-        changes.removedDocuments.push(row.id);
+        changes.removedDocument(row.id);
       }
       this.#db
         .prepare('DELETE FROM source_files WHERE scope = ? AND source = ?')
@@ -360,16 +359,27 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
   async searchLexical(query: LexicalQuery): Promise<ChunkHit[]> {
     if (query.terms.length === 0 || query.scopes.length === 0) return [];
     // The index holds every field of a chunk but its text: one primary-key read per hit.
-    return this.#lexical.search(query).map((match) => ({
-      chunkId: match.chunkId,
-      documentId: match.documentId,
-      title: match.title,
-      headingPath: splitHeadingPath(match.headingPath),
-      source: match.source,
-      url: match.url,
-      text: this.#texts.get(match.chunkId, (id) => this.#chunkText.get(id)) ?? '',
-      score: match.score,
-    }));
+    const hits: ChunkHit[] = [];
+    for (const match of this.#lexical.search(query)) {
+      const text = this.#texts.get(match.chunkId, (id) => this.#chunkText.get(id));
+      if (text === undefined) {
+        // The index has a chunk the table does not: it is out of step, whatever made it so. The
+        // passage is not shown (it is gone), and the next search sets the index right.
+        this.#lexical.distrust();
+        continue;
+      }
+      hits.push({
+        chunkId: match.chunkId,
+        documentId: match.documentId,
+        title: match.title,
+        headingPath: splitHeadingPath(match.headingPath),
+        source: match.source,
+        url: match.url,
+        text,
+        score: match.score,
+      });
+    }
+    return hits;
   }
 
   /** Against the help center's words alone (see `HELP_CENTER_SCOPE`). */

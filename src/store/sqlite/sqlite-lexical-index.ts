@@ -7,16 +7,37 @@ import {
 } from '../lexical/lexical-index.js';
 import type { SqliteDatabase } from './database.js';
 
-/** What a write did to the chunks, for the index to follow once it is committed. */
-export interface ChunkChanges {
-  /** Documents whose chunks were all deleted (and maybe written again, in `added`). */
-  removedDocuments: string[];
-  added: IndexedChunk[];
-}
+/**
+ * What a write did to the chunks, in the order it did it, for the index to follow once the write
+ * is committed. The order is the point: one write may add a document's chunks and then replace
+ * or delete them (a batch that writes one source twice), and the index must end as the table
+ * does, with the last ones only — removals first and additions after would bring the chunks the
+ * write itself deleted back into the index.
+ */
+export class ChunkChanges {
+  readonly #steps: Array<{ removed: string } | { added: IndexedChunk }> = [];
 
-/** An empty {@link ChunkChanges}. */
-export function noChanges(): ChunkChanges {
-  return { removedDocuments: [], added: [] };
+  /** Every chunk of the document was deleted (its new ones, if any, follow as `added`). */
+  removedDocument(documentId: string): void {
+    this.#steps.push({ removed: documentId });
+  }
+
+  added(chunk: IndexedChunk): void {
+    this.#steps.push({ added: chunk });
+  }
+
+  /** Follows these with the changes of a part of the write that committed (a savepoint). */
+  append(later: ChunkChanges): void {
+    this.#steps.push(...later.#steps);
+  }
+
+  /** Makes `index` follow the changes, in their order. */
+  applyTo(index: LexicalIndex): void {
+    for (const step of this.#steps) {
+      if ('removed' in step) index.removeDocument(step.removed);
+      else index.add(step.added);
+    }
+  }
 }
 
 /**
@@ -81,9 +102,16 @@ export class SqliteLexicalIndex {
   committed(before: number, after: number, changes: ChunkChanges): void {
     const index = this.#index;
     if (index === undefined || this.#indexRevision !== before) return;
-    for (const documentId of changes.removedDocuments) index.removeDocument(documentId);
-    for (const chunk of changes.added) index.add(chunk);
+    changes.applyTo(index);
     this.#indexRevision = after;
+  }
+
+  /**
+   * Says that the index may not match the table (a search found a chunk the table no longer
+   * has): the next search checks it against the table, and rebuilds it when it must.
+   */
+  distrust(): void {
+    this.#indexRevision = -1;
   }
 
   /** Builds the index now, if it is not up to date, so that no search waits for it. */
