@@ -49,6 +49,40 @@ describe('attachments', () => {
     expect(outside).toMatchObject({ type: 'ok', value: { hits: [] } });
   });
 
+  it('keeps two files of one name in one message apart: the second is "name (2)"', async () => {
+    const text = (words: string) => new TextEncoder().encode(words);
+    const attached = await app.tools.call<AttachmentSummary[]>(
+      'attachments',
+      {
+        files: [
+          { name: 'notes.txt', data: text('The parcel arrived with a cracked zeppelin lamp.') },
+          { name: 'notes.txt', data: text('The courier left the parcel at a pigeon loft.') },
+          { name: 'notes', data: text('A third note without an extension about a walrus.') },
+          { name: 'notes', data: text('A fourth note about a narwhal.') },
+        ],
+      },
+      { sessionId: 'N' },
+    );
+    expect(attached.type === 'ok' && attached.value.map((a) => [a.name, a.ok])).toEqual([
+      ['notes.txt', true],
+      ['notes (2).txt', true],
+      ['notes', true],
+      ['notes (2)', true],
+    ]);
+    for (const [word, source] of [
+      ['zeppelin', 'attachment:notes.txt'],
+      ['pigeon', 'attachment:notes (2).txt'],
+      ['narwhal', 'attachment:notes (2)'],
+    ]) {
+      const found = await app.tools.call<SearchResult>(
+        'kb_search',
+        { query: word },
+        { sessionId: 'N' },
+      );
+      expect(found.type === 'ok' && found.value.hits.map((h) => h.source)).toEqual([source]);
+    }
+  });
+
   it('reports a file that lies about its type or is too big, and keeps the others', async () => {
     const result = await app.tools.call<AttachmentSummary[]>(
       'attachments',

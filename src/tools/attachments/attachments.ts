@@ -95,7 +95,13 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
       const results: AttachmentSummary[] = [];
       const budget = AbortSignal.timeout(readBudgetMs);
       const reading = AbortSignal.any([signal, budget]);
-      for (const { name, data } of files) {
+      const taken = new Set<string>();
+      for (const file of files) {
+        const { data } = file;
+        // Each file of a message is a source of its own: a second "scan.pdf" is "scan (2).pdf",
+        // rather than replacing the first.
+        const name = distinctName(file.name, taken);
+        taken.add(name);
         if (budget.aborted) {
           results.push({
             name,
@@ -172,6 +178,17 @@ function previewOf(docs: readonly ParsedDocument[]): string {
 }
 
 const PREVIEW_WORDS = 60;
+
+/** `name`, or `name (2)`, `name (3)` … before its extension, whichever `taken` lacks. */
+function distinctName(name: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(name)) return name;
+  const dot = name.lastIndexOf('.');
+  const [stem, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  for (let n = 2; ; n++) {
+    const candidate = `${stem} (${n})${extension}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
 
 /** What a failure to read a file means for the customer who attached it. */
 function problemOf(error: unknown): AttachmentProblem {
