@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { POSTGRES_URL } from './helpers/services.js';
+
+const CHAT_SESSION = '0b7e6a52-3f1d-4c8e-9a51-2d6f0c4e8b13';
 
 const CLI = ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli', 'main.ts')];
 const children: ChildProcess[] = [];
@@ -233,13 +236,20 @@ describe('support-agent CLI', () => {
     });
     expect(await next.exited).toBe(0);
     expect(next.err()).toBe('');
-    const typo = start(['ask', 'and express delivery?', '--session', `${answer.sessionId}x`], {
+    const unknown = randomUUID();
+    const typo = start(['ask', 'and express delivery?', '--session', unknown], {
       DATA_DIR: dataDir,
     });
     expect(await typo.exited).toBe(0);
     expect(typo.err().trim()).toBe(
-      `No earlier conversation has session id ${answer.sessionId}x; starting a new one.`,
+      `No earlier conversation has session id ${unknown}; starting a new one.`,
     );
+    // A name is not a session id: its conversation could not be read in the admin API.
+    const named = start(['ask', 'and express delivery?', '--session', 'my-test'], {
+      DATA_DIR: dataDir,
+    });
+    expect(await named.exited).not.toBe(0);
+    expect(named.err()).toContain('"my-test" is not a session id');
 
     const offTopic = start(['ask', 'What is the capital of France?', '--json'], {
       DATA_DIR: dataDir,
@@ -264,7 +274,7 @@ describe('support-agent CLI', () => {
       ]),
     );
     expect(await start(['ingest', docs], { DATA_DIR: dataDir }).exited).toBe(0);
-    const child = spawn(process.execPath, [...CLI, 'chat', '--session', 'chat-1'], {
+    const child = spawn(process.execPath, [...CLI, 'chat', '--session', CHAT_SESSION], {
       env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -276,7 +286,7 @@ describe('support-agent CLI', () => {
     await waitFor(() => out.includes('working days'), 'the first answer');
     child.stdin?.write('thanks\n/quit\n');
     expect(await exited).toBe(0);
-    expect(out).toContain('Support chat (session chat-1)');
+    expect(out).toContain(`Support chat (session ${CHAT_SESSION})`);
     expect(out).toMatch(
       /agent> [\s\S]*About your order 4417: Standard delivery takes 3 to 5 working days/,
     );
@@ -403,7 +413,7 @@ describe('support-agent CLI', () => {
   });
 
   it('chat answers /help itself and refuses an unknown /command without sending it', async () => {
-    const child = spawn(process.execPath, [...CLI, 'chat', '--session', 'chat-help'], {
+    const child = spawn(process.execPath, [...CLI, 'chat', '--session', randomUUID()], {
       env: { PATH: process.env.PATH ?? '', DATA_DIR: mkdtempSync(join(tmpdir(), 'sa-cli-chat-')) },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -76,11 +76,25 @@ program
     process.exitCode = await search(configOrExit(), query, options);
   });
 
+/**
+ * A session id given on the command line: an id as `ask` and `chat` print them and the API makes
+ * them, so that the conversation can be read in the admin API like any other.
+ */
+function sessionId(value: string): string {
+  if (!SESSION_ID.test(value)) {
+    throw new InvalidArgumentError(
+      `"${value.slice(0, 80)}" is not a session id; give one as ask or chat printed it (like 0b7e…-…), or leave --session out to start a new conversation.`,
+    );
+  }
+  return value.toLowerCase();
+}
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 program
   .command('ask')
   .description('ask the agent one question and print its answer')
   .argument('<message>', "the customer's message")
-  .option('--session <id>', 'continue this session')
+  .option('--session <id>', 'continue this session (its id, as printed before)', sessionId)
   .option(
     '--attach <file>',
     'attach a file (repeatable)',
@@ -97,7 +111,7 @@ program
 program
   .command('chat')
   .description('talk with the agent in the terminal; answers stream as they are written')
-  .option('--session <id>', 'continue this session')
+  .option('--session <id>', 'continue this session (its id, as printed before)', sessionId)
   .action(async (options: { session?: string }) => {
     process.exitCode = await chat(configOrExit(), options);
   });
