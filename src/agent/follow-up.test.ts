@@ -159,3 +159,17 @@ describe('doneAlready', () => {
     expect(doneAlready(message)).toBe(expected);
   });
 });
+
+describe('a question word with only verbs of its own', () => {
+  it('leans on the question before: "how long do I have?", "when do I get it?", "how long will it take?"', () => {
+    for (const message of ['how long do I have?', 'how long will it take?', 'when do I get it?']) {
+      expect(isFollowUp(message), message).toBe(true);
+    }
+    expect(followUpChain('how long do I have?', ['I have a question about returns'])).toEqual([0]);
+    expect(followUpContext('how long do I have?', ['I have a question about returns'])).toBe(
+      'returns',
+    );
+    // A question that names its own subject still stands on its own.
+    expect(isFollowUp('how long do I have to return shoes?')).toBe(false);
+  });
+});

@@ -24,12 +24,12 @@ const BACK_REFERENCES = new Set([
 const QUESTION_WORDS = new Set(['why', 'how', 'when', 'where', 'what', 'which', 'who']);
 /**
  * Words that may stand with it: "how much?", "how long for?", "really? why?", "what do I do now?",
- * "what should we do next?".
+ * "what should we do next?", "how long do I have?", "how long will it take?", "when do I get it?".
  */
 const WITH_QUESTION_WORD = new Set(
   (
     'much many long often soon come since so then exactly really else more but and for ' +
-    'i we do does should can could now next'
+    'i we do does should can could now next have has will would get take takes to wait'
   ).split(' '),
 );
 
