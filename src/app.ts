@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import type { Meter } from '@opentelemetry/api';
+import type { Counter, Meter } from '@opentelemetry/api';
+import { isAppError } from './errors/index.js';
 import { WebhookDispatcher } from './agent/outbox/webhook-dispatcher.js';
 import { SessionTurns } from './agent/session-turns.js';
 import { TurnRunner } from './agent/turn.js';
@@ -17,6 +18,7 @@ import {
   parseEncryptionKey,
   RedisSessionEvents,
   type SessionEvents,
+  type SessionLock,
   type SessionStore,
 } from './session/index.js';
 import { createOpenAiChatModel } from './model/index.js';
@@ -38,8 +40,12 @@ import {
   type RetrieverSettings,
 } from './rag/index.js';
 import {
+  eraseSessionData,
+  erasedAnything,
   SqliteConversationRepository,
+  sweepIdleSessions,
   type ConversationRepository,
+  type ErasedSession,
   openDatabase,
   openPostgresStore,
   SqliteKnowledgeRepository,
@@ -120,10 +126,26 @@ export interface App {
   readonly adminKeyHash: string | undefined;
   /** Delivers tickets to the configured webhook; undefined when none is configured. */
   readonly webhooks: WebhookDispatcher | undefined;
-  /** Starts background work (webhook delivery, forgetting old memories). `close` stops it. */
+  /**
+   * Starts background work (webhook delivery, forgetting old memories, erasing conversations
+   * past `RETENTION_DAYS`). `close` stops it.
+   */
   start(): void;
   /** Forgets memories older than `MEMORY_MAX_AGE_DAYS`; returns how many. */
   forgetOldMemories(): Promise<number>;
+  /**
+   * Erases a session on request (the right to erasure): waits for its lock (a turn running
+   * now finishes first), removes the live session, so that its token stops working, and
+   * deletes everything stored of it, whatever its ticket's status. Null when there was nothing
+   * of it: no live session and nothing stored.
+   */
+  eraseSession(sessionId: string): Promise<ErasedSession | null>;
+  /**
+   * Erases the sessions whose last message is older than `RETENTION_DAYS` and that have no
+   * ticket open or pending; returns how many (0 when retention is off). `start` runs it at
+   * once and then hourly.
+   */
+  sweepRetention(options?: { signal?: AbortSignal }): Promise<number>;
   readonly retriever: Retriever;
   /**
    * Embeds the chunks that have no vector yet, when embeddings are configured (`undefined`
@@ -315,6 +337,20 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       ? createHash('sha256').update(config.adminApiKey, 'utf8').digest('hex')
       : undefined);
 
+  const erasure = sessionErasure({
+    config,
+    conversations,
+    knowledge,
+    sessions,
+    clock,
+    logger,
+    erased: telemetry.meter.createCounter('support_agent.sessions.erased', {
+      description:
+        'Sessions whose conversation was erased, by reason: retention (RETENTION_DAYS) or request (the admin API)',
+    }),
+  });
+  let retention: { stop(): Promise<void> } | undefined;
+
   let memorySweep: unknown;
   const forgetOldMemories = async () => {
     const before = new Date(clock.now() - config.memory.maxAgeDays * 86_400_000).toISOString();
@@ -366,8 +402,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         memorySweep = clock.setTimer(sweep, MEMORY_SWEEP_MS);
       };
       if (memorySweep === undefined) sweep();
+      if (config.retention.days > 0) retention ??= erasure.schedule();
     },
     forgetOldMemories,
+    eraseSession: erasure.eraseSession,
+    sweepRetention: erasure.sweep,
     retriever,
     async indexVectors(options = {}) {
       if (!dense || !config.embeddings.model) return undefined;
@@ -386,6 +425,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     close() {
       closed ??= (async () => {
         if (memorySweep !== undefined) clock.clearTimer(memorySweep);
+        // Before the stores close: a sweep in progress stops after the session it is erasing.
+        await retention?.stop();
         await webhooks?.stop();
         await sessions.close().catch(() => undefined);
         await sessionEvents.close();
@@ -472,8 +513,133 @@ const SESSION_LOCK_TTL_MS = 10_000;
 
 /** How often old memories are looked for while serving. */
 const MEMORY_SWEEP_MS = 3_600_000;
+/** How often conversations past their retention are looked for while serving. */
+const RETENTION_SWEEP_MS = 3_600_000;
 /** How long a delivered webhook event is kept. */
 const DELIVERED_KEEP_MS = 7 * 86_400_000;
+
+/** What {@link sessionErasure} works with. */
+interface ErasureDeps {
+  config: Config;
+  conversations: ConversationRepository;
+  knowledge: KnowledgeRepository;
+  sessions: SessionStore;
+  clock: Clock;
+  logger: Logger;
+  /** Counts erased sessions, by `reason`. */
+  erased: Counter;
+}
+
+/**
+ * Erasure of sessions, on request and by retention, with the session store in step: an erased
+ * session's token stops working, and the session's lock keeps a turn from storing anything of
+ * it while it is erased.
+ */
+function sessionErasure(deps: ErasureDeps) {
+  const { config, conversations, knowledge, sessions, clock, logger } = deps;
+  const repositories = { conversations, knowledge };
+
+  const eraseSession = async (sessionId: string): Promise<ErasedSession | null> => {
+    const lock = await sessions.lock(sessionId, SESSION_LOCK_TTL_MS, {
+      waitMs: config.sessions.lockWaitMs,
+    });
+    try {
+      // The live session goes first: a message waiting for the lock then finds no session, and
+      // a new one is refused, so nothing is stored after the erasure.
+      const live = await sessions.delete(sessionId);
+      const erased = await eraseSessionData(repositories, sessionId);
+      if (erased === null || (!live && !erasedAnything(erased))) return null;
+      deps.erased.add(1, { reason: 'request' });
+      logger.info({ sessionId, erased }, 'session erased on request');
+      return erased;
+    } finally {
+      await lock.release().catch(() => false);
+    }
+  };
+
+  const sweep = async (options: { signal?: AbortSignal } = {}): Promise<number> => {
+    const days = config.retention.days;
+    if (days === 0) return 0;
+    const before = new Date(clock.now() - days * 86_400_000).toISOString();
+    let liveSessionFailures = 0;
+    const erased = await sweepIdleSessions({
+      ...repositories,
+      before,
+      ...(options.signal ? { signal: options.signal } : {}),
+      erase: async (sessionId) => {
+        // Only a live session can have a turn running (a message needs its token): such a one
+        // is erased under its lock, so that no message of it is stored meanwhile. Any other is
+        // erased as it is, without writing a lock for it.
+        const live = (await sessions.get(sessionId)) !== null;
+        let lock: SessionLock | undefined;
+        if (live) {
+          try {
+            lock = await sessions.lock(sessionId, SESSION_LOCK_TTL_MS, { waitMs: 0 });
+          } catch (error) {
+            // A turn of it is running: it is not idle. The next sweep sees.
+            if (isAppError(error) && error.code === 'rejected') return false;
+            throw error;
+          }
+        }
+        try {
+          const done = await eraseSessionData(repositories, sessionId, { idleBefore: before });
+          if (done === null) return false;
+          // Its token would otherwise open an empty conversation until the session expires.
+          if (live) await sessions.delete(sessionId).catch(() => liveSessionFailures++);
+          deps.erased.add(1, { reason: 'retention' });
+          return true;
+        } finally {
+          await lock?.release().catch(() => false);
+        }
+      },
+    });
+    if (liveSessionFailures > 0) {
+      logger.warn(
+        { sessions: liveSessionFailures },
+        'erased sessions past their retention, but could not remove some from the session store; they expire on their own',
+      );
+    }
+    if (erased > 0)
+      logger.info({ erased, before }, `erased ${erased} sessions past their retention`);
+    else logger.debug({ before }, 'no session is past its retention');
+    return erased;
+  };
+
+  /** Sweeps now and then every hour until stopped; a sweep never overlaps the one before. */
+  const schedule = () => {
+    const stopping = new AbortController();
+    let timer: unknown;
+    let running: Promise<void> | undefined;
+    const run = () => {
+      timer = undefined;
+      running = sweep({ signal: stopping.signal })
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            if (!stopping.signal.aborted) {
+              logger.error({ err: error }, 'erasing sessions past their retention failed');
+            }
+          },
+        )
+        .finally(() => {
+          if (stopping.signal.aborted) return;
+          timer = clock.setTimer(run, RETENTION_SWEEP_MS);
+          // Never what keeps the process alive.
+          (timer as { unref?: () => void }).unref?.();
+        });
+    };
+    run();
+    return {
+      async stop() {
+        stopping.abort();
+        if (timer !== undefined) clock.clearTimer(timer);
+        await running;
+      },
+    };
+  };
+
+  return { eraseSession, sweep, schedule };
+}
 
 /** The retriever's settings from configuration: the same for the agent, `search` and `eval`. */
 export function retrieverSettings(config: Config): RetrieverSettings {

@@ -470,3 +470,150 @@ describe('tools', () => {
     expect(unknown.status).toBe(404);
   });
 });
+
+describe('erasing a session', () => {
+  it('deletes everything of it — messages, attachments, ticket, webhook messages — and nothing of another', async () => {
+    // A receiver that refuses, so that each ticket's messages wait in the outbox.
+    const receiver = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(503).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    const s = await startServer({
+      ESCALATION_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
+      ESCALATION_WEBHOOK_SECRET: 'a-webhook-secret-0123456789',
+    });
+    try {
+      /** A customer who attached an invoice and asked for a person: a ticket is opened. */
+      const customer = async (word: string) => {
+        const session = await createSession(s.url);
+        const form = new FormData();
+        form.set('text', 'I want to speak to a human right now! My invoice is attached.');
+        form.set(
+          'file',
+          new Blob([`Invoice 5521 from ${word} Logistics, paid in full.`]),
+          'invoice.txt',
+        );
+        const sent = await fetch(`${s.url}/v1/sessions/${session.id}/messages`, {
+          method: 'POST',
+          headers: bearer(session.token),
+          body: form,
+        });
+        expect(sent.status).toBe(200);
+        const ticketId = ((await sent.json()) as Json).escalation.ticketId as string;
+        expect(ticketId).toMatch(/^T-/);
+        return { ...session, ticketId, word };
+      };
+      /** What the staff and the customer can still see of a session. */
+      const visible = async (c: { id: string; token: string; ticketId: string; word: string }) => {
+        const search = await call(s.url, 'POST', '/v1/admin/search', {
+          ...admin,
+          body: { query: `${c.word} invoice`, sessionId: c.id },
+        });
+        return {
+          transcript: (await call(s.url, 'GET', `/v1/admin/sessions/${c.id}`, admin)).status,
+          ticket: (await call(s.url, 'GET', `/v1/admin/tickets/${c.ticketId}`, admin)).status,
+          token: (await call(s.url, 'GET', `/v1/sessions/${c.id}`, { token: c.token })).status,
+          attachment: (search.body.hits as Json[]).some(
+            (hit) => hit.source === 'attachment:invoice.txt',
+          ),
+          messages: (await s.app.conversations.messages(c.id)).length,
+          memories: (await s.app.conversations.memories(c.id)).length,
+          passages: (await s.app.knowledge.stats(`session:${c.id}`)).chunks,
+        };
+      };
+      const gone = await customer('Zendrix');
+      const kept = await customer('Quorvane');
+      await s.app.webhooks?.deliverDue();
+      const before = await visible(gone);
+      expect(before).toMatchObject({ transcript: 200, ticket: 200, token: 200, attachment: true });
+      expect(before.messages).toBe(2);
+      expect(before.passages).toBeGreaterThan(0);
+      expect((await call(s.url, 'GET', '/v1/admin/outbox', admin)).body.undelivered).toBe(2);
+      const keptBefore = await visible(kept);
+
+      const erased = await call(s.url, 'DELETE', `/v1/admin/sessions/${gone.id}`, admin);
+      expect(erased.status).toBe(204);
+      expect(erased.body).toBe('');
+
+      expect(await visible(gone)).toEqual({
+        transcript: 404,
+        ticket: 404,
+        token: 401,
+        attachment: false,
+        messages: 0,
+        memories: 0,
+        passages: 0,
+      });
+      const tickets = await call(s.url, 'GET', '/v1/admin/tickets', admin);
+      expect(tickets.body.items.map((x: Json) => x.id)).toEqual([kept.ticketId]);
+      const sessions = await call(s.url, 'GET', '/v1/admin/sessions', admin);
+      expect(sessions.body.items.map((x: Json) => x.id)).not.toContain(gone.id);
+      // Its ticket's message will never be sent; the other's still waits.
+      const outbox = await s.app.conversations.dueOutbox(
+        new Date(Date.now() + 86_400_000).toISOString(),
+        10,
+      );
+      expect(outbox).toHaveLength(1);
+      expect(JSON.stringify(outbox)).not.toContain(gone.id);
+      expect(JSON.stringify(outbox)).toContain(kept.id);
+      // The other customer sees, and the staff see of them, what they saw before.
+      expect(await visible(kept)).toEqual(keptBefore);
+      expect(keptBefore).toMatchObject({
+        transcript: 200,
+        ticket: 200,
+        token: 200,
+        attachment: true,
+      });
+
+      const metrics = await fetch(`${s.url}/metrics`).then((r) => r.text());
+      expect(metrics).toMatch(
+        /^support_agent_sessions_erased_total\{[^}]*reason="request"[^}]*\} 1$/m,
+      );
+      // Once erased, there is nothing of it left to erase.
+      expect((await call(s.url, 'DELETE', `/v1/admin/sessions/${gone.id}`, admin)).status).toBe(
+        404,
+      );
+    } finally {
+      await s.close();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it('answers an id that is not one, an unknown session and a caller without the key as the other session routes do', async () => {
+    const bad = await call(t.url, 'DELETE', '/v1/admin/sessions/not-an-id', admin);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({
+      code: 'invalid_input',
+      message: '"not-an-id" is not a session id',
+    });
+    expect((await call(t.url, 'GET', '/v1/admin/sessions/not-an-id', admin)).status).toBe(400);
+    const unknown = randomUUID();
+    const missing = await call(t.url, 'DELETE', `/v1/admin/sessions/${unknown}`, admin);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({
+      code: 'not_found',
+      message: 'No session with this id.',
+    });
+    expect((await call(t.url, 'GET', `/v1/admin/sessions/${unknown}`, admin)).status).toBe(404);
+
+    // A session started but never written to is erased too: its token stops working.
+    const quiet = await createSession(t.url);
+    expect((await call(t.url, 'DELETE', `/v1/admin/sessions/${quiet.id}`)).status).toBe(401);
+    expect(
+      (await call(t.url, 'GET', `/v1/sessions/${quiet.id}`, { token: quiet.token })).status,
+    ).toBe(200);
+    expect((await call(t.url, 'DELETE', `/v1/admin/sessions/${quiet.id}`, admin)).status).toBe(204);
+    expect(
+      (await call(t.url, 'GET', `/v1/sessions/${quiet.id}`, { token: quiet.token })).status,
+    ).toBe(401);
+  });
+
+  it('is in the OpenAPI document', async () => {
+    const doc = await call(t.url, 'GET', '/openapi.json');
+    const erase = doc.body.paths['/v1/admin/sessions/{id}'].delete;
+    expect(erase.security).toEqual([{ adminToken: [] }]);
+    expect(Object.keys(erase.responses)).toContain('204');
+  });
+});

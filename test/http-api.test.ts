@@ -239,6 +239,18 @@ describe('sessions', () => {
     // The file is known by its own name only: the directories of the given name are dropped.
     expect(result.message.text).toContain('certificate.pdf');
     expect(result.message.text).not.toContain('..');
+    // Once the session ends, nothing searches its files: their passages are deleted.
+    const scope = `session:${id}`;
+    const search = () =>
+      t.app.knowledge.searchLexical({
+        terms: ['zebra'],
+        scopes: [scope],
+        limit: 5,
+        titleWeight: 0,
+      });
+    expect(await search()).toHaveLength(1);
+    expect((await call(t.url, 'DELETE', `/v1/sessions/${id}`, { token })).status).toBe(200);
+    expect(await search()).toEqual([]);
   });
 
   it('replays a retried message with the same Idempotency-Key and refuses a reused key', async () => {

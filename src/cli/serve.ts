@@ -33,7 +33,15 @@ export async function serve(config: Config): Promise<void> {
     await app.close();
     throw listenFailure(error, config.server.host, config.server.port);
   }
+  // Background work: webhook delivery, and the sweeps of old memories and, with RETENTION_DAYS,
+  // of conversations past their retention (at once, then hourly; each logs what it erased).
   app.start();
+  if (config.retention.days > 0) {
+    app.logger.info(
+      { retentionDays: config.retention.days },
+      `conversations are erased ${config.retention.days} days after their last message, unless their ticket is open or pending`,
+    );
+  }
   // From the moment it listens, a signal stops it gracefully: a supervisor may send one as soon
   // as it sees the port open, before the start-up checks below are done.
   process.once('SIGTERM', (signal) => void shutdown(signal));

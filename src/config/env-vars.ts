@@ -248,6 +248,14 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
       'Memories of a session older than this are forgotten (checked at start and hourly while serving).',
   },
   {
+    name: 'RETENTION_DAYS',
+    path: ['retention', 'days'],
+    default: '0',
+    expected: 'a whole number of days from 0 (keep forever) to 36500',
+    description:
+      "Days a conversation is kept after its last message; then everything of it is erased: messages, memories, attachments, its ticket and the ticket's webhook events (checked at start and hourly while serving). A session whose ticket is open or pending is kept until it is not. `0` keeps conversations forever.",
+  },
+  {
     name: 'ESCALATION_THRESHOLD',
     path: ['escalation', 'threshold'],
     default: '0.7',

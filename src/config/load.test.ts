@@ -143,6 +143,17 @@ describe('loadConfig', () => {
     ).toEqual(['https://shop.example.com', 'http://[::1]:8080']);
   });
 
+  it('keeps conversations forever unless RETENTION_DAYS says how many days', () => {
+    expect(loadConfig({ env: {} }).retention).toEqual({ days: 0 });
+    expect(loadConfig({ env: { RETENTION_DAYS: '30' } }).retention).toEqual({ days: 30 });
+    expect(problems({ RETENTION_DAYS: '-1' })).toEqual([
+      'RETENTION_DAYS="-1": must be at least 0; expected a whole number of days from 0 (keep forever) to 36500',
+    ]);
+    expect(problems({ RETENTION_DAYS: 'forever' })).toEqual([
+      'RETENTION_DAYS="forever": is not a number; expected a whole number of days from 0 (keep forever) to 36500',
+    ]);
+  });
+
   it('refuses an absurd timeout', () => {
     expect(problems({ TOOL_TIMEOUT_MS: '99999999999' })).toEqual([
       'TOOL_TIMEOUT_MS="99999999999": must be at most 600000; expected a whole number of milliseconds from 1 to 600000',

@@ -73,7 +73,8 @@ export const OPERATIONS: readonly Operation[] = [
     auth: 'session',
     tag: 'sessions',
     response: sessionViewSchema,
-    description: 'Later messages are refused; the history stays readable.',
+    description:
+      'Later messages, the WebSocket and the live feed are refused (409); the history stays readable; the passages of its attachments are deleted.',
   },
   {
     method: 'get',
@@ -198,6 +199,16 @@ export const OPERATIONS: readonly Operation[] = [
     auth: 'admin',
     tag: 'admin',
     query: transcriptQuerySchema,
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/sessions/{id}',
+    summary: 'Erase a session and everything stored of it (right to erasure)',
+    auth: 'admin',
+    tag: 'admin',
+    status: 204,
+    description:
+      'Deletes the session’s messages, memories, attachments (their passages are no longer found by any search), its ticket whatever its status, and the ticket’s webhook messages, delivered or not (undelivered ones are never sent); removes the live session, so that its token stops working. A turn running in it finishes first. 204 when done; 404 when nothing of the session exists (also once it is erased); 400 for an id that is not one. What a webhook receiver already got is its own to erase.',
   },
   {
     method: 'get',

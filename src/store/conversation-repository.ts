@@ -97,6 +97,19 @@ export interface SessionSummary {
 }
 
 /**
+ * What {@link ConversationRepository.eraseSession} deleted of one session, table by table.
+ */
+export interface SessionErasure {
+  messages: number;
+  memories: number;
+  /** 1 when the session had a ticket, else 0. */
+  tickets: number;
+  /** Webhook messages about the session, delivered or not. */
+  outbox: number;
+  idempotencyKeys: number;
+}
+
+/**
  * Which tickets {@link ConversationRepository.tickets} lists: those that match every field given
  * (a field left out matches any ticket).
  */
@@ -198,6 +211,29 @@ export interface ConversationRepository {
   sessions(options: { limit: number; before?: string }): Promise<SessionSummary[]>;
 
   /**
+   * Sessions a retention period is over for: their last message is older than `before` (ISO
+   * time), and they have no ticket that is `open` or `pending` (a person is working on it).
+   * The longest idle first, at most `limit`: a sweep erases them a batch at a time.
+   */
+  idleSessions(before: string, limit: number): Promise<string[]>;
+  /**
+   * Deletes everything stored of one session, in one transaction: its messages (and the row
+   * that counts them, so that a later message of the same id starts again at 1), memories,
+   * idempotency keys, its ticket, and every outbox message about it — undelivered ones are
+   * never sent (nothing of a customer who asked to be forgotten leaves afterwards), delivered
+   * ones were copies kept for looking into. What a webhook receiver already got is its own to
+   * erase. A session's attachments are the knowledge base's: see `KnowledgeRepository.deleteScope`.
+   *
+   * With `idleBefore` (ISO time), for a retention sweep: the session is erased only if, inside
+   * that transaction, it still has no message at or after `idleBefore` and no `open` or
+   * `pending` ticket; otherwise nothing is deleted and the answer is null.
+   */
+  eraseSession(
+    sessionId: string,
+    options?: { idleBefore?: string },
+  ): Promise<SessionErasure | null>;
+
+  /**
    * Claims an `Idempotency-Key` of a session for the request with this `fingerprint` (a hash of
    * what the request asks), atomically: of concurrent claims of one key, in this process or any
    * other sharing the database, exactly one is `claimed`. `now` (ISO time) is when the key was
@@ -222,7 +258,10 @@ export interface ConversationRepository {
   /** Removes keys first used before `before` (ISO time); returns how many. */
   forgetIdempotencyKeysBefore(before: string): Promise<number>;
 
-  /** Queues a message for delivery. */
+  /**
+   * Queues a message for delivery. A payload that names its session (`sessionId`, or
+   * `ticket.sessionId`) ties the message to it: {@link eraseSession} removes it with the session.
+   */
   enqueue(event: { topic: string; payload: unknown }): Promise<OutboxRecord>;
   /** Undelivered messages due at `now` (ISO time), oldest first. */
   dueOutbox(now: string, limit: number): Promise<OutboxRecord[]>;

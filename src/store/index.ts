@@ -24,6 +24,7 @@ export type {
   TurnRecord,
   OutboxBacklog,
   OutboxRecord,
+  SessionErasure,
   SessionSummary,
   TicketChange,
   TicketFilter,
@@ -32,6 +33,13 @@ export type {
 } from './conversation-repository.js';
 export { MEMORY_TYPES } from './conversation-repository.js';
 export { timeOrderedId } from './time-ordered-id.js';
+export {
+  eraseSessionData,
+  erasedAnything,
+  sessionScope,
+  sweepIdleSessions,
+} from './session-erasure.js';
+export type { ErasedSession, IdleSweepOptions, SessionRepositories } from './session-erasure.js';
 export { SqliteConversationRepository } from './sqlite/sqlite-conversation-repository.js';
 export { MAX_VECTOR_SEARCH_LIMIT } from './vector-index.js';
 export type {

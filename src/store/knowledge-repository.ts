@@ -96,13 +96,13 @@ export interface SourceWrite {
   file?: KeptFile;
 }
 
-/** A page of documents, and how many the scope holds in all. */
 /** A file kept in the database: its name (for its type) and its bytes. */
 export interface KeptFile {
   name: string;
   data: Uint8Array;
 }
 
+/** A page of documents, and how many the scope holds in all. */
 export interface DocumentPage {
   items: DocumentRecord[];
   total: number;
@@ -140,6 +140,13 @@ export interface KnowledgeRepository {
   replaceSources(batch: SourceWrite[]): Promise<Array<ReplaceResult | Error>>;
   /** Removes every document of `source`, and the file kept for it; returns how many there were. */
   deleteSource(scope: string, source: string): Promise<number>;
+  /**
+   * Removes every document, chunk and kept file of a scope in one transaction, e.g.
+   * `session:<id>` when a session ends or is erased: nothing of it is found by any search
+   * afterwards. Returns how many documents and chunks there were (0 and 0 for a scope that has
+   * none).
+   */
+  deleteScope(scope: string): Promise<{ documents: number; chunks: number }>;
   /**
    * Keeps the file a source is read from (an uploaded document) in the database, so that any
    * instance can read it again — to re-index it — without the disk of the one that received it.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ConversationRepository, TicketRecord } from '../../src/store/index.js';
+import { describeConversationErasure } from './conversation-erasure.contract.js';
 
 /** The ISO format every stored time comes back in, whatever the database. */
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -663,4 +664,5 @@ export function describeConversationRepository(
       expect(await claim('new', '2026-01-03T00:00:00.000Z')).toEqual({ state: 'in_progress' });
     });
   });
+  describeConversationErasure(name, make);
 }

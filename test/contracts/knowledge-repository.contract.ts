@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DocumentInput, KnowledgeRepository, LexicalQuery } from '../../src/store/index.js';
+import { describeScopeDeletion } from './scope-deletion.contract.js';
 
 /** The ISO format every stored time comes back in, whatever the database. */
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -672,6 +673,7 @@ export function describeKnowledgeRepository(
       expect(Math.min(...fresh)).toBeGreaterThan(Math.max(...old));
     });
   });
+  describeScopeDeletion(name, make);
 }
 
 async function chunkIdsOf(repo: KnowledgeRepository, documentId: string | undefined) {

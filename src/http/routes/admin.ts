@@ -29,8 +29,8 @@ const UPLOADS = 'uploads';
 
 /**
  * The staff's routes under `/v1/admin`, behind the admin key: knowledge-base documents (upload,
- * list, delete, re-index), the search playground, tickets, sessions with transcripts, and tool
- * health with breaker reset.
+ * list, delete, re-index), the search playground, tickets, sessions with transcripts (and their
+ * erasure), and tool health with breaker reset.
  */
 export function adminRoutes(server: FastifyInstance, app: App): void {
   const { knowledge, conversations, tools, config } = app;
@@ -217,6 +217,15 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         throw new AppError('not_found', 'No session with this id.');
       }
       return { id, session: session ? viewOf(session) : null, ticket, transcript: messages };
+    });
+
+    // The right to erasure: everything of the session, whatever its ticket's status.
+    admin.delete<Id>('/v1/admin/sessions/:id', async (request, reply) => {
+      const id = requireId(request.params.id, 'session');
+      if ((await app.eraseSession(id)) === null) {
+        throw new AppError('not_found', 'No session with this id.');
+      }
+      return reply.code(204).send();
     });
 
     admin.get('/v1/admin/tools', async () => ({

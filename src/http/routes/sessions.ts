@@ -66,7 +66,10 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
 
   server.delete<IdParams>('/v1/sessions/:id', async (request, reply) => {
     const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
-    return reply.code(200).send(viewOf(await endSession(sessions, session)));
+    const ended = viewOf(await endSession(sessions, session));
+    // Nothing searches an ended session's files any more: its attachments' passages go.
+    await app.knowledge.deleteScope(`session:${session.id}`);
+    return reply.code(200).send(ended);
   });
 
   server.get<IdParams & { Querystring: Record<string, string> }>(

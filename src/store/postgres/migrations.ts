@@ -228,4 +228,15 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       FROM chunks GROUP BY scope;
     `,
   },
+  {
+    version: 8,
+    name: 'outbox messages tied to their session, for erasing a session',
+    sql: `
+      -- The session a webhook message is about (escalation's payloads name it), so that erasing
+      -- a session finds its messages without reading every payload.
+      ALTER TABLE outbox ADD COLUMN session_id text;
+      UPDATE outbox SET session_id = coalesce(payload ->> 'sessionId', payload -> 'ticket' ->> 'sessionId');
+      CREATE INDEX outbox_session ON outbox (session_id) WHERE session_id IS NOT NULL;
+    `,
+  },
 ];

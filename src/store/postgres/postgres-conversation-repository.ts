@@ -8,6 +8,7 @@ import {
   type MessageRecord,
   type OutboxBacklog,
   type OutboxRecord,
+  type SessionErasure,
   type SessionSummary,
   type TicketChange,
   type TicketFilter,
@@ -15,6 +16,7 @@ import {
   type TicketRecord,
   type TurnRecord,
 } from '../conversation-repository.js';
+import { outboxSessionOf } from '../outbox-session.js';
 import { changedTicket } from '../ticket-change.js';
 import { ticketConditions } from '../ticket-filter.js';
 import { timeOrderedId } from '../time-ordered-id.js';
@@ -207,6 +209,55 @@ export class PostgresConversationRepository implements ConversationRepository {
     );
   }
 
+  async idleSessions(before: string, limit: number): Promise<string[]> {
+    // The activity index read backwards: the longest idle first.
+    const rows = await this.#db.query<{ session_id: string }>(
+      `SELECT s.session_id FROM message_sessions s
+       WHERE s.last_message_at < $1 AND NOT EXISTS (
+         SELECT 1 FROM tickets t WHERE t.session_id = s.session_id AND t.status IN ('open', 'pending'))
+       ORDER BY s.last_message_at, s.session_id COLLATE "C" LIMIT $2`,
+      [before, limit],
+    );
+    return rows.map((row) => row.session_id);
+  }
+
+  async eraseSession(
+    sessionId: string,
+    options: { idleBefore?: string } = {},
+  ): Promise<SessionErasure | null> {
+    return this.#db.transaction(async (tx) => {
+      // The session's counter row and ticket are locked until commit: a message appended
+      // meanwhile waits for the erasure, then starts the session again at 1; one appended
+      // before is seen here (for a sweep, the session is then active, and kept).
+      const [counter] = await tx.query<{ last_message_at: string }>(
+        'SELECT last_message_at FROM message_sessions WHERE session_id = $1 FOR UPDATE',
+        [sessionId],
+      );
+      const [ticket] = await tx.query<{ status: TicketRecord['status'] }>(
+        'SELECT status FROM tickets WHERE session_id = $1 FOR UPDATE',
+        [sessionId],
+      );
+      if (options.idleBefore !== undefined) {
+        const recent =
+          counter !== undefined &&
+          Date.parse(counter.last_message_at) >= Date.parse(options.idleBefore);
+        const worked = ticket?.status === 'open' || ticket?.status === 'pending';
+        if (recent || worked) return null;
+      }
+      const remove = (table: string) =>
+        deleted(tx, `DELETE FROM ${table} WHERE session_id = $1`, [sessionId]);
+      const erasure: SessionErasure = {
+        messages: await remove('messages'),
+        memories: await remove('memories'),
+        tickets: await remove('tickets'),
+        outbox: await remove('outbox'),
+        idempotencyKeys: await remove('idempotency_keys'),
+      };
+      await remove('message_sessions');
+      return erasure;
+    });
+  }
+
   async remember(
     memory: Omit<MemoryRecord, 'id' | 'createdAt'> & { createdAt?: string },
   ): Promise<void> {
@@ -335,7 +386,7 @@ export class PostgresConversationRepository implements ConversationRepository {
         ],
       );
       if (created) {
-        if (event) await insertOutbox(tx, event, now);
+        if (event) await insertOutbox(tx, event, now, ticket.sessionId);
         return { ticket: toTicket(created), created: true };
       }
       const [existing] = await tx.query<TicketRow>('SELECT * FROM tickets WHERE session_id = $1', [
@@ -397,7 +448,7 @@ export class PostgresConversationRepository implements ConversationRepository {
            updated_at = $6 WHERE id = $1`,
         [id, after.status, after.priority, after.category, json(after.reasons), now],
       );
-      if (event) await insertOutbox(tx, event(after, before), now);
+      if (event) await insertOutbox(tx, event(after, before), now, before.sessionId);
       return { ticket: after, changed: true };
     });
   }
@@ -474,7 +525,7 @@ export class PostgresConversationRepository implements ConversationRepository {
   }
 
   async enqueue(event: { topic: string; payload: unknown }): Promise<OutboxRecord> {
-    return insertOutbox(this.#db, event, this.#now().toISOString());
+    return insertOutbox(this.#db, event, this.#now().toISOString(), outboxSessionOf(event.payload));
   }
 
   async dueOutbox(now: string, limit: number): Promise<OutboxRecord[]> {
@@ -544,15 +595,17 @@ export class PostgresConversationRepository implements ConversationRepository {
   }
 }
 
+/** Queues `event`, tied to the session it is about (see `eraseSession`). */
 async function insertOutbox(
   db: Queryable,
   event: { topic: string; payload: unknown },
   now: string,
+  sessionId: string | null,
 ): Promise<OutboxRecord> {
   const [row] = await db.query<OutboxRow>(
-    `INSERT INTO outbox (id, topic, payload, created_at, next_attempt_at)
-     VALUES ($1, $2, $3::jsonb, $4, $4) RETURNING *`,
-    [randomUUID(), event.topic, json(event.payload), now],
+    `INSERT INTO outbox (id, topic, payload, created_at, next_attempt_at, session_id)
+     VALUES ($1, $2, $3::jsonb, $4, $4, $5) RETURNING *`,
+    [randomUUID(), event.topic, json(event.payload), now, sessionId],
   );
   if (!row) throw new Error('The outbox insert returned no row');
   return toOutbox(row);

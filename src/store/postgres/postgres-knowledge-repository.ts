@@ -310,6 +310,31 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
     });
   }
 
+  async deleteScope(scope: string): Promise<{ documents: number; chunks: number }> {
+    return this.#changing([scope], () =>
+      this.#db.transaction(async (tx) => {
+        // Each source's writers take turns (see lockSources): a write of one of these sources
+        // running now commits before its documents are read below, and is deleted with them.
+        const sources = await tx.query<{ source: string }>(
+          'SELECT DISTINCT source FROM documents WHERE scope = $1',
+          [scope],
+        );
+        await lockSources(
+          tx,
+          sources.map(({ source }) => ({ scope, source })),
+        );
+        const ids = (
+          await tx.query<{ id: string }>('SELECT id FROM documents WHERE scope = $1', [scope])
+        ).map((row) => row.id);
+        const removed = await deleteChunks(tx, ids);
+        await tx.query('DELETE FROM documents WHERE id = ANY($1::text[])', [ids]);
+        await tx.query('DELETE FROM source_files WHERE scope = $1', [toDbText(scope)]);
+        await addTotals(tx, new Map([[scope, combine(noTotals(), removed, -1)]]));
+        return { documents: ids.length, chunks: removed.chunks };
+      }),
+    );
+  }
+
   async keepFile(scope: string, source: string, file: KeptFile): Promise<void> {
     await this.#keep(this.#db, scope, source, file);
   }

@@ -31,4 +31,20 @@ describe('ChunkTextCache', () => {
     expect(cache.get(2, read)).toBe('long text');
     expect(reads).toBe(3);
   });
+
+  it('lets go of forgotten texts, making room for others', () => {
+    const cache = new ChunkTextCache(10);
+    let reads = 0;
+    const read = (id: number) => {
+      reads++;
+      return 'x'.repeat(id);
+    };
+    cache.get(4, read);
+    cache.get(5, read);
+    cache.forget([4, 99]);
+    // 4 is read again; 5 stays, since forgetting 4 gave back its room.
+    cache.get(4, read);
+    cache.get(5, read);
+    expect(reads).toBe(3);
+  });
 });

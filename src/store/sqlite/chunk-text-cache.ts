@@ -2,7 +2,8 @@
  * The texts of recently found chunks, at most `capacity` characters of them, the least recently
  * used forgotten first. A chunk's text never changes (a changed document gets new chunks with
  * new ids, and ids are never reused), so nothing here can go stale: a removed chunk's text only
- * waits to be forgotten, and no search can ask for it.
+ * waits to be forgotten, and no search can ask for it. An erased one is let go of at once
+ * ({@link ChunkTextCache.forget}).
  */
 export class ChunkTextCache {
   readonly #texts = new Map<number, string>();
@@ -32,5 +33,15 @@ export class ChunkTextCache {
       this.#chars -= old.length;
     }
     return text;
+  }
+
+  /** Lets go of the texts of these chunks (deleted ones), whether or not they are here. */
+  forget(ids: Iterable<number>): void {
+    for (const id of ids) {
+      const text = this.#texts.get(id);
+      if (text === undefined) continue;
+      this.#texts.delete(id);
+      this.#chars -= text.length;
+    }
   }
 }

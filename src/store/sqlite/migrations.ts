@@ -230,4 +230,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'outbox messages tied to their session, for erasing a session',
+    sql: `
+      -- The session a webhook message is about (escalation's payloads name it), so that erasing
+      -- a session finds its messages without reading every payload.
+      ALTER TABLE outbox ADD COLUMN session_id TEXT;
+      UPDATE outbox SET session_id = COALESCE(
+        json_extract(payload, '$.sessionId'), json_extract(payload, '$.ticket.sessionId'))
+        WHERE json_valid(payload);
+      CREATE INDEX outbox_session ON outbox (session_id) WHERE session_id IS NOT NULL;
+    `,
+  },
 ];

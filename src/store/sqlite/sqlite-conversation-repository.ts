@@ -9,6 +9,7 @@ import {
   type MessageRecord,
   type OutboxBacklog,
   type OutboxRecord,
+  type SessionErasure,
   type SessionSummary,
   type TicketChange,
   type TicketFilter,
@@ -17,6 +18,7 @@ import {
   type TurnRecord,
 } from '../conversation-repository.js';
 import { AppError } from '../../errors/index.js';
+import { outboxSessionOf } from '../outbox-session.js';
 import { changedTicket } from '../ticket-change.js';
 import { ticketConditions } from '../ticket-filter.js';
 import { timeOrderedId } from '../time-ordered-id.js';
@@ -202,6 +204,9 @@ export class SqliteConversationRepository implements ConversationRepository {
   readonly #rememberAllTx: Transaction<
     (sessionId: string, memories: readonly NewMemory[], now: string) => void
   >;
+  readonly #eraseTx: Transaction<
+    (sessionId: string, idleBefore: string | null) => SessionErasure | null
+  >;
   readonly #writes: GroupCommit;
 
   constructor(
@@ -210,6 +215,7 @@ export class SqliteConversationRepository implements ConversationRepository {
   ) {
     this.#appendTx = db.transaction(this.#append.bind(this));
     this.#rememberAllTx = db.transaction(this.#rememberEach.bind(this));
+    this.#eraseTx = db.transaction(this.#erase.bind(this));
     this.#writes = new GroupCommit(db);
   }
 
@@ -433,7 +439,7 @@ export class SqliteConversationRepository implements ConversationRepository {
           now,
           now,
         );
-        if (event) this.#insertOutbox(event, now);
+        if (event) this.#insertOutbox(event, now, ticket.sessionId);
         const created = this.#prepare('SELECT * FROM tickets WHERE id = ?').get(
           ticket.id,
         ) as TicketRow;
@@ -476,6 +482,49 @@ export class SqliteConversationRepository implements ConversationRepository {
          FROM message_sessions WHERE (? IS NULL OR last_message_at < ?)
          ORDER BY last_message_at DESC, session_id DESC LIMIT ?`,
     ).all(before, before, options.limit) as SessionSummary[];
+  }
+
+  async idleSessions(before: string, limit: number): Promise<string[]> {
+    // Through the (last_message_at, session_id) index, the longest idle first; the ticket of
+    // each is one lookup by its unique session_id.
+    const rows = this.#prepareRaw(
+      `SELECT s.session_id FROM message_sessions s
+         WHERE s.last_message_at < ? AND NOT EXISTS (
+           SELECT 1 FROM tickets t WHERE t.session_id = s.session_id AND t.status IN ('open', 'pending'))
+         ORDER BY s.last_message_at, s.session_id LIMIT ?`,
+    ).all(before, limit) as Array<[string]>;
+    return rows.map(([id]) => id);
+  }
+
+  async eraseSession(
+    sessionId: string,
+    options: { idleBefore?: string } = {},
+  ): Promise<SessionErasure | null> {
+    // With the messages' group commit: an append asked for before the erasure is committed
+    // before it, and so erased with the rest.
+    return this.#writes.run(() => this.#eraseTx(sessionId, options.idleBefore ?? null));
+  }
+
+  #erase(sessionId: string, idleBefore: string | null): SessionErasure | null {
+    if (idleBefore !== null) {
+      const { active } = this.#prepare(
+        `SELECT EXISTS (SELECT 1 FROM message_sessions WHERE session_id = @id AND last_message_at >= @at)
+             OR EXISTS (SELECT 1 FROM tickets WHERE session_id = @id AND status IN ('open', 'pending'))
+           AS active`,
+      ).get({ id: sessionId, at: idleBefore }) as { active: 0 | 1 };
+      if (active === 1) return null;
+    }
+    const remove = (table: string) =>
+      this.#prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(sessionId).changes;
+    const erasure: SessionErasure = {
+      messages: remove('messages'),
+      memories: remove('memories'),
+      tickets: remove('tickets'),
+      outbox: remove('outbox'),
+      idempotencyKeys: remove('idempotency_keys'),
+    };
+    remove('message_sessions');
+    return erasure;
   }
 
   async claimIdempotencyKey(claim: {
@@ -554,7 +603,7 @@ export class SqliteConversationRepository implements ConversationRepository {
           `UPDATE tickets SET status = ?, priority = ?, category = ?, reasons = ?, updated_at = ?
              WHERE id = ?`,
         ).run(after.status, after.priority, after.category, JSON.stringify(after.reasons), now, id);
-        if (event) this.#insertOutbox(event(after, before), now);
+        if (event) this.#insertOutbox(event(after, before), now, before.sessionId);
         return { ticket: after, changed: true };
       })
       .immediate();
@@ -567,7 +616,7 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async enqueue(event: { topic: string; payload: unknown }): Promise<OutboxRecord> {
-    return this.#insertOutbox(event, this.now().toISOString());
+    return this.#insertOutbox(event, this.now().toISOString(), outboxSessionOf(event.payload));
   }
 
   async dueOutbox(now: string, limit: number): Promise<OutboxRecord[]> {
@@ -621,7 +670,12 @@ export class SqliteConversationRepository implements ConversationRepository {
     };
   }
 
-  #insertOutbox(event: { topic: string; payload: unknown }, now: string): OutboxRecord {
+  /** Queues `event`, tied to the session it is about (see `eraseSession`). */
+  #insertOutbox(
+    event: { topic: string; payload: unknown },
+    now: string,
+    sessionId: string | null,
+  ): OutboxRecord {
     const record: OutboxRecord = {
       id: randomUUID(),
       topic: event.topic,
@@ -633,8 +687,9 @@ export class SqliteConversationRepository implements ConversationRepository {
       lastError: null,
     };
     this.#prepare(
-      'INSERT INTO outbox (id, topic, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)',
-    ).run(record.id, record.topic, JSON.stringify(record.payload), now, now);
+      `INSERT INTO outbox (id, topic, payload, created_at, next_attempt_at, session_id)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run(record.id, record.topic, JSON.stringify(record.payload), now, now, sessionId);
     return record;
   }
 }

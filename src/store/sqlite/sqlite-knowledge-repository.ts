@@ -308,6 +308,32 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     });
   }
 
+  async deleteScope(scope: string): Promise<{ documents: number; chunks: number }> {
+    return this.#write((changes) => {
+      const documents = this.#db
+        .prepare<[string], string>('SELECT id FROM documents WHERE scope = ?')
+        .pluck()
+        .all(scope);
+      // By document (indexed), not by the chunks' scope (not indexed on SQLite).
+      const chunkIds = this.#db
+        .prepare<[string], number>(
+          'SELECT id FROM chunks WHERE document_id IN (SELECT id FROM documents WHERE scope = ?)',
+        )
+        .pluck()
+        .all(scope);
+      for (const id of documents) {
+        this.#deleteChunks.run(id);
+        this.#deleteDocument.run(id);
+        changes.removedDocument(id);
+      }
+      this.#db.prepare('DELETE FROM source_files WHERE scope = ?').run(scope);
+      // No search could ask for these texts again; an erased customer's words are not kept
+      // in memory until they happen to be pushed out.
+      this.#texts.forget(chunkIds);
+      return { documents: documents.length, chunks: chunkIds.length };
+    });
+  }
+
   async keepFile(scope: string, source: string, file: KeptFile): Promise<void> {
     this.#keep(scope, source, file);
   }
