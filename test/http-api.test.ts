@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { TurnEvent } from '../src/protocol/index.js';
+import type { SearchResult } from '../src/rag/index.js';
 import { FakeClock } from '../src/testing/index.js';
 import { makePdf } from './helpers/documents.js';
 import {
@@ -240,17 +241,18 @@ describe('sessions', () => {
     expect(result.message.text).toContain('certificate.pdf');
     expect(result.message.text).not.toContain('..');
     // Once the session ends, nothing searches its files: their passages are deleted.
-    const scope = `session:${id}`;
-    const search = () =>
-      t.app.knowledge.searchLexical({
-        terms: ['zebra'],
-        scopes: [scope],
-        limit: 5,
-        titleWeight: 0,
-      });
-    expect(await search()).toHaveLength(1);
+    const search = async () => {
+      const found = await t.app.tools.call<SearchResult>(
+        'kb_search',
+        { query: 'warranty activation code zebra' },
+        { sessionId: id },
+      );
+      return found.type === 'ok' ? found.value.hits.map((h) => h.source) : ['(search failed)'];
+    };
+    expect(await search()).toContain('attachment:certificate.pdf');
     expect((await call(t.url, 'DELETE', `/v1/sessions/${id}`, { token })).status).toBe(200);
-    expect(await search()).toEqual([]);
+    expect(await search()).not.toContain('attachment:certificate.pdf');
+    expect(await search()).not.toContain('(search failed)');
   });
 
   it('replays a retried message with the same Idempotency-Key and refuses a reused key', async () => {
