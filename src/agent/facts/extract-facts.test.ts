@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  currentFacts,
   describeFact,
   extractFacts,
   MAX_FACTS_PER_MESSAGE,
@@ -211,6 +212,35 @@ describe('extractFacts', () => {
   });
 });
 
+describe('corrections', () => {
+  const corrects = (message: string) =>
+    extractFacts(message).map((f) => [f.kind, f.value, f.corrects === true]);
+
+  it('marks a detail said to correct one given before', () => {
+    expect(corrects('sorry, my email is actually jane@example.org')).toEqual([
+      ['email', 'jane@example.org', true],
+    ]);
+    expect(corrects('Oops, typo. It is 0612345679')).toEqual([['phone', '0612345679', true]]);
+    expect(corrects('use jane@example.org instead')).toEqual([['email', 'jane@example.org', true]]);
+    expect(corrects('the right order number is 5521')).toEqual([['order_number', '5521', true]]);
+    expect(corrects('my new phone number is 0612345679')).toEqual([['phone', '0612345679', true]]);
+  });
+
+  it('marks only the detail whose clause says so', () => {
+    expect(corrects('My email is actually jane@example.org. My order is 5521.')).toEqual([
+      ['email', 'jane@example.org', true],
+      ['order_number', '5521', false],
+    ]);
+    // Wrong, but not the detail: a wrong item of order 5522 corrects no order number.
+    expect(corrects('I received the wrong item, order 5522')).toEqual([
+      ['order_number', '5522', false],
+    ]);
+    expect(corrects('Sorry for the delay, my order number is 5521')).toEqual([
+      ['order_number', '5521', false],
+    ]);
+  });
+});
+
 describe('describeFact', () => {
   it.each([
     ['email', 'jane@example.com', 'Customer e-mail: jane@example.com'],
@@ -241,8 +271,41 @@ describe('readFact', () => {
         value: 'v: 1',
       });
     }
+    expect(
+      readFact(describeFact({ kind: 'email', value: 'a@b.io', source: '', corrects: true })),
+    ).toEqual({ kind: 'email', value: 'a@b.io' });
     expect(readFact('User: where is my order?')).toBeUndefined();
     expect(readFact('Order number: ')).toBeUndefined();
     expect(readFact('no separator')).toBeUndefined();
+  });
+});
+
+describe('currentFacts', () => {
+  it('drops the lines a later correction of their kind replaces, and keeps the rest', () => {
+    const corrected = describeFact({
+      kind: 'email',
+      value: 'jane@example.org',
+      source: '',
+      corrects: true,
+    });
+    expect(corrected).toBe('Customer e-mail (corrected): jane@example.org');
+    expect(
+      currentFacts([
+        'Customer e-mail: john@example.com',
+        'Order number: 4417',
+        'a note of another kind',
+        corrected,
+        'Customer e-mail: jane.doe@work.example',
+      ]),
+    ).toEqual([
+      'Order number: 4417',
+      'a note of another kind',
+      corrected,
+      'Customer e-mail: jane.doe@work.example',
+    ]);
+    expect(currentFacts(['Order number: 1', 'Order number: 2'])).toEqual([
+      'Order number: 1',
+      'Order number: 2',
+    ]);
   });
 });

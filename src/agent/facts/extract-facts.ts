@@ -1,3 +1,4 @@
+import { correctsEarlier } from './corrections.js';
 import { findEmails } from './emails.js';
 import { findIdentifiers } from './identifiers.js';
 import { findNames } from './names.js';
@@ -13,7 +14,8 @@ export const MAX_FACTS_PER_MESSAGE = 50;
 
 /**
  * The facts a customer gives about themselves in one message: e-mail addresses, phone numbers,
- * order, ticket and reference numbers, and their name. In the order they appear, each once.
+ * order, ticket and reference numbers, and their name. In the order they appear, each once; a
+ * detail said to correct one given before ("sorry, my email is actually …") is marked so.
  *
  * Pure and total: any string (empty, 100 KB, emoji, control characters) gives a list, in time
  * linear in its length — every pattern is either anchored, bounded, or cannot fail after it
@@ -34,14 +36,22 @@ export function extractFacts(message: string): Fact[] {
   );
   const seen = new Set<string>();
   const facts: Fact[] = [];
-  for (const found of all) {
+  for (const [i, found] of all.entries()) {
     const key = `${found.kind}:${dedupeKey(found)}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    const corrects = correctsEarlier(
+      message,
+      found.start,
+      found.end,
+      all[i - 1]?.end ?? 0,
+      all[i + 1]?.start ?? message.length,
+    );
     facts.push({
       kind: found.kind,
       value: found.value,
       source: contextOf(message, found.start, found.end),
+      ...(corrects ? { corrects: true as const } : {}),
     });
     if (facts.length === MAX_FACTS_PER_MESSAGE) break;
   }

@@ -1,3 +1,3 @@
-export { describeFact, readFact } from './describe-fact.js';
+export { currentFacts, describeFact, readFact } from './describe-fact.js';
 export { extractFacts, MAX_FACTS_PER_MESSAGE } from './extract-facts.js';
 export type { Fact, FactKind } from './types.js';

@@ -15,6 +15,11 @@ export interface Fact {
   value: string;
   /** The text it was found in, for context: its sentence, whitespace collapsed, cut if long. */
   source: string;
+  /**
+   * The customer corrects a detail of this kind given before ("sorry, my email is actually
+   * …"): this value replaces the earlier ones.
+   */
+  corrects?: true;
 }
 
 /** A fact before its context is attached: where it was found in the message. */

@@ -565,6 +565,117 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
   });
 });
 
+describe('composeExtractiveAnswer: what the question asks of its words', () => {
+  const password = chunk(
+    'Passwords and signing in',
+    'Click Forgot password on the sign-in page and enter your e-mail address. We send you a ' +
+      'reset link that is valid for 24 hours. Open the link and choose a new password.',
+    ['Passwords and signing in', 'Resetting your password'],
+  );
+  const hours = chunk(
+    'Contact us',
+    'Our team is available Monday to Friday from 9am to 5pm, and on Saturdays from 10am to ' +
+      '2pm. We are closed on Sundays and bank holidays.',
+    ['Contact us', 'Customer service hours'],
+  );
+
+  it('answers when something is open with a timetable, not with what opens or lasts hours', () => {
+    expect(answer('what are your opening hours', { sources: [hours, password] }).text).toBe(
+      'Our team is available Monday to Friday from 9am to 5pm, and on Saturdays from 10am to ' +
+        '2pm [1]. We are closed on Sundays and bank holidays [1].',
+    );
+    // Asked how long, the duration answers.
+    expect(answer('how long is the reset link valid?', { sources: [hours, password] }).text).toBe(
+      'We send you a reset link that is valid for 24 hours [1].',
+    );
+  });
+
+  it('does not add a sentence of another page that shares only the verb of price', () => {
+    const vat = chunk(
+      'Payment and VAT',
+      'All prices shown on our website include VAT at 20%. Orders delivered outside the UK are ' +
+        'sold without UK VAT.',
+      ['Payment and VAT', 'VAT'],
+    );
+    const partial = chunk(
+      'Refunds',
+      'Original delivery charges are refunded only when the whole order is returned.',
+      ['Refunds', 'Partial refunds'],
+    );
+    const result = answer('Do you charge VAT?', { sources: [vat, partial] });
+    expect(result.text).toBe(
+      'All prices shown on our website include VAT at 20% [1]. Orders delivered outside the UK ' +
+        'are sold without UK VAT [1].',
+    );
+  });
+
+  it('answers something awaited that has not come with when it comes or what to do', () => {
+    const partial = chunk(
+      'Refunds',
+      'Original delivery charges are refunded only when the whole order is returned. Items ' +
+        'returned used may be refunded in part.',
+      ['Refunds', 'Partial refunds'],
+    );
+    const timing = chunk(
+      'Refunds',
+      'We refund you within 5 working days of receiving your return. Your bank may take ' +
+        'another 3 to 5 working days to show the credit.',
+      ['Refunds', 'Refund timing'],
+    );
+    const delivery = chunk(
+      'Shipping',
+      'Express delivery arrives the next working day if you order before 2pm.',
+      ['Shipping', 'Delivery times'],
+    );
+    // The words the search adds for "never received", as it adds them.
+    const related = [
+      { from: 'never received', to: 'never', weight: 0.3 },
+      { from: 'never received', to: 'received', weight: 0.3 },
+      { from: 'never received', to: 'arrive', weight: 0.6 },
+      { from: 'never received', to: 'tracking', weight: 0.6 },
+      { from: 'never received', to: 'delivery', weight: 0.6 },
+    ];
+    const result = answer('I never received my refund', {
+      sources: [partial, timing, delivery],
+      related,
+    });
+    expect(result.text).toBe(
+      'We refund you within 5 working days of receiving your return [1]. Your bank may take ' +
+        'another 3 to 5 working days to show the credit [1].',
+    );
+    expect(result.cited).toEqual([2]);
+  });
+
+  it('answers what is asked after the circumstances, first', () => {
+    const wrong = chunk(
+      'Returns and exchanges',
+      'If you received a faulty, damaged or wrong item, contact us within 14 days with a photo. ' +
+        'We send a replacement at no cost.',
+      ['Returns and exchanges', 'Faulty, damaged or wrong items'],
+    );
+    const exchanges = chunk(
+      'Returns and exchanges',
+      'We do not offer exchanges. Return the item for a refund and place a new order for the ' +
+        'size or colour you want.',
+      ['Returns and exchanges', 'Exchanges'],
+    );
+    const related = [{ from: 'swap', to: 'exchange', weight: 0.6 }];
+    const result = answer('I received the wrong size, can I swap it', {
+      sources: [wrong, exchanges],
+      related,
+    });
+    expect(result.text).toBe(
+      'We do not offer exchanges [1]. Return the item for a refund and place a new order for ' +
+        'the size or colour you want [1]. If you received a faulty, damaged or wrong item, ' +
+        'contact us within 14 days with a photo [2].',
+    );
+    // Told only the circumstances, the page on them answers.
+    expect(answer('I received the wrong item', { sources: [wrong, exchanges] }).text).toContain(
+      'If you received a faulty, damaged or wrong item',
+    );
+  });
+});
+
 describe('composeExtractiveAnswer: the customer', () => {
   it('greets on the first turn, by first name when known', () => {
     expect(
@@ -633,6 +744,19 @@ describe('composeExtractiveAnswer: the customer', () => {
     });
     expect(answer('Which order number do you have?', { facts }).text).toBe(
       'The order number I have for you is 4417.',
+    );
+  });
+
+  it('says a corrected detail back as what it now is', () => {
+    const result = answer('sorry, my email is actually jane@example.org', {
+      facts: [
+        { kind: 'email', value: 'john@example.com' },
+        { kind: 'email', value: 'jane@example.org' },
+      ],
+      shortReply: 'correction',
+    });
+    expect(result.text).toBe(
+      "Thank you, I've updated your e-mail address to jane@example.org. How can I help?",
     );
   });
 

@@ -15,13 +15,15 @@ import {
   asksHowTo,
   asksPhoneNumber,
   asksPrice,
+  asksSchedule,
   asksTime,
   reportsTrouble,
   questionTerms,
   type QuestionTerm,
 } from './question-terms.js';
+import { askedAfterTelling, awaitedThing } from './clauses.js';
 import { renderPicks } from './render.js';
-import { scoreSentences, type Scored } from './scoring.js';
+import { answersAwaited, scoreSentences, type Scored } from './scoring.js';
 import { selectSentences, type Pick } from './select.js';
 import {
   aboutOrder,
@@ -160,12 +162,20 @@ export function composeExtractiveAnswer(
       quantity,
     ),
   ];
+  // What the customer waits for ("my refund" of "I never received my refund"), and what is
+  // asked after the circumstances ("can I swap it?" of "I received the wrong size, can I swap
+  // it?"): the message's own, as a follow-up's words do not say them.
+  const awaited = awaitedThing(question, terms);
+  const asked = askedAfterTelling(question, terms);
   const scoredAll = scoreSentences(documents, terms, {
     quantity,
     time,
     price: asksPrice(shapeOf),
+    schedule: asksSchedule(shapeOf),
     timeOnly: context !== '' && time && !terms.some((t) => !t.weak && t.weight === 1),
     trouble: reportsTrouble(question),
+    ...(awaited ? { awaited } : {}),
+    ...(asked ? { asked } : {}),
     howTo: asksHowTo(shapeOf),
   });
   // Asked for the number to call, only a sentence that gives one answers: none, and the help
@@ -193,12 +203,12 @@ export function composeExtractiveAnswer(
     said === ''
       ? all
       : { ...all, candidates: all.candidates.filter((c) => !said.includes(c.unit.text)) };
-  const unsaid = selectSentences(scored, terms);
+  const unsaid = selectSentences(scored, terms, documents);
   // Asked only for more, what is left unsaid must answer nearly as well as what was said: a
   // sentence that shares one word of the conversation ("keeps" and "Keep my number") is not more.
   // The choice without the filter, made only when it is needed.
   let again: Pick[] | undefined = scored === all ? unsaid : undefined;
-  const withSaid = () => (again ??= selectSentences(all, terms));
+  const withSaid = () => (again ??= selectSentences(all, terms, documents));
   const chosen =
     input?.asksMore === true &&
     unsaid.length > 0 &&
@@ -220,7 +230,7 @@ export function composeExtractiveAnswer(
     // all there is to say. Asked for more than was said, with nothing more: not "could not find".
     const filtered = scored !== every;
     const none =
-      filtered && (withSaid().length > 0 || selectSentences(every, terms).length > 0)
+      filtered && (withSaid().length > 0 || selectSentences(every, terms, documents).length > 0)
         ? NOTHING_MORE
         : NOT_FOUND;
     const body = ticketId === '' ? `${none} ${OFFER_PERSON}` : input?.handover === true ? '' : none;
@@ -310,7 +320,13 @@ function aboutSomethingElse(
     const stands = terms[k]?.standsFor;
     if (stands && !own.some((o) => stands.includes(stemOf(o)))) phrases.add(stands.join(' '));
   }
-  if (held.length + phrases.size > 1) return false;
+  // Told that something has not come and answered with when it comes or what to do about it
+  // ("If our engineer misses your installation appointment, we credit £30 …" for "the guy
+  // never turned up for my install"), the answer holds what the question says of it too.
+  const awaited = scored.shape.awaited;
+  const answersIt =
+    awaited !== undefined && picks.some((p) => answersAwaited(p.candidate, awaited));
+  if (held.length + phrases.size + (answersIt ? 1 : 0) > 1) return false;
   // The one word held says little when other articles found have it too ("app", "account"); a
   // rarer one ("defective", for "damaged") is what the question is about. Articles, not
   // passages: the sections of one article on installing all say "install", and it is their topic.

@@ -16,6 +16,8 @@ export interface Unit extends Sentence {
   time: boolean | undefined;
   /** Whether it states a price; undefined until first asked. */
   price?: boolean | undefined;
+  /** Whether it states days or times of day (a timetable); undefined until first asked. */
+  schedule?: boolean | undefined;
   /** Whether it says what to do about a problem; undefined until first asked. */
   remedy: boolean | undefined;
   /** Whether it says where to go or what to press; undefined until first asked. */

@@ -5,6 +5,7 @@ import {
   asksPhoneNumber,
   asksPrice,
   asksQuantity,
+  asksSchedule,
   asksTime,
   questionTerms,
   reportsTrouble,
@@ -87,6 +88,23 @@ describe('a question that asks for a price', () => {
   });
 });
 
+describe('a verb of price', () => {
+  const terms = (question: string) =>
+    Object.fromEntries(questionTerms(question).map((t) => [t.term, t.asks === true]));
+
+  it('says what is asked beside what the question is about', () => {
+    expect(terms('Do you charge VAT?')).toEqual({ charge: true, vat: false });
+    expect(terms('do I have to pay import tax?')).toMatchObject({ pay: true, import: false });
+    expect(terms('will I be charged for a late return?')).toMatchObject({ charged: true });
+  });
+
+  it('is what it is about when it is a noun of price, or all the question says', () => {
+    expect(terms('is there a sign up fee')).toMatchObject({ fee: false });
+    expect(terms('what is this charge on my card?')).toMatchObject({ charge: false });
+    expect(terms('why did you charge me?')).toEqual({ charge: false });
+  });
+});
+
 describe("a question that asks for the help center's phone number", () => {
   it.each([
     ["what's your phone number?", true],
@@ -109,6 +127,14 @@ describe('a word that makes a question word of "how"', () => {
   it('names nothing: "how late", "how far"', () => {
     expect(weakness('how late can someone cancel on me?')).toEqual({ late: true, cancel: false });
     expect(weakness('how far ahead can i book spin')).toMatchObject({ far: true, spin: false });
+  });
+
+  it('names nothing: "what time"', () => {
+    expect(weakness('what time do you close on saturday')).toEqual({
+      time: true,
+      close: false,
+      saturday: false,
+    });
   });
 
   it('names something where the message also says it elsewhere, or without "how"', () => {
@@ -170,6 +196,28 @@ describe('a question that asks for a time', () => {
   ])('"%s" does not: "when" starts a clause', (message) => {
     expect(asksTime(message)).toBe(false);
     expect(asksQuantity(message)).toBe(false);
+  });
+});
+
+describe('a question that asks when something is open', () => {
+  it.each([
+    'what are your opening hours',
+    'What are your business hours?',
+    'when is customer service open?',
+    'what time do you close on saturday',
+    'are you open on Sundays?',
+    'hours of operation?',
+  ])('"%s" asks for a timetable', (message) => {
+    expect(asksSchedule(message)).toBe(true);
+  });
+
+  it.each([
+    'how long is the reset link valid?',
+    "the app won't open",
+    'how do I open an account?',
+    'how many hours does delivery take',
+  ])('"%s" does not', (message) => {
+    expect(asksSchedule(message)).toBe(false);
   });
 });
 

@@ -24,6 +24,12 @@ export interface QuestionTerm {
   weight: number;
   /** For a related word: the stems of the question's words it was added for ("broken"). */
   standsFor?: readonly string[];
+  /**
+   * A word that says what kind of answer is asked for ("charge" in "do you charge VAT?"), beside
+   * words that say what it is about: it weighs as any word, but it brings no sentence of another
+   * page into an answer ("Original delivery charges are refunded …").
+   */
+  asks?: true;
 }
 
 /** Words of the earlier question a follow-up leans on weigh this much of their own weight. */
@@ -33,8 +39,12 @@ const CONTEXT_WEIGHT = 0.5;
 // search terms; here they must not make "Can you tell me a joke?" match "Tell us your order number."
 // "order" is here too: nearly every help-center page speaks of orders, so "Where is my order?"
 // must not be answered with the first sentence that mentions one.
-/** A word after "how" that makes a question word of it: "how late", "how far". */
-const HOW_WORD = /\bhow\s+(late|early|far|fast|quick|quickly|often|big|large|small|old)\b/gi;
+/**
+ * A word after "how" or "what" that makes a question word of it: "how late", "how far", "what
+ * time" (asks for a time, as "when" does: "Delivery times" is not what it is about).
+ */
+const HOW_WORD =
+  /\bhow\s+(late|early|far|fast|quick|quickly|often|big|large|small|old)\b|\bwhat\s+(time)\b/gi;
 /** "I want to …", "we just wanna …": the customer says what they want done, not what it is about. */
 const WANTING = /\b(?:i|we)\s+(?:really\s+|just\s+)?(want|wanna)\b/gi;
 
@@ -50,6 +60,13 @@ const WEAK = new Set(
     .split(/\s+/)
     .filter((w) => w !== ''),
 );
+
+/**
+ * A verb of price after its subject: "you charge", "I have to pay", "will I be charged", "does
+ * it cost", "are you gonna charge" (not a noun: "this charge").
+ */
+const PRICE_VERB =
+  /\b(?:you|u|ya|y'?all|they|we|i|it)\s+(?:(?:be|being|been|get|gets|getting|got|have|has|had|to|gonna|going|will|would|need|must|still|ever|also|always|usually|normally|actually)\s+){0,3}(charg(?:e|es|ed|ing)|pa(?:y|ys|id|ying)|cost(?:s|ing)?)\b/gi;
 
 /**
  * The content words of a question, one per stem ("reset" and "resetting" count once), matched
@@ -68,7 +85,7 @@ export function questionTerms(
   const howWords = new Set<string>();
   const text = `${question} ${context}`.slice(0, 4_000).toLowerCase();
   for (const m of text.matchAll(HOW_WORD)) {
-    const word = m[1] as string;
+    const word = (m[1] ?? m[2]) as string;
     if (text.split(new RegExp(`\\b${word}\\b`)).length === 2) howWords.add(word);
   }
   const seen = new Set<string>();
@@ -105,6 +122,19 @@ export function questionTerms(
     }
   };
   add(question, false, 1, false);
+  // "Do you charge VAT?", "do I have to pay import tax?", "will I be charged for it?": the verb
+  // of price says what is asked (whether it costs), beside what the question is about, its
+  // other words. It weighs as any word, since the answer often says it ("We never charge a
+  // fee …"), but another page's sentence that adds only it ("Original delivery charges are
+  // refunded …") is padding. A noun of price is what it is about ("is there a sign-up fee?").
+  const priceVerbs = new Set(
+    [...question.slice(0, 4_000).matchAll(PRICE_VERB)].map((m) =>
+      stemmer((m[1] as string).toLowerCase()),
+    ),
+  );
+  if (priceVerbs.size > 0 && out.some((t) => !t.weak && !priceVerbs.has(stemmer(t.term)))) {
+    for (const t of out) if (!t.weak && priceVerbs.has(stemmer(t.term))) t.asks = true;
+  }
   // The words of the question a follow-up leans on, after the message's own (see `context`).
   if (context !== '') add(context, true, CONTEXT_WEIGHT, false);
   // A related word says what the customer meant by theirs: it is never a weak one. A word of
@@ -165,6 +195,20 @@ const OWN_NUMBER =
 export function asksPhoneNumber(question: string): boolean {
   const text = question.slice(0, 2000);
   return ASKS_PHONE_NUMBER.test(text) && !OWN_NUMBER.test(text);
+}
+
+// "What are your opening hours?", "when is customer service open?", "what time do you close on
+// Saturdays?", "are you open on Sundays?": the answer is a timetable (days and times of day), not
+// a duration ("the link is valid for 24 hours") nor anything else that opens ("open the link").
+const ASKS_SCHEDULE =
+  /\b(?:opening|closing|business|office|trading|support|service|store|shop|phone|helpline|reception|desk|counter)\s+(?:hours|times)\b|\bhours\s+of\s+(?:business|operation|service)\b|\bwhat\s+(?:are\s+)?(?:your|the)\s+hours\b|\bwhat\s+hours\b|\b(?:when|what\s+time|what\s+days?)\s+(?:are|is|do|does)\s+[\p{L}\s]{1,30}?\s+(?:open|close|closed|available)\b|\b(?:are|is)\s+(?:you|they|it|(?:the|your)\s+[\p{L}\s]{1,30}?)\s+(?:open|closed)\s+(?:on|at|in|during|over|this|today|tomorrow|tonight|every)\b/iu;
+
+/**
+ * Whether the question asks when something is open or can be reached: its answer names days and
+ * times of day (see `statesSchedule`).
+ */
+export function asksSchedule(question: string): boolean {
+  return ASKS_SCHEDULE.test(question.slice(0, 2000));
 }
 
 /** Whether the question asks for a time or a duration (a narrower {@link asksQuantity}). */

@@ -1,13 +1,16 @@
-import { words } from '../../rag/search/query-terms.js';
+import { queryTerms, words } from '../../rag/search/query-terms.js';
 import { matchedTokens, tokenSpans } from '../../rag/search/token-spans.js';
-import type { Unit } from './documents.js';
+import type { Document, Unit } from './documents.js';
 import type { QuestionTerm } from './question-terms.js';
 import {
+  answersAwaited,
+  matchTerms,
   quotable,
   speaksToAssistant,
   statesPrice,
   statesQuantity,
   statesRemedy,
+  statesSchedule,
   statesTime,
   type Candidate,
   type Scored,
@@ -32,10 +35,16 @@ export interface Pick {
 
 /**
  * The best sentence, then up to two more that are not near-duplicates and either add a word of
- * the question the others lack, or are nearly as good as the best. In reading order within a
- * document, documents in the order of their best sentence.
+ * the question the others lack, or are nearly as good as the best. When the best holds only the
+ * circumstances of what is asked ("I received the wrong size, can I swap it?"), a sentence of a
+ * section about what is asked (`documents` give the headings) comes along, and first. In
+ * reading order within a document, documents in the order of their first sentence chosen.
  */
-export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]): Pick[] {
+export function selectSentences(
+  scored: Scored,
+  terms: readonly QuestionTerm[],
+  documents: readonly Document[] = [],
+): Pick[] {
   // Ranked before they are checked for instructions to an assistant: only those looked at are.
   const ranked = scored.candidates
     .filter((c) => c.relevant)
@@ -55,31 +64,62 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
     if (c.doc === best.doc) for (const k of c.matched) inBest.add(k);
   }
 
+  // Words that say only what is asked, which add to the answer from its own page, not from
+  // another: "charge" of "do you charge VAT?"; and once a sentence about the thing awaited says
+  // when it comes or what to do, the words that said it has not come ("delivery" added for
+  // "never received" of "I never received my refund").
+  const awaited = scored.shape.awaited;
+  const awaitedAnswered = awaited !== undefined && answersAwaited(best, awaited);
+  const asking = (k: number): boolean =>
+    terms[k]?.asks === true || (awaitedAnswered && awaited.saying.has(k));
+  // Asked something after telling the circumstances ("I received the wrong size, can I swap
+  // it?") and answered on the circumstances alone ("If you received a faulty, damaged or wrong
+  // item …"), a sentence that speaks to what is asked ("We do not offer exchanges") comes along.
+  const asked = scored.shape.asked;
+  const sections = new Map<number, boolean>();
+  const speaksToAsked = (c: Candidate): boolean => {
+    if (asked === undefined || ![...c.matched].some((k) => asked.has(k))) return false;
+    // And stands in a section about it alone ("Exchanges"), not in passing ("Phones are not
+    // allowed in the sauna" for "am I allowed in the pool?").
+    let about = sections.get(c.doc);
+    if (about === undefined) {
+      about = sectionAbout(documents[c.doc], asked, terms);
+      sections.set(c.doc, about);
+    }
+    return about;
+  };
+  const askUnanswered = asked !== undefined && ![...best.matched].some((k) => asked.has(k));
   const timeAnswered = scored.shape.time === true && statesTime(best.unit);
+  const scheduleAnswered = scored.shape.schedule === true && statesSchedule(best.unit);
   // Told of a problem and answered with what the page says of it, what to do comes along.
   const remedyWanted = scored.shape.trouble === true && !statesRemedy(best.unit);
   for (let i = first + 1; i < ranked.length; i++) {
     const c = ranked[i] as Candidate;
     if (picks.length >= MAX_SENTENCES) break;
     // What to do about the problem may share few words with the message ("If you did not get
-    // one, check your spam folder"): it needs only a fifth of the best's score.
+    // one, check your spam folder"): it needs only a fifth of the best's score. What speaks to
+    // what is asked, in a section about it, may share one word ("We do not offer exchanges").
     const remedy = remedyWanted && c.doc === best.doc && statesRemedy(c.unit);
-    if (c.score < (remedy ? 0.2 : 0.45) * best.score) {
-      if (remedyWanted) continue;
+    const answersAsk =
+      askUnanswered && speaksToAsked(c) && !picks.some((p) => speaksToAsked(p.candidate));
+    if (!answersAsk && c.score < (remedy ? 0.2 : 0.45) * best.score) {
+      if (remedyWanted || askUnanswered) continue;
       break;
     }
     if (!quotable(c)) continue;
     const seen = c.doc === best.doc ? covered : inBest;
-    const addsTerm = [...c.matched].some((k) => !seen.has(k) && terms[k]?.weak === false);
+    const addsTerm = addsWord(c, seen, terms, c.doc === best.doc ? undefined : asking);
     // A sentence that adds no word of the question is only worth its words when it is nearly as
     // good as the best: otherwise it is the passage's preamble, not the answer.
     if (!addsTerm && !remedy && !(c.opening && best.opening) && c.score < 0.9 * best.score) {
       continue;
     }
     // Another page must also be a good match in itself, not merely hold one more common word.
-    if (c.doc !== best.doc && c.score < 0.6 * best.score) continue;
+    if (c.doc !== best.doc && !answersAsk && c.score < 0.6 * best.score) continue;
     // Asked how long or when, and answered with a time: a sentence without one adds only words.
     if (timeAnswered && !statesTime(c.unit)) continue;
+    // Asked when something is open, and answered with a timetable: so too.
+    if (scheduleAnswered && !statesSchedule(c.unit)) continue;
     const quote = quoteOf(c, terms);
     const size = wordCount(quote);
     if (size > budget) continue;
@@ -93,6 +133,10 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
     }
   }
 
+  // What is asked is answered first, with what its page says next; the circumstances' page
+  // follows.
+  const lead = askUnanswered ? picks.find((p) => speaksToAsked(p.candidate)) : undefined;
+  if (lead) picks.unshift(...picks.splice(picks.indexOf(lead), 1));
   budget -= appendNextSentence(picks, scored, terms, budget);
   // Lists whose intro was chosen first; then intros of items chosen alone, and their lists.
   budget -= appendListItems(picks, scored.candidates, budget);
@@ -110,6 +154,41 @@ export function selectSentences(scored: Scored, terms: readonly QuestionTerm[]):
 }
 
 /**
+ * Whether a passage's own section heading names only what is asked (`asked`, indices of
+ * `terms`): "Exchanges" for "can I swap it?".
+ */
+function sectionAbout(
+  document: Document | undefined,
+  asked: ReadonlySet<number>,
+  terms: readonly QuestionTerm[],
+): boolean {
+  const heading = document?.headings.at(-1);
+  if (document === undefined || heading === undefined || heading === document.title) return false;
+  const named = queryTerms(heading).contentTerms;
+  return (
+    named.length > 0 &&
+    named.every((word) => [...matchTerms(word, terms)].some((k) => asked.has(k)))
+  );
+}
+
+/**
+ * Whether a sentence holds a content word of the question that those chosen (`seen`) do not
+ * say, other than one that says only what is asked (`asking`: given for another page).
+ */
+function addsWord(
+  c: Candidate,
+  seen: ReadonlySet<number>,
+  terms: readonly QuestionTerm[],
+  asking?: (k: number) => boolean,
+): boolean {
+  for (const k of c.matched) {
+    if (seen.has(k) || terms[k]?.weak !== false || asking?.(k) === true) continue;
+    return true;
+  }
+  return false;
+}
+
+/**
  * The sentence that follows the best one in its passage, when there is room: help-center prose
  * says a thing and then what follows from it ("If the fuel card doesn't work, keep the receipt.
  * Upload it within 30 days under Trip history."), and the second sentence seldom repeats the
@@ -124,6 +203,7 @@ function appendNextSentence(
   terms: readonly QuestionTerm[],
   budget: number,
 ): number {
+  // The sentence that answers first (see `selectSentences`: what is asked, before the best).
   const best = picks[0]?.candidate;
   if (!best || picks.length >= MAX_SENTENCES || best.unit.text.endsWith(':')) return 0;
   const { shape } = scored;

@@ -59,6 +59,21 @@ export function shortAnswer(
         .filter((part) => part !== '')
         .join(' ');
     }
+    case 'correction': {
+      // A detail corrected replaces the one given before: said back as what it now is.
+      const byName = named && firstName !== undefined;
+      const updated = [
+        ...(said.details ?? []).map((d) => `your ${nounOf(d.kind)} to ${d.value}`),
+        ...(byName ? [`your name to ${firstName}`] : []),
+      ];
+      return [
+        'Thank you,',
+        updated.length > 0 ? `I've updated ${joinAnd(updated)}.` : "I've noted that.",
+        said.handedOver ? '' : 'How can I help?',
+      ]
+        .filter((part) => part !== '')
+        .join(' ');
+    }
     case 'help':
       return 'Of course. What would you like to know?';
     case 'capabilities':
@@ -115,7 +130,12 @@ export function knownFact(kind: string, values: readonly string[]): string {
 
 /** "order number 44170", as a detail is said back. */
 function detailOf(detail: { kind: string; value: string }): string {
-  return `${FACT_NOUNS[detail.kind]?.[0] ?? 'detail'} ${detail.value}`;
+  return `${nounOf(detail.kind)} ${detail.value}`;
+}
+
+/** What a kind of detail is called: "order number". */
+function nounOf(kind: string): string {
+  return FACT_NOUNS[kind]?.[0] ?? 'detail';
 }
 
 function joinAnd(items: readonly string[]): string {

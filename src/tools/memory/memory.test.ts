@@ -140,6 +140,30 @@ describe('the memory tool', () => {
     expect(factsOnly.facts).toEqual(ranked.facts);
   });
 
+  it('gives a corrected fact in place of the earlier ones of its kind, to recall and sum up', async () => {
+    const { tool, context, load, say } = setup();
+    const store = (content: string) =>
+      tool.execute(
+        { action: 'store', memories: [{ type: 'fact', content, importance: 0.8 }] },
+        context('s'),
+      );
+    await say('s', 'user', 'Where is my order 4417?');
+    await store('Customer e-mail: john@example.com');
+    await store('Order number: 4417');
+    await store('Customer e-mail (corrected): jane@example.org');
+    const loaded = await load('s', 'what is my email?');
+    expect(loaded.facts).toEqual([
+      'Order number: 4417',
+      'Customer e-mail (corrected): jane@example.org',
+    ]);
+    expect(loaded.memories.map((m) => m.content)).not.toContain(
+      'Customer e-mail: john@example.com',
+    );
+    expect(loaded.summary).toContain(
+      'Customer details: Order number: 4417; Customer e-mail (corrected): jane@example.org.',
+    );
+  });
+
   it('stores memories for the calling session only', async () => {
     const { tool, context, repo } = setup();
     await tool.execute(

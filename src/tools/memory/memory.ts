@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { currentFacts } from '../../agent/facts/describe-fact.js';
 import { queryTerms } from '../../rag/search/query-terms.js';
 import type { ConversationRepository, MemoryRecord, TurnRecord } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
@@ -20,7 +21,8 @@ export interface SessionContext {
   memories: Array<Pick<MemoryRecord, 'type' | 'content' | 'importance'>>;
   /**
    * Every fact the customer gave (their name, order number, e-mail…), oldest first, whatever the
-   * ranking: a fact is never pushed out by memories that share more words with the message.
+   * ranking: a fact is never pushed out by memories that share more words with the message. One
+   * they corrected later is left out (see `currentFacts`).
    */
   facts: string[];
   /**
@@ -128,7 +130,7 @@ function summarize(
   return summarizeConversation({
     firstMessage,
     outcomes,
-    facts,
+    facts: currentFacts(facts),
     latest,
     // As many as were asked for: there may be older ones.
     outcomesCut: outcomeCount >= MEMORY_LIMITS.summary,
@@ -256,16 +258,21 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
         ),
       ]);
       const recent = messages.slice(Math.max(0, messages.length - args.recentLimit));
-      const facts: string[] = [];
+      const given: string[] = [];
       for (let i = memories.length - 1; i >= 0; i--) {
         const memory = memories[i] as MemoryRecord;
-        if (memory.type === 'fact') facts.push(memory.content);
+        if (memory.type === 'fact') given.push(memory.content);
       }
+      // A detail the customer corrected ("sorry, my email is actually …") is no longer theirs.
+      const facts = currentFacts(given);
+      const held = new Set(facts);
       return {
         recent: recent.map(({ role, text, seq }) => ({ role, text, seq })),
         memories: ranked
           ? rankMemories(
-              memories.filter((m) => m.type !== 'summary'),
+              memories.filter(
+                (m) => m.type !== 'summary' && (m.type !== 'fact' || held.has(m.content)),
+              ),
               args.message,
               now(),
               termsOf,

@@ -53,7 +53,8 @@ export function comparableUnits(tokens: readonly Token[]): Set<string>[] {
   return [whole, ...sentences];
 }
 
-function isContentWord(word: string): boolean {
+/** Whether a word says what a message is about: not a function word, greeting or filler. */
+export function isContentWord(word: string): boolean {
   return !STOPWORDS.has(word) && (word.length >= 2 || HAS_DIGIT.test(word));
 }
 

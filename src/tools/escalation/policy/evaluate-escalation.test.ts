@@ -90,6 +90,27 @@ describe('evaluateEscalation', () => {
     expect(twice.escalate).toBe(false);
   });
 
+  it('does not count a message that only says how the customer feels as nothing found', () => {
+    const history = [
+      { role: 'user' as const, text: 'Do you sell garden furniture?' },
+      { role: 'assistant' as const, text: "I couldn't find this in our help center." },
+    ];
+    const once = decide("that's stupid", { history, noKnowledgeNow: true, noKnowledgeStreak: 1 });
+    expect(once.reasons.map((reason) => reason.signal)).toEqual(['negative_sentiment']);
+    expect(once.escalate).toBe(false);
+    // Said again, the frustration is no longer one mood: it is handed over.
+    const again = decide('this is useless', {
+      history: [...history, { role: 'user', text: "that's stupid" }],
+      noKnowledgeNow: true,
+      noKnowledgeStreak: 2,
+    });
+    expect(again.reasons.map((reason) => reason.signal)).toEqual([
+      'negative_sentiment',
+      'worsening_sentiment',
+    ]);
+    expect(again).toMatchObject({ escalate: true, category: 'complaint' });
+  });
+
   it('escalates a repeated question the knowledge base cannot answer, as unresolved', () => {
     const decision = decide('How do I export my invoices?', {
       history: [{ role: 'user', text: 'How do I export invoices?' }],

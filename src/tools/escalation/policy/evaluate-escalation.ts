@@ -8,9 +8,9 @@ import { decideCategory, decidePriority } from './priority.js';
 import { detectRepeatedQuestion, REPEAT_LOOKBACK } from './repeated-question.js';
 import { detectSafety } from './safety.js';
 import { detectWorsening } from './sentiment-trend.js';
-import { scoreTokens } from './sentiment.js';
+import { onlyFeels, scoreTokens } from './sentiment.js';
 import type { SignalMatch } from './signal-match.js';
-import { tokenize } from './tokenize.js';
+import { tokenize, type Token } from './tokenize.js';
 import type {
   ConversationTurn,
   EscalationDecision,
@@ -88,7 +88,7 @@ export function evaluateEscalation(
   add('worsening_sentiment', detectWorsening([...earlier.map((m) => m.sentiment), sentiment]));
   add('urgency', detectUrgency(text, tokens, sentiment));
   add('repeated_question', detectRepeatedQuestion(text, tokens, earlier));
-  add('no_knowledge', detectNoKnowledge(input));
+  add('no_knowledge', detectNoKnowledge(input, tokens));
 
   reasons.sort(
     (a, b) =>
@@ -122,10 +122,18 @@ function detectAcceptedOffer(input: EscalationInput): SignalMatch | undefined {
   return { detail: `accepted the offer of a person: "${said.slice(0, 60)}"` };
 }
 
-/** Two turns in a row with nothing relevant: this one and the one before. */
-function detectNoKnowledge(input: EscalationInput): SignalMatch | undefined {
+/**
+ * Two turns in a row with nothing relevant: this one and the one before. A message that only
+ * says how the customer feels ("that's stupid") asks the knowledge base nothing: that nothing
+ * was found for it is no second question the help center could not answer (its mood counts on
+ * its own, and again if it stays sour: see `detectWorsening`).
+ */
+function detectNoKnowledge(
+  input: EscalationInput,
+  tokens: readonly Token[],
+): SignalMatch | undefined {
   const streak = Number.isFinite(input.noKnowledgeStreak) ? input.noKnowledgeStreak : 0;
-  if (!input.noKnowledgeNow || streak < 1) return undefined;
+  if (!input.noKnowledgeNow || streak < 1 || onlyFeels(tokens)) return undefined;
   return { detail: `nothing relevant in the knowledge base for ${streak + 1} turns in a row` };
 }
 

@@ -347,6 +347,37 @@ const TABLE: LabelledMessage[] = [
     noKnowledgeNow: true,
     message: 'Still nothing?! Your site has zero information on this. Ridiculous.',
   },
+  // One mild complaint about a reply that found nothing is the customer's mood, not a second
+  // question the help center could not answer; the same frustration again, or a request for a
+  // person, is a reason to hand over.
+  {
+    escalate: false,
+    earlier: ['Do you sell garden furniture?'],
+    noKnowledgeStreak: 1,
+    noKnowledgeNow: true,
+    message: "that's stupid",
+  },
+  {
+    escalate: true,
+    earlier: ['Do you sell garden furniture?', "that's stupid"],
+    noKnowledgeStreak: 2,
+    noKnowledgeNow: true,
+    message: 'this is useless',
+  },
+  {
+    escalate: true,
+    earlier: ['Do you sell garden furniture?', "that's stupid"],
+    noKnowledgeStreak: 2,
+    noKnowledgeNow: true,
+    message: "that's stupid",
+  },
+  {
+    escalate: true,
+    earlier: ['Do you sell garden furniture?', "that's stupid"],
+    noKnowledgeStreak: 2,
+    noKnowledgeNow: true,
+    message: 'can I talk to a person?',
+  },
   { escalate: false, message: 'The agent I spoke to yesterday was really helpful, thanks!' },
   { escalate: false, message: 'Is there a way to talk to other users in the community forum?' },
   { escalate: true, message: 'I do not want to chat with a bot. Human now.' },

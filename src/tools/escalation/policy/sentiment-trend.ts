@@ -13,11 +13,23 @@ const WINDOW = 4;
  * first, the new one last) the new one is the most negative, is negative, and has dropped at
  * least 0.4 from the first. One bad message after a calm start is the case this exists for; a
  * customer who was angry from the start is caught by the negative-sentiment signal instead.
+ *
+ * Or staying sour: the new message is negative and so was one of the three before it ("that's
+ * stupid", then "still useless"). One complaint is the customer's mood; a second is frustration
+ * the assistant is not relieving.
  */
 export function detectWorsening(scores: readonly number[]): SignalMatch | undefined {
   const window = scores.slice(-WINDOW);
   const latest = window.at(-1);
   const first = window[0];
+  if (latest !== undefined && latest <= LATEST_NEGATIVE) {
+    const earlier = window.slice(0, -1).find((score) => score <= LATEST_NEGATIVE);
+    if (earlier !== undefined) {
+      return {
+        detail: `negative again (${earlier.toFixed(2)}, then ${latest.toFixed(2)})`,
+      };
+    }
+  }
   if (window.length < MINIMUM_MESSAGES || latest === undefined || first === undefined) {
     return undefined;
   }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sentimentScore } from './index.js';
+import { onlyFeels } from './sentiment.js';
+import { detectWorsening } from './sentiment-trend.js';
+import { tokenize } from './tokenize.js';
 
 describe('sentimentScore', () => {
   it('is 0 for text without feeling and stays inside (−1, 1)', () => {
@@ -85,5 +88,40 @@ describe('sentimentScore', () => {
     expect(sentimentScore('😡😡')).toBeLessThan(-0.7);
     expect(sentimentScore('👍')).toBeGreaterThan(0);
     expect(sentimentScore('I don’t like it')).toBeCloseTo(sentimentScore("I don't like it"), 10);
+  });
+});
+
+describe('onlyFeels', () => {
+  it.each(["that's stupid", 'this is useless!', 'ugh 😡', 'so annoying', 'that is not helpful'])(
+    '"%s" only says how the customer feels',
+    (message) => {
+      expect(onlyFeels(tokenize(message))).toBe(true);
+    },
+  );
+
+  it.each([
+    'Still nothing?! Your site has zero information on this. Ridiculous.',
+    "it doesn't work",
+    'still broken',
+    'this is ridiculous, where is my refund',
+    'ERROR ERROR failed crash',
+    'how do I reset my password?',
+    '',
+  ])('"%s" says more, or nothing', (message) => {
+    expect(onlyFeels(tokenize(message))).toBe(false);
+  });
+});
+
+describe('detectWorsening', () => {
+  it('sees a conversation going sour, and one staying sour', () => {
+    expect(detectWorsening([0.3, -0.1, -0.6])?.detail).toMatch(/^sentiment worsening/);
+    expect(detectWorsening([0, -0.46, -0.46])?.detail).toBe('negative again (-0.46, then -0.46)');
+    expect(detectWorsening([-0.46, -0.61])?.detail).toBe('negative again (-0.46, then -0.61)');
+  });
+
+  it('does not count one negative message, one no longer negative, or one long before', () => {
+    expect(detectWorsening([0, -0.46])).toBeUndefined();
+    expect(detectWorsening([-0.5, 0.2])).toBeUndefined();
+    expect(detectWorsening([-0.5, 0, 0, 0, -0.35])).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
-import { ANGER_WORDS } from './domain-lexicon.js';
+import { isContentWord } from './content-words.js';
+import { ANGER_WORDS, FAULT_WORDS, MISFORTUNE_WORDS, WORKING_WORDS } from './domain-lexicon.js';
 import { BOOSTERS, DAMPENER_PAIRS, DAMPENERS } from './intensity-words.js';
 import { isNegator } from './negation.js';
 import { matchPhraseAt } from './phrases.js';
@@ -9,6 +10,15 @@ import { words } from './word-list.js';
 // Immutable data built once; it is a table, not a dependency, so it needs no injection.
 const LEXICON = buildSentimentLexicon();
 const ANGER: ReadonlySet<string> = new Set(ANGER_WORDS);
+/**
+ * Words of feeling that say what happened ("broken", "stolen", "not working"), not only how the
+ * customer feels about it; "not helpful" and "not answered" are said of the reply itself.
+ */
+const STATES: ReadonlySet<string> = new Set([
+  ...FAULT_WORDS,
+  ...MISFORTUNE_WORDS,
+  ...WORKING_WORDS.filter((word) => word !== 'helpful' && word !== 'answered'),
+]);
 
 /** How many words after "not", "never", "don't", … a negation reaches. */
 const NEGATION_REACH = 3;
@@ -55,6 +65,34 @@ const NORMALISATION_ALPHA = 15;
  */
 export function sentimentScore(text: string): number {
   return scoreTokens(text, tokenize(text));
+}
+
+/**
+ * Whether a message only says how the customer feels ("that's stupid", "useless!", "ugh 😡"):
+ * a word of feeling at least, and no other word but function words and words such as "so" or
+ * "really". A message that also says what it is about ("Your site has zero information on
+ * this. Ridiculous.") or what went wrong ("still broken", "it doesn't work") says more.
+ */
+export function onlyFeels(tokens: readonly Token[]): boolean {
+  let feels = false;
+  for (let index = 0; index < tokens.length; index += 1) {
+    const token = tokens[index];
+    if (token === undefined) break;
+    const span = matchPhraseAt(LEXICON.phrases, tokens, index);
+    if (span > 1 && (LEXICON.phraseScores.get(wordsOf(tokens, index, span)) ?? 0) !== 0) {
+      feels = true;
+      index += span - 1;
+    } else if ((LEXICON.words.get(token.word) ?? 0) !== 0 && !STATES.has(token.word)) {
+      feels = true;
+    } else if (
+      isContentWord(token.word) &&
+      !BOOSTERS.has(token.word) &&
+      !DAMPENERS.has(token.word)
+    ) {
+      return false;
+    }
+  }
+  return feels;
 }
 
 /** {@link sentimentScore} of text that is already tokenized. */

@@ -110,6 +110,25 @@ describe('introductions', () => {
   });
 });
 
+describe('corrections', () => {
+  it('reads details that correct ones given before, with the words that say so', () => {
+    const email = ['jane@example.org'];
+    expect(readShortReply('sorry, my email is actually jane@example.org', email)).toBe(
+      'correction',
+    );
+    expect(readShortReply('oops, typo: it should be jane@example.org', email)).toBe('correction');
+    expect(readShortReply('I meant jane@example.org', email)).toBe('correction');
+    expect(readShortReply('my new e-mail is jane@example.org', email)).toBe('correction');
+  });
+
+  it('is undefined when the message says more, or gives no details', () => {
+    expect(
+      readShortReply('sorry, my email jane@example.org is not working', ['jane@example.org']),
+    ).toBeUndefined();
+    expect(readShortReply('sorry, actually')).toBeUndefined();
+  });
+});
+
 describe('offers of a person', () => {
   it("knows the agent's offer, and a language model's in other words", () => {
     expect(offersPerson(OFFER)).toBe(true);

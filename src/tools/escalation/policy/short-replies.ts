@@ -15,10 +15,12 @@ export type ShortReply =
   /** "What can you do?", "are you a bot?". */
   | 'capabilities'
   /** Only details about the customer: "I'm Jane", "my order number is 4417". */
-  | 'introduction';
+  | 'introduction'
+  /** Only details that correct ones given before: "sorry, my email is actually jane@example.org". */
+  | 'correction';
 
 /** Phrases of each kind, as words; the longest phrase that fits is taken first. */
-const PHRASES: Record<Exclude<ShortReply, 'introduction'>, readonly string[]> = {
+const PHRASES: Record<Exclude<ShortReply, 'introduction' | 'correction'>, readonly string[]> = {
   help: [
     'help',
     'help me',
@@ -242,6 +244,20 @@ const INTRODUCING = new Set(
 );
 
 /**
+ * Words by which details correct ones given before ("sorry, my email is actually …", "oops,
+ * typo: it's …", "I meant …", "the right number is …"), and words that go with them.
+ */
+const CORRECTING = new Set(
+  (
+    'sorry actually oops whoops correction corrected correct right typo meant instead rather ' +
+    'wrong mistake apologies new updated changed'
+  ).split(' '),
+);
+const CORRECTING_FILLERS = new Set(
+  'i mean should be was not one that my bad made a use please oh to'.split(' '),
+);
+
+/**
  * " about my order", " regarding a refund" after a question announced: what it will be about
  * (group 1: "my order", "a refund").
  */
@@ -265,15 +281,18 @@ for (const [kind, phrases] of Object.entries(PHRASES) as Array<[ShortReply, stri
 /**
  * Reads a message made only of a greeting, thanks, a farewell, an acknowledgement, a yes or a
  * no, a plea for help or a question about the assistant itself, or (with the details `given` in
- * it, as fact extraction found them) only details about the customer — with punctuation, emoji and words such as "there" or "so much" around them — and says
- * which; undefined for anything else, including any message that also asks or says something
- * ("hi, where is my order?", "thanks but it did not work"). Whole words only.
+ * it, as fact extraction found them) only details about the customer, perhaps correcting ones
+ * given before ("sorry, my email is actually …": a `correction`) — with punctuation, emoji and
+ * words such as "there" or "so much" around them — and says which; undefined for anything
+ * else, including any message that also asks or says something ("hi, where is my order?",
+ * "thanks but it did not work"). Whole words only.
  *
  * @example
  * readShortReply('Thanks so much!! 😊'); // 'thanks'
  * readShortReply('ok, bye');             // 'farewell'
  * readShortReply('Hi, my order is late'); // undefined
  * readShortReply("I'm Jane, my order number is 4417", ['Jane', '4417']); // 'introduction'
+ * readShortReply('sorry, my email is actually jane@example.org', ['jane@example.org']); // 'correction'
  */
 export function readShortReply(
   message: string,
@@ -298,6 +317,7 @@ export function readShortReply(
   const words = text.match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? [];
   if (words.length > MAX_WORDS || (words.length === 0 && !introduces)) return undefined;
   const kinds = new Set<ShortReply>();
+  let corrects = false;
   let i = 0;
   while (i < words.length) {
     let matched = 0;
@@ -310,12 +330,23 @@ export function readShortReply(
     }
     if (matched === 0) {
       const word = words[i] as string;
-      if (!FILLERS.has(word) && !(introduces && INTRODUCING.has(word))) return undefined;
+      const correcting = introduces && CORRECTING.has(word);
+      corrects ||= correcting;
+      if (
+        !FILLERS.has(word) &&
+        !correcting &&
+        !(introduces && (INTRODUCING.has(word) || CORRECTING_FILLERS.has(word)))
+      ) {
+        return undefined;
+      }
       matched = 1;
     }
     i += matched;
   }
-  return PRECEDENCE.find((kind) => kinds.has(kind)) ?? (introduces ? 'introduction' : undefined);
+  return (
+    PRECEDENCE.find((kind) => kinds.has(kind)) ??
+    (introduces ? (corrects ? 'correction' : 'introduction') : undefined)
+  );
 }
 
 /**

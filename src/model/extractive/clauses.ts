@@ -1,0 +1,128 @@
+import { stemmer } from 'stemmer';
+import { words } from '../../rag/search/query-terms.js';
+import type { QuestionTerm } from './question-terms.js';
+
+// What the clauses of a message say beyond its words: what it asks after telling its
+// circumstances, and what it says has not come. Both are read from the message itself, as
+// terms of the question (indices into them).
+
+/** Words that open a clause that asks: "can I …", "how do I …", "is it …". */
+const ASKING_OPENER = new Set(
+  `can could may might will would shall should must do does did is are was were am have has how
+  what whats when where why which who whose`
+    .split(/\s+/)
+    .filter((w) => w !== ''),
+);
+/** A word that opens a clause within a clause: "before", "if", "when" … */
+const SUBORDINATE =
+  /\b(?:before|after|when|whenever|while|if|unless|until|till|because|since|once|though|although|so\s+that|as\s+soon\s+as|in\s+case)\b/i;
+/** Where one clause of a message ends and the next begins. */
+const CLAUSE_END = /[,;:.!?]+\s+|\s+(?:but|so|and)\s+/gi;
+
+/**
+ * The terms (indices into `terms`) of what a message asks after telling its circumstances:
+ * "swap" (and "exchange", added for it) of "I received the wrong size, can I swap it?". The
+ * clause that asks is the last one that opens with a word that asks; told before it, the
+ * circumstances ("received", "wrong", "size") say why the customer asks, not what. Undefined
+ * for a message that asks in its first clause or not at all, or whose clause that asks holds no
+ * content word that is not also a word of the circumstances.
+ */
+export function askedAfterTelling(
+  question: string,
+  terms: readonly QuestionTerm[],
+): ReadonlySet<number> | undefined {
+  const text = question.slice(0, 2000);
+  let start = -1;
+  let at = 0;
+  for (const m of text.matchAll(CLAUSE_END)) {
+    const next = m.index + m[0].length;
+    if (at > 0 && opensQuestion(text.slice(at, m.index))) start = at;
+    at = next;
+  }
+  if (at > 0 && opensQuestion(text.slice(at))) start = at;
+  if (start <= 0) return undefined;
+  const told = new Set(words(text.slice(0, start)).map((w) => stemmer(w)));
+  // What is asked ends where a clause of its own begins: "should I do something" of "should I
+  // do something before I drive off?".
+  const asking = text.slice(start).split(SUBORDINATE)[0] ?? '';
+  const asked = new Set(
+    words(asking)
+      .map((w) => stemmer(w))
+      .filter((s) => !told.has(s)),
+  );
+  const out = new Set<number>();
+  terms.forEach((term, k) => {
+    if (term.weak || term.fromContext || term.asks) return;
+    const stems = term.standsFor ?? [stemmer(term.term)];
+    if (stems.length > 0 && stems.every((s) => asked.has(s))) out.add(k);
+  });
+  return out.size > 0 && [...out].some((k) => terms[k]?.standsFor === undefined) ? out : undefined;
+}
+
+function opensQuestion(clause: string): boolean {
+  return ASKING_OPENER.has(words(clause)[0] ?? '');
+}
+
+/**
+ * "never received", "hasn't arrived", "still waiting for", "didn't turn up": something the
+ * customer waits for has not come.
+ */
+const AWAITED =
+  /(?:\b(?:never|not|still\s+(?:no|not|waiting\s+for))|n['’]t|\b(?:didnt|hasnt|havent|hadnt|wasnt|werent|isnt|arent|dont|doesnt))\s+(?:\w+\s+)?(?:received|receive|arrived|arrive|come|came|got|gotten|get|seen|shown\s+up|showed\s+up|turned\s+up)\b/i;
+
+/** What a message says has not come, as terms of the question (indices into them). */
+export interface AwaitedThing {
+  /** What is awaited: "refund" of "I never received my refund". */
+  thing: ReadonlySet<number>;
+  /**
+   * What says it has not come: the words of "never received", and those the search added for
+   * them ("arrive", "tracking", "delivery").
+   */
+  saying: ReadonlySet<number>;
+}
+
+/**
+ * What the customer says has not come: "refund" of "I never received my refund", "engineer" of
+ * "the engineer never turned up and I took the day off" (the content words of the clause that
+ * says so, but its own), and the words that say it. Undefined when the message says no such
+ * thing, or names nothing in that clause ("it still hasn't arrived").
+ */
+export function awaitedThing(
+  question: string,
+  terms: readonly QuestionTerm[],
+): AwaitedThing | undefined {
+  const text = question.slice(0, 2000);
+  const m = AWAITED.exec(text);
+  if (m === null) return undefined;
+  let from = 0;
+  let to = text.length;
+  for (const end of text.matchAll(CLAUSE_END)) {
+    if (end.index + end[0].length <= m.index) from = end.index + end[0].length;
+    else if (end.index >= m.index + m[0].length) {
+      to = end.index;
+      break;
+    }
+  }
+  const said = new Set(words(m[0]).map((w) => stemmer(w)));
+  const clause = new Set(
+    words(text.slice(from, to))
+      .map((w) => stemmer(w))
+      .filter((s) => !said.has(s)),
+  );
+  const thing = new Set<number>();
+  const saying = new Set<number>();
+  terms.forEach((term, k) => {
+    if (term.fromContext) return;
+    const stems = term.standsFor ?? [stemmer(term.term)];
+    if (stems.length > 0 && stems.every((s) => said.has(s))) saying.add(k);
+    else if (
+      !term.weak &&
+      !term.asks &&
+      term.standsFor === undefined &&
+      clause.has(stems[0] ?? '')
+    ) {
+      thing.add(k);
+    }
+  });
+  return thing.size > 0 ? { thing, saying } : undefined;
+}
