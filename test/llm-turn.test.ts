@@ -193,6 +193,16 @@ describe('answers from the language model', () => {
     );
   });
 
+  it('tells the model of no unread file when a card number was hidden, and sends it only the hidden number', async () => {
+    fake.chatReplies({ text: 'Refunds are possible within 30 days [1].' });
+    const { result } = await turn('l8', 'What is your refund policy? Card 4111 1111 1111 1111');
+    const body = JSON.stringify(chatRequests()[0]?.body);
+    expect(body).not.toContain('could not be read');
+    expect(body).not.toMatch(/4111 ?1111 ?1111/);
+    expect(body).toContain('[card number hidden, ending 1111]');
+    expect(result.text.startsWith("For your security, I've hidden the card number")).toBe(true);
+  });
+
   it("gives the model a customer's attached file apart from the help center, never as its passages", async () => {
     fake.chatReplies({ text: 'Refunds are possible within 30 days [1].' });
     const file = new TextEncoder().encode(

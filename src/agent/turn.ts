@@ -218,7 +218,8 @@ export class TurnRunner {
     }
     // The files that could not be read are named in the reply, with why, before the answer, and
     // a card number the customer typed is said to be hidden.
-    const notice = [cards === 'none' ? '' : CARD_HIDDEN, unreadNotice(attachments)]
+    const unread = unreadNotice(attachments);
+    const notice = [cards === 'none' ? '' : CARD_HIDDEN, unread]
       .filter((part) => part !== '')
       .join(' ');
     // Files alone, none of them read, or card numbers alone: nothing to look up, and nothing the
@@ -390,7 +391,7 @@ export class TurnRunner {
           passages: hits,
           facts: context?.facts ?? [],
           summary: context?.summary ?? '',
-          unread: notice,
+          unread,
         }),
         history: history.map((t) => ({ role: t.role, content: t.text })),
         question: input.text || `(The customer attached ${attachmentNames(input).join(', ')}.)`,
