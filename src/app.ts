@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Counter, Meter } from '@opentelemetry/api';
 import { isAppError } from './errors/index.js';
+import { hideCardNumbers } from './agent/card-numbers.js';
 import { WebhookDispatcher } from './agent/outbox/webhook-dispatcher.js';
 import { SessionTurns } from './agent/session-turns.js';
-import { TurnRunner } from './agent/turn.js';
+import { TurnRunner, type TurnOutcome } from './agent/turn.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './http/rate-limit.js';
 import {
   connectRedis,
@@ -41,6 +42,7 @@ import {
 } from './rag/index.js';
 import {
   eraseSessionData,
+  sessionScope,
   erasedAnything,
   SqliteConversationRepository,
   sweepIdleSessions,
@@ -266,6 +268,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       ...config.attachments,
       chunkSize: config.kb.chunkSize,
       chunkOverlap: config.kb.chunkOverlap,
+      // A card number in a customer's file is hidden as in their message: never stored.
+      hide: (text) => hideCardNumbers(text),
     }),
   );
   for (const tool of overrides.tools ?? []) tools.register(tool);
@@ -295,6 +299,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     logger,
     now: () => clock.now(),
     llm: tools.has('llm_chat'),
+    onTurn: turnMetrics(telemetry),
   });
 
   const sessions = createSessionStore({
@@ -324,6 +329,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     clock,
     lockTtlMs: SESSION_LOCK_TTL_MS,
     lockWaitMs: config.sessions.lockWaitMs,
+    forgetFiles: (sessionId) => knowledge.deleteScope(sessionScope(sessionId)),
   });
   const rateLimiter: RateLimiter = redis
     ? new RedisRateLimiter(redis, {
@@ -344,6 +350,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     sessions,
     clock,
     logger,
+    notify: webhooks !== undefined,
     erased: telemetry.meter.createCounter('support_agent.sessions.erased', {
       description:
         'Sessions whose conversation was erased, by reason: retention (RETENTION_DAYS) or request (the admin API)',
@@ -518,6 +525,36 @@ const RETENTION_SWEEP_MS = 3_600_000;
 /** How long a delivered webhook event is kept. */
 const DELIVERED_KEEP_MS = 7 * 86_400_000;
 
+/**
+ * Counts turns for `/metrics`: replies by who answered and whether the help center had the
+ * answer (the share answered without a person is the agent's deflection rate), tickets opened
+ * by category and priority, language-model fallbacks, and turn durations.
+ */
+function turnMetrics(telemetry: Telemetry): (outcome: TurnOutcome) => void {
+  const turns = telemetry.meter.createCounter('support_agent.turns', {
+    description:
+      'Replies by who answered (extractive, llm) and result: answered from the help center, not_found, or not_looked_up (a greeting, thanks, nothing to look up)',
+  });
+  const tickets = telemetry.meter.createCounter('support_agent.tickets.opened', {
+    description: 'Tickets opened by escalation, by category and priority',
+  });
+  const fallbacks = telemetry.meter.createCounter('support_agent.llm.fallbacks', {
+    description: 'Turns where the language model failed and the extractive answer stood in',
+  });
+  const duration = telemetry.histograms.histogram('support_agent.turn.duration_seconds', {
+    description: 'Duration of whole turns, from the stored message to the stored reply',
+    unit: 's',
+    boundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  });
+  return (outcome) => {
+    const { answeredBy, result } = outcome;
+    turns.add(1, { answered_by: answeredBy, result });
+    if (outcome.ticketOpened) tickets.add(1, outcome.ticketOpened);
+    if (outcome.fallback) fallbacks.add(1);
+    duration.seriesFor(answeredBy, () => ({ answered_by: answeredBy })).record(outcome.seconds);
+  };
+}
+
 /** What {@link sessionErasure} works with. */
 interface ErasureDeps {
   config: Config;
@@ -528,6 +565,8 @@ interface ErasureDeps {
   logger: Logger;
   /** Counts erased sessions, by `reason`. */
   erased: Counter;
+  /** A webhook is configured: the ticket system is told when a ticket it has was erased. */
+  notify: boolean;
 }
 
 /**
@@ -539,6 +578,32 @@ function sessionErasure(deps: ErasureDeps) {
   const { config, conversations, knowledge, sessions, clock, logger } = deps;
   const repositories = { conversations, knowledge };
 
+  /**
+   * Erases a session with `erase` and, when it had a ticket and a webhook is configured, queues
+   * `ticket.erased` (the ticket's id, the reason, the time), so that the ticket system erases its
+   * copy too. Queued after the erasure, which deletes the session's webhook messages; it names no
+   * session, so a later erasure leaves it to be sent.
+   */
+  const erasing = async (
+    sessionId: string,
+    reason: 'request' | 'retention',
+    erase: () => Promise<ErasedSession | null>,
+  ): Promise<ErasedSession | null> => {
+    const ticket = deps.notify ? await conversations.ticketOf(sessionId) : null;
+    const erased = await erase();
+    if (erased !== null && erased.tickets > 0 && ticket) {
+      await conversations.enqueue({
+        topic: 'ticket.erased',
+        payload: {
+          ticket: { id: ticket.id },
+          reason,
+          erasedAt: new Date(clock.now()).toISOString(),
+        },
+      });
+    }
+    return erased;
+  };
+
   const eraseSession = async (sessionId: string): Promise<ErasedSession | null> => {
     const lock = await sessions.lock(sessionId, SESSION_LOCK_TTL_MS, {
       waitMs: config.sessions.lockWaitMs,
@@ -547,7 +612,9 @@ function sessionErasure(deps: ErasureDeps) {
       // The live session goes first: a message waiting for the lock then finds no session, and
       // a new one is refused, so nothing is stored after the erasure.
       const live = await sessions.delete(sessionId);
-      const erased = await eraseSessionData(repositories, sessionId);
+      const erased = await erasing(sessionId, 'request', () =>
+        eraseSessionData(repositories, sessionId),
+      );
       if (erased === null || (!live && !erasedAnything(erased))) return null;
       deps.erased.add(1, { reason: 'request' });
       logger.info({ sessionId, erased }, 'session erased on request');
@@ -582,7 +649,9 @@ function sessionErasure(deps: ErasureDeps) {
           }
         }
         try {
-          const done = await eraseSessionData(repositories, sessionId, { idleBefore: before });
+          const done = await erasing(sessionId, 'retention', () =>
+            eraseSessionData(repositories, sessionId, { idleBefore: before }),
+          );
           if (done === null) return false;
           // Its token would otherwise open an empty conversation until the session expires.
           if (live) await sessions.delete(sessionId).catch(() => liveSessionFailures++);

@@ -3,10 +3,14 @@
  * returns with no exchanges, refunds, shipping, passwords, payment and VAT, contact and opening
  * hours) found wrong, through the whole turn: the article that answers, not one that shares a
  * word in another sense; an answer without padding from other pages; a corrected e-mail address
- * acknowledged and put in place of the old one; one mild complaint not handed to a person.
+ * acknowledged and put in place of the old one; one mild complaint not handed to a person, and
+ * answered with an apology rather than "not found"; "when are you open?" answered with the hours;
+ * the standard delivery time before the international one; a continuation about another topic
+ * answered on its own; no greeting after a notice.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CARD_HIDDEN } from '../src/agent/turn.js';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { ingestPaths } from '../src/rag/index.js';
@@ -70,6 +74,81 @@ describe('answers on a help center of its own', () => {
     );
     expect(reply.text).not.toContain('replacement');
   });
+
+  it.each([
+    ['when are you open?', 'Monday to Friday from 9am to 5pm'],
+    ['when are you open on saturday?', 'on Saturdays from 10am to 2pm'],
+    ['are you open on Sundays?', 'We are closed on Sundays and bank holidays'],
+  ])('answers %j with the opening hours, though the page never says "open"', async (q, hours) => {
+    const reply = await ask(q);
+    expect(reply.text).toContain(hours);
+    expect(reply.sources.map((s) => s.title)).toEqual(['Contact us']);
+    expect(reply.text).not.toMatch(/password|reset link/i);
+  });
+
+  it.each(['how do I open an account', 'the box arrived open'])(
+    'does not answer %j, where nothing is asked of a time, with the opening hours',
+    async (q) => {
+      const reply = await ask(q);
+      expect(reply.text).not.toMatch(/9am|Saturdays|closed on Sundays/);
+      expect(reply.sources.map((s) => s.title)).not.toContain('Contact us');
+    },
+  );
+
+  it('gives the standard delivery time first, not the international one, when asked how long', async () => {
+    const reply = await ask('How long does delivery take?');
+    expect(reply.text).toMatch(
+      /^Hi,\n\nStandard delivery in the UK takes 2 to 4 working days \[1\]/,
+    );
+  });
+
+  it('gives the international delivery time first when asked about delivery abroad', async () => {
+    for (const q of [
+      'How long does international delivery take?',
+      'how long does delivery abroad take?',
+    ]) {
+      const reply = await ask(q);
+      expect(reply.text, q).toMatch(/^Hi,\n\nInternational delivery takes 5 to 10 working days/);
+    }
+  });
+});
+
+describe('a continuation', () => {
+  it('that names a topic of its own stands alone: "and refunds?" after a password question', async () => {
+    const [, refunds] = await conversation('How do I reset my password?', 'And refunds?');
+    expect(refunds?.sources.map((s) => s.title)).toEqual(['Refunds']);
+    expect(refunds?.text).not.toMatch(/password|sign in/i);
+  });
+
+  it('that names a case of the question before leans on it: "what about international?"', async () => {
+    const [, abroad] = await conversation(
+      'How long does delivery take?',
+      'what about international?',
+    );
+    expect(abroad?.text).toContain('International delivery takes 5 to 10 working days');
+    expect(abroad?.sources.map((s) => s.title)).toEqual(['Shipping']);
+  });
+});
+
+describe('a notice before the answer', () => {
+  it('comes first, with no greeting after it, for a hidden card number', async () => {
+    const reply = await ask('How long do refunds take? My card is 4111 1111 1111 1111');
+    expect(reply.text.startsWith(`${CARD_HIDDEN}\n\n`)).toBe(true);
+    expect(reply.sources.map((s) => s.title)).toEqual(['Refunds']);
+    expect(reply.text).not.toMatch(/\bHi\b/);
+  });
+
+  it('comes first, with no greeting after it, for a file that could not be read', async () => {
+    const photo = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1]);
+    const reply = await app.turns.start({
+      sessionId: `adoption-${++sessions}`,
+      text: 'How long do refunds take?',
+      attachments: [{ name: 'receipt.jpg', data: photo }],
+    }).result;
+    expect(reply.text).toMatch(/^I can't look at pictures, so I couldn't see receipt\.jpg\./);
+    expect(reply.text).toContain('We refund you within 5 working days');
+    expect(reply.text).not.toMatch(/\bHi\b/);
+  });
 });
 
 describe('a corrected detail', () => {
@@ -98,6 +177,14 @@ describe('handing over to a person', () => {
     expect(first?.text).toContain("I couldn't find this");
     expect(complaint?.escalation).toMatchObject({ escalate: false });
     expect(complaint?.escalation.ticketId).toBeUndefined();
+  });
+
+  it('answers a mild complaint with an apology and an offer of help, not with "not found"', async () => {
+    const [, complaint] = await conversation(notFound, "that's stupid");
+    expect(complaint?.text).not.toContain("I couldn't find");
+    expect(complaint?.text).toMatch(/^I'm sorry/);
+    expect(complaint?.text).toContain('connect you with a member of our support team');
+    expect(complaint?.sources).toEqual([]);
   });
 
   it('hands over when the frustration comes again', async () => {

@@ -56,10 +56,15 @@ describe('support-agent CLI', () => {
       DATABASE_URL: POSTGRES_URL,
       LLM_API_KEY: 'sk-doctor-test-secret-0123456789',
       REDIS_URL: 'redis://127.0.0.1:6379',
+      RETENTION_DAYS: '90',
     });
     expect(await run.exited).toBe(0);
     const out = run.out();
     expect(out).not.toContain('sk-doctor-test-secret');
+    expect(out).toContain(
+      'retention    conversations erased 90 days after their last message, unless a ticket is open or pending',
+    );
+    expect(out).toMatch(/telemetry {4}\/metrics only \(open to anyone who reaches the port/);
     expect(out).toMatch(/LLM_API_KEY\s+\*\*\*\*89 \(32 chars\)/);
     expect(out).toMatch(/PORT\s+8080 {2}\(default\)/);
     expect(out).toMatch(/ok\s+redis\s+redis:\/\/127\.0\.0\.1:6379\s+PING answered PONG/);

@@ -550,14 +550,21 @@ describe('erasing a session', () => {
       expect(tickets.body.items.map((x: Json) => x.id)).toEqual([kept.ticketId]);
       const sessions = await call(s.url, 'GET', '/v1/admin/sessions', admin);
       expect(sessions.body.items.map((x: Json) => x.id)).not.toContain(gone.id);
-      // Its ticket's message will never be sent; the other's still waits.
+      // Its ticket's message will never be sent; the other's still waits. In its place, the
+      // ticket system is to be told that the ticket was erased, so that it erases its copy:
+      // by the ticket's id alone.
       const outbox = await s.app.conversations.dueOutbox(
         new Date(Date.now() + 86_400_000).toISOString(),
         10,
       );
-      expect(outbox).toHaveLength(1);
+      expect(outbox.map((o) => o.topic)).toEqual(['ticket.created', 'ticket.erased']);
       expect(JSON.stringify(outbox)).not.toContain(gone.id);
-      expect(JSON.stringify(outbox)).toContain(kept.id);
+      expect(JSON.stringify(outbox[0])).toContain(kept.id);
+      expect(outbox[1]?.payload).toEqual({
+        ticket: { id: gone.ticketId },
+        reason: 'request',
+        erasedAt: expect.any(String),
+      });
       // The other customer sees, and the staff see of them, what they saw before.
       expect(await visible(kept)).toEqual(keptBefore);
       expect(keptBefore).toMatchObject({

@@ -255,6 +255,24 @@ describe('sessions', () => {
     expect(await search()).not.toContain('(search failed)');
   });
 
+  it('deletes the passages of a file a turn was still reading when the session ended', async () => {
+    const seen = await endWhileReading(t, 100);
+    // Ending waited for the turn, then deleted what the turn stored.
+    expect(seen.endedBeforeTurnWent).toBe(false);
+    expect(seen.sources).not.toContain('attachment:note.txt');
+  });
+
+  it('deletes them when the turn ends, if ending could not wait for it', async () => {
+    const quick = await startServer({ SESSION_LOCK_WAIT_MS: '100' });
+    try {
+      const seen = await endWhileReading(quick, 600);
+      expect(seen.endedBeforeTurnWent).toBe(true);
+      expect(seen.sources).not.toContain('attachment:note.txt');
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('replays a retried message with the same Idempotency-Key and refuses a reused key', async () => {
     const { id, token } = await createSession(t.url);
     const send = (text: string, key: string) =>
@@ -280,6 +298,23 @@ describe('sessions', () => {
     expect(history.body.items).toHaveLength(2);
     const session = await call(t.url, 'GET', `/v1/sessions/${id}`, { token });
     expect(session.body.messageCount).toBe(1);
+  });
+
+  it('keeps no hash of a card number for an idempotent retry: the message as stored is compared', async () => {
+    const { id, token } = await createSession(t.url);
+    const send = (text: string) =>
+      call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+        token,
+        body: { text },
+        headers: { 'idempotency-key': 'card-key' },
+      });
+    const first = await send('I was charged twice on card 4111 1111 1111 1111');
+    expect(first.status).toBe(200);
+    // The same message as stored (only the last four digits are kept): the same request.
+    const retry = await send('I was charged twice on card 4111-1111-1111-1111');
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(first.body);
   });
 
   it('replays over SSE too', async () => {
@@ -474,3 +509,57 @@ describe.runIf(await serviceAvailable('Redis', REDIS_URL, 6379))(
     });
   },
 );
+
+/**
+ * Sends a message with a file and ends the session while the turn holds the file between
+ * reading and storing it, for `holdMs`; then searches the session's files.
+ */
+async function endWhileReading(server: TestServer, holdMs: number) {
+  const { id, token } = await createSession(server.url);
+  const knowledge = server.app.knowledge;
+  const store = knowledge.replaceSource.bind(knowledge);
+  let reached!: () => void;
+  const reading = new Promise<void>((resolve) => (reached = resolve));
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  knowledge.replaceSource = async (...args) => {
+    if (args[0] === `session:${id}`) {
+      reached();
+      await gate;
+    }
+    return store(...args);
+  };
+  try {
+    const form = new FormData();
+    form.set('text', 'What does my note say?');
+    form.set('file', new Blob(['Locker code: HERON-2211.'], { type: 'text/plain' }), 'note.txt');
+    const sent = fetch(`${server.url}/v1/sessions/${id}/messages`, {
+      method: 'POST',
+      headers: bearer(token),
+      body: form,
+    });
+    await reading;
+    let endedAt = 0;
+    const ended = call(server.url, 'DELETE', `/v1/sessions/${id}`, { token }).then((r) => {
+      endedAt = Date.now();
+      return r;
+    });
+    await new Promise((resolve) => setTimeout(resolve, holdMs));
+    const openedAt = Date.now();
+    open();
+    expect((await sent).status).toBe(200);
+    expect((await ended).status).toBe(200);
+    const found = await server.app.tools.call<SearchResult>(
+      'kb_search',
+      { query: 'locker code heron' },
+      { sessionId: id },
+    );
+    if (found.type !== 'ok') throw new Error(`the search failed: ${found.type}`);
+    return {
+      endedBeforeTurnWent: endedAt < openedAt,
+      sources: found.value.hits.map((h) => h.source),
+    };
+  } finally {
+    knowledge.replaceSource = store;
+  }
+}

@@ -180,7 +180,9 @@ describe('ingestion', () => {
     );
     expect(reasons['broken.pdf']).toMatch(/^not a readable PDF/);
     expect(reasons['empty.txt']).toBe('the file is empty');
-    expect(reasons['image.md']).toMatch(/looks like binary data, not text/);
+    expect(reasons['image.md']).toMatch(
+      /^a picture \(named "image.md"\): no text is read from images/,
+    );
     expect(reasons['locked.pdf']).toBe('the PDF is password-protected');
     expect(reasons['missing-folder']).toBe('does not exist');
     expect(report.documents.added).toBe(1);
@@ -225,7 +227,7 @@ describe('ingestion', () => {
     const alone = await ingestPaths(repo, [join(dir, 'assets', 'photo.jpg')], options);
     expect(alone.skipped).toEqual([]);
     expect(alone.failed.map((f) => f.reason)).toEqual([
-      expect.stringMatching(/looks like binary data, not text/),
+      expect.stringMatching(/a picture \(named "photo.jpg"\): no text is read from images/),
     ]);
   });
 

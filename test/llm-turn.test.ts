@@ -130,6 +130,12 @@ describe('answers from the language model', () => {
     });
     expect(open.result.text).toContain('[1]');
     expect(chatRequests()).toHaveLength(sent);
+    // Each of the seven stood in for the model, and is counted so.
+    const metrics = await app.telemetry.renderPrometheus();
+    expect(metrics).toMatch(/support_agent_llm_fallbacks_total 7\b/);
+    expect(metrics).toMatch(
+      /support_agent_turns_total\{answered_by="extractive",result="answered"\} 7\b/,
+    );
   });
 
   it('tells the model a person follows up while the ticket is open, and not once it is closed', async () => {

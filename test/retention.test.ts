@@ -139,6 +139,35 @@ describe('RETENTION_DAYS on SQLite', () => {
   };
   afterEach(() => app.close());
 
+  it('tells the ticket system, by webhook, of an erased ticket, by its id alone', async () => {
+    // A receiver that is not there: what is queued for it stays queued.
+    open({
+      RETENTION_DAYS: '30',
+      ESCALATION_WEBHOOK_URL: 'http://127.0.0.1:9/hook',
+      ESCALATION_WEBHOOK_SECRET: 'a-webhook-secret-0123456789',
+    });
+    const old = await conversation(app, 40, { ticket: 'resolved' });
+    const untouched = await conversation(app, 40);
+    app.start();
+    await vi.waitFor(async () => expect(await remains(app, old)).toEqual(nothing));
+    await vi.waitFor(async () => expect(await remains(app, untouched)).toEqual(nothing));
+    const queued = await app.conversations.dueOutbox(
+      new Date(clock.now() + 30 * DAY).toISOString(),
+      10,
+    );
+    // Only the session that had a ticket: the ticket system knows of no other.
+    expect(queued.map((o) => [o.topic, o.payload])).toEqual([
+      [
+        'ticket.erased',
+        {
+          ticket: { id: `T-${old.slice(0, 8)}` },
+          reason: 'retention',
+          erasedAt: new Date(clock.now()).toISOString(),
+        },
+      ],
+    ]);
+  });
+
   it('erases at start, then hourly, the conversations past it, keeping recent ones and those a person works on', async () => {
     open({ RETENTION_DAYS: '30' });
     const old = await conversation(app, 40, { ticket: 'resolved', live: true });

@@ -11,6 +11,7 @@ import { AppError } from '../src/errors/index.js';
 import { buildServer } from '../src/http/index.js';
 import { captureLogs, FakeClock, type CapturedLogs } from '../src/testing/index.js';
 import { defineTool } from '../src/tools/index.js';
+import { call, createSession, startServer } from './helpers/http.js';
 
 let app: App | undefined;
 afterEach(async () => {
@@ -139,6 +140,81 @@ describe('metrics at GET /metrics', () => {
     const after = await server.inject({ method: 'GET', url: '/metrics' });
     expect(after.body).toContain('support_agent_tool_breaker_state{tool="broken"} 0');
     await server.close();
+  });
+});
+
+describe('service metrics at GET /metrics', () => {
+  it('counts replies by result, tickets opened, turn durations and HTTP requests by route', async () => {
+    const t = await startServer();
+    try {
+      const { id, token } = await createSession(t.url);
+      const send = (text: string) =>
+        call(t.url, 'POST', `/v1/sessions/${id}/messages`, { token, body: { text } });
+      expect((await send('How do I reset my password?')).status).toBe(200);
+      expect((await send('thanks!')).status).toBe(200);
+      expect((await send('Do you sell helicopters to penguins?')).status).toBe(200);
+      const handed = await send('Let me speak to a human, please.');
+      expect(handed.body.escalation.ticketId).toBeDefined();
+      expect((await call(t.url, 'GET', '/no/such/page')).status).toBe(404);
+
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
+      expect(
+        value(/support_agent_turns_total\{answered_by="extractive",result="answered"\} (\d+)/),
+      ).toBe(1);
+      expect(
+        value(/support_agent_turns_total\{answered_by="extractive",result="not_looked_up"\} (\d+)/),
+      ).toBe(1);
+      expect(
+        value(/support_agent_turns_total\{answered_by="extractive",result="not_found"\} (\d+)/),
+      ).toBeGreaterThanOrEqual(1);
+      expect(
+        value(
+          /support_agent_tickets_opened_total\{category="human_request",priority="\w+"\} (\d+)/,
+        ),
+      ).toBe(1);
+      expect(
+        value(/support_agent_turn_duration_seconds_count\{answered_by="extractive"\} (\d+)/),
+      ).toBe(4);
+      expect(
+        value(
+          /support_agent_http_request_duration_seconds_count\{method="POST",route="\/v1\/sessions\/:id\/messages",status="200"\} (\d+)/,
+        ),
+      ).toBe(4);
+      // An unknown path is counted as unmatched, not under a series of its own.
+      expect(
+        value(
+          /support_agent_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} (\d+)/,
+        ),
+      ).toBe(1);
+      expect(text).not.toContain('/no/such/page');
+      expect(text).not.toContain(id);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('the metrics token', () => {
+  it('when METRICS_TOKEN is set, /metrics takes only that bearer token', async () => {
+    const secret = 'metrics-token-0123456789';
+    const t = await startServer({ METRICS_TOKEN: secret });
+    try {
+      const read = (token?: string) =>
+        fetch(`${t.url}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+      for (const token of [undefined, 'wrong-token-0123456789', 'sa_admin_not_this']) {
+        const refused = await read(token);
+        expect(refused.status).toBe(401);
+        const body = (await refused.json()) as { error: { code: string; message: string } };
+        expect(body.error.code).toBe('unauthorized');
+        expect(body.error.message).toContain('METRICS_TOKEN');
+      }
+      const allowed = await read(secret);
+      expect(allowed.status).toBe(200);
+      expect(await allowed.text()).toContain('support_agent_tool_breaker_state');
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -804,4 +804,32 @@ describe('a card number in a message', () => {
     const [, reply] = await app.conversations.recentMessages('c2', 2);
     expect(reply?.metadata).not.toHaveProperty('found');
   });
+
+  it('is hidden in an attached file too, before it is stored or searched, and the file is named', async () => {
+    const note = 'Refund request. I paid with card 4111-1111-1111-1111 and want my money back.';
+    const result = await app.turns.start({
+      sessionId: 'c3',
+      text: 'Can you check my note?',
+      attachments: [{ name: 'refund.txt', data: new TextEncoder().encode(note) }],
+    }).result;
+    expect(result.text).toMatch(
+      /^For your security, I've hidden the card number in refund\.txt\. Please don't share card details/,
+    );
+    expect(result.text).not.toMatch(/4111-?1111/);
+    const found = await app.tools.call<SearchResult>(
+      'kb_search',
+      { query: 'refund request card paid' },
+      { sessionId: 'c3' },
+    );
+    expect(found.type).toBe('ok');
+    const mine =
+      found.type === 'ok'
+        ? found.value.hits.filter((h) => h.source === 'attachment:refund.txt')
+        : [];
+    expect(mine.length).toBeGreaterThan(0);
+    for (const hit of mine) {
+      expect(hit.text).toContain('[card number hidden, ending 1111]');
+      expect(hit.text).not.toMatch(/4111-1111/);
+    }
+  });
 });

@@ -6,7 +6,11 @@ import type { TurnResultBody } from '../protocol/api.js';
 import type { Clock } from '../resilience/index.js';
 import type { Session, SessionEvents, SessionLock, SessionStore } from '../session/index.js';
 import type { ConversationRepository } from '../store/index.js';
+import { hideCardNumbers } from './card-numbers.js';
 import { escalationEvent, type TurnRunner } from './turn.js';
+
+/** Attempts of `SessionTurns.end` at a session that keeps changing under it. */
+const END_ATTEMPTS = 10;
 
 /** After this long, an unfinished idempotent request is taken for dead and may run again. */
 const STALE_CLAIM_MS = 10 * 60_000;
@@ -24,6 +28,8 @@ export interface SessionTurnsDeps {
   lockTtlMs: number;
   /** How long a message waits for the session's previous message to finish. */
   lockWaitMs: number;
+  /** Deletes what a session's attachments left in the knowledge base, once the session ended. */
+  forgetFiles: (sessionId: string) => Promise<unknown>;
 }
 
 /** One customer message to a session whose token has been checked. */
@@ -214,6 +220,13 @@ export class SessionTurns {
           messageCount: updated?.messageCount ?? input.session.messageCount + 1,
           breakers,
         };
+        // Ended while this turn ran, its files were deleted while it may have been reading one
+        // (when ending could not wait for it): what it added goes too.
+        if (updated?.status === 'ended') {
+          await this.deps.forgetFiles(sessionId).catch((error: unknown) => {
+            logger.error({ err: error }, "deleting an ended session's attachments failed");
+          });
+        }
         if (key !== undefined) {
           await conversations
             .completeIdempotencyKey(sessionId, key, body)
@@ -235,6 +248,47 @@ export class SessionTurns {
     return { type: 'run', turnId, events: run.events, result };
   }
 
+  /**
+   * Ends a session: no message is taken after, and its attachments' passages are deleted once
+   * the turn still running, if any, has finished (the session's lock), so that none it was
+   * reading comes back. When that turn outlasts the lock wait, the passages are deleted at once
+   * and again when it ends. One already ended is returned as it is, so ending it again changes
+   * nothing, its `updatedAt` included. The write is a compare-and-set on the version read: of
+   * two requests ending it at once, one writes and the other reads again and finds it ended.
+   * @throws {AppError} `not_found` when the session was removed meanwhile.
+   */
+  async end(session: Session): Promise<Session> {
+    const { sessions } = this.deps;
+    let current = session;
+    for (let attempt = 1; current.status !== 'ended'; attempt++) {
+      try {
+        current = await sessions.update(current.id, (s) => ({ ...s, status: 'ended' }), {
+          expectedVersion: current.version,
+        });
+      } catch (error) {
+        // Changed since it was read (a message counted, another request ending it): read again.
+        if (!isAppError(error) || error.code !== 'conflict' || attempt >= END_ATTEMPTS) throw error;
+        // Gone meanwhile: the next update says so (`not_found`).
+        current = (await sessions.get(current.id)) ?? current;
+      }
+    }
+    let lock: SessionLock | undefined;
+    try {
+      lock = await sessions.lock(session.id, this.deps.lockTtlMs, {
+        waitMs: this.deps.lockWaitMs,
+      });
+    } catch (error) {
+      // Still busy: the running turn deletes them again when it ends (see `send`).
+      if (!isAppError(error) || error.code !== 'rejected') throw error;
+    }
+    try {
+      await this.deps.forgetFiles(session.id);
+    } finally {
+      await lock?.release().catch(() => false);
+    }
+    return current;
+  }
+
   #track(promise: Promise<unknown>, ids: { sessionId: string; turnId: string }): void {
     const settled = promise.then(
       () => undefined,
@@ -245,9 +299,12 @@ export class SessionTurns {
   }
 }
 
-/** What makes two requests "the same" for an idempotency key. */
+/**
+ * What makes two requests "the same" for an idempotency key: the message as it is stored, its
+ * card numbers hidden (a hash of a card number is not kept either), and the files.
+ */
 function fingerprint(input: SendInput): string {
-  const hash = createHash('sha256').update(input.text, 'utf8');
+  const hash = createHash('sha256').update(hideCardNumbers(input.text).text, 'utf8');
   for (const file of input.attachments ?? []) {
     hash.update(`\u0000${file.name}\u0000`);
     hash.update(createHash('sha256').update(file.data).digest());

@@ -39,6 +39,23 @@ export interface TurnDeps {
   now: () => number;
   /** True when a language model is configured (the `llm_chat` tool). */
   llm: boolean;
+  /** Told of every turn that ends with a reply: what the service's metrics count. */
+  onTurn?: (outcome: TurnOutcome) => void;
+}
+
+/** How a turn ended, for the service's metrics. */
+export interface TurnOutcome {
+  answeredBy: 'extractive' | 'llm';
+  /**
+   * `answered` from the help center; `not_found` when it had nothing on the question;
+   * `not_looked_up` for a message that asked it nothing (a greeting, thanks, card numbers alone).
+   */
+  result: 'answered' | 'not_found' | 'not_looked_up';
+  /** The ticket this message opened, if it opened one. */
+  ticketOpened?: { category: string; priority: string };
+  /** The language model failed and the extractive answer stood in. */
+  fallback: boolean;
+  seconds: number;
 }
 
 /** One customer message. */
@@ -219,9 +236,7 @@ export class TurnRunner {
     // The files that could not be read are named in the reply, with why, before the answer, and
     // a card number the customer typed is said to be hidden.
     const unread = unreadNotice(attachments);
-    const notice = [cards === 'none' ? '' : CARD_HIDDEN, unread]
-      .filter((part) => part !== '')
-      .join(' ');
+    const notice = [cardNotice(cards, attachments), unread].filter((part) => part !== '').join(' ');
     // Files alone, none of them read, or card numbers alone: nothing to look up, and nothing the
     // help center failed at.
     const nothingRead =
@@ -301,7 +316,9 @@ export class TurnRunner {
           // that may stand in for it: the client was shown them all, numbered so.
           ...(this.deps.llm ? { numbering: 'as-retrieved' as const } : {}),
           facts: [...facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
-          firstTurn: (context?.messageCount ?? 1) <= 1,
+          // A greeting opens a reply, or nothing: after a notice that leads it ("For your
+          // security, I've hidden …") a "Hi," in the middle reads oddly.
+          firstTurn: notice === '' && (context?.messageCount ?? 1) <= 1,
           ...(nameOf(facts, newFacts) ? { customerName: nameOf(facts, newFacts) as string } : {}),
           escalated,
           attachments: attachments
@@ -487,6 +504,24 @@ export class TurnRunner {
     });
     emit({ type: 'complete', message: reply });
     channel.close();
+    try {
+      this.deps.onTurn?.({
+        answeredBy,
+        result: !looksUp ? 'not_looked_up' : answer.found ? 'answered' : 'not_found',
+        ...(escalation?.ticketCreated
+          ? {
+              ticketOpened: {
+                category: escalationInfo.category,
+                priority: escalationInfo.priority,
+              },
+            }
+          : {}),
+        fallback: fallback !== undefined,
+        seconds: timings.total / 1000,
+      });
+    } catch (error) {
+      logger.warn({ err: error }, 'counting the turn failed');
+    }
     // Messages are numbered 1, 2, 3… and never removed: the reply's number is the count.
     const messageCount = stored.seq;
     const breakers = Object.fromEntries([...tools.breakers()].map(([name, b]) => [name, b.state]));
@@ -513,6 +548,20 @@ function repliesSince(
 /** What a customer who typed a card number is told. */
 export const CARD_HIDDEN =
   "For your security, I've hidden the card number you sent. Please don't share card details in this chat: we never need them here.";
+
+/**
+ * What the customer is told of the card numbers hidden in their message and in their files
+ * (see `AttachmentSummary.hidden`); empty when there were none.
+ */
+function cardNotice(cards: 'none' | 'some' | 'only', attachments: AttachmentSummary[]): string {
+  const files = attachments.filter((a) => (a.hidden ?? 0) > 0);
+  if (files.length === 0) return cards === 'none' ? '' : CARD_HIDDEN;
+  const places = [...(cards === 'none' ? [] : ['your message']), ...files.map((a) => a.name)];
+  const count = (cards === 'none' ? 0 : 1) + files.reduce((n, a) => n + (a.hidden ?? 0), 0);
+  const list =
+    places.length === 1 ? places[0] : `${places.slice(0, -1).join(', ')} and ${places.at(-1)}`;
+  return `For your security, I've hidden the card ${count > 1 ? 'numbers' : 'number'} in ${list}. Please don't share card details in this chat: we never need them here.`;
+}
 
 function attachmentNames(input: TurnInput): string[] {
   return (input.attachments ?? []).map((a) => a.name);

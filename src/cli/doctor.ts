@@ -34,7 +34,10 @@ export async function doctor(config: Config): Promise<number> {
     `  retrieval    ${config.embeddings.baseUrl ? 'hybrid: BM25 + dense embeddings' : 'lexical only (no embeddings configured)'}`,
   );
   console.log(
-    `  telemetry    ${config.telemetry.otlpEndpoint ? 'OTLP export + /metrics' : '/metrics only'}`,
+    `  telemetry    ${config.telemetry.otlpEndpoint ? 'OTLP export + /metrics' : '/metrics only'}${config.metricsToken ? ' (METRICS_TOKEN required)' : ' (open to anyone who reaches the port; set METRICS_TOKEN to require a token)'}`,
+  );
+  console.log(
+    `  retention    ${config.retention.days === 0 ? 'conversations kept until erased on request (RETENTION_DAYS=0)' : `conversations erased ${config.retention.days} days after their last message, unless a ticket is open or pending`}`,
   );
 
   const warnings = configWarnings(config);

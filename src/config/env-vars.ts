@@ -93,6 +93,15 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     secret: true,
   },
   {
+    name: 'METRICS_TOKEN',
+    path: ['metricsToken'],
+    default: undefined,
+    expected: 'a string of at least 16 characters',
+    description:
+      'When set, `GET /metrics` takes only `Authorization: Bearer <this token>` (Prometheus: `authorization.credentials`). Unset, anyone who reaches the port can read the metrics: keep it off the public network.',
+    secret: true,
+  },
+  {
     name: 'LLM_BASE_URL',
     path: ['llm', 'baseUrl'],
     default: undefined,

@@ -151,6 +151,7 @@ export const configSchema = z
       message: 'must be 1 to 64 letters, digits and : _ - .',
     }),
     adminApiKey: z.string().min(16).optional(),
+    metricsToken: z.string().min(16).optional(),
     llm: z
       .object({ baseUrl: httpUrl.optional(), model: optionalSecret, apiKey: optionalSecret })
       .strict(),

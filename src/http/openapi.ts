@@ -242,7 +242,7 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'get',
     path: '/metrics',
-    summary: 'Prometheus metrics',
+    summary: 'Prometheus metrics; with METRICS_TOKEN set, that bearer token only (401 otherwise)',
     auth: 'none',
     tag: 'operations',
   },

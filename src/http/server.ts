@@ -11,7 +11,7 @@ import { adminRoutes } from './routes/admin.js';
 import { docsRoutes } from './routes/docs.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { WS_MAX_FRAME_BYTES, wsRoutes } from './routes/ws.js';
-import { adminKeyMatches, bearerToken } from './auth.js';
+import { adminKeyMatches, bearerToken, hashToken, tokenMatches } from './auth.js';
 import { enforceRateLimit } from './session-access.js';
 import { StreamRegistry } from './streams.js';
 
@@ -92,7 +92,23 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
       );
     });
   });
+  const requests = app.telemetry.histograms.histogram(
+    'support_agent.http.request.duration_seconds',
+    {
+      description:
+        'HTTP requests by method, route (as declared, not the raw path) and status, with their duration up to the response (a stream: its whole life)',
+      unit: 's',
+      boundaries: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    },
+  );
   server.addHook('onResponse', (request, reply, done) => {
+    // Routes as declared, so that ids and probes of unknown paths make no series of their own.
+    const route = request.routeOptions.url ?? 'unmatched';
+    const { method } = request;
+    const status = reply.statusCode;
+    requests
+      .seriesFor(`${method} ${route} ${status}`, () => ({ method, route, status: String(status) }))
+      .record(reply.elapsedTime / 1000);
     // The request line is only built when it would be written.
     if (
       app.logger.isLevelEnabled('info') &&
@@ -178,7 +194,17 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks: shown });
   });
 
-  server.get('/metrics', async (_request, reply) => {
+  // Compared as the admin key is: by hash, in constant time.
+  const metricsTokenHash = config.metricsToken ? hashToken(config.metricsToken) : undefined;
+  server.get('/metrics', async (request, reply) => {
+    if (metricsTokenHash && !tokenMatches(bearerToken(request), metricsTokenHash)) {
+      return sendError(
+        reply,
+        401,
+        'unauthorized',
+        'The metrics take the metrics token (METRICS_TOKEN) as a bearer token.',
+      );
+    }
     try {
       const text = await app.telemetry.renderPrometheus();
       return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);

@@ -40,6 +40,7 @@ export class HistogramSeries {
 /** A histogram whose series are made once and then recorded into without any lookup. */
 export class LeanHistogram {
   readonly #series: HistogramSeries[] = [];
+  readonly #keyed = new Map<string, HistogramSeries>();
 
   constructor(
     readonly name: string,
@@ -52,6 +53,19 @@ export class LeanHistogram {
   series(attributes: Attributes): HistogramSeries {
     const series = new HistogramSeries(attributes, this.boundaries);
     this.#series.push(series);
+    return series;
+  }
+
+  /**
+   * The series of `attributes`, made on first use and found again by `key` (which must name the
+   * attributes): for series that come as they are seen, such as routes and status codes.
+   */
+  seriesFor(key: string, attributes: () => Attributes): HistogramSeries {
+    let series = this.#keyed.get(key);
+    if (series === undefined) {
+      series = this.series(attributes());
+      this.#keyed.set(key, series);
+    }
     return series;
   }
 
@@ -100,11 +114,13 @@ export class LeanMetricProducer implements MetricProducer {
     this.#startTime = millisToHrTime(now());
   }
 
-  /** A new histogram, exported with every collection. */
+  /** A histogram exported with every collection; the one made before under the same name. */
   histogram(
     name: string,
     options: { description: string; unit: string; boundaries: readonly number[] },
   ): LeanHistogram {
+    const made = this.#histograms.find((h) => h.name === name);
+    if (made) return made;
     const histogram = new LeanHistogram(
       name,
       options.description,

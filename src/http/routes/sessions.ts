@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import { replayEvents, type SendOutcome } from '../../agent/session-turns.js';
-import { AppError, isAppError } from '../../errors/index.js';
+import { AppError } from '../../errors/index.js';
 import {
   createSessionBodySchema,
   messagePageQuerySchema,
@@ -10,7 +10,6 @@ import {
   type SessionCreated,
 } from '../../protocol/api.js';
 import type { SourceItem } from '../../protocol/index.js';
-import type { Session, SessionStore } from '../../session/index.js';
 import { bearerToken, hashToken, headerOrQueryToken, newSessionToken } from '../auth.js';
 import { wantsEventStream } from '../body.js';
 import { TAKES_FILES } from '../errors.js';
@@ -66,10 +65,8 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
 
   server.delete<IdParams>('/v1/sessions/:id', async (request, reply) => {
     const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
-    const ended = viewOf(await endSession(sessions, session));
     // Nothing searches an ended session's files any more: its attachments' passages go.
-    await app.knowledge.deleteScope(`session:${session.id}`);
-    return reply.code(200).send(ended);
+    return reply.code(200).send(viewOf(await app.sessionTurns.end(session)));
   });
 
   server.get<IdParams & { Querystring: Record<string, string> }>(
@@ -158,32 +155,6 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
       return reply.code(200).send(result);
     },
   );
-}
-
-/** Attempts of {@link endSession} at a session that keeps changing under it. */
-const END_ATTEMPTS = 10;
-
-/**
- * Ends a session once. One already ended is returned as it is, so ending it again changes
- * nothing, its `updatedAt` included, and answers as the first time did. The write is a
- * compare-and-set on the version read: of two requests ending it at once, one writes and the
- * other reads again and finds it ended.
- */
-async function endSession(sessions: SessionStore, session: Session): Promise<Session> {
-  let current = session;
-  for (let attempt = 1; ; attempt++) {
-    if (current.status === 'ended') return current;
-    try {
-      return await sessions.update(current.id, (s) => ({ ...s, status: 'ended' }), {
-        expectedVersion: current.version,
-      });
-    } catch (error) {
-      // Changed since it was read (a message counted, another request ending it): read again.
-      if (!isAppError(error) || error.code !== 'conflict' || attempt >= END_ATTEMPTS) throw error;
-      // Gone meanwhile: the next update says so (`not_found`).
-      current = (await sessions.get(current.id)) ?? current;
-    }
-  }
 }
 
 /** The text and files of a message, from a JSON or a multipart body. */

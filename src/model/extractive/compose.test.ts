@@ -156,6 +156,58 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     expect(shipping.text).toBe('Shipping costs are not refunded unless the item was damaged [1].');
   });
 
+  it('answers a general question with the general case first, not a case the question does not name', () => {
+    const article = (headingPath: string[], text: string): RetrievedChunk => ({
+      ...chunk('Shipping', text, headingPath),
+      documentId: 'shipping',
+    });
+    // The shorter passage, which says "delivery" twice, is retrieved first.
+    const sources = [
+      article(
+        ['Shipping', 'International delivery'],
+        'We deliver to most countries in Europe. International delivery takes 5 to 10 working days.',
+      ),
+      article(
+        ['Shipping', 'Delivery times'],
+        'Standard delivery in the UK takes 2 to 4 working days. Express delivery arrives the ' +
+          'next working day if you order before 2pm.',
+      ),
+    ];
+    expect(answer('How long does delivery take?', { sources }).text).toMatch(
+      /^Standard delivery in the UK takes 2 to 4 working days \[1\]\./,
+    );
+    // Named, the case of its own is what is asked.
+    expect(answer('How long does international delivery take?', { sources }).text).toMatch(
+      /^International delivery takes 5 to 10 working days \[1\]\./,
+    );
+    expect(answer('How long does express delivery take?', { sources }).text).toMatch(
+      /^Express delivery arrives the next working day/,
+    );
+  });
+
+  it('answers a continuation that names a topic of its own on its own', () => {
+    const reset = chunk(
+      'Passwords',
+      'Click Forgot password on the sign-in page. We send you a reset link that is valid for 24 hours.',
+    );
+    const refunds = chunk(
+      'Refunds',
+      'We refund you within 5 working days of receiving your return. Original delivery charges ' +
+        'are refunded only when the whole order is returned.',
+    );
+    // Searched together with the question before, the passages of both come back.
+    const apart = answer('And refunds?', {
+      sources: [reset, refunds],
+      context: 'How do I reset my password?',
+      related: [{ from: 'refunds', to: 'reimbursement', weight: 0.6 }],
+    });
+    expect(apart.text).toMatch(/^We refund you within 5 working days/);
+    expect(apart.text).not.toMatch(/password|reset/i);
+    expect(apart.cited).toEqual([2]);
+    // Still, what it asks is asked of the question before when it is a case of it (see
+    // own-topic.test.ts): "and to Canada?" above.
+  });
+
   it('answers a follow-up asking for more with what the reply before did not say', () => {
     const bill = chunk(
       'Why is my bill higher than expected?',
@@ -757,6 +809,22 @@ describe('composeExtractiveAnswer: the customer', () => {
     });
     expect(result.text).toBe(
       "Thank you, I've updated your e-mail address to jane@example.org. How can I help?",
+    );
+  });
+
+  it('answers a complaint with an apology, asking what went wrong and offering a person', () => {
+    const result = answer("that's stupid", { shortReply: 'complaint' });
+    expect(result).toMatchObject({ cited: [], found: true });
+    expect(result.text).toBe(
+      "I'm sorry about that. Could you tell me what went wrong, or would you like me to connect you with a member of our support team?",
+    );
+    // A person follows up already: no offer of one, and no question of what went wrong.
+    const handed = answer('this is useless', {
+      shortReply: 'complaint',
+      escalated: { ticketId: 'T-1' },
+    });
+    expect(handed.text).toBe(
+      "I'm sorry about that.\n\nA member of our support team will follow up with you on this (ticket T-1).",
     );
   });
 

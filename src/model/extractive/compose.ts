@@ -22,6 +22,7 @@ import {
   type QuestionTerm,
 } from './question-terms.js';
 import { askedAfterTelling, awaitedThing } from './clauses.js';
+import { relatedToOwn, standsApart } from './own-topic.js';
 import { renderPicks } from './render.js';
 import { answersAwaited, scoreSentences, type Scored } from './scoring.js';
 import { selectSentences, type Pick } from './select.js';
@@ -138,16 +139,27 @@ export function composeExtractiveAnswer(
     return { text: frame(fromFacts, true), cited: [], confidence: FACT_CONFIDENCE, found: true };
   }
 
-  const context = typeof input?.context === 'string' ? input.context : '';
+  const leanedOn = typeof input?.context === 'string' ? input.context : '';
+  const sources = Array.isArray(input?.sources) ? input.sources : [];
+  const searched = Array.isArray(input?.related) ? input.related : [];
   // Told what they did already about the problem before ("I've already restarted the hub"), the
   // customer asks what comes next about that problem: its words are what is asked.
   const doneWord = typeof input?.done === 'string' ? input.done.trim() : '';
+  const joint =
+    leanedOn !== '' && doneWord === '' ? questionTerms(question, leanedOn, searched) : undefined;
+  // A continuation that names a topic the help center tells of apart from the question before
+  // ("and refunds?" after "How do I reset my password?") is a question of its own.
+  const apart = joint !== undefined && standsApart(question, joint, sources);
+  const context = apart ? '' : leanedOn;
   const asksNext = doneWord !== '' && context !== '';
-  const terms = questionTerms(
-    asksNext ? context : question,
-    asksNext ? '' : context,
-    Array.isArray(input?.related) ? input.related : [],
-  );
+  const terms =
+    joint !== undefined && !apart
+      ? joint
+      : questionTerms(
+          asksNext ? context : question,
+          asksNext ? '' : context,
+          apart ? relatedToOwn(question, searched) : searched,
+        );
   // What is asked for is the message's own; a follow-up that asks nothing in words of its own
   // ("and to Canada?" after "How long does shipping take?") asks what the question before did.
   const shapeOf = context !== '' && !asksItself(question) ? context : question;
@@ -156,11 +168,7 @@ export function composeExtractiveAnswer(
   // Asked for a price or a time, a heading that states one ("Core – £34.99 a month") is read.
   const documents = [
     ...attachmentDocuments(attachments),
-    ...passageDocuments(
-      Array.isArray(input?.sources) ? input.sources : [],
-      options.passages,
-      quantity,
-    ),
+    ...passageDocuments(sources, options.passages, quantity),
   ];
   // What the customer waits for ("my refund" of "I never received my refund"), and what is
   // asked after the circumstances ("can I swap it?" of "I received the wrong size, can I swap
@@ -196,7 +204,7 @@ export function composeExtractiveAnswer(
   // said; one that asks how long or how much is answered with the sentence that says, said or not.
   // Citations out, the reply just given holds each sentence it quoted as the passage has it.
   const said =
-    typeof input?.said === 'string' && !time && !quantity
+    typeof input?.said === 'string' && context !== '' && !time && !quantity
       ? input.said.replace(/ \[\d+\]/g, '')
       : '';
   const scored =
@@ -211,6 +219,7 @@ export function composeExtractiveAnswer(
   const withSaid = () => (again ??= selectSentences(all, terms, documents));
   const chosen =
     input?.asksMore === true &&
+    context !== '' &&
     unsaid.length > 0 &&
     bestScore(unsaid) < MORE_SHARE * bestScore(withSaid())
       ? []

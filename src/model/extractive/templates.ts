@@ -87,6 +87,11 @@ export function shortAnswer(
       return 'Thank you for contacting us. Goodbye!';
     case 'no':
       return 'All right. Is there anything else I can help you with?';
+    case 'complaint':
+      // Sorry, and what went wrong is asked; a person is offered, unless one follows up already.
+      return said.handedOver
+        ? "I'm sorry about that."
+        : "I'm sorry about that. Could you tell me what went wrong, or would you like me to connect you with a member of our support team?";
     default:
       return 'Is there anything else I can help you with?';
   }

@@ -66,8 +66,8 @@ export interface ExtractiveInput {
   attachments?: Array<{ name: string; preview: string }>;
   /**
    * The message only greets, thanks, says goodbye, acknowledges, says yes or no, asks for help
-   * or about the assistant, or gives details about the customer (see `readShortReply`): it is
-   * answered in kind, not searched for.
+   * or about the assistant, gives details about the customer, or says how badly the customer
+   * feels (see `readShortReply`): it is answered in kind, not searched for.
    */
   shortReply?: ShortReplyKind | undefined;
 }

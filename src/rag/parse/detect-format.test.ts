@@ -74,14 +74,27 @@ describe('detectFormat', () => {
   });
 
   it('refuses binary content named like a text file', () => {
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
     const random = new Uint8Array(4096).map((_, i) => (i * 7919 + 13) % 256);
     // No NUL byte at all, but mostly invalid UTF-8.
     const highBytes = new Uint8Array(4096).map((_, i) => 0x80 + ((i * 37) % 128));
-    for (const bytes of [png, random, highBytes]) {
+    for (const bytes of [random, highBytes]) {
       expect(errorOf(() => detectFormat(bytes, 'notes.md'))).toMatchObject({
         code: 'invalid_input',
         message: 'looks like binary data, not text (named "notes.md")',
+      });
+    }
+  });
+
+  it('refuses a picture as a picture, whatever its name', () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]);
+    for (const bytes of [png, jpeg]) {
+      expect(errorOf(() => detectFormat(bytes, 'notes.md'))).toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringMatching(
+          /^a picture \(named "notes.md"\): no text is read from images/,
+        ),
+        details: { fileName: 'notes.md', problem: 'image' },
       });
     }
   });

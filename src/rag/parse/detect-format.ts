@@ -1,6 +1,7 @@
 import { decodeText } from './decode-text.js';
 import { invalidInput } from './errors.js';
 import { fileExtension } from './file-name.js';
+import { isImage } from './image.js';
 import { BEIR_SHAPE, FAQ_SHAPE, faqShapeProblem, toBeirRecord } from './json-shapes.js';
 import type { DocumentFormat } from './types.js';
 import { isZip, zipEntryNames } from './zip-entries.js';
@@ -52,6 +53,14 @@ export function sniffFormat(bytes: Uint8Array, fileName: string): Sniffed {
       fileName,
       undefined,
       'unsupported',
+    );
+  }
+  if (isImage(bytes)) {
+    throw invalidInput(
+      `a picture (named "${fileName}"): no text is read from images; supported are Word .docx, PDF, HTML, Markdown, text, CSV, FAQ JSON and BEIR JSON Lines`,
+      fileName,
+      undefined,
+      'image',
     );
   }
   const text = decodeText(bytes, fileName);

@@ -2,10 +2,11 @@ import { AppError } from '../../errors/index.js';
 
 /**
  * What is wrong with a file that cannot be read, as a customer who attached it is told (the
- * message is for the people who run the service): a kind of file that is not read at all, a file
- * with no text (a scan), one locked by a password, or one that is damaged or not what it claims.
+ * message is for the people who run the service): a kind of file that is not read at all, a
+ * picture (no text is read from images), a file with no text (a scan), one locked by a password,
+ * or one that is damaged or not what it claims.
  */
-export type FileProblem = 'unsupported' | 'empty' | 'protected' | 'damaged';
+export type FileProblem = 'unsupported' | 'image' | 'empty' | 'protected' | 'damaged';
 
 /**
  * An `invalid_input` error about the file `fileName`. The file name goes into `details` rather

@@ -1,4 +1,5 @@
 export { detectFormat } from './detect-format.js';
+export { isImage } from './image.js';
 export { DEFAULT_PARSE_LIMITS } from './limits.js';
 export type { ParseLimits } from './limits.js';
 export { DEFAULT_MAX_BYTES, parseFile } from './parse-file.js';

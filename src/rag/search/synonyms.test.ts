@@ -91,5 +91,20 @@ describe('Synonyms', () => {
     expect(words('when does the money come out?')).toEqual(
       expect.arrayContaining(['payment', 'taken']),
     );
+    // "Open" asked of a time is the opening hours; anything else that opens is not.
+    for (const q of [
+      'when are you open?',
+      'what time do you open?',
+      'are you guys open on Sundays?',
+    ]) {
+      expect(words(q), q).toContain('hours');
+    }
+    for (const q of [
+      'how do I open an account',
+      'the box arrived open',
+      'when I open the app it crashes',
+    ]) {
+      expect(words(q), q).not.toContain('hours');
+    }
   });
 });

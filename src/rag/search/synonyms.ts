@@ -125,6 +125,7 @@ export const DEFAULT_SYNONYMS = `
   subscription | membership
   cell phone | cellphone | mobile => phone
   get in touch => contact
+  are you open | when do you open | when will you open | when is open | what time open | what time close | opening times = hours
   phone number | contact number | support number | service number | helpline | call you | ring you | phone you => call phone contact
   today => same day
   abroad | overseas | worldwide => international

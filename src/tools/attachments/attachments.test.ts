@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makePdf } from '../../../test/helpers/documents.js';
 import { openDatabase, SqliteKnowledgeRepository } from '../../store/index.js';
+import { hideCardNumbers } from '../../agent/card-numbers.js';
 import { createAttachmentsTool } from './attachments.js';
 
 const db = openDatabase(':memory:');
@@ -88,5 +89,39 @@ describe('the attachments tool', () => {
       ['cut.pdf', 'damaged'],
       ['bm.txt', 'read'],
     ]);
+  });
+
+  it('stores, searches and previews a file with its card numbers hidden, and counts them', async () => {
+    const knowledge = new SqliteKnowledgeRepository(db);
+    const tool = createAttachmentsTool(knowledge, {
+      maxFileBytes: 1 << 20,
+      maxMessageBytes: 1 << 22,
+      chunkSize: 180,
+      chunkOverlap: 30,
+      hide: (text) => hideCardNumbers(text),
+    });
+    const invoice = await makePdf((doc) => {
+      doc.fontSize(12).text('Invoice 88. Paid by card 4111 1111 1111 1111 on 3 March.');
+    });
+    const files = [
+      { name: 'invoice.pdf', data: invoice },
+      { name: 'note.txt', data: new TextEncoder().encode('No card here, order 123456.') },
+    ];
+    const summaries = await tool.execute({ files }, { ...context(), sessionId: 'cards' });
+    expect(summaries.map((s) => [s.name, s.ok, s.hidden])).toEqual([
+      ['invoice.pdf', true, 1],
+      ['note.txt', true, undefined],
+    ]);
+    expect(summaries[0]?.preview).toContain('[card number hidden, ending 1111]');
+    expect(summaries[0]?.preview).not.toContain('4111 1111');
+    const hits = await knowledge.searchLexical({
+      terms: ['invoice', 'card'],
+      scopes: ['session:cards'],
+      limit: 5,
+      titleWeight: 0,
+      postingBudget: 500,
+    });
+    expect(hits.length).toBeGreaterThan(0);
+    for (const hit of hits) expect(hit.text).not.toMatch(/4111[ -]?1111/);
   });
 });

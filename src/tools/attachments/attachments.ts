@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { chunkDocument } from '../../rag/chunk/index.js';
 import { AppError, isAppError } from '../../errors/index.js';
-import { createParseWorkers, parseFile, type ParsedDocument } from '../../rag/parse/index.js';
+import {
+  createParseWorkers,
+  isImage,
+  parseFile,
+  type ParsedDocument,
+} from '../../rag/parse/index.js';
 import type { DocumentInput, KnowledgeRepository } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
 
@@ -16,6 +21,11 @@ export interface AttachmentLimits {
   maxChunksPerFile?: number;
   /** The time the files of one message are read within, in ms; default 50 s. */
   readBudgetMs?: number;
+  /**
+   * Hides what must never be stored of a file's text (payment card numbers), before it is
+   * chunked, stored or previewed: the text, and how many pieces were hidden.
+   */
+  hide?: (text: string) => { text: string; hidden: number };
 }
 
 /**
@@ -45,6 +55,8 @@ export interface AttachmentSummary {
   error?: string;
   /** Why the file could not be read, as the customer is told (see {@link AttachmentProblem}). */
   problem?: AttachmentProblem;
+  /** Pieces of the file's text hidden before it was stored (see `AttachmentLimits.hide`). */
+  hidden?: number;
 }
 
 /**
@@ -125,11 +137,14 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
           continue;
         }
         try {
-          const docs = await parseFile(data, name, {
+          const parsed = await parseFile(data, name, {
             maxBytes: limits.maxFileBytes,
             workers,
             signal: reading,
           });
+          const { docs, hidden } = limits.hide
+            ? hideIn(parsed, limits.hide)
+            : { docs: parsed, hidden: 0 };
           const documents: DocumentInput[] = [];
           let chunks = 0;
           for (const doc of docs) {
@@ -148,7 +163,13 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
           }
           const fileHash = createHash('sha256').update(data).digest('hex');
           await knowledge.replaceSource(scope, `attachment:${name}`, fileHash, documents);
-          results.push({ name, ok: true, preview: previewOf(docs), chunks });
+          results.push({
+            name,
+            ok: true,
+            preview: previewOf(docs),
+            chunks,
+            ...(hidden > 0 ? { hidden } : {}),
+          });
         } catch (error) {
           results.push({
             name,
@@ -163,6 +184,25 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
       return results;
     },
   });
+}
+
+/** The documents with `hide` applied to their titles and every block's text. */
+function hideIn(
+  docs: readonly ParsedDocument[],
+  hide: NonNullable<AttachmentLimits['hide']>,
+): { docs: ParsedDocument[]; hidden: number } {
+  let hidden = 0;
+  const apply = (text: string) => {
+    const result = hide(text);
+    hidden += result.hidden;
+    return result.text;
+  };
+  const out = docs.map((doc) => ({
+    ...doc,
+    title: apply(doc.title),
+    blocks: doc.blocks.map((block) => ({ ...block, text: apply(block.text) })),
+  }));
+  return { docs: out, hidden };
 }
 
 /** The first 60 words of the documents, read from only as many blocks as they take. */
@@ -196,7 +236,10 @@ function problemOf(error: unknown): AttachmentProblem {
   switch (error.code) {
     case 'invalid_input': {
       const problem = (error.details as { problem?: unknown } | undefined)?.problem;
-      return problem === 'unsupported' || problem === 'empty' || problem === 'protected'
+      return problem === 'unsupported' ||
+        problem === 'image' ||
+        problem === 'empty' ||
+        problem === 'protected'
         ? problem
         : 'damaged';
     }
@@ -208,40 +251,6 @@ function problemOf(error: unknown): AttachmentProblem {
     default:
       return 'failed';
   }
-}
-
-/** Byte signatures of picture formats a phone or a screenshot tool makes. */
-const IMAGE_SIGNATURES: ReadonlyArray<{ offset: number; bytes: readonly number[] }> = [
-  { offset: 0, bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] }, // PNG
-  { offset: 0, bytes: [0xff, 0xd8, 0xff] }, // JPEG
-  { offset: 0, bytes: [0x47, 0x49, 0x46, 0x38] }, // GIF8
-  { offset: 8, bytes: [0x57, 0x45, 0x42, 0x50] }, // RIFF….WEBP
-  { offset: 0, bytes: [0x42, 0x4d] }, // BMP
-  { offset: 0, bytes: [0x49, 0x49, 0x2a, 0x00] }, // TIFF, little-endian
-  { offset: 0, bytes: [0x4d, 0x4d, 0x00, 0x2a] }, // TIFF, big-endian
-];
-/** ISO media brands of still pictures (HEIC from phones, AVIF), after `ftyp` at byte 4. */
-const IMAGE_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'mif1', 'msf1', 'avif', 'avis']);
-
-/** Whether `data` is a picture, by its first bytes. */
-function isImage(data: Uint8Array): boolean {
-  const at = (offset: number, bytes: readonly number[]) =>
-    bytes.every((b, i) => data[offset + i] === b);
-  if (IMAGE_SIGNATURES.some((s) => at(s.offset, s.bytes))) {
-    // "BM" is also how a text file may begin: a bitmap also says its own size next.
-    return !at(0, [0x42, 0x4d]) || bitmapSize(data) === data.length;
-  }
-  if (data.length >= 12 && at(4, [0x66, 0x74, 0x79, 0x70])) {
-    return IMAGE_BRANDS.has(String.fromCharCode(...data.subarray(8, 12)));
-  }
-  return false;
-}
-
-/** The file size a BMP header states (bytes 2–5, little-endian). */
-function bitmapSize(data: Uint8Array): number {
-  return data.length < 6
-    ? -1
-    : (data[2] ?? 0) | ((data[3] ?? 0) << 8) | ((data[4] ?? 0) << 16) | ((data[5] ?? 0) * 2 ** 24);
 }
 
 function tooManyPassages(limit: number): AppError {

@@ -47,6 +47,10 @@ describe('readShortReply', () => {
     ['I need some help please', 'help'],
     ['What can you do?', 'capabilities'],
     ['hi, are you a bot?', 'capabilities'],
+    ["that's stupid", 'complaint'],
+    ['this is useless!', 'complaint'],
+    ['ugh', 'complaint'],
+    ["no, that's ridiculous", 'complaint'],
   ];
   it.each(cases)('reads %j as %s', (message, kind) => {
     expect(readShortReply(message)).toBe(kind);
@@ -63,6 +67,10 @@ describe('readShortReply', () => {
     'yesterday',
     'thank you for nothing',
     "that didn't work",
+    // The step given did not work: what comes next is asked.
+    'no luck',
+    'still broken',
+    'this is useless, where is my refund?',
     'it worked yesterday but not today',
     'I love your shop but where is my order?',
     'Hello, my name is Jane',

@@ -1,3 +1,6 @@
+import { onlyFeels, scoreTokens } from './sentiment.js';
+import { tokenize } from './tokenize.js';
+
 /**
  * What a short message that asks nothing says: "Hi!", "thanks a lot", "ok, bye", "yes please".
  * Such a message is not a question for the help center; a reply to an offer ("Would you like me
@@ -17,10 +20,15 @@ export type ShortReply =
   /** Only details about the customer: "I'm Jane", "my order number is 4417". */
   | 'introduction'
   /** Only details that correct ones given before: "sorry, my email is actually jane@example.org". */
-  | 'correction';
+  | 'correction'
+  /** Only how badly the customer feels about it: "that's stupid", "useless!", "ugh". */
+  | 'complaint';
 
 /** Phrases of each kind, as words; the longest phrase that fits is taken first. */
-const PHRASES: Record<Exclude<ShortReply, 'introduction' | 'correction'>, readonly string[]> = {
+const PHRASES: Record<
+  Exclude<ShortReply, 'introduction' | 'correction' | 'complaint'>,
+  readonly string[]
+> = {
   help: [
     'help',
     'help me',
@@ -264,6 +272,25 @@ const CORRECTING_FILLERS = new Set(
 const QUESTION_ABOUT =
   /(?<=\bquestions?)\s+(?:about|regarding|concerning|on|re)\s+((?:(?:my|an?|the|our|your)\s+)?[\p{L}\p{N}]+(?:[\s-]+[\p{L}\p{N}]+){0,2})\s*[.!?…]*\s*$/iu;
 
+/**
+ * "No luck", "no joy": the step the customer was given did not work, and they ask what comes
+ * next about it (a follow-up), however sour it sounds.
+ */
+const NO_LUCK = /\bno\s+(?:luck|joy|dice|success)\b/i;
+
+/**
+ * A message of feeling alone, and a bad one: "that's stupid", "this is useless", "ugh". It asks
+ * the help center nothing, and is no question it failed to answer; what went wrong is asked,
+ * and a person offered (whether one takes over is the escalation policy's to say, from the mood
+ * of this message and of those before). Not a problem told ("still broken", "it doesn't work"):
+ * that says what went wrong.
+ */
+function complaintOf(message: string): 'complaint' | undefined {
+  if (NO_LUCK.test(message)) return undefined;
+  const tokens = tokenize(message);
+  return onlyFeels(tokens) && scoreTokens(message, tokens) < 0 ? 'complaint' : undefined;
+}
+
 /** Longer messages are never taken for one of these. */
 const MAX_WORDS = 12;
 const MAX_CHARS = 120;
@@ -283,9 +310,10 @@ for (const [kind, phrases] of Object.entries(PHRASES) as Array<[ShortReply, stri
  * no, a plea for help or a question about the assistant itself, or (with the details `given` in
  * it, as fact extraction found them) only details about the customer, perhaps correcting ones
  * given before ("sorry, my email is actually …": a `correction`) — with punctuation, emoji and
- * words such as "there" or "so much" around them — and says which; undefined for anything
- * else, including any message that also asks or says something ("hi, where is my order?",
- * "thanks but it did not work"). Whole words only.
+ * words such as "there" or "so much" around them — or only a bad feeling ("that's stupid": a
+ * `complaint`), and says which; undefined for anything else, including any message that also
+ * asks or says something ("hi, where is my order?", "thanks but it did not work"). Whole words
+ * only.
  *
  * @example
  * readShortReply('Thanks so much!! 😊'); // 'thanks'
@@ -293,6 +321,7 @@ for (const [kind, phrases] of Object.entries(PHRASES) as Array<[ShortReply, stri
  * readShortReply('Hi, my order is late'); // undefined
  * readShortReply("I'm Jane, my order number is 4417", ['Jane', '4417']); // 'introduction'
  * readShortReply('sorry, my email is actually jane@example.org', ['jane@example.org']); // 'correction'
+ * readShortReply("that's stupid"); // 'complaint'
  */
 export function readShortReply(
   message: string,
@@ -337,7 +366,8 @@ export function readShortReply(
         !correcting &&
         !(introduces && (INTRODUCING.has(word) || CORRECTING_FILLERS.has(word)))
       ) {
-        return undefined;
+        // "no, that's stupid", "ok this is useless": a word of feeling says it all.
+        return introduces ? undefined : complaintOf(message);
       }
       matched = 1;
     }
