@@ -63,3 +63,21 @@ function endsSentence(text: string, i: number): boolean {
   if (ch === '\n' || ch === '\r') return true;
   return (ch === '.' || ch === '!' || ch === '?') && /\s/.test(text[i + 1] ?? ' ');
 }
+
+/**
+ * Words right before a detail that say it is not the customer's ("jane@example.org, not
+ * john@example.org", "don't use 0612345679", "instead of …"), at the end of the text before it.
+ */
+const NEGATING =
+  /(?:^|[^\p{L}'’])(?:not|never|instead\s+of|rather\s+than|(?:don['’]?t|do\s+not|never|no\s+longer)\s+(?:use|write\s+to|e-?mail|mail|call|text|contact|reach\s+me\s+(?:at|on)))(?:\s+(?:at|on|to|via))?[\s:,]*$/iu;
+
+/** How far back from a detail a negation may stand, in characters. */
+const NEGATION_REACH = 40;
+
+/**
+ * Whether the detail starting at `start` is said not to be the customer's: a negation
+ * ({@link NEGATING}) stands right before it, after `from` (the end of the detail before it).
+ */
+export function negatedDetail(text: string, start: number, from: number): boolean {
+  return NEGATING.test(text.slice(Math.max(from, start - NEGATION_REACH), start));
+}

@@ -199,6 +199,7 @@ describe('extractFacts', () => {
     ['greeting', (n) => `hi${' '.repeat(n)}`],
     ['emoji', (n) => '🙂'.repeat(n / 2)],
     ['sentence dots', (n) => 'a. '.repeat(n / 3)],
+    ['negations', (n) => `${'not '.repeat(n / 4)}jane@example.org`],
   ];
   it.each(adversarial)('takes linear time on %s', (_name, inputOf) => {
     expect(tenfoldGrowth(inputOf, extractFacts, SIZE)).toBeLessThan(LINEAR_GROWTH_LIMIT);
@@ -230,6 +231,37 @@ describe('corrections', () => {
     ]);
     expect(corrects('Sorry for the delay, my order number is 5521')).toEqual([
       ['order_number', '5521', false],
+    ]);
+  });
+
+  it("leaves out a detail said not to be the customer's, and lets the other replace it", () => {
+    expect(corrects('my email is jane@example.org, not john@example.org')).toEqual([
+      ['email', 'jane@example.org', true],
+    ]);
+    expect(corrects('not john@example.org but jane@example.org')).toEqual([
+      ['email', 'jane@example.org', true],
+    ]);
+    expect(corrects("it's 0612345678 not 0612345679")).toEqual([['phone', '0612345678', true]]);
+    expect(corrects("please don't use john@example.org, write to jane@example.org")).toEqual([
+      ['email', 'jane@example.org', true],
+    ]);
+    expect(corrects('reach me at jane@example.org, not at john@example.org')).toEqual([
+      ['email', 'jane@example.org', true],
+    ]);
+    // Other details of the message stand as they are.
+    expect(corrects('My phone is 0612345678, not 0612345679. Order 5521.')).toEqual([
+      ['phone', '0612345678', true],
+      ['order_number', '5521', false],
+    ]);
+  });
+
+  it('does not take a negation elsewhere in the sentence for one of the detail', () => {
+    expect(corrects("I don't have an order number, my email is jane@example.org")).toEqual([
+      ['email', 'jane@example.org', false],
+    ]);
+    expect(corrects('I did not receive order 5521')).toEqual([['order_number', '5521', false]]);
+    expect(corrects('call me on 0612345678, not before 9am')).toEqual([
+      ['phone', '0612345678', false],
     ]);
   });
 });

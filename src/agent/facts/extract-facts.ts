@@ -1,4 +1,4 @@
-import { correctsEarlier } from './corrections.js';
+import { correctsEarlier, negatedDetail } from './corrections.js';
 import { findEmails } from './emails.js';
 import { findIdentifiers } from './identifiers.js';
 import { findNames } from './names.js';
@@ -15,7 +15,8 @@ export const MAX_FACTS_PER_MESSAGE = 50;
 /**
  * The facts a customer gives about themselves in one message: e-mail addresses, phone numbers,
  * order, ticket and reference numbers, and their name. In the order they appear, each once; a
- * detail said to correct one given before ("sorry, my email is actually …") is marked so.
+ * detail said to correct one given before ("sorry, my email is actually …") is marked so, and
+ * one said not to be theirs ("jane@example.org, not john@example.org") is left out.
  *
  * Pure and total: any string (empty, 100 KB, emoji, control characters) gives a list, in time
  * linear in its length — every pattern is either anchored, bounded, or cannot fail after it
@@ -34,19 +35,29 @@ export function extractFacts(message: string): Fact[] {
   const all = [...findNames(message), ...emails, ...identifiers, ...phones].sort(
     (a, b) => a.start - b.start || a.end - b.end,
   );
+  // "jane@example.org, not john@example.org": the detail said not to be the customer's is left
+  // out, and the others of its kind replace what was given before.
+  const negated = new Set<Found['kind']>();
+  const kept = all.filter((found, i) => {
+    if (!negatedDetail(message, found.start, all[i - 1]?.end ?? 0)) return true;
+    negated.add(found.kind);
+    return false;
+  });
   const seen = new Set<string>();
   const facts: Fact[] = [];
-  for (const [i, found] of all.entries()) {
+  for (const [i, found] of kept.entries()) {
     const key = `${found.kind}:${dedupeKey(found)}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const corrects = correctsEarlier(
-      message,
-      found.start,
-      found.end,
-      all[i - 1]?.end ?? 0,
-      all[i + 1]?.start ?? message.length,
-    );
+    const corrects =
+      negated.has(found.kind) ||
+      correctsEarlier(
+        message,
+        found.start,
+        found.end,
+        kept[i - 1]?.end ?? 0,
+        kept[i + 1]?.start ?? message.length,
+      );
     facts.push({
       kind: found.kind,
       value: found.value,
