@@ -18,6 +18,7 @@ import { assertActive, authorizeSession, enforceRateLimit, viewOf } from '../ses
 import { SseStream } from '../sse.js';
 import { parseInput } from '../validate.js';
 import type { StreamRegistry } from '../streams.js';
+import { sessionScope } from '../../store/index.js';
 
 type IdParams = { Params: { id: string } };
 
@@ -132,7 +133,7 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
       const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
       await enforceRateLimit(
         app.rateLimiter,
-        `session:${session.id}`,
+        sessionScope(session.id),
         config.http.sessionMessagesPerMinute,
       );
       const { text, attachments } = await readMessage(request, app);

@@ -15,6 +15,7 @@ import { headerOrQueryToken } from '../auth.js';
 import { assertActive, authorizeSession, enforceRateLimit } from '../session-access.js';
 import type { StreamRegistry } from '../streams.js';
 import { parseInput } from '../validate.js';
+import { sessionScope } from '../../store/index.js';
 
 /**
  * The transport's own cap on a WebSocket message (`maxPayload`): a message larger than this is
@@ -137,7 +138,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         try {
           await enforceRateLimit(
             app.rateLimiter,
-            `session:${session.id}`,
+            sessionScope(session.id),
             app.config.http.sessionMessagesPerMinute,
           );
           const outcome = await app.sessionTurns.send({

@@ -8,7 +8,7 @@ import {
   parseFile,
   type ParsedDocument,
 } from '../../rag/parse/index.js';
-import type { DocumentInput, KnowledgeRepository } from '../../store/index.js';
+import { sessionScope, type DocumentInput, type KnowledgeRepository } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
 
 /** Limits of attachments. */
@@ -103,7 +103,7 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
           problem: 'too_large' as const,
         }));
       }
-      const scope = `session:${sessionId}`;
+      const scope = sessionScope(sessionId);
       const results: AttachmentSummary[] = [];
       const budget = AbortSignal.timeout(readBudgetMs);
       const reading = AbortSignal.any([signal, budget]);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Retriever, SearchResult } from '../../rag/search/retriever.js';
 import { defineTool } from '../define-tool.js';
+import { sessionScope } from '../../store/index.js';
 
 /** Longest question the knowledge base accepts, in characters. */
 export const MAX_QUERY_CHARS = 10_000;
@@ -33,7 +34,7 @@ export function createKbSearchTool(retriever: Retriever) {
     // Covers embedding the question when dense retrieval is on; lexical search takes milliseconds.
     timeoutMs: 15_000,
     async execute({ query, topK }, { signal, sessionId }) {
-      const scopes = sessionId === undefined ? ['kb'] : ['kb', `session:${sessionId}`];
+      const scopes = sessionId === undefined ? ['kb'] : ['kb', sessionScope(sessionId)];
       return retriever.search(query, { scopes, signal, ...(topK === undefined ? {} : { topK }) });
     },
   });
