@@ -31,6 +31,7 @@ import {
   SqliteVectorIndex,
   toVectorIndex,
   type EmbedTexts,
+  type IndexVectorsResult,
 } from './rag/dense/index.js';
 import {
   DEFAULT_RETRIEVER_SETTINGS,
@@ -150,13 +151,15 @@ export interface App {
   sweepRetention(options?: { signal?: AbortSignal }): Promise<number>;
   readonly retriever: Retriever;
   /**
-   * Embeds the chunks that have no vector yet, when embeddings are configured (`undefined`
-   * otherwise). Ingestion calls it after writing.
+   * Removes the vectors of chunks that no longer exist, then embeds the chunks that have no
+   * vector yet, when embeddings are configured (`undefined` otherwise). Ingestion calls it after
+   * writing; a delete with `embed: false`, which only removes.
    */
   indexVectors(options?: {
     scope?: string;
     signal?: AbortSignal;
-  }): Promise<{ embedded: number; pending: number; stopped?: string } | undefined>;
+    embed?: boolean;
+  }): Promise<IndexVectorsResult | undefined>;
   /** Runs the readiness checks. */
   readiness(): Promise<ReadinessCheck[]>;
   /** Flushes telemetry and releases resources. Safe to call twice. */

@@ -1,9 +1,25 @@
 /**
  * Uploads through the admin API whose files share a name, and what search shows afterwards: a
  * document is known by its name, so two files of one upload with one name are refused (one
- * would silently replace the other), and search never shows a passage that is not stored.
+ * would silently replace the other), and search never shows a passage that is not stored —
+ * nor keeps, with dense retrieval on, the vector of one.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteVectorIndex, toVectorIndex } from '../src/rag/dense/index.js';
+import {
+  createPostgresPool,
+  openDatabase,
+  openPostgresStore,
+  type VectorIndex,
+} from '../src/store/index.js';
+import {
+  hashEmbedding,
+  startFakeOpenAi,
+  type FakeOpenAi,
+} from '../src/testing/fake-openai-server.js';
 import {
   ADMIN_KEY,
   bearer,
@@ -12,6 +28,7 @@ import {
   type Json,
   type TestServer,
 } from './helpers/http.js';
+import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
 let t: TestServer;
 const admin = { token: ADMIN_KEY };
@@ -26,10 +43,10 @@ afterAll(() => t.close());
 const page = (title: string, text: string) =>
   new Blob([`<html><head><title>${title}</title></head><body><p>${text}</p></body></html>`]);
 
-async function upload(files: Array<[name: string, data: Blob]>) {
+async function upload(files: Array<[name: string, data: Blob]>, url = t.url) {
   const form = new FormData();
   for (const [name, data] of files) form.append('file', data, name);
-  const response = await fetch(`${t.url}/v1/admin/documents`, {
+  const response = await fetch(`${url}/v1/admin/documents`, {
     method: 'POST',
     headers: bearer(ADMIN_KEY),
     body: form,
@@ -124,4 +141,101 @@ describe('an upload whose files have different names', () => {
     expect(removed.body.removed).toBe(1);
     expect((await search('support eight evening')).hits).toEqual([]);
   });
+});
+
+const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
+const STORES = postgresUp ? (['SQLite', 'PostgreSQL'] as const) : (['SQLite'] as const);
+
+describe.each(STORES)('with dense retrieval on, on %s', (store) => {
+  let fake: FakeOpenAi;
+  let dense: TestServer;
+  /** The vectors as another instance on the server's database sees them. */
+  let vectors: () => VectorIndex;
+  const cleanup: Array<() => Promise<void> | void> = [];
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+    cleanup.push(() => fake.close());
+    const env: Record<string, string> = {
+      EMBEDDINGS_BASE_URL: fake.url,
+      EMBEDDINGS_MODEL: 'fake-embed',
+    };
+    if (store === 'SQLite') {
+      const dir = mkdtempSync(join(tmpdir(), 'support-agent-vectors-'));
+      const path = join(dir, 'support-agent.db');
+      dense = await startServer(env, { databasePath: path });
+      const db = openDatabase(path);
+      cleanup.push(
+        () => rmSync(dir, { recursive: true, force: true }),
+        () => {
+          db.close();
+        },
+      );
+      // Made again each time: a SQLite index reads its configuration when it is made.
+      vectors = () => toVectorIndex(new SqliteVectorIndex(db));
+    } else {
+      const schema = uniqueName('dense');
+      // Opened first, it creates and migrates the schema the server then finds.
+      const other = await openPostgresStore(POSTGRES_URL, { schema });
+      cleanup.push(async () => {
+        const admin = createPostgresPool(POSTGRES_URL);
+        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await admin.end();
+      }, other.close);
+      const url = new URL(POSTGRES_URL);
+      url.searchParams.set('options', `-c search_path=${schema},public`);
+      dense = await startServer({ ...env, DATABASE_URL: url.toString() });
+      vectors = () => other.vectors;
+    }
+    cleanup.push(() => dense.close());
+  });
+
+  afterAll(async () => {
+    for (const step of cleanup.reverse()) await step();
+  });
+
+  /** The chunks of the documents stored, and those a dense search for `text` finds. */
+  async function chunksAndVectors(text: string) {
+    const live = (await dense.app.knowledge.chunkIds()).sort((a, b) => a - b);
+    const query = Float32Array.from(hashEmbedding(text));
+    const found = (await vectors().search(query, { limit: 100 })).map((hit) => hit.chunkId);
+    return { live, found: found.sort((a, b) => a - b), count: await vectors().count() };
+  }
+
+  it('keeps the vectors of stored passages only, through a changed upload and a delete', async () => {
+    const before = 'We open at nine o’clock on weekdays.';
+    const first = await upload([['hours.html', page('Opening hours', before)]], dense.url);
+    expect(first.status).toBe(201);
+    const id = first.body.documents[0].id as string;
+    const [oldChunk] = await chunkIdsOfDocument(id);
+    const after = 'Support answers from eight until late evening.';
+    const changed = await upload([['hours.html', page('Support hours', after)]], dense.url);
+    expect(changed.body.documents[0].id).toBe(id);
+
+    // Searched with the very words of the passage replaced: only stored passages come back.
+    const replaced = await chunksAndVectors(before);
+    expect(replaced.live).not.toContain(oldChunk);
+    expect(replaced.found).toEqual(replaced.live);
+    expect(replaced.count).toBe(replaced.live.length);
+
+    const [newChunk] = await chunkIdsOfDocument(id);
+    const embeddings = () => fake.requests.filter((r) => r.path === '/v1/embeddings').length;
+    const embeddedBefore = embeddings();
+    const removed = await call(dense.url, 'DELETE', `/v1/admin/documents/${id}`, admin);
+    expect(removed.status).toBe(200);
+    expect(removed.body.removed).toBe(1);
+    const deleted = await chunksAndVectors(after);
+    expect(deleted.found).not.toContain(newChunk);
+    expect(deleted.found).toEqual(deleted.live);
+    expect(deleted.count).toBe((await dense.app.knowledge.stats()).chunks);
+    // A delete removes vectors; it never waits on the embeddings service.
+    expect(embeddings()).toBe(embeddedBefore);
+  });
+
+  async function chunkIdsOfDocument(id: string): Promise<number[]> {
+    const hits = await dense.app.knowledge.chunksByIds(await dense.app.knowledge.chunkIds(), [
+      'kb',
+    ]);
+    return hits.filter((hit) => hit.documentId === id).map((hit) => hit.chunkId);
+  }
 });

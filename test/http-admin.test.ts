@@ -146,7 +146,7 @@ describe('documents with dense retrieval on', () => {
       );
       expect(reindexed.status).toBe(200);
       // The upload embedded its chunk already; an unchanged file leaves nothing to embed.
-      expect(reindexed.body.vectors).toEqual({ embedded: 0, pending: 0 });
+      expect(reindexed.body.vectors).toEqual({ embedded: 0, pending: 0, removed: 0 });
     } finally {
       await dense.close();
       await fake.close();

@@ -1,12 +1,28 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../src/app.js';
+import { createApp, openApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
-import { DEFAULT_RETRIEVER_SETTINGS, Retriever, type SearchResult } from '../src/rag/index.js';
+import { SqliteVectorIndex, toVectorIndex } from '../src/rag/dense/index.js';
+import {
+  DEFAULT_RETRIEVER_SETTINGS,
+  ingestPaths,
+  Retriever,
+  type SearchResult,
+} from '../src/rag/index.js';
+import {
+  createPostgresPool,
+  openDatabase,
+  openPostgresStore,
+  type VectorIndex,
+} from '../src/store/index.js';
 import {
   hashEmbedding,
   startFakeOpenAi,
   type FakeOpenAi,
 } from '../src/testing/fake-openai-server.js';
+import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
 /**
  * The stand-in for an embedding model: such a model places "refund" near "money back" and
@@ -37,45 +53,45 @@ const ARTICLES: Array<[string, string]> = [
   ],
 ];
 
-let fake: FakeOpenAi;
-let app: App;
-
-beforeEach(async () => {
-  fake = await startFakeOpenAi({ embed: (text) => embedding(text) });
-  app = createApp(
-    loadConfig({
-      env: {
-        LOG_LEVEL: 'silent',
-        EMBEDDINGS_BASE_URL: fake.url,
-        EMBEDDINGS_MODEL: 'fake-embed',
-        TOOL_RETRY_ATTEMPTS: '1',
-      },
-    }),
-    { databasePath: ':memory:' },
-  );
-  await app.knowledge.replaceSource(
-    'kb',
-    '/help/articles.json',
-    'h',
-    ARTICLES.map(([title, text], i) => ({
-      docKey: String(i),
-      title,
-      format: 'faq_json',
-      contentHash: String(i),
-      chunks: [{ ordinal: 0, headingPath: [], text }],
-    })),
-  );
-  expect(await app.indexVectors()).toEqual({ embedded: 4, pending: 0 });
-});
-
-afterEach(async () => {
-  await app.close();
-  await fake.close();
-});
-
-const search = (query: string) => app.tools.call<SearchResult>('kb_search', { query });
-
 describe('hybrid retrieval', () => {
+  let fake: FakeOpenAi;
+  let app: App;
+
+  beforeEach(async () => {
+    fake = await startFakeOpenAi({ embed: (text) => embedding(text) });
+    app = createApp(
+      loadConfig({
+        env: {
+          LOG_LEVEL: 'silent',
+          EMBEDDINGS_BASE_URL: fake.url,
+          EMBEDDINGS_MODEL: 'fake-embed',
+          TOOL_RETRY_ATTEMPTS: '1',
+        },
+      }),
+      { databasePath: ':memory:' },
+    );
+    await app.knowledge.replaceSource(
+      'kb',
+      '/help/articles.json',
+      'h',
+      ARTICLES.map(([title, text], i) => ({
+        docKey: String(i),
+        title,
+        format: 'faq_json',
+        contentHash: String(i),
+        chunks: [{ ordinal: 0, headingPath: [], text }],
+      })),
+    );
+    expect(await app.indexVectors()).toEqual({ embedded: 4, pending: 0, removed: 0 });
+  });
+
+  afterEach(async () => {
+    await app.close();
+    await fake.close();
+  });
+
+  const search = (query: string) => app.tools.call<SearchResult>('kb_search', { query });
+
   it('finds by meaning what no shared word finds, and fuses it into the ranking', async () => {
     const question = 'Can I get a refund?';
     const lexicalOnly = await new Retriever(app.knowledge, DEFAULT_RETRIEVER_SETTINGS).search(
@@ -107,10 +123,179 @@ describe('hybrid retrieval', () => {
   });
 
   it('indexes only what has no vector yet, and says nothing is relevant when nothing is close', async () => {
-    expect(await app.indexVectors()).toEqual({ embedded: 0, pending: 0 });
+    expect(await app.indexVectors()).toEqual({ embedded: 0, pending: 0, removed: 0 });
     expect(await search('what is the capital of France')).toMatchObject({
       type: 'ok',
       value: { hits: [], reason: 'nothing_relevant' },
     });
   });
 });
+
+const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
+
+/** An app with dense retrieval, and the vectors as another instance on its database sees them. */
+interface DenseApp {
+  app: App;
+  vectors(): VectorIndex;
+  close(): Promise<void>;
+}
+
+async function openDenseApp(
+  store: 'SQLite' | 'PostgreSQL',
+  embeddingsUrl: string,
+  dataDir: string,
+): Promise<DenseApp> {
+  const env = {
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    EMBEDDINGS_BASE_URL: embeddingsUrl,
+    EMBEDDINGS_MODEL: 'fake-embed',
+    TOOL_RETRY_ATTEMPTS: '1',
+  };
+  if (store === 'SQLite') {
+    const path = join(dataDir, 'support-agent.db');
+    const app = createApp(loadConfig({ env }), { databasePath: path });
+    const db = openDatabase(path);
+    return {
+      app,
+      // Made again each time: a SQLite index reads its configuration when it is made.
+      vectors: () => toVectorIndex(new SqliteVectorIndex(db)),
+      async close() {
+        await app.close();
+        db.close();
+      },
+    };
+  }
+  const schema = uniqueName('dense');
+  // The second instance first: it creates and migrates the schema the app then finds.
+  const other = await openPostgresStore(POSTGRES_URL, { schema });
+  const url = new URL(POSTGRES_URL);
+  url.searchParams.set('options', `-c search_path=${schema},public`);
+  const app = await openApp(loadConfig({ env: { ...env, DATABASE_URL: url.toString() } }));
+  return {
+    app,
+    vectors: () => other.vectors,
+    async close() {
+      await app.close();
+      await other.close();
+      const admin = createPostgresPool(POSTGRES_URL);
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+const STORES = postgresUp ? (['SQLite', 'PostgreSQL'] as const) : (['SQLite'] as const);
+
+describe.each(STORES)('vectors on %s', (store) => {
+  let fake: FakeOpenAi;
+  let dir: string;
+  let dense: DenseApp;
+
+  beforeEach(async () => {
+    fake = await startFakeOpenAi({ embed: (text) => embedding(text) });
+    dir = mkdtempSync(join(tmpdir(), 'support-agent-vectors-'));
+    dense = await openDenseApp(store, fake.url, dir);
+  });
+
+  afterEach(async () => {
+    await dense.close();
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Every chunk a dense search for `text` finds: the index holds fewer than the limit. */
+  async function denseIds(text: string): Promise<number[]> {
+    const hits = await dense.vectors().search(Float32Array.from(embedding(text)), { limit: 100 });
+    return hits.map((hit) => hit.chunkId).sort((a, b) => a - b);
+  }
+
+  async function expectVectorsOfLiveChunksOnly(gone: string): Promise<number[]> {
+    const live = (await dense.app.knowledge.chunkIds()).sort((a, b) => a - b);
+    expect(await dense.vectors().count()).toBe((await dense.app.knowledge.stats()).chunks);
+    expect(await dense.vectors().chunkIds()).toEqual(live);
+    // Searched with the very words of the passage that went: only live chunks come back.
+    expect(await denseIds(gone)).toEqual(live);
+    return live;
+  }
+
+  it('follow the passages when a changed document is ingested again and a deleted one pruned', async () => {
+    const help = join(dir, 'help');
+    mkdirSync(help);
+    const shipping = join(help, 'shipping.md');
+    const giftCards = join(help, 'gift-cards.md');
+    const oldShipping = 'Parcels leave our warehouse within two working days by zeppelin.';
+    const giftCardText = 'Gift cards never expire and work in every store, even on the moon.';
+    writeFileSync(shipping, `# Shipping\n\n${oldShipping}`);
+    writeFileSync(giftCards, `# Gift cards\n\n${giftCardText}`);
+    // As `support-agent ingest --prune <folder>` does.
+    const ingest = async () => {
+      const report = await ingestPaths(dense.app.knowledge, [help], {
+        prune: true,
+        maxFileBytes: 1 << 20,
+        chunk: { size: 180, overlap: 30 },
+      });
+      expect(report.failed).toEqual([]);
+      return dense.app.indexVectors();
+    };
+
+    expect(await ingest()).toEqual({ embedded: 2, pending: 0, removed: 0 });
+    const [oldShippingChunk] = await chunkIdsOf(dense.app, shipping);
+    await expectVectorsOfLiveChunksOnly(oldShipping);
+
+    writeFileSync(shipping, '# Shipping\n\nParcels now leave our warehouse on the day you order.');
+    // The changed document's passage is new (a new id); the old one's vector goes.
+    expect(await ingest()).toEqual({ embedded: 1, pending: 0, removed: 1 });
+    const live = await expectVectorsOfLiveChunksOnly(oldShipping);
+    expect(live).not.toContain(oldShippingChunk);
+
+    const [giftCardChunk] = await chunkIdsOf(dense.app, giftCards);
+    rmSync(giftCards);
+    expect(await ingest()).toEqual({ embedded: 0, pending: 0, removed: 1 });
+    expect(await expectVectorsOfLiveChunksOnly(giftCardText)).not.toContain(giftCardChunk);
+    expect(await dense.vectors().count()).toBe(1);
+  });
+
+  it('are removed without embedding anything when asked to, as a delete does', async () => {
+    await dense.app.knowledge.replaceSource(
+      'kb',
+      '/help/articles.json',
+      'h',
+      ARTICLES.map(([title, text], i) => ({
+        docKey: String(i),
+        title,
+        format: 'faq_json',
+        contentHash: String(i),
+        chunks: [{ ordinal: 0, headingPath: [], text }],
+      })),
+    );
+    expect(await dense.app.indexVectors()).toEqual({ embedded: 4, pending: 0, removed: 0 });
+    await dense.app.knowledge.deleteSource('kb', '/help/articles.json');
+    await dense.app.knowledge.replaceSource('kb', '/help/new.json', 'n', [
+      {
+        docKey: '0',
+        title: 'New',
+        format: 'faq_json',
+        contentHash: 'n',
+        chunks: [{ ordinal: 0, headingPath: [], text: 'A passage not embedded yet.' }],
+      },
+    ]);
+    const calls = fake.requests.length;
+    expect(await dense.app.indexVectors({ embed: false })).toEqual({
+      embedded: 0,
+      pending: 1,
+      removed: 4,
+    });
+    expect(fake.requests.length).toBe(calls);
+    expect(await dense.vectors().count()).toBe(0);
+    expect(await denseIds((ARTICLES[0] as [string, string])[1])).toEqual([]);
+  });
+});
+
+/** The ids of the chunks of one source, from its documents. */
+async function chunkIdsOf(app: App, source: string): Promise<number[]> {
+  const [document] = await app.knowledge.documentsOf('kb', source);
+  expect(document).toBeDefined();
+  const hits = await app.knowledge.chunksByIds(await app.knowledge.chunkIds('kb'), ['kb']);
+  return hits.filter((hit) => hit.documentId === document?.id).map((hit) => hit.chunkId);
+}

@@ -73,6 +73,23 @@ function describeVectorIndex(name: string, make: () => Promise<VectorIndex>): vo
       expect(await index.missing([8])).toEqual([8]);
     });
 
+    it('lists the chunks that have a vector, and deletes many in one call', async () => {
+      const index = await make();
+      expect(await index.chunkIds()).toEqual([]);
+      await index.configure('m', 2);
+      // A help center of some size: 3,000 vectors, two thirds of them then deleted at once.
+      const ids = Array.from({ length: 3000 }, (_, i) => i + 1);
+      await index.upsert(ids.map((id) => ({ chunkId: id, vector: v(1, id) })));
+      await index.upsert([{ chunkId: 2 ** 40, vector: v(0, 1) }]);
+      expect(await index.chunkIds()).toEqual([...ids, 2 ** 40]);
+      await index.delete(ids.filter((id) => id % 3 !== 0));
+      const left = ids.filter((id) => id % 3 === 0);
+      expect(await index.chunkIds()).toEqual([...left, 2 ** 40]);
+      expect(await index.count()).toBe(1001);
+      const near = await index.search(v(1, 2), { limit: 4096 });
+      expect(near.map((hit) => hit.chunkId).sort((a, b) => a - b)).toEqual([...left, 2 ** 40]);
+    });
+
     it('starts over when the model changes, and refuses vectors of another size', async () => {
       const index = await make();
       expect(await index.configuration()).toBeUndefined();

@@ -19,7 +19,8 @@ function progressBar(stream: NodeJS.WriteStream) {
 /**
  * `support-agent ingest <path...> [--prune]`: ingests files and folders into the knowledge base
  * and prints a one-line summary, then one line per failed file; with embeddings configured, new
- * passages are embedded too. Exit code 1 when a file failed or embedding stopped early.
+ * passages are embedded too, and the vectors of passages that are gone removed. Exit code 1
+ * when a file failed or embedding stopped early.
  */
 export async function ingest(
   config: Config,
@@ -40,10 +41,12 @@ export async function ingest(
       console.log(`  failed: ${failure.path}: ${failure.reason}`);
     const vectors = await app.indexVectors();
     if (vectors) {
+      // Vectors of passages gone (a changed or pruned file) are named only when there were some.
+      const removed = vectors.removed > 0 ? `, ${vectors.removed} removed` : '';
       console.log(
         vectors.stopped
-          ? `vectors: ${vectors.embedded} embedded, ${vectors.pending} pending (${vectors.stopped}; run ingest again later)`
-          : `vectors: ${vectors.embedded} embedded`,
+          ? `vectors: ${vectors.embedded} embedded${removed}, ${vectors.pending} pending (${vectors.stopped}; run ingest again later)`
+          : `vectors: ${vectors.embedded} embedded${removed}`,
       );
     }
     return report.failed.length === 0 && !vectors?.stopped ? 0 : 1;

@@ -129,6 +129,12 @@ export const documentReindexResultSchema = z.object({
     .object({
       embedded: z.number().int().describe('Chunks given a vector by this re-index.'),
       pending: z.number().int().describe('Chunks still without one, left for the next run.'),
+      removed: z
+        .number()
+        .int()
+        .describe(
+          'Vectors removed because their passage is gone (the file changed or was deleted).',
+        ),
       stopped: z.string().optional().describe('Why embedding stopped early, when it did.'),
     })
     .optional()

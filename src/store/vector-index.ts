@@ -49,8 +49,15 @@ export interface VectorIndex {
   configure(model: string, dimensions: number): Promise<{ rebuilt: boolean }>;
   /** Stores the vectors of these chunks, replacing any they had, atomically. */
   upsert(items: readonly VectorItem[]): Promise<void>;
-  /** Removes the vectors of these chunks; ids without a vector are ignored. */
+  /** Removes the vectors of these chunks, in one statement; ids without a vector are ignored. */
   delete(chunkIds: readonly number[]): Promise<void>;
+  /**
+   * The ids of every chunk that has a vector, ascending (none before the index is configured).
+   * Compared with the chunks that exist, it tells which vectors outlived their passage: chunk
+   * ids are never reused, so a vector whose chunk is gone is of no use, and it still carries
+   * the passage's content.
+   */
+  chunkIds(): Promise<number[]>;
   /** Which of these chunks have no vector yet, in the order given, each once. */
   missing(chunkIds: readonly number[]): Promise<number[]>;
   /** How many vectors are stored. */

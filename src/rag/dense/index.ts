@@ -11,5 +11,5 @@ export type {
 } from '../../store/vector-index.js';
 export { reciprocalRankFusion } from './fusion.js';
 export type { FusedItem, FusionOptions } from './fusion.js';
-export { embeddingText, indexVectors } from './vectorize.js';
-export type { EmbedTexts } from './vectorize.js';
+export { embeddingText, indexVectors, removeStaleVectors } from './vectorize.js';
+export type { EmbedTexts, IndexVectorsResult } from './vectorize.js';

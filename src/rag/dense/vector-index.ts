@@ -95,13 +95,23 @@ export class SqliteVectorIndex {
     })();
   }
 
-  /** Removes the vectors of these chunks; ids without a vector are ignored. */
+  /** Removes the vectors of these chunks, in one statement; ids without a vector are ignored. */
   delete(chunkIds: readonly number[]): void {
     if (this.#meta === undefined || chunkIds.length === 0) return;
-    const remove = this.#db.prepare('DELETE FROM chunk_vectors WHERE rowid = ?');
-    this.#db.transaction(() => {
-      for (const id of chunkIds) remove.run(BigInt(checkChunkId(id)));
-    })();
+    const ids = JSON.stringify([...new Set(chunkIds.map(checkChunkId))]);
+    // json_each yields SQLite integers, which vec0 wants as rowids (a bound JS number is a double).
+    this.#db
+      .prepare('DELETE FROM chunk_vectors WHERE rowid IN (SELECT value FROM json_each(?))')
+      .run(ids);
+  }
+
+  /** The ids of every chunk that has a vector, ascending (none before the index is configured). */
+  chunkIds(): number[] {
+    if (this.#meta === undefined) return [];
+    return this.#db
+      .prepare('SELECT rowid FROM chunk_vectors ORDER BY rowid')
+      .pluck()
+      .all() as number[];
   }
 
   /** Which of these chunks have no vector yet, in the order given, each once. */
@@ -203,6 +213,7 @@ export function toVectorIndex(index: SqliteVectorIndex): VectorIndex {
     configure: async (model, dimensions) => index.configure(model, dimensions),
     upsert: async (items) => index.upsert(items),
     delete: async (chunkIds) => index.delete(chunkIds),
+    chunkIds: async () => index.chunkIds(),
     missing: async (chunkIds) => index.missing(chunkIds),
     count: async () => index.count(),
     search: async (vector, options) => index.search(vector, options),

@@ -17,20 +17,68 @@ export function embeddingText(chunk: {
 }
 
 /**
- * Gives every chunk of `scope` that has no vector yet one, in batches. Returns how many were
- * embedded, and why it stopped early when the embeddings service failed (the chunks left out
- * are embedded by the next run; search stays lexical for them meanwhile).
+ * Removes the vectors of chunks that no longer exist — of a deleted document, or the passages a
+ * changed document's new ones replaced — and returns how many. Chunk ids are never reused, so
+ * such a vector is of no use, and it still carries the passage's content. The same few queries
+ * whatever the size of the index, none per chunk: the ids with a vector, the ids of every chunk
+ * (of every scope: the index knows nothing of scopes), and one delete when some are stale.
+ *
+ * The index is read before the chunks: a vector is stored only for a chunk that exists, so a
+ * vector listed belongs to a chunk already written, which the later read of the chunks sees
+ * unless it was deleted meanwhile. A vector stored in between is not listed, hence not removed.
+ * (A vector stored by another run for a chunk deleted just before is left to the next run.)
+ */
+export async function removeStaleVectors(
+  repo: KnowledgeRepository,
+  index: VectorIndex | SqliteVectorIndex,
+): Promise<number> {
+  const stored = await index.chunkIds();
+  if (stored.length === 0) return 0;
+  const live = new Set(await repo.chunkIds());
+  const stale = stored.filter((id) => !live.has(id));
+  await index.delete(stale);
+  return stale.length;
+}
+
+/** What {@link indexVectors} did. */
+export interface IndexVectorsResult {
+  /** Chunks given a vector by this run. */
+  embedded: number;
+  /** Chunks of the scope still without one, left for the next run. */
+  pending: number;
+  /** Vectors removed because their chunk no longer exists. */
+  removed: number;
+  /** Why embedding stopped early, when it did. */
+  stopped?: string;
+}
+
+/**
+ * Brings the index in line with the passages: first removes the vectors of chunks that no longer
+ * exist (see {@link removeStaleVectors}), then gives every chunk of `scope` that has no vector
+ * yet one, in batches. Says how many were embedded and removed, and why it stopped early when
+ * the embeddings service failed (the chunks left out are embedded by the next run; search stays
+ * lexical for them meanwhile). With `embed: false` it only removes, and never calls the
+ * embeddings service: what a delete needs.
  */
 export async function indexVectors(
   repo: KnowledgeRepository,
   // The synchronous SQLite index is still accepted as it is, besides the port.
   index: VectorIndex | SqliteVectorIndex,
   embed: EmbedTexts,
-  options: { model: string; scope?: string; batchSize?: number; signal?: AbortSignal },
-): Promise<{ embedded: number; pending: number; stopped?: string }> {
+  options: {
+    model: string;
+    scope?: string;
+    batchSize?: number;
+    signal?: AbortSignal;
+    embed?: boolean;
+  },
+): Promise<IndexVectorsResult> {
   const scope = options.scope ?? 'kb';
   const batchSize = options.batchSize ?? 64;
+  // Before embedding: the embeddings service being down must not keep stale vectors.
+  const removed = await removeStaleVectors(repo, index);
   const missing = await index.missing(await repo.chunkIds(scope));
+  if (options.embed === false) return { embedded: 0, pending: missing.length, removed };
   let embedded = 0;
   for (let start = 0; start < missing.length; start += batchSize) {
     options.signal?.throwIfAborted();
@@ -40,6 +88,7 @@ export async function indexVectors(
       return {
         embedded,
         pending: missing.length - embedded,
+        removed,
         stopped: 'the embeddings service is unavailable',
       };
     }
@@ -50,5 +99,5 @@ export async function indexVectors(
     );
     embedded += chunks.length;
   }
-  return { embedded, pending: 0 };
+  return { embedded, pending: 0, removed };
 }

@@ -138,6 +138,15 @@ export class PostgresVectorIndex implements VectorIndex {
     });
   }
 
+  async chunkIds(): Promise<number[]> {
+    if ((await readMeta(this.#db)) === undefined) return [];
+    // The same with either storage: the ids are a bigint column, read from its primary key.
+    const rows = await this.#db.query<{ chunk_id: number }>(
+      'SELECT chunk_id FROM chunk_vectors ORDER BY chunk_id',
+    );
+    return rows.map((row) => row.chunk_id);
+  }
+
   async missing(chunkIds: readonly number[]): Promise<number[]> {
     const wanted = [...new Set(chunkIds.map(checkChunkId))];
     if (wanted.length === 0 || (await readMeta(this.#db)) === undefined) return wanted;
