@@ -294,4 +294,51 @@ describe.runIf(postgresUp)('a PostgreSQL store', () => {
     );
     expect(rows[0]?.chunks).toBe(20);
   });
+
+  it("lets instances polling one outbox at once deliver each session's messages one at a time, in order", async () => {
+    const schema = freshSchema();
+    const [a, b] = await Promise.all([open(schema), open(schema)]);
+    if (!a || !b) throw new Error('no store');
+    const sessions = ['s1', 's2', 's3', 's4'];
+    for (let n = 0; n < 5; n++) {
+      for (const sessionId of sessions) {
+        await a.conversations.enqueue({ topic: 't', payload: { sessionId, n } });
+      }
+    }
+    const out = new Set<string>();
+    const delivered = new Map<string, number[]>(sessions.map((s) => [s, []]));
+    const overlaps: string[] = [];
+    // Each instance leases, "sends" for a moment, and marks delivered, until nothing is left.
+    const poll = async (store: PostgresStore) => {
+      for (let idle = 0; idle < 20;) {
+        const now = new Date(Date.now() + 1000).toISOString();
+        const leased = await store.conversations.leaseOutbox(
+          now,
+          3,
+          new Date(Date.now() + 600_000).toISOString(),
+        );
+        if (leased.length === 0) {
+          idle++;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          continue;
+        }
+        idle = 0;
+        const payloads = leased.map((m) => m.payload as { sessionId: string; n: number });
+        for (const { sessionId } of payloads) {
+          if (out.has(sessionId)) overlaps.push(sessionId);
+          out.add(sessionId);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        for (const [i, message] of leased.entries()) {
+          const { sessionId, n } = payloads[i] ?? { sessionId: '', n: -1 };
+          delivered.get(sessionId)?.push(n);
+          out.delete(sessionId);
+          await store.conversations.markDelivered(message.id, new Date().toISOString());
+        }
+      }
+    };
+    await Promise.all([poll(a), poll(b)]);
+    expect(overlaps).toEqual([]);
+    for (const s of sessions) expect(delivered.get(s)).toEqual([0, 1, 2, 3, 4]);
+  });
 });

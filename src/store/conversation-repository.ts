@@ -260,16 +260,30 @@ export interface ConversationRepository {
 
   /**
    * Queues a message for delivery. A payload that names its session (`sessionId`, or
-   * `ticket.sessionId`) ties the message to it: {@link eraseSession} removes it with the session.
+   * `ticket.sessionId`) ties the message to it: it is delivered after the session's earlier
+   * messages (see {@link leaseOutbox}), and {@link eraseSession} removes it with the session. A
+   * message that names no session (`ticket.erased`, queued once its session is erased) is
+   * ordered with no other.
    */
   enqueue(event: { topic: string; payload: unknown }): Promise<OutboxRecord>;
-  /** Undelivered messages due at `now` (ISO time), oldest first. */
+  /**
+   * Undelivered messages due at `now` (ISO time), oldest first, including those that wait for
+   * an earlier message of their session (which {@link leaseOutbox} does not take).
+   */
   dueOutbox(now: string, limit: number): Promise<OutboxRecord[]>;
   /**
    * Takes up to `limit` due messages for delivery, oldest first, and hides them from every
    * other caller until `leaseUntil` (ISO time): of several instances polling one outbox, each
    * message goes to one. A message neither delivered nor failed by then is due again (its
    * deliverer died).
+   *
+   * In order per session: a message is not taken while a message of its session queued before
+   * it is undelivered — waiting for its next try, or leased — so one lease holds at most one
+   * message of a session, and the session's next is taken once that one is marked delivered.
+   * Sessions do not wait for one another. A message that is never accepted is tried for ever
+   * and its session's later messages wait behind it ({@link outboxBacklog} shows it failing);
+   * erasing the session removes them all. {@link dueOutbox} lists due messages whatever their
+   * order.
    */
   leaseOutbox(now: string, limit: number, leaseUntil: string): Promise<OutboxRecord[]>;
   markDelivered(id: string, at: string): Promise<void>;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ConversationRepository, TicketRecord } from '../../src/store/index.js';
 import { describeConversationErasure } from './conversation-erasure.contract.js';
+import { describeOutboxOrder } from './outbox-order.contract.js';
 
 /** The ISO format every stored time comes back in, whatever the database. */
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -665,4 +666,5 @@ export function describeConversationRepository(
     });
   });
   describeConversationErasure(name, make);
+  describeOutboxOrder(name, make);
 }

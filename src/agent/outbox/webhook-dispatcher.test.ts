@@ -39,6 +39,16 @@ async function receiver(failures: number): Promise<{ url: string; received: Rece
   };
 }
 
+/** A ticket of `sessionId`, as escalation opens it. */
+const ticket = (id: string, sessionId: string) => ({
+  id,
+  sessionId,
+  priority: 'high',
+  category: 'human_request',
+  summary: 'Wants a person',
+  reasons: ['asked for a person'],
+});
+
 describe('WebhookDispatcher', () => {
   it('delivers at least once across a receiver that fails the first two attempts, with one delivery id and a valid signature', async () => {
     const clock = new FakeClock();
@@ -177,6 +187,88 @@ describe('WebhookDispatcher', () => {
     // All three are due now (not only when their lease would have ended), for the next start.
     const due = await repo.dueOutbox(new Date(clock.now()).toISOString(), 10);
     expect(due.map((d) => d.payload)).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
+  });
+
+  it("never sends a ticket's update before the ticket.created the receiver refused, and sends both once it takes it", async () => {
+    const clock = new FakeClock();
+    const repo = new SqliteConversationRepository(
+      openDatabase(':memory:'),
+      () => new Date(clock.now()),
+    );
+    const { url, received } = await receiver(1);
+    const dispatcher = new WebhookDispatcher({
+      repo,
+      url,
+      secret: 's',
+      clock,
+      logger: createLogger({ level: 'silent' }),
+    });
+    await repo.openTicket(ticket('T-1', 's1'), {
+      topic: 'ticket.created',
+      payload: { ticket: { id: 'T-1' } },
+    });
+    await repo.updateTicket('T-1', { status: 'resolved' }, () => ({
+      topic: 'ticket.updated',
+      payload: { ticketId: 'T-1' },
+    }));
+    const topics = () => received.map((r) => (JSON.parse(r.body) as { topic: string }).topic);
+
+    expect(await dispatcher.deliverDue()).toBe(0);
+    expect(topics()).toEqual(['ticket.created']);
+    expect(await dispatcher.deliverDue()).toBe(0); // the retry is not due yet, nor what follows
+    expect(topics()).toEqual(['ticket.created']);
+    await clock.advance(redeliveryDelayMs(1));
+    // The retry is taken, and the update goes in the same pass.
+    expect(await dispatcher.deliverDue()).toBe(2);
+    expect(topics()).toEqual(['ticket.created', 'ticket.created', 'ticket.updated']);
+  });
+
+  it("lets no other instance send a ticket's next event while its first is still being sent", async () => {
+    const clock = new FakeClock();
+    const repo = new SqliteConversationRepository(
+      openDatabase(':memory:'),
+      () => new Date(clock.now()),
+    );
+    // Holds the first request unanswered until told; answers the others at once.
+    const received: string[] = [];
+    let answerFirst: () => void = () => undefined;
+    server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push((JSON.parse(body) as { topic: string }).topic);
+        if (received.length === 1) answerFirst = () => response.writeHead(204).end();
+        else response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const instance = () =>
+      new WebhookDispatcher({
+        repo,
+        url: `http://127.0.0.1:${(server?.address() as AddressInfo).port}/hook`,
+        secret: 's',
+        clock,
+        logger: createLogger({ level: 'silent' }),
+      });
+    const [one, other] = [instance(), instance()];
+    await repo.openTicket(ticket('T-2', 's2'), {
+      topic: 'ticket.created',
+      payload: { ticket: { id: 'T-2' } },
+    });
+    const first = one.deliverDue();
+    while (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await repo.updateTicket('T-2', { status: 'pending' }, () => ({
+      topic: 'ticket.updated',
+      payload: { ticketId: 'T-2' },
+    }));
+    await repo.enqueue({ topic: 'other.session', payload: { sessionId: 'elsewhere' } });
+
+    // Another session's event goes out meanwhile; the ticket's update waits.
+    expect(await other.deliverDue()).toBe(1);
+    expect(received).toEqual(['ticket.created', 'other.session']);
+    answerFirst();
+    expect(await first).toBe(2);
+    expect(received).toEqual(['ticket.created', 'other.session', 'ticket.updated']);
   });
 
   it('backs off 1 s doubling to at most 5 minutes', () => {

@@ -42,6 +42,13 @@ const LEASE_BATCH = 10;
  * they live in the database; a receiver must therefore treat the delivery id as idempotency key.
  * Several instances may poll one outbox: each item is leased to one of them at a time.
  *
+ * In order per session (see `ConversationRepository.leaseOutbox`): a ticket's event is not sent
+ * before the receiver accepted every earlier event of its session, so a `ticket.updated` never
+ * arrives before the `ticket.created` it updates, even while that one is retried. There is no
+ * giving up: an event the receiver refuses for ever holds back its session's later events (and
+ * only those), which is what ordering means; `/v1/admin/outbox` and the outbox metrics show it
+ * failing with its error, and erasing the session removes them all.
+ *
  * @example
  * const dispatcher = new WebhookDispatcher({ repo, url, secret, clock: systemClock, logger });
  * dispatcher.start();
@@ -58,7 +65,10 @@ export class WebhookDispatcher {
     this.#options = options;
   }
 
-  /** Delivers every item that is due now; returns how many were delivered. */
+  /**
+   * Delivers every item that is due now, each session's in order (its next as soon as the one
+   * before it is delivered); returns how many were delivered.
+   */
   deliverDue(): Promise<number> {
     // One pass at a time: a slow receiver must not get the same item twice in parallel.
     this.#running ??= this.#pass().finally(() => {
@@ -94,6 +104,19 @@ export class WebhookDispatcher {
   }
 
   async #pass(): Promise<number> {
+    // A lease holds one message of a session at most (its next waits until this one is
+    // delivered): lease again while a lease delivered anything, so that a ticket's events
+    // queued together go out in one pass, not one per poll.
+    let delivered = 0;
+    for (;;) {
+      const more = await this.#deliverLease();
+      delivered += more;
+      if (more === 0 || this.#stopping.signal.aborted) return delivered;
+    }
+  }
+
+  /** Leases a batch and posts its items one by one; returns how many were delivered. */
+  async #deliverLease(): Promise<number> {
     const { repo, clock } = this.#options;
     // Leased, not just read: instances polling one outbox never deliver a message twice at
     // once, and a message whose deliverer dies is due again when the lease ends.

@@ -239,4 +239,15 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_session ON outbox (session_id) WHERE session_id IS NOT NULL;
     `,
   },
+  {
+    version: 9,
+    name: "outbox delivered in order per session: a session's undelivered messages indexed",
+    sql: `
+      -- A message is leased only when it is the first undelivered one of its session (by
+      -- position): leasing reads the first of each session from this index in one pass, which
+      -- holds the undelivered ones alone, however many delivered ones are kept.
+      CREATE INDEX outbox_session_undelivered ON outbox (session_id, position)
+        WHERE delivered_at IS NULL;
+    `,
+  },
 ];

@@ -243,4 +243,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_session ON outbox (session_id) WHERE session_id IS NOT NULL;
     `,
   },
+  {
+    version: 8,
+    name: "outbox delivered in order per session: a session's undelivered messages indexed",
+    sql: `
+      -- A message is leased only when no earlier message of its session (by rowid, which every
+      -- entry of an index carries) is undelivered. The undelivered ones alone answer that, however
+      -- many delivered ones are kept; leasing asks it of every due message.
+      CREATE INDEX outbox_session_undelivered ON outbox (session_id)
+        WHERE delivered_at IS NULL AND session_id IS NOT NULL;
+    `,
+  },
 ];

@@ -629,8 +629,16 @@ export class SqliteConversationRepository implements ConversationRepository {
   async leaseOutbox(now: string, limit: number, leaseUntil: string): Promise<OutboxRecord[]> {
     return this.db
       .transaction(() => {
+        // Only the first undelivered message of a session: a later one waits, even when due,
+        // until every one queued before it is delivered. "Before" is the rowid, the order of
+        // the inserts (one writer at a time), not created_at, which is read before a write
+        // waits for its turn. A message that names no session waits for none.
         const rows = this.#prepare(
-          'SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?',
+          `SELECT o.* FROM outbox AS o
+             WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ?
+               AND NOT EXISTS (SELECT 1 FROM outbox AS e
+                 WHERE e.session_id = o.session_id AND e.delivered_at IS NULL AND e.rowid < o.rowid)
+             ORDER BY o.created_at, o.rowid LIMIT ?`,
         ).all(now, limit) as OutboxRow[];
         const lease = this.#prepare('UPDATE outbox SET next_attempt_at = ? WHERE id = ?');
         for (const row of rows) lease.run(leaseUntil, row.id);
