@@ -6,7 +6,10 @@
  * acknowledged and put in place of the old one; one mild complaint not handed to a person, and
  * answered with an apology rather than "not found"; "when are you open?" answered with the hours;
  * the standard delivery time before the international one; a continuation about another topic
- * answered on its own; no greeting after a notice.
+ * answered on its own; no greeting after a notice; "when do refunds arrive?" answered with the
+ * refund timing; nothing found for opening an account, rather than the password page; "customs"
+ * not read as "customer"; "send … back" read as return; "and cash?" answered with what was just
+ * said, again.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +98,38 @@ describe('answers on a help center of its own', () => {
     },
   );
 
+  it('answers when refunds arrive with the refund timing, though no page says "arrive"', async () => {
+    const reply = await ask('When do refunds arrive?');
+    expect(reply.text).toContain('We refund you within 5 working days of receiving your return');
+    expect(reply.sources.map((s) => s.title)).toEqual(['Refunds']);
+  });
+
+  it('says it found nothing on opening an account, rather than quote the password page', async () => {
+    // "Open the link …" and "… your account" are on that page, each in a sentence of its own.
+    const reply = await ask('How do I open an account?');
+    expect(reply.text).toBe(
+      "I couldn't find this in our help center. Would you like me to connect you with a member of our support team?",
+    );
+    expect(reply.sources).toEqual([]);
+  });
+
+  it('answers a question on customs with import taxes, not with the customer service hours', async () => {
+    // Porter made "customs" and "customer" one word: "Customer service hours" matched.
+    const reply = await ask('do I pay customs?');
+    expect(reply.text).toContain('import taxes of the destination country may apply');
+    expect(reply.sources.map((s) => s.title)).toEqual(['Payment and VAT']);
+    expect(reply.text).not.toMatch(/9am|Saturdays/);
+  });
+
+  it.each(['I want to send back a pair of shoes', 'I want to send a pair of shoes back'])(
+    'answers %j with returns: "send back" means return',
+    async (q) => {
+      const reply = await ask(q);
+      expect(reply.text).toContain('You can return most items within 30 days of delivery');
+      expect(reply.text).not.toMatch(/replacement|exchanges|new order/);
+    },
+  );
+
   it('gives the standard delivery time first, not the international one, when asked how long', async () => {
     const reply = await ask('How long does delivery take?');
     expect(reply.text).toMatch(
@@ -118,6 +153,13 @@ describe('a continuation', () => {
     const [, refunds] = await conversation('How do I reset my password?', 'And refunds?');
     expect(refunds?.sources.map((s) => s.title)).toEqual(['Refunds']);
     expect(refunds?.text).not.toMatch(/password|sign in/i);
+  });
+
+  it('that asks of what the reply just said hears it again, briefly: "and cash?"', async () => {
+    const [methods, cash] = await conversation('What payment methods do you accept?', 'And cash?');
+    expect(methods?.text).toContain('We do not accept cash or cheques');
+    expect(cash?.text).toBe('As I mentioned, we do not accept cash or cheques [1].');
+    expect(cash?.sources.map((s) => s.title)).toEqual(['Payment and VAT']);
   });
 
   it('that names a case of the question before leans on it: "what about international?"', async () => {

@@ -1,4 +1,4 @@
-import { stemmer } from 'stemmer';
+import { stem } from '../../store/lexical/search-text.js';
 import { words } from '../../rag/search/query-terms.js';
 import type { QuestionTerm } from './question-terms.js';
 
@@ -41,19 +41,19 @@ export function askedAfterTelling(
   }
   if (at > 0 && opensQuestion(text.slice(at))) start = at;
   if (start <= 0) return undefined;
-  const told = new Set(words(text.slice(0, start)).map((w) => stemmer(w)));
+  const told = new Set(words(text.slice(0, start)).map((w) => stem(w)));
   // What is asked ends where a clause of its own begins: "should I do something" of "should I
   // do something before I drive off?".
   const asking = text.slice(start).split(SUBORDINATE)[0] ?? '';
   const asked = new Set(
     words(asking)
-      .map((w) => stemmer(w))
+      .map((w) => stem(w))
       .filter((s) => !told.has(s)),
   );
   const out = new Set<number>();
   terms.forEach((term, k) => {
     if (term.weak || term.fromContext || term.asks) return;
-    const stems = term.standsFor ?? [stemmer(term.term)];
+    const stems = term.standsFor ?? [stem(term.term)];
     if (stems.length > 0 && stems.every((s) => asked.has(s))) out.add(k);
   });
   return out.size > 0 && [...out].some((k) => terms[k]?.standsFor === undefined) ? out : undefined;
@@ -103,17 +103,17 @@ export function awaitedThing(
       break;
     }
   }
-  const said = new Set(words(m[0]).map((w) => stemmer(w)));
+  const said = new Set(words(m[0]).map((w) => stem(w)));
   const clause = new Set(
     words(text.slice(from, to))
-      .map((w) => stemmer(w))
+      .map((w) => stem(w))
       .filter((s) => !said.has(s)),
   );
   const thing = new Set<number>();
   const saying = new Set<number>();
   terms.forEach((term, k) => {
     if (term.fromContext) return;
-    const stems = term.standsFor ?? [stemmer(term.term)];
+    const stems = term.standsFor ?? [stem(term.term)];
     if (stems.length > 0 && stems.every((s) => said.has(s))) saying.add(k);
     else if (
       !term.weak &&

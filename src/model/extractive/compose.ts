@@ -1,13 +1,7 @@
-import { stemmer } from 'stemmer';
 import { attachmentDocuments, readAttachments } from './attachments.js';
 import { cleanValue, firstName } from './clean.js';
 import { TermMatcher } from '../../rag/search/highlight.js';
-import {
-  passageDocuments,
-  statesPhoneNumber,
-  type Document,
-  type PassageCache,
-} from './documents.js';
+import { passageDocuments, statesPhoneNumber, type PassageCache } from './documents.js';
 import { answerFromFacts, orderInQuestion, valuesOf, type KnownFact } from './known-facts.js';
 import {
   asksItself,
@@ -24,7 +18,9 @@ import {
 import { askedAfterTelling, awaitedThing } from './clauses.js';
 import { relatedToOwn, standsApart } from './own-topic.js';
 import { renderPicks } from './render.js';
-import { answersAwaited, scoreSentences, type Scored } from './scoring.js';
+import { aboutSomethingElse, actionUntold, asksForUnmentioned } from './off-topic.js';
+import { saidAgain } from './said-again.js';
+import { scoreSentences, type Scored } from './scoring.js';
 import { selectSentences, type Pick } from './select.js';
 import {
   aboutOrder,
@@ -36,6 +32,7 @@ import {
   NOT_FOUND,
   NOTHING_MORE,
   OFFER_PERSON,
+  saidBefore,
   shortAnswer,
 } from './templates.js';
 import type { ExtractiveAnswer, ExtractiveInput } from './types.js';
@@ -217,21 +214,29 @@ export function composeExtractiveAnswer(
   // The choice without the filter, made only when it is needed.
   let again: Pick[] | undefined = scored === all ? unsaid : undefined;
   const withSaid = () => (again ??= selectSentences(all, terms, documents));
+  // A follow-up about a thing the reply just spoke of ("And cash?") is answered with what it
+  // said, again, not with another sentence of the page.
+  const repeated =
+    said === '' || input?.asksMore === true ? [] : saidAgain(unsaid, withSaid, said, terms);
   const chosen =
-    input?.asksMore === true &&
-    context !== '' &&
-    unsaid.length > 0 &&
-    bestScore(unsaid) < MORE_SHARE * bestScore(withSaid())
-      ? []
-      : unsaid;
+    repeated.length > 0
+      ? repeated
+      : input?.asksMore === true &&
+          context !== '' &&
+          unsaid.length > 0 &&
+          bestScore(unsaid) < MORE_SHARE * bestScore(withSaid())
+        ? []
+        : unsaid;
   // A question about something the help center never mentions, answered on the strength of
   // one word it shares with a page ("can I buy bitcoin in the app?"), is not answered.
   // Asked whether something is had ("do you sell protein shakes?", "is there parking?") that no
   // passage mentions, the help center does not say it is.
   const picks =
     attachments.length === 0 &&
+    repeated.length === 0 &&
     (aboutSomethingElse(chosen, scored, terms, documents) ||
-      asksForUnmentioned(question, terms, scoredAll))
+      asksForUnmentioned(question, terms, scoredAll) ||
+      actionUntold(chosen, question, terms, scoredAll))
       ? []
       : chosen;
   if (picks.length === 0) {
@@ -252,7 +257,8 @@ export function composeExtractiveAnswer(
     input?.numbering === 'as-retrieved' ? 'as-retrieved' : 'by-appearance',
   );
   const order = orderInQuestion(question, facts);
-  const body = order !== undefined ? `${aboutOrder(order)} ${rendered.text}` : rendered.text;
+  const quoted = repeated.length > 0 ? saidBefore(rendered.text) : rendered.text;
+  const body = order !== undefined ? `${aboutOrder(order)} ${quoted}` : quoted;
   return {
     text: frame(body, true),
     cited: rendered.cited,
@@ -287,155 +293,6 @@ function confidenceOf(
   const rank = picks[0]?.candidate.doc ?? 0;
   const value = 0.2 + 0.75 * coverage * evidence - 0.05 * Math.min(rank, 4);
   return Math.round(Math.min(0.95, Math.max(0.1, value)) * 100) / 100;
-}
-
-/**
- * Whether the chosen sentences answer a question about something else: the question has a word
- * of its own (no question word, conversational word or word of an earlier question) that no
- * passage has, in no related form either ("bitcoin", "fdic"), and the sentences hold only one
- * of its own words (counting a related word for the word it stands for, and no phrase read as a
- * whole), one that another article found has too ("app"). A follow-up answered through the
- * question it follows is answered.
- */
-function aboutSomethingElse(
-  picks: readonly Pick[],
-  scored: Scored,
-  terms: readonly QuestionTerm[],
-  passages: readonly Document[],
-): boolean {
-  if (picks.length === 0) return false;
-  const stemOf = (k: number) => stemmer(terms[k]?.term ?? '');
-  const own = terms.flatMap((t, k) =>
-    !t.weak && !t.fromContext && t.standsFor === undefined ? [k] : [],
-  );
-  const ownStems = (indices: Iterable<number>) => ownStemsOf(terms, indices);
-  const anywhere = new Set<number>();
-  for (const c of scored.candidates) for (const k of c.matched) anywhere.add(k);
-  const known = ownStems(anywhere);
-  if (own.every((k) => known.has(stemOf(k)))) return false;
-  const answered = new Set<number>();
-  for (const { candidate } of picks) {
-    for (const k of candidate.matched) answered.add(k);
-    for (const k of candidate.context) answered.add(k);
-  }
-  // A follow-up answered through the question it follows ("and to Canada?") is answered.
-  if ([...answered].some((k) => terms[k]?.fromContext)) return false;
-  const answeredStems = ownStems(answered);
-  const held = own.filter((k) => answeredStems.has(stemOf(k)));
-  // A phrase the search read as a whole ("kicking me out" for "sign out") holds a meaning of its
-  // own, though its words are no topic words.
-  const phrases = new Set<string>();
-  for (const k of answered) {
-    const stands = terms[k]?.standsFor;
-    if (stands && !own.some((o) => stands.includes(stemOf(o)))) phrases.add(stands.join(' '));
-  }
-  // Told that something has not come and answered with when it comes or what to do about it
-  // ("If our engineer misses your installation appointment, we credit £30 …" for "the guy
-  // never turned up for my install"), the answer holds what the question says of it too.
-  const awaited = scored.shape.awaited;
-  const answersIt =
-    awaited !== undefined && picks.some((p) => answersAwaited(p.candidate, awaited));
-  if (held.length + phrases.size + (answersIt ? 1 : 0) > 1) return false;
-  // The one word held says little when other articles found have it too ("app", "account"); a
-  // rarer one ("defective", for "damaged") is what the question is about. Articles, not
-  // passages: the sections of one article on installing all say "install", and it is their topic.
-  const articles = new Map<string, Set<string>>();
-  for (const c of scored.candidates) {
-    const article = passages[c.doc]?.article ?? String(c.doc);
-    let stems = articles.get(article);
-    if (!stems) articles.set(article, (stems = new Set()));
-    for (const s of ownStems(c.matched)) stems.add(s);
-  }
-  // Measured on the help centers of test/answer-quality.test.ts: "in two articles" catches every
-  // off-topic question "in two passages" did, and refuses four right answers fewer.
-  const common = 2;
-  return (
-    phrases.size === 0 &&
-    held.every(
-      (k) => [...articles.values()].filter((stems) => stems.has(stemOf(k))).length >= common,
-    )
-  );
-}
-
-/**
- * "do you sell …", "do any of the cars have …", "is there …", "can I get …", "can you
- * recommend …": a question whether something is had, offered or done, with what it asks about
- * after it (up to a comma, a
- * preposition or a new clause: "a gift card" of "a gift card for my dad's birthday").
- */
-const ASKS_HAVE =
-  /(?<!\b(?:why|how|what|where|when|who|which)\s+)\b(?:(?:do|does|will|would|can|could)\s+(?:you|y'?all|yall|u|ya|(?:any\s+of\s+)?(?:the|your)\s+\w+|they|we|i)\s+(?:guys\s+)?(?:have|has|sell|offer|provide|stock|carry|support|do|deliver|install|get|buy|recommend|suggest)|(?:is|are)\s+there)\s+(?!to\b)([^?.!,;:()]+)/gi;
-const OBJECT_END =
-  /\b(?:for|to|on|in|at|with|from|of|by|through|into|so|because|cause|since|if|when|while|like|instead|or\s+(?:do|does|is|are|can|will|would|should|i|we|just))\b/i;
-/**
- * Words that name no thing of their own after "is there" / "do you have" ("any way to …", "get
- * it back"), and words of price: "is there a fee for returns?" asks about returns.
- */
-const GENERIC = new Set(
-  `any anything something someone anyone way ways option options kind sort type chance
-  possibility extra more other another else back up down out off over away
-  fee fees charge charges cost costs price prices penalty`
-    .split(/\s+/)
-    .filter((w) => w !== ''),
-);
-
-/** A thing spoken of already: "can I get it back?". */
-const PRONOUN = new Set(['it', 'them', 'this', 'that', 'these', 'those', 'one', 'mine']);
-
-/** A word after "get" that makes it happen to someone: "get hit", "get charged". */
-const PASSIVE =
-  /^(?:\w+ed|hit|stung|caught|stuck|burnt|done|sent|given|taken|made|put|shut|cut|let|rid)$/;
-
-/**
- * Whether the question asks if something is had (see {@link ASKS_HAVE}) whose words include one
- * of the question's own that no passage has, in no related form either: "do the cars have apple
- * carplay?" where no page says "carplay". The help center does not say so, whatever else its
- * pages share with the question ("apple", of Apple Pay).
- */
-function asksForUnmentioned(
-  question: string,
-  terms: readonly QuestionTerm[],
-  scored: Scored,
-): boolean {
-  const asked = new Set<string>();
-  for (const m of question.slice(0, 500).matchAll(ASKS_HAVE)) {
-    const object = (m[1] ?? '').split(OBJECT_END)[0] ?? '';
-    const words = object.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-    // "will I get hit with fees", "get charged": a thing done to the customer, not one had;
-    // "can I get it delivered": the thing is one spoken of already.
-    if (PASSIVE.test(words[0] ?? '') || PRONOUN.has(words[0] ?? '')) continue;
-    for (const word of words) {
-      if (!GENERIC.has(word)) asked.add(stemmer(word));
-    }
-  }
-  if (asked.size === 0) return false;
-  const known = new Set<string>();
-  for (const c of scored.candidates) {
-    for (const s of ownStemsOf(terms, c.matched)) known.add(s);
-    for (const s of ownStemsOf(terms, c.context)) known.add(s);
-  }
-  return terms.some(
-    (t) =>
-      !t.weak &&
-      !t.fromContext &&
-      t.standsFor === undefined &&
-      asked.has(stemmer(t.term)) &&
-      !known.has(stemmer(t.term)),
-  );
-}
-
-/**
- * The stems of the question's own words that `indices` (of `terms`) hold, directly or through a
- * related word standing for them; words of an earlier question are not the question's own.
- */
-function ownStemsOf(terms: readonly QuestionTerm[], indices: Iterable<number>): Set<string> {
-  const out = new Set<string>();
-  for (const k of indices) {
-    const term = terms[k];
-    if (term?.standsFor) for (const s of term.standsFor) out.add(s);
-    else if (term && !term.fromContext) out.add(stemmer(term.term));
-  }
-  return out;
 }
 
 function strongCount(indices: ReadonlySet<number>, terms: readonly QuestionTerm[]): number {

@@ -1,4 +1,4 @@
-import { stemmer } from 'stemmer';
+import { stem } from '../../store/lexical/search-text.js';
 import { words } from '../../rag/search/query-terms.js';
 import type { RetrievedChunk } from '../../rag/search/retriever.js';
 import { continuationOf, type QuestionTerm } from './question-terms.js';
@@ -61,9 +61,9 @@ export function relatedToOwn<T extends { from?: string }>(
   question: string,
   related: readonly T[],
 ): T[] {
-  const asked = new Set(words(question.slice(0, 2_000)).map((w) => stemmer(w)));
+  const asked = new Set(words(question.slice(0, 2_000)).map((w) => stem(w)));
   return related.filter(
-    (r) => typeof r.from !== 'string' || words(r.from).some((w) => asked.has(stemmer(w))),
+    (r) => typeof r.from !== 'string' || words(r.from).some((w) => asked.has(stem(w))),
   );
 }
 

@@ -1,4 +1,4 @@
-import { stemmer } from 'stemmer';
+import { stem } from '../../store/lexical/search-text.js';
 import { TermMatcher } from '../../rag/search/highlight.js';
 import { queryTerms, words } from '../../rag/search/query-terms.js';
 
@@ -30,6 +30,12 @@ export interface QuestionTerm {
    * page into an answer ("Original delivery charges are refunded …").
    */
   asks?: true;
+  /**
+   * A verb of coming in a question that asks when ("arrive" of "when do refunds arrive?"): it
+   * finds the sentences that say when things arrive, but it says what is asked (a time), not
+   * what about: a page on refunds that never says "arrive" answers the question.
+   */
+  coming?: true;
 }
 
 /** Words of the earlier question a follow-up leans on weigh this much of their own weight. */
@@ -69,6 +75,28 @@ const PRICE_VERB =
   /\b(?:you|u|ya|y'?all|they|we|i|it)\s+(?:(?:be|being|been|get|gets|getting|got|have|has|had|to|gonna|going|will|would|need|must|still|ever|also|always|usually|normally|actually)\s+){0,3}(charg(?:e|es|ed|ing)|pa(?:y|ys|id|ying)|cost(?:s|ing)?)\b/gi;
 
 /**
+ * A verb of something coming to the customer: in a question that asks when ("when do refunds
+ * arrive?", "how long until my refund comes through?"), it asks for the time it takes.
+ */
+const COMING_VERB =
+  /\b(arriv(?:e|es|ed|ing)|com(?:e|es|ing)|came|reach(?:es|ed|ing)?|appear(?:s|ed|ing)?|land(?:s|ed|ing)?|clear(?:s|ed|ing)?)\b/gi;
+
+/**
+ * Marks the verbs of coming ({@link COMING_VERB}) of a question that asks when, beside a word of
+ * what comes ("refunds"), as {@link QuestionTerm.coming}.
+ */
+function markComing(question: string, terms: readonly QuestionTerm[]): void {
+  if (!asksTime(question)) return;
+  const verbs = new Set(
+    [...question.slice(0, 4_000).matchAll(COMING_VERB)].map((m) =>
+      stem((m[1] as string).toLowerCase()),
+    ),
+  );
+  if (verbs.size === 0 || !terms.some((t) => !t.weak && !verbs.has(stem(t.term)))) return;
+  for (const t of terms) if (!t.weak && verbs.has(stem(t.term))) t.coming = true;
+}
+
+/**
  * The content words of a question, one per stem ("reset" and "resetting" count once), matched
  * the way the index matches them (by stem, see `TermMatcher`); then those of `context`, the
  * earlier question a follow-up leans on, that the question does not already have; then the
@@ -93,7 +121,7 @@ export function questionTerms(
   // ("… the size or color you want" is not how), unless the message says it again.
   for (const m of text.matchAll(WANTING)) {
     const word = (m[1] as string).toLowerCase();
-    if (text.split(new RegExp(`\\b${word}\\b`)).length === 2) seen.add(stemmer(word));
+    if (text.split(new RegExp(`\\b${word}\\b`)).length === 2) seen.add(stem(word));
   }
   const identifiers = new Set([...text.matchAll(IDENTIFIER_NUMBER)].map((m) => m[1] as string));
   const out: QuestionTerm[] = [];
@@ -105,9 +133,9 @@ export function questionTerms(
     standsFor?: readonly string[],
   ) => {
     for (const term of queryTerms(text).contentTerms) {
-      const stem = stemmer(term);
-      if (stem === '' || seen.has(stem)) continue;
-      seen.add(stem);
+      const s = stem(term);
+      if (s === '' || seen.has(s)) continue;
+      seen.add(s);
       // The number of an order, an account or a ticket names one thing: no help-center page
       // speaks of it, and the question is about what is asked of it ("cancel my order 5521").
       const weak = !strong && (WEAK.has(term) || howWords.has(term) || identifiers.has(term));
@@ -129,12 +157,13 @@ export function questionTerms(
   // refunded …") is padding. A noun of price is what it is about ("is there a sign-up fee?").
   const priceVerbs = new Set(
     [...question.slice(0, 4_000).matchAll(PRICE_VERB)].map((m) =>
-      stemmer((m[1] as string).toLowerCase()),
+      stem((m[1] as string).toLowerCase()),
     ),
   );
-  if (priceVerbs.size > 0 && out.some((t) => !t.weak && !priceVerbs.has(stemmer(t.term)))) {
-    for (const t of out) if (!t.weak && priceVerbs.has(stemmer(t.term))) t.asks = true;
+  if (priceVerbs.size > 0 && out.some((t) => !t.weak && !priceVerbs.has(stem(t.term)))) {
+    for (const t of out) if (!t.weak && priceVerbs.has(stem(t.term))) t.asks = true;
   }
+  markComing(question, out);
   // The words of the question a follow-up leans on, after the message's own (see `context`).
   if (context !== '') add(context, true, CONTEXT_WEIGHT, false);
   // A related word says what the customer meant by theirs: it is never a weak one. A word of
@@ -142,13 +171,13 @@ export function questionTerms(
   // else ("send" in "send it back"): a weak word, which weighs as little, and which alone makes
   // no sentence an answer.
   // A related word found only for words of the earlier question is of that question too.
-  const asked = new Set(words(question).map((w) => stemmer(w)));
+  const asked = new Set(words(question).map((w) => stem(w)));
   for (const { to, weight, from } of related.slice(0, 16)) {
     if (typeof to !== 'string' || !Number.isFinite(weight) || weight <= 0) continue;
-    const own = out.find((t) => !t.fromContext && stemmer(t.term) === stemmer(to));
+    const own = out.find((t) => !t.fromContext && stem(t.term) === stem(to));
     if (own) own.weak = own.weak || weight < 1;
     else {
-      const standsFor = typeof from === 'string' ? words(from).map((w) => stemmer(w)) : [];
+      const standsFor = typeof from === 'string' ? words(from).map((w) => stem(w)) : [];
       const ofContext =
         context !== '' && standsFor.length > 0 && !standsFor.some((s) => asked.has(s));
       add(to, ofContext, ofContext ? weight * CONTEXT_WEIGHT : weight, true, standsFor);

@@ -1,4 +1,4 @@
-import { stemmer } from 'stemmer';
+import { stem } from '../../store/lexical/search-text.js';
 import { queryTerms, words } from '../../rag/search/query-terms.js';
 import { matchedTokens, tokenSpans } from '../../rag/search/token-spans.js';
 import type { Document, Unit } from './documents.js';
@@ -189,7 +189,7 @@ function putGeneralFirst(
 ): void {
   const best = ranked[first];
   if (best === undefined) return;
-  const asked = new Set(terms.map((t) => stemmer(t.term)));
+  const asked = new Set(terms.map((t) => stem(t.term)));
   const special = (c: Candidate): boolean => namesSpecialCase(c, documents, terms, asked);
   if (!special(best)) return;
   // The general case is told of in the same article ("Shipping"): elsewhere, a sentence that
@@ -241,7 +241,7 @@ function namesSpecialCase(
     const said = words(text);
     for (let i = 0; i < said.length; i++) {
       const word = said[i] as string;
-      if (!SPECIAL_CASE.has(word) || asked.has(stemmer(word))) continue;
+      if (!SPECIAL_CASE.has(word) || asked.has(stem(word))) continue;
       // Before the word it qualifies, or up to two words after it.
       if (ofQuestion(said[i + 1]) || ofQuestion(said[i - 1]) || ofQuestion(said[i - 2])) {
         return true;

@@ -1,3 +1,4 @@
+import { STOP_WORDS } from '../../store/lexical/stop-words.js';
 import type { ShortReplyKind } from './types.js';
 
 // Every word of an answer that is not quoted from a passage comes from here. Nothing a customer
@@ -95,6 +96,21 @@ export function shortAnswer(
     default:
       return 'Is there anything else I can help you with?';
   }
+}
+
+/**
+ * The answer said before in the conversation, said again: "As I mentioned, we do not accept
+ * cash or cheques [1]." The quote's first word is lowercased only when it is a common word
+ * ("We", "The", "If"), never a name ("PayPal", "Visa"): otherwise it follows a colon.
+ */
+export function saidBefore(quoted: string): string {
+  const first = /^\p{L}+/u.exec(quoted)?.[0] ?? '';
+  const lower = first.toLowerCase();
+  const common =
+    lower !== 'i' && STOP_WORDS.has(lower) && first === `${first.charAt(0)}${lower.slice(1)}`;
+  return common
+    ? `As I mentioned, ${lower}${quoted.slice(first.length)}`
+    : `As I mentioned: ${quoted}`;
 }
 
 export const NOT_FOUND = "I couldn't find this in our help center.";

@@ -24,6 +24,15 @@ describe('TermMatcher', () => {
     expect(matcher.mark('card, car, cars')).toBe('card, <mark>car</mark>, <mark>cars</mark>');
   });
 
+  it('keeps apart the words Porter joins that mean different things: customer and customs', () => {
+    const customer = new TermMatcher(['customer']);
+    expect(customer.test('Customer service hours')).toBe(true);
+    expect(customer.test('Our customers')).toBe(true);
+    expect(customer.test('Customs duties are paid by the recipient')).toBe(false);
+    expect(new TermMatcher(['customs']).test('Customer service hours')).toBe(false);
+    expect(new TermMatcher(['customs']).test('Customs duties')).toBe(true);
+  });
+
   it('treats any letter or digit before the stem as part of the same word', () => {
     const matcher = new TermMatcher(['card']);
     expect(matcher.test('card')).toBe(true);

@@ -1,4 +1,4 @@
-import { stemmer } from 'stemmer';
+import { stem as stemWord } from '../../store/lexical/search-text.js';
 import { matchedTokens, tokenSpans } from './token-spans.js';
 
 const ESCAPES: Record<string, string> = {
@@ -60,7 +60,7 @@ const MAX_KEPT_STEMS = 100_000;
 function stemOf(word: string): string {
   let stem = stems.get(word);
   if (stem === undefined) {
-    stem = stemmer(word);
+    stem = stemWord(word);
     if (stems.size >= MAX_KEPT_STEMS) stems.clear();
     stems.set(word, stem);
   }
@@ -85,7 +85,7 @@ export class TermMatcher {
     const prefixes = new Set<string>();
     this.#stems = new Set();
     for (const term of terms) {
-      const stem = stemmer(term.toLowerCase());
+      const stem = stemWord(term.toLowerCase());
       // A stem with anything but letters and digits can never start a word.
       if (!PLAIN_WORD.test(stem)) continue;
       prefixes.add(stem);

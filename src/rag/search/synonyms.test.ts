@@ -33,8 +33,15 @@ describe('Synonyms', () => {
       { term: 'back', weight: IDIOM_WEIGHT, from: 'send back', own: true },
       { term: 'return', weight: RELATED_WEIGHT, from: 'send back' },
     ]);
+    // Stop words between do not count towards the gap: "a pair of shoes" is two words.
+    expect(terms(table, 'I want to send a pair of shoes back')).toEqual([
+      ['send', IDIOM_WEIGHT],
+      ['back', IDIOM_WEIGHT],
+      ['return', RELATED_WEIGHT],
+    ]);
     // Too far apart: not the phrase.
     expect(table.related('send a message to the team at the back')).toEqual([]);
+    expect(table.related('send the pair of shoes I bought back')).toEqual([]);
     // The words of an idiom mean what it means, not what an entry of one of them alone adds.
     const mind = Synonyms.default.related('I changed my mind, can I get out of it?');
     expect(mind.map((r) => r.term)).not.toContain('update');
@@ -74,6 +81,9 @@ describe('Synonyms', () => {
     );
     expect(words('how do I close my account')).toContain('delete');
     expect(words('How do I reset my password?')).toEqual([]);
+    // "customer" is no "customs" (Porter stems both "custom"): nothing of duties is added.
+    expect(words('how do I contact customer service?')).toEqual([]);
+    expect(words('do I pay customs?')).toEqual(expect.arrayContaining(['duties', 'import']));
     // Chat drops apostrophes: "didnt" reads as "didn't".
     expect(words('i didnt get the code')).toContain('arrive');
     expect(words('my card still hasnt showed up')).toContain('arrive');

@@ -36,8 +36,9 @@ export const IDIOM_WEIGHT = 0.3;
  * (and not the other way round: "track" does not mean "where is my order"); a line
  * `a | b = c` does too, for phrases that mean `c` and not what their words mean one by one
  * ("send it back" = "return"): their own words then count for little ({@link IDIOM_WEIGHT}).
- * Words are matched by stem, phrases word by word with up to two words between ("send the
- * parcel back"); only the content words of what is added are searched.
+ * Words are matched by stem, phrases word by word with up to two words between, not counting
+ * stop words, and four in all ("send the parcel back", "send a pair of shoes back"); only the
+ * content words of what is added are searched.
  */
 export const DEFAULT_SYNONYMS = `
   delivery | deliver | shipping | shipment | dispatch
@@ -235,12 +236,12 @@ export class Synonyms {
     for (let i = 0; i < stems.length; i++) {
       for (const { entry, rule } of this.#byFirstStem.get(stems[i] as string) ?? []) {
         if (!rule.idiom || entry.stems.length < 2) continue;
-        for (const p of positionsAt(stems, i, entry.stems) ?? []) inIdiom.add(p);
+        for (const p of positionsAt(words, stems, i, entry.stems) ?? []) inIdiom.add(p);
       }
     }
     for (let i = 0; i < stems.length; i++) {
       for (const { entry, rule } of this.#byFirstStem.get(stems[i] as string) ?? []) {
-        const at = positionsAt(stems, i, entry.stems);
+        const at = positionsAt(words, stems, i, entry.stems);
         if (!at) continue;
         if (!rule.idiom && at.every((p) => inIdiom.has(p))) continue;
         // As the question says it: "parcel back" for the table's "send back".
@@ -294,14 +295,21 @@ function contentWords(entry: Entry): Array<{ term: string; stem: string }> {
     .map((term) => ({ term, stem: stem(term) }));
 }
 
-/** Words a phrase's next word may come after: "send back" is in "send the parcel back". */
+/**
+ * Words other than stop words a phrase's next word may come after: "send back" is in "send the
+ * parcel back" and in "send a pair of shoes back".
+ */
 const MAX_GAP = 2;
+/** Words of any kind it may come after: "send a message to the team at the back" is not it. */
+const MAX_SPAN = 4;
 
 /**
- * Where the phrase's words are when they follow `at` in order, each at most {@link MAX_GAP}
- * words after the one before ("send it back", "log me in"); `null` when they do not.
+ * Where the phrase's words are when they follow `at` in order, each after at most
+ * {@link MAX_GAP} words that are not stop words and {@link MAX_SPAN} words in all ("send it
+ * back", "log me in", "send a pair of shoes back"); `null` when they do not.
  */
 function positionsAt(
+  words: readonly string[],
   stems: readonly string[],
   at: number,
   phrase: readonly string[],
@@ -310,11 +318,13 @@ function positionsAt(
   let i = at;
   for (let k = 1; k < phrase.length; k++) {
     let next = -1;
-    for (let j = i + 1; j <= i + 1 + MAX_GAP && j < stems.length; j++) {
+    let content = 0;
+    for (let j = i + 1; j <= i + 1 + MAX_SPAN && j < stems.length; j++) {
       if (stems[j] === phrase[k]) {
         next = j;
         break;
       }
+      if (!STOP_WORDS.has(words[j] as string) && ++content > MAX_GAP) break;
     }
     if (next < 0) return null;
     positions.push(next);

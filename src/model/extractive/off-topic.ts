@@ -1,0 +1,228 @@
+import { stem } from '../../store/lexical/search-text.js';
+import type { Document } from './documents.js';
+import type { QuestionTerm } from './question-terms.js';
+import { answersAwaited, type Candidate, type Scored } from './scoring.js';
+import type { Pick } from './select.js';
+
+// Whether the sentences chosen answer the question asked, or only share a word with it: a
+// question about something the help center never mentions is not answered.
+
+/**
+ * Whether the chosen sentences answer a question about something else: the question has a word
+ * of its own (no question word, conversational word, verb of coming in a question that asks
+ * when, as "arrive" of "when do refunds arrive?", or word of an earlier question) that no
+ * passage has, in no related form either ("bitcoin", "fdic"), and the sentences hold only one
+ * of its own words (counting a related word for the word it stands for, and no phrase read as a
+ * whole), one that another article found has too ("app"). A follow-up answered through the
+ * question it follows is answered.
+ */
+export function aboutSomethingElse(
+  picks: readonly Pick[],
+  scored: Scored,
+  terms: readonly QuestionTerm[],
+  passages: readonly Document[],
+): boolean {
+  if (picks.length === 0) return false;
+  const stemOf = (k: number) => stem(terms[k]?.term ?? '');
+  const own = terms.flatMap((t, k) =>
+    !t.weak && !t.fromContext && !t.coming && t.standsFor === undefined ? [k] : [],
+  );
+  const ownStems = (indices: Iterable<number>) => ownStemsOf(terms, indices);
+  const anywhere = new Set<number>();
+  for (const c of scored.candidates) for (const k of c.matched) anywhere.add(k);
+  const known = ownStems(anywhere);
+  if (own.every((k) => known.has(stemOf(k)))) return false;
+  const answered = new Set<number>();
+  for (const { candidate } of picks) {
+    for (const k of candidate.matched) answered.add(k);
+    for (const k of candidate.context) answered.add(k);
+  }
+  // A follow-up answered through the question it follows ("and to Canada?") is answered.
+  if ([...answered].some((k) => terms[k]?.fromContext)) return false;
+  const answeredStems = ownStems(answered);
+  const held = own.filter((k) => answeredStems.has(stemOf(k)));
+  // A phrase the search read as a whole ("kicking me out" for "sign out") holds a meaning of its
+  // own, though its words are no topic words.
+  const phrases = new Set<string>();
+  for (const k of answered) {
+    const stands = terms[k]?.standsFor;
+    if (stands && !own.some((o) => stands.includes(stemOf(o)))) phrases.add(stands.join(' '));
+  }
+  // Told that something has not come and answered with when it comes or what to do about it
+  // ("If our engineer misses your installation appointment, we credit £30 …" for "the guy
+  // never turned up for my install"), the answer holds what the question says of it too.
+  const awaited = scored.shape.awaited;
+  const answersIt =
+    awaited !== undefined && picks.some((p) => answersAwaited(p.candidate, awaited));
+  if (held.length + phrases.size + (answersIt ? 1 : 0) > 1) return false;
+  // The one word held says little when other articles found have it too ("app", "account"); a
+  // rarer one ("defective", for "damaged") is what the question is about. Articles, not
+  // passages: the sections of one article on installing all say "install", and it is their topic.
+  const articles = new Map<string, Set<string>>();
+  for (const c of scored.candidates) {
+    const article = passages[c.doc]?.article ?? String(c.doc);
+    let stems = articles.get(article);
+    if (!stems) articles.set(article, (stems = new Set()));
+    for (const s of ownStems(c.matched)) stems.add(s);
+  }
+  // Measured on the help centers of test/answer-quality.test.ts: "in two articles" catches every
+  // off-topic question "in two passages" did, and refuses four right answers fewer.
+  const common = 2;
+  return (
+    phrases.size === 0 &&
+    held.every(
+      (k) => [...articles.values()].filter((stems) => stems.has(stemOf(k))).length >= common,
+    )
+  );
+}
+
+/**
+ * "do you sell …", "do any of the cars have …", "is there …", "can I get …", "can you
+ * recommend …": a question whether something is had, offered or done, with what it asks about
+ * after it (up to a comma, a
+ * preposition or a new clause: "a gift card" of "a gift card for my dad's birthday").
+ */
+const ASKS_HAVE =
+  /(?<!\b(?:why|how|what|where|when|who|which)\s+)\b(?:(?:do|does|will|would|can|could)\s+(?:you|y'?all|yall|u|ya|(?:any\s+of\s+)?(?:the|your)\s+\w+|they|we|i)\s+(?:guys\s+)?(?:have|has|sell|offer|provide|stock|carry|support|do|deliver|install|get|buy|recommend|suggest)|(?:is|are)\s+there)\s+(?!to\b)([^?.!,;:()]+)/gi;
+const OBJECT_END =
+  /\b(?:for|to|on|in|at|with|from|of|by|through|into|so|because|cause|since|if|when|while|like|instead|or\s+(?:do|does|is|are|can|will|would|should|i|we|just))\b/i;
+/**
+ * Words that name no thing of their own after "is there" / "do you have" ("any way to …", "get
+ * it back"), and words of price: "is there a fee for returns?" asks about returns.
+ */
+const GENERIC = new Set(
+  `any anything something someone anyone way ways option options kind sort type chance
+  possibility extra more other another else back up down out off over away
+  fee fees charge charges cost costs price prices penalty`
+    .split(/\s+/)
+    .filter((w) => w !== ''),
+);
+
+/** A thing spoken of already: "can I get it back?". */
+const PRONOUN = new Set(['it', 'them', 'this', 'that', 'these', 'those', 'one', 'mine']);
+
+/** A word after "get" that makes it happen to someone: "get hit", "get charged". */
+const PASSIVE =
+  /^(?:\w+ed|hit|stung|caught|stuck|burnt|done|sent|given|taken|made|put|shut|cut|let|rid)$/;
+
+/**
+ * Whether the question asks if something is had (see {@link ASKS_HAVE}) whose words include one
+ * of the question's own that no passage has, in no related form either: "do the cars have apple
+ * carplay?" where no page says "carplay". The help center does not say so, whatever else its
+ * pages share with the question ("apple", of Apple Pay).
+ */
+export function asksForUnmentioned(
+  question: string,
+  terms: readonly QuestionTerm[],
+  scored: Scored,
+): boolean {
+  const asked = new Set<string>();
+  for (const m of question.slice(0, 500).matchAll(ASKS_HAVE)) {
+    const object = (m[1] ?? '').split(OBJECT_END)[0] ?? '';
+    const words = object.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+    // "will I get hit with fees", "get charged": a thing done to the customer, not one had;
+    // "can I get it delivered": the thing is one spoken of already.
+    if (PASSIVE.test(words[0] ?? '') || PRONOUN.has(words[0] ?? '')) continue;
+    for (const word of words) {
+      if (!GENERIC.has(word)) asked.add(stem(word));
+    }
+  }
+  if (asked.size === 0) return false;
+  const known = new Set<string>();
+  for (const c of scored.candidates) {
+    for (const s of ownStemsOf(terms, c.matched)) known.add(s);
+    for (const s of ownStemsOf(terms, c.context)) known.add(s);
+  }
+  return terms.some(
+    (t) =>
+      !t.weak &&
+      !t.fromContext &&
+      t.standsFor === undefined &&
+      asked.has(stem(t.term)) &&
+      !known.has(stem(t.term)),
+  );
+}
+
+/**
+ * "how do I …", "how can we …", "I want to …", "where can I …": a question how to do something,
+ * with the verb of what is to be done and what follows it.
+ */
+const HOW_TO_DO =
+  /\b(?:how\s+(?:do|can|could|should|would)\s+(?:i|we)|(?:i|we)\s+(?:want|need|would\s+like|['’]d\s+like)\s+to|where\s+(?:do|can|could)\s+(?:i|we))\s+(\p{L}+)\s+([^?.!,;:()]+)/giu;
+
+/** Where what an action is done to ends: "a pair of shoes" of "… a pair of shoes for my son". */
+const ACTION_END =
+  /\b(?:for|to|on|in|at|with|from|by|through|into|so|because|since|if|when|while|before|after|and|or|but)\b/i;
+
+/**
+ * Whether a question how to do something to a thing ("How do I open an account?") finds its
+ * verb and its thing only apart, in passages about other things: the verb in another sense
+ * ("Open the link and choose a new password"), the thing with other verbs ("… the e-mail address
+ * of your account"). No sentence holds both, under its heading or in itself, and no title or
+ * heading names the verb, so the help center does not say how to do it; yet the answer found
+ * stands on the thing. A related word counts for the word it stands for ("close" for
+ * "delete" of "delete my account"); a verb or a thing no passage has is left to
+ * {@link aboutSomethingElse}.
+ */
+export function actionUntold(
+  picks: readonly Pick[],
+  question: string,
+  terms: readonly QuestionTerm[],
+  scored: Scored,
+): boolean {
+  if (picks.length === 0) return false;
+  for (const m of question.slice(0, 500).matchAll(HOW_TO_DO)) {
+    const object = (m[2] ?? '').split(ACTION_END)[0] ?? '';
+    const things = new Set(
+      (object.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
+        .filter((word) => !GENERIC.has(word))
+        .map((word) => stem(word)),
+    );
+    const verb = termsFor(terms, new Set([stem((m[1] as string).toLowerCase())]));
+    const thing = termsFor(terms, things);
+    if (verb.size === 0 || thing.size === 0) continue;
+    const holds = (c: Candidate, of: ReadonlySet<number>) =>
+      [...c.matched, ...c.context].some((k) => of.has(k));
+    // The answer stands on the thing, in sentences that do nothing to it.
+    if (!picks.some((p) => holds(p.candidate, thing))) continue;
+    // A title or heading with the verb ("Tracking your order" for "how can I track my
+    // package?") heads a section about doing it, whatever the help center calls the thing.
+    const headed = (c: Candidate) =>
+      [...c.context].some((k) => verb.has(k)) ||
+      ((c.unit.heading === true || c.unit.question === true || c.unit.fromHeading === true) &&
+        [...c.matched].some((k) => verb.has(k)));
+    if (scored.candidates.some(headed)) continue;
+    const withVerb = scored.candidates.filter((c) => holds(c, verb));
+    if (withVerb.length > 0 && !withVerb.some((c) => holds(c, thing))) return true;
+  }
+  return false;
+}
+
+/**
+ * The question's own strong terms (indices) with one of `stems`, and the related words that
+ * stand for one of them.
+ */
+function termsFor(terms: readonly QuestionTerm[], stems: ReadonlySet<string>): Set<number> {
+  const out = new Set<number>();
+  terms.forEach((t, k) => {
+    if (t.weak || t.fromContext) return;
+    if (t.standsFor ? t.standsFor.some((s) => stems.has(s)) : stems.has(stem(t.term))) {
+      out.add(k);
+    }
+  });
+  return out;
+}
+
+/**
+ * The stems of the question's own words that `indices` (of `terms`) hold, directly or through a
+ * related word standing for them; words of an earlier question are not the question's own.
+ */
+function ownStemsOf(terms: readonly QuestionTerm[], indices: Iterable<number>): Set<string> {
+  const out = new Set<string>();
+  for (const k of indices) {
+    const term = terms[k];
+    if (term?.standsFor) for (const s of term.standsFor) out.add(s);
+    else if (term && !term.fromContext) out.add(stem(term.term));
+  }
+  return out;
+}
