@@ -290,6 +290,12 @@ export interface ConversationRepository {
   /** Removes messages delivered before `before` (ISO time); returns how many. */
   forgetDeliveredBefore(before: string): Promise<number>;
   markFailed(id: string, error: string, nextAttemptAt: string): Promise<void>;
+  /**
+   * Ends the lease of a message that was not tried after all (the server stopped first): due
+   * again at `nextAttemptAt`, its attempts and last error as they were, so it is neither shown
+   * as failing nor retried later for a failure it never had.
+   */
+  releaseOutbox(id: string, nextAttemptAt: string): Promise<void>;
   /** What is waiting for delivery, for operators (metrics and the admin API). */
   outboxBacklog(): Promise<OutboxBacklog>;
 }

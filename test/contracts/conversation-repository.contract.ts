@@ -329,6 +329,24 @@ export function describeConversationRepository(
       ]);
     });
 
+    it('gives back a leased item not tried after all as it was: due again, no attempt counted', async () => {
+      const repo = await make();
+      const a = await repo.enqueue({ topic: 't', payload: { n: 1 } });
+      const now = new Date().toISOString();
+      const leased = await repo.leaseOutbox(now, 10, new Date(Date.now() + 60_000).toISOString());
+      expect(leased.map((item) => item.id)).toEqual([a.id]);
+      expect(await repo.dueOutbox(now, 10)).toEqual([]);
+      await repo.releaseOutbox(a.id, now);
+      expect(await repo.dueOutbox(now, 10)).toMatchObject([
+        { id: a.id, attempts: 0, lastError: null, deliveredAt: null },
+      ]);
+      expect(await repo.outboxBacklog()).toMatchObject({ undelivered: 1, failing: 0 });
+      // A delivered item stays delivered.
+      await repo.markDelivered(a.id, now);
+      await repo.releaseOutbox(a.id, now);
+      expect(await repo.dueOutbox(now, 10)).toEqual([]);
+    });
+
     it('numbers gap-free when many appends to several sessions race', async () => {
       const repo = await make();
       const sessions = ['a', 'b', 'c', 'd'];

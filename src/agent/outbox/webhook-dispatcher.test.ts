@@ -187,6 +187,9 @@ describe('WebhookDispatcher', () => {
     // All three are due now (not only when their lease would have ended), for the next start.
     const due = await repo.dueOutbox(new Date(clock.now()).toISOString(), 10);
     expect(due.map((d) => d.payload)).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
+    // Only the one sent counts an attempt; the two never tried are not shown as failing.
+    expect(due.map((d) => d.attempts)).toEqual([1, 0, 0]);
+    expect((await repo.outboxBacklog()).failing).toBe(1);
   });
 
   it("never sends a ticket's update before the ticket.created the receiver refused, and sends both once it takes it", async () => {

@@ -132,7 +132,7 @@ export class WebhookDispatcher {
     for (const item of due) {
       if (stopping.aborted) {
         // Leased but not tried: due again now rather than when the lease would end.
-        await repo.markFailed(item.id, 'not sent: the server stopped', new Date(now).toISOString());
+        await repo.releaseOutbox(item.id, new Date(now).toISOString());
         continue;
       }
       const started = clock.now();

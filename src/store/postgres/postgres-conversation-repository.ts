@@ -608,6 +608,13 @@ export class PostgresConversationRepository implements ConversationRepository {
       [id, error.slice(0, 1000), nextAttemptAt],
     );
   }
+
+  async releaseOutbox(id: string, nextAttemptAt: string): Promise<void> {
+    await this.#db.query(
+      'UPDATE outbox SET next_attempt_at = $2 WHERE id = $1 AND delivered_at IS NULL',
+      [id, nextAttemptAt],
+    );
+  }
 }
 
 /** Queues `event`, tied to the session it is about (see `eraseSession`). */

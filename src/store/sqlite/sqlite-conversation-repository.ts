@@ -659,6 +659,12 @@ export class SqliteConversationRepository implements ConversationRepository {
     ).run(error.slice(0, 1000), nextAttemptAt, id);
   }
 
+  async releaseOutbox(id: string, nextAttemptAt: string): Promise<void> {
+    this.#prepare(
+      'UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL',
+    ).run(nextAttemptAt, id);
+  }
+
   async outboxBacklog(): Promise<OutboxBacklog> {
     const row = this.#prepare(
       `SELECT COUNT(*) AS undelivered, COALESCE(SUM(attempts > 0), 0) AS failing,
