@@ -353,7 +353,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     sessions,
     clock,
     logger,
-    notify: webhooks !== undefined,
+    notify: webhooks ? { leaseMs: webhooks.leaseMs } : undefined,
     erased: telemetry.meter.createCounter('support_agent.sessions.erased', {
       description:
         'Sessions whose conversation was erased, by reason: retention (RETENTION_DAYS) or request (the admin API)',
@@ -568,8 +568,11 @@ interface ErasureDeps {
   logger: Logger;
   /** Counts erased sessions, by `reason`. */
   erased: Counter;
-  /** A webhook is configured: the ticket system is told when a ticket it has was erased. */
-  notify: boolean;
+  /**
+   * A webhook is configured: the ticket system is told when a ticket it has was erased, once a
+   * delivery lease (this many milliseconds) has passed.
+   */
+  notify: { leaseMs: number } | undefined;
 }
 
 /**
@@ -585,24 +588,31 @@ function sessionErasure(deps: ErasureDeps) {
    * Erases a session with `erase` and, when it had a ticket and a webhook is configured, queues
    * `ticket.erased` (the ticket's id, the reason, the time), so that the ticket system erases its
    * copy too. Queued after the erasure, which deletes the session's webhook messages; it names no
-   * session, so a later erasure leaves it to be sent.
+   * session, so a later erasure leaves it to be sent. Its first try waits for a lease's length: a
+   * message of the session that an instance was posting as it was erased reaches the ticket
+   * system before the erasure does, not after it, where it would bring the ticket back.
    */
   const erasing = async (
     sessionId: string,
     reason: 'request' | 'retention',
     erase: () => Promise<ErasedSession | null>,
   ): Promise<ErasedSession | null> => {
-    const ticket = deps.notify ? await conversations.ticketOf(sessionId) : null;
+    const notify = deps.notify;
+    const ticket = notify ? await conversations.ticketOf(sessionId) : null;
     const erased = await erase();
-    if (erased !== null && erased.tickets > 0 && ticket) {
-      await conversations.enqueue({
-        topic: 'ticket.erased',
-        payload: {
-          ticket: { id: ticket.id },
-          reason,
-          erasedAt: new Date(clock.now()).toISOString(),
+    if (erased !== null && erased.tickets > 0 && ticket && notify) {
+      const erasedAt = clock.now();
+      await conversations.enqueue(
+        {
+          topic: 'ticket.erased',
+          payload: {
+            ticket: { id: ticket.id },
+            reason,
+            erasedAt: new Date(erasedAt).toISOString(),
+          },
         },
-      });
+        { notBefore: new Date(erasedAt + notify.leaseMs).toISOString() },
+      );
     }
     return erased;
   };

@@ -166,6 +166,14 @@ describe('RETENTION_DAYS on SQLite', () => {
         },
       ],
     ]);
+    // Not before a delivery lease has passed (10 tries of 10 s, and 30 s): a message of the
+    // session an instance was posting as it was erased reaches the ticket system first.
+    const at = (ms: number) => new Date(clock.now() + ms).toISOString();
+    expect(await app.conversations.dueOutbox(at(0), 10)).toEqual([]);
+    expect(await app.conversations.dueOutbox(at(129_999), 10)).toEqual([]);
+    expect((await app.conversations.dueOutbox(at(130_000), 10)).map((o) => o.topic)).toEqual([
+      'ticket.erased',
+    ]);
   });
 
   it('erases at start, then hourly, the conversations past it, keeping recent ones and those a person works on', async () => {

@@ -263,9 +263,12 @@ export interface ConversationRepository {
    * `ticket.sessionId`) ties the message to it: it is delivered after the session's earlier
    * messages (see {@link leaseOutbox}), and {@link eraseSession} removes it with the session. A
    * message that names no session (`ticket.erased`, queued once its session is erased) is
-   * ordered with no other.
+   * ordered with no other. `notBefore` (ISO time) holds its first try until then.
    */
-  enqueue(event: { topic: string; payload: unknown }): Promise<OutboxRecord>;
+  enqueue(
+    event: { topic: string; payload: unknown },
+    options?: { notBefore?: string },
+  ): Promise<OutboxRecord>;
   /**
    * Undelivered messages due at `now` (ISO time), oldest first, including those that wait for
    * an earlier message of their session (which {@link leaseOutbox} does not take).

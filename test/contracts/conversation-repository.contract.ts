@@ -347,6 +347,17 @@ export function describeConversationRepository(
       expect(await repo.dueOutbox(now, 10)).toEqual([]);
     });
 
+    it('holds a message queued with notBefore until then', async () => {
+      const repo = await make();
+      const now = Date.now();
+      const later = new Date(now + 60_000).toISOString();
+      const held = await repo.enqueue({ topic: 't', payload: {} }, { notBefore: later });
+      expect(held.nextAttemptAt).toBe(later);
+      expect(await repo.dueOutbox(new Date(now + 59_000).toISOString(), 10)).toEqual([]);
+      expect(await repo.leaseOutbox(new Date(now + 59_000).toISOString(), 10, later)).toEqual([]);
+      expect((await repo.dueOutbox(later, 10)).map((o) => o.id)).toEqual([held.id]);
+    });
+
     it('numbers gap-free when many appends to several sessions race', async () => {
       const repo = await make();
       const sessions = ['a', 'b', 'c', 'd'];

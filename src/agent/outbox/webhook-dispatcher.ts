@@ -66,6 +66,14 @@ export class WebhookDispatcher {
   }
 
   /**
+   * How long a lease lasts: a batch's posts at their time limit, and a margin. A post of a
+   * message leased before now has ended by `now + leaseMs`, whichever instance made it.
+   */
+  get leaseMs(): number {
+    return LEASE_BATCH * (this.#options.timeoutMs ?? 10_000) + 30_000;
+  }
+
+  /**
    * Delivers every item that is due now, each session's in order (its next as soon as the one
    * before it is delivered); returns how many were delivered.
    */
@@ -120,12 +128,11 @@ export class WebhookDispatcher {
     const { repo, clock } = this.#options;
     // Leased, not just read: instances polling one outbox never deliver a message twice at
     // once, and a message whose deliverer dies is due again when the lease ends.
-    const timeoutMs = this.#options.timeoutMs ?? 10_000;
     const now = clock.now();
     const due = await repo.leaseOutbox(
       new Date(now).toISOString(),
       LEASE_BATCH,
-      new Date(now + LEASE_BATCH * timeoutMs + 30_000).toISOString(),
+      new Date(now + this.leaseMs).toISOString(),
     );
     let delivered = 0;
     const stopping = this.#stopping.signal;

@@ -524,8 +524,17 @@ export class PostgresConversationRepository implements ConversationRepository {
     );
   }
 
-  async enqueue(event: { topic: string; payload: unknown }): Promise<OutboxRecord> {
-    return insertOutbox(this.#db, event, this.#now().toISOString(), outboxSessionOf(event.payload));
+  async enqueue(
+    event: { topic: string; payload: unknown },
+    options: { notBefore?: string } = {},
+  ): Promise<OutboxRecord> {
+    return insertOutbox(
+      this.#db,
+      event,
+      this.#now().toISOString(),
+      outboxSessionOf(event.payload),
+      options.notBefore,
+    );
   }
 
   async dueOutbox(now: string, limit: number): Promise<OutboxRecord[]> {
@@ -623,11 +632,13 @@ async function insertOutbox(
   event: { topic: string; payload: unknown },
   now: string,
   sessionId: string | null,
+  /** The first try's time; `now` by default. */
+  notBefore: string = now,
 ): Promise<OutboxRecord> {
   const [row] = await db.query<OutboxRow>(
     `INSERT INTO outbox (id, topic, payload, created_at, next_attempt_at, session_id)
-     VALUES ($1, $2, $3::jsonb, $4, $4, $5) RETURNING *`,
-    [randomUUID(), event.topic, json(event.payload), now, sessionId],
+     VALUES ($1, $2, $3::jsonb, $4, $6, $5) RETURNING *`,
+    [randomUUID(), event.topic, json(event.payload), now, sessionId, notBefore],
   );
   if (!row) throw new Error('The outbox insert returned no row');
   return toOutbox(row);

@@ -615,8 +615,16 @@ export class SqliteConversationRepository implements ConversationRepository {
     ).run(before).changes;
   }
 
-  async enqueue(event: { topic: string; payload: unknown }): Promise<OutboxRecord> {
-    return this.#insertOutbox(event, this.now().toISOString(), outboxSessionOf(event.payload));
+  async enqueue(
+    event: { topic: string; payload: unknown },
+    options: { notBefore?: string } = {},
+  ): Promise<OutboxRecord> {
+    return this.#insertOutbox(
+      event,
+      this.now().toISOString(),
+      outboxSessionOf(event.payload),
+      options.notBefore,
+    );
   }
 
   async dueOutbox(now: string, limit: number): Promise<OutboxRecord[]> {
@@ -689,6 +697,8 @@ export class SqliteConversationRepository implements ConversationRepository {
     event: { topic: string; payload: unknown },
     now: string,
     sessionId: string | null,
+    /** The first try's time; `now` by default. */
+    notBefore: string = now,
   ): OutboxRecord {
     const record: OutboxRecord = {
       id: randomUUID(),
@@ -696,14 +706,14 @@ export class SqliteConversationRepository implements ConversationRepository {
       payload: event.payload,
       createdAt: now,
       attempts: 0,
-      nextAttemptAt: now,
+      nextAttemptAt: notBefore,
       deliveredAt: null,
       lastError: null,
     };
     this.#prepare(
       `INSERT INTO outbox (id, topic, payload, created_at, next_attempt_at, session_id)
          VALUES (?, ?, ?, ?, ?, ?)`,
-    ).run(record.id, record.topic, JSON.stringify(record.payload), now, now, sessionId);
+    ).run(record.id, record.topic, JSON.stringify(record.payload), now, notBefore, sessionId);
     return record;
   }
 }
