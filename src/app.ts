@@ -51,6 +51,7 @@ import {
   type ErasedSession,
   openDatabase,
   openPostgresStore,
+  type TermsRecomputed,
   SqliteKnowledgeRepository,
   type KnowledgeRepository,
   type OutboxBacklog,
@@ -173,9 +174,24 @@ export interface App {
 export async function openApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   if (!config.databaseUrl || overrides.storage) return createApp(config, overrides);
   const clock = overrides.clock ?? systemClock;
-  const storage = await postgresStorage(config.databaseUrl, () => new Date(clock.now()));
+  // The app's logger exists once the app does: what opening reports waits for it.
+  let logger: Logger | undefined;
+  let recomputed: TermsRecomputed | undefined;
+  const storage = await postgresStorage(config.databaseUrl, () => new Date(clock.now()), {
+    logger: () => logger,
+    onTermsRecomputed: (done) => (recomputed = done),
+  });
   try {
-    return createApp(config, { ...overrides, storage });
+    const app = createApp(config, { ...overrides, storage });
+    logger = app.logger;
+    if (recomputed) {
+      const { chunks, changed, to, ms } = recomputed;
+      logger.info(
+        recomputed,
+        `recomputed the search terms of ${chunks} passages (${changed} changed) for stemming revision ${to} in ${ms} ms`,
+      );
+    }
+    return app;
   } catch (error) {
     await storage.close();
     throw error;
@@ -487,11 +503,24 @@ function sqliteStorage(path: string, now: () => Date): Storage {
   };
 }
 
-/** Postgres at `url`: connected and migrated. */
-async function postgresStorage(url: string, now: () => Date, logger?: Logger): Promise<Storage> {
+/**
+ * Postgres at `url`: connected, migrated, and its stored search terms those of this program's
+ * stemming (see `recomputeTerms`).
+ */
+async function postgresStorage(
+  url: string,
+  now: () => Date,
+  report: {
+    /** The logger, once there is one. */
+    logger: () => Logger | undefined;
+    onTermsRecomputed: (done: TermsRecomputed) => void;
+  },
+): Promise<Storage> {
   const store = await openPostgresStore(url, {
     now,
-    onError: (error) => logger?.warn({ err: error }, 'a PostgreSQL connection failed while idle'),
+    onError: (error) =>
+      report.logger()?.warn({ err: error }, 'a PostgreSQL connection failed while idle'),
+    onTermsRecomputed: report.onTermsRecomputed,
   });
   return {
     knowledge: store.knowledge,

@@ -13,8 +13,21 @@ import {
   type KnowledgeRepository,
   type PostgresStore,
 } from '../src/store/index.js';
+import type { TermsRecomputed } from '../src/store/postgres/recompute-terms.js';
 import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 import { COVIDFAQ } from './helpers/covidfaq.js';
+
+/** The corpus ingested through the real pipeline, with the default configuration; its path. */
+async function ingest(repo: KnowledgeRepository, dir: string): Promise<string> {
+  const config = loadConfig({ env: {} });
+  const corpus = join(dir, 'corpus.jsonl');
+  const report = await ingestPaths(repo, [corpus], {
+    maxFileBytes: 2 ** 31,
+    chunk: { size: config.kb.chunkSize, overlap: config.kb.chunkOverlap },
+  });
+  expect(report.failed).toEqual([]);
+  return corpus;
+}
 
 /**
  * The measurement of `evaluateRetrieval` (src/rag/eval/beir.ts) on any repository: the corpus
@@ -24,12 +37,7 @@ import { COVIDFAQ } from './helpers/covidfaq.js';
 async function measure(repo: KnowledgeRepository, dir: string) {
   const config = loadConfig({ env: {} });
   const settings = retrieverSettings(config);
-  const corpus = join(dir, 'corpus.jsonl');
-  const report = await ingestPaths(repo, [corpus], {
-    maxFileBytes: 2 ** 31,
-    chunk: { size: config.kb.chunkSize, overlap: config.kb.chunkOverlap },
-  });
-  expect(report.failed).toEqual([]);
+  const corpus = await ingest(repo, dir);
   const keyOf = new Map((await repo.documentsOf('kb', corpus)).map((d) => [d.id, d.docKey]));
   const qrels = new Map<string, Map<string, number>>();
   for (const line of readFileSync(join(dir, 'qrels', 'test.tsv'), 'utf8')
@@ -64,12 +72,16 @@ const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
 
 describe.runIf(postgresUp)('retrieval quality on PostgreSQL', () => {
   const schema = uniqueName('t');
+  const upgraded = uniqueName('t');
   let store: PostgresStore | undefined;
+  const stores: PostgresStore[] = [];
 
   afterAll(async () => {
     await store?.close();
+    await Promise.all(stores.map((s) => s.close()));
     const admin = createPostgresPool(POSTGRES_URL);
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.query(`DROP SCHEMA IF EXISTS "${upgraded}" CASCADE`);
     await admin.end();
   });
 
@@ -95,4 +107,34 @@ describe.runIf(postgresUp)('retrieval quality on PostgreSQL', () => {
     // Same words, same stems, same BM25: the same answers (measured: 1,385 of 1,387).
     expect(same.length).toBeGreaterThanOrEqual(Math.floor(0.98 * postgres.queries));
   }, 120_000);
+
+  it('recomputes the stems of the CovidFAQ set at a stemming upgrade as ingestion wrote them', async () => {
+    expect(COVIDFAQ, 'the CovidFAQ set is expected at ../shared/data/covidfaq').toBeDefined();
+    const first = await openPostgresStore(POSTGRES_URL, { schema: upgraded });
+    stores.push(first);
+    await ingest(first.knowledge, COVIDFAQ as string);
+    const admin = createPostgresPool(POSTGRES_URL, { schema: upgraded });
+    try {
+      const rows = () =>
+        admin.query(
+          `SELECT id, terms::text AS terms, title_terms::text AS title_terms, words, title_words
+           FROM chunks ORDER BY id`,
+        );
+      const ingested = (await rows()).rows;
+      // As a database of the original revision: every chunk is read and stemmed again. None of
+      // the words whose stems changed since is in this set, so none may come out otherwise.
+      await admin.query('UPDATE stemming SET revision = 0');
+      const told: TermsRecomputed[] = [];
+      stores.push(
+        await openPostgresStore(POSTGRES_URL, {
+          schema: upgraded,
+          onTermsRecomputed: (done) => told.push(done),
+        }),
+      );
+      expect(told).toMatchObject([{ chunks: ingested.length, changed: 0 }]);
+      expect((await rows()).rows).toEqual(ingested);
+    } finally {
+      await admin.end();
+    }
+  }, 60_000);
 });

@@ -50,6 +50,7 @@ export type {
   VectorSearchOptions,
 } from './vector-index.js';
 export { openPostgresStore } from './postgres/open-postgres-store.js';
+export type { TermsRecomputed } from './postgres/recompute-terms.js';
 export type { PostgresStore, PostgresStoreOptions } from './postgres/open-postgres-store.js';
 export { createPostgresPool, PostgresDatabase } from './postgres/database.js';
 export type { PostgresPoolOptions } from './postgres/database.js';

@@ -49,6 +49,19 @@ export function stem(word: string): string {
   return bytes < 3 || bytes > 64 ? word : stemmer(word);
 }
 
+/**
+ * The revision of what {@link stem} and {@link searchTerms} give: raise it by one whenever a
+ * change makes either give something else for some word (a stem of its own, another stemmer,
+ * other word boundaries). PostgreSQL stores the chunks' stems and the revision they were made
+ * at; a store that opens a database of another revision recomputes them from the chunks' text
+ * (`recomputeTerms` in `postgres/recompute-terms.ts`), so queries stemmed now find what was
+ * ingested before. SQLite builds its index from the text at start and needs nothing.
+ *
+ * 0, the original: Porter as FTS5's `porter` tokenizer. 1: "customer(s)" and "customs" apart
+ * ({@link OWN_STEMS}).
+ */
+export const STEMMING_REVISION = 1;
+
 /** The indexed terms of a text: {@link searchWords}, stemmed. */
 export function searchTerms(text: string): string[] {
   return searchWords(text).map(stem);

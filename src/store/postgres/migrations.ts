@@ -250,4 +250,21 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         WHERE delivered_at IS NULL;
     `,
   },
+  {
+    version: 10,
+    name: "the stemming revision of the chunks' stored terms",
+    sql: `
+      -- The revision of the stemmer that made the stems in chunks.terms and title_terms
+      -- (STEMMING_REVISION in src/store/lexical/search-text.ts). Chunks stored before this
+      -- migration have the original's, 0. Opening the store recomputes every chunk's terms
+      -- from its text when this differs from the program's revision, and writes the program's
+      -- revision here once all are done (src/store/postgres/recompute-terms.ts): a new database
+      -- starts at 0 too, and its first start recomputes its no chunks.
+      CREATE TABLE stemming (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        revision  integer NOT NULL
+      );
+      INSERT INTO stemming (revision) VALUES (0);
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import { migratePostgres } from './migrate.js';
 import { PostgresConversationRepository } from './postgres-conversation-repository.js';
 import { PostgresKnowledgeRepository } from './postgres-knowledge-repository.js';
 import { PostgresVectorIndex } from './postgres-vector-index.js';
+import { recomputeTerms, type TermsRecomputed } from './recompute-terms.js';
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions extends PostgresPoolOptions {
@@ -10,6 +11,12 @@ export interface PostgresStoreOptions extends PostgresPoolOptions {
   now?: () => Date;
   /** `bytea` keeps vectors out of pgvector even when the server offers it. */
   vectorStorage?: 'auto' | 'bytea';
+  /**
+   * Told when opening recomputed the chunks' stored search terms, made by another stemming
+   * revision than the program's (see `recomputeTerms`): for a log line at info. Not told when
+   * there were no chunks.
+   */
+  onTermsRecomputed?: (done: TermsRecomputed) => void;
 }
 
 /** Every repository on one PostgreSQL database, and its connection pool's life. */
@@ -24,7 +31,9 @@ export interface PostgresStore {
 }
 
 /**
- * Connects to PostgreSQL, applies pending migrations and returns the repositories. A server
+ * Connects to PostgreSQL, applies pending migrations, brings the chunks' stored stems to the
+ * program's stemming revision when the database has another (which an upgrade that changed
+ * stemming does once, in batches: see `recomputeTerms`), and returns the repositories. A server
  * that cannot be reached fails within the connection timeout with an `AppError` of code
  * `upstream_unavailable` (retryable); bad credentials or a missing database with
  * `config_invalid`. The URL's password never appears in a message.
@@ -43,7 +52,10 @@ export async function openPostgresStore(
   const close = () => (closed ??= db.pool.end());
   try {
     await db.ping();
-    await migratePostgres(db, options.schema === undefined ? {} : { schema: options.schema });
+    const schema = options.schema === undefined ? {} : { schema: options.schema };
+    await migratePostgres(db, schema);
+    const recomputed = await recomputeTerms(db, schema);
+    if (recomputed && recomputed.chunks > 0) options.onTermsRecomputed?.(recomputed);
   } catch (error) {
     await close().catch(() => undefined);
     throw error;

@@ -13,7 +13,7 @@ import type {
 import type { PostgresDatabase, Queryable } from './database.js';
 import { joinHeadingPath } from '../heading-path.js';
 import { searchLexical, toHit, type HitRow } from './lexical-search.js';
-import { searchTerms, stem, titleAsks } from '../lexical/search-text.js';
+import { stem, titleAsks } from '../lexical/search-text.js';
 import {
   correctable,
   fileByInitial,
@@ -22,6 +22,8 @@ import {
   type KnownTerm,
 } from '../lexical/spelling.js';
 import { fromDbText, toDbText } from './text-codec.js';
+import { chunkTerms, termsVector } from './chunk-terms.js';
+import { addTotals, combine, noTotals, type Totals } from './chunk-totals.js';
 
 interface DocumentRow {
   id: string;
@@ -55,33 +57,11 @@ function toRecord(row: DocumentRow): DocumentRecord {
   };
 }
 
-/** Changes of the counts BM25 normalises by, in one scope. */
-interface Totals {
-  chunks: number;
-  words: number;
-  titleWords: number;
-  /** Chunks whose title or a heading asks a question. */
-  askingChunks: number;
-}
-
-const noTotals = (): Totals => ({ chunks: 0, words: 0, titleWords: 0, askingChunks: 0 });
-
-/** `a` + `sign` × `b`, field by field. */
-function combine(a: Totals, b: Totals, sign: 1 | -1 = 1): Totals {
-  return {
-    chunks: a.chunks + sign * b.chunks,
-    words: a.words + sign * b.words,
-    titleWords: a.titleWords + sign * b.titleWords,
-    askingChunks: a.askingChunks + sign * b.askingChunks,
-  };
-}
-
 const INSERT_CHUNKS = `
   INSERT INTO chunks (document_id, scope, ordinal, title, heading_path, text, words, title_words,
                       terms, title_terms, title_asks)
   SELECT u.document_id, $1, u.ordinal, u.title, u.heading_path, u.text, u.words, u.title_words,
-         to_tsvector('pg_catalog.simple', u.indexed),
-         to_tsvector('pg_catalog.simple', u.title_indexed), u.title_asks
+         ${termsVector('u.indexed')}, ${termsVector('u.title_indexed')}, u.title_asks
   FROM unnest($2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::integer[],
               $8::integer[], $9::text[], $10::text[], $11::boolean[]) WITH ORDINALITY
        AS u(document_id, ordinal, title, heading_path, text, words, title_words, indexed,
@@ -537,8 +517,7 @@ async function insertChunks(
   for (const { id, doc } of documents) {
     for (const chunk of doc.chunks) {
       const headingPath = joinHeadingPath(chunk.headingPath);
-      const titleWords = [...searchTerms(doc.title), ...searchTerms(headingPath)];
-      const words = [...titleWords, ...searchTerms(chunk.text)];
+      const terms = chunkTerms(doc.title, headingPath, chunk.text);
       const asks = titleAsks(doc.title, chunk.headingPath);
       const row = [
         id,
@@ -546,51 +525,19 @@ async function insertChunks(
         toDbText(doc.title),
         toDbText(headingPath),
         toDbText(chunk.text),
-        words.length,
-        titleWords.length,
-        words.join(' '),
-        titleWords.join(' '),
+        terms.words,
+        terms.titleWords,
+        terms.indexed,
+        terms.titleIndexed,
         asks,
       ];
       row.forEach((value, i) => columns[i]?.push(value));
       totals.chunks++;
-      totals.words += words.length;
-      totals.titleWords += titleWords.length;
+      totals.words += terms.words;
+      totals.titleWords += terms.titleWords;
       if (asks) totals.askingChunks++;
     }
   }
   if (totals.chunks > 0) await tx.query(INSERT_CHUNKS, [scope, ...columns]);
   return totals;
-}
-
-/**
- * Adds a write's changes to the totals of each scope it changed, as the transaction's last
- * statements: a scope's row is then locked only while the transaction commits, and concurrent
- * writers barely wait (writers of different scopes, not at all). Rows are taken in one order
- * for every writer, so that two cannot deadlock; a scope left without chunks loses its row,
- * since sessions come and go by the thousand.
- */
-async function addTotals(tx: Queryable, changes: ReadonlyMap<string, Totals>): Promise<void> {
-  const changed = [...changes]
-    .filter(([, totals]) => Object.values(totals).some((change) => change !== 0))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (changed.length === 0) return;
-  const scopes = changed.map(([scope]) => scope);
-  await tx.query(
-    `INSERT INTO chunk_totals AS t (scope, chunks, words, title_words, asking_chunks)
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])
-     ON CONFLICT (scope) DO UPDATE SET chunks = t.chunks + excluded.chunks,
-       words = t.words + excluded.words, title_words = t.title_words + excluded.title_words,
-       asking_chunks = t.asking_chunks + excluded.asking_chunks`,
-    [
-      scopes,
-      changed.map(([, totals]) => totals.chunks),
-      changed.map(([, totals]) => totals.words),
-      changed.map(([, totals]) => totals.titleWords),
-      changed.map(([, totals]) => totals.askingChunks),
-    ],
-  );
-  await tx.query('DELETE FROM chunk_totals WHERE scope = ANY($1::text[]) AND chunks <= 0', [
-    scopes,
-  ]);
 }
