@@ -1,6 +1,10 @@
 import { queryTerms, words } from '../rag/search/query-terms.js';
 import { continuationOf } from '../model/extractive/question-terms.js';
-import { announcedSubject, readShortReply } from '../tools/escalation/policy/index.js';
+import {
+  announcedSubject,
+  offersPerson,
+  readShortReply,
+} from '../tools/escalation/policy/index.js';
 import { extractFacts } from './facts/index.js';
 
 /**
@@ -185,4 +189,19 @@ export function followUpChain(message: string, earlier: readonly string[]): numb
     current = earlier[previous]?.trim() ?? '';
   }
   return chain;
+}
+
+/**
+ * Whether the agent's last reply offered to connect the customer with a person (see
+ * `offersPerson`): a message that answers with details ("order 88231") gives them for that.
+ *
+ * @example
+ * offeredPerson([
+ *   { role: 'user', text: 'Do you sell garden furniture?' },
+ *   { role: 'assistant', text: "I couldn't find this … Would you like me to connect you with a member of our support team?" },
+ * ]); // true
+ */
+export function offeredPerson(history: ReadonlyArray<{ role: string; text: string }>): boolean {
+  const last = history.at(-1);
+  return last?.role === 'assistant' && offersPerson(last.text);
 }

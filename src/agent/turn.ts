@@ -17,7 +17,7 @@ import {
 import { readShortReply, type EscalationOutcome } from '../tools/escalation/index.js';
 import { describeFact, extractFacts, readFact } from './facts/index.js';
 import { Channel } from './channel.js';
-import { askedIn, asksOnlyMore, doneAlready, followUpChain } from './follow-up.js';
+import { askedIn, asksOnlyMore, doneAlready, followUpChain, offeredPerson } from './follow-up.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
 import { unreadNotice } from './unread-files.js';
 import { hideCardNumbers } from './card-numbers.js';
@@ -325,6 +325,8 @@ export class TurnRunner {
             .filter((a) => a.ok)
             .map((a) => ({ name: a.name, preview: a.preview })),
           shortReply,
+          // Details given in answer to an offer of a person are for that person.
+          ...(offeredPerson(history) ? { offered: true } : {}),
         },
         { passages: this.#passages },
       );

@@ -64,11 +64,16 @@ function opensQuestion(clause: string): boolean {
 }
 
 /**
- * "never received", "hasn't arrived", "still waiting for", "didn't turn up": something the
+ * "never received", "hasn't arrived yet", "still waiting for", "didn't turn up": something the
  * customer waits for has not come.
  */
 const AWAITED =
-  /(?:\b(?:never|not|still\s+(?:no|not|waiting\s+for))|n['’]t|\b(?:didnt|hasnt|havent|hadnt|wasnt|werent|isnt|arent|dont|doesnt))\s+(?:\w+\s+)?(?:received|receive|arrived|arrive|come|came|got|gotten|get|seen|shown\s+up|showed\s+up|turned\s+up)\b/i;
+  /(?:\b(?:never|not|still\s+(?:no|not|waiting\s+for))|\b\w*n['’]t|\b(?:didnt|hasnt|havent|hadnt|wasnt|werent|isnt|arent|dont|doesnt))\s+(?:\w+\s+)?(?:received|receive|arrived|arrive|come|came|got|gotten|get|seen|shown\s+up|showed\s+up|turned\s+up)\b(?:\s+yet\b)?/i;
+
+/** Whether a message says something the customer waits for has not come ("never received"). */
+export function saysNotCome(text: string): boolean {
+  return AWAITED.test(text.slice(0, 2000));
+}
 
 /** What a message says has not come, as terms of the question (indices into them). */
 export interface AwaitedThing {

@@ -251,15 +251,15 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
   it("answers from the help center's words for the customer's, at their weight", () => {
     const damaged = chunk(
       'Returns',
-      'Items must be unused and in their original packaging. If an item arrives damaged, send ' +
-        'us a photo within 7 days.',
+      'A package must come back unused. If an item arrives damaged, send us a photo within ' +
+        '7 days.',
     );
     const question = 'My package came broken';
     // Without "damaged" for "broken", "package" finds the wrong sentence first (the one after
     // it comes along only as what follows it).
     expect(answer(question, { sources: [damaged] }).text).toBe(
-      'Items must be unused and in their original packaging [1]. If an item arrives damaged, ' +
-        'send us a photo within 7 days [1].',
+      'A package must come back unused [1]. If an item arrives damaged, send us a photo within ' +
+        '7 days [1].',
     );
     const related = answer(question, {
       sources: [damaged],
@@ -880,6 +880,28 @@ describe('composeExtractiveAnswer: when it does not know', () => {
     });
     expect(answer('   ')).toMatchObject({ found: false, cited: [] });
     expect(answer('???!!! 🙂')).toMatchObject({ found: false, cited: [] });
+  });
+
+  it('does not take a section that does the verb to another thing for how to do it', () => {
+    // "Changing your password" changes a password, not a delivery address; "We deliver to …"
+    // changes nothing.
+    const sources = [
+      chunk('Shipping', 'We deliver to most countries in Europe.', ['Shipping', 'Delivery']),
+      chunk('Account', 'Go to Settings, then Security, and enter a new one.', [
+        'Account',
+        'Changing your password',
+      ]),
+    ];
+    const question = 'Can I change my delivery address?';
+    expect(answer(question, { sources, related: [{ to: 'deliver', weight: 0.6 }] }).text).toBe(
+      NOT_FOUND,
+    );
+    // A section that does it to what the help center calls the thing answers.
+    const tracking = chunk('Shipping', 'We e-mail you a tracking link when it ships.', [
+      'Shipping',
+      'Tracking your order',
+    ]);
+    expect(answer('How can I track my parcel?', { sources: [tracking] }).found).toBe(true);
   });
 
   it('does not greet on the first turn a reply that found nothing', () => {

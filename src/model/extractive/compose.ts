@@ -18,8 +18,9 @@ import {
 import { askedAfterTelling, awaitedThing } from './clauses.js';
 import { relatedToOwn, standsApart } from './own-topic.js';
 import { renderPicks } from './render.js';
-import { aboutSomethingElse, actionUntold, asksForUnmentioned } from './off-topic.js';
+import { answersOtherThing } from './off-topic.js';
 import { saidAgain } from './said-again.js';
+import { overdue } from './waited.js';
 import { scoreSentences, type Scored } from './scoring.js';
 import { selectSentences, type Pick } from './select.js';
 import {
@@ -34,6 +35,7 @@ import {
   OFFER_PERSON,
   saidBefore,
   shortAnswer,
+  stillWaiting,
 } from './templates.js';
 import type { ExtractiveAnswer, ExtractiveInput } from './types.js';
 
@@ -122,6 +124,7 @@ export function composeExtractiveAnswer(
               details: facts.filter((f) => f.kind !== 'name' && question.includes(f.value)),
               firstTurn: input.firstTurn === true,
               handedOver: ticketId !== '',
+              offered: input.offered === true,
             },
           ),
       handOver,
@@ -191,6 +194,21 @@ export function composeExtractiveAnswer(
         candidates: scoredAll.candidates.filter((c) => statesPhoneNumber(c.unit.text)),
       }
     : scoredAll;
+  // With a ticket open the follow-up line already says a person is coming; handed over, it is
+  // all there is to say.
+  const unanswered = (said: string): ExtractiveAnswer => ({
+    text: frame(ticketId === '' ? `${said} ${OFFER_PERSON}` : input?.handover ? '' : said, false),
+    cited: [],
+    confidence: NOT_FOUND_CONFIDENCE,
+    found: false,
+  });
+  // Told how long they have waited for what has not come, past what the help center says it
+  // takes: what to do when it is late, or an apology and a person (see `overdue`).
+  const late =
+    attachments.length > 0
+      ? undefined
+      : overdue(question, leanedOn, terms, scoredAll, documents, input?.said);
+  if (late?.picks.length === 0) return unanswered(stillWaiting(late.stated));
   // Told what they did already ("I've already restarted the hub"), the customer is not told to do
   // it: sentences that say it are out.
   const done = doneWord === '' ? undefined : new TermMatcher([doneWord]);
@@ -227,28 +245,24 @@ export function composeExtractiveAnswer(
           bestScore(unsaid) < MORE_SHARE * bestScore(withSaid())
         ? []
         : unsaid;
-  // A question about something the help center never mentions, answered on the strength of
-  // one word it shares with a page ("can I buy bitcoin in the app?"), is not answered.
-  // Asked whether something is had ("do you sell protein shakes?", "is there parking?") that no
-  // passage mentions, the help center does not say it is.
+  // A question about something the help center never mentions, answered on the strength of a
+  // word it shares with a page ("can I buy bitcoin in the app?"), is not answered (see
+  // `answersOtherThing`).
   const picks =
-    attachments.length === 0 &&
+    late?.picks ??
+    (attachments.length === 0 &&
     repeated.length === 0 &&
-    (aboutSomethingElse(chosen, scored, terms, documents) ||
-      asksForUnmentioned(question, terms, scoredAll) ||
-      actionUntold(chosen, question, terms, scoredAll))
+    answersOtherThing(chosen, { scored, all: scoredAll }, question, terms, documents)
       ? []
-      : chosen;
+      : chosen);
   if (picks.length === 0) {
-    // With a ticket open the follow-up line already says a person is coming; handed over, it is
-    // all there is to say. Asked for more than was said, with nothing more: not "could not find".
+    // Asked for more than was said, with nothing more: not "could not find".
     const filtered = scored !== every;
-    const none =
+    return unanswered(
       filtered && (withSaid().length > 0 || selectSentences(every, terms, documents).length > 0)
         ? NOTHING_MORE
-        : NOT_FOUND;
-    const body = ticketId === '' ? `${none} ${OFFER_PERSON}` : input?.handover === true ? '' : none;
-    return { text: frame(body, false), cited: [], confidence: NOT_FOUND_CONFIDENCE, found: false };
+        : NOT_FOUND,
+    );
   }
 
   const rendered = renderPicks(

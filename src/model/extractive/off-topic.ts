@@ -1,16 +1,39 @@
 import { stem } from '../../store/lexical/search-text.js';
+import { queryTerms } from '../../rag/search/query-terms.js';
 import type { Document } from './documents.js';
-import type { QuestionTerm } from './question-terms.js';
-import { answersAwaited, type Candidate, type Scored } from './scoring.js';
+import { isWeakWord, type QuestionTerm } from './question-terms.js';
+import { answersAwaited, matchTerms, type Candidate, type Scored } from './scoring.js';
+import { phraseUntold } from './phrase-untold.js';
 import type { Pick } from './select.js';
 
 // Whether the sentences chosen answer the question asked, or only share a word with it: a
 // question about something the help center never mentions is not answered.
 
 /**
+ * Whether the chosen sentences answer something other than what is asked, by any check of this
+ * file or {@link phraseUntold}. `scored` are the sentences they were chosen from, `all` every
+ * sentence of the passages (some may have been left out as said before).
+ */
+export function answersOtherThing(
+  picks: readonly Pick[],
+  { scored, all }: { scored: Scored; all: Scored },
+  question: string,
+  terms: readonly QuestionTerm[],
+  documents: readonly Document[],
+): boolean {
+  return (
+    aboutSomethingElse(picks, scored, terms, documents) ||
+    asksForUnmentioned(question, terms, all) ||
+    actionUntold(picks, question, terms, all, documents) ||
+    phraseUntold(picks, all, terms)
+  );
+}
+
+/**
  * Whether the chosen sentences answer a question about something else: the question has a word
  * of its own (no question word, conversational word, verb of coming in a question that asks
- * when, as "arrive" of "when do refunds arrive?", or word of an earlier question) that no
+ * when, as "arrive" of "when do refunds arrive?", word that says something has not come, as
+ * "arrived yet" of "my parcel hasn't arrived yet", or word of an earlier question) that no
  * passage has, in no related form either ("bitcoin", "fdic"), and the sentences hold only one
  * of its own words (counting a related word for the word it stands for, and no phrase read as a
  * whole), one that another article found has too ("app"). A follow-up answered through the
@@ -24,8 +47,13 @@ export function aboutSomethingElse(
 ): boolean {
   if (picks.length === 0) return false;
   const stemOf = (k: number) => stem(terms[k]?.term ?? '');
+  // The words that say something has not come ("hasn't arrived yet") say what is asked, not
+  // what about.
+  const saying = scored.shape.awaited?.saying;
   const own = terms.flatMap((t, k) =>
-    !t.weak && !t.fromContext && !t.coming && t.standsFor === undefined ? [k] : [],
+    !t.weak && !t.fromContext && !t.coming && t.standsFor === undefined && !saying?.has(k)
+      ? [k]
+      : [],
   );
   const ownStems = (indices: Iterable<number>) => ownStemsOf(terms, indices);
   const anywhere = new Set<number>();
@@ -144,31 +172,33 @@ export function asksForUnmentioned(
 }
 
 /**
- * "how do I …", "how can we …", "I want to …", "where can I …": a question how to do something,
- * with the verb of what is to be done and what follows it.
+ * "how do I …", "how can we …", "I want to …", "where can I …", "can I …": a question how to do
+ * something, or whether it can be done, with the verb of what is to be done and what follows it.
  */
 const HOW_TO_DO =
-  /\b(?:how\s+(?:do|can|could|should|would)\s+(?:i|we)|(?:i|we)\s+(?:want|need|would\s+like|['’]d\s+like)\s+to|where\s+(?:do|can|could)\s+(?:i|we))\s+(\p{L}+)\s+([^?.!,;:()]+)/giu;
+  /\b(?:how\s+(?:do|can|could|should|would)\s+(?:i|we)|(?:i|we)\s+(?:want|need|would\s+like|['’]d\s+like)\s+to|where\s+(?:do|can|could)\s+(?:i|we)|(?:can|could|may)\s+(?:i|we))\s+(\p{L}+)\s+([^?.!,;:()]+)/giu;
 
 /** Where what an action is done to ends: "a pair of shoes" of "… a pair of shoes for my son". */
 const ACTION_END =
   /\b(?:for|to|on|in|at|with|from|by|through|into|so|because|since|if|when|while|before|after|and|or|but)\b/i;
 
 /**
- * Whether a question how to do something to a thing ("How do I open an account?") finds its
- * verb and its thing only apart, in passages about other things: the verb in another sense
- * ("Open the link and choose a new password"), the thing with other verbs ("… the e-mail address
- * of your account"). No sentence holds both, under its heading or in itself, and no title or
- * heading names the verb, so the help center does not say how to do it; yet the answer found
- * stands on the thing. A related word counts for the word it stands for ("close" for
- * "delete" of "delete my account"); a verb or a thing no passage has is left to
- * {@link aboutSomethingElse}.
+ * Whether a question how to do something to a thing ("How do I open an account?", "Can I change
+ * my delivery address?") finds its verb and its thing only apart, in passages about other
+ * things: the verb in another sense ("Open the link and choose a new password") or done to
+ * another thing ("Changing your password"), the thing with other verbs ("… the e-mail address of
+ * your account", "We deliver to most countries in Europe"). No sentence holds both, under its
+ * heading or in itself, and no title or heading names the verb but of the thing, so the help
+ * center does not say how to do it; yet the answer found stands on the thing. A related word
+ * counts for the word it stands for ("close" for "delete" of "delete my account"); a verb or a
+ * thing no passage has is left to {@link aboutSomethingElse}.
  */
 export function actionUntold(
   picks: readonly Pick[],
   question: string,
   terms: readonly QuestionTerm[],
   scored: Scored,
+  documents: readonly Document[] = [],
 ): boolean {
   if (picks.length === 0) return false;
   for (const m of question.slice(0, 500).matchAll(HOW_TO_DO)) {
@@ -186,14 +216,42 @@ export function actionUntold(
     // The answer stands on the thing, in sentences that do nothing to it.
     if (!picks.some((p) => holds(p.candidate, thing))) continue;
     // A title or heading with the verb ("Tracking your order" for "how can I track my
-    // package?") heads a section about doing it, whatever the help center calls the thing.
-    const headed = (c: Candidate) =>
-      [...c.context].some((k) => verb.has(k)) ||
-      ((c.unit.heading === true || c.unit.question === true || c.unit.fromHeading === true) &&
-        [...c.matched].some((k) => verb.has(k)));
-    if (scored.candidates.some(headed)) continue;
+    // package?") heads a section about doing it, whatever the help center calls the thing; not
+    // one that does it to another thing ("Changing your password").
+    if (headsAction(scored, documents, terms, verb, thing)) continue;
     const withVerb = scored.candidates.filter((c) => holds(c, verb));
     if (withVerb.length > 0 && !withVerb.some((c) => holds(c, thing))) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a title or heading of the passages names the verb (`verb`, indices of `terms`) and no
+ * other thing than the question's (`thing`), or words that name nothing ("order", "help").
+ */
+function headsAction(
+  scored: Scored,
+  documents: readonly Document[],
+  terms: readonly QuestionTerm[],
+  verb: ReadonlySet<number>,
+  thing: ReadonlySet<number>,
+): boolean {
+  const headings = new Set<string>();
+  for (const c of scored.candidates) {
+    if (c.unit.heading === true || c.unit.question === true || c.unit.fromHeading === true) {
+      headings.add(c.unit.text);
+    } else if ([...c.context].some((k) => verb.has(k))) {
+      const document = documents[c.doc];
+      // Without the passage's headings to read, the verb over the sentence is taken as it was.
+      if (document === undefined) return true;
+      for (const heading of [document.title, ...document.headings]) headings.add(heading);
+    }
+  }
+  for (const heading of headings) {
+    if (![...matchTerms(heading, terms)].some((k) => verb.has(k))) continue;
+    const names = (word: string) =>
+      !isWeakWord(word) && ![...matchTerms(word, terms)].some((k) => verb.has(k) || thing.has(k));
+    if (!queryTerms(heading).contentTerms.some(names)) return true;
   }
   return false;
 }

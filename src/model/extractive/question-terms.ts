@@ -51,8 +51,13 @@ const CONTEXT_WEIGHT = 0.5;
  */
 const HOW_WORD =
   /\bhow\s+(late|early|far|fast|quick|quickly|often|big|large|small|old)\b|\bwhat\s+(time)\b/gi;
-/** "I want to …", "we just wanna …": the customer says what they want done, not what it is about. */
-const WANTING = /\b(?:i|we)\s+(?:really\s+|just\s+)?(want|wanna)\b/gi;
+/**
+ * "I want to …", "we just wanna …": the customer says what they want done, not what it is about;
+ * "can you check?", "could you please look into it?", "please verify": what the agent is asked to
+ * do, not what the help center should tell of ("… check the statement of the card").
+ */
+const WANTING =
+  /\b(?:i|we)\s+(?:really\s+|just\s+)?(want|wanna)\b|\b(?:(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone)\s+(?:please\s+)?|please\s+)(check|look|verify|investigate)\b/gi;
 
 const WEAK = new Set(
   `tell know want wanted need needs help question questions thing things way ways make use used
@@ -66,6 +71,14 @@ const WEAK = new Set(
     .split(/\s+/)
     .filter((w) => w !== ''),
 );
+
+/**
+ * Whether a word is conversational ("help", "need"), or names what nearly every page does
+ * ("order").
+ */
+export function isWeakWord(word: string): boolean {
+  return WEAK.has(word);
+}
 
 /**
  * A verb of price after its subject: "you charge", "I have to pay", "will I be charged", "does
@@ -118,9 +131,10 @@ export function questionTerms(
   }
   const seen = new Set<string>();
   // "I want to return a pair of shoes" asks how to return them: "want" is no word to look for
-  // ("… the size or color you want" is not how), unless the message says it again.
+  // ("… the size or color you want" is not how), nor "check" of "can you check?", unless the
+  // message says it again.
   for (const m of text.matchAll(WANTING)) {
-    const word = (m[1] as string).toLowerCase();
+    const word = (m[1] ?? (m[2] as string)).toLowerCase();
     if (text.split(new RegExp(`\\b${word}\\b`)).length === 2) seen.add(stem(word));
   }
   const identifiers = new Set([...text.matchAll(IDENTIFIER_NUMBER)].map((m) => m[1] as string));

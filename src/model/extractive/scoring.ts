@@ -335,10 +335,15 @@ export function instructs(unit: Unit): boolean {
   return unit.instruction;
 }
 
-/** Whether a sentence names what is awaited and says when it comes or what to do. */
+/**
+ * Whether a sentence names what is awaited, in itself or in the heading it stands under
+ * ("Tracking can take up to 24 hours …" under "Tracking your parcel"), and says when it comes or
+ * what to do.
+ */
 export function answersAwaited(c: Candidate, awaited: AwaitedThing): boolean {
   return (
-    [...c.matched].some((k) => awaited.thing.has(k)) && (statesTime(c.unit) || statesRemedy(c.unit))
+    [...c.matched, ...c.context].some((k) => awaited.thing.has(k)) &&
+    (statesTime(c.unit) || statesRemedy(c.unit))
   );
 }
 

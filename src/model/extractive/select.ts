@@ -1,11 +1,11 @@
 import { stem } from '../../store/lexical/search-text.js';
-import { queryTerms, words } from '../../rag/search/query-terms.js';
+import { words } from '../../rag/search/query-terms.js';
 import { matchedTokens, tokenSpans } from '../../rag/search/token-spans.js';
 import type { Document, Unit } from './documents.js';
 import type { QuestionTerm } from './question-terms.js';
+import { headingTerms, sectionAbout } from './sections.js';
 import {
   answersAwaited,
-  matchTerms,
   quotable,
   speaksToAssistant,
   statesPrice,
@@ -75,9 +75,10 @@ export function selectSentences(
   // Words the best sentence only stands under (its heading's) are not said by it: a sentence
   // of the section that says one ("We do not offer exchanges" under "Exchanges") adds it.
   const covered = new Set(best.matched);
-  // What the best document says anywhere: another document is quoted for a part of the question
-  // that this one does not address, not for a word it merely puts in another sentence.
-  const inBest = new Set(covered);
+  // What the best document says anywhere, its own heading too ("Payment methods"; not the title
+  // all sections of its article share): another document is quoted for a part of the question
+  // that this one does not address, not for a word it puts in passing ("… the payment method").
+  const inBest = new Set([...covered, ...headingTerms(documents[best.doc], terms)]);
   for (const c of scored.candidates) {
     if (c.doc === best.doc) for (const k of c.matched) inBest.add(k);
   }
@@ -220,7 +221,7 @@ function putGeneralFirst(
  * words) does not name: "International delivery", "delivered outside the UK" for "how long does
  * delivery take?"; not "a fee of $3 per international transfer" for a question about fees.
  */
-function namesSpecialCase(
+export function namesSpecialCase(
   c: Candidate,
   documents: readonly Document[],
   terms: readonly QuestionTerm[],
@@ -249,24 +250,6 @@ function namesSpecialCase(
     }
   }
   return false;
-}
-
-/**
- * Whether a passage's own section heading names only what is asked (`asked`, indices of
- * `terms`): "Exchanges" for "can I swap it?".
- */
-function sectionAbout(
-  document: Document | undefined,
-  asked: ReadonlySet<number>,
-  terms: readonly QuestionTerm[],
-): boolean {
-  const heading = document?.headings.at(-1);
-  if (document === undefined || heading === undefined || heading === document.title) return false;
-  const named = queryTerms(heading).contentTerms;
-  return (
-    named.length > 0 &&
-    named.every((word) => [...matchTerms(word, terms)].some((k) => asked.has(k)))
-  );
 }
 
 /**

@@ -31,12 +31,18 @@ export function shortAnswer(
     firstTurn?: boolean;
     /** A person follows up: details given are noted, and no new question is invited. */
     handedOver?: boolean;
+    /**
+     * The reply before offered a person, for a problem the help center could not settle: details
+     * given now are for it, and the offer stands, rather than a new question being invited.
+     */
+    offered?: boolean;
   } = {},
 ): string {
   // Details given ("my order number is 12345") are said back, so that the customer sees what
   // was noted.
   const details = (said.details ?? []).map(detailOf);
   const noted = details.length > 0 ? `I've noted your ${joinAnd(details)}.` : '';
+  const next = said.handedOver ? '' : said.offered ? OFFER_AGAIN : 'How can I help?';
   switch (kind) {
     case 'greeting':
       return [firstName ? `Hi ${firstName}!` : 'Hi!', noted, 'How can I help you today?']
@@ -55,7 +61,7 @@ export function shortAnswer(
       return [
         opening,
         noted !== '' || byName ? noted : "I've noted that.",
-        said.handedOver ? '' : first ? 'How can I help you today?' : 'How can I help?',
+        first && !said.handedOver && !said.offered ? 'How can I help you today?' : next,
       ]
         .filter((part) => part !== '')
         .join(' ');
@@ -70,7 +76,7 @@ export function shortAnswer(
       return [
         'Thank you,',
         updated.length > 0 ? `I've updated ${joinAnd(updated)}.` : "I've noted that.",
-        said.handedOver ? '' : 'How can I help?',
+        next,
       ]
         .filter((part) => part !== '')
         .join(' ');
@@ -117,6 +123,19 @@ export const NOT_FOUND = "I couldn't find this in our help center.";
 /** Said when a follow-up asks for more than the help center says beyond the reply just given. */
 export const NOTHING_MORE = "I'm afraid our help center says no more about this than what I said.";
 export const OFFER_PERSON = 'Would you like me to connect you with a member of our support team?';
+/** The offer of a person made again, once the customer gave details for them to go on. */
+const OFFER_AGAIN =
+  'Would you like me to connect you with a member of our support team, so that they can look into it?';
+
+/**
+ * Said to a customer who has waited longer for something than the help center says it takes
+ * (`stated`), or than nothing it says: the help center has no more to tell them.
+ */
+export function stillWaiting(stated: boolean): string {
+  return stated
+    ? "I'm sorry you're still waiting: that is longer than it should take."
+    : "I'm sorry you're still waiting.";
+}
 
 /** Said when a person will take over. */
 export function followUp(ticketId: string): string {

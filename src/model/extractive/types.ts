@@ -65,6 +65,11 @@ export interface ExtractiveInput {
   /** Files given with this message. */
   attachments?: Array<{ name: string; preview: string }>;
   /**
+   * The reply before this message offered to connect the customer with a person: details given
+   * now ("order 88231") are noted for that, and the offer is made again.
+   */
+  offered?: boolean;
+  /**
    * The message only greets, thanks, says goodbye, acknowledges, says yes or no, asks for help
    * or about the assistant, gives details about the customer, or says how badly the customer
    * feels (see `readShortReply`): it is answered in kind, not searched for.

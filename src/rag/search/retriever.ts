@@ -220,7 +220,10 @@ export class Retriever {
   ): Promise<
     QueryTerms & {
       weights: number[];
-      /** The content words of the query itself (spelling corrected), without related words. */
+      /**
+       * The content words of the query itself (spelling corrected), without related words but
+       * with a phrase's meaning in place of its own words (see {@link ownMeaning}).
+       */
       ownTerms: string[];
       spelling: Array<{ from: string; to: string }>;
       related: Array<{ from: string; to: string; weight: number }>;
@@ -257,7 +260,7 @@ export class Retriever {
       terms: [...terms, ...added.map((r) => r.term)],
       weights: [...terms.map((t) => weightOf.get(t) ?? 1), ...added.map((r) => r.weight)],
       contentTerms: [...contentTerms, ...added.map((r) => r.term)],
-      ownTerms: contentTerms,
+      ownTerms: ownMeaning(contentTerms, related),
       spelling,
       related: related.map((r) => ({ from: r.from, to: r.term, weight: r.weight })),
     };
@@ -289,6 +292,23 @@ export class Retriever {
     );
     return new Map([...fixes].filter((_, i) => !written[i]));
   }
+}
+
+/**
+ * The words that say what the question itself asks, for keeping a document's passages (see
+ * {@link capPerDocument}): its content words, but of a phrase read as a whole ("send back": a
+ * return) what the phrase means ("return") in place of its own words ("send", "back"), which
+ * mean something else alone ("We send a replacement …").
+ */
+function ownMeaning(
+  contentTerms: readonly string[],
+  related: ReadonlyArray<{ term: string; from: string; own?: true }>,
+): string[] {
+  const phrases = new Set(related.filter((r) => r.own).map((r) => r.from));
+  if (phrases.size === 0) return [...contentTerms];
+  const inPhrase = new Set(related.filter((r) => r.own).map((r) => r.term));
+  const meaning = related.filter((r) => !r.own && phrases.has(r.from)).map((r) => r.term);
+  return [...new Set([...contentTerms.filter((t) => !inPhrase.has(t)), ...meaning])];
 }
 
 /**

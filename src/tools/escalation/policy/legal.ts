@@ -103,6 +103,21 @@ const PAYMENTS = words(
   'charge charges payment payments transaction transactions purchase purchases',
 );
 
+/** Verbs of turning to someone with a matter: "going to my bank", "report this to my bank". */
+const TURNING_TO = words(
+  'go going goes went gone take taking took report reporting complain complaining escalate escalating',
+);
+/** What is taken to them: "take this to my bank", "report it straight to my bank". */
+const TURNED = words('this it that them you the matter straight directly');
+/** Verbs of reaching someone: "contact my bank", "call my card issuer". */
+const CONTACTING = words('contact contacting call calling tell telling ring ringing phone phoning');
+/** The company behind a card: "card issuer", "credit card company". */
+const CARD_COMPANY = [
+  slot(['credit', 'debit'], 0, 1),
+  slot(['card']),
+  slot(['issuer', 'company', 'provider']),
+];
+
 const PATTERNS = patternSet([
   // "sue" the verb, not Sue the colleague ("talk to Sue"): "I will sue", "going to sue you"
   [slot(INTENT), slot(['sue'])],
@@ -134,12 +149,13 @@ const PATTERNS = patternSet([
     slot(['the', 'this', 'that', 'my'], 0, 1),
     slot(PAYMENTS),
   ],
-  [
-    slot(['to', 'contact', 'contacting', 'call', 'calling', 'tell', 'telling']),
-    slot(['my']),
-    slot(['bank', 'card', 'credit']),
-    slot(['issuer', 'company', 'provider', 'card'], 0, 1),
-  ],
+  // … or "going to my bank", "I'll call my credit card company": the bank, or the company behind
+  // a card, as a party one turns to with the matter; not where money goes ("and to my card?",
+  // "can I get a refund to my bank account?")
+  [slot(TURNING_TO), slot(TURNED, 0, 2), slot(['to']), slot(['my']), slot(['bank'])],
+  [slot(TURNING_TO), slot(TURNED, 0, 2), slot(['to']), slot(['my']), ...CARD_COMPANY],
+  [slot(CONTACTING), slot(['my']), slot(['bank'])],
+  [slot(CONTACTING), slot(['my']), ...CARD_COMPANY],
   // "is this even legal?"
   [
     slot(['is', 'isnt', "isn't"]),

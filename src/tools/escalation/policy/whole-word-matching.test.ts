@@ -71,6 +71,15 @@ describe('whole-word matching', () => {
     expect(signals('See you in court')).toContain('legal');
   });
 
+  it('finds a bank one turns to with a charge, not a card or an account money goes to', () => {
+    expect(signals('and to my card?')).toEqual([]);
+    expect(signals('Can the refund go to my card instead?')).toEqual([]);
+    expect(signals('Can I get a refund to my bank account?')).toEqual([]);
+    expect(signals("I'm going to my bank")).toContain('legal');
+    expect(signals('I will report this to my bank')).toContain('legal');
+    expect(signals("I'll call my credit card company")).toContain('legal');
+  });
+
   it('does not match a phrase across punctuation', () => {
     expect(signals('It felt real, person to person')).toEqual([]);
     expect(signals('I want a real person')).toContain('explicit_request');
