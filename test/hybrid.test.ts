@@ -70,18 +70,7 @@ describe('hybrid retrieval', () => {
       }),
       { databasePath: ':memory:' },
     );
-    await app.knowledge.replaceSource(
-      'kb',
-      '/help/articles.json',
-      'h',
-      ARTICLES.map(([title, text], i) => ({
-        docKey: String(i),
-        title,
-        format: 'faq_json',
-        contentHash: String(i),
-        chunks: [{ ordinal: 0, headingPath: [], text }],
-      })),
-    );
+    await writeArticles(app);
     expect(await app.indexVectors()).toEqual({ embedded: 4, pending: 0, removed: 0 });
   });
 
@@ -257,18 +246,7 @@ describe.each(STORES)('vectors on %s', (store) => {
   });
 
   it('are removed without embedding anything when asked to, as a delete does', async () => {
-    await dense.app.knowledge.replaceSource(
-      'kb',
-      '/help/articles.json',
-      'h',
-      ARTICLES.map(([title, text], i) => ({
-        docKey: String(i),
-        title,
-        format: 'faq_json',
-        contentHash: String(i),
-        chunks: [{ ordinal: 0, headingPath: [], text }],
-      })),
-    );
+    await writeArticles(dense.app);
     expect(await dense.app.indexVectors()).toEqual({ embedded: 4, pending: 0, removed: 0 });
     await dense.app.knowledge.deleteSource('kb', '/help/articles.json');
     await dense.app.knowledge.replaceSource('kb', '/help/new.json', 'n', [
@@ -293,6 +271,22 @@ describe.each(STORES)('vectors on %s', (store) => {
 });
 
 /** The ids of the chunks of one source, from its documents. */
+/** Writes {@link ARTICLES} to the help center, one document each, as one FAQ file. */
+async function writeArticles(app: App): Promise<void> {
+  await app.knowledge.replaceSource(
+    'kb',
+    '/help/articles.json',
+    'h',
+    ARTICLES.map(([title, text], i) => ({
+      docKey: String(i),
+      title,
+      format: 'faq_json',
+      contentHash: String(i),
+      chunks: [{ ordinal: 0, headingPath: [], text }],
+    })),
+  );
+}
+
 async function chunkIdsOf(app: App, source: string): Promise<number[]> {
   const [document] = await app.knowledge.documentsOf('kb', source);
   expect(document).toBeDefined();

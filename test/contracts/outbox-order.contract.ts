@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationRepository, OutboxRecord } from '../../src/store/index.js';
+import { ticketToOpen } from '../helpers/tickets.js';
 
 /**
  * The outbox delivers each session's messages in the order they were queued, whatever the
@@ -23,14 +24,7 @@ export function describeOutboxOrder(
     };
   };
   const topics = (items: OutboxRecord[]) => items.map((item) => item.topic);
-  const ticket = (id: string, sessionId: string) => ({
-    id,
-    sessionId,
-    priority: 'high',
-    category: 'human_request',
-    summary: 'Wants a person',
-    reasons: ['asked for a person'],
-  });
+  const ticket = ticketToOpen;
 
   describe(`Outbox order contract: ${name}`, () => {
     it("leases a session's next message only once the one before it is delivered, and other sessions' meanwhile", async () => {

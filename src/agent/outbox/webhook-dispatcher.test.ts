@@ -6,6 +6,7 @@ import { openDatabase, SqliteConversationRepository } from '../../store/index.js
 import { createLogger } from '../../telemetry/index.js';
 import { FakeClock } from '../../testing/index.js';
 import { redeliveryDelayMs, signature, WebhookDispatcher } from './webhook-dispatcher.js';
+import { ticketToOpen } from '../../../test/helpers/tickets.js';
 
 interface Received {
   headers: Record<string, string | string[] | undefined>;
@@ -39,15 +40,7 @@ async function receiver(failures: number): Promise<{ url: string; received: Rece
   };
 }
 
-/** A ticket of `sessionId`, as escalation opens it. */
-const ticket = (id: string, sessionId: string) => ({
-  id,
-  sessionId,
-  priority: 'high',
-  category: 'human_request',
-  summary: 'Wants a person',
-  reasons: ['asked for a person'],
-});
+const ticket = ticketToOpen;
 
 describe('WebhookDispatcher', () => {
   it('delivers at least once across a receiver that fails the first two attempts, with one delivery id and a valid signature', async () => {
