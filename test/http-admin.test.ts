@@ -238,6 +238,8 @@ describe('the webhook backlog', () => {
         failing: 0,
         oldestCreatedAt: null,
         lastError: null,
+        heldSessions: 0,
+        heldBy: [],
       });
       const customer = await createSession(hooked.url);
       await call(hooked.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
@@ -271,6 +273,117 @@ describe('the webhook backlog', () => {
       await hooked.close();
       await new Promise((resolve) => receiver.close(resolve));
     }
+  });
+
+  it('names the message that holds a ticket back, and lets an administrator skip it', async () => {
+    // A receiver that refuses ticket.created for good and takes everything else.
+    const received: string[] = [];
+    const receiver = createServer((request, response) => {
+      const topic = String(request.headers['x-support-agent-topic']);
+      received.push(`${topic} ${String(request.headers['x-support-agent-delivery'])}`);
+      request.resume();
+      request.on('end', () => response.writeHead(topic === 'ticket.created' ? 422 : 204).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    const hooked = await startServer({
+      ESCALATION_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
+      ESCALATION_WEBHOOK_SECRET: 'a-webhook-secret-0123456789',
+    });
+    try {
+      const customer = await createSession(hooked.url);
+      const sent = await call(hooked.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
+        token: customer.token,
+        body: { text: 'I want to speak to a human right now!' },
+      });
+      const ticketId = sent.body.escalation.ticketId as string;
+      await call(hooked.url, 'PATCH', `/v1/admin/tickets/${ticketId}`, {
+        ...admin,
+        body: { status: 'pending' },
+      });
+      await hooked.app.webhooks?.deliverDue();
+      expect(received.map((r) => r.split(' ')[0])).toEqual(['ticket.created']);
+
+      const held = await call(hooked.url, 'GET', '/v1/admin/outbox', admin);
+      expect(held.body).toMatchObject({ undelivered: 2, failing: 1, heldSessions: 1 });
+      expect(held.body.heldBy).toEqual([
+        {
+          id: expect.any(String),
+          topic: 'ticket.created',
+          sessionId: customer.id,
+          createdAt: expect.any(String),
+          attempts: 1,
+          lastError: 'HTTP 422',
+          nextAttemptAt: expect.any(String),
+          waiting: 1,
+        },
+      ]);
+      const createdId = held.body.heldBy[0].id as string;
+      const skip = (id: string, auth = admin) =>
+        call(hooked.url, 'POST', `/v1/admin/outbox/${id}/skip`, auth);
+
+      expect((await skip(createdId, { token: 'wrong' })).status).toBe(401);
+      const unknown = await skip(randomUUID());
+      expect(unknown.status).toBe(404);
+      expect(unknown.body).toEqual({
+        error: {
+          code: 'not_found',
+          message: 'No webhook message with this id.',
+          requestId: expect.any(String),
+        },
+      });
+      const skipped = await skip(createdId);
+      expect(skipped.status).toBe(200);
+      expect(skipped.body).toEqual({
+        id: createdId,
+        topic: 'ticket.created',
+        sessionId: customer.id,
+        createdAt: held.body.heldBy[0].createdAt,
+        attempts: 1,
+        lastError: 'HTTP 422',
+        skippedAt: expect.any(String),
+      });
+      // Skipping it again changes nothing.
+      const again = await skip(createdId);
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(skipped.body);
+
+      // The ticket's next event goes out at once; the skipped one is never tried again.
+      await hooked.app.webhooks?.deliverDue();
+      expect(received.map((r) => r.split(' ')[0])).toEqual([
+        'ticket.created',
+        'ticket.status_changed',
+      ]);
+      const drained = await call(hooked.url, 'GET', '/v1/admin/outbox', admin);
+      expect(drained.body).toMatchObject({
+        undelivered: 0,
+        failing: 0,
+        heldSessions: 0,
+        heldBy: [],
+      });
+      const deliveredId = received[1]?.split(' ')[1] ?? '';
+      const delivered = await skip(deliveredId);
+      expect(delivered.status).toBe(409);
+      expect(delivered.body.error.code).toBe('conflict');
+    } finally {
+      await hooked.close();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it('is described in the OpenAPI document with the shapes the routes give', async () => {
+    const doc = await call(t.url, 'GET', '/openapi.json');
+    const json = (path: string, method: string) =>
+      doc.body.paths[path][method].responses['200'].content['application/json'].schema;
+    const backlog = json('/v1/admin/outbox', 'get');
+    expect(backlog.properties.heldBy.items.required).toEqual(
+      expect.arrayContaining(['id', 'topic', 'sessionId', 'attempts', 'lastError']),
+    );
+    const skip = json('/v1/admin/outbox/{id}/skip', 'post');
+    expect(skip.required).toEqual(expect.arrayContaining(['id', 'skippedAt']));
+    expect(doc.body.paths['/v1/admin/outbox/{id}/skip'].post.security).toEqual([
+      { adminToken: [] },
+    ]);
   });
 
   it('is for administrators only', async () => {

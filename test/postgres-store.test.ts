@@ -12,6 +12,7 @@ import {
 } from '../src/store/index.js';
 import { titleAsks } from '../src/store/lexical/search-text.js';
 import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
+import { ticketToOpen } from './helpers/tickets.js';
 
 /** The error a promise rejects with. */
 async function failure(promise: Promise<unknown>): Promise<unknown> {
@@ -340,5 +341,72 @@ describe.runIf(postgresUp)('a PostgreSQL store', () => {
     await Promise.all([poll(a), poll(b)]);
     expect(overlaps).toEqual([]);
     for (const s of sessions) expect(delivered.get(s)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("orders a session's messages as their transactions commit: none is leased while an earlier one is not committed yet", async () => {
+    const schema = freshSchema();
+    const [a, b] = await Promise.all([open(schema), open(schema)]);
+    if (!a || !b) throw new Error('no store');
+    await a.conversations.openTicket(ticketToOpen('T-1', 's'));
+    // A trigger holds the transaction that queues a `held` message between its insert and its
+    // commit, until the test's advisory lock is let go: as a slow commit would.
+    const HOLD = [0x7465_7374, 1];
+    await admin.query(`
+      CREATE FUNCTION "${schema}".hold_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_advisory_xact_lock(${HOLD.join(', ')}); RETURN NULL; END $$;
+      CREATE TRIGGER hold AFTER INSERT ON "${schema}".outbox FOR EACH ROW
+        WHEN (NEW.topic = 'held') EXECUTE FUNCTION "${schema}".hold_outbox();`);
+    const holder = await admin.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1, $2)', HOLD);
+      // Instance a changes the ticket; its event is inserted, not committed.
+      const first = a.conversations.updateTicket('T-1', { status: 'pending' }, () => ({
+        topic: 'held',
+        payload: { ticket: { id: 'T-1', sessionId: 's' } },
+      }));
+      let firstPid: number | undefined;
+      while (firstPid === undefined) {
+        const { rows } = await admin.query<{ pid: number }>(
+          `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+             AND classid = $1 AND objid = $2 AND objsubid = 2`,
+          HOLD,
+        );
+        firstPid = rows[0]?.pid;
+        if (firstPid === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // Instance b queues the session's next message meanwhile: it either commits at once or
+      // waits for a's transaction.
+      let settled = false;
+      const second = b.conversations
+        .enqueue({ topic: 'next', payload: { sessionId: 's' } })
+        .finally(() => {
+          settled = true;
+        });
+      for (;;) {
+        if (settled) break;
+        const { rows } = await admin.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+          [firstPid],
+        );
+        if ((rows[0]?.n ?? 0) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // Whoever polls now must not send `next` before `held`, which is not committed yet.
+      const now = new Date(Date.now() + 1000).toISOString();
+      const until = new Date(Date.now() + 600_000).toISOString();
+      expect(await b.conversations.leaseOutbox(now, 10, until)).toEqual([]);
+
+      await holder.query('SELECT pg_advisory_unlock($1, $2)', HOLD);
+      await Promise.all([first, second]);
+      const leased = await b.conversations.leaseOutbox(now, 10, until);
+      expect(leased.map((m) => m.topic)).toEqual(['held']);
+      await b.conversations.markDelivered(leased[0]?.id ?? '', now);
+      expect((await a.conversations.leaseOutbox(now, 10, until)).map((m) => m.topic)).toEqual([
+        'next',
+      ]);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock_all()');
+      holder.release();
+    }
   });
 });

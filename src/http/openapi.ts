@@ -4,6 +4,8 @@ import {
   documentListQuerySchema,
   documentReindexResultSchema,
   documentUploadResultSchema,
+  outboxBacklogSchema,
+  outboxSkipResultSchema,
   sessionListQuerySchema,
   ticketListQuerySchema,
   ticketPatchSchema,
@@ -221,8 +223,21 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'get',
     path: '/v1/admin/outbox',
     summary: "The webhook's backlog: messages not delivered yet, the oldest, the last error",
+    description:
+      "Also the sessions held back by a message the receiver refused (a session's later messages wait until it is accepted), and which message holds each, with its error.",
     auth: 'admin',
     tag: 'admin',
+    response: outboxBacklogSchema,
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/outbox/{id}/skip',
+    summary: 'Give up on a webhook message the receiver refuses',
+    description:
+      'The message is kept for the record but never tried again, and its session’s later messages go on. A delivery of it under way at that moment may still arrive. 404 for an unknown id; 409 for a message delivered already; skipping it again changes nothing.',
+    auth: 'admin',
+    tag: 'admin',
+    response: outboxSkipResultSchema,
   },
   {
     method: 'post',

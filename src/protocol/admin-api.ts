@@ -141,3 +141,50 @@ export const documentReindexResultSchema = z.object({
     .describe('Only when dense retrieval is on (EMBEDDINGS_MODEL): what embedding did.'),
 });
 export type DocumentReindexResult = z.infer<typeof documentReindexResultSchema>;
+
+const isoTime = z.string().describe('ISO 8601 time');
+
+/**
+ * A webhook message that holds its session back: the session's first undelivered one, refused
+ * at least once, so that none of the session's later messages is sent until it is accepted.
+ */
+export const heldOutboxMessageSchema = z.object({
+  id: z
+    .string()
+    .describe(
+      'The delivery id (`X-Support-Agent-Delivery`); `POST /v1/admin/outbox/{id}/skip` gives up on it.',
+    ),
+  topic: z.string(),
+  sessionId: z.string(),
+  createdAt: isoTime,
+  attempts: z.number().int().describe('Tries so far, each refused.'),
+  lastError: z.string().nullable(),
+  nextAttemptAt: isoTime,
+  waiting: z.number().int().describe("The session's later messages waiting behind it."),
+});
+
+/** `GET /v1/admin/outbox` response: the webhook's backlog. */
+export const outboxBacklogSchema = z.object({
+  webhook: z.boolean().describe('Whether a webhook is configured.'),
+  undelivered: z.number().int().describe('Messages not delivered yet (skipped ones left out).'),
+  failing: z.number().int().describe('Of those, the ones refused at least once.'),
+  oldestCreatedAt: isoTime.nullable(),
+  lastError: z.string().nullable().describe('The error of the message tried last.'),
+  heldSessions: z.number().int().describe('Sessions held back by a refused message.'),
+  heldBy: z
+    .array(heldOutboxMessageSchema)
+    .describe('The messages that hold them, the oldest first, 20 at most.'),
+});
+export type OutboxBacklogView = z.infer<typeof outboxBacklogSchema>;
+
+/** `POST /v1/admin/outbox/:id/skip` response: the message given up on. */
+export const outboxSkipResultSchema = z.object({
+  id: z.string(),
+  topic: z.string(),
+  sessionId: z.string().nullable(),
+  createdAt: isoTime,
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  skippedAt: isoTime.describe('When it was first skipped: skipping it again changes nothing.'),
+});
+export type OutboxSkipResult = z.infer<typeof outboxSkipResultSchema>;

@@ -69,16 +69,39 @@ export interface OutboxRecord {
   id: string;
   topic: string;
   payload: unknown;
+  /**
+   * The session it is about (see {@link ConversationRepository.enqueue}), whose later messages
+   * wait for it; null for one that names none.
+   */
+  sessionId: string | null;
   createdAt: string;
   attempts: number;
   nextAttemptAt: string;
   deliveredAt: string | null;
   lastError: string | null;
+  /** When an operator gave up on it (see {@link ConversationRepository.skipOutbox}), or null. */
+  skippedAt: string | null;
+}
+
+/**
+ * A message that holds its session back: the first undelivered one of the session, refused at
+ * least once, so that none of the session's later messages goes out until it is accepted.
+ */
+export interface HeldOutboxMessage {
+  id: string;
+  topic: string;
+  sessionId: string;
+  createdAt: string;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string;
+  /** The session's later messages waiting behind it. */
+  waiting: number;
 }
 
 /** What is waiting in the outbox: how much, since when, and why the last try failed. */
 export interface OutboxBacklog {
-  /** Messages not delivered yet. */
+  /** Messages not delivered yet (and not skipped). */
   undelivered: number;
   /** Of those, the ones tried at least once and refused (they wait for their next try). */
   failing: number;
@@ -86,7 +109,14 @@ export interface OutboxBacklog {
   oldestCreatedAt: string | null;
   /** The error of the undelivered message tried last, or null. */
   lastError: string | null;
+  /** Sessions held back by a refused message (see {@link HeldOutboxMessage}). */
+  heldSessions: number;
+  /** The messages that hold them, the oldest first, {@link HELD_LISTED} at most. */
+  heldBy: HeldOutboxMessage[];
 }
+
+/** How many of the messages that hold sessions back {@link OutboxBacklog} lists. */
+export const HELD_LISTED = 20;
 
 /** A session as the admin console lists it: the span and size of its conversation. */
 export interface SessionSummary {
@@ -284,13 +314,15 @@ export interface ConversationRepository {
    * it is undelivered — waiting for its next try, or leased — so one lease holds at most one
    * message of a session, and the session's next is taken once that one is marked delivered.
    * Sessions do not wait for one another. A message that is never accepted is tried for ever
-   * and its session's later messages wait behind it ({@link outboxBacklog} shows it failing);
-   * erasing the session removes them all. {@link dueOutbox} lists due messages whatever their
-   * order.
+   * and its session's later messages wait behind it ({@link outboxBacklog} shows it holding
+   * its session) until an operator skips it ({@link skipOutbox}); erasing the session removes
+   * them all. {@link dueOutbox} lists due messages whatever their order; neither lists a
+   * skipped one.
    */
   leaseOutbox(now: string, limit: number, leaseUntil: string): Promise<OutboxRecord[]>;
+  /** Records a message as delivered: a skipped one that was out on a delivery then too. */
   markDelivered(id: string, at: string): Promise<void>;
-  /** Removes messages delivered before `before` (ISO time); returns how many. */
+  /** Removes messages delivered, or skipped, before `before` (ISO time); returns how many. */
   forgetDeliveredBefore(before: string): Promise<number>;
   markFailed(id: string, error: string, nextAttemptAt: string): Promise<void>;
   /**
@@ -299,6 +331,15 @@ export interface ConversationRepository {
    * as failing nor retried later for a failure it never had.
    */
   releaseOutbox(id: string, nextAttemptAt: string): Promise<void>;
+  /**
+   * Gives up on an undelivered message, for an operator whose receiver refuses it for good: it
+   * is marked skipped at `at` (ISO time), kept for the record until {@link forgetDeliveredBefore}
+   * removes it, never tried again, and no longer holds its session's later messages back. A
+   * delivery of it under way at that moment may still reach the receiver (and mark it
+   * delivered). Returns the message as it is now: a delivered one unchanged, a skipped one with
+   * its first `skippedAt`; null when there is no such message.
+   */
+  skipOutbox(id: string, at: string): Promise<OutboxRecord | null>;
   /** What is waiting for delivery, for operators (metrics and the admin API). */
   outboxBacklog(): Promise<OutboxBacklog>;
 }

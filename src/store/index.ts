@@ -22,6 +22,7 @@ export type {
   MemoryRecord,
   MessageRecord,
   TurnRecord,
+  HeldOutboxMessage,
   OutboxBacklog,
   OutboxRecord,
   SessionErasure,

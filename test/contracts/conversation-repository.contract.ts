@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConversationRepository, TicketRecord } from '../../src/store/index.js';
 import { describeConversationErasure } from './conversation-erasure.contract.js';
 import { describeOutboxOrder } from './outbox-order.contract.js';
+import { describeOutboxSkip } from './outbox-skip.contract.js';
 
 /** The ISO format every stored time comes back in, whatever the database. */
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -295,6 +296,8 @@ export function describeConversationRepository(
         failing: 0,
         oldestCreatedAt: null,
         lastError: null,
+        heldSessions: 0,
+        heldBy: [],
       });
       const a = await repo.enqueue({ topic: 't', payload: { n: 1 } });
       const b = await repo.enqueue({ topic: 't', payload: { n: 2 } });
@@ -303,11 +306,14 @@ export function describeConversationRepository(
       await repo.markFailed(b.id, 'HTTP 500', new Date(Date.now() + 10_000).toISOString());
       await repo.markFailed(c.id, 'HTTP 503', new Date(Date.now() + 20_000).toISOString());
       const backlog = await repo.outboxBacklog();
+      // Messages that name no session hold none back.
       expect(backlog).toEqual({
         undelivered: 2,
         failing: 2,
         oldestCreatedAt: expect.any(String),
         lastError: 'HTTP 503',
+        heldSessions: 0,
+        heldBy: [],
       });
       expect(Date.parse(backlog.oldestCreatedAt as string)).toBe(Date.parse(b.createdAt));
       await repo.markDelivered(b.id, new Date().toISOString());
@@ -696,4 +702,5 @@ export function describeConversationRepository(
   });
   describeConversationErasure(name, make);
   describeOutboxOrder(name, make);
+  describeOutboxSkip(name, make);
 }

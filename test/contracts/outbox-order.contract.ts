@@ -45,6 +45,8 @@ export function describeOutboxOrder(
 
       const first = await lease();
       expect(topics(first)).toEqual(['a.created', 'b.first', 'erased']);
+      // Each names the session it holds back while it waits.
+      expect(first.map((item) => item.sessionId)).toEqual(['a', 'b', null]);
       // a.updated is due, but a.created is out: nobody may take it, not even this poller.
       expect(await lease()).toEqual([]);
 

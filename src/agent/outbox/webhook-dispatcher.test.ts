@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, SqliteConversationRepository } from '../../store/index.js';
 import { createLogger } from '../../telemetry/index.js';
-import { FakeClock } from '../../testing/index.js';
+import { captureLogs, FakeClock } from '../../testing/index.js';
 import { redeliveryDelayMs, signature, WebhookDispatcher } from './webhook-dispatcher.js';
 import { ticketToOpen } from '../../../test/helpers/tickets.js';
 
@@ -217,6 +217,41 @@ describe('WebhookDispatcher', () => {
     // The retry is taken, and the update goes in the same pass.
     expect(await dispatcher.deliverDue()).toBe(2);
     expect(topics()).toEqual(['ticket.created', 'ticket.created', 'ticket.updated']);
+  });
+
+  it('logs each refusal with the session it holds back', async () => {
+    const clock = new FakeClock();
+    const repo = new SqliteConversationRepository(
+      openDatabase(':memory:'),
+      () => new Date(clock.now()),
+    );
+    const { url } = await receiver(1);
+    const logs = captureLogs();
+    const dispatcher = new WebhookDispatcher({
+      repo,
+      url,
+      secret: 's',
+      clock,
+      logger: createLogger({ level: 'info', destination: logs.stream }),
+    });
+    await repo.openTicket(ticket('T-3', 's3'), {
+      topic: 'ticket.created',
+      payload: { ticket: { id: 'T-3' } },
+    });
+    expect(await dispatcher.deliverDue()).toBe(0);
+    expect(logs.lines).toMatchObject([
+      {
+        level: 'warn',
+        msg: 'webhook delivery failed; will retry',
+        topic: 'ticket.created',
+        sessionId: 's3',
+        attempts: 1,
+        error: 'HTTP 500',
+      },
+    ]);
+    await clock.advance(redeliveryDelayMs(1));
+    expect(await dispatcher.deliverDue()).toBe(1);
+    expect(logs.lines[1]).toMatchObject({ msg: 'webhook delivered', sessionId: 's3' });
   });
 
   it("lets no other instance send a ticket's next event while its first is still being sent", async () => {

@@ -44,10 +44,12 @@ const LEASE_BATCH = 10;
  *
  * In order per session (see `ConversationRepository.leaseOutbox`): a ticket's event is not sent
  * before the receiver accepted every earlier event of its session, so a `ticket.updated` never
- * arrives before the `ticket.created` it updates, even while that one is retried. There is no
- * giving up: an event the receiver refuses for ever holds back its session's later events (and
- * only those), which is what ordering means; `/v1/admin/outbox` and the outbox metrics show it
- * failing with its error, and erasing the session removes them all.
+ * arrives before the `ticket.created` it updates, even while that one is retried. The dispatcher
+ * never gives up by itself: an event the receiver refuses for ever holds back its session's
+ * later events (and only those), which is what ordering means. Each failure is logged with the
+ * session it holds back; `/v1/admin/outbox` lists the events that hold sessions back, with their
+ * errors, and an operator may skip one (`ConversationRepository.skipOutbox`), which lets its
+ * session's later events go. Erasing the session removes them all.
  *
  * @example
  * const dispatcher = new WebhookDispatcher({ repo, url, secret, clock: systemClock, logger });
@@ -151,6 +153,7 @@ export class WebhookDispatcher {
           {
             deliveryId: item.id,
             topic: item.topic,
+            sessionId: item.sessionId,
             attempts: item.attempts + 1,
             ms: clock.now() - started,
           },
@@ -165,6 +168,8 @@ export class WebhookDispatcher {
           {
             deliveryId: item.id,
             topic: item.topic,
+            // The session whose later messages wait until this one is accepted (or skipped).
+            sessionId: item.sessionId,
             attempts: item.attempts + 1,
             error,
             nextAttemptAt: next,

@@ -11,6 +11,8 @@ import {
   transcriptQuerySchema,
   type DocumentReindexResult,
   type DocumentUploadResult,
+  type OutboxBacklogView,
+  type OutboxSkipResult,
 } from '../../protocol/admin-api.js';
 import { ingestFiles, ingestPaths, summarize } from '../../rag/index.js';
 import { adminKeyMatches, bearerToken } from '../auth.js';
@@ -30,7 +32,7 @@ const UPLOADS = 'uploads';
 /**
  * The staff's routes under `/v1/admin`, behind the admin key: knowledge-base documents (upload,
  * list, delete, re-index), the search playground, tickets, sessions with transcripts (and their
- * erasure), and tool health with breaker reset.
+ * erasure), tool health with breaker reset, and the webhook's backlog.
  */
 export function adminRoutes(server: FastifyInstance, app: App): void {
   const { knowledge, conversations, tools, config } = app;
@@ -245,10 +247,49 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     }));
 
     // The webhook's backlog: is the ticket system receiving what escalation sends it?
-    admin.get('/v1/admin/outbox', async () => ({
-      webhook: app.webhooks !== undefined,
-      ...(await conversations.outboxBacklog()),
-    }));
+    admin.get('/v1/admin/outbox', async () => {
+      const backlog: OutboxBacklogView = {
+        webhook: app.webhooks !== undefined,
+        ...(await conversations.outboxBacklog()),
+      };
+      return backlog;
+    });
+
+    // Gives up on a message the receiver refuses for good, so that its session's later ones go.
+    admin.post<Id>('/v1/admin/outbox/:id/skip', async (request) => {
+      const id = requireId(request.params.id, 'webhook message');
+      const at = new Date(app.clock.now()).toISOString();
+      const message = await conversations.skipOutbox(id, at);
+      if (message === null) throw new AppError('not_found', 'No webhook message with this id.');
+      if (message.deliveredAt !== null || message.skippedAt === null) {
+        throw new AppError(
+          'conflict',
+          'This webhook message was delivered already: there is nothing to skip.',
+        );
+      }
+      if (message.skippedAt === at) {
+        app.logger.info(
+          {
+            deliveryId: message.id,
+            topic: message.topic,
+            sessionId: message.sessionId,
+            attempts: message.attempts,
+            lastError: message.lastError,
+          },
+          'webhook message skipped by an administrator: it will not be delivered',
+        );
+      }
+      const result: OutboxSkipResult = {
+        id: message.id,
+        topic: message.topic,
+        sessionId: message.sessionId,
+        createdAt: message.createdAt,
+        attempts: message.attempts,
+        lastError: message.lastError,
+        skippedAt: message.skippedAt,
+      };
+      return result;
+    });
 
     admin.post<{ Params: { name: string } }>('/v1/admin/tools/:name/reset', async (request) => {
       const name = request.params.name;

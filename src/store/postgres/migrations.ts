@@ -267,4 +267,20 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       INSERT INTO stemming (revision) VALUES (0);
     `,
   },
+  {
+    version: 11,
+    name: 'outbox messages an operator skipped',
+    sql: `
+      -- When an operator gave up on a message its receiver refuses for good: kept for the
+      -- record, never tried again, and no longer holding its session's later messages back. The
+      -- indexes of waiting messages leave skipped ones out, as they do delivered ones.
+      ALTER TABLE outbox ADD COLUMN skipped_at timestamptz;
+      DROP INDEX outbox_session_undelivered;
+      CREATE INDEX outbox_session_undelivered ON outbox (session_id, position)
+        WHERE delivered_at IS NULL AND skipped_at IS NULL;
+      DROP INDEX outbox_due;
+      CREATE INDEX outbox_due ON outbox (next_attempt_at)
+        WHERE delivered_at IS NULL AND skipped_at IS NULL;
+    `,
+  },
 ];

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
+  HELD_LISTED,
   MEMORY_TYPES,
   type ConversationRepository,
+  type HeldOutboxMessage,
   type IdempotencyClaim,
   type MemoryLimits,
   type MemoryRecord,
@@ -51,13 +53,28 @@ interface OutboxRow {
   id: string;
   topic: string;
   payload: unknown;
+  session_id: string | null;
   created_at: string;
   attempts: number;
   next_attempt_at: string;
   delivered_at: string | null;
   last_error: string | null;
+  skipped_at: string | null;
   /** Insertion order within one instant. */
   position?: number;
+}
+
+/** A message that holds its session back, as `outboxBacklog` reads it. */
+interface HeldRow {
+  id: string;
+  topic: string;
+  session_id: string;
+  created_at: string;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string;
+  waiting: number;
+  held: number;
 }
 
 const toMessage = (r: MessageRow): MessageRecord => ({
@@ -88,11 +105,24 @@ const toOutbox = (r: OutboxRow): OutboxRecord => ({
   id: r.id,
   topic: r.topic,
   payload: r.payload,
+  sessionId: r.session_id,
   createdAt: r.created_at,
   attempts: r.attempts,
   nextAttemptAt: r.next_attempt_at,
   deliveredAt: r.delivered_at,
   lastError: r.last_error,
+  skippedAt: r.skipped_at,
+});
+
+const toHeld = (r: HeldRow): HeldOutboxMessage => ({
+  id: r.id,
+  topic: r.topic,
+  sessionId: r.session_id,
+  createdAt: r.created_at,
+  attempts: r.attempts,
+  lastError: r.last_error,
+  nextAttemptAt: r.next_attempt_at,
+  waiting: r.waiting,
 });
 
 /** A value as a `jsonb` parameter (pg would send a JS array as a PostgreSQL array). */
@@ -113,7 +143,8 @@ async function deleted(db: Queryable, sql: string, values: unknown[]): Promise<n
  * Conversations on PostgreSQL, for any number of instances sharing the database. Message
  * numbers come from a per-session row updated in the same statement as the insert (its lock
  * orders concurrent appends; `UNIQUE (session_id, seq)` guards the rest); tickets and their
- * outbox events are written in one transaction; idempotency keys are claimed by one
+ * outbox events are written in one transaction, a session's outbox inserts one at a time (see
+ * `insertOutbox`); idempotency keys are claimed by one
  * `INSERT … ON CONFLICT DO NOTHING`.
  *
  * @example
@@ -517,29 +548,25 @@ export class PostgresConversationRepository implements ConversationRepository {
   }
 
   async forgetDeliveredBefore(before: string): Promise<number> {
-    return deleted(
-      this.#db,
-      'DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < $1',
-      [before],
-    );
+    return deleted(this.#db, 'DELETE FROM outbox WHERE delivered_at < $1 OR skipped_at < $1', [
+      before,
+    ]);
   }
 
   async enqueue(
     event: { topic: string; payload: unknown },
     options: { notBefore?: string } = {},
   ): Promise<OutboxRecord> {
-    return insertOutbox(
-      this.#db,
-      event,
-      this.#now().toISOString(),
-      outboxSessionOf(event.payload),
-      options.notBefore,
+    const now = this.#now().toISOString();
+    return this.#db.transaction((tx) =>
+      insertOutbox(tx, event, now, outboxSessionOf(event.payload), options.notBefore),
     );
   }
 
   async dueOutbox(now: string, limit: number): Promise<OutboxRecord[]> {
     const rows = await this.#db.query<OutboxRow>(
-      `SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1
+      `SELECT * FROM outbox
+       WHERE delivered_at IS NULL AND skipped_at IS NULL AND next_attempt_at <= $1
        ORDER BY created_at, position LIMIT $2`,
       [now, limit],
     );
@@ -551,8 +578,9 @@ export class PostgresConversationRepository implements ConversationRepository {
     // Only the head of a session, its first undelivered message: a later one waits, even when
     // due, until every one queued before it is delivered, so that no two of a session are out
     // at once on any instance (a leased one is undelivered too). "First" is by position, taken
-    // at the insert (after updateTicket's row lock), not created_at, read before it waits. A
-    // message that names no session waits for none.
+    // at the insert under the session's lock (see insertOutbox), so in the order the session's
+    // messages commit, not created_at, read before it waits. A message that names no session
+    // waits for none; a skipped one is neither taken nor waited for.
     // The heads come from one pass over the index of undelivered messages (migration 9), some
     // 20 ms for 40,000 of them. Not NOT EXISTS (an earlier undelivered one): PostgreSQL plans it
     // as a hash anti-join that compares every pair of one session's messages, 11 s for a
@@ -563,9 +591,10 @@ export class PostgresConversationRepository implements ConversationRepository {
          SELECT o.id FROM outbox o
          LEFT JOIN (
            SELECT min(position) AS position FROM outbox
-           WHERE delivered_at IS NULL AND session_id IS NOT NULL GROUP BY session_id
+           WHERE delivered_at IS NULL AND skipped_at IS NULL AND session_id IS NOT NULL
+           GROUP BY session_id
          ) head ON head.position = o.position
-         WHERE o.delivered_at IS NULL AND o.next_attempt_at <= $1
+         WHERE o.delivered_at IS NULL AND o.skipped_at IS NULL AND o.next_attempt_at <= $1
            AND (o.session_id IS NULL OR head.position IS NOT NULL)
          ORDER BY o.created_at, o.position LIMIT $2 FOR UPDATE OF o SKIP LOCKED)
        RETURNING *`,
@@ -584,7 +613,8 @@ export class PostgresConversationRepository implements ConversationRepository {
 
   async markDelivered(id: string, at: string): Promise<void> {
     await this.#db.query(
-      `UPDATE outbox SET delivered_at = $2, attempts = attempts + 1, last_error = NULL
+      `UPDATE outbox SET delivered_at = $2, attempts = attempts + 1, last_error = NULL,
+         skipped_at = NULL
        WHERE id = $1`,
       [id, at],
     );
@@ -599,16 +629,43 @@ export class PostgresConversationRepository implements ConversationRepository {
     }>(
       `SELECT COUNT(*) AS undelivered, COUNT(*) FILTER (WHERE attempts > 0) AS failing,
               MIN(created_at) AS oldest,
-              (SELECT last_error FROM outbox WHERE delivered_at IS NULL AND last_error IS NOT NULL
+              (SELECT last_error FROM outbox
+                 WHERE delivered_at IS NULL AND skipped_at IS NULL AND last_error IS NOT NULL
                  ORDER BY next_attempt_at DESC LIMIT 1) AS last_error
-         FROM outbox WHERE delivered_at IS NULL`,
+         FROM outbox WHERE delivered_at IS NULL AND skipped_at IS NULL`,
+    );
+    // A session's first waiting message (as leaseOutbox finds it), refused at least once.
+    const held = await this.#db.query<HeldRow>(
+      `WITH head AS (
+         SELECT min(position) AS position, count(*) - 1 AS waiting FROM outbox
+         WHERE delivered_at IS NULL AND skipped_at IS NULL AND session_id IS NOT NULL
+         GROUP BY session_id)
+       SELECT o.id, o.topic, o.session_id, o.created_at, o.attempts, o.last_error,
+              o.next_attempt_at, head.waiting::int AS waiting, count(*) OVER () AS held
+         FROM head JOIN outbox o ON o.position = head.position
+         WHERE o.delivered_at IS NULL AND o.skipped_at IS NULL AND o.attempts > 0
+         ORDER BY o.created_at, o.position LIMIT ${HELD_LISTED}`,
     );
     return {
       undelivered: Number(row?.undelivered ?? 0),
       failing: Number(row?.failing ?? 0),
       oldestCreatedAt: row?.oldest ?? null,
       lastError: row?.last_error ?? null,
+      heldSessions: held[0]?.held ?? 0,
+      heldBy: held.map(toHeld),
     };
+  }
+
+  async skipOutbox(id: string, at: string): Promise<OutboxRecord | null> {
+    // A second skip keeps the first one's time; a delivered message stays delivered.
+    const [skipped] = await this.#db.query<OutboxRow>(
+      `UPDATE outbox SET skipped_at = coalesce(skipped_at, $2)
+       WHERE id = $1 AND delivered_at IS NULL RETURNING *`,
+      [id, at],
+    );
+    if (skipped) return toOutbox(skipped);
+    const [row] = await this.#db.query<OutboxRow>('SELECT * FROM outbox WHERE id = $1', [id]);
+    return row ? toOutbox(row) : null;
   }
 
   async markFailed(id: string, error: string, nextAttemptAt: string): Promise<void> {
@@ -626,16 +683,29 @@ export class PostgresConversationRepository implements ConversationRepository {
   }
 }
 
-/** Queues `event`, tied to the session it is about (see `eraseSession`). */
+/**
+ * Queues `event` in transaction `tx`, tied to the session it is about (see `eraseSession`).
+ *
+ * A session's messages are delivered by `position`, which the insert takes from a sequence: on
+ * its own, two transactions queuing for one session could commit in the other order than they
+ * took their positions, and a poller could lease the later message while the earlier one was
+ * not committed yet (a slow commit, a change to the ticket racing a message added to it). So the
+ * insert first takes the session's advisory lock, held until `tx` ends: of the session's
+ * transactions that queue, one at a time takes a position and commits, and positions follow
+ * commits. Each transaction queues for one session at most, so these locks cannot deadlock.
+ */
 async function insertOutbox(
-  db: Queryable,
+  tx: Queryable,
   event: { topic: string; payload: unknown },
   now: string,
   sessionId: string | null,
   /** The first try's time; `now` by default. */
   notBefore: string = now,
 ): Promise<OutboxRecord> {
-  const [row] = await db.query<OutboxRow>(
+  if (sessionId !== null) {
+    await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [OUTBOX_LOCK, sessionId]);
+  }
+  const [row] = await tx.query<OutboxRow>(
     `INSERT INTO outbox (id, topic, payload, created_at, next_attempt_at, session_id)
      VALUES ($1, $2, $3::jsonb, $4, $6, $5) RETURNING *`,
     [randomUUID(), event.topic, json(event.payload), now, sessionId, notBefore],
@@ -643,3 +713,6 @@ async function insertOutbox(
   if (!row) throw new Error('The outbox insert returned no row');
   return toOutbox(row);
 }
+
+/** The class of the advisory locks of sessions' outbox inserts ("saob"). */
+const OUTBOX_LOCK = 0x7361_6f62;

@@ -254,4 +254,17 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE delivered_at IS NULL AND session_id IS NOT NULL;
     `,
   },
+  {
+    version: 9,
+    name: 'outbox messages an operator skipped',
+    sql: `
+      -- When an operator gave up on a message its receiver refuses for good: kept for the
+      -- record, never tried again, and no longer holding its session's later messages back. The
+      -- index of a session's waiting messages leaves skipped ones out, as it does delivered ones.
+      ALTER TABLE outbox ADD COLUMN skipped_at TEXT;
+      DROP INDEX outbox_session_undelivered;
+      CREATE INDEX outbox_session_undelivered ON outbox (session_id)
+        WHERE delivered_at IS NULL AND skipped_at IS NULL AND session_id IS NOT NULL;
+    `,
+  },
 ];

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement, Transaction } from 'better-sqlite3';
 import {
+  HELD_LISTED,
   MEMORY_TYPES,
   type ConversationRepository,
+  type HeldOutboxMessage,
   type IdempotencyClaim,
   type MemoryLimits,
   type MemoryRecord,
@@ -52,11 +54,13 @@ interface OutboxRow {
   id: string;
   topic: string;
   payload: string;
+  session_id: string | null;
   created_at: string;
   attempts: number;
   next_attempt_at: string;
   delivered_at: string | null;
   last_error: string | null;
+  skipped_at: string | null;
 }
 
 const toMessage = (r: MessageRow): MessageRecord => ({
@@ -87,11 +91,36 @@ const toOutbox = (r: OutboxRow): OutboxRecord => ({
   id: r.id,
   topic: r.topic,
   payload: JSON.parse(r.payload) as unknown,
+  sessionId: r.session_id,
   createdAt: r.created_at,
   attempts: r.attempts,
   nextAttemptAt: r.next_attempt_at,
   deliveredAt: r.delivered_at,
   lastError: r.last_error,
+  skippedAt: r.skipped_at,
+});
+
+/** A message that holds its session back, as `outboxBacklog` reads it. */
+interface HeldRow {
+  id: string;
+  topic: string;
+  session_id: string;
+  created_at: string;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string;
+  waiting: number;
+}
+
+const toHeld = (r: HeldRow): HeldOutboxMessage => ({
+  id: r.id,
+  topic: r.topic,
+  sessionId: r.session_id,
+  createdAt: r.created_at,
+  attempts: r.attempts,
+  lastError: r.last_error,
+  nextAttemptAt: r.next_attempt_at,
+  waiting: r.waiting,
 });
 
 /**
@@ -610,9 +639,10 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async forgetDeliveredBefore(before: string): Promise<number> {
-    return this.#prepare(
-      'DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?',
-    ).run(before).changes;
+    return this.#prepare('DELETE FROM outbox WHERE delivered_at < ? OR skipped_at < ?').run(
+      before,
+      before,
+    ).changes;
   }
 
   async enqueue(
@@ -629,7 +659,8 @@ export class SqliteConversationRepository implements ConversationRepository {
 
   async dueOutbox(now: string, limit: number): Promise<OutboxRecord[]> {
     const rows = this.#prepare(
-      'SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?',
+      `SELECT * FROM outbox WHERE delivered_at IS NULL AND skipped_at IS NULL AND next_attempt_at <= ?
+         ORDER BY created_at, rowid LIMIT ?`,
     ).all(now, limit) as OutboxRow[];
     return rows.map(toOutbox);
   }
@@ -640,12 +671,14 @@ export class SqliteConversationRepository implements ConversationRepository {
         // Only the first undelivered message of a session: a later one waits, even when due,
         // until every one queued before it is delivered. "Before" is the rowid, the order of
         // the inserts (one writer at a time), not created_at, which is read before a write
-        // waits for its turn. A message that names no session waits for none.
+        // waits for its turn. A message that names no session waits for none; a skipped one is
+        // neither taken nor waited for.
         const rows = this.#prepare(
           `SELECT o.* FROM outbox AS o
-             WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ?
+             WHERE o.delivered_at IS NULL AND o.skipped_at IS NULL AND o.next_attempt_at <= ?
                AND NOT EXISTS (SELECT 1 FROM outbox AS e
-                 WHERE e.session_id = o.session_id AND e.delivered_at IS NULL AND e.rowid < o.rowid)
+                 WHERE e.session_id = o.session_id AND e.delivered_at IS NULL
+                   AND e.skipped_at IS NULL AND e.rowid < o.rowid)
              ORDER BY o.created_at, o.rowid LIMIT ?`,
         ).all(now, limit) as OutboxRow[];
         const lease = this.#prepare('UPDATE outbox SET next_attempt_at = ? WHERE id = ?');
@@ -657,7 +690,8 @@ export class SqliteConversationRepository implements ConversationRepository {
 
   async markDelivered(id: string, at: string): Promise<void> {
     this.#prepare(
-      'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?',
+      `UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL,
+         skipped_at = NULL WHERE id = ?`,
     ).run(at, id);
   }
 
@@ -673,22 +707,55 @@ export class SqliteConversationRepository implements ConversationRepository {
     ).run(nextAttemptAt, id);
   }
 
+  async skipOutbox(id: string, at: string): Promise<OutboxRecord | null> {
+    return this.db
+      .transaction(() => {
+        // A second skip keeps the first one's time; a delivered message stays delivered.
+        this.#prepare(
+          `UPDATE outbox SET skipped_at = COALESCE(skipped_at, ?)
+             WHERE id = ? AND delivered_at IS NULL`,
+        ).run(at, id);
+        const row = this.#prepare('SELECT * FROM outbox WHERE id = ?').get(id) as
+          OutboxRow | undefined;
+        return row ? toOutbox(row) : null;
+      })
+      .immediate();
+  }
+
   async outboxBacklog(): Promise<OutboxBacklog> {
     const row = this.#prepare(
       `SELECT COUNT(*) AS undelivered, COALESCE(SUM(attempts > 0), 0) AS failing,
               MIN(created_at) AS oldest
-         FROM outbox WHERE delivered_at IS NULL`,
+         FROM outbox WHERE delivered_at IS NULL AND skipped_at IS NULL`,
     ).get() as { undelivered: number; failing: number; oldest: string | null };
     // The item tried last is the one whose next try was pushed furthest.
     const failed = this.#prepare(
-      `SELECT last_error FROM outbox WHERE delivered_at IS NULL AND last_error IS NOT NULL
+      `SELECT last_error FROM outbox
+         WHERE delivered_at IS NULL AND skipped_at IS NULL AND last_error IS NOT NULL
          ORDER BY next_attempt_at DESC LIMIT 1`,
     ).get() as { last_error: string } | undefined;
+    // A session's first waiting message (as leaseOutbox finds it), refused at least once.
+    const held = this.#prepare(
+      `SELECT o.id, o.topic, o.session_id, o.created_at, o.attempts, o.last_error,
+              o.next_attempt_at, COUNT(*) OVER () AS held,
+              (SELECT COUNT(*) FROM outbox AS w
+                 WHERE w.session_id = o.session_id AND w.delivered_at IS NULL
+                   AND w.skipped_at IS NULL AND w.rowid > o.rowid) AS waiting
+         FROM outbox AS o
+         WHERE o.delivered_at IS NULL AND o.skipped_at IS NULL AND o.session_id IS NOT NULL
+           AND o.attempts > 0
+           AND NOT EXISTS (SELECT 1 FROM outbox AS e
+             WHERE e.session_id = o.session_id AND e.delivered_at IS NULL
+               AND e.skipped_at IS NULL AND e.rowid < o.rowid)
+         ORDER BY o.created_at, o.rowid LIMIT ${HELD_LISTED}`,
+    ).all() as Array<HeldRow & { held: number }>;
     return {
       undelivered: row.undelivered,
       failing: row.failing,
       oldestCreatedAt: row.oldest,
       lastError: failed?.last_error ?? null,
+      heldSessions: held[0]?.held ?? 0,
+      heldBy: held.map(toHeld),
     };
   }
 
@@ -704,11 +771,13 @@ export class SqliteConversationRepository implements ConversationRepository {
       id: randomUUID(),
       topic: event.topic,
       payload: event.payload,
+      sessionId,
       createdAt: now,
       attempts: 0,
       nextAttemptAt: notBefore,
       deliveredAt: null,
       lastError: null,
+      skippedAt: null,
     };
     this.#prepare(
       `INSERT INTO outbox (id, topic, payload, created_at, next_attempt_at, session_id)
