@@ -12,7 +12,11 @@
  * said, again; nothing found on a double charge or a change of delivery address, rather than a
  * sentence with "charges" or "deliver"; a parcel that has not arrived answered with tracking, and
  * two weeks on with an apology and a person, then its order number noted for that person; "and
- * to my card?" no threat to go to the bank.
+ * to my card?" no threat to go to the bank, nor "will my refund go to my bank?"; a refund waited
+ * for past the refund time the help center states answered with what to do then, or with an
+ * apology and a person; a wait told in days ("it's been 3 days") no number to look for; an order
+ * that has not arrived answered with tracking, and days on, within the delivery time, with the
+ * standard delivery time.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -260,6 +264,64 @@ describe('a parcel that has not arrived', () => {
     expect(weeks?.text).toMatch(/^If you still cannot see your refund 10 working days after/);
     expect(weeks?.sources.map((s) => s.title)).toEqual(['Refunds']);
   });
+
+  it('three days on, is answered from the refunds page alone: "3" is no price of delivery', async () => {
+    // "3" of "it's been 3 days" found "Standard delivery costs £3.95 …", which came along.
+    const [, days] = await conversation('I never received my refund', "it's been 3 days");
+    expect(days?.sources.map((s) => s.title)).toEqual(['Refunds']);
+    expect(days?.text).not.toMatch(/delivery|£/i);
+  });
+
+  it('waited for days, is answered with delivery, not by "wait" or a number of another page', async () => {
+    // The count of the wait is no number to look for: with "2" and "3" looked for, "Wait, then
+    // try again or reset your password" (sharing "wait") and "Standard delivery costs £3.95"
+    // came along.
+    for (const messages of [
+      ["I've been waiting 2 days for my parcel"],
+      ["my parcel hasn't arrived yet", "it's been 3 days"],
+    ]) {
+      const [reply] = (await conversation(...messages)).slice(-1);
+      expect(
+        reply?.sources.map((s) => s.title),
+        messages.join(' / '),
+      ).toEqual(['Shipping']);
+      expect(reply?.text, messages.join(' / ')).not.toMatch(/password|£3\.95/);
+    }
+  });
+});
+
+describe('an order that has not arrived', () => {
+  it('is answered with tracking: "order" names what nearly every page does, and finds nothing', async () => {
+    // "Express delivery arrives the next working day if you order before 2pm" said "order".
+    for (const q of ["I haven't received my order", "my order hasn't arrived"]) {
+      const reply = await ask(q);
+      expect(reply.text, q).toMatch(
+        /^Hi,\n\nWhen your order ships we e-mail you a tracking link \[1\]/,
+      );
+    }
+  });
+
+  it('three days on, within the delivery time, is told the standard time first', async () => {
+    // "Express delivery arrives …" shares "arrive", which says only that it has not come.
+    const [, days] = await conversation("my parcel hasn't arrived yet", "it's been 3 days");
+    expect(days?.text).toMatch(/^Standard delivery in the UK takes 2 to 4 working days \[1\]/);
+    expect(days?.text).not.toContain('£');
+  });
+});
+
+describe('a refund waited for', () => {
+  it('"will my refund go to my bank?" is asked where the money goes: answered, no legal ticket', async () => {
+    const reply = await ask('Will my refund go to my bank?');
+    expect(reply.text).toContain('We refund you within 5 working days');
+    expect(reply.escalation).toMatchObject({ escalate: false, category: 'none' });
+    expect(reply.escalation.ticketId).toBeUndefined();
+  });
+
+  it('"I\'ve been waiting two weeks for my refund", past the refund time, gets what to do then', async () => {
+    const reply = await ask("I've been waiting two weeks for my refund");
+    expect(reply.text).toMatch(/^Hi,\n\nIf you still cannot see your refund 10 working days after/);
+    expect(reply.sources.map((s) => s.title)).toEqual(['Refunds']);
+  });
 });
 
 describe('the same questions on a help center that tells of them (test/fixtures/help-center)', () => {
@@ -268,6 +330,29 @@ describe('the same questions on a help center that tells of them (test/fixtures/
     store = await agentOn('help-center');
   });
   afterAll(() => store.close());
+
+  it('answers a parcel that has not arrived with tracking, not with the return label', async () => {
+    // "Print the prepaid label and drop the parcel at any UPS location" names a parcel, but not
+    // one that is coming: the pages on delivery say "order".
+    const reply = await ask("my parcel hasn't arrived yet", store);
+    expect(reply.text).toMatch(
+      /^Hi,\n\nOnce your order ships, we email you a tracking number \[1\]/,
+    );
+    expect(reply.text).not.toMatch(/label|UPS/);
+  });
+
+  it('past the refund time it states, is sorry for a refund waited for and offers a person', async () => {
+    // "You can return most items within 30 days of delivery for a full refund" is no refund time.
+    for (const messages of [
+      ["I've been waiting two weeks for my refund"],
+      ["I haven't got my refund", "it's been two weeks"],
+    ]) {
+      const replies = await conversationWith(store, ...messages);
+      expect(replies.at(-1)?.text, messages.join(' / ')).toBe(
+        "I'm sorry you're still waiting: that is longer than it should take. Would you like me to connect you with a member of our support team?",
+      );
+    }
+  });
 
   it('answers a double charge and a change of delivery address from the pages on them', async () => {
     const twice = await ask('I was charged twice', store);

@@ -113,10 +113,12 @@ const ALLOWED_MISSES = 3;
  * late" names nothing: 44; asked for a price, a sentence that states one counts more: 45; asked
  * whether something is had that no passage mentions ("do you have an API?"), not found: 46;
  * "can you recommend …" asks the same: 47; asked for the phone number, only a sentence that gives
- * one answers: 48 now).
+ * one answers: 48, 49 by the changes after it; a sentence of the best page that says a word of
+ * the question is quoted though another page said the word too ("SMS reminders are available on
+ * Business plans only"): 50 now).
  */
 const SAAS_CASES = casesFrom('./fixtures/help-center-saas.questions.json');
-const SAAS_ALLOWED_MISSES = 12;
+const SAAS_ALLOWED_MISSES = 10;
 
 /**
  * A third, of a banking app, with 50 questions (5 it does not answer), written the same way.
@@ -127,10 +129,11 @@ const SAAS_ALLOWED_MISSES = 12;
  * as a problem: 27; a time weighs more in answer to "how long": 29; stop words in titles
  * that ask nothing weigh less: 31; the sentence after the answer comes along: 34; a stop
  * word's title idf weighed by the share of titles that ask: 35; asked for a price, a sentence
- * that states one counts more: 36 now.
+ * that states one counts more: 36; "hasnt" read as a negation also as the search respells it
+ * ("hasn"), and words that only talk ("getting", "whats") weak: 38 now.
  */
 const BANK_CASES = casesFrom('./fixtures/help-center-bank.questions.json');
-const BANK_ALLOWED_MISSES = 14;
+const BANK_ALLOWED_MISSES = 12;
 
 /**
  * A fourth, of a home internet and mobile provider, with 50 questions (5 it does not answer),
@@ -140,10 +143,13 @@ const BANK_ALLOWED_MISSES = 14;
  * verb ("when does …", not "… when I move"): 22; a few general words (wifi, telly, "been
  * down", "changed my mind", "still no …" as a problem): 24; "how much notice" asks for a time:
  * 25; money that "comes out" is a payment taken: 26; asked whether something is had that no
- * passage mentions ("can I get netflix on the box?"), not found: 28 now.
+ * passage mentions ("can I get netflix on the box?"), not found: 28, 29 by the changes after
+ * it; the count of a span of the customer's own time weak ("10" of "10 days after"), and a word
+ * no passage has in a clause that says when ("after I sign up") no reason to find nothing: 31
+ * now.
  */
 const ISP_CASES = casesFrom('./fixtures/help-center-isp.questions.json');
-const ISP_ALLOWED_MISSES = 22;
+const ISP_ALLOWED_MISSES = 19;
 
 /**
  * A fifth, of a food delivery app, with 50 questions (5 it does not answer), written the same
@@ -198,10 +204,12 @@ const GYM_ALLOWED_MISSES = 32;
  * a full stop, where a reply puts its citation before it: they end without one). Then read: a
  * payment that "bounced" is a failed one: 23; money that "comes out" is a payment taken, and a
  * "dd" a Direct Debit: 24; asked whether something is had that no passage mentions ("do you
- * do boiler cover?"), not found: 26 now.
+ * do boiler cover?"), not found: 26; "havent" read as a negation also as the search respells
+ * it, words that only talk weak, and asked when, the sentence that states the time first: 29
+ * now.
  */
 const ENERGY_CASES = casesFrom('./fixtures/help-center-energy.questions.json');
-const ENERGY_ALLOWED_MISSES = 34;
+const ENERGY_ALLOWED_MISSES = 31;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {

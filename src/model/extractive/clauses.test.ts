@@ -65,7 +65,32 @@ describe('what a message says has not come', () => {
     expect(thing('the engineer never turned up and I took the day off work')).toEqual(['engineer']);
     // "yet" says it has not come, with "hasn't arrived": it is no part of what has not.
     expect(thing("my package hasn't arrived yet")).toEqual(['package']);
-    expect(thing("I ordered a blender last week and it still hasn't arrived")).toBeUndefined();
+    // Named by nothing in that clause, or by a word nearly every page has ("my order"), the
+    // thing is known only by the words that say it has not come.
+    expect(thing("I ordered a blender last week and it still hasn't arrived")).toEqual([]);
+    expect(thing("my order hasn't arrived")).toEqual([]);
     expect(thing('how do I get a refund?')).toBeUndefined();
+  });
+
+  it('is what the customer says they have been waiting for', () => {
+    const thing = (question: string) =>
+      picked(question, (q, terms) => awaitedThing(q, terms)?.thing);
+    expect(thing("I've been waiting two weeks for my refund")).toEqual(['refund']);
+    expect(thing('still waiting on my parcel')).toEqual(['parcel']);
+    expect(thing('what am I waiting for?')).toBeUndefined();
+  });
+
+  it('is read in a negation as the search respells it ("hasnt" as "hasn")', () => {
+    const thing = (question: string) =>
+      picked(question, (q, terms) => awaitedThing(q, terms)?.thing);
+    expect(thing('my card still hasn showed up')).toEqual(['card']);
+  });
+
+  it('is not there when nothing but a conversational word says it has not come', () => {
+    // "never" and "received" the search weighs down: with nothing named, nothing is read.
+    const question = 'I never received it';
+    expect(awaitedThing(question, questionTerms(question, '', related.slice(0, 2)))).toBe(
+      undefined,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { stem } from '../../store/lexical/search-text.js';
 import { words } from '../../rag/search/query-terms.js';
 import type { QuestionTerm } from './question-terms.js';
+import { ABOUT, COUNT, UNIT } from './told-wait.js';
 
 // What the clauses of a message say beyond its words: what it asks after telling its
 // circumstances, and what it says has not come. Both are read from the message itself, as
@@ -64,11 +65,16 @@ function opensQuestion(clause: string): boolean {
 }
 
 /**
- * "never received", "hasn't arrived yet", "still waiting for", "didn't turn up": something the
- * customer waits for has not come.
+ * "never received", "hasn't arrived yet", "still waiting for", "didn't turn up", "I've been
+ * waiting two weeks for": something the customer waits for has not come. A negation written
+ * without its apostrophe may come as the search respelt it, as the part of "hasn't" it indexes
+ * ("hasnt" → "hasn"): no word of its own.
  */
-const AWAITED =
-  /(?:\b(?:never|not|still\s+(?:no|not|waiting\s+for))|\b\w*n['’]t|\b(?:didnt|hasnt|havent|hadnt|wasnt|werent|isnt|arent|dont|doesnt))\s+(?:\w+\s+)?(?:received|receive|arrived|arrive|come|came|got|gotten|get|seen|shown\s+up|showed\s+up|turned\s+up)\b(?:\s+yet\b)?/i;
+const AWAITED = new RegExp(
+  String.raw`(?:\b(?:never|not|still\s+(?:no|not))|\b\w*n['’]t|\b(?:didnt|hasnt|havent|hadnt|wasnt|werent|isnt|arent|dont|doesnt)|\b(?:didn|doesn|hasn|haven|hadn|wasn|weren|couldn|wouldn))\s+(?:\w+\s+)?(?:received|receive|arrived|arrive|come|came|got|gotten|get|seen|shown\s+up|showed\s+up|turned\s+up)\b(?:\s+yet\b)?` +
+    String.raw`|\b(?:still\s+|been\s+)?waiting\s+(?:(?:for\s+)?${ABOUT}${COUNT}\s+${UNIT}\s+)?(?:for|on)(?=\s+\w)`,
+  'i',
+);
 
 /** Whether a message says something the customer waits for has not come ("never received"). */
 export function saysNotCome(text: string): boolean {
@@ -90,7 +96,10 @@ export interface AwaitedThing {
  * What the customer says has not come: "refund" of "I never received my refund", "engineer" of
  * "the engineer never turned up and I took the day off" (the content words of the clause that
  * says so, but its own), and the words that say it. Undefined when the message says no such
- * thing, or names nothing in that clause ("it still hasn't arrived").
+ * thing. A clause that names nothing ("it still hasn't arrived"), or only a word nearly every
+ * page has ("my order"), names no thing: it is known by the words that say it has not come
+ * ("arrived", and "tracking" the search added for it; see `awaitedAsTold` in scoring.ts), and
+ * undefined when none of those is more than conversational ("never received").
  */
 export function awaitedThing(
   question: string,
@@ -129,5 +138,7 @@ export function awaitedThing(
       thing.add(k);
     }
   });
-  return thing.size > 0 ? { thing, saying } : undefined;
+  return thing.size > 0 || [...saying].some((k) => terms[k]?.weak === false)
+    ? { thing, saying }
+    : undefined;
 }

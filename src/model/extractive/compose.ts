@@ -15,14 +15,15 @@ import {
   questionTerms,
   type QuestionTerm,
 } from './question-terms.js';
-import { askedAfterTelling, awaitedThing } from './clauses.js';
+import { askedAfterTelling } from './clauses.js';
 import { relatedToOwn, standsApart } from './own-topic.js';
 import { renderPicks } from './render.js';
 import { answersOtherThing } from './off-topic.js';
 import { saidAgain } from './said-again.js';
-import { overdue } from './waited.js';
+import { awaitedOf, overdue } from './waited.js';
 import { scoreSentences, type Scored } from './scoring.js';
-import { selectSentences, type Pick } from './select.js';
+import type { Pick } from './quote.js';
+import { selectSentences } from './select.js';
 import {
   aboutOrder,
   attachmentsRead,
@@ -172,8 +173,10 @@ export function composeExtractiveAnswer(
   ];
   // What the customer waits for ("my refund" of "I never received my refund"), and what is
   // asked after the circumstances ("can I swap it?" of "I received the wrong size, can I swap
-  // it?"): the message's own, as a follow-up's words do not say them.
-  const awaited = awaitedThing(question, terms);
+  // it?"): the message's own, as a follow-up's words do not say them; but a message that only
+  // tells how long the customer has waited ("it's been 3 days") waits for what the question
+  // before said had not come.
+  const awaited = awaitedOf(question, context, terms);
   const asked = askedAfterTelling(question, terms);
   const scoredAll = scoreSentences(documents, terms, {
     quantity,

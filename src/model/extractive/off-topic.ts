@@ -1,10 +1,10 @@
 import { stem } from '../../store/lexical/search-text.js';
-import { queryTerms } from '../../rag/search/query-terms.js';
+import { queryTerms, words } from '../../rag/search/query-terms.js';
 import type { Document } from './documents.js';
 import { isWeakWord, type QuestionTerm } from './question-terms.js';
 import { answersAwaited, matchTerms, type Candidate, type Scored } from './scoring.js';
 import { phraseUntold } from './phrase-untold.js';
-import type { Pick } from './select.js';
+import type { Pick } from './quote.js';
 
 // Whether the sentences chosen answer the question asked, or only share a word with it: a
 // question about something the help center never mentions is not answered.
@@ -22,7 +22,7 @@ export function answersOtherThing(
   documents: readonly Document[],
 ): boolean {
   return (
-    aboutSomethingElse(picks, scored, terms, documents) ||
+    aboutSomethingElse(picks, scored, terms, documents, question) ||
     asksForUnmentioned(question, terms, all) ||
     actionUntold(picks, question, terms, all, documents) ||
     phraseUntold(picks, all, terms)
@@ -34,7 +34,8 @@ export function answersOtherThing(
  * of its own (no question word, conversational word, verb of coming in a question that asks
  * when, as "arrive" of "when do refunds arrive?", word that says something has not come, as
  * "arrived yet" of "my parcel hasn't arrived yet", or word of an earlier question) that no
- * passage has, in no related form either ("bitcoin", "fdic"), and the sentences hold only one
+ * passage has, in no related form either ("bitcoin", "fdic"), and not only in a clause that says
+ * when ("sign" of "after I sign up", the circumstances), and the sentences hold only one
  * of its own words (counting a related word for the word it stands for, and no phrase read as a
  * whole), one that another article found has too ("app"). A follow-up answered through the
  * question it follows is answered.
@@ -44,6 +45,7 @@ export function aboutSomethingElse(
   scored: Scored,
   terms: readonly QuestionTerm[],
   passages: readonly Document[],
+  question = '',
 ): boolean {
   if (picks.length === 0) return false;
   const stemOf = (k: number) => stem(terms[k]?.term ?? '');
@@ -59,7 +61,10 @@ export function aboutSomethingElse(
   const anywhere = new Set<number>();
   for (const c of scored.candidates) for (const k of c.matched) anywhere.add(k);
   const known = ownStems(anywhere);
-  if (own.every((k) => known.has(stemOf(k)))) return false;
+  // A word no passage has in a clause that says when ("after I sign up", "while I'm abroad")
+  // tells the circumstances, not what is asked about.
+  const when = whenClauseStems(question);
+  if (own.every((k) => known.has(stemOf(k)) || when.has(stemOf(k)))) return false;
   const answered = new Set<number>();
   for (const { candidate } of picks) {
     for (const k of candidate.matched) answered.add(k);
@@ -281,6 +286,23 @@ function ownStemsOf(terms: readonly QuestionTerm[], indices: Iterable<number>): 
     const term = terms[k];
     if (term?.standsFor) for (const s of term.standsFor) out.add(s);
     else if (term && !term.fromContext) out.add(stem(term.term));
+  }
+  return out;
+}
+
+/** Where a clause that says when opens: "after", "before", "until", "while", "once" … */
+const WHEN_CLAUSE = /\b(?:after|before|until|till|while|whilst|once|since|during)\b/gi;
+/** Where such a clause ends. */
+const CLAUSE_END = /[,;:.!?]|\b(?:and|but|so|or|until|till)\b/i;
+
+/** The stems of the words of the clauses of `question` that say when ("after I sign up"). */
+function whenClauseStems(question: string): Set<string> {
+  const text = question.slice(0, 2000);
+  const out = new Set<string>();
+  for (const m of text.matchAll(WHEN_CLAUSE)) {
+    const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 200);
+    const clause = rest.split(CLAUSE_END)[0] ?? '';
+    for (const w of words(clause)) out.add(stem(w));
   }
   return out;
 }

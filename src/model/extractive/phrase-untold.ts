@@ -1,7 +1,7 @@
 import { stem } from '../../store/lexical/search-text.js';
 import type { QuestionTerm } from './question-terms.js';
 import type { Candidate, Scored } from './scoring.js';
-import type { Pick } from './select.js';
+import type { Pick } from './quote.js';
 
 /**
  * Whether the chosen sentences share with the question only a word of a phrase it says, read as

@@ -23,6 +23,8 @@ describe('what a message asks for', () => {
     'internet has been down since this morning',
     'its been 2 days and still no internet',
     'the signal is terrible upstairs',
+    // As the search respells "hasnt": the part of "hasn't" it indexes.
+    'my card still hasn showed up',
   ])('"%s" tells of a problem', (message) => {
     expect(reportsTrouble(message)).toBe(true);
   });
@@ -72,6 +74,30 @@ describe('the words of a question', () => {
       fromContext: true,
       weight: 0.3,
     });
+  });
+});
+
+describe('a word that only talks', () => {
+  const weak = (question: string) =>
+    questionTerms(question)
+      .filter((t) => t.weak)
+      .map((t) => t.term);
+
+  it.each([
+    ['trying to put money on a betting site and it keeps getting rejected', ['getting']],
+    ['whats the interest rate', ['whats']],
+    ['im on the core plan, can i swap now', ['im', 'now']],
+    ['i think my mate said it was pretty cheap', ['think', 'said', 'pretty']],
+  ])('is weak in %j: it finds no sentence by itself', (question, words) => {
+    expect(weak(question)).toEqual(expect.arrayContaining(words));
+  });
+
+  it('is weak as the count of a span of time the customer tells, not as a price or a name', () => {
+    // "10" of "10 days after" found "5 to 10 working days", said of something else.
+    expect(weak('changed my mind 10 days after it started, can I still cancel?')).toContain('10');
+    expect(weak('a quick 5-minute call')).toContain('5');
+    expect(weak('what do i get for the 39 dollar plan')).not.toContain('39');
+    expect(weak("where's my 1099")).not.toContain('1099');
   });
 });
 

@@ -2,11 +2,14 @@ import { stem } from '../../store/lexical/search-text.js';
 import { TermMatcher } from '../../rag/search/highlight.js';
 import { queryTerms, words } from '../../rag/search/query-terms.js';
 
-/** A content word of the question, with the matcher that finds it in passages. */
 /** A number named as an identifier: "order 5521", "account #88120", "ticket no. 4471". */
 const IDENTIFIER_NUMBER =
   /\b(?:order|account|ticket|reference|ref|invoice|booking|reservation|parcel|package|tracking)(?:\s+(?:number|no\.?|num|id))?\s*[#:]?\s*(\d{3,})\b/gi;
 
+/** A number that counts a span of time: "3 days ago", "a 5 minute call", "for 2 weeks". */
+const DURATION_COUNT = /\b(\d+)[\s-]*(?:mins?|minutes?|hours?|hrs?|days?|weeks?|months?|years?)\b/g;
+
+/** A content word of the question, with the matcher that finds it in passages. */
 export interface QuestionTerm {
   term: string;
   matcher: TermMatcher;
@@ -59,13 +62,21 @@ const HOW_WORD =
 const WANTING =
   /\b(?:i|we)\s+(?:really\s+|just\s+)?(want|wanna)\b|\b(?:(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone)\s+(?:please\s+)?|please\s+)(check|look|verify|investigate)\b/gi;
 
+/**
+ * Conversational words: how a customer asks ("tell", "need", "help"), fillers ("really",
+ * "pretty", "totally"), opinions ("think", "reckon"), words that stand for anything ("stuff",
+ * "everyone"), contractions written without their apostrophe ("im", "whats"); and "order", which
+ * nearly every page names.
+ */
 const WEAK = new Set(
   `tell know want wanted need needs help question questions thing things way ways make use used
   able go see say give let find look looking work works working problem problems issue issues
   info information regarding sure yes ok okay really much many one new good great lot bit hey
   wondering wonder trying try explain show mean means happen happens long take takes taking soon
   per keeps last lasts actually basically literally currently exactly anymore even still already ever
-  seriously honestly simply
+  seriously honestly simply totally definitely probably maybe kinda pretty now
+  getting going gonna said saying think reckon guess stuff everything everyone somebody anybody
+  im ive whats youre thats theres
   pls plz asap thx ty lol btw fyi omg yeah yep nope kindly
   order orders`
     .split(/\s+/)
@@ -138,6 +149,9 @@ export function questionTerms(
     if (text.split(new RegExp(`\\b${word}\\b`)).length === 2) seen.add(stem(word));
   }
   const identifiers = new Set([...text.matchAll(IDENTIFIER_NUMBER)].map((m) => m[1] as string));
+  // "10" of "10 days after the fibre started": a count of the customer's own time, which a
+  // sentence that holds the number says of something else ("5 to 10 working days").
+  for (const m of text.matchAll(DURATION_COUNT)) identifiers.add(m[1] as string);
   const out: QuestionTerm[] = [];
   const add = (
     text: string,
@@ -268,9 +282,10 @@ export function asksHowTo(question: string): boolean {
   return ASKS_HOW_TO.test(question.slice(0, 2000));
 }
 
-// "It doesn't work", "I never got the e-mail", "the code is wrong": a problem, not a question.
+// "It doesn't work", "I never got the e-mail", "the code is wrong": a problem, not a question. A
+// negation without its apostrophe may come as the search respelt it ("hasnt" → "hasn").
 const REPORTS_TROUBLE =
-  /\b\w+n['’]t\b|\b(?:didnt|doesnt|dont|hasnt|havent|hadnt|isnt|arent|wasnt|werent|cant|couldnt|wont|wouldnt|not|never|no\s+longer|cannot|nothing|error|errors|fail|fails|failed|failing|stuck|broken|missing|lost|wrong|problem|problems|trouble|slow|terrible|awful|dropping|bounced|still\s+no|(?:is|was|been|went|goes|keeps\s+going)\s+down|declined|rejected|refused|denied|locked|blocked|suspended|stopped|crashed|crashes|bug)\b/i;
+  /\b\w+n['’]t\b|\b(?:didnt|doesnt|dont|hasnt|havent|hadnt|isnt|arent|wasnt|werent|cant|couldnt|wont|wouldnt|didn|doesn|hasn|haven|hadn|wasn|weren|couldn|wouldn|not|never|no\s+longer|cannot|nothing|error|errors|fail|fails|failed|failing|stuck|broken|missing|lost|wrong|problem|problems|trouble|slow|terrible|awful|dropping|bounced|still\s+no|(?:is|was|been|went|goes|keeps\s+going)\s+down|declined|rejected|refused|denied|locked|blocked|suspended|stopped|crashed|crashes|bug)\b/i;
 
 /**
  * Whether the message tells of something that went wrong ("my tracking number doesn't show

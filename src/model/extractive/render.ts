@@ -1,5 +1,5 @@
 import type { Document } from './documents.js';
-import type { Pick } from './select.js';
+import type { Pick } from './quote.js';
 
 /** The quoted part of an answer and the passages it cites. */
 export interface Rendered {

@@ -1,6 +1,6 @@
 import type { QuestionTerm } from './question-terms.js';
 import type { Candidate } from './scoring.js';
-import type { Pick } from './select.js';
+import type { Pick } from './quote.js';
 
 /**
  * The sentences the conversation said already that answer a follow-up about a thing of its own

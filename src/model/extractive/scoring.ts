@@ -1,7 +1,16 @@
-import { MONEY, searchable, type Document, type Unit } from './documents.js';
+import { searchable, type Document, type Unit } from './documents.js';
 import { looksLikeInjection } from './injection.js';
 import type { AwaitedThing } from './clauses.js';
 import type { QuestionTerm } from './question-terms.js';
+import {
+  instructs,
+  statesPrice,
+  statesQuantity,
+  statesRemedy,
+  statesSchedule,
+  statesTime,
+  statesUpon,
+} from './states.js';
 
 /** A sentence that could be quoted, with what it has in common with the question. */
 export interface Candidate {
@@ -73,25 +82,6 @@ const TIME_BOOST = 2;
  * only the earlier question's words under its heading.
  */
 const TIME_ONLY_BOOST = 3;
-const QUANTITY =
-  /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|hundred|thousand|free|days?|hours?|weeks?|months?|minutes?|years?|immediately|instantly)\b/i;
-
-/**
- * A sentence that states a time or a duration: "within 5 business days", "3 to 5 working days",
- * "24 hours", "immediately", "9am", "on weekdays". It answers "how long …?" and "when …?" better
- * than one that states some other number ("we ship to 40 countries").
- */
-const TIME =
-  /\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a|an|few|several)(?:\s*(?:-|–|to|or)\s*\d+(?:[.,]\d+)?)?\s*(?:working\s+|business\s+|calendar\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b|\b(?:immediately|instantly|same[\s-]day|next[\s-]day|overnight|tomorrow|today|weekdays?|weekends?|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)\b|\b\d{1,2}(?::\d\d)?\s*(?:am|pm)\b/i;
-
-/**
- * A sentence that states a timetable: days of the week or holidays, times of day, "24/7",
- * "closed": "We are open Monday to Friday from 9am to 5pm", "Christmas Day: all clubs closed".
- * It answers "what are your opening hours?"; one that states a duration ("the link is valid for
- * 24 hours") does not.
- */
-const SCHEDULE =
-  /\b(?:mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|weekdays?|weekends?|mon\s*[-–]\s*(?:fri|sat|sun)|closed|christmas|boxing\s+day|new\s+year(?:['’]s)?|easter|thanksgiving|(?:bank|public)\s+holidays?)\b|\b\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)\b|\b\d{1,2}:\d\d\b|\b24\s*\/\s*7\b|\b(?:around|round)[\s-]the[\s-]clock\b|\b24\s+hours\s+a\s+day\b/i;
 /**
  * Asked when something is open, a sentence that states a timetable counts this much more: it
  * must outweigh one that shares a word in another sense ("Open the link …", "valid for 24
@@ -102,11 +92,6 @@ const SCHEDULE =
  */
 const SCHEDULE_BOOST = 3;
 
-/** A sentence that states a price: "$0.39", "£5 a day", "50p", "free", "at no charge". */
-const PRICE = new RegExp(
-  `${MONEY.source}|\\b(?:free|no\\s+(?:extra\\s+)?(?:charge|cost|fee)|at\\s+no\\s+(?:extra\\s+)?(?:charge|cost))\\b`,
-  'i',
-);
 /**
  * Asked for a price, a sentence that states one counts this much more again: "Each extra
  * kilometre is charged at $0.39" answers "how much is it per km?" over "Every booking includes
@@ -116,12 +101,6 @@ const PRICE = new RegExp(
  */
 const PRICE_BOOST = 1.5;
 
-/**
- * A sentence that says what to do when something goes wrong, or what to expect: "If the e-mail
- * does not arrive, check your spam folder", "Tracking can take up to 24 hours to show".
- */
-const REMEDY =
-  /^(?:if|when|unless|in\s+case)\b|\b(?:if\s+you|check|make\s+sure|try|can\s+take|may\s+take|up\s+to|contact\s+us|still)\b/i;
 /** Told of a problem, a sentence that says what to do counts this much more. */
 const REMEDY_BOOST = 1.3;
 /**
@@ -135,12 +114,6 @@ const REMEDY_BOOST = 1.3;
  * test/fixtures/acme-help-center.
  */
 const AWAITED_BOOST = 2;
-/**
- * A sentence that tells where to go or what to press: "Go to Settings > Billing", "tap Pay",
- * "click Delete account".
- */
-const INSTRUCTION =
-  /\b(?:go\s+to|click|tap|select|choose|open|press|enter|turn\s+on|turn\s+off|toggle)\b|\S\s+>\s+\S/i;
 /**
  * Asked how to do something, a sentence that says where to go or what to press counts this much
  * more: twice, measured on the help centers of test/answer-quality.test.ts (1.3: one more right
@@ -184,11 +157,14 @@ export interface QuestionShape {
 export function scoreSentences(
   documents: readonly Document[],
   terms: readonly QuestionTerm[],
-  shape: QuestionShape = { quantity: false },
+  given: QuestionShape = { quantity: false },
 ): Scored {
   const candidates = documents.flatMap((document, doc) =>
-    candidatesOf(document, doc, terms, shape),
+    candidatesOf(document, doc, terms, given),
   );
+  // What is awaited, as the passages can tell of it (see `awaitedAsTold`).
+  const awaited = given.awaited && awaitedAsTold(given.awaited, candidates, terms);
+  const shape = awaited === given.awaited ? given : { ...given, awaited };
   const weights = idfWeights(candidates, terms);
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   for (const c of candidates) {
@@ -305,52 +281,33 @@ function difference(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet
   return out;
 }
 
-/** Whether a sentence states a quantity: read once, kept on the unit. */
-export function statesQuantity(unit: Unit): boolean {
-  unit.quantity ??= QUANTITY.test(unit.text);
-  return unit.quantity;
-}
-
-/** Whether a sentence states a time or a duration: read once, kept on the unit. */
-export function statesTime(unit: Unit): boolean {
-  unit.time ??= TIME.test(unit.text);
-  return unit.time;
-}
-
-/** Whether a sentence states a timetable: read once, kept on the unit. */
-export function statesSchedule(unit: Unit): boolean {
-  unit.schedule ??= SCHEDULE.test(unit.text);
-  return unit.schedule;
-}
-
-/** Whether a sentence states a price: read once, kept on the unit. */
-export function statesPrice(unit: Unit): boolean {
-  unit.price ??= PRICE.test(unit.text);
-  return unit.price;
-}
-
-/** Whether a sentence says where to go or what to press: read once, kept on the unit. */
-export function instructs(unit: Unit): boolean {
-  unit.instruction ??= INSTRUCTION.test(unit.text);
-  return unit.instruction;
-}
-
 /**
  * Whether a sentence names what is awaited, in itself or in the heading it stands under
- * ("Tracking can take up to 24 hours …" under "Tracking your parcel"), and says when it comes or
- * what to do.
+ * ("Tracking can take up to 24 hours …" under "Tracking your parcel"), and says when it comes,
+ * upon what ("Once your order ships, …") or what to do.
  */
 export function answersAwaited(c: Candidate, awaited: AwaitedThing): boolean {
   return (
     [...c.matched, ...c.context].some((k) => awaited.thing.has(k)) &&
-    (statesTime(c.unit) || statesRemedy(c.unit))
+    (statesTime(c.unit) || statesRemedy(c.unit) || statesUpon(c.unit))
   );
 }
 
-/** Whether a sentence says what to do about a problem: read once, kept on the unit. */
-export function statesRemedy(unit: Unit): boolean {
-  unit.remedy ??= REMEDY.test(unit.text);
-  return unit.remedy;
+/**
+ * Told that a thing has not come, when no sentence names it and says when it comes or what to
+ * do ("parcel", where the help center says "order"), what the passages say of its coming, in
+ * the words that said it has not come or that the search added for them ("arrive",
+ * "tracking", "delivery"), answers: those words then name it too. Otherwise `awaited` itself.
+ */
+function awaitedAsTold(
+  awaited: AwaitedThing,
+  candidates: readonly Candidate[],
+  terms: readonly QuestionTerm[],
+): AwaitedThing {
+  if (candidates.some((c) => c.relevant && answersAwaited(c, awaited))) return awaited;
+  const coming = [...awaited.saying].filter((k) => terms[k]?.weak === false);
+  if (coming.length === 0) return awaited;
+  return { thing: new Set([...awaited.thing, ...coming]), saying: awaited.saying };
 }
 
 /** No question terms: shared, as candidates' sets are only read. */

@@ -1,26 +1,17 @@
 import { stem } from '../../store/lexical/search-text.js';
-import { awaitedThing, saysNotCome } from './clauses.js';
+import { awaitedThing, saysNotCome, type AwaitedThing } from './clauses.js';
 import type { Document } from './documents.js';
 import type { QuestionTerm } from './question-terms.js';
-import { statesRemedy, type Candidate, type Scored } from './scoring.js';
-import { namesSpecialCase, selectSentences, type Pick } from './select.js';
+import type { Candidate, Scored } from './scoring.js';
+import { statesRemedy } from './states.js';
+import type { Pick } from './quote.js';
+import { selectSentences } from './select.js';
+import { namesSpecialCase } from './special-case.js';
+import { COUNT, days, waitedDays } from './told-wait.js';
 
 // A customer who says how long they have waited for something that has not come ("it's been two
 // weeks", after "my parcel hasn't arrived yet") is past what the help center's times say; the
 // return label or the tracking page again is no answer to that.
-
-const COUNT = String.raw`(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+couple\s+of|a\s+few|several)`;
-const UNIT = String.raw`(?:whole\s+|full\s+)?(?:working\s+|business\s+)?(hour|day|week|month)s?`;
-const ABOUT = String.raw`(?:over\s+|more\s+than\s+|almost\s+|nearly\s+|about\s+|around\s+|at\s+least\s+|like\s+)?`;
-
-/**
- * How long the customer says they have waited: "it's been two weeks", "I've been waiting for 10
- * days", "for over a month", "ordered it three weeks ago", "two weeks now".
- */
-const WAITED = new RegExp(
-  String.raw`\b(?:(?:it|that)(?:['’]?s|\s+has|\s+is)\s+been|its\s+been|wait(?:ing|ed)(?:\s+for)?|for|over|after|more\s+than)\s+${ABOUT}${COUNT}\s+${UNIT}\b|\b${COUNT}\s+${UNIT}\s+(?:now|already|ago|later|and\s+counting)\b`,
-  'i',
-);
 
 /** A time a sentence states: "2 to 4 working days", "up to 24 hours", "within 5 days". */
 const STATED = new RegExp(
@@ -31,28 +22,38 @@ const STATED = new RegExp(
 /** What a time counts from: "30 days of delivery", "14 days after dispatch". */
 const FROM = /^\s+(?:of|after|from|since|following)\b/i;
 
-const WORDS: Record<string, number> = {
-  a: 1,
-  an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  several: 4,
-};
-const DAYS: Record<string, number> = { hour: 1 / 24, day: 1, week: 7, month: 30 };
-
 /** A sentence that says what happens when it has not come: "If you still cannot see …". */
 const NOT_COME =
   /\b(?:not|never|no|still|yet|cannot|can['’]?t|\w+n['’]t|missing|lost|late|delayed)\b/i;
+
+/**
+ * What the message says has not come (see `awaitedThing`); or, when it only tells how long the
+ * customer has waited ("it's been 3 days"), what the question it follows (`context`) said had
+ * not come ("my refund" of "I never received my refund").
+ */
+export function awaitedOf(
+  question: string,
+  context: string,
+  terms: readonly QuestionTerm[],
+): AwaitedThing | undefined {
+  if (saysNotCome(question)) return awaitedThing(question, terms);
+  if (context === '' || waitedDays(question) === undefined || !saysNotCome(context)) {
+    return undefined;
+  }
+  // The earlier question's words are its own there.
+  return awaitedThing(
+    context,
+    terms.map((t) => (t.fromContext ? { ...t, fromContext: false } : t)),
+  );
+}
+
+/**
+ * A time within which the customer may or must do something: "You can return most items within
+ * 30 days of delivery", "You need to raise a dispute within 60 days". It is theirs to keep, not
+ * how long what they wait for takes.
+ */
+const DEADLINE =
+  /^(?:you|customers?|members?)\s+(?:can|may|must|need\s+to|have\s+to|should|have)\b/i;
 
 /** What a customer who waited too long is answered with (see {@link overdue}). */
 export interface Overdue {
@@ -81,13 +82,7 @@ export function overdue(
 ): Overdue | undefined {
   const waited = waitedDays(question);
   if (waited === undefined) return undefined;
-  const told = saysNotCome(question) ? question : saysNotCome(context) ? context : undefined;
-  if (told === undefined) return undefined;
-  // What has not come ("parcel"), whether the question or the one before named it.
-  const awaited = awaitedThing(
-    told,
-    terms.map((t) => (t.fromContext ? { ...t, fromContext: false } : t)),
-  );
+  const awaited = awaitedOf(question, context, terms);
   if (awaited === undefined) return undefined;
   const { thing, saying } = awaited;
   const about = (c: Candidate) => [...c.matched, ...c.context].some((k) => thing.has(k));
@@ -98,9 +93,11 @@ export function overdue(
   let longest: number | undefined;
   for (const c of scored.candidates) {
     // How long it takes to come is said of the thing, or of its coming ("Standard delivery takes
-    // 2 to 4 working days" of a parcel), not of what follows ("30 days of delivery").
+    // 2 to 4 working days" of a parcel), not of what follows ("30 days of delivery"), nor as
+    // the customer's own deadline (see `DEADLINE`).
     const of = about(c) ? 'thing' : [...c.matched].some((k) => saying.has(k)) ? 'coming' : 'other';
-    if (of === 'other' || whenLate(c) || namesSpecialCase(c, documents, terms, asked)) continue;
+    if (of === 'other' || whenLate(c) || DEADLINE.test(c.unit.text)) continue;
+    if (namesSpecialCase(c, documents, terms, asked)) continue;
     const days = statedDays(c.unit.text, of === 'coming');
     if (days !== undefined) longest = Math.max(longest ?? 0, days);
   }
@@ -113,15 +110,6 @@ export function overdue(
       ? []
       : selectSentences({ ...scored, candidates: remedies }, terms, documents);
   return { picks, stated: longest !== undefined };
-}
-
-/** How many days the customer says they have waited, if they say. */
-function waitedDays(text: string): number | undefined {
-  const m = WAITED.exec(text.slice(0, 2000));
-  if (m === null) return undefined;
-  const count = m[1] ?? m[3];
-  const unit = m[2] ?? m[4];
-  return count === undefined || unit === undefined ? undefined : days(count, unit);
 }
 
 /**
@@ -139,11 +127,4 @@ function statedDays(text: string, until = false): number | undefined {
     longest = Math.max(longest ?? 0, value);
   }
   return longest;
-}
-
-function days(count: string, unit: string): number {
-  const word = count.toLowerCase().replace(/\s+/g, ' ');
-  const n =
-    word === 'a couple of' ? 2 : word === 'a few' ? 3 : (WORDS[word] ?? Number.parseFloat(word));
-  return (Number.isFinite(n) ? n : 0) * (DAYS[unit.toLowerCase()] ?? 1);
 }

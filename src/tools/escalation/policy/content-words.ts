@@ -1,4 +1,4 @@
-import { stemmer } from 'stemmer';
+import { stem } from '../../../store/lexical/search-text.js';
 import type { Token } from './tokenize.js';
 
 // Function words, greetings and fillers: two messages that share only these are not the same
@@ -26,7 +26,8 @@ const HAS_DIGIT = /\p{N}/u;
  * ("How do I reset my password?" → {reset, password}), then of each of its first sentences
  * with two content words at least, so a question repeated inside a longer complaint ("I asked
  * twice. When will my refund arrive?") is still recognised. Stemming lets "resetting
- * passwords" match "reset password". One pass, each distinct word stemmed once.
+ * passwords" match "reset password"; it is the search's own (`stem`), so words it keeps apart
+ * ("customer" and "customs") are apart here too. One pass, each distinct word stemmed once.
  */
 export function comparableUnits(tokens: readonly Token[]): Set<string>[] {
   const stems = new Map<string, string | undefined>();
@@ -40,14 +41,14 @@ export function comparableUnits(tokens: readonly Token[]): Set<string>[] {
       current = new Set<string>();
       sentence = token.sentence;
     }
-    let stem = stems.get(token.word);
+    let stemmed = stems.get(token.word);
     if (!stems.has(token.word)) {
-      stem = isContentWord(token.word) ? stemmer(token.word) : undefined;
-      stems.set(token.word, stem);
+      stemmed = isContentWord(token.word) ? stem(token.word) : undefined;
+      stems.set(token.word, stemmed);
     }
-    if (stem === undefined) continue;
-    whole.add(stem);
-    if (sentences.length < MAX_SENTENCES) current.add(stem);
+    if (stemmed === undefined) continue;
+    whole.add(stemmed);
+    if (sentences.length < MAX_SENTENCES) current.add(stemmed);
   }
   if (current.size >= 2 && sentences.length < MAX_SENTENCES) sentences.push(current);
   return [whole, ...sentences];

@@ -149,11 +149,6 @@ const PATTERNS = patternSet([
     slot(['the', 'this', 'that', 'my'], 0, 1),
     slot(PAYMENTS),
   ],
-  // … or "going to my bank", "I'll call my credit card company": the bank, or the company behind
-  // a card, as a party one turns to with the matter; not where money goes ("and to my card?",
-  // "can I get a refund to my bank account?")
-  [slot(TURNING_TO), slot(TURNED, 0, 2), slot(['to']), slot(['my']), slot(['bank'])],
-  [slot(TURNING_TO), slot(TURNED, 0, 2), slot(['to']), slot(['my']), ...CARD_COMPANY],
   [slot(CONTACTING), slot(['my']), slot(['bank'])],
   [slot(CONTACTING), slot(['my']), ...CARD_COMPANY],
   // "is this even legal?"
@@ -171,6 +166,55 @@ const PATTERNS = patternSet([
 ]);
 
 /**
+ * "going to my bank", "I'll take this to my credit card company": the bank, or the company behind
+ * a card, as a party one turns to with the matter; not where money goes ("and to my card?",
+ * "can I get a refund to my bank account?", "will my refund go to my bank?": see
+ * {@link moneyGoes}).
+ */
+const TURNING_TO_BANK = patternSet([
+  [slot(TURNING_TO), slot(TURNED, 0, 2), slot(['to']), slot(['my']), slot(['bank'])],
+  [slot(TURNING_TO), slot(TURNED, 0, 2), slot(['to']), slot(['my']), ...CARD_COMPANY],
+]);
+
+/** Money, or "it" of money, that goes somewhere: "my refund", "the money", "will it go …". */
+const MONEY = new Set(
+  words(
+    "refund refunds money payment payments credit funds reimbursement deposit cash balance transfer it it'll",
+  ),
+);
+/** Words between a subject and its verb: "my refund *will* go", "does the money *usually* go". */
+const BETWEEN = new Set(
+  words(
+    'will would should could can does do did is are was were be being just then also automatically usually normally always',
+  ),
+);
+/** What money goes into at a bank: "to my bank account", "to my bank card". */
+const AT_BANK = new Set(words('account accounts card cards details'));
+
+/**
+ * Whether a bank turned to (a match of {@link TURNING_TO_BANK} from `index` to `end`) is where
+ * money goes: the one going is money ("will my refund go to my bank?", "does it go to my bank
+ * account?"), or what it goes to is an account or a card of the bank. A customer goes to their
+ * bank; a refund goes to an account.
+ */
+function moneyGoes(tokens: readonly Token[], index: number, end: number): boolean {
+  const clause = tokens[index]?.clause;
+  const after = tokens[end];
+  if (after !== undefined && after.clause === clause && AT_BANK.has(after.word)) return true;
+  let before = index - 1;
+  // A few words at most: "will my refund *then usually* go".
+  while (
+    before >= index - 3 &&
+    tokens[before]?.clause === clause &&
+    BETWEEN.has(tokens[before]?.word ?? '')
+  ) {
+    before--;
+  }
+  const subject = tokens[before];
+  return subject !== undefined && subject.clause === clause && MONEY.has(subject.word);
+}
+
+/**
  * Finds a legal threat or a compliance matter. Negation is ignored on purpose: "I don't want
  * to involve my lawyer, but…" is a threat all the same, and a person should read it.
  */
@@ -180,6 +224,8 @@ export function detectLegal(text: string, tokens: readonly Token[]): SignalMatch
     const length = matchPhraseAt(LEGAL_PHRASES, tokens, index);
     if (length > 0) end = index + length;
     end = Math.max(end, matchAnyAt(PATTERNS, tokens, index));
+    const bank = matchAnyAt(TURNING_TO_BANK, tokens, index);
+    if (bank >= 0 && !moneyGoes(tokens, index, bank)) end = Math.max(end, bank);
     if (end < 0 && invokesPrivacyLaw(tokens, index)) end = index + 1;
     if (end >= 0 && !namesOwnProfession(tokens, index)) {
       return { detail: `legal or compliance matter: "${quote(text, tokens, index, end)}"` };

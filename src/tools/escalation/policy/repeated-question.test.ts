@@ -37,6 +37,13 @@ describe('repeated-question detection', () => {
     expect(repeatReason('Which plans include SSO?', history)).toBeUndefined();
   });
 
+  it('keeps apart the words the search keeps apart: customs are not customers', () => {
+    // Porter makes both "custom": the two questions then shared all their words but one.
+    const history = [user('Do you charge customs?')];
+    expect(repeatReason('Do you charge customers for delivery?', history)).toBeUndefined();
+    expect(repeatReason('Do you charge customs on delivery?', history)).toBeDefined();
+  });
+
   it("compares only the customer's own last three messages", () => {
     const assistantSaidIt = [assistant('How do I reset my password?')];
     expect(repeatReason('How do I reset my password?', assistantSaidIt)).toBeUndefined();

@@ -80,6 +80,16 @@ describe('whole-word matching', () => {
     expect(signals("I'll call my credit card company")).toContain('legal');
   });
 
+  it('finds no bank turned to where money goes to the bank: a refund goes, a customer turns', () => {
+    expect(signals('Will my refund go to my bank?')).toEqual([]);
+    expect(signals('Does the money go straight to my bank?')).toEqual([]);
+    expect(signals('will it go to my bank account?')).toEqual([]);
+    expect(signals('Is the refund going to my bank or to my card?')).toEqual([]);
+    expect(signals('If this is not sorted I will go to my bank')).toContain('legal');
+    expect(signals('This is going straight to my bank')).toContain('legal');
+    expect(signals("I'll take it to my bank")).toContain('legal');
+  });
+
   it('does not match a phrase across punctuation', () => {
     expect(signals('It felt real, person to person')).toEqual([]);
     expect(signals('I want a real person')).toContain('explicit_request');

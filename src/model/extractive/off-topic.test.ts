@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { RetrievedChunk } from '../../rag/search/retriever.js';
+import { composeExtractiveAnswer } from './index.js';
+
+let nextId = 1;
+/** A retrieved passage of an article (`article`), under its headings. */
+function chunk(article: string, text: string, heading: string): RetrievedChunk {
+  const id = nextId++;
+  return {
+    chunkId: id,
+    documentId: article,
+    title: article,
+    headingPath: [article, heading],
+    source: `help/${article.toLowerCase().replace(/\W+/g, '-')}.md`,
+    url: null,
+    text,
+    snippet: text.slice(0, 80),
+    score: 10 - id / 10,
+  };
+}
+
+const appointment = chunk(
+  'Fibre installation',
+  'After you order Lumenet Fibre, you can choose an installation appointment from 5 to 10 ' +
+    'working days after your order date. Appointments are offered in two slots, 8am to 12pm or ' +
+    '12pm to 5pm, from Monday to Saturday.',
+  'Choosing an installation appointment',
+);
+const live = chunk(
+  'Getting connected',
+  'Your fibre service usually goes live within 1 hour of the engineer leaving. If your service ' +
+    'is not live 24 hours after installation, report it in My Lumenet.',
+  'When your service goes live',
+);
+
+function answer(question: string) {
+  return composeExtractiveAnswer({
+    question,
+    sources: [appointment, live],
+    facts: [],
+    firstTurn: false,
+    related: [
+      { from: 'sign up', to: 'signup', weight: 0.6 },
+      { from: 'sign up', to: 'register', weight: 0.6 },
+    ],
+  });
+}
+
+describe('a word of the question that no passage has', () => {
+  it('in a clause that says when ("after I sign up") tells the circumstances: answered', () => {
+    const result = answer('how long after i sign up until someone comes to install?');
+    expect(result.found).toBe(true);
+    expect(result.text).toContain('from 5 to 10 working days after your order date [1]');
+  });
+
+  it('that says what is asked about is not answered on a word another article has too', () => {
+    // "router" is no word of the passages: the question is about something they do not tell.
+    const result = answer('how long does it take to install a mesh router?');
+    expect(result.found).toBe(false);
+  });
+});

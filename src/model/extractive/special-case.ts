@@ -1,0 +1,108 @@
+import { stem } from '../../store/lexical/search-text.js';
+import { words } from '../../rag/search/query-terms.js';
+import type { Document } from './documents.js';
+import type { QuestionTerm } from './question-terms.js';
+import { quotable, type Candidate, type Scored } from './scoring.js';
+import { statesPrice, statesQuantity, statesSchedule, statesTime } from './states.js';
+
+// A case of its own ("International delivery", "Express delivery") that a question asked in
+// general does not name: the general case answers first.
+
+/**
+ * Words that make a case of its own of what they qualify: delivery abroad or faster than the
+ * usual, a service of a higher tier ("International delivery takes 5 to 10 working days",
+ * "Express delivery arrives the next working day", "orders delivered outside the UK").
+ */
+const SPECIAL_CASE = new Set(
+  'international internationally overseas abroad worldwide foreign outside express expedited priority premium'.split(
+    ' ',
+  ),
+);
+/**
+ * Asked in general, a sentence about no case of its own that says what the best one says answers
+ * first when it scores at least this share of the best.
+ */
+const GENERAL_SHARE = 0.5;
+
+/**
+ * Asked in general ("How long does delivery take?"), the best sentence may be about a case of
+ * its own that the question does not name ("International delivery takes 5 to 10 working days",
+ * first because its passage is short and says "delivery" twice). A sentence that says the same
+ * without such a case, in the same article ("Standard delivery in the UK takes 2 to 4 working
+ * days": the question's words the best holds, and the time, price or timetable it states) then
+ * answers first, when it is a good match in itself; the special case may still follow it. Moves
+ * it to `first`.
+ */
+export function putGeneralFirst(
+  ranked: Candidate[],
+  first: number,
+  scored: Scored,
+  terms: readonly QuestionTerm[],
+  documents: readonly Document[],
+): void {
+  const best = ranked[first];
+  if (best === undefined) return;
+  const asked = new Set(terms.map((t) => stem(t.term)));
+  const special = (c: Candidate): boolean => namesSpecialCase(c, documents, terms, asked);
+  if (!special(best)) return;
+  // The general case is told of in the same article ("Shipping"): elsewhere, a sentence that
+  // holds the same words is about something else.
+  const article = documents[best.doc]?.article;
+  // Of what it is about: the words that say something has not come ("arrived" of "my parcel
+  // hasn't arrived yet") say what is asked.
+  const saying = scored.shape.awaited?.saying;
+  const holds = [...best.matched].filter((k) => terms[k]?.weak === false && !saying?.has(k));
+  const { shape } = scored;
+  const states = (c: Candidate): boolean =>
+    (!(shape.time === true && statesTime(best.unit)) || statesTime(c.unit)) &&
+    (!(shape.price === true && statesPrice(best.unit)) || statesPrice(c.unit)) &&
+    (!(shape.schedule === true && statesSchedule(best.unit)) || statesSchedule(c.unit)) &&
+    (!(shape.quantity && statesQuantity(best.unit)) || statesQuantity(c.unit));
+  for (let i = first + 1; i < ranked.length; i++) {
+    const c = ranked[i] as Candidate;
+    if (c.score < GENERAL_SHARE * best.score) return;
+    if (documents[c.doc]?.article !== article) continue;
+    if (!holds.every((k) => c.matched.has(k) || c.context.has(k))) continue;
+    if (!states(c) || special(c) || !quotable(c)) continue;
+    ranked.splice(i, 1);
+    ranked.splice(first, 0, c);
+    return;
+  }
+}
+
+/**
+ * Whether a sentence, or the heading of its section, names a case of its own
+ * ({@link SPECIAL_CASE}) of a word of the question that the question (`asked`: the stems of its
+ * words) does not name: "International delivery", "delivered outside the UK" for "how long does
+ * delivery take?"; not "a fee of $3 per international transfer" for a question about fees.
+ */
+export function namesSpecialCase(
+  c: Candidate,
+  documents: readonly Document[],
+  terms: readonly QuestionTerm[],
+  asked: ReadonlySet<string>,
+): boolean {
+  const document = documents[c.doc];
+  let heading = document?.headings.at(-1) ?? '';
+  for (let i = c.index - 1; i >= 0; i--) {
+    const unit = document?.units[i];
+    if (unit?.heading) {
+      heading = unit.text;
+      break;
+    }
+  }
+  const ofQuestion = (word: string | undefined): boolean =>
+    word !== undefined && terms.some((t) => !t.weak && t.matcher.matchesWord(word));
+  for (const text of [c.unit.text, heading]) {
+    const said = words(text);
+    for (let i = 0; i < said.length; i++) {
+      const word = said[i] as string;
+      if (!SPECIAL_CASE.has(word) || asked.has(stem(word))) continue;
+      // Before the word it qualifies, or up to two words after it.
+      if (ofQuestion(said[i + 1]) || ofQuestion(said[i - 1]) || ofQuestion(said[i - 2])) {
+        return true;
+      }
+    }
+  }
+  return false;
+}

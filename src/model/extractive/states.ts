@@ -1,0 +1,92 @@
+import { MONEY, type Unit } from './documents.js';
+
+// What a sentence states beyond its words: a time, a price, a timetable, what to do. Each is
+// read once and kept on the unit, which outlives the turn (see `PassageCache`).
+
+/** A sentence that states a number, a duration or a price. */
+const QUANTITY =
+  /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|hundred|thousand|free|days?|hours?|weeks?|months?|minutes?|years?|immediately|instantly)\b/i;
+
+/**
+ * A sentence that states a time or a duration: "within 5 business days", "3 to 5 working days",
+ * "24 hours", "immediately", "9am", "on weekdays". It answers "how long …?" and "when …?" better
+ * than one that states some other number ("we ship to 40 countries").
+ */
+const TIME =
+  /\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a|an|few|several)(?:\s*(?:-|–|to|or)\s*\d+(?:[.,]\d+)?)?\s*(?:working\s+|business\s+|calendar\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b|\b(?:immediately|instantly|same[\s-]day|next[\s-]day|overnight|tomorrow|today|weekdays?|weekends?|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)\b|\b\d{1,2}(?::\d\d)?\s*(?:am|pm)\b/i;
+
+/**
+ * A sentence that states a timetable: days of the week or holidays, times of day, "24/7",
+ * "closed": "We are open Monday to Friday from 9am to 5pm", "Christmas Day: all clubs closed".
+ * It answers "what are your opening hours?"; one that states a duration ("the link is valid for
+ * 24 hours") does not.
+ */
+const SCHEDULE =
+  /\b(?:mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|weekdays?|weekends?|mon\s*[-–]\s*(?:fri|sat|sun)|closed|christmas|boxing\s+day|new\s+year(?:['’]s)?|easter|thanksgiving|(?:bank|public)\s+holidays?)\b|\b\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)\b|\b\d{1,2}:\d\d\b|\b24\s*\/\s*7\b|\b(?:around|round)[\s-]the[\s-]clock\b|\b24\s+hours\s+a\s+day\b/i;
+
+/** A sentence that states a price: "$0.39", "£5 a day", "50p", "free", "at no charge". */
+const PRICE = new RegExp(
+  `${MONEY.source}|\\b(?:free|no\\s+(?:extra\\s+)?(?:charge|cost|fee)|at\\s+no\\s+(?:extra\\s+)?(?:charge|cost))\\b`,
+  'i',
+);
+
+/**
+ * A sentence that says what to do when something goes wrong, or what to expect: "If the e-mail
+ * does not arrive, check your spam folder", "Tracking can take up to 24 hours to show".
+ */
+const REMEDY =
+  /^(?:if|when|unless|in\s+case)\b|\b(?:if\s+you|check|make\s+sure|try|can\s+take|may\s+take|up\s+to|contact\s+us|still)\b/i;
+
+/**
+ * A sentence that tells where to go or what to press: "Go to Settings > Billing", "tap Pay",
+ * "click Delete account".
+ */
+const INSTRUCTION =
+  /\b(?:go\s+to|click|tap|select|choose|open|press|enter|turn\s+on|turn\s+off|toggle)\b|\S\s+>\s+\S/i;
+
+/** Whether a sentence states a quantity: read once, kept on the unit. */
+export function statesQuantity(unit: Unit): boolean {
+  unit.quantity ??= QUANTITY.test(unit.text);
+  return unit.quantity;
+}
+
+/** Whether a sentence states a time or a duration: read once, kept on the unit. */
+export function statesTime(unit: Unit): boolean {
+  unit.time ??= TIME.test(unit.text);
+  return unit.time;
+}
+
+/** Whether a sentence states a timetable: read once, kept on the unit. */
+export function statesSchedule(unit: Unit): boolean {
+  unit.schedule ??= SCHEDULE.test(unit.text);
+  return unit.schedule;
+}
+
+/** Whether a sentence states a price: read once, kept on the unit. */
+export function statesPrice(unit: Unit): boolean {
+  unit.price ??= PRICE.test(unit.text);
+  return unit.price;
+}
+
+/** Whether a sentence says where to go or what to press: read once, kept on the unit. */
+export function instructs(unit: Unit): boolean {
+  unit.instruction ??= INSTRUCTION.test(unit.text);
+  return unit.instruction;
+}
+
+/** Whether a sentence says what to do about a problem: read once, kept on the unit. */
+export function statesRemedy(unit: Unit): boolean {
+  unit.remedy ??= REMEDY.test(unit.text);
+  return unit.remedy;
+}
+
+/**
+ * A sentence that says upon what something happens: "Once your order ships, we email you a
+ * tracking number", "As soon as we receive your return, …".
+ */
+const UPON = /^(?:once|as\s+soon\s+as)\b/i;
+
+/** Whether a sentence says upon what something happens (see {@link UPON}). */
+export function statesUpon(unit: Unit): boolean {
+  return UPON.test(unit.text);
+}
