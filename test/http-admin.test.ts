@@ -71,9 +71,28 @@ describe('documents', () => {
     const empty = await call(t.url, 'POST', '/v1/admin/search', { ...admin, body: { query: '' } });
     expect(empty.status).toBe(400);
     expect(empty.body.error.message).toBe('Invalid search: query: must not be empty');
+    // A number is a JSON number, as in every other body.
+    const topK = (value: unknown) =>
+      call(t.url, 'POST', '/v1/admin/search', { ...admin, body: { query: 'parcel', topK: value } });
+    expect((await topK(1)).body.hits).toHaveLength(1);
+    const text = await topK('5');
+    expect(text.status).toBe(400);
+    expect(text.body.error.message).toBe('Invalid search: topK: expected a number, got "5"');
 
     // The upload is kept in the database, not on this instance's disk: any instance re-reads it.
     expect(doc?.source).toBe('uploads/shipping.md');
+    // Re-indexing takes no options: an unknown field is refused, as in every other body.
+    const unknown = await call(t.url, 'POST', `/v1/admin/documents/${uploadedId}/reindex`, {
+      ...admin,
+      body: { x: 1 },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toBe('Invalid re-index request: unknown field "x"');
+    const emptyBody = await call(t.url, 'POST', `/v1/admin/documents/${uploadedId}/reindex`, {
+      ...admin,
+      body: {},
+    });
+    expect(emptyBody.status).toBe(200);
     const reindexed = await call(t.url, 'POST', `/v1/admin/documents/${uploadedId}/reindex`, admin);
     expect(reindexed.status).toBe(200);
     expect(reindexed.body.report.documents.unchanged).toBe(1);
@@ -442,7 +461,7 @@ describe('tickets and sessions', () => {
     expect(sessions.body.nextBefore).toBeNull();
     const first = await call(t.url, 'GET', '/v1/admin/sessions?limit=1', admin);
     expect(first.body.items).toHaveLength(1);
-    expect(first.body.nextBefore).toBe(first.body.items[0].lastMessageAt);
+    expect(first.body.nextBefore).toEqual(expect.any(String));
     const next = await call(
       t.url,
       'GET',
@@ -455,6 +474,168 @@ describe('tickets and sessions', () => {
     expect(session.body.session).toMatchObject({ id: customer.id, messageCount: 1 });
     expect(session.body.ticket.id).toBe(ticketId);
     expect(session.body.transcript).toHaveLength(2);
+  });
+});
+
+describe('the session list', () => {
+  let desk: TestServer;
+  beforeAll(async () => {
+    desk = await startServer();
+  });
+  afterAll(() => desk.close());
+
+  /** A customer's message in session `sessionId`, stored at `at` as a turn stores it. */
+  const said = (sessionId: string, at: string) =>
+    desk.app.conversations.appendMessage({
+      id: randomUUID(),
+      sessionId,
+      role: 'user',
+      text: 'Where is my parcel?',
+      turnId: randomUUID(),
+      requestId: null,
+      metadata: {},
+      createdAt: at,
+    });
+
+  /** `GET /v1/admin/sessions` with this query, answered 200. */
+  const page = async (query: string) => {
+    const r = await call(desk.url, 'GET', `/v1/admin/sessions?${query}`, admin);
+    expect(r.status, query).toBe(200);
+    return r.body as { items: Json[]; nextBefore: string | null };
+  };
+
+  /** Every session the list gives, page after page, each page's `nextBefore` the next `before`. */
+  const everySession = async (limit: number): Promise<Json[]> => {
+    const items: Json[] = [];
+    let before: string | null = null;
+    for (let pages = 0; pages < 200; pages++) {
+      const next = await page(
+        `limit=${limit}${before === null ? '' : `&before=${encodeURIComponent(before)}`}`,
+      );
+      items.push(...next.items);
+      before = next.nextBefore;
+      if (before === null) return items;
+    }
+    throw new Error('The session list never came to an end');
+  };
+
+  it('lists every session once, page after page, also those last active at the same moment', async () => {
+    // Twelve customers whose messages were stored in the same millisecond, among 25 others
+    // around that moment (one of them at it too).
+    const moment = '2026-11-25T07:19:55.000Z';
+    const tied = Array.from({ length: 12 }, () => randomUUID());
+    const around = Array.from({ length: 25 }, () => randomUUID());
+    for (const [i, id] of around.entries()) {
+      await said(id, new Date(Date.UTC(2026, 10, 25, 7, 19, 40 + i)).toISOString());
+    }
+    for (const id of tied) await said(id, moment);
+    const ours = new Set<string>([...tied, ...around]);
+
+    for (const limit of [1, 2, 5, 37, 200]) {
+      const listed = await everySession(limit);
+      const ids = listed.map((x) => x.id as string);
+      expect(new Set(ids).size, `limit=${limit}: each once`).toBe(ids.length);
+      expect(ids.filter((id) => ours.has(id)).length, `limit=${limit}`).toBe(37);
+      const times = listed.map((x) => x.lastMessageAt as string);
+      expect(times, 'latest activity first').toEqual([...times].sort().reverse());
+    }
+    // The last page says it is the last, rather than pointing at an empty one.
+    const all = await page('limit=200');
+    expect(all.nextBefore).toBeNull();
+    const exact = await page(`limit=${all.items.length}`);
+    expect(exact.nextBefore).toBeNull();
+  });
+
+  it('takes a time as `before` in any offset, compared at the millisecond', async () => {
+    const early = randomUUID();
+    const onTime = randomUUID();
+    const late = randomUUID();
+    await said(early, '2020-01-01T00:00:54.500Z');
+    await said(onTime, '2020-01-01T00:00:55.000Z');
+    await said(late, '2020-01-01T00:00:55.065Z');
+    const before = async (time: string) =>
+      (await page(`limit=50&before=${encodeURIComponent(time)}`)).items.map((x) => x.id);
+    // One instant written three ways: the same sessions, those strictly older than it.
+    expect(await before('2020-01-01T00:00:55.000Z')).toEqual([early]);
+    expect(await before('2020-01-01T01:00:55.000+01:00')).toEqual([early]);
+    expect(await before('2020-01-01T00:00:55Z')).toEqual([early]);
+    // Finer than the millisecond: 55.0651 is after 55.065.
+    expect(await before('2020-01-01T00:00:55.0651Z')).toEqual([late, onTime, early]);
+
+    for (const bad of ['yesterday', 'eyJ4IjoxfQ', '2020-01-01']) {
+      const r = await call(desk.url, 'GET', `/v1/admin/sessions?before=${bad}`, admin);
+      expect(r.status, bad).toBe(400);
+      expect(r.body.error.message).toBe(
+        "Invalid query: before: must be the `nextBefore` of the list's previous page (or an ISO time)",
+      );
+    }
+  });
+
+  it('says in the OpenAPI document that sessions without a message are not listed', async () => {
+    const doc = await call(desk.url, 'GET', '/openapi.json');
+    expect(doc.body.paths['/v1/admin/sessions'].get.description).toContain(
+      'A session started but not written to yet is not listed',
+    );
+  });
+});
+
+describe('transcripts', () => {
+  let desk: TestServer;
+  beforeAll(async () => {
+    desk = await startServer();
+  });
+  afterAll(() => desk.close());
+
+  /** A conversation of `count` messages, with a ticket. */
+  const conversation = async (count: number) => {
+    const sessionId = randomUUID();
+    for (let i = 1; i <= count; i++) {
+      await desk.app.conversations.appendMessage({
+        id: randomUUID(),
+        sessionId,
+        role: i % 2 === 1 ? 'user' : 'assistant',
+        text: `message ${i}`,
+        turnId: randomUUID(),
+        requestId: null,
+        metadata: {},
+      });
+    }
+    const ticketId = `T-${randomUUID().slice(0, 8)}`;
+    await desk.app.conversations.openTicket({
+      id: ticketId,
+      sessionId,
+      priority: 'high',
+      category: 'complaint',
+      summary: 'A long conversation',
+      reasons: ['asked for a person'],
+    });
+    return { sessionId, ticketId };
+  };
+
+  /** The `seq`s of a transcript page, and its `nextAfter`. */
+  const read = async (path: string) => {
+    const r = await call(desk.url, 'GET', path, admin);
+    expect(r.status, path).toBe(200);
+    return { seqs: (r.body.transcript as Json[]).map((m) => m.seq), nextAfter: r.body.nextAfter };
+  };
+  const range = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+  it('say that more messages follow, and where, for a session and for its ticket', async () => {
+    const { sessionId, ticketId } = await conversation(203);
+    for (const base of [`/v1/admin/sessions/${sessionId}`, `/v1/admin/tickets/${ticketId}`]) {
+      // The default page holds 200 messages: the next page is named, not left out unsaid.
+      expect(await read(base)).toEqual({ seqs: range(1, 200), nextAfter: 200 });
+      expect(await read(`${base}?after=200`)).toEqual({ seqs: [201, 202, 203], nextAfter: null });
+      expect(await read(`${base}?limit=2&after=199`)).toEqual({ seqs: [200, 201], nextAfter: 201 });
+      // A page that ends with the last message is the last.
+      expect(await read(`${base}?limit=3&after=200`)).toEqual({
+        seqs: [201, 202, 203],
+        nextAfter: null,
+      });
+      // Past the end, the session is still there, with nothing more to read.
+      expect(await read(`${base}?after=203`)).toEqual({ seqs: [], nextAfter: null });
+    }
   });
 });
 
@@ -581,6 +762,10 @@ describe('tools', () => {
     expect(reset.body).toMatchObject({ name: 'kb_search', breaker: { state: 'closed' } });
     const unknown = await call(t.url, 'POST', '/v1/admin/tools/nope/reset', admin);
     expect(unknown.status).toBe(404);
+    // A long name is cut in the message, as every echoed value is.
+    const long = await call(t.url, 'POST', `/v1/admin/tools/${'x'.repeat(100)}/reset`, admin);
+    expect(long.status).toBe(404);
+    expect(long.body.error.message).toBe(`There is no tool named "${'x'.repeat(80)}".`);
   });
 });
 

@@ -255,6 +255,27 @@ describe('sessions', () => {
     expect(await search()).not.toContain('(search failed)');
   });
 
+  it('shows a message of files only by their names in the history, not as an empty message', async () => {
+    const { id, token } = await createSession(t.url);
+    const form = new FormData();
+    form.append('file', new Blob(['Order 5521 shipped on 3 May.']), 'order-note.txt');
+    form.append('file', new Blob(['Invoice 88: 40 EUR.']), 'invoice.txt');
+    const sent = await fetch(`${t.url}/v1/sessions/${id}/messages`, {
+      method: 'POST',
+      headers: bearer(token),
+      body: form,
+    });
+    expect(sent.status).toBe(200);
+    const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+    expect(history.body.items[0]).toMatchObject({
+      role: 'user',
+      text: '',
+      attachments: ['order-note.txt', 'invoice.txt'],
+    });
+    expect(history.body.items[1].role).toBe('assistant');
+    expect(history.body.items[1]).not.toHaveProperty('attachments');
+  });
+
   it('deletes the passages of a file a turn was still reading when the session ended', async () => {
     const seen = await endWhileReading(t, 100);
     // Ending waited for the turn, then deleted what the turn stored.

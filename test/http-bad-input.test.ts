@@ -4,8 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { installErrorHandlers } from '../src/http/index.js';
+import { createLogger } from '../src/telemetry/index.js';
 import {
   ADMIN_KEY,
   bearer,
@@ -169,6 +172,13 @@ describe('message bodies', () => {
     );
     expectError(await page('limit=5000'), 400, 'invalid_input', /limit: must be at most 200/);
     expectError(await page('limit=0'), 400, 'invalid_input', /limit: must be at least 1/);
+    // An empty value is read as 0 by the number parser: the message speaks of what was sent.
+    expectError(
+      await page('limit='),
+      400,
+      'invalid_input',
+      /^Invalid query: limit: is empty: give a number, or leave it out$/,
+    );
   });
 
   it('ignores a query parameter it does not know (a cache-buster), and still checks the known ones', async () => {
@@ -252,6 +262,18 @@ describe('message bodies', () => {
     expectError(await raw(unknown, ''), 400, 'invalid_input', /sneaky/);
   });
 
+  it('refuses a form with two texts rather than keep one of them', async () => {
+    const twice = new FormData();
+    twice.append('text', 'Cancel my order');
+    twice.append('text', 'Do not cancel my order');
+    expectError(
+      await raw(twice, ''),
+      400,
+      'invalid_input',
+      /^The form field "text" is given twice: send it once\.$/,
+    );
+  });
+
   it('refuses a malformed Idempotency-Key', async () => {
     const r = await call(t.url, 'POST', `/v1/sessions/${s.id}/messages`, {
       token: s.token,
@@ -263,6 +285,53 @@ describe('message bodies', () => {
 });
 
 describe('ids and routes', () => {
+  it('serves a path written with a trailing slash as the path without it', async () => {
+    const session = await createSession(t.url);
+    const read = await call(t.url, 'GET', `/v1/sessions/${session.id}/`, { token: session.token });
+    expect(read.status).toBe(200);
+    expect(read.body.id).toBe(session.id);
+    expect((await call(t.url, 'GET', '/health/')).body).toEqual({ status: 'ok' });
+    const sent = await call(t.url, 'POST', `/v1/sessions/${session.id}/messages/`, {
+      token: session.token,
+      body: { text: 'What is your refund policy?' },
+    });
+    expect(sent.status).toBe(200);
+    // A method the path does not take is still a 405 that lists what it takes.
+    const put = await call(t.url, 'PUT', `/v1/sessions/${session.id}/`, { token: session.token });
+    expect(put.status).toBe(405);
+    expect(put.body.error.message).toBe(
+      `/v1/sessions/${session.id}/ does not take PUT; it takes DELETE, GET.`,
+    );
+  });
+
+  it("answers the router's own refusals with the one error shape", async () => {
+    const long = await call(t.url, 'GET', `/v1/sessions/${'a'.repeat(150)}`, { token: s.token });
+    expectError(long, 414, 'invalid_input', /longer than 100 characters/);
+    expect(long.headers.get('x-request-id')).toBe(long.body.error.requestId);
+    expect(long.headers.get('x-content-type-options')).toBe('nosniff');
+    const malformed = await call(t.url, 'GET', '/v1/sessions/%E0%A4%A', { token: s.token });
+    expectError(malformed, 400, 'invalid_input', /two hexadecimal digits/);
+  });
+
+  it('never answers 405 for a method the path takes, whatever the router refused', async () => {
+    // A server whose router tells `/thing/` from `/thing`: its 404 must not become a 405 that
+    // says GET is not taken while listing GET.
+    const bare = Fastify();
+    installErrorHandlers(bare, createLogger({ level: 'silent' }));
+    bare.get('/thing', async () => ({ ok: true }));
+    await bare.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const address = bare.server.address();
+      const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const get = await call(base, 'GET', '/thing/');
+      expectError(get, 404, 'not_found', /^No route for GET \/thing\/$/);
+      const put = await call(base, 'PUT', '/thing/');
+      expectError(put, 405, 'method_not_allowed', /does not take PUT; it takes GET\./);
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('tells an id that is not an id from one that does not exist', async () => {
     const notAnId = await call(t.url, 'GET', '/v1/sessions/..%2F..%2Fetc', { token: s.token });
     expectError(notAnId, 400, 'invalid_input', /not a session id/);
@@ -397,6 +466,17 @@ describe('floods', () => {
       }
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
       expect(Number(retryAfter)).toBeGreaterThan(0);
+      // The refusal describes the limit that refused it, not the address's, far from reached.
+      const refused = await call(flood.url, 'POST', `/v1/sessions/${session.id}/messages`, {
+        token: session.token,
+        body: { text: 'question 5' },
+      });
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('x-ratelimit-limit')).toBe('3');
+      expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
+      expect(refused.body.error.message).toMatch(
+        /^Too many messages in this conversation: the limit is 3 a minute\. Try again in \d+ seconds?\.$/,
+      );
       const history = await call(flood.url, 'GET', `/v1/sessions/${session.id}/messages`, {
         token: session.token,
       });
@@ -414,7 +494,29 @@ describe('floods', () => {
         statuses.push((await call(flood.url, 'POST', '/v1/sessions')).status);
       expect(statuses.slice(0, 5).every((code) => code === 201)).toBe(true);
       expect(statuses.slice(5)).toEqual([429, 429]);
+      const refused = await call(flood.url, 'POST', '/v1/sessions');
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('x-ratelimit-limit')).toBe('5');
+      expect(refused.body.error.message).toMatch(/^Too many requests from your address: /);
       expect((await call(flood.url, 'GET', '/health')).status).toBe(200);
+    } finally {
+      await flood.close();
+    }
+  });
+
+  it("does not charge the staff's requests to the customers' budget of their address", async () => {
+    const flood = await startServer({ RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      for (let i = 0; i < 3; i++) await call(flood.url, 'POST', '/v1/sessions');
+      expect((await call(flood.url, 'POST', '/v1/sessions')).status).toBe(429);
+      // The staff behind the same address still get in, as often as they need.
+      for (let i = 0; i < 5; i++) {
+        const tools = await call(flood.url, 'GET', '/v1/admin/tools', { token: ADMIN_KEY });
+        expect(tools.status).toBe(200);
+      }
+      // Without the right key a request is charged, and refused: guessing keys stays limited.
+      const guess = await call(flood.url, 'GET', '/v1/admin/tools', { token: 'guess-0123456789' });
+      expect(guess.status).toBe(429);
     } finally {
       await flood.close();
     }
@@ -460,6 +562,14 @@ describe('floods', () => {
       expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 429, 429]);
       expect(Number(responses[3]?.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(responses[3]?.body).toMatchObject({ error: { code: 'rate_limited' } });
+      expect(responses[3]?.body.error.message).toMatch(
+        /^Too many new conversations from your address: the limit is 3 a minute\./,
+      );
+      expect(responses[3]?.headers.get('x-ratelimit-limit')).toBe('3');
+      expect(responses[3]?.headers.get('x-ratelimit-remaining')).toBe('0');
+      // Allowed, the headers describe the limit closest to refusing: here the starts' one.
+      expect(responses[1]?.headers.get('x-ratelimit-limit')).toBe('3');
+      expect(responses[1]?.headers.get('x-ratelimit-remaining')).toBe('1');
       // The sessions it started go on.
       const first = responses[0]?.body as { id: string; token: string };
       const read = await call(flood.url, 'GET', `/v1/sessions/${first.id}`, { token: first.token });

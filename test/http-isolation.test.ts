@@ -57,6 +57,8 @@ describe('a session route', () => {
         expect(response.status).toBe(401);
         expect(response.body.error.code).toBe('unauthorized');
         expect(response.body.error.requestId).toBe(response.headers.get('x-request-id'));
+        // RFC 9110: a 401 names the scheme that would be accepted.
+        expect(response.headers.get('www-authenticate')).toBe('Bearer realm="support-agent"');
         // The request id is random hex and may hold "4417" itself.
         const { requestId: _, ...rest } = response.body.error as Record<string, unknown>;
         expect(JSON.stringify({ ...response.body, error: rest })).not.toContain('4417');
@@ -155,6 +157,26 @@ describe('the WebSocket', () => {
     });
   }
 
+  it('answers a plain GET (no upgrade) with 426 and the error shape, once the token is checked', async () => {
+    const path = `/v1/sessions/${a.id}/ws`;
+    for (const [label, token] of WRONG) {
+      const given = token();
+      const refused = await call(t.url, 'GET', path, given ? { token: given } : {});
+      expect([label, refused.status]).toEqual([label, 401]);
+    }
+    const plain = await call(t.url, 'GET', `${path}?token=${a.token}`);
+    expect(plain.status).toBe(426);
+    expect(plain.headers.get('upgrade')).toBe('websocket');
+    expect(plain.headers.get('connection')).toBe('upgrade');
+    expect(plain.body.error).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/WebSocket client/),
+      requestId: plain.headers.get('x-request-id'),
+    });
+    // It tells nothing of the session.
+    expect(JSON.stringify(plain.body)).not.toContain('4417');
+  });
+
   it("opens with the session's own token in the Authorization header, and answers on it", async () => {
     // A session of its own: the others' histories are checked above.
     const c = await createSession(t.url);
@@ -188,6 +210,7 @@ describe('admin routes', () => {
     for (const token of [undefined, 'wrong-key-0123456789', a.token]) {
       const r = await call(t.url, 'GET', '/v1/admin/tickets', token ? { token } : {});
       expect(r.status).toBe(401);
+      expect(r.headers.get('www-authenticate')).toBe('Bearer realm="support-agent"');
     }
     const ok = await call(t.url, 'GET', '/v1/admin/tickets', { token: ADMIN_KEY });
     expect(ok.status).toBe(200);

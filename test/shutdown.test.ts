@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config/index.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../src/testing/index.js';
 import { bearer, createSession } from './helpers/http.js';
 import { startServe, waitFor, type ServeProcess } from './helpers/process.js';
+import { REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
 let llm: FakeOpenAi;
 let server: ServeProcess | undefined;
@@ -98,8 +99,17 @@ describe('SIGTERM', () => {
 
     expect(await server.exited).toBe(0);
     expect(await socketClosed).toBe(1001);
-    expect(frames.at(-1)).toMatchObject({ type: 'shutdown' });
-    expect(await feedText).toContain('event: shutdown');
+    // Sessions live in this process's memory: the restart ends them, and the event says so
+    // rather than send the customer back to a token that will be refused.
+    expect(frames.at(-1)).toEqual({
+      type: 'shutdown',
+      resumable: false,
+      message:
+        'The server is restarting, which ends this conversation. Start a new conversation in a moment if you need more help.',
+    });
+    const feedBody = await feedText;
+    expect(feedBody).toContain('event: shutdown');
+    expect(feedBody).toContain('"resumable":false');
     // The feed's request line is written at shutdown, outside its request; it still names it.
     const feedLine = server
       .out()
@@ -185,3 +195,48 @@ describe('SIGTERM', () => {
     }
   }, 40_000);
 });
+
+describe.runIf(await serviceAvailable('Redis', REDIS_URL, 6379))(
+  'SIGTERM with sessions in Redis',
+  () => {
+    it('tells open streams to reconnect, and the restarted server takes the same token', async () => {
+      const env = {
+        REDIS_URL,
+        REDIS_KEY_PREFIX: `${uniqueName('shutdown')}:`,
+        ADMIN_API_KEY: 'shutdown-test-admin-key',
+      };
+      server = await startServe(env);
+      const session = await createSession(server.url);
+      const socket = new WebSocket(
+        `${server.url.replace('http', 'ws')}/v1/sessions/${session.id}/ws?token=${session.token}`,
+      );
+      const frames: Array<Record<string, unknown>> = [];
+      socket.on('message', (data) =>
+        frames.push(JSON.parse(String(data)) as Record<string, unknown>),
+      );
+      const socketClosed = new Promise<number>((resolve) =>
+        socket.once('close', (code) => resolve(code)),
+      );
+      await new Promise((resolve) => socket.once('open', resolve));
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      expect(await socketClosed).toBe(1001);
+      expect(frames.at(-1)).toEqual({
+        type: 'shutdown',
+        resumable: true,
+        message: 'The server is restarting; reconnect in a moment to continue this conversation.',
+      });
+
+      const again = await startServe({ ...env, DATA_DIR: server.dataDir });
+      try {
+        const read = await fetch(`${again.url}/v1/sessions/${session.id}`, {
+          headers: bearer(session.token),
+        });
+        expect(read.status).toBe(200);
+      } finally {
+        again.child.kill('SIGTERM');
+        await again.exited;
+      }
+    }, 40_000);
+  },
+);

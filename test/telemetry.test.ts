@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { z } from 'zod';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
@@ -205,6 +206,7 @@ describe('the metrics token', () => {
       for (const token of [undefined, 'wrong-token-0123456789', 'sa_admin_not_this']) {
         const refused = await read(token);
         expect(refused.status).toBe(401);
+        expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="support-agent"');
         const body = (await refused.json()) as { error: { code: string; message: string } };
         expect(body.error.code).toBe('unauthorized');
         expect(body.error.message).toContain('METRICS_TOKEN');
@@ -340,6 +342,98 @@ describe('HTTP basics', () => {
         requestId: expect.any(String),
       });
     } finally {
+      await server.close();
+    }
+  });
+
+  it('counts and logs each stream once, when it closes, with its whole life: closed by its client or by the server', async () => {
+    const { app, logs } = build({ DATA_DIR: tmpdir() });
+    const server = await buildServer(app);
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    const sockets: WebSocket[] = [];
+    try {
+      const address = server.server.address();
+      const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const session = async () =>
+        (await (await fetch(`${base}/v1/sessions`, { method: 'POST' })).json()) as {
+          id: string;
+          token: string;
+        };
+      const feed = async (s: { id: string; token: string }) => {
+        const controller = new AbortController();
+        const response = await fetch(`${base}/v1/sessions/${s.id}/events`, {
+          headers: { authorization: `Bearer ${s.token}`, accept: 'text/event-stream' },
+          signal: controller.signal,
+        });
+        await (response.body as ReadableStream<Uint8Array>).getReader().read();
+        return controller;
+      };
+      const socket = async (s: { id: string; token: string }) => {
+        const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/sessions/${s.id}/ws`, {
+          headers: { authorization: `Bearer ${s.token}` },
+        });
+        sockets.push(ws);
+        await new Promise((resolve) => ws.once('open', resolve));
+        return ws;
+      };
+      // Closed by their clients: a stream gets no response of its own then.
+      const first = await session();
+      const firstFeed = await feed(first);
+      const firstSocket = await socket(first);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      firstFeed.abort();
+      firstSocket.close();
+      // Ended by the server: the session ends.
+      const second = await session();
+      await feed(second);
+      await socket(second);
+      await fetch(`${base}/v1/sessions/${second.id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${second.token}` },
+      });
+
+      const count = async (route: string, status: number) => {
+        const text = await app.telemetry.renderPrometheus();
+        const line = new RegExp(
+          `support_agent_http_request_duration_seconds_count\\{method="GET",route="${route}",status="${status}"\\} (\\d+)`,
+        ).exec(text);
+        return Number(line?.[1] ?? 0);
+      };
+      const deadline = Date.now() + 5_000;
+      while (
+        ((await count('/v1/sessions/:id/events', 200)) < 2 ||
+          (await count('/v1/sessions/:id/ws', 101)) < 2) &&
+        Date.now() < deadline
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // Once each, whoever closed it: nothing more comes later.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await count('/v1/sessions/:id/events', 200)).toBe(2);
+      expect(await count('/v1/sessions/:id/ws', 101)).toBe(2);
+
+      for (const s of [first, second]) {
+        for (const [path, status] of [
+          ['events', 200],
+          ['ws', 101],
+        ] as const) {
+          const lines = logs.lines.filter(
+            (l) => l.msg === 'request' && l.url === `/v1/sessions/${s.id}/${path}`,
+          );
+          expect(lines).toHaveLength(1);
+          expect(lines[0]).toMatchObject({
+            method: 'GET',
+            sessionId: s.id,
+            status,
+            requestId: expect.any(String),
+            ms: expect.any(Number),
+          });
+          // Its whole life, not the moment its response began.
+          if (s === first) expect(lines[0]?.ms).toBeGreaterThanOrEqual(140);
+        }
+      }
+    } finally {
+      for (const ws of sockets) ws.terminate();
       await server.close();
     }
   });

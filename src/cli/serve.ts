@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { openApp } from '../app.js';
 import type { Config } from '../config/index.js';
 import { buildServer } from '../http/index.js';
+import type { StreamNotice } from '../protocol/api.js';
 import { checkStartupConfig, ensureDataDir, listenFailure } from './startup.js';
 
 /** How long turns cut short at the end of the grace period get to store what they have. */
@@ -96,10 +97,7 @@ export async function serve(config: Config): Promise<void> {
         delay(CUT_SHORT_WAIT_MS, undefined, { ref: false }),
       ]);
     }
-    server.streams.finishAll({
-      type: 'shutdown',
-      message: 'The server is restarting; reconnect in a moment.',
-    });
+    server.streams.finishAll(shutdownNotice(config));
     await Promise.race([closed, deadline]);
     if (app.sessionTurns.inFlight > 0 || server.streams.size > 0) {
       app.logger.warn('grace period over; closing the remaining connections');
@@ -110,6 +108,26 @@ export async function serve(config: Config): Promise<void> {
     await app.close();
     process.exit(0);
   }
+}
+
+/**
+ * The last event of every stream at shutdown, true for the session store in use: sessions in
+ * Redis outlive this process, so a customer reconnects and goes on; sessions in memory end with
+ * it, and a reconnect with the old token would be refused.
+ */
+function shutdownNotice(config: Config): StreamNotice {
+  return config.redisUrl
+    ? {
+        type: 'shutdown',
+        resumable: true,
+        message: 'The server is restarting; reconnect in a moment to continue this conversation.',
+      }
+    : {
+        type: 'shutdown',
+        resumable: false,
+        message:
+          'The server is restarting, which ends this conversation. Start a new conversation in a moment if you need more help.',
+      };
 }
 
 /**

@@ -30,6 +30,12 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; requestId: string };
 }
 
+/**
+ * The challenge of every 401 (RFC 9110 §11.6.1): every credential of the API, a session token, the
+ * admin key or the metrics token, is a bearer token.
+ */
+const CHALLENGE = 'Bearer realm="support-agent"';
+
 /** Sends the standard error shape. */
 export function sendError(
   reply: FastifyReply,
@@ -37,6 +43,7 @@ export function sendError(
   code: ErrorCode,
   message: string,
 ): FastifyReply {
+  if (status === 401) reply.header('www-authenticate', CHALLENGE);
   const body: ErrorBody = { error: { code, message, requestId: String(reply.request.id) } };
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
@@ -73,6 +80,12 @@ export function installErrorHandlers(
     // HEAD is answered wherever GET is; OPTIONS only for a browser's allowed origins.
     allowed.delete('HEAD');
     allowed.delete('OPTIONS');
+    // The router found no route although the path has one for this method (a parameter it
+    // refused): a 405 would say the method is not taken while listing it.
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    if (allowed.has(method)) {
+      return sendError(reply, 404, 'not_found', `No route for ${request.method} ${path}`);
+    }
     if (allowed.size > 0 && request.method !== 'OPTIONS') {
       const list = [...allowed].sort().join(', ');
       reply.header('allow', list);

@@ -20,7 +20,7 @@ export interface MultipartBody {
 /**
  * Reads a whole multipart request within its limits. Each file is bounded while it streams (a
  * file over the limit is refused without being buffered whole), file names are reduced to safe
- * labels, and unknown fields are refused by name.
+ * labels, and unknown fields, and a field given twice, are refused by name.
  */
 export async function readMultipart(
   request: FastifyRequest,
@@ -44,6 +44,13 @@ export async function readMultipart(
           throw new AppError(
             'invalid_input',
             `Unknown form field "${part.fieldname.slice(0, 64)}"`,
+          );
+        }
+        // Which of two would count is a guess the client should not have to make.
+        if (Object.hasOwn(body.fields, part.fieldname)) {
+          throw new AppError(
+            'invalid_input',
+            `The form field "${part.fieldname}" is given twice: send it once.`,
           );
         }
         if (part.valueTruncated) {

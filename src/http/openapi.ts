@@ -1,14 +1,26 @@
 import { z } from 'zod';
 import {
   adminSearchBodySchema,
+  adminSearchResultSchema,
+  documentDeletedSchema,
   documentListQuerySchema,
+  documentListSchema,
+  documentReindexBodySchema,
   documentReindexResultSchema,
   documentUploadResultSchema,
+  MAX_UPLOAD_FILES,
   outboxBacklogSchema,
   outboxSkipResultSchema,
+  sessionDetailSchema,
   sessionListQuerySchema,
+  sessionListSchema,
+  ticketDetailSchema,
   ticketListQuerySchema,
+  ticketListSchema,
   ticketPatchSchema,
+  ticketSchema,
+  toolListSchema,
+  toolResetSchema,
   transcriptQuerySchema,
 } from '../protocol/admin-api.js';
 import {
@@ -20,27 +32,51 @@ import {
   sendMessageBodySchema,
   sessionCreatedSchema,
   sessionViewSchema,
+  streamNoticeSchema,
   turnResultSchema,
   wsClientMessageSchema,
 } from '../protocol/api.js';
 import { turnEventSchema } from '../protocol/events.js';
+import { healthSchema, readinessSchema } from '../protocol/operations-api.js';
 
 type Auth = 'session' | 'admin' | 'none';
 
 /** One operation of the API, as the document describes it. */
 interface Operation {
+  /** The name generated clients give the operation's function: stable, unique, camelCase. */
+  operationId: string;
   method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
   summary: string;
   auth: Auth;
   tag: 'sessions' | 'admin' | 'operations';
+  /** A JSON body. */
   body?: z.ZodType;
-  bodyType?: string;
+  /** A multipart/form-data body, as a JSON schema (files are not JSON values). */
+  form?: Record<string, unknown>;
+  /** The body may be left out. */
+  bodyOptional?: boolean;
   query?: z.ZodObject;
+  /** The success response's JSON body. */
   response?: z.ZodType;
+  /** The success response is (or, with `Accept: text/event-stream`, may be) a stream of events. */
+  events?: boolean;
+  /** The success response's media type when it is text, not JSON (`/metrics`). */
+  text?: string;
+  /** The success status: 200 unless given. */
   status?: number;
+  /** Other statuses whose body is not the error shape, e.g. `/ready`'s 503. */
+  alsoAnswers?: Record<string, { description: string; response: z.ZodType }>;
   description?: string;
 }
+
+/** Files of a multipart body, under any part name; named `file` here, as the examples send them. */
+const files = (description: string, maxItems?: number) => ({
+  type: 'array',
+  items: { type: 'string', format: 'binary' },
+  ...(maxItems !== undefined ? { maxItems } : {}),
+  description,
+});
 
 const schema = (s: z.ZodType) =>
   z.toJSONSchema(s, { io: 'output', unrepresentable: 'any', target: 'openapi-3.0' });
@@ -50,6 +86,7 @@ const inputSchema = (s: z.ZodType) =>
 /** Every route, in the order the documentation lists them. */
 export const OPERATIONS: readonly Operation[] = [
   {
+    operationId: 'createSession',
     method: 'post',
     path: '/v1/sessions',
     summary: 'Start a session',
@@ -61,6 +98,7 @@ export const OPERATIONS: readonly Operation[] = [
     description: 'Returns the session id and its token. The token is shown only here.',
   },
   {
+    operationId: 'getSession',
     method: 'get',
     path: '/v1/sessions/{id}',
     summary: 'Read a session',
@@ -69,6 +107,7 @@ export const OPERATIONS: readonly Operation[] = [
     response: sessionViewSchema,
   },
   {
+    operationId: 'endSession',
     method: 'delete',
     path: '/v1/sessions/{id}',
     summary: 'End a session',
@@ -79,6 +118,7 @@ export const OPERATIONS: readonly Operation[] = [
       'Later messages, the WebSocket and the live feed are refused (409); the history stays readable; the passages of its attachments are deleted.',
   },
   {
+    operationId: 'listMessages',
     method: 'get',
     path: '/v1/sessions/{id}/messages',
     summary: 'Read the history, oldest first',
@@ -88,77 +128,112 @@ export const OPERATIONS: readonly Operation[] = [
     response: messagePageSchema,
   },
   {
+    operationId: 'sendMessage',
     method: 'post',
     path: '/v1/sessions/{id}/messages',
     summary: 'Send a message and get the reply',
     auth: 'session',
     tag: 'sessions',
     body: sendMessageBodySchema,
+    form: {
+      type: 'object',
+      properties: {
+        text: inputSchema(sendMessageBodySchema.shape.text),
+        file: files(
+          'The files the message carries (any part name); their text is searched for the reply.',
+        ),
+      },
+    },
     response: turnResultSchema,
+    events: true,
     description:
-      'JSON `{ "text": … }`, or multipart/form-data with a `text` field and files. With `Accept: text/event-stream` the reply streams as Server-Sent Events (`start`, `status`, `tool`, `sources`, `escalation`, `text`, `complete` or `error`; see the TurnEvent schema). An `Idempotency-Key` header makes a retry replay the stored result; the same key with another message is a 409.',
+      'JSON `{ "text": … }`, or multipart/form-data with a `text` field and files. With `Accept: text/event-stream` the reply streams as Server-Sent Events (`start`, `status`, `tool`, `sources`, `escalation`, `text`, `complete` or `error`; see the StreamEvent schema). An `Idempotency-Key` header makes a retry replay the stored result; the same key with another message is a 409.',
   },
   {
+    operationId: 'followSession',
     method: 'get',
     path: '/v1/sessions/{id}/events',
     summary: 'Follow a session live (SSE)',
     auth: 'session',
     tag: 'sessions',
+    events: true,
     description:
-      'With `Accept: text/event-stream`: a `ready` event, then the events of every turn of the session, whichever connection or instance took the message (another tab, the WebSocket; across instances through Redis). Heartbeat comments keep it open. The token may come as `?token=` (an EventSource sends no headers).',
+      'With `Accept: text/event-stream`: a `ready` event, then the events of every turn of the session, whichever connection or instance took the message (another tab, the WebSocket; across instances through Redis); `ended` or `shutdown` last when the stream ends (see StreamEvent). Heartbeat comments keep it open. The token may come as `?token=` (an EventSource sends no headers).',
   },
   {
+    operationId: 'openSessionWebSocket',
     method: 'get',
     path: '/v1/sessions/{id}/ws',
     summary: 'WebSocket of a session',
     auth: 'session',
     tag: 'sessions',
-    description: `Upgrade with \`Authorization: Bearer <token>\`, or, from a browser (which cannot set headers on a WebSocket), with the token as the \`token\` query parameter. Send \`{"type":"message","text":…}\` text frames (WsClientMessage) of at most ${MAX_WS_MESSAGE_BYTES / 1024} KB; receive the same events as SSE, one JSON frame each. A frame that is not a valid message, or is too large, gets an \`error\` event and the socket stays open.`,
+    status: 101,
+    description: `Upgrade with \`Authorization: Bearer <token>\`, or, from a browser (which cannot set headers on a WebSocket), with the token as the \`token\` query parameter. Send \`{"type":"message","text":…}\` text frames (WsClientMessage) of at most ${MAX_WS_MESSAGE_BYTES / 1024} KB; receive the same events as SSE, one JSON frame each (StreamEvent). A frame that is not a valid message, or is too large, gets an \`error\` event and the socket stays open.`,
   },
   {
+    operationId: 'listDocuments',
     method: 'get',
     path: '/v1/admin/documents',
     summary: 'List knowledge-base documents',
     auth: 'admin',
     tag: 'admin',
     query: documentListQuerySchema,
+    response: documentListSchema,
   },
   {
+    operationId: 'uploadDocuments',
     method: 'post',
     path: '/v1/admin/documents',
     summary: 'Upload documents (multipart, one file per part)',
     auth: 'admin',
     tag: 'admin',
-    bodyType: 'multipart/form-data',
+    form: {
+      type: 'object',
+      properties: { file: files('The files, one per part (any part name).', MAX_UPLOAD_FILES) },
+    },
     response: documentUploadResultSchema,
     status: 201,
+    alsoAnswers: {
+      '422': {
+        description: 'No file could be stored: each is in `report.failed` with the reason.',
+        response: documentUploadResultSchema,
+      },
+    },
     description:
       'Returns the id of each document stored, for deleting or re-indexing it. 422 (same body) when no file could be stored. A document is known by its file name, without folders (`uploads/<name>`): a file whose name is already stored replaces that document, and an upload two of whose files have one name is refused with a 400 naming them, with nothing stored.',
   },
   {
+    operationId: 'deleteDocument',
     method: 'delete',
     path: '/v1/admin/documents/{id}',
     summary: 'Delete a document (and the other documents of its file)',
     auth: 'admin',
     tag: 'admin',
+    response: documentDeletedSchema,
   },
   {
+    operationId: 'reindexDocument',
     method: 'post',
     path: '/v1/admin/documents/{id}/reindex',
     summary: 'Re-read a document’s file and bring its index up to date',
     auth: 'admin',
     tag: 'admin',
+    body: documentReindexBodySchema,
+    bodyOptional: true,
     response: documentReindexResultSchema,
   },
   {
+    operationId: 'searchKnowledge',
     method: 'post',
     path: '/v1/admin/search',
     summary: 'Search playground',
     auth: 'admin',
     tag: 'admin',
     body: adminSearchBodySchema,
+    response: adminSearchResultSchema,
   },
   {
+    operationId: 'listTickets',
     method: 'get',
     path: '/v1/admin/tickets',
     summary: 'List tickets, newest first',
@@ -167,42 +242,56 @@ export const OPERATIONS: readonly Operation[] = [
     auth: 'admin',
     tag: 'admin',
     query: ticketListQuerySchema,
+    response: ticketListSchema,
   },
   {
+    operationId: 'getTicket',
     method: 'get',
     path: '/v1/admin/tickets/{id}',
     summary: 'Read a ticket with its transcript',
+    description:
+      'The transcript is paged, oldest first: `nextAfter`, when not null, is the `after` of the messages that follow.',
     auth: 'admin',
     tag: 'admin',
     query: transcriptQuerySchema,
+    response: ticketDetailSchema,
   },
   {
+    operationId: 'updateTicket',
     method: 'patch',
     path: '/v1/admin/tickets/{id}',
     summary: 'Change a ticket’s status',
     auth: 'admin',
     tag: 'admin',
     body: ticketPatchSchema,
+    response: ticketSchema,
   },
   {
+    operationId: 'listSessions',
     method: 'get',
     path: '/v1/admin/sessions',
     summary: 'List sessions, latest activity first',
     description:
-      'Each item: `id`, `transcriptMessages` (the customer’s messages and the replies), `firstMessageAt`, `lastMessageAt`. `nextBefore` is the `before` of the next page (null on the last).',
+      'Each item: `id`, `transcriptMessages` (the customer’s messages and the replies), `firstMessageAt`, `lastMessageAt`. `nextBefore` is the `before` of the next page (null on the last): paging with it lists every session once, also those last active at the same moment. A session started but not written to yet is not listed: until its first message it exists only in the session store, which is not listed (`GET /v1/admin/sessions/{id}` reads it by id).',
     auth: 'admin',
     tag: 'admin',
     query: sessionListQuerySchema,
+    response: sessionListSchema,
   },
   {
+    operationId: 'getSessionTranscript',
     method: 'get',
     path: '/v1/admin/sessions/{id}',
     summary: 'Read a session with its transcript',
+    description:
+      'The transcript is paged, oldest first: `nextAfter`, when not null, is the `after` of the messages that follow.',
     auth: 'admin',
     tag: 'admin',
     query: transcriptQuerySchema,
+    response: sessionDetailSchema,
   },
   {
+    operationId: 'eraseSession',
     method: 'delete',
     path: '/v1/admin/sessions/{id}',
     summary: 'Erase a session and everything stored of it (right to erasure)',
@@ -213,13 +302,16 @@ export const OPERATIONS: readonly Operation[] = [
       'Deletes the session’s messages, memories, attachments (their passages are no longer found by any search), its ticket whatever its status, and the ticket’s webhook messages, delivered or not (undelivered ones are never sent); removes the live session, so that its token stops working. A turn running in it finishes first. 204 when done; 404 when nothing of the session exists (also once it is erased); 400 for an id that is not one. What a webhook receiver already got is its own to erase.',
   },
   {
+    operationId: 'listTools',
     method: 'get',
     path: '/v1/admin/tools',
     summary: 'Tool health: breaker states and latencies',
     auth: 'admin',
     tag: 'admin',
+    response: toolListSchema,
   },
   {
+    operationId: 'getOutboxBacklog',
     method: 'get',
     path: '/v1/admin/outbox',
     summary: "The webhook's backlog: messages not delivered yet, the oldest, the last error",
@@ -230,6 +322,7 @@ export const OPERATIONS: readonly Operation[] = [
     response: outboxBacklogSchema,
   },
   {
+    operationId: 'skipOutboxMessage',
     method: 'post',
     path: '/v1/admin/outbox/{id}/skip',
     summary: 'Give up on a webhook message the receiver refuses',
@@ -240,28 +333,68 @@ export const OPERATIONS: readonly Operation[] = [
     response: outboxSkipResultSchema,
   },
   {
+    operationId: 'resetToolBreaker',
     method: 'post',
     path: '/v1/admin/tools/{name}/reset',
     summary: 'Close a tool’s circuit breaker',
     auth: 'admin',
     tag: 'admin',
+    response: toolResetSchema,
   },
-  { method: 'get', path: '/health', summary: 'Liveness', auth: 'none', tag: 'operations' },
   {
+    operationId: 'getHealth',
+    method: 'get',
+    path: '/health',
+    summary: 'Liveness',
+    auth: 'none',
+    tag: 'operations',
+    response: healthSchema,
+  },
+  {
+    operationId: 'getReadiness',
     method: 'get',
     path: '/ready',
     summary: 'Readiness: database (and Redis) reachable; 503 while draining',
     auth: 'none',
     tag: 'operations',
+    response: readinessSchema,
+    alsoAnswers: {
+      '503': {
+        description:
+          'Not ready (a check fails) or draining: the same shape, for balancers to read.',
+        response: readinessSchema,
+      },
+    },
   },
   {
+    operationId: 'getMetrics',
     method: 'get',
     path: '/metrics',
     summary: 'Prometheus metrics; with METRICS_TOKEN set, that bearer token only (401 otherwise)',
     auth: 'none',
     tag: 'operations',
+    text: 'text/plain',
   },
 ];
+
+/** What a success status says, when not simply "Success". */
+const SUCCESS: Record<number, string> = {
+  101: 'Switching Protocols: the WebSocket is open; each frame the server sends is one StreamEvent as JSON.',
+  201: 'Created',
+  204: 'Done: no body.',
+};
+
+/** The body of an operation's success response, in each media type it may come in. */
+function successContent(op: Operation): { content?: Record<string, unknown> } {
+  const content: Record<string, unknown> = {};
+  if (op.response) content['application/json'] = { schema: schema(op.response) };
+  if (op.events) {
+    // Each event is one SSE message: `event: <type>` and `data: <the event as JSON>`.
+    content['text/event-stream'] = { schema: { $ref: '#/components/schemas/StreamEvent' } };
+  }
+  if (op.text) content[op.text] = { schema: { type: 'string' } };
+  return Object.keys(content).length > 0 ? { content } : {};
+}
 
 /** The OpenAPI 3.0 document of the API, generated from the same schemas the server validates with. */
 export function openApiDocument(version: string): Record<string, unknown> {
@@ -314,33 +447,35 @@ export function openApiDocument(version: string): Record<string, unknown> {
         schema: { type: 'string', maxLength: 200 },
       });
     }
-    const status = String(op.status ?? 200);
+    const status = op.status ?? 200;
+    const responses: Record<string, unknown> = {
+      [String(status)]: { description: SUCCESS[status] ?? 'Success', ...successContent(op) },
+    };
+    for (const [code, also] of Object.entries(op.alsoAnswers ?? {})) {
+      responses[code] = {
+        description: also.description,
+        content: { 'application/json': { schema: schema(also.response) } },
+      };
+    }
+    responses.default = {
+      description: 'An error, in the one error shape',
+      content: { 'application/json': { schema: schema(errorBodySchema) } },
+    };
     const operation: Record<string, unknown> = {
+      operationId: op.operationId,
       tags: [op.tag],
       summary: op.summary,
       ...(op.description ? { description: op.description } : {}),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(op.auth === 'none' ? { security: [] } : { security: [{ [`${op.auth}Token`]: [] }] }),
-      responses: {
-        [status]: {
-          description: 'Success',
-          ...(op.response
-            ? { content: { 'application/json': { schema: schema(op.response) } } }
-            : {}),
-        },
-        default: {
-          description: 'An error, in the one error shape',
-          content: { 'application/json': { schema: schema(errorBodySchema) } },
-        },
-      },
+      responses,
     };
-    if (op.body || op.bodyType) {
+    if (op.body || op.form) {
       operation.requestBody = {
-        required: op.path !== '/v1/sessions',
+        required: !op.bodyOptional,
         content: {
-          [op.bodyType ?? 'application/json']: {
-            schema: op.body ? inputSchema(op.body) : { type: 'object' },
-          },
+          ...(op.body ? { 'application/json': { schema: inputSchema(op.body) } } : {}),
+          ...(op.form ? { 'multipart/form-data': { schema: op.form } } : {}),
         },
       };
     }
@@ -365,7 +500,16 @@ export function openApiDocument(version: string): Record<string, unknown> {
         adminToken: { type: 'http', scheme: 'bearer', description: 'The admin API key.' },
       },
       schemas: {
+        StreamEvent: {
+          description:
+            'One event of a stream (SSE `data`, or a WebSocket frame): a turn’s event, or what the stream says of itself (`ready`, `ended`, `shutdown`).',
+          oneOf: [
+            { $ref: '#/components/schemas/TurnEvent' },
+            { $ref: '#/components/schemas/StreamNotice' },
+          ],
+        },
         TurnEvent: schema(turnEventSchema),
+        StreamNotice: schema(streamNoticeSchema),
         WsClientMessage: inputSchema(wsClientMessageSchema),
       },
     },

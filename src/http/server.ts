@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { App } from '../app.js';
 import type { Config } from '../config/index.js';
 import { installJsonParser } from './body.js';
@@ -13,9 +18,12 @@ import { sessionRoutes } from './routes/sessions.js';
 import { WS_MAX_FRAME_BYTES, wsRoutes } from './routes/ws.js';
 import { adminKeyMatches, bearerToken, hashToken, tokenMatches } from './auth.js';
 import { enforceRateLimit } from './session-access.js';
-import { StreamRegistry } from './streams.js';
+import { StreamRegistry, type StreamOrigin } from './streams.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The router's limit on one path parameter (its default), named in the refusal of a longer one. */
+const MAX_PARAM_LENGTH = 100;
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
@@ -25,6 +33,16 @@ export interface ServerOptions {
 
 /** The HTTP server, with what shutdown needs to end its streams. */
 export type SupportServer = FastifyInstance & { streams: StreamRegistry };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * The open streams (SSE and WebSocket) of this server, by session: a route that ends or
+     * erases a session ends its streams here (`request.server.streams.endSession(id, 'erased')`).
+     */
+    streams: StreamRegistry;
+  }
+}
 
 /**
  * Headers every response carries: the API serves data, never pages to frame or sniff. A list of
@@ -67,10 +85,43 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: trustedProxies(config.http.trustProxy),
     return503OnClosing: true,
+    // `/v1/sessions/:id/` is `/v1/sessions/:id`: a client that adds a slash is served, not told
+    // that the method it used is not taken.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // The router's own refusals come before any hook runs: they get the one error shape and the
+    // headers every response carries here.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      for (const [name, value] of SECURITY_HEADERS) reply.header(name, value);
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+        return sendError(
+          reply,
+          414,
+          'invalid_input',
+          `A part of the address is longer than ${MAX_PARAM_LENGTH} characters: no id or name is that long.`,
+        );
+      }
+      if (error.code === 'FST_ERR_BAD_URL') {
+        return sendError(
+          reply,
+          400,
+          'invalid_input',
+          'The address is malformed: each `%` in it must be followed by two hexadecimal digits.',
+        );
+      }
+      app.logger.error({ err: error }, 'the router refused a request');
+      return sendError(reply, 500, 'internal', 'Internal error');
+    },
   });
-  const streams = new StreamRegistry();
   installErrorHandlers(server, app.logger, { bodyLimitBytes: config.http.bodyLimitBytes });
   installJsonParser(server);
+
+  /** Whether a request carries the admin key: by hash, in constant time. */
+  function isStaff(request: FastifyRequest): boolean {
+    return (
+      app.adminKeyHash !== undefined && adminKeyMatches(bearerToken(request), app.adminKeyHash)
+    );
+  }
 
   // One hook rather than one per concern: each hook Fastify runs costs every request a step of
   // its hook chain. The rest of the request runs inside the correlation entered here.
@@ -81,12 +132,16 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     app.correlation.run({ requestId: String(request.id) }, () => {
       // By the route matched, not the raw URL: the router decodes the path, so `/%761/sessions`
       // is `/v1/sessions` and must be limited as one.
-      const route = request.routeOptions.url;
-      if (!(route ?? decodedPath(request.url)).startsWith('/v1/')) return done();
+      const path = request.routeOptions.url ?? decodedPath(request.url);
+      if (!path.startsWith('/v1/')) return done();
       // Every `/v1` answer is one session's or the staff's (a token, a transcript, a ticket):
       // neither a browser nor a proxy may keep it. SSE streams say the same (see `SseStream`).
       reply.header('cache-control', 'no-store');
-      enforceRateLimit(app.rateLimiter, `ip:${request.ip}`, perAddressLimit, reply).then(
+      // The staff are not charged to the customers' budget: behind one address with customers
+      // (an office's NAT) they would be locked out by their traffic. Only a request with the
+      // right key is let through; one without it is charged, so guessing keys stays limited.
+      if (path.startsWith('/v1/admin/') && isStaff(request)) return done();
+      enforceRateLimit(app.rateLimiter, `ip:${request.ip}`, perAddressLimit, 'address', reply).then(
         () => done(),
         (error: unknown) => done(error as FastifyError),
       );
@@ -101,14 +156,15 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
       boundaries: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     },
   );
-  server.addHook('onResponse', (request, reply, done) => {
+  /** Counts a request and writes its line: at its response, or when its stream closed. */
+  const observe = (request: FastifyRequest, reply: FastifyReply, status: number): void => {
     // Routes as declared, so that ids and probes of unknown paths make no series of their own.
     const route = request.routeOptions.url ?? 'unmatched';
     const { method } = request;
-    const status = reply.statusCode;
+    const elapsed = reply.elapsedTime;
     requests
       .seriesFor(`${method} ${route} ${status}`, () => ({ method, route, status: String(status) }))
-      .record(reply.elapsedTime / 1000);
+      .record(elapsed / 1000);
     // The request line is only built when it would be written.
     if (
       app.logger.isLevelEnabled('info') &&
@@ -117,17 +173,26 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     ) {
       app.logger.info(
         {
-          // Named here too: a stream ended by shutdown is logged outside its request's context.
+          // Named here too: a stream's line is written when it closes, outside its request.
           requestId: String(request.id),
-          method: request.method,
+          method,
           url: request.url.split('?')[0],
           ...sessionOf(request),
-          status: reply.statusCode,
-          ms: Math.round(reply.elapsedTime),
+          status,
+          ms: Math.round(elapsed),
         },
         'request',
       );
     }
+  };
+  // A stream (SSE, WebSocket) is counted once, when it closes, with its whole life: its client
+  // may close it, which gives no `onResponse`, and a WebSocket never has one.
+  const streams = new StreamRegistry({
+    onClose: ({ reply, status }: StreamOrigin) => observe(reply.request, reply, status),
+  });
+  server.decorate('streams', streams);
+  server.addHook('onResponse', (request, reply, done) => {
+    if (!streams.opened(request)) observe(request, reply, reply.statusCode);
     done();
   });
   // A client that goes away before its response is complete (a stream it stopped reading, a
@@ -188,9 +253,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
       else app.logger.warn({ checks: failing }, `not ready: ${names}`);
       failingBefore = names;
     }
-    const staff =
-      app.adminKeyHash !== undefined && adminKeyMatches(bearerToken(request), app.adminKeyHash);
-    const shown = staff ? checks : checks.map(({ name, ok }) => ({ name, ok }));
+    const shown = isStaff(request) ? checks : checks.map(({ name, ok }) => ({ name, ok }));
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks: shown });
   });
 
@@ -219,8 +282,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   adminRoutes(server, app);
   docsRoutes(server);
 
-  server.decorate('streams', streams);
-  return server as unknown as SupportServer;
+  return server;
 }
 
 /** A URL's path, percent-decoded as the router reads it (the raw path when it cannot be). */

@@ -23,24 +23,47 @@ export async function authorizeSession(
   return session;
 }
 
-/** Counts a request against a limit; throws `rate_limited` with the wait when it is over. */
+/** Which limit a request is counted against: each refusal names its own. */
+export type RateLimitKind = 'address' | 'session_messages' | 'session_starts';
+
+const REFUSALS: Readonly<Record<RateLimitKind, string>> = {
+  address: 'Too many requests from your address',
+  session_messages: 'Too many messages in this conversation',
+  session_starts: 'Too many new conversations from your address',
+};
+
+/**
+ * Counts a request against a limit; throws `rate_limited`, naming the limit and the wait, when it
+ * is over. With `reply`, `X-RateLimit-Limit` and `X-RateLimit-Remaining` describe the limit that
+ * refused the request, or else, of the limits it was counted against, the one with the fewest
+ * requests left: a client reading them learns which limit it is about to meet.
+ */
 export async function enforceRateLimit(
   limiter: RateLimiter,
   key: string,
   limit: number,
+  kind: RateLimitKind,
   reply?: FastifyReply,
 ): Promise<void> {
   const decision = await limiter.hit(key, limit, 60_000);
-  reply?.header('x-ratelimit-limit', limit);
-  reply?.header('x-ratelimit-remaining', decision.remaining);
+  if (reply && (!decision.allowed || fewerLeft(reply, decision.remaining))) {
+    reply.header('x-ratelimit-limit', limit);
+    reply.header('x-ratelimit-remaining', decision.remaining);
+  }
   if (!decision.allowed) {
     const seconds = Math.ceil(decision.retryAfterMs / 1000);
     throw new AppError(
       'rate_limited',
-      `Too many requests; try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+      `${REFUSALS[kind]}: the limit is ${limit} a minute. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
       { retryable: true, retryAfterMs: decision.retryAfterMs },
     );
   }
+}
+
+/** Whether `remaining` is fewer than the limit the reply's headers describe (or there is none). */
+function fewerLeft(reply: FastifyReply, remaining: number): boolean {
+  const shown = reply.getHeader('x-ratelimit-remaining');
+  return shown === undefined || remaining < Number(shown);
 }
 
 /** A session as its owner sees it (never its token hash). */

@@ -8,12 +8,15 @@ const HEARTBEAT_MS = 15_000;
 /**
  * A Server-Sent Events stream on a hijacked reply. Each event is written as
  * `event: <type>` and `data: <json>`; a heartbeat comment goes out while the stream is quiet.
+ *
+ * Events carry no `id:`. A stream cannot be resumed where it broke off (what it missed is not kept
+ * for it), and with ids an `EventSource` would reconnect with `Last-Event-ID` believing it had
+ * resumed. A client that reconnects reads the history (`GET /v1/sessions/:id/messages`) instead.
  */
 export class SseStream implements OpenStream {
   readonly #raw: ServerResponse;
   #heartbeat: NodeJS.Timeout;
   #closed = false;
-  #nextId = 1;
 
   constructor(reply: FastifyReply, headers: Record<string, string>) {
     reply.hijack();
@@ -40,7 +43,7 @@ export class SseStream implements OpenStream {
 
   /** Sends one event whose `type` names it. */
   send(event: { type: string } & Record<string, unknown>): void {
-    this.#write(`id: ${this.#nextId++}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    this.#write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
   }
 
   /** Sends a last event and ends the stream. */

@@ -23,6 +23,13 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`;
   }
   const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  // `?limit=` is read as 0, and "must be at least 1" would puzzle whoever sent no number at all.
+  if (issue.code === 'too_small' && issue.origin === 'number') {
+    const given = at(value, issue.path);
+    if (!given.missing && typeof given.value === 'string' && given.value.trim() === '') {
+      return `${where}is empty: give a number, or leave it out`;
+    }
+  }
   // A schema's own message is kept; zod's defaults ("Too big: expected number to be <=200",
   // "Invalid input: expected string, received undefined") are said more plainly.
   if (!/^(?:Too big|Too small|Invalid input)\b/.test(issue.message))

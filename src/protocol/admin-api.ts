@@ -1,14 +1,22 @@
 /**
- * The REST shapes of `/v1/admin`, the staff's side of the API. As in `api.ts`, bodies refuse
- * unknown fields and queries ignore unknown parameters.
+ * The REST shapes of `/v1/admin`, the staff's side of the API: the routes validate requests with
+ * them and type their responses by them, and the OpenAPI document is generated from them. As in
+ * `api.ts`, bodies refuse unknown fields and queries ignore unknown parameters.
  */
 import { z } from 'zod';
+import { toolPolicySchema } from '../config/index.js';
+import { sessionViewSchema } from './api.js';
 import { escalationInfoSchema } from './events.js';
+
+const isoTime = z.string().describe('ISO 8601 time');
 
 const page = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 };
+
+/** Most files one upload (`POST /v1/admin/documents`) may carry. */
+export const MAX_UPLOAD_FILES = 20;
 
 /** `GET /v1/admin/documents` query. */
 export const documentListQuerySchema = z.object({
@@ -56,25 +64,99 @@ export const ticketPatchSchema = z.strictObject({
   status: oneOf(TICKET_STATUSES),
 });
 
+/** Where a page of the session list starts: right after this session, in the list's order. */
+export interface SessionListCursor {
+  /** UTC ISO time with milliseconds, the form times are stored in. */
+  lastMessageAt: string;
+  /** Absent for a time given alone: the page starts at the sessions strictly older than it. */
+  sessionId?: string;
+}
+
+/** A stored time: UTC, ISO, with milliseconds. */
+const STORED_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/**
+ * The `nextBefore` of a session list page that ends with `last`: opaque to clients, so that it
+ * can say both where the page ended and which of the sessions last active at that moment it
+ * ended with (a time alone cannot, and sessions often share one).
+ */
+export function sessionListCursor(last: { lastMessageAt: string; sessionId: string }): string {
+  return Buffer.from(JSON.stringify([last.lastMessageAt, last.sessionId])).toString('base64url');
+}
+
+/**
+ * A `before` as the session list reads it: a `nextBefore` it gave, or (as earlier versions
+ * took) an ISO time in any offset, brought to the stored form. A time finer than the
+ * millisecond is rounded up: times are stored at the millisecond, so "older than 55.0651" is
+ * "older than 55.066". Undefined for anything else.
+ */
+function readSessionListBefore(value: string): SessionListCursor | undefined {
+  if (z.iso.datetime({ offset: true }).safeParse(value).success) {
+    const finer = /[1-9]/.test(/\.\d{3}(\d*)/.exec(value)?.[1] ?? '');
+    const ms = Date.parse(value) + (finer ? 1 : 0);
+    return Number.isNaN(ms) ? undefined : { lastMessageAt: new Date(ms).toISOString() };
+  }
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
+  const [lastMessageAt, sessionId] = decoded as unknown[];
+  if (typeof lastMessageAt !== 'string' || !STORED_TIME.test(lastMessageAt)) return undefined;
+  if (Number.isNaN(Date.parse(lastMessageAt))) return undefined;
+  if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 200) {
+    return undefined;
+  }
+  return { lastMessageAt, sessionId };
+}
+
 /** `GET /v1/admin/sessions` query. */
 export const sessionListQuerySchema = z.object({
   limit: page.limit,
-  before: z.string().datetime({ offset: true }).optional(),
+  before: z
+    .string()
+    .max(1000)
+    .transform((value, ctx) => {
+      const cursor = readSessionListBefore(value);
+      if (cursor !== undefined) return cursor;
+      ctx.addIssue({
+        code: 'custom',
+        message: "must be the `nextBefore` of the list's previous page (or an ISO time)",
+      });
+      return z.NEVER;
+    })
+    .optional()
+    .describe(
+      "The previous page's `nextBefore`. An ISO time (any offset) is still taken, as earlier versions did: the sessions last active strictly before it.",
+    ),
 });
 
 /** `GET /v1/admin/sessions/:id` and ticket transcripts query. */
 export const transcriptQuerySchema = z.object({
-  after: z.coerce.number().int().min(0).optional(),
+  after: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('The previous page’s `nextAfter`: the messages after that `seq`.'),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
 
-/** `POST /v1/admin/search` body: the search playground. */
+/**
+ * `POST /v1/admin/search` body: the search playground. Numbers are JSON numbers, as in every
+ * other body: `"5"` is refused, not read as 5.
+ */
 export const adminSearchBodySchema = z.strictObject({
   query: z.string().min(1).max(2000),
   /** Session scopes to search with the knowledge base, e.g. a session's attachments. */
   sessionId: z.string().uuid().optional(),
-  topK: z.coerce.number().int().min(1).max(50).optional(),
+  topK: z.number().int().min(1).max(50).optional(),
 });
+
+/** `POST /v1/admin/documents/:id/reindex` body: none, or an empty object. */
+export const documentReindexBodySchema = z.strictObject({});
 
 /** What an ingestion did: files read, documents added, updated or removed, files that failed. */
 export const ingestReportSchema = z.object({
@@ -94,7 +176,13 @@ export const ingestReportSchema = z.object({
   failed: z
     .array(z.object({ path: z.string(), reason: z.string() }))
     .describe('Files that were not stored, each with the reason; the others were.'),
+  skipped: z
+    .array(z.object({ path: z.string(), kind: z.string() }))
+    .describe(
+      'Files in a folder read that are not articles (pictures, styles, scripts…), with their kind: not read. An upload names none.',
+    ),
 });
+export type IngestReportView = z.infer<typeof ingestReportSchema>;
 
 /** A stored document, as upload and re-index name it: by the id the other document routes take. */
 export const documentRefSchema = z.object({
@@ -142,8 +230,6 @@ export const documentReindexResultSchema = z.object({
 });
 export type DocumentReindexResult = z.infer<typeof documentReindexResultSchema>;
 
-const isoTime = z.string().describe('ISO 8601 time');
-
 /**
  * A webhook message that holds its session back: the session's first undelivered one, refused
  * at least once, so that none of the session's later messages is sent until it is accepted.
@@ -188,3 +274,192 @@ export const outboxSkipResultSchema = z.object({
   skippedAt: isoTime.describe('When it was first skipped: skipping it again changes nothing.'),
 });
 export type OutboxSkipResult = z.infer<typeof outboxSkipResultSchema>;
+
+/** A stored document, as the staff's list shows it. */
+export const documentSchema = z.object({
+  id: z.string(),
+  scope: z
+    .string()
+    .describe('`kb` for the knowledge base, `session:<id>` for one session’s attachments.'),
+  source: z
+    .string()
+    .describe('The file or web address it came from; `uploads/<file name>` for an upload.'),
+  docKey: z
+    .string()
+    .describe('The document’s key within its file (empty when the file is one document).'),
+  title: z.string(),
+  url: z.string().nullable(),
+  format: z.string(),
+  fileHash: z.string().describe('SHA-256 of the whole file.'),
+  contentHash: z.string().describe('SHA-256 of the document’s parsed content.'),
+  chunkCount: z.number().int(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+
+/** `GET /v1/admin/documents` response: a page of a scope's documents, by source. */
+export const documentListSchema = z.object({
+  items: z.array(documentSchema),
+  total: z.number().int().describe('The documents of the scope in all.'),
+});
+export type DocumentList = z.infer<typeof documentListSchema>;
+
+/** `DELETE /v1/admin/documents/:id` response. */
+export const documentDeletedSchema = z.object({
+  removed: z.number().int().describe('Documents removed: every document of the file.'),
+  source: z.string(),
+});
+export type DocumentDeleted = z.infer<typeof documentDeletedSchema>;
+
+/** `POST /v1/admin/search` response: the passages found, best first, and how they were found. */
+export const adminSearchResultSchema = z.object({
+  mode: z.enum(['lexical', 'hybrid']),
+  hits: z.array(
+    z.object({
+      chunkId: z.number().int(),
+      documentId: z.string(),
+      title: z.string(),
+      headingPath: z.array(z.string()),
+      source: z.string(),
+      url: z.string().nullable(),
+      text: z.string(),
+      score: z.number().describe('Higher is better; comparable only within one search.'),
+      snippet: z.string().describe('The passage, HTML-escaped, its matched words in `<mark>`.'),
+    }),
+  ),
+  reason: z
+    .enum(['no_searchable_words', 'nothing_relevant'])
+    .optional()
+    .describe('Why there are no hits, when there are none.'),
+  degraded: z
+    .enum(['dense_unavailable'])
+    .optional()
+    .describe('Dense retrieval is configured but could not be used for this search.'),
+  spelling: z
+    .array(z.object({ from: z.string(), to: z.string() }))
+    .optional()
+    .describe('Words of the query searched in another spelling.'),
+  related: z
+    .array(z.object({ from: z.string(), to: z.string(), weight: z.number() }))
+    .optional()
+    .describe('Words searched at a weight of their own, each for a word or phrase of the query.'),
+});
+export type AdminSearchResult = z.infer<typeof adminSearchResultSchema>;
+
+/** A ticket for a person to follow a session up. */
+export const ticketSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  status: z.enum(TICKET_STATUSES),
+  priority: z.string().describe('One of `low`, `normal`, `high` or `urgent`.'),
+  category: z.string().describe('The queue: one of the categories `category` filters by.'),
+  summary: z.string(),
+  reasons: z.array(z.string()),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+export type TicketView = z.infer<typeof ticketSchema>;
+
+/** `GET /v1/admin/tickets` response. */
+export const ticketListSchema = z.object({
+  items: z.array(ticketSchema),
+  total: z.number().int().describe('The tickets matching the filters, in all.'),
+});
+export type TicketList = z.infer<typeof ticketListSchema>;
+
+/** A message of a transcript, as the staff read it: with what the reply was built from. */
+export const transcriptMessageSchema = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+  createdAt: isoTime,
+  requestId: z.string().nullable(),
+  metadata: z
+    .record(z.string(), z.unknown())
+    .describe('What the turn stored with it: a reply’s sources, escalation, timings…'),
+});
+export type TranscriptMessage = z.infer<typeof transcriptMessageSchema>;
+
+/** A page of a transcript, oldest first. */
+const transcriptPage = {
+  transcript: z.array(transcriptMessageSchema),
+  nextAfter: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Pass as `after` for the messages that follow; null when there are no more.'),
+};
+
+/** `GET /v1/admin/tickets/:id` response. */
+export const ticketDetailSchema = z.object({ ticket: ticketSchema, ...transcriptPage });
+export type TicketDetail = z.infer<typeof ticketDetailSchema>;
+
+/** `GET /v1/admin/sessions` response: sessions with messages, the latest activity first. */
+export const sessionListSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      transcriptMessages: z
+        .number()
+        .int()
+        .describe(
+          'The customer’s messages and the replies (a session’s `messageCount` counts the customer’s only).',
+        ),
+      firstMessageAt: isoTime,
+      lastMessageAt: isoTime,
+    }),
+  ),
+  nextBefore: z
+    .string()
+    .nullable()
+    .describe('Pass as `before` for the next page (an opaque cursor); null on the last page.'),
+});
+export type SessionList = z.infer<typeof sessionListSchema>;
+
+/** `GET /v1/admin/sessions/:id` response. */
+export const sessionDetailSchema = z.object({
+  id: z.string(),
+  session: sessionViewSchema
+    .nullable()
+    .describe('The live session; null once it has expired (its transcript stays).'),
+  ticket: ticketSchema.nullable(),
+  ...transcriptPage,
+});
+export type SessionDetail = z.infer<typeof sessionDetailSchema>;
+
+/** A tool's circuit breaker. */
+export const breakerSchema = z.object({
+  state: z.enum(['closed', 'open', 'half_open']),
+  consecutiveFailures: z.number().int(),
+  lastFailureAt: z.number().nullable().describe('Epoch milliseconds of the last failure.'),
+  lastError: z.string().nullable(),
+  nextProbeAt: z
+    .number()
+    .nullable()
+    .describe('Epoch milliseconds when an open breaker lets a probe through; null unless open.'),
+});
+
+/** `GET /v1/admin/tools` response: each tool's health and the policy it is called with. */
+export const toolListSchema = z.object({
+  items: z.array(
+    z.object({
+      name: z.string(),
+      description: z.string(),
+      breaker: breakerSchema,
+      stats: z.object({
+        calls: z.number().int().describe('Calls since the process started.'),
+        failures: z.number().int().describe('Calls that did not end `ok`.'),
+        p50Ms: z.number().nullable().describe('Over the recent calls; null before the first.'),
+        p95Ms: z.number().nullable(),
+        lastOutcome: z.string().nullable(),
+      }),
+      policy: toolPolicySchema,
+    }),
+  ),
+});
+export type ToolList = z.infer<typeof toolListSchema>;
+
+/** `POST /v1/admin/tools/:name/reset` response: the breaker, closed. */
+export const toolResetSchema = z.object({ name: z.string(), breaker: breakerSchema });
+export type ToolReset = z.infer<typeof toolResetSchema>;

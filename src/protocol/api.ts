@@ -86,6 +86,12 @@ export const messageViewSchema = z.object({
   text: z.string(),
   createdAt: isoTime,
   sources: z.array(sourceItemSchema).optional(),
+  attachments: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'A customer message: the names of the files sent with it (its text may be empty when it carried only files).',
+    ),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;
 
@@ -101,6 +107,33 @@ export const messagePageQuerySchema = z.object({
   after: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+/**
+ * What a stream (the live feed, a message's SSE, the WebSocket) says of itself, besides a turn's
+ * events: `ready` when the live feed follows the session; `ended` as the last event when the
+ * session ends or is erased; `shutdown` as the last event when the server stops.
+ */
+export const streamNoticeSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), sessionId: z.string() }),
+  z.object({
+    type: z.literal('ended'),
+    sessionId: z.string(),
+    reason: z
+      .enum(['ended', 'erased'])
+      .describe('`ended`: the session was ended (DELETE); `erased`: it was erased on request.'),
+    message: z.string(),
+  }),
+  z.object({
+    type: z.literal('shutdown'),
+    message: z.string(),
+    resumable: z
+      .boolean()
+      .describe(
+        'Whether the conversation goes on after the restart: reconnect with the same token. When false, the session is gone: start a new one.',
+      ),
+  }),
+]);
+export type StreamNotice = z.infer<typeof streamNoticeSchema>;
 
 /** A message sent over the WebSocket, which takes no files: too long a text must be shortened. */
 export const wsClientMessageSchema = z.strictObject({

@@ -127,6 +127,20 @@ export interface SessionSummary {
 }
 
 /**
+ * Where a page of {@link ConversationRepository.sessions} starts: right after this session, in
+ * the list's order (latest activity first; of sessions last active at the same moment, the
+ * greater id first). Sessions often share a `lastMessageAt` (their messages were stored at the
+ * same millisecond), so the time alone cannot say where a page ended: the id breaks the tie.
+ * Without `sessionId`, the page starts at the sessions last active strictly before
+ * `lastMessageAt` (what a time alone can say: those sharing its moment are left out).
+ */
+export interface SessionCursor {
+  /** ISO time, in any offset; compared at the millisecond, the precision times are stored at. */
+  lastMessageAt: string;
+  sessionId?: string;
+}
+
+/**
  * What {@link ConversationRepository.eraseSession} deleted of one session, table by table.
  */
 export interface SessionErasure {
@@ -235,10 +249,12 @@ export interface ConversationRepository {
   ): Promise<{ ticket: TicketRecord; changed: boolean } | null>;
 
   /**
-   * Sessions that have messages, the most recently active first. `before` (ISO time) pages on:
-   * only sessions whose last message is strictly older are listed.
+   * Sessions that have messages, the most recently active first (ties by id, the greater
+   * first). `before` pages on: only the sessions after it in that order are listed, so that
+   * paging with the last session of each page lists every session once. A session with no
+   * message yet is not here: it exists only in the session store.
    */
-  sessions(options: { limit: number; before?: string }): Promise<SessionSummary[]>;
+  sessions(options: { limit: number; before?: SessionCursor }): Promise<SessionSummary[]>;
 
   /**
    * Sessions a retention period is over for: their last message is older than `before` (ISO

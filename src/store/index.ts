@@ -25,6 +25,7 @@ export type {
   HeldOutboxMessage,
   OutboxBacklog,
   OutboxRecord,
+  SessionCursor,
   SessionErasure,
   SessionSummary,
   TicketChange,

@@ -1,9 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ConversationRepository, TicketRecord } from '../../src/store/index.js';
+import type {
+  ConversationRepository,
+  SessionCursor,
+  SessionSummary,
+  TicketRecord,
+} from '../../src/store/index.js';
 import { describeConversationErasure } from './conversation-erasure.contract.js';
 import { describeOutboxOrder } from './outbox-order.contract.js';
 import { describeOutboxSkip } from './outbox-skip.contract.js';
+
+/** Where the session list goes on after `summary`. */
+const cursorOf = (summary: SessionSummary): SessionCursor => ({
+  lastMessageAt: summary.lastMessageAt,
+  sessionId: summary.sessionId,
+});
 
 /** The ISO format every stored time comes back in, whatever the database. */
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -418,9 +429,78 @@ export function describeConversationRepository(
       ]);
       const first = await repo.sessions({ limit: 2 });
       expect(first.map((s) => s.sessionId)).toEqual(['busy', 'new']);
-      const next = await repo.sessions({ limit: 2, before: first.at(-1)?.lastMessageAt as string });
+      const last = first.at(-1) as SessionSummary;
+      const next = await repo.sessions({ limit: 2, before: cursorOf(last) });
       expect(next.map((s) => s.sessionId)).toEqual(['old']);
-      expect(await repo.sessions({ limit: 2, before: at(1) })).toEqual([]);
+      expect(await repo.sessions({ limit: 2, before: { lastMessageAt: at(1) } })).toEqual([]);
+    });
+
+    it('pages through sessions last active at the same moment, listing each once', async () => {
+      const repo = await make();
+      // Twelve customers whose messages were stored in the same millisecond, ids of either case
+      // (sorted by code point in every database), between one session before and one after.
+      const moment = '2026-11-25T07:19:55.000Z';
+      const tied = [
+        's01',
+        's02',
+        'S03',
+        's04',
+        'A05',
+        's06',
+        's07',
+        'b08',
+        's09',
+        's10',
+        's11',
+        's12',
+      ];
+      await repo.appendMessage({
+        ...message('earlier', 'hi'),
+        createdAt: '2026-11-25T07:19:54.999Z',
+      });
+      for (const id of tied) await repo.appendMessage({ ...message(id, 'hi'), createdAt: moment });
+      await repo.appendMessage({
+        ...message('later', 'hi'),
+        createdAt: '2026-11-25T07:19:55.065Z',
+      });
+
+      const listed: string[] = [];
+      let before: SessionCursor | undefined;
+      for (let pages = 0; pages < 20; pages++) {
+        const page = await repo.sessions({ limit: 1, ...(before ? { before } : {}) });
+        if (page.length === 0) break;
+        listed.push(...page.map((s) => s.sessionId));
+        before = cursorOf(page.at(-1) as SessionSummary);
+      }
+      const byCodePoint = [...tied].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+      expect(listed).toEqual(['later', ...byCodePoint, 'earlier']);
+      // Pages of 5 list the same, in the same order.
+      const fives: string[] = [];
+      before = undefined;
+      for (let pages = 0; pages < 5; pages++) {
+        const page = await repo.sessions({ limit: 5, ...(before ? { before } : {}) });
+        if (page.length === 0) break;
+        fives.push(...page.map((s) => s.sessionId));
+        before = cursorOf(page.at(-1) as SessionSummary);
+      }
+      expect(fives).toEqual(listed);
+    });
+
+    it('reads a time alone as a cursor at the millisecond, whatever its offset', async () => {
+      const repo = await make();
+      await repo.appendMessage({ ...message('at54', 'a'), createdAt: '2026-11-25T07:19:54.500Z' });
+      await repo.appendMessage({ ...message('at55', 'a'), createdAt: '2026-11-25T07:19:55.000Z' });
+      await repo.appendMessage({
+        ...message('at55.065', 'a'),
+        createdAt: '2026-11-25T07:19:55.065Z',
+      });
+      const before = async (lastMessageAt: string) =>
+        (await repo.sessions({ limit: 10, before: { lastMessageAt } })).map((s) => s.sessionId);
+      // One instant, three ways of writing it: the same sessions, strictly older.
+      expect(await before('2026-11-25T07:19:55.000Z')).toEqual(['at54']);
+      expect(await before('2026-11-25T08:19:55.000+01:00')).toEqual(['at54']);
+      expect(await before('2026-11-25T07:19:55Z')).toEqual(['at54']);
+      expect(await before('2026-11-25T07:19:55.066Z')).toEqual(['at55.065', 'at55', 'at54']);
     });
 
     it('lists tickets newest first, by status, with a total, and finds one by id', async () => {

@@ -5,16 +5,32 @@ import { AppError } from '../../errors/index.js';
 import {
   adminSearchBodySchema,
   documentListQuerySchema,
+  documentReindexBodySchema,
+  MAX_UPLOAD_FILES,
+  sessionListCursor,
   sessionListQuerySchema,
   ticketListQuerySchema,
   ticketPatchSchema,
   transcriptQuerySchema,
+  type AdminSearchResult,
+  type DocumentDeleted,
+  type DocumentList,
   type DocumentReindexResult,
   type DocumentUploadResult,
+  type IngestReportView,
   type OutboxBacklogView,
   type OutboxSkipResult,
+  type SessionDetail,
+  type SessionList,
+  type TicketDetail,
+  type TicketList,
+  type TicketView,
+  type ToolList,
+  type ToolReset,
+  type TranscriptMessage,
 } from '../../protocol/admin-api.js';
-import { ingestFiles, ingestPaths, summarize } from '../../rag/index.js';
+import { ingestFiles, ingestPaths, summarize, type IngestReport } from '../../rag/index.js';
+import { sessionScope } from '../../store/index.js';
 import { adminKeyMatches, bearerToken } from '../auth.js';
 import { TAKES_FILES } from '../errors.js';
 import { readMultipart } from '../multipart.js';
@@ -24,10 +40,14 @@ import { parseInput, requireId } from '../validate.js';
 type Id = { Params: { id: string } };
 type Query = { Querystring: Record<string, string> };
 
-/** Most files one upload request may carry. */
-const MAX_UPLOAD_FILES = 20;
 /** The folder-like prefix of uploaded documents' sources. */
 const UPLOADS = 'uploads';
+
+/** Whether A and B have the same fields, of the same types. */
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// An ingestion report goes out as the ingester writes it: a field its schema does not name makes
+// strict clients (and SDKs generated from the OpenAPI document) refuse a valid response.
+const _reportFieldsMatch: Exactly<IngestReport, IngestReportView> = true;
 
 /**
  * The staff's routes under `/v1/admin`, behind the admin key: knowledge-base documents (upload,
@@ -53,7 +73,11 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
 
     admin.get<Query>('/v1/admin/documents', async (request) => {
       const query = parseInput(documentListQuerySchema, request.query, 'query');
-      return knowledge.documents(query.scope, { limit: query.limit, offset: query.offset });
+      const page: DocumentList = await knowledge.documents(query.scope, {
+        limit: query.limit,
+        offset: query.offset,
+      });
+      return page;
     });
 
     admin.post('/v1/admin/documents', { config: TAKES_FILES }, async (request, reply) => {
@@ -113,10 +137,12 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       await app.indexVectors({ embed: false }).catch((error: unknown) => {
         app.logger.warn({ err: error }, 'removing the vectors of a deleted document failed');
       });
-      return { removed, source: document.source };
+      const result: DocumentDeleted = { removed, source: document.source };
+      return result;
     });
 
     admin.post<Id>('/v1/admin/documents/:id/reindex', async (request) => {
+      parseInput(documentReindexBodySchema, request.body ?? {}, 're-index request');
       const document = await documentOf(app, request.params.id);
       if (document.scope !== 'kb') {
         throw new AppError('invalid_input', 'Only knowledge-base documents can be re-indexed.');
@@ -146,8 +172,8 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
 
     admin.post('/v1/admin/search', async (request) => {
       const body = parseInput(adminSearchBodySchema, request.body, 'search');
-      const result = await app.retriever.search(body.query, {
-        scopes: body.sessionId ? ['kb', `session:${body.sessionId}`] : ['kb'],
+      const result: AdminSearchResult = await app.retriever.search(body.query, {
+        scopes: body.sessionId ? ['kb', sessionScope(body.sessionId)] : ['kb'],
         ...(body.topK !== undefined ? { topK: body.topK } : {}),
       });
       return result;
@@ -155,19 +181,24 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
 
     admin.get<Query>('/v1/admin/tickets', async (request) => {
       const query = parseInput(ticketListQuerySchema, request.query, 'query');
-      return conversations.tickets({
+      const page: TicketList = await conversations.tickets({
         ...(query.status ? { status: query.status } : {}),
         ...(query.priority ? { priority: query.priority } : {}),
         ...(query.category ? { category: query.category } : {}),
         limit: query.limit,
         offset: query.offset,
       });
+      return page;
     });
 
     admin.get<Id & Query>('/v1/admin/tickets/:id', async (request) => {
       const ticket = await ticketOf(app, request.params.id);
       const query = parseInput(transcriptQuerySchema, request.query, 'query');
-      return { ticket, transcript: await transcript(app, ticket.sessionId, query) };
+      const detail: TicketDetail = {
+        ticket,
+        ...(await transcript(app, ticket.sessionId, query)),
+      };
+      return detail;
     });
 
     admin.patch<Id>('/v1/admin/tickets/:id', async (request) => {
@@ -191,40 +222,57 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
           'ticket status changed',
         );
       }
-      return updated.ticket;
+      const result: TicketView = updated.ticket;
+      return result;
     });
 
     admin.get<Query>('/v1/admin/sessions', async (request) => {
       const query = parseInput(sessionListQuerySchema, request.query, 'query');
+      // One more than the page, to know whether another follows: the last page says so itself
+      // rather than pointing at an empty one.
       const summaries = await conversations.sessions({
-        limit: query.limit,
+        limit: query.limit + 1,
         ...(query.before ? { before: query.before } : {}),
       });
-      // `id` as everywhere else; the transcript's size under a name of its own, since a
-      // session's `messageCount` counts the customer's messages only.
-      const items = summaries.map((s) => ({
-        id: s.sessionId,
-        transcriptMessages: s.messageCount,
-        firstMessageAt: s.firstMessageAt,
-        lastMessageAt: s.lastMessageAt,
-      }));
-      const nextBefore =
-        summaries.length === query.limit ? (summaries.at(-1)?.lastMessageAt ?? null) : null;
-      return { items, nextBefore };
+      const shown = summaries.slice(0, query.limit);
+      const last = shown.at(-1);
+      const list: SessionList = {
+        // `id` as everywhere else; the transcript's size under a name of its own, since a
+        // session's `messageCount` counts the customer's messages only.
+        items: shown.map((s) => ({
+          id: s.sessionId,
+          transcriptMessages: s.messageCount,
+          firstMessageAt: s.firstMessageAt,
+          lastMessageAt: s.lastMessageAt,
+        })),
+        nextBefore: summaries.length > query.limit && last ? sessionListCursor(last) : null,
+      };
+      return list;
     });
 
     admin.get<Id & Query>('/v1/admin/sessions/:id', async (request) => {
       const id = requireId(request.params.id, 'session');
       const query = parseInput(transcriptQuerySchema, request.query, 'query');
-      const [session, messages, ticket] = await Promise.all([
+      const [session, page, ticket] = await Promise.all([
         app.sessions.get(id),
         transcript(app, id, query),
         conversations.ticketOf(id),
       ]);
-      if (session === null && messages.length === 0) {
+      // Past its last message (`after`), a session's page is empty: it exists if messages do.
+      if (
+        session === null &&
+        page.transcript.length === 0 &&
+        (query.after === undefined || (await conversations.countMessages(id)) === 0)
+      ) {
         throw new AppError('not_found', 'No session with this id.');
       }
-      return { id, session: session ? viewOf(session) : null, ticket, transcript: messages };
+      const detail: SessionDetail = {
+        id,
+        session: session ? viewOf(session) : null,
+        ticket,
+        ...page,
+      };
+      return detail;
     });
 
     // The right to erasure: everything of the session, whatever its ticket's status.
@@ -233,18 +281,24 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       if ((await app.eraseSession(id)) === null) {
         throw new AppError('not_found', 'No session with this id.');
       }
+      // Its feed and WebSocket on this instance are told and closed; on another instance they
+      // learn at their next message.
+      request.server.streams.endSession(id, 'erased');
       return reply.code(204).send();
     });
 
-    admin.get('/v1/admin/tools', async () => ({
-      items: tools.list().map((tool) => ({
-        name: tool.name,
-        description: tool.description,
-        breaker: tools.breaker(tool.name),
-        stats: app.toolStats.stats(tool.name),
-        policy: tool.policy,
-      })),
-    }));
+    admin.get('/v1/admin/tools', async () => {
+      const list: ToolList = {
+        items: tools.list().map((tool) => ({
+          name: tool.name,
+          description: tool.description,
+          breaker: tools.breaker(tool.name),
+          stats: app.toolStats.stats(tool.name),
+          policy: tool.policy,
+        })),
+      };
+      return list;
+    });
 
     // The webhook's backlog: is the ticket system receiving what escalation sends it?
     admin.get('/v1/admin/outbox', async () => {
@@ -293,9 +347,12 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
 
     admin.post<{ Params: { name: string } }>('/v1/admin/tools/:name/reset', async (request) => {
       const name = request.params.name;
-      if (!tools.has(name)) throw new AppError('not_found', `There is no tool named "${name}".`);
+      if (!tools.has(name)) {
+        throw new AppError('not_found', `There is no tool named "${name.slice(0, 80)}".`);
+      }
       app.logger.info({ tool: name }, 'circuit breaker reset by an administrator');
-      return { name, breaker: tools.reset(name) };
+      const result: ToolReset = { name, breaker: tools.reset(name) };
+      return result;
     });
   });
 }
@@ -357,18 +414,30 @@ async function ticketOf(app: App, rawId: string) {
   return ticket;
 }
 
-async function transcript(app: App, sessionId: string, query: { after?: number; limit: number }) {
+/**
+ * A page of a session's transcript, and the `after` of the next one. One message more than the
+ * page is read, so that the last page says there is no more instead of pointing at an empty one.
+ */
+async function transcript(
+  app: App,
+  sessionId: string,
+  query: { after?: number; limit: number },
+): Promise<{ transcript: TranscriptMessage[]; nextAfter: number | null }> {
   const records = await app.conversations.messages(sessionId, {
     ...(query.after !== undefined ? { afterSeq: query.after } : {}),
-    limit: query.limit,
+    limit: query.limit + 1,
   });
-  return records.map((m) => ({
-    id: m.id,
-    seq: m.seq,
-    role: m.role,
-    text: m.text,
-    createdAt: m.createdAt,
-    requestId: m.requestId,
-    metadata: m.metadata,
-  }));
+  const shown = records.slice(0, query.limit);
+  return {
+    transcript: shown.map((m) => ({
+      id: m.id,
+      seq: m.seq,
+      role: m.role,
+      text: m.text,
+      createdAt: m.createdAt,
+      requestId: m.requestId,
+      metadata: m.metadata,
+    })),
+    nextAfter: records.length > query.limit ? (shown.at(-1)?.seq ?? null) : null,
+  };
 }

@@ -8,6 +8,7 @@ import {
   sendMessageBodySchema,
   type MessagePage,
   type SessionCreated,
+  type StreamNotice,
 } from '../../protocol/api.js';
 import type { SourceItem } from '../../protocol/index.js';
 import { bearerToken, hashToken, headerOrQueryToken, newSessionToken } from '../auth.js';
@@ -39,6 +40,8 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
       app.rateLimiter,
       `starts:${request.ip}`,
       config.http.sessionStartsPerMinute,
+      'session_starts',
+      reply,
     );
     const token = newSessionToken();
     const session = await sessions.create({
@@ -67,7 +70,10 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
   server.delete<IdParams>('/v1/sessions/:id', async (request, reply) => {
     const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
     // Nothing searches an ended session's files any more: its attachments' passages go.
-    return reply.code(200).send(viewOf(await app.sessionTurns.end(session)));
+    const ended = await app.sessionTurns.end(session);
+    // Its open streams would otherwise stay open and silent: nothing will happen in it any more.
+    streams.endSession(session.id, 'ended');
+    return reply.code(200).send(viewOf(ended));
   });
 
   server.get<IdParams & { Querystring: Record<string, string> }>(
@@ -89,6 +95,8 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
           ...(m.role === 'assistant' && Array.isArray(m.metadata.sources)
             ? { sources: m.metadata.sources as SourceItem[] }
             : {}),
+          // A message of files only has no text: without their names it reloads as an empty bubble.
+          ...(m.role === 'user' ? attachmentsOf(m.metadata) : {}),
         })),
         nextAfter: records.length === query.limit ? (records.at(-1)?.seq ?? null) : null,
       };
@@ -118,8 +126,9 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
     );
     const stream = new SseStream(reply, headersOf(reply));
     sink.stream = stream;
-    const release = streams.add(stream);
-    stream.send({ type: 'ready', sessionId: session.id });
+    const release = streams.add(stream, { sessionId: session.id, reply, status: 200 });
+    const ready: StreamNotice = { type: 'ready', sessionId: session.id };
+    stream.send(ready);
     reply.raw.on('close', () => {
       stopFollowing();
       release();
@@ -135,6 +144,8 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
         app.rateLimiter,
         sessionScope(session.id),
         config.http.sessionMessagesPerMinute,
+        'session_messages',
+        reply,
       );
       const { text, attachments } = await readMessage(request, app);
       const idempotencyKey = idempotencyKeyOf(request);
@@ -151,7 +162,7 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
         ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
       });
       if (outcome.type === 'replay') reply.header('idempotent-replayed', 'true');
-      if (wantsEventStream(request)) return streamTurn(reply, outcome, streams);
+      if (wantsEventStream(request)) return streamTurn(reply, session.id, outcome, streams);
       const result = outcome.type === 'replay' ? outcome.result : await outcome.result;
       return reply.code(200).send(result);
     },
@@ -199,11 +210,14 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
 /** Streams a turn's events as SSE; a replay as {@link replayEvents}. */
 async function streamTurn(
   reply: FastifyReply,
+  sessionId: string,
   outcome: SendOutcome,
   streams: StreamRegistry,
 ): Promise<void> {
   const stream = new SseStream(reply, headersOf(reply));
-  const release = streams.add(stream);
+  const release = streams.add(stream, { sessionId, reply, status: 200 });
+  // The client may go away before the turn ends: its stream is counted then, not at the end.
+  reply.raw.on('close', release);
   try {
     if (outcome.type === 'replay') {
       for (const event of replayEvents(outcome.result)) stream.send(event);
@@ -215,6 +229,13 @@ async function streamTurn(
     release();
     stream.end();
   }
+}
+
+/** The names of the files a customer's message carried, as its metadata keeps them. */
+function attachmentsOf(metadata: Record<string, unknown>): { attachments?: string[] } {
+  const names = metadata.attachments;
+  if (!Array.isArray(names) || names.length === 0) return {};
+  return { attachments: names.filter((name): name is string => typeof name === 'string') };
 }
 
 /** The headers already set on a reply (request id, CORS, security), for a hijacked response. */

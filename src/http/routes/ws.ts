@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { App } from '../../app.js';
 import { replayEvents } from '../../agent/session-turns.js';
@@ -12,6 +12,7 @@ import {
 } from '../../protocol/api.js';
 import type { Session } from '../../session/index.js';
 import { headerOrQueryToken } from '../auth.js';
+import { sendError } from '../errors.js';
 import { assertActive, authorizeSession, enforceRateLimit } from '../session-access.js';
 import type { StreamRegistry } from '../streams.js';
 import { parseInput } from '../validate.js';
@@ -49,42 +50,58 @@ type WsRequest = FastifyRequest<{ Params: { id: string } }>;
  * `GET /v1/sessions/:id/ws`: a WebSocket carrying the same turn events as SSE for the messages
  * sent over it (`{"type":"message","text":"…"}`). The token comes as `Authorization: Bearer`, or
  * as the `token` query parameter, since browsers cannot set headers on a WebSocket; it is checked
- * before the upgrade, so a refused client gets the same 401 as on every other route. Messages of
- * one socket run in the order they were sent; a frame that is not a valid message, or is larger
- * than {@link MAX_WS_MESSAGE_BYTES}, gets an `error` event and the socket stays open.
+ * before the upgrade, so a refused client gets the same 401 as on every other route, and a plain
+ * GET that passes the same checks gets 426. Messages of one socket run in the order they were
+ * sent; a frame that is not a valid message, or is larger than {@link MAX_WS_MESSAGE_BYTES}, gets
+ * an `error` event and the socket stays open. Ending the session (or shutdown) sends a last event
+ * and closes the socket: 1000 for `ended`, 1001 for `shutdown`.
  */
 export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegistry): void {
   const sessionsOf = new WeakMap<FastifyRequest, Session>();
+  const repliesOf = new WeakMap<FastifyRequest, FastifyReply>();
 
-  server.get(
-    '/v1/sessions/:id/ws',
-    {
-      websocket: true,
-      preValidation: async (request: WsRequest) => {
-        // Browsers let any page open a WebSocket to any host; the same origins as CORS may.
-        const origin = request.headers.origin;
-        if (
-          typeof origin === 'string' &&
-          !websocketOriginAllowed(origin, request.headers.host, app.config.http.corsOrigins)
-        ) {
-          throw new AppError(
-            'forbidden',
-            `WebSocket connections from ${origin.slice(0, 100)} are not allowed: add the origin to CORS_ORIGINS.`,
-          );
-        }
-        const session = await authorizeSession(
-          app.sessions,
-          request.params.id,
-          headerOrQueryToken(request),
-          'query',
+  server.route({
+    method: 'GET',
+    url: '/v1/sessions/:id/ws',
+    preValidation: async (request: WsRequest, reply: FastifyReply) => {
+      // Browsers let any page open a WebSocket to any host; the same origins as CORS may.
+      const origin = request.headers.origin;
+      if (
+        typeof origin === 'string' &&
+        !websocketOriginAllowed(origin, request.headers.host, app.config.http.corsOrigins)
+      ) {
+        throw new AppError(
+          'forbidden',
+          `WebSocket connections from ${origin.slice(0, 100)} are not allowed: add the origin to CORS_ORIGINS.`,
         );
-        assertActive(session);
-        sessionsOf.set(request, session);
-      },
+      }
+      const session = await authorizeSession(
+        app.sessions,
+        request.params.id,
+        headerOrQueryToken(request),
+        'query',
+      );
+      assertActive(session);
+      sessionsOf.set(request, session);
+      repliesOf.set(request, reply);
     },
-    (socket: WebSocket, request: WsRequest) => {
+    // Checked as an upgrade is (origin, token, an active session), so a plain GET learns nothing
+    // of a session it may not open.
+    handler: async (_request: WsRequest, reply: FastifyReply) => {
+      // RFC 9110 §15.5.22 and §7.8: a 426 names the protocol, and Upgrade is hop-by-hop.
+      reply.header('upgrade', 'websocket');
+      reply.header('connection', 'upgrade');
+      return sendError(
+        reply,
+        426,
+        'invalid_input',
+        'This address is a WebSocket: open it with a WebSocket client (a request with `Upgrade: websocket`). To follow the session over plain HTTP, use GET /v1/sessions/:id/events.',
+      );
+    },
+    wsHandler: (socket: WebSocket, request: WsRequest) => {
       const session = sessionsOf.get(request);
-      if (session === undefined) {
+      const reply = repliesOf.get(request);
+      if (session === undefined || reply === undefined) {
         socket.close(1008, 'unauthorized');
         return;
       }
@@ -93,14 +110,19 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
       const send = (event: object) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
       };
-      const release = streams.add({
-        finish: (event) => {
-          queue = queue.then(() => {
-            send(event);
-            socket.close(1001, 'server shutting down');
-          });
+      const release = streams.add(
+        {
+          // After the messages already sent: their turns' events come first.
+          finish: (event) => {
+            queue = queue.then(() => {
+              send(event);
+              if (event.type === 'shutdown') socket.close(1001, 'server shutting down');
+              else socket.close(1000, 'session ended');
+            });
+          },
         },
-      });
+        { sessionId: session.id, reply, status: 101 },
+      );
       socket.on('message', (data, isBinary) => {
         if (byteLength(data) > MAX_WS_MESSAGE_BYTES) {
           send({
@@ -140,6 +162,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
             app.rateLimiter,
             sessionScope(session.id),
             app.config.http.sessionMessagesPerMinute,
+            'session_messages',
           );
           const outcome = await app.sessionTurns.send({
             session,
@@ -169,7 +192,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         }
       };
     },
-  );
+  });
 }
 
 /** The size of a received message in bytes, however `ws` hands it over. */

@@ -10,6 +10,7 @@ import {
   type MessageRecord,
   type OutboxBacklog,
   type OutboxRecord,
+  type SessionCursor,
   type SessionErasure,
   type SessionSummary,
   type TicketChange,
@@ -230,13 +231,26 @@ export class PostgresConversationRepository implements ConversationRepository {
     return row?.n ?? 0;
   }
 
-  async sessions(options: { limit: number; before?: string }): Promise<SessionSummary[]> {
-    return this.#db.query<SessionSummary>(
-      `SELECT session_id AS "sessionId", message_count AS "messageCount",
+  async sessions(options: { limit: number; before?: SessionCursor }): Promise<SessionSummary[]> {
+    const select = `SELECT session_id AS "sessionId", message_count AS "messageCount",
               first_message_at AS "firstMessageAt", last_message_at AS "lastMessageAt"
-       FROM message_sessions WHERE $1::timestamptz IS NULL OR last_message_at < $1
-       ORDER BY last_message_at DESC, session_id COLLATE "C" DESC LIMIT $2`,
-      [options.before ?? null, options.limit],
+       FROM message_sessions`;
+    const order = 'ORDER BY last_message_at DESC, session_id COLLATE "C" DESC';
+    const cursor = options.before;
+    if (cursor === undefined) {
+      return this.#db.query<SessionSummary>(`${select} ${order} LIMIT $1`, [options.limit]);
+    }
+    if (cursor.sessionId === undefined) {
+      return this.#db.query<SessionSummary>(
+        `${select} WHERE last_message_at < $1::timestamptz ${order} LIMIT $2`,
+        [cursor.lastMessageAt, options.limit],
+      );
+    }
+    // A row comparison in the activity index's order: read through it from the cursor on.
+    return this.#db.query<SessionSummary>(
+      `${select} WHERE (last_message_at, session_id COLLATE "C") < ($1::timestamptz, $2::text)
+       ${order} LIMIT $3`,
+      [cursor.lastMessageAt, cursor.sessionId, options.limit],
     );
   }
 

@@ -11,6 +11,7 @@ import {
   type MessageRecord,
   type OutboxBacklog,
   type OutboxRecord,
+  type SessionCursor,
   type SessionErasure,
   type SessionSummary,
   type TicketChange,
@@ -503,14 +504,29 @@ export class SqliteConversationRepository implements ConversationRepository {
     return { items: rows.map(toTicket), total: n };
   }
 
-  async sessions(options: { limit: number; before?: string }): Promise<SessionSummary[]> {
-    const before = options.before ?? null;
-    return this.#prepare(
-      `SELECT session_id AS sessionId, message_count AS messageCount,
+  async sessions(options: { limit: number; before?: SessionCursor }): Promise<SessionSummary[]> {
+    const select = `SELECT session_id AS sessionId, message_count AS messageCount,
               first_message_at AS firstMessageAt, last_message_at AS lastMessageAt
-         FROM message_sessions WHERE (? IS NULL OR last_message_at < ?)
-         ORDER BY last_message_at DESC, session_id DESC LIMIT ?`,
-    ).all(before, before, options.limit) as SessionSummary[];
+         FROM message_sessions`;
+    const order = 'ORDER BY last_message_at DESC, session_id DESC LIMIT ?';
+    const cursor = options.before;
+    if (cursor === undefined) {
+      return this.#prepare(`${select} ${order}`).all(options.limit) as SessionSummary[];
+    }
+    // Times are stored as toISOString writes them and compared as text: the cursor's time is
+    // brought to that form first, or "…+01:00" and "…55Z" (no milliseconds) compare wrongly.
+    const at = new Date(cursor.lastMessageAt).toISOString();
+    if (cursor.sessionId === undefined) {
+      return this.#prepare(`${select} WHERE last_message_at < ? ${order}`).all(
+        at,
+        options.limit,
+      ) as SessionSummary[];
+    }
+    return this.#prepare(`${select} WHERE (last_message_at, session_id) < (?, ?) ${order}`).all(
+      at,
+      cursor.sessionId,
+      options.limit,
+    ) as SessionSummary[];
   }
 
   async idleSessions(before: string, limit: number): Promise<string[]> {

@@ -1,0 +1,147 @@
+/**
+ * The streams of a session through real sockets: ending or erasing the session ends its live
+ * feed and its WebSocket with a last `ended` event, and SSE promises no resumption it cannot give.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import {
+  ADMIN_KEY,
+  bearer,
+  call,
+  createSession,
+  openFeed,
+  startServer,
+  type Json,
+  type TestServer,
+} from './helpers/http.js';
+
+let t: TestServer;
+
+beforeAll(async () => {
+  t = await startServer();
+});
+afterAll(() => t.close());
+
+/** A session's WebSocket, open, with what it received and how it was closed. */
+async function openSocket(
+  id: string,
+  token: string,
+): Promise<{ frames: Json[]; closed: Promise<number>; socket: WebSocket }> {
+  const socket = new WebSocket(`${t.url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
+    headers: bearer(token),
+  });
+  const frames: Json[] = [];
+  socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return { frames, closed, socket };
+}
+
+/** The events of an SSE body, with their data as sent. */
+function eventsOf(text: string): Array<{ event: string; data: Json }> {
+  return text
+    .split('\n\n')
+    .filter((block) => block.includes('data: '))
+    .map((block) => ({
+      event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message',
+      data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? 'null'),
+    }));
+}
+
+/** What `promise` gives within 3 s, or `late`: a stream left open fails the test, not hangs it. */
+function within<T>(promise: Promise<T>, late: T): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((resolve) => setTimeout(() => resolve(late), 3_000)),
+  ]);
+}
+
+/** Waits until `check` holds (a socket's close reaches the server a moment after the client's). */
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 3_000;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}
+
+describe("a session's streams", () => {
+  it('are ended with an `ended` event and closed when the session ends; other sessions keep theirs', async () => {
+    const { id, token } = await createSession(t.url);
+    const other = await createSession(t.url);
+    const feed = await openFeed(t.url, id, token);
+    await feed.readUntil('event: ready');
+    const otherFeed = await openFeed(t.url, other.id, other.token);
+    await otherFeed.readUntil('event: ready');
+    const ws = await openSocket(id, token);
+
+    expect((await call(t.url, 'DELETE', `/v1/sessions/${id}`, { token })).status).toBe(200);
+
+    // Returns once the server has ended the stream: the marker is never sent.
+    await within(feed.readUntil('\u0000'), undefined);
+    const last = eventsOf(feed.text()).at(-1);
+    expect(last).toEqual({
+      event: 'ended',
+      data: {
+        type: 'ended',
+        sessionId: id,
+        reason: 'ended',
+        message: 'This conversation has ended. Start a new conversation if you need more help.',
+      },
+    });
+    expect(await within(ws.closed, -1)).toBe(1000);
+    expect(ws.frames.at(-1)).toMatchObject({ type: 'ended', sessionId: id, reason: 'ended' });
+
+    // The other session's feed is still open and heard nothing of it.
+    await until(() => t.server.streams.size === 1);
+    expect(t.server.streams.size).toBe(1);
+    otherFeed.close();
+    expect(otherFeed.text()).not.toContain('ended');
+    await until(() => t.server.streams.size === 0);
+  });
+
+  it('are ended with a message that says the conversation was deleted when it is erased', async () => {
+    const { id, token } = await createSession(t.url);
+    const feed = await openFeed(t.url, id, token);
+    await feed.readUntil('event: ready');
+    const ws = await openSocket(id, token);
+
+    const erased = await call(t.url, 'DELETE', `/v1/admin/sessions/${id}`, {
+      headers: bearer(ADMIN_KEY),
+    });
+    expect(erased.status).toBe(204);
+
+    await within(feed.readUntil('\u0000'), undefined);
+    expect(eventsOf(feed.text()).at(-1)?.data).toMatchObject({
+      type: 'ended',
+      reason: 'erased',
+      message: expect.stringMatching(/has been deleted/),
+    });
+    expect(await within(ws.closed, -1)).toBe(1000);
+    expect(ws.frames.at(-1)).toMatchObject({ type: 'ended', reason: 'erased' });
+  });
+});
+
+describe('SSE', () => {
+  it('sends no event ids: a reconnecting EventSource must not believe it resumed where it left off', async () => {
+    const { id, token } = await createSession(t.url);
+    const feed = await openFeed(t.url, id, token);
+    await feed.readUntil('event: ready');
+    const streamed = await fetch(`${t.url}/v1/sessions/${id}/messages`, {
+      method: 'POST',
+      headers: {
+        ...bearer(token),
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+      },
+      body: JSON.stringify({ text: 'What is your refund policy?' }),
+    });
+    const turn = await streamed.text();
+    await feed.readUntil('event: complete');
+    feed.close();
+    expect(eventsOf(turn).at(-1)?.event).toBe('complete');
+    expect(eventsOf(feed.text()).map((e) => e.event)).toContain('complete');
+    expect(turn).not.toMatch(/^id:/m);
+    expect(feed.text()).not.toMatch(/^id:/m);
+  });
+});

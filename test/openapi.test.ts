@@ -1,0 +1,419 @@
+/**
+ * The OpenAPI document against the running server, through real sockets: every operation has a
+ * name (`operationId`) and says what it answers, and what the routes answer — JSON bodies, each
+ * event of a stream, a WebSocket's frames — is valid by the document's schemas, as a strict
+ * client (or an SDK generated from the document) checks it.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Ajv, type ValidateFunction } from 'ajv';
+import formats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import {
+  ADMIN_KEY,
+  bearer,
+  call,
+  createSession,
+  openFeed,
+  startServer,
+  type Json,
+  type TestServer,
+} from './helpers/http.js';
+
+const admin = { token: ADMIN_KEY };
+const METHODS = ['get', 'post', 'patch', 'delete'] as const;
+
+let t: TestServer;
+let doc: Json;
+let ajv: Ajv;
+/** The operations whose success response was seen and found valid. */
+const answered = new Set<string>();
+
+beforeAll(async () => {
+  t = await startServer();
+  doc = (await call(t.url, 'GET', '/openapi.json')).body;
+  // The whole document is one schema, so that `$ref`s to its components resolve; `strict: false`
+  // for the OpenAPI fields around the schemas (`paths`, `info`…), which are not JSON Schema.
+  ajv = new Ajv({ strict: false, allErrors: true });
+  // The package is CommonJS: its function is both the module and its `default`.
+  formats.default(ajv);
+  ajv.addSchema(doc, 'openapi.json');
+});
+afterAll(() => t.close());
+
+/** Every operation of the document, with its path and method. */
+function operations(): Array<{ path: string; method: string; operation: Json }> {
+  return Object.entries(doc.paths as Record<string, Json>).flatMap(([path, item]) =>
+    METHODS.filter((method) => item[method]).map((method) => ({
+      path,
+      method,
+      operation: item[method],
+    })),
+  );
+}
+
+/** The status an operation answers when it succeeds: its one 1xx or 2xx response. */
+function successStatus(operation: Json): string {
+  const statuses = Object.keys(operation.responses).filter((s) => /^[12]\d\d$/.test(s));
+  expect(statuses, operation.operationId).toHaveLength(1);
+  return statuses[0] as string;
+}
+
+/** The validator of the schema at these JSON-pointer tokens of the document. */
+function validatorAt(...tokens: string[]): ValidateFunction {
+  const escape = (token: string) =>
+    encodeURIComponent(token.replace(/~/g, '~0').replace(/\//g, '~1'));
+  const validate = ajv.getSchema(`openapi.json#/${tokens.map(escape).join('/')}`);
+  if (!validate) throw new Error(`No schema at ${tokens.join(' ')}`);
+  return validate;
+}
+
+/**
+ * Checks an answer of the operation `operationId` against the document: its status must be
+ * one the operation lists (or an error, in the error shape), and its body the schema of its
+ * media type — every event of an event stream, each on its own.
+ */
+function expectDocumented(
+  operationId: string,
+  answer: { status: number; contentType: string; body: unknown },
+): void {
+  const found = operations().find((o) => o.operation.operationId === operationId);
+  if (!found) throw new Error(`No operation ${operationId} in the document`);
+  const { path, method, operation } = found;
+  const status = String(answer.status);
+  const listed = operation.responses[status] ? status : 'default';
+  if (listed === 'default') expect(answer.status, operationId).toBeGreaterThanOrEqual(400);
+  const mediaType = answer.contentType.split(';')[0]?.trim() ?? '';
+  const content = operation.responses[listed].content;
+  if (content === undefined) {
+    expect(answer.body, `${operationId} ${status} has no body`).toBe('');
+  } else {
+    expect(Object.keys(content), `${operationId} ${status}`).toContain(mediaType);
+    const validate = validatorAt(
+      'paths',
+      path,
+      method,
+      'responses',
+      listed,
+      'content',
+      mediaType,
+      'schema',
+    );
+    const values = mediaType === 'text/event-stream' ? sseData(String(answer.body)) : [answer.body];
+    expect(values.length, `${operationId}: something to check`).toBeGreaterThan(0);
+    for (const value of values) {
+      validate(value);
+      expect(validate.errors ?? [], `${operationId} ${status} ${JSON.stringify(value)}`).toEqual(
+        [],
+      );
+    }
+  }
+  if (status === successStatus(operation)) answered.add(operationId);
+}
+
+/** The `data` of each whole event of an SSE body, parsed. */
+function sseData(text: string): unknown[] {
+  const whole = text.slice(0, text.lastIndexOf('\n\n') + 2);
+  return whole
+    .split('\n\n')
+    .map((block) =>
+      block
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6))
+        .join('\n'),
+    )
+    .filter((data) => data !== '')
+    .map((data) => JSON.parse(data) as unknown);
+}
+
+/** Sends a request and returns what {@link expectDocumented} checks. */
+async function send(
+  url: string,
+  method: string,
+  path: string,
+  options: {
+    token?: string;
+    body?: unknown;
+    form?: FormData;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<{ status: number; contentType: string; body: Json }> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.token ? bearer(options.token) : {}),
+      ...options.headers,
+    },
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    ...(options.form ? { body: options.form } : {}),
+  });
+  const contentType = response.headers.get('content-type') ?? '';
+  const text = await response.text();
+  const body: unknown = contentType.startsWith('application/json') ? JSON.parse(text) : text;
+  return { status: response.status, contentType, body };
+}
+
+describe('the OpenAPI document', () => {
+  it('names every operation, once, and says what each answers when it succeeds', () => {
+    const ids = operations().map((o) => o.operation.operationId as unknown);
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { operation } of operations()) {
+      const status = successStatus(operation);
+      const content = operation.responses[status].content;
+      // Only a WebSocket's upgrade and a 204 have no body.
+      if (status === '101' || status === '204') {
+        expect(content, operation.operationId).toBeUndefined();
+        continue;
+      }
+      expect(content, operation.operationId).toBeDefined();
+      for (const [mediaType, media] of Object.entries(content as Record<string, Json>)) {
+        expect(media.schema, `${operation.operationId} ${mediaType}`).toBeDefined();
+      }
+    }
+  });
+
+  it('says a message may be JSON or multipart with files, and its reply JSON or an event stream', () => {
+    const message = doc.paths['/v1/sessions/{id}/messages'].post;
+    expect(Object.keys(message.requestBody.content).sort()).toEqual([
+      'application/json',
+      'multipart/form-data',
+    ]);
+    expect(message.requestBody.content['multipart/form-data'].schema.properties.file.items).toEqual(
+      { type: 'string', format: 'binary' },
+    );
+    expect(Object.keys(message.responses['200'].content).sort()).toEqual([
+      'application/json',
+      'text/event-stream',
+    ]);
+    const feed = doc.paths['/v1/sessions/{id}/events'].get;
+    expect(Object.keys(feed.responses['200'].content)).toEqual(['text/event-stream']);
+    const ws = doc.paths['/v1/sessions/{id}/ws'].get;
+    expect(Object.keys(ws.responses)).toEqual(['101', 'default']);
+  });
+
+  it('lists every type of event a stream may carry', () => {
+    const validate = validatorAt('components', 'schemas', 'StreamEvent');
+    const types = (schema: Json): string[] =>
+      (schema.oneOf as Json[]).flatMap((member) =>
+        member.$ref
+          ? types(doc.components.schemas[String(member.$ref).split('/').at(-1) as string])
+          : (member.properties.type.enum as string[]),
+      );
+    expect(types(doc.components.schemas.StreamEvent).sort()).toEqual(
+      [
+        'complete',
+        'ended',
+        'error',
+        'escalation',
+        'ready',
+        'shutdown',
+        'sources',
+        'start',
+        'status',
+        'text',
+        'tool',
+      ].sort(),
+    );
+    expect(validate({ type: 'ready', sessionId: 's' })).toBe(true);
+    expect(validate({ type: 'unheard-of' })).toBe(false);
+  });
+});
+
+describe('what the routes answer', () => {
+  it('is valid by the document, for the customer’s routes and the operators’', async () => {
+    const created = await send(t.url, 'POST', '/v1/sessions');
+    expectDocumented('createSession', created);
+    const { id, token } = created.body as { id: string; token: string };
+    const session = { token };
+
+    const feed = await openFeed(t.url, id, token);
+    expectDocumented(
+      'sendMessage',
+      await send(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+        ...session,
+        body: { text: 'How do I reset my password?' },
+      }),
+    );
+    const form = new FormData();
+    form.set('text', 'What does my invoice say?');
+    form.set('file', new Blob(['Invoice 5521, paid in full.']), 'invoice.txt');
+    expectDocumented(
+      'sendMessage',
+      await send(t.url, 'POST', `/v1/sessions/${id}/messages`, { ...session, form }),
+    );
+    const streamed = await send(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+      ...session,
+      body: { text: 'And refunds?' },
+      headers: { accept: 'text/event-stream' },
+    });
+    expect(streamed.contentType).toMatch(/^text\/event-stream/);
+    expectDocumented('sendMessage', streamed);
+    await feed.readUntil('"type":"complete"');
+    feed.close();
+    expectDocumented('followSession', {
+      status: 200,
+      contentType: 'text/event-stream',
+      body: feed.text(),
+    });
+    expect(sseData(feed.text())[0]).toEqual({ type: 'ready', sessionId: id });
+
+    expectDocumented('getSession', await send(t.url, 'GET', `/v1/sessions/${id}`, session));
+    expectDocumented(
+      'listMessages',
+      await send(t.url, 'GET', `/v1/sessions/${id}/messages?limit=2`, session),
+    );
+    expectDocumented('getSession', await send(t.url, 'GET', `/v1/sessions/${id}`));
+
+    // The WebSocket: upgraded with 101, then every frame a StreamEvent.
+    const frames = await new Promise<{ status: number; frames: unknown[] }>((resolve, reject) => {
+      let status = 0;
+      const received: unknown[] = [];
+      const socket = new WebSocket(`${t.url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
+        headers: bearer(token),
+      });
+      socket.on('upgrade', (response) => (status = response.statusCode ?? 0));
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'message', text: 'Thanks!' })));
+      socket.on('message', (data) => {
+        const event = JSON.parse(String(data)) as { type: string };
+        received.push(event);
+        if (event.type === 'complete' || event.type === 'error') socket.close();
+      });
+      socket.on('close', () => resolve({ status, frames: received }));
+      socket.on('error', reject);
+    });
+    expect(frames.status).toBe(101);
+    const streamEvent = validatorAt('components', 'schemas', 'StreamEvent');
+    for (const frame of frames.frames) {
+      streamEvent(frame);
+      expect(streamEvent.errors ?? [], JSON.stringify(frame)).toEqual([]);
+    }
+    expectDocumented('openSessionWebSocket', { status: 101, contentType: '', body: '' });
+
+    expectDocumented('endSession', await send(t.url, 'DELETE', `/v1/sessions/${id}`, session));
+
+    expectDocumented('getHealth', await send(t.url, 'GET', '/health'));
+    expectDocumented('getReadiness', await send(t.url, 'GET', '/ready'));
+    expectDocumented('getReadiness', await send(t.url, 'GET', '/ready', admin));
+    const metrics = await send(t.url, 'GET', '/metrics');
+    expect(metrics.contentType).toMatch(/^text\/plain/);
+    expectDocumented('getMetrics', metrics);
+  });
+
+  it('is valid by the document for every admin route', async () => {
+    // Documents: upload (201, and 422 when no file could be stored), list, re-index, delete.
+    const form = new FormData();
+    form.set('file', new Blob(['# Shipping\n\nParcels take 5 working days.']), 'shipping.md');
+    const uploaded = await send(t.url, 'POST', '/v1/admin/documents', { ...admin, form });
+    expect(uploaded.status).toBe(201);
+    expectDocumented('uploadDocuments', uploaded);
+    const unreadable = new FormData();
+    unreadable.set('file', new Blob([new Uint8Array([0, 159, 146, 150, 0, 1])]), 'broken.pdf');
+    const refused = await send(t.url, 'POST', '/v1/admin/documents', {
+      ...admin,
+      form: unreadable,
+    });
+    expect(refused.status).toBe(422);
+    expectDocumented('uploadDocuments', refused);
+    const documentId = uploaded.body.documents[0].id as string;
+    expectDocumented('listDocuments', await send(t.url, 'GET', '/v1/admin/documents', admin));
+    expectDocumented(
+      'reindexDocument',
+      await send(t.url, 'POST', `/v1/admin/documents/${documentId}/reindex`, admin),
+    );
+    expectDocumented(
+      'searchKnowledge',
+      await send(t.url, 'POST', '/v1/admin/search', { ...admin, body: { query: 'parcels' } }),
+    );
+    expectDocumented(
+      'searchKnowledge',
+      await send(t.url, 'POST', '/v1/admin/search', { ...admin, body: { query: 'the of' } }),
+    );
+    expectDocumented(
+      'deleteDocument',
+      await send(t.url, 'DELETE', `/v1/admin/documents/${documentId}`, admin),
+    );
+
+    // A ticket, its session and its transcript, paged.
+    const customer = await createSession(t.url);
+    const sent = await call(t.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
+      token: customer.token,
+      body: { text: 'I want to speak to a human right now!' },
+    });
+    const ticketId = sent.body.escalation.ticketId as string;
+    expectDocumented('listTickets', await send(t.url, 'GET', '/v1/admin/tickets', admin));
+    expectDocumented(
+      'getTicket',
+      await send(t.url, 'GET', `/v1/admin/tickets/${ticketId}?limit=1`, admin),
+    );
+    expectDocumented(
+      'updateTicket',
+      await send(t.url, 'PATCH', `/v1/admin/tickets/${ticketId}`, {
+        ...admin,
+        body: { status: 'pending' },
+      }),
+    );
+    expectDocumented('listSessions', await send(t.url, 'GET', '/v1/admin/sessions?limit=1', admin));
+    expectDocumented(
+      'getSessionTranscript',
+      await send(t.url, 'GET', `/v1/admin/sessions/${customer.id}?limit=1`, admin),
+    );
+    expectDocumented(
+      'eraseSession',
+      await send(t.url, 'DELETE', `/v1/admin/sessions/${customer.id}`, admin),
+    );
+    // An error is in the one error shape.
+    expectDocumented(
+      'getSessionTranscript',
+      await send(t.url, 'GET', `/v1/admin/sessions/${customer.id}`, admin),
+    );
+
+    expectDocumented('listTools', await send(t.url, 'GET', '/v1/admin/tools', admin));
+    expectDocumented(
+      'resetToolBreaker',
+      await send(t.url, 'POST', '/v1/admin/tools/kb_search/reset', admin),
+    );
+  });
+
+  it('is valid by the document for the webhook backlog and skipping a message', async () => {
+    // A receiver that refuses every message: the ticket's first one holds its session back.
+    const receiver = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(422).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    const hooked = await startServer({
+      ESCALATION_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
+      ESCALATION_WEBHOOK_SECRET: 'a-webhook-secret-0123456789',
+    });
+    try {
+      const customer = await createSession(hooked.url);
+      await call(hooked.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
+        token: customer.token,
+        body: { text: 'I want to speak to a human right now!' },
+      });
+      await hooked.app.webhooks?.deliverDue();
+      const backlog = await send(hooked.url, 'GET', '/v1/admin/outbox', admin);
+      expect(backlog.body.heldBy).toHaveLength(1);
+      expectDocumented('getOutboxBacklog', backlog);
+      const held = backlog.body.heldBy[0].id as string;
+      expectDocumented(
+        'skipOutboxMessage',
+        await send(hooked.url, 'POST', `/v1/admin/outbox/${held}/skip`, admin),
+      );
+    } finally {
+      await hooked.close();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  // Last in the file: the tests above record each operation whose success they checked.
+  it('has been checked for every operation of the document', () => {
+    const all = operations().map((o) => o.operation.operationId as string);
+    expect(all.filter((id) => !answered.has(id))).toEqual([]);
+  });
+});
