@@ -19,6 +19,7 @@ import { WS_MAX_FRAME_BYTES, wsRoutes } from './routes/ws.js';
 import { adminKeyMatches, bearerToken, hashToken, tokenMatches } from './auth.js';
 import { enforceRateLimit } from './session-access.js';
 import { StreamRegistry, type StreamOrigin } from './streams.js';
+import type { Health, Readiness } from '../protocol/operations-api.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -235,14 +236,15 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     },
   });
 
-  server.get('/health', async () => ({ status: 'ok' }));
+  server.get('/health', async (): Promise<Health> => ({ status: 'ok' }));
 
   // Which checks fail is everyone's (a load balancer's) to know; why — a path, a host, a
   // database's own error — only the staff's: with the admin key, and in the log when it changes.
   let failingBefore = '';
   server.get('/ready', async (request, reply) => {
     if (options.isDraining?.()) {
-      return reply.code(503).send({ status: 'draining', checks: [] });
+      const draining: Readiness = { status: 'draining', checks: [] };
+      return reply.code(503).send(draining);
     }
     const checks = await app.readiness();
     const ok = checks.every((c) => c.ok);
@@ -254,7 +256,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
       failingBefore = names;
     }
     const shown = isStaff(request) ? checks : checks.map(({ name, ok }) => ({ name, ok }));
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks: shown });
+    const readiness: Readiness = { status: ok ? 'ready' : 'not_ready', checks: shown };
+    return reply.code(ok ? 200 : 503).send(readiness);
   });
 
   // Compared as the admin key is: by hash, in constant time.
