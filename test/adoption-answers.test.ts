@@ -444,3 +444,171 @@ describe('handing over to a person', () => {
     expect(asked?.escalation.ticketId).toMatch(/^T-/);
   });
 });
+
+describe('a question with the customer’s details beside it', () => {
+  const refundTime = 'We refund you within 5 working days of receiving your return';
+
+  it('is answered as the question alone, and the name given greets the reply', async () => {
+    // "name" and "Bob" were words of the question no page has: "not found".
+    const reply = await ask('How long do refunds take? My name is Bob');
+    expect(reply.text).toMatch(new RegExp(`^Hi Bob,\\n\\n${refundTime}`));
+    expect(reply.sources.map((s) => s.title)).toEqual(['Refunds']);
+  });
+
+  it.each([
+    ['How long do refunds take? My email is bob@example.com', refundTime],
+    ['my email is bob@example.com and I want a refund', 'refund'],
+  ])('answers %j, and says the e-mail address is noted', async (q, answer) => {
+    const reply = await ask(q);
+    expect(reply.text).not.toContain("I couldn't find");
+    expect(reply.text).toContain(answer);
+    expect(reply.text).toContain("Thank you, I've noted your e-mail address bob@example.com.");
+    expect(reply.sources.map((s) => s.title)).toContain('Refunds');
+  });
+
+  it('keeps the detail for later, as one given alone', async () => {
+    const [, asked] = await conversation(
+      'How long do refunds take? My email is bob@example.com',
+      'what is my email?',
+    );
+    expect(asked?.text).toBe('The e-mail address I have for you is bob@example.com.');
+  });
+});
+
+describe('a step the customer says is done', () => {
+  it('is not told again: nothing after it, the help center says no more and a person is offered', async () => {
+    const [first, checked] = await conversation(
+      "I didn't get the password reset email",
+      'I already checked my spam folder',
+    );
+    expect(first?.text).toContain('check your spam folder');
+    expect(checked?.text).not.toMatch(/spam folder/i);
+    expect(checked?.text).toBe(
+      "I'm afraid our help center says no more about this than what I said. Would you like me to connect you with a member of our support team?",
+    );
+  });
+
+  it('is answered with the step after it', async () => {
+    const [, checked] = await conversation(
+      'where is my refund?',
+      "I've already checked my card statement",
+    );
+    expect(checked?.text).not.toMatch(/check the statement/i);
+    expect(checked?.text).toContain(
+      'Then contact us with your order number and we will trace the payment [1].',
+    );
+    expect(checked?.sources.map((s) => s.title)).toEqual(['Refunds']);
+  });
+});
+
+describe('asked what to do', () => {
+  it.each([
+    'my parcel arrived damaged',
+    'My parcel arrived damaged, what do I do?',
+    'My parcel arrived damaged. What should I do?',
+  ])('answers %j with what to do about a damaged item', async (q) => {
+    // "arrived" tells how the parcel came; with "what do I do" no page found said it, and it
+    // counted as a word of the question nothing answers.
+    const reply = await ask(q);
+    expect(reply.text).toContain('contact us within 14 days with a photo');
+    expect(reply.sources.map((s) => s.title)).toEqual(['Returns and exchanges']);
+  });
+});
+
+describe('an attached file', () => {
+  it('is cited by number with a source naming it, and the line that answers is quoted', async () => {
+    const invoice = 'Invoice 7781\nItem: blue kettle\nTotal: £45.00\nPaid by Visa on 3 March';
+    const reply = await app.turns.start({
+      sessionId: `adoption-${++sessions}`,
+      text: 'What is the total on my invoice?',
+      attachments: [{ name: 'invoice.txt', data: new TextEncoder().encode(invoice) }],
+    }).result;
+    expect(reply.text).toBe("Hi,\n\nI've read invoice.txt.\n\nTotal: £45.00 [1].");
+    expect(reply.sources).toHaveLength(1);
+    expect(reply.sources[0]).toMatchObject({ id: 1, title: 'invoice.txt', source: 'invoice.txt' });
+    expect(reply.sources[0]?.url).toBeUndefined();
+  });
+});
+
+describe('a greeting in the middle of a conversation', () => {
+  it('after a hand-over, says a person will follow up, not "how can I help you today?"', async () => {
+    const [handed, hello] = await conversation('I want to speak to a human', 'hello?');
+    const ticketId = handed?.escalation.ticketId;
+    expect(ticketId).toMatch(/^T-/);
+    expect(hello?.text).toBe(
+      `Hi again!\n\nA member of our support team will follow up with you on this (ticket ${ticketId}).`,
+    );
+  });
+
+  it('after an answer, is greeted again and asked what else', async () => {
+    const [, hi] = await conversation('How long does delivery take?', 'hi');
+    expect(hi?.text).toBe('Hi again! What else can I help you with?');
+  });
+
+  it('opening a conversation, is greeted as before', async () => {
+    expect((await ask('hi')).text).toBe('Hi! How can I help you today?');
+  });
+});
+
+describe('padding and things not sold', () => {
+  it('answers a reset e-mail that never came without what to do about a locked account', async () => {
+    const reply = await ask("I didn't get the password reset email");
+    expect(reply.text).toContain('check your spam folder');
+    expect(reply.text).not.toContain('Wait, then try again');
+  });
+
+  it('says it found nothing on whether gift cards are sold, rather than that they cannot be returned', async () => {
+    const sold = await ask('do you sell gift cards?');
+    expect(sold.text).toBe(NOT_FOUND);
+    expect(sold.sources).toEqual([]);
+    // Asked whether one can be returned, that sentence answers.
+    expect((await ask('can I return a gift card?')).text).toContain(
+      'gift cards cannot be returned',
+    );
+  });
+});
+
+describe('a ticket opened by a safety incident', () => {
+  it('has the incident for its main issue, not the question asked before it', async () => {
+    const sessionId = `adoption-${++sessions}`;
+    for (const text of ['do you sell gift cards?', 'my kettle caught fire and burned my hand']) {
+      await app.turns.start({ sessionId, text }).result;
+    }
+    const ticket = await app.conversations.ticketOf(sessionId);
+    expect(ticket?.category).toBe('safety');
+    expect(ticket?.summary).toMatch(
+      /^safety: Main issue: "my kettle caught fire and burned my hand"\. Not found in the help center: "do you sell gift cards\?"/,
+    );
+  });
+});
+
+describe('a negation written without its apostrophe', () => {
+  it('is read as the negation: "hasnt" answers as "hasn\'t", and is corrected to nothing', async () => {
+    const plain = await ask("my parcel hasn't arrived yet");
+    const bare = await ask('my parcel hasnt arrived yet');
+    expect(bare.text).toBe(plain.text);
+    for (const word of ['hasnt', 'didnt', 'doesnt', 'havent', 'wasnt']) {
+      const result = await app.tools.call<{ spelling?: unknown }>(
+        'kb_search',
+        { query: `it ${word} work` },
+        { sessionId: 'spelling' },
+      );
+      expect(result.type, word).toBe('ok');
+      expect(result.type === 'ok' ? result.value.spelling : 'failed', word).toBeUndefined();
+    }
+  });
+});
+
+describe('a card that has not come, on a bank’s help center (test/fixtures/help-center-bank)', () => {
+  let bank: App;
+  beforeAll(async () => {
+    bank = await agentOn('help-center-bank');
+  });
+  afterAll(() => bank.close());
+
+  it('past the time it takes, is told what to do when it is late, and nothing of cancelling one', async () => {
+    const reply = await ask('its been almost 3 weeks and my card still hasnt showed up??', bank);
+    expect(reply.text).toContain('Card > Report a problem > Card not received');
+    expect(reply.text).not.toContain('Cancelling a card');
+  });
+});

@@ -205,11 +205,14 @@ const GYM_ALLOWED_MISSES = 32;
  * payment that "bounced" is a failed one: 23; money that "comes out" is a payment taken, and a
  * "dd" a Direct Debit: 24; asked whether something is had that no passage mentions ("do you
  * do boiler cover?"), not found: 26; "havent" read as a negation also as the search respells
- * it, words that only talk weak, and asked when, the sentence that states the time first: 29
- * now.
+ * it, words that only talk weak, and asked when, the sentence that states the time first: 29;
+ * what to do under a heading that names a problem in none of the question's words counts as
+ * what to do about that one, not the customer's ("Wait 30 minutes, then try again" under
+ * "Locked out after too many attempts" no longer outranks "your account is locked for 30
+ * minutes" for "tried my password too many times and now it wont let me in"): 30 now.
  */
 const ENERGY_CASES = casesFrom('./fixtures/help-center-energy.questions.json');
-const ENERGY_ALLOWED_MISSES = 31;
+const ENERGY_ALLOWED_MISSES = 30;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {

@@ -1,3 +1,5 @@
+import type { AttachmentSummary } from '../tools/index.js';
+
 /**
  * Payment card numbers in what a customer writes. A card number (PAN) must not be stored, searched,
  * sent to a webhook or a language model, or logged: a customer who types one into a support chat
@@ -42,4 +44,25 @@ export function hideCardNumbers(
     return replace(digits.slice(-4));
   });
   return { text: out, hidden };
+}
+
+/** What a customer who typed a card number is told. */
+export const CARD_HIDDEN =
+  "For your security, I've hidden the card number you sent. Please don't share card details in this chat: we never need them here.";
+
+/**
+ * What the customer is told of the card numbers hidden in their message and in their files
+ * (see `AttachmentSummary.hidden`); empty when there were none.
+ */
+export function cardNotice(
+  cards: 'none' | 'some' | 'only',
+  attachments: AttachmentSummary[],
+): string {
+  const files = attachments.filter((a) => (a.hidden ?? 0) > 0);
+  if (files.length === 0) return cards === 'none' ? '' : CARD_HIDDEN;
+  const places = [...(cards === 'none' ? [] : ['your message']), ...files.map((a) => a.name)];
+  const count = (cards === 'none' ? 0 : 1) + files.reduce((n, a) => n + (a.hidden ?? 0), 0);
+  const list =
+    places.length === 1 ? places[0] : `${places.slice(0, -1).join(', ')} and ${places.at(-1)}`;
+  return `For your security, I've hidden the card ${count > 1 ? 'numbers' : 'number'} in ${list}. Please don't share card details in this chat: we never need them here.`;
 }

@@ -29,6 +29,9 @@ describe('isFollowUp', () => {
     "I've already restarted the hub",
     'already tried turning it off and on',
     'I did that',
+    // A step said to be done, however many things it names, asks what comes next.
+    'I already checked my spam folder',
+    "I've already checked my card statement",
   ])('takes %j for a follow-up', (message) => {
     expect(isFollowUp(message)).toBe(true);
   });
@@ -44,6 +47,9 @@ describe('isFollowUp', () => {
     'ok',
     'why is my bill so high?',
     'what do I do with the old router?',
+    // Done already, but with a problem or a question of its own.
+    "I already paid for express delivery but it hasn't arrived",
+    'I already returned the jacket, when will I get my refund?',
   ])('takes %j for a question of its own', (message) => {
     expect(isFollowUp(message)).toBe(false);
   });
@@ -150,7 +156,9 @@ describe('asksOnlyMore', () => {
 
 describe('doneAlready', () => {
   it.each([
-    ["I've already restarted the hub", 'restarted'],
+    ["I've already restarted the hub", 'restarted hub'],
+    ['I already checked my spam folder', 'checked spam folder'],
+    ["I've already checked my card statement, it isn't there", 'checked card statement'],
     ['I reset it already', 'reset'],
     ['already tried turning it off and on', 'turning'],
     ['I did that', undefined],

@@ -52,6 +52,31 @@ const DONE_ALREADY = /\b(?:already|tried|(?:done|did)\s+(?:that|this|it|so))\b/i
 /** Words that say something was done, not what: they name nothing of the message's own. */
 const DONE_WORDS = new Set(['already', 'tried', 'try', 'trying']);
 
+/**
+ * A step said to be done and nothing more ("I've already checked my spam folder"): no question,
+ * no problem told ("I already paid but it hasn't come"), and few words. It leans on the question
+ * before, however many things it names: what comes next about that is asked.
+ */
+const ALREADY = /\balready\b/i;
+const ASKS =
+  /\?|^\s*(?:how|what|when|where|why|which|who|can|could|do|does|did|is|are|will|would|should)\b/i;
+const TELLS_TROUBLE =
+  /\b(?:not|no|never|cannot|nothing|\w+n['’]t|(?:did|does|do|has|have|had|is|are|was|were|could|would|ca|wo)nt|but|still)\b/i;
+/** At most this many things named by a step said to be done that leans on the question before. */
+const MAX_DONE_WORDS = 6;
+
+function onlyTellsDone(text: string): boolean {
+  return (
+    ALREADY.test(text) &&
+    !ASKS.test(text) &&
+    !TELLS_TROUBLE.test(text) &&
+    ownWords(text).length <= MAX_DONE_WORDS
+  );
+}
+
+/** Where the step said to be done ends: "checked my statement, and it's not there". */
+const STEP_END = /[,.;:!?]|\b(?:and|but|so|because|then|as|since)\b/i;
+
 /** The content words of a message that name something ("restarted", "hub"), in order. */
 function ownWords(text: string): string[] {
   return queryTerms(text).contentTerms.filter((word) => !DONE_WORDS.has(word));
@@ -75,38 +100,43 @@ function asksQuestionWordAlone(said: readonly string[]): boolean {
 /**
  * Whether a message names nothing and asks only for more about what came before: a question word
  * alone ("why?", "what do I do now?"), a problem that goes on ("still the same") or a step taken
- * already ("I've already restarted the hub").
+ * already ("I've already restarted the hub", "I already checked my spam folder").
  */
 export function asksOnlyMore(message: string): boolean {
   const text = message.slice(0, 500);
-  if (asksQuestionWordAlone(words(text))) return true;
+  if (asksQuestionWordAlone(words(text)) || onlyTellsDone(text)) return true;
   return (
     (STILL_TROUBLE.test(text) || DONE_ALREADY.test(text)) && ownWords(text).length <= MAX_OWN_WORDS
   );
 }
 
 /**
- * What a message says the customer did already, as the word that names it: the first content
- * word after "already" or "tried" ("I've already restarted the hub": "restarted"), else the first
- * of the message ("I reset it already": "reset"); `undefined` when it says nothing was done, or
- * names nothing ("I did that").
+ * What a message says the customer did already, as the words that name the step, its verb
+ * first: the content words after "already" or "tried" up to the end of the clause ("I've
+ * already checked my spam folder": "checked spam folder"), else those of the message ("I reset
+ * it already": "reset"); `undefined` when it says nothing was done, or names nothing ("I did
+ * that").
  *
  * @example
- * doneAlready("I've already restarted the hub"); // 'restarted'
+ * doneAlready("I've already restarted the hub"); // 'restarted hub'
  */
 export function doneAlready(message: string): string | undefined {
   const text = message.slice(0, 500);
   const marker = DONE_ALREADY.exec(text);
   if (!marker) return undefined;
-  return ownWords(text.slice(marker.index + marker[0].length))[0] ?? ownWords(text)[0];
+  const stepOf = (clause: string) => ownWords(clause.split(STEP_END)[0] ?? '');
+  const after = stepOf(text.slice(marker.index + marker[0].length));
+  const step = after.length > 0 ? after : stepOf(text);
+  return step.length > 0 ? step.join(' ') : undefined;
 }
 
 /**
- * Whether a message leans on the question before it: it says little of its own (at most two
- * content words) and either opens as a continuation ("and …", "what about …", "what if …"),
- * points back with "it", "them", "that", …, is a question word with nothing of its own ("why?",
- * "how much?"), says the problem goes on ("still the same", "no luck") or that the customer did
- * something already ("I've already restarted it").
+ * Whether a message leans on the question before it: it only says a step is done already ("I
+ * already checked my spam folder"), or it says little of its own (at most two content words)
+ * and either opens as a continuation ("and …", "what about …", "what if …"), points back with
+ * "it", "them", "that", …, is a question word with nothing of its own ("why?", "how much?"),
+ * says the problem goes on ("still the same", "no luck") or that the customer did something
+ * already ("I've already restarted it").
  *
  * @example
  * isFollowUp('What about cats specifically?'); // true
@@ -115,6 +145,7 @@ export function doneAlready(message: string): string | undefined {
  */
 export function isFollowUp(message: string): boolean {
   const text = message.slice(0, 500);
+  if (onlyTellsDone(text)) return true;
   if (ownWords(text).length > MAX_OWN_WORDS) return false;
   const said = words(text);
   if (said.length === 0) return false;

@@ -15,14 +15,17 @@ import {
   type ToolRegistry,
 } from '../tools/index.js';
 import { readShortReply, type EscalationOutcome } from '../tools/escalation/index.js';
-import { describeFact, extractFacts, readFact } from './facts/index.js';
+import { describeFact, extractFacts, givenAside, readFact } from './facts/index.js';
 import { Channel } from './channel.js';
 import { askedIn, asksOnlyMore, doneAlready, followUpChain, offeredPerson } from './follow-up.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
 import { unreadNotice } from './unread-files.js';
-import { hideCardNumbers } from './card-numbers.js';
+import { cardNotice, hideCardNumbers } from './card-numbers.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { shownSource } from './shown-source.js';
+import { citedSource } from './cited-sources.js';
+
+export { CARD_HIDDEN } from './card-numbers.js';
 
 /** Below this confidence an answer is not offered to a customer being handed to a person. */
 const WEAK_ANSWER = 0.3;
@@ -255,6 +258,10 @@ export class TurnRunner {
     // Whether the message asks the help center anything: a short reply does not, nor do files
     // alone that could not be read, nor card numbers alone.
     const looksUp = shortReply === undefined && !nothingRead;
+    // A name, an e-mail address or a phone number given beside a question ("How long do refunds
+    // take? My name is Bob") is noted, not looked up: no page has "Bob".
+    const aside = looksUp ? givenAside(input.text) : { question: '', given: [] };
+    const own = aside.question === '' ? input.text : aside.question;
     // A follow-up ("what about cats?", "is vomiting one of them?") is searched together with the
     // question it follows; a message with files is about the files.
     const asked = history.flatMap((t, i) => (t.role === 'user' ? [i] : []));
@@ -262,18 +269,18 @@ export class TurnRunner {
       input.text === '' || (input.attachments?.length ?? 0) > 0
         ? []
         : followUpChain(
-            input.text,
+            own,
             asked.map((i) => history[i]?.text ?? ''),
           );
     const followsUp = chain.map((k) => askedIn(history[asked[k] ?? -1]?.text ?? '')).join(' ');
     // What the customer says they did already ("I've already restarted the hub"), in a follow-up.
-    const done = followsUp === '' ? undefined : doneAlready(input.text);
+    const done = followsUp === '' ? undefined : doneAlready(own);
     const query = searchable(
       input.text === ''
         ? attachmentNames(input).join(' ')
         : followsUp === ''
-          ? input.text
-          : `${input.text} ${followsUp}`,
+          ? own
+          : `${own} ${followsUp}`,
     );
     let search: SearchResult | undefined;
     if (query !== '' && looksUp) {
@@ -292,6 +299,10 @@ export class TurnRunner {
     }));
 
     const facts = (context?.facts ?? []).flatMap((line) => readFact(line) ?? []);
+    // The files read, as the answer quotes and cites them (numbered after the passages).
+    const files = attachments
+      .filter((a) => a.ok)
+      .map((a) => ({ name: a.name, preview: a.preview }));
     const compose = (
       passages: RetrievedChunk[],
       escalated: { ticketId: string; safety?: boolean; askContact?: boolean } | undefined,
@@ -301,13 +312,14 @@ export class TurnRunner {
         {
           handover,
           // Misspelt words as the search corrected them: "pasword" is answered as "password".
-          question: respell(input.text, search?.spelling),
+          question: respell(own, search?.spelling),
+          ...(aside.given.length > 0 ? { given: aside.given } : {}),
           ...(followsUp === ''
             ? {}
             : {
                 context: respell(followsUp, search?.spelling),
                 said: repliesSince(history, asked[chain.at(-1) ?? -1] ?? history.length),
-                asksMore: asksOnlyMore(input.text),
+                asksMore: asksOnlyMore(own),
                 ...(done ? { done } : {}),
               }),
           ...(search?.related ? { related: search.related } : {}),
@@ -319,11 +331,10 @@ export class TurnRunner {
           // A greeting opens a reply, or nothing: after a notice that leads it ("For your
           // security, I've hidden …") a "Hi," in the middle reads oddly.
           firstTurn: notice === '' && (context?.messageCount ?? 1) <= 1,
+          ...((context?.messageCount ?? 1) > 1 ? { ongoing: true } : {}),
           ...(nameOf(facts, newFacts) ? { customerName: nameOf(facts, newFacts) as string } : {}),
           escalated,
-          attachments: attachments
-            .filter((a) => a.ok)
-            .map((a) => ({ name: a.name, preview: a.preview })),
+          attachments: files,
           shortReply,
           // Details given in answer to an offer of a person are for that person.
           ...(offeredPerson(history) ? { offered: true } : {}),
@@ -385,7 +396,7 @@ export class TurnRunner {
     const offered = this.deps.llm
       ? retrieved
       : answer.cited.flatMap((n, k) => {
-          const source = retrieved[n - 1];
+          const source = citedSource(n, retrieved, files);
           return source ? [{ ...source, id: k + 1 }] : [];
         });
     if (offered.length > 0) emit({ type: 'sources', items: offered });
@@ -449,8 +460,18 @@ export class TurnRunner {
       for (const delta of chunkText(text.slice(sent))) emit({ type: 'text', delta });
     }
 
-    // The sources the reply's numbers stand for, in their order.
-    const replySources = this.deps.llm ? retrieved.filter((s) => cited.includes(s.id)) : offered;
+    // The sources the reply's numbers stand for, in their order. An extractive answer standing
+    // in for the model may cite a file, numbered after the passages retrieved.
+    const replySources = this.deps.llm
+      ? [
+          ...retrieved.filter((s) => cited.includes(s.id)),
+          ...(answeredBy === 'extractive'
+            ? cited.flatMap((n) =>
+                n > retrieved.length ? (citedSource(n, retrieved, files) ?? []) : [],
+              )
+            : []),
+        ]
+      : offered;
     const question = input.text || `(attached ${attachmentNames(input).join(', ')})`;
     const factMemories = newFacts.map((f) => ({
       type: 'fact' as const,
@@ -545,24 +566,6 @@ function repliesSince(
     .filter((turn) => turn.role === 'assistant')
     .map((turn) => turn.text)
     .join('\n');
-}
-
-/** What a customer who typed a card number is told. */
-export const CARD_HIDDEN =
-  "For your security, I've hidden the card number you sent. Please don't share card details in this chat: we never need them here.";
-
-/**
- * What the customer is told of the card numbers hidden in their message and in their files
- * (see `AttachmentSummary.hidden`); empty when there were none.
- */
-function cardNotice(cards: 'none' | 'some' | 'only', attachments: AttachmentSummary[]): string {
-  const files = attachments.filter((a) => (a.hidden ?? 0) > 0);
-  if (files.length === 0) return cards === 'none' ? '' : CARD_HIDDEN;
-  const places = [...(cards === 'none' ? [] : ['your message']), ...files.map((a) => a.name)];
-  const count = (cards === 'none' ? 0 : 1) + files.reduce((n, a) => n + (a.hidden ?? 0), 0);
-  const list =
-    places.length === 1 ? places[0] : `${places.slice(0, -1).join(', ')} and ${places.at(-1)}`;
-  return `For your security, I've hidden the card ${count > 1 ? 'numbers' : 'number'} in ${list}. Please don't share card details in this chat: we never need them here.`;
 }
 
 function attachmentNames(input: TurnInput): string[] {

@@ -29,20 +29,7 @@ export const MAX_FACTS_PER_MESSAGE = 50;
  */
 export function extractFacts(message: string): Fact[] {
   if (typeof message !== 'string' || message === '') return [];
-  const emails = findEmails(message);
-  const identifiers = outside(findIdentifiers(message), emails);
-  const phones = findPhones(message, [...emails, ...identifiers]);
-  const all = [...findNames(message), ...emails, ...identifiers, ...phones].sort(
-    (a, b) => a.start - b.start || a.end - b.end,
-  );
-  // "jane@example.org, not john@example.org": the detail said not to be the customer's is left
-  // out, and the others of its kind replace what was given before.
-  const negated = new Set<Found['kind']>();
-  const kept = all.filter((found, i) => {
-    if (!negatedDetail(message, found.start, all[i - 1]?.end ?? 0)) return true;
-    negated.add(found.kind);
-    return false;
-  });
+  const { kept, negated } = detailsFound(message);
   const seen = new Set<string>();
   const facts: Fact[] = [];
   for (const [i, found] of kept.entries()) {
@@ -67,6 +54,27 @@ export function extractFacts(message: string): Fact[] {
     if (facts.length === MAX_FACTS_PER_MESSAGE) break;
   }
   return facts;
+}
+
+/**
+ * Where the details of a message stand, in its order: each a kind, a value and its span. Those
+ * said not to be the customer's ("jane@example.org, not john@example.org") are left out, and
+ * their kinds are `negated`: the others of those kinds replace what was given before.
+ */
+export function detailsFound(message: string): { kept: Found[]; negated: Set<Found['kind']> } {
+  const emails = findEmails(message);
+  const identifiers = outside(findIdentifiers(message), emails);
+  const phones = findPhones(message, [...emails, ...identifiers]);
+  const all = [...findNames(message), ...emails, ...identifiers, ...phones].sort(
+    (a, b) => a.start - b.start || a.end - b.end,
+  );
+  const negated = new Set<Found['kind']>();
+  const kept = all.filter((found, i) => {
+    if (!negatedDetail(message, found.start, all[i - 1]?.end ?? 0)) return true;
+    negated.add(found.kind);
+    return false;
+  });
+  return { kept, negated };
 }
 
 /**

@@ -2,10 +2,12 @@ import { STOP_WORDS } from '../../store/lexical/stop-words.js';
 import { words } from '../../rag/search/query-terms.js';
 import { cleanValue } from './clean.js';
 import { attachmentDocument, type Document } from './documents.js';
+import type { QuestionTerm } from './question-terms.js';
+import { matchTerms } from './scoring.js';
 
 /** A file given with the message, as the responder sees it. */
 export interface Attachment {
-  /** Its name, cleaned: also the label of its citation marker ("[invoice.pdf]"). */
+  /** Its name, cleaned: what its source is called. */
   name: string;
   /** Whether the question is about it: then its preview is read like a passage. */
   asked: boolean;
@@ -49,7 +51,25 @@ export function readAttachments(
   });
 }
 
-/** The attachments the question is about, as documents to quote from. */
-export function attachmentDocuments(attachments: readonly Attachment[]): Document[] {
-  return attachments.filter((a) => a.asked).map((a) => attachmentDocument(a.name, a.preview, true));
+/**
+ * The attachments the question is about, as documents to quote from, numbered from `first` in
+ * the order given (the numbers after the passages': see `ExtractiveAnswer.cited`). A file whose
+ * lines hold a word of the question other than those of its name ("total" of "What is the total
+ * on my invoice?") answers with those lines; one that holds none is summarised by its opening
+ * ("what does this file say?").
+ */
+export function attachmentDocuments(
+  attachments: readonly Attachment[],
+  terms: readonly QuestionTerm[],
+  first: number,
+): Document[] {
+  return attachments.flatMap((a, k) => {
+    if (!a.asked) return [];
+    const document = attachmentDocument(a.name, a.preview, true, first + k);
+    const named = matchTerms(a.name, terms);
+    const answers = document.units.some((unit) =>
+      [...matchTerms(unit.text, terms)].some((i) => !named.has(i) && terms[i]?.weak === false),
+    );
+    return [answers ? { ...document, summarise: false } : document];
+  });
 }

@@ -6,6 +6,9 @@ import { statesPrice, statesQuantity, statesTime } from './states.js';
 // Sentences that come along with those chosen, for what they say with them: the sentence after
 // the answer, the one before a sentence that leans on it, a list's intro and items.
 
+/** Sentence-ending punctuation, with closing quotes and brackets, at the end of a text. */
+const ENDS_SENTENCE = /[.!?…]["'”’)\]]*$/;
+
 /** List items that follow a chosen "…:" line. */
 const MAX_LIST_ITEMS = 6;
 
@@ -14,8 +17,9 @@ const MAX_LIST_ITEMS = 6;
  * says a thing and then what follows from it ("If the fuel card doesn't work, keep the receipt.
  * Upload it within 30 days under Trip history."), and the second sentence seldom repeats the
  * question's words. Not when the best already gives the number or time that was asked for
- * ("We ship to 40 countries" answers "how many countries?"), nor a heading, a list item (see
- * {@link appendListItems}), a near-duplicate or instructions to an assistant. Returns the words
+ * ("We ship to 40 countries" answers "how many countries?"), nor after a line that ends no
+ * sentence, nor a heading, a list item (see {@link appendListItems}), a near-duplicate or
+ * instructions to an assistant. Returns the words
  * it took.
  */
 export function appendNextSentence(
@@ -27,6 +31,9 @@ export function appendNextSentence(
   // The sentence that answers first (see `selectSentences`: what is asked, before the best).
   const best = picks[0]?.candidate;
   if (!best || picks.length >= MAX_SENTENCES || best.unit.text.endsWith(':')) return 0;
+  // A line that ends no sentence ("Total: £45.00" of an invoice) is a record's, not prose: the
+  // line after it is another field, not what follows from it.
+  if (!ENDS_SENTENCE.test(best.unit.text)) return 0;
   const { shape } = scored;
   const answered =
     shape.time === true

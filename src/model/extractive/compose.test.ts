@@ -963,19 +963,18 @@ describe('composeExtractiveAnswer: escalation and attachments', () => {
     );
   });
 
-  it('answers a question about the attachment from its text, cited by its name', () => {
+  it('answers a question about the attachment from its text, cited by number as a passage is', () => {
+    // Numbered after the passages: the turn lists the file among the reply's sources.
     const result = answer('When is the payment on my invoice due?', { attachments: [INVOICE] });
-    expect(result.text).toBe(
-      "I've read invoice.pdf.\n\nPayment is due within 14 days [invoice.pdf].",
-    );
-    expect(result).toMatchObject({ found: true, cited: [] });
+    expect(result.text).toBe("I've read invoice.pdf.\n\nPayment is due within 14 days [1].");
+    expect(result).toMatchObject({ found: true, cited: [SOURCES.length + 1] });
   });
 
   it('sums up a file sent without a question from its opening sentences', () => {
     const result = answer('', { attachments: [INVOICE, { name: 'photo.png', preview: '' }] });
     expect(result.text).toBe(
       "I've read invoice.pdf and photo.png.\n\n" +
-        'Invoice 2024-17 for Jane Doe [invoice.pdf]. Total due: 129.00 EUR [invoice.pdf].',
+        'Invoice 2024-17 for Jane Doe [1]. Total due: 129.00 EUR [1].',
     );
   });
 });

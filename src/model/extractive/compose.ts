@@ -1,6 +1,5 @@
 import { attachmentDocuments, readAttachments } from './attachments.js';
 import { cleanValue, firstName } from './clean.js';
-import { TermMatcher } from '../../rag/search/highlight.js';
 import { passageDocuments, statesPhoneNumber, type PassageCache } from './documents.js';
 import { answerFromFacts, orderInQuestion, valuesOf, type KnownFact } from './known-facts.js';
 import {
@@ -24,6 +23,7 @@ import { awaitedOf, overdue } from './waited.js';
 import { scoreSentences, type Scored } from './scoring.js';
 import type { Pick } from './quote.js';
 import { selectSentences } from './select.js';
+import { leaveOutDone } from './done-step.js';
 import {
   aboutOrder,
   attachmentsRead,
@@ -32,6 +32,7 @@ import {
   ASK_CONTACT,
   greeting,
   NOT_FOUND,
+  notedBeside,
   NOTHING_MORE,
   OFFER_PERSON,
   saidBefore,
@@ -92,20 +93,30 @@ export function composeExtractiveAnswer(
         ? `${followUp(ticketId)} ${ASK_CONTACT}`
         : followUp(ticketId);
   const attachments = readAttachments(input?.attachments, question);
+  const given = Array.isArray(input?.given) ? input.given : [];
+  const givenName = firstName(given.find((d) => d.kind === 'name')?.value);
+  const contacts = given
+    .filter((d) => d.kind !== 'name')
+    .map((d) => ({ kind: d.kind, value: cleanValue(d.value, 120) }));
 
   // A greeting opens a reply that answers; "Hi," before "I couldn't find this" or a hand-over
   // to a person reads as cheerfulness about the customer's bad luck.
-  const frame = (body: string, answers: boolean): string =>
-    [
+  const frame = (body: string, answers: boolean): string => {
+    // No cheerful "Hi" after being told to call the emergency services.
+    const greets = input?.firstTurn === true && answers && safetyFirst === '';
+    return [
       safetyFirst,
-      // No cheerful "Hi" after being told to call the emergency services.
-      input?.firstTurn && answers && safetyFirst === '' ? greeting(name) : '',
+      greets ? greeting(name) : '',
+      // Details given beside the question are said back, as they are given alone; a name the
+      // reply greets by is said back already.
+      notedBeside(contacts, greets && givenName === name ? undefined : givenName),
       attachments.length > 0 ? attachmentsRead(attachments.map((a) => a.name)) : '',
       body,
       handOver,
     ]
       .filter((part) => part !== '')
       .join('\n\n');
+  };
 
   if (input?.shortReply !== undefined && attachments.length === 0) {
     // Said in kind: no greeting before a greeting, and when a person now takes over (the
@@ -124,6 +135,7 @@ export function composeExtractiveAnswer(
               // The details the message itself gives (the facts known before are not in it).
               details: facts.filter((f) => f.kind !== 'name' && question.includes(f.value)),
               firstTurn: input.firstTurn === true,
+              ongoing: input.ongoing === true,
               handedOver: ticketId !== '',
               offered: input.offered === true,
             },
@@ -168,7 +180,7 @@ export function composeExtractiveAnswer(
   const quantity = asksQuantity(shapeOf);
   // Asked for a price or a time, a heading that states one ("Core – £34.99 a month") is read.
   const documents = [
-    ...attachmentDocuments(attachments),
+    ...attachmentDocuments(attachments, terms, sources.length + 1),
     ...passageDocuments(sources, options.passages, quantity),
   ];
   // What the customer waits for ("my refund" of "I never received my refund"), and what is
@@ -212,12 +224,6 @@ export function composeExtractiveAnswer(
       ? undefined
       : overdue(question, leanedOn, terms, scoredAll, documents, input?.said);
   if (late?.picks.length === 0) return unanswered(stillWaiting(late.stated));
-  // Told what they did already ("I've already restarted the hub"), the customer is not told to do
-  // it: sentences that say it are out.
-  const done = doneWord === '' ? undefined : new TermMatcher([doneWord]);
-  const all = done
-    ? { ...every, candidates: every.candidates.filter((c) => !done.test(c.unit.text)) }
-    : every;
   // A follow-up that asks for more ("why?", "what else?") is not answered with what was just
   // said; one that asks how long or how much is answered with the sentence that says, said or not.
   // Citations out, the reply just given holds each sentence it quoted as the passage has it.
@@ -225,6 +231,12 @@ export function composeExtractiveAnswer(
     typeof input?.said === 'string' && context !== '' && !time && !quantity
       ? input.said.replace(/ \[\d+\]/g, '')
       : '';
+  // Told what they did already ("I already checked my spam folder"), the customer is not told to
+  // do it: sentences that say it are out, and the step after it is the answer; after the last
+  // step, the help center says no more.
+  const afterDone = doneWord === '' ? undefined : leaveOutDone(every, doneWord, said);
+  if (afterDone?.lastStep) return unanswered(NOTHING_MORE);
+  const all = afterDone?.scored ?? every;
   const scored =
     said === ''
       ? all

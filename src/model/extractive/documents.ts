@@ -48,6 +48,8 @@ export interface Document {
    * ("what does this file say?") that shares no words with it.
    */
   summarise: boolean;
+  /** A file the customer attached: its title is the file's name, which says only which file. */
+  file?: true;
 }
 
 /**
@@ -164,16 +166,26 @@ export function passageDocuments(
   });
 }
 
-/** An attachment's preview text as a document cited by its name. */
-export function attachmentDocument(label: string, preview: string, summarise: boolean): Document {
+/**
+ * An attachment's preview text as a document, named `label` (its file name) and cited as
+ * `number` (see `ExtractiveAnswer.cited`): its lines are read as a passage's paragraphs.
+ */
+export function attachmentDocument(
+  label: string,
+  preview: string,
+  summarise: boolean,
+  number?: number,
+): Document {
   return {
     label,
+    ...(number === undefined ? {} : { number }),
     // The file's name says what it is about ("invoice.pdf"), as a passage's title does.
     title: label,
     article: `attachment:${label}`,
     headings: [],
     units: readUnits(asText(preview).slice(0, MAX_DOCUMENT_CHARS)),
     summarise,
+    file: true,
   };
 }
 

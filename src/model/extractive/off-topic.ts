@@ -4,6 +4,7 @@ import type { Document } from './documents.js';
 import { isWeakWord, type QuestionTerm } from './question-terms.js';
 import { answersAwaited, matchTerms, type Candidate, type Scored } from './scoring.js';
 import { phraseUntold } from './phrase-untold.js';
+import { askedHad, GENERIC, offerUntold } from './asked-had.js';
 import type { Pick } from './quote.js';
 
 // Whether the sentences chosen answer the question asked, or only share a word with it: a
@@ -25,7 +26,8 @@ export function answersOtherThing(
     aboutSomethingElse(picks, scored, terms, documents, question) ||
     asksForUnmentioned(question, terms, all) ||
     actionUntold(picks, question, terms, all, documents) ||
-    phraseUntold(picks, all, terms)
+    phraseUntold(picks, all, terms) ||
+    offerUntold(picks, question, terms)
   );
 }
 
@@ -110,36 +112,7 @@ export function aboutSomethingElse(
 }
 
 /**
- * "do you sell …", "do any of the cars have …", "is there …", "can I get …", "can you
- * recommend …": a question whether something is had, offered or done, with what it asks about
- * after it (up to a comma, a
- * preposition or a new clause: "a gift card" of "a gift card for my dad's birthday").
- */
-const ASKS_HAVE =
-  /(?<!\b(?:why|how|what|where|when|who|which)\s+)\b(?:(?:do|does|will|would|can|could)\s+(?:you|y'?all|yall|u|ya|(?:any\s+of\s+)?(?:the|your)\s+\w+|they|we|i)\s+(?:guys\s+)?(?:have|has|sell|offer|provide|stock|carry|support|do|deliver|install|get|buy|recommend|suggest)|(?:is|are)\s+there)\s+(?!to\b)([^?.!,;:()]+)/gi;
-const OBJECT_END =
-  /\b(?:for|to|on|in|at|with|from|of|by|through|into|so|because|cause|since|if|when|while|like|instead|or\s+(?:do|does|is|are|can|will|would|should|i|we|just))\b/i;
-/**
- * Words that name no thing of their own after "is there" / "do you have" ("any way to …", "get
- * it back"), and words of price: "is there a fee for returns?" asks about returns.
- */
-const GENERIC = new Set(
-  `any anything something someone anyone way ways option options kind sort type chance
-  possibility extra more other another else back up down out off over away
-  fee fees charge charges cost costs price prices penalty`
-    .split(/\s+/)
-    .filter((w) => w !== ''),
-);
-
-/** A thing spoken of already: "can I get it back?". */
-const PRONOUN = new Set(['it', 'them', 'this', 'that', 'these', 'those', 'one', 'mine']);
-
-/** A word after "get" that makes it happen to someone: "get hit", "get charged". */
-const PASSIVE =
-  /^(?:\w+ed|hit|stung|caught|stuck|burnt|done|sent|given|taken|made|put|shut|cut|let|rid)$/;
-
-/**
- * Whether the question asks if something is had (see {@link ASKS_HAVE}) whose words include one
+ * Whether the question asks if something is had (see {@link askedHad}) whose words include one
  * of the question's own that no passage has, in no related form either: "do the cars have apple
  * carplay?" where no page says "carplay". The help center does not say so, whatever else its
  * pages share with the question ("apple", of Apple Pay).
@@ -149,17 +122,7 @@ export function asksForUnmentioned(
   terms: readonly QuestionTerm[],
   scored: Scored,
 ): boolean {
-  const asked = new Set<string>();
-  for (const m of question.slice(0, 500).matchAll(ASKS_HAVE)) {
-    const object = (m[1] ?? '').split(OBJECT_END)[0] ?? '';
-    const words = object.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-    // "will I get hit with fees", "get charged": a thing done to the customer, not one had;
-    // "can I get it delivered": the thing is one spoken of already.
-    if (PASSIVE.test(words[0] ?? '') || PRONOUN.has(words[0] ?? '')) continue;
-    for (const word of words) {
-      if (!GENERIC.has(word)) asked.add(stem(word));
-    }
-  }
+  const asked = askedHad(question);
   if (asked.size === 0) return false;
   const known = new Set<string>();
   for (const c of scored.candidates) {

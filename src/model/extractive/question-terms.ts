@@ -36,7 +36,8 @@ export interface QuestionTerm {
   /**
    * A verb of coming in a question that asks when ("arrive" of "when do refunds arrive?"): it
    * finds the sentences that say when things arrive, but it says what is asked (a time), not
-   * what about: a page on refunds that never says "arrive" answers the question.
+   * what about: a page on refunds that never says "arrive" answers the question. So too one
+   * that tells how a thing came ("arrived" of "my parcel arrived damaged").
    */
   coming?: true;
 }
@@ -105,17 +106,29 @@ const PRICE_VERB =
 const COMING_VERB =
   /\b(arriv(?:e|es|ed|ing)|com(?:e|es|ing)|came|reach(?:es|ed|ing)?|appear(?:s|ed|ing)?|land(?:s|ed|ing)?|clear(?:s|ed|ing)?)\b/gi;
 
+/** A verb of coming and the word right after it: "arrived damaged", "came broken". */
+const CAME_HOW =
+  /\b(arriv(?:e|es|ed|ing)|com(?:e|es|ing)|came)\s+(?:(?:all|completely|totally|already|badly)\s+)?(\p{L}+)/giu;
+
 /**
  * Marks the verbs of coming ({@link COMING_VERB}) of a question that asks when, beside a word of
- * what comes ("refunds"), as {@link QuestionTerm.coming}.
+ * what comes ("refunds"), and one followed by a word of how the thing came ("arrived damaged":
+ * {@link CAME_HOW}), as {@link QuestionTerm.coming}.
  */
 function markComing(question: string, terms: readonly QuestionTerm[]): void {
-  if (!asksTime(question)) return;
+  const text = question.slice(0, 4_000);
   const verbs = new Set(
-    [...question.slice(0, 4_000).matchAll(COMING_VERB)].map((m) =>
+    [...(asksTime(question) ? text.matchAll(COMING_VERB) : [])].map((m) =>
       stem((m[1] as string).toLowerCase()),
     ),
   );
+  // "my parcel arrived damaged", "it came broken": the verb tells how the thing came, what the
+  // word after it says; the question is about the thing and that, not about arriving.
+  const strong = new Set(terms.flatMap((t) => (t.weak ? [] : [stem(t.term)])));
+  for (const m of text.matchAll(CAME_HOW)) {
+    if (strong.has(stem((m[2] as string).toLowerCase())))
+      verbs.add(stem((m[1] as string).toLowerCase()));
+  }
   if (verbs.size === 0 || !terms.some((t) => !t.weak && !verbs.has(stem(t.term)))) return;
   for (const t of terms) if (!t.weak && verbs.has(stem(t.term))) t.coming = true;
 }
@@ -283,7 +296,8 @@ export function asksHowTo(question: string): boolean {
 }
 
 // "It doesn't work", "I never got the e-mail", "the code is wrong": a problem, not a question. A
-// negation without its apostrophe may come as the search respelt it ("hasnt" → "hasn").
+// negation without its apostrophe may come whole ("hasnt") or as the part of it the index keeps
+// ("hasn").
 const REPORTS_TROUBLE =
   /\b\w+n['’]t\b|\b(?:didnt|doesnt|dont|hasnt|havent|hadnt|isnt|arent|wasnt|werent|cant|couldnt|wont|wouldnt|didn|doesn|hasn|haven|hadn|wasn|weren|couldn|wouldn|not|never|no\s+longer|cannot|nothing|error|errors|fail|fails|failed|failing|stuck|broken|missing|lost|wrong|problem|problems|trouble|slow|terrible|awful|dropping|bounced|still\s+no|(?:is|was|been|went|goes|keeps\s+going)\s+down|declined|rejected|refused|denied|locked|blocked|suspended|stopped|crashed|crashes|bug)\b/i;
 

@@ -1,7 +1,7 @@
 import { searchable, type Document, type Unit } from './documents.js';
 import { looksLikeInjection } from './injection.js';
 import type { AwaitedThing } from './clauses.js';
-import type { QuestionTerm } from './question-terms.js';
+import { reportsTrouble, type QuestionTerm } from './question-terms.js';
 import {
   instructs,
   statesPrice,
@@ -167,8 +167,13 @@ export function scoreSentences(
   const shape = awaited === given.awaited ? given : { ...given, awaited };
   const weights = idfWeights(candidates, terms);
   const totalWeight = weights.reduce((a, b) => a + b, 0);
+  // What to do about a problem is written for the problem of its section: under a heading that
+  // names another ("Wait, then try again or reset your password" under "Account locked" for "I
+  // didn't get the password reset email") it is for that one.
+  const otherProblem = documents.map((document) => otherProblemOf(document, terms));
   for (const c of candidates) {
     if (!c.relevant) continue;
+    const remedyFor = otherProblem[c.doc] !== true;
     const own = sum(c.matched, weights);
     const under = sum(c.context, weights);
     const overlap = totalWeight > 0 ? (own + 0.5 * under) / totalWeight : 0;
@@ -179,8 +184,8 @@ export function scoreSentences(
       (shape.time && statesTime(c.unit) ? (shape.timeOnly ? TIME_ONLY_BOOST : TIME_BOOST) : 1) *
       (shape.price && statesPrice(c.unit) ? PRICE_BOOST : 1) *
       (shape.schedule && statesSchedule(c.unit) ? SCHEDULE_BOOST : 1) *
-      (shape.trouble && statesRemedy(c.unit) ? REMEDY_BOOST : 1) *
-      (shape.awaited && answersAwaited(c, shape.awaited) ? AWAITED_BOOST : 1) *
+      (shape.trouble && remedyFor && statesRemedy(c.unit) ? REMEDY_BOOST : 1) *
+      (shape.awaited && remedyFor && answersAwaited(c, shape.awaited) ? AWAITED_BOOST : 1) *
       (shape.howTo && instructs(c.unit) ? HOW_TO_BOOST : 1);
     c.score =
       (overlap * brevity * quantity + summary) / (1 + RANK_DECAY * c.doc) + 0.03 / (1 + c.index);
@@ -308,6 +313,20 @@ function awaitedAsTold(
   const coming = [...awaited.saying].filter((k) => terms[k]?.weak === false);
   if (coming.length === 0) return awaited;
   return { thing: new Set([...awaited.thing, ...coming]), saying: awaited.saying };
+}
+
+/**
+ * Whether a passage's own section heading names a problem ({@link reportsTrouble}: "Account
+ * locked") with none of the question's own words (nor a word the search related to one): what
+ * its sentences say to do is for that problem, not the customer's ("I didn't get the password
+ * reset email").
+ */
+function otherProblemOf(document: Document, terms: readonly QuestionTerm[]): boolean {
+  const heading = document.headings.at(-1);
+  if (heading === undefined || heading === document.title || !reportsTrouble(heading)) {
+    return false;
+  }
+  return ![...matchTerms(heading, terms)].some((k) => terms[k]?.weak === false);
 }
 
 /** No question terms: shared, as candidates' sets are only read. */

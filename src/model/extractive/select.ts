@@ -50,6 +50,9 @@ export function selectSentences(
   // are those only another page's sentence said ("reminder" of an e-mail reminder): "SMS
   // reminders are available on Business plans only" adds it to the page on SMS.
   const covered = new Set(best.matched);
+  // A file's name says which file the question is about ("my invoice"), not what it asks: the
+  // line that answers says its words as well as the file's other lines do.
+  if (documents[best.doc]?.file) for (const k of best.context) covered.add(k);
   // What the best document says anywhere, its own heading too ("Payment methods"; not the title
   // all sections of its article share): another document is quoted for a part of the question
   // that this one does not address, not for a word it puts in passing ("… the payment method").

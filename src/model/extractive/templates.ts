@@ -29,6 +29,11 @@ export function shortAnswer(
     details?: ReadonlyArray<{ kind: string; value: string }>;
     /** Whether the conversation starts with this message. */
     firstTurn?: boolean;
+    /**
+     * Messages came before this one (a notice may lead the first reply, which is no first turn
+     * for an introduction): a greeting does not start the conversation over.
+     */
+    ongoing?: boolean;
     /** A person follows up: details given are noted, and no new question is invited. */
     handedOver?: boolean;
     /**
@@ -45,7 +50,18 @@ export function shortAnswer(
   const next = said.handedOver ? '' : said.offered ? OFFER_AGAIN : 'How can I help?';
   switch (kind) {
     case 'greeting':
-      return [firstName ? `Hi ${firstName}!` : 'Hi!', noted, 'How can I help you today?']
+      // Greeted again later in a conversation ("hello?" after a hand-over), nothing starts
+      // over: a person who follows up already is said to (the hand-over line follows), and an
+      // offer of one stands.
+      return (
+        said.ongoing
+          ? [
+              firstName ? `Hi again, ${firstName}!` : 'Hi again!',
+              noted,
+              said.handedOver ? '' : said.offered ? OFFER_PERSON : 'What else can I help you with?',
+            ]
+          : [firstName ? `Hi ${firstName}!` : 'Hi!', noted, 'How can I help you today?']
+      )
         .filter((part) => part !== '')
         .join(' ');
     case 'introduction': {
@@ -102,6 +118,20 @@ export function shortAnswer(
     default:
       return 'Is there anything else I can help you with?';
   }
+}
+
+/**
+ * Details given beside a question, said back before the answer as they are to a message of
+ * details alone: "Thank you, I've noted your e-mail address bob@example.com.", "Thank you,
+ * Bob." (a name the reply does not greet by); empty when there is nothing to say back.
+ */
+export function notedBeside(
+  details: ReadonlyArray<{ kind: string; value: string }>,
+  thankedName: string | undefined,
+): string {
+  const noted = details.length > 0 ? `I've noted your ${joinAnd(details.map(detailOf))}.` : '';
+  if (thankedName !== undefined) return [`Thank you, ${thankedName}.`, noted].join(' ').trim();
+  return noted === '' ? '' : `Thank you, ${noted}`;
 }
 
 /**

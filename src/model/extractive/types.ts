@@ -20,6 +20,11 @@ export interface ExtractiveInput {
   facts: Array<{ kind: string; value: string }>;
   /** Greet on the first turn, when the reply answers. */
   firstTurn: boolean;
+  /**
+   * Messages came before this one: a greeting ("hi", "hello?") is answered as one in the middle
+   * of a conversation, not as its start.
+   */
+  ongoing?: boolean;
   customerName?: string;
   /**
    * A person will follow up. `safety`: this message reported harm or danger, so the reply first
@@ -58,10 +63,16 @@ export interface ExtractiveInput {
    */
   asksMore?: boolean;
   /**
-   * A word naming what the customer says they did already ("restarted" in "I've already
-   * restarted the hub"): sentences that say it are what they did, not what comes next.
+   * The words naming what the customer says they did already, its verb first ("checked spam
+   * folder" of "I already checked my spam folder"; see `leaveOutDone`): sentences that tell to do
+   * it are what they did, and what comes after them is next.
    */
   done?: string;
+  /**
+   * Details the message gives beside its question (a name, an e-mail address, a phone number),
+   * taken out of `question`: said back as noted, as a message of details alone is answered.
+   */
+  given?: ReadonlyArray<{ kind: string; value: string }>;
   /** Files given with this message. */
   attachments?: Array<{ name: string; preview: string }>;
   /**
@@ -83,7 +94,8 @@ export interface ExtractiveAnswer {
   /**
    * The sources actually cited, by their 1-based number in `sources`, in the order the reply
    * numbers them: by appearance, its [k] cites `sources[cited[k - 1] - 1]`; as retrieved, its
-   * [n] cites `sources[n - 1]` and `cited` is ascending.
+   * [n] cites `sources[n - 1]` and `cited` is ascending. The attachments are numbered after the
+   * passages: `sources.length + k + 1` cites `attachments[k]`.
    */
   cited: number[];
   /** 0..1: how well the answer is supported by the passages. */

@@ -22,9 +22,14 @@ const STATED = new RegExp(
 /** What a time counts from: "30 days of delivery", "14 days after dispatch". */
 const FROM = /^\s+(?:of|after|from|since|following)\b/i;
 
-/** A sentence that says what happens when it has not come: "If you still cannot see …". */
+/**
+ * A sentence that says what happens when it has not come: "If you still cannot see …", "If your
+ * card hasn't arrived after 14 business days …" — a negation of its coming, being received or
+ * seen, or a word that says it is late. Not any negation: "Cancelling a card can't be undone, so
+ * freeze it first if you think you might still find it" is of another matter.
+ */
 const NOT_COME =
-  /\b(?:not|never|no|still|yet|cannot|can['’]?t|\w+n['’]t|missing|lost|late|delayed)\b/i;
+  /\b(?:not|never|no|still|yet|cannot|can['’]?t|\w+n['’]t)\s+(?:\w+\s+){0,2}?(?:arriv\w*|receiv\w*|com(?:e|es|ing)|came|see|seen|show(?:s|n|ed)?|turn(?:s|ed)?\s+up|g[eo]t|gotten|reach(?:ed)?|appear(?:s|ed)?|deliver(?:ed)?)\b|\b(?:missing|late|delayed|overdue)\b/i;
 
 /**
  * What the message says has not come (see `awaitedThing`); or, when it only tells how long the

@@ -46,4 +46,28 @@ describe('parseFile on plain text', () => {
       { type: 'paragraph', text: 'Thanks' },
     ]);
   });
+
+  it('keeps the short lines of a record apart: each says a thing of its own', async () => {
+    const text = 'Invoice 7781\nItem: blue kettle\nTotal: £45.00\nPaid by Visa on 3 March\n';
+    const [doc] = await parseFile(utf8(text), 'invoice.txt');
+    expect(doc?.blocks).toEqual([
+      { type: 'paragraph', text: 'Invoice 7781' },
+      { type: 'paragraph', text: 'Item: blue kettle' },
+      { type: 'paragraph', text: 'Total: £45.00' },
+      { type: 'paragraph', text: 'Paid by Visa on 3 March' },
+    ]);
+  });
+
+  it('joins lines of prose wrapped at the margin', async () => {
+    const text =
+      'Orders placed before noon on a working day leave our warehouse\nthe same day, and ' +
+      'orders placed later leave the next\nworking day.';
+    const [doc] = await parseFile(utf8(text), 'dispatch.txt');
+    expect(doc?.blocks).toEqual([
+      {
+        type: 'paragraph',
+        text: 'Orders placed before noon on a working day leave our warehouse the same day, and orders placed later leave the next working day.',
+      },
+    ]);
+  });
 });

@@ -6,9 +6,26 @@ export const MAX_QUERY_TERMS = 32;
 // The same word boundaries as the index's unicode61 tokenizer: letters and digits.
 const WORD = /[\p{L}\p{N}]+/gu;
 
-/** The words of a text, lowercased and NFKC-normalised, in order. */
+/**
+ * A negation written without its apostrophe ("hasnt", "didnt", "wont", "cant"): groups 1 and 2
+ * are the parts the apostrophe would have cut it into ("hasn", "t").
+ */
+const NEGATION_WITHOUT_APOSTROPHE =
+  /^((?:has|have|had|did|does|do|is|are|was|were|could|would|should|must|need|ca|wo|ai|sha)n)(t)$/;
+
+/**
+ * The words of a text, lowercased and NFKC-normalised, in order. A negation written without its
+ * apostrophe is read as the negation, in the parts the index cuts it into ("hasnt" as "hasn",
+ * "t", as "hasn't" is indexed): no misspelling to correct ("hasn", "wasnt" → "want"), nor a word
+ * of its own that no page has.
+ */
 export function words(text: string): string[] {
-  return text.normalize('NFKC').toLowerCase().match(WORD) ?? [];
+  const found = text.normalize('NFKC').toLowerCase().match(WORD) ?? [];
+  if (!found.some((word) => NEGATION_WITHOUT_APOSTROPHE.test(word))) return found;
+  return found.flatMap((word) => {
+    const m = NEGATION_WITHOUT_APOSTROPHE.exec(word);
+    return m ? [m[1] as string, m[2] as string] : [word];
+  });
 }
 
 /** The search terms of a question, and whether any of them says what it is about. */

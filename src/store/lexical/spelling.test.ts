@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowedEdits, editDistance } from './spelling.js';
+import { stem } from './search-text.js';
+import { allowedEdits, editDistance, nearestTerm, type KnownTerm } from './spelling.js';
 
 describe('editDistance', () => {
   it.each([
@@ -27,4 +28,28 @@ describe('allowedEdits', () => {
   it('allows none under five letters, one from five, two from nine', () => {
     expect([4, 5, 8, 9, 12].map(allowedEdits)).toEqual([0, 1, 1, 2, 2]);
   });
+});
+
+describe('nearestTerm', () => {
+  // "hasn't" is indexed as "hasn" and "t": "hasnt" was one edit from it, "wasnt" from "want".
+  const words = ['hasn', 'want', 'their', 'password'];
+  const terms = new Map<string, KnownTerm>(words.map((w) => [stem(w), { chunks: 3, word: w }]));
+  const nearest = (word: string) =>
+    nearestTerm(
+      word,
+      stem(word),
+      (s) => terms.get(s),
+      (initial) => [...terms].filter(([term]) => term.startsWith(initial)),
+    );
+
+  it('corrects a slip to the word the help center has', () => {
+    expect(nearest('pasword')).toBe('password');
+  });
+
+  it.each(['hasnt', 'wasnt', 'theyre', 'whats', 'youre'])(
+    'leaves %j, a contraction without its apostrophe, as it is',
+    (word) => {
+      expect(nearest(word)).toBeNull();
+    },
+  );
 });

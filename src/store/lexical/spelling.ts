@@ -16,9 +16,20 @@ export function allowedEdits(length: number): number {
   return length >= 9 ? 2 : length >= 5 ? 1 : 0;
 }
 
-/** Whether a word may be corrected at all: letters a–z only, long enough for one edit. */
+/**
+ * A contraction written without its apostrophe: "hasnt", "didnt", "doesnt", "wasnt", "youre",
+ * "theyre", "whats". It is no slip of a word: corrected, it became half a word the help center
+ * has ("hasn" of "hasn't") or another word ("wasnt" → "want", "theyre" → "their").
+ */
+const WITHOUT_APOSTROPHE =
+  /^(?:(?:has|have|had|did|does|do|is|are|was|were|could|would|should|must|need|might|ca|wo|ai|sha)nt|(?:you|they|we|who|what|that|there|here|where|it|he|she)(?:re|ve|ll|d|s)|(?:i|you|they|we)(?:ve|ll|d)|im)$/;
+
+/**
+ * Whether a word may be corrected at all: letters a–z only, long enough for one edit, and not a
+ * contraction written without its apostrophe ({@link WITHOUT_APOSTROPHE}), which is left as it is.
+ */
 export function correctable(word: string): boolean {
-  return allowedEdits(word.length) > 0 && !/[^a-z]/.test(word);
+  return allowedEdits(word.length) > 0 && !/[^a-z]/.test(word) && !WITHOUT_APOSTROPHE.test(word);
 }
 
 /** Files an indexed term under its first letter, as {@link nearestTerm} reads them. */

@@ -205,16 +205,25 @@ function hideIn(
   return { docs: out, hidden };
 }
 
-/** The first 60 words of the documents, read from only as many blocks as they take. */
+/**
+ * The first 60 words of the documents, read from only as many blocks as they take, a line for
+ * each block: an invoice's "Total: £45.00" stays a line of its own to quote.
+ */
 function previewOf(docs: readonly ParsedDocument[]): string {
-  const words: string[] = [];
+  const lines: string[] = [];
+  let count = 0;
   for (const block of docs.flatMap((d) => d.blocks)) {
     // `split` with a limit: a block can be a whole file of words.
-    const wanted = PREVIEW_WORDS - words.length;
-    words.push(...block.text.split(/\s+/, wanted + 1).filter((word) => word !== ''));
-    if (words.length >= PREVIEW_WORDS) break;
+    const wanted = PREVIEW_WORDS - count;
+    const words = block.text
+      .split(/\s+/, wanted + 1)
+      .filter((word) => word !== '')
+      .slice(0, wanted);
+    if (words.length > 0) lines.push(words.join(' '));
+    count += words.length;
+    if (count >= PREVIEW_WORDS) break;
   }
-  return words.slice(0, PREVIEW_WORDS).join(' ');
+  return lines.join('\n');
 }
 
 const PREVIEW_WORDS = 60;

@@ -31,7 +31,8 @@ export interface EscalationOutcome extends EscalationDecision {
  * opens the session's ticket — once per session, however many escalating messages follow — with
  * its event queued for the webhook in the same transaction. The ticket's summary is the
  * conversation's (main issue, what was answered or not, the customer's details, the latest
- * request), as the turn gives it or as `summarize` writes it, else the first question. Once a
+ * request), as `summarize` writes it for the ticket, else as the turn gives it, else the first
+ * question. Once a
  * session has a ticket, each later message is queued as an update of it; the conversation is
  * never blocked.
  */
@@ -48,7 +49,7 @@ export function createEscalationTool(
      * Writes the conversation's summary for a ticket the turn gave none for (see
      * `sessionSummaries`): it is read only when a ticket is opened.
      */
-    summarize?: (sessionId: string, latest: string) => Promise<string>;
+    summarize?: (sessionId: string, latest: string, raised: boolean) => Promise<string>;
   },
 ) {
   // The customer's last messages are read again on every turn: what was read of them is kept.
@@ -141,7 +142,10 @@ export function createEscalationTool(
       if (existing) return followUp(existing, decision, args.message, sessionId, log);
       if (!decision.escalate) return { ...decision, ticketCreated: false, ticketOpen: false };
       const firstQuestion = args.history.find((t) => t.role === 'user')?.text ?? args.message;
-      const summary = args.summary || (await options.summarize?.(sessionId, args.message));
+      // Written for the ticket: a message that opens it by a matter of its own (a fire, a legal
+      // threat) is its main issue, not the question asked before it.
+      const raised = RAISED_BY_MESSAGE.has(decision.category);
+      const summary = (await options.summarize?.(sessionId, args.message, raised)) || args.summary;
       const ticket = {
         id: newTicketId(),
         sessionId,
@@ -186,6 +190,18 @@ type Priority = EscalationDecision['priority'];
 const RANK: Readonly<Record<Priority, number>> = { low: 0, normal: 1, high: 2, urgent: 3 };
 /** Statuses of a ticket that no one is working on any more. */
 const CLOSED = new Set<TicketRecord['status']>(['resolved', 'closed']);
+
+/**
+ * Categories of a ticket opened by what its message tells (a danger, a legal threat, an urgent
+ * loss, a grievance), not by a wish for a person or by questions left unanswered: that message
+ * is the ticket's main issue.
+ */
+const RAISED_BY_MESSAGE = new Set<EscalationDecision['category']>([
+  'safety',
+  'legal',
+  'urgent',
+  'complaint',
+]);
 
 /**
  * A ticket's id, as a customer reads it out: `T-` and 12 hex digits in groups of four. 48 random

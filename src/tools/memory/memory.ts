@@ -114,6 +114,7 @@ function summarize(
   firstMessage: string | undefined,
   memories: readonly MemoryRecord[],
   latest: string,
+  latestRaised = false,
 ): string {
   // Memories come newest first; the summary reads the conversation in order.
   const outcomes: TurnOutcome[] = [];
@@ -132,6 +133,7 @@ function summarize(
     outcomes,
     facts: currentFacts(facts),
     latest,
+    ...(latestRaised ? { latestRaised } : {}),
     // As many as were asked for: there may be older ones.
     outcomesCut: outcomeCount >= MEMORY_LIMITS.summary,
     factsCut: facts.length >= MEMORY_LIMITS.fact,
@@ -165,7 +167,8 @@ class FirstQuestions {
 
 /**
  * Writes a session's summary when it is needed rather than on every turn: the escalation tool
- * asks for one when it opens a ticket. `latest` is the message being answered.
+ * asks for one when it opens a ticket. `latest` is the message being answered; `raised`, that it
+ * opened the ticket by a matter of its own, the main issue (see `SummaryInput.latestRaised`).
  *
  * @example
  * const summarize = sessionSummaries(conversations);
@@ -173,14 +176,14 @@ class FirstQuestions {
  */
 export function sessionSummaries(
   repo: ConversationRepository,
-): (sessionId: string, latest: string) => Promise<string> {
+): (sessionId: string, latest: string, raised?: boolean) => Promise<string> {
   const firstQuestions = new FirstQuestions(repo);
-  return async (sessionId, latest) => {
+  return async (sessionId, latest, raised = false) => {
     const [first, memories] = await Promise.all([
       firstQuestions.of(sessionId, []),
       repo.recentMemories(sessionId, SUMMARY_LIMITS),
     ]);
-    return summarize(first, memories, latest);
+    return summarize(first, memories, latest, raised);
   };
 }
 

@@ -35,6 +35,24 @@ describe('summarizeConversation', () => {
     );
   });
 
+  it('has for main issue the message that opened the ticket by a matter of its own', () => {
+    const input = {
+      firstMessage: 'do you sell gift cards?',
+      outcomes: [missing('do you sell gift cards?')],
+      facts: [],
+      latest: 'my kettle caught fire and burned my hand',
+    };
+    expect(summarizeConversation({ ...input, latestRaised: true })).toBe(
+      'Main issue: "my kettle caught fire and burned my hand". ' +
+        'Not found in the help center: "do you sell gift cards?".',
+    );
+    // A wish for a person is no issue of its own: the first question stays the main one.
+    expect(summarizeConversation({ ...input, latest: 'can I talk to someone?' })).toBe(
+      'Main issue: "do you sell gift cards?" (not found in the help center). ' +
+        'Latest request: "can I talk to someone?".',
+    );
+  });
+
   it('on the first turn is the question itself', () => {
     expect(
       summarizeConversation({

@@ -61,6 +61,11 @@ export interface SummaryInput {
   facts: readonly string[];
   /** The message being answered now. */
   latest?: string | undefined;
+  /**
+   * The latest message opened the ticket the summary is for by a matter of its own (a danger, a
+   * legal threat, an urgent loss): it is the main issue, whatever was asked before.
+   */
+  latestRaised?: boolean;
   /** Older outcomes were left out: earlier questions are counted as "at least". */
   outcomesCut?: boolean;
   /** Older facts were left out: further details are counted as "at least". */
@@ -69,7 +74,8 @@ export interface SummaryInput {
 
 /**
  * A short summary of a conversation for the person who picks it up (and for a language model):
- * the customer's main issue and whether it was answered, the other questions answered and those
+ * the customer's main issue (the first message about something, or the message that opened the
+ * ticket by a matter of its own: see `latestRaised`) and whether it was answered, the other questions answered and those
  * the help center had nothing on, the details the customer gave (order numbers, e-mail … shown
  * as given: this is for staff), and the latest request. At most {@link MAX_SUMMARY_CHARS}.
  *
@@ -100,7 +106,12 @@ export function summarizeConversation(input: SummaryInput): string {
   ];
   // A greeting ("Hi!") or an introduction ("Hi, I'm Jane, jane@example.com") is not an issue:
   // the first message that says what it is about is.
+  const raised =
+    input.latestRaised === true && input.latest !== undefined && aboutSomething(input.latest)
+      ? input.latest
+      : undefined;
   const main =
+    raised ??
     candidates.find((text) => text !== undefined && aboutSomething(text)) ??
     input.firstMessage ??
     candidates.find((text) => text !== undefined);

@@ -1,0 +1,92 @@
+import { stem } from '../../store/lexical/search-text.js';
+import type { QuestionTerm } from './question-terms.js';
+import type { Pick } from './quote.js';
+
+// A question whether something is had, offered or done ("do you sell gift cards?"), and what
+// answers it.
+
+/**
+ * "do you sell …", "do any of the cars have …", "is there …", "can I get …", "can you
+ * recommend …": a question whether something is had, offered or done, with what it asks about
+ * after it (up to a comma, a preposition or a new clause: "a gift card" of "a gift card for my
+ * dad's birthday").
+ */
+const ASKS_HAVE =
+  /(?<!\b(?:why|how|what|where|when|who|which)\s+)\b(?:(?:do|does|will|would|can|could)\s+(?:you|y'?all|yall|u|ya|(?:any\s+of\s+)?(?:the|your)\s+\w+|they|we|i)\s+(?:guys\s+)?(?:have|has|sell|offer|provide|stock|carry|support|do|deliver|install|get|buy|recommend|suggest)|(?:is|are)\s+there)\s+(?!to\b)([^?.!,;:()]+)/gi;
+const OBJECT_END =
+  /\b(?:for|to|on|in|at|with|from|of|by|through|into|so|because|cause|since|if|when|while|like|instead|or\s+(?:do|does|is|are|can|will|would|should|i|we|just))\b/i;
+/**
+ * Words that name no thing of their own after "is there" / "do you have" ("any way to …", "get
+ * it back"), and words of price: "is there a fee for returns?" asks about returns.
+ */
+export const GENERIC = new Set(
+  `any anything something someone anyone way ways option options kind sort type chance
+  possibility extra more other another else back up down out off over away
+  fee fees charge charges cost costs price prices penalty`
+    .split(/\s+/)
+    .filter((w) => w !== ''),
+);
+
+/** A thing spoken of already: "can I get it back?". */
+const PRONOUN = new Set(['it', 'them', 'this', 'that', 'these', 'those', 'one', 'mine']);
+
+/** A word after "get" that makes it happen to someone: "get hit", "get charged". */
+const PASSIVE =
+  /^(?:\w+ed|hit|stung|caught|stuck|burnt|done|sent|given|taken|made|put|shut|cut|let|rid)$/;
+
+/**
+ * The stems of what a question asks whether it is had, offered or done (see {@link ASKS_HAVE}):
+ * "gift", "card" of "do you sell gift cards?"; none for any other question.
+ */
+export function askedHad(question: string, asks: RegExp = ASKS_HAVE): Set<string> {
+  const asked = new Set<string>();
+  for (const m of question.slice(0, 500).matchAll(asks)) {
+    const object = (m[1] ?? '').split(OBJECT_END)[0] ?? '';
+    const words = object.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+    // "will I get hit with fees", "get charged": a thing done to the customer, not one had;
+    // "can I get it delivered": the thing is one spoken of already.
+    if (PASSIVE.test(words[0] ?? '') || PRONOUN.has(words[0] ?? '')) continue;
+    for (const word of words) {
+      if (!GENERIC.has(word)) asked.add(stem(word));
+    }
+  }
+  return asked;
+}
+
+/** "do you sell …", "do you have …", "is there …": whether the company offers a thing. */
+const ASKS_OFFERED =
+  /(?<!\b(?:why|how|what|where|when|who|which)\s+)\b(?:(?:do|does|will|would|can|could)\s+(?:you|y'?all|yall|u|ya|they|we)\s+(?:guys\s+)?(?:have|sell|offer|provide|stock|carry)|(?:is|are)\s+there)\s+(?!to\b)([^?.!,;:()]+)/gi;
+
+/** A sentence that says something is not done: "… cannot be returned", "except …". */
+const SAYS_NOT = /\b(?:not|no|never|cannot|except|excluding|excluded)\b|n['’]t\b/i;
+
+/** A word that says whether a thing is had or offered: "sell", "available", "there is". */
+const SAYS_HAD =
+  /\b(?:ha(?:ve|s|d)|sell(?:s|ing)?|sold|offer(?:s|ed|ing)?|available|stock(?:s|ed)?|carr(?:y|ies|ied)|provid(?:e|es|ed|ing)|give(?:s|n)?|gave|buy|bought|purchas\w*|accept(?:s|ed)?|issu(?:e|es|ed)|support(?:s|ed)?|includ\w*|there\s+(?:is|are))\b/i;
+
+/**
+ * Whether the question asks if the company offers a thing ("do you sell gift cards?") and each
+ * chosen sentence that names it says only what is not done with it ("Underwear, earrings and
+ * gift cards cannot be returned"), in no word of having or offering: that tells nothing of
+ * whether it is sold.
+ */
+export function offerUntold(
+  picks: readonly Pick[],
+  question: string,
+  terms: readonly QuestionTerm[],
+): boolean {
+  const asked = askedHad(question, ASKS_OFFERED);
+  if (asked.size === 0) return false;
+  const thing = new Set<number>();
+  terms.forEach((t, k) => {
+    if (t.weak || t.fromContext) return;
+    if (t.standsFor ? t.standsFor.some((s) => asked.has(s)) : asked.has(stem(t.term))) thing.add(k);
+  });
+  const naming = picks.filter((p) => [...p.candidate.matched].some((k) => thing.has(k)));
+  return (
+    naming.length > 0 &&
+    naming.every(
+      (p) => SAYS_NOT.test(p.candidate.unit.text) && !SAYS_HAD.test(p.candidate.unit.text),
+    )
+  );
+}
