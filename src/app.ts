@@ -321,22 +321,32 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     onTurn: turnMetrics(telemetry),
   });
 
+  const encryptionKey = config.sessions.encryptionKey
+    ? parseEncryptionKey(config.sessions.encryptionKey)
+    : undefined;
   const sessions = createSessionStore({
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     ttlMs: config.sessions.ttlSeconds * 1000,
     maxSessions: config.sessions.maxInMemory,
     clock,
     keyPrefix: config.redisKeyPrefix,
-    ...(config.sessions.encryptionKey
-      ? { encryptionKey: parseEncryptionKey(config.sessions.encryptionKey) }
-      : {}),
+    ...(encryptionKey ? { encryptionKey } : {}),
+    onUnreadable: (error, reason) =>
+      logger.warn(
+        { err: error, reason },
+        reason === 'malformed'
+          ? 'a session in Redis cannot be read: its stored data is malformed; it is answered as absent (further ones are not logged)'
+          : 'a session in Redis cannot be read, most likely because it was written by an instance with a different SESSION_ENCRYPTION_KEY (or none): such sessions are answered as absent, their customers start anew; give every instance the same key (further ones are not logged)',
+      ),
   });
   const redis: Redis | undefined = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const sessionEvents: SessionEvents =
     redis && config.redisUrl
       ? new RedisSessionEvents(redis, connectRedis(config.redisUrl), {
           keyPrefix: config.redisKeyPrefix,
-          onError: (error) => logger.warn({ err: error }, 'session events: Redis did not answer'),
+          ...(encryptionKey ? { encryptionKey } : {}),
+          onError: (error) =>
+            logger.warn({ err: error }, 'session events: an event was not published or delivered'),
         })
       : new MemorySessionEvents();
   const sessionTurns = new SessionTurns({
@@ -535,10 +545,14 @@ async function postgresStorage(
   };
 }
 
+/**
+ * Redis answers, and its sessions are readable with this instance's SESSION_ENCRYPTION_KEY: an
+ * instance given another key would otherwise serve, and answer every existing session as gone.
+ */
 async function checkSessions(sessions: SessionStore): Promise<ReadinessCheck> {
   try {
     await sessions.ping();
-    return { name: 'redis', ok: true, detail: 'Redis answers' };
+    return { name: 'redis', ok: true, detail: 'Redis answers; its sessions are readable here' };
   } catch (error) {
     return { name: 'redis', ok: false, detail: (error as Error).message };
   }

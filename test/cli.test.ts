@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RedisSessionStore } from '../src/session/index.js';
 import { POSTGRES_URL } from './helpers/services.js';
 
 const CHAT_SESSION = '0b7e6a52-3f1d-4c8e-9a51-2d6f0c4e8b13';
@@ -56,6 +57,7 @@ describe('support-agent CLI', () => {
       DATABASE_URL: POSTGRES_URL,
       LLM_API_KEY: 'sk-doctor-test-secret-0123456789',
       REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: `cli_doctor_${randomUUID()}:`,
       RETENTION_DAYS: '90',
     });
     expect(await run.exited).toBe(0);
@@ -65,7 +67,8 @@ describe('support-agent CLI', () => {
       'retention    conversations erased 90 days after their last message, unless a ticket is open or pending',
     );
     expect(out).toMatch(/telemetry {4}\/metrics only \(open to anyone who reaches the port/);
-    expect(out).toMatch(/LLM_API_KEY\s+\*\*\*\*89 \(32 chars\)/);
+    expect(out).toMatch(/LLM_API_KEY\s+\*\*\*\* \(32 chars\)/);
+    expect(out).not.toContain('89 (32 chars)');
     expect(out).toMatch(/PORT\s+8080 {2}\(default\)/);
     expect(out).toMatch(/ok\s+redis\s+redis:\/\/127\.0\.0\.1:6379\s+PING answered PONG/);
     expect(out).toMatch(/ok\s+postgres\s+postgres:\/\/\S+\s+PostgreSQL \d+/);
@@ -85,6 +88,7 @@ describe('support-agent CLI', () => {
       PORT: '0',
       LOG_FORMAT: 'json',
       REDIS_URL: 'redis://127.0.0.1:1',
+      SHUTDOWN_DRAIN_MS: '0',
     });
     await waitFor(() => run.out().includes('is not ready at start'), 'the warning');
     expect(run.out()).toContain('listening on');
@@ -98,7 +102,8 @@ describe('support-agent CLI', () => {
   });
 
   it('serve answers /health, /ready and /metrics, and exits 0 on SIGTERM', async () => {
-    const run = start(['serve'], { PORT: '0', LOG_FORMAT: 'json' });
+    // No drain: test/shutdown.test.ts has it; here the exit is what is checked.
+    const run = start(['serve'], { PORT: '0', LOG_FORMAT: 'json', SHUTDOWN_DRAIN_MS: '0' });
     await waitFor(() => run.out().includes('listening on'), 'the server to listen');
     const line = run
       .out()
@@ -154,7 +159,12 @@ describe('support-agent CLI', () => {
     expect(bad.err()).toContain('a whole number from 1 to 50');
 
     // With a help center in it, the server does not call the knowledge base empty.
-    const serve = start(['serve'], { DATA_DIR: dataDir, PORT: '0', LOG_FORMAT: 'json' });
+    const serve = start(['serve'], {
+      DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_FORMAT: 'json',
+      SHUTDOWN_DRAIN_MS: '0',
+    });
     await waitFor(() => serve.out().includes('listening on'), 'the server to listen');
     serve.child.kill('SIGTERM');
     expect(await serve.exited).toBe(0);
@@ -364,6 +374,68 @@ describe('support-agent CLI', () => {
     }
   });
 
+  it('with LOG_FORMAT=json, serve says why it stops as one JSON line', async () => {
+    const bad = start(['serve'], { PORT: 'http', LOG_FORMAT: 'json' });
+    expect(await bad.exited).toBe(2);
+    const lines = bad.err().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      level: 'fatal',
+      msg: 'Invalid configuration; see the configuration table in README.md.',
+      problems: ['PORT="http": is not a number; expected a TCP port number from 0 to 65535'],
+    });
+
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const taken = start(['serve'], { PORT: String(port), LOG_FORMAT: 'JSON' });
+      expect(await taken.exited).toBe(1);
+      const line = taken.err().trim();
+      expect(line.split('\n')).toHaveLength(1);
+      expect(JSON.parse(line)).toMatchObject({
+        level: 'fatal',
+        code: 'conflict',
+        msg: `Port ${port} on 127.0.0.1 is in use by another process: stop it or set PORT to a free port.`,
+      });
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('serve without a terminal keeps a generated admin key out of its output, in a file of its own in a private DATA_DIR', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'sa-cli-key-')), 'new', 'data');
+    const run = start(['serve'], { PORT: '0', LOG_FORMAT: 'json', DATA_DIR: dataDir });
+    await waitFor(() => run.out().includes('an admin API key was generated'), 'the notice');
+    const keyFile = join(dataDir, 'admin-key');
+    const notice = run
+      .out()
+      .split('\n')
+      .find((l) => l.includes('an admin API key was generated'));
+    expect(JSON.parse(notice as string)).toMatchObject({ level: 'warn', file: keyFile });
+    // Readable by this user only: the folder (made here) and the file.
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const key = readFileSync(keyFile, 'utf8').trim();
+    expect(key).toMatch(/^sa_admin_[A-Za-z0-9_-]{32}$/);
+    expect(run.out() + run.err()).not.toContain(key);
+    expect(run.err()).not.toContain('sa_admin_');
+    expect(readFileSync(join(dataDir, 'admin-key.sha256'), 'utf8').trim()).toBe(
+      createHash('sha256').update(key).digest('hex'),
+    );
+    const line = run
+      .out()
+      .split('\n')
+      .find((l) => l.includes('listening on'));
+    const { url } = JSON.parse(line as string) as { url: string };
+    const admin = await fetch(`${url}/v1/admin/tickets`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(admin.status).toBe(200);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+  });
+
   it('doctor refuses what serve refuses, with the same message and exit code 2', async () => {
     const settings: Array<Record<string, string>> = [
       { REDIS_URL: 'redis://127.0.0.1:6379', SESSION_ENCRYPTION_KEY: 'short' },
@@ -384,17 +456,59 @@ describe('support-agent CLI', () => {
     const key = 'a'.repeat(64);
     const on = start(['doctor'], {
       REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: `cli_doctor_${randomUUID()}:`,
       SESSION_ENCRYPTION_KEY: key,
     });
     expect(await on.exited).toBe(0);
     expect(on.out()).toContain('encryption   on: session data in Redis is encrypted (AES-256-GCM)');
     expect(on.out()).not.toContain('Warnings:');
+    expect(on.out()).toMatch(
+      /ok\s+sessions\s+redis:\/\/127\.0\.0\.1:6379\s+no instance has recorded/,
+    );
 
     const unused = start(['doctor'], { SESSION_ENCRYPTION_KEY: key });
     expect(await unused.exited).toBe(0);
     expect(unused.out()).toContain(
       'SESSION_ENCRYPTION_KEY is set but unused: only sessions kept in Redis are encrypted, and REDIS_URL is not set',
     );
+  });
+
+  it('doctor fails when the sessions in Redis are encrypted with another key, or none is set', async () => {
+    const env = {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: `cli_doctor_${randomUUID()}:`,
+    };
+    const key = randomBytes(32);
+    // A serving instance records its key (a key check value, not the key) at its first check.
+    const serving = new RedisSessionStore({
+      url: env.REDIS_URL,
+      keyPrefix: env.REDIS_KEY_PREFIX,
+      encryptionKey: key,
+    });
+    try {
+      await serving.ping();
+    } finally {
+      await serving.close();
+    }
+    const same = start(['doctor'], { ...env, SESSION_ENCRYPTION_KEY: key.toString('hex') });
+    expect(await same.exited).toBe(0);
+    expect(same.out()).toMatch(
+      /ok\s+sessions\s+\S+\s+sessions in Redis are encrypted with this SESSION_ENCRYPTION_KEY/,
+    );
+    const other = start(['doctor'], { ...env, SESSION_ENCRYPTION_KEY: 'b'.repeat(64) });
+    const none = start(['doctor'], env);
+    expect(await other.exited).toBe(1);
+    expect(await none.exited).toBe(1);
+    expect(other.out()).toMatch(
+      /FAIL\s+sessions\s+\S+\s+sessions in Redis are encrypted with another key than this SESSION_ENCRYPTION_KEY: this instance cannot read them/,
+    );
+    expect(none.out()).toMatch(
+      /FAIL\s+sessions\s+\S+\s+sessions in Redis are encrypted, and SESSION_ENCRYPTION_KEY is not set here/,
+    );
+    for (const run of [other, none]) {
+      expect(run.out()).toContain('1 check(s) failed.');
+      expect(run.out()).not.toContain(key.toString('hex'));
+    }
   });
 
   it('ingest --prune removes nothing under a folder that is not there (a mount that is down)', async () => {

@@ -3,9 +3,25 @@
  * used on the other, and 50 messages sent at once to one session, alternating between the two,
  * are all stored, in one consistent order, with the session's count at exactly 50.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, bearer, call, type Json } from './helpers/http.js';
+import {
+  ADMIN_KEY,
+  bearer,
+  call,
+  createSession,
+  openFeed,
+  parseSse,
+  startServer,
+  type Json,
+  type TestServer,
+} from './helpers/http.js';
+import { captureLogs, type CapturedLogs } from '../src/testing/index.js';
 import { startFakeOpenAi } from '../src/testing/fake-openai-server.js';
 import { startServe, waitFor, type ServeProcess } from './helpers/process.js';
 import { POSTGRES_URL, REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
@@ -157,4 +173,118 @@ describe.runIf(up)('two instances on one Redis and one Postgres', () => {
       await fake.close();
     }
   }, 60_000);
+});
+
+const redisUp = await serviceAvailable('Redis', REDIS_URL, 6379);
+
+describe.runIf(redisUp)('instances on one Redis with different session keys', () => {
+  const prefix = `${uniqueName('xkey')}:`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'sa-xkey-'));
+  const database = join(dataDir, 'shared.db');
+  const key = randomBytes(32).toString('hex');
+  const started: TestServer[] = [];
+  const open = async (env: Record<string, string>, logs?: CapturedLogs) => {
+    const server = await startServer(
+      { REDIS_URL, REDIS_KEY_PREFIX: prefix, ...env, ...(logs ? { LOG_LEVEL: 'warn' } : {}) },
+      { databasePath: database, ...(logs ? { logDestination: logs.stream } : {}) },
+    );
+    started.push(server);
+    return server;
+  };
+
+  afterAll(async () => {
+    for (const server of started.splice(0)) await server.close();
+    const redis = new Redis(REDIS_URL);
+    const left = await redis.keys(`${prefix}*`);
+    if (left.length > 0) await redis.del(...left);
+    await redis.quit();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers an unreadable session as unknown, says so once in the log, and is not ready', async () => {
+    const a = await open({ SESSION_ENCRYPTION_KEY: key });
+    expect((await call(a.url, 'GET', '/ready')).status).toBe(200);
+    const { id, token } = await createSession(a.url);
+    const sent = await call(a.url, 'POST', `/v1/sessions/${id}/messages`, {
+      token,
+      body: { text: 'How do I reset my password?' },
+    });
+    expect(sent.status).toBe(200);
+
+    const others: Array<Record<string, string>> = [
+      { SESSION_ENCRYPTION_KEY: randomBytes(32).toString('hex') },
+      {},
+    ];
+    for (const env of others) {
+      const logs = captureLogs();
+      const b = await open(env, logs);
+      // To the customer the session is not there: the same 401 as an unknown one, whatever
+      // the token, never a 500.
+      for (const attempt of [token, 'x'.repeat(43)]) {
+        const read = await call(b.url, 'GET', `/v1/sessions/${id}`, { token: attempt });
+        expect(read.status).toBe(401);
+        expect(read.body.error.code).toBe('unauthorized');
+      }
+      const sentToB = await call(b.url, 'POST', `/v1/sessions/${id}/messages`, {
+        token,
+        body: { text: 'Hello?' },
+      });
+      expect(sentToB.status).toBe(401);
+      // Staff still read the transcript; the live session is not shown.
+      const transcript = await call(b.url, 'GET', `/v1/admin/sessions/${id}`, { token: ADMIN_KEY });
+      expect(transcript.status).toBe(200);
+      expect(transcript.body.session).toBeNull();
+      expect(transcript.body.transcript).toHaveLength(2);
+      // Said once, naming the likely cause.
+      const warnings = logs.lines.filter((line) =>
+        String(line.msg).includes('a session in Redis cannot be read'),
+      );
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]?.msg).toMatch(/different SESSION_ENCRYPTION_KEY/);
+      // Staff learn it before customers do: the instance is not ready, and says why.
+      const ready = await call(b.url, 'GET', '/ready', { token: ADMIN_KEY });
+      expect(ready.status).toBe(503);
+      const check = (ready.body.checks as Json[]).find((c) => c.name === 'redis');
+      expect(check).toMatchObject({ ok: false });
+      expect(check?.detail).toMatch(/SESSION_ENCRYPTION_KEY/);
+      expect(check?.detail).toMatch(/cannot read them/);
+    }
+    // The instance with the right key is still ready and serves the session.
+    expect((await call(a.url, 'GET', '/ready')).status).toBe(200);
+    expect((await call(a.url, 'GET', `/v1/sessions/${id}`, { token })).status).toBe(200);
+  }, 30_000);
+
+  it('sends live events through Redis encrypted, and a follower on another instance reads them', async () => {
+    const a = await open({ SESSION_ENCRYPTION_KEY: key });
+    const b = await open({ SESSION_ENCRYPTION_KEY: key });
+    const { id, token } = await createSession(a.url);
+    const spy = new Redis(REDIS_URL);
+    const published: string[] = [];
+    try {
+      await spy.subscribe(`${prefix}events:${id}`);
+      spy.on('message', (_channel: string, message: string) => published.push(message));
+      const feed = await openFeed(b.url, id, token);
+      await feed.readUntil('event: ready');
+      const text = 'My e-mail is jane.doe@example.com: how do I reset my password?';
+      const sent = await call(a.url, 'POST', `/v1/sessions/${id}/messages`, {
+        token,
+        body: { text },
+      });
+      expect(sent.status).toBe(200);
+      await feed.readUntil('event: complete');
+      feed.close();
+      const events = parseSse(feed.text());
+      expect(events.at(-1)?.data).toMatchObject({
+        type: 'complete',
+        message: { id: sent.body.message.id },
+      });
+      expect(published.length).toBeGreaterThan(2);
+      for (const message of published) {
+        expect(message).toMatch(/^e1:/);
+        expect(message).not.toMatch(/jane|password|Settings|complete/i);
+      }
+    } finally {
+      spy.disconnect();
+    }
+  }, 30_000);
 });

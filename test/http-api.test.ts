@@ -3,11 +3,11 @@
  * attachments by multipart, idempotent retries, history, the end of a session, the OpenAPI
  * document and the docs page.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { TurnEvent } from '../src/protocol/index.js';
 import type { SearchResult } from '../src/rag/index.js';
-import { FakeClock } from '../src/testing/index.js';
+import { FakeClock, startFakeOpenAi, type FakeOpenAi } from '../src/testing/index.js';
 import { makePdf } from './helpers/documents.js';
 import {
   bearer,
@@ -408,6 +408,73 @@ describe('sessions', () => {
     expect(upgrade.status).toBe(409);
     expect(JSON.parse(upgrade.body)).toMatchObject({ error: { code: 'conflict' } });
   });
+});
+
+describe('a WebSocket client that does not wait for answers', () => {
+  let slow: TestServer;
+  let llm: FakeOpenAi;
+
+  beforeAll(async () => {
+    // A model that takes about five seconds to answer: messages pile up behind its turn.
+    llm = await startFakeOpenAi({
+      chat: { text: 'Open Settings and choose Security. '.repeat(6), chunkSize: 4, delayMs: 100 },
+    });
+    slow = await startServer({
+      LLM_BASE_URL: llm.url,
+      LLM_MODEL: 'fake-model',
+      SESSION_MESSAGES_PER_MINUTE: '3',
+    });
+  });
+  afterAll(async () => {
+    await slow.close();
+    await llm.close();
+  });
+
+  const connect = async (id: string, token: string) => {
+    const socket = new WebSocket(
+      `${slow.url.replace('http', 'ws')}/v1/sessions/${id}/ws?token=${token}`,
+    );
+    const received: TurnEvent[] = [];
+    socket.on('message', (data) => received.push(JSON.parse(String(data)) as TurnEvent));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return { socket, received, closed };
+  };
+  const refusals = (events: TurnEvent[]) =>
+    events.filter((e) => e.type === 'error' && (e as { code?: string }).code === 'rate_limited');
+
+  it('counts a message against the session limit when it arrives, not when its turn comes', async () => {
+    const { id, token } = await createSession(slow.url);
+    const { socket, received } = await connect(id, token);
+    for (let i = 0; i < 4; i++) {
+      socket.send(JSON.stringify({ type: 'message', text: `How do I reset my password? (${i})` }));
+    }
+    // The fourth is over the limit of three a minute: told at once, while the first turn runs.
+    await vi.waitFor(() => expect(refusals(received)).toHaveLength(1), { timeout: 2_000 });
+    expect(refusals(received)[0]).toMatchObject({
+      message: expect.stringMatching(/Too many messages in this conversation: the limit is 3/),
+      retryable: true,
+    });
+    expect(received.some((e) => e.type === 'complete')).toBe(false);
+    socket.close();
+  });
+
+  it('refuses messages past a few waiting, and closes a socket that keeps sending', async () => {
+    const { id, token } = await createSession(slow.url);
+    const { socket, received, closed } = await connect(id, token);
+    const frame = JSON.stringify({ type: 'message', text: 'x'.repeat(19_000) });
+    for (let i = 0; i < 200; i++) socket.send(frame);
+    // A few wait for their turn; the rest are refused, and past 20 refusals the socket closes.
+    expect(await closed).toBe(1008);
+    expect(refusals(received).length).toBeGreaterThanOrEqual(20);
+    expect(refusals(received)[0]).toMatchObject({
+      message: expect.stringMatching(/wait for the answers/),
+    });
+    expect(received.some((e) => e.type === 'complete')).toBe(false);
+  }, 10_000);
 });
 
 describe('caches', () => {

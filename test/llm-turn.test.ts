@@ -1,9 +1,11 @@
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createServer } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import type { TurnEvent } from '../src/protocol/index.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../src/testing/fake-openai-server.js';
+import { captureLogs } from '../src/testing/index.js';
 
 let fake: FakeOpenAi;
 let app: App;
@@ -105,6 +107,65 @@ describe('answers from the language model', () => {
     expect(chatRequests()).toHaveLength(2);
     const span = spans.getFinishedSpans().find((s) => s.name === 'execute_tool llm_chat');
     expect(span?.attributes['support_agent.tool.attempts']).toBe(2);
+  });
+
+  it('does not follow a redirect: the conversation goes nowhere else, and the log says what to change', async () => {
+    // A provider that answers 307 to another host (here the fake, which must see nothing).
+    const seen: string[] = [];
+    const redirector = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      req.resume();
+      res.writeHead(307, { location: `${fake.url}/chat/completions?sig=abc` }).end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    const address = redirector.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const logs = captureLogs();
+    const redirected = createApp(
+      loadConfig({
+        env: {
+          LOG_LEVEL: 'warn',
+          LLM_BASE_URL: `http://127.0.0.1:${port}/v1`,
+          LLM_MODEL: 'fake-chat',
+          TOOL_RETRY_INITIAL_DELAY_MS: '1',
+          TOOL_RETRY_MAX_DELAY_MS: '5',
+        },
+      }),
+      { databasePath: ':memory:', logDestination: logs.stream },
+    );
+    try {
+      await redirected.knowledge.replaceSource('kb', '/help/faq.json', 'h', [
+        {
+          docKey: '0',
+          title: 'What is your refund policy?',
+          format: 'faq_json',
+          contentHash: 'a',
+          chunks: [{ ordinal: 0, headingPath: [], text: 'You can get a refund within 30 days.' }],
+        },
+      ]);
+      const run = redirected.turns.start({
+        sessionId: 'l-redirect',
+        text: 'What is your refund policy?',
+      });
+      for await (const event of run.events) void event;
+      const result = await run.result;
+      expect(result).toMatchObject({
+        answeredBy: 'extractive',
+        toolsFailed: [{ name: 'llm_chat', outcome: 'upstream_unavailable' }],
+      });
+      // Asked once (a redirect is not retried), and never re-sent to where it pointed.
+      expect(seen).toEqual(['POST /v1/chat/completions']);
+      expect(chatRequests()).toHaveLength(0);
+      const text = JSON.stringify(logs.lines);
+      expect(text).toContain(
+        `redirected to ${fake.url}/chat/completions: redirects are not followed`,
+      );
+      expect(text).toContain('point LLM_BASE_URL at where it redirects');
+      expect(text).not.toContain('sig=abc');
+    } finally {
+      await redirected.close();
+      await new Promise((resolve) => redirector.close(resolve));
+    }
   });
 
   it('falls back to the extractive answer when the model fails, and while its breaker is open', async () => {

@@ -5,9 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createSession, startServer, type TestServer } from './helpers/http.js';
+import { createServer, type Socket } from 'node:net';
 import pg from 'pg';
+import WebSocket from 'ws';
 import { POSTGRES_URL, REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import { captureLogs } from '../src/testing/index.js';
 
 const redisUp = await serviceAvailable('Redis', REDIS_URL, 6379);
 const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
@@ -93,9 +96,87 @@ describe.runIf(redisUp)('Redis going away', () => {
   }, 30_000);
 });
 
+describe('Redis that does not answer', () => {
+  // Not the shared Redis: an address where nothing listens, and a server that takes connections
+  // and never replies (a Redis that hangs, or a network that drops packets).
+  const addresses: Array<[string, () => Promise<{ port: number; close(): Promise<void> }>]> = [
+    ['nothing listens on its port', closedPort],
+    ['it takes connections and never replies', silentServer],
+  ];
+  for (const [what, start] of addresses) {
+    it(`refuses each request with a 503 within a fraction of a second when ${what}`, async () => {
+      const redis = await start();
+      const t = await startServer({ REDIS_URL: `redis://127.0.0.1:${redis.port}` });
+      try {
+        const timed = async (path: string, method = 'GET') => {
+          const started = Date.now();
+          const result = await call(t.url, method, path, { token: 'x'.repeat(43) });
+          return { ...result, ms: Date.now() - started };
+        };
+        // The first request learns that Redis is down, within about a second.
+        const first = await timed('/v1/sessions', 'POST');
+        expect(first.status).toBe(503);
+        expect(first.ms).toBeLessThan(2_500);
+        // Then each request fails at once: the rate limits let it through without waiting
+        // (they fail open), and the session store answers 503 with the usual shape.
+        for (const [method, path] of [
+          ['POST', '/v1/sessions'],
+          ['GET', '/v1/sessions/6b0c3cfa-4d0e-4f6a-9a52-0e0f3c1b2a11'],
+          ['POST', '/v1/sessions'],
+        ] as const) {
+          const during = await timed(path, method);
+          expect(during.status).toBe(503);
+          expect(during.body.error).toMatchObject({
+            code: 'upstream_unavailable',
+            message: expect.stringMatching(
+              /^Redis is unavailable, could not [^:]+; please try again in a moment\.$/,
+            ),
+            requestId: expect.any(String),
+          });
+          expect(during.ms).toBeLessThan(500);
+        }
+        const started = Date.now();
+        await expectNotReady(t, 'redis');
+        expect(Date.now() - started).toBeLessThan(500);
+      } finally {
+        await t.close();
+        await redis.close();
+      }
+    }, 20_000);
+  }
+});
+
+/** A local port nothing listens on. */
+async function closedPort(): Promise<{ port: number; close(): Promise<void> }> {
+  const { port, close } = await silentServer();
+  await close();
+  return { port, close: async () => {} };
+}
+
+/** A local TCP server that accepts connections and never writes a byte. */
+async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    port: address.port,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 describe.runIf(postgresUp)('Postgres going away', () => {
   let proxy: TcpProxy;
   let t: TestServer;
+  const logs = captureLogs();
   const schema = uniqueName('outage');
 
   const admin = async (sql: string) => {
@@ -112,7 +193,10 @@ describe.runIf(postgresUp)('Postgres going away', () => {
     const url = new URL(POSTGRES_URL);
     url.host = `127.0.0.1:${proxy.port}`;
     url.searchParams.set('options', `-c search_path=${schema}`);
-    t = await startServer({ DATABASE_URL: url.toString() });
+    t = await startServer(
+      { DATABASE_URL: url.toString(), LOG_LEVEL: 'error' },
+      { logDestination: logs.stream },
+    );
   });
   afterAll(async () => {
     await t.close();
@@ -120,13 +204,14 @@ describe.runIf(postgresUp)('Postgres going away', () => {
     await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   });
 
-  it('answers 503 while Postgres is gone, keeps the session whole, and resumes', async () => {
+  it('answers 503 in words a customer understands while Postgres is gone, keeps the session whole, and resumes', async () => {
     const { id, token } = await createSession(t.url);
     const first = await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
       token,
       body: { text: 'What is your refund policy?' },
     });
     expect(first.status).toBe(200);
+    const leaving = await createSession(t.url);
 
     proxy.cut();
     const during = await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
@@ -138,7 +223,65 @@ describe.runIf(postgresUp)('Postgres going away', () => {
     expect(during.body.error.message).not.toMatch(/password=|at .*\.js:/);
     await expectNotReady(t, 'database');
 
+    // Reading the history, deleting the session and a retried message (Idempotency-Key) meet
+    // the database first: each tells the customer what is wrong in their words, never where
+    // the database is or what the driver said; the operator finds that in the log.
+    const attempts = [
+      await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token }),
+      await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+        token,
+        headers: { 'idempotency-key': 'outage-retry-1' },
+        body: { text: 'How do I reset my password?' },
+      }),
+      await call(t.url, 'DELETE', `/v1/sessions/${leaving.id}`, { token: leaving.token }),
+    ];
+    const where = `127.0.0.1:${proxy.port}`;
+    for (const attempt of attempts) {
+      expect(attempt.status).toBe(503);
+      expect(attempt.body.error.code).toBe('upstream_unavailable');
+      expect(attempt.body.error.message).toMatch(
+        /^The database is unavailable[^:]*; please (try|send it) again in a moment\.$/,
+      );
+      expect(JSON.stringify(attempt.body)).not.toMatch(
+        new RegExp(`${where}|PostgreSQL|ECONN|terminated|${new URL(POSTGRES_URL).pathname}`),
+      );
+      expect(Number(attempt.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    const logged = logs.lines.filter((line) => line.msg === 'request failed');
+    expect(JSON.stringify(logged)).toContain(where);
+
+    // The same over a WebSocket opened before the database went away.
+    proxy.restore();
+    const socket = new WebSocket(`${t.url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const frames: Array<{ type: string; code?: string; message?: string }> = [];
+    socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    proxy.cut();
+    socket.send(
+      JSON.stringify({
+        type: 'message',
+        text: 'Where is my parcel?',
+        idempotencyKey: 'ws-outage-1',
+      }),
+    );
+    const deadline = Date.now() + 10_000;
+    while (!frames.some((f) => f.type === 'error') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const refused = frames.find((f) => f.type === 'error');
+    expect(refused?.code).toBe('upstream_unavailable');
+    expect(refused?.message).toMatch(/^The database is unavailable/);
+    expect(JSON.stringify(frames)).not.toMatch(new RegExp(`${where}|PostgreSQL|ECONN|terminated`));
+    socket.close();
+
     proxy.restore();
     await expectResumed(t, id, token);
+    // The refused erasure goes through when asked again.
+    const again = await call(t.url, 'DELETE', `/v1/sessions/${leaving.id}`, {
+      token: leaving.token,
+    });
+    expect(again.status).toBe(200);
   }, 30_000);
 });

@@ -31,11 +31,45 @@ afterAll(async () => {
 });
 
 describe('SIGTERM', () => {
+  it('drains first: /ready answers 503 draining while requests are still served, then it exits 0', async () => {
+    server = await startServe({
+      SHUTDOWN_DRAIN_MS: '2000',
+      SHUTDOWN_GRACE_MS: '1000',
+      ADMIN_API_KEY: 'shutdown-test-admin-key',
+    });
+    const { url } = server;
+    const session = await createSession(url);
+    expect((await fetch(`${url}/ready`)).status).toBe(200);
+    const signalled = Date.now();
+    server.child.kill('SIGTERM');
+    await waitFor(() => server?.out().includes('"msg":"shutting down"') ?? false, 'draining');
+
+    // A balancer sees the pod leave while a request it still routes here is answered.
+    const ready = await fetch(`${url}/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'draining' });
+    const started = await fetch(`${url}/v1/sessions`, { method: 'POST' });
+    expect(started.status).toBe(201);
+    const message = await fetch(`${url}/v1/sessions/${session.id}/messages`, {
+      method: 'POST',
+      headers: { ...bearer(session.token), 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'How do I reset my password?' }),
+    });
+    expect(message.status).toBe(200);
+    expect(Date.now() - signalled).toBeLessThan(2_000);
+
+    expect(await server.exited).toBe(0);
+    // The drain was waited out; the grace period then had nothing left to wait for.
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(2_000);
+    expect(server.out()).toContain('"msg":"stopped"');
+  }, 40_000);
+
   it('lets a streamed turn finish, stores its reply, ends idle streams, and exits 0', async () => {
     server = await startServe({
       LLM_BASE_URL: llm.url,
       LLM_MODEL: 'fake-model',
       SHUTDOWN_GRACE_MS: '15000',
+      SHUTDOWN_DRAIN_MS: '0',
       ADMIN_API_KEY: 'shutdown-test-admin-key',
     });
     const { url } = server;
@@ -138,6 +172,7 @@ describe('SIGTERM', () => {
         LLM_BASE_URL: slow.url,
         LLM_MODEL: 'fake-model',
         SHUTDOWN_GRACE_MS: '500',
+        SHUTDOWN_DRAIN_MS: '0',
         ADMIN_API_KEY: 'shutdown-test-admin-key',
       });
       const { url } = server;
@@ -204,6 +239,7 @@ describe.runIf(await serviceAvailable('Redis', REDIS_URL, 6379))(
         REDIS_URL,
         REDIS_KEY_PREFIX: `${uniqueName('shutdown')}:`,
         ADMIN_API_KEY: 'shutdown-test-admin-key',
+        SHUTDOWN_DRAIN_MS: '0',
       };
       server = await startServe(env);
       const session = await createSession(server.url);

@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net';
 import pg from 'pg';
 import type { Config } from '../config/index.js';
 import { checkDataDir, withDeadline } from '../readiness.js';
+import { checkSessionKey, connectRedis, parseEncryptionKey } from '../session/index.js';
 
 /** The result of checking one configured service. */
 export interface ServiceCheck {
@@ -16,20 +17,29 @@ const TIMEOUT_MS = 3_000;
 
 /**
  * Checks every configured service: the data directory, Postgres (logs in and answers a query;
- * nothing is migrated), Redis (answers PING), the LLM and embeddings APIs (`GET /models`) and the OTLP collector (connect).
+ * nothing is migrated), Redis (answers PING, and its sessions are encrypted with this
+ * `SESSION_ENCRYPTION_KEY`, or unencrypted as here), the LLM and embeddings APIs (`GET /models`) and the OTLP collector (connect).
  * Services that are not configured are not checked.
  */
 export async function checkServices(config: Config): Promise<ServiceCheck[]> {
-  const checks: Array<Promise<ServiceCheck>> = [checkDir(config.dataDir)];
+  const checks: Array<Promise<ServiceCheck | ServiceCheck[]>> = [checkDir(config.dataDir)];
   if (config.databaseUrl) checks.push(checkPostgres(config.databaseUrl));
-  if (config.redisUrl) checks.push(checkRedis(config.redisUrl));
+  const redisUrl = config.redisUrl;
+  if (redisUrl) {
+    // Its sessions are looked at once Redis answers: a Redis that is down fails once, by name.
+    checks.push(
+      checkRedis(redisUrl).then(async (ping) =>
+        ping.ok ? [ping, await checkSessionsKey(config, redisUrl)] : [ping],
+      ),
+    );
+  }
   if (config.llm.baseUrl) checks.push(checkModels('llm', config.llm.baseUrl, config.llm.apiKey));
   if (config.embeddings.baseUrl) {
     checks.push(checkModels('embeddings', config.embeddings.baseUrl, config.embeddings.apiKey));
   }
   if (config.telemetry.otlpEndpoint)
     checks.push(checkTcp('otlp', config.telemetry.otlpEndpoint, 4318));
-  return Promise.all(checks);
+  return (await Promise.all(checks)).flat();
 }
 
 function target(url: string): string {
@@ -117,6 +127,33 @@ async function checkRedis(url: string): Promise<ServiceCheck> {
     };
   } catch (error) {
     return { name: 'redis', target: target(url), ok: false, detail: (error as Error).message };
+  }
+}
+
+/**
+ * Reads the key check value a serving instance keeps in Redis: a different key (or none where
+ * the others encrypt) fails here, before `serve` would answer every existing session as gone.
+ * Nothing is written.
+ */
+async function checkSessionsKey(config: Config, url: string): Promise<ServiceCheck> {
+  const client = connectRedis(url);
+  const key = config.sessions.encryptionKey;
+  try {
+    const check = await withDeadline(
+      'sessions',
+      checkSessionKey(client, {
+        keyPrefix: config.redisKeyPrefix,
+        ...(key ? { encryptionKey: parseEncryptionKey(key) } : {}),
+        ttlMs: config.sessions.ttlSeconds * 1000,
+        write: false,
+      }).then((outcome) => ({ name: 'sessions', ...outcome })),
+      TIMEOUT_MS,
+    );
+    return { name: 'sessions', target: target(url), ok: check.ok, detail: check.detail ?? '' };
+  } catch (error) {
+    return { name: 'sessions', target: target(url), ok: false, detail: (error as Error).message };
+  } finally {
+    client.disconnect();
   }
 }
 

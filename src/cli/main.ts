@@ -9,20 +9,24 @@ import { evalRetrieval } from './eval.js';
 import { ingest } from './ingest.js';
 import { search } from './search.js';
 import { serve } from './serve.js';
+import { fatalAsJson, reportFatal } from './startup.js';
 
 /** Exit code of an invalid configuration. */
 const EXIT_CONFIG = 2;
 
+/** The configuration once read: its LOG_FORMAT says how a fatal error is written. */
+let loaded: Config | undefined;
+
 /** Prints an invalid configuration as every command does, and exits with {@link EXIT_CONFIG}. */
 function exitForConfig(error: ConfigError): never {
-  console.error(error.message);
-  console.error('\nSee the configuration table in README.md.');
+  reportFatal(error, fatalAsJson(loaded));
   process.exit(EXIT_CONFIG);
 }
 
 function configOrExit(): Config {
   try {
-    return loadConfig();
+    loaded = loadConfig();
+    return loaded;
   } catch (error) {
     if (error instanceof ConfigError) exitForConfig(error);
     throw error;
@@ -137,7 +141,6 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   }
   // Expected failures (a bad path, an unreadable file, a port in use) get their message; a
   // defect its stack.
-  if (isAppError(error)) console.error(error.message);
-  else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  reportFatal(error, fatalAsJson(loaded));
   process.exit(1);
 });

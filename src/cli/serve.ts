@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { openApp } from '../app.js';
@@ -12,16 +12,17 @@ import { checkStartupConfig, ensureDataDir, listenFailure } from './startup.js';
 const CUT_SHORT_WAIT_MS = 2_000;
 
 /**
- * Starts the HTTP server and stops it gracefully on SIGTERM or SIGINT: `/ready` turns 503 and
- * new connections are refused; turns in flight get `SHUTDOWN_GRACE_MS` to finish (their streams
- * end with `complete`); a turn still running then is cut short and stores the reply it has so
- * far; then every open stream gets a final `shutdown` event, telemetry is
+ * Starts the HTTP server and stops it gracefully on SIGTERM or SIGINT: `/ready` turns 503
+ * `draining`; on SIGTERM requests are still served for `SHUTDOWN_DRAIN_MS`, while balancers stop
+ * routing here; then new connections are refused, and turns in flight get `SHUTDOWN_GRACE_MS` to
+ * finish (their streams end with `complete`); a turn still running then is cut short and stores
+ * the reply it has so far; then every open stream gets a final `shutdown` event, telemetry is
  * flushed, pools are closed, and the process exits 0.
  */
 export async function serve(config: Config): Promise<void> {
   checkStartupConfig(config);
   await ensureDataDir(config.dataDir);
-  const admin = await adminKey(config);
+  const admin = await adminKey(config, process.stderr.isTTY === true);
   const app = await openApp(config, admin.hash ? { adminKeyHash: admin.hash } : {});
   // The search index is ready before the first customer asks (on SQLite it is built in memory).
   await app.knowledge.prepareSearch();
@@ -71,11 +72,18 @@ export async function serve(config: Config): Promise<void> {
       'the knowledge base is empty, so every question will be answered "not found"; add the help center with `support-agent ingest <path>` or POST /v1/admin/documents',
     );
   }
-  if (admin.generated) {
-    // Printed once, to the terminal only (never to the log): only its hash is kept.
+  if (admin.printed) {
+    // On a terminal, shown once and never logged: only its hash is kept.
     process.stderr.write(
-      `\nAdmin API key (shown once; its hash is in ${admin.file}):\n  ${admin.generated}\n` +
+      `\nAdmin API key (shown once; its hash is in ${admin.hashFile}):\n  ${admin.printed}\n` +
         'Set ADMIN_API_KEY to choose your own.\n\n',
+    );
+  } else if (admin.keyFile) {
+    // Without a terminal stderr goes to a log store (Docker, systemd, Kubernetes), where the key
+    // would be readable by whoever reads logs: it waits in a file of this user's instead.
+    app.logger.warn(
+      { file: admin.keyFile },
+      `an admin API key was generated: it is in ${admin.keyFile}, readable by this user only; read it there and delete the file (only its hash is needed), or set ADMIN_API_KEY to choose your own`,
     );
   }
 
@@ -83,9 +91,20 @@ export async function serve(config: Config): Promise<void> {
     if (draining) return;
     draining = true;
     const grace = config.server.shutdownGraceMs;
-    app.logger.info({ signal, graceMs: grace, turns: app.sessionTurns.inFlight }, 'shutting down');
+    // Ctrl-C is a person at a terminal, not a load balancer that must first stop routing here.
+    const drain = signal === 'SIGINT' ? 0 : config.server.shutdownDrainMs;
+    app.logger.info(
+      { signal, drainMs: drain, graceMs: grace, turns: app.sessionTurns.inFlight },
+      'shutting down',
+    );
+    if (drain > 0) {
+      // `/ready` answers 503 `draining` while requests are still served: a balancer (Kubernetes
+      // removing the pod from its endpoints) takes a few seconds to stop sending new ones, and
+      // a listener closed at once would refuse them.
+      await drained(drain);
+    }
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, grace).unref());
-    // Stop listening at once; requests and turns in flight go on.
+    // Stop listening; requests and turns in flight go on.
     const closed = server.close();
     await Promise.race([app.sessionTurns.drain(), deadline]);
     if (app.sessionTurns.inFlight > 0) {
@@ -111,6 +130,24 @@ export async function serve(config: Config): Promise<void> {
 }
 
 /**
+ * Resolves after `ms`, or at once on a second SIGTERM or SIGINT: whoever sends it wants the
+ * server gone now, not after the drain.
+ */
+function drained(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      process.off('SIGTERM', done);
+      process.off('SIGINT', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    process.once('SIGTERM', done);
+    process.once('SIGINT', done);
+  });
+}
+
+/**
  * The last event of every stream at shutdown, true for the session store in use: sessions in
  * Redis outlive this process, so a customer reconnects and goes on; sessions in memory end with
  * it, and a reconnect with the old token would be refused.
@@ -130,19 +167,37 @@ function shutdownNotice(config: Config): StreamNotice {
       };
 }
 
+/** The admin key as `serve` makes it: its hash is kept, and the key shown or left in a file. */
+interface AdminKey {
+  hash?: string;
+  /** The new key, to print on the terminal. */
+  printed?: string;
+  /** Where the new key was written, without a terminal to print it on. */
+  keyFile?: string;
+  hashFile?: string;
+}
+
 /**
- * The admin key: `ADMIN_API_KEY` when set; otherwise one made at the first start, printed once,
- * with only its hash kept under DATA_DIR.
+ * The admin key: `ADMIN_API_KEY` when set; otherwise one made at the first start, of which only
+ * the hash is kept under DATA_DIR. The key itself is printed once on a terminal; without one
+ * (a container, a service) it is written to `<DATA_DIR>/admin-key`, mode 0600, for the operator
+ * to read: stderr would take it to a log store.
  */
-async function adminKey(
-  config: Config,
-): Promise<{ hash?: string; generated?: string; file?: string }> {
+async function adminKey(config: Config, terminal: boolean): Promise<AdminKey> {
   if (config.adminApiKey) return {};
-  const file = join(config.dataDir, 'admin-key.sha256');
-  const stored = await readFile(file, 'utf8').catch(() => undefined);
+  const hashFile = join(config.dataDir, 'admin-key.sha256');
+  const stored = await readFile(hashFile, 'utf8').catch(() => undefined);
   if (stored !== undefined && /^[0-9a-f]{64}$/.test(stored.trim())) return { hash: stored.trim() };
   const generated = `sa_admin_${randomBytes(24).toString('base64url')}`;
   const hash = createHash('sha256').update(generated, 'utf8').digest('hex');
-  await writeFile(file, `${hash}\n`, { mode: 0o600 });
-  return { hash, generated, file };
+  let keyFile: string | undefined;
+  if (!terminal) {
+    keyFile = join(config.dataDir, 'admin-key');
+    // Written before the hash: a key whose hash is kept but that nobody can read is lost. A
+    // file left from before is replaced, not rewritten: its mode might be wider.
+    await rm(keyFile, { force: true });
+    await writeFile(keyFile, `${generated}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  await writeFile(hashFile, `${hash}\n`, { mode: 0o600 });
+  return terminal ? { hash, printed: generated, hashFile } : { hash, keyFile, hashFile };
 }

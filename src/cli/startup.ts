@@ -5,6 +5,7 @@ import { synonyms } from '../app.js';
 import { ConfigError, type Config } from '../config/index.js';
 import { AppError, isAppError } from '../errors/index.js';
 import { parseEncryptionKey } from '../session/index.js';
+import { redactValue } from '../telemetry/index.js';
 
 /**
  * The checks of the configuration that the schema cannot make and `serve` makes as it starts:
@@ -47,7 +48,9 @@ const DATA_DIR_PROBLEMS: Record<string, string> = {
 };
 
 /**
- * Creates DATA_DIR when it is missing and checks that this process can write in it.
+ * Creates DATA_DIR when it is missing, readable by this user only (it holds the conversations and
+ * the admin key's hash), and checks that this process can write in it. A folder that exists
+ * keeps its mode: the operator chose it.
  *
  * @throws {ConfigError} naming DATA_DIR and what is wrong with it, instead of the file
  *   system's error (with its stack) at the first write.
@@ -55,7 +58,7 @@ const DATA_DIR_PROBLEMS: Record<string, string> = {
 export async function ensureDataDir(dir: string): Promise<void> {
   try {
     // A file in its place fails here too, with EEXIST.
-    makeDirectory(dir);
+    makeDirectory(dir, 0o700);
     await access(dir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
@@ -98,4 +101,46 @@ export function listenFailure(error: unknown, host: string, port: number): unkno
     default:
       return error;
   }
+}
+
+/**
+ * Whether a command that cannot go on says why as one JSON line, as its log lines are: with
+ * `LOG_FORMAT=json` (from the configuration once it is read, from the environment before), so
+ * that a log store parsing the output of a container or a service can read it. Otherwise it is
+ * plain text, for a person at a terminal.
+ */
+export function fatalAsJson(
+  config: Config | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): boolean {
+  return (config?.log.format ?? env.LOG_FORMAT?.trim().toLowerCase()) === 'json';
+}
+
+/**
+ * Writes to stderr why a command stops: an invalid configuration (each problem, then where the
+ * settings are described), an expected failure (its message) or a defect (its stack).
+ */
+export function reportFatal(error: unknown, json: boolean): void {
+  const fields: Record<string, unknown> =
+    error instanceof ConfigError
+      ? {
+          msg: 'Invalid configuration; see the configuration table in README.md.',
+          problems: error.problems,
+        }
+      : isAppError(error)
+        ? { msg: error.message, code: error.code }
+        : {
+            msg: error instanceof Error ? error.message : String(error),
+            err: redactValue(error),
+          };
+  if (json) {
+    const line = { level: 'fatal', time: new Date().toISOString(), ...fields };
+    process.stderr.write(`${JSON.stringify(redactValue(line))}\n`);
+    return;
+  }
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    console.error('\nSee the configuration table in README.md.');
+  } else if (isAppError(error)) console.error(error.message);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
 }

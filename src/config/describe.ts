@@ -8,10 +8,13 @@ export interface ConfigRow {
   isDefault: boolean;
 }
 
-/** Masks a secret so that it can be shown: its length and last two characters, no more. */
+/**
+ * Masks a secret so that it can be shown: that it is set, and its length (a key cut short in a
+ * copy and paste shows), not one character of it. Even two characters help whoever guesses it,
+ * and tell an attacker which of several keys a screenshot shows.
+ */
 export function maskSecret(value: string): string {
-  if (value.length <= 8) return '****';
-  return `****${value.slice(-2)} (${value.length} chars)`;
+  return `**** (${value.length} chars)`;
 }
 
 /** Masks the password part of a URL such as `postgres://user:pass@host/db`. */

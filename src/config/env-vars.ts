@@ -45,12 +45,20 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
       'Address the HTTP server binds to. Set `0.0.0.0` to expose it beyond this machine.',
   },
   {
+    name: 'SHUTDOWN_DRAIN_MS',
+    path: ['server', 'shutdownDrainMs'],
+    default: '5000',
+    expected: ms(0, 600000),
+    description:
+      'On SIGTERM, how long `/ready` answers 503 `draining` while requests are still served, so that a load balancer (Kubernetes endpoints) stops sending new ones before the server stops listening. `0` skips it; so does SIGINT (Ctrl-C), and a second signal ends it.',
+  },
+  {
     name: 'SHUTDOWN_GRACE_MS',
     path: ['server', 'shutdownGraceMs'],
     default: '10000',
     expected: ms(0, 600000),
     description:
-      'On SIGTERM/SIGINT, how long in-flight requests may take to finish before the server closes. A turn still running then is cut short and stores the reply it has so far.',
+      'Once the server stops listening (after the drain), how long in-flight requests may take to finish before it closes. A turn still running then is cut short and stores the reply it has so far. A stop takes up to `SHUTDOWN_DRAIN_MS` + this + 2 s: give the supervisor at least that (Kubernetes `terminationGracePeriodSeconds`).',
   },
   {
     name: 'DATA_DIR',
@@ -89,7 +97,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: undefined,
     expected: 'a string of at least 16 characters',
     description:
-      'Key for the admin API and console. When unset, one is generated and printed once.',
+      'Key for the admin API and console. When unset, one is generated at the first start: printed once on a terminal; otherwise written to `<DATA_DIR>/admin-key` (this user only) for you to read and delete, and the log says so. Only its hash is kept.',
     secret: true,
   },
   {

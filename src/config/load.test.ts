@@ -23,7 +23,12 @@ function file(name: string, content: string): string {
 describe('loadConfig', () => {
   it('runs on embedded defaults with no configuration at all', () => {
     const config = loadConfig({ env: {} });
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080, shutdownGraceMs: 10_000 });
+    expect(config.server).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      shutdownDrainMs: 5_000,
+      shutdownGraceMs: 10_000,
+    });
     expect(config.dataDir).toBe('./data');
     expect(config.databaseUrl).toBeUndefined();
     expect(config.redisUrl).toBeUndefined();
@@ -227,9 +232,21 @@ describe('describeConfig', () => {
       }),
     );
     const byName = Object.fromEntries(rows.map((r) => [r.name, r.value]));
-    expect(byName.LLM_API_KEY).toBe('****yz (29 chars)');
+    expect(byName.LLM_API_KEY).toBe('**** (29 chars)');
     expect(byName.DATABASE_URL).toBe('postgres://app:****@db.internal:5432/support');
     expect(byName.PORT).toBe('8080');
     expect(JSON.stringify(rows)).not.toMatch(/s3cretpass|abcdefghij/);
+  });
+
+  it('shows of the admin and session keys that they are set and their length, no character', () => {
+    const admin = 'an-admin-key-ending-in-Q7';
+    const session = Buffer.alloc(32, 7).toString('base64');
+    const rows = describeConfig(
+      loadConfig({ env: { ADMIN_API_KEY: admin, SESSION_ENCRYPTION_KEY: session } }),
+    );
+    const byName = Object.fromEntries(rows.map((r) => [r.name, r.value]));
+    expect(byName.ADMIN_API_KEY).toBe(`**** (${admin.length} chars)`);
+    expect(byName.SESSION_ENCRYPTION_KEY).toBe(`**** (${session.length} chars)`);
+    expect(byName.METRICS_TOKEN).toBe('(not set)');
   });
 });

@@ -141,6 +141,7 @@ export const configSchema = z
       .object({
         host: z.string().trim().min(1),
         port: int(0, 65_535),
+        shutdownDrainMs: int(0, 600_000),
         shutdownGraceMs: int(0, 600_000),
       })
       .strict(),

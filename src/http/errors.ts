@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isAppError, type ErrorCode } from '../errors/index.js';
+import { isAppError, type AppError, type ErrorCode } from '../errors/index.js';
 import type { Logger } from '../telemetry/index.js';
 
 /** HTTP status of each error code: the one place where errors become HTTP. */
@@ -111,14 +111,13 @@ export function installErrorHandlers(
     if (isAppError(error)) {
       const status = STATUS[error.code];
       if (status >= 500) logger.error({ err: error }, 'request failed');
-      if (error.retryAfterMs !== undefined)
-        reply.header('retry-after', Math.ceil(error.retryAfterMs / 1000));
-      return sendError(
-        reply,
-        status,
-        error.code,
-        status >= 500 && error.code === 'internal' ? 'Internal error' : error.message,
-      );
+      if (error.retryAfterMs !== undefined) {
+        reply.header('retry-after', Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+      } else if (status === 503 && error.retryable) {
+        // A dependency that went away usually comes back: say when to try, not only "later".
+        reply.header('retry-after', 1);
+      }
+      return sendError(reply, status, error.code, clientMessage(error));
     }
     if (error.validation) return sendError(reply, 400, 'invalid_input', error.message);
     const status = error.statusCode ?? 500;
@@ -156,6 +155,29 @@ export function installErrorHandlers(
     logger.error({ err: error }, 'unexpected error while handling a request');
     return sendError(reply, 500, 'internal', 'Internal error');
   });
+}
+
+/**
+ * What a client is told of an error, in a response or a stream's `error` event. A client error's
+ * message is written for the client; so are most 5xx messages (a busy session, Redis down). A
+ * bug, a setting and the database are the operator's: their messages name files, hosts and the
+ * driver's words, which go to the log, and the client gets a sentence that says what happened
+ * and what to do.
+ *
+ * @example
+ * send({ type: 'error', code: error.code, message: clientMessage(error), retryable: error.retryable });
+ */
+export function clientMessage(error: AppError): string {
+  if (STATUS[error.code] < 500) return error.message;
+  if (error.details?.dependency === 'database') {
+    return error.code === 'timeout'
+      ? 'The database took too long to answer; please try again in a moment.'
+      : error.retryable
+        ? 'The database is unavailable; please try again in a moment.'
+        : 'The service cannot use its database at the moment; please try again later.';
+  }
+  if (error.code === 'internal' || error.code === 'config_invalid') return 'Internal error';
+  return error.message;
 }
 
 /** A size in bytes as a person reads it: "1 MB", "512 KB", "900 bytes". */

@@ -12,7 +12,9 @@ export type Health = z.infer<typeof healthSchema>;
 export const readinessSchema = z.object({
   status: z
     .enum(['ready', 'not_ready', 'draining'])
-    .describe('`draining`: the server is stopping and takes no new requests.'),
+    .describe(
+      '`draining`: the server is stopping: it still answers for a moment (`SHUTDOWN_DRAIN_MS`) so that balancers stop sending, then takes no new requests.',
+    ),
   checks: z.array(
     z.object({
       name: z.string(),

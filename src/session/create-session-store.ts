@@ -1,6 +1,8 @@
+import type { AppError } from '../errors/index.js';
 import type { Clock } from '../resilience/index.js';
 import { MemorySessionStore } from './memory-session-store.js';
 import { RedisSessionStore } from './redis-session-store.js';
+import type { UnreadableReason } from './session-cipher.js';
 import type { SessionStore } from './session-store.js';
 
 /** Options of {@link createSessionStore}. */
@@ -16,6 +18,13 @@ export interface SessionStoreOptions {
    * store ignores it: its sessions never leave the process.
    */
   encryptionKey?: Buffer;
+  /** Redis only: keys sessions may still be encrypted with, read but never written. */
+  previousEncryptionKeys?: readonly Buffer[];
+  /**
+   * Redis only: told, once for each reason, of a session that cannot be read (most likely
+   * written with another `encryptionKey`); such a session is answered as absent.
+   */
+  onUnreadable?: (error: AppError, reason: UnreadableReason) => void;
   /** Memory only: sessions kept at most. Default 10 000. */
   maxSessions?: number;
   clock?: Clock;
@@ -40,6 +49,8 @@ export function createSessionStore(options: SessionStoreOptions = {}): SessionSt
       clock,
       keyPrefix: options.keyPrefix,
       encryptionKey: options.encryptionKey,
+      previousEncryptionKeys: options.previousEncryptionKeys,
+      onUnreadable: options.onUnreadable,
     });
   }
   return new MemorySessionStore({ ttlMs, clock, maxSessions: options.maxSessions });

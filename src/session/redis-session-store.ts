@@ -14,7 +14,13 @@ import {
   UPDATE,
   type LuaScript,
 } from './redis-scripts.js';
-import { createPayloadCodec, type PayloadCodec } from './session-cipher.js';
+import {
+  createPayloadCodec,
+  unreadableReason,
+  type PayloadCodec,
+  type UnreadableReason,
+} from './session-cipher.js';
+import { checkSessionKey } from './session-key-check.js';
 import {
   checkSessionData,
   checkSessionId,
@@ -54,6 +60,13 @@ export interface RedisSessionStoreSettings {
   ttlMs?: number;
   /** 32 bytes: session payloads are then stored encrypted (AES-256-GCM). */
   encryptionKey?: Buffer;
+  /** Keys sessions may still be encrypted with, tried for reading only (a key being replaced). */
+  previousEncryptionKeys?: readonly Buffer[];
+  /**
+   * Told of a session that cannot be read (written with another key, or not a session), the
+   * first time of each reason: such a session is answered as absent.
+   */
+  onUnreadable?: (error: AppError, reason: UnreadableReason) => void;
   /** For timestamps and the backoff between attempts of a compare-and-set. */
   clock?: Clock;
   /** Ids of new sessions. Default `crypto.randomUUID`. */
@@ -92,9 +105,17 @@ export class RedisSessionStore implements SessionStore {
   readonly #clock: Clock;
   readonly #generateId: () => string;
   readonly #maxUpdateAttempts: number;
+  readonly #keys: Pick<RedisSessionStoreSettings, 'encryptionKey' | 'previousEncryptionKeys'>;
+  readonly #onUnreadable: RedisSessionStoreSettings['onUnreadable'];
+  readonly #reported = new Set<UnreadableReason>();
 
   constructor(options: RedisSessionStoreOptions) {
-    this.#codec = createPayloadCodec(options.encryptionKey);
+    this.#codec = createPayloadCodec(options.encryptionKey, options.previousEncryptionKeys);
+    this.#keys = {
+      encryptionKey: options.encryptionKey,
+      previousEncryptionKeys: options.previousEncryptionKeys,
+    };
+    this.#onUnreadable = options.onUnreadable;
     this.#ttlMs = checkTtl(options.ttlMs ?? DEFAULT_SESSION_TTL_MS);
     this.#prefix = options.keyPrefix ?? 'support-agent:';
     this.#clock = options.clock ?? systemClock;
@@ -134,7 +155,16 @@ export class RedisSessionStore implements SessionStore {
     }
     const [version, payload] = fields;
     if (version == null || payload == null) return null;
-    const record = this.#decode(payload, id);
+    let record: StoredRecord;
+    try {
+      record = this.#decode(payload, id);
+    } catch (error) {
+      // Not a server failure a customer could wait out: most likely another instance writes
+      // with another key. The session is as good as gone for this instance; a 500 on every
+      // request of it, even one with a wrong token, would say otherwise.
+      this.#reportUnreadable(error as AppError);
+      return null;
+    }
     return storedSession(record, id, record.createdAt, record.updatedAt, Number(version));
   }
 
@@ -223,11 +253,19 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async ping(): Promise<void> {
+    let check;
     try {
       await this.#client.ping();
+      check = await checkSessionKey(this.#client, {
+        keyPrefix: this.#prefix,
+        ...this.#keys,
+        ttlMs: this.#ttlMs,
+        write: true,
+      });
     } catch (error) {
       throw toStoreError(error, 'ping');
     }
+    if (!check.ok) throw new AppError('config_invalid', check.detail);
   }
 
   async close(): Promise<void> {
@@ -259,6 +297,13 @@ export class RedisSessionStore implements SessionStore {
     } catch (error) {
       throw toStoreError(error, doing);
     }
+  }
+
+  #reportUnreadable(error: AppError): void {
+    const reason = unreadableReason(error);
+    if (this.#reported.has(reason)) return;
+    this.#reported.add(reason);
+    this.#onUnreadable?.(error, reason);
   }
 
   #decode(payload: string, id: string): StoredRecord {

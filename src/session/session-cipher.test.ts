@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createPayloadCodec, parseEncryptionKey } from './session-cipher.js';
+import { createPayloadCodec, parseEncryptionKey, unreadableReason } from './session-cipher.js';
 
 describe('parseEncryptionKey', () => {
   const key = randomBytes(32);
@@ -68,5 +68,28 @@ describe('createPayloadCodec', () => {
     const sealed = createPayloadCodec(randomBytes(32)).encode(json, 's');
     expect(() => plain.decode(sealed, 's')).toThrow(/SESSION_ENCRYPTION_KEY is not set/);
     expect(() => createPayloadCodec(randomBytes(16))).toThrow(/32 bytes/);
+  });
+
+  it('reads with a previous key, writes with the current one, and names why it cannot read', () => {
+    const old = randomBytes(32);
+    const current = randomBytes(32);
+    const written = createPayloadCodec(old).encode(json, 's');
+    const rotating = createPayloadCodec(current, [old]);
+    expect(rotating.decode(written, 's')).toBe(json);
+    expect(createPayloadCodec(current).decode(rotating.encode(json, 's'), 's')).toBe(json);
+    const reason = (decode: () => string) => {
+      try {
+        decode();
+      } catch (error) {
+        return unreadableReason(error);
+      }
+      return 'read';
+    };
+    expect(reason(() => createPayloadCodec(current).decode(written, 's'))).toBe('wrong_key');
+    expect(reason(() => createPayloadCodec().decode(written, 's'))).toBe('no_key');
+    expect(reason(() => rotating.decode(createPayloadCodec().encode(json, 's'), 's'))).toBe(
+      'not_encrypted',
+    );
+    expect(reason(() => rotating.decode('e1:AAAA', 's'))).toBe('malformed');
   });
 });

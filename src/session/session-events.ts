@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { createPayloadCodec, type PayloadCodec } from './session-cipher.js';
 
 /** Receives the events of a followed session. */
 export type SessionEventListener = (event: { type: string } & Record<string, unknown>) => void;
@@ -84,31 +85,67 @@ export class MemorySessionEvents implements SessionEvents {
  * event once, in order. Publishing is fire-and-forget: a follower missing an event while Redis
  * is away still has the history to read.
  *
+ * With `encryptionKey`, events cross Redis encrypted as sessions are (AES-256-GCM, bound to the
+ * session's channel): they carry the conversation itself. An event that does not open with the
+ * key (a plain one, or one of an instance with another key) is dropped and `onError` told, so
+ * whoever can publish to Redis cannot put words in the agent's mouth.
+ *
  * @example
- * const events = new RedisSessionEvents(connectRedis(url), connectRedis(url), { keyPrefix: 'support-agent:' });
+ * const events = new RedisSessionEvents(connectRedis(url), connectRedis(url), {
+ *   keyPrefix: 'support-agent:',
+ *   encryptionKey: parseEncryptionKey(process.env.SESSION_ENCRYPTION_KEY ?? ''),
+ * });
  * const stop = events.subscribe(sessionId, (event) => stream.send(event));
  */
 export class RedisSessionEvents implements SessionEvents {
   readonly #listeners = new Listeners();
   /** The SUBSCRIBE of each followed session, settled once Redis confirmed it. */
   readonly #subscribed = new Map<string, Promise<void>>();
+  /** Set when events are encrypted; without a key they are plain JSON, as before encryption. */
+  readonly #codec: PayloadCodec | undefined;
 
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
-    private readonly options: { keyPrefix: string; onError?: (error: unknown) => void },
+    private readonly options: {
+      keyPrefix: string;
+      /** `SESSION_ENCRYPTION_KEY`: events are then published encrypted. */
+      encryptionKey?: Buffer;
+      /** Keys events may still be encrypted with by instances not yet given the new key. */
+      previousEncryptionKeys?: readonly Buffer[];
+      onError?: (error: unknown) => void;
+    },
   ) {
+    this.#codec = options.encryptionKey
+      ? createPayloadCodec(options.encryptionKey, options.previousEncryptionKeys)
+      : undefined;
     subscriber.on('message', (channel: string, message: string) => {
       const sessionId = channel.slice(this.#channelPrefix.length);
       try {
-        this.#listeners.deliver(
-          sessionId,
-          JSON.parse(message) as { type: string } & Record<string, unknown>,
-        );
+        this.#listeners.deliver(sessionId, this.#decode(message, sessionId));
       } catch (error) {
         this.options.onError?.(error);
       }
     });
+  }
+
+  #encode(event: { type: string } & Record<string, unknown>, sessionId: string): string {
+    const json = JSON.stringify(event);
+    return this.#codec ? this.#codec.encode(json, eventsContext(sessionId)) : json;
+  }
+
+  #decode(message: string, sessionId: string): { type: string } & Record<string, unknown> {
+    if (this.#codec) {
+      return JSON.parse(this.#codec.decode(message, eventsContext(sessionId))) as {
+        type: string;
+      } & Record<string, unknown>;
+    }
+    if (message.startsWith('e1:')) {
+      throw new Error(
+        `an encrypted event of session ${sessionId} was dropped: SESSION_ENCRYPTION_KEY is not set on this instance`,
+      );
+    }
+    return JSON.parse(message) as { type: string } & Record<string, unknown>;
   }
 
   get #channelPrefix(): string {
@@ -121,7 +158,7 @@ export class RedisSessionEvents implements SessionEvents {
 
   publish(sessionId: string, event: { type: string } & Record<string, unknown>): void {
     this.publisher
-      .publish(`${this.#channelPrefix}${sessionId}`, JSON.stringify(event))
+      .publish(`${this.#channelPrefix}${sessionId}`, this.#encode(event, sessionId))
       .catch((error: unknown) => this.options.onError?.(error));
   }
 
@@ -150,4 +187,12 @@ export class RedisSessionEvents implements SessionEvents {
   async close(): Promise<void> {
     this.subscriber.disconnect();
   }
+}
+
+/**
+ * What an event's encryption is bound to: not the session id alone, so that an event copied into
+ * a session's record (or a record published as an event) does not open.
+ */
+function eventsContext(sessionId: string): string {
+  return `${sessionId}/events`;
 }

@@ -75,7 +75,10 @@ export interface SessionLock {
 export interface SessionStore {
   /** Stores a new session with version 1. */
   create(data: SessionData, options?: CreateSessionOptions): Promise<Session>;
-  /** The session, or null when it does not exist or has expired. */
+  /**
+   * The session, or null when it does not exist, has expired, or cannot be read (stored with
+   * another encryption key): a session this instance cannot read is one it cannot serve.
+   */
   get(id: string): Promise<Session | null>;
   /**
    * Writes `mutate(current)` atomically, bumping the version. `mutate` may be called more than
@@ -96,7 +99,11 @@ export interface SessionStore {
    * Throws `rejected` (retryable) when it stays busy, `cancelled` when `signal` aborts.
    */
   lock(id: string, ttlMs: number, options?: LockOptions): Promise<SessionLock>;
-  /** Resolves when the store can serve requests; throws `upstream_unavailable` otherwise. */
+  /**
+   * Resolves when the store can serve requests; throws `upstream_unavailable` when it cannot
+   * reach its storage, `config_invalid` when it could not read the sessions stored there (a
+   * Redis whose sessions are encrypted with another key).
+   */
   ping(): Promise<void>;
   /** Frees the store's resources (a Redis connection it opened). */
   close(): Promise<void>;

@@ -53,6 +53,10 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       messageKey: 'msg',
       errorKey: 'err',
+      // `formatters.log` has already turned every error into a redacted object with its class,
+      // code and cause (see `redactValue`); pino's own serializer would take that object for an
+      // error and name it "Object".
+      serializers: { err: (value: unknown) => value },
       formatters: {
         level: (label) => ({ level: label }),
         log: (object) => redactValue(object) as Record<string, unknown>,

@@ -38,6 +38,8 @@ export async function startServe(env: Record<string, string>): Promise<ServeProc
       LOG_FORMAT: 'json',
       DATA_DIR: dataDir,
       SESSION_STARTS_PER_MINUTE: '100000',
+      // No drain before closing the listener: a test that stops a server waits for nothing.
+      SHUTDOWN_DRAIN_MS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

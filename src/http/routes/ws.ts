@@ -12,7 +12,7 @@ import {
 } from '../../protocol/api.js';
 import type { Session } from '../../session/index.js';
 import { headerOrQueryToken } from '../auth.js';
-import { sendError } from '../errors.js';
+import { clientMessage, sendError } from '../errors.js';
 import { assertActive, authorizeSession, enforceRateLimit } from '../session-access.js';
 import type { StreamRegistry } from '../streams.js';
 import { parseInput } from '../validate.js';
@@ -44,6 +44,19 @@ export function websocketOriginAllowed(
   }
 }
 
+/**
+ * Messages of one socket waiting for their turn or running it. A client past it (one that does
+ * not wait for answers) gets a `rate_limited` error event for each further message: what waits
+ * is held in memory, and a turn can take a while.
+ */
+export const WS_MAX_PENDING_MESSAGES = 4;
+
+/**
+ * Messages refused in a row (past the waiting bound or the session's limit) past which the socket
+ * is closed (1008): the client is not listening.
+ */
+export const WS_MAX_REFUSALS = 20;
+
 type WsRequest = FastifyRequest<{ Params: { id: string } }>;
 
 /**
@@ -53,7 +66,10 @@ type WsRequest = FastifyRequest<{ Params: { id: string } }>;
  * before the upgrade, so a refused client gets the same 401 as on every other route, and a plain
  * GET that passes the same checks gets 426. Messages of one socket run in the order they were
  * sent; a frame that is not a valid message, or is larger than {@link MAX_WS_MESSAGE_BYTES}, gets
- * an `error` event and the socket stays open. Ending the session (or shutdown) sends a last event
+ * an `error` event and the socket stays open. A message is counted against the session's limit
+ * when it arrives; past {@link WS_MAX_PENDING_MESSAGES} waiting, or past the limit, it gets a
+ * `rate_limited` error event, and past {@link WS_MAX_REFUSALS} refusals in a row the socket is
+ * closed with 1008. Ending the session (or shutdown) sends a last event
  * and closes the socket: 1000 for `ended`, 1001 for `shutdown`.
  */
 export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegistry): void {
@@ -123,7 +139,28 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         },
         { sessionId: session.id, reply, status: 101 },
       );
+      let pending = 0;
+      // Refusals since a message was last let through: past the bound, the client is not
+      // listening to them, and the socket is closed.
+      let refusals = 0;
+      const refused = () => {
+        refusals += 1;
+        if (refusals <= WS_MAX_REFUSALS) return false;
+        socket.close(1008, 'too many messages');
+        return true;
+      };
       socket.on('message', (data, isBinary) => {
+        if (pending >= WS_MAX_PENDING_MESSAGES) {
+          // Refused before it is parsed or counted: a flood costs neither memory nor Redis calls.
+          if (refused()) return;
+          send({
+            type: 'error',
+            code: 'rate_limited',
+            message: `Too many messages at once: wait for the answers to your messages before sending more (at most ${WS_MAX_PENDING_MESSAGES} may wait).`,
+            retryable: true,
+          });
+          return;
+        }
         if (byteLength(data) > MAX_WS_MESSAGE_BYTES) {
           send({
             type: 'error',
@@ -149,21 +186,56 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
           });
           return;
         }
-        queue = queue.then(() => runMessage(message));
+        pending += 1;
+        // Counted as it arrives, not when its turn comes: messages waiting behind a slow turn
+        // count, and one over the limit is told so at once and does not wait.
+        const charged = enforceRateLimit(
+          app.rateLimiter,
+          sessionScope(session.id),
+          app.config.http.sessionMessagesPerMinute,
+          'session_messages',
+        ).then(
+          () => {
+            refusals = 0;
+            return true;
+          },
+          (error: unknown) => {
+            pending -= 1;
+            if (!isAppError(error) || error.code !== 'rate_limited' || !refused()) fail(error);
+            return false;
+          },
+        );
+        queue = queue.then(async () => {
+          if (!(await charged)) return;
+          try {
+            await runMessage(message);
+          } finally {
+            pending -= 1;
+          }
+        });
       });
       socket.on('close', () => {
         release();
         controller.abort();
       });
 
+      const fail = (error: unknown) => {
+        const known = isAppError(error);
+        // What the client is told is what an HTTP client would be: a database's address and
+        // its driver's words stay in the log.
+        if (!known || clientMessage(error) !== error.message) {
+          app.logger.error({ err: error }, 'a WebSocket message failed');
+        }
+        send({
+          type: 'error',
+          code: known ? error.code : 'internal',
+          message: known ? clientMessage(error) : 'Internal error',
+          retryable: known ? error.retryable : false,
+        });
+      };
+
       const runMessage = async (message: WsClientMessage) => {
         try {
-          await enforceRateLimit(
-            app.rateLimiter,
-            sessionScope(session.id),
-            app.config.http.sessionMessagesPerMinute,
-            'session_messages',
-          );
           const outcome = await app.sessionTurns.send({
             session,
             text: message.text,
@@ -181,14 +253,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
           for await (const event of outcome.events) send(event);
           await outcome.result.catch(() => undefined);
         } catch (error) {
-          const known = isAppError(error);
-          if (!known) app.logger.error({ err: error }, 'a WebSocket message failed');
-          send({
-            type: 'error',
-            code: known ? error.code : 'internal',
-            message: known && error.code !== 'internal' ? error.message : 'Internal error',
-            retryable: known ? error.retryable : false,
-          });
+          fail(error);
         }
       };
     },

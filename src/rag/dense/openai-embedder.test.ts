@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../errors/index.js';
 import {
@@ -97,6 +98,32 @@ describe('createOpenAiEmbedder', () => {
     expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
     expect(error.retryAfterMs).toBeUndefined();
     expect(error.message).toContain('answered 500');
+  });
+
+  it('does not follow a redirect, and says which setting to change', async () => {
+    const seen: string[] = [];
+    const redirector = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      req.resume();
+      res.writeHead(308, { location: `${fake.url}/embeddings?token=abc` }).end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    const address = redirector.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const where = `http://127.0.0.1:${port}/v1`;
+      const error = await failure(
+        createOpenAiEmbedder({ baseUrl: where, model: 'm', apiKey: KEY }).embed(['my order 4417']),
+      );
+      expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
+      expect(error.message).toBe(
+        `The embeddings service at ${where}/embeddings answered 308, redirected to ${fake.url}/embeddings: redirects are not followed, so that nothing is sent anywhere but the configured URL; point EMBEDDINGS_BASE_URL at where it redirects`,
+      );
+      expect(seen).toEqual(['POST /v1/embeddings']);
+      expect(fake.requests).toHaveLength(0);
+    } finally {
+      await new Promise((resolve) => redirector.close(resolve));
+    }
   });
 
   it('turns a network failure into a retryable upstream_unavailable error', async () => {

@@ -13,6 +13,13 @@ const NETWORK_CODES = new Set([
 ]);
 
 /**
+ * Marks the errors of the database being out of reach, refusing or too slow: their message names
+ * the server and quotes the driver, for the operator (the log, `/ready` with the admin key, the
+ * command line); `http/errors.ts` tells a client what happened in its own words instead.
+ */
+const DATABASE = { dependency: 'database' } as const;
+
+/**
  * An error of the pg driver or of the server as an {@link AppError} a caller can act on, or the
  * error itself when it is a bug (bad SQL, a broken constraint) that no caller can fix.
  * `target` names the server (host, port, database; never the password).
@@ -33,13 +40,14 @@ export function toStoreError(error: unknown, target: string): unknown {
     return new AppError(
       'upstream_unavailable',
       `PostgreSQL at ${target} is unavailable: ${error.message}`,
-      { retryable: true, cause: error },
+      { retryable: true, cause: error, details: DATABASE },
     );
   }
   if (/^28/.test(sqlState) || sqlState === '3D000' || sqlState === '42501') {
     // Bad credentials, a database that does not exist, no right to create the schema.
     return new AppError('config_invalid', `PostgreSQL at ${target} refused: ${error.message}`, {
       cause: error,
+      details: DATABASE,
     });
   }
   if (sqlState === '22021' || sqlState === '22P05') {
@@ -55,6 +63,7 @@ export function toStoreError(error: unknown, target: string): unknown {
     return new AppError('timeout', `PostgreSQL cancelled a statement: ${error.message}`, {
       retryable: true,
       cause: error,
+      details: DATABASE,
     });
   }
   if (sqlState === '40001' || sqlState === '40P01') {
@@ -66,7 +75,7 @@ export function toStoreError(error: unknown, target: string): unknown {
   return error;
 }
 
-/** `host:port/database` of a connection URL, safe to show: no user, no password. */
+/** `host:port/database` of a connection URL, safe to log: no user, no password (not for clients). */
 export function describeTarget(url: string): string {
   try {
     const parsed = new URL(url);
