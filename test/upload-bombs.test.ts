@@ -1,7 +1,8 @@
 // Files made to expand: a small PDF whose one compressed stream inflates to ~100 MB of text, and
-// a Word document whose zip directory says its text is 2,000 bytes while it unpacks to 2 GiB.
-// Both are built here, byte by byte: a reader that trusts them would block the event loop for
-// tens of seconds and take gigabytes.
+// a Word document whose zip directory says its text is 2,000 bytes while it unpacks to 2 GiB;
+// and files made to be slow: 1 MB of HTML nested 250,000 levels deep. All are built here, byte
+// by byte: a reader that trusts them would block the event loop for tens of seconds and take
+// gigabytes.
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 import { Paragraph } from 'docx';
 import JSZip from 'jszip';
@@ -11,8 +12,10 @@ import { loadConfig } from '../src/config/index.js';
 import { ingestFiles, parseFile } from '../src/rag/index.js';
 import { createParseWorkers } from '../src/rag/parse/index.js';
 import { openDatabase, SqliteKnowledgeRepository } from '../src/store/index.js';
+import { captureLogs } from '../src/testing/index.js';
 import type { AttachmentSummary } from '../src/tools/index.js';
 import { makeDocx, makePdf } from './helpers/documents.js';
+import { bearer, createSession, startServer } from './helpers/http.js';
 
 const MiB = 1024 * 1024;
 
@@ -253,13 +256,14 @@ describe('a parse that runs away', () => {
   }, 60_000);
 
   it('is stopped when it needs more memory than it is given', async () => {
-    const workers = createParseWorkers({ memoryMb: 128, timeoutMs: 60_000 });
+    const workers = createParseWorkers({ memoryBudgetMb: 256, timeoutMs: 60_000 });
     const { outcome, growthMb } = await watch(() =>
       parseFile(blankBomb(), 'blank.pdf', { workers }),
     );
     expect(reasonOf(outcome)).toMatchObject({
       code: 'payload_too_large',
-      message: 'reading it needs more than the 128 MB of memory this service gives one file',
+      message: 'reading it needs more than the 256 MB of memory this service gives one file',
+      details: { stopped: 'memory' },
     });
     expect(growthMb).toBeLessThan(MAX_GROWTH_MB);
     // The stopped worker is gone; the next file gets a fresh one.
@@ -355,4 +359,173 @@ describe('expanding files given to ingest', () => {
       db.close();
     }
   }, 180_000);
+});
+
+/** A bound on how long the event loop may be held, from the longest stall of a quiet moment. */
+const responsiveWithin = (baselineMs: number) => Math.max(500, 4 * baselineMs);
+
+/**
+ * Sends `/health` requests one after another until `until` settles, and tells the slowest
+ * answer and the longest the event loop was held meanwhile (a timer every 10 ms).
+ */
+async function probe<T>(url: string, until: Promise<T>): Promise<{ value: T; slowestMs: number }> {
+  let done = false;
+  let slowestMs = 0;
+  let last = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    slowestMs = Math.max(slowestMs, now - last);
+    last = now;
+  }, 10);
+  const probing = (async () => {
+    while (!done) {
+      const sent = performance.now();
+      const health = await fetch(`${url}/health`);
+      await health.arrayBuffer();
+      slowestMs = Math.max(slowestMs, performance.now() - sent);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  try {
+    return { value: await until, slowestMs };
+  } finally {
+    done = true;
+    clearInterval(ticker);
+    await probing;
+  }
+}
+
+describe('a file made to be slow to parse', () => {
+  it('leaves the service answering while it is refused, within the message’s time', async () => {
+    const t = await startServer();
+    try {
+      const post = async (files: Array<[string, string]>) => {
+        const { id, token } = await createSession(t.url);
+        const form = new FormData();
+        form.set('text', 'Here are my files.');
+        for (const [name, text] of files) form.append('file', new Blob([text]), name);
+        const started = performance.now();
+        const response = await fetch(`${t.url}/v1/sessions/${id}/messages`, {
+          method: 'POST',
+          headers: bearer(token),
+          body: form,
+        });
+        expect(response.status).toBe(200);
+        await response.arrayBuffer();
+        const tookMs = performance.now() - started;
+        const stored = async (name: string) =>
+          (await t.app.knowledge.documentsOf(`session:${id}`, `attachment:${name}`)).length;
+        return { tookMs, stored };
+      };
+      // A quiet moment first: what this machine takes to answer while a message is read.
+      const quiet = await probe(
+        t.url,
+        post([['hours.html', '<h1>Opening hours</h1><p>We open at nine.</p>']]),
+      );
+      // As in the security review: 1 MB of nested list items (25 s when parsed where the
+      // server answers), 1 MB of nested divs, and 1 MB of Markdown links.
+      const nested = '<ul><li>'.repeat(125_000).slice(0, 1_000_000);
+      const divs = '<div>'.repeat(200_000);
+      const links = '[a](b) '.repeat(150_000);
+      const busy = await probe(
+        t.url,
+        post([
+          ['nested.html', nested],
+          ['divs.html', divs],
+          ['links.md', links],
+        ]),
+      );
+      expect(busy.slowestMs).toBeLessThan(responsiveWithin(quiet.slowestMs));
+      // Within the 50 s the files of one message are read in: each of them was read.
+      expect(busy.value.tookMs).toBeLessThan(50_000);
+      expect(await busy.value.stored('nested.html')).toBe(0);
+      expect(await busy.value.stored('divs.html')).toBe(0);
+      expect(await busy.value.stored('links.md')).toBe(1);
+      expect(await quiet.value.stored('hours.html')).toBe(1);
+    } finally {
+      await t.close();
+    }
+  }, 180_000);
+
+  it('is refused for its nesting, quickly, and a page nested as deep as browsers nest is read', async () => {
+    const nested = '<ul><li>'.repeat(125_000).slice(0, 1_000_000);
+    const started = performance.now();
+    await expect(parseFile(new TextEncoder().encode(nested), 'nested.html')).rejects.toMatchObject({
+      code: 'payload_too_large',
+      message: 'its HTML nests elements more than 512 deep, deeper than this service reads',
+    });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    const deep = `${'<div>'.repeat(500)}<p>Still read.</p>`;
+    const [doc] = await parseFile(new TextEncoder().encode(deep), 'deep.html');
+    expect(doc?.blocks).toEqual([{ type: 'paragraph', text: 'Still read.' }]);
+  }, 60_000);
+});
+
+describe('PDFs whose stream inflates to 1.5 GB, attached at once', () => {
+  /** The bound `createParseWorkers` documents (768 MiB), and what one check lets through. */
+  const BOUND_MB = 768 + 64;
+
+  it('keep the process within the memory budget, are refused, and are logged without their names', async () => {
+    const logs = captureLogs();
+    const app = createApp(loadConfig({ env: { LOG_LEVEL: 'warn' } }), {
+      databasePath: ':memory:',
+      logDestination: logs.stream,
+    });
+    try {
+      const bomb = pdfBomb(1536, ' ');
+      expect(bomb.length).toBeLessThan(2 * MiB);
+      const note = new TextEncoder().encode('My order number is 4417.');
+      const attach = (session: string) =>
+        app.tools.call<AttachmentSummary[]>(
+          'attachments',
+          {
+            files: [
+              { name: 'statement-of-account.pdf', data: bomb },
+              { name: 'again.pdf', data: bomb },
+              { name: 'note.txt', data: note },
+            ],
+          },
+          { sessionId: session },
+        );
+      // One first: the allocator keeps some 100 MB of what a stopped worker let go of, for the
+      // threads after it. Measured from there, the bound is about what parses may take.
+      await attach('W');
+      // Four customers at once, as many as files are parsed at once on four cores.
+      const { outcome, growthMb } = await watch(() =>
+        Promise.all(['A', 'B', 'C', 'D'].map(attach)),
+      );
+      expect(growthMb).toBeLessThan(BOUND_MB);
+      const summaries = (outcome.status === 'fulfilled' ? outcome.value : []).map((result) =>
+        result.type === 'ok' ? result.value : [],
+      );
+      expect(summaries).toHaveLength(4);
+      // Each message's bomb is refused for memory, or, on a machine with fewer cores than
+      // customers, not reached within the message's time while the others were stopped.
+      const memory = 'reading it needs more than the 768 MB of memory this service gives one file';
+      for (const summary of summaries) {
+        expect(summary.map((file) => [file.name, file.ok])).toEqual([
+          ['statement-of-account.pdf', false],
+          ['again.pdf', false],
+          ['note.txt', false],
+        ]);
+        expect(['too_large', 'too_slow']).toContain(summary[0]?.problem);
+        // The files after a file that had to be stopped are not read.
+        expect(summary[1]?.problem).toBe('too_slow');
+      }
+      expect(summaries.filter((summary) => summary[0]?.error === memory).length).toBeGreaterThan(0);
+      const stops = logs.lines.filter((line) => line['stopped'] !== undefined);
+      expect(stops.length).toBeGreaterThanOrEqual(2);
+      for (const line of stops) {
+        expect(line).toMatchObject({
+          level: 'warn',
+          stopped: expect.stringMatching(/^(memory|cancelled)$/),
+          bytes: bomb.length,
+          nameLength: 'statement-of-account.pdf'.length,
+        });
+      }
+      expect(JSON.stringify(logs.lines)).not.toContain('statement-of-account');
+    } finally {
+      await app.close();
+    }
+  }, 300_000);
 });

@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { AppError } from '../../errors/index.js';
 import { collapseWhitespace } from './block-text.js';
 import type { Block } from './types.js';
 
@@ -45,6 +46,15 @@ const BLOCK_BOUNDARIES = new Set([
 
 const HEADING = /^h([1-6])$/;
 
+/**
+ * The most elements open inside one another; a page nested deeper is refused. htmlparser2 keeps
+ * its open elements in an array it adds to and takes from at the front, so every tag costs as
+ * much as the nesting is deep: 125,000 nested `<li>` took 25 s. Browsers stop nesting at 512
+ * levels too (Chromium's parser adds deeper elements as siblings); real help pages stay under a
+ * hundred. At this depth the worst 1 MB page costs the parser well under a second.
+ */
+export const MAX_HTML_DEPTH = 512;
+
 /** The blocks of an HTML page and the text of its `<title>` (`''` when it has none). */
 export interface HtmlBlocks {
   blocks: Block[];
@@ -55,10 +65,14 @@ export interface HtmlBlocks {
  * Turns HTML into blocks: headings, paragraphs (`<p>` and text directly in containers such as
  * `<div>`), list items, table rows (cells joined with `" | "`) and `<pre>` as code. An inline
  * `<code>` stays part of its sentence. Entities are decoded and whitespace is collapsed.
+ *
+ * Throws a `payload_too_large` `AppError` about `fileName` when elements nest more than
+ * {@link MAX_HTML_DEPTH} deep, as soon as the parser gets there.
  */
-export function htmlToBlocks(html: string): HtmlBlocks {
-  const collector = new BlockCollector();
+export function htmlToBlocks(html: string, fileName: string): HtmlBlocks {
+  const collector = new BlockCollector(fileName);
   const parser = new Parser(collector, { decodeEntities: true });
+  // The collector throws out of the parser's callback: nothing after that point is read.
   parser.write(html);
   parser.end();
   collector.flushInline();
@@ -76,6 +90,9 @@ interface OpenRow {
 class BlockCollector {
   readonly blocks: Block[] = [];
   title = '';
+  readonly #fileName: string;
+  /** Elements open now, implied ones included: the length of htmlparser2's stack. */
+  #depth = 0;
   #skipDepth = 0;
   #inTitle = false;
   #inline = '';
@@ -86,7 +103,12 @@ class BlockCollector {
   #pre: { depth: number; text: string } | undefined;
   #row: OpenRow | undefined;
 
+  constructor(fileName: string) {
+    this.#fileName = fileName;
+  }
+
   onopentag(name: string): void {
+    if (++this.#depth > MAX_HTML_DEPTH) throw tooDeep(this.#fileName);
     if (this.#skipDepth > 0 || SKIPPED.has(name)) {
       this.#skipDepth++;
     } else if (this.#pre) {
@@ -131,6 +153,7 @@ class BlockCollector {
   }
 
   onclosetag(name: string): void {
+    this.#depth--;
     if (this.#skipDepth > 0) {
       this.#skipDepth--;
     } else if (this.#pre) {
@@ -198,4 +221,12 @@ class BlockCollector {
     const text = collapseWhitespace(heading.text);
     if (text) this.blocks.push({ type: 'heading', text, level: heading.level });
   }
+}
+
+function tooDeep(fileName: string): AppError {
+  return new AppError(
+    'payload_too_large',
+    `its HTML nests elements more than ${MAX_HTML_DEPTH} deep, deeper than this service reads`,
+    { details: { fileName, limit: MAX_HTML_DEPTH } },
+  );
 }

@@ -7,7 +7,8 @@ const MiB = 1024 * 1024;
  * file well within the upload limit can unpack into gigabytes of text, so what is read is
  * bounded while it is read, and a file past a bound is refused with the reason. Text formats
  * (Markdown, HTML, CSV, JSON, plain text) need none of these: decoding them never yields more
- * characters than the file has bytes, so the file size limit bounds them.
+ * characters than the file has bytes, so the file size limit bounds them (HTML nested deeper
+ * than a browser would nest it is refused by the HTML reader, see `MAX_HTML_DEPTH`).
  */
 export interface ParseLimits {
   /** Most characters of text read from one PDF or Word document; more is refused. */

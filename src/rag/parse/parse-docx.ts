@@ -46,7 +46,7 @@ export async function parseDocx(
   }
   // mammoth cannot be interrupted; a caller that gave up meanwhile still gets its abort.
   if (signal?.aborted) throw abortError(signal, fileName);
-  const { blocks } = htmlToBlocks(html);
+  const { blocks } = htmlToBlocks(html, fileName);
   // Typically pages pasted in as pictures: better said now than found as an empty search result.
   if (blocks.length === 0)
     throw invalidInput('the Word document has no text', fileName, undefined, 'empty');

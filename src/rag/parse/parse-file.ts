@@ -2,7 +2,6 @@ import { AppError } from '../../errors/index.js';
 import { sniffFormat, startsLikePdf } from './detect-format.js';
 import { throwIfAborted } from './errors.js';
 import { resolveLimits } from './limits.js';
-import { parseBytes } from './parse-bytes.js';
 import { createParseWorkers } from './parse-workers.js';
 import type { ParsedDocument, ParseOptions } from './types.js';
 import { isZip } from './zip-entries.js';
@@ -12,21 +11,16 @@ import { assertNotZipBomb } from './zip-guard.js';
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 
 /**
- * Text files up to this size are parsed in the calling thread: 1 MiB of Markdown or CSV takes
- * under 0.1 s (measured on a 2-core machine), no more than starting a worker, and the knowledge
- * base is mostly much smaller files. Larger ones (10 MiB of CSV takes about 1 s), and every PDF
- * and Word document, are parsed in a worker.
- */
-const INLINE_TEXT_BYTES = 1024 * 1024;
-
-/**
  * Turns a file's bytes into documents made of structural blocks. The format is detected from
  * the content (see `detectFormat`); most files give one document, FAQ files and BEIR corpora one
  * per entry. No I/O besides what the parsers need.
  *
- * PDFs, Word documents and text files over 1 MiB are parsed in a worker thread (see
- * `createParseWorkers`), within `limits` (see `ParseLimits`), so that no file holds the event
- * loop or the process's memory for long however it was made.
+ * Every file is parsed in a worker thread (see `createParseWorkers`), within `limits` (see
+ * `ParseLimits`), so that no file holds the event loop or the process's memory for long however
+ * it was made. Small text files are no exception: 1 MB of nested HTML, Markdown links or CSV
+ * took 1 to 25 s to parse, and a timer cannot interrupt work on the thread it runs on. A worker
+ * kept from the file before answers in about a millisecond, so this costs little even for a
+ * help center of many small articles.
  *
  * Throws an `AppError`: `payload_too_large` over `maxBytes` or past a limit; `invalid_input` for
  * empty, binary, unsupported, password-protected or unreadable files, with a message a person
@@ -58,8 +52,6 @@ export async function parseFile(
     // about being a zip bomb, needs no worker to be refused.
     sniffFormat(bytes, fileName);
     assertNotZipBomb(bytes, fileName);
-  } else if (!pdf && bytes.length <= INLINE_TEXT_BYTES) {
-    return parseBytes(bytes, fileName, limits, signal);
   }
   const workers = options.workers ?? createParseWorkers();
   return workers.parse(bytes, fileName, limits, signal);

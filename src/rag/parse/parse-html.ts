@@ -5,7 +5,7 @@ import type { ParsedDocument } from './types.js';
 
 /** Parses an HTML page; the title is its `<title>`, else its first `<h1>`, else the file name. */
 export function parseHtml(html: string, fileName: string): ParsedDocument {
-  const { blocks, title } = htmlToBlocks(html);
+  const { blocks, title } = htmlToBlocks(html, fileName);
   return {
     key: '',
     title: title || firstHeading(blocks, 1) || fileStem(fileName),

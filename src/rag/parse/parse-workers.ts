@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../../errors/index.js';
 import { abortError, throwIfAborted } from './errors.js';
 import { roughSize, type ParseLimits } from './limits.js';
+import { createMemoryBudget, type MemoryBudget } from './memory-budget.js';
 import { createSlots } from './slots.js';
 import type { ParsedDocument } from './types.js';
 import type { WorkerJob, WorkerReply } from './worker-protocol.js';
@@ -13,18 +14,26 @@ export interface ParseWorkersOptions {
   concurrency?: number;
   /**
    * The JavaScript heap of one worker, in MiB (its `maxOldGenerationSizeMb`); default 512.
-   * Past it the parse is stopped. Memory outside that heap (what pdf.js inflates a compressed
-   * stream into) is watched too: the parse is stopped when the process has grown by twice this
-   * much since the parse started.
+   * Past it the parse is stopped.
    */
   memoryMb?: number;
+  /**
+   * How much the process may grow while files are parsed, all parses together, in MiB; default
+   * 768. Past it the parses are stopped (see {@link createParseWorkers}). This bounds what the
+   * heap limit does not: the memory pdf.js inflates a compressed stream into.
+   */
+  memoryBudgetMb?: number;
   /** Most time one parse may take, in ms; default 30 s. Past it the parse is stopped. */
   timeoutMs?: number;
 }
 
 /** Parses files in worker threads that can be stopped: see {@link createParseWorkers}. */
 export interface ParseWorkers {
-  /** `parseBytes` in a worker; throws the `AppError` the worker threw, or one of the limits. */
+  /**
+   * `parseBytes` in a worker; throws the `AppError` the worker threw, or one of the limits. A
+   * parse stopped for a limit or by `signal` throws an `AppError` whose `details.stopped` says
+   * which (`'memory'`, `'time'` or `'cancelled'`), for the caller to log.
+   */
   parse(
     bytes: Uint8Array,
     fileName: string,
@@ -33,21 +42,46 @@ export interface ParseWorkers {
   ): Promise<ParsedDocument[]>;
 }
 
+/** Why a worker was terminated before it answered. */
+export type ParseStop = 'memory' | 'time' | 'cancelled';
+
 const DEFAULT_MEMORY_MB = 512;
+const DEFAULT_MEMORY_BUDGET_MB = 768;
 const DEFAULT_TIMEOUT_MS = 30_000;
-/** How often the process's memory is checked while a worker parses. */
-const MEMORY_CHECK_MS = 50;
 /** An idle worker is kept this long for the next file, then ended. */
 const IDLE_MS = 10_000;
+/**
+ * A worker whose parse grew the process by more than this is ended rather than kept: what it
+ * let go of stays its until its heap is collected, which an idle worker may never do.
+ */
+const KEEP_GROWTH_BYTES = 64 * 1024 * 1024;
 const MiB = 1024 * 1024;
+
+/** Settings of one parse, as `runJob` needs them. */
+interface RunSettings {
+  memoryMb: number;
+  memoryBudgetMb: number;
+  timeoutMs: number;
+  budget: MemoryBudget;
+}
+
+/** A parse stopped for memory while others ran too: it is tried again alone. */
+class SharedOverrun extends Error {}
 
 /**
  * Runs parses in worker threads, at most `concurrency` at once. A parse can otherwise hold the
  * event loop for as long as the file makes it work (pdf.js reads a PDF synchronously, and cannot
  * be told to stop inflating a stream), so a worker is given a heap limit and a time limit, and is
- * terminated when it passes either, when the process's memory grows by twice its heap limit, or
- * when `signal` aborts. A file past a limit fails with an `AppError` that says which (`timeout`,
- * or `payload_too_large` for memory); the next file gets a fresh worker.
+ * terminated when it passes either, or when `signal` aborts. A file past a limit fails with an
+ * `AppError` that says which (`timeout`, or `payload_too_large` for memory); the next file gets a
+ * fresh worker.
+ *
+ * Memory outside the heaps (what pdf.js inflates a stream into) is bounded for all workers
+ * together by `memoryBudgetMb` (see `createMemoryBudget`): while files are parsed, the process
+ * grows by at most that much (and the little one check interval lets through) above what it used
+ * when the oldest running parse began. Threads share one process, so when the budget is passed
+ * every running parse is stopped; one that was running alone is refused, and the others are
+ * tried again, each alone, so that only a file that passes the budget by itself is refused.
  *
  * A worker whose parse ended by itself (with documents or with the parser's error) is kept for
  * the next file for a few seconds: starting one and loading the parsers costs 0.1 to 0.2 s. Idle
@@ -58,15 +92,20 @@ const MiB = 1024 * 1024;
  * const docs = await parseFile(bytes, 'manual.pdf', { workers, signal });
  */
 export function createParseWorkers(options: ParseWorkersOptions = {}): ParseWorkers {
-  const settings = {
+  const numbers = {
     concurrency: options.concurrency ?? Math.min(4, Math.max(2, availableParallelism() - 1)),
     memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB,
+    memoryBudgetMb: options.memoryBudgetMb ?? DEFAULT_MEMORY_BUDGET_MB,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
-  for (const [name, value] of Object.entries(settings)) {
+  for (const [name, value] of Object.entries(numbers)) {
     if (!(value > 0)) throw new RangeError(`${name} must be a positive number, got ${value}`);
   }
-  const slots = createSlots(settings.concurrency);
+  const settings: RunSettings = {
+    ...numbers,
+    budget: createMemoryBudget(numbers.memoryBudgetMb * MiB),
+  };
+  const slots = createSlots(numbers.concurrency);
   const idle = new Map<Worker, NodeJS.Timeout>();
 
   const take = (): Worker => {
@@ -91,15 +130,32 @@ export function createParseWorkers(options: ParseWorkersOptions = {}): ParseWork
     timer.unref();
     idle.set(worker, timer);
   };
+  // Workers being terminated: their memory is the process's until they are gone.
+  const exiting = new Set<Promise<unknown>>();
+  const end = (worker: Worker): void => {
+    const exited = worker.terminate().finally(() => exiting.delete(exited));
+    exiting.add(exited);
+  };
+  const run = async (job: WorkerJob, signal: AbortSignal | undefined, places: number) => {
+    const release = await slots.acquire(job.fileName, signal, places);
+    try {
+      if (places > 1) await Promise.all(exiting);
+      throwIfAborted(signal, job.fileName);
+      return await runJob(take(), job, settings, signal, { park, end });
+    } finally {
+      release();
+    }
+  };
 
   return {
     async parse(bytes, fileName, limits, signal) {
-      const release = await slots.acquire(fileName, signal);
+      const job = { bytes, fileName, limits };
       try {
-        throwIfAborted(signal, fileName);
-        return await runJob(take(), { bytes, fileName, limits }, settings, signal, park);
-      } finally {
-        release();
+        return await run(job, signal, 1);
+      } catch (error) {
+        if (!(error instanceof SharedOverrun)) throw error;
+        // Alone, with every place taken, the budget is this file's only.
+        return run(job, signal, numbers.concurrency);
       }
     },
   };
@@ -107,47 +163,67 @@ export function createParseWorkers(options: ParseWorkersOptions = {}): ParseWork
 
 /**
  * Sends `job` to `worker` and settles with its reply, or with the limit it passed. The worker is
- * handed to `park` when it replied, and terminated otherwise.
+ * handed to `after.park` when it replied (and did not grow the process much), and to `after.end`
+ * otherwise. Stopped for memory while other parses ran, it rejects with a `SharedOverrun`.
  */
 function runJob(
   worker: Worker,
   job: WorkerJob,
-  settings: { memoryMb: number; timeoutMs: number },
+  settings: RunSettings,
   signal: AbortSignal | undefined,
-  park: (worker: Worker) => void,
+  after: { park: (worker: Worker) => void; end: (worker: Worker) => void },
 ): Promise<ParsedDocument[]> {
   const { fileName } = job;
+  const started = performance.now();
+  const rssBefore = process.memoryUsage.rss();
   return new Promise((resolve, reject) => {
     let done = false;
     const finish = (settle: () => void, reusable = false): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      clearInterval(watch);
+      unwatch();
       signal?.removeEventListener('abort', onAbort);
       worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      if (reusable) park(worker);
-      else void worker.terminate();
+      if (reusable && process.memoryUsage.rss() - rssBefore <= KEEP_GROWTH_BYTES) {
+        after.park(worker);
+      } else after.end(worker);
       settle();
     };
-    const tooLong = new AppError(
-      'timeout',
-      `reading it took longer than the ${settings.timeoutMs / 1000} s this service gives one file`,
-      { details: { fileName, limit: settings.timeoutMs } },
+    const stopped = (error: AppError, stop: ParseStop): AppError =>
+      new AppError(error.code, error.message, {
+        details: {
+          ...error.details,
+          fileName,
+          stopped: stop,
+          elapsedMs: Math.round(performance.now() - started),
+        },
+        cause: error.cause,
+      });
+    const tooLong = (): AppError =>
+      stopped(
+        new AppError(
+          'timeout',
+          `reading it took longer than the ${settings.timeoutMs / 1000} s this service gives one file`,
+          { details: { limit: settings.timeoutMs } },
+        ),
+        'time',
+      );
+    const tooBig = (limitMb: number): AppError =>
+      stopped(
+        new AppError(
+          'payload_too_large',
+          `reading it needs more than the ${roughSize(limitMb * MiB)} of memory this service gives one file`,
+          { details: { limit: limitMb * MiB } },
+        ),
+        'memory',
+      );
+    const timer = setTimeout(() => finish(() => reject(tooLong())), settings.timeoutMs);
+    const unwatch = settings.budget.watch((alone) =>
+      finish(() => reject(alone ? tooBig(settings.memoryBudgetMb) : new SharedOverrun(fileName))),
     );
-    const tooBig = new AppError(
-      'payload_too_large',
-      `reading it needs more than the ${roughSize(settings.memoryMb * MiB)} of memory this service gives one file`,
-      { details: { fileName, limit: settings.memoryMb * MiB } },
-    );
-    const timer = setTimeout(() => finish(() => reject(tooLong)), settings.timeoutMs);
-    const baseline = process.memoryUsage.rss();
-    const watch = setInterval(() => {
-      if (process.memoryUsage.rss() - baseline > 2 * settings.memoryMb * MiB) {
-        finish(() => reject(tooBig));
-      }
-    }, MEMORY_CHECK_MS);
-    const onAbort = (): void => finish(() => reject(abortError(signal as AbortSignal, fileName)));
+    const onAbort = (): void =>
+      finish(() => reject(stopped(abortError(signal as AbortSignal, fileName), 'cancelled')));
     const onMessage = (message: WorkerReply): void =>
       finish(
         () =>
@@ -156,7 +232,11 @@ function runJob(
       );
     const onError = (error: Error & { code?: string }): void =>
       finish(() =>
-        reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? tooBig : unexpected(error, fileName)),
+        reject(
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? tooBig(settings.memoryMb)
+            : unexpected(error, fileName),
+        ),
       );
     const onExit = (code: number): void =>
       finish(() => reject(unexpected(new Error(`exit code ${code}`), fileName)));

@@ -2,42 +2,58 @@ import { abortError, throwIfAborted } from './errors.js';
 
 /** A number of places, taken and given back: see {@link createSlots}. */
 export interface Slots {
-  /** Waits for a free place (or for `signal`); resolves with the function that gives it back. */
-  acquire(fileName: string, signal?: AbortSignal): Promise<() => void>;
+  /**
+   * Waits for `count` free places (or for `signal`); resolves with the function that gives them
+   * back. `count` is 1 by default; asking for all of them waits until nothing else runs.
+   */
+  acquire(fileName: string, signal?: AbortSignal, count?: number): Promise<() => void>;
 }
 
 /**
- * `size` places, handed out in the order asked for. A caller whose `signal` aborts while it
- * waits leaves the queue with the abort's `AppError` (about `fileName`).
+ * `size` places, handed out in the order asked for: a caller waiting for several places keeps
+ * those who asked after it waiting, so that it is not passed over for ever. A caller whose
+ * `signal` aborts while it waits leaves the queue with the abort's `AppError` (about `fileName`).
  */
 export function createSlots(size: number): Slots {
   let free = size;
-  const waiting: Array<() => void> = [];
-  const release = (): void => {
-    const next = waiting.shift();
-    if (next) next();
-    else free++;
+  const waiting: Array<{ count: number; grant: () => void }> = [];
+  const grantWaiting = (): void => {
+    for (let next = waiting[0]; next && next.count <= free; next = waiting[0]) {
+      waiting.shift();
+      free -= next.count;
+      next.grant();
+    }
   };
   return {
-    async acquire(fileName, signal) {
+    async acquire(fileName, signal, count = 1) {
       throwIfAborted(signal, fileName);
-      if (free > 0) {
-        free--;
-        return once(release);
+      const wanted = Math.min(count, size);
+      const release = once(() => {
+        free += wanted;
+        grantWaiting();
+      });
+      if (waiting.length === 0 && free >= wanted) {
+        free -= wanted;
+        return release;
       }
       await new Promise<void>((resolve, reject) => {
-        const grant = (): void => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
+        const entry = {
+          count: wanted,
+          grant: (): void => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          },
         };
         const onAbort = (): void => {
-          waiting.splice(waiting.indexOf(grant), 1);
+          waiting.splice(waiting.indexOf(entry), 1);
+          // Those behind it may fit now.
+          grantWaiting();
           reject(abortError(signal as AbortSignal, fileName));
         };
-        waiting.push(grant);
+        waiting.push(entry);
         signal?.addEventListener('abort', onAbort, { once: true });
       });
-      return once(release);
+      return release;
     },
   };
 }

@@ -48,7 +48,7 @@ export interface ParseOptions {
   /** How much one file may make the parsers read; `DEFAULT_PARSE_LIMITS` for those not given. */
   limits?: Partial<ParseLimits>;
   /**
-   * Where PDFs, Word documents and large text files are parsed. Pass one made once with
+   * Where the file is parsed (every file is, in a worker). Pass one made once with
    * `createParseWorkers` to bound how many are parsed at once across calls, and to reuse its
    * workers; without it, each call starts its own worker with the default limits.
    */

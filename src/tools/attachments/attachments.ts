@@ -7,6 +7,7 @@ import {
   isImage,
   parseFile,
   type ParsedDocument,
+  type ParseStop,
 } from '../../rag/parse/index.js';
 import { sessionScope, type DocumentInput, type KnowledgeRepository } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
@@ -90,7 +91,7 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
     input,
     timeoutMs: TIMEOUT_MS,
     retry: { maxAttempts: 1 },
-    async execute({ files }, { sessionId, signal }) {
+    async execute({ files }, { sessionId, signal, log }) {
       if (sessionId === undefined) throw new TypeError('attachments need a session');
       const total = files.reduce((sum, f) => sum + f.data.length, 0);
       if (total > limits.maxMessageBytes) {
@@ -108,6 +109,9 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
       const budget = AbortSignal.timeout(readBudgetMs);
       const reading = AbortSignal.any([signal, budget]);
       const taken = new Set<string>();
+      // A file that had to be stopped for memory was made to expand: the files after it are
+      // not read, so that one message cannot make the service refuse ten of them in turn.
+      let expanded: string | undefined;
       for (const file of files) {
         const { data } = file;
         // Each file of a message is a source of its own: a second "scan.pdf" is "scan (2).pdf",
@@ -121,6 +125,17 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
             preview: '',
             chunks: 0,
             error: `not read: the files of one message are read within ${readBudgetMs / 1000} s, and the files before it took that time`,
+            problem: 'too_slow',
+          });
+          continue;
+        }
+        if (expanded !== undefined) {
+          results.push({
+            name,
+            ok: false,
+            preview: '',
+            chunks: 0,
+            error: `not read: ${expanded}, a file before it in this message, needed more memory than this service gives one file`,
             problem: 'too_slow',
           });
           continue;
@@ -171,6 +186,15 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
             ...(hidden > 0 ? { hidden } : {}),
           });
         } catch (error) {
+          const stop = stopOf(error);
+          if (stop) {
+            // Never the name or the content: only what tells the operators how it was made.
+            log.warn(
+              { stopped: stop, bytes: data.length, nameLength: name.length, ...limitOf(error) },
+              'an attached file was stopped while it was read',
+            );
+            if (stop === 'memory') expanded = name;
+          }
           results.push({
             name,
             ok: false,
@@ -237,6 +261,21 @@ function distinctName(name: string, taken: ReadonlySet<string>): string {
     const candidate = `${stem} (${n})${extension}`;
     if (!taken.has(candidate)) return candidate;
   }
+}
+
+/** Why the parse of a file was stopped, when it was (see `ParseWorkers.parse`). */
+function stopOf(error: unknown): ParseStop | undefined {
+  if (!isAppError(error)) return undefined;
+  const stopped = error.details?.['stopped'];
+  return stopped === 'memory' || stopped === 'time' || stopped === 'cancelled'
+    ? stopped
+    : undefined;
+}
+
+/** The limit a stopped parse passed and how long it ran, for its log line. */
+function limitOf(error: unknown): { limit?: unknown; elapsedMs?: unknown } {
+  const details = isAppError(error) ? error.details : undefined;
+  return { limit: details?.['limit'], elapsedMs: details?.['elapsedMs'] };
 }
 
 /** What a failure to read a file means for the customer who attached it. */
