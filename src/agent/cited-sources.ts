@@ -4,6 +4,15 @@ import type { SourceItem } from '../protocol/index.js';
 const FILE_SNIPPET_CHARS = 300;
 
 /**
+ * The passages retrieved, as the client is shown them: an array, or a view that makes each when
+ * it is first asked for.
+ */
+export interface RetrievedSources {
+  readonly length: number;
+  at(index: number): SourceItem | undefined;
+}
+
+/**
  * What the citation numbered `n` stands for: a passage retrieved (`retrieved[n - 1]`), or, past
  * them, a file the customer attached with the message (`files[n - retrieved.length - 1]`: the
  * extractive answer numbers files after the passages). A file is a source as a passage is,
@@ -15,10 +24,10 @@ const FILE_SNIPPET_CHARS = 300;
  */
 export function citedSource(
   n: number,
-  retrieved: readonly SourceItem[],
+  retrieved: RetrievedSources,
   files: ReadonlyArray<{ name: string; preview: string }>,
 ): SourceItem | undefined {
-  if (n <= retrieved.length) return retrieved[n - 1];
+  if (n <= retrieved.length) return n >= 1 ? retrieved.at(n - 1) : undefined;
   const file = files[n - retrieved.length - 1];
   if (file === undefined) return undefined;
   return {

@@ -15,7 +15,7 @@ import {
   type ToolRegistry,
 } from '../tools/index.js';
 import { readShortReply, type EscalationOutcome } from '../tools/escalation/index.js';
-import { describeFact, extractFacts, givenAside, readFact } from './facts/index.js';
+import { describeFact, detailsFound, extractFacts, givenAside, readFact } from './facts/index.js';
 import { Channel } from './channel.js';
 import { askedIn, asksOnlyMore, doneAlready, followUpChain, offeredPerson } from './follow-up.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
@@ -23,7 +23,7 @@ import { unreadNotice } from './unread-files.js';
 import { cardNotice, hideCardNumbers } from './card-numbers.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { shownSource } from './shown-source.js';
-import { citedSource } from './cited-sources.js';
+import { citedSource, type RetrievedSources } from './cited-sources.js';
 
 export { CARD_HIDDEN } from './card-numbers.js';
 
@@ -247,7 +247,9 @@ export class TurnRunner {
 
     // A message that asks nothing of the help center (a greeting, thanks, a yes, a plea for help,
     // only the customer's details: see readShortReply) is not looked up.
-    const newFacts = extractFacts(input.text);
+    // The customer's details, found once: the facts to remember and those given beside a question.
+    const details = detailsFound(input.text);
+    const newFacts = extractFacts(input.text, details);
     const shortReply =
       input.attachments && input.attachments.length > 0
         ? undefined
@@ -260,7 +262,7 @@ export class TurnRunner {
     const looksUp = shortReply === undefined && !nothingRead;
     // A name, an e-mail address or a phone number given beside a question ("How long do refunds
     // take? My name is Bob") is noted, not looked up: no page has "Bob".
-    const aside = looksUp ? givenAside(input.text) : { question: '', given: [] };
+    const aside = looksUp ? givenAside(input.text, details) : { question: '', given: [] };
     const own = aside.question === '' ? input.text : aside.question;
     // A follow-up ("what about cats?", "is vomiting one of them?") is searched together with the
     // question it follows; a message with files is about the files.
@@ -288,21 +290,27 @@ export class TurnRunner {
       search = await call<SearchResult>('kb_search', { query });
     }
     const hits: RetrievedChunk[] = search?.hits ?? [];
-    // Numbered as retrieved: what a language model is given, and cites, as [1], [2] …
-    const retrieved: SourceItem[] = hits.map((hit, i) => ({
-      id: i + 1,
-      title: hit.title,
-      ...(hit.url ? { url: hit.url } : {}),
-      source: shownSource(hit.source),
-      snippet: hit.snippet,
-      score: hit.score,
-    }));
+    // Numbered as retrieved: what a language model is given, and cites, as [1], [2] … Each is
+    // made when first shown, once: an extractive reply shows only the passages it cites, and a
+    // passage's snippet is made when it is first read (see `RetrievedChunk.snippet`).
+    const shown: SourceItem[] = [];
+    const retrieved: RetrievedSources = {
+      length: hits.length,
+      at: (i) => {
+        const hit = hits[i];
+        return hit && (shown[i] ??= sourceItem(hit, i + 1));
+      },
+    };
+    const allRetrieved = () => hits.map((_, i) => retrieved.at(i) as SourceItem);
 
     const facts = (context?.facts ?? []).flatMap((line) => readFact(line) ?? []);
     // The files read, as the answer quotes and cites them (numbered after the passages).
     const files = attachments
       .filter((a) => a.ok)
       .map((a) => ({ name: a.name, preview: a.preview }));
+    // The same for every answer composed below: read once.
+    const customerName = nameOf(facts, newFacts);
+    const personOffered = offeredPerson(history);
     const compose = (
       passages: RetrievedChunk[],
       escalated: { ticketId: string; safety?: boolean; askContact?: boolean } | undefined,
@@ -332,12 +340,12 @@ export class TurnRunner {
           // security, I've hidden …") a "Hi," in the middle reads oddly.
           firstTurn: notice === '' && (context?.messageCount ?? 1) <= 1,
           ...((context?.messageCount ?? 1) > 1 ? { ongoing: true } : {}),
-          ...(nameOf(facts, newFacts) ? { customerName: nameOf(facts, newFacts) as string } : {}),
+          ...(customerName ? { customerName } : {}),
           escalated,
           attachments: files,
           shortReply,
           // Details given in answer to an offer of a person are for that person.
-          ...(offeredPerson(history) ? { offered: true } : {}),
+          ...(personOffered ? { offered: true } : {}),
         },
         { passages: this.#passages },
       );
@@ -394,7 +402,7 @@ export class TurnRunner {
     // is offered to it (and to the client) as it is numbered in the model's context. Shown
     // before the escalation, as a replay of the turn shows them (see `replayEvents`).
     const offered = this.deps.llm
-      ? retrieved
+      ? allRetrieved()
       : answer.cited.flatMap((n, k) => {
           const source = citedSource(n, retrieved, files);
           return source ? [{ ...source, id: k + 1 }] : [];
@@ -464,7 +472,7 @@ export class TurnRunner {
     // in for the model may cite a file, numbered after the passages retrieved.
     const replySources = this.deps.llm
       ? [
-          ...retrieved.filter((s) => cited.includes(s.id)),
+          ...allRetrieved().filter((s) => cited.includes(s.id)),
           ...(answeredBy === 'extractive'
             ? cited.flatMap((n) =>
                 n > retrieved.length ? (citedSource(n, retrieved, files) ?? []) : [],
@@ -485,7 +493,7 @@ export class TurnRunner {
         outcome: {
           question: question.slice(0, 2_000),
           answered: answer.found,
-          source: retrieved.find((s) => cited.includes(s.id))?.title.slice(0, 500),
+          source: hits.find((_, i) => cited.includes(i + 1))?.title.slice(0, 500),
         },
         // The customer's details; what was said is in the messages, not copied into memories.
         memories: factMemories,
@@ -566,6 +574,18 @@ function repliesSince(
     .filter((turn) => turn.role === 'assistant')
     .map((turn) => turn.text)
     .join('\n');
+}
+
+/** A passage retrieved as the client is shown it, numbered `id`. */
+function sourceItem(hit: RetrievedChunk, id: number): SourceItem {
+  return {
+    id,
+    title: hit.title,
+    ...(hit.url ? { url: hit.url } : {}),
+    source: shownSource(hit.source),
+    snippet: hit.snippet,
+    score: hit.score,
+  };
 }
 
 function attachmentNames(input: TurnInput): string[] {

@@ -27,9 +27,9 @@ export const MAX_FACTS_PER_MESSAGE = 50;
  * // [{ kind: 'name', value: 'Jane', … }, { kind: 'order_number', value: '4417-22', … },
  * //  { kind: 'email', value: 'jane@example.com', … }]
  */
-export function extractFacts(message: string): Fact[] {
+export function extractFacts(message: string, details?: DetailsFound): Fact[] {
   if (typeof message !== 'string' || message === '') return [];
-  const { kept, negated } = detailsFound(message);
+  const { kept, negated } = details ?? detailsFound(message);
   const seen = new Set<string>();
   const facts: Fact[] = [];
   for (const [i, found] of kept.entries()) {
@@ -56,12 +56,19 @@ export function extractFacts(message: string): Fact[] {
   return facts;
 }
 
+/** The details of a message as {@link detailsFound} finds them; only read by those given them. */
+export interface DetailsFound {
+  readonly kept: readonly Found[];
+  readonly negated: ReadonlySet<Found['kind']>;
+}
+
 /**
  * Where the details of a message stand, in its order: each a kind, a value and its span. Those
  * said not to be the customer's ("jane@example.org, not john@example.org") are left out, and
- * their kinds are `negated`: the others of those kinds replace what was given before.
+ * their kinds are `negated`: the others of those kinds replace what was given before. Found once
+ * for a message, they may be given to {@link extractFacts} and `givenAside`, which read the same.
  */
-export function detailsFound(message: string): { kept: Found[]; negated: Set<Found['kind']> } {
+export function detailsFound(message: string): DetailsFound {
   const emails = findEmails(message);
   const identifiers = outside(findIdentifiers(message), emails);
   const phones = findPhones(message, [...emails, ...identifiers]);

@@ -1,4 +1,4 @@
-import { detailsFound } from './extract-facts.js';
+import { detailsFound, type DetailsFound } from './extract-facts.js';
 import type { FactKind, Found } from './types.js';
 
 /** The details a customer gives about themselves to be reached by: no help-center page has them. */
@@ -31,17 +31,21 @@ const AFTER_DETAIL = /^[\s,;:.!-]*(?:(?:and|but|also|so|or|plus)\b)?[\s,;]*/i;
  * ("How long do refunds take? My name is Bob": "How long do refunds take?") — and those details.
  * No help-center page has "Bob" or "bob@example.com": looked up with the question, they would
  * be words of it that nothing answers. Order, account and other numbers stay: the question is
- * often about them ("where is order 88231?"). Linear in the message's length.
+ * often about them ("where is order 88231?"). Linear in the message's length. `inMessage` are
+ * the message's details when they were found already (see `detailsFound`).
  *
  * @example
  * givenAside('my email is bob@example.com and I want a refund');
  * // { question: 'I want a refund', given: [{ kind: 'email', value: 'bob@example.com' }] }
  */
-export function givenAside(message: string): {
+export function givenAside(
+  message: string,
+  inMessage: DetailsFound = detailsFound(message),
+): {
   question: string;
   given: Array<{ kind: FactKind; value: string }>;
 } {
-  const details = detailsFound(message).kept.filter((found) => ASIDE_KINDS.has(found.kind));
+  const details = inMessage.kept.filter((found) => ASIDE_KINDS.has(found.kind));
   if (details.length === 0) return { question: message, given: [] };
   const parts: string[] = [];
   let from = 0;

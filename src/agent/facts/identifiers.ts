@@ -1,5 +1,6 @@
 import type { FactKind, Found } from './types.js';
 import { isWordChar } from './text.js';
+import { allMatches } from '../../model/extractive/all-matches.js';
 
 // The words that introduce a number, and what the number then is. Only these: "order" alone
 // (plus a digit in the value) is what separates "order 4417" from "order of magnitude".
@@ -55,7 +56,7 @@ const ORDINAL = /^\d+(?:st|nd|rd|th)$/i;
  */
 export function findIdentifiers(text: string): Found[] {
   const found: Found[] = [];
-  for (const match of text.matchAll(KEYWORD)) {
+  for (const match of allMatches(text, KEYWORD)) {
     const keyword = match[1]?.toLowerCase() ?? '';
     if (keyword === 'order' && verbBefore(text, match.index)) continue;
     const id = identifierAfter(text, match.index + keyword.length);

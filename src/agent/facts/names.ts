@@ -1,4 +1,5 @@
 import type { Found } from './types.js';
+import { allMatches } from '../../model/extractive/all-matches.js';
 
 const MAX_NAME_WORDS = 3;
 
@@ -44,13 +45,13 @@ export function findNames(text: string): Found[] {
     const name = nameAt(text, opening[0].length);
     if (name && INTRO_END.test(text.slice(name.end, name.end + 12))) found.push(name);
   }
-  for (const match of text.matchAll(MY_NAME))
+  for (const match of allMatches(text, MY_NAME))
     push(found, nameAt(text, match.index + match[0].length));
-  for (const match of text.matchAll(THIS_IS)) {
+  for (const match of allMatches(text, THIS_IS)) {
     const name = nameAt(text, match.index + match[0].length);
     if (name && FROM_OR_HERE.test(text.slice(name.end, name.end + 8))) push(found, name);
   }
-  for (const match of text.matchAll(CALL_ME))
+  for (const match of allMatches(text, CALL_ME))
     push(found, nameAt(text, match.index + match[0].length));
   return found;
 }

@@ -1,5 +1,6 @@
 import type { Found } from './types.js';
 import { isDigit, isWordChar } from './text.js';
+import { allMatches } from '../../model/extractive/all-matches.js';
 
 /** A stretch of the message that another fact already explains (an order number, an e-mail). */
 export interface Span {
@@ -28,7 +29,7 @@ export function findPhones(text: string, claimed: readonly Span[]): Found[] {
   const spans = [...claimed].sort((a, b) => a.start - b.start);
   let next = 0;
   const found: Found[] = [];
-  for (const run of text.matchAll(RUN)) {
+  for (const run of allMatches(text, RUN)) {
     let start = run.index;
     // Include a leading "+" or "(" that the run (which starts at a digit) left out.
     while (start > run.index - 2 && start > 0 && /[+(]/.test(text[start - 1] ?? '')) start--;

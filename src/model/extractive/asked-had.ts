@@ -1,6 +1,7 @@
 import { stem } from '../../store/lexical/search-text.js';
 import type { QuestionTerm } from './question-terms.js';
 import type { Pick } from './quote.js';
+import { allMatches } from './all-matches.js';
 
 // A question whether something is had, offered or done ("do you sell gift cards?"), and what
 // answers it.
@@ -40,7 +41,7 @@ const PASSIVE =
  */
 export function askedHad(question: string, asks: RegExp = ASKS_HAVE): Set<string> {
   const asked = new Set<string>();
-  for (const m of question.slice(0, 500).matchAll(asks)) {
+  for (const m of allMatches(question.slice(0, 500), asks)) {
     const object = (m[1] ?? '').split(OBJECT_END)[0] ?? '';
     const words = object.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
     // "will I get hit with fees", "get charged": a thing done to the customer, not one had;

@@ -2,6 +2,7 @@ import { stem } from '../../store/lexical/search-text.js';
 import { words } from '../../rag/search/query-terms.js';
 import type { QuestionTerm } from './question-terms.js';
 import { ABOUT, COUNT, UNIT } from './told-wait.js';
+import { allMatches } from './all-matches.js';
 
 // What the clauses of a message say beyond its words: what it asks after telling its
 // circumstances, and what it says has not come. Both are read from the message itself, as
@@ -35,7 +36,7 @@ export function askedAfterTelling(
   const text = question.slice(0, 2000);
   let start = -1;
   let at = 0;
-  for (const m of text.matchAll(CLAUSE_END)) {
+  for (const m of allMatches(text, CLAUSE_END)) {
     const next = m.index + m[0].length;
     if (at > 0 && opensQuestion(text.slice(at, m.index))) start = at;
     at = next;
@@ -110,7 +111,7 @@ export function awaitedThing(
   if (m === null) return undefined;
   let from = 0;
   let to = text.length;
-  for (const end of text.matchAll(CLAUSE_END)) {
+  for (const end of allMatches(text, CLAUSE_END)) {
     if (end.index + end[0].length <= m.index) from = end.index + end[0].length;
     else if (end.index >= m.index + m[0].length) {
       to = end.index;

@@ -37,9 +37,16 @@ const QUESTIONS = NOUNS.map(([kind, noun]) => ({
   ),
 }));
 
+/**
+ * Any noun of {@link NOUNS}, which every one of {@link QUESTIONS} needs: a question that names
+ * none asks for no known fact, and is not tried against each of them.
+ */
+const ANY_NOUN = new RegExp(NOUNS.map(([, noun]) => `(?:${noun})`).join('|'), 'i');
+
 /** The answer to "what is my e-mail?"-style questions from known facts, or null. */
 export function answerFromFacts(question: string, facts: readonly KnownFact[]): string | null {
   const q = normalise(question);
+  if (!ANY_NOUN.test(q)) return null;
   for (const { kind, pattern } of QUESTIONS) {
     if (!pattern.test(q)) continue;
     const values = valuesOf(facts, kind);

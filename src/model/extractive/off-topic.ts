@@ -6,6 +6,7 @@ import { answersAwaited, matchTerms, type Candidate, type Scored } from './scori
 import { phraseUntold } from './phrase-untold.js';
 import { askedHad, GENERIC, offerUntold } from './asked-had.js';
 import type { Pick } from './quote.js';
+import { allMatches } from './all-matches.js';
 
 // Whether the sentences chosen answer the question asked, or only share a word with it: a
 // question about something the help center never mentions is not answered.
@@ -169,7 +170,7 @@ export function actionUntold(
   documents: readonly Document[] = [],
 ): boolean {
   if (picks.length === 0) return false;
-  for (const m of question.slice(0, 500).matchAll(HOW_TO_DO)) {
+  for (const m of allMatches(question.slice(0, 500), HOW_TO_DO)) {
     const object = (m[2] ?? '').split(ACTION_END)[0] ?? '';
     const things = new Set(
       (object.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
@@ -262,7 +263,7 @@ const CLAUSE_END = /[,;:.!?]|\b(?:and|but|so|or|until|till)\b/i;
 function whenClauseStems(question: string): Set<string> {
   const text = question.slice(0, 2000);
   const out = new Set<string>();
-  for (const m of text.matchAll(WHEN_CLAUSE)) {
+  for (const m of allMatches(text, WHEN_CLAUSE)) {
     const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 200);
     const clause = rest.split(CLAUSE_END)[0] ?? '';
     for (const w of words(clause)) out.add(stem(w));

@@ -1,6 +1,7 @@
 import { stem } from '../../store/lexical/search-text.js';
 import { TermMatcher } from '../../rag/search/highlight.js';
 import { queryTerms, words } from '../../rag/search/query-terms.js';
+import { allMatches } from './all-matches.js';
 
 /** A number named as an identifier: "order 5521", "account #88120", "ticket no. 4471". */
 const IDENTIFIER_NUMBER =
@@ -118,14 +119,15 @@ const CAME_HOW =
 function markComing(question: string, terms: readonly QuestionTerm[]): void {
   const text = question.slice(0, 4_000);
   const verbs = new Set(
-    [...(asksTime(question) ? text.matchAll(COMING_VERB) : [])].map((m) =>
+    [...(asksTime(question) ? allMatches(text, COMING_VERB) : [])].map((m) =>
       stem((m[1] as string).toLowerCase()),
     ),
   );
   // "my parcel arrived damaged", "it came broken": the verb tells how the thing came, what the
   // word after it says; the question is about the thing and that, not about arriving.
-  const strong = new Set(terms.flatMap((t) => (t.weak ? [] : [stem(t.term)])));
-  for (const m of text.matchAll(CAME_HOW)) {
+  let strong: Set<string> | undefined;
+  for (const m of allMatches(text, CAME_HOW)) {
+    strong ??= new Set(terms.flatMap((t) => (t.weak ? [] : [stem(t.term)])));
     if (strong.has(stem((m[2] as string).toLowerCase())))
       verbs.add(stem((m[1] as string).toLowerCase()));
   }
@@ -149,7 +151,7 @@ export function questionTerms(
   // unless the message also says it elsewhere ("paid early … how early?").
   const howWords = new Set<string>();
   const text = `${question} ${context}`.slice(0, 4_000).toLowerCase();
-  for (const m of text.matchAll(HOW_WORD)) {
+  for (const m of allMatches(text, HOW_WORD)) {
     const word = (m[1] ?? m[2]) as string;
     if (text.split(new RegExp(`\\b${word}\\b`)).length === 2) howWords.add(word);
   }
@@ -157,14 +159,14 @@ export function questionTerms(
   // "I want to return a pair of shoes" asks how to return them: "want" is no word to look for
   // ("… the size or color you want" is not how), nor "check" of "can you check?", unless the
   // message says it again.
-  for (const m of text.matchAll(WANTING)) {
+  for (const m of allMatches(text, WANTING)) {
     const word = (m[1] ?? (m[2] as string)).toLowerCase();
     if (text.split(new RegExp(`\\b${word}\\b`)).length === 2) seen.add(stem(word));
   }
-  const identifiers = new Set([...text.matchAll(IDENTIFIER_NUMBER)].map((m) => m[1] as string));
+  const identifiers = new Set([...allMatches(text, IDENTIFIER_NUMBER)].map((m) => m[1] as string));
   // "10" of "10 days after the fibre started": a count of the customer's own time, which a
   // sentence that holds the number says of something else ("5 to 10 working days").
-  for (const m of text.matchAll(DURATION_COUNT)) identifiers.add(m[1] as string);
+  for (const m of allMatches(text, DURATION_COUNT)) identifiers.add(m[1] as string);
   const out: QuestionTerm[] = [];
   const add = (
     text: string,
@@ -197,7 +199,7 @@ export function questionTerms(
   // fee …"), but another page's sentence that adds only it ("Original delivery charges are
   // refunded …") is padding. A noun of price is what it is about ("is there a sign-up fee?").
   const priceVerbs = new Set(
-    [...question.slice(0, 4_000).matchAll(PRICE_VERB)].map((m) =>
+    [...allMatches(question.slice(0, 4_000), PRICE_VERB)].map((m) =>
       stem((m[1] as string).toLowerCase()),
     ),
   );
@@ -274,11 +276,19 @@ const ASKS_SCHEDULE =
   /\b(?:opening|closing|business|office|trading|support|service|store|shop|phone|helpline|reception|desk|counter)\s+(?:hours|times)\b|\bhours\s+of\s+(?:business|operation|service)\b|\bwhat\s+(?:are\s+)?(?:your|the)\s+hours\b|\bwhat\s+hours\b|\b(?:when|what\s+time|what\s+days?)\s+(?:are|is|do|does)\s+[\p{L}\s]{1,30}?\s+(?:open|close|closed|available)\b|\b(?:are|is)\s+(?:you|they|it|(?:the|your)\s+[\p{L}\s]{1,30}?)\s+(?:open|closed)\s+(?:on|at|in|during|over|this|today|tomorrow|tonight|every)\b/iu;
 
 /**
+ * A word each way of {@link ASKS_SCHEDULE} needs ("hours", "times", "open", "close",
+ * "available"), found with its flags: a question without one is not read with the lazy
+ * stretches of that pattern, which take microseconds.
+ */
+const SCHEDULE_WORD = /hours|times|open|close|available/iu;
+
+/**
  * Whether the question asks when something is open or can be reached: its answer names days and
  * times of day (see `statesSchedule`).
  */
 export function asksSchedule(question: string): boolean {
-  return ASKS_SCHEDULE.test(question.slice(0, 2000));
+  const text = question.slice(0, 2000);
+  return SCHEDULE_WORD.test(text) && ASKS_SCHEDULE.test(text);
 }
 
 /** Whether the question asks for a time or a duration (a narrower {@link asksQuantity}). */

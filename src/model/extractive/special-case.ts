@@ -1,6 +1,6 @@
 import { stem } from '../../store/lexical/search-text.js';
 import { words } from '../../rag/search/query-terms.js';
-import type { Document } from './documents.js';
+import { searchable, type Document, type Unit } from './documents.js';
 import type { QuestionTerm } from './question-terms.js';
 import { quotable, type Candidate, type Scored } from './scoring.js';
 import { statesPrice, statesQuantity, statesSchedule, statesTime } from './states.js';
@@ -18,6 +18,11 @@ const SPECIAL_CASE = new Set(
     ' ',
   ),
 );
+/**
+ * Any word of {@link SPECIAL_CASE} inside a text made `searchable`, which is the text `words`
+ * splits: a text it is not found in has none of them among its words.
+ */
+const SPECIAL_CASE_TEXT = new RegExp([...SPECIAL_CASE].join('|'));
 /**
  * Asked in general, a sentence about no case of its own that says what the best one says answers
  * first when it scores at least this share of the best.
@@ -83,17 +88,19 @@ export function namesSpecialCase(
   asked: ReadonlySet<string>,
 ): boolean {
   const document = documents[c.doc];
-  let heading = document?.headings.at(-1) ?? '';
+  let heading: Pick<Unit, 'text' | 'searchText'> | undefined;
   for (let i = c.index - 1; i >= 0; i--) {
     const unit = document?.units[i];
     if (unit?.heading) {
-      heading = unit.text;
+      heading = unit;
       break;
     }
   }
   const ofQuestion = (word: string | undefined): boolean =>
     word !== undefined && terms.some((t) => !t.weak && t.matcher.matchesWord(word));
-  for (const text of [c.unit.text, heading]) {
+  const names = (text: string, lower: string): boolean => {
+    // Most sentences hold no such word anywhere: they are not split into words to find that out.
+    if (!SPECIAL_CASE_TEXT.test(lower)) return false;
     const said = words(text);
     for (let i = 0; i < said.length; i++) {
       const word = said[i] as string;
@@ -103,6 +110,10 @@ export function namesSpecialCase(
         return true;
       }
     }
-  }
-  return false;
+    return false;
+  };
+  if (names(c.unit.text, c.unit.searchText)) return true;
+  if (heading !== undefined) return names(heading.text, heading.searchText);
+  const own = document?.headings.at(-1) ?? '';
+  return names(own, searchable(own));
 }

@@ -8,6 +8,7 @@ import type { Pick } from './quote.js';
 import { selectSentences } from './select.js';
 import { namesSpecialCase } from './special-case.js';
 import { COUNT, days, waitedDays } from './told-wait.js';
+import { allMatches } from './all-matches.js';
 
 // A customer who says how long they have waited for something that has not come ("it's been two
 // weeks", after "my parcel hasn't arrived yet") is past what the help center's times say; the
@@ -123,7 +124,7 @@ export function overdue(
  */
 function statedDays(text: string, until = false): number | undefined {
   let longest: number | undefined;
-  for (const m of text.matchAll(STATED)) {
+  for (const m of allMatches(text, STATED)) {
     const upper = m[2] ?? m[1];
     if (upper === undefined || m[4] === undefined) continue;
     if (until && FROM.test(text.slice(m.index + m[0].length))) continue;

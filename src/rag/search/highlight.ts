@@ -53,20 +53,6 @@ function wordAt(text: string, at: number): string {
   return text.slice(at, end);
 }
 
-/** Stems of words seen, kept: a help center's words come back turn after turn. */
-const stems = new Map<string, string>();
-const MAX_KEPT_STEMS = 100_000;
-
-function stemOf(word: string): string {
-  let stem = stems.get(word);
-  if (stem === undefined) {
-    stem = stemWord(word);
-    if (stems.size >= MAX_KEPT_STEMS) stems.clear();
-    stems.set(word, stem);
-  }
-  return stem;
-}
-
 /**
  * Finds the words of a text that share a stem with the search terms ("reset" finds
  * "resetting", "policy" finds "policies"), the way the index matches them: "car" does not find
@@ -98,7 +84,7 @@ export class TermMatcher {
 
   /** Whether the word of `lower` that starts at `at` (a hit of a prefix) has a term's stem. */
   #wordMatchesAt(lower: string, at: number): boolean {
-    return !wordCharBefore(lower, at) && this.#stems.has(stemOf(wordAt(lower, at)));
+    return !wordCharBefore(lower, at) && this.#stems.has(stemWord(wordAt(lower, at)));
   }
 
   /** Whether there is anything to match. */
@@ -109,7 +95,7 @@ export class TermMatcher {
   /** Whether one word (letters and digits only) matches. */
   matchesWord(word: string): boolean {
     const lower = word.toLowerCase();
-    return this.#prefixes.some((p) => lower.startsWith(p)) && this.#stems.has(stemOf(lower));
+    return this.#prefixes.some((p) => lower.startsWith(p)) && this.#stems.has(stemWord(lower));
   }
 
   /** Whether any word of `text` matches. */

@@ -163,9 +163,12 @@ export class Retriever {
       ...item,
       score,
     }));
-    const hits = capPerDocument(fused, this.settings.maxPerDocument, new TermMatcher(ownTerms))
-      .slice(0, topK)
-      .map((hit) => toRetrieved(hit, content));
+    const hits = capPerDocument(
+      fused,
+      this.settings.maxPerDocument,
+      new TermMatcher(ownTerms),
+      topK,
+    ).map((hit) => toRetrieved(hit, content));
     return { mode: 'hybrid', hits, ...notes };
   }
 
@@ -203,9 +206,12 @@ export class Retriever {
     ) {
       return { mode: 'lexical', hits: [], reason: 'nothing_relevant', ...notes };
     }
-    const hits = capPerDocument(candidates, this.settings.maxPerDocument, new TermMatcher(ownTerms))
-      .slice(0, topK)
-      .map((hit) => toRetrieved(hit, content));
+    const hits = capPerDocument(
+      candidates,
+      this.settings.maxPerDocument,
+      new TermMatcher(ownTerms),
+      topK,
+    ).map((hit) => toRetrieved(hit, content));
     return { mode: 'lexical', hits, ...notes };
   }
 
@@ -329,14 +335,19 @@ function matches(hit: ChunkHit, content: TermMatcher): boolean {
 }
 
 /**
- * At most `max` hits of one document, in their order. Of a document with more, the hits that
- * hold a word of the question itself (`own`) in their text or their own headings are kept before
- * those that match it only through the title every passage of the document shares, or through
- * related words: for "I want to return a pair of shoes", "How to start a return" is kept, and
- * "Damaged or wrong items" (found on "Returns" in the title and "items", for "shoes") is not,
- * though it ranks higher.
+ * The first `limit` hits, in their order, kept when at most `max` hits of one document are. Of a
+ * document with more, the hits that hold a word of the question itself (`own`) in their text or
+ * their own headings are kept before those that match it only through the title every passage
+ * of the document shares, or through related words: for "I want to return a pair of shoes", "How
+ * to start a return" is kept, and "Damaged or wrong items" (found on "Returns" in the title and
+ * "items", for "shoes") is not, though it ranks higher.
  */
-function capPerDocument(hits: ChunkHit[], max: number, own: TermMatcher): ChunkHit[] {
+function capPerDocument(
+  hits: ChunkHit[],
+  max: number,
+  own: TermMatcher,
+  limit: number,
+): ChunkHit[] {
   const byDocument = new Map<string, ChunkHit[]>();
   for (const hit of hits) {
     const list = byDocument.get(hit.documentId);
@@ -345,18 +356,49 @@ function capPerDocument(hits: ChunkHit[], max: number, own: TermMatcher): ChunkH
   }
   const holds = (hit: ChunkHit) =>
     own.test(hit.text) || hit.headingPath.some((h) => h !== hit.title && own.test(h));
-  const kept = new Set<ChunkHit>();
-  for (const list of byDocument.values()) {
-    const chosen =
-      list.length <= max
-        ? list
-        : [...list.filter(holds), ...list.filter((hit) => !holds(hit))].slice(0, max);
-    for (const hit of chosen) kept.add(hit);
+  // A document's hits are chosen when the first of them is reached: the passages of documents
+  // ranked only below the first `limit` kept are never read.
+  const chosen = new Map<string, ReadonlySet<ChunkHit>>();
+  const kept: ChunkHit[] = [];
+  for (const hit of hits) {
+    if (kept.length >= limit) break;
+    const list = byDocument.get(hit.documentId) as ChunkHit[];
+    if (list.length <= max) {
+      kept.push(hit);
+      continue;
+    }
+    let ofDocument = chosen.get(hit.documentId);
+    if (ofDocument === undefined) {
+      ofDocument = new Set(holdingFirst(list, max, holds));
+      chosen.set(hit.documentId, ofDocument);
+    }
+    if (ofDocument.has(hit)) kept.push(hit);
   }
-  return hits.filter((hit) => kept.has(hit));
+  return kept;
+}
+
+/**
+ * The first `max` of `list` with the hits that `holds` first, each part in its order. `holds`
+ * reads a whole passage: it is asked once a hit, and not of those after `max` that hold.
+ */
+function holdingFirst(
+  list: readonly ChunkHit[],
+  max: number,
+  holds: (hit: ChunkHit) => boolean,
+): ChunkHit[] {
+  const holding: ChunkHit[] = [];
+  const others: ChunkHit[] = [];
+  for (const hit of list) {
+    if (holds(hit)) {
+      holding.push(hit);
+      if (holding.length === max) return holding;
+    } else others.push(hit);
+  }
+  return [...holding, ...others].slice(0, max);
 }
 
 function toRetrieved(hit: ChunkHit, matcher: TermMatcher): RetrievedChunk {
+  let marked: string | undefined;
   // Field by field: spreading an object costs microseconds, and this runs for every result.
   return {
     chunkId: hit.chunkId,
@@ -367,6 +409,11 @@ function toRetrieved(hit: ChunkHit, matcher: TermMatcher): RetrievedChunk {
     url: hit.url,
     text: hit.text,
     score: Number(hit.score.toPrecision(4)),
-    snippet: snippet(hit.text, matcher),
+    // Made on first read, then kept: an extractive reply shows only the passages it cites, and
+    // marking the words of the others was most of a search's own work. A getter, not a method,
+    // so that the field reads, spreads and serialises as before.
+    get snippet() {
+      return (marked ??= snippet(hit.text, matcher));
+    },
   };
 }

@@ -36,6 +36,15 @@ const OWN_STEMS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
+ * Stems made, kept: one turn stems the same few words many times over (the search, the
+ * snippets, the answer's question terms, the escalation check), and a help center's words come
+ * back turn after turn. A stem depends on its word alone; looking it up costs a fraction of
+ * Porter's rules.
+ */
+const stems = new Map<string, string>();
+const MAX_KEPT_STEMS = 100_000;
+
+/**
  * A word as FTS5's `porter` tokenizer indexes it: the Porter stem, except for words under 3 or
  * over 64 bytes, which FTS5 leaves as they are ("is" stays "is"; Snowball's Porter would make
  * it "i"), and for the few words Porter joins that mean different things ({@link OWN_STEMS}).
@@ -43,6 +52,18 @@ const OWN_STEMS: ReadonlyMap<string, string> = new Map([
  * FTS5's.
  */
 export function stem(word: string): string {
+  // A long "word" (a pasted token, a customer's flood) is not kept: the memory kept stays small.
+  if (word.length > 64) return stemOf(word);
+  let kept = stems.get(word);
+  if (kept === undefined) {
+    kept = stemOf(word);
+    if (stems.size >= MAX_KEPT_STEMS) stems.clear();
+    stems.set(word, kept);
+  }
+  return kept;
+}
+
+function stemOf(word: string): string {
   const own = OWN_STEMS.get(word);
   if (own !== undefined) return own;
   const bytes = Buffer.byteLength(word);

@@ -17,6 +17,13 @@ export function readEarlierMessage(text: string): EarlierMessage {
 }
 
 /**
+ * Longest message kept: a conversation's messages are mostly short, and a long one (a pasted
+ * e-mail, up to 20,000 characters) read again costs little next to the memory that keeping
+ * thousands of them would hold.
+ */
+const MAX_KEPT_CHARS = 2_000;
+
+/**
  * Earlier messages as read, by their text. A conversation's last messages come back as its
  * history on every turn, and what is read of a message depends on its text alone, so the
  * decision is the same with or without them. Holds at most `capacity` messages, forgetting the
@@ -37,6 +44,7 @@ export class EarlierMessages {
 
   /** The message as read now, or as read on an earlier turn. */
   read(text: string): EarlierMessage {
+    if (text.length > MAX_KEPT_CHARS) return readEarlierMessage(text);
     let message = this.#entries.get(text);
     if (message !== undefined) {
       // A Map iterates in insertion order: re-inserting makes the entry the most recent.
@@ -50,5 +58,18 @@ export class EarlierMessages {
     }
     this.#entries.set(text, message);
     return message;
+  }
+
+  /**
+   * Keeps a message read on its own turn (`message` as {@link readEarlierMessage} reads `text`):
+   * on the customer's next turn it is an earlier message, and is not read again.
+   */
+  remember(text: string, message: EarlierMessage): void {
+    if (text.length > MAX_KEPT_CHARS) return;
+    if (!this.#entries.delete(text) && this.#entries.size >= this.capacity) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+    this.#entries.set(text, message);
   }
 }

@@ -1,4 +1,5 @@
 import { AppError } from '../../../errors/index.js';
+import { comparableUnits } from './content-words.js';
 import { readEarlierMessage } from './earlier-messages.js';
 import { detectExplicitRequest } from './explicit-request.js';
 import { detectLegal } from './legal.js';
@@ -62,8 +63,11 @@ export function evaluateEscalation(
   options: EscalationPolicyOptions = {},
 ): EscalationDecision {
   const threshold = options.threshold ?? DEFAULT_ESCALATION_THRESHOLD;
-  const weights = { ...DEFAULT_ESCALATION_WEIGHTS, ...options.weights };
-  validate(threshold, weights);
+  // The defaults are frozen and valid: only weights given are merged and checked, per call.
+  const weights = options.weights
+    ? { ...DEFAULT_ESCALATION_WEIGHTS, ...options.weights }
+    : DEFAULT_ESCALATION_WEIGHTS;
+  validate(threshold, options.weights ? weights : undefined);
 
   const text = input.message;
   const tokens = tokenize(text);
@@ -87,8 +91,11 @@ export function evaluateEscalation(
   add('negative_sentiment', detectNegativeSentiment(sentiment));
   add('worsening_sentiment', detectWorsening([...earlier.map((m) => m.sentiment), sentiment]));
   add('urgency', detectUrgency(text, tokens, sentiment));
-  add('repeated_question', detectRepeatedQuestion(text, tokens, earlier));
+  const units = comparableUnits(tokens);
+  add('repeated_question', detectRepeatedQuestion(text, tokens, earlier, units));
   add('no_knowledge', detectNoKnowledge(input, tokens));
+  // Read whole, the message is read as it will be as an earlier one on the next turn.
+  if (memo && text.length <= EARLIER_MESSAGE_CHARS) memo.remember(text, { sentiment, units });
 
   reasons.sort(
     (a, b) =>
@@ -156,14 +163,17 @@ function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
 
-function validate(threshold: number, weights: Readonly<Record<EscalationSignal, number>>): void {
+function validate(
+  threshold: number,
+  weights: Readonly<Record<EscalationSignal, number>> | undefined,
+): void {
   if (!Number.isFinite(threshold) || threshold <= 0 || threshold > 1) {
     throw new AppError(
       'config_invalid',
       `The escalation threshold must be in (0, 1], got ${threshold}`,
     );
   }
-  for (const [signal, weight] of Object.entries(weights)) {
+  for (const [signal, weight] of Object.entries(weights ?? {})) {
     if (!Number.isFinite(weight) || weight < 0) {
       throw new AppError(
         'config_invalid',

@@ -95,10 +95,11 @@ export function detectRepeatedQuestion(
   text: string,
   tokens: readonly Token[],
   earlierUserMessages: readonly EarlierMessage[],
+  units: ReadonlyArray<ReadonlySet<string>> = comparableUnits(tokens),
 ): SignalMatch | undefined {
   const many = findQuoted(text, tokens, ASKED_MANY_TIMES) ?? findRepeatedly(text, tokens);
   const before = many ?? findQuoted(text, tokens, ASKED_BEFORE);
-  const { similar, best } = similarMessages(text, tokens, earlierUserMessages);
+  const { similar, best } = similarMessages(text, units, earlierUserMessages);
   const times = Math.max(many === undefined ? 0 : 3, before === undefined ? 0 : 2, similar + 1);
   if (times < 2) return undefined;
   const strength = times >= 3 ? 2 : 1;
@@ -128,10 +129,9 @@ function findRepeatedly(text: string, tokens: readonly Token[]): string | undefi
 /** How many earlier messages ask the same thing, and the best similarity found. */
 function similarMessages(
   text: string,
-  tokens: readonly Token[],
+  units: ReadonlyArray<ReadonlySet<string>>,
   earlierUserMessages: readonly EarlierMessage[],
 ): { similar: number; best: number } {
-  const units = comparableUnits(tokens);
   const whole = units[0];
   // A one-word message is compared only when it is a question: "refund?" twice is a repeat,
   // "thanks" twice is not.

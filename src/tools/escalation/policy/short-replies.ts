@@ -413,7 +413,9 @@ export function acceptsOffer(message: string, previousReply: string | undefined)
  * does, or a language model's "Shall I transfer you to a human agent?".
  */
 export function offersPerson(reply: string): boolean {
-  return OFFER.test(reply.slice(-600));
+  const end = reply.slice(-600);
+  // Both ways of offering end with a question mark: a reply without one is not read for them.
+  return end.includes('?') && OFFER.test(end);
 }
 
 const OFFER =
