@@ -4,7 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import type { TurnEvent } from '../src/protocol/index.js';
-import { startFakeOpenAi, type FakeOpenAi } from '../src/testing/fake-openai-server.js';
+import {
+  FAULT_CHUNK_TEXT,
+  startFakeOpenAi,
+  type FakeOpenAi,
+} from '../src/testing/fake-openai-server.js';
+import { CUT_SHORT } from '../src/agent/turn.js';
 import { captureLogs } from '../src/testing/index.js';
 
 let fake: FakeOpenAi;
@@ -197,6 +202,20 @@ describe('answers from the language model', () => {
     expect(metrics).toMatch(
       /support_agent_turns_total\{answered_by="extractive",result="answered"\} 7\b/,
     );
+  });
+
+  it('follows a model answer cut short with the help center answer, said so, and no greeting in the middle', async () => {
+    fake.failNext(3, 'cut');
+    const cut = await turn('l-cut', 'Hi, my name is Dana. What is your refund policy?');
+    expect(cut.result.answeredBy).toBe('extractive');
+    expect(cut.result.text.startsWith(FAULT_CHUNK_TEXT)).toBe(true);
+    expect(cut.result.text).toContain(`\n\n${CUT_SHORT}\n\n`);
+    expect(cut.result.text).toContain('refund within 30 days');
+    const after = cut.result.text.slice(FAULT_CHUNK_TEXT.length);
+    expect(after).not.toMatch(/\b(Hi|Hello)\b/);
+    // The client saw the same as is stored.
+    const streamed = cut.events.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('');
+    expect(streamed).toBe(cut.result.text);
   });
 
   it('tells the model a person follows up while the ticket is open, and not once it is closed', async () => {

@@ -833,3 +833,21 @@ describe('a card number in a message', () => {
     }
   });
 });
+
+describe('a turn whose client went away', () => {
+  it('still searches, decides the escalation and remembers the details once the message is stored', async () => {
+    const gone = new AbortController();
+    gone.abort();
+    const result = await app.turns.start({
+      sessionId: 'left',
+      text: 'The charger gave me an electric shock and burned my hand, I need a person now. My order number is 884512',
+      signal: gone.signal,
+    }).result;
+    expect(result.toolsFailed).toEqual([]);
+    expect(result.escalation).toMatchObject({ escalate: true, category: 'safety' });
+    const ticket = await app.conversations.ticketOf('left');
+    expect(ticket?.id).toBe(result.escalation.ticketId);
+    const memories = await app.conversations.memories('left', { type: 'fact' });
+    expect(memories.map((m) => m.content).join(' ')).toContain('884512');
+  });
+});

@@ -67,7 +67,10 @@ export interface TurnInput {
   text: string;
   attachments?: Array<{ name: string; data: Uint8Array }>;
   requestId?: string;
-  /** Aborted when the client goes away: remaining work stops, what exists is still stored. */
+  /**
+   * Aborted when the client goes away: reading its files and the language model stop; the
+   * search, the escalation and the memory of its details still run, and the reply is stored.
+   */
   signal?: AbortSignal;
   /**
    * Sees every event as it is emitted, synchronously, before the event reaches `events`: for
@@ -176,8 +179,19 @@ export class TurnRunner {
         toolsFailed.push({ name, outcome: result.type === 'error' ? result.code : result.type });
       }
     };
-    const call = async <T>(name: string, args: unknown): Promise<T | undefined> => {
-      const result: ToolResult<T> = await tools.call<T>(name, args, { sessionId, signal });
+    // The client's going away (or shutdown's cut) stops only what is costly and for the client
+    // alone: reading its files and the language model. Once its message is stored, the help
+    // center is still searched, the escalation decided (a report of harm opens its ticket even
+    // when the customer closed the tab at once) and its details remembered, all quick.
+    const call = async <T>(
+      name: string,
+      args: unknown,
+      cancellable = false,
+    ): Promise<T | undefined> => {
+      const result: ToolResult<T> = await tools.call<T>(name, args, {
+        sessionId,
+        ...(cancellable && signal ? { signal } : {}),
+      });
       record(result);
       return result.type === 'ok' ? result.value : undefined;
     };
@@ -227,7 +241,7 @@ export class TurnRunner {
       emit({ type: 'status', stage: 'attachments' });
       // A failed tool read nothing: each file is reported as not read.
       attachments =
-        (await call<AttachmentSummary[]>('attachments', { files: input.attachments })) ??
+        (await call<AttachmentSummary[]>('attachments', { files: input.attachments }, true)) ??
         input.attachments.map((a) => ({
           name: a.name,
           ok: false,
@@ -315,6 +329,8 @@ export class TurnRunner {
       passages: RetrievedChunk[],
       escalated: { ticketId: string; safety?: boolean; askContact?: boolean } | undefined,
       handover = false,
+      /** Follows a language model's answer cut short: no greeting in the middle of a reply. */
+      continued = false,
     ) =>
       composeExtractiveAnswer(
         {
@@ -338,7 +354,7 @@ export class TurnRunner {
           facts: [...facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
           // A greeting opens a reply, or nothing: after a notice that leads it ("For your
           // security, I've hidden …") a "Hi," in the middle reads oddly.
-          firstTurn: notice === '' && (context?.messageCount ?? 1) <= 1,
+          firstTurn: !continued && notice === '' && (context?.messageCount ?? 1) <= 1,
           ...((context?.messageCount ?? 1) > 1 ? { ongoing: true } : {}),
           ...(customerName ? { customerName } : {}),
           escalated,
@@ -394,9 +410,8 @@ export class TurnRunner {
     let answer = escalated ? compose(hits, escalated) : draft;
     // A message that hands the conversation to a person ("let me speak to a human, this is
     // ridiculous") is not a question: quoting a weakly matching passage would only annoy.
-    if (escalationInfo.escalate && answer.confidence < WEAK_ANSWER) {
-      answer = compose([], escalated, true);
-    }
+    const handover = escalationInfo.escalate && answer.confidence < WEAK_ANSWER;
+    if (handover) answer = compose([], escalated, true);
     // Without a language model, the reply numbers its citations from [1] as it first cites each
     // passage, and its sources are those, numbered the same; with one, every passage retrieved
     // is offered to it (and to the client) as it is numbered in the model's context. Shown
@@ -456,7 +471,9 @@ export class TurnRunner {
           'the language model did not answer; the extractive answer stands in',
         );
         if (streamed !== '') {
-          const rest = `\n\n${answer.text}`;
+          // After the words the model did send, the help center's answer, said to follow them.
+          const after = compose(handover ? [] : hits, escalated, handover, true);
+          const rest = `\n\n${CUT_SHORT}\n\n${after.text}`;
           emit({ type: 'text', delta: rest });
           text = lead + streamed + rest;
         }
@@ -559,6 +576,9 @@ export class TurnRunner {
     return { ...reply, sessionId, requestId, messageCount, breakers };
   }
 }
+
+/** Between a language model's answer cut short and the help center's answer that follows it. */
+export const CUT_SHORT = 'That answer was cut short. From our help center:';
 
 /**
  * What the agent replied since the question a follow-up leans on (`from`, its position in
