@@ -5,11 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createSession, startServer, type TestServer } from './helpers/http.js';
-import { createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { POSTGRES_URL, REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import { closedPort, silentServer, startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
 import { captureLogs } from '../src/testing/index.js';
 
 const redisUp = await serviceAvailable('Redis', REDIS_URL, 6379);
@@ -100,7 +99,10 @@ describe('Redis that does not answer', () => {
   // Not the shared Redis: an address where nothing listens, and a server that takes connections
   // and never replies (a Redis that hangs, or a network that drops packets).
   const addresses: Array<[string, () => Promise<{ port: number; close(): Promise<void> }>]> = [
-    ['nothing listens on its port', closedPort],
+    [
+      'nothing listens on its port',
+      async () => ({ port: await closedPort(), close: async () => {} }),
+    ],
     ['it takes connections and never replies', silentServer],
   ];
   for (const [what, start] of addresses) {
@@ -145,33 +147,6 @@ describe('Redis that does not answer', () => {
     }, 20_000);
   }
 });
-
-/** A local port nothing listens on. */
-async function closedPort(): Promise<{ port: number; close(): Promise<void> }> {
-  const { port, close } = await silentServer();
-  await close();
-  return { port, close: async () => {} };
-}
-
-/** A local TCP server that accepts connections and never writes a byte. */
-async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return {
-    port: address.port,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 describe.runIf(postgresUp)('Postgres going away', () => {
   let proxy: TcpProxy;

@@ -102,3 +102,37 @@ export function describeNetworkError(error: unknown): string {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Whether `response` is a redirect (`fetch` with `redirect: 'manual'` hands it back as it is). */
+export function isRedirect(response: Response): boolean {
+  return response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
+}
+
+/**
+ * The error for a redirect, which is not followed: the request is not sent again elsewhere (a
+ * redirect would carry the conversation to another host), and the operator is told where the
+ * service now is (origin and path only: a query may hold a secret) and which setting to change.
+ * `service` names it ("The chat model"), `setting` is its URL's variable (`LLM_BASE_URL`).
+ */
+export function redirectedError(
+  response: Response,
+  where: string,
+  service: string,
+  setting: string,
+): AppError {
+  const location = response.headers.get('location');
+  let target = '';
+  try {
+    if (location !== null) {
+      const url = new URL(location, where);
+      target = ` to ${url.origin}${url.pathname}`;
+    }
+  } catch {
+    target = '';
+  }
+  return new AppError(
+    'upstream_unavailable',
+    `${service} at ${where} answered ${response.status || 'a redirect'}, redirected${target}: redirects are not followed, so that nothing is sent anywhere but the configured URL; point ${setting} at where it redirects`,
+    { details: { status: response.status } },
+  );
+}

@@ -7,7 +7,9 @@ import {
   clip,
   httpError,
   isRecord,
+  isRedirect,
   networkError,
+  redirectedError,
   redactor,
   type Redact,
 } from '../errors/upstream.js';
@@ -99,7 +101,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
     }
     if (isRedirect(response)) {
       await response.body?.cancel().catch(() => undefined);
-      throw redirected(response, where);
+      throw redirectedError(response, where, 'The chat model', 'LLM_BASE_URL');
     }
     if (!response.ok) {
       const text = await response.text().catch(() => {
@@ -211,34 +213,6 @@ function chatCompletionsUrl(baseUrl: string): URL {
   }
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
   return url;
-}
-
-/** Whether `response` is a redirect (`fetch` with `redirect: 'manual'` hands it back as it is). */
-function isRedirect(response: Response): boolean {
-  return response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
-}
-
-/**
- * The error for a redirect, which is not followed: the request is not sent again elsewhere, and
- * the operator is told where the service now is (origin and path only: a query may hold a
- * secret) and which setting to change.
- */
-function redirected(response: Response, where: string): AppError {
-  const location = response.headers.get('location');
-  let target = '';
-  if (location !== null) {
-    try {
-      const url = new URL(location, where);
-      target = ` to ${url.origin}${url.pathname}`;
-    } catch {
-      target = '';
-    }
-  }
-  return new AppError(
-    'upstream_unavailable',
-    `The chat model at ${where} answered ${response.status || 'a redirect'}, redirected${target}: redirects are not followed, so that nothing is sent anywhere but the configured URL; point LLM_BASE_URL at where it redirects`,
-    { details: { status: response.status } },
-  );
 }
 
 /** The events `text` completes; an event too long to buffer ends the answer as a failure. */

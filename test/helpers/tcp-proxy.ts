@@ -50,3 +50,30 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
     },
   };
 }
+
+/** A local TCP server that accepts connections and never writes a byte: a service that hangs. */
+export async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    port: address.port,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A local port nothing listens on (it was free a moment ago): a service that is down. */
+export async function closedPort(): Promise<number> {
+  const { port, close } = await silentServer();
+  await close();
+  return port;
+}

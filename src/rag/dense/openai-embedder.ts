@@ -5,6 +5,8 @@ import {
   describeNetworkError,
   httpError,
   isRecord,
+  isRedirect,
+  redirectedError,
 } from '../../errors/upstream.js';
 
 /** Options of {@link createOpenAiEmbedder}. */
@@ -88,8 +90,8 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
         { retryable: true, cause: error },
       );
     }
-    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
-      throw redirected(response, where);
+    if (isRedirect(response)) {
+      throw redirectedError(response, where, 'The embeddings service', 'EMBEDDINGS_BASE_URL');
     }
     if (!response.ok) {
       throw httpError(response, text, 'the embeddings service', where, redact);
@@ -126,28 +128,6 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
       return vectors;
     },
   };
-}
-
-/**
- * The error for a redirect, which is not followed: the operator is told where the service now is
- * (origin and path only: a query may hold a secret) and which setting to change.
- */
-function redirected(response: Response, where: string): AppError {
-  const location = response.headers.get('location');
-  let target = '';
-  try {
-    if (location !== null) {
-      const url = new URL(location, where);
-      target = ` to ${url.origin}${url.pathname}`;
-    }
-  } catch {
-    target = '';
-  }
-  return new AppError(
-    'upstream_unavailable',
-    `The embeddings service at ${where} answered ${response.status || 'a redirect'}, redirected${target}: redirects are not followed, so that nothing is sent anywhere but the configured URL; point EMBEDDINGS_BASE_URL at where it redirects`,
-    { details: { status: response.status } },
-  );
 }
 
 /** `{baseUrl}/embeddings`, keeping a query string (Azure's `api-version`) where it belongs. */
