@@ -5,8 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestPaths } from '../src/rag/index.js';
@@ -17,6 +15,7 @@ import {
   call,
   createSession,
   startServer,
+  startWebhookReceiver,
   type Json,
   type TestServer,
 } from './helpers/http.js';
@@ -193,20 +192,11 @@ describe('the OpenAPI document', () => {
 describe('ticket webhooks', () => {
   it('sends a status change to the webhook once; setting the same status again changes nothing', async () => {
     const received: Array<{ topic: string; payload: Json }> = [];
-    const receiver = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        received.push(JSON.parse(body) as { topic: string; payload: Json });
-        response.writeHead(204).end();
-      });
+    const receiver = await startWebhookReceiver((_request, body) => {
+      received.push(JSON.parse(body) as { topic: string; payload: Json });
+      return 204;
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const { port } = receiver.address() as AddressInfo;
-    const hooked = await startServer({
-      ESCALATION_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
-      ESCALATION_WEBHOOK_SECRET: 'a-webhook-secret-0123456789',
-    });
+    const hooked = await startServer(receiver.env);
     try {
       const customer = await createSession(hooked.url);
       const sent = await call(hooked.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
@@ -231,7 +221,7 @@ describe('ticket webhooks', () => {
       });
     } finally {
       await hooked.close();
-      await new Promise((resolve) => receiver.close(resolve));
+      await receiver.close();
     }
   });
 });
@@ -239,16 +229,8 @@ describe('ticket webhooks', () => {
 describe('the webhook backlog', () => {
   it('shows what waits for a receiver that refuses, in the admin API and the metrics', async () => {
     let refuse = true;
-    const receiver = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => response.writeHead(refuse ? 503 : 204).end());
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const { port } = receiver.address() as AddressInfo;
-    const hooked = await startServer({
-      ESCALATION_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
-      ESCALATION_WEBHOOK_SECRET: 'a-webhook-secret-0123456789',
-    });
+    const receiver = await startWebhookReceiver(() => (refuse ? 503 : 204));
+    const hooked = await startServer(receiver.env);
     try {
       const empty = await call(hooked.url, 'GET', '/v1/admin/outbox', admin);
       expect(empty.body).toEqual({
@@ -290,25 +272,19 @@ describe('the webhook backlog', () => {
       expect(drained.body).toMatchObject({ undelivered: 0, failing: 0, oldestCreatedAt: null });
     } finally {
       await hooked.close();
-      await new Promise((resolve) => receiver.close(resolve));
+      await receiver.close();
     }
   });
 
   it('names the message that holds a ticket back, and lets an administrator skip it', async () => {
     // A receiver that refuses ticket.created for good and takes everything else.
     const received: string[] = [];
-    const receiver = createServer((request, response) => {
+    const receiver = await startWebhookReceiver((request) => {
       const topic = String(request.headers['x-support-agent-topic']);
       received.push(`${topic} ${String(request.headers['x-support-agent-delivery'])}`);
-      request.resume();
-      request.on('end', () => response.writeHead(topic === 'ticket.created' ? 422 : 204).end());
+      return topic === 'ticket.created' ? 422 : 204;
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const { port } = receiver.address() as AddressInfo;
-    const hooked = await startServer({
-      ESCALATION_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
-      ESCALATION_WEBHOOK_SECRET: 'a-webhook-secret-0123456789',
-    });
+    const hooked = await startServer(receiver.env);
     try {
       const customer = await createSession(hooked.url);
       const sent = await call(hooked.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
@@ -386,7 +362,7 @@ describe('the webhook backlog', () => {
       expect(delivered.body.error.code).toBe('conflict');
     } finally {
       await hooked.close();
-      await new Promise((resolve) => receiver.close(resolve));
+      await receiver.close();
     }
   });
 
@@ -772,16 +748,8 @@ describe('tools', () => {
 describe('erasing a session', () => {
   it('deletes everything of it — messages, attachments, ticket, webhook messages — and nothing of another', async () => {
     // A receiver that refuses, so that each ticket's messages wait in the outbox.
-    const receiver = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => response.writeHead(503).end());
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const { port } = receiver.address() as AddressInfo;
-    const s = await startServer({
-      ESCALATION_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
-      ESCALATION_WEBHOOK_SECRET: 'a-webhook-secret-0123456789',
-    });
+    const receiver = await startWebhookReceiver(() => 503);
+    const s = await startServer(receiver.env);
     try {
       /** A customer who attached an invoice and asked for a person: a ticket is opened. */
       const customer = async (word: string) => {
@@ -882,7 +850,7 @@ describe('erasing a session', () => {
       );
     } finally {
       await s.close();
-      await new Promise((resolve) => receiver.close(resolve));
+      await receiver.close();
     }
   });
 

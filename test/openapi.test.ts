@@ -4,8 +4,6 @@
  * event of a stream, a WebSocket's frames — is valid by the document's schemas, as a strict
  * client (or an SDK generated from the document) checks it.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Ajv, type ValidateFunction } from 'ajv';
 import formats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +15,7 @@ import {
   createSession,
   openFeed,
   startServer,
+  startWebhookReceiver,
   type Json,
   type TestServer,
 } from './helpers/http.js';
@@ -380,16 +379,8 @@ describe('what the routes answer', () => {
 
   it('is valid by the document for the webhook backlog and skipping a message', async () => {
     // A receiver that refuses every message: the ticket's first one holds its session back.
-    const receiver = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => response.writeHead(422).end());
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const { port } = receiver.address() as AddressInfo;
-    const hooked = await startServer({
-      ESCALATION_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
-      ESCALATION_WEBHOOK_SECRET: 'a-webhook-secret-0123456789',
-    });
+    const receiver = await startWebhookReceiver(() => 422);
+    const hooked = await startServer(receiver.env);
     try {
       const customer = await createSession(hooked.url);
       await call(hooked.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
@@ -407,7 +398,7 @@ describe('what the routes answer', () => {
       );
     } finally {
       await hooked.close();
-      await new Promise((resolve) => receiver.close(resolve));
+      await receiver.close();
     }
   });
 

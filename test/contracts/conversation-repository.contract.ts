@@ -9,6 +9,7 @@ import type {
 import { describeConversationErasure } from './conversation-erasure.contract.js';
 import { describeOutboxOrder } from './outbox-order.contract.js';
 import { describeOutboxSkip } from './outbox-skip.contract.js';
+import { manualClock } from './manual-clock.js';
 
 /** Where the session list goes on after `summary`. */
 const cursorOf = (summary: SessionSummary): SessionCursor => ({
@@ -38,15 +39,6 @@ export function describeConversationRepository(
   });
 
   /** A clock that moves only when told: `clock.now` for the repository, `clock.tick(ms)`. */
-  const manualClock = (start = Date.UTC(2026, 0, 1)) => {
-    let at = start;
-    return {
-      now: () => new Date(at),
-      tick: (ms = 1000) => {
-        at += ms;
-      },
-    };
-  };
 
   describe(`ConversationRepository contract: ${name}`, () => {
     it('numbers the messages of a session 1, 2, 3… even when appended concurrently', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationRepository, OutboxRecord } from '../../src/store/index.js';
 import { ticketToOpen } from '../helpers/tickets.js';
+import { manualClock } from './manual-clock.js';
 
 /**
  * The outbox delivers each session's messages in the order they were queued, whatever the
@@ -12,17 +13,6 @@ export function describeOutboxOrder(
   name: string,
   make: (now?: () => Date) => Promise<ConversationRepository>,
 ): void {
-  /** A clock that moves only when told. */
-  const manualClock = (start = Date.UTC(2026, 0, 1)) => {
-    let at = start;
-    return {
-      now: () => new Date(at),
-      iso: (plusMs = 0) => new Date(at + plusMs).toISOString(),
-      tick: (ms: number) => {
-        at += ms;
-      },
-    };
-  };
   const topics = (items: OutboxRecord[]) => items.map((item) => item.topic);
   const ticket = ticketToOpen;
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ConversationRepository, OutboxRecord } from '../../src/store/index.js';
 import { ticketToOpen } from '../helpers/tickets.js';
+import { manualClock } from './manual-clock.js';
 
 /**
  * A message the receiver refuses for good holds its session's later messages back, whatever the
@@ -13,17 +14,6 @@ export function describeOutboxSkip(
   name: string,
   make: (now?: () => Date) => Promise<ConversationRepository>,
 ): void {
-  /** A clock that moves only when told. */
-  const manualClock = (start = Date.UTC(2026, 0, 1)) => {
-    let at = start;
-    return {
-      now: () => new Date(at),
-      iso: (plusMs = 0) => new Date(at + plusMs).toISOString(),
-      tick: (ms: number) => {
-        at += ms;
-      },
-    };
-  };
   const topics = (items: OutboxRecord[]) => items.map((item) => item.topic);
 
   describe(`Outbox skip contract: ${name}`, () => {

@@ -1,4 +1,6 @@
 // A real server on a loopback port for HTTP tests, and small clients for its API.
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,5 +177,35 @@ export async function openFeed(url: string, id: string, token: string): Promise<
     },
     text: () => text,
     close: () => controller.abort(),
+  };
+}
+
+/** A ticket system's webhook receiver on loopback, and the settings that point a server at it. */
+export interface WebhookReceiver {
+  /** `ESCALATION_WEBHOOK_URL` and `ESCALATION_WEBHOOK_SECRET` for {@link startServer}. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a webhook receiver that answers each delivery with the status `answer` gives for it
+ * (its request and its whole body).
+ */
+export async function startWebhookReceiver(
+  answer: (request: IncomingMessage, body: string) => number,
+): Promise<WebhookReceiver> {
+  const receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => response.writeHead(answer(request, body)).end());
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const { port } = receiver.address() as AddressInfo;
+  return {
+    env: {
+      ESCALATION_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
+      ESCALATION_WEBHOOK_SECRET: 'a-webhook-secret-0123456789',
+    },
+    close: () => new Promise((resolve) => receiver.close(() => resolve())),
   };
 }
