@@ -50,7 +50,8 @@ export interface ParseOptions {
   /**
    * Where the file is parsed (every file is, in a worker). Pass one made once with
    * `createParseWorkers` to bound how many are parsed at once across calls, and to reuse its
-   * workers; without it, each call starts its own worker with the default limits.
+   * workers; without it, the call uses one set shared by every such call in the process, with
+   * the default limits.
    */
   workers?: ParseWorkers;
   /** Stops the work; parsing then fails with a `cancelled` (or `timeout`) `AppError`. */
