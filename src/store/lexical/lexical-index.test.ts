@@ -40,6 +40,7 @@ describe('LexicalIndex', () => {
       documentId: 'd1',
       title: 'Help',
       headingPath: 'Money › Refunds',
+      headings: ['Money', 'Refunds'],
       source: 's',
       url: null,
     });

@@ -36,6 +36,11 @@ export interface LexicalMatch {
   documentId: string;
   title: string;
   headingPath: string;
+  /**
+   * {@link headingPath} as its headings, split once when the chunk was indexed: shared by every
+   * search that finds the chunk, so never changed.
+   */
+  headings: readonly string[];
   source: string;
   url: string | null;
 }
@@ -48,6 +53,8 @@ interface IndexedDocument {
   url: string | null;
   docs: number[];
 }
+
+const NO_HEADINGS: readonly string[] = Object.freeze([]);
 
 // BM25's parameters, as SQLite's FTS5 sets them.
 const K1 = 1.2;
@@ -100,6 +107,8 @@ export class LexicalIndex {
   #scopeOf: Array<ScopeTerms | undefined> = [];
   #documentOf: Array<IndexedDocument | undefined> = [];
   #headingPaths: string[] = [];
+  /** Each chunk's heading path split, as every search would otherwise split it again. */
+  #headings: Array<readonly string[]> = [];
   /** The ids of each chunk's postings, in its scope (see `ScopeTerms.byId`). */
   #chunkTerms: Array<Int32Array | undefined> = [];
   #next = 0;
@@ -143,7 +152,8 @@ export class LexicalIndex {
     }
     const doc = this.#next++;
     const found: Postings[] = [];
-    const asks = titleAsks(chunk.title, splitHeadingPath(chunk.headingPath));
+    const headings = splitHeadingPath(chunk.headingPath);
+    const asks = titleAsks(chunk.title, headings);
     let titleLength = count(scope, chunk.title, doc, found, true);
     titleLength += count(scope, chunk.headingPath, doc, found, true);
     const length = titleLength + count(scope, chunk.text, doc, found, false);
@@ -175,6 +185,7 @@ export class LexicalIndex {
     this.#scopeOf[doc] = scope;
     this.#documentOf[doc] = document;
     this.#headingPaths[doc] = chunk.headingPath;
+    this.#headings[doc] = headings;
     this.#live++;
     scope.added(length, titleLength, asks);
   }
@@ -206,6 +217,7 @@ export class LexicalIndex {
       this.#scopeOf[doc] = undefined;
       this.#documentOf[doc] = undefined;
       this.#headingPaths[doc] = '';
+      this.#headings[doc] = NO_HEADINGS;
       this.#live--;
     }
     if (this.#next - this.#live > Math.max(1024, this.#live)) this.#compact();
@@ -298,6 +310,7 @@ export class LexicalIndex {
         documentId: document.id,
         title: document.title,
         headingPath: this.#headingPaths[doc] as string,
+        headings: this.#headings[doc] as readonly string[],
         source: document.source,
         url: document.url,
       };
@@ -375,11 +388,13 @@ export class LexicalIndex {
       this.#scopeOf[to] = this.#scopeOf[doc];
       this.#documentOf[to] = this.#documentOf[doc];
       this.#headingPaths[to] = this.#headingPaths[doc] as string;
+      this.#headings[to] = this.#headings[doc] as readonly string[];
     }
     this.#chunkTerms.length = next;
     this.#scopeOf.length = next;
     this.#documentOf.length = next;
     this.#headingPaths.length = next;
+    this.#headings.length = next;
     for (const scope of this.#scopes.values()) {
       for (const postings of scope.byId) postings.renumber(renumber);
     }

@@ -398,7 +398,8 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
         chunkId: match.chunkId,
         documentId: match.documentId,
         title: match.title,
-        headingPath: splitHeadingPath(match.headingPath),
+        // A copy: the index's own array is shared by every search that finds the chunk.
+        headingPath: match.headings.slice(),
         source: match.source,
         url: match.url,
         text,
