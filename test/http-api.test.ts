@@ -95,6 +95,14 @@ describe('sessions', () => {
     expect(page.body.nextAfter).toBe(3);
     const rest = await call(t.url, 'GET', `/v1/sessions/${id}/messages?after=3`, { token });
     expect(rest.body.items.map((m: { seq: number }) => m.seq)).toEqual([4]);
+    // A full page that ends with the last message is the last: no empty page to fetch after it.
+    for (const query of ['limit=4', 'limit=2&after=2']) {
+      const last = await call(t.url, 'GET', `/v1/sessions/${id}/messages?${query}`, { token });
+      expect(last.body.items.at(-1).seq, query).toBe(4);
+      expect(last.body.nextAfter, query).toBeNull();
+    }
+    const first = await call(t.url, 'GET', `/v1/sessions/${id}/messages?limit=2`, { token });
+    expect(first.body.nextAfter).toBe(2);
 
     const session = await call(t.url, 'GET', `/v1/sessions/${id}`, { token });
     expect(session.body.messageCount).toBe(2);

@@ -554,6 +554,44 @@ describe('floods', () => {
     }
   });
 
+  it('counts an IPv6 client by its /64, and an IPv4-mapped address as its IPv4 address', async () => {
+    // Each limit on its own server: the address's and the one on sessions it starts.
+    const settings: Array<Record<string, string>> = [
+      { RATE_LIMIT_PER_MINUTE: '3' },
+      { RATE_LIMIT_PER_MINUTE: '100', SESSION_STARTS_PER_MINUTE: '3' },
+    ];
+    for (const env of settings) {
+      const flood = await startServer({ TRUST_PROXY: 'true', ...env });
+      try {
+        const start = async (address: string) =>
+          (
+            await call(flood.url, 'POST', '/v1/sessions', {
+              headers: { 'x-forwarded-for': address },
+            })
+          ).status;
+        // A client that takes a new address of its /64 for each request is one client.
+        const rotating = [];
+        for (const address of [
+          '2001:db8:0:1::1',
+          '2001:db8:0:1::2',
+          '2001:db8:0:1:aaaa:bbbb:cccc:3',
+          '2001:db8:0:1::4',
+        ])
+          rotating.push(await start(address));
+        expect(rotating, JSON.stringify(env)).toEqual([201, 201, 201, 429]);
+        // The next /64 is another client.
+        expect(await start('2001:db8:0:2::1')).toBe(201);
+        // An IPv4 client is one client however its address is written.
+        const mapped = [];
+        for (const address of ['203.0.113.5', '::ffff:203.0.113.5', '203.0.113.5', '203.0.113.5'])
+          mapped.push(await start(address));
+        expect(mapped, JSON.stringify(env)).toEqual([201, 201, 201, 429]);
+      } finally {
+        await flood.close();
+      }
+    }
+  });
+
   it('limits the sessions one address may start, apart from its other requests', async () => {
     const flood = await startServer({ SESSION_STARTS_PER_MINUTE: '3' });
     try {

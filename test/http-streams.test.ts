@@ -2,8 +2,10 @@
  * The streams of a session through real sockets: ending or erasing the session ends its live
  * feed and its WebSocket with a last `ended` event, and SSE promises no resumption it cannot give.
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { MAX_STREAMS_PER_ADDRESS, MAX_STREAMS_PER_SESSION } from '../src/http/stream-slots.js';
 import {
   ADMIN_KEY,
   bearer,
@@ -143,5 +145,137 @@ describe('SSE', () => {
     expect(eventsOf(feed.text()).map((e) => e.event)).toContain('complete');
     expect(turn).not.toMatch(/^id:/m);
     expect(feed.text()).not.toMatch(/^id:/m);
+  });
+});
+
+/** A live feed opened on a bare TCP socket, so that a test can cut it off without a goodbye. */
+async function rawFeed(id: string, token: string): Promise<{ status: number; cut(): void }> {
+  const { hostname, port } = new URL(t.url);
+  const socket = connect(Number(port), hostname);
+  socket.write(
+    `GET /v1/sessions/${id}/events HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n\r\n`,
+  );
+  const head = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('\r\n\r\n')) resolve(text);
+    });
+    socket.once('error', reject);
+  });
+  return { status: Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1]), cut: () => socket.destroy() };
+}
+
+/** Opens a live feed; its status, its body when refused, and how to close it. */
+async function tryFeed(
+  id: string,
+  token: string,
+): Promise<{ status: number; body: Json; close(): void }> {
+  const controller = new AbortController();
+  const response = await fetch(`${t.url}/v1/sessions/${id}/events`, {
+    headers: { ...bearer(token), accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
+  const body: Json = response.status === 200 ? undefined : await response.json();
+  return { status: response.status, body, close: () => controller.abort() };
+}
+
+/** Tries to open a session's WebSocket: the status of a refused upgrade and its body. */
+function tryUpgrade(id: string, token: string): Promise<{ status: number; body: Json }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${t.url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
+      headers: bearer(token),
+    });
+    socket.once('open', () => {
+      socket.close();
+      resolve({ status: 101, body: undefined });
+    });
+    socket.once('unexpected-response', (_request, response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }),
+      );
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe('open streams', () => {
+  it(`are at most ${MAX_STREAMS_PER_SESSION} per session, feeds and WebSockets together; a closed one gives its place back`, async () => {
+    const { id, token } = await createSession(t.url);
+    const cutOff = await rawFeed(id, token);
+    const feeds = [await tryFeed(id, token), await tryFeed(id, token)];
+    const sockets = [await openSocket(id, token), await openSocket(id, token)];
+    expect([cutOff, ...feeds].map((f) => f.status)).toEqual([200, 200, 200]);
+
+    const refused = await tryFeed(id, token);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toEqual({
+      error: {
+        code: 'rate_limited',
+        message: expect.stringContaining(
+          `at most ${MAX_STREAMS_PER_SESSION} live feeds and WebSockets may be open at once for one conversation`,
+        ),
+        requestId: expect.any(String),
+      },
+    });
+    const upgrade = await tryUpgrade(id, token);
+    expect(upgrade.status).toBe(429);
+    expect(upgrade.body.error.code).toBe('rate_limited');
+    // Another session is not held back by this one.
+    const other = await createSession(t.url);
+    const otherFeed = await tryFeed(other.id, other.token);
+    expect(otherFeed.status).toBe(200);
+    otherFeed.close();
+
+    // A feed whose socket is cut off, without a goodbye, gives its place back.
+    cutOff.cut();
+    await until(() => t.server.streams.slots.size === MAX_STREAMS_PER_SESSION - 1);
+    const again = await tryFeed(id, token);
+    expect(again.status).toBe(200);
+    expect((await tryFeed(id, token)).status).toBe(429);
+
+    // So does a closed WebSocket.
+    sockets[0]?.socket.close();
+    await until(() => t.server.streams.slots.size === MAX_STREAMS_PER_SESSION - 1);
+    expect((await tryUpgrade(id, token)).status).toBe(101);
+
+    again.close();
+    for (const feed of feeds) feed.close();
+    sockets[1]?.socket.close();
+    await until(() => t.server.streams.slots.size === 0);
+    expect(t.server.streams.slots.size).toBe(0);
+  });
+
+  it(`are at most ${MAX_STREAMS_PER_ADDRESS} per client address, across sessions`, async () => {
+    const open: Array<{ close(): void }> = [];
+    try {
+      for (let i = 0; i < MAX_STREAMS_PER_ADDRESS / MAX_STREAMS_PER_SESSION; i += 1) {
+        const { id, token } = await createSession(t.url);
+        for (let j = 0; j < MAX_STREAMS_PER_SESSION; j += 1) {
+          const feed = await tryFeed(id, token);
+          expect(feed.status).toBe(200);
+          open.push(feed);
+        }
+      }
+      const { id, token } = await createSession(t.url);
+      const refused = await tryFeed(id, token);
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.message).toContain(
+        `at most ${MAX_STREAMS_PER_ADDRESS} live feeds and WebSockets may be open at once from one address`,
+      );
+      expect((await tryUpgrade(id, token)).status).toBe(429);
+
+      open.pop()?.close();
+      await until(() => t.server.streams.slots.size === MAX_STREAMS_PER_ADDRESS - 1);
+      const feed = await tryFeed(id, token);
+      expect(feed.status).toBe(200);
+      open.push(feed);
+    } finally {
+      for (const feed of open) feed.close();
+    }
+    await until(() => t.server.streams.slots.size === 0);
+    expect(t.server.streams.slots.size).toBe(0);
   });
 });

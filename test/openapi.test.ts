@@ -75,7 +75,7 @@ function validatorAt(...tokens: string[]): ValidateFunction {
  */
 function expectDocumented(
   operationId: string,
-  answer: { status: number; contentType: string; body: unknown },
+  answer: { status: number; contentType: string; body: unknown; headers?: Headers },
 ): void {
   const found = operations().find((o) => o.operation.operationId === operationId);
   if (!found) throw new Error(`No operation ${operationId} in the document`);
@@ -83,6 +83,15 @@ function expectDocumented(
   const status = String(answer.status);
   const listed = operation.responses[status] ? status : 'default';
   if (listed === 'default') expect(answer.status, operationId).toBeGreaterThanOrEqual(400);
+  // The headers the document says the response carries are there, with a value it allows.
+  for (const [name, header] of Object.entries(
+    (operation.responses[listed].headers ?? {}) as Record<string, Json>,
+  )) {
+    if (!header.required) continue;
+    const value = answer.headers?.get(name);
+    expect(value, `${operationId} ${status} ${name}`).toEqual(expect.any(String));
+    if (header.schema.enum) expect(header.schema.enum).toContain(value);
+  }
   const mediaType = answer.contentType.split(';')[0]?.trim() ?? '';
   const content = operation.responses[listed].content;
   if (content === undefined) {
@@ -138,7 +147,7 @@ async function send(
     form?: FormData;
     headers?: Record<string, string>;
   } = {},
-): Promise<{ status: number; contentType: string; body: Json }> {
+): Promise<{ status: number; contentType: string; body: Json; headers: Headers }> {
   const response = await fetch(`${url}${path}`, {
     method,
     headers: {
@@ -152,7 +161,7 @@ async function send(
   const contentType = response.headers.get('content-type') ?? '';
   const text = await response.text();
   const body: unknown = contentType.startsWith('application/json') ? JSON.parse(text) : text;
-  return { status: response.status, contentType, body };
+  return { status: response.status, contentType, body, headers: response.headers };
 }
 
 describe('the OpenAPI document', () => {
@@ -191,7 +200,29 @@ describe('the OpenAPI document', () => {
     const feed = doc.paths['/v1/sessions/{id}/events'].get;
     expect(Object.keys(feed.responses['200'].content)).toEqual(['text/event-stream']);
     const ws = doc.paths['/v1/sessions/{id}/ws'].get;
-    expect(Object.keys(ws.responses)).toEqual(['101', 'default']);
+    expect(Object.keys(ws.responses)).toEqual(['101', '401', '426', '429', 'default']);
+  });
+
+  it('says how many files a message may carry: the number the route refuses past', () => {
+    const form = doc.paths['/v1/sessions/{id}/messages'].post.requestBody.content;
+    expect(form['multipart/form-data'].schema.properties.file.maxItems).toBe(10);
+  });
+
+  it('names the challenge of every 401, and the 426 of a plain GET of the WebSocket', () => {
+    const challenged = operations().filter(
+      (o) =>
+        (o.operation.security as Json[]).length > 0 || o.operation.operationId === 'getMetrics',
+    );
+    expect(challenged.length).toBeGreaterThan(10);
+    for (const { operation } of challenged) {
+      expect(
+        operation.responses['401']?.headers?.['WWW-Authenticate'],
+        operation.operationId,
+      ).toMatchObject({ required: true, schema: { type: 'string' } });
+    }
+    const ws = doc.paths['/v1/sessions/{id}/ws'].get.responses['426'];
+    expect(ws.headers.Upgrade.schema.enum).toEqual(['websocket']);
+    expect(Object.keys(ws.content)).toEqual(['application/json']);
   });
 
   it('lists every type of event a stream may carry', () => {
@@ -265,7 +296,12 @@ describe('what the routes answer', () => {
       'listMessages',
       await send(t.url, 'GET', `/v1/sessions/${id}/messages?limit=2`, session),
     );
-    expectDocumented('getSession', await send(t.url, 'GET', `/v1/sessions/${id}`));
+    const refused = await send(t.url, 'GET', `/v1/sessions/${id}`);
+    expect(refused.status).toBe(401);
+    expectDocumented('getSession', refused);
+    const plain = await send(t.url, 'GET', `/v1/sessions/${id}/ws`, session);
+    expect(plain.status).toBe(426);
+    expectDocumented('openSessionWebSocket', plain);
 
     // The WebSocket: upgraded with 101, then every frame a StreamEvent.
     const frames = await new Promise<{ status: number; frames: unknown[] }>((resolve, reject) => {
@@ -371,6 +407,9 @@ describe('what the routes answer', () => {
     );
 
     expectDocumented('listTools', await send(t.url, 'GET', '/v1/admin/tools', admin));
+    const keyless = await send(t.url, 'GET', '/v1/admin/tools');
+    expect(keyless.status).toBe(401);
+    expectDocumented('listTools', keyless);
     expectDocumented(
       'resetToolBreaker',
       await send(t.url, 'POST', '/v1/admin/tools/kb_search/reset', admin),
@@ -380,7 +419,10 @@ describe('what the routes answer', () => {
   it('is valid by the document for the webhook backlog and skipping a message', async () => {
     // A receiver that refuses every message: the ticket's first one holds its session back.
     const receiver = await startWebhookReceiver(() => 422);
-    const hooked = await startServer(receiver.env);
+    const hooked = await startServer({
+      ...receiver.env,
+      METRICS_TOKEN: 'a-metrics-token-0123456789',
+    });
     try {
       const customer = await createSession(hooked.url);
       await call(hooked.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
@@ -391,6 +433,9 @@ describe('what the routes answer', () => {
       const backlog = await send(hooked.url, 'GET', '/v1/admin/outbox', admin);
       expect(backlog.body.heldBy).toHaveLength(1);
       expectDocumented('getOutboxBacklog', backlog);
+      const metrics = await send(hooked.url, 'GET', '/metrics');
+      expect(metrics.status).toBe(401);
+      expectDocumented('getMetrics', metrics);
       const held = backlog.body.heldBy[0].id as string;
       expectDocumented(
         'skipOutboxMessage',
@@ -399,6 +444,67 @@ describe('what the routes answer', () => {
     } finally {
       await hooked.close();
       await receiver.close();
+    }
+  });
+
+  it('is valid by the document for a message with the most files and one with one too many', async () => {
+    const { id, token } = await createSession(t.url);
+    const withFiles = (count: number) => {
+      const form = new FormData();
+      form.set('text', 'Here are my receipts.');
+      for (let i = 0; i < count; i++) form.append('file', new Blob([`Receipt ${i}`]), `r${i}.txt`);
+      return form;
+    };
+    const most = await send(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+      token,
+      form: withFiles(10),
+    });
+    expect(most.status).toBe(200);
+    expectDocumented('sendMessage', most);
+    const tooMany = await send(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+      token,
+      form: withFiles(11),
+    });
+    expect(tooMany.status).toBe(413);
+    expect(tooMany.body.error.message).toBe('At most 10 files per message.');
+    expectDocumented('sendMessage', tooMany);
+  });
+
+  it('is valid by the document for a stream refused as one too many', async () => {
+    const { id, token } = await createSession(t.url);
+    const feeds = [];
+    try {
+      for (let i = 0; i < 5; i++) feeds.push(await openFeed(t.url, id, token));
+      const feed = await send(t.url, 'GET', `/v1/sessions/${id}/events`, {
+        token,
+        headers: { accept: 'text/event-stream' },
+      });
+      expect(feed.status).toBe(429);
+      expectDocumented('followSession', feed);
+      const upgrade = await new Promise<{ status: number; contentType: string; body: Json }>(
+        (resolve, reject) => {
+          const socket = new WebSocket(`${t.url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
+            headers: bearer(token),
+          });
+          socket.once('unexpected-response', (_request, response) => {
+            let text = '';
+            response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                contentType: String(response.headers['content-type']),
+                body: JSON.parse(text),
+              }),
+            );
+          });
+          socket.once('open', () => reject(new Error('opened past the limit')));
+          socket.once('error', reject);
+        },
+      );
+      expect(upgrade.status).toBe(429);
+      expectDocumented('openSessionWebSocket', upgrade);
+    } finally {
+      for (const feed of feeds) feed.close();
     }
   });
 

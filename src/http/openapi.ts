@@ -38,6 +38,8 @@ import {
 } from '../protocol/api.js';
 import { turnEventSchema } from '../protocol/events.js';
 import { healthSchema, readinessSchema } from '../protocol/operations-api.js';
+import { MAX_FILES_PER_MESSAGE } from './routes/sessions.js';
+import { MAX_STREAMS_PER_ADDRESS, MAX_STREAMS_PER_SESSION } from './stream-slots.js';
 
 type Auth = 'session' | 'admin' | 'none';
 
@@ -67,8 +69,34 @@ interface Operation {
   status?: number;
   /** Other statuses whose body is not the error shape, e.g. `/ready`'s 503. */
   alsoAnswers?: Record<string, { description: string; response: z.ZodType }>;
+  /**
+   * Errors worth naming, in the error shape, with any headers they carry. A 401 is named for
+   * every operation that takes a token (see {@link UNAUTHORIZED}).
+   */
+  errors?: Record<string, ErrorResponse>;
   description?: string;
 }
+
+/** A documented error response: its body is the error shape. */
+interface ErrorResponse {
+  description: string;
+  headers?: Record<string, unknown>;
+}
+
+/**
+ * The 401 of every operation that takes a token, with its challenge (RFC 9110 §11.6.1): every
+ * credential of the API is a bearer token.
+ */
+const UNAUTHORIZED: ErrorResponse = {
+  description: 'No token, a wrong token or another session’s token: refused alike.',
+  headers: {
+    'WWW-Authenticate': {
+      description: 'The challenge: `Bearer realm="support-agent"`.',
+      required: true,
+      schema: { type: 'string', example: 'Bearer realm="support-agent"' },
+    },
+  },
+};
 
 /** Files of a multipart body, under any part name; named `file` here, as the examples send them. */
 const files = (description: string, maxItems?: number) => ({
@@ -82,6 +110,9 @@ const schema = (s: z.ZodType) =>
   z.toJSONSchema(s, { io: 'output', unrepresentable: 'any', target: 'openapi-3.0' });
 const inputSchema = (s: z.ZodType) =>
   z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
+
+/** The 429 of a stream the client has too many of. */
+const STREAM_LIMITS = `Too many streams open: at most ${MAX_STREAMS_PER_SESSION} live feeds and WebSockets at once per session, and ${MAX_STREAMS_PER_ADDRESS} per client address, on one instance.`;
 
 /** Every route, in the order the documentation lists them. */
 export const OPERATIONS: readonly Operation[] = [
@@ -126,6 +157,8 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'sessions',
     query: messagePageQuerySchema,
     response: messagePageSchema,
+    description:
+      '`nextAfter`, when not null, is the `after` of the messages that follow; it is null on the last page, also one that is full.',
   },
   {
     operationId: 'sendMessage',
@@ -140,12 +173,18 @@ export const OPERATIONS: readonly Operation[] = [
       properties: {
         text: inputSchema(sendMessageBodySchema.shape.text),
         file: files(
-          'The files the message carries (any part name); their text is searched for the reply.',
+          `The files the message carries (any part name), at most ${MAX_FILES_PER_MESSAGE}; their text is searched for the reply.`,
+          MAX_FILES_PER_MESSAGE,
         ),
       },
     },
     response: turnResultSchema,
     events: true,
+    errors: {
+      '413': {
+        description: `A file over the per-file limit, files over the limit of one message together, or more than ${MAX_FILES_PER_MESSAGE} files.`,
+      },
+    },
     description:
       'JSON `{ "text": … }`, or multipart/form-data with a `text` field and files. With `Accept: text/event-stream` the reply streams as Server-Sent Events (`start`, `status`, `tool`, `sources`, `escalation`, `text`, `complete` or `error`; see the StreamEvent schema). An `Idempotency-Key` header makes a retry replay the stored result; the same key with another message is a 409.',
   },
@@ -157,6 +196,7 @@ export const OPERATIONS: readonly Operation[] = [
     auth: 'session',
     tag: 'sessions',
     events: true,
+    errors: { '429': { description: STREAM_LIMITS } },
     description:
       'With `Accept: text/event-stream`: a `ready` event, then the events of every turn of the session, whichever connection or instance took the message (another tab, the WebSocket; across instances through Redis); `ended` or `shutdown` last when the stream ends (see StreamEvent). Heartbeat comments keep it open. The token may come as `?token=` (an EventSource sends no headers).',
   },
@@ -168,6 +208,16 @@ export const OPERATIONS: readonly Operation[] = [
     auth: 'session',
     tag: 'sessions',
     status: 101,
+    errors: {
+      '426': {
+        description:
+          'A plain GET (no `Upgrade: websocket`) that passes the checks of an upgrade (origin, token, an active session): this address is a WebSocket.',
+        headers: {
+          Upgrade: { required: true, schema: { type: 'string', enum: ['websocket'] } },
+        },
+      },
+      '429': { description: STREAM_LIMITS },
+    },
     description: `Upgrade with \`Authorization: Bearer <token>\`, or, from a browser (which cannot set headers on a WebSocket), with the token as the \`token\` query parameter. Send \`{"type":"message","text":…}\` text frames (WsClientMessage) of at most ${MAX_WS_MESSAGE_BYTES / 1024} KB; receive the same events as SSE, one JSON frame each (StreamEvent). A frame that is not a valid message, or is too large, gets an \`error\` event and the socket stays open.`,
   },
   {
@@ -374,6 +424,7 @@ export const OPERATIONS: readonly Operation[] = [
     auth: 'none',
     tag: 'operations',
     text: 'text/plain',
+    errors: { '401': { ...UNAUTHORIZED, description: 'METRICS_TOKEN is set, and not sent.' } },
   },
 ];
 
@@ -455,6 +506,14 @@ export function openApiDocument(version: string): Record<string, unknown> {
       responses[code] = {
         description: also.description,
         content: { 'application/json': { schema: schema(also.response) } },
+      };
+    }
+    const errors = { ...(op.auth === 'none' ? {} : { '401': UNAUTHORIZED }), ...op.errors };
+    for (const [code, error] of Object.entries(errors)) {
+      responses[code] = {
+        description: error.description,
+        ...(error.headers ? { headers: error.headers } : {}),
+        content: { 'application/json': { schema: schema(errorBodySchema) } },
       };
     }
     responses.default = {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Clock } from '../resilience/index.js';
+import { systemClock, type Clock } from '../resilience/index.js';
 
 /** The outcome of counting one request against a limit. */
 export interface RateDecision {
@@ -65,17 +65,63 @@ return {n, ttl}
 `;
 
 /**
+ * How often, at most, a Redis that stays down is reported again: a busy service would otherwise
+ * write one line per request while it is down.
+ */
+export const REDIS_DOWN_REPORT_INTERVAL_MS = 30_000;
+
+/** An outage of the limiter's Redis, as {@link RedisRateLimiterOptions} report it. */
+export interface LimiterOutage {
+  /** Requests let through without a limit since Redis stopped answering. */
+  letThrough: number;
+  /** How long since Redis stopped answering, in ms. */
+  downForMs: number;
+}
+
+/** Options of {@link RedisRateLimiter}. */
+export interface RedisRateLimiterOptions {
+  keyPrefix: string;
+  /**
+   * Redis did not answer, so requests are let through without a limit. Called when it stops
+   * answering, then at most once every {@link REDIS_DOWN_REPORT_INTERVAL_MS} while it stays
+   * down, with the error of the call that failed: not once per request.
+   */
+  onError?: (error: unknown, outage: LimiterOutage) => void;
+  /** Redis answers again after it did not: called once per outage. */
+  onRecovered?: (outage: LimiterOutage) => void;
+  /** The time outages are measured and reports spaced with: the system clock by default. */
+  clock?: Clock;
+}
+
+/**
  * Fixed windows in Redis, shared by every instance. When Redis does not answer, requests are
- * let through (and `onError` is told): an outage of the limiter must not become an outage of
- * the service.
+ * let through (and `onError` is told, once when it stops answering and then at most every
+ * {@link REDIS_DOWN_REPORT_INTERVAL_MS}; `onRecovered` when it answers again): an outage of the
+ * limiter must not become an outage of the service, nor a flood of log lines.
+ *
+ * @example
+ * const limiter = new RedisRateLimiter(redis, {
+ *   keyPrefix: 'sa:',
+ *   onError: (err, { letThrough }) => log.warn({ err, letThrough }, 'rate limiter: Redis is down'),
+ *   onRecovered: (outage) => log.info(outage, 'rate limiter: Redis answers again'),
+ * });
  */
 export class RedisRateLimiter implements RateLimiter {
+  readonly #clock: Clock;
+  /** The outage under way: when it began, when it was last reported, requests let through. */
+  #down: { since: number; reportedAt: number; letThrough: number } | undefined;
+  /** When Redis last came back: a call sent before then that fails is no new outage. */
+  #upSince = Number.NEGATIVE_INFINITY;
+
   constructor(
     private readonly redis: Redis,
-    private readonly options: { keyPrefix: string; onError?: (error: unknown) => void },
-  ) {}
+    private readonly options: RedisRateLimiterOptions,
+  ) {
+    this.#clock = options.clock ?? systemClock;
+  }
 
   async hit(key: string, limit: number, windowMs: number): Promise<RateDecision> {
+    const sentAt = this.#clock.now();
     try {
       const reply = (await this.redis.eval(
         HIT_SCRIPT,
@@ -83,11 +129,38 @@ export class RedisRateLimiter implements RateLimiter {
         `${this.options.keyPrefix}rate:${key}`,
         String(windowMs),
       )) as [number, number];
+      this.#answered();
       return decide(Number(reply[0]), limit, Number(reply[1]));
     } catch (error) {
-      this.options.onError?.(error);
+      this.#failed(error, sentAt);
       return { allowed: true, remaining: limit, retryAfterMs: 0 };
     }
+  }
+
+  #answered(): void {
+    const down = this.#down;
+    if (down === undefined) return;
+    this.#down = undefined;
+    const now = this.#clock.now();
+    this.#upSince = now;
+    this.options.onRecovered?.({ letThrough: down.letThrough, downForMs: now - down.since });
+  }
+
+  #failed(error: unknown, sentAt: number): void {
+    const now = this.#clock.now();
+    let down = this.#down;
+    if (down === undefined) {
+      // Sent before Redis came back, answered after: the outage that is over, not a new one.
+      if (sentAt < this.#upSince) return;
+      down = { since: now, reportedAt: now, letThrough: 1 };
+      this.#down = down;
+      this.options.onError?.(error, { letThrough: 1, downForMs: 0 });
+      return;
+    }
+    down.letThrough += 1;
+    if (now - down.reportedAt < REDIS_DOWN_REPORT_INTERVAL_MS) return;
+    down.reportedAt = now;
+    this.options.onError?.(error, { letThrough: down.letThrough, downForMs: now - down.since });
   }
 }
 

@@ -17,9 +17,11 @@ import { docsRoutes } from './routes/docs.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { WS_MAX_FRAME_BYTES, wsRoutes } from './routes/ws.js';
 import { adminKeyMatches, bearerToken, hashToken, tokenMatches } from './auth.js';
+import { clientKey } from './client-address.js';
 import { enforceRateLimit } from './session-access.js';
 import { StreamRegistry, type StreamOrigin } from './streams.js';
 import type { Health, Readiness } from '../protocol/operations-api.js';
+import { redactText } from '../telemetry/index.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -63,6 +65,28 @@ function sessionOf(request: FastifyRequest): { sessionId?: string } {
   if (route === undefined || !route.startsWith('/v1/sessions/:id')) return {};
   const id = (request.params as { id?: unknown } | undefined)?.id;
   return typeof id === 'string' ? { sessionId: id.slice(0, 64) } : {};
+}
+
+/** Most characters of a user agent a request line keeps: enough to tell clients apart. */
+const MAX_USER_AGENT_CHARS = 200;
+
+/**
+ * The client's `User-Agent` for its request line, cut to {@link MAX_USER_AGENT_CHARS}. Redacted
+ * before it is cut (the logger redacts it again, which changes nothing): cut first, an e-mail
+ * address or a key across the cut would lose the end its pattern needs and be logged in part.
+ * Only twice the length kept is read, so a huge header costs no more than a short one.
+ */
+function userAgentOf(request: FastifyRequest): { userAgent?: string } {
+  const agent = request.headers['user-agent'];
+  if (typeof agent !== 'string' || agent === '') return {};
+  if (agent.length <= MAX_USER_AGENT_CHARS) return { userAgent: agent };
+  const redacted = redactText(agent.slice(0, 2 * MAX_USER_AGENT_CHARS));
+  return {
+    userAgent:
+      redacted.length > MAX_USER_AGENT_CHARS
+        ? `${redacted.slice(0, MAX_USER_AGENT_CHARS)}…`
+        : redacted,
+  };
 }
 
 /**
@@ -142,7 +166,15 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
       // (an office's NAT) they would be locked out by their traffic. Only a request with the
       // right key is let through; one without it is charged, so guessing keys stays limited.
       if (path.startsWith('/v1/admin/') && isStaff(request)) return done();
-      enforceRateLimit(app.rateLimiter, `ip:${request.ip}`, perAddressLimit, 'address', reply).then(
+      // By client, not by exact address: an IPv6 client could take a new address of its /64
+      // for every request (see `clientKey`).
+      enforceRateLimit(
+        app.rateLimiter,
+        `ip:${clientKey(request.ip)}`,
+        perAddressLimit,
+        'address',
+        reply,
+      ).then(
         () => done(),
         (error: unknown) => done(error as FastifyError),
       );
@@ -181,6 +213,9 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
           ...sessionOf(request),
           status,
           ms: Math.round(elapsed),
+          // As the limits see it: the proxy's view when `TRUST_PROXY` trusts it.
+          ip: request.ip,
+          ...userAgentOf(request),
         },
         'request',
       );

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { StreamNotice } from '../protocol/api.js';
+import { StreamSlots, type StreamSlotLimits } from './stream-slots.js';
 
 /** An open stream to a client: SSE or WebSocket. */
 export interface OpenStream {
@@ -27,6 +28,8 @@ export interface StreamRegistryOptions {
    * client goes away, and a WebSocket never does: this is where its request is counted.
    */
   onClose?: (origin: StreamOrigin) => void;
+  /** Limits of {@link StreamRegistry.slots}: the constants of `stream-slots.ts` by default. */
+  slotLimits?: StreamSlotLimits;
 }
 
 /**
@@ -45,8 +48,12 @@ export class StreamRegistry {
   readonly #bySession = new Map<string, Set<OpenStream>>();
   // Requests stay here after their stream closed, so that a late `onResponse` still knows it.
   readonly #requests = new WeakSet<FastifyRequest>();
+  /** The places for long-lived streams (live feeds, WebSockets), per session and per client. */
+  readonly slots: StreamSlots;
 
-  constructor(private readonly options: StreamRegistryOptions = {}) {}
+  constructor(private readonly options: StreamRegistryOptions = {}) {
+    this.slots = new StreamSlots(options.slotLimits);
+  }
 
   /** Streams not yet closed: one told to finish counts until its socket has closed. */
   get size(): number {

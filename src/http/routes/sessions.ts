@@ -12,6 +12,7 @@ import {
 } from '../../protocol/api.js';
 import type { SourceItem } from '../../protocol/index.js';
 import { bearerToken, hashToken, headerOrQueryToken, newSessionToken } from '../auth.js';
+import { clientKey } from '../client-address.js';
 import { wantsEventStream } from '../body.js';
 import { TAKES_FILES } from '../errors.js';
 import { readMultipart } from '../multipart.js';
@@ -23,8 +24,8 @@ import { sessionScope } from '../../store/index.js';
 
 type IdParams = { Params: { id: string } };
 
-/** Most files one message may carry. */
-const MAX_FILES_PER_MESSAGE = 10;
+/** Most files one message may carry: one more is refused with 413 (and so documented). */
+export const MAX_FILES_PER_MESSAGE = 10;
 
 /**
  * The customer's routes: create a session, read it, end it, read its history, and send a
@@ -38,7 +39,7 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
     // Anyone may start a session: one address may not start so many that they push out others'.
     await enforceRateLimit(
       app.rateLimiter,
-      `starts:${request.ip}`,
+      `starts:${clientKey(request.ip)}`,
       config.http.sessionStartsPerMinute,
       'session_starts',
       reply,
@@ -81,12 +82,15 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
     async (request) => {
       const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
       const query = parseInput(messagePageQuerySchema, request.query, 'query');
+      // One more than is shown, to know whether any follow: a full last page is still the last,
+      // and says so, rather than sending the client for an empty one.
       const records = await conversations.messages(session.id, {
         ...(query.after !== undefined ? { afterSeq: query.after } : {}),
-        limit: query.limit,
+        limit: query.limit + 1,
       });
+      const shown = records.slice(0, query.limit);
       const page: MessagePage = {
-        items: records.map((m) => ({
+        items: shown.map((m) => ({
           id: m.id,
           seq: m.seq,
           role: m.role,
@@ -98,7 +102,7 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
           // A message of files only has no text: without their names it reloads as an empty bubble.
           ...(m.role === 'user' ? attachmentsOf(m.metadata) : {}),
         })),
-        nextAfter: records.length === query.limit ? (records.at(-1)?.seq ?? null) : null,
+        nextAfter: records.length > query.limit ? (shown.at(-1)?.seq ?? null) : null,
       };
       return page;
     },
@@ -119,11 +123,31 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
         'This route streams events: send `Accept: text/event-stream`.',
       );
     }
+    // Taken before anything is opened for it, and given back when its socket closes, whoever
+    // closes it: a client may not hold streams (and subscriptions) without bound.
+    const freeSlot = streams.slots.take(session.id, clientKey(request.ip));
+    let gone = false;
+    reply.raw.once('close', () => {
+      gone = true;
+      freeSlot();
+    });
     // Subscribed before the stream opens: `ready` means no later event will be missed.
     const sink: { stream?: SseStream } = {};
-    const stopFollowing = await app.sessionEvents.subscribe(session.id, (event) =>
-      sink.stream?.send(event),
-    );
+    let stopFollowing: () => void;
+    try {
+      stopFollowing = await app.sessionEvents.subscribe(session.id, (event) =>
+        sink.stream?.send(event),
+      );
+    } catch (error) {
+      freeSlot();
+      throw error;
+    }
+    // The client left while the subscription was made: its `close` has come and gone.
+    if (gone) {
+      stopFollowing();
+      reply.hijack();
+      return;
+    }
     const stream = new SseStream(reply, headersOf(reply));
     sink.stream = stream;
     const release = streams.add(stream, { sessionId: session.id, reply, status: 200 });

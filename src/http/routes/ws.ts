@@ -12,6 +12,7 @@ import {
 } from '../../protocol/api.js';
 import type { Session } from '../../session/index.js';
 import { headerOrQueryToken } from '../auth.js';
+import { clientKey } from '../client-address.js';
 import { clientMessage, sendError } from '../errors.js';
 import { assertActive, authorizeSession, enforceRateLimit } from '../session-access.js';
 import type { StreamRegistry } from '../streams.js';
@@ -70,7 +71,8 @@ type WsRequest = FastifyRequest<{ Params: { id: string } }>;
  * when it arrives; past {@link WS_MAX_PENDING_MESSAGES} waiting, or past the limit, it gets a
  * `rate_limited` error event, and past {@link WS_MAX_REFUSALS} refusals in a row the socket is
  * closed with 1008. Ending the session (or shutdown) sends a last event
- * and closes the socket: 1000 for `ended`, 1001 for `shutdown`.
+ * and closes the socket: 1000 for `ended`, 1001 for `shutdown`. An upgrade takes one of the
+ * places for a session's streams (see `StreamSlots`): past them it gets 429 instead.
  */
 export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegistry): void {
   const sessionsOf = new WeakMap<FastifyRequest, Session>();
@@ -98,6 +100,16 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         'query',
       );
       assertActive(session);
+      // An upgrade takes a stream's place before it is made, so that a client past the limit is
+      // told with a 429 rather than a socket closed at once. An upgraded socket serves no other
+      // request: the place is given back when it closes, however it closes. A plain GET opens
+      // nothing and takes none.
+      if (request.ws) {
+        const freeSlot = streams.slots.take(session.id, clientKey(request.ip));
+        const socket = request.raw.socket;
+        if (socket.destroyed) freeSlot();
+        else socket.once('close', freeSlot);
+      }
       sessionsOf.set(request, session);
       repliesOf.set(request, reply);
     },

@@ -1,0 +1,114 @@
+/**
+ * The line each request writes when it completes, read from the log through real sockets: it
+ * names the client's address (as the rate limits see it, behind a trusted proxy the address the
+ * proxy saw) and its user agent, cut short and redacted like everything else logged.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs, type CapturedLogs } from '../src/testing/index.js';
+import { bearer, createSession, startServer, type TestServer } from './helpers/http.js';
+
+const UNKNOWN = '/v1/sessions/00000000-0000-4000-8000-000000000000';
+
+/** Servers with and without a trusted proxy, each with its log. */
+const servers: Array<{ t: TestServer; logs: CapturedLogs }> = [];
+beforeAll(async () => {
+  const settings: Array<Record<string, string>> = [{}, { TRUST_PROXY: 'true' }];
+  for (const env of settings) {
+    const logs = captureLogs();
+    const t = await startServer({ LOG_LEVEL: 'info', ...env }, { logDestination: logs.stream });
+    servers.push({ t, logs });
+  }
+});
+afterAll(async () => {
+  for (const { t } of servers) await t.close();
+});
+
+/** The request line of the request with this id, once written. */
+async function requestLine(logs: CapturedLogs, requestId: string) {
+  const deadline = Date.now() + 3_000;
+  for (;;) {
+    const line = logs.lines.find((l) => l.msg === 'request' && l.requestId === requestId);
+    if (line || Date.now() > deadline) return line;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('the request line', () => {
+  it('names the client by its address and its user agent', async () => {
+    const [direct] = servers;
+    if (!direct) throw new Error('no server');
+    await fetch(`${direct.t.url}${UNKNOWN}`, {
+      headers: {
+        'x-request-id': 'log-direct-1',
+        'user-agent': 'support-widget/2.1',
+        // Not trusted here: the address is the socket's.
+        'x-forwarded-for': '198.51.100.7',
+      },
+    });
+    expect(await requestLine(direct.logs, 'log-direct-1')).toMatchObject({
+      status: 401,
+      ip: '127.0.0.1',
+      userAgent: 'support-widget/2.1',
+    });
+  });
+
+  it('behind a trusted proxy, names the address the proxy saw', async () => {
+    const proxied = servers[1];
+    if (!proxied) throw new Error('no server');
+    await fetch(`${proxied.t.url}${UNKNOWN}`, {
+      headers: {
+        'x-request-id': 'log-proxied-1',
+        'user-agent': 'support-widget/2.1',
+        'x-forwarded-for': '6.6.6.6, 203.0.113.7',
+      },
+    });
+    expect(await requestLine(proxied.logs, 'log-proxied-1')).toMatchObject({
+      ip: '203.0.113.7',
+    });
+  });
+
+  it('cuts a long user agent short and redacts what it carries, also across the cut', async () => {
+    const [direct] = servers;
+    if (!direct) throw new Error('no server');
+    const agents = {
+      'log-agent-1': `crawler/1.0 (+mailto:ops@example.com; token=s3cr3t-value) ${'x'.repeat(500)}`,
+      // An e-mail address across the cut: cut first, its start would be logged unredacted.
+      'log-agent-2': `${'a'.repeat(190)} someone@example.com ${'b'.repeat(100)}`,
+    };
+    for (const [requestId, agent] of Object.entries(agents)) {
+      await fetch(`${direct.t.url}${UNKNOWN}`, {
+        headers: { 'x-request-id': requestId, 'user-agent': agent },
+      });
+      const line = await requestLine(direct.logs, requestId);
+      const logged = String(line?.userAgent);
+      expect(logged.length, requestId).toBeLessThanOrEqual(201);
+      expect(logged, requestId).not.toMatch(/ops@|s3cr3t|someone@|someo/);
+    }
+    expect((await requestLine(direct.logs, 'log-agent-1'))?.userAgent).toMatch(
+      /^crawler\/1\.0 \(\+mailto:\[redacted email\]; token=\[redacted\] x+…$/,
+    );
+  });
+
+  it("is written for a stream when it closes, with its client's address and agent", async () => {
+    const [direct] = servers;
+    if (!direct) throw new Error('no server');
+    const { id, token } = await createSession(direct.t.url);
+    const controller = new AbortController();
+    const feed = await fetch(`${direct.t.url}/v1/sessions/${id}/events`, {
+      headers: {
+        ...bearer(token),
+        accept: 'text/event-stream',
+        'x-request-id': 'log-stream-1',
+        'user-agent': 'EventSource-polyfill/1.0',
+      },
+      signal: controller.signal,
+    });
+    expect(feed.status).toBe(200);
+    controller.abort();
+    expect(await requestLine(direct.logs, 'log-stream-1')).toMatchObject({
+      status: 200,
+      ip: '127.0.0.1',
+      userAgent: 'EventSource-polyfill/1.0',
+    });
+  });
+});
