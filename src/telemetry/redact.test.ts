@@ -30,6 +30,14 @@ describe('redaction', () => {
     ).toEqual({ requestId: DIGITS_UUID, sessionId: DIGITS_UUID, traceId: 'abc', id: DIGITS_UUID });
   });
 
+  it('keeps IPv4 addresses whole, in text and under any key', () => {
+    for (const ip of ['192.168.100.200', '100.100.100.100', '10.200.300.400']) {
+      expect(redactText(`connect ECONNREFUSED ${ip}:6379`)).toBe(`connect ECONNREFUSED ${ip}:6379`);
+      expect(redactValue({ ip })).toEqual({ ip });
+    }
+    expect(redactText('call 415.555.0132.')).toBe('call [redacted phone].');
+  });
+
   it('still redacts a phone number under any other key', () => {
     expect(redactValue({ note: 'ring 415-555-0132', phone: '12345' })).toEqual({
       note: 'ring [redacted phone]',

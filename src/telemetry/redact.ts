@@ -30,9 +30,10 @@ const KEY_VALUE =
 // test: a mistyped card number is still a card number, and a log loses little by a false match.
 const CARD = /(?<![\w.,+-])[2-6](?:[ -]?\d){12,18}(?![\w-]|[.,]\d)/g;
 // International (+44 20 7946 0958) or North American (415-555-0132) numbers, on word boundaries
-// and not inside a run of groups joined by hyphens (the groups of a UUID).
+// and not inside a run of groups joined by hyphens (the groups of a UUID) or by dots (an IPv4
+// address such as 192.168.100.200, which the operator needs whole).
 const PHONE =
-  /(?<![\w+-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,4}(?![\w-])/g;
+  /(?<![\w+-]|\d\.)(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,4}(?![\w-]|\.\d)/g;
 
 // The user name and password of a URL: `https://user:secret@host/`.
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"]+@/gi;
