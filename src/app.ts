@@ -1,6 +1,6 @@
 import type { DestinationStream } from 'pino';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ConfigError, type Config } from './config/index.js';
+import { ConfigError, sessionKeys, type Config } from './config/index.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,6 @@ import {
   connectRedis,
   createSessionStore,
   MemorySessionEvents,
-  parseEncryptionKey,
   RedisSessionEvents,
   type SessionEvents,
   type SessionLock,
@@ -222,14 +221,22 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     otlpEndpoint: config.telemetry.otlpEndpoint,
     ...(overrides.spanProcessors ? { spanProcessors: overrides.spanProcessors } : {}),
     ...(overrides.sampler ? { sampler: overrides.sampler } : {}),
+    // Told from the exporters' callbacks, which run in the context of whatever set the export
+    // off: the span processor's batch timer is started when a span ends, inside that span's
+    // request or turn, and each later timer is started from the one before. Those ids would be
+    // an unrelated turn's; an export is the process's, not a request's.
     exportHealth: {
       failing: (signal, error) =>
-        logger.warn(
-          { signal, endpoint: config.telemetry.otlpEndpoint, err: error },
-          `sending ${signal} to the OTLP collector failed; they are dropped until it answers again`,
+        correlation.outside(() =>
+          logger.warn(
+            { signal, endpoint: config.telemetry.otlpEndpoint, err: error },
+            `sending ${signal} to the OTLP collector failed; they are dropped until it answers again`,
+          ),
         ),
       recovered: (signal, failures) =>
-        logger.info({ signal, failures }, `sending ${signal} to the OTLP collector works again`),
+        correlation.outside(() =>
+          logger.info({ signal, failures }, `sending ${signal} to the OTLP collector works again`),
+        ),
     },
   });
 
@@ -321,16 +328,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     onTurn: turnMetrics(telemetry),
   });
 
-  const encryptionKey = config.sessions.encryptionKey
-    ? parseEncryptionKey(config.sessions.encryptionKey)
-    : undefined;
+  const { current: encryptionKey, previous: previousEncryptionKeys } = sessionKeys(config);
   const sessions = createSessionStore({
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     ttlMs: config.sessions.ttlSeconds * 1000,
     maxSessions: config.sessions.maxInMemory,
     clock,
     keyPrefix: config.redisKeyPrefix,
-    ...(encryptionKey ? { encryptionKey } : {}),
+    ...(encryptionKey ? { encryptionKey, previousEncryptionKeys } : {}),
     onUnreadable: (error, reason) =>
       logger.warn(
         { err: error, reason },
@@ -344,7 +349,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     redis && config.redisUrl
       ? new RedisSessionEvents(redis, connectRedis(config.redisUrl), {
           keyPrefix: config.redisKeyPrefix,
-          ...(encryptionKey ? { encryptionKey } : {}),
+          ...(encryptionKey ? { encryptionKey, previousEncryptionKeys } : {}),
           onError: (error) =>
             logger.warn({ err: error }, 'session events: an event was not published or delivered'),
         })
@@ -363,7 +368,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const rateLimiter: RateLimiter = redis
     ? new RedisRateLimiter(redis, {
         keyPrefix: config.redisKeyPrefix,
-        onError: (error) => logger.warn({ err: error }, 'rate limiter: Redis did not answer'),
+        onError: (error, outage) =>
+          logger.warn(
+            { err: error, ...outage },
+            'rate limiter: Redis does not answer; requests are let through without a limit until it does',
+          ),
+        onRecovered: (outage) =>
+          logger.info(outage, 'rate limiter: Redis answers again; requests are limited again'),
       })
     : new MemoryRateLimiter(clock);
   const adminKeyHash =

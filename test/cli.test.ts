@@ -432,13 +432,104 @@ describe('support-agent CLI', () => {
       headers: { authorization: `Bearer ${key}` },
     });
     expect(admin.status).toBe(200);
+    // The start that wrote it says so once, not also that it is left over.
+    expect(run.out()).not.toContain('still holds');
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
+
+    // At the next start the file is still there: a reminder, once, and never the key.
+    const again = start(['serve'], { PORT: '0', LOG_FORMAT: 'json', DATA_DIR: dataDir });
+    await waitFor(() => again.out().includes('listening on'), 'the second start');
+    await waitFor(() => again.out().includes('still holds'), 'the reminder');
+    const reminders = again
+      .out()
+      .split('\n')
+      .filter((l) => l.includes('still holds'));
+    expect(reminders).toHaveLength(1);
+    expect(JSON.parse(reminders[0] as string)).toMatchObject({
+      level: 'warn',
+      file: keyFile,
+      msg: `${keyFile} still holds the admin API key generated at an earlier start: once you have it, delete the file (only its hash is needed), or set ADMIN_API_KEY to choose your own`,
+    });
+    expect(again.out() + again.err()).not.toContain(key);
+    again.child.kill('SIGINT');
+    expect(await again.exited).toBe(0);
+  });
+
+  it('serve warns once at start of an admin key file left over once ADMIN_API_KEY is set or the key was replaced', async () => {
+    const leftover = (dataDir: string) => {
+      const key = `sa_admin_${randomBytes(24).toString('base64url')}`;
+      writeFileSync(join(dataDir, 'admin-key'), `${key}\n`, { mode: 0o600 });
+      return key;
+    };
+    const warnings = async (env: Record<string, string>) => {
+      const run = start(['serve'], { PORT: '0', LOG_FORMAT: 'json', ...env });
+      await waitFor(() => run.out().includes('listening on'), 'the server to listen');
+      await waitFor(() => run.out().includes('admin-key'), 'the warning');
+      run.child.kill('SIGINT');
+      expect(await run.exited).toBe(0);
+      return {
+        text: run.out() + run.err(),
+        lines: run
+          .out()
+          .split('\n')
+          .filter((l) => l.includes('admin-key'))
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      };
+    };
+
+    const configured = mkdtempSync(join(tmpdir(), 'sa-cli-leftover-'));
+    const old = leftover(configured);
+    const set = await warnings({
+      DATA_DIR: configured,
+      ADMIN_API_KEY: 'an-admin-key-from-the-env',
+    });
+    const file = join(configured, 'admin-key');
+    expect(set.lines).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        file,
+        msg: `${file} still holds the admin API key generated at an earlier start, but ADMIN_API_KEY is set and that key no longer opens the admin API: delete the file`,
+      }),
+    ]);
+    expect(set.text).not.toContain(old);
+
+    // The key in the file is not the one whose hash is kept (one was made on a terminal since).
+    const replaced = mkdtempSync(join(tmpdir(), 'sa-cli-replaced-'));
+    const stale = leftover(replaced);
+    writeFileSync(join(replaced, 'admin-key.sha256'), `${'0'.repeat(64)}\n`);
+    const other = await warnings({ DATA_DIR: replaced });
+    expect(other.lines).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        msg: `${join(replaced, 'admin-key')} holds an admin API key that no longer opens the admin API (another was made since): delete the file`,
+      }),
+    ]);
+    expect(other.text).not.toContain(stale);
+  });
+
+  it('doctor and the one-shot commands make a missing DATA_DIR as serve does: for this user only', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sa-cli-dir-'));
+    const forDoctor = join(root, 'doctor', 'data');
+    const doctor = start(['doctor'], { DATA_DIR: forDoctor });
+    expect(await doctor.exited).toBe(0);
+    expect(doctor.out()).toMatch(/ok\s+data_dir/);
+    const forSearch = join(root, 'search', 'data');
+    const search = start(['search', 'refund', '--json'], { DATA_DIR: forSearch });
+    expect(await search.exited).toBe(0);
+    for (const dir of [forDoctor, join(root, 'doctor'), forSearch, join(root, 'search')]) {
+      expect({ dir, mode: statSync(dir).mode & 0o777 }).toEqual({ dir, mode: 0o700 });
+    }
   });
 
   it('doctor refuses what serve refuses, with the same message and exit code 2', async () => {
     const settings: Array<Record<string, string>> = [
       { REDIS_URL: 'redis://127.0.0.1:6379', SESSION_ENCRYPTION_KEY: 'short' },
+      {
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        SESSION_ENCRYPTION_KEY: 'c'.repeat(64),
+        SESSION_ENCRYPTION_KEY_PREVIOUS: `${'d'.repeat(64)},${'C'.repeat(64)},too-short`,
+      },
       { KB_SYNONYMS_FILE: join(tmpdir(), 'no-such-synonyms.txt') },
     ];
     for (const env of settings) {
@@ -508,6 +599,43 @@ describe('support-agent CLI', () => {
     for (const run of [other, none]) {
       expect(run.out()).toContain('1 check(s) failed.');
       expect(run.out()).not.toContain(key.toString('hex'));
+    }
+  });
+
+  it('doctor passes with the key that replaced the one in Redis and the old one as previous, showing only lengths', async () => {
+    const env = {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: `cli_doctor_${randomUUID()}:`,
+    };
+    const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+    const serving = new RedisSessionStore({
+      url: env.REDIS_URL,
+      keyPrefix: env.REDIS_KEY_PREFIX,
+      encryptionKey: oldKey,
+    });
+    try {
+      await serving.ping();
+    } finally {
+      await serving.close();
+    }
+    const rotated = start(['doctor'], {
+      ...env,
+      SESSION_ENCRYPTION_KEY: newKey.toString('hex'),
+      SESSION_ENCRYPTION_KEY_PREVIOUS: oldKey.toString('base64'),
+    });
+    expect(await rotated.exited).toBe(0);
+    const out = rotated.out();
+    expect(out).toMatch(/SESSION_ENCRYPTION_KEY_PREVIOUS\s+\*\*\*\* \(44 chars\)\n/);
+    expect(out).toContain(
+      'encryption   on: session data in Redis is encrypted (AES-256-GCM); 1 previous key (SESSION_ENCRYPTION_KEY_PREVIOUS) still read, never written',
+    );
+    expect(out).toMatch(
+      /ok\s+sessions\s+\S+\s+sessions are readable with SESSION_ENCRYPTION_KEY or the previous key; new ones are written with SESSION_ENCRYPTION_KEY/,
+    );
+    expect(out).toContain('All checks passed.');
+    for (const key of [oldKey, newKey]) {
+      expect(out).not.toContain(key.toString('hex').slice(0, 12));
+      expect(out).not.toContain(key.toString('base64').slice(0, 12));
     }
   });
 

@@ -145,4 +145,38 @@ describe.runIf(redisUp)('the rate limiter when Redis comes back', () => {
     expect(down).toHaveLength(1);
     expect(back).toHaveLength(1);
   });
+
+  it("logs the server's outage once as a warning and its end once", async () => {
+    const target = new URL(REDIS_URL);
+    const own = await startTcpProxy(target.hostname, Number(target.port || 6379));
+    const logs = captureLogs();
+    const t = await startServer(
+      { REDIS_URL: `redis://127.0.0.1:${own.port}`, LOG_LEVEL: 'info' },
+      { logDestination: logs.stream },
+    );
+    const anonymousRead = async () => {
+      const read = await call(t.url, 'GET', '/v1/sessions/00000000-0000-4000-8000-000000000000');
+      expect(read.status).toBe(401);
+    };
+    const limiterLines = () =>
+      logs.lines.filter((line) => String(line.msg).startsWith('rate limiter'));
+    try {
+      await anonymousRead();
+      own.cut();
+      for (let i = 0; i < 5; i++) await anonymousRead();
+      own.restore();
+      for (let i = 0; i < 50 && limiterLines().length < 2; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await anonymousRead();
+      }
+      const [down, back, ...more] = limiterLines();
+      expect(down).toMatchObject({ level: 'warn', letThrough: 1, downForMs: 0 });
+      expect(back).toMatchObject({ level: 'info', msg: expect.stringContaining('answers again') });
+      expect(Number(back?.letThrough)).toBeGreaterThanOrEqual(5);
+      expect(more).toEqual([]);
+    } finally {
+      await t.close();
+      await own.close();
+    }
+  });
 });

@@ -163,6 +163,61 @@ describe('OTLP export', () => {
     ]);
   });
 
+  it('logs a failing export without the ids of the turn whose span set it off', async () => {
+    let refusing = true;
+    const refuser = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(refusing ? 400 : 200).end(refusing ? 'no' : '{}'));
+    });
+    await new Promise<void>((resolve) => refuser.listen(0, '127.0.0.1', resolve));
+    collector = refuser;
+    const { port } = refuser.address() as AddressInfo;
+    const echo = defineTool({
+      name: 'echo',
+      description: 'echoes',
+      input: z.object({ text: z.string() }),
+      execute: async ({ text }) => text,
+    });
+    const logs = captureLogs();
+    // Spans are sent in batches on the span processor's timer, started when a span ends: here
+    // inside a turn. Shortened from 5 s, so that the export runs as it would, from that timer.
+    process.env.OTEL_BSP_SCHEDULE_DELAY = '50';
+    try {
+      app = createApp(
+        loadConfig({
+          env: { LOG_LEVEL: 'info', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
+        }),
+        { tools: [echo], databasePath: ':memory:', logDestination: logs.stream },
+      );
+    } finally {
+      delete process.env.OTEL_BSP_SCHEDULE_DELAY;
+    }
+    const turn = { requestId: 'turn-request', sessionId: 'turn-session', turnId: 'turn-1' };
+    const exportLine = async (msg: string) => {
+      const until = Date.now() + 5_000;
+      for (;;) {
+        const line = logs.lines.find((l) => l.signal === 'traces' && String(l.msg).includes(msg));
+        if (line) return line;
+        if (Date.now() > until) throw new Error(`no log line "${msg}"`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+
+    await app.correlation.run(turn, () => app!.tools.call('echo', { text: 'hi' }));
+    const failing = await exportLine('sending traces to the OTLP collector failed');
+    expect(failing).toMatchObject({ level: 'warn', signal: 'traces' });
+    for (const id of ['requestId', 'sessionId', 'turnId']) expect(failing).not.toHaveProperty(id);
+
+    // The next batch's timer is started from the one before: still not the turn's.
+    refusing = false;
+    await app.correlation.run({ ...turn, turnId: 'turn-2' }, () =>
+      app!.tools.call('echo', { text: 'again' }),
+    );
+    const recovered = await exportLine('works again');
+    for (const id of ['requestId', 'sessionId', 'turnId']) expect(recovered).not.toHaveProperty(id);
+    expect(JSON.stringify(logs.lines)).not.toContain('turn-request');
+  });
+
   it('makes no spans at all when nothing could export them', () => {
     app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), { databasePath: ':memory:' });
     expect(app.telemetry.tracingEnabled).toBe(false);

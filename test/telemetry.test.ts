@@ -196,6 +196,55 @@ describe('service metrics at GET /metrics', () => {
   });
 });
 
+describe('process metrics at GET /metrics', () => {
+  it("shows the process's memory, CPU, resources and the event-loop delay since the previous scrape", async () => {
+    const t = await startServer();
+    try {
+      const scrape = async () => {
+        const response = await fetch(`${t.url}/metrics`);
+        expect(response.status).toBe(200);
+        const text = await response.text();
+        return (name: string) => {
+          const line = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+          return Number(line?.[1] ?? NaN);
+        };
+      };
+      const first = await scrape();
+      expect(first('process_resident_memory_bytes')).toBeGreaterThan(10 * 1024 * 1024);
+      expect(first('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+      expect(first('nodejs_heap_size_used_bytes')).toBeLessThanOrEqual(
+        first('nodejs_heap_size_total_bytes'),
+      );
+      expect(first('process_cpu_seconds_total')).toBeGreaterThan(0);
+      // The listening server at least.
+      expect(first('nodejs_active_resources')).toBeGreaterThanOrEqual(1);
+      expect(first('process_start_time_seconds')).toBeCloseTo(performance.timeOrigin / 1000, 0);
+
+      // The server runs in this process: holding its event loop for 300 ms is a stall it saw.
+      const until = performance.now() + 300;
+      while (performance.now() < until) {
+        // busy
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const stalled = await scrape();
+      expect(stalled('nodejs_eventloop_lag_max_seconds')).toBeGreaterThanOrEqual(0.25);
+      expect(stalled('nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0.25);
+      expect(stalled('nodejs_eventloop_lag_p50_seconds')).toBeLessThan(0.25);
+      expect(stalled('process_cpu_seconds_total')).toBeGreaterThan(
+        first('process_cpu_seconds_total') + 0.2,
+      );
+
+      // The stall is of the previous window: the next scrape starts again.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const after = await scrape();
+      expect(after('nodejs_eventloop_lag_max_seconds')).toBeLessThan(0.25);
+      expect(Number.isFinite(after('nodejs_eventloop_lag_p99_seconds'))).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('the metrics token', () => {
   it('when METRICS_TOKEN is set, /metrics takes only that bearer token', async () => {
     const secret = 'metrics-token-0123456789';

@@ -1,9 +1,9 @@
-import { makeDirectory } from '../store/make-directory.js';
 import { connect, type Socket } from 'node:net';
 import pg from 'pg';
-import type { Config } from '../config/index.js';
+import { sessionKeys, type Config } from '../config/index.js';
 import { checkDataDir, withDeadline } from '../readiness.js';
-import { checkSessionKey, connectRedis, parseEncryptionKey } from '../session/index.js';
+import { checkSessionKey, connectRedis } from '../session/index.js';
+import { createDataDir } from './startup.js';
 
 /** The result of checking one configured service. */
 export interface ServiceCheck {
@@ -48,9 +48,10 @@ function target(url: string): string {
 }
 
 async function checkDir(dir: string): Promise<ServiceCheck> {
-  // `serve` creates the directory at start, so a fresh install is not a failure.
+  // `serve` creates the directory at start, so a fresh install is not a failure; made here, it
+  // is made as `serve` makes it, for this user only.
   const created = Promise.resolve()
-    .then(() => makeDirectory(dir))
+    .then(() => createDataDir(dir))
     .then(
       () => checkDataDir(dir),
       (error: Error) => ({
@@ -137,13 +138,13 @@ async function checkRedis(url: string): Promise<ServiceCheck> {
  */
 async function checkSessionsKey(config: Config, url: string): Promise<ServiceCheck> {
   const client = connectRedis(url);
-  const key = config.sessions.encryptionKey;
+  const { current, previous } = sessionKeys(config);
   try {
     const check = await withDeadline(
       'sessions',
       checkSessionKey(client, {
         keyPrefix: config.redisKeyPrefix,
-        ...(key ? { encryptionKey: parseEncryptionKey(key) } : {}),
+        ...(current ? { encryptionKey: current, previousEncryptionKeys: previous } : {}),
         ttlMs: config.sessions.ttlSeconds * 1000,
         write: false,
       }).then((outcome) => ({ name: 'sessions', ...outcome })),

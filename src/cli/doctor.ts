@@ -60,17 +60,25 @@ export async function doctor(config: Config): Promise<number> {
 
 function sessionEncryption(config: Config): string {
   if (!config.redisUrl) return 'off: not needed, sessions stay in this process (no REDIS_URL)';
-  return config.sessions.encryptionKey
-    ? 'on: session data in Redis is encrypted (AES-256-GCM)'
-    : 'off: session data in Redis is plain JSON (set SESSION_ENCRYPTION_KEY to encrypt it)';
+  if (!config.sessions.encryptionKey) {
+    return 'off: session data in Redis is plain JSON (set SESSION_ENCRYPTION_KEY to encrypt it)';
+  }
+  const previous = config.sessions.previousEncryptionKeys?.length ?? 0;
+  const on = 'on: session data in Redis is encrypted (AES-256-GCM)';
+  if (previous === 0) return on;
+  // The count only: their lengths are in the table above, and nothing else of them is shown.
+  return `${on}; ${previous} previous key${previous === 1 ? '' : 's'} (SESSION_ENCRYPTION_KEY_PREVIOUS) still read, never written; remove one once no instance writes with it and SESSION_TTL_SECONDS (${config.sessions.ttlSeconds} s) has passed since`;
 }
 
 /** Settings that are valid but do nothing as configured: the operator meant something else. */
 function configWarnings(config: Config): string[] {
   const warnings: string[] = [];
   if (config.sessions.encryptionKey && !config.redisUrl) {
+    const previous = config.sessions.previousEncryptionKeys?.length
+      ? ' (and SESSION_ENCRYPTION_KEY_PREVIOUS)'
+      : '';
     warnings.push(
-      'SESSION_ENCRYPTION_KEY is set but unused: only sessions kept in Redis are encrypted, and REDIS_URL is not set',
+      `SESSION_ENCRYPTION_KEY${previous} is set but unused: only sessions kept in Redis are encrypted, and REDIS_URL is not set`,
     );
   }
   return warnings;

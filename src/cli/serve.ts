@@ -1,11 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { openApp } from '../app.js';
 import type { Config } from '../config/index.js';
 import { buildServer } from '../http/index.js';
 import type { StreamNotice } from '../protocol/api.js';
+import { adminKey, leftoverAdminKeyFile } from './admin-key.js';
 import { checkStartupConfig, ensureDataDir, listenFailure } from './startup.js';
 
 /** How long turns cut short at the end of the grace period get to store what they have. */
@@ -86,6 +84,9 @@ export async function serve(config: Config): Promise<void> {
       `an admin API key was generated: it is in ${admin.keyFile}, readable by this user only; read it there and delete the file (only its hash is needed), or set ADMIN_API_KEY to choose your own`,
     );
   }
+  // Said at every start while it is there: a key on disk is a secret whoever reads the disk has.
+  const leftover = await leftoverAdminKeyFile(config, admin);
+  if (leftover) app.logger.warn({ file: leftover.file }, leftover.message);
 
   async function shutdown(signal: NodeJS.Signals): Promise<void> {
     if (draining) return;
@@ -165,39 +166,4 @@ function shutdownNotice(config: Config): StreamNotice {
         message:
           'The server is restarting, which ends this conversation. Start a new conversation in a moment if you need more help.',
       };
-}
-
-/** The admin key as `serve` makes it: its hash is kept, and the key shown or left in a file. */
-interface AdminKey {
-  hash?: string;
-  /** The new key, to print on the terminal. */
-  printed?: string;
-  /** Where the new key was written, without a terminal to print it on. */
-  keyFile?: string;
-  hashFile?: string;
-}
-
-/**
- * The admin key: `ADMIN_API_KEY` when set; otherwise one made at the first start, of which only
- * the hash is kept under DATA_DIR. The key itself is printed once on a terminal; without one
- * (a container, a service) it is written to `<DATA_DIR>/admin-key`, mode 0600, for the operator
- * to read: stderr would take it to a log store.
- */
-async function adminKey(config: Config, terminal: boolean): Promise<AdminKey> {
-  if (config.adminApiKey) return {};
-  const hashFile = join(config.dataDir, 'admin-key.sha256');
-  const stored = await readFile(hashFile, 'utf8').catch(() => undefined);
-  if (stored !== undefined && /^[0-9a-f]{64}$/.test(stored.trim())) return { hash: stored.trim() };
-  const generated = `sa_admin_${randomBytes(24).toString('base64url')}`;
-  const hash = createHash('sha256').update(generated, 'utf8').digest('hex');
-  let keyFile: string | undefined;
-  if (!terminal) {
-    keyFile = join(config.dataDir, 'admin-key');
-    // Written before the hash: a key whose hash is kept but that nobody can read is lost. A
-    // file left from before is replaced, not rewritten: its mode might be wider.
-    await rm(keyFile, { force: true });
-    await writeFile(keyFile, `${generated}\n`, { mode: 0o600, flag: 'wx' });
-  }
-  await writeFile(hashFile, `${hash}\n`, { mode: 0o600 });
-  return terminal ? { hash, printed: generated, hashFile } : { hash, keyFile, hashFile };
 }

@@ -2,15 +2,15 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { makeDirectory } from '../store/make-directory.js';
 import { synonyms } from '../app.js';
-import { ConfigError, type Config } from '../config/index.js';
+import { ConfigError, sessionKeys, type Config } from '../config/index.js';
 import { AppError, isAppError } from '../errors/index.js';
-import { parseEncryptionKey } from '../session/index.js';
 import { redactValue } from '../telemetry/index.js';
 
 /**
  * The checks of the configuration that the schema cannot make and `serve` makes as it starts:
- * the synonyms file is read and understood, and the session key has the right form. `doctor`
- * runs the same, so it cannot pass a configuration that `serve` then refuses.
+ * the synonyms file is read and understood, and the session keys have the right form (and no
+ * previous key is the current one). `doctor` runs the same, so it cannot pass a configuration
+ * that `serve` then refuses.
  *
  * @throws {ConfigError} with the message `serve` would stop with.
  */
@@ -18,11 +18,8 @@ export function checkStartupConfig(config: Config): void {
   const problems: string[] = [];
   const checks = [
     () => synonyms(config),
-    () => {
-      // The app reads the key whether or not REDIS_URL is set, so it is checked alike.
-      const key = config.sessions.encryptionKey;
-      if (key !== undefined) parseEncryptionKey(key);
-    },
+    // The app reads the keys whether or not REDIS_URL is set, so they are checked alike.
+    () => sessionKeys(config),
   ];
   for (const check of checks) {
     try {
@@ -48,9 +45,20 @@ const DATA_DIR_PROBLEMS: Record<string, string> = {
 };
 
 /**
- * Creates DATA_DIR when it is missing, readable by this user only (it holds the conversations and
- * the admin key's hash), and checks that this process can write in it. A folder that exists
- * keeps its mode: the operator chose it.
+ * Creates DATA_DIR (and the folders above it that are missing) readable by this user only: it
+ * holds the conversations and the admin key. Every command that may be the first to make it goes
+ * through here, so whichever runs first (`doctor` before `serve`, say), the folder is the same.
+ * A folder that exists keeps its mode: the operator chose it.
+ *
+ * @throws the file system's error, as {@link makeDirectory} does.
+ */
+export function createDataDir(dir: string): void {
+  makeDirectory(dir, 0o700);
+}
+
+/**
+ * Creates DATA_DIR when it is missing (see {@link createDataDir}), and checks that this process
+ * can write in it.
  *
  * @throws {ConfigError} naming DATA_DIR and what is wrong with it, instead of the file
  *   system's error (with its stack) at the first write.
@@ -58,7 +66,7 @@ const DATA_DIR_PROBLEMS: Record<string, string> = {
 export async function ensureDataDir(dir: string): Promise<void> {
   try {
     // A file in its place fails here too, with EEXIST.
-    makeDirectory(dir, 0o700);
+    createDataDir(dir);
     await access(dir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';

@@ -38,8 +38,15 @@ export function describeConfig(config: Config): ConfigRow[] {
     for (const key of spec.path) node = (node as Record<string, unknown> | undefined)?.[key];
     const set = node !== undefined;
     const text = set ? String(node) : '(not set)';
+    const mask = (secret: string) =>
+      /^[a-z]+:\/\//i.test(secret) ? maskUrl(secret) : maskSecret(secret);
+    // A list of secrets (the previous session keys) shows the length of each, not of them joined.
     const value =
-      set && spec.secret ? (/^[a-z]+:\/\//i.test(text) ? maskUrl(text) : maskSecret(text)) : text;
+      !set || !spec.secret
+        ? text
+        : Array.isArray(node)
+          ? node.map(String).map(mask).join(', ')
+          : mask(text);
     return {
       name: spec.name,
       value,

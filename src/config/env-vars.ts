@@ -323,6 +323,16 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     secret: true,
   },
   {
+    name: 'SESSION_ENCRYPTION_KEY_PREVIOUS',
+    path: ['sessions', 'previousEncryptionKeys'],
+    default: undefined,
+    expected:
+      'a comma-separated list of keys in the form of SESSION_ENCRYPTION_KEY, none of them SESSION_ENCRYPTION_KEY itself',
+    description:
+      "Keys `SESSION_ENCRYPTION_KEY` had before, comma-separated: sessions and live events written with one of them are still read; every write uses `SESSION_ENCRYPTION_KEY`. Needs `SESSION_ENCRYPTION_KEY`. To change the key without ending open chats, see 'Several instances'.",
+    secret: true,
+  },
+  {
     name: 'SESSION_LOCK_WAIT_MS',
     path: ['sessions', 'lockWaitMs'],
     default: '30000',
@@ -336,7 +346,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: '600',
     expected: 'a whole number from 1 to 1000000',
     description:
-      'Requests per minute allowed from one client address (shared through Redis when it is configured).',
+      'Requests per minute allowed from one client address, an IPv6 client counting as its /64 (shared through Redis when it is configured).',
   },
   {
     name: 'SESSION_STARTS_PER_MINUTE',
@@ -344,7 +354,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: '30',
     expected: 'a whole number from 1 to 100000',
     description:
-      'New sessions one client address may start per minute: with in-memory sessions, a flood of new ones would push out the oldest.',
+      'New sessions one client address (an IPv6 client: its /64) may start per minute: with in-memory sessions, a flood of new ones would push out the oldest.',
   },
   {
     name: 'SESSION_MESSAGES_PER_MINUTE',

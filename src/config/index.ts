@@ -6,3 +6,5 @@ export { describeConfig, maskSecret, maskUrl } from './describe.js';
 export type { ConfigRow } from './describe.js';
 export { configSchema, toolPolicySchema, toolPolicyOverrideSchema } from './schema.js';
 export type { Config, ToolPolicy, ToolPolicyOverride } from './schema.js';
+export { sessionKeys } from './session-keys.js';
+export type { SessionKeys } from './session-keys.js';

@@ -127,6 +127,21 @@ function isProxyAddress(text: string): boolean {
 
 const optionalSecret = z.string().min(1).optional();
 
+/**
+ * A comma-separated list of secrets (the keys a session key replaced), or a list in a file. Each
+ * key's form is checked where it is read (`sessionKeys`), as `SESSION_ENCRYPTION_KEY`'s is.
+ */
+const secretList = z.preprocess(
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v !== '')
+      : value,
+  z.array(z.string().trim().min(1)),
+);
+
 /** One of `values`, in any case: operators write `LOG_LEVEL=DEBUG` as often as `debug`. */
 const anyCase = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess(
@@ -197,6 +212,7 @@ export const configSchema = z
         ttlSeconds: int(60, 31_536_000),
         maxInMemory: int(1, 10_000_000),
         encryptionKey: z.string().min(1).optional(),
+        previousEncryptionKeys: secretList.optional(),
         lockWaitMs: int(100, 600_000),
       })
       .strict(),
@@ -240,6 +256,16 @@ export const configSchema = z
         code: 'custom',
         path: ['escalation', 'webhookSecret'],
         message: 'is required when ESCALATION_WEBHOOK_URL is set (receivers check the signature)',
+      });
+    }
+    if (config.sessions.previousEncryptionKeys?.length && !config.sessions.encryptionKey) {
+      // Without a current key sessions are written and read plain: the previous keys would open
+      // nothing, and an operator who set them believes sessions are still encrypted.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sessions', 'previousEncryptionKeys'],
+        message:
+          'needs SESSION_ENCRYPTION_KEY: previous keys are only read while sessions are encrypted with a current key (set SESSION_ENCRYPTION_KEY to the new key, or unset this)',
       });
     }
     if (config.llm.baseUrl && !config.llm.model) {

@@ -27,6 +27,16 @@ export class CorrelationContext {
     return this.#storage.run(outer ? { ...outer, ...ids } : { ...ids }, fn);
   }
 
+  /**
+   * Runs `fn` outside any correlation: for what happens on behalf of the process, not of the
+   * request it happens to run under. A timer or socket callback runs in the context where it was
+   * made, so work that a request merely set off (a batch of spans exported by a timer started
+   * when that request's span ended) would otherwise log under that request's ids.
+   */
+  outside<T>(fn: () => T): T {
+    return this.#storage.exit(fn);
+  }
+
   /** The correlation of the current async context, if any. */
   get(): Correlation | undefined {
     return this.#storage.getStore();

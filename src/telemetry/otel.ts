@@ -1,5 +1,6 @@
 import { context, type Meter, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import type { IntervalHistogram } from 'node:perf_hooks';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -15,6 +16,7 @@ import {
   type ExportHealthListener,
 } from './export-watch.js';
 import { LeanMetricProducer } from './lean-histogram.js';
+import { observeRuntime } from './runtime-metrics.js';
 import {
   AlwaysOffSampler,
   BasicTracerProvider,
@@ -37,6 +39,8 @@ export interface TelemetryOptions {
   metricExportIntervalMs?: number;
   /** Told when exports to the OTLP endpoint start failing and when they work again. */
   exportHealth?: ExportHealthListener;
+  /** The histogram the event-loop delay is sampled with; one of its own by default. */
+  eventLoopDelay?: IntervalHistogram;
 }
 
 /** The tracer and meter of an app, with Prometheus exposition and shutdown. */
@@ -78,7 +82,8 @@ const SHUTDOWN_LIMIT_MS = 3_000;
 /**
  * Sets up the OpenTelemetry SDK for one app: a tracer provider (OTLP export when configured,
  * plus any given processors) and a meter provider read by a Prometheus reader (and pushed over
- * OTLP when configured). Nothing is registered globally except the context manager.
+ * OTLP when configured), with the process's own metrics (see `observeRuntime`). Nothing is
+ * registered globally except the context manager.
  *
  * @example
  * const telemetry = setupTelemetry({ serviceName: 'support-agent' });
@@ -134,6 +139,12 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
     );
   }
   const meterProvider = new MeterProvider({ resource, readers });
+  const meter = meterProvider.getMeter('support-agent');
+  // Read only when metrics are collected; stopped at shutdown.
+  const runtime = observeRuntime(
+    meter,
+    options.eventLoopDelay ? { eventLoopDelay: options.eventLoopDelay } : {},
+  );
   const serializer = new PrometheusSerializer(undefined, false, undefined, false, true);
 
   const tracingEnabled =
@@ -142,7 +153,7 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
   return {
     tracer: tracerProvider.getTracer('support-agent'),
     tracingEnabled,
-    meter: meterProvider.getMeter('support-agent'),
+    meter,
     histograms,
     async renderPrometheus() {
       const { resourceMetrics, errors } = await prometheus.collect();
@@ -154,6 +165,7 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
       await Promise.allSettled([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
     },
     async shutdown() {
+      runtime.stop();
       // A collector that does not answer must not hold the process: the last exports get their
       // time, and then the process goes on without them.
       let timer: NodeJS.Timeout | undefined;
