@@ -115,10 +115,10 @@ const ALLOWED_MISSES = 3;
  * "can you recommend …" asks the same: 47; asked for the phone number, only a sentence that gives
  * one answers: 48, 49 by the changes after it; a sentence of the best page that says a word of
  * the question is quoted though another page said the word too ("SMS reminders are available on
- * Business plans only"): 50 now).
+ * Business plans only"): 50; to download bookings is to export them: 51 now).
  */
 const SAAS_CASES = casesFrom('./fixtures/help-center-saas.questions.json');
-const SAAS_ALLOWED_MISSES = 10;
+const SAAS_ALLOWED_MISSES = 9;
 
 /**
  * A third, of a banking app, with 50 questions (5 it does not answer), written the same way.
@@ -130,10 +130,11 @@ const SAAS_ALLOWED_MISSES = 10;
  * that ask nothing weigh less: 31; the sentence after the answer comes along: 34; a stop
  * word's title idf weighed by the share of titles that ask: 35; asked for a price, a sentence
  * that states one counts more: 36; "hasnt" read as a negation also as the search respells it
- * ("hasn"), and words that only talk ("getting", "whats") weak: 38 now.
+ * ("hasn"), and words that only talk ("getting", "whats") weak: 38; a card switched off is
+ * a frozen one, an interest rate an APY: 40 now.
  */
 const BANK_CASES = casesFrom('./fixtures/help-center-bank.questions.json');
-const BANK_ALLOWED_MISSES = 12;
+const BANK_ALLOWED_MISSES = 10;
 
 /**
  * A fourth, of a home internet and mobile provider, with 50 questions (5 it does not answer),
@@ -145,11 +146,11 @@ const BANK_ALLOWED_MISSES = 12;
  * 25; money that "comes out" is a payment taken: 26; asked whether something is had that no
  * passage mentions ("can I get netflix on the box?"), not found: 28, 29 by the changes after
  * it; the count of a span of the customer's own time weak ("10" of "10 days after"), and a word
- * no passage has in a clause that says when ("after I sign up") no reason to find nothing: 31
- * now.
+ * no passage has in a clause that says when ("after I sign up") no reason to find nothing: 31;
+ * a wifi code is its password: 32 now.
  */
 const ISP_CASES = casesFrom('./fixtures/help-center-isp.questions.json');
-const ISP_ALLOWED_MISSES = 19;
+const ISP_ALLOWED_MISSES = 18;
 
 /**
  * A fifth, of a food delivery app, with 50 questions (5 it does not answer), written the same
@@ -159,10 +160,13 @@ const ISP_ALLOWED_MISSES = 19;
  * nothing weigh less: 18; a question word judged as rare as among the titles that ask: 17;
  * "how much is" searched as a price too: 18; asked for a price, a sentence that states one counts
  * more: 19; asked whether something is had that no passage mentions ("do yall deliver pet
- * food?"), not found: 20 now.
+ * food?"), not found: 20; general English variants and phrasings (college kids are
+ * students, to text a driver is to message them, a smaller tip a lower one, where it gets
+ * delivered its address, paying for their own a split bill, ordering together a group order):
+ * 26 now (21 before them, one more than counted above).
  */
 const FOOD_CASES = casesFrom('./fixtures/help-center-food.questions.json');
-const FOOD_ALLOWED_MISSES = 30;
+const FOOD_ALLOWED_MISSES = 24;
 
 /**
  * A sixth, of a car-sharing service, with 60 questions (6 it does not answer) over 18 articles,
@@ -176,10 +180,11 @@ const FOOD_ALLOWED_MISSES = 30;
  * "ahead" and "in advance" said for each other: 27; a "carseat" is a child seat: 28; asked for
  * a price, a sentence that states one counts more, and "how much is" searches "charge": 30;
  * asked whether something is had that no passage mentions ("do the cars have apple carplay"),
- * not found: 33; "do any of the cars have …" asks the same: 34 now.
+ * not found: 33; "do any of the cars have …" asks the same: 34; "carry over" is "roll over":
+ * 35 now.
  */
 const CARSHARE_CASES = casesFrom('./fixtures/help-center-carshare.questions.json');
-const CARSHARE_ALLOWED_MISSES = 26;
+const CARSHARE_ALLOWED_MISSES = 25;
 
 /**
  * A seventh, of a chain of fitness clubs, with 60 questions (6 it does not answer) over 18
@@ -192,10 +197,11 @@ const CARSHARE_ALLOWED_MISSES = 26;
  * list quoted together (a guest's rules were quoted half before): 22; "ahead" and "in advance"
  * said for each other: 23; a payment that "bounced" is a failed one: 24; asked for a price, a
  * sentence that states one counts more: 25; asked whether something is had that no passage
- * mentions ("is there parking at the clubs"), not found: 28 now.
+ * mentions ("is there parking at the clubs"), not found: 28; a membership put on hold or paused
+ * is a frozen one, "carry over" is "roll over", and a new wristband a replacement: 32 now.
  */
 const GYM_CASES = casesFrom('./fixtures/help-center-gym.questions.json');
-const GYM_ALLOWED_MISSES = 32;
+const GYM_ALLOWED_MISSES = 28;
 
 /**
  * An eighth, of a household gas and electricity supplier, with 60 questions (6 it does not
@@ -209,10 +215,11 @@ const GYM_ALLOWED_MISSES = 32;
  * what to do under a heading that names a problem in none of the question's words counts as
  * what to do about that one, not the customer's ("Wait 30 minutes, then try again" under
  * "Locked out after too many attempts" no longer outranks "your account is locked for 30
- * minutes" for "tried my password too many times and now it wont let me in"): 30 now.
+ * minutes" for "tried my password too many times and now it wont let me in"): 30; to back out
+ * of a contract is to cancel it: 31 now.
  */
 const ENERGY_CASES = casesFrom('./fixtures/help-center-energy.questions.json');
-const ENERGY_ALLOWED_MISSES = 30;
+const ENERGY_ALLOWED_MISSES = 29;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {

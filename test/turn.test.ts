@@ -713,6 +713,34 @@ describe('a longer conversation', () => {
     }
   });
 
+  it('answers "where is my refund?" with when it comes, and "I already did that" with no step done again', async () => {
+    const acme = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {
+      databasePath: ':memory:',
+    });
+    try {
+      const folder = fileURLToPath(new URL('./fixtures/acme-help-center', import.meta.url));
+      await ingestPaths(acme.knowledge, [folder], {
+        maxFileBytes: 1 << 20,
+        chunk: { size: 1000, overlap: 100 },
+      });
+      const ask = async (sessionId: string, text: string) =>
+        (await acme.turns.start({ sessionId, text }).result).text;
+      // Asked where it is, the refund is one the customer waits for: not the partial refunds
+      // section, which says "refunded" most.
+      const refund = await ask('a1', 'where is my refund?');
+      expect(refund).toContain('We refund you within 5 working days');
+      expect(refund).not.toContain('refunded in part');
+      expect(await ask('a2', 'how do I reset my password?')).toContain('Click Forgot password');
+      // What they did is what they asked how to do: the locked account's "Wait, then try again or
+      // reset your password" is no step after it.
+      expect(await ask('a2', 'I already did that')).toBe(
+        "I'm afraid our help center says no more about this than what I said. Would you like me to connect you with a member of our support team?",
+      );
+    } finally {
+      await acme.close();
+    }
+  });
+
   it('still knows the order number after many turns on the same subject', async () => {
     await app.turns.start({
       sessionId: 'f2',

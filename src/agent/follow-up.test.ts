@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   asksOnlyMore,
   doneAlready,
+  doneStep,
   followUpChain,
   followUpContext,
   isFollowUp,
@@ -165,6 +166,22 @@ describe('doneAlready', () => {
     ['How do I restart the hub?', undefined],
   ])('%j: %s', (message, expected) => {
     expect(doneAlready(message)).toBe(expected);
+  });
+});
+
+describe('doneStep', () => {
+  it.each([
+    // Named, the step is the one named.
+    ['I already checked my spam folder', 'how do I reset my password?', 'checked spam folder'],
+    // Named by nothing, it is what the question before asked how to do.
+    ['I already did that', 'how do I reset my password?', 'reset password'],
+    ['tried that', 'How can I restart the hub?', 'restart hub'],
+    // A question that asks no way to do a thing names no step; nor does a message that says
+    // nothing was done.
+    ['I already did that', 'I forgot my password', undefined],
+    ['why?', 'how do I reset my password?', undefined],
+  ])('%j after %j: %s', (message, before, expected) => {
+    expect(doneStep(message, before)).toBe(expected);
   });
 });
 

@@ -130,6 +130,32 @@ export function doneAlready(message: string): string | undefined {
   return step.length > 0 ? step.join(' ') : undefined;
 }
 
+/** "how do I reset my password": the verb of what was asked how to do, and what follows it. */
+const HOW_TO =
+  /\bhow\s+(?:do|can|could|should|would|to)\s+(?:(?:i|we)\s+)?(\p{L}+)\s+([^?.!,;:()]*)/iu;
+
+/**
+ * The step a follow-up says is done: the one it names ("I've already checked my spam folder":
+ * "checked spam folder", see {@link doneAlready}), or, when it names none ("I already did
+ * that", "tried that"), what the question it follows (`before`) asked how to do: "reset
+ * password" of "how do I reset my password?". The customer did what they were told; a sentence
+ * that tells to do it again ("Wait, then try again or reset your password", of locked accounts)
+ * is no next step.
+ *
+ * @example
+ * doneStep('I already did that', 'how do I reset my password?'); // 'reset password'
+ */
+export function doneStep(message: string, before: string): string | undefined {
+  const named = doneAlready(message);
+  if (named !== undefined || !DONE_ALREADY.test(message.slice(0, 500))) return named;
+  const m = HOW_TO.exec(before.slice(0, 500));
+  if (!m) return undefined;
+  const step = ownWords(`${m[1] ?? ''} ${(m[2] ?? '').split(STEP_END)[0] ?? ''}`);
+  // The verb first, as a step is named: a step that is no verb of its own ("how do I get …")
+  // names nothing done.
+  return step[0] === m[1]?.toLowerCase() && step.length > 0 ? step.join(' ') : undefined;
+}
+
 /**
  * Whether a message leans on the question before it: it only says a step is done already ("I
  * already checked my spam folder"), or it says little of its own (at most two content words)

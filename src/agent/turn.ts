@@ -17,7 +17,7 @@ import {
 import { readShortReply, type EscalationOutcome } from '../tools/escalation/index.js';
 import { describeFact, detailsFound, extractFacts, givenAside, readFact } from './facts/index.js';
 import { Channel } from './channel.js';
-import { askedIn, asksOnlyMore, doneAlready, followUpChain, offeredPerson } from './follow-up.js';
+import { askedIn, asksOnlyMore, doneStep, followUpChain, offeredPerson } from './follow-up.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
 import { unreadNotice } from './unread-files.js';
 import { cardNotice, hideCardNumbers } from './card-numbers.js';
@@ -290,7 +290,7 @@ export class TurnRunner {
           );
     const followsUp = chain.map((k) => askedIn(history[asked[k] ?? -1]?.text ?? '')).join(' ');
     // What the customer says they did already ("I've already restarted the hub"), in a follow-up.
-    const done = followsUp === '' ? undefined : doneAlready(own);
+    const done = followsUp === '' ? undefined : doneStep(own, followsUp);
     const query = searchable(
       input.text === ''
         ? attachmentNames(input).join(' ')

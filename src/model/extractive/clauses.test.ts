@@ -80,6 +80,15 @@ describe('what a message says has not come', () => {
     expect(thing('what am I waiting for?')).toBeUndefined();
   });
 
+  it('is what the customer asks where it is: theirs, which they wait for', () => {
+    const thing = (question: string) =>
+      picked(question, (q, terms) => awaitedThing(q, terms)?.thing);
+    expect(thing('where is my refund?')).toEqual(['refund']);
+    expect(thing("where's my parcel")).toEqual(['parcel']);
+    // Where a thing of the help center is, not one the customer waits for.
+    expect(thing('where is the settings page?')).toBeUndefined();
+  });
+
   it('is read in a negation as the search respells it ("hasnt" as "hasn")', () => {
     const thing = (question: string) =>
       picked(question, (q, terms) => awaitedThing(q, terms)?.thing);

@@ -67,12 +67,14 @@ function opensQuestion(clause: string): boolean {
 
 /**
  * "never received", "hasn't arrived yet", "still waiting for", "didn't turn up", "I've been
- * waiting two weeks for": something the customer waits for has not come. A negation written
+ * waiting two weeks for", "where is my refund?": something the customer waits for has not come
+ * (asked where it is, a thing of theirs, not "where is the settings page?"). A negation written
  * without its apostrophe may come whole ("hasnt") or as the part of "hasn't" the index keeps
  * ("hasn"): no word of its own.
  */
 const AWAITED = new RegExp(
   String.raw`(?:\b(?:never|not|still\s+(?:no|not))|\b\w*n['’]t|\b(?:didnt|hasnt|havent|hadnt|wasnt|werent|isnt|arent|dont|doesnt)|\b(?:didn|doesn|hasn|haven|hadn|wasn|weren|couldn|wouldn))\s+(?:\w+\s+)?(?:received|receive|arrived|arrive|come|came|got|gotten|get|seen|shown\s+up|showed\s+up|turned\s+up)\b(?:\s+yet\b)?` +
+    String.raw`|\bwhere(?:['’]s|\s+is|\s+are)\s+(?:my|our)(?=\s+\w)` +
     String.raw`|\b(?:still\s+|been\s+)?waiting\s+(?:(?:for\s+)?${ABOUT}${COUNT}\s+${UNIT}\s+)?(?:for|on)(?=\s+\w)`,
   'i',
 );

@@ -117,4 +117,32 @@ describe('Synonyms', () => {
       expect(words(q), q).not.toContain('hours');
     }
   });
+
+  it('says general English variants and phrasings for one another', () => {
+    const words = (q: string) => Synonyms.default.related(q).map((r) => r.term);
+    expect(words('do my unused minutes carry over?')).toContain('roll');
+    expect(words('the button is greyed out')).toContain('gray');
+    expect(words('can I put my plan on hold?')).toEqual(
+      expect.arrayContaining(['freeze', 'pause']),
+    );
+    // Switching a card off is freezing it; "switch" weighs as little as an idiom's own word.
+    expect(terms(Synonyms.default, 'can I switch my card off for now?')).toEqual([
+      ['switch', IDIOM_WEIGHT],
+      ['freeze', RELATED_WEIGHT],
+      ['pause', RELATED_WEIGHT],
+    ]);
+    expect(words('any discount for college kids?')).toContain('student');
+    expect(words('signed up yesterday, can I back out?')).toContain('cancel');
+    expect(words('I lost my key fob, how much is a new one')).toContain('replacement');
+    expect(words('how do I text the driver')).toContain('message');
+    expect(words('where is the wifi code')).toContain('password');
+    expect(words('how much to use my phone abroad')).toContain('roaming');
+    expect(words('what is the interest rate')).toContain('apy');
+    expect(words('can I download my data')).toContain('export');
+    expect(words('can I make it smaller')).toContain('lower');
+    expect(words('the courier went to the wrong house')).toContain('address');
+    expect(words('how do I change where it gets delivered')).toContain('address');
+    expect(words('can we each pay separately')).toContain('split');
+    expect(words('can coworkers order together')).toContain('group');
+  });
 });

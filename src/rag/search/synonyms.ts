@@ -110,6 +110,23 @@ export const DEFAULT_SYNONYMS = `
   changed my mind | change my mind | change of heart = cancel
   slow | slowly | sluggish | crawling | laggy | lagging
   postpone => reschedule
+  freeze | frozen | pause | paused | put on hold | on hold
+  switch off | turn off = freeze pause
+  grey | gray | greyed | grayed | greyed out | grayed out
+  college | university | uni => student
+  regret | back out | backing out = cancel change mind
+  a new one | new one => replacement replace
+  text => message chat
+  wifi code | wi fi code | network key | wifi key | network password => wifi password
+  phone abroad | data abroad | using my phone abroad => roaming
+  interest rate | interest rates => apy
+  download => export
+  smaller | lower | lowered | reduce | decrease
+  wrong house | wrong home | wrong door | wrong building => wrong address
+  where it gets delivered | where it s delivered | delivery location => address
+  pay for their own | pay separately | each pay | go dutch => split bill
+  order together | ordering together => group order
+  carry over | carried over | carries over | roll over | rolled over | rolls over | rollover
   ahead | in advance | beforehand
   km | kms | kilometre | kilometres | kilometer | kilometers
   carseat | car seat | baby seat | booster => child seat
