@@ -220,6 +220,11 @@ describe('process metrics at GET /metrics', () => {
       expect(first('nodejs_active_resources')).toBeGreaterThanOrEqual(1);
       expect(first('process_start_time_seconds')).toBeCloseTo(performance.timeOrigin / 1000, 0);
 
+      // An idle loop has no delay: what is read is what passes the sampling interval.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const idle = await scrape();
+      expect(idle('nodejs_eventloop_lag_p50_seconds')).toBeLessThan(0.005);
+
       // The server runs in this process: holding its event loop for 300 ms is a stall it saw.
       const until = performance.now() + 300;
       while (performance.now() < until) {

@@ -1,6 +1,5 @@
 import { context, type Meter, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import type { IntervalHistogram } from 'node:perf_hooks';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -39,8 +38,8 @@ export interface TelemetryOptions {
   metricExportIntervalMs?: number;
   /** Told when exports to the OTLP endpoint start failing and when they work again. */
   exportHealth?: ExportHealthListener;
-  /** The histogram the event-loop delay is sampled with; one of its own by default. */
-  eventLoopDelay?: IntervalHistogram;
+  /** Told each time the event loop is sampled, with the delay seen in ms (for tests). */
+  onEventLoopSample?: (delayMs: number) => void;
 }
 
 /** The tracer and meter of an app, with Prometheus exposition and shutdown. */
@@ -143,7 +142,7 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
   // Read only when metrics are collected; stopped at shutdown.
   const runtime = observeRuntime(
     meter,
-    options.eventLoopDelay ? { eventLoopDelay: options.eventLoopDelay } : {},
+    options.onEventLoopSample ? { onSample: options.onEventLoopSample } : {},
   );
   const serializer = new PrometheusSerializer(undefined, false, undefined, false, true);
 
