@@ -139,14 +139,16 @@ export interface App {
   /**
    * Erases a session on request (the right to erasure): waits for its lock (a turn running
    * now finishes first), removes the live session, so that its token stops working, and
-   * deletes everything stored of it, whatever its ticket's status. Null when there was nothing
-   * of it: no live session and nothing stored.
+   * deletes everything stored of it, whatever its ticket's status; its live feeds and
+   * WebSockets, on every instance, get a last `ended` event (reason `erased`) and are closed.
+   * Null when there was nothing of it: no live session and nothing stored.
    */
   eraseSession(sessionId: string): Promise<ErasedSession | null>;
   /**
    * Erases the sessions whose last message is older than `RETENTION_DAYS` and that have no
    * ticket open or pending; returns how many (0 when retention is off). `start` runs it at
-   * once and then hourly.
+   * once and then hourly. The live feeds and WebSockets of an erased session, on every
+   * instance, get a last `ended` event (reason `erased`) and are closed.
    */
   sweepRetention(options?: { signal?: AbortSignal }): Promise<number>;
   readonly retriever: Retriever;
@@ -390,6 +392,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     sessions,
     clock,
     logger,
+    events: sessionEvents,
     notify: webhooks ? { leaseMs: webhooks.leaseMs } : undefined,
     erased: telemetry.meter.createCounter('support_agent.sessions.erased', {
       description:
@@ -622,6 +625,8 @@ interface ErasureDeps {
   logger: Logger;
   /** Counts erased sessions, by `reason`. */
   erased: Counter;
+  /** Where an erased session's end is published: its streams, on every instance, end. */
+  events: SessionEvents;
   /**
    * A webhook is configured: the ticket system is told when a ticket it has was erased, once a
    * delivery lease (this many milliseconds) has passed.
@@ -637,6 +642,22 @@ interface ErasureDeps {
 function sessionErasure(deps: ErasureDeps) {
   const { config, conversations, knowledge, sessions, clock, logger } = deps;
   const repositories = { conversations, knowledge };
+
+  /**
+   * Ends the erased session's live feeds and WebSockets, on every instance: after the session
+   * store lost it, so that a stream opening meanwhile is refused instead. Not waited for; when
+   * it cannot be published the erasure stands, and is logged.
+   */
+  const endStreams = (sessionId: string): void => {
+    deps.events
+      .publishEnd(sessionId, 'erased')
+      .catch((error: unknown) =>
+        logger.warn(
+          { err: error, sessionId },
+          'the erasure of a session could not be told to its streams on other instances (Redis): they learn of it at their next message',
+        ),
+      );
+  };
 
   /**
    * Erases a session with `erase` and, when it had a ticket and a webhook is configured, queues
@@ -683,6 +704,7 @@ function sessionErasure(deps: ErasureDeps) {
         eraseSessionData(repositories, sessionId),
       );
       if (erased === null || (!live && !erasedAnything(erased))) return null;
+      endStreams(sessionId);
       deps.erased.add(1, { reason: 'request' });
       logger.info({ sessionId, erased }, 'session erased on request');
       return erased;
@@ -721,7 +743,11 @@ function sessionErasure(deps: ErasureDeps) {
           );
           if (done === null) return false;
           // Its token would otherwise open an empty conversation until the session expires.
-          if (live) await sessions.delete(sessionId).catch(() => liveSessionFailures++);
+          // Only a live session can have streams open: theirs end.
+          if (live) {
+            await sessions.delete(sessionId).catch(() => liveSessionFailures++);
+            endStreams(sessionId);
+          }
           deps.erased.add(1, { reason: 'retention' });
           return true;
         } finally {

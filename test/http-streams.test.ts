@@ -2,6 +2,7 @@
  * The streams of a session through real sockets: ending or erasing the session ends its live
  * feed and its WebSocket with a last `ended` event, and SSE promises no resumption it cannot give.
  */
+import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -28,8 +29,9 @@ afterAll(() => t.close());
 async function openSocket(
   id: string,
   token: string,
+  url = t.url,
 ): Promise<{ frames: Json[]; closed: Promise<number>; socket: WebSocket }> {
-  const socket = new WebSocket(`${t.url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
+  const socket = new WebSocket(`${url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
     headers: bearer(token),
   });
   const frames: Json[] = [];
@@ -121,6 +123,47 @@ describe("a session's streams", () => {
     });
     expect(await within(ws.closed, -1)).toBe(1000);
     expect(ws.frames.at(-1)).toMatchObject({ type: 'ended', reason: 'erased' });
+  });
+
+  it('are ended with an `ended` event when the retention sweep erases the session', async () => {
+    const kept = await startServer({ RETENTION_DAYS: '30' });
+    try {
+      const { id, token } = await createSession(kept.url);
+      // Its last message, 40 days before the sweep: past RETENTION_DAYS=30.
+      await kept.app.conversations.appendMessage({
+        id: randomUUID(),
+        sessionId: id,
+        role: 'user',
+        text: 'Where is my parcel?',
+        turnId: 't',
+        requestId: null,
+        metadata: {},
+        createdAt: new Date(Date.now() - 40 * 86_400_000).toISOString(),
+      });
+      const feed = await openFeed(kept.url, id, token);
+      await feed.readUntil('event: ready');
+      const ws = await openSocket(id, token, kept.url);
+
+      expect(await kept.app.sweepRetention()).toBe(1);
+
+      await within(feed.readUntil('\u0000'), undefined);
+      const notice = {
+        type: 'ended',
+        sessionId: id,
+        reason: 'erased',
+        message:
+          'This conversation has been deleted. Start a new conversation if you need more help.',
+      };
+      expect(eventsOf(feed.text()).filter((e) => e.event === 'ended')).toEqual([
+        { event: 'ended', data: notice },
+      ]);
+      expect(await within(ws.closed, -1)).toBe(1000);
+      expect(ws.frames.filter((f) => f.type === 'ended')).toEqual([notice]);
+      await until(() => kept.server.streams.size === 0);
+      expect(kept.server.streams.size).toBe(0);
+    } finally {
+      await kept.close();
+    }
   });
 });
 

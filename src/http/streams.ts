@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { StreamNotice } from '../protocol/api.js';
+import { sessionEndedNotice, type SessionEndReason } from '../session/index.js';
 import { StreamSlots, type StreamSlotLimits } from './stream-slots.js';
 
 /** An open stream to a client: SSE or WebSocket. */
@@ -35,7 +36,10 @@ export interface StreamRegistryOptions {
 /**
  * The streams open on this server, by session: ending or erasing a session ends its streams with
  * an `ended` event, and shutdown ends each with a `shutdown` event instead of cutting it off.
- * Only this instance's streams: one on another instance learns of the end at its next message.
+ * Only this instance's streams: those on other instances (and those of a session the retention
+ * sweep erased) are ended by the end notice published on the session's events, which a live feed
+ * and a WebSocket follow (see `followSession`). A stream told twice, here and by the notice, ends
+ * once.
  *
  * @example
  * const streams = new StreamRegistry();
@@ -89,14 +93,10 @@ export class StreamRegistry {
    * Ends every open stream of a session with an `ended` event that says why, in words the
    * customer reads. Returns how many there were.
    */
-  endSession(sessionId: string, reason: 'ended' | 'erased'): number {
-    const message =
-      reason === 'erased'
-        ? 'This conversation has been deleted. Start a new conversation if you need more help.'
-        : 'This conversation has ended. Start a new conversation if you need more help.';
+  endSession(sessionId: string, reason: SessionEndReason): number {
+    const notice = sessionEndedNotice(sessionId, reason);
     const streams = [...(this.#bySession.get(sessionId) ?? [])];
-    for (const stream of streams)
-      this.#finish(stream, { type: 'ended', sessionId, reason, message });
+    for (const stream of streams) this.#finish(stream, notice);
     return streams.length;
   }
 

@@ -120,7 +120,9 @@ export const streamNoticeSchema = z.discriminatedUnion('type', [
     sessionId: z.string(),
     reason: z
       .enum(['ended', 'erased'])
-      .describe('`ended`: the session was ended (DELETE); `erased`: it was erased on request.'),
+      .describe(
+        '`ended`: the session was ended (DELETE); `erased`: it was erased, on request or by `RETENTION_DAYS`.',
+      ),
     message: z.string(),
   }),
   z.object({

@@ -20,5 +20,15 @@ export type { SessionKeyCheck, SessionKeyCheckOptions } from './session-key-chec
 export { createSessionStore } from './create-session-store.js';
 export type { SessionStoreOptions } from './create-session-store.js';
 export { connectRedis } from './redis-connection.js';
-export { MemorySessionEvents, RedisSessionEvents } from './session-events.js';
-export type { SessionEventListener, SessionEvents } from './session-events.js';
+export {
+  endedNoticeOf,
+  MemorySessionEvents,
+  RedisSessionEvents,
+  sessionEndedNotice,
+} from './session-events.js';
+export type {
+  SessionEndedNotice,
+  SessionEndReason,
+  SessionEventListener,
+  SessionEvents,
+} from './session-events.js';

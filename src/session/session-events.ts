@@ -4,6 +4,52 @@ import { createPayloadCodec, type PayloadCodec } from './session-cipher.js';
 /** Receives the events of a followed session. */
 export type SessionEventListener = (event: { type: string } & Record<string, unknown>) => void;
 
+/** Why a session's streams end: it was ended (DELETE), or erased (on request or by retention). */
+export type SessionEndReason = 'ended' | 'erased';
+
+/**
+ * The last event of a stream whose session ended or was erased, as its client gets it (the
+ * `ended` stream notice). It is also what crosses instances on the session's channel, so that an
+ * instance of an earlier version, which forwards it as it is, still tells its client.
+ */
+// A type rather than an interface: it is an event, which listeners take as a record.
+export type SessionEndedNotice = {
+  type: 'ended';
+  sessionId: string;
+  reason: SessionEndReason;
+  /** Words the customer reads. */
+  message: string;
+};
+
+/**
+ * The `ended` notice of a session, with the words its customer reads.
+ *
+ * @example
+ * stream.finish(sessionEndedNotice(sessionId, 'erased'));
+ */
+export function sessionEndedNotice(
+  sessionId: string,
+  reason: SessionEndReason,
+): SessionEndedNotice {
+  const message =
+    reason === 'erased'
+      ? 'This conversation has been deleted. Start a new conversation if you need more help.'
+      : 'This conversation has ended. Start a new conversation if you need more help.';
+  return { type: 'ended', sessionId, reason, message };
+}
+
+/**
+ * The end notice an event of a session's channel is, or undefined for a turn's event. Rebuilt
+ * from its reason rather than passed on: what a client is told comes from this instance.
+ */
+export function endedNoticeOf(
+  sessionId: string,
+  event: { type: string } & Record<string, unknown>,
+): SessionEndedNotice | undefined {
+  if (event.type !== 'ended') return undefined;
+  return sessionEndedNotice(sessionId, event.reason === 'erased' ? 'erased' : 'ended');
+}
+
 /**
  * The live events of sessions, for connections that follow a session (a second tab, the
  * widget's live feed): every instance publishes the events of the turns it runs, and every
@@ -11,6 +57,15 @@ export type SessionEventListener = (event: { type: string } & Record<string, unk
  */
 export interface SessionEvents {
   publish(sessionId: string, event: { type: string } & Record<string, unknown>): void;
+  /**
+   * Tells every follower of a session, on every instance, that it ended or was erased: each gets
+   * its {@link sessionEndedNotice} (see {@link endedNoticeOf}), and a stream following it ends.
+   * Call it once the session store says so, so that a stream that starts following afterwards
+   * finds the end there. This instance's followers are told at once, whatever becomes of the
+   * publishing; the promise rejects when it could not be published (Redis away): the end stands,
+   * and streams on other instances learn of it at their next message.
+   */
+  publishEnd(sessionId: string, reason: SessionEndReason): Promise<void>;
   /**
    * Follows a session: resolves once events published from then on will reach `listener`, with
    * the function that stops following.
@@ -70,6 +125,10 @@ export class MemorySessionEvents implements SessionEvents {
     this.#listeners.deliver(sessionId, event);
   }
 
+  async publishEnd(sessionId: string, reason: SessionEndReason): Promise<void> {
+    this.#listeners.deliver(sessionId, sessionEndedNotice(sessionId, reason));
+  }
+
   async subscribe(sessionId: string, listener: SessionEventListener): Promise<() => void> {
     const remove = this.#listeners.add(sessionId, listener, () => undefined);
     return () => void remove();
@@ -83,7 +142,8 @@ export class MemorySessionEvents implements SessionEvents {
  * session's channel while it has followers of that session, and publishes the events of every
  * turn it runs. Followers on this instance get events through Redis too, so each gets every
  * event once, in order. Publishing is fire-and-forget: a follower missing an event while Redis
- * is away still has the history to read.
+ * is away still has the history to read. The end of a session crosses the same channel, encrypted
+ * alike ({@link SessionEvents.publishEnd}).
  *
  * With `encryptionKey`, events cross Redis encrypted as sessions are (AES-256-GCM, bound to the
  * session's channel): they carry the conversation itself. An event that does not open with the
@@ -160,6 +220,17 @@ export class RedisSessionEvents implements SessionEvents {
     this.publisher
       .publish(`${this.#channelPrefix}${sessionId}`, this.#encode(event, sessionId))
       .catch((error: unknown) => this.options.onError?.(error));
+  }
+
+  async publishEnd(sessionId: string, reason: SessionEndReason): Promise<void> {
+    const notice = sessionEndedNotice(sessionId, reason);
+    // This instance's followers need not wait for Redis, nor go without when it is away; they
+    // get the published one too, and a stream ends once whichever comes first.
+    this.#listeners.deliver(sessionId, notice);
+    await this.publisher.publish(
+      `${this.#channelPrefix}${sessionId}`,
+      this.#encode(notice, sessionId),
+    );
   }
 
   async subscribe(sessionId: string, listener: SessionEventListener): Promise<() => void> {

@@ -281,8 +281,8 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       if ((await app.eraseSession(id)) === null) {
         throw new AppError('not_found', 'No session with this id.');
       }
-      // Its feed and WebSocket on this instance are told and closed; on another instance they
-      // learn at their next message.
+      // Its feed and WebSocket on this instance are told and closed at once; those on other
+      // instances by the notice the erasure published (see `App.eraseSession`).
       request.server.streams.endSession(id, 'erased');
       return reply.code(204).send();
     });

@@ -17,6 +17,7 @@ import { wantsEventStream } from '../body.js';
 import { TAKES_FILES } from '../errors.js';
 import { readMultipart } from '../multipart.js';
 import { assertActive, authorizeSession, enforceRateLimit, viewOf } from '../session-access.js';
+import { followSession, type SessionFollow } from '../session-follow.js';
 import { SseStream } from '../sse.js';
 import { parseInput } from '../validate.js';
 import type { StreamRegistry } from '../streams.js';
@@ -73,7 +74,16 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
     // Nothing searches an ended session's files any more: its attachments' passages go.
     const ended = await app.sessionTurns.end(session);
     // Its open streams would otherwise stay open and silent: nothing will happen in it any more.
+    // This instance's at once; every instance's (this one's again, ended once) by the notice.
     streams.endSession(session.id, 'ended');
+    app.sessionEvents
+      .publishEnd(session.id, 'ended')
+      .catch((error: unknown) =>
+        app.logger.warn(
+          { err: error, sessionId: session.id },
+          'the end of a session could not be told to its streams on other instances (Redis): they learn of it at their next message',
+        ),
+      );
     return reply.code(200).send(viewOf(ended));
   });
 
@@ -110,12 +120,8 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
 
   server.get<IdParams>('/v1/sessions/:id/events', async (request, reply) => {
     // A browser's EventSource sends no headers of its own: the token may come as `?token=`.
-    const session = await authorizeSession(
-      sessions,
-      request.params.id,
-      headerOrQueryToken(request),
-      'query',
-    );
+    const token = headerOrQueryToken(request);
+    const session = await authorizeSession(sessions, request.params.id, token, 'query');
     assertActive(session);
     if (!wantsEventStream(request)) {
       throw new AppError(
@@ -131,30 +137,31 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
       gone = true;
       freeSlot();
     });
-    // Subscribed before the stream opens: `ready` means no later event will be missed.
-    const sink: { stream?: SseStream } = {};
-    let stopFollowing: () => void;
+    // Subscribed before the stream opens: `ready` means no later event will be missed, the
+    // session's end included, wherever it happens.
+    let follow: SessionFollow;
     try {
-      stopFollowing = await app.sessionEvents.subscribe(session.id, (event) =>
-        sink.stream?.send(event),
-      );
+      follow = await followSession(app, session.id, token, 'query');
     } catch (error) {
       freeSlot();
       throw error;
     }
     // The client left while the subscription was made: its `close` has come and gone.
     if (gone) {
-      stopFollowing();
+      follow.stop();
       reply.hijack();
       return;
     }
     const stream = new SseStream(reply, headersOf(reply));
-    sink.stream = stream;
     const release = streams.add(stream, { sessionId: session.id, reply, status: 200 });
     const ready: StreamNotice = { type: 'ready', sessionId: session.id };
     stream.send(ready);
+    follow.attach({
+      event: (event) => stream.send(event),
+      ended: (notice) => streams.endSession(session.id, notice.reason),
+    });
     reply.raw.on('close', () => {
-      stopFollowing();
+      follow.stop();
       release();
     });
   });

@@ -15,6 +15,7 @@ import { headerOrQueryToken } from '../auth.js';
 import { clientKey } from '../client-address.js';
 import { clientMessage, sendError } from '../errors.js';
 import { assertActive, authorizeSession, enforceRateLimit } from '../session-access.js';
+import { followSession, type SessionFollow } from '../session-follow.js';
 import type { StreamRegistry } from '../streams.js';
 import { parseInput } from '../validate.js';
 import { sessionScope } from '../../store/index.js';
@@ -71,12 +72,15 @@ type WsRequest = FastifyRequest<{ Params: { id: string } }>;
  * when it arrives; past {@link WS_MAX_PENDING_MESSAGES} waiting, or past the limit, it gets a
  * `rate_limited` error event, and past {@link WS_MAX_REFUSALS} refusals in a row the socket is
  * closed with 1008. Ending the session (or shutdown) sends a last event
- * and closes the socket: 1000 for `ended`, 1001 for `shutdown`. An upgrade takes one of the
+ * and closes the socket: 1000 for `ended`, 1001 for `shutdown`. The socket follows the session's
+ * events for its end alone, so an end on another instance, or an erasure by the retention sweep,
+ * closes it too. An upgrade takes one of the
  * places for a session's streams (see `StreamSlots`): past them it gets 429 instead.
  */
 export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegistry): void {
   const sessionsOf = new WeakMap<FastifyRequest, Session>();
   const repliesOf = new WeakMap<FastifyRequest, FastifyReply>();
+  const followsOf = new WeakMap<FastifyRequest, SessionFollow>();
 
   server.route({
     method: 'GET',
@@ -93,12 +97,8 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
           `WebSocket connections from ${origin.slice(0, 100)} are not allowed: add the origin to CORS_ORIGINS.`,
         );
       }
-      const session = await authorizeSession(
-        app.sessions,
-        request.params.id,
-        headerOrQueryToken(request),
-        'query',
-      );
+      const token = headerOrQueryToken(request);
+      const session = await authorizeSession(app.sessions, request.params.id, token, 'query');
       assertActive(session);
       // An upgrade takes a stream's place before it is made, so that a client past the limit is
       // told with a 429 rather than a socket closed at once. An upgraded socket serves no other
@@ -109,6 +109,19 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         const socket = request.raw.socket;
         if (socket.destroyed) freeSlot();
         else socket.once('close', freeSlot);
+        // Followed before the upgrade, for the session's end alone (the socket sends its own
+        // turns' events): ended on another instance, or erased by the retention sweep, it is
+        // told and closed. A session that ended meanwhile is refused as one ended before.
+        let follow: SessionFollow;
+        try {
+          follow = await followSession(app, session.id, token, 'query');
+        } catch (error) {
+          freeSlot();
+          throw error;
+        }
+        if (socket.destroyed) follow.stop();
+        else socket.once('close', follow.stop);
+        followsOf.set(request, follow);
       }
       sessionsOf.set(request, session);
       repliesOf.set(request, reply);
@@ -129,7 +142,8 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
     wsHandler: (socket: WebSocket, request: WsRequest) => {
       const session = sessionsOf.get(request);
       const reply = repliesOf.get(request);
-      if (session === undefined || reply === undefined) {
+      const follow = followsOf.get(request);
+      if (session === undefined || reply === undefined || follow === undefined) {
         socket.close(1008, 'unauthorized');
         return;
       }
@@ -151,6 +165,10 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         },
         { sessionId: session.id, reply, status: 101 },
       );
+      follow.attach({
+        event: () => undefined,
+        ended: (notice) => streams.endSession(session.id, notice.reason),
+      });
       let pending = 0;
       // Refusals since a message was last let through: past the bound, the client is not
       // listening to them, and the socket is closed.
@@ -227,6 +245,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         });
       });
       socket.on('close', () => {
+        follow.stop();
         release();
         controller.abort();
       });

@@ -1,0 +1,298 @@
+/**
+ * Ending or erasing a session reaches its streams on every instance: two app+server instances on
+ * one Redis (with session encryption) and one database, each following the session with a live
+ * feed or a WebSocket. A stream on the other instance gets its last `ended` event and is closed
+ * within about a second, as one on the instance that ended the session does, and gets it once.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { captureLogs, type CapturedLogs } from '../src/testing/index.js';
+import {
+  ADMIN_KEY,
+  bearer,
+  call,
+  createSession,
+  openFeed,
+  parseSse,
+  startServer,
+  type Feed,
+  type Json,
+  type TestServer,
+} from './helpers/http.js';
+import { REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
+
+const DAY = 86_400_000;
+const ENDED = 'This conversation has ended. Start a new conversation if you need more help.';
+const ERASED =
+  'This conversation has been deleted. Start a new conversation if you need more help.';
+
+const redisUp = await serviceAvailable('Redis', REDIS_URL, 6379);
+
+/** A session's WebSocket, open, with what it received and how it was closed. */
+async function openSocket(
+  url: string,
+  id: string,
+  token: string,
+): Promise<{ frames: Json[]; closed: Promise<number> }> {
+  const socket = new WebSocket(`${url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
+    headers: bearer(token),
+  });
+  const frames: Json[] = [];
+  socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return { frames, closed };
+}
+
+/** The status a refused WebSocket upgrade gets (101 when it was not refused). */
+function upgradeStatus(url: string, id: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
+      headers: bearer(token),
+    });
+    socket.once('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.once('unexpected-response', (_request, response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** What `promise` gives within 3 s, or `late`: a stream left open fails the test, not hangs it. */
+function within<T>(promise: Promise<T>, late: T): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((resolve) => setTimeout(() => resolve(late), 3_000)),
+  ]);
+}
+
+/** Reads a feed until the server ends it; how long that took from `since`, or -1 if it did not. */
+async function endOf(feed: Feed, since: number): Promise<number> {
+  // The marker is never sent: this returns once the stream has ended.
+  const ended = await within(
+    feed.readUntil('\u0000').then(() => true),
+    false,
+  );
+  return ended ? Date.now() - since : -1;
+}
+
+/** The `ended` events a feed received. */
+function endedEvents(feed: Feed): Json[] {
+  return parseSse(feed.text())
+    .filter((e) => e.event === 'ended')
+    .map((e) => e.data);
+}
+
+/** Waits until `check` holds (a socket's close reaches the server a moment after the client's). */
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 3_000;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}
+
+describe.runIf(redisUp)("a session's streams on several instances", () => {
+  const prefix = `${uniqueName('xstreams')}:`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'sa-xstreams-'));
+  const database = join(dataDir, 'shared.db');
+  const env = {
+    REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    SESSION_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    RETENTION_DAYS: '30',
+  };
+  let a: TestServer;
+  let b: TestServer;
+
+  beforeAll(async () => {
+    // One after the other: the second finds the database migrated by the first.
+    a = await startServer(env, { databasePath: database });
+    b = await startServer(env, { databasePath: database });
+  });
+
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    const redis = new Redis(REDIS_URL);
+    const left = await redis.keys(`${prefix}*`);
+    if (left.length > 0) await redis.del(...left);
+    await redis.quit();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('end a live feed on another instance, and the one on this instance, with one `ended` each', async () => {
+    const { id, token } = await createSession(a.url);
+    const onB = await openFeed(b.url, id, token);
+    await onB.readUntil('event: ready');
+    const onA = await openFeed(a.url, id, token);
+    await onA.readUntil('event: ready');
+
+    const started = Date.now();
+    expect((await call(a.url, 'DELETE', `/v1/sessions/${id}`, { token })).status).toBe(200);
+
+    const tookB = await endOf(onB, started);
+    expect(tookB).toBeGreaterThanOrEqual(0);
+    expect(tookB).toBeLessThan(1_000);
+    const notice = { type: 'ended', sessionId: id, reason: 'ended', message: ENDED };
+    expect(endedEvents(onB)).toEqual([notice]);
+    expect(parseSse(onB.text()).at(-1)?.data).toEqual(notice);
+    expect(await endOf(onA, started)).toBeGreaterThanOrEqual(0);
+    // Told by its own instance and through Redis: sent once.
+    expect(endedEvents(onA)).toEqual([notice]);
+    await until(() => b.server.streams.size === 0 && b.server.streams.slots.size === 0);
+    expect(b.server.streams.size).toBe(0);
+    expect(b.server.streams.slots.size).toBe(0);
+  });
+
+  it('end a WebSocket on another instance', async () => {
+    const { id, token } = await createSession(a.url);
+    const ws = await openSocket(b.url, id, token);
+    const started = Date.now();
+    expect((await call(a.url, 'DELETE', `/v1/sessions/${id}`, { token })).status).toBe(200);
+
+    expect(await within(ws.closed, -1)).toBe(1000);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(ws.frames.filter((f) => f.type === 'ended')).toEqual([
+      { type: 'ended', sessionId: id, reason: 'ended', message: ENDED },
+    ]);
+    await until(() => b.server.streams.size === 0);
+    expect(b.server.streams.size).toBe(0);
+  });
+
+  it('end a feed and a WebSocket on another instance when staff erase the session', async () => {
+    const { id, token } = await createSession(a.url);
+    const feed = await openFeed(b.url, id, token);
+    await feed.readUntil('event: ready');
+    const ws = await openSocket(b.url, id, token);
+
+    const started = Date.now();
+    const erased = await call(a.url, 'DELETE', `/v1/admin/sessions/${id}`, { token: ADMIN_KEY });
+    expect(erased.status).toBe(204);
+
+    const took = await endOf(feed, started);
+    expect(took).toBeGreaterThanOrEqual(0);
+    expect(took).toBeLessThan(1_000);
+    const notice = { type: 'ended', sessionId: id, reason: 'erased', message: ERASED };
+    expect(endedEvents(feed)).toEqual([notice]);
+    expect(await within(ws.closed, -1)).toBe(1000);
+    expect(ws.frames.filter((f) => f.type === 'ended')).toEqual([notice]);
+  });
+
+  it('end the feeds of a session the retention sweep erases, on its instance and on another', async () => {
+    const { id, token } = await createSession(a.url);
+    // Its last message, 40 days before the sweep: past RETENTION_DAYS=30.
+    await a.app.conversations.appendMessage({
+      id: randomUUID(),
+      sessionId: id,
+      role: 'user',
+      text: 'Where is my parcel?',
+      turnId: 't',
+      requestId: null,
+      metadata: {},
+      createdAt: new Date(Date.now() - 40 * DAY).toISOString(),
+    });
+    const onA = await openFeed(a.url, id, token);
+    await onA.readUntil('event: ready');
+    const onB = await openFeed(b.url, id, token);
+    await onB.readUntil('event: ready');
+    const ws = await openSocket(b.url, id, token);
+
+    const started = Date.now();
+    expect(await a.app.sweepRetention()).toBeGreaterThanOrEqual(1);
+
+    const notice = { type: 'ended', sessionId: id, reason: 'erased', message: ERASED };
+    for (const feed of [onA, onB]) {
+      const took = await endOf(feed, started);
+      expect(took).toBeGreaterThanOrEqual(0);
+      expect(took).toBeLessThan(1_000);
+      expect(endedEvents(feed)).toEqual([notice]);
+    }
+    expect(await within(ws.closed, -1)).toBe(1000);
+    expect(ws.frames.filter((f) => f.type === 'ended')).toEqual([notice]);
+    // The session is gone: a new stream of it is refused.
+    expect((await call(b.url, 'GET', `/v1/sessions/${id}`, { token })).status).toBe(401);
+  });
+
+  it('refuse a feed or WebSocket whose session ends on another instance while it opens', async () => {
+    const events = b.app.sessionEvents;
+    const subscribe = events.subscribe.bind(events);
+    // The session ends on A after B checked it and before B's subscription took hold: the
+    // notice is published to no one on B.
+    const endOnA = (id: string, token: string) =>
+      vi.spyOn(events, 'subscribe').mockImplementationOnce(async (sessionId, listener) => {
+        expect((await call(a.url, 'DELETE', `/v1/sessions/${id}`, { token })).status).toBe(200);
+        return subscribe(sessionId, listener);
+      });
+    try {
+      const feedOf = await createSession(a.url);
+      endOnA(feedOf.id, feedOf.token);
+      const feed = await within(
+        fetch(`${b.url}/v1/sessions/${feedOf.id}/events`, {
+          headers: { ...bearer(feedOf.token), accept: 'text/event-stream' },
+        }),
+        undefined,
+      );
+      expect(feed?.status).toBe(409);
+      await feed?.body?.cancel();
+
+      const socketOf = await createSession(a.url);
+      endOnA(socketOf.id, socketOf.token);
+      expect(await within(upgradeStatus(b.url, socketOf.id, socketOf.token), -1)).toBe(409);
+      // Nothing of them is left open on B.
+      await until(() => b.server.streams.slots.size === 0 && events.followers === 0);
+      expect(b.server.streams.slots.size).toBe(0);
+      expect(events.followers).toBe(0);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('end a session, and its streams on this instance, when the end cannot be published', async () => {
+    const logs: CapturedLogs = captureLogs();
+    const c = await startServer(
+      { ...env, LOG_LEVEL: 'warn' },
+      { databasePath: database, logDestination: logs.stream },
+    );
+    try {
+      // Redis went away between the end and its notice.
+      vi.spyOn(c.app.sessionEvents, 'publishEnd').mockRejectedValue(
+        new Error('Connection is closed.'),
+      );
+      const { id, token } = await createSession(c.url);
+      const feed = await openFeed(c.url, id, token);
+      await feed.readUntil('event: ready');
+      const ended = await call(c.url, 'DELETE', `/v1/sessions/${id}`, { token });
+      expect(ended.status).toBe(200);
+      expect(ended.body.status).toBe('ended');
+      expect(await endOf(feed, Date.now())).toBeGreaterThanOrEqual(0);
+      expect(endedEvents(feed)).toEqual([
+        { type: 'ended', sessionId: id, reason: 'ended', message: ENDED },
+      ]);
+
+      const other = await createSession(c.url);
+      const erased = await call(c.url, 'DELETE', `/v1/admin/sessions/${other.id}`, {
+        token: ADMIN_KEY,
+      });
+      expect(erased.status).toBe(204);
+
+      await vi.waitFor(() => {
+        const told = logs.lines.filter((line) =>
+          String(line.msg).includes('could not be told to its streams on other instances'),
+        );
+        expect(told.map((line) => line.sessionId)).toEqual([id, other.id]);
+      });
+    } finally {
+      await c.close();
+    }
+  });
+});
