@@ -117,7 +117,7 @@ describe('support-agent CLI', () => {
     expect((await fetch(`${url}/ready`)).status).toBe(200);
     // A new data folder: the operator is told that nothing can be answered yet, and how to fix it.
     expect(run.out()).toContain('the knowledge base is empty');
-    expect(run.out()).toContain('support-agent ingest <path>');
+    expect(run.out()).toContain('node dist/cli/main.js ingest <path>');
     expect(run.out()).not.toContain('is not ready at start');
     const metrics = await fetch(`${url}/metrics`);
     expect(metrics.status).toBe(200);

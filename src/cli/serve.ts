@@ -67,7 +67,7 @@ export async function serve(config: Config): Promise<void> {
     // Every question would get "not found": say so once, where the operator looks first.
     app.logger.warn(
       { documents },
-      'the knowledge base is empty, so every question will be answered "not found"; add the help center with `support-agent ingest <path>` or POST /v1/admin/documents',
+      'the knowledge base is empty, so every question will be answered "not found"; add the help center with `node dist/cli/main.js ingest <path>` (`support-agent ingest` once installed; same DATA_DIR as the server) or POST /v1/admin/documents',
     );
   }
   if (admin.printed) {
