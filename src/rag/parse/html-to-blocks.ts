@@ -16,6 +16,36 @@ const SKIPPED = new Set([
   'iframe',
 ]);
 
+/** Landmark roles of page furniture: a site's navigation, banner, footer and search. */
+const FURNITURE_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'search']);
+
+/**
+ * Names (in `class`, `id` or `aria-label`) that help-center themes give their furniture:
+ * breadcrumbs, sidebars, "related articles", sharing buttons, cookie notices, pagination,
+ * comments. A word of the name, not a part of one (`shared-drive` is not `share`).
+ */
+const FURNITURE_NAME =
+  /(?:^|[\s_-])(?:breadcrumbs?|sidebar|related|share|sharing|social|cookies?|pagination|comments?)(?:$|[\s_-])/i;
+
+/** An `<aside>` so named is a callout of the article (a note, a tip, a warning), kept. */
+const CALLOUT_NAME = /note|tip|warning|caution|important|callout|info|alert|admonition/i;
+
+/**
+ * Whether an element is furniture, not content: one of {@link SKIPPED}, a landmark of a site's
+ * furniture, an element named as such, or an `<aside>` (a sidebar: "related articles", "in this
+ * section") that is not named as a callout.
+ */
+function isFurniture(name: string, attribs: Record<string, string>): boolean {
+  if (SKIPPED.has(name)) return true;
+  const role = attribs.role?.toLowerCase();
+  if (role !== undefined && FURNITURE_ROLES.has(role)) return true;
+  const names = [attribs.class, attribs.id, attribs['aria-label']].filter(
+    (value): value is string => value !== undefined && value !== '',
+  );
+  if (names.some((value) => FURNITURE_NAME.test(value))) return true;
+  return name === 'aside' && !names.some((value) => CALLOUT_NAME.test(value));
+}
+
 /** Elements whose boundaries end a paragraph (text directly inside them is a paragraph too). */
 const BLOCK_BOUNDARIES = new Set([
   'html',
@@ -107,9 +137,9 @@ class BlockCollector {
     this.#fileName = fileName;
   }
 
-  onopentag(name: string): void {
+  onopentag(name: string, attribs: Record<string, string>): void {
     if (++this.#depth > MAX_HTML_DEPTH) throw tooDeep(this.#fileName);
-    if (this.#skipDepth > 0 || SKIPPED.has(name)) {
+    if (this.#skipDepth > 0 || isFurniture(name, attribs)) {
       this.#skipDepth++;
     } else if (this.#pre) {
       this.#pre.depth++;

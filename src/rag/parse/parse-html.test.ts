@@ -47,6 +47,48 @@ describe('parseFile on HTML', () => {
     ]);
   });
 
+  it("takes the h1 for the title when the <title> is the h1 beside the site's name", async () => {
+    const page = (title: string, h1: string) =>
+      parseHtml(
+        `<html><head><title>${title}</title></head><body><h1>${h1}</h1><p>Text.</p></body></html>`,
+      );
+    expect((await page('Gift wrapping | Acme Help Center', 'Gift wrapping')).title).toBe(
+      'Gift wrapping',
+    );
+    expect((await page('Acme Help Center – Gift wrapping', 'Gift wrapping')).title).toBe(
+      'Gift wrapping',
+    );
+    expect((await page('Check-in - Acme', 'Check-in')).title).toBe('Check-in');
+    // A <title> that says more about the page than its h1 stays.
+    expect((await page('Returns &amp; refunds', 'Returns')).title).toBe('Returns & refunds');
+    expect((await page('Check-in times', 'Check')).title).toBe('Check-in times');
+    expect((await page('Returns: sending items back', 'Returns')).title).toBe(
+      'Returns: sending items back',
+    );
+  });
+
+  it("leaves out a help center theme's breadcrumbs, sidebars and related articles", async () => {
+    const doc = await parseHtml(`<html><body>
+      <ol class="breadcrumbs"><li>Help Center</li><li>Orders</li></ol>
+      <div role="navigation"><a href="/">Home</a></div>
+      <main>
+        <h1>Gift wrapping</h1>
+        <p>Gift wrapping costs $5 per order.</p>
+        <aside class="note"><p>Wrapped orders ship a day later.</p></aside>
+        <aside><h3>Related articles</h3><ul><li>Returns</li><li>Shipping</li></ul></aside>
+        <section class="related-articles"><h3>See also</h3><ul><li>Gift cards</li></ul></section>
+        <div class="article-share">Share on Facebook</div>
+        <div class="shared-drive-info"><p>Kept: not a share button.</p></div>
+      </main>
+    </body></html>`);
+    expect(doc.blocks).toEqual([
+      { type: 'heading', text: 'Gift wrapping', level: 1 },
+      { type: 'paragraph', text: 'Gift wrapping costs $5 per order.' },
+      { type: 'paragraph', text: 'Wrapped orders ship a day later.' },
+      { type: 'paragraph', text: 'Kept: not a share button.' },
+    ]);
+  });
+
   it('takes the first h1 for the title when there is no <title>', async () => {
     const doc = await parseHtml(
       '<html><body><h2>Intro</h2><h1>Shipping</h1><p>Fast.</p></body></html>',
