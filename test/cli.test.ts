@@ -138,7 +138,7 @@ describe('support-agent CLI', () => {
     expect(await ingest.exited).toBe(1);
     const lines = ingest.out().trim().split('\n');
     expect(lines[0]).toBe(
-      '2 files; documents: 1 added, 0 updated, 0 unchanged, 0 removed; 1 chunk written; 0 unchanged files skipped; 2 failed',
+      '2 files; documents: 1 added, 0 updated, 0 unchanged, 0 removed; 1 chunk written; 2 failed',
     );
     expect(ingest.out()).toContain(`failed: ${join(docs, 'empty.md')}: the file is empty`);
     expect(ingest.out()).toContain(`failed: ${join(docs, 'missing')}: does not exist`);

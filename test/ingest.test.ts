@@ -126,6 +126,9 @@ describe('ingestion', () => {
       chunksWritten: 0,
       documents: { added: 0, updated: 0, removed: 0 },
     });
+    expect(summarize(again)).toBe(
+      '8 files (all unchanged since the last run, not read again); documents: 0 added, 0 updated, 0 unchanged, 0 removed; 0 chunks written; 0 failed',
+    );
     expect(await repo.stats()).toEqual(before);
   });
 
@@ -155,6 +158,9 @@ describe('ingestion', () => {
       documents: { added: 0, updated: 1, unchanged: 1, removed: 0 },
       chunksWritten: 1,
     });
+    expect(summarize(report)).toMatch(
+      /^8 files \(7 unchanged since the last run, not read again\); documents: 0 added, 1 updated, 1 unchanged/,
+    );
     expect(await found('okapi')).toEqual([]);
     expect(await found('meerkat')).toEqual(['faq.json']);
     expect(await found('narwhal')).toEqual(['faq.json']);

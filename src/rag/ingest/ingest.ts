@@ -61,11 +61,16 @@ export interface IngestReport {
 /** A one-line summary of a report, as the CLI prints it. */
 export function summarize(report: IngestReport): string {
   const d = report.documents;
+  // Files unchanged since the last run are not read again, so their documents are not counted
+  // among the documents below: said with the files, not as documents "0 unchanged".
+  const unread =
+    report.unchangedFiles > 0
+      ? ` (${report.unchangedFiles === report.files ? 'all' : report.unchangedFiles} unchanged since the last run, not read again)`
+      : '';
   const parts = [
-    `${report.files} file${report.files === 1 ? '' : 's'}`,
+    `${report.files} file${report.files === 1 ? '' : 's'}${unread}`,
     `documents: ${d.added} added, ${d.updated} updated, ${d.unchanged} unchanged, ${d.removed + report.pruned} removed`,
     `${report.chunksWritten} chunk${report.chunksWritten === 1 ? '' : 's'} written`,
-    `${report.unchangedFiles} unchanged file${report.unchangedFiles === 1 ? '' : 's'} skipped`,
     `${report.failed.length} failed`,
   ];
   if (report.skipped.length > 0) {
