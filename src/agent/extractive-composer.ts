@@ -1,0 +1,96 @@
+import {
+  composeExtractiveAnswer,
+  type ExtractiveAnswer,
+  type PassageCache,
+} from '../model/extractive/index.js';
+import type { RetrievedChunk, SearchResult } from '../rag/index.js';
+import { respell } from '../rag/search/query-terms.js';
+import { offeredPerson } from './follow-up.js';
+import type { History, ReadMessage } from './read-message.js';
+
+/** The session's ticket, as a reply speaks of it (see `ExtractiveInput.escalated`). */
+export interface Escalated {
+  ticketId: string;
+  safety?: boolean;
+  askContact?: boolean;
+}
+
+/**
+ * Composes the help center's answer to the turn's message from `passages`. `handover`: the
+ * conversation is handed to a person and no passage is quoted; `continued`: the answer follows
+ * a language model's answer cut short, so it opens with no greeting.
+ */
+export type ComposeAnswer = (
+  passages: RetrievedChunk[],
+  escalated: Escalated | undefined,
+  handover?: boolean,
+  continued?: boolean,
+) => ExtractiveAnswer;
+
+/**
+ * The extractive answers of one turn: what every answer composed for the message shares (the
+ * question, the customer, the conversation so far) is read once, and only what differs is given.
+ */
+export function extractiveComposer(turn: {
+  message: ReadMessage;
+  search: SearchResult | undefined;
+  history: History;
+  /** The customer's facts known before this message, oldest first. */
+  facts: ReadonlyArray<{ kind: string; value: string }>;
+  /** The session's messages, this one included (`SessionContext.messageCount`). */
+  messageCount: number;
+  /** The files read, as the answer quotes and cites them (numbered after the passages). */
+  files: Array<{ name: string; preview: string }>;
+  /** Whether a language model answers (the extractive answer may stand in for it). */
+  llm: boolean;
+  passages: PassageCache;
+}): ComposeAnswer {
+  const { message, search, messageCount } = turn;
+  const { followUp, newFacts } = message;
+  // The same for every answer composed: read once.
+  const customerName = nameOf(turn.facts, newFacts);
+  const personOffered = offeredPerson(turn.history);
+  // Misspelt words as the search corrected them: "pasword" is answered as "password".
+  const question = respell(message.question, search?.spelling);
+  const context = followUp && {
+    context: respell(followUp.context, search?.spelling),
+    said: followUp.said,
+    asksMore: followUp.asksMore,
+    ...(followUp.done ? { done: followUp.done } : {}),
+  };
+  return (passages, escalated, handover = false, continued = false) =>
+    composeExtractiveAnswer(
+      {
+        handover,
+        question,
+        ...(message.given.length > 0 ? { given: message.given } : {}),
+        ...context,
+        ...(search?.related ? { related: search.related } : {}),
+        sources: passages,
+        // A language model cites the passages as retrieved, and so does the extractive answer
+        // that may stand in for it: the client was shown them all, numbered so.
+        ...(turn.llm ? { numbering: 'as-retrieved' as const } : {}),
+        facts: [...turn.facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
+        // A greeting opens a reply, or nothing: after a notice that leads it ("For your
+        // security, I've hidden …") a "Hi," in the middle reads oddly.
+        firstTurn: !continued && message.notice === '' && messageCount <= 1,
+        ...(messageCount > 1 ? { ongoing: true } : {}),
+        ...(customerName ? { customerName } : {}),
+        escalated,
+        attachments: turn.files,
+        shortReply: message.shortReply,
+        // Details given in answer to an offer of a person are for that person.
+        ...(personOffered ? { offered: true } : {}),
+      },
+      { passages: turn.passages },
+    );
+}
+
+/** The customer's name: the newest one given, in this message or before. */
+function nameOf(
+  known: ReadonlyArray<{ kind: string; value: string }>,
+  fresh: ReadonlyArray<{ kind: string; value: string }>,
+): string | undefined {
+  // Known facts come oldest first: the newest name given is the one to use.
+  return [...fresh, ...[...known].reverse()].find((f) => f.kind === 'name')?.value;
+}
