@@ -3,6 +3,7 @@
  * attachments by multipart, idempotent retries, history, the end of a session, the OpenAPI
  * document and the docs page.
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { TurnEvent } from '../src/protocol/index.js';
@@ -227,6 +228,43 @@ describe('sessions', () => {
       headers: { ...bearer(other.token), accept: 'text/event-stream' },
     });
     expect(refused.status).toBe(401);
+  });
+
+  it('streams the live feed to a client that takes anything, and refuses one that takes only JSON', async () => {
+    const { id, token } = await createSession(t.url);
+    // Without an Accept header (curl as it comes) or with */*: the route only streams.
+    for (const accept of [undefined, '*/*', 'text/*;q=0.9']) {
+      const controller = new AbortController();
+      const response = await fetch(`${t.url}/v1/sessions/${id}/events`, {
+        headers: { ...bearer(token), ...(accept ? { accept } : {}) },
+        signal: controller.signal,
+      });
+      // fetch sends `*/*` when none is given: a raw request shows no header at all below.
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      controller.abort();
+    }
+    const raw = await new Promise<string>((resolve, reject) => {
+      const { hostname, port } = new URL(t.url);
+      const socket = connect(Number(port), hostname, () =>
+        socket.write(
+          `GET /v1/sessions/${id}/events HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\n\r\n`,
+        ),
+      );
+      socket.once('data', (chunk) => {
+        resolve(chunk.toString('latin1'));
+        socket.destroy();
+      });
+      socket.once('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 200/);
+    expect(raw).toMatch(/content-type: text\/event-stream/i);
+    const json = await call(t.url, 'GET', `/v1/sessions/${id}/events`, {
+      token,
+      headers: { accept: 'application/json' },
+    });
+    expect(json.status).toBe(400);
+    expect(json.body.error.message).toMatch(/Accept: text\/event-stream/);
   });
 
   it('takes attachments by multipart and answers from them in that session', async () => {

@@ -74,6 +74,18 @@ export function wantsEventStream(request: FastifyRequest): boolean {
 }
 
 /**
+ * Whether a client takes an event stream from a route that only streams: it asks for one, or
+ * for anything (`*\/*`, `text/*`, or no `Accept` at all: `curl` as it comes). Unlike
+ * {@link wantsEventStream}, which chooses between JSON and a stream, this only refuses a client
+ * that named other types alone.
+ */
+export function acceptsEventStream(request: FastifyRequest): boolean {
+  const accept = request.headers.accept;
+  if (accept === undefined || accept.trim() === '') return true;
+  return /(?:^|,)\s*(?:text\/event-stream|\*\/\*|text\/\*)\s*(?:;|,|$)/i.test(accept);
+}
+
+/**
  * A file name given by a client, reduced to a harmless label: the last path segment only (no
  * directories, no `..`), no control characters, none of the characters that make markup
  * (`<`, `>`, `"`, `'`, `` ` ``, `&`: the name is shown in replies, transcripts and consoles), at

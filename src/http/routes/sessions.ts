@@ -13,7 +13,7 @@ import {
 import type { SourceItem } from '../../protocol/index.js';
 import { bearerToken, hashToken, headerOrQueryToken, newSessionToken } from '../auth.js';
 import { clientKey } from '../client-address.js';
-import { wantsEventStream } from '../body.js';
+import { acceptsEventStream, wantsEventStream } from '../body.js';
 import { TAKES_FILES } from '../errors.js';
 import { readMultipart } from '../multipart.js';
 import { assertActive, authorizeSession, enforceRateLimit, viewOf } from '../session-access.js';
@@ -123,10 +123,10 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
     const token = headerOrQueryToken(request);
     const session = await authorizeSession(sessions, request.params.id, token, 'query');
     assertActive(session);
-    if (!wantsEventStream(request)) {
+    if (!acceptsEventStream(request)) {
       throw new AppError(
         'invalid_input',
-        'This route streams events: send `Accept: text/event-stream`.',
+        'This route streams events: send `Accept: text/event-stream` (or none).',
       );
     }
     // Taken before anything is opened for it, and given back when its socket closes, whoever
