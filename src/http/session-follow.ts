@@ -68,3 +68,21 @@ export async function followSession(
     stop,
   };
 }
+
+/**
+ * {@link followSession} for a stream that holds one of the places for streams: the place is
+ * given back when the follow is refused, since no stream will open to give it back on close.
+ */
+export async function followWithSlot(
+  app: Pick<App, 'sessions' | 'sessionEvents'>,
+  sessionId: string,
+  token: string | undefined,
+  freeSlot: () => void,
+): Promise<SessionFollow> {
+  try {
+    return await followSession(app, sessionId, token, 'query');
+  } catch (error) {
+    freeSlot();
+    throw error;
+  }
+}

@@ -17,7 +17,7 @@ import { acceptsEventStream, wantsEventStream } from '../body.js';
 import { TAKES_FILES } from '../errors.js';
 import { readMultipart } from '../multipart.js';
 import { assertActive, authorizeSession, enforceRateLimit, viewOf } from '../session-access.js';
-import { followSession, type SessionFollow } from '../session-follow.js';
+import { followWithSlot } from '../session-follow.js';
 import { SseStream } from '../sse.js';
 import { parseInput } from '../validate.js';
 import type { StreamRegistry } from '../streams.js';
@@ -139,13 +139,7 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
     });
     // Subscribed before the stream opens: `ready` means no later event will be missed, the
     // session's end included, wherever it happens.
-    let follow: SessionFollow;
-    try {
-      follow = await followSession(app, session.id, token, 'query');
-    } catch (error) {
-      freeSlot();
-      throw error;
-    }
+    const follow = await followWithSlot(app, session.id, token, freeSlot);
     // The client left while the subscription was made: its `close` has come and gone.
     if (gone) {
       follow.stop();

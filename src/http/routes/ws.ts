@@ -15,7 +15,7 @@ import { headerOrQueryToken } from '../auth.js';
 import { clientKey } from '../client-address.js';
 import { clientMessage, sendError } from '../errors.js';
 import { assertActive, authorizeSession, enforceRateLimit } from '../session-access.js';
-import { followSession, type SessionFollow } from '../session-follow.js';
+import { followWithSlot, type SessionFollow } from '../session-follow.js';
 import type { StreamRegistry } from '../streams.js';
 import { parseInput } from '../validate.js';
 import { sessionScope } from '../../store/index.js';
@@ -112,13 +112,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         // Followed before the upgrade, for the session's end alone (the socket sends its own
         // turns' events): ended on another instance, or erased by the retention sweep, it is
         // told and closed. A session that ended meanwhile is refused as one ended before.
-        let follow: SessionFollow;
-        try {
-          follow = await followSession(app, session.id, token, 'query');
-        } catch (error) {
-          freeSlot();
-          throw error;
-        }
+        const follow = await followWithSlot(app, session.id, token, freeSlot);
         if (socket.destroyed) follow.stop();
         else socket.once('close', follow.stop);
         followsOf.set(request, follow);
