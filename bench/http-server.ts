@@ -47,6 +47,8 @@ async function main(mode: string, passages: number): Promise<void> {
         RATE_LIMIT_PER_MINUTE: '1000000',
         SESSION_STARTS_PER_MINUTE: '100000',
         SESSION_MESSAGES_PER_MINUTE: '100000',
+        // The idle feeds all come from 127.0.0.1, standing for a thousand customers.
+        STREAMS_PER_ADDRESS: '100000',
       },
     });
     const app = createApp(config);

@@ -50,7 +50,8 @@ describe('http benchmark', () => {
       warmupSeconds: 0.2,
       connections: 4,
       sessions: 8,
-      idle: 40,
+      // More than STREAMS_PER_ADDRESS allows by default: the benchmark stands for many customers.
+      idle: 60,
       chunks: 300,
     });
     expect(result.failures).toBe(0);
@@ -60,7 +61,7 @@ describe('http benchmark', () => {
     }
     expect(result.store_and_search.requests).toBeGreaterThan(0);
     expect(result.ratio).toBeCloseTo(result.messages.perSecond / result.bare_route.perSecond, 2);
-    expect(result.idle_sse.connections).toBe(40);
+    expect(result.idle_sse.connections).toBe(60);
     expect(result.idle_sse.rss_after_mb).toBeGreaterThan(0);
     expect(result.meets_target.ratio).toBe(result.ratio >= result.targets.ratio);
   }, 60_000);

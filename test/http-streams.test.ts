@@ -213,9 +213,10 @@ async function rawFeed(id: string, token: string): Promise<{ status: number; cut
 async function tryFeed(
   id: string,
   token: string,
+  url = t.url,
 ): Promise<{ status: number; body: Json; close(): void }> {
   const controller = new AbortController();
-  const response = await fetch(`${t.url}/v1/sessions/${id}/events`, {
+  const response = await fetch(`${url}/v1/sessions/${id}/events`, {
     headers: { ...bearer(token), accept: 'text/event-stream' },
     signal: controller.signal,
   });
@@ -289,6 +290,30 @@ describe('open streams', () => {
     sockets[1]?.socket.close();
     await until(() => t.server.streams.slots.size === 0);
     expect(t.server.streams.slots.size).toBe(0);
+  });
+
+  it('are limited as STREAMS_PER_SESSION and STREAMS_PER_ADDRESS say', async () => {
+    const small = await startServer({ STREAMS_PER_SESSION: '1', STREAMS_PER_ADDRESS: '2' });
+    const open: Array<{ close(): void }> = [];
+    try {
+      const first = await createSession(small.url);
+      open.push(await tryFeed(first.id, first.token, small.url));
+      const again = await tryFeed(first.id, first.token, small.url);
+      expect(again.status).toBe(429);
+      expect(again.body.error.message).toContain('at most 1 live feeds and WebSockets');
+      const second = await createSession(small.url);
+      const other = await tryFeed(second.id, second.token, small.url);
+      expect(other.status).toBe(200);
+      open.push(other);
+      const third = await createSession(small.url);
+      const refused = await tryFeed(third.id, third.token, small.url);
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.message).toContain('at most 2 live feeds and WebSockets');
+    } finally {
+      for (const feed of open) feed.close();
+      await until(() => small.server.streams.slots.size === 0);
+      await small.close();
+    }
   });
 
   it(`are at most ${MAX_STREAMS_PER_ADDRESS} per client address, across sessions`, async () => {

@@ -364,6 +364,22 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     description: 'Messages per minute allowed in one session.',
   },
   {
+    name: 'STREAMS_PER_SESSION',
+    path: ['http', 'streamsPerSession'],
+    default: '5',
+    expected: 'a whole number from 1 to 1000',
+    description:
+      'Live feeds and WebSockets that may be open at once for one session, on each instance; one more is refused with 429 until one closes.',
+  },
+  {
+    name: 'STREAMS_PER_ADDRESS',
+    path: ['http', 'streamsPerAddress'],
+    default: '50',
+    expected: 'a whole number from 1 to 1000000',
+    description:
+      'Live feeds and WebSockets that may be open at once from one client address (an IPv6 client: its /64), on each instance. Raise it when many customers share one address (a carrier-grade NAT, an office).',
+  },
+  {
     name: 'CORS_ORIGINS',
     path: ['http', 'corsOrigins'],
     default: '',

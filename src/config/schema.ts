@@ -221,6 +221,8 @@ export const configSchema = z
         rateLimitPerMinute: int(1, 1_000_000),
         sessionStartsPerMinute: int(1, 100_000),
         sessionMessagesPerMinute: int(1, 100_000),
+        streamsPerSession: int(1, 1000),
+        streamsPerAddress: int(1, 1_000_000),
         corsOrigins: originList,
         trustProxy,
         bodyLimitBytes: int(1024, 104_857_600),

@@ -112,7 +112,7 @@ const inputSchema = (s: z.ZodType) =>
   z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
 
 /** The 429 of a stream the client has too many of. */
-const STREAM_LIMITS = `Too many streams open: at most ${MAX_STREAMS_PER_SESSION} live feeds and WebSockets at once per session, and ${MAX_STREAMS_PER_ADDRESS} per client address, on one instance.`;
+const STREAM_LIMITS = `Too many streams open: at most STREAMS_PER_SESSION (${MAX_STREAMS_PER_SESSION} by default) live feeds and WebSockets at once per session, and STREAMS_PER_ADDRESS (${MAX_STREAMS_PER_ADDRESS} by default) per client address, on one instance.`;
 
 /** Every route, in the order the documentation lists them. */
 export const OPERATIONS: readonly Operation[] = [

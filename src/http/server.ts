@@ -225,6 +225,10 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   // may close it, which gives no `onResponse`, and a WebSocket never has one.
   const streams = new StreamRegistry({
     onClose: ({ reply, status }: StreamOrigin) => observe(reply.request, reply, status),
+    slotLimits: {
+      perSession: config.http.streamsPerSession,
+      perAddress: config.http.streamsPerAddress,
+    },
   });
   server.decorate('streams', streams);
   server.addHook('onResponse', (request, reply, done) => {
