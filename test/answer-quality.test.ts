@@ -221,6 +221,22 @@ const GYM_ALLOWED_MISSES = 28;
 const ENERGY_CASES = casesFrom('./fixtures/help-center-energy.questions.json');
 const ENERGY_ALLOWED_MISSES = 29;
 
+/**
+ * A ninth, of a homewares shop, with 42 questions (3 it does not answer) over 10 articles, written
+ * from the problems a new user reported (a vase the pages never name, opening hours answered with
+ * a tracking time, return steps answered with candle care) and measured before the changes they
+ * led to: 29 right. Then: a sentence that says how things come ("If an item arrives damaged")
+ * answers how a thing the pages never name came ("my vase arrived broken"), and one of two
+ * things asked for ("a loyalty or rewards program") that the pages name answers: 31; opening
+ * hours are searched as the days one is there: 32; the cheapest way is the one that costs
+ * least: 33 now. Left: return steps for "I want to return a candle …, how do I do that?" (the
+ * sentence on lit candles outscores them), a question past the time to cancel, "express order"
+ * (the search ranks the pages titled "order" first), and Canada (the pages say only "outside
+ * the United States").
+ */
+const HOME_CASES = casesFrom('./fixtures/help-center-home.questions.json');
+const HOME_ALLOWED_MISSES = 9;
+
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {
     databasePath: ':memory:',
@@ -304,6 +320,12 @@ const HELP_CENTERS = [
     folder: './fixtures/help-center-energy',
     cases: ENERGY_CASES,
     allowed: ENERGY_ALLOWED_MISSES,
+  },
+  {
+    what: 'a homewares shop',
+    folder: './fixtures/help-center-home',
+    cases: HOME_CASES,
+    allowed: HOME_ALLOWED_MISSES,
   },
 ];
 

@@ -440,9 +440,11 @@ describe('escalation in a turn', () => {
       expect(reply.text).toContain(
         `A member of our support team will follow up with you on this (ticket ${reply.escalation.ticketId}).`,
       );
-      // What to do now comes first: no ticket is quicker than the emergency services.
-      expect(reply.text).toMatch(
-        /^If anyone is hurt or in danger, please call your local emergency services now/,
+      // What to do now comes first: no ticket is quicker than the emergency services; to someone
+      // hurt, after a word of sorrow.
+      const sorry = priority === 'urgent' ? "I'm so sorry to hear that someone was hurt. " : '';
+      expect(reply.text.startsWith(`${sorry}If anyone is hurt or in danger, please call`)).toBe(
+        true,
       );
       expect(reply.text).not.toMatch(/^Hi\b/m);
       expect(await app.conversations.ticketOf(`sf${i}`)).toMatchObject({
@@ -877,5 +879,58 @@ describe('a turn whose client went away', () => {
     expect(ticket?.id).toBe(result.escalation.ticketId);
     const memories = await app.conversations.memories('left', { type: 'fact' });
     expect(memories.map((m) => m.content).join(' ')).toContain('884512');
+  });
+});
+
+describe("a homewares shop's help center", () => {
+  let home: App;
+  beforeEach(async () => {
+    home = createApp(loadConfig({ env: { LOG_LEVEL: 'silent', TOOL_RETRY_ATTEMPTS: '1' } }), {
+      databasePath: ':memory:',
+      clock: new FakeClock(Date.now()),
+    });
+    const folder = fileURLToPath(new URL('./fixtures/help-center-home', import.meta.url));
+    await ingestPaths(home.knowledge, [folder], {
+      maxFileBytes: 1024 * 1024,
+      chunk: { size: 1000, overlap: 100 },
+    });
+  });
+  afterEach(() => home.close());
+  const say = (sessionId: string, text: string) => home.turns.start({ sessionId, text }).result;
+
+  it('says sorry to someone hurt, and gives the emergency line and the hand-over without care tips', async () => {
+    const reply = await say(
+      'hurt',
+      'The candle I bought from you exploded and set my curtains on fire, my hand got burned',
+    );
+    expect(reply.escalation).toMatchObject({ category: 'safety', priority: 'urgent' });
+    expect(reply.escalation.reasons[0]).toContain('someone hurt');
+    expect(reply.text).toMatch(
+      /^I'm so sorry to hear that someone was hurt\. If anyone is hurt or in danger, please call your local emergency services now\./,
+    );
+    expect(reply.text).toContain(`(ticket ${reply.escalation.ticketId})`);
+    // Quoted to someone hurt, "never leave a burning candle unattended" reads as blame.
+    expect(reply.text).not.toMatch(/wick|unattended|children/);
+    expect(reply.sources).toEqual([]);
+  });
+
+  it('answers a question of its own after another ("is there …" points at nothing said before)', async () => {
+    await say('w1', 'Do you have a loyalty or rewards program?');
+    const reply = await say('w1', 'Is there a warranty on the bedding?');
+    expect(reply.text).not.toContain('no more about this');
+    expect(reply.text).toContain('warranty');
+    expect(reply.text).not.toContain('Rewards');
+  });
+
+  it('takes a message that only gave the order number for no question asked before', async () => {
+    await say('d1', "Hi, I'm Dana, my order number is BL-20931");
+    const reply = await say('d1', 'can I cancel order BL-20931? I placed it 20 minutes ago');
+    expect(reply.escalation.reasons.join(' ')).not.toContain('repeats an earlier question');
+  });
+
+  it('answers "can i put them in the dryer?" after a question on washing linen', async () => {
+    await say('l1', 'how should I wash my linen sheets?');
+    const reply = await say('l1', 'can i put them in the dryer?');
+    expect(reply.text).toContain('Tumble dry on low or line dry');
   });
 });

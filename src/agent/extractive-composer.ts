@@ -12,6 +12,8 @@ import type { History, ReadMessage } from './read-message.js';
 export interface Escalated {
   ticketId: string;
   safety?: boolean;
+  /** The report of harm or danger said someone was hurt. */
+  harmed?: boolean;
   askContact?: boolean;
 }
 

@@ -51,6 +51,9 @@ describe('isFollowUp', () => {
     // Done already, but with a problem or a question of its own.
     "I already paid for express delivery but it hasn't arrived",
     'I already returned the jacket, when will I get my refund?',
+    // "there" that says something is, not where
+    'Is there a warranty on the bedding?',
+    'are there any fees for returns',
   ])('takes %j for a question of its own', (message) => {
     expect(isFollowUp(message)).toBe(false);
   });

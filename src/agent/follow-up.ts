@@ -179,8 +179,16 @@ export function isFollowUp(message: string): boolean {
   if (asksQuestionWordAlone(said) || STILL_TROUBLE.test(text) || DONE_ALREADY.test(text)) {
     return true;
   }
-  return said.some((word) => BACK_REFERENCES.has(word));
+  return said.some(
+    (word, i) =>
+      BACK_REFERENCES.has(word) &&
+      // "is there a warranty?", "there are no fees": "there" says something is, not where.
+      !(word === 'there' && (BE.has(said[i - 1] ?? '') || BE.has(said[i + 1] ?? ''))),
+  );
 }
+
+/** Forms of "to be" beside which "there" says that something is ("is there …?"). */
+const BE = new Set(['is', 'are', 'was', 'were', 'be', 'isn', 'aren', 's']);
 
 /**
  * The earlier question(s) a follow-up leans on (see {@link isFollowUp}), or `''` when the message

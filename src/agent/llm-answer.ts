@@ -10,7 +10,7 @@ import { shownSource } from './shown-source.js';
  * data, never in the rules.
  */
 export function systemPrompt(
-  options: { ticketId?: string; safety?: boolean; askContact?: boolean } = {},
+  options: { ticketId?: string; safety?: boolean; harmed?: boolean; askContact?: boolean } = {},
 ): string {
   // While a ticket is open a person will follow up: offering one again would promise a second.
   const notFound = options.ticketId
@@ -24,6 +24,9 @@ export function systemPrompt(
     'Keep answers short: a few sentences, or steps when the answer is a procedure.',
     options.safety
       ? 'The customer reported that someone was hurt or is in danger. Begin your reply by telling them to call their local emergency services now if anyone is hurt or in danger, then give what the passages say to do.'
+      : '',
+    options.harmed
+      ? 'Someone was hurt: first say you are sorry, and give no care or usage advice about the product, which would read as blaming them.'
       : '',
     options.ticketId
       ? `A person from the support team will follow up (ticket ${options.ticketId}); say so.`

@@ -61,7 +61,9 @@ export function extractiveReply(
   escalate: boolean,
 ): { answer: ExtractiveAnswer; handover: boolean } {
   const answer = escalated ? compose(hits, escalated) : draft;
-  const handover = escalate && answer.confidence < WEAK_ANSWER;
+  // Someone hurt is no question: care or usage advice quoted to them ("never leave a burning
+  // candle unattended") reads as blaming them for it.
+  const handover = escalate && (answer.confidence < WEAK_ANSWER || escalated?.harmed === true);
   return { answer: handover ? compose([], escalated, true) : answer, handover };
 }
 

@@ -71,7 +71,8 @@ function escalationInfo(escalation: EscalationOutcome | undefined): EscalationIn
  * The session's ticket as the reply speaks of it; `undefined` when it has none open. While the
  * session's ticket is open or pending, every reply says a person will follow up and none offers
  * one again; a resolved or closed ticket is over. A message that reports harm or danger is first
- * told to call the emergency services.
+ * told to call the emergency services; one that says someone was hurt is told that alone, with
+ * the hand-over (see `extractiveReply`).
  */
 function escalatedFor(
   escalation: EscalationOutcome | undefined,
@@ -82,6 +83,7 @@ function escalatedFor(
   return {
     ticketId: escalation.ticketId,
     ...(info.escalate && info.category === 'safety' ? { safety: true } : {}),
+    ...(info.escalate && info.category === 'safety' && escalation.harmed ? { harmed: true } : {}),
     // Opened now, with no e-mail address or phone number to follow up by: ask for one.
     ...(escalation.ticketCreated && !facts.some((f) => f.kind === 'email' || f.kind === 'phone')
       ? { askContact: true }

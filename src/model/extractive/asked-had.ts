@@ -41,17 +41,41 @@ const PASSIVE =
  */
 export function askedHad(question: string, asks: RegExp = ASKS_HAVE): Set<string> {
   const asked = new Set<string>();
+  for (const alternatives of askedAlternatives(question, asks)) {
+    for (const stems of alternatives) for (const s of stems) asked.add(s);
+  }
+  return asked;
+}
+
+/**
+ * What {@link askedHad} finds, each thing asked about as its alternatives: "a loyalty or rewards
+ * program" is a loyalty program or a rewards program (stems "loyalty", "program" and "reward",
+ * "program"). A help center that names one of them answers the question.
+ */
+export function askedAlternatives(question: string, asks: RegExp = ASKS_HAVE): Set<string>[][] {
+  const out: Set<string>[][] = [];
   for (const m of allMatches(question.slice(0, 500), asks)) {
     const object = (m[1] ?? '').split(OBJECT_END)[0] ?? '';
     const words = object.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
     // "will I get hit with fees", "get charged": a thing done to the customer, not one had;
     // "can I get it delivered": the thing is one spoken of already.
     if (PASSIVE.test(words[0] ?? '') || PRONOUN.has(words[0] ?? '')) continue;
+    const parts: string[][] = [[]];
     for (const word of words) {
-      if (!GENERIC.has(word)) asked.add(stem(word));
+      if (word === 'or') parts.push([]);
+      else if (!GENERIC.has(word)) parts.at(-1)?.push(word);
     }
+    // The words after the last alternative name what each is ("program" of "a loyalty or
+    // rewards program"): the last word of the last part goes with every part.
+    const last = parts.at(-1) ?? [];
+    const head = parts.length > 1 && last.length > 1 ? last.at(-1) : undefined;
+    out.push(
+      parts
+        .filter((part) => part.length > 0)
+        .map((part) => new Set([...part, ...(head ? [head] : [])].map((w) => stem(w)))),
+    );
   }
-  return asked;
+  return out;
 }
 
 /** "do you sell …", "do you have …", "is there …": whether the company offers a thing. */

@@ -65,7 +65,14 @@ const LEANS_BACK =
   /^(?:after that|before that|after this|until then|by then|this|that|these|those|it|they|otherwise|instead|if not|if so|in that case|however|but)\b(?!')/i;
 
 /**
- * The sentence before a chosen one that leans on it ({@link LEANS_BACK}), when it is prose of the
+ * "You can also track your order …", "Also, …", "We also …": a sentence that adds to the one
+ * before it, which says the first way.
+ */
+const ADDS_TO = /^(?:[\p{L}'’]+\s+){0,2}also\b/iu;
+
+/**
+ * The sentence before a chosen one that leans on it ({@link LEANS_BACK}) or adds to it
+ * ({@link ADDS_TO}), when it is prose of the
  * same passage (not a heading or list item), is not chosen already and fits. Returns the words
  * it took.
  */
@@ -73,7 +80,9 @@ export function addAntecedents(picks: Pick[], all: readonly Candidate[], budget:
   let used = 0;
   for (const pick of [...picks]) {
     const { unit, doc, index } = pick.candidate;
-    if (unit.heading || unit.list || !LEANS_BACK.test(pick.quote)) continue;
+    if (unit.heading || unit.list || !(LEANS_BACK.test(pick.quote) || ADDS_TO.test(pick.quote))) {
+      continue;
+    }
     const before = candidateAt(all, doc, index - 1);
     if (!before || before.unit.heading || before.unit.list) continue;
     if (picks.some((p) => p.candidate === before) || speaksToAssistant(before.unit)) continue;

@@ -71,6 +71,16 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
       'You can cancel an order within 1 hour of placing it: go to Orders and click Cancel order [1]. ' +
         'After that the order is already being packed, so return it once it arrives instead [1].',
     );
+    // "You can also …" adds to the sentence before it, which says the first way.
+    const tracking = chunk(
+      'Tracking',
+      'When your parcel leaves us, we email you a link to follow it. You can also track your ' +
+        'order under Orders in your account.',
+    );
+    expect(answer('how can I track my order?', { sources: [tracking] }).text).toBe(
+      'When your parcel leaves us, we email you a link to follow it [1]. You can also track ' +
+        'your order under Orders in your account [1].',
+    );
     // A sentence that stands on its own is quoted alone.
     expect(answer('How long do refunds take?').text).not.toContain('damaged');
   });
@@ -509,8 +519,9 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
       ['Freezing your membership', 'How to freeze'],
     );
     expect(answer('how do I freeze my membership?', { sources: [freeze] }).text).toBe(
-      '- Open the app and go to Account > Membership.\n- Tap Freeze membership.\n' +
-        '- Choose your start month.\n- Confirm. You will get an email with your freeze dates [1].',
+      // Numbered in the passage, the steps keep their numbers.
+      '1. Open the app and go to Account > Membership.\n2. Tap Freeze membership.\n' +
+        '3. Choose your start month.\n4. Confirm. You will get an email with your freeze dates [1].',
     );
     // Items of a bulleted list are not steps: one is quoted alone.
     const rules = chunk(

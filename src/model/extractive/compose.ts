@@ -29,6 +29,7 @@ import {
   attachmentsRead,
   followUp,
   SAFETY_FIRST,
+  SORRY_HURT,
   ASK_CONTACT,
   greeting,
   NOT_FOUND,
@@ -84,7 +85,12 @@ export function composeExtractiveAnswer(
   const name = firstName(input?.customerName) ?? firstName(valuesOf(facts, 'name').at(-1));
   const ticketId = cleanValue(input?.escalated?.ticketId, 64);
   // A report of harm or danger is told what to do now before anything else is said.
-  const safetyFirst = ticketId !== '' && input?.escalated?.safety === true ? SAFETY_FIRST : '';
+  const safety = ticketId !== '' && input?.escalated?.safety === true;
+  const safetyFirst = !safety
+    ? ''
+    : input?.escalated?.harmed === true
+      ? `${SORRY_HURT} ${SAFETY_FIRST}`
+      : SAFETY_FIRST;
   // A person who will follow up needs a way to: the hand-over asks for one when none is known.
   const handOver =
     ticketId === ''

@@ -194,6 +194,7 @@ function readUnits(text: string): Unit[] {
     text: s.text,
     list: s.list,
     step: s.step === true,
+    ...(s.label === undefined ? {} : { label: s.label }),
     heading: s.heading,
     question: s.question,
     searchText: searchable(s.text),

@@ -59,3 +59,43 @@ describe('a word of the question that no passage has', () => {
     expect(result.found).toBe(false);
   });
 });
+
+describe('a thing no passage names', () => {
+  const damaged = chunk(
+    'Damaged items',
+    'If an item arrives damaged, email us a photo within 7 days of delivery. We send a free ' +
+      'replacement or a full refund.',
+    'If something arrives damaged',
+  );
+  const returns = chunk(
+    'Returns',
+    'Return shipping costs $5.95. Returns of damaged or wrong items are free.',
+    'Return shipping',
+  );
+  const broken = [{ from: 'broken', to: 'damaged', weight: 0.6 }];
+
+  it('that came as the passage says things come ("my vase arrived broken") is answered', () => {
+    const result = composeExtractiveAnswer({
+      question: 'My vase arrived broken',
+      sources: [damaged, returns],
+      facts: [],
+      firstTurn: false,
+      related: broken,
+    });
+    expect(result.found).toBe(true);
+    expect(result.text).toContain('email us a photo');
+  });
+
+  it('asked for as one of two ("a loyalty or rewards program") is answered by the other', () => {
+    const rewards = chunk(
+      'Rewards',
+      'Brightleaf Rewards is free to join. You earn 1 point for every dollar you spend.',
+      'How the rewards program works',
+    );
+    const ask = (question: string) =>
+      composeExtractiveAnswer({ question, sources: [rewards], facts: [], firstTurn: false });
+    expect(ask('Do you have a loyalty or rewards program?').text).toContain('1 point');
+    // Neither named: not found.
+    expect(ask('Do you have a loyalty or membership card?').found).toBe(false);
+  });
+});

@@ -4,7 +4,7 @@ import type { Document } from './documents.js';
 import { isWeakWord, type QuestionTerm } from './question-terms.js';
 import { answersAwaited, matchTerms, type Candidate, type Scored } from './scoring.js';
 import { phraseUntold } from './phrase-untold.js';
-import { askedHad, GENERIC, offerUntold } from './asked-had.js';
+import { askedAlternatives, GENERIC, offerUntold } from './asked-had.js';
 import type { Pick } from './quote.js';
 import { allMatches } from './all-matches.js';
 
@@ -90,7 +90,15 @@ export function aboutSomethingElse(
   const awaited = scored.shape.awaited;
   const answersIt =
     awaited !== undefined && picks.some((p) => answersAwaited(p.candidate, awaited));
-  if (held.length + phrases.size + (answersIt ? 1 : 0) > 1) return false;
+  // Told how a thing came ("my vase arrived broken"), a sentence that says how things come
+  // ("If an item arrives damaged, …") holds what the question says of it, whatever the thing
+  // is called: a product the pages never name does not make it an answer to something else.
+  const comes =
+    held.length > 0 &&
+    picks.some((p) =>
+      [...p.candidate.matched].some((k) => terms[k]?.coming === true && !terms[k]?.fromContext),
+    );
+  if (held.length + phrases.size + (answersIt ? 1 : 0) + (comes ? 1 : 0) > 1) return false;
   // The one word held says little when other articles found have it too ("app", "account"); a
   // rarer one ("defective", for "damaged") is what the question is about. Articles, not
   // passages: the sections of one article on installing all say "install", and it is their topic.
@@ -113,7 +121,7 @@ export function aboutSomethingElse(
 }
 
 /**
- * Whether the question asks if something is had (see {@link askedHad}) whose words include one
+ * Whether the question asks if something is had (see {@link askedAlternatives}) whose words include one
  * of the question's own that no passage has, in no related form either: "do the cars have apple
  * carplay?" where no page says "carplay". The help center does not say so, whatever else its
  * pages share with the question ("apple", of Apple Pay).
@@ -123,21 +131,27 @@ export function asksForUnmentioned(
   terms: readonly QuestionTerm[],
   scored: Scored,
 ): boolean {
-  const asked = askedHad(question);
-  if (asked.size === 0) return false;
+  const things = askedAlternatives(question);
+  if (things.length === 0) return false;
   const known = new Set<string>();
   for (const c of scored.candidates) {
     for (const s of ownStemsOf(terms, c.matched)) known.add(s);
     for (const s of ownStemsOf(terms, c.context)) known.add(s);
   }
-  return terms.some(
-    (t) =>
-      !t.weak &&
-      !t.fromContext &&
-      t.standsFor === undefined &&
-      asked.has(stem(t.term)) &&
-      !known.has(stem(t.term)),
-  );
+  const strong = (asked: ReadonlySet<string>) =>
+    terms.flatMap((t) =>
+      !t.weak && !t.fromContext && t.standsFor === undefined && asked.has(stem(t.term))
+        ? [stem(t.term)]
+        : [],
+    );
+  const untold = (asked: ReadonlySet<string>) => strong(asked).some((s) => !known.has(s));
+  const told = (asked: ReadonlySet<string>) => {
+    const own = strong(asked);
+    return own.length > 0 && own.every((s) => known.has(s));
+  };
+  // Asked for one thing or another ("a loyalty or rewards program"), one the pages name answers;
+  // not one of words that name nothing ("heat pumps or help with …").
+  return things.some((alternatives) => alternatives.some(untold) && !alternatives.some(told));
 }
 
 /**

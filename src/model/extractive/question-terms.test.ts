@@ -233,6 +233,9 @@ describe('a question that asks when something is open', () => {
     'what time do you close on saturday',
     'are you open on Sundays?',
     'hours of operation?',
+    // When the customer can reach someone is when they are there.
+    'when can I call you?',
+    'what time can we speak to someone?',
   ])('"%s" asks for a timetable', (message) => {
     expect(asksSchedule(message)).toBe(true);
   });
@@ -242,6 +245,7 @@ describe('a question that asks when something is open', () => {
     "the app won't open",
     'how do I open an account?',
     'how many hours does delivery take',
+    'can I call you to cancel my order?',
   ])('"%s" does not', (message) => {
     expect(asksSchedule(message)).toBe(false);
   });

@@ -273,14 +273,14 @@ export function asksPhoneNumber(question: string): boolean {
 // Saturdays?", "are you open on Sundays?": the answer is a timetable (days and times of day), not
 // a duration ("the link is valid for 24 hours") nor anything else that opens ("open the link").
 const ASKS_SCHEDULE =
-  /\b(?:opening|closing|business|office|trading|support|service|store|shop|phone|helpline|reception|desk|counter)\s+(?:hours|times)\b|\bhours\s+of\s+(?:business|operation|service)\b|\bwhat\s+(?:are\s+)?(?:your|the)\s+hours\b|\bwhat\s+hours\b|\b(?:when|what\s+time|what\s+days?)\s+(?:are|is|do|does)\s+[\p{L}\s]{1,30}?\s+(?:open|close|closed|available)\b|\b(?:are|is)\s+(?:you|they|it|(?:the|your)\s+[\p{L}\s]{1,30}?)\s+(?:open|closed)\s+(?:on|at|in|during|over|this|today|tomorrow|tonight|every)\b/iu;
+  /\b(?:opening|closing|business|office|trading|support|service|store|shop|phone|helpline|reception|desk|counter)\s+(?:hours|times)\b|\bhours\s+of\s+(?:business|operation|service)\b|\bwhat\s+(?:are\s+)?(?:your|the)\s+hours\b|\bwhat\s+hours\b|\b(?:when|what\s+time|what\s+days?)\s+(?:can|could|should|do)\s+(?:i|we)\s+(?:call|phone|ring|reach|contact|speak\s+to|talk\s+to)\s+(?:you|someone|somebody|support|customer)\b|\b(?:when|what\s+time|what\s+days?)\s+(?:are|is|do|does)\s+[\p{L}\s]{1,30}?\s+(?:open|close|closed|available)\b|\b(?:are|is)\s+(?:you|they|it|(?:the|your)\s+[\p{L}\s]{1,30}?)\s+(?:open|closed)\s+(?:on|at|in|during|over|this|today|tomorrow|tonight|every)\b/iu;
 
 /**
  * A word each way of {@link ASKS_SCHEDULE} needs ("hours", "times", "open", "close",
- * "available"), found with its flags: a question without one is not read with the lazy
+ * "available", "call" …), found with its flags: a question without one is not read with the lazy
  * stretches of that pattern, which take microseconds.
  */
-const SCHEDULE_WORD = /hours|times|open|close|available/iu;
+const SCHEDULE_WORD = /hours|times|open|close|available|call|phone|ring|reach|contact|speak|talk/iu;
 
 /**
  * Whether the question asks when something is open or can be reached: its answer names days and

@@ -53,9 +53,11 @@ export function renderPicks(
     // A list with no line of its own before it (steps under a heading) starts on a line too.
     const opensList =
       !asLine && pick.candidate.unit.list && next !== undefined && continues(pick, next);
-    if (opensList) text += text === '' ? `- ${quote}` : `\n- ${quote}`;
+    // A numbered step keeps its number: the steps are done in that order.
+    const bullet = pick.candidate.unit.label ?? '-';
+    if (opensList) text += text === '' ? `${bullet} ${quote}` : `\n${bullet} ${quote}`;
     else if (text === '') text = quote;
-    else if (asLine) text += `\n- ${quote}`;
+    else if (asLine) text += `\n${bullet} ${quote}`;
     else text += lastWasLine ? `\n${quote}` : ` ${quote}`;
     lastWasLine = asLine || opensList;
   });

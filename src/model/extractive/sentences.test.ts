@@ -51,7 +51,7 @@ describe('splitSentences', () => {
       { text: 'Passwords', list: false, heading: true, question: false },
       { text: 'To reset it:', list: false, heading: false, question: false },
       { text: 'Open Settings.', list: true, heading: false, question: false },
-      { text: 'Click Reset', list: true, step: true, heading: false, question: false },
+      { text: 'Click Reset', list: true, step: true, label: '2.', heading: false, question: false },
       { text: 'Done', list: true, heading: false, question: false },
     ]);
   });

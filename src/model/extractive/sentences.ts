@@ -6,6 +6,8 @@ export interface Sentence {
   list: boolean;
   /** A numbered or lettered list item ("1. …", "b) …"): a step, which reads in order. */
   step?: boolean;
+  /** A numbered step's number as the list writes it ("3." of "3) …"), to be quoted with it. */
+  label?: string;
   /** A Markdown heading line: context for what follows, never an answer on its own. */
   heading: boolean;
   /** Ends with "?": in FAQ text the question being answered, or a follow-up prompt. */
@@ -50,7 +52,9 @@ export function splitSentences(text: string): Sentence[] {
   const out: Sentence[] = [];
   for (const block of blocks(text.replace(CONTROL, ' '))) {
     if (block.heading || block.list) {
-      out.push(unit(block.text, block.list, block.heading, block.step));
+      const item = unit(block.text, block.list, block.heading, block.step);
+      if (block.label !== undefined) item.label = block.label;
+      out.push(item);
       continue;
     }
     for (const sentence of splitParagraph(block.text)) out.push(unit(sentence, false, false));
@@ -79,6 +83,7 @@ interface Block {
   text: string;
   list: boolean;
   step: boolean;
+  label?: string;
   heading: boolean;
 }
 
@@ -98,10 +103,12 @@ function blocks(text: string): Block[] {
       current.text += ` ${line}`;
       continue;
     }
+    const number = list === null ? null : /^(\d{1,3})[.)]/.exec(list[0]);
     current = {
       text: heading || list ? line.slice((heading ?? list)?.[0].length ?? 0) : line,
       list: list !== null,
       step: list !== null && /^[\da-z]/.test(list[0]),
+      ...(number ? { label: `${number[1]}.` } : {}),
       heading: heading !== null,
     };
     out.push(current);

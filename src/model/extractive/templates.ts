@@ -176,6 +176,9 @@ export function followUp(ticketId: string): string {
 export const ASK_CONTACT =
   'So that they can reach you, please tell me an e-mail address or a phone number.';
 
+/** Said first to a report that someone was hurt, before {@link SAFETY_FIRST}. */
+export const SORRY_HURT = "I'm so sorry to hear that someone was hurt.";
+
 /** Said first to a report of harm or danger: no ticket is quicker than the emergency services. */
 export const SAFETY_FIRST =
   'If anyone is hurt or in danger, please call your local emergency services now.';

@@ -28,11 +28,13 @@ export interface ExtractiveInput {
   customerName?: string;
   /**
    * A person will follow up. `safety`: this message reported harm or danger, so the reply first
-   * tells the customer to call the emergency services if anyone is hurt or in danger.
+   * tells the customer to call the emergency services if anyone is hurt or in danger; `harmed`:
+   * it said someone was hurt, so the reply first says it is sorry.
    * `askContact`: the ticket was opened now and no way to reach the customer is known, so the
    * reply asks for one.
    */
-  escalated?: { ticketId: string; safety?: boolean; askContact?: boolean } | undefined;
+  escalated?:
+    { ticketId: string; safety?: boolean; harmed?: boolean; askContact?: boolean } | undefined;
   /**
    * The conversation is handed to a person and no passage is to be quoted (the customer asked
    * for one, or is upset, and nothing found answers well): with a ticket open, the reply is the

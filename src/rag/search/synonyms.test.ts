@@ -109,6 +109,10 @@ describe('Synonyms', () => {
     ]) {
       expect(words(q), q).toContain('hours');
     }
+    // Opening hours are said as the days and times one is there, not as a number of hours.
+    for (const q of ['what are your opening hours?', 'what are your business hours']) {
+      expect(words(q), q).toEqual(expect.arrayContaining(['available', 'monday', 'friday']));
+    }
     for (const q of [
       'how do I open an account',
       'the box arrived open',
@@ -121,6 +125,14 @@ describe('Synonyms', () => {
   it('says general English variants and phrasings for one another', () => {
     const words = (q: string) => Synonyms.default.related(q).map((r) => r.term);
     expect(words('do my unused minutes carry over?')).toContain('roll');
+    // The cheapest way is the one that costs least.
+    expect(words("what's the cheapest way to get my order?")).toEqual(
+      expect.arrayContaining(['cost', 'price']),
+    );
+    // What goes in the dryer is tumble dried.
+    expect(words('can i put them in the dryer?')).toEqual(
+      expect.arrayContaining(['tumble', 'dry']),
+    );
     expect(words('the button is greyed out')).toContain('gray');
     expect(words('can I put my plan on hold?')).toEqual(
       expect.arrayContaining(['freeze', 'pause']),

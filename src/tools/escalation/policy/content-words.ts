@@ -28,6 +28,9 @@ const HAS_DIGIT = /\p{N}/u;
  * twice. When will my refund arrive?") is still recognised. Stemming lets "resetting
  * passwords" match "reset password"; it is the search's own (`stem`), so words it keeps apart
  * ("customer" and "customs") are apart here too. One pass, each distinct word stemmed once.
+ * Identifiers ("BL-20931", "order 5521") are left out: the same order number in two messages
+ * says they are about one order, not that they ask one thing ("my order number is BL-20931",
+ * then "can I cancel order BL-20931?").
  */
 export function comparableUnits(tokens: readonly Token[]): Set<string>[] {
   const stems = new Map<string, string | undefined>();
@@ -35,7 +38,7 @@ export function comparableUnits(tokens: readonly Token[]): Set<string>[] {
   const sentences: Set<string>[] = [];
   let current = new Set<string>();
   let sentence = tokens[0]?.sentence;
-  for (const token of tokens) {
+  for (const [index, token] of tokens.entries()) {
     if (token.sentence !== sentence) {
       if (current.size >= 2 && sentences.length < MAX_SENTENCES) sentences.push(current);
       current = new Set<string>();
@@ -46,12 +49,20 @@ export function comparableUnits(tokens: readonly Token[]): Set<string>[] {
       stemmed = isContentWord(token.word) ? stem(token.word) : undefined;
       stems.set(token.word, stemmed);
     }
-    if (stemmed === undefined) continue;
+    if (stemmed === undefined || identifier(token, tokens[index + 1])) continue;
     whole.add(stemmed);
     if (sentences.length < MAX_SENTENCES) current.add(stemmed);
   }
   if (current.size >= 2 && sentences.length < MAX_SENTENCES) sentences.push(current);
   return [whole, ...sentences];
+}
+
+/** A number, or the capitals a number follows right after ("BL" of "BL-20931"). */
+function identifier(token: Token, next: Token | undefined): boolean {
+  if (HAS_DIGIT.test(token.word)) return true;
+  return (
+    token.shouted && next !== undefined && next.start === token.end + 1 && HAS_DIGIT.test(next.word)
+  );
 }
 
 /** Whether a word says what a message is about: not a function word, greeting or filler. */

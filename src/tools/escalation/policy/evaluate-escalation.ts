@@ -104,6 +104,7 @@ export function evaluateEscalation(
   const confidence = Math.min(1, round(reasons.reduce((sum, reason) => sum + reason.weight, 0)));
   const escalate = confidence >= threshold;
   const fired = new Set(reasons.map((reason) => reason.signal));
+  const harmed = safety?.harmed === true && fired.has('safety');
   return {
     escalate,
     confidence,
@@ -112,9 +113,10 @@ export function evaluateEscalation(
       escalate,
       fired,
       strongAnger: sentiment <= STRONG_NEGATIVE && fired.has('negative_sentiment'),
-      harmed: safety?.harmed === true && fired.has('safety'),
+      harmed,
     }),
     category: decideCategory(escalate, reasons),
+    ...(harmed ? { harmed } : {}),
   };
 }
 

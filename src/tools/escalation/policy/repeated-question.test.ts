@@ -44,6 +44,19 @@ describe('repeated-question detection', () => {
     expect(repeatReason('Do you charge customs on delivery?', history)).toBeDefined();
   });
 
+  it('does not take a question about an order for a repeat of the message that gave its number', () => {
+    const history = [
+      user("Hi, I'm Dana, my order number is BL-20931"),
+      assistant("Hi Dana! I've noted your order number BL-20931. How can I help you today?"),
+    ];
+    expect(
+      repeatReason('can I cancel order BL-20931? I placed it 20 minutes ago', history),
+    ).toBeUndefined();
+    // The same question about the same order is still a repeat.
+    const asked = [user('Can I cancel order BL-20931?')];
+    expect(repeatReason('can I cancel order BL-20931??', asked)).toBeDefined();
+  });
+
   it("compares only the customer's own last three messages", () => {
     const assistantSaidIt = [assistant('How do I reset my password?')];
     expect(repeatReason('How do I reset my password?', assistantSaidIt)).toBeUndefined();

@@ -108,6 +108,21 @@ export const HARM_PATTERNS = patternSet([
   ],
   // "burned my hand", "hurt her back", "cut his finger": a verb of harm and a part of the body
   [slot(HARMED_VERBS), slot(WHOSE), slot(BODY)],
+  // "my hand got burned", "her arm is badly scalded": a part of the body, then harm said of it
+  [
+    slot(WHOSE),
+    slot(BODY),
+    slot(words('got gets was were is are has have had been'), 1, 2),
+    slot(DEGREE, 0, 2),
+    slot(words('burned burnt scalded cut injured blistered bleeding')),
+  ],
+  // "I got burned", "we were badly scalded": the writer's own injury
+  [
+    slot(words("i we i've we've")),
+    slot(words('got was were have has been'), 1, 2),
+    slot(DEGREE, 0, 2),
+    slot(words('burned burnt scalded injured electrocuted')),
+  ],
   // "hurt myself", "burned me", "scalded him"
   [slot(HARMED_VERBS), slot(SOMEONE)],
   // "was hurt", "got badly scalded"

@@ -20,6 +20,10 @@ describe('safety incidents', () => {
     'my dog ate the packaging and is vomiting',
     'my kettle exploded and my son got burned',
     'my little girl was scalded by the tap',
+    // The writer's own injury, said of them or of a part of their body
+    'The candle I bought from you exploded and set my curtains on fire, my hand got burned',
+    'the kettle leaked and my arm was badly scalded',
+    'I got burned when the candle jar cracked',
   ])('sends %j to the safety queue, urgent: someone was hurt', (message) => {
     expect(decide(message)).toMatchObject({
       escalate: true,

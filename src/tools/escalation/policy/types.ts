@@ -50,6 +50,8 @@ export interface EscalationDecision {
   priority: 'low' | 'normal' | 'high' | 'urgent';
   /** The queue a ticket goes to; `none` when the conversation stays with the assistant. */
   category: 'human_request' | 'legal' | 'safety' | 'complaint' | 'urgent' | 'unresolved' | 'none';
+  /** The message reported a safety incident that hurt someone (absent when it did not). */
+  harmed?: boolean;
 }
 
 /** Tuning of {@link EscalationDecision}s; every field is optional. */
