@@ -60,15 +60,18 @@ export const toolPolicyOverrideSchema = z
   .partial()
   .strict();
 
+/** A comma-separated string as its non-empty items, trimmed; a list (from a file) as it is. */
+const commaSeparated = (value: unknown): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '')
+    : value;
+
 /** A comma-separated list of web origins (scheme, host and port; no path). */
 const originList = z.preprocess(
-  (value) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((v) => v.trim())
-          .filter((v) => v !== '')
-      : value,
+  commaSeparated,
   z.array(
     // Browsers send the Origin header as exactly this, and it is compared as a string: a
     // wildcard or a path would be accepted here and then never match.
@@ -131,16 +134,7 @@ const optionalSecret = z.string().min(1).optional();
  * A comma-separated list of secrets (the keys a session key replaced), or a list in a file. Each
  * key's form is checked where it is read (`sessionKeys`), as `SESSION_ENCRYPTION_KEY`'s is.
  */
-const secretList = z.preprocess(
-  (value) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((v) => v.trim())
-          .filter((v) => v !== '')
-      : value,
-  z.array(z.string().trim().min(1)),
-);
+const secretList = z.preprocess(commaSeparated, z.array(z.string().trim().min(1)));
 
 /** One of `values`, in any case: operators write `LOG_LEVEL=DEBUG` as often as `debug`. */
 const anyCase = <const T extends readonly [string, ...string[]]>(values: T) =>
