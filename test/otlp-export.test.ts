@@ -35,6 +35,35 @@ async function startCollector(): Promise<{ server: Server; url: string; received
 
 let app: App | undefined;
 let collector: Server | undefined;
+
+/**
+ * A collector on loopback that refuses every export with a 400 (not retried by the exporter: each
+ * refused export fails at once) until `accept` is called; it keeps the paths posted to it.
+ */
+async function startFlakyCollector(): Promise<{ port: number; posts: string[]; accept(): void }> {
+  let refusing = true;
+  const posts: string[] = [];
+  const server = createServer((request, response) => {
+    posts.push(request.url ?? '');
+    request.resume();
+    request.on('end', () => {
+      if (refusing) response.writeHead(400, { 'content-type': 'text/plain' }).end('bad data');
+      else response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  collector = server;
+  const { port } = server.address() as AddressInfo;
+  return { port, posts, accept: () => (refusing = false) };
+}
+
+/** A tool whose calls make spans to export. */
+const echo = defineTool({
+  name: 'echo',
+  description: 'echoes',
+  input: z.object({ text: z.string() }),
+  execute: async ({ text }) => text,
+});
 afterEach(async () => {
   await app?.close();
   await new Promise((resolve) => collector?.close(resolve));
@@ -44,12 +73,6 @@ describe('OTLP export', () => {
   it('sends tool spans and metrics to the collector named by OTEL_EXPORTER_OTLP_ENDPOINT', async () => {
     const otlp = await startCollector();
     collector = otlp.server;
-    const echo = defineTool({
-      name: 'echo',
-      description: 'echoes',
-      input: z.object({ text: z.string() }),
-      execute: async ({ text }) => text,
-    });
     app = createApp(
       loadConfig({ env: { LOG_LEVEL: 'silent', OTEL_EXPORTER_OTLP_ENDPOINT: `${otlp.url}/` } }),
       { tools: [echo], databasePath: ':memory:' },
@@ -80,12 +103,6 @@ describe('OTLP export', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     collector = silent;
     const { port } = silent.address() as AddressInfo;
-    const echo = defineTool({
-      name: 'echo',
-      description: 'echoes',
-      input: z.object({ text: z.string() }),
-      execute: async ({ text }) => text,
-    });
     const closing = createApp(
       loadConfig({
         env: { LOG_LEVEL: 'silent', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
@@ -102,26 +119,8 @@ describe('OTLP export', () => {
   }, 15_000);
 
   it('logs once when the collector starts refusing exports, and again when it takes them', async () => {
-    let refusing = true;
-    const posts: string[] = [];
-    const flaky = createServer((request, response) => {
-      posts.push(request.url ?? '');
-      request.resume();
-      request.on('end', () => {
-        // 400 is not retried by the exporter: each refused export fails at once.
-        if (refusing) response.writeHead(400, { 'content-type': 'text/plain' }).end('bad data');
-        else response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
-    collector = flaky;
-    const { port } = flaky.address() as AddressInfo;
-    const echo = defineTool({
-      name: 'echo',
-      description: 'echoes',
-      input: z.object({ text: z.string() }),
-      execute: async ({ text }) => text,
-    });
+    const flaky = await startFlakyCollector();
+    const { posts, port } = flaky;
     const logs = captureLogs();
     app = createApp(
       loadConfig({
@@ -150,7 +149,7 @@ describe('OTLP export', () => {
       ],
     ]);
 
-    refusing = false;
+    flaky.accept();
     await app.tools.call('echo', { text: 'again' });
     await app.telemetry.flush();
     expect(
@@ -164,20 +163,8 @@ describe('OTLP export', () => {
   });
 
   it('logs a failing export without the ids of the turn whose span set it off', async () => {
-    let refusing = true;
-    const refuser = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => response.writeHead(refusing ? 400 : 200).end(refusing ? 'no' : '{}'));
-    });
-    await new Promise<void>((resolve) => refuser.listen(0, '127.0.0.1', resolve));
-    collector = refuser;
-    const { port } = refuser.address() as AddressInfo;
-    const echo = defineTool({
-      name: 'echo',
-      description: 'echoes',
-      input: z.object({ text: z.string() }),
-      execute: async ({ text }) => text,
-    });
+    const flaky = await startFlakyCollector();
+    const { port } = flaky;
     const logs = captureLogs();
     // Spans are sent in batches on the span processor's timer, started when a span ends: here
     // inside a turn. Shortened from 5 s, so that the export runs as it would, from that timer.
@@ -209,7 +196,7 @@ describe('OTLP export', () => {
     for (const id of ['requestId', 'sessionId', 'turnId']) expect(failing).not.toHaveProperty(id);
 
     // The next batch's timer is started from the one before: still not the turn's.
-    refusing = false;
+    flaky.accept();
     await app.correlation.run({ ...turn, turnId: 'turn-2' }, () =>
       app!.tools.call('echo', { text: 'again' }),
     );
