@@ -4,7 +4,7 @@
  * feed or a WebSocket. A stream on the other instance gets its last `ended` event and is closed
  * within about a second, as one on the instance that ended the session does, and gets it once.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import WebSocket from 'ws';
 import { captureLogs, type CapturedLogs } from '../src/testing/index.js';
 import {
   ADMIN_KEY,
+  addOldMessage,
   bearer,
   call,
   createSession,
@@ -26,7 +27,6 @@ import {
 } from './helpers/http.js';
 import { REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
-const DAY = 86_400_000;
 const ENDED = 'This conversation has ended. Start a new conversation if you need more help.';
 const ERASED =
   'This conversation has been deleted. Start a new conversation if you need more help.';
@@ -191,16 +191,7 @@ describe.runIf(redisUp)("a session's streams on several instances", () => {
   it('end the feeds of a session the retention sweep erases, on its instance and on another', async () => {
     const { id, token } = await createSession(a.url);
     // Its last message, 40 days before the sweep: past RETENTION_DAYS=30.
-    await a.app.conversations.appendMessage({
-      id: randomUUID(),
-      sessionId: id,
-      role: 'user',
-      text: 'Where is my parcel?',
-      turnId: 't',
-      requestId: null,
-      metadata: {},
-      createdAt: new Date(Date.now() - 40 * DAY).toISOString(),
-    });
+    await addOldMessage(a.app, id, 40);
     const onA = await openFeed(a.url, id, token);
     await onA.readUntil('event: ready');
     const onB = await openFeed(b.url, id, token);

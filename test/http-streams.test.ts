@@ -2,13 +2,13 @@
  * The streams of a session through real sockets: ending or erasing the session ends its live
  * feed and its WebSocket with a last `ended` event, and SSE promises no resumption it cannot give.
  */
-import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MAX_STREAMS_PER_ADDRESS, MAX_STREAMS_PER_SESSION } from '../src/http/stream-slots.js';
 import {
   ADMIN_KEY,
+  addOldMessage,
   bearer,
   call,
   createSession,
@@ -130,16 +130,7 @@ describe("a session's streams", () => {
     try {
       const { id, token } = await createSession(kept.url);
       // Its last message, 40 days before the sweep: past RETENTION_DAYS=30.
-      await kept.app.conversations.appendMessage({
-        id: randomUUID(),
-        sessionId: id,
-        role: 'user',
-        text: 'Where is my parcel?',
-        turnId: 't',
-        requestId: null,
-        metadata: {},
-        createdAt: new Date(Date.now() - 40 * 86_400_000).toISOString(),
-      });
+      await addOldMessage(kept.app, id, 40);
       const feed = await openFeed(kept.url, id, token);
       await feed.readUntil('event: ready');
       const ws = await openSocket(id, token, kept.url);

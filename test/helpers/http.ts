@@ -1,4 +1,5 @@
 // A real server on a loopback port for HTTP tests, and small clients for its API.
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -154,6 +155,23 @@ export interface Feed {
   /** Everything received so far. */
   text(): string;
   close(): void;
+}
+
+/**
+ * Gives a session a customer message dated `daysAgo` days back, as its last: for the retention
+ * sweep to find it past `RETENTION_DAYS`.
+ */
+export async function addOldMessage(app: App, sessionId: string, daysAgo: number): Promise<void> {
+  await app.conversations.appendMessage({
+    id: randomUUID(),
+    sessionId,
+    role: 'user',
+    text: 'Where is my parcel?',
+    turnId: 't',
+    requestId: null,
+    metadata: {},
+    createdAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString(),
+  });
 }
 
 /** Opens a session's live feed over SSE. */
