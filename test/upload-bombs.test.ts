@@ -10,7 +10,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { ingestFiles, parseFile } from '../src/rag/index.js';
-import { createParseWorkers } from '../src/rag/parse/index.js';
+import {
+  createParseCapacity,
+  createParseWorkers,
+  type ParseCapacity,
+  type ParseWorkers,
+} from '../src/rag/parse/index.js';
 import { openDatabase, SqliteKnowledgeRepository } from '../src/store/index.js';
 import { captureLogs } from '../src/testing/index.js';
 import type { AttachmentSummary } from '../src/tools/index.js';
@@ -270,6 +275,74 @@ describe('a parse that runs away', () => {
     const note = await makePdf((doc) => doc.text('Opening hours: 9 to 5.'));
     const [doc] = await parseFile(note, 'note.pdf', { workers });
     expect(doc?.blocks).toEqual([{ type: 'paragraph', text: 'Opening hours: 9 to 5.' }]);
+  }, 120_000);
+});
+
+describe('parses of two sets of workers at once', () => {
+  /** What a parse came to: `read` (documents or the parser's own error) or why it was stopped. */
+  const outcomeOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'read',
+      (error: { details?: { stopped?: string } }) => error.details?.stopped ?? 'read',
+    );
+
+  /**
+   * The process's memory as the budgets see it: level, but for a jump of 300 MB that the first
+   * reading after `spike()` sees — two files read at once that each fit alone.
+   */
+  function spikingMemory() {
+    const level = process.memoryUsage.rss();
+    let pending = false;
+    return {
+      rss: () => {
+        if (!pending) return level;
+        pending = false;
+        return level + 300 * MiB;
+      },
+      spike: () => {
+        pending = true;
+      },
+    };
+  }
+
+  async function readTwoAtOnce(
+    capacities: [ParseCapacity, ParseCapacity],
+    spike: () => void,
+  ): Promise<string[]> {
+    const [ingestion, attachments] = capacities.map((capacity) =>
+      createParseWorkers({ capacity, timeoutMs: 120_000 }),
+    ) as [ParseWorkers, ParseWorkers];
+    // Workers started first, so that both files are being read when the memory jumps.
+    const note = await makePdf((doc) => doc.text('Opening hours: 9 to 5.'));
+    await Promise.all([
+      parseFile(note, 'note.pdf', { workers: ingestion }),
+      parseFile(note, 'note.pdf', { workers: attachments }),
+    ]);
+    // 20 MB of spaces: a second or so of reading, and in the end no text.
+    const reading = Promise.all([
+      outcomeOf(parseFile(pdfBomb(20, ' '), 'one.pdf', { workers: ingestion })),
+      outcomeOf(parseFile(pdfBomb(20, ' '), 'two.pdf', { workers: attachments })),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    spike();
+    return reading;
+  }
+
+  it('are held to one memory budget; stopped for it together, each is read again alone', async () => {
+    const memory = spikingMemory();
+    const capacity = createParseCapacity(256, { rss: memory.rss });
+    // Stopped together, neither is refused: each fits alone, and is read alone.
+    expect(await readTwoAtOnce([capacity, capacity], memory.spike)).toEqual(['read', 'read']);
+  }, 120_000);
+
+  it('with a budget each, one is refused for memory it did not take alone', async () => {
+    // What sharing prevents: each budget sees the process grow, and its own file as the only one.
+    const memory = spikingMemory();
+    const capacities: [ParseCapacity, ParseCapacity] = [
+      createParseCapacity(256, { rss: memory.rss }),
+      createParseCapacity(256, { rss: memory.rss }),
+    ];
+    expect(await readTwoAtOnce(capacities, memory.spike)).toContain('memory');
   }, 120_000);
 });
 

@@ -3,8 +3,12 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../../errors/index.js';
 import { abortError, throwIfAborted } from './errors.js';
 import { roughSize, type ParseLimits } from './limits.js';
-import { createMemoryBudget, type MemoryBudget } from './memory-budget.js';
-import { createSlots } from './slots.js';
+import {
+  createMemoryBudget,
+  type MemoryBudget,
+  type MemoryBudgetOptions,
+} from './memory-budget.js';
+import { createSlots, type Slots } from './slots.js';
 import type { ParsedDocument } from './types.js';
 import type { WorkerJob, WorkerReply } from './worker-protocol.js';
 
@@ -23,8 +27,63 @@ export interface ParseWorkersOptions {
    * heap limit does not: the memory pdf.js inflates a compressed stream into.
    */
   memoryBudgetMb?: number;
+  /**
+   * The memory budget shared with other sets of workers (see {@link createParseCapacity});
+   * it replaces `memoryBudgetMb`. Default: the process's, when `memoryBudgetMb` is not given
+   * either — every set of workers made with the defaults (the knowledge base's ingestion, the
+   * attachments tool, `parseFile`) shares one budget.
+   */
+  capacity?: ParseCapacity;
   /** Most time one parse may take, in ms; default 30 s. Past it the parse is stopped. */
   timeoutMs?: number;
+}
+
+/**
+ * A memory budget that sets of parse workers share: see {@link createParseCapacity}. Opaque;
+ * pass it to `createParseWorkers`.
+ */
+export interface ParseCapacity {
+  readonly memoryBudgetMb: number;
+  readonly budget: MemoryBudget;
+  /**
+   * Every parse holds a place while it runs; a parse tried again alone holds them all, so that
+   * nothing else of any set sharing the budget runs beside it.
+   */
+  readonly gate: Slots;
+  /** Workers being terminated: their memory is the process's until they are gone. */
+  readonly exiting: Set<Promise<unknown>>;
+}
+
+/** More places than parses ever run at once: a parse takes one, one tried alone takes all. */
+const GATE_PLACES = 1 << 20;
+
+/**
+ * A memory budget for the parses of several sets of workers together. Workers share their
+ * process's memory, so two sets with a budget each would let the process grow by both: sets made
+ * with the same capacity are held to one. A parse stopped for the budget while others ran is
+ * tried again alone — alone among every set sharing the capacity.
+ */
+export function createParseCapacity(
+  memoryBudgetMb = DEFAULT_MEMORY_BUDGET_MB,
+  options: MemoryBudgetOptions = {},
+): ParseCapacity {
+  if (!(memoryBudgetMb > 0)) {
+    throw new RangeError(`memoryBudgetMb must be a positive number, got ${memoryBudgetMb}`);
+  }
+  return {
+    memoryBudgetMb,
+    budget: createMemoryBudget(memoryBudgetMb * MiB, options),
+    gate: createSlots(GATE_PLACES),
+    exiting: new Set(),
+  };
+}
+
+let processCapacity: ParseCapacity | undefined;
+
+/** The capacity of every set of workers made with the default budget. */
+function defaultCapacity(): ParseCapacity {
+  processCapacity ??= createParseCapacity();
+  return processCapacity;
 }
 
 /** Parses files in worker threads that can be stopped: see {@link createParseWorkers}. */
@@ -77,7 +136,8 @@ class SharedOverrun extends Error {}
  * fresh worker.
  *
  * Memory outside the heaps (what pdf.js inflates a stream into) is bounded for all workers
- * together by `memoryBudgetMb` (see `createMemoryBudget`): while files are parsed, the process
+ * together — of every set sharing the capacity, by default every set of the process — by
+ * `memoryBudgetMb` (see `createMemoryBudget`): while files are parsed, the process
  * grows by at most that much (and the little one check interval lets through) above what it used
  * when the oldest running parse began. Threads share one process, so when the budget is passed
  * every running parse is stopped; one that was running alone is refused, and the others are
@@ -95,15 +155,20 @@ export function createParseWorkers(options: ParseWorkersOptions = {}): ParseWork
   const numbers = {
     concurrency: options.concurrency ?? Math.min(4, Math.max(2, availableParallelism() - 1)),
     memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB,
-    memoryBudgetMb: options.memoryBudgetMb ?? DEFAULT_MEMORY_BUDGET_MB,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
   for (const [name, value] of Object.entries(numbers)) {
     if (!(value > 0)) throw new RangeError(`${name} must be a positive number, got ${value}`);
   }
+  const capacity =
+    options.capacity ??
+    (options.memoryBudgetMb === undefined
+      ? defaultCapacity()
+      : createParseCapacity(options.memoryBudgetMb));
   const settings: RunSettings = {
     ...numbers,
-    budget: createMemoryBudget(numbers.memoryBudgetMb * MiB),
+    memoryBudgetMb: capacity.memoryBudgetMb,
+    budget: capacity.budget,
   };
   const slots = createSlots(numbers.concurrency);
   const idle = new Map<Worker, NodeJS.Timeout>();
@@ -130,18 +195,22 @@ export function createParseWorkers(options: ParseWorkersOptions = {}): ParseWork
     timer.unref();
     idle.set(worker, timer);
   };
-  // Workers being terminated: their memory is the process's until they are gone.
-  const exiting = new Set<Promise<unknown>>();
+  const { exiting, gate } = capacity;
   const end = (worker: Worker): void => {
     const exited = worker.terminate().finally(() => exiting.delete(exited));
     exiting.add(exited);
   };
-  const run = async (job: WorkerJob, signal: AbortSignal | undefined, places: number) => {
-    const release = await slots.acquire(job.fileName, signal, places);
+  const run = async (job: WorkerJob, signal: AbortSignal | undefined, alone: boolean) => {
+    const release = await slots.acquire(job.fileName, signal, alone ? numbers.concurrency : 1);
     try {
-      if (places > 1) await Promise.all(exiting);
-      throwIfAborted(signal, job.fileName);
-      return await runJob(take(), job, settings, signal, { park, end });
+      const leave = await gate.acquire(job.fileName, signal, alone ? GATE_PLACES : 1);
+      try {
+        if (alone) await Promise.all(exiting);
+        throwIfAborted(signal, job.fileName);
+        return await runJob(take(), job, settings, signal, { park, end });
+      } finally {
+        leave();
+      }
     } finally {
       release();
     }
@@ -151,11 +220,11 @@ export function createParseWorkers(options: ParseWorkersOptions = {}): ParseWork
     async parse(bytes, fileName, limits, signal) {
       const job = { bytes, fileName, limits };
       try {
-        return await run(job, signal, 1);
+        return await run(job, signal, false);
       } catch (error) {
         if (!(error instanceof SharedOverrun)) throw error;
-        // Alone, with every place taken, the budget is this file's only.
-        return run(job, signal, numbers.concurrency);
+        // Alone, with every place of every set sharing the budget taken, it is this file's only.
+        return run(job, signal, true);
       }
     },
   };
