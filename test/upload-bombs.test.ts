@@ -432,6 +432,45 @@ describe('expanding files given to ingest', () => {
       db.close();
     }
   }, 180_000);
+
+  it('that had to be stopped are logged for the operators with the limit they passed', async () => {
+    const db = openDatabase(':memory:');
+    const warnings: Array<{ fields: object; message: string }> = [];
+    try {
+      const report = await ingestFiles(
+        new SqliteKnowledgeRepository(db),
+        [
+          { source: 'uploads/blank.pdf', name: 'blank.pdf', data: pdfBomb(1024, ' ') },
+          {
+            source: 'uploads/refunds.md',
+            name: 'refunds.md',
+            data: new TextEncoder().encode('# Refunds\n\nAsk within 30 days.\n'),
+          },
+        ],
+        {
+          maxFileBytes: 50 * MiB,
+          chunk: { size: 180, overlap: 30 },
+          workers: createParseWorkers({ timeoutMs: 1_000 }),
+          log: { warn: (fields, message) => warnings.push({ fields, message }) },
+        },
+      );
+      expect(report.failed.map((failure) => failure.path)).toEqual(['uploads/blank.pdf']);
+      expect(warnings).toEqual([
+        {
+          fields: {
+            stopped: 'time',
+            limit: 1_000,
+            elapsedMs: expect.any(Number),
+            path: 'uploads/blank.pdf',
+          },
+          message: 'a file was stopped while it was read',
+        },
+      ]);
+      expect(report.documents.added).toBe(1);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
 });
 
 /** A bound on how long the event loop may be held, from the longest stall of a quiet moment. */

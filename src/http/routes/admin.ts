@@ -29,7 +29,13 @@ import {
   type ToolReset,
   type TranscriptMessage,
 } from '../../protocol/admin-api.js';
-import { ingestFiles, ingestPaths, summarize, type IngestReport } from '../../rag/index.js';
+import {
+  ingestFiles,
+  ingestPaths,
+  summarize,
+  type IngestOptions,
+  type IngestReport,
+} from '../../rag/index.js';
 import { sessionScope } from '../../store/index.js';
 import { adminKeyMatches, bearerToken } from '../auth.js';
 import { TAKES_FILES } from '../errors.js';
@@ -105,7 +111,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       }));
       // Each file is kept with its documents, in one write: none is stored without the other.
       const report = await ingestFiles(knowledge, files, {
-        ...ingestOptions(app),
+        ...ingestOptions(app, request.log),
         keepFiles: true,
       });
       const failed = new Set(report.failed.map((failure) => failure.path));
@@ -149,7 +155,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       }
       // An upload is read from the database; a file ingested from a folder, from that folder.
       const kept = await knowledge.keptFile('kb', document.source);
-      const options = { ...ingestOptions(app), force: true };
+      const options = { ...ingestOptions(app, request.log), force: true };
       const report = kept
         ? await ingestFiles(knowledge, [{ source: document.source, ...kept }], options)
         : await ingestPaths(knowledge, [document.source], options);
@@ -378,8 +384,9 @@ function refuseNameClash(files: ReadonlyArray<{ name: string }>): void {
   }
 }
 
-function ingestOptions(app: App) {
+function ingestOptions(app: App, log: IngestOptions['log']) {
   return {
+    log,
     maxFileBytes: app.config.kb.maxFileBytes,
     chunk: { size: app.config.kb.chunkSize, overlap: app.config.kb.chunkOverlap },
   };

@@ -11,6 +11,7 @@ import { chunkDocument, type ChunkOptions } from '../chunk/index.js';
 import {
   createParseWorkers,
   parseFile,
+  stoppedParse,
   type ParsedDocument,
   type ParseWorkers,
 } from '../parse/index.js';
@@ -35,6 +36,13 @@ export interface IngestOptions {
   signal?: AbortSignal;
   /** Called after each file. */
   onProgress?: (progress: { done: number; total: number; path: string }) => void;
+  /**
+   * Told of each file whose parse had to be stopped (for memory, time, or cancelled), for the
+   * operators: which file, why, the limit it passed. Such files are in the report's `failed`.
+   */
+  log?: { warn: (fields: object, message: string) => void };
+  /** The parse workers to use; default, a set with the default limits. */
+  workers?: ParseWorkers;
 }
 
 /** One file that was not ingested, and why. */
@@ -215,7 +223,7 @@ async function ingestSources(
     : new Map((await repo.sources(scope)).map((s) => [s.source, s.fileHash]));
   // A batch is read at once, but its PDFs and Word documents are parsed a few at a time, each in
   // a worker with its own memory and time limits.
-  const workers = createParseWorkers();
+  const workers = options.workers ?? createParseWorkers();
 
   // Files are read and parsed a batch at a time while nothing else waits on them, then the
   // batch is written in one transaction in which every file is still all-or-nothing: one index
@@ -255,6 +263,8 @@ async function ingestSources(
       if (error !== undefined) {
         if (!isAppError(error) && !(error instanceof RangeError)) throw error;
         report.failed.push({ path, reason: error.message });
+        const stop = stoppedParse(error);
+        if (stop) options.log?.warn({ ...stop, path }, 'a file was stopped while it was read');
       } else if (outcome === undefined) {
         report.unchangedFiles++;
         // The same bytes sent again are kept even when the first ones were not (ingested from

@@ -3,11 +3,12 @@ export { isImage } from './image.js';
 export { DEFAULT_PARSE_LIMITS } from './limits.js';
 export type { ParseLimits } from './limits.js';
 export { DEFAULT_MAX_BYTES, parseFile } from './parse-file.js';
-export { createParseCapacity, createParseWorkers } from './parse-workers.js';
+export { createParseCapacity, createParseWorkers, stoppedParse } from './parse-workers.js';
 export type {
   ParseCapacity,
   ParseStop,
   ParseWorkers,
   ParseWorkersOptions,
+  StoppedParse,
 } from './parse-workers.js';
 export type { Block, BlockType, DocumentFormat, ParsedDocument, ParseOptions } from './types.js';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { AppError } from '../../errors/index.js';
+import { AppError, isAppError } from '../../errors/index.js';
 import { abortError, throwIfAborted } from './errors.js';
 import { roughSize, type ParseLimits } from './limits.js';
 import {
@@ -103,6 +103,26 @@ export interface ParseWorkers {
 
 /** Why a worker was terminated before it answered. */
 export type ParseStop = 'memory' | 'time' | 'cancelled';
+
+/** A parse that was stopped, as its log line tells it: see {@link stoppedParse}. */
+export interface StoppedParse {
+  stopped: ParseStop;
+  /** The limit it passed (bytes or ms), when one was. */
+  limit?: unknown;
+  elapsedMs?: unknown;
+}
+
+/**
+ * Why the parse that threw `error` was stopped, the limit it passed and how long it ran; or
+ * `undefined` when it was not stopped (it ended with the parser's own error).
+ */
+export function stoppedParse(error: unknown): StoppedParse | undefined {
+  if (!isAppError(error)) return undefined;
+  const details = error.details ?? {};
+  const stopped = details['stopped'];
+  if (stopped !== 'memory' && stopped !== 'time' && stopped !== 'cancelled') return undefined;
+  return { stopped, limit: details['limit'], elapsedMs: details['elapsedMs'] };
+}
 
 const DEFAULT_MEMORY_MB = 512;
 const DEFAULT_MEMORY_BUDGET_MB = 768;

@@ -7,7 +7,7 @@ import {
   isImage,
   parseFile,
   type ParsedDocument,
-  type ParseStop,
+  stoppedParse,
 } from '../../rag/parse/index.js';
 import { sessionScope, type DocumentInput, type KnowledgeRepository } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
@@ -186,14 +186,14 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
             ...(hidden > 0 ? { hidden } : {}),
           });
         } catch (error) {
-          const stop = stopOf(error);
+          const stop = stoppedParse(error);
           if (stop) {
             // Never the name or the content: only what tells the operators how it was made.
             log.warn(
-              { stopped: stop, bytes: data.length, nameLength: name.length, ...limitOf(error) },
+              { ...stop, bytes: data.length, nameLength: name.length },
               'an attached file was stopped while it was read',
             );
-            if (stop === 'memory') expanded = name;
+            if (stop.stopped === 'memory') expanded = name;
           }
           results.push({
             name,
@@ -261,21 +261,6 @@ function distinctName(name: string, taken: ReadonlySet<string>): string {
     const candidate = `${stem} (${n})${extension}`;
     if (!taken.has(candidate)) return candidate;
   }
-}
-
-/** Why the parse of a file was stopped, when it was (see `ParseWorkers.parse`). */
-function stopOf(error: unknown): ParseStop | undefined {
-  if (!isAppError(error)) return undefined;
-  const stopped = error.details?.['stopped'];
-  return stopped === 'memory' || stopped === 'time' || stopped === 'cancelled'
-    ? stopped
-    : undefined;
-}
-
-/** The limit a stopped parse passed and how long it ran, for its log line. */
-function limitOf(error: unknown): { limit?: unknown; elapsedMs?: unknown } {
-  const details = isAppError(error) ? error.details : undefined;
-  return { limit: details?.['limit'], elapsedMs: details?.['elapsedMs'] };
 }
 
 /** What a failure to read a file means for the customer who attached it. */
