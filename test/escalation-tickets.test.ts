@@ -2,11 +2,18 @@
  * A session's ticket after it was opened: reopened by a new escalation once resolved or closed,
  * raised when a later message is more serious, and handed over with the whole conversation.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
+import { buildServer } from '../src/http/index.js';
+import { ASK_CONTACT } from '../src/model/extractive/templates.js';
 import { ingestPaths } from '../src/rag/index.js';
+import { startFakeOpenAi } from '../src/testing/fake-openai-server.js';
 import { captureLogs } from '../src/testing/index.js';
+import { ADMIN_KEY, seedKnowledge } from './helpers/http.js';
 
 let app: App;
 
@@ -118,6 +125,128 @@ describe("a session's ticket", () => {
     expect(transcript).toHaveLength(2 * questions.length + 1);
     expect(transcript[0]).toEqual({ role: 'user', text: questions[0] });
     expect(transcript.at(-1)).toEqual({ role: 'user', text: 'I want to talk to a human' });
+  });
+});
+
+describe('a customer the assistant keeps failing', () => {
+  it('reaches a person whichever instance answers, with a ticket staff can read in the admin API', async () => {
+    // Two instances on one database: what counts the failures is the stored conversation, not
+    // the memory of the process that happens to answer.
+    const dataDir = mkdtempSync(join(tmpdir(), 'support-agent-failing-'));
+    const config = loadConfig({
+      env: { LOG_LEVEL: 'silent', TOOL_RETRY_ATTEMPTS: '1', ADMIN_API_KEY: ADMIN_KEY },
+    });
+    const databasePath = join(dataDir, 'support-agent.db');
+    const one = createApp(config, { databasePath });
+    const other = createApp(config, { databasePath });
+    try {
+      await seedKnowledge(one);
+      const ask = (instance: App, text: string) =>
+        instance.turns.start({ sessionId: 'kf1', text }).result;
+      const offer = 'Would you like me to connect you with a member of our support team?';
+      for (const [instance, question] of [
+        [one, 'Do you sell garden gnomes?'],
+        [other, 'Can I pay with bitcoin?'],
+      ] as const) {
+        const missed = await ask(instance, question);
+        expect(missed.text).toBe(`I couldn't find this in our help center. ${offer}`);
+        expect(missed.escalation).toMatchObject({ escalate: false });
+        expect(missed.escalation.ticketId).toBeUndefined();
+      }
+      // The first instance saw only one of the two questions before: the third is handed over
+      // all the same.
+      const third = await ask(one, 'Is there a student discount?');
+      const ticketId = third.escalation.ticketId as string;
+      expect(third.escalation).toMatchObject({ escalate: true, category: 'unresolved' });
+      expect(third.text).toBe(
+        `A member of our support team will follow up with you on this (ticket ${ticketId}). ${ASK_CONTACT}`,
+      );
+
+      const server = await buildServer(other);
+      try {
+        const listed = await server.inject({
+          method: 'GET',
+          url: '/v1/admin/tickets?status=open',
+          headers: { authorization: `Bearer ${ADMIN_KEY}` },
+        });
+        expect(listed.json().items).toEqual([
+          expect.objectContaining({
+            id: ticketId,
+            sessionId: 'kf1',
+            status: 'open',
+            priority: 'normal',
+            category: 'unresolved',
+            reasons: ['the assistant could not answer 3 questions in a row from the help center'],
+            summary:
+              'unresolved: Main issue: "Do you sell garden gnomes?" (not found in the help ' +
+              'center). Not found in the help center: "Can I pay with bitcoin?". Latest ' +
+              'request: "Is there a student discount?".',
+          }),
+        ]);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await one.close();
+      await other.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('is handed over when a language model answers too, unless the model answered from a passage', async () => {
+    const fake = await startFakeOpenAi();
+    const llm = createApp(
+      loadConfig({
+        env: {
+          LOG_LEVEL: 'silent',
+          TOOL_RETRY_ATTEMPTS: '1',
+          LLM_BASE_URL: fake.url,
+          LLM_MODEL: 'fake-chat',
+        },
+      }),
+      { databasePath: ':memory:' },
+    );
+    try {
+      await seedKnowledge(llm);
+      const ask = (text: string) => llm.turns.start({ sessionId: 'kf2', text }).result;
+      const notFound = { text: "I couldn't find this in our help center." };
+      const system = () => {
+        const chats = fake.requests.filter((r) => r.path === '/v1/chat/completions');
+        const body = chats.at(-1)?.body as { messages: Array<{ role: string; content: string }> };
+        return body.messages.find((m) => m.role === 'system')?.content ?? '';
+      };
+      fake.chatReplies(
+        notFound,
+        { text: 'Here is what our help center says about cards [1].' },
+        notFound,
+        notFound,
+        { text: "I couldn't find this. Someone from our team will follow up." },
+      );
+      expect((await ask('Do you sell garden gnomes?')).escalation.escalate).toBe(false);
+      // The search finds a passage that shares a word with the question; the extractive answer
+      // rejects it, but the model answered from it: that question was not left unanswered.
+      const cited = await ask('Do you have a loyalty card?');
+      expect(cited.sources).toHaveLength(1);
+      expect(cited.escalation.escalate).toBe(false);
+      expect((await ask('Can I pay with bitcoin?')).escalation.escalate).toBe(false);
+      expect((await ask('Is there a student discount?')).escalation.escalate).toBe(false);
+
+      const third = await ask('Do you have a shop in Berlin?');
+      expect(third).toMatchObject({
+        answeredBy: 'llm',
+        escalation: { escalate: true, category: 'unresolved' },
+      });
+      const ticketId = third.escalation.ticketId as string;
+      expect(await llm.conversations.ticketOf('kf2')).toMatchObject({ id: ticketId });
+      // The model is told a person follows up, and not to offer one.
+      expect(system()).toContain(
+        `A person from the support team will follow up (ticket ${ticketId})`,
+      );
+      expect(system()).not.toContain('and offer to connect');
+    } finally {
+      await llm.close();
+      await fake.close();
+    }
   });
 });
 

@@ -355,8 +355,50 @@ describe('escalation in a turn', () => {
       text: 'Which colours do the gnomes come in?',
     }).result;
     expect(second.escalation.reasons).toContain(
-      'nothing relevant in the knowledge base for 2 turns in a row',
+      'the assistant could not answer 2 questions in a row from the help center',
     );
+  });
+
+  it('hands over the third question in a row it cannot answer; small talk does not count and an answer starts again', async () => {
+    const turn = (text: string) => app.turns.start({ sessionId: 'n3', text }).result;
+    const offer = 'Would you like me to connect you with a member of our support team?';
+    const first = await turn('Do you sell garden gnomes?');
+    expect(first.text).toBe(`I couldn't find this in our help center. ${offer}`);
+    // Neither a greeting nor thanks is a question the help center missed, nor do they end the run.
+    await turn('Hello?');
+    await turn('ok thanks');
+    const second = await turn('Can I pay with bitcoin?');
+    expect(second.text).toBe(`I couldn't find this in our help center. ${offer}`);
+    expect(second.escalation).toMatchObject({ escalate: false, category: 'none' });
+    // An answer in between starts the count again.
+    const answered = await turn('How do I reset my password?');
+    expect(answered.text).toContain('Reset password');
+    for (const question of ['Is there a student discount?', 'Do you have a shop in Berlin?']) {
+      const missed = await turn(question);
+      expect(missed.text).toBe(`I couldn't find this in our help center. ${offer}`);
+      expect(missed.escalation.escalate).toBe(false);
+    }
+    expect(await app.conversations.ticketOf('n3')).toBeNull();
+
+    const third = await turn('Can I bring my dog to the office?');
+    expect(third.escalation).toMatchObject({
+      escalate: true,
+      category: 'unresolved',
+      priority: 'normal',
+      reasons: ['the assistant could not answer 3 questions in a row from the help center'],
+    });
+    const ticketId = third.escalation.ticketId as string;
+    expect(ticketId).toMatch(/^T-/);
+    // The hand-over, as for a customer who asks for a person: no offer of one any more.
+    expect(third.text).toBe(
+      `A member of our support team will follow up with you on this (ticket ${ticketId}). ${ASK_CONTACT}`,
+    );
+    expect(await app.conversations.ticketOf('n3')).toMatchObject({
+      id: ticketId,
+      status: 'open',
+      category: 'unresolved',
+      reasons: ['the assistant could not answer 3 questions in a row from the help center'],
+    });
   });
 
   it('escalates a question asked again that the help center cannot answer, though the search returned passages', async () => {
@@ -379,7 +421,7 @@ describe('escalation in a turn', () => {
     const again = await app.turns.start({ sessionId: 'n2', text: question }).result;
     expect(again.escalation).toMatchObject({ escalate: true, category: 'unresolved' });
     expect(again.escalation.reasons).toContain(
-      'nothing relevant in the knowledge base for 2 turns in a row',
+      'the assistant could not answer 2 questions in a row from the help center',
     );
     expect(again.text).toBe(
       `A member of our support team will follow up with you on this (ticket ${again.escalation.ticketId}). ${ASK_CONTACT}`,
@@ -493,7 +535,7 @@ describe('escalation in a turn', () => {
       text: 'Which colours do the gnomes come in?',
     }).result;
     expect(again.escalation.reasons).toContain(
-      'nothing relevant in the knowledge base for 2 turns in a row',
+      'the assistant could not answer 2 questions in a row from the help center',
     );
     // Nor is it a question in the conversation's summary.
     const summaries = await app.conversations.memories('g1', { type: 'summary' });

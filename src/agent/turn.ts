@@ -271,7 +271,11 @@ export class TurnRunner {
       escalated,
     });
     const sources = replySources(llm, passages, reply, filesRead, offered);
-    return { reply, found: answer.found, escalation, sources };
+    // A language model that cited a passage answered from the help center, though the extractive
+    // answer found nothing worth quoting there: the customer was not failed, and the next turns'
+    // run of questions left unanswered (the escalation's) starts again.
+    const found = answer.found || (reply.answeredBy === 'llm' && reply.cited.length > 0);
+    return { reply, found, escalation, sources };
   }
 
   /** Stores the reply, sends it, and counts the turn. */

@@ -90,6 +90,39 @@ describe('evaluateEscalation', () => {
     expect(twice.escalate).toBe(false);
   });
 
+  it('hands over the third question in a row the knowledge base cannot answer, as unresolved', () => {
+    const third = decide('Do you ship to Iceland?', { noKnowledgeNow: true, noKnowledgeStreak: 2 });
+    expect(third).toMatchObject({
+      escalate: true,
+      confidence: 0.7,
+      priority: 'normal',
+      category: 'unresolved',
+    });
+    expect(third.reasons).toEqual([
+      {
+        signal: 'no_knowledge',
+        weight: 0.7,
+        detail: 'the assistant could not answer 3 questions in a row from the help center',
+      },
+    ]);
+    // Answered, the third question is no failure, however many came before it.
+    expect(decide('Do you ship to Iceland?', { noKnowledgeStreak: 2 }).escalate).toBe(false);
+  });
+
+  it('reaches a raised threshold a question or so later, and counts a long run at most three times', () => {
+    const strict = { threshold: 1 };
+    const run = (streak: number) =>
+      decide(
+        'Do you ship to Iceland?',
+        { noKnowledgeNow: true, noKnowledgeStreak: streak },
+        strict,
+      );
+    expect(run(2).escalate).toBe(false);
+    expect(run(3)).toMatchObject({ escalate: true, confidence: 1, category: 'unresolved' });
+    expect(run(3).reasons[0]?.weight).toBe(1.05);
+    expect(run(40).reasons[0]?.weight).toBe(1.05);
+  });
+
   it('does not count a message that only says how the customer feels as nothing found', () => {
     const history = [
       { role: 'user' as const, text: 'Do you sell garden furniture?' },

@@ -23,6 +23,12 @@ import type {
 import { detectUrgency } from './urgency.js';
 import { DEFAULT_ESCALATION_THRESHOLD, DEFAULT_ESCALATION_WEIGHTS } from './weights.js';
 
+/**
+ * Most times the no-knowledge weight counts (four questions in a row unanswered): 1.05 with the
+ * default weight, so a run that long reaches any threshold.
+ */
+const MAX_NO_KNOWLEDGE_STRENGTH = 3;
+
 /** How much of each earlier message is read. */
 const EARLIER_MESSAGE_CHARS = 10_000;
 
@@ -132,10 +138,17 @@ function detectAcceptedOffer(input: EscalationInput): SignalMatch | undefined {
 }
 
 /**
- * Two turns in a row with nothing relevant: this one and the one before. A message that only
- * says how the customer feels ("that's stupid") asks the knowledge base nothing: that nothing
- * was found for it is no second question the help center could not answer (its mood counts on
- * its own, and again if it stays sour: see `detectWorsening`).
+ * Questions in a row the help center had no answer to, this one the last. Two count the
+ * signal's weight once: with another sign (a repeat, annoyance, urgency) that is a hand-over.
+ * Each further one counts it again, up to {@link MAX_NO_KNOWLEDGE_STRENGTH} times: a third
+ * question in a row left unanswered reaches the default threshold alone, so a customer the
+ * assistant keeps failing is not left with "I couldn't find this" for ever; a raised threshold
+ * is reached a question or so later. Messages that asked nothing (a greeting, thanks, small
+ * talk) neither count nor break the run (`noKnowledgeStreak` skips them); an answer ends it.
+ *
+ * A message that only says how the customer feels ("that's stupid") asks the knowledge base
+ * nothing: that nothing was found for it is no further question the help center could not
+ * answer (its mood counts on its own, and again if it stays sour: see `detectWorsening`).
  */
 function detectNoKnowledge(
   input: EscalationInput,
@@ -143,7 +156,10 @@ function detectNoKnowledge(
 ): SignalMatch | undefined {
   const streak = Number.isFinite(input.noKnowledgeStreak) ? input.noKnowledgeStreak : 0;
   if (!input.noKnowledgeNow || streak < 1 || onlyFeels(tokens)) return undefined;
-  return { detail: `nothing relevant in the knowledge base for ${streak + 1} turns in a row` };
+  return {
+    detail: `the assistant could not answer ${streak + 1} questions in a row from the help center`,
+    strength: Math.min(streak, MAX_NO_KNOWLEDGE_STRENGTH),
+  };
 }
 
 /**
