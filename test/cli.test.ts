@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { turnResultSchema } from '../src/protocol/api.js';
 import { RedisSessionStore } from '../src/session/index.js';
 import { POSTGRES_URL } from './helpers/services.js';
 
@@ -234,23 +235,24 @@ describe('support-agent CLI', () => {
       DATA_DIR: dataDir,
     });
     expect(await onTopic.exited).toBe(0);
-    const answer = JSON.parse(onTopic.out()) as {
-      text: string;
-      sources: Array<{ id: number; title: string }>;
-      sessionId: string;
-    };
-    expect(answer.sources.map((s) => s.title)).toEqual(['Can I return an item?']);
+    const answer = turnResultSchema.parse(JSON.parse(onTopic.out()));
+    expect(answer.message.sources.map((s) => s.title)).toEqual(['Can I return an item?']);
     // The quoted sentence is the one that answers, and it carries the citation of its passage.
-    expect(answer.text).toMatch(/Refunds reach your card within a week ?\[1\]/);
-    expect(answer.sources[0]?.id).toBe(1);
+    expect(answer.message.text).toMatch(/Refunds reach your card within a week ?\[1\]/);
+    expect(answer.message.sources[0]?.id).toBe(1);
     expect(onTopic.err()).toBe('');
 
     // Continuing names the conversation; an id with no conversation behind it is said so.
-    const next = start(['ask', 'and express delivery?', '--session', answer.sessionId], {
+    const next = start(['ask', 'and express delivery?', '--session', answer.sessionId, '--json'], {
       DATA_DIR: dataDir,
     });
     expect(await next.exited).toBe(0);
     expect(next.err()).toBe('');
+    // Counted as a session counts them: the customer's messages, not the replies.
+    expect(turnResultSchema.parse(JSON.parse(next.out()))).toMatchObject({
+      sessionId: answer.sessionId,
+      messageCount: 2,
+    });
     const unknown = randomUUID();
     const typo = start(['ask', 'and express delivery?', '--session', unknown], {
       DATA_DIR: dataDir,
@@ -270,10 +272,41 @@ describe('support-agent CLI', () => {
       DATA_DIR: dataDir,
     });
     expect(await offTopic.exited).toBe(0);
-    const honest = JSON.parse(offTopic.out()) as { text: string; sources: unknown[] };
+    const honest = turnResultSchema.parse(JSON.parse(offTopic.out())).message;
     expect(honest.sources).toEqual([]);
     expect(honest.text).toMatch(/couldn't find this/i);
     expect(honest.text).toMatch(/connect you with a member of our support team/);
+  });
+
+  it('ask --json prints the turn in the shape the HTTP API answers a message with', async () => {
+    const ask = start(['ask', 'How do I reset my password?', '--json'], {});
+    expect(await ask.exited).toBe(0);
+    const printed = JSON.parse(ask.out()) as Record<string, unknown>;
+    // The same fields as `POST /v1/sessions/:id/messages`, no more: the reply under `message`.
+    expect(Object.keys(printed).sort()).toEqual(Object.keys(turnResultSchema.shape).sort());
+    const turn = turnResultSchema.parse(printed);
+    expect(Object.keys(turn.message).sort()).toEqual(Object.keys(printed.message as object).sort());
+    expect(turn).toMatchObject({
+      sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      turnId: expect.any(String),
+      requestId: expect.any(String),
+      messageCount: 1,
+      sources: turn.message.sources,
+      escalation: turn.message.escalation,
+    });
+    expect(turn.message.text).not.toBe('');
+  });
+
+  it('prints its version with --version, -v and version', async () => {
+    const { version } = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'),
+    ) as { version: string };
+    for (const args of [['--version'], ['-v'], ['version']]) {
+      // An invalid setting does not stop it: it reads no configuration.
+      const run = start(args, { PORT: 'http' });
+      expect(await run.exited, args[0]).toBe(0);
+      expect(run.out(), args[0]).toBe(`${version}\n`);
+    }
   });
 
   it('chat keeps one conversation across lines and streams each answer', async () => {
@@ -320,8 +353,8 @@ describe('support-agent CLI', () => {
       TOOL_RETRY_MAX_DELAY_MS: '1',
     });
     expect(await ask.exited).toBe(0);
-    const turn = JSON.parse(ask.out()) as { toolsFailed: Array<{ name: string }> };
-    expect(turn.toolsFailed.map((t) => t.name)).toContain('llm_chat');
+    const turn = turnResultSchema.parse(JSON.parse(ask.out()));
+    expect(turn.message.toolsFailed.map((t) => t.name)).toContain('llm_chat');
     expect(ask.err()).toContain('"level":"warn"');
 
     const search = start(['search', '', '--json'], { DATA_DIR: dataDir, LOG_FORMAT: 'json' });

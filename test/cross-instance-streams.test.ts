@@ -1,5 +1,7 @@
 /**
- * Ending or erasing a session reaches its streams on every instance: two app+server instances on
+ * A session's streams on every instance: each turn's events, opened by the customer's message,
+ * reach a feed or a WebSocket on another instance, encrypted in Redis. Ending or erasing a
+ * session reaches its streams on every instance: two app+server instances on
  * one Redis (with session encryption) and one database, each following the session with a live
  * feed or a WebSocket. A stream on the other instance gets its last `ended` event and is closed
  * within about a second, as one on the instance that ended the session does, and gets it once.
@@ -38,7 +40,7 @@ async function openSocket(
   url: string,
   id: string,
   token: string,
-): Promise<{ frames: Json[]; closed: Promise<number> }> {
+): Promise<{ frames: Json[]; closed: Promise<number>; socket: WebSocket }> {
   const socket = new WebSocket(`${url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
     headers: bearer(token),
   });
@@ -49,7 +51,7 @@ async function openSocket(
     socket.once('open', () => resolve());
     socket.once('error', reject);
   });
-  return { frames, closed };
+  return { frames, closed, socket };
 }
 
 /** The status a refused WebSocket upgrade gets (101 when it was not refused). */
@@ -128,6 +130,66 @@ describe.runIf(redisUp)("a session's streams on several instances", () => {
     if (left.length > 0) await redis.del(...left);
     await redis.quit();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("carry the customer's message, encrypted, to a feed and a WebSocket on another instance", async () => {
+    const { id, token } = await createSession(a.url);
+    const spy = new Redis(REDIS_URL);
+    const published: string[] = [];
+    const feed = await openFeed(b.url, id, token);
+    const laptop = await openSocket(b.url, id, token);
+    const phone = await openSocket(a.url, id, token);
+    try {
+      await spy.subscribe(`${prefix}events:${id}`);
+      spy.on('message', (_channel: string, message: string) => published.push(message));
+      await feed.readUntil('event: ready');
+      const text = 'Hello, I am Jane Doe: what is your refund policy?';
+      const sent = await call(a.url, 'POST', `/v1/sessions/${id}/messages`, {
+        token,
+        body: { text },
+      });
+      expect(sent.status).toBe(200);
+      phone.socket.send(JSON.stringify({ type: 'message', text: 'How do I reset my password?' }));
+      // The phone's WebSocket sees the HTTP turn, then its own.
+      await until(() => phone.frames.filter((f) => f.type === 'complete').length === 2);
+      const reply = phone.frames.findLast((f) => f.type === 'complete')?.message.id;
+      await within(feed.readUntil(`"id":"${reply}"`), undefined);
+      await until(() => laptop.frames.filter((f) => f.type === 'complete').length === 2);
+
+      const history = await call(b.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+      const questions = (history.body.items as Json[]).filter((m) => m.role === 'user');
+      const events = parseSse(feed.text()).map((e) => e.data as Json);
+      const opening = events.filter((e) => e.type === 'customer_message' || e.type === 'start');
+      expect(opening.map((e) => [e.type, e.turnId])).toEqual([
+        ['customer_message', sent.body.turnId],
+        ['start', sent.body.turnId],
+        ['customer_message', opening[3]?.turnId],
+        ['start', opening[3]?.turnId],
+      ]);
+      expect(opening.filter((e) => e.type === 'customer_message').map((e) => e.message)).toEqual(
+        questions,
+      );
+      expect(questions.map((m) => m.text)).toEqual([text, 'How do I reset my password?']);
+      // The WebSocket on B sees what the feed does; the phone's, on A, its own turn once.
+      const turnEvents = (list: Json[]) =>
+        list.filter((e) => !['ready', 'ended', 'shutdown'].includes(e.type));
+      expect(turnEvents(laptop.frames)).toEqual(turnEvents(events));
+      const phoneOpening = phone.frames.filter(
+        (f) => f.type === 'customer_message' || f.type === 'start',
+      );
+      expect(phoneOpening).toEqual([opening[0], opening[1], opening[3]]);
+
+      expect(published.length).toBeGreaterThan(4);
+      for (const message of published) {
+        expect(message).toMatch(/^e1:/);
+        expect(message).not.toMatch(/jane|refund|customer_message/i);
+      }
+    } finally {
+      spy.disconnect();
+      feed.close();
+      laptop.socket.close();
+      phone.socket.close();
+    }
   });
 
   it('end a live feed on another instance, and the one on this instance, with one `ended` each', async () => {

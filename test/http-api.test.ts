@@ -46,6 +46,7 @@ describe('sessions', () => {
       id: created.body.id,
       status: 'active',
       messageCount: 0,
+      transcriptMessages: 0,
       metadata: { locale: 'en-GB' },
     });
     expect(JSON.stringify(read.body)).not.toContain(created.body.token);
@@ -105,8 +106,12 @@ describe('sessions', () => {
     const first = await call(t.url, 'GET', `/v1/sessions/${id}/messages?limit=2`, { token });
     expect(first.body.nextAfter).toBe(2);
 
+    // Two counts, each named for what it counts: the customer's messages, and the whole
+    // history the `seq`s number (each reply included).
     const session = await call(t.url, 'GET', `/v1/sessions/${id}`, { token });
-    expect(session.body.messageCount).toBe(2);
+    expect(session.body).toMatchObject({ messageCount: 2, transcriptMessages: 4 });
+    const ended = await call(t.url, 'DELETE', `/v1/sessions/${id}`, { token });
+    expect(ended.body).toMatchObject({ status: 'ended', messageCount: 2, transcriptMessages: 4 });
   });
 
   it('streams the turn as SSE: start first, text in between, complete last', async () => {
@@ -218,7 +223,7 @@ describe('sessions', () => {
     feed.close();
     const events = parseSse(feed.text()).map((e) => e.event);
     expect(events[0]).toBe('ready');
-    expect(events[1]).toBe('start');
+    expect(events.slice(1, 3)).toEqual(['customer_message', 'start']);
     expect(events.at(-1)).toBe('complete');
     const complete = parseSse(feed.text()).at(-1)?.data as Extract<TurnEvent, { type: 'complete' }>;
     expect(complete.message.id).toBe(sent.body.message.id);
@@ -633,7 +638,11 @@ describe.runIf(await serviceAvailable('Redis', REDIS_URL, 6379))(
         await feed.readUntil('event: complete');
         feed.close();
         const events = parseSse(feed.text());
-        expect(events.map((e) => e.event).slice(0, 2)).toEqual(['ready', 'start']);
+        expect(events.map((e) => e.event).slice(0, 3)).toEqual([
+          'ready',
+          'customer_message',
+          'start',
+        ]);
         const complete = events.at(-1)?.data as Extract<TurnEvent, { type: 'complete' }>;
         expect(complete.type).toBe('complete');
         expect(complete.message.id).toBe(sent.body.message.id);

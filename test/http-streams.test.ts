@@ -13,6 +13,7 @@ import {
   call,
   createSession,
   openFeed,
+  parseSse,
   startServer,
   type Json,
   type TestServer,
@@ -179,6 +180,140 @@ describe('SSE', () => {
     expect(eventsOf(feed.text()).map((e) => e.event)).toContain('complete');
     expect(turn).not.toMatch(/^id:/m);
     expect(feed.text()).not.toMatch(/^id:/m);
+  });
+});
+
+/** The types of a turn's events, and of the customer's message that opens it. */
+const TURN_EVENTS = new Set([
+  'customer_message',
+  'start',
+  'status',
+  'tool',
+  'sources',
+  'escalation',
+  'text',
+  'complete',
+  'error',
+]);
+
+/** Sends a message over a WebSocket and waits for its turn's `complete`. */
+async function ask(ws: { frames: Json[]; socket: WebSocket }, text: string): Promise<void> {
+  const before = ws.frames.filter((f) => f.type === 'complete').length;
+  ws.socket.send(JSON.stringify({ type: 'message', text }));
+  await until(() => ws.frames.filter((f) => f.type === 'complete').length > before);
+}
+
+/** The turns of a stream's events, in order: each a list of event types. */
+function turnsOf(events: Json[]): string[][] {
+  const turns: string[][] = [];
+  for (const event of events) {
+    if (!TURN_EVENTS.has(event.type)) continue;
+    const last = turns.at(-1);
+    if (last === undefined || last.includes('complete') || last.includes('error')) {
+      turns.push([event.type]);
+    } else last.push(event.type);
+  }
+  return turns;
+}
+
+describe("a session's followers", () => {
+  it('see every turn once, the customer message first, whichever device and route sent it', async () => {
+    const { id, token } = await createSession(t.url);
+    const feeds = [await openFeed(t.url, id, token), await openFeed(t.url, id, token)];
+    for (const feed of feeds) await feed.readUntil('event: ready');
+    // A phone and a laptop, each with its WebSocket.
+    const phone = await openSocket(id, token);
+    const laptop = await openSocket(id, token);
+    try {
+      const overHttp = await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+        token,
+        body: { text: 'What is your refund policy? My card is 4111 1111 1111 1111.' },
+      });
+      expect(overHttp.status).toBe(200);
+      await until(() => laptop.frames.some((f) => f.type === 'complete'));
+      await ask(phone, 'How do I reset my password?');
+      await until(() => laptop.frames.filter((f) => f.type === 'complete').length === 2);
+      // The feeds have both turns once they have the phone's reply.
+      const reply = phone.frames.findLast((f) => f.type === 'complete')?.message.id;
+      for (const feed of feeds) await within(feed.readUntil(`"id":"${reply}"`), undefined);
+
+      const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+      const questions = (history.body.items as Json[]).filter((m) => m.role === 'user');
+      expect(questions.map((m) => m.seq)).toEqual([1, 3]);
+      // As stored, card number hidden: the shape of the history's item.
+      expect(questions[0].text).not.toContain('4111 1111');
+      const feedEvents = feeds.map((feed) => parseSse(feed.text()).map((e) => e.data as Json));
+      for (const events of feedEvents) {
+        const told = events.filter((e) => e.type === 'customer_message');
+        const starts = events.filter((e) => e.type === 'start');
+        expect(told).toEqual([
+          {
+            type: 'customer_message',
+            turnId: overHttp.body.turnId,
+            requestId: overHttp.body.requestId,
+            sessionId: id,
+            message: questions[0],
+          },
+          {
+            type: 'customer_message',
+            turnId: starts[1]?.turnId,
+            requestId: starts[1]?.requestId,
+            sessionId: id,
+            message: questions[1],
+          },
+        ]);
+        // Each turn opens with the customer's message, then `start`, and ends with `complete`.
+        const turns = turnsOf(events);
+        expect(turns).toHaveLength(2);
+        for (const turn of turns) {
+          expect(turn.slice(0, 2)).toEqual(['customer_message', 'start']);
+          expect(turn.at(-1)).toBe('complete');
+        }
+      }
+      expect(feedEvents[1]).toEqual(feedEvents[0]);
+
+      // The laptop's WebSocket sees both turns as a feed does.
+      expect(laptop.frames.filter((f) => TURN_EVENTS.has(f.type))).toEqual(
+        feedEvents[0]?.filter((e) => TURN_EVENTS.has(e.type)),
+      );
+      // The phone's sees the HTTP turn as a feed does, and its own turn once, as it sends it.
+      const phoneTurns = turnsOf(phone.frames);
+      expect(phoneTurns).toHaveLength(2);
+      expect(phoneTurns[0]?.slice(0, 2)).toEqual(['customer_message', 'start']);
+      expect(phoneTurns[1]?.[0]).toBe('start');
+      expect(phone.frames.filter((f) => f.type === 'customer_message')).toHaveLength(1);
+      expect(phone.frames.filter((f) => f.type === 'start').map((f) => f.turnId)).toEqual(
+        feedEvents[0]?.filter((e) => e.type === 'start').map((e) => e.turnId),
+      );
+    } finally {
+      for (const feed of feeds) feed.close();
+      phone.socket.close();
+      laptop.socket.close();
+      await until(() => t.server.streams.size === 0);
+    }
+  });
+
+  it('are told the names of the files a message carried, never their content', async () => {
+    const { id, token } = await createSession(t.url);
+    const feed = await openFeed(t.url, id, token);
+    await feed.readUntil('event: ready');
+    const form = new FormData();
+    form.set('text', 'Is this covered?');
+    form.set('file', new Blob(['Order 8812: a cracked vase'], { type: 'text/plain' }), 'order.txt');
+    const sent = await fetch(`${t.url}/v1/sessions/${id}/messages`, {
+      method: 'POST',
+      headers: bearer(token),
+      body: form,
+    });
+    expect(sent.status).toBe(200);
+    await within(feed.readUntil('event: complete'), undefined);
+    feed.close();
+    const told = parseSse(feed.text()).find((e) => e.event === 'customer_message');
+    expect(told?.data).toMatchObject({
+      type: 'customer_message',
+      message: { seq: 1, role: 'user', text: 'Is this covered?', attachments: ['order.txt'] },
+    });
+    expect(JSON.stringify(told?.data)).not.toContain('cracked vase');
   });
 });
 

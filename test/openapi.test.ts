@@ -228,14 +228,15 @@ describe('the OpenAPI document', () => {
   it('lists every type of event a stream may carry', () => {
     const validate = validatorAt('components', 'schemas', 'StreamEvent');
     const types = (schema: Json): string[] =>
-      (schema.oneOf as Json[]).flatMap((member) =>
-        member.$ref
-          ? types(doc.components.schemas[String(member.$ref).split('/').at(-1) as string])
-          : (member.properties.type.enum as string[]),
-      );
+      schema.$ref
+        ? types(doc.components.schemas[String(schema.$ref).split('/').at(-1) as string])
+        : schema.oneOf
+          ? (schema.oneOf as Json[]).flatMap(types)
+          : (schema.properties.type.enum as string[]);
     expect(types(doc.components.schemas.StreamEvent).sort()).toEqual(
       [
         'complete',
+        'customer_message',
         'ended',
         'error',
         'escalation',

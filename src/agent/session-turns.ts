@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError, isAppError } from '../errors/index.js';
 import type { TurnEvent } from '../protocol/index.js';
+import type { CustomerMessageEvent } from '../protocol/events.js';
 import type { TurnResultBody } from '../protocol/api.js';
 import type { Clock } from '../resilience/index.js';
 import type { Session, SessionEvents, SessionLock, SessionStore } from '../session/index.js';
-import type { ConversationRepository } from '../store/index.js';
+import type { ConversationRepository, MessageRecord } from '../store/index.js';
 import { hideCardNumbers } from './card-numbers.js';
-import { escalationEvent, type TurnRunner } from './turn.js';
+import { escalationEvent, type TurnInput, type TurnRunner } from './turn.js';
 
 /** Attempts of `SessionTurns.end` at a session that keeps changing under it. */
 const END_ATTEMPTS = 10;
@@ -183,7 +184,7 @@ export class SessionTurns {
         signal,
         // Published to the session's followers as they happen, on the turn's own call: no second
         // queue between the turn and its sender.
-        observe: (event) => this.deps.events.publish(sessionId, event),
+        ...followersFeed(this.deps.events, sessionId),
       });
     } catch (error) {
       await undo();
@@ -297,6 +298,62 @@ export class SessionTurns {
     this.#inFlight.set(settled, ids);
     void settled.then(() => this.#inFlight.delete(settled));
   }
+}
+
+/**
+ * What the session's followers are sent of one turn: its events as they happen, with the
+ * customer's message before its `start` (a second device shows the question before the answer).
+ * The turn tells of its `start` before it stores the message: `start` waits until the message
+ * is stored (`stored`), or until the turn's next event (the `error` that says it could not be).
+ */
+function followersFeed(
+  events: SessionEvents,
+  sessionId: string,
+): Pick<TurnInput, 'observe' | 'stored'> {
+  let start: Extract<TurnEvent, { type: 'start' }> | undefined;
+  const release = (): void => {
+    if (start) events.publish(sessionId, start);
+    start = undefined;
+  };
+  return {
+    observe: (event) => {
+      if (event.type === 'start') start = event;
+      else {
+        release();
+        events.publish(sessionId, event);
+      }
+    },
+    stored: (message) => {
+      if (start) {
+        const { turnId, requestId } = start;
+        events.publish(sessionId, customerMessageEvent(message, { sessionId, turnId, requestId }));
+      }
+      release();
+    },
+  };
+}
+
+/** The `customer_message` event of a stored customer message. */
+function customerMessageEvent(
+  record: MessageRecord,
+  ids: { sessionId: string; turnId: string; requestId: string },
+): CustomerMessageEvent {
+  const names = record.metadata.attachments;
+  const attachments = Array.isArray(names)
+    ? names.filter((name): name is string => typeof name === 'string')
+    : [];
+  return {
+    type: 'customer_message',
+    ...ids,
+    message: {
+      id: record.id,
+      seq: record.seq,
+      role: 'user',
+      text: record.text,
+      createdAt: record.createdAt,
+      ...(attachments.length > 0 ? { attachments } : {}),
+    },
+  };
 }
 
 /**

@@ -24,11 +24,11 @@ export async function storeCustomerMessage(
   turn: { conversations: ConversationRepository; logger: Logger; calls: TurnCalls },
   ids: TurnIds,
   message: { text: string; files: string[] },
-): Promise<void> {
+): Promise<MessageRecord> {
   const { sessionId, requestId, turnId } = ids;
   const { files } = message;
   try {
-    await turn.conversations.appendMessage({
+    return await turn.conversations.appendMessage({
       id: timeOrderedId(),
       sessionId,
       role: 'user',

@@ -2,9 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError } from '../errors/index.js';
 import { PassageCache } from '../model/extractive/index.js';
-import type { ReplyMessage, SourceItem, TurnEvent } from '../protocol/index.js';
+import {
+  MAX_MESSAGE_CHARS,
+  type ReplyMessage,
+  type SourceItem,
+  type TurnEvent,
+} from '../protocol/index.js';
 import type { RetrievedChunk } from '../rag/index.js';
-import { timeOrderedId, type ConversationRepository } from '../store/index.js';
+import { timeOrderedId, type ConversationRepository, type MessageRecord } from '../store/index.js';
 import type { CorrelationContext } from '../telemetry/index.js';
 import type { SessionContext, ToolRegistry } from '../tools/index.js';
 import { readFact, type FactKind } from './facts/index.js';
@@ -29,9 +34,6 @@ export { CARD_HIDDEN } from './card-numbers.js';
 export { CUT_SHORT } from './reply-text.js';
 export { searchable } from './read-message.js';
 export { escalationEvent } from './turn-escalation.js';
-
-/** Longest message a customer may send, in characters. */
-export const MAX_MESSAGE_CHARS = 20_000;
 
 /** What a turn needs; built once by `createApp`. */
 export interface TurnDeps {
@@ -77,6 +79,12 @@ export interface TurnInput {
    * those who follow the session. It must not throw (what it throws is dropped).
    */
   observe?: (event: TurnEvent) => void;
+  /**
+   * Told of the customer's message as it was stored (its id, number and time), right after it
+   * was, before the turn's next event: for those who follow the session. It must not throw (what
+   * it throws is dropped).
+   */
+  stored?: (message: MessageRecord) => void;
 }
 
 /** A running turn: its events as they happen, and its reply when done. */
@@ -175,7 +183,15 @@ export class TurnRunner {
     const calls = new TurnCalls({ tools, sessionId, signal, channel, observe });
     const files = (input.attachments ?? []).map((a) => a.name);
     calls.emit({ type: 'start', turnId, requestId, sessionId });
-    await storeCustomerMessage({ conversations, logger, calls }, ids, { text: input.text, files });
+    const stored = await storeCustomerMessage({ conversations, logger, calls }, ids, {
+      text: input.text,
+      files,
+    });
+    try {
+      input.stored?.(stored);
+    } catch {
+      // A follower's trouble is not the turn's.
+    }
     const turn = await this.#read(input, files, cards, calls);
     const { reply, found, escalation, sources } = await this.#answer(turn, input, files, calls);
     await rememberTurn(calls, {

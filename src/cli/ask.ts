@@ -3,12 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Config } from '../config/index.js';
 import { isAppError } from '../errors/index.js';
+import { turnResultBody } from '../protocol/index.js';
+import type { ConversationRepository } from '../store/index.js';
 import { openCliApp } from './open-app.js';
 
 /**
  * `support-agent ask "<message>" [--session ID] [--attach FILE]... [--json]`: runs one turn and
- * prints the answer, or with `--json` the whole turn result (its `sessionId` continues the
- * conversation).
+ * prints the answer, or with `--json` the whole turn result in the shape the HTTP API answers a
+ * message with (`TurnResultBody`; its `sessionId` continues the conversation).
  */
 export async function ask(
   config: Config,
@@ -28,10 +30,15 @@ export async function ask(
       // A mistyped id would otherwise go on as a conversation with no past, without a word.
       console.error(`No earlier conversation has session id ${sessionId}; starting a new one.`);
     }
-    const result = await app.turns.start({ sessionId, text: message, attachments }).result;
+    const run = app.turns.start({ sessionId, text: message, attachments });
+    const result = await run.result;
     await app.webhooks?.deliverDue();
     if (options.json) {
-      console.log(JSON.stringify(result, null, 2));
+      const body = turnResultBody(result, {
+        turnId: run.turnId,
+        messageCount: await customerMessages(app.conversations, sessionId),
+      });
+      console.log(JSON.stringify(body, null, 2));
     } else {
       console.log(result.text);
       for (const source of result.sources)
@@ -49,4 +56,16 @@ export async function ask(
   } finally {
     await app.close();
   }
+}
+
+/**
+ * The customer's messages in a conversation, this one included: what a session's `messageCount`
+ * counts. The CLI keeps no session record to count them in, so they are counted in its history.
+ */
+async function customerMessages(
+  conversations: ConversationRepository,
+  sessionId: string,
+): Promise<number> {
+  const messages = await conversations.messages(sessionId);
+  return messages.filter((m) => m.role === 'user').length;
 }

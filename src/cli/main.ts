@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { ConfigError, loadConfig, productVersion, type Config } from '../config/index.js';
 import { isAppError } from '../errors/index.js';
 import { ask } from './ask.js';
 import { chat } from './chat.js';
@@ -36,6 +36,8 @@ function configOrExit(): Config {
 const program = new Command()
   .name('support-agent')
   .description('Self-hosted customer-support AI agent')
+  // `-v` as most tools spell it (commander's own is `-V`); the `version` command does the same.
+  .version(productVersion(), '-v, --version', 'print the version')
   .showHelpAfterError();
 
 program
@@ -130,6 +132,13 @@ program
   .argument('<dir>', 'the BEIR folder')
   .action(async (dir: string) => {
     process.exitCode = await evalRetrieval(configOrExit(), dir);
+  });
+
+program
+  .command('version')
+  .description('print the version')
+  .action(() => {
+    console.log(productVersion());
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

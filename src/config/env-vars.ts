@@ -17,6 +17,20 @@ export interface EnvVarSpec {
   secret?: boolean;
 }
 
+/**
+ * The defaults of `STREAMS_PER_SESSION` and `STREAMS_PER_ADDRESS`: their one source, which the
+ * stream caps and the API's documentation read.
+ */
+export const STREAM_LIMIT_DEFAULTS = {
+  /** Live feeds and WebSockets open at once on one session, on one instance. */
+  perSession: 5,
+  /**
+   * Live feeds and WebSockets open at once from one client address, on one instance: more than
+   * one session's worth, for an office or a household behind one address.
+   */
+  perAddress: 50,
+} as const;
+
 const ms = (min: number, max: number) => `a whole number of milliseconds from ${min} to ${max}`;
 
 /** Every environment variable, in the order the README lists them. */
@@ -366,7 +380,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
   {
     name: 'STREAMS_PER_SESSION',
     path: ['http', 'streamsPerSession'],
-    default: '5',
+    default: String(STREAM_LIMIT_DEFAULTS.perSession),
     expected: 'a whole number from 1 to 1000',
     description:
       'Live feeds and WebSockets that may be open at once for one session, on each instance; one more is refused with 429 until one closes.',
@@ -374,7 +388,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
   {
     name: 'STREAMS_PER_ADDRESS',
     path: ['http', 'streamsPerAddress'],
-    default: '50',
+    default: String(STREAM_LIMIT_DEFAULTS.perAddress),
     expected: 'a whole number from 1 to 1000000',
     description:
       'Live feeds and WebSockets that may be open at once from one client address (an IPv6 client: its /64), on each instance. Raise it when many customers share one address (a carrier-grade NAT, an office).',

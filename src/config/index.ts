@@ -1,6 +1,6 @@
 export { loadConfig, ConfigError } from './load.js';
 export type { LoadConfigOptions } from './load.js';
-export { ENV_VARS } from './env-vars.js';
+export { ENV_VARS, STREAM_LIMIT_DEFAULTS } from './env-vars.js';
 export type { EnvVarSpec } from './env-vars.js';
 export { describeConfig, maskSecret, maskUrl } from './describe.js';
 export type { ConfigRow } from './describe.js';
@@ -8,3 +8,4 @@ export { configSchema, toolPolicySchema, toolPolicyOverrideSchema } from './sche
 export type { Config, ToolPolicy, ToolPolicyOverride } from './schema.js';
 export { sessionKeys } from './session-keys.js';
 export type { SessionKeys } from './session-keys.js';
+export { productVersion } from './product-version.js';

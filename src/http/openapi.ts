@@ -31,12 +31,12 @@ import {
   messagePageSchema,
   sendMessageBodySchema,
   sessionCreatedSchema,
-  sessionViewSchema,
+  sessionSummarySchema,
   streamNoticeSchema,
   turnResultSchema,
   wsClientMessageSchema,
 } from '../protocol/api.js';
-import { turnEventSchema } from '../protocol/events.js';
+import { customerMessageEventSchema, turnEventSchema } from '../protocol/events.js';
 import { healthSchema, readinessSchema } from '../protocol/operations-api.js';
 import { MAX_FILES_PER_MESSAGE } from './routes/sessions.js';
 import { MAX_STREAMS_PER_ADDRESS, MAX_STREAMS_PER_SESSION } from './stream-slots.js';
@@ -135,7 +135,9 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Read a session',
     auth: 'session',
     tag: 'sessions',
-    response: sessionViewSchema,
+    response: sessionSummarySchema,
+    description:
+      '`messageCount` counts the customer’s messages; `transcriptMessages` every message the history holds, the replies included (the `seq` of its last one).',
   },
   {
     operationId: 'endSession',
@@ -144,7 +146,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'End a session',
     auth: 'session',
     tag: 'sessions',
-    response: sessionViewSchema,
+    response: sessionSummarySchema,
     description:
       'Later messages, the WebSocket and the live feed are refused (409); the history stays readable; the passages of its attachments are deleted.',
   },
@@ -198,7 +200,7 @@ export const OPERATIONS: readonly Operation[] = [
     events: true,
     errors: { '429': { description: STREAM_LIMITS } },
     description:
-      'With `Accept: text/event-stream`: a `ready` event, then the events of every turn of the session, whichever connection or instance took the message (another tab, the WebSocket; across instances through Redis); `ended` or `shutdown` last when the stream ends (see StreamEvent). Heartbeat comments keep it open. The token may come as `?token=` (an EventSource sends no headers).',
+      'With `Accept: text/event-stream`: a `ready` event, then every turn of the session, whichever connection or instance took the message (another tab, the WebSocket; across instances through Redis): the customer’s message as stored (`customer_message`, the shape of a history item, with the turn’s `turnId`), then the turn’s events; `ended` or `shutdown` last when the stream ends (see StreamEvent). Heartbeat comments keep it open. The token may come as `?token=` (an EventSource sends no headers).',
   },
   {
     operationId: 'openSessionWebSocket',
@@ -218,7 +220,7 @@ export const OPERATIONS: readonly Operation[] = [
       },
       '429': { description: STREAM_LIMITS },
     },
-    description: `Upgrade with \`Authorization: Bearer <token>\`, or, from a browser (which cannot set headers on a WebSocket), with the token as the \`token\` query parameter. Send \`{"type":"message","text":…}\` text frames (WsClientMessage) of at most ${MAX_WS_MESSAGE_BYTES / 1024} KB; receive the same events as SSE, one JSON frame each (StreamEvent). A frame that is not a valid message, or is too large, gets an \`error\` event and the socket stays open.`,
+    description: `Upgrade with \`Authorization: Bearer <token>\`, or, from a browser (which cannot set headers on a WebSocket), with the token as the \`token\` query parameter. Send \`{"type":"message","text":…}\` text frames (WsClientMessage) of at most ${MAX_WS_MESSAGE_BYTES / 1024} KB; receive, one JSON frame each (StreamEvent), the events of the messages sent over it and, as the live feed does, the session’s other turns (sent over HTTP, another WebSocket or another instance), each opened by \`customer_message\`; its own turns come once, without \`customer_message\`. A frame that is not a valid message, or is too large, gets an \`error\` event and the socket stays open.`,
   },
   {
     operationId: 'listDocuments',
@@ -561,13 +563,15 @@ export function openApiDocument(version: string): Record<string, unknown> {
       schemas: {
         StreamEvent: {
           description:
-            'One event of a stream (SSE `data`, or a WebSocket frame): a turn’s event, or what the stream says of itself (`ready`, `ended`, `shutdown`).',
+            'One event of a stream (SSE `data`, or a WebSocket frame): a turn’s event, a customer’s message to the session’s followers (`customer_message`, before its turn’s `start`), or what the stream says of itself (`ready`, `ended`, `shutdown`).',
           oneOf: [
             { $ref: '#/components/schemas/TurnEvent' },
+            { $ref: '#/components/schemas/CustomerMessageEvent' },
             { $ref: '#/components/schemas/StreamNotice' },
           ],
         },
         TurnEvent: schema(turnEventSchema),
+        CustomerMessageEvent: schema(customerMessageEventSchema),
         StreamNotice: schema(streamNoticeSchema),
         WsClientMessage: inputSchema(wsClientMessageSchema),
       },

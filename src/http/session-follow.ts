@@ -4,7 +4,10 @@ import { assertActive, authorizeSession } from './session-access.js';
 
 /** What a stream does with the events of the session it follows. */
 export interface FollowHandlers {
-  /** A turn's event (the live feed sends it on; a WebSocket, which sends its own, does not). */
+  /**
+   * An event of the session's turns: a turn's own, or the customer's message that opens it (the
+   * live feed sends every one on; a WebSocket those of the turns it did not send itself).
+   */
   event(event: { type: string } & Record<string, unknown>): void;
   /** The session ended or was erased, on this instance or another: the stream ends. */
   ended(notice: SessionEndedNotice): void;

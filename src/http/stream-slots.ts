@@ -1,13 +1,14 @@
+import { STREAM_LIMIT_DEFAULTS } from '../config/index.js';
 import { AppError } from '../errors/index.js';
 
-/** Most live feeds and WebSockets open at once on one session, on one instance. */
-export const MAX_STREAMS_PER_SESSION = 5;
+/** Most live feeds and WebSockets open at once on one session, on one instance, by default. */
+export const MAX_STREAMS_PER_SESSION = STREAM_LIMIT_DEFAULTS.perSession;
 
 /**
  * Most live feeds and WebSockets open at once from one client (see `clientKey`), on one
- * instance: more than one session's worth, for an office or a household behind one address.
+ * instance, by default: more than one session's worth, for an office or a household.
  */
-export const MAX_STREAMS_PER_ADDRESS = 50;
+export const MAX_STREAMS_PER_ADDRESS = STREAM_LIMIT_DEFAULTS.perAddress;
 
 /** Options of {@link StreamSlots}. */
 export interface StreamSlotLimits {

@@ -8,7 +8,12 @@
  * ones are still checked.
  */
 import { z } from 'zod';
-import { escalationInfoSchema, replyMessageSchema, sourceItemSchema } from './events.js';
+import {
+  escalationInfoSchema,
+  replyMessageSchema,
+  sourceItemSchema,
+  type ReplyMessage,
+} from './events.js';
 
 /** Longest message a customer may send, in characters. */
 export const MAX_MESSAGE_CHARS = 20_000;
@@ -45,17 +50,42 @@ export const sessionCreatedSchema = z.object({
 });
 export type SessionCreated = z.infer<typeof sessionCreatedSchema>;
 
-/** A session as its owner (or staff) sees it. */
+/**
+ * The customer's messages accepted in a session. Only the customer's: the replies are not
+ * counted (see `transcriptMessages` for every stored message, which the history's `seq` numbers).
+ */
+const customerMessages = z
+  .number()
+  .int()
+  .describe(
+    'The customer’s messages accepted in this session (the replies are not counted; `transcriptMessages` counts both).',
+  );
+
+/** A session as staff see it beside its transcript (`GET /v1/admin/sessions/:id`). */
 export const sessionViewSchema = z.object({
   id: z.string(),
   status: z.enum(['active', 'ended']),
   createdAt: isoTime,
   updatedAt: isoTime,
-  messageCount: z.number().int().describe('Customer messages accepted in this session.'),
+  messageCount: customerMessages,
   lastMessageAt: isoTime.nullable(),
   metadata: z.record(z.string(), z.string()),
 });
 export type SessionView = z.infer<typeof sessionViewSchema>;
+
+/**
+ * A session as its owner sees it (`GET` and `DELETE /v1/sessions/:id`): its state and both counts
+ * of its conversation, so that neither is read as the other.
+ */
+export const sessionSummarySchema = sessionViewSchema.extend({
+  transcriptMessages: z
+    .number()
+    .int()
+    .describe(
+      'Every stored message of the conversation, the customer’s and the replies: the `seq` of the last one in the history (`GET /v1/sessions/:id/messages`), 0 before the first.',
+    ),
+});
+export type SessionSummary = z.infer<typeof sessionSummarySchema>;
 
 /** `POST /v1/sessions/:id/messages` JSON body. */
 export const sendMessageBodySchema = z.strictObject({
@@ -65,18 +95,56 @@ export const sendMessageBodySchema = z.strictObject({
 });
 export type SendMessageBody = z.infer<typeof sendMessageBodySchema>;
 
-/** The whole turn, as `POST /v1/sessions/:id/messages` returns it without streaming. */
+/**
+ * The whole turn, as `POST /v1/sessions/:id/messages` returns it without streaming and
+ * `support-agent ask --json` prints it. `sources` and `escalation` repeat the reply's own, at the
+ * top level where clients have always read them; they are the same values.
+ */
 export const turnResultSchema = z.object({
   sessionId: z.string(),
   requestId: z.string(),
   turnId: z.string(),
   message: replyMessageSchema,
-  sources: z.array(sourceItemSchema),
-  escalation: escalationInfoSchema,
-  messageCount: z.number().int().describe('Customer messages in the session, this one included.'),
+  sources: z.array(sourceItemSchema).describe('The same as `message.sources`.'),
+  escalation: escalationInfoSchema.describe('The same as `message.escalation`.'),
+  messageCount: customerMessages.describe(
+    'The customer’s messages in the session, this one included (the replies are not counted).',
+  ),
   breakers: z.record(z.string(), z.string()).describe('Each tool’s circuit-breaker state.'),
 });
 export type TurnResultBody = z.infer<typeof turnResultSchema>;
+
+/**
+ * The turn result of a reply as the turn runner returns it (the reply's fields, with the ids and
+ * breakers beside them): every client of a turn, the HTTP API and the CLI, gets this one shape.
+ *
+ * @example
+ * const run = app.turns.start({ sessionId, text });
+ * const body = turnResultBody(await run.result, { turnId: run.turnId, messageCount: 1 });
+ */
+export function turnResultBody(
+  reply: ReplyMessage & {
+    sessionId: string;
+    requestId: string;
+    messageCount?: number;
+    breakers: Record<string, string>;
+  },
+  turn: { turnId: string; messageCount: number },
+): TurnResultBody {
+  // The runner's own `messageCount` numbers both sides (the reply's `seq`): the body's counts
+  // the customer's messages, as the session does.
+  const { sessionId, requestId, breakers, messageCount: _seq, ...message } = reply;
+  return {
+    sessionId,
+    requestId,
+    turnId: turn.turnId,
+    message,
+    sources: message.sources,
+    escalation: message.escalation,
+    messageCount: turn.messageCount,
+    breakers,
+  };
+}
 
 /** A stored message of a conversation. */
 export const messageViewSchema = z.object({

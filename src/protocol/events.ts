@@ -1,8 +1,10 @@
 /**
  * The events of one turn, identical over SSE and WebSocket and in `runTurn`'s stream. A stream is
  * `start`, then any of `status`, `tool`, `sources`, `escalation` and `text`, then `complete` — or
- * `error` in place of `complete`. The zod schemas are the one source of the types, the server's
- * response descriptions and the OpenAPI document.
+ * `error` in place of `complete`. A session's live feed (and a WebSocket, for turns it did not
+ * send) also gets the customer's message of each turn, `customer_message`, before its `start`.
+ * The zod schemas are the one source of the types, the server's response descriptions and the
+ * OpenAPI document.
  */
 import { z } from 'zod';
 
@@ -80,3 +82,35 @@ export const turnEventSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type TurnEvent = z.infer<typeof turnEventSchema>;
+
+/**
+ * A customer's message as stored: the shape of a customer's item of the session's history
+ * (`GET /v1/sessions/:id/messages`), so that a client adds it to the history it shows as it is.
+ */
+export const customerMessageSchema = z.object({
+  id: z.string(),
+  seq: z.number().int().describe("1, 2, 3… within the session: the message's place in it."),
+  role: z.literal('user'),
+  text: z.string().describe('As stored: card numbers hidden; empty when it carried only files.'),
+  createdAt: z.string().describe('ISO 8601 time'),
+  attachments: z
+    .array(z.string())
+    .optional()
+    .describe('The names of the files sent with it (their content is never sent on).'),
+});
+export type CustomerMessage = z.infer<typeof customerMessageSchema>;
+
+/**
+ * A customer's message, once stored, as every follower of the session gets it: the live feed,
+ * and the WebSockets but the one it was sent over. It comes before the `start` of the turn that
+ * answers it (the same `turnId`), so that a second device shows the question before its answer.
+ * A message that could not be stored has none (its turn's stream ends with `error`).
+ */
+export const customerMessageEventSchema = z.object({
+  type: z.literal('customer_message'),
+  turnId: z.string(),
+  requestId: z.string(),
+  sessionId: z.string(),
+  message: customerMessageSchema,
+});
+export type CustomerMessageEvent = z.infer<typeof customerMessageEventSchema>;

@@ -1,27 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { productVersion } from '../../config/index.js';
 import { OPERATIONS, openApiDocument } from '../openapi.js';
-
-/** The product's version, from the nearest package.json above this file (src/ or a build). */
-function productVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'support-agent' && pkg.version) return pkg.version;
-    } catch {
-      // No package.json here: look further up.
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return '0.0.0';
-    dir = parent;
-  }
-}
 
 const version = productVersion();
 

@@ -8,6 +8,7 @@ import {
   sendMessageBodySchema,
   type MessagePage,
   type SessionCreated,
+  type SessionSummary,
   type StreamNotice,
 } from '../../protocol/api.js';
 import type { SourceItem } from '../../protocol/index.js';
@@ -21,6 +22,7 @@ import { followWithSlot } from '../session-follow.js';
 import { SseStream } from '../sse.js';
 import { parseInput } from '../validate.js';
 import type { StreamRegistry } from '../streams.js';
+import type { Session } from '../../session/index.js';
 import { sessionScope } from '../../store/index.js';
 
 type IdParams = { Params: { id: string } };
@@ -66,7 +68,7 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
   server.get<IdParams>('/v1/sessions/:id', async (request) => {
     const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
     await sessions.touch(session.id);
-    return viewOf(session);
+    return summaryOf(app, session);
   });
 
   server.delete<IdParams>('/v1/sessions/:id', async (request, reply) => {
@@ -84,7 +86,7 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
           'the end of a session could not be told to its streams on other instances (Redis): they learn of it at their next message',
         ),
       );
-    return reply.code(200).send(viewOf(ended));
+    return reply.code(200).send(await summaryOf(app, ended));
   });
 
   server.get<IdParams & { Querystring: Record<string, string> }>(
@@ -192,6 +194,17 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
       return reply.code(200).send(result);
     },
   );
+}
+
+/**
+ * A session as its owner sees it: its state, the customer's messages it counts, and every
+ * message its history holds (replies included), so that neither count is taken for the other.
+ */
+async function summaryOf(app: App, session: Session): Promise<SessionSummary> {
+  return {
+    ...viewOf(session),
+    transcriptMessages: await app.conversations.countMessages(session.id),
+  };
 }
 
 /** The text and files of a message, from a JSON or a multipart body. */

@@ -63,8 +63,9 @@ type WsRequest = FastifyRequest<{ Params: { id: string } }>;
 
 /**
  * `GET /v1/sessions/:id/ws`: a WebSocket carrying the same turn events as SSE for the messages
- * sent over it (`{"type":"message","text":"…"}`). The token comes as `Authorization: Bearer`, or
- * as the `token` query parameter, since browsers cannot set headers on a WebSocket; it is checked
+ * sent over it (`{"type":"message","text":"…"}`), and the session's other turns as the live feed
+ * does. The token comes as `Authorization: Bearer`, or as the `token` query parameter, since
+ * browsers cannot set headers on a WebSocket; it is checked
  * before the upgrade, so a refused client gets the same 401 as on every other route, and a plain
  * GET that passes the same checks gets 426. Messages of one socket run in the order they were
  * sent; a frame that is not a valid message, or is larger than {@link MAX_WS_MESSAGE_BYTES}, gets
@@ -73,9 +74,11 @@ type WsRequest = FastifyRequest<{ Params: { id: string } }>;
  * `rate_limited` error event, and past {@link WS_MAX_REFUSALS} refusals in a row the socket is
  * closed with 1008. Ending the session (or shutdown) sends a last event
  * and closes the socket: 1000 for `ended`, 1001 for `shutdown`. The socket follows the session's
- * events for its end alone, so an end on another instance, or an erasure by the retention sweep,
- * closes it too. An upgrade takes one of the
- * places for a session's streams (see `StreamSlots`): past them it gets 429 instead.
+ * events as a live feed does: it also carries the turns sent another way (over HTTP, another
+ * WebSocket, another instance), each opened by the customer's message, but not its own turns'
+ * twice (see {@link relayOthers}); an end on another instance, or an erasure by the retention
+ * sweep, closes it too. An upgrade takes one of the places for a session's streams (see
+ * `StreamSlots`): past them it gets 429 instead.
  */
 export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegistry): void {
   const sessionsOf = new WeakMap<FastifyRequest, Session>();
@@ -109,9 +112,9 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         const socket = request.raw.socket;
         if (socket.destroyed) freeSlot();
         else socket.once('close', freeSlot);
-        // Followed before the upgrade, for the session's end alone (the socket sends its own
-        // turns' events): ended on another instance, or erased by the retention sweep, it is
-        // told and closed. A session that ended meanwhile is refused as one ended before.
+        // Followed before the upgrade, for the session's other turns and its end: ended on
+        // another instance, or erased by the retention sweep, it is told and closed. A session
+        // that ended meanwhile is refused as one ended before.
         const follow = await followWithSlot(app, session.id, token, freeSlot);
         if (socket.destroyed) follow.stop();
         else socket.once('close', follow.stop);
@@ -159,8 +162,10 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         },
         { sessionId: session.id, reply, status: 101 },
       );
+      // Requests sent over this socket whose turn has not yet shown on the session's channel.
+      const ownRequests = new Set<string>();
       follow.attach({
-        event: () => undefined,
+        event: relayOthers(ownRequests, send),
         ended: (notice) => streams.endSession(session.id, notice.reason),
       });
       let pending = 0;
@@ -260,29 +265,60 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
       };
 
       const runMessage = async (message: WsClientMessage) => {
+        // Each message is a request of its own, with its own id in logs and traces; known before
+        // the turn starts, so that its events on the session's channel are known as this socket's.
+        const requestId = randomUUID();
+        ownRequests.add(requestId);
         try {
           const outcome = await app.sessionTurns.send({
             session,
             text: message.text,
-            // Each message is a request of its own, with its own id in logs and traces.
-            requestId: randomUUID(),
+            requestId,
             signal: controller.signal,
             ...(message.idempotencyKey !== undefined
               ? { idempotencyKey: message.idempotencyKey }
               : {}),
           });
           if (outcome.type === 'replay') {
+            // Nothing ran: nothing of it comes on the channel.
+            ownRequests.delete(requestId);
             for (const event of replayEvents(outcome.result)) send(event);
             return;
           }
           for await (const event of outcome.events) send(event);
           await outcome.result.catch(() => undefined);
         } catch (error) {
+          // Refused before a turn started (busy, ended): nothing of it comes on the channel.
+          ownRequests.delete(requestId);
           fail(error);
         }
       };
     },
   });
+}
+
+/**
+ * The session channel's events a WebSocket sends on: those of the turns sent over HTTP, another
+ * WebSocket or another instance, and not those of its own turns, which it sends as they run,
+ * without the round trip through the channel (nor a wait on Redis). A turn's events come in
+ * order, one turn after another (the session's lock), opened by its `customer_message` or
+ * `start` with the request's id: a turn of `ownRequests` is skipped up to its `complete` or
+ * `error`, and its request forgotten once its `start` has come.
+ */
+function relayOthers(
+  ownRequests: Set<string>,
+  send: (event: object) => void,
+): (event: { type: string } & Record<string, unknown>) => void {
+  let skipping = false;
+  return (event) => {
+    if (event.type === 'customer_message' || event.type === 'start') {
+      const requestId = String(event.requestId);
+      skipping = ownRequests.has(requestId);
+      if (skipping && event.type === 'start') ownRequests.delete(requestId);
+    }
+    if (!skipping) send(event);
+    if (event.type === 'complete' || event.type === 'error') skipping = false;
+  };
 }
 
 /** The size of a received message in bytes, however `ws` hands it over. */
