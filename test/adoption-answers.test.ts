@@ -612,3 +612,55 @@ describe('a card that has not come, on a bank’s help center (test/fixtures/hel
     expect(reply.text).not.toContain('Cancelling a card');
   });
 });
+
+describe('a homewares shop’s help center (test/fixtures/help-center-home)', () => {
+  let home: App;
+  beforeAll(async () => {
+    home = await agentOn('help-center-home');
+  });
+  afterAll(() => home.close());
+
+  it('answers how to return a thing with the return steps first, not with the care of the thing', async () => {
+    const reply = await ask('I want to return a candle I bought, how do I do that?', home);
+    expect(reply.text).toMatch(/^Hi,\n\n1\. Sign in to your account and open Orders\./);
+    expect(reply.text).toContain('Choose the order and click Start a return.');
+  });
+
+  it('past the time to cancel, says that time and what applies after it', async () => {
+    const reply = await ask('I placed my order 3 hours ago and want to cancel it', home);
+    expect(reply.text).toContain('You can cancel an order within 2 hours of placing it');
+    expect(reply.text).toContain('After that the order is already being packed');
+    expect(reply.text).not.toContain('place a new one');
+  });
+
+  it('answers when an express order arrives with the express delivery time', async () => {
+    const reply = await ask('when will my express order arrive?', home);
+    expect(reply.text).toContain('Express delivery takes 1 to 2 business days');
+    expect(reply.text).not.toContain('arrives damaged');
+  });
+
+  it('answers when it can call with the hours, not the phone number', async () => {
+    const reply = await ask('when can I call you?', home);
+    expect(reply.text).toContain('Monday to Friday, 9 am to 6 pm Eastern');
+  });
+
+  it('does not quote the warranty of another product as covering the one asked about', async () => {
+    const reply = await ask('Is there a warranty on the bedding?', home);
+    expect(reply.text).toContain("Our help center doesn't mention this for what you asked about.");
+    expect(reply.text).toContain('If a lamp or other electrical product stops working');
+    expect(reply.text).not.toContain('Wash linen');
+    expect(reply.text).toContain('Would you like me to connect you');
+    // Asked about the product it names, the warranty is the answer.
+    const lamps = await ask('is there a warranty on lamps?', home);
+    expect(lamps.text).toMatch(/^Hi,\n\nIf a lamp or other electrical product/);
+  });
+
+  it('opens the reply to an angry message with an apology, not a cheerful greeting', async () => {
+    const reply = await ask(
+      'where is my order BL-77812??? this is ridiculous, worst shop ever',
+      home,
+    );
+    expect(reply.text).toMatch(/^I'm sorry for the trouble\.\n\nAbout your order BL-77812:/);
+    expect((await ask('how do I track my order?', home)).text).toMatch(/^Hi,/);
+  });
+});

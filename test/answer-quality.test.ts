@@ -222,20 +222,28 @@ const ENERGY_CASES = casesFrom('./fixtures/help-center-energy.questions.json');
 const ENERGY_ALLOWED_MISSES = 29;
 
 /**
- * A ninth, of a homewares shop, with 42 questions (3 it does not answer) over 10 articles, written
+ * A ninth, of a homewares shop, with 47 questions (3 it does not answer) over 10 articles, written
  * from the problems a new user reported (a vase the pages never name, opening hours answered with
  * a tracking time, return steps answered with candle care) and measured before the changes they
  * led to: 29 right. Then: a sentence that says how things come ("If an item arrives damaged")
  * answers how a thing the pages never name came ("my vase arrived broken"), and one of two
  * things asked for ("a loyalty or rewards program") that the pages name answers: 31; opening
  * hours are searched as the days one is there: 32; the cheapest way is the one that costs
- * least: 33 now. Left: return steps for "I want to return a candle …, how do I do that?" (the
- * sentence on lit candles outscores them), a question past the time to cancel, "express order"
- * (the search ranks the pages titled "order" first), and Canada (the pages say only "outside
- * the United States").
+ * least: 33. Then, of the four that report left: asked how to do something and answered with
+ * what the page says of the thing ("Candles that have been lit … cannot be returned"), the
+ * sentence that says where to go or what to press comes along, first; told how long ago they
+ * did something, past the time allowed ("within 2 hours"), the customer is told that time and
+ * what applies after it; a short question's word that no passage kept holds ("express", where
+ * pages titled "order" rank first) brings the passage that holds it, and a verb of coming alone
+ * ("If an item arrives damaged …") weighs little; asked when to call, the hours answer, not the
+ * number: 37 of the 42. Five questions were added then, on the same rules ("what time can I
+ * phone you?", "I ordered 5 hours ago, can I still change the address?", "when will my standard
+ * order arrive?", and two that were right before): 42 of 47 now. Left: Canada (the pages say
+ * only "outside the United States"), a lit candle returned, trimming the wick, a tracking link
+ * that shows nothing, and a store in Boston.
  */
 const HOME_CASES = casesFrom('./fixtures/help-center-home.questions.json');
-const HOME_ALLOWED_MISSES = 9;
+const HOME_ALLOWED_MISSES = 5;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {

@@ -5,6 +5,7 @@ import {
 } from '../model/extractive/index.js';
 import type { RetrievedChunk, SearchResult } from '../rag/index.js';
 import { respell } from '../rag/search/query-terms.js';
+import { sentimentScore } from '../tools/escalation/policy/index.js';
 import { offeredPerson } from './follow-up.js';
 import type { History, ReadMessage } from './read-message.js';
 
@@ -54,6 +55,8 @@ export function extractiveComposer(turn: {
   const personOffered = offeredPerson(turn.history);
   // Misspelt words as the search corrected them: "pasword" is answered as "password".
   const question = respell(message.question, search?.spelling);
+  // Angry or upset ("this is ridiculous, worst shop ever"): the reply opens with an apology.
+  const upset = sentimentScore(message.question) <= UPSET;
   const context = followUp && {
     context: respell(followUp.context, search?.spelling),
     said: followUp.said,
@@ -76,6 +79,7 @@ export function extractiveComposer(turn: {
         // A greeting opens a reply, or nothing: after a notice that leads it ("For your
         // security, I've hidden …") a "Hi," in the middle reads oddly.
         firstTurn: !continued && message.notice === '' && messageCount <= 1,
+        ...(upset ? { upset: true } : {}),
         ...(messageCount > 1 ? { ongoing: true } : {}),
         ...(customerName ? { customerName } : {}),
         escalated,
@@ -87,6 +91,14 @@ export function extractiveComposer(turn: {
       { passages: turn.passages },
     );
 }
+
+/**
+ * At or below this sentiment a message reads as angry: the escalation policy's "strongly
+ * negative" ("worst service ever, I'm furious", −0.89). Its milder "negative" band (−0.45) holds
+ * plain questions with a sad word in them ("is there a way to save the loose change", −0.61; "can
+ * I go negative on my balance", −0.46), which an apology would puzzle.
+ */
+const UPSET = -0.7;
 
 /** The customer's name: the newest one given, in this message or before. */
 function nameOf(

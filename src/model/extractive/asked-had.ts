@@ -78,6 +78,47 @@ export function askedAlternatives(question: string, asks: RegExp = ASKS_HAVE): S
   return out;
 }
 
+/** What a thing asked about is for: "on the bedding", "for students", "with furniture". */
+const FOR_WHAT = /^\s*(?:on|for|with)\s+([^?.!,;:()]+)/i;
+
+/** Words that say which, not what: "the", "my", "your". */
+const DETERMINER = new Set(
+  'a an the my our your his her their its this that these those any some all every each'.split(' '),
+);
+
+/**
+ * What a question asks whether it is had (see {@link askedHad}), with what it is asked for,
+ * after "on", "for" or "with": "is there a warranty on the bedding?" asks for a warranty
+ * (stems "warranty") for the bedding ("bed"). Only the things asked for something.
+ */
+export function askedHadFor(question: string): Array<{ thing: Set<string>; forWhat: Set<string> }> {
+  const out: Array<{ thing: Set<string>; forWhat: Set<string> }> = [];
+  for (const m of allMatches(question.slice(0, 500), ASKS_HAVE)) {
+    const object = m[1] ?? '';
+    // Done to the customer ("get stung for leaving"), or a thing spoken of already: as above.
+    const first = object.trim().toLowerCase().split(/\s+/)[0] ?? '';
+    if (PASSIVE.test(first) || PRONOUN.has(first)) continue;
+    const end = OBJECT_END.exec(object);
+    if (end === null) continue;
+    const rest = FOR_WHAT.exec(object.slice(end.index));
+    if (rest === null) continue;
+    const thing = wordsOf(object.slice(0, end.index));
+    // What it is for ends where a new clause starts ("… on the bedding if I wash it hot").
+    const forWhat = wordsOf((rest[1] ?? '').split(OBJECT_END)[0] ?? '');
+    if (PRONOUN.has([...forWhat][0] ?? '')) continue;
+    if (thing.size > 0 && forWhat.size > 0) out.push({ thing, forWhat });
+  }
+  return out;
+}
+
+/** The stems of the words of `text` that name something (not "a", "any", "fee"). */
+function wordsOf(text: string): Set<string> {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return new Set(
+    words.filter((w) => !GENERIC.has(w) && !DETERMINER.has(w) && !PRONOUN.has(w)).map(stem),
+  );
+}
+
 /** "do you sell …", "do you have …", "is there …": whether the company offers a thing. */
 const ASKS_OFFERED =
   /(?<!\b(?:why|how|what|where|when|who|which)\s+)\b(?:(?:do|does|will|would|can|could)\s+(?:you|y'?all|yall|u|ya|they|we)\s+(?:guys\s+)?(?:have|sell|offer|provide|stock|carry)|(?:is|are)\s+there)\s+(?!to\b)([^?.!,;:()]+)/gi;

@@ -20,6 +20,8 @@ import { renderPicks } from './render.js';
 import { answersOtherThing } from './off-topic.js';
 import { saidAgain } from './said-again.js';
 import { awaitedOf, overdue } from './waited.js';
+import { pastWindow } from './past-window.js';
+import { thingAlone } from './for-what-untold.js';
 import { scoreSentences, type Scored } from './scoring.js';
 import type { Pick } from './quote.js';
 import { selectSentences } from './select.js';
@@ -30,9 +32,11 @@ import {
   followUp,
   SAFETY_FIRST,
   SORRY_HURT,
+  SORRY_TROUBLE,
   ASK_CONTACT,
   greeting,
   NOT_FOUND,
+  NOT_FOR_THAT,
   notedBeside,
   NOTHING_MORE,
   OFFER_PERSON,
@@ -110,12 +114,14 @@ export function composeExtractiveAnswer(
   const frame = (body: string, answers: boolean): string => {
     // No cheerful "Hi" after being told to call the emergency services.
     const greets = input?.firstTurn === true && answers && safetyFirst === '';
+    // Nor to an angry message: sorry for the trouble, then the answer.
+    const sorry = greets && input?.upset === true;
     return [
       safetyFirst,
-      greets ? greeting(name) : '',
+      sorry ? SORRY_TROUBLE : greets ? greeting(name) : '',
       // Details given beside the question are said back, as they are given alone; a name the
       // reply greets by is said back already.
-      notedBeside(contacts, greets && givenName === name ? undefined : givenName),
+      notedBeside(contacts, greets && !sorry && givenName === name ? undefined : givenName),
       attachments.length > 0 ? attachmentsRead(attachments.map((a) => a.name)) : '',
       body,
       handOver,
@@ -269,8 +275,15 @@ export function composeExtractiveAnswer(
   // A question about something the help center never mentions, answered on the strength of a
   // word it shares with a page ("can I buy bitcoin in the app?"), is not answered (see
   // `answersOtherThing`).
+  // Told how long ago they did something, past the time the help center allows for what is
+  // asked, the customer is told that time and what applies after it (see `pastWindow`).
+  const past =
+    late === undefined && attachments.length === 0 && said === ''
+      ? pastWindow(question, scored, terms)
+      : undefined;
   const picks =
     late?.picks ??
+    past ??
     (attachments.length === 0 &&
     repeated.length === 0 &&
     answersOtherThing(chosen, { scored, all: scoredAll }, question, terms, documents)
@@ -286,18 +299,29 @@ export function composeExtractiveAnswer(
     );
   }
 
+  // Asked whether a thing is had for something ("a warranty on the bedding") that no passage
+  // names with it, what the help center says of the thing is said as that, not as the answer;
+  // what it says of the other alone ("Wash linen at 40 °C") is no answer at all.
+  const alone =
+    picks === chosen && repeated.length === 0 && attachments.length === 0
+      ? thingAlone(picks, question, terms, scoredAll)
+      : undefined;
+  if (alone?.length === 0) return unanswered(NOT_FOUND);
   const rendered = renderPicks(
-    picks,
+    alone ?? picks,
     documents,
     input?.numbering === 'as-retrieved' ? 'as-retrieved' : 'by-appearance',
   );
   const order = orderInQuestion(question, facts);
   const quoted = repeated.length > 0 ? saidBefore(rendered.text) : rendered.text;
-  const body = order !== undefined ? `${aboutOrder(order)} ${quoted}` : quoted;
+  // A person is offered, as when nothing is found; with a ticket open, one is coming already.
+  const offer = ticketId === '' ? ` ${OFFER_PERSON}` : '';
+  const reply = alone ? `${NOT_FOR_THAT} ${quoted}${offer}` : quoted;
+  const body = order !== undefined ? `${aboutOrder(order)} ${reply}` : reply;
   return {
     text: frame(body, true),
     cited: rendered.cited,
-    confidence: confidenceOf(picks, scored, terms),
+    confidence: confidenceOf(alone ?? picks, scored, terms),
     found: true,
   };
 }

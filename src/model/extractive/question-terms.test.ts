@@ -141,6 +141,9 @@ describe("a question that asks for the help center's phone number", () => {
     ['my phone number has changed', false],
     ['how do I change the phone number on my account?', false],
     ['what is my account number', false],
+    // Asked when, the answer is the hours someone answers.
+    ['when can I call you?', false],
+    ['what time can I phone you?', false],
   ])('%j: %s', (question, expected) => {
     expect(asksPhoneNumber(question)).toBe(expected);
   });

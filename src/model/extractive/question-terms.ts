@@ -263,10 +263,14 @@ const ASKS_PHONE_NUMBER =
 const OWN_NUMBER =
   /\b(?:my|change|changed|update|edit|add|remove|verify|enter|new|old)\b(?:\s+\S+){0,2}\s+(?:phone|contact|mobile)\s+number\b|\bnumber\s+(?:on|for|of|in|linked\s+to)\s+my\b/i;
 
-/** Whether the question asks for the help center's phone number. */
+/**
+ * Whether the question asks for the help center's phone number. Asked when to call ("when can
+ * I call you?"), it asks for the hours someone answers (see {@link asksSchedule}), not for the
+ * number.
+ */
 export function asksPhoneNumber(question: string): boolean {
   const text = question.slice(0, 2000);
-  return ASKS_PHONE_NUMBER.test(text) && !OWN_NUMBER.test(text);
+  return ASKS_PHONE_NUMBER.test(text) && !OWN_NUMBER.test(text) && !asksSchedule(text);
 }
 
 // "What are your opening hours?", "when is customer service open?", "what time do you close on

@@ -171,11 +171,16 @@ export function scoreSentences(
   // names another ("Wait, then try again or reset your password" under "Account locked" for "I
   // didn't get the password reset email") it is for that one.
   const otherProblem = documents.map((document) => otherProblemOf(document, terms));
+  // Asked when a thing comes, a sentence that holds the verb of coming and no other word of the
+  // question speaks of another thing coming ("If an item arrives damaged …" for "when will my
+  // express order arrive?"): there the verb weighs as little as a conversational word.
+  const about = terms.some((t) => !t.weak && !t.coming && !t.fromContext);
   for (const c of candidates) {
     if (!c.relevant) continue;
     const remedyFor = otherProblem[c.doc] !== true;
-    const own = sum(c.matched, weights);
-    const under = sum(c.context, weights);
+    const comingOnly = about && onlyComing(c, terms);
+    const own = sum(c.matched, weights) * (comingOnly ? WEAK_WEIGHT : 1);
+    const under = sum(c.context, weights) * (comingOnly ? WEAK_WEIGHT : 1);
     const overlap = totalWeight > 0 ? (own + 0.5 * under) / totalWeight : 0;
     const brevity = fewerWordsThan(c.unit.text, 4) ? 0.5 : 1;
     const summary = documents[c.doc]?.summarise ? 0.3 / (1 + c.index) : 0;
@@ -327,6 +332,23 @@ function otherProblemOf(document: Document, terms: readonly QuestionTerm[]): boo
     return false;
   }
   return ![...matchTerms(heading, terms)].some((k) => terms[k]?.weak === false);
+}
+
+/**
+ * Whether the strong words of the question a sentence holds, in itself or under its heading, are
+ * verbs of coming alone (see `QuestionTerm.coming`).
+ */
+function onlyComing(c: Candidate, terms: readonly QuestionTerm[]): boolean {
+  let coming = false;
+  for (const set of [c.matched, c.context]) {
+    for (const k of set) {
+      const term = terms[k];
+      if (term === undefined || term.weak) continue;
+      if (term.coming !== true) return false;
+      coming = true;
+    }
+  }
+  return coming;
 }
 
 /** No question terms: shared, as candidates' sets are only read. */

@@ -2,7 +2,7 @@ import type { Document } from './documents.js';
 import type { QuestionTerm } from './question-terms.js';
 import { headingTerms, sectionAbout } from './sections.js';
 import { answersAwaited, quotable, type Candidate, type Scored } from './scoring.js';
-import { statesRemedy, statesSchedule, statesTime } from './states.js';
+import { instructs, statesRemedy, statesSchedule, statesTime } from './states.js';
 import {
   MAX_ANSWER_WORDS,
   MAX_SENTENCES,
@@ -91,6 +91,14 @@ export function selectSentences(
   const scheduleAnswered = scored.shape.schedule === true && statesSchedule(best.unit);
   // Told of a problem and answered with what the page says of it, what to do comes along.
   const remedyWanted = scored.shape.trouble === true && !statesRemedy(best.unit);
+  // Asked how to do something and answered with what the page says of the thing ("Candles that
+  // have been lit … cannot be returned" for "I want to return a candle, how do I do that?"),
+  // where to go or what to press is the answer: in the same article, which is about the thing
+  // (another's steps do another thing: "To reset your password, tap …").
+  const howToWanted = scored.shape.howTo === true && !instructs(best.unit);
+  const article = documents[best.doc]?.article;
+  const instructsHere = (c: Candidate): boolean =>
+    instructs(c.unit) && (c.doc === best.doc || documents[c.doc]?.article === article);
   for (let i = first + 1; i < ranked.length; i++) {
     const c = ranked[i] as Candidate;
     if (picks.length >= MAX_SENTENCES) break;
@@ -116,6 +124,9 @@ export function selectSentences(
     // after how to complain).
     const timeToo =
       timeWanted && statesTime(c.unit) && !picks.some((p) => statesTime(p.candidate.unit));
+    // So too, asked how to do something, the sentence that says where to go or what to press.
+    const howToo =
+      howToWanted && instructsHere(c) && !picks.some((p) => instructs(p.candidate.unit));
     // A sentence that adds no word of the question is only worth its words when it is nearly as
     // good as the best: otherwise it is the passage's preamble, not the answer.
     if (
@@ -123,6 +134,7 @@ export function selectSentences(
       !remedy &&
       !awaitedToo &&
       !timeToo &&
+      !howToo &&
       !(c.opening && best.opening) &&
       c.score < 0.9 * bar
     ) {
@@ -148,10 +160,11 @@ export function selectSentences(
   }
 
   // What is asked is answered first, with what its page says next; the circumstances' page
-  // follows. Asked how long or when, the time comes first.
+  // follows. Asked how long or when, the time comes first; asked how, what to do.
   const lead =
     (askUnanswered ? picks.find((p) => speaksToAsked(p.candidate)) : undefined) ??
-    (timeWanted ? picks.find((p) => statesTime(p.candidate.unit)) : undefined);
+    (timeWanted ? picks.find((p) => statesTime(p.candidate.unit)) : undefined) ??
+    (howToWanted ? picks.find((p) => instructsHere(p.candidate)) : undefined);
   if (lead) picks.unshift(...picks.splice(picks.indexOf(lead), 1));
   budget -= appendNextSentence(picks, scored, terms, budget);
   // Lists whose intro was chosen first; then intros of items chosen alone, and their lists.

@@ -150,6 +150,12 @@ export function saidBefore(quoted: string): string {
 }
 
 export const NOT_FOUND = "I couldn't find this in our help center.";
+/**
+ * Said before what the help center says of a thing asked for something it never names with it
+ * ("a warranty on the bedding"): what follows is not said of what was asked about.
+ */
+export const NOT_FOR_THAT =
+  "Our help center doesn't mention this for what you asked about. This is what it says:";
 /** Said when a follow-up asks for more than the help center says beyond the reply just given. */
 export const NOTHING_MORE = "I'm afraid our help center says no more about this than what I said.";
 export const OFFER_PERSON = 'Would you like me to connect you with a member of our support team?';
@@ -175,6 +181,9 @@ export function followUp(ticketId: string): string {
 /** Said when a ticket is opened and nothing is known to reach the customer by. */
 export const ASK_CONTACT =
   'So that they can reach you, please tell me an e-mail address or a phone number.';
+
+/** Opens the first reply to an angry or upset message, in place of a greeting. */
+export const SORRY_TROUBLE = "I'm sorry for the trouble.";
 
 /** Said first to a report that someone was hurt, before {@link SAFETY_FIRST}. */
 export const SORRY_HURT = "I'm so sorry to hear that someone was hurt.";

@@ -21,6 +21,11 @@ export interface ExtractiveInput {
   /** Greet on the first turn, when the reply answers. */
   firstTurn: boolean;
   /**
+   * The message is angry or upset ("this is ridiculous, worst shop ever"): the first reply opens
+   * with an apology for the trouble, not a cheerful "Hi,".
+   */
+  upset?: boolean;
+  /**
    * Messages came before this one: a greeting ("hi", "hello?") is answered as one in the middle
    * of a conversation, not as its start.
    */

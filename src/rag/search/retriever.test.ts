@@ -68,3 +68,44 @@ describe('Retriever: passages of one article', () => {
     expect(sections).not.toContain('Damaged or wrong items');
   });
 });
+
+describe('Retriever: the words of a short question', () => {
+  it('keeps a passage with a word of the question that title matches ranked below the cut', async () => {
+    await repo.replaceSource('kb', '/help/orders.md', 'h', [
+      article('orders', 'Managing your order', {
+        'Cancelling an order': 'You can cancel an order within 2 hours of placing it.',
+        'Changing your order': 'To change an order, cancel it and place a new one.',
+        'Order confirmation': 'We email an order confirmation within a few minutes.',
+      }),
+      article('shipping', 'Shipping and delivery', {
+        'Delivery options':
+          'Standard delivery takes 3 to 5 business days and costs $4.95. Express delivery takes 1 to 2 business days and costs $12.95. Orders over $75 ship free with standard delivery, the cheapest option.',
+        'Where we deliver': 'We deliver to all 50 US states.',
+        'Tracking your order': 'When your order ships, we email you a tracking link.',
+      }),
+      article('payment', 'Payment', {
+        'Ways to pay': 'We accept Visa, Mastercard, American Express and PayPal.',
+        Instalments: 'With Shop Pay you can split a payment into 4 interest-free parts.',
+      }),
+      article('account', 'Your account', {
+        Password: 'Click Sign in, then Forgot password, and enter your email address.',
+        Details: 'You can change your name and email address under Account, then Profile.',
+        Newsletter: 'To stop our emails, click Unsubscribe at the bottom of any newsletter.',
+      }),
+      article('care', 'Caring for your products', {
+        Candles: 'Trim the wick to 5 mm before each use.',
+        Linen: 'Wash linen at 40 °C with a mild detergent.',
+        Ceramics: 'Our ceramic mugs and plates are dishwasher safe.',
+      }),
+    ]);
+    const retriever = new Retriever(repo, { ...DEFAULT_RETRIEVER_SETTINGS, topK: 3 });
+    const { hits } = await retriever.search('when will my express order arrive?');
+    // "order" in the titles outranks "express" in a body: the passage on express delivery, the
+    // only one with the word, takes the place of the last one kept.
+    const sections = hits.map((hit) => hit.headingPath.at(-1));
+    expect(sections).toContain('Delivery options');
+    // Not "American Express": the passage with the word and most of the question's others.
+    expect(sections).not.toContain('Ways to pay');
+    expect(hits).toHaveLength(3);
+  });
+});

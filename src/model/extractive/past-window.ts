@@ -1,0 +1,65 @@
+import { allMatches } from './all-matches.js';
+import { quoteOf, type Pick } from './quote.js';
+import type { QuestionTerm } from './question-terms.js';
+import { quotable, speaksToAssistant, type Candidate, type Scored } from './scoring.js';
+import { COUNT, days, UNIT, waitedDays } from './told-wait.js';
+
+// A customer who says how long ago they did something ("I placed my order 3 hours ago and want
+// to cancel it") may be past the time the help center allows for what they ask ("You can cancel
+// an order within 2 hours of placing it"): what it says applies after that time is their answer.
+
+/** A time allowed: "within 2 hours", "up to 30 days", "no later than 14 days". */
+const ALLOWED = new RegExp(
+  String.raw`\b(?:within|up\s+to|no\s+later\s+than|no\s+more\s+than)\s+${COUNT}(?:\s*(?:-|–|to|or)\s*${COUNT})?\s+${UNIT}`,
+  'gi',
+);
+
+/**
+ * How a sentence opens that says what applies once the time before it has passed: "After that
+ * the order is already being packed …", "Past that, …", "Otherwise …".
+ */
+const AFTER_IT =
+  /^(?:after\s+(?:that|this|then|that\s+time|this\s+time)|past\s+(?:that|this)|beyond\s+(?:that|this)|later\s+than\s+that|once\s+(?:that|this)\s+(?:time\s+)?(?:has\s+)?(?:passed|gone)|otherwise)\b/i;
+
+/**
+ * Told how long ago the customer did something, when a sentence that holds a word of the
+ * question's own allows a shorter time ("You can cancel an order within 2 hours of placing it"
+ * for "I placed my order 3 hours ago and want to cancel it") and the next sentence of its
+ * passage says what applies after it ("After that the order is already being packed and cannot
+ * be cancelled …"): those two, the time and what applies now. The best such sentence; `undefined`
+ * when the customer tells no time, is within every time allowed, or the help center says
+ * nothing of after.
+ */
+export function pastWindow(
+  question: string,
+  scored: Scored,
+  terms: readonly QuestionTerm[],
+): Pick[] | undefined {
+  const waited = waitedDays(question);
+  if (waited === undefined) return undefined;
+  let best: { window: Candidate; after: Candidate } | undefined;
+  for (const c of scored.candidates) {
+    if (!c.relevant || (best && best.window.score >= c.score)) continue;
+    if (![...c.matched].some((k) => terms[k]?.weak === false && !terms[k]?.fromContext)) continue;
+    const allowed = allowedDays(c.unit.text);
+    if (allowed === undefined || allowed >= waited) continue;
+    const after = scored.candidates.find((n) => n.doc === c.doc && n.index === c.index + 1);
+    if (!after || after.unit.heading || !AFTER_IT.test(after.unit.text)) continue;
+    if (!quotable(c) || speaksToAssistant(after.unit)) continue;
+    best = { window: c, after };
+  }
+  if (!best) return undefined;
+  return [best.window, best.after].map((c) => ({ candidate: c, quote: quoteOf(c, terms) }));
+}
+
+/** The longest time a sentence allows, in days ("within 2 hours": 1/12). */
+function allowedDays(text: string): number | undefined {
+  let longest: number | undefined;
+  for (const m of allMatches(text, ALLOWED)) {
+    const count = m[2] ?? m[1];
+    const unit = m[3];
+    if (count === undefined || unit === undefined) continue;
+    longest = Math.max(longest ?? 0, days(count, unit));
+  }
+  return longest;
+}
