@@ -41,6 +41,14 @@ import {
   type RetrieverSettings,
 } from './rag/index.js';
 import {
+  createParseCapacity,
+  createParseWorkers,
+  DEFAULT_PARSE_LIMITS,
+  type ParseLimits,
+  type ParseWorkers,
+  type ParseWorkersOptions,
+} from './rag/parse/index.js';
+import {
   eraseSessionData,
   sessionScope,
   erasedAnything,
@@ -152,6 +160,13 @@ export interface App {
    */
   sweepRetention(options?: { signal?: AbortSignal }): Promise<number>;
   readonly retriever: Retriever;
+  /**
+   * How the knowledge base reads files (admin uploads and re-indexing, `ingest`): the limits of
+   * one file and the workers, from the `PARSE_*` settings. Pass both to `ingestPaths` or
+   * `ingestFiles`. The attachments tool has a set of workers of its own, under the same limits
+   * and sharing one memory budget with this one (`PARSE_MEMORY_BUDGET_MB`).
+   */
+  readonly parsing: { readonly workers: ParseWorkers; readonly limits: ParseLimits };
   /**
    * Removes the vectors of chunks that no longer exist, then embeds the chunks that have no
    * vector yet, when embeddings are configured (`undefined` otherwise). Ingestion calls it after
@@ -291,14 +306,23 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       summarize: sessionSummaries(conversations),
     }),
   );
+  const parsing = parseSettings(config);
+  // A set for the knowledge base and one for attachments, sharing one memory budget: an upload
+  // of a hundred files does not hold up the customers' attachments.
+  const kbParsing = { workers: createParseWorkers(parsing.workers), limits: parsing.limits };
   tools.register(
-    createAttachmentsTool(knowledge, {
-      ...config.attachments,
-      chunkSize: config.kb.chunkSize,
-      chunkOverlap: config.kb.chunkOverlap,
-      // A card number in a customer's file is hidden as in their message: never stored.
-      hide: (text) => hideCardNumbers(text),
-    }),
+    createAttachmentsTool(
+      knowledge,
+      {
+        ...config.attachments,
+        chunkSize: config.kb.chunkSize,
+        chunkOverlap: config.kb.chunkOverlap,
+        parse: parsing.limits,
+        // A card number in a customer's file is hidden as in their message: never stored.
+        hide: (text) => hideCardNumbers(text),
+      },
+      { workers: createParseWorkers(parsing.workers) },
+    ),
   );
   for (const tool of overrides.tools ?? []) tools.register(tool);
   const { baseUrl: llmUrl, model: llmModel, apiKey: llmKey } = config.llm;
@@ -458,6 +482,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     eraseSession: erasure.eraseSession,
     sweepRetention: erasure.sweep,
     retriever,
+    parsing: kbParsing,
     async indexVectors(options = {}) {
       if (!dense || !config.embeddings.model) return undefined;
       return indexVectors(knowledge, dense.index, dense.embed, {
@@ -801,6 +826,25 @@ function sessionErasure(deps: ErasureDeps) {
   };
 
   return { eraseSession, sweep, schedule };
+}
+
+/**
+ * How files are read, from the `PARSE_*` settings: the limits of one file, and the options of
+ * every set of parse workers the app makes. The sets share one memory budget, made here: the
+ * process's memory is one, however many sets read files in it.
+ */
+function parseSettings(config: Config): { workers: ParseWorkersOptions; limits: ParseLimits } {
+  const { timeoutMs, workerMemoryMb, memoryBudgetMb, concurrency, maxTextChars, maxPdfPages } =
+    config.parse;
+  return {
+    workers: {
+      timeoutMs,
+      memoryMb: workerMemoryMb,
+      capacity: createParseCapacity(memoryBudgetMb),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+    },
+    limits: { ...DEFAULT_PARSE_LIMITS, maxTextChars, maxPdfPages },
+  };
 }
 
 /** The retriever's settings from configuration: the same for the agent, `search` and `eval`. */

@@ -108,4 +108,40 @@ describe('attachments', () => {
     expect(byName['big.txt']?.error).toMatch(/over the limit/);
     expect(byName['invoice.pdf']).toMatchObject({ ok: true });
   });
+
+  it('refuses a PDF with more text than PARSE_MAX_TEXT_CHARS, and reads one with less', async () => {
+    const limited = createApp(
+      loadConfig({ env: { LOG_LEVEL: 'silent', PARSE_MAX_TEXT_CHARS: '1024' } }),
+      { databasePath: ':memory:' },
+    );
+    try {
+      // 25 characters a sentence: some 900 and 1,200 characters of text.
+      const pdfOf = (sentences: number) =>
+        makePdf((doc) => doc.text('Parcels leave in 2 days. '.repeat(sentences).trim()));
+      const result = await limited.tools.call<AttachmentSummary[]>(
+        'attachments',
+        {
+          files: [
+            { name: 'short.pdf', data: await pdfOf(36) },
+            { name: 'long.pdf', data: await pdfOf(48) },
+          ],
+        },
+        { sessionId: 'A' },
+      );
+      expect(result).toMatchObject({
+        type: 'ok',
+        value: [
+          { name: 'short.pdf', ok: true },
+          {
+            name: 'long.pdf',
+            ok: false,
+            problem: 'too_large',
+            error: 'its text is larger than the 1 KB this service reads from one file',
+          },
+        ],
+      });
+    } finally {
+      await limited.close();
+    }
+  });
 });

@@ -4,10 +4,56 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, statSync, writeFileSy
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { constants, deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { turnResultSchema } from '../src/protocol/api.js';
 import { RedisSessionStore } from '../src/session/index.js';
+import { makePdf } from './helpers/documents.js';
 import { POSTGRES_URL } from './helpers/services.js';
+
+/**
+ * A one-page PDF whose content stream inflates to `mebibytes` MiB of spaces: seconds of reading,
+ * and no text (see test/upload-bombs.test.ts for how such files are made, and others). Each MiB
+ * is deflated once and repeated, each copy ending in a full flush.
+ */
+function blankPdf(mebibytes: number): Buffer {
+  const mebibyte = deflateRawSync(Buffer.alloc(1024 * 1024, ' '), {
+    level: 9,
+    finishFlush: constants.Z_FULL_FLUSH,
+  });
+  const stream = Buffer.concat([
+    Buffer.from([0x78, 0xda]),
+    ...Array.from({ length: mebibytes }, () => mebibyte),
+    deflateRawSync(''),
+    Buffer.alloc(4),
+  ]);
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>',
+  ].map((object, i) => Buffer.from(`${i + 1} 0 obj\n${object}\nendobj\n`));
+  objects.push(
+    Buffer.concat([
+      Buffer.from(`4 0 obj\n<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`),
+      stream,
+      Buffer.from('\nendstream\nendobj\n'),
+    ]),
+  );
+  const parts = [Buffer.from('%PDF-1.4\n')];
+  const offsets: number[] = [];
+  for (const object of objects) {
+    offsets.push(Buffer.concat(parts).length);
+    parts.push(object);
+  }
+  const xref = offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
+  const start = Buffer.concat(parts).length;
+  parts.push(
+    Buffer.from(
+      `xref\n0 5\n0000000000 65535 f \n${xref}trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${start}\n%%EOF\n`,
+    ),
+  );
+  return Buffer.concat(parts);
+}
 
 const CHAT_SESSION = '0b7e6a52-3f1d-4c8e-9a51-2d6f0c4e8b13';
 
@@ -576,6 +622,24 @@ describe('support-agent CLI', () => {
     }
   });
 
+  it('doctor says how files are read: at once, within what time and memory', async () => {
+    const set = start(['doctor'], {
+      PARSE_CONCURRENCY: '1',
+      PARSE_TIMEOUT_MS: '60000',
+      PARSE_MEMORY_BUDGET_MB: '256',
+    });
+    expect(await set.exited).toBe(0);
+    expect(set.out()).toContain(
+      'parsing      1 file at once for the knowledge base and as many for attachments, each within 60 s and 512 MiB of heap; the process grows by at most 256 MiB for all of them',
+    );
+    expect(set.out()).toMatch(/PARSE_TIMEOUT_MS\s+60000\n/);
+    const unset = start(['doctor'], {});
+    expect(await unset.exited).toBe(0);
+    expect(unset.out()).toMatch(
+      /parsing {6}[234] files at once \(the cores but one, from 2 to 4; PARSE_CONCURRENCY sets it\) for the knowledge base and as many for attachments, each within 30 s and 512 MiB of heap; the process grows by at most 768 MiB for all of them/,
+    );
+  });
+
   it('doctor says whether session encryption is on, and warns of a key that is not used', async () => {
     const key = 'a'.repeat(64);
     const on = start(['doctor'], {
@@ -691,6 +755,38 @@ describe('support-agent CLI', () => {
     const result = JSON.parse(search.out()) as { value: { hits: Array<{ title: string }> } };
     expect(result.value.hits.map((h) => h.title)).toEqual(['Refunds']);
   });
+
+  it('ingest reads within the PARSE_* limits, and logs a file it had to stop', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sa-cli-limits-'));
+    const docs = mkdtempSync(join(tmpdir(), 'sa-cli-limits-docs-'));
+    writeFileSync(join(docs, 'refunds.md'), '# Refunds\n\nYou can get a refund within 30 days.\n');
+    // Some 1,200 characters of text, over the 1 KB allowed.
+    const long = await makePdf((doc) => doc.text('Parcels leave in 2 days. '.repeat(48).trim()));
+    writeFileSync(join(docs, 'long.pdf'), long);
+    const text = start(['ingest', docs], { DATA_DIR: dataDir, PARSE_MAX_TEXT_CHARS: '1024' });
+    expect(await text.exited).toBe(1);
+    expect(text.out()).toContain('documents: 1 added');
+    expect(text.out()).toContain(
+      `failed: ${join(docs, 'long.pdf')}: its text is larger than the 1 KB this service reads from one file`,
+    );
+
+    // Alone: the time given includes starting a worker, which takes longer through tsx.
+    const blank = join(docs, 'blank.pdf');
+    writeFileSync(blank, blankPdf(1024));
+    const slow = start(['ingest', blank], { DATA_DIR: dataDir, PARSE_TIMEOUT_MS: '1000' });
+    expect(await slow.exited).toBe(1);
+    expect(slow.out()).toContain(
+      `failed: ${blank}: reading it took longer than the 1 s this service gives one file`,
+    );
+    const stops = slow
+      .err()
+      .split('\n')
+      .filter((line) => line.includes('a file was stopped while it was read'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(stops).toEqual([
+      expect.objectContaining({ level: 'warn', stopped: 'time', limit: 1000, path: blank }),
+    ]);
+  }, 60_000);
 
   it('chat answers /help itself and refuses an unknown /command without sending it', async () => {
     const child = spawn(process.execPath, [...CLI, 'chat', '--session', randomUUID()], {

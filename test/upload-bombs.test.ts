@@ -20,7 +20,7 @@ import { openDatabase, SqliteKnowledgeRepository } from '../src/store/index.js';
 import { captureLogs } from '../src/testing/index.js';
 import type { AttachmentSummary } from '../src/tools/index.js';
 import { makeDocx, makePdf } from './helpers/documents.js';
-import { bearer, createSession, startServer } from './helpers/http.js';
+import { ADMIN_KEY, bearer, createSession, startServer } from './helpers/http.js';
 
 const MiB = 1024 * 1024;
 
@@ -640,4 +640,137 @@ describe('PDFs whose stream inflates to 1.5 GB, attached at once', () => {
       await app.close();
     }
   }, 300_000);
+});
+
+describe('limits the operator sets (PARSE_*)', () => {
+  // 1 GiB of spaces: several seconds of work, more than 256 MB of memory, and no text.
+  const blankBomb = () => pdfBomb(1024, ' ');
+  const tooSlow = 'reading it took longer than the 1 s this service gives one file';
+
+  it('PARSE_TIMEOUT_MS stops a slow attachment and a slow admin upload at the time given', async () => {
+    const t = await startServer({ PARSE_TIMEOUT_MS: '1000' });
+    try {
+      const attached = await t.app.tools.call<AttachmentSummary[]>(
+        'attachments',
+        { files: [{ name: 'blank.pdf', data: blankBomb() }] },
+        { sessionId: 'A' },
+      );
+      expect(attached).toMatchObject({
+        type: 'ok',
+        value: [{ name: 'blank.pdf', ok: false, problem: 'too_slow', error: tooSlow }],
+      });
+
+      const form = new FormData();
+      form.append('file', new Blob([blankBomb()]), 'blank.pdf');
+      const started = performance.now();
+      const response = await fetch(`${t.url}/v1/admin/documents`, {
+        method: 'POST',
+        headers: bearer(ADMIN_KEY),
+        body: form,
+      });
+      expect(response.status).toBe(422);
+      const body = (await response.json()) as { report: { failed: unknown[] } };
+      expect(body.report.failed).toEqual([{ path: 'uploads/blank.pdf', reason: tooSlow }]);
+      expect(performance.now() - started).toBeLessThan(20_000);
+    } finally {
+      await t.close();
+    }
+  }, 120_000);
+
+  it('PARSE_MEMORY_BUDGET_MB stops an attachment that grows the process past the budget given', async () => {
+    const app = createApp(
+      loadConfig({
+        env: { LOG_LEVEL: 'silent', PARSE_MEMORY_BUDGET_MB: '256', PARSE_TIMEOUT_MS: '45000' },
+      }),
+      { databasePath: ':memory:' },
+    );
+    try {
+      const attached = await app.tools.call<AttachmentSummary[]>(
+        'attachments',
+        { files: [{ name: 'blank.pdf', data: blankBomb() }] },
+        { sessionId: 'A' },
+      );
+      expect(attached).toMatchObject({
+        type: 'ok',
+        value: [
+          {
+            ok: false,
+            problem: 'too_large',
+            error: 'reading it needs more than the 256 MB of memory this service gives one file',
+          },
+        ],
+      });
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
+
+  it('PARSE_WORKER_MEMORY_MB refuses a file whose reading needs more heap than given', async () => {
+    const app = createApp(
+      loadConfig({
+        env: {
+          LOG_LEVEL: 'silent',
+          PARSE_WORKER_MEMORY_MB: '128',
+          ATTACHMENT_MAX_FILE_BYTES: String(64 * MiB),
+          ATTACHMENT_MAX_MESSAGE_BYTES: String(64 * MiB),
+        },
+      }),
+      { databasePath: ':memory:' },
+    );
+    try {
+      // 32 MB of Markdown paragraphs: read within the default 512 MiB of heap, not within 128.
+      const text = `# Notes\n\n${'Some words in a paragraph about refunds and parcels.\n\n'.repeat(600_000)}`;
+      const attached = await app.tools.call<AttachmentSummary[]>(
+        'attachments',
+        { files: [{ name: 'notes.md', data: new TextEncoder().encode(text) }] },
+        { sessionId: 'A' },
+      );
+      expect(attached).toMatchObject({
+        type: 'ok',
+        value: [
+          {
+            ok: false,
+            error: 'reading it needs more than the 128 MB of memory this service gives one file',
+          },
+        ],
+      });
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
+
+  it('PARSE_CONCURRENCY=1 reads one file at a time: a note waits for the slow file before it', async () => {
+    const app = createApp(
+      loadConfig({
+        // Time enough for the note's worker to start however busy the machine is.
+        env: { LOG_LEVEL: 'silent', PARSE_CONCURRENCY: '1', PARSE_TIMEOUT_MS: '5000' },
+      }),
+      { databasePath: ':memory:' },
+    );
+    try {
+      const finished: string[] = [];
+      const attach = (session: string, name: string, data: Uint8Array) =>
+        app.tools
+          .call<AttachmentSummary[]>(
+            'attachments',
+            { files: [{ name, data }] },
+            { sessionId: session },
+          )
+          .then((result) => {
+            finished.push(name);
+            return result;
+          });
+      const slow = attach('A', 'blank.pdf', blankBomb());
+      // The slow file has its place by now; the note, in another conversation, waits for it.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const note = attach('B', 'note.txt', new TextEncoder().encode('My order number is 4417.'));
+      const [slowResult, noteResult] = await Promise.all([slow, note]);
+      // Stopped for time or for memory: either way after seconds of work.
+      expect(slowResult).toMatchObject({ type: 'ok', value: [{ ok: false }] });
+      expect(noteResult).toMatchObject({ type: 'ok', value: [{ ok: true }] });
+      expect(finished).toEqual(['blank.pdf', 'note.txt']);
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
 });

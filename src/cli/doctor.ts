@@ -1,4 +1,5 @@
 import { describeConfig, type Config } from '../config/index.js';
+import { defaultParseConcurrency } from '../rag/parse/index.js';
 import { checkServices } from './checks.js';
 import { checkStartupConfig } from './startup.js';
 
@@ -36,6 +37,7 @@ export async function doctor(config: Config): Promise<number> {
   console.log(
     `  telemetry    ${config.telemetry.otlpEndpoint ? 'OTLP export + /metrics' : '/metrics only'}${config.metricsToken ? ' (METRICS_TOKEN required)' : ' (open to anyone who reaches the port; set METRICS_TOKEN to require a token)'}`,
   );
+  console.log(`  parsing      ${parsing(config)}`);
   console.log(
     `  retention    ${config.retention.days === 0 ? 'conversations kept until erased on request (RETENTION_DAYS=0)' : `conversations erased ${config.retention.days} days after their last message, unless a ticket is open or pending`}`,
   );
@@ -56,6 +58,16 @@ export async function doctor(config: Config): Promise<number> {
   const failed = checks.filter((c) => !c.ok).length;
   console.log(failed === 0 ? '\nAll checks passed.' : `\n${failed} check(s) failed.`);
   return failed === 0 ? 0 : 1;
+}
+
+/** How files are read, with the concurrency this machine gives when it is not set. */
+function parsing(config: Config): string {
+  const { concurrency, timeoutMs, workerMemoryMb, memoryBudgetMb } = config.parse;
+  const files =
+    concurrency === undefined
+      ? `${defaultParseConcurrency()} files at once (the cores but one, from 2 to 4; PARSE_CONCURRENCY sets it)`
+      : `${concurrency} file${concurrency === 1 ? '' : 's'} at once`;
+  return `${files} for the knowledge base and as many for attachments, each within ${timeoutMs / 1000} s and ${workerMemoryMb} MiB of heap; the process grows by at most ${memoryBudgetMb} MiB for all of them`;
 }
 
 function sessionEncryption(config: Config): string {

@@ -32,6 +32,10 @@ export async function ingest(
     const onProgress = progressBar(process.stderr);
     const report = await ingestPaths(app.knowledge, paths, {
       prune: options.prune,
+      // Files whose parse had to be stopped are logged (to stderr), as for admin uploads.
+      log: app.logger,
+      workers: app.parsing.workers,
+      limits: app.parsing.limits,
       maxFileBytes: config.kb.maxFileBytes,
       chunk: { size: config.kb.chunkSize, overlap: config.kb.chunkOverlap },
       ...(onProgress ? { onProgress } : {}),

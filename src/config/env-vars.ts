@@ -1,3 +1,5 @@
+import { DEFAULT_PARSE_LIMITS, DEFAULT_PARSE_WORKERS } from '../rag/parse/index.js';
+
 /**
  * The environment variables the product reads. One table drives parsing, the error messages of
  * invalid values, `support-agent doctor`, and the README's configuration table.
@@ -269,6 +271,54 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: '26214400',
     expected: 'a whole number of bytes from 1 to 1073741824',
     description: 'Largest total of the files attached to one message (25 MiB by default).',
+  },
+  {
+    name: 'PARSE_TIMEOUT_MS',
+    path: ['parse', 'timeoutMs'],
+    default: String(DEFAULT_PARSE_WORKERS.timeoutMs),
+    expected: ms(1000, 3600000),
+    description:
+      'Most time reading one file may take (an upload, `ingest`, an attachment); past it the file is stopped and reported as too slow. Raise it for long PDFs: a 300-page manual can take 40 s. The files of one message are read within 50 s together, whatever this is.',
+  },
+  {
+    name: 'PARSE_MEMORY_BUDGET_MB',
+    path: ['parse', 'memoryBudgetMb'],
+    default: String(DEFAULT_PARSE_WORKERS.memoryBudgetMb),
+    expected: 'a whole number of MiB from 128 to 1048576',
+    description:
+      'How much the process may grow while files are read, for all the files read at once (uploads, `ingest` and attachments share it); past it they are stopped, and a file stopped beside others is read again alone, refused only when it passes this by itself. In a small container, leave room for the rest: 256 with 512 MB of memory.',
+  },
+  {
+    name: 'PARSE_WORKER_MEMORY_MB',
+    path: ['parse', 'workerMemoryMb'],
+    default: String(DEFAULT_PARSE_WORKERS.memoryMb),
+    expected: 'a whole number of MiB from 128 to 65536',
+    description:
+      'JavaScript heap of the worker thread reading one file; a file that needs more is refused for memory. The largest Word documents read (10 MiB of XML in one part) need most of the default.',
+  },
+  {
+    name: 'PARSE_CONCURRENCY',
+    path: ['parse', 'concurrency'],
+    default: undefined,
+    expected: 'a whole number from 1 to 64',
+    description:
+      "Files read at once, each in a worker thread, by the knowledge base's uploads and `ingest`, and as many by attachments; more wait their turn. Unset: the cores but one, from 2 to 4 — the machine's cores, not a container's share of them, so give a container's CPUs here.",
+  },
+  {
+    name: 'PARSE_MAX_TEXT_CHARS',
+    path: ['parse', 'maxTextChars'],
+    default: String(DEFAULT_PARSE_LIMITS.maxTextChars),
+    expected: 'a whole number of characters from 1024 to 268435456',
+    description:
+      'Most text read from one PDF or Word document (5 MiB, some 800,000 words); a file with more is refused, as a file made to expand would be. Text files need no such limit: their size bounds them.',
+  },
+  {
+    name: 'PARSE_MAX_PDF_PAGES',
+    path: ['parse', 'maxPdfPages'],
+    default: String(DEFAULT_PARSE_LIMITS.maxPdfPages),
+    expected: 'a whole number of pages from 1 to 100000',
+    description:
+      'Most pages of one PDF (2,000 hold about the default text limit); a longer one is refused before its pages are read.',
   },
   {
     name: 'MEMORY_MAX_AGE_DAYS',

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PARSE_LIMITS, DEFAULT_PARSE_WORKERS } from '../rag/parse/index.js';
 import { ConfigError, describeConfig, loadConfig } from './index.js';
 
 function problems(env: Record<string, string>): readonly string[] {
@@ -157,6 +158,62 @@ describe('loadConfig', () => {
     expect(problems({ RETENTION_DAYS: 'forever' })).toEqual([
       'RETENTION_DAYS="forever": is not a number; expected a whole number of days from 0 (keep forever) to 36500',
     ]);
+  });
+
+  it('reads how files are parsed, with the parsers’ own defaults, and refuses what cannot work', () => {
+    expect(loadConfig({ env: {} }).parse).toEqual({
+      timeoutMs: DEFAULT_PARSE_WORKERS.timeoutMs,
+      memoryBudgetMb: DEFAULT_PARSE_WORKERS.memoryBudgetMb,
+      workerMemoryMb: DEFAULT_PARSE_WORKERS.memoryMb,
+      maxTextChars: DEFAULT_PARSE_LIMITS.maxTextChars,
+      maxPdfPages: DEFAULT_PARSE_LIMITS.maxPdfPages,
+    });
+    expect(DEFAULT_PARSE_WORKERS).toEqual({
+      timeoutMs: 30_000,
+      memoryMb: 512,
+      memoryBudgetMb: 768,
+    });
+    expect(
+      loadConfig({
+        env: {
+          PARSE_TIMEOUT_MS: '60000',
+          PARSE_MEMORY_BUDGET_MB: '256',
+          PARSE_WORKER_MEMORY_MB: '256',
+          PARSE_CONCURRENCY: '1',
+          PARSE_MAX_TEXT_CHARS: '20971520',
+          PARSE_MAX_PDF_PAGES: '8000',
+        },
+      }).parse,
+    ).toEqual({
+      timeoutMs: 60_000,
+      memoryBudgetMb: 256,
+      workerMemoryMb: 256,
+      concurrency: 1,
+      maxTextChars: 20_971_520,
+      maxPdfPages: 8000,
+    });
+    expect(
+      problems({
+        PARSE_TIMEOUT_MS: '500',
+        PARSE_MEMORY_BUDGET_MB: '64',
+        PARSE_WORKER_MEMORY_MB: '512MB',
+        PARSE_CONCURRENCY: '0',
+        PARSE_MAX_TEXT_CHARS: '1e12',
+        PARSE_MAX_PDF_PAGES: '2.5',
+      }),
+    ).toEqual([
+      'PARSE_TIMEOUT_MS="500": must be at least 1000; expected a whole number of milliseconds from 1000 to 3600000',
+      'PARSE_MEMORY_BUDGET_MB="64": must be at least 128; expected a whole number of MiB from 128 to 1048576',
+      'PARSE_WORKER_MEMORY_MB="512MB": is not a number; expected a whole number of MiB from 128 to 65536',
+      'PARSE_CONCURRENCY="0": must be at least 1; expected a whole number from 1 to 64',
+      'PARSE_MAX_TEXT_CHARS="1e12": must be at most 268435456; expected a whole number of characters from 1024 to 268435456',
+      'PARSE_MAX_PDF_PAGES="2.5": must be a whole number; expected a whole number of pages from 1 to 100000',
+    ]);
+    const yaml = file('parse.yaml', 'parse:\n  timeoutMs: 45000\n  concurrency: 2\n');
+    expect(loadConfig({ env: { SUPPORT_AGENT_CONFIG: yaml } }).parse).toMatchObject({
+      timeoutMs: 45_000,
+      concurrency: 2,
+    });
   });
 
   it('refuses an absurd timeout', () => {

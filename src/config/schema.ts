@@ -189,6 +189,16 @@ export const configSchema = z
         synonymsFile: z.string().min(1).optional(),
       })
       .strict(),
+    parse: z
+      .object({
+        timeoutMs: int(1000, 3_600_000),
+        memoryBudgetMb: int(128, 1_048_576),
+        workerMemoryMb: int(128, 65_536),
+        concurrency: int(1, 64).optional(),
+        maxTextChars: int(1024, 268_435_456),
+        maxPdfPages: int(1, 100_000),
+      })
+      .strict(),
     memory: z.object({ maxAgeDays: int(1, 3650) }).strict(),
     retention: z.object({ days: int(0, 36_500) }).strict(),
     attachments: z

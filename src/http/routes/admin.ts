@@ -387,6 +387,10 @@ function refuseNameClash(files: ReadonlyArray<{ name: string }>): void {
 function ingestOptions(app: App, log: IngestOptions['log']) {
   return {
     log,
+    // One set of workers for every upload and re-index: they share its places and its idle
+    // workers, and the app's memory budget with the attachments.
+    workers: app.parsing.workers,
+    limits: app.parsing.limits,
     maxFileBytes: app.config.kb.maxFileBytes,
     chunk: { size: app.config.kb.chunkSize, overlap: app.config.kb.chunkOverlap },
   };

@@ -13,6 +13,7 @@ import {
   parseFile,
   stoppedParse,
   type ParsedDocument,
+  type ParseLimits,
   type ParseWorkers,
 } from '../parse/index.js';
 import { collectFiles, type SkippedFile } from './walk.js';
@@ -41,8 +42,16 @@ export interface IngestOptions {
    * operators: which file, why, the limit it passed. Such files are in the report's `failed`.
    */
   log?: { warn: (fields: object, message: string) => void };
-  /** The parse workers to use; default, a set with the default limits. */
+  /**
+   * The parse workers to use; default, a set with the default settings. The app's
+   * (`App.parsing`) are made from its configuration.
+   */
   workers?: ParseWorkers;
+  /**
+   * How much one file may make the parsers read; the defaults for those not given. The app's
+   * (`App.parsing`) are from its configuration.
+   */
+  limits?: Partial<ParseLimits>;
 }
 
 /** One file that was not ingested, and why. */
@@ -326,6 +335,7 @@ async function prepareFile(
   const parsed = await parseFile(bytes, item.name, {
     maxBytes: options.maxFileBytes,
     workers,
+    ...(options.limits ? { limits: options.limits } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const documents = parsed

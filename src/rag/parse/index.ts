@@ -3,7 +3,13 @@ export { isImage } from './image.js';
 export { DEFAULT_PARSE_LIMITS } from './limits.js';
 export type { ParseLimits } from './limits.js';
 export { DEFAULT_MAX_BYTES, parseFile } from './parse-file.js';
-export { createParseCapacity, createParseWorkers, stoppedParse } from './parse-workers.js';
+export {
+  createParseCapacity,
+  createParseWorkers,
+  DEFAULT_PARSE_WORKERS,
+  defaultParseConcurrency,
+  stoppedParse,
+} from './parse-workers.js';
 export type {
   ParseCapacity,
   ParseStop,

@@ -60,9 +60,10 @@ export async function parseFile(
 let shared: ParseWorkers | undefined;
 
 /**
- * The workers of calls that bring none: one set for the process, so that such calls share the
- * memory budget and the concurrency limit, and reuse a worker kept idle (starting one costs 0.1
- * to 0.2 s). Idle workers never keep the process alive.
+ * The workers of calls that bring none: one set for the process, with the default settings
+ * (`DEFAULT_PARSE_WORKERS`), so that such calls share the memory budget and the concurrency
+ * limit, and reuse a worker kept idle (starting one costs 0.1 to 0.2 s). Idle workers never keep
+ * the process alive. The app brings its own, made from its configuration (`PARSE_*`).
  */
 function defaultWorkers(): ParseWorkers {
   shared ??= createParseWorkers();

@@ -12,9 +12,9 @@ import { createSlots, type Slots } from './slots.js';
 import type { ParsedDocument } from './types.js';
 import type { WorkerJob, WorkerReply } from './worker-protocol.js';
 
-/** Options of {@link createParseWorkers}. */
+/** Options of {@link createParseWorkers}; their defaults are {@link DEFAULT_PARSE_WORKERS}. */
 export interface ParseWorkersOptions {
-  /** Files parsed at once; more wait their turn. Default: the cores but one, from 2 to 4. */
+  /** Files parsed at once; more wait their turn. Default: {@link defaultParseConcurrency}. */
   concurrency?: number;
   /**
    * The JavaScript heap of one worker, in MiB (its `maxOldGenerationSizeMb`); default 512.
@@ -30,8 +30,9 @@ export interface ParseWorkersOptions {
   /**
    * The memory budget shared with other sets of workers (see {@link createParseCapacity});
    * it replaces `memoryBudgetMb`. Default: the process's, when `memoryBudgetMb` is not given
-   * either — every set of workers made with the defaults (the knowledge base's ingestion, the
-   * attachments tool, `parseFile`) shares one budget.
+   * either — every set of workers made with the defaults (ingestion and the attachments tool
+   * given no workers, `parseFile` given none) shares one budget. The app makes one from its
+   * configuration (`PARSE_MEMORY_BUDGET_MB`) and gives it to every set it makes.
    */
   capacity?: ParseCapacity;
   /** Most time one parse may take, in ms; default 30 s. Past it the parse is stopped. */
@@ -124,9 +125,35 @@ export function stoppedParse(error: unknown): StoppedParse | undefined {
   return { stopped, limit: details['limit'], elapsedMs: details['elapsedMs'] };
 }
 
-const DEFAULT_MEMORY_MB = 512;
-const DEFAULT_MEMORY_BUDGET_MB = 768;
-const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * The defaults of {@link ParseWorkersOptions}: their one source, which the configuration reads
+ * (`PARSE_TIMEOUT_MS`, `PARSE_WORKER_MEMORY_MB`, `PARSE_MEMORY_BUDGET_MB`). The concurrency's
+ * default depends on the machine: see {@link defaultParseConcurrency}.
+ *
+ * - `timeoutMs` 30 s: a help center's files are read in well under a second each, but a long
+ *   PDF takes longer (a 300-page manual, some 40 s): such a help center raises it.
+ * - `memoryMb` 512: what the largest part of a Word document that is read (10 MiB of XML, see
+ *   `DEFAULT_PARSE_LIMITS`) needs to be converted.
+ * - `memoryBudgetMb` 768: for all parses together (see {@link createParseWorkers}); a small
+ *   container lowers it.
+ */
+export const DEFAULT_PARSE_WORKERS: Readonly<{
+  timeoutMs: number;
+  memoryMb: number;
+  memoryBudgetMb: number;
+}> = Object.freeze({ timeoutMs: 30_000, memoryMb: 512, memoryBudgetMb: 768 });
+
+/**
+ * Files parsed at once by one set of workers when not told: the cores but one, from 2 to 4.
+ * Node counts the machine's cores, not a container's share of them.
+ */
+export function defaultParseConcurrency(): number {
+  return Math.min(4, Math.max(2, availableParallelism() - 1));
+}
+
+const DEFAULT_MEMORY_MB = DEFAULT_PARSE_WORKERS.memoryMb;
+const DEFAULT_MEMORY_BUDGET_MB = DEFAULT_PARSE_WORKERS.memoryBudgetMb;
+const DEFAULT_TIMEOUT_MS = DEFAULT_PARSE_WORKERS.timeoutMs;
 /** An idle worker is kept this long for the next file, then ended. */
 const IDLE_MS = 10_000;
 /**
@@ -173,7 +200,7 @@ class SharedOverrun extends Error {}
  */
 export function createParseWorkers(options: ParseWorkersOptions = {}): ParseWorkers {
   const numbers = {
-    concurrency: options.concurrency ?? Math.min(4, Math.max(2, availableParallelism() - 1)),
+    concurrency: options.concurrency ?? defaultParseConcurrency(),
     memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };

@@ -7,6 +7,8 @@ import {
   isImage,
   parseFile,
   type ParsedDocument,
+  type ParseLimits,
+  type ParseWorkers,
   stoppedParse,
 } from '../../rag/parse/index.js';
 import { sessionScope, type DocumentInput, type KnowledgeRepository } from '../../store/index.js';
@@ -22,6 +24,11 @@ export interface AttachmentLimits {
   maxChunksPerFile?: number;
   /** The time the files of one message are read within, in ms; default 50 s. */
   readBudgetMs?: number;
+  /**
+   * How much one file may make the parsers read (`PARSE_MAX_TEXT_CHARS`…); the defaults for
+   * those not given.
+   */
+  parse?: Partial<ParseLimits>;
   /**
    * Hides what must never be stored of a file's text (payment card numbers), before it is
    * chunked, stored or previewed: the text, and how many pieces were hidden.
@@ -40,8 +47,9 @@ const DEFAULT_MAX_CHUNKS_PER_FILE = 2_000;
 const TIMEOUT_MS = 60_000;
 /**
  * The default of {@link AttachmentLimits.readBudgetMs}, short of the tool's own timeout: a file
- * that takes long (each may take up to 30 s, see `createParseWorkers`) then costs the files after
- * it, which are reported as not read, rather than the summaries of every file of the message.
+ * that takes long (each may take up to `PARSE_TIMEOUT_MS`, 30 s by default) then costs the files
+ * after it, which are reported as not read, rather than the summaries of every file of the
+ * message.
  */
 const READ_BUDGET_MS = 50_000;
 
@@ -74,17 +82,33 @@ const file = z.object({
 });
 const input = z.object({ files: z.array(file).min(1).max(20) });
 
+/** Options of {@link createAttachmentsTool}. */
+export interface AttachmentsToolOptions {
+  /**
+   * Where files are parsed; default, a set with the default settings. The app passes one made
+   * from its configuration, sharing its memory budget with the knowledge base's.
+   */
+  workers?: ParseWorkers;
+}
+
 /**
  * The `attachments` tool: reads files given with a message (type from their content, the
  * knowledge base's parsers) and indexes them in the session's own scope, `session:<id>`, which
  * only that session's searches include. A file that cannot be read is reported, not fatal.
+ *
+ * @example
+ * const tool = createAttachmentsTool(knowledge, { maxFileBytes: 10 << 20, maxMessageBytes: 25 << 20, chunkSize: 180, chunkOverlap: 30 }, { workers: createParseWorkers({ timeoutMs: 60_000 }) });
  */
-export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: AttachmentLimits) {
+export function createAttachmentsTool(
+  knowledge: KnowledgeRepository,
+  limits: AttachmentLimits,
+  options: AttachmentsToolOptions = {},
+) {
   const maxChunks = limits.maxChunksPerFile ?? DEFAULT_MAX_CHUNKS_PER_FILE;
   const readBudgetMs = limits.readBudgetMs ?? READ_BUDGET_MS;
   // One set of parse workers for every session: files are parsed a few at a time, each in a
   // worker with a memory and time limit, so no attachment holds up the other conversations.
-  const workers = createParseWorkers();
+  const workers = options.workers ?? createParseWorkers();
   return defineTool<typeof input, AttachmentSummary[]>({
     name: 'attachments',
     description: 'Reads files the customer attached and makes them searchable in their session.',
@@ -154,6 +178,7 @@ export function createAttachmentsTool(knowledge: KnowledgeRepository, limits: At
         try {
           const parsed = await parseFile(data, name, {
             maxBytes: limits.maxFileBytes,
+            ...(limits.parse ? { limits: limits.parse } : {}),
             workers,
             signal: reading,
           });

@@ -1,2 +1,2 @@
 export { createAttachmentsTool } from './attachments.js';
-export type { AttachmentLimits, AttachmentSummary } from './attachments.js';
+export type { AttachmentLimits, AttachmentSummary, AttachmentsToolOptions } from './attachments.js';
