@@ -79,6 +79,32 @@ describe('SQLite migration 5', () => {
   });
 });
 
+describe('SQLite migration 10', () => {
+  it("fills the new escalated column from the replies' metadata already stored", async () => {
+    const db = openDatabase(':memory:', { migrations: MIGRATIONS.filter((m) => m.version < 10) });
+    const insert = db.prepare(
+      `INSERT INTO messages (id, session_id, seq, role, text, turn_id, metadata, created_at)
+         VALUES (?, 's', ?, ?, ?, 't', ?, '2026-01-01T00:00:00.000Z')`,
+    );
+    insert.run('m1', 1, 'user', 'I want a person', '{}');
+    insert.run(
+      'm2',
+      2,
+      'assistant',
+      'Handed over',
+      JSON.stringify({ escalation: { escalate: true } }),
+    );
+    insert.run('m3', 3, 'assistant', 'Not', JSON.stringify({ escalation: { escalate: false } }));
+    migrate(db, MIGRATIONS);
+    const repo = new SqliteConversationRepository(db);
+    expect(await repo.recentTurns('s', 10)).toEqual([
+      { seq: 1, role: 'user', text: 'I want a person' },
+      { seq: 2, role: 'assistant', text: 'Handed over', escalated: true },
+      { seq: 3, role: 'assistant', text: 'Not' },
+    ]);
+  });
+});
+
 describe('SQLite group commit', () => {
   const message = (id: string) => ({
     id,

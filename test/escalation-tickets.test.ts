@@ -69,6 +69,18 @@ describe("a session's ticket", () => {
     });
   });
 
+  it('tells the ticket system how to reach the customer when it is reopened', async () => {
+    const first = await say('r5', 'My name is Bob Stone. I want to talk to a human');
+    const ticketId = first.escalation.ticketId as string;
+    await app.conversations.updateTicket(ticketId, { status: 'resolved' });
+    await say('r5', 'I still want to talk to a person, my phone is 020 7946 0958');
+    const events = await outbox();
+    expect(events.map((e) => [e.topic, e.payload.contact])).toEqual([
+      ['ticket.created', { name: 'Bob Stone', email: null, phone: null }],
+      ['ticket.updated', { name: 'Bob Stone', email: null, phone: '020 7946 0958' }],
+    ]);
+  });
+
   it('is raised when a later message is more serious, keeping the reasons it had', async () => {
     const first = await say('r2', 'Can I speak to a person please?');
     const ticketId = first.escalation.ticketId as string;
@@ -191,6 +203,33 @@ describe('a customer the assistant keeps failing', () => {
       await other.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('needs a fresh run of unanswered questions to reopen the ticket staff resolved', async () => {
+    const ask = (text: string) => say('kf3', text);
+    for (const question of ['Do you sell garden gnomes?', 'Can I pay with bitcoin?']) {
+      expect((await ask(question)).escalation.escalate).toBe(false);
+    }
+    const third = await ask('Is there a student discount?');
+    expect(third.escalation).toMatchObject({ escalate: true, category: 'unresolved' });
+    const ticketId = third.escalation.ticketId as string;
+    await app.conversations.updateTicket(ticketId, { status: 'resolved' });
+
+    // After the hand-over the run starts again: one more question the help center cannot
+    // answer is not a fourth in a row, nor is a second…
+    for (const question of ['Do you have a shop in Berlin?', 'Can I order by fax?']) {
+      const missed = await ask(question);
+      expect(missed.escalation).toMatchObject({ escalate: false, ticketId });
+      expect(missed.text).toContain("I couldn't find this in our help center.");
+      expect((await app.conversations.ticket(ticketId))?.status).toBe('resolved');
+    }
+    // …a third is.
+    const again = await ask('Do you rent out bicycles?');
+    expect(again.escalation).toMatchObject({ escalate: true, category: 'unresolved', ticketId });
+    expect(again.escalation.reasons).toEqual([
+      'the assistant could not answer 3 questions in a row from the help center',
+    ]);
+    expect((await app.conversations.ticket(ticketId))?.status).toBe('open');
   });
 
   it('is handed over when a language model answers too, unless the model answered from a passage', async () => {

@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookPayloadSchemas } from '../src/protocol/admin-api.js';
 import { ingestPaths } from '../src/rag/index.js';
-import { startFakeOpenAi } from '../src/testing/index.js';
+import { captureLogs, startFakeOpenAi } from '../src/testing/index.js';
 import {
   ADMIN_KEY,
   bearer,
@@ -223,6 +224,100 @@ describe('ticket webhooks', () => {
       await hooked.close();
       await receiver.close();
     }
+  });
+});
+
+describe("the customer's contact details", () => {
+  it('come with the ticket staff read and its webhook events, a detail given after it was opened included, and stay out of the logs', async () => {
+    const received: Array<{ topic: string; payload: Json }> = [];
+    const receiver = await startWebhookReceiver((_request, body) => {
+      received.push(JSON.parse(body) as { topic: string; payload: Json });
+      return 204;
+    });
+    const logs = captureLogs();
+    const hooked = await startServer(
+      { ...receiver.env, LOG_LEVEL: 'debug' },
+      { logDestination: logs.stream },
+    );
+    try {
+      const customer = await createSession(hooked.url);
+      const say = (text: string) =>
+        call(hooked.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
+          token: customer.token,
+          body: { text },
+        });
+      const read = async (id: string) =>
+        (await call(hooked.url, 'GET', `/v1/admin/tickets/${id}`, admin)).body;
+      await say('Hi, my name is Ada Lovelace.');
+      const ticketId = (await say('I want to speak to a human right now!')).body.escalation
+        .ticketId as string;
+      expect((await read(ticketId)).contact).toEqual({
+        name: 'Ada Lovelace',
+        email: null,
+        phone: null,
+      });
+
+      // Asked for a way to reach them, the customer gives one, then corrects it.
+      await say('ada@example.org');
+      expect((await read(ticketId)).contact).toEqual({
+        name: 'Ada Lovelace',
+        email: 'ada@example.org',
+        phone: null,
+      });
+      await say('Sorry, my email is actually ada.l@example.com, phone +44 20 7946 0958');
+      const contact = {
+        name: 'Ada Lovelace',
+        email: 'ada.l@example.com',
+        phone: '+44 20 7946 0958',
+      };
+      expect((await read(ticketId)).contact).toEqual(contact);
+      await call(hooked.url, 'PATCH', `/v1/admin/tickets/${ticketId}`, {
+        ...admin,
+        body: { status: 'resolved' },
+      });
+
+      await hooked.app.webhooks?.deliverDue();
+      expect(received.map((r) => [r.topic, r.payload.contact])).toEqual([
+        ['ticket.created', { name: 'Ada Lovelace', email: null, phone: null }],
+        ['ticket.message_added', { name: 'Ada Lovelace', email: 'ada@example.org', phone: null }],
+        ['ticket.message_added', contact],
+        ['ticket.status_changed', contact],
+      ]);
+      // Each payload as the OpenAPI document describes its topic.
+      for (const { topic, payload } of received) {
+        const schema = webhookPayloadSchemas[topic as keyof typeof webhookPayloadSchemas];
+        expect(schema.safeParse(payload).error).toBeUndefined();
+      }
+
+      const logged = JSON.stringify(logs.lines);
+      expect(logs.lines.length).toBeGreaterThan(0);
+      for (const detail of ['ada@example.org', 'ada.l@example.com', '7946 0958', 'Lovelace']) {
+        expect(logged).not.toContain(detail);
+      }
+    } finally {
+      await hooked.close();
+      await receiver.close();
+    }
+  });
+
+  it('are all null when the customer gave none', async () => {
+    const customer = await createSession(t.url);
+    const sent = await call(t.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
+      token: customer.token,
+      body: { text: 'I want to speak to a human right now!' },
+    });
+    const ticketId = sent.body.escalation.ticketId as string;
+    const read = await call(t.url, 'GET', `/v1/admin/tickets/${ticketId}`, admin);
+    expect(read.body.contact).toEqual({ name: null, email: null, phone: null });
+    const doc = await call(t.url, 'GET', '/openapi.json');
+    const detail =
+      doc.body.paths['/v1/admin/tickets/{id}'].get.responses['200'].content['application/json']
+        .schema;
+    expect(detail.required).toContain('contact');
+    expect(Object.keys(detail.properties.contact.properties)).toEqual(['name', 'email', 'phone']);
+    expect(doc.body.components.schemas.WebhookTicketMessageAdded.properties).toHaveProperty(
+      'contact',
+    );
   });
 });
 

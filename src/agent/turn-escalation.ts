@@ -2,6 +2,7 @@ import type { EscalationInfo, TurnEvent } from '../protocol/index.js';
 import type { SessionContext } from '../tools/index.js';
 import type { EscalationOutcome } from '../tools/escalation/index.js';
 import type { Escalated } from './extractive-composer.js';
+import { contactOf, type FactKind } from './facts/index.js';
 import type { History } from './read-message.js';
 import type { TurnCalls } from './turn-calls.js';
 
@@ -21,10 +22,7 @@ export interface Escalation {
  */
 export async function decideEscalation(
   calls: TurnCalls,
-  turn: EscalationCheck & {
-    /** The customer's facts, known and new. */
-    facts: ReadonlyArray<{ kind: string }>;
-  },
+  turn: EscalationCheck,
 ): Promise<Escalation> {
   const outcome = await checkEscalation(calls, turn);
   const info = escalationInfo(outcome);
@@ -38,6 +36,8 @@ interface EscalationCheck {
   context: SessionContext | undefined;
   /** The help center had nothing on what the message asks. */
   noKnowledgeNow: boolean;
+  /** The customer's facts, those known before the message (oldest first), then its own. */
+  facts: ReadonlyArray<{ kind: FactKind; value: string }>;
 }
 
 async function checkEscalation(
@@ -52,6 +52,9 @@ async function checkEscalation(
     noKnowledgeStreak: context?.unansweredStreak ?? 0,
     noKnowledgeNow: turn.noKnowledgeNow,
     ...(context?.summary ? { summary: context.summary } : {}),
+    // Without the session's context the known details are missing: better none than a partial
+    // contact that a ticket system would take for the whole.
+    ...(context ? { contact: contactOf(turn.facts) } : {}),
   });
 }
 

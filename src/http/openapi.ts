@@ -22,6 +22,7 @@ import {
   toolListSchema,
   toolResetSchema,
   transcriptQuerySchema,
+  webhookPayloadSchemas,
 } from '../protocol/admin-api.js';
 import {
   createSessionBodySchema,
@@ -300,9 +301,9 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'getTicket',
     method: 'get',
     path: '/v1/admin/tickets/{id}',
-    summary: 'Read a ticket with its transcript',
+    summary: 'Read a ticket with its transcript and the customer’s contact details',
     description:
-      'The transcript is paged, oldest first: `nextAfter`, when not null, is the `after` of the messages that follow.',
+      'The transcript is paged, oldest first: `nextAfter`, when not null, is the `after` of the messages that follow. `contact` is how to reach the customer: the name, e-mail address and phone number they gave in the conversation, the newest of each (null when none was given), read as the ticket is read, so one given after it was opened is there too.',
     auth: 'admin',
     tag: 'admin',
     query: transcriptQuerySchema,
@@ -429,6 +430,28 @@ export const OPERATIONS: readonly Operation[] = [
     errors: { '401': { ...UNAUTHORIZED, description: 'METRICS_TOKEN is set, and not sent.' } },
   },
 ];
+
+/**
+ * The body of each webhook topic, as a component named after it (`ticket.message_added` is
+ * `WebhookTicketMessageAdded`): OpenAPI 3.0 has no place for callbacks a server makes on its own.
+ */
+function webhookComponents(): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(webhookPayloadSchemas).map(([topic, payload]) => {
+      const name = topic
+        .split(/[._]/)
+        .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+        .join('');
+      return [
+        `Webhook${name}`,
+        {
+          ...schema(payload),
+          description: `The JSON body POSTed to ESCALATION_WEBHOOK_URL for \`${topic}\` (its \`X-Support-Agent-Topic\`).`,
+        },
+      ];
+    }),
+  );
+}
 
 /** What a success status says, when not simply "Success". */
 const SUCCESS: Record<number, string> = {
@@ -574,6 +597,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         CustomerMessageEvent: schema(customerMessageEventSchema),
         StreamNotice: schema(streamNoticeSchema),
         WsClientMessage: inputSchema(wsClientMessageSchema),
+        ...webhookComponents(),
       },
     },
   };

@@ -391,9 +391,75 @@ const transcriptPage = {
     .describe('Pass as `after` for the messages that follow; null when there are no more.'),
 };
 
+/**
+ * How staff can reach the customer of a ticket: the details the customer gave in the
+ * conversation (and the assistant remembered), the newest of each kind. Personal data: it is in
+ * the admin API and the webhook, never in a log.
+ */
+export const ticketContactSchema = z
+  .object({
+    name: z.string().nullable().describe('The name the customer gave, the newest; null if none.'),
+    email: z.string().nullable().describe('The newest e-mail address they gave; null if none.'),
+    phone: z.string().nullable().describe('The newest phone number they gave; null if none.'),
+  })
+  .describe(
+    'The customer’s contact details given in the conversation, the newest of each kind (also one given after the ticket was opened); a field is null when none was given.',
+  );
+export type TicketContact = z.infer<typeof ticketContactSchema>;
+
 /** `GET /v1/admin/tickets/:id` response. */
-export const ticketDetailSchema = z.object({ ticket: ticketSchema, ...transcriptPage });
+export const ticketDetailSchema = z.object({
+  ticket: ticketSchema,
+  contact: ticketContactSchema,
+  ...transcriptPage,
+});
 export type TicketDetail = z.infer<typeof ticketDetailSchema>;
+
+/** Said of `contact` in the webhook's payloads. */
+const WEBHOOK_CONTACT =
+  'The customer’s contact details as known when the event was queued, with any this message gave; left out when they could not be read then (the admin API reads them live).';
+
+/** A message of the conversation, as a webhook payload carries it. */
+const webhookMessage = z.object({ role: z.enum(['user', 'assistant']), text: z.string() });
+
+/**
+ * The JSON body of each webhook topic (the topic is the `X-Support-Agent-Topic` header). Each
+ * event about a ticket carries the customer's `contact` as it stood when it was queued: a
+ * receiver keeps the one of the latest event.
+ */
+export const webhookPayloadSchemas = {
+  'ticket.created': z.object({
+    ticket: ticketSchema
+      .omit({ createdAt: true, updatedAt: true })
+      .describe('The ticket as it was opened.'),
+    contact: ticketContactSchema.optional().describe(WEBHOOK_CONTACT),
+    transcript: z.array(webhookMessage).describe('The conversation so far, oldest first.'),
+  }),
+  'ticket.message_added': z.object({
+    ticketId: z.string(),
+    sessionId: z.string(),
+    message: z.string().describe('The customer’s new message.'),
+    contact: ticketContactSchema.optional().describe(WEBHOOK_CONTACT),
+  }),
+  'ticket.updated': z.object({
+    ticket: ticketSchema.describe('The ticket reopened or raised.'),
+    from: ticketSchema.pick({ status: true, priority: true, category: true }),
+    sessionId: z.string(),
+    message: z.string().describe('The customer’s message that reopened or raised it.'),
+    contact: ticketContactSchema.optional().describe(WEBHOOK_CONTACT),
+  }),
+  'ticket.status_changed': z.object({
+    ticket: ticketSchema,
+    from: z.enum(TICKET_STATUSES),
+    to: z.enum(TICKET_STATUSES),
+    contact: ticketContactSchema.optional().describe(WEBHOOK_CONTACT),
+  }),
+  'ticket.erased': z.object({
+    ticket: z.object({ id: z.string() }),
+    reason: z.enum(['request', 'retention']).describe('Erased on request, or by `RETENTION_DAYS`.'),
+    erasedAt: isoTime,
+  }),
+} as const;
 
 /** `GET /v1/admin/sessions` response: sessions with messages, the latest activity first. */
 export const sessionListSchema = z.object({

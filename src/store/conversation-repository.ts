@@ -22,6 +22,11 @@ export interface TurnRecord {
   text: string;
   /** The message's `metadata.found`, when that is a boolean. */
   found?: boolean;
+  /**
+   * True for a reply that handed the conversation to a person (its `metadata.escalation.escalate`
+   * is true); absent otherwise. What the escalation counts runs of unanswered questions from.
+   */
+  escalated?: true;
 }
 
 /** A memory of a session. */

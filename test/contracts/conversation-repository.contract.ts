@@ -114,6 +114,36 @@ export function describeConversationRepository(
       expect(await repo.recentTurns('nobody', 4)).toEqual([]);
     });
 
+    it('reads back which replies handed the conversation to a person', async () => {
+      const repo = await make();
+      await repo.appendMessage(message('s', 'I want a person'));
+      await repo.appendMessage({
+        ...message('s', 'someone will follow up', 'assistant'),
+        metadata: { found: false, escalation: { escalate: true, ticketId: 'T-1' } },
+      });
+      await repo.appendMessage({
+        ...message('s', 'still open', 'assistant'),
+        metadata: { found: false, escalation: { escalate: false, ticketId: 'T-1' } },
+      });
+      await repo.appendMessage({
+        ...message('s', 'odd', 'assistant'),
+        metadata: { escalation: { escalate: 'yes' } },
+      });
+
+      expect(await repo.recentTurns('s', 4)).toEqual([
+        { seq: 1, role: 'user', text: 'I want a person' },
+        {
+          seq: 2,
+          role: 'assistant',
+          text: 'someone will follow up',
+          found: false,
+          escalated: true,
+        },
+        { seq: 3, role: 'assistant', text: 'still open', found: false },
+        { seq: 4, role: 'assistant', text: 'odd' },
+      ]);
+    });
+
     it('keeps text and metadata exactly', async () => {
       const repo = await make();
       const text = 'Ünïcödé 🙂 \u0000-free "quotes" and\nnew lines';

@@ -37,6 +37,7 @@ import {
   type IngestReport,
 } from '../../rag/index.js';
 import { sessionScope } from '../../store/index.js';
+import { sessionContact } from '../../tools/memory/index.js';
 import { adminKeyMatches, bearerToken } from '../auth.js';
 import { TAKES_FILES } from '../errors.js';
 import { readMultipart } from '../multipart.js';
@@ -200,24 +201,28 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     admin.get<Id & Query>('/v1/admin/tickets/:id', async (request) => {
       const ticket = await ticketOf(app, request.params.id);
       const query = parseInput(transcriptQuerySchema, request.query, 'query');
-      const detail: TicketDetail = {
-        ticket,
-        ...(await transcript(app, ticket.sessionId, query)),
-      };
+      // Read live: a detail the customer gave after the ticket was opened is here too.
+      const [contact, page] = await Promise.all([
+        sessionContact(conversations, ticket.sessionId),
+        transcript(app, ticket.sessionId, query),
+      ]);
+      const detail: TicketDetail = { ticket, contact, ...page };
       return detail;
     });
 
     admin.patch<Id>('/v1/admin/tickets/:id', async (request) => {
       const ticket = await ticketOf(app, request.params.id);
       const body = parseInput(ticketPatchSchema, request.body, 'ticket change');
+      // With a webhook, the change goes out with it, and with how to reach the customer (a
+      // ticket reopened by staff is followed up); a status set again changes nothing.
+      const contact = app.webhooks ? await sessionContact(conversations, ticket.sessionId) : null;
       const updated = await conversations.updateTicket(
         ticket.id,
         { status: body.status },
-        // With a webhook, the change goes out with it; a status set again changes nothing.
-        app.webhooks
+        contact
           ? (after, before) => ({
               topic: 'ticket.status_changed',
-              payload: { ticket: after, from: before.status, to: after.status },
+              payload: { ticket: after, from: before.status, to: after.status, contact },
             })
           : undefined,
       );

@@ -198,17 +198,21 @@ export class PostgresConversationRepository implements ConversationRepository {
   }
 
   async recentTurns(sessionId: string, limit: number): Promise<TurnRecord[]> {
-    const rows = await this.#db.query<Omit<TurnRecord, 'found'> & { found: boolean | null }>(
+    const rows = await this.#db.query<
+      Omit<TurnRecord, 'found' | 'escalated'> & { found: boolean | null; escalated: boolean }
+    >(
       `SELECT seq, role, text,
-         CASE WHEN jsonb_typeof(metadata -> 'found') = 'boolean' THEN (metadata -> 'found')::boolean END AS found
+         CASE WHEN jsonb_typeof(metadata -> 'found') = 'boolean' THEN (metadata -> 'found')::boolean END AS found,
+         COALESCE(metadata #> '{escalation,escalate}' = 'true'::jsonb, false) AS escalated
        FROM messages WHERE session_id = $1 ORDER BY seq DESC LIMIT $2`,
       [sessionId, limit],
     );
-    return rows.reverse().map(({ seq, role, text, found }) => ({
+    return rows.reverse().map(({ seq, role, text, found, escalated }) => ({
       seq,
       role,
       text: fromDbText(text),
       ...(found === null ? {} : { found }),
+      ...(escalated ? { escalated: true as const } : {}),
     }));
   }
 

@@ -267,4 +267,15 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE delivered_at IS NULL AND skipped_at IS NULL AND session_id IS NOT NULL;
     `,
   },
+  {
+    version: 10,
+    name: 'turn reads: whether a reply handed the conversation over, in a column',
+    sql: `
+      -- metadata.escalation.escalate of each reply, read by every turn with found: the run of
+      -- questions left unanswered starts again after a hand-over. 1, or null for any other.
+      ALTER TABLE messages ADD COLUMN escalated INTEGER CHECK (escalated = 1);
+      UPDATE messages SET escalated = 1
+        WHERE json_valid(metadata) AND json_type(metadata, '$.escalation.escalate') = 'true';
+    `,
+  },
 ];

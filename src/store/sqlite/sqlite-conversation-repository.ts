@@ -138,6 +138,16 @@ function limitLiteral(limit: number): string {
 const foundOf = (metadata: Record<string, unknown>): 0 | 1 | null =>
   metadata.found === true ? 1 : metadata.found === false ? 0 : null;
 
+/** Whether a message handed the conversation over, as the `escalated` column holds it. */
+const escalatedOf = (metadata: Record<string, unknown>): 1 | null => {
+  const escalation = metadata.escalation;
+  return typeof escalation === 'object' &&
+    escalation !== null &&
+    (escalation as Record<string, unknown>).escalate === true
+    ? 1
+    : null;
+};
+
 /** A memory as a session's memories are stored together. */
 type NewMemory = Omit<MemoryRecord, 'id' | 'createdAt' | 'sessionId'> & { createdAt?: string };
 
@@ -289,8 +299,8 @@ export class SqliteConversationRepository implements ConversationRepository {
       'SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM messages WHERE session_id = ?',
     ).get(message.sessionId) as { next: number };
     this.#prepare(
-      `INSERT INTO messages (id, session_id, seq, role, text, turn_id, request_id, metadata, found, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (id, session_id, seq, role, text, turn_id, request_id, metadata, found, escalated, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       message.id,
       message.sessionId,
@@ -301,6 +311,7 @@ export class SqliteConversationRepository implements ConversationRepository {
       message.requestId,
       JSON.stringify(message.metadata),
       foundOf(message.metadata),
+      escalatedOf(message.metadata),
       createdAt,
     );
     this.#prepare(
@@ -321,17 +332,20 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async recentTurns(sessionId: string, limit: number): Promise<TurnRecord[]> {
-    // `found` has a column of its own: reading it from each reply's metadata (its sources with
-    // their snippets) cost as much as the rest of the query. Rows come as arrays: they are read
-    // once, into the records returned.
+    // `found` and `escalated` have columns of their own: reading them from each reply's
+    // metadata (its sources with their snippets) cost as much as the rest of the query. Rows
+    // come as arrays: they are read once, into the records returned.
     const rows = this.#prepareRaw(
-      `SELECT seq, role, text, found FROM messages WHERE session_id = ? ORDER BY seq DESC
-         LIMIT ${limitLiteral(limit)}`,
-    ).all(sessionId) as Array<[number, TurnRecord['role'], string, 0 | 1 | null]>;
+      `SELECT seq, role, text, found, escalated FROM messages WHERE session_id = ?
+         ORDER BY seq DESC LIMIT ${limitLiteral(limit)}`,
+    ).all(sessionId) as Array<[number, TurnRecord['role'], string, 0 | 1 | null, 1 | null]>;
     const turns: TurnRecord[] = [];
     for (let i = rows.length - 1; i >= 0; i--) {
-      const [seq, role, text, found] = rows[i] as (typeof rows)[number];
-      turns.push(found === null ? { seq, role, text } : { seq, role, text, found: found === 1 });
+      const [seq, role, text, found, escalated] = rows[i] as (typeof rows)[number];
+      const turn: TurnRecord =
+        found === null ? { seq, role, text } : { seq, role, text, found: found === 1 };
+      if (escalated === 1) turn.escalated = true;
+      turns.push(turn);
     }
     return turns;
   }

@@ -12,7 +12,21 @@ const input = z.object({
   noKnowledgeNow: z.boolean(),
   /** The conversation's running summary, for the person who takes the ticket. */
   summary: z.string().max(4_000).optional(),
+  /**
+   * How to reach the customer: the newest details they gave, this message's included. Sent with
+   * the ticket's events, for the person who follows up; left out when the turn could not read
+   * them (the admin API reads them live). Never logged.
+   */
+  contact: z
+    .object({
+      name: z.string().max(2_000).nullable(),
+      email: z.string().max(2_000).nullable(),
+      phone: z.string().max(2_000).nullable(),
+    })
+    .optional(),
 });
+
+type Contact = NonNullable<z.infer<typeof input>['contact']>;
 
 /** The escalation check's answer: the policy's decision and the session's ticket, if any. */
 export interface EscalationOutcome extends EscalationDecision {
@@ -34,7 +48,8 @@ export interface EscalationOutcome extends EscalationDecision {
  * request), as `summarize` writes it for the ticket, else as the turn gives it, else the first
  * question. Once a
  * session has a ticket, each later message is queued as an update of it; the conversation is
- * never blocked.
+ * never blocked. Each event carries the customer's contact details as the turn gives them
+ * (`contact`), so that one given after the ticket was opened reaches the ticket system too.
  */
 export function createEscalationTool(
   repo: ConversationRepository,
@@ -70,7 +85,11 @@ export function createEscalationTool(
     message: string,
     sessionId: string,
     log: Logger,
+    contact: Contact | undefined,
   ): Promise<EscalationOutcome> {
+    // A detail given after the ticket was opened ("my e-mail is …") reaches the ticket system
+    // with the message that gave it.
+    const reach = contact ? { contact } : {};
     const reopen = decision.escalate && CLOSED.has(existing.status);
     const current = existing.priority as Priority;
     const priority = RANK[decision.priority] > (RANK[current] ?? 0) ? decision.priority : current;
@@ -98,6 +117,7 @@ export function createEscalationTool(
                 },
                 sessionId,
                 message,
+                ...reach,
               },
             })
           : undefined,
@@ -119,7 +139,7 @@ export function createEscalationTool(
     } else if (options.notify) {
       await repo.enqueue({
         topic: 'ticket.message_added',
-        payload: { ticketId: existing.id, sessionId, message },
+        payload: { ticketId: existing.id, sessionId, message, ...reach },
       });
     }
     return {
@@ -139,7 +159,9 @@ export function createEscalationTool(
       if (sessionId === undefined) throw new TypeError('escalation needs a session');
       const decision = evaluateEscalation(args, { threshold: options.threshold, earlierMessages });
       const existing = await repo.ticketOf(sessionId);
-      if (existing) return followUp(existing, decision, args.message, sessionId, log);
+      if (existing) {
+        return followUp(existing, decision, args.message, sessionId, log, args.contact);
+      }
       if (!decision.escalate) return { ...decision, ticketCreated: false, ticketOpen: false };
       const firstQuestion = args.history.find((t) => t.role === 'user')?.text ?? args.message;
       // Written for the ticket: a message that opens it by a matter of its own (a fire, a legal
@@ -160,7 +182,11 @@ export function createEscalationTool(
         options.notify
           ? {
               topic: 'ticket.created',
-              payload: { ticket: { ...ticket, status: 'open' }, transcript },
+              payload: {
+                ticket: { ...ticket, status: 'open' },
+                ...(args.contact ? { contact: args.contact } : {}),
+                transcript,
+              },
             }
           : undefined,
       );

@@ -1,2 +1,2 @@
-export { createMemoryTool, rankMemories, sessionSummaries } from './memory.js';
+export { createMemoryTool, rankMemories, sessionContact, sessionSummaries } from './memory.js';
 export type { SessionContext } from './memory.js';

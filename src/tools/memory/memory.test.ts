@@ -76,6 +76,31 @@ describe('the memory tool', () => {
     expect((await load('other', 'x')).unansweredStreak).toBe(0);
   });
 
+  it('starts the count again after a reply that handed the conversation to a person', async () => {
+    const { load, repo, say } = setup();
+    const reply = (text: string, escalate: boolean) =>
+      repo.appendMessage({
+        id: `s-${Math.random()}`,
+        sessionId: 's',
+        role: 'assistant',
+        text,
+        turnId: 't',
+        requestId: null,
+        metadata: { found: false, escalation: { escalate, ticketId: 'T-1' } },
+      });
+    for (const question of ['a', 'b']) {
+      await say('s', 'user', question);
+      await reply('not found', false);
+    }
+    await say('s', 'user', 'c');
+    await reply('a person will follow up', true);
+    await say('s', 'user', 'd');
+    expect((await load('s', 'd')).unansweredStreak).toBe(0);
+    await reply('not found', false);
+    await say('s', 'user', 'e');
+    expect((await load('s', 'e')).unansweredStreak).toBe(1);
+  });
+
   it('loads nothing of another session, and an empty context for a new one', async () => {
     const { load, say, repo } = setup();
     await say('s', 'user', 'My order 4417 is late');

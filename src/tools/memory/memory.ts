@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { contactOfLines, type Contact } from '../../agent/facts/contact.js';
 import { currentFacts } from '../../agent/facts/describe-fact.js';
 import { queryTerms } from '../../rag/search/query-terms.js';
 import type { ConversationRepository, MemoryRecord, TurnRecord } from '../../store/index.js';
@@ -34,7 +35,8 @@ export interface SessionContext {
   messageCount: number;
   /**
    * The agent's replies in a row, newest back, that found nothing in the knowledge base (among
-   * the last {@link STREAK_LOOKBACK} messages): the escalation policy's "no knowledge" signal.
+   * the last {@link STREAK_LOOKBACK} messages), since the last reply that handed the conversation
+   * to a person: the escalation policy's "no knowledge" signal.
    */
   unansweredStreak: number;
 }
@@ -188,14 +190,36 @@ export function sessionSummaries(
 }
 
 /**
+ * The customer's contact details as a session remembers them (name, e-mail, phone: the newest of
+ * each), read from the same facts a turn loads, so that staff read what the assistant knows.
+ *
+ * @example
+ * const contact = await sessionContact(conversations, 's1');
+ * // { name: 'Ada', email: 'ada@example.org', phone: null }
+ */
+export async function sessionContact(
+  repo: ConversationRepository,
+  sessionId: string,
+): Promise<Contact> {
+  const memories = await repo.recentMemories(sessionId, { fact: MEMORY_LIMITS.fact });
+  // Newest first as read; the facts are read oldest first.
+  return contactOfLines(memories.map((m) => m.content).reverse());
+}
+
+/**
  * Consecutive replies, newest back, whose `found` is false. Replies that looked nothing up (to a
- * greeting, thanks, a yes) have no `found` and do not break the run.
+ * greeting, thanks, a yes) have no `found` and do not break the run. A reply that handed the
+ * conversation to a person ends it, and is not counted itself: once staff have resolved that
+ * ticket, only a fresh run of questions left unanswered hands it over again, not the next one
+ * alone. It is read from the stored replies, so any instance counts the same.
  */
 function unansweredStreak(messages: readonly TurnRecord[]): number {
   let streak = 0;
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i];
-    if (message?.role !== 'assistant' || message.found === undefined) continue;
+    if (message?.role !== 'assistant') continue;
+    if (message.escalated) break;
+    if (message.found === undefined) continue;
     if (message.found === false) streak++;
     else break;
   }

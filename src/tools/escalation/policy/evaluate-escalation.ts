@@ -144,7 +144,8 @@ function detectAcceptedOffer(input: EscalationInput): SignalMatch | undefined {
  * question in a row left unanswered reaches the default threshold alone, so a customer the
  * assistant keeps failing is not left with "I couldn't find this" for ever; a raised threshold
  * is reached a question or so later. Messages that asked nothing (a greeting, thanks, small
- * talk) neither count nor break the run (`noKnowledgeStreak` skips them); an answer ends it.
+ * talk) neither count nor break the run (`noKnowledgeStreak` skips them); an answer ends it,
+ * and so does a hand-over: once staff resolve the ticket, a fresh run is needed to reopen it.
  *
  * A message that only says how the customer feels ("that's stupid") asks the knowledge base
  * nothing: that nothing was found for it is no further question the help center could not

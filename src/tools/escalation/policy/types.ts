@@ -14,7 +14,7 @@ export interface EscalationInput {
   history: ConversationTurn[];
   /**
    * How many consecutive earlier turns found nothing relevant in the knowledge base (0 if the
-   * last one found something).
+   * last one found something), counted since the last reply that handed the conversation over.
    */
   noKnowledgeStreak: number;
   /** Whether this turn's knowledge-base search found nothing relevant. */
