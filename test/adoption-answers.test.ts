@@ -663,4 +663,33 @@ describe('a homewares shop’s help center (test/fixtures/help-center-home)', ()
     expect(reply.text).toMatch(/^I'm sorry for the trouble\.\n\nAbout your order BL-77812:/);
     expect((await ask('how do I track my order?', home)).text).toMatch(/^Hi,/);
   });
+
+  it('answers the question of an angry message, not the words it only vents with', async () => {
+    const reply = await ask(
+      'where is my order BL-77812??? this is ridiculous, worst shop ever',
+      home,
+    );
+    expect(reply.text).toContain('we email you a tracking link');
+    // "shop" of "worst shop ever" is no question about Shop Pay.
+    expect(reply.text).not.toContain('Shop Pay');
+  });
+
+  it('opens the reply to an urgent message with the answer, not a cheerful greeting', async () => {
+    const reply = await ask('URGENT: how do I track my order?', home);
+    expect(reply.text).toMatch(/^When your order ships, we email you a tracking link/);
+  });
+
+  it('answers when a standard order arrives without what to do if an item arrives damaged', async () => {
+    const reply = await ask('when will my standard order arrive?', home);
+    expect(reply.text).toContain('Standard delivery takes 3 to 5 business days');
+    expect(reply.text).not.toContain('arrives damaged');
+  });
+
+  it('told when the thing was bought, past the time to return it, says that time', async () => {
+    const reply = await ask('I bought a rug 2 months ago, can I still return it?', home);
+    expect(reply.text).toContain('You can return most items within 30 days of delivery');
+    // "months" of "2 months ago" is when, not what is asked about.
+    expect(reply.text).not.toContain('Points expire');
+    expect(reply.text).not.toContain("I couldn't find");
+  });
 });

@@ -5,7 +5,7 @@ import {
 } from '../model/extractive/index.js';
 import type { RetrievedChunk, SearchResult } from '../rag/index.js';
 import { respell } from '../rag/search/query-terms.js';
-import { sentimentScore } from '../tools/escalation/policy/index.js';
+import { detectUrgency, sentimentScore, tokenize } from '../tools/escalation/policy/index.js';
 import { offeredPerson } from './follow-up.js';
 import type { History, ReadMessage } from './read-message.js';
 
@@ -53,10 +53,17 @@ export function extractiveComposer(turn: {
   // The same for every answer composed: read once.
   const customerName = nameOf(turn.facts, newFacts);
   const personOffered = offeredPerson(turn.history);
-  // Misspelt words as the search corrected them: "pasword" is answered as "password".
-  const question = respell(message.question, search?.spelling);
   // Angry or upset ("this is ridiculous, worst shop ever"): the reply opens with an apology.
-  const upset = sentimentScore(message.question) <= UPSET;
+  const sentiment = sentimentScore(message.question);
+  const upset = sentiment <= UPSET;
+  // Misspelt words as the search corrected them: "pasword" is answered as "password"; what
+  // only vents is not asked.
+  const spelt = respell(message.question, search?.spelling);
+  const question = upset ? withoutVenting(spelt) : spelt;
+  // Urgent ("I need the invoice urgently"), as the escalation policy reads it: the reply opens
+  // with the answer, not a cheerful "Hi,".
+  const urgent =
+    !upset && detectUrgency(message.question, tokenize(message.question), sentiment) !== undefined;
   const context = followUp && {
     context: respell(followUp.context, search?.spelling),
     said: followUp.said,
@@ -80,6 +87,7 @@ export function extractiveComposer(turn: {
         // security, I've hidden …") a "Hi," in the middle reads oddly.
         firstTurn: !continued && message.notice === '' && messageCount <= 1,
         ...(upset ? { upset: true } : {}),
+        ...(urgent ? { urgent: true } : {}),
         ...(messageCount > 1 ? { ongoing: true } : {}),
         ...(customerName ? { customerName } : {}),
         escalated,
@@ -99,6 +107,22 @@ export function extractiveComposer(turn: {
  * I go negative on my balance", −0.46), which an apology would puzzle.
  */
 const UPSET = -0.7;
+
+/** A sentence of a message, with the marks that end it. */
+const SENTENCE = /[^.!?\n]+[.!?\n]*/g;
+
+/**
+ * The message without its sentences that ask nothing and only vent ("where is my order
+ * BL-77812??? this is ridiculous, worst shop ever"): "shop" of "worst shop ever" is not what
+ * the customer asks about ("With Shop Pay you can split orders …"). The message itself when
+ * every sentence vents or none does.
+ */
+function withoutVenting(message: string): string {
+  const sentences = message.match(SENTENCE) ?? [];
+  const kept = sentences.filter((s) => s.includes('?') || sentimentScore(s) > UPSET);
+  if (kept.length === 0 || kept.length === sentences.length) return message;
+  return kept.join('').trim();
+}
 
 /** The customer's name: the newest one given, in this message or before. */
 function nameOf(

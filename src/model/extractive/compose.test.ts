@@ -757,6 +757,16 @@ describe('composeExtractiveAnswer: the customer', () => {
     expect(fromMemory.text).toMatch(/^Hi Ana,\n\n/);
   });
 
+  it('opens an urgent first message with the answer, not a cheerful greeting', () => {
+    expect(answer('How long do refunds take?', { firstTurn: true, urgent: true }).text).toBe(
+      'Refunds reach your card within 5 business days, e.g. by Visa or Mastercard [1].',
+    );
+    // Angry and urgent: sorry for the trouble, as to any angry message.
+    expect(
+      answer('How long do refunds take?', { firstTurn: true, urgent: true, upset: true }).text,
+    ).toMatch(/^I'm sorry for the trouble\.\n\nRefunds/);
+  });
+
   it('does not greet after the first turn', () => {
     const result = answer('How long do refunds take?', { customerName: 'Jane' });
     expect(result.text).not.toMatch(/\bHi\b/);
@@ -1137,5 +1147,22 @@ describe('composeExtractiveAnswer: passages kept between turns', () => {
         { passages },
       ).text,
     ).toBe('Refunds reach your card within 30 days [1].');
+  });
+});
+
+describe('composeExtractiveAnswer: a time the customer tells', () => {
+  it('told when the thing was bought, past the time allowed, says that time', () => {
+    const sources = [
+      chunk(
+        'Returns',
+        'You can return most items within 30 days of delivery. Items must be unused.',
+      ),
+      chunk('Rewards', 'Points expire 12 months after you earn them.'),
+    ];
+    const result = answer('I bought a rug 2 months ago, can I still return it?', { sources });
+    expect(result.text).toBe('You can return most items within 30 days of delivery [1].');
+    // Within the time allowed, there is no window to tell of: the answer is as any other.
+    const within = answer('I bought a rug 2 days ago, can I still return it?', { sources });
+    expect(within.text).toContain('within 30 days');
   });
 });

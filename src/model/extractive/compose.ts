@@ -114,14 +114,16 @@ export function composeExtractiveAnswer(
   const frame = (body: string, answers: boolean): string => {
     // No cheerful "Hi" after being told to call the emergency services.
     const greets = input?.firstTurn === true && answers && safetyFirst === '';
-    // Nor to an angry message: sorry for the trouble, then the answer.
+    // Nor to an angry message: sorry for the trouble, then the answer. Nor to an urgent one:
+    // the answer first.
     const sorry = greets && input?.upset === true;
+    const greeted = greets && !sorry && input?.urgent !== true;
     return [
       safetyFirst,
-      sorry ? SORRY_TROUBLE : greets ? greeting(name) : '',
+      sorry ? SORRY_TROUBLE : greeted ? greeting(name) : '',
       // Details given beside the question are said back, as they are given alone; a name the
       // reply greets by is said back already.
-      notedBeside(contacts, greets && !sorry && givenName === name ? undefined : givenName),
+      notedBeside(contacts, greeted && givenName === name ? undefined : givenName),
       attachments.length > 0 ? attachmentsRead(attachments.map((a) => a.name)) : '',
       body,
       handOver,

@@ -1,4 +1,5 @@
 import { allMatches } from './all-matches.js';
+import { askedAfterTelling } from './clauses.js';
 import { quoteOf, type Pick } from './quote.js';
 import type { QuestionTerm } from './question-terms.js';
 import { quotable, speaksToAssistant, type Candidate, type Scored } from './scoring.js';
@@ -21,14 +22,20 @@ const ALLOWED = new RegExp(
 const AFTER_IT =
   /^(?:after\s+(?:that|this|then|that\s+time|this\s+time)|past\s+(?:that|this)|beyond\s+(?:that|this)|later\s+than\s+that|once\s+(?:that|this)\s+(?:time\s+)?(?:has\s+)?(?:passed|gone)|otherwise)\b/i;
 
+/** "Can I still …", "is it too late to …": whether what is asked is still allowed. */
+const STILL =
+  /\b(?:can|could|may)\s+(?:i|we|you)\s+still\b|\btoo\s+late\b|\bstill\s+(?:able|allowed|possible|in\s+time)\b/i;
+
 /**
  * Told how long ago the customer did something, when a sentence that holds a word of the
  * question's own allows a shorter time ("You can cancel an order within 2 hours of placing it"
  * for "I placed my order 3 hours ago and want to cancel it") and the next sentence of its
  * passage says what applies after it ("After that the order is already being packed and cannot
- * be cancelled …"): those two, the time and what applies now. The best such sentence; `undefined`
- * when the customer tells no time, is within every time allowed, or the help center says
- * nothing of after.
+ * be cancelled …"): those two, the time and what applies now. Where no passage says what
+ * applies after, and the customer asks whether it is still possible ("I bought a rug 2 months
+ * ago, can I still return it?"), the time allowed for what is asked alone ("You can return most
+ * items within 30 days of delivery"). The best such sentence; `undefined` when the customer
+ * tells no time, is within every time allowed, or neither is said.
  */
 export function pastWindow(
   question: string,
@@ -37,19 +44,31 @@ export function pastWindow(
 ): Pick[] | undefined {
   const waited = waitedDays(question);
   if (waited === undefined) return undefined;
+  // The best window with what applies after it; else, asked whether it is still possible, the
+  // best window for what is asked, alone: "You can return most items within 30 days of
+  // delivery" tells one who bought 2 months ago and asks "can I still return it?" all there is.
   let best: { window: Candidate; after: Candidate } | undefined;
+  let alone: Candidate | undefined;
+  const still = STILL.test(question.slice(0, 2000));
+  const asked = still ? askedAfterTelling(question, terms) : undefined;
+  const forAsked = (c: Candidate): boolean =>
+    still && (asked === undefined || [...c.matched].some((k) => asked.has(k)));
   for (const c of scored.candidates) {
     if (!c.relevant || (best && best.window.score >= c.score)) continue;
     if (![...c.matched].some((k) => terms[k]?.weak === false && !terms[k]?.fromContext)) continue;
     const allowed = allowedDays(c.unit.text);
-    if (allowed === undefined || allowed >= waited) continue;
+    if (allowed === undefined || allowed >= waited || !quotable(c)) continue;
     const after = scored.candidates.find((n) => n.doc === c.doc && n.index === c.index + 1);
-    if (!after || after.unit.heading || !AFTER_IT.test(after.unit.text)) continue;
-    if (!quotable(c) || speaksToAssistant(after.unit)) continue;
+    if (!after || after.unit.heading || !AFTER_IT.test(after.unit.text)) {
+      if (forAsked(c) && (alone === undefined || alone.score < c.score)) alone = c;
+      continue;
+    }
+    if (speaksToAssistant(after.unit)) continue;
     best = { window: c, after };
   }
-  if (!best) return undefined;
-  return [best.window, best.after].map((c) => ({ candidate: c, quote: quoteOf(c, terms) }));
+  const picks = best ? [best.window, best.after] : alone ? [alone] : [];
+  if (picks.length === 0) return undefined;
+  return picks.map((c) => ({ candidate: c, quote: quoteOf(c, terms) }));
 }
 
 /** The longest time a sentence allows, in days ("within 2 hours": 1/12). */

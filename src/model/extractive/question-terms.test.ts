@@ -99,6 +99,10 @@ describe('a word that only talks', () => {
     expect(weak('what do i get for the 39 dollar plan')).not.toContain('39');
     expect(weak("where's my 1099")).not.toContain('1099');
   });
+
+  it('is weak as an order number with letters, each of its words', () => {
+    expect(weak('where is my order BL-77812???')).toEqual(expect.arrayContaining(['bl', '77812']));
+  });
 });
 
 describe('a question that asks for a price', () => {
@@ -226,6 +230,18 @@ describe('a question that asks for a time', () => {
     expect(asksTime(message)).toBe(false);
     expect(asksQuantity(message)).toBe(false);
   });
+
+  it.each([
+    "Moving to a village you don't cover. Am I stuck paying until my contract ends?",
+    'can I switch it off for now until I go back and check?',
+  ])('"%s" does not: "until" ends a span it tells of', (message) => {
+    expect(asksTime(message)).toBe(false);
+  });
+
+  it('"until when …?" does', () => {
+    expect(asksTime('until when can I cancel?')).toBe(true);
+    expect(asksTime('how long until my refund comes through?')).toBe(true);
+  });
 });
 
 describe('a question that asks when something is open', () => {
@@ -260,6 +276,9 @@ describe('a question that asks for a number', () => {
     'can I link multiple calendars',
     'is there a limit on transfers?',
     'how much is express shipping',
+    // A rate is a number: "4.10% APY".
+    'whats the interest rate on savings',
+    "what's the exchange rate for euros?",
   ])('"%s" asks for a quantity', (message) => {
     expect(asksQuantity(message)).toBe(true);
   });

@@ -3,9 +3,12 @@ import { TermMatcher } from '../../rag/search/highlight.js';
 import { queryTerms, words } from '../../rag/search/query-terms.js';
 import { allMatches } from './all-matches.js';
 
-/** A number named as an identifier: "order 5521", "account #88120", "ticket no. 4471". */
+/**
+ * A number named as an identifier: "order 5521", "account #88120", "ticket no. 4471", "order
+ * BL-77812".
+ */
 const IDENTIFIER_NUMBER =
-  /\b(?:order|account|ticket|reference|ref|invoice|booking|reservation|parcel|package|tracking)(?:\s+(?:number|no\.?|num|id))?\s*[#:]?\s*(\d{3,})\b/gi;
+  /\b(?:order|account|ticket|reference|ref|invoice|booking|reservation|parcel|package|tracking)(?:\s+(?:number|no\.?|num|id))?\s*[#:]?\s*((?:[a-z]{1,4}-?)?\d{3,})\b/gi;
 
 /** A number that counts a span of time: "3 days ago", "a 5 minute call", "for 2 weeks". */
 const DURATION_COUNT = /\b(\d+)[\s-]*(?:mins?|minutes?|hours?|hrs?|days?|weeks?|months?|years?)\b/g;
@@ -163,7 +166,10 @@ export function questionTerms(
     const word = (m[1] ?? (m[2] as string)).toLowerCase();
     if (text.split(new RegExp(`\\b${word}\\b`)).length === 2) seen.add(stem(word));
   }
-  const identifiers = new Set([...allMatches(text, IDENTIFIER_NUMBER)].map((m) => m[1] as string));
+  // Each word of it: "bl" and "77812" of "BL-77812".
+  const identifiers = new Set(
+    [...allMatches(text, IDENTIFIER_NUMBER)].flatMap((m) => words(m[1] as string)),
+  );
   // "10" of "10 days after the fibre started": a count of the customer's own time, which a
   // sentence that holds the number says of something else ("5 to 10 working days").
   for (const m of allMatches(text, DURATION_COUNT)) identifiers.add(m[1] as string);
@@ -229,11 +235,13 @@ export function questionTerms(
   return out;
 }
 
-// "How long …", "when will …", "how much …", "can I use two codes?", "is there a limit": the
-// answer is a quantity, a time or a price ("Only one code can be used"). "When" asks only before
-// a verb ("when does it ship?"), not as a clause ("can I keep it when I move?").
+// "How long …", "when will …", "how much …", "can I use two codes?", "is there a limit", "what's
+// the interest rate": the answer is a quantity, a time or a price ("Only one code can be used",
+// "4.10% APY"). "When" asks only before a verb ("when does it ship?"), not as a clause ("can I
+// keep it when I move?"); "until" only as "until when", not ending a span told of ("am I stuck
+// paying until my contract ends?").
 const ASKS_QUANTITY =
-  /\b(?:how\s+(?:long|many|much|soon|fast|quickly|often|late|early)|what\s+time|until|cost|costs|price|prices|fee|fees|charge|charges|two|three|four|five|multiple|several|more\s+than\s+one|twice|limit|limits|maximum|max|minimum)\b|\bwhen(?:['’]s|\s+(?:will|would|does|do|did|is|are|was|were|can|could|should|must|might|may|shall))\b|\bwhen\s*\?/i;
+  /\b(?:how\s+(?:long|many|much|soon|fast|quickly|often|late|early)|what\s+time|until\s+when|rate|rates|cost|costs|price|prices|fee|fees|charge|charges|two|three|four|five|multiple|several|more\s+than\s+one|twice|limit|limits|maximum|max|minimum)\b|\bwhen(?:['’]s|\s+(?:will|would|does|do|did|is|are|was|were|can|could|should|must|might|may|shall))\b|\bwhen\s*\?/i;
 
 /** Whether the question asks for a quantity, a time or a price. */
 export function asksQuantity(question: string): boolean {
@@ -242,7 +250,7 @@ export function asksQuantity(question: string): boolean {
 
 // "How long …", "how soon …", "when …", "what time …": the answer is a time or a duration.
 const ASKS_TIME =
-  /\b(?:how\s+(?:long|soon|fast|quickly|late|early)|how\s+much\s+(?:notice|time|longer|warning)|how\s+many\s+(?:minutes|hours|days|weeks|months|years)|what\s+time|until|what\s+(?:day|days|hours))\b|\bwhen(?:['’]s|\s+(?:will|would|does|do|did|is|are|was|were|can|could|should|must|might|may|shall))\b|\bwhen\s*\?/i;
+  /\b(?:how\s+(?:long|soon|fast|quickly|late|early)|how\s+much\s+(?:notice|time|longer|warning)|how\s+many\s+(?:minutes|hours|days|weeks|months|years)|what\s+time|until\s+when|what\s+(?:day|days|hours))\b|\bwhen(?:['’]s|\s+(?:will|would|does|do|did|is|are|was|were|can|could|should|must|might|may|shall))\b|\bwhen\s*\?/i;
 
 // "How much is …", "what does it cost", "is there a fee", "do I have to pay": the answer is a
 // price ("$0.39 a kilometre", "free").

@@ -62,13 +62,16 @@ export function selectSentences(
   }
 
   // Words that say only what is asked, which add to the answer from its own page, not from
-  // another: "charge" of "do you charge VAT?"; and once a sentence about the thing awaited says
-  // when it comes or what to do, the words that said it has not come ("delivery" added for
-  // "never received" of "I never received my refund").
+  // another: "charge" of "do you charge VAT?", "arrive" of "when will my standard order arrive?"
+  // ("If an item arrives damaged …" is another thing arriving); and once a sentence about the
+  // thing awaited says when it comes or what to do, the words that said it has not come
+  // ("delivery" added for "never received" of "I never received my refund").
   const awaited = scored.shape.awaited;
   const awaitedAnswered = awaited !== undefined && answersAwaited(best, awaited);
   const asking = (k: number): boolean =>
-    terms[k]?.asks === true || (awaitedAnswered && awaited.saying.has(k));
+    terms[k]?.asks === true ||
+    terms[k]?.coming === true ||
+    (awaitedAnswered && awaited.saying.has(k));
   // Asked something after telling the circumstances ("I received the wrong size, can I swap
   // it?") and answered on the circumstances alone ("If you received a faulty, damaged or wrong
   // item …"), a sentence that speaks to what is asked ("We do not offer exchanges") comes along.

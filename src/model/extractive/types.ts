@@ -26,6 +26,11 @@ export interface ExtractiveInput {
    */
   upset?: boolean;
   /**
+   * The message is urgent ("URGENT: I need the invoice by tomorrow"): the first reply opens with
+   * the answer, not a cheerful "Hi,".
+   */
+  urgent?: boolean;
+  /**
    * Messages came before this one: a greeting ("hi", "hello?") is answered as one in the middle
    * of a conversation, not as its start.
    */

@@ -1,6 +1,8 @@
 export { EarlierMessages } from './earlier-messages.js';
 export { evaluateEscalation } from './evaluate-escalation.js';
 export { sentimentScore } from './sentiment.js';
+export { tokenize } from './tokenize.js';
+export { detectUrgency } from './urgency.js';
 export { acceptsOffer, announcedSubject, offersPerson, readShortReply } from './short-replies.js';
 export type { ShortReply } from './short-replies.js';
 export { DEFAULT_ESCALATION_THRESHOLD, DEFAULT_ESCALATION_WEIGHTS } from './weights.js';
