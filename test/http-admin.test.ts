@@ -300,6 +300,86 @@ describe("the customer's contact details", () => {
     }
   });
 
+  it('come with the session staff read, with its ticket once it is handed over', async () => {
+    const customer = await createSession(t.url);
+    const say = (text: string) =>
+      call(t.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
+        token: customer.token,
+        body: { text },
+      });
+    const read = async () => {
+      const r = await call(t.url, 'GET', `/v1/admin/sessions/${customer.id}`, admin);
+      expect(r.status).toBe(200);
+      return r.body;
+    };
+    await say('Hi, my name is Grace Hopper.');
+    await say('My email is grace@example.org');
+    // Not handed over yet: the details are there all the same.
+    const before = await read();
+    expect(before.ticket).toBeNull();
+    expect(before.contact).toEqual({
+      name: 'Grace Hopper',
+      email: 'grace@example.org',
+      phone: null,
+    });
+
+    const ticketId = (await say('I want to speak to a human right now!')).body.escalation
+      .ticketId as string;
+    const handedOver = await read();
+    expect(handedOver.ticket).toMatchObject({ id: ticketId, status: 'open' });
+    expect(handedOver.contact).toEqual(before.contact);
+
+    // Read live: what staff did with the ticket and what the customer gave since.
+    await call(t.url, 'PATCH', `/v1/admin/tickets/${ticketId}`, {
+      ...admin,
+      body: { status: 'pending' },
+    });
+    await say('You can also call me on +1 202 555 0143');
+    const later = await read();
+    expect(later.ticket).toMatchObject({ id: ticketId, status: 'pending' });
+    expect(later.contact).toEqual({
+      name: 'Grace Hopper',
+      email: 'grace@example.org',
+      phone: '+1 202 555 0143',
+    });
+  });
+
+  it('are all null on a session where the customer gave none, with or without a ticket', async () => {
+    const none = { name: null, email: null, phone: null };
+    const quiet = await createSession(t.url);
+    // A session with no message yet, and one with a question only: no ticket, no details.
+    const unwritten = await call(t.url, 'GET', `/v1/admin/sessions/${quiet.id}`, admin);
+    expect(unwritten.body).toMatchObject({ ticket: null, contact: none });
+    await call(t.url, 'POST', `/v1/sessions/${quiet.id}/messages`, {
+      token: quiet.token,
+      body: { text: 'How long does delivery take?' },
+    });
+    const asked = await call(t.url, 'GET', `/v1/admin/sessions/${quiet.id}`, admin);
+    expect(asked.body).toMatchObject({ ticket: null, contact: none });
+
+    const angry = await createSession(t.url);
+    const sent = await call(t.url, 'POST', `/v1/sessions/${angry.id}/messages`, {
+      token: angry.token,
+      body: { text: 'I want to speak to a human right now!' },
+    });
+    const handedOver = await call(t.url, 'GET', `/v1/admin/sessions/${angry.id}`, admin);
+    expect(handedOver.body.ticket).toMatchObject({
+      id: sent.body.escalation.ticketId,
+      status: 'open',
+    });
+    expect(handedOver.body.contact).toEqual(none);
+
+    const doc = await call(t.url, 'GET', '/openapi.json');
+    const detail =
+      doc.body.paths['/v1/admin/sessions/{id}'].get.responses['200'].content['application/json']
+        .schema;
+    expect(detail.required).toEqual(expect.arrayContaining(['ticket', 'contact']));
+    expect(Object.keys(detail.properties.contact.properties)).toEqual(['name', 'email', 'phone']);
+    expect(Object.keys(detail.properties.ticket.properties)).toEqual(
+      expect.arrayContaining(['id', 'status']),
+    );
+  });
+
   it('are all null when the customer gave none', async () => {
     const customer = await createSession(t.url);
     const sent = await call(t.url, 'POST', `/v1/sessions/${customer.id}/messages`, {

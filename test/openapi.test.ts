@@ -397,6 +397,15 @@ describe('what the routes answer', () => {
       'getSessionTranscript',
       await send(t.url, 'GET', `/v1/admin/sessions/${customer.id}?limit=1`, admin),
     );
+    // A session not handed over, whose customer gave a way to reach them.
+    const asking = await createSession(t.url);
+    await call(t.url, 'POST', `/v1/sessions/${asking.id}/messages`, {
+      token: asking.token,
+      body: { text: 'Hi, my name is Ada Lovelace, my email is ada@example.org' },
+    });
+    const unhanded = await send(t.url, 'GET', `/v1/admin/sessions/${asking.id}`, admin);
+    expect(unhanded.body).toMatchObject({ ticket: null, contact: { email: 'ada@example.org' } });
+    expectDocumented('getSessionTranscript', unhanded);
     expectDocumented(
       'eraseSession',
       await send(t.url, 'DELETE', `/v1/admin/sessions/${customer.id}`, admin),

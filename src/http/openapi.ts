@@ -335,9 +335,9 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'getSessionTranscript',
     method: 'get',
     path: '/v1/admin/sessions/{id}',
-    summary: 'Read a session with its transcript',
+    summary: 'Read a session with its transcript, its ticket and the customer’s contact details',
     description:
-      'The transcript is paged, oldest first: `nextAfter`, when not null, is the `after` of the messages that follow.',
+      'The transcript is paged, oldest first: `nextAfter`, when not null, is the `after` of the messages that follow. `ticket` is the ticket the session was handed over with (its `id` and `status`; null when it was not handed over). `contact` is how to reach the customer, as `GET /v1/admin/tickets/{id}` gives it: the name, e-mail address and phone number they gave in the conversation, the newest of each (null when none was given), read as the session is read.',
     auth: 'admin',
     tag: 'admin',
     query: transcriptQuerySchema,

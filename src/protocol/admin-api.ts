@@ -392,9 +392,9 @@ const transcriptPage = {
 };
 
 /**
- * How staff can reach the customer of a ticket: the details the customer gave in the
- * conversation (and the assistant remembered), the newest of each kind. Personal data: it is in
- * the admin API and the webhook, never in a log.
+ * How staff can reach the customer of a ticket or a session: the details the customer gave in
+ * the conversation (and the assistant remembered), the newest of each kind. Personal data: it is
+ * in the admin API and the webhook, never in a log.
  */
 export const ticketContactSchema = z
   .object({
@@ -489,7 +489,14 @@ export const sessionDetailSchema = z.object({
   session: sessionViewSchema
     .nullable()
     .describe('The live session; null once it has expired (its transcript stays).'),
-  ticket: ticketSchema.nullable(),
+  ticket: ticketSchema
+    .nullable()
+    .describe(
+      'The ticket the session was handed over with (its `id` and `status` say where it stands); null when it was not handed over to a person.',
+    ),
+  contact: ticketContactSchema.describe(
+    'The customer’s contact details given in the conversation, the newest of each kind, read live; a field is null when none was given, with or without a ticket.',
+  ),
   ...transcriptPage,
 });
 export type SessionDetail = z.infer<typeof sessionDetailSchema>;

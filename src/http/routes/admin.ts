@@ -264,10 +264,13 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     admin.get<Id & Query>('/v1/admin/sessions/:id', async (request) => {
       const id = requireId(request.params.id, 'session');
       const query = parseInput(transcriptQuerySchema, request.query, 'query');
-      const [session, page, ticket] = await Promise.all([
+      // The contact is read alongside the rest, live as for a ticket: staff reading a session
+      // need not open its ticket (or find it has none) to know how to reach the customer.
+      const [session, page, ticket, contact] = await Promise.all([
         app.sessions.get(id),
         transcript(app, id, query),
         conversations.ticketOf(id),
+        sessionContact(conversations, id),
       ]);
       // Past its last message (`after`), a session's page is empty: it exists if messages do.
       if (
@@ -281,6 +284,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         id,
         session: session ? viewOf(session) : null,
         ticket,
+        contact,
         ...page,
       };
       return detail;
