@@ -561,6 +561,67 @@ const TABLE: LabelledMessage[] = [
       'Your agent was rude to me on the phone yesterday and I want to make a formal complaint.',
   },
   { escalate: false, message: 'How do I file a complaint form for a damaged item?' },
+
+  // Urgency decides these: a second question in a row the help center cannot answer goes to a
+  // person when the customer is pressed for time, not when they ask when something happens.
+  {
+    escalate: false,
+    earlier: ['Do you offer a fixed tariff?'],
+    noKnowledgeStreak: 1,
+    noKnowledgeNow: true,
+    message:
+      "I'm on flex and don't want the higher price, can I leave straight away or do I still have to give a month?",
+  },
+  {
+    escalate: false,
+    earlier: ['Can I pay by bank transfer?'],
+    noKnowledgeStreak: 1,
+    noKnowledgeNow: true,
+    message: 'my card got declined, is my account going to be shut off right away?',
+  },
+  {
+    escalate: false,
+    earlier: ['How do I change my billing date?'],
+    noKnowledgeStreak: 1,
+    noKnowledgeNow: true,
+    message: 'How do I cancel right now rather than at the end of the month?',
+  },
+  {
+    escalate: false,
+    earlier: ['Where can I buy top-up credit?'],
+    noKnowledgeStreak: 1,
+    noKnowledgeNow: true,
+    message:
+      "ran out on my meter on a friday night and can't get to the shop till monday. will it go off?",
+  },
+  {
+    escalate: true,
+    earlier: ['Is there an outage in my area?'],
+    noKnowledgeStreak: 1,
+    noKnowledgeNow: true,
+    message: "The boiler's stopped and there's no heating, we need it back on today.",
+  },
+  {
+    escalate: true,
+    earlier: ['Can I change my booking online?'],
+    noKnowledgeStreak: 1,
+    noKnowledgeNow: true,
+    message: 'Our event starts at 6 tonight and the tickets never arrived, we need them today',
+  },
+  {
+    escalate: true,
+    earlier: ['Do you deliver on Sundays?'],
+    noKnowledgeStreak: 1,
+    noKnowledgeNow: true,
+    message: 'Please send a replacement today, the fridge is not cooling and the food will spoil',
+  },
+  {
+    escalate: true,
+    earlier: ['Why was I charged twice?'],
+    noKnowledgeStreak: 1,
+    noKnowledgeNow: true,
+    message: 'I need the second payment reversed right away, my rent goes out tomorrow',
+  },
 ];
 
 function toInput(row: LabelledMessage): EscalationInput {

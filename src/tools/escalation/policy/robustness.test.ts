@@ -59,6 +59,15 @@ describe('robustness', () => {
     expect(growth).toBeLessThan(LINEAR_GROWTH_LIMIT);
   });
 
+  it('takes linear time on one long clause full of time words asked about', () => {
+    // Each "right away" is read in its clause, and each "today" against the words before it.
+    const clause = (size: number): string =>
+      'can I leave right away if I need to pay today '.repeat(Math.ceil(size / 45)).slice(0, size);
+    expect(decide(clause(1000)).reasons.map((reason) => reason.signal)).not.toContain('urgency');
+    const growth = tenfoldGrowth(clause, (message) => decide(message), 100_000);
+    expect(growth).toBeLessThan(LINEAR_GROWTH_LIMIT);
+  });
+
   it('takes linear time on a single repeated emoji, and escalates it', () => {
     expect(decide('😡'.repeat(50_000)).escalate).toBe(true);
     const growth = tenfoldGrowth((size) => '😡'.repeat(size / 2), decide, 100_000);

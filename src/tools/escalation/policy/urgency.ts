@@ -1,3 +1,4 @@
+import { askedWords } from './asked-clause.js';
 import { governingNegator } from './negation.js';
 import { matchPhraseAt, phraseSet, quote } from './phrases.js';
 import type { SignalMatch } from './signal-match.js';
@@ -5,24 +6,34 @@ import type { Token } from './tokenize.js';
 import { words } from './word-list.js';
 import { matchAnyAt, patternSet, slot } from './word-pattern.js';
 
-const URGENT_PHRASES = phraseSet([
+/** Words that say a message is urgent wherever they stand: "URGENT: how do I …", "asap". */
+const URGENT_WORDS = phraseSet([
   'urgent',
   'urgently',
   'urgency',
   'asap',
   'emergency',
+  'as soon as possible',
+  'time sensitive',
+  'time critical',
+  "can't wait",
+  'cannot wait',
+  'cant wait',
+]);
+
+/**
+ * Words that say when: urgent only when they press for something ("I need this fixed right
+ * now", "fix it immediately"), not when the customer asks when or whether something happens
+ * ("will it be shut off right away?", "can I leave straight away?").
+ */
+const PRESSING_WORDS = phraseSet([
   'immediately',
   'right now',
   'right away',
   'straight away',
   'straightaway',
-  'as soon as possible',
-  'time sensitive',
-  'time critical',
   'this instant',
   'without delay',
-  "can't wait",
-  'cannot wait',
   'critical',
   'deadline',
   'hurry',
@@ -31,38 +42,110 @@ const URGENT_PHRASES = phraseSet([
 const DEADLINE_DAYS = words(`
   today tonight tomorrow noon midnight eod monday tuesday wednesday thursday friday saturday sunday
 `);
-const BY = words('by before until till');
-const PATTERNS = patternSet([
-  // "by tomorrow", "before Friday", "until end of day"
+// "By" and "before" set a deadline; "until" and "till" say how long something lasts ("I can't
+// get to the shop till Monday").
+const BY = words('by before');
+const DEADLINES = patternSet([
+  // "by tomorrow", "before Friday", "by the end of the day"
   [slot(BY), slot(['the'], 0, 1), slot(DEADLINE_DAYS)],
   [slot(BY), slot(['the'], 0, 1), slot(['end']), slot(['of']), slot(['the'], 0, 1), slot(['day'])],
 ]);
 
+/** Words after which a time word says when something happened: "immediately after the update". */
+const SEQUENCE_WORDS = new Set(words('after when once upon following'));
+
+/**
+ * Words that make a bare "today" something needed or asked for: "my heating is off and I need
+ * it back today", "please send someone today".
+ */
+const NEED_WORDS = new Set(words('need needs must please pls'));
+
+/** How far back a word of need reaches a bare "today": "we need it back on today". */
+const NEED_WINDOW = 8;
+
 /** How negative a message must be for a bare "today" to read as a deadline. */
 const NEGATIVE_CONTEXT = -0.3;
 
+/** How far back a negation reaches a time word: "I can't afford my energy right now". */
+const STATE_NEGATION_WINDOW = 5;
+
 /**
- * Finds urgency. A bare "now" is not urgent ("I know how it works now"); it is when shouted
- * ("NOW") or in "right now". A bare "today" is urgent only in a negative message ("I need
- * this fixed today, this is a disaster"). "Not urgent" and "no emergency" do not count.
+ * Finds urgency: time pressure about what the customer needs, not a question about when
+ * something happens.
+ *
+ * - "Urgent", "asap", "emergency" count wherever they stand, unless negated ("not urgent").
+ * - Time words ("right now", "immediately", "by Friday", a shouted "NOW") count when they
+ *   press: not in a question or condition ("how do I cancel right now?", "if I pay today …"),
+ *   not negated ("it isn't working right now" says how things are), and not saying when
+ *   something happened ("immediately after the update").
+ * - A bare "today" or "tonight" counts when it is needed or asked for ("I need it back today",
+ *   "please send someone today") or the message is negative ("sort this today, it's a
+ *   disaster").
+ * - "Can't wait to …" is looking forward to something.
  */
 export function detectUrgency(
   text: string,
   tokens: readonly Token[],
   sentiment: number,
 ): SignalMatch | undefined {
+  // Read only for a message with a time word in it: most have none.
+  let asked: readonly boolean[] | undefined;
   for (let index = 0; index < tokens.length; index += 1) {
-    const token = tokens[index];
-    if (token === undefined) break;
-    let end = -1;
-    const length = matchPhraseAt(URGENT_PHRASES, tokens, index);
-    if (length > 0) end = index + length;
-    end = Math.max(end, matchAnyAt(PATTERNS, tokens, index));
-    if (end < 0 && token.word === 'now' && token.shouted) end = index + 1;
-    const bareDay = token.word === 'today' || token.word === 'tonight';
-    if (end < 0 && bareDay && sentiment <= NEGATIVE_CONTEXT) end = index + 1;
-    if (end < 0 || governingNegator(tokens, index, 3) >= 0) continue;
-    return { detail: `urgent: "${quote(text, tokens, index, end)}"` };
+    const urgent = matchPhraseAt(URGENT_WORDS, tokens, index);
+    if (urgent > 0) {
+      const end = index + urgent;
+      const lookingForward = tokens[end - 1]?.word === 'wait' && tokens[end]?.word === 'to';
+      if (lookingForward || governingNegator(tokens, index, 3) >= 0) continue;
+      return match(text, tokens, index, end);
+    }
+    const end = timeWordEnd(tokens, index, sentiment);
+    if (end < 0 || !presses(tokens, index, end)) continue;
+    asked ??= askedWords(text, tokens);
+    if (asked[index] === true) continue;
+    return match(text, tokens, index, end);
   }
   return undefined;
+}
+
+/** The end of a time word or deadline at `index`, or -1. */
+function timeWordEnd(tokens: readonly Token[], index: number, sentiment: number): number {
+  const token = tokens[index];
+  if (token === undefined) return -1;
+  const end = Math.max(
+    index + matchPhraseAt(PRESSING_WORDS, tokens, index),
+    matchAnyAt(DEADLINES, tokens, index),
+  );
+  if (end > index) return end;
+  // A bare "now" is not urgent ("I know how it works now"); a shouted one is.
+  if (token.word === 'now' && token.shouted) return index + 1;
+  const bareDay = token.word === 'today' || token.word === 'tonight';
+  if (bareDay && (sentiment <= NEGATIVE_CONTEXT || neededEarlier(tokens, index))) return index + 1;
+  return -1;
+}
+
+/**
+ * Whether the time word at `index`..`end` may press for something: it does not say when
+ * something happened ("immediately after the update") or how things are ("it isn't working
+ * right now"). Whether it is asked about is read apart.
+ */
+function presses(tokens: readonly Token[], index: number, end: number): boolean {
+  const next = tokens[end];
+  const clause = tokens[index]?.clause;
+  if (next !== undefined && next.clause === clause && SEQUENCE_WORDS.has(next.word)) return false;
+  return governingNegator(tokens, index, STATE_NEGATION_WINDOW) < 0;
+}
+
+/** Whether a word of need or request comes shortly before `index` in its clause. */
+function neededEarlier(tokens: readonly Token[], index: number): boolean {
+  const clause = tokens[index]?.clause;
+  for (let back = 1; back <= NEED_WINDOW; back += 1) {
+    const token = tokens[index - back];
+    if (token === undefined || token.clause !== clause) return false;
+    if (NEED_WORDS.has(token.word)) return true;
+  }
+  return false;
+}
+
+function match(text: string, tokens: readonly Token[], start: number, end: number): SignalMatch {
+  return { detail: `urgent: "${quote(text, tokens, start, end)}"` };
 }

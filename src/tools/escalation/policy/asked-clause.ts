@@ -1,0 +1,76 @@
+import type { Token } from './tokenize.js';
+import { words } from './word-list.js';
+
+/**
+ * Words that make the words after them, in the same part of a clause, a question, a condition
+ * or a time clause: "how do I cancel right now", "I'd like to know if I can leave straight
+ * away", "if I cancel today, do I get a refund", "when I open the app it crashes immediately".
+ */
+const QUESTION_WORDS = new Set(
+  words(`
+    how when what where why which who whether if
+    how's when's what's where's who's hows whens whats wheres
+  `),
+);
+
+/** Auxiliaries that open a yes/no question: "can I leave …", "is my account going to …". */
+const AUXILIARIES = new Set(
+  words(`
+    can could will would shall should may might must do does did is are am was were have has
+  `),
+);
+
+/** Of those, the ones that also open a command ("do it now", "have someone call me today"). */
+const COMMAND_VERBS = new Set(words('do have'));
+
+/** Conjunctions that start a new part of a clause: "my heating is off and I need it today". */
+const JOINERS = new Set(words('and but so or'));
+
+/** Words before a clause's first real word that do not change what it is. */
+const OPENING_FILLERS = new Set(
+  words('and but so or then also ok okay well hi hey hello please pls just oh um sorry actually'),
+);
+
+/**
+ * For each word of a message, whether it is inside a question or a condition: its part of the
+ * clause opens with a question word or an auxiliary ("can I leave straight away?", "will it be
+ * shut off right away?"), or a question word comes before it there ("tell me how to cancel
+ * right now", "if I pay today …"). An auxiliary that can also give a command ("do", "have")
+ * opens a question only when the sentence ends with a question mark. One pass over the words,
+ * so a long message with many time words stays linear.
+ */
+export function askedWords(text: string, tokens: readonly Token[]): readonly boolean[] {
+  const questionMarked = sentencesEndingWithQuestionMark(text, tokens);
+  const asked: boolean[] = [];
+  let opener: string | undefined;
+  let questionSeen = false;
+  for (let index = 0; index < tokens.length; index += 1) {
+    const token = tokens[index];
+    if (token === undefined) break;
+    const previous = tokens[index - 1];
+    if (previous?.clause !== token.clause || JOINERS.has(previous.word)) {
+      opener = undefined;
+      questionSeen = false;
+    }
+    const question =
+      opener !== undefined &&
+      AUXILIARIES.has(opener) &&
+      (!COMMAND_VERBS.has(opener) || questionMarked.has(token.sentence));
+    asked.push(questionSeen || question);
+    if (QUESTION_WORDS.has(token.word)) questionSeen = true;
+    if (opener === undefined && !OPENING_FILLERS.has(token.word)) opener = token.word;
+  }
+  return asked;
+}
+
+/** The sentences whose last word is followed by a question mark. */
+function sentencesEndingWithQuestionMark(text: string, tokens: readonly Token[]): Set<number> {
+  const marked = new Set<number>();
+  for (let index = 0; index < tokens.length; index += 1) {
+    const token = tokens[index];
+    const next = tokens[index + 1];
+    if (token === undefined || next?.sentence === token.sentence) continue;
+    if (text.slice(token.end, next?.start).includes('?')) marked.add(token.sentence);
+  }
+  return marked;
+}
