@@ -4,56 +4,11 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, statSync, writeFileSy
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { constants, deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { turnResultSchema } from '../src/protocol/api.js';
 import { RedisSessionStore } from '../src/session/index.js';
-import { makePdf } from './helpers/documents.js';
+import { makePdf, pdfBomb } from './helpers/documents.js';
 import { POSTGRES_URL } from './helpers/services.js';
-
-/**
- * A one-page PDF whose content stream inflates to `mebibytes` MiB of spaces: seconds of reading,
- * and no text (see test/upload-bombs.test.ts for how such files are made, and others). Each MiB
- * is deflated once and repeated, each copy ending in a full flush.
- */
-function blankPdf(mebibytes: number): Buffer {
-  const mebibyte = deflateRawSync(Buffer.alloc(1024 * 1024, ' '), {
-    level: 9,
-    finishFlush: constants.Z_FULL_FLUSH,
-  });
-  const stream = Buffer.concat([
-    Buffer.from([0x78, 0xda]),
-    ...Array.from({ length: mebibytes }, () => mebibyte),
-    deflateRawSync(''),
-    Buffer.alloc(4),
-  ]);
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>',
-  ].map((object, i) => Buffer.from(`${i + 1} 0 obj\n${object}\nendobj\n`));
-  objects.push(
-    Buffer.concat([
-      Buffer.from(`4 0 obj\n<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`),
-      stream,
-      Buffer.from('\nendstream\nendobj\n'),
-    ]),
-  );
-  const parts = [Buffer.from('%PDF-1.4\n')];
-  const offsets: number[] = [];
-  for (const object of objects) {
-    offsets.push(Buffer.concat(parts).length);
-    parts.push(object);
-  }
-  const xref = offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
-  const start = Buffer.concat(parts).length;
-  parts.push(
-    Buffer.from(
-      `xref\n0 5\n0000000000 65535 f \n${xref}trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${start}\n%%EOF\n`,
-    ),
-  );
-  return Buffer.concat(parts);
-}
 
 const CHAT_SESSION = '0b7e6a52-3f1d-4c8e-9a51-2d6f0c4e8b13';
 
@@ -253,6 +208,36 @@ describe('support-agent CLI', () => {
     const result = JSON.parse(run.out()) as Record<string, unknown>;
     expect(result).toMatchObject({ queries: 2, documents: 3, 'ndcg@10': 1, 'recall@10': 1 });
   });
+
+  it('eval retrieval reads the corpus within the PARSE_* limits, as ingest does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sa-cli-beir-limits-'));
+    mkdirSync(join(dir, 'qrels'));
+    writeFileSync(
+      join(dir, 'queries.jsonl'),
+      JSON.stringify({ _id: 'q1', text: 'when will my parcel ship?' }),
+    );
+    writeFileSync(join(dir, 'qrels', 'test.tsv'), 'query-id\tcorpus-id\tscore\nq1\td1\t1\n');
+    // A file is read as what its bytes are, whatever its name: a PDF named corpus.jsonl shows
+    // the limits the corpus is read within, quickly.
+    const corpus = join(dir, 'corpus.jsonl');
+    // Some 1,200 characters of text, over the 1 KB allowed.
+    writeFileSync(
+      corpus,
+      await makePdf((doc) => doc.text('Parcels leave in 2 days. '.repeat(48).trim())),
+    );
+    const text = start(['eval', 'retrieval', dir], { PARSE_MAX_TEXT_CHARS: '1024' });
+    expect(await text.exited).toBe(1);
+    expect(text.err()).toContain(
+      'The corpus could not be ingested: its text is larger than the 1 KB this service reads from one file',
+    );
+
+    writeFileSync(corpus, pdfBomb(1024, ' '));
+    const slow = start(['eval', 'retrieval', dir], { PARSE_TIMEOUT_MS: '1000' });
+    expect(await slow.exited).toBe(1);
+    expect(slow.err()).toContain(
+      'The corpus could not be ingested: reading it took longer than the 1 s this service gives one file',
+    );
+  }, 60_000);
 
   it('ask answers with citations that point at the passages holding the answer, and is honest when it cannot', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sa-cli-ask-'));
@@ -770,9 +755,10 @@ describe('support-agent CLI', () => {
       `failed: ${join(docs, 'long.pdf')}: its text is larger than the 1 KB this service reads from one file`,
     );
 
-    // Alone: the time given includes starting a worker, which takes longer through tsx.
+    // The time given counts from when the worker is ready: its start, slow through tsx, is not
+    // the file's.
     const blank = join(docs, 'blank.pdf');
-    writeFileSync(blank, blankPdf(1024));
+    writeFileSync(blank, pdfBomb(1024, ' '));
     const slow = start(['ingest', blank], { DATA_DIR: dataDir, PARSE_TIMEOUT_MS: '1000' });
     expect(await slow.exited).toBe(1);
     expect(slow.out()).toContain(

@@ -1,9 +1,9 @@
 // Files made to expand: a small PDF whose one compressed stream inflates to ~100 MB of text, and
 // a Word document whose zip directory says its text is 2,000 bytes while it unpacks to 2 GiB;
-// and files made to be slow: 1 MB of HTML nested 250,000 levels deep. All are built here, byte
-// by byte: a reader that trusts them would block the event loop for tens of seconds and take
-// gigabytes.
-import { constants, crc32, deflateRawSync } from 'node:zlib';
+// and files made to be slow: 1 MB of HTML nested 250,000 levels deep. All are built byte by byte
+// (the PDF by `pdfBomb` of helpers/documents.ts): a reader that trusts them would block the event
+// loop for tens of seconds and take gigabytes.
+import { crc32, deflateRawSync } from 'node:zlib';
 import { Paragraph } from 'docx';
 import JSZip from 'jszip';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,73 +19,10 @@ import {
 import { openDatabase, SqliteKnowledgeRepository } from '../src/store/index.js';
 import { captureLogs } from '../src/testing/index.js';
 import type { AttachmentSummary } from '../src/tools/index.js';
-import { makeDocx, makePdf } from './helpers/documents.js';
+import { deflatedRepeats, makeDocx, makePdf, pdfBomb } from './helpers/documents.js';
 import { ADMIN_KEY, bearer, createSession, startServer } from './helpers/http.js';
 
 const MiB = 1024 * 1024;
-
-/**
- * Raw deflate data that inflates to `head`, `copies` times `body`, then `tail`, without ever
- * holding that much: `body` is compressed once and its copies are concatenated. Each part ends
- * in a full flush, so no copy refers to anything before it.
- */
-function deflatedRepeats(head: string, body: string, copies: number, tail: string): Buffer {
-  const flushed = (text: string | Buffer) =>
-    deflateRawSync(text, { level: 9, finishFlush: constants.Z_FULL_FLUSH });
-  const once = flushed(Buffer.alloc(MiB - (MiB % body.length)).fill(body));
-  return Buffer.concat([
-    flushed(head),
-    ...Array.from({ length: copies }, () => once),
-    deflateRawSync(tail),
-  ]);
-}
-
-/**
- * A one-page PDF whose content stream inflates to about `megabytes` MiB made of `line`
- * repeated. The stream is zlib data as PDF wants it (a header, the deflate data, a checksum
- * that pdf.js does not check).
- */
-function pdfBomb(megabytes: number, line: string): Uint8Array {
-  const stream = Buffer.concat([
-    Buffer.from([0x78, 0xda]),
-    deflatedRepeats('', line, megabytes, ''),
-    Buffer.alloc(4),
-  ]);
-  const objects: Array<string | Buffer> = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [5 0 R] /Count 1 >>',
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-    stream,
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>',
-  ];
-  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n')];
-  const offsets: number[] = [];
-  let length = parts[0]?.length ?? 0;
-  objects.forEach((object, i) => {
-    offsets.push(length);
-    const body =
-      typeof object === 'string'
-        ? [Buffer.from(`${i + 1} 0 obj\n${object}\nendobj\n`)]
-        : [
-            Buffer.from(`${i + 1} 0 obj\n<< /Length ${object.length} /Filter /FlateDecode >>\n`),
-            Buffer.from('stream\n'),
-            object,
-            Buffer.from('\nendstream\nendobj\n'),
-          ];
-    for (const part of body) {
-      parts.push(part);
-      length += part.length;
-    }
-  });
-  const xref = offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
-  parts.push(
-    Buffer.from(
-      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${xref}` +
-        `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`,
-    ),
-  );
-  return new Uint8Array(Buffer.concat(parts));
-}
 
 /** 100 MiB of text in `BT … Tj ET` operators, as in the security review's report. */
 const textBomb = () =>

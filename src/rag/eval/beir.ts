@@ -5,6 +5,7 @@ import { openDatabase } from '../../store/sqlite/database.js';
 import { SqliteKnowledgeRepository } from '../../store/sqlite/sqlite-knowledge-repository.js';
 import type { ChunkOptions } from '../chunk/index.js';
 import { ingestPaths } from '../ingest/ingest.js';
+import type { ParseLimits, ParseWorkers } from '../parse/index.js';
 import { Retriever, type RetrieverSettings } from '../search/retriever.js';
 import type { Synonyms } from '../search/synonyms.js';
 import { mrrAt, ndcgAt, percentile, recallAt } from './metrics.js';
@@ -55,7 +56,9 @@ function round(value: number): number {
 /**
  * Measures retrieval on a BEIR-format folder: ingests `corpus.jsonl` into a temporary in-memory
  * store through the real ingestion pipeline, runs every judged query of `queries.jsonl` through
- * the real retriever, and scores the ranking of documents against `qrels/test.tsv`.
+ * the real retriever, and scores the ranking of documents against `qrels/test.tsv`. The corpus
+ * is read by `workers` within `limits` (see `IngestOptions`): `support-agent eval retrieval`
+ * gives those of its configuration (`PARSE_*`), as ingestion does.
  */
 export async function evaluateRetrieval(
   dir: string,
@@ -65,6 +68,10 @@ export async function evaluateRetrieval(
     relevanceFloor?: boolean;
     /** The built-in support vocabulary when omitted. */
     synonyms?: Synonyms;
+    /** The parse workers that read the corpus; default, a set with the default settings. */
+    workers?: ParseWorkers;
+    /** How much the parsers may read of the corpus; the defaults for those not given. */
+    limits?: Partial<ParseLimits>;
   },
 ): Promise<RetrievalEvaluation> {
   const queriesText = await readText(join(dir, 'queries.jsonl'));
@@ -79,6 +86,8 @@ export async function evaluateRetrieval(
     const report = await ingestPaths(repo, [corpus], {
       maxFileBytes: 2 ** 31,
       chunk: options.chunk,
+      ...(options.workers ? { workers: options.workers } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
     });
     if (report.failed.length > 0) {
       throw new AppError(

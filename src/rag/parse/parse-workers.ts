@@ -10,7 +10,7 @@ import {
 } from './memory-budget.js';
 import { createSlots, type Slots } from './slots.js';
 import type { ParsedDocument } from './types.js';
-import type { WorkerJob, WorkerReply } from './worker-protocol.js';
+import type { WorkerJob, WorkerMessage, WorkerReply } from './worker-protocol.js';
 
 /** Options of {@link createParseWorkers}; their defaults are {@link DEFAULT_PARSE_WORKERS}. */
 export interface ParseWorkersOptions {
@@ -35,8 +35,19 @@ export interface ParseWorkersOptions {
    * configuration (`PARSE_MEMORY_BUDGET_MB`) and gives it to every set it makes.
    */
   capacity?: ParseCapacity;
-  /** Most time one parse may take, in ms; default 30 s. Past it the parse is stopped. */
+  /**
+   * Most time one parse may take, in ms; default 30 s. Past it the parse is stopped. It is
+   * counted from when the worker begins to parse: a new worker first starts, and loads the
+   * parsers the file needs, which is not the file's doing (see `startTimeoutMs`).
+   */
   timeoutMs?: number;
+  /**
+   * Most time a worker may take to begin to parse a file it is sent (to start, when it is new,
+   * and load the parsers the file needs), in ms; past it the parse is stopped. Default:
+   * `timeoutMs`, and at least 30 s — 0.1 to 0.2 s is usual, but over 2 s through tsx while
+   * several workers start at once.
+   */
+  startTimeoutMs?: number;
 }
 
 /**
@@ -163,11 +174,18 @@ const IDLE_MS = 10_000;
 const KEEP_GROWTH_BYTES = 64 * 1024 * 1024;
 const MiB = 1024 * 1024;
 
+/**
+ * The least time a worker is given to begin a parse, however short the time a file is given: how
+ * fast a worker starts depends on the machine and on how many start at once, not on the file.
+ */
+const MIN_START_TIMEOUT_MS = 30_000;
+
 /** Settings of one parse, as `runJob` needs them. */
 interface RunSettings {
   memoryMb: number;
   memoryBudgetMb: number;
   timeoutMs: number;
+  startTimeoutMs: number;
   budget: MemoryBudget;
 }
 
@@ -180,7 +198,10 @@ class SharedOverrun extends Error {}
  * be told to stop inflating a stream), so a worker is given a heap limit and a time limit, and is
  * terminated when it passes either, or when `signal` aborts. A file past a limit fails with an
  * `AppError` that says which (`timeout`, or `payload_too_large` for memory); the next file gets a
- * fresh worker.
+ * fresh worker. The time limit counts from when the worker begins to parse the file: a new one
+ * first starts, and a worker loads the parsers a file needs the first time, within a limit of
+ * their own (`startTimeoutMs`), so that a short time limit does not stop a file whose worker was
+ * merely slow to start. The memory is watched from the start.
  *
  * Memory outside the heaps (what pdf.js inflates a stream into) is bounded for all workers
  * together — of every set sharing the capacity, by default every set of the process — by
@@ -199,10 +220,12 @@ class SharedOverrun extends Error {}
  * const docs = await parseFile(bytes, 'manual.pdf', { workers, signal });
  */
 export function createParseWorkers(options: ParseWorkersOptions = {}): ParseWorkers {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const numbers = {
     concurrency: options.concurrency ?? defaultParseConcurrency(),
     memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    timeoutMs,
+    startTimeoutMs: options.startTimeoutMs ?? Math.max(timeoutMs, MIN_START_TIMEOUT_MS),
   };
   for (const [name, value] of Object.entries(numbers)) {
     if (!(value > 0)) throw new RangeError(`${name} must be a positive number, got ${value}`);
@@ -278,9 +301,11 @@ export function createParseWorkers(options: ParseWorkersOptions = {}): ParseWork
 }
 
 /**
- * Sends `job` to `worker` and settles with its reply, or with the limit it passed. The worker is
- * handed to `after.park` when it replied (and did not grow the process much), and to `after.end`
- * otherwise. Stopped for memory while other parses ran, it rejects with a `SharedOverrun`.
+ * Sends `job` to `worker` and settles with its reply, or with the limit it passed: starting (the
+ * worker's start, when it is new, and its loading the parsers the file needs) within
+ * `startTimeoutMs`, then parsing within `timeoutMs`. The worker is handed to `after.park` when it
+ * replied (and did not grow the process much), and to `after.end` otherwise. Stopped for memory
+ * while other parses ran, it rejects with a `SharedOverrun`.
  */
 function runJob(
   worker: Worker,
@@ -290,10 +315,12 @@ function runJob(
   after: { park: (worker: Worker) => void; end: (worker: Worker) => void },
 ): Promise<ParsedDocument[]> {
   const { fileName } = job;
-  const started = performance.now();
+  // When the worker said it began to parse; until then, when the job was sent.
+  let started = performance.now();
   const rssBefore = process.memoryUsage.rss();
   return new Promise((resolve, reject) => {
     let done = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (settle: () => void, reusable = false): void => {
       if (done) return;
       done = true;
@@ -334,18 +361,34 @@ function runJob(
         ),
         'memory',
       );
-    const timer = setTimeout(() => finish(() => reject(tooLong())), settings.timeoutMs);
+    const tooSlowToStart = (): AppError =>
+      stopped(
+        new AppError(
+          'timeout',
+          `reading it could not start: the service's file reader took longer than ${settings.startTimeoutMs / 1000} s to start`,
+          { details: { limit: settings.startTimeoutMs } },
+        ),
+        'time',
+      );
     const unwatch = settings.budget.watch((alone) =>
       finish(() => reject(alone ? tooBig(settings.memoryBudgetMb) : new SharedOverrun(fileName))),
     );
     const onAbort = (): void =>
       finish(() => reject(stopped(abortError(signal as AbortSignal, fileName), 'cancelled')));
-    const onMessage = (message: WorkerReply): void =>
+    const onMessage = (message: WorkerMessage): void => {
+      if (message.type === 'started') {
+        // The file's time starts now: the worker's start is not the file's doing.
+        clearTimeout(timer);
+        started = performance.now();
+        timer = setTimeout(() => finish(() => reject(tooLong())), settings.timeoutMs);
+        return;
+      }
       finish(
         () =>
           message.type === 'ok' ? resolve(message.documents) : reject(toError(message, fileName)),
         true,
       );
+    };
     const onError = (error: Error & { code?: string }): void =>
       finish(() =>
         reject(
@@ -358,6 +401,7 @@ function runJob(
       finish(() => reject(unexpected(new Error(`exit code ${code}`), fileName)));
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    timer = setTimeout(() => finish(() => reject(tooSlowToStart())), settings.startTimeoutMs);
     // The worker gets its own copy: the caller keeps its bytes (to hash and store them).
     const bytes = new Uint8Array(job.bytes);
     worker.postMessage({ ...job, bytes } satisfies WorkerJob, [bytes.buffer]);

@@ -10,8 +10,8 @@ export interface WorkerJob {
 }
 
 /**
- * What a parse worker posts back, once. An `AppError` crosses as its code, message and details;
- * anything else thrown (a bug) as its message only.
+ * What a parse worker posts back, once per job, last. An `AppError` crosses as its code,
+ * message and details; anything else thrown (a bug) as its message only.
  */
 export type WorkerReply =
   | { type: 'ok'; documents: ParsedDocument[] }
@@ -19,3 +19,9 @@ export type WorkerReply =
       type: 'error';
       error: { code?: ErrorCode; message: string; details?: Record<string, unknown> };
     };
+
+/**
+ * What a parse worker posts for a job: `started` when it begins to parse the file (it has
+ * started, and loaded the parsers the file needs), then the {@link WorkerReply}.
+ */
+export type WorkerMessage = { type: 'started' } | WorkerReply;
