@@ -833,7 +833,10 @@ function sessionErasure(deps: ErasureDeps) {
  * every set of parse workers the app makes. The sets share one memory budget, made here: the
  * process's memory is one, however many sets read files in it.
  */
-function parseSettings(config: Config): { workers: ParseWorkersOptions; limits: ParseLimits } {
+export function parseSettings(config: Config): {
+  workers: ParseWorkersOptions;
+  limits: ParseLimits;
+} {
   const { timeoutMs, workerMemoryMb, memoryBudgetMb, concurrency, maxTextChars, maxPdfPages } =
     config.parse;
   return {
