@@ -21,6 +21,7 @@ import {
   call,
   createSession,
   openFeed,
+  openSocket,
   parseSse,
   startServer,
   type Feed,
@@ -34,25 +35,6 @@ const ERASED =
   'This conversation has been deleted. Start a new conversation if you need more help.';
 
 const redisUp = await serviceAvailable('Redis', REDIS_URL, 6379);
-
-/** A session's WebSocket, open, with what it received and how it was closed. */
-async function openSocket(
-  url: string,
-  id: string,
-  token: string,
-): Promise<{ frames: Json[]; closed: Promise<number>; socket: WebSocket }> {
-  const socket = new WebSocket(`${url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
-    headers: bearer(token),
-  });
-  const frames: Json[] = [];
-  socket.on('message', (data) => frames.push(JSON.parse(String(data))));
-  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  return { frames, closed, socket };
-}
 
 /** The status a refused WebSocket upgrade gets (101 when it was not refused). */
 function upgradeStatus(url: string, id: string, token: string): Promise<number> {
@@ -149,6 +131,9 @@ describe.runIf(redisUp)("a session's streams on several instances", () => {
         body: { text },
       });
       expect(sent.status).toBe(200);
+      // The HTTP turn reaches the phone through Redis, a moment after its reply: the phone asks
+      // once it has seen it, so that its own turn's events (sent directly) come after.
+      await until(() => phone.frames.some((f) => f.type === 'complete'));
       phone.socket.send(JSON.stringify({ type: 'message', text: 'How do I reset my password?' }));
       // The phone's WebSocket sees the HTTP turn, then its own.
       await until(() => phone.frames.filter((f) => f.type === 'complete').length === 2);

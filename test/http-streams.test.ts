@@ -13,6 +13,7 @@ import {
   call,
   createSession,
   openFeed,
+  openSocket,
   parseSse,
   startServer,
   type Json,
@@ -25,25 +26,6 @@ beforeAll(async () => {
   t = await startServer();
 });
 afterAll(() => t.close());
-
-/** A session's WebSocket, open, with what it received and how it was closed. */
-async function openSocket(
-  id: string,
-  token: string,
-  url = t.url,
-): Promise<{ frames: Json[]; closed: Promise<number>; socket: WebSocket }> {
-  const socket = new WebSocket(`${url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
-    headers: bearer(token),
-  });
-  const frames: Json[] = [];
-  socket.on('message', (data) => frames.push(JSON.parse(String(data))));
-  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  return { frames, closed, socket };
-}
 
 /** The events of an SSE body, with their data as sent. */
 function eventsOf(text: string): Array<{ event: string; data: Json }> {
@@ -78,7 +60,7 @@ describe("a session's streams", () => {
     await feed.readUntil('event: ready');
     const otherFeed = await openFeed(t.url, other.id, other.token);
     await otherFeed.readUntil('event: ready');
-    const ws = await openSocket(id, token);
+    const ws = await openSocket(t.url, id, token);
 
     expect((await call(t.url, 'DELETE', `/v1/sessions/${id}`, { token })).status).toBe(200);
 
@@ -109,7 +91,7 @@ describe("a session's streams", () => {
     const { id, token } = await createSession(t.url);
     const feed = await openFeed(t.url, id, token);
     await feed.readUntil('event: ready');
-    const ws = await openSocket(id, token);
+    const ws = await openSocket(t.url, id, token);
 
     const erased = await call(t.url, 'DELETE', `/v1/admin/sessions/${id}`, {
       headers: bearer(ADMIN_KEY),
@@ -134,7 +116,7 @@ describe("a session's streams", () => {
       await addOldMessage(kept.app, id, 40);
       const feed = await openFeed(kept.url, id, token);
       await feed.readUntil('event: ready');
-      const ws = await openSocket(id, token, kept.url);
+      const ws = await openSocket(kept.url, id, token);
 
       expect(await kept.app.sweepRetention()).toBe(1);
 
@@ -222,8 +204,8 @@ describe("a session's followers", () => {
     const feeds = [await openFeed(t.url, id, token), await openFeed(t.url, id, token)];
     for (const feed of feeds) await feed.readUntil('event: ready');
     // A phone and a laptop, each with its WebSocket.
-    const phone = await openSocket(id, token);
-    const laptop = await openSocket(id, token);
+    const phone = await openSocket(t.url, id, token);
+    const laptop = await openSocket(t.url, id, token);
     try {
       const overHttp = await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
         token,
@@ -376,7 +358,7 @@ describe('open streams', () => {
     const { id, token } = await createSession(t.url);
     const cutOff = await rawFeed(id, token);
     const feeds = [await tryFeed(id, token), await tryFeed(id, token)];
-    const sockets = [await openSocket(id, token), await openSocket(id, token)];
+    const sockets = [await openSocket(t.url, id, token), await openSocket(t.url, id, token)];
     expect([cutOff, ...feeds].map((f) => f.status)).toEqual([200, 200, 200]);
 
     const refused = await tryFeed(id, token);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { createApp, openApp, type App, type AppOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { buildServer, type SupportServer } from '../../src/http/index.js';
@@ -226,4 +227,23 @@ export async function startWebhookReceiver(
     },
     close: () => new Promise((resolve) => receiver.close(() => resolve())),
   };
+}
+
+/** A session's WebSocket, open, with what it received and how it was closed. */
+export async function openSocket(
+  url: string,
+  id: string,
+  token: string,
+): Promise<{ frames: Json[]; closed: Promise<number>; socket: WebSocket }> {
+  const socket = new WebSocket(`${url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
+    headers: bearer(token),
+  });
+  const frames: Json[] = [];
+  socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return { frames, closed, socket };
 }
