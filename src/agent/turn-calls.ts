@@ -54,17 +54,16 @@ export class TurnCalls {
    * Calls a tool in the customer's session and counts it: its value, or `undefined` when it
    * failed. Only a `cancellable` call stops when the client goes away.
    */
-  async call<T>(name: string, args: unknown, cancellable = false): Promise<T | undefined> {
+  call<T>(name: string, args: unknown, cancellable = false): Promise<T | undefined> {
     // The client's going away (or shutdown's cut) stops only what is costly and for the client
     // alone: reading its files and the language model. Once its message is stored, the help
     // center is still searched, the escalation decided (a report of harm opens its ticket even
     // when the customer closed the tab at once) and its details remembered, all quick.
     const { tools, sessionId, signal } = this.turn;
-    const result: ToolResult<T> = await tools.call<T>(name, args, {
-      sessionId,
-      ...(cancellable && signal ? { signal } : {}),
+    const options = cancellable && signal ? { sessionId, signal } : { sessionId };
+    return tools.call<T>(name, args, options).then((result) => {
+      this.record(result);
+      return result.type === 'ok' ? result.value : undefined;
     });
-    this.record(result);
-    return result.type === 'ok' ? result.value : undefined;
   }
 }

@@ -342,10 +342,10 @@ export class TurnRunner {
     });
     // Messages are numbered 1, 2, 3… and never removed: the reply's number is the count.
     const messageCount = stored.seq;
-    const breakers = Object.fromEntries(
-      [...this.deps.tools.breakers()].map(([name, b]) => [name, b.state]),
-    );
-    return { ...reply, sessionId, requestId, messageCount, breakers };
+    const breakers = this.deps.tools.breakerStates();
+    // Not `{ ...reply, sessionId, ... }`: on Node 20 a spread followed by keys of its own makes a
+    // new hidden class on every call, which costs microseconds; `Object.assign` does not.
+    return Object.assign({}, reply, { sessionId, requestId, messageCount, breakers });
   }
 
   /** Tells the service's metrics how the turn ended; a failure there is only logged. */

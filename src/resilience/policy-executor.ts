@@ -99,124 +99,205 @@ export class PolicyExecutor<I, O> {
     return this.#spec.policy;
   }
 
-  /** Calls the function under every policy; resolves to the outcome, never rejects. */
-  async call(rawInput: unknown, options: CallOptions = {}): Promise<ToolResult<O>> {
+  /**
+   * Calls the function under every policy; resolves to the outcome, never rejects. The common
+   * case — input valid, a free slot, a closed breaker, one attempt — is one chain of promises,
+   * not a stack of async functions each with its own promise (which Node's async hooks then
+   * track one by one); waiting for a slot and retrying take the general path.
+   */
+  call(rawInput: unknown, options: CallOptions = {}): Promise<ToolResult<O>> {
     const startedAt = this.#clock.now();
     const scope = this.#observer.start(this.#spec.name, options.sessionId);
     let result: ToolResult<O>;
+    let entered = false;
     try {
-      result = await this.#admit(rawInput, options, scope, startedAt);
+      const input = this.#spec.parseInput(rawInput);
+      if (!input.ok) {
+        result = this.#invalidInput(startedAt, input.message);
+      } else if (options.signal?.aborted) {
+        result = this.#cancelled(startedAt, 0);
+      } else if (!this.bulkhead.tryEnter()) {
+        const queued = this.#queued(input.value, options, scope, startedAt);
+        return this.#settled(scope, startedAt, false, queued);
+      } else {
+        entered = true;
+        const permit = this.breaker.tryAcquire();
+        if (permit === null) {
+          entered = false;
+          this.bulkhead.leave();
+          result = this.#circuitOpen(startedAt, 0);
+        } else {
+          return this.#first(input.value, options, scope, startedAt, permit);
+        }
+      }
     } catch (error) {
       // Only a defect of this layer lands here; it still becomes a value, not a throw.
-      const e = toAppError(error);
-      result = this.#result(startedAt, 0, {
-        type: 'error',
-        code: e.code,
-        message: e.message,
-        retryable: false,
-      });
+      if (entered) this.bulkhead.leave();
+      result = this.#defect(startedAt, error);
     }
     scope.end(result);
-    return result;
+    return Promise.resolve(result);
   }
 
-  async #admit(
-    raw: unknown,
+  /**
+   * The first attempt, in a slot: its outcome ends the call at once, or the retries follow. The
+   * slot is given back, and the observer told, in the same step that judges the outcome.
+   */
+  #first(
+    input: I,
     options: CallOptions,
     scope: CallScope,
     startedAt: number,
+    permit: BreakerPermit,
   ): Promise<ToolResult<O>> {
-    const input = this.#spec.parseInput(raw);
-    if (!input.ok) {
-      return this.#result(startedAt, 0, {
-        type: 'error',
-        code: 'invalid_input',
-        message: `Invalid input for tool "${this.#spec.name}": ${input.message}`,
-        retryable: false,
-      });
-    }
-    const signal = options.signal;
-    if (signal?.aborted) return this.#cancelled(startedAt, 0);
-    if (!this.bulkhead.tryEnter()) {
-      const waiting = this.bulkhead.wait(signal);
-      if (waiting === null) {
-        const { limit, queue } = this.#spec.policy.concurrency;
-        return this.#result(startedAt, 0, {
-          type: 'rejected',
-          message: `Tool "${this.#spec.name}" is at its concurrency limit (${limit} running, ${queue} queued); try again shortly`,
-        });
-      }
-      if (!(await waiting)) return this.#cancelled(startedAt, 0);
-    }
-    try {
-      return await this.#attempts(input.value, options, scope, startedAt);
-    } finally {
-      this.bulkhead.leave();
-    }
+    return this.#attempt(input, options, scope, 1, permit).then(
+      (outcome) => {
+        let next: ToolResult<O> | number;
+        try {
+          next = this.#judge(outcome, 1, startedAt, scope);
+        } catch (error) {
+          next = this.#defect(startedAt, error);
+        }
+        if (typeof next === 'number') {
+          const retries = this.#retries(input, options, scope, startedAt, 1, next);
+          return this.#settled(scope, startedAt, true, retries);
+        }
+        this.bulkhead.leave();
+        scope.end(next);
+        return next;
+      },
+      (error: unknown) => {
+        this.bulkhead.leave();
+        const result = this.#defect(startedAt, error);
+        scope.end(result);
+        return result;
+      },
+    );
   }
 
-  async #attempts(
+  /** Ends the call when `pending` settles; `entered` says whether it holds a concurrency slot. */
+  #settled(
+    scope: CallScope,
+    startedAt: number,
+    entered: boolean,
+    pending: Promise<ToolResult<O>>,
+  ): Promise<ToolResult<O>> {
+    return pending.then(
+      (result) => {
+        if (entered) this.bulkhead.leave();
+        scope.end(result);
+        return result;
+      },
+      (error: unknown) => {
+        if (entered) this.bulkhead.leave();
+        const result = this.#defect(startedAt, error);
+        scope.end(result);
+        return result;
+      },
+    );
+  }
+
+  /** The call waits for a concurrency slot, then makes its attempts. */
+  async #queued(
     input: I,
     options: CallOptions,
     scope: CallScope,
     startedAt: number,
   ): Promise<ToolResult<O>> {
-    const { retry, timeoutMs } = this.#spec.policy;
-    const signal = options.signal;
-    for (let attempt = 1; ; attempt++) {
-      const permit = this.breaker.tryAcquire();
-      if (permit === null) {
-        return this.#result(startedAt, attempt - 1, {
-          type: 'circuit_open',
-          message: `Tool "${this.#spec.name}" is temporarily unavailable (circuit open after repeated failures)`,
-          retryAfterMs: this.breaker.msUntilProbe(),
-        });
-      }
-      const outcome = await this.#attempt(input, options, scope, attempt, permit);
-
-      let failure: ToolResult<O>;
-      let retryAfterMs: number | undefined;
-      if (outcome.kind === 'ok') {
-        return this.#result(startedAt, attempt, { type: 'ok', value: outcome.value });
-      } else if (outcome.kind === 'cancelled') {
-        return this.#cancelled(startedAt, attempt);
-      } else if (outcome.kind === 'timeout') {
-        failure = this.#result(startedAt, attempt, {
-          type: 'timeout',
-          message: `Tool "${this.#spec.name}" timed out after ${timeoutMs} ms`,
-          timeoutMs,
-        });
-      } else {
-        const e = outcome.error;
-        retryAfterMs = e.retryAfterMs;
-        failure = this.#result(startedAt, attempt, {
-          type: 'error',
-          code: e.code,
-          message: e.message,
-          retryable: e.retryable,
-          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-        });
-        if (!e.retryable) return failure;
-      }
-      if (attempt >= retry.maxAttempts) return failure;
-
-      let delayMs = backoffDelay(retry, attempt, this.#random);
-      if (retryAfterMs !== undefined) {
-        // Waiting less than the upstream asked only earns another refusal; waiting longer than
-        // the configured cap would stall the turn. Beyond the cap, give the failure back.
-        if (retryAfterMs > retry.maxDelayMs) return failure;
-        delayMs = Math.max(delayMs, retryAfterMs);
-      }
-      scope.retry({
-        attempt,
-        delayMs,
-        reason: outcome.kind === 'timeout' ? 'timeout' : 'error',
-        code: outcome.kind === 'timeout' ? 'timeout' : outcome.error.code,
-        message:
-          outcome.kind === 'timeout' ? `timed out after ${timeoutMs} ms` : outcome.error.message,
+    const waiting = this.bulkhead.wait(options.signal);
+    if (waiting === null) {
+      const { limit, queue } = this.#spec.policy.concurrency;
+      return this.#result(startedAt, 0, {
+        type: 'rejected',
+        message: `Tool "${this.#spec.name}" is at its concurrency limit (${limit} running, ${queue} queued); try again shortly`,
       });
-      if (!(await sleep(this.#clock, delayMs, signal))) return this.#cancelled(startedAt, attempt);
     }
+    if (!(await waiting)) return this.#cancelled(startedAt, 0);
+    try {
+      return await this.#retries(input, options, scope, startedAt, 0, undefined);
+    } finally {
+      this.bulkhead.leave();
+    }
+  }
+
+  /**
+   * The attempts after attempt number `done` (none made yet: 0), the first of them after
+   * `delayMs` (none: at once).
+   */
+  async #retries(
+    input: I,
+    options: CallOptions,
+    scope: CallScope,
+    startedAt: number,
+    done: number,
+    delayMs: number | undefined,
+  ): Promise<ToolResult<O>> {
+    for (let attempt = done + 1; ; attempt++) {
+      if (delayMs !== undefined && !(await sleep(this.#clock, delayMs, options.signal))) {
+        return this.#cancelled(startedAt, attempt - 1);
+      }
+      const permit = this.breaker.tryAcquire();
+      if (permit === null) return this.#circuitOpen(startedAt, attempt - 1);
+      const outcome = await this.#attempt(input, options, scope, attempt, permit);
+      const next = this.#judge(outcome, attempt, startedAt, scope);
+      if (typeof next !== 'number') return next;
+      delayMs = next;
+    }
+  }
+
+  /**
+   * What follows attempt number `attempt`: the call's result, or the wait before the next
+   * attempt (told to the observer as a retry).
+   */
+  #judge(
+    outcome: AttemptOutcome<O>,
+    attempt: number,
+    startedAt: number,
+    scope: CallScope,
+  ): ToolResult<O> | number {
+    if (outcome.kind === 'ok') {
+      return this.#result(startedAt, attempt, { type: 'ok', value: outcome.value });
+    }
+    if (outcome.kind === 'cancelled') return this.#cancelled(startedAt, attempt);
+    const { retry, timeoutMs } = this.#spec.policy;
+    let failure: ToolResult<O>;
+    let retryAfterMs: number | undefined;
+    if (outcome.kind === 'timeout') {
+      failure = this.#result(startedAt, attempt, {
+        type: 'timeout',
+        message: `Tool "${this.#spec.name}" timed out after ${timeoutMs} ms`,
+        timeoutMs,
+      });
+    } else {
+      const e = outcome.error;
+      retryAfterMs = e.retryAfterMs;
+      failure = this.#result(startedAt, attempt, {
+        type: 'error',
+        code: e.code,
+        message: e.message,
+        retryable: e.retryable,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      });
+      if (!e.retryable) return failure;
+    }
+    if (attempt >= retry.maxAttempts) return failure;
+
+    let delayMs = backoffDelay(retry, attempt, this.#random);
+    if (retryAfterMs !== undefined) {
+      // Waiting less than the upstream asked only earns another refusal; waiting longer than
+      // the configured cap would stall the turn. Beyond the cap, give the failure back.
+      if (retryAfterMs > retry.maxDelayMs) return failure;
+      delayMs = Math.max(delayMs, retryAfterMs);
+    }
+    scope.retry({
+      attempt,
+      delayMs,
+      reason: outcome.kind === 'timeout' ? 'timeout' : 'error',
+      code: outcome.kind === 'timeout' ? 'timeout' : outcome.error.code,
+      message:
+        outcome.kind === 'timeout' ? `timed out after ${timeoutMs} ms` : outcome.error.message,
+    });
+    return delayMs;
   }
 
   /** One attempt: the function races its timeout and the caller's signal, and is aborted by either. */
@@ -236,6 +317,33 @@ export class PolicyExecutor<I, O> {
       attempt,
     );
     return run.start(input, scope);
+  }
+
+  #invalidInput(startedAt: number, message: string): ToolResult<O> {
+    return this.#result(startedAt, 0, {
+      type: 'error',
+      code: 'invalid_input',
+      message: `Invalid input for tool "${this.#spec.name}": ${message}`,
+      retryable: false,
+    });
+  }
+
+  #circuitOpen(startedAt: number, attempts: number): ToolResult<O> {
+    return this.#result(startedAt, attempts, {
+      type: 'circuit_open',
+      message: `Tool "${this.#spec.name}" is temporarily unavailable (circuit open after repeated failures)`,
+      retryAfterMs: this.breaker.msUntilProbe(),
+    });
+  }
+
+  #defect(startedAt: number, error: unknown): ToolResult<O> {
+    const e = toAppError(error);
+    return this.#result(startedAt, 0, {
+      type: 'error',
+      code: e.code,
+      message: e.message,
+      retryable: false,
+    });
   }
 
   #cancelled(startedAt: number, attempts: number): ToolResult<O> {

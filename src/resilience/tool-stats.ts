@@ -1,5 +1,5 @@
 import type { BreakerSnapshot, BreakerState } from './circuit-breaker.js';
-import type { CallObserver, CallScope } from './observer.js';
+import type { CallObserver, CallScope, RetryEvent } from './observer.js';
 import type { ToolResult } from './tool-result.js';
 
 /** Recent figures of one tool, for the admin console. */
@@ -45,6 +45,27 @@ class Window {
   }
 }
 
+/** One call as {@link ToolStatsObserver} follows it: counted in its tool's window at its end. */
+class WindowScope implements CallScope {
+  constructor(
+    private readonly inner: CallScope,
+    private readonly window: Window,
+  ) {}
+
+  run<T>(fn: () => T): T {
+    return this.inner.run(fn);
+  }
+
+  retry(event: RetryEvent): void {
+    this.inner.retry(event);
+  }
+
+  end(result: ToolResult): void {
+    this.window.add(result);
+    this.inner.end(result);
+  }
+}
+
 /**
  * Keeps each tool's call count, failures and recent latency percentiles, and passes every event
  * on to `inner` (the telemetry observer). Cheap: a fixed ring of durations per tool.
@@ -55,20 +76,12 @@ export class ToolStatsObserver implements CallObserver {
   constructor(private readonly inner: CallObserver) {}
 
   start(tool: string, sessionId: string | undefined): CallScope {
-    const scope = this.inner.start(tool, sessionId);
-    return {
-      run: (fn) => scope.run(fn),
-      retry: (event) => scope.retry(event),
-      end: (result) => {
-        let window = this.#windows.get(tool);
-        if (window === undefined) {
-          window = new Window();
-          this.#windows.set(tool, window);
-        }
-        window.add(result);
-        scope.end(result);
-      },
-    };
+    let window = this.#windows.get(tool);
+    if (window === undefined) {
+      window = new Window();
+      this.#windows.set(tool, window);
+    }
+    return new WindowScope(this.inner.start(tool, sessionId), window);
   }
 
   breakerChanged(

@@ -24,7 +24,9 @@ export class CorrelationContext {
    */
   run<T>(ids: Correlation, fn: () => T): T {
     const outer = this.#storage.getStore();
-    return this.#storage.run(outer ? { ...outer, ...ids } : { ...ids }, fn);
+    // Not `{ ...outer, ...ids }`: on Node 20 a spread that adds keys the first did not have makes
+    // a new hidden class on every call (about a microsecond); `Object.assign` does not.
+    return this.#storage.run(outer ? Object.assign({}, outer, ids) : { ...ids }, fn);
   }
 
   /**

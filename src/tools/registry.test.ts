@@ -438,6 +438,18 @@ describe('circuit breaker', () => {
     expect(tools.breaker('b').state).toBe('closed');
   });
 
+  it("lists every tool's breaker state by name, as a turn's result reports them", async () => {
+    const { clock, tools } = setup(env);
+    tools.register(scripted('a', async () => Promise.reject(unavailable()), clock).tool);
+    tools.register(scripted('b', async () => 'b', clock).tool);
+    expect(tools.breakerStates()).toEqual({ a: 'closed', b: 'closed' });
+    for (let i = 0; i < 3; i++) await clock.run(tools.call('a', {}));
+    const states = tools.breakerStates();
+    expect(states).toEqual({ a: 'open', b: 'closed' });
+    expect(Object.keys(states)).toEqual(['a', 'b']);
+    expect(states).toEqual(Object.fromEntries([...tools.breakers()].map(([n, b]) => [n, b.state])));
+  });
+
   it("opens in the middle of a call's retries and stops them", async () => {
     const { clock, tools } = setup({ TOOL_RETRY_ATTEMPTS: '5', TOOL_BREAKER_THRESHOLD: '2' });
     const s = scripted('x', async () => Promise.reject(unavailable()), clock);

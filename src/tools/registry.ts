@@ -13,6 +13,7 @@ import {
   systemClock,
   type AttemptContext,
   type BreakerSnapshot,
+  type BreakerState,
   type CallObserver,
   type CallOptions,
   type Clock,
@@ -147,6 +148,13 @@ export class ToolRegistry {
   /** Every tool's breaker, by tool name. */
   *breakers(): Iterable<[string, BreakerSnapshot]> {
     for (const [name, entry] of this.#entries) yield [name, entry.executor.breaker.snapshot()];
+  }
+
+  /** Every tool's breaker state, by tool name (what a turn's result reports). */
+  breakerStates(): Record<string, BreakerState> {
+    const states: Array<[string, BreakerState]> = [];
+    for (const [name, entry] of this.#entries) states.push([name, entry.executor.breaker.state]);
+    return Object.fromEntries(states);
   }
 
   /** Closes a tool's breaker and forgets its failures. @throws {AppError} `unknown_tool`. */

@@ -201,10 +201,11 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
  * message its history holds (replies included), so that neither count is taken for the other.
  */
 async function summaryOf(app: App, session: Session): Promise<SessionSummary> {
-  return {
-    ...viewOf(session),
+  // Not `{ ...viewOf(session), transcriptMessages }`: on Node 20 a spread followed by a key of
+  // its own makes a new hidden class on every call; the view is a fresh object, completed here.
+  return Object.assign(viewOf(session), {
     transcriptMessages: await app.conversations.countMessages(session.id),
-  };
+  });
 }
 
 /** The text and files of a message, from a JSON or a multipart body. */
