@@ -155,4 +155,33 @@ describe('SQLite group commit', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('fails a write of a group alone, undone whole, and stores the others', async () => {
+    const repo = new SqliteConversationRepository(openDatabase(':memory:'));
+    await repo.appendMessage(message('a'));
+    const [b, again, facts, broken, c] = await Promise.allSettled([
+      repo.appendMessage(message('b')),
+      // The same id again: the database refuses it.
+      repo.appendMessage(message('a')),
+      repo.rememberAll('s', [{ type: 'fact', content: 'Name: Ada', importance: 0.8 }]),
+      // Its first memory is stored before its second is refused: neither is kept.
+      repo.rememberAll('s', [
+        { type: 'fact', content: 'Email: ada@example.org', importance: 0.8 },
+        { type: 'unknown' as 'fact', content: 'Phone: 555', importance: 0.8 },
+      ]),
+      repo.appendMessage(message('c')),
+    ]);
+    expect(again.status).toBe('rejected');
+    expect(broken.status).toBe('rejected');
+    expect(facts.status).toBe('fulfilled');
+    expect(b).toMatchObject({ status: 'fulfilled', value: { seq: 2 } });
+    expect(c).toMatchObject({ status: 'fulfilled', value: { seq: 3 } });
+    expect((await repo.messages('s')).map((m) => [m.id, m.seq])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
+    expect((await repo.sessions({ limit: 10 }))[0]).toMatchObject({ messageCount: 3 });
+    expect((await repo.memories('s')).map((m) => m.content)).toEqual(['Name: Ada']);
+  });
 });

@@ -148,6 +148,18 @@ const escalatedOf = (metadata: Record<string, unknown>): 1 | null => {
     : null;
 };
 
+/** A memory as read: its columns, in the order the queries select them. */
+type MemoryRow = [string, MemoryRecord['type'], string, number, string];
+
+/** Memories of `sessionId` from rows read as arrays: objects built by the driver cost twice as much. */
+function memoriesOf(sessionId: string, rows: readonly MemoryRow[]): MemoryRecord[] {
+  const memories: MemoryRecord[] = [];
+  for (const [id, type, content, importance, createdAt] of rows) {
+    memories.push({ id, sessionId, type, content, importance, createdAt });
+  }
+  return memories;
+}
+
 /** A memory as a session's memories are stored together. */
 type NewMemory = Omit<MemoryRecord, 'id' | 'createdAt' | 'sessionId'> & { createdAt?: string };
 
@@ -161,12 +173,18 @@ class QueuedWrite<T = unknown> {
     private readonly reject: (error: unknown) => void,
   ) {}
 
-  /** Runs the write inside the group's transaction; a failure is kept for its caller. */
+  /** Whether the write threw when it last ran. */
+  get failed(): boolean {
+    return this.#outcome?.ok === false;
+  }
+
+  /** Runs the write, keeping its outcome for its caller; what it throws is thrown on. */
   run(): void {
     try {
       this.#outcome = { ok: true, value: this.write() };
     } catch (error) {
       this.#outcome = { ok: false, error };
+      throw error;
     }
   }
 
@@ -186,22 +204,41 @@ class QueuedWrite<T = unknown> {
  * message or of a turn's memories: it writes every page it changed to the log (a page per index
  * that a row touched), and after a transaction that split index pages SQLite walks its whole page
  * cache. So the writes asked for during one turn of the event loop (by every request and turn
- * whose I/O arrived together) are committed in one transaction right after it, each in a savepoint
- * of its own — a write that fails is undone alone and fails alone — and each caller's promise
- * settles only after the commit: what it was told is stored, is. {@link flush} commits what is
- * waiting at once; the repository does so before the database is closed.
+ * whose I/O arrived together) are committed in one transaction right after it, and each caller's
+ * promise settles only after the commit: what it was told is stored, is. {@link flush} commits
+ * what is waiting at once; the repository does so before the database is closed.
+ *
+ * A write that fails is undone alone and fails alone. The writes run one after the other in the
+ * group's transaction, with nothing around each: a savepoint per write (two more statements, and
+ * a copy of every page it changes, kept to undo it) would cost as much as the write, for a
+ * failure that hardly ever comes. When one does fail, the whole group is rolled back and run
+ * again with each write in a savepoint of its own, so that the others are stored as if it had
+ * never been asked for. A write is therefore a function of the database alone: it may run twice.
  */
 class GroupCommit {
   #queue: QueuedWrite[] = [];
-  readonly #commit: Transaction<(writes: readonly QueuedWrite[]) => void>;
+  readonly #together: Transaction<(writes: readonly QueuedWrite[]) => void>;
+  readonly #apart: Transaction<(writes: readonly QueuedWrite[]) => void>;
 
   constructor(private readonly db: SqliteDatabase) {
-    this.#commit = db.transaction((writes: readonly QueuedWrite[]) => {
+    this.#together = db.transaction((writes: readonly QueuedWrite[]) => {
       for (const write of writes) write.run();
+    });
+    // Nested in the group's transaction, a transaction is a savepoint: what a failed write did is
+    // undone, and the group goes on.
+    const alone = db.transaction((write: QueuedWrite) => write.run());
+    this.#apart = db.transaction((writes: readonly QueuedWrite[]) => {
+      for (const write of writes) {
+        try {
+          alone(write);
+        } catch {
+          // Kept for its caller, who alone is told.
+        }
+      }
     });
   }
 
-  /** Runs `write` (a transaction of its own: nested, it becomes a savepoint) in the next group. */
+  /** Runs `write` in the next group. It must change nothing but the database. */
   run<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (this.#queue.length === 0) setImmediate(() => this.flush());
@@ -218,7 +255,13 @@ class GroupCommit {
       if (!this.db.open) {
         throw new AppError('internal', 'The database was closed before the write was stored');
       }
-      this.#commit.immediate(writes);
+      try {
+        this.#together.immediate(writes);
+      } catch (error) {
+        // Rolled back whole. Unless a write failed, the transaction itself did.
+        if (!writes.some((write) => write.failed)) throw error;
+        this.#apart.immediate(writes);
+      }
     } catch (error) {
       // The transaction itself failed (the database was locked or closed, or the commit failed):
       // nothing of the group was stored.
@@ -236,26 +279,12 @@ class GroupCommit {
 export class SqliteConversationRepository implements ConversationRepository {
   readonly #statements = new Map<string, Statement>();
   readonly #rawStatements = new Map<string, Statement>();
-  // Made once: `db.transaction` builds four wrapper functions and defines their properties on
-  // every call, which costs more than the statements of a small transaction.
-  readonly #appendTx: Transaction<
-    (message: Omit<MessageRecord, 'seq' | 'createdAt'>, createdAt: string) => number
-  >;
-  readonly #rememberAllTx: Transaction<
-    (sessionId: string, memories: readonly NewMemory[], now: string) => void
-  >;
-  readonly #eraseTx: Transaction<
-    (sessionId: string, idleBefore: string | null) => SessionErasure | null
-  >;
   readonly #writes: GroupCommit;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.#appendTx = db.transaction(this.#append.bind(this));
-    this.#rememberAllTx = db.transaction(this.#rememberEach.bind(this));
-    this.#eraseTx = db.transaction(this.#erase.bind(this));
     this.#writes = new GroupCommit(db);
   }
 
@@ -290,7 +319,7 @@ export class SqliteConversationRepository implements ConversationRepository {
     const createdAt = message.createdAt ?? this.now().toISOString();
     // The next number and the insert happen under the write lock: concurrent appends to one
     // session can never take the same number.
-    const seq = await this.#writes.run(() => this.#appendTx(message, createdAt));
+    const seq = await this.#writes.run(() => this.#append(message, createdAt));
     return { ...message, seq, createdAt };
   }
 
@@ -377,7 +406,7 @@ export class SqliteConversationRepository implements ConversationRepository {
   async rememberAll(sessionId: string, memories: readonly NewMemory[]): Promise<void> {
     if (memories.length === 0) return;
     const now = this.now().toISOString();
-    await this.#writes.run(() => this.#rememberAllTx(sessionId, memories, now));
+    await this.#writes.run(() => this.#rememberEach(sessionId, memories, now));
   }
 
   #rememberEach(sessionId: string, memories: readonly NewMemory[], now: string): void {
@@ -420,24 +449,32 @@ export class SqliteConversationRepository implements ConversationRepository {
     sessionId: string,
     options: { type?: MemoryRecord['type']; limit?: number } = {},
   ): Promise<MemoryRecord[]> {
-    // Rows as arrays, made into records here: objects built by the driver cost twice as much.
     const rows = this.#prepareRaw(
       `SELECT id, type, content, importance, created_at FROM memories
          WHERE session_id = ? AND (? IS NULL OR type = ?) ORDER BY created_at DESC, rowid DESC LIMIT ?`,
-    ).all(sessionId, options.type ?? null, options.type ?? null, options.limit ?? -1) as Array<
-      [string, MemoryRecord['type'], string, number, string]
-    >;
-    const memories: MemoryRecord[] = [];
-    for (const [id, type, content, importance, createdAt] of rows) {
-      memories.push({ id, sessionId, type, content, importance, createdAt });
-    }
-    return memories;
+    ).all(
+      sessionId,
+      options.type ?? null,
+      options.type ?? null,
+      options.limit ?? -1,
+    ) as MemoryRow[];
+    return memoriesOf(sessionId, rows);
   }
 
   async recentMemories(sessionId: string, limits: MemoryLimits): Promise<MemoryRecord[]> {
     const types = MEMORY_TYPES.filter((type) => (limits[type] ?? 0) > 0);
     if (types.length === 0) return [];
     // Each type's newest through the (session_id, type, created_at) index, merged newest first.
+    // One type is read in that order already: nothing to merge (a turn reads its facts alone).
+    if (types.length === 1) {
+      const [type] = types as [MemoryRecord['type']];
+      const rows = this.#prepareRaw(
+        `SELECT id, type, content, importance, created_at FROM memories
+           WHERE session_id = ? AND type = '${type}'
+           ORDER BY created_at DESC, rowid DESC LIMIT ${limitLiteral(limits[type] ?? 0)}`,
+      ).all(sessionId) as MemoryRow[];
+      return memoriesOf(sessionId, rows);
+    }
     const newest = types.map(
       (type) =>
         `SELECT * FROM (SELECT rowid AS position, id, type, content, importance, created_at
@@ -447,12 +484,8 @@ export class SqliteConversationRepository implements ConversationRepository {
     const rows = this.#prepareRaw(
       `SELECT id, type, content, importance, created_at FROM (${newest.join(' UNION ALL ')})
          ORDER BY created_at DESC, position DESC`,
-    ).all({ session: sessionId }) as Array<[string, MemoryRecord['type'], string, number, string]>;
-    const memories: MemoryRecord[] = [];
-    for (const [id, type, content, importance, createdAt] of rows) {
-      memories.push({ id, sessionId, type, content, importance, createdAt });
-    }
-    return memories;
+    ).all({ session: sessionId }) as MemoryRow[];
+    return memoriesOf(sessionId, rows);
   }
 
   async forgetBefore(before: string): Promise<number> {
@@ -561,7 +594,7 @@ export class SqliteConversationRepository implements ConversationRepository {
   ): Promise<SessionErasure | null> {
     // With the messages' group commit: an append asked for before the erasure is committed
     // before it, and so erased with the rest.
-    return this.#writes.run(() => this.#eraseTx(sessionId, options.idleBefore ?? null));
+    return this.#writes.run(() => this.#erase(sessionId, options.idleBefore ?? null));
   }
 
   #erase(sessionId: string, idleBefore: string | null): SessionErasure | null {
