@@ -1,6 +1,9 @@
 import {
-  composeExtractiveAnswer,
+  frameExtractiveAnswer,
+  readExtractiveAnswer,
   type ExtractiveAnswer,
+  type ExtractiveInput,
+  type ExtractiveReading,
   type PassageCache,
 } from '../model/extractive/index.js';
 import type { RetrievedChunk, SearchResult } from '../rag/index.js';
@@ -70,34 +73,40 @@ export function extractiveComposer(turn: {
     asksMore: followUp.asksMore,
     ...(followUp.done ? { done: followUp.done } : {}),
   };
-  return (passages, escalated, handover = false, continued = false) =>
-    composeExtractiveAnswer(
-      {
-        handover,
-        question,
-        ...(message.given.length > 0 ? { given: message.given } : {}),
-        ...context,
-        ...(search?.related ? { related: search.related } : {}),
-        sources: passages,
-        // A language model cites the passages as retrieved, and so does the extractive answer
-        // that may stand in for it: the client was shown them all, numbered so.
-        ...(turn.llm ? { numbering: 'as-retrieved' as const } : {}),
-        facts: [...turn.facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
-        // A greeting opens a reply, or nothing: after a notice that leads it ("For your
-        // security, I've hidden …") a "Hi," in the middle reads oddly.
-        firstTurn: !continued && message.notice === '' && messageCount <= 1,
-        ...(upset ? { upset: true } : {}),
-        ...(urgent ? { urgent: true } : {}),
-        ...(messageCount > 1 ? { ongoing: true } : {}),
-        ...(customerName ? { customerName } : {}),
-        escalated,
-        attachments: turn.files,
-        shortReply: message.shortReply,
-        // Details given in answer to an offer of a person are for that person.
-        ...(personOffered ? { offered: true } : {}),
-      },
-      { passages: turn.passages },
-    );
+  // The answer of the last passages given, as a ticket does not change it: the reply is written
+  // again with the ticket once the escalation check opened one (see `extractiveReply`), and
+  // again after a language model's answer cut short, from the same passages.
+  let last: { passages: RetrievedChunk[]; reading: ExtractiveReading } | undefined;
+  return (passages, escalated, handover = false, continued = false) => {
+    const input: ExtractiveInput = {
+      handover,
+      question,
+      ...(message.given.length > 0 ? { given: message.given } : {}),
+      ...context,
+      ...(search?.related ? { related: search.related } : {}),
+      sources: passages,
+      // A language model cites the passages as retrieved, and so does the extractive answer
+      // that may stand in for it: the client was shown them all, numbered so.
+      ...(turn.llm ? { numbering: 'as-retrieved' as const } : {}),
+      facts: [...turn.facts, ...newFacts.map((f) => ({ kind: f.kind, value: f.value }))],
+      // A greeting opens a reply, or nothing: after a notice that leads it ("For your
+      // security, I've hidden …") a "Hi," in the middle reads oddly.
+      firstTurn: !continued && message.notice === '' && messageCount <= 1,
+      ...(upset ? { upset: true } : {}),
+      ...(urgent ? { urgent: true } : {}),
+      ...(messageCount > 1 ? { ongoing: true } : {}),
+      ...(customerName ? { customerName } : {}),
+      escalated,
+      attachments: turn.files,
+      shortReply: message.shortReply,
+      // Details given in answer to an offer of a person are for that person.
+      ...(personOffered ? { offered: true } : {}),
+    };
+    if (last?.passages !== passages) {
+      last = { passages, reading: readExtractiveAnswer(input, { passages: turn.passages }) };
+    }
+    return frameExtractiveAnswer(input, last.reading);
+  };
 }
 
 /**

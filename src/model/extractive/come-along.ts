@@ -1,5 +1,5 @@
 import type { QuestionTerm } from './question-terms.js';
-import { MAX_SENTENCES, nearDuplicate, quoteOf, wordCount, type Pick } from './quote.js';
+import { MAX_SENTENCES, nearDuplicate, sizedQuoteOf, unitWordCount, type Pick } from './quote.js';
 import { speaksToAssistant, type Candidate, type Scored } from './scoring.js';
 import { statesPrice, statesQuantity, statesTime } from './states.js';
 
@@ -49,8 +49,7 @@ export function appendNextSentence(
     return 0;
   }
   if (speaksToAssistant(next.unit)) return 0;
-  const quote = quoteOf(next, terms);
-  const size = wordCount(quote);
+  const { quote, size } = sizedQuoteOf(next, terms);
   if (size === 0 || size > budget) return 0;
   if (picks.some((p) => nearDuplicate(p.candidate.unit, next.unit))) return 0;
   picks.push({ candidate: next, quote });
@@ -86,7 +85,7 @@ export function addAntecedents(picks: Pick[], all: readonly Candidate[], budget:
     const before = candidateAt(all, doc, index - 1);
     if (!before || before.unit.heading || before.unit.list) continue;
     if (picks.some((p) => p.candidate === before) || speaksToAssistant(before.unit)) continue;
-    const size = wordCount(before.unit.text);
+    const size = unitWordCount(before.unit);
     if (size === 0 || used + size > budget) continue;
     picks.push({ candidate: before, quote: before.unit.text });
     used += size;
@@ -128,7 +127,7 @@ export function addListIntros(picks: Pick[], all: readonly Candidate[], budget: 
       continue;
     }
     const added = [...lead, ...between].filter((c) => !picks.some((p) => p.candidate === c));
-    const size = added.reduce((sum, c) => sum + wordCount(c.unit.text), 0);
+    const size = added.reduce((sum, c) => sum + unitWordCount(c.unit), 0);
     if (used + size > budget) continue;
     for (const c of added) picks.push({ candidate: c, quote: c.unit.text });
     used += size;
@@ -150,7 +149,7 @@ export function appendListItems(picks: Pick[], all: readonly Candidate[], budget
       const next = candidateAt(all, doc, index + i);
       if (!next || !(step ? next.unit.step : next.unit.list)) break;
       if (picks.some((p) => p.candidate === next)) continue;
-      const size = wordCount(next.unit.text);
+      const size = unitWordCount(next.unit);
       if (size > left || next.unit.text.length === 0) break;
       picks.push({ candidate: next, quote: next.unit.text });
       left -= size;

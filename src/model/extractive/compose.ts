@@ -84,87 +84,50 @@ export function composeExtractiveAnswer(
   input: ExtractiveInput,
   options: ComposeOptions = {},
 ): ExtractiveAnswer {
+  return frameExtractiveAnswer(input, readExtractiveAnswer(input, options));
+}
+
+/**
+ * What the help center's answer to a message says (see {@link composeExtractiveAnswer}), before
+ * the session's ticket is known: a ticket, or a hand-over to a person, changes only how the
+ * reply opens and closes (`escalated`, `handover`), and so do `firstTurn`, `upset`, `urgent`,
+ * `ongoing` and `offered`. A reply written again with the ticket frames the same reading.
+ */
+export type ExtractiveReading =
+  /** A message that asks nothing of the help center (`shortReply`): answered in kind. */
+  | { type: 'short' }
+  /** Read back from what the customer told us. */
+  | { type: 'facts'; text: string }
+  /** Nothing to quote, and what to say instead ("I couldn't find …"). */
+  | { type: 'unanswered'; said: string }
+  | {
+      type: 'answer';
+      /** The sentences quoted, with their citation markers. */
+      quoted: string;
+      /** Said as what the help center says of the thing alone (see `thingAlone`). */
+      alone: boolean;
+      /** The order the question is about. */
+      order: string | undefined;
+      cited: number[];
+      confidence: number;
+    };
+
+/**
+ * The answer to `input` as a ticket would not change it (see {@link ExtractiveReading}): give it
+ * to {@link frameExtractiveAnswer} with the same input, or with `escalated`, `handover`,
+ * `firstTurn`, `upset`, `urgent`, `ongoing` or `offered` changed.
+ */
+export function readExtractiveAnswer(
+  input: ExtractiveInput,
+  options: ComposeOptions = {},
+): ExtractiveReading {
   const question = typeof input?.question === 'string' ? input.question : '';
   const facts: KnownFact[] = Array.isArray(input?.facts) ? input.facts : [];
-  const name = firstName(input?.customerName) ?? firstName(valuesOf(facts, 'name').at(-1));
-  const ticketId = cleanValue(input?.escalated?.ticketId, 64);
-  // A report of harm or danger is told what to do now before anything else is said.
-  const safety = ticketId !== '' && input?.escalated?.safety === true;
-  const safetyFirst = !safety
-    ? ''
-    : input?.escalated?.harmed === true
-      ? `${SORRY_HURT} ${SAFETY_FIRST}`
-      : SAFETY_FIRST;
-  // A person who will follow up needs a way to: the hand-over asks for one when none is known.
-  const handOver =
-    ticketId === ''
-      ? ''
-      : input?.escalated?.askContact === true
-        ? `${followUp(ticketId)} ${ASK_CONTACT}`
-        : followUp(ticketId);
   const attachments = readAttachments(input?.attachments, question);
-  const given = Array.isArray(input?.given) ? input.given : [];
-  const givenName = firstName(given.find((d) => d.kind === 'name')?.value);
-  const contacts = given
-    .filter((d) => d.kind !== 'name')
-    .map((d) => ({ kind: d.kind, value: cleanValue(d.value, 120) }));
-
-  // A greeting opens a reply that answers; "Hi," before "I couldn't find this" or a hand-over
-  // to a person reads as cheerfulness about the customer's bad luck.
-  const frame = (body: string, answers: boolean): string => {
-    // No cheerful "Hi" after being told to call the emergency services.
-    const greets = input?.firstTurn === true && answers && safetyFirst === '';
-    // Nor to an angry message: sorry for the trouble, then the answer. Nor to an urgent one:
-    // the answer first.
-    const sorry = greets && input?.upset === true;
-    const greeted = greets && !sorry && input?.urgent !== true;
-    return [
-      safetyFirst,
-      sorry ? SORRY_TROUBLE : greeted ? greeting(name) : '',
-      // Details given beside the question are said back, as they are given alone; a name the
-      // reply greets by is said back already.
-      notedBeside(contacts, greeted && givenName === name ? undefined : givenName),
-      attachments.length > 0 ? attachmentsRead(attachments.map((a) => a.name)) : '',
-      body,
-      handOver,
-    ]
-      .filter((part) => part !== '')
-      .join('\n\n');
-  };
-
-  if (input?.shortReply !== undefined && attachments.length === 0) {
-    // Said in kind: no greeting before a greeting, and when a person now takes over (the
-    // customer said yes to one) the follow-up line is the whole answer.
-    const accepted =
-      ticketId !== '' && (input.shortReply === 'yes' || input.shortReply === 'acknowledgement');
-    const text = [
-      safetyFirst,
-      accepted
-        ? ''
-        : shortAnswer(
-            input.shortReply,
-            name,
-            name !== undefined && question.toLowerCase().includes(name.toLowerCase()),
-            {
-              // The details the message itself gives (the facts known before are not in it).
-              details: facts.filter((f) => f.kind !== 'name' && question.includes(f.value)),
-              firstTurn: input.firstTurn === true,
-              ongoing: input.ongoing === true,
-              handedOver: ticketId !== '',
-              offered: input.offered === true,
-            },
-          ),
-      handOver,
-    ]
-      .filter((part) => part !== '')
-      .join('\n\n');
-    return { text, cited: [], confidence: SHORT_REPLY_CONFIDENCE, found: true };
-  }
-
+  if (input?.shortReply !== undefined && attachments.length === 0) return { type: 'short' };
+  const unanswered = (said: string): ExtractiveReading => ({ type: 'unanswered', said });
   const fromFacts = answerFromFacts(question, facts);
-  if (fromFacts !== null) {
-    return { text: frame(fromFacts, true), cited: [], confidence: FACT_CONFIDENCE, found: true };
-  }
+  if (fromFacts !== null) return { type: 'facts', text: fromFacts };
 
   const leanedOn = typeof input?.context === 'string' ? input.context : '';
   const sources = Array.isArray(input?.sources) ? input.sources : [];
@@ -223,14 +186,6 @@ export function composeExtractiveAnswer(
         candidates: scoredAll.candidates.filter((c) => statesPhoneNumber(c.unit.text)),
       }
     : scoredAll;
-  // With a ticket open the follow-up line already says a person is coming; handed over, it is
-  // all there is to say.
-  const unanswered = (said: string): ExtractiveAnswer => ({
-    text: frame(ticketId === '' ? `${said} ${OFFER_PERSON}` : input?.handover ? '' : said, false),
-    cited: [],
-    confidence: NOT_FOUND_CONFIDENCE,
-    found: false,
-  });
   // Told how long they have waited for what has not come, past what the help center says it
   // takes: what to do when it is late, or an apology and a person (see `overdue`).
   const late =
@@ -314,16 +269,121 @@ export function composeExtractiveAnswer(
     documents,
     input?.numbering === 'as-retrieved' ? 'as-retrieved' : 'by-appearance',
   );
-  const order = orderInQuestion(question, facts);
-  const quoted = repeated.length > 0 ? saidBefore(rendered.text) : rendered.text;
-  // A person is offered, as when nothing is found; with a ticket open, one is coming already.
-  const offer = ticketId === '' ? ` ${OFFER_PERSON}` : '';
-  const reply = alone ? `${NOT_FOR_THAT} ${quoted}${offer}` : quoted;
-  const body = order !== undefined ? `${aboutOrder(order)} ${reply}` : reply;
   return {
-    text: frame(body, true),
+    type: 'answer',
+    quoted: repeated.length > 0 ? saidBefore(rendered.text) : rendered.text,
+    alone: alone !== undefined,
+    order: orderInQuestion(question, facts),
     cited: rendered.cited,
     confidence: confidenceOf(alone ?? picks, scored, terms),
+  };
+}
+
+/** The answer as the reply gives it: a reading (see {@link readExtractiveAnswer}), framed. */
+export function frameExtractiveAnswer(
+  input: ExtractiveInput,
+  reading: ExtractiveReading,
+): ExtractiveAnswer {
+  const question = typeof input?.question === 'string' ? input.question : '';
+  const facts: KnownFact[] = Array.isArray(input?.facts) ? input.facts : [];
+  const name = firstName(input?.customerName) ?? firstName(valuesOf(facts, 'name').at(-1));
+  const ticketId = cleanValue(input?.escalated?.ticketId, 64);
+  // A report of harm or danger is told what to do now before anything else is said.
+  const safety = ticketId !== '' && input?.escalated?.safety === true;
+  const safetyFirst = !safety
+    ? ''
+    : input?.escalated?.harmed === true
+      ? `${SORRY_HURT} ${SAFETY_FIRST}`
+      : SAFETY_FIRST;
+  // A person who will follow up needs a way to: the hand-over asks for one when none is known.
+  const handOver =
+    ticketId === ''
+      ? ''
+      : input?.escalated?.askContact === true
+        ? `${followUp(ticketId)} ${ASK_CONTACT}`
+        : followUp(ticketId);
+  const attachments = readAttachments(input?.attachments, question);
+  const given = Array.isArray(input?.given) ? input.given : [];
+  const givenName = firstName(given.find((d) => d.kind === 'name')?.value);
+  const contacts = given
+    .filter((d) => d.kind !== 'name')
+    .map((d) => ({ kind: d.kind, value: cleanValue(d.value, 120) }));
+
+  // A greeting opens a reply that answers; "Hi," before "I couldn't find this" or a hand-over
+  // to a person reads as cheerfulness about the customer's bad luck.
+  const frame = (body: string, answers: boolean): string => {
+    // No cheerful "Hi" after being told to call the emergency services.
+    const greets = input?.firstTurn === true && answers && safetyFirst === '';
+    // Nor to an angry message: sorry for the trouble, then the answer. Nor to an urgent one:
+    // the answer first.
+    const sorry = greets && input?.upset === true;
+    const greeted = greets && !sorry && input?.urgent !== true;
+    return [
+      safetyFirst,
+      sorry ? SORRY_TROUBLE : greeted ? greeting(name) : '',
+      // Details given beside the question are said back, as they are given alone; a name the
+      // reply greets by is said back already.
+      notedBeside(contacts, greeted && givenName === name ? undefined : givenName),
+      attachments.length > 0 ? attachmentsRead(attachments.map((a) => a.name)) : '',
+      body,
+      handOver,
+    ]
+      .filter((part) => part !== '')
+      .join('\n\n');
+  };
+
+  if (input?.shortReply !== undefined && attachments.length === 0) {
+    // Said in kind: no greeting before a greeting, and when a person now takes over (the
+    // customer said yes to one) the follow-up line is the whole answer.
+    const accepted =
+      ticketId !== '' && (input.shortReply === 'yes' || input.shortReply === 'acknowledgement');
+    const text = [
+      safetyFirst,
+      accepted
+        ? ''
+        : shortAnswer(
+            input.shortReply,
+            name,
+            name !== undefined && question.toLowerCase().includes(name.toLowerCase()),
+            {
+              // The details the message itself gives (the facts known before are not in it).
+              details: facts.filter((f) => f.kind !== 'name' && question.includes(f.value)),
+              firstTurn: input.firstTurn === true,
+              ongoing: input.ongoing === true,
+              handedOver: ticketId !== '',
+              offered: input.offered === true,
+            },
+          ),
+      handOver,
+    ]
+      .filter((part) => part !== '')
+      .join('\n\n');
+    return { text, cited: [], confidence: SHORT_REPLY_CONFIDENCE, found: true };
+  }
+
+  if (reading.type === 'facts') {
+    return { text: frame(reading.text, true), cited: [], confidence: FACT_CONFIDENCE, found: true };
+  }
+  if (reading.type !== 'answer') {
+    const said = reading.type === 'unanswered' ? reading.said : NOT_FOUND;
+    // With a ticket open the follow-up line already says a person is coming; handed over, it is
+    // all there is to say.
+    return {
+      text: frame(ticketId === '' ? `${said} ${OFFER_PERSON}` : input?.handover ? '' : said, false),
+      cited: [],
+      confidence: NOT_FOUND_CONFIDENCE,
+      found: false,
+    };
+  }
+  // A person is offered, as when nothing is found; with a ticket open, one is coming already.
+  const offer = ticketId === '' ? ` ${OFFER_PERSON}` : '';
+  const reply = reading.alone ? `${NOT_FOR_THAT} ${reading.quoted}${offer}` : reading.quoted;
+  const body = reading.order !== undefined ? `${aboutOrder(reading.order)} ${reply}` : reply;
+  return {
+    text: frame(body, true),
+    // A copy: one reading may be framed more than once, and an answer's list is its own.
+    cited: [...reading.cited],
+    confidence: reading.confidence,
     found: true,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headingStates, statesPhoneNumber } from './documents.js';
+import { headingStates, PassageCache, passageDocuments, statesPhoneNumber } from './documents.js';
 
 describe('headingStates', () => {
   it('is true of a heading that states a price, a percentage or a time of day', () => {
@@ -50,5 +50,30 @@ describe('statesPhoneNumber', () => {
     ]) {
       expect(statesPhoneNumber(sentence), sentence).toBe(false);
     }
+  });
+});
+
+describe('PassageCache', () => {
+  const chunk = (title: string, headingPath: string[], text = 'Refunds take 5 days.') => ({
+    chunkId: 7,
+    documentId: 'refunds',
+    title,
+    headingPath,
+    source: 'help/refunds.md',
+    url: null,
+    text,
+    snippet: '',
+    score: 1,
+  });
+
+  it('keeps the title and headings of a passage read before, and reads new ones again', () => {
+    const passages = new PassageCache();
+    const [first] = passageDocuments([chunk('Refunds', ['Refunds', 'Card'])], passages);
+    const [again] = passageDocuments([chunk('Refunds', ['Refunds', 'Card'])], passages);
+    const [renamed] = passageDocuments([chunk('Refunds', ['Refunds', 'PayPal'])], passages);
+    expect(first?.heads?.searchText).toBe('refunds \n refunds \n card');
+    expect(again?.heads).toBe(first?.heads);
+    expect(renamed?.heads?.searchText).toBe('refunds \n refunds \n paypal');
+    expect(again?.units).toBe(first?.units);
   });
 });

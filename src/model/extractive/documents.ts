@@ -1,13 +1,26 @@
 import type { RetrievedChunk } from '../../rag/search/retriever.js';
+import type { LongSentence } from './quote.js';
 import { splitSentences, type Sentence } from './sentences.js';
+
+/**
+ * A text question words are found in: a sentence, or a passage's title and headings. What is
+ * learnt of it is kept with it, as long as the passage is (see {@link PassageCache}).
+ */
+export interface Searchable {
+  /** The text NFKC-normalised and lowercased, as question terms are matched in it. */
+  readonly searchText: string;
+  /**
+   * Whether it holds a question word, by the word's stem, for the words asked of it lately;
+   * undefined until first asked.
+   */
+  holds?: Map<string, boolean> | undefined;
+}
 
 /**
  * A sentence of a document, with what takes a pass over its text to learn, learnt once: a
  * passage's units are kept from one turn to the next (see {@link PassageCache}).
  */
-export interface Unit extends Sentence {
-  /** The text NFKC-normalised and lowercased, as question terms are matched in it. */
-  readonly searchText: string;
+export interface Unit extends Sentence, Searchable {
   /** Whether it reads as instructions to an assistant; undefined until first asked. */
   injection: boolean | undefined;
   /** Whether it states a number, a duration or a price; undefined until first asked. */
@@ -24,6 +37,15 @@ export interface Unit extends Sentence {
   instruction: boolean | undefined;
   /** Its words of three letters or more, to tell near-duplicates; undefined until first asked. */
   longWords: ReadonlySet<string> | undefined;
+  /**
+   * Whether a word that makes a case of its own ("international", "express") occurs in it, even
+   * inside another word; undefined until first asked.
+   */
+  special?: boolean | undefined;
+  /** How many words it holds (see `wordCount`); undefined until first asked. */
+  words?: number | undefined;
+  /** Where the words of a long sentence lie, to quote a window of it; undefined until first asked. */
+  long?: LongSentence | undefined;
   /**
    * The passage's own heading, which states a price, a percentage or a time of day that its
    * text may not repeat (see {@link headingStates}), read as its first sentence for a question
@@ -42,6 +64,8 @@ export interface Document {
   /** What it is part of: passages of one help-center article share it. */
   article: string;
   headings: string[];
+  /** Its title and headings as one text (see {@link headsOf}), kept with a passage read before. */
+  heads?: Searchable;
   units: readonly Unit[];
   /**
    * An attachment the customer asked about: its opening sentences answer a general question
@@ -72,7 +96,7 @@ const DEFAULT_CAPACITY = 4_000;
  * composeExtractiveAnswer(input, { passages });
  */
 export class PassageCache {
-  readonly #entries = new Map<number, { text: string; units: readonly Unit[] }>();
+  readonly #entries = new Map<number, PassageEntry>();
 
   constructor(readonly capacity: number = DEFAULT_CAPACITY) {
     if (!Number.isInteger(capacity) || capacity < 1) {
@@ -96,6 +120,30 @@ export class PassageCache {
     this.#entries.set(chunkId, entry);
     return entry.units;
   }
+
+  /**
+   * The title and headings of a chunk read with {@link units} (`joined` as {@link headsOf} joins
+   * them), kept with its units while they are the same.
+   */
+  heads(chunkId: number, joined: string): Searchable {
+    const entry = this.#entries.get(chunkId);
+    if (entry === undefined) return { searchText: searchable(joined) };
+    if (entry.heads?.joined !== joined) {
+      entry.heads = { joined, searchable: { searchText: searchable(joined) } };
+    }
+    return entry.heads.searchable;
+  }
+}
+
+interface PassageEntry {
+  text: string;
+  units: readonly Unit[];
+  heads?: { joined: string; searchable: Searchable };
+}
+
+/** A document's title and headings as one text: the words that stand over all its sentences. */
+export function headsOf(document: Pick<Document, 'title' | 'headings'>): string {
+  return [document.title, ...document.headings].join(' \n ');
 }
 
 /** An amount of money: "£34.99", "$5", "50p", "10 EUR", "20 dollars". */
@@ -150,16 +198,18 @@ export function passageDocuments(
   return sources.map((chunk, i) => {
     const text = asText(chunk.text).slice(0, MAX_DOCUMENT_CHARS);
     const headings = Array.isArray(chunk.headingPath) ? chunk.headingPath.map(asText) : [];
-    const units =
-      cache && typeof chunk.chunkId === 'number'
-        ? cache.units(chunk.chunkId, text)
-        : readUnits(text);
+    const title = asText(chunk.title);
+    const kept = cache && typeof chunk.chunkId === 'number' ? chunk.chunkId : undefined;
+    const units = kept !== undefined ? (cache as PassageCache).units(kept, text) : readUnits(text);
     return {
       label: String(i + 1),
       number: i + 1,
-      title: asText(chunk.title),
-      article: typeof chunk.documentId === 'string' ? chunk.documentId : asText(chunk.title),
+      title,
+      article: typeof chunk.documentId === 'string' ? chunk.documentId : title,
       headings,
+      ...(kept !== undefined
+        ? { heads: (cache as PassageCache).heads(kept, headsOf({ title, headings })) }
+        : {}),
       units: statingHeadings ? withStatingHeading(headings, units) : units,
       summarise: false,
     };
@@ -204,6 +254,10 @@ function readUnits(text: string): Unit[] {
     remedy: undefined,
     instruction: undefined,
     longWords: undefined,
+    special: undefined,
+    holds: undefined,
+    words: undefined,
+    long: undefined,
   }));
 }
 

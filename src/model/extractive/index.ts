@@ -1,4 +1,10 @@
-export { composeExtractiveAnswer, type ComposeOptions } from './compose.js';
+export {
+  composeExtractiveAnswer,
+  frameExtractiveAnswer,
+  readExtractiveAnswer,
+  type ComposeOptions,
+  type ExtractiveReading,
+} from './compose.js';
 export { PassageCache } from './documents.js';
 export { splitSentences } from './sentences.js';
 export type { Sentence } from './sentences.js';

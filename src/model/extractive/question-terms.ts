@@ -16,6 +16,8 @@ const DURATION_COUNT = /\b(\d+)[\s-]*(?:mins?|minutes?|hours?|hrs?|days?|weeks?|
 /** A content word of the question, with the matcher that finds it in passages. */
 export interface QuestionTerm {
   term: string;
+  /** Its stem, which is all its `matcher` matches by ("reset" of "resetting"). */
+  stem: string;
   matcher: TermMatcher;
   /**
    * A conversational word ("tell", "need", "help"): it adds to a sentence's score, but a sentence
@@ -190,6 +192,7 @@ export function questionTerms(
       const weak = !strong && (WEAK.has(term) || howWords.has(term) || identifiers.has(term));
       out.push({
         term,
+        stem: s,
         matcher: new TermMatcher([term]),
         weak,
         fromContext,

@@ -1,5 +1,5 @@
 import { words } from '../../rag/search/query-terms.js';
-import { matchedTokens, tokenSpans } from '../../rag/search/token-spans.js';
+import { matchedTokens, tokenSpans, type TokenSpans } from '../../rag/search/token-spans.js';
 import type { Unit } from './documents.js';
 import type { QuestionTerm } from './question-terms.js';
 import type { Candidate } from './scoring.js';
@@ -23,18 +23,38 @@ export interface Pick {
 
 /** The sentence, or for a long one the window of words with most matches. */
 export function quoteOf(c: Candidate, terms: readonly QuestionTerm[]): string {
+  return sizedQuoteOf(c, terms).quote;
+}
+
+/** A sentence's quote (see {@link quoteOf}), with its {@link wordCount}. */
+export interface SizedQuote {
+  quote: string;
+  size: number;
+}
+
+/**
+ * {@link quoteOf}, with the words it holds: a window's are known from the words it spans, so
+ * the quote is not read again to count them. `terms` are those `c` was scored against (its
+ * `matched` are indices of them).
+ */
+export function sizedQuoteOf(c: Candidate, terms: readonly QuestionTerm[]): SizedQuote {
   const text = c.unit.text;
   // Most sentences are short: counting their spaces is cheaper than splitting them.
-  if (spacesUpTo(text, LONG_SENTENCE_WORDS) < LONG_SENTENCE_WORDS) return text;
+  if (spacesUpTo(text, LONG_SENTENCE_WORDS) < LONG_SENTENCE_WORDS) {
+    return { quote: text, size: unitWordCount(c.unit) };
+  }
   // A unit's text has single spaces between its words: its tokens are these words, and a run
   // of them is the text from the first one's start to the last one's end.
-  const spans = tokenSpans(text);
+  const { spans, lower } = longSentence(c.unit);
   const count = spans.starts.length;
-  const hits = matchedTokens(
-    text,
-    spans,
-    terms.map((term) => term.matcher),
-  );
+  const hits =
+    lower === undefined
+      ? matchedTokens(
+          text,
+          spans,
+          terms.map((term) => term.matcher),
+        )
+      : hitTokens(spans, lower, c.matched, terms);
   let best = 0;
   let bestCount = -1;
   let inWindow = 0;
@@ -58,7 +78,81 @@ export function quoteOf(c: Candidate, terms: readonly QuestionTerm[]): string {
   );
   const to = Math.min(count, from + WINDOW_WORDS);
   const window = text.slice(spans.starts[from], spans.ends[to - 1]);
-  return `${from > 0 ? '… ' : ''}${window}${from + WINDOW_WORDS < count ? ' …' : ''}`;
+  const cutBefore = from > 0;
+  const cutAfter = from + WINDOW_WORDS < count;
+  const quote = `${cutBefore ? '… ' : ''}${window}${cutAfter ? ' …' : ''}`;
+  // The window holds words `from` to `to` - 1, each a run of non-white space as `wordCount`
+  // counts them, and each "…" is one more.
+  const size =
+    count === 0 ? wordCount(quote) : to - from + (cutBefore ? 1 : 0) + (cutAfter ? 1 : 0);
+  return { quote, size };
+}
+
+/** What quoting a window of a long sentence reads of it: kept on the unit, which outlives the turn. */
+export interface LongSentence {
+  spans: TokenSpans;
+  /**
+   * Its text lowercased, when that is its `searchText` (plain ASCII text, which `searchable`
+   * does not normalise): then only the question terms it was found to hold can match in it.
+   */
+  lower: string | undefined;
+}
+
+function longSentence(unit: Unit): LongSentence {
+  unit.long ??= {
+    spans: tokenSpans(unit.text),
+    lower: NOT_PLAIN.test(unit.text) ? undefined : unit.searchText,
+  };
+  return unit.long;
+}
+
+/** A character `searchable` would normalise: see `searchable` in documents.ts. */
+const NOT_PLAIN = /[^\t\n\r\u0020-\u007e]/;
+
+/**
+ * Which tokens hold a word that one of the terms `matched` matches, in `lower`, the sentence's
+ * text lowercased and its `searchText`: the terms it does not hold match nowhere in it.
+ */
+function hitTokens(
+  spans: TokenSpans,
+  lower: string,
+  matched: ReadonlySet<number>,
+  terms: readonly QuestionTerm[],
+): boolean[] {
+  const { starts, ends } = spans;
+  const hits = new Array<boolean>(starts.length).fill(false);
+  for (const k of matched) {
+    const term = terms[k];
+    if (term === undefined) continue;
+    for (const at of term.matcher.matchStarts(lower)) {
+      const i = tokenAt(starts, at);
+      if (i >= 0 && at < (ends[i] as number)) hits[i] = true;
+    }
+  }
+  return hits;
+}
+
+/** The index of the last token that starts at or before `at`; -1 when none does. */
+function tokenAt(starts: readonly number[], at: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((starts[mid] as number) <= at) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+/** The {@link wordCount} of a unit's text, counted once: kept on the unit. */
+export function unitWordCount(unit: Unit): number {
+  unit.words ??= wordCount(unit.text);
+  return unit.words;
 }
 
 /** How many spaces `text` holds, counting no further than `max`. */

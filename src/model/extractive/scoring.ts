@@ -1,4 +1,4 @@
-import { searchable, type Document, type Unit } from './documents.js';
+import { headsOf, searchable, type Document, type Searchable, type Unit } from './documents.js';
 import { looksLikeInjection } from './injection.js';
 import type { AwaitedThing } from './clauses.js';
 import { reportsTrouble, type QuestionTerm } from './question-terms.js';
@@ -170,7 +170,11 @@ export function scoreSentences(
   // What to do about a problem is written for the problem of its section: under a heading that
   // names another ("Wait, then try again or reset your password" under "Account locked" for "I
   // didn't get the password reset email") it is for that one.
-  const otherProblem = documents.map((document) => otherProblemOf(document, terms));
+  // Read only when what to do counts: a heading is read for it with a long regular expression.
+  const otherProblem =
+    shape.trouble === true || shape.awaited !== undefined
+      ? documents.map((document) => otherProblemOf(document, terms))
+      : [];
   // Asked when a thing comes, a sentence that holds the verb of coming and no other word of the
   // question speaks of another thing coming ("If an item arrives damaged …" for "when will my
   // express order arrive?"): there the verb weighs as little as a conversational word.
@@ -215,7 +219,7 @@ function candidatesOf(
   const time = shape.time === true;
   const schedule = shape.schedule === true;
   const trouble = shape.trouble === true;
-  const titled = matchTerms([document.title, ...document.headings].join(' \n '), terms);
+  const titled = termsIn(document.heads ?? { searchText: searchable(headsOf(document)) }, terms);
   const out: Candidate[] = [];
   let anchor: ReadonlySet<number> = titled;
   let sinceAnchor = 0;
@@ -223,7 +227,7 @@ function candidatesOf(
   const units = document.units;
   for (let index = 0; index < units.length; index++) {
     const unit = units[index] as Unit;
-    const matched = matchLowercase(unit.searchText, terms);
+    const matched = termsIn(unit, terms);
     if (unit.heading || unit.question) {
       anchor = union(titled, matched);
       sinceAnchor = 0;
@@ -366,6 +370,34 @@ function matchLowercase(lower: string, terms: readonly QuestionTerm[]): Set<numb
   const found = new Set<number>();
   for (let k = 0; k < terms.length; k++) {
     if ((terms[k] as QuestionTerm).matcher.testLowercase(lower)) found.add(k);
+  }
+  return found;
+}
+
+/**
+ * Question words a sentence remembers whether it holds (see `Unit.holds`): enough for the
+ * words of the few questions a passage answers lately, and a bound on what it keeps.
+ */
+const MAX_KEPT_TERMS = 32;
+
+/**
+ * {@link matchLowercase} of a sentence (or a passage's title and headings), remembering for each
+ * question word (by stem, all a term's matcher matches by) whether the text holds it: the
+ * passages that answer common questions come back turn after turn (see `PassageCache`), asked
+ * in the same words, and finding that a word is not there reads the whole text.
+ */
+function termsIn(text: Searchable, terms: readonly QuestionTerm[]): Set<number> {
+  const found = new Set<number>();
+  let kept = text.holds;
+  for (let k = 0; k < terms.length; k++) {
+    const term = terms[k] as QuestionTerm;
+    let holds = kept?.get(term.stem);
+    if (holds === undefined) {
+      holds = term.matcher.testLowercase(text.searchText);
+      if (kept === undefined || kept.size >= MAX_KEPT_TERMS) kept = text.holds = new Map();
+      kept.set(term.stem, holds);
+    }
+    if (holds) found.add(k);
   }
   return found;
 }

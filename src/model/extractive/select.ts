@@ -7,8 +7,7 @@ import {
   MAX_ANSWER_WORDS,
   MAX_SENTENCES,
   nearDuplicate,
-  quoteOf,
-  wordCount,
+  sizedQuoteOf,
   type Pick,
 } from './quote.js';
 import { putGeneralFirst } from './special-case.js';
@@ -43,8 +42,9 @@ export function selectSentences(
   putGeneralFirst(ranked, first, scored, terms, documents);
   const best = ranked[first];
   if (!best) return [];
-  const picks: Pick[] = [{ candidate: best, quote: quoteOf(best, terms) }];
-  let budget = MAX_ANSWER_WORDS - wordCount(picks[0]?.quote ?? '');
+  const opening = sizedQuoteOf(best, terms);
+  const picks: Pick[] = [{ candidate: best, quote: opening.quote }];
+  let budget = MAX_ANSWER_WORDS - opening.size;
   // Words the best sentence only stands under (its heading's) are not said by it: a sentence
   // of the section that says one ("We do not offer exchanges" under "Exchanges") adds it. Nor
   // are those only another page's sentence said ("reminder" of an e-mail reminder): "SMS
@@ -149,8 +149,7 @@ export function selectSentences(
     if (timeAnswered && !statesTime(c.unit)) continue;
     // Asked when something is open, and answered with a timetable: so too.
     if (scheduleAnswered && !statesSchedule(c.unit)) continue;
-    const quote = quoteOf(c, terms);
-    const size = wordCount(quote);
+    const { quote, size } = sizedQuoteOf(c, terms);
     if (size > budget) continue;
     // Last, as the dearest test: every test here only rules a sentence out.
     if (picks.some((p) => nearDuplicate(p.candidate.unit, c.unit))) continue;

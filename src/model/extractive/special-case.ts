@@ -88,7 +88,7 @@ export function namesSpecialCase(
   asked: ReadonlySet<string>,
 ): boolean {
   const document = documents[c.doc];
-  let heading: Pick<Unit, 'text' | 'searchText'> | undefined;
+  let heading: Unit | undefined;
   for (let i = c.index - 1; i >= 0; i--) {
     const unit = document?.units[i];
     if (unit?.heading) {
@@ -98,9 +98,9 @@ export function namesSpecialCase(
   }
   const ofQuestion = (word: string | undefined): boolean =>
     word !== undefined && terms.some((t) => !t.weak && t.matcher.matchesWord(word));
-  const names = (text: string, lower: string): boolean => {
+  const names = (text: string, mayName: boolean): boolean => {
     // Most sentences hold no such word anywhere: they are not split into words to find that out.
-    if (!SPECIAL_CASE_TEXT.test(lower)) return false;
+    if (!mayName) return false;
     const said = words(text);
     for (let i = 0; i < said.length; i++) {
       const word = said[i] as string;
@@ -112,8 +112,17 @@ export function namesSpecialCase(
     }
     return false;
   };
-  if (names(c.unit.text, c.unit.searchText)) return true;
-  if (heading !== undefined) return names(heading.text, heading.searchText);
+  if (names(c.unit.text, mayNameSpecialCase(c.unit))) return true;
+  if (heading !== undefined) return names(heading.text, mayNameSpecialCase(heading));
   const own = document?.headings.at(-1) ?? '';
-  return names(own, searchable(own));
+  return names(own, SPECIAL_CASE_TEXT.test(searchable(own)));
+}
+
+/**
+ * Whether a sentence's text holds a word of {@link SPECIAL_CASE} anywhere, even inside another
+ * word: read once, kept on the unit, which outlives the turn (see `PassageCache`).
+ */
+function mayNameSpecialCase(unit: Unit): boolean {
+  unit.special ??= SPECIAL_CASE_TEXT.test(unit.searchText);
+  return unit.special;
 }
