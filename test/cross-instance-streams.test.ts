@@ -36,6 +36,12 @@ const ERASED =
 
 const redisUp = await serviceAvailable('Redis', REDIS_URL, 6379);
 
+/**
+ * How late a delayed relay hands each event on: longer than a turn takes to run, shorter than
+ * `WS_RELAY_WAIT_MS`, which a relay that is merely late does not reach.
+ */
+const RELAY_DELAY_MS = 400;
+
 /** The status a refused WebSocket upgrade gets (101 when it was not refused). */
 function upgradeStatus(url: string, id: string, token: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -131,9 +137,8 @@ describe.runIf(redisUp)("a session's streams on several instances", () => {
         body: { text },
       });
       expect(sent.status).toBe(200);
-      // The HTTP turn reaches the phone through Redis, a moment after its reply: the phone asks
-      // once it has seen it, so that its own turn's events (sent directly) come after.
-      await until(() => phone.frames.some((f) => f.type === 'complete'));
+      // The HTTP turn reaches the phone through Redis a moment after its reply: the phone asks
+      // at once, and still sees it before its own turn.
       phone.socket.send(JSON.stringify({ type: 'message', text: 'How do I reset my password?' }));
       // The phone's WebSocket sees the HTTP turn, then its own.
       await until(() => phone.frames.filter((f) => f.type === 'complete').length === 2);
@@ -173,6 +178,46 @@ describe.runIf(redisUp)("a session's streams on several instances", () => {
       spy.disconnect();
       feed.close();
       laptop.socket.close();
+      phone.socket.close();
+    }
+  });
+
+  it("keep each turn together on a WebSocket that asks at once after another device's turn, however late the relay", async () => {
+    const { id, token } = await createSession(a.url);
+    // The phone's instance hears the session's channel late: each event a while after Redis had
+    // it, in order, as under load or across a slow link.
+    const events = a.app.sessionEvents;
+    const subscribe = events.subscribe.bind(events);
+    vi.spyOn(events, 'subscribe').mockImplementationOnce((sessionId, listener) =>
+      subscribe(sessionId, (event) => void setTimeout(() => listener(event), RELAY_DELAY_MS)),
+    );
+    const phone = await openSocket(a.url, id, token);
+    try {
+      // The laptop's message, over HTTP on the other instance; the phone asks as soon as it is
+      // answered, before the laptop's turn has reached it.
+      const sent = await call(b.url, 'POST', `/v1/sessions/${id}/messages`, {
+        token,
+        body: { text: 'What is your refund policy?' },
+      });
+      expect(sent.status).toBe(200);
+      phone.socket.send(JSON.stringify({ type: 'message', text: 'How do I reset my password?' }));
+      await until(() => phone.frames.filter((f) => f.type === 'complete').length === 2);
+
+      // The laptop's turn whole, opened by its message, then the phone's own, whole.
+      const types = phone.frames.map((f) => f.type as string);
+      const firstEnd = types.indexOf('complete');
+      expect(types.slice(0, 2)).toEqual(['customer_message', 'start']);
+      expect(types.slice(2, firstEnd)).not.toContain('start');
+      expect(types[firstEnd + 1]).toBe('start');
+      expect(types.slice(firstEnd + 2, -1)).not.toContain('start');
+      expect(types.filter((t) => t === 'complete')).toHaveLength(2);
+      expect(types.at(-1)).toBe('complete');
+      const starts = phone.frames.filter((f) => f.type === 'start');
+      expect(starts[0]?.turnId).toBe(sent.body.turnId);
+      expect(starts[1]?.requestId).not.toBe(sent.body.requestId);
+      expect(phone.frames.filter((f) => f.type === 'customer_message')).toHaveLength(1);
+    } finally {
+      vi.restoreAllMocks();
       phone.socket.close();
     }
   });

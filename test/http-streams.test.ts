@@ -3,8 +3,9 @@
  * feed and its WebSocket with a last `ended` event, and SSE promises no resumption it cannot give.
  */
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { WS_RELAY_WAIT_MS } from '../src/http/routes/ws.js';
 import { MAX_STREAMS_PER_ADDRESS, MAX_STREAMS_PER_SESSION } from '../src/http/stream-slots.js';
 import {
   ADMIN_KEY,
@@ -296,6 +297,57 @@ describe("a session's followers", () => {
       message: { seq: 1, role: 'user', text: 'Is this covered?', attachments: ['order.txt'] },
     });
     expect(JSON.stringify(told?.data)).not.toContain('cracked vase');
+  });
+});
+
+describe('a WebSocket', () => {
+  it(`sends its own turn at most ${WS_RELAY_WAIT_MS} ms late when the session's channel loses the turns`, async () => {
+    const { id, token } = await createSession(t.url);
+    // Nothing of the session's turns reaches this socket's follow: it never hears its own turn's
+    // place among them.
+    const events = t.app.sessionEvents;
+    const subscribe = events.subscribe.bind(events);
+    vi.spyOn(events, 'subscribe').mockImplementationOnce((sessionId) =>
+      subscribe(sessionId, () => undefined),
+    );
+    const phone = await openSocket(t.url, id, token);
+    try {
+      const asked = Date.now();
+      await ask(phone, 'How do I reset my password?');
+      const took = Date.now() - asked;
+      expect(turnsOf(phone.frames)).toEqual([expect.arrayContaining(['start', 'complete'])]);
+      expect(took).toBeGreaterThanOrEqual(WS_RELAY_WAIT_MS - 5);
+      expect(took).toBeLessThan(WS_RELAY_WAIT_MS + 1_500);
+    } finally {
+      vi.restoreAllMocks();
+      phone.socket.close();
+      await until(() => t.server.streams.size === 0);
+    }
+  });
+});
+
+describe('opening a stream', () => {
+  it('reads the session once, for a live feed and for a WebSocket, and follows nothing it refuses', async () => {
+    const { id, token } = await createSession(t.url);
+    const get = vi.spyOn(t.app.sessions, 'get');
+    const feed = await openFeed(t.url, id, token);
+    const ws = await openSocket(t.url, id, token);
+    try {
+      await feed.readUntil('event: ready');
+      expect(get).toHaveBeenCalledTimes(2);
+      expect(t.app.sessionEvents.followers).toBe(2);
+
+      const refused = await tryFeed(id, 'not-the-token');
+      expect(refused.status).toBe(401);
+      expect((await tryUpgrade(id, 'not-the-token')).status).toBe(401);
+      expect(t.app.sessionEvents.followers).toBe(2);
+    } finally {
+      get.mockRestore();
+      feed.close();
+      ws.socket.close();
+      await until(() => t.server.streams.size === 0);
+    }
+    expect(t.app.sessionEvents.followers).toBe(0);
   });
 });
 

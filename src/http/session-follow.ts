@@ -1,6 +1,8 @@
 import type { App } from '../app.js';
-import { endedNoticeOf, type SessionEndedNotice } from '../session/index.js';
+import { endedNoticeOf, type Session, type SessionEndedNotice } from '../session/index.js';
+import { sessionRefused } from './auth.js';
 import { assertActive, authorizeSession } from './session-access.js';
+import { requireId } from './validate.js';
 
 /** What a stream does with the events of the session it follows. */
 export interface FollowHandlers {
@@ -27,22 +29,26 @@ export interface SessionFollow {
 
 /**
  * Follows a session for a live feed or a WebSocket about to open, so that its end, wherever it
- * happens, reaches the stream. Throws as opening the stream would have, had the session ended
- * (409) or gone (401) meanwhile: an end published before the subscription took hold would not
- * reach it, but the session store, written before the end is published, already says so. Checked
- * with the same token, so the refusal is the one the stream would get a moment later.
+ * happens, reaches the stream, and reads it once: the session, checked as every route of a
+ * session checks it (its id, its token), and active. The subscription is made before the read:
+ * an end published before the subscription took hold would not reach it, but the session store,
+ * written before the end is published, already says so, and the stream is refused as one of a
+ * session ended before (409). Nothing is subscribed for a request without a token or with a
+ * malformed id; one the read refuses (401, 409) is unsubscribed before it is answered.
  *
  * @example
- * const follow = await followSession(app, session.id, token, 'query');
+ * const { session, follow } = await followSession(app, request.params.id, token, 'query');
  * reply.raw.once('close', follow.stop);
  * follow.attach({ event: (e) => stream.send(e), ended: (n) => streams.endSession(n.sessionId, n.reason) });
  */
 export async function followSession(
   app: Pick<App, 'sessions' | 'sessionEvents'>,
-  sessionId: string,
+  rawId: string,
   token: string | undefined,
   via: 'header' | 'query',
-): Promise<SessionFollow> {
+): Promise<{ session: Session; follow: SessionFollow }> {
+  const sessionId = requireId(rawId, 'session');
+  if (token === undefined) throw sessionRefused(via);
   let handlers: FollowHandlers | undefined;
   let endedEarly: SessionEndedNotice | undefined;
   const unsubscribe = await app.sessionEvents.subscribe(sessionId, (event) => {
@@ -57,35 +63,20 @@ export async function followSession(
     stopped = true;
     unsubscribe();
   };
+  let session: Session;
   try {
-    assertActive(await authorizeSession(app.sessions, sessionId, token, via));
+    session = await authorizeSession(app.sessions, sessionId, token, via);
+    assertActive(session);
   } catch (error) {
     stop();
     throw error;
   }
-  return {
+  const follow: SessionFollow = {
     attach(given) {
       handlers = given;
       if (endedEarly !== undefined) given.ended(endedEarly);
     },
     stop,
   };
-}
-
-/**
- * {@link followSession} for a stream that holds one of the places for streams: the place is
- * given back when the follow is refused, since no stream will open to give it back on close.
- */
-export async function followWithSlot(
-  app: Pick<App, 'sessions' | 'sessionEvents'>,
-  sessionId: string,
-  token: string | undefined,
-  freeSlot: () => void,
-): Promise<SessionFollow> {
-  try {
-    return await followSession(app, sessionId, token, 'query');
-  } catch (error) {
-    freeSlot();
-    throw error;
-  }
+  return { session, follow };
 }

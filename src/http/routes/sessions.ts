@@ -17,8 +17,8 @@ import { clientKey } from '../client-address.js';
 import { acceptsEventStream, wantsEventStream } from '../body.js';
 import { TAKES_FILES } from '../errors.js';
 import { readMultipart } from '../multipart.js';
-import { assertActive, authorizeSession, enforceRateLimit, viewOf } from '../session-access.js';
-import { followWithSlot } from '../session-follow.js';
+import { authorizeSession, enforceRateLimit, viewOf } from '../session-access.js';
+import { followSession } from '../session-follow.js';
 import { SseStream } from '../sse.js';
 import { parseInput } from '../validate.js';
 import type { StreamRegistry } from '../streams.js';
@@ -123,28 +123,30 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
   server.get<IdParams>('/v1/sessions/:id/events', async (request, reply) => {
     // A browser's EventSource sends no headers of its own: the token may come as `?token=`.
     const token = headerOrQueryToken(request);
-    const session = await authorizeSession(sessions, request.params.id, token, 'query');
-    assertActive(session);
-    if (!acceptsEventStream(request)) {
-      throw new AppError(
-        'invalid_input',
-        'This route streams events: send `Accept: text/event-stream` (or none).',
-      );
-    }
-    // Taken before anything is opened for it, and given back when its socket closes, whoever
-    // closes it: a client may not hold streams (and subscriptions) without bound.
-    const freeSlot = streams.slots.take(session.id, clientKey(request.ip));
     let gone = false;
-    reply.raw.once('close', () => {
-      gone = true;
-      freeSlot();
-    });
-    // Subscribed before the stream opens: `ready` means no later event will be missed, the
-    // session's end included, wherever it happens.
-    const follow = await followWithSlot(app, session.id, token, freeSlot);
-    // The client left while the subscription was made: its `close` has come and gone.
+    reply.raw.once('close', () => (gone = true));
+    // Subscribed before the stream opens, and the session read once, after: `ready` means no
+    // later event will be missed, the session's end included, wherever it happens.
+    const { session, follow } = await followSession(app, request.params.id, token, 'query');
+    let freeSlot: () => void;
+    try {
+      if (!acceptsEventStream(request)) {
+        throw new AppError(
+          'invalid_input',
+          'This route streams events: send `Accept: text/event-stream` (or none).',
+        );
+      }
+      // Taken before the stream opens, and given back when its socket closes, whoever closes
+      // it: a client may not hold streams (and what they follow) without bound.
+      freeSlot = streams.slots.take(session.id, clientKey(request.ip));
+    } catch (error) {
+      follow.stop();
+      throw error;
+    }
+    // The client left while the session was followed: its `close` has come and gone.
     if (gone) {
       follow.stop();
+      freeSlot();
       reply.hijack();
       return;
     }
@@ -158,6 +160,7 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
     });
     reply.raw.on('close', () => {
       follow.stop();
+      freeSlot();
       release();
     });
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { App } from '../../app.js';
-import { replayEvents } from '../../agent/session-turns.js';
+import { replayEvents, type SendOutcome } from '../../agent/session-turns.js';
 import { AppError, isAppError } from '../../errors/index.js';
 import {
   MAX_MESSAGE_CHARS,
@@ -15,8 +15,9 @@ import { headerOrQueryToken } from '../auth.js';
 import { clientKey } from '../client-address.js';
 import { clientMessage, sendError } from '../errors.js';
 import { assertActive, authorizeSession, enforceRateLimit } from '../session-access.js';
-import { followWithSlot, type SessionFollow } from '../session-follow.js';
+import { followSession, type SessionFollow } from '../session-follow.js';
 import type { StreamRegistry } from '../streams.js';
+import { TurnOrder } from '../turn-order.js';
 import { parseInput } from '../validate.js';
 import { sessionScope } from '../../store/index.js';
 
@@ -59,6 +60,13 @@ export const WS_MAX_PENDING_MESSAGES = 4;
  */
 export const WS_MAX_REFUSALS = 20;
 
+/**
+ * How long a socket holds its own turn's events back for the session's earlier turns to come
+ * through the session's channel (see `TurnOrder`): far longer than Redis takes to relay them, so
+ * that only a relay that is lost holds a turn back this long.
+ */
+export const WS_RELAY_WAIT_MS = 1_000;
+
 type WsRequest = FastifyRequest<{ Params: { id: string } }>;
 
 /**
@@ -76,9 +84,11 @@ type WsRequest = FastifyRequest<{ Params: { id: string } }>;
  * and closes the socket: 1000 for `ended`, 1001 for `shutdown`. The socket follows the session's
  * events as a live feed does: it also carries the turns sent another way (over HTTP, another
  * WebSocket, another instance), each opened by the customer's message, but not its own turns'
- * twice (see {@link relayOthers}); an end on another instance, or an erasure by the retention
- * sweep, closes it too. An upgrade takes one of the places for a session's streams (see
- * `StreamSlots`): past them it gets 429 instead.
+ * twice. Turns come in the order they were stored, each one's events together: its own turn
+ * waits for the session's earlier turns to have come through (at most {@link WS_RELAY_WAIT_MS}),
+ * and the turns relayed while it runs wait for its end (see `TurnOrder`). An end on another
+ * instance, or an erasure by the retention sweep, closes it too. An upgrade takes one of the
+ * places for a session's streams (see `StreamSlots`): past them it gets 429 instead.
  */
 export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegistry): void {
   const sessionsOf = new WeakMap<FastifyRequest, Session>();
@@ -101,25 +111,33 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         );
       }
       const token = headerOrQueryToken(request);
-      const session = await authorizeSession(app.sessions, request.params.id, token, 'query');
-      assertActive(session);
+      if (!request.ws) {
+        // A plain GET opens nothing: checked as an upgrade is, with nothing followed.
+        assertActive(await authorizeSession(app.sessions, request.params.id, token, 'query'));
+        return;
+      }
+      // Followed before the upgrade, for the session's other turns and its end: ended on another
+      // instance, or erased by the retention sweep, it is told and closed. The session is read
+      // once, after the subscription: one that ended meanwhile is refused as one ended before.
+      const { session, follow } = await followSession(app, request.params.id, token, 'query');
       // An upgrade takes a stream's place before it is made, so that a client past the limit is
       // told with a 429 rather than a socket closed at once. An upgraded socket serves no other
-      // request: the place is given back when it closes, however it closes. A plain GET opens
-      // nothing and takes none.
-      if (request.ws) {
-        const freeSlot = streams.slots.take(session.id, clientKey(request.ip));
-        const socket = request.raw.socket;
-        if (socket.destroyed) freeSlot();
-        else socket.once('close', freeSlot);
-        // Followed before the upgrade, for the session's other turns and its end: ended on
-        // another instance, or erased by the retention sweep, it is told and closed. A session
-        // that ended meanwhile is refused as one ended before.
-        const follow = await followWithSlot(app, session.id, token, freeSlot);
-        if (socket.destroyed) follow.stop();
-        else socket.once('close', follow.stop);
-        followsOf.set(request, follow);
+      // request: the place is given back when it closes, however it closes.
+      let freeSlot: () => void;
+      try {
+        freeSlot = streams.slots.take(session.id, clientKey(request.ip));
+      } catch (error) {
+        follow.stop();
+        throw error;
       }
+      const socket = request.raw.socket;
+      const close = () => {
+        freeSlot();
+        follow.stop();
+      };
+      if (socket.destroyed) close();
+      else socket.once('close', close);
+      followsOf.set(request, follow);
       sessionsOf.set(request, session);
       repliesOf.set(request, reply);
     },
@@ -149,11 +167,15 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
       const send = (event: object) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
       };
+      // The session's turns in the order they were stored, each one's events together: this
+      // socket's own as they run, the others' as they come through the session's channel.
+      const order = new TurnOrder(send, { clock: app.clock, waitMs: WS_RELAY_WAIT_MS });
       const release = streams.add(
         {
           // After the messages already sent: their turns' events come first.
           finish: (event) => {
             queue = queue.then(() => {
+              order.flush();
               send(event);
               if (event.type === 'shutdown') socket.close(1001, 'server shutting down');
               else socket.close(1000, 'session ended');
@@ -162,10 +184,8 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         },
         { sessionId: session.id, reply, status: 101 },
       );
-      // Requests sent over this socket whose turn has not yet shown on the session's channel.
-      const ownRequests = new Set<string>();
       follow.attach({
-        event: relayOthers(ownRequests, send),
+        event: (event) => order.relayed(event),
         ended: (notice) => streams.endSession(session.id, notice.reason),
       });
       let pending = 0;
@@ -245,6 +265,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
       });
       socket.on('close', () => {
         follow.stop();
+        order.close();
         release();
         controller.abort();
       });
@@ -268,9 +289,10 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         // Each message is a request of its own, with its own id in logs and traces; known before
         // the turn starts, so that its events on the session's channel are known as this socket's.
         const requestId = randomUUID();
-        ownRequests.add(requestId);
+        const turn = order.own(requestId);
+        let outcome: SendOutcome;
         try {
-          const outcome = await app.sessionTurns.send({
+          outcome = await app.sessionTurns.send({
             session,
             text: message.text,
             requestId,
@@ -279,46 +301,24 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
               ? { idempotencyKey: message.idempotencyKey }
               : {}),
           });
-          if (outcome.type === 'replay') {
-            // Nothing ran: nothing of it comes on the channel.
-            ownRequests.delete(requestId);
-            for (const event of replayEvents(outcome.result)) send(event);
-            return;
-          }
-          for await (const event of outcome.events) send(event);
-          await outcome.result.catch(() => undefined);
         } catch (error) {
           // Refused before a turn started (busy, ended): nothing of it comes on the channel.
-          ownRequests.delete(requestId);
+          turn.cancel();
           fail(error);
+          return;
         }
+        if (outcome.type === 'replay') {
+          // Nothing ran, nothing of it comes on the channel: it goes out between turns.
+          turn.cancel();
+          order.aside(replayEvents(outcome.result));
+          return;
+        }
+        for await (const event of outcome.events) turn.send(event);
+        await turn.end();
+        await outcome.result.catch(() => undefined);
       };
     },
   });
-}
-
-/**
- * The session channel's events a WebSocket sends on: those of the turns sent over HTTP, another
- * WebSocket or another instance, and not those of its own turns, which it sends as they run,
- * without the round trip through the channel (nor a wait on Redis). A turn's events come in
- * order, one turn after another (the session's lock), opened by its `customer_message` or
- * `start` with the request's id: a turn of `ownRequests` is skipped up to its `complete` or
- * `error`, and its request forgotten once its `start` has come.
- */
-function relayOthers(
-  ownRequests: Set<string>,
-  send: (event: object) => void,
-): (event: { type: string } & Record<string, unknown>) => void {
-  let skipping = false;
-  return (event) => {
-    if (event.type === 'customer_message' || event.type === 'start') {
-      const requestId = String(event.requestId);
-      skipping = ownRequests.has(requestId);
-      if (skipping && event.type === 'start') ownRequests.delete(requestId);
-    }
-    if (!skipping) send(event);
-    if (event.type === 'complete' || event.type === 'error') skipping = false;
-  };
 }
 
 /** The size of a received message in bytes, however `ws` hands it over. */
