@@ -105,6 +105,76 @@ describe('SQLite migration 10', () => {
   });
 });
 
+/**
+ * A repository on a new SQLite database, the statements it prepares (in `prepared`), and how
+ * SQLite runs one of them (each step of its query plan).
+ */
+function plannedRepository() {
+  const db = openDatabase(':memory:');
+  const prepared: string[] = [];
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    prepared.push(sql);
+    return prepare(sql);
+  }) as typeof db.prepare;
+  const planOf = (sql: string) =>
+    (
+      prepare(`EXPLAIN QUERY PLAN ${sql}`).all(
+        ...Array.from(sql.matchAll(/\?/g), () => null),
+      ) as Array<{ detail: string }>
+    ).map((row) => row.detail);
+  return { db, repo: new SqliteConversationRepository(db), prepared, planOf };
+}
+
+describe('SQLite session reads', () => {
+  it("counts a session's messages from its counter, reading none of them", async () => {
+    const { db, repo, prepared, planOf } = plannedRepository();
+    for (const [i, role] of (['user', 'assistant', 'user'] as const).entries()) {
+      await repo.appendMessage({
+        id: `m${i}`,
+        sessionId: 's',
+        role,
+        text: 'Hello',
+        turnId: 't',
+        requestId: null,
+        metadata: {},
+      });
+    }
+    prepared.length = 0;
+    expect(await repo.countMessages('s')).toBe(3);
+    expect(await repo.countMessages('none')).toBe(0);
+    expect(prepared).toHaveLength(1);
+    expect(planOf(prepared[0] as string)).toEqual([
+      'SEARCH message_sessions USING INDEX sqlite_autoindex_message_sessions_1 (session_id=?)',
+    ]);
+    db.close();
+  });
+});
+
+describe('SQLite ticket list', () => {
+  it('finds the tickets of a priority or a category through an index, already in order', async () => {
+    const { db, repo, prepared, planOf } = plannedRepository();
+
+    for (const [filter, index] of [
+      [{ priority: 'high' }, 'tickets_priority'],
+      [{ category: 'billing' }, 'tickets_category'],
+      [{ status: 'open' }, 'tickets_status'],
+    ] as const) {
+      prepared.length = 0;
+      expect(await repo.tickets({ ...filter, limit: 20 })).toEqual({ items: [], total: 0 });
+      const [list, count] = prepared.filter((sql) => /\bFROM tickets\b/.test(sql));
+      const field = Object.keys(filter)[0];
+      // The page: the filter's index gives the rows newest first, with no sort of its own.
+      expect(planOf(list as string)).toEqual([`SEARCH tickets USING INDEX ${index} (${field}=?)`]);
+      // Its total: counted in the index alone.
+      expect(planOf(count as string)).toEqual([
+        `SEARCH tickets USING COVERING INDEX ${index} (${field}=?)`,
+      ]);
+    }
+    db.close();
+  });
+});
+
 describe('SQLite group commit', () => {
   const message = (id: string) => ({
     id,

@@ -126,6 +126,8 @@ const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
 interface DenseApp {
   app: App;
   vectors(): VectorIndex;
+  /** Another instance on the same database, without dense retrieval (no embedding model). */
+  openLexical(): Promise<App>;
   close(): Promise<void>;
 }
 
@@ -149,6 +151,10 @@ async function openDenseApp(
       app,
       // Made again each time: a SQLite index reads its configuration when it is made.
       vectors: () => toVectorIndex(new SqliteVectorIndex(db)),
+      openLexical: async () =>
+        createApp(loadConfig({ env: { LOG_LEVEL: 'silent', DATA_DIR: dataDir } }), {
+          databasePath: path,
+        }),
       async close() {
         await app.close();
         db.close();
@@ -164,6 +170,12 @@ async function openDenseApp(
   return {
     app,
     vectors: () => other.vectors,
+    openLexical: () =>
+      openApp(
+        loadConfig({
+          env: { LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: url.toString() },
+        }),
+      ),
     async close() {
       await app.close();
       await other.close();
@@ -233,22 +245,69 @@ describe.each(STORES)('vectors on %s', (store) => {
     await expectVectorsOfLiveChunksOnly(oldShipping);
 
     writeFileSync(shipping, '# Shipping\n\nParcels now leave our warehouse on the day you order.');
-    // The changed document's passage is new (a new id); the old one's vector goes.
-    expect(await ingest()).toEqual({ embedded: 1, pending: 0, removed: 1 });
+    // The changed document's passage is new (a new id); the old one's vector went with it.
+    expect(await ingest()).toEqual({ embedded: 1, pending: 0, removed: 0 });
     const live = await expectVectorsOfLiveChunksOnly(oldShipping);
     expect(live).not.toContain(oldShippingChunk);
 
     const [giftCardChunk] = await chunkIdsOf(dense.app, giftCards);
     rmSync(giftCards);
-    expect(await ingest()).toEqual({ embedded: 0, pending: 0, removed: 1 });
+    expect(await ingest()).toEqual({ embedded: 0, pending: 0, removed: 0 });
     expect(await expectVectorsOfLiveChunksOnly(giftCardText)).not.toContain(giftCardChunk);
     expect(await dense.vectors().count()).toBe(1);
   });
 
-  it('are removed without embedding anything when asked to, as a delete does', async () => {
+  it('go with their passages when they are deleted or replaced while dense retrieval is off', async () => {
+    await writeArticles(dense.app);
+    expect(await dense.app.indexVectors()).toEqual({ embedded: 4, pending: 0, removed: 0 });
+    const before = await dense.app.knowledge.chunkIds();
+    const [moneyBack, , , ending] = ARTICLES.map(([, text]) => text);
+    // Every vector is read (and, on PostgreSQL, kept in memory by the other instance).
+    expect(await denseIds(moneyBack as string)).toEqual(before);
+
+    // Dense retrieval turned off: an instance without an embedding model changes the help
+    // center. The first article is rewritten (a new passage), the last one deleted.
+    const lexical = await dense.openLexical();
+    try {
+      expect(await lexical.indexVectors()).toBeUndefined();
+      await lexical.knowledge.replaceSource(
+        'kb',
+        '/help/articles.json',
+        'h2',
+        ARTICLES.slice(0, 3).map(([title, text], i) => ({
+          docKey: String(i),
+          title,
+          format: 'faq_json',
+          contentHash: i === 0 ? 'rewritten' : String(i),
+          chunks: [
+            { ordinal: 0, headingPath: [], text: i === 0 ? 'Returns are free of charge.' : text },
+          ],
+        })),
+      );
+    } finally {
+      await lexical.close();
+    }
+
+    // Dense retrieval back on, before any indexing: no vector of a passage that went is found,
+    // however close it is to the question.
+    const live = await dense.app.knowledge.chunkIds();
+    const rewritten = live.filter((id) => !before.includes(id));
+    expect(rewritten).toHaveLength(1);
+    const kept = live.filter((id) => before.includes(id));
+    expect(kept).toHaveLength(2);
+    expect(await dense.vectors().chunkIds()).toEqual(kept);
+    expect(await denseIds(moneyBack as string)).toEqual(kept);
+    expect(await denseIds(ending as string)).toEqual(kept);
+    // Indexing then has only the new passage to embed, and nothing left over to remove.
+    expect(await dense.app.indexVectors()).toEqual({ embedded: 1, pending: 0, removed: 0 });
+    expect(await dense.vectors().chunkIds()).toEqual(live);
+  });
+
+  it('go with a deleted document at once, and indexing as a delete asks for embeds nothing', async () => {
     await writeArticles(dense.app);
     expect(await dense.app.indexVectors()).toEqual({ embedded: 4, pending: 0, removed: 0 });
     await dense.app.knowledge.deleteSource('kb', '/help/articles.json');
+    expect(await dense.vectors().count()).toBe(0);
     await dense.app.knowledge.replaceSource('kb', '/help/new.json', 'n', [
       {
         docKey: '0',
@@ -262,7 +321,7 @@ describe.each(STORES)('vectors on %s', (store) => {
     expect(await dense.app.indexVectors({ embed: false })).toEqual({
       embedded: 0,
       pending: 1,
-      removed: 4,
+      removed: 0,
     });
     expect(fake.requests.length).toBe(calls);
     expect(await dense.vectors().count()).toBe(0);

@@ -3,14 +3,56 @@ import { isAppError } from '../src/errors/index.js';
 import { SqliteVectorIndex, toVectorIndex } from '../src/rag/dense/index.js';
 import {
   createPostgresPool,
+  migratePostgres,
   openDatabase,
   openPostgresStore,
+  PostgresDatabase,
+  POSTGRES_MIGRATIONS,
+  PostgresVectorIndex,
   type PostgresStore,
+  type SqliteDatabase,
   type VectorIndex,
 } from '../src/store/index.js';
 import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
 const v = (...xs: number[]) => Float32Array.from(xs);
+
+/**
+ * The ids of the chunks the contract gives vectors, all stored: an index keeps a vector only for
+ * a chunk that exists.
+ */
+const CHUNK_IDS = [...Array.from({ length: 3000 }, (_, i) => i + 1), 2 ** 40];
+
+const DOCUMENT = `INSERT INTO documents (id, scope, source, doc_key, title, format, file_hash,
+    content_hash, chunk_count, created_at, updated_at)
+  VALUES ('doc', 'kb', 'help.md', '', 'Help', 'markdown', 'h', 'h', 0, '2024-01-01', '2024-01-01')`;
+
+/** Stores one document with chunks of these ids, on SQLite. */
+function storeSqliteChunks(db: SqliteDatabase, ids: readonly number[]): SqliteDatabase {
+  db.prepare(DOCUMENT).run();
+  const insert = db.prepare(
+    `INSERT INTO chunks (id, document_id, scope, ordinal, title, heading_path, text)
+     VALUES (?, 'doc', 'kb', 0, 'Help', '', 'A passage.')`,
+  );
+  db.transaction(() => ids.forEach((id) => insert.run(BigInt(id))))();
+  return db;
+}
+
+/** Stores one document with chunks of these ids, on PostgreSQL (`query` is on the schema). */
+async function storePostgresChunks(
+  query: (sql: string, values?: unknown[]) => Promise<unknown>,
+  ids: readonly number[],
+): Promise<void> {
+  await query(`${DOCUMENT} ON CONFLICT DO NOTHING`);
+  await query(
+    `INSERT INTO chunks (id, document_id, scope, ordinal, title, heading_path, text, words,
+                         title_words, terms, title_terms, title_asks)
+     SELECT id, 'doc', 'kb', 0, 'Help', '', 'A passage.', 2, 1, ''::tsvector, ''::tsvector, false
+     FROM unnest($1::bigint[]) AS id
+     ON CONFLICT DO NOTHING`,
+    [ids],
+  );
+}
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -117,7 +159,7 @@ function describeVectorIndex(name: string, make: () => Promise<VectorIndex>): vo
 }
 
 describeVectorIndex('SQLite', async () =>
-  toVectorIndex(new SqliteVectorIndex(openDatabase(':memory:'))),
+  toVectorIndex(new SqliteVectorIndex(storeSqliteChunks(openDatabase(':memory:'), CHUNK_IDS))),
 );
 
 const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
@@ -126,9 +168,14 @@ describe.runIf(postgresUp)('on PostgreSQL', () => {
   const schema = uniqueName('t');
   const admin = createPostgresPool(POSTGRES_URL, { schema });
   const stores: PostgresStore[] = [];
+  let chunksStored = false;
   const open = async () => {
     const store = await openPostgresStore(POSTGRES_URL, { schema, vectorStorage: 'bytea' });
     stores.push(store);
+    if (!chunksStored) {
+      await storePostgresChunks((sql, values) => admin.query(sql, values), CHUNK_IDS);
+      chunksStored = true;
+    }
     return store;
   };
 
@@ -163,6 +210,67 @@ describe.runIf(postgresUp)('on PostgreSQL', () => {
     expect((await b.vectors.search(v(0, 1), { limit: 5 })).map((h) => h.chunkId)).toEqual([1]);
     await a.vectors.configure('m2', 2);
     expect(await b.vectors.search(v(0, 1), { limit: 5 })).toEqual([]);
+  });
+
+  it('deletes vectors with their chunks, and shows it to an instance that holds them in memory', async () => {
+    const [a, b] = [await open(), await open()];
+    await admin.query('DROP TABLE IF EXISTS chunk_vectors');
+    await admin.query('DELETE FROM vector_meta');
+    await a.vectors.configure('m', 2);
+    await a.vectors.upsert([
+      { chunkId: 1, vector: v(1, 0) },
+      { chunkId: 2, vector: v(0, 1) },
+    ]);
+    expect((await b.vectors.search(v(1, 0), { limit: 5 })).map((h) => h.chunkId)).toEqual([1, 2]);
+    // As the knowledge repository of an instance without dense retrieval deletes passages.
+    await admin.query('DELETE FROM chunks WHERE id = 1');
+    expect(await a.vectors.chunkIds()).toEqual([2]);
+    expect((await b.vectors.search(v(1, 0), { limit: 5 })).map((h) => h.chunkId)).toEqual([2]);
+    // A chunk deleted while it was being embedded gets no vector.
+    await a.vectors.upsert([
+      { chunkId: 1, vector: v(1, 0) },
+      { chunkId: 3, vector: v(1, 1) },
+    ]);
+    expect(await a.vectors.chunkIds()).toEqual([2, 3]);
+    await storePostgresChunks((sql, values) => admin.query(sql, values), [1]);
+  });
+
+  it('removes, by migration 12, the vectors left to chunks deleted before it', async () => {
+    const old = uniqueName('t');
+    const db = new PostgresDatabase(
+      createPostgresPool(POSTGRES_URL, { schema: old }),
+      POSTGRES_URL,
+    );
+    try {
+      await migratePostgres(db, {
+        schema: old,
+        migrations: POSTGRES_MIGRATIONS.filter((m) => m.version < 12),
+      });
+      await storePostgresChunks((sql, values) => db.query(sql, values), [1, 2, 3]);
+      const vectors = new PostgresVectorIndex(db, { storage: 'bytea' });
+      await vectors.configure('m', 2);
+      await vectors.upsert([
+        { chunkId: 1, vector: v(1, 0) },
+        { chunkId: 2, vector: v(0, 1) },
+        { chunkId: 3, vector: v(1, 1) },
+      ]);
+      expect((await vectors.search(v(1, 0), { limit: 5 })).map((h) => h.chunkId)).toEqual([
+        1, 3, 2,
+      ]);
+      // Before the migration, deleting a chunk left its vector.
+      await db.query('DELETE FROM chunks WHERE id = 1');
+      expect(await vectors.chunkIds()).toEqual([1, 2, 3]);
+
+      expect(await migratePostgres(db, { schema: old })).toContain(12);
+      expect(await vectors.chunkIds()).toEqual([2, 3]);
+      // The instance holding the vectors in memory reads them again.
+      expect((await vectors.search(v(1, 0), { limit: 5 })).map((h) => h.chunkId)).toEqual([3, 2]);
+      await db.query('DELETE FROM documents');
+      expect(await vectors.count()).toBe(0);
+    } finally {
+      await db.query(`DROP SCHEMA IF EXISTS "${old}" CASCADE`);
+      await db.pool.end();
+    }
   });
 
   it('stores vectors as bytes when the server has no pgvector', async () => {

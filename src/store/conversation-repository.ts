@@ -203,6 +203,10 @@ export interface ConversationRepository {
     sessionId: string,
     options?: { afterSeq?: number; limit?: number },
   ): Promise<MessageRecord[]>;
+  /**
+   * How many messages of a session are stored (replies included; 0 for none): the count kept
+   * with every append and removed with the session, so that reading it reads no message.
+   */
   countMessages(sessionId: string): Promise<number>;
 
   /** Stores a memory; the same content of the same type is stored once (its importance kept at the highest). */

@@ -37,6 +37,11 @@ export const MAX_VECTOR_SEARCH_LIMIT = 4096;
  *
  * The index knows nothing of scopes: a caller that searches some scopes either passes their
  * chunk ids or over-fetches and filters.
+ *
+ * A vector never outlives its chunk: the database deletes it in the statement that deletes the
+ * chunk, whoever deletes it — an instance without dense retrieval included — and stores none
+ * for a chunk that no longer exists. A vector of a deleted passage would otherwise take a
+ * place among the nearest, and it still carries the passage's content.
  */
 export interface VectorIndex {
   /** The model and dimension of the stored vectors, once configured. */
@@ -47,15 +52,16 @@ export interface VectorIndex {
    * comparable — and returns `rebuilt: true`, so the caller knows to embed every chunk again.
    */
   configure(model: string, dimensions: number): Promise<{ rebuilt: boolean }>;
-  /** Stores the vectors of these chunks, replacing any they had, atomically. */
+  /**
+   * Stores the vectors of these chunks, replacing any they had, atomically. A chunk deleted
+   * meanwhile (while its text was being embedded) is left out.
+   */
   upsert(items: readonly VectorItem[]): Promise<void>;
   /** Removes the vectors of these chunks, in one statement; ids without a vector are ignored. */
   delete(chunkIds: readonly number[]): Promise<void>;
   /**
-   * The ids of every chunk that has a vector, ascending (none before the index is configured).
-   * Compared with the chunks that exist, it tells which vectors outlived their passage: chunk
-   * ids are never reused, so a vector whose chunk is gone is of no use, and it still carries
-   * the passage's content.
+   * The ids of every chunk that has a vector, ascending (none before the index is configured):
+   * chunks that exist, since a vector goes with its chunk.
    */
   chunkIds(): Promise<number[]>;
   /** Which of these chunks have no vector yet, in the order given, each once. */

@@ -138,9 +138,9 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     admin.delete<Id>('/v1/admin/documents/:id', async (request) => {
       const document = await documentOf(app, request.params.id);
       const removed = await knowledge.deleteSource(document.scope, document.source);
-      // Its passages' vectors go too: they carry its content. Only removing, never embedding,
-      // so a delete does not wait on the embeddings service. The document is gone already:
-      // vectors left by a failure here are removed by the next indexing.
+      // Its passages' vectors went with them, in the same statement. This only sweeps what an
+      // earlier version may have left, never embedding, so a delete does not wait on the
+      // embeddings service.
       await app.indexVectors({ embed: false }).catch((error: unknown) => {
         app.logger.warn({ err: error }, 'removing the vectors of a deleted document failed');
       });

@@ -62,6 +62,17 @@ beforeAll(async () => {
   const embedder = createOpenAiEmbedder({ baseUrl: fake.url, model: 'synonyms', batchSize: 4 });
   const vectors = await embedder.embed(CORPUS.map((chunk) => chunk.text));
   db = openDatabase(':memory:');
+  // A vector is kept only for a stored chunk.
+  db.prepare(
+    `INSERT INTO documents (id, scope, source, doc_key, title, format, file_hash, content_hash,
+       chunk_count, created_at, updated_at) VALUES ('doc', 'kb', 'help.md', '', 'Help', 'markdown', 'h', 'h', 0, '', '')`,
+  ).run();
+  for (const chunk of CORPUS) {
+    db.prepare(
+      `INSERT INTO chunks (id, document_id, scope, ordinal, title, heading_path, text)
+       VALUES (?, 'doc', 'kb', 0, 'Help', '', ?)`,
+    ).run(chunk.chunkId, chunk.text);
+  }
   index = new SqliteVectorIndex(db);
   index.configure(embedder.model, vectors[0]?.length ?? 0);
   index.upsert(CORPUS.map((chunk, i) => ({ chunkId: chunk.chunkId, vector: vectors[i]! })));

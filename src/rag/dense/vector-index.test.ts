@@ -7,8 +7,27 @@ const v = (...xs: number[]) => Float32Array.from(xs);
 let db: SqliteDatabase;
 let index: SqliteVectorIndex;
 
+/** The ids of the chunks the tests below give vectors: a vector is kept only for a stored chunk. */
+const CHUNK_IDS = [1, 2, 3, 7, 8, 10, 20, 30, 40, 2 ** 40];
+
+/** Stores one document with chunks of these ids. */
+function storeChunks(database: SqliteDatabase, ids: readonly number[]): void {
+  database
+    .prepare(
+      `INSERT INTO documents (id, scope, source, doc_key, title, format, file_hash, content_hash,
+         chunk_count, created_at, updated_at) VALUES ('doc', 'kb', 'help.md', '', 'Help', 'markdown', 'h', 'h', ?, '', '')`,
+    )
+    .run(ids.length);
+  const insert = database.prepare(
+    `INSERT INTO chunks (id, document_id, scope, ordinal, title, heading_path, text)
+     VALUES (?, 'doc', 'kb', 0, 'Help', '', 'A passage.')`,
+  );
+  database.transaction(() => ids.forEach((id) => insert.run(BigInt(id))))();
+}
+
 beforeEach(() => {
   db = openDatabase(':memory:');
+  storeChunks(db, CHUNK_IDS);
   index = new SqliteVectorIndex(db);
   index.configure('m', 3);
 });
@@ -113,6 +132,47 @@ describe('SqliteVectorIndex', () => {
     expect(() => index.upsert([{ chunkId: 1, vector: v(0, 0, 0) }])).toThrow(/all zeros/);
     expect(() => index.upsert([{ chunkId: 1, vector: v(1, NaN, 0) }])).toThrow(/finite/);
     expect(() => index.upsert([{ chunkId: 1.5, vector: v(1, 0, 0) }])).toThrow(/integer/);
+  });
+
+  it('deletes a vector with its chunk, whoever deletes the chunk', () => {
+    index.upsert([
+      { chunkId: 1, vector: v(1, 0, 0) },
+      { chunkId: 2, vector: v(0, 1, 0) },
+    ]);
+    // As the knowledge repository deletes a document's passages, knowing nothing of vectors.
+    db.prepare('DELETE FROM chunks WHERE id = 1').run();
+    expect(index.chunkIds()).toEqual([2]);
+    expect(index.search(v(1, 0, 0), { limit: 5 }).map((h) => h.chunkId)).toEqual([2]);
+    // Still so for the table made again for another model.
+    index.configure('other', 3);
+    index.upsert([{ chunkId: 2, vector: v(0, 1, 0) }]);
+    db.prepare('DELETE FROM documents').run();
+    expect(index.count()).toBe(0);
+  });
+
+  it('stores no vector for a chunk deleted while it was being embedded', () => {
+    db.prepare('DELETE FROM chunks WHERE id = 7').run();
+    index.upsert([
+      { chunkId: 7, vector: v(1, 0, 0) },
+      { chunkId: 8, vector: v(0, 1, 0) },
+    ]);
+    expect(index.chunkIds()).toEqual([8]);
+  });
+
+  it('removes, on opening, the vectors an earlier version left to deleted chunks', () => {
+    index.upsert([
+      { chunkId: 1, vector: v(1, 0, 0) },
+      { chunkId: 2, vector: v(0, 1, 0) },
+    ]);
+    // A file of an earlier version: no trigger, and a chunk deleted after its vector was stored.
+    db.exec('DROP TRIGGER chunk_vectors_follow');
+    db.prepare('DELETE FROM chunks WHERE id = 1').run();
+    expect(index.chunkIds()).toEqual([1, 2]);
+    const reopened = new SqliteVectorIndex(db);
+    expect(reopened.chunkIds()).toEqual([2]);
+    expect(reopened.search(v(1, 0, 0), { limit: 5 }).map((h) => h.chunkId)).toEqual([2]);
+    db.prepare('DELETE FROM chunks WHERE id = 2').run();
+    expect(reopened.count()).toBe(0);
   });
 
   it('must be configured before it stores vectors; unconfigured, it holds nothing', () => {

@@ -19,11 +19,21 @@ interface Meta {
   dimensions: number;
 }
 
+/** The trigger on `chunks` that deletes a chunk's vector with it. */
+const FOLLOW_TRIGGER = 'chunk_vectors_follow';
+
 /**
  * Chunk vectors in SQLite, searched by sqlite-vec: a `vec0` table `chunk_vectors` (cosine
  * distance) keyed by rowid = chunk id, and a one-row `vector_meta` table naming the model and
  * dimension the vectors came from. The tables are created here, not by a migration, because the
  * vector table's column type depends on the configured model's dimension.
+ *
+ * A vector never outlives its chunk, whatever writes the chunks: with the vector table comes a
+ * trigger on `chunks` that deletes a chunk's vector in the statement that deletes the chunk — a
+ * virtual table can have no foreign key — so a document deleted or replaced while dense
+ * retrieval is off (or by a process that never opens this index) takes its vectors with it. A
+ * vector is stored only for a chunk that still exists. Hence every process that deletes chunks
+ * from a file that has vectors must load sqlite-vec (`openDatabase` does by default).
  *
  * The index knows nothing of scopes: a caller that searches some scopes either passes their
  * chunk ids or over-fetches and filters.
@@ -45,7 +55,11 @@ export class SqliteVectorIndex {
     );
     this.#meta = db.prepare('SELECT model, dimensions FROM vector_meta LIMIT 1').get() as
       Meta | undefined;
-    if (this.#meta !== undefined) this.#createTable(this.#meta.dimensions);
+    if (this.#meta !== undefined) {
+      this.#createTable(this.#meta.dimensions);
+      // Only a table made by an earlier version lacks it: the one write an open may make.
+      if (!this.#followsChunks()) this.#db.transaction(() => this.#followChunks()).immediate();
+    }
   }
 
   /** The model and dimension of the stored vectors, once configured. */
@@ -65,6 +79,7 @@ export class SqliteVectorIndex {
     this.#db.transaction(() => {
       this.#db.exec('DROP TABLE IF EXISTS chunk_vectors');
       this.#createTable(dimensions);
+      this.#followChunks();
       this.#db.exec('DELETE FROM vector_meta');
       this.#db
         .prepare('INSERT INTO vector_meta (model, dimensions) VALUES (?, ?)')
@@ -85,12 +100,16 @@ export class SqliteVectorIndex {
     // vec0 has no INSERT OR REPLACE: a replaced vector is deleted, then inserted.
     const remove = this.#db.prepare('DELETE FROM chunk_vectors WHERE rowid = ?');
     // vec0 accepts only SQLite integers as rowid, and better-sqlite3 binds a JS number as a
-    // double: hence BigInt.
-    const insert = this.#db.prepare('INSERT INTO chunk_vectors (rowid, embedding) VALUES (?, ?)');
+    // double: hence BigInt. A chunk deleted while its text was being embedded gets no vector:
+    // its delete found none to take, and nothing would ever take this one.
+    const insert = this.#db.prepare(
+      `INSERT INTO chunk_vectors (rowid, embedding)
+       SELECT @id, @embedding WHERE EXISTS (SELECT 1 FROM chunks WHERE id = @id)`,
+    );
     this.#db.transaction(() => {
       for (const { chunkId, vector } of items) {
         remove.run(BigInt(chunkId));
-        insert.run(BigInt(chunkId), blob(vector));
+        insert.run({ id: BigInt(chunkId), embedding: blob(vector) });
       }
     })();
   }
@@ -181,6 +200,30 @@ export class SqliteVectorIndex {
         { cause: error },
       );
     }
+  }
+
+  /** Whether the trigger that deletes a chunk's vector with the chunk exists. */
+  #followsChunks(): boolean {
+    return (
+      this.#db
+        .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?`)
+        .get(FOLLOW_TRIGGER) !== undefined
+    );
+  }
+
+  /**
+   * Makes the trigger that deletes a chunk's vector with the chunk, unless it exists, and deletes
+   * the vectors that chunks deleted before it left behind (a table made by an earlier version
+   * has them). Runs in a transaction, once the vector table exists: SQLite looks for the table a
+   * trigger writes when the trigger fires, so the trigger cannot come before it, nor by a
+   * migration. It stays when the table is dropped and made again for another model.
+   */
+  #followChunks(): void {
+    if (this.#followsChunks()) return;
+    this.#db.exec(`CREATE TRIGGER ${FOLLOW_TRIGGER} AFTER DELETE ON chunks BEGIN
+        DELETE FROM chunk_vectors WHERE rowid = old.id;
+      END`);
+    this.#db.exec('DELETE FROM chunk_vectors WHERE rowid NOT IN (SELECT id FROM chunks)');
   }
 
   #requireMeta(action: string): Meta {

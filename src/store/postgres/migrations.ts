@@ -283,4 +283,59 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         WHERE delivered_at IS NULL AND skipped_at IS NULL;
     `,
   },
+  {
+    version: 12,
+    name: 'vectors deleted with their chunks, whether dense retrieval is on or off',
+    sql: `
+      -- A chunk's vector goes in the statement that deletes the chunk, whoever deletes it: an
+      -- instance without dense retrieval never touches the vector index, and a vector left
+      -- behind would be found again (and take a place among the nearest) once dense retrieval
+      -- is back on. Not a foreign key: the vector table exists only once the index is
+      -- configured (its column type is the model's dimension), and is dropped and made again
+      -- for another model. Once per statement, over the chunks it deleted; the generation moves
+      -- when vectors went, so that instances holding the vectors in memory read them again.
+      -- The vector table is the one beside the chunks, whatever the session's search_path.
+      CREATE FUNCTION chunk_vectors_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF to_regclass(format('%I.chunk_vectors', TG_TABLE_SCHEMA)) IS NULL THEN
+          RETURN NULL;
+        END IF;
+        EXECUTE format(
+          'WITH went AS (DELETE FROM %1$I.chunk_vectors v USING gone WHERE v.chunk_id = gone.id
+                         RETURNING 1)
+           UPDATE %1$I.vector_meta SET generation = nextval(%2$L)
+           WHERE EXISTS (SELECT 1 FROM went)',
+          TG_TABLE_SCHEMA, format('%I.vector_generations', TG_TABLE_SCHEMA));
+        RETURN NULL;
+      END
+      $$;
+      CREATE TRIGGER chunks_vectors_follow AFTER DELETE ON chunks
+        REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION chunk_vectors_follow();
+
+      -- The vectors that chunks deleted before this migration left behind.
+      DO $$
+      BEGIN
+        IF to_regclass('chunk_vectors') IS NOT NULL THEN
+          WITH went AS (
+            DELETE FROM chunk_vectors v WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.id = v.chunk_id)
+            RETURNING 1)
+          UPDATE vector_meta SET generation = nextval('vector_generations')
+          WHERE EXISTS (SELECT 1 FROM went);
+        END IF;
+      END
+      $$;
+    `,
+  },
+  {
+    version: 13,
+    name: 'the ticket list filtered by priority or category, indexed',
+    sql: `
+      -- The admin console lists tickets of one priority or category, newest first, and counts
+      -- them: as tickets_status does for a status, each index finds them in the list's order
+      -- without reading every ticket. A filter on several fields reads one of these (or
+      -- combines them) and checks the others on its rows.
+      CREATE INDEX tickets_priority ON tickets (priority, created_at DESC, position DESC);
+      CREATE INDEX tickets_category ON tickets (category, created_at DESC, position DESC);
+    `,
+  },
 ];

@@ -228,11 +228,13 @@ export class PostgresConversationRepository implements ConversationRepository {
   }
 
   async countMessages(sessionId: string): Promise<number> {
-    const [row] = await this.#db.query<{ n: number }>(
-      'SELECT count(*) AS n FROM messages WHERE session_id = $1',
+    // The count appendMessage keeps, in the statement that stores the message: one row read,
+    // where counting would read every message of the session on each call.
+    const [row] = await this.#db.query<{ message_count: number }>(
+      'SELECT message_count FROM message_sessions WHERE session_id = $1',
       [sessionId],
     );
-    return row?.n ?? 0;
+    return row?.message_count ?? 0;
   }
 
   async sessions(options: { limit: number; before?: SessionCursor }): Promise<SessionSummary[]> {

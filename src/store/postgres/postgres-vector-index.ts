@@ -37,7 +37,8 @@ const HNSW_MAX_DIMENSIONS = 2000;
  * the role may create it) vectors are a `vector` column searched by cosine distance in SQL, with
  * an HNSW index. Without it, vectors are stored as unit-length float32 bytes, and each instance
  * keeps a copy of all of them in memory and searches it exactly; a generation number in
- * `vector_meta`, renewed by every write, tells an instance when to reload.
+ * `vector_meta`, renewed by every write, tells an instance when to reload. Deleting chunks
+ * deletes their vectors and renews the generation too, by a trigger on `chunks` (migration 12).
  *
  * Measured for the byte storage on this project's shared two-core test machine: 10,000 vectors
  * of 768 dimensions load in 0.2 s and take about 17 ms a search (1,536 dimensions: 0.5 s and
@@ -116,14 +117,20 @@ export class PostgresVectorIndex implements VectorIndex {
         checkVector(vector, meta.dimensions, `the vector of chunk ${id}`);
       const ids = [...byId.keys()];
       const vectors = [...byId.values()];
+      // Only for chunks that exist, each held until commit (a key share lock): a chunk deleted
+      // while its text was being embedded gets no vector, since its delete found none to take
+      // with it (see migration 12). One being deleted right now is skipped, not waited for: this
+      // transaction holds the vector_meta row the delete's trigger updates next. Were that
+      // delete rolled back, the chunk is still without a vector, and the next indexing gives
+      // it one.
       await tx.query(
-        meta.storage === 'pgvector'
-          ? `INSERT INTO chunk_vectors (chunk_id, embedding)
-             SELECT id, embedding::vector FROM unnest($1::bigint[], $2::text[]) AS u(id, embedding)
-             ON CONFLICT (chunk_id) DO UPDATE SET embedding = excluded.embedding`
-          : `INSERT INTO chunk_vectors (chunk_id, embedding)
-             SELECT * FROM unnest($1::bigint[], $2::bytea[])
-             ON CONFLICT (chunk_id) DO UPDATE SET embedding = excluded.embedding`,
+        `WITH live AS (
+           SELECT id FROM chunks WHERE id = ANY($1::bigint[]) FOR KEY SHARE SKIP LOCKED)
+         INSERT INTO chunk_vectors (chunk_id, embedding)
+         SELECT id, ${meta.storage === 'pgvector' ? 'u.embedding::vector' : 'u.embedding'}
+         FROM unnest($1::bigint[], $2::${meta.storage === 'pgvector' ? 'text' : 'bytea'}[])
+           AS u(id, embedding) JOIN live USING (id)
+         ON CONFLICT (chunk_id) DO UPDATE SET embedding = excluded.embedding`,
         [ids, meta.storage === 'pgvector' ? vectors.map(vectorLiteral) : vectors.map(unitBytes)],
       );
     });

@@ -390,11 +390,12 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async countMessages(sessionId: string): Promise<number> {
-    return (
-      this.#prepare('SELECT COUNT(*) AS n FROM messages WHERE session_id = ?').get(sessionId) as {
-        n: number;
-      }
-    ).n;
+    // The count appendMessage keeps, in the write that stores the message: one row read, where
+    // counting would read every message of the session on each call.
+    const row = this.#prepare(
+      'SELECT message_count FROM message_sessions WHERE session_id = ?',
+    ).get(sessionId) as { message_count: number } | undefined;
+    return row?.message_count ?? 0;
   }
 
   async remember(
