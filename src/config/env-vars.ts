@@ -294,7 +294,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: String(DEFAULT_PARSE_WORKERS.memoryMb),
     expected: 'a whole number of MiB from 128 to 65536',
     description:
-      'JavaScript heap of the worker thread reading one file; a file that needs more is refused for memory. The largest Word documents read (10 MiB of XML in one part) need most of the default.',
+      'JavaScript heap of the process reading one file; a file that needs more is refused for memory. The largest Word documents read (10 MiB of XML in one part) need most of the default.',
   },
   {
     name: 'PARSE_CONCURRENCY',
@@ -302,7 +302,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: undefined,
     expected: 'a whole number from 1 to 64',
     description:
-      "Files read at once, each in a worker thread, by the knowledge base's uploads and `ingest`, and as many by attachments; more wait their turn. Unset: the cores but one, from 2 to 4 — the machine's cores, not a container's share of them, so give a container's CPUs here.",
+      "Files read at once, each in a process of its own, by the knowledge base's uploads and `ingest`, and as many by attachments; more wait their turn. Unset: the cores but one, from 2 to 4 — the machine's cores, not a container's share of them, so give a container's CPUs here.",
   },
   {
     name: 'PARSE_MAX_TEXT_CHARS',

@@ -19,17 +19,17 @@ export interface MemoryBudgetOptions {
 }
 
 /**
- * One memory budget for every parse of a set of workers. Worker threads share the process's
- * memory, so what one parse takes cannot be told apart from what another takes: the process's
- * growth since the oldest running parse began is checked against one budget, and all running
- * parses are stopped when it is over (see `createParseWorkers`, which then tries the ones that
+ * One memory budget for every parse of a set of workers. It bounds what all parses take
+ * together, and what they take is read as one number (`rss`: by default the process's; the
+ * parse workers' is added by `createParseCapacity`): its growth since the oldest running parse
+ * began is checked against one budget, and all running parses are stopped when it is over (see `createParseWorkers`, which then tries the ones that
  * were not alone again, one at a time). Memory is read every 10 ms while a parse runs: pdf.js
  * inflates a stream at a few hundred MB a second, so the budget is passed by a few MB at most
  * before it is noticed, plus what one allocation takes at once.
  *
  * @example
  * const budget = createMemoryBudget(768 * 1024 * 1024);
- * const stop = budget.watch((alone) => worker.terminate());
+ * const stop = budget.watch((alone) => worker.kill());
  * // … when the parse ends:
  * stop();
  */

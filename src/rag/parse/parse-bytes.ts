@@ -11,8 +11,8 @@ import { parseText } from './parse-text.js';
 import type { ParsedDocument } from './types.js';
 
 /**
- * Detects the format of a file and parses it, in whatever thread this runs: every file the
- * product reads goes through a parse worker (see `createParseWorkers`), which calls this.
+ * Detects the format of a file and parses it, where this runs: every file the product reads goes
+ * through a parse worker (see `createParseWorkers`), a process of its own, which calls this.
  */
 export async function parseBytes(
   bytes: Uint8Array,

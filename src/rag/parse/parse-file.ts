@@ -15,12 +15,12 @@ export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
  * the content (see `detectFormat`); most files give one document, FAQ files and BEIR corpora one
  * per entry. No I/O besides what the parsers need.
  *
- * Every file is parsed in a worker thread (see `createParseWorkers`), within `limits` (see
+ * Every file is parsed in a worker process (see `createParseWorkers`), within `limits` (see
  * `ParseLimits`), so that no file holds the event loop or the process's memory for long however
- * it was made. Small text files are no exception: 1 MB of nested HTML, Markdown links or CSV
- * took 1 to 25 s to parse, and a timer cannot interrupt work on the thread it runs on. A worker
- * kept from the file before answers in about a millisecond, so this costs little even for a
- * help center of many small articles.
+ * it was made, nor ends the process when it exhausts its reader's memory. Small text files are
+ * no exception: 1 MB of nested HTML, Markdown links or CSV took 1 to 25 s to parse, and a timer
+ * cannot interrupt work on the thread it runs on. A worker kept from the file before answers in
+ * about a millisecond, so this costs little even for a help center of many small articles.
  *
  * Throws an `AppError`: `payload_too_large` over `maxBytes` or past a limit; `invalid_input` for
  * empty, binary, unsupported, password-protected or unreadable files, with a message a person
@@ -62,7 +62,7 @@ let shared: ParseWorkers | undefined;
 /**
  * The workers of calls that bring none: one set for the process, with the default settings
  * (`DEFAULT_PARSE_WORKERS`), so that such calls share the memory budget and the concurrency
- * limit, and reuse a worker kept idle (starting one costs 0.1 to 0.2 s). Idle workers never keep
+ * limit, and reuse a worker kept idle (starting one costs 0.1 to 0.25 s). Idle workers never keep
  * the process alive. The app brings its own, made from its configuration (`PARSE_*`).
  */
 function defaultWorkers(): ParseWorkers {

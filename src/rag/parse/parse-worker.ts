@@ -1,7 +1,6 @@
-// The entry of a parse worker (see `createParseWorkers`): parses each file it is sent, one at a
-// time, saying when it begins, and posts back the documents or the error. The thread that
-// started it terminates it.
-import { parentPort } from 'node:worker_threads';
+// The entry of a parse worker, a child process (see `createParseWorkers`): parses each file it is
+// sent, one at a time, saying when it begins, and sends back the documents or the error. The
+// process that started it ends it; it ends by itself once that process is gone.
 import { isAppError } from '../../errors/index.js';
 import { startsLikePdf } from './detect-format.js';
 import { parseBytes } from './parse-bytes.js';
@@ -9,7 +8,7 @@ import type { WorkerJob, WorkerMessage } from './worker-protocol.js';
 import { isZip } from './zip-entries.js';
 
 function post(message: WorkerMessage): void {
-  parentPort?.postMessage(message);
+  process.send?.(message);
 }
 
 /** pdf.js loads it on its first document, from beside itself: this is the same file. */
@@ -18,9 +17,7 @@ const PDFJS_WORKER = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
 /**
  * Loads what the PDF and Word readers load on first use, when `bytes` will need it, so that the
  * file's time does not count it: pdf.js takes 0.1 s to load, and over 1 s through tsx while
- * other workers start too. Only then, as the readers would: in a worker that had loaded pdf.js,
- * a Markdown file that ran out of heap was seen to abort the whole process rather than fail
- * (Node's heap limit of a worker is best-effort: nodejs/node#47224).
+ * other workers start too.
  */
 async function loadParserFor(bytes: Uint8Array): Promise<void> {
   if (startsLikePdf(bytes)) {
@@ -31,7 +28,7 @@ async function loadParserFor(bytes: Uint8Array): Promise<void> {
   }
 }
 
-parentPort?.on('message', (job: WorkerJob) => {
+process.on('message', (job: WorkerJob) => {
   // A parser that cannot be loaded fails its parse, which says so.
   loadParserFor(job.bytes)
     .catch(() => undefined)
@@ -50,3 +47,6 @@ parentPort?.on('message', (job: WorkerJob) => {
         }),
     );
 });
+
+// Its files are the server's: with the server gone, there is no one to answer.
+process.on('disconnect', () => process.exit(0));

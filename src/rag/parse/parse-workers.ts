@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { AppError, isAppError } from '../../errors/index.js';
 import { abortError, throwIfAborted } from './errors.js';
 import { roughSize, type ParseLimits } from './limits.js';
@@ -8,6 +7,7 @@ import {
   type MemoryBudget,
   type MemoryBudgetOptions,
 } from './memory-budget.js';
+import { parsersMemory, startParser, type ParserProcess } from './parser-process.js';
 import { createSlots, type Slots } from './slots.js';
 import type { ParsedDocument } from './types.js';
 import type { WorkerJob, WorkerMessage, WorkerReply } from './worker-protocol.js';
@@ -17,14 +17,14 @@ export interface ParseWorkersOptions {
   /** Files parsed at once; more wait their turn. Default: {@link defaultParseConcurrency}. */
   concurrency?: number;
   /**
-   * The JavaScript heap of one worker, in MiB (its `maxOldGenerationSizeMb`); default 512.
+   * The JavaScript heap of one worker, in MiB (its `--max-old-space-size`); default 512.
    * Past it the parse is stopped.
    */
   memoryMb?: number;
   /**
-   * How much the process may grow while files are parsed, all parses together, in MiB; default
-   * 768. Past it the parses are stopped (see {@link createParseWorkers}). This bounds what the
-   * heap limit does not: the memory pdf.js inflates a compressed stream into.
+   * How much the process and its workers may grow while files are parsed, all parses together,
+   * in MiB; default 768. Past it the parses are stopped (see {@link createParseWorkers}). This
+   * bounds what the heap limit does not: the memory pdf.js inflates a compressed stream into.
    */
   memoryBudgetMb?: number;
   /**
@@ -44,7 +44,7 @@ export interface ParseWorkersOptions {
   /**
    * Most time a worker may take to begin to parse a file it is sent (to start, when it is new,
    * and load the parsers the file needs), in ms; past it the parse is stopped. Default:
-   * `timeoutMs`, and at least 30 s — 0.1 to 0.2 s is usual, but over 2 s through tsx while
+   * `timeoutMs`, and at least 30 s — 0.1 to 0.25 s is usual, but over 2 s through tsx while
    * several workers start at once.
    */
   startTimeoutMs?: number;
@@ -62,7 +62,7 @@ export interface ParseCapacity {
    * nothing else of any set sharing the budget runs beside it.
    */
   readonly gate: Slots;
-  /** Workers being terminated: their memory is the process's until they are gone. */
+  /** Workers being ended: their memory is not given back until they are gone. */
   readonly exiting: Set<Promise<unknown>>;
 }
 
@@ -70,10 +70,11 @@ export interface ParseCapacity {
 const GATE_PLACES = 1 << 20;
 
 /**
- * A memory budget for the parses of several sets of workers together. Workers share their
- * process's memory, so two sets with a budget each would let the process grow by both: sets made
- * with the same capacity are held to one. A parse stopped for the budget while others ran is
- * tried again alone — alone among every set sharing the capacity.
+ * A memory budget for the parses of several sets of workers together: what the process and all
+ * its parse workers hold (see `parsersMemory`), read with `options.rss` when given. Two sets with
+ * a budget each would let the machine's memory go to both: sets made with the same capacity are
+ * held to one. A parse stopped for the budget while others ran is tried again alone — alone among
+ * every set sharing the capacity.
  */
 export function createParseCapacity(
   memoryBudgetMb = DEFAULT_MEMORY_BUDGET_MB,
@@ -84,10 +85,14 @@ export function createParseCapacity(
   }
   return {
     memoryBudgetMb,
-    budget: createMemoryBudget(memoryBudgetMb * MiB, options),
+    budget: createMemoryBudget(memoryBudgetMb * MiB, { rss: processAndParsersMemory, ...options }),
     gate: createSlots(GATE_PLACES),
     exiting: new Set(),
   };
+}
+
+function processAndParsersMemory(): number {
+  return process.memoryUsage.rss() + parsersMemory();
 }
 
 let processCapacity: ParseCapacity | undefined;
@@ -98,7 +103,7 @@ function defaultCapacity(): ParseCapacity {
   return processCapacity;
 }
 
-/** Parses files in worker threads that can be stopped: see {@link createParseWorkers}. */
+/** Parses files in worker processes that can be stopped: see {@link createParseWorkers}. */
 export interface ParseWorkers {
   /**
    * `parseBytes` in a worker; throws the `AppError` the worker threw, or one of the limits. A
@@ -113,7 +118,7 @@ export interface ParseWorkers {
   ): Promise<ParsedDocument[]>;
 }
 
-/** Why a worker was terminated before it answered. */
+/** Why a worker was ended before it answered. */
 export type ParseStop = 'memory' | 'time' | 'cancelled';
 
 /** A parse that was stopped, as its log line tells it: see {@link stoppedParse}. */
@@ -168,8 +173,8 @@ const DEFAULT_TIMEOUT_MS = DEFAULT_PARSE_WORKERS.timeoutMs;
 /** An idle worker is kept this long for the next file, then ended. */
 const IDLE_MS = 10_000;
 /**
- * A worker whose parse grew the process by more than this is ended rather than kept: what it
- * let go of stays its until its heap is collected, which an idle worker may never do.
+ * A worker that grew by more than this while it parsed is ended rather than kept: what it let go
+ * of stays its until its heap is collected, which an idle worker may never do.
  */
 const KEEP_GROWTH_BYTES = 64 * 1024 * 1024;
 const MiB = 1024 * 1024;
@@ -193,26 +198,29 @@ interface RunSettings {
 class SharedOverrun extends Error {}
 
 /**
- * Runs parses in worker threads, at most `concurrency` at once. A parse can otherwise hold the
+ * Runs parses in worker processes, at most `concurrency` at once. A parse can otherwise hold the
  * event loop for as long as the file makes it work (pdf.js reads a PDF synchronously, and cannot
  * be told to stop inflating a stream), so a worker is given a heap limit and a time limit, and is
- * terminated when it passes either, or when `signal` aborts. A file past a limit fails with an
+ * ended when it passes either, or when `signal` aborts. A file past a limit fails with an
  * `AppError` that says which (`timeout`, or `payload_too_large` for memory); the next file gets a
- * fresh worker. The time limit counts from when the worker begins to parse the file: a new one
+ * fresh worker. Workers are child processes, not threads, so that a file that exhausts a worker's
+ * heap ends that worker only: a thread's heap limit is best-effort, and a thread past it was seen
+ * to abort the whole server (see `startParser`). The time limit counts from when the worker begins to parse the file: a new one
  * first starts, and a worker loads the parsers a file needs the first time, within a limit of
  * their own (`startTimeoutMs`), so that a short time limit does not stop a file whose worker was
- * merely slow to start. The memory is watched from the start.
+ * merely slow to start. Likewise a worker's memory counts from when it begins to parse the file
+ * (see `parsersMemory`); its heap limit holds from its start.
  *
  * Memory outside the heaps (what pdf.js inflates a stream into) is bounded for all workers
  * together — of every set sharing the capacity, by default every set of the process — by
- * `memoryBudgetMb` (see `createMemoryBudget`): while files are parsed, the process
- * grows by at most that much (and the little one check interval lets through) above what it used
- * when the oldest running parse began. Threads share one process, so when the budget is passed
- * every running parse is stopped; one that was running alone is refused, and the others are
+ * `memoryBudgetMb` (see `createMemoryBudget`): while files are parsed, the process and its
+ * workers grow by at most that much (and the little one check interval lets through) above what
+ * they used when the oldest running parse began. The budget is one for all of them, so when it is
+ * passed every running parse is stopped; one that was running alone is refused, and the others are
  * tried again, each alone, so that only a file that passes the budget by itself is refused.
  *
  * A worker whose parse ended by itself (with documents or with the parser's error) is kept for
- * the next file for a few seconds: starting one and loading the parsers costs 0.1 to 0.2 s. Idle
+ * the next file for a few seconds: starting one and loading the parsers costs 0.1 to 0.25 s. Idle
  * workers never keep the process alive.
  *
  * @example
@@ -241,33 +249,35 @@ export function createParseWorkers(options: ParseWorkersOptions = {}): ParseWork
     budget: capacity.budget,
   };
   const slots = createSlots(numbers.concurrency);
-  const idle = new Map<Worker, NodeJS.Timeout>();
+  const idle = new Map<ParserProcess, NodeJS.Timeout>();
 
-  const take = (): Worker => {
+  const take = (): ParserProcess => {
     for (const [worker, timer] of idle) {
       clearTimeout(timer);
       idle.delete(worker);
       return worker;
     }
-    const worker = startWorker(settings.memoryMb);
-    worker.unref();
-    worker.on('exit', () => {
-      clearTimeout(idle.get(worker));
-      idle.delete(worker);
+    const worker = startParser(settings.memoryMb);
+    worker.listen({
+      message: () => undefined,
+      gone: () => {
+        clearTimeout(idle.get(worker));
+        idle.delete(worker);
+      },
     });
     return worker;
   };
-  const park = (worker: Worker): void => {
+  const park = (worker: ParserProcess): void => {
     const timer = setTimeout(() => {
       idle.delete(worker);
-      void worker.terminate();
+      void worker.kill();
     }, IDLE_MS);
     timer.unref();
     idle.set(worker, timer);
   };
   const { exiting, gate } = capacity;
-  const end = (worker: Worker): void => {
-    const exited = worker.terminate().finally(() => exiting.delete(exited));
+  const end = (worker: ParserProcess): void => {
+    const exited = worker.kill().finally(() => exiting.delete(exited));
     exiting.add(exited);
   };
   const run = async (job: WorkerJob, signal: AbortSignal | undefined, alone: boolean) => {
@@ -304,20 +314,21 @@ export function createParseWorkers(options: ParseWorkersOptions = {}): ParseWork
  * Sends `job` to `worker` and settles with its reply, or with the limit it passed: starting (the
  * worker's start, when it is new, and its loading the parsers the file needs) within
  * `startTimeoutMs`, then parsing within `timeoutMs`. The worker is handed to `after.park` when it
- * replied (and did not grow the process much), and to `after.end` otherwise. Stopped for memory
- * while other parses ran, it rejects with a `SharedOverrun`.
+ * replied (and did not grow much while it parsed), and to `after.end` otherwise. Stopped for
+ * memory while other parses ran, it rejects with a `SharedOverrun`.
  */
 function runJob(
-  worker: Worker,
+  worker: ParserProcess,
   job: WorkerJob,
   settings: RunSettings,
   signal: AbortSignal | undefined,
-  after: { park: (worker: Worker) => void; end: (worker: Worker) => void },
+  after: { park: (worker: ParserProcess) => void; end: (worker: ParserProcess) => void },
 ): Promise<ParsedDocument[]> {
   const { fileName } = job;
   // When the worker said it began to parse; until then, when the job was sent.
   let started = performance.now();
-  const rssBefore = process.memoryUsage.rss();
+  // What the worker held when it began to parse, its parsers loaded.
+  let memoryBefore = 0;
   return new Promise((resolve, reject) => {
     let done = false;
     let timer: NodeJS.Timeout | undefined;
@@ -327,8 +338,8 @@ function runJob(
       clearTimeout(timer);
       unwatch();
       signal?.removeEventListener('abort', onAbort);
-      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      if (reusable && process.memoryUsage.rss() - rssBefore <= KEEP_GROWTH_BYTES) {
+      unlisten();
+      if (reusable && worker.memory() - memoryBefore <= KEEP_GROWTH_BYTES) {
         after.park(worker);
       } else after.end(worker);
       settle();
@@ -380,6 +391,7 @@ function runJob(
         // The file's time starts now: the worker's start is not the file's doing.
         clearTimeout(timer);
         started = performance.now();
+        memoryBefore = worker.memory();
         timer = setTimeout(() => finish(() => reject(tooLong())), settings.timeoutMs);
         return;
       }
@@ -389,40 +401,23 @@ function runJob(
         true,
       );
     };
-    const onError = (error: Error & { code?: string }): void =>
+    // Gone before it answered: V8 ends a worker past its heap limit, and says so.
+    const onGone = (how: string): void =>
       finish(() =>
         reject(
-          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          worker.ranOutOfMemory()
             ? tooBig(settings.memoryMb)
-            : unexpected(error, fileName),
+            : unexpected(new Error(`the reader ended: ${how}`), fileName),
         ),
       );
-    const onExit = (code: number): void =>
-      finish(() => reject(unexpected(new Error(`exit code ${code}`), fileName)));
     signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    const unlisten = worker.listen({ message: onMessage, gone: onGone });
     timer = setTimeout(() => finish(() => reject(tooSlowToStart())), settings.startTimeoutMs);
-    // The worker gets its own copy: the caller keeps its bytes (to hash and store them).
-    const bytes = new Uint8Array(job.bytes);
-    worker.postMessage({ ...job, bytes } satisfies WorkerJob, [bytes.buffer]);
+    // The worker gets a copy (a structured clone): the caller keeps its bytes.
+    worker.send(job, (error) => {
+      if (error) finish(() => reject(unexpected(error, fileName)));
+    });
   });
-}
-
-/** This module as TypeScript (tests, `tsx`) or as compiled JavaScript (`dist`, benchmarks). */
-const WORKER_URL = new URL(
-  import.meta.url.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js',
-  import.meta.url,
-);
-
-function startWorker(memoryMb: number): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: memoryMb };
-  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL, { resourceLimits });
-  // A worker cannot load TypeScript by itself: it is loaded through tsx (a development
-  // dependency), as the tests start the CLI.
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const url = JSON.stringify(WORKER_URL.href);
-  const code = `import(${tsx}).then(({ tsImport }) => tsImport(${url}, ${url}));`;
-  return new Worker(code, { eval: true, resourceLimits });
 }
 
 function toError(message: Extract<WorkerReply, { type: 'error' }>, fileName: string): AppError {
