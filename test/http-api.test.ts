@@ -211,6 +211,40 @@ describe('sessions', () => {
     expect(history.body.items).toHaveLength(2);
   });
 
+  it("carries each frame's id back on its turn as replyTo, and none for a frame without one", async () => {
+    const { id, token } = await createSession(t.url);
+    const socket = new WebSocket(
+      `${t.url.replace('http', 'ws')}/v1/sessions/${id}/ws?token=${token}`,
+    );
+    const received: TurnEvent[] = [];
+    socket.on('message', (data) => received.push(JSON.parse(String(data)) as TurnEvent));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    const ends = () => received.filter((e) => e.type === 'complete' || e.type === 'error');
+
+    // Sent together: each turn's start and end name the bubble it answers.
+    socket.send(JSON.stringify({ type: 'message', text: 'How do I reset my password?', id: 'b1' }));
+    socket.send(JSON.stringify({ type: 'message', text: 'What is your refund policy?', id: 'b2' }));
+    socket.send(JSON.stringify({ type: 'message', text: 'Thanks!' }));
+    await vi.waitFor(() => expect(ends()).toHaveLength(3), { timeout: 5_000 });
+    socket.close();
+
+    const starts = received.filter((e) => e.type === 'start');
+    expect(starts.map((e) => e.replyTo)).toEqual(['b1', 'b2', undefined]);
+    expect(ends().map((e) => [e.type, e.replyTo])).toEqual([
+      ['complete', 'b1'],
+      ['complete', 'b2'],
+      ['complete', undefined],
+    ]);
+    // A frame without an id is answered as it always was: no `replyTo` at all.
+    expect(starts[2]).not.toHaveProperty('replyTo');
+    expect(ends()[2]).not.toHaveProperty('replyTo');
+    // The events between start and end are the turn's: they need no id of their own.
+    expect(received.filter((e) => e.type === 'text').every((e) => !('replyTo' in e))).toBe(true);
+  });
+
   it('lets a second connection follow the session live over SSE', async () => {
     const { id, token } = await createSession(t.url);
     const feed = await openFeed(t.url, id, token);
@@ -510,6 +544,27 @@ describe('a WebSocket client that does not wait for answers', () => {
       retryable: true,
     });
     expect(received.some((e) => e.type === 'complete')).toBe(false);
+    socket.close();
+  });
+
+  it('names the frame each refusal answers, among the events of the turn that runs', async () => {
+    const { id, token } = await createSession(slow.url);
+    const { socket, received } = await connect(id, token);
+    for (let i = 0; i < 6; i++) {
+      const frame = { type: 'message', text: `How do I reset my password? (${i})`, id: `m${i}` };
+      socket.send(JSON.stringify(frame));
+    }
+    // m0 to m3 wait (m3 then over the limit of three a minute); m4 and m5 are one too many.
+    await vi.waitFor(() => expect(refusals(received)).toHaveLength(3), { timeout: 2_000 });
+    const byId = Object.fromEntries(
+      refusals(received).map((e) => [(e as { replyTo?: string }).replyTo, e]),
+    );
+    expect(Object.keys(byId).sort()).toEqual(['m3', 'm4', 'm5']);
+    expect(byId.m3).toMatchObject({ message: expect.stringMatching(/the limit is 3/) });
+    expect(byId.m4).toMatchObject({ message: expect.stringMatching(/wait for the answers/) });
+    expect(byId.m5).toMatchObject({ message: expect.stringMatching(/wait for the answers/) });
+    // The turn that runs meanwhile is the first message's.
+    expect(received.find((e) => e.type === 'start')).toMatchObject({ replyTo: 'm0' });
     socket.close();
   });
 

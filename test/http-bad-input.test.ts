@@ -442,6 +442,51 @@ describe('the WebSocket', () => {
     ]);
   });
 
+  it('names a refused frame by its id when it has a valid one, and only then', async () => {
+    const { socket, until } = await openSocket();
+    const refusal = async (frame: string | object) => {
+      socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+      return until('error');
+    };
+
+    // Too long a text, or not a message: each answer names the bubble it refuses.
+    expect(await refusal({ type: 'message', text: 'b'.repeat(30_000), id: 'long' })).toMatchObject({
+      code: 'invalid_input',
+      replyTo: 'long',
+    });
+    expect(await refusal({ type: 'message', id: 'no-text' })).toMatchObject({
+      code: 'invalid_input',
+      replyTo: 'no-text',
+    });
+
+    // Over the size limit, a frame is refused unread: its id too.
+    const big = await refusal({ type: 'message', text: 'a'.repeat(100 * 1024), id: 'big' });
+    expect(big).toMatchObject({ code: 'payload_too_large' });
+    expect(big).not.toHaveProperty('replyTo');
+
+    // No id to name: not JSON, an id that is not a string, or one too long.
+    const nameless = [
+      await refusal('{"type":"message","text":"hi","id":"cut'),
+      await refusal({ type: 'message', text: 'hi', id: 7 }),
+      await refusal({ type: 'message', text: 'hi', id: 'x'.repeat(101) }),
+      await refusal({ type: 'message', text: 'hi', id: '' }),
+    ];
+    for (const error of nameless) {
+      expect(error).toMatchObject({ code: 'invalid_input' });
+      expect(error).not.toHaveProperty('replyTo');
+    }
+    expect(nameless[2]?.message).toMatch(/id/);
+
+    // The longest id there may be is carried back whole.
+    socket.send(JSON.stringify({ type: 'message', text: 'Hello', id: 'i'.repeat(100) }));
+    expect(await until('start')).toMatchObject({ replyTo: 'i'.repeat(100) });
+    expect(await until('complete', 'error')).toMatchObject({
+      type: 'complete',
+      replyTo: 'i'.repeat(100),
+    });
+    socket.close();
+  });
+
   it('closes the socket (1009) on a message far past any limit, without reading it whole', async () => {
     const { socket, until } = await openSocket();
     socket.send('x'.repeat(2 * 1024 * 1024));

@@ -312,7 +312,9 @@ describe('what the routes answer', () => {
         headers: bearer(token),
       });
       socket.on('upgrade', (response) => (status = response.statusCode ?? 0));
-      socket.on('open', () => socket.send(JSON.stringify({ type: 'message', text: 'Thanks!' })));
+      socket.on('open', () =>
+        socket.send(JSON.stringify({ type: 'message', text: 'Thanks!', id: 'bubble-1' })),
+      );
       socket.on('message', (data) => {
         const event = JSON.parse(String(data)) as { type: string };
         received.push(event);
@@ -327,6 +329,12 @@ describe('what the routes answer', () => {
       streamEvent(frame);
       expect(streamEvent.errors ?? [], JSON.stringify(frame)).toEqual([]);
     }
+    // The frame's id comes back on its turn as the document says.
+    expect(frames.frames[0]).toMatchObject({ type: 'start', replyTo: 'bubble-1' });
+    expect(frames.frames.at(-1)).toMatchObject({ type: 'complete', replyTo: 'bubble-1' });
+    const wsMessage = validatorAt('components', 'schemas', 'WsClientMessage');
+    expect(wsMessage({ type: 'message', text: 'Thanks!', id: 'bubble-1' })).toBe(true);
+    expect(wsMessage({ type: 'message', text: 'Thanks!', id: 'x'.repeat(101) })).toBe(false);
     expectDocumented('openSessionWebSocket', { status: 101, contentType: '', body: '' });
 
     expectDocumented('endSession', await send(t.url, 'DELETE', `/v1/sessions/${id}`, session));

@@ -27,6 +27,7 @@ import {
 import {
   createSessionBodySchema,
   errorBodySchema,
+  MAX_WS_FRAME_ID_CHARS,
   MAX_WS_MESSAGE_BYTES,
   messagePageQuerySchema,
   messagePageSchema,
@@ -221,7 +222,7 @@ export const OPERATIONS: readonly Operation[] = [
       },
       '429': { description: STREAM_LIMITS },
     },
-    description: `Upgrade with \`Authorization: Bearer <token>\`, or, from a browser (which cannot set headers on a WebSocket), with the token as the \`token\` query parameter. Send \`{"type":"message","text":…}\` text frames (WsClientMessage) of at most ${MAX_WS_MESSAGE_BYTES / 1024} KB; receive, one JSON frame each (StreamEvent), the events of the messages sent over it and, as the live feed does, the session’s other turns (sent over HTTP, another WebSocket or another instance), each opened by \`customer_message\`; its own turns come once, without \`customer_message\`. Turns come in the order they were stored, each turn’s events together (a socket’s own turn may wait a moment for an earlier turn to be relayed to it). A frame that is not a valid message, or is too large, gets an \`error\` event and the socket stays open.`,
+    description: `Upgrade with \`Authorization: Bearer <token>\`, or, from a browser (which cannot set headers on a WebSocket), with the token as the \`token\` query parameter. Send \`{"type":"message","text":…}\` text frames (WsClientMessage) of at most ${MAX_WS_MESSAGE_BYTES / 1024} KB; receive, one JSON frame each (StreamEvent), the events of the messages sent over it and, as the live feed does, the session’s other turns (sent over HTTP, another WebSocket or another instance), each opened by \`customer_message\`; its own turns come once, without \`customer_message\`. Turns come in the order they were stored, each turn’s events together (a socket’s own turn may wait a moment for an earlier turn to be relayed to it). A frame that is not a valid message, or is too large, gets an \`error\` event and the socket stays open. Answers to a frame may come among another turn’s events: give each frame an \`id\` of your own (1–${MAX_WS_FRAME_ID_CHARS} characters) and every \`error\` that answers it (a refusal, or its turn’s failure), and its turn’s \`start\` and \`complete\`, carry it back as \`replyTo\`. A frame that is not JSON, or is over the size limit (refused unread), has none carried back; an invalid one that is JSON with a valid \`id\` has its id carried back.`,
   },
   {
     operationId: 'listDocuments',

@@ -205,6 +205,22 @@ export const streamNoticeSchema = z.discriminatedUnion('type', [
 ]);
 export type StreamNotice = z.infer<typeof streamNoticeSchema>;
 
+/** The longest `id` a WebSocket frame may carry, to be echoed back as `replyTo`. */
+export const MAX_WS_FRAME_ID_CHARS = 100;
+
+/**
+ * The `id` of a WebSocket frame: the client's own name for the message (its bubble), echoed as
+ * `replyTo` on what answers the frame, since answers to one frame may come among another turn's
+ * events.
+ */
+export const wsFrameIdSchema = z
+  .string()
+  .min(1)
+  .max(MAX_WS_FRAME_ID_CHARS)
+  .describe(
+    `Chosen by the client (1–${MAX_WS_FRAME_ID_CHARS} characters): every \`error\` that answers this frame, and its turn's \`start\`, \`complete\` or \`error\`, carry it back as \`replyTo\`.`,
+  );
+
 /** A message sent over the WebSocket, which takes no files: too long a text must be shortened. */
 export const wsClientMessageSchema = z.strictObject({
   type: z.literal('message'),
@@ -212,6 +228,7 @@ export const wsClientMessageSchema = z.strictObject({
     message: `The message is too long; the limit is ${MAX_MESSAGE_CHARS} characters. Shorten it and send it again.`,
   }),
   idempotencyKey: z.string().min(1).max(200).optional(),
+  id: wsFrameIdSchema.optional(),
 });
 export type WsClientMessage = z.infer<typeof wsClientMessageSchema>;
 

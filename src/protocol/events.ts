@@ -57,6 +57,17 @@ export const replyMessageSchema = z.object({
 });
 export type ReplyMessage = z.infer<typeof replyMessageSchema>;
 
+/**
+ * Over the WebSocket only: the `id` of the client's frame that this event answers (see
+ * `WsClientMessage`), so that a client knows which of its messages a turn or an error belongs to.
+ */
+const replyToSchema = z
+  .string()
+  .optional()
+  .describe(
+    'WebSocket only: the `id` of the frame this answers, when the frame carried one (see WsClientMessage).',
+  );
+
 const stageSchema = z.enum(['context', 'attachments', 'search', 'escalation', 'answer', 'memory']);
 
 /** One event of a turn's stream. */
@@ -66,6 +77,7 @@ export const turnEventSchema = z.discriminatedUnion('type', [
     turnId: z.string(),
     requestId: z.string(),
     sessionId: z.string(),
+    replyTo: replyToSchema,
   }),
   z.object({ type: z.literal('status'), stage: stageSchema }),
   z.object({ type: z.literal('tool'), name: z.string(), outcome: z.string(), ms: z.number() }),
@@ -73,12 +85,13 @@ export const turnEventSchema = z.discriminatedUnion('type', [
   // The reply's `escalation`, as soon as it is decided.
   z.object({ type: z.literal('escalation'), ...escalationInfoSchema.shape }),
   z.object({ type: z.literal('text'), delta: z.string() }),
-  z.object({ type: z.literal('complete'), message: replyMessageSchema }),
+  z.object({ type: z.literal('complete'), message: replyMessageSchema, replyTo: replyToSchema }),
   z.object({
     type: z.literal('error'),
     code: z.string(),
     message: z.string(),
     retryable: z.boolean(),
+    replyTo: replyToSchema,
   }),
 ]);
 export type TurnEvent = z.infer<typeof turnEventSchema>;

@@ -8,8 +8,10 @@ import {
   MAX_MESSAGE_CHARS,
   MAX_WS_MESSAGE_BYTES,
   wsClientMessageSchema,
+  wsFrameIdSchema,
   type WsClientMessage,
 } from '../../protocol/api.js';
+import type { TurnEvent } from '../../protocol/events.js';
 import type { Session } from '../../session/index.js';
 import { headerOrQueryToken } from '../auth.js';
 import { clientKey } from '../client-address.js';
@@ -77,7 +79,9 @@ type WsRequest = FastifyRequest<{ Params: { id: string } }>;
  * before the upgrade, so a refused client gets the same 401 as on every other route, and a plain
  * GET that passes the same checks gets 426. Messages of one socket run in the order they were
  * sent; a frame that is not a valid message, or is larger than {@link MAX_WS_MESSAGE_BYTES}, gets
- * an `error` event and the socket stays open. A message is counted against the session's limit
+ * an `error` event and the socket stays open. A frame may carry an `id` of the client's: the
+ * `error` events that answer it, and its turn's `start` and end, carry it back as `replyTo`, since
+ * they may come among another turn's events. A message is counted against the session's limit
  * when it arrives; past {@link WS_MAX_PENDING_MESSAGES} waiting, or past the limit, it gets a
  * `rate_limited` error event, and past {@link WS_MAX_REFUSALS} refusals in a row the socket is
  * closed with 1008. Ending the session (or shutdown) sends a last event
@@ -199,10 +203,18 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         return true;
       };
       socket.on('message', (data, isBinary) => {
+        // Read before anything is checked, for the id that every answer to it carries back.
+        // A frame over the size limit is refused unread (its id, too): reading a megabyte of
+        // JSON for each of a flood of them would cost what the limit is there to spare.
+        const oversized = byteLength(data) > MAX_WS_MESSAGE_BYTES;
+        const frame = oversized ? { parsed: false as const } : readFrame(data, isBinary);
+        const answer = (event: { type: 'error' } & Record<string, unknown>) =>
+          send(frame.id !== undefined ? { ...event, replyTo: frame.id } : event);
         if (pending >= WS_MAX_PENDING_MESSAGES) {
-          // Refused before it is parsed or counted: a flood costs neither memory nor Redis calls.
+          // Refused before it is validated or counted: a flood costs neither memory nor Redis
+          // calls.
           if (refused()) return;
-          send({
+          answer({
             type: 'error',
             code: 'rate_limited',
             message: `Too many messages at once: wait for the answers to your messages before sending more (at most ${WS_MAX_PENDING_MESSAGES} may wait).`,
@@ -210,8 +222,8 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
           });
           return;
         }
-        if (byteLength(data) > MAX_WS_MESSAGE_BYTES) {
-          send({
+        if (oversized) {
+          answer({
             type: 'error',
             code: 'payload_too_large',
             message: `The message is too long: a WebSocket message may be at most ${MAX_WS_MESSAGE_BYTES / 1024} KB, and its text at most ${MAX_MESSAGE_CHARS} characters. Shorten it and send it again.`,
@@ -221,11 +233,10 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         }
         let message: WsClientMessage;
         try {
-          if (isBinary) throw new SyntaxError('binary frame');
-          const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
-          message = parseInput(wsClientMessageSchema, JSON.parse(text), 'message');
+          if (!frame.parsed) throw new SyntaxError('not a JSON text frame');
+          message = parseInput(wsClientMessageSchema, frame.json, 'message');
         } catch (error) {
-          send({
+          answer({
             type: 'error',
             code: 'invalid_input',
             message: isAppError(error)
@@ -250,7 +261,9 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
           },
           (error: unknown) => {
             pending -= 1;
-            if (!isAppError(error) || error.code !== 'rate_limited' || !refused()) fail(error);
+            if (!isAppError(error) || error.code !== 'rate_limited' || !refused()) {
+              fail(error, message.id);
+            }
             return false;
           },
         );
@@ -270,7 +283,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         controller.abort();
       });
 
-      const fail = (error: unknown) => {
+      const fail = (error: unknown, replyTo: string | undefined) => {
         const known = isAppError(error);
         // What the client is told is what an HTTP client would be: a database's address and
         // its driver's words stay in the log.
@@ -282,6 +295,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
           code: known ? error.code : 'internal',
           message: known ? clientMessage(error) : 'Internal error',
           retryable: known ? error.retryable : false,
+          ...(replyTo !== undefined ? { replyTo } : {}),
         });
       };
 
@@ -290,6 +304,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         // the turn starts, so that its events on the session's channel are known as this socket's.
         const requestId = randomUUID();
         const turn = order.own(requestId);
+        const reply = replyingTo(message.id);
         let outcome: SendOutcome;
         try {
           outcome = await app.sessionTurns.send({
@@ -304,21 +319,54 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         } catch (error) {
           // Refused before a turn started (busy, ended): nothing of it comes on the channel.
           turn.cancel();
-          fail(error);
+          fail(error, message.id);
           return;
         }
         if (outcome.type === 'replay') {
           // Nothing ran, nothing of it comes on the channel: it goes out between turns.
           turn.cancel();
-          order.aside(replayEvents(outcome.result));
+          order.aside(replayEvents(outcome.result).map(reply));
           return;
         }
-        for await (const event of outcome.events) turn.send(event);
+        for await (const event of outcome.events) turn.send(reply(event));
         await turn.end();
         await outcome.result.catch(() => undefined);
       };
     },
   });
+}
+
+/**
+ * A received message as far as it could be read: its JSON, when it is a text frame of JSON, and
+ * its `id` when it has a valid one. The id is read even from a frame that is refused (too large,
+ * invalid, one too many), so that the client knows which of its messages was refused.
+ */
+function readFrame(
+  data: RawData,
+  isBinary: boolean,
+): { parsed: false; id?: undefined } | { parsed: true; json: unknown; id: string | undefined } {
+  if (isBinary) return { parsed: false };
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
+  } catch {
+    return { parsed: false };
+  }
+  const id = typeof json === 'object' && json !== null && 'id' in json ? json.id : undefined;
+  const valid = wsFrameIdSchema.safeParse(id);
+  return { parsed: true, json, id: valid.success ? valid.data : undefined };
+}
+
+/**
+ * Marks the events that answer a frame with its id: its turn's `start` and its end (`complete`
+ * or `error`). The rest of the turn's events come between the two, so they need none.
+ */
+function replyingTo(id: string | undefined): (event: TurnEvent) => TurnEvent {
+  if (id === undefined) return (event) => event;
+  return (event) =>
+    event.type === 'start' || event.type === 'complete' || event.type === 'error'
+      ? { ...event, replyTo: id }
+      : event;
 }
 
 /** The size of a received message in bytes, however `ws` hands it over. */
