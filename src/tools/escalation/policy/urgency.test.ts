@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateEscalation, type EscalationSignal } from './index.js';
-
-function signals(message: string): EscalationSignal[] {
-  const decision = evaluateEscalation({
-    message,
-    history: [],
-    noKnowledgeStreak: 0,
-    noKnowledgeNow: false,
-  });
-  return decision.reasons.map((reason) => reason.signal);
-}
+import { signalsOf } from './signals-of.js';
 
 /**
  * Calm messages that say when: the customer asks when or whether something happens, says how
@@ -59,10 +49,10 @@ const URGENT = [
 
 describe('urgency', () => {
   it.each(CALM)('is not read in a calm message that says when: %j', (message) => {
-    expect(signals(message)).not.toContain('urgency');
+    expect(signalsOf(message)).not.toContain('urgency');
   });
 
   it.each(URGENT)('is read in a message that presses for something: %j', (message) => {
-    expect(signals(message)).toContain('urgency');
+    expect(signalsOf(message)).toContain('urgency');
   });
 });

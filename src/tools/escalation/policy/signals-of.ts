@@ -1,0 +1,16 @@
+import { evaluateEscalation } from './evaluate-escalation.js';
+import type { EscalationSignal } from './types.js';
+
+/**
+ * The signals the policy finds in one message alone (no history, no unanswered run): for tests
+ * of what a wording does.
+ */
+export function signalsOf(message: string): EscalationSignal[] {
+  const decision = evaluateEscalation({
+    message,
+    history: [],
+    noKnowledgeStreak: 0,
+    noKnowledgeNow: false,
+  });
+  return decision.reasons.map((reason) => reason.signal);
+}
