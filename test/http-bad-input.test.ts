@@ -442,6 +442,24 @@ describe('the WebSocket', () => {
     ]);
   });
 
+  it('closes a socket whose frames keep being refused, whatever the refusal, and not before', async () => {
+    const big = JSON.stringify({ type: 'message', text: 'a'.repeat(100 * 1024) });
+    for (const frame of [big, 'not json', JSON.stringify({ type: 'launch' })]) {
+      const { socket, until } = await openSocket();
+      const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+      // Twenty refusals in a row are answered; a message let through starts the count again.
+      for (let i = 0; i < 20; i++) socket.send(frame);
+      for (let i = 0; i < 20; i++) expect(await until('error')).toMatchObject({ type: 'error' });
+      socket.send(JSON.stringify({ type: 'message', text: 'What is your refund policy?' }));
+      expect(await until('complete', 'error')).toMatchObject({ type: 'complete' });
+      for (let i = 0; i < 20; i++) socket.send(frame);
+      for (let i = 0; i < 20; i++) expect(await until('error')).toMatchObject({ type: 'error' });
+      // The twenty-first in a row closes it: the client is not listening to the answers.
+      socket.send(frame);
+      expect(await closed).toBe(1008);
+    }
+  });
+
   it('names a refused frame by its id when it has a valid one, and only then', async () => {
     const { socket, until } = await openSocket();
     const refusal = async (frame: string | object) => {

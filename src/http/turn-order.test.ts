@@ -132,6 +132,24 @@ describe('TurnOrder', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('keeps a bounded number of its turns whose relay was lost, the newest', async () => {
+    const { clock, sent, order } = setup(1_000);
+    // Redis is away for good: each of 100 turns goes out after its wait, and none is relayed.
+    for (let i = 0; i < 100; i++) {
+      const own = order.own(`r-${i}`);
+      for (const event of ownEvents(`t${i}`, `r-${i}`)) own.send(event);
+      const ended = own.end();
+      await clock.advance(1_000);
+      await ended;
+    }
+    expect(sent).toHaveLength(300);
+    expect(order.awaitingRelay).toBeLessThanOrEqual(17);
+    // The relay is back: a late copy of a recent turn is still known and not sent twice.
+    for (const event of channelTurn('t99', 'r-99', 200)) order.relayed(event);
+    expect(sent).toHaveLength(300);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('frees a turn that never ran, and everything on close', async () => {
     const { clock, sent, order } = setup();
     order.own('refused').cancel();

@@ -20,6 +20,13 @@ interface Group {
   readonly sent?: () => void;
 }
 
+/**
+ * Own turns sent without their opening having come through the channel that a socket keeps, so
+ * as to know their copies if the relay is only late. Turns that run or wait are bounded apart
+ * (a socket's messages in flight are).
+ */
+const KEPT_UNRELAYED = 16;
+
 /** One of the socket's own turns, known by its request id before it runs. */
 interface OwnState {
   readonly requestId: string;
@@ -128,6 +135,7 @@ export class TurnOrder {
       done,
       finished,
     };
+    this.#forgetLost();
     this.#own.set(requestId, state);
     return {
       send: (event) => {
@@ -158,6 +166,29 @@ export class TurnOrder {
   aside(events: StreamEvent[]): void {
     if (this.#closed || events.length === 0) return;
     this.#enqueue({ kind: 'aside', events: [...events], open: false });
+  }
+
+  /** Own turns kept for their copies to be known: sent, but their opening not yet come. */
+  get awaitingRelay(): number {
+    return this.#own.size;
+  }
+
+  /**
+   * Forgets the oldest own turns that were sent without their opening having come (its relay was
+   * lost, or is very late), past {@link KEPT_UNRELAYED}: each is kept so that its copies are not
+   * sent twice when they do come, but a socket whose session's relays stay lost must not keep
+   * one for every message it sends. A copy that comes after its turn was forgotten is sent as
+   * another turn's would be.
+   */
+  #forgetLost(): void {
+    let excess = this.#own.size - KEPT_UNRELAYED;
+    if (excess <= 0) return;
+    for (const [requestId, own] of this.#own) {
+      if (excess <= 0) break;
+      if (own.group === undefined || !own.ended) continue;
+      this.#own.delete(requestId);
+      excess--;
+    }
   }
 
   /** Sends everything held back, in order, at once: the socket is about to close. */

@@ -57,8 +57,9 @@ export function websocketOriginAllowed(
 export const WS_MAX_PENDING_MESSAGES = 4;
 
 /**
- * Messages refused in a row (past the waiting bound or the session's limit) past which the socket
- * is closed (1008): the client is not listening.
+ * Frames refused in a row (past the waiting bound or the session's limit, too large, or not a
+ * valid message) past which the socket is closed (1008): the client is not listening, or is
+ * broken, and each refusal costs the server an answer.
  */
 export const WS_MAX_REFUSALS = 20;
 
@@ -83,8 +84,8 @@ type WsRequest = FastifyRequest<{ Params: { id: string } }>;
  * `error` events that answer it, and its turn's `start` and end, carry it back as `replyTo`, since
  * they may come among another turn's events. A message is counted against the session's limit
  * when it arrives; past {@link WS_MAX_PENDING_MESSAGES} waiting, or past the limit, it gets a
- * `rate_limited` error event, and past {@link WS_MAX_REFUSALS} refusals in a row the socket is
- * closed with 1008. Ending the session (or shutdown) sends a last event
+ * `rate_limited` error event, and past {@link WS_MAX_REFUSALS} refusals in a row (of any kind)
+ * the socket is closed with 1008. Ending the session (or shutdown) sends a last event
  * and closes the socket: 1000 for `ended`, 1001 for `shutdown`. The socket follows the session's
  * events as a live feed does: it also carries the turns sent another way (over HTTP, another
  * WebSocket, another instance), each opened by the customer's message, but not its own turns'
@@ -193,8 +194,8 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         ended: (notice) => streams.endSession(session.id, notice.reason),
       });
       let pending = 0;
-      // Refusals since a message was last let through: past the bound, the client is not
-      // listening to them, and the socket is closed.
+      // Refusals since a message was last let through, of whatever kind: past the bound, the
+      // client is not listening to them, and the socket is closed.
       let refusals = 0;
       const refused = () => {
         refusals += 1;
@@ -223,6 +224,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
           return;
         }
         if (oversized) {
+          if (refused()) return;
           answer({
             type: 'error',
             code: 'payload_too_large',
@@ -236,6 +238,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
           if (!frame.parsed) throw new SyntaxError('not a JSON text frame');
           message = parseInput(wsClientMessageSchema, frame.json, 'message');
         } catch (error) {
+          if (refused()) return;
           answer({
             type: 'error',
             code: 'invalid_input',
