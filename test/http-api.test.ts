@@ -659,6 +659,8 @@ describe('documentation and operations', () => {
     expect(send.requestBody.content['application/json'].schema.properties.text.type).toBe('string');
     const page = await fetch(`${t.url}/docs`);
     expect(page.headers.get('content-type')).toContain('text/html');
+    // Framed by no other site, as every other response.
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     const html = await page.text();
     expect(html).toContain('/v1/sessions/{id}/messages');
     // Code in the operations' descriptions is set as code, not shown with its backticks.

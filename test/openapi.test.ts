@@ -208,6 +208,20 @@ describe('the OpenAPI document', () => {
     expect(form['multipart/form-data'].schema.properties.file.maxItems).toBe(10);
   });
 
+  it('gives every integer its real lower bound: counts, ids and sequence numbers are never negative', () => {
+    const integers: Json[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (typeof node === 'object' && node !== null) {
+        if ((node as Json).type === 'integer') integers.push(node as Json);
+        Object.values(node).forEach(walk);
+      }
+    };
+    walk(doc);
+    expect(integers.length).toBeGreaterThan(30);
+    for (const integer of integers) expect(integer.minimum ?? 0).toBeGreaterThanOrEqual(0);
+  });
+
   it('names the challenge of every 401, and the 426 of a plain GET of the WebSocket', () => {
     const challenged = operations().filter(
       (o) =>

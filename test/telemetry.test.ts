@@ -157,6 +157,8 @@ describe('service metrics at GET /metrics', () => {
       const handed = await send('Let me speak to a human, please.');
       expect(handed.body.escalation.ticketId).toBeDefined();
       expect((await call(t.url, 'GET', '/no/such/page')).status).toBe(404);
+      // A path of the API with a method it does not take: counted under its route.
+      expect((await call(t.url, 'PUT', `/v1/sessions/${id}`, { token })).status).toBe(405);
 
       const text = await (await fetch(`${t.url}/metrics`)).text();
       const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
@@ -186,6 +188,11 @@ describe('service metrics at GET /metrics', () => {
       expect(
         value(
           /support_agent_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} (\d+)/,
+        ),
+      ).toBe(1);
+      expect(
+        value(
+          /support_agent_http_request_duration_seconds_count\{method="PUT",route="\/v1\/sessions\/:id",status="405"\} (\d+)/,
         ),
       ).toBe(1);
       expect(text).not.toContain('/no/such/page');

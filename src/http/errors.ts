@@ -48,6 +48,18 @@ export function sendError(
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
+/** The route a request that no handler took was sent to, as declared (see {@link declaredRoute}). */
+const declaredRoutes = new WeakMap<FastifyRequest, string>();
+
+/**
+ * The route as declared (`/v1/sessions/:id`) of a request that no route took although its path
+ * is one of the API's (a method it does not take, a parameter it refused); undefined for a path
+ * the API does not have. Metrics count such requests under their route, not as unknown paths.
+ */
+export function declaredRoute(request: FastifyRequest): string | undefined {
+  return declaredRoutes.get(request);
+}
+
 /**
  * Installs the error and not-found handlers: known errors keep their code and message, Fastify's
  * own client errors (bad JSON, too large) get a plain message, and anything else is logged with
@@ -59,7 +71,7 @@ export function installErrorHandlers(
   limits: { bodyLimitBytes?: number } = {},
 ): void {
   // Every route's path as a pattern, to tell a path the API has from one it does not.
-  const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  const routes: Array<{ pattern: RegExp; url: string; methods: Set<string> }> = [];
   server.addHook('onRoute', (route) => {
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).map((m) =>
       m.toUpperCase(),
@@ -69,13 +81,15 @@ export function installErrorHandlers(
     );
     const known = routes.find((r) => r.pattern.source === pattern.source);
     if (known) for (const m of methods) known.methods.add(m);
-    else routes.push({ pattern, methods: new Set(methods) });
+    else routes.push({ pattern, url: route.url, methods: new Set(methods) });
   });
   server.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '';
     const allowed = new Set<string>();
     for (const route of routes) {
-      if (route.pattern.test(path)) for (const m of route.methods) allowed.add(m);
+      if (!route.pattern.test(path)) continue;
+      for (const m of route.methods) allowed.add(m);
+      declaredRoutes.set(request, route.url);
     }
     // HEAD is answered wherever GET is; OPTIONS only for a browser's allowed origins.
     allowed.delete('HEAD');

@@ -11,7 +11,7 @@ import Fastify, {
 import type { App } from '../app.js';
 import type { Config } from '../config/index.js';
 import { installJsonParser } from './body.js';
-import { installErrorHandlers, sendError } from './errors.js';
+import { declaredRoute, installErrorHandlers, sendError } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { docsRoutes } from './routes/docs.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -192,7 +192,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   /** Counts a request and writes its line: at its response, or when its stream closed. */
   const observe = (request: FastifyRequest, reply: FastifyReply, status: number): void => {
     // Routes as declared, so that ids and probes of unknown paths make no series of their own.
-    const route = request.routeOptions.url ?? 'unmatched';
+    const route = request.routeOptions.url ?? declaredRoute(request) ?? 'unmatched';
     const { method } = request;
     const elapsed = reply.elapsedTime;
     requests

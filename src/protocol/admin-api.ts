@@ -160,19 +160,20 @@ export const documentReindexBodySchema = z.strictObject({});
 
 /** What an ingestion did: files read, documents added, updated or removed, files that failed. */
 export const ingestReportSchema = z.object({
-  files: z.number().int(),
+  files: z.number().int().nonnegative(),
   unchangedFiles: z
     .number()
     .int()
+    .nonnegative()
     .describe('Files whose bytes had not changed since they were last read: not even parsed.'),
   documents: z.object({
-    added: z.number().int(),
-    updated: z.number().int(),
-    unchanged: z.number().int(),
-    removed: z.number().int(),
+    added: z.number().int().nonnegative(),
+    updated: z.number().int().nonnegative(),
+    unchanged: z.number().int().nonnegative(),
+    removed: z.number().int().nonnegative(),
   }),
-  chunksWritten: z.number().int(),
-  pruned: z.number().int(),
+  chunksWritten: z.number().int().nonnegative(),
+  pruned: z.number().int().nonnegative(),
   failed: z
     .array(z.object({ path: z.string(), reason: z.string() }))
     .describe('Files that were not stored, each with the reason; the others were.'),
@@ -191,7 +192,7 @@ export const documentRefSchema = z.object({
     .string()
     .describe('Where it came from: `uploads/<file name>` (without folders) for an upload.'),
   title: z.string(),
-  chunkCount: z.number().int(),
+  chunkCount: z.number().int().nonnegative(),
 });
 
 /** `POST /v1/admin/documents` response (201; 422 when no file could be stored). */
@@ -215,11 +216,16 @@ export const documentReindexResultSchema = z.object({
   report: ingestReportSchema,
   vectors: z
     .object({
-      embedded: z.number().int().describe('Chunks given a vector by this re-index.'),
-      pending: z.number().int().describe('Chunks still without one, left for the next run.'),
+      embedded: z.number().int().nonnegative().describe('Chunks given a vector by this re-index.'),
+      pending: z
+        .number()
+        .int()
+        .nonnegative()
+        .describe('Chunks still without one, left for the next run.'),
       removed: z
         .number()
         .int()
+        .nonnegative()
         .describe(
           'Vectors removed because their passage is gone (the file changed or was deleted).',
         ),
@@ -243,20 +249,28 @@ export const heldOutboxMessageSchema = z.object({
   topic: z.string(),
   sessionId: z.string(),
   createdAt: isoTime,
-  attempts: z.number().int().describe('Tries so far, each refused.'),
+  attempts: z.number().int().nonnegative().describe('Tries so far, each refused.'),
   lastError: z.string().nullable(),
   nextAttemptAt: isoTime,
-  waiting: z.number().int().describe("The session's later messages waiting behind it."),
+  waiting: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe("The session's later messages waiting behind it."),
 });
 
 /** `GET /v1/admin/outbox` response: the webhook's backlog. */
 export const outboxBacklogSchema = z.object({
   webhook: z.boolean().describe('Whether a webhook is configured.'),
-  undelivered: z.number().int().describe('Messages not delivered yet (skipped ones left out).'),
-  failing: z.number().int().describe('Of those, the ones refused at least once.'),
+  undelivered: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Messages not delivered yet (skipped ones left out).'),
+  failing: z.number().int().nonnegative().describe('Of those, the ones refused at least once.'),
   oldestCreatedAt: isoTime.nullable(),
   lastError: z.string().nullable().describe('The error of the message tried last.'),
-  heldSessions: z.number().int().describe('Sessions held back by a refused message.'),
+  heldSessions: z.number().int().nonnegative().describe('Sessions held back by a refused message.'),
   heldBy: z
     .array(heldOutboxMessageSchema)
     .describe('The messages that hold them, the oldest first, 20 at most.'),
@@ -269,7 +283,7 @@ export const outboxSkipResultSchema = z.object({
   topic: z.string(),
   sessionId: z.string().nullable(),
   createdAt: isoTime,
-  attempts: z.number().int(),
+  attempts: z.number().int().nonnegative(),
   lastError: z.string().nullable(),
   skippedAt: isoTime.describe('When it was first skipped: skipping it again changes nothing.'),
 });
@@ -292,7 +306,7 @@ export const documentSchema = z.object({
   format: z.string(),
   fileHash: z.string().describe('SHA-256 of the whole file.'),
   contentHash: z.string().describe('SHA-256 of the document’s parsed content.'),
-  chunkCount: z.number().int(),
+  chunkCount: z.number().int().nonnegative(),
   createdAt: isoTime,
   updatedAt: isoTime,
 });
@@ -300,13 +314,17 @@ export const documentSchema = z.object({
 /** `GET /v1/admin/documents` response: a page of a scope's documents, by source. */
 export const documentListSchema = z.object({
   items: z.array(documentSchema),
-  total: z.number().int().describe('The documents of the scope in all.'),
+  total: z.number().int().nonnegative().describe('The documents of the scope in all.'),
 });
 export type DocumentList = z.infer<typeof documentListSchema>;
 
 /** `DELETE /v1/admin/documents/:id` response. */
 export const documentDeletedSchema = z.object({
-  removed: z.number().int().describe('Documents removed: every document of the file.'),
+  removed: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Documents removed: every document of the file.'),
   source: z.string(),
 });
 export type DocumentDeleted = z.infer<typeof documentDeletedSchema>;
@@ -316,7 +334,7 @@ export const adminSearchResultSchema = z.object({
   mode: z.enum(['lexical', 'hybrid']),
   hits: z.array(
     z.object({
-      chunkId: z.number().int(),
+      chunkId: z.number().int().nonnegative(),
       documentId: z.string(),
       title: z.string(),
       headingPath: z.array(z.string()),
@@ -363,14 +381,14 @@ export type TicketView = z.infer<typeof ticketSchema>;
 /** `GET /v1/admin/tickets` response. */
 export const ticketListSchema = z.object({
   items: z.array(ticketSchema),
-  total: z.number().int().describe('The tickets matching the filters, in all.'),
+  total: z.number().int().nonnegative().describe('The tickets matching the filters, in all.'),
 });
 export type TicketList = z.infer<typeof ticketListSchema>;
 
 /** A message of a transcript, as the staff read it: with what the reply was built from. */
 export const transcriptMessageSchema = z.object({
   id: z.string(),
-  seq: z.number().int(),
+  seq: z.number().int().nonnegative(),
   role: z.enum(['user', 'assistant']),
   text: z.string(),
   createdAt: isoTime,
@@ -387,6 +405,7 @@ const transcriptPage = {
   nextAfter: z
     .number()
     .int()
+    .nonnegative()
     .nullable()
     .describe('Pass as `after` for the messages that follow; null when there are no more.'),
 };
@@ -469,6 +488,7 @@ export const sessionListSchema = z.object({
       transcriptMessages: z
         .number()
         .int()
+        .nonnegative()
         .describe(
           'The customer’s messages and the replies (a session’s `messageCount` counts the customer’s only).',
         ),
@@ -504,7 +524,7 @@ export type SessionDetail = z.infer<typeof sessionDetailSchema>;
 /** A tool's circuit breaker. */
 export const breakerSchema = z.object({
   state: z.enum(['closed', 'open', 'half_open']),
-  consecutiveFailures: z.number().int(),
+  consecutiveFailures: z.number().int().nonnegative(),
   lastFailureAt: z.number().nullable().describe('Epoch milliseconds of the last failure.'),
   lastError: z.string().nullable(),
   nextProbeAt: z
@@ -521,8 +541,8 @@ export const toolListSchema = z.object({
       description: z.string(),
       breaker: breakerSchema,
       stats: z.object({
-        calls: z.number().int().describe('Calls since the process started.'),
-        failures: z.number().int().describe('Calls that did not end `ok`.'),
+        calls: z.number().int().nonnegative().describe('Calls since the process started.'),
+        failures: z.number().int().nonnegative().describe('Calls that did not end `ok`.'),
         p50Ms: z.number().nullable().describe('Over the recent calls; null before the first.'),
         p95Ms: z.number().nullable(),
         lastOutcome: z.string().nullable(),

@@ -46,7 +46,7 @@ export const sessionCreatedSchema = z.object({
     .string()
     .describe('Bearer token of this session: send it as `Authorization: Bearer <token>`.'),
   createdAt: isoTime,
-  expiresInSeconds: z.number().int(),
+  expiresInSeconds: z.number().int().nonnegative(),
 });
 export type SessionCreated = z.infer<typeof sessionCreatedSchema>;
 
@@ -57,6 +57,7 @@ export type SessionCreated = z.infer<typeof sessionCreatedSchema>;
 const customerMessages = z
   .number()
   .int()
+  .nonnegative()
   .describe(
     'The customer’s messages accepted in this session (the replies are not counted; `transcriptMessages` counts both).',
   );
@@ -81,6 +82,7 @@ export const sessionSummarySchema = sessionViewSchema.extend({
   transcriptMessages: z
     .number()
     .int()
+    .nonnegative()
     .describe(
       'Every stored message of the conversation, the customer’s and the replies: the `seq` of the last one in the history (`GET /v1/sessions/:id/messages`), 0 before the first.',
     ),
@@ -149,7 +151,7 @@ export function turnResultBody(
 /** A stored message of a conversation. */
 export const messageViewSchema = z.object({
   id: z.string(),
-  seq: z.number().int(),
+  seq: z.number().int().nonnegative(),
   role: z.enum(['user', 'assistant']),
   text: z.string(),
   createdAt: isoTime,
@@ -166,7 +168,7 @@ export type MessageView = z.infer<typeof messageViewSchema>;
 /** A page of messages, oldest first; pass `nextAfter` as `after` for the next page. */
 export const messagePageSchema = z.object({
   items: z.array(messageViewSchema),
-  nextAfter: z.number().int().nullable(),
+  nextAfter: z.number().int().nonnegative().nullable(),
 });
 export type MessagePage = z.infer<typeof messagePageSchema>;
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
 
 /** A passage the answer may cite as [n], n being its 1-based place in `items`. */
 export const sourceItemSchema = z.object({
-  id: z.number().int(),
+  id: z.number().int().nonnegative(),
   title: z.string(),
   url: z.string().optional(),
   source: z
@@ -102,7 +102,11 @@ export type TurnEvent = z.infer<typeof turnEventSchema>;
  */
 export const customerMessageSchema = z.object({
   id: z.string(),
-  seq: z.number().int().describe("1, 2, 3… within the session: the message's place in it."),
+  seq: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe("1, 2, 3… within the session: the message's place in it."),
   role: z.literal('user'),
   text: z.string().describe('As stored: card numbers hidden; empty when it carried only files.'),
   createdAt: z.string().describe('ISO 8601 time'),

@@ -15,7 +15,10 @@ export function docsRoutes(server: FastifyInstance): void {
   server.get('/openapi.json', async () => document);
   server.get('/docs', async (_request, reply) =>
     reply
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      )
       .type('text/html; charset=utf-8')
       .send(page),
   );
