@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, openApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
-import { SqliteVectorIndex, toVectorIndex } from '../src/rag/dense/index.js';
+import { indexVectors, SqliteVectorIndex, toVectorIndex } from '../src/rag/dense/index.js';
 import {
   DEFAULT_RETRIEVER_SETTINGS,
   ingestPaths,
@@ -128,6 +128,8 @@ interface DenseApp {
   vectors(): VectorIndex;
   /** Another instance on the same database, without dense retrieval (no embedding model). */
   openLexical(): Promise<App>;
+  /** Deletes chunks as versions before vectors went with their chunks did: the vectors stay. */
+  deleteChunksLeavingVectors(ids: readonly number[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -155,6 +157,19 @@ async function openDenseApp(
         createApp(loadConfig({ env: { LOG_LEVEL: 'silent', DATA_DIR: dataDir } }), {
           databasePath: path,
         }),
+      async deleteChunksLeavingVectors(ids) {
+        const trigger = db
+          .prepare(`SELECT sql FROM sqlite_master WHERE name = 'chunk_vectors_follow'`)
+          .pluck()
+          .get() as string;
+        db.transaction(() => {
+          db.exec('DROP TRIGGER chunk_vectors_follow');
+          db.prepare('DELETE FROM chunks WHERE id IN (SELECT value FROM json_each(?))').run(
+            JSON.stringify(ids),
+          );
+          db.exec(trigger);
+        })();
+      },
       async close() {
         await app.close();
         db.close();
@@ -176,6 +191,18 @@ async function openDenseApp(
           env: { LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: url.toString() },
         }),
       ),
+    async deleteChunksLeavingVectors(ids) {
+      const admin = createPostgresPool(POSTGRES_URL, { schema });
+      try {
+        await admin.query(`BEGIN;
+          ALTER TABLE chunks DISABLE TRIGGER chunks_vectors_follow;
+          DELETE FROM chunks WHERE id IN (${ids.map(Number).join(',')});
+          ALTER TABLE chunks ENABLE TRIGGER chunks_vectors_follow;
+          COMMIT`);
+      } finally {
+        await admin.end();
+      }
+    },
     async close() {
       await app.close();
       await other.close();
@@ -327,7 +354,53 @@ describe.each(STORES)('vectors on %s', (store) => {
     expect(await dense.vectors().count()).toBe(0);
     expect(await denseIds((ARTICLES[0] as [string, string])[1])).toEqual([]);
   });
+
+  it('left by an earlier version are swept by a delete, which lists no ids to find them', async () => {
+    await writeArticles(dense.app);
+    expect(await dense.app.indexVectors()).toEqual({ embedded: 4, pending: 0, removed: 0 });
+    const before = (await dense.app.knowledge.chunkIds()).sort((a, b) => a - b);
+    const gone = before.slice(0, 2);
+    const live = before.slice(2);
+    await dense.deleteChunksLeavingVectors(gone);
+    expect(await dense.vectors().chunkIds()).toEqual(before);
+
+    // What a delete's indexing asks of the passages and the vectors: neither lists every id.
+    const asked: string[] = [];
+    const removal = await indexVectors(
+      recording(dense.app.knowledge, 'knowledge', asked),
+      recording(dense.vectors(), 'vectors', asked),
+      async () => {
+        throw new Error('a delete embeds nothing');
+      },
+      { model: 'fake-embed', embed: false },
+    );
+    expect(removal).toEqual({ embedded: 0, pending: 0, removed: 2 });
+    for (const listing of ['knowledge.chunkIds', 'vectors.chunkIds', 'vectors.missing']) {
+      expect(asked).not.toContain(listing);
+    }
+    expect(await dense.vectors().chunkIds()).toEqual(live);
+    expect(await denseIds((ARTICLES[0] as [string, string])[1])).toEqual(live);
+    expect(await dense.app.indexVectors({ embed: false })).toEqual({
+      embedded: 0,
+      pending: 0,
+      removed: 0,
+    });
+  });
 });
+
+/** `target`, writing `name.method` to `asked` at each call of one of its methods. */
+function recording<T extends object>(target: T, name: string, asked: string[]): T {
+  return new Proxy(target, {
+    get(object, key) {
+      const value: unknown = Reflect.get(object, key, object);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        asked.push(`${name}.${String(key)}`);
+        return (value as (...a: unknown[]) => unknown).apply(object, args);
+      };
+    },
+  });
+}
 
 /** The ids of the chunks of one source, from its documents. */
 /** Writes {@link ARTICLES} to the help center, one document each, as one FAQ file. */

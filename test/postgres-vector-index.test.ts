@@ -1,3 +1,4 @@
+import type { QueryResultRow } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../src/errors/index.js';
 import { SqliteVectorIndex, toVectorIndex } from '../src/rag/dense/index.js';
@@ -13,6 +14,7 @@ import {
   type SqliteDatabase,
   type VectorIndex,
 } from '../src/store/index.js';
+import type { Queryable } from '../src/store/postgres/database.js';
 import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
 const v = (...xs: number[]) => Float32Array.from(xs);
@@ -54,6 +56,89 @@ async function storePostgresChunks(
   );
 }
 
+/**
+ * A database whose first transaction statement that `at` matches waits until {@link release}:
+ * a transaction held open between two of its steps, so that another can be run in between.
+ */
+class PausingDatabase extends PostgresDatabase {
+  /** Settles once a transaction has stopped before the statement. */
+  readonly paused: Promise<void>;
+  readonly release: () => void;
+  readonly #at: RegExp;
+  readonly #released: Promise<void>;
+  #reached: () => void = () => {};
+  #armed = true;
+
+  constructor(url: string, schema: string, at: RegExp) {
+    super(createPostgresPool(url, { schema }), url);
+    this.#at = at;
+    this.paused = new Promise((resolve) => (this.#reached = resolve));
+    let release = () => {};
+    this.#released = new Promise((resolve) => (release = resolve));
+    this.release = release;
+  }
+
+  override transaction<T>(
+    work: (tx: Queryable) => Promise<T>,
+    options?: { readOnlySnapshot?: boolean },
+  ): Promise<T> {
+    return super.transaction(
+      (tx) =>
+        work({
+          query: async <R extends QueryResultRow>(text: string, values?: unknown[]) => {
+            if (this.#armed && this.#at.test(text)) {
+              this.#armed = false;
+              this.#reached();
+              await this.#released;
+            }
+            return tx.query<R>(text, values);
+          },
+        }),
+      options,
+    );
+  }
+}
+
+/**
+ * Deletes chunks as versions before the trigger that deletes their vectors did, on SQLite: the
+ * vectors stay.
+ */
+function deleteSqliteChunksLeavingVectors(db: SqliteDatabase, ids: readonly number[]): void {
+  const trigger = db
+    .prepare(
+      `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'chunk_vectors_follow'`,
+    )
+    .pluck()
+    .get() as string;
+  db.transaction(() => {
+    db.exec('DROP TRIGGER chunk_vectors_follow');
+    db.prepare('DELETE FROM chunks WHERE id IN (SELECT value FROM json_each(?))').run(
+      JSON.stringify(ids),
+    );
+    db.exec(trigger);
+  })();
+}
+
+/** The same on PostgreSQL (`pool` is on the schema). */
+async function deletePostgresChunksLeavingVectors(
+  pool: ReturnType<typeof createPostgresPool>,
+  ids: readonly number[],
+): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('ALTER TABLE chunks DISABLE TRIGGER chunks_vectors_follow');
+    await client.query('DELETE FROM chunks WHERE id = ANY($1::bigint[])', [ids]);
+    await client.query('ALTER TABLE chunks ENABLE TRIGGER chunks_vectors_follow');
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise;
@@ -63,8 +148,15 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a failure');
 }
 
-/** What every VectorIndex must do, given a fresh, unconfigured index. */
-function describeVectorIndex(name: string, make: () => Promise<VectorIndex>): void {
+/**
+ * What every VectorIndex must do, given a fresh, unconfigured index; `deleteChunksLeavingVectors`
+ * deletes chunks of the index made last as versions before the trigger did.
+ */
+function describeVectorIndex(
+  name: string,
+  make: () => Promise<VectorIndex>,
+  deleteChunksLeavingVectors: (ids: readonly number[]) => Promise<void>,
+): void {
   describe(`VectorIndex contract: ${name}`, () => {
     it('finds the nearest chunks first, by cosine distance', async () => {
       const index = await make();
@@ -132,6 +224,29 @@ function describeVectorIndex(name: string, make: () => Promise<VectorIndex>): vo
       expect(near.map((hit) => hit.chunkId).sort((a, b) => a - b)).toEqual([...left, 2 ** 40]);
     });
 
+    it('tells which chunks of a scope have no vector, and removes those of chunks gone', async () => {
+      const index = await make();
+      expect(await index.missingIn('kb')).toEqual(CHUNK_IDS);
+      expect(await index.removeStale()).toBe(0);
+      await index.configure('m', 2);
+      await index.upsert([1, 2, 3, 4].map((id) => ({ chunkId: id, vector: v(1, id) })));
+      expect(await index.missingIn('kb')).toEqual(CHUNK_IDS.filter((id) => id > 4));
+      expect(await index.missingIn('session:s')).toEqual([]);
+      expect(await index.removeStale()).toBe(0);
+      expect(await index.chunkIds()).toEqual([1, 2, 3, 4]);
+
+      await deleteChunksLeavingVectors([2, 3]);
+      const stale = await index.search(v(1, 2), { limit: 10 });
+      expect(stale.map((hit) => hit.chunkId).sort((a, b) => a - b)).toEqual([1, 2, 3, 4]);
+      expect(await index.removeStale()).toBe(2);
+      expect(await index.chunkIds()).toEqual([1, 4]);
+      // On PostgreSQL, the copy in memory is read again.
+      const near = await index.search(v(1, 2), { limit: 10 });
+      expect(near.map((hit) => hit.chunkId).sort((a, b) => a - b)).toEqual([1, 4]);
+      expect(await index.removeStale()).toBe(0);
+      expect(await index.missingIn('kb')).toEqual(CHUNK_IDS.filter((id) => id > 4));
+    });
+
     it('starts over when the model changes, and refuses vectors of another size', async () => {
       const index = await make();
       expect(await index.configuration()).toBeUndefined();
@@ -158,8 +273,14 @@ function describeVectorIndex(name: string, make: () => Promise<VectorIndex>): vo
   });
 }
 
-describeVectorIndex('SQLite', async () =>
-  toVectorIndex(new SqliteVectorIndex(storeSqliteChunks(openDatabase(':memory:'), CHUNK_IDS))),
+let sqliteMadeLast: SqliteDatabase | undefined;
+describeVectorIndex(
+  'SQLite',
+  async () => {
+    sqliteMadeLast = storeSqliteChunks(openDatabase(':memory:'), CHUNK_IDS);
+    return toVectorIndex(new SqliteVectorIndex(sqliteMadeLast));
+  },
+  async (ids) => deleteSqliteChunksLeavingVectors(sqliteMadeLast as SqliteDatabase, ids),
 );
 
 const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
@@ -168,14 +289,11 @@ describe.runIf(postgresUp)('on PostgreSQL', () => {
   const schema = uniqueName('t');
   const admin = createPostgresPool(POSTGRES_URL, { schema });
   const stores: PostgresStore[] = [];
-  let chunksStored = false;
   const open = async () => {
     const store = await openPostgresStore(POSTGRES_URL, { schema, vectorStorage: 'bytea' });
     stores.push(store);
-    if (!chunksStored) {
-      await storePostgresChunks((sql, values) => admin.query(sql, values), CHUNK_IDS);
-      chunksStored = true;
-    }
+    // Every time: a test may have deleted some.
+    await storePostgresChunks((sql, values) => admin.query(sql, values), CHUNK_IDS);
     return store;
   };
 
@@ -187,12 +305,16 @@ describe.runIf(postgresUp)('on PostgreSQL', () => {
 
   // The byte storage with an exact search: the path taken without pgvector. The pgvector path
   // needs the extension on the server.
-  describeVectorIndex('PostgreSQL, vectors as bytes', async () => {
-    const store = await open();
-    await admin.query('DROP TABLE IF EXISTS chunk_vectors');
-    await admin.query('DELETE FROM vector_meta');
-    return store.vectors;
-  });
+  describeVectorIndex(
+    'PostgreSQL, vectors as bytes',
+    async () => {
+      const store = await open();
+      await admin.query('DROP TABLE IF EXISTS chunk_vectors');
+      await admin.query('DELETE FROM vector_meta');
+      return store.vectors;
+    },
+    (ids) => deletePostgresChunksLeavingVectors(admin, ids),
+  );
 
   it('shows one instance what another stored or deleted', async () => {
     const [a, b] = [await open(), await open()];
@@ -271,6 +393,91 @@ describe.runIf(postgresUp)('on PostgreSQL', () => {
       await db.query(`DROP SCHEMA IF EXISTS "${old}" CASCADE`);
       await db.pool.end();
     }
+  });
+
+  /** A change of the stored vectors that locks both tables, as an instance makes it. */
+  const WRITES: Array<[string, (index: PostgresVectorIndex) => Promise<unknown>]> = [
+    ['storing vectors', (index) => index.upsert([{ chunkId: 2, vector: v(0, 1) }])],
+    ['deleting vectors', (index) => index.delete([1])],
+    ['removing stale vectors', (index) => index.removeStale()],
+  ];
+  /** Before the write of rows: the writes' second lock was here (the vector table's). */
+  const WRITING_VECTORS = /(INSERT INTO|DELETE FROM) chunk_vectors/;
+  /** Before the write of the row: a reconfiguration's second lock (it dropped the table). */
+  const WRITING_META = /(INSERT INTO|DELETE FROM|UPDATE) vector_meta/;
+
+  describe.each(WRITES)('%s while another instance reconfigures', (_, write) => {
+    /**
+     * Runs `first` until it stops at `at`, then `second` on another connection until it waits
+     * for a lock (or ends), then lets `first` go on, and expects both to succeed. Taking the two
+     * tables in opposite orders, each would then wait for the other: PostgreSQL fails one
+     * (40P01, "deadlock detected").
+     */
+    async function interleave(
+      at: RegExp,
+      first: (index: PostgresVectorIndex) => Promise<unknown>,
+      second: (index: PostgresVectorIndex) => Promise<unknown>,
+    ): Promise<void> {
+      const pausing = new PausingDatabase(POSTGRES_URL, schema, at);
+      const other = new PostgresDatabase(
+        createPostgresPool(POSTGRES_URL, { schema, poolSize: 1 }),
+        POSTGRES_URL,
+      );
+      try {
+        await admin.query('DROP TABLE IF EXISTS chunk_vectors');
+        await admin.query('DELETE FROM vector_meta');
+        const setup = new PostgresVectorIndex(other, { storage: 'bytea' });
+        await setup.configure('m', 2);
+        await setup.upsert([{ chunkId: 1, vector: v(1, 0) }]);
+        // A vector an earlier version left to a deleted chunk, for the removal to remove.
+        await admin.query('INSERT INTO chunk_vectors VALUES ($1, $2)', [
+          2 ** 41,
+          Buffer.from(v(1, 0).buffer),
+        ]);
+        const [{ pid } = { pid: 0 }] = await other.query<{ pid: number }>(
+          'SELECT pg_backend_pid() AS pid',
+        );
+        const running = first(new PostgresVectorIndex(pausing, { storage: 'bytea' }));
+        running.catch(() => {});
+        await pausing.paused;
+        const waiting = second(new PostgresVectorIndex(other, { storage: 'bytea' }));
+        let settled = false;
+        waiting.then(
+          () => (settled = true),
+          () => (settled = true),
+        );
+        // Polls the server (there is no event to wait for): a lock wait shows within a few ms.
+        for (let tries = 0; tries < 500 && !settled; tries++) {
+          const { rows } = await admin.query(
+            'SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1',
+            [pid],
+          );
+          if (rows[0]?.wait_event_type === 'Lock') break;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        pausing.release();
+        const outcomes = await Promise.allSettled([running, waiting]);
+        expect(
+          outcomes.map((outcome) =>
+            outcome.status === 'fulfilled' ? 'done' : String(outcome.reason),
+          ),
+        ).toEqual(['done', 'done']);
+        expect(await setup.configuration()).toEqual({ model: 'm2', dimensions: 2 });
+      } finally {
+        await pausing.pool.end();
+        await other.pool.end();
+      }
+    }
+
+    const reconfigure = (index: PostgresVectorIndex) => index.configure('m2', 2);
+
+    it('when the write locked first', async () => {
+      await interleave(WRITING_VECTORS, write, reconfigure);
+    });
+
+    it('when the reconfiguration locked first', async () => {
+      await interleave(WRITING_META, reconfigure, write);
+    });
   });
 
   it('stores vectors as bytes when the server has no pgvector', async () => {

@@ -35,7 +35,7 @@ export const MAX_VECTOR_SEARCH_LIMIT = 4096;
  * extension is missing). It lives with the store because it is persistence of chunks, and the
  * store's factories hand it out.
  *
- * The index knows nothing of scopes: a caller that searches some scopes either passes their
+ * A search knows nothing of scopes: a caller that searches some scopes either passes their
  * chunk ids or over-fetches and filters.
  *
  * A vector never outlives its chunk: the database deletes it in the statement that deletes the
@@ -66,6 +66,18 @@ export interface VectorIndex {
   chunkIds(): Promise<number[]>;
   /** Which of these chunks have no vector yet, in the order given, each once. */
   missing(chunkIds: readonly number[]): Promise<number[]>;
+  /**
+   * The ids of the chunks of `scope` that have no vector yet, ascending (all of them before the
+   * index is configured). Found in the database, which holds the chunks beside the vectors, so
+   * only the chunks without one are read out: none, once indexing has caught up.
+   */
+  missingIn(scope: string): Promise<number[]>;
+  /**
+   * Removes the vectors of chunks that no longer exist and says how many: none, normally, since
+   * a vector goes with its chunk, so this only reads. The stale ones are found in the database
+   * (vectors without a chunk), never by listing every id.
+   */
+  removeStale(): Promise<number>;
   /** How many vectors are stored. */
   count(): Promise<number>;
   /**

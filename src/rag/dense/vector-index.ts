@@ -35,7 +35,7 @@ const FOLLOW_TRIGGER = 'chunk_vectors_follow';
  * vector is stored only for a chunk that still exists. Hence every process that deletes chunks
  * from a file that has vectors must load sqlite-vec (`openDatabase` does by default).
  *
- * The index knows nothing of scopes: a caller that searches some scopes either passes their
+ * A search knows nothing of scopes: a caller that searches some scopes either passes their
  * chunk ids or over-fetches and filters.
  *
  * @example
@@ -144,6 +144,36 @@ export class SqliteVectorIndex {
       .all(JSON.stringify(wanted)) as Array<{ id: number }>;
     const present = new Set(rows.map((row) => row.id));
     return wanted.filter((id) => !present.has(id));
+  }
+
+  /**
+   * The ids of the chunks of `scope` that have no vector yet, ascending (all of them before the
+   * index is configured), found by SQLite: only the chunks without one are read out.
+   */
+  missingIn(scope: string): number[] {
+    // NOT IN reads the vector table's ids once, not a virtual-table lookup per chunk.
+    const sql =
+      this.#meta === undefined
+        ? 'SELECT id FROM chunks WHERE scope = ? ORDER BY id'
+        : `SELECT id FROM chunks WHERE scope = ? AND id NOT IN (SELECT rowid FROM chunk_vectors)
+           ORDER BY id`;
+    return this.#db.prepare(sql).pluck().all(scope) as number[];
+  }
+
+  /**
+   * Removes the vectors of chunks that no longer exist and says how many: none, normally, since
+   * the trigger deletes a vector with its chunk. SQLite finds the stale ones, so only they are
+   * read out, and the usual answer writes nothing. Chunk ids are never reused: a vector found
+   * stale stays stale until it is deleted.
+   */
+  removeStale(): number {
+    if (this.#meta === undefined) return 0;
+    const stale = this.#db
+      .prepare('SELECT rowid FROM chunk_vectors WHERE rowid NOT IN (SELECT id FROM chunks)')
+      .pluck()
+      .all() as number[];
+    this.delete(stale);
+    return stale.length;
   }
 
   /** How many vectors are stored. */
@@ -258,6 +288,8 @@ export function toVectorIndex(index: SqliteVectorIndex): VectorIndex {
     delete: async (chunkIds) => index.delete(chunkIds),
     chunkIds: async () => index.chunkIds(),
     missing: async (chunkIds) => index.missing(chunkIds),
+    missingIn: async (scope) => index.missingIn(scope),
+    removeStale: async () => index.removeStale(),
     count: async () => index.count(),
     search: async (vector, options) => index.search(vector, options),
   };

@@ -19,25 +19,13 @@ export function embeddingText(chunk: {
 /**
  * Removes the vectors of chunks that no longer exist — of a deleted document, or the passages a
  * changed document's new ones replaced — and returns how many. Chunk ids are never reused, so
- * such a vector is of no use, and it still carries the passage's content. The same few queries
- * whatever the size of the index, none per chunk: the ids with a vector, the ids of every chunk
- * (of every scope: the index knows nothing of scopes), and one delete when some are stale.
- *
- * The index is read before the chunks: a vector is stored only for a chunk that exists, so a
- * vector listed belongs to a chunk already written, which the later read of the chunks sees
- * unless it was deleted meanwhile. A vector stored in between is not listed, hence not removed.
- * (A vector stored by another run for a chunk deleted just before is left to the next run.)
+ * such a vector is of no use, and it still carries the passage's content. A vector goes with its
+ * chunk (a trigger deletes it), so this normally finds none: the database looks for vectors
+ * without a chunk itself, and only the stale ids, if any, leave it — not every vector id and
+ * every chunk id, as they did when the two were compared here.
  */
-export async function removeStaleVectors(
-  repo: KnowledgeRepository,
-  index: VectorIndex | SqliteVectorIndex,
-): Promise<number> {
-  const stored = await index.chunkIds();
-  if (stored.length === 0) return 0;
-  const live = new Set(await repo.chunkIds());
-  const stale = stored.filter((id) => !live.has(id));
-  await index.delete(stale);
-  return stale.length;
+export async function removeStaleVectors(index: VectorIndex | SqliteVectorIndex): Promise<number> {
+  return index.removeStale();
 }
 
 /** What {@link indexVectors} did. */
@@ -76,8 +64,9 @@ export async function indexVectors(
   const scope = options.scope ?? 'kb';
   const batchSize = options.batchSize ?? 64;
   // Before embedding: the embeddings service being down must not keep stale vectors.
-  const removed = await removeStaleVectors(repo, index);
-  const missing = await index.missing(await repo.chunkIds(scope));
+  const removed = await removeStaleVectors(index);
+  // Only the chunks without a vector are read: none, for a delete once indexing caught up.
+  const missing = await index.missingIn(scope);
   if (options.embed === false) return { embedded: 0, pending: missing.length, removed };
   let embedded = 0;
   for (let start = 0; start < missing.length; start += batchSize) {

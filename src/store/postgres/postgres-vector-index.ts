@@ -40,6 +40,12 @@ const HNSW_MAX_DIMENSIONS = 2000;
  * `vector_meta`, renewed by every write, tells an instance when to reload. Deleting chunks
  * deletes their vectors and renews the generation too, by a trigger on `chunks` (migration 12).
  *
+ * Every transaction that locks both tables locks `chunk_vectors` first, then `vector_meta`: a
+ * reconfiguration drops the vector table and then replaces the row, the trigger deletes vectors
+ * and then renews the generation, so writes and reloads follow the same order. Two of them
+ * taking the tables in opposite orders could each wait for the other (a deadlock, which
+ * PostgreSQL breaks by failing one of them after a second).
+ *
  * Measured for the byte storage on this project's shared two-core test machine: 10,000 vectors
  * of 768 dimensions load in 0.2 s and take about 17 ms a search (1,536 dimensions: 0.5 s and
  * 42 ms); 50,000 of 768 load in 1.4 s and take about 90 ms, with 150 MB of memory in every
@@ -85,6 +91,8 @@ export class PostgresVectorIndex implements VectorIndex {
       const current = await readMeta(tx);
       if (current?.model === model && current.dimensions === dimensions) return { rebuilt: false };
       const storage = (await this.#pgvectorReady(tx)) ? 'pgvector' : 'bytea';
+      // The vector table before the row, the order of every path (see the class); the read of
+      // the row above takes only a share of its table that no write conflicts with.
       await tx.query('DROP TABLE IF EXISTS chunk_vectors');
       // `dimensions` is a checked integer: interpolating it cannot inject SQL.
       await tx.query(
@@ -145,6 +153,28 @@ export class PostgresVectorIndex implements VectorIndex {
     });
   }
 
+  async removeStale(): Promise<number> {
+    if ((await readMeta(this.#db)) === undefined) return 0;
+    // An anti-join on the chunks' primary key: only the stale ids leave the database. Read
+    // first, outside any transaction, so that the usual answer (none) writes nothing and leaves
+    // the generation, hence every instance's copy in memory, as it is. Chunk ids are never
+    // reused: a vector found stale stays stale until it is deleted.
+    const stale = await this.#db.query<{ chunk_id: number }>(
+      `SELECT chunk_id FROM chunk_vectors v
+       WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.id = v.chunk_id)`,
+    );
+    if (stale.length === 0) return 0;
+    let removed = 0;
+    await this.#write('delete vectors', async (tx) => {
+      const rows = await tx.query(
+        'DELETE FROM chunk_vectors WHERE chunk_id = ANY($1::bigint[]) RETURNING chunk_id',
+        [stale.map((row) => row.chunk_id)],
+      );
+      removed = rows.length;
+    });
+    return removed;
+  }
+
   async chunkIds(): Promise<number[]> {
     if ((await readMeta(this.#db)) === undefined) return [];
     // The same with either storage: the ids are a bigint column, read from its primary key.
@@ -163,6 +193,20 @@ export class PostgresVectorIndex implements VectorIndex {
     );
     const present = new Set(rows.map((row) => row.chunk_id));
     return wanted.filter((id) => !present.has(id));
+  }
+
+  async missingIn(scope: string): Promise<number[]> {
+    const configured = (await readMeta(this.#db)) !== undefined;
+    // Read through the chunks' (scope, id) index, each probing the vectors' primary key.
+    const rows = await this.#db.query<{ id: number }>(
+      configured
+        ? `SELECT id FROM chunks c WHERE scope = $1
+             AND NOT EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.chunk_id = c.id)
+           ORDER BY id`
+        : 'SELECT id FROM chunks WHERE scope = $1 ORDER BY id',
+      [scope],
+    );
+    return rows.map((row) => row.id);
   }
 
   async count(): Promise<number> {
@@ -191,17 +235,32 @@ export class PostgresVectorIndex implements VectorIndex {
     return nearest(loaded, unit(vector), limit, only);
   }
 
-  /** Runs a change of the stored vectors in a transaction that bumps the generation. */
+  /**
+   * Runs a change of the stored vectors in a transaction that bumps the generation. It locks the
+   * vector table before the `vector_meta` row, the order of every path (see the class): the
+   * row first would let a reconfiguration take the table meanwhile and then wait for the row.
+   */
   async #write(action: string, work: (tx: Queryable, meta: Meta) => Promise<void>): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      // Locking the row also orders this write after a concurrent reconfiguration.
-      const meta = await readMeta(tx, 'FOR UPDATE');
-      if (meta === undefined) {
-        throw new AppError(
+      const unconfigured = () =>
+        new AppError(
           'invalid_input',
           `Configure the vector index (model and dimension) before you ${action}`,
         );
-      }
+      // No vector table before the first configuration: nothing to lock. A reconfiguration
+      // makes the table again in the transaction that drops it, so the name never goes away;
+      // a lock that waited for one is taken on the new table.
+      const [table] = await tx.query<{ present: boolean }>(
+        `SELECT to_regclass('chunk_vectors') IS NOT NULL AS present`,
+      );
+      if (!table?.present) throw unconfigured();
+      // A share of the table that writing rows takes anyway, held from here on: a concurrent
+      // reconfiguration waits for this write, or this write for it.
+      await tx.query('LOCK TABLE chunk_vectors IN ROW EXCLUSIVE MODE');
+      // The row lock serializes the writes that renew the generation; taken after the table
+      // lock, it reads the configuration a reconfiguration waited for left.
+      const meta = await readMeta(tx, 'FOR UPDATE');
+      if (meta === undefined) throw unconfigured();
       await work(tx, meta);
       await tx.query(`UPDATE vector_meta SET generation = nextval('vector_generations')`);
     });
@@ -229,6 +288,10 @@ export class PostgresVectorIndex implements VectorIndex {
     // One snapshot: the generation read is the generation of the rows read.
     return this.#db.transaction(
       async (tx) => {
+        // The vector table before the row, as every path takes them (see the class), and before
+        // the snapshot, which the first read takes: after a reconfiguration this waited for,
+        // the snapshot sees its table and its row.
+        await tx.query('LOCK TABLE chunk_vectors IN ACCESS SHARE MODE');
         const meta = await readMeta(tx);
         const rows = await tx.query<{ chunk_id: number; embedding: Buffer }>(
           'SELECT chunk_id, embedding FROM chunk_vectors',
