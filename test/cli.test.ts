@@ -309,6 +309,27 @@ describe('support-agent CLI', () => {
     expect(honest.text).toMatch(/connect you with a member of our support team/);
   });
 
+  it('ask says plainly which file it cannot attach, and sends nothing', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sa-cli-attach-'));
+    const missing = join(dataDir, 'no-such-invoice.pdf');
+    const session = randomUUID();
+    for (const [path, why] of [
+      [missing, 'there is no such file'],
+      [dataDir, 'it is a folder, not a file'],
+    ] as const) {
+      const ask = start(['ask', 'what does this say?', '--attach', path, '--session', session], {
+        DATA_DIR: dataDir,
+      });
+      expect(await ask.exited).toBe(1);
+      expect(ask.err().trim()).toBe(`Cannot attach ${path}: ${why}. Nothing was sent.`);
+      expect(ask.out()).toBe('');
+    }
+    // The message was not stored: the same session is still a new one.
+    const after = start(['ask', 'hello', '--session', session], { DATA_DIR: dataDir });
+    expect(await after.exited).toBe(0);
+    expect(after.err()).toContain('No earlier conversation has session id');
+  });
+
   it('ask --json prints the turn in the shape the HTTP API answers a message with', async () => {
     const ask = start(['ask', 'How do I reset my password?', '--json'], {});
     expect(await ask.exited).toBe(0);

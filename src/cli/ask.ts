@@ -7,6 +7,25 @@ import { turnResultBody } from '../protocol/index.js';
 import type { ConversationRepository } from '../store/index.js';
 import { openCliApp } from './open-app.js';
 
+/** Why a file could not be attached, in the words of its error code. */
+const UNREADABLE: Record<string, string> = {
+  ENOENT: 'there is no such file',
+  EISDIR: 'it is a folder, not a file',
+  EACCES: 'this user may not read it (permission denied)',
+  EPERM: 'this user may not read it (permission denied)',
+};
+
+/** A file given with `--attach`, read whole; a file that cannot be read is said so plainly. */
+async function readAttachment(path: string): Promise<{ name: string; data: Uint8Array }> {
+  try {
+    return { name: basename(path), data: new Uint8Array(await readFile(path)) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const why = UNREADABLE[code] ?? (error as Error).message;
+    throw new Error(`Cannot attach ${path}: ${why}. Nothing was sent.`, { cause: error });
+  }
+}
+
 /**
  * `support-agent ask "<message>" [--session ID] [--attach FILE]... [--json]`: runs one turn and
  * prints the answer, or with `--json` the whole turn result in the shape the HTTP API answers a
@@ -17,14 +36,16 @@ export async function ask(
   message: string,
   options: { session?: string; attach: string[]; json: boolean },
 ): Promise<number> {
+  let attachments: Array<{ name: string; data: Uint8Array }>;
+  try {
+    // Read before anything is opened or stored: a file that cannot be read sends nothing.
+    attachments = await Promise.all(options.attach.map(readAttachment));
+  } catch (error) {
+    console.error((error as Error).message);
+    return 1;
+  }
   const app = await openCliApp(config);
   try {
-    const attachments = await Promise.all(
-      options.attach.map(async (path) => ({
-        name: basename(path),
-        data: new Uint8Array(await readFile(path)),
-      })),
-    );
     const sessionId = options.session ?? randomUUID();
     if (options.session !== undefined && (await app.conversations.countMessages(sessionId)) === 0) {
       // A mistyped id would otherwise go on as a conversation with no past, without a word.
@@ -48,7 +69,7 @@ export async function ask(
     }
     return 0;
   } catch (error) {
-    if (isAppError(error) || (error as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (isAppError(error)) {
       console.error((error as Error).message);
       return 1;
     }

@@ -37,7 +37,9 @@ export function describeConfig(config: Config): ConfigRow[] {
     let node: unknown = config;
     for (const key of spec.path) node = (node as Record<string, unknown> | undefined)?.[key];
     const set = node !== undefined;
-    const text = set ? String(node) : '(not set)';
+    const raw = set ? String(node) : '';
+    // An empty value (a list with nothing in it, such as no CORS origins) is said, not blank.
+    const text = !set ? '(not set)' : raw === '' ? '(none)' : raw;
     const mask = (secret: string) =>
       /^[a-z]+:\/\//i.test(secret) ? maskUrl(secret) : maskSecret(secret);
     // A list of secrets (the previous session keys) shows the length of each, not of them joined.
@@ -50,7 +52,7 @@ export function describeConfig(config: Config): ConfigRow[] {
     return {
       name: spec.name,
       value,
-      isDefault: spec.default !== undefined && text === spec.default,
+      isDefault: set && spec.default !== undefined && raw === spec.default,
     };
   });
 }

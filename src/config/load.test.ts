@@ -306,4 +306,19 @@ describe('describeConfig', () => {
     expect(byName.SESSION_ENCRYPTION_KEY).toBe(`**** (${session.length} chars)`);
     expect(byName.METRICS_TOKEN).toBe('(not set)');
   });
+
+  it('says an empty list is empty, and whether it is the default, rather than show nothing', () => {
+    const rows = (env: Record<string, string>) =>
+      Object.fromEntries(describeConfig(loadConfig({ env })).map((r) => [r.name, r]));
+    expect(rows({}).CORS_ORIGINS).toEqual({
+      name: 'CORS_ORIGINS',
+      value: '(none)',
+      isDefault: true,
+    });
+    expect(rows({ CORS_ORIGINS: 'https://shop.example' }).CORS_ORIGINS).toMatchObject({
+      value: 'https://shop.example',
+      isDefault: false,
+    });
+    expect(rows({}).METRICS_TOKEN?.isDefault).toBe(false);
+  });
 });
