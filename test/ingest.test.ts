@@ -127,7 +127,7 @@ describe('ingestion', () => {
       documents: { added: 0, updated: 0, removed: 0 },
     });
     expect(summarize(again)).toBe(
-      '8 files (all unchanged since the last run, not read again); documents: 0 added, 0 updated, 0 unchanged, 0 removed; 0 chunks written; 0 failed',
+      '8 files, all unchanged since the last run: not read again, nothing written',
     );
     expect(await repo.stats()).toEqual(before);
   });

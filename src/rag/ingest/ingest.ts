@@ -84,12 +84,21 @@ export function summarize(report: IngestReport): string {
     report.unchangedFiles > 0
       ? ` (${report.unchangedFiles === report.files ? 'all' : report.unchangedFiles} unchanged since the last run, not read again)`
       : '';
-  const parts = [
-    `${report.files} file${report.files === 1 ? '' : 's'}${unread}`,
-    `documents: ${d.added} added, ${d.updated} updated, ${d.unchanged} unchanged, ${d.removed + report.pruned} removed`,
-    `${report.chunksWritten} chunk${report.chunksWritten === 1 ? '' : 's'} written`,
-    `${report.failed.length} failed`,
-  ];
+  const files = `${report.files} file${report.files === 1 ? '' : 's'}`;
+  const removed = d.removed + report.pruned;
+  // Nothing was read, so no document was counted (nor could a file fail): no list of zeros that
+  // reads as a contradiction.
+  const parts =
+    report.files > 0 && report.unchangedFiles === report.files && removed === 0
+      ? [
+          `${files}, ${report.files === 1 ? 'unchanged' : 'all unchanged'} since the last run: not read again, nothing written`,
+        ]
+      : [
+          `${files}${unread}`,
+          `documents: ${d.added} added, ${d.updated} updated, ${d.unchanged} unchanged, ${removed} removed`,
+          `${report.chunksWritten} chunk${report.chunksWritten === 1 ? '' : 's'} written`,
+          `${report.failed.length} failed`,
+        ];
   if (report.skipped.length > 0) {
     const kinds = [...new Set(report.skipped.map((file) => file.kind))].join(', ');
     parts.push(`${report.skipped.length} skipped, not articles (${kinds})`);
