@@ -144,4 +144,35 @@ describe('attachments', () => {
       await limited.close();
     }
   });
+
+  it('gives a file the PARSE_TIMEOUT_MS it is configured with, longer than the 50 s of the default', async () => {
+    const patient = createApp(
+      loadConfig({ env: { LOG_LEVEL: 'silent', PARSE_TIMEOUT_MS: '90000' } }),
+      { databasePath: ':memory:' },
+    );
+    try {
+      // The tool's timeout ends the reading of a message, whatever time its files are given: it
+      // leaves a file its 90 s, and the files after it some time of their own.
+      const attachments = patient.tools.list().find((tool) => tool.name === 'attachments');
+      expect(attachments?.policy.timeoutMs).toBeGreaterThanOrEqual(90_000 + 20_000);
+      // And the default stays what it was.
+      const tool = app.tools.list().find((each) => each.name === 'attachments');
+      expect(tool?.policy.timeoutMs).toBe(60_000);
+    } finally {
+      await patient.close();
+    }
+  });
+
+  it('starts with the longest PARSE_TIMEOUT_MS, an hour: the tool is given the longest timeout a tool may have', async () => {
+    const longest = createApp(
+      loadConfig({ env: { LOG_LEVEL: 'silent', PARSE_TIMEOUT_MS: '3600000' } }),
+      { databasePath: ':memory:' },
+    );
+    try {
+      const attachments = longest.tools.list().find((tool) => tool.name === 'attachments');
+      expect(attachments?.policy.timeoutMs).toBe(600_000);
+    } finally {
+      await longest.close();
+    }
+  });
 });

@@ -3,7 +3,11 @@
 // and files made to be slow: 1 MB of HTML nested 250,000 levels deep. All are built byte by byte
 // (the PDF by `pdfBomb` of helpers/documents.ts): a reader that trusts them would block the event
 // loop for tens of seconds and take gigabytes.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { Paragraph } from 'docx';
 import JSZip from 'jszip';
@@ -22,7 +26,7 @@ import { captureLogs } from '../src/testing/index.js';
 import type { AttachmentSummary } from '../src/tools/index.js';
 import { deflatedRepeats, makeDocx, makePdf, pdfBomb } from './helpers/documents.js';
 import { ADMIN_KEY, bearer, createSession, startServer } from './helpers/http.js';
-import { startServe } from './helpers/process.js';
+import { startServe, waitFor } from './helpers/process.js';
 
 const MiB = 1024 * 1024;
 
@@ -242,6 +246,44 @@ describe('a parse that runs away', () => {
     const [doc] = await parseFile(note, 'note.pdf', { workers });
     expect(doc?.blocks).toEqual([{ type: 'paragraph', text: 'Opening hours: 9 to 5.' }]);
   }, 120_000);
+});
+
+describe('a server killed while a file is read', () => {
+  /** Whether process `pid` is gone: no such process, or only its exit status left (a zombie). */
+  const gone = (pid: number): boolean => {
+    try {
+      return /^State:\s*Z/m.test(readFileSync(`/proc/${pid}/status`, 'latin1'));
+    } catch {
+      return true;
+    }
+  };
+
+  it('takes its parse worker with it at once, not when the file ends', async () => {
+    // A real server process, killed as an out-of-memory killer or `docker kill` kills: it cannot
+    // end its workers, and its worker is in the middle of some 15 s of pdf.js's synchronous work.
+    const script = fileURLToPath(new URL('./fixtures/parsers/parse-slowly.ts', import.meta.url));
+    const server = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    let worker = 0;
+    try {
+      const [line] = (await once(createInterface({ input: server.stdout! }), 'line')) as [string];
+      worker = Number(line);
+      expect(worker).toBeGreaterThan(0);
+      expect(gone(worker)).toBe(false);
+      server.kill('SIGKILL');
+      await exited;
+      const killed = performance.now();
+      await waitFor(() => gone(worker), 'the parse worker to end', 5_000);
+      expect(performance.now() - killed).toBeLessThan(3_000);
+    } finally {
+      server.kill('SIGKILL');
+      // Not left behind by a failure.
+      if (worker > 0 && !gone(worker)) process.kill(worker, 'SIGKILL');
+    }
+  }, 60_000);
 });
 
 describe('parses of two sets of workers at once', () => {

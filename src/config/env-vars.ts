@@ -278,7 +278,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: String(DEFAULT_PARSE_WORKERS.timeoutMs),
     expected: ms(1000, 3600000),
     description:
-      'Most time reading one file may take (an upload, `ingest`, an attachment); past it the file is stopped and reported as too slow. Raise it for long PDFs: a 300-page manual can take 40 s. The files of one message are read within 50 s together, whatever this is.',
+      'Most time reading one file may take (an upload, `ingest`, an attachment); past it the file is stopped and reported as too slow. Raise it for long PDFs: a 300-page manual can take 40 s. The files of one message are read together within this and 20 s more, at least 50 s (at most 590 s).',
   },
   {
     name: 'PARSE_MEMORY_BUDGET_MB',

@@ -3,6 +3,7 @@
 // process that started it ends it; it ends by itself once that process is gone.
 import { isAppError } from '../../errors/index.js';
 import { startsLikePdf } from './detect-format.js';
+import { endWithParent } from './end-with-parent.js';
 import { parseBytes } from './parse-bytes.js';
 import type { WorkerJob, WorkerMessage } from './worker-protocol.js';
 import { isZip } from './zip-entries.js';
@@ -28,10 +29,15 @@ async function loadParserFor(bytes: Uint8Array): Promise<void> {
   }
 }
 
+// Its files are the server's: with the server gone, there is no one to answer. An idle worker
+// hears it at once; one in the middle of a file is ended by the watch. The watch's thread is
+// running before the first file begins, so that its memory is not counted as the file's.
+process.on('disconnect', () => process.exit(0));
+const watching = endWithParent();
+
 process.on('message', (job: WorkerJob) => {
   // A parser that cannot be loaded fails its parse, which says so.
-  loadParserFor(job.bytes)
-    .catch(() => undefined)
+  Promise.all([watching, loadParserFor(job.bytes).catch(() => undefined)])
     .then(() => {
       post({ type: 'started' });
       return parseBytes(job.bytes, job.fileName, job.limits);
@@ -47,6 +53,3 @@ process.on('message', (job: WorkerJob) => {
         }),
     );
 });
-
-// Its files are the server's: with the server gone, there is no one to answer.
-process.on('disconnect', () => process.exit(0));

@@ -106,6 +106,12 @@ function defaultCapacity(): ParseCapacity {
 /** Parses files in worker processes that can be stopped: see {@link createParseWorkers}. */
 export interface ParseWorkers {
   /**
+   * Most time one parse may take, in ms (`timeoutMs`, counted from when the worker begins the
+   * file): for a caller that reads several files within a time of its own, to make that time
+   * from it (see the attachments tool).
+   */
+  readonly timeoutMs: number;
+  /**
    * `parseBytes` in a worker; throws the `AppError` the worker threw, or one of the limits. A
    * parse stopped for a limit or by `signal` throws an `AppError` whose `details.stopped` says
    * which (`'memory'`, `'time'` or `'cancelled'`), for the caller to log.
@@ -297,6 +303,7 @@ export function createParseWorkers(options: ParseWorkersOptions = {}): ParseWork
   };
 
   return {
+    timeoutMs,
     async parse(bytes, fileName, limits, signal) {
       const job = { bytes, fileName, limits };
       try {

@@ -73,8 +73,9 @@ function residentMemory(pid: number | undefined): number {
 let killOnExit = false;
 
 /**
- * Ends the parse workers with the process. An idle one would end by itself once it sees the
- * process gone, but one stuck in a file it cannot be stopped in would go on until the file ends.
+ * Ends the parse workers with the process, at once. An idle one would end by itself once it sees
+ * the process gone, and one in the middle of a file once its watch does (see `endWithParent`),
+ * which is what ends them when the process is killed and cannot end them.
  */
 function endParsersOnExit(): void {
   if (killOnExit) return;

@@ -13,6 +13,7 @@ import {
 } from '../../rag/parse/index.js';
 import { sessionScope, type DocumentInput, type KnowledgeRepository } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
+import { readBudgetFor, toolTimeoutFor } from './read-budget.js';
 
 /** Limits of attachments. */
 export interface AttachmentLimits {
@@ -22,7 +23,11 @@ export interface AttachmentLimits {
   chunkOverlap: number;
   /** Most passages stored from one file; a file making more is refused. Default 2,000. */
   maxChunksPerFile?: number;
-  /** The time the files of one message are read within, in ms; default 50 s. */
+  /**
+   * The time the files of one message are read within, in ms. Default: from the time one file
+   * may take (the workers' `timeoutMs`, `PARSE_TIMEOUT_MS`): that time and 20 s more, and at
+   * least 50 s (see `readBudgetFor`).
+   */
   readBudgetMs?: number;
   /**
    * How much one file may make the parsers read (`PARSE_MAX_TEXT_CHARS`…); the defaults for
@@ -43,15 +48,6 @@ export interface AttachmentLimits {
  * row to store and to search for the rest of the session.
  */
 const DEFAULT_MAX_CHUNKS_PER_FILE = 2_000;
-
-const TIMEOUT_MS = 60_000;
-/**
- * The default of {@link AttachmentLimits.readBudgetMs}, short of the tool's own timeout: a file
- * that takes long (each may take up to `PARSE_TIMEOUT_MS`, 30 s by default) then costs the files
- * after it, which are reported as not read, rather than the summaries of every file of the
- * message.
- */
-const READ_BUDGET_MS = 50_000;
 
 /** What the turn learns of each attached file. */
 export interface AttachmentSummary {
@@ -105,15 +101,16 @@ export function createAttachmentsTool(
   options: AttachmentsToolOptions = {},
 ) {
   const maxChunks = limits.maxChunksPerFile ?? DEFAULT_MAX_CHUNKS_PER_FILE;
-  const readBudgetMs = limits.readBudgetMs ?? READ_BUDGET_MS;
   // One set of parse workers for every session: files are parsed a few at a time, each in a
   // worker with a memory and time limit, so no attachment holds up the other conversations.
   const workers = options.workers ?? createParseWorkers();
+  const readBudgetMs = limits.readBudgetMs ?? readBudgetFor(workers.timeoutMs);
   return defineTool<typeof input, AttachmentSummary[]>({
     name: 'attachments',
     description: 'Reads files the customer attached and makes them searchable in their session.',
     input,
-    timeoutMs: TIMEOUT_MS,
+    // Not shorter than the files' time: the tool's timeout would take every file's summary.
+    timeoutMs: toolTimeoutFor(readBudgetMs),
     retry: { maxAttempts: 1 },
     async execute({ files }, { sessionId, signal, log }) {
       if (sessionId === undefined) throw new TypeError('attachments need a session');
