@@ -84,6 +84,8 @@ import {
   createKbSearchTool,
   createLlmChatTool,
   createMemoryTool,
+  forgetAttachmentFiles,
+  keepAttachmentFiles,
   sessionSummaries,
   ToolRegistry,
   type Tool,
@@ -352,6 +354,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     now: () => clock.now(),
     llm: tools.has('llm_chat'),
     onTurn: turnMetrics(telemetry),
+    files: {
+      // A card number in a customer's text file is hidden in the copy kept, as in their message.
+      keep: (sessionId, files) =>
+        keepAttachmentFiles(knowledge, sessionId, files, { hide: (text) => hideCardNumbers(text) }),
+      forget: (sessionId, ids) => forgetAttachmentFiles(knowledge, sessionId, ids),
+    },
   });
 
   const { current: encryptionKey, previous: previousEncryptionKeys } = sessionKeys(config);

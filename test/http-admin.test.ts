@@ -4,11 +4,15 @@
  * transcripts, tool health and breaker reset.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookPayloadSchemas } from '../src/protocol/admin-api.js';
 import { ingestPaths } from '../src/rag/index.js';
+import { eraseSessionData, sweepIdleSessions } from '../src/store/index.js';
 import { captureLogs, startFakeOpenAi } from '../src/testing/index.js';
 import {
   ADMIN_KEY,
@@ -20,6 +24,8 @@ import {
   type Json,
   type TestServer,
 } from './helpers/http.js';
+import { makePdf } from './helpers/documents.js';
+import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
 let t: TestServer;
 const admin = { token: ADMIN_KEY };
@@ -1064,4 +1070,283 @@ describe('erasing a session', () => {
     expect(erase.security).toEqual([{ adminToken: [] }]);
     expect(Object.keys(erase.responses)).toContain('204');
   });
+});
+
+/** A PNG's signature, then every byte value: a picture whose bytes no text decoding survives. */
+const PICTURE = Uint8Array.from([
+  0x89,
+  0x50,
+  0x4e,
+  0x47,
+  0x0d,
+  0x0a,
+  0x1a,
+  0x0a,
+  ...Array.from({ length: 256 }, (_, i) => i),
+]);
+const NOTES = 'The lamp arrived with a cracked shade; the box was dented on one corner.';
+const PAGE = '<html><body><script>fetch("/v1/admin/tickets")</script>Order 7781</body></html>';
+
+/** How many files the database keeps for a session: its rows in `source_files`. */
+type KeptRows = (sessionId: string) => Promise<number>;
+
+const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
+
+describe.each([
+  { database: 'SQLite', run: true },
+  { database: 'PostgreSQL', run: postgresUp },
+])("a customer's files, for the staff, on $database", ({ database, run }) => {
+  let s: TestServer;
+  let keptRows: KeptRows;
+  const cleanup: Array<() => Promise<void>> = [];
+
+  beforeAll(async () => {
+    if (!run) return;
+    if (database === 'SQLite') {
+      // A file, not `:memory:`, so that the test reads the table through a connection of its own.
+      const dir = mkdtempSync(join(tmpdir(), 'support-agent-files-'));
+      const path = join(dir, 'files.db');
+      s = await startServer({}, { databasePath: path });
+      const db = new Database(path, { readonly: true });
+      keptRows = async (id) =>
+        (
+          db
+            .prepare('SELECT COUNT(*) AS n FROM source_files WHERE scope = ?')
+            .get(`session:${id}`) as {
+            n: number;
+          }
+        ).n;
+      cleanup.push(async () => {
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
+      });
+    } else {
+      const schema = uniqueName('files');
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`CREATE SCHEMA ${schema}`);
+      const url = new URL(POSTGRES_URL);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      s = await startServer({ DATABASE_URL: url.toString() });
+      keptRows = async (id) => {
+        const { rows } = await client.query<{ n: string }>(
+          `SELECT COUNT(*) AS n FROM ${schema}.source_files WHERE scope = $1`,
+          [`session:${id}`],
+        );
+        return Number(rows[0]?.n);
+      };
+      cleanup.push(async () => {
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await client.end();
+      });
+    }
+    cleanup.unshift(() => s.close());
+  });
+
+  afterAll(async () => {
+    for (const step of cleanup) await step();
+  });
+
+  /** A session whose customer sent a message with these files; its transcript as staff read it. */
+  async function sendFiles(files: Array<{ name: string; data: Uint8Array | string }>) {
+    const session = await createSession(s.url);
+    const form = new FormData();
+    form.set('text', 'Here is what arrived, and my notes on it.');
+    for (const file of files) form.append('file', new Blob([file.data]), file.name);
+    const sent = await fetch(`${s.url}/v1/sessions/${session.id}/messages`, {
+      method: 'POST',
+      headers: bearer(session.token),
+      body: form,
+    });
+    expect(sent.status).toBe(200);
+    const read = await call(s.url, 'GET', `/v1/admin/sessions/${session.id}`, admin);
+    expect(read.status).toBe(200);
+    const attachments = read.body.transcript[0].attachments as Json[];
+    return { ...session, attachments };
+  }
+
+  const download = (sessionId: string, fileId: string, token = ADMIN_KEY) =>
+    fetch(`${s.url}/v1/admin/sessions/${sessionId}/attachments/${fileId}`, {
+      headers: bearer(token),
+    });
+
+  it.runIf(run)(
+    'lists every file in the transcript, and serves each byte for byte, as a download that cannot run',
+    async () => {
+      const c = await sendFiles([
+        { name: 'cracked lamp.png', data: PICTURE },
+        { name: 'reçu; mai.txt', data: NOTES },
+        { name: 'order.html', data: PAGE },
+      ]);
+      expect(c.attachments).toEqual([
+        {
+          id: expect.any(String),
+          name: 'cracked lamp.png',
+          size: PICTURE.length,
+          mediaType: 'image/png',
+          read: false,
+          problem: 'image',
+        },
+        {
+          id: expect.any(String),
+          name: 'reçu; mai.txt',
+          size: Buffer.byteLength(NOTES),
+          mediaType: 'text/plain',
+          read: true,
+        },
+        {
+          id: expect.any(String),
+          name: 'order.html',
+          size: PAGE.length,
+          mediaType: 'text/plain',
+          read: true,
+        },
+      ]);
+      const [picture, notes, page] = c.attachments as Array<{ id: string }>;
+
+      const shown = await download(c.id, picture?.id ?? '');
+      expect(shown.status).toBe(200);
+      expect(Buffer.from(await shown.arrayBuffer())).toEqual(Buffer.from(PICTURE));
+      expect(Object.fromEntries(shown.headers)).toMatchObject({
+        'content-type': 'image/png',
+        'content-disposition': `attachment; filename="cracked lamp.png"; filename*=UTF-8''cracked%20lamp.png`,
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': expect.stringMatching(/^sandbox(;|$)/),
+        'cache-control': 'no-store',
+      });
+
+      const text = await download(c.id, notes?.id ?? '');
+      expect(text.status).toBe(200);
+      expect(await text.text()).toBe(NOTES);
+      expect(text.headers.get('content-type')).toBe('application/octet-stream');
+      // The `;` cannot start a parameter of its own; the name itself is in `filename*`.
+      expect(text.headers.get('content-disposition')).toBe(
+        `attachment; filename="re_u_ mai.txt"; filename*=UTF-8''re%C3%A7u%3B%20mai.txt`,
+      );
+
+      // A page of script is a download of bytes, never a page of the API's origin.
+      const html = await download(c.id, page?.id ?? '');
+      expect(html.status).toBe(200);
+      expect(await html.text()).toBe(PAGE);
+      expect(html.headers.get('content-type')).toBe('application/octet-stream');
+      expect(html.headers.get('content-disposition')).toMatch(/^attachment; filename="order.html"/);
+      expect(html.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(html.headers.get('content-security-policy')).toMatch(/^sandbox(;|$)/);
+
+      // The ticket's transcript lists them alike.
+      const handed = await fetch(`${s.url}/v1/sessions/${c.id}/messages`, {
+        method: 'POST',
+        headers: { ...bearer(c.token), 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'I want to speak to a human right now!' }),
+      });
+      const ticketId = ((await handed.json()) as Json).escalation.ticketId as string;
+      const ticket = await call(s.url, 'GET', `/v1/admin/tickets/${ticketId}`, admin);
+      expect(ticket.body.transcript[0].attachments).toEqual(c.attachments);
+      expect(ticket.body.transcript[2].attachments).toBeUndefined();
+    },
+  );
+
+  it.runIf(run)(
+    'keeps no card number: hidden in the copy of a text file, a PDF with one not kept at all',
+    async () => {
+      const card = '4242 4242 4242 4242';
+      const pdf = await makePdf((doc) => doc.text(`Charged twice to my card ${card}, order 7781.`));
+      const c = await sendFiles([
+        { name: 'notes.txt', data: `I paid with ${card} on Monday.` },
+        { name: 'statement.pdf', data: pdf },
+      ]);
+      expect(c.attachments).toEqual([
+        {
+          id: expect.any(String),
+          name: 'notes.txt',
+          size: Buffer.byteLength('I paid with [card number hidden, ending 4242] on Monday.'),
+          mediaType: 'text/plain',
+          read: true,
+          cardsHidden: 1,
+        },
+        {
+          id: expect.any(String),
+          name: 'statement.pdf',
+          size: pdf.length,
+          mediaType: 'application/pdf',
+          read: true,
+          withheld: 'card_numbers',
+        },
+      ]);
+      const [notes, statement] = c.attachments as Array<{ id: string }>;
+      const text = await download(c.id, notes?.id ?? '');
+      expect(await text.text()).toBe('I paid with [card number hidden, ending 4242] on Monday.');
+      expect((await download(c.id, statement?.id ?? '')).status).toBe(404);
+      expect(await keptRows(c.id)).toBe(1);
+    },
+  );
+
+  it.runIf(run)(
+    'refuses a wrong key, and finds no file of another session, nor an unknown one',
+    async () => {
+      const mine = await sendFiles([{ name: 'notes.txt', data: NOTES }]);
+      const theirs = await sendFiles([{ name: 'photo.png', data: PICTURE }]);
+      const theirFile = theirs.attachments[0].id as string;
+      expect((await download(theirs.id, theirFile)).status).toBe(200);
+
+      const keyless = await download(theirs.id, theirFile, 'not-the-admin-key');
+      expect(keyless.status).toBe(401);
+      expect(((await keyless.json()) as Json).error.code).toBe('unauthorized');
+
+      for (const [sessionId, fileId] of [
+        [mine.id, theirFile],
+        [mine.id, randomUUID()],
+        [randomUUID(), theirFile],
+      ] as const) {
+        const missing = await download(sessionId, fileId);
+        expect(missing.status).toBe(404);
+        expect(missing.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(await missing.json()).toEqual({
+          error: { code: 'not_found', message: expect.any(String), requestId: expect.any(String) },
+        });
+      }
+      expect((await download(mine.id, 'not-an-id')).status).toBe(400);
+    },
+  );
+
+  it.runIf(run)(
+    'erases the files with the session: ended by the customer, erased by staff, or swept',
+    async () => {
+      const ended = await sendFiles([
+        { name: 'photo.png', data: PICTURE },
+        { name: 'notes.txt', data: NOTES },
+      ]);
+      const erased = await sendFiles([{ name: 'photo.png', data: PICTURE }]);
+      const swept = await sendFiles([{ name: 'notes.txt', data: NOTES }]);
+      const other = await sendFiles([{ name: 'photo.png', data: PICTURE }]);
+      expect(await keptRows(ended.id)).toBe(2);
+      for (const c of [erased, swept, other]) expect(await keptRows(c.id)).toBe(1);
+
+      const end = await call(s.url, 'DELETE', `/v1/sessions/${ended.id}`, { token: ended.token });
+      expect(end.status).toBe(200);
+      const wipe = await call(s.url, 'DELETE', `/v1/admin/sessions/${erased.id}`, admin);
+      expect(wipe.status).toBe(204);
+      await sweepIdleSessions({
+        conversations: s.app.conversations,
+        knowledge: s.app.knowledge,
+        before: new Date(Date.now() + 60_000).toISOString(),
+        erase: async (id) =>
+          id === swept.id &&
+          (await eraseSessionData(s.app, id, { idleBefore: new Date().toISOString() })) !== null,
+      });
+
+      for (const c of [ended, erased, swept]) {
+        for (const file of c.attachments as Array<{ id: string }>) {
+          expect((await download(c.id, file.id)).status).toBe(404);
+        }
+        expect(await keptRows(c.id)).toBe(0);
+      }
+      // The ended session's transcript still lists what was sent; only the bytes are gone.
+      const transcript = await call(s.url, 'GET', `/v1/admin/sessions/${ended.id}`, admin);
+      expect(transcript.body.transcript[0].attachments).toHaveLength(2);
+      // Another customer's files stay.
+      expect(await keptRows(other.id)).toBe(1);
+      expect((await download(other.id, other.attachments[0].id as string)).status).toBe(200);
+    },
+  );
 });

@@ -428,6 +428,34 @@ describe('what the routes answer', () => {
     const unhanded = await send(t.url, 'GET', `/v1/admin/sessions/${asking.id}`, admin);
     expect(unhanded.body).toMatchObject({ ticket: null, contact: { email: 'ada@example.org' } });
     expectDocumented('getSessionTranscript', unhanded);
+    // A session whose customer attached a picture and a page: its transcript lists them, and
+    // each downloads.
+    const attaching = await createSession(t.url);
+    const attached = new FormData();
+    attached.append('file', new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 1])]), 'a.jpg');
+    attached.append('file', new Blob(['<p>Order 7781</p>']), 'order.html');
+    const sentFiles = await send(t.url, 'POST', `/v1/sessions/${attaching.id}/messages`, {
+      token: attaching.token,
+      form: attached,
+    });
+    expect(sentFiles.status).toBe(200);
+    const withFiles = await send(t.url, 'GET', `/v1/admin/sessions/${attaching.id}`, admin);
+    expectDocumented('getSessionTranscript', withFiles);
+    const fileIds = (withFiles.body.transcript[0].attachments as Json[]).map((a) => a.id as string);
+    expect(fileIds).toHaveLength(2);
+    for (const fileId of fileIds) {
+      const file = `/v1/admin/sessions/${attaching.id}/attachments/${fileId}`;
+      expectDocumented('downloadSessionAttachment', await send(t.url, 'GET', file, admin));
+    }
+    expectDocumented(
+      'downloadSessionAttachment',
+      await send(
+        t.url,
+        'GET',
+        `/v1/admin/sessions/${customer.id}/attachments/${fileIds[0]}`,
+        admin,
+      ),
+    );
     expectDocumented(
       'eraseSession',
       await send(t.url, 'DELETE', `/v1/admin/sessions/${customer.id}`, admin),

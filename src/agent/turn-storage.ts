@@ -3,6 +3,7 @@ import { AppError, isAppError } from '../errors/index.js';
 import type { ReplyMessage } from '../protocol/index.js';
 import type { RetrievedChunk } from '../rag/index.js';
 import { timeOrderedId, type ConversationRepository, type MessageRecord } from '../store/index.js';
+import type { AttachmentFile, AttachmentProblem, AttachmentSummary } from '../tools/index.js';
 import { describeFact } from './facts/index.js';
 import type { ReadMessage } from './read-message.js';
 import type { TurnCalls } from './turn-calls.js';
@@ -14,29 +15,55 @@ export interface TurnIds {
   turnId: string;
 }
 
+/** Where the bytes of the customers' files are kept with their sessions, for the staff. */
+export interface AttachmentFiles {
+  /**
+   * Keeps the bytes of a message's files, a text file's card numbers hidden, and returns them as
+   * the message lists them (see `keepAttachmentFiles`).
+   */
+  keep(
+    sessionId: string,
+    files: ReadonlyArray<{ name: string; data: Uint8Array }>,
+  ): Promise<AttachmentFile[]>;
+  /** Deletes the kept bytes of these files (see `forgetAttachmentFiles`). */
+  forget(sessionId: string, ids: readonly string[]): Promise<void>;
+}
+
 /**
  * Stores the customer's message, before anything else is done with it: from here on nothing the
- * customer wrote is lost.
+ * customer wrote is lost. Its files are kept first, every one of them (a picture, one that will
+ * not be read), so that the message never lists a file whose bytes are not there: the staff who
+ * take the conversation over download them by the ids it lists. Whether each was read is known
+ * only once it has been, after this: the reply stores that (see {@link storeReply}).
  * @throws {AppError} `upstream_unavailable` when the database is down, `internal` otherwise; the
  * turn's stream is told and closed first.
  */
 export async function storeCustomerMessage(
-  turn: { conversations: ConversationRepository; logger: Logger; calls: TurnCalls },
+  turn: {
+    conversations: ConversationRepository;
+    logger: Logger;
+    calls: TurnCalls;
+    files: AttachmentFiles;
+  },
   ids: TurnIds,
-  message: { text: string; files: string[] },
-): Promise<MessageRecord> {
+  message: { text: string; attachments: ReadonlyArray<{ name: string; data: Uint8Array }> },
+): Promise<{ record: MessageRecord; files: AttachmentFile[] }> {
   const { sessionId, requestId, turnId } = ids;
-  const { files } = message;
+  const { attachments } = message;
   try {
-    return await turn.conversations.appendMessage({
+    const files = attachments.length > 0 ? await turn.files.keep(sessionId, attachments) : [];
+    const record = await turn.conversations.appendMessage({
       id: timeOrderedId(),
       sessionId,
       role: 'user',
       text: message.text,
       turnId,
       requestId,
-      metadata: files.length > 0 ? { attachments: files } : {},
+      // `attachments`, the names, as the customer's transcript and the session's followers read
+      // them; `files`, what staff read and download them by.
+      metadata: files.length > 0 ? { attachments: files.map((f) => f.name), files } : {},
     });
+    return { record, files };
   } catch (error) {
     turn.logger.error({ err: error }, 'could not store the customer message');
     const failure = notStored(error);
@@ -49,6 +76,51 @@ export async function storeCustomerMessage(
     turn.calls.close();
     throw failure;
   }
+}
+
+/**
+ * What became of each file of a message, by its id, in the order of its message's `files`:
+ * whether its text was read into the session's knowledge, and if not, why (as the customer was
+ * told). Stored with the reply, since the files are read after their message is stored.
+ *
+ * A file whose text the reading found card numbers in, and whose kept copy could not have them
+ * hidden (a PDF, a Word document: a text file's were hidden as it was kept), is forgotten here:
+ * its bytes are deleted, and it is marked `withheld`. Should that fail, it is logged and the file
+ * is not marked.
+ */
+export async function settleFiles(
+  turn: { files: AttachmentFiles; logger: Logger },
+  sessionId: string,
+  files: readonly AttachmentFile[],
+  summaries: readonly AttachmentSummary[],
+): Promise<FileRead[]> {
+  // The tool answers for every file, in the order given; a summary missing is a file not read.
+  const outcomes: FileRead[] = files.map((file, i) => {
+    const summary = summaries[i];
+    return summary?.ok
+      ? { id: file.id, read: true }
+      : { id: file.id, read: false, problem: summary?.problem ?? 'failed' };
+  });
+  const carded = files
+    .filter((file, i) => (summaries[i]?.hidden ?? 0) > 0 && file.cardsHidden === undefined)
+    .map((file) => file.id);
+  if (carded.length === 0) return outcomes;
+  try {
+    await turn.files.forget(sessionId, carded);
+  } catch (error) {
+    turn.logger.error({ err: error }, 'could not delete attached files that have card numbers');
+    return outcomes;
+  }
+  return outcomes.map((o) => (carded.includes(o.id) ? { ...o, withheld: 'card_numbers' } : o));
+}
+
+/** Whether one attached file was read (see {@link settleFiles}). */
+export interface FileRead {
+  id: string;
+  read: boolean;
+  problem?: AttachmentProblem;
+  /** Its bytes were deleted after it was read: its text has card numbers. */
+  withheld?: 'card_numbers';
 }
 
 /** The error of a customer message that could not be stored. */
@@ -114,7 +186,7 @@ export function storeReply(
   conversations: ConversationRepository,
   ids: TurnIds,
   reply: ReplyMessage,
-  outcome: { looksUp: boolean; found: boolean },
+  outcome: { looksUp: boolean; found: boolean; filesRead?: readonly FileRead[] },
 ): Promise<MessageRecord> {
   return conversations.appendMessage({
     id: reply.id,
@@ -129,6 +201,11 @@ export function storeReply(
       sources: reply.sources,
       escalation: reply.escalation,
       toolsFailed: reply.toolsFailed,
+      // Whether each file of the customer's message was read: known only now (see
+      // `storeCustomerMessage`); the admin transcript shows it with the message's files.
+      ...(outcome.filesRead && outcome.filesRead.length > 0
+        ? { filesRead: outcome.filesRead }
+        : {}),
     },
   });
 }

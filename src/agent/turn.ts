@@ -11,7 +11,7 @@ import {
 import type { RetrievedChunk } from '../rag/index.js';
 import { timeOrderedId, type ConversationRepository, type MessageRecord } from '../store/index.js';
 import type { CorrelationContext } from '../telemetry/index.js';
-import type { SessionContext, ToolRegistry } from '../tools/index.js';
+import type { AttachmentSummary, SessionContext, ToolRegistry } from '../tools/index.js';
 import { readFact, type FactKind } from './facts/index.js';
 import { Channel } from './channel.js';
 import { hideCardNumbers } from './card-numbers.js';
@@ -28,7 +28,15 @@ import { extractiveReply, writeReply, type ReplyText } from './reply-text.js';
 import { TurnCalls } from './turn-calls.js';
 import { decideEscalation, escalationEvent, type Escalation } from './turn-escalation.js';
 import { numberPassages, offeredSources, replySources, searchHelpCenter } from './turn-sources.js';
-import { rememberTurn, storeCustomerMessage, storeReply, type TurnIds } from './turn-storage.js';
+import {
+  rememberTurn,
+  settleFiles,
+  storeCustomerMessage,
+  storeReply,
+  type AttachmentFiles,
+  type FileRead,
+  type TurnIds,
+} from './turn-storage.js';
 
 export { CARD_HIDDEN } from './card-numbers.js';
 export { CUT_SHORT } from './reply-text.js';
@@ -44,6 +52,8 @@ export interface TurnDeps {
   now: () => number;
   /** True when a language model is configured (the `llm_chat` tool). */
   llm: boolean;
+  /** Where the bytes of a message's files are kept, for the staff (see `storeCustomerMessage`). */
+  files: AttachmentFiles;
   /** Told of every turn that ends with a reply: what the service's metrics count. */
   onTurn?: (outcome: TurnOutcome) => void;
 }
@@ -116,6 +126,8 @@ interface TurnRead {
   facts: Array<{ kind: FactKind; value: string }>;
   /** The files read, as the answer quotes and cites them (numbered after the passages). */
   filesRead: Array<{ name: string; preview: string }>;
+  /** What became of each file attached, in their order. */
+  attachments: AttachmentSummary[];
   compose: ComposeAnswer;
 }
 
@@ -183,16 +195,19 @@ export class TurnRunner {
     const calls = new TurnCalls({ tools, sessionId, signal, channel, observe });
     const files = (input.attachments ?? []).map((a) => a.name);
     calls.emit({ type: 'start', turnId, requestId, sessionId });
-    const stored = await storeCustomerMessage({ conversations, logger, calls }, ids, {
-      text: input.text,
-      files,
-    });
+    const { record: stored, files: kept } = await storeCustomerMessage(
+      { conversations, logger, calls, files: this.deps.files },
+      ids,
+      { text: input.text, attachments: input.attachments ?? [] },
+    );
     try {
       input.stored?.(stored);
     } catch {
       // A follower's trouble is not the turn's.
     }
     const turn = await this.#read(input, files, cards, calls);
+    // Settled as soon as the files are read: one with card numbers in it is kept no longer.
+    const readFiles = await settleFiles(this.deps, sessionId, kept, turn.attachments);
     const { reply, found, escalation, sources } = await this.#answer(turn, input, files, calls);
     await rememberTurn(calls, {
       text: input.text,
@@ -204,7 +219,7 @@ export class TurnRunner {
     });
     const ms = this.deps.now() - started;
     const { looksUp } = turn.message;
-    return this.#finish(ids, calls, { reply, sources, escalation, looksUp, found, ms });
+    return this.#finish(ids, calls, { reply, sources, escalation, looksUp, found, ms, readFiles });
   }
 
   /**
@@ -237,7 +252,7 @@ export class TurnRunner {
       llm: this.deps.llm,
       passages: this.#passages,
     });
-    return { context, history, message, hits, facts, filesRead, compose };
+    return { context, history, message, hits, facts, filesRead, attachments, compose };
   }
 
   /** Decides the escalation, then writes the reply and shows its sources. */
@@ -306,9 +321,11 @@ export class TurnRunner {
       found: boolean;
       /** How long the turn took, in milliseconds. */
       ms: number;
+      /** Whether each file of the customer's message was read. */
+      readFiles: FileRead[];
     },
   ) {
-    const { reply: written, escalation, looksUp, found } = turn;
+    const { reply: written, escalation, looksUp, found, readFiles } = turn;
     const { sessionId, requestId } = ids;
     calls.timings.total = turn.ms;
     const reply: ReplyMessage = {
@@ -323,7 +340,11 @@ export class TurnRunner {
       ...(written.fallback ? { fallback: written.fallback } : {}),
       timings: calls.timings,
     };
-    const stored = await storeReply(this.deps.conversations, ids, reply, { looksUp, found });
+    const stored = await storeReply(this.deps.conversations, ids, reply, {
+      looksUp,
+      found,
+      filesRead: readFiles,
+    });
     calls.emit({ type: 'complete', message: reply });
     calls.close();
     this.#count({

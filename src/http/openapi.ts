@@ -40,6 +40,7 @@ import {
 } from '../protocol/api.js';
 import { customerMessageEventSchema, turnEventSchema } from '../protocol/events.js';
 import { healthSchema, readinessSchema } from '../protocol/operations-api.js';
+import { SHOWN_PICTURE_TYPES } from '../tools/index.js';
 import { MAX_FILES_PER_MESSAGE } from './routes/sessions.js';
 import { MAX_STREAMS_PER_ADDRESS, MAX_STREAMS_PER_SESSION } from './stream-slots.js';
 
@@ -67,6 +68,10 @@ interface Operation {
   events?: boolean;
   /** The success response's media type when it is text, not JSON (`/metrics`). */
   text?: string;
+  /** The success response's media types when it is a file's bytes (a download). */
+  binary?: readonly string[];
+  /** Headers the success response carries. */
+  successHeaders?: Record<string, unknown>;
   /** The success status: 200 unless given. */
   status?: number;
   /** Other statuses whose body is not the error shape, e.g. `/ready`'s 503. */
@@ -338,11 +343,33 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/v1/admin/sessions/{id}',
     summary: 'Read a session with its transcript, its ticket and the customer’s contact details',
     description:
-      'The transcript is paged, oldest first: `nextAfter`, when not null, is the `after` of the messages that follow. `ticket` is the ticket the session was handed over with (its `id` and `status`; null when it was not handed over). `contact` is how to reach the customer, as `GET /v1/admin/tickets/{id}` gives it: the name, e-mail address and phone number they gave in the conversation, the newest of each (null when none was given), read as the session is read.',
+      'The transcript is paged, oldest first: `nextAfter`, when not null, is the `after` of the messages that follow. `ticket` is the ticket the session was handed over with (its `id` and `status`; null when it was not handed over). `contact` is how to reach the customer, as `GET /v1/admin/tickets/{id}` gives it: the name, e-mail address and phone number they gave in the conversation, the newest of each (null when none was given), read as the session is read. A customer’s message lists the files attached to it in `attachments`, each downloaded with `GET /v1/admin/sessions/{id}/attachments/{attachmentId}`.',
     auth: 'admin',
     tag: 'admin',
     query: transcriptQuerySchema,
     response: sessionDetailSchema,
+  },
+  {
+    operationId: 'downloadSessionAttachment',
+    method: 'get',
+    path: '/v1/admin/sessions/{id}/attachments/{attachmentId}',
+    summary: 'Download a file the customer attached',
+    description:
+      'The file’s bytes as the customer sent them (but for card numbers: a text file’s are hidden in the copy kept, `cardsHidden`; a PDF or Word document whose text has any is deleted once read, `withheld`), with `Content-Disposition: attachment` and its name; `attachmentId` is the `id` of one of a transcript message’s `attachments`. Every file is kept (a picture, one that could not be read), within the attachment size limits, for as long as the session lasts: its files are deleted when the customer ends it, when it is erased, and by the retention sweep (then 404). Served so that no file can run as a page of the API: as `application/octet-stream`, but for PNG, JPEG, GIF and WebP pictures (told by their bytes), with `X-Content-Type-Options: nosniff` and `Content-Security-Policy: sandbox`. 404 for an unknown session or file, and for a file of another session; 400 for an id that is not one.',
+    auth: 'admin',
+    tag: 'admin',
+    binary: ['application/octet-stream', ...SHOWN_PICTURE_TYPES],
+    successHeaders: {
+      'Content-Disposition': {
+        description:
+          '`attachment`, with the file name as `filename*` (UTF-8, percent-encoded) and as `filename` (ASCII, other characters replaced).',
+        required: true,
+        schema: {
+          type: 'string',
+          example: `attachment; filename="receipt.png"; filename*=UTF-8''receipt.png`,
+        },
+      },
+    },
   },
   {
     operationId: 'eraseSession',
@@ -353,7 +380,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'admin',
     status: 204,
     description:
-      'Deletes the session’s messages, memories, attachments (their passages are no longer found by any search), its ticket whatever its status, and the ticket’s webhook messages, delivered or not (undelivered ones are never sent); removes the live session, so that its token stops working. A turn running in it finishes first. 204 when done; 404 when nothing of the session exists (also once it is erased); 400 for an id that is not one. What a webhook receiver already got is its own to erase.',
+      'Deletes the session’s messages, memories, attachments (their passages are no longer found by any search, their files no longer downloaded), its ticket whatever its status, and the ticket’s webhook messages, delivered or not (undelivered ones are never sent); removes the live session, so that its token stops working. A turn running in it finishes first. 204 when done; 404 when nothing of the session exists (also once it is erased); 400 for an id that is not one. What a webhook receiver already got is its own to erase.',
   },
   {
     operationId: 'listTools',
@@ -470,6 +497,8 @@ function successContent(op: Operation): { content?: Record<string, unknown> } {
     content['text/event-stream'] = { schema: { $ref: '#/components/schemas/StreamEvent' } };
   }
   if (op.text) content[op.text] = { schema: { type: 'string' } };
+  for (const type of op.binary ?? [])
+    content[type] = { schema: { type: 'string', format: 'binary' } };
   return Object.keys(content).length > 0 ? { content } : {};
 }
 
@@ -526,7 +555,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
     }
     const status = op.status ?? 200;
     const responses: Record<string, unknown> = {
-      [String(status)]: { description: SUCCESS[status] ?? 'Success', ...successContent(op) },
+      [String(status)]: {
+        description: SUCCESS[status] ?? 'Success',
+        ...(op.successHeaders ? { headers: op.successHeaders } : {}),
+        ...successContent(op),
+      },
     };
     for (const [code, also] of Object.entries(op.alsoAnswers ?? {})) {
       responses[code] = {

@@ -385,6 +385,54 @@ export const ticketListSchema = z.object({
 });
 export type TicketList = z.infer<typeof ticketListSchema>;
 
+/** A file a customer attached to a message, as the staff see it. */
+export const transcriptAttachmentSchema = z.object({
+  id: z
+    .string()
+    .describe(
+      'Downloads it: `GET /v1/admin/sessions/{id}/attachments/{attachmentId}`, while the session lasts (its files go when it ends or is erased).',
+    ),
+  name: z.string().describe('The file name the customer’s client sent, made safe.'),
+  size: z.number().int().nonnegative().describe('Its size in bytes.'),
+  mediaType: z
+    .string()
+    .describe('Its type, told by its bytes (not by its name), e.g. `image/png`, `text/plain`.'),
+  read: z
+    .boolean()
+    .nullable()
+    .describe(
+      'Whether its text was read into the session’s knowledge, for the answers; null while its turn runs (or when its turn stored no reply).',
+    ),
+  problem: z
+    .enum([
+      'unsupported',
+      'image',
+      'empty',
+      'protected',
+      'damaged',
+      'too_large',
+      'too_slow',
+      'failed',
+    ])
+    .optional()
+    .describe('Why it was not read (a picture is `image`), when it was not.'),
+  cardsHidden: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe(
+      'Card numbers hidden in the copy kept of this text file, as in a message: the download is not byte for byte what was sent. Absent when none were.',
+    ),
+  withheld: z
+    .enum(['card_numbers'])
+    .optional()
+    .describe(
+      'Its bytes were deleted once it was read (404 to download): its text has card numbers, which cannot be hidden in a PDF or a Word document. Pictures are not looked into.',
+    ),
+});
+export type TranscriptAttachment = z.infer<typeof transcriptAttachmentSchema>;
+
 /** A message of a transcript, as the staff read it: with what the reply was built from. */
 export const transcriptMessageSchema = z.object({
   id: z.string(),
@@ -393,6 +441,10 @@ export const transcriptMessageSchema = z.object({
   text: z.string(),
   createdAt: isoTime,
   requestId: z.string().nullable(),
+  attachments: z
+    .array(transcriptAttachmentSchema)
+    .optional()
+    .describe('The files the customer attached to this message, when any.'),
   metadata: z
     .record(z.string(), z.unknown())
     .describe('What the turn stored with it: a reply’s sources, escalation, timings…'),

@@ -6,7 +6,18 @@ export { createKbSearchTool, MAX_QUERY_CHARS } from './kb-search/index.js';
 export { createEmbedTextsTool } from './embed-texts/index.js';
 export { createMemoryTool, rankMemories, sessionSummaries } from './memory/index.js';
 export type { SessionContext } from './memory/index.js';
-export { createAttachmentsTool } from './attachments/index.js';
-export type { AttachmentLimits, AttachmentSummary } from './attachments/index.js';
+export {
+  createAttachmentsTool,
+  forgetAttachmentFiles,
+  keepAttachmentFiles,
+  keptAttachmentFile,
+  SHOWN_PICTURE_TYPES,
+} from './attachments/index.js';
+export type {
+  AttachmentFile,
+  AttachmentLimits,
+  AttachmentProblem,
+  AttachmentSummary,
+} from './attachments/index.js';
 export { createLlmChatTool } from './llm-chat/index.js';
 export type { LlmReply } from './llm-chat/index.js';

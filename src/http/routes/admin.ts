@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { App } from '../../app.js';
 import { AppError } from '../../errors/index.js';
 import {
@@ -11,6 +12,7 @@ import {
   sessionListQuerySchema,
   ticketListQuerySchema,
   ticketPatchSchema,
+  transcriptAttachmentSchema,
   transcriptQuerySchema,
   type AdminSearchResult,
   type DocumentDeleted,
@@ -27,6 +29,7 @@ import {
   type TicketView,
   type ToolList,
   type ToolReset,
+  type TranscriptAttachment,
   type TranscriptMessage,
 } from '../../protocol/admin-api.js';
 import {
@@ -36,9 +39,11 @@ import {
   type IngestOptions,
   type IngestReport,
 } from '../../rag/index.js';
-import { sessionScope } from '../../store/index.js';
+import { sessionScope, type MessageRecord } from '../../store/index.js';
+import { keptAttachmentFile } from '../../tools/index.js';
 import { sessionContact } from '../../tools/memory/index.js';
 import { adminKeyMatches, bearerToken } from '../auth.js';
+import { sendDownload } from '../download.js';
 import { TAKES_FILES } from '../errors.js';
 import { readMultipart } from '../multipart.js';
 import { viewOf } from '../session-access.js';
@@ -290,6 +295,24 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       return detail;
     });
 
+    // A file the customer attached, byte for byte, as a download (see `sendDownload`). Looked
+    // for in this session's files only: another session's file id is not found through it.
+    admin.get<{ Params: { id: string; attachmentId: string } }>(
+      '/v1/admin/sessions/:id/attachments/:attachmentId',
+      async (request, reply) => {
+        const id = requireId(request.params.id, 'session');
+        const attachmentId = requireId(request.params.attachmentId, 'attachment');
+        const file = await keptAttachmentFile(knowledge, id, attachmentId);
+        if (file === null) {
+          throw new AppError(
+            'not_found',
+            'No attachment with this id in this session: a session’s files go when it ends or is erased.',
+          );
+        }
+        return sendDownload(reply, file);
+      },
+    );
+
     // The right to erasure: everything of the session, whatever its ticket's status.
     admin.delete<Id>('/v1/admin/sessions/:id', async (request, reply) => {
       const id = requireId(request.params.id, 'session');
@@ -448,16 +471,84 @@ async function transcript(
     limit: query.limit + 1,
   });
   const shown = records.slice(0, query.limit);
+  // The reply of the page's last message, if it is a customer's, is the one read past the page.
+  const read = filesReadByTurn(records);
   return {
-    transcript: shown.map((m) => ({
-      id: m.id,
-      seq: m.seq,
-      role: m.role,
-      text: m.text,
-      createdAt: m.createdAt,
-      requestId: m.requestId,
-      metadata: m.metadata,
-    })),
+    transcript: shown.map((m) => {
+      const attachments = m.role === 'user' ? attachmentsOf(m, read) : [];
+      return {
+        id: m.id,
+        seq: m.seq,
+        role: m.role,
+        text: m.text,
+        createdAt: m.createdAt,
+        requestId: m.requestId,
+        ...(attachments.length > 0 ? { attachments } : {}),
+        metadata: m.metadata,
+      };
+    }),
     nextAfter: records.length > query.limit ? (shown.at(-1)?.seq ?? null) : null,
   };
+}
+
+/**
+ * Whether each file was read, by turn and by file id: the replies store it (see
+ * `settleFiles`), since a message's files are read after the message is stored.
+ */
+function filesReadByTurn(records: readonly MessageRecord[]): Map<string, Map<string, FileOutcome>> {
+  const byTurn = new Map<string, Map<string, FileOutcome>>();
+  for (const record of records) {
+    const outcomes = record.role === 'assistant' ? record.metadata.filesRead : undefined;
+    if (!Array.isArray(outcomes)) continue;
+    const byId = new Map<string, FileOutcome>();
+    for (const outcome of outcomes as unknown[]) {
+      const parsed = fileReadSchema.safeParse(outcome);
+      if (!parsed.success) continue;
+      const { id, read, problem, withheld } = parsed.data;
+      byId.set(id, {
+        read,
+        ...(problem !== undefined ? { problem } : {}),
+        ...(withheld !== undefined ? { withheld } : {}),
+      });
+    }
+    byTurn.set(record.turnId, byId);
+  }
+  return byTurn;
+}
+
+/** What a reply stored of one file of its message (see `settleFiles`). */
+type FileOutcome = Pick<TranscriptAttachment, 'read' | 'problem' | 'withheld'>;
+
+const fileReadSchema = z.object({
+  id: z.string(),
+  read: z.boolean(),
+  problem: transcriptAttachmentSchema.shape.problem.catch(undefined),
+  withheld: transcriptAttachmentSchema.shape.withheld.catch(undefined),
+});
+
+const storedFileSchema = transcriptAttachmentSchema.pick({
+  id: true,
+  name: true,
+  size: true,
+  mediaType: true,
+  cardsHidden: true,
+});
+
+/**
+ * The files a customer's message lists (see `storeCustomerMessage`), with whether each was read
+ * (null when its turn stored no reply yet). A message of an earlier version lists names only:
+ * nothing of those files was kept to download.
+ */
+function attachmentsOf(
+  message: MessageRecord,
+  read: ReadonlyMap<string, ReadonlyMap<string, FileOutcome>>,
+): TranscriptAttachment[] {
+  const files = message.metadata.files;
+  if (!Array.isArray(files)) return [];
+  const outcomes = read.get(message.turnId);
+  return (files as unknown[]).flatMap((file) => {
+    const parsed = storedFileSchema.safeParse(file);
+    if (!parsed.success) return [];
+    return [{ ...parsed.data, ...(outcomes?.get(parsed.data.id) ?? { read: null }) }];
+  });
 }

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { sniffMediaType } from './media-type.js';
+
+const bytes = (...values: number[]) => Uint8Array.from(values);
+const text = (s: string) => new TextEncoder().encode(s);
+
+describe('sniffMediaType', () => {
+  it('tells pictures and documents by their bytes, whatever they are named', () => {
+    expect(sniffMediaType(bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0))).toBe(
+      'image/png',
+    );
+    expect(sniffMediaType(bytes(0xff, 0xd8, 0xff, 0xe0))).toBe('image/jpeg');
+    expect(sniffMediaType(text('GIF89a...'))).toBe('image/gif');
+    expect(sniffMediaType(text('RIFF\0\0\0\0WEBPVP8 '))).toBe('image/webp');
+    expect(sniffMediaType(text('\0\0\0\x18ftypheic'))).toBe('image/heic');
+    expect(sniffMediaType(text('%PDF-1.7\n'))).toBe('application/pdf');
+    expect(sniffMediaType(bytes(0x50, 0x4b, 0x03, 0x04, 20))).toBe('application/zip');
+  });
+
+  it('says text for text, HTML and SVG included, and octet-stream for other bytes', () => {
+    expect(sniffMediaType(text('Order 7781 — reçu'))).toBe('text/plain');
+    expect(sniffMediaType(text('<svg onload="alert(1)"/>'))).toBe('text/plain');
+    // A character cut at the end of the sample is still text.
+    expect(sniffMediaType(text(`${'a'.repeat(4095)}é`))).toBe('text/plain');
+    expect(sniffMediaType(bytes(0x61, 0, 0x62))).toBe('application/octet-stream');
+    expect(sniffMediaType(bytes(0xc3, 0x28))).toBe('application/octet-stream');
+    expect(sniffMediaType(bytes())).toBe('application/octet-stream');
+  });
+});
