@@ -1150,6 +1150,34 @@ describe('composeExtractiveAnswer: passages kept between turns', () => {
   });
 });
 
+describe('composeExtractiveAnswer: words Porter joins', () => {
+  it('asked the interest rate on savings, does not quote what to tap to save', () => {
+    // The passages of test/fixtures/help-center-bank/pots.md, as the retriever ranks them.
+    const sources = [
+      chunk(
+        'Pots and Interest',
+        'Pots are separate spaces inside your Pennyfold account where you can set money aside ' +
+          'for savings goals. You can have up to 10 Pots at a time, and each one can have its ' +
+          'own name, picture, and target. To open a Pot, tap Save > New Pot.',
+        ['What are Pots?'],
+      ),
+      chunk(
+        'Pots and Interest',
+        "Money in your Pots earns 4.10% APY, while money in your main balance doesn't earn " +
+          'interest. Interest is calculated daily and paid into each Pot on the first business ' +
+          "day of every month. There's no minimum balance to earn interest, and the rate is " +
+          'variable, so it may change.',
+        ['Earning interest'],
+      ),
+    ];
+    // The search adds "apy" for "interest rate", as it does for the bank's help center.
+    const related = [{ from: 'interest rate', to: 'apy', weight: 0.6 }];
+    const result = answer('whats the interest rate on savings', { sources, related });
+    expect(result.text).toContain('Money in your Pots earns 4.10% APY');
+    expect(result.text).not.toContain('tap Save');
+  });
+});
+
 describe('composeExtractiveAnswer: a time the customer tells', () => {
   it('told when the thing was bought, past the time allowed, says that time', () => {
     const sources = [
@@ -1164,5 +1192,20 @@ describe('composeExtractiveAnswer: a time the customer tells', () => {
     // Within the time allowed, there is no window to tell of: the answer is as any other.
     const within = answer('I bought a rug 2 days ago, can I still return it?', { sources });
     expect(within.text).toContain('within 30 days');
+  });
+
+  it('asked whether something happens after a time, tells no wait: answers what happens then', () => {
+    const sources = [
+      chunk(
+        'Rewards',
+        'Points are added to your account within 14 days of delivery. After that, contact us ' +
+          'if any are missing. Points expire 12 months after you earn them.',
+      ),
+    ];
+    // "After 12 months" is the rule asked about, not 12 months the customer has waited past
+    // the 14 days allowed for points to be added.
+    const result = answer('do points expire after 12 months?', { sources });
+    expect(result.text).toContain('Points expire 12 months after you earn them [1].');
+    expect(result.text).not.toContain('contact us');
   });
 });

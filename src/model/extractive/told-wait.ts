@@ -1,3 +1,5 @@
+import { allMatches } from './all-matches.js';
+
 // How long a customer says they have waited ("it's been two weeks", "I've been waiting 10 days
 // for my refund"), and how long a help center says things take ("2 to 4 working days"), in days.
 
@@ -13,9 +15,18 @@ export const ABOUT = String.raw`(?:over\s+|more\s+than\s+|almost\s+|nearly\s+|ab
  * days", "for over a month", "ordered it three weeks ago", "two weeks now".
  */
 const WAITED = new RegExp(
-  String.raw`\b(?:(?:it|that)(?:['’]?s|\s+has|\s+is)\s+been|its\s+been|wait(?:ing|ed)(?:\s+for)?|for|over|after|more\s+than)\s+${ABOUT}${COUNT}\s+${UNIT}\b|\b${COUNT}\s+${UNIT}\s+(?:now|already|ago|later|and\s+counting)\b`,
-  'i',
+  String.raw`\b((?:(?:it|that)(?:['’]?s|\s+has|\s+is)\s+been|its\s+been|wait(?:ing|ed)(?:\s+for)?|for|over|after|more\s+than))\s+${ABOUT}${COUNT}\s+${UNIT}\b|\b${COUNT}\s+${UNIT}\s+(?:now|already|ago|later|and\s+counting)\b`,
+  'gi',
 );
+
+/**
+ * A question about what happens once a time has passed, up to the "after" of its time: "do
+ * points expire after 12 months?", "will I be charged after 30 days?". Its time is the help
+ * center's rule asked about, not how long the customer has waited; one who asks whether they
+ * still may ("can I still return it after 2 weeks?") tells their own.
+ */
+const ASKS_AFTER =
+  /(?:^|[.!?]\s*)(?:so\s+|and\s+|but\s+)?(?:do|does|will|would|is|are|can|could|should|what|when|how)\b(?:(?!\bstill\b)[^.!?])*$/i;
 
 const WORDS: Record<string, number> = {
   a: 1,
@@ -38,11 +49,14 @@ const DAYS: Record<string, number> = { hour: 1 / 24, day: 1, week: 7, month: 30 
 
 /** How many days the customer says they have waited, if they say. */
 export function waitedDays(text: string): number | undefined {
-  const m = WAITED.exec(text.slice(0, 2000));
-  if (m === null) return undefined;
-  const count = m[1] ?? m[3];
-  const unit = m[2] ?? m[4];
-  return count === undefined || unit === undefined ? undefined : days(count, unit);
+  const head = text.slice(0, 2000);
+  for (const m of allMatches(head, WAITED)) {
+    if (m[1]?.toLowerCase() === 'after' && ASKS_AFTER.test(head.slice(0, m.index))) continue;
+    const count = m[2] ?? m[4];
+    const unit = m[3] ?? m[5];
+    return count === undefined || unit === undefined ? undefined : days(count, unit);
+  }
+  return undefined;
 }
 
 /** `count` of `unit` in days: "two", "week" → 14. */

@@ -33,6 +33,16 @@ describe('TermMatcher', () => {
     expect(new TermMatcher(['customs']).test('Customs duties')).toBe(true);
   });
 
+  it('keeps apart savings and save: money put by is not a button to press', () => {
+    const savings = new TermMatcher(['savings']);
+    expect(savings.test('set money aside for savings goals')).toBe(true);
+    expect(savings.test('To open a Pot, tap Save > New Pot.')).toBe(false);
+    expect(savings.test('Round-ups help you save faster')).toBe(false);
+    const save = new TermMatcher(['save']);
+    expect(save.test('Save your changes')).toBe(true);
+    expect(save.test('set money aside for savings goals')).toBe(false);
+  });
+
   it('treats any letter or digit before the stem as part of the same word', () => {
     const matcher = new TermMatcher(['card']);
     expect(matcher.test('card')).toBe(true);

@@ -23,6 +23,16 @@ const AUXILIARIES = new Set(
 /** Of those, the ones that also open a command ("do it now", "have someone call me today"). */
 const COMMAND_VERBS = new Set(words('do have'));
 
+/**
+ * Of those, the ones that with "you" after them ask the agent to do something ("can you fix it
+ * right now?", "could you please refund me straight away?"). "Will you" is left out: "will you
+ * charge me right away?" asks what will happen.
+ */
+const REQUEST_AUXILIARIES = new Set(words('can could would'));
+
+/** The agent, as a request names them: "you", and as it is texted, "u" and "ya". */
+const YOU = new Set(words('you u ya'));
+
 /** Conjunctions that start a new part of a clause: "my heating is off and I need it today". */
 const JOINERS = new Set(words('and but so or'));
 
@@ -73,4 +83,39 @@ function sentencesEndingWithQuestionMark(text: string, tokens: readonly Token[])
     if (text.slice(token.end, next?.start).includes('?')) marked.add(token.sentence);
   }
   return marked;
+}
+
+/**
+ * For each word of a message, whether its part of the clause is a request to the agent put as a
+ * question: it opens with "can you", "could you" or "would you" ("can you fix it right now?"),
+ * and no question word comes before it there ("can you tell me if I can cancel right now?" asks
+ * whether). {@link askedWords} reads such words as asked too; a word that presses for time there
+ * presses all the same.
+ */
+export function requestedWords(tokens: readonly Token[]): readonly boolean[] {
+  const requested: boolean[] = [];
+  let opener: string | undefined;
+  let openerAt = -1;
+  let questionSeen = false;
+  for (let index = 0; index < tokens.length; index += 1) {
+    const token = tokens[index];
+    if (token === undefined) break;
+    const previous = tokens[index - 1];
+    if (previous?.clause !== token.clause || JOINERS.has(previous.word)) {
+      opener = undefined;
+      questionSeen = false;
+    }
+    const request =
+      opener !== undefined &&
+      REQUEST_AUXILIARIES.has(opener) &&
+      !questionSeen &&
+      YOU.has(tokens[openerAt + 1]?.word ?? '');
+    requested.push(request);
+    if (QUESTION_WORDS.has(token.word)) questionSeen = true;
+    if (opener === undefined && !OPENING_FILLERS.has(token.word)) {
+      opener = token.word;
+      openerAt = index;
+    }
+  }
+  return requested;
 }

@@ -27,6 +27,17 @@ const CALM = [
   'My order was cancelled immediately after I paid, was I charged?',
   "I'm on holiday until Friday, can you hold the parcel at the depot?",
   'I can’t wait to try the new blender!',
+  // Asking the agent whether something is possible, or what happens: not a demand.
+  'can you tell me if I can cancel right now?',
+  'Can I cancel right now?',
+];
+
+/** "Emergency" naming a thing the customer asks for or gives, not the customer's situation. */
+const NAMED_EMERGENCY = [
+  'What is your emergency contact number?',
+  'Is there an emergency contact number for out-of-hours support?',
+  'Can you update my emergency contact number to 07700 900123?',
+  'My emergency contact is my husband, his number is 07700 900456',
 ];
 
 /** Time pressure about something the customer needs, in statements, requests and commands. */
@@ -45,10 +56,19 @@ const URGENT = [
   'URGENT - card blocked abroad, how do I unblock it?',
   'Can you send the replacement charger asap?',
   'I need the invoice as soon as possible for my tax return',
+  'This is an emergency, my card was stolen',
+  // A request to the agent put as a question still demands it now.
+  'Can you fix it right now?',
+  'Could you please refund me straight away?',
+  'can u send someone immediately',
 ];
 
 describe('urgency', () => {
   it.each(CALM)('is not read in a calm message that says when: %j', (message) => {
+    expect(signalsOf(message)).not.toContain('urgency');
+  });
+
+  it.each(NAMED_EMERGENCY)('is not read in an emergency contact or number: %j', (message) => {
     expect(signalsOf(message)).not.toContain('urgency');
   });
 

@@ -1,4 +1,4 @@
-import { askedWords } from './asked-clause.js';
+import { askedWords, requestedWords } from './asked-clause.js';
 import { governingNegator } from './negation.js';
 import { matchPhraseAt, phraseSet, quote } from './phrases.js';
 import type { SignalMatch } from './signal-match.js';
@@ -19,6 +19,19 @@ const URGENT_WORDS = phraseSet([
   "can't wait",
   'cannot wait',
   'cant wait',
+]);
+
+/**
+ * Things named with "emergency" that a customer asks for or gives without being in one: "what is
+ * your emergency contact number?", "my emergency contact is my mother", "emergency exit signs".
+ */
+const EMERGENCY_NAMES = phraseSet([
+  'emergency contact',
+  'emergency contacts',
+  'emergency number',
+  'emergency numbers',
+  'emergency exit',
+  'emergency exits',
 ]);
 
 /**
@@ -73,11 +86,14 @@ const STATE_NEGATION_WINDOW = 5;
  * Finds urgency: time pressure about what the customer needs, not a question about when
  * something happens.
  *
- * - "Urgent", "asap", "emergency" count wherever they stand, unless negated ("not urgent").
+ * - "Urgent", "asap", "emergency" count wherever they stand, unless negated ("not urgent"), or
+ *   "emergency" names a thing ("what is your emergency contact number?").
  * - Time words ("right now", "immediately", "by Friday", a shouted "NOW") count when they
  *   press: not in a question or condition ("how do I cancel right now?", "if I pay today …"),
  *   not negated ("it isn't working right now" says how things are), and not saying when
- *   something happened ("immediately after the update").
+ *   something happened ("immediately after the update"). A request to the agent put as a
+ *   question demands now all the same ("can you fix it right now?"); it asks whether a deadline
+ *   can be met ("can you deliver the sofa by Saturday?").
  * - A bare "today" or "tonight" counts when it is needed or asked for ("I need it back today",
  *   "please send someone today") or the message is negative ("sort this today, it's a
  *   disaster").
@@ -90,18 +106,26 @@ export function detectUrgency(
 ): SignalMatch | undefined {
   // Read only for a message with a time word in it: most have none.
   let asked: readonly boolean[] | undefined;
+  let requested: readonly boolean[] | undefined;
   for (let index = 0; index < tokens.length; index += 1) {
     const urgent = matchPhraseAt(URGENT_WORDS, tokens, index);
     if (urgent > 0) {
       const end = index + urgent;
       const lookingForward = tokens[end - 1]?.word === 'wait' && tokens[end]?.word === 'to';
-      if (lookingForward || governingNegator(tokens, index, 3) >= 0) continue;
+      const named = matchPhraseAt(EMERGENCY_NAMES, tokens, index) > 0;
+      if (lookingForward || named || governingNegator(tokens, index, 3) >= 0) continue;
       return match(text, tokens, index, end);
     }
     const end = timeWordEnd(tokens, index, sentiment);
     if (end < 0 || !presses(tokens, index, end)) continue;
     asked ??= askedWords(text, tokens);
-    if (asked[index] === true) continue;
+    if (asked[index] === true) {
+      // Asked of the agent to do now ("can you fix it right now?"), the time presses: a request
+      // put as a question. A deadline there asks whether it can be met ("can you deliver the
+      // sofa by Saturday?").
+      requested ??= requestedWords(tokens);
+      if (!(requested[index] === true && demandsNow(tokens, index))) continue;
+    }
     return match(text, tokens, index, end);
   }
   return undefined;
@@ -133,6 +157,15 @@ function presses(tokens: readonly Token[], index: number, end: number): boolean 
   const clause = tokens[index]?.clause;
   if (next !== undefined && next.clause === clause && SEQUENCE_WORDS.has(next.word)) return false;
   return governingNegator(tokens, index, STATE_NEGATION_WINDOW) < 0;
+}
+
+/** Whether the time word at `index` asks for now ("right now", "immediately", a shouted "NOW"). */
+function demandsNow(tokens: readonly Token[], index: number): boolean {
+  const token = tokens[index];
+  return (
+    matchPhraseAt(PRESSING_WORDS, tokens, index) > 0 ||
+    (token !== undefined && token.word === 'now' && token.shouted)
+  );
 }
 
 /** Whether a word of need or request comes shortly before `index` in its clause. */
