@@ -23,6 +23,10 @@ import {
   type FakeOpenAi,
 } from '../src/testing/fake-openai-server.js';
 import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
+import {
+  deletePostgresChunksLeavingVectors,
+  deleteSqliteChunksLeavingVectors,
+} from './helpers/stale-vectors.js';
 
 /**
  * The stand-in for an embedding model: such a model places "refund" near "money back" and
@@ -158,17 +162,7 @@ async function openDenseApp(
           databasePath: path,
         }),
       async deleteChunksLeavingVectors(ids) {
-        const trigger = db
-          .prepare(`SELECT sql FROM sqlite_master WHERE name = 'chunk_vectors_follow'`)
-          .pluck()
-          .get() as string;
-        db.transaction(() => {
-          db.exec('DROP TRIGGER chunk_vectors_follow');
-          db.prepare('DELETE FROM chunks WHERE id IN (SELECT value FROM json_each(?))').run(
-            JSON.stringify(ids),
-          );
-          db.exec(trigger);
-        })();
+        deleteSqliteChunksLeavingVectors(db, ids);
       },
       async close() {
         await app.close();
@@ -194,11 +188,7 @@ async function openDenseApp(
     async deleteChunksLeavingVectors(ids) {
       const admin = createPostgresPool(POSTGRES_URL, { schema });
       try {
-        await admin.query(`BEGIN;
-          ALTER TABLE chunks DISABLE TRIGGER chunks_vectors_follow;
-          DELETE FROM chunks WHERE id IN (${ids.map(Number).join(',')});
-          ALTER TABLE chunks ENABLE TRIGGER chunks_vectors_follow;
-          COMMIT`);
+        await deletePostgresChunksLeavingVectors(admin, ids);
       } finally {
         await admin.end();
       }
