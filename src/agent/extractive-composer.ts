@@ -50,6 +50,12 @@ export function extractiveComposer(turn: {
   /** Whether a language model answers (the extractive answer may stand in for it). */
   llm: boolean;
   passages: PassageCache;
+  /**
+   * The passages are the lead of the files the message asks about, none of which has its words
+   * ("what does this say?", "how much do I owe?"): what the files say is given, as to a message
+   * of files alone, since a question none of whose words they have would reject them all.
+   */
+  fileLead?: boolean;
 }): ComposeAnswer {
   const { message, search, messageCount } = turn;
   const { followUp, newFacts } = message;
@@ -62,7 +68,7 @@ export function extractiveComposer(turn: {
   // Misspelt words as the search corrected them: "pasword" is answered as "password"; what
   // only vents is not asked.
   const spelt = respell(message.question, search?.spelling);
-  const question = upset ? withoutVenting(spelt) : spelt;
+  const question = turn.fileLead ? '' : upset ? withoutVenting(spelt) : spelt;
   // Urgent ("I need the invoice urgently"), as the escalation policy reads it: the reply opens
   // with the answer, not a cheerful "Hi,".
   const urgent =

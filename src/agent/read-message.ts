@@ -34,6 +34,12 @@ export interface ReadMessage {
   followUp: FollowUp | undefined;
   /** What the help center is searched for; `''` for nothing. */
   query: string;
+  /**
+   * The names of the files the message asks about, as their passages are found by (see
+   * `searchHelpCenter`): those it attached that were read, when it asks something of them;
+   * `''` for none.
+   */
+  filesQuery: string;
 }
 
 /** A follow-up ("what about cats?") and the questions it leans on. */
@@ -131,6 +137,9 @@ export function readMessage(message: {
   const query = searchable(
     text === '' ? files.join(' ') : followUp ? `${question} ${followUp.context}` : question,
   );
+  // A question sent with files ("how much do I owe?") asks about them: their passages first.
+  const read = message.attachments.filter((a) => a.ok).map((a) => a.name);
+  const filesQuery = text === '' ? '' : searchable(read.join(' '));
   return {
     notice,
     unread,
@@ -142,6 +151,7 @@ export function readMessage(message: {
     given: aside.given,
     followUp,
     query,
+    filesQuery,
   };
 }
 

@@ -51,7 +51,9 @@ export interface ReplyTurn {
  * The help center's answer as the reply gives it: `draft` (composed without a ticket), or with
  * the session's ticket when it has one open. A message that hands the conversation to a person
  * ("let me speak to a human, this is ridiculous") is not a question: quoting a weakly matching
- * passage would only annoy, so the reply is then the hand-over alone.
+ * passage would only annoy, so the reply is then the hand-over alone. So is one that asks
+ * nothing but a person, or threatens (`handsOverOnly`: see the function of that name), however
+ * well a passage matched its other words.
  */
 export function extractiveReply(
   compose: ComposeAnswer,
@@ -59,11 +61,13 @@ export function extractiveReply(
   hits: RetrievedChunk[],
   escalated: Escalated | undefined,
   escalate: boolean,
+  handsOverOnly = false,
 ): { answer: ExtractiveAnswer; handover: boolean } {
   const answer = escalated ? compose(hits, escalated) : draft;
   // Someone hurt is no question: care or usage advice quoted to them ("never leave a burning
   // candle unattended") reads as blaming them for it.
-  const handover = escalate && (answer.confidence < WEAK_ANSWER || escalated?.harmed === true);
+  const handover =
+    escalate && (handsOverOnly || answer.confidence < WEAK_ANSWER || escalated?.harmed === true);
   return { answer: handover ? compose([], escalated, true) : answer, handover };
 }
 

@@ -16,11 +16,60 @@ export interface NumberedPassages {
 /** Searches the help center for what the message asks; `undefined` when it asks nothing. */
 export async function searchHelpCenter(
   calls: TurnCalls,
-  message: Pick<ReadMessage, 'query' | 'looksUp'>,
-): Promise<SearchResult | undefined> {
-  if (message.query === '' || !message.looksUp) return undefined;
+  message: Pick<ReadMessage, 'query' | 'looksUp' | 'filesQuery' | 'question'>,
+): Promise<{ search: SearchResult | undefined; fileLead: boolean }> {
+  if (message.query === '' || !message.looksUp) return { search: undefined, fileLead: false };
   calls.emit({ type: 'status', stage: 'search' });
-  return calls.call<SearchResult>('kb_search', { query: message.query });
+  const { query, filesQuery } = message;
+  if (filesQuery !== '' && refersToFile(message.question)) {
+    const inFiles = await searchFileLead(calls, query, filesQuery);
+    if (inFiles) return inFiles;
+  }
+  const search = await calls.call<SearchResult>('kb_search', { query });
+  return { search, fileLead: false };
+}
+
+/**
+ * What the files a message was sent with say on its question: their passages that have its
+ * words, else their lead passages (`fileLead`), found by their names (`filesQuery`) as a message
+ * of files alone finds them. For a question that points at the files ("what does this say?")
+ * and one the help center had no answer to ("how much do I owe?"): neither shares a word with
+ * "Amount due: 42.50 GBP", and a page that shares one ("if you owe us money") answers another
+ * question. `undefined` when the files have nothing.
+ */
+export async function searchFileLead(
+  calls: TurnCalls,
+  query: string,
+  filesQuery: string,
+): Promise<{ search: SearchResult; fileLead: boolean } | undefined> {
+  const own = await searchFiles(calls, query);
+  if (own) return { search: own, fileLead: false };
+  const lead = await searchFiles(calls, filesQuery);
+  return lead && { search: lead, fileLead: true };
+}
+
+/**
+ * The passages of the session's files that have the words of `query`; `undefined` when none
+ * has (or the search failed).
+ */
+async function searchFiles(calls: TurnCalls, query: string): Promise<SearchResult | undefined> {
+  const found = await calls.call<SearchResult>('kb_search', { query, filesOnly: true });
+  return found && found.hits.length > 0 ? found : undefined;
+}
+
+/** A message that points at what it was sent with: "what does this say?", "is it right?". */
+const POINTS_AT_FILE = /\b(?:this|that|these|those|it|file|document|pdf|invoice|letter)\b/i;
+
+/**
+ * Whether a question sent with files asks about them though it has none of their words ("what
+ * does this say?", "how much is this?"): it is answered with what they say (their lead passages)
+ * rather than with help-center pages. One that points at nothing ("how do I return an item?")
+ * is a help-center question sent beside a file, answered from the files only when the help
+ * center has no answer to it ("how much do I owe?": see `searchFileLead`). A file it only
+ * mentions ("my screenshot is attached") does not make it one.
+ */
+function refersToFile(question: string): boolean {
+  return POINTS_AT_FILE.test(question);
 }
 
 /**

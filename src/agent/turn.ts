@@ -8,7 +8,7 @@ import {
   type SourceItem,
   type TurnEvent,
 } from '../protocol/index.js';
-import type { RetrievedChunk } from '../rag/index.js';
+import type { RetrievedChunk, SearchResult } from '../rag/index.js';
 import { timeOrderedId, type ConversationRepository, type MessageRecord } from '../store/index.js';
 import type { CorrelationContext } from '../telemetry/index.js';
 import type { AttachmentSummary, SessionContext, ToolRegistry } from '../tools/index.js';
@@ -24,10 +24,17 @@ import {
   type History,
   type ReadMessage,
 } from './read-message.js';
+import { handsOverOnly } from './handover-only.js';
 import { extractiveReply, writeReply, type ReplyText } from './reply-text.js';
 import { TurnCalls } from './turn-calls.js';
 import { decideEscalation, escalationEvent, type Escalation } from './turn-escalation.js';
-import { numberPassages, offeredSources, replySources, searchHelpCenter } from './turn-sources.js';
+import {
+  numberPassages,
+  offeredSources,
+  replySources,
+  searchFileLead,
+  searchHelpCenter,
+} from './turn-sources.js';
 import {
   rememberTurn,
   settleFiles,
@@ -235,23 +242,39 @@ export class TurnRunner {
     const { context, history } = await loadContext(calls, input.text, this.deps.llm);
     const attachments = await readAttachments(calls, input.attachments);
     const message = readMessage({ text: input.text, files, cards, attachments, history });
-    const search = await searchHelpCenter(calls, message);
-    const hits = search?.hits ?? [];
+    // A language model is given the files apart from the help center's passages (see
+    // `contextMessage`): the search leaves them out for it.
+    const filesQuery = this.deps.llm ? '' : message.filesQuery;
+    const searched = await searchHelpCenter(calls, { ...message, filesQuery });
     const facts = (context?.facts ?? []).flatMap((line) => readFact(line) ?? []);
     // The files read, as the answer quotes and cites them (numbered after the passages).
     const filesRead = attachments
       .filter((a) => a.ok)
       .map((a) => ({ name: a.name, preview: a.preview }));
-    const compose = extractiveComposer({
-      message,
-      search,
-      history,
-      facts,
-      messageCount: context?.messageCount ?? 1,
-      files: filesRead,
-      llm: this.deps.llm,
-      passages: this.#passages,
-    });
+    const composer = (search: SearchResult | undefined, fileLead: boolean) =>
+      extractiveComposer({
+        message,
+        search,
+        history,
+        facts,
+        messageCount: context?.messageCount ?? 1,
+        files: filesRead,
+        llm: this.deps.llm,
+        passages: this.#passages,
+        fileLead,
+      });
+    let { search } = searched;
+    let compose = composer(search, searched.fileLead);
+    // A question sent with files that the help center has no answer to is about the files:
+    // what they say is given (see `searchFileLead`).
+    if (filesQuery !== '' && !searched.fileLead && !compose(search?.hits ?? [], undefined).found) {
+      const inFiles = await searchFileLead(calls, message.query, filesQuery);
+      if (inFiles) {
+        search = inFiles.search;
+        compose = composer(inFiles.search, inFiles.fileLead);
+      }
+    }
+    const hits = search?.hits ?? [];
     return { context, history, message, hits, facts, filesRead, attachments, compose };
   }
 
@@ -279,6 +302,7 @@ export class TurnRunner {
       hits,
       escalated,
       escalation.info.escalate,
+      handsOverOnly(input.text, escalation.outcome?.reasons ?? []),
     );
     const passages = numberPassages(hits);
     const offered = offeredSources(llm, passages, answer.cited, filesRead);

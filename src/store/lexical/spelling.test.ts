@@ -32,7 +32,7 @@ describe('allowedEdits', () => {
 
 describe('nearestTerm', () => {
   // "hasn't" is indexed as "hasn" and "t": "hasnt" was one edit from it, "wasnt" from "want".
-  const words = ['hasn', 'want', 'their', 'password'];
+  const words = ['hasn', 'want', 'their', 'password', 'tariff', 'tarot', 'commit'];
   const terms = new Map<string, KnownTerm>(words.map((w) => [stem(w), { chunks: 3, word: w }]));
   const nearest = (word: string) =>
     nearestTerm(
@@ -52,4 +52,18 @@ describe('nearestTerm', () => {
       expect(nearest(word)).toBeNull();
     },
   );
+
+  it('corrects a letter doubled in the wrong place, two edits from the word', () => {
+    expect(nearest('tarrif')).toBe('tariff');
+    expect(nearest('comitt')).toBe('commit');
+  });
+
+  it('takes a word one edit away before one that differs only in its doubled letters', () => {
+    // "taroot" is one edit from "tarot"; it is not read as a "tariff" with other letters.
+    expect(nearest('taroot')).toBe('tarot');
+  });
+
+  it('leaves a word two edits from every term, not only in its doubled letters, as it is', () => {
+    expect(nearest('tarrof')).toBeNull();
+  });
 });

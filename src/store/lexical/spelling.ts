@@ -134,6 +134,9 @@ export function nearestTerm(
   const bare = own.length > 4 && own.endsWith('e') ? own.slice(0, -1) : own;
   let best: KnownTerm | undefined;
   let bestDistance = edits + 1;
+  // A word that differs from a term only in which letters it doubles ("tarrif" for "tariff",
+  // two edits): taken only when no term is within the edits allowed.
+  let doubled: KnownTerm | undefined;
   for (const [term, candidate] of withInitial(own.charAt(0))) {
     if (candidate.chunks === 0 || Math.abs(term.length - bare.length) > edits + 1) continue;
     const bound = Math.min(edits, bestDistance);
@@ -147,6 +150,36 @@ export function nearestTerm(
       best = candidate;
       bestDistance = distance;
     }
+    if (
+      distance > edits &&
+      best === undefined &&
+      (doubled === undefined || candidate.chunks > doubled.chunks) &&
+      sameUndoubled(own, term)
+    ) {
+      doubled = candidate;
+    }
   }
-  return best === undefined || bestDistance > edits ? null : best.word;
+  if (best !== undefined && bestDistance <= edits) return best.word;
+  return doubled?.word ?? null;
+}
+
+/**
+ * Whether `a` and `b` are the same word once every run of one letter is read as one letter
+ * ("tarrif" and "tariff" are both "tarif"), and differ at all. A letter doubled in the wrong
+ * place is the commonest slip there is, and two edits from the word meant, which a word of
+ * fewer than nine letters is otherwise not allowed; two words apart only in their doubled letters
+ * are rarely both words ("dinner" and "diner" are one edit apart, and were so before). Compared
+ * in place, without a copy: it runs against every term of a first letter.
+ */
+function sameUndoubled(a: string, b: string): boolean {
+  if (a === b) return false;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const c = a.charCodeAt(i);
+    if (c !== b.charCodeAt(j)) return false;
+    while (i < a.length && a.charCodeAt(i) === c) i++;
+    while (j < b.length && b.charCodeAt(j) === c) j++;
+  }
+  return i === a.length && j === b.length;
 }

@@ -13,6 +13,12 @@ const input = z.object({
     .min(1, 'the query is empty')
     .max(MAX_QUERY_CHARS, `the query is longer than ${MAX_QUERY_CHARS} characters`),
   topK: z.number().int().min(1).max(50).optional(),
+  /**
+   * Search only the files the session attached, not the help center: a question about a file
+   * ("how much do I owe?" with an invoice) is answered from the file before any page whose words
+   * happen to match it ("owe" of "if you owe us money").
+   */
+  filesOnly: z.boolean().optional(),
 });
 
 /**
@@ -33,8 +39,14 @@ export function createKbSearchTool(retriever: Retriever) {
     input,
     // Covers embedding the question when dense retrieval is on; lexical search takes milliseconds.
     timeoutMs: 15_000,
-    async execute({ query, topK }, { signal, sessionId }) {
-      const scopes = sessionId === undefined ? ['kb'] : ['kb', sessionScope(sessionId)];
+    async execute({ query, topK, filesOnly }, { signal, sessionId }) {
+      if (filesOnly && sessionId === undefined) return { mode: retriever.mode, hits: [] };
+      const scopes =
+        sessionId === undefined
+          ? ['kb']
+          : filesOnly
+            ? [sessionScope(sessionId)]
+            : ['kb', sessionScope(sessionId)];
       return retriever.search(query, { scopes, signal, ...(topK === undefined ? {} : { topK }) });
     },
   });

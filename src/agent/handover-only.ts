@@ -1,0 +1,68 @@
+import type { EscalationReason } from '../tools/escalation/policy/index.js';
+
+/** The signals whose reason quotes the words that hand the conversation over. */
+const HANDING_OVER: ReadonlySet<EscalationReason['signal']> = new Set([
+  'explicit_request',
+  'legal',
+]);
+
+/** The customer's words a reason quotes: `asked for a person: "talk to a human"`. */
+const QUOTED = /"(.+)"$/s;
+
+/** Where a clause ends: a sentence's end, a semicolon, a comma, a line break. */
+const CLAUSE = /[^.!?;,\n]+[.!?;,\n]*/g;
+
+/** Words that open a question: "how do I …", "can I …", "is there …". */
+const QUESTION_OPENINGS = new Set(
+  `how what when where why which who whose whom whats hows whens wheres whos
+  can could will would shall should may might must do does did is are am was were have has`.split(
+    /\s+/,
+  ),
+);
+
+/** Words before a clause's first real word that do not change what it is. */
+const FILLERS = new Set(
+  'and but so or then also ok okay well hi hey hello please pls just oh um sorry actually'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Whether a message that the escalation policy hands to a person asks nothing else: every part
+ * of it either says the words that hand it over — a request for a person ("this is ridiculous,
+ * let me talk to a real person"), a threat ("I will do a chargeback with my bank") — or asks no
+ * question. Such a message is no question for the help center, and a passage quoted before the
+ * hand-over only matched its other words ("real" of "a real person", "bank" of the threat). A
+ * message that asks a question besides ("… I want a person. How do I return an item?") is not:
+ * its question is answered before the hand-over. False when no reason quotes a request or a
+ * threat (a hand-over for anger alone, or for questions left unanswered).
+ */
+export function handsOverOnly(message: string, reasons: readonly EscalationReason[]): boolean {
+  const text = message.replace(/\s+/g, ' ');
+  const spans = reasons.flatMap((reason) => {
+    if (!HANDING_OVER.has(reason.signal)) return [];
+    // A long quote is cut to its first 77 characters and "...".
+    const quoted = QUOTED.exec(reason.detail)?.[1]?.replace(/\.\.\.$/, '');
+    const start = quoted ? text.toLowerCase().indexOf(quoted.toLowerCase()) : -1;
+    if (start < 0 || quoted === undefined) return [];
+    return [{ start, end: start + quoted.length, request: reason.signal === 'explicit_request' }];
+  });
+  if (spans.length === 0) return false;
+  for (const clause of text.matchAll(CLAUSE)) {
+    const start = clause.index;
+    const end = start + clause[0].length;
+    // A request for a person asks for nothing else ("can I talk to a human?"); words of the law
+    // may be asked about ("how long does a chargeback take?").
+    if (spans.some((s) => s.request && s.start < end && s.end > start)) continue;
+    if (asks(clause[0])) return false;
+  }
+  return true;
+}
+
+/** Whether a clause asks something: it ends with a question mark or opens as a question. */
+function asks(clause: string): boolean {
+  if (/\p{L}[^?]*\?/u.test(clause)) return true;
+  const words = clause.toLowerCase().match(/[\p{L}']+/gu) ?? [];
+  const first = words.find((w) => !FILLERS.has(w));
+  return first !== undefined && QUESTION_OPENINGS.has(first.replace(/'/g, ''));
+}
