@@ -81,6 +81,24 @@ describe("a session's ticket", () => {
     ]);
   });
 
+  it.each([
+    ['you can reach me on 07700 900123', 'phone number 07700 900123'],
+    ['call me on 07700 900123', 'phone number 07700 900123'],
+    ['text me on 07700 900123 or email me at jane@example.org', 'phone number 07700 900123'],
+    ['email me at jane@example.org', 'e-mail address jane@example.org'],
+  ])(
+    'notes the way to reach the customer given in the words customers use: %j',
+    async (text, noted) => {
+      const first = await say('r6', 'I want to talk to a human');
+      expect(first.text).toContain(ASK_CONTACT);
+      const given = await say('r6', text);
+      // Noted and said back, not searched for: no help-center page is about the customer's phone.
+      expect(given.toolsUsed).not.toContain('kb_search');
+      expect(given.text).toMatch(new RegExp(`^Thank you, I've noted your ${noted}`));
+      expect(given.text).toContain(`(ticket ${first.escalation.ticketId as string})`);
+    },
+  );
+
   it('is raised when a later message is more serious, keeping the reasons it had', async () => {
     const first = await say('r2', 'Can I speak to a person please?');
     const ticketId = first.escalation.ticketId as string;
@@ -137,6 +155,24 @@ describe("a session's ticket", () => {
     expect(transcript).toHaveLength(2 * questions.length + 1);
     expect(transcript[0]).toEqual({ role: 'user', text: questions[0] });
     expect(transcript.at(-1)).toEqual({ role: 'user', text: 'I want to talk to a human' });
+  });
+});
+
+describe('a routine conversation', () => {
+  it('opens no ticket for a question about what happens if the customer does not like a product', async () => {
+    await say('q1', "my order 4417 hasn't arrived yet");
+    await say('q1', 'what was my order number again?');
+    const reply = await say('q1', 'can i return it if i dont like it');
+    expect(reply.escalation).toMatchObject({ escalate: false, reasons: [] });
+    expect((await outbox()).map((e) => e.topic)).not.toContain('ticket.created');
+  });
+
+  it('still opens one when the customer grows frustrated over it', async () => {
+    await say('q2', "my order 4417 hasn't arrived yet");
+    await say('q2', "hmm, the tracking link doesn't work");
+    const reply = await say('q2', "this is getting frustrating, it still hasn't come");
+    expect(reply.escalation).toMatchObject({ escalate: true, category: 'complaint' });
+    expect((await outbox()).map((e) => e.topic)).toContain('ticket.created');
   });
 });
 

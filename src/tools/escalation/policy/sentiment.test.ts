@@ -42,6 +42,21 @@ describe('sentimentScore', () => {
     expect(sentimentScore('I do not think that this is good')).toBeGreaterThan(0);
   });
 
+  it('does not read what a condition supposes as the customer feeling it', () => {
+    expect(sentimentScore('can i return it if i dont like it')).toBe(0);
+    expect(sentimentScore("Can I send it back in case it doesn't fit?")).toBe(0);
+    expect(
+      sentimentScore("What happens if my payment is declined and it doesn't go through?"),
+    ).toBe(0);
+    // Said, not supposed: the feeling counts.
+    expect(sentimentScore('i dont like it')).toBeLessThan(-0.45);
+    expect(sentimentScore("It's as if nobody cares, I don't like this")).toBeLessThan(-0.45);
+    // The main clause after a condition is said, and so is anger inside one.
+    expect(sentimentScore("if this isn't fixed today I'll be furious")).toBeLessThan(-0.45);
+    expect(sentimentScore("if it doesn't fit I'm happy to send it back")).toBeGreaterThan(0);
+    expect(sentimentScore("if this is how you treat customers it's a joke")).toBeLessThan(-0.45);
+  });
+
   it('strengthens with intensifiers, capitals and exclamation marks, weakens with hedges', () => {
     const plain = sentimentScore('I am disappointed');
     expect(sentimentScore('I am very disappointed')).toBeLessThan(plain);
@@ -123,5 +138,15 @@ describe('detectWorsening', () => {
     expect(detectWorsening([0, -0.46])).toBeUndefined();
     expect(detectWorsening([-0.5, 0.2])).toBeUndefined();
     expect(detectWorsening([-0.5, 0, 0, 0, -0.35])).toBeUndefined();
+  });
+
+  it('needs the slide to have begun before the new message', () => {
+    // One mildly negative message after calm ones is that message's mood, not a trend…
+    expect(detectWorsening([0, 0, -0.46])).toBeUndefined();
+    expect(detectWorsening([0.8, 0.3, 0, -0.5])).toBeUndefined();
+    // …one after a message that had already turned is, and so is a sharp turn.
+    expect(detectWorsening([0, -0.19, -0.46])?.detail).toMatch(/^sentiment worsening/);
+    expect(detectWorsening([0.8, -0.1, 0.2, -0.5])?.detail).toMatch(/^sentiment worsening/);
+    expect(detectWorsening([0, 0, -0.61])?.detail).toMatch(/^sentiment worsening/);
   });
 });

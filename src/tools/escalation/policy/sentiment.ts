@@ -1,5 +1,12 @@
+import { conditionalSpans } from './conditional.js';
 import { isContentWord } from './content-words.js';
-import { ANGER_WORDS, FAULT_WORDS, MISFORTUNE_WORDS, WORKING_WORDS } from './domain-lexicon.js';
+import {
+  ANGER_PHRASES,
+  ANGER_WORDS,
+  FAULT_WORDS,
+  MISFORTUNE_WORDS,
+  WORKING_WORDS,
+} from './domain-lexicon.js';
 import { BOOSTERS, DAMPENER_PAIRS, DAMPENERS } from './intensity-words.js';
 import { isNegator } from './negation.js';
 import { matchPhraseAt } from './phrases.js';
@@ -10,6 +17,7 @@ import { words } from './word-list.js';
 // Immutable data built once; it is a table, not a dependency, so it needs no injection.
 const LEXICON = buildSentimentLexicon();
 const ANGER: ReadonlySet<string> = new Set(ANGER_WORDS);
+const ANGER_ENTRIES: ReadonlySet<string> = new Set([...ANGER_WORDS, ...ANGER_PHRASES]);
 /**
  * Words of feeling that say what happened ("broken", "stolen", "not working"), not only how the
  * customer feels about it; "not helpful" and "not answered" are said of the reply itself.
@@ -50,7 +58,10 @@ const NORMALISATION_ALPHA = 15;
  * ("not", "never", "no", "…n't") counts −0.74 times; "very"/"so"/… before it, "ever" after a
  * superlative ("worst … ever") or writing it in capitals multiplies it by 1.5, "a bit"/
  * "slightly"/… by 0.5; in a sentence with "but", what comes after weighs three times what comes
- * before; each "!" (up to four) strengthens it.
+ * before; each "!" (up to four) strengthens it. What a condition supposes ("can I return it if I
+ * don't like it", "in case it doesn't fit") is not how the customer feels, so it does not count,
+ * except words of anger, which are aimed at the service wherever they stand ("if this is how
+ * you treat customers it's a joke").
  *
  * Normalisation, per message: each repeat of the same lexicon entry counts half as much as the
  * one before, so a pasted log with "ERROR" on every line adds up to at most twice one "error"
@@ -102,9 +113,12 @@ export function scoreTokens(text: string, tokens: readonly Token[]): number {
   const seen = new Map<string, number>();
   let negatedUntil = -1;
   let negatedClause = -1;
+  const supposed = conditionalSpans(tokens);
   for (let index = 0; index < tokens.length; index += 1) {
     const token = tokens[index];
     if (token === undefined) break;
+    // A negation inside a condition ends with it: "if it doesn't fit I'm happy to send it back".
+    if (supposed[index - 1] === true && supposed[index] !== true) negatedUntil = -1;
     if (token.sentence !== sentenceNumber || sentences.length === 0) {
       sentences.push({ before: 0, after: 0, but: false });
       sentenceNumber = token.sentence;
@@ -129,6 +143,7 @@ export function scoreTokens(text: string, tokens: readonly Token[]): number {
     } else {
       valence = LEXICON.words.get(token.word) ?? 0;
     }
+    if (supposed[index] === true && !ANGER_ENTRIES.has(entry)) valence = 0;
     const repeats = seen.get(entry) ?? 0;
     // After a dozen repeats a word adds less than 1/4000 of itself: not worth scoring, and
     // skipping keeps a message of one word pasted thousands of times cheap.

@@ -109,6 +109,28 @@ describe('introductions', () => {
     expect(readShortReply("I'm Jane, thanks!", ['Jane'])).toBe('thanks');
   });
 
+  it('reads the ways of saying how to reach the customer as giving details', () => {
+    const phone = ['07700 900123'];
+    expect(readShortReply('you can reach me on 07700 900123', phone)).toBe('introduction');
+    expect(readShortReply('call me on 07700 900123', phone)).toBe('introduction');
+    expect(readShortReply('Please ring me on 07700 900123', phone)).toBe('introduction');
+    expect(readShortReply('best number is 07700 900123', phone)).toBe('introduction');
+    expect(
+      readShortReply('text me on 07700 900123 or email me at jane@example.org', [
+        ...phone,
+        'jane@example.org',
+      ]),
+    ).toBe('introduction');
+    expect(readShortReply('yes please, my number is 07700 900123', phone)).toBe('yes');
+    // A question beside them is still a question.
+    expect(
+      readShortReply('you can reach me on 07700 900123, is my refund on its way?', phone),
+    ).toBeUndefined();
+    expect(readShortReply('call me on 07700 900123 about the broken boiler', phone)).toBe(
+      undefined,
+    );
+  });
+
   it('is undefined when the message says more than the details, or has none of them', () => {
     expect(readShortReply('my order 44170 is late', ['44170'])).toBeUndefined();
     expect(readShortReply("I'm Jane, how do I reset my password?", ['Jane'])).toBeUndefined();

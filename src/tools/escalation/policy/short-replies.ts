@@ -241,13 +241,16 @@ const PRECEDENCE: readonly ShortReply[] = [
 
 /**
  * Words that may stand around details the customer gives ("my name is …", "this is …, my order
- * number is …"), once the details themselves are taken out.
+ * number is …"), once the details themselves are taken out; and the ways of saying how to be
+ * reached, which is what a customer asked for contact details answers ("you can reach me on …",
+ * "call me on …", "email me at …", "text me on … or … works too").
  */
 const INTRODUCING = new Set(
   (
     "my name name's is i'm i am this it's call me order account customer member membership " +
     'number no nr email e mail address phone mobile ticket reference ref here you can reach at ' +
-    'the it for'
+    "the it for on via by or and number's cell telephone tel landline text ring contact best " +
+    'works'
   ).split(' '),
 );
 
@@ -350,6 +353,8 @@ export function readShortReply(
   let i = 0;
   while (i < words.length) {
     let matched = 0;
+    // Beside details, "please" is manners ("please call me on …"), not a yes to anything.
+    if (introduces && words[i] === 'please') matched = 1;
     for (let n = Math.min(LONGEST, words.length - i); n >= 1 && matched === 0; n--) {
       const kind = KIND_OF.get(words.slice(i, i + n).join(' '));
       if (kind !== undefined) {
