@@ -397,7 +397,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     clock,
     lockTtlMs: SESSION_LOCK_TTL_MS,
     lockWaitMs: config.sessions.lockWaitMs,
-    forgetFiles: (sessionId) => knowledge.deleteScope(sessionScope(sessionId)),
+    // The passages read from its files go, as nothing may search them; the files themselves
+    // stay with the transcript that lists them, for the staff, until the session is erased.
+    forgetFiles: (sessionId) => knowledge.deleteScope(sessionScope(sessionId), { files: 'keep' }),
   });
   const rateLimiter: RateLimiter = redis
     ? new RedisRateLimiter(redis, {

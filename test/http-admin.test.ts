@@ -1310,7 +1310,7 @@ describe.each([
   );
 
   it.runIf(run)(
-    'erases the files with the session: ended by the customer, erased by staff, or swept',
+    'keeps the files as long as the transcript: past the end of the session, not past its erasure or the sweep',
     async () => {
       const ended = await sendFiles([
         { name: 'photo.png', data: PICTURE },
@@ -1335,15 +1335,25 @@ describe.each([
           (await eraseSessionData(s.app, id, { idleBefore: new Date().toISOString() })) !== null,
       });
 
-      for (const c of [ended, erased, swept]) {
+      for (const c of [erased, swept]) {
         for (const file of c.attachments as Array<{ id: string }>) {
           expect((await download(c.id, file.id)).status).toBe(404);
         }
         expect(await keptRows(c.id)).toBe(0);
       }
-      // The ended session's transcript still lists what was sent; only the bytes are gone.
+      // The ended session's transcript still lists what was sent, and the staff still download
+      // it: only the passages read from the files are gone, so nothing searches them.
       const transcript = await call(s.url, 'GET', `/v1/admin/sessions/${ended.id}`, admin);
       expect(transcript.body.transcript[0].attachments).toHaveLength(2);
+      for (const file of ended.attachments as Array<{ id: string }>) {
+        expect((await download(ended.id, file.id)).status).toBe(200);
+      }
+      expect(await keptRows(ended.id)).toBe(2);
+      // Erased later, the files go with the rest of it.
+      expect((await call(s.url, 'DELETE', `/v1/admin/sessions/${ended.id}`, admin)).status).toBe(
+        204,
+      );
+      expect(await keptRows(ended.id)).toBe(0);
       // Another customer's files stay.
       expect(await keptRows(other.id)).toBe(1);
       expect((await download(other.id, other.attachments[0].id as string)).status).toBe(200);

@@ -30,7 +30,10 @@ export interface SessionTurnsDeps {
   lockTtlMs: number;
   /** How long a message waits for the session's previous message to finish. */
   lockWaitMs: number;
-  /** Deletes what a session's attachments left in the knowledge base, once the session ended. */
+  /**
+   * Deletes the passages a session's attachments left in the knowledge base, once the session
+   * ended: nothing searches them again. The files stay with its transcript until it is erased.
+   */
   forgetFiles: (sessionId: string) => Promise<unknown>;
 }
 

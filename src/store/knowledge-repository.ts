@@ -142,11 +142,15 @@ export interface KnowledgeRepository {
   deleteSource(scope: string, source: string): Promise<number>;
   /**
    * Removes every document, chunk and kept file of a scope in one transaction, e.g.
-   * `session:<id>` when a session ends or is erased: nothing of it is found by any search
-   * afterwards. Returns how many documents and chunks there were (0 and 0 for a scope that has
-   * none).
+   * `session:<id>` when a session is erased: nothing of it is found by any search afterwards.
+   * With `files: 'keep'`, its kept files stay (a session that ends: its transcript, which lists
+   * the files its customer sent, stays for the staff, and so do the files, until it is erased).
+   * Returns how many documents and chunks there were (0 and 0 for a scope that has none).
    */
-  deleteScope(scope: string): Promise<{ documents: number; chunks: number }>;
+  deleteScope(
+    scope: string,
+    options?: { files?: 'delete' | 'keep' },
+  ): Promise<{ documents: number; chunks: number }>;
   /**
    * Keeps the file a source is read from (an uploaded document) in the database, so that any
    * instance can read it again — to re-index it — without the disk of the one that received it.

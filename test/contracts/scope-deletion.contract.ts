@@ -82,6 +82,27 @@ export function describeScopeDeletion(
       expect(await repo.deleteScope('session:nobody')).toEqual({ documents: 0, chunks: 0 });
     });
 
+    it('keeps the kept files of a scope whose passages it deletes, when asked to', async () => {
+      const repo = await make();
+      const mine = 'session:ended';
+      await repo.replaceSource(mine, 'attachment:notes.txt', 'h1', [
+        doc('', 'notes.txt', ['Zendrix parcel notes.']),
+      ]);
+      await repo.keepFile(mine, 'file:1', { name: 'notes.txt', data: Buffer.from('Zendrix') });
+      expect(await repo.deleteScope(mine, { files: 'keep' })).toEqual({
+        documents: 1,
+        chunks: 1,
+      });
+      expect(await repo.searchLexical(search(['zendrix'], [mine]))).toEqual([]);
+      expect(await repo.stats(mine)).toEqual({ documents: 0, chunks: 0 });
+      const kept = await repo.keptFile(mine, 'file:1');
+      expect(kept?.name).toBe('notes.txt');
+      expect(Buffer.from(kept?.data ?? []).toString()).toBe('Zendrix');
+      // Deleted whole later (the session erased), the file goes too.
+      expect(await repo.deleteScope(mine)).toEqual({ documents: 0, chunks: 0 });
+      expect(await repo.keptFile(mine, 'file:1')).toBeNull();
+    });
+
     it('ranks a scope written again as it ranked when new: nothing of the deleted one counts', async () => {
       const repo = await make();
       const scope = 'session:s';

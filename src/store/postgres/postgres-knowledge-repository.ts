@@ -290,7 +290,10 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
     });
   }
 
-  async deleteScope(scope: string): Promise<{ documents: number; chunks: number }> {
+  async deleteScope(
+    scope: string,
+    options: { files?: 'delete' | 'keep' } = {},
+  ): Promise<{ documents: number; chunks: number }> {
     return this.#changing([scope], () =>
       this.#db.transaction(async (tx) => {
         // Each source's writers take turns (see lockSources): a write of one of these sources
@@ -308,7 +311,9 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
         ).map((row) => row.id);
         const removed = await deleteChunks(tx, ids);
         await tx.query('DELETE FROM documents WHERE id = ANY($1::text[])', [ids]);
-        await tx.query('DELETE FROM source_files WHERE scope = $1', [toDbText(scope)]);
+        if (options.files !== 'keep') {
+          await tx.query('DELETE FROM source_files WHERE scope = $1', [toDbText(scope)]);
+        }
         await addTotals(tx, new Map([[scope, combine(noTotals(), removed, -1)]]));
         return { documents: ids.length, chunks: removed.chunks };
       }),

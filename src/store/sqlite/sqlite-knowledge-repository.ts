@@ -308,7 +308,10 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     });
   }
 
-  async deleteScope(scope: string): Promise<{ documents: number; chunks: number }> {
+  async deleteScope(
+    scope: string,
+    options: { files?: 'delete' | 'keep' } = {},
+  ): Promise<{ documents: number; chunks: number }> {
     return this.#write((changes) => {
       const documents = this.#db
         .prepare<[string], string>('SELECT id FROM documents WHERE scope = ?')
@@ -326,7 +329,9 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
         this.#deleteDocument.run(id);
         changes.removedDocument(id);
       }
-      this.#db.prepare('DELETE FROM source_files WHERE scope = ?').run(scope);
+      if (options.files !== 'keep') {
+        this.#db.prepare('DELETE FROM source_files WHERE scope = ?').run(scope);
+      }
       // No search could ask for these texts again; an erased customer's words are not kept
       // in memory until they happen to be pushed out.
       this.#texts.forget(chunkIds);

@@ -57,8 +57,10 @@ export function attachmentFileSource(id: string): string {
 /**
  * Keeps the bytes of a message's files with its session, in the knowledge repository's file
  * storage of the session's scope `session:<id>`: every file, a picture or one that cannot be
- * read too, so that staff taking the conversation over see what the customer sent. They go
- * with the scope, when the session ends or is erased (`KnowledgeRepository.deleteScope`).
+ * read too, so that staff taking the conversation over see what the customer sent. They stay
+ * as long as the transcript that lists them: when the session ends, only the passages read
+ * from them go; erasing the session (on request or by the retention sweep) deletes them with
+ * the rest of it (`KnowledgeRepository.deleteScope`).
  * Returns the files as the customer's message lists them, in the order given.
  *
  * @example
