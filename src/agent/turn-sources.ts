@@ -13,14 +13,19 @@ export interface NumberedPassages {
   all(): SourceItem[];
 }
 
-/** Searches the help center for what the message asks; `undefined` when it asks nothing. */
+/**
+ * Searches the help center for what the message asks; `undefined` when it asks nothing. A
+ * question that points at the files it was sent with is searched in them first: `filesQuery`,
+ * the message's own (see `ReadMessage.filesQuery`), or `''` where the files are not searched.
+ */
 export async function searchHelpCenter(
   calls: TurnCalls,
-  message: Pick<ReadMessage, 'query' | 'looksUp' | 'filesQuery' | 'question'>,
+  message: Pick<ReadMessage, 'query' | 'looksUp' | 'question'>,
+  filesQuery: string,
 ): Promise<{ search: SearchResult | undefined; fileLead: boolean }> {
   if (message.query === '' || !message.looksUp) return { search: undefined, fileLead: false };
   calls.emit({ type: 'status', stage: 'search' });
-  const { query, filesQuery } = message;
+  const { query } = message;
   if (filesQuery !== '' && refersToFile(message.question)) {
     const inFiles = await searchFileLead(calls, query, filesQuery);
     if (inFiles) return inFiles;

@@ -245,7 +245,7 @@ export class TurnRunner {
     // A language model is given the files apart from the help center's passages (see
     // `contextMessage`): the search leaves them out for it.
     const filesQuery = this.deps.llm ? '' : message.filesQuery;
-    const searched = await searchHelpCenter(calls, { ...message, filesQuery });
+    const searched = await searchHelpCenter(calls, message, filesQuery);
     const facts = (context?.facts ?? []).flatMap((line) => readFact(line) ?? []);
     // The files read, as the answer quotes and cites them (numbered after the passages).
     const filesRead = attachments

@@ -51,26 +51,52 @@ const OPENING_FILLERS = new Set(
  */
 export function askedWords(text: string, tokens: readonly Token[]): readonly boolean[] {
   const questionMarked = sentencesEndingWithQuestionMark(text, tokens);
-  const asked: boolean[] = [];
-  let opener: string | undefined;
-  let questionSeen = false;
+  return clauseParts(
+    tokens,
+    (part, token) =>
+      part.questionSeen ||
+      (part.opener !== undefined &&
+        AUXILIARIES.has(part.opener) &&
+        (!COMMAND_VERBS.has(part.opener) || questionMarked.has(token.sentence))),
+  );
+}
+
+/** Where a word stands in its part of a clause, as {@link clauseParts} tells it. */
+interface ClausePart {
+  /** The part's first word past the fillers ("can" of "ok can you…"); undefined before it. */
+  opener: string | undefined;
+  /** The index of `opener` among the tokens. */
+  openerAt: number;
+  /** A question word came before the word in its part ("tell me how …", "if I …"). */
+  questionSeen: boolean;
+}
+
+/**
+ * For each word of a message, `decide` of where it stands in its part of a clause: a part
+ * begins with each clause and after each joiner ("and", "but"…). One pass over the words.
+ */
+function clauseParts(
+  tokens: readonly Token[],
+  decide: (part: Readonly<ClausePart>, token: Token) => boolean,
+): boolean[] {
+  const decided: boolean[] = [];
+  const part: ClausePart = { opener: undefined, openerAt: -1, questionSeen: false };
   for (let index = 0; index < tokens.length; index += 1) {
     const token = tokens[index];
     if (token === undefined) break;
     const previous = tokens[index - 1];
     if (previous?.clause !== token.clause || JOINERS.has(previous.word)) {
-      opener = undefined;
-      questionSeen = false;
+      part.opener = undefined;
+      part.questionSeen = false;
     }
-    const question =
-      opener !== undefined &&
-      AUXILIARIES.has(opener) &&
-      (!COMMAND_VERBS.has(opener) || questionMarked.has(token.sentence));
-    asked.push(questionSeen || question);
-    if (QUESTION_WORDS.has(token.word)) questionSeen = true;
-    if (opener === undefined && !OPENING_FILLERS.has(token.word)) opener = token.word;
+    decided.push(decide(part, token));
+    if (QUESTION_WORDS.has(token.word)) part.questionSeen = true;
+    if (part.opener === undefined && !OPENING_FILLERS.has(token.word)) {
+      part.opener = token.word;
+      part.openerAt = index;
+    }
   }
-  return asked;
+  return decided;
 }
 
 /** The sentences whose last word is followed by a question mark. */
@@ -93,29 +119,12 @@ function sentencesEndingWithQuestionMark(text: string, tokens: readonly Token[])
  * presses all the same.
  */
 export function requestedWords(tokens: readonly Token[]): readonly boolean[] {
-  const requested: boolean[] = [];
-  let opener: string | undefined;
-  let openerAt = -1;
-  let questionSeen = false;
-  for (let index = 0; index < tokens.length; index += 1) {
-    const token = tokens[index];
-    if (token === undefined) break;
-    const previous = tokens[index - 1];
-    if (previous?.clause !== token.clause || JOINERS.has(previous.word)) {
-      opener = undefined;
-      questionSeen = false;
-    }
-    const request =
-      opener !== undefined &&
-      REQUEST_AUXILIARIES.has(opener) &&
-      !questionSeen &&
-      YOU.has(tokens[openerAt + 1]?.word ?? '');
-    requested.push(request);
-    if (QUESTION_WORDS.has(token.word)) questionSeen = true;
-    if (opener === undefined && !OPENING_FILLERS.has(token.word)) {
-      opener = token.word;
-      openerAt = index;
-    }
-  }
-  return requested;
+  return clauseParts(
+    tokens,
+    (part) =>
+      part.opener !== undefined &&
+      REQUEST_AUXILIARIES.has(part.opener) &&
+      !part.questionSeen &&
+      YOU.has(tokens[part.openerAt + 1]?.word ?? ''),
+  );
 }
