@@ -1,6 +1,6 @@
 import type { DestinationStream } from 'pino';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ConfigError, sessionKeys, type Config } from './config/index.js';
+import { closestName, ConfigError, sessionKeys, type Config } from './config/index.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { SessionTurns } from './agent/session-turns.js';
 import { TurnRunner, type TurnOutcome } from './agent/turn.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './http/rate-limit.js';
 import {
+  checkRedisDatabase,
   connectRedis,
   createSessionStore,
   MemorySessionEvents,
@@ -65,11 +66,16 @@ import {
   type VectorIndex,
 } from './store/index.js';
 import {
+  LocalToolHealth,
+  newInstanceId,
   OtelCallObserver,
+  RedisToolHealth,
   systemClock,
   ToolStatsObserver,
   type BreakerSnapshot,
   type Clock,
+  type LocalTools,
+  type SharedToolHealth,
 } from './resilience/index.js';
 import {
   CorrelationContext,
@@ -135,13 +141,19 @@ export interface App {
   readonly rateLimiter: RateLimiter;
   /** Each tool's recent latencies and failures, for the admin console. */
   readonly toolStats: ToolStatsObserver;
+  /**
+   * Tool health and breaker reset of every instance sharing Redis (of this one alone without
+   * Redis); `toolHealth.instanceId` names this instance.
+   */
+  readonly toolHealth: SharedToolHealth;
   /** SHA-256 (hex) of the admin key; undefined when the admin API is off. */
   readonly adminKeyHash: string | undefined;
   /** Delivers tickets to the configured webhook; undefined when none is configured. */
   readonly webhooks: WebhookDispatcher | undefined;
   /**
    * Starts background work (webhook delivery, forgetting old memories, erasing conversations
-   * past `RETENTION_DAYS`). `close` stops it.
+   * past `RETENTION_DAYS`, reporting tool health to the other instances and taking their breaker
+   * resets). `close` stops it.
    */
   start(): void;
   /** Forgets memories older than `MEMORY_MAX_AGE_DAYS`; returns how many. */
@@ -190,6 +202,9 @@ export interface App {
  * when `DATABASE_URL` is set. The server and the CLI start here.
  */
 export async function openApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  // A database number this Redis does not have is a setting to correct, not an outage to wait
+  // out: refused before anything opens, as an invalid setting is.
+  if (config.redisUrl) await checkRedisDatabase(config.redisUrl);
   if (!config.databaseUrl || overrides.storage) return createApp(config, overrides);
   const clock = overrides.clock ?? systemClock;
   // The app's logger exists once the app does: what opening reports waits for it.
@@ -339,11 +354,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       ),
     );
   }
+  const toolNames = tools.list().map((tool) => tool.name);
   for (const name of tools.unknownOverrides()) {
-    logger.warn(
-      { tool: name },
-      `configuration has overrides for "${name}", but no tool has that name`,
-    );
+    logger.warn({ tool: name }, unknownToolOverride(name, toolNames));
   }
 
   const turns = new TurnRunner({
@@ -377,6 +390,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           ? 'a session in Redis cannot be read: its stored data is malformed; it is answered as absent (further ones are not logged)'
           : 'a session in Redis cannot be read, most likely because it was written by an instance with a different SESSION_ENCRYPTION_KEY (or none): such sessions are answered as absent, their customers start anew; give every instance the same key (further ones are not logged)',
       ),
+    onKeyCheck: (check) =>
+      check.ok
+        ? logger.info(
+            { detail: check.detail },
+            'the session key check passes again: sessions are served',
+          )
+        : logger.error(
+            { detail: check.detail },
+            `the session key check fails, so session requests are refused with 503 until it passes: ${check.detail}`,
+          ),
   });
   const redis: Redis | undefined = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const sessionEvents: SessionEvents =
@@ -388,6 +411,30 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
             logger.warn({ err: error }, 'session events: an event was not published or delivered'),
         })
       : new MemorySessionEvents();
+  const localTools: LocalTools = {
+    health: () =>
+      tools.list().map((tool) => ({
+        name: tool.name,
+        breaker: tools.breaker(tool.name),
+        stats: observer.stats(tool.name),
+      })),
+    reset: (name) => (tools.has(name) ? tools.reset(name) : undefined),
+  };
+  const instanceId = newInstanceId();
+  const { redisUrl } = config;
+  const toolHealth: SharedToolHealth =
+    redis && redisUrl
+      ? new RedisToolHealth(redis, () => connectRedis(redisUrl), {
+          keyPrefix: config.redisKeyPrefix,
+          instanceId,
+          local: localTools,
+          clock,
+          logger,
+        })
+      : new LocalToolHealth(instanceId, localTools, clock);
+  if (toolHealth instanceof RedisToolHealth) {
+    observer.onBreakerChange(() => toolHealth.reportSoon());
+  }
   const sessionTurns = new SessionTurns({
     sessions,
     events: sessionEvents,
@@ -459,10 +506,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     sessionEvents,
     rateLimiter,
     toolStats: observer,
+    toolHealth,
     adminKeyHash,
     webhooks,
     start() {
       webhooks?.start();
+      toolHealth.start();
       const sweep = () => {
         forgetOldMemories().catch((error: unknown) =>
           logger.error({ err: error }, 'forgetting old memories failed'),
@@ -515,6 +564,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         await webhooks?.stop();
         await sessions.close().catch(() => undefined);
         await sessionEvents.close();
+        await toolHealth.close();
         redis?.disconnect();
         await storage.close();
         await telemetry.shutdown();
@@ -628,7 +678,7 @@ const DELIVERED_KEEP_MS = 7 * 86_400_000;
 function turnMetrics(telemetry: Telemetry): (outcome: TurnOutcome) => void {
   const turns = telemetry.meter.createCounter('support_agent.turns', {
     description:
-      'Replies by who answered (extractive, llm) and result: answered from the help center, not_found, or not_looked_up (a greeting, thanks, nothing to look up)',
+      'Replies by who answered (extractive, llm) and result: answered from the help center, not_found, search_failed (the help center could not be searched), or not_looked_up (a greeting, thanks, nothing to look up)',
   });
   const tickets = telemetry.meter.createCounter('support_agent.tickets.opened', {
     description: 'Tickets opened by escalation, by category and priority',
@@ -889,6 +939,31 @@ export function synonyms(config: Config): Synonyms {
   } catch (error) {
     throw new ConfigError([`KB_SYNONYMS_FILE (${file}): ${(error as Error).message}`]);
   }
+}
+
+/**
+ * The names of the tools {@link createApp} registers for `config` (a test may add its own), so
+ * that `doctor` can tell of an override of no tool, as `serve` does, without building the app.
+ */
+export function builtInToolNames(config: Config): string[] {
+  const { embeddings, llm } = config;
+  return [
+    'kb_search',
+    'memory',
+    'escalation',
+    'attachments',
+    ...(embeddings.baseUrl && embeddings.model ? ['embed_texts'] : []),
+    ...(llm.baseUrl && llm.model ? ['llm_chat'] : []),
+  ];
+}
+
+/**
+ * What is said of `tools.overrides.<name>` when no tool has that name: a misspelt one leaves its
+ * tool on its defaults, so the name it nearly spells is given.
+ */
+export function unknownToolOverride(name: string, toolNames: readonly string[]): string {
+  const meant = closestName(name, toolNames);
+  return `configuration has overrides for "${name}", but no tool has that name${meant ? `; did you mean "${meant}"?` : ''}`;
 }
 
 /** Dense retrieval through the `embed_texts` tool, when an embeddings service is configured. */

@@ -143,6 +143,26 @@ describe('an upload whose files have different names', () => {
   });
 });
 
+describe('an upload of a file stored already under another name', () => {
+  it('is not added a second time, and the response names the file it is the same as', async () => {
+    const text = 'Lost property is kept at the front desk for 90 days.';
+    const first = await upload([['lost-property.html', page('Lost property', text)]]);
+    expect(first.status).toBe(201);
+    const again = await upload([
+      ['lost-and-found.html', page('Lost property', text)],
+      ['lockers.html', page('Lockers', 'Lockers take a one-euro coin.')],
+    ]);
+    expect(again.status).toBe(201);
+    expect(again.body.report.duplicates).toEqual([
+      { path: 'uploads/lost-and-found.html', sameAs: 'uploads/lost-property.html' },
+    ]);
+    expect(again.body.summary).toContain('1 not added, the same as a file already stored');
+    expect(again.body.documents.map((d: Json) => d.source)).toEqual(['uploads/lockers.html']);
+    expect(await sources()).not.toContain('uploads/lost-and-found.html');
+    expect((await search('lost property front desk')).hits).toHaveLength(1);
+  });
+});
+
 const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
 const STORES = postgresUp ? (['SQLite', 'PostgreSQL'] as const) : (['SQLite'] as const);
 

@@ -131,10 +131,11 @@ const SAAS_ALLOWED_MISSES = 9;
  * word's title idf weighed by the share of titles that ask: 35; asked for a price, a sentence
  * that states one counts more: 36; "hasnt" read as a negation also as the search respells it
  * ("hasn"), and words that only talk ("getting", "whats") weak: 38; a card switched off is
- * a frozen one, an interest rate an APY: 40 now.
+ * a frozen one, an interest rate an APY: 40; a page's "-ing" words found by their stem less
+ * its final e ("placing", "driving"), and a heading's related words counted once: 41 now.
  */
 const BANK_CASES = casesFrom('./fixtures/help-center-bank.questions.json');
-const BANK_ALLOWED_MISSES = 10;
+const BANK_ALLOWED_MISSES = 9;
 
 /**
  * A fourth, of a home internet and mobile provider, with 50 questions (5 it does not answer),

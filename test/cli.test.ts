@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -8,38 +7,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { turnResultSchema } from '../src/protocol/api.js';
 import { RedisSessionStore } from '../src/session/index.js';
 import { makePdf, pdfBomb } from './helpers/documents.js';
+import { killCliProcesses, startCli, waitFor } from './helpers/process.js';
 import { POSTGRES_URL } from './helpers/services.js';
 
 const CHAT_SESSION = '0b7e6a52-3f1d-4c8e-9a51-2d6f0c4e8b13';
 
-const CLI = ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli', 'main.ts')];
-const children: ChildProcess[] = [];
+afterEach(killCliProcesses);
 
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-function start(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [...CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: mkdtempSync(join(tmpdir(), 'sa-cli-')), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, out: () => stdout, err: () => stderr };
-}
-
-async function waitFor(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+/** A CLI process, with this file's waits. */
+const start = (args: string[], env: Record<string, string>) => startCli(args, env);
 
 describe('support-agent CLI', () => {
   it('stops with exit code 2 and a message naming each bad variable', async () => {
@@ -307,7 +283,7 @@ describe('support-agent CLI', () => {
     expect(honest.sources).toEqual([]);
     expect(honest.text).toMatch(/couldn't find this/i);
     expect(honest.text).toMatch(/connect you with a member of our support team/);
-  });
+  }, 60_000);
 
   it('ask says plainly which file it cannot attach, and sends nothing', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sa-cli-attach-'));
@@ -374,18 +350,16 @@ describe('support-agent CLI', () => {
       ]),
     );
     expect(await start(['ingest', docs], { DATA_DIR: dataDir }).exited).toBe(0);
-    const child = spawn(process.execPath, [...CLI, 'chat', '--session', CHAT_SESSION], {
-      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const {
+      child,
+      exited,
+      out: printed,
+    } = startCli(['chat', '--session', CHAT_SESSION], { DATA_DIR: dataDir }, 'open');
     child.stdin?.write('My order 4417 has not arrived. How long does delivery take?\n');
-    await waitFor(() => out.includes('working days'), 'the first answer');
+    await waitFor(() => printed().includes('working days'), 'the first answer');
     child.stdin?.write('thanks\n/quit\n');
     expect(await exited).toBe(0);
+    const out = printed();
     expect(out).toContain(`Support chat (session ${CHAT_SESSION})`);
     expect(out).toMatch(
       /agent> [\s\S]*About your order 4417: Standard delivery takes 3 to 5 working days/,
@@ -457,7 +431,7 @@ describe('support-agent CLI', () => {
           : 'DATA_DIR="/proc/support-agent/data": cannot be created there',
       );
     }
-  });
+  }, 60_000);
 
   it('with LOG_FORMAT=json, serve says why it stops as one JSON line', async () => {
     const bad = start(['serve'], { PORT: 'http', LOG_FORMAT: 'json' });
@@ -796,16 +770,13 @@ describe('support-agent CLI', () => {
   }, 60_000);
 
   it('chat answers /help itself and refuses an unknown /command without sending it', async () => {
-    const child = spawn(process.execPath, [...CLI, 'chat', '--session', randomUUID()], {
-      env: { PATH: process.env.PATH ?? '', DATA_DIR: mkdtempSync(join(tmpdir(), 'sa-cli-chat-')) },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.stdin?.write('/help\n/refund please\n/quit\n');
-    expect(await exited).toBe(0);
+    const chat = startCli(
+      ['chat', '--session', randomUUID()],
+      {},
+      { text: '/help\n/refund please\n/quit\n' },
+    );
+    expect(await chat.exited).toBe(0);
+    const out = chat.out();
     expect(out).toMatch(/\/new\s+start a new conversation/);
     expect(out).toMatch(/\/quit\s+leave/);
     expect(out).toContain('(unknown command /refund, not sent; /help lists the commands)');

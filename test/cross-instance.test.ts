@@ -201,7 +201,7 @@ describe.runIf(redisUp)('instances on one Redis with different session keys', ()
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('answers an unreadable session as unknown, says so once in the log, and is not ready', async () => {
+  it('refuses sessions with 503 on an instance with another key, says why in the log, and is not ready', async () => {
     const a = await open({ SESSION_ENCRYPTION_KEY: key });
     expect((await call(a.url, 'GET', '/ready')).status).toBe(200);
     const { id, token } = await createSession(a.url);
@@ -218,18 +218,19 @@ describe.runIf(redisUp)('instances on one Redis with different session keys', ()
     for (const env of others) {
       const logs = captureLogs();
       const b = await open(env, logs);
-      // To the customer the session is not there: the same 401 as an unknown one, whatever
-      // the token, never a 500.
+      // While its key check fails it serves no session, whatever the token: a 503 that says
+      // the service is misconfigured, never which key, and never a 500.
       for (const attempt of [token, 'x'.repeat(43)]) {
         const read = await call(b.url, 'GET', `/v1/sessions/${id}`, { token: attempt });
-        expect(read.status).toBe(401);
-        expect(read.body.error.code).toBe('unauthorized');
+        expect(read.status).toBe(503);
+        expect(read.body.error.code).toBe('upstream_unavailable');
+        expect(read.body.error.message).toMatch(/misconfigured/);
       }
       const sentToB = await call(b.url, 'POST', `/v1/sessions/${id}/messages`, {
         token,
         body: { text: 'Hello?' },
       });
-      expect(sentToB.status).toBe(401);
+      expect(sentToB.status).toBe(503);
       // Staff still read the transcript; the live session is not shown.
       const transcript = await call(b.url, 'GET', `/v1/admin/sessions/${id}`, { token: ADMIN_KEY });
       expect(transcript.status).toBe(200);

@@ -106,7 +106,7 @@ describe('message bodies', () => {
       method: 'OPTIONS',
       headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST' },
     });
-    expect(preflight.status).toBe(404);
+    expect(preflight.status).toBe(403);
     expect(((await preflight.json()) as { error: { message: string } }).error.message).toMatch(
       /only from the origins in CORS_ORIGINS/,
     );

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadingLevel, Paragraph } from 'docx';
@@ -261,6 +261,60 @@ describe('ingestion', () => {
     expect(await found('quokka')).toEqual([]);
     expect(await found('gecko')).toEqual(['other.md']);
     await rm(elsewhere, { recursive: true, force: true });
+  });
+
+  it('does not add a second copy of files stored already from another folder, and says which', async () => {
+    await writeEveryFormat();
+    await ingestPaths(repo, [dir], options);
+    const before = await repo.stats();
+    const copy = await mkdtemp(join(tmpdir(), 'sa-copy-'));
+    await writeFile(join(copy, 'refunds.md'), await readFile(join(dir, 'refunds.md')));
+    await writeFile(join(copy, 'new.md'), '# New\n\nMarker: tapir.\n');
+    try {
+      const report = await ingestPaths(repo, [copy], options);
+      expect(report.duplicates).toEqual([
+        { path: join(copy, 'refunds.md'), sameAs: join(dir, 'refunds.md') },
+      ]);
+      expect(report.documents.added).toBe(1);
+      expect(summarize(report)).toContain('1 not added, the same as a file already stored');
+      expect(await found('zebrafinch')).toEqual(['refunds.md']);
+      expect((await repo.stats()).documents).toBe(before.documents + 1);
+      expect((await repo.sources('kb')).map((s) => s.source)).not.toContain(
+        join(copy, 'refunds.md'),
+      );
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('a help center moved to another folder is stored under its new paths, not twice', async () => {
+    await writeEveryFormat();
+    await ingestPaths(repo, [dir], options);
+    const before = await repo.stats();
+    const parent = await mkdtemp(join(tmpdir(), 'sa-moved-'));
+    const moved = join(parent, 'help-center');
+    await rename(dir, moved);
+    try {
+      const report = await ingestPaths(repo, [moved], options);
+      expect(report.duplicates).toEqual([]);
+      expect(report.documents.added).toBeGreaterThan(0);
+      expect(report.documents.removed).toBe(report.documents.added);
+      expect(await repo.stats()).toEqual(before);
+      const sources = (await repo.sources('kb')).map((s) => s.source);
+      expect(sources.every((source) => source.startsWith(moved))).toBe(true);
+      expect(await found('zebrafinch')).toEqual(['refunds.md']);
+    } finally {
+      await rename(moved, dir);
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('of two files with the same bytes in one folder, the second is reported as a copy, not stored', async () => {
+    await writeFile(join(dir, 'a.md'), '# Opening hours\n\nWe open at nine. Marker: dugong.\n');
+    await writeFile(join(dir, 'b.md'), '# Opening hours\n\nWe open at nine. Marker: dugong.\n');
+    const report = await ingestPaths(repo, [dir], options);
+    expect(report.duplicates).toEqual([{ path: join(dir, 'b.md'), sameAs: join(dir, 'a.md') }]);
+    expect((await repo.stats()).documents).toBe(1);
   });
 
   it('never leaves half a document: a failing write rolls the whole file back', async () => {

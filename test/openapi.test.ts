@@ -252,6 +252,7 @@ describe('the OpenAPI document', () => {
         'complete',
         'customer_message',
         'ended',
+        'staff_message',
         'error',
         'escalation',
         'ready',
@@ -415,6 +416,13 @@ describe('what the routes answer', () => {
       }),
     );
     expectDocumented('listSessions', await send(t.url, 'GET', '/v1/admin/sessions?limit=1', admin));
+    expectDocumented(
+      'sendStaffMessage',
+      await send(t.url, 'POST', `/v1/admin/sessions/${customer.id}/messages`, {
+        ...admin,
+        body: { text: 'A person here: your refund went out today.' },
+      }),
+    );
     expectDocumented(
       'getSessionTranscript',
       await send(t.url, 'GET', `/v1/admin/sessions/${customer.id}?limit=1`, admin),

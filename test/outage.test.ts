@@ -4,7 +4,14 @@
  * stays up, nothing accepted is lost, and service resumes by itself when the service is back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createSession, startServer, type TestServer } from './helpers/http.js';
+import {
+  call,
+  createSession,
+  startServer,
+  startWebhookReceiver,
+  type TestServer,
+} from './helpers/http.js';
+import { startServe, waitFor } from './helpers/process.js';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { POSTGRES_URL, REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
@@ -259,4 +266,64 @@ describe.runIf(postgresUp)('Postgres going away', () => {
     });
     expect(again.status).toBe(200);
   }, 30_000);
+});
+
+describe.runIf(postgresUp)('Postgres going away with a webhook configured', () => {
+  const schema = uniqueName('outage_hook');
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  beforeAll(() => admin(`CREATE SCHEMA ${schema}`));
+  afterAll(() => admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+
+  it('keeps the server up while the outbox cannot be read, says so once, and delivers when Postgres is back', async () => {
+    const topics: string[] = [];
+    const receiver = await startWebhookReceiver((request) => {
+      topics.push(String(request.headers['x-support-agent-topic']));
+      return 200;
+    });
+    const target = new URL(POSTGRES_URL);
+    const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+    const url = new URL(POSTGRES_URL);
+    url.host = `127.0.0.1:${proxy.port}`;
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    const serve = await startServe({ DATABASE_URL: url.toString(), ...receiver.env });
+    try {
+      const ask = async (text: string) => {
+        const { id, token } = await createSession(serve.url);
+        return call(serve.url, 'POST', `/v1/sessions/${id}/messages`, { token, body: { text } });
+      };
+      expect((await ask('I want to talk to a human right now')).status).toBe(200);
+      await waitFor(() => topics.includes('ticket.created'), 'the first ticket to be delivered');
+
+      proxy.cut();
+      // The dispatcher polls the outbox every second: several polls fail meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      expect(serve.child.exitCode).toBeNull();
+      expect((await call(serve.url, 'GET', '/health')).status).toBe(200);
+      const paused = serve
+        .out()
+        .split('\n')
+        .filter((l) => l.includes('webhook deliveries are paused'));
+      expect(paused).toHaveLength(1);
+
+      proxy.restore();
+      const second = await ask('let me speak to a real person please');
+      expect(second.status).toBe(200);
+      await waitFor(
+        () => topics.filter((t) => t === 'ticket.created').length === 2,
+        'the second ticket to be delivered',
+      );
+      await waitFor(() => serve.out().includes('webhook deliveries resumed'), 'the resumption');
+      expect(serve.child.exitCode).toBeNull();
+    } finally {
+      serve.child.kill('SIGKILL');
+      await serve.exited;
+      await proxy.close();
+      await receiver.close();
+    }
+  });
 });

@@ -22,6 +22,15 @@ export interface Escalated {
 }
 
 /**
+ * Said in place of "I couldn't find this in our help center" when the help center could not be
+ * searched (a timeout, the database down, the breaker open): a failed search is no evidence that
+ * the help center lacks the answer, and the customer may simply ask again. The reply offers a
+ * person after it, as it does when nothing is found, unless one follows up already.
+ */
+export const SEARCH_FAILED =
+  "I'm sorry, I can't search our help center right now because of a technical problem. Please try again in a moment.";
+
+/**
  * Composes the help center's answer to the turn's message from `passages`. `handover`: the
  * conversation is handed to a person and no passage is quoted; `continued`: the answer follows
  * a language model's answer cut short, so it opens with no greeting.
@@ -56,6 +65,11 @@ export function extractiveComposer(turn: {
    * of files alone, since a question none of whose words they have would reject them all.
    */
   fileLead?: boolean;
+  /**
+   * The help center could not be searched (see `searchHelpCenter`): an answer that finds nothing
+   * says so ({@link SEARCH_FAILED}), not that the help center has nothing.
+   */
+  searchFailed?: boolean;
 }): ComposeAnswer {
   const { message, search, messageCount } = turn;
   const { followUp, newFacts } = message;
@@ -109,7 +123,14 @@ export function extractiveComposer(turn: {
       ...(personOffered ? { offered: true } : {}),
     };
     if (last?.passages !== passages) {
-      last = { passages, reading: readExtractiveAnswer(input, { passages: turn.passages }) };
+      const reading = readExtractiveAnswer(input, { passages: turn.passages });
+      last = {
+        passages,
+        reading:
+          turn.searchFailed && reading.type === 'unanswered'
+            ? { type: 'unanswered', said: SEARCH_FAILED }
+            : reading,
+      };
     }
     return frameExtractiveAnswer(input, last.reading);
   };

@@ -1,4 +1,5 @@
 import { queryTerms, words } from '../rag/search/query-terms.js';
+import { stem } from '../store/lexical/search-text.js';
 import { continuationOf } from '../model/extractive/question-terms.js';
 import {
   announcedSubject,
@@ -89,11 +90,20 @@ const LOOKBACK = 3;
 /** How many questions a chain of follow-ups reaches back: "…? and cats? and dogs?". */
 const MAX_CHAIN = 3;
 
+/**
+ * What "how many" or "how much" may count and still ask only how long or how often, as "how
+ * long" does: "how many days do I have?", "how much time is left?", "how many times?".
+ */
+const MEASURES = new Set('seconds minutes hours days weeks months years times time'.split(' '));
+
 function asksQuestionWordAlone(said: readonly string[]): boolean {
+  const asked = said.filter(
+    (word, i) => !(MEASURES.has(word) && (said[i - 1] === 'many' || said[i - 1] === 'much')),
+  );
   return (
-    said.length <= 5 &&
-    said.some((word) => QUESTION_WORDS.has(word)) &&
-    said.every((word) => QUESTION_WORDS.has(word) || WITH_QUESTION_WORD.has(word))
+    asked.length <= 5 &&
+    asked.some((word) => QUESTION_WORDS.has(word)) &&
+    asked.every((word) => QUESTION_WORDS.has(word) || WITH_QUESTION_WORD.has(word))
   );
 }
 
@@ -185,6 +195,20 @@ export function isFollowUp(message: string): boolean {
       // "is there a warranty?", "there are no fees": "there" says something is, not where.
       !(word === 'there' && (BE.has(said[i - 1] ?? '') || BE.has(said[i + 1] ?? ''))),
   );
+}
+
+/**
+ * The words a follow-up names that the question(s) it leans on (`context`) do not, by stem:
+ * "colour", "exchange" of "I don't like the colour, can I exchange it?" after "how long does
+ * delivery take?". None for one that only asks for more ("how many days do I have?"), or that
+ * names only what was asked before.
+ *
+ * @example
+ * namedApart("can I exchange it?", 'how long does delivery take?'); // ['exchange']
+ */
+export function namedApart(message: string, context: string): string[] {
+  const before = new Set(words(context.slice(0, 2000)).map(stem));
+  return ownWords(message.slice(0, 500)).filter((word) => !before.has(stem(word)));
 }
 
 /** Forms of "to be" beside which "there" says that something is ("is there …?"). */

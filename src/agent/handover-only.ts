@@ -1,4 +1,4 @@
-import type { EscalationReason } from '../tools/escalation/policy/index.js';
+import { personRequested, type EscalationReason } from '../tools/escalation/policy/index.js';
 
 /** The signals whose reason quotes the words that hand the conversation over. */
 const HANDING_OVER: ReadonlySet<EscalationReason['signal']> = new Set([
@@ -28,16 +28,17 @@ const FILLERS = new Set(
 );
 
 /**
- * Whether a message that the escalation policy hands to a person asks nothing else: every part
- * of it either says the words that hand it over — a request for a person ("this is ridiculous,
- * let me talk to a real person"), a threat ("I will do a chargeback with my bank") — or asks no
- * question. Such a message is no question for the help center, and a passage quoted before the
- * hand-over only matched its other words ("real" of "a real person", "bank" of the threat). A
- * message that asks a question besides ("… I want a person. How do I return an item?") is not:
- * its question is answered before the hand-over. False when no reason quotes a request or a
- * threat (a hand-over for anger alone, or for questions left unanswered).
+ * What a message that the escalation policy hands to a person says besides the words that hand
+ * it over — a request for a person ("this is ridiculous, let me talk to a real person"), a
+ * threat ("I will do a chargeback with my bank"): `'only'` when every other part of it asks no
+ * question, `'asks'` when one does ("… I want a person. How do I return an item?").
+ * `undefined` when no reason quotes a request or a threat (a hand-over for anger alone, or for
+ * questions left unanswered).
  */
-export function handsOverOnly(message: string, reasons: readonly EscalationReason[]): boolean {
+export function handOverWords(
+  message: string,
+  reasons: readonly EscalationReason[],
+): 'only' | 'asks' | undefined {
   const text = message.replace(/\s+/g, ' ');
   const spans = reasons.flatMap((reason) => {
     if (!HANDING_OVER.has(reason.signal)) return [];
@@ -47,16 +48,58 @@ export function handsOverOnly(message: string, reasons: readonly EscalationReaso
     if (start < 0 || quoted === undefined) return [];
     return [{ start, end: start + quoted.length, request: reason.signal === 'explicit_request' }];
   });
-  if (spans.length === 0) return false;
+  if (spans.length === 0) return undefined;
   for (const clause of text.matchAll(CLAUSE)) {
     const start = clause.index;
     const end = start + clause[0].length;
     // A request for a person asks for nothing else ("can I talk to a human?"); words of the law
     // may be asked about ("how long does a chargeback take?").
     if (spans.some((s) => s.request && s.start < end && s.end > start)) continue;
-    if (asks(clause[0])) return false;
+    if (asks(clause[0])) return 'asks';
   }
-  return true;
+  return 'only';
+}
+
+/**
+ * Whether a message that the escalation policy hands to a person asks nothing else (see
+ * {@link handOverWords}). Such a message is no question for the help center, and a passage
+ * quoted before the hand-over only matched its other words ("real" of "a real person", "bank"
+ * of the threat). A message that asks a question besides is not: its question is answered
+ * before the hand-over.
+ */
+export function handsOverOnly(message: string, reasons: readonly EscalationReason[]): boolean {
+  return handOverWords(message, reasons) === 'only';
+}
+
+/** At most this many requests for a person are taken out of one message. */
+const MAX_REQUESTS = 3;
+
+/**
+ * The question of a message that asks for a person and asks something besides: the message
+ * without the words that ask for the person ("this is ridiculous, let me . how do I return an
+ * item?" of "… let me talk to a real person. how do I return an item?"). The help center is
+ * searched for that, and the answer written to it: no page answers "a real person", and its
+ * words only drew passages that share "real" or "person" and weighed the answer down. The
+ * message itself when it asks for no person, or asks nothing else (it is handed over alone:
+ * see {@link handOverWords}).
+ */
+export function withoutRequest(message: string): string {
+  // Blanked out, not cut: the clauses keep their places in the message.
+  let rest = message;
+  const spans: Array<{ start: number; end: number }> = [];
+  for (let n = 0; n < MAX_REQUESTS; n++) {
+    const request = personRequested(rest);
+    if (!request) break;
+    spans.push(request);
+    rest = `${rest.slice(0, request.start)}${' '.repeat(request.end - request.start)}${rest.slice(request.end)}`;
+  }
+  // A clause that asks for the person asks nothing else ("can I talk to a human?").
+  const asksBesides = [...message.matchAll(CLAUSE)].some((clause) => {
+    const start = clause.index;
+    const end = start + clause[0].length;
+    return !spans.some((s) => s.start < end && s.end > start) && asks(clause[0]);
+  });
+  return spans.length > 0 && asksBesides ? rest.replace(/ {2,}/g, ' ').trim() : message;
 }
 
 /** Whether a clause asks something: it ends with a question mark or opens as a question. */

@@ -2,7 +2,9 @@ import { MAX_QUERY_CHARS, type AttachmentSummary, type SessionContext } from '..
 import { readShortReply, type ShortReply } from '../tools/escalation/index.js';
 import { detailsFound, extractFacts, givenAside, type Fact, type FactKind } from './facts/index.js';
 import { cardNotice } from './card-numbers.js';
-import { askedIn, asksOnlyMore, doneStep, followUpChain } from './follow-up.js';
+import { withoutRequest } from './handover-only.js';
+import { askedIn, asksOnlyMore, doneStep, followUpChain, namedApart } from './follow-up.js';
+import { filesAskedOf, pointsAtFiles, type SessionFile } from './session-files.js';
 import type { TurnCalls } from './turn-calls.js';
 import { unreadNotice } from './unread-files.js';
 
@@ -36,10 +38,21 @@ export interface ReadMessage {
   query: string;
   /**
    * The names of the files the message asks about, as their passages are found by (see
-   * `searchHelpCenter`): those it attached that were read, when it asks something of them;
-   * `''` for none.
+   * `searchHelpCenter`): those it attached that were read, when it asks something of them, else
+   * those of the session's earlier messages it asks about (see `filesAskedOf`); `''` for none.
    */
   filesQuery: string;
+  /** The files of `filesQuery`, and how the message asks of them. */
+  filesAsked: FilesAsked;
+}
+
+/** The files a message asks about (see `ReadMessage.filesQuery`). */
+export interface FilesAsked {
+  names: string[];
+  /** It points at them: "what does this say?", "the invoice", "my bill". */
+  points: boolean;
+  /** They came with the message itself, not before it. */
+  sent: boolean;
 }
 
 /** A follow-up ("what about cats?") and the questions it leans on. */
@@ -52,6 +65,13 @@ export interface FollowUp {
   asksMore: boolean;
   /** What the customer says they did already ("restarted the hub"). */
   done?: string;
+  /**
+   * The words it names that the questions it leans on do not ("exchange" of "can I exchange
+   * it?" after "how long does delivery take?"); none when it only asks for more.
+   */
+  apart: string[];
+  /** The message alone, as the help center is searched for it (see `searchHelpCenter`). */
+  alone: string;
 }
 
 /**
@@ -108,6 +128,10 @@ export function readMessage(message: {
   cards: 'none' | 'some' | 'only';
   attachments: AttachmentSummary[];
   history: History;
+  /** The files the session's earlier messages sent, oldest first. */
+  earlier?: readonly SessionFile[];
+  /** The message's number in the session. */
+  seq?: number;
 }): ReadMessage {
   const { text, files } = message;
   const { notice, unread, nothingRead } = noticeFor(message);
@@ -129,17 +153,30 @@ export function readMessage(message: {
   // A name, an e-mail address or a phone number given beside a question ("How long do refunds
   // take? My name is Bob") is noted, not looked up: no page has "Bob".
   const aside = looksUp ? givenAside(text, details) : { question: '', given: [] };
-  const question = aside.question === '' ? text : aside.question;
+  // A request for a person beside a question ("let me talk to a real person. how do I return
+  // an item?") is for the escalation, not the help center.
+  const question = withoutRequest(aside.question === '' ? text : aside.question);
+  // A question sent with files ("how much do I owe?") asks about them: their passages first.
+  // One sent after them may too: "when is it due?" just after the invoice, "the invoice" later.
+  const read = message.attachments.filter((a) => a.ok).map((a) => a.name);
+  const filesAsked: FilesAsked =
+    text === ''
+      ? { names: [], points: false, sent: false }
+      : read.length > 0 || files.length > 0
+        ? { names: read, points: pointsAtFiles(question, read), sent: true }
+        : { ...filesAskedOf(question, message.earlier ?? [], message.seq ?? 0), sent: false };
   // A follow-up ("what about cats?", "is vomiting one of them?") is searched together with the
-  // question it follows; a message with files is about the files.
+  // question it follows; a message with files, or about earlier ones, is about the files: "how
+  // much do I owe?" after "here is my invoice" asks what the invoice says, though the reply to
+  // that quoted it already.
   const followUp =
-    text === '' || files.length > 0 ? undefined : readFollowUp(question, message.history);
+    text === '' || files.length > 0 || filesAsked.names.length > 0
+      ? undefined
+      : readFollowUp(question, message.history);
   const query = searchable(
     text === '' ? files.join(' ') : followUp ? `${question} ${followUp.context}` : question,
   );
-  // A question sent with files ("how much do I owe?") asks about them: their passages first.
-  const read = message.attachments.filter((a) => a.ok).map((a) => a.name);
-  const filesQuery = text === '' ? '' : searchable(read.join(' '));
+  const filesQuery = searchable(filesAsked.names.join(' '));
   return {
     notice,
     unread,
@@ -152,6 +189,7 @@ export function readMessage(message: {
     followUp,
     query,
     filesQuery,
+    filesAsked,
   };
 }
 
@@ -185,11 +223,14 @@ function readFollowUp(question: string, history: History): FollowUp | undefined 
   if (context === '') return undefined;
   // What the customer says they did already ("I've already restarted the hub"), in a follow-up.
   const done = doneStep(question, context);
+  const asksMore = asksOnlyMore(question);
   return {
     context,
     said: repliesSince(history, asked[chain.at(-1) ?? -1] ?? history.length),
-    asksMore: asksOnlyMore(question),
+    asksMore,
     ...(done ? { done } : {}),
+    apart: asksMore || done ? [] : namedApart(question, context),
+    alone: searchable(question),
   };
 }
 

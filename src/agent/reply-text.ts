@@ -45,6 +45,8 @@ export interface ReplyTurn {
   compose: ComposeAnswer;
   hits: RetrievedChunk[];
   escalated: Escalated | undefined;
+  /** The help center could not be searched, and nothing else answered (see `SEARCH_FAILED`). */
+  searchFailed: boolean;
 }
 
 /**
@@ -52,8 +54,11 @@ export interface ReplyTurn {
  * the session's ticket when it has one open. A message that hands the conversation to a person
  * ("let me speak to a human, this is ridiculous") is not a question: quoting a weakly matching
  * passage would only annoy, so the reply is then the hand-over alone. So is one that asks
- * nothing but a person, or threatens (`handsOverOnly`: see the function of that name), however
- * well a passage matched its other words.
+ * nothing but a person, or threatens (`words` `'only'`: see `handOverWords`), however well a
+ * passage matched its other words. One that asks a question besides (`'asks'`: "let me talk to
+ * a real person. how do I return an item?") is answered as it would be without the hand-over,
+ * the hand-over after: the customer asked, and the words that ask for a person, which no
+ * passage answers, only weigh its answer down.
  */
 export function extractiveReply(
   compose: ComposeAnswer,
@@ -61,13 +66,13 @@ export function extractiveReply(
   hits: RetrievedChunk[],
   escalated: Escalated | undefined,
   escalate: boolean,
-  handsOverOnly = false,
+  words?: 'only' | 'asks',
 ): { answer: ExtractiveAnswer; handover: boolean } {
   const answer = escalated ? compose(hits, escalated) : draft;
+  const weak = words === 'asks' ? !answer.found : answer.confidence < WEAK_ANSWER;
   // Someone hurt is no question: care or usage advice quoted to them ("never leave a burning
   // candle unattended") reads as blaming them for it.
-  const handover =
-    escalate && (handsOverOnly || answer.confidence < WEAK_ANSWER || escalated?.harmed === true);
+  const handover = escalate && (words === 'only' || weak || escalated?.harmed === true);
   return { answer: handover ? compose([], escalated, true) : answer, handover };
 }
 
@@ -117,12 +122,13 @@ async function answerByModel(
     tools: turn.tools,
     sessionId: turn.sessionId,
     signal: turn.signal,
-    system: systemPrompt(turn.escalated ?? {}),
+    system: systemPrompt({ ...turn.escalated, searchFailed: turn.searchFailed }),
     context: contextMessage({
       passages: hits,
       facts: context?.facts ?? [],
       summary: context?.summary ?? '',
       unread: turn.message.unread,
+      searchFailed: turn.searchFailed,
     }),
     history: turn.history.map((t) => ({ role: t.role, content: t.text })),
     question: turn.question,

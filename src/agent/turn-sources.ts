@@ -1,9 +1,11 @@
 import type { ReplyMessage, SourceItem } from '../protocol/index.js';
 import type { RetrievedChunk, SearchResult } from '../rag/index.js';
+import { searchWords, stem } from '../store/lexical/search-text.js';
 import { citedSource, type RetrievedSources } from './cited-sources.js';
-import type { ReadMessage } from './read-message.js';
-import { shownSource } from './shown-source.js';
+import type { FollowUp, ReadMessage } from './read-message.js';
+import { attachedFileName, shownSource } from './shown-source.js';
 import type { TurnCalls } from './turn-calls.js';
+import { askedOfFiles, asksHelpCenter, holdsAll } from './session-files.js';
 
 /** The passages a turn retrieved, numbered as retrieved. */
 export interface NumberedPassages {
@@ -15,42 +17,116 @@ export interface NumberedPassages {
 
 /**
  * Searches the help center for what the message asks; `undefined` when it asks nothing. A
- * question that points at the files it was sent with is searched in them first: `filesQuery`,
- * the message's own (see `ReadMessage.filesQuery`), or `''` where the files are not searched.
+ * question about files (see `ReadMessage.filesAsked`) is searched in them first when they hold
+ * what it asks (see `searchFilesFirst`): `filesQuery`, the message's own, or `''` where the files
+ * are not searched. `failed`: the help center was to be searched and could not be (a timeout, the
+ * database down, the breaker open): nothing is known of what it has on the question.
  */
 export async function searchHelpCenter(
   calls: TurnCalls,
-  message: Pick<ReadMessage, 'query' | 'looksUp' | 'question'>,
+  message: Pick<ReadMessage, 'query' | 'looksUp' | 'question' | 'followUp' | 'filesAsked'>,
   filesQuery: string,
-): Promise<{ search: SearchResult | undefined; fileLead: boolean }> {
-  if (message.query === '' || !message.looksUp) return { search: undefined, fileLead: false };
+): Promise<{ search: SearchResult | undefined; fileLead: boolean; failed: boolean }> {
+  if (message.query === '' || !message.looksUp) {
+    return { search: undefined, fileLead: false, failed: false };
+  }
   calls.emit({ type: 'status', stage: 'search' });
   const { query } = message;
-  if (filesQuery !== '' && refersToFile(message.question)) {
-    const inFiles = await searchFileLead(calls, query, filesQuery);
-    if (inFiles) return inFiles;
+  if (filesQuery !== '') {
+    const inFiles = await searchFilesFirst(calls, message, filesQuery);
+    if (inFiles) return { ...inFiles, failed: false };
   }
   const search = await calls.call<SearchResult>('kb_search', { query });
-  return { search, fileLead: false };
+  if (search === undefined) return { search, fileLead: false, failed: true };
+  return {
+    search: await ownSubject(calls, message.followUp, search),
+    fileLead: false,
+    failed: false,
+  };
 }
 
 /**
- * What the files a message was sent with say on its question: their passages that have its
- * words, else their lead passages (`fileLead`), found by their names (`filesQuery`) as a message
- * of files alone finds them. For a question that points at the files ("what does this say?")
- * and one the help center had no answer to ("how much do I owe?"): neither shares a word with
- * "Amount due: 42.50 GBP", and a page that shares one ("if you owe us money") answers another
- * question. `undefined` when the files have nothing.
+ * What the files say on a question about them, when that comes before the help center:
+ *
+ * - a question the help center is authoritative on ("how do I return an item?", "can I pay
+ *   this by card?": see `asksHelpCenter`) never: the files answer it only when the help center
+ *   has nothing (see `TurnRunner.#read`);
+ * - one that asks only what they say ("what does this say?", "how much is it?") or points at
+ *   files sent with it ("is this right?"): their passages with its words, else their lead;
+ * - any other, when the files have a word of each thing it asks, or of its family ("when do I
+ *   have to pay by?" with an invoice's "Late payment fee"): it asks what the customer's own
+ *   document says of them. One they do not hold ("how much do I owe?", "what's the late fee on
+ *   the invoice?" of an invoice with none) goes to the help center, and to the files only when
+ *   the help center has nothing.
+ *
+ * `undefined` when the help center comes first.
+ */
+async function searchFilesFirst(
+  calls: TurnCalls,
+  message: Pick<ReadMessage, 'query' | 'question' | 'filesAsked'>,
+  filesQuery: string,
+): Promise<{ search: SearchResult; fileLead: boolean } | undefined> {
+  const { query, question, filesAsked } = message;
+  if (asksHelpCenter(question)) return undefined;
+  const asked = askedOfFiles(question, filesAsked.names);
+  if ((asked.length === 0 && filesAsked.points) || (filesAsked.sent && filesAsked.points)) {
+    return searchFileLead(calls, message, filesQuery);
+  }
+  const own = await searchFiles(calls, query);
+  if (own && holdsAll(asked, textsOf(own))) return { search: own, fileLead: false };
+  const lead = await searchFiles(calls, filesQuery);
+  return lead && holdsAll(asked, textsOf(lead)) ? { search: lead, fileLead: true } : undefined;
+}
+
+/**
+ * The search for a follow-up that names a subject of its own ("I don't like the colour, can I
+ * exchange it?" after "how long does delivery take?"): searched with the question it leans on,
+ * the passages found speak only of that question ("We deliver to most countries in Europe")
+ * when none holds a word the follow-up names apart from it. The follow-up is then searched
+ * alone, and what that finds stands when it speaks of those words ("We do not offer exchanges"):
+ * the question before still tells the answer what "it" is. `search` otherwise.
+ */
+async function ownSubject(
+  calls: TurnCalls,
+  followUp: FollowUp | undefined,
+  search: SearchResult,
+): Promise<SearchResult> {
+  if (!followUp || followUp.apart.length === 0) return search;
+  const named = new Set(followUp.apart.map(stem));
+  const speaksOf = (hit: RetrievedChunk) =>
+    searchWords(`${hit.title} ${hit.headingPath.join(' ')} ${hit.text}`).some((word) =>
+      named.has(stem(word)),
+    );
+  if (search.hits.some(speaksOf)) return search;
+  const alone = await calls.call<SearchResult>('kb_search', { query: followUp.alone });
+  return alone?.hits[0] && speaksOf(alone.hits[0]) ? alone : search;
+}
+
+/**
+ * What the files a message asks about say on its question: their passages that have what it
+ * asks (see `askedOfFiles`), else their lead passages (`fileLead`), found by their names
+ * (`filesQuery`) as a message of files alone finds them. For a question that points at the files
+ * ("what does this say?") and one the help center had no answer to ("how much do I owe?"):
+ * neither shares a word with "Amount due: 42.50 GBP", and a page that shares one ("if you owe us
+ * money") answers another question. Passages that share only a word it names the files by ("my
+ * invoice") or the words of the question it follows ("here is my invoice") do not answer it
+ * either. `undefined` when the files have nothing.
  */
 export async function searchFileLead(
   calls: TurnCalls,
-  query: string,
+  message: Pick<ReadMessage, 'query' | 'question' | 'filesAsked'>,
   filesQuery: string,
 ): Promise<{ search: SearchResult; fileLead: boolean } | undefined> {
-  const own = await searchFiles(calls, query);
-  if (own) return { search: own, fileLead: false };
+  const asked = askedOfFiles(message.question, message.filesAsked.names);
+  const own = await searchFiles(calls, message.query);
+  if (own && holdsAll(asked, textsOf(own))) return { search: own, fileLead: false };
   const lead = await searchFiles(calls, filesQuery);
   return lead && { search: lead, fileLead: true };
+}
+
+/** The passages found, as `holdsAll` reads them. */
+function textsOf(found: SearchResult): string[] {
+  return found.hits.map((hit) => `${hit.title} ${hit.text}`);
 }
 
 /**
@@ -60,21 +136,6 @@ export async function searchFileLead(
 async function searchFiles(calls: TurnCalls, query: string): Promise<SearchResult | undefined> {
   const found = await calls.call<SearchResult>('kb_search', { query, filesOnly: true });
   return found && found.hits.length > 0 ? found : undefined;
-}
-
-/** A message that points at what it was sent with: "what does this say?", "is it right?". */
-const POINTS_AT_FILE = /\b(?:this|that|these|those|it|file|document|pdf|invoice|letter)\b/i;
-
-/**
- * Whether a question sent with files asks about them though it has none of their words ("what
- * does this say?", "how much is this?"): it is answered with what they say (their lead passages)
- * rather than with help-center pages. One that points at nothing ("how do I return an item?")
- * is a help-center question sent beside a file, answered from the files only when the help
- * center has no answer to it ("how much do I owe?": see `searchFileLead`). A file it only
- * mentions ("my screenshot is attached") does not make it one.
- */
-function refersToFile(question: string): boolean {
-  return POINTS_AT_FILE.test(question);
 }
 
 /**
@@ -141,7 +202,8 @@ export function replySources(
 function sourceItem(hit: RetrievedChunk, id: number): SourceItem {
   return {
     id,
-    title: hit.title,
+    // A customer's file is named as they sent it ("invoice.pdf"), not by the title read from it.
+    title: attachedFileName(hit.source) ?? hit.title,
     ...(hit.url ? { url: hit.url } : {}),
     source: shownSource(hit.source),
     snippet: hit.snippet,

@@ -6,6 +6,7 @@ import { timeOrderedId, type ConversationRepository, type MessageRecord } from '
 import type { AttachmentFile, AttachmentProblem, AttachmentSummary } from '../tools/index.js';
 import { describeFact } from './facts/index.js';
 import type { ReadMessage } from './read-message.js';
+import { fileMemory } from './session-files.js';
 import type { TurnCalls } from './turn-calls.js';
 
 /** Who a turn is for, and which turn it is. */
@@ -146,9 +147,15 @@ export async function rememberTurn(
     text: string;
     /** The names of the files attached. */
     files: string[];
+    /** The customer's message's number in the session. */
+    seq: number;
+    /** The names of the files read into the session's scope, as it has them. */
+    read: string[];
     message: Pick<ReadMessage, 'looksUp' | 'newFacts'>;
     /** Whether the help center had the answer. */
     found: boolean;
+    /** The help center could not be searched, and nothing else answered. */
+    searchFailed?: boolean;
     hits: RetrievedChunk[];
     /** The numbers of the passages the reply cites. */
     cited: number[];
@@ -156,12 +163,15 @@ export async function rememberTurn(
 ): Promise<void> {
   const { cited } = turn;
   const question = turn.text || `(attached ${turn.files.join(', ')})`;
-  const factMemories = turn.message.newFacts.map((f) => ({
-    type: 'fact' as const,
-    content: describeFact(f),
-    importance: 0.8,
-  }));
-  if (turn.message.looksUp) {
+  // The files read are remembered with the facts, which every turn loads: a later question
+  // about them ("when is it due?") is asked of them (see `fileMemory`).
+  const factMemories = [
+    ...turn.message.newFacts.map(describeFact),
+    ...turn.read.map((name) => fileMemory(name, turn.seq)),
+  ].map((content) => ({ type: 'fact' as const, content, importance: 0.8 }));
+  // A question the help center could not be searched for was neither answered nor "not found":
+  // the summary staff read does not say that it lacks the answer (see `summarizeConversation`).
+  if (turn.message.looksUp && turn.searchFailed !== true) {
     calls.emit({ type: 'status', stage: 'memory' });
     await calls.call('memory', {
       action: 'store',
@@ -175,7 +185,8 @@ export async function rememberTurn(
     });
   } else if (factMemories.length > 0) {
     // A greeting, a thank-you or an introduction is neither a question for the summary nor
-    // worth recalling; the details an introduction gives are.
+    // worth recalling; the details an introduction gives are, as are those of a question the
+    // help center could not be searched for.
     calls.emit({ type: 'status', stage: 'memory' });
     await calls.call('memory', { action: 'store', memories: factMemories });
   }
@@ -186,7 +197,13 @@ export function storeReply(
   conversations: ConversationRepository,
   ids: TurnIds,
   reply: ReplyMessage,
-  outcome: { looksUp: boolean; found: boolean; filesRead?: readonly FileRead[] },
+  outcome: {
+    looksUp: boolean;
+    found: boolean;
+    /** The help center could not be searched, and nothing else answered. */
+    searchFailed?: boolean;
+    filesRead?: readonly FileRead[];
+  },
 ): Promise<MessageRecord> {
   return conversations.appendMessage({
     id: reply.id,
@@ -196,8 +213,15 @@ export function storeReply(
     turnId: ids.turnId,
     requestId: ids.requestId,
     metadata: {
-      // Whether the help center had the answer; a short reply was not looked up at all.
-      ...(outcome.looksUp ? { found: outcome.found } : {}),
+      // Whether the help center had the answer; a short reply was not looked up at all. When it
+      // could not be searched, that is unknown: `searchFailed` instead of `found`, so that the
+      // reply neither counts toward nor breaks the run of replies that found nothing (the
+      // escalation's streak) and the admin transcript shows the outage.
+      ...(outcome.looksUp && outcome.searchFailed === true
+        ? { searchFailed: true }
+        : outcome.looksUp
+          ? { found: outcome.found }
+          : {}),
       sources: reply.sources,
       escalation: reply.escalation,
       toolsFailed: reply.toolsFailed,

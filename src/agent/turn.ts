@@ -24,7 +24,8 @@ import {
   type History,
   type ReadMessage,
 } from './read-message.js';
-import { handsOverOnly } from './handover-only.js';
+import { handOverWords } from './handover-only.js';
+import { quotedFiles, sessionFiles } from './session-files.js';
 import { extractiveReply, writeReply, type ReplyText } from './reply-text.js';
 import { TurnCalls } from './turn-calls.js';
 import { decideEscalation, escalationEvent, type Escalation } from './turn-escalation.js';
@@ -47,6 +48,7 @@ import {
 
 export { CARD_HIDDEN } from './card-numbers.js';
 export { CUT_SHORT } from './reply-text.js';
+export { SEARCH_FAILED } from './extractive-composer.js';
 export { searchable } from './read-message.js';
 export { escalationEvent } from './turn-escalation.js';
 
@@ -70,9 +72,11 @@ export interface TurnOutcome {
   answeredBy: 'extractive' | 'llm';
   /**
    * `answered` from the help center; `not_found` when it had nothing on the question;
-   * `not_looked_up` for a message that asked it nothing (a greeting, thanks, card numbers alone).
+   * `search_failed` when it could not be searched (a timeout, the database down, the breaker
+   * open) and nothing else answered: an outage, not missing content; `not_looked_up` for a
+   * message that asked it nothing (a greeting, thanks, card numbers alone).
    */
-  result: 'answered' | 'not_found' | 'not_looked_up';
+  result: 'answered' | 'not_found' | 'search_failed' | 'not_looked_up';
   /** The ticket this message opened, if it opened one. */
   ticketOpened?: { category: string; priority: string };
   /** The language model failed and the extractive answer stood in. */
@@ -129,9 +133,14 @@ interface TurnRead {
   history: History;
   message: ReadMessage;
   hits: RetrievedChunk[];
+  /** The help center could not be searched (see `searchHelpCenter`). */
+  searchFailed: boolean;
   /** The customer's facts known before this message, oldest first. */
   facts: Array<{ kind: FactKind; value: string }>;
-  /** The files read, as the answer quotes and cites them (numbered after the passages). */
+  /**
+   * The files the answer quotes and cites (numbered after the passages): those read from the
+   * message, or the earlier files whose opening answers it (see `quotedFiles`).
+   */
   filesRead: Array<{ name: string; preview: string }>;
   /** What became of each file attached, in their order. */
   attachments: AttachmentSummary[];
@@ -212,21 +221,38 @@ export class TurnRunner {
     } catch {
       // A follower's trouble is not the turn's.
     }
-    const turn = await this.#read(input, files, cards, calls);
+    const turn = await this.#read(input, files, cards, calls, stored.seq);
     // Settled as soon as the files are read: one with card numbers in it is kept no longer.
     const readFiles = await settleFiles(this.deps, sessionId, kept, turn.attachments);
-    const { reply, found, escalation, sources } = await this.#answer(turn, input, files, calls);
+    const { reply, found, searchFailed, escalation, sources } = await this.#answer(
+      turn,
+      input,
+      files,
+      calls,
+    );
     await rememberTurn(calls, {
       text: input.text,
       files,
+      seq: stored.seq,
+      read: turn.attachments.filter((a) => a.ok).map((a) => a.name),
       message: turn.message,
       found,
+      searchFailed,
       hits: turn.hits,
       cited: reply.cited,
     });
     const ms = this.deps.now() - started;
     const { looksUp } = turn.message;
-    return this.#finish(ids, calls, { reply, sources, escalation, looksUp, found, ms, readFiles });
+    return this.#finish(ids, calls, {
+      reply,
+      sources,
+      escalation,
+      looksUp,
+      found,
+      searchFailed,
+      ms,
+      readFiles,
+    });
   }
 
   /**
@@ -238,10 +264,21 @@ export class TurnRunner {
     files: string[],
     cards: Cards,
     calls: TurnCalls,
+    seq: number,
   ): Promise<TurnRead> {
     const { context, history } = await loadContext(calls, input.text, this.deps.llm);
     const attachments = await readAttachments(calls, input.attachments);
-    const message = readMessage({ text: input.text, files, cards, attachments, history });
+    // The files of the session's earlier messages, as its facts record them (see `fileMemory`).
+    const earlier = sessionFiles(context?.facts ?? []);
+    const message = readMessage({
+      text: input.text,
+      files,
+      cards,
+      attachments,
+      history,
+      earlier,
+      seq,
+    });
     // A language model is given the files apart from the help center's passages (see
     // `contextMessage`): the search leaves them out for it.
     const filesQuery = this.deps.llm ? '' : message.filesQuery;
@@ -251,31 +288,46 @@ export class TurnRunner {
     const filesRead = attachments
       .filter((a) => a.ok)
       .map((a) => ({ name: a.name, preview: a.preview }));
-    const composer = (search: SearchResult | undefined, fileLead: boolean) =>
+    // The lead of earlier files is quoted as the opening of a file sent with the message is.
+    const quoted = (found: SearchResult | undefined, fileLead: boolean) =>
+      fileLead && !message.filesAsked.sent ? quotedFiles(found?.hits ?? []) : filesRead;
+    const composer = (found: SearchResult | undefined, fileLead: boolean) =>
       extractiveComposer({
         message,
-        search,
+        search: found,
         history,
         facts,
         messageCount: context?.messageCount ?? 1,
-        files: filesRead,
+        files: quoted(found, fileLead),
         llm: this.deps.llm,
         passages: this.#passages,
         fileLead,
+        searchFailed: searched.failed,
       });
-    let { search } = searched;
-    let compose = composer(search, searched.fileLead);
+    let { search, fileLead } = searched;
+    let compose = composer(search, fileLead);
     // A question sent with files that the help center has no answer to is about the files:
     // what they say is given (see `searchFileLead`).
-    if (filesQuery !== '' && !searched.fileLead && !compose(search?.hits ?? [], undefined).found) {
-      const inFiles = await searchFileLead(calls, message.query, filesQuery);
+    if (filesQuery !== '' && !fileLead && !compose(search?.hits ?? [], undefined).found) {
+      const inFiles = await searchFileLead(calls, message, filesQuery);
       if (inFiles) {
-        search = inFiles.search;
-        compose = composer(inFiles.search, inFiles.fileLead);
+        ({ search, fileLead } = inFiles);
+        compose = composer(search, fileLead);
       }
     }
     const hits = search?.hits ?? [];
-    return { context, history, message, hits, facts, filesRead, attachments, compose };
+    const quotes = quoted(search, fileLead);
+    return {
+      context,
+      history,
+      message,
+      hits,
+      searchFailed: searched.failed,
+      facts,
+      filesRead: quotes,
+      attachments,
+      compose,
+    };
   }
 
   /** Decides the escalation, then writes the reply and shows its sources. */
@@ -287,11 +339,15 @@ export class TurnRunner {
     // reply then rejected found nothing the customer saw. A ticket changes only how the reply
     // closes, never whether it answers.
     const draft = compose(hits, undefined);
+    // A search that failed is no evidence the help center lacks the answer: it neither counts
+    // toward the run of questions left unanswered that hands the conversation to a person, nor
+    // breaks it. The reply offers a person instead (see `SEARCH_FAILED`).
+    const unsearched = turn.searchFailed && !draft.found;
     const escalation = await decideEscalation(calls, {
       message: input.text,
       history: turn.history,
       context: turn.context,
-      noKnowledgeNow: message.looksUp && !draft.found,
+      noKnowledgeNow: message.looksUp && !draft.found && !unsearched,
       facts: [...turn.facts, ...message.newFacts],
     });
     const { escalated } = escalation;
@@ -302,7 +358,7 @@ export class TurnRunner {
       hits,
       escalated,
       escalation.info.escalate,
-      handsOverOnly(input.text, escalation.outcome?.reasons ?? []),
+      handOverWords(input.text, escalation.outcome?.reasons ?? []),
     );
     const passages = numberPassages(hits);
     const offered = offeredSources(llm, passages, answer.cited, filesRead);
@@ -324,13 +380,14 @@ export class TurnRunner {
       compose,
       hits,
       escalated,
+      searchFailed: unsearched,
     });
     const sources = replySources(llm, passages, reply, filesRead, offered);
     // A language model that cited a passage answered from the help center, though the extractive
     // answer found nothing worth quoting there: the customer was not failed, and the next turns'
     // run of questions left unanswered (the escalation's) starts again.
     const found = answer.found || (reply.answeredBy === 'llm' && reply.cited.length > 0);
-    return { reply, found, escalation, sources };
+    return { reply, found, searchFailed: unsearched && !found, escalation, sources };
   }
 
   /** Stores the reply, sends it, and counts the turn. */
@@ -343,13 +400,15 @@ export class TurnRunner {
       escalation: Escalation;
       looksUp: boolean;
       found: boolean;
+      /** The help center could not be searched and nothing else answered. */
+      searchFailed: boolean;
       /** How long the turn took, in milliseconds. */
       ms: number;
       /** Whether each file of the customer's message was read. */
       readFiles: FileRead[];
     },
   ) {
-    const { reply: written, escalation, looksUp, found, readFiles } = turn;
+    const { reply: written, escalation, looksUp, found, searchFailed, readFiles } = turn;
     const { sessionId, requestId } = ids;
     calls.timings.total = turn.ms;
     const reply: ReplyMessage = {
@@ -367,13 +426,20 @@ export class TurnRunner {
     const stored = await storeReply(this.deps.conversations, ids, reply, {
       looksUp,
       found,
+      searchFailed,
       filesRead: readFiles,
     });
     calls.emit({ type: 'complete', message: reply });
     calls.close();
     this.#count({
       answeredBy: written.answeredBy,
-      result: !looksUp ? 'not_looked_up' : found ? 'answered' : 'not_found',
+      result: !looksUp
+        ? 'not_looked_up'
+        : found
+          ? 'answered'
+          : searchFailed
+            ? 'search_failed'
+            : 'not_found',
       ...(escalation.outcome?.ticketCreated
         ? {
             ticketOpened: {

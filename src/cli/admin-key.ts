@@ -15,29 +15,47 @@ export interface AdminKey {
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
+/** The admin key as read or made at start, before anything of it is written. */
+export interface StartingAdminKey {
+  hash?: string;
+  /**
+   * Keeps a key made at this start: its hash under DATA_DIR, and the key itself printed or in a
+   * file. Called once the server has started, so that a start that fails (a database that is
+   * down) leaves no key behind that nobody was told of.
+   */
+  keep(): Promise<AdminKey>;
+}
+
 /**
- * The admin key: `ADMIN_API_KEY` when set; otherwise one made at the first start, of which only
- * the hash is kept under DATA_DIR. The key itself is printed once on a terminal; without one
- * (a container, a service) it is written to `<DATA_DIR>/admin-key`, mode 0600, for the operator
- * to read: stderr would take it to a log store.
+ * The admin key: `ADMIN_API_KEY` when set; otherwise the one whose hash is kept under DATA_DIR,
+ * or a new one. Of a new one, only the hash is kept ({@link StartingAdminKey.keep}); the key
+ * itself is printed once on a terminal; without one (a container, a service) it is written to
+ * `<DATA_DIR>/admin-key`, mode 0600, for the operator to read: stderr would take it to a log
+ * store.
  */
-export async function adminKey(config: Config, terminal: boolean): Promise<AdminKey> {
-  if (config.adminApiKey) return {};
+export async function adminKey(config: Config, terminal: boolean): Promise<StartingAdminKey> {
+  if (config.adminApiKey) return { keep: () => Promise.resolve({}) };
   const hashFile = join(config.dataDir, 'admin-key.sha256');
   const stored = await readFile(hashFile, 'utf8').catch(() => undefined);
-  if (stored !== undefined && /^[0-9a-f]{64}$/.test(stored.trim())) return { hash: stored.trim() };
+  if (stored !== undefined && /^[0-9a-f]{64}$/.test(stored.trim())) {
+    const hash = stored.trim();
+    return { hash, keep: () => Promise.resolve({ hash }) };
+  }
   const generated = `sa_admin_${randomBytes(24).toString('base64url')}`;
   const hash = sha256(generated);
-  let keyFile: string | undefined;
-  if (!terminal) {
-    keyFile = join(config.dataDir, 'admin-key');
-    // Written before the hash: a key whose hash is kept but that nobody can read is lost. A
-    // file left from before is replaced, not rewritten: its mode might be wider.
-    await rm(keyFile, { force: true });
-    await writeFile(keyFile, `${generated}\n`, { mode: 0o600, flag: 'wx' });
-  }
-  await writeFile(hashFile, `${hash}\n`, { mode: 0o600 });
-  return terminal ? { hash, printed: generated, hashFile } : { hash, keyFile, hashFile };
+  const keep = async (): Promise<AdminKey> => {
+    let keyFile: string | undefined;
+    if (!terminal) {
+      keyFile = join(config.dataDir, 'admin-key');
+      // Written before the hash: a key whose hash is kept but that nobody can read is lost. A
+      // file left from before is replaced, not rewritten: its mode might be wider.
+      await rm(keyFile, { force: true });
+      await writeFile(keyFile, `${generated}\n`, { mode: 0o600, flag: 'wx' });
+    }
+    await writeFile(hashFile, `${hash}\n`, { mode: 0o600 });
+    return terminal ? { hash, printed: generated, hashFile } : { hash, keyFile, hashFile };
+  };
+  return { hash, keep };
 }
 
 /**

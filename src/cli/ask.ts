@@ -3,9 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Config } from '../config/index.js';
 import { isAppError } from '../errors/index.js';
-import { turnResultBody } from '../protocol/index.js';
-import type { ConversationRepository } from '../store/index.js';
-import { openCliApp } from './open-app.js';
+import { cliSession, openCliApp } from './open-app.js';
 
 /** Why a file could not be attached, in the words of its error code. */
 const UNREADABLE: Record<string, string> = {
@@ -46,26 +44,26 @@ export async function ask(
   }
   const app = await openCliApp(config);
   try {
-    const sessionId = options.session ?? randomUUID();
-    if (options.session !== undefined && (await app.conversations.countMessages(sessionId)) === 0) {
-      // A mistyped id would otherwise go on as a conversation with no past, without a word.
-      console.error(`No earlier conversation has session id ${sessionId}; starting a new one.`);
-    }
-    const run = app.turns.start({ sessionId, text: message, attachments });
-    const result = await run.result;
+    const { session, notice } = await cliSession(app, options.session);
+    if (notice) console.error(notice);
+    // The way a message over HTTP goes: under the session's lock, counted on the session, told
+    // to its live feeds.
+    const outcome = await app.sessionTurns.send({
+      session,
+      text: message,
+      ...(attachments.length > 0 ? { attachments } : {}),
+      requestId: randomUUID(),
+    });
+    const body = outcome.type === 'run' ? await outcome.result : outcome.result;
     await app.webhooks?.deliverDue();
     if (options.json) {
-      const body = turnResultBody(result, {
-        turnId: run.turnId,
-        messageCount: await customerMessages(app.conversations, sessionId),
-      });
       console.log(JSON.stringify(body, null, 2));
     } else {
-      console.log(result.text);
-      for (const source of result.sources)
+      console.log(body.message.text);
+      for (const source of body.sources)
         console.log(`  [${source.id}] ${source.title} — ${source.url ?? source.source}`);
-      if (result.escalation.ticketId) console.log(`  ticket ${result.escalation.ticketId}`);
-      console.log(`  (session ${sessionId})`);
+      if (body.escalation.ticketId) console.log(`  ticket ${body.escalation.ticketId}`);
+      console.log(`  (session ${session.id})`);
     }
     return 0;
   } catch (error) {
@@ -77,16 +75,4 @@ export async function ask(
   } finally {
     await app.close();
   }
-}
-
-/**
- * The customer's messages in a conversation, this one included: what a session's `messageCount`
- * counts. The CLI keeps no session record to count them in, so they are counted in its history.
- */
-async function customerMessages(
-  conversations: ConversationRepository,
-  sessionId: string,
-): Promise<number> {
-  const messages = await conversations.messages(sessionId);
-  return messages.filter((m) => m.role === 'user').length;
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import type { Config } from '../config/index.js';
 import { isAppError } from '../errors/index.js';
-import { openCliApp } from './open-app.js';
+import type { Session } from '../session/index.js';
+import { cliSession, openCliApp } from './open-app.js';
 
 /** The commands of `chat`, as `/help` lists them. */
 const COMMANDS: ReadonlyArray<readonly [string, string]> = [
@@ -24,14 +25,24 @@ const COMMAND = /^\/[a-z]+(?:\s|$)/i;
  */
 export async function chat(config: Config, options: { session?: string }): Promise<number> {
   const app = await openCliApp(config);
+  let session: Session;
+  try {
+    const opened = await cliSession(app, options.session);
+    if (opened.notice) console.error(opened.notice);
+    session = opened.session;
+  } catch (error) {
+    await app.close();
+    if (!isAppError(error)) throw error;
+    console.error(error.message);
+    return 1;
+  }
   const lines = createInterface({
     input: process.stdin,
     output: process.stdout,
     terminal: process.stdin.isTTY === true,
   });
-  let sessionId = options.session ?? randomUUID();
   console.log(
-    `Support chat (session ${sessionId}). Type /new for a new conversation, /quit to leave, /help for the commands.`,
+    `Support chat (session ${session.id}). Type /new for a new conversation, /quit to leave, /help for the commands.`,
   );
   try {
     // The iterator buffers lines that arrive while an answer is still streaming (a pasted
@@ -41,8 +52,13 @@ export async function chat(config: Config, options: { session?: string }): Promi
       const text = line.trim();
       if (text === '/quit' || text === '/exit') break;
       if (text === '/new') {
-        sessionId = randomUUID();
-        console.log(`(new session ${sessionId})`);
+        try {
+          session = (await cliSession(app)).session;
+          console.log(`(new session ${session.id})`);
+        } catch (error) {
+          if (!isAppError(error)) throw error;
+          console.log(`(${error.message})`);
+        }
         process.stdout.write('\nyou> ');
         continue;
       }
@@ -62,7 +78,11 @@ export async function chat(config: Config, options: { session?: string }): Promi
       }
       let run;
       try {
-        run = app.turns.start({ sessionId, text });
+        // The way a message over HTTP goes: under the session's lock, counted on the session,
+        // told to its live feeds; an ended session refuses it in the API's words.
+        const outcome = await app.sessionTurns.send({ session, text, requestId: randomUUID() });
+        if (outcome.type !== 'run') continue;
+        run = outcome;
       } catch (error) {
         console.log(isAppError(error) ? error.message : String(error));
         process.stdout.write('\nyou> ');

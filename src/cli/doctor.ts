@@ -1,3 +1,4 @@
+import { builtInToolNames, unknownToolOverride } from '../app.js';
 import { describeConfig, type Config } from '../config/index.js';
 import { defaultParseConcurrency } from '../rag/parse/index.js';
 import { checkServices } from './checks.js';
@@ -10,7 +11,7 @@ import { checkStartupConfig } from './startup.js';
  * @throws {ConfigError} for a configuration `serve` would refuse, with its message.
  */
 export async function doctor(config: Config): Promise<number> {
-  checkStartupConfig(config);
+  await checkStartupConfig(config);
   const rows = describeConfig(config);
   const width = Math.max(...rows.map((r) => r.name.length));
   console.log('Configuration (secrets masked):');
@@ -56,7 +57,14 @@ export async function doctor(config: Config): Promise<number> {
     );
   }
   const failed = checks.filter((c) => !c.ok).length;
-  console.log(failed === 0 ? '\nAll checks passed.' : `\n${failed} check(s) failed.`);
+  // A warning does not fail the check (serve starts with it), but is not lost above the table.
+  const noted =
+    warnings.length === 0
+      ? ''
+      : `, with ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (see Warnings above)`;
+  console.log(
+    failed === 0 ? `\nAll checks passed${noted}.` : `\n${failed} check(s) failed${noted}.`,
+  );
   return failed === 0 ? 0 : 1;
 }
 
@@ -85,6 +93,11 @@ function sessionEncryption(config: Config): string {
 /** Settings that are valid but do nothing as configured: the operator meant something else. */
 function configWarnings(config: Config): string[] {
   const warnings: string[] = [];
+  // As `serve` logs them: an override of no tool (a misspelt name) changes nothing.
+  const toolNames = builtInToolNames(config);
+  for (const name of Object.keys(config.tools.overrides)) {
+    if (!toolNames.includes(name)) warnings.push(unknownToolOverride(name, toolNames));
+  }
   if (config.sessions.encryptionKey && !config.redisUrl) {
     const previous = config.sessions.previousEncryptionKeys?.length
       ? ' (and SESSION_ENCRYPTION_KEY_PREVIOUS)'

@@ -18,7 +18,8 @@ function progressBar(stream: NodeJS.WriteStream) {
 
 /**
  * `support-agent ingest <path...> [--prune]`: ingests files and folders into the knowledge base
- * and prints a one-line summary, then one line per failed file; with embeddings configured, new
+ * and prints a one-line summary, then one line per failed file and per file not added because
+ * the same file is stored already (a copy in another folder); with embeddings configured, new
  * passages are embedded too, and the vectors of passages that are gone removed. Exit code 1
  * when a file failed or embedding stopped early.
  */
@@ -43,6 +44,8 @@ export async function ingest(
     console.log(summarize(report));
     for (const failure of report.failed)
       console.log(`  failed: ${failure.path}: ${failure.reason}`);
+    for (const duplicate of report.duplicates)
+      console.log(`  not added: ${duplicate.path}: the same file as ${duplicate.sameAs}`);
     const vectors = await app.indexVectors();
     if (vectors) {
       // Vectors of passages gone (a changed or pruned file) are named only when there were some.

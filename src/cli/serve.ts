@@ -18,10 +18,10 @@ const CUT_SHORT_WAIT_MS = 2_000;
  * flushed, pools are closed, and the process exits 0.
  */
 export async function serve(config: Config): Promise<void> {
-  checkStartupConfig(config);
+  await checkStartupConfig(config);
   await ensureDataDir(config.dataDir);
-  const admin = await adminKey(config, process.stderr.isTTY === true);
-  const app = await openApp(config, admin.hash ? { adminKeyHash: admin.hash } : {});
+  const starting = await adminKey(config, process.stderr.isTTY === true);
+  const app = await openApp(config, starting.hash ? { adminKeyHash: starting.hash } : {});
   // The search index is ready before the first customer asks (on SQLite it is built in memory).
   await app.knowledge.prepareSearch();
   let draining = false;
@@ -33,6 +33,12 @@ export async function serve(config: Config): Promise<void> {
     await app.close();
     throw listenFailure(error, config.server.host, config.server.port);
   }
+  // Kept only now that the server has started: a start that fails writes no key.
+  const admin = await starting.keep().catch(async (error: unknown) => {
+    await server.close().catch(() => undefined);
+    await app.close();
+    throw error;
+  });
   // Background work: webhook delivery, and the sweeps of old memories and, with RETENTION_DAYS,
   // of conversations past their retention (at once, then hourly; each logs what it erased).
   app.start();
@@ -65,9 +71,11 @@ export async function serve(config: Config): Promise<void> {
   const { documents } = await app.knowledge.stats('kb');
   if (documents === 0) {
     // Every question would get "not found": say so once, where the operator looks first.
+    // `ingest` must write where this server reads: the same database, named as it is set.
+    const store = config.databaseUrl ? 'DATABASE_URL' : 'DATA_DIR';
     app.logger.warn(
       { documents },
-      'the knowledge base is empty, so every question will be answered "not found"; add the help center with `node dist/cli/main.js ingest <path>` (`support-agent ingest` once installed; same DATA_DIR as the server) or POST /v1/admin/documents',
+      `the knowledge base is empty, so every question will be answered "not found"; add the help center with \`node dist/cli/main.js ingest <path>\` (\`support-agent ingest\` once installed; same ${store} as the server) or POST /v1/admin/documents`,
     );
   }
   if (admin.printed) {

@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { makeDirectory } from '../store/make-directory.js';
 import { synonyms } from '../app.js';
 import { ConfigError, sessionKeys, type Config } from '../config/index.js';
@@ -8,22 +9,23 @@ import { redactValue } from '../telemetry/index.js';
 
 /**
  * The checks of the configuration that the schema cannot make and `serve` makes as it starts:
- * the synonyms file is read and understood, and the session keys have the right form (and no
- * previous key is the current one). `doctor` runs the same, so it cannot pass a configuration
- * that `serve` then refuses.
+ * the synonyms file is read and understood, the session keys have the right form (and no
+ * previous key is the current one), and HOST is an address this machine can listen on. `doctor`
+ * runs the same, so it cannot pass a configuration that `serve` then refuses.
  *
  * @throws {ConfigError} with the message `serve` would stop with.
  */
-export function checkStartupConfig(config: Config): void {
+export async function checkStartupConfig(config: Config): Promise<void> {
   const problems: string[] = [];
   const checks = [
     () => synonyms(config),
     // The app reads the keys whether or not REDIS_URL is set, so they are checked alike.
     () => sessionKeys(config),
+    () => checkHost(config.server.host),
   ];
   for (const check of checks) {
     try {
-      check();
+      await check();
     } catch (error) {
       if (error instanceof ConfigError) problems.push(...error.problems);
       else if (isAppError(error) && error.code === 'config_invalid') problems.push(error.message);
@@ -31,6 +33,30 @@ export function checkStartupConfig(config: Config): void {
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/**
+ * Listens on HOST at a port the system picks, and stops: a name that does not resolve, or an
+ * address of another machine, fails here as it would at `serve`'s listen, with the same
+ * message, before anything is opened. The port itself is not tried: it is taken while `serve`
+ * runs, and `doctor` is run beside a running server.
+ *
+ * @throws {ConfigError} naming HOST, as {@link listenFailure} does.
+ */
+async function checkHost(host: string): Promise<void> {
+  const server = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port: 0 }, resolve);
+    });
+  } catch (error) {
+    const failure = listenFailure(error, host, 0);
+    // Only a bad HOST is this check's to report; anything else is left to the real listen.
+    if (failure instanceof ConfigError) throw failure;
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }
 
 /** What a DATA_DIR that cannot be used looks like, in the words of its error code. */

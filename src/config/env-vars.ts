@@ -113,7 +113,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: undefined,
     expected: 'a string of at least 16 characters',
     description:
-      'Key for the admin API and console. When unset, one is generated at the first start: printed once on a terminal; otherwise written to `<DATA_DIR>/admin-key` (this user only) for you to read and delete, and the log says so. Only its hash is kept.',
+      'Key for the admin API and console, at least 16 characters. When unset, one is generated at the first start: printed once on a terminal; otherwise written to `<DATA_DIR>/admin-key` (this user only) for you to read and delete, and the log says so. Only its hash is kept.',
     secret: true,
   },
   {
@@ -122,7 +122,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: undefined,
     expected: 'a string of at least 16 characters',
     description:
-      'When set, `GET /metrics` takes only `Authorization: Bearer <this token>` (Prometheus: `authorization.credentials`). Unset, anyone who reaches the port can read the metrics: keep it off the public network.',
+      'At least 16 characters. When set, `GET /metrics` takes only `Authorization: Bearer <this token>` (Prometheus: `authorization.credentials`). Unset, anyone who reaches the port can read the metrics: keep it off the public network.',
     secret: true,
   },
   {
@@ -358,7 +358,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: undefined,
     expected: 'a string of at least 16 characters',
     description:
-      'Key of the `X-Support-Agent-Signature: sha256=<HMAC of "<timestamp>.<body>">` header, `X-Support-Agent-Timestamp` being the time of sending. Required with the URL.',
+      'Key of the `X-Support-Agent-Signature: sha256=<HMAC of "<timestamp>.<body>">` header, `X-Support-Agent-Timestamp` being the time of sending; at least 16 characters. Required with the URL.',
     secret: true,
   },
   {
@@ -383,7 +383,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: undefined,
     expected: '32 bytes as 64 hexadecimal characters or base64',
     description:
-      'Encrypts session data in Redis with AES-256-GCM. Give every instance the same key.',
+      'Encrypts session data in Redis with AES-256-GCM. 32 random bytes as 64 hexadecimal characters or base64 (`openssl rand -hex 32`). Give every instance the same key.',
     secret: true,
   },
   {

@@ -9,3 +9,4 @@ export type { Config, ToolPolicy, ToolPolicyOverride } from './schema.js';
 export { sessionKeys } from './session-keys.js';
 export type { SessionKeys } from './session-keys.js';
 export { productVersion } from './product-version.js';
+export { closestName } from './did-you-mean.js';

@@ -262,7 +262,24 @@ describe('loadConfig', () => {
   it('refuses unknown keys, a missing file and a malformed file', () => {
     const typo = file('typo.json', JSON.stringify({ sever: { port: 1 } }));
     expect(problems({ SUPPORT_AGENT_CONFIG: typo })).toEqual([
-      'unknown key "sever" in the configuration file; check the spelling against the README\'s configuration table',
+      'unknown key "sever" in the configuration file; did you mean "server"?',
+    ]);
+    // Nothing near it: the table is where the keys are.
+    const unknown = file('unknown.json', JSON.stringify({ server: { backlog: 5 } }));
+    expect(problems({ SUPPORT_AGENT_CONFIG: unknown })).toEqual([
+      'unknown key "backlog" in "server" of the configuration file; check the spelling against the README\'s configuration table',
+    ]);
+    // Several in one section, each with the key it nearly spells, in the sections of an override.
+    const typos = file(
+      'typos.json',
+      JSON.stringify({
+        server: { prot: 1, hots: 'x' },
+        tools: { overrides: { kb_search: { timeotMs: 5 } } },
+      }),
+    );
+    expect([...problems({ SUPPORT_AGENT_CONFIG: typos })].sort()).toEqual([
+      'unknown key "timeotMs" in "tools.overrides.kb_search" of the configuration file; did you mean "timeoutMs"?',
+      'unknown keys "prot", "hots" in "server" of the configuration file; did you mean "port" for "prot", "host" for "hots"?',
     ]);
     expect(problems({ SUPPORT_AGENT_CONFIG: '/nonexistent/config.yaml' })).toEqual([
       'SUPPORT_AGENT_CONFIG="/nonexistent/config.yaml": the file does not exist; expected a path to a .json, .yaml or .yml file',

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import { ZodObject, ZodRecord, type z } from 'zod';
 import { AppError } from '../errors/index.js';
 import { redactUrlCredentials } from '../telemetry/redact.js';
+import { closestName } from './did-you-mean.js';
 import { ENV_VARS, type EnvVarSpec } from './env-vars.js';
 import { configSchema, type Config } from './schema.js';
 
@@ -87,37 +88,10 @@ function misspeltVariables(env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
   for (const name of Object.keys(env)) {
     if (known.has(name) || name.length < 6 || env[name] === undefined) continue;
-    const squashed = name.toUpperCase().replace(/[^A-Z0-9]/g, '');
-    const meant = ENV_VARS.find((spec) => {
-      const target = spec.name.replace(/_/g, '');
-      return target.length >= 6 && editDistance(squashed, target, 2) <= 2;
-    });
-    if (meant) problems.push(`${name} is not a setting; did you mean ${meant.name}?`);
+    const meant = closestName(name, known, 6);
+    if (meant) problems.push(`${name} is not a setting; did you mean ${meant}?`);
   }
   return problems;
-}
-
-/** Levenshtein distance of `a` and `b`, or `limit + 1` once it is sure to exceed `limit`. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (previous[j - 1] as number) + cost,
-      );
-      current.push(value);
-      best = Math.min(best, value);
-    }
-    if (best > limit) return limit + 1;
-    previous = current;
-  }
-  return previous[b.length] as number;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -215,7 +189,17 @@ function describeIssue(
 
   if (issue.code === 'unrecognized_keys') {
     const where = key === '' ? 'the configuration file' : `"${key}" of the configuration file`;
-    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} in ${where}; check the spelling against the README's configuration table`;
+    // As for a misspelt variable: the key it nearly spells, from those allowed where it is.
+    const known = keysAt(configSchema, path);
+    const meant = issue.keys.flatMap((k) => {
+      const name = closestName(k, known);
+      return name ? [issue.keys.length === 1 ? `"${name}"` : `"${name}" for "${k}"`] : [];
+    });
+    const hint =
+      meant.length > 0
+        ? `did you mean ${meant.join(', ')}?`
+        : "check the spelling against the README's configuration table";
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} in ${where}; ${hint}`;
   }
   // A variable is shown as it was given, even when the problem is in one item of its list.
   const value = getPath(raw, origin.kind === 'env' ? origin.spec.path : path);
@@ -227,6 +211,28 @@ function describeIssue(
   if (origin.kind === 'file') return `"${key}" in ${origin.file} = ${shown}: ${problem}${expected}`;
   const name = spec ? spec.name : key;
   return `${name}: ${problem}${expected}`;
+}
+
+/** The keys the schema allows in the object at `path`: none where it is not an object. */
+function keysAt(schema: z.ZodType, path: readonly string[]): string[] {
+  let node = unwrap(schema);
+  for (const key of path) {
+    if (node instanceof ZodObject) node = unwrap((node.shape as Record<string, z.ZodType>)[key]);
+    // Below `tools.overrides`, a name of the operator's: every override has the same keys.
+    else if (node instanceof ZodRecord) node = unwrap(node.valueType as z.ZodType);
+    else return [];
+  }
+  return node instanceof ZodObject ? Object.keys(node.shape) : [];
+}
+
+/** The object (or record) inside the wrappers around it: optional, default, a pipe. */
+function unwrap(node: z.ZodType | undefined): z.ZodType | undefined {
+  let inner = node;
+  while (inner && !(inner instanceof ZodObject) && !(inner instanceof ZodRecord)) {
+    const def = inner._zod.def as { innerType?: z.ZodType; in?: z.ZodType };
+    inner = def.innerType ?? def.in;
+  }
+  return inner;
 }
 
 /** Where the value at `path` (or the nearest section above it) came from. */

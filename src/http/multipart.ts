@@ -9,6 +9,11 @@ export interface MultipartLimits {
   maxFiles: number;
   /** Text fields that may appear; any other field is refused. */
   fields: readonly string[];
+  /**
+   * What one request is to its sender, named in the messages of the limits ("At most 20 files
+   * per upload."): `message` (the default) for a customer's message, `upload` for an upload.
+   */
+  per?: string;
 }
 
 /** What a multipart request carried. */
@@ -64,7 +69,7 @@ export async function readMultipart(
       if (total > limits.maxTotalBytes) {
         throw new AppError(
           'payload_too_large',
-          `The files of one message may total ${formatBytes(limits.maxTotalBytes)}; these are larger.`,
+          `The files of one ${limits.per ?? 'message'} may total ${formatBytes(limits.maxTotalBytes)}; these are larger.`,
         );
       }
       body.files.push({ name: safeFileName(part.filename), data: new Uint8Array(data) });
@@ -84,7 +89,10 @@ function multipartError(error: unknown, limits: MultipartLimits): unknown {
         `A file is larger than the limit of ${formatBytes(limits.maxFileBytes)} per file.`,
       );
     case 'FST_FILES_LIMIT':
-      return new AppError('payload_too_large', `At most ${limits.maxFiles} files per message.`);
+      return new AppError(
+        'payload_too_large',
+        `At most ${limits.maxFiles} files per ${limits.per ?? 'message'}.`,
+      );
     case 'FST_PARTS_LIMIT':
     case 'FST_FIELDS_LIMIT':
       return new AppError('invalid_input', 'The form has too many fields.');

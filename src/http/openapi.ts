@@ -14,6 +14,7 @@ import {
   sessionDetailSchema,
   sessionListQuerySchema,
   sessionListSchema,
+  staffMessageBodySchema,
   ticketDetailSchema,
   ticketListQuerySchema,
   ticketListSchema,
@@ -31,6 +32,7 @@ import {
   MAX_WS_MESSAGE_BYTES,
   messagePageQuerySchema,
   messagePageSchema,
+  messageViewSchema,
   sendMessageBodySchema,
   sessionCreatedSchema,
   sessionSummarySchema,
@@ -38,7 +40,11 @@ import {
   turnResultSchema,
   wsClientMessageSchema,
 } from '../protocol/api.js';
-import { customerMessageEventSchema, turnEventSchema } from '../protocol/events.js';
+import {
+  customerMessageEventSchema,
+  staffMessageEventSchema,
+  turnEventSchema,
+} from '../protocol/events.js';
 import { healthSchema, readinessSchema } from '../protocol/operations-api.js';
 import { SHOWN_PICTURE_TYPES } from '../tools/index.js';
 import { MAX_FILES_PER_MESSAGE } from './routes/sessions.js';
@@ -207,7 +213,7 @@ export const OPERATIONS: readonly Operation[] = [
     events: true,
     errors: { '429': { description: STREAM_LIMITS } },
     description:
-      'With `Accept: text/event-stream`: a `ready` event, then every turn of the session, whichever connection or instance took the message (another tab, the WebSocket; across instances through Redis): the customer’s message as stored (`customer_message`, the shape of a history item, with the turn’s `turnId`), then the turn’s events; `ended` or `shutdown` last when the stream ends (see StreamEvent). Heartbeat comments keep it open. The token may come as `?token=` (an EventSource sends no headers).',
+      'With `Accept: text/event-stream`: a `ready` event, then every turn of the session, whichever connection or instance took the message (another tab, the WebSocket; across instances through Redis): the customer’s message as stored (`customer_message`, the shape of a history item, with the turn’s `turnId`), then the turn’s events; between turns, each message the staff write to the customer (`staff_message`, see POST /v1/admin/sessions/{id}/messages); `ended` or `shutdown` last when the stream ends (see StreamEvent). Heartbeat comments keep it open. The token may come as `?token=` (an EventSource sends no headers).',
   },
   {
     operationId: 'openSessionWebSocket',
@@ -227,7 +233,7 @@ export const OPERATIONS: readonly Operation[] = [
       },
       '429': { description: STREAM_LIMITS },
     },
-    description: `Upgrade with \`Authorization: Bearer <token>\`, or, from a browser (which cannot set headers on a WebSocket), with the token as the \`token\` query parameter. Send \`{"type":"message","text":…}\` text frames (WsClientMessage) of at most ${MAX_WS_MESSAGE_BYTES / 1024} KB; receive, one JSON frame each (StreamEvent), the events of the messages sent over it and, as the live feed does, the session’s other turns (sent over HTTP, another WebSocket or another instance), each opened by \`customer_message\`; its own turns come once, without \`customer_message\`. Turns come in the order they were stored, each turn’s events together (a socket’s own turn may wait a moment for an earlier turn to be relayed to it). A frame that is not a valid message, or is too large, gets an \`error\` event and the socket stays open. Answers to a frame may come among another turn’s events: give each frame an \`id\` of your own (1–${MAX_WS_FRAME_ID_CHARS} characters) and every \`error\` that answers it (a refusal, or its turn’s failure), and its turn’s \`start\` and \`complete\`, carry it back as \`replyTo\`. A frame that is not JSON, or is over the size limit (refused unread), has none carried back; an invalid one that is JSON with a valid \`id\` has its id carried back.`,
+    description: `Upgrade with \`Authorization: Bearer <token>\`, or, from a browser (which cannot set headers on a WebSocket), with the token as the \`token\` query parameter. Send \`{"type":"message","text":…}\` text frames (WsClientMessage) of at most ${MAX_WS_MESSAGE_BYTES / 1024} KB; receive, one JSON frame each (StreamEvent), the events of the messages sent over it and, as the live feed does, the session’s other turns (sent over HTTP, another WebSocket or another instance), each opened by \`customer_message\`, and the staff’s messages (\`staff_message\`) between turns; its own turns come once, without \`customer_message\`. Turns come in the order they were stored, each turn’s events together (a socket’s own turn may wait a moment for an earlier turn to be relayed to it). A frame that is not a valid message, or is too large, gets an \`error\` event and the socket stays open. Answers to a frame may come among another turn’s events: give each frame an \`id\` of your own (1–${MAX_WS_FRAME_ID_CHARS} characters) and every \`error\` that answers it (a refusal, or its turn’s failure), and its turn’s \`start\` and \`complete\`, carry it back as \`replyTo\`. A frame that is not JSON, or is over the size limit (refused unread), has none carried back; an invalid one that is JSON with a valid \`id\` has its id carried back.`,
   },
   {
     operationId: 'listDocuments',
@@ -297,7 +303,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/v1/admin/tickets',
     summary: 'List tickets, newest first',
     description:
-      'Filtered by `status`, `priority` and `category`, in any combination: a ticket is listed when it matches every filter given, and `total` counts the filtered list. A value that is not one of those listed is a 400.',
+      'Filtered by `status`, `priority`, `category` and `assignee`, in any combination: a ticket is listed when it matches every filter given, and `total` counts the filtered list. A value that is not one of those listed is a 400. `assignee` is compared exactly as it was set (spaces around it dropped).',
     auth: 'admin',
     tag: 'admin',
     query: ticketListQuerySchema,
@@ -319,7 +325,9 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'updateTicket',
     method: 'patch',
     path: '/v1/admin/tickets/{id}',
-    summary: 'Change a ticket’s status',
+    summary: 'Change a ticket’s status, priority or assignee',
+    description:
+      'Give any of `status`, `priority` and `assignee` (at least one); a field left out is kept, and `assignee: null` gives the ticket to no one. With a webhook, a change of status goes out as `ticket.status_changed`, and one of the priority or assignee alone as `ticket.changed`; a value set again changes nothing and sends nothing.',
     auth: 'admin',
     tag: 'admin',
     body: ticketPatchSchema,
@@ -372,6 +380,23 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
   {
+    operationId: 'sendStaffMessage',
+    method: 'post',
+    path: '/v1/admin/sessions/{id}/messages',
+    summary: 'Write to the customer of a session',
+    auth: 'admin',
+    tag: 'admin',
+    body: staffMessageBodySchema,
+    response: messageViewSchema,
+    status: 201,
+    errors: {
+      '404': { description: 'No such session: it never existed, was erased, or has expired.' },
+      '409': { description: 'The session has ended: the customer no longer follows it.' },
+    },
+    description:
+      'Stores the message in the session’s history (role `staff`, after the messages before it; `GET /v1/sessions/{id}/messages` shows it) and delivers it at once to the customer’s live feed and WebSockets, on every instance, as a `staff_message` event (see StreamEvent). It waits for a turn running in the session to end (at most SESSION_LOCK_WAIT_MS; 503 past it), and comes after that turn’s events. No reply follows it: the agent does not answer the staff, and its own turns do not read the staff’s messages.',
+  },
+  {
     operationId: 'eraseSession',
     method: 'delete',
     path: '/v1/admin/sessions/{id}',
@@ -387,6 +412,8 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'get',
     path: '/v1/admin/tools',
     summary: 'Tool health: breaker states and latencies',
+    description:
+      'With REDIS_URL, of every live instance (`scope: all_instances`): each tool’s `instances` and `notClosedOn` show an open breaker whichever instance answers; the top-level `breaker` and `stats` are the answering instance’s. Without Redis, or while it is unavailable, of the answering instance only (`scope: this_instance`).',
     auth: 'admin',
     tag: 'admin',
     response: toolListSchema,
@@ -418,6 +445,8 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'post',
     path: '/v1/admin/tools/{name}/reset',
     summary: 'Close a tool’s circuit breaker',
+    description:
+      'With REDIS_URL, on every instance (`scope: all_instances`): the answer lists each instance that confirmed, with its breaker, and in `unconfirmed` the live ones that did not within 2 s. Without Redis, or while it is unavailable, on the answering instance only (`scope: this_instance`). 404 for an unknown tool.',
     auth: 'admin',
     tag: 'admin',
     response: toolResetSchema,
@@ -605,7 +634,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       title: 'support-agent API',
       version,
       description:
-        'Customer-support agent: sessions, messages with streamed replies, and the staff’s admin API. Errors always have the shape `{ "error": { "code", "message", "requestId" } }`.',
+        'Customer-support agent: sessions, messages with streamed replies, and the staff’s admin API. Errors always have the shape `{ "error": { "code", "message", "requestId" } }`. A request to `/v1` that carries an `Origin` (a browser’s) other than the server’s own host or one of CORS_ORIGINS is refused with 403 `forbidden` before it runs, and so are its preflight (`OPTIONS`) and a WebSocket upgrade; a request without `Origin` (a server, the CLI) is not asked.',
     },
     paths,
     components: {
@@ -620,15 +649,17 @@ export function openApiDocument(version: string): Record<string, unknown> {
       schemas: {
         StreamEvent: {
           description:
-            'One event of a stream (SSE `data`, or a WebSocket frame): a turn’s event, a customer’s message to the session’s followers (`customer_message`, before its turn’s `start`), or what the stream says of itself (`ready`, `ended`, `shutdown`).',
+            'One event of a stream (SSE `data`, or a WebSocket frame): a turn’s event, a customer’s message to the session’s followers (`customer_message`, before its turn’s `start`), a message of the staff’s (`staff_message`, between turns; no turn follows it), or what the stream says of itself (`ready`, `ended`, `shutdown`).',
           oneOf: [
             { $ref: '#/components/schemas/TurnEvent' },
             { $ref: '#/components/schemas/CustomerMessageEvent' },
+            { $ref: '#/components/schemas/StaffMessageEvent' },
             { $ref: '#/components/schemas/StreamNotice' },
           ],
         },
         TurnEvent: schema(turnEventSchema),
         CustomerMessageEvent: schema(customerMessageEventSchema),
+        StaffMessageEvent: schema(staffMessageEventSchema),
         StreamNotice: schema(streamNoticeSchema),
         WsClientMessage: inputSchema(wsClientMessageSchema),
         ...webhookComponents(),

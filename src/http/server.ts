@@ -18,6 +18,7 @@ import { sessionRoutes } from './routes/sessions.js';
 import { WS_MAX_FRAME_BYTES, wsRoutes } from './routes/ws.js';
 import { adminKeyMatches, bearerToken, hashToken, tokenMatches } from './auth.js';
 import { clientKey } from './client-address.js';
+import { refuseForeignOrigin } from './origin.js';
 import { enforceRateLimit } from './session-access.js';
 import { StreamRegistry, type StreamOrigin } from './streams.js';
 import type { Health, Readiness } from '../protocol/operations-api.js';
@@ -151,6 +152,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   // One hook rather than one per concern: each hook Fastify runs costs every request a step of
   // its hook chain. The rest of the request runs inside the correlation entered here.
   const perAddressLimit = config.http.rateLimitPerMinute;
+  // Lower case as browsers write an origin: CORS compares them as strings.
+  const corsOrigins = config.http.corsOrigins.map((o) => o.toLowerCase());
   server.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     for (const [name, value] of SECURITY_HEADERS) reply.header(name, value);
@@ -158,6 +161,11 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
       // By the route matched, not the raw URL: the router decodes the path, so `/%761/sessions`
       // is `/v1/sessions` and must be limited as one.
       const path = request.routeOptions.url ?? decodedPath(request.url);
+      // A preflight is taken by CORS's catch-all route (`*`): it is refused by its own path.
+      const api =
+        path.startsWith('/v1/') || (path === '*' && decodedPath(request.url).startsWith('/v1/'));
+      // Answered here: a hook that replies does not go on.
+      if (api && refuseForeignOrigin(request, reply, corsOrigins)) return;
       if (!path.startsWith('/v1/')) return done();
       // Every `/v1` answer is one session's or the staff's (a token, a transcript, a ticket):
       // neither a browser nor a proxy may keep it. SSE streams say the same (see `SseStream`).
@@ -249,7 +257,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
 
   await server.register(cors, {
     // Only the listed origins (the pages that embed the widget) may call the API from a browser.
-    origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
+    origin: corsOrigins.length > 0 ? corsOrigins : false,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id', 'accept'],
     exposedHeaders: [

@@ -9,6 +9,7 @@ import { requireId } from './validate.js';
 /**
  * The session a request may act on: the id must be an id, the session must exist, and the token
  * must be that session's. No token, a wrong token and another session's token are refused alike.
+ * An instance whose session-key check fails refuses every session with a 503.
  */
 export async function authorizeSession(
   sessions: SessionStore,
@@ -18,6 +19,8 @@ export async function authorizeSession(
 ): Promise<Session> {
   const id = requireId(rawId, 'session');
   if (token === undefined) throw sessionRefused(via);
+  // An instance that cannot read the others' sessions serves none (see `assertServing`).
+  await sessions.assertServing();
   const session = await sessions.get(id);
   if (session === null || !tokenMatches(token, session.tokenHash)) throw sessionRefused(via);
   return session;

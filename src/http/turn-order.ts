@@ -67,7 +67,8 @@ export interface OwnTurn {
  * then sent, and an earlier turn's late events come after it. The turns relayed while an own
  * turn runs wait for its end, as a replayed turn sent while a relayed turn runs waits for that
  * turn's (or `waitMs`, when its end is lost). Answers to frames (a refusal, an error) are not
- * turns: the socket sends them at once.
+ * turns: the socket sends them at once. A message of the staff's (`staff_message`) is published
+ * between turns, under the same lock: it goes out alone, in the channel's order.
  *
  * @example
  * const order = new TurnOrder((event) => socket.send(JSON.stringify(event)), { clock, waitMs: 1_000 });
@@ -112,7 +113,9 @@ export class TurnOrder {
         this.#place(own);
       }
     }
-    if (this.#skipping) {
+    // A message of the staff's is no turn's, so never a copy of this socket's own turn, even
+    // when that turn's end was lost and its copies seem to go on.
+    if (this.#skipping && event.type !== 'staff_message') {
       if (event.type === 'complete' || event.type === 'error') this.#skipping = false;
       return;
     }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { toolPolicySchema } from '../config/index.js';
-import { sessionViewSchema } from './api.js';
+import { MAX_MESSAGE_CHARS, sessionViewSchema } from './api.js';
 import { escalationInfoSchema } from './events.js';
 
 const isoTime = z.string().describe('ISO 8601 time');
@@ -18,9 +18,20 @@ const page = {
 /** Most files one upload (`POST /v1/admin/documents`) may carry. */
 export const MAX_UPLOAD_FILES = 20;
 
-/** `GET /v1/admin/documents` query. */
+/**
+ * `GET /v1/admin/documents` query. A scope that no document can have is a 400, as a bad ticket
+ * filter is, not an empty list that reads as "no documents".
+ */
 export const documentListQuerySchema = z.object({
-  scope: z.string().min(1).max(200).default('kb'),
+  scope: z
+    .string()
+    .toLowerCase()
+    .regex(/^(kb|session:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, {
+      error: (issue) =>
+        `must be "kb" (the knowledge base) or "session:<session id>" (one session's attachments), not ${JSON.stringify(String(issue.input).slice(0, 60))}`,
+    })
+    .default('kb')
+    .describe('`kb` for the knowledge base, `session:<id>` for one session’s attachments.'),
   ...page,
 });
 
@@ -47,6 +58,21 @@ export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 /** The queues a ticket goes to: escalation's categories, but `none` (that one opens no ticket). */
 export const TICKET_CATEGORIES = escalationInfoSchema.shape.category.exclude(['none']).options;
 
+/** Most characters of a ticket's assignee: a person's name or e-mail address, never longer. */
+export const MAX_ASSIGNEE_CHARS = 200;
+
+/**
+ * A person on the staff, as staff name them (free text: a name or an e-mail address). Spaces
+ * around it are dropped, so that "alice " and "alice" are one person to the list's filter;
+ * control characters are refused, as no name has them and a log line or a page would show them.
+ */
+const assignee = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_ASSIGNEE_CHARS)
+  .regex(/^[^\p{Cc}]*$/u, { message: 'must not contain control characters' });
+
 /**
  * `GET /v1/admin/tickets` query: each filter given narrows the list (`?priority=urgent&status=open`
  * is the urgent tickets still open); a value that is not one of the known ones is a 400, not an
@@ -56,13 +82,44 @@ export const ticketListQuerySchema = z.object({
   status: oneOf(TICKET_STATUSES).optional(),
   priority: oneOf(TICKET_PRIORITIES).optional(),
   category: oneOf(TICKET_CATEGORIES).optional(),
+  assignee: assignee.optional().describe('The tickets given to this person, as it was set.'),
   ...page,
 });
 
-/** `PATCH /v1/admin/tickets/:id` body. */
-export const ticketPatchSchema = z.strictObject({
-  status: oneOf(TICKET_STATUSES),
+/**
+ * `POST /v1/admin/sessions/:id/messages` body: what a person on the staff writes to the
+ * customer. Spaces around it are dropped; a message of spaces only is refused.
+ */
+export const staffMessageBodySchema = z.strictObject({
+  text: z
+    .string()
+    .trim()
+    .min(1)
+    .max(MAX_MESSAGE_CHARS, {
+      message: `is too long; the limit is ${MAX_MESSAGE_CHARS} characters`,
+    }),
 });
+
+/**
+ * `PATCH /v1/admin/tickets/:id` body: any of `status`, `priority` and `assignee`, at least one.
+ * `assignee: null` gives the ticket back to no one.
+ */
+export const ticketPatchSchema = z
+  .strictObject({
+    status: oneOf(TICKET_STATUSES).optional(),
+    priority: oneOf(TICKET_PRIORITIES).optional(),
+    assignee: assignee
+      .nullable()
+      .optional()
+      .describe(
+        `The person on the staff to give the ticket to (a name or an e-mail, at most ${MAX_ASSIGNEE_CHARS} characters); null for no one.`,
+      ),
+  })
+  .refine(
+    (change) =>
+      change.status !== undefined || change.priority !== undefined || change.assignee !== undefined,
+    { message: 'give at least one of "status", "priority" or "assignee" to change' },
+  );
 
 /** Where a page of the session list starts: right after this session, in the list's order. */
 export interface SessionListCursor {
@@ -181,6 +238,11 @@ export const ingestReportSchema = z.object({
     .array(z.object({ path: z.string(), kind: z.string() }))
     .describe(
       'Files in a folder read that are not articles (pictures, styles, scripts…), with their kind: not read. An upload names none.',
+    ),
+  duplicates: z
+    .array(z.object({ path: z.string(), sameAs: z.string() }))
+    .describe(
+      'Files whose bytes are stored already under another source (`sameAs`): not added a second time.',
     ),
 });
 export type IngestReportView = z.infer<typeof ingestReportSchema>;
@@ -373,6 +435,10 @@ export const ticketSchema = z.object({
   category: z.string().describe('The queue: one of the categories `category` filters by.'),
   summary: z.string(),
   reasons: z.array(z.string()),
+  assignee: z
+    .string()
+    .nullable()
+    .describe('The person on the staff the ticket is given to; null for no one.'),
   createdAt: isoTime,
   updatedAt: isoTime,
 });
@@ -437,7 +503,7 @@ export type TranscriptAttachment = z.infer<typeof transcriptAttachmentSchema>;
 export const transcriptMessageSchema = z.object({
   id: z.string(),
   seq: z.number().int().nonnegative(),
-  role: z.enum(['user', 'assistant']),
+  role: z.enum(['user', 'assistant', 'staff']),
   text: z.string(),
   createdAt: isoTime,
   requestId: z.string().nullable(),
@@ -491,7 +557,10 @@ const WEBHOOK_CONTACT =
   'The customer’s contact details as known when the event was queued, with any this message gave; left out when they could not be read then (the admin API reads them live).';
 
 /** A message of the conversation, as a webhook payload carries it. */
-const webhookMessage = z.object({ role: z.enum(['user', 'assistant']), text: z.string() });
+const webhookMessage = z.object({
+  role: z.enum(['user', 'assistant', 'staff']),
+  text: z.string(),
+});
 
 /**
  * The JSON body of each webhook topic (the topic is the `X-Support-Agent-Topic` header). Each
@@ -501,8 +570,8 @@ const webhookMessage = z.object({ role: z.enum(['user', 'assistant']), text: z.s
 export const webhookPayloadSchemas = {
   'ticket.created': z.object({
     ticket: ticketSchema
-      .omit({ createdAt: true, updatedAt: true })
-      .describe('The ticket as it was opened.'),
+      .omit({ createdAt: true, updatedAt: true, assignee: true })
+      .describe('The ticket as it was opened (given to no one yet).'),
     contact: ticketContactSchema.optional().describe(WEBHOOK_CONTACT),
     transcript: z.array(webhookMessage).describe('The conversation so far, oldest first.'),
   }),
@@ -523,6 +592,13 @@ export const webhookPayloadSchemas = {
     ticket: ticketSchema,
     from: z.enum(TICKET_STATUSES),
     to: z.enum(TICKET_STATUSES),
+    contact: ticketContactSchema.optional().describe(WEBHOOK_CONTACT),
+  }),
+  'ticket.changed': z.object({
+    ticket: ticketSchema,
+    from: ticketSchema
+      .pick({ priority: true, assignee: true })
+      .describe('Its priority and assignee before the change.'),
     contact: ticketContactSchema.optional().describe(WEBHOOK_CONTACT),
   }),
   'ticket.erased': z.object({
@@ -585,26 +661,92 @@ export const breakerSchema = z.object({
     .describe('Epoch milliseconds when an open breaker lets a probe through; null unless open.'),
 });
 
+/** A tool's recent figures on one instance. */
+const toolStatsSchema = z.object({
+  calls: z.number().int().nonnegative().describe('Calls since the process started.'),
+  failures: z.number().int().nonnegative().describe('Calls that did not end `ok`.'),
+  p50Ms: z.number().nullable().describe('Over the recent calls; null before the first.'),
+  p95Ms: z.number().nullable(),
+  lastOutcome: z.string().nullable(),
+});
+
+const instanceIdSchema = z
+  .string()
+  .describe('An instance: its host name, process id and a random part.');
+
+const healthScopeSchema = z
+  .enum(['all_instances', 'this_instance'])
+  .describe(
+    '`all_instances`: every live instance sharing Redis. `this_instance`: the answering instance only (REDIS_URL is not set, or Redis is unavailable; `detail` says which).',
+  );
+
 /** `GET /v1/admin/tools` response: each tool's health and the policy it is called with. */
 export const toolListSchema = z.object({
+  instance: instanceIdSchema.describe('The instance that answered.'),
+  scope: healthScopeSchema,
+  detail: z.string().describe('What `scope` covers and why, in words.'),
+  instances: z
+    .array(
+      z.object({
+        instance: instanceIdSchema,
+        self: z.boolean().describe('True for the instance that answered.'),
+        reportedAt: z
+          .number()
+          .describe('Epoch milliseconds of its last report (now for the answering one).'),
+      }),
+    )
+    .describe(
+      'The live instances, the answering one first. An instance reports every few seconds; one that stops drops out within 15 s.',
+    ),
   items: z.array(
     z.object({
       name: z.string(),
       description: z.string(),
-      breaker: breakerSchema,
-      stats: z.object({
-        calls: z.number().int().nonnegative().describe('Calls since the process started.'),
-        failures: z.number().int().nonnegative().describe('Calls that did not end `ok`.'),
-        p50Ms: z.number().nullable().describe('Over the recent calls; null before the first.'),
-        p95Ms: z.number().nullable(),
-        lastOutcome: z.string().nullable(),
-      }),
+      breaker: breakerSchema.describe('The breaker on the instance that answered.'),
+      stats: toolStatsSchema.describe('The figures of the instance that answered.'),
       policy: toolPolicySchema,
+      instances: z
+        .array(
+          z.object({
+            instance: instanceIdSchema,
+            self: z.boolean(),
+            breaker: breakerSchema,
+            stats: toolStatsSchema,
+          }),
+        )
+        .describe('The tool on every live instance that has it, the answering one first.'),
+      notClosedOn: z
+        .array(instanceIdSchema)
+        .describe(
+          'The instances whose breaker for this tool is open or half-open; empty when it is closed everywhere.',
+        ),
     }),
   ),
 });
 export type ToolList = z.infer<typeof toolListSchema>;
 
-/** `POST /v1/admin/tools/:name/reset` response: the breaker, closed. */
-export const toolResetSchema = z.object({ name: z.string(), breaker: breakerSchema });
+/** `POST /v1/admin/tools/:name/reset` response: the breaker, closed, on every instance. */
+export const toolResetSchema = z.object({
+  name: z.string(),
+  breaker: breakerSchema.describe('The breaker on the instance that answered.'),
+  instance: instanceIdSchema.describe('The instance that answered.'),
+  scope: healthScopeSchema,
+  detail: z.string().describe('What `scope` covers and why, in words.'),
+  instances: z
+    .array(
+      z.object({
+        instance: instanceIdSchema,
+        self: z.boolean(),
+        breaker: breakerSchema
+          .nullable()
+          .describe('Its breaker after the reset; null when that instance has no such tool.'),
+      }),
+    )
+    .describe('The instances that confirmed the reset, the answering one first.'),
+  unconfirmed: z
+    .array(instanceIdSchema)
+    .describe(
+      'Live instances the reset was sent to that did not confirm it within 2 s: busy, or not listening (Redis pub/sub delivers no message twice); look again with `GET /v1/admin/tools`.',
+    ),
+});
 export type ToolReset = z.infer<typeof toolResetSchema>;

@@ -152,7 +152,11 @@ export function turnResultBody(
 export const messageViewSchema = z.object({
   id: z.string(),
   seq: z.number().int().nonnegative(),
-  role: z.enum(['user', 'assistant']),
+  role: z
+    .enum(['user', 'assistant', 'staff'])
+    .describe(
+      'The customer’s (`user`), the agent’s reply (`assistant`), or a person on the staff writing in (`staff`).',
+    ),
   text: z.string(),
   createdAt: isoTime,
   sources: z.array(sourceItemSchema).optional(),

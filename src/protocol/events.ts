@@ -131,3 +131,32 @@ export const customerMessageEventSchema = z.object({
   message: customerMessageSchema,
 });
 export type CustomerMessageEvent = z.infer<typeof customerMessageEventSchema>;
+
+/**
+ * A message a person on the staff wrote into the conversation, as stored: the shape of a staff
+ * item of the session's history (`GET /v1/sessions/:id/messages`).
+ */
+export const staffMessageSchema = z.object({
+  id: z.string(),
+  seq: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe("1, 2, 3… within the session: the message's place in it."),
+  role: z.literal('staff'),
+  text: z.string(),
+  createdAt: z.string().describe('ISO 8601 time'),
+});
+export type StaffMessage = z.infer<typeof staffMessageSchema>;
+
+/**
+ * A message of the staff's (`POST /v1/admin/sessions/:id/messages`), once stored, as every
+ * follower of the session gets it, on every instance: the live feed and each WebSocket. It is
+ * no turn's: it comes between turns, and no reply follows it.
+ */
+export const staffMessageEventSchema = z.object({
+  type: z.literal('staff_message'),
+  sessionId: z.string(),
+  message: staffMessageSchema,
+});
+export type StaffMessageEvent = z.infer<typeof staffMessageEventSchema>;

@@ -38,3 +38,13 @@ export { OtelCallObserver, BREAKER_STATE_VALUE } from './otel-observer.js';
 export type { OtelObserverDeps } from './otel-observer.js';
 export { ToolStatsObserver } from './tool-stats.js';
 export type { ToolStatsSnapshot } from './tool-stats.js';
+export { LocalToolHealth, RedisToolHealth, newInstanceId } from './shared-health.js';
+export type {
+  HealthScope,
+  HealthView,
+  InstanceHealth,
+  LocalTools,
+  ResetOutcome,
+  SharedToolHealth,
+  ToolHealth,
+} from './shared-health.js';

@@ -72,8 +72,14 @@ class WindowScope implements CallScope {
  */
 export class ToolStatsObserver implements CallObserver {
   readonly #windows = new Map<string, Window>();
+  readonly #breakerListeners: Array<(tool: string) => void> = [];
 
   constructor(private readonly inner: CallObserver) {}
+
+  /** Calls `listener` whenever a tool's breaker changes state (to share it with other instances). */
+  onBreakerChange(listener: (tool: string) => void): void {
+    this.#breakerListeners.push(listener);
+  }
 
   start(tool: string, sessionId: string | undefined): CallScope {
     let window = this.#windows.get(tool);
@@ -91,6 +97,7 @@ export class ToolStatsObserver implements CallObserver {
     snapshot: BreakerSnapshot,
   ): void {
     this.inner.breakerChanged(tool, state, previous, snapshot);
+    for (const listener of this.#breakerListeners) listener(tool);
   }
 
   /** The figures of one tool (zeros before its first call). */

@@ -3,6 +3,7 @@ import type { Clock } from '../resilience/index.js';
 import { MemorySessionStore } from './memory-session-store.js';
 import { RedisSessionStore } from './redis-session-store.js';
 import type { UnreadableReason } from './session-cipher.js';
+import type { SessionKeyCheck } from './session-key-check.js';
 import type { SessionStore } from './session-store.js';
 
 /** Options of {@link createSessionStore}. */
@@ -25,6 +26,8 @@ export interface SessionStoreOptions {
    * written with another `encryptionKey`); such a session is answered as absent.
    */
   onUnreadable?: (error: AppError, reason: UnreadableReason) => void;
+  /** Redis only: told when the session-key check starts failing, and when it passes again. */
+  onKeyCheck?: (check: SessionKeyCheck) => void;
   /** Memory only: sessions kept at most. Default 10 000. */
   maxSessions?: number;
   clock?: Clock;
@@ -51,6 +54,7 @@ export function createSessionStore(options: SessionStoreOptions = {}): SessionSt
       encryptionKey: options.encryptionKey,
       previousEncryptionKeys: options.previousEncryptionKeys,
       onUnreadable: options.onUnreadable,
+      onKeyCheck: options.onKeyCheck,
     });
   }
   return new MemorySessionStore({ ttlMs, clock, maxSessions: options.maxSessions });

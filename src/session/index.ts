@@ -19,7 +19,7 @@ export { checkSessionKey } from './session-key-check.js';
 export type { SessionKeyCheck, SessionKeyCheckOptions } from './session-key-check.js';
 export { createSessionStore } from './create-session-store.js';
 export type { SessionStoreOptions } from './create-session-store.js';
-export { connectRedis } from './redis-connection.js';
+export { checkRedisDatabase, connectRedis } from './redis-connection.js';
 export {
   endedNoticeOf,
   MemorySessionEvents,

@@ -157,6 +157,9 @@ export class MemorySessionStore implements SessionStore {
 
   async ping(): Promise<void> {}
 
+  /** Sessions in memory are this process's own: no other instance's key to match. */
+  async assertServing(): Promise<void> {}
+
   async close(): Promise<void> {}
 
   /** The entry when it exists and has not expired, marked as the most recently used. */

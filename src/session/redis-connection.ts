@@ -31,8 +31,69 @@ export function connectRedis(url: string): Redis {
   client.on('close', () => (client.options.enableOfflineQueue = false));
   // Connection errors already reach callers as failed commands; without a listener ioredis would
   // also print each one.
-  client.on('error', () => {});
+  client.on('error', (error: Error) => {
+    if (isSelectRefusal(error)) refuse(client, url, error);
+  });
+  // Once the database is refused, every command fails saying so, those sent before included.
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = (command, stream) => {
+    const problem = refused.get(client);
+    if (problem !== undefined) {
+      command.reject(problem);
+      return command.promise;
+    }
+    const sent = (send(command, stream) as Promise<unknown>).catch((error: unknown) => {
+      throw refused.get(client) ?? error;
+    });
+    // ioredis ignores what some of its own calls return: their failure is not an unhandled one.
+    sent.catch(() => {});
+    return sent;
+  };
   return client;
+}
+
+/** Clients whose database Redis refused, and why. */
+const refused = new WeakMap<Redis, AppError>();
+
+/** ioredis selects the database of the URL as it connects; a refusal is only an `error` event. */
+function isSelectRefusal(error: Error): boolean {
+  const command = (error as { command?: { name?: string } }).command;
+  return error.name === 'ReplyError' && command?.name === 'select';
+}
+
+/**
+ * A database Redis does not have (`/99` where it has 16): ioredis would go on in database 0,
+ * where the sessions of another deployment may be. The client is closed instead, so that nothing
+ * is read or written there, and every command fails with a `config_invalid` naming the setting.
+ */
+function refuse(client: Redis, url: string, error: Error): void {
+  const database = new URL(url).pathname.replace(/^\//, '');
+  refused.set(
+    client,
+    new AppError(
+      'config_invalid',
+      `REDIS_URL selects database ${database}, which this Redis refuses (${error.message}): give a database number it has (0 to 15 unless its \`databases\` setting says otherwise), or none for 0.`,
+      { cause: error },
+    ),
+  );
+  client.disconnect();
+}
+
+/**
+ * Whether Redis at `url` takes the database the URL selects: throws the `config_invalid` of
+ * {@link connectRedis} when it refuses it. A Redis that cannot be reached is not this check's
+ * concern (requests that need it fail until it answers), nor is anything else.
+ */
+export async function checkRedisDatabase(url: string): Promise<void> {
+  const client = connectRedis(url);
+  try {
+    await client.ping();
+  } catch {
+    const problem = refused.get(client);
+    if (problem) throw problem;
+  } finally {
+    client.disconnect();
+  }
 }
 
 /** An `AppError` for a failed Redis call: `upstream_unavailable` unless Redis itself refused it. */

@@ -20,7 +20,7 @@ import {
   type PayloadCodec,
   type UnreadableReason,
 } from './session-cipher.js';
-import { checkSessionKey } from './session-key-check.js';
+import { checkSessionKey, type SessionKeyCheck } from './session-key-check.js';
 import {
   checkSessionData,
   checkSessionId,
@@ -67,6 +67,11 @@ export interface RedisSessionStoreSettings {
    * first time of each reason: such a session is answered as absent.
    */
   onUnreadable?: (error: AppError, reason: UnreadableReason) => void;
+  /**
+   * Told when the session-key check starts failing (`ok: false`, with `detail` for the operator)
+   * and when it passes again after failing.
+   */
+  onKeyCheck?: (check: SessionKeyCheck) => void;
   /** For timestamps and the backoff between attempts of a compare-and-set. */
   clock?: Clock;
   /** Ids of new sessions. Default `crypto.randomUUID`. */
@@ -80,6 +85,9 @@ interface StoredRecord extends SessionData {
   createdAt: string;
   updatedAt: string;
 }
+
+/** How long a passed session-key check stands before a request checks again. */
+const KEY_CHECK_MS = 5_000;
 
 // The backoff between attempts of a contended compare-and-set: random, so that writers who lost
 // together do not collide again, and short, since the winner's write is already done.
@@ -108,6 +116,11 @@ export class RedisSessionStore implements SessionStore {
   readonly #keys: Pick<RedisSessionStoreSettings, 'encryptionKey' | 'previousEncryptionKeys'>;
   readonly #onUnreadable: RedisSessionStoreSettings['onUnreadable'];
   readonly #reported = new Set<UnreadableReason>();
+  readonly #onKeyCheck: RedisSessionStoreSettings['onKeyCheck'];
+  /** The last session-key check, and when it was made. */
+  #keyCheck: (SessionKeyCheck & { at: number }) | undefined;
+  /** The check under way: requests arriving meanwhile wait for it rather than check again. */
+  #checking: Promise<SessionKeyCheck> | undefined;
 
   constructor(options: RedisSessionStoreOptions) {
     this.#codec = createPayloadCodec(options.encryptionKey, options.previousEncryptionKeys);
@@ -116,6 +129,7 @@ export class RedisSessionStore implements SessionStore {
       previousEncryptionKeys: options.previousEncryptionKeys,
     };
     this.#onUnreadable = options.onUnreadable;
+    this.#onKeyCheck = options.onKeyCheck;
     this.#ttlMs = checkTtl(options.ttlMs ?? DEFAULT_SESSION_TTL_MS);
     this.#prefix = options.keyPrefix ?? 'support-agent:';
     this.#clock = options.clock ?? systemClock;
@@ -256,16 +270,35 @@ export class RedisSessionStore implements SessionStore {
     let check;
     try {
       await this.#client.ping();
-      check = await checkSessionKey(this.#client, {
-        keyPrefix: this.#prefix,
-        ...this.#keys,
-        ttlMs: this.#ttlMs,
-        write: true,
-      });
+      check = await this.#checkKey();
     } catch (error) {
       throw toStoreError(error, 'ping');
     }
     if (!check.ok) throw new AppError('config_invalid', check.detail);
+  }
+
+  async assertServing(): Promise<void> {
+    const last = this.#keyCheck;
+    let check: SessionKeyCheck;
+    // A pass stands a few seconds; a failure is checked again at once, so that the instance
+    // serves as soon as the operator has set it right.
+    if (last?.ok && this.#clock.now() - last.at < KEY_CHECK_MS) check = last;
+    else {
+      try {
+        check = await this.#checkKey();
+      } catch (error) {
+        throw toStoreError(error, 'check the session key');
+      }
+    }
+    if (!check.ok) {
+      // The operator's words (`detail`) go to the log, through `onKeyCheck`; a customer is told
+      // only that the service cannot serve them, never which key it has or lacks.
+      throw new AppError(
+        'upstream_unavailable',
+        'The service is misconfigured and cannot serve conversations at the moment; please try again later.',
+        { cause: new Error(check.detail) },
+      );
+    }
   }
 
   async close(): Promise<void> {
@@ -281,6 +314,24 @@ export class RedisSessionStore implements SessionStore {
       // Redis is already gone: drop the connection and stop reconnecting.
       this.#client.disconnect();
     }
+  }
+
+  /** Checks the session key now (one check at a time) and tells of a change of outcome. */
+  #checkKey(): Promise<SessionKeyCheck> {
+    this.#checking ??= checkSessionKey(this.#client, {
+      keyPrefix: this.#prefix,
+      ...this.#keys,
+      ttlMs: this.#ttlMs,
+      write: true,
+    })
+      .then((check) => {
+        const wasOk = this.#keyCheck?.ok ?? true;
+        this.#keyCheck = { ...check, at: this.#clock.now() };
+        if (check.ok !== wasOk) this.#onKeyCheck?.(check);
+        return check;
+      })
+      .finally(() => (this.#checking = undefined));
+    return this.#checking;
   }
 
   /**

@@ -105,6 +105,14 @@ export interface SessionStore {
    * Redis whose sessions are encrypted with another key).
    */
   ping(): Promise<void>;
+  /**
+   * Resolves when this instance may serve sessions at all; throws `upstream_unavailable` (503),
+   * saying only that the service is misconfigured, while the session-key check fails (Redis's
+   * sessions are encrypted with another key than this instance's): its sessions would be
+   * unreadable to the others, and theirs to it. A pass stands a few seconds, so a request adds
+   * a Redis call at most that often; a check that cannot be made throws as `ping` does.
+   */
+  assertServing(): Promise<void>;
   /** Frees the store's resources (a Redis connection it opened). */
   close(): Promise<void>;
 }

@@ -4,7 +4,11 @@ export interface MessageRecord {
   sessionId: string;
   /** 1, 2, 3… within the session: the order of the conversation. */
   seq: number;
-  role: 'user' | 'assistant';
+  /**
+   * The customer's, the agent's reply, or a person on the staff writing into the conversation
+   * (see {@link ConversationRepository.recentTurns}, which leaves those out).
+   */
+  role: 'user' | 'assistant' | 'staff';
   text: string;
   turnId: string;
   requestId: string | null;
@@ -59,13 +63,18 @@ export interface TicketRecord {
   category: string;
   summary: string;
   reasons: string[];
+  /** The person on the staff the ticket is given to (a name or an e-mail), null for no one. */
+  assignee: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
-/** What {@link ConversationRepository.updateTicket} may change of a ticket. */
+/**
+ * What {@link ConversationRepository.updateTicket} may change of a ticket: a field left out is
+ * kept; `assignee: null` gives the ticket back to no one.
+ */
 export type TicketChange = Partial<
-  Pick<TicketRecord, 'status' | 'priority' | 'category' | 'reasons'>
+  Pick<TicketRecord, 'status' | 'priority' | 'category' | 'reasons' | 'assignee'>
 >;
 
 /** A message to deliver to the outside world (a webhook), at least once. */
@@ -166,6 +175,8 @@ export interface TicketFilter {
   status?: TicketRecord['status'];
   priority?: TicketRecord['priority'];
   category?: TicketRecord['category'];
+  /** The tickets given to this person (compared exactly, as it was set). */
+  assignee?: string;
 }
 
 /** A page of tickets, and how many there are in all (with the same filter). */
@@ -196,7 +207,11 @@ export interface ConversationRepository {
   ): Promise<MessageRecord>;
   /** The last `limit` messages of a session, oldest first. */
   recentMessages(sessionId: string, limit: number): Promise<MessageRecord[]>;
-  /** The last `limit` messages of a session as {@link TurnRecord}s, oldest first. */
+  /**
+   * The last `limit` messages between the customer and the agent as {@link TurnRecord}s, oldest
+   * first. The staff's messages are left out: a turn reads the agent's own conversation (its
+   * runs of unanswered questions, its last reply), which a person writing in does not answer for.
+   */
   recentTurns(sessionId: string, limit: number): Promise<TurnRecord[]>;
   /** Every message of a session, oldest first, from `afterSeq` on. */
   messages(
@@ -239,7 +254,7 @@ export interface ConversationRepository {
    * the same transaction. Idempotent: a second call returns the existing ticket and queues nothing.
    */
   openTicket(
-    ticket: Omit<TicketRecord, 'createdAt' | 'updatedAt' | 'status'>,
+    ticket: Omit<TicketRecord, 'createdAt' | 'updatedAt' | 'status' | 'assignee'>,
     event?: { topic: string; payload: unknown },
   ): Promise<{ ticket: TicketRecord; created: boolean }>;
   ticketOf(sessionId: string): Promise<TicketRecord | null>;

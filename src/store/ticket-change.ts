@@ -2,7 +2,7 @@ import type { TicketChange, TicketRecord } from './conversation-repository.js';
 
 /**
  * The ticket after `change`, updated at `now`; undefined when the change changes nothing (the
- * same status, priority, category and reasons), so that nothing is written and no event sent.
+ * same status, priority, category, reasons and assignee), so that nothing is written and no event sent.
  */
 export function changedTicket(
   before: TicketRecord,
@@ -15,11 +15,14 @@ export function changedTicket(
     priority: change.priority ?? before.priority,
     category: change.category ?? before.category,
     reasons: change.reasons ?? before.reasons,
+    // Null is a value here (no one), not a field left out.
+    assignee: change.assignee !== undefined ? change.assignee : before.assignee,
   };
   const same =
     after.status === before.status &&
     after.priority === before.priority &&
     after.category === before.category &&
+    after.assignee === before.assignee &&
     after.reasons.length === before.reasons.length &&
     after.reasons.every((reason, i) => reason === before.reasons[i]);
   return same ? undefined : { ...after, updatedAt: now };

@@ -1,6 +1,6 @@
 import type { TicketFilter } from './conversation-repository.js';
 
-const COLUMNS = ['status', 'priority', 'category'] as const;
+const COLUMNS = ['status', 'priority', 'category', 'assignee'] as const;
 
 /** A column of `tickets` the list filters on; the field of {@link TicketFilter} of the same name. */
 export type TicketFilterColumn = (typeof COLUMNS)[number];

@@ -10,6 +10,8 @@ import { describeConversationErasure } from './conversation-erasure.contract.js'
 import { describeOutboxOrder } from './outbox-order.contract.js';
 import { describeOutboxSkip } from './outbox-skip.contract.js';
 import { manualClock } from './manual-clock.js';
+import { describeStaffMessages } from './staff-messages.contract.js';
+import { describeTicketAssignment } from './ticket-assignment.contract.js';
 
 /** Where the session list goes on after `summary`. */
 const cursorOf = (summary: SessionSummary): SessionCursor => ({
@@ -560,6 +562,7 @@ export function describeConversationRepository(
         category: 'general',
         summary: 'ticket 3',
         reasons: ['asked for a person'],
+        assignee: null,
         createdAt: '2026-01-01T00:00:02.000Z',
         updatedAt: '2026-01-01T00:00:02.000Z',
       });
@@ -805,4 +808,6 @@ export function describeConversationRepository(
   describeConversationErasure(name, make);
   describeOutboxOrder(name, make);
   describeOutboxSkip(name, make);
+  describeTicketAssignment(name, make);
+  describeStaffMessages(name, make);
 }

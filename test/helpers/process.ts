@@ -57,3 +57,43 @@ export async function startServe(env: Record<string, string>): Promise<ServeProc
   const { url } = JSON.parse(line as string) as { url: string };
   return { child, url, dataDir, exited, out: () => stdout, err: () => stderr };
 }
+
+/** A `support-agent` command run as its own process. */
+export interface CliProcess {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  out(): string;
+  err(): string;
+}
+
+const cliProcesses: ChildProcess[] = [];
+
+/**
+ * Runs `support-agent <args>` with PATH and `env` only, in a DATA_DIR of its own unless `env`
+ * names one. `stdin`: text written to it, which is then closed; `'open'` to write to
+ * `child.stdin` as the test goes (a chat); none by default. Stopped by {@link killCliProcesses}
+ * if still running.
+ */
+export function startCli(
+  args: string[],
+  env: Record<string, string>,
+  stdin?: { text: string } | 'open',
+): CliProcess {
+  const child = spawn(process.execPath, [...CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: mkdtempSync(join(tmpdir(), 'sa-cli-')), ...env },
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+  cliProcesses.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  if (typeof stdin === 'object') child.stdin?.end(stdin.text);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+/** Kills every CLI process {@link startCli} started that is still running (after each test). */
+export function killCliProcesses(): void {
+  for (const child of cliProcesses.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+}

@@ -27,6 +27,9 @@ export function signature(secret: string, timestamp: string, body: string): stri
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
+/** While the outbox cannot be read, the log says so at most this often. */
+const FAILURE_LOG_MS = 30_000;
+
 /** Wait before the next attempt after `attempts` failures: 1 s doubling, at most 5 minutes. */
 export function redeliveryDelayMs(attempts: number): number {
   return Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
@@ -93,12 +96,47 @@ export class WebhookDispatcher {
     this.#stopped = false;
     this.#stopping = new AbortController();
     const tick = () => {
-      void this.deliverDue().finally(() => {
-        if (!this.#stopped)
-          this.#timer = this.#options.clock.setTimer(tick, this.#options.pollMs ?? 1000);
-      });
+      void this.deliverDue()
+        .then(
+          () => this.#outboxReachable(),
+          (error: unknown) => this.#outboxUnreachable(error),
+        )
+        .finally(() => {
+          if (!this.#stopped)
+            this.#timer = this.#options.clock.setTimer(tick, this.#options.pollMs ?? 1000);
+        });
     };
     tick();
+  }
+
+  /** When the outbox could last not be read or written (the database away), and was said so. */
+  #failingSince: number | undefined;
+  #failureLoggedAt = 0;
+
+  /**
+   * A pass that failed (the database went away mid-pass, or is away): polling goes on, and what
+   * was leased and not marked is due again when its lease ends. Said in the log when it starts,
+   * then at most every {@link FAILURE_LOG_MS} while it lasts, not once per poll.
+   */
+  #outboxUnreachable(error: unknown): void {
+    const now = this.#options.clock.now();
+    this.#failingSince ??= now;
+    if (this.#failureLoggedAt !== 0 && now - this.#failureLoggedAt < FAILURE_LOG_MS) return;
+    this.#failureLoggedAt = now;
+    this.#options.logger.error(
+      { err: error, failingForMs: now - this.#failingSince },
+      'webhook deliveries are paused: the outbox cannot be read; retrying',
+    );
+  }
+
+  #outboxReachable(): void {
+    if (this.#failingSince === undefined) return;
+    this.#options.logger.info(
+      { pausedMs: this.#options.clock.now() - this.#failingSince },
+      'webhook deliveries resumed',
+    );
+    this.#failingSince = undefined;
+    this.#failureLoggedAt = 0;
   }
 
   /**

@@ -10,6 +10,7 @@ import {
   MAX_UPLOAD_FILES,
   sessionListCursor,
   sessionListQuerySchema,
+  staffMessageBodySchema,
   ticketListQuerySchema,
   ticketPatchSchema,
   transcriptAttachmentSchema,
@@ -47,6 +48,8 @@ import { sendDownload } from '../download.js';
 import { TAKES_FILES } from '../errors.js';
 import { readMultipart } from '../multipart.js';
 import { viewOf } from '../session-access.js';
+import { sendStaffMessage } from '../staff-messages.js';
+import type { MessageView } from '../../protocol/api.js';
 import { parseInput, requireId } from '../validate.js';
 
 type Id = { Params: { id: string } };
@@ -104,6 +107,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         maxTotalBytes: config.kb.maxFileBytes * 4,
         maxFiles: MAX_UPLOAD_FILES,
         fields: [],
+        per: 'upload',
       });
       if (body.files.length === 0) throw new AppError('invalid_input', 'The upload has no files.');
       refuseNameClash(body.files);
@@ -120,7 +124,10 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         ...ingestOptions(app, request.log),
         keepFiles: true,
       });
-      const failed = new Set(report.failed.map((failure) => failure.path));
+      const failed = new Set([
+        ...report.failed.map((failure) => failure.path),
+        ...report.duplicates.map((duplicate) => duplicate.path),
+      ]);
       for (const file of files) {
         if (failed.has(file.source)) continue;
         // Earlier versions kept uploads on the receiving instance's disk, under its path.
@@ -197,6 +204,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         ...(query.status ? { status: query.status } : {}),
         ...(query.priority ? { priority: query.priority } : {}),
         ...(query.category ? { category: query.category } : {}),
+        ...(query.assignee ? { assignee: query.assignee } : {}),
         limit: query.limit,
         offset: query.offset,
       });
@@ -219,23 +227,48 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       const ticket = await ticketOf(app, request.params.id);
       const body = parseInput(ticketPatchSchema, request.body, 'ticket change');
       // With a webhook, the change goes out with it, and with how to reach the customer (a
-      // ticket reopened by staff is followed up); a status set again changes nothing.
+      // ticket reopened by staff is followed up); a value set again changes nothing. A change
+      // of status is `ticket.status_changed` as it always was, whatever else changed with it
+      // (its ticket is the ticket as it now is); one of priority or assignee alone is
+      // `ticket.changed`.
       const contact = app.webhooks ? await sessionContact(conversations, ticket.sessionId) : null;
       const updated = await conversations.updateTicket(
         ticket.id,
-        { status: body.status },
+        {
+          ...(body.status !== undefined ? { status: body.status } : {}),
+          ...(body.priority !== undefined ? { priority: body.priority } : {}),
+          ...(body.assignee !== undefined ? { assignee: body.assignee } : {}),
+        },
         contact
-          ? (after, before) => ({
-              topic: 'ticket.status_changed',
-              payload: { ticket: after, from: before.status, to: after.status, contact },
-            })
+          ? (after, before) =>
+              after.status !== before.status
+                ? {
+                    topic: 'ticket.status_changed',
+                    payload: { ticket: after, from: before.status, to: after.status, contact },
+                  }
+                : {
+                    topic: 'ticket.changed',
+                    payload: {
+                      ticket: after,
+                      from: { priority: before.priority, assignee: before.assignee },
+                      contact,
+                    },
+                  }
           : undefined,
       );
       if (updated === null) throw new AppError('not_found', 'No ticket with this id.');
       if (updated.changed) {
+        const after = updated.ticket;
         app.logger.info(
-          { ticketId: ticket.id, from: ticket.status, to: updated.ticket.status },
-          'ticket status changed',
+          {
+            ticketId: ticket.id,
+            ...(after.status !== ticket.status ? { from: ticket.status, to: after.status } : {}),
+            ...(after.priority !== ticket.priority
+              ? { priorityFrom: ticket.priority, priorityTo: after.priority }
+              : {}),
+            ...(after.assignee !== ticket.assignee ? { assignee: after.assignee } : {}),
+          },
+          after.status !== ticket.status ? 'ticket status changed' : 'ticket changed',
         );
       }
       const result: TicketView = updated.ticket;
@@ -295,6 +328,22 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       return detail;
     });
 
+    // A person on the staff writes to the customer: into the history, and live to their feed.
+    admin.post<Id>('/v1/admin/sessions/:id/messages', async (request, reply) => {
+      const id = requireId(request.params.id, 'session');
+      const body = parseInput(staffMessageBodySchema, request.body, 'staff message');
+      const message = await sendStaffMessage(app, id, body.text, String(request.id));
+      app.logger.info({ sessionId: id, seq: message.seq }, 'staff message sent');
+      const view: MessageView = {
+        id: message.id,
+        seq: message.seq,
+        role: message.role,
+        text: message.text,
+        createdAt: message.createdAt,
+      };
+      return reply.code(201).send(view);
+    });
+
     // A file the customer attached, byte for byte, as a download (see `sendDownload`). Looked
     // for in this session's files only: another session's file id is not found through it.
     admin.get<{ Params: { id: string; attachmentId: string } }>(
@@ -325,15 +374,38 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       return reply.code(204).send();
     });
 
+    // Tool health of every live instance: behind a load balancer, an open breaker on any of
+    // them must show whichever one answers.
     admin.get('/v1/admin/tools', async () => {
+      const health = await app.toolHealth.health();
+      const self = app.toolHealth.instanceId;
       const list: ToolList = {
-        items: tools.list().map((tool) => ({
-          name: tool.name,
-          description: tool.description,
-          breaker: tools.breaker(tool.name),
-          stats: app.toolStats.stats(tool.name),
-          policy: tool.policy,
+        instance: self,
+        scope: health.scope,
+        detail: health.detail,
+        instances: health.instances.map(({ instance, reportedAt }) => ({
+          instance,
+          self: instance === self,
+          reportedAt,
         })),
+        items: tools.list().map((tool) => {
+          const everywhere = health.instances.flatMap(({ instance, tools: reported }) =>
+            reported
+              .filter((other) => other.name === tool.name)
+              .map(({ breaker, stats }) => ({ instance, self: instance === self, breaker, stats })),
+          );
+          return {
+            name: tool.name,
+            description: tool.description,
+            breaker: tools.breaker(tool.name),
+            stats: app.toolStats.stats(tool.name),
+            policy: tool.policy,
+            instances: everywhere,
+            notClosedOn: everywhere
+              .filter(({ breaker }) => breaker.state !== 'closed')
+              .map(({ instance }) => instance),
+          };
+        }),
       };
       return list;
     });
@@ -389,7 +461,21 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         throw new AppError('not_found', `There is no tool named "${name.slice(0, 80)}".`);
       }
       app.logger.info({ tool: name }, 'circuit breaker reset by an administrator');
-      const result: ToolReset = { name, breaker: tools.reset(name) };
+      const outcome = await app.toolHealth.reset(name);
+      const self = app.toolHealth.instanceId;
+      const result: ToolReset = {
+        name,
+        breaker: tools.breaker(name),
+        instance: self,
+        scope: outcome.scope,
+        detail: outcome.detail,
+        instances: outcome.instances.map(({ instance, breaker }) => ({
+          instance,
+          self: instance === self,
+          breaker,
+        })),
+        unconfirmed: outcome.unconfirmed,
+      };
       return result;
     });
   });

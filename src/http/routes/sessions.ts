@@ -39,6 +39,8 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
 
   server.post('/v1/sessions', async (request, reply) => {
     const body = parseInput(createSessionBodySchema, request.body ?? {}, 'session');
+    // Made here, it would be one the instances with the right key cannot read.
+    await sessions.assertServing();
     // Anyone may start a session: one address may not start so many that they push out others'.
     await enforceRateLimit(
       app.rateLimiter,

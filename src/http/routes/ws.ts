@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { App } from '../../app.js';
 import { replayEvents, type SendOutcome } from '../../agent/session-turns.js';
-import { AppError, isAppError } from '../../errors/index.js';
+import { isAppError } from '../../errors/index.js';
 import {
   MAX_MESSAGE_CHARS,
   MAX_WS_MESSAGE_BYTES,
@@ -30,24 +30,6 @@ import { sessionScope } from '../../store/index.js';
  * socket, so that only a client far past any message it could mean to send is cut off.
  */
 export const WS_MAX_FRAME_BYTES = 1024 * 1024;
-
-/**
- * Whether a browser page of `origin` may open a session's WebSocket: a page of the server's own
- * host, or of an origin CORS allows. A client that sends no Origin (not a browser) is not asked.
- */
-export function websocketOriginAllowed(
-  origin: string,
-  host: string | undefined,
-  allowed: readonly string[],
-): boolean {
-  const lower = origin.toLowerCase();
-  if (allowed.some((o) => o.toLowerCase() === lower)) return true;
-  try {
-    return host !== undefined && new URL(origin).host === host.toLowerCase();
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Messages of one socket waiting for their turn or running it. A client past it (one that does
@@ -104,17 +86,8 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
     method: 'GET',
     url: '/v1/sessions/:id/ws',
     preValidation: async (request: WsRequest, reply: FastifyReply) => {
-      // Browsers let any page open a WebSocket to any host; the same origins as CORS may.
-      const origin = request.headers.origin;
-      if (
-        typeof origin === 'string' &&
-        !websocketOriginAllowed(origin, request.headers.host, app.config.http.corsOrigins)
-      ) {
-        throw new AppError(
-          'forbidden',
-          `WebSocket connections from ${origin.slice(0, 100)} are not allowed: add the origin to CORS_ORIGINS.`,
-        );
-      }
+      // Its origin was checked with every `/v1` request's (see `refuseForeignOrigin`): browsers
+      // let any page open a WebSocket to any host.
       const token = headerOrQueryToken(request);
       if (!request.ws) {
         // A plain GET opens nothing: checked as an upgrade is, with nothing followed.

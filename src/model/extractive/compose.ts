@@ -26,6 +26,8 @@ import { scoreSentences, type Scored } from './scoring.js';
 import type { Pick } from './quote.js';
 import { selectSentences } from './select.js';
 import { leaveOutDone } from './done-step.js';
+import { leaveOutOtherThings } from './other-thing.js';
+import { leaveOutRuledOut } from './ruled-out.js';
 import {
   aboutOrder,
   attachmentsRead,
@@ -167,7 +169,7 @@ export function readExtractiveAnswer(
   // before said had not come.
   const awaited = awaitedOf(question, context, terms);
   const asked = askedAfterTelling(question, terms);
-  const scoredAll = scoreSentences(documents, terms, {
+  const scoredAsked = scoreSentences(documents, terms, {
     quantity,
     time,
     price: asksPrice(shapeOf),
@@ -178,6 +180,13 @@ export function readExtractiveAnswer(
     ...(asked ? { asked } : {}),
     howTo: asksHowTo(shapeOf),
   });
+  // What is about a thing known to be other than the one asked (passwords, asked of a PIN) does
+  // not answer; what is about a state the customer rules out ("card isn't frozen") does not lead.
+  const scoredAll = leaveOutRuledOut(
+    leaveOutOtherThings(scoredAsked, question, documents),
+    question,
+    terms,
+  );
   // Asked for the number to call, only a sentence that gives one answers: none, and the help
   // center does not say (rather than "you will need a phone to end the trip").
   const every = asksPhoneNumber(shapeOf)

@@ -155,11 +155,12 @@ export function asksForUnmentioned(
 }
 
 /**
- * "how do I …", "how can we …", "I want to …", "where can I …", "can I …": a question how to do
- * something, or whether it can be done, with the verb of what is to be done and what follows it.
+ * "how do I …", "how can we …", "I want to …", "where can I …", "can I …", "can I still …": a
+ * question how to do something, or whether it can be done (yet), with the verb of what is to be
+ * done and what follows it.
  */
 const HOW_TO_DO =
-  /\b(?:how\s+(?:do|can|could|should|would)\s+(?:i|we)|(?:i|we)\s+(?:want|need|would\s+like|['’]d\s+like)\s+to|where\s+(?:do|can|could)\s+(?:i|we)|(?:can|could|may)\s+(?:i|we))\s+(\p{L}+)\s+([^?.!,;:()]+)/giu;
+  /\b(?:how\s+(?:do|can|could|should|would)\s+(?:i|we)|(?:i|we)\s+(?:want|need|would\s+like|['’]d\s+like)\s+to|where\s+(?:do|can|could)\s+(?:i|we)|(?:can|could|may)\s+(?:i|we))\s+(still\s+)?(\p{L}+)\s+([^?.!,;:()]+)/giu;
 
 /** Where what an action is done to ends: "a pair of shoes" of "… a pair of shoes for my son". */
 const ACTION_END =
@@ -173,8 +174,10 @@ const ACTION_END =
  * your account", "We deliver to most countries in Europe"). No sentence holds both, under its
  * heading or in itself, and no title or heading names the verb but of the thing, so the help
  * center does not say how to do it; yet the answer found stands on the thing. A related word
- * counts for the word it stands for ("close" for "delete" of "delete my account"); a verb or a
- * thing no passage has is left to {@link aboutSomethingElse}.
+ * counts for the word it stands for ("close" for "delete" of "delete my account"). A thing no
+ * passage has, answered with sentences that do the verb in passing to another ("You can add up
+ * to 3 additional users" for "can I add a coupon?"), is not told either; else a verb or a thing
+ * no passage has is left to {@link aboutSomethingElse}.
  */
 export function actionUntold(
   picks: readonly Pick[],
@@ -185,17 +188,37 @@ export function actionUntold(
 ): boolean {
   if (picks.length === 0) return false;
   for (const m of allMatches(question.slice(0, 500), HOW_TO_DO)) {
-    const object = (m[2] ?? '').split(ACTION_END)[0] ?? '';
+    const object = (m[3] ?? '').split(ACTION_END)[0] ?? '';
     const things = new Set(
       (object.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
         .filter((word) => !GENERIC.has(word))
         .map((word) => stem(word)),
     );
-    const verb = termsFor(terms, new Set([stem((m[1] as string).toLowerCase())]));
+    const verb = termsFor(terms, new Set([stem((m[2] as string).toLowerCase())]));
     const thing = termsFor(terms, things);
     if (verb.size === 0 || thing.size === 0) continue;
     const holds = (c: Candidate, of: ReadonlySet<number>) =>
       [...c.matched, ...c.context].some((k) => of.has(k));
+    // A thing no passage names, in no related form ("add a coupon" where no page speaks of
+    // coupons), answered with sentences that hold of the question's own words only the verb,
+    // under headings that do not name it: the verb done to another thing in passing ("You can
+    // add up to 3 additional users" under "Giving someone else access"). Under a heading that
+    // names it, the section tells how to do it, whatever the thing ("Start a return" under
+    // "How to start a return", for "how do I return a vase?").
+    if (
+      !scored.candidates.some((c) => holds(c, thing)) &&
+      picks.some((p) => holds(p.candidate, verb)) &&
+      picks.every(
+        (p) =>
+          holdsOnly(p.candidate, terms, verb) && !headedBy(p.candidate, documents, terms, verb),
+      )
+    ) {
+      return true;
+    }
+    // "Can I still leave stars?" asks whether the time for it has passed: the sentence that
+    // says how long may name the thing with a verb of its own ("You can rate an order from 1 to
+    // 5 stars for up to 7 days").
+    if (m[1] !== undefined) continue;
     // The answer stands on the thing, in sentences that do nothing to it.
     if (!picks.some((p) => holds(p.candidate, thing))) continue;
     // A title or heading with the verb ("Tracking your order" for "how can I track my
@@ -206,6 +229,34 @@ export function actionUntold(
     if (withVerb.length > 0 && !withVerb.some((c) => holds(c, thing))) return true;
   }
   return false;
+}
+
+/**
+ * Whether of the question's own strong words (not those of an earlier question) `c` holds, in
+ * itself or under its heading, none but those of `of` (indices of `terms`).
+ */
+function holdsOnly(c: Candidate, terms: readonly QuestionTerm[], of: ReadonlySet<number>): boolean {
+  return [...c.matched, ...c.context].every(
+    (k) => of.has(k) || terms[k]?.weak !== false || terms[k]?.fromContext === true,
+  );
+}
+
+/**
+ * Whether the title, a heading of the passage or a heading above `c` in it names one of `of`
+ * (indices of `terms`). Without the passage to read, it is taken to.
+ */
+function headedBy(
+  c: Candidate,
+  documents: readonly Document[],
+  terms: readonly QuestionTerm[],
+  of: ReadonlySet<number>,
+): boolean {
+  const document = documents[c.doc];
+  if (document === undefined) return true;
+  const above = document.units.slice(0, c.index).filter((u) => u.heading || u.question);
+  return [document.title, ...document.headings, ...above.map((u) => u.text)].some((heading) =>
+    [...matchTerms(heading, terms)].some((k) => of.has(k)),
+  );
 }
 
 /**

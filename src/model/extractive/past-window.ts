@@ -3,7 +3,7 @@ import { askedAfterTelling } from './clauses.js';
 import { quoteOf, type Pick } from './quote.js';
 import type { QuestionTerm } from './question-terms.js';
 import { quotable, speaksToAssistant, type Candidate, type Scored } from './scoring.js';
-import { COUNT, days, UNIT, waitedDays } from './told-wait.js';
+import { asksStill, COUNT, days, UNIT, waitedDays } from './told-wait.js';
 
 // A customer who says how long ago they did something ("I placed my order 3 hours ago and want
 // to cancel it") may be past the time the help center allows for what they ask ("You can cancel
@@ -21,10 +21,6 @@ const ALLOWED = new RegExp(
  */
 const AFTER_IT =
   /^(?:after\s+(?:that|this|then|that\s+time|this\s+time)|past\s+(?:that|this)|beyond\s+(?:that|this)|later\s+than\s+that|once\s+(?:that|this)\s+(?:time\s+)?(?:has\s+)?(?:passed|gone)|otherwise)\b/i;
-
-/** "Can I still …", "is it too late to …": whether what is asked is still allowed. */
-const STILL =
-  /\b(?:can|could|may)\s+(?:i|we|you)\s+still\b|\btoo\s+late\b|\bstill\s+(?:able|allowed|possible|in\s+time)\b/i;
 
 /**
  * Told how long ago the customer did something, when a sentence that holds a word of the
@@ -49,7 +45,7 @@ export function pastWindow(
   // delivery" tells one who bought 2 months ago and asks "can I still return it?" all there is.
   let best: { window: Candidate; after: Candidate } | undefined;
   let alone: Candidate | undefined;
-  const still = STILL.test(question.slice(0, 2000));
+  const still = asksStill(question);
   const asked = still ? askedAfterTelling(question, terms) : undefined;
   const forAsked = (c: Candidate): boolean =>
     still && (asked === undefined || [...c.matched].some((k) => asked.has(k)));

@@ -1,6 +1,7 @@
 import { stem } from '../../store/lexical/search-text.js';
 import { TermMatcher } from '../../rag/search/highlight.js';
 import { queryTerms, words } from '../../rag/search/query-terms.js';
+import { asksStill, waitedWords } from './told-wait.js';
 import { allMatches } from './all-matches.js';
 
 /**
@@ -9,6 +10,9 @@ import { allMatches } from './all-matches.js';
  */
 const IDENTIFIER_NUMBER =
   /\b(?:order|account|ticket|reference|ref|invoice|booking|reservation|parcel|package|tracking)(?:\s+(?:number|no\.?|num|id))?\s*[#:]?\s*((?:[a-z]{1,4}-?)?\d{3,})\b/gi;
+
+/** A unit of a wait told: "days" of "10 days ago". */
+const TIME_UNIT = /^(?:hour|day|week|month)s?$/;
 
 /** A number that counts a span of time: "3 days ago", "a 5 minute call", "for 2 weeks". */
 const DURATION_COUNT = /\b(\d+)[\s-]*(?:mins?|minutes?|hours?|hrs?|days?|weeks?|months?|years?)\b/g;
@@ -71,9 +75,9 @@ const WANTING =
 
 /**
  * Conversational words: how a customer asks ("tell", "need", "help"), fillers ("really",
- * "pretty", "totally"), opinions ("think", "reckon"), words that stand for anything ("stuff",
- * "everyone"), contractions written without their apostrophe ("im", "whats"); and "order", which
- * nearly every page names.
+ * "pretty", "totally"), opinions ("think", "reckon"), words that stand for anything or nothing
+ * ("stuff", "everyone", "nothing" of "still nothing"), contractions written without their
+ * apostrophe ("im", "whats"); and "order", which nearly every page names.
  */
 const WEAK = new Set(
   `tell know want wanted need needs help question questions thing things way ways make use used
@@ -83,6 +87,7 @@ const WEAK = new Set(
   per keeps last lasts actually basically literally currently exactly anymore even still already ever
   seriously honestly simply totally definitely probably maybe kinda pretty now
   getting going gonna said saying think reckon guess stuff everything everyone somebody anybody
+  nothing
   im ive whats youre thats theres
   pls plz asap thx ty lol btw fyi omg yeah yep nope kindly
   order orders`
@@ -175,6 +180,12 @@ export function questionTerms(
   // "10" of "10 days after the fibre started": a count of the customer's own time, which a
   // sentence that holds the number says of something else ("5 to 10 working days").
   for (const m of allMatches(text, DURATION_COUNT)) identifiers.add(m[1] as string);
+  // So too the other words of a wait the customer tells ("days", "ago" of "ordered 10 days
+  // ago"): no page says "ago", and a question about a late order is not about it. Asked whether
+  // it still may be done ("food came an hour ago, can I still add a tip?"), the time told is
+  // what the answer turns on: its unit finds the time allowed ("for up to 2 hours").
+  const still = asksStill(question);
+  for (const w of waitedWords(text)) if (!(still && TIME_UNIT.test(w))) identifiers.add(w);
   const out: QuestionTerm[] = [];
   const add = (
     text: string,

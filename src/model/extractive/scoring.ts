@@ -179,12 +179,16 @@ export function scoreSentences(
   // question speaks of another thing coming ("If an item arrives damaged …" for "when will my
   // express order arrive?"): there the verb weighs as little as a conversational word.
   const about = terms.some((t) => !t.weak && !t.coming && !t.fromContext);
+  // What each related word stands for, to count those of one phrase once under a heading.
+  const groups = terms.map((t) =>
+    t.standsFor && t.standsFor.length > 0 ? t.standsFor.join(' ') : undefined,
+  );
   for (const c of candidates) {
     if (!c.relevant) continue;
     const remedyFor = otherProblem[c.doc] !== true;
     const comingOnly = about && onlyComing(c, terms);
     const own = sum(c.matched, weights) * (comingOnly ? WEAK_WEIGHT : 1);
-    const under = sum(c.context, weights) * (comingOnly ? WEAK_WEIGHT : 1);
+    const under = sumOnce(c.context, weights, groups) * (comingOnly ? WEAK_WEIGHT : 1);
     const overlap = totalWeight > 0 ? (own + 0.5 * under) / totalWeight : 0;
     const brevity = fewerWordsThan(c.unit.text, 4) ? 0.5 : 1;
     const summary = documents[c.doc]?.summarise ? 0.3 / (1 + c.index) : 0;
@@ -426,6 +430,31 @@ function idfWeights(candidates: readonly Candidate[], terms: readonly QuestionTe
     const idf = Math.log(1 + (n + 1) / (df + 0.5));
     return (term.weak ? idf * WEAK_WEIGHT : idf) * term.weight;
   });
+}
+
+/**
+ * {@link sum} for the words of a title or heading, with the related words the search added for
+ * one word or phrase of the question (`groups`: what each stands for) counted once, at the
+ * heaviest: a heading names its topic once. "Licence Checks and Identity Verification" holds
+ * "identity" and "verification", both added for "driving licence", and counted one by one they
+ * outweighed a passage down the ranking that answers "will my German driving licence work?"
+ * ("A licence issued outside the country is accepted …").
+ */
+function sumOnce(
+  indices: ReadonlySet<number>,
+  weights: readonly number[],
+  groups: ReadonlyArray<string | undefined>,
+): number {
+  let total = 0;
+  let best: Map<string, number> | undefined;
+  for (const k of indices) {
+    const group = groups[k];
+    const w = weights[k] ?? 0;
+    if (group === undefined) total += w;
+    else (best ??= new Map()).set(group, Math.max(best.get(group) ?? 0, w));
+  }
+  if (best) for (const w of best.values()) total += w;
+  return total;
 }
 
 function sum(indices: ReadonlySet<number>, weights: readonly number[]): number {

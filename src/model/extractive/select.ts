@@ -2,7 +2,7 @@ import type { Document } from './documents.js';
 import type { QuestionTerm } from './question-terms.js';
 import { headingTerms, sectionAbout } from './sections.js';
 import { answersAwaited, quotable, type Candidate, type Scored } from './scoring.js';
-import { instructs, statesRemedy, statesSchedule, statesTime } from './states.js';
+import { instructs, statesQuantity, statesRemedy, statesSchedule, statesTime } from './states.js';
 import {
   MAX_ANSWER_WORDS,
   MAX_SENTENCES,
@@ -102,6 +102,14 @@ export function selectSentences(
   const article = documents[best.doc]?.article;
   const instructsHere = (c: Candidate): boolean =>
     instructs(c.unit) && (c.doc === best.doc || documents[c.doc]?.article === article);
+  // Asked for a quantity ("what's the interest rate on savings") and answered best with a
+  // sentence that states none ("Pots are … for savings goals"), the one chosen that states one
+  // ("Money in your Pots earns 4.10% APY") is the answer, and leads; one of the same article,
+  // as another's number is of another thing ("we charge $2.50 per withdrawal" for "do you add
+  // a margin on the currency conversion rate?").
+  const quantityWanted = scored.shape.quantity && !statesQuantity(best.unit);
+  const statesQuantityHere = (c: Candidate): boolean =>
+    statesQuantity(c.unit) && (c.doc === best.doc || documents[c.doc]?.article === article);
   for (let i = first + 1; i < ranked.length; i++) {
     const c = ranked[i] as Candidate;
     if (picks.length >= MAX_SENTENCES) break;
@@ -166,6 +174,7 @@ export function selectSentences(
   const lead =
     (askUnanswered ? picks.find((p) => speaksToAsked(p.candidate)) : undefined) ??
     (timeWanted ? picks.find((p) => statesTime(p.candidate.unit)) : undefined) ??
+    (quantityWanted ? picks.find((p) => statesQuantityHere(p.candidate)) : undefined) ??
     (howToWanted ? picks.find((p) => instructsHere(p.candidate)) : undefined);
   if (lead) picks.unshift(...picks.splice(picks.indexOf(lead), 1));
   budget -= appendNextSentence(picks, scored, terms, budget);

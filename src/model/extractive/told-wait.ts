@@ -28,6 +28,15 @@ const WAITED = new RegExp(
 const ASKS_AFTER =
   /(?:^|[.!?]\s*)(?:so\s+|and\s+|but\s+)?(?:do|does|will|would|is|are|can|could|should|what|when|how)\b(?:(?!\bstill\b)[^.!?])*$/i;
 
+/** "Can I still …", "is it too late to …": whether what is asked is still allowed. */
+const STILL =
+  /\b(?:can|could|may)\s+(?:i|we|you)\s+still\b|\btoo\s+late\b|\bstill\s+(?:able|allowed|possible|in\s+time)\b/i;
+
+/** Whether the question asks if what it asks is still allowed ("can I still return it?"). */
+export function asksStill(question: string): boolean {
+  return STILL.test(question.slice(0, 2000));
+}
+
 const WORDS: Record<string, number> = {
   a: 1,
   an: 1,
@@ -49,14 +58,30 @@ const DAYS: Record<string, number> = { hour: 1 / 24, day: 1, week: 7, month: 30 
 
 /** How many days the customer says they have waited, if they say. */
 export function waitedDays(text: string): number | undefined {
-  const head = text.slice(0, 2000);
-  for (const m of allMatches(head, WAITED)) {
-    if (m[1]?.toLowerCase() === 'after' && ASKS_AFTER.test(head.slice(0, m.index))) continue;
+  for (const m of toldWaits(text)) {
     const count = m[2] ?? m[4];
     const unit = m[3] ?? m[5];
     return count === undefined || unit === undefined ? undefined : days(count, unit);
   }
   return undefined;
+}
+
+/**
+ * The words of every wait the customer tells: "10", "days", "ago" of "ordered it 10 days ago",
+ * "waiting", "2", "weeks" of "I've been waiting 2 weeks". They say how long, not what
+ * the question is about.
+ */
+export function waitedWords(text: string): string[] {
+  return [...toldWaits(text)].flatMap((m) => m[0].toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+}
+
+/** The waits the customer tells ({@link WAITED}), not the time of a rule asked about. */
+function* toldWaits(text: string): Generator<RegExpExecArray> {
+  const head = text.slice(0, 2000);
+  for (const m of allMatches(head, WAITED)) {
+    if (m[1]?.toLowerCase() === 'after' && ASKS_AFTER.test(head.slice(0, m.index))) continue;
+    yield m;
+  }
 }
 
 /** `count` of `unit` in days: "two", "week" → 14. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { access, readFile, stat } from 'node:fs/promises';
-import { basename, resolve, sep } from 'node:path';
+import { basename, isAbsolute, resolve, sep } from 'node:path';
 import { isAppError } from '../../errors/index.js';
 import type {
   DocumentInput,
@@ -73,6 +73,19 @@ export interface IngestReport {
   failed: IngestFailure[];
   /** Files in the folders given that are not articles (pictures, styles, scripts…): not read. */
   skipped: SkippedFile[];
+  /**
+   * Files whose bytes are those of another source already stored (the same help center copied
+   * to another folder, the same file uploaded under two names): not added a second time, which
+   * would show each passage twice. A stored file that is gone from its path is not a copy but
+   * the same file moved: it is stored under its new path and removed from the old one.
+   */
+  duplicates: DuplicateFile[];
+}
+
+/** A file not added because its bytes are stored already, under `sameAs`. */
+export interface DuplicateFile {
+  path: string;
+  sameAs: string;
 }
 
 /** A one-line summary of a report, as the CLI prints it. */
@@ -102,6 +115,10 @@ export function summarize(report: IngestReport): string {
   if (report.skipped.length > 0) {
     const kinds = [...new Set(report.skipped.map((file) => file.kind))].join(', ');
     parts.push(`${report.skipped.length} skipped, not articles (${kinds})`);
+  }
+  if (report.duplicates.length > 0) {
+    const n = report.duplicates.length;
+    parts.push(`${n} not added, the same as ${n === 1 ? 'a file' : 'files'} already stored`);
   }
   return parts.join('; ');
 }
@@ -235,10 +252,14 @@ async function ingestSources(
     pruned: 0,
     failed: [],
     skipped: [],
+    duplicates: [],
   };
+  const stored = await repo.sources(scope);
   const known = options.force
     ? new Map<string, string>()
-    : new Map((await repo.sources(scope)).map((s) => [s.source, s.fileHash]));
+    : new Map(stored.map((s) => [s.source, s.fileHash]));
+  // Which source holds which bytes, to find a file that is stored already under another source.
+  const holders = new Map(stored.map((s) => [s.fileHash, s.source]));
   // A batch is read at once, but its PDFs and Word documents are parsed a few at a time, each in
   // a worker with its own memory and time limits.
   const workers = options.workers ?? createParseWorkers();
@@ -256,6 +277,21 @@ async function ingestSources(
         ),
       ),
     );
+    // Sources whose files moved here: removed once the file is stored under its new path.
+    const moved = new Map<string, string>();
+    for (const [i, item] of prepared.entries()) {
+      if (!('documents' in item)) continue;
+      const source = (batch[i] as PendingSource).source;
+      const holder = holders.get(item.fileHash);
+      if (holder === undefined || holder === source) {
+        holders.set(item.fileHash, source);
+      } else if (await isGone(holder)) {
+        moved.set(source, holder);
+        holders.set(item.fileHash, source);
+      } else {
+        prepared[i] = { duplicateOf: holder };
+      }
+    }
     const writes = prepared.flatMap((item, i) =>
       'documents' in item
         ? [
@@ -278,7 +314,9 @@ async function ingestSources(
       report.files++;
       const outcome = 'documents' in item ? written[next++] : undefined;
       const error = 'error' in item ? item.error : outcome instanceof Error ? outcome : undefined;
-      if (error !== undefined) {
+      if ('duplicateOf' in item) {
+        report.duplicates.push({ path, sameAs: item.duplicateOf });
+      } else if (error !== undefined) {
         if (!isAppError(error) && !(error instanceof RangeError)) throw error;
         report.failed.push({ path, reason: error.message });
         const stop = stoppedParse(error);
@@ -295,6 +333,8 @@ async function ingestSources(
         report.documents.unchanged += outcome.unchanged;
         report.documents.removed += outcome.removed;
         report.chunksWritten += outcome.chunksWritten;
+        const from = moved.get(path);
+        if (from !== undefined) report.documents.removed += await repo.deleteSource(scope, from);
       }
       options.onProgress?.({ done: start + i + 1, total: sources.length, path });
     }
@@ -308,7 +348,20 @@ const BATCH = 16;
 type Prepared =
   | { unchanged: true }
   | { unchanged: false; fileHash: string; documents: DocumentInput[] }
+  | { duplicateOf: string }
   | { error: unknown };
+
+/**
+ * Whether `source` is a path whose file is gone (moved or deleted). Other sources (uploads) are
+ * never gone: their bytes are in the database.
+ */
+async function isGone(source: string): Promise<boolean> {
+  if (!isAbsolute(source)) return false;
+  return access(source).then(
+    () => false,
+    (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
+  );
+}
 
 function checkSize(size: number, options: IngestOptions): void {
   if (size > options.maxFileBytes) {

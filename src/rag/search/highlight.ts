@@ -58,10 +58,11 @@ function wordAt(text: string, at: number): string {
  * "resetting", "policy" finds "policies"), the way the index matches them: "car" does not find
  * "card", nor "2" find "24".
  *
- * A word can only match when it starts with a term's stem. Since a stem is made of letters and
- * digits only, that is the stem occurring in the lowercased text where no letter or digit comes
- * just before it: so a text is searched with `indexOf`, never split into words, and only the
- * words found so are stemmed, to compare.
+ * A word can only match when it starts with a term's stem (or with the stem less the final e
+ * Porter gives back: "placing" is "place"). Since a stem is made of letters and digits only,
+ * that is the stem occurring in the lowercased text where no letter or digit comes just before
+ * it: so a text is searched with `indexOf`, never split into words, and only the words found so
+ * are stemmed, to compare.
  */
 export class TermMatcher {
   readonly #prefixes: string[];
@@ -78,6 +79,13 @@ export class TermMatcher {
       this.#stems.add(stem);
       // Porter turns a final y into i ("polici"): a word may start with the y instead.
       if (stem.endsWith('i')) prefixes.add(`${stem.slice(0, -1)}y`);
+      // Porter gives back the e that "-ing" took ("placing", "driving", "timing": "place",
+      // "drive", "time"), and such a word starts without it. Not for a term that ends in s: a
+      // noun's plural ("places" to eat) is no "-ing" of a verb ("Placing an order"), though
+      // Porter joins them. Never an empty prefix ("e"), which `indexOf` finds everywhere.
+      else if (stem.endsWith('e') && stem.length > 1 && !term.toLowerCase().endsWith('s')) {
+        prefixes.add(stem.slice(0, -1));
+      }
     }
     this.#prefixes = [...prefixes];
   }

@@ -61,6 +61,7 @@ export const DEFAULT_SYNONYMS = `
   change | update | edit | modify
   e mail | mail address => email
   login | signin | logon
+  password | passcode
   log in | log on => login sign
   sign in => login log
   logout | signout
@@ -78,6 +79,7 @@ export const DEFAULT_SYNONYMS = `
   coupon | voucher | discount => promo
   promo code | promotion code | discount code => coupon
   invoice | receipt
+  when pay | when payment | pay when => due date deadline
   declined | rejected | refused | denied | bounced
   bounced | bounce => failed unpaid
   come out | comes out | coming out | go out | goes out | taken out = payment taken
@@ -152,6 +154,77 @@ export const DEFAULT_SYNONYMS = `
   abroad | overseas | worldwide => international
   canada | mexico | uk | united kingdom | england | france | germany | spain | italy | australia | japan | china | india | brazil | ireland | netherlands | sweden | norway | denmark | switzerland | new zealand | singapore | korea => international
 `;
+
+/**
+ * Things a help center names in words that look alike, or that sit in the same places ("reset
+ * your …", "forgot your …"), that are not the same, English. A line `a | b != c | d` says each
+ * word on one side names something else than each on the other: a PIN is no password, so what
+ * a page says of passwords ("Select Forgot password …") is no answer to "I forgot my pin".
+ * Words are matched by stem. See {@link differentThings}.
+ */
+export const DEFAULT_DIFFERENT = `
+  pin | pins != password | passwords
+  username | usernames != password | passwords
+`;
+
+/** A word of a question, and the words of things it is known not to be. */
+export interface DifferentThing {
+  /** The word as the question has it (lowercased). */
+  asked: string;
+  /** Words that name something else, none of which the question says. */
+  others: string[];
+}
+
+/** The table of {@link DEFAULT_DIFFERENT}, by the stem of each word: the words it is not. */
+const DIFFERENT = readDifferent(DEFAULT_DIFFERENT);
+
+function readDifferent(table: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [n, raw] of table.split('\n').entries()) {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (line === '') continue;
+    const sides = line.split('!=').map((side) => side.split('|').flatMap((w) => searchWords(w)));
+    if (sides.length !== 2 || sides.some((side) => side.length === 0)) {
+      throw new Error(`line ${n + 1}: not "a | b != c | d" in "${line}"`);
+    }
+    const [left, right] = sides as [string[], string[]];
+    for (const [from, to] of [
+      [left, right],
+      [right, left],
+    ] as const) {
+      for (const word of from) {
+        const list = out.get(stem(word)) ?? [];
+        out.set(stem(word), [...new Set([...list, ...to])]);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The words of a question that name a thing known to be other than something a help center may
+ * say instead (see {@link DEFAULT_DIFFERENT}), each with the words of those others, when the
+ * question names none of them: asked about a PIN alone, a sentence about passwords is about
+ * something else; asked about both, it is not.
+ *
+ * @example
+ * differentThings('I forgot my pin'); // [{ asked: 'pin', others: ['password', 'passwords'] }]
+ * differentThings('is my pin the same as my password?'); // []
+ */
+export function differentThings(question: string): DifferentThing[] {
+  const said = searchWords(question.slice(0, 2_000));
+  const stems = new Set(said.map(stem));
+  const out: DifferentThing[] = [];
+  const seen = new Set<string>();
+  for (const word of said) {
+    const s = stem(word);
+    const others = DIFFERENT.get(s);
+    if (others === undefined || seen.has(s)) continue;
+    seen.add(s);
+    if (!others.some((other) => stems.has(stem(other)))) out.push({ asked: word, others });
+  }
+  return out;
+}
 
 interface Entry {
   /** The stems of its words, in order. */

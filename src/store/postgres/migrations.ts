@@ -338,4 +338,24 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tickets_category ON tickets (category, created_at DESC, position DESC);
     `,
   },
+  {
+    version: 14,
+    name: 'tickets given to a person on the staff',
+    sql: `
+      -- Who on the staff has the ticket (a name or an e-mail, as they set it); null for no one.
+      -- Each person lists their own tickets, newest first, as the other filters do.
+      ALTER TABLE tickets ADD COLUMN assignee text;
+      CREATE INDEX tickets_assignee ON tickets (assignee, created_at DESC, position DESC);
+    `,
+  },
+  {
+    version: 15,
+    name: 'messages the staff write into a conversation',
+    sql: `
+      -- The CHECK of migration 2, under the name PostgreSQL gave it, with 'staff' among the roles.
+      ALTER TABLE messages DROP CONSTRAINT messages_role_check;
+      ALTER TABLE messages ADD CONSTRAINT messages_role_check
+        CHECK (role IN ('user', 'assistant', 'staff'));
+    `,
+  },
 ];

@@ -30,7 +30,7 @@ interface MessageRow {
   id: string;
   session_id: string;
   seq: number;
-  role: 'user' | 'assistant';
+  role: MessageRecord['role'];
   text: string;
   turn_id: string;
   request_id: string | null;
@@ -45,6 +45,7 @@ interface TicketRow {
   priority: string;
   category: string;
   summary: string;
+  assignee: string | null;
   reasons: string[];
   created_at: string;
   updated_at: string;
@@ -98,6 +99,7 @@ const toTicket = (r: TicketRow): TicketRecord => ({
   category: r.category,
   summary: fromDbText(r.summary),
   reasons: r.reasons,
+  assignee: r.assignee === null ? null : fromDbText(r.assignee),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -198,13 +200,14 @@ export class PostgresConversationRepository implements ConversationRepository {
   }
 
   async recentTurns(sessionId: string, limit: number): Promise<TurnRecord[]> {
+    // The staff's messages are left out (see `ConversationRepository.recentTurns`).
     const rows = await this.#db.query<
       Omit<TurnRecord, 'found' | 'escalated'> & { found: boolean | null; escalated: boolean }
     >(
       `SELECT seq, role, text,
          CASE WHEN jsonb_typeof(metadata -> 'found') = 'boolean' THEN (metadata -> 'found')::boolean END AS found,
          COALESCE(metadata #> '{escalation,escalate}' = 'true'::jsonb, false) AS escalated
-       FROM messages WHERE session_id = $1 ORDER BY seq DESC LIMIT $2`,
+       FROM messages WHERE session_id = $1 AND role <> 'staff' ORDER BY seq DESC LIMIT $2`,
       [sessionId, limit],
     );
     return rows.reverse().map(({ seq, role, text, found, escalated }) => ({
@@ -414,7 +417,7 @@ export class PostgresConversationRepository implements ConversationRepository {
   }
 
   async openTicket(
-    ticket: Omit<TicketRecord, 'createdAt' | 'updatedAt' | 'status'>,
+    ticket: Omit<TicketRecord, 'createdAt' | 'updatedAt' | 'status' | 'assignee'>,
     event?: { topic: string; payload: unknown },
   ): Promise<{ ticket: TicketRecord; created: boolean }> {
     const now = this.#now().toISOString();
@@ -466,7 +469,10 @@ export class PostgresConversationRepository implements ConversationRepository {
       conditions.length > 0
         ? `WHERE ${conditions.map(([c], i) => `${c} = $${i + 1}`).join(' AND ')}`
         : '';
-    const values = conditions.map(([, value]) => value);
+    // Compared as stored: an assignee is free text (see `toDbText`).
+    const values = conditions.map(([column, value]) =>
+      column === 'assignee' ? toDbText(value) : value,
+    );
     const next = values.length;
     const [rows, [count]] = await Promise.all([
       this.#db.query<TicketRow>(
@@ -496,8 +502,16 @@ export class PostgresConversationRepository implements ConversationRepository {
       if (after === undefined) return { ticket: before, changed: false };
       await tx.query(
         `UPDATE tickets SET status = $2, priority = $3, category = $4, reasons = $5::jsonb,
-           updated_at = $6 WHERE id = $1`,
-        [id, after.status, after.priority, after.category, json(after.reasons), now],
+           assignee = $6, updated_at = $7 WHERE id = $1`,
+        [
+          id,
+          after.status,
+          after.priority,
+          after.category,
+          json(after.reasons),
+          after.assignee === null ? null : toDbText(after.assignee),
+          now,
+        ],
       );
       if (event) await insertOutbox(tx, event(after, before), now, before.sessionId);
       return { ticket: after, changed: true };

@@ -290,4 +290,44 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tickets_category ON tickets (category, created_at);
     `,
   },
+  {
+    version: 12,
+    name: 'tickets given to a person on the staff',
+    sql: `
+      -- Who on the staff has the ticket (a name or an e-mail, as they set it); null for no one.
+      -- Each person lists their own tickets, newest first, as the other filters do.
+      ALTER TABLE tickets ADD COLUMN assignee TEXT;
+      CREATE INDEX tickets_assignee ON tickets (assignee, created_at);
+    `,
+  },
+  {
+    version: 13,
+    name: 'messages the staff write into a conversation',
+    sql: `
+      -- A role's CHECK cannot be altered in SQLite: the table is made again with 'staff' among
+      -- the roles, its rows copied as they are (the columns later migrations added included),
+      -- and put in the old one's place. Nothing else refers to it (no trigger, view or key).
+      CREATE TABLE messages_new (
+        id          TEXT PRIMARY KEY,
+        session_id  TEXT NOT NULL,
+        seq         INTEGER NOT NULL,
+        role        TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'staff')),
+        text        TEXT NOT NULL,
+        turn_id     TEXT NOT NULL,
+        request_id  TEXT,
+        metadata    TEXT NOT NULL DEFAULT '{}',
+        created_at  TEXT NOT NULL,
+        found       INTEGER CHECK (found IN (0, 1)),
+        escalated   INTEGER CHECK (escalated = 1),
+        UNIQUE (session_id, seq)
+      );
+      INSERT INTO messages_new
+        (id, session_id, seq, role, text, turn_id, request_id, metadata, created_at, found, escalated)
+        SELECT id, session_id, seq, role, text, turn_id, request_id, metadata, created_at, found,
+          escalated
+        FROM messages;
+      DROP TABLE messages;
+      ALTER TABLE messages_new RENAME TO messages;
+    `,
+  },
 ];

@@ -31,7 +31,7 @@ interface MessageRow {
   id: string;
   session_id: string;
   seq: number;
-  role: 'user' | 'assistant';
+  role: MessageRecord['role'];
   text: string;
   turn_id: string;
   request_id: string | null;
@@ -46,6 +46,7 @@ interface TicketRow {
   priority: string;
   category: string;
   summary: string;
+  assignee: string | null;
   reasons: string;
   created_at: string;
   updated_at: string;
@@ -84,6 +85,7 @@ const toTicket = (r: TicketRow): TicketRecord => ({
   category: r.category,
   summary: r.summary,
   reasons: JSON.parse(r.reasons) as string[],
+  assignee: r.assignee,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -361,11 +363,13 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async recentTurns(sessionId: string, limit: number): Promise<TurnRecord[]> {
+    // The staff's messages are left out (see `ConversationRepository.recentTurns`).
     // `found` and `escalated` have columns of their own: reading them from each reply's
     // metadata (its sources with their snippets) cost as much as the rest of the query. Rows
     // come as arrays: they are read once, into the records returned.
     const rows = this.#prepareRaw(
-      `SELECT seq, role, text, found, escalated FROM messages WHERE session_id = ?
+      `SELECT seq, role, text, found, escalated FROM messages
+         WHERE session_id = ? AND role <> 'staff'
          ORDER BY seq DESC LIMIT ${limitLiteral(limit)}`,
     ).all(sessionId) as Array<[number, TurnRecord['role'], string, 0 | 1 | null, 1 | null]>;
     const turns: TurnRecord[] = [];
@@ -494,7 +498,7 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async openTicket(
-    ticket: Omit<TicketRecord, 'createdAt' | 'updatedAt' | 'status'>,
+    ticket: Omit<TicketRecord, 'createdAt' | 'updatedAt' | 'status' | 'assignee'>,
     event?: { topic: string; payload: unknown },
   ): Promise<{ ticket: TicketRecord; created: boolean }> {
     const now = this.now().toISOString();
@@ -693,9 +697,17 @@ export class SqliteConversationRepository implements ConversationRepository {
         const after = changedTicket(before, change, now);
         if (after === undefined) return { ticket: before, changed: false };
         this.#prepare(
-          `UPDATE tickets SET status = ?, priority = ?, category = ?, reasons = ?, updated_at = ?
-             WHERE id = ?`,
-        ).run(after.status, after.priority, after.category, JSON.stringify(after.reasons), now, id);
+          `UPDATE tickets SET status = ?, priority = ?, category = ?, reasons = ?, assignee = ?,
+             updated_at = ? WHERE id = ?`,
+        ).run(
+          after.status,
+          after.priority,
+          after.category,
+          JSON.stringify(after.reasons),
+          after.assignee,
+          now,
+          id,
+        );
         if (event) this.#insertOutbox(event(after, before), now, before.sessionId);
         return { ticket: after, changed: true };
       })

@@ -124,4 +124,38 @@ describe('the attachments tool', () => {
     expect(hits.length).toBeGreaterThan(0);
     for (const hit of hits) expect(hit.text).not.toMatch(/4111[ -]?1111/);
   });
+
+  it("keeps an earlier message's file when a later one has the same name, unless it is the same file", async () => {
+    const knowledge = new SqliteKnowledgeRepository(db);
+    const tool = createAttachmentsTool(knowledge, {
+      maxFileBytes: 1 << 20,
+      maxMessageBytes: 1 << 22,
+      chunkSize: 180,
+      chunkOverlap: 30,
+    });
+    const note = (text: string) => [{ name: 'note.txt', data: new TextEncoder().encode(text) }];
+    const session = { ...context(), sessionId: 'same-names' };
+    const send = async (text: string) =>
+      (await tool.execute({ files: note(text) }, session)).map((s) => [s.name, s.ok]);
+    expect(await send('The parcel number is 7781.')).toEqual([['note.txt', true]]);
+    expect(await send('The refund reference is R-2290.')).toEqual([['note (2).txt', true]]);
+    // The first file sent again is the file already read, under its own name.
+    expect(await send('The parcel number is 7781.')).toEqual([['note.txt', true]]);
+    const found = async (term: string) =>
+      (
+        await knowledge.searchLexical({
+          terms: [term],
+          scopes: ['session:same-names'],
+          limit: 5,
+          titleWeight: 0,
+          postingBudget: 500,
+        })
+      ).map((hit) => hit.text);
+    expect(await found('parcel')).toEqual(['The parcel number is 7781.']);
+    expect(await found('refund')).toEqual(['The refund reference is R-2290.']);
+    expect((await knowledge.sources('session:same-names')).map((s) => s.source).sort()).toEqual([
+      'attachment:note (2).txt',
+      'attachment:note.txt',
+    ]);
+  });
 });

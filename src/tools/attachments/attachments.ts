@@ -130,14 +130,22 @@ export function createAttachmentsTool(
       const budget = AbortSignal.timeout(readBudgetMs);
       const reading = AbortSignal.any([signal, budget]);
       const taken = new Set<string>();
+      // Files of earlier messages stay searchable in the session: a later file of the same name
+      // is a file of its own ("invoice (2).pdf"), unless it is the same file sent again.
+      const earlier = await earlierFiles(knowledge, scope);
       // A file that had to be stopped for memory was made to expand: the files after it are
       // not read, so that one message cannot make the service refuse ten of them in turn.
       let expanded: string | undefined;
       for (const file of files) {
         const { data } = file;
-        // Each file of a message is a source of its own: a second "scan.pdf" is "scan (2).pdf",
-        // rather than replacing the first.
-        const name = distinctName(file.name, taken);
+        const fileHash = createHash('sha256').update(data).digest('hex');
+        // Each file is a source of its own: a second "scan.pdf" is "scan (2).pdf", rather than
+        // replacing the first, whether it came in this message or an earlier one.
+        const name = distinctName(
+          file.name,
+          (candidate) =>
+            taken.has(candidate) || (earlier.has(candidate) && earlier.get(candidate) !== fileHash),
+        );
         taken.add(name);
         if (budget.aborted) {
           results.push({
@@ -198,8 +206,7 @@ export function createAttachmentsTool(
               chunks: docChunks,
             });
           }
-          const fileHash = createHash('sha256').update(data).digest('hex');
-          await knowledge.replaceSource(scope, `attachment:${name}`, fileHash, documents);
+          await knowledge.replaceSource(scope, `${ATTACHMENT}${name}`, fileHash, documents);
           results.push({
             name,
             ok: true,
@@ -274,14 +281,28 @@ function previewOf(docs: readonly ParsedDocument[]): string {
 
 const PREVIEW_WORDS = 60;
 
-/** `name`, or `name (2)`, `name (3)` … before its extension, whichever `taken` lacks. */
-function distinctName(name: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(name)) return name;
+const ATTACHMENT = 'attachment:';
+
+/** The names of the files read in the session's earlier messages, with their bytes' hashes. */
+async function earlierFiles(
+  knowledge: KnowledgeRepository,
+  scope: string,
+): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const { source, fileHash } of await knowledge.sources(scope)) {
+    if (source.startsWith(ATTACHMENT)) files.set(source.slice(ATTACHMENT.length), fileHash);
+  }
+  return files;
+}
+
+/** `name`, or `name (2)`, `name (3)` … before its extension: the first that is not `taken`. */
+function distinctName(name: string, taken: (candidate: string) => boolean): string {
+  if (!taken(name)) return name;
   const dot = name.lastIndexOf('.');
   const [stem, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
   for (let n = 2; ; n++) {
     const candidate = `${stem} (${n})${extension}`;
-    if (!taken.has(candidate)) return candidate;
+    if (!taken(candidate)) return candidate;
   }
 }
 

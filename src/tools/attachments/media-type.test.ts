@@ -1,4 +1,7 @@
+import { Paragraph } from 'docx';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
+import { makeDocx } from '../../../test/helpers/documents.js';
 import { sniffMediaType } from './media-type.js';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
@@ -25,5 +28,27 @@ describe('sniffMediaType', () => {
     expect(sniffMediaType(bytes(0x61, 0, 0x62))).toBe('application/octet-stream');
     expect(sniffMediaType(bytes(0xc3, 0x28))).toBe('application/octet-stream');
     expect(sniffMediaType(bytes())).toBe('application/octet-stream');
+  });
+
+  it('tells Word, Excel and PowerPoint documents from other ZIP archives by the names inside', async () => {
+    expect(sniffMediaType(await makeDocx([new Paragraph('Order 7781')]))).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    const zip = async (names: string[], comment?: string) => {
+      const archive = new JSZip();
+      for (const name of names) archive.file(name, '<x/>');
+      return archive.generateAsync({ type: 'uint8array', ...(comment ? { comment } : {}) });
+    };
+    expect(
+      sniffMediaType(await zip(['[Content_Types].xml', 'xl/workbook.xml'], 'made by hand')),
+    ).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(sniffMediaType(await zip(['[Content_Types].xml', 'ppt/presentation.xml']))).toBe(
+      'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    );
+    // A folder named word/ is no Word document without the Office package's content types.
+    expect(sniffMediaType(await zip(['word/notes.txt', 'photo.png']))).toBe('application/zip');
+    // Cut short, its directory is gone: a ZIP archive still, not a guess.
+    const docx = await makeDocx([new Paragraph('Order 7781')]);
+    expect(sniffMediaType(docx.subarray(0, docx.length - 30))).toBe('application/zip');
   });
 });

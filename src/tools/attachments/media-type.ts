@@ -48,8 +48,8 @@ export const SHOWN_PICTURE_TYPES: ReadonlySet<string> = new Set([
 const TEXT_SAMPLE = 4096;
 
 /**
- * The media type of `data` by its content: a picture, PDF, ZIP (Word documents are ZIP
- * archives) or old Office file by its signature, `text/plain` for text, and
+ * The media type of `data` by its content: a picture, PDF, Word, Excel or PowerPoint document,
+ * other ZIP archive or old Office file by its signature, `text/plain` for text, and
  * `application/octet-stream` for anything else.
  *
  * @example
@@ -59,7 +59,11 @@ export function sniffMediaType(data: Uint8Array): string {
   const at = (offset: number, bytes: readonly number[]) =>
     data.length >= offset + bytes.length && bytes.every((b, i) => data[offset + i] === b);
   for (const signature of SIGNATURES) {
-    if (at(signature.offset ?? 0, signature.bytes)) return signature.type;
+    if (at(signature.offset ?? 0, signature.bytes)) {
+      return signature.type === 'application/zip'
+        ? (officeType(data) ?? signature.type)
+        : signature.type;
+    }
   }
   if (at(0, [0x52, 0x49, 0x46, 0x46]) && at(8, [0x57, 0x45, 0x42, 0x50])) return 'image/webp';
   if (data.length >= 12 && at(4, [0x66, 0x74, 0x79, 0x70])) {
@@ -79,4 +83,56 @@ function looksLikeText(sample: Uint8Array): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Office documents (DOCX, XLSX, PPTX) are ZIP archives holding `[Content_Types].xml` and a
+ * folder named for the application: `word/`, `xl/` or `ppt/`. The names are read from the
+ * archive's central directory at its end; nothing is decompressed.
+ */
+const OFFICE_FOLDERS: ReadonlyArray<[string, string]> = [
+  ['word/', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+  ['xl/', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+  ['ppt/', 'application/vnd.openxmlformats-officedocument.presentationml.presentation'],
+];
+
+/** Entries read at most: an Office document has tens; a directory of millions is not one. */
+const MAX_ZIP_ENTRIES = 10_000;
+
+/** The Office type of a ZIP archive by the names of its entries, or `undefined`. */
+function officeType(data: Uint8Array): string | undefined {
+  const names = zipEntryNames(data);
+  if (!names.includes('[Content_Types].xml')) return undefined;
+  return OFFICE_FOLDERS.find(([folder]) => names.some((name) => name.startsWith(folder)))?.[1];
+}
+
+/**
+ * The names in a ZIP archive's central directory, found through its end record (in the last
+ * 64 KiB and 22 bytes, after the archive comment); none for an archive cut short or malformed.
+ */
+function zipEntryNames(data: Uint8Array): string[] {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const u16 = (offset: number) => view.getUint16(offset, true);
+  const u32 = (offset: number) => view.getUint32(offset, true);
+  let end = -1;
+  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 0xffff); i--) {
+    if (u32(i) === 0x06054b50) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return [];
+  const count = Math.min(u16(end + 10), MAX_ZIP_ENTRIES);
+  let offset = u32(end + 16);
+  const names: string[] = [];
+  const decoder = new TextDecoder();
+  for (let n = 0; n < count; n++) {
+    if (offset + 46 > data.length || u32(offset) !== 0x02014b50) break;
+    const nameLength = u16(offset + 28);
+    const start = offset + 46;
+    if (start + nameLength > data.length) break;
+    names.push(decoder.decode(data.subarray(start, start + nameLength)));
+    offset = start + nameLength + u16(offset + 30) + u16(offset + 32);
+  }
+  return names;
 }

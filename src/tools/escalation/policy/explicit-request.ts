@@ -15,7 +15,7 @@ import {
 import { governingNegator, isAbilityNegator } from './negation.js';
 import { matchPhraseAt, phraseSet, quote, type PhraseSet } from './phrases.js';
 import type { SignalMatch } from './signal-match.js';
-import type { Token } from './tokenize.js';
+import { tokenize, type Token } from './tokenize.js';
 import { matchAnyAt, patternSet, slot } from './word-pattern.js';
 
 const QUALIFIERS_AND_LINKS = [
@@ -118,10 +118,29 @@ export function detectExplicitRequest(
   text: string,
   tokens: readonly Token[],
 ): SignalMatch | undefined {
+  const found = findExplicitRequest(tokens);
+  return (
+    found && { detail: `asked for a person: "${quote(text, tokens, found.start, found.end)}"` }
+  );
+}
+
+/**
+ * Where a message asks to be handed to a person, as offsets in it ("talk to a real person" of
+ * "this is ridiculous, let me talk to a real person. how do I return an item?"), as
+ * {@link detectExplicitRequest} finds the request; `undefined` when it asks for none.
+ */
+export function personRequested(text: string): { start: number; end: number } | undefined {
+  const tokens = tokenize(text);
+  const found = findExplicitRequest(tokens);
+  const first = found && tokens[found.start];
+  const last = found && tokens[found.end - 1];
+  return first && last && { start: first.start, end: last.end };
+}
+
+/** The tokens, `start` to `end` (exclusive), of the first request for a person. */
+function findExplicitRequest(tokens: readonly Token[]): { start: number; end: number } | undefined {
   const short = findShortRequest(tokens);
-  if (short !== undefined) {
-    return { detail: `asked for a person: "${quote(text, tokens, short.start, short.end)}"` };
-  }
+  if (short !== undefined) return short;
   for (let index = 0; index < tokens.length; index += 1) {
     let end = matchAnyAt(PATTERNS, tokens, index);
     if (end < 0) {
@@ -132,7 +151,7 @@ export function detectExplicitRequest(
     if (end < 0 || namesAThing(tokens, end) || isDeclined(tokens, index)) continue;
     if (isQuestionAbout(IDENTITY_QUESTION, tokens, index)) continue;
     if (isQuestionAbout(PROCESS_QUESTION, tokens, index)) continue;
-    return { detail: `asked for a person: "${quote(text, tokens, index, end)}"` };
+    return { start: index, end };
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signalsOf } from './signals-of.js';
+import { signalsOf } from '../../../../test/helpers/signals-of.js';
 
 /**
  * Calm messages that say when: the customer asks when or whether something happens, says how

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signalsOf } from './signals-of.js';
+import { signalsOf } from '../../../../test/helpers/signals-of.js';
 import { tokenize } from './tokenize.js';
 
 describe('tokenize', () => {

@@ -1,5 +1,5 @@
-import { evaluateEscalation } from './evaluate-escalation.js';
-import type { EscalationSignal } from './types.js';
+import { evaluateEscalation } from '../../src/tools/escalation/policy/evaluate-escalation.js';
+import type { EscalationSignal } from '../../src/tools/escalation/policy/types.js';
 
 /**
  * The signals the policy finds in one message alone (no history, no unanswered run): for tests
