@@ -58,6 +58,8 @@ async function main(mode: string, passages: number): Promise<void> {
     });
     if (report.failed.length > 0) throw new Error(`ingestion failed: ${report.failed[0]?.reason}`);
     chunks = (await app.knowledge.stats()).chunks;
+    // As `serve` does: the search index is built before the first request, not by it.
+    await app.knowledge.prepareSearch();
     const server = await buildServer(app);
     await server.listen({ host: '127.0.0.1', port: 0 });
     port = (server.server.address() as { port: number }).port;
