@@ -86,6 +86,34 @@ describe('message bodies', () => {
     expectError(await raw(bytes, 'application/json'), 400, 'invalid_input', /UTF-8/);
   });
 
+  it('refuses invalid UTF-8 in a form field too, and stores nothing of it', async () => {
+    const history = async () =>
+      (await call(t.url, 'GET', `/v1/sessions/${s.id}/messages`, { token: s.token })).body as {
+        items: unknown[];
+      };
+    const before = (await history()).items.length;
+    const boundary = 'b0undary';
+    const form = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="text"\r\n\r\ncaf`),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    expectError(
+      await raw(form, `multipart/form-data; boundary=${boundary}`),
+      400,
+      'invalid_input',
+      /^The form field "text" is not valid UTF-8 text/,
+    );
+    expect((await history()).items).toHaveLength(before);
+    // The same word in valid UTF-8 is taken.
+    const valid = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="text"\r\n\r\n`),
+      Buffer.from('café opening hours?', 'utf8'),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    expect((await raw(valid, `multipart/form-data; boundary=${boundary}`)).status).toBe(200);
+  });
+
   it('answers a method a route does not take with 405 and the methods it does', async () => {
     const response = await fetch(`${t.url}/v1/sessions/${s.id}`, {
       method: 'PUT',

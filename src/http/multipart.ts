@@ -61,7 +61,17 @@ export async function readMultipart(
         if (part.valueTruncated) {
           throw new AppError('payload_too_large', `The form field "${part.fieldname}" is too long`);
         }
-        body.fields[part.fieldname] = String(part.value);
+        const value = String(part.value);
+        // The form's text is decoded with replacement characters where its bytes are not UTF-8;
+        // kept, they would be stored as the customer's words. A JSON body with such bytes is
+        // refused the same way (see body.ts).
+        if (value.includes('\uFFFD')) {
+          throw new AppError(
+            'invalid_input',
+            `The form field "${part.fieldname}" is not valid UTF-8 text (or holds the replacement character U+FFFD).`,
+          );
+        }
+        body.fields[part.fieldname] = value;
         continue;
       }
       const data = await part.toBuffer();
