@@ -6,10 +6,6 @@
  * feed or a WebSocket. A stream on the other instance gets its last `ended` event and is closed
  * within about a second, as one on the instance that ended the session does, and gets it once.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
@@ -23,12 +19,13 @@ import {
   openFeed,
   openSocket,
   parseSse,
-  startServer,
   type Feed,
   type Json,
   type TestServer,
 } from './helpers/http.js';
-import { REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
+import { eventsOf, until } from './helpers/feed-events.js';
+import { sharedStores } from './helpers/instances.js';
+import { REDIS_URL, serviceAvailable } from './helpers/services.js';
 
 const ENDED = 'This conversation has ended. Start a new conversation if you need more help.';
 const ERASED =
@@ -79,46 +76,19 @@ async function endOf(feed: Feed, since: number): Promise<number> {
 }
 
 /** The `ended` events a feed received. */
-function endedEvents(feed: Feed): Json[] {
-  return parseSse(feed.text())
-    .filter((e) => e.event === 'ended')
-    .map((e) => e.data);
-}
-
-/** Waits until `check` holds (a socket's close reaches the server a moment after the client's). */
-async function until(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 3_000;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-}
+const endedEvents = (feed: Feed): Json[] => eventsOf(feed.text(), 'ended');
 
 describe.runIf(redisUp)("a session's streams on several instances", () => {
-  const prefix = `${uniqueName('xstreams')}:`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'sa-xstreams-'));
-  const database = join(dataDir, 'shared.db');
-  const env = {
-    REDIS_URL,
-    REDIS_KEY_PREFIX: prefix,
-    SESSION_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    RETENTION_DAYS: '30',
-  };
+  const shared = sharedStores('xstreams', { RETENTION_DAYS: '30' });
   let a: TestServer;
   let b: TestServer;
 
   beforeAll(async () => {
-    // One after the other: the second finds the database migrated by the first.
-    a = await startServer(env, { databasePath: database });
-    b = await startServer(env, { databasePath: database });
+    a = await shared.start();
+    b = await shared.start();
   });
 
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    const redis = new Redis(REDIS_URL);
-    const left = await redis.keys(`${prefix}*`);
-    if (left.length > 0) await redis.del(...left);
-    await redis.quit();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => shared.close());
 
   it("carry the customer's message, encrypted, to a feed and a WebSocket on another instance", async () => {
     const { id, token } = await createSession(a.url);
@@ -128,7 +98,7 @@ describe.runIf(redisUp)("a session's streams on several instances", () => {
     const laptop = await openSocket(b.url, id, token);
     const phone = await openSocket(a.url, id, token);
     try {
-      await spy.subscribe(`${prefix}events:${id}`);
+      await spy.subscribe(`${shared.prefix}events:${id}`);
       spy.on('message', (_channel: string, message: string) => published.push(message));
       await feed.readUntil('event: ready');
       const text = 'Hello, I am Jane Doe: what is your refund policy?';
@@ -342,10 +312,7 @@ describe.runIf(redisUp)("a session's streams on several instances", () => {
 
   it('end a session, and its streams on this instance, when the end cannot be published', async () => {
     const logs: CapturedLogs = captureLogs();
-    const c = await startServer(
-      { ...env, LOG_LEVEL: 'warn' },
-      { databasePath: database, logDestination: logs.stream },
-    );
+    const c = await shared.start({ LOG_LEVEL: 'warn' }, { logDestination: logs.stream });
     try {
       // Redis went away between the end and its notice.
       vi.spyOn(c.app.sessionEvents, 'publishEnd').mockRejectedValue(

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookPayloadSchemas } from '../src/protocol/admin-api.js';
 import { ingestPaths } from '../src/rag/index.js';
 import { eraseSessionData, sweepIdleSessions } from '../src/store/index.js';
 import { captureLogs, startFakeOpenAi } from '../src/testing/index.js';
@@ -25,6 +24,11 @@ import {
   type TestServer,
 } from './helpers/http.js';
 import { makePdf } from './helpers/documents.js';
+import {
+  expectDescribedPayloads,
+  openTicket,
+  startHookedServer,
+} from './helpers/ticket-webhooks.js';
 import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
 let t: TestServer;
@@ -198,19 +202,10 @@ describe('the OpenAPI document', () => {
 
 describe('ticket webhooks', () => {
   it('sends a status change to the webhook once; setting the same status again changes nothing', async () => {
-    const received: Array<{ topic: string; payload: Json }> = [];
-    const receiver = await startWebhookReceiver((_request, body) => {
-      received.push(JSON.parse(body) as { topic: string; payload: Json });
-      return 204;
-    });
-    const hooked = await startServer(receiver.env);
+    const hooked = await startHookedServer();
+    const { received } = hooked;
     try {
-      const customer = await createSession(hooked.url);
-      const sent = await call(hooked.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
-        token: customer.token,
-        body: { text: 'I want to speak to a human right now!' },
-      });
-      const ticketId = sent.body.escalation.ticketId as string;
+      const ticketId = await openTicket(hooked.url);
       const patch = (status: string) =>
         call(hooked.url, 'PATCH', `/v1/admin/tickets/${ticketId}`, { ...admin, body: { status } });
       const resolved = await patch('resolved');
@@ -228,23 +223,15 @@ describe('ticket webhooks', () => {
       });
     } finally {
       await hooked.close();
-      await receiver.close();
     }
   });
 });
 
 describe("the customer's contact details", () => {
   it('come with the ticket staff read and its webhook events, a detail given after it was opened included, and stay out of the logs', async () => {
-    const received: Array<{ topic: string; payload: Json }> = [];
-    const receiver = await startWebhookReceiver((_request, body) => {
-      received.push(JSON.parse(body) as { topic: string; payload: Json });
-      return 204;
-    });
     const logs = captureLogs();
-    const hooked = await startServer(
-      { ...receiver.env, LOG_LEVEL: 'debug' },
-      { logDestination: logs.stream },
-    );
+    const hooked = await startHookedServer({ LOG_LEVEL: 'debug' }, { logDestination: logs.stream });
+    const { received } = hooked;
     try {
       const customer = await createSession(hooked.url);
       const say = (text: string) =>
@@ -290,10 +277,7 @@ describe("the customer's contact details", () => {
         ['ticket.status_changed', contact],
       ]);
       // Each payload as the OpenAPI document describes its topic.
-      for (const { topic, payload } of received) {
-        const schema = webhookPayloadSchemas[topic as keyof typeof webhookPayloadSchemas];
-        expect(schema.safeParse(payload).error).toBeUndefined();
-      }
+      expectDescribedPayloads(received);
 
       const logged = JSON.stringify(logs.lines);
       expect(logs.lines.length).toBeGreaterThan(0);
@@ -302,7 +286,6 @@ describe("the customer's contact details", () => {
       }
     } finally {
       await hooked.close();
-      await receiver.close();
     }
   });
 
@@ -387,12 +370,7 @@ describe("the customer's contact details", () => {
   });
 
   it('are all null when the customer gave none', async () => {
-    const customer = await createSession(t.url);
-    const sent = await call(t.url, 'POST', `/v1/sessions/${customer.id}/messages`, {
-      token: customer.token,
-      body: { text: 'I want to speak to a human right now!' },
-    });
-    const ticketId = sent.body.escalation.ticketId as string;
+    const ticketId = await openTicket(t.url);
     const read = await call(t.url, 'GET', `/v1/admin/tickets/${ticketId}`, admin);
     expect(read.body.contact).toEqual({ name: null, email: null, phone: null });
     const doc = await call(t.url, 'GET', '/openapi.json');

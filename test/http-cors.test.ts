@@ -28,6 +28,25 @@ function expectRefused(response: { status: number; body: Json }, origin: string)
   expect(response.body.error.message).toContain('CORS_ORIGINS');
 }
 
+/** A browser's preflight of a message sent with a key, from a page of `origin`. */
+function preflight(url: string, origin: string) {
+  return call(url, 'OPTIONS', '/v1/sessions', {
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type, authorization',
+    },
+  });
+}
+
+/** Asserts a preflight's answer lets a page of `origin` send its request. */
+function expectPreflightAllowed(response: Awaited<ReturnType<typeof call>>, origin: string): void {
+  expect(response.status).toBe(204);
+  expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+  expect(response.headers.get('access-control-allow-methods')).toContain('POST');
+  expect(response.headers.get('access-control-allow-headers')).toContain('authorization');
+}
+
 /** Opens a WebSocket: 101 when it opened, else the status and JSON body of the refusal. */
 function openSocket(address: string, origin?: string): Promise<{ status: number; body: Json }> {
   return new Promise((resolve) => {
@@ -101,21 +120,12 @@ describe('with CORS_ORIGINS set', () => {
     expect(health.status).toBe(200);
   });
 
-  it('answers a preflight from another origin with 403, and one from an allowed origin', async () => {
-    const preflight = (origin: string) =>
-      call(t.url, 'OPTIONS', '/v1/sessions', {
-        headers: {
-          origin,
-          'access-control-request-method': 'POST',
-          'access-control-request-headers': 'content-type, authorization',
-        },
-      });
-    const refused = await preflight(EVIL);
+  it('answers a preflight from another origin with 403, and one from an allowed origin or its own pages', async () => {
+    const refused = await preflight(t.url, EVIL);
     expectRefused(refused, EVIL);
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
-    const allowed = await preflight(SHOP);
-    expect(allowed.status).toBe(204);
-    expect(allowed.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expectPreflightAllowed(await preflight(t.url, SHOP), SHOP);
+    expectPreflightAllowed(await preflight(t.url, t.url), t.url);
   });
 
   it("refuses a session's WebSocket from another origin with the error shape", async () => {
@@ -146,6 +156,15 @@ describe('without CORS_ORIGINS', () => {
       await call(t.url, 'POST', '/v1/sessions', { headers: { origin: otherPort } }),
       otherPort,
     );
+  });
+
+  it("answers a preflight from the server's own pages as an allowed one, and refuses another's", async () => {
+    expectPreflightAllowed(await preflight(t.url, t.url), t.url);
+    expectRefused(await preflight(t.url, SHOP), SHOP);
+    // An OPTIONS that names no method is no preflight, but gets no answer outside the error shape.
+    const bare = await call(t.url, 'OPTIONS', '/v1/sessions', { headers: { origin: t.url } });
+    expect(bare.status).toBe(204);
+    expect(bare.headers.get('access-control-allow-origin')).toBe(t.url);
   });
 });
 

@@ -4,30 +4,14 @@
  * person, the webhook told, and bad changes refused in the one error shape.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookPayloadSchemas } from '../src/protocol/admin-api.js';
+import { ADMIN_KEY, call, startServer, type Json, type TestServer } from './helpers/http.js';
 import {
-  ADMIN_KEY,
-  call,
-  createSession,
-  startServer,
-  startWebhookReceiver,
-  type Json,
-  type TestServer,
-} from './helpers/http.js';
+  expectDescribedPayloads,
+  openTicket,
+  startHookedServer,
+} from './helpers/ticket-webhooks.js';
 
 const admin = { token: ADMIN_KEY };
-
-/** Opens a ticket as a customer does: by asking for a person. */
-async function openTicket(url: string): Promise<string> {
-  const customer = await createSession(url);
-  const sent = await call(url, 'POST', `/v1/sessions/${customer.id}/messages`, {
-    token: customer.token,
-    body: { text: 'I want to speak to a human right now!' },
-  });
-  const ticketId = sent.body.escalation?.ticketId;
-  if (typeof ticketId !== 'string') throw new Error('no ticket was opened');
-  return ticketId;
-}
 
 let t: TestServer;
 beforeAll(async () => {
@@ -114,12 +98,8 @@ describe('a ticket', () => {
 
 describe("a ticket's webhook", () => {
   it('is told of a new assignee or priority, once, and of a status change as before', async () => {
-    const received: Array<{ topic: string; payload: Json }> = [];
-    const receiver = await startWebhookReceiver((_request, body) => {
-      received.push(JSON.parse(body) as { topic: string; payload: Json });
-      return 204;
-    });
-    const hooked = await startServer(receiver.env);
+    const hooked = await startHookedServer();
+    const { received } = hooked;
     try {
       const ticketId = await openTicket(hooked.url);
       const opened = await call(hooked.url, 'GET', `/v1/admin/tickets/${ticketId}`, admin);
@@ -145,13 +125,9 @@ describe("a ticket's webhook", () => {
         from: 'open',
         to: 'resolved',
       });
-      for (const { topic, payload } of received) {
-        const schema = webhookPayloadSchemas[topic as keyof typeof webhookPayloadSchemas];
-        expect(schema.safeParse(payload).error).toBeUndefined();
-      }
+      expectDescribedPayloads(received);
     } finally {
       await hooked.close();
-      await receiver.close();
     }
   });
 });

@@ -15,6 +15,8 @@ import {
   type TestServer,
 } from './helpers/http.js';
 import { REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import { captureLogs } from '../src/testing/index.js';
 
 const redisUp = await serviceAvailable('Redis', REDIS_URL, 6379);
 const admin = { headers: bearer(ADMIN_KEY) };
@@ -143,6 +145,53 @@ describe.runIf(redisUp)('tool health across two instances on one Redis', () => {
     const after = await call(a.url, 'GET', '/v1/admin/tools', admin);
     expect((after.body.instances as Json[]).map((x: Json) => x.instance)).not.toContain(idC);
   });
+});
+
+describe.runIf(redisUp)('tool health while Redis is away', () => {
+  const prefix = `${uniqueName('toolhealth-outage')}:`;
+  const logs = captureLogs();
+  let proxy: TcpProxy;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    const target = new URL(REDIS_URL);
+    proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
+    server = await startServer(
+      { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'info' },
+      { logDestination: logs.stream },
+    );
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await proxy?.close();
+  });
+
+  const lines = (msg: string) => logs.lines.filter((line) => line.msg === msg);
+  const list = () => call(server.url, 'GET', '/v1/admin/tools', admin);
+
+  it('says once that other instances cannot be read, and once that they can again', async () => {
+    expect((await list()).body.scope).toBe('all_instances');
+    for (let outage = 1; outage <= 2; outage++) {
+      proxy.cut();
+      for (let i = 0; i < 3; i++) {
+        const during = await list();
+        expect(during.status).toBe(200);
+        expect(during.body.scope).toBe('this_instance');
+      }
+      const failed = lines('tool health: could not read other instances');
+      expect(failed).toHaveLength(outage);
+      expect(failed.at(-1)).toMatchObject({ level: 'warn', err: expect.anything() });
+
+      proxy.restore();
+      const back = await until(list, (response) => response.body.scope === 'all_instances');
+      expect(back.body.scope).toBe('all_instances');
+      await list();
+      const recovered = lines('tool health: reading other instances works again');
+      expect(recovered).toHaveLength(outage);
+      expect(recovered.at(-1)).toMatchObject({ level: 'info' });
+    }
+  }, 60_000);
 });
 
 describe('tool health without Redis', () => {

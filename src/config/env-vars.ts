@@ -273,6 +273,14 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     description: 'Largest total of the files attached to one message (25 MiB by default).',
   },
   {
+    name: 'ATTACHMENT_MAX_PASSAGES',
+    path: ['attachments', 'maxPassages'],
+    default: '2000',
+    expected: 'a whole number of passages from 1 to 1000000',
+    description:
+      'Most passages kept from one attached file; a file that makes more is refused as too large. A passage is some `KB_CHUNK_SIZE` words, so the default takes about 300,000 words (some 2 MB of plain text); each passage is stored and searched for the rest of the session.',
+  },
+  {
     name: 'PARSE_TIMEOUT_MS',
     path: ['parse', 'timeoutMs'],
     default: String(DEFAULT_PARSE_WORKERS.timeoutMs),

@@ -202,7 +202,11 @@ export const configSchema = z
     memory: z.object({ maxAgeDays: int(1, 3650) }).strict(),
     retention: z.object({ days: int(0, 36_500) }).strict(),
     attachments: z
-      .object({ maxFileBytes: int(1, 1_073_741_824), maxMessageBytes: int(1, 1_073_741_824) })
+      .object({
+        maxFileBytes: int(1, 1_073_741_824),
+        maxMessageBytes: int(1, 1_073_741_824),
+        maxPassages: int(1, 1_000_000),
+      })
       .strict(),
     escalation: z
       .object({

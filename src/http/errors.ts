@@ -111,12 +111,13 @@ export function installErrorHandlers(
       );
     }
     if (allowed.size > 0) {
-      // A browser's preflight from an origin CORS does not allow (or with CORS off).
+      // An OPTIONS that CORS did not answer: one without an Origin, or from an origin not allowed
+      // outside /v1 (a foreign origin's preflight to /v1 is refused with 403 before it gets here).
       return sendError(
         reply,
         404,
         'not_found',
-        `No route for OPTIONS ${path}: browsers may call the API only from the origins in CORS_ORIGINS.`,
+        `No route for OPTIONS ${path}: browsers may call the API only from the server's own pages and the origins in CORS_ORIGINS.`,
       );
     }
     return sendError(reply, 404, 'not_found', `No route for ${request.method} ${path}`);

@@ -1,3 +1,4 @@
+import type { FastifyCorsOptions, FastifyCorsOptionsDelegateCallback } from '@fastify/cors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from './errors.js';
 
@@ -49,4 +50,29 @@ export function refuseForeignOrigin(
     `Requests from pages of ${shown} are not allowed: browsers may call this API only from the origins in CORS_ORIGINS and from the server's own pages. To let that site call it, add its origin to CORS_ORIGINS.`,
   );
   return true;
+}
+
+/**
+ * CORS settings request by request: a page that may call the API (see {@link originAllowed})
+ * has its origin sent back, its preflight included, and any other request gets no CORS headers.
+ * By request rather than by a fixed list, because the server's own origin is known only from
+ * the request: a fixed list would leave the preflights of the server's own pages unanswered
+ * (404), and every preflight with `CORS_ORIGINS` unset. A foreign origin's request to `/v1`
+ * never gets here: {@link refuseForeignOrigin} refused it first.
+ *
+ * @example
+ * await server.register(cors, { delegator: corsFor(['https://shop.example.com'], { maxAge: 600 }) });
+ */
+export function corsFor(
+  allowed: readonly string[],
+  settings: Omit<FastifyCorsOptions, 'origin' | 'delegator'>,
+): FastifyCorsOptionsDelegateCallback {
+  return (request, callback) => {
+    const origin = request.headers.origin;
+    const reflected =
+      origin !== undefined && originAllowed(origin, request.host, allowed) ? origin : false;
+    // Not strict: CORS would answer an `OPTIONS` without `Access-Control-Request-Method` with a
+    // plain-text 400, outside the one error shape; it is harmless to answer it as a preflight.
+    callback(null, { ...settings, strictPreflight: false, origin: reflected });
+  };
 }

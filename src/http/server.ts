@@ -18,7 +18,7 @@ import { sessionRoutes } from './routes/sessions.js';
 import { WS_MAX_FRAME_BYTES, wsRoutes } from './routes/ws.js';
 import { adminKeyMatches, bearerToken, hashToken, tokenMatches } from './auth.js';
 import { clientKey } from './client-address.js';
-import { refuseForeignOrigin } from './origin.js';
+import { corsFor, refuseForeignOrigin } from './origin.js';
 import { enforceRateLimit } from './session-access.js';
 import { StreamRegistry, type StreamOrigin } from './streams.js';
 import type { Health, Readiness } from '../protocol/operations-api.js';
@@ -152,8 +152,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   // One hook rather than one per concern: each hook Fastify runs costs every request a step of
   // its hook chain. The rest of the request runs inside the correlation entered here.
   const perAddressLimit = config.http.rateLimitPerMinute;
-  // Lower case as browsers write an origin: CORS compares them as strings.
-  const corsOrigins = config.http.corsOrigins.map((o) => o.toLowerCase());
+  // Compared without regard to case (see `originAllowed`).
+  const corsOrigins = config.http.corsOrigins;
   server.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     for (const [name, value] of SECURITY_HEADERS) reply.header(name, value);
@@ -255,19 +255,27 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     done();
   });
 
+  // Only the listed origins (the pages that embed the widget) and the server's own pages may
+  // call the API from a browser.
   await server.register(cors, {
-    // Only the listed origins (the pages that embed the widget) may call the API from a browser.
-    origin: corsOrigins.length > 0 ? corsOrigins : false,
-    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id', 'accept'],
-    exposedHeaders: [
-      'x-request-id',
-      'retry-after',
-      'idempotent-replayed',
-      'x-ratelimit-limit',
-      'x-ratelimit-remaining',
-    ],
-    maxAge: 600,
+    delegator: corsFor(corsOrigins, {
+      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        'idempotency-key',
+        'x-request-id',
+        'accept',
+      ],
+      exposedHeaders: [
+        'x-request-id',
+        'retry-after',
+        'idempotent-replayed',
+        'x-ratelimit-limit',
+        'x-ratelimit-remaining',
+      ],
+      maxAge: 600,
+    }),
   });
   await server.register(multipart, {
     limits: { fileSize: config.attachments.maxFileBytes },

@@ -680,16 +680,25 @@ const healthScopeSchema = z
     '`all_instances`: every live instance sharing Redis. `this_instance`: the answering instance only (REDIS_URL is not set, or Redis is unavailable; `detail` says which).',
   );
 
-/** `GET /v1/admin/tools` response: each tool's health and the policy it is called with. */
-export const toolListSchema = z.object({
+/** What every tool-health answer says first: who answered, and what the answer covers. */
+const answeredBy = {
   instance: instanceIdSchema.describe('The instance that answered.'),
   scope: healthScopeSchema,
   detail: z.string().describe('What `scope` covers and why, in words.'),
+};
+
+/** One instance in a tool-health answer's list of them; each list adds what it says of it. */
+const instanceEntrySchema = z.object({
+  instance: instanceIdSchema,
+  self: z.boolean().describe('True for the instance that answered.'),
+});
+
+/** `GET /v1/admin/tools` response: each tool's health and the policy it is called with. */
+export const toolListSchema = z.object({
+  ...answeredBy,
   instances: z
     .array(
-      z.object({
-        instance: instanceIdSchema,
-        self: z.boolean().describe('True for the instance that answered.'),
+      instanceEntrySchema.extend({
         reportedAt: z
           .number()
           .describe('Epoch milliseconds of its last report (now for the answering one).'),
@@ -706,14 +715,7 @@ export const toolListSchema = z.object({
       stats: toolStatsSchema.describe('The figures of the instance that answered.'),
       policy: toolPolicySchema,
       instances: z
-        .array(
-          z.object({
-            instance: instanceIdSchema,
-            self: z.boolean(),
-            breaker: breakerSchema,
-            stats: toolStatsSchema,
-          }),
-        )
+        .array(instanceEntrySchema.extend({ breaker: breakerSchema, stats: toolStatsSchema }))
         .describe('The tool on every live instance that has it, the answering one first.'),
       notClosedOn: z
         .array(instanceIdSchema)
@@ -729,14 +731,10 @@ export type ToolList = z.infer<typeof toolListSchema>;
 export const toolResetSchema = z.object({
   name: z.string(),
   breaker: breakerSchema.describe('The breaker on the instance that answered.'),
-  instance: instanceIdSchema.describe('The instance that answered.'),
-  scope: healthScopeSchema,
-  detail: z.string().describe('What `scope` covers and why, in words.'),
+  ...answeredBy,
   instances: z
     .array(
-      z.object({
-        instance: instanceIdSchema,
-        self: z.boolean(),
+      instanceEntrySchema.extend({
         breaker: breakerSchema
           .nullable()
           .describe('Its breaker after the reset; null when that instance has no such tool.'),

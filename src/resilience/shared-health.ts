@@ -165,7 +165,10 @@ export class RedisToolHealth implements SharedToolHealth {
   #listening: Promise<void> | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #reportQueued = false;
+  /** Whether the last report failed: logged when it starts and when it ends, not each time. */
   #failing = false;
+  /** Whether the last read of the other instances failed, likewise. */
+  #readFailing = false;
   #closed = false;
   readonly #waiting = new Map<string, (reply: ResetReply) => void>();
 
@@ -259,13 +262,21 @@ export class RedisToolHealth implements SharedToolHealth {
     const own = this.#own();
     try {
       const others = await this.#others();
+      if (this.#readFailing) {
+        this.#readFailing = false;
+        this.options.logger.info('tool health: reading other instances works again');
+      }
       return {
         scope: 'all_instances',
         detail: `Every live instance sharing this Redis (${others.length + 1}); each reports every ${REPORT_EVERY_MS / 1000} s.`,
         instances: [own, ...others],
       };
     } catch (error) {
-      this.options.logger.warn({ err: error }, 'tool health: could not read other instances');
+      // Once an outage, not once a request: every look at the tools would repeat it.
+      if (!this.#readFailing) {
+        this.#readFailing = true;
+        this.options.logger.warn({ err: error }, 'tool health: could not read other instances');
+      }
       return {
         scope: 'this_instance',
         detail: 'This instance only: Redis is unavailable, so other instances cannot be read.',

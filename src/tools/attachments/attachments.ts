@@ -21,8 +21,11 @@ export interface AttachmentLimits {
   maxMessageBytes: number;
   chunkSize: number;
   chunkOverlap: number;
-  /** Most passages stored from one file; a file making more is refused. Default 2,000. */
-  maxChunksPerFile?: number;
+  /**
+   * Most passages stored from one file; a file making more is refused as too large
+   * (`ATTACHMENT_MAX_PASSAGES`). Default 2,000.
+   */
+  maxPassages?: number;
   /**
    * The time the files of one message are read within, in ms. Default: from the time one file
    * may take (the workers' `timeoutMs`, `PARSE_TIMEOUT_MS`): that time and 20 s more, and at
@@ -42,12 +45,12 @@ export interface AttachmentLimits {
 }
 
 /**
- * The default of {@link AttachmentLimits.maxChunksPerFile}: some 300,000 words at the default
- * chunk size, a book. The text limit of the parsers (5 MiB) does not bound passages by itself:
- * a text file's bound is its size (10 MiB by default), tens of thousands of passages, each a
- * row to store and to search for the rest of the session.
+ * The default of {@link AttachmentLimits.maxPassages}, as of `ATTACHMENT_MAX_PASSAGES`: some
+ * 300,000 words at the default chunk size, a book. The text limit of the parsers (5 MiB) does
+ * not bound passages by itself: a text file's bound is its size (10 MiB by default), tens of
+ * thousands of passages, each a row to store and to search for the rest of the session.
  */
-const DEFAULT_MAX_CHUNKS_PER_FILE = 2_000;
+const DEFAULT_MAX_PASSAGES = 2_000;
 
 /** What the turn learns of each attached file. */
 export interface AttachmentSummary {
@@ -100,7 +103,7 @@ export function createAttachmentsTool(
   limits: AttachmentLimits,
   options: AttachmentsToolOptions = {},
 ) {
-  const maxChunks = limits.maxChunksPerFile ?? DEFAULT_MAX_CHUNKS_PER_FILE;
+  const maxChunks = limits.maxPassages ?? DEFAULT_MAX_PASSAGES;
   // One set of parse workers for every session: files are parsed a few at a time, each in a
   // worker with a memory and time limit, so no attachment holds up the other conversations.
   const workers = options.workers ?? createParseWorkers();
