@@ -27,6 +27,9 @@ const FILLERS = new Set(
   ),
 );
 
+/** Words for who does or is asked: "can I", "could you", "would someone". */
+const PERSONS = new Set('i me my we us you someone somebody anyone anybody'.split(' '));
+
 /**
  * What a message that the escalation policy hands to a person says besides the words that hand
  * it over — a request for a person ("this is ridiculous, let me talk to a real person"), a
@@ -49,15 +52,14 @@ export function handOverWords(
     return [{ start, end: start + quoted.length, request: reason.signal === 'explicit_request' }];
   });
   if (spans.length === 0) return undefined;
-  for (const clause of text.matchAll(CLAUSE)) {
-    const start = clause.index;
-    const end = start + clause[0].length;
-    // A request for a person asks for nothing else ("can I talk to a human?"); words of the law
-    // may be asked about ("how long does a chargeback take?").
-    if (spans.some((s) => s.request && s.start < end && s.end > start)) continue;
-    if (asks(clause[0])) return 'asks';
-  }
-  return 'only';
+  // Words of the law may be asked about ("how long does a chargeback take?"): only a request
+  // for a person is taken out.
+  return asksBeside(
+    text,
+    spans.filter((s) => s.request),
+  )
+    ? 'asks'
+    : 'only';
 }
 
 /**
@@ -93,13 +95,55 @@ export function withoutRequest(message: string): string {
     spans.push(request);
     rest = `${rest.slice(0, request.start)}${' '.repeat(request.end - request.start)}${rest.slice(request.end)}`;
   }
-  // A clause that asks for the person asks nothing else ("can I talk to a human?").
-  const asksBesides = [...message.matchAll(CLAUSE)].some((clause) => {
+  return spans.length > 0 && asksBeside(message, spans)
+    ? rest.replace(/ {2,}/g, ' ').trim()
+    : message;
+}
+
+/**
+ * Whether `text` asks something besides its requests for a person (`requests`: where each
+ * stands). A clause with no request asks when it does (see {@link asks}). A clause with one asks
+ * nothing else ("can I talk to a human?") unless the words around the request make a question of
+ * their own: a message written without stops runs the request into the question ("i want a
+ * manager how do i get a refund").
+ */
+function asksBeside(
+  text: string,
+  requests: ReadonlyArray<{ start: number; end: number }>,
+): boolean {
+  for (const clause of text.matchAll(CLAUSE)) {
     const start = clause.index;
     const end = start + clause[0].length;
-    return !spans.some((s) => s.start < end && s.end > start) && asks(clause[0]);
+    const inside = requests
+      .filter((r) => r.start < end && r.end > start)
+      .sort((a, b) => a.start - b.start);
+    if (inside.length === 0) {
+      if (asks(clause[0])) return true;
+      continue;
+    }
+    let from = start;
+    for (const r of [...inside, { start: end, end }]) {
+      if (asksAround(text.slice(from, Math.max(from, r.start)))) return true;
+      from = Math.max(from, r.end);
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether words beside a request for a person, in its clause, ask a question of their own: they
+ * open as one and name something ("how do i get a refund" of "i want a manager how do i get a
+ * refund"), not only lead into the request ("can I" of "can I talk to a human?") or follow it
+ * ("please?").
+ */
+function asksAround(words: string): boolean {
+  const said = words.toLowerCase().match(/[\p{L}']+/gu) ?? [];
+  const first = said.find((w) => !FILLERS.has(w));
+  if (first === undefined || !QUESTION_OPENINGS.has(first.replace(/'/g, ''))) return false;
+  return said.some((w) => {
+    const bare = w.replace(/'/g, '');
+    return !QUESTION_OPENINGS.has(bare) && !FILLERS.has(bare) && !PERSONS.has(bare);
   });
-  return spans.length > 0 && asksBesides ? rest.replace(/ {2,}/g, ' ').trim() : message;
 }
 
 /** Whether a clause asks something: it ends with a question mark or opens as a question. */

@@ -19,7 +19,7 @@ import { relatedToOwn, standsApart } from './own-topic.js';
 import { renderPicks } from './render.js';
 import { answersOtherThing } from './off-topic.js';
 import { saidAgain } from './said-again.js';
-import { awaitedOf, overdue } from './waited.js';
+import { awaitedOf, overdue, withinTime } from './waited.js';
 import { pastWindow } from './past-window.js';
 import { thingAlone } from './for-what-untold.js';
 import { scoreSentences, type Scored } from './scoring.js';
@@ -247,9 +247,16 @@ export function readExtractiveAnswer(
     late === undefined && attachments.length === 0 && said === ''
       ? pastWindow(question, scored, terms)
       : undefined;
+  // Told how long they have waited, within what the help center says it takes: the time it
+  // says (see `withinTime`).
+  const within =
+    late === undefined && past === undefined && attachments.length === 0 && said === ''
+      ? withinTime(question, leanedOn, terms, scoredAll, documents)
+      : undefined;
   const picks =
     late?.picks ??
     past ??
+    within ??
     (attachments.length === 0 &&
     repeated.length === 0 &&
     answersOtherThing(chosen, { scored, all: scoredAll }, question, terms, documents)

@@ -17,6 +17,13 @@ const TIME_UNIT = /^(?:hour|day|week|month)s?$/;
 /** A number that counts a span of time: "3 days ago", "a 5 minute call", "for 2 weeks". */
 const DURATION_COUNT = /\b(\d+)[\s-]*(?:mins?|minutes?|hours?|hrs?|days?|weeks?|months?|years?)\b/g;
 
+/**
+ * A number of things the customer tells they have or did: "3" of "I placed 3 orders", "I've
+ * bought 2 lamps", "we have 4 accounts".
+ */
+const OWN_COUNT =
+  /\b(?:i|we)(?:['’]ve|\s+have|\s+had|\s+just|\s+already|\s+accidentally)*\s+(?:\w+ed|bought|got|made|had|have|sent|paid|did|took)\s+(\d{1,3})\s+\w+s\b/g;
+
 /** A content word of the question, with the matcher that finds it in passages. */
 export interface QuestionTerm {
   term: string;
@@ -180,6 +187,10 @@ export function questionTerms(
   // "10" of "10 days after the fibre started": a count of the customer's own time, which a
   // sentence that holds the number says of something else ("5 to 10 working days").
   for (const m of allMatches(text, DURATION_COUNT)) identifiers.add(m[1] as string);
+  // "3" of "I placed 3 orders, how do I cancel one?": how many the customer has, which says why
+  // they ask, not what; a sentence that holds the number says it of something else ("within 3
+  // days of being charged").
+  for (const m of allMatches(text, OWN_COUNT)) identifiers.add(m[1] as string);
   // So too the other words of a wait the customer tells ("days", "ago" of "ordered 10 days
   // ago"): no page says "ago", and a question about a late order is not about it. Asked whether
   // it still may be done ("food came an hour ago, can I still add a tip?"), the time told is

@@ -10,7 +10,7 @@ import {
   sizedQuoteOf,
   type Pick,
 } from './quote.js';
-import { putGeneralFirst } from './special-case.js';
+import { putAskedCaseFirst, putGeneralFirst } from './special-case.js';
 import {
   addAntecedents,
   addListIntros,
@@ -39,7 +39,9 @@ export function selectSentences(
   // What else comes along is measured against the best match, though the general case of what
   // it says may answer first (see `putGeneralFirst`).
   const bar = ranked[first]?.score ?? 0;
-  putGeneralFirst(ranked, first, scored, terms, documents);
+  if (!putAskedCaseFirst(ranked, first, scored, terms, documents)) {
+    putGeneralFirst(ranked, first, scored, terms, documents);
+  }
   const best = ranked[first];
   if (!best) return [];
   const opening = sizedQuoteOf(best, terms);

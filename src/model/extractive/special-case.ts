@@ -76,6 +76,83 @@ export function putGeneralFirst(
 }
 
 /**
+ * Asked of a case of its own ("how long does express delivery take?", or "do you ship to Japan?
+ * how long does it take?", where "Japan" is searched as "international"), the best sentence may
+ * be about the general case ("Standard delivery takes 3 to 5 business days within the continental
+ * US", first as its passage ranks first and says "takes"). A good match that names the case
+ * asked, in its words or its heading ("International orders arrive in 7 to 14 business days"
+ * under "International shipping"), and states what the best states (a time, a price), answers
+ * instead: moved to `first`. What the general case's sentences say does not answer it, so those
+ * of the same article that do not name the case are taken out of `ranked`, also when the best
+ * names it. Whether the case asked answers first.
+ */
+export function putAskedCaseFirst(
+  ranked: Candidate[],
+  first: number,
+  scored: Scored,
+  terms: readonly QuestionTerm[],
+  documents: readonly Document[],
+): boolean {
+  const best = ranked[first];
+  if (best === undefined) return false;
+  const cases = new Set(
+    terms.flatMap((t) => (!t.weak && !t.fromContext && SPECIAL_CASE.has(t.term) ? [t.term] : [])),
+  );
+  if (cases.size === 0) return false;
+  // Said as the word itself: its stem is another's too ("intern" of "internal wiring").
+  const says = (text: string): boolean =>
+    SPECIAL_CASE_TEXT.test(searchable(text)) &&
+    words(text).some((w) => cases.has(w) || cases.has(w.replace(/ly$/, '')));
+  const namesCase = (c: Candidate): boolean => {
+    if (mayNameSpecialCase(c.unit) && says(c.unit.text)) return true;
+    const heading = headingOf(c, documents);
+    return heading !== undefined && says(heading);
+  };
+  // What the general case's sentences say of it does not answer: those of the article that
+  // tells of the case asked that do not name it are taken out (they would follow it as adding
+  // "delivery"), unless they hold a word of the question's own that the answer does not
+  // ("standard" of "standard or express delivery, which is faster?").
+  const leaveOutGeneral = (answer: Candidate, article: string | undefined): void => {
+    const ownBeside = (c: Candidate): boolean =>
+      [...c.matched].some(
+        (k) =>
+          terms[k]?.weak === false &&
+          terms[k]?.standsFor === undefined &&
+          !answer.matched.has(k) &&
+          !answer.context.has(k),
+      );
+    for (let j = ranked.length - 1; j > first; j--) {
+      const other = ranked[j] as Candidate;
+      if (documents[other.doc]?.article !== article || namesCase(other) || ownBeside(other)) {
+        continue;
+      }
+      ranked.splice(j, 1);
+    }
+  };
+  if (namesCase(best)) {
+    leaveOutGeneral(best, documents[best.doc]?.article);
+    return true;
+  }
+  const { shape } = scored;
+  const states = (c: Candidate): boolean =>
+    (!(shape.time === true && statesTime(best.unit)) || statesTime(c.unit)) &&
+    (!(shape.price === true && statesPrice(best.unit)) || statesPrice(c.unit));
+  for (let i = first + 1; i < ranked.length; i++) {
+    const c = ranked[i] as Candidate;
+    if (c.score < GENERAL_SHARE * best.score) return false;
+    if (!namesCase(c) || !states(c) || !quotable(c)) continue;
+    ranked.splice(i, 1);
+    ranked.splice(first, 0, c);
+    leaveOutGeneral(c, documents[c.doc]?.article);
+    if (documents[best.doc]?.article !== documents[c.doc]?.article) {
+      leaveOutGeneral(c, documents[best.doc]?.article);
+    }
+    return true;
+  }
+  return false;
+}
+
+/**
  * Whether a sentence, or the heading of its section, names a case of its own
  * ({@link SPECIAL_CASE}) of a word of the question that the question (`asked`: the stems of its
  * words) does not name: "International delivery", "delivered outside the UK" for "how long does
@@ -88,14 +165,7 @@ export function namesSpecialCase(
   asked: ReadonlySet<string>,
 ): boolean {
   const document = documents[c.doc];
-  let heading: Unit | undefined;
-  for (let i = c.index - 1; i >= 0; i--) {
-    const unit = document?.units[i];
-    if (unit?.heading) {
-      heading = unit;
-      break;
-    }
-  }
+  const heading = sectionHeadingOf(c, documents);
   const ofQuestion = (word: string | undefined): boolean =>
     word !== undefined && terms.some((t) => !t.weak && t.matcher.matchesWord(word));
   const names = (text: string, mayName: boolean): boolean => {
@@ -125,4 +195,19 @@ export function namesSpecialCase(
 function mayNameSpecialCase(unit: Unit): boolean {
   unit.special ??= SPECIAL_CASE_TEXT.test(unit.searchText);
   return unit.special;
+}
+
+/** The heading a sentence stands under in its passage, if the passage holds one. */
+function sectionHeadingOf(c: Candidate, documents: readonly Document[]): Unit | undefined {
+  const units = documents[c.doc]?.units ?? [];
+  for (let i = c.index - 1; i >= 0; i--) {
+    const unit = units[i];
+    if (unit?.heading) return unit;
+  }
+  return undefined;
+}
+
+/** The text of the heading a sentence stands under: its passage's, or its document's own. */
+function headingOf(c: Candidate, documents: readonly Document[]): string | undefined {
+  return sectionHeadingOf(c, documents)?.text ?? documents[c.doc]?.headings.at(-1);
 }

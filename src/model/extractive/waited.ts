@@ -86,6 +86,68 @@ export function overdue(
   documents: readonly Document[],
   said = '',
 ): Overdue | undefined {
+  const told = waitTold(question, context, terms, scored, documents);
+  if (told === undefined) return undefined;
+  const { waited, longest, whenLate } = told;
+  if (longest !== undefined && waited <= longest.days) return undefined;
+  const remedies = scored.candidates.filter(
+    (c) => c.relevant && whenLate(c) && !said.includes(c.unit.text),
+  );
+  const picks =
+    remedies.length === 0
+      ? []
+      : selectSentences({ ...scored, candidates: remedies }, terms, documents);
+  return { picks, stated: longest !== undefined };
+}
+
+/**
+ * Whether the customer, telling how long they have waited for something that has not come (see
+ * {@link overdue}), has waited no longer than the passages say it takes: then the sentence that
+ * states the time it may take ("Standard delivery takes 3 to 5 business days" for "it's been 5
+ * days and my parcel hasn't come") answers, the best of those that allow the wait; what the
+ * best of all says of something else that shares a word ("If an item arrives damaged, email us a
+ * photo of the item and the packaging …") does not. `undefined` when no wait is told, or it is
+ * past the times stated.
+ */
+export function withinTime(
+  question: string,
+  context: string,
+  terms: readonly QuestionTerm[],
+  scored: Scored,
+  documents: readonly Document[],
+): Pick[] | undefined {
+  const told = waitTold(question, context, terms, scored, documents);
+  if (told?.longest === undefined || told.waited > told.longest.days) return undefined;
+  const { waited, times } = told;
+  const allowing = times.filter((t) => t.days >= waited).map((t) => t.candidate);
+  const picks = selectSentences({ ...scored, candidates: allowing }, terms, documents);
+  return picks.length > 0 ? picks : undefined;
+}
+
+/** A sentence that states how long what is awaited takes, and that time in days. */
+interface StatedTime {
+  candidate: Candidate;
+  days: number;
+}
+
+/**
+ * The wait told (in days), the times the passages state of what has not come (see
+ * {@link overdue}), the longest of them, and which sentences say what to do when it is late.
+ */
+function waitTold(
+  question: string,
+  context: string,
+  terms: readonly QuestionTerm[],
+  scored: Scored,
+  documents: readonly Document[],
+):
+  | {
+      waited: number;
+      times: StatedTime[];
+      longest: StatedTime | undefined;
+      whenLate: (c: Candidate) => boolean;
+    }
+  | undefined {
   const waited = waitedDays(question);
   if (waited === undefined) return undefined;
   const awaited = awaitedOf(question, context, terms);
@@ -96,7 +158,8 @@ export function overdue(
   // it takes.
   const whenLate = (c: Candidate) => about(c) && statesRemedy(c.unit) && NOT_COME.test(c.unit.text);
   const asked = new Set(terms.map((t) => stem(t.term)));
-  let longest: number | undefined;
+  const times: StatedTime[] = [];
+  let longest: StatedTime | undefined;
   for (const c of scored.candidates) {
     // How long it takes to come is said of the thing, or of its coming ("Standard delivery takes
     // 2 to 4 working days" of a parcel), not of what follows ("30 days of delivery"), nor as
@@ -105,17 +168,12 @@ export function overdue(
     if (of === 'other' || whenLate(c) || DEADLINE.test(c.unit.text)) continue;
     if (namesSpecialCase(c, documents, terms, asked)) continue;
     const days = statedDays(c.unit.text, of === 'coming');
-    if (days !== undefined) longest = Math.max(longest ?? 0, days);
+    if (days === undefined) continue;
+    const time = { candidate: c, days };
+    times.push(time);
+    if (longest === undefined || days > longest.days) longest = time;
   }
-  if (longest !== undefined && waited <= longest) return undefined;
-  const remedies = scored.candidates.filter(
-    (c) => c.relevant && whenLate(c) && !said.includes(c.unit.text),
-  );
-  const picks =
-    remedies.length === 0
-      ? []
-      : selectSentences({ ...scored, candidates: remedies }, terms, documents);
-  return { picks, stated: longest !== undefined };
+  return { waited, times, longest, whenLate };
 }
 
 /**

@@ -72,7 +72,7 @@ export const DEFAULT_SYNONYMS = `
   2fa | mfa | two step | 2 step | multi factor | authenticator | one time code => two factor authentication
   expired | expire | no longer valid => valid
   not work anymore | not open anymore | stopped working | no longer works = expire
-  never came | never arrived | didn t arrive | not arrived | didn t come | hasn t arrived | haven t arrived | never got | didn t get | not get | haven t got | haven t received | never received | not received = arrive tracking delivery
+  never came | never arrived | didn t arrive | not arrived | didn t come | hasn t come | haven t come | not come | hasn t arrived | haven t arrived | never got | didn t get | not get | haven t got | haven t received | never received | not received = arrive tracking delivery
   delayed | delay | overdue | running late | arrive late | arrived late => tracking
   yearly | annual | annually
   where is order | where is package | where is parcel | where s order | where s package | track order | order status | status of order = tracking
