@@ -74,6 +74,8 @@ describe('a staff message', () => {
       seq: 3,
       role: 'staff',
       text: REPLY,
+      // Written without a name: no author, said so.
+      author: null,
       createdAt: expect.any(String),
     });
     // The customer goes on talking to the agent, which still answers.
@@ -94,10 +96,69 @@ describe('a staff message', () => {
     ]);
     expect(history.body.items[2]).toEqual(written.body);
     const transcript = await call(t.url, 'GET', `/v1/admin/sessions/${id}`, admin);
-    expect(transcript.body.transcript[2]).toMatchObject({ role: 'staff', text: REPLY });
+    expect(transcript.body.transcript[2]).toMatchObject({
+      role: 'staff',
+      text: REPLY,
+      author: null,
+    });
     // The session's count of the customer's messages is theirs alone.
     const read = await call(t.url, 'GET', `/v1/sessions/${id}`, { token });
     expect(read.body).toMatchObject({ messageCount: 2, transcriptMessages: 5 });
+  });
+
+  it('is signed with the name its author gives, in the history, the live events and the transcript', async () => {
+    const { id, token } = await createSession(t.url);
+    const feed = await openFeed(t.url, id, token);
+    const socket = await openSocket(t.url, id, token);
+    let written: Json;
+    try {
+      await feed.readUntil('event: ready');
+      written = await write(id, { text: REPLY, author: '  Sam Okafor ' });
+      expect(written.status).toBe(201);
+      expect(written.body).toMatchObject({ role: 'staff', text: REPLY, author: 'Sam Okafor' });
+      await feed.readUntil('event: staff_message');
+      expect(staffEvents(feed.text())).toEqual([
+        { type: 'staff_message', sessionId: id, message: written.body },
+      ]);
+      await until(() => socket.frames.some((f) => f.type === 'staff_message'));
+      expect(socket.frames.find((f) => f.type === 'staff_message')?.message).toEqual(written.body);
+    } finally {
+      feed.close();
+      socket.socket.close();
+    }
+    // Another person, and one who gives no name: each message keeps its own.
+    await write(id, { text: 'Anything else?', author: 'Zoë 佐藤' });
+    await write(id, { text: 'We are here until 6 pm.' });
+    const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+    expect(history.body.items.map((m: Json) => [m.role, m.author])).toEqual([
+      ['staff', 'Sam Okafor'],
+      ['staff', 'Zoë 佐藤'],
+      ['staff', null],
+    ]);
+    expect(history.body.items[0]).toEqual(written.body);
+    // The customer's messages and the agent's replies have no author.
+    await call(t.url, 'POST', `/v1/sessions/${id}/messages`, {
+      token,
+      body: { text: 'What is your refund policy?' },
+    });
+    const after = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+    expect(after.body.items.slice(3).map((m: Json) => [m.role, 'author' in m])).toEqual([
+      ['user', false],
+      ['assistant', false],
+    ]);
+    const transcript = await call(t.url, 'GET', `/v1/admin/sessions/${id}`, admin);
+    expect(
+      transcript.body.transcript.map((m: Json) => [
+        m.role,
+        m.author === undefined ? '-' : m.author,
+      ]),
+    ).toEqual([
+      ['staff', 'Sam Okafor'],
+      ['staff', 'Zoë 佐藤'],
+      ['staff', null],
+      ['user', '-'],
+      ['assistant', '-'],
+    ]);
   });
 
   it("reaches the customer's live feed and WebSocket at once", async () => {
@@ -162,8 +223,17 @@ describe('a staff message', () => {
     await refused({ text: '   ' }, /text: must not be empty/);
     await refused({ text: 'x'.repeat(20_001) }, /text: is too long; the limit is 20000/);
     await refused({ text: REPLY, from: 'Sam' }, /unknown field "from"/);
+    // The author is a name to show as it is: 1 to 80 characters of text on one line.
+    await refused({ text: REPLY, author: '  ' }, /author: must not be empty/);
+    await refused({ text: REPLY, author: 'S'.repeat(81) }, /author: .*80/);
+    await refused({ text: REPLY, author: 42 }, /author: /);
+    await refused({ text: REPLY, author: 'Sam\nThe bank' }, /author: .*control characters/);
+    await refused({ text: REPLY, author: 'Sam \u202eknab' }, /author: /);
+    expect((await write(id, { text: REPLY, author: 'S'.repeat(80) })).body.author).toBe(
+      'S'.repeat(80),
+    );
     const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
-    expect(history.body.items).toEqual([]);
+    expect(history.body.items.map((m: Json) => m.author)).toEqual(['S'.repeat(80)]);
   });
 });
 

@@ -125,7 +125,9 @@ async function answerByModel(
     system: systemPrompt({ ...turn.escalated, searchFailed: turn.searchFailed }),
     context: contextMessage({
       passages: hits,
-      facts: context?.facts ?? [],
+      // The files the customer attached earlier are known of them too, though not as details
+      // they gave (see `fileMemory`).
+      facts: [...(context?.facts ?? []), ...(context?.files ?? [])],
       summary: context?.summary ?? '',
       unread: turn.message.unread,
       searchFailed: turn.searchFailed,

@@ -11,11 +11,12 @@ export interface SessionFile {
 }
 
 /**
- * The memory that records a file read into the session's scope. It is kept with the customer's
- * facts, which every turn loads anyway: a later turn learns which files the session has without
- * reading the scope, and a session that never had a file pays nothing for it. Staff see it in
- * the conversation's summary ("Attached file: invoice.pdf (message 3)"), a language model among
- * what is known of the customer.
+ * The memory that records a file read into the session's scope, stored as a memory of type
+ * `file`. It is loaded with the customer's facts, which every turn loads anyway: a later turn
+ * learns which files the session has without reading the scope, and a session that never had a
+ * file pays nothing for it. It is no fact: the customer did not tell it, so it is neither among
+ * their details in a ticket's summary (which names the files apart) nor counted toward the
+ * facts a session keeps. A language model is given it among what is known of the customer.
  */
 export function fileMemory(name: string, seq: number): string {
   return `${FILE_LABEL}${name} (message ${seq})`;
@@ -25,9 +26,9 @@ const FILE_LABEL = 'Attached file: ';
 /** The name is read up to the last "(message N)": a name may hold the like itself. */
 const FILE_LINE = /^Attached file: (.+) \(message (\d+)\)$/;
 
-/** The files a session's facts record (see {@link fileMemory}), oldest first. */
-export function sessionFiles(facts: readonly string[]): SessionFile[] {
-  return facts.flatMap((line) => {
+/** The files a session's memories record (see {@link fileMemory}), oldest first. */
+export function sessionFiles(lines: readonly string[]): SessionFile[] {
+  return lines.flatMap((line) => {
     if (!line.startsWith(FILE_LABEL)) return [];
     const m = FILE_LINE.exec(line);
     return m ? [{ name: m[1] as string, seq: Number(m[2]) }] : [];

@@ -163,12 +163,16 @@ export async function rememberTurn(
 ): Promise<void> {
   const { cited } = turn;
   const question = turn.text || `(attached ${turn.files.join(', ')})`;
-  // The files read are remembered with the facts, which every turn loads: a later question
-  // about them ("when is it due?") is asked of them (see `fileMemory`).
+  // The files read are remembered beside the facts, which every turn loads: a later question
+  // about them ("when is it due?") is asked of them (see `fileMemory`). Apart from the facts:
+  // a file is not a detail the customer gave, and the files must not push those out.
   const factMemories = [
-    ...turn.message.newFacts.map(describeFact),
-    ...turn.read.map((name) => fileMemory(name, turn.seq)),
-  ].map((content) => ({ type: 'fact' as const, content, importance: 0.8 }));
+    ...turn.message.newFacts.map((fact) => ({
+      type: 'fact' as const,
+      content: describeFact(fact),
+    })),
+    ...turn.read.map((name) => ({ type: 'file' as const, content: fileMemory(name, turn.seq) })),
+  ].map((memory) => ({ ...memory, importance: 0.8 }));
   // A question the help center could not be searched for was neither answered nor "not found":
   // the summary staff read does not say that it lacks the answer (see `summarizeConversation`).
   if (turn.message.looksUp && turn.searchFailed !== true) {

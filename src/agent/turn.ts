@@ -268,8 +268,8 @@ export class TurnRunner {
   ): Promise<TurnRead> {
     const { context, history } = await loadContext(calls, input.text, this.deps.llm);
     const attachments = await readAttachments(calls, input.attachments);
-    // The files of the session's earlier messages, as its facts record them (see `fileMemory`).
-    const earlier = sessionFiles(context?.facts ?? []);
+    // The files of the session's earlier messages, as its memory records them (see `fileMemory`).
+    const earlier = sessionFiles(context?.files ?? []);
     const message = readMessage({
       text: input.text,
       files,

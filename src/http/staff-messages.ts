@@ -29,23 +29,30 @@ function writable(session: Session | null): Session {
 
 /**
  * Writes a message of the staff's into an active session's conversation and delivers it live
- * to the customer: stored in the session's history (role `staff`), then published as a
- * `staff_message` event to the session's followers on every instance (the live feed, each
- * WebSocket). Taken under the session's lock, as a turn is: it never lands in the middle of a
- * turn's events, and a session ended meanwhile is seen. The session is touched, so that it does
- * not expire before the customer is back to read the reply.
+ * to the customer: stored in the session's history (role `staff`, with the name its author
+ * signed it with, if any), then published as a `staff_message` event to the session's
+ * followers on every instance (the live feed, each WebSocket). Taken under the session's lock,
+ * as a turn is: it never lands in the middle of a turn's events, and a session ended meanwhile
+ * is seen. The session is touched, so that it does not expire before the customer is back to
+ * read the reply.
  *
  * @throws {AppError} `not_found` for a session that does not exist (or was erased), `conflict`
  *   for one that ended, `rejected` while a turn holds the session past the lock's wait.
  * @example
- * const message = await sendStaffMessage(app, sessionId, 'Your refund went out today.', requestId);
+ * const message = await sendStaffMessage(
+ *   app,
+ *   sessionId,
+ *   { text: 'Your refund went out today.', author: 'Sam' },
+ *   requestId,
+ * );
  */
 export async function sendStaffMessage(
   app: Pick<App, 'sessions' | 'sessionEvents' | 'conversations' | 'config' | 'logger'>,
   sessionId: string,
-  text: string,
+  written: { text: string; author?: string | null | undefined },
   requestId: string,
 ): Promise<MessageRecord> {
+  const { text, author } = written;
   // Checked before the lock too: a wrong id need not wait for a turn to end.
   writable(await app.sessions.get(sessionId));
   const lock = await app.sessions.lock(sessionId, STAFF_MESSAGE_LOCK_TTL_MS, {
@@ -58,6 +65,7 @@ export async function sendStaffMessage(
       sessionId,
       role: 'staff',
       text,
+      ...(author ? { author } : {}),
       // No turn answers it: a turn id of its own, which no other message has.
       turnId: timeOrderedId(),
       requestId,
@@ -71,6 +79,7 @@ export async function sendStaffMessage(
         seq: message.seq,
         role: 'staff',
         text: message.text,
+        author: message.author ?? null,
         createdAt: message.createdAt,
       },
     };

@@ -86,9 +86,15 @@ export const ticketListQuerySchema = z.object({
   ...page,
 });
 
+/** Most characters of the name a person on the staff signs a message with. */
+const MAX_STAFF_AUTHOR_CHARS = 80;
+
 /**
  * `POST /v1/admin/sessions/:id/messages` body: what a person on the staff writes to the
- * customer. Spaces around it are dropped; a message of spaces only is refused.
+ * customer, and the name they sign it with. Spaces around either are dropped; a message of
+ * spaces only is refused. The name is shown to the customer as it is, as plain text: it is one
+ * line, without control characters or those that turn the direction of the text around (which
+ * would make "Sam" show as some other name).
  */
 export const staffMessageBodySchema = z.strictObject({
   text: z
@@ -98,6 +104,22 @@ export const staffMessageBodySchema = z.strictObject({
     .max(MAX_MESSAGE_CHARS, {
       message: `is too long; the limit is ${MAX_MESSAGE_CHARS} characters`,
     }),
+  author: z
+    .string()
+    .trim()
+    .min(1)
+    .max(MAX_STAFF_AUTHOR_CHARS, {
+      message: `is too long; the limit is ${MAX_STAFF_AUTHOR_CHARS} characters`,
+    })
+    .regex(/^[^\p{Cc}]*$/u, { message: 'must not contain control characters' })
+    .regex(/^[^\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$/u, {
+      message: 'must not contain characters that change the direction of the text',
+    })
+    .nullable()
+    .optional()
+    .describe(
+      `The name of the person writing, as the customer is to see it with the message (1 to ${MAX_STAFF_AUTHOR_CHARS} characters of plain text, spaces around it dropped); without it (or null) the message has no author.`,
+    ),
 });
 
 /**
@@ -505,6 +527,13 @@ export const transcriptMessageSchema = z.object({
   seq: z.number().int().nonnegative(),
   role: z.enum(['user', 'assistant', 'staff']),
   text: z.string(),
+  author: z
+    .string()
+    .nullable()
+    .optional()
+    .describe(
+      'A staff message: the name its author signed it with; null when they gave none. Absent for the customer’s messages and the replies.',
+    ),
   createdAt: isoTime,
   requestId: z.string().nullable(),
   attachments: z

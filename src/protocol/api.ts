@@ -158,6 +158,13 @@ export const messageViewSchema = z.object({
       'The customer’s (`user`), the agent’s reply (`assistant`), or a person on the staff writing in (`staff`).',
     ),
   text: z.string(),
+  author: z
+    .string()
+    .nullable()
+    .optional()
+    .describe(
+      'A staff message: the name its author signed it with, to show beside it; null when they gave none. Absent for the customer’s messages and the agent’s replies.',
+    ),
   createdAt: isoTime,
   sources: z.array(sourceItemSchema).optional(),
   attachments: z

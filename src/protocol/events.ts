@@ -145,6 +145,12 @@ export const staffMessageSchema = z.object({
     .describe("1, 2, 3… within the session: the message's place in it."),
   role: z.literal('staff'),
   text: z.string(),
+  author: z
+    .string()
+    .nullable()
+    .describe(
+      'The name the person on the staff signed the message with, to show beside it; null when they gave none.',
+    ),
   createdAt: z.string().describe('ISO 8601 time'),
 });
 export type StaffMessage = z.infer<typeof staffMessageSchema>;

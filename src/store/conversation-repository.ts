@@ -10,6 +10,12 @@ export interface MessageRecord {
    */
   role: 'user' | 'assistant' | 'staff';
   text: string;
+  /**
+   * The name a person on the staff gave for a `staff` message (1 to 80 characters of plain
+   * text), shown to the customer with it; absent when they gave none, and for every other
+   * message.
+   */
+  author?: string;
   turnId: string;
   requestId: string | null;
   metadata: Record<string, unknown>;
@@ -37,7 +43,13 @@ export interface TurnRecord {
 export interface MemoryRecord {
   id: string;
   sessionId: string;
-  type: 'context' | 'fact' | 'preference' | 'summary';
+  /**
+   * `fact`: a detail the customer gave ("Order number: 4417"); `file`: a file they attached,
+   * read into the session's search scope ("Attached file: invoice.pdf (message 3)"), kept apart
+   * so that files are never taken for what the customer said, nor push their details out of a
+   * read of the newest; `context`, `preference`; `summary`: a turn's outcome, for the summary.
+   */
+  type: 'context' | 'fact' | 'file' | 'preference' | 'summary';
   content: string;
   importance: number;
   createdAt: string;
@@ -50,6 +62,7 @@ export type MemoryLimits = Partial<Record<MemoryRecord['type'], number>>;
 export const MEMORY_TYPES: ReadonlyArray<MemoryRecord['type']> = [
   'context',
   'fact',
+  'file',
   'preference',
   'summary',
 ];
@@ -213,10 +226,13 @@ export interface ConversationRepository {
    * runs of unanswered questions, its last reply), which a person writing in does not answer for.
    */
   recentTurns(sessionId: string, limit: number): Promise<TurnRecord[]>;
-  /** Every message of a session, oldest first, from `afterSeq` on. */
+  /**
+   * Every message of a session, oldest first, from `afterSeq` on; with `role`, those of that
+   * role only (`role: 'user', limit: 1` is the customer's first message, whoever wrote before).
+   */
   messages(
     sessionId: string,
-    options?: { afterSeq?: number; limit?: number },
+    options?: { afterSeq?: number; limit?: number; role?: MessageRecord['role'] },
   ): Promise<MessageRecord[]>;
   /**
    * How many messages of a session are stored (replies included; 0 for none): the count kept

@@ -332,13 +332,14 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     admin.post<Id>('/v1/admin/sessions/:id/messages', async (request, reply) => {
       const id = requireId(request.params.id, 'session');
       const body = parseInput(staffMessageBodySchema, request.body, 'staff message');
-      const message = await sendStaffMessage(app, id, body.text, String(request.id));
+      const message = await sendStaffMessage(app, id, body, String(request.id));
       app.logger.info({ sessionId: id, seq: message.seq }, 'staff message sent');
       const view: MessageView = {
         id: message.id,
         seq: message.seq,
         role: message.role,
         text: message.text,
+        author: message.author ?? null,
         createdAt: message.createdAt,
       };
       return reply.code(201).send(view);
@@ -567,6 +568,7 @@ async function transcript(
         seq: m.seq,
         role: m.role,
         text: m.text,
+        ...(m.role === 'staff' ? { author: m.author ?? null } : {}),
         createdAt: m.createdAt,
         requestId: m.requestId,
         ...(attachments.length > 0 ? { attachments } : {}),

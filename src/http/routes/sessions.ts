@@ -109,6 +109,7 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
           seq: m.seq,
           role: m.role,
           text: m.text,
+          ...(m.role === 'staff' ? { author: m.author ?? null } : {}),
           createdAt: m.createdAt,
           ...(m.role === 'assistant' && Array.isArray(m.metadata.sources)
             ? { sources: m.metadata.sources as SourceItem[] }

@@ -358,4 +358,27 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         CHECK (role IN ('user', 'assistant', 'staff'));
     `,
   },
+  {
+    version: 16,
+    name: 'the name a person on the staff signs their message with',
+    sql: `
+      -- A staff message's author, as they named themselves; null when they gave no name, and
+      -- for the customer's messages and the agent's replies.
+      ALTER TABLE messages ADD COLUMN author text;
+    `,
+  },
+  {
+    version: 17,
+    name: "a customer's attached files remembered apart from their details",
+    sql: `
+      -- The CHECK of migration 2, under the name PostgreSQL gave it, with 'file' among the
+      -- types; the files remembered so far (kept as facts until now, each as
+      -- "Attached file: <name> (message <n>)") move to it.
+      ALTER TABLE memories DROP CONSTRAINT memories_type_check;
+      ALTER TABLE memories ADD CONSTRAINT memories_type_check
+        CHECK (type IN ('context', 'fact', 'file', 'preference', 'summary'));
+      UPDATE memories SET type = 'file'
+        WHERE type = 'fact' AND left(content, 15) = 'Attached file: ';
+    `,
+  },
 ];

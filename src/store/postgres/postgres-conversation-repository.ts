@@ -32,6 +32,7 @@ interface MessageRow {
   seq: number;
   role: MessageRecord['role'];
   text: string;
+  author: string | null;
   turn_id: string;
   request_id: string | null;
   metadata: Record<string, unknown>;
@@ -85,6 +86,7 @@ const toMessage = (r: MessageRow): MessageRecord => ({
   seq: r.seq,
   role: r.role,
   text: fromDbText(r.text),
+  ...(r.author !== null ? { author: fromDbText(r.author) } : {}),
   turnId: r.turn_id,
   requestId: r.request_id,
   metadata: r.metadata,
@@ -174,8 +176,8 @@ export class PostgresConversationRepository implements ConversationRepository {
            first_message_at = least(s.first_message_at, excluded.first_message_at),
            last_message_at = greatest(s.last_message_at, excluded.last_message_at)
          RETURNING message_count)
-       INSERT INTO messages (id, session_id, seq, role, text, turn_id, request_id, metadata, created_at)
-       SELECT $1, $2, counter.message_count, $3, $4, $5, $6, $7::jsonb, $8 FROM counter
+       INSERT INTO messages (id, session_id, seq, role, text, turn_id, request_id, metadata, created_at, author)
+       SELECT $1, $2, counter.message_count, $3, $4, $5, $6, $7::jsonb, $8, $9 FROM counter
        RETURNING seq, created_at`,
       [
         message.id,
@@ -186,6 +188,7 @@ export class PostgresConversationRepository implements ConversationRepository {
         message.requestId,
         json(message.metadata),
         createdAt,
+        message.author === undefined ? null : toDbText(message.author),
       ],
     );
     return { ...message, seq: row?.seq ?? 0, createdAt: row?.created_at ?? createdAt };
@@ -221,11 +224,12 @@ export class PostgresConversationRepository implements ConversationRepository {
 
   async messages(
     sessionId: string,
-    options: { afterSeq?: number; limit?: number } = {},
+    options: { afterSeq?: number; limit?: number; role?: MessageRecord['role'] } = {},
   ): Promise<MessageRecord[]> {
     const rows = await this.#db.query<MessageRow>(
-      'SELECT * FROM messages WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
-      [sessionId, options.afterSeq ?? 0, options.limit ?? null],
+      `SELECT * FROM messages WHERE session_id = $1 AND seq > $2 AND ($4::text IS NULL OR role = $4)
+       ORDER BY seq LIMIT $3`,
+      [sessionId, options.afterSeq ?? 0, options.limit ?? null, options.role ?? null],
     );
     return rows.map(toMessage);
   }

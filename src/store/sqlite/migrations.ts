@@ -330,4 +330,42 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages_new RENAME TO messages;
     `,
   },
+  {
+    version: 14,
+    name: 'the name a person on the staff signs their message with',
+    sql: `
+      -- A staff message's author, as they named themselves; null when they gave no name, and
+      -- for the customer's messages and the agent's replies.
+      ALTER TABLE messages ADD COLUMN author TEXT;
+    `,
+  },
+  {
+    version: 15,
+    name: "a customer's attached files remembered apart from their details",
+    sql: `
+      -- A type's CHECK cannot be altered in SQLite: the table is made again with 'file' among
+      -- the types, and the files remembered so far (kept as facts until now, each as
+      -- "Attached file: <name> (message <n>)") moved to it. The rowids are kept: they order
+      -- memories stored at the same moment. Nothing else refers to the table.
+      CREATE TABLE memories_new (
+        id           TEXT PRIMARY KEY,
+        session_id   TEXT NOT NULL,
+        type         TEXT NOT NULL
+          CHECK (type IN ('context', 'fact', 'file', 'preference', 'summary')),
+        content      TEXT NOT NULL,
+        importance   REAL NOT NULL,
+        created_at   TEXT NOT NULL,
+        UNIQUE (session_id, type, content)
+      );
+      INSERT INTO memories_new (rowid, id, session_id, type, content, importance, created_at)
+        SELECT rowid, id, session_id,
+          CASE WHEN type = 'fact' AND substr(content, 1, 15) = 'Attached file: ' THEN 'file'
+            ELSE type END,
+          content, importance, created_at
+        FROM memories;
+      DROP TABLE memories;
+      ALTER TABLE memories_new RENAME TO memories;
+      CREATE INDEX memories_session_type ON memories (session_id, type, created_at);
+    `,
+  },
 ];

@@ -33,6 +33,7 @@ interface MessageRow {
   seq: number;
   role: MessageRecord['role'];
   text: string;
+  author: string | null;
   turn_id: string;
   request_id: string | null;
   metadata: string;
@@ -71,6 +72,7 @@ const toMessage = (r: MessageRow): MessageRecord => ({
   seq: r.seq,
   role: r.role,
   text: r.text,
+  ...(r.author !== null ? { author: r.author } : {}),
   turnId: r.turn_id,
   requestId: r.request_id,
   metadata: JSON.parse(r.metadata) as Record<string, unknown>,
@@ -330,14 +332,15 @@ export class SqliteConversationRepository implements ConversationRepository {
       'SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM messages WHERE session_id = ?',
     ).get(message.sessionId) as { next: number };
     this.#prepare(
-      `INSERT INTO messages (id, session_id, seq, role, text, turn_id, request_id, metadata, found, escalated, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (id, session_id, seq, role, text, author, turn_id, request_id, metadata, found, escalated, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       message.id,
       message.sessionId,
       next,
       message.role,
       message.text,
+      message.author ?? null,
       message.turnId,
       message.requestId,
       JSON.stringify(message.metadata),
@@ -385,11 +388,17 @@ export class SqliteConversationRepository implements ConversationRepository {
 
   async messages(
     sessionId: string,
-    options: { afterSeq?: number; limit?: number } = {},
+    options: { afterSeq?: number; limit?: number; role?: MessageRecord['role'] } = {},
   ): Promise<MessageRecord[]> {
-    const rows = this.#prepare(
-      'SELECT * FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-    ).all(sessionId, options.afterSeq ?? 0, options.limit ?? -1) as MessageRow[];
+    const rows = (
+      options.role === undefined
+        ? this.#prepare(
+            'SELECT * FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+          ).all(sessionId, options.afterSeq ?? 0, options.limit ?? -1)
+        : this.#prepare(
+            'SELECT * FROM messages WHERE session_id = ? AND seq > ? AND role = ? ORDER BY seq LIMIT ?',
+          ).all(sessionId, options.afterSeq ?? 0, options.role, options.limit ?? -1)
+    ) as MessageRow[];
     return rows.map(toMessage);
   }
 

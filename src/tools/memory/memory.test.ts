@@ -115,6 +115,7 @@ describe('the memory tool', () => {
       recent: [],
       memories: [],
       facts: [],
+      files: [],
       summary: 'Main issue: "hello".',
       messageCount: 0,
       unansweredStreak: 0,

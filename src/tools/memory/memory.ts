@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { contactOfLines, type Contact } from '../../agent/facts/contact.js';
 import { currentFacts } from '../../agent/facts/describe-fact.js';
+import { sessionFiles } from '../../agent/session-files.js';
 import { queryTerms } from '../../rag/search/query-terms.js';
 import type { ConversationRepository, MemoryRecord, TurnRecord } from '../../store/index.js';
 import { defineTool } from '../define-tool.js';
@@ -27,6 +28,13 @@ export interface SessionContext {
    */
   facts: string[];
   /**
+   * The files the customer attached that were read into the session's search scope, as
+   * `fileMemory` records them ("Attached file: invoice.pdf (message 3)"), oldest first: the
+   * newest {@link MEMORY_LIMITS}`.file`. Kept apart from `facts`, and read apart: they are not
+   * what the customer told us, and however many there are, they push none of it out.
+   */
+  files: string[];
+  /**
    * A running summary of the conversation for the person who picks it up: the main issue, what
    * was answered and what the help center had nothing on, the customer's details, the latest
    * request (see {@link summarizeConversation}). Absent when the load did not ask for it.
@@ -46,10 +54,20 @@ const STREAK_LOOKBACK = 12;
 /**
  * Memories read per load, the newest of each type, so that a load costs the same however long
  * the conversation: what the customer and the agent said (two a turn) in the last sixteen turns
- * or so, the outcomes of the last thirty turns for the summary, and the facts and preferences
- * the customer gave.
+ * or so, the outcomes of the last thirty turns for the summary, the facts and preferences the
+ * customer gave, and the files they attached (each type its own count: files never take the
+ * place of facts).
  */
-export const MEMORY_LIMITS = { context: 32, fact: 40, preference: 16, summary: 30 } as const;
+export const MEMORY_LIMITS = {
+  context: 32,
+  fact: 40,
+  file: 40,
+  preference: 16,
+  summary: 30,
+} as const;
+
+/** What every load reads: the customer's facts and their files. */
+const FACT_LIMITS = { fact: MEMORY_LIMITS.fact, file: MEMORY_LIMITS.file } as const;
 
 const load = z.object({
   action: z.literal('load'),
@@ -72,7 +90,7 @@ const store = z.object({
   memories: z
     .array(
       z.object({
-        type: z.enum(['context', 'fact', 'preference', 'summary']),
+        type: z.enum(['context', 'fact', 'file', 'preference', 'summary']),
         content: z.string().min(1).max(2_000),
         importance: z.number().min(0).max(1),
       }),
@@ -121,10 +139,12 @@ function summarize(
   // Memories come newest first; the summary reads the conversation in order.
   const outcomes: TurnOutcome[] = [];
   const facts: string[] = [];
+  const files: string[] = [];
   let outcomeCount = 0;
   for (let i = memories.length - 1; i >= 0; i--) {
     const memory = memories[i] as MemoryRecord;
     if (memory.type === 'fact') facts.push(memory.content);
+    if (memory.type === 'file') files.push(memory.content);
     if (memory.type !== 'summary') continue;
     outcomeCount++;
     const outcome = readOutcome(memory.content);
@@ -134,36 +154,42 @@ function summarize(
     firstMessage,
     outcomes,
     facts: currentFacts(facts),
+    files: sessionFiles(files).map((file) => file.name),
     latest,
     ...(latestRaised ? { latestRaised } : {}),
     // As many as were asked for: there may be older ones.
     outcomesCut: outcomeCount >= MEMORY_LIMITS.summary,
     factsCut: facts.length >= MEMORY_LIMITS.fact,
+    filesCut: files.length >= MEMORY_LIMITS.file,
   });
 }
 
 /** Kinds of memory the summary is written from, as many of each as it reads. */
-const SUMMARY_LIMITS = { fact: MEMORY_LIMITS.fact, summary: MEMORY_LIMITS.summary } as const;
+const SUMMARY_LIMITS = { ...FACT_LIMITS, summary: MEMORY_LIMITS.summary } as const;
 
 /**
  * The customer's first message, from the recent messages when they reach back to it, else read
- * once per session and kept (it never changes once written).
+ * once per session and kept (it never changes once written). The customer's messages only: the
+ * staff may have written into the session before the customer did (see `sendStaffMessage`).
  */
 class FirstQuestions {
-  readonly #known = new BoundedCache<string, string | null>(10_000);
+  readonly #known = new BoundedCache<string, string>(10_000);
 
   constructor(private readonly repo: ConversationRepository) {}
 
   async of(sessionId: string, recent: readonly TurnRecord[]): Promise<string | undefined> {
+    // The turns leave the staff's messages out: a first turn numbered 1 is the session's first
+    // message. When the staff wrote first, the customer's first message is read past theirs.
     if (recent[0]?.seq === 1) return recent.find((m) => m.role === 'user')?.text;
     let first = this.#known.get(sessionId);
     if (first === undefined) {
-      const [message] = await this.repo.messages(sessionId, { limit: 1 });
-      first = message?.role === 'user' ? message.text : null;
-      // Only a message that exists is kept: it can no longer change.
-      if (message) this.#known.set(sessionId, first);
+      const [message] = await this.repo.messages(sessionId, { role: 'user', limit: 1 });
+      first = message?.text;
+      // Only a message that exists is kept: it can no longer change. Until the customer has
+      // written, there is none to keep.
+      if (first !== undefined) this.#known.set(sessionId, first);
     }
-    return first ?? undefined;
+    return first;
   }
 }
 
@@ -274,21 +300,23 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
         await repo.rememberAll(sessionId, memories);
         return { stored: memories.length };
       }
-      // Only the kinds of memory asked for are read: facts always, notes of the conversation and
-      // preferences to rank, outcomes for the summary.
+      // Only the kinds of memory asked for are read: facts and files always, notes of the
+      // conversation and preferences to rank, outcomes for the summary.
       const ranked = args.memoryLimit > 0;
       const [messages, memories] = await Promise.all([
         repo.recentTurns(sessionId, Math.max(args.recentLimit, STREAK_LOOKBACK)),
         repo.recentMemories(
           sessionId,
-          ranked ? MEMORY_LIMITS : args.summary ? SUMMARY_LIMITS : { fact: MEMORY_LIMITS.fact },
+          ranked ? MEMORY_LIMITS : args.summary ? SUMMARY_LIMITS : FACT_LIMITS,
         ),
       ]);
       const recent = messages.slice(Math.max(0, messages.length - args.recentLimit));
       const given: string[] = [];
+      const files: string[] = [];
       for (let i = memories.length - 1; i >= 0; i--) {
         const memory = memories[i] as MemoryRecord;
         if (memory.type === 'fact') given.push(memory.content);
+        if (memory.type === 'file') files.push(memory.content);
       }
       // A detail the customer corrected ("sorry, my email is actually …") is no longer theirs.
       const facts = currentFacts(given);
@@ -308,6 +336,7 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
               .map(({ type, content, importance }) => ({ type, content, importance }))
           : [],
         facts,
+        files,
         ...(args.summary
           ? {
               summary: summarize(

@@ -121,6 +121,30 @@ describe('summarizeConversation', () => {
     expect(summary).toContain('(and 12 more)');
   });
 
+  it('names the files the customer attached apart from what they told us', () => {
+    const files = [
+      'invoice.pdf',
+      'receipt.txt',
+      'invoice.pdf',
+      ...['a', 'b', 'c', 'd'].map((n) => `${n}.txt`),
+    ];
+    const summary = summarizeConversation({
+      firstMessage: 'What is the late fee on my invoice?',
+      outcomes: [],
+      facts: ['Order number: 4417'],
+      files,
+      latest: 'I want to talk to a person',
+    });
+    expect(summary).toBe(
+      'Main issue: "What is the late fee on my invoice?". Customer details: Order number: 4417. ' +
+        'Attached files: receipt.txt, a.txt, b.txt, c.txt, d.txt (and 1 more). ' +
+        'Latest request: "I want to talk to a person".',
+    );
+    expect(summarizeConversation({ outcomes: [], facts: [], files, filesCut: true })).toContain(
+      '(and at least 1 more).',
+    );
+  });
+
   it('puts every message on one line', () => {
     const summary = summarizeConversation({
       firstMessage: 'Line one\nLine two\u0000\ttabbed',

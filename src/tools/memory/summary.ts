@@ -20,6 +20,8 @@ const QUOTE_CHARS = 100;
 const LISTED = 3;
 /** Facts listed; the newest when there are more. */
 const LISTED_FACTS = 8;
+/** Files named; the newest when there are more. */
+const LISTED_FILES = 5;
 
 const ANSWERED = 'Answered: ';
 const NOT_FOUND = 'Not found: ';
@@ -59,6 +61,11 @@ export interface SummaryInput {
   outcomes: readonly TurnOutcome[];
   /** What the customer told us ("Order number: 4417"), oldest first. */
   facts: readonly string[];
+  /**
+   * The names of the files the customer attached ("invoice.pdf"), oldest first: named apart
+   * from their details, which the customer said.
+   */
+  files?: readonly string[];
   /** The message being answered now. */
   latest?: string | undefined;
   /**
@@ -70,6 +77,8 @@ export interface SummaryInput {
   outcomesCut?: boolean;
   /** Older facts were left out: further details are counted as "at least". */
   factsCut?: boolean;
+  /** Older files were left out: further files are counted as "at least". */
+  filesCut?: boolean;
 }
 
 /**
@@ -77,7 +86,8 @@ export interface SummaryInput {
  * the customer's main issue (the first message about something, or the message that opened the
  * ticket by a matter of its own: see `latestRaised`) and whether it was answered, the other questions answered and those
  * the help center had nothing on, the details the customer gave (order numbers, e-mail … shown
- * as given: this is for staff), and the latest request. At most {@link MAX_SUMMARY_CHARS}.
+ * as given: this is for staff), the files they attached (by name, apart from what they said),
+ * and the latest request. At most {@link MAX_SUMMARY_CHARS}.
  *
  * @example
  * summarizeConversation({
@@ -147,6 +157,13 @@ export function summarizeConversation(input: SummaryInput): string {
     const others = `${input.factsCut ? 'at least ' : ''}${facts.length - LISTED_FACTS}`;
     const more = facts.length > LISTED_FACTS ? ` (and ${others} more)` : '';
     parts.push(`Customer details: ${shown}${more}.`);
+  }
+  const files = [...new Set((input.files ?? []).map(oneLine).filter((f) => f !== ''))];
+  if (files.length > 0) {
+    const shown = files.slice(-LISTED_FILES).join(', ');
+    const others = `${input.filesCut ? 'at least ' : ''}${files.length - LISTED_FILES}`;
+    const more = files.length > LISTED_FILES ? ` (and ${others} more)` : '';
+    parts.push(`Attached files: ${shown}${more}.`);
   }
   if (latest !== '' && normalise(latest) !== mainKey) {
     parts.push(`Latest request: ${quote(latest)}.`);
