@@ -3,11 +3,7 @@
  * the session's history (role `staff`), delivered live on the session's feed and WebSocket, on
  * this instance and another one, and refused for a session that ended, was erased, or never was.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffMessageEventSchema } from '../src/protocol/events.js';
 import { TurnOrder } from '../src/http/turn-order.js';
@@ -24,28 +20,20 @@ import {
   createSession,
   openFeed,
   openSocket,
-  parseSse,
   startServer,
   type Json,
   type TestServer,
 } from './helpers/http.js';
-import { REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
+import { eventsOf, until } from './helpers/feed-events.js';
+import { sharedStores } from './helpers/instances.js';
+import { REDIS_URL, serviceAvailable } from './helpers/services.js';
 
 const admin = { token: ADMIN_KEY };
 const REPLY = 'Hello, this is Sam from the support team: your refund went out today.';
 
-/** Waits until `check` holds, for at most 5 s. */
-async function until(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-}
-
 /** The `staff_message` events a feed received, checked against the protocol's schema. */
-function staffEvents(text: string): Json[] {
-  return parseSse(text)
-    .filter((e) => e.event === 'staff_message')
-    .map((e) => staffMessageEventSchema.parse(e.data));
-}
+const staffEvents = (text: string): Json[] =>
+  eventsOf(text, 'staff_message').map((data) => staffMessageEventSchema.parse(data));
 
 describe('a staff message', () => {
   let t: TestServer;
@@ -240,32 +228,16 @@ describe('a staff message', () => {
 const redisUp = await serviceAvailable('Redis', REDIS_URL, 6379);
 
 describe.runIf(redisUp)('a staff message on several instances', () => {
-  const prefix = `${uniqueName('xstaff')}:`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'sa-xstaff-'));
-  const database = join(dataDir, 'shared.db');
-  const env = {
-    REDIS_URL,
-    REDIS_KEY_PREFIX: prefix,
-    SESSION_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-  };
+  const shared = sharedStores('xstaff');
   let a: TestServer;
   let b: TestServer;
 
   beforeAll(async () => {
-    // One after the other: the second finds the database migrated by the first.
-    a = await startServer(env, { databasePath: database });
-    b = await startServer(env, { databasePath: database });
+    a = await shared.start();
+    b = await shared.start();
   });
 
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    const redis = new Redis(REDIS_URL);
-    const left = await redis.keys(`${prefix}*`);
-    if (left.length > 0) await redis.del(...left);
-    await redis.quit();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => shared.close());
 
   it('reaches a feed and a WebSocket on another instance', async () => {
     const { id, token } = await createSession(a.url);
