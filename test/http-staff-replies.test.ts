@@ -26,6 +26,7 @@ import {
 } from './helpers/http.js';
 import { eventsOf, until } from './helpers/feed-events.js';
 import { sharedStores } from './helpers/instances.js';
+import { expectDescribedPayloads, startHookedServer } from './helpers/ticket-webhooks.js';
 import { REDIS_URL, serviceAvailable } from './helpers/services.js';
 
 const admin = { token: ADMIN_KEY };
@@ -222,6 +223,34 @@ describe('a staff message', () => {
     );
     const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
     expect(history.body.items.map((m: Json) => m.author)).toEqual(['S'.repeat(80)]);
+  });
+});
+
+describe('a staff message in a ticket webhook', () => {
+  it("carries its author in the transcript the ticket's webhook sends", async () => {
+    const hooked = await startHookedServer();
+    try {
+      const { id, token } = await createSession(hooked.url);
+      const staff = await call(hooked.url, 'POST', `/v1/admin/sessions/${id}/messages`, {
+        ...admin,
+        body: { text: 'Hello, I can help with your order.', author: 'Sam Okafor' },
+      });
+      expect(staff.status).toBe(201);
+      const sent = await call(hooked.url, 'POST', `/v1/sessions/${id}/messages`, {
+        token,
+        body: { text: 'I want to speak to a human right now!' },
+      });
+      expect(sent.body.escalation?.ticketId).toEqual(expect.any(String));
+      await hooked.app.webhooks?.deliverDue();
+      const created = hooked.received.find((r) => r.topic === 'ticket.created');
+      expect(created?.payload.transcript).toEqual([
+        { role: 'staff', text: 'Hello, I can help with your order.', author: 'Sam Okafor' },
+        { role: 'user', text: 'I want to speak to a human right now!' },
+      ]);
+      expectDescribedPayloads(hooked.received);
+    } finally {
+      await hooked.close();
+    }
   });
 });
 

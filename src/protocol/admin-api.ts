@@ -589,6 +589,10 @@ const WEBHOOK_CONTACT =
 const webhookMessage = z.object({
   role: z.enum(['user', 'assistant', 'staff']),
   text: z.string(),
+  author: z
+    .string()
+    .optional()
+    .describe('A `staff` message only: the name its writer gave, when they gave one.'),
 });
 
 /**

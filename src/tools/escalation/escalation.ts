@@ -249,10 +249,12 @@ async function transcriptOf(
   repo: ConversationRepository,
   sessionId: string,
   args: { message: string; history: ReadonlyArray<{ role: string; text: string }> },
-): Promise<Array<{ role: string; text: string }>> {
+): Promise<Array<{ role: string; text: string; author?: string }>> {
   const stored = await repo.recentMessages(sessionId, TRANSCRIPT_LIMIT);
   const transcript =
-    stored.length > 0 ? stored.map(({ role, text }) => ({ role, text })) : [...args.history];
+    stored.length > 0
+      ? stored.map(({ role, text, author }) => (author ? { role, text, author } : { role, text }))
+      : [...args.history];
   const last = transcript.at(-1);
   if (!(last?.role === 'user' && last.text === args.message)) {
     transcript.push({ role: 'user', text: args.message });
