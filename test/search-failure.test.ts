@@ -137,6 +137,28 @@ describe('a help center that cannot be searched', () => {
     expect(JSON.stringify(ticket)).toContain('refund policy');
     expect(JSON.stringify(ticket)).not.toMatch(/not found in the help center/i);
   });
+
+  it('lists a question asked during the outage in the ticket summary, as one to answer', async () => {
+    const { server, outage } = await serverWithOutage();
+    const { send } = await conversation(server);
+    outage.down = false;
+    expect((await send('How do I reset my password?')).text).not.toContain(SEARCH_FAILED);
+    outage.down = true;
+    expect((await send('Can I get a refund on a gift card?')).text).toContain(SEARCH_FAILED);
+    outage.down = false;
+    const handed = await send('I want to talk to a person');
+    expect(handed.escalation.ticketId).toBeDefined();
+
+    const tickets = await call(server.url, 'GET', '/v1/admin/tickets?status=open', {
+      headers: admin,
+    });
+    const [ticket] = tickets.body.items as Json[];
+    expect(ticket?.summary).toContain('Main issue: "How do I reset my password?" (answered');
+    expect(ticket?.summary).toContain(
+      'Not answered, as the help center could not be searched: "Can I get a refund on a gift card?".',
+    );
+    expect(ticket?.summary).not.toMatch(/not found in the help center/i);
+  });
 });
 
 describe('a help center that cannot be searched, with a language model', () => {

@@ -174,14 +174,15 @@ export async function rememberTurn(
     ...turn.read.map((name) => ({ type: 'file' as const, content: fileMemory(name, turn.seq) })),
   ].map((memory) => ({ ...memory, importance: 0.8 }));
   // A question the help center could not be searched for was neither answered nor "not found":
-  // the summary staff read does not say that it lacks the answer (see `summarizeConversation`).
-  if (turn.message.looksUp && turn.searchFailed !== true) {
+  // the summary staff read lists it apart, as one to answer (see `summarizeConversation`).
+  if (turn.message.looksUp) {
     calls.emit({ type: 'status', stage: 'memory' });
     await calls.call('memory', {
       action: 'store',
       outcome: {
         question: question.slice(0, 2_000),
         answered: turn.found,
+        ...(turn.searchFailed === true && !turn.found ? { searchFailed: true } : {}),
         source: turn.hits.find((_, i) => cited.includes(i + 1))?.title.slice(0, 500),
       },
       // The customer's details; what was said is in the messages, not copied into memories.

@@ -84,6 +84,7 @@ const store = z.object({
     .object({
       question: z.string().min(1).max(2_000),
       answered: z.boolean(),
+      searchFailed: z.boolean().optional(),
       source: z.string().max(500).optional(),
     })
     .optional(),

@@ -161,16 +161,19 @@ describe('turn outcomes in memory', () => {
       answered('How do I reset my password?', 'Password "reset"'),
       answered('What is my e-mail?'),
       missing('Do you sell\ngnomes?'),
+      { question: 'Where is my refund?', answered: false, searchFailed: true },
     ].map(describeOutcome);
     expect(lines).toEqual([
       `Answered: How do I reset my password? (from "Password 'reset'")`,
       'Answered: What is my e-mail?',
       'Not found: Do you sell gnomes?',
+      'Not searched: Where is my refund?',
     ]);
     expect(lines.map(readOutcome)).toEqual([
       { question: 'How do I reset my password?', answered: true, source: "Password 'reset'" },
       { question: 'What is my e-mail?', answered: true },
       { question: 'Do you sell gnomes?', answered: false },
+      { question: 'Where is my refund?', answered: false, searchFailed: true },
     ]);
     expect(readOutcome('User: hello')).toBeUndefined();
   });

@@ -8,6 +8,11 @@ export interface TurnOutcome {
   question: string;
   /** Whether the reply answered it (from the help center or from what the customer told us). */
   answered: boolean;
+  /**
+   * The help center could not be searched for it (a technical problem): neither answered nor
+   * known to be missing from the help center.
+   */
+  searchFailed?: boolean | undefined;
   /** The title of the passage the answer came from, when it came from one. */
   source?: string | undefined;
 }
@@ -25,17 +30,20 @@ const LISTED_FILES = 5;
 
 const ANSWERED = 'Answered: ';
 const NOT_FOUND = 'Not found: ';
+const NOT_SEARCHED = 'Not searched: ';
 const FROM = / \(from "([^"\n]*)"\)$/;
 
 /**
  * A turn's outcome as one line of memory: `Answered: How do I reset my password? (from
- * "Password reset")` or `Not found: Do you sell gnomes?`. Readable where memories are listed.
+ * "Password reset")`, `Not found: Do you sell gnomes?`, or `Not searched: Where is my refund?`
+ * when the help center could not be searched. Readable where memories are listed.
  */
 export function describeOutcome(outcome: TurnOutcome): string {
   const question = oneLine(outcome.question).slice(0, 500);
   const source = oneLine(outcome.source ?? '')
     .replaceAll('"', "'")
     .slice(0, 200);
+  if (outcome.searchFailed === true && !outcome.answered) return `${NOT_SEARCHED}${question}`;
   if (!outcome.answered) return `${NOT_FOUND}${question}`;
   return `${ANSWERED}${question}${source === '' ? '' : ` (from "${source}")`}`;
 }
@@ -44,6 +52,9 @@ export function describeOutcome(outcome: TurnOutcome): string {
 export function readOutcome(content: string): TurnOutcome | undefined {
   if (content.startsWith(NOT_FOUND)) {
     return { question: content.slice(NOT_FOUND.length), answered: false };
+  }
+  if (content.startsWith(NOT_SEARCHED)) {
+    return { question: content.slice(NOT_SEARCHED.length), answered: false, searchFailed: true };
   }
   if (!content.startsWith(ANSWERED)) return undefined;
   const rest = content.slice(ANSWERED.length);
@@ -84,8 +95,9 @@ export interface SummaryInput {
 /**
  * A short summary of a conversation for the person who picks it up (and for a language model):
  * the customer's main issue (the first message about something, or the message that opened the
- * ticket by a matter of its own: see `latestRaised`) and whether it was answered, the other questions answered and those
- * the help center had nothing on, the details the customer gave (order numbers, e-mail … shown
+ * ticket by a matter of its own: see `latestRaised`) and whether it was answered, the other
+ * questions answered, those the help center had nothing on, and those it could not be searched
+ * for (a technical problem, so that staff answer them rather than take them as missing), the details the customer gave (order numbers, e-mail … shown
  * as given: this is for staff), the files they attached (by name, apart from what they said),
  * and the latest request. At most {@link MAX_SUMMARY_CHARS}.
  *
@@ -137,12 +149,15 @@ export function summarizeConversation(input: SummaryInput): string {
         ? ''
         : mainOutcome.answered
           ? ` (answered${from(mainOutcome)})`
-          : ' (not found in the help center)';
+          : mainOutcome.searchFailed === true
+            ? ' (not answered: the help center could not be searched)'
+            : ' (not found in the help center)';
     parts.push(`Main issue: ${quote(main)}${status}.`);
   }
   const others = [...byQuestion.values()];
   const answered = others.filter((o) => o.answered);
-  const missing = others.filter((o) => !o.answered);
+  const missing = others.filter((o) => !o.answered && o.searchFailed !== true);
+  const unsearched = others.filter((o) => !o.answered && o.searchFailed === true);
   if (answered.length > 0) {
     const items = answered.map((o) => `${quote(o.question)}${from(o)}`);
     parts.push(`Answered: ${listed(items, input.outcomesCut)}.`);
@@ -150,6 +165,12 @@ export function summarizeConversation(input: SummaryInput): string {
   if (missing.length > 0) {
     const items = missing.map((o) => quote(o.question));
     parts.push(`Not found in the help center: ${listed(items, input.outcomesCut)}.`);
+  }
+  if (unsearched.length > 0) {
+    const items = unsearched.map((o) => quote(o.question));
+    parts.push(
+      `Not answered, as the help center could not be searched: ${listed(items, input.outcomesCut)}.`,
+    );
   }
   const facts = [...new Set(input.facts.map(oneLine).filter((f) => f !== ''))];
   if (facts.length > 0) {
