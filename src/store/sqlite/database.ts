@@ -48,6 +48,10 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // What is deleted is overwritten, not only unlinked: an erased conversation (the customer's
+  // right to erasure, or the retention period) cannot be read back from the file's free pages.
+  // The journal's copies are cleared after an erasure (see `eraseSession`).
+  db.pragma('secure_delete = ON');
   if (options.vectors !== false) sqliteVec.load(db);
   migrate(db, options.migrations ?? MIGRATIONS);
   return db;

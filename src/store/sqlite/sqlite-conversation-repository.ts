@@ -608,7 +608,20 @@ export class SqliteConversationRepository implements ConversationRepository {
   ): Promise<SessionErasure | null> {
     // With the messages' group commit: an append asked for before the erasure is committed
     // before it, and so erased with the rest.
-    return this.#writes.run(() => this.#erase(sessionId, options.idleBefore ?? null));
+    const erased = await this.#writes.run(() => this.#erase(sessionId, options.idleBefore ?? null));
+    if (erased !== null) this.#clearJournal();
+    return erased;
+  }
+
+  /**
+   * Copies the journal (the WAL) into the database and empties it: the pages an erasure changed
+   * are still in the journal as they were before it, the erased text in them, until then. The
+   * database's own pages were overwritten by the deletion (`secure_delete`). Erasures come one
+   * session at a time and change a few pages each, so this is short. A reader of another process
+   * can keep part of the journal for a moment; the next erasure or checkpoint clears it.
+   */
+  #clearJournal(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   #erase(sessionId: string, idleBefore: string | null): SessionErasure | null {
