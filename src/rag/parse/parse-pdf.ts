@@ -68,7 +68,8 @@ export async function parsePdf(
             throw error;
           }
         }
-        for (const line of pageLines(items, number)) lines.push(line);
+        const [left = 0, , right = 0] = page.view;
+        for (const line of pageLines(items, number, { left, right })) lines.push(line);
       } finally {
         page.cleanup();
       }

@@ -1,3 +1,4 @@
+import { columnRightEdges, startsNewParagraph, type PageBounds } from './pdf-line-breaks.js';
 import type { Block } from './types.js';
 
 /** The part of a pdf.js text item that layout needs. */
@@ -16,6 +17,11 @@ export interface PdfLine {
   size: number;
   y: number;
   page: number;
+  /** Where the line starts and ends across the page. */
+  x: number;
+  end: number;
+  /** The right edge of the text column the line is in: how far a full line reaches. */
+  columnEnd: number;
 }
 
 /** A line is a heading when its font is at least this much larger than the body font. */
@@ -26,16 +32,24 @@ const MAX_HEADING_LENGTH = 150;
 /**
  * Groups a page's text items into lines: items stay in content order (which follows columns),
  * and a new line starts at an end-of-line mark or when the baseline moves by half a line.
+ * `bounds`, the page's sides, tell how wide a full line would be on a page of short lines.
  */
-export function pageLines(items: readonly PdfTextItem[], page: number): PdfLine[] {
-  const lines: PdfLine[] = [];
+export function pageLines(
+  items: readonly PdfTextItem[],
+  page: number,
+  bounds?: PageBounds,
+): PdfLine[] {
+  const lines: Array<Omit<PdfLine, 'columnEnd'>> = [];
   let text = '';
   let y = 0;
+  let startX = 0;
   let endX = 0;
   let sizes = new Map<number, number>();
   const endLine = (): void => {
     const trimmed = text.replace(/\s+/g, ' ').trim();
-    if (trimmed) lines.push({ text: trimmed, size: dominant(sizes), y, page });
+    if (trimmed) {
+      lines.push({ text: trimmed, size: dominant(sizes), y, page, x: startX, end: endX });
+    }
     text = '';
     sizes = new Map();
   };
@@ -45,7 +59,7 @@ export function pageLines(items: readonly PdfTextItem[], page: number): PdfLine[
     const itemY = item.transform[5] ?? 0;
     if (item.str.trim() !== '') {
       if (text && Math.abs(itemY - y) > Math.max(size, dominant(sizes)) / 2) endLine();
-      if (!text) y = itemY;
+      if (!text) [y, startX] = [itemY, x];
       // Words placed apart without a space character still need one.
       else if (x - endX > size * 0.15 && !/\s$/.test(text) && !/^\s/.test(item.str)) text += ' ';
       text += item.str;
@@ -58,7 +72,8 @@ export function pageLines(items: readonly PdfTextItem[], page: number): PdfLine[
     if (item.hasEOL) endLine();
   }
   endLine();
-  return lines;
+  const edges = columnRightEdges(lines, bounds);
+  return lines.map((line, index) => ({ ...line, columnEnd: edges[index] ?? line.end }));
 }
 
 function fontSize(item: PdfTextItem): number {
@@ -79,7 +94,9 @@ function dominant(counts: ReadonlyMap<number, number>): number {
 /**
  * Turns the lines of a whole document into blocks. The body font is the size most characters
  * have; clearly larger short lines are headings, ranked by size into levels (largest = 1).
- * Lines join into a paragraph while the gap to the previous line is a normal line spacing.
+ * Lines join into a paragraph while the gap to the previous line is a normal line spacing and
+ * the previous line was full, so that a paragraph wrapped over lines reads as one while lines
+ * the writer ended early (an invoice's "Total charged: $477.15") stay apart.
  */
 export function linesToBlocks(lines: readonly PdfLine[]): Block[] {
   const bodySize = dominant(
@@ -103,11 +120,15 @@ export function linesToBlocks(lines: readonly PdfLine[]): Block[] {
     const last = blocks.at(-1);
     const gap = previous && previous.page === line.page ? previous.y - line.y : -1;
     const heading = isHeading(line);
-    const sameKind =
-      previous !== undefined && previous.size === line.size && heading === isHeading(previous);
     // A wrapped heading or paragraph continues when the next line follows at line spacing.
     const continues =
-      last && sameKind && gap > 0 && gap <= line.size * Math.min(spacing * 1.4, 2.2);
+      last &&
+      previous !== undefined &&
+      previous.size === line.size &&
+      heading === isHeading(previous) &&
+      gap > 0 &&
+      gap <= line.size * Math.min(spacing * 1.4, 2.2) &&
+      !startsNewParagraph(previous, line, previous.columnEnd - previous.end);
     if (continues) last.text += ` ${line.text}`;
     else if (heading) {
       const level = Math.min(6, headingSizes.indexOf(line.size) + 1);

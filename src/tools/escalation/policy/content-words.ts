@@ -9,7 +9,8 @@ const STOPWORDS = new Set(
     'before up down out off again i me my mine we us our you your yours he him his she her it ' +
     'its they them their this that these those is am are was were be been being have has had do ' +
     "does did doing will would can could should shall may might must i'm i've i'd i'll you're " +
-    "it's that's what's there's don't doesn't didn't can't won't isn't aren't wasn't what which " +
+    "it's that's what's there's where's when's how's who's why's don't doesn't didn't can't " +
+    "won't isn't aren't wasn't what which " +
     'cannot never nothing ' +
     'who whom whose when where why how all any some no not just very really too also only there ' +
     'here now still yet please pls plz thanks thank hi hello hey ok okay yes yeah well oh um ' +

@@ -1,5 +1,6 @@
 import { comparableUnits, jaccard, sharedCount } from './content-words.js';
 import type { EarlierMessage } from './earlier-messages.js';
+import { addsNothing, asksOrPresses, opensAsFollowUp } from './follow-up.js';
 import { matchPhraseAt, phraseSet, quote, type PhraseSet } from './phrases.js';
 import type { SignalMatch } from './signal-match.js';
 import type { Token } from './tokenize.js';
@@ -99,7 +100,7 @@ export function detectRepeatedQuestion(
 ): SignalMatch | undefined {
   const many = findQuoted(text, tokens, ASKED_MANY_TIMES) ?? findRepeatedly(text, tokens);
   const before = many ?? findQuoted(text, tokens, ASKED_BEFORE);
-  const { similar, best } = similarMessages(text, units, earlierUserMessages);
+  const { similar, best } = similarMessages(text, tokens, units, earlierUserMessages);
   const times = Math.max(many === undefined ? 0 : 3, before === undefined ? 0 : 2, similar + 1);
   if (times < 2) return undefined;
   const strength = times >= 3 ? 2 : 1;
@@ -126,18 +127,28 @@ function findRepeatedly(text: string, tokens: readonly Token[]): string | undefi
   return undefined;
 }
 
-/** How many earlier messages ask the same thing, and the best similarity found. */
+/**
+ * How many earlier messages ask the same thing, and the best similarity found. A follow-up
+ * ("and overnight?", "what about Sunday?") leans on the question before it and asks about
+ * something else: it is the same question only when it adds no word that one did not have.
+ */
 function similarMessages(
   text: string,
+  tokens: readonly Token[],
   units: ReadonlyArray<ReadonlySet<string>>,
   earlierUserMessages: readonly EarlierMessage[],
 ): { similar: number; best: number } {
   const whole = units[0];
-  // A one-word message is compared only when it is a question: "refund?" twice is a repeat,
-  // "thanks" twice is not.
-  if (whole === undefined || whole.size === 0 || (whole.size === 1 && !text.includes('?'))) {
+  // A one-word message is compared only when it asks or presses: "refund?" twice, or "I still
+  // don't have my refund" after "where is my refund", is a repeat; "great" twice is not.
+  if (
+    whole === undefined ||
+    whole.size === 0 ||
+    (whole.size === 1 && !asksOrPresses(text, tokens))
+  ) {
     return { similar: 0, best: 0 };
   }
+  const followUp = opensAsFollowUp(tokens);
   let similar = 0;
   let best = 0;
   for (const earlier of earlierUserMessages.slice(-REPEAT_LOOKBACK)) {
@@ -145,6 +156,7 @@ function similarMessages(
     let closest = 0;
     for (const unit of units) {
       for (const earlierUnit of earlierUnits) {
+        if (followUp && !addsNothing(unit, earlierUnit)) continue;
         closest = Math.max(closest, similarity(unit, earlierUnit));
       }
     }
