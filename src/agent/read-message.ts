@@ -1,3 +1,4 @@
+import { words } from '../rag/search/query-terms.js';
 import { MAX_QUERY_CHARS, type AttachmentSummary, type SessionContext } from '../tools/index.js';
 import { readShortReply, type ShortReply } from '../tools/escalation/index.js';
 import { detailsFound, extractFacts, givenAside, type Fact, type FactKind } from './facts/index.js';
@@ -215,6 +216,18 @@ function noticeFor(message: {
 /** The earlier questions `question` follows up in `history`; `undefined` when it follows none. */
 function readFollowUp(question: string, history: History): FollowUp | undefined {
   const asked = history.flatMap((t, i) => (t.role === 'user' ? [i] : []));
+  // Sent again word for word ("what about on sunday" twice), it asks what it asked the first
+  // time, and is read as it was then: not as a follow-up of itself, with the reply to it as what
+  // is not to be said again (which left only another page's sentences to say). One that asks
+  // only for more ("still not working") asks for more again.
+  const last = asked.at(-1);
+  if (
+    last !== undefined &&
+    !asksOnlyMore(question) &&
+    sameWords(history[last]?.text ?? '', question)
+  ) {
+    return readFollowUp(question, history.slice(0, last));
+  }
   const chain = followUpChain(
     question,
     asked.map((i) => history[i]?.text ?? ''),
@@ -232,6 +245,13 @@ function readFollowUp(question: string, history: History): FollowUp | undefined 
     apart: asksMore || done ? [] : namedApart(question, context),
     alone: searchable(question),
   };
+}
+
+/** Whether two messages say the same words ("What about on Sunday?", "what about on sunday"). */
+function sameWords(a: string, b: string): boolean {
+  const wordsOf = (t: string) => words(t.slice(0, 500)).join(' ');
+  const first = wordsOf(a);
+  return first !== '' && first === wordsOf(b);
 }
 
 /**

@@ -110,19 +110,27 @@ async function ownSubject(
  * neither shares a word with "Amount due: 42.50 GBP", and a page that shares one ("if you owe us
  * money") answers another question. Passages that share only a word it names the files by ("my
  * invoice") or the words of the question it follows ("here is my invoice") do not answer it
- * either. `undefined` when the files have nothing.
+ * either. Files of an earlier message are given their lead only for a message that asks or
+ * points at them: a word the help center does not have ("café") says nothing of the invoice
+ * before it. `undefined` when the files have nothing.
  */
 export async function searchFileLead(
   calls: TurnCalls,
   message: Pick<ReadMessage, 'query' | 'question' | 'filesAsked'>,
   filesQuery: string,
 ): Promise<{ search: SearchResult; fileLead: boolean } | undefined> {
-  const asked = askedOfFiles(message.question, message.filesAsked.names);
+  const { question, filesAsked } = message;
+  const asked = askedOfFiles(question, filesAsked.names);
   const own = await searchFiles(calls, message.query);
   if (own && holdsAll(asked, textsOf(own))) return { search: own, fileLead: false };
+  if (!filesAsked.sent && !filesAsked.points && !ASKS.test(question)) return undefined;
   const lead = await searchFiles(calls, filesQuery);
   return lead && { search: lead, fileLead: true };
 }
+
+/** A message that asks: a question mark, or a word that asks ("how much do I owe"). */
+const ASKS =
+  /\?|\b(?:how|what|whats|when|where|which|who|why|do|does|did|is|are|can|could|should|will|would)\b/i;
 
 /** The passages found, as `holdsAll` reads them. */
 function textsOf(found: SearchResult): string[] {

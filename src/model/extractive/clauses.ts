@@ -42,6 +42,7 @@ export function askedAfterTelling(
     at = next;
   }
   if (at > 0 && opensQuestion(text.slice(at))) start = at;
+  if (start <= 0) start = unmarkedQuestion(text);
   if (start <= 0) return undefined;
   const told = new Set(words(text.slice(0, start)).map((w) => stem(w)));
   // What is asked ends where a clause of its own begins: "should I do something" of "should I
@@ -59,6 +60,22 @@ export function askedAfterTelling(
     if (stems.length > 0 && stems.every((s) => asked.has(s))) out.add(k);
   });
   return out.size > 0 && [...out].some((k) => terms[k]?.standsFor === undefined) ? out : undefined;
+}
+
+/**
+ * "can i" of "my boots are too small can i swap them": a question run on after what the customer
+ * tells, with no comma between. Where it starts, when what comes before it asks nothing
+ * itself and is a clause of two words or more; 0 otherwise.
+ */
+const RUN_ON_QUESTION =
+  /\s(?=(?:can|could|may|should|will|would|do|does|is|are|how)\s+(?:i|we|you|u|it|they)\b)/gi;
+
+function unmarkedQuestion(text: string): number {
+  for (const m of allMatches(text, RUN_ON_QUESTION)) {
+    const before = text.slice(0, m.index);
+    if (!opensQuestion(before) && words(before).length >= 2) return m.index + 1;
+  }
+  return 0;
 }
 
 function opensQuestion(clause: string): boolean {

@@ -64,14 +64,21 @@ const LEANS_BACK =
   /^(?:after that|before that|after this|until then|by then|this|that|these|those|it|they|otherwise|instead|if not|if so|in that case|however|but)\b(?!')/i;
 
 /**
+ * "The carrier collects them from you on delivery": a sentence that names what it speaks of only
+ * as "them" or "they" within its first words, which the sentence before it names ("Customs
+ * duties and import taxes …").
+ */
+const LEANS_BACK_INSIDE = /^(?:[\p{L}'’]+\s+){1,4}(?:them|they)\b(?!')/iu;
+
+/**
  * "You can also track your order …", "Also, …", "We also …": a sentence that adds to the one
  * before it, which says the first way.
  */
 const ADDS_TO = /^(?:[\p{L}'’]+\s+){0,2}also\b/iu;
 
 /**
- * The sentence before a chosen one that leans on it ({@link LEANS_BACK}) or adds to it
- * ({@link ADDS_TO}), when it is prose of the
+ * The sentence before a chosen one that leans on it ({@link LEANS_BACK},
+ * {@link LEANS_BACK_INSIDE}) or adds to it ({@link ADDS_TO}), when it is prose of the
  * same passage (not a heading or list item), is not chosen already and fits. Returns the words
  * it took.
  */
@@ -79,7 +86,9 @@ export function addAntecedents(picks: Pick[], all: readonly Candidate[], budget:
   let used = 0;
   for (const pick of [...picks]) {
     const { unit, doc, index } = pick.candidate;
-    if (unit.heading || unit.list || !(LEANS_BACK.test(pick.quote) || ADDS_TO.test(pick.quote))) {
+    const leans =
+      LEANS_BACK.test(pick.quote) || LEANS_BACK_INSIDE.test(pick.quote) || ADDS_TO.test(pick.quote);
+    if (unit.heading || unit.list || !leans) {
       continue;
     }
     const before = candidateAt(all, doc, index - 1);

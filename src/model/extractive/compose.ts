@@ -7,6 +7,7 @@ import {
   asksQuantity,
   asksHowTo,
   asksPhoneNumber,
+  asksYesNo,
   asksPrice,
   asksSchedule,
   asksTime,
@@ -22,6 +23,7 @@ import { saidAgain } from './said-again.js';
 import { awaitedOf, overdue, withinTime } from './waited.js';
 import { pastWindow } from './past-window.js';
 import { thingAlone } from './for-what-untold.js';
+import { placesServed } from './places-served.js';
 import { scoreSentences, type Scored } from './scoring.js';
 import type { Pick } from './quote.js';
 import { selectSentences } from './select.js';
@@ -179,6 +181,7 @@ export function readExtractiveAnswer(
     ...(awaited ? { awaited } : {}),
     ...(asked ? { asked } : {}),
     howTo: asksHowTo(shapeOf),
+    yesNo: asksYesNo(shapeOf),
   });
   // What is about a thing known to be other than the one asked (passwords, asked of a PIN) does
   // not answer; what is about a state the customer rules out ("card isn't frozen") does not lead.
@@ -253,10 +256,22 @@ export function readExtractiveAnswer(
     late === undefined && past === undefined && attachments.length === 0 && said === ''
       ? withinTime(question, leanedOn, terms, scoredAll, documents)
       : undefined;
+  // Asked whether the shop ships to a place its list of places served does not name, the list
+  // (see `placesServed`); not when the message asks how long or how much too ("Do you ship to
+  // Japan? how long does it take"), which the answer as chosen says.
+  const served =
+    late === undefined &&
+    past === undefined &&
+    within === undefined &&
+    attachments.length === 0 &&
+    !quantity
+      ? placesServed(question, scoredAll, terms)
+      : undefined;
   const picks =
     late?.picks ??
     past ??
     within ??
+    served ??
     (attachments.length === 0 &&
     repeated.length === 0 &&
     answersOtherThing(chosen, { scored, all: scoredAll }, question, terms, documents)
@@ -340,7 +355,9 @@ export function frameExtractiveAnswer(
       // Details given beside the question are said back, as they are given alone; a name the
       // reply greets by is said back already.
       notedBeside(contacts, greeted && givenName === name ? undefined : givenName),
-      attachments.length > 0 ? attachmentsRead(attachments.map((a) => a.name)) : '',
+      attachments.length > 0 && input?.attachmentsBefore !== true
+        ? attachmentsRead(attachments.map((a) => a.name))
+        : '',
       body,
       handOver,
     ]

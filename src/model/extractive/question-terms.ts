@@ -72,6 +72,8 @@ const CONTEXT_WEIGHT = 0.5;
  */
 const HOW_WORD =
   /\bhow\s+(late|early|far|fast|quick|quickly|often|big|large|small|old)\b|\bwhat\s+(time)\b/gi;
+/** "how long": a question word (see `questionTerms`). */
+const HOW_LONG = /\bhow\s+(long)\b/gi;
 /**
  * "I want to …", "we just wanna …": the customer says what they want done, not what it is about;
  * "can you check?", "could you please look into it?", "please verify": what the agent is asked to
@@ -81,7 +83,7 @@ const WANTING =
   /\b(?:i|we)\s+(?:really\s+|just\s+)?(want|wanna)\b|\b(?:(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone)\s+(?:please\s+)?|please\s+)(check|look|verify|investigate)\b/gi;
 
 /**
- * Conversational words: how a customer asks ("tell", "need", "help"), fillers ("really",
+ * Conversational words: how a customer asks ("tell", "need", "help", "ask"), fillers ("really",
  * "pretty", "totally"), opinions ("think", "reckon"), words that stand for anything or nothing
  * ("stuff", "everyone", "nothing" of "still nothing"), contractions written without their
  * apostrophe ("im", "whats"); and "order", which nearly every page names.
@@ -97,6 +99,7 @@ const WEAK = new Set(
   nothing
   im ive whats youre thats theres
   pls plz asap thx ty lol btw fyi omg yeah yep nope kindly
+  ask asked asking
   order orders`
     .split(/\s+/)
     .filter((w) => w !== ''),
@@ -179,6 +182,12 @@ export function questionTerms(
   for (const m of allMatches(text, WANTING)) {
     const word = (m[1] ?? (m[2] as string)).toLowerCase();
     if (text.split(new RegExp(`\\b${word}\\b`)).length === 2) seen.add(stem(word));
+  }
+  // "long" of "how long" asks for a time and names nothing: as a word it finds "as long as"
+  // ("You can return most items within 60 days …, as long as they are unused" for "how long
+  // until I get my money back"), unless the message says it again ("how long is the long tent?").
+  for (const m of allMatches(text, HOW_LONG)) {
+    if (text.split(/\blong\b/).length === 2) seen.add(stem(m[1] as string));
   }
   // Each word of it: "bl" and "77812" of "BL-77812".
   const identifiers = new Set(
@@ -331,6 +340,15 @@ export function asksSchedule(question: string): boolean {
 /** Whether the question asks for a time or a duration (a narrower {@link asksQuantity}). */
 export function asksTime(question: string): boolean {
   return ASKS_TIME.test(question.slice(0, 2000));
+}
+
+// "Do you price match?", "can I return it?", "is there a fee?": answered yes or no.
+const ASKS_YES_NO =
+  /^\s*(?:do|does|can|could|is|are|will|would)\s+(?:you|u|y'?all|i|we|it|they|there)\b/i;
+
+/** Whether the question asks to be answered yes or no (it opens so: "do you …", "can I …"). */
+export function asksYesNo(question: string): boolean {
+  return ASKS_YES_NO.test(question.slice(0, 200));
 }
 
 // "How do I …", "where can I …", "I want to …", "delete my account": a way to do something.

@@ -147,6 +147,8 @@ export interface QuestionShape {
   awaited?: AwaitedThing;
   /** It asks how to do something: sentences that say where to go or what to press answer it. */
   howTo?: boolean;
+  /** It asks to be answered yes or no ("do you price match?"). */
+  yesNo?: boolean;
 }
 
 /**

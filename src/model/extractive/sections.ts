@@ -19,7 +19,8 @@ export function headingTerms(
 
 /**
  * Whether a passage's own section heading names only what is asked (`asked`, indices of
- * `terms`): "Exchanges" for "can I swap it?".
+ * `terms`): "Exchanges" for "can I swap it?". The title of a page whose passage stands under no
+ * heading of its own counts as one: a page titled "Exchanges" is about them throughout.
  */
 export function sectionAbout(
   document: Document | undefined,
@@ -27,7 +28,8 @@ export function sectionAbout(
   terms: readonly QuestionTerm[],
 ): boolean {
   const heading = document?.headings.at(-1);
-  if (document === undefined || heading === undefined || heading === document.title) return false;
+  if (document === undefined || heading === undefined) return false;
+  if (heading === document.title && document.headings.length > 1) return false;
   const named = queryTerms(heading).contentTerms;
   return (
     named.length > 0 &&

@@ -1,7 +1,8 @@
 import type { Document } from './documents.js';
 import type { QuestionTerm } from './question-terms.js';
+import { queryTerms } from '../../rag/search/query-terms.js';
 import { headingTerms, sectionAbout } from './sections.js';
-import { answersAwaited, quotable, type Candidate, type Scored } from './scoring.js';
+import { answersAwaited, matchTerms, quotable, type Candidate, type Scored } from './scoring.js';
 import { instructs, statesQuantity, statesRemedy, statesSchedule, statesTime } from './states.js';
 import {
   MAX_ANSWER_WORDS,
@@ -41,6 +42,14 @@ export function selectSentences(
   const bar = ranked[first]?.score ?? 0;
   if (!putAskedCaseFirst(ranked, first, scored, terms, documents)) {
     putGeneralFirst(ranked, first, scored, terms, documents);
+  }
+  // Told of a problem or of what has not come, the best says what to do or when it comes, and
+  // asked how long or how much, it states that: another that holds more of the words
+  // ("Express delivery arrives …" for "my order hasn't arrived", "We ship to 40 countries" for
+  // "how long does shipping take?") does not.
+  const { shape } = scored;
+  if (shape.trouble !== true && shape.awaited === undefined && !shape.quantity) {
+    sayMoreFirst(ranked, first, terms, documents);
   }
   const best = ranked[first];
   if (!best) return [];
@@ -90,7 +99,11 @@ export function selectSentences(
     }
     return about;
   };
-  const askUnanswered = asked !== undefined && ![...best.matched].some((k) => asked.has(k));
+  // The ask is answered by a sentence that holds its first word, the thing to be done ("swap",
+  // or "exchange" said for it, of "can i swap them for a bigger size"), not by one that holds
+  // only a later word the circumstances share ("size" of "Our boots run half a size small").
+  const askLead = asked && leadOfAsk(asked, terms);
+  const askUnanswered = askLead !== undefined && ![...best.matched].some((k) => askLead.has(k));
   const timeAnswered = scored.shape.time === true && statesTime(best.unit);
   const timeWanted = scored.shape.time === true && !timeAnswered;
   const scheduleAnswered = scored.shape.schedule === true && statesSchedule(best.unit);
@@ -112,6 +125,11 @@ export function selectSentences(
   const quantityWanted = scored.shape.quantity && !statesQuantity(best.unit);
   const statesQuantityHere = (c: Candidate): boolean =>
     statesQuantity(c.unit) && (c.doc === best.doc || documents[c.doc]?.article === article);
+  // The best says every word of the question's own: another article's sentence that adds none,
+  // under a heading that names something the question does not, is about that other thing
+  // ("We send a confirmation link to the new address" under "Changing your email address" for
+  // "can I change the shipping address").
+  const saysAll = ownWords(terms).every((k) => best.matched.has(k));
   for (let i = first + 1; i < ranked.length; i++) {
     const c = ranked[i] as Candidate;
     if (picks.length >= MAX_SENTENCES) break;
@@ -140,16 +158,26 @@ export function selectSentences(
     // So too, asked how to do something, the sentence that says where to go or what to press.
     const howToo =
       howToWanted && instructsHere(c) && !picks.some((p) => instructs(p.candidate.unit));
+    // Asked whether a thing is had or done, and answered with what a section says of the thing
+    // its heading names ("Price matching does not apply to …" under "Price match guarantee"),
+    // its opening sentence says what the thing is ("If you find the same item cheaper …, we
+    // refund the difference"): the yes before the exceptions.
+    const opensIt =
+      scored.shape.yesNo === true &&
+      c.doc === best.doc &&
+      opensSectionOf(c, best, scored.candidates);
     // A sentence that adds no word of the question is only worth its words when it is nearly as
     // good as the best: otherwise it is the passage's preamble, not the answer.
     if (
       !addsTerm &&
+      !opensIt &&
       !remedy &&
       !awaitedToo &&
       !timeToo &&
       !howToo &&
       !(c.opening && best.opening) &&
-      c.score < 0.9 * bar
+      (c.score < 0.9 * bar ||
+        (saysAll && documents[c.doc]?.article !== article && aboutOther(documents[c.doc], terms)))
     ) {
       continue;
     }
@@ -210,4 +238,86 @@ function addsWord(
     return true;
   }
   return false;
+}
+
+/**
+ * The first word of what is asked (`asked`, in the question's order) and the related words the
+ * search added for it: "swap" and "exchange" of "can i swap them for a bigger size".
+ */
+function leadOfAsk(asked: ReadonlySet<number>, terms: readonly QuestionTerm[]): Set<number> {
+  const first = [...asked].sort((a, b) => a - b).find((k) => terms[k]?.standsFor === undefined);
+  const lead = terms[first ?? -1];
+  if (first === undefined || lead === undefined) return new Set(asked);
+  const out = new Set([first]);
+  for (const k of asked) if (terms[k]?.standsFor?.includes(lead.stem)) out.add(k);
+  return out;
+}
+
+/** The question's own words that name what it is about: not conversational, related or earlier. */
+function ownWords(terms: readonly QuestionTerm[]): number[] {
+  const out: number[] = [];
+  terms.forEach((t, k) => {
+    if (!t.weak && !t.fromContext && t.standsFor === undefined && t.asks === undefined) out.push(k);
+  });
+  return out;
+}
+
+/**
+ * A sentence that says every word of the question's own, where the best does not, answers
+ * before it, when it scores at least {@link SAYS_MORE_SHARE} of the best: "Return
+ * shipping is free for members …" before "Orders over $75 ship free with Standard shipping" for
+ * "is the return shipping free?", which a page further down the ranking says. Put at `first`.
+ */
+function sayMoreFirst(
+  ranked: Candidate[],
+  first: number,
+  terms: readonly QuestionTerm[],
+  documents: readonly Document[],
+): void {
+  const best = ranked[first];
+  if (best === undefined || documents[best.doc]?.file) return;
+  const own = ownWords(terms);
+  const said = own.filter((k) => best.matched.has(k));
+  if (said.length === own.length) return;
+  let at = -1;
+  for (let i = first + 1; i < ranked.length; i++) {
+    const c = ranked[i] as Candidate;
+    if (c.score < SAYS_MORE_SHARE * best.score) break;
+    if (!said.every((k) => c.matched.has(k)) || !quotable(c)) continue;
+    if (own.every((k) => c.matched.has(k))) {
+      at = i;
+      break;
+    }
+  }
+  if (at > first) ranked.splice(first, 0, ...ranked.splice(at, 1));
+}
+
+/** See {@link sayMoreFirst}. */
+const SAYS_MORE_SHARE = 0.6;
+
+/**
+ * Whether a passage's own section heading names a word of the question and another the question
+ * does not have: "Changing your email address" for "can I change the shipping address".
+ */
+function aboutOther(document: Document | undefined, terms: readonly QuestionTerm[]): boolean {
+  const heading = document?.headings.at(-1);
+  if (document === undefined || heading === undefined || heading === document.title) return false;
+  const named = queryTerms(heading).contentTerms;
+  const asked = named.filter((word) => matchTerms(word, terms).size > 0);
+  return asked.length > 0 && asked.length < named.length;
+}
+
+/**
+ * Whether `c` is the first sentence of the section `best` stands in, after `best`'s words
+ * stand over it from the heading (it says none of them itself), while `best` does not open it.
+ */
+function opensSectionOf(c: Candidate, best: Candidate, all: readonly Candidate[]): boolean {
+  if (c.index >= best.index || c.matched.size > 0 || best.matched.size === 0) return false;
+  if (![...best.matched].every((k) => c.context.has(k))) return false;
+  for (const o of all) {
+    if (o.doc !== c.doc || o.index >= best.index || o.index < c.index) continue;
+    if (o.unit.heading || o.unit.question) return false;
+  }
+  const before = all.find((o) => o.doc === c.doc && o.index === c.index - 1);
+  return before === undefined || before.unit.heading || before.unit.question;
 }

@@ -9,11 +9,13 @@ const QUANTITY =
 
 /**
  * A sentence that states a time or a duration: "within 5 business days", "3 to 5 working days",
- * "24 hours", "immediately", "9am", "on weekdays". It answers "how long …?" and "when …?" better
- * than one that states some other number ("we ship to 40 countries").
+ * "24 hours", "immediately", "9am", "on weekdays", or upon what it happens ("charged when the
+ * order ships"; not an opening "When an item is out of stock, …", which is a condition, nor
+ * "refunded only when the whole order is returned", nor "depends on when your employer …"). It answers "how long …?" and "when …?" better than one
+ * that states some other number ("we ship to 40 countries").
  */
 const TIME =
-  /\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a|an|few|several)(?:\s*(?:-|–|to|or)\s*\d+(?:[.,]\d+)?)?\s*(?:working\s+|business\s+|calendar\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b|\b(?:immediately|instantly|same[\s-]day|next[\s-]day|overnight|tomorrow|today|weekdays?|weekends?|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)\b|\b\d{1,2}(?::\d\d)?\s*(?:am|pm)\b/i;
+  /\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a|an|few|several)(?:\s*(?:-|–|to|or)\s*\d+(?:[.,]\d+)?)?\s*(?:working\s+|business\s+|calendar\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b|\b(?:immediately|instantly|same[\s-]day|next[\s-]day|overnight|tomorrow|today|weekdays?|weekends?|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)\b|\b\d{1,2}(?::\d\d)?\s*(?:am|pm)\b|\b(?!(?:on|of|only|even|except|just)\b)\w+\s+(?:when|once|as\s+soon\s+as)\s+(?:the|your|our|its|each|an?)\s+\p{L}/iu;
 
 /**
  * A sentence that states a timetable: days of the week or holidays, times of day, "24/7",
@@ -39,10 +41,11 @@ const REMEDY =
 
 /**
  * A sentence that tells where to go or what to press: "Go to Settings > Billing", "tap Pay",
- * "click Delete account".
+ * "click Delete account"; or whom to write to or call, as it opens: "Email warranty@… with your
+ * order number", "Call us on …".
  */
 const INSTRUCTION =
-  /\b(?:go\s+to|click|tap|select|choose|open|press|enter|turn\s+on|turn\s+off|toggle)\b|\S\s+>\s+\S/i;
+  /\b(?:go\s+to|click|tap|select|choose|open|press|enter|turn\s+on|turn\s+off|toggle)\b|\S\s+>\s+\S|^(?:e-?mail|call|phone|ring|write\s+to|send\s+(?:us|an?\s+e-?mail))\b/i;
 
 /** Whether a sentence states a quantity: read once, kept on the unit. */
 export function statesQuantity(unit: Unit): boolean {

@@ -85,8 +85,13 @@ export interface ExtractiveInput {
    * taken out of `question`: said back as noted, as a message of details alone is answered.
    */
   given?: ReadonlyArray<{ kind: string; value: string }>;
-  /** Files given with this message. */
+  /** Files given with this message, or the files of an earlier one it asks about. */
   attachments?: Array<{ name: string; preview: string }>;
+  /**
+   * The `attachments` came with an earlier message ("how much do I owe?" after the invoice):
+   * quoted and cited, but not said to be read now ("I've read invoice.pdf." was said then).
+   */
+  attachmentsBefore?: boolean;
   /**
    * The reply before this message offered to connect the customer with a person: details given
    * now ("order 88231") are noted for that, and the offer is made again.

@@ -132,6 +132,7 @@ export const DEFAULT_SYNONYMS = `
   ahead | in advance | beforehand
   km | kms | kilometre | kilometres | kilometer | kilometers
   carseat | car seat | baby seat | booster => child seat
+  giftcard = gift card
   push back | put off | move my appointment | move the appointment = reschedule
   is down | went down | been down | are down | goes down | not loading = outage interruption
   outage | service interruption | disruption

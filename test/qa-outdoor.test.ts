@@ -1,0 +1,182 @@
+/**
+ * Answers on the help center of an outdoor-gear shop (test/fixtures/help-center-outdoor:
+ * Markdown, HTML, text and an FAQ file) that a pass of customers' questions found wrong: each
+ * through the whole turn, answered by the extractive responder.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.js';
+import { openQaApp } from './helpers/qa-app.js';
+
+let app: App;
+let session = 0;
+
+beforeAll(async () => {
+  app = await openQaApp(['help-center-outdoor']);
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+/** The invoice the customer attached, as a text file. */
+const INVOICE = new TextEncoder().encode(
+  [
+    'Pinewood Outfitters - INVOICE',
+    'Invoice number: INV-20931',
+    'Order number: PO-88213',
+    'Date: 2 November 2026',
+    'Bill to: Maria Lopez, 12 Elm St, Portland OR',
+    'Item: Ridgeline 2P Tent, qty 1, $289.00',
+    'Item: Alpine Down Sleeping Bag, qty 1, $219.00',
+    'Shipping: Express, $19.95',
+    'Discount: STUDENT10 -$50.80',
+    'Total charged: $477.15',
+    'Paid with Visa ending 4242',
+    '',
+  ].join('\n'),
+);
+
+/** The replies to `messages`, sent in one new session; `invoice`: sent with the invoice. */
+async function conversation(...messages: Array<string | { text: string; invoice: true }>) {
+  session += 1;
+  const replies = [];
+  for (const m of messages) {
+    const text = typeof m === 'string' ? m : m.text;
+    const invoice = typeof m !== 'string';
+    replies.push(
+      await app.turns.start({
+        sessionId: `outdoor${session}`,
+        text,
+        ...(invoice ? { attachments: [{ name: 'invoice.txt', data: INVOICE }] } : {}),
+      }).result,
+    );
+  }
+  return replies;
+}
+
+async function ask(question: string) {
+  const [reply] = await conversation(question);
+  if (!reply) throw new Error('no reply');
+  return reply;
+}
+
+it('asked when the card is charged, is told upon what, not when an e-gift card is emailed', async () => {
+  const reply = await ask('when is my card charged?');
+  expect(reply.text).toContain('charged when the order ships');
+  expect(reply.text).not.toContain('E-gift cards');
+  expect(reply.sources.map((s) => s.title)).toEqual(['Payment methods']);
+});
+
+describe('asked how long until the money comes back', () => {
+  it.each(['how long until I get my money back', 'when will I get my money back?'])(
+    '%j is told how long refunds take, not for how long items can be returned',
+    async (question) => {
+      const reply = await ask(question);
+      expect(reply.text).toContain('Card refunds take 5 to 10 business days');
+      expect(reply.text).not.toContain('as long as they are unused');
+    },
+  );
+});
+
+it('"giftcards" in one word are gift cards', async () => {
+  const reply = await ask('do giftcards expire');
+  expect(reply.text).toContain('Gift cards never expire and have no fees');
+});
+
+describe('a message after the one that sent a file', () => {
+  it('that asks nothing of the file is not answered with it, nor told the file was read', async () => {
+    const [, reply] = await conversation({ text: 'what is the total', invoice: true }, 'café');
+    expect(reply?.text).not.toContain("I've read invoice.txt");
+    expect(reply?.text).not.toContain('Maria Lopez');
+    expect(reply?.sources.map((s) => s.title)).not.toContain('invoice.txt');
+  });
+
+  it('that asks of it is answered from it, without being told again that it was read', async () => {
+    const [first, reply] = await conversation(
+      { text: 'here is my invoice', invoice: true },
+      'how much do I owe?',
+    );
+    expect(first?.text).toContain("I've read invoice.txt.");
+    expect(reply?.text).toContain('Total charged: $477.15');
+    expect(reply?.text).not.toContain("I've read");
+  });
+});
+
+it('boots too small to swap, run on without a comma, are told of exchanges first', async () => {
+  const reply = await ask('my boots are too small can i swap them for a bigger size');
+  expect(reply.text).toMatch(/^Hi,\n\nWe offer free exchanges within 60 days of delivery \[1\]/);
+  expect(reply.sources.map((s) => s.title)[0]).toBe('Exchanges');
+});
+
+describe('asked whether the shop ships to a country', () => {
+  it('one its list does not name is shown the list, not the price of shipping abroad', async () => {
+    const reply = await ask('do you ship to mexico');
+    expect(reply.text).toContain(
+      'We ship to Canada, the United Kingdom, the European Union, Australia and Japan',
+    );
+    expect(reply.text).not.toContain('$24.95');
+    expect(reply.text).not.toContain('The carrier collects them');
+  });
+
+  it('one it names is answered as before', async () => {
+    const reply = await ask('Do you ship to Japan? how long does it take');
+    expect(reply.text).toContain('International orders take 7 to 14 business days');
+  });
+});
+
+it('a sentence that says "them" of the one before comes with it', async () => {
+  const reply = await ask('will I pay anything on delivery for an international order');
+  expect(reply.text).toContain(
+    'Customs duties and import taxes are not included in our prices [1]. The carrier collects them from you on delivery [1].',
+  );
+});
+
+describe('what comes along with the answer is about what was asked', () => {
+  it('free return shipping is answered from the returns page, not with free outbound shipping', async () => {
+    const reply = await ask('is the return shipping free?');
+    expect(reply.text).toMatch(/^Hi,\n\nReturn shipping is free for members of Pinewood Rewards/);
+  });
+
+  it('changing the shipping address is not told how a new e-mail address is confirmed', async () => {
+    const reply = await ask('can I change the shipping address');
+    expect(reply.text).toContain('To change the shipping address after the first hour');
+    expect(reply.text).not.toContain('confirmation link');
+  });
+
+  it('asked whether prices are matched, the guarantee comes before its exceptions', async () => {
+    const reply = await ask('Do you price match Amazon?');
+    expect(reply.text).toMatch(
+      /^Hi,\n\nIf you find the same item cheaper at a major US retailer .*we refund the difference \[1\]\. Price matching does not apply/,
+    );
+  });
+});
+
+it('asked how to make a claim after a question on the warranty, is told how', async () => {
+  const [, reply] = await conversation('is my warranty valid for a tent?', 'how do i make a claim');
+  expect(reply?.text).toContain(
+    'Email warranty@pinewood-outfitters.example with your order number',
+  );
+  expect(reply?.text).toContain('at least two photos');
+});
+
+describe('follow-ups', () => {
+  it('the same follow-up sent twice is answered the same both times', async () => {
+    const replies = await conversation(
+      'What time does the Boise store open on sunday?',
+      'can i pick up my order there',
+      'do you rent sleeping bags',
+      'what about on sunday',
+      'what about on sunday',
+    );
+    const [first, second] = replies.slice(-2);
+    expect(first?.text).toContain('Sunday 10 am to 5 pm');
+    expect(second?.text).toContain('Sunday 10 am to 5 pm');
+    expect(second?.text).not.toContain('Sleeping bags and backpacks cost');
+  });
+
+  it('a new chat asked what was just asked finds nothing, not a sentence that says "ask"', async () => {
+    const reply = await ask('what did I just ask you?');
+    expect(reply.text).not.toContain('price match');
+    expect(reply.sources).toEqual([]);
+  });
+});
