@@ -97,7 +97,7 @@ describe('a ticket', () => {
 });
 
 describe("a ticket's webhook", () => {
-  it('is told of a new assignee or priority, once, and of a status change as before', async () => {
+  it('is told of a new assignee or priority, once, and of a status change with it', async () => {
     const hooked = await startHookedServer();
     const { received } = hooked;
     try {
@@ -115,6 +115,7 @@ describe("a ticket's webhook", () => {
         'ticket.created',
         'ticket.changed',
         'ticket.status_changed',
+        'ticket.changed',
       ]);
       expect(received[1]?.payload).toMatchObject({
         ticket: { id: ticketId, assignee: 'Dana', priority },
@@ -125,6 +126,54 @@ describe("a ticket's webhook", () => {
         from: 'open',
         to: 'resolved',
       });
+      // The priority that changed with the status is told as a change of its own.
+      expect(received[3]?.payload).toMatchObject({
+        ticket: { assignee: 'Dana', priority: 'low', status: 'resolved' },
+        from: { assignee: 'Dana', priority },
+      });
+      expectDescribedPayloads(received);
+    } finally {
+      await hooked.close();
+    }
+  });
+
+  it('is told of a status and an assignee changed together, each under its own topic', async () => {
+    const hooked = await startHookedServer();
+    const { received } = hooked;
+    try {
+      const ticketId = await openTicket(hooked.url);
+      const opened = await call(hooked.url, 'GET', `/v1/admin/tickets/${ticketId}`, admin);
+      const { priority } = opened.body.ticket as { priority: string };
+      const change = (body: unknown) =>
+        call(hooked.url, 'PATCH', `/v1/admin/tickets/${ticketId}`, { ...admin, body });
+      const given = await change({ status: 'pending', assignee: 'alice@example.com' });
+      expect(given.body).toMatchObject({ status: 'pending', assignee: 'alice@example.com' });
+      const handedBack = await change({ assignee: null, status: 'resolved' });
+      expect(handedBack.body).toMatchObject({ status: 'resolved', assignee: null });
+      // The assignee alone, the status kept: one event, as before.
+      await change({ assignee: 'bob@example.com', status: 'resolved' });
+
+      await hooked.app.webhooks?.deliverDue();
+      expect(received.map((r) => [r.topic, r.payload.from])).toEqual([
+        ['ticket.created', undefined],
+        ['ticket.status_changed', 'open'],
+        ['ticket.changed', { priority, assignee: null }],
+        ['ticket.status_changed', 'pending'],
+        ['ticket.changed', { priority, assignee: 'alice@example.com' }],
+        ['ticket.changed', { priority, assignee: null }],
+      ]);
+      // Each event carries the ticket as the change left it.
+      expect(
+        received.slice(1).map((r) => [r.payload.ticket.status, r.payload.ticket.assignee]),
+      ).toEqual([
+        ['pending', 'alice@example.com'],
+        ['pending', 'alice@example.com'],
+        ['resolved', null],
+        ['resolved', null],
+        ['resolved', 'bob@example.com'],
+      ]);
+      expect(received[1]?.payload).toMatchObject({ to: 'pending' });
+      expect(received[3]?.payload).toMatchObject({ to: 'resolved' });
       expectDescribedPayloads(received);
     } finally {
       await hooked.close();

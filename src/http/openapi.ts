@@ -327,7 +327,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/v1/admin/tickets/{id}',
     summary: 'Change a ticket’s status, priority or assignee',
     description:
-      'Give any of `status`, `priority` and `assignee` (at least one); a field left out is kept, and `assignee: null` gives the ticket to no one. With a webhook, a change of status goes out as `ticket.status_changed`, and one of the priority or assignee alone as `ticket.changed`; a value set again changes nothing and sends nothing.',
+      'Give any of `status`, `priority` and `assignee` (at least one); a field left out is kept, and `assignee: null` gives the ticket to no one. With a webhook, a change of status goes out as `ticket.status_changed`, and one of the priority or assignee as `ticket.changed`; a request that changes both sends both, `ticket.status_changed` first; a value set again changes nothing and sends nothing.',
     auth: 'admin',
     tag: 'admin',
     body: ticketPatchSchema,
@@ -391,10 +391,13 @@ export const OPERATIONS: readonly Operation[] = [
     status: 201,
     errors: {
       '404': { description: 'No such session: it never existed, was erased, or has expired.' },
-      '409': { description: 'The session has ended: the customer no longer follows it.' },
+      '409': {
+        description:
+          'The session has ended: the customer no longer follows it; or the `Idempotency-Key` was used for another message (or its request is still being sent).',
+      },
     },
     description:
-      'Stores the message in the session’s history (role `staff`, after the messages before it; `GET /v1/sessions/{id}/messages` shows it) and delivers it at once to the customer’s live feed and WebSockets, on every instance, as a `staff_message` event (see StreamEvent). It waits for a turn running in the session to end (at most SESSION_LOCK_WAIT_MS; 503 past it), and comes after that turn’s events. No reply follows it: the agent does not answer the staff, and its own turns do not read the staff’s messages.',
+      'Stores the message in the session’s history (role `staff`, after the messages before it; `GET /v1/sessions/{id}/messages` shows it) and delivers it at once to the customer’s live feed and WebSockets, on every instance, as a `staff_message` event (see StreamEvent). It waits for a turn running in the session to end (at most SESSION_LOCK_WAIT_MS; 503 past it), and comes after that turn’s events. No reply follows it: the agent does not answer the staff, and its own turns do not read the staff’s messages. An `Idempotency-Key` header makes a retry of the same message (text and author) answer the first 201 and message again, with `Idempotent-Replayed: true`, without storing or sending it twice; the same key with another message is a 409. A key is the session’s staff messages’ own: the customer’s keys and other sessions’ are apart.',
   },
   {
     operationId: 'eraseSession',

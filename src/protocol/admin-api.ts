@@ -622,13 +622,17 @@ export const webhookPayloadSchemas = {
     contact: ticketContactSchema.optional().describe(WEBHOOK_CONTACT),
   }),
   'ticket.status_changed': z.object({
-    ticket: ticketSchema,
+    ticket: ticketSchema.describe(
+      'The ticket as the change left it; a priority or assignee changed with the status comes in the `ticket.changed` that follows.',
+    ),
     from: z.enum(TICKET_STATUSES),
     to: z.enum(TICKET_STATUSES),
     contact: ticketContactSchema.optional().describe(WEBHOOK_CONTACT),
   }),
   'ticket.changed': z.object({
-    ticket: ticketSchema,
+    ticket: ticketSchema.describe(
+      'The ticket as the change left it (after the `ticket.status_changed` of a status changed with it).',
+    ),
     from: ticketSchema
       .pick({ priority: true, assignee: true })
       .describe('Its priority and assignee before the change.'),

@@ -210,6 +210,20 @@ export type IdempotencyClaim =
   | { state: 'mismatch' };
 
 /**
+ * Which requests an `Idempotency-Key` is one of: `message`, a customer's message (over HTTP or
+ * the WebSocket, the same message either way); `staff_message`, a message the staff write to the
+ * customer. A key is a key of its session and its scope: the same key in another scope, or in
+ * another session, is another key.
+ */
+export type IdempotencyScope = 'message' | 'staff_message';
+
+/** A message to queue in the outbox: its topic, and its payload as JSON. */
+export interface OutboxEvent {
+  topic: string;
+  payload: unknown;
+}
+
+/**
  * Persistence of conversations: messages, memories, tickets and the outbox. One implementation
  * per database, held to the same behaviour by a contract suite.
  */
@@ -279,13 +293,14 @@ export interface ConversationRepository {
   tickets(options: TicketFilter & { limit: number; offset?: number }): Promise<TicketPage>;
   /**
    * Changes a ticket, and queues `event(after, before)` in the outbox in the same transaction
-   * when something changed. A change that changes nothing writes nothing: `updatedAt` stays and
-   * no event is queued. Null when there is no such ticket.
+   * when something changed: one message, or several, queued in their order (one change of a
+   * ticket may be news to receivers of several topics). A change that changes nothing writes
+   * nothing: `updatedAt` stays and no event is queued. Null when there is no such ticket.
    */
   updateTicket(
     id: string,
     change: TicketChange,
-    event?: (after: TicketRecord, before: TicketRecord) => { topic: string; payload: unknown },
+    event?: (after: TicketRecord, before: TicketRecord) => OutboxEvent | readonly OutboxEvent[],
   ): Promise<{ ticket: TicketRecord; changed: boolean } | null>;
 
   /**
@@ -325,7 +340,8 @@ export interface ConversationRepository {
    * other sharing the database, exactly one is `claimed`. `now` (ISO time) is when the key was
    * claimed; {@link forgetIdempotencyKeysBefore} removes keys by it. A key still `in_progress`
    * since before `staleBefore` belonged to a request that died (its process crashed): the same
-   * request takes it over and is `claimed` — again exactly one of concurrent claims.
+   * request takes it over and is `claimed` — again exactly one of concurrent claims. `scope`
+   * (`message` when omitted) keeps the keys of one kind of request apart from another's.
    */
   claimIdempotencyKey(claim: {
     sessionId: string;
@@ -333,14 +349,20 @@ export interface ConversationRepository {
     fingerprint: string;
     now: string;
     staleBefore?: string;
+    scope?: IdempotencyScope;
   }): Promise<IdempotencyClaim>;
   /** Records the response of a claimed key; later claims with the same fingerprint replay it. */
-  completeIdempotencyKey(sessionId: string, key: string, response: unknown): Promise<void>;
+  completeIdempotencyKey(
+    sessionId: string,
+    key: string,
+    response: unknown,
+    scope?: IdempotencyScope,
+  ): Promise<void>;
   /**
    * Gives up a claim whose request failed before anything was accepted, so that a retry with
    * the same key runs again. A completed key is kept.
    */
-  releaseIdempotencyKey(sessionId: string, key: string): Promise<void>;
+  releaseIdempotencyKey(sessionId: string, key: string, scope?: IdempotencyScope): Promise<void>;
   /** Removes keys first used before `before` (ISO time); returns how many. */
   forgetIdempotencyKeysBefore(before: string): Promise<number>;
 

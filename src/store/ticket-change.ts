@@ -1,4 +1,4 @@
-import type { TicketChange, TicketRecord } from './conversation-repository.js';
+import type { OutboxEvent, TicketChange, TicketRecord } from './conversation-repository.js';
 
 /**
  * The ticket after `change`, updated at `now`; undefined when the change changes nothing (the
@@ -26,4 +26,19 @@ export function changedTicket(
     after.reasons.length === before.reasons.length &&
     after.reasons.every((reason, i) => reason === before.reasons[i]);
   return same ? undefined : { ...after, updatedAt: now };
+}
+
+/** The outbox messages a ticket's change queues, in their order: none, one, or several. */
+export function outboxEventsOf(
+  events: OutboxEvent | readonly OutboxEvent[] | undefined,
+): readonly OutboxEvent[] {
+  if (events === undefined) return [];
+  return isEventList(events) ? events : [events];
+}
+
+// `Array.isArray` does not narrow a readonly array out of a union.
+function isEventList(
+  events: OutboxEvent | readonly OutboxEvent[],
+): events is readonly OutboxEvent[] {
+  return Array.isArray(events);
 }

@@ -7,6 +7,7 @@ import type {
   TicketRecord,
 } from '../../src/store/index.js';
 import { describeConversationErasure } from './conversation-erasure.contract.js';
+import { describeIdempotencyScopes } from './idempotency-scopes.contract.js';
 import { describeOutboxOrder } from './outbox-order.contract.js';
 import { describeOutboxSkip } from './outbox-skip.contract.js';
 import { manualClock } from './manual-clock.js';
@@ -810,4 +811,5 @@ export function describeConversationRepository(
   describeOutboxSkip(name, make);
   describeTicketAssignment(name, make);
   describeStaffMessages(name, make);
+  describeIdempotencyScopes(name, make);
 }

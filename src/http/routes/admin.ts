@@ -25,6 +25,7 @@ import {
   type OutboxSkipResult,
   type SessionDetail,
   type SessionList,
+  type TicketContact,
   type TicketDetail,
   type TicketList,
   type TicketView,
@@ -40,12 +41,18 @@ import {
   type IngestOptions,
   type IngestReport,
 } from '../../rag/index.js';
-import { sessionScope, type MessageRecord } from '../../store/index.js';
+import {
+  sessionScope,
+  type MessageRecord,
+  type OutboxEvent,
+  type TicketRecord,
+} from '../../store/index.js';
 import { keptAttachmentFile } from '../../tools/index.js';
 import { sessionContact } from '../../tools/memory/index.js';
 import { adminKeyMatches, bearerToken } from '../auth.js';
 import { sendDownload } from '../download.js';
 import { TAKES_FILES } from '../errors.js';
+import { idempotencyKeyOf, markReplayed } from '../idempotency-key.js';
 import { readMultipart } from '../multipart.js';
 import { viewOf } from '../session-access.js';
 import { sendStaffMessage } from '../staff-messages.js';
@@ -228,9 +235,9 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       const body = parseInput(ticketPatchSchema, request.body, 'ticket change');
       // With a webhook, the change goes out with it, and with how to reach the customer (a
       // ticket reopened by staff is followed up); a value set again changes nothing. A change
-      // of status is `ticket.status_changed` as it always was, whatever else changed with it
-      // (its ticket is the ticket as it now is); one of priority or assignee alone is
-      // `ticket.changed`.
+      // of status is `ticket.status_changed`, one of priority or assignee `ticket.changed`: a
+      // request that changes both sends both, in that order, each with the ticket as it now is,
+      // so that a receiver of either topic learns what it would have from two requests.
       const contact = app.webhooks ? await sessionContact(conversations, ticket.sessionId) : null;
       const updated = await conversations.updateTicket(
         ticket.id,
@@ -239,22 +246,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
           ...(body.priority !== undefined ? { priority: body.priority } : {}),
           ...(body.assignee !== undefined ? { assignee: body.assignee } : {}),
         },
-        contact
-          ? (after, before) =>
-              after.status !== before.status
-                ? {
-                    topic: 'ticket.status_changed',
-                    payload: { ticket: after, from: before.status, to: after.status, contact },
-                  }
-                : {
-                    topic: 'ticket.changed',
-                    payload: {
-                      ticket: after,
-                      from: { priority: before.priority, assignee: before.assignee },
-                      contact,
-                    },
-                  }
-          : undefined,
+        contact ? (after, before) => ticketChangeEvents(after, before, contact) : undefined,
       );
       if (updated === null) throw new AppError('not_found', 'No ticket with this id.');
       if (updated.changed) {
@@ -329,19 +321,18 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     });
 
     // A person on the staff writes to the customer: into the history, and live to their feed.
+    // A retry with the same `Idempotency-Key` is answered as the first request was, 201 and the
+    // message, with nothing written or sent again.
     admin.post<Id>('/v1/admin/sessions/:id/messages', async (request, reply) => {
       const id = requireId(request.params.id, 'session');
       const body = parseInput(staffMessageBodySchema, request.body, 'staff message');
-      const message = await sendStaffMessage(app, id, body, String(request.id));
-      app.logger.info({ sessionId: id, seq: message.seq }, 'staff message sent');
-      const view: MessageView = {
-        id: message.id,
-        seq: message.seq,
-        role: message.role,
-        text: message.text,
-        author: message.author ?? null,
-        createdAt: message.createdAt,
-      };
+      const idempotencyKey = idempotencyKeyOf(request);
+      const outcome = await sendStaffMessage(app, id, body, String(request.id), {
+        idempotencyKey,
+      });
+      if (outcome.type === 'replay') markReplayed(reply);
+      else app.logger.info({ sessionId: id, seq: outcome.message.seq }, 'staff message sent');
+      const view: MessageView = outcome.message;
       return reply.code(201).send(view);
     });
 
@@ -639,4 +630,33 @@ function attachmentsOf(
     if (!parsed.success) return [];
     return [{ ...parsed.data, ...(outcomes?.get(parsed.data.id) ?? { read: null }) }];
   });
+}
+
+/**
+ * The webhook messages of a change the staff made to a ticket: `ticket.status_changed` for its
+ * status, `ticket.changed` for its priority or assignee, both when both changed.
+ */
+function ticketChangeEvents(
+  after: TicketRecord,
+  before: TicketRecord,
+  contact: TicketContact,
+): OutboxEvent[] {
+  const events: OutboxEvent[] = [];
+  if (after.status !== before.status) {
+    events.push({
+      topic: 'ticket.status_changed',
+      payload: { ticket: after, from: before.status, to: after.status, contact },
+    });
+  }
+  if (after.priority !== before.priority || after.assignee !== before.assignee) {
+    events.push({
+      topic: 'ticket.changed',
+      payload: {
+        ticket: after,
+        from: { priority: before.priority, assignee: before.assignee },
+        contact,
+      },
+    });
+  }
+  return events;
 }

@@ -16,6 +16,7 @@ import { bearerToken, hashToken, headerOrQueryToken, newSessionToken } from '../
 import { clientKey } from '../client-address.js';
 import { acceptsEventStream, wantsEventStream } from '../body.js';
 import { TAKES_FILES } from '../errors.js';
+import { idempotencyKeyOf, markReplayed } from '../idempotency-key.js';
 import { readMultipart } from '../multipart.js';
 import { authorizeSession, enforceRateLimit, viewOf } from '../session-access.js';
 import { followSession } from '../session-follow.js';
@@ -194,7 +195,7 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
         signal: controller.signal,
         ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
       });
-      if (outcome.type === 'replay') reply.header('idempotent-replayed', 'true');
+      if (outcome.type === 'replay') markReplayed(reply);
       if (wantsEventStream(request)) return streamTurn(reply, session.id, outcome, streams);
       const result = outcome.type === 'replay' ? outcome.result : await outcome.result;
       return reply.code(200).send(result);
@@ -237,19 +238,6 @@ async function readMessage(
   }
   const { text } = parseInput(sendMessageBodySchema, request.body, 'message');
   return { text, attachments: [] };
-}
-
-/** The `Idempotency-Key` header, checked. */
-function idempotencyKeyOf(request: FastifyRequest): string | undefined {
-  const key = request.headers['idempotency-key'];
-  if (key === undefined) return undefined;
-  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw new AppError(
-      'invalid_input',
-      'Idempotency-Key must be 1 to 200 visible ASCII characters (a UUID is a good choice).',
-    );
-  }
-  return key;
 }
 
 /** Streams a turn's events as SSE; a replay as {@link replayEvents}. */

@@ -381,4 +381,15 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         WHERE type = 'fact' AND left(content, 15) = 'Attached file: ';
     `,
   },
+  {
+    version: 18,
+    name: "idempotency keys of the staff's messages apart from the customer's",
+    sql: `
+      -- A key is a key of its session and of the kind of request it was sent with: the keys
+      -- stored so far are all of customers' messages.
+      ALTER TABLE idempotency_keys ADD COLUMN scope text NOT NULL DEFAULT 'message';
+      ALTER TABLE idempotency_keys DROP CONSTRAINT idempotency_keys_pkey;
+      ALTER TABLE idempotency_keys ADD PRIMARY KEY (session_id, scope, key);
+    `,
+  },
 ];

@@ -5,10 +5,12 @@ import {
   type ConversationRepository,
   type HeldOutboxMessage,
   type IdempotencyClaim,
+  type IdempotencyScope,
   type MemoryLimits,
   type MemoryRecord,
   type MessageRecord,
   type OutboxBacklog,
+  type OutboxEvent,
   type OutboxRecord,
   type SessionCursor,
   type SessionErasure,
@@ -20,7 +22,7 @@ import {
   type TurnRecord,
 } from '../conversation-repository.js';
 import { outboxSessionOf } from '../outbox-session.js';
-import { changedTicket } from '../ticket-change.js';
+import { changedTicket, outboxEventsOf } from '../ticket-change.js';
 import { ticketConditions } from '../ticket-filter.js';
 import { timeOrderedId } from '../time-ordered-id.js';
 import type { PostgresDatabase, Queryable } from './database.js';
@@ -492,7 +494,7 @@ export class PostgresConversationRepository implements ConversationRepository {
   async updateTicket(
     id: string,
     change: TicketChange,
-    event?: (after: TicketRecord, before: TicketRecord) => { topic: string; payload: unknown },
+    event?: (after: TicketRecord, before: TicketRecord) => OutboxEvent | readonly OutboxEvent[],
   ): Promise<{ ticket: TicketRecord; changed: boolean } | null> {
     const now = this.#now().toISOString();
     return this.#db.transaction(async (tx) => {
@@ -517,7 +519,9 @@ export class PostgresConversationRepository implements ConversationRepository {
           now,
         ],
       );
-      if (event) await insertOutbox(tx, event(after, before), now, before.sessionId);
+      for (const queued of outboxEventsOf(event?.(after, before))) {
+        await insertOutbox(tx, queued, now, before.sessionId);
+      }
       return { ticket: after, changed: true };
     });
   }
@@ -528,15 +532,17 @@ export class PostgresConversationRepository implements ConversationRepository {
     fingerprint: string;
     now: string;
     staleBefore?: string;
+    scope?: IdempotencyScope;
   }): Promise<IdempotencyClaim> {
+    const scope = claim.scope ?? 'message';
     // The insert decides between concurrent claims. When it finds the key taken, the key may be
     // released before it is read: then the next round claims it.
     for (let round = 0; round < 3; round++) {
       const [inserted] = await this.#db.query(
-        `INSERT INTO idempotency_keys (session_id, key, fingerprint, state, created_at)
-         VALUES ($1, $2, $3, 'in_progress', $4)
-         ON CONFLICT (session_id, key) DO NOTHING RETURNING 1`,
-        [claim.sessionId, claim.key, claim.fingerprint, claim.now],
+        `INSERT INTO idempotency_keys (session_id, scope, key, fingerprint, state, created_at)
+         VALUES ($1, $2, $3, $4, 'in_progress', $5)
+         ON CONFLICT (session_id, scope, key) DO NOTHING RETURNING 1`,
+        [claim.sessionId, scope, claim.key, claim.fingerprint, claim.now],
       );
       if (inserted) return { state: 'claimed' };
       const [row] = await this.#db.query<{
@@ -544,8 +550,9 @@ export class PostgresConversationRepository implements ConversationRepository {
         state: 'in_progress' | 'completed';
         response: unknown;
       }>(
-        'SELECT fingerprint, state, response FROM idempotency_keys WHERE session_id = $1 AND key = $2',
-        [claim.sessionId, claim.key],
+        `SELECT fingerprint, state, response FROM idempotency_keys
+         WHERE session_id = $1 AND scope = $2 AND key = $3`,
+        [claim.sessionId, scope, claim.key],
       );
       if (!row) continue;
       if (row.fingerprint !== claim.fingerprint) return { state: 'mismatch' };
@@ -553,10 +560,11 @@ export class PostgresConversationRepository implements ConversationRepository {
         if (claim.staleBefore === undefined) return { state: 'in_progress' };
         // The row lock decides between concurrent takeovers: after the first, the key is fresh.
         const [taken] = await this.#db.query(
-          `UPDATE idempotency_keys SET created_at = $3
-           WHERE session_id = $1 AND key = $2 AND state = 'in_progress' AND created_at < $4
+          `UPDATE idempotency_keys SET created_at = $4
+           WHERE session_id = $1 AND scope = $2 AND key = $3 AND state = 'in_progress'
+             AND created_at < $5
            RETURNING 1`,
-          [claim.sessionId, claim.key, claim.now, claim.staleBefore],
+          [claim.sessionId, scope, claim.key, claim.now, claim.staleBefore],
         );
         return taken ? { state: 'claimed' } : { state: 'in_progress' };
       }
@@ -566,18 +574,28 @@ export class PostgresConversationRepository implements ConversationRepository {
     return { state: 'in_progress' };
   }
 
-  async completeIdempotencyKey(sessionId: string, key: string, response: unknown): Promise<void> {
+  async completeIdempotencyKey(
+    sessionId: string,
+    key: string,
+    response: unknown,
+    scope: IdempotencyScope = 'message',
+  ): Promise<void> {
     await this.#db.query(
-      `UPDATE idempotency_keys SET state = 'completed', response = $3::jsonb
-       WHERE session_id = $1 AND key = $2`,
-      [sessionId, key, json(response)],
+      `UPDATE idempotency_keys SET state = 'completed', response = $4::jsonb
+       WHERE session_id = $1 AND scope = $2 AND key = $3`,
+      [sessionId, scope, key, json(response)],
     );
   }
 
-  async releaseIdempotencyKey(sessionId: string, key: string): Promise<void> {
+  async releaseIdempotencyKey(
+    sessionId: string,
+    key: string,
+    scope: IdempotencyScope = 'message',
+  ): Promise<void> {
     await this.#db.query(
-      `DELETE FROM idempotency_keys WHERE session_id = $1 AND key = $2 AND state = 'in_progress'`,
-      [sessionId, key],
+      `DELETE FROM idempotency_keys
+       WHERE session_id = $1 AND scope = $2 AND key = $3 AND state = 'in_progress'`,
+      [sessionId, scope, key],
     );
   }
 

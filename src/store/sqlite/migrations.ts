@@ -368,4 +368,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX memories_session_type ON memories (session_id, type, created_at);
     `,
   },
+  {
+    version: 16,
+    name: "idempotency keys of the staff's messages apart from the customer's",
+    sql: `
+      -- A key is a key of its session and of the kind of request it was sent with; a primary
+      -- key cannot be altered in SQLite, so the table is made again. The keys stored so far are
+      -- all of customers' messages.
+      CREATE TABLE idempotency_keys_new (
+        session_id  TEXT NOT NULL,
+        scope       TEXT NOT NULL DEFAULT 'message',
+        key         TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        state       TEXT NOT NULL CHECK (state IN ('in_progress', 'completed')),
+        response    TEXT,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (session_id, scope, key)
+      );
+      INSERT INTO idempotency_keys_new
+          (session_id, scope, key, fingerprint, state, response, created_at)
+        SELECT session_id, 'message', key, fingerprint, state, response, created_at
+        FROM idempotency_keys;
+      DROP TABLE idempotency_keys;
+      ALTER TABLE idempotency_keys_new RENAME TO idempotency_keys;
+      CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+    `,
+  },
 ];

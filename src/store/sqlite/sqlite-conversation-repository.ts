@@ -6,10 +6,12 @@ import {
   type ConversationRepository,
   type HeldOutboxMessage,
   type IdempotencyClaim,
+  type IdempotencyScope,
   type MemoryLimits,
   type MemoryRecord,
   type MessageRecord,
   type OutboxBacklog,
+  type OutboxEvent,
   type OutboxRecord,
   type SessionCursor,
   type SessionErasure,
@@ -22,7 +24,7 @@ import {
 } from '../conversation-repository.js';
 import { AppError } from '../../errors/index.js';
 import { outboxSessionOf } from '../outbox-session.js';
-import { changedTicket } from '../ticket-change.js';
+import { changedTicket, outboxEventsOf } from '../ticket-change.js';
 import { ticketConditions } from '../ticket-filter.js';
 import { timeOrderedId } from '../time-ordered-id.js';
 import type { SqliteDatabase } from './database.js';
@@ -652,12 +654,15 @@ export class SqliteConversationRepository implements ConversationRepository {
     fingerprint: string;
     now: string;
     staleBefore?: string;
+    scope?: IdempotencyScope;
   }): Promise<IdempotencyClaim> {
+    const scope = claim.scope ?? 'message';
     return this.db
       .transaction((): IdempotencyClaim => {
         const row = this.#prepare(
-          'SELECT fingerprint, state, response, created_at FROM idempotency_keys WHERE session_id = ? AND key = ?',
-        ).get(claim.sessionId, claim.key) as
+          `SELECT fingerprint, state, response, created_at FROM idempotency_keys
+             WHERE session_id = ? AND scope = ? AND key = ?`,
+        ).get(claim.sessionId, scope, claim.key) as
           | {
               fingerprint: string;
               state: 'in_progress' | 'completed';
@@ -667,9 +672,9 @@ export class SqliteConversationRepository implements ConversationRepository {
           | undefined;
         if (row === undefined) {
           this.#prepare(
-            `INSERT INTO idempotency_keys (session_id, key, fingerprint, state, created_at)
-               VALUES (?, ?, ?, 'in_progress', ?)`,
-          ).run(claim.sessionId, claim.key, claim.fingerprint, claim.now);
+            `INSERT INTO idempotency_keys (session_id, scope, key, fingerprint, state, created_at)
+               VALUES (?, ?, ?, ?, 'in_progress', ?)`,
+          ).run(claim.sessionId, scope, claim.key, claim.fingerprint, claim.now);
           return { state: 'claimed' };
         }
         if (row.fingerprint !== claim.fingerprint) return { state: 'mismatch' };
@@ -678,8 +683,8 @@ export class SqliteConversationRepository implements ConversationRepository {
             return { state: 'in_progress' };
           }
           this.#prepare(
-            'UPDATE idempotency_keys SET created_at = ? WHERE session_id = ? AND key = ?',
-          ).run(claim.now, claim.sessionId, claim.key);
+            'UPDATE idempotency_keys SET created_at = ? WHERE session_id = ? AND scope = ? AND key = ?',
+          ).run(claim.now, claim.sessionId, scope, claim.key);
           return { state: 'claimed' };
         }
         return { state: 'completed', response: JSON.parse(row.response ?? 'null') as unknown };
@@ -687,17 +692,27 @@ export class SqliteConversationRepository implements ConversationRepository {
       .immediate();
   }
 
-  async completeIdempotencyKey(sessionId: string, key: string, response: unknown): Promise<void> {
+  async completeIdempotencyKey(
+    sessionId: string,
+    key: string,
+    response: unknown,
+    scope: IdempotencyScope = 'message',
+  ): Promise<void> {
     this.#prepare(
       `UPDATE idempotency_keys SET state = 'completed', response = ?
-         WHERE session_id = ? AND key = ?`,
-    ).run(JSON.stringify(response) ?? 'null', sessionId, key);
+         WHERE session_id = ? AND scope = ? AND key = ?`,
+    ).run(JSON.stringify(response) ?? 'null', sessionId, scope, key);
   }
 
-  async releaseIdempotencyKey(sessionId: string, key: string): Promise<void> {
+  async releaseIdempotencyKey(
+    sessionId: string,
+    key: string,
+    scope: IdempotencyScope = 'message',
+  ): Promise<void> {
     this.#prepare(
-      `DELETE FROM idempotency_keys WHERE session_id = ? AND key = ? AND state = 'in_progress'`,
-    ).run(sessionId, key);
+      `DELETE FROM idempotency_keys
+         WHERE session_id = ? AND scope = ? AND key = ? AND state = 'in_progress'`,
+    ).run(sessionId, scope, key);
   }
 
   async forgetIdempotencyKeysBefore(before: string): Promise<number> {
@@ -707,7 +722,7 @@ export class SqliteConversationRepository implements ConversationRepository {
   async updateTicket(
     id: string,
     change: TicketChange,
-    event?: (after: TicketRecord, before: TicketRecord) => { topic: string; payload: unknown },
+    event?: (after: TicketRecord, before: TicketRecord) => OutboxEvent | readonly OutboxEvent[],
   ): Promise<{ ticket: TicketRecord; changed: boolean } | null> {
     const now = this.now().toISOString();
     return this.db
@@ -730,7 +745,9 @@ export class SqliteConversationRepository implements ConversationRepository {
           now,
           id,
         );
-        if (event) this.#insertOutbox(event(after, before), now, before.sessionId);
+        for (const queued of outboxEventsOf(event?.(after, before))) {
+          this.#insertOutbox(queued, now, before.sessionId);
+        }
         return { ticket: after, changed: true };
       })
       .immediate();
