@@ -115,6 +115,8 @@ export type LlmOutcome =
       /** The failure's own message, for the log. */
       detail: string;
       textSent: boolean;
+      /** The caller's signal stopped the model: it did not fail, the customer went away. */
+      cancelled: boolean;
     };
 
 /** The most model calls in one turn: tool calls cannot loop forever. */
@@ -165,7 +167,13 @@ export async function answerWithLlm(options: {
     );
     options.onTool(result);
     if (result.type !== 'ok') {
-      return { ok: false, reason: failureReason(result), detail: result.message, textSent };
+      return {
+        ok: false,
+        reason: failureReason(result),
+        detail: result.message,
+        textSent,
+        cancelled: result.type === 'cancelled',
+      };
     }
     usage.inputTokens += result.value.usage?.inputTokens ?? 0;
     usage.outputTokens += result.value.usage?.outputTokens ?? 0;
@@ -210,6 +218,7 @@ export async function answerWithLlm(options: {
     reason: 'it kept looking things up',
     detail: `the model asked for tools ${MAX_LLM_STEPS} times without answering`,
     textSent,
+    cancelled: false,
   };
 }
 

@@ -3,6 +3,7 @@ import type { ExtractiveAnswer } from '../model/extractive/index.js';
 import type { ReplyMessage } from '../protocol/index.js';
 import type { RetrievedChunk } from '../rag/index.js';
 import type { SessionContext, ToolRegistry } from '../tools/index.js';
+import { CitationFilter, withoutUnknownCitations } from './citation-markers.js';
 import type { ComposeAnswer, Escalated } from './extractive-composer.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
 import type { History, ReadMessage } from './read-message.js';
@@ -20,6 +21,11 @@ export interface ReplyText {
   answeredBy: ReplyMessage['answeredBy'];
   /** Why the extractive answer stood in for the language model's, in a customer's words. */
   fallback?: string;
+  /**
+   * The customer went away while the language model answered: the extractive answer stood in
+   * (`fallback` says so), but the model did not fail.
+   */
+  cancelled?: true;
   /** The numbers of the sources the text cites. */
   cited: number[];
   confidence: number;
@@ -109,7 +115,8 @@ export async function writeReply(turn: ReplyTurn): Promise<ReplyText> {
 /**
  * Asks the language model, streaming its words as they come. When it fails, the extractive
  * answer stands in, and the reply says so, in words fit for a customer; what the model's service
- * said goes to the log. `streamed`: the words the model sent.
+ * said goes to the log. `streamed`: the words of the model sent to the client. Citation markers
+ * that name no passage ("[7]" of two) are left out of them, and of the reply.
  */
 async function answerByModel(
   turn: ReplyTurn,
@@ -117,7 +124,14 @@ async function answerByModel(
   extractive: ReplyText,
 ): Promise<{ reply: ReplyText; streamed: string }> {
   const { calls, context, hits } = turn;
+  const exists = (n: number) => n >= 1 && n <= hits.length;
+  const citations = new CitationFilter(exists);
   let streamed = '';
+  const send = (delta: string) => {
+    if (delta === '') return;
+    streamed += delta;
+    calls.emit({ type: 'text', delta });
+  };
   const outcome = await answerWithLlm({
     tools: turn.tools,
     sessionId: turn.sessionId,
@@ -134,25 +148,32 @@ async function answerByModel(
     }),
     history: turn.history.map((t) => ({ role: t.role, content: t.text })),
     question: turn.question,
-    onText: (delta) => {
-      streamed += delta;
-      calls.emit({ type: 'text', delta });
-    },
+    onText: (delta) => send(citations.push(delta)),
     onTool: (result) => calls.record(result),
   });
-  if (outcome.ok) return { reply: modelReply(lead + outcome.text, hits.length), streamed };
+  send(citations.end());
+  if (outcome.ok) {
+    const text = lead + withoutUnknownCitations(outcome.text, exists);
+    return { reply: modelReply(text, hits.length), streamed };
+  }
   const fallback = `the language model could not answer (${outcome.reason}); the answer was composed from the help center`;
   turn.logger.warn(
     // The logger redacts a URL's password, as every secret.
     { reason: outcome.detail },
     'the language model did not answer; the extractive answer stands in',
   );
-  if (streamed === '') return { reply: { ...extractive, fallback }, streamed };
+  const failed: ReplyText = {
+    ...extractive,
+    fallback,
+    // Not a failure of the model: the service's count of those leaves it out.
+    ...(outcome.cancelled ? { cancelled: true as const } : {}),
+  };
+  if (streamed === '') return { reply: failed, streamed };
   // After the words the model did send, the help center's answer, said to follow them.
   const after = turn.compose(turn.handover ? [] : hits, turn.escalated, turn.handover, true);
   const rest = `\n\n${CUT_SHORT}\n\n${after.text}`;
   calls.emit({ type: 'text', delta: rest });
-  return { reply: { ...extractive, text: lead + streamed + rest, fallback }, streamed };
+  return { reply: { ...failed, text: lead + streamed + rest }, streamed };
 }
 
 /** The language model's reply: it cites the passages by their numbers in its context. */

@@ -448,7 +448,8 @@ export class TurnRunner {
             },
           }
         : {}),
-      fallback: written.fallback !== undefined,
+      // A customer who went away stopped the model; it did not fail.
+      fallback: written.fallback !== undefined && written.cancelled !== true,
       seconds: turn.ms / 1000,
     });
     // Messages are numbered 1, 2, 3… and never removed: the reply's number is the count.

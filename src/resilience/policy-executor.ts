@@ -62,6 +62,12 @@ type AttemptOutcome<O> =
 const CANCELLED: AttemptOutcome<never> = { kind: 'cancelled' };
 const TIMED_OUT: AttemptOutcome<never> = { kind: 'timeout' };
 
+/** Another attempt is to follow after `delayMs`; `failure` ends the call if none can. */
+interface Retry<O> {
+  delayMs: number;
+  failure: ToolResult<O>;
+}
+
 /**
  * Runs one function under the tool-call policies: input validation, a concurrency cap with a
  * bounded queue, a circuit breaker, a per-attempt timeout that aborts the attempt's signal,
@@ -152,13 +158,13 @@ export class PolicyExecutor<I, O> {
   ): Promise<ToolResult<O>> {
     return this.#attempt(input, options, scope, 1, permit).then(
       (outcome) => {
-        let next: ToolResult<O> | number;
+        let next: ToolResult<O> | Retry<O>;
         try {
           next = this.#judge(outcome, 1, startedAt, scope);
         } catch (error) {
           next = this.#defect(startedAt, error);
         }
-        if (typeof next === 'number') {
+        if ('delayMs' in next) {
           const retries = this.#retries(input, options, scope, startedAt, 1, next);
           return this.#settled(scope, startedAt, true, retries);
         }
@@ -222,7 +228,7 @@ export class PolicyExecutor<I, O> {
 
   /**
    * The attempts after attempt number `done` (none made yet: 0), the first of them after
-   * `delayMs` (none: at once).
+   * `retry` (none made: at once).
    */
   async #retries(
     input: I,
@@ -230,18 +236,24 @@ export class PolicyExecutor<I, O> {
     scope: CallScope,
     startedAt: number,
     done: number,
-    delayMs: number | undefined,
+    retry: Retry<O> | undefined,
   ): Promise<ToolResult<O>> {
     for (let attempt = done + 1; ; attempt++) {
-      if (delayMs !== undefined && !(await sleep(this.#clock, delayMs, options.signal))) {
+      if (retry !== undefined && !(await sleep(this.#clock, retry.delayMs, options.signal))) {
         return this.#cancelled(startedAt, attempt - 1);
       }
       const permit = this.breaker.tryAcquire();
-      if (permit === null) return this.#circuitOpen(startedAt, attempt - 1);
+      if (permit === null) {
+        // Other calls opened the breaker during the wait. `circuit_open` says the tool was not
+        // called at all; this call was, and what it met is its last attempt's failure.
+        if (retry === undefined) return this.#circuitOpen(startedAt, attempt - 1);
+        retry.failure.durationMs = this.#clock.now() - startedAt;
+        return retry.failure;
+      }
       const outcome = await this.#attempt(input, options, scope, attempt, permit);
       const next = this.#judge(outcome, attempt, startedAt, scope);
-      if (typeof next !== 'number') return next;
-      delayMs = next;
+      if (!('delayMs' in next)) return next;
+      retry = next;
     }
   }
 
@@ -254,7 +266,7 @@ export class PolicyExecutor<I, O> {
     attempt: number,
     startedAt: number,
     scope: CallScope,
-  ): ToolResult<O> | number {
+  ): ToolResult<O> | Retry<O> {
     if (outcome.kind === 'ok') {
       return this.#result(startedAt, attempt, { type: 'ok', value: outcome.value });
     }
@@ -281,6 +293,9 @@ export class PolicyExecutor<I, O> {
       if (!e.retryable) return failure;
     }
     if (attempt >= retry.maxAttempts) return failure;
+    // This failure opened the breaker (or others had): a retry would be refused. The call ends
+    // with the failure it met, not as refused by the breaker, and without waiting for nothing.
+    if (this.breaker.state === 'open') return failure;
 
     let delayMs = backoffDelay(retry, attempt, this.#random);
     if (retryAfterMs !== undefined) {
@@ -297,7 +312,7 @@ export class PolicyExecutor<I, O> {
       message:
         outcome.kind === 'timeout' ? `timed out after ${timeoutMs} ms` : outcome.error.message,
     });
-    return delayMs;
+    return { delayMs, failure };
   }
 
   /** One attempt: the function races its timeout and the caller's signal, and is aborted by either. */

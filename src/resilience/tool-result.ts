@@ -33,7 +33,10 @@ export interface ToolTimeout extends CallInfo {
   timeoutMs: number;
 }
 
-/** The tool's circuit breaker is open: the tool was not invoked (again). */
+/**
+ * The tool's circuit breaker refused the call: the tool was not invoked. A call that was invoked
+ * and failed ends with its own failure, even when that failure opened the breaker.
+ */
 export interface ToolCircuitOpen extends CallInfo {
   type: 'circuit_open';
   message: string;
