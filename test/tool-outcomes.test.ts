@@ -186,4 +186,18 @@ describe('the language model timing out on the failure that opens its breaker', 
       /support_agent_tool_calls_total\{tool="llm_chat",outcome="circuit_open"\} 1\b/,
     );
   });
+
+  it('is not retried once part of the answer was streamed: the customer never sees it twice', async () => {
+    // The model sends "Partial", then nothing: the timeout ends the call.
+    fake.failNext(1, 'stall');
+    const { events, result } = await turn('p1');
+    const chats = fake.requests.filter((r) => r.path === '/v1/chat/completions');
+    expect(chats).toHaveLength(1);
+    expect(llmEvents(events)).toMatchObject([{ outcome: 'timeout' }]);
+    const streamed = events.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('');
+    expect(streamed.startsWith('Partial')).toBe(true);
+    expect(streamed.split('Partial')).toHaveLength(2);
+    // What was stored is what the customer saw.
+    expect(result.text).toBe(streamed);
+  });
 });

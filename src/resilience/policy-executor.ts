@@ -26,6 +26,11 @@ export interface AttemptContext {
   attempt: number;
   /** The session the call is made for, from {@link CallOptions}. */
   sessionId: string | undefined;
+  /**
+   * The attempt has done what another would repeat (text a customer has already seen): from
+   * now on it is not retried, whatever ends it, a timeout included.
+   */
+  noRetry(): void;
 }
 
 /** The plain function and its checks that a {@link PolicyExecutor} wraps. */
@@ -56,11 +61,12 @@ export interface ExecutorDeps {
 type AttemptOutcome<O> =
   | { kind: 'ok'; value: O }
   | { kind: 'error'; error: AppError }
-  | { kind: 'timeout' }
+  | { kind: 'timeout'; final?: true }
   | { kind: 'cancelled' };
 
 const CANCELLED: AttemptOutcome<never> = { kind: 'cancelled' };
 const TIMED_OUT: AttemptOutcome<never> = { kind: 'timeout' };
+const TIMED_OUT_FINAL: AttemptOutcome<never> = { kind: 'timeout', final: true };
 
 /** Another attempt is to follow after `delayMs`; `failure` ends the call if none can. */
 interface Retry<O> {
@@ -280,6 +286,7 @@ export class PolicyExecutor<I, O> {
         message: `Tool "${this.#spec.name}" timed out after ${timeoutMs} ms`,
         timeoutMs,
       });
+      if (outcome.final === true) return failure;
     } else {
       const e = outcome.error;
       retryAfterMs = e.retryAfterMs;
@@ -402,6 +409,7 @@ class AttemptRun<I, O> implements AttemptContext {
   #aborted = false;
   #abortReason: unknown;
   #settled = false;
+  #final = false;
   #timer: TimerHandle;
   #resolve: (outcome: AttemptOutcome<O>) => void = () => {};
 
@@ -446,6 +454,10 @@ class AttemptRun<I, O> implements AttemptContext {
     });
   }
 
+  noRetry(): void {
+    this.#final = true;
+  }
+
   /** The caller's signal aborted. */
   handleEvent(): void {
     this.#abort(this.options.signal?.reason);
@@ -455,7 +467,7 @@ class AttemptRun<I, O> implements AttemptContext {
   #onTimeout(): void {
     const { name, policy } = this.spec;
     this.#abort(new AppError('timeout', `Tool "${name}" timed out after ${policy.timeoutMs} ms`));
-    this.#settle(TIMED_OUT);
+    this.#settle(this.#final ? TIMED_OUT_FINAL : TIMED_OUT);
   }
 
   #onValue(value: O): void {

@@ -12,6 +12,13 @@ export interface ToolContext {
   attempt: number;
   /** A logger whose lines carry the tool's name and the request and session ids. */
   log: Logger;
+  /**
+   * Says the work has done what a retry would repeat (text the customer has seen): the call is
+   * not retried from now on, even when it times out. An error thrown after it should still be
+   * marked not retryable, as the layer cannot tell the tool's own errors apart. Absent where a
+   * tool is called directly, outside the tool-call layer (as some tests do).
+   */
+  noRetry?(): void;
 }
 
 /** A tool: a name, a description for people and models, a zod input, and a plain function. */

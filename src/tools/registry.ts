@@ -226,6 +226,10 @@ class CallContext implements ToolContext {
   get sessionId(): string | undefined {
     return this.attemptContext.sessionId;
   }
+
+  noRetry(): void {
+    this.attemptContext.noRetry();
+  }
 }
 
 function zodParser<T>(schema: z.ZodType<T>): (raw: unknown) => Parsed<T> {

@@ -31,7 +31,8 @@ export function createLlmChatTool(model: ChatModel) {
     input,
     timeoutMs: 60_000,
     retry: { maxAttempts: 2 },
-    async execute({ system, messages, tools, onText }, { signal }) {
+    async execute({ system, messages, tools, onText }, context) {
+      const { signal } = context;
       let text = '';
       const toolCalls: ToolCallRequest[] = [];
       let usage: LlmReply['usage'];
@@ -43,6 +44,8 @@ export function createLlmChatTool(model: ChatModel) {
           signal,
         })) {
           if (delta.type === 'text') {
+            // Seen by the customer: a retry would send it again, a timeout included.
+            if (text === '') context.noRetry?.();
             text += delta.text;
             onText?.(delta.text);
           } else if (delta.type === 'tool_call') toolCalls.push(delta.call);
