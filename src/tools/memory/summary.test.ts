@@ -53,6 +53,69 @@ describe('summarizeConversation', () => {
     );
   });
 
+  it('has for main issue what the customer is angry about, not the message that vents it', () => {
+    const summary = summarizeConversation({
+      firstMessage: "My order still hasn't arrived after 3 weeks",
+      outcomes: [missing("My order still hasn't arrived after 3 weeks")],
+      facts: [],
+      latest: 'This is ridiculous, worst service ever, I am furious',
+      // The anger opened the ticket, as a complaint.
+      latestRaised: true,
+    });
+    expect(summary).toBe(
+      'Main issue: "My order still hasn\'t arrived after 3 weeks" (not found in the help center). ' +
+        'Latest request: "This is ridiculous, worst service ever, I am furious".',
+    );
+    // Venting first, then saying what about: the later message is the issue.
+    expect(
+      summarizeConversation({
+        firstMessage: 'worst customer service I have ever had',
+        outcomes: [answered('How do I return my tent?', 'Returns')],
+        facts: [],
+        latest: 'can I talk to someone?',
+      }),
+    ).toMatch(/^Main issue: "How do I return my tent\?" \(answered from "Returns"\)\./);
+    // Venting alone is still what the customer said.
+    expect(
+      summarizeConversation({
+        firstMessage: 'This is ridiculous, I am furious',
+        outcomes: [],
+        facts: [],
+        latest: 'This is ridiculous, I am furious',
+        latestRaised: true,
+      }),
+    ).toBe('Main issue: "This is ridiculous, I am furious".');
+  });
+
+  it('never has for main issue a message that only asks for a person', () => {
+    // The ticket opened on the first message: there is no issue yet, only the request.
+    expect(
+      summarizeConversation({
+        firstMessage: 'I need to speak to a human agent now',
+        outcomes: [],
+        facts: [],
+        latest: 'I need to speak to a human agent now',
+      }),
+    ).toBe('Latest request: "I need to speak to a human agent now".');
+    // Once the customer says what it is about, that is the main issue.
+    expect(
+      summarizeConversation({
+        firstMessage: 'Agent please',
+        outcomes: [missing('Do you rent kayaks?')],
+        facts: [],
+        latest: 'hello? anyone?',
+      }),
+    ).toMatch(/^Main issue: "Do you rent kayaks\?" \(not found in the help center\)\./);
+    // A request for a person that says what about is an issue.
+    expect(
+      summarizeConversation({
+        firstMessage: 'let me speak to a manager about my broken tent',
+        outcomes: [],
+        facts: [],
+      }),
+    ).toBe('Main issue: "let me speak to a manager about my broken tent".');
+  });
+
   it('on the first turn is the question itself', () => {
     expect(
       summarizeConversation({

@@ -1,6 +1,7 @@
 import { extractFacts } from '../../agent/facts/extract-facts.js';
 import { queryTerms } from '../../rag/search/query-terms.js';
 import { readShortReply } from '../escalation/policy/short-replies.js';
+import { withoutSubject } from './summary-subject.js';
 
 /** What became of one customer message: the turn notes it for the conversation's summary. */
 export interface TurnOutcome {
@@ -95,7 +96,8 @@ export interface SummaryInput {
 /**
  * A short summary of a conversation for the person who picks it up (and for a language model):
  * the customer's main issue (the first message about something, or the message that opened the
- * ticket by a matter of its own: see `latestRaised`) and whether it was answered, the other
+ * ticket by a matter of its own: see `latestRaised`; never one that only asks for a person, nor
+ * one that only vents while another says what is wrong) and whether it was answered, the other
  * questions answered, those the help center had nothing on, and those it could not be searched
  * for (a technical problem, so that staff answer them rather than take them as missing), the details the customer gave (order numbers, e-mail … shown
  * as given: this is for staff), the files they attached (by name, apart from what they said),
@@ -127,16 +129,29 @@ export function summarizeConversation(input: SummaryInput): string {
     input.latest,
   ];
   // A greeting ("Hi!") or an introduction ("Hi, I'm Jane, jane@example.com") is not an issue:
-  // the first message that says what it is about is.
-  const raised =
-    input.latestRaised === true && input.latest !== undefined && aboutSomething(input.latest)
-      ? input.latest
-      : undefined;
+  // the first message that says what it is about is. Nor is a message that only vents ("this is
+  // ridiculous, I am furious") while another names what went wrong, even one that opened the
+  // ticket; and one that only asks for a person ("I need to speak to a human agent now") never
+  // is: the ticket says that much already.
+  const kinds = new Map<string, 'issue' | 'feeling' | 'person' | 'none'>();
+  const kindOf = (text: string) => {
+    let kind = kinds.get(text);
+    if (kind === undefined) {
+      kind = aboutSomething(text) ? (withoutSubject(text) ?? 'issue') : 'none';
+      kinds.set(text, kind);
+    }
+    return kind;
+  };
+  const first = (...wanted: ReadonlyArray<ReturnType<typeof kindOf>>) =>
+    candidates.find((text) => text !== undefined && wanted.includes(kindOf(text)));
+  const raised = input.latestRaised === true ? input.latest : undefined;
+  const raisedKind = raised === undefined ? 'none' : kindOf(raised);
   const main =
-    raised ??
-    candidates.find((text) => text !== undefined && aboutSomething(text)) ??
-    input.firstMessage ??
-    candidates.find((text) => text !== undefined);
+    (raisedKind === 'issue' ? raised : undefined) ??
+    first('issue') ??
+    (raisedKind === 'feeling' ? raised : undefined) ??
+    first('feeling') ??
+    first('feeling', 'none');
   const mainKey = main === undefined ? '' : normalise(main);
   const mainOutcome = byQuestion.get(mainKey);
   byQuestion.delete(mainKey);

@@ -1,14 +1,16 @@
 import { phraseSet } from './phrases.js';
 import { words } from './word-list.js';
-import { patternSet, slot } from './word-pattern.js';
+import { patternSet, slot, type Slot, type WordPattern } from './word-pattern.js';
 
 /** Parts of the body a report of harm names: "burned my hand", "hurt her back". */
 const BODY = words(`
   hand hands finger fingers thumb thumbs palm palms wrist wrists arm arms elbow elbows shoulder
   shoulders leg legs knee knees ankle ankles foot feet toe toes hip hips back neck head face
-  skin eye eyes ear ears nose mouth lip lips tongue chest stomach lap
+  skin eye eyes ear ears nose mouth lip lips tongue chest stomach lap forearm forearms fingertip
+  fingertips cheek cheeks chin forehead scalp thigh thighs shin shins paw paws
 `);
 const WHOSE = words('my his her their our your');
+const YOUNG = words('little baby young older eldest youngest');
 const SOMEONE = words('me him us them myself himself herself themselves ourselves yourself');
 const BE = words("was were been got get gets getting is are am i'm he's she's we're they're");
 const DEGREE = words('badly seriously severely really quite very slightly');
@@ -17,8 +19,27 @@ const PEOPLE = words(`
   son sons daughter daughters child children kid kids baby babies toddler toddlers boy girl
   husband wife partner mum mom mother dad father brother sister grandson granddaughter
   grandmother grandfather grandma grandpa friend neighbour neighbor customer colleague
+  boyfriend girlfriend fiance fiancee niece nephew cousin aunt uncle grandchild infant teenager
+  stepson stepdaughter guest
   dog dogs cat cats puppy kitten pet pets
 `);
+/** Whose a hurt part of the body is when not the writer's: "my son's hand", "the baby's arm". */
+const PEOPLES = PEOPLE.map((person) => `${person}'s`);
+
+/**
+ * The owner of a hurt part of the body: "my", "her", "my son's", "our little girl's", "the
+ * baby's". Chat often drops the apostrophe ("my sons hand", "my kids arm"), which reads the same
+ * after "my"; after "the" or "a" only a possessive says whose ("cut the cable" names no one).
+ */
+const OWNERS: readonly WordPattern[] = [
+  [slot(WHOSE), slot(YOUNG, 0, 1), slot([...PEOPLE, ...PEOPLES], 0, 1)],
+  [slot(words('the a')), slot(YOUNG, 0, 1), slot(PEOPLES)],
+];
+
+/** `before`, each way of naming whose body it is ({@link OWNERS}), then `after`: one pattern each. */
+function ofBody(before: readonly Slot[], after: readonly Slot[]): WordPattern[] {
+  return OWNERS.map((whose) => [...before, ...whose, ...after]);
+}
 
 /**
  * Words of a person harmed: an injury, a burn, an electric shock, poisoning, an allergic
@@ -78,7 +99,7 @@ export const HARM_PATTERNS = patternSet([
   // is vomiting": someone named, then harm said of them
   [
     slot(words('my our his her their the a')),
-    slot(words('little baby young older eldest youngest'), 0, 1),
+    slot(YOUNG, 0, 1),
     slot(PEOPLE),
     slot(words('got gets was were is are has had just then also'), 0, 2),
     slot(words('been got a an badly seriously severely really'), 0, 2),
@@ -106,16 +127,20 @@ export const HARM_PATTERNS = patternSet([
     slot(words('is was started keeps kept has been'), 0, 2),
     slot(words('vomiting bleeding unconscious convulsing')),
   ],
-  // "burned my hand", "hurt her back", "cut his finger": a verb of harm and a part of the body
-  [slot(HARMED_VERBS), slot(WHOSE), slot(BODY)],
-  // "my hand got burned", "her arm is badly scalded": a part of the body, then harm said of it
-  [
-    slot(WHOSE),
-    slot(BODY),
-    slot(words('got gets was were is are has have had been'), 1, 2),
-    slot(DEGREE, 0, 2),
-    slot(words('burned burnt scalded cut injured blistered bleeding')),
-  ],
+  // "burned my hand", "hurt her back", "cut his finger", "burned my son's hand": a verb of harm
+  // and a part of someone's body
+  ...ofBody([slot(HARMED_VERBS)], [slot(BODY)]),
+  // "my hand got burned", "her arm is badly scalded", "my wife's hand was burned": a part of
+  // someone's body, then harm said of it
+  ...ofBody(
+    [],
+    [
+      slot(BODY),
+      slot(words('got gets was were is are has have had been'), 1, 2),
+      slot(DEGREE, 0, 2),
+      slot(words('burned burnt scalded cut injured blistered bleeding')),
+    ],
+  ),
   // "I got burned", "we were badly scalded": the writer's own injury
   [
     slot(words("i we i've we've")),

@@ -24,6 +24,16 @@ describe('safety incidents', () => {
     'The candle I bought from you exploded and set my curtains on fire, my hand got burned',
     'the kettle leaked and my arm was badly scalded',
     'I got burned when the candle jar cracked',
+    // Someone else's body, named by whose it is
+    "The stove burned my son's hand",
+    "It burned my daughter's arm badly",
+    "my wife's hand was burned by the stove",
+    "the heater caught fire and burned my son's hand",
+    "the lantern scalded my little girl's fingers",
+    "the blade cut my husband's thumb",
+    'it burned my kids hand',
+    "the stove burned the baby's arm",
+    "my mother's face is badly burned",
   ])('sends %j to the safety queue, urgent: someone was hurt', (message) => {
     expect(decide(message)).toMatchObject({
       escalate: true,
@@ -45,6 +55,15 @@ describe('safety incidents', () => {
     'our CO detector keeps going off since you fitted the boiler',
   ])('sends %j to the safety queue, high: a danger that hurt no one', (message) => {
     expect(decide(message)).toMatchObject({ escalate: true, priority: 'high', category: 'safety' });
+  });
+
+  it('names whose hand was hurt, and leaves a fire that hurt someone no less urgent', () => {
+    const decision = decide("the heater caught fire and burned my son's hand");
+    expect(decision.reasons[0]).toMatchObject({
+      signal: 'safety',
+      detail: `safety incident, someone hurt: "caught fire", "burned my son's hand"`,
+    });
+    expect(decision.harmed).toBe(true);
   });
 
   it('names what was reported, for the person who takes the ticket', () => {
@@ -83,6 +102,14 @@ describe('safety incidents', () => {
     'Do you sell carbon monoxide alarms?',
     'My carbon monoxide alarm is beeping, how do I change its battery?',
     "I don't smell gas any more, thanks",
+    "it didn't burn anyone",
+    'could it burn my hand?',
+    "could it burn my son's hand?",
+    "it never burned my son's hand, it just felt warm",
+    "what if it burned my daughter's arm?",
+    "nobody's hand was burned, the box was just dented",
+    "I burned my son's dinner on the new stove",
+    "I cut my son's hair with your clippers",
   ])('does not read %j as a safety incident', (message) => {
     const decision = decide(message);
     expect(decision.reasons.map((r) => r.signal)).not.toContain('safety');
