@@ -257,14 +257,14 @@ const HOME_ALLOWED_MISSES = 5;
  * A ninth, of an outdoor-gear shop (Markdown, HTML, a text file and an FAQ file), with 58
  * questions (3 it does not answer), written by the one who had just fixed the wrong answers a
  * pass of customers' questions found on it (test/qa-outdoor.test.ts): not unseen, but not read
- * against the code either. 52 right when added. Left: who pays customs fees (opened with
- * Klarna's "pay in 4 instalments"), the shipping cost refunded (answered with its price), a
- * change 3 hours after ordering (the 1-hour window, not what applies after it), bitcoin (the page
- * says "cryptocurrency"), how points work, and what the warranty covers (answered with what it
- * does not).
+ * against the code either. 52 right when added; 53 once "who pays the customs fees?" asked who,
+ * not how much. Left: the shipping cost refunded (answered with its price), a change 3 hours
+ * after ordering (the 1-hour window, not what applies after it), bitcoin (the page says
+ * "cryptocurrency"), how points work, and what the warranty covers (answered with what it does
+ * not).
  */
 const OUTDOOR_CASES = casesFrom('./fixtures/help-center-outdoor.questions.json');
-const OUTDOOR_ALLOWED_MISSES = 6;
+const OUTDOOR_ALLOWED_MISSES = 5;
 
 async function helpCenter(folder: string): Promise<App> {
   const app = createApp(loadConfig({ env: { LOG_LEVEL: 'silent' } }), {

@@ -1,12 +1,8 @@
 import { queryTerms, words } from '../rag/search/query-terms.js';
 import { stem } from '../store/lexical/search-text.js';
 import { continuationOf } from '../model/extractive/question-terms.js';
-import {
-  announcedSubject,
-  offersPerson,
-  readShortReply,
-} from '../tools/escalation/policy/index.js';
-import { extractFacts } from './facts/index.js';
+import { announcedSubject, offersPerson } from '../tools/escalation/policy/index.js';
+import { shortReplyOf } from './details-only.js';
 
 /**
  * Words that point back at something said before: "is vomiting one of *them*?", "how much does
@@ -266,10 +262,9 @@ export function followUpChain(message: string, earlier: readonly string[]): numb
     let announced = false;
     for (; index >= oldest && previous === undefined; index--) {
       const text = earlier[index]?.trim() ?? '';
-      const details = extractFacts(text).map((fact) => fact.value);
       if (text === '') continue;
       announced = announcedSubject(text) !== undefined;
-      if (announced || readShortReply(text, details) === undefined) previous = index;
+      if (announced || shortReplyOf(text) === undefined) previous = index;
     }
     if (previous === undefined) break;
     chain.push(previous);

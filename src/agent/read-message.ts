@@ -1,8 +1,9 @@
 import { words } from '../rag/search/query-terms.js';
 import { MAX_QUERY_CHARS, type AttachmentSummary, type SessionContext } from '../tools/index.js';
-import { readShortReply, type ShortReply } from '../tools/escalation/index.js';
+import type { ShortReply } from '../tools/escalation/index.js';
 import { detailsFound, extractFacts, givenAside, type Fact, type FactKind } from './facts/index.js';
 import { cardNotice } from './card-numbers.js';
+import { shortReplyOf } from './details-only.js';
 import { withoutRequest } from './handover-only.js';
 import { askedIn, asksOnlyMore, doneStep, followUpChain, namedApart } from './follow-up.js';
 import { filesAskedOf, pointsAtFiles, type SessionFile } from './session-files.js';
@@ -137,17 +138,11 @@ export function readMessage(message: {
   const { text, files } = message;
   const { notice, unread, nothingRead } = noticeFor(message);
   // A message that asks nothing of the help center (a greeting, thanks, a yes, a plea for help,
-  // only the customer's details: see readShortReply) is not looked up.
+  // only the customer's details: see shortReplyOf) is not looked up.
   // The customer's details, found once: the facts to remember and those given beside a question.
   const details = detailsFound(text);
   const newFacts = extractFacts(text, details);
-  const shortReply =
-    files.length > 0
-      ? undefined
-      : readShortReply(
-          text,
-          newFacts.map((f) => f.value),
-        );
+  const shortReply = files.length > 0 ? undefined : shortReplyOf(text, details);
   // Whether the message asks the help center anything: a short reply does not, nor do files
   // alone that could not be read, nor card numbers alone.
   const looksUp = shortReply === undefined && !nothingRead;

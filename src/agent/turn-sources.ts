@@ -68,7 +68,7 @@ async function searchFilesFirst(
 ): Promise<{ search: SearchResult; fileLead: boolean } | undefined> {
   const { query, question, filesAsked } = message;
   if (asksHelpCenter(question)) return undefined;
-  const asked = askedOfFiles(question, filesAsked.names);
+  const asked = askedOf(question, filesAsked.names);
   if ((asked.length === 0 && filesAsked.points) || (filesAsked.sent && filesAsked.points)) {
     return searchFileLead(calls, message, filesQuery);
   }
@@ -120,12 +120,24 @@ export async function searchFileLead(
   filesQuery: string,
 ): Promise<{ search: SearchResult; fileLead: boolean } | undefined> {
   const { question, filesAsked } = message;
-  const asked = askedOfFiles(question, filesAsked.names);
+  const asked = askedOf(question, filesAsked.names);
   const own = await searchFiles(calls, message.query);
   if (own && holdsAll(asked, textsOf(own))) return { search: own, fileLead: false };
   if (!filesAsked.sent && !filesAsked.points && !ASKS.test(question)) return undefined;
   const lead = await searchFiles(calls, filesQuery);
   return lead && { search: lead, fileLead: true };
+}
+
+/**
+ * Question words written without their apostrophe ("whats", "hows"): they ask, and no file has
+ * them, so they are not what is looked for in it ("whats the order number on this invoice" asks
+ * for the order number).
+ */
+const ASKING_CONTRACTIONS = new Set('whats hows whens wheres whos whys'.split(' '));
+
+/** What a question about files asks of them (see `askedOfFiles`), but its question words. */
+function askedOf(question: string, names: readonly string[]): string[] {
+  return askedOfFiles(question, names).filter((word) => !ASKING_CONTRACTIONS.has(word));
 }
 
 /** A message that asks: a question mark, or a word that asks ("how much do I owe"). */

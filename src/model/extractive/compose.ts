@@ -380,7 +380,7 @@ export function frameExtractiveAnswer(
             name !== undefined && question.toLowerCase().includes(name.toLowerCase()),
             {
               // The details the message itself gives (the facts known before are not in it).
-              details: facts.filter((f) => f.kind !== 'name' && question.includes(f.value)),
+              details: facts.filter((f) => f.kind !== 'name' && givenIn(question, f)),
               firstTurn: input.firstTurn === true,
               ongoing: input.ongoing === true,
               handedOver: ticketId !== '',
@@ -458,4 +458,15 @@ function strongCount(indices: ReadonlySet<number>, terms: readonly QuestionTerm[
 /** The score of the best of the sentences chosen. */
 function bestScore(picks: readonly Pick[]): number {
   return picks.reduce((best, p) => Math.max(best, p.candidate.score), 0);
+}
+
+/**
+ * Whether `question` gives the detail `fact`: as it is remembered, or for a phone number, with
+ * any separators ("555-123-4567", "(555) 123 4567" for "555 123 4567").
+ */
+function givenIn(question: string, fact: KnownFact): boolean {
+  if (question.includes(fact.value)) return true;
+  if (fact.kind !== 'phone') return false;
+  const digits = fact.value.replace(/\D/g, '');
+  return digits !== '' && question.replace(/(?<=\d)[\s.()-]+(?=\d)/g, '').includes(digits);
 }

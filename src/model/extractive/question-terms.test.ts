@@ -116,6 +116,16 @@ describe('a question that asks for a price', () => {
   ])('%j: %s', (question, expected) => {
     expect(asksPrice(question)).toBe(expected);
   });
+
+  // Asked who pays, the answer names who ("The carrier collects them"): the fee is what is paid.
+  it.each([
+    ['who pays the customs fees?', false],
+    ['and who covers the return shipping cost', false],
+    ['who do I pay and how much?', true],
+  ])('%j, asking who: %s', (question, expected) => {
+    expect(asksPrice(question)).toBe(expected);
+    expect(asksQuantity(question)).toBe(expected);
+  });
 });
 
 describe('a verb of price', () => {

@@ -279,7 +279,20 @@ const ASKS_QUANTITY =
 
 /** Whether the question asks for a quantity, a time or a price. */
 export function asksQuantity(question: string): boolean {
-  return ASKS_QUANTITY.test(question.slice(0, 2000));
+  const head = question.slice(0, 2000);
+  return ASKS_QUANTITY.test(head) && !asksWho(head);
+}
+
+/**
+ * "Who pays the customs fees?", "who covers return shipping?": asked who, the answer names who
+ * does it ("The carrier collects them from you on delivery"), not an amount; the words of price
+ * say what is paid. Not when it asks how much or when as well ("who do I pay and how much?").
+ */
+const ASKS_WHO = /^[^\p{L}]*(?:(?:and|so|but|then|ok|okay|hi|hey|hello|also)[^\p{L}]+)*who\b/iu;
+const ASKS_AMOUNT_TOO = /\bhow\s+(?:long|many|much|soon)\b|\bwhen\b|\bwhat\s+time\b/i;
+
+function asksWho(question: string): boolean {
+  return ASKS_WHO.test(question) && !ASKS_AMOUNT_TOO.test(question);
 }
 
 // "How long …", "how soon …", "when …", "what time …": the answer is a time or a duration.
@@ -293,7 +306,8 @@ const ASKS_PRICE =
 
 /** Whether the question asks for a price (a narrower {@link asksQuantity}). */
 export function asksPrice(question: string): boolean {
-  return ASKS_PRICE.test(question.slice(0, 2000));
+  const head = question.slice(0, 2000);
+  return ASKS_PRICE.test(head) && !asksWho(head);
 }
 
 // "What's your phone number?", "the support number", "how can I call you?": the company's
