@@ -8,6 +8,7 @@ import type { Clock } from '../resilience/index.js';
 import type { Session, SessionEvents, SessionLock, SessionStore } from '../session/index.js';
 import type { ConversationRepository, MessageRecord } from '../store/index.js';
 import { hideCardNumbers } from './card-numbers.js';
+import { claimIdempotencyKey } from './idempotency-claim.js';
 import { LinkedAbort } from './linked-abort.js';
 import { escalationEvent, type TurnInput, type TurnRunner } from './turn.js';
 
@@ -131,7 +132,7 @@ export class SessionTurns {
     const sessionId = input.session.id;
     const key = input.idempotencyKey;
     if (key !== undefined) {
-      const claim = await conversations.claimIdempotencyKey({
+      const claim = await claimIdempotencyKey(conversations, {
         sessionId,
         key,
         fingerprint: fingerprint(input),
@@ -139,21 +140,8 @@ export class SessionTurns {
         // A claim this old belonged to a request that died: no turn runs that long.
         staleBefore: new Date(this.deps.clock.now() - STALE_CLAIM_MS).toISOString(),
       });
-      if (claim.state === 'completed') {
+      if (claim.type === 'replay') {
         return { type: 'replay', result: claim.response as TurnResultBody };
-      }
-      if (claim.state === 'in_progress') {
-        throw new AppError(
-          'conflict',
-          'A request with this Idempotency-Key is still being processed; retry when it has finished.',
-          { retryable: true, retryAfterMs: 1000 },
-        );
-      }
-      if (claim.state === 'mismatch') {
-        throw new AppError(
-          'conflict',
-          'This Idempotency-Key was already used for a different message; use a new key for a new message.',
-        );
       }
     }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { App } from '../app.js';
+import { claimIdempotencyKey } from '../agent/idempotency-claim.js';
 import { AppError } from '../errors/index.js';
 import type { MessageView } from '../protocol/api.js';
 import type { StaffMessageEvent } from '../protocol/events.js';
@@ -87,7 +88,7 @@ export async function sendStaffMessage(
   if (key === undefined)
     return { type: 'sent', message: await deliver(app, sessionId, written, requestId) };
   const now = app.clock.now();
-  const claim = await app.conversations.claimIdempotencyKey({
+  const claim = await claimIdempotencyKey(app.conversations, {
     sessionId,
     key,
     scope: 'staff_message',
@@ -97,22 +98,7 @@ export async function sendStaffMessage(
       now - app.config.sessions.lockWaitMs - STALE_CLAIM_AFTER_LOCK_WAIT_MS,
     ).toISOString(),
   });
-  if (claim.state === 'completed') {
-    return { type: 'replay', message: claim.response as MessageView };
-  }
-  if (claim.state === 'in_progress') {
-    throw new AppError(
-      'conflict',
-      'A request with this Idempotency-Key is still being processed; retry when it has finished.',
-      { retryable: true, retryAfterMs: 1000 },
-    );
-  }
-  if (claim.state === 'mismatch') {
-    throw new AppError(
-      'conflict',
-      'This Idempotency-Key was already used for a different message; use a new key for a new message.',
-    );
-  }
+  if (claim.type === 'replay') return { type: 'replay', message: claim.response as MessageView };
   let message: MessageView;
   try {
     message = await deliver(app, sessionId, written, requestId);
