@@ -89,10 +89,10 @@ describe('answers from the language model', () => {
     const tools = events.flatMap((e) => (e.type === 'tool' ? [`${e.name}:${e.outcome}`] : []));
     expect(tools.filter((t) => t === 'llm_chat:ok')).toHaveLength(2);
     expect(tools.filter((t) => t === 'kb_search:ok')).toHaveLength(2);
-    // The passages of the model's own search are not among the reply's sources: a number that
-    // cites one names no source the customer is shown, and is left out.
-    expect(result.text).toBe('Within 30 days.');
-    expect(result.sources).toEqual([]);
+    // The passages of the model's own search are numbered after the turn's (none here), and the
+    // one it cites is among the reply's sources.
+    expect(result.text).toBe('Within 30 days [1].');
+    expect(result.sources).toMatchObject([{ id: 1, title: 'What is your refund policy?' }]);
     const second = chatRequests()[1]?.body as {
       messages: Array<{ role: string; content: string | null }>;
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CitationFilter, withoutUnknownCitations } from './citation-markers.js';
+import { CitationFilter, citedNumbers, withoutUnknownCitations } from './citation-markers.js';
 
 const twoSources = (n: number) => n >= 1 && n <= 2;
 
@@ -21,8 +21,20 @@ describe('citation markers that name no source', () => {
   });
 
   it('leave brackets that are no citation alone', () => {
-    const text = 'Press [Save], then [ 7 ] or [7a]; an array [] and [1, 7] stay.';
+    const text = 'Press [Save], then [ 7 ] or [7a]; an array [], [1,] and [1 and 7] stay.';
     expect(withoutUnknownCitations(text, twoSources)).toBe(text);
+  });
+
+  it('that name several sources keep those that exist, one marker each, and drop the rest', () => {
+    expect(withoutUnknownCitations('Free [1, 7]. Europe [2][8]. Both [1-3].', twoSources)).toBe(
+      'Free [1]. Europe [2]. Both [1][2].',
+    );
+    expect(withoutUnknownCitations('See [5-6]; or [7,8;9]. Also [2, 1, 2].', twoSources)).toBe(
+      'See; or. Also [2][1].',
+    );
+    // A range too long to be a citation names only its first number.
+    expect(withoutUnknownCitations('All [1-100000].', twoSources)).toBe('All [1].');
+    expect(citedNumbers('Free [2]. Returns [1, 2] within [3–4] days [x].')).toEqual([2, 1, 3, 4]);
   });
 
   it('are removed while streaming, when a marker is split across pieces', () => {
@@ -46,6 +58,7 @@ describe('citation markers that name no source', () => {
       '[3] first, then [1]  [9]\t[2] and [x] [',
       'Nothing to cite here.  ',
       'Steps:\n1. Open [Settings] [1]\n2. Choose [10] or [2]\n[4]',
+      'Both [1, 7] and [2-4]; none [5 , 6]\t[1 ,2]. Not [1, x] or [3-] or [1,',
     ];
     let seed = 7;
     const random = () => {

@@ -3,9 +3,7 @@ import type { ExtractiveAnswer } from '../model/extractive/index.js';
 import type { ReplyMessage } from '../protocol/index.js';
 import type { RetrievedChunk } from '../rag/index.js';
 import type { SessionContext, ToolRegistry } from '../tools/index.js';
-import { CitationFilter, withoutUnknownCitations } from './citation-markers.js';
 import type { ComposeAnswer, Escalated } from './extractive-composer.js';
-import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
 import type { History, ReadMessage } from './read-message.js';
 import type { TurnCalls } from './turn-calls.js';
 
@@ -38,8 +36,6 @@ export interface ReplyTurn {
   sessionId: string;
   signal: AbortSignal | undefined;
   logger: Logger;
-  /** Whether a language model answers. */
-  llm: boolean;
   message: ReadMessage;
   context: SessionContext | undefined;
   history: History;
@@ -83,9 +79,8 @@ export function extractiveReply(
 }
 
 /**
- * Writes the reply's text and streams it as `text` events: the notice first, then the language
- * model's answer when one is configured, or the help center's, which also stands in when the
- * model fails.
+ * Writes the help center's reply and streams it as `text` events: the notice first, then the
+ * extractive answer (a language model's reply is written by `writeModelReply`).
  */
 export async function writeReply(turn: ReplyTurn): Promise<ReplyText> {
   const { calls, message, answer } = turn;
@@ -93,100 +88,18 @@ export async function writeReply(turn: ReplyTurn): Promise<ReplyText> {
   // Files alone, none read and no ticket to speak of: the notice is the whole reply.
   const noticeOnly = message.nothingRead && !turn.escalated;
   const lead = notice === '' || noticeOnly ? notice : `${notice}\n\n`;
-  const extractive: ReplyText = {
+  const reply: ReplyText = {
     text: noticeOnly ? notice : lead + answer.text,
     answeredBy: 'extractive',
     cited: answer.cited,
     confidence: answer.confidence,
   };
-  if (!turn.llm || noticeOnly) {
-    streamText(calls, extractive.text);
-    return extractive;
-  }
-  if (lead !== '') calls.emit({ type: 'text', delta: lead });
-  const { reply, streamed } = await answerByModel(turn, lead, extractive);
-  // The notice went out before the language model was asked.
-  if (reply.answeredBy === 'extractive' && streamed === '') {
-    streamText(calls, reply.text.slice(lead.length));
-  }
+  streamText(calls, reply.text);
   return reply;
 }
 
-/**
- * Asks the language model, streaming its words as they come. When it fails, the extractive
- * answer stands in, and the reply says so, in words fit for a customer; what the model's service
- * said goes to the log. `streamed`: the words of the model sent to the client. Citation markers
- * that name no passage ("[7]" of two) are left out of them, and of the reply.
- */
-async function answerByModel(
-  turn: ReplyTurn,
-  lead: string,
-  extractive: ReplyText,
-): Promise<{ reply: ReplyText; streamed: string }> {
-  const { calls, context, hits } = turn;
-  const exists = (n: number) => n >= 1 && n <= hits.length;
-  const citations = new CitationFilter(exists);
-  let streamed = '';
-  const send = (delta: string) => {
-    if (delta === '') return;
-    streamed += delta;
-    calls.emit({ type: 'text', delta });
-  };
-  const outcome = await answerWithLlm({
-    tools: turn.tools,
-    sessionId: turn.sessionId,
-    signal: turn.signal,
-    system: systemPrompt({ ...turn.escalated, searchFailed: turn.searchFailed }),
-    context: contextMessage({
-      passages: hits,
-      // The files the customer attached earlier are known of them too, though not as details
-      // they gave (see `fileMemory`).
-      facts: [...(context?.facts ?? []), ...(context?.files ?? [])],
-      summary: context?.summary ?? '',
-      unread: turn.message.unread,
-      searchFailed: turn.searchFailed,
-    }),
-    history: turn.history.map((t) => ({ role: t.role, content: t.text })),
-    question: turn.question,
-    onText: (delta) => send(citations.push(delta)),
-    onTool: (result) => calls.record(result),
-  });
-  send(citations.end());
-  if (outcome.ok) {
-    const text = lead + withoutUnknownCitations(outcome.text, exists);
-    return { reply: modelReply(text, hits.length), streamed };
-  }
-  const fallback = `the language model could not answer (${outcome.reason}); the answer was composed from the help center`;
-  turn.logger.warn(
-    // The logger redacts a URL's password, as every secret.
-    { reason: outcome.detail },
-    'the language model did not answer; the extractive answer stands in',
-  );
-  const failed: ReplyText = {
-    ...extractive,
-    fallback,
-    // Not a failure of the model: the service's count of those leaves it out.
-    ...(outcome.cancelled ? { cancelled: true as const } : {}),
-  };
-  if (streamed === '') return { reply: failed, streamed };
-  // After the words the model did send, the help center's answer, said to follow them.
-  const after = turn.compose(turn.handover ? [] : hits, turn.escalated, turn.handover, true);
-  const rest = `\n\n${CUT_SHORT}\n\n${after.text}`;
-  calls.emit({ type: 'text', delta: rest });
-  return { reply: { ...failed, text: lead + streamed + rest }, streamed };
-}
-
-/** The language model's reply: it cites the passages by their numbers in its context. */
-function modelReply(text: string, passages: number): ReplyText {
-  const cited = [...new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))].filter(
-    (n) => n >= 1 && n <= passages,
-  );
-  const confidence = cited.length > 0 ? 0.8 : passages > 0 ? 0.5 : 0.2;
-  return { text, answeredBy: 'llm', cited, confidence };
-}
-
 /** Sends a reply's text as a stream does, in word groups. */
-function streamText(calls: TurnCalls, text: string): void {
+export function streamText(calls: TurnCalls, text: string): void {
   for (const delta of chunkText(text)) calls.emit({ type: 'text', delta });
 }
 

@@ -27,6 +27,7 @@ import {
 import { handOverWords } from './handover-only.js';
 import { quotedFiles, sessionFiles } from './session-files.js';
 import { extractiveReply, writeReply, type ReplyText } from './reply-text.js';
+import { writeModelReply } from './model-reply.js';
 import { TurnCalls } from './turn-calls.js';
 import { decideEscalation, escalationEvent, type Escalation } from './turn-escalation.js';
 import {
@@ -364,13 +365,12 @@ export class TurnRunner {
     const offered = offeredSources(llm, passages, answer.cited, filesRead);
     if (offered.length > 0) calls.emit({ type: 'sources', items: offered });
     calls.emit(escalationEvent(escalation.info));
-    const reply = await writeReply({
+    const replyTurn = {
       calls,
       tools,
       sessionId: input.sessionId,
       signal: input.signal,
       logger,
-      llm,
       message,
       context: turn.context,
       history: turn.history,
@@ -381,8 +381,18 @@ export class TurnRunner {
       hits,
       escalated,
       searchFailed: unsearched,
-    });
-    const sources = replySources(llm, passages, reply, filesRead, offered);
+    };
+    // A language model may cite the passages its own searches found, numbered after the turn's.
+    const { reply, passages: cited } = llm
+      ? await writeModelReply(replyTurn)
+      : { reply: await writeReply(replyTurn), passages: hits };
+    const sources = replySources(
+      llm,
+      cited === hits ? passages : numberPassages(cited),
+      reply,
+      filesRead,
+      offered,
+    );
     // A language model that cited a passage answered from the help center, though the extractive
     // answer found nothing worth quoting there: the customer was not failed, and the next turns'
     // run of questions left unanswered (the escalation's) starts again.

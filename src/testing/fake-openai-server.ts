@@ -31,6 +31,7 @@ export interface FakeChatRequest {
  * with `delayMs` between them (default 0); or tool calls, each streamed as a first fragment with
  * its id and name and then its JSON arguments in pieces of `chunkSize` characters. Arguments that
  * are a string are sent as they are (to script invalid JSON); anything else is JSON-encoded.
+ * Tool calls may come after some `text`, as models do ("Let me look that up."), in one answer.
  */
 export type FakeChatReply =
   | {
@@ -41,6 +42,7 @@ export type FakeChatReply =
     }
   | {
       toolCalls: Array<{ name: string; arguments: unknown }>;
+      text?: string;
       chunkSize?: number;
       delayMs?: number;
     };
@@ -393,7 +395,7 @@ function settle(reply: FakeChatReply, request: FakeChatRequest, n: number): Fake
             typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
         }))
       : [];
-  const text = 'text' in reply ? reply.text : null;
+  const text = reply.text ?? null;
   const promptTokens = request.messages.reduce((sum, m) => sum + words(m.content ?? '').length, 0);
   const completionTokens =
     words(text ?? '').length + calls.reduce((sum, c) => sum + words(c.arguments).length, 0);
@@ -402,7 +404,7 @@ function settle(reply: FakeChatReply, request: FakeChatRequest, n: number): Fake
     model: request.model,
     text,
     toolCalls: calls,
-    finishReason: 'text' in reply ? (reply.finishReason ?? 'stop') : 'tool_calls',
+    finishReason: 'toolCalls' in reply ? 'tool_calls' : (reply.finishReason ?? 'stop'),
     usage: {
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,

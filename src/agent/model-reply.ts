@@ -1,0 +1,95 @@
+import type { RetrievedChunk } from '../rag/index.js';
+import { CitationFilter, citedNumbers, withoutUnknownCitations } from './citation-markers.js';
+import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
+import { CUT_SHORT, streamText, writeReply, type ReplyText, type ReplyTurn } from './reply-text.js';
+
+/** A reply the language model wrote, and the passages its numbers stand for. */
+export interface ModelReply {
+  reply: ReplyText;
+  /**
+   * The passages numbered [1], [2] … for the model: those retrieved for the turn, then those
+   * its own searches found (see `answerWithLlm`). A number of the reply is one of these.
+   */
+  passages: RetrievedChunk[];
+}
+
+/**
+ * Writes the reply with the language model and streams it as `text` events: the notice first,
+ * then the model's words as they come, every one of which the reply keeps. When the model fails,
+ * the extractive answer stands in, and the reply says so, in words fit for a customer; what the
+ * model's service said goes to the log. Citation markers that name no passage ("[7]" of two) are
+ * left out of the words streamed and of the reply; a passage of the model's own searches is a
+ * passage it may cite, numbered after those of the turn.
+ */
+export async function writeModelReply(turn: ReplyTurn): Promise<ModelReply> {
+  const { calls, message, answer, context } = turn;
+  const passages = [...turn.hits];
+  const { notice } = message;
+  // Files alone, none read and no ticket to speak of: the notice is the whole reply.
+  if (message.nothingRead && !turn.escalated) {
+    return { reply: await writeReply(turn), passages };
+  }
+  const lead = notice === '' ? '' : `${notice}\n\n`;
+  if (lead !== '') calls.emit({ type: 'text', delta: lead });
+  // Read as the model streams: the passages grow as its searches find more.
+  const exists = (n: number) => n >= 1 && n <= passages.length;
+  const citations = new CitationFilter(exists);
+  let streamed = '';
+  const send = (delta: string) => {
+    if (delta === '') return;
+    streamed += delta;
+    calls.emit({ type: 'text', delta });
+  };
+  const outcome = await answerWithLlm({
+    tools: turn.tools,
+    sessionId: turn.sessionId,
+    signal: turn.signal,
+    system: systemPrompt({ ...turn.escalated, searchFailed: turn.searchFailed }),
+    context: contextMessage({
+      passages: turn.hits,
+      // The files the customer attached earlier are known of them too, though not as details
+      // they gave (see `fileMemory`).
+      facts: [...(context?.facts ?? []), ...(context?.files ?? [])],
+      summary: context?.summary ?? '',
+      unread: message.unread,
+      searchFailed: turn.searchFailed,
+    }),
+    history: turn.history.map((t) => ({ role: t.role, content: t.text })),
+    question: turn.question,
+    passages,
+    onText: (delta) => send(citations.push(delta)),
+    onTool: (result) => calls.record(result),
+  });
+  send(citations.end());
+  if (outcome.ok) {
+    const text = lead + withoutUnknownCitations(outcome.text, exists);
+    const cited = citedNumbers(text).filter(exists);
+    const confidence = cited.length > 0 ? 0.8 : passages.length > 0 ? 0.5 : 0.2;
+    return { reply: { text, answeredBy: 'llm', cited, confidence }, passages };
+  }
+  turn.logger.warn(
+    // The logger redacts a URL's password, as every secret.
+    { reason: outcome.detail },
+    'the language model did not answer; the extractive answer stands in',
+  );
+  const failed: ReplyText = {
+    text: lead + answer.text,
+    answeredBy: 'extractive',
+    cited: answer.cited,
+    confidence: answer.confidence,
+    fallback: `the language model could not answer (${outcome.reason}); the answer was composed from the help center`,
+    // Not a failure of the model: the service's count of those leaves it out.
+    ...(outcome.cancelled ? { cancelled: true as const } : {}),
+  };
+  // The extractive answer numbers the turn's passages alone.
+  const retrieved = turn.hits;
+  if (streamed === '') {
+    streamText(calls, answer.text);
+    return { reply: failed, passages: retrieved };
+  }
+  // After the words the model did send, the help center's answer, said to follow them.
+  const after = turn.compose(turn.handover ? [] : turn.hits, turn.escalated, turn.handover, true);
+  const rest = `\n\n${CUT_SHORT}\n\n${after.text}`;
+  calls.emit({ type: 'text', delta: rest });
+  return { reply: { ...failed, text: lead + streamed + rest }, passages: retrieved };
+}

@@ -1,0 +1,195 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app.js';
+import { loadConfig } from '../src/config/index.js';
+import type { TurnEvent } from '../src/protocol/index.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../src/testing/index.js';
+
+let fake: FakeOpenAi;
+let app: App;
+
+beforeEach(async () => {
+  fake = await startFakeOpenAi();
+  app = createApp(
+    loadConfig({ env: { LOG_LEVEL: 'silent', LLM_BASE_URL: fake.url, LLM_MODEL: 'fake-chat' } }),
+    { databasePath: ':memory:' },
+  );
+  await app.knowledge.replaceSource('kb', '/help/faq.json', 'h', [
+    {
+      docKey: '0',
+      title: 'Can I return an item?',
+      format: 'faq_json',
+      contentHash: 'a',
+      chunks: [{ ordinal: 0, headingPath: [], text: 'You can return an item within 30 days.' }],
+    },
+    {
+      docKey: '1',
+      title: 'Do you ship abroad?',
+      format: 'faq_json',
+      contentHash: 'b',
+      chunks: [{ ordinal: 0, headingPath: [], text: 'We ship to every country in Europe.' }],
+    },
+  ]);
+});
+afterEach(async () => {
+  await app.close();
+  await fake.close();
+});
+
+async function turn(sessionId: string, text: string) {
+  const run = app.turns.start({ sessionId, text });
+  const events: TurnEvent[] = [];
+  for await (const event of run.events) events.push(event);
+  return { events, result: await run.result };
+}
+const streamedText = (events: TurnEvent[]) =>
+  events.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('');
+const completed = (events: TurnEvent[]) =>
+  events.flatMap((e) => (e.type === 'complete' ? [e.message] : []))[0];
+const chatRequests = () => fake.requests.filter((r) => r.path === '/v1/chat/completions');
+const toolMessages = (request: number) =>
+  (
+    chatRequests()[request]?.body as { messages: Array<{ role: string; content: string | null }> }
+  ).messages.filter((m) => m.role === 'tool');
+
+describe('a model that writes and then looks something up', () => {
+  it('keeps the words it wrote before the tool call in the reply the customer saw streamed', async () => {
+    fake.chatReplies(
+      {
+        text: 'Let me check that for you.',
+        toolCalls: [{ name: 'kb_search', arguments: { query: 'return an item' } }],
+      },
+      { text: 'You can return it within 30 days [1].' },
+    );
+    const { events, result } = await turn('t1', 'Can I return an item?');
+    const streamed = streamedText(events);
+    expect(streamed).toContain('Let me check that for you.');
+    expect(streamed).toContain('You can return it within 30 days [1].');
+    expect(result.text).toBe(streamed);
+    expect(completed(events)?.text).toBe(streamed);
+    const stored = await app.conversations.recentMessages('t1', 1);
+    expect(stored.at(-1)?.text).toBe(streamed);
+    // Two answers are not glued into one word ("you.You").
+    expect(streamed).not.toContain('you.You');
+  });
+});
+
+describe("passages of the model's own searches", () => {
+  it('are numbered after those given up front, and the ones it cites are the reply’s sources', async () => {
+    fake.chatReplies(
+      { toolCalls: [{ name: 'kb_search', arguments: { query: 'ship abroad Europe' } }] },
+      (request) => {
+        const found = request.messages.find((m) => m.role === 'tool')?.content ?? '';
+        // The model cites the passage by the number the tool result gave it.
+        const n = /"number":(\d+),"title":"Do you ship abroad\?"/.exec(found)?.[1] ?? '0';
+        return { text: `Returns within 30 days [1]; we ship across Europe [${n}].` };
+      },
+    );
+    const { events, result } = await turn('t2', 'Can I return an item?');
+    const given = (chatRequests()[0]?.body as { messages: Array<{ content: string }> }).messages
+      .map((m) => m.content)
+      .join('\n');
+    const upFront = [...given.matchAll(/^\[(\d+)\] /gm)].length;
+    expect(upFront).toBeGreaterThan(0);
+    expect(toolMessages(1)[0]?.content).toContain('"number":');
+    const n = upFront + 1;
+    expect(result.text).toBe(`Returns within 30 days [1]; we ship across Europe [${n}].`);
+    expect(streamedText(events)).toBe(result.text);
+    expect(result.sources.map((s) => [s.id, s.title])).toContainEqual([n, 'Do you ship abroad?']);
+    expect(result.sources.map((s) => s.id)).toContain(1);
+  });
+
+  it('keep their number when found again, and a number past them still names no source', async () => {
+    fake.chatReplies(
+      { toolCalls: [{ name: 'kb_search', arguments: { query: 'return an item' } }] },
+      (request) => {
+        const found = request.messages.find((m) => m.role === 'tool')?.content ?? '';
+        const n = /"number":(\d+),"title":"Can I return an item\?"/.exec(found)?.[1] ?? '0';
+        return { text: `Within 30 days [${n}]. See also [9].` };
+      },
+    );
+    const { result } = await turn('t3', 'Can I return an item?');
+    expect(result.text).toBe('Within 30 days [1]. See also.');
+    expect(result.sources.map((s) => s.id)).toEqual([1]);
+  });
+});
+
+describe('citations that name several sources at once', () => {
+  it('keep the numbers that name a source, drop the others, and list the sources', async () => {
+    fake.chatReplies({
+      text: 'Returns within 30 days [1, 7]. Europe only [2][8]. Both [1-3]. None [5-6].',
+      chunkSize: 3,
+    });
+    const { events, result } = await turn('t4', 'Can I return an item or ship abroad?');
+    expect(result.sources.length).toBe(2);
+    const shown = 'Returns within 30 days [1]. Europe only [2]. Both [1][2]. None.';
+    expect(result.text).toBe(shown);
+    expect(streamedText(events)).toBe(shown);
+    expect(result.sources.map((s) => s.id)).toEqual([1, 2]);
+  });
+});
+
+describe('a model that answers nothing', () => {
+  it('is stood in for by the help center, not sent as an empty reply', async () => {
+    fake.chatReplies({ text: '' });
+    const { result } = await turn('t5', 'Can I return an item?');
+    expect(result.text.trim()).not.toBe('');
+    expect(result).toMatchObject({ answeredBy: 'extractive' });
+    expect(result.fallback).toBeDefined();
+  });
+});
+
+describe('a tool call with arguments that are not JSON, or not what the tool takes', () => {
+  it('tells the model so and does not count as a failed search of the help center', async () => {
+    fake.chatReplies(
+      {
+        toolCalls: [
+          { name: 'kb_search', arguments: '{"query": "return' },
+          { name: 'kb_search', arguments: { q: 'return' } },
+        ],
+      },
+      { text: 'Within 30 days [1].' },
+    );
+    const { result } = await turn('t6', 'Can I return an item?');
+    const [notJson, unfit] = toolMessages(1);
+    expect(notJson?.content).toMatch(/not valid JSON/);
+    expect(unfit?.content).toMatch(/query/);
+    expect(result.toolsFailed).toEqual([]);
+    expect(result.text).toBe('Within 30 days [1].');
+  });
+});
+
+describe('a model that asks for many searches at once', () => {
+  it('gets a few run, and an answer to every call', async () => {
+    const toolCalls = Array.from({ length: 12 }, (_, i) => ({
+      name: 'kb_search',
+      arguments: { query: `return an item ${i}` },
+    }));
+    fake.chatReplies({ toolCalls }, { text: 'Within 30 days [1].' });
+    const { events, result } = await turn('t7', 'Can I return an item?');
+    const searches = events.filter((e) => e.type === 'tool' && e.name === 'kb_search');
+    // The turn's own search, and at most four of the model's.
+    expect(searches.length).toBeLessThanOrEqual(5);
+    expect(toolMessages(1)).toHaveLength(12);
+    expect(result.text).toBe('Within 30 days [1].');
+  });
+});
+
+describe('a model whose answer breaks off after a tool call', () => {
+  it('keeps all it streamed, then the help center answer, as the customer saw it', async () => {
+    fake.chatReplies(() => {
+      // The next request, the answer after the search, breaks off after its first words.
+      fake.failNext(1, 'cut');
+      return {
+        text: 'Let me check that for you.',
+        toolCalls: [{ name: 'kb_search', arguments: { query: 'return an item' } }],
+      };
+    });
+    const { events, result } = await turn('t8', 'Can I return an item?');
+    const streamed = streamedText(events);
+    expect(streamed).toMatch(/^Let me check that for you\.\s+Partial/);
+    expect(result).toMatchObject({ answeredBy: 'extractive', text: streamed });
+    expect(result.fallback).toBeDefined();
+    const stored = await app.conversations.recentMessages('t8', 1);
+    expect(stored.at(-1)?.text).toBe(streamed);
+  });
+});
