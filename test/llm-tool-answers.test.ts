@@ -193,3 +193,28 @@ describe('a model whose answer breaks off after a tool call', () => {
     expect(stored.at(-1)?.text).toBe(streamed);
   });
 });
+
+describe('an answer the model stopped short', () => {
+  it('cut off at its token limit is not stored as whole: the reply says so and the help center answers', async () => {
+    fake.chatReplies({ text: 'You can return it within', finishReason: 'length' });
+    const { events, result } = await turn('t-length', 'Can I return an item?');
+    expect(result.text).toContain('You can return it within');
+    expect(result.text).toContain('That answer was cut short. From our help center:');
+    expect(result.text).toContain('You can return an item within 30 days');
+    expect(result.answeredBy).toBe('extractive');
+    expect(result.fallback).toContain('its answer was incomplete');
+    expect(streamedText(events)).toBe(result.text);
+    const stored = await app.conversations.recentMessages('t-length', 1);
+    expect(stored.at(-1)?.text).toBe(result.text);
+    // Asked once: the same limit would cut a second answer too.
+    expect(chatRequests()).toHaveLength(1);
+  });
+
+  it('withheld by its content filter, with nothing written, gets the help center’s answer', async () => {
+    fake.chatReplies({ text: '', finishReason: 'content_filter' });
+    const { result } = await turn('t-filter', 'Can I return an item?');
+    expect(result.answeredBy).toBe('extractive');
+    expect(result.text).toContain('You can return an item within 30 days');
+    expect(result.fallback).toContain('its answer was incomplete');
+  });
+});

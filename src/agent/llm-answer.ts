@@ -316,6 +316,7 @@ function failureReason(result: Exclude<ToolResult<LlmReply>, { type: 'ok' }>): s
     case 'cancelled':
       return 'the request was cancelled';
     default:
+      if (result.code === 'invalid_output') return 'its answer was incomplete';
       return result.code === 'upstream_unavailable' || result.code === 'rate_limited'
         ? 'it was unavailable'
         : 'it failed';

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { AppError, toAppError } from '../../errors/index.js';
-import type { ChatMessage, ChatModel, ToolCallRequest, ToolSpec } from '../../model/index.js';
+import type {
+  ChatFinishReason,
+  ChatMessage,
+  ChatModel,
+  ToolCallRequest,
+  ToolSpec,
+} from '../../model/index.js';
 import { defineTool } from '../define-tool.js';
 
 /** What one model call produced. */
@@ -18,11 +24,20 @@ const input = z.object({
   onText: z.custom<(text: string) => void>((v) => typeof v === 'function').optional(),
 });
 
+/** Why a model stopped before its answer was complete, by its `finish` reason. */
+const INCOMPLETE: Partial<Record<ChatFinishReason, string>> = {
+  length: 'cut off at its token limit',
+  content_filter: 'withheld by its content filter',
+};
+
 /**
  * The `llm_chat` tool: one streamed call of the chat model, through the tool-call layer like every
  * other call (timeout, retries, breaker, span). Text reaches `onText` as it streams. A call that
  * fails before its first piece of text may be retried; one that fails after cannot be, since the
- * customer has already seen part of the answer — its error is then marked not retryable.
+ * customer has already seen part of the answer — its error is then marked not retryable. An
+ * answer the model stopped short (its token limit, its content filter) is an `invalid_output`
+ * error, never a whole answer: the agent then says it was cut short and answers from the help
+ * center.
  */
 export function createLlmChatTool(model: ChatModel) {
   return defineTool<typeof input, LlmReply>({
@@ -51,6 +66,16 @@ export function createLlmChatTool(model: ChatModel) {
           } else if (delta.type === 'tool_call') toolCalls.push(delta.call);
           else if (delta.type === 'usage')
             usage = { inputTokens: delta.inputTokens, outputTokens: delta.outputTokens };
+          else if (delta.type === 'finish' && INCOMPLETE[delta.reason] !== undefined) {
+            // Stopped by its token limit or its content filter, the answer breaks off mid-way
+            // (a tool call's arguments with it): it is no answer to store as whole. Asking again
+            // would meet the same limit.
+            throw new AppError(
+              'invalid_output',
+              `The language model's answer was ${INCOMPLETE[delta.reason]}`,
+              { retryable: false },
+            );
+          }
         }
       } catch (error) {
         const e = toAppError(error, 'upstream_unavailable');
