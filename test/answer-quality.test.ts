@@ -164,10 +164,11 @@ const ISP_ALLOWED_MISSES = 18;
  * food?"), not found: 20; general English variants and phrasings (college kids are
  * students, to text a driver is to message them, a smaller tip a lower one, where it gets
  * delivered its address, paying for their own a split bill, ordering together a group order):
- * 26 now (21 before them, one more than counted above).
+ * 26 (21 before them, one more than counted above); what is done to the thing asked for ("beer
+ * brought over") no part of it, and a time of day ("at midnight") searched as the hours: 27 now.
  */
 const FOOD_CASES = casesFrom('./fixtures/help-center-food.questions.json');
-const FOOD_ALLOWED_MISSES = 24;
+const FOOD_ALLOWED_MISSES = 23;
 
 /**
  * A sixth, of a car-sharing service, with 60 questions (6 it does not answer) over 18 articles,
@@ -217,10 +218,12 @@ const GYM_ALLOWED_MISSES = 28;
  * what to do about that one, not the customer's ("Wait 30 minutes, then try again" under
  * "Locked out after too many attempts" no longer outranks "your account is locked for 30
  * minutes" for "tried my password too many times and now it wont let me in"): 30; to back out
- * of a contract is to cancel it: 31 now.
+ * of a contract is to cancel it: 31; "are you going to cut me off?" was read as an injury ("cut
+ * me") and told that someone was hurt, with an urgent ticket: "cut me off" and "cut us short"
+ * are no wound, and to cut off a supply is to disconnect it: 32 now.
  */
 const ENERGY_CASES = casesFrom('./fixtures/help-center-energy.questions.json');
-const ENERGY_ALLOWED_MISSES = 29;
+const ENERGY_ALLOWED_MISSES = 28;
 
 /**
  * A ninth, of a homewares shop, with 47 questions (3 it does not answer) over 10 articles, written
@@ -246,12 +249,14 @@ const ENERGY_ALLOWED_MISSES = 29;
  * months?" was added (44 of 49 now): its "after 12 months" was read as 12 months the customer had
  * waited, and was answered right only because no page here allows points a shorter window (one
  * that did, with what applies after it, would have been the answer: see compose.test.ts); a
- * question about what happens after a time now tells no wait. Left: Canada (the pages say only
- * "outside the United States"), a lit candle returned, trimming the wick, a tracking link that
- * shows nothing, and a store in Boston.
+ * question about what happens after a time now tells no wait. Then "do you have a store in
+ * Boston I can visit?", searched as "… a stop in Boston" and answered with how to stop the
+ * emails: a word is no longer "corrected" to one of four letters or fewer: 45 of 49. Left:
+ * Canada (the pages say only "outside the United States"), a lit candle returned, trimming the
+ * wick, and a tracking link that shows nothing.
  */
 const HOME_CASES = casesFrom('./fixtures/help-center-home.questions.json');
-const HOME_ALLOWED_MISSES = 5;
+const HOME_ALLOWED_MISSES = 4;
 
 /**
  * A ninth, of an outdoor-gear shop (Markdown, HTML, a text file and an FAQ file), with 58

@@ -36,6 +36,13 @@ const PASSIVE =
   /^(?:\w+ed|hit|stung|caught|stuck|burnt|done|sent|given|taken|made|put|shut|cut|let|rid)$/;
 
 /**
+ * A word that says what is done to a thing, after the thing: "brought" of "beer brought over",
+ * "cleaned" of "my car cleaned". Not an adjective before it ("a heated pool", "used cars").
+ */
+const DONE_TO =
+  /^(?:\w{2,}[^e]ed|brought|bought|sent|given|taken|made|done|shown|sold|kept|held|put|cut|fixed)$/;
+
+/**
  * The stems of what a question asks whether it is had, offered or done (see {@link ASKS_HAVE}):
  * "gift", "card" of "do you sell gift cards?"; none for any other question.
  */
@@ -62,8 +69,11 @@ export function askedAlternatives(question: string, asks: RegExp = ASKS_HAVE): S
     if (PASSIVE.test(words[0] ?? '') || PRONOUN.has(words[0] ?? '')) continue;
     const parts: string[][] = [[]];
     for (const word of words) {
+      // "can I get beer brought over", "can I get my car cleaned": what is done to the thing
+      // named, after it, is no part of it.
+      if (parts.some((part) => part.length > 0) && DONE_TO.test(word)) break;
       if (word === 'or') parts.push([]);
-      else if (!GENERIC.has(word)) parts.at(-1)?.push(word);
+      else if (!GENERIC.has(word) && !DETERMINER.has(word)) parts.at(-1)?.push(word);
     }
     // The words after the last alternative name what each is ("program" of "a loyalty or
     // rewards program"): the last word of the last part goes with every part.

@@ -128,6 +128,26 @@ describe('composeExtractiveAnswer: answers from the passages', () => {
     expect(countries.text).toBe('We ship to 40 countries [1].');
   });
 
+  it('answers "how often" with the sentence that says how often, not how long', () => {
+    const readings = chunk(
+      'Meter readings',
+      'If your meter shows two rows of numbers, send us both readings. Readings reach your ' +
+        'account within 2 days. Please send readings at least once a month.',
+    );
+    const result = answer('how often should I send my meter readings?', { sources: [readings] });
+    expect(result.text).toContain('Please send readings at least once a month [1].');
+    expect(result.text).not.toContain('within 2 days');
+    const payments = chunk(
+      'Solar payments',
+      'We pay you for the electricity you export. We record your exports through your smart ' +
+        'meter, and your earnings are paid every month.',
+      ['Solar payments', 'How you are paid'],
+    );
+    expect(
+      answer('how frequently are solar payments made?', { sources: [payments] }).text,
+    ).toContain('paid every month');
+  });
+
   it('answers a follow-up from what it asks, about what the question before it asked', () => {
     const reset = chunk(
       'How do I reset my password?',

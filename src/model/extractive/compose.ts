@@ -5,6 +5,7 @@ import { answerFromFacts, orderInQuestion, valuesOf, type KnownFact } from './kn
 import {
   asksItself,
   asksQuantity,
+  asksFrequency,
   asksHowTo,
   asksPhoneNumber,
   asksYesNo,
@@ -175,6 +176,7 @@ export function readExtractiveAnswer(
     quantity,
     time,
     price: asksPrice(shapeOf),
+    frequency: asksFrequency(shapeOf),
     schedule: asksSchedule(shapeOf),
     timeOnly: context !== '' && time && !terms.some((t) => !t.weak && t.weight === 1),
     trouble: reportsTrouble(question),

@@ -29,6 +29,8 @@ export interface Unit extends Sentence, Searchable {
   time: boolean | undefined;
   /** Whether it states a price; undefined until first asked. */
   price?: boolean | undefined;
+  /** Whether it states how often ("every month", "once a year"); undefined until first asked. */
+  frequency?: boolean | undefined;
   /** Whether it states days or times of day (a timetable); undefined until first asked. */
   schedule?: boolean | undefined;
   /** Whether it says what to do about a problem; undefined until first asked. */

@@ -98,4 +98,25 @@ describe('a thing no passage names', () => {
     // Neither named: not found.
     expect(ask('Do you have a loyalty or membership card?').found).toBe(false);
   });
+
+  it('is not what is done to the thing asked for ("beer brought over"): answered', () => {
+    const alcohol = chunk(
+      'Alcohol delivery',
+      'Alcohol can be delivered only between 8:00 a.m. and 11:00 p.m. local time. You must be 21 ' +
+        'or older to order alcohol.',
+      'Where and when alcohol delivery is available',
+    );
+    const ask = (question: string) =>
+      composeExtractiveAnswer({
+        question,
+        sources: [alcohol],
+        facts: [],
+        firstTurn: false,
+        related: [{ from: 'beer', to: 'alcohol', weight: 0.6 }],
+      });
+    // "brought" says how the beer would come, not a thing no passage names.
+    expect(ask('can i get beer brought over at midnight').text).toContain('between 8:00 a.m.');
+    // A thing no passage names stays untold, whatever is done to it.
+    expect(ask('can i get cigarettes brought over at midnight').found).toBe(false);
+  });
 });

@@ -351,6 +351,16 @@ export function asksSchedule(question: string): boolean {
   return SCHEDULE_WORD.test(text) && ASKS_SCHEDULE.test(text);
 }
 
+// "How often do I send readings?", "how frequently are payments made?", "how many times a year
+// …": the answer says how often ("every month", "once a year"), not how long something takes.
+const ASKS_FREQUENCY =
+  /\bhow\s+(?:often|frequently|regularly)\b|\bhow\s+many\s+times\s+(?:a|an|per|each|every)\b/i;
+
+/** Whether the question asks how often something happens (a narrower {@link asksQuantity}). */
+export function asksFrequency(question: string): boolean {
+  return ASKS_FREQUENCY.test(question.slice(0, 2000));
+}
+
 /** Whether the question asks for a time or a duration (a narrower {@link asksQuantity}). */
 export function asksTime(question: string): boolean {
   return ASKS_TIME.test(question.slice(0, 2000));

@@ -4,6 +4,7 @@ import type { AwaitedThing } from './clauses.js';
 import { reportsTrouble, type QuestionTerm } from './question-terms.js';
 import {
   instructs,
+  statesFrequency,
   statesPrice,
   statesQuantity,
   statesRemedy,
@@ -101,6 +102,13 @@ const SCHEDULE_BOOST = 3;
  */
 const PRICE_BOOST = 1.5;
 
+/**
+ * Asked how often, a sentence that states how often ("Please send readings at least once a
+ * month") counts this much more: as a time does in answer to "how long", enough to beat one that
+ * shares a word more ("you'll need to give us both" for "how often do I give you the numbers").
+ */
+const FREQUENCY_BOOST = 2;
+
 /** Told of a problem, a sentence that says what to do counts this much more. */
 const REMEDY_BOOST = 1.3;
 /**
@@ -129,6 +137,8 @@ export interface QuestionShape {
   time?: boolean;
   /** It asks how much something costs: sentences that state a price answer it better still. */
   price?: boolean;
+  /** It asks how often: sentences that state how often ("every month") answer it better. */
+  frequency?: boolean;
   /**
    * What it asks after telling its circumstances (see `askedAfterTelling`): a sentence that
    * holds one of these terms answers before one that does not.
@@ -198,6 +208,7 @@ export function scoreSentences(
       (shape.quantity && statesQuantity(c.unit) ? QUANTITY_BOOST : 1) *
       (shape.time && statesTime(c.unit) ? (shape.timeOnly ? TIME_ONLY_BOOST : TIME_BOOST) : 1) *
       (shape.price && statesPrice(c.unit) ? PRICE_BOOST : 1) *
+      (shape.frequency && statesFrequency(c.unit) ? FREQUENCY_BOOST : 1) *
       (shape.schedule && statesSchedule(c.unit) ? SCHEDULE_BOOST : 1) *
       (shape.trouble && remedyFor && statesRemedy(c.unit) ? REMEDY_BOOST : 1) *
       (shape.awaited && remedyFor && answersAwaited(c, shape.awaited) ? AWAITED_BOOST : 1) *
@@ -213,7 +224,8 @@ export function scoreSentences(
  * read as its first sentence is: see `Unit.fromHeading`), but its words stand over the next
  * {@link CONTEXT_REACH} sentences: "When is the store open? We are open 9 to 5."
  * Asked how long or when, they stand over every sentence of their section that states a time
- * (asked when something is open, every one that states a timetable);
+ * (asked how often, every one that says how often; asked when something is open, every one
+ * that states a timetable);
  * told of a problem, over every sentence that says what to do.
  */
 function candidatesOf(
@@ -223,6 +235,7 @@ function candidatesOf(
   shape: QuestionShape,
 ): Candidate[] {
   const time = shape.time === true;
+  const frequency = shape.frequency === true;
   const schedule = shape.schedule === true;
   const trouble = shape.trouble === true;
   const titled = termsIn(document.heads ?? { searchText: searchable(headsOf(document)) }, terms);
@@ -255,6 +268,7 @@ function candidatesOf(
       hasStrong(matched, terms) ||
       ((sinceAnchor < CONTEXT_REACH ||
         (time && statesTime(unit)) ||
+        (frequency && statesFrequency(unit)) ||
         (schedule && statesSchedule(unit)) ||
         (trouble && statesRemedy(unit))) &&
         hasStrong(context, terms));

@@ -26,6 +26,14 @@ const TIME =
 const SCHEDULE =
   /\b(?:mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|weekdays?|weekends?|mon\s*[-–]\s*(?:fri|sat|sun)|closed|christmas|boxing\s+day|new\s+year(?:['’]s)?|easter|thanksgiving|(?:bank|public)\s+holidays?)\b|\b\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)\b|\b\d{1,2}:\d\d\b|\b24\s*\/\s*7\b|\b(?:around|round)[\s-]the[\s-]clock\b|\b24\s+hours\s+a\s+day\b/i;
 
+/**
+ * A sentence that states how often something happens: "every month", "each week", "every 6
+ * months", "once a year", "twice a month", "3 times a week", "monthly". It answers "how often
+ * …?"; one that states how long something takes ("within 10 working days") does not.
+ */
+const FREQUENCY =
+  /\b(?:every|each|per)\s+(?:other\s+|single\s+)?(?:\d+\s+|few\s+|two\s+|three\s+|six\s+|twelve\s+)?(?:half[\s-]hour|seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|billing\s+(?:period|cycle)|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)\b|\b(?:once|twice|\d+\s+times|(?:two|three|four|five|several)\s+times)\s+(?:a|an|per|each|every)\s+(?:second|minute|hour|day|night|week|fortnight|month|quarter|year)\b|\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly|annually)\b/i;
+
 /** A sentence that states a price: "$0.39", "£5 a day", "50p", "free", "at no charge". */
 const PRICE = new RegExp(
   `${MONEY.source}|\\b(?:free|no\\s+(?:extra\\s+)?(?:charge|cost|fee)|at\\s+no\\s+(?:extra\\s+)?(?:charge|cost))\\b`,
@@ -57,6 +65,12 @@ export function statesQuantity(unit: Unit): boolean {
 export function statesTime(unit: Unit): boolean {
   unit.time ??= TIME.test(unit.text);
   return unit.time;
+}
+
+/** Whether a sentence states how often something happens: read once, kept on the unit. */
+export function statesFrequency(unit: Unit): boolean {
+  unit.frequency ??= FREQUENCY.test(unit.text);
+  return unit.frequency;
 }
 
 /** Whether a sentence states a timetable: read once, kept on the unit. */

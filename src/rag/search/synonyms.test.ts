@@ -121,6 +121,20 @@ describe('Synonyms', () => {
     ]) {
       expect(words(q), q).not.toContain('hours');
     }
+    // A supply cut off is disconnected ("We'll never disconnect your supply if …"); a power cut
+    // is no disconnection.
+    expect(words('are you going to cut me off? im behind')).toContain('disconnect');
+    expect(words('will you cut off my gas if I miss a payment')).toContain('disconnect');
+    expect(words("there's a power cut on my street")).not.toContain('disconnect');
+    // Asked whether at a time of day, the hours something happens answer ("can be delivered only
+    // between 8:00 a.m. and 11:00 p.m.", under "Where and when alcohol delivery is available").
+    for (const q of [
+      'can i get beer brought over at midnight',
+      'can I order late at night?',
+      'is the helpline answered in the middle of the night?',
+    ]) {
+      expect(words(q), q).toContain('hours');
+    }
   });
 
   it('says general English variants and phrasings for one another', () => {

@@ -32,7 +32,7 @@ describe('allowedEdits', () => {
 
 describe('nearestTerm', () => {
   // "hasn't" is indexed as "hasn" and "t": "hasnt" was one edit from it, "wasnt" from "want".
-  const words = ['hasn', 'want', 'their', 'password', 'tariff', 'tarot', 'commit'];
+  const words = ['hasn', 'want', 'their', 'password', 'tariff', 'tarot', 'commit', 'cash'];
   const terms = new Map<string, KnownTerm>(words.map((w) => [stem(w), { chunks: 3, word: w }]));
   const nearest = (word: string) =>
     nearestTerm(
@@ -61,6 +61,12 @@ describe('nearestTerm', () => {
   it('takes a word one edit away before one that differs only in its doubled letters', () => {
     // "taroot" is one edit from "tarot"; it is not read as a "tariff" with other letters.
     expect(nearest('taroot')).toBe('tarot');
+  });
+
+  it('makes no word one of four letters or fewer, where most neighbours are words', () => {
+    // "how much am i on the hook for if i crash" was searched as "… if i cash".
+    expect(nearest('crash')).toBeNull();
+    expect(nearest('cashs')).toBeNull();
   });
 
   it('leaves a word two edits from every term, not only in its doubled letters, as it is', () => {

@@ -100,8 +100,8 @@ export interface KnownTerm {
  * The correction of one word against indexed terms (Porter stems): `known` gives a stem's
  * term, `withInitial` the terms with a first letter. The nearest term with the same first
  * letter within `allowedEdits`, the one most chunks have among equals (the first given of
- * equals); null for a word the index has, a word of four letters or fewer, a
- * word with anything but the letters a–z, and a word nothing is near. Stems are compared, not
+ * equals, and never one of four letters or fewer); null for a word the index has, a word of
+ * four letters or fewer, a word with anything but the letters a–z, and a word nothing is near. Stems are compared, not
  * words: "delivry" and "delivery" are one edit apart as "delivri" and "deliveri". A slip in
  * the first letter is rare, and keeping to it keeps a correction to a small part of the
  * vocabulary.
@@ -139,6 +139,9 @@ export function nearestTerm(
   let doubled: KnownTerm | undefined;
   for (const [term, candidate] of withInitial(own.charAt(0))) {
     if (candidate.chunks === 0 || Math.abs(term.length - bare.length) > edits + 1) continue;
+    // Nor is a word made one of four letters or fewer: "crash" is a word of its own, not a
+    // slip for "cash", as "mask" is not for "task".
+    if (allowedEdits(candidate.word.length) === 0) continue;
     const bound = Math.min(edits, bestDistance);
     let distance = editDistance(own, term, bound);
     if (bare !== own && distance > 0)

@@ -256,6 +256,9 @@ export const FIRE_THINGS = new Set(
 /** "Exploded with messages", "exploded at me": a figure of speech. */
 export const FIGURATIVE_AFTER_EXPLODED = new Set(words('with at'));
 
+/** "Cut me off", "cut us short": a supply, a call or a talk stopped, no one cut. */
+export const CUT_OFF = new Set(words('off short'));
+
 /**
  * Words that make what follows them in a sentence a question about a risk or a rule, not a
  * report: "what if the battery catches fire?", "is there a risk of explosion?", "how do I

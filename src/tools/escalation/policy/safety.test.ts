@@ -110,6 +110,9 @@ describe('safety incidents', () => {
     "nobody's hand was burned, the box was just dented",
     "I burned my son's dinner on the new stove",
     "I cut my son's hair with your clippers",
+    'are you going to cut me off? im behind but im paying back what i can each month',
+    'the agent cut me short before I could ask about my bill',
+    'will you cut us off if we miss a payment?',
   ])('does not read %j as a safety incident', (message) => {
     const decision = decide(message);
     expect(decision.reasons.map((r) => r.signal)).not.toContain('safety');

@@ -1,6 +1,7 @@
 import { governingNegator } from './negation.js';
 import { matchPhraseAt, quote, type PhraseSet } from './phrases.js';
 import {
+  CUT_OFF,
   FIGURATIVE_AFTER_EXPLODED,
   FIRE_THINGS,
   HARM_PATTERNS,
@@ -64,6 +65,8 @@ function figurative(tokens: readonly Token[], end: number): boolean {
   if (last.word === 'exploded') return FIGURATIVE_AFTER_EXPLODED.has(next.word);
   // "a rash of emails"
   if (last.word === 'rash') return next.word === 'of';
+  // "are you going to cut me off?", "the call cut us short": a supply or a call stopped, no wound
+  if (tokens[end - 2]?.word === 'cut') return CUT_OFF.has(next.word);
   return false;
 }
 
