@@ -243,6 +243,9 @@ export class RedisToolHealth implements SharedToolHealth {
         .sadd(this.#instancesKey, this.instanceId)
         .pexpire(this.#instancesKey, REPORT_TTL_MS)
         .exec();
+      // Resets are only listened for again when asked: an instance that started while Redis was
+      // down, and is never asked for one itself, would otherwise never take the others' resets.
+      if (this.#listening === undefined) void this.#listen().catch(() => undefined);
       if (this.#failing) {
         this.#failing = false;
         this.options.logger.info('tool health: reporting to Redis works again');

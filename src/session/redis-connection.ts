@@ -27,12 +27,16 @@ export function connectRedis(url: string): Redis {
   });
   // ioredis reads the option for each command: without the offline queue, a command sent while
   // not connected is refused at once.
-  client.on('ready', () => (client.options.enableOfflineQueue = true));
+  client.on('ready', () => {
+    client.options.enableOfflineQueue = true;
+    lastConnectionError.delete(client);
+  });
   client.on('close', () => (client.options.enableOfflineQueue = false));
   // Connection errors already reach callers as failed commands; without a listener ioredis would
-  // also print each one.
+  // also print each one. The last one is kept: a failed command only says that it failed.
   client.on('error', (error: Error) => {
     if (isSelectRefusal(error)) refuse(client, url, error);
+    else lastConnectionError.set(client, error);
   });
   // Once the database is refused, every command fails saying so, those sent before included.
   const send = client.sendCommand.bind(client);
@@ -51,6 +55,9 @@ export function connectRedis(url: string): Redis {
   };
   return client;
 }
+
+/** The last error of each client's connection since it was last ready ("connect ECONNREFUSED …"). */
+const lastConnectionError = new WeakMap<Redis, Error>();
 
 /** Clients whose database Redis refused, and why. */
 const refused = new WeakMap<Redis, AppError>();
@@ -94,6 +101,32 @@ export async function checkRedisDatabase(url: string): Promise<void> {
   } finally {
     client.disconnect();
   }
+}
+
+/**
+ * Why Redis at the client's address does not answer, in an operator's terms: its host and port,
+ * and the connection's own error ("connect ECONNREFUSED 127.0.0.1:6379"), or the command's when
+ * the connection raised none (a Redis that accepts and stays silent: the command timed out).
+ * Never the driver's bookkeeping ("Reached the max retries per request limit", "Stream isn't
+ * writeable and enableOfflineQueue options is false"), which says nothing of the cause. For readiness and logs, never for a customer.
+ */
+export function redisUnavailable(client: Redis, error: unknown, doing: string): AppError {
+  // Refused by Redis itself, or an error of ours: the connection is not the story.
+  if (isAppError(error) || (error instanceof Error && error.name === 'ReplyError')) {
+    return toStoreError(error, doing);
+  }
+  const { host, port, db, path } = client.options;
+  const where = `${path ?? `${host ?? '127.0.0.1'}:${port ?? 6379}`}${db ? `/${db}` : ''}`;
+  const connection = lastConnectionError.get(client);
+  const command = error instanceof Error ? error : new Error(String(error));
+  // Both say only that no connection was there to send the command on.
+  const bookkeeping =
+    command.name === 'MaxRetriesPerRequestError' || command.message.includes('enableOfflineQueue');
+  const reason = connection?.message || (bookkeeping ? 'no connection' : command.message);
+  return new AppError('upstream_unavailable', `Redis at ${where} is unavailable: ${reason}`, {
+    retryable: true,
+    cause: connection ?? command,
+  });
 }
 
 /** An `AppError` for a failed Redis call: `upstream_unavailable` unless Redis itself refused it. */

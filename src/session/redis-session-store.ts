@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../errors/index.js';
 import { sleep, systemClock, type Clock } from '../resilience/index.js';
 import { waitForLock } from './lock-wait.js';
-import { connectRedis, toStoreError } from './redis-connection.js';
+import { connectRedis, redisUnavailable, toStoreError } from './redis-connection.js';
 import {
   CREATE,
   EXTEND,
@@ -272,7 +272,8 @@ export class RedisSessionStore implements SessionStore {
       await this.#client.ping();
       check = await this.#checkKey();
     } catch (error) {
-      throw toStoreError(error, 'ping');
+      // Only readiness asks: its reader is the operator, who needs where and why.
+      throw redisUnavailable(this.#client, error, 'ping');
     }
     if (!check.ok) throw new AppError('config_invalid', check.detail);
   }
