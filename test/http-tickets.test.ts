@@ -60,6 +60,22 @@ describe('a ticket', () => {
     expect(await listed('assignee=Dana%20Scully')).toEqual([]);
   });
 
+  it('is listed by its assignee in any letter case, and among the unassigned until taken', async () => {
+    const ticketId = await openTicket(t.url);
+    expect(await listed('unassigned=true&limit=200')).toContain(ticketId);
+    await patch(ticketId, { assignee: 'Walter.Skinner@FBI.example' });
+    expect(await listed('assignee=walter.skinner@fbi.example')).toEqual([ticketId]);
+    expect(await listed('unassigned=true&limit=200')).not.toContain(ticketId);
+    const refused = async (query: string, message: RegExp) => {
+      const list = await call(t.url, 'GET', `/v1/admin/tickets?${query}`, admin);
+      expect(list.status).toBe(400);
+      expect(list.body.error.code).toBe('invalid_input');
+      expect(list.body.error.message).toMatch(message);
+    };
+    await refused('unassigned=true&assignee=Walter', /give "assignee" or "unassigned", not both/);
+    await refused('unassigned=yes', /unassigned/);
+  });
+
   it('refuses a change it cannot make, in the one error shape, and changes nothing', async () => {
     const ticketId = await openTicket(t.url);
     const before = await call(t.url, 'GET', `/v1/admin/tickets/${ticketId}`, admin);

@@ -78,13 +78,25 @@ const assignee = z
  * is the urgent tickets still open); a value that is not one of the known ones is a 400, not an
  * empty list that looks like "no such tickets".
  */
-export const ticketListQuerySchema = z.object({
-  status: oneOf(TICKET_STATUSES).optional(),
-  priority: oneOf(TICKET_PRIORITIES).optional(),
-  category: oneOf(TICKET_CATEGORIES).optional(),
-  assignee: assignee.optional().describe('The tickets given to this person, as it was set.'),
-  ...page,
-});
+export const ticketListQuerySchema = z
+  .object({
+    status: oneOf(TICKET_STATUSES).optional(),
+    priority: oneOf(TICKET_PRIORITIES).optional(),
+    category: oneOf(TICKET_CATEGORIES).optional(),
+    assignee: assignee
+      .optional()
+      .describe(
+        'The tickets given to this person: the name or e-mail as it was set, in any letter case.',
+      ),
+    unassigned: z
+      .enum(['true'])
+      .optional()
+      .describe('`true`: only the tickets given to no one (the queue still to be picked up).'),
+    ...page,
+  })
+  .refine((query) => !(query.assignee !== undefined && query.unassigned !== undefined), {
+    message: 'give "assignee" or "unassigned", not both',
+  });
 
 /** Most characters of the name a person on the staff signs a message with. */
 const MAX_STAFF_AUTHOR_CHARS = 80;

@@ -188,8 +188,12 @@ export interface TicketFilter {
   status?: TicketRecord['status'];
   priority?: TicketRecord['priority'];
   category?: TicketRecord['category'];
-  /** The tickets given to this person (compared exactly, as it was set). */
-  assignee?: string;
+  /**
+   * The tickets given to this person, compared without regard to letter case ("Bob@Corp.example"
+   * finds "bob@corp.example"; on SQLite, the case of ASCII letters only); `null`: the tickets
+   * given to no one.
+   */
+  assignee?: string | null;
 }
 
 /** A page of tickets, and how many there are in all (with the same filter). */

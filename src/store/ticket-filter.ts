@@ -10,8 +10,8 @@ export type TicketFilterColumn = (typeof COLUMNS)[number];
  * from them is one text per combination of fields (one prepared statement each), and a column is
  * only ever a name from this list, never text from the request.
  */
-export function ticketConditions(filter: TicketFilter): Array<[TicketFilterColumn, string]> {
-  const conditions: Array<[TicketFilterColumn, string]> = [];
+export function ticketConditions(filter: TicketFilter): Array<[TicketFilterColumn, string | null]> {
+  const conditions: Array<[TicketFilterColumn, string | null]> = [];
   for (const column of COLUMNS) {
     const value = filter[column];
     if (value !== undefined) conditions.push([column, value]);

@@ -93,6 +93,32 @@ export function describeTicketAssignment(
       ]);
     });
 
+    it('finds an assignee in any letter case, and lists the tickets given to no one', async () => {
+      const clock = manualClock();
+      const repo = await make(clock.now);
+      for (const id of ['a', 'b', 'c']) {
+        await open(repo, id);
+        clock.tick();
+      }
+      await repo.updateTicket('T-a', { assignee: 'bob@corp.example' });
+      await repo.updateTicket('T-b', { assignee: 'Bob@Corp.Example', status: 'resolved' });
+      const bob = await repo.tickets({ assignee: 'BOB@corp.example', limit: 10 });
+      expect(bob.items.map((t) => t.id)).toEqual(['T-b', 'T-a']);
+      expect(bob.total).toBe(2);
+      // Kept as each was set.
+      expect(bob.items.map((t) => t.assignee)).toEqual(['Bob@Corp.Example', 'bob@corp.example']);
+      const nobody = await repo.tickets({ assignee: null, limit: 10 });
+      expect(nobody.items.map((t) => t.id)).toEqual(['T-c']);
+      expect(nobody.total).toBe(1);
+      const nobodyOpen = await repo.tickets({ assignee: null, status: 'resolved', limit: 10 });
+      expect(nobodyOpen.total).toBe(0);
+      await repo.updateTicket('T-a', { assignee: null });
+      expect((await repo.tickets({ assignee: null, limit: 10 })).items.map((t) => t.id)).toEqual([
+        'T-c',
+        'T-a',
+      ]);
+    });
+
     it('keeps any text of an assignee exactly, and finds the ticket by it', async () => {
       const repo = await make();
       await open(repo, 'x');

@@ -212,6 +212,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         ...(query.priority ? { priority: query.priority } : {}),
         ...(query.category ? { category: query.category } : {}),
         ...(query.assignee ? { assignee: query.assignee } : {}),
+        ...(query.unassigned ? { assignee: null } : {}),
         limit: query.limit,
         offset: query.offset,
       });

@@ -471,14 +471,19 @@ export class PostgresConversationRepository implements ConversationRepository {
 
   async tickets(options: TicketFilter & { limit: number; offset?: number }): Promise<TicketPage> {
     const conditions = ticketConditions(options);
-    const where =
-      conditions.length > 0
-        ? `WHERE ${conditions.map(([c], i) => `${c} = $${i + 1}`).join(' AND ')}`
-        : '';
-    // Compared as stored: an assignee is free text (see `toDbText`).
-    const values = conditions.map(([column, value]) =>
-      column === 'assignee' ? toDbText(value) : value,
-    );
+    // Compared as stored: an assignee is free text (see `toDbText`), compared without regard to
+    // case; no assignee at all is `IS NULL`.
+    const values: string[] = [];
+    const clauses = conditions.map(([column, value]) => {
+      if (value === null) return `${column} IS NULL`;
+      if (column !== 'assignee') {
+        values.push(value);
+        return `${column} = $${values.length}`;
+      }
+      values.push(toDbText(value));
+      return `lower(${column}) = lower($${values.length})`;
+    });
+    const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     const next = values.length;
     const [rows, [count]] = await Promise.all([
       this.#db.query<TicketRow>(

@@ -555,9 +555,20 @@ export class SqliteConversationRepository implements ConversationRepository {
 
   async tickets(options: TicketFilter & { limit: number; offset?: number }): Promise<TicketPage> {
     const conditions = ticketConditions(options);
+    // An assignee is compared without regard to case; no assignee at all is `IS NULL`.
     const where =
-      conditions.length > 0 ? `WHERE ${conditions.map(([c]) => `${c} = ?`).join(' AND ')}` : '';
-    const values = conditions.map(([, value]) => value);
+      conditions.length > 0
+        ? `WHERE ${conditions
+            .map(([c, value]) =>
+              value === null
+                ? `${c} IS NULL`
+                : c === 'assignee'
+                  ? `${c} = ? COLLATE NOCASE`
+                  : `${c} = ?`,
+            )
+            .join(' AND ')}`
+        : '';
+    const values = conditions.flatMap(([, value]) => (value === null ? [] : [value]));
     const rows = this.#prepare(
       `SELECT * FROM tickets ${where} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
     ).all(...values, options.limit, options.offset ?? 0) as TicketRow[];
