@@ -48,6 +48,12 @@ export interface SendInput {
   signal?: AbortSignal;
   /** A retry with the same key gets the stored result instead of a second turn. */
   idempotencyKey?: string;
+  /**
+   * Admits the message once its key is claimed (a rate limit), before the session is waited
+   * for: a retry that is answered with the stored result, or refused because its first request
+   * still runs, is not a new message and is not charged. When it throws, the key is released.
+   */
+  admit?: () => Promise<void>;
 }
 
 /** A turn that runs now, or the stored result of the same request sent before. */
@@ -144,6 +150,20 @@ export class SessionTurns {
         return { type: 'replay', result: claim.response as TurnResultBody };
       }
     }
+    try {
+      // Ended as the request found it: told so at once, not after waiting for a turn still
+      // running (whose wait would end in a "busy, retry" for a message no retry can send).
+      // Read again under the lock below, for an end that comes meanwhile.
+      if (input.session.status !== 'active') throw sessionEnded();
+      await input.admit?.();
+    } catch (error) {
+      if (key !== undefined) {
+        await conversations.releaseIdempotencyKey(sessionId, key).catch((failure: unknown) => {
+          logger.error({ err: failure }, 'releasing an idempotency key failed');
+        });
+      }
+      throw error;
+    }
 
     const link = input.signal ? this.#link(input.signal) : undefined;
     const signal = link ? link.signal : this.#stopping.signal;
@@ -160,17 +180,16 @@ export class SessionTurns {
     };
     let run;
     try {
-      lock = await sessions.lock(sessionId, this.deps.lockTtlMs, {
-        waitMs: this.deps.lockWaitMs,
-        signal,
-      });
+      lock = await sessions
+        .lock(sessionId, this.deps.lockTtlMs, { waitMs: this.deps.lockWaitMs, signal })
+        .catch((error: unknown) => {
+          throw busyToClient(error);
+        });
       keeper = keepAlive(lock, this.deps, logger);
       const current = await sessions.get(sessionId);
       if (current === null)
         throw new AppError('not_found', 'This session does not exist or has expired.');
-      if (current.status !== 'active') {
-        throw new AppError('conflict', 'This session has ended; start a new session to continue.');
-      }
+      if (current.status !== 'active') throw sessionEnded();
       run = this.deps.turns.start({
         sessionId,
         text: input.text,
@@ -348,6 +367,25 @@ function followersFeed(
       release();
     },
   };
+}
+
+/** The refusal of a message to a session that has ended. */
+function sessionEnded(): AppError {
+  return new AppError('conflict', 'This session has ended; start a new session to continue.');
+}
+
+/**
+ * The store's `rejected` for a session whose lock stayed held (its words name the session and the
+ * lock's wait, for the log) as a client is told it: a customer whose other tab or device is still
+ * being answered learns what to do, and when, in words a widget can show.
+ */
+function busyToClient(error: unknown): unknown {
+  if (!isAppError(error) || error.code !== 'rejected') return error;
+  return new AppError(
+    'rejected',
+    'This conversation is busy answering a previous message; send this one again when that answer is complete.',
+    { retryable: true, retryAfterMs: 2_000, cause: error },
+  );
 }
 
 /** The `customer_message` event of a stored customer message. */

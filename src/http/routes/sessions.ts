@@ -22,7 +22,7 @@ import { authorizeSession, enforceRateLimit, viewOf } from '../session-access.js
 import { followSession } from '../session-follow.js';
 import { SseStream } from '../sse.js';
 import { parseInput } from '../validate.js';
-import type { StreamRegistry } from '../streams.js';
+import type { OpenStream, StreamRegistry } from '../streams.js';
 import type { Session } from '../../session/index.js';
 import { sessionScope } from '../../store/index.js';
 
@@ -174,15 +174,21 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
     { config: TAKES_FILES },
     async (request, reply) => {
       const session = await authorizeSession(sessions, request.params.id, bearerToken(request));
-      await enforceRateLimit(
-        app.rateLimiter,
-        sessionScope(session.id),
-        config.http.sessionMessagesPerMinute,
-        'session_messages',
-        reply,
-      );
-      const { text, attachments } = await readMessage(request, app);
       const idempotencyKey = idempotencyKeyOf(request);
+      const charge = () =>
+        enforceRateLimit(
+          app.rateLimiter,
+          sessionScope(session.id),
+          config.http.sessionMessagesPerMinute,
+          'session_messages',
+          reply,
+        );
+      // A message without a key is charged before its body is read (a refused client's upload
+      // is not read). One with a key is charged once the key is claimed: a widget retrying it,
+      // as a 409's Retry-After says, sends one message, not one per retry, and a retry that
+      // gets the stored reply is not refused for the retries before it.
+      if (idempotencyKey === undefined) await charge();
+      const { text, attachments } = await readMessage(request, app);
       const controller = new AbortController();
       reply.raw.on('close', () => {
         if (!reply.raw.writableFinished) controller.abort();
@@ -193,7 +199,7 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
         ...(attachments.length > 0 ? { attachments } : {}),
         requestId: String(request.id),
         signal: controller.signal,
-        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+        ...(idempotencyKey !== undefined ? { idempotencyKey, admit: charge } : {}),
       });
       if (outcome.type === 'replay') markReplayed(reply);
       if (wantsEventStream(request)) return streamTurn(reply, session.id, outcome, streams);
@@ -248,7 +254,17 @@ async function streamTurn(
   streams: StreamRegistry,
 ): Promise<void> {
   const stream = new SseStream(reply, headersOf(reply));
-  const release = streams.add(stream, { sessionId, reply, status: 200 });
+  let running = true;
+  let ended: StreamNotice | undefined;
+  const entry: OpenStream = {
+    finish(event) {
+      // Ended (by this customer in another tab, say) while this turn streams: the turn runs to
+      // its end and its reply is stored, so it is sent whole, then the end, as a WebSocket does.
+      if (event.type === 'ended' && running) ended = event;
+      else stream.finish(event);
+    },
+  };
+  const release = streams.add(entry, { sessionId, reply, status: 200 });
   // The client may go away before the turn ends: its stream is counted then, not at the end.
   reply.raw.on('close', release);
   try {
@@ -259,8 +275,10 @@ async function streamTurn(
     for await (const event of outcome.events) stream.send(event);
     await outcome.result.catch(() => undefined);
   } finally {
+    running = false;
     release();
-    stream.end();
+    if (ended) stream.finish(ended);
+    else stream.end();
   }
 }
 

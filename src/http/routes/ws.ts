@@ -65,10 +65,11 @@ type WsRequest = FastifyRequest<{ Params: { id: string } }>;
  * an `error` event and the socket stays open. A frame may carry an `id` of the client's: the
  * `error` events that answer it, and its turn's `start` and end, carry it back as `replyTo`, since
  * they may come among another turn's events. A message is counted against the session's limit
- * when it arrives; past {@link WS_MAX_PENDING_MESSAGES} waiting, or past the limit, it gets a
- * `rate_limited` error event, and past {@link WS_MAX_REFUSALS} refusals in a row (of any kind)
- * the socket is closed with 1008. Ending the session (or shutdown) sends a last event
- * and closes the socket: 1000 for `ended`, 1001 for `shutdown`. The socket follows the session's
+ * when it arrives (one with an `idempotencyKey` once its key is claimed: sent again, it gets its
+ * stored reply and is not counted again); past {@link WS_MAX_PENDING_MESSAGES} waiting, or past
+ * the limit, it gets a `rate_limited` error event, and past {@link WS_MAX_REFUSALS} refusals in
+ * a row (of any kind) the socket is closed with 1008. Ending the session (or shutdown) sends a
+ * last event and closes the socket: 1000 for `ended`, 1001 for `shutdown`. The socket follows the session's
  * events as a live feed does: it also carries the turns sent another way (over HTTP, another
  * WebSocket, another instance), each opened by the customer's message, but not its own turns'
  * twice. Turns come in the order they were stored, each one's events together: its own turn
@@ -223,16 +224,22 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
           return;
         }
         pending += 1;
+        const charge = () =>
+          enforceRateLimit(
+            app.rateLimiter,
+            sessionScope(session.id),
+            app.config.http.sessionMessagesPerMinute,
+            'session_messages',
+          );
         // Counted as it arrives, not when its turn comes: messages waiting behind a slow turn
-        // count, and one over the limit is told so at once and does not wait.
-        const charged = enforceRateLimit(
-          app.rateLimiter,
-          sessionScope(session.id),
-          app.config.http.sessionMessagesPerMinute,
-          'session_messages',
-        ).then(
+        // count, and one over the limit is told so at once and does not wait. One with an
+        // idempotency key is counted once its key is claimed (see `SendInput.admit`): sent again
+        // on a new socket after a dropped one, it gets its stored reply and is not a new message.
+        const keyed = message.idempotencyKey !== undefined;
+        const charged = (keyed ? Promise.resolve() : charge()).then(
           () => {
-            refusals = 0;
+            // A keyed message is let through once it is admitted (see `runMessage`).
+            if (!keyed) refusals = 0;
             return true;
           },
           (error: unknown) => {
@@ -246,7 +253,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         queue = queue.then(async () => {
           if (!(await charged)) return;
           try {
-            await runMessage(message);
+            await runMessage(message, keyed ? charge : undefined);
           } finally {
             pending -= 1;
           }
@@ -275,7 +282,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         });
       };
 
-      const runMessage = async (message: WsClientMessage) => {
+      const runMessage = async (message: WsClientMessage, admit?: () => Promise<void>) => {
         // Each message is a request of its own, with its own id in logs and traces; known before
         // the turn starts, so that its events on the session's channel are known as this socket's.
         const requestId = randomUUID();
@@ -291,13 +298,17 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
             ...(message.idempotencyKey !== undefined
               ? { idempotencyKey: message.idempotencyKey }
               : {}),
+            ...(admit ? { admit } : {}),
           });
         } catch (error) {
           // Refused before a turn started (busy, ended): nothing of it comes on the channel.
           turn.cancel();
+          // A keyed message over the limit is a refusal as one refused on arrival is.
+          if (admit && isAppError(error) && error.code === 'rate_limited' && refused()) return;
           fail(error, message.id);
           return;
         }
+        if (admit) refusals = 0;
         if (outcome.type === 'replay') {
           // Nothing ran, nothing of it comes on the channel: it goes out between turns.
           turn.cancel();
