@@ -180,3 +180,55 @@ describe('follow-ups', () => {
     expect(reply.sources).toEqual([]);
   });
 });
+
+describe('a sentence that shares one common word with the message is no answer', () => {
+  it('a broken tent pole is not told about tracking scans and washing tents', async () => {
+    // Each sentence held one word ("first", "tent") of a different page: no page matched.
+    const reply = await ask('my tent pole snapped on the first trip');
+    expect(reply.text).not.toContain('first scan');
+    expect(reply.text).not.toContain('machine wash');
+  });
+
+  it('"is that covered?" after the broken pole is told of the warranty alone', async () => {
+    const [, , covered] = await conversation(
+      'hi',
+      'ok thanks. also my tent pole snapped on the first trip, order 55123',
+      'is that covered?',
+    );
+    expect(covered?.text).toContain('lifetime warranty');
+    expect(covered?.text).not.toContain('first scan');
+    expect(covered?.sources.map((s) => s.title)).toEqual(['Warranty - Pinewood Outfitters']);
+  });
+
+  it('"I bought them 70 days ago though" after a return is not told of resellers', async () => {
+    const [, late] = await conversation(
+      'I want to return my boots',
+      'I bought them 70 days ago though',
+    );
+    expect(late?.text).not.toContain('unauthorised resellers');
+  });
+});
+
+it('asked to send a new one after being told "contact us and we will send a replacement", is handed over', async () => {
+  const [, , asked] = await conversation(
+    'hello, my name is Dana Fox',
+    "my order 77812 never arrived, tracking hasn't updated in 9 days",
+    'can you just send a new one?',
+  );
+  expect(asked?.text).not.toContain('confirmation link');
+  expect(asked?.escalation.escalate).toBe(true);
+});
+
+it('"when will my refund arrive?" is answered from Refunds, not from a page on orders that have not arrived', async () => {
+  const reply = await ask('when will my refund arrive?');
+  expect(reply.text).toContain('Card refunds take 5 to 10 business days');
+  expect(reply.sources[0]?.title).toBe('Refunds');
+});
+
+it('"do i need to bring anything?" after the price of renting a tent is told what to bring', async () => {
+  const [, bring] = await conversation(
+    'How much does it cost to rent a tent for 3 days?',
+    'do i need to bring anything?',
+  );
+  expect(bring?.text).toContain('Bring a photo ID');
+});

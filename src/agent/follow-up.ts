@@ -19,6 +19,8 @@ const BACK_REFERENCES = new Set([
   'those',
   'these',
   'there',
+  // "do i need to bring anything?" after a question on renting a tent: anything for that.
+  'anything',
 ]);
 
 /** A question word asked alone ("why?", "how much?", "since when?") asks about what was said. */
@@ -76,8 +78,19 @@ const STEP_END = /[,.;:!?]|\b(?:and|but|so|because|then|as|since)\b/i;
 
 /** The content words of a message that name something ("restarted", "hub"), in order. */
 function ownWords(text: string): string[] {
-  return queryTerms(text).contentTerms.filter((word) => !DONE_WORDS.has(word));
+  return queryTerms(text.replace(AGO, ' ')).contentTerms.filter(
+    (word) => !DONE_WORDS.has(word) && !ASIDES.has(word),
+  );
 }
+
+/**
+ * How long ago something was done ("70 days ago", "a few weeks ago") says when, not what about:
+ * "I bought them 70 days ago though" after "I want to return my boots" is about the return.
+ */
+const AGO =
+  /\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|several|few)\s+(?:hours?|days?|weeks?|months?|years?)\s+ago\b/gi;
+/** Words that set a message against the one before ("though") and name nothing. */
+const ASIDES = new Set(['though', 'anyway', 'actually']);
 
 /** A follow-up names at most this many things of its own; more, and it stands on its own. */
 const MAX_OWN_WORDS = 2;

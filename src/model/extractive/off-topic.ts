@@ -98,7 +98,27 @@ export function aboutSomethingElse(
     picks.some((p) =>
       [...p.candidate.matched].some((k) => terms[k]?.coming === true && !terms[k]?.fromContext),
     );
-  if (held.length + phrases.size + (answersIt ? 1 : 0) + (comes ? 1 : 0) > 1) return false;
+  // Words held by different pages do not add up to a match: one sentence that says "first"
+  // and another page's that says "tent" do not answer "my tent pole snapped on the first trip".
+  // The page that holds the most of them is what the answer rests on.
+  const perPage = new Map<number, Set<number>>();
+  for (const { candidate } of picks) {
+    let page = perPage.get(candidate.doc);
+    if (!page) perPage.set(candidate.doc, (page = new Set()));
+    for (const k of candidate.matched) page.add(k);
+    for (const k of candidate.context) page.add(k);
+  }
+  const heldOnOnePage = Math.max(
+    ...[...perPage.values()].map((page) => {
+      const stems = ownStems(page);
+      return own.filter((k) => stems.has(stemOf(k))).length;
+    }),
+  );
+  if (heldOnOnePage + phrases.size + (answersIt ? 1 : 0) + (comes ? 1 : 0) > 1) return false;
+  // A follow-up answered with none of the conversation's words, on one word of its own, is
+  // answered about something else: "I bought them 70 days ago though" after "I want to return
+  // my boots" is not asking what the warranty says of items bought from resellers.
+  if (terms.some((t) => t.fromContext) && phrases.size === 0 && !answersIt) return true;
   // The one word held says little when other articles found have it too ("app", "account"); a
   // rarer one ("defective", for "damaged") is what the question is about. Articles, not
   // passages: the sections of one article on installing all say "install", and it is their topic.

@@ -191,6 +191,13 @@ export function scoreSentences(
   // question speaks of another thing coming ("If an item arrives damaged …" for "when will my
   // express order arrive?"): there the verb weighs as little as a conversational word.
   const about = terms.some((t) => !t.weak && !t.coming && !t.fromContext);
+  // The verb of coming said only by the heading a sentence stands under speaks of what that
+  // heading names coming ("My order hasn't arrived"), not of what is asked about: "If tracking
+  // has not changed for 7 days, … we will … refund you" under it does not say when a refund
+  // arrives. Under a heading it weighs as little as a conversational word.
+  const underWeights = about
+    ? weights.map((w, k) => (terms[k]?.coming === true ? w * WEAK_WEIGHT : w))
+    : weights;
   // What each related word stands for, to count those of one phrase once under a heading.
   const groups = terms.map((t) =>
     t.standsFor && t.standsFor.length > 0 ? t.standsFor.join(' ') : undefined,
@@ -200,7 +207,7 @@ export function scoreSentences(
     const remedyFor = otherProblem[c.doc] !== true;
     const comingOnly = about && onlyComing(c, terms);
     const own = sum(c.matched, weights) * (comingOnly ? WEAK_WEIGHT : 1);
-    const under = sumOnce(c.context, weights, groups) * (comingOnly ? WEAK_WEIGHT : 1);
+    const under = sumOnce(c.context, underWeights, groups) * (comingOnly ? WEAK_WEIGHT : 1);
     const overlap = totalWeight > 0 ? (own + 0.5 * under) / totalWeight : 0;
     const brevity = fewerWordsThan(c.unit.text, 4) ? 0.5 : 1;
     const summary = documents[c.doc]?.summarise ? 0.3 / (1 + c.index) : 0;

@@ -130,6 +130,7 @@ export function selectSentences(
   // ("We send a confirmation link to the new address" under "Changing your email address" for
   // "can I change the shipping address").
   const saysAll = ownWords(terms).every((k) => best.matched.has(k));
+  const followUpHeld = terms.some((t) => t.fromContext) && holdsNewWord(best, terms);
   for (let i = first + 1; i < ranked.length; i++) {
     const c = ranked[i] as Candidate;
     if (picks.length >= MAX_SENTENCES) break;
@@ -145,6 +146,10 @@ export function selectSentences(
     }
     if (!quotable(c)) continue;
     const seen = c.doc === best.doc ? covered : inBest;
+    // Another page does not come along on words of earlier messages alone, once the best holds
+    // a word of the follow-up's own: "is that covered?" after "my tent pole snapped on the first
+    // trip" is answered by the warranty, not also by a tracking sentence that says "first".
+    if (c.doc !== best.doc && followUpHeld && !holdsNewWord(c, terms)) continue;
     const addsTerm = addsWord(c, seen, terms, c.doc === best.doc ? undefined : asking);
     // Told that something has not come and answered with when it comes or what to do, another
     // sentence of the passage that says so of it tells more of the same ("Once your order
@@ -237,6 +242,12 @@ function addsWord(
     if (seen.has(k) || terms[k]?.weak !== false || asking?.(k) === true) continue;
     return true;
   }
+  return false;
+}
+
+/** Whether a sentence holds a content word of the latest message, not only earlier ones'. */
+function holdsNewWord(c: Candidate, terms: readonly QuestionTerm[]): boolean {
+  for (const k of c.matched) if (terms[k]?.weak === false && !terms[k]?.fromContext) return true;
   return false;
 }
 

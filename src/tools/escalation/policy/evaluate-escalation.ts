@@ -8,6 +8,7 @@ import { detectNegativeSentiment, STRONG_NEGATIVE } from './negative-sentiment.j
 import { decideCategory, decidePriority } from './priority.js';
 import { detectRepeatedQuestion, REPEAT_LOOKBACK } from './repeated-question.js';
 import { detectSafety } from './safety.js';
+import { askedStaffAction } from './staff-action.js';
 import { detectWorsening } from './sentiment-trend.js';
 import { onlyFeels, scoreTokens } from './sentiment.js';
 import type { SignalMatch } from './signal-match.js';
@@ -92,7 +93,12 @@ export function evaluateEscalation(
 
   const safety = detectSafety(text, tokens);
   add('safety', safety);
-  add('explicit_request', detectExplicitRequest(text, tokens) ?? detectAcceptedOffer(input));
+  add(
+    'explicit_request',
+    detectExplicitRequest(text, tokens) ??
+      detectAcceptedOffer(input) ??
+      askedStaffAction(text, previousReply(input)),
+  );
   add('legal', detectLegal(text, tokens));
   add('negative_sentiment', detectNegativeSentiment(sentiment));
   add('worsening_sentiment', detectWorsening([...earlier.map((m) => m.sentiment), sentiment]));
@@ -135,6 +141,12 @@ function detectAcceptedOffer(input: EscalationInput): SignalMatch | undefined {
   // eslint-disable-next-line no-control-regex
   const said = input.message.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
   return { detail: `accepted the offer of a person: "${said.slice(0, 60)}"` };
+}
+
+/** The reply just before the message, when the turn before it is the assistant's. */
+function previousReply(input: EscalationInput): string | undefined {
+  const previous = input.history.at(-1);
+  return previous?.role === 'assistant' ? previous.text : undefined;
 }
 
 /**
