@@ -232,3 +232,22 @@ it('"do i need to bring anything?" after the price of renting a tent is told wha
   );
   expect(bring?.text).toContain('Bring a photo ID');
 });
+
+it('"can i get a bigger size" is told of exchanges for a different size', async () => {
+  const reply = await ask('can i get a bigger size');
+  expect(reply.text).toContain('free exchanges within 60 days');
+});
+
+it('"the zip on my backpack broke after two months" is told of the warranty against defects', async () => {
+  const reply = await ask('the zip on my backpack broke after two months');
+  expect(reply.text).toContain('lifetime warranty against defects');
+});
+
+it('"the tent was on sale for 299" is told of the price match, not of Final Sale items', async () => {
+  const [reply] = await conversation({
+    text: 'I was charged 389 but the tent was on sale for 299, can I get the difference back?',
+    invoice: true,
+  });
+  expect(reply?.text).not.toContain('Final Sale');
+  expect(reply?.text).toContain('we refund the difference');
+});

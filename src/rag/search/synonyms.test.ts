@@ -171,5 +171,13 @@ describe('Synonyms', () => {
     expect(words('how do I change where it gets delivered')).toContain('address');
     expect(words('can we each pay separately')).toContain('split');
     expect(words('can coworkers order together')).toContain('group');
+    // Something that broke is a defect; a bigger size is an exchange; on sale is cheaper.
+    expect(words('the zip on my backpack broke')).toContain('defect');
+    expect(words('my jacket strap tore')).toContain('defect');
+    // Not what splits a bill or rips a customer off.
+    expect(words('can we split the bill')).not.toContain('defect');
+    expect(words('i feel ripped off')).not.toContain('defect');
+    expect(words('can i get a bigger size')).toContain('exchange');
+    expect(words('the tent was on sale for 299')).toContain('cheaper');
   });
 });

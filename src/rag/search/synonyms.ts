@@ -51,6 +51,8 @@ export const DEFAULT_SYNONYMS = `
   money back | my money = refund
   send back | bring back | give back = return
   damaged | broken | defective | faulty | cracked | smashed | dented | torn
+  broke | broken | tore | stopped working | came apart | fell apart => defect faulty damaged
+  bigger size | larger size | smaller size | bigger one | larger one | smaller one => exchange
   exchange | swap
   wrong item | incorrect item | wrong product | wrong size | wrong colour | wrong color => wrong
   undo | revert | reverse | unsubscribe => cancel
@@ -148,6 +150,7 @@ export const DEFAULT_SYNONYMS = `
   get in touch => contact
   are you open | when do you open | when will you open | when is open | what time open | what time close | opening times = hours
   cheap | cheaper | cheapest | least expensive | lowest price => cost price
+  on sale | sale price | on offer | marked down | price drop | price dropped | went down in price = cheaper price
   dryer | drier | tumble dryer | tumble drier | tumbler => tumble dry
   cut off | cut me off | cut us off | cutting off = disconnect
   midnight | midday | late at night | middle of the night | early in the morning => hours
