@@ -3,34 +3,18 @@
  * sends one more message at once, through real sockets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOpenAi, type FakeOpenAi } from '../src/testing/index.js';
-import {
-  bearer,
-  call,
-  createSession,
-  parseSse,
-  startServer,
-  type TestServer,
-} from './helpers/http.js';
+import { bearer, call, createSession, parseSse, type TestServer } from './helpers/http.js';
+import { startSlowModelServer, type SlowModelServer } from './helpers/slow-model.js';
 
+let slow: SlowModelServer;
 let server: TestServer;
-let llm: FakeOpenAi;
 
 beforeAll(async () => {
   // A model that takes about two seconds to answer: the session ends while it does.
-  llm = await startFakeOpenAi({
-    chat: { text: 'Open Settings and choose Security. '.repeat(8), chunkSize: 4, delayMs: 30 },
-  });
-  server = await startServer({
-    LLM_BASE_URL: llm.url,
-    LLM_MODEL: 'fake-model',
-    SESSION_LOCK_WAIT_MS: '200',
-  });
+  slow = await startSlowModelServer({ SESSION_LOCK_WAIT_MS: '200' });
+  server = slow.server;
 });
-afterAll(async () => {
-  await server.close();
-  await llm.close();
-});
+afterAll(() => slow.close());
 
 describe('a message sent right after the session was ended while a turn streams', () => {
   it('is refused at once as sent to an ended session, and the streaming answer comes whole', async () => {

@@ -3,35 +3,25 @@
  * the API asks, through real sockets: the retries of one message are not new messages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOpenAi, type FakeOpenAi } from '../src/testing/index.js';
 import {
   bearer,
   call,
   createSession,
   openSocket,
-  startServer,
   type Json,
   type TestServer,
 } from './helpers/http.js';
+import { startSlowModelServer, type SlowModelServer } from './helpers/slow-model.js';
 
+let slow: SlowModelServer;
 let server: TestServer;
-let llm: FakeOpenAi;
 
 beforeAll(async () => {
   // A model that takes about two seconds to answer: the widget retries while it does.
-  llm = await startFakeOpenAi({
-    chat: { text: 'Open Settings and choose Security. '.repeat(8), chunkSize: 4, delayMs: 30 },
-  });
-  server = await startServer({
-    LLM_BASE_URL: llm.url,
-    LLM_MODEL: 'fake-model',
-    SESSION_MESSAGES_PER_MINUTE: '3',
-  });
+  slow = await startSlowModelServer({ SESSION_MESSAGES_PER_MINUTE: '3' });
+  server = slow.server;
 });
-afterAll(async () => {
-  await server.close();
-  await llm.close();
-});
+afterAll(() => slow.close());
 
 /** Sends a message as JSON, with an Idempotency-Key. */
 function send(id: string, token: string, text: string, key: string): Promise<Response> {

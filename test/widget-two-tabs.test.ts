@@ -4,35 +4,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startFakeOpenAi, type FakeOpenAi } from '../src/testing/index.js';
 import {
   bearer,
   call,
   createSession,
   openFeed,
   parseSse,
-  startServer,
   type TestServer,
 } from './helpers/http.js';
+import { startSlowModelServer, type SlowModelServer } from './helpers/slow-model.js';
 
+let slow: SlowModelServer;
 let server: TestServer;
-let llm: FakeOpenAi;
 
 beforeAll(async () => {
   // A model that takes about two seconds to answer: the other tab sends while it does.
-  llm = await startFakeOpenAi({
-    chat: { text: 'Open Settings and choose Security. '.repeat(8), chunkSize: 4, delayMs: 30 },
-  });
-  server = await startServer({
-    LLM_BASE_URL: llm.url,
-    LLM_MODEL: 'fake-model',
-    SESSION_LOCK_WAIT_MS: '200',
-  });
+  slow = await startSlowModelServer({ SESSION_LOCK_WAIT_MS: '200' });
+  server = slow.server;
 });
-afterAll(async () => {
-  await server.close();
-  await llm.close();
-});
+afterAll(() => slow.close());
 
 /** Sends a message from a tab, as SSE or JSON. */
 function send(id: string, token: string, text: string, sse: boolean): Promise<Response> {
