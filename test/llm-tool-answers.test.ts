@@ -1,48 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../src/app.js';
-import { loadConfig } from '../src/config/index.js';
+import type { App } from '../src/app.js';
 import type { TurnEvent } from '../src/protocol/index.js';
-import { startFakeOpenAi, type FakeOpenAi } from '../src/testing/index.js';
+import type { FakeOpenAi } from '../src/testing/index.js';
+import { runTurn, startLlmApp, streamedText, type LlmApp } from './helpers/llm-app.js';
 
+let llm: LlmApp;
 let fake: FakeOpenAi;
 let app: App;
 
 beforeEach(async () => {
-  fake = await startFakeOpenAi();
-  app = createApp(
-    loadConfig({ env: { LOG_LEVEL: 'silent', LLM_BASE_URL: fake.url, LLM_MODEL: 'fake-chat' } }),
-    { databasePath: ':memory:' },
-  );
-  await app.knowledge.replaceSource('kb', '/help/faq.json', 'h', [
-    {
-      docKey: '0',
-      title: 'Can I return an item?',
-      format: 'faq_json',
-      contentHash: 'a',
-      chunks: [{ ordinal: 0, headingPath: [], text: 'You can return an item within 30 days.' }],
-    },
-    {
-      docKey: '1',
-      title: 'Do you ship abroad?',
-      format: 'faq_json',
-      contentHash: 'b',
-      chunks: [{ ordinal: 0, headingPath: [], text: 'We ship to every country in Europe.' }],
-    },
+  llm = await startLlmApp([
+    ['Can I return an item?', 'You can return an item within 30 days.'],
+    ['Do you ship abroad?', 'We ship to every country in Europe.'],
   ]);
+  ({ app, fake } = llm);
 });
-afterEach(async () => {
-  await app.close();
-  await fake.close();
-});
+afterEach(() => llm.close());
 
-async function turn(sessionId: string, text: string) {
-  const run = app.turns.start({ sessionId, text });
-  const events: TurnEvent[] = [];
-  for await (const event of run.events) events.push(event);
-  return { events, result: await run.result };
-}
-const streamedText = (events: TurnEvent[]) =>
-  events.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('');
+const turn = (sessionId: string, text: string) => runTurn(app, sessionId, text);
 const completed = (events: TurnEvent[]) =>
   events.flatMap((e) => (e.type === 'complete' ? [e.message] : []))[0];
 const chatRequests = () => fake.requests.filter((r) => r.path === '/v1/chat/completions');
