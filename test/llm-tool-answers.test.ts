@@ -169,6 +169,28 @@ describe('a model whose answer breaks off after a tool call', () => {
   });
 });
 
+describe('a model cut short after citing a passage its own search found', () => {
+  it('keeps that passage as a source, under the number the customer saw', async () => {
+    fake.chatReplies(
+      { toolCalls: [{ name: 'kb_search', arguments: { query: 'ship abroad Europe' } }] },
+      (request) => {
+        const found = request.messages.find((m) => m.role === 'tool')?.content ?? '';
+        const n = /"number":(\d+),"title":"Do you ship abroad\?"/.exec(found)?.[1] ?? '0';
+        return { text: `We ship across Europe [${n}], and returns`, finishReason: 'length' };
+      },
+    );
+    const { events, result } = await turn('t-cut-cited', 'Can I return an item?');
+    const n = Number(/Europe \[(\d+)\]/.exec(result.text)?.[1]);
+    expect(n).toBeGreaterThan(1);
+    expect(result.text).toContain('That answer was cut short. From our help center:');
+    expect(result.answeredBy).toBe('extractive');
+    expect(streamedText(events)).toBe(result.text);
+    expect(result.sources.map((s) => [s.id, s.title])).toContainEqual([n, 'Do you ship abroad?']);
+    // The help center's answer that follows cites the returns passage, as numbered up front.
+    expect(result.sources.map((s) => [s.id, s.title])).toContainEqual([1, 'Can I return an item?']);
+  });
+});
+
 describe('an answer the model stopped short', () => {
   it('cut off at its token limit is not stored as whole: the reply says so and the help center answers', async () => {
     fake.chatReplies({ text: 'You can return it within', finishReason: 'length' });

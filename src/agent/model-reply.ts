@@ -81,15 +81,17 @@ export async function writeModelReply(turn: ReplyTurn): Promise<ModelReply> {
     // Not a failure of the model: the service's count of those leaves it out.
     ...(outcome.cancelled ? { cancelled: true as const } : {}),
   };
-  // The extractive answer numbers the turn's passages alone.
-  const retrieved = turn.hits;
   if (streamed === '') {
+    // The extractive answer numbers the turn's passages alone.
     streamText(calls, answer.text);
-    return { reply: failed, passages: retrieved };
+    return { reply: failed, passages: turn.hits };
   }
-  // After the words the model did send, the help center's answer, said to follow them.
-  const after = turn.compose(turn.handover ? [] : turn.hits, turn.escalated, turn.handover, true);
+  // After the words the model did send, the help center's answer, said to follow them. It reads
+  // the passages the model's searches found too, numbered as the model was given them, so a
+  // number the customer already saw still names what it named (and a file comes after them all).
+  const after = turn.compose(turn.handover ? [] : passages, turn.escalated, turn.handover, true);
   const rest = `\n\n${CUT_SHORT}\n\n${after.text}`;
   calls.emit({ type: 'text', delta: rest });
-  return { reply: { ...failed, text: lead + streamed + rest }, passages: retrieved };
+  const cited = [...new Set([...citedNumbers(streamed).filter(exists), ...after.cited])];
+  return { reply: { ...failed, text: lead + streamed + rest, cited }, passages };
 }
