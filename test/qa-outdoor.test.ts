@@ -189,6 +189,15 @@ describe('a sentence that shares one common word with the message is no answer',
     expect(reply.text).not.toContain('machine wash');
   });
 
+  it.each(['my tent pole snapped', 'my tent pole snapped on the first trip'])(
+    '%j is told of the warranty against defects',
+    async (message) => {
+      const reply = await ask(message);
+      expect(reply.text).toContain('lifetime warranty against defects');
+      expect(reply.sources.map((s) => s.title)).toEqual(['Warranty - Pinewood Outfitters']);
+    },
+  );
+
   it('"is that covered?" after the broken pole is told of the warranty alone', async () => {
     const [, , covered] = await conversation(
       'hi',
@@ -206,6 +215,8 @@ describe('a sentence that shares one common word with the message is no answer',
       'I bought them 70 days ago though',
     );
     expect(late?.text).not.toContain('unauthorised resellers');
+    // Why the answer is no: the window the returns page gives.
+    expect(late?.text).toContain('You can return most items within 60 days of delivery');
   });
 });
 
@@ -250,4 +261,17 @@ it('"the tent was on sale for 299" is told of the price match, not of Final Sale
   });
   expect(reply?.text).not.toContain('Final Sale');
   expect(reply?.text).toContain('we refund the difference');
+  // "I was charged" tells what happened; when a card is charged is another matter.
+  expect(reply?.text).not.toContain('Your card is authorised');
+  expect(reply?.sources.map((s) => s.title)).toEqual(['Price match guarantee']);
+});
+
+it('tracking that has not moved in 9 days is told first what to do when tracking stalls', async () => {
+  const [, stalled] = await conversation(
+    'hello, my name is Dana Fox',
+    "my order 77812 never arrived, tracking hasn't updated in 9 days",
+  );
+  expect(stalled?.text).toMatch(
+    /^About your order 77812: If tracking has not changed for 7 days, contact us/,
+  );
 });

@@ -6,6 +6,7 @@ import {
   followUpChain,
   followUpContext,
   isFollowUp,
+  namedApart,
 } from './follow-up.js';
 
 describe('isFollowUp', () => {
@@ -199,5 +200,18 @@ describe('a question word with only verbs of its own', () => {
     );
     // A question that names its own subject still stands on its own.
     expect(isFollowUp('how long do I have to return shoes?')).toBe(false);
+  });
+});
+
+describe('namedApart', () => {
+  it('takes buying said with how long ago as when, not as a subject of its own', () => {
+    expect(namedApart('I bought them 70 days ago though', 'I want to return my boots')).toEqual([]);
+    expect(
+      namedApart('I ordered it 2 weeks ago, can I exchange it?', 'I want to return my boots'),
+    ).toEqual(['exchange']);
+  });
+
+  it('keeps buying said without a time', () => {
+    expect(namedApart('where can I buy them?', 'do you sell tent pegs?')).toEqual(['buy']);
   });
 });

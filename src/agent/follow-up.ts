@@ -78,10 +78,16 @@ const STEP_END = /[,.;:!?]|\b(?:and|but|so|because|then|as|since)\b/i;
 
 /** The content words of a message that name something ("restarted", "hub"), in order. */
 function ownWords(text: string): string[] {
-  return queryTerms(text.replace(AGO, ' ')).contentTerms.filter(
-    (word) => !DONE_WORDS.has(word) && !ASIDES.has(word),
+  const told = text.replace(AGO, ' ');
+  // "I bought them 70 days ago": with the time, the buying says when, as the time does.
+  const when = told !== text;
+  return queryTerms(told).contentTerms.filter(
+    (word) => !DONE_WORDS.has(word) && !ASIDES.has(word) && !(when && GOT_WORDS.has(word)),
   );
 }
+
+/** How a thing came to the customer, said with how long ago: "bought", "ordered", "received". */
+const GOT_WORDS = new Set('bought purchased ordered received got'.split(' '));
 
 /**
  * How long ago something was done ("70 days ago", "a few weeks ago") says when, not what about:

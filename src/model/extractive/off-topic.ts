@@ -108,12 +108,12 @@ export function aboutSomethingElse(
     for (const k of candidate.matched) page.add(k);
     for (const k of candidate.context) page.add(k);
   }
-  const heldOnOnePage = Math.max(
-    ...[...perPage.values()].map((page) => {
-      const stems = ownStems(page);
-      return own.filter((k) => stems.has(stemOf(k))).length;
-    }),
-  );
+  // Counted from 0, not from `Math.max()` of nothing (-Infinity), should no page hold any.
+  let heldOnOnePage = 0;
+  for (const page of perPage.values()) {
+    const stems = ownStems(page);
+    heldOnOnePage = Math.max(heldOnOnePage, own.filter((k) => stems.has(stemOf(k))).length);
+  }
   if (heldOnOnePage + phrases.size + (answersIt ? 1 : 0) + (comes ? 1 : 0) > 1) return false;
   // A follow-up answered with none of the conversation's words, on one word of its own, is
   // answered about something else: "I bought them 70 days ago though" after "I want to return

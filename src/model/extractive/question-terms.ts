@@ -105,6 +105,10 @@ const WEAK = new Set(
     .filter((w) => w !== ''),
 );
 
+/** Which time something happened: "on the first trip", "after my second wash". */
+const WHICH_TIME =
+  /\b(?:on|during|in|at|after|by)\s+(?:the|my|our|its|their|his|her)\s+(first|second|third|fourth|fifth|last|1st|2nd|3rd)\s+(trip|day|night|use|time|wash|outing|walk|ride|hike|weekend|week|month|go|run|climb|camp|try)\b/gi;
+
 /**
  * Whether a word is conversational ("help", "need"), or names what nearly every page does
  * ("order").
@@ -204,6 +208,12 @@ export function questionTerms(
   // ago"): no page says "ago", and a question about a late order is not about it. Asked whether
   // it still may be done ("food came an hour ago, can I still add a tip?"), the time told is
   // what the answer turns on: its unit finds the time allowed ("for up to 2 hours").
+  // "on the first trip", "after the second wash": when it happened, not what it is about; a
+  // sentence that says "first" says it of something else ("the first scan").
+  for (const m of allMatches(text, WHICH_TIME)) {
+    identifiers.add(m[1] as string);
+    identifiers.add(m[2] as string);
+  }
   const still = asksStill(question);
   for (const w of waitedWords(text)) if (!(still && TIME_UNIT.test(w))) identifiers.add(w);
   const out: QuestionTerm[] = [];

@@ -28,5 +28,15 @@ export function saidAgain(
   if (own.size === 0) return [];
   const holdsOwn = (c: Candidate): boolean => [...c.matched].some((k) => own.has(k));
   if (unsaid.some((p) => holdsOwn(p.candidate))) return [];
-  return withSaid().filter((p) => holdsOwn(p.candidate) && said.includes(p.candidate.unit.text));
+  const chosen = withSaid().filter((p) => said.includes(p.candidate.unit.text));
+  const again = chosen.filter((p) => holdsOwn(p.candidate));
+  // What a page says of the thing before its exceptions comes along with them: "is that
+  // covered?" is told "All … tents … carry a lifetime warranty against defects" before "The
+  // warranty does not cover normal wear and tear …", not the exceptions alone, which read as no.
+  const first = again[0]?.candidate;
+  if (first === undefined) return [];
+  const before = chosen.filter(
+    (p) => p.candidate.doc === first.doc && p.candidate.index < first.index,
+  );
+  return [...before, ...again];
 }

@@ -131,6 +131,8 @@ export function selectSentences(
   // "can I change the shipping address").
   const saysAll = ownWords(terms).every((k) => best.matched.has(k));
   const followUpHeld = terms.some((t) => t.fromContext) && holdsNewWord(best, terms);
+  const bestAnswersAsk =
+    asked !== undefined && [...best.matched, ...best.context].some((k) => asked.has(k));
   for (let i = first + 1; i < ranked.length; i++) {
     const c = ranked[i] as Candidate;
     if (picks.length >= MAX_SENTENCES) break;
@@ -150,6 +152,11 @@ export function selectSentences(
     // a word of the follow-up's own: "is that covered?" after "my tent pole snapped on the first
     // trip" is answered by the warranty, not also by a tracking sentence that says "first".
     if (c.doc !== best.doc && followUpHeld && !holdsNewWord(c, terms)) continue;
+    // Told the circumstances and answered on what is asked, another page comes along for the
+    // circumstances only when it speaks of them, not on one word they share: "Your card is
+    // authorised … and charged when the order ships" is no answer to "I was charged 389 but the
+    // tent was on sale for 299, can I get the difference back?".
+    if (c.doc !== best.doc && bestAnswersAsk && onOneToldWord(c, asked, terms)) continue;
     const addsTerm = addsWord(c, seen, terms, c.doc === best.doc ? undefined : asking);
     // Told that something has not come and answered with when it comes or what to do, another
     // sentence of the passage that says so of it tells more of the same ("Once your order
@@ -221,11 +228,34 @@ export function selectSentences(
   addAntecedents(picks, scored.candidates, budget);
   const order = new Map<number, number>();
   for (const p of picks) order.set(p.candidate.doc, order.get(p.candidate.doc) ?? order.size);
-  return picks.sort(
+  picks.sort(
     (a, b) =>
       (order.get(a.candidate.doc) ?? 0) - (order.get(b.candidate.doc) ?? 0) ||
       a.candidate.index - b.candidate.index,
   );
+  return caseAskedFirst(picks, best);
+}
+
+/** A sentence that states a case of its own: "If tracking has not changed for 7 days, …". */
+const STATES_CASE = /^if\b/i;
+
+/**
+ * Sentences of a page are said in the page's order, but cases the page lists one after another
+ * ("If your tracking shows delivered …", "If tracking has not changed for 7 days …") stand
+ * alone: the one that answers best, the customer's case, leads the others of its page rather
+ * than following one the customer did not describe.
+ */
+function caseAskedFirst(picks: Pick[], best: Candidate): Pick[] {
+  const at = picks.findIndex((p) => p.candidate === best);
+  if (at <= 0 || best.unit.list || !STATES_CASE.test(best.unit.text)) return picks;
+  let start = at;
+  while (start > 0) {
+    const before = picks[start - 1]?.candidate;
+    if (before?.doc !== best.doc || before.unit.list || !STATES_CASE.test(before.unit.text)) break;
+    start -= 1;
+  }
+  if (start < at) picks.splice(start, 0, ...picks.splice(at, 1));
+  return picks;
 }
 
 /**
@@ -243,6 +273,22 @@ function addsWord(
     return true;
   }
   return false;
+}
+
+/**
+ * Whether a sentence holds none of the words of what is asked (`asked`), nor stands under one,
+ * and only one content word of the circumstances told before it: "charged" of "I was charged
+ * 389 but …".
+ */
+function onOneToldWord(
+  c: Candidate,
+  asked: ReadonlySet<number> | undefined,
+  terms: readonly QuestionTerm[],
+): boolean {
+  if (asked === undefined || [...c.matched, ...c.context].some((k) => asked.has(k))) return false;
+  let told = 0;
+  for (const k of c.matched) if (terms[k]?.weak === false) told += 1;
+  return told <= 1;
 }
 
 /** Whether a sentence holds a content word of the latest message, not only earlier ones'. */

@@ -52,6 +52,7 @@ export const DEFAULT_SYNONYMS = `
   send back | bring back | give back = return
   damaged | broken | defective | faulty | cracked | smashed | dented | torn
   broke | broken | tore | stopped working | came apart | fell apart => defect faulty damaged
+  snapped | snap => defect faulty
   bigger size | larger size | smaller size | bigger one | larger one | smaller one => exchange
   exchange | swap
   wrong item | incorrect item | wrong product | wrong size | wrong colour | wrong color => wrong

@@ -141,6 +141,9 @@ export const HARM_PATTERNS = patternSet([
       slot(words('burned burnt scalded cut injured blistered bleeding')),
     ],
   ),
+  // "my child's skin blistered", "her hands swelled up": a part of someone's body, then a verb
+  // of harm with nothing between
+  ...ofBody([], [slot(BODY), slot(DEGREE, 0, 2), slot(words('blistered bled swelled'))]),
   // "I got burned", "we were badly scalded": the writer's own injury
   [
     slot(words("i we i've we've")),
@@ -265,3 +268,13 @@ export const CUT_OFF = new Set(words('off short'));
  * avoid a burning smell?".
  */
 export const HYPOTHETICAL = new Set(words('if whether unless risk risks prevent avoid'));
+
+/**
+ * Past modals that, before "have", speak of what could have happened, not what did: "could it
+ * have burned my hand?", "it could've burned him". "Must have" is left out: "I must have burned
+ * my hand on it" reports a burn; so are "may have" and "might have": "the heater may have burned
+ * my daughter's arm" reports a harm the customer is not sure of, which is still for the team.
+ */
+export const COULD_HAVE = new Set(words('could would'));
+/** The same modals with "have" in one word. */
+export const COULD_HAVE_CONTRACTED = new Set(words("could've would've"));

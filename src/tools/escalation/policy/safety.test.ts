@@ -34,6 +34,11 @@ describe('safety incidents', () => {
     'it burned my kids hand',
     "the stove burned the baby's arm",
     "my mother's face is badly burned",
+    // A part of the body harmed with no "was" or "got" between
+    "my child's skin blistered after using the sun cream",
+    'her hands blistered from the handle',
+    // Not sure of it, but telling of a harm
+    "I think the heater may have burned my daughter's arm",
   ])('sends %j to the safety queue, urgent: someone was hurt', (message) => {
     expect(decide(message)).toMatchObject({
       escalate: true,
@@ -104,6 +109,9 @@ describe('safety incidents', () => {
     "I don't smell gas any more, thanks",
     "it didn't burn anyone",
     'could it burn my hand?',
+    'could it have burned my hand?',
+    "the handle got hot, it could've burned my son's hand",
+    'would the stove have burned my hand if I had touched it?',
     "could it burn my son's hand?",
     "it never burned my son's hand, it just felt warm",
     "what if it burned my daughter's arm?",

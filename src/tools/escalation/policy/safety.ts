@@ -1,6 +1,8 @@
 import { governingNegator } from './negation.js';
 import { matchPhraseAt, quote, type PhraseSet } from './phrases.js';
 import {
+  COULD_HAVE,
+  COULD_HAVE_CONTRACTED,
   CUT_OFF,
   FIGURATIVE_AFTER_EXPLODED,
   FIRE_THINGS,
@@ -51,6 +53,7 @@ function firstReport(
     const end = Math.max(length > 0 ? index + length : -1, matchAnyAt(patterns, tokens, index));
     if (end < 0 || figurative(tokens, end)) continue;
     if (governingNegator(tokens, index, 3) >= 0 || hypothetical(tokens, index)) continue;
+    if (couldHave(tokens, index)) continue;
     return { start: index, end };
   }
   return undefined;
@@ -77,6 +80,24 @@ function hypothetical(tokens: readonly Token[], index: number): boolean {
     const token = tokens[back];
     if (token === undefined || token.sentence !== sentence) return false;
     if (HYPOTHETICAL.has(token.word)) return true;
+  }
+  return false;
+}
+
+/**
+ * "Could it have burned my hand?", "it could've burned him", "would the stove have burned my
+ * hand": a past modal and "have" just before the match ask about, or imagine, a harm that did not
+ * happen. The modal may stand up to three words before "have", its subject between.
+ */
+function couldHave(tokens: readonly Token[], index: number): boolean {
+  const before = tokens[index - 1];
+  if (before === undefined) return false;
+  if (COULD_HAVE_CONTRACTED.has(before.word)) return true;
+  if (before.word !== 'have') return false;
+  for (let back = index - 2; back >= Math.max(0, index - 5); back -= 1) {
+    const token = tokens[back];
+    if (token === undefined || token.sentence !== before.sentence) return false;
+    if (COULD_HAVE.has(token.word)) return true;
   }
   return false;
 }
