@@ -151,14 +151,17 @@ export class Retriever {
     ).slice(0, limit);
 
     const content = new TermMatcher(contentTerms);
+    const texts = new LowerTexts();
     const close = semantic.some((hit) => (distance.get(hit.chunkId) ?? 2) <= dense.maxDistance);
-    const lexicalRelevant = lexical.slice(0, FLOOR_DEPTH).some((hit) => matches(hit, content));
+    const lexicalRelevant = lexical
+      .slice(0, FLOOR_DEPTH)
+      .some((hit) => matches(hit, content, texts));
     if (!options.noFloor && !close && !lexicalRelevant) {
       return { mode: 'hybrid', hits: [], reason: 'nothing_relevant', ...notes };
     }
     // With meaning to rank by, passages found only through question words ("can", "how") are
     // noise, not evidence: they stay out of the fusion.
-    const evidence = lexical.filter((hit) => matches(hit, content));
+    const evidence = lexical.filter((hit) => matches(hit, content, texts));
     const fused = reciprocalRankFusion([evidence, semantic]).map(({ item, score }) => ({
       ...item,
       score,
@@ -168,6 +171,7 @@ export class Retriever {
       this.settings.maxPerDocument,
       new TermMatcher(ownTerms),
       topK,
+      texts,
     ).map((hit) => toRetrieved(hit, content));
     return { mode: 'hybrid', hits, ...notes };
   }
@@ -196,13 +200,14 @@ export class Retriever {
       postingBudget: this.settings.postingBudget,
     });
     const content = new TermMatcher(contentTerms);
+    const texts = new LowerTexts();
     // The floor decides for the whole answer, not per hit: when none of the best candidates
     // shares a content word with the question, nothing is relevant. Otherwise the ranking stands as it is, since
     // question words alone do find the right FAQ entry below others (cutting such hits one by
     // one cost 0.04 nDCG@10 on the CovidFAQ set).
     if (
       !options.noFloor &&
-      !candidates.slice(0, FLOOR_DEPTH).some((hit) => matches(hit, content))
+      !candidates.slice(0, FLOOR_DEPTH).some((hit) => matches(hit, content, texts))
     ) {
       return { mode: 'lexical', hits: [], reason: 'nothing_relevant', ...notes };
     }
@@ -211,8 +216,9 @@ export class Retriever {
       this.settings.maxPerDocument,
       new TermMatcher(ownTerms),
       topK,
+      texts,
     );
-    const hits = coverOwnWords(kept, candidates, ownTerms, topK).map((hit) =>
+    const hits = coverOwnWords(kept, candidates, ownTerms, topK, texts).map((hit) =>
       toRetrieved(hit, content),
     );
     return { mode: 'lexical', hits, ...notes };
@@ -329,11 +335,34 @@ const MAX_RELATED = 16;
 /** How deep the relevance floor looks: the passages an answer could be built from. */
 const FLOOR_DEPTH = 10;
 
-function matches(hit: ChunkHit, content: TermMatcher): boolean {
+/**
+ * The passages' texts in lower case, each made once a search: one passage is tested for the
+ * question's content words, for each of its own words and for the per-document cap, and
+ * lowercasing a whole passage again for each test was most of the cost of testing it.
+ */
+class LowerTexts {
+  readonly #lower = new Map<ChunkHit, string>();
+
+  of(hit: ChunkHit): string {
+    let lower = this.#lower.get(hit);
+    if (lower === undefined) {
+      lower = hit.text.toLowerCase();
+      this.#lower.set(hit, lower);
+    }
+    return lower;
+  }
+}
+
+/** Whether `matcher` matches a word of the passage's text, lowercased once by `texts`. */
+function textMatches(hit: ChunkHit, matcher: TermMatcher, texts: LowerTexts): boolean {
+  return !matcher.empty && matcher.testLowercase(texts.of(hit));
+}
+
+function matches(hit: ChunkHit, content: TermMatcher, texts: LowerTexts): boolean {
   return (
     content.test(hit.title) ||
     hit.headingPath.some((h) => content.test(h)) ||
-    content.test(hit.text)
+    textMatches(hit, content, texts)
   );
 }
 
@@ -360,6 +389,7 @@ function coverOwnWords(
   candidates: readonly ChunkHit[],
   own: readonly string[],
   limit: number,
+  texts: LowerTexts,
 ): ChunkHit[] {
   const out = [...kept];
   if (own.length < 2 || own.length > COVERED_WORDS || out.length === 0) return out;
@@ -368,7 +398,7 @@ function coverOwnWords(
   const holds = (hit: ChunkHit): boolean[] => {
     let words = held.get(hit);
     if (words === undefined) {
-      words = matchers.map((m) => matches(hit, m));
+      words = matchers.map((m) => matches(hit, m, texts));
       held.set(hit, words);
     }
     return words;
@@ -413,6 +443,7 @@ function capPerDocument(
   max: number,
   own: TermMatcher,
   limit: number,
+  texts: LowerTexts,
 ): ChunkHit[] {
   const byDocument = new Map<string, ChunkHit[]>();
   for (const hit of hits) {
@@ -421,7 +452,7 @@ function capPerDocument(
     else byDocument.set(hit.documentId, [hit]);
   }
   const holds = (hit: ChunkHit) =>
-    own.test(hit.text) || hit.headingPath.some((h) => h !== hit.title && own.test(h));
+    textMatches(hit, own, texts) || hit.headingPath.some((h) => h !== hit.title && own.test(h));
   // A document's hits are chosen when the first of them is reached: the passages of documents
   // ranked only below the first `limit` kept are never read.
   const chosen = new Map<string, ReadonlySet<ChunkHit>>();

@@ -252,6 +252,10 @@ export class LexicalIndex {
     const scores = this.#scores;
     const titleScores = this.#titleScores;
     const seen = this.#seen;
+    // Read once: the loop below runs for every posting of every word, a few thousand a search.
+    const lengths = this.#lengths;
+    const titleLengths = this.#titleLengths;
+    const titleAsks = this.#titleAsks;
     const touched: number[] = [];
     // Term by term in the order FTS5 sums its phrases, so that every score is the same number
     // (a chunk is in one scope: the scopes of a term add nothing to one another's chunks).
@@ -281,15 +285,15 @@ export class LexicalIndex {
           const packed = counts[i] as number;
           scores[doc] =
             (scores[doc] as number) +
-            bm25(idf, wholeCount(packed), this.#lengths[doc] as number, averageLength);
+            bm25(idf, wholeCount(packed), lengths[doc] as number, averageLength);
           const inTitle = titleCount(packed);
           if (inTitle > 0) {
             titleScores[doc] =
               (titleScores[doc] as number) +
               bm25(
-                this.#titleAsks[doc] === 1 ? askingTitleIdf : statementTitleIdf,
+                titleAsks[doc] === 1 ? askingTitleIdf : statementTitleIdf,
                 inTitle,
-                this.#titleLengths[doc] as number,
+                titleLengths[doc] as number,
                 averageTitleLength,
               );
           }
