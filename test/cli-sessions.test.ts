@@ -135,7 +135,7 @@ describe.runIf(redisUp)('ask and chat with --session, on Redis', () => {
         args[0] === 'chat' ? '/quit\n' : undefined,
       );
       expect(await cli.exited, args.join(' ')).toBe(1);
-      expect(cli.err(), args.join(' ')).toContain('Redis is unavailable');
+      expect(cli.err(), args.join(' ')).toContain(`Redis at ${new URL(down).host} is unreachable`);
       expect(cli.out(), args.join(' ')).not.toContain('agent>');
     }
   }, 60_000);

@@ -200,7 +200,9 @@ describe('sessions', () => {
     socket.send(JSON.stringify({ type: 'message', text: 'How do I reset my password?' }));
     await done;
     const turn = received.slice(1);
-    expect(turn[0]?.type).toBe('start');
+    // The sender's own message first, as the history stores it, then its turn.
+    expect(turn[0]).toMatchObject({ type: 'customer_message', message: { role: 'user' } });
+    expect(turn[1]?.type).toBe('start');
     expect(turn.at(-1)?.type).toBe('complete');
     expect(turn.some((e) => e.type === 'text')).toBe(true);
     const complete = turn.at(-1) as Extract<TurnEvent, { type: 'complete' }>;

@@ -44,7 +44,11 @@ export interface SendInput {
   text: string;
   attachments?: Array<{ name: string; data: Uint8Array }>;
   requestId: string;
-  /** Aborted when the client goes away: remaining work stops, what exists is still stored. */
+  /**
+   * Aborted when the client goes away: remaining work stops, what exists is still stored. With
+   * an `idempotencyKey`, it stops only the wait for the session: a turn that has started runs to
+   * its end, for the retry to be answered with the whole reply.
+   */
   signal?: AbortSignal;
   /** A retry with the same key gets the stored result instead of a second turn. */
   idempotencyKey?: string;
@@ -179,6 +183,7 @@ export class SessionTurns {
       }
     };
     let run;
+    let counted: Promise<Session | undefined> | undefined;
     try {
       lock = await sessions
         .lock(sessionId, this.deps.lockTtlMs, { waitMs: this.deps.lockWaitMs, signal })
@@ -190,15 +195,27 @@ export class SessionTurns {
       if (current === null)
         throw new AppError('not_found', 'This session does not exist or has expired.');
       if (current.status !== 'active') throw sessionEnded();
+      const heldToken = lock.token;
+      const feed = followersFeed(this.deps.events, sessionId);
       run = this.deps.turns.start({
         sessionId,
         text: input.text,
         requestId: input.requestId,
         ...(input.attachments ? { attachments: input.attachments } : {}),
-        signal,
+        // A client that sent a key will send the message again if it goes away: its retry is
+        // answered with what is stored under the key, so the turn runs to its end for it (a
+        // reply cut short would be replayed for good). Only shutdown cuts it short.
+        signal: key !== undefined ? this.#stopping.signal : signal,
         // Published to the session's followers as they happen, on the turn's own call: no second
         // queue between the turn and its sender.
-        ...followersFeed(this.deps.events, sessionId),
+        observe: feed.observe,
+        stored: (message) => {
+          // Counted where it is stored, under the lock that orders the session's messages: the
+          // count equals the customer messages stored even when the turn is cut off after (a
+          // crash, an end while it runs).
+          counted = this.#count(sessionId, heldToken);
+          feed.stored?.(message);
+        },
       });
     } catch (error) {
       this.#unlink(link);
@@ -212,20 +229,12 @@ export class SessionTurns {
       try {
         const reply = await run.result;
         const { sessionId: _s, requestId, messageCount: _m, breakers, ...message } = reply;
-        const updated = await sessions
-          .update(
-            sessionId,
-            (s) => ({
-              ...s,
-              messageCount: s.messageCount + 1,
-              lastMessageAt: new Date(this.deps.clock.now()).toISOString(),
-            }),
-            { fence: heldLock.token },
-          )
-          .catch((error: unknown) => {
-            logger.error({ err: error }, 'recording the turn on the session failed');
-            return undefined;
-          });
+        const count = await counted;
+        // Read again: the session may have been ended while the turn ran.
+        const updated =
+          count === undefined
+            ? undefined
+            : ((await sessions.get(sessionId).catch(() => null)) ?? count);
         const body: TurnResultBody = {
           sessionId,
           requestId,
@@ -254,6 +263,7 @@ export class SessionTurns {
         await heldLock.release().catch(() => false);
         return body;
       } catch (error) {
+        await counted;
         await undo();
         throw isAppError(error)
           ? error
@@ -305,6 +315,24 @@ export class SessionTurns {
       await lock?.release().catch(() => false);
     }
     return current;
+  }
+
+  /** Counts a stored customer message on its session; undefined when that failed (logged). */
+  #count(sessionId: string, fence: number): Promise<Session | undefined> {
+    return this.deps.sessions
+      .update(
+        sessionId,
+        (s) => ({
+          ...s,
+          messageCount: s.messageCount + 1,
+          lastMessageAt: new Date(this.deps.clock.now()).toISOString(),
+        }),
+        { fence },
+      )
+      .catch((error: unknown) => {
+        this.deps.logger.error({ err: error }, 'counting the message on the session failed');
+        return undefined;
+      });
   }
 
   /**

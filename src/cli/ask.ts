@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Config } from '../config/index.js';
 import { isAppError } from '../errors/index.js';
-import { cliSession, openCliApp } from './open-app.js';
+import { cliSession, openCliApp, operatorMessage } from './open-app.js';
 
 /** Why a file could not be attached, in the words of its error code. */
 const UNREADABLE: Record<string, string> = {
@@ -68,7 +68,7 @@ export async function ask(
     return 0;
   } catch (error) {
     if (isAppError(error)) {
-      console.error((error as Error).message);
+      console.error(await operatorMessage(config, error));
       return 1;
     }
     throw error;

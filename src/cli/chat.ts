@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Config } from '../config/index.js';
 import { isAppError } from '../errors/index.js';
 import type { Session } from '../session/index.js';
-import { cliSession, openCliApp } from './open-app.js';
+import { cliSession, openCliApp, operatorMessage } from './open-app.js';
 
 /** The commands of `chat`, as `/help` lists them. */
 const COMMANDS: ReadonlyArray<readonly [string, string]> = [
@@ -33,7 +33,7 @@ export async function chat(config: Config, options: { session?: string }): Promi
   } catch (error) {
     await app.close();
     if (!isAppError(error)) throw error;
-    console.error(error.message);
+    console.error(await operatorMessage(config, error));
     return 1;
   }
   const lines = createInterface({

@@ -108,6 +108,19 @@ async function checkTcp(name: string, url: string, defaultPort: number): Promise
   }
 }
 
+/**
+ * Why Redis at `url` cannot be reached, in an operator's words (`Redis at 127.0.0.1:6379 is
+ * unreachable: connect ECONNREFUSED 127.0.0.1:6379`), or undefined when it answers PING. A
+ * failed command says only that Redis is down, in words meant for a customer; this names where
+ * it was looked for, and the cause.
+ */
+export async function redisUnreachable(url: string): Promise<string | undefined> {
+  const check = await checkRedis(url);
+  if (check.ok) return undefined;
+  const u = new URL(url);
+  return `Redis at ${u.hostname}:${u.port || 6379} is unreachable: ${check.detail}`;
+}
+
 async function checkRedis(url: string): Promise<ServiceCheck> {
   try {
     const socket = await openSocket(url, 6379);

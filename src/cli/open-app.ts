@@ -4,6 +4,7 @@ import type { Config } from '../config/index.js';
 import { AppError } from '../errors/index.js';
 import { hashToken } from '../http/auth.js';
 import type { Session } from '../session/index.js';
+import { redisUnreachable } from './checks.js';
 import { ensureDataDir } from './startup.js';
 
 /**
@@ -15,6 +16,16 @@ import { ensureDataDir } from './startup.js';
 export async function openCliApp(config: Config): Promise<App> {
   if (!config.databaseUrl) await ensureDataDir(config.dataDir);
   return openApp({ ...config, log: { ...config.log, level: 'warn' } }, { logFd: 2 });
+}
+
+/**
+ * An error of a one-shot command in an operator's words. A store that is down is told to a
+ * customer without its address ("Redis is unavailable…; please try again"); the operator is told
+ * which Redis, where, and why it cannot be reached.
+ */
+export async function operatorMessage(config: Config, error: AppError): Promise<string> {
+  if (error.code !== 'upstream_unavailable' || !config.redisUrl) return error.message;
+  return (await redisUnreachable(config.redisUrl)) ?? error.message;
 }
 
 /**

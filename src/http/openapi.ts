@@ -233,7 +233,7 @@ export const OPERATIONS: readonly Operation[] = [
       },
       '429': { description: STREAM_LIMITS },
     },
-    description: `Upgrade with \`Authorization: Bearer <token>\`, or, from a browser (which cannot set headers on a WebSocket), with the token as the \`token\` query parameter. Send \`{"type":"message","text":…}\` text frames (WsClientMessage) of at most ${MAX_WS_MESSAGE_BYTES / 1024} KB; receive, one JSON frame each (StreamEvent), the events of the messages sent over it and, as the live feed does, the session’s other turns (sent over HTTP, another WebSocket or another instance), each opened by \`customer_message\`, and the staff’s messages (\`staff_message\`) between turns; its own turns come once, without \`customer_message\`. Turns come in the order they were stored, each turn’s events together (a socket’s own turn may wait a moment for an earlier turn to be relayed to it). A frame that is not a valid message, or is too large, gets an \`error\` event and the socket stays open. Answers to a frame may come among another turn’s events: give each frame an \`id\` of your own (1–${MAX_WS_FRAME_ID_CHARS} characters) and every \`error\` that answers it (a refusal, or its turn’s failure), and its turn’s \`start\` and \`complete\`, carry it back as \`replyTo\`. A frame that is not JSON, or is over the size limit (refused unread), has none carried back; an invalid one that is JSON with a valid \`id\` has its id carried back.`,
+    description: `Upgrade with \`Authorization: Bearer <token>\`, or, from a browser (which cannot set headers on a WebSocket), with the token as the \`token\` query parameter. Send \`{"type":"message","text":…}\` text frames (WsClientMessage) of at most ${MAX_WS_MESSAGE_BYTES / 1024} KB; receive, one JSON frame each (StreamEvent), the events of the messages sent over it and, as the live feed does, the session’s other turns (sent over HTTP, another WebSocket or another instance), each opened by \`customer_message\`, and the staff’s messages (\`staff_message\`) between turns; its own turns come once, each opened by its own message as \`customer_message\` (it carries no \`replyTo\`: the turn's \`start\` that follows does). A socket that opens during a turn gets nothing of that turn; its first is the next one, whole (the history has the earlier one). Turns come in the order they were stored, each turn’s events together (a socket’s own turn may wait a moment for an earlier turn to be relayed to it). A frame that is not a valid message, or is too large, gets an \`error\` event and the socket stays open. Answers to a frame may come among another turn’s events: give each frame an \`id\` of your own (1–${MAX_WS_FRAME_ID_CHARS} characters) and every \`error\` that answers it (a refusal, or its turn’s failure), and its turn’s \`start\` and \`complete\`, carry it back as \`replyTo\`. A frame that is not JSON, or is over the size limit (refused unread), has none carried back; an invalid one that is JSON with a valid \`id\` has its id carried back.`,
   },
   {
     operationId: 'listDocuments',
@@ -259,13 +259,18 @@ export const OPERATIONS: readonly Operation[] = [
     response: documentUploadResultSchema,
     status: 201,
     alsoAnswers: {
+      '200': {
+        description:
+          'Every file was already in the knowledge base, under its own name or another: nothing was re-indexed, and `documents` lists the documents that hold them.',
+        response: documentUploadResultSchema,
+      },
       '422': {
         description: 'No file could be stored: each is in `report.failed` with the reason.',
         response: documentUploadResultSchema,
       },
     },
     description:
-      'Returns the id of each document stored, for deleting or re-indexing it. 422 (same body) when no file could be stored. A document is known by its file name, without folders (`uploads/<name>`): a file whose name is already stored replaces that document, and an upload two of whose files have one name is refused with a 400 naming them, with nothing stored.',
+      'Returns the id of each document stored, for deleting or re-indexing it; 200 when every file was already stored (nothing re-indexed; the summary says which document holds each). 422 (same body) when no file could be stored. A document is known by its file name, without folders (`uploads/<name>`): a file whose name is already stored replaces that document, and an upload two of whose files have one name is refused with a 400 naming them, with nothing stored.',
   },
   {
     operationId: 'deleteDocument',

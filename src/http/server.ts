@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
@@ -91,6 +93,35 @@ function userAgentOf(request: FastifyRequest): { userAgent?: string } {
 }
 
 /**
+ * Answers a request Node's HTTP parser refused (headers or address too large, bytes that are not
+ * HTTP, a request that took too long to arrive) in the one error shape, and closes the
+ * connection: what came after the refused bytes cannot be read as a request.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  // A reset connection has no one left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The address and headers of the request are too large.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request did not arrive in time.']
+        : [400, 'This is not a well-formed HTTP request.'];
+  const requestId = randomUUID();
+  const body = JSON.stringify({ error: { code: 'invalid_input', message, requestId } });
+  const headers = [
+    ['connection', 'close'],
+    ['content-type', 'application/json; charset=utf-8'],
+    ['content-length', String(Buffer.byteLength(body))],
+    ['cache-control', 'no-store'],
+    ['x-request-id', requestId],
+    ...SECURITY_HEADERS,
+  ]
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${headers}\r\n${body}`);
+}
+
+/**
  * The HTTP server: the `/v1` API (sessions, messages with SSE, WebSocket, admin), `GET /health`
  * (liveness), `GET /ready` (readiness), `GET /metrics` (Prometheus text), `GET /openapi.json` and
  * `/docs`. Every response carries `X-Request-Id` (an incoming well-formed one is kept) and the
@@ -114,6 +145,9 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     // `/v1/sessions/:id/` is `/v1/sessions/:id`: a client that adds a slash is served, not told
     // that the method it used is not taken.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // What Node's parser refuses never reaches the router: without this it would be answered in
+    // the framework's own shape, without the headers every response carries here.
+    clientErrorHandler: (error, socket) => answerClientError(error, socket),
     // The router's own refusals come before any hook runs: they get the one error shape and the
     // headers every response carries here.
     frameworkErrors: (error, request, reply) => {

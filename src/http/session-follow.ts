@@ -20,7 +20,8 @@ export interface SessionFollow {
   /**
    * Hands the events to the open stream from now on. An end that came before is handed over at
    * once; turn events that came before are not kept (the stream's client has not been told
-   * `ready`, and reads the history for what came before).
+   * `ready`, and reads the history for what came before), nor are the rest of a turn that was
+   * running when it was attached: the stream's first turn is one it sees open.
    */
   attach(handlers: FollowHandlers): void;
   /** Stops following; calling it again does nothing. */
@@ -51,10 +52,19 @@ export async function followSession(
   if (token === undefined) throw sessionRefused(via);
   let handlers: FollowHandlers | undefined;
   let endedEarly: SessionEndedNotice | undefined;
+  // Whether the stream has seen the opening of the turn the channel is in. A stream that opens
+  // while a turn runs is sent nothing of that turn: a `complete` without its `start` (and text
+  // without its question) is no turn a client can show. It gets the next turn whole, and reads
+  // the history for the one it joined in the middle of.
+  let inStep = false;
   const unsubscribe = await app.sessionEvents.subscribe(sessionId, (event) => {
     const notice = endedNoticeOf(sessionId, event);
-    if (notice === undefined) handlers?.event(event);
-    else if (handlers) handlers.ended(notice);
+    if (notice === undefined) {
+      if (handlers === undefined) return;
+      if (event.type === 'customer_message' || event.type === 'start') inStep = true;
+      // A message of the staff's is no turn's: it stands alone.
+      if (inStep || event.type === 'staff_message') handlers.event(event);
+    } else if (handlers) handlers.ended(notice);
     else endedEarly ??= notice;
   });
   let stopped = false;

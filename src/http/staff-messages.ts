@@ -156,14 +156,22 @@ async function deliver(
       createdAt: stored.createdAt,
     };
     app.sessionEvents.publish(sessionId, { type: 'staff_message', sessionId, message });
-    // The message is stored and sent: a touch that fails (Redis away) must not answer an error
-    // that would have the staff send it twice.
-    await app.sessions.touch(sessionId).catch((error: unknown) => {
-      app.logger.warn(
-        { err: error, sessionId },
-        'a session written to by the staff was not touched',
-      );
-    });
+    // A message to the customer is activity on the session as theirs is: its `updatedAt` and
+    // `lastMessageAt` move (a widget or a list sorted by them shows it), and its time to live
+    // restarts. The message is stored and sent: a write that fails (Redis away) must not answer
+    // an error that would have the staff send it twice.
+    await app.sessions
+      .update(
+        sessionId,
+        (s) => ({ ...s, lastMessageAt: new Date(app.clock.now()).toISOString() }),
+        { fence: lock.token },
+      )
+      .catch((error: unknown) => {
+        app.logger.warn(
+          { err: error, sessionId },
+          'a session written to by the staff was not updated',
+        );
+      });
     return message;
   } finally {
     await lock.release().catch(() => false);

@@ -44,7 +44,8 @@ describe('TurnOrder', () => {
     expect(sent).toEqual([]);
     for (const event of channelTurn('laptop', 'r-laptop', 1)) order.relayed(event);
     expect(sent).toHaveLength(4);
-    // Its own copy on the channel places it: sent once, after the laptop's.
+    // Its own copy on the channel places it: sent once, after the laptop's, opened by the
+    // customer's message as stored (the one event the socket learns only from the channel).
     for (const event of channelTurn('mine', 'r-own', 3)) order.relayed(event);
     await ended;
     expect(labels(sent)).toEqual([
@@ -52,6 +53,7 @@ describe('TurnOrder', () => {
       'start:laptop',
       'text:laptop',
       'complete:laptop',
+      'customer_message:mine',
       'start:mine',
       'text:mine',
       'complete:mine',
@@ -69,6 +71,7 @@ describe('TurnOrder', () => {
     for (const event of events.slice(1)) own.send(event);
     await own.end();
     expect(labels(sent)).toEqual([
+      'customer_message:mine',
       'start:mine',
       'text:mine',
       'complete:mine',

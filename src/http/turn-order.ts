@@ -110,7 +110,13 @@ export class TurnOrder {
       if (own !== undefined) {
         // The `start` that follows the customer's message is the turn's last opening.
         if (event.type === 'start') this.#own.delete(requestId);
-        this.#place(own);
+        // The customer's message as stored (its id and `seq`) is the one event of its own turn
+        // the socket learns only from the channel: it goes out first, as the others' do, so a
+        // widget can settle the bubble it showed while sending. Late (its turn already sent),
+        // it still goes out, after what was sent.
+        const stored = event.type === 'customer_message' ? event : undefined;
+        if (own.group === undefined) this.#place(own, stored);
+        else if (stored !== undefined) this.#push(own.group, stored);
       }
     }
     // A message of the staff's is no turn's, so never a copy of this socket's own turn, even
@@ -250,12 +256,13 @@ export class TurnOrder {
   }
 
   /** Gives an own turn its place in line, now: its held events go there. */
-  #place(own: OwnState): void {
+  #place(own: OwnState, first?: StreamEvent): void {
     if (own.group !== undefined) return;
     this.#clear(own);
+    const held = own.held.splice(0);
     const group: Group = {
       kind: 'own',
-      events: own.held.splice(0),
+      events: first !== undefined ? [first, ...held] : held,
       open: !own.ended,
       sent: own.done,
     };

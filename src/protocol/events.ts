@@ -3,6 +3,9 @@
  * `start`, then any of `status`, `tool`, `sources`, `escalation` and `text`, then `complete` — or
  * `error` in place of `complete`. A session's live feed (and a WebSocket, for turns it did not
  * send) also gets the customer's message of each turn, `customer_message`, before its `start`.
+ * A live feed or WebSocket that opens while a turn runs gets nothing of that turn (no `complete`
+ * without its `start`): its first turn is the next one, whole; the history has the one it
+ * joined in the middle of, once that turn is done.
  * The zod schemas are the one source of the types, the server's response descriptions and the
  * OpenAPI document.
  */

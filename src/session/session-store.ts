@@ -8,7 +8,7 @@ export interface SessionData {
   status: SessionStatus;
   /** Customer messages accepted in this session. */
   messageCount: number;
-  /** ISO time of the last accepted customer message. */
+  /** ISO time of the last message stored: the customer's, or one the staff wrote to them. */
   lastMessageAt: string | null;
   /** Small labels the client gave (locale, page url…). */
   metadata: Record<string, string>;

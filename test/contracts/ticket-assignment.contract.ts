@@ -119,6 +119,26 @@ export function describeTicketAssignment(
       ]);
     });
 
+    it('finds an assignee in any letter case beyond ASCII', async () => {
+      const clock = manualClock();
+      const repo = await make(clock.now);
+      for (const id of ['a', 'b', 'c']) {
+        await open(repo, id);
+        clock.tick();
+      }
+      await repo.updateTicket('T-a', { assignee: 'josé' });
+      await repo.updateTicket('T-b', { assignee: 'Jürgen Öztürk' });
+      await repo.updateTicket('T-c', { assignee: 'Ελένη' });
+      const jose = await repo.tickets({ assignee: 'JOSÉ', limit: 10 });
+      expect(jose.items.map((t) => [t.id, t.assignee])).toEqual([['T-a', 'josé']]);
+      expect(jose.total).toBe(1);
+      const jurgen = await repo.tickets({ assignee: 'JÜRGEN ÖZTÜRK', limit: 10 });
+      expect(jurgen.items.map((t) => t.id)).toEqual(['T-b']);
+      expect((await repo.tickets({ assignee: 'ΕΛΈΝΗ', limit: 10 })).total).toBe(1);
+      // Letters that only look alike are not one another.
+      expect((await repo.tickets({ assignee: 'jose', limit: 10 })).total).toBe(0);
+    });
+
     it('keeps any text of an assignee exactly, and finds the ticket by it', async () => {
       const repo = await make();
       await open(repo, 'x');

@@ -145,12 +145,21 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         app.logger.warn({ err: error }, 'embedding uploaded documents failed');
       });
       const stored = files.filter((file) => !failed.has(file.source));
+      // Every file was in the knowledge base already (under another name, or unchanged under its
+      // own): the upload changed nothing, which is not a "created". The staff are shown the
+      // documents that hold those bytes, with their ids, rather than an empty list.
+      const unchanged =
+        report.failed.length === 0 &&
+        report.duplicates.length + report.unchangedFiles === files.length;
+      const holders = unchanged
+        ? [...new Set(report.duplicates.map((d) => d.sameAs))].map((source) => ({ source }))
+        : [];
       const result: DocumentUploadResult = {
-        summary: summarize(report),
-        documents: await documentsFrom(app, stored),
+        summary: [summarize(report), ...report.duplicates.map(alreadyStored)].join('. '),
+        documents: await documentsFrom(app, [...stored, ...holders]),
         report,
       };
-      const status = report.failed.length === files.length ? 422 : 201;
+      const status = report.failed.length === files.length ? 422 : unchanged ? 200 : 201;
       return reply.code(status).send(result);
     });
 
@@ -179,10 +188,17 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       const report = kept
         ? await ingestFiles(knowledge, [{ source: document.source, ...kept }], options)
         : await ingestPaths(knowledge, [document.source], options);
-      if (report.failed.length > 0) {
+      const failure = report.failed[0];
+      if (failure !== undefined) {
+        // The stored source is the staff's own information: which file to put back is what they
+        // need to act on it.
+        // A reason about a path reads after it ("does not exist"); one about its bytes, alone.
+        const why = /^[a-z]/.test(failure.reason)
+          ? `${failure.path} ${failure.reason}`
+          : `${failure.path}: ${failure.reason.replace(/\.$/, '')}`;
         throw new AppError(
           'conflict',
-          `The document's file could not be read again: ${report.failed[0]?.reason ?? 'unknown reason'}`,
+          `The file of this document could not be read again: ${why}. Put it back, or delete the document.`,
         );
       }
       // Without dense retrieval there are no vectors to speak of: the field is left out.
@@ -493,6 +509,12 @@ function refuseNameClash(files: ReadonlyArray<{ name: string }>): void {
       `Files ${earlier + 1} and ${i + 1} of this upload are both named "${file.name}" (an upload keeps file names, not folders). A document is known by its name, so one would replace the other: rename one of them and upload again. Nothing was stored.`,
     );
   }
+}
+
+/** Says, for the staff, that an uploaded file was in the knowledge base already. */
+function alreadyStored(duplicate: { path: string; sameAs: string }): string {
+  const name = duplicate.path.slice(UPLOADS.length + 1);
+  return `"${name}" is already in the knowledge base as ${duplicate.sameAs}: nothing was re-indexed`;
 }
 
 function ingestOptions(app: App, log: IngestOptions['log']) {

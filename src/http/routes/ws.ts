@@ -71,11 +71,11 @@ type WsRequest = FastifyRequest<{ Params: { id: string } }>;
  * a row (of any kind) the socket is closed with 1008. Ending the session (or shutdown) sends a
  * last event and closes the socket: 1000 for `ended`, 1001 for `shutdown`. The socket follows the session's
  * events as a live feed does: it also carries the turns sent another way (over HTTP, another
- * WebSocket, another instance), each opened by the customer's message, but not its own turns'
- * twice. Turns come in the order they were stored, each one's events together: its own turn
- * waits for the session's earlier turns to have come through (at most {@link WS_RELAY_WAIT_MS}),
- * and the turns relayed while it runs wait for its end (see `TurnOrder`). An end on another
- * instance, or an erasure by the retention sweep, closes it too. An upgrade takes one of the
+ * WebSocket, another instance), each opened by the customer's message; its own turns are opened
+ * by theirs too (the message as stored, its id and `seq`), and come once. Turns come in the
+ * order they were stored, each one's events together: its own turn waits for the session's
+ * earlier turns to have come through (at most {@link WS_RELAY_WAIT_MS}), and the turns relayed
+ * while it runs wait for its end (see `TurnOrder`). An end on another instance, or an erasure by the retention sweep, closes it too. An upgrade takes one of the
  * places for a session's streams (see `StreamSlots`): past them it gets 429 instead.
  */
 export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegistry): void {

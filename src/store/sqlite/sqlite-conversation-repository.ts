@@ -205,6 +205,9 @@ class QueuedWrite<T = unknown> {
   }
 }
 
+/** The SQL function that folds the letter case of any script (see the repository's constructor). */
+const FOLD_CASE = 'fold_case';
+
 /**
  * Writes of concurrent turns committed together. A commit costs more than the few rows of a
  * message or of a turn's memories: it writes every page it changed to the log (a page per index
@@ -292,6 +295,11 @@ export class SqliteConversationRepository implements ConversationRepository {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.#writes = new GroupCommit(db);
+    // SQLite's NOCASE folds ASCII letters only ("JOSÉ" is not "josé"); this folds any letter, as
+    // PostgreSQL's lower() does, so an assignee is found the same way on both.
+    db.function(FOLD_CASE, { deterministic: true }, (value: unknown) =>
+      typeof value === 'string' ? value.toLowerCase() : value,
+    );
   }
 
   /** Commits the messages and memories waiting for their group's commit; call before closing. */
@@ -563,7 +571,7 @@ export class SqliteConversationRepository implements ConversationRepository {
               value === null
                 ? `${c} IS NULL`
                 : c === 'assignee'
-                  ? `${c} = ? COLLATE NOCASE`
+                  ? `${FOLD_CASE}(${c}) = ${FOLD_CASE}(?)`
                   : `${c} = ?`,
             )
             .join(' AND ')}`

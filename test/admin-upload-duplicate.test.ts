@@ -1,0 +1,98 @@
+/**
+ * Uploading a file whose bytes are in the knowledge base already: the staff are told so, with
+ * the document that holds them, rather than a "created" with no document.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_KEY, bearer, type Json, startServer, type TestServer } from './helpers/http.js';
+
+let t: TestServer;
+
+beforeAll(async () => {
+  t = await startServer();
+});
+afterAll(() => t.close());
+
+async function upload(files: Array<[string, string]>): Promise<{ status: number; body: Json }> {
+  const form = new FormData();
+  for (const [name, text] of files) form.append('file', new Blob([text]), name);
+  const response = await fetch(`${t.url}/v1/admin/documents`, {
+    method: 'POST',
+    headers: bearer(ADMIN_KEY),
+    body: form,
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+const RETURNS = '# Returns\n\nParcels may be returned within 30 days of delivery.';
+
+describe('uploading bytes already stored', () => {
+  it('answers 200 with the document that holds them, and says nothing was re-indexed', async () => {
+    const first = await upload([['returns.md', RETURNS]]);
+    expect(first.status).toBe(201);
+    const [stored] = first.body.documents as Json[];
+
+    const again = await upload([['returns-copy.md', RETURNS]]);
+    expect(again.status).toBe(200);
+    expect(again.body.documents).toEqual([stored]);
+    expect(again.body.report.duplicates).toEqual([
+      { path: 'uploads/returns-copy.md', sameAs: 'uploads/returns.md' },
+    ]);
+    expect(again.body.summary).toMatch(
+      /"returns-copy\.md" is already in the knowledge base as uploads\/returns\.md: nothing was re-indexed/,
+    );
+
+    // Two copies at once are named by the one document that holds their bytes, once.
+    const twice = await upload([
+      ['returns-a.md', RETURNS],
+      ['returns-b.md', RETURNS],
+    ]);
+    expect(twice.status).toBe(200);
+    expect(twice.body.documents).toEqual([stored]);
+  });
+
+  it('answers 200 when the same file is uploaded again under its own name', async () => {
+    const text = '# Warranty\n\nEvery product has a two-year warranty.';
+    const first = await upload([['warranty.md', text]]);
+    expect(first.status).toBe(201);
+    const again = await upload([['warranty.md', text]]);
+    expect(again.status).toBe(200);
+    expect(again.body.documents).toEqual(first.body.documents);
+    expect(again.body.summary).toMatch(/unchanged since the last run: not read again/);
+  });
+
+  it('answers 201 when some files are new, and names the file the copy is the same as', async () => {
+    const body = '# Gift cards\n\nGift cards never expire.';
+    await upload([['gift-cards.md', body]]);
+    const mixed = await upload([
+      ['gift-cards-again.md', body],
+      ['opening-hours.md', '# Opening hours\n\nWe answer from 9 to 5 on weekdays.'],
+    ]);
+    expect(mixed.status).toBe(201);
+    expect((mixed.body.documents as Json[]).map((d) => d.source)).toEqual([
+      'uploads/opening-hours.md',
+    ]);
+    expect(mixed.body.summary).toMatch(
+      /"gift-cards-again\.md" is already in the knowledge base as uploads\/gift-cards\.md/,
+    );
+  });
+});
+
+describe('re-indexing a document whose file is gone', () => {
+  it('names the missing file', async () => {
+    const list = await fetch(`${t.url}/v1/admin/documents?limit=100`, {
+      headers: bearer(ADMIN_KEY),
+    });
+    const items = ((await list.json()) as Json).items as Json[];
+    const seeded = items.find((d) => d.source === '/help/faq.json');
+    expect(seeded).toBeDefined();
+    const response = await fetch(`${t.url}/v1/admin/documents/${seeded.id}/reindex`, {
+      method: 'POST',
+      headers: bearer(ADMIN_KEY),
+    });
+    expect(response.status).toBe(409);
+    const body = (await response.json()) as Json;
+    expect(body.error.message).toBe(
+      'The file of this document could not be read again: /help/faq.json does not exist. Put it back, or delete the document.',
+    );
+  });
+});

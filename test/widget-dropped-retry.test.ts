@@ -1,0 +1,73 @@
+/**
+ * A widget on a flaky network loses its connection while the answer streams, and sends the
+ * message again with the same Idempotency-Key: it gets the whole answer, not the part written
+ * before it went away. Through real sockets.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, call, createSession, type TestServer } from './helpers/http.js';
+import { startSlowModelServer, type SlowModelServer } from './helpers/slow-model.js';
+
+let slow: SlowModelServer;
+let server: TestServer;
+
+beforeAll(async () => {
+  slow = await startSlowModelServer({}, { repeats: 6 });
+  server = slow.server;
+});
+afterAll(() => slow.close());
+
+const QUESTION = 'How do I reset my password?';
+
+describe('a keyed message whose client went away mid-answer', () => {
+  it('is answered whole to its retry, and stored once', async () => {
+    // The same question, its client staying: the whole answer to compare with.
+    const other = await createSession(server.url);
+    const whole = await call(server.url, 'POST', `/v1/sessions/${other.id}/messages`, {
+      token: other.token,
+      body: { text: QUESTION },
+    });
+    expect(whole.status).toBe(200);
+
+    const { id, token } = await createSession(server.url);
+    const key = 'retry-after-drop-1';
+    const controller = new AbortController();
+    const first = await fetch(`${server.url}/v1/sessions/${id}/messages`, {
+      method: 'POST',
+      headers: {
+        ...bearer(token),
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        'idempotency-key': key,
+      },
+      body: JSON.stringify({ text: QUESTION }),
+      signal: controller.signal,
+    });
+    const reader = (first.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let seen = '';
+    while (!seen.includes('event: text')) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      seen += decoder.decode(value, { stream: true });
+    }
+    // The network drops while the answer streams.
+    controller.abort();
+
+    let retry;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      retry = await call(server.url, 'POST', `/v1/sessions/${id}/messages`, {
+        token,
+        headers: { 'idempotency-key': key },
+        body: { text: QUESTION },
+      });
+      if (retry.status !== 409) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(retry?.status).toBe(200);
+    expect(retry?.body.message.text).toBe(whole.body.message.text);
+
+    const history = await call(server.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+    expect(history.body.items.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+    expect(history.body.items[1].text).toBe(whole.body.message.text);
+  }, 40_000);
+});
