@@ -200,7 +200,9 @@ describe('the WebSocket', () => {
     socket.send(JSON.stringify({ type: 'message', text: 'And how long does the link work?' }));
     await done;
     socket.close();
-    expect(events[0]).toMatchObject({ type: 'start', sessionId: c.id });
+    // Its own message first, as stored, then its turn.
+    expect(events[0]).toMatchObject({ type: 'customer_message', message: { role: 'user' } });
+    expect(events[1]).toMatchObject({ type: 'start', sessionId: c.id });
     expect(events.at(-1)?.type).toBe('complete');
   });
 });
