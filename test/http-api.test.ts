@@ -18,6 +18,7 @@ import {
   parseSse,
   startServer,
   type TestServer,
+  sendStreaming,
 } from './helpers/http.js';
 import { REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
@@ -116,15 +117,7 @@ describe('sessions', () => {
 
   it('streams the turn as SSE: start first, text in between, complete last', async () => {
     const { id, token } = await createSession(t.url);
-    const response = await fetch(`${t.url}/v1/sessions/${id}/messages`, {
-      method: 'POST',
-      headers: {
-        ...bearer(token),
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      },
-      body: JSON.stringify({ text: 'What is your refund policy?' }),
-    });
+    const response = await sendStreaming(t.url, id, token, 'What is your refund policy?');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     expect(response.headers.get('x-request-id')).toBeTruthy();
@@ -593,15 +586,7 @@ describe('caches', () => {
       token,
       body: { text: 'What is your refund policy?' },
     });
-    const streamed = await fetch(`${t.url}/v1/sessions/${id}/messages`, {
-      method: 'POST',
-      headers: {
-        ...bearer(token),
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      },
-      body: JSON.stringify({ text: 'How do I reset my password?' }),
-    });
+    const streamed = await sendStreaming(t.url, id, token, 'How do I reset my password?');
     await streamed.text();
     const read = await call(t.url, 'GET', `/v1/sessions/${id}`, { token });
     const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });

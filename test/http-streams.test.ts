@@ -19,6 +19,7 @@ import {
   startServer,
   type Json,
   type TestServer,
+  sendStreaming,
 } from './helpers/http.js';
 
 let t: TestServer;
@@ -147,15 +148,7 @@ describe('SSE', () => {
     const { id, token } = await createSession(t.url);
     const feed = await openFeed(t.url, id, token);
     await feed.readUntil('event: ready');
-    const streamed = await fetch(`${t.url}/v1/sessions/${id}/messages`, {
-      method: 'POST',
-      headers: {
-        ...bearer(token),
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      },
-      body: JSON.stringify({ text: 'What is your refund policy?' }),
-    });
+    const streamed = await sendStreaming(t.url, id, token, 'What is your refund policy?');
     const turn = await streamed.text();
     await feed.readUntil('event: complete');
     feed.close();

@@ -4,7 +4,7 @@
  * sees the same number as the transcript holds. Through real sockets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, call, createSession, openFeed, type TestServer } from './helpers/http.js';
+import { call, createSession, openFeed, type TestServer, sendStreaming } from './helpers/http.js';
 import { startSlowModelServer, type SlowModelServer } from './helpers/slow-model.js';
 
 let slow: SlowModelServer;
@@ -20,15 +20,7 @@ describe("a session's messageCount", () => {
   it('counts the message while its answer still streams, and an end then reports it', async () => {
     const { id, token } = await createSession(server.url);
     const feed = await openFeed(server.url, id, token);
-    const streaming = fetch(`${server.url}/v1/sessions/${id}/messages`, {
-      method: 'POST',
-      headers: {
-        ...bearer(token),
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      },
-      body: JSON.stringify({ text: 'How do I reset my password?' }),
-    });
+    const streaming = sendStreaming(server.url, id, token, 'How do I reset my password?');
     // The customer's message is stored: the session counts it before its answer is done.
     await feed.readUntil('event: customer_message');
     const during = await call(server.url, 'GET', `/v1/sessions/${id}`, { token });

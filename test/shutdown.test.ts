@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../src/testing/index.js';
-import { bearer, createSession } from './helpers/http.js';
+import { bearer, createSession, sendStreaming } from './helpers/http.js';
 import { startServe, waitFor, type ServeProcess } from './helpers/process.js';
 import { REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
@@ -94,15 +94,12 @@ describe('SIGTERM', () => {
     expect(feed.status).toBe(200);
     const feedText = feed.text().catch(() => '');
 
-    const response = await fetch(`${url}/v1/sessions/${session.id}/messages`, {
-      method: 'POST',
-      headers: {
-        ...bearer(session.token),
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      },
-      body: JSON.stringify({ text: 'How do I reset my password?' }),
-    });
+    const response = await sendStreaming(
+      url,
+      session.id,
+      session.token,
+      'How do I reset my password?',
+    );
     expect(response.status).toBe(200);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
@@ -177,15 +174,12 @@ describe('SIGTERM', () => {
       });
       const { url } = server;
       const session = await createSession(url);
-      const response = await fetch(`${url}/v1/sessions/${session.id}/messages`, {
-        method: 'POST',
-        headers: {
-          ...bearer(session.token),
-          'content-type': 'application/json',
-          accept: 'text/event-stream',
-        },
-        body: JSON.stringify({ text: 'How do I reset my password?' }),
-      });
+      const response = await sendStreaming(
+        url,
+        session.id,
+        session.token,
+        'How do I reset my password?',
+      );
       const reader = (response.body as ReadableStream<Uint8Array>).getReader();
       const decoder = new TextDecoder();
       let text = '';

@@ -3,7 +3,7 @@
  * sends one more message at once, through real sockets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, call, createSession, parseSse, type TestServer } from './helpers/http.js';
+import { call, createSession, parseSse, type TestServer, sendStreaming } from './helpers/http.js';
 import { startSlowModelServer, type SlowModelServer } from './helpers/slow-model.js';
 
 let slow: SlowModelServer;
@@ -19,15 +19,7 @@ afterAll(() => slow.close());
 describe('a message sent right after the session was ended while a turn streams', () => {
   it('is refused at once as sent to an ended session, and the streaming answer comes whole', async () => {
     const { id, token } = await createSession(server.url);
-    const streaming = fetch(`${server.url}/v1/sessions/${id}/messages`, {
-      method: 'POST',
-      headers: {
-        ...bearer(token),
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      },
-      body: JSON.stringify({ text: 'How do I reset my password?' }),
-    });
+    const streaming = sendStreaming(server.url, id, token, 'How do I reset my password?');
     const response = await streaming;
     await new Promise((r) => setTimeout(r, 300));
     expect((await call(server.url, 'DELETE', `/v1/sessions/${id}`, { token })).status).toBe(200);

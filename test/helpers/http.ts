@@ -104,6 +104,20 @@ export function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
+/** Sends a customer message as JSON and asks for its turn as SSE; the response is the stream. */
+export function sendStreaming(
+  url: string,
+  id: string,
+  token: string,
+  text: string,
+): Promise<Response> {
+  return fetch(`${url}/v1/sessions/${id}/messages`, {
+    method: 'POST',
+    headers: { ...bearer(token), 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ text }),
+  });
+}
+
 /** A parsed JSON body, read loosely in assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary fields
 export type Json = any;
