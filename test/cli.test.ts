@@ -591,16 +591,19 @@ describe('support-agent CLI', () => {
       },
       { KB_SYNONYMS_FILE: join(tmpdir(), 'no-such-synonyms.txt') },
     ];
-    for (const env of settings) {
-      const serve = start(['serve'], { ...env, PORT: '0' });
-      const doctor = start(['doctor'], env);
+    // Six processes, started together: each spends most of its life starting up.
+    const runs = settings.map((env) => ({
+      serve: start(['serve'], { ...env, PORT: '0' }),
+      doctor: start(['doctor'], env),
+    }));
+    for (const { serve, doctor } of runs) {
       expect(await serve.exited).toBe(2);
       expect(await doctor.exited).toBe(2);
       expect(doctor.err()).toContain('Invalid configuration:');
       expect(doctor.err()).toBe(serve.err());
       expect(doctor.out()).not.toContain('All checks passed');
     }
-  });
+  }, 60_000);
 
   it('doctor says how files are read: at once, within what time and memory', async () => {
     const set = start(['doctor'], {
