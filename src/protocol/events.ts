@@ -99,20 +99,25 @@ export const turnEventSchema = z.discriminatedUnion('type', [
 ]);
 export type TurnEvent = z.infer<typeof turnEventSchema>;
 
+/** A stored message's place in its session, customer's or staff's alike. */
+const messageSeq = z
+  .number()
+  .int()
+  .nonnegative()
+  .describe("1, 2, 3… within the session: the message's place in it.");
+
+const isoTime = z.string().describe('ISO 8601 time');
+
 /**
  * A customer's message as stored: the shape of a customer's item of the session's history
  * (`GET /v1/sessions/:id/messages`), so that a client adds it to the history it shows as it is.
  */
 export const customerMessageSchema = z.object({
   id: z.string(),
-  seq: z
-    .number()
-    .int()
-    .nonnegative()
-    .describe("1, 2, 3… within the session: the message's place in it."),
+  seq: messageSeq,
   role: z.literal('user'),
   text: z.string().describe('As stored: card numbers hidden; empty when it carried only files.'),
-  createdAt: z.string().describe('ISO 8601 time'),
+  createdAt: isoTime,
   attachments: z
     .array(z.string())
     .optional()
@@ -141,11 +146,7 @@ export type CustomerMessageEvent = z.infer<typeof customerMessageEventSchema>;
  */
 export const staffMessageSchema = z.object({
   id: z.string(),
-  seq: z
-    .number()
-    .int()
-    .nonnegative()
-    .describe("1, 2, 3… within the session: the message's place in it."),
+  seq: messageSeq,
   role: z.literal('staff'),
   text: z.string(),
   author: z
@@ -154,7 +155,7 @@ export const staffMessageSchema = z.object({
     .describe(
       'The name the person on the staff signed the message with, to show beside it; null when they gave none.',
     ),
-  createdAt: z.string().describe('ISO 8601 time'),
+  createdAt: isoTime,
 });
 export type StaffMessage = z.infer<typeof staffMessageSchema>;
 
