@@ -48,6 +48,17 @@ describe('uploading bytes already stored', () => {
     ]);
     expect(twice.status).toBe(200);
     expect(twice.body.documents).toEqual([stored]);
+
+    // A file and its copy in one upload: the copy is held by the file, shown once.
+    const pair = await upload([
+      ['exchanges.md', '# Exchanges\n\nAn exchange ships free.'],
+      ['exchanges-copy.md', '# Exchanges\n\nAn exchange ships free.'],
+    ]);
+    expect(pair.status).toBe(201);
+    expect((pair.body.documents as Json[]).map((d) => d.source)).toEqual(['uploads/exchanges.md']);
+    expect(pair.body.report.duplicates).toEqual([
+      { path: 'uploads/exchanges-copy.md', sameAs: 'uploads/exchanges.md' },
+    ]);
   });
 
   it('answers 200 when the same file is uploaded again under its own name', async () => {
@@ -60,17 +71,20 @@ describe('uploading bytes already stored', () => {
     expect(again.body.summary).toMatch(/unchanged since the last run: not read again/);
   });
 
-  it('answers 201 when some files are new, and names the file the copy is the same as', async () => {
+  it('answers 201 when some files are new, with the document that holds the copy', async () => {
     const body = '# Gift cards\n\nGift cards never expire.';
-    await upload([['gift-cards.md', body]]);
+    const first = await upload([['gift-cards.md', body]]);
     const mixed = await upload([
       ['gift-cards-again.md', body],
       ['opening-hours.md', '# Opening hours\n\nWe answer from 9 to 5 on weekdays.'],
     ]);
     expect(mixed.status).toBe(201);
-    expect((mixed.body.documents as Json[]).map((d) => d.source)).toEqual([
+    const documents = mixed.body.documents as Json[];
+    expect(documents.map((d) => d.source)).toEqual([
       'uploads/opening-hours.md',
+      'uploads/gift-cards.md',
     ]);
+    expect(documents[1]).toEqual((first.body.documents as Json[])[0]);
     expect(mixed.body.summary).toMatch(
       /"gift-cards-again\.md" is already in the knowledge base as uploads\/gift-cards\.md/,
     );

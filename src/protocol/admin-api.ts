@@ -297,7 +297,7 @@ export const documentUploadResultSchema = z.object({
   documents: z
     .array(documentRefSchema)
     .describe(
-      'The documents stored from the uploaded files (a file may hold several, e.g. an FAQ), with the ids to delete or re-index them by.',
+      'The documents stored from the uploaded files (a file may hold several, e.g. an FAQ), and for a file whose bytes were stored already the document that holds them, with the ids to delete or re-index them by.',
     ),
   report: ingestReportSchema,
 });

@@ -144,19 +144,24 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       await app.indexVectors().catch((error: unknown) => {
         app.logger.warn({ err: error }, 'embedding uploaded documents failed');
       });
-      const stored = files.filter((file) => !failed.has(file.source));
+      // A file whose bytes another document holds already is shown by that document, with its
+      // id, as a stored file is by its own: every file uploaded is accounted for, once each (two
+      // copies in one upload are held by the first).
+      const sources = new Set([
+        ...files.filter((file) => !failed.has(file.source)).map((file) => file.source),
+        ...report.duplicates.map((duplicate) => duplicate.sameAs),
+      ]);
       // Every file was in the knowledge base already (under another name, or unchanged under its
-      // own): the upload changed nothing, which is not a "created". The staff are shown the
-      // documents that hold those bytes, with their ids, rather than an empty list.
+      // own): the upload changed nothing, which is not a "created".
       const unchanged =
         report.failed.length === 0 &&
         report.duplicates.length + report.unchangedFiles === files.length;
-      const holders = unchanged
-        ? [...new Set(report.duplicates.map((d) => d.sameAs))].map((source) => ({ source }))
-        : [];
       const result: DocumentUploadResult = {
         summary: [summarize(report), ...report.duplicates.map(alreadyStored)].join('. '),
-        documents: await documentsFrom(app, [...stored, ...holders]),
+        documents: await documentsFrom(
+          app,
+          [...sources].map((source) => ({ source })),
+        ),
         report,
       };
       const status = report.failed.length === files.length ? 422 : unchanged ? 200 : 201;
