@@ -100,6 +100,14 @@ describe('a message after the one that sent a file', () => {
     expect(reply?.text).toContain('Total charged: $477.15');
     expect(reply?.text).not.toContain("I've read");
   });
+
+  it('that asks what is owed is told the total line, not the invoice run together', async () => {
+    const [, reply] = await conversation(
+      { text: 'here is my invoice', invoice: true },
+      'how much do I owe?',
+    );
+    expect(reply?.text).toBe('Total charged: $477.15 [1].');
+  });
 });
 
 it('boots too small to swap, run on without a comma, are told of exchanges first', async () => {

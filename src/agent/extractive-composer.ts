@@ -120,6 +120,7 @@ export function extractiveComposer(turn: {
       attachments: turn.files,
       // The lead of files sent before: said to be read when they came, not again.
       ...(turn.fileLead && !message.filesAsked.sent ? { attachmentsBefore: true } : {}),
+      ...(turn.fileLead ? { leadFor: spelt } : {}),
       shortReply: message.shortReply,
       // Details given in answer to an offer of a person are for that person.
       ...(personOffered ? { offered: true } : {}),

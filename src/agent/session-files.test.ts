@@ -62,5 +62,16 @@ it('quotedFiles: each file by name, its passages in the order stored', () => {
     { source: '/kb/faq.md', chunkId: 1, text: 'page' },
     { source: 'attachment:a.txt', chunkId: 6, text: 'first' },
   ];
-  expect(quotedFiles(hits)).toEqual([{ name: 'a.txt', preview: 'first second' }]);
+  expect(quotedFiles(hits)).toEqual([{ name: 'a.txt', preview: 'first\nsecond' }]);
+});
+
+it('quotedFiles: the opening keeps the lines of the file, a total a line of its own', () => {
+  const text = `Invoice 7781\nBill to:  Maria Lopez\nTotal: $45.00\n${'word '.repeat(70)}`;
+  const [file] = quotedFiles([{ source: 'attachment:a.txt', chunkId: 1, text }]);
+  expect(file?.preview.split('\n').slice(0, 3)).toEqual([
+    'Invoice 7781',
+    'Bill to: Maria Lopez',
+    'Total: $45.00',
+  ]);
+  expect(file?.preview.split(/\s+/)).toHaveLength(60);
 });

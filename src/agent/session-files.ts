@@ -191,6 +191,22 @@ export function quotedFiles(
       .sort((a, b) => a.chunkId - b.chunkId)
       .map((p) => p.text)
       .join('\n');
-    return { name, preview: text.split(/\s+/, OPENING_WORDS).join(' ') };
+    return { name, preview: openingLines(text) };
   });
+}
+
+/** The first {@link OPENING_WORDS} words of `text`, its lines kept: "Total: £45.00" is a line. */
+function openingLines(text: string): string {
+  const lines: string[] = [];
+  let count = 0;
+  for (const line of text.split('\n')) {
+    const words = line
+      .split(/\s+/, OPENING_WORDS - count + 1)
+      .filter((word) => word !== '')
+      .slice(0, OPENING_WORDS - count);
+    if (words.length > 0) lines.push(words.join(' '));
+    count += words.length;
+    if (count >= OPENING_WORDS) break;
+  }
+  return lines.join('\n');
 }

@@ -31,6 +31,7 @@ import { selectSentences } from './select.js';
 import { leaveOutDone } from './done-step.js';
 import { leaveOutOtherThings } from './other-thing.js';
 import { leaveOutRuledOut } from './ruled-out.js';
+import { owedTerms } from './owed.js';
 import {
   aboutOrder,
   attachmentsRead,
@@ -147,17 +148,27 @@ export function readExtractiveAnswer(
   const apart = joint !== undefined && standsApart(question, joint, sources);
   const context = apart ? '' : leanedOn;
   const asksNext = doneWord !== '' && context !== '';
+  // The lead of files given for a question none of whose words they hold: asked what is owed,
+  // their total is looked for in their own words.
+  const owed =
+    question === '' && typeof input?.leadFor === 'string' ? owedTerms(input.leadFor) : undefined;
   const terms =
-    joint !== undefined && !apart
+    owed ??
+    (joint !== undefined && !apart
       ? joint
       : questionTerms(
           asksNext ? context : question,
           asksNext ? '' : context,
           apart ? relatedToOwn(question, searched) : searched,
-        );
+        ));
   // What is asked for is the message's own; a follow-up that asks nothing in words of its own
   // ("and to Canada?" after "How long does shipping take?") asks what the question before did.
-  const shapeOf = context !== '' && !asksItself(question) ? context : question;
+  const shapeOf =
+    owed && input?.leadFor !== undefined
+      ? input.leadFor
+      : context !== '' && !asksItself(question)
+        ? context
+        : question;
   const time = asksTime(shapeOf);
   const quantity = asksQuantity(shapeOf);
   // Asked for a price or a time, a heading that states one ("Core – £34.99 a month") is read.

@@ -77,3 +77,40 @@ describe('PassageCache', () => {
     expect(again?.units).toBe(first?.units);
   });
 });
+
+describe('passageDocuments', () => {
+  const passage = (text: string) => ({
+    chunkId: 8,
+    documentId: 'manual',
+    title: 'manual',
+    headingPath: [],
+    source: 'attachment:manual.pdf',
+    url: null,
+    text,
+    snippet: '',
+    score: 1,
+  });
+  const unitsOf = (text: string) => passageDocuments([passage(text)])[0]?.units.map((u) => u.text);
+
+  it('leaves out a first sentence that starts mid-way, as a passage after the first may', () => {
+    expect(
+      unitsOf('vents and fitted a fresh canister, the mantle is worn.\nKayaks need care.'),
+    ).toEqual(['Kayaks need care.']);
+  });
+
+  it('keeps a first sentence that starts in capitals, with a name in lower case, or alone', () => {
+    expect(unitsOf('Wipe the glass. Kayaks need care.')).toEqual([
+      'Wipe the glass.',
+      'Kayaks need care.',
+    ]);
+    expect(unitsOf('eSIM setup takes a minute. Scan the code.')).toEqual([
+      'eSIM setup takes a minute.',
+      'Scan the code.',
+    ]);
+    expect(unitsOf('- check the vents\n- fit a canister')).toEqual([
+      'check the vents',
+      'fit a canister',
+    ]);
+    expect(unitsOf('fitted with a fresh canister.')).toEqual(['fitted with a fresh canister.']);
+  });
+});

@@ -202,7 +202,8 @@ export function passageDocuments(
     const headings = Array.isArray(chunk.headingPath) ? chunk.headingPath.map(asText) : [];
     const title = asText(chunk.title);
     const kept = cache && typeof chunk.chunkId === 'number' ? chunk.chunkId : undefined;
-    const units = kept !== undefined ? (cache as PassageCache).units(kept, text) : readUnits(text);
+    const read = kept !== undefined ? (cache as PassageCache).units(kept, text) : readUnits(text);
+    const units = withoutCutStart(read);
     return {
       label: String(i + 1),
       number: i + 1,
@@ -216,6 +217,20 @@ export function passageDocuments(
       summarise: false,
     };
   });
+}
+
+/**
+ * The units of a passage without a first one that starts mid-sentence. A passage after the first
+ * of its document opens with the last words of the one before (the chunker's overlap), often in
+ * the middle of a sentence ("the order ships. Refunds take …"): quoted, the fragment would begin
+ * mid-way, and the passage before holds the sentence whole. Such an opening starts with a word all
+ * in lower case ("iPhone" and "eSIM" start sentences); a passage of that unit alone keeps it.
+ */
+function withoutCutStart(units: readonly Unit[]): readonly Unit[] {
+  const first = units[0];
+  if (first === undefined || units.length < 2 || first.list || first.heading) return units;
+  const word = /^\S+/.exec(first.text)?.[0] ?? '';
+  return /^\p{Ll}/u.test(word) && !/\p{Lu}/u.test(word) ? units.slice(1) : units;
 }
 
 /**

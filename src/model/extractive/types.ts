@@ -93,6 +93,12 @@ export interface ExtractiveInput {
    */
   attachmentsBefore?: boolean;
   /**
+   * The message's question, when `question` is left empty to quote the lead of the files it asks
+   * about (none of which holds its words): asked what is owed ("how much do I owe?"), the lead's
+   * total answers rather than its opening.
+   */
+  leadFor?: string;
+  /**
    * The reply before this message offered to connect the customer with a person: details given
    * now ("order 88231") are noted for that, and the offer is made again.
    */

@@ -58,6 +58,42 @@ describe('parseFile on plain text', () => {
     ]);
   });
 
+  it('keeps long lines of a record apart: fields, rows of a table, amounts', async () => {
+    const text = [
+      'Invoice INV-20931 for order PO-88213, issued 2 November 2026',
+      'Bill to: Maria Lopez, 12 Elm Street, Apartment 4B, Portland OR 97201',
+      'Ridgeline 2P Tent    qty 1    unit price $289.00    $289.00',
+      'Alpine Down Sleeping Bag and its compression sack, qty 1, $219.00',
+      'Total due $527.95',
+      '- Returns are free within 60 days of delivery for every item',
+      '- Exchanges are free too',
+    ].join('\n');
+    const [doc] = await parseFile(utf8(text), 'invoice.txt');
+    expect(doc?.blocks.map((block) => block.text)).toEqual([
+      'Invoice INV-20931 for order PO-88213, issued 2 November 2026',
+      'Bill to: Maria Lopez, 12 Elm Street, Apartment 4B, Portland OR 97201',
+      'Ridgeline 2P Tent qty 1 unit price $289.00 $289.00',
+      'Alpine Down Sleeping Bag and its compression sack, qty 1, $219.00',
+      'Total due $527.95',
+      '- Returns are free within 60 days of delivery for every item',
+      '- Exchanges are free too',
+    ]);
+  });
+
+  it('joins a label to its value on the next line, and prose that carries on', async () => {
+    const text = [
+      'Bill to:',
+      'Maria Lopez',
+      'Note: parcels that are left with a neighbour count as delivered to',
+      'you, as the courier tells us.',
+    ].join('\n');
+    const [doc] = await parseFile(utf8(text), 'note.txt');
+    expect(doc?.blocks.map((block) => block.text)).toEqual([
+      'Bill to: Maria Lopez',
+      'Note: parcels that are left with a neighbour count as delivered to you, as the courier tells us.',
+    ]);
+  });
+
   it('joins lines of prose wrapped at the margin', async () => {
     const text =
       'Orders placed before noon on a working day leave our warehouse\nthe same day, and ' +
