@@ -35,22 +35,33 @@ export async function readMultipart(
   let total = 0;
   try {
     for await (const part of request.parts({
+      // A known text field without a file name comes as its bytes, as a file does, and is
+      // decoded here as strict UTF-8 (see `fieldText`): the parser would decode it by the
+      // charset its part names, if any, with U+FFFD for bytes that are not of it, which could
+      // then not be told from a U+FFFD the customer wrote.
+      isPartAFile: (
+        name: string | undefined,
+        type: string | undefined,
+        fileName: string | undefined,
+      ) =>
+        fileName !== undefined ||
+        type === 'application/octet-stream' ||
+        (name !== undefined && limits.fields.includes(name)),
       limits: {
         fileSize: limits.maxFileBytes,
-        files: limits.maxFiles,
+        // The known text fields are counted with the files; the files alone are counted below.
+        files: limits.maxFiles + limits.fields.length,
         // A little room past the known fields, so an unknown one is named rather than counted.
-        fields: limits.fields.length + 5,
-        fieldSize: 200_000,
+        fields: 5,
+        fieldSize: MAX_FIELD_BYTES,
         parts: limits.maxFiles + limits.fields.length + 5,
       },
     })) {
+      // Every known field comes as bytes (above): a field the parser read is not one of them.
       if (part.type === 'field') {
-        if (!limits.fields.includes(part.fieldname)) {
-          throw new AppError(
-            'invalid_input',
-            `Unknown form field "${part.fieldname.slice(0, 64)}"`,
-          );
-        }
+        throw new AppError('invalid_input', `Unknown form field "${part.fieldname.slice(0, 64)}"`);
+      }
+      if (part.filename === undefined && limits.fields.includes(part.fieldname)) {
         // Which of two would count is a guess the client should not have to make.
         if (Object.hasOwn(body.fields, part.fieldname)) {
           throw new AppError(
@@ -58,22 +69,10 @@ export async function readMultipart(
             `The form field "${part.fieldname}" is given twice: send it once.`,
           );
         }
-        if (part.valueTruncated) {
-          throw new AppError('payload_too_large', `The form field "${part.fieldname}" is too long`);
-        }
-        const value = String(part.value);
-        // The form's text is decoded with replacement characters where its bytes are not UTF-8;
-        // kept, they would be stored as the customer's words. A JSON body with such bytes is
-        // refused the same way (see body.ts).
-        if (value.includes('\uFFFD')) {
-          throw new AppError(
-            'invalid_input',
-            `The form field "${part.fieldname}" is not valid UTF-8 text (or holds the replacement character U+FFFD).`,
-          );
-        }
-        body.fields[part.fieldname] = value;
+        body.fields[part.fieldname] = fieldText(part.fieldname, await fieldBytes(part));
         continue;
       }
+      if (body.files.length === limits.maxFiles) throw tooManyFiles(limits);
       const data = await part.toBuffer();
       total += data.length;
       if (total > limits.maxTotalBytes) {
@@ -90,6 +89,55 @@ export async function readMultipart(
   return body;
 }
 
+/** The most bytes a text field may hold: room for the longest message in any script. */
+const MAX_FIELD_BYTES = 200_000;
+
+/** The bytes of a text field, read up to {@link MAX_FIELD_BYTES}. */
+async function fieldBytes(part: {
+  fieldname: string;
+  file: AsyncIterable<Buffer>;
+}): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of part.file) {
+    size += chunk.length;
+    if (size > MAX_FIELD_BYTES) {
+      throw new AppError('payload_too_large', `The form field "${part.fieldname}" is too long`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A text field's bytes as text: UTF-8 that must be valid, whatever charset its part names, so
+ * that a literal U+FFFD is kept as sent and bytes that are not UTF-8 are refused rather than
+ * stored as replacement characters (a JSON body is held to the same, see body.ts).
+ */
+function fieldText(name: string, bytes: Buffer): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw fieldNotText(name);
+  }
+}
+
+function fieldNotText(name: string): AppError {
+  return new AppError(
+    'invalid_input',
+    `The form field "${name}" is not valid UTF-8 text: send it as UTF-8.`,
+  );
+}
+
+function tooManyFiles(limits: MultipartLimits): AppError {
+  return new AppError(
+    'payload_too_large',
+    `At most ${limits.maxFiles} files per ${limits.per ?? 'message'}.`,
+  );
+}
+
 function multipartError(error: unknown, limits: MultipartLimits): unknown {
   const code = (error as { code?: unknown }).code;
   switch (code) {
@@ -99,10 +147,7 @@ function multipartError(error: unknown, limits: MultipartLimits): unknown {
         `A file is larger than the limit of ${formatBytes(limits.maxFileBytes)} per file.`,
       );
     case 'FST_FILES_LIMIT':
-      return new AppError(
-        'payload_too_large',
-        `At most ${limits.maxFiles} files per ${limits.per ?? 'message'}.`,
-      );
+      return tooManyFiles(limits);
     case 'FST_PARTS_LIMIT':
     case 'FST_FIELDS_LIMIT':
       return new AppError('invalid_input', 'The form has too many fields.');

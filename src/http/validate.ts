@@ -13,8 +13,55 @@ export function parseInput<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.slice(0, 3).map((issue) => describeIssue(issue, value));
+  const problems = tightest(result.error.issues)
+    .slice(0, 3)
+    .map((issue) => describeIssue(issue, value));
   throw new AppError('invalid_input', `Invalid ${what}: ${problems.join('; ')}`);
+}
+
+type BoundIssue = z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall;
+
+/**
+ * The issues with one bound per place and side: a value over two maxima (a whole number over
+ * both the safe-integer range and the schema's `max(200)`, say) is told the tighter only, once.
+ */
+function tightest(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const kept: z.core.$ZodIssue[] = [];
+  const at = new Map<string, number>();
+  for (const issue of issues) {
+    if (issue.code !== 'too_big' && issue.code !== 'too_small') {
+      kept.push(issue);
+      continue;
+    }
+    const side = `${issue.code} ${unitOf(issue.origin)} ${JSON.stringify(issue.path.map(String))}`;
+    const index = at.get(side);
+    if (index === undefined) {
+      at.set(side, kept.length);
+      kept.push(issue);
+    } else if (tighter(issue, kept[index] as BoundIssue)) {
+      kept[index] = issue;
+    }
+  }
+  return kept;
+}
+
+/** Whether bound `a` allows less than bound `b` (both maxima, or both minima). */
+function tighter(a: BoundIssue, b: BoundIssue): boolean {
+  const [x, y] =
+    a.code === 'too_big' && b.code === 'too_big'
+      ? [Number(a.maximum), Number(b.maximum)]
+      : a.code === 'too_small' && b.code === 'too_small'
+        ? [-Number(a.minimum), -Number(b.minimum)]
+        : [0, 0];
+  return x < y || (x === y && a.inclusive === false && b.inclusive !== false);
+}
+
+/** What a bound counts: characters of a text, items of a list, or a number's size. */
+function unitOf(origin: string): string {
+  if (origin === 'string') return ' characters';
+  if (origin === 'array' || origin === 'set') return ' items';
+  if (origin === 'file') return ' bytes';
+  return '';
 }
 
 function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
@@ -42,19 +89,20 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
     return `${where}expected ${article(issue.expected)}, got ${kindOf(given.value)}`;
   }
   if (issue.code === 'too_big' || issue.code === 'too_small') {
-    const bound = issue.code === 'too_big' ? issue.maximum : issue.minimum;
-    const most = issue.code === 'too_big' ? 'at most' : 'at least';
-    const unit =
-      issue.origin === 'string'
-        ? ' characters'
-        : issue.origin === 'array' || issue.origin === 'set'
-          ? ' items'
-          : '';
-    if (issue.code === 'too_small' && issue.origin === 'string' && Number(bound) === 1) {
+    const big = issue.code === 'too_big';
+    const bound = Number(big ? issue.maximum : issue.minimum);
+    const unit = unitOf(issue.origin);
+    // Only the safe-integer range of a whole number bounds it: a number that large is no count.
+    if (unit === '' && Math.abs(bound) === Number.MAX_SAFE_INTEGER) {
+      return `${where}is too ${big ? 'large' : 'small'} a number`;
+    }
+    if (!big && issue.origin === 'string' && bound === 1 && issue.inclusive !== false) {
       return `${where}must not be empty`;
     }
-    const singular = Number(bound) === 1 ? unit.replace(/s$/, '') : unit;
-    return `${where}must be ${most} ${String(bound)}${singular}`;
+    const words =
+      issue.inclusive === false ? (big ? 'less than' : 'more than') : big ? 'at most' : 'at least';
+    const singular = bound === 1 ? unit.replace(/s$/, '') : unit;
+    return `${where}must be ${words} ${String(bound)}${singular}`;
   }
   return `${where}${issue.message}`;
 }

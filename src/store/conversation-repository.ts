@@ -213,6 +213,9 @@ export type IdempotencyClaim =
   | { state: 'completed'; response: unknown }
   | { state: 'mismatch' };
 
+/** What {@link ConversationRepository.peekIdempotencyKey} found under a key. */
+export type IdempotencyKeyState = 'absent' | 'in_progress' | 'completed';
+
 /**
  * Which requests an `Idempotency-Key` is one of: `message`, a customer's message (over HTTP or
  * the WebSocket, the same message either way); `staff_message`, a message the staff write to the
@@ -355,6 +358,16 @@ export interface ConversationRepository {
     staleBefore?: string;
     scope?: IdempotencyScope;
   }): Promise<IdempotencyClaim>;
+  /**
+   * What is stored under a key, without claiming it or changing it: `completed` when its request
+   * ran and its response is kept, `in_progress` while it runs, `absent` when the key is unknown.
+   * Lets a request whose body is not read yet learn whether it is a replay.
+   */
+  peekIdempotencyKey(
+    sessionId: string,
+    key: string,
+    scope?: IdempotencyScope,
+  ): Promise<IdempotencyKeyState>;
   /** Records the response of a claimed key; later claims with the same fingerprint replay it. */
   completeIdempotencyKey(
     sessionId: string,

@@ -58,6 +58,37 @@ export function describeIdempotencyScopes(
       expect(await repo.forgetIdempotencyKeysBefore('2999-01-01T00:00:00.000Z')).toBe(4);
     });
 
+    it('tells what a key holds without claiming it, in its own session and scope', async () => {
+      const repo = await make();
+      const now = new Date().toISOString();
+      const claim = { sessionId: 's', key: 'k', fingerprint: 'f', now };
+      expect(await repo.peekIdempotencyKey('s', 'k')).toBe('absent');
+      // Looking claims nothing: the first request still gets the key.
+      expect(await repo.peekIdempotencyKey('s', 'k')).toBe('absent');
+      expect(await repo.claimIdempotencyKey(claim)).toEqual({ state: 'claimed' });
+      expect(await repo.peekIdempotencyKey('s', 'k')).toBe('in_progress');
+      expect(await repo.peekIdempotencyKey('s', 'k', 'message')).toBe('in_progress');
+      // Another scope, another session: other keys.
+      expect(await repo.peekIdempotencyKey('s', 'k', 'staff_message')).toBe('absent');
+      expect(await repo.peekIdempotencyKey('other', 'k')).toBe('absent');
+
+      await repo.completeIdempotencyKey('s', 'k', { turn: 1 });
+      expect(await repo.peekIdempotencyKey('s', 'k')).toBe('completed');
+      // Still replayed whole after being looked at.
+      expect(await repo.claimIdempotencyKey(claim)).toEqual({
+        state: 'completed',
+        response: { turn: 1 },
+      });
+
+      // A released claim is gone.
+      expect(await repo.claimIdempotencyKey({ ...claim, key: 'k2' })).toEqual({
+        state: 'claimed',
+      });
+      await repo.releaseIdempotencyKey('s', 'k2');
+      expect(await repo.peekIdempotencyKey('s', 'k2')).toBe('absent');
+      expect(await repo.peekIdempotencyKey('s', 'k')).toBe('completed');
+    });
+
     it('gives a staff key to exactly one of many concurrent claims', async () => {
       const repo = await make();
       const claims = await Promise.all(

@@ -183,11 +183,15 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
           'session_messages',
           reply,
         );
-      // A message without a key is charged before its body is read (a refused client's upload
-      // is not read). One with a key is charged once the key is claimed: a widget retrying it,
-      // as a 409's Retry-After says, sends one message, not one per retry, and a retry that
-      // gets the stored reply is not refused for the retries before it.
-      if (idempotencyKey === undefined) await charge();
+      // A new message is charged before its body is read: a refused client's upload is not
+      // read, whether it sent a key or not. A key already known is a retry: one that gets the
+      // stored reply, or a 409 while the first request still runs (a widget following its
+      // Retry-After), is not a new message. It is charged only if its key is claimed after all
+      // (released or forgotten since), once claimed.
+      const known =
+        idempotencyKey !== undefined &&
+        (await conversations.peekIdempotencyKey(session.id, idempotencyKey)) !== 'absent';
+      if (!known) await charge();
       const { text, attachments } = await readMessage(request, app);
       const controller = new AbortController();
       reply.raw.on('close', () => {
@@ -199,7 +203,9 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
         ...(attachments.length > 0 ? { attachments } : {}),
         requestId: String(request.id),
         signal: controller.signal,
-        ...(idempotencyKey !== undefined ? { idempotencyKey, admit: charge } : {}),
+        ...(idempotencyKey !== undefined
+          ? { idempotencyKey, ...(known ? { admit: charge } : {}) }
+          : {}),
       });
       if (outcome.type === 'replay') markReplayed(reply);
       if (wantsEventStream(request)) return streamTurn(reply, session.id, outcome, streams);

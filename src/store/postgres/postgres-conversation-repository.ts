@@ -5,6 +5,7 @@ import {
   type ConversationRepository,
   type HeldOutboxMessage,
   type IdempotencyClaim,
+  type IdempotencyKeyState,
   type IdempotencyScope,
   type MemoryLimits,
   type MemoryRecord,
@@ -577,6 +578,18 @@ export class PostgresConversationRepository implements ConversationRepository {
     }
     // Claimed and released over and over by others meanwhile: someone is working on it.
     return { state: 'in_progress' };
+  }
+
+  async peekIdempotencyKey(
+    sessionId: string,
+    key: string,
+    scope: IdempotencyScope = 'message',
+  ): Promise<IdempotencyKeyState> {
+    const [row] = await this.#db.query<{ state: 'in_progress' | 'completed' }>(
+      'SELECT state FROM idempotency_keys WHERE session_id = $1 AND scope = $2 AND key = $3',
+      [sessionId, scope, key],
+    );
+    return row?.state ?? 'absent';
   }
 
   async completeIdempotencyKey(

@@ -6,6 +6,7 @@ import {
   type ConversationRepository,
   type HeldOutboxMessage,
   type IdempotencyClaim,
+  type IdempotencyKeyState,
   type IdempotencyScope,
   type MemoryLimits,
   type MemoryRecord,
@@ -709,6 +710,17 @@ export class SqliteConversationRepository implements ConversationRepository {
         return { state: 'completed', response: JSON.parse(row.response ?? 'null') as unknown };
       })
       .immediate();
+  }
+
+  async peekIdempotencyKey(
+    sessionId: string,
+    key: string,
+    scope: IdempotencyScope = 'message',
+  ): Promise<IdempotencyKeyState> {
+    const row = this.#prepare(
+      'SELECT state FROM idempotency_keys WHERE session_id = ? AND scope = ? AND key = ?',
+    ).get(sessionId, scope, key) as { state: 'in_progress' | 'completed' } | undefined;
+    return row?.state ?? 'absent';
   }
 
   async completeIdempotencyKey(
