@@ -392,4 +392,14 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE idempotency_keys ADD PRIMARY KEY (session_id, scope, key);
     `,
   },
+  {
+    version: 19,
+    name: 'tickets found by their assignee in any letter case, by an index',
+    sql: `
+      -- "?assignee=José" compares lower(assignee): indexed as such, where the index on the name
+      -- as written could not serve it.
+      DROP INDEX tickets_assignee;
+      CREATE INDEX tickets_assignee_lower ON tickets (lower(assignee), created_at DESC, position DESC);
+    `,
+  },
 ];

@@ -9,6 +9,15 @@ import { MIGRATIONS, type Migration } from './migrations.js';
 /** A better-sqlite3 connection. */
 export type SqliteDatabase = Database.Database;
 
+/** The SQL function of every connection that folds the letter case of any script. */
+export const FOLD_CASE = 'fold_case';
+
+/**
+ * Text in one letter case, for comparing names without regard to it: "JOSÉ", "José" and "josé"
+ * are one (the ticket's `assignee_key` holds it).
+ */
+export const foldCase = (text: string): string => text.toLowerCase();
+
 /** Options of {@link openDatabase}. */
 export interface OpenDatabaseOptions {
   /** Load the sqlite-vec extension (vector search); true by default. */
@@ -53,6 +62,11 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
   // The journal's copies are cleared after an erasure (see `eraseSession`).
   db.pragma('secure_delete = ON');
   if (options.vectors !== false) sqliteVec.load(db);
+  // SQLite's NOCASE folds ASCII letters only ("JOSÉ" is not "josé"); this folds any letter, as
+  // PostgreSQL's lower() does. A migration fills a column with it.
+  db.function(FOLD_CASE, { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? foldCase(value) : value,
+  );
   migrate(db, options.migrations ?? MIGRATIONS);
   return db;
 }

@@ -394,4 +394,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
     `,
   },
+  {
+    version: 17,
+    name: 'tickets found by their assignee in any letter case, by an index',
+    sql: `
+      -- "?assignee=José" finds the tickets of "JOSÉ" too: the name folded to one case (the
+      -- connection's fold_case, as the repository folds it) is kept beside it, and indexed, where
+      -- folding it in the query read every ticket.
+      ALTER TABLE tickets ADD COLUMN assignee_key TEXT;
+      UPDATE tickets SET assignee_key = fold_case(assignee) WHERE assignee IS NOT NULL;
+      DROP INDEX tickets_assignee;
+      CREATE INDEX tickets_assignee_key ON tickets (assignee_key, created_at);
+    `,
+  },
 ];

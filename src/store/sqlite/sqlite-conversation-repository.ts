@@ -28,7 +28,7 @@ import { outboxSessionOf } from '../outbox-session.js';
 import { changedTicket, outboxEventsOf } from '../ticket-change.js';
 import { ticketConditions } from '../ticket-filter.js';
 import { timeOrderedId } from '../time-ordered-id.js';
-import type { SqliteDatabase } from './database.js';
+import { foldCase, type SqliteDatabase } from './database.js';
 
 interface MessageRow {
   id: string;
@@ -206,9 +206,6 @@ class QueuedWrite<T = unknown> {
   }
 }
 
-/** The SQL function that folds the letter case of any script (see the repository's constructor). */
-const FOLD_CASE = 'fold_case';
-
 /**
  * Writes of concurrent turns committed together. A commit costs more than the few rows of a
  * message or of a turn's memories: it writes every page it changed to the log (a page per index
@@ -296,11 +293,6 @@ export class SqliteConversationRepository implements ConversationRepository {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.#writes = new GroupCommit(db);
-    // SQLite's NOCASE folds ASCII letters only ("JOSÉ" is not "josé"); this folds any letter, as
-    // PostgreSQL's lower() does, so an assignee is found the same way on both.
-    db.function(FOLD_CASE, { deterministic: true }, (value: unknown) =>
-      typeof value === 'string' ? value.toLowerCase() : value,
-    );
   }
 
   /** Commits the messages and memories waiting for their group's commit; call before closing. */
@@ -564,20 +556,19 @@ export class SqliteConversationRepository implements ConversationRepository {
 
   async tickets(options: TicketFilter & { limit: number; offset?: number }): Promise<TicketPage> {
     const conditions = ticketConditions(options);
-    // An assignee is compared without regard to case; no assignee at all is `IS NULL`.
+    // An assignee is compared without regard to case, by the key kept folded beside it (and
+    // indexed); no assignee at all is `IS NULL`.
     const where =
       conditions.length > 0
         ? `WHERE ${conditions
             .map(([c, value]) =>
-              value === null
-                ? `${c} IS NULL`
-                : c === 'assignee'
-                  ? `${FOLD_CASE}(${c}) = ${FOLD_CASE}(?)`
-                  : `${c} = ?`,
+              value === null ? `${c} IS NULL` : c === 'assignee' ? 'assignee_key = ?' : `${c} = ?`,
             )
             .join(' AND ')}`
         : '';
-    const values = conditions.flatMap(([, value]) => (value === null ? [] : [value]));
+    const values = conditions.flatMap(([c, value]) =>
+      value === null ? [] : [c === 'assignee' ? foldCase(value) : value],
+    );
     const rows = this.#prepare(
       `SELECT * FROM tickets ${where} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
     ).all(...values, options.limit, options.offset ?? 0) as TicketRow[];
@@ -766,13 +757,14 @@ export class SqliteConversationRepository implements ConversationRepository {
         if (after === undefined) return { ticket: before, changed: false };
         this.#prepare(
           `UPDATE tickets SET status = ?, priority = ?, category = ?, reasons = ?, assignee = ?,
-             updated_at = ? WHERE id = ?`,
+             assignee_key = ?, updated_at = ? WHERE id = ?`,
         ).run(
           after.status,
           after.priority,
           after.category,
           JSON.stringify(after.reasons),
           after.assignee,
+          after.assignee === null ? null : foldCase(after.assignee),
           now,
           id,
         );
