@@ -642,7 +642,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       title: 'support-agent API',
       version,
       description:
-        'Customer-support agent: sessions, messages with streamed replies, and the staff’s admin API. Errors always have the shape `{ "error": { "code", "message", "requestId" } }`. A request to `/v1` that carries an `Origin` (a browser’s) other than the server’s own host or one of CORS_ORIGINS is refused with 403 `forbidden` before it runs, and so are its preflight (`OPTIONS`) and a WebSocket upgrade; a request without `Origin` (a server, the CLI) is not asked.',
+        'Customer-support agent: sessions, messages with streamed replies, and the staff’s admin API. Errors always have the shape `{ "error": { "code", "message", "requestId" } }`. A request to `/v1` that carries an `Origin` (a browser’s) other than the server’s own origin (its scheme and host) or one of CORS_ORIGINS is refused with 403 `forbidden` before it runs, with `Vary: Origin` and `Cache-Control: no-store`, and so are its preflight (`OPTIONS`) and a WebSocket upgrade; a request without `Origin` (a server, the CLI) is not asked.',
     },
     paths,
     components: {
