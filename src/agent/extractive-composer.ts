@@ -8,7 +8,12 @@ import {
 } from '../model/extractive/index.js';
 import type { RetrievedChunk, SearchResult } from '../rag/index.js';
 import { respell } from '../rag/search/query-terms.js';
-import { detectUrgency, sentimentScore, tokenize } from '../tools/escalation/policy/index.js';
+import {
+  detectUrgency,
+  onlyFeels,
+  sentimentScore,
+  tokenize,
+} from '../tools/escalation/policy/index.js';
 import { offeredPerson } from './follow-up.js';
 import type { History, ReadMessage } from './read-message.js';
 
@@ -18,6 +23,8 @@ export interface Escalated {
   safety?: boolean;
   /** The report of harm or danger said someone was hurt. */
   harmed?: boolean;
+  /** The message was handed over partly for how negative it reads. */
+  upset?: boolean;
   askContact?: boolean;
 }
 
@@ -82,7 +89,7 @@ export function extractiveComposer(turn: {
   // Misspelt words as the search corrected them: "pasword" is answered as "password"; what
   // only vents is not asked.
   const spelt = respell(message.question, search?.spelling);
-  const question = turn.fileLead ? '' : upset ? withoutVenting(spelt) : spelt;
+  const question = turn.fileLead ? '' : withoutFeelings(upset ? withoutVenting(spelt) : spelt);
   // Urgent ("I need the invoice urgently"), as the escalation policy reads it: the reply opens
   // with the answer, not a cheerful "Hi,".
   const urgent =
@@ -112,7 +119,7 @@ export function extractiveComposer(turn: {
       // A greeting opens a reply, or nothing: after a notice that leads it ("For your
       // security, I've hidden …") a "Hi," in the middle reads oddly.
       firstTurn: !continued && message.notice === '' && messageCount <= 1,
-      ...(upset ? { upset: true } : {}),
+      ...(upset || escalated?.upset === true ? { upset: true } : {}),
       ...(urgent ? { urgent: true } : {}),
       ...(messageCount > 1 ? { ongoing: true } : {}),
       ...(customerName ? { customerName } : {}),
@@ -160,6 +167,29 @@ function withoutVenting(message: string): string {
   const sentences = message.match(SENTENCE) ?? [];
   const kept = sentences.filter((s) => s.includes('?') || sentimentScore(s) > UPSET);
   if (kept.length === 0 || kept.length === sentences.length) return message;
+  return kept.join('').trim();
+}
+
+/**
+ * A clause of a message: up to a stop, a comma, a semicolon, or an "and" or "but" that joins
+ * another clause.
+ */
+const CLAUSE = /[^.!?;,\n]+?(?=\s+(?:and|but)\s+|[.!?;,\n]|$)[.!?;,\n]*/gi;
+
+/**
+ * The message without its clauses that only say how bad the customer feels ("my stove arrived
+ * broken and I'm really annoyed": "and I'm really annoyed"; see `onlyFeels`): no page answers
+ * "annoyed", and its words only weigh down the answer to what the message says happened. The
+ * message itself when every clause only feels.
+ */
+function withoutFeelings(message: string): string {
+  const clauses = message.match(CLAUSE) ?? [];
+  if (clauses.length < 2) return message;
+  // A clause that asks ("is that bad?") or feels well ("is it safe") may be what is asked.
+  const kept = clauses.filter(
+    (c) => c.includes('?') || !onlyFeels(tokenize(c)) || sentimentScore(c) >= 0,
+  );
+  if (kept.length === 0 || kept.length === clauses.length) return message;
   return kept.join('').trim();
 }
 

@@ -87,6 +87,11 @@ function escalatedFor(
     ticketId: escalation.ticketId,
     ...(info.escalate && info.category === 'safety' ? { safety: true } : {}),
     ...(info.escalate && info.category === 'safety' && escalation.harmed ? { harmed: true } : {}),
+    // Handed over partly because the message reads as annoyed ("my stove arrived broken and I'm
+    // really annoyed, this is the second time"): the reply says sorry, as to an angry one.
+    ...(info.escalate && escalation.reasons.some((r) => r.signal === 'negative_sentiment')
+      ? { upset: true }
+      : {}),
     // Opened now, with no e-mail address or phone number to follow up by: ask for one.
     ...(escalation.ticketCreated && !facts.some((f) => f.kind === 'email' || f.kind === 'phone')
       ? { askContact: true }

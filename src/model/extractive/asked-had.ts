@@ -15,7 +15,7 @@ import { allMatches } from './all-matches.js';
 const ASKS_HAVE =
   /(?<!\b(?:why|how|what|where|when|who|which)\s+)\b(?:(?:do|does|will|would|can|could)\s+(?:you|y'?all|yall|u|ya|(?:any\s+of\s+)?(?:the|your)\s+\w+|they|we|i)\s+(?:guys\s+)?(?:have|has|sell|offer|provide|stock|carry|support|do|deliver|install|get|buy|recommend|suggest)|(?:is|are)\s+there)\s+(?!to\b)([^?.!,;:()]+)/gi;
 const OBJECT_END =
-  /\b(?:for|to|on|in|at|with|from|of|by|through|into|so|because|cause|since|if|when|while|like|instead|or\s+(?:do|does|is|are|can|will|would|should|i|we|just))\b/i;
+  /\b(?:for|to|on|in|at|with|from|of|by|through|into|so|because|cause|since|if|when|while|after|before|within|during|until|till|like|instead|or\s+(?:do|does|is|are|can|will|would|should|i|we|just))\b/i;
 /**
  * Words that name no thing of their own after "is there" / "do you have" ("any way to …", "get
  * it back"), and words of price: "is there a fee for returns?" asks about returns.

@@ -90,7 +90,7 @@ function opensQuestion(clause: string): boolean {
  * ("hasn"): no word of its own.
  */
 const AWAITED = new RegExp(
-  String.raw`(?:\b(?:never|not|still\s+(?:no|not))|\b\w*n['’]t|\b(?:didnt|hasnt|havent|hadnt|wasnt|werent|isnt|arent|dont|doesnt)|\b(?:didn|doesn|hasn|haven|hadn|wasn|weren|couldn|wouldn))\s+(?:\w+\s+)?(?:received|receive|arrived|arrive|come|came|got|gotten|get|seen|shown\s+up|showed\s+up|turned\s+up)\b(?:\s+yet\b)?` +
+  String.raw`(?:\b(?:never|not|still\s+(?:no|not))|\b\w*n['’]t|\b(?:didnt|hasnt|havent|hadnt|wasnt|werent|isnt|arent|dont|doesnt)|\b(?:didn|doesn|hasn|haven|hadn|wasn|weren|couldn|wouldn))\s+(?:\w+\s+)?(?:received|receive|arrived|arrive|come|came|got|gotten|get|seen|show\s+up|shown\s+up|showed\s+up|turn\s+up|turned\s+up)\b(?:\s+yet\b)?` +
     String.raw`|\bwhere(?:['’]s|\s+is|\s+are)\s+(?:my|our)(?=\s+\w)` +
     String.raw`|\b(?:still\s+|been\s+)?waiting\s+(?:(?:for\s+)?${ABOUT}${COUNT}\s+${UNIT}\s+)?(?:for|on)(?=\s+\w)`,
   'i',

@@ -103,6 +103,68 @@ export function addAntecedents(picks: Pick[], all: readonly Candidate[], budget:
 }
 
 /**
+ * A case that starts after a span of time, which the sentence names as already told: "To change
+ * the shipping address after the first hour, …", "After 30 days, …". The unit of time is its
+ * group.
+ */
+const AFTER_SPAN =
+  /\bafter\s+(?:the\s+(?:first|initial)\s+|(?:\d+|one|two|three|five|seven|ten|fourteen|thirty|a|an)\s+)(?:business\s+|working\s+)?(minute|hour|day|week|month|year)s?\b/i;
+
+/** The span before it, as the page says it: "within 1 hour", "during the first 30 days". */
+function withinSpan(unit: string): RegExp {
+  const count = '(?:\\d+|one|two|three|five|seven|ten|fourteen|thirty|a|an)';
+  const span = `(?:business\\s+|working\\s+)?${unit}s?\\b`;
+  return new RegExp(
+    `\\b(?:within|during)\\s+(?:the\\s+first\\s+)?(?:${count}\\s+)?${span}|\\b(?:in|for)\\s+the\\s+first\\s+(?:${count}\\s+)?${span}`,
+    'i',
+  );
+}
+
+/**
+ * A chosen sentence that tells what applies after a span of time ({@link AFTER_SPAN}: "To change
+ * the shipping address after the first hour, contact us") is half the answer: the sentence of
+ * its passage that tells what applies within that span ("You can change or cancel an order within
+ * 1 hour of placing it under My Account > Orders") comes along, when it holds a content word of
+ * the question that the chosen one holds ("change"), is not chosen already and fits. Returns the
+ * words it took.
+ */
+export function addSpanBefore(
+  picks: Pick[],
+  all: readonly Candidate[],
+  terms: readonly QuestionTerm[],
+  budget: number,
+): number {
+  let used = 0;
+  for (const pick of [...picks]) {
+    const after = AFTER_SPAN.exec(pick.quote);
+    if (after === null || pick.candidate.unit.heading) continue;
+    const within = withinSpan((after[1] as string).toLowerCase());
+    if (within.test(pick.quote)) continue;
+    const { doc, matched } = pick.candidate;
+    const shares = (c: Candidate): boolean =>
+      [...c.matched].some((k) => matched.has(k) && terms[k]?.weak === false);
+    const before = all.find(
+      (c) =>
+        c.doc === doc &&
+        c !== pick.candidate &&
+        !c.unit.heading &&
+        !c.unit.question &&
+        shares(c) &&
+        within.test(c.unit.text) &&
+        !AFTER_SPAN.test(c.unit.text),
+    );
+    if (!before || picks.some((p) => p.candidate === before) || speaksToAssistant(before.unit)) {
+      continue;
+    }
+    const size = unitWordCount(before.unit);
+    if (size === 0 || used + size > budget) continue;
+    picks.push({ candidate: before, quote: before.unit.text });
+    used += size;
+  }
+  return used;
+}
+
+/**
  * A list item is quoted under the line that introduces it: "using the form in Account > Help"
  * is half a sentence without "You can complain by:". The items between come along, so the list
  * reads unbroken, or none of it when they do not fit; the items after it may then follow (see

@@ -437,7 +437,11 @@ export function frameExtractiveAnswer(
 /**
  * The share of the question's (weighted) words the quoted sentences hold — words only under
  * their heading count half — less a little for each step the best sentence's document is down
- * the ranking. A summary of an attachment with no words in common sits in the middle.
+ * the ranking. A summary of an attachment with no words in common sits in the middle. The
+ * related words the search added for a word of the question ("damaged", "faulty", "cracked" for
+ * "broken") are other ways to say that one word: with it they count once, as much as the
+ * heaviest of them, and one of them said is that word said (as much as it weighs); counted one by
+ * one, they outweighed the question's own words and no answer could hold them all.
  */
 function confidenceOf(
   picks: readonly Pick[],
@@ -451,10 +455,27 @@ function confidenceOf(
     for (const k of candidate.matched) own.add(k);
     for (const k of candidate.context) under.add(k);
   }
+  // Each word of the question with the related words added for it: what it weighs, and how much
+  // of it the quoted sentences say.
+  const words = new Map<string, { weight: number; said: number }>();
+  terms.forEach((term, k) => {
+    const key = term.standsFor?.length ? term.standsFor.join(' ') : term.stem;
+    const w = scored.weights[k] ?? 0;
+    const said = own.has(k) ? w : under.has(k) ? 0.5 * w : 0;
+    const word = words.get(key);
+    if (word === undefined) words.set(key, { weight: w, said });
+    else {
+      word.weight = Math.max(word.weight, w);
+      word.said = Math.max(word.said, said);
+    }
+  });
   let weight = 0;
-  for (const k of own) weight += scored.weights[k] ?? 0;
-  for (const k of under) if (!own.has(k)) weight += 0.5 * (scored.weights[k] ?? 0);
-  const coverage = weight / scored.totalWeight;
+  let total = 0;
+  for (const word of words.values()) {
+    weight += word.said;
+    total += word.weight;
+  }
+  const coverage = total > 0 ? weight / total : 0;
   // One shared word is thin evidence however rare it is; two or more make a match.
   const evidence = Math.min(1, (strongCount(own, terms) + 1) / 3);
   const rank = picks[0]?.candidate.doc ?? 0;

@@ -17,10 +17,11 @@ const ALLOWED = new RegExp(
 
 /**
  * How a sentence opens that says what applies once the time before it has passed: "After that
- * the order is already being packed …", "Past that, …", "Otherwise …".
+ * the order is already being packed …", "After 14 days, payments are non-refundable", "Past
+ * that, …", "Otherwise …".
  */
 const AFTER_IT =
-  /^(?:after\s+(?:that|this|then|that\s+time|this\s+time)|past\s+(?:that|this)|beyond\s+(?:that|this)|later\s+than\s+that|once\s+(?:that|this)\s+(?:time\s+)?(?:has\s+)?(?:passed|gone)|otherwise)\b/i;
+  /^(?:after\s+(?:that|this|then|that\s+time|this\s+time|(?:the\s+)?\d+\s+(?:working\s+|business\s+)?(?:hours?|days?|weeks?|months?))|past\s+(?:that|this)|beyond\s+(?:that|this)|later\s+than\s+that|once\s+(?:that|this)\s+(?:time\s+)?(?:has\s+)?(?:passed|gone)|otherwise)\b/i;
 
 /**
  * Told how long ago the customer did something, when a sentence that holds a word of the

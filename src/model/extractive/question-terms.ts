@@ -14,8 +14,12 @@ const IDENTIFIER_NUMBER =
 /** A unit of a wait told: "days" of "10 days ago". */
 const TIME_UNIT = /^(?:hour|day|week|month)s?$/;
 
-/** A number that counts a span of time: "3 days ago", "a 5 minute call", "for 2 weeks". */
-const DURATION_COUNT = /\b(\d+)[\s-]*(?:mins?|minutes?|hours?|hrs?|days?|weeks?|months?|years?)\b/g;
+/**
+ * A number that counts a span of time: "3 days ago", "a 5 minute call", "for 2 weeks", "after
+ * three weeks".
+ */
+const DURATION_COUNT =
+  /\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[\s-]*(?:mins?|minutes?|hours?|hrs?|days?|weeks?|months?|years?)\b/g;
 
 /**
  * A number of things the customer tells they have or did: "3" of "I placed 3 orders", "I've
@@ -110,6 +114,14 @@ const WHICH_TIME =
   /\b(?:on|during|in|at|after|by)\s+(?:the|my|our|its|their|his|her)\s+(first|second|third|fourth|fifth|last|1st|2nd|3rd)\s+(trip|day|night|use|time|wash|outing|walk|ride|hike|weekend|week|month|go|run|climb|camp|try)\b/gi;
 
 /**
+ * How many times it has happened: "this is the second time", "it broke for the third time", "3rd
+ * time it has failed". The count says how the customer feels about it, not what it is about; a
+ * sentence that says "second" or "time" says it of something else ("Delivery times").
+ */
+const TIMES_HAPPENED =
+  /\b(?:(?:the|a|my|our)\s+)?(second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th|umpteenth|nth)\s+(time)\b/gi;
+
+/**
  * Whether a word is conversational ("help", "need"), or names what nearly every page does
  * ("order").
  */
@@ -199,7 +211,13 @@ export function questionTerms(
   );
   // "10" of "10 days after the fibre started": a count of the customer's own time, which a
   // sentence that holds the number says of something else ("5 to 10 working days").
-  for (const m of allMatches(text, DURATION_COUNT)) identifiers.add(m[1] as string);
+  // A count in words is no word to look for at all: "three" of "after three weeks" finds
+  // "Slotwise offers three plans".
+  for (const m of allMatches(text, DURATION_COUNT)) {
+    const count = m[1] as string;
+    if (/^\d/.test(count)) identifiers.add(count);
+    else if (text.split(new RegExp(`\\b${count}\\b`)).length === 2) seen.add(stem(count));
+  }
   // "3" of "I placed 3 orders, how do I cancel one?": how many the customer has, which says why
   // they ask, not what; a sentence that holds the number says it of something else ("within 3
   // days of being charged").
@@ -211,6 +229,10 @@ export function questionTerms(
   // "on the first trip", "after the second wash": when it happened, not what it is about; a
   // sentence that says "first" says it of something else ("the first scan").
   for (const m of allMatches(text, WHICH_TIME)) {
+    identifiers.add(m[1] as string);
+    identifiers.add(m[2] as string);
+  }
+  for (const m of allMatches(text, TIMES_HAPPENED)) {
     identifiers.add(m[1] as string);
     identifiers.add(m[2] as string);
   }

@@ -5,6 +5,7 @@ import { reportsTrouble, type QuestionTerm } from './question-terms.js';
 import {
   instructs,
   statesFrequency,
+  statesNeverCame,
   statesPrice,
   statesQuantity,
   statesRemedy,
@@ -123,6 +124,15 @@ const REMEDY_BOOST = 1.3;
  */
 const AWAITED_BOOST = 2;
 /**
+ * Told that something awaited has not come, a sentence that answers it (see
+ * {@link AWAITED_BOOST}) in the case of its not coming ("If our engineer misses your
+ * installation appointment, we credit £30 …" for "the engineer didn't show up") counts this much
+ * more again: the customer's case, before another that speaks of it coming ("If nobody is home
+ * when the engineer arrives, we charge a £40 missed appointment fee").
+ */
+const NEVER_CAME_BOOST = 1.5;
+
+/**
  * Asked how to do something, a sentence that says where to go or what to press counts this much
  * more: twice, measured on the help centers of test/answer-quality.test.ts (1.3: one more right
  * answer of 163; 2: four more; 3: no more than 2).
@@ -218,7 +228,11 @@ export function scoreSentences(
       (shape.frequency && statesFrequency(c.unit) ? FREQUENCY_BOOST : 1) *
       (shape.schedule && statesSchedule(c.unit) ? SCHEDULE_BOOST : 1) *
       (shape.trouble && remedyFor && statesRemedy(c.unit) ? REMEDY_BOOST : 1) *
-      (shape.awaited && remedyFor && answersAwaited(c, shape.awaited) ? AWAITED_BOOST : 1) *
+      (shape.awaited && remedyFor && answersAwaited(c, shape.awaited)
+        ? statesNeverCame(c.unit)
+          ? AWAITED_BOOST * NEVER_CAME_BOOST
+          : AWAITED_BOOST
+        : 1) *
       (shape.howTo && instructs(c.unit) ? HOW_TO_BOOST : 1);
     c.score =
       (overlap * brevity * quantity + summary) / (1 + RANK_DECAY * c.doc) + 0.03 / (1 + c.index);

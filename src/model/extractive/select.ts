@@ -15,6 +15,7 @@ import { putAskedCaseFirst, putGeneralFirst } from './special-case.js';
 import {
   addAntecedents,
   addListIntros,
+  addSpanBefore,
   appendListItems,
   appendNextSentence,
 } from './come-along.js';
@@ -220,6 +221,7 @@ export function selectSentences(
     (howToWanted ? picks.find((p) => instructsHere(p.candidate)) : undefined);
   if (lead) picks.unshift(...picks.splice(picks.indexOf(lead), 1));
   budget -= appendNextSentence(picks, scored, terms, budget);
+  budget -= addSpanBefore(picks, scored.candidates, terms, budget);
   // Lists whose intro was chosen first; then intros of items chosen alone, and their lists.
   budget -= appendListItems(picks, scored.candidates, budget);
   const introduced = addListIntros(picks, scored.candidates, budget);

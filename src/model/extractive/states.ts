@@ -61,9 +61,20 @@ export function statesQuantity(unit: Unit): boolean {
   return unit.quantity;
 }
 
-/** Whether a sentence states a time or a duration: read once, kept on the unit. */
+/**
+ * A price for a span of time: "$25 a day", "£34.99 per month", "10p a minute". It says how much
+ * per day, not how long or when: "A tent costs $25 a day or $90 a week" does not answer "how
+ * long do I have to return a tent?".
+ */
+const RATE =
+  /(?:[$£€¥₹]\s?\d+(?:[.,]\d+)*|\b\d+(?:[.,]\d+)?\s?(?:p|pence|cents?|dollars?|pounds?|euros?|usd|gbp|eur))\s*(?:a|an|per|each|\/)\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?)\b/gi;
+
+/**
+ * Whether a sentence states a time or a duration, other than the span a price is for (see
+ * {@link RATE}): read once, kept on the unit.
+ */
 export function statesTime(unit: Unit): boolean {
-  unit.time ??= TIME.test(unit.text);
+  unit.time ??= TIME.test(unit.text.replace(RATE, ' '));
   return unit.time;
 }
 
@@ -95,6 +106,20 @@ export function instructs(unit: Unit): boolean {
 export function statesRemedy(unit: Unit): boolean {
   unit.remedy ??= REMEDY.test(unit.text);
   return unit.remedy;
+}
+
+/**
+ * A sentence about a thing that did not come at all, rather than one still awaited (see
+ * `NOT_COME` of waited.ts): "If our engineer misses your installation appointment …", "select
+ * each item that did not arrive", "For missing items, …"; not "If you still cannot see your
+ * refund after 10 working days", which is about one that is late.
+ */
+const NEVER_CAME =
+  /\b(?:never|did\s+not|didn['’]?t)\s+(?:\w+\s+){0,2}?(?:arriv\w*|com(?:e|es)|came|show(?:s|n|ed)?\s+up|turn(?:s|ed)?\s+up|deliver(?:ed)?)\b|\b(?:missing|misses|no-shows?)\b/i;
+
+/** Whether a sentence speaks of a thing that did not come at all (see {@link NEVER_CAME}). */
+export function statesNeverCame(unit: Unit): boolean {
+  return NEVER_CAME.test(unit.text);
 }
 
 /**

@@ -1,6 +1,6 @@
 export { EarlierMessages } from './earlier-messages.js';
 export { evaluateEscalation } from './evaluate-escalation.js';
-export { sentimentScore } from './sentiment.js';
+export { onlyFeels, sentimentScore } from './sentiment.js';
 export { tokenize } from './tokenize.js';
 export { detectUrgency } from './urgency.js';
 export { personRequested } from './explicit-request.js';
