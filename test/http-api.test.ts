@@ -146,15 +146,9 @@ describe('sessions', () => {
   it("streams the reply's escalation as the escalation event, with or without a new escalation", async () => {
     const { id, token } = await createSession(t.url);
     const send = (text: string) =>
-      fetch(`${t.url}/v1/sessions/${id}/messages`, {
-        method: 'POST',
-        headers: {
-          ...bearer(token),
-          'content-type': 'application/json',
-          accept: 'text/event-stream',
-        },
-        body: JSON.stringify({ text }),
-      }).then(async (r) => parseSse(await r.text()).map((e) => e.data));
+      sendStreaming(t.url, id, token, text).then(async (r) =>
+        parseSse(await r.text()).map((e) => e.data),
+      );
     // The first message opens the ticket; the second, a plain question, does not escalate, and
     // the session's ticket is still there.
     for (const text of ['I want to talk to a human', 'What is your refund policy?']) {
@@ -421,15 +415,8 @@ describe('sessions', () => {
   it('replays over SSE too', async () => {
     const { id, token } = await createSession(t.url);
     const send = () =>
-      fetch(`${t.url}/v1/sessions/${id}/messages`, {
-        method: 'POST',
-        headers: {
-          ...bearer(token),
-          'content-type': 'application/json',
-          accept: 'text/event-stream',
-          'idempotency-key': 'sse-key',
-        },
-        body: JSON.stringify({ text: 'How do I reset my password?' }),
+      sendStreaming(t.url, id, token, 'How do I reset my password?', {
+        headers: { 'idempotency-key': 'sse-key' },
       }).then(async (r) => parseSse(await r.text()));
     const first = await send();
     const replay = await send();

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeOpenAi, type FakeOpenAi } from '../src/testing/index.js';
-import { bearer, createSession, startServer, type TestServer } from './helpers/http.js';
+import {
+  createSession,
+  readUntil,
+  sendStreaming,
+  startServer,
+  type TestServer,
+} from './helpers/http.js';
 
 describe('a customer who leaves while the language model answers', () => {
   let server: TestServer;
@@ -21,26 +27,12 @@ describe('a customer who leaves while the language model answers', () => {
   it('is not counted as a failure of the model, though the call is counted as cancelled', async () => {
     const { id, token } = await createSession(server.url);
     const controller = new AbortController();
-    const response = await fetch(`${server.url}/v1/sessions/${id}/messages`, {
-      method: 'POST',
-      headers: {
-        ...bearer(token),
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      },
-      body: JSON.stringify({ text: 'How do I reset my password?' }),
+    const response = await sendStreaming(server.url, id, token, 'How do I reset my password?', {
       signal: controller.signal,
     });
     expect(response.status).toBe(200);
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let seen = '';
     // Leave once the model's words have started to arrive.
-    while (!seen.includes('event: text')) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error('the stream ended before the answer began');
-      seen += decoder.decode(value, { stream: true });
-    }
+    await readUntil(response, 'event: text');
     controller.abort();
 
     const metrics = () => server.app.telemetry.renderPrometheus();

@@ -4,7 +4,7 @@
  * before it went away. Through real sockets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, call, createSession, type TestServer } from './helpers/http.js';
+import { call, createSession, readUntil, sendStreaming, type TestServer } from './helpers/http.js';
 import { startSlowModelServer, type SlowModelServer } from './helpers/slow-model.js';
 
 let slow: SlowModelServer;
@@ -31,25 +31,11 @@ describe('a keyed message whose client went away mid-answer', () => {
     const { id, token } = await createSession(server.url);
     const key = 'retry-after-drop-1';
     const controller = new AbortController();
-    const first = await fetch(`${server.url}/v1/sessions/${id}/messages`, {
-      method: 'POST',
-      headers: {
-        ...bearer(token),
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-        'idempotency-key': key,
-      },
-      body: JSON.stringify({ text: QUESTION }),
+    const first = await sendStreaming(server.url, id, token, QUESTION, {
+      headers: { 'idempotency-key': key },
       signal: controller.signal,
     });
-    const reader = (first.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let seen = '';
-    while (!seen.includes('event: text')) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      seen += decoder.decode(value, { stream: true });
-    }
+    await readUntil(first, 'event: text');
     // The network drops while the answer streams.
     controller.abort();
 

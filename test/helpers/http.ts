@@ -104,18 +104,45 @@ export function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
-/** Sends a customer message as JSON and asks for its turn as SSE; the response is the stream. */
+/**
+ * Sends a customer message as JSON and asks for its turn as SSE; the response is the stream.
+ * `headers` are sent too (an `Idempotency-Key`); `signal` drops the connection when aborted.
+ */
 export function sendStreaming(
   url: string,
   id: string,
   token: string,
   text: string,
+  options: { headers?: Record<string, string>; signal?: AbortSignal } = {},
 ): Promise<Response> {
   return fetch(`${url}/v1/sessions/${id}/messages`, {
     method: 'POST',
-    headers: { ...bearer(token), 'content-type': 'application/json', accept: 'text/event-stream' },
+    headers: {
+      ...bearer(token),
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+      ...options.headers,
+    },
     body: JSON.stringify({ text }),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
+}
+
+/**
+ * Reads a streamed response until its text so far includes `wanted` (an event's name, say), and
+ * returns that text; the rest of the stream is left unread. Throws when the stream ends first.
+ */
+export async function readUntil(response: Response, wanted: string): Promise<string> {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let seen = '';
+  while (!seen.includes(wanted)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`the stream ended before "${wanted}"`);
+    seen += decoder.decode(value, { stream: true });
+  }
+  reader.releaseLock();
+  return seen;
 }
 
 /** A parsed JSON body, read loosely in assertions. */
