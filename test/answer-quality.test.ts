@@ -148,10 +148,11 @@ const BANK_ALLOWED_MISSES = 9;
  * passage mentions ("can I get netflix on the box?"), not found: 28, 29 by the changes after
  * it; the count of a span of the customer's own time weak ("10" of "10 days after"), and a word
  * no passage has in a clause that says when ("after I sign up") no reason to find nothing: 31;
- * a wifi code is its password: 32 now.
+ * a wifi code is its password: 32; an amount asked for leading where it is shown, rooms and
+ * floors as coverage, and a visit that never came: 33 now.
  */
 const ISP_CASES = casesFrom('./fixtures/help-center-isp.questions.json');
-const ISP_ALLOWED_MISSES = 18;
+const ISP_ALLOWED_MISSES = 17;
 
 /**
  * A fifth, of a food delivery app, with 50 questions (5 it does not answer), written the same

@@ -76,6 +76,11 @@ const LEANS_BACK_INSIDE = /^(?:[\p{L}'’]+\s+){1,4}(?:them|they)\b(?!')/iu;
  */
 const ADDS_TO = /^(?:[\p{L}'’]+\s+){0,2}also\b/iu;
 
+/** Whether a sentence leans on the one before it or adds to it (see {@link addAntecedents}). */
+export function leansOnBefore(text: string): boolean {
+  return LEANS_BACK.test(text) || LEANS_BACK_INSIDE.test(text) || ADDS_TO.test(text);
+}
+
 /**
  * The sentence before a chosen one that leans on it ({@link LEANS_BACK},
  * {@link LEANS_BACK_INSIDE}) or adds to it ({@link ADDS_TO}), when it is prose of the
@@ -86,9 +91,7 @@ export function addAntecedents(picks: Pick[], all: readonly Candidate[], budget:
   let used = 0;
   for (const pick of [...picks]) {
     const { unit, doc, index } = pick.candidate;
-    const leans =
-      LEANS_BACK.test(pick.quote) || LEANS_BACK_INSIDE.test(pick.quote) || ADDS_TO.test(pick.quote);
-    if (unit.heading || unit.list || !leans) {
+    if (unit.heading || unit.list || !leansOnBefore(pick.quote)) {
       continue;
     }
     const before = candidateAt(all, doc, index - 1);

@@ -4,6 +4,7 @@ import type { AwaitedThing } from './clauses.js';
 import { reportsTrouble, type QuestionTerm } from './question-terms.js';
 import {
   instructs,
+  saysWhereShown,
   statesFrequency,
   statesNeverCame,
   statesPrice,
@@ -102,6 +103,16 @@ const SCHEDULE_BOOST = 3;
  * when the best states no price) none.
  */
 const PRICE_BOOST = 1.5;
+
+/**
+ * Asked for a price, a sentence that says only where the amount is shown ("Your current early
+ * termination fee is shown in My Lumenet under …") holds the question's words and none of the
+ * amount: when a sentence of its passage at most {@link WHERE_SHOWN_REACH} away states one ("The
+ * early termination fee is 80% of the monthly charges left"), that one takes its score, and it
+ * keeps this share of its own, to come after.
+ */
+const WHERE_SHOWN_SHARE = 0.5;
+const WHERE_SHOWN_REACH = 2;
 
 /**
  * Asked how often, a sentence that states how often ("Please send readings at least once a
@@ -216,7 +227,15 @@ export function scoreSentences(
     if (!c.relevant) continue;
     const remedyFor = otherProblem[c.doc] !== true;
     const comingOnly = about && onlyComing(c, terms);
-    const own = sum(c.matched, weights) * (comingOnly ? WEAK_WEIGHT : 1);
+    // Told that a thing never came ("the engineer never turned up"), a sentence of its case ("If
+    // our engineer misses your installation appointment …") says what the customer said, in
+    // other words: it holds the words that said so ("arrive", which the search added for "turned
+    // up") as much as one that says it comes ("… when the engineer arrives").
+    const { awaited: told } = shape;
+    const neverCame =
+      told !== undefined && remedyFor && statesNeverCame(c.unit) && answersAwaited(c, told);
+    const matched = neverCame ? new Set([...c.matched, ...told.saying]) : c.matched;
+    const own = sum(matched, weights) * (comingOnly ? WEAK_WEIGHT : 1);
     const under = sumOnce(c.context, underWeights, groups) * (comingOnly ? WEAK_WEIGHT : 1);
     const overlap = totalWeight > 0 ? (own + 0.5 * under) / totalWeight : 0;
     const brevity = fewerWordsThan(c.unit.text, 4) ? 0.5 : 1;
@@ -237,7 +256,27 @@ export function scoreSentences(
     c.score =
       (overlap * brevity * quantity + summary) / (1 + RANK_DECAY * c.doc) + 0.03 / (1 + c.index);
   }
+  if (shape.price === true) amountOverWhereShown(candidates);
   return { candidates, weights, totalWeight, shape };
+}
+
+/**
+ * Asked for a price, the sentence beside one that says where the amount is shown, which states
+ * the amount, answers in its place (see {@link WHERE_SHOWN_SHARE}).
+ */
+function amountOverWhereShown(candidates: Candidate[]): void {
+  for (const [k, c] of candidates.entries()) {
+    if (!c.relevant || !saysWhereShown(c.unit)) continue;
+    let amount: Candidate | undefined;
+    for (let d = 1; d <= WHERE_SHOWN_REACH && amount === undefined; d += 1) {
+      amount = [candidates[k - d], candidates[k + d]].find(
+        (o) => o !== undefined && o.doc === c.doc && o.relevant && statesPrice(o.unit),
+      );
+    }
+    if (amount === undefined || amount.score >= c.score) continue;
+    amount.score = c.score;
+    c.score *= WHERE_SHOWN_SHARE;
+  }
 }
 
 /**

@@ -3,7 +3,14 @@ import type { QuestionTerm } from './question-terms.js';
 import { queryTerms } from '../../rag/search/query-terms.js';
 import { headingTerms, sectionAbout } from './sections.js';
 import { answersAwaited, matchTerms, quotable, type Candidate, type Scored } from './scoring.js';
-import { instructs, statesQuantity, statesRemedy, statesSchedule, statesTime } from './states.js';
+import {
+  instructs,
+  statesPrice,
+  statesQuantity,
+  statesRemedy,
+  statesSchedule,
+  statesTime,
+} from './states.js';
 import {
   MAX_ANSWER_WORDS,
   MAX_SENTENCES,
@@ -18,6 +25,7 @@ import {
   addSpanBefore,
   appendListItems,
   appendNextSentence,
+  leansOnBefore,
 } from './come-along.js';
 
 /**
@@ -235,7 +243,7 @@ export function selectSentences(
       (order.get(a.candidate.doc) ?? 0) - (order.get(b.candidate.doc) ?? 0) ||
       a.candidate.index - b.candidate.index,
   );
-  return caseAskedFirst(picks, best);
+  return caseAskedFirst(picks, best, scored.shape.price === true && statesPrice(best.unit));
 }
 
 /** A sentence that states a case of its own: "If tracking has not changed for 7 days, …". */
@@ -245,15 +253,20 @@ const STATES_CASE = /^if\b/i;
  * Sentences of a page are said in the page's order, but cases the page lists one after another
  * ("If your tracking shows delivered …", "If tracking has not changed for 7 days …") stand
  * alone: the one that answers best, the customer's case, leads the others of its page rather
- * than following one the customer did not describe.
+ * than following one the customer did not describe. Asked how much, the best that states the
+ * amount (`amount`: "The early termination fee is 80% of the monthly charges left …") leads
+ * those of its page before it ("If you leave before your minimum term ends, you pay an early
+ * termination fee"), unless it leans on the one before it ("It costs …").
  */
-function caseAskedFirst(picks: Pick[], best: Candidate): Pick[] {
+function caseAskedFirst(picks: Pick[], best: Candidate, amount: boolean): Pick[] {
   const at = picks.findIndex((p) => p.candidate === best);
-  if (at <= 0 || best.unit.list || !STATES_CASE.test(best.unit.text)) return picks;
+  const leads = amount ? !leansOnBefore(best.unit.text) : STATES_CASE.test(best.unit.text);
+  if (at <= 0 || best.unit.list || !leads) return picks;
   let start = at;
   while (start > 0) {
     const before = picks[start - 1]?.candidate;
-    if (before?.doc !== best.doc || before.unit.list || !STATES_CASE.test(before.unit.text)) break;
+    if (before?.doc !== best.doc || before.unit.list) break;
+    if (!amount && !STATES_CASE.test(before.unit.text)) break;
     start -= 1;
   }
   if (start < at) picks.splice(start, 0, ...picks.splice(at, 1));

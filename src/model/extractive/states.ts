@@ -34,9 +34,12 @@ const SCHEDULE =
 const FREQUENCY =
   /\b(?:every|each|per)\s+(?:other\s+|single\s+)?(?:\d+\s+|few\s+|two\s+|three\s+|six\s+|twelve\s+)?(?:half[\s-]hour|seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|billing\s+(?:period|cycle)|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)\b|\b(?:once|twice|\d+\s+times|(?:two|three|four|five|several)\s+times)\s+(?:a|an|per|each|every)\s+(?:second|minute|hour|day|night|week|fortnight|month|quarter|year)\b|\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly|annually)\b/i;
 
-/** A sentence that states a price: "$0.39", "£5 a day", "50p", "free", "at no charge". */
+/**
+ * A sentence that states a price: "$0.39", "£5 a day", "50p", "free", "at no charge", or a share
+ * of an amount of money ("80% of the monthly charges left", "10 percent of the order total").
+ */
 const PRICE = new RegExp(
-  `${MONEY.source}|\\b(?:free|no\\s+(?:extra\\s+)?(?:charge|cost|fee)|at\\s+no\\s+(?:extra\\s+)?(?:charge|cost))\\b`,
+  `${MONEY.source}|\\b(?:free|no\\s+(?:extra\\s+)?(?:charge|cost|fee)|at\\s+no\\s+(?:extra\\s+)?(?:charge|cost))\\b|\\d(?:[.,]\\d+)?\\s?(?:%|percent\\b)\\s+of\\s+(?:[\\w-]+\\s+){0,3}?(?:charges?|fees?|prices?|costs?|bills?|payments?|amount|balance|total|rent|fares?)\\b`,
   'i',
 );
 
@@ -94,6 +97,19 @@ export function statesSchedule(unit: Unit): boolean {
 export function statesPrice(unit: Unit): boolean {
   unit.price ??= PRICE.test(unit.text);
   return unit.price;
+}
+
+/**
+ * A sentence that says where an amount is shown rather than what it is: "Your current early
+ * termination fee is shown in My Lumenet under Account > My contract", "You can see your balance
+ * in the app".
+ */
+const WHERE_SHOWN =
+  /\b(?:is|are)\s+(?:shown|displayed|listed)\s+(?:in|on|under|at)\b|\b(?:you\s+can|to)\s+(?:see|find|check|view)\s+(?:it|them|this|yours|your\s+[\w-]+(?:\s+[\w-]+)?)\s+(?:in|on|under|at)\b/i;
+
+/** Whether a sentence says where an amount is shown and states none (see {@link WHERE_SHOWN}). */
+export function saysWhereShown(unit: Unit): boolean {
+  return !statesPrice(unit) && WHERE_SHOWN.test(unit.text);
 }
 
 /** Whether a sentence says where to go or what to press: read once, kept on the unit. */

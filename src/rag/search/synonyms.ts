@@ -109,6 +109,7 @@ export const DEFAULT_SYNONYMS = `
   rundown | daily summary | digest | summary of my day = agenda
   break between | gap between | time between = buffer
   wifi | wi fi | wireless
+  upstairs | downstairs | top floor | other floor | other floors | another floor | every floor | other room | other rooms | another room | every room | whole house | all over the house | dead spot | dead spots | dead zone | weak signal | poor signal => coverage rooms bedrooms floors
   setup | set up
   tv | telly | television
   football | soccer | nfl | nba => sports

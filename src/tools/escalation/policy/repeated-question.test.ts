@@ -82,6 +82,27 @@ describe('repeated-question detection', () => {
     expect(repeatReason('Please try again later', [])).toBeUndefined();
   });
 
+  it('reads "the second time" as a problem that came back unless it speaks of asking', () => {
+    const happened = repeatReason('this is the second time my internet has dropped today', []);
+    expect(happened?.weight).toBe(0.4);
+    expect(happened?.detail).toBe('says it has happened before: "the second time"');
+    const asked = repeatReason("This is the third time I'm writing about my router.", []);
+    expect(asked?.weight).toBe(0.4);
+    expect(asked?.detail).toBe('says it was asked before: "the third time"');
+    expect(repeatReason('2nd time asking: where is my parcel?', [])?.detail).toBe(
+      'says it was asked before: "2nd time"',
+    );
+    // Asked before in so many words, the count of times is no problem that came back.
+    expect(
+      repeatReason('the second time it crashed, and I already asked about it', [])?.detail,
+    ).toBe('says it was asked before: "already asked"');
+    // An earlier message asking the same makes it a repeated question whatever else it says.
+    const history = [user('Why does my internet keep dropping?')];
+    expect(
+      repeatReason('Why does my internet keep dropping? The second time today.', history)?.detail,
+    ).toMatch(/^repeats an earlier question/);
+  });
+
   it('counts a third ask double, so that it escalates by itself', () => {
     const twice = [user('Where is my parcel?'), user('Where is my parcel??')];
     const third = repeatReason('Where is my parcel?', twice);

@@ -31,14 +31,6 @@ const ASKED_BEFORE = phraseSet([
   'ask again',
   'asked again',
   'same question',
-  'the second time',
-  'the third time',
-  'the fourth time',
-  'the fifth time',
-  '2nd time',
-  '3rd time',
-  '4th time',
-  '5th time',
   'still not answered',
   'still no answer',
   "still haven't answered",
@@ -61,6 +53,32 @@ const ASKED_BEFORE = phraseSet([
   'go in circles',
   'goes in circles',
 ]);
+
+/**
+ * A count of times ("this is the second time"): of asking when a word of asking is near it
+ * ("the second time I've asked", "I'm writing for the 3rd time"), else of what happened ("this
+ * is the second time my internet dropped"), which the customer never said they asked before.
+ */
+const COUNTED = phraseSet([
+  'the second time',
+  'the third time',
+  'the fourth time',
+  'the fifth time',
+  '2nd time',
+  '3rd time',
+  '4th time',
+  '5th time',
+]);
+
+/** Words of asking or writing in, near a count of times, that make it a count of asking. */
+const ASKING = new Set(
+  words(`ask asks asked asking write writes wrote writing written email emailed emailing
+    call called calling contact contacted contacting message messaged messaging chase chased
+    chasing request requested requesting tell told telling question`),
+);
+
+/** How many words on either side of a count of times a word of asking may be. */
+const ASKING_NEAR = 4;
 
 /**
  * …and that it is the third time or more. "The third time" alone may count crashes rather than
@@ -99,15 +117,26 @@ export function detectRepeatedQuestion(
   units: ReadonlyArray<ReadonlySet<string>> = comparableUnits(tokens),
 ): SignalMatch | undefined {
   const many = findQuoted(text, tokens, ASKED_MANY_TIMES) ?? findRepeatedly(text, tokens);
-  const before = many ?? findQuoted(text, tokens, ASKED_BEFORE);
+  const counted = findCounted(text, tokens);
+  const before =
+    many ??
+    findQuoted(text, tokens, ASKED_BEFORE) ??
+    (counted?.asking ? counted.quoted : undefined);
+  const happened = counted !== undefined && !counted.asking ? counted.quoted : undefined;
   const { similar, best } = similarMessages(text, tokens, units, earlierUserMessages);
-  const times = Math.max(many === undefined ? 0 : 3, before === undefined ? 0 : 2, similar + 1);
+  const times = Math.max(
+    many === undefined ? 0 : 3,
+    before === undefined && happened === undefined ? 0 : 2,
+    similar + 1,
+  );
   if (times < 2) return undefined;
   const strength = times >= 3 ? 2 : 1;
   const detail =
     before !== undefined
       ? `says it was asked before: "${before}"`
-      : `repeats an earlier question (similarity ${best.toFixed(2)})`;
+      : similar > 0 || happened === undefined
+        ? `repeats an earlier question (similarity ${best.toFixed(2)})`
+        : `says it has happened before: "${happened}"`;
   return { detail: times >= 3 ? `${detail}; asked ${times} times or more` : detail, strength };
 }
 
@@ -115,6 +144,28 @@ function findQuoted(text: string, tokens: readonly Token[], set: PhraseSet): str
   for (let index = 0; index < tokens.length; index += 1) {
     const length = matchPhraseAt(set, tokens, index);
     if (length > 0) return quote(text, tokens, index, index + length);
+  }
+  return undefined;
+}
+
+/**
+ * The first count of times in the message ("the second time"), quoted, and whether a word of
+ * asking is within {@link ASKING_NEAR} words of it in the same sentence.
+ */
+function findCounted(
+  text: string,
+  tokens: readonly Token[],
+): { quoted: string; asking: boolean } | undefined {
+  for (let index = 0; index < tokens.length; index += 1) {
+    const length = matchPhraseAt(COUNTED, tokens, index);
+    if (length === 0) continue;
+    const sentence = tokens[index]?.sentence;
+    const near = [
+      ...tokens.slice(Math.max(0, index - ASKING_NEAR), index),
+      ...tokens.slice(index + length, index + length + ASKING_NEAR),
+    ];
+    const asking = near.some((t) => t.sentence === sentence && ASKING.has(t.word));
+    return { quoted: quote(text, tokens, index, index + length), asking };
   }
   return undefined;
 }
