@@ -5,10 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
-import { openQaApp } from './helpers/qa-app.js';
+import { askFresh, openQaApp } from './helpers/qa-app.js';
 
 let isp: App;
-let session = 0;
 
 beforeAll(async () => {
   isp = await openQaApp(['help-center-isp']);
@@ -18,10 +17,8 @@ afterAll(async () => {
   await isp?.close();
 });
 
-async function ask(text: string) {
-  session += 1;
-  return isp.turns.start({ sessionId: `isp-2-${session}`, text }).result;
-}
+const askOf = askFresh('isp-2');
+const ask = (text: string) => askOf(isp, text);
 
 describe('asked how much it costs to leave early', () => {
   it.each([

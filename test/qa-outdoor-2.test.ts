@@ -4,10 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
-import { openQaApp } from './helpers/qa-app.js';
+import { askFresh, openQaApp } from './helpers/qa-app.js';
 
 let app: App;
-let session = 0;
 
 beforeAll(async () => {
   app = await openQaApp(['help-center-outdoor']);
@@ -17,10 +16,8 @@ afterAll(async () => {
   await app.close();
 });
 
-async function ask(text: string) {
-  session += 1;
-  return app.turns.start({ sessionId: `outdoor-2-${session}`, text }).result;
-}
+const askOf = askFresh('outdoor-2');
+const ask = (text: string) => askOf(app, text);
 
 describe('asked how long there is to return a thing the shop also rents', () => {
   it('is told the return window alone, not the price of renting it by the day', async () => {

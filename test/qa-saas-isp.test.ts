@@ -5,11 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
-import { openQaApp } from './helpers/qa-app.js';
+import { askFresh, openQaApp } from './helpers/qa-app.js';
 
 let saas: App;
 let isp: App;
-let session = 0;
 
 beforeAll(async () => {
   [saas, isp] = await Promise.all([
@@ -22,10 +21,7 @@ afterAll(async () => {
   await Promise.all([saas?.close(), isp?.close()]);
 });
 
-async function ask(app: App, text: string) {
-  session += 1;
-  return app.turns.start({ sessionId: `saas-isp-${session}`, text }).result;
-}
+const ask = askFresh('saas-isp');
 
 describe('asked for a refund some time after paying', () => {
   it.each(['can I get a refund after 3 weeks?', 'can I get a refund after three weeks?'])(

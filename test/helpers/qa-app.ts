@@ -53,3 +53,19 @@ export async function openQaApp(
   }
   return app;
 }
+
+/**
+ * Asks of `app` in a new session each time (`<name>-1`, `<name>-2`, …): every question is a
+ * customer's first message.
+ *
+ * @example
+ * const ask = askFresh('outdoor-2');
+ * const reply = await ask(app, 'how long do I have to return a tent?');
+ */
+export function askFresh(name: string) {
+  let session = 0;
+  return (app: App, text: string) => {
+    session += 1;
+    return app.turns.start({ sessionId: `${name}-${session}`, text }).result;
+  };
+}
