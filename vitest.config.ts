@@ -6,5 +6,9 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // Two test files at a time, also on two cores (Vitest's default there is one): most files
+    // spend their time waiting on sockets, child processes, Redis and Postgres, and each file
+    // uses its own database schema, key prefix and data directory.
+    maxWorkers: 2,
   },
 });
