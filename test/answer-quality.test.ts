@@ -166,10 +166,13 @@ const ISP_ALLOWED_MISSES = 17;
  * students, to text a driver is to message them, a smaller tip a lower one, where it gets
  * delivered its address, paying for their own a split bill, ordering together a group order):
  * 26 (21 before them, one more than counted above); what is done to the thing asked for ("beer
- * brought over") no part of it, and a time of day ("at midnight") searched as the hours: 27 now.
+ * brought over") no part of it, and a time of day ("at midnight") searched as the hours: 27;
+ * one thing got instead of another a wrong item, a buddy a friend, and a charge a fee (a word
+ * of a phrase the synonyms know, as "house" of "the wrong house", is no longer corrected to
+ * another, and rain or snow is weather; neither won an answer here): 30 now.
  */
 const FOOD_CASES = casesFrom('./fixtures/help-center-food.questions.json');
-const FOOD_ALLOWED_MISSES = 23;
+const FOOD_ALLOWED_MISSES = 20;
 
 /**
  * A sixth, of a car-sharing service, with 60 questions (6 it does not answer) over 18 articles,

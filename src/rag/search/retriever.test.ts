@@ -109,3 +109,19 @@ describe('Retriever: the words of a short question', () => {
     expect(hits).toHaveLength(3);
   });
 });
+
+describe('Retriever: spelling', () => {
+  it('leaves a word of a phrase the synonyms know as it is, though the help center has a word one edit away', async () => {
+    await repo.replaceSource('kb', '/help/delivery.md', 'h', [
+      article('delivery', 'Delivery', {
+        'Wrong address': 'If your order was left at the wrong address, we refund it in full.',
+        'Opening hours': 'Restaurants set their own opening hours.',
+      }),
+    ]);
+    const retriever = new Retriever(repo);
+    const { spelling, related, hits } = await retriever.search('it went to the wrong house');
+    expect(spelling).toBeUndefined();
+    expect(related).toContainEqual({ from: 'wrong house', to: 'address', weight: 0.6 });
+    expect(hits.map((hit) => hit.headingPath.at(-1))).toEqual(['Wrong address']);
+  });
+});

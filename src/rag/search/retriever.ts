@@ -254,10 +254,13 @@ export class Retriever {
         related: [],
       };
     }
-    // A word the synonyms know is the customer's word for one of the help center's, not a typo.
+    // A word the synonyms know is the customer's word for one of the help center's, not a typo;
+    // so is a word of a phrase they know ("the wrong house"), which corrected ("hours") would
+    // no longer say what the phrase says.
+    const inPhrase = new Set(this.synonyms.related(query).flatMap((r) => r.from.split(' ')));
     const fixes = await this.#withoutOwnWords(
       await this.repo.correctSpelling(
-        found.contentTerms.filter((word) => !this.synonyms.knows(word)),
+        found.contentTerms.filter((word) => !this.synonyms.knows(word) && !inPhrase.has(word)),
       ),
       scopes,
     );

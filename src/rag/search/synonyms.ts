@@ -103,6 +103,9 @@ export const DEFAULT_SYNONYMS = `
   lost | gone | missing
   stole | stolen | theft | robbed | pickpocketed
   show up | showed up | shown up | turn up | turned up = arrive
+  got instead | received instead | sent me instead | came instead | delivered instead = wrong item
+  buddy | pal | mate | bestie => friend
+  rain | raining | rainy | snow | snowing | snowy | storm | stormy | blizzard | heatwave => weather
   overdraft | overdraw | overdrawn | go negative | negative balance
   buzzing | push notification | push notifications | alerts => notifications
   too many emails | too many notifications | stop the emails = notifications
@@ -144,6 +147,7 @@ export const DEFAULT_SYNONYMS = `
   germany | german | france | french | spain | italy | netherlands | dutch | ireland | austria | belgium | sweden | denmark | finland | poland | portugal => eu
   charged twice | double charge | double charged | duplicate charge | charged two times | extra charge = second charge
   cost | price | fee
+  charge | surcharge => fee
   how much is | how much are | how much for | how expensive => price cost fee charge
   import tax | import taxes | duties | duty | import fees => customs
   customs => duties import

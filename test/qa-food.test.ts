@@ -1,0 +1,62 @@
+/**
+ * Answers on the help center of a food delivery app (test/fixtures/help-center-food) that
+ * customers found wrong, each through the whole turn, answered by the extractive responder.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.js';
+import { askFresh, openQaApp } from './helpers/qa-app.js';
+
+let food: App;
+
+beforeAll(async () => {
+  food = await openQaApp(['help-center-food']);
+});
+
+afterAll(async () => {
+  await food?.close();
+});
+
+const askOf = askFresh('food');
+const ask = (text: string) => askOf(food, text);
+
+describe('told the order went to the wrong house', () => {
+  it('is told of the refund for a delivery to the wrong address, "house" not read as "hours"', async () => {
+    const reply = await ask('my order went to the wrong house, can I get a refund?');
+    expect(reply.text).toContain('If your order was left at the wrong address');
+    expect(reply.text).toContain('Forkful will refund the full order or send a redelivery');
+  });
+});
+
+describe('told one thing came in place of another', () => {
+  it.each([
+    'got chicken instead of my salad, I just want what I paid for',
+    'I received a burger instead of the wrap I ordered',
+  ])('%j is told what is done for a wrong item', async (question) => {
+    const reply = await ask(question);
+    expect(reply.text).toContain('For wrong items, you can choose a refund');
+  });
+});
+
+describe('asking about a friend in other words', () => {
+  it('"my buddy" is read as a friend, and told when the referral reward comes', async () => {
+    const reply = await ask('my buddy signed up with my link, when do I get my reward');
+    expect(reply.text).toContain("once your friend's first order is delivered");
+  });
+});
+
+describe('asking why it costs more in bad weather', () => {
+  it.each([
+    "why is delivery more expensive when it's raining?",
+    'is there an extra fee when it snows?',
+  ])('%j is told of the busy-time fee', async (question) => {
+    const reply = await ask(question);
+    expect(reply.text).toContain('a busy-time fee of up to $3 may be added');
+  });
+});
+
+describe('asking what a charge is', () => {
+  it('a charge is read as a fee, and the 12% one is the service fee', async () => {
+    const reply = await ask('what is this 12% charge on my receipt');
+    expect(reply.text).toContain('The service fee is 12% of your subtotal');
+  });
+});
