@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/index.js';
+import { unsupportedBodyMessage } from './errors.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -50,6 +51,21 @@ export function installJsonParser(server: FastifyInstance): void {
   );
 }
 
+/**
+ * The body of a request to a route that takes JSON only; a form is refused (415). The multipart
+ * parser leaves a form's parts for its route to read, so one sent here would reach the route as
+ * no body at all, and what it carried (a session's metadata, say) would be dropped unsaid.
+ *
+ * @example
+ * const body = parseInput(adminSearchBodySchema, jsonBody(request), 'search');
+ */
+export function jsonBody(request: FastifyRequest): unknown {
+  if (request.isMultipart()) {
+    throw new AppError('unsupported_media_type', unsupportedBodyMessage(request));
+  }
+  return request.body;
+}
+
 /** The `charset` parameter of a Content-Type header, lowercased and unquoted; undefined without one. */
 export function charsetOf(contentType: string): string | undefined {
   const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType);
@@ -67,22 +83,57 @@ function parseJson(text: string): unknown {
   return JSON.parse(text, (key, v: unknown) => (key === '__proto__' ? undefined : v));
 }
 
-/** Whether the client asked for Server-Sent Events. */
+/**
+ * Whether the client asked for Server-Sent Events: it names `text/event-stream`, does not refuse
+ * it (`q=0`), and does not prefer JSON to it (`application/json, text/event-stream;q=0.5` is a
+ * client that takes a stream but would rather have JSON). A tie goes to the stream it named.
+ */
 export function wantsEventStream(request: FastifyRequest): boolean {
-  const accept = request.headers.accept;
-  return typeof accept === 'string' && accept.toLowerCase().includes('text/event-stream');
+  const ranges = acceptedRanges(request.headers.accept);
+  if (!ranges.some((r) => r.range === EVENT_STREAM)) return false;
+  const stream = qualityOf(ranges, EVENT_STREAM);
+  return stream > 0 && stream >= qualityOf(ranges, 'application/json');
 }
 
 /**
  * Whether a client takes an event stream from a route that only streams: it asks for one, or
  * for anything (`*\/*`, `text/*`, or no `Accept` at all: `curl` as it comes). Unlike
  * {@link wantsEventStream}, which chooses between JSON and a stream, this only refuses a client
- * that named other types alone.
+ * that named other types alone, or refused the stream (`q=0`).
  */
 export function acceptsEventStream(request: FastifyRequest): boolean {
   const accept = request.headers.accept;
   if (accept === undefined || accept.trim() === '') return true;
-  return /(?:^|,)\s*(?:text\/event-stream|\*\/\*|text\/\*)\s*(?:;|,|$)/i.test(accept);
+  return qualityOf(acceptedRanges(accept), EVENT_STREAM) > 0;
+}
+
+const EVENT_STREAM = 'text/event-stream';
+
+/** The media ranges of an `Accept` header, lowercased, each with its weight (`q`, 1 when not given). */
+function acceptedRanges(accept: string | undefined): Array<{ range: string; q: number }> {
+  if (accept === undefined) return [];
+  return accept.split(',').flatMap((part) => {
+    const [range = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    if (range === '') return [];
+    const weight = params.find((p) => /^q\s*=/.test(p));
+    const q = weight === undefined ? 1 : Number(weight.slice(weight.indexOf('=') + 1).trim());
+    // A weight that is not a number is read as none given, rather than refuse what it weighs.
+    return [{ range, q: Number.isNaN(q) ? 1 : Math.min(1, Math.max(0, q)) }];
+  });
+}
+
+/**
+ * The weight a client gives a media type: that of the most specific range that matches it
+ * (`text/event-stream` before `text/*` before `*\/*`, RFC 9110 §12.5.1), 0 when none does.
+ */
+function qualityOf(ranges: ReadonlyArray<{ range: string; q: number }>, type: string): number {
+  const family = `${type.slice(0, type.indexOf('/'))}/*`;
+  let best = { specificity: 0, q: 0 };
+  for (const { range, q } of ranges) {
+    const specificity = range === type ? 3 : range === family ? 2 : range === '*/*' ? 1 : 0;
+    if (specificity > best.specificity) best = { specificity, q };
+  }
+  return best.q;
 }
 
 /**

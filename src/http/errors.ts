@@ -148,13 +148,7 @@ export function installErrorHandlers(
       );
     }
     if (status === 415) {
-      const given = String(request.headers['content-type'] ?? '').slice(0, 80);
-      return sendError(
-        reply,
-        415,
-        'unsupported_media_type',
-        `The body must be JSON (Content-Type: application/json)${takesFiles(request) ? ', or multipart/form-data with the files attached' : ''}; got ${given === '' ? 'no Content-Type' : `"${given}"`}.`,
-      );
+      return sendError(reply, 415, 'unsupported_media_type', unsupportedBodyMessage(request));
     }
     if (status >= 400 && status < 500) {
       const code: ErrorCode =
@@ -193,6 +187,12 @@ export function clientMessage(error: AppError): string {
   }
   if (error.code === 'internal' || error.code === 'config_invalid') return 'Internal error';
   return error.message;
+}
+
+/** What a client is told of a body of a type its route does not take (415). */
+export function unsupportedBodyMessage(request: FastifyRequest): string {
+  const given = String(request.headers['content-type'] ?? '').slice(0, 80);
+  return `The body must be JSON (Content-Type: application/json)${takesFiles(request) ? ', or multipart/form-data with the files attached' : ''}; got ${given === '' ? 'no Content-Type' : `"${given}"`}.`;
 }
 
 /** A size in bytes as a person reads it: "1 MB", "512 KB", "900 bytes". */

@@ -47,6 +47,7 @@ import {
 } from '../protocol/events.js';
 import { healthSchema, readinessSchema } from '../protocol/operations-api.js';
 import { SHOWN_PICTURE_TYPES } from '../tools/index.js';
+import { IDEMPOTENCY_KEY } from './idempotency-key.js';
 import { MAX_FILES_PER_MESSAGE } from './routes/sessions.js';
 import { MAX_STREAMS_PER_ADDRESS, MAX_STREAMS_PER_SESSION } from './stream-slots.js';
 
@@ -137,6 +138,8 @@ export const OPERATIONS: readonly Operation[] = [
     auth: 'none',
     tag: 'sessions',
     body: createSessionBodySchema,
+    // `curl -X POST /v1/sessions`, as the README starts a session, sends no body.
+    bodyOptional: true,
     response: sessionCreatedSchema,
     status: 201,
     description: 'Returns the session id and its token. The token is shown only here.',
@@ -587,7 +590,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
         name: 'Idempotency-Key',
         in: 'header',
         required: false,
-        schema: { type: 'string', maxLength: 200 },
+        // As the route checks it: a key with a space or a letter outside ASCII is refused.
+        schema: { type: 'string', minLength: 1, maxLength: 200, pattern: IDEMPOTENCY_KEY.source },
       });
     }
     const status = op.status ?? 200;

@@ -88,6 +88,17 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
       return issue.path.length > 0 ? `${where}is required` : 'a JSON body is required';
     return `${where}expected ${article(issue.expected)}, got ${kindOf(given.value)}`;
   }
+  if (issue.code === 'invalid_value') {
+    // Zod's default names the values in its own notation ("Invalid input: expected \"true\"").
+    const listed = issue.values.map((v) => JSON.stringify(v));
+    const choices =
+      listed.length === 1
+        ? listed[0]
+        : `one of ${listed.slice(0, -1).join(', ')} or ${listed.at(-1)}`;
+    const given = at(value, issue.path);
+    if (given.missing) return `${where}is required`;
+    return `${where}must be ${String(choices)}, not ${kindOf(given.value)}`;
+  }
   if (issue.code === 'too_big' || issue.code === 'too_small') {
     const big = issue.code === 'too_big';
     const bound = Number(big ? issue.maximum : issue.minimum);

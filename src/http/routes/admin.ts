@@ -50,6 +50,7 @@ import {
 import { keptAttachmentFile } from '../../tools/index.js';
 import { sessionContact } from '../../tools/memory/index.js';
 import { adminKeyMatches, bearerToken } from '../auth.js';
+import { jsonBody } from '../body.js';
 import { sendDownload } from '../download.js';
 import { TAKES_FILES } from '../errors.js';
 import { idempotencyKeyOf, markReplayed } from '../idempotency-key.js';
@@ -182,7 +183,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     });
 
     admin.post<Id>('/v1/admin/documents/:id/reindex', async (request) => {
-      parseInput(documentReindexBodySchema, request.body ?? {}, 're-index request');
+      parseInput(documentReindexBodySchema, jsonBody(request) ?? {}, 're-index request');
       const document = await documentOf(app, request.params.id);
       if (document.scope !== 'kb') {
         throw new AppError('invalid_input', 'Only knowledge-base documents can be re-indexed.');
@@ -218,7 +219,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     });
 
     admin.post('/v1/admin/search', async (request) => {
-      const body = parseInput(adminSearchBodySchema, request.body, 'search');
+      const body = parseInput(adminSearchBodySchema, jsonBody(request), 'search');
       const result: AdminSearchResult = await app.retriever.search(body.query, {
         scopes: body.sessionId ? ['kb', sessionScope(body.sessionId)] : ['kb'],
         ...(body.topK !== undefined ? { topK: body.topK } : {}),
@@ -254,7 +255,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
 
     admin.patch<Id>('/v1/admin/tickets/:id', async (request) => {
       const ticket = await ticketOf(app, request.params.id);
-      const body = parseInput(ticketPatchSchema, request.body, 'ticket change');
+      const body = parseInput(ticketPatchSchema, jsonBody(request), 'ticket change');
       // With a webhook, the change goes out with it, and with how to reach the customer (a
       // ticket reopened by staff is followed up); a value set again changes nothing. A change
       // of status is `ticket.status_changed`, one of priority or assignee `ticket.changed`: a
@@ -347,7 +348,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     // message, with nothing written or sent again.
     admin.post<Id>('/v1/admin/sessions/:id/messages', async (request, reply) => {
       const id = requireId(request.params.id, 'session');
-      const body = parseInput(staffMessageBodySchema, request.body, 'staff message');
+      const body = parseInput(staffMessageBodySchema, jsonBody(request), 'staff message');
       const idempotencyKey = idempotencyKeyOf(request);
       const outcome = await sendStaffMessage(app, id, body, String(request.id), {
         idempotencyKey,

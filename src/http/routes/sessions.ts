@@ -14,13 +14,13 @@ import {
 import type { SourceItem } from '../../protocol/index.js';
 import { bearerToken, hashToken, headerOrQueryToken, newSessionToken } from '../auth.js';
 import { clientKey } from '../client-address.js';
-import { acceptsEventStream, wantsEventStream } from '../body.js';
+import { acceptsEventStream, jsonBody, wantsEventStream } from '../body.js';
 import { TAKES_FILES } from '../errors.js';
 import { idempotencyKeyOf, markReplayed } from '../idempotency-key.js';
 import { readMultipart } from '../multipart.js';
 import { authorizeSession, enforceRateLimit, viewOf } from '../session-access.js';
 import { followSession } from '../session-follow.js';
-import { SseStream } from '../sse.js';
+import { SSE_HEADERS, SseStream } from '../sse.js';
 import { parseInput } from '../validate.js';
 import type { OpenStream, StreamRegistry } from '../streams.js';
 import type { Session } from '../../session/index.js';
@@ -39,7 +39,7 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
   const { sessions, conversations, config } = app;
 
   server.post('/v1/sessions', async (request, reply) => {
-    const body = parseInput(createSessionBodySchema, request.body ?? {}, 'session');
+    const body = parseInput(createSessionBodySchema, jsonBody(request) ?? {}, 'session');
     // Made here, it would be one the instances with the right key cannot read.
     await sessions.assertServing();
     // Anyone may start a session: one address may not start so many that they push out others'.
@@ -146,6 +146,14 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
     } catch (error) {
       follow.stop();
       throw error;
+    }
+    // A HEAD is answered as its GET would be, without a body: a stream opened for it would
+    // never end, and would hold one of the session's places for streams, and its connection,
+    // on which no later request would be answered, for as long as the client kept it.
+    if (request.method === 'HEAD') {
+      follow.stop();
+      freeSlot();
+      return reply.code(200).headers(SSE_HEADERS).send();
     }
     // The client left while the session was followed: its `close` has come and gone.
     if (gone) {

@@ -20,6 +20,7 @@ import { assertActive, authorizeSession, enforceRateLimit } from '../session-acc
 import { followSession, type SessionFollow } from '../session-follow.js';
 import type { StreamRegistry } from '../streams.js';
 import { TurnOrder } from '../turn-order.js';
+import { MAX_UNREAD_STREAM_BYTES } from '../sse.js';
 import { parseInput } from '../validate.js';
 import { sessionScope } from '../../store/index.js';
 
@@ -144,7 +145,14 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
       const controller = new AbortController();
       let queue: Promise<void> = Promise.resolve();
       const send = (event: object) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
+        if (socket.readyState !== socket.OPEN) return;
+        // A client that stopped reading is cut off, as an event stream's is: past the limit,
+        // what it leaves unread would pile up in this server's memory.
+        if (socket.bufferedAmount > MAX_UNREAD_STREAM_BYTES) {
+          socket.terminate();
+          return;
+        }
+        socket.send(JSON.stringify(event));
       };
       // The session's turns in the order they were stored, each one's events together: this
       // socket's own as they run, the others' as they come through the session's channel.
