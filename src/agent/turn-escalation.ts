@@ -85,7 +85,11 @@ function escalatedFor(
   if (escalation?.ticketId === undefined || !escalation.ticketOpen) return undefined;
   return {
     ticketId: escalation.ticketId,
-    ...(info.escalate && info.category === 'safety' ? { safety: true } : {}),
+    // A vulnerable customer ("my husband passed away") is handed to the same team as a danger,
+    // but told nothing of the emergency services: no one is in danger.
+    ...(info.escalate && info.category === 'safety' && !escalation.vulnerable
+      ? { safety: true }
+      : {}),
     ...(info.escalate && info.category === 'safety' && escalation.harmed ? { harmed: true } : {}),
     // Handed over partly because the message reads as annoyed ("my stove arrived broken and I'm
     // really annoyed, this is the second time"): the reply says sorry, as to an angry one.

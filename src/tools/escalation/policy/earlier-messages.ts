@@ -1,4 +1,5 @@
 import { comparableUnits } from './content-words.js';
+import { saysStillOpen } from './follow-up.js';
 import { scoreTokens } from './sentiment.js';
 import { tokenize } from './tokenize.js';
 
@@ -8,12 +9,18 @@ export interface EarlierMessage {
   readonly sentiment: number;
   /** Its content-word stems, whole and by sentence, to find a question asked again. */
   readonly units: ReadonlyArray<ReadonlySet<string>>;
+  /** Whether it says a problem is still there ("still crashes"), to find one reported again. */
+  readonly stillOpen: boolean;
 }
 
 /** Reads an earlier message: tokenized once for both its sentiment and its words. */
 export function readEarlierMessage(text: string): EarlierMessage {
   const tokens = tokenize(text);
-  return { sentiment: scoreTokens(text, tokens), units: comparableUnits(tokens) };
+  return {
+    sentiment: scoreTokens(text, tokens),
+    units: comparableUnits(tokens),
+    stillOpen: saysStillOpen(tokens),
+  };
 }
 
 /**

@@ -2,12 +2,13 @@ import { AppError } from '../../../errors/index.js';
 import { comparableUnits } from './content-words.js';
 import { readEarlierMessage } from './earlier-messages.js';
 import { detectExplicitRequest } from './explicit-request.js';
+import { saysStillOpen } from './follow-up.js';
 import { detectLegal } from './legal.js';
 import { acceptsOffer } from './short-replies.js';
 import { detectNegativeSentiment, STRONG_NEGATIVE } from './negative-sentiment.js';
 import { decideCategory, decidePriority } from './priority.js';
 import { detectRepeatedQuestion, REPEAT_LOOKBACK } from './repeated-question.js';
-import { detectSafety } from './safety.js';
+import { detectSafety, type SafetyMatch } from './safety.js';
 import { askedStaffAction } from './staff-action.js';
 import { detectWorsening } from './sentiment-trend.js';
 import { onlyFeels, scoreTokens } from './sentiment.js';
@@ -22,6 +23,7 @@ import type {
   EscalationSignal,
 } from './types.js';
 import { detectUrgency } from './urgency.js';
+import { detectVulnerable } from './vulnerable.js';
 import { DEFAULT_ESCALATION_THRESHOLD, DEFAULT_ESCALATION_WEIGHTS } from './weights.js';
 
 /**
@@ -91,7 +93,10 @@ export function evaluateEscalation(
     }
   };
 
-  const safety = detectSafety(text, tokens);
+  // A vulnerable customer goes to the team that takes safety incidents: a danger, no harm done.
+  const incident = detectSafety(text, tokens);
+  const vulnerable = incident === undefined ? detectVulnerable(text, tokens) : undefined;
+  const safety = incident ?? withoutHarm(vulnerable);
   add('safety', safety);
   add(
     'explicit_request',
@@ -107,7 +112,9 @@ export function evaluateEscalation(
   add('repeated_question', detectRepeatedQuestion(text, tokens, earlier, units));
   add('no_knowledge', detectNoKnowledge(input, tokens));
   // Read whole, the message is read as it will be as an earlier one on the next turn.
-  if (memo && text.length <= EARLIER_MESSAGE_CHARS) memo.remember(text, { sentiment, units });
+  if (memo && text.length <= EARLIER_MESSAGE_CHARS) {
+    memo.remember(text, { sentiment, units, stillOpen: saysStillOpen(tokens) });
+  }
 
   reasons.sort(
     (a, b) =>
@@ -117,6 +124,7 @@ export function evaluateEscalation(
   const escalate = confidence >= threshold;
   const fired = new Set(reasons.map((reason) => reason.signal));
   const harmed = safety?.harmed === true && fired.has('safety');
+  const onlyVulnerable = vulnerable?.crisis === false && fired.has('safety');
   return {
     escalate,
     confidence,
@@ -129,6 +137,7 @@ export function evaluateEscalation(
     }),
     category: decideCategory(escalate, reasons),
     ...(harmed ? { harmed } : {}),
+    ...(onlyVulnerable ? { vulnerable: true } : {}),
   };
 }
 
@@ -141,6 +150,10 @@ function detectAcceptedOffer(input: EscalationInput): SignalMatch | undefined {
   // eslint-disable-next-line no-control-regex
   const said = input.message.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
   return { detail: `accepted the offer of a person: "${said.slice(0, 60)}"` };
+}
+
+function withoutHarm(match: SignalMatch | undefined): SafetyMatch | undefined {
+  return match && { ...match, harmed: false };
 }
 
 /** The reply just before the message, when the turn before it is the assistant's. */

@@ -29,10 +29,14 @@ export const LINKS = words('to this it with me us through for in touch hold of h
 export const DETERMINERS = words('a an the some one your any another');
 export const QUALIFIERS = words('real actual live human proper customer service support');
 
-/** What may follow "call me" when it asks for a call: "call me back", "call me on 0770…". */
+/**
+ * What may follow "call me" when it asks for a call: "call me back", "call me on 0770…", or what
+ * the call is to be about ("call me about cancelling", "ring me regarding the contract"): a name
+ * ("call me Bob") or a manner ("call me by my first name") asks for no call.
+ */
 export const CALL_FOLLOWERS = words(`
   back on at asap please pls today tomorrow now when as right urgently immediately directly
-  instead later this
+  instead later this about regarding re concerning
 `);
 export const CALL_VERBS = new Set(words('call phone ring'));
 

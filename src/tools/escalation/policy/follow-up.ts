@@ -48,6 +48,11 @@ export function asksOrPresses(text: string, tokens: readonly Token[]): boolean {
   if (text.includes('?')) return true;
   const first = tokens[0]?.word;
   if (first !== undefined && QUESTION_OPENERS.has(first)) return true;
+  return saysStillOpen(tokens);
+}
+
+/** Whether the message says something is still not done: "still crashes", "no refund yet". */
+export function saysStillOpen(tokens: readonly Token[]): boolean {
   return tokens.some((token) => STILL_OPEN.has(token.word));
 }
 

@@ -1,4 +1,5 @@
 import { matchPhraseAt, phraseSet, quote } from './phrases.js';
+import { quotedTerms } from './quoted.js';
 import type { SignalMatch } from './signal-match.js';
 import type { Token } from './tokenize.js';
 import { detectUnauthorisedCharge } from './unauthorised-charge.js';
@@ -216,10 +217,13 @@ function moneyGoes(tokens: readonly Token[], index: number, end: number): boolea
 
 /**
  * Finds a legal threat or a compliance matter. Negation is ignored on purpose: "I don't want
- * to involve my lawyer, but…" is a threat all the same, and a person should read it.
+ * to involve my lawyer, but…" is a threat all the same, and a person should read it. A term in
+ * quotation marks is not: "what does \"chargeback protection\" mean?" names a feature.
  */
 export function detectLegal(text: string, tokens: readonly Token[]): SignalMatch | undefined {
+  const quoted = quotedTerms(text, tokens);
   for (let index = 0; index < tokens.length; index += 1) {
+    if (quoted[index] === true) continue;
     let end = -1;
     const length = matchPhraseAt(LEGAL_PHRASES, tokens, index);
     if (length > 0) end = index + length;

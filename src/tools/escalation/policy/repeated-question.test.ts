@@ -111,4 +111,30 @@ describe('repeated-question detection', () => {
     expect(repeatReason('I have asked you three times about my parcel', [])?.weight).toBe(0.8);
     expect(repeatReason('For the third time: where is my parcel?', [])?.weight).toBe(0.8);
   });
+
+  it('counts a problem still there after what the customer tried as the same problem again', () => {
+    const tried = [
+      user('the app crashes every time I open the invoices page'),
+      assistant('Please reinstall the app.'),
+      user('reinstalled like you said, still crashes on invoices'),
+      assistant('Sorry to hear that.'),
+    ];
+    const third = repeatReason('the app still crashes when I open invoices', tried);
+    expect(third?.weight).toBe(0.8);
+    const sim = [
+      user('my new sim says no service'),
+      user('restarted the phone, still no service on the sim'),
+    ];
+    expect(
+      repeatReason('that did not work either. my sim still says no service', sim)?.weight,
+    ).toBe(0.8);
+  });
+
+  it('does not take two things still open on different matters for one problem', () => {
+    const history = [user('my refund still has not arrived'), user('the app still crashes')];
+    expect(repeatReason('is the gym still open on sunday?', history)).toBeUndefined();
+    // One shared word is a topic, not a problem reported again.
+    const parcel = [user('still no parcel'), user('the parcel tracking still says pending')];
+    expect(repeatReason('is my invoice still pending?', parcel)?.weight).not.toBe(0.8);
+  });
 });

@@ -1,6 +1,6 @@
 import { comparableUnits, jaccard, sharedCount } from './content-words.js';
 import type { EarlierMessage } from './earlier-messages.js';
-import { addsNothing, asksOrPresses, opensAsFollowUp } from './follow-up.js';
+import { addsNothing, asksOrPresses, opensAsFollowUp, saysStillOpen } from './follow-up.js';
 import { matchPhraseAt, phraseSet, quote, type PhraseSet } from './phrases.js';
 import type { SignalMatch } from './signal-match.js';
 import type { Token } from './tokenize.js';
@@ -17,6 +17,13 @@ const REPEAT_SIMILARITY = 0.6;
  */
 const CONTAINED_SHARED = 3;
 const CONTAINED_SHARE = 0.75;
+/**
+ * Two messages that each say a problem is still there ("reinstalled like you said, still
+ * crashes on invoices", then "the app still crashes when I open invoices") report the same
+ * unsolved problem when they share this many content words: what the customer tried in between
+ * ("reinstalled", "restarted the phone") adds words that make them look less alike than they are.
+ */
+const STILL_OPEN_SHARED = 2;
 /** How many of the customer's earlier messages are compared. */
 export const REPEAT_LOOKBACK = 3;
 
@@ -200,6 +207,7 @@ function similarMessages(
     return { similar: 0, best: 0 };
   }
   const followUp = opensAsFollowUp(tokens);
+  const stillOpen = saysStillOpen(tokens);
   let similar = 0;
   let best = 0;
   for (const earlier of earlierUserMessages.slice(-REPEAT_LOOKBACK)) {
@@ -211,7 +219,12 @@ function similarMessages(
         closest = Math.max(closest, similarity(unit, earlierUnit));
       }
     }
-    if (closest >= REPEAT_SIMILARITY) similar += 1;
+    const reportedAgain =
+      stillOpen &&
+      !followUp &&
+      earlier.stillOpen &&
+      sharedCount(whole, earlierUnits[0] ?? new Set()) >= STILL_OPEN_SHARED;
+    if (closest >= REPEAT_SIMILARITY || reportedAgain) similar += 1;
     best = Math.max(best, closest);
   }
   return { similar, best };

@@ -89,6 +89,8 @@ const HARMED_STATES = words(`
   hurt injured burned burnt scalded cut electrocuted poisoned bleeding vomiting unconscious
   swallowed rash blisters blistered
 `);
+/** A bone or a joint harmed: "broke my arm", "sprained her wrist". */
+const FRACTURED = words('broke broken fractured sprained dislocated twisted');
 const APPLIANCES = words(`
   plug plugs socket sockets outlet outlets charger cable cables wire wires lead switch device
   appliance kettle toaster iron heater battery lamp machine unit handle case oven cooker hob
@@ -151,6 +153,19 @@ export const HARM_PATTERNS = patternSet([
     slot(DEGREE, 0, 2),
     slot(words('burned burnt scalded injured electrocuted')),
   ],
+  // "I think I've broken my wrist", "she twisted her ankle", "fractured my son's arm": a bone
+  // or a joint of someone's body; "a broken leg" alone may be a table's
+  ...ofBody([slot(FRACTURED)], [slot(BODY)]),
+  // "my wrist is broken", "his ankle might be sprained"
+  ...ofBody(
+    [],
+    [
+      slot(BODY),
+      slot(words('got gets was were is are has have had been might may could must be'), 1, 2),
+      slot(DEGREE, 0, 2),
+      slot(FRACTURED),
+    ],
+  ),
   // "hurt myself", "burned me", "scalded him"
   [slot(HARMED_VERBS), slot(SOMEONE)],
   // "was hurt", "got badly scalded"
@@ -176,8 +191,9 @@ export const HARM_PATTERNS = patternSet([
 
 /**
  * Words of a danger that harmed no one yet: fire, flames, an explosion, smoke, a burning smell,
- * sparks, a gas leak, a carbon-monoxide alarm. Reports, again: "caught fire", not "fire TV stick", "fire the courier" or "what if it
- * catches fire"; smoke that comes out of something, not a smoke detector or a smoker.
+ * sparks, exposed wires, a gas leak, a carbon-monoxide alarm. Reports, again: "caught fire",
+ * not "fire TV stick", "fire the courier" or "what if it catches fire"; smoke that comes out of
+ * something, not a smoke detector or a smoker.
  */
 export const HAZARD_PHRASES = phraseSet([
   'on fire',
@@ -201,6 +217,13 @@ export const HAZARD_PHRASES = phraseSet([
 ]);
 
 export const HAZARD_PATTERNS = patternSet([
+  // "exposed live wires", "bare wiring", "a live cable hanging down": electricity within reach;
+  // not "a loose cable" of a router, nor "live chat"
+  [
+    slot(words('exposed bare live')),
+    slot(words('live electric electrical'), 0, 1),
+    slot(words('wire wires wiring cable cables')),
+  ],
   // "caught fire", "catches fire every time", "caught on fire"
   [slot(words('caught catches catching')), slot(['on'], 0, 1), slot(['fire'])],
   // "started a fire", "caused a small fire", "there was a fire", "we had a fire in the kitchen"

@@ -39,6 +39,11 @@ describe('safety incidents', () => {
     'her hands blistered from the handle',
     // Not sure of it, but telling of a harm
     "I think the heater may have burned my daughter's arm",
+    // A bone or a joint
+    'slipped on the wet floor in your changing room and think ive broken my wrist',
+    'my son fractured his arm on the trampoline you sold us',
+    'twisted my ankle on the broken step outside your shop',
+    "my wife's wrist might be broken after the fall on your stairs",
   ])('sends %j to the safety queue, urgent: someone was hurt', (message) => {
     expect(decide(message)).toMatchObject({
       escalate: true,
@@ -58,6 +63,8 @@ describe('safety incidents', () => {
     'I think there is a gas leak after your engineer visited',
     'the carbon monoxide alarm went off after the boiler service',
     'our CO detector keeps going off since you fitted the boiler',
+    'exposed live wires hanging from the pole outside after your van hit it',
+    'the socket cover fell off and there is bare wiring showing',
   ])('sends %j to the safety queue, high: a danger that hurt no one', (message) => {
     expect(decide(message)).toMatchObject({ escalate: true, priority: 'high', category: 'safety' });
   });
@@ -121,6 +128,11 @@ describe('safety incidents', () => {
     'are you going to cut me off? im behind but im paying back what i can each month',
     'the agent cut me short before I could ask about my bill',
     'will you cut us off if we miss a payment?',
+    'the table arrived with a broken leg',
+    'is live chat available at the weekend?',
+    'the router has a loose cable, how do I reconnect it?',
+    'my phone screen is broken, can I claim on the insurance?',
+    'what if I break my arm while the membership is active, can I pause it?',
   ])('does not read %j as a safety incident', (message) => {
     const decision = decide(message);
     expect(decision.reasons.map((r) => r.signal)).not.toContain('safety');

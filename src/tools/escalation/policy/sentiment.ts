@@ -10,6 +10,7 @@ import {
 import { BOOSTERS, DAMPENER_PAIRS, DAMPENERS } from './intensity-words.js';
 import { isNegator } from './negation.js';
 import { matchPhraseAt } from './phrases.js';
+import { sarcasmFramed, wrongUnsaid } from './sarcasm.js';
 import { buildSentimentLexicon } from './sentiment-lexicon.js';
 import { tokenize, type Token } from './tokenize.js';
 import { words } from './word-list.js';
@@ -58,10 +59,11 @@ const NORMALISATION_ALPHA = 15;
  * ("not", "never", "no", "…n't") counts −0.74 times; "very"/"so"/… before it, "ever" after a
  * superlative ("worst … ever") or writing it in capitals multiplies it by 1.5, "a bit"/
  * "slightly"/… by 0.5; in a sentence with "but", what comes after weighs three times what comes
- * before; each "!" (up to four) strengthens it. What a condition supposes ("can I return it if I
- * don't like it", "in case it doesn't fit") is not how the customer feels, so it does not count,
- * except words of anger, which are aimed at the service wherever they stand ("if this is how
- * you treat customers it's a joke").
+ * before; each "!" (up to four) strengthens it. Sarcastic praise of something that went wrong
+ * ("wow great job losing my luggage") counts as if negated. What a condition supposes ("can I
+ * return it if I don't like it", "in case it doesn't fit") is not how the customer feels, so it
+ * does not count, except words of anger, which are aimed at the service wherever they stand
+ * ("if this is how you treat customers it's a joke").
  *
  * Normalisation, per message: each repeat of the same lexicon entry counts half as much as the
  * one before, so a pasted log with "ERROR" on every line adds up to at most twice one "error"
@@ -108,7 +110,39 @@ export function onlyFeels(tokens: readonly Token[]): boolean {
 
 /** {@link sentimentScore} of text that is already tokenized. */
 export function scoreTokens(text: string, tokens: readonly Token[]): number {
-  const sentences: { before: number; after: number; but: boolean }[] = [];
+  const plain = sumValences(tokens, false);
+  // Sarcastic praise ("Oh brilliant, another week without my parcel") means its opposite, as
+  // if negated: "brilliant" said so reads as "not brilliant". Only praise that meets something
+  // wrong is read so: "oh great, thanks, that worked" is thanks.
+  const ironic = plain.wrong < 0 || wrongUnsaid(tokens) ? sarcasmFramed(tokens, valenceOf) : false;
+  const total = ironic ? sumValences(tokens, true).total : plain.total;
+  if (total === 0) return 0;
+  const normalised = total + Math.sign(total) * EXCLAMATION_STEP * countExclamations(text);
+  return normalised / Math.sqrt(normalised * normalised + NORMALISATION_ALPHA);
+}
+
+/** What a sentence adds up to before and after its "but", and of that what counted against. */
+interface Sentence {
+  before: number;
+  after: number;
+  but: boolean;
+  wrong: { before: number; after: number };
+}
+function newSentence(): Sentence {
+  return { before: 0, after: 0, but: false, wrong: { before: 0, after: 0 } };
+}
+
+function valenceOf(word: string): number {
+  return LEXICON.words.get(word) ?? 0;
+}
+
+/**
+ * The sum of the message's valences, each sentence weighed around its "but", and `wrong`, the
+ * sum of what counted against: something said to be wrong, after negation ("not great" is,
+ * "no problems" is not). With `ironic`, praise counts as if negated.
+ */
+function sumValences(tokens: readonly Token[], ironic: boolean): { total: number; wrong: number } {
+  const sentences: Sentence[] = [];
   let sentenceNumber = -1;
   const seen = new Map<string, number>();
   let negatedUntil = -1;
@@ -120,10 +154,10 @@ export function scoreTokens(text: string, tokens: readonly Token[]): number {
     // A negation inside a condition ends with it: "if it doesn't fit I'm happy to send it back".
     if (supposed[index - 1] === true && supposed[index] !== true) negatedUntil = -1;
     if (token.sentence !== sentenceNumber || sentences.length === 0) {
-      sentences.push({ before: 0, after: 0, but: false });
+      sentences.push(newSentence());
       sentenceNumber = token.sentence;
     }
-    const sentence = sentences[sentences.length - 1] ?? { before: 0, after: 0, but: false };
+    const sentence = sentences[sentences.length - 1] ?? newSentence();
     if (token.word === 'but') {
       sentence.but = true;
       continue;
@@ -144,6 +178,7 @@ export function scoreTokens(text: string, tokens: readonly Token[]): number {
       valence = LEXICON.words.get(token.word) ?? 0;
     }
     if (supposed[index] === true && !ANGER_ENTRIES.has(entry)) valence = 0;
+    if (ironic && valence > 0) valence *= NEGATION_FACTOR;
     const repeats = seen.get(entry) ?? 0;
     // After a dozen repeats a word adds less than 1/4000 of itself: not worth scoring, and
     // skipping keeps a message of one word pasted thousands of times cheap.
@@ -154,19 +189,21 @@ export function scoreTokens(text: string, tokens: readonly Token[]): number {
       if (span === 1 && asksDegree(tokens, index)) valence *= DAMPEN_FACTOR;
       if (isShouted(tokens, index, span)) valence *= SHOUT_FACTOR;
       if (index <= negatedUntil && token.clause === negatedClause) valence *= NEGATION_FACTOR;
-      if (sentence.but) sentence.after += valence;
-      else sentence.before += valence;
+      const part = sentence.but ? 'after' : 'before';
+      sentence[part] += valence;
+      if (valence < 0) sentence.wrong[part] += valence;
     }
     index += span - 1;
   }
 
   let total = 0;
-  for (const { before, after, but } of sentences) {
+  let wrong = 0;
+  for (const { before, after, but, wrong: against } of sentences) {
     total += but ? before * BEFORE_BUT + after * AFTER_BUT : before;
+    // "I was worried, but it's sorted": what follows "but" says how things stand.
+    wrong += but ? against.after : against.before;
   }
-  if (total === 0) return 0;
-  const normalised = total + Math.sign(total) * EXCLAMATION_STEP * countExclamations(text);
-  return normalised / Math.sqrt(normalised * normalised + NORMALISATION_ALPHA);
+  return { total, wrong };
 }
 
 /** A word after "how" that asks a degree ("how bad is it?") when a verb like these follows. */

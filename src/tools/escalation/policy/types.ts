@@ -52,6 +52,12 @@ export interface EscalationDecision {
   category: 'human_request' | 'legal' | 'safety' | 'complaint' | 'urgent' | 'unresolved' | 'none';
   /** The message reported a safety incident that hurt someone (absent when it did not). */
   harmed?: boolean;
+  /**
+   * The message went to the safety team because the customer is vulnerable (dementia, a life on
+   * oxygen, no money for food, a death in the family), with no danger to anyone reported: the
+   * reply needs care, not the emergency services (absent otherwise).
+   */
+  vulnerable?: boolean;
 }
 
 /** Tuning of {@link EscalationDecision}s; every field is optional. */

@@ -6,7 +6,8 @@ export const DEFAULT_ESCALATION_THRESHOLD = 0.7;
 /**
  * How much each signal adds to the confidence. With the default threshold of 0.7:
  *
- * - alone enough: a safety incident (0.95: a fire, an injury, an electric shock…), asking for a
+ * - alone enough: a safety incident (0.95: a fire, an injury, an electric shock…, or a
+ *   vulnerable customer: dementia, a life on oxygen, no money for food), asking for a
  *   person (0.9), a legal matter (0.85), strong anger (0.75);
  * - not alone, but any two together are: moderate negativity (half of 0.75, so 0.375),
  *   a worsening trend (0.35), urgency (0.35), a repeated question (0.4), and two questions in
