@@ -204,10 +204,15 @@ const CARSHARE_ALLOWED_MISSES = 25;
  * said for each other: 23; a payment that "bounced" is a failed one: 24; asked for a price, a
  * sentence that states one counts more: 25; asked whether something is had that no passage
  * mentions ("is there parking at the clubs"), not found: 28; a membership put on hold or paused
- * is a frozen one, "carry over" is "roll over", and a new wristband a replacement: 32 now.
+ * is a frozen one, "carry over" is "roll over", and a new wristband a replacement: 32; asked
+ * how long, the time the passage states comes along though it says no word of the question
+ * ("how long should i sit in the sauna"): 33; "the wifi password", where no passage says
+ * "wifi", is not answered with the app's password: 34; "the front desk" is reception and
+ * "weekdays" Monday to Friday ("evenings" no longer "even"): 35; "my stuff" is not corrected to
+ * "staff": 36 now.
  */
 const GYM_CASES = casesFrom('./fixtures/help-center-gym.questions.json');
-const GYM_ALLOWED_MISSES = 28;
+const GYM_ALLOWED_MISSES = 24;
 
 /**
  * An eighth, of a household gas and electricity supplier, with 60 questions (6 it does not

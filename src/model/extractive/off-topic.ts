@@ -3,6 +3,7 @@ import { queryTerms, words } from '../../rag/search/query-terms.js';
 import type { Document } from './documents.js';
 import { isWeakWord, type QuestionTerm } from './question-terms.js';
 import { answersAwaited, matchTerms, type Candidate, type Scored } from './scoring.js';
+import { Synonyms } from '../../rag/search/synonyms.js';
 import { phraseUntold } from './phrase-untold.js';
 import { askedAlternatives, GENERIC, offerUntold } from './asked-had.js';
 import type { Pick } from './quote.js';
@@ -40,7 +41,8 @@ export function answersOtherThing(
  * passage has, in no related form either ("bitcoin", "fdic"), and not only in a clause that says
  * when ("sign" of "after I sign up", the circumstances), and the sentences hold only one
  * of its own words (counting a related word for the word it stands for, and no phrase read as a
- * whole), one that another article found has too ("app"). A follow-up answered through the
+ * whole), one that another article found has too ("app"), or one that ends the question right
+ * after the word no passage has ("the wifi password"). A follow-up answered through the
  * question it follows is answered.
  */
 export function aboutSomethingElse(
@@ -119,6 +121,25 @@ export function aboutSomethingElse(
   // answered about something else: "I bought them 70 days ago though" after "I want to return
   // my boots" is not asking what the warranty says of items bought from resellers.
   if (terms.some((t) => t.fromContext) && phrases.size === 0 && !answersIt) return true;
+  // A word no passage has, in no related form either, right before the one word held, which
+  // ends the question, names which of that thing is asked of ("whats the wifi password"): what
+  // the pages say of another ("Tap Forgot password …", of the app's) does not answer, however
+  // rare the word held is.
+  const related = new Set([...anywhere].flatMap((k) => terms[k]?.standsFor ?? []));
+  const untold = new Set(
+    own
+      .map(stemOf)
+      .filter((s) => !known.has(s) && !when.has(s) && !related.has(s) && !/\d/.test(s)),
+  );
+  if (
+    phrases.size === 0 &&
+    !answersIt &&
+    !comes &&
+    held.length === 1 &&
+    endsWithQualified(question, stemOf(held[0] ?? -1), untold)
+  ) {
+    return true;
+  }
   // The one word held says little when other articles found have it too ("app", "account"); a
   // rarer one ("defective", for "damaged") is what the question is about. Articles, not
   // passages: the sections of one article on installing all say "install", and it is their topic.
@@ -138,6 +159,21 @@ export function aboutSomethingElse(
       (k) => [...articles.values()].filter((stems) => stems.has(stemOf(k))).length >= common,
     )
   );
+}
+
+/**
+ * Whether the last word of `question` is of stem `held`, right after a word of one of the stems
+ * `untold`: "wifi" before "password" of "whats the wifi password".
+ */
+function endsWithQualified(question: string, held: string, untold: ReadonlySet<string>): boolean {
+  if (untold.size === 0) return false;
+  const said = words(question);
+  const last = said.at(-1);
+  const before = said.at(-2);
+  if (last === undefined || before === undefined) return false;
+  if (stem(last) !== held || !untold.has(stem(before))) return false;
+  // Unless the word is a kind of the thing held ("uni students" are students).
+  return !Synonyms.default.related(before).some((r) => stem(r.term) === held);
 }
 
 /**

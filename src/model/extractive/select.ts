@@ -149,10 +149,18 @@ export function selectSentences(
     // one, check your spam folder"): it needs only a fifth of the best's score. What speaks to
     // what is asked, in a section about it, may share one word ("We do not offer exchanges").
     const remedy = remedyWanted && c.doc === best.doc && statesRemedy(c.unit);
+    // So may, asked how long, the time its passage states ("Stay in for no more than 15 minutes
+    // at a time" for "how long should I sit in the sauna?", answered "sit on a towel in the
+    // sauna"): the time is what is asked, and it rarely repeats the question's verb.
+    const timeHere =
+      timeWanted &&
+      c.doc === best.doc &&
+      statesTime(c.unit) &&
+      !picks.some((p) => statesTime(p.candidate.unit));
     const answersAsk =
       askUnanswered && speaksToAsked(c) && !picks.some((p) => speaksToAsked(p.candidate));
-    if (!answersAsk && c.score < (remedy ? 0.2 : 0.45) * bar) {
-      if (remedyWanted || askUnanswered) continue;
+    if (!answersAsk && c.score < (remedy || timeHere ? 0.2 : 0.45) * bar) {
+      if (remedyWanted || askUnanswered || timeWanted) continue;
       break;
     }
     if (!quotable(c)) continue;

@@ -43,6 +43,14 @@ describe('TermMatcher', () => {
     expect(save.test('set money aside for savings goals')).toBe(false);
   });
 
+  it('keeps apart evenings and even: a time of day is no "even if"', () => {
+    const evening = new TermMatcher(['evenings']);
+    expect(evening.test('Open late on weekday evenings')).toBe(true);
+    expect(evening.test('Every evening from 18:00')).toBe(true);
+    expect(evening.test('Report any injury straight away, even if it seems minor')).toBe(false);
+    expect(new TermMatcher(['even']).test('Open late on weekday evenings')).toBe(false);
+  });
+
   it('treats any letter or digit before the stem as part of the same word', () => {
     const matcher = new TermMatcher(['card']);
     expect(matcher.test('card')).toBe(true);

@@ -260,7 +260,9 @@ export class Retriever {
     const inPhrase = new Set(this.synonyms.related(query).flatMap((r) => r.from.split(' ')));
     const fixes = await this.#withoutOwnWords(
       await this.repo.correctSpelling(
-        found.contentTerms.filter((word) => !this.synonyms.knows(word) && !inPhrase.has(word)),
+        found.contentTerms.filter(
+          (word) => !this.synonyms.knows(word) && !inPhrase.has(word) && !INFORMAL.has(word),
+        ),
       ),
       scopes,
     );
@@ -334,6 +336,13 @@ function ownMeaning(
  * (at most `MAX_QUERY_TERMS`).
  */
 const MAX_RELATED = 16;
+
+/**
+ * Everyday words of chat that a help center rarely writes, which are no slips of the help
+ * center's words one letter away: "carry my stuff" is not "carry my staff", and then "member"
+ * of "member of staff".
+ */
+const INFORMAL = new Set(['stuff', 'gonna', 'wanna', 'gotta', 'kinda', 'sorta', 'dunno']);
 
 /** How deep the relevance floor looks: the passages an answer could be built from. */
 const FLOOR_DEPTH = 10;

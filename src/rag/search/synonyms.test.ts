@@ -179,5 +179,14 @@ describe('Synonyms', () => {
     expect(words('i feel ripped off')).not.toContain('defect');
     expect(words('can i get a bigger size')).toContain('exchange');
     expect(words('the tent was on sale for 299')).toContain('cheaper');
+    // Weekdays are Monday to Friday; the front desk is reception, not a desk at the front.
+    expect(words('are you open on weekdays')).toEqual(expect.arrayContaining(['monday', 'friday']));
+    expect(terms(Synonyms.default, 'anyone at the front desk?')).toEqual([
+      ['front', IDIOM_WEIGHT],
+      ['desk', IDIOM_WEIGHT],
+      ['reception', RELATED_WEIGHT],
+    ]);
+    // Reception is no front desk: "poor reception" is a weak signal.
+    expect(words('poor reception upstairs')).not.toContain('desk');
   });
 });

@@ -163,6 +163,8 @@ export const DEFAULT_SYNONYMS = `
   opening hours | business hours | office hours | hours of operation | support hours = open available monday friday
   phone number | contact number | support number | service number | helpline | call you | ring you | phone you => call phone contact
   today => same day
+  weekday | weekdays => monday friday
+  front desk | reception desk | front counter = reception
   abroad | overseas | worldwide => international
   canada | mexico | uk | united kingdom | england | france | germany | spain | italy | australia | japan | china | india | brazil | ireland | netherlands | sweden | norway | denmark | switzerland | new zealand | singapore | korea => international
 `;
