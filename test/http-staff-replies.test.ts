@@ -218,11 +218,17 @@ describe('a staff message', () => {
     await refused({ text: REPLY, author: 42 }, /author: /);
     await refused({ text: REPLY, author: 'Sam\nThe bank' }, /author: .*control characters/);
     await refused({ text: REPLY, author: 'Sam \u202eknab' }, /author: /);
+    // Control characters are taken out of the text as out of a customer's; none but them is none.
+    await refused({ text: '\u0000\u001b' }, /holds only control characters/);
+    const cleaned = await write(id, { text: 'Your refund\u0000 is on its way.\u001b\nSam' });
+    expect(cleaned.status).toBe(201);
+    expect(cleaned.body.text).toBe('Your refund is on its way.\nSam');
     expect((await write(id, { text: REPLY, author: 'S'.repeat(80) })).body.author).toBe(
       'S'.repeat(80),
     );
     const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
-    expect(history.body.items.map((m: Json) => m.author)).toEqual(['S'.repeat(80)]);
+    expect(history.body.items.map((m: Json) => m.author)).toEqual([null, 'S'.repeat(80)]);
+    expect(history.body.items[0].text).toBe('Your refund is on its way.\nSam');
   });
 });
 

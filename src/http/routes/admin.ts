@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import { cleanMessage } from '../../agent/turn.js';
 import { AppError } from '../../errors/index.js';
 import {
   adminSearchBodySchema,
@@ -348,7 +349,16 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     // message, with nothing written or sent again.
     admin.post<Id>('/v1/admin/sessions/:id/messages', async (request, reply) => {
       const id = requireId(request.params.id, 'session');
-      const body = parseInput(staffMessageBodySchema, jsonBody(request), 'staff message');
+      const parsed = parseInput(staffMessageBodySchema, jsonBody(request), 'staff message');
+      // Cleaned as a customer's message is: a control character pasted in (a NUL, an escape)
+      // is shown by no chat window, and would reach the customer's widget and the history.
+      const body = { ...parsed, text: cleanMessage(parsed.text) };
+      if (body.text === '') {
+        throw new AppError(
+          'invalid_input',
+          'The message is empty: "text" holds only control characters. Write the message to send.',
+        );
+      }
       const idempotencyKey = idempotencyKeyOf(request);
       const outcome = await sendStaffMessage(app, id, body, String(request.id), {
         idempotencyKey,
