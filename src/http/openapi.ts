@@ -323,7 +323,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/v1/admin/tickets/{id}',
     summary: 'Read a ticket with its transcript and the customer’s contact details',
     description:
-      'The transcript is paged, oldest first: `nextAfter`, when not null, is the `after` of the messages that follow. `contact` is how to reach the customer: the name, e-mail address and phone number they gave in the conversation, the newest of each (null when none was given), read as the ticket is read, so one given after it was opened is there too.',
+      'The ticket id is found in any letter case (`t-3f9d-…` is `T-3F9D-…`), as a customer may read it out. The transcript is paged, oldest first: `nextAfter`, when not null, is the `after` of the messages that follow. `contact` is how to reach the customer: the name, e-mail address and phone number they gave in the conversation, the newest of each (null when none was given), read as the ticket is read, so one given after it was opened is there too.',
     auth: 'admin',
     tag: 'admin',
     query: transcriptQuerySchema,
@@ -335,7 +335,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/v1/admin/tickets/{id}',
     summary: 'Change a ticket’s status, priority or assignee',
     description:
-      'Give any of `status`, `priority` and `assignee` (at least one); a field left out is kept, and `assignee: null` gives the ticket to no one. With a webhook, a change of status goes out as `ticket.status_changed`, and one of the priority or assignee as `ticket.changed`; a request that changes both sends both, `ticket.status_changed` first; a value set again changes nothing and sends nothing.',
+      'The ticket id is found in any letter case. Give any of `status`, `priority` and `assignee` (at least one); a field left out is kept, and `assignee: null` gives the ticket to no one. With a webhook, a change of status goes out as `ticket.status_changed`, and one of the priority or assignee as `ticket.changed`; a request that changes both sends both, `ticket.status_changed` first; a value set again changes nothing and sends nothing.',
     auth: 'admin',
     tag: 'admin',
     body: ticketPatchSchema,

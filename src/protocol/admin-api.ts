@@ -62,16 +62,27 @@ export const TICKET_CATEGORIES = escalationInfoSchema.shape.category.exclude(['n
 export const MAX_ASSIGNEE_CHARS = 200;
 
 /**
+ * The characters that turn the direction of the text around: in a name, they make "Sam" show
+ * as some other name, wherever it is shown.
+ */
+const NO_DIRECTION_MARKS = /^[^\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$/u;
+
+/**
  * A person on the staff, as staff name them (free text: a name or an e-mail address). Spaces
  * around it are dropped, so that "alice " and "alice" are one person to the list's filter;
- * control characters are refused, as no name has them and a log line or a page would show them.
+ * control characters are refused, as no name has them and a log line or a page would show them,
+ * and so are those that turn the text around, with which a ticket given to one person would
+ * read, in the console and at the webhook's receiver, as given to another.
  */
 const assignee = z
   .string()
   .trim()
   .min(1)
   .max(MAX_ASSIGNEE_CHARS)
-  .regex(/^[^\p{Cc}]*$/u, { message: 'must not contain control characters' });
+  .regex(/^[^\p{Cc}]*$/u, { message: 'must not contain control characters' })
+  .regex(NO_DIRECTION_MARKS, {
+    message: 'must not contain characters that change the direction of the text',
+  });
 
 /**
  * `GET /v1/admin/tickets` query: each filter given narrows the list (`?priority=urgent&status=open`
@@ -124,7 +135,7 @@ export const staffMessageBodySchema = z.strictObject({
       message: `is too long; the limit is ${MAX_STAFF_AUTHOR_CHARS} characters`,
     })
     .regex(/^[^\p{Cc}]*$/u, { message: 'must not contain control characters' })
-    .regex(/^[^\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$/u, {
+    .regex(NO_DIRECTION_MARKS, {
       message: 'must not contain characters that change the direction of the text',
     })
     .nullable()
@@ -241,8 +252,17 @@ export const transcriptQuerySchema = z.object({
  */
 export const adminSearchBodySchema = z.strictObject({
   query: z.string().min(1).max(2000),
-  /** Session scopes to search with the knowledge base, e.g. a session's attachments. */
-  sessionId: z.string().uuid().optional(),
+  /**
+   * Session scopes to search with the knowledge base, e.g. a session's attachments. In any
+   * letter case, as the other routes take a session id: its scope is stored in lowercase, and
+   * an id in capitals would otherwise search none of its files, without a word.
+   */
+  sessionId: z
+    .string()
+    .uuid({ message: 'must be a session id (a UUID)' })
+    .toLowerCase()
+    .optional()
+    .describe('A session whose attachments are searched with the knowledge base.'),
   topK: z.number().int().min(1).max(50).optional(),
 });
 

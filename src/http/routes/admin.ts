@@ -58,6 +58,7 @@ import { idempotencyKeyOf, markReplayed } from '../idempotency-key.js';
 import { readMultipart } from '../multipart.js';
 import { viewOf } from '../session-access.js';
 import { sendStaffMessage } from '../staff-messages.js';
+import { createSourceLocks } from './admin-source-locks.js';
 import type { MessageView } from '../../protocol/api.js';
 import { parseInput, requireId } from '../validate.js';
 
@@ -80,6 +81,9 @@ const _reportFieldsMatch: Exactly<IngestReport, IngestReportView> = true;
  */
 export function adminRoutes(server: FastifyInstance, app: App): void {
   const { knowledge, conversations, tools, config } = app;
+  // Uploads, deletes and re-indexes of one source, one after another (see `createSourceLocks`).
+  const exclusive = createSourceLocks();
+  const sourceKey = (scope: string, source: string) => `${scope} ${source}`;
 
   server.register(async (admin) => {
     admin.addHook('onRequest', async (request: FastifyRequest) => {
@@ -128,21 +132,27 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         name: file.name,
         data: file.data,
       }));
-      // Each file is kept with its documents, in one write: none is stored without the other.
-      const report = await ingestFiles(knowledge, files, {
-        ...ingestOptions(app, request.log),
-        keepFiles: true,
-      });
-      const failed = new Set([
-        ...report.failed.map((failure) => failure.path),
-        ...report.duplicates.map((duplicate) => duplicate.path),
-      ]);
-      for (const file of files) {
-        if (failed.has(file.source)) continue;
-        // Earlier versions kept uploads on the receiving instance's disk, under its path.
-        const legacy = resolve(config.dataDir, UPLOADS, file.name);
-        if (legacy !== file.source) await knowledge.deleteSource('kb', legacy);
-      }
+      const { report, failed } = await exclusive(
+        files.map((file) => sourceKey('kb', file.source)),
+        async () => {
+          // Each file is kept with its documents, in one write: none is stored without the other.
+          const report = await ingestFiles(knowledge, files, {
+            ...ingestOptions(app, request.log),
+            keepFiles: true,
+          });
+          const failed = new Set([
+            ...report.failed.map((failure) => failure.path),
+            ...report.duplicates.map((duplicate) => duplicate.path),
+          ]);
+          for (const file of files) {
+            if (failed.has(file.source)) continue;
+            // Earlier versions kept uploads on the receiving instance's disk, under its path.
+            const legacy = resolve(config.dataDir, UPLOADS, file.name);
+            if (legacy !== file.source) await knowledge.deleteSource('kb', legacy);
+          }
+          return { report, failed };
+        },
+      );
       await app.indexVectors().catch((error: unknown) => {
         app.logger.warn({ err: error }, 'embedding uploaded documents failed');
       });
@@ -172,7 +182,9 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
 
     admin.delete<Id>('/v1/admin/documents/:id', async (request) => {
       const document = await documentOf(app, request.params.id);
-      const removed = await knowledge.deleteSource(document.scope, document.source);
+      const removed = await exclusive([sourceKey(document.scope, document.source)], () =>
+        knowledge.deleteSource(document.scope, document.source),
+      );
       // Its passages' vectors went with them, in the same statement. This only sweeps what an
       // earlier version may have left, never embedding, so a delete does not wait on the
       // embeddings service.
@@ -189,12 +201,17 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       if (document.scope !== 'kb') {
         throw new AppError('invalid_input', 'Only knowledge-base documents can be re-indexed.');
       }
-      // An upload is read from the database; a file ingested from a folder, from that folder.
-      const kept = await knowledge.keptFile('kb', document.source);
-      const options = { ...ingestOptions(app, request.log), force: true };
-      const report = kept
-        ? await ingestFiles(knowledge, [{ source: document.source, ...kept }], options)
-        : await ingestPaths(knowledge, [document.source], options);
+      const report = await exclusive([sourceKey('kb', document.source)], async () => {
+        // Deleted while an earlier write of its source went on: there is nothing to re-index,
+        // and writing its passages again would bring it back.
+        await documentOf(app, document.id);
+        // An upload is read from the database; a file ingested from a folder, from that folder.
+        const kept = await knowledge.keptFile('kb', document.source);
+        const options = { ...ingestOptions(app, request.log), force: true };
+        return kept
+          ? await ingestFiles(knowledge, [{ source: document.source, ...kept }], options)
+          : await ingestPaths(knowledge, [document.source], options);
+      });
       const failure = report.failed[0];
       if (failure !== undefined) {
         // The stored source is the staff's own information: which file to put back is what they
@@ -569,7 +586,13 @@ async function ticketOf(app: App, rawId: string) {
   if (!/^[A-Za-z0-9-]{1,64}$/.test(rawId)) {
     throw new AppError('invalid_input', `"${rawId.slice(0, 80)}" is not a ticket id`);
   }
-  const ticket = await app.conversations.ticket(rawId);
+  // Ticket ids are made in capitals (`T-3F9D-…`), read out by customers and typed in again by
+  // people, often in lowercase: as a session id, one is found in any letter case. The id as
+  // given is tried first, for one stored otherwise (by an import, say).
+  const upper = rawId.toUpperCase();
+  const ticket =
+    (await app.conversations.ticket(rawId)) ??
+    (upper !== rawId ? await app.conversations.ticket(upper) : null);
   if (ticket === null) throw new AppError('not_found', 'No ticket with this id.');
   return ticket;
 }

@@ -1,0 +1,206 @@
+/**
+ * The admin API used as a careless script or a hostile insider would, on a real server: ids in
+ * another letter case, names that disguise themselves, and a document deleted or uploaded again
+ * while it is re-indexed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ADMIN_KEY,
+  bearer,
+  call,
+  createSession,
+  startServer,
+  type Json,
+  type TestServer,
+} from './helpers/http.js';
+import { openTicket } from './helpers/ticket-webhooks.js';
+
+const admin = { token: ADMIN_KEY };
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startServer();
+});
+afterAll(() => t.close());
+
+describe('the search playground', () => {
+  it("searches a session's attachments whatever the letter case of its id", async () => {
+    const session = await createSession(t.url);
+    const form = new FormData();
+    form.set('text', 'What does my invoice say?');
+    form.set('file', new Blob(['Invoice 4471: the zanzibar lantern costs 99 dollars.']), 'inv.txt');
+    const sent = await fetch(`${t.url}/v1/sessions/${session.id}/messages`, {
+      method: 'POST',
+      headers: bearer(session.token),
+      body: form,
+    });
+    expect(sent.status).toBe(200);
+
+    const found = async (sessionId: string) => {
+      const search = await call(t.url, 'POST', '/v1/admin/search', {
+        ...admin,
+        body: { query: 'zanzibar lantern', sessionId },
+      });
+      expect(search.status).toBe(200);
+      return (search.body.hits as Json[]).map((hit) => hit.source as string);
+    };
+    expect(await found(session.id)).toContain('attachment:inv.txt');
+    expect(await found(session.id.toUpperCase())).toContain('attachment:inv.txt');
+  });
+
+  it('says a session id that is not one is not a session id', async () => {
+    const search = await call(t.url, 'POST', '/v1/admin/search', {
+      ...admin,
+      body: { query: 'returns', sessionId: 'nope' },
+    });
+    expect(search.status).toBe(400);
+    expect(search.body.error.message).toBe(
+      'Invalid search: sessionId: must be a session id (a UUID)',
+    );
+  });
+});
+
+describe('a ticket id typed in lowercase', () => {
+  it('reads and changes the ticket, as the id in capitals does', async () => {
+    const ticketId = await openTicket(t.url);
+    expect(ticketId).toMatch(/^T-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/);
+    const lower = ticketId.toLowerCase();
+
+    const read = await call(t.url, 'GET', `/v1/admin/tickets/${lower}`, admin);
+    expect(read.status).toBe(200);
+    expect(read.body.ticket.id).toBe(ticketId);
+
+    const changed = await call(t.url, 'PATCH', `/v1/admin/tickets/${lower}`, {
+      ...admin,
+      body: { status: 'pending' },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ id: ticketId, status: 'pending' });
+    const after = await call(t.url, 'GET', `/v1/admin/tickets/${ticketId}`, admin);
+    expect(after.body.ticket.status).toBe('pending');
+  });
+});
+
+describe("a ticket's assignee", () => {
+  it('is refused with characters that turn the text around, and the ticket keeps its own', async () => {
+    const ticketId = await openTicket(t.url);
+    const given = await call(t.url, 'PATCH', `/v1/admin/tickets/${ticketId}`, {
+      ...admin,
+      body: { assignee: 'Dana' },
+    });
+    expect(given.status).toBe(200);
+    // Shown as "Dana Scully" reversed after the mark: the ticket would read as someone else's.
+    for (const disguised of ['\u202eyllucS anaD', 'Da\u200ena', 'Dana \u2067Mulder\u2069']) {
+      const refused = await call(t.url, 'PATCH', `/v1/admin/tickets/${ticketId}`, {
+        ...admin,
+        body: { assignee: disguised },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toBe(
+        'Invalid ticket change: assignee: must not contain characters that change the direction of the text',
+      );
+    }
+    const read = await call(t.url, 'GET', `/v1/admin/tickets/${ticketId}`, admin);
+    expect(read.body.ticket.assignee).toBe('Dana');
+  });
+});
+
+describe('a document written to while it is re-indexed', () => {
+  /**
+   * Holds the next write of passages (the re-index's, once its file is parsed) until released:
+   * what a slow parse of a large file does, at a moment the test chooses.
+   */
+  const holdNextWrite = () => {
+    const knowledge = t.app.knowledge;
+    const write = knowledge.replaceSources.bind(knowledge);
+    let entered = () => {};
+    let release = () => {};
+    const reached = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    knowledge.replaceSources = async (writes) => {
+      knowledge.replaceSources = write;
+      entered();
+      await released;
+      return write(writes);
+    };
+    return { reached, release };
+  };
+
+  const upload = async (name: string, text: string) => {
+    const form = new FormData();
+    form.set('file', new Blob([text]), name);
+    const response = await fetch(`${t.url}/v1/admin/documents`, {
+      method: 'POST',
+      headers: bearer(ADMIN_KEY),
+      body: form,
+    });
+    return { status: response.status, body: (await response.json()) as Json };
+  };
+  const stored = async (source: string) => {
+    const list = await call(t.url, 'GET', '/v1/admin/documents?limit=200', admin);
+    return (list.body.items as Json[]).filter((d) => d.source === source);
+  };
+  /** What a request answers by the time the held write would have been long done, if anything. */
+  const settled = <T>(request: Promise<T>) =>
+    Promise.race([request, new Promise<'pending'>((r) => setTimeout(() => r('pending'), 300))]);
+
+  it('stays deleted once its delete is answered, and is not found again', async () => {
+    const first = await upload(
+      'tent-care.md',
+      '# Tent care\n\nDry the quokkafly tent before storing it.\n',
+    );
+    expect(first.status).toBe(201);
+    const id = first.body.documents[0].id as string;
+
+    const held = holdNextWrite();
+    const reindex = call(t.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+    await held.reached;
+    const deleted = call(t.url, 'DELETE', `/v1/admin/documents/${id}`, admin);
+    await settled(deleted);
+    held.release();
+
+    expect((await deleted).status).toBe(200);
+    expect((await deleted).body).toEqual({ removed: 1, source: 'uploads/tent-care.md' });
+    expect([200, 404]).toContain((await reindex).status);
+    expect(await stored('uploads/tent-care.md')).toEqual([]);
+    const search = await call(t.url, 'POST', '/v1/admin/search', {
+      ...admin,
+      body: { query: 'quokkafly tent' },
+    });
+    expect((search.body.hits as Json[]).map((hit) => hit.source)).not.toContain(
+      'uploads/tent-care.md',
+    );
+  });
+
+  it('keeps the version uploaded last, not the one the re-index read before it', async () => {
+    const first = await upload('stove.md', '# Stove\n\nThe wombatstove burns white gas.\n');
+    expect(first.status).toBe(201);
+    const id = first.body.documents[0].id as string;
+
+    const held = holdNextWrite();
+    const reindex = call(t.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+    await held.reached;
+    const replaced = upload('stove.md', '# Stove\n\nThe wombatstove burns butane canisters.\n');
+    await settled(replaced);
+    held.release();
+
+    expect((await reindex).status).toBe(200);
+    expect((await replaced).status).toBe(201);
+    const search = await call(t.url, 'POST', '/v1/admin/search', {
+      ...admin,
+      body: { query: 'wombatstove' },
+    });
+    const texts = (search.body.hits as Json[])
+      .filter((hit) => hit.source === 'uploads/stove.md')
+      .map((hit) => hit.text as string);
+    expect(texts).toEqual(['The wombatstove burns butane canisters.']);
+    // The file kept to re-index it again is that version too.
+    const again = await call(t.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+    expect(again.status).toBe(200);
+    expect(again.body.report.documents).toMatchObject({ unchanged: 1, updated: 0 });
+  });
+});
