@@ -204,3 +204,37 @@ describe('a document written to while it is re-indexed', () => {
     expect(again.body.report.documents).toMatchObject({ unchanged: 1, updated: 0 });
   });
 });
+
+describe('an uploaded file without a name', () => {
+  it('is refused, and the document uploaded before it without one is kept', async () => {
+    const upload = (name: string, text: string) => {
+      const form = new FormData();
+      form.set('file', new Blob([`# Opening hours\n\n${text}\n`]), name);
+      return fetch(`${t.url}/v1/admin/documents`, {
+        method: 'POST',
+        headers: bearer(ADMIN_KEY),
+        body: form,
+      });
+    };
+    const listed = async () => {
+      const list = await call(t.url, 'GET', '/v1/admin/documents?limit=100', admin);
+      return (list.body.items as Json[]).map((d) => d.source as string);
+    };
+    const before = await listed();
+    for (const name of ['...', 'folder/', ' . ']) {
+      const response = await upload(name, 'The shop opens at 9 am on weekdays.');
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as Json;
+      expect(body.error).toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringMatching(
+          /^File 1 of this upload has no name .*Nothing was stored\.$/,
+        ),
+      });
+    }
+    expect(await listed()).toEqual(before);
+    // A named one is stored as ever.
+    expect((await upload('hours.md', 'The shop opens at 10 am on Sundays.')).status).toBe(201);
+    expect(await listed()).toContain('uploads/hours.md');
+  });
+});

@@ -143,11 +143,20 @@ function qualityOf(ranges: ReadonlyArray<{ range: string; q: number }>, type: st
  * most 200 characters.
  */
 export function safeFileName(name: string | undefined): string {
+  return usableFileName(name) ?? 'attachment';
+}
+
+/**
+ * {@link safeFileName} of a name that leaves something once reduced; undefined for one that
+ * leaves nothing (none given, empty, only dots or a folder path): such files cannot be told apart
+ * by their names.
+ */
+export function usableFileName(name: string | undefined): string | undefined {
   const cleaned = (name ?? '')
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .replace(/[<>"'`&]/g, '_');
   const last = cleaned.split(/[\\/]/).pop() ?? '';
-  const trimmed = last.replace(/^\.+/, '').trim().slice(-200);
-  return trimmed === '' ? 'attachment' : trimmed;
+  const trimmed = last.trim().replace(/^\.+/, '').trim().slice(-200);
+  return trimmed === '' ? undefined : trimmed;
 }

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors/index.js';
-import { safeFileName } from './body.js';
+import { safeFileName, usableFileName } from './body.js';
 
 /** Limits of one multipart request. */
 export interface MultipartLimits {
@@ -19,7 +19,8 @@ export interface MultipartLimits {
 /** What a multipart request carried. */
 export interface MultipartBody {
   fields: Record<string, string>;
-  files: Array<{ name: string; data: Uint8Array }>;
+  /** `unnamed`: the file came with no name that is left once made safe (see `usableFileName`). */
+  files: Array<{ name: string; data: Uint8Array; unnamed?: true }>;
 }
 
 /**
@@ -81,7 +82,12 @@ export async function readMultipart(
           `The files of one ${limits.per ?? 'message'} may total ${formatBytes(limits.maxTotalBytes)}; these are larger.`,
         );
       }
-      body.files.push({ name: safeFileName(part.filename), data: new Uint8Array(data) });
+      const name = safeFileName(part.filename);
+      body.files.push({
+        name,
+        data: new Uint8Array(data),
+        ...(usableFileName(part.filename) === undefined ? { unnamed: true as const } : {}),
+      });
     }
   } catch (error) {
     throw multipartError(error, limits);

@@ -273,7 +273,7 @@ export const OPERATIONS: readonly Operation[] = [
       },
     },
     description:
-      'Returns the id of each document stored, for deleting or re-indexing it; 200 when every file was already stored (nothing re-indexed; the summary says which document holds each). 422 (same body) when no file could be stored. A document is known by its file name, without folders (`uploads/<name>`): a file whose name is already stored replaces that document, and an upload two of whose files have one name is refused with a 400 naming them, with nothing stored.',
+      'Returns the id of each document stored, for deleting or re-indexing it; 200 when every file was already stored (nothing re-indexed; the summary says which document holds each). 422 (same body) when no file could be stored. A document is known by its file name, without folders (`uploads/<name>`): a file whose name is already stored replaces that document, and an upload two of whose files have one name, or with a file of no name (empty, or dots or folders only), is refused with a 400 naming them, with nothing stored.',
   },
   {
     operationId: 'deleteDocument',

@@ -123,6 +123,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         per: 'upload',
       });
       if (body.files.length === 0) throw new AppError('invalid_input', 'The upload has no files.');
+      refuseUnnamed(body.files);
       refuseNameClash(body.files);
       // Each file is the source `uploads/<its sanitized name>`, the same on every instance: a
       // later upload of the same name replaces the document. Its bytes are kept in the database,
@@ -529,6 +530,19 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
  * first; which one the staff meant to keep, only they know. Folders are not part of the name
  * (`a/index.html` and `b/index.html` are both `index.html`): the message says so.
  */
+/**
+ * Refuses an upload with a file whose name leaves nothing once made safe (none, or only dots): it
+ * would be stored as `uploads/attachment`, and the next such file would replace it unseen.
+ */
+function refuseUnnamed(files: ReadonlyArray<{ unnamed?: true }>): void {
+  const index = files.findIndex((file) => file.unnamed === true);
+  if (index === -1) return;
+  throw new AppError(
+    'invalid_input',
+    `File ${index + 1} of this upload has no name (or one of dots or folders only). A document is known by its file name, so a later upload of another unnamed file would replace it: name the file (refunds.md, say) and upload again. Nothing was stored.`,
+  );
+}
+
 function refuseNameClash(files: ReadonlyArray<{ name: string }>): void {
   const first = new Map<string, number>();
   for (const [i, file] of files.entries()) {
