@@ -45,6 +45,19 @@ describe('evaluateEscalation', () => {
     expect(decision.reasons.map((reason) => reason.signal)).toEqual(['legal', 'urgency']);
   });
 
+  it('hands money taken after a cancellation to the people who take payment disputes', () => {
+    const decision = decide('I cancelled my membership in March and you are still taking £35.');
+    expect(decision).toMatchObject({ escalate: true, priority: 'high', category: 'legal' });
+    expect(decision.reasons).toEqual([
+      {
+        signal: 'legal',
+        weight: 0.85,
+        detail:
+          'money taken after a cancellation: "cancelled my membership in March and you are still taking"',
+      },
+    ]);
+  });
+
   it('makes an explicit request from a very angry customer urgent, capping confidence at 1', () => {
     const decision = decide('This is the worst service ever, absolutely furious. Get me a human.');
     expect(decision.priority).toBe('urgent');

@@ -1,3 +1,4 @@
+import { detectMoneyTakenWrongly } from './money-taken.js';
 import { matchPhraseAt, phraseSet, quote } from './phrases.js';
 import { quotedTerms } from './quoted.js';
 import type { SignalMatch } from './signal-match.js';
@@ -235,7 +236,7 @@ export function detectLegal(text: string, tokens: readonly Token[]): SignalMatch
       return { detail: `legal or compliance matter: "${quote(text, tokens, index, end)}"` };
     }
   }
-  return detectUnauthorisedCharge(text, tokens);
+  return detectUnauthorisedCharge(text, tokens) ?? detectMoneyTakenWrongly(text, tokens);
 }
 
 function invokesPrivacyLaw(tokens: readonly Token[], index: number): boolean {

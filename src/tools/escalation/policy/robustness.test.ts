@@ -68,6 +68,17 @@ describe('robustness', () => {
     expect(growth).toBeLessThan(LINEAR_GROWTH_LIMIT);
   });
 
+  it('takes linear time on one long sentence full of money words that dispute nothing', () => {
+    // Every word of a cancellation, a double charge, a stolen card and a refund, each supposed.
+    const sentence = (size: number): string =>
+      'if I cancelled would I still be charged twice if my card was stolen or a refund 2 weeks late, '
+        .repeat(Math.ceil(size / 90))
+        .slice(0, size);
+    expect(decide(sentence(1000)).reasons.map((reason) => reason.signal)).not.toContain('legal');
+    const growth = tenfoldGrowth(sentence, (message) => decide(message), 100_000);
+    expect(growth).toBeLessThan(LINEAR_GROWTH_LIMIT);
+  });
+
   it('takes linear time on a single repeated emoji, and escalates it', () => {
     expect(decide('😡'.repeat(50_000)).escalate).toBe(true);
     const growth = tenfoldGrowth((size) => '😡'.repeat(size / 2), decide, 100_000);

@@ -54,6 +54,12 @@ export function tokenize(text: string): Token[] {
     const kind = kindOf(code, kinds);
     if (kind === SEPARATOR) {
       const char = String.fromCodePoint(code);
+      // A decimal point or a thousands separator is part of an amount ("£89.99", "£1,200"):
+      // it ends neither a sentence nor a clause, so a charge and what is said of it stay together.
+      if (inNumber(source, index, char)) {
+        index += 1;
+        continue;
+      }
       if (SENTENCE_BREAKS.has(char)) {
         sentence += 1;
         clause += 1;
@@ -71,6 +77,18 @@ export function tokenize(text: string): Token[] {
     tokens.push({ word, shouted, clause, sentence, start, end: index });
   }
   return tokens;
+}
+
+function inNumber(source: string, index: number, char: string): boolean {
+  return (
+    (char === '.' || char === ',') &&
+    isDigit(source.charCodeAt(index - 1)) &&
+    isDigit(source.charCodeAt(index + 1))
+  );
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
 }
 
 function kindOf(code: number, cache: Map<number, Kind>): Kind {
