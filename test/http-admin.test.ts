@@ -863,7 +863,7 @@ describe('the ticket list filters', () => {
     );
     await refused(
       'priority=urgent&priority=high',
-      'Invalid query: priority: must be one of "low", "normal", "high" or "urgent"',
+      'Invalid query: priority: is given 2 times: give one of "low", "normal", "high" or "urgent", once',
     );
   });
 

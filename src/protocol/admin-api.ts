@@ -45,6 +45,10 @@ function oneOf<const T extends readonly string[]>(values: T) {
   return z.enum(values, {
     error: (issue) => {
       if (issue.input === undefined) return 'is required';
+      // A query parameter given twice (`?status=open&status=closed`) comes as a list.
+      if (Array.isArray(issue.input)) {
+        return `is given ${issue.input.length} times: give one of ${choices}, once`;
+      }
       const given = typeof issue.input === 'string' ? JSON.stringify(issue.input.slice(0, 40)) : '';
       return `must be one of ${choices}${given ? `, not ${given}` : ''}`;
     },
