@@ -238,3 +238,20 @@ describe('an uploaded file without a name', () => {
     expect(await listed()).toContain('uploads/hours.md');
   });
 });
+
+describe('an upload sent as another type than a form', () => {
+  it('is a 415 that names the form alone, as the route takes nothing else', async () => {
+    for (const type of ['text/plain', 'application/xml']) {
+      const response = await fetch(`${t.url}/v1/admin/documents`, {
+        method: 'POST',
+        headers: { ...bearer(ADMIN_KEY), 'content-type': type },
+        body: '# Refunds\n\nAsk within 30 days.\n',
+      });
+      expect(response.status).toBe(415);
+      expect(((await response.json()) as Json).error).toMatchObject({
+        code: 'unsupported_media_type',
+        message: `The body must be multipart/form-data with the files attached; got "${type}".`,
+      });
+    }
+  });
+});

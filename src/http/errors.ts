@@ -192,7 +192,11 @@ export function clientMessage(error: AppError): string {
 /** What a client is told of a body of a type its route does not take (415). */
 export function unsupportedBodyMessage(request: FastifyRequest): string {
   const given = String(request.headers['content-type'] ?? '').slice(0, 80);
-  return `The body must be JSON (Content-Type: application/json)${takesFiles(request) ? ', or multipart/form-data with the files attached' : ''}; got ${given === '' ? 'no Content-Type' : `"${given}"`}.`;
+  const got = given === '' ? 'no Content-Type' : `"${given}"`;
+  if (request.routeOptions.config?.filesOnly === true) {
+    return `The body must be multipart/form-data with the files attached; got ${got}.`;
+  }
+  return `The body must be JSON (Content-Type: application/json)${takesFiles(request) ? ', or multipart/form-data with the files attached' : ''}; got ${got}.`;
 }
 
 /** A size in bytes as a person reads it: "1 MB", "512 KB", "900 bytes". */
@@ -206,11 +210,16 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route takes files as multipart (a 415 mentions multipart there only). */
     takesFiles?: boolean;
+    /** The route takes files as multipart and nothing else (a 415 names multipart alone). */
+    filesOnly?: boolean;
   }
 }
 
 /** The route config of a route that takes files as multipart. */
 export const TAKES_FILES = { takesFiles: true };
+
+/** The route config of a route that takes files as multipart, and no JSON body. */
+export const TAKES_FILES_ONLY = { takesFiles: true, filesOnly: true };
 
 /** Whether a request's route takes files as multipart: see {@link TAKES_FILES}. */
 function takesFiles(request: FastifyRequest): boolean {

@@ -53,7 +53,7 @@ import { sessionContact } from '../../tools/memory/index.js';
 import { adminKeyMatches, bearerToken } from '../auth.js';
 import { jsonBody } from '../body.js';
 import { sendDownload } from '../download.js';
-import { TAKES_FILES } from '../errors.js';
+import { TAKES_FILES_ONLY } from '../errors.js';
 import { idempotencyKeyOf, markReplayed } from '../idempotency-key.js';
 import { readMultipart } from '../multipart.js';
 import { viewOf } from '../session-access.js';
@@ -108,7 +108,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       return page;
     });
 
-    admin.post('/v1/admin/documents', { config: TAKES_FILES }, async (request, reply) => {
+    admin.post('/v1/admin/documents', { config: TAKES_FILES_ONLY }, async (request, reply) => {
       if (!request.isMultipart()) {
         throw new AppError(
           'unsupported_media_type',
