@@ -321,3 +321,22 @@ describe('a stream its client stopped reading', () => {
     expect(await closed).toBe(1006);
   });
 });
+
+describe('a WebSocket frame', () => {
+  it('is read as a JSON body is: a byte order mark before it is no error', async () => {
+    const s = await createSession(t.url);
+    const { socket, frames } = await openSocket(t.url, s.id, s.token);
+    try {
+      socket.send(`\ufeff${JSON.stringify({ type: 'message', text: 'Do you rent tents?' })}`);
+      const deadline = Date.now() + 10_000;
+      while (!frames.some((f) => f.type === 'complete' || f.type === 'error')) {
+        if (Date.now() > deadline) throw new Error('no answer to the frame');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(frames.find((f) => f.type === 'error')).toBeUndefined();
+      expect(frames.at(-1)?.type).toBe('complete');
+    } finally {
+      socket.close();
+    }
+  });
+});

@@ -74,11 +74,14 @@ export function charsetOf(contentType: string): string | undefined {
 }
 
 /**
- * `JSON.parse`, with keys that would reach Object.prototype dropped rather than merged. The
+ * `JSON.parse` of a request's text (a body, a WebSocket frame), with keys that would reach
+ * Object.prototype dropped rather than merged, and a leading byte order mark skipped. The
  * reviver that drops them runs on every value, so it is only used when the text could hold such
  * a key: spelt out, or hidden behind a `\u` escape.
  */
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
+  // A body's decoder drops the mark already; a WebSocket frame's text still has it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (!text.includes('__proto__') && !text.includes('\\u')) return JSON.parse(text);
   return JSON.parse(text, (key, v: unknown) => (key === '__proto__' ? undefined : v));
 }

@@ -21,6 +21,7 @@ import { followSession, type SessionFollow } from '../session-follow.js';
 import type { StreamRegistry } from '../streams.js';
 import { TurnOrder } from '../turn-order.js';
 import { MAX_UNREAD_STREAM_BYTES } from '../sse.js';
+import { parseJson } from '../body.js';
 import { parseInput } from '../validate.js';
 import { sessionScope } from '../../store/index.js';
 
@@ -343,7 +344,8 @@ function readFrame(
   if (isBinary) return { parsed: false };
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
+    // Read as a JSON body is: a byte order mark before it is no error, a `__proto__` key is dropped.
+    json = parseJson(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
   } catch {
     return { parsed: false };
   }
