@@ -229,10 +229,13 @@ const GYM_ALLOWED_MISSES = 24;
  * minutes" for "tried my password too many times and now it wont let me in"): 30; to back out
  * of a contract is to cancel it: 31; "are you going to cut me off?" was read as an injury ("cut
  * me") and told that someone was hurt, with an urgent ticket: "cut me off" and "cut us short"
- * are no wound, and to cut off a supply is to disconnect it: 32 now.
+ * are no wound, and to cut off a supply is to disconnect it: 32; asked "who do i ring", to
+ * ring is to call: 33; "I've gone over to octopus" is leaving: 34; a small number is searched
+ * in words as in digits ("2 lines of numbers" finds "two rows of numbers"), but not one that
+ * counts a span of time told ("after 3 weeks"): 35 now.
  */
 const ENERGY_CASES = casesFrom('./fixtures/help-center-energy.questions.json');
-const ENERGY_ALLOWED_MISSES = 28;
+const ENERGY_ALLOWED_MISSES = 25;
 
 /**
  * A ninth, of a homewares shop, with 47 questions (3 it does not answer) over 10 articles, written

@@ -100,6 +100,21 @@ describe('a word that only talks', () => {
     expect(weak("where's my 1099")).not.toContain('1099');
   });
 
+  it('is weak as the count told written another way, which the search added for it', () => {
+    const terms = (question: string, to: string, from: string) =>
+      questionTerms(question, '', [{ to, weight: 0.6, from }]).find((t) => t.term === to);
+    // "3" for "three" of "three weeks ago" would find a 3 said of something else ("within 3
+    // working days").
+    expect(terms('I signed up three weeks ago, can I still cancel?', '3', 'three')).toMatchObject({
+      weak: true,
+    });
+    expect(terms('I ordered 10 days ago and nothing came', 'ten', '10')).toMatchObject({
+      weak: true,
+    });
+    // A number that is what is asked about is another word for it, as strong.
+    expect(terms('my meter has 2 lines of numbers', 'two', '2')).toMatchObject({ weak: false });
+  });
+
   it('is weak as an order number with letters, each of its words', () => {
     expect(weak('where is my order BL-77812???')).toEqual(expect.arrayContaining(['bl', '77812']));
   });

@@ -213,10 +213,14 @@ export function questionTerms(
   // sentence that holds the number says of something else ("5 to 10 working days").
   // A count in words is no word to look for at all: "three" of "after three weeks" finds
   // "Slotwise offers three plans".
+  const countsInWords = new Set<string>();
   for (const m of allMatches(text, DURATION_COUNT)) {
     const count = m[1] as string;
     if (/^\d/.test(count)) identifiers.add(count);
-    else if (text.split(new RegExp(`\\b${count}\\b`)).length === 2) seen.add(stem(count));
+    else if (text.split(new RegExp(`\\b${count}\\b`)).length === 2) {
+      seen.add(stem(count));
+      countsInWords.add(stem(count));
+    }
   }
   // "3" of "I placed 3 orders, how do I cancel one?": how many the customer has, which says why
   // they ask, not what; a sentence that holds the number says it of something else ("within 3
@@ -245,6 +249,7 @@ export function questionTerms(
     weight: number,
     strong: boolean,
     standsFor?: readonly string[],
+    told = false,
   ) => {
     for (const term of queryTerms(text).contentTerms) {
       const s = stem(term);
@@ -252,7 +257,8 @@ export function questionTerms(
       seen.add(s);
       // The number of an order, an account or a ticket names one thing: no help-center page
       // speaks of it, and the question is about what is asked of it ("cancel my order 5521").
-      const weak = !strong && (WEAK.has(term) || howWords.has(term) || identifiers.has(term));
+      const weak =
+        told || (!strong && (WEAK.has(term) || howWords.has(term) || identifiers.has(term)));
       out.push({
         term,
         stem: s,
@@ -287,6 +293,7 @@ export function questionTerms(
   // no sentence an answer.
   // A related word found only for words of the earlier question is of that question too.
   const asked = new Set(words(question).map((w) => stem(w)));
+  const told = new Set([...countsInWords, ...[...identifiers].map((w) => stem(w))]);
   for (const { to, weight, from } of related.slice(0, 16)) {
     if (typeof to !== 'string' || !Number.isFinite(weight) || weight <= 0) continue;
     const own = out.find((t) => !t.fromContext && stem(t.term) === stem(to));
@@ -295,7 +302,11 @@ export function questionTerms(
       const standsFor = typeof from === 'string' ? words(from).map((w) => stem(w)) : [];
       const ofContext =
         context !== '' && standsFor.length > 0 && !standsFor.some((s) => asked.has(s));
-      add(to, ofContext, ofContext ? weight * CONTEXT_WEIGHT : weight, true, standsFor);
+      // Another way to write a count or a number the customer told ("ten" the search added for
+      // the "10" of "10 days ago", "3" for the "three" of "after three weeks") is no more a word
+      // to look for than the count itself: "Slotwise offers three plans" does not answer it.
+      const ofTold = standsFor.length > 0 && standsFor.every((s) => told.has(s));
+      add(to, ofContext, ofContext ? weight * CONTEXT_WEIGHT : weight, true, standsFor, ofTold);
     }
   }
   return out;

@@ -6,6 +6,7 @@ import type { VectorIndex } from '../../store/vector-index.js';
 import { snippet, TermMatcher } from './highlight.js';
 import { queryTerms, respell, type QueryTerms } from './query-terms.js';
 import { Synonyms } from './synonyms.js';
+import { isNumberWord, numberForms } from './number-words.js';
 
 /** Settings of a {@link Retriever}. */
 export interface RetrieverSettings {
@@ -261,7 +262,11 @@ export class Retriever {
     const fixes = await this.#withoutOwnWords(
       await this.repo.correctSpelling(
         found.contentTerms.filter(
-          (word) => !this.synonyms.knows(word) && !inPhrase.has(word) && !INFORMAL.has(word),
+          (word) =>
+            !this.synonyms.knows(word) &&
+            !inPhrase.has(word) &&
+            !INFORMAL.has(word) &&
+            !isNumberWord(word),
         ),
       ),
       scopes,
@@ -271,7 +276,11 @@ export class Retriever {
     const terms = fixes.size === 0 ? found.terms : [...new Set(found.terms.map(fix))];
     const contentTerms =
       fixes.size === 0 ? found.contentTerms : [...new Set(found.contentTerms.map(fix))];
-    const related = this.synonyms.related(respell(query, spelling)).slice(0, MAX_RELATED);
+    const respelt = respell(query, spelling);
+    const related = [...this.synonyms.related(respelt), ...numberForms(respelt)].slice(
+      0,
+      MAX_RELATED,
+    );
     // A word of the query's own keeps its place, at the weight given to it; one the query's
     // terms left out (past MAX_QUERY_TERMS) stays out.
     const weightOf = new Map(related.map((r) => [r.term, r.weight]));

@@ -188,5 +188,15 @@ describe('Synonyms', () => {
     ]);
     // Reception is no front desk: "poor reception" is a weak signal.
     expect(words('poor reception upstairs')).not.toContain('desk');
+    // To ring is to call, asked whom; a ring is still a ring.
+    expect(words('who do i ring?')).toEqual(expect.arrayContaining(['call', 'phone']));
+    expect(words('can I return a ring I bought?')).toEqual([]);
+    // Gone over to another company is leaving, and "gone" is not lost.
+    expect(terms(Synonyms.default, "I've gone over to another supplier")).toEqual([
+      ['gone', IDIOM_WEIGHT],
+      ['switch', RELATED_WEIGHT],
+      ['leave', RELATED_WEIGHT],
+    ]);
+    expect(words('the courier had gone over to the wrong house')).not.toContain('leave');
   });
 });

@@ -107,6 +107,7 @@ export const DEFAULT_SYNONYMS = `
   buddy | pal | mate | bestie => friend
   rain | raining | rainy | snow | snowing | snowy | storm | stormy | blizzard | heatwave => weather
   overdraft | overdraw | overdrawn | go negative | negative balance
+  ve gone over to | ve moved over to | ve switched over to | left you for = switch leave
   buzzing | push notification | push notifications | alerts => notifications
   too many emails | too many notifications | stop the emails = notifications
   rundown | daily summary | digest | summary of my day = agenda
@@ -162,6 +163,7 @@ export const DEFAULT_SYNONYMS = `
   midnight | midday | late at night | middle of the night | early in the morning => hours
   opening hours | business hours | office hours | hours of operation | support hours = open available monday friday
   phone number | contact number | support number | service number | helpline | call you | ring you | phone you => call phone contact
+  who do i ring | who should i ring | who do we ring | who to ring | number to ring | ring us | ring them => call phone contact
   today => same day
   weekday | weekdays => monday friday
   front desk | reception desk | front counter = reception
