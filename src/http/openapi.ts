@@ -311,7 +311,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/v1/admin/tickets',
     summary: 'List tickets, newest first',
     description:
-      'Filtered by `status`, `priority`, `category` and `assignee`, in any combination: a ticket is listed when it matches every filter given, and `total` counts the filtered list. A value that is not one of those listed is a 400. `assignee` is compared exactly as it was set (spaces around it dropped).',
+      'Filtered by `status`, `priority`, `category` and `assignee`, in any combination: a ticket is listed when it matches every filter given, and `total` counts the filtered list. A value that is not one of those listed is a 400. `assignee` is compared in any letter case, spaces around it dropped. Newest first; of tickets opened at the same moment, the greater id first. To page, pass each page’s `nextBefore` as `before`, with the same filters, until it is null: every ticket is listed once, and tickets opened meanwhile (newer than the cursor) neither repeat nor push one off a page; read the first page again for them. `offset` is still taken, but a ticket opened while paging by it shifts the later pages by one. A `before` that is not a `nextBefore` as given, or one given with `offset`, is a 400.',
     auth: 'admin',
     tag: 'admin',
     query: ticketListQuerySchema,

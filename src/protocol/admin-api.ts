@@ -88,10 +88,43 @@ const assignee = z
     message: 'must not contain characters that change the direction of the text',
   });
 
+/** Where a page of the ticket list starts: right after this ticket, in the list's order. */
+export interface TicketListCursor {
+  /** UTC ISO time with milliseconds, the form times are stored in. */
+  createdAt: string;
+  id: string;
+}
+
+/**
+ * The `nextBefore` of a ticket list page that ends with `last`: opaque to clients, so that it
+ * can say both when the last ticket was opened and which of the tickets opened at that moment
+ * it was (a time alone cannot, and tickets can share one).
+ */
+export function ticketListCursor(last: { createdAt: string; id: string }): string {
+  return Buffer.from(JSON.stringify([last.createdAt, last.id])).toString('base64url');
+}
+
+/** A ticket list `before` read back: a `nextBefore` the list gave, or undefined. */
+function readTicketListBefore(value: string): TicketListCursor | undefined {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
+  const [createdAt, id] = decoded as unknown[];
+  if (typeof createdAt !== 'string' || !STORED_TIME.test(createdAt)) return undefined;
+  if (Number.isNaN(Date.parse(createdAt))) return undefined;
+  if (typeof id !== 'string' || id.length === 0 || id.length > 200) return undefined;
+  return { createdAt, id };
+}
+
 /**
  * `GET /v1/admin/tickets` query: each filter given narrows the list (`?priority=urgent&status=open`
  * is the urgent tickets still open); a value that is not one of the known ones is a 400, not an
- * empty list that looks like "no such tickets".
+ * empty list that looks like "no such tickets". A page starts after the previous page's
+ * `nextBefore` (`before`), or, as earlier versions paged, `offset` tickets in; not both.
  */
 export const ticketListQuerySchema = z
   .object({
@@ -107,10 +140,36 @@ export const ticketListQuerySchema = z
       .enum(['true'])
       .optional()
       .describe('`true`: only the tickets given to no one (the queue still to be picked up).'),
-    ...page,
+    limit: page.limit,
+    before: z
+      .string()
+      .max(1000)
+      .transform((value, ctx) => {
+        const cursor = readTicketListBefore(value);
+        if (cursor !== undefined) return cursor;
+        ctx.addIssue({
+          code: 'custom',
+          message: "must be the `nextBefore` of the list's previous page, as it was given",
+        });
+        return z.NEVER;
+      })
+      .optional()
+      .describe(
+        "The previous page's `nextBefore`: the tickets after its last one, in the list's order. Tickets opened since then are newer, so they neither repeat nor push a ticket off the next page.",
+      ),
+    // Without a default, so that an `offset` given with `before` is told apart from none.
+    offset: page.offset
+      .unwrap()
+      .optional()
+      .describe(
+        'Tickets to skip from the start of the list (0 when left out); a ticket opened meanwhile shifts the pages that follow, which `before` does not.',
+      ),
   })
   .refine((query) => !(query.assignee !== undefined && query.unassigned !== undefined), {
     message: 'give "assignee" or "unassigned", not both',
+  })
+  .refine((query) => !(query.before !== undefined && query.offset !== undefined), {
+    message: 'give "before" or "offset", not both',
   });
 
 /** Most characters of the name a person on the staff signs a message with. */
@@ -506,6 +565,12 @@ export type TicketView = z.infer<typeof ticketSchema>;
 export const ticketListSchema = z.object({
   items: z.array(ticketSchema),
   total: z.number().int().nonnegative().describe('The tickets matching the filters, in all.'),
+  nextBefore: z
+    .string()
+    .nullable()
+    .describe(
+      'Pass as `before` (with the same filters) for the next page (an opaque cursor); null on the last page.',
+    ),
 });
 export type TicketList = z.infer<typeof ticketListSchema>;
 

@@ -196,6 +196,18 @@ export interface TicketFilter {
   assignee?: string | null;
 }
 
+/**
+ * Where a page of {@link ConversationRepository.tickets} starts: right after this ticket, in the
+ * list's order (newest first; of tickets opened at the same moment, the greater id first, ids
+ * compared byte by byte). Tickets opened since a page was read are newer than its last ticket,
+ * so the next page read from it neither repeats a ticket nor skips one, as an offset would.
+ */
+export interface TicketCursor {
+  /** UTC ISO time with milliseconds, as `createdAt` is stored. */
+  createdAt: string;
+  id: string;
+}
+
 /** A page of tickets, and how many there are in all (with the same filter). */
 export interface TicketPage {
   items: TicketRecord[];
@@ -296,8 +308,15 @@ export interface ConversationRepository {
   ): Promise<{ ticket: TicketRecord; created: boolean }>;
   ticketOf(sessionId: string): Promise<TicketRecord | null>;
   ticket(id: string): Promise<TicketRecord | null>;
-  /** Tickets, newest first, those matching the filter only (all of them without one). */
-  tickets(options: TicketFilter & { limit: number; offset?: number }): Promise<TicketPage>;
+  /**
+   * Tickets, newest first (of those opened at the same moment, the greater id first), those
+   * matching the filter only (all of them without one). `before` pages on: only the tickets after
+   * it in that order are listed; `offset` skips that many of them. `total` counts the filtered
+   * list, whatever the page.
+   */
+  tickets(
+    options: TicketFilter & { limit: number; offset?: number; before?: TicketCursor },
+  ): Promise<TicketPage>;
   /**
    * Changes a ticket, and queues `event(after, before)` in the outbox in the same transaction
    * when something changed: one message, or several, queued in their order (one change of a

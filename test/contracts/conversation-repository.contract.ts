@@ -630,6 +630,105 @@ export function describeConversationRepository(
       ]);
     });
 
+    it('pages tickets by a cursor: each once, in order, with filters, and a ticket opened meanwhile is not repeated', async () => {
+      const clock = manualClock();
+      const repo = await make(clock.now);
+      // Opened in this order; those of one group share a millisecond, their ids in no order.
+      const groups = [
+        [
+          { id: 'T-m', priority: 'urgent' },
+          { id: 'T-c', priority: 'normal' },
+        ],
+        [
+          { id: 'T-b', priority: 'urgent' },
+          { id: 'T-q', priority: 'urgent' },
+          { id: 'T-a', priority: 'normal' },
+          { id: 'T-k', priority: 'urgent' },
+        ],
+        [{ id: 'T-z', priority: 'normal' }],
+        [
+          { id: 'T-e', priority: 'urgent' },
+          { id: 'T-f', priority: 'normal' },
+        ],
+      ];
+      for (const group of groups) {
+        for (const ticket of group) {
+          await repo.openTicket({
+            ...ticket,
+            sessionId: `s-${ticket.id}`,
+            category: 'general',
+            summary: ticket.id,
+            reasons: [],
+          });
+        }
+        clock.tick();
+      }
+      type Options = Parameters<ConversationRepository['tickets']>[0];
+      /** Every page of the list, `limit` at a time, each from the previous page's last ticket. */
+      const pages = async (options: Omit<Options, 'limit' | 'before'>, limit: number) => {
+        const read: string[][] = [];
+        let before: Options['before'];
+        for (;;) {
+          const page = await repo.tickets({ ...options, limit, ...(before ? { before } : {}) });
+          if (page.items.length === 0) return read;
+          read.push(page.items.map((t) => t.id));
+          const last = page.items.at(-1);
+          before = last ? { createdAt: last.createdAt, id: last.id } : undefined;
+        }
+      };
+
+      // Newest first; of those opened at the same moment, the greater id first.
+      const order = ['T-f', 'T-e', 'T-z', 'T-q', 'T-k', 'T-b', 'T-a', 'T-m', 'T-c'];
+      expect((await repo.tickets({ limit: 20 })).items.map((t) => t.id)).toEqual(order);
+      expect(await pages({}, 2)).toEqual([
+        ['T-f', 'T-e'],
+        ['T-z', 'T-q'],
+        ['T-k', 'T-b'],
+        ['T-a', 'T-m'],
+        ['T-c'],
+      ]);
+      expect((await pages({}, 3)).flat()).toEqual(order);
+      expect(await pages({ priority: 'urgent' }, 2)).toEqual([
+        ['T-e', 'T-q'],
+        ['T-k', 'T-b'],
+        ['T-m'],
+      ]);
+      // The total is that of the whole filtered list, whatever page the cursor points at.
+      const oldest = { createdAt: clock.iso(-4000), id: 'T-m' };
+      expect(await repo.tickets({ priority: 'urgent', limit: 2, before: oldest })).toEqual({
+        items: [],
+        total: 5,
+      });
+
+      // A ticket opened between two pages is newer than the first page's last ticket: the next
+      // page goes on where the first ended, neither repeating a ticket nor skipping one.
+      const first = await repo.tickets({ limit: 4 });
+      expect(first.items.map((t) => t.id)).toEqual(order.slice(0, 4));
+      await repo.openTicket({
+        id: 'T-new',
+        sessionId: 's-T-new',
+        priority: 'urgent',
+        category: 'general',
+        summary: 'new',
+        reasons: [],
+      });
+      const last = first.items.at(-1);
+      const second = await repo.tickets({
+        limit: 4,
+        ...(last ? { before: { createdAt: last.createdAt, id: last.id } } : {}),
+      });
+      expect(second.items.map((t) => t.id)).toEqual(order.slice(4, 8));
+      expect(second.total).toBe(order.length + 1);
+      expect((await pages({ priority: 'urgent' }, 10)).flat()).toEqual([
+        'T-new',
+        'T-e',
+        'T-q',
+        'T-k',
+        'T-b',
+        'T-m',
+      ]);
+    });
+
     it('opens one ticket when two turns of a session escalate at once', async () => {
       const repo = await make();
       const results = await Promise.all(

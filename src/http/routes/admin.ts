@@ -12,6 +12,7 @@ import {
   sessionListCursor,
   sessionListQuerySchema,
   staffMessageBodySchema,
+  ticketListCursor,
   ticketListQuerySchema,
   ticketPatchSchema,
   transcriptAttachmentSchema,
@@ -248,16 +249,26 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
 
     admin.get<Query>('/v1/admin/tickets', async (request) => {
       const query = parseInput(ticketListQuerySchema, request.query, 'query');
-      const page: TicketList = await conversations.tickets({
+      // One more than the page, to know whether another follows: the last page says so itself
+      // rather than pointing at an empty one.
+      const page = await conversations.tickets({
         ...(query.status ? { status: query.status } : {}),
         ...(query.priority ? { priority: query.priority } : {}),
         ...(query.category ? { category: query.category } : {}),
         ...(query.assignee ? { assignee: query.assignee } : {}),
         ...(query.unassigned ? { assignee: null } : {}),
-        limit: query.limit,
-        offset: query.offset,
+        limit: query.limit + 1,
+        ...(query.before ? { before: query.before } : {}),
+        offset: query.offset ?? 0,
       });
-      return page;
+      const items = page.items.slice(0, query.limit);
+      const last = items.at(-1);
+      const list: TicketList = {
+        items,
+        total: page.total,
+        nextBefore: page.items.length > query.limit && last ? ticketListCursor(last) : null,
+      };
+      return list;
     });
 
     admin.get<Id & Query>('/v1/admin/tickets/:id', async (request) => {

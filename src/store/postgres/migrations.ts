@@ -402,4 +402,24 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tickets_assignee_lower ON tickets (lower(assignee), created_at DESC, position DESC);
     `,
   },
+  {
+    version: 20,
+    name: 'the ticket list ordered by time and id, indexed, for paging by a cursor',
+    sql: `
+      -- The ticket list pages by a cursor, (created_at, id) of the last ticket shown: of tickets
+      -- opened at the same moment, the id compared byte by byte (as SQLite compares it) says
+      -- which comes first, where position did. Each index the list is read by ends with both, so
+      -- that it gives the list's order and finds where a cursor starts, without a sort.
+      DROP INDEX tickets_newest;
+      CREATE INDEX tickets_newest ON tickets (created_at DESC, id COLLATE "C" DESC);
+      DROP INDEX tickets_status;
+      CREATE INDEX tickets_status ON tickets (status, created_at DESC, id COLLATE "C" DESC);
+      DROP INDEX tickets_priority;
+      CREATE INDEX tickets_priority ON tickets (priority, created_at DESC, id COLLATE "C" DESC);
+      DROP INDEX tickets_category;
+      CREATE INDEX tickets_category ON tickets (category, created_at DESC, id COLLATE "C" DESC);
+      DROP INDEX tickets_assignee_lower;
+      CREATE INDEX tickets_assignee_lower ON tickets (lower(assignee), created_at DESC, id COLLATE "C" DESC);
+    `,
+  },
 ];

@@ -17,6 +17,7 @@ import {
   type SessionErasure,
   type SessionSummary,
   type TicketChange,
+  type TicketCursor,
   type TicketFilter,
   type TicketPage,
   type TicketRecord,
@@ -470,7 +471,9 @@ export class PostgresConversationRepository implements ConversationRepository {
     return row ? toTicket(row) : null;
   }
 
-  async tickets(options: TicketFilter & { limit: number; offset?: number }): Promise<TicketPage> {
+  async tickets(
+    options: TicketFilter & { limit: number; offset?: number; before?: TicketCursor },
+  ): Promise<TicketPage> {
     const conditions = ticketConditions(options);
     // Compared as stored: an assignee is free text (see `toDbText`), compared without regard to
     // case; no assignee at all is `IS NULL`.
@@ -484,15 +487,26 @@ export class PostgresConversationRepository implements ConversationRepository {
       values.push(toDbText(value));
       return `lower(${column}) = lower($${values.length})`;
     });
-    const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
-    const next = values.length;
+    const where = (all: string[]) => (all.length > 0 ? `WHERE ${all.join(' AND ')}` : '');
+    // Ids are compared byte by byte ("C"), as SQLite compares them, so that a cursor is the same
+    // place in the list on either database; a row comparison in the ticket indexes' order reads
+    // through them from the cursor on.
+    const cursor = options.before;
+    const paged = [...values, ...(cursor ? [cursor.createdAt, cursor.id] : [])];
+    const rowClauses = cursor
+      ? [
+          ...clauses,
+          `(created_at, id COLLATE "C") < ($${paged.length - 1}::timestamptz, $${paged.length}::text)`,
+        ]
+      : clauses;
     const [rows, [count]] = await Promise.all([
       this.#db.query<TicketRow>(
-        `SELECT * FROM tickets ${where}
-         ORDER BY created_at DESC, position DESC LIMIT $${next + 1} OFFSET $${next + 2}`,
-        [...values, options.limit, options.offset ?? 0],
+        `SELECT * FROM tickets ${where(rowClauses)}
+         ORDER BY created_at DESC, id COLLATE "C" DESC
+         LIMIT $${paged.length + 1} OFFSET $${paged.length + 2}`,
+        [...paged, options.limit, options.offset ?? 0],
       ),
-      this.#db.query<{ n: number }>(`SELECT count(*) AS n FROM tickets ${where}`, values),
+      this.#db.query<{ n: number }>(`SELECT count(*) AS n FROM tickets ${where(clauses)}`, values),
     ]);
     return { items: rows.map(toTicket), total: count?.n ?? 0 };
   }

@@ -407,4 +407,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tickets_assignee_key ON tickets (assignee_key, created_at);
     `,
   },
+  {
+    version: 18,
+    name: 'the ticket list ordered by time and id, indexed, for paging by a cursor',
+    sql: `
+      -- The ticket list pages by a cursor, (created_at, id) of the last ticket shown: of tickets
+      -- opened at the same moment, the id (which both databases have) says which comes first,
+      -- where the rowid did. Each index the list is read by ends with both, so that it gives the
+      -- list's order and finds where a cursor starts, without sorting what it found.
+      DROP INDEX tickets_created;
+      CREATE INDEX tickets_created ON tickets (created_at, id);
+      DROP INDEX tickets_status;
+      CREATE INDEX tickets_status ON tickets (status, created_at, id);
+      DROP INDEX tickets_priority;
+      CREATE INDEX tickets_priority ON tickets (priority, created_at, id);
+      DROP INDEX tickets_category;
+      CREATE INDEX tickets_category ON tickets (category, created_at, id);
+      DROP INDEX tickets_assignee_key;
+      CREATE INDEX tickets_assignee_key ON tickets (assignee_key, created_at, id);
+    `,
+  },
 ];

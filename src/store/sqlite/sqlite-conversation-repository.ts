@@ -18,6 +18,7 @@ import {
   type SessionErasure,
   type SessionSummary,
   type TicketChange,
+  type TicketCursor,
   type TicketFilter,
   type TicketPage,
   type TicketRecord,
@@ -554,27 +555,35 @@ export class SqliteConversationRepository implements ConversationRepository {
     return row ? toTicket(row) : null;
   }
 
-  async tickets(options: TicketFilter & { limit: number; offset?: number }): Promise<TicketPage> {
+  async tickets(
+    options: TicketFilter & { limit: number; offset?: number; before?: TicketCursor },
+  ): Promise<TicketPage> {
     const conditions = ticketConditions(options);
     // An assignee is compared without regard to case, by the key kept folded beside it (and
     // indexed); no assignee at all is `IS NULL`.
-    const where =
-      conditions.length > 0
-        ? `WHERE ${conditions
-            .map(([c, value]) =>
-              value === null ? `${c} IS NULL` : c === 'assignee' ? 'assignee_key = ?' : `${c} = ?`,
-            )
-            .join(' AND ')}`
-        : '';
+    const clauses = conditions.map(([c, value]) =>
+      value === null ? `${c} IS NULL` : c === 'assignee' ? 'assignee_key = ?' : `${c} = ?`,
+    );
     const values = conditions.flatMap(([c, value]) =>
       value === null ? [] : [c === 'assignee' ? foldCase(value) : value],
     );
+    const where = (all: string[]) => (all.length > 0 ? `WHERE ${all.join(' AND ')}` : '');
+    // A row comparison in the list's order (the ticket indexes end with created_at, id): read
+    // through the index from the cursor on. Times are stored as toISOString writes them, the
+    // form the cursor's time is in, so they compare as text.
+    const cursor = options.before;
     const rows = this.#prepare(
-      `SELECT * FROM tickets ${where} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
-    ).all(...values, options.limit, options.offset ?? 0) as TicketRow[];
-    const { n } = this.#prepare(`SELECT COUNT(*) AS n FROM tickets ${where}`).get(...values) as {
-      n: number;
-    };
+      `SELECT * FROM tickets ${where(cursor ? [...clauses, '(created_at, id) < (?, ?)'] : clauses)}
+         ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+    ).all(
+      ...values,
+      ...(cursor ? [cursor.createdAt, cursor.id] : []),
+      options.limit,
+      options.offset ?? 0,
+    ) as TicketRow[];
+    const { n } = this.#prepare(`SELECT COUNT(*) AS n FROM tickets ${where(clauses)}`).get(
+      ...values,
+    ) as { n: number };
     return { items: rows.map(toTicket), total: n };
   }
 
