@@ -70,6 +70,14 @@ describe('a refund overdue', () => {
   ])('is not read into a question about refunds: %s', (text) => {
     expect(found(text)).toBeUndefined();
   });
+
+  it.each([
+    "I've been waiting two weeks for my refund",
+    'my refund never came',
+    'still no refund after 3 weeks, where is it?',
+  ])('is not read into a refund late and nothing more (answered, a person offered): %s', (text) => {
+    expect(found(text)).toBeUndefined();
+  });
 });
 
 describe('a stolen card, and a debt collector', () => {

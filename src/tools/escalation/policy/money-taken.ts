@@ -303,10 +303,22 @@ function tooMuchWithConsequence(
   return undefined;
 }
 
-/** A refund already due, and weeks gone by or a refund still not there, in the message. */
+/**
+ * Words that say the refund was promised: the business's word broken, not a wait alone.
+ */
+const PROMISE = new Set(words('promised agreed confirmed approved told said owed'));
+
+/**
+ * A refund already due, and weeks gone by or a refund still not there, in the message, with the
+ * business's word given for it ("you said", "promised", "agreed") or a consequence ("I need the
+ * money", "bills to pay"). A refund late and nothing more ("I've been waiting two weeks for my
+ * refund") is answered: what to do once the refund time has passed, sorry, and a person offered.
+ */
 function refundOverdue(tokens: readonly Token[]): Found | undefined {
   const due = tokens.findIndex((_, index) => refundDue(tokens, index));
   if (due < 0) return undefined;
+  const promised = tokens.some((token) => PROMISE.has(token.word));
+  if (!promised && findPhrases(CONSEQUENCE, tokens).length === 0) return undefined;
   const refund = { start: due, end: due + 1 };
   const [missing] = findPhrases(NOT_ARRIVED, tokens);
   if (missing !== undefined) return { what: 'a refund overdue', ...missing };
