@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateEscalation } from './index.js';
-import type { ConversationTurn, EscalationInput } from './index.js';
+import { escalationMistakes, type LabelledMessage } from '../../../testing/index.js';
 
 /**
  * Messages labelled the way a support lead would label them: should this go to a person now?
  * The policy has no rule for any single sentence here; the same rules meet messages they have
  * never seen in production.
  */
-interface LabelledMessage {
-  message: string;
-  escalate: boolean;
-  /** The customer's earlier messages, oldest first (an assistant reply follows each). */
-  earlier?: string[];
-  noKnowledgeStreak?: number;
-  noKnowledgeNow?: boolean;
-}
-
 const TABLE: LabelledMessage[] = [
   // Asking for a person, in many phrasings
   { escalate: true, message: 'Can I talk to a human please?' },
@@ -624,30 +614,9 @@ const TABLE: LabelledMessage[] = [
   },
 ];
 
-function toInput(row: LabelledMessage): EscalationInput {
-  const history: ConversationTurn[] = (row.earlier ?? []).flatMap((text) => [
-    { role: 'user' as const, text },
-    { role: 'assistant' as const, text: 'Thanks for your message. Here is what I found.' },
-  ]);
-  return {
-    message: row.message,
-    history,
-    noKnowledgeStreak: row.noKnowledgeStreak ?? 0,
-    noKnowledgeNow: row.noKnowledgeNow ?? false,
-  };
-}
-
 describe('escalation policy on labelled messages', () => {
   it(`gets at most 2 of ${TABLE.length} labelled messages wrong`, () => {
-    const mistakes = TABLE.flatMap((row) => {
-      const decision = evaluateEscalation(toInput(row));
-      if (decision.escalate === row.escalate) return [];
-      const why = decision.reasons.map((reason) => `${reason.signal}: ${reason.detail}`);
-      return [
-        `expected ${row.escalate}, got ${decision.escalate} (${decision.confidence}): ${JSON.stringify(row.message)} [${why.join('; ')}]`,
-      ];
-    });
-    if (mistakes.length > 0) console.warn(`${mistakes.length} mistakes:\n${mistakes.join('\n')}`);
+    const mistakes = escalationMistakes(TABLE);
     expect(TABLE.length).toBeGreaterThanOrEqual(50);
     expect(mistakes.length).toBeLessThanOrEqual(2);
   });

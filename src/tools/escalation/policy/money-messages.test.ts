@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateEscalation } from './index.js';
-import type { ConversationTurn, EscalationInput } from './index.js';
+import { escalationMistakes, type LabelledMessage } from '../../../testing/index.js';
 
 /**
  * Messages about money, in the voice of customers of banks, shops, subscriptions, utilities,
@@ -10,15 +9,6 @@ import type { ConversationTurn, EscalationInput } from './index.js';
  * above normal with hardship and a debt collector go to a person; how refunds work, what a charge
  * is, holds, card updates and prices stay with the assistant. Written before the policy was read.
  */
-interface LabelledMessage {
-  message: string;
-  escalate: boolean;
-  /** The customer's earlier messages, oldest first (an assistant reply follows each). */
-  earlier?: string[];
-  noKnowledgeStreak?: number;
-  noKnowledgeNow?: boolean;
-}
-
 const TO_A_PERSON: LabelledMessage[] = [
   // Taken twice, and it cost the customer something.
   {
@@ -303,19 +293,6 @@ const STAYS_WITH_THE_AGENT: LabelledMessage[] = [
 
 const TABLE: LabelledMessage[] = [...TO_A_PERSON, ...STAYS_WITH_THE_AGENT];
 
-function toInput(row: LabelledMessage): EscalationInput {
-  const history: ConversationTurn[] = (row.earlier ?? []).flatMap((text) => [
-    { role: 'user' as const, text },
-    { role: 'assistant' as const, text: 'Thanks for your message. Here is what I found.' },
-  ]);
-  return {
-    message: row.message,
-    history,
-    noKnowledgeStreak: row.noKnowledgeStreak ?? 0,
-    noKnowledgeNow: row.noKnowledgeNow ?? false,
-  };
-}
-
 /**
  * At most this many of these messages may be decided wrong. Written before the policy was read
  * and run on it unchanged, it got 32 of 70 wrong (32 hand-overs missed, no false alarm); then a
@@ -325,7 +302,10 @@ function toInput(row: LabelledMessage): EscalationInput {
  * make", "taken without my permission"), unless "yet" says it is still to come: 24; a debt
  * collector: 22; a stolen or cloned card someone is spending with: 20; money still taken after
  * a cancellation: 15; taken twice or far above the usual bill, with a consequence (overdrawn,
- * bounced, can't afford, nothing left): 8; a refund already due ("my refund", "promised a refund") with weeks gone by or still not there, not one asked about ("I bought it 3 weeks ago, can I still get a refund?"): 3 now.
+ * bounced, can't afford, nothing left): 8; a refund already due ("my refund", "promised a
+ * refund") with weeks gone by or still not there, not one asked about ("I bought it 3 weeks
+ * ago, can I still get a refund?"): 3 now (and still 3 once a refund late and nothing more is
+ * answered, not handed over).
  * Left: consent denied in the next sentence ("a direct debit? I never gave you my bank
  * details"), a bill with hardship but no word of how far above normal it is ("came to £1,200
  * … I do not have this money"), and a denial whose charge is only in the earlier messages
@@ -335,15 +315,7 @@ const ALLOWED_MISTAKES = 3;
 
 describe('escalation policy on messages about money', () => {
   it(`gets at most ${ALLOWED_MISTAKES} of ${TABLE.length} money messages wrong`, () => {
-    const mistakes = TABLE.flatMap((row) => {
-      const decision = evaluateEscalation(toInput(row));
-      if (decision.escalate === row.escalate) return [];
-      const why = decision.reasons.map((reason) => `${reason.signal}: ${reason.detail}`);
-      return [
-        `expected ${row.escalate}, got ${decision.escalate} (${decision.confidence}): ${JSON.stringify(row.message)} [${why.join('; ')}]`,
-      ];
-    });
-    if (mistakes.length > 0) console.warn(`${mistakes.length} mistakes:\n${mistakes.join('\n')}`);
+    const mistakes = escalationMistakes(TABLE);
     expect(TABLE.length).toBeGreaterThanOrEqual(60);
     expect(mistakes.length).toBeLessThanOrEqual(ALLOWED_MISTAKES);
   });

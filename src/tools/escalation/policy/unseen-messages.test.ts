@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateEscalation } from './index.js';
-import type { ConversationTurn, EscalationInput } from './index.js';
+import { escalationMistakes, type LabelledMessage } from '../../../testing/index.js';
 
 /**
  * Messages written after the policy was tuned, in the voice of customers of shops, banks,
@@ -8,15 +7,6 @@ import type { ConversationTurn, EscalationInput } from './index.js';
  * support lead would label them: should this go to a person now? No rule was written for any of
  * them, so they show how the policy meets messages it has never seen.
  */
-interface LabelledMessage {
-  message: string;
-  escalate: boolean;
-  /** The customer's earlier messages, oldest first (an assistant reply follows each). */
-  earlier?: string[];
-  noKnowledgeStreak?: number;
-  noKnowledgeNow?: boolean;
-}
-
 const TO_A_PERSON: LabelledMessage[] = [
   // Asking for a person in words the policy was not tuned on.
   { message: 'can i speak with somebody real please', escalate: true },
@@ -303,19 +293,6 @@ const STAYS_WITH_THE_AGENT: LabelledMessage[] = [
 
 const TABLE: LabelledMessage[] = [...TO_A_PERSON, ...STAYS_WITH_THE_AGENT];
 
-function toInput(row: LabelledMessage): EscalationInput {
-  const history: ConversationTurn[] = (row.earlier ?? []).flatMap((text) => [
-    { role: 'user' as const, text },
-    { role: 'assistant' as const, text: 'Thanks for your message. Here is what I found.' },
-  ]);
-  return {
-    message: row.message,
-    history,
-    noKnowledgeStreak: row.noKnowledgeStreak ?? 0,
-    noKnowledgeNow: row.noKnowledgeNow ?? false,
-  };
-}
-
 /**
  * At most this many of these messages may be decided wrong. Written before the policy was read
  * and run on it unchanged, it got 20 of 97 wrong (18 hand-overs missed, 2 false alarms); then
@@ -336,15 +313,7 @@ const ALLOWED_MISTAKES = 3;
 
 describe('escalation policy on messages it was not tuned on', () => {
   it(`gets at most ${ALLOWED_MISTAKES} of ${TABLE.length} unseen messages wrong`, () => {
-    const mistakes = TABLE.flatMap((row) => {
-      const decision = evaluateEscalation(toInput(row));
-      if (decision.escalate === row.escalate) return [];
-      const why = decision.reasons.map((reason) => `${reason.signal}: ${reason.detail}`);
-      return [
-        `expected ${row.escalate}, got ${decision.escalate} (${decision.confidence}): ${JSON.stringify(row.message)} [${why.join('; ')}]`,
-      ];
-    });
-    if (mistakes.length > 0) console.warn(`${mistakes.length} mistakes:\n${mistakes.join('\n')}`);
+    const mistakes = escalationMistakes(TABLE);
     expect(TABLE.length).toBeGreaterThanOrEqual(80);
     expect(mistakes.length).toBeLessThanOrEqual(ALLOWED_MISTAKES);
   });
