@@ -101,11 +101,19 @@ export interface TicketListCursor {
  * it was (a time alone cannot, and tickets can share one).
  */
 export function ticketListCursor(last: { createdAt: string; id: string }): string {
-  return Buffer.from(JSON.stringify([last.createdAt, last.id])).toString('base64url');
+  return timeIdCursor(last.createdAt, last.id);
 }
 
-/** A ticket list `before` read back: a `nextBefore` the list gave, or undefined. */
-function readTicketListBefore(value: string): TicketListCursor | undefined {
+/**
+ * A list cursor of a time and an id: opaque to clients (base64url of `[time, id]`), so that it
+ * can say both when the last item of a page was and which of the items of that moment it was.
+ */
+function timeIdCursor(time: string, id: string): string {
+  return Buffer.from(JSON.stringify([time, id])).toString('base64url');
+}
+
+/** A {@link timeIdCursor} read back, or undefined for anything that is not one. */
+function readTimeIdCursor(value: string): { time: string; id: string } | undefined {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
@@ -113,11 +121,33 @@ function readTicketListBefore(value: string): TicketListCursor | undefined {
     return undefined;
   }
   if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
-  const [createdAt, id] = decoded as unknown[];
-  if (typeof createdAt !== 'string' || !STORED_TIME.test(createdAt)) return undefined;
-  if (Number.isNaN(Date.parse(createdAt))) return undefined;
+  const [time, id] = decoded as unknown[];
+  if (typeof time !== 'string' || !STORED_TIME.test(time)) return undefined;
+  if (Number.isNaN(Date.parse(time))) return undefined;
   if (typeof id !== 'string' || id.length === 0 || id.length > 200) return undefined;
-  return { createdAt, id };
+  return { time, id };
+}
+
+/**
+ * A list's `before` parameter: read by `read`, or refused with `message` (a 400 that says what a
+ * `before` must be).
+ */
+function beforeParameter<T>(read: (value: string) => T | undefined, message: string) {
+  return z
+    .string()
+    .max(1000)
+    .transform((value, ctx) => {
+      const cursor = read(value);
+      if (cursor !== undefined) return cursor;
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    });
+}
+
+/** A ticket list `before` read back: a `nextBefore` the list gave, or undefined. */
+function readTicketListBefore(value: string): TicketListCursor | undefined {
+  const cursor = readTimeIdCursor(value);
+  return cursor && { createdAt: cursor.time, id: cursor.id };
 }
 
 /**
@@ -141,18 +171,10 @@ export const ticketListQuerySchema = z
       .optional()
       .describe('`true`: only the tickets given to no one (the queue still to be picked up).'),
     limit: page.limit,
-    before: z
-      .string()
-      .max(1000)
-      .transform((value, ctx) => {
-        const cursor = readTicketListBefore(value);
-        if (cursor !== undefined) return cursor;
-        ctx.addIssue({
-          code: 'custom',
-          message: "must be the `nextBefore` of the list's previous page, as it was given",
-        });
-        return z.NEVER;
-      })
+    before: beforeParameter(
+      readTicketListBefore,
+      "must be the `nextBefore` of the list's previous page, as it was given",
+    )
       .optional()
       .describe(
         "The previous page's `nextBefore`: the tickets after its last one, in the list's order. Tickets opened since then are newer, so they neither repeat nor push a ticket off the next page.",
@@ -246,7 +268,7 @@ const STORED_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
  * ended with (a time alone cannot, and sessions often share one).
  */
 export function sessionListCursor(last: { lastMessageAt: string; sessionId: string }): string {
-  return Buffer.from(JSON.stringify([last.lastMessageAt, last.sessionId])).toString('base64url');
+  return timeIdCursor(last.lastMessageAt, last.sessionId);
 }
 
 /**
@@ -261,37 +283,17 @@ function readSessionListBefore(value: string): SessionListCursor | undefined {
     const ms = Date.parse(value) + (finer ? 1 : 0);
     return Number.isNaN(ms) ? undefined : { lastMessageAt: new Date(ms).toISOString() };
   }
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
-  const [lastMessageAt, sessionId] = decoded as unknown[];
-  if (typeof lastMessageAt !== 'string' || !STORED_TIME.test(lastMessageAt)) return undefined;
-  if (Number.isNaN(Date.parse(lastMessageAt))) return undefined;
-  if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 200) {
-    return undefined;
-  }
-  return { lastMessageAt, sessionId };
+  const cursor = readTimeIdCursor(value);
+  return cursor && { lastMessageAt: cursor.time, sessionId: cursor.id };
 }
 
 /** `GET /v1/admin/sessions` query. */
 export const sessionListQuerySchema = z.object({
   limit: page.limit,
-  before: z
-    .string()
-    .max(1000)
-    .transform((value, ctx) => {
-      const cursor = readSessionListBefore(value);
-      if (cursor !== undefined) return cursor;
-      ctx.addIssue({
-        code: 'custom',
-        message: "must be the `nextBefore` of the list's previous page (or an ISO time)",
-      });
-      return z.NEVER;
-    })
+  before: beforeParameter(
+    readSessionListBefore,
+    "must be the `nextBefore` of the list's previous page (or an ISO time)",
+  )
     .optional()
     .describe(
       "The previous page's `nextBefore`. An ISO time (any offset) is still taken, as earlier versions did: the sessions last active strictly before it.",
