@@ -10,6 +10,7 @@ import {
 } from '../src/store/index.js';
 import { describeConversationRepository } from './contracts/conversation-repository.contract.js';
 import { describeOnPostgres } from './helpers/postgres-contract.js';
+import { recordPrepared } from './helpers/query-plans.js';
 
 describeConversationRepository(
   'SQLite',
@@ -90,18 +91,7 @@ describe('SQLite migration 10', () => {
  */
 function plannedRepository() {
   const db = openDatabase(':memory:');
-  const prepared: string[] = [];
-  const prepare = db.prepare.bind(db);
-  db.prepare = ((sql: string) => {
-    prepared.push(sql);
-    return prepare(sql);
-  }) as typeof db.prepare;
-  const planOf = (sql: string) =>
-    (
-      prepare(`EXPLAIN QUERY PLAN ${sql}`).all(
-        ...Array.from(sql.matchAll(/\?/g), () => null),
-      ) as Array<{ detail: string }>
-    ).map((row) => row.detail);
+  const { texts: prepared, plan: planOf } = recordPrepared(db);
   return { db, repo: new SqliteConversationRepository(db), prepared, planOf };
 }
 

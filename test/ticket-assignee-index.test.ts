@@ -3,7 +3,6 @@
  * query plan of the repository's own statements says so, and the migrations that bring the index
  * keep the tickets assigned before them findable.
  */
-import type { QueryResultRow } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createPostgresPool,
@@ -12,11 +11,10 @@ import {
   MIGRATIONS,
   openDatabase,
   PostgresConversationRepository,
-  PostgresDatabase,
   POSTGRES_MIGRATIONS,
   SqliteConversationRepository,
-  type SqliteDatabase,
 } from '../src/store/index.js';
+import { postgresPlan, recordPrepared, RecordingDatabase } from './helpers/query-plans.js';
 import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
 const ticket = (sessionId: string) => ({
@@ -27,17 +25,6 @@ const ticket = (sessionId: string) => ({
   summary: 'Wants a person',
   reasons: ['asked for a person'],
 });
-
-/** The SQL texts a SQLite connection prepares, from now on. */
-function preparedBy(db: SqliteDatabase): string[] {
-  const texts: string[] = [];
-  const prepare = db.prepare.bind(db);
-  db.prepare = ((sql: string) => {
-    texts.push(sql);
-    return prepare(sql);
-  }) as typeof db.prepare;
-  return texts;
-}
 
 describe('SQLite', () => {
   it('lists the tickets of an assignee through the index, in any letter case', async () => {
@@ -51,7 +38,7 @@ describe('SQLite', () => {
       await repo.openTicket(ticket(session));
       await repo.updateTicket(`T-${session}`, { assignee });
     }
-    const texts = preparedBy(db);
+    const { texts, plan } = recordPrepared(db);
     const page = await repo.tickets({ assignee: 'josé', limit: 10 });
     expect(page.items.map((t) => t.assignee)).toEqual(['JOSÉ']);
     expect(page.total).toBe(1);
@@ -61,10 +48,7 @@ describe('SQLite', () => {
     expect(queries).toHaveLength(2);
     for (const sql of queries) {
       const values = sql.includes('LIMIT') ? ['josé', 10, 0] : ['josé'];
-      const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...values) as Array<{
-        detail: string;
-      }>;
-      const details = plan.map((row) => row.detail).join('\n');
+      const details = plan(sql, values).join('\n');
       expect(details).toMatch(/USING (COVERING )?INDEX tickets_assignee_key/);
       expect(details).not.toMatch(/^SCAN tickets$/m);
     }
@@ -92,16 +76,6 @@ describe('SQLite', () => {
 });
 
 const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
-
-/** A database that keeps the SQL texts it is asked to run. */
-class RecordingDatabase extends PostgresDatabase {
-  readonly texts: string[] = [];
-
-  override async query<R extends QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
-    this.texts.push(text);
-    return super.query<R>(text, values);
-  }
-}
 
 describe.runIf(postgresUp)('PostgreSQL', () => {
   const schema = uniqueName('t');
@@ -131,21 +105,11 @@ describe.runIf(postgresUp)('PostgreSQL', () => {
     const queries = db.texts.filter((sql) => /FROM tickets/.test(sql));
     expect(queries).toHaveLength(2);
 
-    // One ticket is read faster without an index: the plan is asked with scans priced out.
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SET LOCAL enable_seqscan = off');
-      for (const sql of queries) {
-        const values = sql.includes('LIMIT') ? ['josé', 10, 0] : ['josé'];
-        const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, values);
-        const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
-        expect(text).toContain('tickets_assignee_lower');
-        expect(text).not.toMatch(/Seq Scan/);
-      }
-      await client.query('ROLLBACK');
-    } finally {
-      client.release();
+    for (const sql of queries) {
+      const values = sql.includes('LIMIT') ? ['josé', 10, 0] : ['josé'];
+      const text = await postgresPlan(pool, sql, values);
+      expect(text).toContain('tickets_assignee_lower');
+      expect(text).not.toMatch(/Seq Scan/);
     }
   });
 });

@@ -3,18 +3,16 @@
  * (newest first, then by id), with each filter, on both databases: the plans of the repository's
  * own statements find where the cursor starts without reading every ticket or sorting them.
  */
-import type { QueryResultRow } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createPostgresPool,
   migratePostgres,
   openDatabase,
   PostgresConversationRepository,
-  PostgresDatabase,
   SqliteConversationRepository,
   type ConversationRepository,
-  type SqliteDatabase,
 } from '../src/store/index.js';
+import { postgresPlan, recordPrepared, RecordingDatabase } from './helpers/query-plans.js';
 import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
 type Options = Parameters<ConversationRepository['tickets']>[0];
@@ -64,31 +62,20 @@ async function openTickets(repo: ConversationRepository): Promise<void> {
   }
 }
 
-/** The SQL texts a SQLite connection prepares, from now on. */
-function preparedBy(db: SqliteDatabase): string[] {
-  const texts: string[] = [];
-  const prepare = db.prepare.bind(db);
-  db.prepare = ((sql: string) => {
-    texts.push(sql);
-    return prepare(sql);
-  }) as typeof db.prepare;
-  return texts;
-}
-
 describe('SQLite', () => {
   it('reads a page after a cursor through the index of its filter, in the list order', async () => {
     const db = openDatabase(':memory:');
     const repo = new SqliteConversationRepository(db);
     await openTickets(repo);
+    const { texts, plan } = recordPrepared(db);
     for (const { filter, values, sqlite } of cases) {
-      const texts = preparedBy(db);
+      texts.length = 0;
       await repo.tickets({ ...filter, limit: 10, before: cursor });
       const sql = texts.find((text) => /FROM tickets[\s\S]*LIMIT/.test(text));
       expect(sql, JSON.stringify(filter)).toBeDefined();
-      const plan = db
-        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
-        .all(...values, cursor.createdAt, cursor.id, 10, 0) as Array<{ detail: string }>;
-      const details = plan.map((row) => row.detail).join('\n');
+      const details = plan(sql as string, [...values, cursor.createdAt, cursor.id, 10, 0]).join(
+        '\n',
+      );
       expect(details, JSON.stringify(filter)).toMatch(
         new RegExp(`USING (COVERING )?INDEX ${sqlite}\\b`),
       );
@@ -99,16 +86,6 @@ describe('SQLite', () => {
 });
 
 const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
-
-/** A database that keeps the SQL texts it is asked to run. */
-class RecordingDatabase extends PostgresDatabase {
-  readonly texts: string[] = [];
-
-  override async query<R extends QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
-    this.texts.push(text);
-    return super.query<R>(text, values);
-  }
-}
 
 describe.runIf(postgresUp)('PostgreSQL', () => {
   const schema = uniqueName('t');
@@ -127,32 +104,19 @@ describe.runIf(postgresUp)('PostgreSQL', () => {
     const repo = new PostgresConversationRepository(db);
     await openTickets(repo);
 
-    // A few tickets are read faster without an index: the plan is asked with scans and sorts
-    // priced out, so that an index that does not give the list's order shows as a sort.
-    const client = await pool.connect();
-    try {
-      for (const { filter, values, pg } of cases) {
-        db.texts.length = 0;
-        await repo.tickets({ ...filter, limit: 10, before: cursor });
-        const sql = db.texts.find((text) => /FROM tickets[\s\S]*LIMIT/.test(text));
-        expect(sql, JSON.stringify(filter)).toBeDefined();
-        await client.query('BEGIN');
-        await client.query('SET LOCAL enable_seqscan = off');
-        await client.query('SET LOCAL enable_sort = off');
-        const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, [
-          ...values,
-          cursor.createdAt,
-          cursor.id,
-          10,
-          0,
-        ]);
-        await client.query('ROLLBACK');
-        const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
-        expect(text, JSON.stringify(filter)).toMatch(new RegExp(`Index Scan.* ${pg}\\b`));
-        expect(text, JSON.stringify(filter)).not.toMatch(/Seq Scan|Sort/);
-      }
-    } finally {
-      client.release();
+    for (const { filter, values, pg } of cases) {
+      db.texts.length = 0;
+      await repo.tickets({ ...filter, limit: 10, before: cursor });
+      const sql = db.texts.find((text) => /FROM tickets[\s\S]*LIMIT/.test(text));
+      expect(sql, JSON.stringify(filter)).toBeDefined();
+      const text = await postgresPlan(
+        pool,
+        sql as string,
+        [...values, cursor.createdAt, cursor.id, 10, 0],
+        { sorts: 'off' },
+      );
+      expect(text, JSON.stringify(filter)).toMatch(new RegExp(`Index Scan.* ${pg}\\b`));
+      expect(text, JSON.stringify(filter)).not.toMatch(/Seq Scan|Sort/);
     }
   });
 });
