@@ -243,6 +243,8 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'get',
     path: '/v1/admin/documents',
     summary: 'List knowledge-base documents',
+    description:
+      'By source, then by the document’s key within it, in code point order. To page, pass each page’s `nextAfter` as `after`, with the same scope, until it is null: every document is listed once, and documents added or deleted meanwhile shift no other from one page to the next. `offset` is still taken, but a document added or deleted while paging by it shifts the later pages. An `after` that is not a `nextAfter` as given, or one given with `offset`, is a 400.',
     auth: 'admin',
     tag: 'admin',
     query: documentListQuerySchema,
@@ -294,6 +296,18 @@ export const OPERATIONS: readonly Operation[] = [
     body: documentReindexBodySchema,
     bodyOptional: true,
     response: documentReindexResultSchema,
+    errors: {
+      '404': {
+        description:
+          'No document with this id; also when it is deleted while its file is re-read, on any instance: the delete stands and nothing is stored.',
+      },
+      '409': {
+        description:
+          'A new version of the document was stored while its file was re-read (uploaded again, on any instance): that version stays and nothing of the re-index is stored. Also when the file cannot be read again (the message names it).',
+      },
+    },
+    description:
+      'Reads the document’s file again (an upload from the database, where any instance finds it; a file ingested from a folder, from that folder), parses it and writes its passages, for every document of the file. The write is made only if the file’s documents are still as they were when it was read, checked by the database: a delete or a new upload of the same file meanwhile, on this instance or another sharing the database, is never undone (404 or 409). The same bytes stored again meanwhile (a re-index elsewhere) are not a conflict.',
   },
   {
     operationId: 'searchKnowledge',

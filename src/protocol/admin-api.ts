@@ -22,18 +22,62 @@ export const MAX_UPLOAD_FILES = 20;
  * `GET /v1/admin/documents` query. A scope that no document can have is a 400, as a bad ticket
  * filter is, not an empty list that reads as "no documents".
  */
-export const documentListQuerySchema = z.object({
-  scope: z
-    .string()
-    .toLowerCase()
-    .regex(/^(kb|session:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, {
-      error: (issue) =>
-        `must be "kb" (the knowledge base) or "session:<session id>" (one session's attachments), not ${JSON.stringify(String(issue.input).slice(0, 60))}`,
-    })
-    .default('kb')
-    .describe('`kb` for the knowledge base, `session:<id>` for one session’s attachments.'),
-  ...page,
-});
+export const documentListQuerySchema = z
+  .object({
+    scope: z
+      .string()
+      .toLowerCase()
+      .regex(/^(kb|session:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, {
+        error: (issue) =>
+          `must be "kb" (the knowledge base) or "session:<session id>" (one session's attachments), not ${JSON.stringify(String(issue.input).slice(0, 60))}`,
+      })
+      .default('kb')
+      .describe('`kb` for the knowledge base, `session:<id>` for one session’s attachments.'),
+    limit: page.limit,
+    after: cursorParameter(
+      readDocumentListAfter,
+      "must be the `nextAfter` of the list's previous page, as it was given",
+      // A source is a path or a web address, of up to a few thousand characters.
+      12_000,
+    )
+      .optional()
+      .describe(
+        "The previous page's `nextAfter`: the documents after its last one, in the list's order. A document added or deleted meanwhile shifts no other from one page to the next.",
+      ),
+    // Without a default, so that an `offset` given with `after` is told apart from none.
+    offset: page.offset
+      .unwrap()
+      .optional()
+      .describe(
+        'Documents to skip from the start of the list (0 when left out); a document added or deleted meanwhile shifts the pages that follow, which `after` does not.',
+      ),
+  })
+  .refine((query) => !(query.after !== undefined && query.offset !== undefined), {
+    message: 'give "after" or "offset", not both',
+  });
+
+/**
+ * The `nextAfter` of a document list page that ends with `last`: opaque to clients (base64url of
+ * `[source, docKey]`), the list's own order being by source, then key.
+ */
+export function documentListCursor(last: { source: string; docKey: string }): string {
+  return Buffer.from(JSON.stringify([last.source, last.docKey])).toString('base64url');
+}
+
+/** A {@link documentListCursor} read back, or undefined for anything that is not one. */
+function readDocumentListAfter(value: string): { source: string; docKey: string } | undefined {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
+  const [source, docKey] = decoded as unknown[];
+  if (typeof source !== 'string' || source.length === 0) return undefined;
+  if (typeof docKey !== 'string') return undefined;
+  return { source, docKey };
+}
 
 /**
  * One of `values`, or a message that lists them all and says what was sent instead: zod's own
@@ -129,13 +173,17 @@ function readTimeIdCursor(value: string): { time: string; id: string } | undefin
 }
 
 /**
- * A list's `before` parameter: read by `read`, or refused with `message` (a 400 that says what a
- * `before` must be).
+ * A list's cursor parameter (`before`, `after`): read by `read`, or refused with `message` (a 400
+ * that says what the cursor must be). At most `maxLength` characters.
  */
-function beforeParameter<T>(read: (value: string) => T | undefined, message: string) {
+function cursorParameter<T>(
+  read: (value: string) => T | undefined,
+  message: string,
+  maxLength = 1000,
+) {
   return z
     .string()
-    .max(1000)
+    .max(maxLength)
     .transform((value, ctx) => {
       const cursor = read(value);
       if (cursor !== undefined) return cursor;
@@ -171,7 +219,7 @@ export const ticketListQuerySchema = z
       .optional()
       .describe('`true`: only the tickets given to no one (the queue still to be picked up).'),
     limit: page.limit,
-    before: beforeParameter(
+    before: cursorParameter(
       readTicketListBefore,
       "must be the `nextBefore` of the list's previous page, as it was given",
     )
@@ -290,7 +338,7 @@ function readSessionListBefore(value: string): SessionListCursor | undefined {
 /** `GET /v1/admin/sessions` query. */
 export const sessionListQuerySchema = z.object({
   limit: page.limit,
-  before: beforeParameter(
+  before: cursorParameter(
     readSessionListBefore,
     "must be the `nextBefore` of the list's previous page (or an ISO time)",
   )
@@ -496,6 +544,12 @@ export const documentSchema = z.object({
 export const documentListSchema = z.object({
   items: z.array(documentSchema),
   total: z.number().int().nonnegative().describe('The documents of the scope in all.'),
+  nextAfter: z
+    .string()
+    .nullable()
+    .describe(
+      'Pass as `after` (with the same scope) for the next page (an opaque cursor); null on the last page.',
+    ),
 });
 export type DocumentList = z.infer<typeof documentListSchema>;
 

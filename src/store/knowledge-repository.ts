@@ -1,3 +1,5 @@
+import { AppError } from '../errors/index.js';
+
 /** A stored document: one help-center article, FAQ entry, or file (part). */
 export interface DocumentRecord {
   id: string;
@@ -94,12 +96,66 @@ export interface SourceWrite {
   documents: DocumentInput[];
   /** Kept with the documents (see `KnowledgeRepository.keepFile`). */
   file?: KeptFile;
+  /**
+   * Write only if the source is still stored as the writer read it: a re-index reads a file,
+   * parses it for seconds, then writes, and a delete or a new upload of the source meanwhile, on
+   * any instance, must not be undone by that write. Checked in the write's own transaction, once
+   * every other writer of the source is done (see {@link SourceExpectation}).
+   */
+  expect?: SourceExpectation;
+}
+
+/**
+ * What a write expects of its source as stored: documents read from the file of `fileHash` (a
+ * stored `DocumentRecord.fileHash`). A source with no documents any more (deleted) gets, in the
+ * write's place among the results, an `AppError` with code `not_found`; one whose documents
+ * were read from another file since (a new upload, a re-index with other chunk settings), one
+ * with code `conflict`. Either way nothing of the write is stored, nor its file kept. The same
+ * bytes written again in between (the same file uploaded again, a re-index elsewhere) meet it:
+ * the write stores what is stored already.
+ */
+export interface SourceExpectation {
+  fileHash: string;
+}
+
+/**
+ * The error a write gets in its place when its source is no longer as it expects (see
+ * {@link SourceExpectation}), given the `fileHash` of each document stored for the source now;
+ * null when it is as expected, or when the write expects nothing.
+ */
+export function unmetExpectation(
+  write: Pick<SourceWrite, 'source' | 'expect'>,
+  storedFileHashes: readonly string[],
+): AppError | null {
+  const expected = write.expect?.fileHash;
+  if (expected === undefined) return null;
+  if (storedFileHashes.length === 0) {
+    return new AppError(
+      'not_found',
+      `${write.source} was deleted after it was read: nothing was written.`,
+      { details: { source: write.source } },
+    );
+  }
+  if (storedFileHashes.some((hash) => hash !== expected)) {
+    return new AppError(
+      'conflict',
+      `${write.source} was written again after it was read: nothing was written over it.`,
+      { details: { source: write.source } },
+    );
+  }
+  return null;
 }
 
 /** A file kept in the database: its name (for its type) and its bytes. */
 export interface KeptFile {
   name: string;
   data: Uint8Array;
+}
+
+/** Where a document is in the order of a scope's documents: its source, then its key. */
+export interface DocumentPosition {
+  source: string;
+  docKey: string;
 }
 
 /** A page of documents, and how many the scope holds in all. */
@@ -117,9 +173,14 @@ export interface KnowledgeRepository {
   documentsOf(scope: string, source: string): Promise<DocumentRecord[]>;
   /**
    * A page of the documents of a scope, sorted by source then `docKey` (by code point, the same
-   * order in every database).
+   * order in every database): those after `after` in that order (the last of the page before:
+   * a document added or removed meanwhile shifts no other from one page to the next), or
+   * `offset` documents in.
    */
-  documents(scope: string, options: { limit: number; offset?: number }): Promise<DocumentPage>;
+  documents(
+    scope: string,
+    options: { limit: number; offset?: number; after?: DocumentPosition },
+  ): Promise<DocumentPage>;
   document(id: string): Promise<DocumentRecord | null>;
   /**
    * Makes the stored documents of `source` exactly `documents`, atomically: changed ones are
@@ -135,7 +196,9 @@ export interface KnowledgeRepository {
    * {@link replaceSource} for several sources at once, each still all-or-nothing: a source that
    * fails is rolled back alone and its error returned in its place. A source given with its
    * `file` keeps it as {@link keepFile} does, in the same all-or-nothing write: its documents are
-   * never stored without the file to read them again from.
+   * never stored without the file to read them again from. A source given with `expect` is
+   * written only if it is still stored as expected, checked in the same transaction (see
+   * {@link SourceExpectation}).
    */
   replaceSources(batch: SourceWrite[]): Promise<Array<ReplaceResult | Error>>;
   /** Removes every document of `source`, and the file kept for it; returns how many there were. */

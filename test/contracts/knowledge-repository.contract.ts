@@ -209,6 +209,58 @@ export function describeKnowledgeRepository(
       expect(await repo.documentsOf('kb', 'uploads/b.md')).toEqual([]);
     });
 
+    it('writes a source given with `expect` only while it is stored as expected', async () => {
+      const repo = await make();
+      const file = (text: string) => ({ name: 'a.md', data: Buffer.from(text) });
+      const write = (fileHash: string, text: string, expected?: string) => ({
+        scope: 'kb',
+        source: 'uploads/a.md',
+        fileHash,
+        documents: [doc('', 'Tents', text)],
+        file: file(text),
+        ...(expected !== undefined ? { expect: { fileHash: expected } } : {}),
+      });
+      const keptText = async () =>
+        Buffer.from((await repo.keptFile('kb', 'uploads/a.md'))?.data ?? []).toString();
+      const texts = async (terms: string[]) =>
+        (await repo.searchLexical(search({ terms }))).map((hit) => hit.text);
+      await repo.replaceSources([write('v1', 'Pitch the tent on flat ground.')]);
+      expect(await texts(['tent'])).toEqual(['Pitch the tent on flat ground.']);
+
+      // Still as read: written.
+      expect(
+        await repo.replaceSources([write('v1', 'Pitch the tent on level ground.', 'v1')]),
+      ).toMatchObject([{ updated: 1 }]);
+
+      // Written again since it was read: refused, and the version written since stays, file and
+      // all; the other sources of the batch are written.
+      await repo.replaceSources([write('v2', 'Pitch the tent out of the wind.')]);
+      const stale = await repo.replaceSources([
+        write('v1', 'Pitch the tent on level ground.', 'v1'),
+        { scope: 'kb', source: 'b.md', fileHash: 'hb', documents: [doc('', 'B', 'A tarp.')] },
+      ]);
+      expect(stale[0]).toBeInstanceOf(Error);
+      expect(stale[0]).toMatchObject({ code: 'conflict' });
+      expect(stale[1]).toMatchObject({ added: 1 });
+      expect(
+        (await repo.documentsOf('kb', 'uploads/a.md')).map((d) => [d.fileHash, d.chunkCount]),
+      ).toEqual([['v2', 1]]);
+      expect(await keptText()).toBe('Pitch the tent out of the wind.');
+      expect(await texts(['tent'])).toEqual(['Pitch the tent out of the wind.']);
+
+      // Deleted since it was read: refused, and nothing of it comes back, nor its file.
+      expect(await repo.deleteSource('kb', 'uploads/a.md')).toBe(1);
+      const gone = await repo.replaceSources([
+        write('v2', 'Pitch the tent out of the wind.', 'v2'),
+      ]);
+      expect(gone[0]).toBeInstanceOf(Error);
+      expect(gone[0]).toMatchObject({ code: 'not_found' });
+      expect(await repo.documentsOf('kb', 'uploads/a.md')).toEqual([]);
+      expect(await repo.keptFile('kb', 'uploads/a.md')).toBeNull();
+      expect(await texts(['tent'])).toEqual([]);
+      expect(await repo.stats('kb')).toEqual({ documents: 1, chunks: 1 });
+    });
+
     it('deletes a source and counts each scope apart', async () => {
       const repo = await make();
       await repo.replaceSource('kb', 'a.md', 'h', [doc('1', 'A', ['one', 'two'])]);
@@ -277,6 +329,49 @@ export function describeKnowledgeRepository(
       });
       expect(one?.createdAt).toMatch(ISO_TIME);
       expect(await repo.document('no-such-id')).toBeNull();
+    });
+
+    it('pages the documents of a scope after a position, in the same order', async () => {
+      const repo = await make();
+      await repo.replaceSource('kb', 'b.md', 'h', [doc('2', 'B2', 'x'), doc('10', 'B10', 'x')]);
+      await repo.replaceSource('kb', 'B.md', 'h', [doc('', 'Upper B', 'x')]);
+      await repo.replaceSource('kb', 'é.md', 'h', [doc('', 'E acute', 'x')]);
+      await repo.replaceSource('kb', 'f.md', 'h', [doc('', 'F', 'x')]);
+      await repo.replaceSource('session:s', 'c.md', 'h', [doc('', 'Elsewhere', 'x')]);
+      const name = (d: { source: string; docKey: string }) => `${d.source}#${d.docKey}`;
+
+      // One at a time, each page after the last of the one before: every document once, in
+      // the order of the whole list (by code point: 'é' after 'f').
+      const all = (await repo.documents('kb', { limit: 10 })).items.map(name);
+      expect(all).toEqual(['B.md#', 'b.md#10', 'b.md#2', 'f.md#', 'é.md#']);
+      const walked: string[] = [];
+      let after: { source: string; docKey: string } | undefined;
+      for (;;) {
+        const page = await repo.documents('kb', { limit: 2, ...(after ? { after } : {}) });
+        expect(page.total).toBe(5);
+        walked.push(...page.items.map(name));
+        const last = page.items.at(-1);
+        if (page.items.length < 2 || last === undefined) break;
+        after = { source: last.source, docKey: last.docKey };
+      }
+      expect(walked).toEqual(all);
+
+      // A document added before the position, or the one at it removed, moves nothing after it.
+      await repo.replaceSource('kb', 'a.md', 'h', [doc('', 'A', 'x')]);
+      await repo.deleteSource('kb', 'B.md');
+      const next = await repo.documents('kb', {
+        limit: 2,
+        after: { source: 'b.md', docKey: '10' },
+      });
+      expect(next.items.map(name)).toEqual(['b.md#2', 'f.md#']);
+      expect(
+        (await repo.documents('kb', { limit: 2, after: { source: 'B.md', docKey: '' } })).items.map(
+          name,
+        ),
+      ).toEqual(['a.md#', 'b.md#10']);
+      expect(
+        await repo.documents('kb', { limit: 2, after: { source: 'é.md', docKey: '' } }),
+      ).toEqual({ items: [], total: 5 });
     });
 
     it('matches word forms and letters with or without accents', async () => {

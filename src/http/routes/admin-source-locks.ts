@@ -12,7 +12,8 @@ export type SourceLocks = <T>(sources: readonly string[], work: () => Promise<T>
  *
  * A request names all its sources at once and waits for those before it: no two requests wait
  * for each other, whatever sources they share. Instances that share a database are not ordered
- * by this; only the database could order them.
+ * by this: there, a re-index writes only if its source is still as it read it, which the database
+ * checks (see `SourceWrite.expect`).
  *
  * @example
  * const exclusive = createSourceLocks();

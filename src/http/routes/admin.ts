@@ -3,9 +3,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { cleanMessage } from '../../agent/turn.js';
-import { AppError } from '../../errors/index.js';
+import { AppError, isAppError } from '../../errors/index.js';
 import {
   adminSearchBodySchema,
+  documentListCursor,
   documentListQuerySchema,
   documentReindexBodySchema,
   MAX_UPLOAD_FILES,
@@ -102,11 +103,21 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
 
     admin.get<Query>('/v1/admin/documents', async (request) => {
       const query = parseInput(documentListQuerySchema, request.query, 'query');
-      const page: DocumentList = await knowledge.documents(query.scope, {
-        limit: query.limit,
-        offset: query.offset,
+      // One more than the page, to know whether another follows: the last page says so itself
+      // rather than pointing at an empty one.
+      const page = await knowledge.documents(query.scope, {
+        limit: query.limit + 1,
+        ...(query.after ? { after: query.after } : {}),
+        offset: query.offset ?? 0,
       });
-      return page;
+      const items = page.items.slice(0, query.limit);
+      const last = items.at(-1);
+      const list: DocumentList = {
+        items,
+        total: page.total,
+        nextAfter: page.items.length > query.limit && last ? documentListCursor(last) : null,
+      };
+      return list;
     });
 
     admin.post('/v1/admin/documents', { config: TAKES_FILES_ONLY }, async (request, reply) => {
@@ -206,13 +217,26 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       const report = await exclusive([sourceKey('kb', document.source)], async () => {
         // Deleted while an earlier write of its source went on: there is nothing to re-index,
         // and writing its passages again would bring it back.
-        await documentOf(app, document.id);
+        const read = await documentOf(app, document.id);
         // An upload is read from the database; a file ingested from a folder, from that folder.
+        // Read after the document, never before: a new version stored between the two reads
+        // makes the write below a 409 (the new version stays), where the other order would
+        // write the old file's passages over it.
         const kept = await knowledge.keptFile('kb', document.source);
-        const options = { ...ingestOptions(app, request.log), force: true };
-        return kept
-          ? await ingestFiles(knowledge, [{ source: document.source, ...kept }], options)
-          : await ingestPaths(knowledge, [document.source], options);
+        const options = {
+          ...ingestOptions(app, request.log),
+          force: true,
+          // Another instance may delete or upload the source while it parses: its passages are
+          // written only if it is still as read, which the database alone can tell.
+          expect: new Map([[document.source, { fileHash: read.fileHash }]]),
+        };
+        try {
+          return kept
+            ? await ingestFiles(knowledge, [{ source: document.source, ...kept }], options)
+            : await ingestPaths(knowledge, [document.source], options);
+        } catch (error) {
+          throw overtaken(error);
+        }
       });
       const failure = report.failed[0];
       if (failure !== undefined) {
@@ -573,6 +597,30 @@ function refuseNameClash(files: ReadonlyArray<{ name: string }>): void {
 function alreadyStored(duplicate: { path: string; sameAs: string }): string {
   const name = duplicate.path.slice(UPLOADS.length + 1);
   return `"${name}" is already in the knowledge base as ${duplicate.sameAs}: nothing was re-indexed`;
+}
+
+/**
+ * The answer to a re-index whose source was deleted (404) or written again (409) while its file
+ * was parsed, on any instance: the write was refused, so what the staff did meanwhile stands.
+ * Any other error is left as it is.
+ */
+function overtaken(error: unknown): unknown {
+  if (!isAppError(error)) return error;
+  if (error.code === 'not_found') {
+    return new AppError(
+      'not_found',
+      'This document was deleted while it was re-indexed: nothing of it was stored again.',
+      { cause: error },
+    );
+  }
+  if (error.code === 'conflict') {
+    return new AppError(
+      'conflict',
+      'A new version of this document was stored while it was re-indexed (uploaded again, or re-indexed elsewhere): that version is kept, and nothing of this re-index was stored.',
+      { cause: error },
+    );
+  }
+  return error;
 }
 
 function ingestOptions(app: App, log: IngestOptions['log']) {

@@ -6,6 +6,7 @@ import type {
   DocumentInput,
   KeptFile,
   KnowledgeRepository,
+  SourceExpectation,
 } from '../../store/knowledge-repository.js';
 import { chunkDocument, type ChunkOptions } from '../chunk/index.js';
 import {
@@ -31,6 +32,15 @@ export interface IngestOptions {
    * all-or-nothing write (see `KnowledgeRepository.keepFile`).
    */
   keepFiles?: boolean;
+  /**
+   * Sources to write only if each is still stored as read, by source (see
+   * `SourceWrite.expect`): a re-index, which reads a stored file and parses it for a while, does
+   * not undo a delete or an upload of it meanwhile, on any instance. A source that is no longer
+   * as expected is not written, and the run throws its error (`not_found` when it was deleted,
+   * `conflict` when it was written again) once its batch is written: what was read is gone, so
+   * the run has nothing true to report of it.
+   */
+  expect?: ReadonlyMap<string, SourceExpectation>;
   /** Files larger than this are skipped with a reason. */
   maxFileBytes: number;
   chunk: Required<ChunkOptions>;
@@ -292,22 +302,29 @@ async function ingestSources(
         prepared[i] = { duplicateOf: holder };
       }
     }
-    const writes = prepared.flatMap((item, i) =>
-      'documents' in item
-        ? [
-            {
-              scope,
-              source: (batch[i] as PendingSource).source,
-              fileHash: item.fileHash,
-              documents: item.documents,
-              ...((batch[i] as PendingSource).keep
-                ? { file: (batch[i] as PendingSource).keep }
-                : {}),
-            },
-          ]
-        : [],
-    );
+    const writes = prepared.flatMap((item, i) => {
+      if (!('documents' in item)) return [];
+      const { source, keep } = batch[i] as PendingSource;
+      const expect = options.expect?.get(source);
+      return [
+        {
+          scope,
+          source,
+          fileHash: item.fileHash,
+          documents: item.documents,
+          ...(keep ? { file: keep } : {}),
+          ...(expect ? { expect } : {}),
+        },
+      ];
+    });
     const written = writes.length > 0 ? await repo.replaceSources(writes) : [];
+    const unmet = written.find(
+      (outcome, i) =>
+        writes[i]?.expect !== undefined &&
+        isAppError(outcome) &&
+        (outcome.code === 'not_found' || outcome.code === 'conflict'),
+    );
+    if (unmet !== undefined) throw unmet;
     let next = 0;
     for (const [i, item] of prepared.entries()) {
       const path = (batch[i] as PendingSource).source;

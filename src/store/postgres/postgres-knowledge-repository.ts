@@ -3,6 +3,7 @@ import type {
   ChunkHit,
   DocumentInput,
   DocumentPage,
+  DocumentPosition,
   DocumentRecord,
   KeptFile,
   KnowledgeRepository,
@@ -10,6 +11,7 @@ import type {
   ReplaceResult,
   SourceWrite,
 } from '../knowledge-repository.js';
+import { unmetExpectation } from '../knowledge-repository.js';
 import type { PostgresDatabase, Queryable } from './database.js';
 import { joinHeadingPath } from '../heading-path.js';
 import { searchLexical, toHit, type HitRow } from './lexical-search.js';
@@ -116,13 +118,22 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
 
   async documents(
     scope: string,
-    options: { limit: number; offset?: number },
+    options: { limit: number; offset?: number; after?: DocumentPosition },
   ): Promise<DocumentPage> {
     const [rows, [count]] = await Promise.all([
+      // Compared as they are sorted, by code point ("C"), not by the database's language.
       this.#db.query<DocumentRow>(
         `SELECT * FROM documents WHERE scope = $1
+           AND ($4::text IS NULL OR source COLLATE "C" > $4
+                OR (source = $4 AND doc_key COLLATE "C" > $5))
          ORDER BY source COLLATE "C", doc_key COLLATE "C" LIMIT $2 OFFSET $3`,
-        [scope, options.limit, options.offset ?? 0],
+        [
+          scope,
+          options.limit,
+          options.offset ?? 0,
+          options.after?.source ?? null,
+          options.after?.docKey ?? null,
+        ],
       ),
       this.#db.query<{ n: number }>('SELECT count(*) AS n FROM documents WHERE scope = $1', [
         scope,
@@ -193,17 +204,26 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
 
   async #replace(
     tx: Queryable,
-    { scope, source, fileHash, documents }: SourceWrite,
+    { scope, source, fileHash, documents, expect }: SourceWrite,
   ): Promise<{ result: ReplaceResult; totals: Totals }> {
     const now = this.#now().toISOString();
-    const existing = new Map(
-      (
-        await tx.query<{ id: string; doc_key: string; content_hash: string; file_hash: string }>(
-          'SELECT id, doc_key, content_hash, file_hash FROM documents WHERE scope = $1 AND source = $2',
-          [scope, source],
-        )
-      ).map((row) => [row.doc_key, row]),
+    // Read once the source's lock is held (see lockSources): a delete or a write of the source by
+    // any instance has committed before, or waits until this transaction ends.
+    const rows = await tx.query<{
+      id: string;
+      doc_key: string;
+      content_hash: string;
+      file_hash: string;
+    }>(
+      'SELECT id, doc_key, content_hash, file_hash FROM documents WHERE scope = $1 AND source = $2',
+      [scope, source],
     );
+    const unmet = unmetExpectation(
+      { source, expect },
+      rows.map((row) => row.file_hash),
+    );
+    if (unmet) throw unmet;
+    const existing = new Map(rows.map((row) => [row.doc_key, row]));
     const result: ReplaceResult = {
       added: 0,
       updated: 0,

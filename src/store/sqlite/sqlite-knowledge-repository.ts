@@ -4,13 +4,16 @@ import type {
   ChunkHit,
   DocumentInput,
   DocumentPage,
+  DocumentPosition,
   DocumentRecord,
   KeptFile,
   KnowledgeRepository,
   LexicalQuery,
   ReplaceResult,
+  SourceExpectation,
   SourceWrite,
 } from '../knowledge-repository.js';
+import { unmetExpectation } from '../knowledge-repository.js';
 import { joinHeadingPath, splitHeadingPath } from '../heading-path.js';
 import { HELP_CENTER_SCOPE } from '../lexical/spelling.js';
 import type { SqliteDatabase } from './database.js';
@@ -93,6 +96,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
       fileHash: string,
       documents: DocumentInput[],
       changes: ChunkChanges,
+      expect?: SourceExpectation,
     ) => ReplaceResult
   >;
   readonly #chunkText: Statement<[number], string>;
@@ -122,7 +126,8 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
         fileHash: string,
         documents: DocumentInput[],
         changes: ChunkChanges,
-      ) => this.#replaceInTransaction(scope, source, fileHash, documents, changes),
+        expect?: SourceExpectation,
+      ) => this.#replaceInTransaction(scope, source, fileHash, documents, changes, expect),
     );
     this.#lexical = new SqliteLexicalIndex(db);
     this.#chunkText = db.prepare<[number], string>('SELECT text FROM chunks WHERE id = ?').pluck();
@@ -137,11 +142,30 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
 
   async documents(
     scope: string,
-    options: { limit: number; offset?: number },
+    options: { limit: number; offset?: number; after?: DocumentPosition },
   ): Promise<DocumentPage> {
-    const rows = this.#db
-      .prepare('SELECT * FROM documents WHERE scope = ? ORDER BY source, doc_key LIMIT ? OFFSET ?')
-      .all(scope, options.limit, options.offset ?? 0) as DocumentRow[];
+    // Text compares byte by byte in UTF-8 (SQLite's BINARY collation): by code point.
+    const rows = (
+      options.after
+        ? this.#db
+            .prepare(
+              `SELECT * FROM documents WHERE scope = ? AND (source > ? OR (source = ? AND doc_key > ?))
+               ORDER BY source, doc_key LIMIT ? OFFSET ?`,
+            )
+            .all(
+              scope,
+              options.after.source,
+              options.after.source,
+              options.after.docKey,
+              options.limit,
+              options.offset ?? 0,
+            )
+        : this.#db
+            .prepare(
+              'SELECT * FROM documents WHERE scope = ? ORDER BY source, doc_key LIMIT ? OFFSET ?',
+            )
+            .all(scope, options.limit, options.offset ?? 0)
+    ) as DocumentRow[];
     const { n } = this.#db
       .prepare('SELECT COUNT(*) AS n FROM documents WHERE scope = ?')
       .get(scope) as { n: number };
@@ -179,6 +203,7 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
               item.fileHash,
               item.documents,
               own,
+              item.expect,
             );
             if (item.file) this.#keep(item.scope, item.source, item.file);
             return replaced;
@@ -218,11 +243,18 @@ export class SqliteKnowledgeRepository implements KnowledgeRepository {
     fileHash: string,
     documents: DocumentInput[],
     changes: ChunkChanges,
+    expect?: SourceExpectation,
   ): ReplaceResult {
     const now = this.#now().toISOString();
-    const existing = new Map(
-      this.#byScopeSource.all(scope, source).map((row) => [row.doc_key, row]),
+    // Read in the write transaction (immediate: no other connection writes until it ends), so
+    // the source cannot change between this check and the write.
+    const rows = this.#byScopeSource.all(scope, source);
+    const unmet = unmetExpectation(
+      { source, expect },
+      rows.map((row) => row.file_hash),
     );
+    if (unmet) throw unmet;
+    const existing = new Map(rows.map((row) => [row.doc_key, row]));
     const result: ReplaceResult = {
       added: 0,
       updated: 0,

@@ -1,0 +1,219 @@
+/**
+ * Two instances on one database, and a document re-indexed on one while the staff delete it or
+ * upload a new version of it on the other: what the other instance did stands, and the re-index
+ * says why it stored nothing (404 or 409), never a 200 that undid it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ADMIN_KEY,
+  bearer,
+  call,
+  startServer,
+  type Json,
+  type TestServer,
+} from './helpers/http.js';
+import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
+
+const admin = { token: ADMIN_KEY };
+const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
+
+describe.each([
+  { database: 'SQLite', run: true },
+  { database: 'PostgreSQL', run: postgresUp },
+])('a document re-indexed on one instance of two on $database', ({ database, run }) => {
+  let a: TestServer;
+  let b: TestServer;
+  const cleanup: Array<() => Promise<void>> = [];
+
+  beforeAll(async () => {
+    if (!run) return;
+    if (database === 'SQLite') {
+      const dir = mkdtempSync(join(tmpdir(), 'support-agent-xinst-'));
+      const path = join(dir, 'shared.db');
+      a = await startServer({}, { databasePath: path });
+      b = await startServer({}, { databasePath: path });
+      cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    } else {
+      const schema = uniqueName('reindex');
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`CREATE SCHEMA ${schema}`);
+      const url = new URL(POSTGRES_URL);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      // One after the other: the second finds the schema migrated by the first.
+      a = await startServer({ DATABASE_URL: url.toString() });
+      b = await startServer({ DATABASE_URL: url.toString() });
+      cleanup.push(async () => {
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await client.end();
+      });
+    }
+    cleanup.unshift(async () => {
+      await a.close();
+      await b.close();
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const step of cleanup) await step();
+  });
+
+  /**
+   * Holds the next write of passages on `server` (the re-index's, once its file is parsed) until
+   * released: what a slow parse of a large file does, at a moment the test chooses.
+   */
+  const holdNextWrite = (server: TestServer) => {
+    const knowledge = server.app.knowledge;
+    const write = knowledge.replaceSources.bind(knowledge);
+    let entered = () => {};
+    let release = () => {};
+    const reached = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    knowledge.replaceSources = async (writes) => {
+      knowledge.replaceSources = write;
+      entered();
+      await released;
+      return write(writes);
+    };
+    return { reached, release };
+  };
+
+  const upload = async (server: TestServer, name: string, text: string) => {
+    const form = new FormData();
+    form.set('file', new Blob([text]), name);
+    const response = await fetch(`${server.url}/v1/admin/documents`, {
+      method: 'POST',
+      headers: bearer(ADMIN_KEY),
+      body: form,
+    });
+    return { status: response.status, body: (await response.json()) as Json };
+  };
+  const listed = async (server: TestServer, source: string) => {
+    const list = await call(server.url, 'GET', '/v1/admin/documents?limit=200', admin);
+    return (list.body.items as Json[]).filter((d) => d.source === source);
+  };
+  const found = async (server: TestServer, query: string, source: string) => {
+    const search = await call(server.url, 'POST', '/v1/admin/search', {
+      ...admin,
+      body: { query },
+    });
+    expect(search.status).toBe(200);
+    return (search.body.hits as Json[])
+      .filter((hit) => hit.source === source)
+      .map((hit) => hit.text as string);
+  };
+
+  it.runIf(run)(
+    'stays deleted when the other instance deletes it meanwhile: the re-index is a 404',
+    async () => {
+      const first = await upload(
+        a,
+        'lantern.md',
+        '# Lantern\n\nThe glowfinch lantern runs on AA.\n',
+      );
+      expect(first.status).toBe(201);
+      const id = first.body.documents[0].id as string;
+
+      const held = holdNextWrite(a);
+      const reindex = call(a.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+      await held.reached;
+      const deleted = await call(b.url, 'DELETE', `/v1/admin/documents/${id}`, admin);
+      expect(deleted.status).toBe(200);
+      expect(deleted.body).toEqual({ removed: 1, source: 'uploads/lantern.md' });
+      held.release();
+
+      const refused = await reindex;
+      expect(refused.status).toBe(404);
+      expect(refused.body).toEqual({
+        error: {
+          code: 'not_found',
+          message:
+            'This document was deleted while it was re-indexed: nothing of it was stored again.',
+          requestId: expect.any(String),
+        },
+      });
+      for (const server of [a, b]) {
+        expect(await listed(server, 'uploads/lantern.md')).toEqual([]);
+        expect(await found(server, 'glowfinch lantern', 'uploads/lantern.md')).toEqual([]);
+        expect(await server.app.knowledge.keptFile('kb', 'uploads/lantern.md')).toBeNull();
+      }
+      expect((await call(b.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin)).status).toBe(
+        404,
+      );
+    },
+  );
+
+  it.runIf(run)(
+    'keeps the version the other instance uploads meanwhile: the re-index is a 409',
+    async () => {
+      const first = await upload(
+        a,
+        'kettle.md',
+        '# Kettle\n\nThe otterkettle boils in 4 minutes.\n',
+      );
+      expect(first.status).toBe(201);
+      const id = first.body.documents[0].id as string;
+
+      const held = holdNextWrite(a);
+      const reindex = call(a.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+      await held.reached;
+      const replaced = await upload(
+        b,
+        'kettle.md',
+        '# Kettle\n\nThe otterkettle boils in 2 minutes.\n',
+      );
+      expect(replaced.status).toBe(201);
+      held.release();
+
+      const refused = await reindex;
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toEqual({
+        code: 'conflict',
+        message:
+          'A new version of this document was stored while it was re-indexed (uploaded again, or re-indexed elsewhere): that version is kept, and nothing of this re-index was stored.',
+        requestId: expect.any(String),
+      });
+      for (const server of [a, b]) {
+        expect(await found(server, 'otterkettle', 'uploads/kettle.md')).toEqual([
+          'The otterkettle boils in 2 minutes.',
+        ]);
+        const kept = await server.app.knowledge.keptFile('kb', 'uploads/kettle.md');
+        expect(Buffer.from(kept?.data ?? []).toString()).toContain('2 minutes');
+      }
+      // Re-indexed again, on either instance, it reads the version that was kept.
+      const again = await call(a.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+      expect(again.status).toBe(200);
+      expect(again.body.report.documents).toMatchObject({ unchanged: 1, updated: 0 });
+    },
+  );
+
+  it.runIf(run)(
+    'is re-indexed as ever when the other instance re-indexes it meanwhile',
+    async () => {
+      const first = await upload(a, 'stakes.md', '# Stakes\n\nThe hedgehogstake holds in sand.\n');
+      expect(first.status).toBe(201);
+      const id = first.body.documents[0].id as string;
+
+      const held = holdNextWrite(a);
+      const reindex = call(a.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+      await held.reached;
+      // The same bytes written again elsewhere: nothing the first re-index would undo.
+      const other = await call(b.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+      expect(other.status).toBe(200);
+      held.release();
+
+      expect((await reindex).status).toBe(200);
+      expect(await found(b, 'hedgehogstake', 'uploads/stakes.md')).toEqual([
+        'The hedgehogstake holds in sand.',
+      ]);
+    },
+  );
+});
