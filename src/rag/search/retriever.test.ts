@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, SqliteKnowledgeRepository, type SqliteDatabase } from '../../store/index.js';
 import { DEFAULT_RETRIEVER_SETTINGS, Retriever } from './retriever.js';
+import { DEFAULT_SYNONYMS, Synonyms, type RelatedTerm } from './synonyms.js';
 
 let db: SqliteDatabase;
 let repo: SqliteKnowledgeRepository;
@@ -123,5 +124,47 @@ describe('Retriever: spelling', () => {
     expect(spelling).toBeUndefined();
     expect(related).toContainEqual({ from: 'wrong house', to: 'address', weight: 0.6 });
     expect(hits.map((hit) => hit.headingPath.at(-1))).toEqual(['Wrong address']);
+  });
+});
+
+/** The default synonyms, noting each question they are asked about. */
+class NotedSynonyms extends Synonyms {
+  readonly asked: string[] = [];
+
+  override related(question: string): RelatedTerm[] {
+    this.asked.push(question);
+    return super.related(question);
+  }
+}
+
+describe('Retriever: related words', () => {
+  async function delivery() {
+    await repo.replaceSource('kb', '/help/delivery.md', 'h', [
+      article('delivery', 'Delivery', {
+        'Wrong address': 'If your order was left at the wrong address, we refund it in full.',
+        'Opening hours': 'Restaurants set their own opening hours.',
+      }),
+    ]);
+  }
+
+  it('finds the related words of a question nothing was respelt in once', async () => {
+    await delivery();
+    const synonyms = new NotedSynonyms(DEFAULT_SYNONYMS);
+    const retriever = new Retriever(repo, DEFAULT_RETRIEVER_SETTINGS, undefined, synonyms);
+    const { related } = await retriever.search('it went to the wrong house');
+    expect(related).toContainEqual({ from: 'wrong house', to: 'address', weight: 0.6 });
+    expect(synonyms.asked).toEqual(['it went to the wrong house']);
+  });
+
+  it('finds those of the respelt question when a word was respelt', async () => {
+    await delivery();
+    const synonyms = new NotedSynonyms(DEFAULT_SYNONYMS);
+    const retriever = new Retriever(repo, DEFAULT_RETRIEVER_SETTINGS, undefined, synonyms);
+    const { spelling } = await retriever.search('my order was left at the wrong adress');
+    expect(spelling).toEqual([{ from: 'adress', to: 'address' }]);
+    expect(synonyms.asked).toEqual([
+      'my order was left at the wrong adress',
+      'my order was left at the wrong address',
+    ]);
   });
 });

@@ -258,7 +258,8 @@ export class Retriever {
     // A word the synonyms know is the customer's word for one of the help center's, not a typo;
     // so is a word of a phrase they know ("the wrong house"), which corrected ("hours") would
     // no longer say what the phrase says.
-    const inPhrase = new Set(this.synonyms.related(query).flatMap((r) => r.from.split(' ')));
+    const ofQuery = this.synonyms.related(query);
+    const inPhrase = new Set(ofQuery.flatMap((r) => r.from.split(' ')));
     const fixes = await this.#withoutOwnWords(
       await this.repo.correctSpelling(
         found.contentTerms.filter(
@@ -277,10 +278,11 @@ export class Retriever {
     const contentTerms =
       fixes.size === 0 ? found.contentTerms : [...new Set(found.contentTerms.map(fix))];
     const respelt = respell(query, spelling);
-    const related = [...this.synonyms.related(respelt), ...numberForms(respelt)].slice(
-      0,
-      MAX_RELATED,
-    );
+    // Nothing respelt: the related words are those of the query, already found.
+    const related = [
+      ...(fixes.size === 0 ? ofQuery : this.synonyms.related(respelt)),
+      ...numberForms(respelt),
+    ].slice(0, MAX_RELATED);
     // A word of the query's own keeps its place, at the weight given to it; one the query's
     // terms left out (past MAX_QUERY_TERMS) stays out.
     const weightOf = new Map(related.map((r) => [r.term, r.weight]));
