@@ -4,7 +4,8 @@
 // port of its own, the floor: a bare Fastify route that does only what every message must, with
 // the product's own store and search (the message stored, one search of the 10k passages; no
 // token, session, lock, memory, escalation or answer). It reports its ports on the IPC channel
-// and answers `{ gc: true }` with its resident memory after a full collection.
+// and answers `{ gc: true }` with its resident memory after a full collection, and `{ cpu: true }`
+// with the CPU time it has used so far, in microseconds.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,7 +91,11 @@ async function main(mode: string, passages: number): Promise<void> {
       await rm(dir, { recursive: true, force: true });
     };
   }
-  process.on('message', (message: { gc?: boolean; stop?: boolean }) => {
+  process.on('message', (message: { gc?: boolean; cpu?: boolean; stop?: boolean }) => {
+    if (message.cpu) {
+      const { user, system } = process.cpuUsage();
+      send({ cpuMicros: user + system });
+    }
     if (message.gc) {
       for (let i = 0; i < 3; i++) globalThis.gc?.();
       send({ rss: process.memoryUsage().rss });

@@ -10,7 +10,12 @@ export interface HttpBenchResult {
   chunks: number;
   connections: number;
   bare_route: LoadResult;
-  messages: LoadResult & { sessions: number };
+  /**
+   * `cpuMsPerMessage`: the CPU time the server used per message answered while they were
+   * measured (every thread of its process: the event loop, the collector, the disk): what a
+   * message costs, less sensitive than the rate to other work on the machine.
+   */
+  messages: LoadResult & { sessions: number; cpuMsPerMessage: number };
   /** messages per second / bare route requests per second. */
   ratio: number;
   /**
@@ -22,8 +27,9 @@ export interface HttpBenchResult {
    * A bare Fastify route in the product's process that does only what every message must: store
    * it (the product's SQLite repository) and search the 10k passages once (its retriever); no
    * token, session, lock, memory, escalation or answer. Another floor no whole turn can pass.
+   * `cpuMsPerRequest`: the server's CPU time per request, as `messages.cpuMsPerMessage`.
    */
-  store_and_search: LoadResult & { ratio: number };
+  store_and_search: LoadResult & { ratio: number; cpuMsPerRequest: number };
   idle_sse: {
     connections: number;
     rss_before_mb: number;
@@ -37,6 +43,8 @@ export interface HttpBenchResult {
 
 const MB = 1024 * 1024;
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+/** Milliseconds of CPU time per request, from microseconds used over `requests` requests. */
+const cpuMsPer = (micros: number, requests: number) => round(micros / 1000 / Math.max(1, requests));
 
 /** A benchmark server in its own process. */
 class ServerProcess {
@@ -83,6 +91,13 @@ class ServerProcess {
         reject(new Error(`the benchmark server exited (${code})`)),
       );
     });
+  }
+
+  /** The CPU time the server has used since it started, in microseconds. */
+  async cpuMicros(): Promise<number> {
+    const reply = this.#next();
+    this.#child.send({ cpu: true });
+    return (await reply).cpuMicros ?? 0;
   }
 
   /** Resident memory after a full garbage collection, in bytes. */
@@ -225,6 +240,7 @@ export async function runHttpBench(
       request: messageRequest,
       expectStatus: 200,
     });
+    const cpuBefore = await app.server.cpuMicros();
     const messages = await runLoad({
       port: app.port,
       connections,
@@ -232,6 +248,7 @@ export async function runHttpBench(
       request: messageRequest,
       expectStatus: 200,
     });
+    const cpuMicros = (await app.server.cpuMicros()) - cpuBefore;
 
     const floorRequests = questions.map((question) =>
       rawRequest(
@@ -250,6 +267,7 @@ export async function runHttpBench(
       request: floorRequest,
       expectStatus: 200,
     });
+    const floorCpuBefore = await app.server.cpuMicros();
     const floor = await runLoad({
       port: app.floorPort,
       connections,
@@ -257,6 +275,7 @@ export async function runHttpBench(
       request: floorRequest,
       expectStatus: 200,
     });
+    const floorCpuMicros = (await app.server.cpuMicros()) - floorCpuBefore;
 
     // Idle live feeds: the sessions exist first, so only the connections are measured.
     const feedSessions = [];
@@ -276,10 +295,18 @@ export async function runHttpBench(
       chunks: app.chunks,
       connections,
       bare_route: bareResult,
-      messages: { ...messages, sessions: sessionCount },
+      messages: {
+        ...messages,
+        sessions: sessionCount,
+        cpuMsPerMessage: cpuMsPer(cpuMicros, messages.requests),
+      },
       ratio,
       session_read: { ...reads, ratio: round(reads.perSecond / bareResult.perSecond) },
-      store_and_search: { ...floor, ratio: round(floor.perSecond / bareResult.perSecond) },
+      store_and_search: {
+        ...floor,
+        ratio: round(floor.perSecond / bareResult.perSecond),
+        cpuMsPerRequest: cpuMsPer(floorCpuMicros, floor.requests),
+      },
       idle_sse: {
         connections: idle,
         rss_before_mb: round(before / MB, 1),

@@ -60,6 +60,8 @@ describe('http benchmark', () => {
       expect(load.requests).toBeGreaterThan(0);
     }
     expect(result.store_and_search.requests).toBeGreaterThan(0);
+    expect(result.messages.cpuMsPerMessage).toBeGreaterThan(0);
+    expect(result.store_and_search.cpuMsPerRequest).toBeGreaterThan(0);
     expect(result.ratio).toBeCloseTo(result.messages.perSecond / result.bare_route.perSecond, 2);
     expect(result.idle_sse.connections).toBe(60);
     expect(result.idle_sse.rss_after_mb).toBeGreaterThan(0);

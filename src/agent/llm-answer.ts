@@ -138,6 +138,18 @@ export const MAX_LLM_STEPS = 3;
 export const MAX_TOOL_CALLS = 4;
 
 /**
+ * The most characters of earlier messages sent to the model (about 3,000 tokens), the newest
+ * first. The memory reads the last few messages whatever their length, and a customer's message
+ * may be 20,000 characters: unbounded, a conversation of long messages overflows a small model's
+ * context, which some servers (Ollama) meet by silently dropping its start — the rules with it.
+ * What falls outside is in the conversation's summary.
+ */
+export const MAX_HISTORY_CHARS = 12_000;
+
+/** The most characters of one earlier message: a long one leaves room for those around it. */
+const MAX_HISTORY_MESSAGE_CHARS = 3_000;
+
+/**
  * Between the words of one model call and those of the next, after a tool call: "Let me look
  * that up." and "Returns are free." are two paragraphs, not one word "up.Returns".
  */
@@ -170,12 +182,12 @@ export async function answerWithLlm(options: {
   const specs: ToolSpec[] = kb
     ? [{ name: kb.name, description: kb.description, parameters: kb.inputSchema }]
     : [];
-  const messages: ChatMessage[] = [
+  const messages: ChatMessage[] = alternating([
     { role: 'user', content: options.context },
     { role: 'assistant', content: 'Understood.' },
-    ...options.history,
+    ...withoutOrphanReply(recentWithin(options.history, MAX_HISTORY_CHARS)),
     { role: 'user', content: options.question },
-  ];
+  ]);
   const usage = { inputTokens: 0, outputTokens: 0 };
   // Everything sent to `onText`, across the model's calls.
   let written = '';
@@ -191,7 +203,10 @@ export async function answerWithLlm(options: {
         system: options.system,
         messages,
         ...(step < MAX_LLM_STEPS ? { tools: specs } : {}),
-        onText: (text: string) => {
+        onText: (piece: string) => {
+          // A reply does not start with blank lines; an answer of them alone is none, and the
+          // customer is then told nothing was cut short (nothing was written).
+          const text = written === '' ? piece.trimStart() : piece;
           if (text === '') return;
           if (!stepText && written !== '' && !/\s$/.test(written)) write(STEP_BREAK);
           stepText = true;
@@ -226,6 +241,9 @@ export async function answerWithLlm(options: {
       }
       return { ok: true, text: written, usage, steps: step };
     }
+    // The last call is given no tools: a call it asks for anyway could reach no model, and
+    // running it would only load the search.
+    if (step === MAX_LLM_STEPS) break;
     messages.push({
       role: 'assistant',
       content: result.value.text,
@@ -249,6 +267,51 @@ export async function answerWithLlm(options: {
     textSent: written !== '',
     cancelled: false,
   };
+}
+
+/**
+ * The newest messages of `history` whose text, each clipped, fits in `budget` characters.
+ */
+function recentWithin(history: ChatMessage[], budget: number): ChatMessage[] {
+  const kept: ChatMessage[] = [];
+  let chars = 0;
+  for (const message of [...history].reverse()) {
+    const content =
+      message.content.length <= MAX_HISTORY_MESSAGE_CHARS
+        ? message.content
+        : `${message.content.slice(0, MAX_HISTORY_MESSAGE_CHARS)} … (shortened)`;
+    chars += content.length;
+    if (chars > budget) break;
+    kept.unshift({ ...message, content });
+  }
+  return kept;
+}
+
+/**
+ * The recent conversation without a reply at its start: its question is older than the window
+ * the memory reads (the history is the last few messages, whatever their roles), so the model
+ * would read an answer to nothing.
+ */
+function withoutOrphanReply(history: ChatMessage[]): ChatMessage[] {
+  const first = history.findIndex((m) => m.role !== 'assistant');
+  return first === -1 ? [] : history.slice(first);
+}
+
+/**
+ * `messages` with those of one role in a row joined into one. Chat templates of many open models
+ * (Mistral, Llama 2, Gemma, as vLLM and llama.cpp serve them) refuse a conversation whose roles
+ * do not alternate, and the history can hold two in a row: a question whose reply was not
+ * stored, with the next one; the staff's messages, which are left out, between two questions.
+ */
+function alternating(messages: ChatMessage[]): ChatMessage[] {
+  const joined: ChatMessage[] = [];
+  for (const message of messages) {
+    const last = joined.at(-1);
+    if (last !== undefined && last.role === message.role && message.role !== 'tool') {
+      joined[joined.length - 1] = { ...last, content: `${last.content}\n\n${message.content}` };
+    } else joined.push(message);
+  }
+  return joined;
 }
 
 /**

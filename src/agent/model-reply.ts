@@ -1,5 +1,5 @@
 import type { RetrievedChunk } from '../rag/index.js';
-import { CitationFilter, citedNumbers, withoutUnknownCitations } from './citation-markers.js';
+import { CitationFilter, citedNumbers } from './citation-markers.js';
 import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
 import { CUT_SHORT, streamText, writeReply, type ReplyText, type ReplyTurn } from './reply-text.js';
 
@@ -62,7 +62,10 @@ export async function writeModelReply(turn: ReplyTurn): Promise<ModelReply> {
   });
   send(citations.end());
   if (outcome.ok) {
-    const text = lead + withoutUnknownCitations(outcome.text, exists);
+    // The words as they were streamed, not the model's text filtered again at the end: a number
+    // the model wrote before its search found that passage was left out as it streamed, and
+    // would be kept now (naming a passage the model had not seen when it wrote it).
+    const text = lead + streamed;
     const cited = citedNumbers(text).filter(exists);
     const confidence = cited.length > 0 ? 0.8 : passages.length > 0 ? 0.5 : 0.2;
     return { reply: { text, answeredBy: 'llm', cited, confidence }, passages };

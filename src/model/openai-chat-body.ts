@@ -6,12 +6,18 @@ export interface ChatBodyDefaults {
   model: string;
   temperature?: number;
   maxTokens?: number;
+  /**
+   * Whether to ask for the token usage at the end of the stream (`stream_options`); true when
+   * absent. Azure OpenAI before api-version 2024-09-01-preview refuses the option.
+   */
+  usage?: boolean;
 }
 
 /**
- * The JSON body of `POST /chat/completions` for `request`: always streamed with usage, the system
- * prompt first, tools in the `function` format, assistant tool calls and tool results in the
- * shape the API pairs them by (`tool_calls[].id` ↔ `tool_call_id`).
+ * The JSON body of `POST /chat/completions` for `request`: always streamed (with usage unless
+ * `defaults.usage` is false), the system prompt first, tools in the `function` format, assistant
+ * tool calls and tool results in the shape the API pairs them by (`tool_calls[].id` ↔
+ * `tool_call_id`).
  *
  * Throws `invalid_input` for a tool result without `toolCallId`: the API would refuse it with a
  * 400 anyway, and this says which message is wrong.
@@ -31,7 +37,7 @@ export function openAiChatBody(
     model: defaults.model,
     messages,
     stream: true,
-    stream_options: { include_usage: true },
+    ...(defaults.usage === false ? {} : { stream_options: { include_usage: true } }),
     // OpenAI refuses an empty `tools` list rather than reading it as "no tools".
     ...(tools.length === 0
       ? {}

@@ -1,6 +1,7 @@
 import { AppError } from '../errors/index.js';
 import type { ChatDelta, ChatFinishReason, ToolCallRequest } from './chat-model.js';
 import { isRecord, upstreamMessage, type Redact } from '../errors/upstream.js';
+import { createThinkFilter } from './openai-chat-think.js';
 
 /** Turns the chunks of one streamed chat completion into {@link ChatDelta}s. */
 export interface DeltaAssembler {
@@ -19,11 +20,12 @@ interface PartialCall {
 }
 
 /**
- * Assembles OpenAI streaming chunks. Text is passed on as it comes. Tool calls come in
- * fragments keyed by `index` — the first with `id` and `function.name`, the rest with pieces
- * of `function.arguments` — and are emitted whole at `finish_reason` (or at the end, for a
- * server that never sends one). Usage is held until the end because some servers (vLLM with
- * continuous usage) report a running total in every chunk; only the last one counts.
+ * Assembles OpenAI streaming chunks. Text is passed on as it comes, but for a reasoning block
+ * that opens it (see {@link createThinkFilter}). Tool calls come in fragments keyed by `index` —
+ * the first with `id` and `function.name`, the rest with pieces of `function.arguments` — and
+ * are emitted whole at `finish_reason` (or at the end, for a server that never sends one). Usage
+ * is held until the end because some servers (vLLM with continuous usage) report a running total
+ * in every chunk; only the last one counts.
  *
  * Only choice 0 is read: the adapter never asks for more than one.
  */
@@ -32,6 +34,10 @@ export function createDeltaAssembler(where: string, redact: Redact): DeltaAssemb
   let emittedCalls = 0;
   let usage: { inputTokens: number; outputTokens: number } | undefined;
   let reason: ChatFinishReason | undefined;
+  // A reasoning model's thinking, when the server leaves it in the answer (see createThinkFilter).
+  const think = createThinkFilter();
+  const text = (piece: string): ChatDelta[] =>
+    piece === '' ? [] : [{ type: 'text', text: piece }];
 
   const malformed = (what: string): AppError =>
     new AppError('upstream_unavailable', redact(`The chat model at ${where} ${what}`));
@@ -87,13 +93,11 @@ export function createDeltaAssembler(where: string, redact: Redact): DeltaAssemb
       const choice = choices.find((c) => isRecord(c) && c.index === 0) ?? choices[0];
       if (!isRecord(choice)) return deltas;
       const delta = isRecord(choice.delta) ? choice.delta : {};
-      if (typeof delta.content === 'string' && delta.content !== '') {
-        deltas.push({ type: 'text', text: delta.content });
-      }
+      if (typeof delta.content === 'string') deltas.push(...text(think.push(delta.content)));
       if (Array.isArray(delta.tool_calls)) delta.tool_calls.forEach(addFragment);
       if (typeof choice.finish_reason === 'string' && reason === undefined) {
         reason = finishReason(choice.finish_reason);
-        deltas.push(...takeCalls());
+        deltas.push(...text(think.end()), ...takeCalls());
       }
       return deltas;
     },
@@ -101,7 +105,7 @@ export function createDeltaAssembler(where: string, redact: Redact): DeltaAssemb
       return reason !== undefined;
     },
     end() {
-      const deltas = takeCalls();
+      const deltas = [...text(think.end()), ...takeCalls()];
       if (usage !== undefined) deltas.push({ type: 'usage', ...usage });
       // Some servers (older Ollama) say `stop` after calling tools; the caller must still run them.
       const final = (reason ?? 'stop') === 'stop' && emittedCalls > 0 ? 'tool_calls' : reason;

@@ -223,6 +223,57 @@ describe('createOpenAiChatModel', () => {
     expect(JSON.stringify(error.details)).not.toContain(KEY);
   });
 
+  it('asks again without the usage option a server refuses, and then never asks for it', async () => {
+    // As Azure OpenAI answers before api-version 2024-09-01-preview.
+    const bodies: Array<Record<string, unknown>> = [];
+    const azure = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (piece: Buffer) => (raw += piece.toString()));
+      req.on('end', () => {
+        const body = JSON.parse(raw) as Record<string, unknown>;
+        bodies.push(body);
+        if ('stream_options' in body) {
+          res.writeHead(400, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              error: {
+                code: null,
+                message: 'Unrecognized request argument supplied: stream_options',
+                param: null,
+                type: 'invalid_request_error',
+              },
+            }),
+          );
+          return;
+        }
+        const chunk = (delta: unknown, finish: string | null) =>
+          `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(
+          `${chunk({ content: 'It ships today.' }, null)}${chunk({}, 'stop')}data: [DONE]\n\n`,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => azure.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = azure.address() as AddressInfo;
+      const model = createOpenAiChatModel({
+        baseUrl: `http://127.0.0.1:${port}/openai/deployments/gpt-4o?api-version=2024-06-01`,
+        model: 'gpt-4o',
+      });
+      expect(await collect(model)).toEqual([
+        { type: 'text', text: 'It ships today.' },
+        { type: 'finish', reason: 'stop' },
+      ]);
+      expect(bodies).toHaveLength(2);
+      expect(await collect(model)).toHaveLength(2);
+      expect(bodies).toHaveLength(3);
+      expect(bodies[2]).not.toHaveProperty('stream_options');
+    } finally {
+      azure.closeAllConnections();
+      await new Promise((resolve) => azure.close(resolve));
+    }
+  });
+
   it('fails retryably when the server cannot be reached', async () => {
     const gone = await startFakeOpenAi();
     await gone.close();
@@ -394,6 +445,26 @@ describe('createOpenAiChatModel', () => {
       { type: 'usage', inputTokens: 9, outputTokens: 4 },
       { type: 'finish', reason: 'tool_calls' },
     ]);
+  });
+
+  it("leaves out a reasoning model's thinking that opens its answer, split anywhere", async () => {
+    const answer = 'Your order left on Monday. Reply <think> to stop tips.';
+    for (const chunkSize of [1, 3, 7]) {
+      fake.chatReplies({
+        text: `\n<think>\nThe customer asks where the order is. </thin k> no.\n</think>\n\n${answer}`,
+        chunkSize,
+      });
+      const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'qwen3' });
+      const deltas = await collect(model);
+      expect({ chunkSize, text: text(deltas) }).toEqual({ chunkSize, text: answer });
+    }
+    // An answer that starts like a tag, and is not one, is kept whole.
+    fake.chatReplies({ text: '<thanks> for waiting', chunkSize: 2 });
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'qwen3' });
+    expect(text(await collect(model))).toBe('<thanks> for waiting');
+    // Thinking that never ends is no answer, not one to show.
+    fake.chatReplies({ text: '<think>Let me see, the order', chunkSize: 4 });
+    expect(text(await collect(model))).toBe('');
   });
 
   it('fails retryably on an error the server reports mid-stream', async () => {

@@ -40,7 +40,9 @@ export interface OpenAiChatModelOptions {
  * Failures are {@link AppError}s, and the API key never appears in a message:
  * - a network failure, a 5xx or a 408: `upstream_unavailable`, retryable;
  * - a 429: `rate_limited`, retryable, with the upstream's `Retry-After` as `retryAfterMs`;
- * - any other 4xx: `upstream_unavailable`, not retryable, quoting the upstream's message;
+ * - any other 4xx: `upstream_unavailable`, not retryable, quoting the upstream's message — but
+ *   a 400 refusing `stream_options` (older Azure OpenAI), which is sent again without it, and
+ *   never again to that server;
  * - a chunk that is not JSON: `upstream_unavailable`, not retryable (the server is broken);
  * - a stream that breaks off, or ends before `[DONE]` and before a `finish_reason`:
  *   `upstream_unavailable`, retryable;
@@ -78,7 +80,14 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
     ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
   };
 
-  async function send(body: unknown, signal: AbortSignal | undefined): Promise<Response> {
+  // Cleared for good when the server refuses `stream_options`: usage then goes unreported.
+  let askUsage = true;
+
+  /** The response, or `usage_refused` for a 400 naming the `stream_options` the body holds. */
+  async function send(
+    body: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+  ): Promise<Response | 'usage_refused'> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'text/event-stream',
@@ -108,16 +117,26 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
         if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
         return '';
       });
+      if (response.status === 400 && 'stream_options' in body && /stream_options/.test(text)) {
+        return 'usage_refused';
+      }
       throw httpError(response, text, 'the chat model', where, redact);
     }
     return response;
   }
 
   async function* stream(request: ChatRequest): AsyncGenerator<ChatDelta> {
-    const body = openAiChatBody(request, defaults);
     const { signal } = request;
     if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
-    const response = await send(body, signal);
+    let response = await send(openAiChatBody(request, { ...defaults, usage: askUsage }), signal);
+    if (response === 'usage_refused') {
+      // Azure OpenAI before api-version 2024-09-01-preview, and some gateways, refuse the option
+      // that asks for the token usage ("Unrecognized request argument supplied: stream_options"):
+      // answering without the usage beats not answering at all.
+      askUsage = false;
+      response = await send(openAiChatBody(request, { ...defaults, usage: false }), signal);
+      if (response === 'usage_refused') throw new Error('unreachable: no stream_options was sent');
+    }
     const assembler = createDeltaAssembler(where, redact);
     const contentType = response.headers.get('content-type') ?? '';
     if (contentType.startsWith('application/json')) {

@@ -1,0 +1,137 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.js';
+import type { FakeChatRequest, FakeOpenAi } from '../src/testing/fake-openai-server.js';
+import { MAX_HISTORY_CHARS, MAX_LLM_STEPS } from '../src/agent/llm-answer.js';
+import { CUT_SHORT } from '../src/agent/turn.js';
+import { runTurn, startLlmApp, streamedText, type LlmApp } from './helpers/llm-app.js';
+
+let llm: LlmApp;
+let fake: FakeOpenAi;
+let app: App;
+
+beforeEach(async () => {
+  llm = await startLlmApp([
+    ['Can I return an item?', 'You can return an item within 30 days.'],
+    ['Do you ship abroad?', 'We ship to every country in Europe.'],
+  ]);
+  ({ app, fake } = llm);
+});
+afterEach(() => llm.close());
+
+const chatBodies = () =>
+  fake.requests
+    .filter((r) => r.path === '/v1/chat/completions')
+    .map((r) => r.body as { messages: Array<{ role: string; content: string | null }> });
+
+/**
+ * Answers as the chat template of many open models does (Mistral's or Llama 2's under vLLM):
+ * a conversation whose roles do not alternate after the system prompt is refused.
+ */
+function strictTemplate(request: FakeChatRequest) {
+  const roles = request.messages.map((m) => m.role).filter((role) => role !== 'system');
+  roles.forEach((role, i) => {
+    const expected = i % 2 === 0 ? 'user' : 'assistant';
+    if (role !== expected && role !== 'tool') {
+      throw new Error('Conversation roles must alternate user/assistant/user/assistant/...');
+    }
+  });
+  return { text: 'You can return it within 30 days [1].' };
+}
+
+describe('a long conversation with the language model', () => {
+  it('keeps the roles alternating, so a strict chat template answers every turn', async () => {
+    const turns = 7;
+    fake.chatReplies(...Array.from({ length: turns }, () => strictTemplate));
+    for (let i = 1; i <= turns; i++) {
+      const { result } = await runTurn(app, 'c1', `Can I return an item? (${i})`);
+      expect({ turn: i, answeredBy: result.answeredBy }).toEqual({ turn: i, answeredBy: 'llm' });
+    }
+    const last = chatBodies().at(-1)?.messages ?? [];
+    // The history reached back past its window: the oldest message it holds is a question.
+    expect(last.length).toBeGreaterThan(6);
+    const conversation = last.filter((m) => m.role !== 'system');
+    expect(conversation[0]?.content).toMatch(/^Context for this conversation/);
+    expect(conversation.at(-1)).toEqual({ role: 'user', content: 'Can I return an item? (7)' });
+  });
+});
+
+describe('a model that asks for a search on every call', () => {
+  it('is not searched for on its last call, which was given no tools', async () => {
+    const search = { name: 'kb_search', arguments: { query: 'return an item' } };
+    fake.chatReplies(...Array.from({ length: MAX_LLM_STEPS }, () => ({ toolCalls: [search] })));
+    const { events, result } = await runTurn(app, 'c2', 'Can I return an item?');
+    expect(result.answeredBy).toBe('extractive');
+    expect(chatBodies()).toHaveLength(MAX_LLM_STEPS);
+    const searches = events.filter((e) => e.type === 'tool' && e.name === 'kb_search');
+    // The turn's own search, then one for each call that could read its result.
+    expect(searches).toHaveLength(1 + MAX_LLM_STEPS - 1);
+  });
+});
+
+describe('a reasoning model whose server leaves its thinking in the answer', () => {
+  it('streams and stores the answer alone', async () => {
+    const answer = 'You can return it within 30 days [1].';
+    fake.chatReplies({
+      text: `<think>\nThe customer wants to return something; passage [1] says 30 days.\n</think>\n\n${answer}`,
+      chunkSize: 5,
+    });
+    const { events, result } = await runTurn(app, 'c3', 'Can I return an item?');
+    expect(streamedText(events)).toBe(answer);
+    expect(result).toMatchObject({ answeredBy: 'llm', text: answer });
+    const stored = await app.conversations.recentMessages('c3', 1);
+    expect(stored.at(-1)?.text).toBe(answer);
+  });
+});
+
+describe('a conversation of long messages', () => {
+  it('sends the model a bounded part of the earlier messages, the newest, whatever their length', async () => {
+    const long = (i: number) =>
+      `Can I return an item? (${i}) ${'My order details follow. '.repeat(600)}`.trim();
+    for (let i = 1; i <= 6; i++) await runTurn(app, 'c4', long(i));
+    const chars = (messages: Array<{ content: string | null }>) =>
+      messages.reduce((sum, m) => sum + (m.content ?? '').length, 0);
+    const last = chatBodies().at(-1)?.messages ?? [];
+    // The rules, the turn's context, and the question: none of them is cut.
+    expect(last[0]?.role).toBe('system');
+    expect(last.at(-1)?.content === long(6)).toBe(true);
+    const earlier = last.slice(3, -1);
+    expect(earlier.length).toBeGreaterThan(0);
+    expect(chars(earlier)).toBeLessThanOrEqual(MAX_HISTORY_CHARS);
+    // The newest earlier message is there, shortened; the oldest gave way.
+    expect(earlier.at(-1)?.role).toBe('assistant');
+    expect(earlier.at(-2)?.content).toMatch(/^Can I return an item\? \(5\) My order details/);
+    expect(earlier.some((m) => m.content?.includes('(2)'))).toBe(false);
+  });
+});
+
+describe('a citation of a passage the model had not been given yet', () => {
+  it('is left out of the reply stored as it was left out of the words streamed', async () => {
+    fake.chatReplies(
+      {
+        text: 'Returns take 30 days [1], shipping is in [2] or [3]. ',
+        toolCalls: [{ name: 'kb_search', arguments: { query: 'ship abroad Europe' } }],
+      },
+      (request) => {
+        const found = request.messages.find((m) => m.role === 'tool')?.content ?? '';
+        const n = /"number":(\d+),"title":"Do you ship abroad\?"/.exec(found)?.[1] ?? '0';
+        return { text: `We ship across Europe [${n}].` };
+      },
+    );
+    const { events, result } = await runTurn(app, 'c5', 'Can I return an item?');
+    const streamed = streamedText(events);
+    expect(result.text).toBe(streamed);
+    const stored = await app.conversations.recentMessages('c5', 1);
+    expect(stored.at(-1)?.text).toBe(streamed);
+  });
+});
+
+describe('a model that answers with blank lines only', () => {
+  it('gets the help center answer, not one said to follow an answer cut short', async () => {
+    fake.chatReplies({ text: ' \n\n \n', chunkSize: 2 });
+    const { events, result } = await runTurn(app, 'c6', 'Can I return an item?');
+    expect(result).toMatchObject({ answeredBy: 'extractive' });
+    expect(result.text).toMatch(/^\S/);
+    expect(result.text).not.toContain(CUT_SHORT);
+    expect(streamedText(events)).toBe(result.text);
+  });
+});
