@@ -9,7 +9,8 @@ export interface HttpBenchResult {
   node: string;
   chunks: number;
   connections: number;
-  bare_route: LoadResult;
+  /** `cpuMsPerRequest`: the bare server's CPU time per request while it was measured. */
+  bare_route: LoadResult & { cpuMsPerRequest: number };
   /**
    * `cpuMsPerMessage`: the CPU time the server used per message answered while they were
    * measured (every thread of its process: the event loop, the collector, the disk): what a
@@ -18,6 +19,11 @@ export interface HttpBenchResult {
   messages: LoadResult & { sessions: number; cpuMsPerMessage: number };
   /** messages per second / bare route requests per second. */
   ratio: number;
+  /**
+   * The bare route's CPU time per request / a message's: the same comparison as `ratio` by what
+   * each costs the server rather than by rates, which other work on a shared machine moves.
+   */
+  cpu_ratio: number;
   /**
    * The product's lightest authenticated route (`GET /v1/sessions/:id`: token, rate limits,
    * headers, one session read) against the bare route: a ceiling no whole turn can pass.
@@ -182,13 +188,18 @@ export async function runHttpBench(
     request: () => bareRequest,
     expectStatus: 200,
   });
-  const bareResult = await runLoad({
+  const bareCpuBefore = await bare.server.cpuMicros();
+  const bareLoad = await runLoad({
     port: bare.port,
     connections,
     seconds,
     request: () => bareRequest,
     expectStatus: 200,
   });
+  const bareResult = {
+    ...bareLoad,
+    cpuMsPerRequest: cpuMsPer((await bare.server.cpuMicros()) - bareCpuBefore, bareLoad.requests),
+  };
   await bare.server.stop();
 
   const app = await ServerProcess.start('app', options.chunks ?? 10_000);
@@ -301,6 +312,7 @@ export async function runHttpBench(
         cpuMsPerMessage: cpuMsPer(cpuMicros, messages.requests),
       },
       ratio,
+      cpu_ratio: round(bareResult.cpuMsPerRequest / cpuMsPer(cpuMicros, messages.requests)),
       session_read: { ...reads, ratio: round(reads.perSecond / bareResult.perSecond) },
       store_and_search: {
         ...floor,

@@ -61,6 +61,8 @@ describe('http benchmark', () => {
     }
     expect(result.store_and_search.requests).toBeGreaterThan(0);
     expect(result.messages.cpuMsPerMessage).toBeGreaterThan(0);
+    expect(result.bare_route.cpuMsPerRequest).toBeGreaterThan(0);
+    expect(result.cpu_ratio).toBeGreaterThan(0);
     expect(result.store_and_search.cpuMsPerRequest).toBeGreaterThan(0);
     expect(result.ratio).toBeCloseTo(result.messages.perSecond / result.bare_route.perSecond, 2);
     expect(result.idle_sse.connections).toBe(60);
