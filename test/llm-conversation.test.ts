@@ -3,6 +3,7 @@ import type { App } from '../src/app.js';
 import type { FakeChatRequest, FakeOpenAi } from '../src/testing/fake-openai-server.js';
 import { MAX_HISTORY_CHARS, MAX_LLM_STEPS } from '../src/agent/llm-answer.js';
 import { CUT_SHORT } from '../src/agent/turn.js';
+import { sendStaffMessage } from '../src/http/staff-messages.js';
 import { runTurn, startLlmApp, streamedText, type LlmApp } from './helpers/llm-app.js';
 
 let llm: LlmApp;
@@ -133,5 +134,42 @@ describe('a model that answers with blank lines only', () => {
     expect(result.text).toMatch(/^\S/);
     expect(result.text).not.toContain(CUT_SHORT);
     expect(streamedText(events)).toBe(result.text);
+  });
+});
+
+describe('a conversation a person on the staff wrote into', () => {
+  it('gives the model what the staff wrote, in its place, marked as the staff’s', async () => {
+    await app.sessions.create(
+      { tokenHash: 'h', status: 'active', messageCount: 0, lastMessageAt: null, metadata: {} },
+      { id: 'c1' },
+    );
+    fake.chatReplies(
+      () => ({ text: 'You can return it within 30 days [1].' }),
+      () => ({ text: 'Sam said the refund went out today.' }),
+    );
+    await runTurn(app, 'c1', 'Can I return an item?');
+    await sendStaffMessage(
+      app,
+      'c1',
+      { text: 'I have sent your refund of £40 today.', author: 'Sam' },
+      'req-1',
+    );
+    await runTurn(app, 'c1', 'So when will I get my money?');
+
+    const last = chatBodies().at(-1);
+    const conversation = (last?.messages ?? []).filter((m) => m.role !== 'system');
+    const contents = conversation.map((m) => `${m.role}: ${m.content ?? ''}`);
+    // After the agent's reply and before the new question, in the business's turn.
+    const staffAt = contents.findIndex((c) => c.includes('I have sent your refund of £40 today.'));
+    expect(staffAt).toBeGreaterThan(0);
+    expect(contents[staffAt]).toMatch(
+      /^assistant: [\s\S]*\(Support team, Sam:\) I have sent your refund of £40 today\.$/,
+    );
+    expect(contents.slice(staffAt + 1)).toEqual(['user: So when will I get my money?']);
+    const system = (last?.messages ?? []).find((m) => m.role === 'system')?.content ?? '';
+    expect(system).toContain('"(Support team" were written to the customer by a person');
+    // Without a staff message, the rules say nothing of one.
+    const first = chatBodies()[0]?.messages.find((m) => m.role === 'system')?.content ?? '';
+    expect(first).not.toContain('(Support team');
   });
 });

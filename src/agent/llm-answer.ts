@@ -9,6 +9,16 @@ import { attachedFileName, shownSource } from './shown-source.js';
  * customers or documents (passages may be a customer's attachment) travels in messages, marked as
  * data, never in the rules.
  */
+/** How a message a person on the staff wrote begins (see {@link STAFF_MARK}). */
+const STAFF_PREFIX = '(Support team';
+
+/**
+ * How a message a person on the staff wrote to the customer begins in the conversation the model
+ * reads, in the business's turn: the model is told that such replies are not its own.
+ */
+export const STAFF_MARK = (author: string | undefined) =>
+  author ? `${STAFF_PREFIX}, ${author}:)` : `${STAFF_PREFIX}:)`;
+
 export function systemPrompt(
   options: {
     ticketId?: string;
@@ -17,6 +27,8 @@ export function systemPrompt(
     askContact?: boolean;
     /** The help center could not be searched for this message (see `searchHelpCenter`). */
     searchFailed?: boolean;
+    /** People on the staff wrote to the customer in the conversation read (see `STAFF_MARK`). */
+    staffWrote?: boolean;
   } = {},
 ): string {
   // While a ticket is open a person will follow up: offering one again would promise a second.
@@ -33,6 +45,9 @@ export function systemPrompt(
     // outage that is false, and the customer would not think to ask again.
     options.searchFailed
       ? `The help center could not be searched for this message because of a technical problem, so it is not known whether it has the answer: do not say that it has nothing on the question. Say that you cannot search the help center right now and ask the customer to try again in a moment${options.ticketId ? '' : ', and offer to connect them with a person'}.`
+      : '',
+    options.staffWrote
+      ? `Replies that begin with "${STAFF_PREFIX}" were written to the customer by a person on the support team, not by you: what they said or promised stands, so do not contradict it; never begin your own reply that way.`
       : '',
     options.safety
       ? 'The customer reported that someone was hurt or is in danger. Begin your reply by telling them to call their local emergency services now if anyone is hurt or in danger, then give what the passages say to do.'
@@ -293,7 +308,10 @@ function recentWithin(history: ChatMessage[], budget: number): ChatMessage[] {
  * would read an answer to nothing.
  */
 function withoutOrphanReply(history: ChatMessage[]): ChatMessage[] {
-  const first = history.findIndex((m) => m.role !== 'assistant');
+  // What the staff wrote answers no question of the window: it stands wherever it is.
+  const first = history.findIndex(
+    (m) => m.role !== 'assistant' || m.content.startsWith(STAFF_PREFIX),
+  );
   return first === -1 ? [] : history.slice(first);
 }
 

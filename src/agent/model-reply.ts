@@ -1,6 +1,7 @@
 import type { RetrievedChunk } from '../rag/index.js';
 import { CitationFilter, citedNumbers } from './citation-markers.js';
-import { answerWithLlm, contextMessage, systemPrompt } from './llm-answer.js';
+import type { ChatMessage } from '../model/index.js';
+import { answerWithLlm, contextMessage, STAFF_MARK, systemPrompt } from './llm-answer.js';
 import { CUT_SHORT, streamText, writeReply, type ReplyText, type ReplyTurn } from './reply-text.js';
 
 /** A reply the language model wrote, and the passages its numbers stand for. */
@@ -44,7 +45,11 @@ export async function writeModelReply(turn: ReplyTurn): Promise<ModelReply> {
     tools: turn.tools,
     sessionId: turn.sessionId,
     signal: turn.signal,
-    system: systemPrompt({ ...turn.escalated, searchFailed: turn.searchFailed }),
+    system: systemPrompt({
+      ...turn.escalated,
+      searchFailed: turn.searchFailed,
+      staffWrote: (context?.staff?.length ?? 0) > 0,
+    }),
     context: contextMessage({
       passages: turn.hits,
       // The files the customer attached earlier are known of them too, though not as details
@@ -54,7 +59,7 @@ export async function writeModelReply(turn: ReplyTurn): Promise<ModelReply> {
       unread: message.unread,
       searchFailed: turn.searchFailed,
     }),
-    history: turn.history.map((t) => ({ role: t.role, content: t.text })),
+    history: conversation(turn),
     question: turn.question,
     passages,
     onText: (delta) => send(citations.push(delta)),
@@ -97,4 +102,25 @@ export async function writeModelReply(turn: ReplyTurn): Promise<ModelReply> {
   calls.emit({ type: 'text', delta: rest });
   const cited = [...new Set([...citedNumbers(streamed).filter(exists), ...after.cited])];
   return { reply: { ...failed, text: lead + streamed + rest, cited }, passages };
+}
+
+/**
+ * The conversation before the message, as the model reads it: the customer's messages and the
+ * agent's replies, with what people on the staff wrote to the customer in its place among them,
+ * each marked as theirs (see `STAFF_MARK`).
+ */
+function conversation(turn: ReplyTurn): ChatMessage[] {
+  const history = turn.history.map((t): ChatMessage => ({ role: t.role, content: t.text }));
+  const staff = turn.context?.staff ?? [];
+  if (staff.length === 0) return history;
+  // `history` is `recent` without the message itself (see `loadContext`): their numbers match.
+  const recent = turn.context?.recent ?? [];
+  const numbered = history.map((message, i) => ({ seq: recent[i]?.seq ?? 0, message }));
+  for (const { seq, text, author } of staff) {
+    numbered.push({
+      seq,
+      message: { role: 'assistant', content: `${STAFF_MARK(author)} ${text}` },
+    });
+  }
+  return numbered.sort((a, b) => a.seq - b.seq).map(({ message }) => message);
 }

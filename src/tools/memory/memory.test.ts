@@ -117,6 +117,7 @@ describe('the memory tool', () => {
       facts: [],
       files: [],
       summary: 'Main issue: "hello".',
+      staff: [],
       messageCount: 0,
       unansweredStreak: 0,
     });

@@ -40,6 +40,14 @@ export interface SessionContext {
    * request (see {@link summarizeConversation}). Absent when the load did not ask for it.
    */
   summary?: string;
+  /**
+   * What people on the staff wrote to the customer since the first message of `recent`, oldest
+   * first (at most {@link MAX_STAFF_MESSAGES}, the newest): read with the summary, for a language
+   * model, which would otherwise answer as if a refund a person promised had never been spoken
+   * of. `recent` leaves them out (see `ConversationRepository.recentTurns`). Absent when the load
+   * did not ask for the summary.
+   */
+  staff?: Array<{ seq: number; text: string; author?: string }>;
   messageCount: number;
   /**
    * The agent's replies in a row, newest back, that found nothing in the knowledge base (among
@@ -68,6 +76,9 @@ export const MEMORY_LIMITS = {
 
 /** What every load reads: the customer's facts and their files. */
 const FACT_LIMITS = { fact: MEMORY_LIMITS.fact, file: MEMORY_LIMITS.file } as const;
+
+/** The most staff messages a load reads (see `SessionContext.staff`). */
+export const MAX_STAFF_MESSAGES = 10;
 
 const load = z.object({
   action: z.literal('load'),
@@ -312,6 +323,17 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
         ),
       ]);
       const recent = messages.slice(Math.max(0, messages.length - args.recentLimit));
+      // Only in the window of `recent`: one written before it answers nothing the model reads.
+      const staff = args.summary
+        ? (
+            await repo.messages(sessionId, {
+              afterSeq: (recent[0]?.seq ?? 1) - 1,
+              role: 'staff',
+            })
+          )
+            .slice(-MAX_STAFF_MESSAGES)
+            .map(({ seq, text, author }) => ({ seq, text, ...(author ? { author } : {}) }))
+        : undefined;
       const given: string[] = [];
       const files: string[] = [];
       for (let i = memories.length - 1; i >= 0; i--) {
@@ -338,6 +360,7 @@ export function createMemoryTool(repo: ConversationRepository, now: () => number
           : [],
         facts,
         files,
+        ...(staff ? { staff } : {}),
         ...(args.summary
           ? {
               summary: summarize(
