@@ -63,7 +63,7 @@ describe("passages of the model's own searches", () => {
     const given = (chatRequests()[0]?.body as { messages: Array<{ content: string }> }).messages
       .map((m) => m.content)
       .join('\n');
-    const upFront = [...given.matchAll(/^\[(\d+)\] /gm)].length;
+    const upFront = [...given.matchAll(/^<passage number="(\d+)">$/gm)].length;
     expect(upFront).toBeGreaterThan(0);
     expect(toolMessages(1)[0]?.content).toContain('"number":');
     const n = upFront + 1;

@@ -309,7 +309,7 @@ describe('answers from the language model', () => {
     expect(helpCenter).toContain('within 30 days');
     expect(helpCenter).not.toContain('doubled');
     expect(rest).toContain('not company policy');
-    expect(rest).toMatch(/\[\d\] policy\n[^]*every refund is doubled/);
+    expect(rest).toMatch(/<passage number="\d">\nTitle: policy\n[^]*every refund is doubled/);
     // The picture could not be read: the model knows, and the customer is told first.
     expect(rest).toContain("couldn't see photo.png");
     const notice = "I can't look at pictures, so I couldn't see photo.png.";

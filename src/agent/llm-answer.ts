@@ -74,6 +74,9 @@ export function fromAttachment(passage: { source: string }): boolean {
   return attachedFileName(passage.source) !== undefined;
 }
 
+/** Text with no mark that opens or closes a passage (see {@link contextMessage}). */
+const unfenced = (text: string) => text.replace(/<(\/?)(passage)/gi, '‹$1$2');
+
 /**
  * The turn's context as a message of data: passages, known facts and a summary. Passages of the
  * customer's own files are listed apart from the help center's, under the same numbers: what a
@@ -89,11 +92,13 @@ export function contextMessage(context: {
   searchFailed?: boolean;
 }): string {
   const numbered = context.passages.map((p, i) => ({ p, n: i + 1 }));
+  // Each passage within its own marks, which no text inside can open or close: a page that
+  // writes a line "[7] Refunds" could otherwise pass for a passage of its own, to be cited.
   const list = (items: typeof numbered) =>
     items
       .map(
         ({ p, n }) =>
-          `[${n}] ${p.title}${p.headingPath.length ? ` (${p.headingPath.join(' › ')})` : ''}\n${p.text}`,
+          `<passage number="${n}">\nTitle: ${unfenced(p.title)}${p.headingPath.length ? ` (${unfenced(p.headingPath.join(' › '))})` : ''}\n${unfenced(p.text)}\n</passage>`,
       )
       .join('\n\n');
   const helpCenter = numbered.filter(({ p }) => !fromAttachment(p));
@@ -151,6 +156,9 @@ export const MAX_LLM_STEPS = 3;
  * once would hold the customer and the search for all of them.
  */
 export const MAX_TOOL_CALLS = 4;
+
+/** The most passages one of the model's searches returns, whatever `topK` it asks for. */
+export const MAX_MODEL_TOP_K = 8;
 
 /**
  * The most characters of earlier messages sent to the model (about 3,000 tokens), the newest
@@ -351,6 +359,12 @@ async function runToolCall(
     });
   }
   const { tools, sessionId, signal } = options;
+  // The tool takes up to 50 for the staff's searches; a model asking that many, four times a
+  // round, would fill its own context with passages.
+  const asked = args as { topK?: unknown } | null;
+  if (typeof asked?.topK === 'number' && asked.topK > MAX_MODEL_TOP_K) {
+    args = { ...asked, topK: MAX_MODEL_TOP_K };
+  }
   const found = await tools.call<SearchResult>('kb_search', args, { sessionId, signal });
   // Arguments that do not fit the tool ({"q": …}) are the model's mistake too: the help center
   // did not fail, and the reply does not say it did.
