@@ -132,10 +132,11 @@ const SAAS_ALLOWED_MISSES = 9;
  * that states one counts more: 36; "hasnt" read as a negation also as the search respells it
  * ("hasn"), and words that only talk ("getting", "whats") weak: 38; a card switched off is
  * a frozen one, an interest rate an APY: 40; a page's "-ing" words found by their stem less
- * its final e ("placing", "driving"), and a heading's related words counted once: 41 now.
+ * its final e ("placing", "driving"), and a heading's related words counted once: 41; a span
+ * of time told within the time a sentence allows answered with that sentence: 42 now.
  */
 const BANK_CASES = casesFrom('./fixtures/help-center-bank.questions.json');
-const BANK_ALLOWED_MISSES = 9;
+const BANK_ALLOWED_MISSES = 8;
 
 /**
  * A fourth, of a home internet and mobile provider, with 50 questions (5 it does not answer),
@@ -149,10 +150,11 @@ const BANK_ALLOWED_MISSES = 9;
  * it; the count of a span of the customer's own time weak ("10" of "10 days after"), and a word
  * no passage has in a clause that says when ("after I sign up") no reason to find nothing: 31;
  * a wifi code is its password: 32; an amount asked for leading where it is shown, rooms and
- * floors as coverage, and a visit that never came: 33 now.
+ * floors as coverage, and a visit that never came: 33; a span of time told ("for 2 weeks")
+ * within the time a sentence allows answered with that sentence: 34 now.
  */
 const ISP_CASES = casesFrom('./fixtures/help-center-isp.questions.json');
-const ISP_ALLOWED_MISSES = 17;
+const ISP_ALLOWED_MISSES = 16;
 
 /**
  * A fifth, of a food delivery app, with 50 questions (5 it does not answer), written the same
@@ -187,10 +189,15 @@ const FOOD_ALLOWED_MISSES = 20;
  * a price, a sentence that states one counts more, and "how much is" searches "charge": 30;
  * asked whether something is had that no passage mentions ("do the cars have apple carplay"),
  * not found: 33; "do any of the cars have …" asks the same: 34; "carry over" is "roll over":
- * 35 now.
+ * 35. Then its misses read (test/qa-carshare.test.ts): an age told ("im 20, turning 21")
+ * searches the words a page states an age in, and a month's name is no misspelling; a few true
+ * synonyms (zero bars: no signal; an area: a zone; never picked up: a no-show; reeks: smells;
+ * cigarettes: smoking; sunglasses: an item; fighting a ticket: contesting it; a guide dog: a
+ * service animal; a bill: an invoice; the vet: a pet; "while I'm gone": a pause): 46; a span of
+ * time told within the time a sentence allows answered with that sentence: 47 now.
  */
 const CARSHARE_CASES = casesFrom('./fixtures/help-center-carshare.questions.json');
-const CARSHARE_ALLOWED_MISSES = 25;
+const CARSHARE_ALLOWED_MISSES = 13;
 
 /**
  * A seventh, of a chain of fitness clubs, with 60 questions (6 it does not answer) over 18

@@ -22,7 +22,7 @@ import { renderPicks } from './render.js';
 import { answersOtherThing } from './off-topic.js';
 import { saidAgain } from './said-again.js';
 import { awaitedOf, overdue, withinTime } from './waited.js';
-import { pastWindow } from './past-window.js';
+import { pastWindow, withinWindow } from './past-window.js';
 import { thingAlone } from './for-what-untold.js';
 import { placesServed } from './places-served.js';
 import { scoreSentences, type Scored } from './scoring.js';
@@ -280,11 +280,23 @@ export function readExtractiveAnswer(
     !quantity
       ? placesServed(question, scoredAll, terms)
       : undefined;
+  // Told a span of time within the time the help center allows for what is asked, that time
+  // (see `withinWindow`).
+  const inWindow =
+    late === undefined &&
+    past === undefined &&
+    within === undefined &&
+    served === undefined &&
+    attachments.length === 0 &&
+    said === ''
+      ? withinWindow(question, scored, terms)
+      : undefined;
   const picks =
     late?.picks ??
     past ??
     within ??
     served ??
+    inWindow ??
     (attachments.length === 0 &&
     repeated.length === 0 &&
     answersOtherThing(chosen, { scored, all: scoredAll }, question, terms, documents)

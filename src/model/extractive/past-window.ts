@@ -68,6 +68,32 @@ export function pastWindow(
   return picks.map((c) => ({ candidate: c, quote: quoteOf(c, terms) }));
 }
 
+/**
+ * Told a span of time ("a toll from 2 months ago", "going to spain for 2 weeks"), the sentence
+ * that allows that long or longer for what is asked ("toll charges can appear up to 60 days after
+ * your trip", "included in your plan for up to 30 days per trip") answers: the time told is
+ * within it. The best such sentence that holds a word of the question's own, for when
+ * {@link pastWindow} finds none the time told is past; `undefined` when the customer tells no
+ * time, or no such sentence is relevant.
+ */
+export function withinWindow(
+  question: string,
+  scored: Scored,
+  terms: readonly QuestionTerm[],
+): Pick[] | undefined {
+  const waited = waitedDays(question);
+  if (waited === undefined) return undefined;
+  let best: Candidate | undefined;
+  for (const c of scored.candidates) {
+    if (!c.relevant || (best && best.score >= c.score)) continue;
+    if (![...c.matched].some((k) => terms[k]?.weak === false && !terms[k]?.fromContext)) continue;
+    const allowed = allowedDays(c.unit.text);
+    if (allowed === undefined || allowed < waited || !quotable(c)) continue;
+    best = c;
+  }
+  return best ? [{ candidate: best, quote: quoteOf(best, terms) }] : undefined;
+}
+
 /** The longest time a sentence allows, in days ("within 2 hours": 1/12). */
 function allowedDays(text: string): number | undefined {
   let longest: number | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { numberForms } from './number-words.js';
+import { ageForms, numberForms } from './number-words.js';
 
 const forms = (question: string) => numberForms(question).map((r) => [r.from, r.term]);
 
@@ -20,5 +20,32 @@ describe('numberForms', () => {
     expect(forms('still nothing after 5 working days')).toEqual([]);
     expect(forms('which one is cheaper, 1 or 20?')).toEqual([]);
     expect(forms('two or 2 members')).toEqual([]);
+  });
+});
+
+const ages = (question: string) => ageForms(question).map((r) => [r.from, r.term]);
+
+describe('ageForms', () => {
+  it('searches the words a page states an age in when the question tells one without them', () => {
+    expect(ages('im 20, turning 21 in march. can i sign up now')).toEqual([
+      ['21', 'age'],
+      ['21', 'old'],
+    ]);
+    expect(ages("I'm 17 and want to join")).toEqual([
+      ['17', 'age'],
+      ['17', 'old'],
+    ]);
+    expect(ages('my son is 15 yo, can he come')).toEqual([
+      ['15', 'age'],
+      ['15', 'old'],
+    ]);
+  });
+
+  it('leaves alone a number that counts something else, and a question that says "old" or "age"', () => {
+    expect(ages("I'm 5 minutes late")).toEqual([]);
+    expect(ages('im 20 dollars short on my bill')).toEqual([]);
+    expect(ages('I was charged 20 for a late return')).toEqual([]);
+    expect(ages('can I bring my 14 yr old nephew in as a guest')).toEqual([]);
+    expect(ages('what is the age limit, I am 19')).toEqual([]);
   });
 });

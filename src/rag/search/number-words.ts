@@ -1,4 +1,5 @@
 import { searchWords } from '../../store/lexical/search-text.js';
+import { STOP_WORDS } from '../../store/lexical/stop-words.js';
 import { RELATED_WEIGHT, type RelatedTerm } from './synonyms.js';
 
 /**
@@ -65,4 +66,52 @@ export function numberForms(question: string): RelatedTerm[] {
     out.push({ term: other, weight: RELATED_WEIGHT, from: word });
   });
   return out;
+}
+
+/**
+ * A word before a number that tells it is someone's age: "I'm 20", "turning 21", "I am 16".
+ * ("I'm" is searched as "i", "m", and written "im" in chat.)
+ */
+const AGE_BEFORE = /^(?:im|m|am|turning|turn|turned|turns)$/;
+
+/** A word after a number that tells it is an age: "17 yo". */
+const AGE_AFTER = /^(?:yo)$/;
+
+/**
+ * Whether the word after a number leaves it an age: none, a word such as "and" or "in", or one
+ * that says so; not a unit, as "I'm 5 minutes late" and "I'm 20 dollars short" count other things.
+ */
+function endsAge(next: string | undefined): boolean {
+  return next === undefined || STOP_WORDS.has(next) || AGE_AFTER.test(next);
+}
+
+/** The words a help center states an age in ("at least 21 years old", "Members aged 16"). */
+const AGE_WORDS = ['age', 'old'];
+
+/**
+ * The words a page states an age in, when the question tells an age without them ("im 20,
+ * turning 21 in march, can i sign up"), searched at the weight of a related word: the customer
+ * asks whether their age is enough, where the page says who may ("you must be at least 21 years
+ * old") in words the question does not have. A question that says "old" or "age" itself ("my
+ * 14 yr old nephew") is searched by its own word: the page's word added beside it would make a
+ * passage that lists ages ("aged 13, 14 and 15") outweigh the one about what was asked.
+ *
+ * @example
+ * ageForms("I'm 17, can I join?"); // [{ term: 'age', … }, { term: 'old', … }]
+ * ageForms('I was charged 20 dollars'); // []
+ */
+export function ageForms(question: string): RelatedTerm[] {
+  const said = searchWords(question.slice(0, 2_000));
+  if (said.some((word) => AGE_WORDS.includes(word) || word === 'aged')) return [];
+  const at = said.findIndex(
+    (word, i) =>
+      /^\d{1,3}$/.test(word) &&
+      Number(word) >= 5 &&
+      Number(word) <= 120 &&
+      (AGE_BEFORE.test(said[i - 1] ?? '')
+        ? endsAge(said[i + 1])
+        : AGE_AFTER.test(said[i + 1] ?? '')),
+  );
+  if (at < 0) return [];
+  return AGE_WORDS.map((term) => ({ term, weight: RELATED_WEIGHT, from: said[at] as string }));
 }

@@ -125,6 +125,20 @@ describe('Retriever: spelling', () => {
     expect(related).toContainEqual({ from: 'wrong house', to: 'address', weight: 0.6 });
     expect(hits.map((hit) => hit.headingPath.at(-1))).toEqual(['Wrong address']);
   });
+
+  it('leaves the name of a month or a day as it is, though the help center has a word one edit away', async () => {
+    await repo.replaceSource('kb', '/help/account.md', 'h', [
+      article('account', 'Your account', {
+        'Who can join': 'You must be at least 21 years old to join.',
+        'Your name': 'The name on your account must match your licence.',
+        Payments: 'Payments are taken every Monday.',
+      }),
+    ]);
+    const retriever = new Retriever(repo);
+    const { spelling, hits } = await retriever.search('I turn 21 in march, can I join?');
+    expect(spelling).toBeUndefined();
+    expect(hits.map((hit) => hit.headingPath.at(-1))).not.toContain('Your name');
+  });
 });
 
 /** The default synonyms, noting each question they are asked about. */

@@ -6,7 +6,7 @@ import type { VectorIndex } from '../../store/vector-index.js';
 import { snippet, TermMatcher } from './highlight.js';
 import { queryTerms, respell, type QueryTerms } from './query-terms.js';
 import { Synonyms } from './synonyms.js';
-import { isNumberWord, numberForms } from './number-words.js';
+import { ageForms, isNumberWord, numberForms } from './number-words.js';
 
 /** Settings of a {@link Retriever}. */
 export interface RetrieverSettings {
@@ -267,6 +267,7 @@ export class Retriever {
             !this.synonyms.knows(word) &&
             !inPhrase.has(word) &&
             !INFORMAL.has(word) &&
+            !CALENDAR.has(word) &&
             !isNumberWord(word),
         ),
       ),
@@ -282,6 +283,7 @@ export class Retriever {
     const related = [
       ...(fixes.size === 0 ? ofQuery : this.synonyms.related(respelt)),
       ...numberForms(respelt),
+      ...ageForms(respelt),
     ].slice(0, MAX_RELATED);
     // A word of the query's own keeps its place, at the weight given to it; one the query's
     // terms left out (past MAX_QUERY_TERMS) stays out.
@@ -354,6 +356,16 @@ const MAX_RELATED = 16;
  * of "member of staff".
  */
 const INFORMAL = new Set(['stuff', 'gonna', 'wanna', 'gotta', 'kinda', 'sorta', 'dunno']);
+
+/**
+ * The names of months and days, which a customer writes of when something happens ("turning 21
+ * in march", "it's due on wednesday") and a help center seldom does: no slips of its words, as
+ * "march" corrected to "match" searched what matches.
+ */
+const CALENDAR = new Set(
+  `january february march april may june july august september october november december
+  monday tuesday wednesday thursday friday saturday sunday`.split(/\s+/),
+);
 
 /** How deep the relevance floor looks: the passages an answer could be built from. */
 const FLOOR_DEPTH = 10;

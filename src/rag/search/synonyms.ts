@@ -46,7 +46,7 @@ export const DEFAULT_SYNONYMS = `
   courier | driver | rider | delivery person | delivery guy | delivery driver | dasher
   beer | wine | vodka | whiskey | whisky | liquor | booze | spirits | champagne => alcohol
   item | product
-  shoes | boots | trainers | sneakers | sandals | shirt | t shirt | jacket | coat | dress | skirt | jeans | trousers | pants | sweater | jumper | hoodie | hat | bag | handbag | backpack | watch | phone case | headphones | earbuds | charger | toy | lamp | mug | kettle | toaster | blender | mattress | pillow | towel => item
+  shoes | boots | trainers | sneakers | sandals | shirt | t shirt | jacket | coat | dress | skirt | jeans | trousers | pants | sweater | jumper | hoodie | hat | bag | handbag | backpack | watch | sunglasses | glasses | wallet | purse | umbrella | laptop | phone case | headphones | earbuds | charger | toy | lamp | mug | kettle | toaster | blender | mattress | pillow | towel => item
   refund | reimbursement | reimburse
   money back | my money = refund
   send back | bring back | give back = return
@@ -169,6 +169,16 @@ export const DEFAULT_SYNONYMS = `
   front desk | reception desk | front counter = reception
   abroad | overseas | worldwide => international
   canada | mexico | uk | united kingdom | england | france | germany | spain | italy | australia | japan | china | india | brazil | ireland | netherlands | sweden | norway | denmark | switzerland | new zealand | singapore | korea => international
+  never picked up | didn t pick up | not pick up | never collected | didn t collect = no show
+  guide dog | guide dogs | assistance dog | seeing eye dog | support dog => service animal
+  vet | vets | veterinarian | veterinary => pet
+  fight | appeal => contest dispute
+  bill | bills => invoice
+  area | zone
+  while i m gone | while i m away | while im gone | while im away | while i am gone | while i am away | while we re away | while we re gone | when i m away = pause
+  zero bars | no bars | no phone signal | no mobile signal => signal
+  reeks | reek | stinks | stink | stinky | smelly | smells => smell
+  cigarette | cigarettes | cigs | smoked => smoking smoke
 `;
 
 /**
