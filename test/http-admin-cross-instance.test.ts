@@ -17,6 +17,7 @@ import {
   type TestServer,
 } from './helpers/http.js';
 import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
+import { holdNextWrite } from './helpers/held-writes.js';
 
 const admin = { token: ADMIN_KEY };
 const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
@@ -62,30 +63,6 @@ describe.each([
     for (const step of cleanup) await step();
   });
 
-  /**
-   * Holds the next write of passages on `server` (the re-index's, once its file is parsed) until
-   * released: what a slow parse of a large file does, at a moment the test chooses.
-   */
-  const holdNextWrite = (server: TestServer) => {
-    const knowledge = server.app.knowledge;
-    const write = knowledge.replaceSources.bind(knowledge);
-    let entered = () => {};
-    let release = () => {};
-    const reached = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    knowledge.replaceSources = async (writes) => {
-      knowledge.replaceSources = write;
-      entered();
-      await released;
-      return write(writes);
-    };
-    return { reached, release };
-  };
-
   const upload = async (server: TestServer, name: string, text: string) => {
     const form = new FormData();
     form.set('file', new Blob([text]), name);
@@ -122,7 +99,7 @@ describe.each([
       expect(first.status).toBe(201);
       const id = first.body.documents[0].id as string;
 
-      const held = holdNextWrite(a);
+      const held = holdNextWrite(a.app.knowledge);
       const reindex = call(a.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
       await held.reached;
       const deleted = await call(b.url, 'DELETE', `/v1/admin/documents/${id}`, admin);
@@ -162,7 +139,7 @@ describe.each([
       expect(first.status).toBe(201);
       const id = first.body.documents[0].id as string;
 
-      const held = holdNextWrite(a);
+      const held = holdNextWrite(a.app.knowledge);
       const reindex = call(a.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
       await held.reached;
       const replaced = await upload(
@@ -202,7 +179,7 @@ describe.each([
       expect(first.status).toBe(201);
       const id = first.body.documents[0].id as string;
 
-      const held = holdNextWrite(a);
+      const held = holdNextWrite(a.app.knowledge);
       const reindex = call(a.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
       await held.reached;
       // The same bytes written again elsewhere: nothing the first re-index would undo.

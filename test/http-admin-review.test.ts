@@ -14,6 +14,7 @@ import {
   type TestServer,
 } from './helpers/http.js';
 import { openTicket } from './helpers/ticket-webhooks.js';
+import { holdNextWrite } from './helpers/held-writes.js';
 
 const admin = { token: ADMIN_KEY };
 
@@ -106,30 +107,6 @@ describe("a ticket's assignee", () => {
 });
 
 describe('a document written to while it is re-indexed', () => {
-  /**
-   * Holds the next write of passages (the re-index's, once its file is parsed) until released:
-   * what a slow parse of a large file does, at a moment the test chooses.
-   */
-  const holdNextWrite = () => {
-    const knowledge = t.app.knowledge;
-    const write = knowledge.replaceSources.bind(knowledge);
-    let entered = () => {};
-    let release = () => {};
-    const reached = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    knowledge.replaceSources = async (writes) => {
-      knowledge.replaceSources = write;
-      entered();
-      await released;
-      return write(writes);
-    };
-    return { reached, release };
-  };
-
   const upload = async (name: string, text: string) => {
     const form = new FormData();
     form.set('file', new Blob([text]), name);
@@ -156,7 +133,7 @@ describe('a document written to while it is re-indexed', () => {
     expect(first.status).toBe(201);
     const id = first.body.documents[0].id as string;
 
-    const held = holdNextWrite();
+    const held = holdNextWrite(t.app.knowledge);
     const reindex = call(t.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
     await held.reached;
     const deleted = call(t.url, 'DELETE', `/v1/admin/documents/${id}`, admin);
@@ -181,7 +158,7 @@ describe('a document written to while it is re-indexed', () => {
     expect(first.status).toBe(201);
     const id = first.body.documents[0].id as string;
 
-    const held = holdNextWrite();
+    const held = holdNextWrite(t.app.knowledge);
     const reindex = call(t.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
     await held.reached;
     const replaced = upload('stove.md', '# Stove\n\nThe wombatstove burns butane canisters.\n');

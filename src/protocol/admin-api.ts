@@ -61,21 +61,13 @@ export const documentListQuerySchema = z
  * `[source, docKey]`), the list's own order being by source, then key.
  */
 export function documentListCursor(last: { source: string; docKey: string }): string {
-  return Buffer.from(JSON.stringify([last.source, last.docKey])).toString('base64url');
+  return pairCursor(last.source, last.docKey);
 }
 
 /** A {@link documentListCursor} read back, or undefined for anything that is not one. */
 function readDocumentListAfter(value: string): { source: string; docKey: string } | undefined {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
-  const [source, docKey] = decoded as unknown[];
-  if (typeof source !== 'string' || source.length === 0) return undefined;
-  if (typeof docKey !== 'string') return undefined;
+  const [source, docKey] = readPairCursor(value) ?? [];
+  if (source === undefined || docKey === undefined || source.length === 0) return undefined;
   return { source, docKey };
 }
 
@@ -149,15 +141,15 @@ export function ticketListCursor(last: { createdAt: string; id: string }): strin
 }
 
 /**
- * A list cursor of a time and an id: opaque to clients (base64url of `[time, id]`), so that it
- * can say both when the last item of a page was and which of the items of that moment it was.
+ * A list cursor of two strings: opaque to clients (base64url of `[a, b]`), so that it can name
+ * where a page ended by two keys of the list's order.
  */
-function timeIdCursor(time: string, id: string): string {
-  return Buffer.from(JSON.stringify([time, id])).toString('base64url');
+function pairCursor(a: string, b: string): string {
+  return Buffer.from(JSON.stringify([a, b])).toString('base64url');
 }
 
-/** A {@link timeIdCursor} read back, or undefined for anything that is not one. */
-function readTimeIdCursor(value: string): { time: string; id: string } | undefined {
+/** A {@link pairCursor} read back, or undefined for anything that is not one. */
+function readPairCursor(value: string): [string, string] | undefined {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
@@ -165,10 +157,24 @@ function readTimeIdCursor(value: string): { time: string; id: string } | undefin
     return undefined;
   }
   if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
-  const [time, id] = decoded as unknown[];
-  if (typeof time !== 'string' || !STORED_TIME.test(time)) return undefined;
+  const [a, b] = decoded as unknown[];
+  return typeof a === 'string' && typeof b === 'string' ? [a, b] : undefined;
+}
+
+/**
+ * A list cursor of a time and an id (see {@link pairCursor}), so that it can say both when the
+ * last item of a page was and which of the items of that moment it was.
+ */
+function timeIdCursor(time: string, id: string): string {
+  return pairCursor(time, id);
+}
+
+/** A {@link timeIdCursor} read back, or undefined for anything that is not one. */
+function readTimeIdCursor(value: string): { time: string; id: string } | undefined {
+  const [time, id] = readPairCursor(value) ?? [];
+  if (time === undefined || id === undefined || !STORED_TIME.test(time)) return undefined;
   if (Number.isNaN(Date.parse(time))) return undefined;
-  if (typeof id !== 'string' || id.length === 0 || id.length > 200) return undefined;
+  if (id.length === 0 || id.length > 200) return undefined;
   return { time, id };
 }
 

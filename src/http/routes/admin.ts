@@ -103,20 +103,14 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
 
     admin.get<Query>('/v1/admin/documents', async (request) => {
       const query = parseInput(documentListQuerySchema, request.query, 'query');
-      // One more than the page, to know whether another follows: the last page says so itself
-      // rather than pointing at an empty one.
+      // One more than the page (see `pageOf`).
       const page = await knowledge.documents(query.scope, {
         limit: query.limit + 1,
         ...(query.after ? { after: query.after } : {}),
         offset: query.offset ?? 0,
       });
-      const items = page.items.slice(0, query.limit);
-      const last = items.at(-1);
-      const list: DocumentList = {
-        items,
-        total: page.total,
-        nextAfter: page.items.length > query.limit && last ? documentListCursor(last) : null,
-      };
+      const { items, next } = pageOf(page.items, query.limit, documentListCursor);
+      const list: DocumentList = { items, total: page.total, nextAfter: next };
       return list;
     });
 
@@ -273,8 +267,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
 
     admin.get<Query>('/v1/admin/tickets', async (request) => {
       const query = parseInput(ticketListQuerySchema, request.query, 'query');
-      // One more than the page, to know whether another follows: the last page says so itself
-      // rather than pointing at an empty one.
+      // One more than the page (see `pageOf`).
       const page = await conversations.tickets({
         ...(query.status ? { status: query.status } : {}),
         ...(query.priority ? { priority: query.priority } : {}),
@@ -285,13 +278,8 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         ...(query.before ? { before: query.before } : {}),
         offset: query.offset ?? 0,
       });
-      const items = page.items.slice(0, query.limit);
-      const last = items.at(-1);
-      const list: TicketList = {
-        items,
-        total: page.total,
-        nextBefore: page.items.length > query.limit && last ? ticketListCursor(last) : null,
-      };
+      const { items, next } = pageOf(page.items, query.limit, ticketListCursor);
+      const list: TicketList = { items, total: page.total, nextBefore: next };
       return list;
     });
 
@@ -346,14 +334,12 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
 
     admin.get<Query>('/v1/admin/sessions', async (request) => {
       const query = parseInput(sessionListQuerySchema, request.query, 'query');
-      // One more than the page, to know whether another follows: the last page says so itself
-      // rather than pointing at an empty one.
+      // One more than the page (see `pageOf`).
       const summaries = await conversations.sessions({
         limit: query.limit + 1,
         ...(query.before ? { before: query.before } : {}),
       });
-      const shown = summaries.slice(0, query.limit);
-      const last = shown.at(-1);
+      const { items: shown, next } = pageOf(summaries, query.limit, sessionListCursor);
       const list: SessionList = {
         // `id` as everywhere else; the transcript's size under a name of its own, since a
         // session's `messageCount` counts the customer's messages only.
@@ -363,7 +349,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
           firstMessageAt: s.firstMessageAt,
           lastMessageAt: s.lastMessageAt,
         })),
-        nextBefore: summaries.length > query.limit && last ? sessionListCursor(last) : null,
+        nextBefore: next,
       };
       return list;
     });
@@ -621,6 +607,21 @@ function overtaken(error: unknown): unknown {
     );
   }
   return error;
+}
+
+/**
+ * A page of a list read with one item more than asked (`limit + 1`, so that the last page says
+ * so itself rather than pointing at an empty one): its first `limit` items, and the cursor of
+ * the last of them when another page follows, null on the last page.
+ */
+function pageOf<T>(
+  read: T[],
+  limit: number,
+  cursorOf: (last: T) => string,
+): { items: T[]; next: string | null } {
+  const items = read.slice(0, limit);
+  const last = items.at(-1);
+  return { items, next: read.length > limit && last !== undefined ? cursorOf(last) : null };
 }
 
 function ingestOptions(app: App, log: IngestOptions['log']) {
