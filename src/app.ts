@@ -350,6 +350,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           baseUrl: llmUrl,
           model: llmModel,
           ...(llmKey ? { apiKey: llmKey } : {}),
+          idleTimeoutMs: config.llm.idleTimeoutMs,
         }),
       ),
     );

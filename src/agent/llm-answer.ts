@@ -1,7 +1,7 @@
 import type { ChatMessage, ToolCallRequest, ToolSpec } from '../model/index.js';
 import type { RetrievedChunk, SearchResult } from '../rag/index.js';
 import type { ToolResult } from '../resilience/index.js';
-import type { LlmReply, ToolRegistry } from '../tools/index.js';
+import { EMPTY_ANSWER, type LlmReply, type ToolRegistry } from '../tools/index.js';
 import { attachedFileName, shownSource } from './shown-source.js';
 
 /**
@@ -251,19 +251,8 @@ export async function answerWithLlm(options: {
     }
     usage.inputTokens += result.value.usage?.inputTokens ?? 0;
     usage.outputTokens += result.value.usage?.outputTokens ?? 0;
-    if (result.value.toolCalls.length === 0) {
-      // An empty answer is no answer: the customer would get a blank reply.
-      if (result.value.text.trim() === '') {
-        return {
-          ok: false,
-          reason: 'it gave no answer',
-          detail: `the model's answer was empty (step ${step})`,
-          textSent,
-          cancelled: false,
-        };
-      }
-      return { ok: true, text: written, usage, steps: step };
-    }
+    // An answer with no tool call has text: the `llm_chat` tool fails an empty one.
+    if (result.value.toolCalls.length === 0) return { ok: true, text: written, usage, steps: step };
     // The last call is given no tools: a call it asks for anyway could reach no model, and
     // running it would only load the search.
     if (step === MAX_LLM_STEPS) break;
@@ -411,7 +400,11 @@ function failureReason(result: Exclude<ToolResult<LlmReply>, { type: 'ok' }>): s
     case 'cancelled':
       return 'the request was cancelled';
     default:
-      if (result.code === 'invalid_output') return 'its answer was incomplete';
+      // A stream that stalled (see `LLM_IDLE_TIMEOUT_MS`) is the model's own timeout.
+      if (result.code === 'timeout') return 'it took too long';
+      if (result.code === 'invalid_output') {
+        return result.message === EMPTY_ANSWER ? 'it gave no answer' : 'its answer was incomplete';
+      }
       return result.code === 'upstream_unavailable' || result.code === 'rate_limited'
         ? 'it was unavailable'
         : 'it failed';

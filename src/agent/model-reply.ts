@@ -36,10 +36,16 @@ export async function writeModelReply(turn: ReplyTurn): Promise<ModelReply> {
   const exists = (n: number) => n >= 1 && n <= passages.length;
   const citations = new CitationFilter(exists);
   let streamed = '';
+  // White space at the end of what was sent, held back until words follow it: an answer cut
+  // short drops it before the notice that follows ("within" then a break, not "within " then
+  // one), in the words streamed as in the reply stored.
+  let held = '';
   const send = (delta: string) => {
-    if (delta === '') return;
-    streamed += delta;
-    calls.emit({ type: 'text', delta });
+    const words = (held + delta).trimEnd();
+    held = (held + delta).slice(words.length);
+    if (words === '') return;
+    streamed += words;
+    calls.emit({ type: 'text', delta: words });
   };
   const outcome = await answerWithLlm({
     tools: turn.tools,
@@ -67,6 +73,9 @@ export async function writeModelReply(turn: ReplyTurn): Promise<ModelReply> {
   });
   send(citations.end());
   if (outcome.ok) {
+    // A whole answer is kept as the model wrote it, to its last character.
+    if (held !== '') calls.emit({ type: 'text', delta: held });
+    streamed += held;
     // The words as they were streamed, not the model's text filtered again at the end: a number
     // the model wrote before its search found that passage was left out as it streamed, and
     // would be kept now (naming a passage the model had not seen when it wrote it).

@@ -1,3 +1,4 @@
+import { DEFAULT_IDLE_TIMEOUT_MS } from '../model/openai-chat-model.js';
 import { DEFAULT_PARSE_LIMITS, DEFAULT_PARSE_WORKERS } from '../rag/parse/index.js';
 
 /**
@@ -147,6 +148,14 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     expected: 'the API key string',
     description: 'API key for the LLM API.',
     secret: true,
+  },
+  {
+    name: 'LLM_IDLE_TIMEOUT_MS',
+    path: ['llm', 'idleTimeoutMs'],
+    default: String(DEFAULT_IDLE_TIMEOUT_MS),
+    expected: ms(1, 600000),
+    description:
+      "Longest silence of the language model's streamed answer after its first byte: then the request is aborted, and the customer gets what was written, said to be cut short, and the help center's answer. The first byte may take longer (a model loading, a long prompt): only the `llm_chat` time limit (60 s) bounds it.",
   },
   {
     name: 'EMBEDDINGS_BASE_URL',

@@ -33,7 +33,8 @@ describe('loadConfig', () => {
     expect(config.dataDir).toBe('./data');
     expect(config.databaseUrl).toBeUndefined();
     expect(config.redisUrl).toBeUndefined();
-    expect(config.llm).toEqual({});
+    // A stream silent for 15 s once it has begun is given up.
+    expect(config.llm).toEqual({ idleTimeoutMs: 15_000 });
     // The seed's defaults: 3 attempts, 1 s doubling to 10 s, breaker after 5 failures for 60 s.
     expect(config.tools.defaults).toEqual({
       timeoutMs: 30_000,
@@ -79,6 +80,13 @@ describe('loadConfig', () => {
       'LOG_LEVEL="loud": is not one of fatal, error, warn, info, debug, trace, silent; expected one of fatal, error, warn, info, debug, trace, silent',
       'TOOL_TIMEOUT_MS="-5": must be at least 1; expected a whole number of milliseconds from 1 to 600000',
       'TOOL_RETRY_ATTEMPTS="2.5": must be a whole number; expected a whole number of attempts from 1 to 10',
+    ]);
+  });
+
+  it('reads the language model’s idle limit, and refuses one out of range', () => {
+    expect(loadConfig({ env: { LLM_IDLE_TIMEOUT_MS: '5000' } }).llm.idleTimeoutMs).toBe(5_000);
+    expect(problems({ LLM_IDLE_TIMEOUT_MS: '0' })).toEqual([
+      'LLM_IDLE_TIMEOUT_MS="0": must be at least 1; expected a whole number of milliseconds from 1 to 600000',
     ]);
   });
 

@@ -163,7 +163,12 @@ export const configSchema = z
     adminApiKey: z.string().min(16).optional(),
     metricsToken: z.string().min(16).optional(),
     llm: z
-      .object({ baseUrl: httpUrl.optional(), model: optionalSecret, apiKey: optionalSecret })
+      .object({
+        baseUrl: httpUrl.optional(),
+        model: optionalSecret,
+        apiKey: optionalSecret,
+        idleTimeoutMs: int(1, 600_000),
+      })
       .strict(),
     embeddings: z
       .object({ baseUrl: httpUrl.optional(), model: optionalSecret, apiKey: optionalSecret })

@@ -350,6 +350,41 @@ describe('createOpenAiChatModel', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
+  it('gives up a stream silent for idleTimeoutMs mid-answer, and aborts its request', async () => {
+    fake.failNext(1, 'stall');
+    const model = createOpenAiChatModel({
+      baseUrl: fake.url,
+      model: 'gpt-test',
+      idleTimeoutMs: 200,
+    });
+    const started = Date.now();
+
+    const { deltas, error } = await collectUntilFailure(model);
+
+    expect(deltas).toEqual([{ type: 'text', text: FAULT_CHUNK_TEXT }]);
+    expect(error).toMatchObject({ code: 'timeout', retryable: true });
+    expect(error.message).toContain('sent nothing for 200 ms');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await expect.poll(() => fake.requests[0]?.abandoned).toBe(true);
+  });
+
+  it('waits longer than idleTimeoutMs for the first byte, and for a consumer slow to read', async () => {
+    fake.chatReplies({ text: 'Shipped today.', chunkSize: 4, firstDelayMs: 400 });
+    const model = createOpenAiChatModel({
+      baseUrl: fake.url,
+      model: 'gpt-test',
+      idleTimeoutMs: 200,
+    });
+    let text = '';
+    for await (const delta of model.stream(ASK)) {
+      if (delta.type !== 'text') continue;
+      text += delta.text;
+      // The server is not silent while the consumer holds a delta: it is not being read.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    expect(text).toBe('Shipped today.');
+  });
+
   it("throws the signal's reason when it is an AppError, such as the wrapper's timeout", async () => {
     fake.chatReplies({ text: 'a slow answer that never gets read', chunkSize: 1, delayMs: 5 });
     const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'gpt-test' });

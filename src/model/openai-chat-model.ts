@@ -29,7 +29,19 @@ export interface OpenAiChatModelOptions {
   temperature?: number;
   /** Cap on the answer's length in tokens; none when absent. A request may override it. */
   maxTokens?: number;
+  /**
+   * Longest silence of a streamed answer, in ms, once its first byte has arrived:
+   * {@link DEFAULT_IDLE_TIMEOUT_MS} when absent. See {@link createOpenAiChatModel}.
+   */
+  idleTimeoutMs?: number;
 }
+
+/**
+ * The default longest silence of a streamed answer (15 s). Models write several tokens a second,
+ * and servers that think or queue for long send keep-alive comments meanwhile; 15 s of nothing
+ * is a stalled server or connection, and the customer has waited long enough.
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
 
 /**
  * A {@link ChatModel} over the OpenAI chat completions API (`POST {baseUrl}/chat/completions`,
@@ -46,6 +58,12 @@ export interface OpenAiChatModelOptions {
  * - a chunk that is not JSON: `upstream_unavailable`, not retryable (the server is broken);
  * - a stream that breaks off, or ends before `[DONE]` and before a `finish_reason`:
  *   `upstream_unavailable`, retryable;
+ * - a stream that sends nothing for `idleTimeoutMs` (15 s by default) once its first byte has
+ *   arrived: `timeout`, retryable. Any byte counts, a keep-alive comment or reasoning text
+ *   included. The request is aborted: the server sees the connection close and can stop
+ *   generating. The first byte is not held to this limit: a server may take longer to load the
+ *   model, queue the request and read a long prompt than to write its next token, so until the
+ *   first byte only the caller's own limit applies (the `llm_chat` tool's timeout);
  * - `signal` aborted: `cancelled`, or the signal's reason when that is an `AppError` (the
  *   tool-call wrapper's timeout). The request and the download both stop.
  *
@@ -74,6 +92,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
   const fetchFn = options.fetch ?? globalThis.fetch;
   const apiKey = options.apiKey === '' ? undefined : options.apiKey;
   const redact = redactor(apiKey);
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const defaults = {
     model: options.model,
     ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
@@ -128,13 +147,17 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
   async function* stream(request: ChatRequest): AsyncGenerator<ChatDelta> {
     const { signal } = request;
     if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
-    let response = await send(openAiChatBody(request, { ...defaults, usage: askUsage }), signal);
+    // Aborts the request when the stream stalls: reading no further is not enough, the server
+    // would go on generating for a connection nobody reads.
+    const stall = new AbortController();
+    const upstream = signal ? AbortSignal.any([signal, stall.signal]) : stall.signal;
+    let response = await send(openAiChatBody(request, { ...defaults, usage: askUsage }), upstream);
     if (response === 'usage_refused') {
       // Azure OpenAI before api-version 2024-09-01-preview, and some gateways, refuse the option
       // that asks for the token usage ("Unrecognized request argument supplied: stream_options"):
       // answering without the usage beats not answering at all.
       askUsage = false;
-      response = await send(openAiChatBody(request, { ...defaults, usage: false }), signal);
+      response = await send(openAiChatBody(request, { ...defaults, usage: false }), upstream);
       if (response === 'usage_refused') throw new Error('unreachable: no stream_options was sent');
     }
     const assembler = createDeltaAssembler(where, redact);
@@ -144,7 +167,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
       yield* wholeCompletion(await readText(response, signal), assembler);
       return;
     }
-    yield* readStream(response, signal, assembler);
+    yield* readStream(response, signal, assembler, stall);
   }
 
   async function readText(response: Response, signal: AbortSignal | undefined): Promise<string> {
@@ -172,18 +195,34 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
     response: Response,
     signal: AbortSignal | undefined,
     assembler: DeltaAssembler,
+    stall: AbortController,
   ): AsyncGenerator<ChatDelta> {
     if (response.body === null) throw cut(where, 'answered without a body');
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
     const parser = createSseParser();
+    let started = false;
     try {
       for (;;) {
-        const read = await reader.read().catch((error: unknown) => {
-          if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
-          throw networkError(error, `The stream from the chat model at ${where} broke off`, redact);
-        });
+        // Timed only while waiting for the server: a consumer slow to take a delta is not a
+        // server that stalled.
+        const timer = started
+          ? setTimeout(() => stall.abort(stalled(where, idleTimeoutMs)), idleTimeoutMs)
+          : undefined;
+        const read = await reader
+          .read()
+          .catch((error: unknown) => {
+            if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
+            if (stall.signal.aborted) throw stall.signal.reason;
+            throw networkError(
+              error,
+              `The stream from the chat model at ${where} broke off`,
+              redact,
+            );
+          })
+          .finally(() => clearTimeout(timer));
         if (read.done) break;
+        started = true;
         for (const data of pushTo(parser, decoder.decode(read.value, { stream: true }), where)) {
           // The consumer may have aborted while it held the previous delta.
           if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
@@ -242,6 +281,15 @@ function pushTo(parser: SseParser, text: string, where: string): string[] {
     if (error instanceof RangeError) throw cut(where, `sent ${error.message}`);
     throw error;
   }
+}
+
+/** The error of a stream that sent nothing for `idleMs`. */
+function stalled(where: string, idleMs: number): AppError {
+  return new AppError(
+    'timeout',
+    `The chat model at ${where} sent nothing for ${idleMs} ms in the middle of its answer`,
+    { retryable: true },
+  );
 }
 
 function cut(where: string, what: string): AppError {

@@ -32,8 +32,12 @@ export interface FakeChatRequest {
  * its id and name and then its JSON arguments in pieces of `chunkSize` characters. Arguments that
  * are a string are sent as they are (to script invalid JSON); anything else is JSON-encoded.
  * Tool calls may come after some `text`, as models do ("Let me look that up."), in one answer.
+ * A streamed answer may wait `firstDelayMs` after its headers before its first chunk (a model
+ * loading, a long prompt read), and may stall for good after `stallAfter` of its pieces (the
+ * text's, then the tool calls'; 0: after the first chunk, which names the role): the connection
+ * stays open and nothing more comes.
  */
-export type FakeChatReply =
+export type FakeChatReply = (
   | {
       text: string;
       chunkSize?: number;
@@ -45,7 +49,8 @@ export type FakeChatReply =
       text?: string;
       chunkSize?: number;
       delayMs?: number;
-    };
+    }
+) & { firstDelayMs?: number; stallAfter?: number };
 
 /** A reply, or a function of the request that returns one. */
 export type FakeChatScript = FakeChatReply | ((request: FakeChatRequest) => FakeChatReply);
@@ -58,6 +63,8 @@ export interface FakeOpenAiRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The parsed JSON body; the raw text when it is not JSON; `undefined` when empty. */
   body: unknown;
+  /** Set when the client closed the connection before the answer was complete (an abort). */
+  abandoned?: true;
 }
 
 /** How {@link FakeOpenAi.failNext} makes a request fail. */
@@ -135,7 +142,11 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
         const body = parseBody(text);
         const path = (req.url ?? '/').split('?')[0] ?? '/';
         const method = req.method ?? 'GET';
-        requests.push({ method, path, headers: { ...req.headers }, body });
+        const received: FakeOpenAiRequest = { method, path, headers: { ...req.headers }, body };
+        requests.push(received);
+        res.once('close', () => {
+          if (!res.writableFinished) received.abandoned = true;
+        });
 
         const fault = faults.shift();
         if (fault !== undefined) {
@@ -302,6 +313,8 @@ interface FakeCompletion {
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
   chunkSize: number;
   delayMs: number;
+  firstDelayMs: number;
+  stallAfter: number | undefined;
 }
 
 function chatCompletions({
@@ -412,6 +425,8 @@ function settle(reply: FakeChatReply, request: FakeChatRequest, n: number): Fake
     },
     chunkSize: Math.max(1, reply.chunkSize ?? 4),
     delayMs: reply.delayMs ?? 0,
+    firstDelayMs: reply.firstDelayMs ?? 0,
+    stallAfter: reply.stallAfter,
   };
 }
 
@@ -438,10 +453,17 @@ async function streamCompletion(
   });
 
   res.writeHead(200, SSE_HEADERS);
+  if (completion.firstDelayMs > 0) {
+    // The headers go now, the first chunk later: the client has a response, and no byte of it.
+    res.flushHeaders();
+    await sleep(completion.firstDelayMs);
+  }
   for (const [i, delta] of deltas.entries()) {
     if (i > 1 && completion.delayMs > 0) await sleep(completion.delayMs);
     // The client went away (an abort) or the server closed: nobody reads the rest.
     if (res.destroyed) return;
+    // The first delta holds the role, the text's pieces follow it.
+    if (completion.stallAfter !== undefined && i > completion.stallAfter) return;
     res.write(sseEvent(chunkOf(id, model, delta, null, includeUsage)));
   }
   res.write(sseEvent(chunkOf(id, model, {}, completion.finishReason, includeUsage)));

@@ -19,5 +19,5 @@ export type {
   AttachmentProblem,
   AttachmentSummary,
 } from './attachments/index.js';
-export { createLlmChatTool } from './llm-chat/index.js';
+export { createLlmChatTool, EMPTY_ANSWER } from './llm-chat/index.js';
 export type { LlmReply } from './llm-chat/index.js';

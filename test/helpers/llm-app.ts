@@ -13,17 +13,20 @@ export interface LlmApp {
 
 /**
  * Starts an app whose language model is a fake on loopback, with a help center of one FAQ
- * document holding `faqs` (title, answer), each an entry of its own.
+ * document holding `faqs` (title, answer), each an entry of its own; `env` adds settings.
  *
  * @example
  * const { app, fake, close } = await startLlmApp([['Can I return an item?', 'Within 30 days.']]);
  */
 export async function startLlmApp(
   faqs: ReadonlyArray<[title: string, text: string]>,
+  env: Record<string, string> = {},
 ): Promise<LlmApp> {
   const fake = await startFakeOpenAi();
   const app = createApp(
-    loadConfig({ env: { LOG_LEVEL: 'silent', LLM_BASE_URL: fake.url, LLM_MODEL: 'fake-chat' } }),
+    loadConfig({
+      env: { LOG_LEVEL: 'silent', LLM_BASE_URL: fake.url, LLM_MODEL: 'fake-chat', ...env },
+    }),
     { databasePath: ':memory:' },
   );
   await app.knowledge.replaceSource(

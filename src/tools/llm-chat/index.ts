@@ -1,2 +1,2 @@
-export { createLlmChatTool } from './llm-chat.js';
+export { createLlmChatTool, EMPTY_ANSWER } from './llm-chat.js';
 export type { LlmReply } from './llm-chat.js';

@@ -30,6 +30,9 @@ const INCOMPLETE: Partial<Record<ChatFinishReason, string>> = {
   content_filter: 'withheld by its content filter',
 };
 
+/** The message of the `invalid_output` error of an empty answer. */
+export const EMPTY_ANSWER = "The language model's answer was empty";
+
 /**
  * The `llm_chat` tool: one streamed call of the chat model, through the tool-call layer like every
  * other call (timeout, retries, breaker, span). Text reaches `onText` as it streams. A call that
@@ -37,7 +40,8 @@ const INCOMPLETE: Partial<Record<ChatFinishReason, string>> = {
  * customer has already seen part of the answer — its error is then marked not retryable. An
  * answer the model stopped short (its token limit, its content filter) is an `invalid_output`
  * error, never a whole answer: the agent then says it was cut short and answers from the help
- * center.
+ * center. So is an empty answer (no tool call, no text but white space), which counts against
+ * the breaker as any failure.
  */
 export function createLlmChatTool(model: ChatModel) {
   return defineTool<typeof input, LlmReply>({
@@ -84,6 +88,12 @@ export function createLlmChatTool(model: ChatModel) {
           cause: e,
           retryable: false,
         });
+      }
+      if (toolCalls.length === 0 && text.trim() === '') {
+        // A server that answers nothing (a broken deployment, a model that only stops) has
+        // failed as surely as one that answers 500: its breaker must see it. Not retried: asked
+        // the same, a model that wrote nothing mostly writes nothing again.
+        throw new AppError('invalid_output', EMPTY_ANSWER, { retryable: false });
       }
       return { text, toolCalls, ...(usage ? { usage } : {}) };
     },
