@@ -7,6 +7,7 @@ import { snippet, TermMatcher } from './highlight.js';
 import { queryTerms, respell, type QueryTerms } from './query-terms.js';
 import { Synonyms } from './synonyms.js';
 import { ageForms, isNumberWord, numberForms } from './number-words.js';
+import { slipsOnly } from './english-words.js';
 
 /** Settings of a {@link Retriever}. */
 export interface RetrieverSettings {
@@ -260,7 +261,7 @@ export class Retriever {
     // no longer say what the phrase says.
     const ofQuery = this.synonyms.related(query);
     const inPhrase = new Set(ofQuery.flatMap((r) => r.from.split(' ')));
-    const fixes = await this.#withoutOwnWords(
+    const corrected = await this.#withoutOwnWords(
       await this.repo.correctSpelling(
         found.contentTerms.filter(
           (word) =>
@@ -273,6 +274,7 @@ export class Retriever {
       ),
       scopes,
     );
+    const fixes = slipsOnly(corrected);
     const fix = (term: string) => fixes.get(term) ?? term;
     const spelling = [...fixes].map(([from, to]) => ({ from, to }));
     const terms = fixes.size === 0 ? found.terms : [...new Set(found.terms.map(fix))];
