@@ -171,10 +171,11 @@ const ISP_ALLOWED_MISSES = 16;
  * brought over") no part of it, and a time of day ("at midnight") searched as the hours: 27;
  * one thing got instead of another a wrong item, a buddy a friend, and a charge a fee (a word
  * of a phrase the synonyms know, as "house" of "the wrong house", is no longer corrected to
- * another, and rain or snow is weather; neither won an answer here): 30 now.
+ * another, and rain or snow is weather; neither won an answer here): 30; a thing that "never
+ * showed up" is missed, as a person who did not turn up is a no-show: 31 now.
  */
 const FOOD_CASES = casesFrom('./fixtures/help-center-food.questions.json');
-const FOOD_ALLOWED_MISSES = 20;
+const FOOD_ALLOWED_MISSES = 19;
 
 /**
  * A sixth, of a car-sharing service, with 60 questions (6 it does not answer) over 18 articles,
@@ -216,10 +217,15 @@ const CARSHARE_ALLOWED_MISSES = 13;
  * ("how long should i sit in the sauna"): 33; "the wifi password", where no passage says
  * "wifi", is not answered with the app's password: 34; "the front desk" is reception and
  * "weekdays" Monday to Friday ("evenings" no longer "even"): 35; "my stuff" is not corrected to
- * "staff": 36 now.
+ * "staff": 36; to train barefoot is in bare feet, a discount through work a corporate one, and to
+ * book and not turn up a no-show: 39; "my son is 14" tells an age, "overnight" is at night, and
+ * "someone else" a different one: 42; a mate to "come with me" a guest, and a gym "near my office"
+ * another club: 44; "i left my job" is leaving an employer, and moving to a country by name is
+ * moving abroad: 46. The gym "near my office" line was taken out again, as this help center's own
+ * word ("club") rather than a customer's synonym: 45 now.
  */
 const GYM_CASES = casesFrom('./fixtures/help-center-gym.questions.json');
-const GYM_ALLOWED_MISSES = 24;
+const GYM_ALLOWED_MISSES = 15;
 
 /**
  * An eighth, of a household gas and electricity supplier, with 60 questions (6 it does not
@@ -239,10 +245,18 @@ const GYM_ALLOWED_MISSES = 24;
  * are no wound, and to cut off a supply is to disconnect it: 32; asked "who do i ring", to
  * ring is to call: 33; "I've gone over to octopus" is leaving: 34; a small number is searched
  * in words as in digits ("2 lines of numbers" finds "two rows of numbers"), but not one that
- * counts a span of time told ("after 3 weeks"): 35 now.
+ * counts a span of time told ("after 3 weeks"): 35. Then true synonyms of customers' words
+ * (test/qa-energy.test.ts): "getting nowhere" is a complaint to take further, bills "in the
+ * post" paper bills, a meter "running fast" one to test, "lost my job" job loss and "cant
+ * afford" struggling to pay, a deal that "finishes" one that ends, a meter "nearly empty" credit
+ * running low and to borrow to take credit, "without electric" a power cut and "do we get
+ * anything" compensation, "the numbers off the meter" readings, and "put the new meter in" an
+ * installation: 44. Real words no longer spelling-corrected (src/rag/search/english-words.ts) lost
+ * one, "how often am i meant to give you the numbers off the meter", which "meant" corrected to
+ * "means" had tipped, by a margin, to the passage on sending readings: 43 now.
  */
 const ENERGY_CASES = casesFrom('./fixtures/help-center-energy.questions.json');
-const ENERGY_ALLOWED_MISSES = 25;
+const ENERGY_ALLOWED_MISSES = 17;
 
 /**
  * A ninth, of a homewares shop, with 47 questions (3 it does not answer) over 10 articles, written

@@ -44,3 +44,65 @@ describe('a number in digits where the page writes it in words', () => {
     expect(reply.text).toContain("you'll need to give us both");
   });
 });
+
+describe('customers’ words for what the pages call otherwise', () => {
+  it('"getting nowhere… who else can i go to" is a complaint taken further, to the ombudsman', async () => {
+    const reply = await ask(
+      'been going back and forth with you for 2 months and getting nowhere. who else can i go to',
+    );
+    expect(reply.text).toContain('you can take it to the Energy Ombudsman');
+  });
+
+  it('bills "sent in the post" are paper bills', async () => {
+    const reply = await ask(
+      "can i have my bills sent in the post please, I don't really use email",
+    );
+    expect(reply.text).toContain('you can switch them on in Account > Preferences');
+  });
+
+  it('a meter "running fast" is one to test for accuracy', async () => {
+    const reply = await ask(
+      'i reckon my meter is running fast. can someone test it and do i have to pay for that',
+    );
+    expect(reply.text).toContain("We'll carry out an accuracy test free of charge");
+  });
+
+  it('"lost my job… cant afford" is job loss and struggling to pay', async () => {
+    const reply = await ask(
+      'lost my job and i genuinely cant afford my energy right now. what can you do',
+    );
+    expect(reply.text).toContain('pause or reduce your payments for up to 3 months');
+  });
+
+  it('a fixed deal that "finishes" is a fixed tariff that ends', async () => {
+    const reply = await ask(
+      'my fixed deal finishes in november, what happens after that if i dont do anything',
+    );
+    expect(reply.text).toContain("you'll move onto Flex Variable automatically");
+  });
+
+  it('a meter "nearly empty" is credit running low, and to "borrow" is to take credit', async () => {
+    const reply = await ask(
+      'no money till thursday and the meter is nearly empty, is there any way to borrow a bit',
+    );
+    expect(reply.text).toContain('you can use up to £15 of emergency credit');
+  });
+
+  it('"without electric" is a power cut, and "do we get anything" asks for compensation', async () => {
+    const reply = await ask(
+      'we were without electric for nearly a whole day after the storm. do we get anything for that?',
+    );
+    expect(reply.text).toContain(
+      'you may be entitled to compensation of £95 from your network operator',
+    );
+  });
+});
+
+describe('what customers say of their meter', () => {
+  it('"will my electric go off when they put the new meter in" asks of the power during installation', async () => {
+    const reply = await ask(
+      'will my electric go off when they put the new meter in? I work from home',
+    );
+    expect(reply.text).toContain('Your power will be switched off for about 30 minutes');
+  });
+});

@@ -60,3 +60,10 @@ describe('asking what a charge is', () => {
     expect(reply.text).toContain('The service fee is 12% of your subtotal');
   });
 });
+
+describe('told a thing of the order "never showed up"', () => {
+  it('is read as missing, and told of the refund for a missing item', async () => {
+    const reply = await ask('my fries never showed up');
+    expect(reply.text).toContain('refunded its full price plus tax');
+  });
+});

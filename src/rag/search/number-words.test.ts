@@ -41,6 +41,20 @@ describe('ageForms', () => {
     ]);
   });
 
+  it('reads "is" and a number after someone named as their age', () => {
+    expect(ages('my son is 14 and really wants to start lifting, can he join?')).toEqual([
+      ['14', 'age'],
+      ['14', 'old'],
+    ]);
+    expect(ages("she's 15, can she use the pool")).toEqual([
+      ['15', 'age'],
+      ['15', 'old'],
+    ]);
+    // "is" after a thing says an amount.
+    expect(ages('the fee is 15, can I pay it later')).toEqual([]);
+    expect(ages('my son is 14 minutes late')).toEqual([]);
+  });
+
   it('leaves alone a number that counts something else, and a question that says "old" or "age"', () => {
     expect(ages("I'm 5 minutes late")).toEqual([]);
     expect(ages('im 20 dollars short on my bill')).toEqual([]);

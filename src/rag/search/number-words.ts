@@ -74,6 +74,21 @@ export function numberForms(question: string): RelatedTerm[] {
  */
 const AGE_BEFORE = /^(?:im|m|am|turning|turn|turned|turns)$/;
 
+/**
+ * Someone a question may tell the age of with "is" ("my son is 14", "she's 15"): "is" alone
+ * before a number tells an amount as often ("the fee is 15").
+ */
+const PERSON = new Set(
+  'he she son sons daughter daughters kid kids child boy girl nephew niece grandson granddaughter brother sister friend partner wife husband'.split(
+    ' ',
+  ),
+);
+
+/** "is 14" of a person ("my son is 14", "she's 15"): an age. */
+function personIs(said: readonly string[], i: number): boolean {
+  return /^(?:is|s)$/.test(said[i - 1] ?? '') && PERSON.has(said[i - 2] ?? '');
+}
+
 /** A word after a number that tells it is an age: "17 yo". */
 const AGE_AFTER = /^(?:yo)$/;
 
@@ -108,7 +123,7 @@ export function ageForms(question: string): RelatedTerm[] {
       /^\d{1,3}$/.test(word) &&
       Number(word) >= 5 &&
       Number(word) <= 120 &&
-      (AGE_BEFORE.test(said[i - 1] ?? '')
+      (AGE_BEFORE.test(said[i - 1] ?? '') || personIs(said, i)
         ? endsAge(said[i + 1])
         : AGE_AFTER.test(said[i + 1] ?? '')),
   );

@@ -57,6 +57,30 @@ describe('Synonyms', () => {
     ]);
   });
 
+  it('reads an idiom made of words of a longer one the question says as the longer one', () => {
+    const grid = new Synonyms(`
+      goes out | go out = payment taken
+      back out = cancel
+      goes back out = export
+    `);
+    // "goes out" and "back out" are both in "goes back out", which means neither.
+    expect(terms(grid, 'how much for the power that goes back out')).toEqual([
+      ['goes', IDIOM_WEIGHT],
+      ['back', IDIOM_WEIGHT],
+      ['export', RELATED_WEIGHT],
+    ]);
+    // Alone, each is read as itself.
+    expect(terms(grid, 'when does the money go out')).toEqual([
+      ['go', IDIOM_WEIGHT],
+      ['payment', RELATED_WEIGHT],
+      ['taken', RELATED_WEIGHT],
+    ]);
+    expect(terms(grid, 'can I back out of the contract')).toEqual([
+      ['back', IDIOM_WEIGHT],
+      ['cancel', RELATED_WEIGHT],
+    ]);
+  });
+
   it('knows its one-word entries: they are words, not misspellings', () => {
     expect(table.knows('faulty')).toBe(true);
     expect(table.knows('broken')).toBe(true);

@@ -179,6 +179,27 @@ export const DEFAULT_SYNONYMS = `
   zero bars | no bars | no phone signal | no mobile signal => signal
   reeks | reek | stinks | stink | stinky | smelly | smells => smell
   cigarette | cigarettes | cigs | smoked => smoking smoke
+  bills by post | bill by post | bills in the post | bill in the post | bills through the post | statements by post | statements in the post => paper
+  running fast | running too fast | runs fast | spinning too fast => faulty accuracy
+  lost my job | lost his job | lost her job | lost our jobs | made redundant | laid off | out of work = job loss income
+  can t afford | cannot afford | couldn t afford | can t pay | cannot pay = struggling to pay
+  without electric | without power | without electricity | no power | no electric | no electricity | power went off | power went out | lights went out = power cut
+  do i get anything | do we get anything | will i get anything | will we get anything | entitled to anything => compensation
+  getting nowhere | not getting anywhere | back and forth | take it further | take this further | who else can i go to | who else can i complain to = complaint ombudsman
+  nearly empty | almost empty | nearly run out | almost run out | running out => runs low
+  finishes | finish | finished => ends end
+  borrow | borrowing | lend me | tide me over => credit
+  give you the numbers | give you the readings | give you a reading | give you readings | numbers on the meter | numbers off the meter | numbers from the meter | numbers on my meter | numbers off my meter | meter numbers = send meter reading readings
+  put the new | put a new | put in the new | put in a new | putting the new | putting a new | putting in a new | fit the new | fit a new | fitting the new | fitting a new => install installation installed
+  go off | goes off | going off => switched off
+  barefoot | bare foot | no shoes | without shoes | without trainers = bare feet
+  work discount | discount through work | discount through my work | discount from work = corporate discount
+  don t turn up | didn t turn up | never turned up | don t show up | didn t show up | never showed up | not turn up | not show up = no show missed
+  overnight | over night => night
+  someone else | somebody else => different another
+  come with me | come with us | come along with me | tag along => bring guest
+  left my job | leave my job | leaving my job | quit my job | changed jobs | change jobs | new job = leave employer
+  canada | mexico | france | germany | spain | italy | portugal | greece | australia | japan | china | india | brazil | ireland | netherlands | sweden | norway | denmark | switzerland | new zealand | singapore | korea => abroad
 `;
 
 /**
@@ -352,10 +373,14 @@ export class Synonyms {
     // The words of an idiom the question has ("changed my mind") mean what it means: no entry
     // of one of them alone ("change" → "update") adds words for them.
     const inIdiom = new Set<number>();
+    const idioms: number[][] = [];
     for (let i = 0; i < stems.length; i++) {
       for (const { entry, rule } of this.#byFirstStem.get(stems[i] as string) ?? []) {
         if (!rule.idiom || entry.stems.length < 2) continue;
-        for (const p of positionsAt(words, stems, i, entry.stems) ?? []) inIdiom.add(p);
+        const at = positionsAt(words, stems, i, entry.stems);
+        if (!at) continue;
+        idioms.push(at);
+        for (const p of at) inIdiom.add(p);
       }
     }
     for (let i = 0; i < stems.length; i++) {
@@ -363,6 +388,14 @@ export class Synonyms {
         const at = positionsAt(words, stems, i, entry.stems);
         if (!at) continue;
         if (!rule.idiom && at.every((p) => inIdiom.has(p))) continue;
+        // Nor does an idiom made of words of a longer one ("goes out" and "back out" in "goes
+        // back out"): the longer one is what the question says.
+        if (
+          rule.idiom &&
+          idioms.some((o) => o.length > at.length && at.every((p) => o.includes(p)))
+        ) {
+          continue;
+        }
         // As the question says it: "parcel back" for the table's "send back".
         const from = at.map((p) => words[p]).join(' ');
         if (rule.idiom && at.length > 1) {
