@@ -102,3 +102,24 @@ describe('not wanting to pay while away', () => {
     expect(reply.text).toContain('Plus or Commuter plan for 1 to 3 months');
   });
 });
+
+describe('telling in a first message what was tried', () => {
+  it('is not told to do it again: the next step is', async () => {
+    const reply = await ask(
+      "the car won't unlock, I already turned bluetooth off and on and closed the app and reopened it",
+    );
+    expect(reply.text).not.toContain('Turn Bluetooth off and on again');
+    expect(reply.text).not.toContain('Close the app completely and reopen it');
+    expect(reply.text).toContain("Move closer to the car, ideally next to the driver's door");
+  });
+
+  it('tried every step of the list, is told to call Support', async () => {
+    const reply = await ask(
+      "car won't unlock. tried turning bluetooth off and on, closed the app and reopened it, and " +
+        'moved right next to the door. what now?',
+    );
+    expect(reply.text).not.toContain('Turn Bluetooth off and on again');
+    expect(reply.text).not.toContain('Move closer to the car');
+    expect(reply.text).toContain('call Support at 1-888-555-0144');
+  });
+});

@@ -110,6 +110,7 @@ export function extractiveComposer(turn: {
       question,
       ...(message.given.length > 0 ? { given: message.given } : {}),
       ...context,
+      ...(!context && message.tried.length > 0 ? { tried: message.tried } : {}),
       ...(search?.related ? { related: search.related } : {}),
       sources: passages,
       // A language model cites the passages as retrieved, and so does the extractive answer

@@ -7,6 +7,7 @@ import {
   followUpContext,
   isFollowUp,
   namedApart,
+  triedSteps,
 } from './follow-up.js';
 
 describe('isFollowUp', () => {
@@ -170,6 +171,25 @@ describe('doneAlready', () => {
     ['How do I restart the hub?', undefined],
   ])('%j: %s', (message, expected) => {
     expect(doneAlready(message)).toBe(expected);
+  });
+});
+
+describe('triedSteps', () => {
+  it.each([
+    ["the car won't unlock, I already turned bluetooth off and on again", ['turned bluetooth']],
+    [
+      "car won't unlock. tried turning bluetooth off and on, closed the app and reopened it. what now?",
+      ['turning bluetooth', 'closed app', 'reopened'],
+    ],
+    ['unlock failed, tried 5 times and restarted the app, now what?', ['restarted app']],
+    // How often, or what failed, is no step tried; nor is what someone else did already.
+    ['tried my password too many times and now it wont let me in', []],
+    ['I tried logging in and it says wrong password', []],
+    ['the driver already grabbed my food but I need to cancel', []],
+    ['I signed up 4 days ago and regret it already', []],
+    ["the car won't unlock", []],
+  ])('%j: %j', (message, expected) => {
+    expect(triedSteps(message)).toEqual(expected);
   });
 });
 

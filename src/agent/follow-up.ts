@@ -308,3 +308,45 @@ export function offeredPerson(history: ReadonlyArray<{ role: string; text: strin
   const last = history.at(-1);
   return last?.role === 'assistant' && offersPerson(last.text);
 }
+
+/**
+ * Where a message tells what the customer tried themselves: "tried …", "I've already …", "we
+ * have already …". Not "already" said of someone else ("the driver already grabbed my food") or
+ * of a state ("regret it already").
+ */
+const TRIED = /\b(?:tried|(?:i|we)(?:['’]ve|\s+have)?\s+already)\s+/gi;
+/** Where the list of steps tried ends: the end of a sentence, or what happened after them. */
+const TRIED_END = /[.?!;:]|\b(?:but|so|because|then|now|still|yet|what|how|any)\b/i;
+/** What parts the steps of a list: "turned bluetooth off, closed the app and reopened it". */
+const STEP_PARTS = /,|\b(?:and|or|also|plus)\b/i;
+/** A word that says a step done: "restarted", "turning", "reset". */
+const DONE_VERB = /^(?:\p{L}{3,}(?:ed|ing)|reset|put|made|took|went|sent|held|did)$/u;
+
+/**
+ * The steps a message that stands on its own (a first message, or a new question) says the
+ * customer tried already, each as {@link doneAlready} names a step (its verb first): "unlock
+ * failed, tried turning bluetooth off and on and restarted the app, now what?" tried
+ * "turning bluetooth" and "restarted app". Only what is named by a verb counts: "tried 5 times"
+ * names how often, not what; "tried to log in" or "tried logging in" what went wrong, not a
+ * remedy.
+ *
+ * @example
+ * triedSteps("I've already turned bluetooth off and on, what now?"); // ['turned bluetooth']
+ */
+export function triedSteps(message: string): string[] {
+  const text = message.slice(0, 500);
+  const steps: string[] = [];
+  for (const marker of text.matchAll(TRIED)) {
+    const told = text.slice((marker.index ?? 0) + marker[0].length).split(TRIED_END)[0] ?? '';
+    told.split(STEP_PARTS).forEach((part, i) => {
+      const step = ownWords(part);
+      // "tried logging in and it says …": a verb alone first is what failed, not a remedy; one
+      // after another step ("closed the app and reopened it") is the step it goes on with.
+      if (step[0] === undefined || !DONE_VERB.test(step[0]) || (i === 0 && step.length < 2)) {
+        return;
+      }
+      if (!steps.includes(step.join(' '))) steps.push(step.join(' '));
+    });
+  }
+  return steps;
+}

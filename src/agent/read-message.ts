@@ -5,7 +5,14 @@ import { detailsFound, extractFacts, givenAside, type Fact, type FactKind } from
 import { cardNotice } from './card-numbers.js';
 import { shortReplyOf } from './details-only.js';
 import { withoutRequest } from './handover-only.js';
-import { askedIn, asksOnlyMore, doneStep, followUpChain, namedApart } from './follow-up.js';
+import {
+  askedIn,
+  asksOnlyMore,
+  doneStep,
+  followUpChain,
+  namedApart,
+  triedSteps,
+} from './follow-up.js';
 import { filesAskedOf, pointsAtFiles, type SessionFile } from './session-files.js';
 import type { TurnCalls } from './turn-calls.js';
 import { unreadNotice } from './unread-files.js';
@@ -36,6 +43,12 @@ export interface ReadMessage {
   given: Array<{ kind: FactKind; value: string }>;
   /** The earlier questions the message follows up, when it does. */
   followUp: FollowUp | undefined;
+  /**
+   * The steps a message that follows nothing up says the customer tried already ("restarted
+   * app" of "unlock failed, tried 5 times and restarted the app": see `triedSteps`); a
+   * follow-up's are its `done`.
+   */
+  tried: string[];
   /** What the help center is searched for; `''` for nothing. */
   query: string;
   /**
@@ -169,6 +182,7 @@ export function readMessage(message: {
     text === '' || files.length > 0 || filesAsked.names.length > 0
       ? undefined
       : readFollowUp(question, message.history);
+  const tried = looksUp && followUp === undefined && text !== '' ? triedSteps(question) : [];
   const query = searchable(
     text === '' ? files.join(' ') : followUp ? `${question} ${followUp.context}` : question,
   );
@@ -183,6 +197,7 @@ export function readMessage(message: {
     question,
     given: aside.given,
     followUp,
+    tried,
     query,
     filesQuery,
     filesAsked,

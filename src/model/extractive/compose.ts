@@ -44,6 +44,7 @@ import {
   NOT_FOUND,
   NOT_FOR_THAT,
   notedBeside,
+  NOTHING_BEYOND_TRIED,
   NOTHING_MORE,
   OFFER_PERSON,
   saidBefore,
@@ -228,8 +229,20 @@ export function readExtractiveAnswer(
   // Told what they did already ("I already checked my spam folder"), the customer is not told to
   // do it: sentences that say it are out, and the step after it is the answer; after the last
   // step, the help center says no more.
-  const afterDone = doneWord === '' ? undefined : leaveOutDone(every, doneWord, said);
+  let afterDone = doneWord === '' ? undefined : leaveOutDone(every, doneWord, said);
   if (afterDone?.lastStep) return unanswered(NOTHING_MORE);
+  // Told in a message of its own what they tried ("tried turning bluetooth off and on and
+  // restarted the app"), the customer is not told to do it either, step by step.
+  let triedAll = false;
+  let triedSome = false;
+  for (const step of Array.isArray(input?.tried) ? input.tried : []) {
+    if (typeof step !== 'string' || step.trim() === '') continue;
+    const before = afterDone?.scored ?? every;
+    afterDone = leaveOutDone(before, step.trim(), said);
+    triedAll ||= afterDone.lastStep;
+    triedSome ||= afterDone.scored !== before;
+  }
+  if (triedAll) return unanswered(NOTHING_BEYOND_TRIED);
   const all = afterDone?.scored ?? every;
   const scored =
     said === ''
@@ -307,7 +320,9 @@ export function readExtractiveAnswer(
     const filtered = scored !== every;
     return unanswered(
       filtered && (withSaid().length > 0 || selectSentences(every, terms, documents).length > 0)
-        ? NOTHING_MORE
+        ? triedSome && said === ''
+          ? NOTHING_BEYOND_TRIED
+          : NOTHING_MORE
         : NOT_FOUND,
     );
   }

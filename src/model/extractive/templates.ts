@@ -158,6 +158,9 @@ export const NOT_FOR_THAT =
   "Our help center doesn't mention this for what you asked about. This is what it says:";
 /** Said when a follow-up asks for more than the help center says beyond the reply just given. */
 export const NOTHING_MORE = "I'm afraid our help center says no more about this than what I said.";
+/** Said when a message tells it tried every step the help center gives for its problem. */
+export const NOTHING_BEYOND_TRIED =
+  "I'm afraid our help center suggests nothing beyond what you've tried already.";
 export const OFFER_PERSON = 'Would you like me to connect you with a member of our support team?';
 /** The offer of a person made again, once the customer gave details for them to go on. */
 const OFFER_AGAIN =

@@ -81,6 +81,13 @@ export interface ExtractiveInput {
    */
   done?: string;
   /**
+   * The steps a message that stands on its own says the customer tried already, each named as
+   * `done` is ("turned bluetooth", "closed app" of "car won't unlock, tried turning bluetooth off
+   * and on and closed the app"): sentences that tell to do them are left out, and when they were
+   * the last the help center gives, the reply says it has nothing more.
+   */
+  tried?: readonly string[];
+  /**
    * Details the message gives beside its question (a name, an e-mail address, a phone number),
    * taken out of `question`: said back as noted, as a message of details alone is answered.
    */
