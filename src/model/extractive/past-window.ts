@@ -51,10 +51,9 @@ export function pastWindow(
   const forAsked = (c: Candidate): boolean =>
     still && (asked === undefined || [...c.matched].some((k) => asked.has(k)));
   for (const c of scored.candidates) {
-    if (!c.relevant || (best && best.window.score >= c.score)) continue;
-    if (![...c.matched].some((k) => terms[k]?.weak === false && !terms[k]?.fromContext)) continue;
-    const allowed = allowedDays(c.unit.text);
-    if (allowed === undefined || allowed >= waited || !quotable(c)) continue;
+    if (best && best.window.score >= c.score) continue;
+    const allowed = windowOf(c, terms);
+    if (allowed === undefined || allowed >= waited) continue;
     const after = scored.candidates.find((n) => n.doc === c.doc && n.index === c.index + 1);
     if (!after || after.unit.heading || !AFTER_IT.test(after.unit.text)) {
       if (forAsked(c) && (alone === undefined || alone.score < c.score)) alone = c;
@@ -85,13 +84,25 @@ export function withinWindow(
   if (waited === undefined) return undefined;
   let best: Candidate | undefined;
   for (const c of scored.candidates) {
-    if (!c.relevant || (best && best.score >= c.score)) continue;
-    if (![...c.matched].some((k) => terms[k]?.weak === false && !terms[k]?.fromContext)) continue;
-    const allowed = allowedDays(c.unit.text);
-    if (allowed === undefined || allowed < waited || !quotable(c)) continue;
+    if (best && best.score >= c.score) continue;
+    const allowed = windowOf(c, terms);
+    if (allowed === undefined || allowed < waited) continue;
     best = c;
   }
   return best ? [{ candidate: best, quote: quoteOf(best, terms) }] : undefined;
+}
+
+/**
+ * The time a sentence allows, in days, when it can answer a question that tells a time: relevant,
+ * holding a word of the question's own, and quotable; undefined for any other sentence, or one
+ * that allows no time.
+ */
+function windowOf(c: Candidate, terms: readonly QuestionTerm[]): number | undefined {
+  if (!c.relevant || !quotable(c)) return undefined;
+  if (![...c.matched].some((k) => terms[k]?.weak === false && !terms[k]?.fromContext)) {
+    return undefined;
+  }
+  return allowedDays(c.unit.text);
 }
 
 /** The longest time a sentence allows, in days ("within 2 hours": 1/12). */
