@@ -21,17 +21,16 @@ import {
   type FakeOpenAi,
 } from '../src/testing/fake-openai-server.js';
 import {
-  ADMIN_KEY,
-  bearer,
-  call,
-  startServer,
-  type Json,
-  type TestServer,
-} from './helpers/http.js';
+  ADMIN,
+  listedSources,
+  searchHits,
+  uploadFiles,
+  type UploadedFile,
+} from './helpers/admin-documents.js';
+import { call, startServer, type Json, type TestServer } from './helpers/http.js';
 import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 
 let t: TestServer;
-const admin = { token: ADMIN_KEY };
 
 beforeAll(async () => {
   t = await startServer();
@@ -43,29 +42,16 @@ afterAll(() => t.close());
 const page = (title: string, text: string) =>
   new Blob([`<html><head><title>${title}</title></head><body><p>${text}</p></body></html>`]);
 
-async function upload(files: Array<[name: string, data: Blob]>, url = t.url) {
-  const form = new FormData();
-  for (const [name, data] of files) form.append('file', data, name);
-  const response = await fetch(`${url}/v1/admin/documents`, {
-    method: 'POST',
-    headers: bearer(ADMIN_KEY),
-    body: form,
-  });
-  return { status: response.status, body: (await response.json()) as Json };
-}
+const upload = (files: readonly UploadedFile[], url = t.url) => uploadFiles(url, files);
 
 /** The search playground's passages for `query`, each checked to have its text. */
 async function search(query: string): Promise<{ hits: Array<{ title: string; text: string }> }> {
-  const r = await call(t.url, 'POST', '/v1/admin/search', { ...admin, body: { query } });
-  expect(r.status).toBe(200);
-  for (const hit of r.body.hits as Json[]) expect(hit.text, `${query}: ${hit.title}`).not.toBe('');
-  return r.body;
+  const hits = await searchHits(t.url, query);
+  for (const hit of hits) expect(hit.text, `${query}: ${hit.title}`).not.toBe('');
+  return { hits };
 }
 
-const sources = async () =>
-  ((await call(t.url, 'GET', '/v1/admin/documents?limit=200', admin)).body.items as Json[]).map(
-    (d) => d.source as string,
-  );
+const sources = () => listedSources(t.url);
 
 describe('an upload two of whose files have one name', () => {
   it.each([
@@ -136,7 +122,7 @@ describe('an upload whose files have different names', () => {
       t.url,
       'DELETE',
       `/v1/admin/documents/${changed.body.documents[0].id}`,
-      admin,
+      ADMIN,
     );
     expect(removed.body.removed).toBe(1);
     expect((await search('support eight evening')).hits).toEqual([]);
@@ -245,7 +231,7 @@ describe.each(STORES)('with dense retrieval on, on %s', (store) => {
     const [newChunk] = await chunkIdsOfDocument(id);
     const embeddings = () => fake.requests.filter((r) => r.path === '/v1/embeddings').length;
     const embeddedBefore = embeddings();
-    const removed = await call(dense.url, 'DELETE', `/v1/admin/documents/${id}`, admin);
+    const removed = await call(dense.url, 'DELETE', `/v1/admin/documents/${id}`, ADMIN);
     expect(removed.status).toBe(200);
     expect(removed.body.removed).toBe(1);
     const deleted = await chunksAndVectors(after);

@@ -9,17 +9,16 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ADMIN_KEY,
-  bearer,
-  call,
-  startServer,
-  type Json,
-  type TestServer,
-} from './helpers/http.js';
+  ADMIN,
+  listedDocuments,
+  searchHits,
+  textsFrom,
+  uploadFile,
+} from './helpers/admin-documents.js';
+import { call, startServer, type TestServer } from './helpers/http.js';
 import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
 import { holdNextWrite } from './helpers/held-writes.js';
 
-const admin = { token: ADMIN_KEY };
 const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
 
 describe.each([
@@ -63,36 +62,14 @@ describe.each([
     for (const step of cleanup) await step();
   });
 
-  const upload = async (server: TestServer, name: string, text: string) => {
-    const form = new FormData();
-    form.set('file', new Blob([text]), name);
-    const response = await fetch(`${server.url}/v1/admin/documents`, {
-      method: 'POST',
-      headers: bearer(ADMIN_KEY),
-      body: form,
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  };
-  const listed = async (server: TestServer, source: string) => {
-    const list = await call(server.url, 'GET', '/v1/admin/documents?limit=200', admin);
-    return (list.body.items as Json[]).filter((d) => d.source === source);
-  };
-  const found = async (server: TestServer, query: string, source: string) => {
-    const search = await call(server.url, 'POST', '/v1/admin/search', {
-      ...admin,
-      body: { query },
-    });
-    expect(search.status).toBe(200);
-    return (search.body.hits as Json[])
-      .filter((hit) => hit.source === source)
-      .map((hit) => hit.text as string);
-  };
+  const found = async (server: TestServer, query: string, source: string) =>
+    textsFrom(await searchHits(server.url, query), source);
 
   it.runIf(run)(
     'stays deleted when the other instance deletes it meanwhile: the re-index is a 404',
     async () => {
-      const first = await upload(
-        a,
+      const first = await uploadFile(
+        a.url,
         'lantern.md',
         '# Lantern\n\nThe glowfinch lantern runs on AA.\n',
       );
@@ -100,9 +77,9 @@ describe.each([
       const id = first.body.documents[0].id as string;
 
       const held = holdNextWrite(a.app.knowledge);
-      const reindex = call(a.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+      const reindex = call(a.url, 'POST', `/v1/admin/documents/${id}/reindex`, ADMIN);
       await held.reached;
-      const deleted = await call(b.url, 'DELETE', `/v1/admin/documents/${id}`, admin);
+      const deleted = await call(b.url, 'DELETE', `/v1/admin/documents/${id}`, ADMIN);
       expect(deleted.status).toBe(200);
       expect(deleted.body).toEqual({ removed: 1, source: 'uploads/lantern.md' });
       held.release();
@@ -118,11 +95,11 @@ describe.each([
         },
       });
       for (const server of [a, b]) {
-        expect(await listed(server, 'uploads/lantern.md')).toEqual([]);
+        expect(await listedDocuments(server.url, 'uploads/lantern.md')).toEqual([]);
         expect(await found(server, 'glowfinch lantern', 'uploads/lantern.md')).toEqual([]);
         expect(await server.app.knowledge.keptFile('kb', 'uploads/lantern.md')).toBeNull();
       }
-      expect((await call(b.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin)).status).toBe(
+      expect((await call(b.url, 'POST', `/v1/admin/documents/${id}/reindex`, ADMIN)).status).toBe(
         404,
       );
     },
@@ -131,8 +108,8 @@ describe.each([
   it.runIf(run)(
     'keeps the version the other instance uploads meanwhile: the re-index is a 409',
     async () => {
-      const first = await upload(
-        a,
+      const first = await uploadFile(
+        a.url,
         'kettle.md',
         '# Kettle\n\nThe otterkettle boils in 4 minutes.\n',
       );
@@ -140,10 +117,10 @@ describe.each([
       const id = first.body.documents[0].id as string;
 
       const held = holdNextWrite(a.app.knowledge);
-      const reindex = call(a.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+      const reindex = call(a.url, 'POST', `/v1/admin/documents/${id}/reindex`, ADMIN);
       await held.reached;
-      const replaced = await upload(
-        b,
+      const replaced = await uploadFile(
+        b.url,
         'kettle.md',
         '# Kettle\n\nThe otterkettle boils in 2 minutes.\n',
       );
@@ -166,7 +143,7 @@ describe.each([
         expect(Buffer.from(kept?.data ?? []).toString()).toContain('2 minutes');
       }
       // Re-indexed again, on either instance, it reads the version that was kept.
-      const again = await call(a.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+      const again = await call(a.url, 'POST', `/v1/admin/documents/${id}/reindex`, ADMIN);
       expect(again.status).toBe(200);
       expect(again.body.report.documents).toMatchObject({ unchanged: 1, updated: 0 });
     },
@@ -175,15 +152,19 @@ describe.each([
   it.runIf(run)(
     'is re-indexed as ever when the other instance re-indexes it meanwhile',
     async () => {
-      const first = await upload(a, 'stakes.md', '# Stakes\n\nThe hedgehogstake holds in sand.\n');
+      const first = await uploadFile(
+        a.url,
+        'stakes.md',
+        '# Stakes\n\nThe hedgehogstake holds in sand.\n',
+      );
       expect(first.status).toBe(201);
       const id = first.body.documents[0].id as string;
 
       const held = holdNextWrite(a.app.knowledge);
-      const reindex = call(a.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+      const reindex = call(a.url, 'POST', `/v1/admin/documents/${id}/reindex`, ADMIN);
       await held.reached;
       // The same bytes written again elsewhere: nothing the first re-index would undo.
-      const other = await call(b.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+      const other = await call(b.url, 'POST', `/v1/admin/documents/${id}/reindex`, ADMIN);
       expect(other.status).toBe(200);
       held.release();
 

@@ -3,16 +3,8 @@
  * one before, so documents uploaded or deleted while paging neither repeat nor skip one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_KEY,
-  bearer,
-  call,
-  startServer,
-  type Json,
-  type TestServer,
-} from './helpers/http.js';
-
-const admin = { token: ADMIN_KEY };
+import { ADMIN, uploadFile } from './helpers/admin-documents.js';
+import { call, startServer, type Json, type TestServer } from './helpers/http.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -21,17 +13,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const upload = async (name: string, text: string) => {
-  const form = new FormData();
-  form.set('file', new Blob([`# ${name}\n\n${text}\n`]), name);
-  const response = await fetch(`${t.url}/v1/admin/documents`, {
-    method: 'POST',
-    headers: bearer(ADMIN_KEY),
-    body: form,
-  });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as Json).documents[0].id as string;
+  const uploaded = await uploadFile(t.url, name, `# ${name}\n\n${text}\n`);
+  expect(uploaded.status).toBe(201);
+  return uploaded.body.documents[0].id as string;
 };
-const list = (query: string) => call(t.url, 'GET', `/v1/admin/documents?${query}`, admin);
+const list = (query: string) => call(t.url, 'GET', `/v1/admin/documents?${query}`, ADMIN);
 const sources = (page: { body: Json }) => (page.body.items as Json[]).map((d) => d.source);
 
 describe('the document list', () => {
@@ -62,7 +48,7 @@ describe('the document list', () => {
     expect(second.body.total).toBe(6);
     expect(sources(second)).toEqual(['uploads/a.md', 'uploads/b.md']);
 
-    expect((await call(t.url, 'DELETE', `/v1/admin/documents/${deltaId}`, admin)).status).toBe(200);
+    expect((await call(t.url, 'DELETE', `/v1/admin/documents/${deltaId}`, ADMIN)).status).toBe(200);
     const third = await list(`limit=2&after=${encodeURIComponent(second.body.nextAfter)}`);
     expect(sources(third)).toEqual(['uploads/c.md']);
     expect(third.body.nextAfter).toBeNull();

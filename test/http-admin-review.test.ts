@@ -5,6 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ADMIN,
+  listedDocuments,
+  listedSources,
+  searchHits,
+  textsFrom,
+  uploadFile,
+} from './helpers/admin-documents.js';
+import {
   ADMIN_KEY,
   bearer,
   call,
@@ -15,8 +23,6 @@ import {
 } from './helpers/http.js';
 import { openTicket } from './helpers/ticket-webhooks.js';
 import { holdNextWrite } from './helpers/held-writes.js';
-
-const admin = { token: ADMIN_KEY };
 
 let t: TestServer;
 beforeAll(async () => {
@@ -37,21 +43,15 @@ describe('the search playground', () => {
     });
     expect(sent.status).toBe(200);
 
-    const found = async (sessionId: string) => {
-      const search = await call(t.url, 'POST', '/v1/admin/search', {
-        ...admin,
-        body: { query: 'zanzibar lantern', sessionId },
-      });
-      expect(search.status).toBe(200);
-      return (search.body.hits as Json[]).map((hit) => hit.source as string);
-    };
+    const found = async (sessionId: string) =>
+      (await searchHits(t.url, 'zanzibar lantern', sessionId)).map((hit) => hit.source as string);
     expect(await found(session.id)).toContain('attachment:inv.txt');
     expect(await found(session.id.toUpperCase())).toContain('attachment:inv.txt');
   });
 
   it('says a session id that is not one is not a session id', async () => {
     const search = await call(t.url, 'POST', '/v1/admin/search', {
-      ...admin,
+      ...ADMIN,
       body: { query: 'returns', sessionId: 'nope' },
     });
     expect(search.status).toBe(400);
@@ -67,17 +67,17 @@ describe('a ticket id typed in lowercase', () => {
     expect(ticketId).toMatch(/^T-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/);
     const lower = ticketId.toLowerCase();
 
-    const read = await call(t.url, 'GET', `/v1/admin/tickets/${lower}`, admin);
+    const read = await call(t.url, 'GET', `/v1/admin/tickets/${lower}`, ADMIN);
     expect(read.status).toBe(200);
     expect(read.body.ticket.id).toBe(ticketId);
 
     const changed = await call(t.url, 'PATCH', `/v1/admin/tickets/${lower}`, {
-      ...admin,
+      ...ADMIN,
       body: { status: 'pending' },
     });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ id: ticketId, status: 'pending' });
-    const after = await call(t.url, 'GET', `/v1/admin/tickets/${ticketId}`, admin);
+    const after = await call(t.url, 'GET', `/v1/admin/tickets/${ticketId}`, ADMIN);
     expect(after.body.ticket.status).toBe('pending');
   });
 });
@@ -86,14 +86,14 @@ describe("a ticket's assignee", () => {
   it('is refused with characters that turn the text around, and the ticket keeps its own', async () => {
     const ticketId = await openTicket(t.url);
     const given = await call(t.url, 'PATCH', `/v1/admin/tickets/${ticketId}`, {
-      ...admin,
+      ...ADMIN,
       body: { assignee: 'Dana' },
     });
     expect(given.status).toBe(200);
     // Shown as "Dana Scully" reversed after the mark: the ticket would read as someone else's.
     for (const disguised of ['\u202eyllucS anaD', 'Da\u200ena', 'Dana \u2067Mulder\u2069']) {
       const refused = await call(t.url, 'PATCH', `/v1/admin/tickets/${ticketId}`, {
-        ...admin,
+        ...ADMIN,
         body: { assignee: disguised },
       });
       expect(refused.status).toBe(400);
@@ -101,26 +101,13 @@ describe("a ticket's assignee", () => {
         'Invalid ticket change: assignee: must not contain characters that change the direction of the text',
       );
     }
-    const read = await call(t.url, 'GET', `/v1/admin/tickets/${ticketId}`, admin);
+    const read = await call(t.url, 'GET', `/v1/admin/tickets/${ticketId}`, ADMIN);
     expect(read.body.ticket.assignee).toBe('Dana');
   });
 });
 
 describe('a document written to while it is re-indexed', () => {
-  const upload = async (name: string, text: string) => {
-    const form = new FormData();
-    form.set('file', new Blob([text]), name);
-    const response = await fetch(`${t.url}/v1/admin/documents`, {
-      method: 'POST',
-      headers: bearer(ADMIN_KEY),
-      body: form,
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  };
-  const stored = async (source: string) => {
-    const list = await call(t.url, 'GET', '/v1/admin/documents?limit=200', admin);
-    return (list.body.items as Json[]).filter((d) => d.source === source);
-  };
+  const upload = (name: string, text: string) => uploadFile(t.url, name, text);
   /** What a request answers by the time the held write would have been long done, if anything. */
   const settled = <T>(request: Promise<T>) =>
     Promise.race([request, new Promise<'pending'>((r) => setTimeout(() => r('pending'), 300))]);
@@ -134,22 +121,18 @@ describe('a document written to while it is re-indexed', () => {
     const id = first.body.documents[0].id as string;
 
     const held = holdNextWrite(t.app.knowledge);
-    const reindex = call(t.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+    const reindex = call(t.url, 'POST', `/v1/admin/documents/${id}/reindex`, ADMIN);
     await held.reached;
-    const deleted = call(t.url, 'DELETE', `/v1/admin/documents/${id}`, admin);
+    const deleted = call(t.url, 'DELETE', `/v1/admin/documents/${id}`, ADMIN);
     await settled(deleted);
     held.release();
 
     expect((await deleted).status).toBe(200);
     expect((await deleted).body).toEqual({ removed: 1, source: 'uploads/tent-care.md' });
     expect([200, 404]).toContain((await reindex).status);
-    expect(await stored('uploads/tent-care.md')).toEqual([]);
-    const search = await call(t.url, 'POST', '/v1/admin/search', {
-      ...admin,
-      body: { query: 'quokkafly tent' },
-    });
-    expect((search.body.hits as Json[]).map((hit) => hit.source)).not.toContain(
-      'uploads/tent-care.md',
+    expect(await listedDocuments(t.url, 'uploads/tent-care.md')).toEqual([]);
+    expect(textsFrom(await searchHits(t.url, 'quokkafly tent'), 'uploads/tent-care.md')).toEqual(
+      [],
     );
   });
 
@@ -159,7 +142,7 @@ describe('a document written to while it is re-indexed', () => {
     const id = first.body.documents[0].id as string;
 
     const held = holdNextWrite(t.app.knowledge);
-    const reindex = call(t.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+    const reindex = call(t.url, 'POST', `/v1/admin/documents/${id}/reindex`, ADMIN);
     await held.reached;
     const replaced = upload('stove.md', '# Stove\n\nThe wombatstove burns butane canisters.\n');
     await settled(replaced);
@@ -167,16 +150,11 @@ describe('a document written to while it is re-indexed', () => {
 
     expect((await reindex).status).toBe(200);
     expect((await replaced).status).toBe(201);
-    const search = await call(t.url, 'POST', '/v1/admin/search', {
-      ...admin,
-      body: { query: 'wombatstove' },
-    });
-    const texts = (search.body.hits as Json[])
-      .filter((hit) => hit.source === 'uploads/stove.md')
-      .map((hit) => hit.text as string);
-    expect(texts).toEqual(['The wombatstove burns butane canisters.']);
+    expect(textsFrom(await searchHits(t.url, 'wombatstove'), 'uploads/stove.md')).toEqual([
+      'The wombatstove burns butane canisters.',
+    ]);
     // The file kept to re-index it again is that version too.
-    const again = await call(t.url, 'POST', `/v1/admin/documents/${id}/reindex`, admin);
+    const again = await call(t.url, 'POST', `/v1/admin/documents/${id}/reindex`, ADMIN);
     expect(again.status).toBe(200);
     expect(again.body.report.documents).toMatchObject({ unchanged: 1, updated: 0 });
   });
@@ -184,35 +162,23 @@ describe('a document written to while it is re-indexed', () => {
 
 describe('an uploaded file without a name', () => {
   it('is refused, and the document uploaded before it without one is kept', async () => {
-    const upload = (name: string, text: string) => {
-      const form = new FormData();
-      form.set('file', new Blob([`# Opening hours\n\n${text}\n`]), name);
-      return fetch(`${t.url}/v1/admin/documents`, {
-        method: 'POST',
-        headers: bearer(ADMIN_KEY),
-        body: form,
-      });
-    };
-    const listed = async () => {
-      const list = await call(t.url, 'GET', '/v1/admin/documents?limit=100', admin);
-      return (list.body.items as Json[]).map((d) => d.source as string);
-    };
-    const before = await listed();
+    const upload = (name: string, text: string) =>
+      uploadFile(t.url, name, `# Opening hours\n\n${text}\n`);
+    const before = await listedSources(t.url);
     for (const name of ['...', 'folder/', ' . ']) {
       const response = await upload(name, 'The shop opens at 9 am on weekdays.');
       expect(response.status).toBe(400);
-      const body = (await response.json()) as Json;
-      expect(body.error).toMatchObject({
+      expect(response.body.error).toMatchObject({
         code: 'invalid_input',
         message: expect.stringMatching(
           /^File 1 of this upload has no name .*Nothing was stored\.$/,
         ),
       });
     }
-    expect(await listed()).toEqual(before);
+    expect(await listedSources(t.url)).toEqual(before);
     // A named one is stored as ever.
     expect((await upload('hours.md', 'The shop opens at 10 am on Sundays.')).status).toBe(201);
-    expect(await listed()).toContain('uploads/hours.md');
+    expect(await listedSources(t.url)).toContain('uploads/hours.md');
   });
 });
 
