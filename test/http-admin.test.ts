@@ -681,27 +681,39 @@ describe('the session list', () => {
     expect(exact.nextBefore).toBeNull();
   });
 
-  it('takes a time as `before` in any offset, compared at the millisecond', async () => {
+  it('takes a time as `before` in any offset, compared at the millisecond, or a date', async () => {
+    const lastYear = randomUUID();
     const early = randomUUID();
     const onTime = randomUUID();
     const late = randomUUID();
+    await said(lastYear, '2019-12-31T23:59:59.999Z');
     await said(early, '2020-01-01T00:00:54.500Z');
     await said(onTime, '2020-01-01T00:00:55.000Z');
     await said(late, '2020-01-01T00:00:55.065Z');
     const before = async (time: string) =>
       (await page(`limit=50&before=${encodeURIComponent(time)}`)).items.map((x) => x.id);
     // One instant written three ways: the same sessions, those strictly older than it.
-    expect(await before('2020-01-01T00:00:55.000Z')).toEqual([early]);
-    expect(await before('2020-01-01T01:00:55.000+01:00')).toEqual([early]);
-    expect(await before('2020-01-01T00:00:55Z')).toEqual([early]);
+    expect(await before('2020-01-01T00:00:55.000Z')).toEqual([early, lastYear]);
+    expect(await before('2020-01-01T01:00:55.000+01:00')).toEqual([early, lastYear]);
+    expect(await before('2020-01-01T00:00:55Z')).toEqual([early, lastYear]);
     // Finer than the millisecond: 55.0651 is after 55.065.
-    expect(await before('2020-01-01T00:00:55.0651Z')).toEqual([late, onTime, early]);
+    expect(await before('2020-01-01T00:00:55.0651Z')).toEqual([late, onTime, early, lastYear]);
+    // A date alone: what came before that day began, in UTC (the day before it included).
+    expect(await before('2020-01-01')).toEqual([lastYear]);
+    expect(await before('2020-01-02')).toEqual([late, onTime, early, lastYear]);
+    expect(await before('2019-12-31')).toEqual([]);
 
-    for (const bad of ['yesterday', 'eyJ4IjoxfQ', '2020-01-01']) {
+    for (const bad of [
+      'yesterday',
+      'eyJ4IjoxfQ',
+      '2020-02-30',
+      '01/11/2026',
+      '2020-01-01T00:00:55',
+    ]) {
       const r = await call(desk.url, 'GET', `/v1/admin/sessions?before=${bad}`, admin);
       expect(r.status, bad).toBe(400);
       expect(r.body.error.message).toBe(
-        "Invalid query: before: must be the `nextBefore` of the list's previous page (or an ISO time)",
+        "Invalid query: before: must be the `nextBefore` of the list's previous page, an ISO time with its offset (2026-11-01T09:30:00Z) or a date (2026-11-01: the sessions last active before that day began, in UTC)",
       );
     }
   });

@@ -91,6 +91,13 @@ describe('the ticket list', () => {
     const notACursor = /before.*must be the `nextBefore` of the list's previous page/;
     await refused('before=not-a-cursor', notACursor);
     await refused('before=2026-01-01T00:00:00.000Z', notACursor);
+    // A time or a date is told that the list is not paged by one, rather than left to guess.
+    for (const time of ['2026-11-01', '2026-11-01T09:30:00%2B01:00']) {
+      await refused(
+        `before=${time}`,
+        /as it was given: the ticket list is paged by it, not by a date or a time$/,
+      );
+    }
     const forged = Buffer.from(JSON.stringify(['yesterday', 'T-1'])).toString('base64url');
     await refused(`before=${forged}`, notACursor);
     await refused(

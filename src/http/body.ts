@@ -66,6 +66,27 @@ export function jsonBody(request: FastifyRequest): unknown {
   return request.body;
 }
 
+/**
+ * The body of a route whose JSON body may be left out (`curl -X POST` sends none): no body, or
+ * an empty one, is `{}`. A body of `null` is not: it is no object, and is refused (400) as any
+ * other JSON that is not one is, since a client that sends it most likely meant to send
+ * something (a variable that was never set), and a request taken as empty would drop it unsaid.
+ *
+ * @example
+ * const body = parseInput(createSessionBodySchema, optionalJsonBody(request, 'session'), 'session');
+ */
+export function optionalJsonBody(request: FastifyRequest, what: string): unknown {
+  const body = jsonBody(request);
+  if (body === undefined) return {};
+  if (body === null) {
+    throw new AppError(
+      'invalid_input',
+      `Invalid ${what}: the body is null, which is not a JSON object. Send an object ({} for none), or no body at all.`,
+    );
+  }
+  return body;
+}
+
 /** The `charset` parameter of a Content-Type header, lowercased and unquoted; undefined without one. */
 export function charsetOf(contentType: string): string | undefined {
   const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType);

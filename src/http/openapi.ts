@@ -128,6 +128,10 @@ const inputSchema = (s: z.ZodType) =>
 /** The 429 of a stream the client has too many of. */
 const STREAM_LIMITS = `Too many streams open: at most STREAMS_PER_SESSION (${MAX_STREAMS_PER_SESSION} by default) live feeds and WebSockets at once per session, and STREAMS_PER_ADDRESS (${MAX_STREAMS_PER_ADDRESS} by default) per client address, on one instance.`;
 
+/** What a route whose JSON body may be left out takes (see `optionalJsonBody`). */
+const OPTIONAL_BODY =
+  'May be left out: no body, or an empty one, is taken as `{}`. A body of `null` is refused (400), as any JSON that is not an object is.';
+
 /** Every route, in the order the documentation lists them. */
 export const OPERATIONS: readonly Operation[] = [
   {
@@ -646,6 +650,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
     if (op.body || op.form) {
       operation.requestBody = {
         required: !op.bodyOptional,
+        ...(op.bodyOptional ? { description: OPTIONAL_BODY } : {}),
         content: {
           ...(op.body ? { 'application/json': { schema: inputSchema(op.body) } } : {}),
           ...(op.form ? { 'multipart/form-data': { schema: op.form } } : {}),

@@ -315,7 +315,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     limits: { fileSize: config.attachments.maxFileBytes },
   });
   await server.register(websocket, {
-    options: { maxPayload: WS_MAX_FRAME_BYTES },
+    // Pings are answered by the route, which bounds them (see `WS_MAX_PINGS`).
+    options: { maxPayload: WS_MAX_FRAME_BYTES, autoPong: false },
     // Closing the server stops new upgrades but leaves open sockets alone: shutdown lets their
     // turns finish and then ends each with a final event (see `streams`), where the plugin's
     // default would cut them off at once.

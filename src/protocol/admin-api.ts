@@ -184,7 +184,7 @@ function readTimeIdCursor(value: string): { time: string; id: string } | undefin
  */
 function cursorParameter<T>(
   read: (value: string) => T | undefined,
-  message: string,
+  message: string | ((value: string) => string),
   maxLength = 1000,
 ) {
   return z
@@ -193,9 +193,37 @@ function cursorParameter<T>(
     .transform((value, ctx) => {
       const cursor = read(value);
       if (cursor !== undefined) return cursor;
-      ctx.addIssue({ code: 'custom', message });
+      ctx.addIssue({
+        code: 'custom',
+        message: typeof message === 'string' ? message : message(value),
+      });
       return z.NEVER;
     });
+}
+
+/** A date alone, as a person types one (`2026-11-01`). */
+const DATE_ONLY = /^\d{4}-\d\d-\d\d$/;
+
+/**
+ * A time given as a list's `before`, in the stored form (UTC, ISO, with milliseconds): an ISO
+ * time in any offset, or a date alone, which is the start of that day in UTC, so that "before
+ * 2026-11-01" is what came before the 1st of November, the 31st of October included. A time
+ * finer than the millisecond is rounded up: times are stored at the millisecond, so "older than
+ * 55.0651" is "older than 55.066". Undefined for anything else (a day that no calendar has, such
+ * as 2026-02-30, included).
+ */
+function readListTime(value: string): string | undefined {
+  if (DATE_ONLY.test(value)) {
+    const start = new Date(`${value}T00:00:00.000Z`);
+    // `Date` rolls a day past the month's end over into the next month rather than refuse it.
+    return !Number.isNaN(start.getTime()) && start.toISOString().startsWith(value)
+      ? start.toISOString()
+      : undefined;
+  }
+  if (!z.iso.datetime({ offset: true }).safeParse(value).success) return undefined;
+  const finer = /[1-9]/.test(/\.\d{3}(\d*)/.exec(value)?.[1] ?? '');
+  const ms = Date.parse(value) + (finer ? 1 : 0);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
 /** A ticket list `before` read back: a `nextBefore` the list gave, or undefined. */
@@ -225,9 +253,12 @@ export const ticketListQuerySchema = z
       .optional()
       .describe('`true`: only the tickets given to no one (the queue still to be picked up).'),
     limit: page.limit,
-    before: cursorParameter(
-      readTicketListBefore,
-      "must be the `nextBefore` of the list's previous page, as it was given",
+    before: cursorParameter(readTicketListBefore, (value) =>
+      // A time or a date is no place in the list: tickets opened at one moment are told apart
+      // by their ids, which only a `nextBefore` carries.
+      readListTime(value) !== undefined || DATE_ONLY.test(value)
+        ? "must be the `nextBefore` of the list's previous page, as it was given: the ticket list is paged by it, not by a date or a time"
+        : "must be the `nextBefore` of the list's previous page, as it was given",
     )
       .optional()
       .describe(
@@ -327,16 +358,11 @@ export function sessionListCursor(last: { lastMessageAt: string; sessionId: stri
 
 /**
  * A `before` as the session list reads it: a `nextBefore` it gave, or (as earlier versions
- * took) an ISO time in any offset, brought to the stored form. A time finer than the
- * millisecond is rounded up: times are stored at the millisecond, so "older than 55.0651" is
- * "older than 55.066". Undefined for anything else.
+ * took) a time, or a date, as {@link readListTime} reads them. Undefined for anything else.
  */
 function readSessionListBefore(value: string): SessionListCursor | undefined {
-  if (z.iso.datetime({ offset: true }).safeParse(value).success) {
-    const finer = /[1-9]/.test(/\.\d{3}(\d*)/.exec(value)?.[1] ?? '');
-    const ms = Date.parse(value) + (finer ? 1 : 0);
-    return Number.isNaN(ms) ? undefined : { lastMessageAt: new Date(ms).toISOString() };
-  }
+  const time = readListTime(value);
+  if (time !== undefined) return { lastMessageAt: time };
   const cursor = readTimeIdCursor(value);
   return cursor && { lastMessageAt: cursor.time, sessionId: cursor.id };
 }
@@ -346,11 +372,11 @@ export const sessionListQuerySchema = z.object({
   limit: page.limit,
   before: cursorParameter(
     readSessionListBefore,
-    "must be the `nextBefore` of the list's previous page (or an ISO time)",
+    "must be the `nextBefore` of the list's previous page, an ISO time with its offset (2026-11-01T09:30:00Z) or a date (2026-11-01: the sessions last active before that day began, in UTC)",
   )
     .optional()
     .describe(
-      "The previous page's `nextBefore`. An ISO time (any offset) is still taken, as earlier versions did: the sessions last active strictly before it.",
+      "The previous page's `nextBefore`. A time is still taken, as earlier versions did: an ISO time in any offset (`2026-11-01T09:30:00+01:00`), the sessions last active strictly before it, or a date (`2026-11-01`), those last active before that day began, in UTC.",
     ),
 });
 

@@ -21,6 +21,7 @@ export type {
   SearchResult,
 } from './search/retriever.js';
 export { queryTerms, MAX_QUERY_TERMS } from './search/query-terms.js';
+export { loadEnglishWords } from './search/english-words.js';
 export { Synonyms, DEFAULT_SYNONYMS } from './search/synonyms.js';
 export type { RelatedTerm } from './search/synonyms.js';
 export type { QueryTerms } from './search/query-terms.js';

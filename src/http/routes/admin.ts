@@ -53,7 +53,7 @@ import {
 import { keptAttachmentFile } from '../../tools/index.js';
 import { sessionContact } from '../../tools/memory/index.js';
 import { adminKeyMatches, bearerToken } from '../auth.js';
-import { jsonBody } from '../body.js';
+import { jsonBody, optionalJsonBody } from '../body.js';
 import { sendDownload } from '../download.js';
 import { TAKES_FILES_ONLY } from '../errors.js';
 import { idempotencyKeyOf, markReplayed } from '../idempotency-key.js';
@@ -203,7 +203,11 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     });
 
     admin.post<Id>('/v1/admin/documents/:id/reindex', async (request) => {
-      parseInput(documentReindexBodySchema, jsonBody(request) ?? {}, 're-index request');
+      parseInput(
+        documentReindexBodySchema,
+        optionalJsonBody(request, 're-index request'),
+        're-index request',
+      );
       const document = await documentOf(app, request.params.id);
       if (document.scope !== 'kb') {
         throw new AppError('invalid_input', 'Only knowledge-base documents can be re-indexed.');

@@ -14,7 +14,7 @@ import {
 import type { SourceItem } from '../../protocol/index.js';
 import { bearerToken, hashToken, headerOrQueryToken, newSessionToken } from '../auth.js';
 import { clientKey } from '../client-address.js';
-import { acceptsEventStream, jsonBody, wantsEventStream } from '../body.js';
+import { acceptsEventStream, optionalJsonBody, wantsEventStream } from '../body.js';
 import { TAKES_FILES } from '../errors.js';
 import { idempotencyKeyOf, markReplayed } from '../idempotency-key.js';
 import { readMultipart } from '../multipart.js';
@@ -39,7 +39,11 @@ export function sessionRoutes(server: FastifyInstance, app: App, streams: Stream
   const { sessions, conversations, config } = app;
 
   server.post('/v1/sessions', async (request, reply) => {
-    const body = parseInput(createSessionBodySchema, jsonBody(request) ?? {}, 'session');
+    const body = parseInput(
+      createSessionBodySchema,
+      optionalJsonBody(request, 'session'),
+      'session',
+    );
     // Made here, it would be one the instances with the right key cannot read.
     await sessions.assertServing();
     // Anyone may start a session: one address may not start so many that they push out others'.

