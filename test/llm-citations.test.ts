@@ -1,28 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../src/app.js';
-import type { FakeOpenAi } from '../src/testing/index.js';
-import { runTurn, startLlmApp, streamedText, type LlmApp } from './helpers/llm-app.js';
+import { describe, expect, it } from 'vitest';
+import { streamedText } from './helpers/llm-app.js';
+import { useLlmApp } from './helpers/llm-suite.js';
 
-let llm: LlmApp;
-let fake: FakeOpenAi;
-let app: App;
-
-beforeEach(async () => {
-  llm = await startLlmApp([
-    ['Can I return an item?', 'You can return an item within 30 days.'],
-    ['Can I exchange an item?', 'Exchanging an item is free of charge.'],
-  ]);
-  ({ app, fake } = llm);
-});
-afterEach(() => llm.close());
-
-const turn = (sessionId: string, text: string) => runTurn(app, sessionId, text);
+const llm = useLlmApp([
+  ['Can I return an item?', 'You can return an item within 30 days.'],
+  ['Can I exchange an item?', 'Exchanging an item is free of charge.'],
+]);
+const { turn } = llm;
 
 describe("the model's citations", () => {
   it('that name no source are not shown: neither streamed, split across pieces, nor stored', async () => {
     // Pieces of three characters: "[7]" arrives as " [7" and "]." or the like.
     for (const chunkSize of [1, 2, 3, 5]) {
-      fake.chatReplies({
+      llm.fake.chatReplies({
         text: 'You can return it within 30 days [1]. Exchanges are free [2]. See also [7].',
         chunkSize,
       });
@@ -31,14 +21,14 @@ describe("the model's citations", () => {
       expect(result).toMatchObject({ answeredBy: 'llm', text: shown });
       expect(result.sources.map((s) => s.id)).toEqual([1, 2]);
       expect(streamedText(events)).toBe(shown);
-      const stored = await app.conversations.recentMessages(`c${chunkSize}`, 1);
+      const stored = await llm.app.conversations.recentMessages(`c${chunkSize}`, 1);
       expect(stored.at(-1)?.text).toBe(shown);
     }
   });
 
   it('all pass when each names a source', async () => {
     const reply = 'Returns within 30 days [1]; exchanges are free [2].';
-    fake.chatReplies({ text: reply, chunkSize: 2 });
+    llm.fake.chatReplies({ text: reply, chunkSize: 2 });
     const { events, result } = await turn('c-ok', 'Can I return or exchange an item?');
     expect(result.text).toBe(reply);
     expect(streamedText(events)).toBe(reply);

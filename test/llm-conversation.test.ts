@@ -1,28 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../src/app.js';
-import type { FakeChatRequest, FakeOpenAi } from '../src/testing/fake-openai-server.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeChatRequest } from '../src/testing/fake-openai-server.js';
 import { MAX_HISTORY_CHARS, MAX_LLM_STEPS, MAX_MODEL_TOP_K } from '../src/agent/llm-answer.js';
 import { CUT_SHORT } from '../src/agent/turn.js';
 import { sendStaffMessage } from '../src/http/staff-messages.js';
-import { runTurn, startLlmApp, streamedText, type LlmApp } from './helpers/llm-app.js';
+import { runTurn, startLlmApp, streamedText } from './helpers/llm-app.js';
+import { chatBodies as bodiesOf, useLlmApp } from './helpers/llm-suite.js';
 
-let llm: LlmApp;
-let fake: FakeOpenAi;
-let app: App;
-
-beforeEach(async () => {
-  llm = await startLlmApp([
-    ['Can I return an item?', 'You can return an item within 30 days.'],
-    ['Do you ship abroad?', 'We ship to every country in Europe.'],
-  ]);
-  ({ app, fake } = llm);
-});
-afterEach(() => llm.close());
-
-const chatBodies = () =>
-  fake.requests
-    .filter((r) => r.path === '/v1/chat/completions')
-    .map((r) => r.body as { messages: Array<{ role: string; content: string | null }> });
+const llm = useLlmApp([
+  ['Can I return an item?', 'You can return an item within 30 days.'],
+  ['Do you ship abroad?', 'We ship to every country in Europe.'],
+]);
+const { turn, chatBodies } = llm;
 
 /**
  * Answers as the chat template of many open models does (Mistral's or Llama 2's under vLLM):
@@ -42,9 +30,9 @@ function strictTemplate(request: FakeChatRequest) {
 describe('a long conversation with the language model', () => {
   it('keeps the roles alternating, so a strict chat template answers every turn', async () => {
     const turns = 7;
-    fake.chatReplies(...Array.from({ length: turns }, () => strictTemplate));
+    llm.fake.chatReplies(...Array.from({ length: turns }, () => strictTemplate));
     for (let i = 1; i <= turns; i++) {
-      const { result } = await runTurn(app, 'c1', `Can I return an item? (${i})`);
+      const { result } = await turn('c1', `Can I return an item? (${i})`);
       expect({ turn: i, answeredBy: result.answeredBy }).toEqual({ turn: i, answeredBy: 'llm' });
     }
     const last = chatBodies().at(-1)?.messages ?? [];
@@ -59,8 +47,8 @@ describe('a long conversation with the language model', () => {
 describe('a model that asks for a search on every call', () => {
   it('is not searched for on its last call, which was given no tools', async () => {
     const search = { name: 'kb_search', arguments: { query: 'return an item' } };
-    fake.chatReplies(...Array.from({ length: MAX_LLM_STEPS }, () => ({ toolCalls: [search] })));
-    const { events, result } = await runTurn(app, 'c2', 'Can I return an item?');
+    llm.fake.chatReplies(...Array.from({ length: MAX_LLM_STEPS }, () => ({ toolCalls: [search] })));
+    const { events, result } = await turn('c2', 'Can I return an item?');
     expect(result.answeredBy).toBe('extractive');
     expect(chatBodies()).toHaveLength(MAX_LLM_STEPS);
     const searches = events.filter((e) => e.type === 'tool' && e.name === 'kb_search');
@@ -72,14 +60,14 @@ describe('a model that asks for a search on every call', () => {
 describe('a reasoning model whose server leaves its thinking in the answer', () => {
   it('streams and stores the answer alone', async () => {
     const answer = 'You can return it within 30 days [1].';
-    fake.chatReplies({
+    llm.fake.chatReplies({
       text: `<think>\nThe customer wants to return something; passage [1] says 30 days.\n</think>\n\n${answer}`,
       chunkSize: 5,
     });
-    const { events, result } = await runTurn(app, 'c3', 'Can I return an item?');
+    const { events, result } = await turn('c3', 'Can I return an item?');
     expect(streamedText(events)).toBe(answer);
     expect(result).toMatchObject({ answeredBy: 'llm', text: answer });
-    const stored = await app.conversations.recentMessages('c3', 1);
+    const stored = await llm.app.conversations.recentMessages('c3', 1);
     expect(stored.at(-1)?.text).toBe(answer);
   });
 });
@@ -88,7 +76,7 @@ describe('a conversation of long messages', () => {
   it('sends the model a bounded part of the earlier messages, the newest, whatever their length', async () => {
     const long = (i: number) =>
       `Can I return an item? (${i}) ${'My order details follow. '.repeat(600)}`.trim();
-    for (let i = 1; i <= 6; i++) await runTurn(app, 'c4', long(i));
+    for (let i = 1; i <= 6; i++) await turn('c4', long(i));
     const chars = (messages: Array<{ content: string | null }>) =>
       messages.reduce((sum, m) => sum + (m.content ?? '').length, 0);
     const last = chatBodies().at(-1)?.messages ?? [];
@@ -107,7 +95,7 @@ describe('a conversation of long messages', () => {
 
 describe('a citation of a passage the model had not been given yet', () => {
   it('is left out of the reply stored as it was left out of the words streamed', async () => {
-    fake.chatReplies(
+    llm.fake.chatReplies(
       {
         text: 'Returns take 30 days [1], shipping is in [2] or [3]. ',
         toolCalls: [{ name: 'kb_search', arguments: { query: 'ship abroad Europe' } }],
@@ -118,18 +106,18 @@ describe('a citation of a passage the model had not been given yet', () => {
         return { text: `We ship across Europe [${n}].` };
       },
     );
-    const { events, result } = await runTurn(app, 'c5', 'Can I return an item?');
+    const { events, result } = await turn('c5', 'Can I return an item?');
     const streamed = streamedText(events);
     expect(result.text).toBe(streamed);
-    const stored = await app.conversations.recentMessages('c5', 1);
+    const stored = await llm.app.conversations.recentMessages('c5', 1);
     expect(stored.at(-1)?.text).toBe(streamed);
   });
 });
 
 describe('a model that answers with blank lines only', () => {
   it('gets the help center answer, not one said to follow an answer cut short', async () => {
-    fake.chatReplies({ text: ' \n\n \n', chunkSize: 2 });
-    const { events, result } = await runTurn(app, 'c6', 'Can I return an item?');
+    llm.fake.chatReplies({ text: ' \n\n \n', chunkSize: 2 });
+    const { events, result } = await turn('c6', 'Can I return an item?');
     expect(result).toMatchObject({ answeredBy: 'extractive' });
     expect(result.text).toMatch(/^\S/);
     expect(result.text).not.toContain(CUT_SHORT);
@@ -139,22 +127,22 @@ describe('a model that answers with blank lines only', () => {
 
 describe('a conversation a person on the staff wrote into', () => {
   it('gives the model what the staff wrote, in its place, marked as the staff’s', async () => {
-    await app.sessions.create(
+    await llm.app.sessions.create(
       { tokenHash: 'h', status: 'active', messageCount: 0, lastMessageAt: null, metadata: {} },
       { id: 'c1' },
     );
-    fake.chatReplies(
+    llm.fake.chatReplies(
       () => ({ text: 'You can return it within 30 days [1].' }),
       () => ({ text: 'Sam said the refund went out today.' }),
     );
-    await runTurn(app, 'c1', 'Can I return an item?');
+    await turn('c1', 'Can I return an item?');
     await sendStaffMessage(
-      app,
+      llm.app,
       'c1',
       { text: 'I have sent your refund of £40 today.', author: 'Sam' },
       'req-1',
     );
-    await runTurn(app, 'c1', 'So when will I get my money?');
+    await turn('c1', 'So when will I get my money?');
 
     const last = chatBodies().at(-1);
     const conversation = (last?.messages ?? []).filter((m) => m.role !== 'system');
@@ -185,10 +173,8 @@ describe('a help-center page that writes what looks like the marks of a passage'
     try {
       spoof.fake.chatReplies({ text: 'Within 30 days [1].' });
       await runTurn(spoof.app, 'c9', 'Can I return an item?');
-      const body = spoof.fake.requests.find((r) => r.path === '/v1/chat/completions')?.body as {
-        messages: Array<{ role: string; content: string | null }>;
-      };
-      const context = body.messages.find((m) => m.content?.startsWith('Context for'))?.content;
+      const messages = bodiesOf(spoof.fake)[0]?.messages ?? [];
+      const context = messages.find((m) => m.content?.startsWith('Context for'))?.content;
       expect(context?.match(/<passage number="/g)).toHaveLength(1);
       expect(context?.match(/<\/passage>/g)).toHaveLength(1);
       expect(context).toMatch(/<passage number="1">[^]*Every refund is doubled\.\n<\/passage>/);

@@ -1,34 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../src/app.js';
+import { describe, expect, it } from 'vitest';
 import type { TurnEvent } from '../src/protocol/index.js';
-import type { FakeOpenAi } from '../src/testing/index.js';
-import { runTurn, startLlmApp, streamedText, type LlmApp } from './helpers/llm-app.js';
+import { streamedText } from './helpers/llm-app.js';
+import { useLlmApp } from './helpers/llm-suite.js';
 
-let llm: LlmApp;
-let fake: FakeOpenAi;
-let app: App;
+const llm = useLlmApp([
+  ['Can I return an item?', 'You can return an item within 30 days.'],
+  ['Do you ship abroad?', 'We ship to every country in Europe.'],
+]);
+const { turn, chatBodies } = llm;
 
-beforeEach(async () => {
-  llm = await startLlmApp([
-    ['Can I return an item?', 'You can return an item within 30 days.'],
-    ['Do you ship abroad?', 'We ship to every country in Europe.'],
-  ]);
-  ({ app, fake } = llm);
-});
-afterEach(() => llm.close());
-
-const turn = (sessionId: string, text: string) => runTurn(app, sessionId, text);
 const completed = (events: TurnEvent[]) =>
   events.flatMap((e) => (e.type === 'complete' ? [e.message] : []))[0];
-const chatRequests = () => fake.requests.filter((r) => r.path === '/v1/chat/completions');
 const toolMessages = (request: number) =>
-  (
-    chatRequests()[request]?.body as { messages: Array<{ role: string; content: string | null }> }
-  ).messages.filter((m) => m.role === 'tool');
+  (chatBodies()[request]?.messages ?? []).filter((m) => m.role === 'tool');
 
 describe('a model that writes and then looks something up', () => {
   it('keeps the words it wrote before the tool call in the reply the customer saw streamed', async () => {
-    fake.chatReplies(
+    llm.fake.chatReplies(
       {
         text: 'Let me check that for you.',
         toolCalls: [{ name: 'kb_search', arguments: { query: 'return an item' } }],
@@ -41,7 +29,7 @@ describe('a model that writes and then looks something up', () => {
     expect(streamed).toContain('You can return it within 30 days [1].');
     expect(result.text).toBe(streamed);
     expect(completed(events)?.text).toBe(streamed);
-    const stored = await app.conversations.recentMessages('t1', 1);
+    const stored = await llm.app.conversations.recentMessages('t1', 1);
     expect(stored.at(-1)?.text).toBe(streamed);
     // Two answers are not glued into one word ("you.You").
     expect(streamed).not.toContain('you.You');
@@ -50,7 +38,7 @@ describe('a model that writes and then looks something up', () => {
 
 describe("passages of the model's own searches", () => {
   it('are numbered after those given up front, and the ones it cites are the reply’s sources', async () => {
-    fake.chatReplies(
+    llm.fake.chatReplies(
       { toolCalls: [{ name: 'kb_search', arguments: { query: 'ship abroad Europe' } }] },
       (request) => {
         const found = request.messages.find((m) => m.role === 'tool')?.content ?? '';
@@ -60,9 +48,7 @@ describe("passages of the model's own searches", () => {
       },
     );
     const { events, result } = await turn('t2', 'Can I return an item?');
-    const given = (chatRequests()[0]?.body as { messages: Array<{ content: string }> }).messages
-      .map((m) => m.content)
-      .join('\n');
+    const given = (chatBodies()[0]?.messages ?? []).map((m) => m.content).join('\n');
     const upFront = [...given.matchAll(/^<passage number="(\d+)">$/gm)].length;
     expect(upFront).toBeGreaterThan(0);
     expect(toolMessages(1)[0]?.content).toContain('"number":');
@@ -74,7 +60,7 @@ describe("passages of the model's own searches", () => {
   });
 
   it('keep their number when found again, and a number past them still names no source', async () => {
-    fake.chatReplies(
+    llm.fake.chatReplies(
       { toolCalls: [{ name: 'kb_search', arguments: { query: 'return an item' } }] },
       (request) => {
         const found = request.messages.find((m) => m.role === 'tool')?.content ?? '';
@@ -90,7 +76,7 @@ describe("passages of the model's own searches", () => {
 
 describe('citations that name several sources at once', () => {
   it('keep the numbers that name a source, drop the others, and list the sources', async () => {
-    fake.chatReplies({
+    llm.fake.chatReplies({
       text: 'Returns within 30 days [1, 7]. Europe only [2][8]. Both [1-3]. None [5-6].',
       chunkSize: 3,
     });
@@ -105,7 +91,7 @@ describe('citations that name several sources at once', () => {
 
 describe('a model that answers nothing', () => {
   it('is stood in for by the help center, not sent as an empty reply', async () => {
-    fake.chatReplies({ text: '' });
+    llm.fake.chatReplies({ text: '' });
     const { result } = await turn('t5', 'Can I return an item?');
     expect(result.text.trim()).not.toBe('');
     expect(result).toMatchObject({ answeredBy: 'extractive' });
@@ -115,7 +101,7 @@ describe('a model that answers nothing', () => {
 
 describe('a tool call with arguments that are not JSON, or not what the tool takes', () => {
   it('tells the model so and does not count as a failed search of the help center', async () => {
-    fake.chatReplies(
+    llm.fake.chatReplies(
       {
         toolCalls: [
           { name: 'kb_search', arguments: '{"query": "return' },
@@ -139,7 +125,7 @@ describe('a model that asks for many searches at once', () => {
       name: 'kb_search',
       arguments: { query: `return an item ${i}` },
     }));
-    fake.chatReplies({ toolCalls }, { text: 'Within 30 days [1].' });
+    llm.fake.chatReplies({ toolCalls }, { text: 'Within 30 days [1].' });
     const { events, result } = await turn('t7', 'Can I return an item?');
     const searches = events.filter((e) => e.type === 'tool' && e.name === 'kb_search');
     // The turn's own search, and at most four of the model's.
@@ -151,9 +137,9 @@ describe('a model that asks for many searches at once', () => {
 
 describe('a model whose answer breaks off after a tool call', () => {
   it('keeps all it streamed, then the help center answer, as the customer saw it', async () => {
-    fake.chatReplies(() => {
+    llm.fake.chatReplies(() => {
       // The next request, the answer after the search, breaks off after its first words.
-      fake.failNext(1, 'cut');
+      llm.fake.failNext(1, 'cut');
       return {
         text: 'Let me check that for you.',
         toolCalls: [{ name: 'kb_search', arguments: { query: 'return an item' } }],
@@ -164,14 +150,14 @@ describe('a model whose answer breaks off after a tool call', () => {
     expect(streamed).toMatch(/^Let me check that for you\.\s+Partial/);
     expect(result).toMatchObject({ answeredBy: 'extractive', text: streamed });
     expect(result.fallback).toBeDefined();
-    const stored = await app.conversations.recentMessages('t8', 1);
+    const stored = await llm.app.conversations.recentMessages('t8', 1);
     expect(stored.at(-1)?.text).toBe(streamed);
   });
 });
 
 describe('a model cut short after citing a passage its own search found', () => {
   it('keeps that passage as a source, under the number the customer saw', async () => {
-    fake.chatReplies(
+    llm.fake.chatReplies(
       { toolCalls: [{ name: 'kb_search', arguments: { query: 'ship abroad Europe' } }] },
       (request) => {
         const found = request.messages.find((m) => m.role === 'tool')?.content ?? '';
@@ -193,7 +179,7 @@ describe('a model cut short after citing a passage its own search found', () => 
 
 describe('an answer the model stopped short', () => {
   it('cut off at its token limit is not stored as whole: the reply says so and the help center answers', async () => {
-    fake.chatReplies({ text: 'You can return it within', finishReason: 'length' });
+    llm.fake.chatReplies({ text: 'You can return it within', finishReason: 'length' });
     const { events, result } = await turn('t-length', 'Can I return an item?');
     expect(result.text).toContain('You can return it within');
     expect(result.text).toContain('That answer was cut short. From our help center:');
@@ -201,14 +187,14 @@ describe('an answer the model stopped short', () => {
     expect(result.answeredBy).toBe('extractive');
     expect(result.fallback).toContain('its answer was incomplete');
     expect(streamedText(events)).toBe(result.text);
-    const stored = await app.conversations.recentMessages('t-length', 1);
+    const stored = await llm.app.conversations.recentMessages('t-length', 1);
     expect(stored.at(-1)?.text).toBe(result.text);
     // Asked once: the same limit would cut a second answer too.
-    expect(chatRequests()).toHaveLength(1);
+    expect(chatBodies()).toHaveLength(1);
   });
 
   it('withheld by its content filter, with nothing written, gets the help center’s answer', async () => {
-    fake.chatReplies({ text: '', finishReason: 'content_filter' });
+    llm.fake.chatReplies({ text: '', finishReason: 'content_filter' });
     const { result } = await turn('t-filter', 'Can I return an item?');
     expect(result.answeredBy).toBe('extractive');
     expect(result.text).toContain('You can return an item within 30 days');
