@@ -351,6 +351,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           baseUrl: llmUrl,
           model: llmModel,
           ...(llmKey ? { apiKey: llmKey } : {}),
+          firstTokenTimeoutMs: config.llm.firstTokenTimeoutMs,
           idleTimeoutMs: config.llm.idleTimeoutMs,
         }),
       ),

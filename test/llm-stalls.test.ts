@@ -1,12 +1,18 @@
 /**
- * A language model that stalls in the middle of its answer, answers nothing, or is cut short
- * mid-sentence: the customer is not held, the breaker sees it, and the reply reads cleanly.
+ * A language model that does not begin its answer, stalls in the middle of it, answers nothing,
+ * or is cut short mid-sentence: the customer is not held, the breaker sees it, and the reply
+ * reads cleanly.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CUT_SHORT } from '../src/agent/turn.js';
-import { startFakeOpenAi, type FakeOpenAi } from '../src/testing/index.js';
+import { startFakeOpenAi } from '../src/testing/index.js';
 import { runTurn, startLlmApp, streamedText, type LlmApp } from './helpers/llm-app.js';
-import { ADMIN_KEY, bearer, call, createSession, startServer } from './helpers/http.js';
+import { chatRequests } from './helpers/llm-suite.js';
+import { ADMIN_KEY, bearer, call, createSession, parseSse, startServer } from './helpers/http.js';
+import { startUnresponsiveLlm, type Silence } from './helpers/unresponsive-llm.js';
 
 const FAQS: Array<[string, string]> = [
   ['Can I return an item?', 'You can return an item within 30 days of delivery.'],
@@ -14,9 +20,155 @@ const FAQS: Array<[string, string]> = [
 
 /** The longest silence the tests allow a stream: short, so that a stall shows at once. */
 const IDLE_MS = 300;
+/** The longest wait the tests allow for an answer to begin. */
+const FIRST_TOKEN_MS = 400;
+/**
+ * The `llm_chat` time limit of the tests that wait for a model that never answers: short enough
+ * that a customer held by it shows in seconds, long enough that no turn on a loaded machine
+ * comes near it otherwise.
+ */
+const CALL_MS = 4_000;
 
-const chatRequests = (fake: FakeOpenAi) =>
-  fake.requests.filter((r) => r.path === '/v1/chat/completions');
+const configDir = mkdtempSync(join(tmpdir(), 'support-agent-llm-stalls-'));
+const callLimitFile = join(configDir, 'config.json');
+writeFileSync(
+  callLimitFile,
+  JSON.stringify({ tools: { overrides: { llm_chat: { timeoutMs: CALL_MS } } } }),
+);
+afterAll(() => rmSync(configDir, { recursive: true, force: true }));
+
+/** Settings of an app whose model is `url`, with short limits and retries at once. */
+const silentModelEnv = (url: string): Record<string, string> => ({
+  LLM_BASE_URL: url,
+  LLM_MODEL: 'silent-chat',
+  LLM_FIRST_TOKEN_TIMEOUT_MS: String(FIRST_TOKEN_MS),
+  LLM_IDLE_TIMEOUT_MS: String(IDLE_MS),
+  SUPPORT_AGENT_CONFIG: callLimitFile,
+  TOOL_RETRY_INITIAL_DELAY_MS: '1',
+  TOOL_RETRY_MAX_DELAY_MS: '5',
+});
+
+describe('a model that never begins its answer', () => {
+  const silences: Array<[Silence, string]> = [
+    ['no-headers', 'sends no headers'],
+    ['headers-only', 'sends the headers of a stream and nothing more'],
+    ['keep-alives-only', 'sends keep-alive comments and never a chunk'],
+  ];
+  it.each(silences)(
+    '(%s: it %s) is given up after the first-token limit and not asked again: the customer gets the help center in well under one call limit',
+    async (silence) => {
+      const model = await startUnresponsiveLlm(silence);
+      const llm = await startLlmApp(FAQS, silentModelEnv(model.url));
+      try {
+        const started = Date.now();
+        const { events, result } = await runTurn(llm.app, 'b1', 'Can I return an item?');
+        const took = Date.now() - started;
+        // Held for the first-token limit, not for the call's limit, let alone twice.
+        expect(took).toBeGreaterThanOrEqual(FIRST_TOKEN_MS - 20);
+        expect(took).toBeLessThan(CALL_MS);
+        expect(result).toMatchObject({
+          answeredBy: 'extractive',
+          fallback:
+            'the language model could not answer (it took too long); the answer was composed from the help center',
+          toolsFailed: [{ name: 'llm_chat', outcome: 'timeout' }],
+        });
+        expect(result.text).toContain('within 30 days of delivery');
+        expect(streamedText(events)).toBe(result.text);
+        // Asked once, and the request aborted: the server sees the connection close.
+        expect(model.requests).toHaveLength(1);
+        await expect.poll(() => model.requests[0]?.closed).toBe(true);
+        // A model that does not answer counts against its breaker like any failure.
+        expect(llm.app.tools.breaker('llm_chat')).toMatchObject({
+          state: 'closed',
+          consecutiveFailures: 1,
+        });
+      } finally {
+        await llm.close();
+        await model.close();
+      }
+    },
+    20_000,
+  );
+
+  it('streams start at once and complete with the help center’s answer, in order, over SSE', async () => {
+    const model = await startUnresponsiveLlm('no-headers');
+    const server = await startServer(silentModelEnv(model.url));
+    try {
+      const session = await createSession(server.url);
+      const started = Date.now();
+      const response = await fetch(`${server.url}/v1/sessions/${session.id}/messages`, {
+        method: 'POST',
+        headers: {
+          ...bearer(session.token),
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+        },
+        body: JSON.stringify({ text: 'What is your refund policy?' }),
+      });
+      expect(response.status).toBe(200);
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      let startAt: number | undefined;
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+        if (startAt === undefined && text.includes('event: start')) startAt = Date.now() - started;
+      }
+      const took = Date.now() - started;
+      const events = parseSse(text);
+      const names = events.map((e) => e.event);
+      expect(names[0]).toBe('start');
+      expect(names.at(-1)).toBe('complete');
+      expect(names).not.toContain('error');
+      // The customer sees the turn begin before the model's limit, and its end well before
+      // one call's limit.
+      expect(startAt).toBeLessThan(FIRST_TOKEN_MS);
+      expect(took).toBeLessThan(CALL_MS);
+      const complete = events.at(-1)?.data;
+      expect(complete).toMatchObject({
+        type: 'complete',
+        message: {
+          answeredBy: 'extractive',
+          fallback:
+            'the language model could not answer (it took too long); the answer was composed from the help center',
+        },
+      });
+      expect(model.requests).toHaveLength(1);
+    } finally {
+      await server.close();
+      await model.close();
+    }
+  }, 20_000);
+});
+
+describe('a model that ignores streaming and stops in the middle of its one JSON body', () => {
+  it('is given up after the idle limit, asked again once, and the customer gets the help center', async () => {
+    const model = await startUnresponsiveLlm('json-cut-off');
+    const llm = await startLlmApp(FAQS, silentModelEnv(model.url));
+    try {
+      const started = Date.now();
+      const { result } = await runTurn(llm.app, 'j1', 'Can I return an item?');
+      const took = Date.now() - started;
+      // Two attempts, each given up after the idle limit: not held for the call's limit.
+      expect(took).toBeGreaterThanOrEqual(2 * IDLE_MS - 20);
+      expect(took).toBeLessThan(CALL_MS);
+      expect(result).toMatchObject({
+        answeredBy: 'extractive',
+        fallback:
+          'the language model could not answer (it took too long); the answer was composed from the help center',
+        toolsFailed: [{ name: 'llm_chat', outcome: 'timeout' }],
+      });
+      // Nothing of it reached the customer: it was asked once more, and both requests aborted.
+      expect(model.requests).toHaveLength(2);
+      await expect.poll(() => model.requests.every((r) => r.closed)).toBe(true);
+    } finally {
+      await llm.close();
+      await model.close();
+    }
+  }, 20_000);
+});
 
 describe('a model that stalls in the middle of its answer', () => {
   let llm: LlmApp;

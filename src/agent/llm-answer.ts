@@ -400,7 +400,8 @@ function failureReason(result: Exclude<ToolResult<LlmReply>, { type: 'ok' }>): s
     case 'cancelled':
       return 'the request was cancelled';
     default:
-      // A stream that stalled (see `LLM_IDLE_TIMEOUT_MS`) is the model's own timeout.
+      // An answer that did not begin or stalled (see `LLM_FIRST_TOKEN_TIMEOUT_MS` and
+      // `LLM_IDLE_TIMEOUT_MS`) is the model's own timeout.
       if (result.code === 'timeout') return 'it took too long';
       if (result.code === 'invalid_output') {
         return result.message === EMPTY_ANSWER ? 'it gave no answer' : 'its answer was incomplete';

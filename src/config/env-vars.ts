@@ -1,4 +1,7 @@
-import { DEFAULT_IDLE_TIMEOUT_MS } from '../model/openai-chat-model.js';
+import {
+  DEFAULT_FIRST_TOKEN_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+} from '../model/openai-chat-model.js';
 import { DEFAULT_PARSE_LIMITS, DEFAULT_PARSE_WORKERS } from '../rag/parse/index.js';
 
 /**
@@ -150,12 +153,20 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     secret: true,
   },
   {
+    name: 'LLM_FIRST_TOKEN_TIMEOUT_MS',
+    path: ['llm', 'firstTokenTimeoutMs'],
+    default: String(DEFAULT_FIRST_TOKEN_TIMEOUT_MS),
+    expected: ms(1, 600000),
+    description:
+      "Longest wait for the language model's answer to begin (its first chunk; headers and keep-alive comments do not count), with room for a model that loads or reads a long prompt. Then the request is aborted and not sent again, and the customer gets the help center's answer. Set it below the `llm_chat` time limit (60 s).",
+  },
+  {
     name: 'LLM_IDLE_TIMEOUT_MS',
     path: ['llm', 'idleTimeoutMs'],
     default: String(DEFAULT_IDLE_TIMEOUT_MS),
     expected: ms(1, 600000),
     description:
-      "Longest silence of the language model's streamed answer after its first byte: then the request is aborted, and the customer gets what was written, said to be cut short, and the help center's answer. The first byte may take longer (a model loading, a long prompt): only the `llm_chat` time limit (60 s) bounds it.",
+      "Longest silence of the language model's answer once begun (streamed, or one whole JSON body): then the request is aborted, and the customer gets what was written, said to be cut short, and the help center's answer. Before any of it was written, the model is asked once more.",
   },
   {
     name: 'EMBEDDINGS_BASE_URL',

@@ -33,8 +33,8 @@ describe('loadConfig', () => {
     expect(config.dataDir).toBe('./data');
     expect(config.databaseUrl).toBeUndefined();
     expect(config.redisUrl).toBeUndefined();
-    // A stream silent for 15 s once it has begun is given up.
-    expect(config.llm).toEqual({ idleTimeoutMs: 15_000 });
+    // An answer not begun after 30 s, or silent for 15 s once begun, is given up.
+    expect(config.llm).toEqual({ firstTokenTimeoutMs: 30_000, idleTimeoutMs: 15_000 });
     // The seed's defaults: 3 attempts, 1 s doubling to 10 s, breaker after 5 failures for 60 s.
     expect(config.tools.defaults).toEqual({
       timeoutMs: 30_000,
@@ -87,6 +87,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { LLM_IDLE_TIMEOUT_MS: '5000' } }).llm.idleTimeoutMs).toBe(5_000);
     expect(problems({ LLM_IDLE_TIMEOUT_MS: '0' })).toEqual([
       'LLM_IDLE_TIMEOUT_MS="0": must be at least 1; expected a whole number of milliseconds from 1 to 600000',
+    ]);
+  });
+
+  it('reads the language model’s first-token limit, and refuses one out of range or not whole', () => {
+    const config = loadConfig({ env: { LLM_FIRST_TOKEN_TIMEOUT_MS: '45000' } });
+    expect(config.llm.firstTokenTimeoutMs).toBe(45_000);
+    expect(problems({ LLM_FIRST_TOKEN_TIMEOUT_MS: '0' })).toEqual([
+      'LLM_FIRST_TOKEN_TIMEOUT_MS="0": must be at least 1; expected a whole number of milliseconds from 1 to 600000',
+    ]);
+    expect(problems({ LLM_FIRST_TOKEN_TIMEOUT_MS: '700000' })).toEqual([
+      'LLM_FIRST_TOKEN_TIMEOUT_MS="700000": must be at most 600000; expected a whole number of milliseconds from 1 to 600000',
+    ]);
+    expect(problems({ LLM_FIRST_TOKEN_TIMEOUT_MS: '2.5s' })).toEqual([
+      'LLM_FIRST_TOKEN_TIMEOUT_MS="2.5s": is not a number; expected a whole number of milliseconds from 1 to 600000',
     ]);
   });
 

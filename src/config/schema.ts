@@ -167,6 +167,7 @@ export const configSchema = z
         baseUrl: httpUrl.optional(),
         model: optionalSecret,
         apiKey: optionalSecret,
+        firstTokenTimeoutMs: int(1, 600_000),
         idleTimeoutMs: int(1, 600_000),
       })
       .strict(),

@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors/index.js';
@@ -60,6 +60,35 @@ function sseFetch(body: string): typeof fetch {
 }
 
 const text = (deltas: ChatDelta[]) => deltas.map((d) => (d.type === 'text' ? d.text : '')).join('');
+
+/** A server on loopback that answers every request with `answer`; `closed` counts aborts. */
+async function startServerAnswering(answer: (res: ServerResponse) => void) {
+  const held = { requests: 0, closed: 0 };
+  const server = createServer((req, res) => {
+    req.resume();
+    held.requests++;
+    res.once('close', () => held.closed++);
+    answer(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    held,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+const JSON_COMPLETION = JSON.stringify({
+  id: 'chatcmpl-1',
+  object: 'chat.completion',
+  choices: [
+    { index: 0, message: { role: 'assistant', content: 'It ships today.' }, finish_reason: 'stop' },
+  ],
+});
 
 describe('createOpenAiChatModel', () => {
   it('streams the text in several deltas, then the usage and the finish', async () => {
@@ -368,7 +397,7 @@ describe('createOpenAiChatModel', () => {
     await expect.poll(() => fake.requests[0]?.abandoned).toBe(true);
   });
 
-  it('waits longer than idleTimeoutMs for the first byte, and for a consumer slow to read', async () => {
+  it('waits longer than idleTimeoutMs for the answer to begin, and for a consumer slow to read', async () => {
     fake.chatReplies({ text: 'Shipped today.', chunkSize: 4, firstDelayMs: 400 });
     const model = createOpenAiChatModel({
       baseUrl: fake.url,
@@ -383,6 +412,136 @@ describe('createOpenAiChatModel', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     expect(text).toBe('Shipped today.');
+  });
+
+  it.each([
+    ['no headers', () => undefined],
+    [
+      'the headers of a stream alone',
+      (res: ServerResponse) =>
+        res.writeHead(200, { 'content-type': 'text/event-stream' }).flushHeaders(),
+    ],
+    [
+      'keep-alive comments alone',
+      (res: ServerResponse) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const timer = setInterval(() => res.write(': keep-alive\n\n'), 50);
+        res.once('close', () => clearInterval(timer));
+      },
+    ],
+    [
+      'the headers of a JSON completion alone',
+      (res: ServerResponse) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).flushHeaders(),
+    ],
+  ])(
+    'gives up an answer not begun within firstTokenTimeoutMs (%s), not to be retried, and aborts its request',
+    async (_, answer) => {
+      const silent = await startServerAnswering(answer);
+      try {
+        const model = createOpenAiChatModel({
+          baseUrl: silent.url,
+          model: 'gpt-test',
+          firstTokenTimeoutMs: 300,
+          // Comments come more often than this: were they a beginning, it would never fire.
+          idleTimeoutMs: 200,
+        });
+        const started = Date.now();
+
+        const { deltas, error } = await collectUntilFailure(model);
+
+        expect(deltas).toEqual([]);
+        expect(error).toMatchObject({ code: 'timeout', retryable: false });
+        expect(error.message).toContain('had not begun its answer 300 ms after it was asked');
+        expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+        expect(Date.now() - started).toBeLessThan(2_000);
+        await expect.poll(() => silent.held.closed).toBe(1);
+      } finally {
+        await silent.close();
+      }
+    },
+  );
+
+  it('gives up a whole JSON completion silent for idleTimeoutMs mid-body, retryably', async () => {
+    const cut = await startServerAnswering((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(JSON_COMPLETION.slice(0, 40));
+    });
+    try {
+      const model = createOpenAiChatModel({
+        baseUrl: cut.url,
+        model: 'gpt-test',
+        firstTokenTimeoutMs: 5_000,
+        idleTimeoutMs: 200,
+      });
+      const started = Date.now();
+
+      const { deltas, error } = await collectUntilFailure(model);
+
+      expect(deltas).toEqual([]);
+      expect(error).toMatchObject({ code: 'timeout', retryable: true });
+      expect(error.message).toContain('sent nothing for 200 ms');
+      expect(Date.now() - started).toBeLessThan(2_000);
+      await expect.poll(() => cut.held.closed).toBe(1);
+    } finally {
+      await cut.close();
+    }
+  });
+
+  it('reads a whole JSON completion that begins late and trickles in, each piece within the idle limit', async () => {
+    const slow = await startServerAnswering((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).flushHeaders();
+      const pieces = JSON_COMPLETION.match(/.{1,20}/gs) ?? [];
+      // The first piece after longer than the idle limit; then one every 50 ms, for longer
+      // in all than the idle limit.
+      let next = 0;
+      const write = () => {
+        if (res.destroyed) return;
+        if (next === pieces.length) return void res.end();
+        res.write(pieces[next++]);
+        setTimeout(write, 50);
+      };
+      setTimeout(write, 400);
+    });
+    try {
+      const model = createOpenAiChatModel({
+        baseUrl: slow.url,
+        model: 'gpt-test',
+        firstTokenTimeoutMs: 2_000,
+        idleTimeoutMs: 200,
+      });
+
+      expect(await collect(model)).toEqual([
+        { type: 'text', text: 'It ships today.' },
+        { type: 'finish', reason: 'stop' },
+      ]);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('refuses a whole JSON completion larger than any answer rather than hold it all', async () => {
+    // Blank space past the largest event a stream may send: no answer is that long.
+    let sent = 0;
+    const huge: typeof fetch = async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (sent > MAX_EVENT_CHARS + 64 * 1024) return controller.close();
+            sent += 64 * 1024;
+            controller.enqueue(new TextEncoder().encode(' '.repeat(64 * 1024)));
+          },
+        }),
+        { headers: { 'content-type': 'application/json' } },
+      );
+    const model = createOpenAiChatModel({ baseUrl: fake.url, model: 'gpt-test', fetch: huge });
+
+    const error = await failure(collect(model));
+
+    expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
+    expect(error.message).toContain(`sent an answer of more than ${MAX_EVENT_CHARS} characters`);
+    // Not read to its end.
+    expect(sent).toBeLessThanOrEqual(MAX_EVENT_CHARS + 2 * 64 * 1024);
   });
 
   it("throws the signal's reason when it is an AppError, such as the wrapper's timeout", async () => {

@@ -13,7 +13,8 @@ import {
   redactor,
   type Redact,
 } from '../errors/upstream.js';
-import { createSseParser, type SseParser } from './sse-parser.js';
+import { createSseParser, MAX_EVENT_CHARS, type SseParser } from './sse-parser.js';
+import { startAnswerTimers, type AnswerTimers } from './answer-timers.js';
 
 /** Options of {@link createOpenAiChatModel}. */
 export interface OpenAiChatModelOptions {
@@ -30,16 +31,29 @@ export interface OpenAiChatModelOptions {
   /** Cap on the answer's length in tokens; none when absent. A request may override it. */
   maxTokens?: number;
   /**
-   * Longest silence of a streamed answer, in ms, once its first byte has arrived:
+   * Longest wait, in ms, from the request to the first chunk of the answer:
+   * {@link DEFAULT_FIRST_TOKEN_TIMEOUT_MS} when absent. See {@link createOpenAiChatModel}.
+   */
+  firstTokenTimeoutMs?: number;
+  /**
+   * Longest silence of an answer, in ms, once it has begun:
    * {@link DEFAULT_IDLE_TIMEOUT_MS} when absent. See {@link createOpenAiChatModel}.
    */
   idleTimeoutMs?: number;
 }
 
 /**
- * The default longest silence of a streamed answer (15 s). Models write several tokens a second,
- * and servers that think or queue for long send keep-alive comments meanwhile; 15 s of nothing
- * is a stalled server or connection, and the customer has waited long enough.
+ * The default longest wait for an answer to begin (30 s). A hosted model begins within a few
+ * seconds; a local one may first have to load (a 7B model from disk takes seconds to tens of
+ * seconds) and read a long prompt. Past 30 s the server is loading something far bigger,
+ * overloaded or hung, and the customer is better served by the help center's answer.
+ */
+export const DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 30_000;
+
+/**
+ * The default longest silence of an answer once begun (15 s). Models write several tokens a
+ * second, and servers that think or queue for long send keep-alive comments meanwhile; 15 s of
+ * nothing is a stalled server or connection, and the customer has waited long enough.
  */
 export const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
 
@@ -58,12 +72,17 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
  * - a chunk that is not JSON: `upstream_unavailable`, not retryable (the server is broken);
  * - a stream that breaks off, or ends before `[DONE]` and before a `finish_reason`:
  *   `upstream_unavailable`, retryable;
- * - a stream that sends nothing for `idleTimeoutMs` (15 s by default) once its first byte has
- *   arrived: `timeout`, retryable. Any byte counts, a keep-alive comment or reasoning text
- *   included. The request is aborted: the server sees the connection close and can stop
- *   generating. The first byte is not held to this limit: a server may take longer to load the
- *   model, queue the request and read a long prompt than to write its next token, so until the
- *   first byte only the caller's own limit applies (the `llm_chat` tool's timeout);
+ * - an answer that has not begun `firstTokenTimeoutMs` (30 s by default) after the request:
+ *   `timeout`, **not** retryable. It begins with its first chunk (an event of the stream, the
+ *   role or reasoning included; the first byte of a whole JSON completion): headers alone or
+ *   keep-alive comments are no answer. A server may take longer to load the model, queue the
+ *   request and read a long prompt than to write its next token, hence a limit of its own; one
+ *   that has not begun by then would most likely hold a second attempt as long;
+ * - an answer that sends nothing for `idleTimeoutMs` (15 s by default) once begun: `timeout`,
+ *   retryable. Any byte counts, a keep-alive comment or reasoning text included. A whole JSON
+ *   completion (a server that ignored `stream: true`) is held to the same limits as it arrives.
+ *   On either timeout the request is aborted: the server sees the connection close and can stop
+ *   generating;
  * - `signal` aborted: `cancelled`, or the signal's reason when that is an `AppError` (the
  *   tool-call wrapper's timeout). The request and the download both stop.
  *
@@ -92,7 +111,10 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
   const fetchFn = options.fetch ?? globalThis.fetch;
   const apiKey = options.apiKey === '' ? undefined : options.apiKey;
   const redact = redactor(apiKey);
-  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const limits = {
+    firstTokenMs: options.firstTokenTimeoutMs ?? DEFAULT_FIRST_TOKEN_TIMEOUT_MS,
+    idleMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+  };
   const defaults = {
     model: options.model,
     ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
@@ -147,36 +169,81 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
   async function* stream(request: ChatRequest): AsyncGenerator<ChatDelta> {
     const { signal } = request;
     if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
-    // Aborts the request when the stream stalls: reading no further is not enough, the server
-    // would go on generating for a connection nobody reads.
+    // Aborts the request when the answer does not begin or stalls: reading no further is not
+    // enough, the server would go on generating for a connection nobody reads.
     const stall = new AbortController();
     const upstream = signal ? AbortSignal.any([signal, stall.signal]) : stall.signal;
-    let response = await send(openAiChatBody(request, { ...defaults, usage: askUsage }), upstream);
-    if (response === 'usage_refused') {
-      // Azure OpenAI before api-version 2024-09-01-preview, and some gateways, refuse the option
-      // that asks for the token usage ("Unrecognized request argument supplied: stream_options"):
-      // answering without the usage beats not answering at all.
-      askUsage = false;
-      response = await send(openAiChatBody(request, { ...defaults, usage: false }), upstream);
-      if (response === 'usage_refused') throw new Error('unreachable: no stream_options was sent');
+    const timers = startAnswerTimers(stall, limits, where);
+    try {
+      let response = await send(
+        openAiChatBody(request, { ...defaults, usage: askUsage }),
+        upstream,
+      );
+      if (response === 'usage_refused') {
+        // Azure OpenAI before api-version 2024-09-01-preview, and some gateways, refuse the
+        // option that asks for the token usage ("Unrecognized request argument supplied:
+        // stream_options"): answering without the usage beats not answering at all.
+        askUsage = false;
+        response = await send(openAiChatBody(request, { ...defaults, usage: false }), upstream);
+        if (response === 'usage_refused') {
+          throw new Error('unreachable: no stream_options was sent');
+        }
+      }
+      const assembler = createDeltaAssembler(where, redact);
+      const contentType = response.headers.get('content-type') ?? '';
+      const body = readBody(response, signal, stall, timers);
+      if (contentType.startsWith('application/json')) {
+        // A server (or proxy) that ignored `stream: true` answers with one whole completion.
+        yield* wholeCompletion(await readWhole(body, timers), assembler);
+        return;
+      }
+      yield* readStream(body, signal, assembler, timers);
+    } finally {
+      timers.stop();
     }
-    const assembler = createDeltaAssembler(where, redact);
-    const contentType = response.headers.get('content-type') ?? '';
-    if (contentType.startsWith('application/json')) {
-      // A server (or proxy) that ignored `stream: true` answers with one whole completion.
-      yield* wholeCompletion(await readText(response, signal), assembler);
-      return;
-    }
-    yield* readStream(response, signal, assembler, stall);
   }
 
-  async function readText(response: Response, signal: AbortSignal | undefined): Promise<string> {
+  /**
+   * The pieces of `response`'s body, each read under `timers`. Failures are `AppError`s: the
+   * caller's cancellation, the timers' timeout, or the connection breaking off.
+   */
+  async function* readBody(
+    response: Response,
+    signal: AbortSignal | undefined,
+    stall: AbortController,
+    timers: AnswerTimers,
+  ): AsyncGenerator<Uint8Array> {
+    if (response.body === null) throw cut(where, 'answered without a body');
+    const reader = response.body.getReader();
     try {
-      return await response.text();
-    } catch (error) {
-      if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
-      throw networkError(error, `The answer of the chat model at ${where} broke off`, redact);
+      for (;;) {
+        const read = await timers.during(reader.read()).catch((error: unknown) => {
+          if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
+          if (stall.signal.aborted) throw stall.signal.reason;
+          throw networkError(error, `The answer of the chat model at ${where} broke off`, redact);
+        });
+        if (read.done) return;
+        yield read.value;
+      }
+    } finally {
+      // Stops the download after `[DONE]`, on an error, or when the consumer stopped early.
+      reader.cancel().catch(() => undefined);
     }
+  }
+
+  /** The text of a whole JSON completion; it begins with its first byte. */
+  async function readWhole(body: AsyncIterable<Uint8Array>, timers: AnswerTimers) {
+    const decoder = new TextDecoder();
+    let text = '';
+    for await (const piece of body) {
+      timers.begun();
+      text += decoder.decode(piece, { stream: true });
+      // A completion is a few kilobytes: a body without end is not buffered without end.
+      if (text.length > MAX_EVENT_CHARS) {
+        throw cut(where, `sent an answer of more than ${MAX_EVENT_CHARS} characters`);
+      }
+    }
+    return text + decoder.decode();
   }
 
   function* wholeCompletion(text: string, assembler: DeltaAssembler): Generator<ChatDelta> {
@@ -192,65 +259,40 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
   }
 
   async function* readStream(
-    response: Response,
+    body: AsyncIterable<Uint8Array>,
     signal: AbortSignal | undefined,
     assembler: DeltaAssembler,
-    stall: AbortController,
+    timers: AnswerTimers,
   ): AsyncGenerator<ChatDelta> {
-    if (response.body === null) throw cut(where, 'answered without a body');
-    const reader = response.body.getReader();
     const decoder = new TextDecoder();
     const parser = createSseParser();
-    let started = false;
-    try {
-      for (;;) {
-        // Timed only while waiting for the server: a consumer slow to take a delta is not a
-        // server that stalled.
-        const timer = started
-          ? setTimeout(() => stall.abort(stalled(where, idleTimeoutMs)), idleTimeoutMs)
-          : undefined;
-        const read = await reader
-          .read()
-          .catch((error: unknown) => {
-            if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
-            if (stall.signal.aborted) throw stall.signal.reason;
-            throw networkError(
-              error,
-              `The stream from the chat model at ${where} broke off`,
-              redact,
-            );
-          })
-          .finally(() => clearTimeout(timer));
-        if (read.done) break;
-        started = true;
-        for (const data of pushTo(parser, decoder.decode(read.value, { stream: true }), where)) {
-          // The consumer may have aborted while it held the previous delta.
-          if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
-          if (data === '[DONE]') {
-            yield* assembler.end();
-            return;
-          }
-          yield* assembler.push(parseJson(data, where, redact));
-        }
-      }
-      if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
-      // The body ended without `[DONE]`. An unterminated last event is still read when it is
-      // whole (some servers omit the final blank line); when it is not, the stream was cut.
-      for (const data of [...pushTo(parser, decoder.decode(), where), ...parser.end()]) {
+    for await (const piece of body) {
+      for (const data of pushTo(parser, decoder.decode(piece, { stream: true }), where)) {
+        // Its first event begins the answer: comments before it (keep-alives) do not.
+        timers.begun();
+        // The consumer may have aborted while it held the previous delta.
+        if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
         if (data === '[DONE]') {
           yield* assembler.end();
           return;
         }
-        const chunk = tryParseJson(data);
-        if (chunk === undefined) break;
-        yield* assembler.push(chunk);
+        yield* assembler.push(parseJson(data, where, redact));
       }
-      if (!assembler.finished) throw cut(where, 'ended the stream before the answer was complete');
-      yield* assembler.end();
-    } finally {
-      // Stops the download after `[DONE]`, on an error, or when the consumer stopped early.
-      reader.cancel().catch(() => undefined);
     }
+    if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
+    // The body ended without `[DONE]`. An unterminated last event is still read when it is
+    // whole (some servers omit the final blank line); when it is not, the stream was cut.
+    for (const data of [...pushTo(parser, decoder.decode(), where), ...parser.end()]) {
+      if (data === '[DONE]') {
+        yield* assembler.end();
+        return;
+      }
+      const chunk = tryParseJson(data);
+      if (chunk === undefined) break;
+      yield* assembler.push(chunk);
+    }
+    if (!assembler.finished) throw cut(where, 'ended the stream before the answer was complete');
+    yield* assembler.end();
   }
 
   return {
@@ -281,15 +323,6 @@ function pushTo(parser: SseParser, text: string, where: string): string[] {
     if (error instanceof RangeError) throw cut(where, `sent ${error.message}`);
     throw error;
   }
-}
-
-/** The error of a stream that sent nothing for `idleMs`. */
-function stalled(where: string, idleMs: number): AppError {
-  return new AppError(
-    'timeout',
-    `The chat model at ${where} sent nothing for ${idleMs} ms in the middle of its answer`,
-    { retryable: true },
-  );
 }
 
 function cut(where: string, what: string): AppError {
