@@ -151,10 +151,14 @@ const BANK_ALLOWED_MISSES = 8;
  * no passage has in a clause that says when ("after I sign up") no reason to find nothing: 31;
  * a wifi code is its password: 32; an amount asked for leading where it is shown, rooms and
  * floors as coverage, and a visit that never came: 33; a span of time told ("for 2 weeks")
- * within the time a sentence allows answered with that sentence: 34 now.
+ * within the time a sentence allows answered with that sentence: 34. Then read again
+ * (test/qa-isp-2.test.ts): a router named by its make (Asus, Netgear) is a router, data that "ran
+ * out" runs out, "on holiday" is away from home, and "no broadband" a connection that is not
+ * working: 38; a city named for its country ("new york": the USA), a phone used "over there"
+ * roaming, a "little hole" the pinhole reset, and a pin pressed with no PIN: 40 now.
  */
 const ISP_CASES = casesFrom('./fixtures/help-center-isp.questions.json');
-const ISP_ALLOWED_MISSES = 16;
+const ISP_ALLOWED_MISSES = 10;
 
 /**
  * A fifth, of a food delivery app, with 50 questions (5 it does not answer), written the same
@@ -172,10 +176,15 @@ const ISP_ALLOWED_MISSES = 16;
  * one thing got instead of another a wrong item, a buddy a friend, and a charge a fee (a word
  * of a phrase the synonyms know, as "house" of "the wrong house", is no longer corrected to
  * another, and rain or snow is weather; neither won an answer here): 30; a thing that "never
- * showed up" is missed, as a person who did not turn up is a no-show: 31 now.
+ * showed up" is missed, as a person who did not turn up is a no-show: 31. Then read again
+ * (test/qa-food.test.ts): food "basically ice" or lukewarm is cold, compensation a refund or a
+ * credit, to "say something" or complain is to report, "another brand" a substitution, and
+ * "everything costs more" asks about a fee, not for a price: 35; coworkers who "join in" a group
+ * order, "next tuesday" an order scheduled in advance, and "can I set that up today?" asking to do
+ * it to what was said, not to "today": 37 now.
  */
 const FOOD_CASES = casesFrom('./fixtures/help-center-food.questions.json');
-const FOOD_ALLOWED_MISSES = 19;
+const FOOD_ALLOWED_MISSES = 13;
 
 /**
  * A sixth, of a car-sharing service, with 60 questions (6 it does not answer) over 18 articles,
@@ -195,10 +204,11 @@ const FOOD_ALLOWED_MISSES = 19;
  * synonyms (zero bars: no signal; an area: a zone; never picked up: a no-show; reeks: smells;
  * cigarettes: smoking; sunglasses: an item; fighting a ticket: contesting it; a guide dog: a
  * service animal; a bill: an invoice; the vet: a pet; "while I'm gone": a pause): 46; a span of
- * time told within the time a sentence allows answered with that sentence: 47 now.
+ * time told within the time a sentence allows answered with that sentence: 47; a city abroad
+ * named for its country ("road trip from vancouver to seattle"): 48 now.
  */
 const CARSHARE_CASES = casesFrom('./fixtures/help-center-carshare.questions.json');
-const CARSHARE_ALLOWED_MISSES = 13;
+const CARSHARE_ALLOWED_MISSES = 12;
 
 /**
  * A seventh, of a chain of fitness clubs, with 60 questions (6 it does not answer) over 18

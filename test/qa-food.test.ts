@@ -67,3 +67,65 @@ describe('told a thing of the order "never showed up"', () => {
     expect(reply.text).toContain('refunded its full price plus tax');
   });
 });
+
+describe('told the food came barely warm', () => {
+  it.each(['my soup came lukewarm', 'my pizza was basically ice when it came'])(
+    '%j is read as cold food, and told what is refunded',
+    async (text) => {
+      const reply = await ask(text);
+      expect(reply.text).toContain('Cold or poor-quality food is refunded up to 50%');
+    },
+  );
+});
+
+describe('asking for compensation', () => {
+  it('is read as a refund or a credit, and told of the credit for a late order', async () => {
+    const reply = await ask('is there any compensation for a late order?');
+    expect(reply.text).toContain('late delivery credit of $5');
+  });
+});
+
+describe('asking whether it is too late to complain', () => {
+  it('to complain is to report, and the time allowed is told', async () => {
+    const reply = await ask('can I still complain about an order from last week?');
+    expect(reply.text).toContain('You must report an order issue within 48 hours of delivery');
+  });
+});
+
+describe('told the store sent another brand', () => {
+  it('is read as a substitution, and told approved ones are not refunded', async () => {
+    const reply = await ask(
+      'they swapped my oat milk for a different brand, I accepted it, can I get my money back?',
+    );
+    expect(reply.text).toMatch(
+      /^Hi,\n\nGrocery substitutions you approved in the app are not eligible for a refund \[1\]\./,
+    );
+  });
+});
+
+describe('asking why everything costs more', () => {
+  it('"cost more" asks about a fee, not for the price of the membership', async () => {
+    const reply = await ask('why does everything cost more when it snows?');
+    expect(reply.text).toMatch(/^Hi,\n\nDuring peak demand, such as bad weather/);
+    expect(reply.text).not.toContain('Forkful Plus costs');
+  });
+});
+
+describe('asking whether others can join an order', () => {
+  it('"join in" is a group order, and how many guests is told', async () => {
+    const reply = await ask('can my colleagues join in on the order?');
+    expect(reply.text).toContain('Up to 15 guests can add items to a group order');
+  });
+});
+
+describe('asking to order now for a day next week', () => {
+  it('"next friday" is an order scheduled in advance', async () => {
+    const reply = await ask('can I order now for next friday?');
+    expect(reply.text).toMatch(/^Hi,\n\nYou can schedule an order up to 7 days in advance/);
+  });
+
+  it('"can I set that up today?" asks to do it to what was just said, not to "today"', async () => {
+    const reply = await ask('we want pizza at the office next friday, can I set that up today?');
+    expect(reply.text).toContain('You can schedule an order up to 7 days in advance');
+  });
+});

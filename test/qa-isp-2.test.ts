@@ -64,3 +64,68 @@ describe('told in a first message that a problem happened again', () => {
     expect(reasons.join(' ')).not.toContain('asked before');
   });
 });
+
+describe('naming their own router by its make', () => {
+  it.each([
+    'can I use my Linksys with your fibre?',
+    "I'd rather use my Netgear than the box you sent",
+  ])('%j is told a router of their own may be used', async (question) => {
+    const reply = await ask(question);
+    expect(reply.text).toContain('You can use your own router instead of the Lumenet Hub');
+  });
+});
+
+describe('told the data "ran out"', () => {
+  it('is read as data that runs out, and told what happens then and what to buy', async () => {
+    const reply = await ask('I ran out of data, what now?');
+    expect(reply.text).toMatch(
+      /^Hi,\n\nWhen your data allowance runs out, mobile data stops until your next bill date \[1\]\./,
+    );
+    expect(reply.text).toContain('5GB Data Add-on for £4');
+  });
+});
+
+describe('asking about watching while on holiday', () => {
+  it('is told first that the app works away from home only within the country', async () => {
+    const reply = await ask("does the TV app work when I'm on holiday in Spain?");
+    expect(reply.text).toMatch(
+      /^Hi,\n\nThe Lumenet TV app works away from home, but only within the UK \[1\]\./,
+    );
+  });
+});
+
+describe('naming a city abroad, not its country', () => {
+  it('"Toronto" is read as Canada, and the price of roaming there is told first', async () => {
+    const reply = await ask("I'm off to Toronto next month, how much will my phone cost there?");
+    expect(reply.text).toMatch(/^Hi,\n\nRoaming in the USA, Canada and Australia costs £5 a day/);
+  });
+});
+
+describe('told there has been no broadband for days', () => {
+  it('is told of the compensation for each day without service', async () => {
+    const reply = await ask("we've had no broadband for 3 days, do we get money back?");
+    expect(reply.text).toContain('automatic compensation of £9.76 for each calendar day');
+  });
+});
+
+describe('naming a city in the USA', () => {
+  it('"Miami" is read as the USA: told the price there, not that of other countries', async () => {
+    const reply = await ask('how much does roaming cost in Miami?');
+    expect(reply.text).toMatch(/^Hi,\n\nRoaming in the USA, Canada and Australia costs £5 a day/);
+    expect(reply.text).not.toContain('In all other countries');
+  });
+
+  it('using the phone "over there" is roaming', async () => {
+    const reply = await ask(
+      'going to Miami next month, what will it cost to use my phone over there?',
+    );
+    expect(reply.text).toMatch(/^Hi,\n\nRoaming in the USA, Canada and Australia costs £5 a day/);
+  });
+});
+
+describe('told they pressed the reset hole with a pin', () => {
+  it('is told what a factory reset does, the pin read as no PIN', async () => {
+    const reply = await ask('I pushed the tiny hole on the hub with a pin, what did that do?');
+    expect(reply.text).toContain('returns your Wi-Fi name and password to the ones on the sticker');
+  });
+});

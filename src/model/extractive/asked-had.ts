@@ -29,7 +29,7 @@ export const GENERIC = new Set(
 );
 
 /** A thing spoken of already: "can I get it back?". */
-const PRONOUN = new Set(['it', 'them', 'this', 'that', 'these', 'those', 'one', 'mine']);
+export const PRONOUN = new Set(['it', 'them', 'this', 'that', 'these', 'those', 'one', 'mine']);
 
 /** A word after "get" that makes it happen to someone: "get hit", "get charged". */
 const PASSIVE =

@@ -5,7 +5,7 @@ import { isWeakWord, type QuestionTerm } from './question-terms.js';
 import { answersAwaited, matchTerms, type Candidate, type Scored } from './scoring.js';
 import { Synonyms } from '../../rag/search/synonyms.js';
 import { phraseUntold } from './phrase-untold.js';
-import { askedAlternatives, GENERIC, offerUntold } from './asked-had.js';
+import { askedAlternatives, GENERIC, offerUntold, PRONOUN } from './asked-had.js';
 import type { Pick } from './quote.js';
 import { allMatches } from './all-matches.js';
 
@@ -245,10 +245,12 @@ export function actionUntold(
   if (picks.length === 0) return false;
   for (const m of allMatches(question.slice(0, 500), HOW_TO_DO)) {
     const object = (m[3] ?? '').split(ACTION_END)[0] ?? '';
+    const objectWords = object.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+    // "can I set that up today?": what is done to is a thing spoken of already, and the words
+    // after it ("today") tell when or how, not what.
+    if (spokenOf(objectWords)) continue;
     const things = new Set(
-      (object.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
-        .filter((word) => !GENERIC.has(word))
-        .map((word) => stem(word)),
+      objectWords.filter((word) => !GENERIC.has(word)).map((word) => stem(word)),
     );
     const verb = termsFor(terms, new Set([stem((m[2] as string).toLowerCase())]));
     const thing = termsFor(terms, things);
@@ -286,6 +288,20 @@ export function actionUntold(
   }
   return false;
 }
+
+/**
+ * Whether what an action is done to is a thing spoken of already: "it", "them" ("can I send it
+ * back tomorrow?"), or "that", "this" alone or before a word of no meaning of its own ("can I
+ * set that up today?"); not "this jacket" of "can I return this jacket?".
+ */
+function spokenOf(object: readonly string[]): boolean {
+  const [first, second] = object;
+  if (first === undefined || !PRONOUN.has(first)) return false;
+  return DETERMINER_TOO.has(first) ? second === undefined || GENERIC.has(second) : true;
+}
+
+/** Pronouns that may also say which ("this jacket", "one size"). */
+const DETERMINER_TOO = new Set(['this', 'that', 'these', 'those', 'one']);
 
 /**
  * Whether of the question's own strong words (not those of an earlier question) `c` holds, in

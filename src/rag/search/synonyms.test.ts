@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IDIOM_WEIGHT, RELATED_WEIGHT, Synonyms } from './synonyms.js';
+import { differentThings, IDIOM_WEIGHT, RELATED_WEIGHT, Synonyms } from './synonyms.js';
 
 const terms = (table: Synonyms, question: string) =>
   table.related(question).map(({ term, weight }) => [term, Number(weight.toFixed(3))]);
@@ -222,5 +222,19 @@ describe('Synonyms', () => {
       ['leave', RELATED_WEIGHT],
     ]);
     expect(words('the courier had gone over to the wrong house')).not.toContain('leave');
+  });
+});
+
+describe('differentThings', () => {
+  it('reads a pin pressed with as no PIN', () => {
+    expect(differentThings('I pressed the reset hole with a pin')).toEqual([]);
+    expect(differentThings('pushed it in using a pin')).toEqual([]);
+    expect(differentThings('can I use a safety pin?')).toEqual([]);
+    expect(differentThings('I forgot my pin')).toEqual([
+      { asked: 'pin', others: expect.arrayContaining(['password']) },
+    ]);
+    expect(differentThings('can I log in with a pin instead?')).toEqual([
+      { asked: 'pin', others: expect.arrayContaining(['password']) },
+    ]);
   });
 });

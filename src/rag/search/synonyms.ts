@@ -200,6 +200,21 @@ export const DEFAULT_SYNONYMS = `
   come with me | come with us | come along with me | tag along => bring guest
   left my job | leave my job | leaving my job | quit my job | changed jobs | change jobs | new job = leave employer
   canada | mexico | france | germany | spain | italy | portugal | greece | australia | japan | china | india | brazil | ireland | netherlands | sweden | norway | denmark | switzerland | new zealand | singapore | korea => abroad
+  ice | icy | lukewarm | luke warm | stone cold | ice cold | not hot | not warm => cold
+  compensation | compensate | compensated => refund credit
+  asus | netgear | tp link | tplink | linksys | eero | orbi | draytek | fritzbox | fritz box => router
+  ran out | run out | runs out
+  on holiday | on holidays | on my holidays | on vacation => away abroad
+  say something | complain | let you know | raise it => report
+  another brand | different brand | other brand | substituted | subbed => substitution
+  costs more | cost more | costing more | charging more | charged more | charge more = fee charge
+  no internet | no broadband | no connection | not connected | no service => connected connection
+  join in | join my order | join the order | join our order | office lunch | team lunch | office order => group order
+  next monday | next tuesday | next wednesday | next thursday | next friday | next saturday | next sunday | next week => schedule advance
+  little hole | small hole | tiny hole | pin hole | reset hole => pinhole reset
+  new york | los angeles | chicago | miami | san francisco | las vegas | boston | florida | california | texas | hawaii => usa
+  phone over there | phone out there | phone while i m there | phone when i m there => roaming
+  toronto | vancouver | montreal | ottawa | calgary => canada abroad international
 `;
 
 /**
@@ -263,15 +278,36 @@ export function differentThings(question: string): DifferentThing[] {
   const stems = new Set(said.map(stem));
   const out: DifferentThing[] = [];
   const seen = new Set<string>();
-  for (const word of said) {
+  for (const [i, word] of said.entries()) {
     const s = stem(word);
     const others = DIFFERENT.get(s);
-    if (others === undefined || seen.has(s)) continue;
+    if (others === undefined || seen.has(s) || held(said, i)) continue;
     seen.add(s);
     if (!others.some((other) => stems.has(stem(other)))) out.push({ asked: word, others });
   }
   return out;
 }
+
+/**
+ * Whether the word at `i` names a thing held in the hand to press with: "pressed the reset hole
+ * with a pin", "pushed it in using a pin", "a safety pin" are no PIN; "log in with a pin" is.
+ */
+function held(said: readonly string[], i: number): boolean {
+  const before = said[i - 1];
+  if (before === 'safety') return true;
+  return (
+    before === 'a' &&
+    (said[i - 2] === 'with' || said[i - 2] === 'using') &&
+    said.some((word) => PRESSING.has(word))
+  );
+}
+
+/** Words of pressing or poking something with a thing held. */
+const PRESSING = new Set(
+  'press pressed pressing push pushed pushing poke poked poking prod prodded stick stuck hold held holding'.split(
+    ' ',
+  ),
+);
 
 interface Entry {
   /** The stems of its words, in order. */
