@@ -78,3 +78,14 @@ describe('an annoyed customer whose item arrived broken a second time', () => {
     expect(reply.text).toMatch(/^Hi,\n\nIf your item arrived damaged/);
   });
 });
+
+describe('told of a small hole in a thing bought', () => {
+  it.each([
+    'There is a small hole in my new tent, what can I do?',
+    'my sleeping bag came with a little hole in it',
+  ])('%j is not told how to reset a password', async (question) => {
+    const reply = await ask(question);
+    expect(reply.text).not.toContain('reset link');
+    expect(reply.sources.map((s) => s.title)).not.toContain('Your account');
+  });
+});

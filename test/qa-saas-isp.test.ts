@@ -53,3 +53,10 @@ describe('told the engineer did not come', () => {
     );
   });
 });
+
+describe('asked whether they may let the app know of a bug', () => {
+  it('is not told who may view usage reports', async () => {
+    const reply = await ask(saas, 'Can I let you know about a bug?');
+    expect(reply.text).not.toContain('usage reports');
+  });
+});

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { differentThings, IDIOM_WEIGHT, RELATED_WEIGHT, Synonyms } from './synonyms.js';
+import {
+  DEFAULT_SYNONYMS,
+  differentThings,
+  IDIOM_WEIGHT,
+  RELATED_WEIGHT,
+  Synonyms,
+} from './synonyms.js';
 
 const terms = (table: Synonyms, question: string) =>
   table.related(question).map(({ term, weight }) => [term, Number(weight.toFixed(3))]);
@@ -236,5 +242,34 @@ describe('differentThings', () => {
     expect(differentThings('can I log in with a pin instead?')).toEqual([
       { asked: 'pin', others: expect.arrayContaining(['password']) },
     ]);
+    // A pressing word of another clause presses nothing with the pin.
+    for (const question of [
+      "I'm stuck, can I sign in with a pin?",
+      "I've been on hold for ages, can I log in with a pin instead?",
+      "I'm stuck and can't log in with a pin",
+    ]) {
+      expect(differentThings(question)).toEqual([
+        { asked: 'pin', others: expect.arrayContaining(['password']) },
+      ]);
+    }
+    expect(differentThings('I pushed the tiny hole on the hub with a pin')).toEqual([]);
+  });
+});
+
+describe('DEFAULT_SYNONYMS', () => {
+  const words = (question: string) =>
+    new Synonyms(DEFAULT_SYNONYMS).related(question).map(({ term }) => term);
+
+  it('reads a small hole as the pinhole, not as a reset: a hole in a thing bought is damage', () => {
+    expect(words('I pushed the tiny hole on the hub with a pin')).toContain('reset');
+    expect(words('I pressed the little hole on the back with a pin')).toContain('reset');
+    expect(words('there is a little hole in the bag I got')).not.toContain('reset');
+    expect(words('I pressed the reset hole with a pin')).toContain('pinhole');
+  });
+
+  it('reads "let you know" as telling, not as reporting a problem', () => {
+    expect(words('can I let you know about a bug?')).not.toContain('report');
+    expect(words('how early can i let you know that we are moving out')).not.toContain('report');
+    expect(words('is it too late to say something?')).toContain('report');
   });
 });

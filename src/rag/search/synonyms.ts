@@ -205,13 +205,14 @@ export const DEFAULT_SYNONYMS = `
   asus | netgear | tp link | tplink | linksys | eero | orbi | draytek | fritzbox | fritz box => router
   ran out | run out | runs out
   on holiday | on holidays | on my holidays | on vacation => away abroad
-  say something | complain | let you know | raise it => report
+  say something | complain | raise it => report
   another brand | different brand | other brand | substituted | subbed => substitution
   costs more | cost more | costing more | charging more | charged more | charge more = fee charge
   no internet | no broadband | no connection | not connected | no service => connected connection
   join in | join my order | join the order | join our order | office lunch | team lunch | office order => group order
   next monday | next tuesday | next wednesday | next thursday | next friday | next saturday | next sunday | next week => schedule advance
-  little hole | small hole | tiny hole | pin hole | reset hole => pinhole reset
+  pin hole | reset hole | press hole | push hole | poke hole => pinhole reset
+  little hole | small hole | tiny hole => pinhole
   new york | los angeles | chicago | miami | san francisco | las vegas | boston | florida | california | texas | hawaii => usa
   phone over there | phone out there | phone while i m there | phone when i m there => roaming
   toronto | vancouver | montreal | ottawa | calgary => canada abroad international
@@ -290,17 +291,29 @@ export function differentThings(question: string): DifferentThing[] {
 
 /**
  * Whether the word at `i` names a thing held in the hand to press with: "pressed the reset hole
- * with a pin", "pushed it in using a pin", "a safety pin" are no PIN; "log in with a pin" is.
+ * with a pin", "pushed it in using a pin", "a safety pin" are no PIN; "log in with a pin" is, and
+ * so is "I'm stuck, can I sign in with a pin?": what is pressed with the pin is the object of a
+ * pressing verb of the same clause, a few words before it.
  */
 function held(said: readonly string[], i: number): boolean {
   const before = said[i - 1];
   if (before === 'safety') return true;
-  return (
-    before === 'a' &&
-    (said[i - 2] === 'with' || said[i - 2] === 'using') &&
-    said.some((word) => PRESSING.has(word))
-  );
+  if (before !== 'a' || (said[i - 2] !== 'with' && said[i - 2] !== 'using')) return false;
+  for (let j = i - 3; j >= Math.max(0, i - 3 - MAX_PRESS_GAP); j--) {
+    const word = said[j] as string;
+    if (PRESSING.has(word)) return true;
+    if (NEW_CLAUSE.has(word)) return false;
+  }
+  return false;
 }
+
+/** The most words between a pressing verb and the "with" of what it presses with. */
+const MAX_PRESS_GAP = 8;
+
+/** Words that begin another clause: a pressing verb before them presses nothing with the pin. */
+const NEW_CLAUSE = new Set(
+  'i we you he she they can could will would should and but so then if when'.split(' '),
+);
 
 /** Words of pressing or poking something with a thing held. */
 const PRESSING = new Set(
