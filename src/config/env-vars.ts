@@ -158,7 +158,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     default: String(DEFAULT_FIRST_TOKEN_TIMEOUT_MS),
     expected: ms(1, 600000),
     description:
-      "Longest wait for the language model's answer to begin (its first chunk; headers and keep-alive comments do not count), with room for a model that loads or reads a long prompt. Then the request is aborted and not sent again, and the customer gets the help center's answer. Set it below the `llm_chat` time limit (60 s).",
+      "Longest wait for the language model's answer to begin (its first chunk; headers and keep-alive comments do not count), with room for a model that loads or reads a long prompt. Then the request is aborted and not sent again, and the customer gets the help center's answer. At or past the `llm_chat` limit (60 s): refused.",
   },
   {
     name: 'LLM_IDLE_TIMEOUT_MS',

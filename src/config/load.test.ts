@@ -104,6 +104,16 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses a first-token limit the language model call’s own time limit would cut short', () => {
+    const llm = { LLM_BASE_URL: 'http://127.0.0.1:11434/v1', LLM_MODEL: 'llama3.1' };
+    expect(problems({ ...llm, LLM_FIRST_TOKEN_TIMEOUT_MS: '90000' })).toEqual([
+      'LLM_FIRST_TOKEN_TIMEOUT_MS="90000": must be below the time limit of a language model call (60000 ms, `tools.overrides.llm_chat.timeoutMs`); expected a whole number of milliseconds from 1 to 600000',
+    ]);
+    expect(loadConfig({ env: { ...llm, LLM_FIRST_TOKEN_TIMEOUT_MS: '45000' } }).llm).toMatchObject({
+      firstTokenTimeoutMs: 45_000,
+    });
+  });
+
   it('reads LOG_LEVEL and LOG_FORMAT in any case', () => {
     const config = loadConfig({ env: { LOG_LEVEL: 'DEBUG', LOG_FORMAT: 'Json' } });
     expect(config.log).toEqual({ level: 'debug', format: 'json' });

@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_FIRST_TOKEN_TIMEOUT_MS } from '../model/openai-chat-model.js';
+import { LLM_CHAT_TIMEOUT_MS } from '../tools/llm-chat/llm-chat.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const httpUrl = z
@@ -289,6 +291,23 @@ export const configSchema = z
         code: 'custom',
         path: ['llm', 'model'],
         message: 'is required when LLM_BASE_URL is set',
+      });
+    }
+    const llmChatTimeoutMs = config.tools.overrides.llm_chat?.timeoutMs ?? LLM_CHAT_TIMEOUT_MS;
+    const firstTokenMs = config.llm.firstTokenTimeoutMs;
+    // Raised to the call's own limit or past it, the first-token limit never ends a call: the
+    // call's limit does, as a timeout that is asked again, and a server that never begins holds
+    // the customer twice that long. (The default under a call limit set shorter still is left
+    // alone: that call is bounded as it was before the first-token limit.)
+    if (
+      config.llm.baseUrl &&
+      firstTokenMs > DEFAULT_FIRST_TOKEN_TIMEOUT_MS &&
+      firstTokenMs >= llmChatTimeoutMs
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['llm', 'firstTokenTimeoutMs'],
+        message: `must be below the time limit of a language model call (${llmChatTimeoutMs} ms, \`tools.overrides.llm_chat.timeoutMs\`)`,
       });
     }
     if (config.embeddings.baseUrl && !config.embeddings.model) {

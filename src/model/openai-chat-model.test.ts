@@ -462,6 +462,47 @@ describe('createOpenAiChatModel', () => {
     },
   );
 
+  it('holds a chunk of no choice (Azure’s prompt filter results) to the first-token limit, not the idle one', async () => {
+    // Azure OpenAI sends it once the prompt is screened, before the model has begun.
+    const filterResults = JSON.stringify({
+      id: '',
+      object: '',
+      created: 0,
+      model: '',
+      choices: [],
+      prompt_filter_results: [{ prompt_index: 0, content_filter_results: {} }],
+    });
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    const slowToBegin = await startServerAnswering((res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${filterResults}\n\n`);
+      const timer = setTimeout(() => {
+        res.end(
+          `${chunk({ role: 'assistant', content: 'It ships today.' })}${chunk({}, 'stop')}data: [DONE]\n\n`,
+        );
+      }, 500);
+      res.once('close', () => clearTimeout(timer));
+    });
+    const neverBegins = await startServerAnswering((res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${filterResults}\n\n`);
+    });
+    try {
+      const options = { model: 'gpt-test', firstTokenTimeoutMs: 1_500, idleTimeoutMs: 200 };
+      const deltas = await collect(createOpenAiChatModel({ ...options, baseUrl: slowToBegin.url }));
+      expect(deltas.filter((d) => d.type === 'text').map((d) => d.text)).toEqual([
+        'It ships today.',
+      ]);
+      const { error } = await collectUntilFailure(
+        createOpenAiChatModel({ ...options, baseUrl: neverBegins.url }),
+      );
+      expect(error).toMatchObject({ code: 'timeout', retryable: false });
+    } finally {
+      await Promise.all([slowToBegin.close(), neverBegins.close()]);
+    }
+  });
+
   it('gives up a whole JSON completion silent for idleTimeoutMs mid-body, retryably', async () => {
     const cut = await startServerAnswering((res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

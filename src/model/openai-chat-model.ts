@@ -73,9 +73,10 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
  * - a stream that breaks off, or ends before `[DONE]` and before a `finish_reason`:
  *   `upstream_unavailable`, retryable;
  * - an answer that has not begun `firstTokenTimeoutMs` (30 s by default) after the request:
- *   `timeout`, **not** retryable. It begins with its first chunk (an event of the stream, the
- *   role or reasoning included; the first byte of a whole JSON completion): headers alone or
- *   keep-alive comments are no answer. A server may take longer to load the model, queue the
+ *   `timeout`, **not** retryable. It begins with its first chunk of a choice (an event of the
+ *   stream, the role or reasoning included; the first byte of a whole JSON completion): headers
+ *   alone, keep-alive comments, or a chunk of no choice (Azure's prompt filter results) are no
+ *   answer. A server may take longer to load the model, queue the
  *   request and read a long prompt than to write its next token, hence a limit of its own; one
  *   that has not begun by then would most likely hold a second attempt as long;
  * - an answer that sends nothing for `idleTimeoutMs` (15 s by default) once begun: `timeout`,
@@ -268,15 +269,18 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
     const parser = createSseParser();
     for await (const piece of body) {
       for (const data of pushTo(parser, decoder.decode(piece, { stream: true }), where)) {
-        // Its first event begins the answer: comments before it (keep-alives) do not.
-        timers.begun();
         // The consumer may have aborted while it held the previous delta.
         if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
         if (data === '[DONE]') {
           yield* assembler.end();
           return;
         }
-        yield* assembler.push(parseJson(data, where, redact));
+        const chunk = parseJson(data, where, redact);
+        // Its first chunk of a choice begins the answer. Comments before it (keep-alives) do
+        // not, nor does a chunk of no choice: Azure OpenAI's first, `prompt_filter_results`
+        // alone, comes once the prompt is screened, before the model has begun.
+        if (Array.isArray(chunk.choices) && chunk.choices.length > 0) timers.begun();
+        yield* assembler.push(chunk);
       }
     }
     if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);

@@ -34,6 +34,12 @@ const INCOMPLETE: Partial<Record<ChatFinishReason, string>> = {
 export const EMPTY_ANSWER = "The language model's answer was empty";
 
 /**
+ * The time limit of one attempt of the `llm_chat` tool, unless the configuration overrides it
+ * (`tools.overrides.llm_chat.timeoutMs`).
+ */
+export const LLM_CHAT_TIMEOUT_MS = 60_000;
+
+/**
  * The `llm_chat` tool: one streamed call of the chat model, through the tool-call layer like every
  * other call (timeout, retries, breaker, span). Text reaches `onText` as it streams. A call that
  * fails before its first piece of text may be retried; one that fails after cannot be, since the
@@ -48,7 +54,7 @@ export function createLlmChatTool(model: ChatModel) {
     name: 'llm_chat',
     description: 'One call of the configured language model (used by the agent, not by the model).',
     input,
-    timeoutMs: 60_000,
+    timeoutMs: LLM_CHAT_TIMEOUT_MS,
     retry: { maxAttempts: 2 },
     async execute({ system, messages, tools, onText }, context) {
       const { signal } = context;
