@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, SqliteKnowledgeRepository, type SqliteDatabase } from '../../store/index.js';
+import { TermMatcher } from './highlight.js';
 import { DEFAULT_RETRIEVER_SETTINGS, Retriever } from './retriever.js';
 import { DEFAULT_SYNONYMS, Synonyms, type RelatedTerm } from './synonyms.js';
 
@@ -70,35 +71,40 @@ describe('Retriever: passages of one article', () => {
   });
 });
 
+/** A shop's help center: orders, delivery, payment, the account and the care of its products. */
+async function ordersAndMore() {
+  await repo.replaceSource('kb', '/help/orders.md', 'h', [
+    article('orders', 'Managing your order', {
+      'Cancelling an order': 'You can cancel an order within 2 hours of placing it.',
+      'Changing your order': 'To change an order, cancel it and place a new one.',
+      'Order confirmation': 'We email an order confirmation within a few minutes.',
+    }),
+    article('shipping', 'Shipping and delivery', {
+      'Delivery options':
+        'Standard delivery takes 3 to 5 business days and costs $4.95. Express delivery takes 1 to 2 business days and costs $12.95. Orders over $75 ship free with standard delivery, the cheapest option.',
+      'Where we deliver': 'We deliver to all 50 US states.',
+      'Tracking your order': 'When your order ships, we email you a tracking link.',
+    }),
+    article('payment', 'Payment', {
+      'Ways to pay': 'We accept Visa, Mastercard, American Express and PayPal.',
+      Instalments: 'With Shop Pay you can split a payment into 4 interest-free parts.',
+    }),
+    article('account', 'Your account', {
+      Password: 'Click Sign in, then Forgot password, and enter your email address.',
+      Details: 'You can change your name and email address under Account, then Profile.',
+      Newsletter: 'To stop our emails, click Unsubscribe at the bottom of any newsletter.',
+    }),
+    article('care', 'Caring for your products', {
+      Candles: 'Trim the wick to 5 mm before each use.',
+      Linen: 'Wash linen at 40 °C with a mild detergent.',
+      Ceramics: 'Our ceramic mugs and plates are dishwasher safe.',
+    }),
+  ]);
+}
+
 describe('Retriever: the words of a short question', () => {
   it('keeps a passage with a word of the question that title matches ranked below the cut', async () => {
-    await repo.replaceSource('kb', '/help/orders.md', 'h', [
-      article('orders', 'Managing your order', {
-        'Cancelling an order': 'You can cancel an order within 2 hours of placing it.',
-        'Changing your order': 'To change an order, cancel it and place a new one.',
-        'Order confirmation': 'We email an order confirmation within a few minutes.',
-      }),
-      article('shipping', 'Shipping and delivery', {
-        'Delivery options':
-          'Standard delivery takes 3 to 5 business days and costs $4.95. Express delivery takes 1 to 2 business days and costs $12.95. Orders over $75 ship free with standard delivery, the cheapest option.',
-        'Where we deliver': 'We deliver to all 50 US states.',
-        'Tracking your order': 'When your order ships, we email you a tracking link.',
-      }),
-      article('payment', 'Payment', {
-        'Ways to pay': 'We accept Visa, Mastercard, American Express and PayPal.',
-        Instalments: 'With Shop Pay you can split a payment into 4 interest-free parts.',
-      }),
-      article('account', 'Your account', {
-        Password: 'Click Sign in, then Forgot password, and enter your email address.',
-        Details: 'You can change your name and email address under Account, then Profile.',
-        Newsletter: 'To stop our emails, click Unsubscribe at the bottom of any newsletter.',
-      }),
-      article('care', 'Caring for your products', {
-        Candles: 'Trim the wick to 5 mm before each use.',
-        Linen: 'Wash linen at 40 °C with a mild detergent.',
-        Ceramics: 'Our ceramic mugs and plates are dishwasher safe.',
-      }),
-    ]);
+    await ordersAndMore();
     const retriever = new Retriever(repo, { ...DEFAULT_RETRIEVER_SETTINGS, topK: 3 });
     const { hits } = await retriever.search('when will my express order arrive?');
     // "order" in the titles outranks "express" in a body: the passage on express delivery, the
@@ -108,6 +114,41 @@ describe('Retriever: the words of a short question', () => {
     // Not "American Express": the passage with the word and most of the question's others.
     expect(sections).not.toContain('Ways to pay');
     expect(hits).toHaveLength(3);
+  });
+
+  it('reads a passage without the word sought for that word alone, not for the others', async () => {
+    await ordersAndMore();
+    // Found by "will" alone: it holds none of the words that say what the question asks.
+    await repo.replaceSource('kb', '/help/parcels.md', 'h', [
+      article('parcels', 'Parcels', {
+        'Parcel times': 'Parcels will come within a week of their dispatch.',
+      }),
+    ]);
+    const retriever = new Retriever(repo, { ...DEFAULT_RETRIEVER_SETTINGS, topK: 3 });
+    const readers = new Map<string, Set<TermMatcher>>();
+    const test = TermMatcher.prototype.testLowercase;
+    const spy = vi.spyOn(TermMatcher.prototype, 'testLowercase').mockImplementation(function (
+      this: TermMatcher,
+      lower: string,
+    ) {
+      const seen = readers.get(lower) ?? new Set<TermMatcher>();
+      readers.set(lower, seen.add(this));
+      return test.call(this, lower);
+    });
+    try {
+      await retriever.search('when will my express order arrive?');
+    } finally {
+      spy.mockRestore();
+    }
+    // A passage that holds none of "express", "order" and "arrive" is read for the word no
+    // kept passage holds, and once it lacks that word, not for the others: it could not be the
+    // passage that holds the most of them. (Passages' texts are sentences; titles and headings,
+    // which passages share, are left out.)
+    const without = [...readers].filter(
+      ([text]) => text.endsWith('.') && !/express|order|arriv/.test(text),
+    );
+    expect(without.length).toBeGreaterThan(0);
+    for (const [, matchers] of without) expect(matchers.size).toBeLessThanOrEqual(2);
   });
 });
 

@@ -431,21 +431,27 @@ function coverOwnWords(
   const out = [...kept];
   if (own.length < 2 || own.length > COVERED_WORDS || out.length === 0) return out;
   const matchers = own.map((term) => new TermMatcher([term]));
-  const held = new Map<ChunkHit, boolean[]>();
-  const holds = (hit: ChunkHit): boolean[] => {
+  // Each word of each passage is read when first asked for: most passages hold none of the
+  // question's words, and of one that does not hold the word sought, the others never count.
+  const held = new Map<ChunkHit, Array<boolean | undefined>>();
+  const holds = (hit: ChunkHit, k: number): boolean => {
     let words = held.get(hit);
     if (words === undefined) {
-      words = matchers.map((m) => matches(hit, m, texts));
+      words = [];
       held.set(hit, words);
     }
-    return words;
+    return (words[k] ??= matches(hit, matchers[k] as TermMatcher, texts));
   };
-  const count = (hit: ChunkHit) => holds(hit).filter(Boolean).length;
+  const count = (hit: ChunkHit) => {
+    let n = 0;
+    for (let j = 0; j < own.length; j++) if (holds(hit, j)) n++;
+    return n;
+  };
   for (let k = 0; k < own.length; k++) {
-    if (out.some((hit) => holds(hit)[k])) continue;
+    if (out.some((hit) => holds(hit, k))) continue;
     let best: ChunkHit | undefined;
     for (const hit of candidates) {
-      if (out.includes(hit) || !holds(hit)[k]) continue;
+      if (out.includes(hit) || !holds(hit, k)) continue;
       if (best === undefined || count(hit) > count(best)) best = hit;
     }
     // One word alone may be another sense of it ("American Express" for express delivery).
@@ -457,8 +463,10 @@ function coverOwnWords(
     // The last kept passage whose every word another kept one holds too.
     let at = -1;
     for (let i = out.length - 1; i >= 0 && at < 0; i--) {
-      const words = holds(out[i] as ChunkHit);
-      if (words.every((w, j) => !w || out.some((o, m) => m !== i && holds(o)[j]))) at = i;
+      const hit = out[i] as ChunkHit;
+      if (own.every((_, j) => !holds(hit, j) || out.some((o, m) => m !== i && holds(o, j)))) {
+        at = i;
+      }
     }
     if (at < 0) continue;
     out.splice(at, 1);
