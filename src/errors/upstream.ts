@@ -67,6 +67,39 @@ export function httpError(
   return new AppError('upstream_unavailable', message, { details });
 }
 
+/** The most of an error answer's body read: its message is in the first few hundred bytes. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/**
+ * The start of a non-2xx answer's body, as text: at most {@link MAX_ERROR_BODY_BYTES}, the rest
+ * left unread and the download stopped. A proxy's error page may be large, or never end; neither
+ * is held in memory, nor waited for. Empty when the body breaks off before anything came.
+ *
+ * @example
+ * if (!response.ok) throw httpError(response, await errorBodyText(response), service, where, redact);
+ */
+export async function errorBodyText(response: Response): Promise<string> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  try {
+    while (bytes < MAX_ERROR_BODY_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const piece = value.subarray(0, MAX_ERROR_BODY_BYTES - bytes);
+      bytes += piece.length;
+      text += decoder.decode(piece, { stream: true });
+    }
+  } catch {
+    // What came before the break is still the start of the message.
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+  return text + decoder.decode();
+}
+
 /** The message of an OpenAI-style error body (`{ error: { message } }`, or Ollama's `{ error }`). */
 export function upstreamMessage(body: unknown): string | undefined {
   let value = body;

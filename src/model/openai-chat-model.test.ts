@@ -745,6 +745,39 @@ describe('createOpenAiChatModel', () => {
     }
   });
 
+  it('fails at once on an error whose page never ends, reading only its start', async () => {
+    // A proxy's 502 page that goes on and on: the status is known from the first bytes.
+    const endless = await startServerAnswering((res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      const page = `<html>${'Bad gateway. '.repeat(8_000)}`;
+      const more = () => {
+        while (res.write(page));
+      };
+      res.on('drain', more);
+      more();
+    });
+    try {
+      const started = Date.now();
+      const { error } = await collectUntilFailure(
+        createOpenAiChatModel({
+          baseUrl: endless.url,
+          model: 'gpt-test',
+          firstTokenTimeoutMs: 20_000,
+        }),
+      );
+      // The status's error, not the first-token limit's timeout 20 s later.
+      expect(error).toMatchObject({
+        code: 'upstream_unavailable',
+        retryable: true,
+        details: { status: 502 },
+      });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      await expect.poll(() => endless.held.closed).toBe(1);
+    } finally {
+      await endless.close();
+    }
+  });
+
   it('refuses an empty model name or an invalid base URL as configuration errors', () => {
     expect(() => createOpenAiChatModel({ baseUrl: fake.url, model: ' ' })).toThrow(
       expect.objectContaining({ code: 'config_invalid' }),

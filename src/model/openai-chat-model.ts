@@ -5,6 +5,7 @@ import { createDeltaAssembler, type DeltaAssembler } from './openai-chat-deltas.
 import {
   cancelledError,
   clip,
+  errorBodyText,
   httpError,
   isRecord,
   isRedirect,
@@ -155,10 +156,8 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
       throw redirectedError(response, where, 'The chat model', 'LLM_BASE_URL');
     }
     if (!response.ok) {
-      const text = await response.text().catch(() => {
-        if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
-        return '';
-      });
+      const text = await errorBodyText(response);
+      if (signal?.aborted) throw cancelledError(signal, 'the chat model', where);
       if (response.status === 400 && 'stream_options' in body && /stream_options/.test(text)) {
         return 'usage_refused';
       }

@@ -3,6 +3,7 @@ import type { Embedder } from './embedder.js';
 import {
   cancelledError,
   describeNetworkError,
+  errorBodyText,
   httpError,
   isRecord,
   isRedirect,
@@ -81,7 +82,8 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
         // content) and the API key to whatever host the answer names.
         redirect: 'manual',
       });
-      text = await response.text();
+      // An error's body is read apart, and only its start (see `errorBodyText`).
+      text = response.ok ? await response.text() : '';
     } catch (error) {
       if (signal?.aborted) throw cancelledError(signal, 'the embeddings service', where);
       throw new AppError(
@@ -91,10 +93,13 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
       );
     }
     if (isRedirect(response)) {
+      await response.body?.cancel().catch(() => undefined);
       throw redirectedError(response, where, 'The embeddings service', 'EMBEDDINGS_BASE_URL');
     }
     if (!response.ok) {
-      throw httpError(response, text, 'the embeddings service', where, redact);
+      const body = await errorBodyText(response);
+      if (signal?.aborted) throw cancelledError(signal, 'the embeddings service', where);
+      throw httpError(response, body, 'the embeddings service', where, redact);
     }
     try {
       return JSON.parse(text) as unknown;
