@@ -205,10 +205,13 @@ const FOOD_ALLOWED_MISSES = 13;
  * cigarettes: smoking; sunglasses: an item; fighting a ticket: contesting it; a guide dog: a
  * service animal; a bill: an invoice; the vet: a pet; "while I'm gone": a pause): 46; a span of
  * time told within the time a sentence allows answered with that sentence: 47; a city abroad
- * named for its country ("road trip from vancouver to seattle"): 48 now.
+ * named for its country ("road trip from vancouver to seattle"): 48; among the steps tried, a
+ * thing told as it is ("bluetooth on") is turning it so and where the customer stands ("right
+ * next to the door") moving there, and the steps tried are left out together, the step after
+ * the furthest answering first: 49 now.
  */
 const CARSHARE_CASES = casesFrom('./fixtures/help-center-carshare.questions.json');
-const CARSHARE_ALLOWED_MISSES = 12;
+const CARSHARE_ALLOWED_MISSES = 11;
 
 /**
  * A seventh, of a chain of fitness clubs, with 60 questions (6 it does not answer) over 18
@@ -263,10 +266,13 @@ const GYM_ALLOWED_MISSES = 15;
  * anything" compensation, "the numbers off the meter" readings, and "put the new meter in" an
  * installation: 44. Real words no longer spelling-corrected (src/rag/search/english-words.ts) lost
  * one, "how often am i meant to give you the numbers off the meter", which "meant" corrected to
- * "means" had tipped, by a margin, to the passage on sending readings: 43 now.
+ * "means" had tipped, by a margin, to the passage on sending readings: 43. Then "once it gets
+ * cold" is winter, what "costs more" is higher, and the "always" of a complaint a word that only
+ * talks ("We'll always tell you …" no longer answers it): 44; a supplier named (eon, british
+ * gas) is a supplier, and "to phone" or "to ring" one to contact it: 45 now.
  */
 const ENERGY_CASES = casesFrom('./fixtures/help-center-energy.questions.json');
-const ENERGY_ALLOWED_MISSES = 17;
+const ENERGY_ALLOWED_MISSES = 15;
 
 /**
  * A ninth, of a homewares shop, with 47 questions (3 it does not answer) over 10 articles, written

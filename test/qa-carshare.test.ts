@@ -123,3 +123,14 @@ describe('telling in a first message what was tried', () => {
     expect(reply.text).toContain('call Support at 1-888-555-0144');
   });
 });
+
+describe('telling what was tried without a verb for each step', () => {
+  it('"bluetooth is on" and "standing right by the door" are steps done: what comes after them is next', async () => {
+    const reply = await ask(
+      "car won't unlock. tried loads of times, bluetooth is on and I'm standing right by the driver's door. help",
+    );
+    expect(reply.text).not.toContain('Turn Bluetooth off and on again');
+    expect(reply.text).not.toContain('Move closer to the car');
+    expect(reply.text).toContain('Our team can unlock most cars remotely');
+  });
+});

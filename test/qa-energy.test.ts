@@ -106,3 +106,30 @@ describe('what customers say of their meter', () => {
     expect(reply.text).toContain('Your power will be switched off for about 30 minutes');
   });
 });
+
+describe('bills that are higher in the cold', () => {
+  it('"cold weather" is winter, "cost more" a higher bill, and "always" no word to answer on', async () => {
+    const reply = await ask('it always seems to cost a lot more in cold weather, how come');
+    expect(reply.text).toContain('Most homes use up to twice as much gas in winter');
+  });
+
+  it('"always" of the complaint does not bring a sentence that says "always" of something else', async () => {
+    const reply = await ask('it always costs so much more in cold weather, why is that');
+    expect(reply.text).toContain('Most homes use up to twice as much gas in winter');
+    expect(reply.text).not.toContain("We'll always tell you");
+  });
+});
+
+describe('naming the company they are with', () => {
+  it('a supplier named ("octopus energy") is their supplier, and "to ring" them to contact them', async () => {
+    const reply = await ask('do i have to ring octopus energy to say im switching to you');
+    expect(reply.text).toContain("You don't need to contact your old supplier");
+  });
+
+  it('"british gas" is a supplier too, though no page names it', async () => {
+    const reply = await ask(
+      "we're with british gas at the minute, do we have to phone them before switching?",
+    );
+    expect(reply.text).toContain("You don't need to contact your old supplier");
+  });
+});

@@ -182,6 +182,17 @@ describe('triedSteps', () => {
       ['turning bluetooth', 'closed app', 'reopened'],
     ],
     ['unlock failed, tried 5 times and restarted the app, now what?', ['restarted app']],
+    // A thing told as it is, or where the customer is, is the step that made it so.
+    [
+      "won't unlock. tried twice, bluetooth is on and I'm standing right by the driver's door.",
+      ['turned bluetooth', 'moved driver door'],
+    ],
+    [
+      'I already had wifi switched off, sitting next to the router',
+      ['turned wifi', 'moved router'],
+    ],
+    // Where it was tried names no step.
+    ['tried in the app and on the website, nothing', []],
     // How often, or what failed, is no step tried; nor is what someone else did already.
     ['tried my password too many times and now it wont let me in', []],
     ['I tried logging in and it says wrong password', []],

@@ -319,8 +319,28 @@ const TRIED = /\b(?:tried|(?:i|we)(?:['’]ve|\s+have)?\s+already)\s+/gi;
 const TRIED_END = /[.?!;:]|\b(?:but|so|because|then|now|still|yet|what|how|any)\b/i;
 /** What parts the steps of a list: "turned bluetooth off, closed the app and reopened it". */
 const STEP_PARTS = /,|\b(?:and|or|also|plus)\b/i;
-/** A word that says a step done: "restarted", "turning", "reset". */
-const DONE_VERB = /^(?:\p{L}{3,}(?:ed|ing)|reset|put|made|took|went|sent|held|did)$/u;
+/** A word that says a step done: "restarted", "turning", "reset"; not "nothing" or "evening". */
+const DONE_VERB =
+  /^(?!(?:no|some|any|every)?thing$|morning$|evening$)(?:\p{L}{3,}(?:ed|ing)|reset|put|made|took|went|sent|held|did)$/u;
+/**
+ * A thing told as it is, with no verb: "bluetooth on", "wifi switched off", "location enabled".
+ * Said among the steps tried, the customer turned it so: the step is turning it.
+ */
+const LEFT_SO =
+  /^\s*((?:\p{L}+\s+){0,2}?\p{L}+)\s+(?:(?:is|was|turned|switched)\s+)?(?:on|off|enabled|disabled)\s*$/iu;
+/**
+ * Where the customer is, told among the steps tried: "standing right next to the door", "sat in
+ * the car". Being there is having gone there: the step is moving there ("Move closer to the car,
+ * ideally next to the driver's door").
+ */
+const BEING_AT = new RegExp(
+  String.raw`^\s*(?:(?:(?:i\s*['’]?m|i\s+am|i\s+was|been|standing|stood|sitting|sat)\s+)+(?:right\s+)?` +
+    String.raw`(?:next\s+to|beside|near|close\s+to|closer\s+to|by|in|at|inside)\s+(.+)` +
+    String.raw`|(?:right\s+)?(?:next\s+to|beside|near|close\s+to|closer\s+to)\s+(.+))$`,
+  'iu',
+);
+/** Verbs of being somewhere: "standing by the door" tells where, no step (see {@link BEING_AT}). */
+const STATE_VERBS = new Set(['standing', 'stood', 'sitting', 'sat', 'being']);
 
 /**
  * The steps a message that stands on its own (a first message, or a new question) says the
@@ -339,7 +359,7 @@ export function triedSteps(message: string): string[] {
   for (const marker of text.matchAll(TRIED)) {
     const told = text.slice((marker.index ?? 0) + marker[0].length).split(TRIED_END)[0] ?? '';
     told.split(STEP_PARTS).forEach((part, i) => {
-      const step = ownWords(part);
+      const step = stepOfPart(part);
       // "tried logging in and it says …": a verb alone first is what failed, not a remedy; one
       // after another step ("closed the app and reopened it") is the step it goes on with.
       if (step[0] === undefined || !DONE_VERB.test(step[0]) || (i === 0 && step.length < 2)) {
@@ -349,4 +369,25 @@ export function triedSteps(message: string): string[] {
     });
   }
   return steps;
+}
+
+/**
+ * The words that name the step a part of a list of steps tried tells, its verb first: its own
+ * words, or, for a thing told as it is ("bluetooth on") or where the customer is ("standing
+ * next to the door"), the turning or moving that made it so.
+ */
+function stepOfPart(part: string): string[] {
+  const step = ownWords(part);
+  if (step[0] !== undefined && DONE_VERB.test(step[0]) && !STATE_VERBS.has(step[0])) return step;
+  const at = BEING_AT.exec(part);
+  if (at) {
+    const place = ownWords(at[1] ?? at[2] ?? '');
+    return place.length > 0 ? ['moved', ...place] : [];
+  }
+  const left = LEFT_SO.exec(part);
+  if (left) {
+    const thing = ownWords(left[1] ?? '');
+    return thing.length > 0 && !DONE_VERB.test(thing[0] ?? '') ? ['turned', ...thing] : [];
+  }
+  return step;
 }

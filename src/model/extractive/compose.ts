@@ -232,15 +232,18 @@ export function readExtractiveAnswer(
   let afterDone = doneWord === '' ? undefined : leaveOutDone(every, doneWord, said);
   if (afterDone?.lastStep) return unanswered(NOTHING_MORE);
   // Told in a message of its own what they tried ("tried turning bluetooth off and on and
-  // restarted the app"), the customer is not told to do it either, step by step.
+  // restarted the app"), the customer is not told to do it either: the steps are left out
+  // together.
   let triedAll = false;
   let triedSome = false;
-  for (const step of Array.isArray(input?.tried) ? input.tried : []) {
-    if (typeof step !== 'string' || step.trim() === '') continue;
+  const tried = (Array.isArray(input?.tried) ? input.tried : [])
+    .filter((step): step is string => typeof step === 'string' && step.trim() !== '')
+    .map((step) => step.trim());
+  if (tried.length > 0) {
     const before = afterDone?.scored ?? every;
-    afterDone = leaveOutDone(before, step.trim(), said);
-    triedAll ||= afterDone.lastStep;
-    triedSome ||= afterDone.scored !== before;
+    afterDone = leaveOutDone(before, tried, said);
+    triedAll = afterDone.lastStep;
+    triedSome = afterDone.scored !== before;
   }
   if (triedAll) return unanswered(NOTHING_BEYOND_TRIED);
   const all = afterDone?.scored ?? every;

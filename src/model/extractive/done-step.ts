@@ -8,6 +8,9 @@ import type { Candidate, Scored } from './scoring.js';
  */
 const LEADING_SHARE = 0.45;
 
+/** How much more, per sentence further on, the step after a later step done counts. */
+const FURTHER = 1e-6;
+
 /** The sentences left to answer from, once the steps the customer did are out. */
 export interface AfterDone {
   scored: Scored;
@@ -22,8 +25,8 @@ export interface AfterDone {
 /**
  * The sentences without those that tell the customer to do what they say they did already
  * (`step`: the words that name it, its verb first, as "checked spam folder" of "I've already
- * checked my spam folder"): a sentence with the verb and, when the step names what it was done
- * to, one of those words too ("If the e-mail does not arrive, check your spam folder"; not "Your
+ * checked my spam folder"; or several such steps): a sentence with the verb and, when the step
+ * names what it was done to, one of those words too ("If the e-mail does not arrive, check your spam folder"; not "Your
  * bank may take another 3 to 5 working days to show the credit on your statement" for "checked
  * my card statement", which does not say to check). The sentence right after a step they would
  * have been told (see {@link LEADING_SHARE}), in its section, is the step after it ("Then contact
@@ -31,16 +34,17 @@ export interface AfterDone {
  * give: it is the answer, and other sentences are not; after a step of less account, it answers
  * as well as that step would have.
  */
-export function leaveOutDone(scored: Scored, step: string, said = ''): AfterDone {
-  const [verb, ...things] = step.split(/\s+/).filter((word) => word !== '');
-  if (verb === undefined) return { scored, lastStep: false };
-  const doing = new TermMatcher([verb]);
-  const to = things.map((thing) => new TermMatcher([thing]));
+export function leaveOutDone(
+  scored: Scored,
+  step: string | readonly string[],
+  said = '',
+): AfterDone {
+  // Several steps are left out together: one left out first would leave the others' sentences
+  // out of account, and a list's second step done would no longer lead to its third.
+  const tests = (typeof step === 'string' ? [step] : step).flatMap(doneTest);
+  if (tests.length === 0) return { scored, lastStep: false };
   const isDone = (c: Candidate): boolean =>
-    !c.unit.heading &&
-    !c.unit.question &&
-    doing.test(c.unit.text) &&
-    (to.length === 0 || to.some((thing) => thing.test(c.unit.text)));
+    !c.unit.heading && !c.unit.question && tests.some((test) => test(c.unit.text));
   const left = scored.candidates.filter(isDone);
   if (left.length === 0) return { scored, lastStep: false };
   let best = 0;
@@ -62,7 +66,10 @@ export function leaveOutDone(scored: Scored, step: string, said = ''): AfterDone
     }
     if (!next || next.unit.heading || next.unit.question || isDone(next)) continue;
     leadingNext ||= leading;
-    after.set(next, Math.max(after.get(next) ?? 0, leading ? best : done.score));
+    // Of the steps of a passage done, the one after the furthest comes first: the customer got
+    // that far; a step they passed over comes after it.
+    const inherited = leading ? best * (1 + FURTHER * index) : done.score;
+    after.set(next, Math.max(after.get(next) ?? 0, inherited));
   }
   const candidates: Candidate[] = [];
   for (const c of scored.candidates) {
@@ -83,4 +90,17 @@ export function leaveOutDone(scored: Scored, step: string, said = ''): AfterDone
     }
   }
   return { scored: { ...scored, candidates }, lastStep: leadingDone && !leadingNext };
+}
+
+/**
+ * Whether a sentence tells to do the step (`step`: its verb first, then what it was done to):
+ * it has the verb and, when the step names what it was done to, one of those words too. None
+ * for a step that names nothing.
+ */
+function doneTest(step: string): Array<(text: string) => boolean> {
+  const [verb, ...things] = step.split(/\s+/).filter((word) => word !== '');
+  if (verb === undefined) return [];
+  const doing = new TermMatcher([verb]);
+  const to = things.map((thing) => new TermMatcher([thing]));
+  return [(text) => doing.test(text) && (to.length === 0 || to.some((thing) => thing.test(text)))];
 }

@@ -88,9 +88,10 @@ const WANTING =
 
 /**
  * Conversational words: how a customer asks ("tell", "need", "help", "ask"), fillers ("really",
- * "pretty", "totally"), opinions ("think", "reckon"), words that stand for anything or nothing
- * ("stuff", "everyone", "nothing" of "still nothing"), contractions written without their
- * apostrophe ("im", "whats"); and "order", which nearly every page names.
+ * "pretty", "totally", the "always" of a complaint), opinions ("think", "reckon"), words that
+ * stand for anything or nothing ("stuff", "everyone", "nothing" of "still nothing"),
+ * contractions written without their apostrophe ("im", "whats"); and "order", which nearly
+ * every page names.
  */
 const WEAK = new Set(
   `tell know want wanted need needs help question questions thing things way ways make use used
@@ -98,6 +99,7 @@ const WEAK = new Set(
   info information regarding sure yes ok okay really much many one new good great lot bit hey
   wondering wonder trying try explain show mean means happen happens long take takes taking soon
   per keeps last lasts actually basically literally currently exactly anymore even still already ever
+  always constantly
   seriously honestly simply totally definitely probably maybe kinda pretty now
   getting going gonna said saying think reckon guess stuff everything everyone somebody anybody
   nothing

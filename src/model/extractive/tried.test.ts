@@ -54,3 +54,27 @@ describe('steps a first message says were tried', () => {
     );
   });
 });
+
+const UNLOCK = chunk(
+  'Unlocking',
+  "If the door won't unlock, try these steps.\n\n1. Restart the phone.\n2. Clear the app's cache.\n" +
+    '3. Move close to the boot.\n\nIf it still stays shut, contact Support. We can open it from afar.',
+);
+
+describe('several steps tried, of one list', () => {
+  it('the first and the last done, what comes after the last answers first, with the one passed over', () => {
+    const reply = composeExtractiveAnswer({
+      question: "door won't unlock, restarted the phone, standing by the boot",
+      sources: [UNLOCK],
+      facts: [],
+      firstTurn: false,
+      tried: ['restarted phone', 'moved boot'],
+    });
+    expect(reply.text).not.toContain('Restart the phone');
+    expect(reply.text).not.toContain('Move close to the boot');
+    expect(reply.text).toContain('If it still stays shut, contact Support');
+    // What follows from it comes along, as it does with the best sentence.
+    expect(reply.text).toContain('We can open it from afar');
+    expect(reply.text).toContain("Clear the app's cache");
+  });
+});
