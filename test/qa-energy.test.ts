@@ -119,17 +119,3 @@ describe('bills that are higher in the cold', () => {
     expect(reply.text).not.toContain("We'll always tell you");
   });
 });
-
-describe('naming the company they are with', () => {
-  it('a supplier named ("octopus energy") is their supplier, and "to ring" them to contact them', async () => {
-    const reply = await ask('do i have to ring octopus energy to say im switching to you');
-    expect(reply.text).toContain("You don't need to contact your old supplier");
-  });
-
-  it('"british gas" is a supplier too, though no page names it', async () => {
-    const reply = await ask(
-      "we're with british gas at the minute, do we have to phone them before switching?",
-    );
-    expect(reply.text).toContain("You don't need to contact your old supplier");
-  });
-});

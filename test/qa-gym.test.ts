@@ -121,3 +121,13 @@ describe('leaving a job, and moving to another country', () => {
     expect(reply.text).toContain('proof of your new overseas address');
   });
 });
+
+describe('asking whether the club is always open', () => {
+  it.each(['is the gym always open', 'are you open all the time?'])(
+    '%j is told the clubs open 24 hours: "always" of opening is the whole day',
+    async (question) => {
+      const reply = await ask(question);
+      expect(reply.text).toMatch(/open 24 hours a day|24-hour clubs stay open/);
+    },
+  );
+});

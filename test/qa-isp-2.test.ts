@@ -129,3 +129,11 @@ describe('told they pressed the reset hole with a pin', () => {
     expect(reply.text).toContain('returns your Wi-Fi name and password to the ones on the sticker');
   });
 });
+
+describe('telling what was tried, and what the router shows', () => {
+  it('"the internet light is off" is the trouble, not a step tried: told what the light means', async () => {
+    const reply = await ask('I already restarted the router and the internet light is off');
+    expect(reply.text).not.toContain('nothing beyond what you');
+    expect(reply.text).toContain('turns solid white when it is connected to the internet');
+  });
+});

@@ -191,6 +191,9 @@ describe('triedSteps', () => {
       'I already had wifi switched off, sitting next to the router',
       ['turned wifi', 'moved router'],
     ],
+    // What the customer sees is the trouble, no step they took.
+    ['I already restarted the router and the internet light is off', ['restarted router']],
+    ['tried restarting the hub, the broadband light is off', ['restarting hub']],
     // Where it was tried names no step.
     ['tried in the app and on the website, nothing', []],
     // How often, or what failed, is no step tried; nor is what someone else did already.

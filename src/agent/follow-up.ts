@@ -324,10 +324,12 @@ const DONE_VERB =
   /^(?!(?:no|some|any|every)?thing$|morning$|evening$)(?:\p{L}{3,}(?:ed|ing)|reset|put|made|took|went|sent|held|did)$/u;
 /**
  * A thing told as it is, with no verb: "bluetooth on", "wifi switched off", "location enabled".
- * Said among the steps tried, the customer turned it so: the step is turning it.
+ * Said among the steps tried, the customer turned it so: the step is turning it. Not a thing
+ * told with "the" or "a" ("the internet light is off", "a warning light is on"): that is what
+ * the customer sees, the trouble itself, and no step they took.
  */
 const LEFT_SO =
-  /^\s*((?:\p{L}+\s+){0,2}?\p{L}+)\s+(?:(?:is|was|turned|switched)\s+)?(?:on|off|enabled|disabled)\s*$/iu;
+  /^\s*(?!(?:the|a|an|this|that)\s)((?:\p{L}+\s+){0,2}?\p{L}+)\s+(?:(?:is|was|turned|switched)\s+)?(?:on|off|enabled|disabled)\s*$/iu;
 /**
  * Where the customer is, told among the steps tried: "standing right next to the door", "sat in
  * the car". Being there is having gone there: the step is moving there ("Move closer to the car,

@@ -162,6 +162,7 @@ export const DEFAULT_SYNONYMS = `
   cut off | cut me off | cut us off | cutting off = disconnect
   midnight | midday | late at night | middle of the night | early in the morning => hours
   opening hours | business hours | office hours | hours of operation | support hours = open available monday friday
+  always open | open all the time | open round the clock | open around the clock => 24 hours
   phone number | contact number | support number | service number | helpline | call you | ring you | phone you => call phone contact
   who do i ring | who should i ring | who do we ring | who to ring | number to ring | ring us | ring them | to phone | to ring => call phone contact
   today => same day
@@ -204,7 +205,6 @@ export const DEFAULT_SYNONYMS = `
   once it gets cold | once it gets colder | as it gets colder | cold weather | colder weather | cold months | colder months | cold snap => winter
   compensation | compensate | compensated => refund credit
   asus | netgear | tp link | tplink | linksys | eero | orbi | draytek | fritzbox | fritz box => router
-  british gas | eon | edf | octopus energy | ovo | scottish power | sse | shell energy | utility warehouse | sky broadband | virgin media | talktalk | plusnet | vodafone | ee | o2 | comcast | xfinity | verizon | zipcar | turo | getaround | enterprise car club => supplier provider company
   ran out | run out | runs out
   on holiday | on holidays | on my holidays | on vacation => away abroad
   say something | complain | raise it => report
