@@ -354,6 +354,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           firstTokenTimeoutMs: config.llm.firstTokenTimeoutMs,
           idleTimeoutMs: config.llm.idleTimeoutMs,
         }),
+        { answerTimeoutMs: config.llm.answerTimeoutMs },
       ),
     );
   }

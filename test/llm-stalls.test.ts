@@ -310,3 +310,80 @@ describe('a model that always answers nothing', () => {
     }
   }, 20_000);
 });
+
+describe('a model that begins its answer, then stalls, every time it is asked', () => {
+  /** The tests' limit of the whole answer. */
+  const ANSWER_MS = 5_000;
+  /** Past the limit, how long a loaded machine may take to compose the help center's answer. */
+  const MARGIN_MS = 1_000;
+  const cases: Array<[string, number, number, number]> = [
+    // Given up at 3.3 s: 1.7 s left, enough to ask again, which the limit then cuts short.
+    ['is asked again with what is left of the limit, and given up at it', 300, 3_000, 2],
+    // Given up at 4.3 s: too little left to ask again (two attempts would take 8.6 s).
+    ['is not asked again when too little of the limit is left', 300, 4_000, 1],
+  ];
+  it.each(cases)(
+    '%s: the customer waits no longer than the limit and gets the help center',
+    async (_name, beginAfterMs, idleMs, asked) => {
+      const model = await startUnresponsiveLlm('begins-then-stalls', { beginAfterMs });
+      const llm = await startLlmApp(FAQS, {
+        LLM_BASE_URL: model.url,
+        LLM_MODEL: 'stalling-chat',
+        LLM_IDLE_TIMEOUT_MS: String(idleMs),
+        LLM_ANSWER_TIMEOUT_MS: String(ANSWER_MS),
+        TOOL_RETRY_INITIAL_DELAY_MS: '1',
+        TOOL_RETRY_MAX_DELAY_MS: '5',
+      });
+      try {
+        const started = Date.now();
+        const { events, result } = await runTurn(llm.app, 'w1', 'Can I return an item?');
+        const took = Date.now() - started;
+        expect(took).toBeLessThan(ANSWER_MS + MARGIN_MS);
+        expect(result).toMatchObject({
+          answeredBy: 'extractive',
+          fallback:
+            'the language model could not answer (it took too long); the answer was composed from the help center',
+          toolsFailed: [{ name: 'llm_chat' }],
+        });
+        expect(result.text).toContain('within 30 days of delivery');
+        expect(streamedText(events)).toBe(result.text);
+        expect(model.requests).toHaveLength(asked);
+        await expect.poll(() => model.requests.every((r) => r.closed)).toBe(true);
+        // The answer's limit is the model's failure, counted once per attempt as before.
+        expect(llm.app.tools.breaker('llm_chat')).toMatchObject({ consecutiveFailures: asked });
+      } finally {
+        await llm.close();
+        await model.close();
+      }
+    },
+    20_000,
+  );
+
+  it('is not asked again when its call’s own limit leaves too little of the answer’s', async () => {
+    // Never a word, never silent: only the call's limit (CALL_MS) ends an attempt, at 4 s, when
+    // a quarter of the answer's 5 s is no longer left.
+    const model = await startUnresponsiveLlm('begins-then-keeps-alive', { beginAfterMs: 100 });
+    const llm = await startLlmApp(FAQS, {
+      LLM_BASE_URL: model.url,
+      LLM_MODEL: 'thinking-chat',
+      LLM_ANSWER_TIMEOUT_MS: String(ANSWER_MS),
+      SUPPORT_AGENT_CONFIG: callLimitFile,
+      TOOL_RETRY_INITIAL_DELAY_MS: '1',
+      TOOL_RETRY_MAX_DELAY_MS: '5',
+    });
+    try {
+      const started = Date.now();
+      const { result } = await runTurn(llm.app, 'w2', 'Can I return an item?');
+      expect(Date.now() - started).toBeLessThan(ANSWER_MS + MARGIN_MS);
+      expect(result).toMatchObject({
+        answeredBy: 'extractive',
+        toolsFailed: [{ name: 'llm_chat', outcome: 'timeout' }],
+      });
+      expect(model.requests).toHaveLength(1);
+      expect(llm.app.tools.breaker('llm_chat')).toMatchObject({ consecutiveFailures: 1 });
+    } finally {
+      await llm.close();
+      await model.close();
+    }
+  }, 20_000);
+});

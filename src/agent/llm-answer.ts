@@ -212,6 +212,8 @@ export async function answerWithLlm(options: {
     { role: 'user', content: options.question },
   ]);
   const usage = { inputTokens: 0, outputTokens: 0 };
+  // One limit for the whole answer, its steps and their retries (`LLM_ANSWER_TIMEOUT_MS`).
+  const answerStartedAt = Date.now();
   // Everything sent to `onText`, across the model's calls.
   let written = '';
   const write = (text: string) => {
@@ -226,6 +228,7 @@ export async function answerWithLlm(options: {
         system: options.system,
         messages,
         ...(step < MAX_LLM_STEPS ? { tools: specs } : {}),
+        answerStartedAt,
         onText: (piece: string) => {
           // A reply does not start with blank lines; an answer of them alone is none, and the
           // customer is then told nothing was cut short (nothing was written).

@@ -2,6 +2,7 @@ import {
   DEFAULT_FIRST_TOKEN_TIMEOUT_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
 } from '../model/openai-chat-model.js';
+import { DEFAULT_LLM_ANSWER_TIMEOUT_MS } from '../tools/llm-chat/llm-chat.js';
 import { DEFAULT_PARSE_LIMITS, DEFAULT_PARSE_WORKERS } from '../rag/parse/index.js';
 
 /**
@@ -167,6 +168,14 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     expected: ms(1, 600000),
     description:
       "Longest silence of the language model's answer once begun (streamed, or one whole JSON body): then the request is aborted, and the customer gets what was written, said to be cut short, and the help center's answer. Before any of it was written, the model is asked once more.",
+  },
+  {
+    name: 'LLM_ANSWER_TIMEOUT_MS',
+    path: ['llm', 'answerTimeoutMs'],
+    default: String(DEFAULT_LLM_ANSWER_TIMEOUT_MS),
+    expected: ms(1, 600000),
+    description:
+      "Longest wait for the language model's whole answer, across its retries and the calls after its searches: then the request is aborted and not sent again, and the customer gets what was written, said to be cut short, and the help center's answer. A failed request is not sent again when less than a quarter of it is left. By default one `llm_chat` call's limit (60 s): no longer than one attempt may take.",
   },
   {
     name: 'EMBEDDINGS_BASE_URL',

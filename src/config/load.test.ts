@@ -33,8 +33,13 @@ describe('loadConfig', () => {
     expect(config.dataDir).toBe('./data');
     expect(config.databaseUrl).toBeUndefined();
     expect(config.redisUrl).toBeUndefined();
-    // An answer not begun after 30 s, or silent for 15 s once begun, is given up.
-    expect(config.llm).toEqual({ firstTokenTimeoutMs: 30_000, idleTimeoutMs: 15_000 });
+    // An answer not begun after 30 s, or silent for 15 s once begun, is given up; the whole of
+    // it, retries and all, after one call's 60 s.
+    expect(config.llm).toEqual({
+      firstTokenTimeoutMs: 30_000,
+      idleTimeoutMs: 15_000,
+      answerTimeoutMs: 60_000,
+    });
     // The seed's defaults: 3 attempts, 1 s doubling to 10 s, breaker after 5 failures for 60 s.
     expect(config.tools.defaults).toEqual({
       timeoutMs: 30_000,
@@ -87,6 +92,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { LLM_IDLE_TIMEOUT_MS: '5000' } }).llm.idleTimeoutMs).toBe(5_000);
     expect(problems({ LLM_IDLE_TIMEOUT_MS: '0' })).toEqual([
       'LLM_IDLE_TIMEOUT_MS="0": must be at least 1; expected a whole number of milliseconds from 1 to 600000',
+    ]);
+  });
+
+  it('reads the limit of the language model’s whole answer, and refuses one out of range', () => {
+    const config = loadConfig({ env: { LLM_ANSWER_TIMEOUT_MS: '90000' } });
+    expect(config.llm.answerTimeoutMs).toBe(90_000);
+    expect(problems({ LLM_ANSWER_TIMEOUT_MS: '0' })).toEqual([
+      'LLM_ANSWER_TIMEOUT_MS="0": must be at least 1; expected a whole number of milliseconds from 1 to 600000',
     ]);
   });
 

@@ -171,6 +171,7 @@ export const configSchema = z
         apiKey: optionalSecret,
         firstTokenTimeoutMs: int(1, 600_000),
         idleTimeoutMs: int(1, 600_000),
+        answerTimeoutMs: int(1, 600_000),
       })
       .strict(),
     embeddings: z

@@ -10,9 +10,19 @@ import type { AddressInfo } from 'node:net';
  * - `keep-alives-only`: it sends those headers, then a keep-alive comment every 100 ms, never an
  *   event (a server queueing the request, or loading the model);
  * - `json-cut-off`: it ignores `stream: true`, sends the headers of one JSON completion and the
- *   start of its body, then nothing.
+ *   start of its body, then nothing;
+ * - `begins-then-stalls`: it sends the headers of an event stream, begins the answer (a chunk
+ *   with the role and no text) after `beginAfterMs`, then nothing;
+ * - `begins-then-keeps-alive`: as `begins-then-stalls`, then a keep-alive comment every 100 ms,
+ *   never a word (a model that thinks on and on).
  */
-export type Silence = 'no-headers' | 'headers-only' | 'keep-alives-only' | 'json-cut-off';
+export type Silence =
+  | 'no-headers'
+  | 'headers-only'
+  | 'keep-alives-only'
+  | 'json-cut-off'
+  | 'begins-then-stalls'
+  | 'begins-then-keeps-alive';
 
 /** One request the server received. */
 export interface HeldRequest {
@@ -40,7 +50,10 @@ export interface UnresponsiveLlm {
  * // … LLM_BASE_URL: llm.url …
  * await llm.close();
  */
-export async function startUnresponsiveLlm(silence: Silence): Promise<UnresponsiveLlm> {
+export async function startUnresponsiveLlm(
+  silence: Silence,
+  options: { beginAfterMs?: number } = {},
+): Promise<UnresponsiveLlm> {
   const requests: HeldRequest[] = [];
   const server = createServer((req, res) => {
     req.resume();
@@ -49,7 +62,7 @@ export async function startUnresponsiveLlm(silence: Silence): Promise<Unresponsi
     res.once('close', () => {
       held.closed = true;
     });
-    hold(res, silence);
+    hold(res, silence, options.beginAfterMs ?? 0);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -68,7 +81,7 @@ export async function startUnresponsiveLlm(silence: Silence): Promise<Unresponsi
   };
 }
 
-function hold(res: ServerResponse, silence: Silence): void {
+function hold(res: ServerResponse, silence: Silence, beginAfterMs: number): void {
   if (silence === 'no-headers') return;
   if (silence === 'json-cut-off') {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -80,5 +93,19 @@ function hold(res: ServerResponse, silence: Silence): void {
   if (silence === 'keep-alives-only') {
     const timer = setInterval(() => res.write(': keep-alive\n\n'), 100);
     res.once('close', () => clearInterval(timer));
+  }
+  if (silence === 'begins-then-stalls' || silence === 'begins-then-keeps-alive') {
+    const chunk = { id: 'chatcmpl-1', choices: [{ index: 0, delta: { role: 'assistant' } }] };
+    let keepAlive: NodeJS.Timeout | undefined;
+    const begin = setTimeout(() => {
+      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      if (silence === 'begins-then-keeps-alive') {
+        keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 100);
+      }
+    }, beginAfterMs);
+    res.once('close', () => {
+      clearTimeout(begin);
+      clearInterval(keepAlive);
+    });
   }
 }
