@@ -14,6 +14,10 @@ import { chatRequests } from './helpers/llm-suite.js';
 import { ADMIN_KEY, bearer, call, createSession, parseSse, startServer } from './helpers/http.js';
 import { startUnresponsiveLlm, type Silence } from './helpers/unresponsive-llm.js';
 
+/** What a reply says of a model that took too long, answered from the help center. */
+const TIMED_OUT =
+  'the language model could not answer (it took too long); the answer was composed from the help center';
+
 const FAQS: Array<[string, string]> = [
   ['Can I return an item?', 'You can return an item within 30 days of delivery.'],
 ];
@@ -68,8 +72,7 @@ describe('a model that never begins its answer', () => {
         expect(took).toBeLessThan(CALL_MS);
         expect(result).toMatchObject({
           answeredBy: 'extractive',
-          fallback:
-            'the language model could not answer (it took too long); the answer was composed from the help center',
+          fallback: TIMED_OUT,
           toolsFailed: [{ name: 'llm_chat', outcome: 'timeout' }],
         });
         expect(result.text).toContain('within 30 days of delivery');
@@ -131,8 +134,7 @@ describe('a model that never begins its answer', () => {
         type: 'complete',
         message: {
           answeredBy: 'extractive',
-          fallback:
-            'the language model could not answer (it took too long); the answer was composed from the help center',
+          fallback: TIMED_OUT,
         },
       });
       expect(model.requests).toHaveLength(1);
@@ -156,8 +158,7 @@ describe('a model that ignores streaming and stops in the middle of its one JSON
       expect(took).toBeLessThan(CALL_MS);
       expect(result).toMatchObject({
         answeredBy: 'extractive',
-        fallback:
-          'the language model could not answer (it took too long); the answer was composed from the help center',
+        fallback: TIMED_OUT,
         toolsFailed: [{ name: 'llm_chat', outcome: 'timeout' }],
       });
       // Nothing of it reached the customer: it was asked once more, and both requests aborted.
@@ -196,9 +197,7 @@ describe('a model that stalls in the middle of its answer', () => {
     expect(result.answeredBy).toBe('extractive');
     expect(result.text.startsWith(`You can return it within\n\n${CUT_SHORT}\n\n`)).toBe(true);
     expect(result.text).toContain('within 30 days of delivery');
-    expect(result.fallback).toBe(
-      'the language model could not answer (it took too long); the answer was composed from the help center',
-    );
+    expect(result.fallback).toBe(TIMED_OUT);
     expect(result.toolsFailed).toEqual([{ name: 'llm_chat', outcome: 'timeout' }]);
     expect(streamedText(events)).toBe(result.text);
     // Asked once (the customer had read part of the answer), and the request was aborted: the
@@ -341,8 +340,7 @@ describe('a model that begins its answer, then stalls, every time it is asked', 
         expect(took).toBeLessThan(ANSWER_MS + MARGIN_MS);
         expect(result).toMatchObject({
           answeredBy: 'extractive',
-          fallback:
-            'the language model could not answer (it took too long); the answer was composed from the help center',
+          fallback: TIMED_OUT,
           toolsFailed: [{ name: 'llm_chat' }],
         });
         expect(result.text).toContain('within 30 days of delivery');

@@ -86,8 +86,10 @@ export function createLlmChatTool(model: ChatModel, options: LlmChatOptions = {}
     timeoutMs: LLM_CHAT_TIMEOUT_MS,
     retry: { maxAttempts: 2 },
     async execute({ system, messages, tools, onText, answerStartedAt }, context) {
-      const left =
+      // What remains of the answer's limit, now.
+      const remaining = () =>
         answerStartedAt === undefined ? Infinity : answerStartedAt + answerMs - Date.now();
+      const left = remaining();
       if (left <= 0) throw outOfTime(answerMs);
       const bound = new AbortController();
       const timer = Number.isFinite(left)
@@ -130,9 +132,7 @@ export function createLlmChatTool(model: ChatModel, options: LlmChatOptions = {}
         }
       } catch (error) {
         let e = toAppError(error, 'upstream_unavailable');
-        const remaining =
-          answerStartedAt === undefined ? Infinity : answerStartedAt + answerMs - Date.now();
-        if (e.retryable && remaining < answerMs * MIN_RETRY_SHARE) {
+        if (e.retryable && remaining() < answerMs * MIN_RETRY_SHARE) {
           e = new AppError(
             e.code,
             `${e.message} (too little of the answer's time limit left to ask again)`,
