@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { WS_MAX_PINGS, WS_PING_WINDOW_MS } from '../src/http/routes/ws.js';
+import { FakeClock } from '../src/testing/index.js';
 import { call, createSession, openSocket, startServer, type TestServer } from './helpers/http.js';
 
 let t: TestServer;
@@ -62,5 +63,35 @@ describe('WebSocket pings', () => {
     const again = await openSocket(t.url, id, token);
     expect(await pinged(again.socket, 'still there')).toBe('still there');
     again.socket.close();
+  });
+
+  it('are bounded in any span of the window, not in fixed windows: a burst across an edge is closed too', async () => {
+    const clock = new FakeClock();
+    const timed = await startServer({}, { clock });
+    try {
+      const { id, token } = await createSession(timed.url);
+      const { socket } = await openSocket(timed.url, id, token);
+      const closed = closing(socket);
+      const half = WS_MAX_PINGS / 2;
+      const burst = async (n: number, tag: string) => {
+        for (let i = 0; i < n; i++) expect(await pinged(socket, `${tag} ${i}`)).toBe(`${tag} ${i}`);
+      };
+      await burst(half, 'first');
+      await clock.advance(WS_PING_WINDOW_MS - 100);
+      // The bound's other half, just before the window's end.
+      await burst(half, 'second');
+      await clock.advance(200);
+      // The first half is now older than the window: as many again are answered, and no more.
+      await burst(half, 'third');
+      expect(socket.readyState).toBe(socket.OPEN);
+      socket.ping('one too many');
+      const stillOpen = new Promise((resolve) => setTimeout(() => resolve('still open'), 2_000));
+      expect(await Promise.race([closed, stillOpen])).toEqual({
+        code: 1008,
+        reason: `too many pings (at most ${WS_MAX_PINGS} in ${WS_PING_WINDOW_MS / 1000} s)`,
+      });
+    } finally {
+      await timed.close();
+    }
   });
 });
