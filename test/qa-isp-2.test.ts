@@ -137,3 +137,19 @@ describe('telling what was tried, and what the router shows', () => {
     expect(reply.text).toContain('turns solid white when it is connected to the internet');
   });
 });
+
+describe('asked whether something is allowed', () => {
+  it.each([
+    'can I use my own router instead of yours, is that allowed?',
+    "I'd rather keep using my Asus than the box you sent, is that allowed?",
+  ])('%j is not answered from the data allowance', async (question) => {
+    const reply = await ask(question);
+    expect(reply.text).toContain('You can use your own router instead');
+    expect(reply.text).not.toContain('data allowance');
+  });
+
+  it('"data allowances" still finds the data allowance', async () => {
+    const reply = await ask('how do the data allowances work on mobile?');
+    expect(reply.text).toMatch(/data allowance (resets|runs out)/);
+  });
+});
