@@ -153,3 +153,16 @@ describe('asked whether something is allowed', () => {
     expect(reply.text).toMatch(/data allowance (resets|runs out)/);
   });
 });
+
+describe('told the connection drops, after restarting the Hub', () => {
+  it.each([
+    "my internet keeps dropping out, I've tried turning it off and on",
+    'my internet keeps dropping out, I already switched it off and back on again',
+    'my internet keeps dropping out, tried unplugging it and plugging it back in',
+    "my internet keeps dropping out, I've already restarted the hub",
+  ])('%j is told what comes after a restart, not to restart', async (text) => {
+    const reply = await ask(text);
+    expect(reply.text).toMatch(/^Hi,\n\nTest your speed at lumenet\.co\.uk\/speedtest/);
+    expect(reply.text).not.toMatch(/restart the Hub/i);
+  });
+});

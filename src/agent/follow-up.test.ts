@@ -194,6 +194,13 @@ describe('triedSteps', () => {
     // What the customer sees is the trouble, no step they took.
     ['I already restarted the router and the internet light is off', ['restarted router']],
     ['tried restarting the hub, the broadband light is off', ['restarting hub']],
+    // Restarting told of "it" is restarting, whatever it is; a restart alone is a step.
+    ["my internet keeps dropping out, I've tried turning it off and on", ['restarted']],
+    ['I already switched it off and back on again but the light is red', ['restarted']],
+    ['tried unplugging it and plugging it back in, then waited', ['restarted']],
+    ['we have already power cycled everything', ['restarted']],
+    ['I already restarted, still nothing', ['restarted']],
+    ['tried rebooting it and resetting the app', ['restarted', 'resetting app']],
     // Where it was tried names no step.
     ['tried in the app and on the website, nothing', []],
     // How often, or what failed, is no step tried; nor is what someone else did already.

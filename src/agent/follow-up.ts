@@ -317,6 +317,22 @@ export function offeredPerson(history: ReadonlyArray<{ role: string; text: strin
 const TRIED = /\b(?:tried|(?:i|we)(?:['’]ve|\s+have)?\s+already)\s+/gi;
 /** Where the list of steps tried ends: the end of a sentence, or what happened after them. */
 const TRIED_END = /[.?!;:]|\b(?:but|so|because|then|now|still|yet|what|how|any)\b/i;
+/**
+ * Restarting told of "it" (or "them", "everything"): "turning it off and on again", "switched it
+ * off and back on", "unplugged it and plugged it back in", "power cycled it". The thing is the
+ * one the message is about; the step is restarting it, as a help center tells it ("restart the
+ * Hub"). A thing named ("turned bluetooth off and on") is a step of its own (see
+ * {@link stepOfPart}): a help center tells that step with those words.
+ */
+const RESTARTED_IT = new RegExp(
+  String.raw`\b(?:(?:turn|switch|power)(?:ed|ing)?\s+(?:it|them|everything)\s+off\s+(?:and|&|then)\s+(?:back\s+)?on(?:\s+again)?` +
+    String.raw`|unplug(?:ged|ging)?\s+(?:it|them|everything)\s+(?:and|&|then)\s+plug(?:ged|ging)?\s+(?:it|them|everything)\s+(?:back\s+)?in(?:\s+again)?` +
+    String.raw`|power[\s-]?cycl(?:ed|ing)(?:\s+(?:it|them|everything))?` +
+    String.raw`|reboot(?:ed|ing)\s+(?:it|them|everything))\b`,
+  'giu',
+);
+/** The verb of a restart, as {@link RESTARTED_IT} tells it and as customers write it. */
+const RESTART = /^(?:restart(?:ed|ing)|reboot(?:ed|ing))$/u;
 /** What parts the steps of a list: "turned bluetooth off, closed the app and reopened it". */
 const STEP_PARTS = /,|\b(?:and|or|also|plus)\b/i;
 /** A word that says a step done: "restarted", "turning", "reset"; not "nothing" or "evening". */
@@ -359,12 +375,18 @@ export function triedSteps(message: string): string[] {
   const text = message.slice(0, 500);
   const steps: string[] = [];
   for (const marker of text.matchAll(TRIED)) {
-    const told = text.slice((marker.index ?? 0) + marker[0].length).split(TRIED_END)[0] ?? '';
+    const rest = text.slice((marker.index ?? 0) + marker[0].length);
+    const told = rest.replace(RESTARTED_IT, ' restarted ').split(TRIED_END)[0] ?? '';
     told.split(STEP_PARTS).forEach((part, i) => {
       const step = stepOfPart(part);
       // "tried logging in and it says …": a verb alone first is what failed, not a remedy; one
       // after another step ("closed the app and reopened it") is the step it goes on with.
-      if (step[0] === undefined || !DONE_VERB.test(step[0]) || (i === 0 && step.length < 2)) {
+      // Restarting is a remedy of its own, whatever was restarted.
+      if (
+        step[0] === undefined ||
+        !DONE_VERB.test(step[0]) ||
+        (i === 0 && step.length < 2 && !RESTART.test(step[0]))
+      ) {
         return;
       }
       if (!steps.includes(step.join(' '))) steps.push(step.join(' '));

@@ -11,6 +11,12 @@ const LEADING_SHARE = 0.45;
 /** How much more, per sentence further on, the step after a later step done counts. */
 const FURTHER = 1e-6;
 
+/**
+ * How much more the step after a page's step done counts, by that step's score (a share of the
+ * best): far more than any {@link FURTHER} of a page's length, so the page comes first.
+ */
+const PAGE_FIRST = 1e-2;
+
 /** The sentences left to answer from, once the steps the customer did are out. */
 export interface AfterDone {
   scored: Scored;
@@ -51,6 +57,12 @@ export function leaveOutDone(
   for (const c of scored.candidates) if (c.relevant && c.score > best) best = c.score;
   const at = new Map<string, Candidate>();
   for (const c of scored.candidates) at.set(`${c.doc}:${c.index}`, c);
+  // The best score of a step done on each page: the page whose step done is most what was
+  // asked is the one the customer followed.
+  const pageDone = new Map<number, number>();
+  for (const done of left) {
+    if (done.relevant) pageDone.set(done.doc, Math.max(pageDone.get(done.doc) ?? 0, done.score));
+  }
   const after = new Map<Candidate, number>();
   let leadingDone = false;
   let leadingNext = false;
@@ -66,9 +78,12 @@ export function leaveOutDone(
     }
     if (!next || next.unit.heading || next.unit.question || isDone(next)) continue;
     leadingNext ||= leading;
-    // Of the steps of a passage done, the one after the furthest comes first: the customer got
-    // that far; a step they passed over comes after it.
-    const inherited = leading ? best * (1 + FURTHER * index) : done.score;
+    // Of the steps of a page done, the one after the furthest comes first: the customer got
+    // that far; a step they passed over comes after it. Between pages, "further" means nothing:
+    // the page whose step done scored best comes first.
+    const inherited = leading
+      ? best * (1 + PAGE_FIRST * ((pageDone.get(done.doc) ?? 0) / best) + FURTHER * index)
+      : done.score;
     after.set(next, Math.max(after.get(next) ?? 0, inherited));
   }
   const candidates: Candidate[] = [];
