@@ -412,7 +412,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
           keyPrefix: config.redisKeyPrefix,
           ...(encryptionKey ? { encryptionKey, previousEncryptionKeys } : {}),
           onError: (error) =>
-            logger.warn({ err: error }, 'session events: an event was not published or delivered'),
+            logger.warn(
+              { err: error },
+              'session events: an event was not published or delivered (publishing that fails is logged once, until it works again)',
+            ),
         })
       : new MemorySessionEvents();
   const localTools: LocalTools = {

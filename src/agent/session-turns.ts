@@ -471,7 +471,12 @@ function keepAlive(
         if (!held) logger.warn({ fence: lock.token }, 'the session lock was lost during a turn');
         else if (!stopped) timer = deps.clock.setTimer(tick, deps.lockTtlMs / 3);
       },
-      (error: unknown) => logger.warn({ err: error }, 'extending the session lock failed'),
+      (error: unknown) => {
+        logger.warn({ err: error }, 'extending the session lock failed');
+        // Redis away for a moment: tried again, before the lock lapses, or it would lapse under
+        // the running turn once Redis is back and let the session's next message run beside it.
+        if (!stopped) timer = deps.clock.setTimer(tick, deps.lockTtlMs / 3);
+      },
     );
   };
   timer = deps.clock.setTimer(tick, deps.lockTtlMs / 3);

@@ -102,6 +102,11 @@ class Listeners {
     };
   }
 
+  /** Whether the session has a listener. */
+  has(sessionId: string): boolean {
+    return this.#bySession.has(sessionId);
+  }
+
   deliver(sessionId: string, event: { type: string } & Record<string, unknown>): void {
     for (const listener of this.#bySession.get(sessionId) ?? []) {
       try {
@@ -161,6 +166,13 @@ export class RedisSessionEvents implements SessionEvents {
   readonly #listeners = new Listeners();
   /** The SUBSCRIBE of each followed session, settled once Redis confirmed it. */
   readonly #subscribed = new Map<string, Promise<void>>();
+  /**
+   * Channels left while Redis was away: the client subscribes to them again when it reconnects,
+   * so they are left again then, unless the session is followed again meanwhile.
+   */
+  readonly #leftOffline = new Set<string>();
+  /** Whether the last publish failed: told when publishing starts failing, not every time. */
+  #publishFailing = false;
   /** Set when events are encrypted; without a key they are plain JSON, as before encryption. */
   readonly #codec: PayloadCodec | undefined;
 
@@ -173,12 +185,24 @@ export class RedisSessionEvents implements SessionEvents {
       encryptionKey?: Buffer;
       /** Keys events may still be encrypted with by instances not yet given the new key. */
       previousEncryptionKeys?: readonly Buffer[];
+      /**
+       * An event that was not delivered (it did not open with the key), or not published: the
+       * first failure of publishing, then none until publishing works again.
+       */
       onError?: (error: unknown) => void;
     },
   ) {
     this.#codec = options.encryptionKey
       ? createPayloadCodec(options.encryptionKey, options.previousEncryptionKeys)
       : undefined;
+    // Emitted once the client has sent its own subscriptions again: an UNSUBSCRIBE sent now
+    // follows them.
+    subscriber.on('ready', () => {
+      for (const channel of this.#leftOffline) {
+        this.#leftOffline.delete(channel);
+        this.#unsubscribe(channel);
+      }
+    });
     subscriber.on('message', (channel: string, message: string) => {
       const sessionId = channel.slice(this.#channelPrefix.length);
       try {
@@ -219,7 +243,15 @@ export class RedisSessionEvents implements SessionEvents {
   publish(sessionId: string, event: { type: string } & Record<string, unknown>): void {
     this.publisher
       .publish(`${this.#channelPrefix}${sessionId}`, this.#encode(event, sessionId))
-      .catch((error: unknown) => this.options.onError?.(error));
+      .then(
+        () => (this.#publishFailing = false),
+        (error: unknown) => {
+          // Once an outage, not once an event: a turn publishes every piece of its answer.
+          if (this.#publishFailing) return;
+          this.#publishFailing = true;
+          this.options.onError?.(error);
+        },
+      );
   }
 
   async publishEnd(sessionId: string, reason: SessionEndReason): Promise<void> {
@@ -236,6 +268,7 @@ export class RedisSessionEvents implements SessionEvents {
   async subscribe(sessionId: string, listener: SessionEventListener): Promise<() => void> {
     const channel = `${this.#channelPrefix}${sessionId}`;
     const remove = this.#listeners.add(sessionId, listener, () => {
+      this.#leftOffline.delete(channel);
       this.#subscribed.set(
         sessionId,
         this.subscriber.subscribe(channel).then(() => undefined),
@@ -244,7 +277,7 @@ export class RedisSessionEvents implements SessionEvents {
     const stop = () => {
       if (!remove()) return;
       this.#subscribed.delete(sessionId);
-      this.subscriber.unsubscribe(channel).catch((error: unknown) => this.options.onError?.(error));
+      this.#unsubscribe(channel);
     };
     try {
       await this.#subscribed.get(sessionId);
@@ -253,6 +286,16 @@ export class RedisSessionEvents implements SessionEvents {
       throw error;
     }
     return stop;
+  }
+
+  #unsubscribe(channel: string): void {
+    this.subscriber.unsubscribe(channel).catch((error: unknown) => {
+      // Not followed again meanwhile: left once Redis is back.
+      if (!this.#listeners.has(channel.slice(this.#channelPrefix.length))) {
+        this.#leftOffline.add(channel);
+      }
+      this.options.onError?.(error);
+    });
   }
 
   async close(): Promise<void> {

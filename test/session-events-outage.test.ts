@@ -1,0 +1,113 @@
+/**
+ * Session events while Redis goes away: a stream that closes while Redis is away leaves no
+ * subscription behind once Redis is back, so an instance follows only the sessions it serves;
+ * a turn that streams its answer meanwhile says once that its events cannot be published, not
+ * once for every piece of text.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs, startFakeOpenAi, type FakeOpenAi } from '../src/testing/index.js';
+import {
+  createSession,
+  openFeed,
+  readUntil,
+  sendStreaming,
+  startServer,
+  type Feed,
+  type TestServer,
+} from './helpers/http.js';
+import { waitFor } from './helpers/process.js';
+import { REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+
+const redisUp = await serviceAvailable('Redis', REDIS_URL, 6379);
+
+describe.runIf(redisUp)('session events while Redis goes away', () => {
+  const prefix = `${uniqueName('events_outage')}:`;
+  let proxy: TcpProxy;
+  let llm: FakeOpenAi;
+  let t: TestServer;
+  let admin: Redis;
+  const logs = captureLogs();
+
+  beforeAll(async () => {
+    const target = new URL(REDIS_URL);
+    proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
+    // About two seconds of answer, in some 70 pieces of text.
+    llm = await startFakeOpenAi({
+      chat: { text: 'Open Settings and choose Security. '.repeat(8), chunkSize: 4, delayMs: 30 },
+    });
+    t = await startServer(
+      {
+        REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+        REDIS_KEY_PREFIX: prefix,
+        LLM_BASE_URL: llm.url,
+        LLM_MODEL: 'fake-model',
+        LOG_LEVEL: 'warn',
+      },
+      { logDestination: logs.stream },
+    );
+    admin = new Redis(REDIS_URL);
+  });
+  afterAll(async () => {
+    await t.close();
+    await proxy.close();
+    await llm.close();
+    const keys = await admin.keys(`${prefix}*`);
+    if (keys.length > 0) await admin.del(...keys);
+    await admin.quit();
+  });
+
+  const followed = async () => (await admin.pubsub('CHANNELS', `${prefix}events:*`)).sort();
+
+  it('drops the subscription of a stream that closed while Redis was away, once it is back', async () => {
+    const gone = await createSession(t.url);
+    const kept = await createSession(t.url);
+    const feed = await openFeed(t.url, gone.id, gone.token);
+    await feed.readUntil('ready');
+    expect(await followed()).toEqual([`${prefix}events:${gone.id}`]);
+
+    proxy.cut();
+    // Closed once the instance knows Redis is gone, not while the cut is still on its way.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    feed.close();
+    await waitFor(() => t.app.sessionEvents.followers === 0, 'the feed to stop following');
+    proxy.restore();
+
+    // A feed opened once Redis is back subscribes on the same connection, after it reconnected.
+    let open: Feed | undefined;
+    for (let i = 0; open === undefined; i++) {
+      try {
+        open = await openFeed(t.url, kept.id, kept.token);
+      } catch (error) {
+        if (i >= 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    try {
+      await open.readUntil('ready');
+      expect(await followed()).toEqual([`${prefix}events:${kept.id}`]);
+    } finally {
+      open.close();
+    }
+  }, 30_000);
+
+  it('says once, not once per piece of text, that a turn could not publish its events', async () => {
+    const { id, token } = await createSession(t.url);
+    const response = await sendStreaming(t.url, id, token, 'How do I reset my password?');
+    expect(response.status).toBe(200);
+    // The turn streams its answer: its message is stored and its session read, under its lock.
+    await readUntil(response, 'event: text');
+    const warned = () =>
+      logs.lines.filter((line) => String(line.msg).startsWith('session events:')).length;
+    const before = warned();
+    proxy.cut();
+    try {
+      // The answer streams on to its end while Redis is away.
+      await readUntil(response, 'event: complete');
+    } finally {
+      proxy.restore();
+    }
+    expect(warned() - before).toBe(1);
+  }, 30_000);
+});
