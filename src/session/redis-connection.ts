@@ -111,12 +111,23 @@ export async function checkRedisDatabase(url: string): Promise<void> {
  * writeable and enableOfflineQueue options is false"), which says nothing of the cause. For readiness and logs, never for a customer.
  */
 export function redisUnavailable(client: Redis, error: unknown, doing: string): AppError {
+  const { host, port, db, path } = client.options;
+  const where = `${path ?? `${host ?? '127.0.0.1'}:${port ?? 6379}`}${db ? `/${db}` : ''}`;
+  if (error instanceof Error && error.name === 'ReplyError' && PASSING_STATE.test(error.message)) {
+    // Redis answers, in a state it passes through: its own words say which.
+    return new AppError(
+      'upstream_unavailable',
+      `Redis at ${where} is unavailable: ${error.message}`,
+      {
+        retryable: true,
+        cause: error,
+      },
+    );
+  }
   // Refused by Redis itself, or an error of ours: the connection is not the story.
   if (isAppError(error) || (error instanceof Error && error.name === 'ReplyError')) {
     return toStoreError(error, doing);
   }
-  const { host, port, db, path } = client.options;
-  const where = `${path ?? `${host ?? '127.0.0.1'}:${port ?? 6379}`}${db ? `/${db}` : ''}`;
   const connection = lastConnectionError.get(client);
   const command = error instanceof Error ? error : new Error(String(error));
   // Both say only that no connection was there to send the command on.
@@ -129,13 +140,28 @@ export function redisUnavailable(client: Redis, error: unknown, doing: string): 
   });
 }
 
-/** An `AppError` for a failed Redis call: `upstream_unavailable` unless Redis itself refused it. */
+/**
+ * The error prefixes of Redis's answers that say it cannot serve for now, whatever was asked:
+ * `LOADING` (after a restart), `READONLY` (a replica, as after a failover before the client
+ * reaches the new primary), `MASTERDOWN`, `NOREPLICAS`, `OOM` (its memory limit), `MISCONF` (its
+ * snapshots fail), `BUSY` (a script runs long), `TRYAGAIN`, `CLUSTERDOWN`.
+ */
+const PASSING_STATE =
+  /^(?:LOADING|READONLY|MASTERDOWN|NOREPLICAS|OOM|MISCONF|BUSY|TRYAGAIN|CLUSTERDOWN)\b/;
+
+/**
+ * An `AppError` for a failed Redis call: `upstream_unavailable` unless Redis itself refused it for
+ * what was asked (see {@link PASSING_STATE}).
+ */
 export function toStoreError(error: unknown, doing: string): AppError {
   if (isAppError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
-  // A ReplyError is Redis answering "no" (a script error, a wrong key type, out of memory): the
-  // connection is fine, so trying again the same way would not help.
-  if (error instanceof Error && error.name === 'ReplyError') {
+  // A ReplyError is Redis answering "no". In a state it passes through (loading its data after
+  // a restart, a replica not yet promoted after a failover, out of memory, a snapshot that
+  // fails, a script that runs long), Redis is unavailable for now, as when it is away: the
+  // customer is told to try again in a moment. Otherwise (a script error, a wrong key type) the
+  // connection is fine, and trying again the same way would not help.
+  if (error instanceof Error && error.name === 'ReplyError' && !PASSING_STATE.test(message)) {
     return new AppError('internal', `Redis refused to ${doing}: ${message}`, { cause: error });
   }
   // The driver's words ("Reached the max retries per request limit …") stay in the log, with
