@@ -31,17 +31,24 @@ return 1
 `);
 
 /**
- * The compare-and-set. KEYS: session, fence. ARGV: expected version, payload, ttlMs, fence or ''.
- * Returns {'ok', version} | {'missing'} | {'fenced'} | {'stale', version}. The fence is checked
- * here, in the same atomic step as the write, or a lock could be taken between check and write.
+ * The compare-and-set. KEYS: session, fence. ARGV: expected version, payload, ttlMs, fence or '',
+ * the write's own id. Returns {'ok', version} | {'missing'} | {'fenced'} | {'stale', version}.
+ * The fence is checked here, in the same atomic step as the write, or a lock could be taken
+ * between check and write. The write's id is kept (`w`): the client sends a command again when
+ * the connection was lost before its reply came, and a write that was done finds the version
+ * moved on by itself. It is told it was done, as it was, rather than stale, which would make its
+ * caller apply the change a second time.
  */
 export const UPDATE = lua(`${KEEP_FENCE}
 local version = redis.call('HGET', KEYS[1], 'v')
 if not version then return {'missing'} end
 if ARGV[4] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[4] then return {'fenced'} end
-if version ~= ARGV[1] then return {'stale', tonumber(version)} end
+if version ~= ARGV[1] then
+  if redis.call('HGET', KEYS[1], 'w') == ARGV[5] then return {'ok', tonumber(version)} end
+  return {'stale', tonumber(version)}
+end
 local nextVersion = tonumber(version) + 1
-redis.call('HSET', KEYS[1], 'v', nextVersion, 'd', ARGV[2])
+redis.call('HSET', KEYS[1], 'v', nextVersion, 'd', ARGV[2], 'w', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 keepFence(KEYS[2], ARGV[3])
 return {'ok', nextVersion}

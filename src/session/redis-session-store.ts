@@ -208,6 +208,7 @@ export class RedisSessionStore implements SessionStore {
           this.#codec.encode(JSON.stringify(record), id),
           this.#ttlMs,
           fence ?? '',
+          randomUUID(),
         ],
       )) as [string, number?];
       const [outcome, version = 0] = reply;

@@ -7,6 +7,11 @@ export interface TcpProxy {
   port: number;
   /** Drops every open connection and refuses new ones until {@link restore}. */
   cut(): void;
+  /**
+   * Lets the next request that contains `marker` reach the service, and drops its connection as
+   * the answer comes back, the answer unsent: a write that was done, its reply lost.
+   */
+  loseReplyTo(marker: string): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -15,6 +20,7 @@ export interface TcpProxy {
 export async function startTcpProxy(host: string, port: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let down = false;
+  let loseMarker: string | undefined;
   const server: Server = createServer((client) => {
     if (down) {
       client.destroy();
@@ -29,8 +35,24 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
         upstream.destroy();
       });
     }
-    client.pipe(upstream);
-    upstream.pipe(client);
+    let losing = false;
+    client.on('data', (chunk: Buffer) => {
+      if (loseMarker !== undefined && chunk.includes(loseMarker)) {
+        loseMarker = undefined;
+        losing = true;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!losing) {
+        client.write(chunk);
+        return;
+      }
+      client.destroy();
+      upstream.destroy();
+    });
+    client.on('end', () => upstream.end());
+    upstream.on('end', () => client.end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -42,6 +64,9 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
     },
     restore() {
       down = false;
+    },
+    loseReplyTo(marker) {
+      loseMarker = marker;
     },
     close() {
       down = true;
