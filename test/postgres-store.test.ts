@@ -208,6 +208,25 @@ describe.runIf(postgresUp)('a PostgreSQL store', () => {
     expect((error as Error).message).toMatch(/newer than this program/);
   });
 
+  it('keeps its session settings when the URL gives options of its own (a schema)', async () => {
+    const schema = freshSchema();
+    const url = urlWith((u) => {
+      u.searchParams.set('options', `-c search_path=${schema} -c statement_timeout=90s`);
+    });
+    const db = new PostgresDatabase(createPostgresPool(url), url);
+    try {
+      const setting = async (name: string) =>
+        Object.values((await db.query<Record<string, string>>(`SHOW ${name}`))[0] ?? {})[0];
+      // The URL's own, and the pool's: no JIT compilation (see createPostgresPool), in UTC.
+      expect(await setting('search_path')).toBe(schema);
+      expect(await setting('statement_timeout')).toBe('90s');
+      expect(await setting('jit')).toBe('off');
+      expect(await setting('timezone')).toBe('UTC');
+    } finally {
+      await db.pool.end();
+    }
+  });
+
   it('numbers messages gap-free when two instances append to one session at once', async () => {
     const schema = freshSchema();
     const [a, b] = await Promise.all([open(schema), open(schema)]);

@@ -638,6 +638,22 @@ export function describeKnowledgeRepository(
         search({ terms: [(await repo.correctSpelling(['chnage'])).get('chnage') ?? ''] }),
       );
       expect(plans?.title).toBe('Plans');
+      // Words whose stem the stemmer would cut again ("advertising" is "advertis", and
+      // "advertis" is "adverti"; "committee", "choosing"): the correction still finds them.
+      await repo.replaceSource('kb', 'ads.md', 'h', [
+        doc('ads', 'Advertising', 'We show advertising on the free plan.'),
+        doc('choice', 'Upgrades', 'Choosing a paid plan is up to the committee.'),
+      ]);
+      const slips = await repo.correctSpelling(['advertsing', 'chosing', 'comittee']);
+      expect([...slips.keys()]).toEqual(['advertsing', 'chosing', 'comittee']);
+      for (const [slip, title] of [
+        ['advertsing', 'Advertising'],
+        ['chosing', 'Upgrades'],
+        ['comittee', 'Upgrades'],
+      ] as const) {
+        const [hit] = await repo.searchLexical(search({ terms: [slips.get(slip) ?? ''] }));
+        expect(hit?.title, slip).toBe(title);
+      }
       // A word added later is the index's own, no longer corrected.
       expect((await repo.correctSpelling(['courrier'])).has('courrier')).toBe(true);
       await repo.replaceSource('kb', 'notes.md', 'h', [doc('n', 'Notes', 'A courrier.')]);

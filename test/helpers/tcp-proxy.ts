@@ -8,6 +8,11 @@ export interface TcpProxy {
   /** Drops every open connection and refuses new ones until {@link restore}. */
   cut(): void;
   /**
+   * Stops forwarding on every open connection, without closing it (a network that drops their
+   * packets, or a server gone from under them after a failover); new connections go through.
+   */
+  freeze(): void;
+  /**
    * Lets the next request that contains `marker` reach the service, and drops its connection as
    * the answer comes back, the answer unsent: a write that was done, its reply lost.
    */
@@ -19,6 +24,8 @@ export interface TcpProxy {
 /** Starts a proxy to `host:port`. */
 export async function startTcpProxy(host: string, port: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  /** Stops forwarding on the connection it belongs to (see `freeze`). */
+  const freezers = new Set<() => void>();
   let down = false;
   let loseMarker: string | undefined;
   const server: Server = createServer((client) => {
@@ -36,7 +43,16 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
       });
     }
     let losing = false;
+    let frozen = false;
+    const freeze = () => {
+      frozen = true;
+      client.pause();
+      upstream.pause();
+    };
+    freezers.add(freeze);
+    client.on('close', () => freezers.delete(freeze));
     client.on('data', (chunk: Buffer) => {
+      if (frozen) return;
       if (loseMarker !== undefined && chunk.includes(loseMarker)) {
         loseMarker = undefined;
         losing = true;
@@ -44,6 +60,7 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
+      if (frozen) return;
       if (!losing) {
         client.write(chunk);
         return;
@@ -61,6 +78,10 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
     cut() {
       down = true;
       for (const s of sockets) s.destroy();
+    },
+    freeze() {
+      for (const freeze of freezers) freeze();
+      freezers.clear();
     },
     restore() {
       down = false;

@@ -1,6 +1,6 @@
 import { Pool, types, type PoolClient, type QueryResultRow } from 'pg';
-import { AppError } from '../../errors/index.js';
-import { describeTarget, toStoreError } from './errors.js';
+import { AppError, isAppError } from '../../errors/index.js';
+import { describeTarget, isReadTimeout, toStoreError } from './errors.js';
 import { parseDbJson } from './text-codec.js';
 
 /** Options of {@link createPostgresPool}. */
@@ -14,6 +14,14 @@ export interface PostgresPoolOptions {
   poolSize?: number;
   /** How long connecting may take before it fails; 5000 ms by default. */
   connectionTimeoutMs?: number;
+  /**
+   * How long a statement may go without its answer before it fails (`timeout`, retryable) and
+   * its connection is closed; 60,000 ms by default, 0 for no limit. A server gone from under
+   * open connections (a failover, a network that drops their packets) otherwise holds each
+   * statement, and its connection, until the system gives up on the socket many minutes later:
+   * requests hang, and the pool stays full of dead connections while the server is back.
+   */
+  queryTimeoutMs?: number;
   /**
    * Told of errors of idle connections (the server restarting, a network cut). The pool drops
    * such a connection; the next query that needs the server reports the problem itself.
@@ -69,18 +77,43 @@ export function createPostgresPool(url: string, options: PostgresPoolOptions = {
   // its types visible.
   if (options.schema !== undefined)
     settings.push(`-c search_path=${checkSchemaName(options.schema)},public`);
+  const { connectionString, given } = withoutOptions(url);
   const pool = new Pool({
-    connectionString: url,
+    connectionString,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
+    query_timeout: options.queryTimeoutMs ?? 60_000,
     application_name: 'support-agent',
-    options: settings.join(' '),
+    // The URL's own settings first: the pool's, given after, win where both set one.
+    options: [given, ...settings].filter(Boolean).join(' '),
     types: { getTypeParser },
   });
   // Without a listener an idle connection's error would crash the process.
   pool.on('error', (error) => options.onError?.(error));
+  // The pool listens to a connection only while it is idle: one checked out for a transaction
+  // that loses the server between statements would otherwise throw its error where nothing
+  // catches it, and end the process. The transaction's next statement fails instead.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
+}
+
+/**
+ * `url` without its `options` parameter, and that parameter's value (empty when there is none).
+ * pg takes the URL's `options` instead of the pool's, not with them: a URL that chose a schema
+ * (`?options=-c search_path=support`) dropped the pool's settings.
+ */
+function withoutOptions(url: string): { connectionString: string; given: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { connectionString: url, given: '' };
+  }
+  const given = parsed.searchParams.get('options');
+  if (given === null) return { connectionString: url, given: '' };
+  parsed.searchParams.delete('options');
+  return { connectionString: parsed.toString(), given };
 }
 
 /** Something to run SQL on: the pool, or one transaction's connection. */
@@ -143,6 +176,12 @@ export class PostgresDatabase implements Queryable {
       await tx.query('COMMIT');
       return result;
     } catch (error) {
+      if (isAppError(error) && error.code === 'timeout' && isReadTimeout(error.cause)) {
+        // The server never answered: a ROLLBACK would wait behind that statement as long
+        // again. Closing the connection ends the transaction.
+        broken = error;
+        throw error;
+      }
       try {
         await client.query('ROLLBACK');
       } catch (rollbackError) {

@@ -30,12 +30,15 @@ export function toStoreError(error: unknown, target: string): unknown {
   const sqlState = typeof code === 'string' ? code : '';
   const unreachable =
     NETWORK_CODES.has(sqlState) ||
-    // The pool's connection timeout, and a connection that ended under a query.
-    /timeout exceeded when trying to connect|connection timeout|Connection terminated/i.test(
+    // The pool's connection timeout, a connection that ended under a query, and a statement
+    // sent on one that had ended before it (in a transaction, between its statements).
+    /timeout exceeded when trying to connect|connection timeout|Connection terminated|connection error and is not queryable/i.test(
       error.message,
     ) ||
     // connection_exception, operator intervention (shutdown), insufficient resources.
-    /^(08|57P|53)/.test(sqlState);
+    /^(08|57P|53)/.test(sqlState) ||
+    // A server that takes reads only: a standby, as one is for a while during a failover.
+    sqlState === '25006';
   if (unreachable) {
     return new AppError(
       'upstream_unavailable',
@@ -59,7 +62,15 @@ export function toStoreError(error: unknown, target: string): unknown {
   if (sqlState === '22007' || sqlState === '22008') {
     return new AppError('invalid_input', `Not a valid time: ${error.message}`, { cause: error });
   }
-  if (sqlState === '57014') {
+  if (isReadTimeout(error)) {
+    return new AppError('timeout', `PostgreSQL at ${target} did not answer in time`, {
+      retryable: true,
+      cause: error,
+      details: DATABASE,
+    });
+  }
+  // A statement cancelled (statement_timeout), or a lock not had within lock_timeout.
+  if (sqlState === '57014' || sqlState === '55P03') {
     return new AppError('timeout', `PostgreSQL cancelled a statement: ${error.message}`, {
       retryable: true,
       cause: error,
@@ -73,6 +84,11 @@ export function toStoreError(error: unknown, target: string): unknown {
     });
   }
   return error;
+}
+
+/** Whether `error` is pg's own: a statement's answer did not come within `query_timeout`. */
+export function isReadTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Query read timeout';
 }
 
 /** `host:port/database` of a connection URL, safe to log: no user, no password (not for clients). */

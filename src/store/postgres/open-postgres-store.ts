@@ -50,15 +50,23 @@ export async function openPostgresStore(
   const db = new PostgresDatabase(createPostgresPool(url, options), url);
   let closed: Promise<void> | undefined;
   const close = () => (closed ??= db.pool.end());
+  // Opening's work on connections of its own, without the statements' time limit: a migration
+  // or the recomputation of the search terms may take minutes on a large database.
+  const startup = new PostgresDatabase(
+    createPostgresPool(url, { ...options, poolSize: 1, queryTimeoutMs: 0 }),
+    url,
+  );
   try {
-    await db.ping();
+    await startup.ping();
     const schema = options.schema === undefined ? {} : { schema: options.schema };
-    await migratePostgres(db, schema);
-    const recomputed = await recomputeTerms(db, schema);
+    await migratePostgres(startup, schema);
+    const recomputed = await recomputeTerms(startup, schema);
     if (recomputed && recomputed.chunks > 0) options.onTermsRecomputed?.(recomputed);
   } catch (error) {
     await close().catch(() => undefined);
     throw error;
+  } finally {
+    await startup.pool.end().catch(() => undefined);
   }
   return {
     knowledge: new PostgresKnowledgeRepository(db, options.now),

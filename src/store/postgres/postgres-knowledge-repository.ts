@@ -15,7 +15,7 @@ import { unmetExpectation } from '../knowledge-repository.js';
 import type { PostgresDatabase, Queryable } from './database.js';
 import { joinHeadingPath } from '../heading-path.js';
 import { searchLexical, toHit, type HitRow } from './lexical-search.js';
-import { stem, titleAsks } from '../lexical/search-text.js';
+import { searchWords, stem, titleAsks } from '../lexical/search-text.js';
 import {
   correctable,
   fileByInitial,
@@ -87,6 +87,8 @@ const VOCABULARY_TTL_MS = 30_000;
 interface Vocabulary {
   terms: Map<string, KnownTerm>;
   byInitial: Map<string, Array<[string, KnownTerm]>>;
+  /** A word of the help center for each stem looked up (see `#writtenAs`), null for none. */
+  written: Map<string, string | null>;
 }
 
 /** A read of the vocabulary: when it began, the read, and what it gave once done. */
@@ -394,7 +396,8 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
    * session's attachments: see `HELP_CENTER_SCOPE`), read with `ts_stat` only when a word could
    * need correcting and kept for {@link VOCABULARY_TTL_MS} (and until this instance changes the
    * help center). PostgreSQL keeps stems, not words: a correction is written as its stem
-   * ("refund" where SQLite writes "refunds"), which searches the same.
+   * ("refund" where SQLite writes "refunds"), which searches the same, or as a word of the help
+   * center where the stem would not (see `#writtenAs`).
    */
   async correctSpelling(words: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
@@ -408,9 +411,35 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
         (term) => vocabulary.terms.get(term),
         (initial) => vocabulary.byInitial.get(initial) ?? [],
       );
-      if (correction !== null) out.set(word, correction);
+      if (correction === null) continue;
+      const written = await this.#writtenAs(vocabulary, correction);
+      if (written !== null) out.set(word, written);
     }
     return out;
+  }
+
+  /**
+   * How a correction to the stem `term` is written: the stem itself when it stems to itself
+   * ("refund"), else a word of a help-center chunk that has it. A stem the stemmer cuts again
+   * ("advertis", the stem of "advertising", is "adverti") would find nothing once searched; the
+   * word finds the chunks the stem does. Null when no chunk has the stem any more.
+   */
+  async #writtenAs(vocabulary: Vocabulary, term: string): Promise<string | null> {
+    if (stem(term) === term) return term;
+    const kept = vocabulary.written.get(term);
+    if (kept !== undefined) return kept;
+    const rows = await this.#db.query<{ title: string; heading_path: string; text: string }>(
+      `SELECT title, heading_path, text FROM chunks
+       WHERE scope = $1 AND terms @@ plainto_tsquery('pg_catalog.simple', $2) LIMIT 1`,
+      [HELP_CENTER_SCOPE, term],
+    );
+    let written: string | null = null;
+    for (const { title, heading_path: headingPath, text } of rows) {
+      const words = [title, headingPath, text].flatMap((field) => searchWords(fromDbText(field)));
+      written = words.find((word) => stem(word) === term) ?? null;
+    }
+    vocabulary.written.set(term, written);
+    return written;
   }
 
   /**
@@ -463,7 +492,7 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
        FROM ts_stat(format('SELECT terms FROM chunks WHERE scope = %L', $1::text))`,
       [HELP_CENTER_SCOPE],
     );
-    const vocabulary: Vocabulary = { terms: new Map(), byInitial: new Map() };
+    const vocabulary: Vocabulary = { terms: new Map(), byInitial: new Map(), written: new Map() };
     for (const { word, ndoc } of rows) {
       const term = { chunks: Number(ndoc), word };
       vocabulary.terms.set(word, term);
