@@ -428,4 +428,25 @@ describe.runIf(postgresUp)('a PostgreSQL store', () => {
       holder.release();
     }
   });
+
+  it('sweeps old memories in batches: a first sweep of a large table is not one statement past the time limit', async () => {
+    const schema = freshSchema();
+    // A statement time limit that one DELETE of every old row passes, and one batch does not.
+    const store = await openPostgresStore(POSTGRES_URL, { schema, queryTimeoutMs: 300 });
+    stores.push(store);
+    const old = 300_000;
+    await admin.query(
+      `INSERT INTO "${schema}".memories (id, session_id, type, content, importance, created_at)
+       SELECT 'm' || g, 's' || (g % 5000), 'fact', 'remembered ' || g, 0.5, '2025-01-01T00:00:00Z'
+       FROM generate_series(1, $1::int) AS g`,
+      [old],
+    );
+    await admin.query(
+      `INSERT INTO "${schema}".memories (id, session_id, type, content, importance, created_at)
+       VALUES ('kept', 's1', 'fact', 'recent', 0.5, '2026-06-01T00:00:00Z')`,
+    );
+    expect(await store.conversations.forgetBefore('2026-01-01T00:00:00Z')).toBe(old);
+    const left = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".memories`);
+    expect(Number(left.rows[0]?.n)).toBe(1);
+  }, 60_000);
 });

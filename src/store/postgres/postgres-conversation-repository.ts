@@ -148,6 +148,38 @@ async function deleted(db: Queryable, sql: string, values: unknown[]): Promise<n
   return row?.n ?? 0;
 }
 
+/** The most rows one statement of a sweep deletes (see {@link deletedInBatches}). */
+export const SWEEP_BATCH_ROWS = 5_000;
+
+/**
+ * Deletes the rows of `table` that `where` selects, {@link SWEEP_BATCH_ROWS} at a time, and
+ * counts them. A sweep's first run on a large database (retention turned on after a year) would
+ * otherwise be one statement over millions of rows: past a statement's time limit it failed, and
+ * failed again at every sweep after, deleting nothing; within it, it held its locks and wrote
+ * its whole log at once.
+ */
+export async function deletedInBatches(
+  db: Queryable,
+  table: string,
+  where: string,
+  values: unknown[],
+  batch = SWEEP_BATCH_ROWS,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = Number(
+      await deleted(
+        db,
+        `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
+           SELECT ctid FROM ${table} WHERE ${where} LIMIT ${Math.max(1, Math.floor(batch))}))`,
+        values,
+      ),
+    );
+    total += n;
+    if (n < batch) return total;
+  }
+}
+
 /**
  * Conversations on PostgreSQL, for any number of instances sharing the database. Message
  * numbers come from a per-session row updated in the same statement as the insert (its lock
@@ -421,7 +453,7 @@ export class PostgresConversationRepository implements ConversationRepository {
   }
 
   async forgetBefore(before: string): Promise<number> {
-    return deleted(this.#db, 'DELETE FROM memories WHERE created_at < $1', [before]);
+    return deletedInBatches(this.#db, 'memories', 'created_at < $1', [before]);
   }
 
   async openTicket(
@@ -632,13 +664,11 @@ export class PostgresConversationRepository implements ConversationRepository {
   }
 
   async forgetIdempotencyKeysBefore(before: string): Promise<number> {
-    return deleted(this.#db, 'DELETE FROM idempotency_keys WHERE created_at < $1', [before]);
+    return deletedInBatches(this.#db, 'idempotency_keys', 'created_at < $1', [before]);
   }
 
   async forgetDeliveredBefore(before: string): Promise<number> {
-    return deleted(this.#db, 'DELETE FROM outbox WHERE delivered_at < $1 OR skipped_at < $1', [
-      before,
-    ]);
+    return deletedInBatches(this.#db, 'outbox', 'delivered_at < $1 OR skipped_at < $1', [before]);
   }
 
   async enqueue(
