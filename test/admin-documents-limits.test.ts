@@ -61,4 +61,23 @@ describe('POST /v1/admin/documents', () => {
     const body = (await response.json()) as { error: { message: string } };
     expect(body.error.message).toBe(`At most ${MAX_UPLOAD_FILES} files per upload.`);
   });
+
+  it('keeps the end of a long file name without cutting a character in two', async () => {
+    // 202 UTF-16 units: the 200 kept would begin with the second half of the emoji.
+    const name = `b😀${'a'.repeat(196)}.md`;
+    const form = new FormData();
+    form.append('file', new Blob(['# Long names\n\nA page with a long file name.']), name);
+    const response = await fetch(`${t.url}/v1/admin/documents`, {
+      method: 'POST',
+      headers: bearer(ADMIN_KEY),
+      body: form,
+    });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { documents: Array<{ source: string }> };
+    expect(body.documents.map((d) => d.source)).toEqual([`uploads/${'a'.repeat(196)}.md`]);
+    const list = await call(t.url, 'GET', '/v1/admin/documents?limit=200', admin);
+    const sources = (list.body.items as Array<{ source: string }>).map((d) => d.source);
+    expect(sources).toContain(`uploads/${'a'.repeat(196)}.md`);
+    expect(sources.join('')).not.toMatch(/\uFFFD|[\uD800-\uDFFF]/u);
+  });
 });

@@ -486,6 +486,14 @@ describe('the webhook backlog', () => {
           requestId: expect.any(String),
         },
       });
+      // Skipping takes no options: one sent is refused, not dropped, and nothing is skipped.
+      const withReason = await call(hooked.url, 'POST', `/v1/admin/outbox/${createdId}/skip`, {
+        ...admin,
+        body: { reason: 'refused for good' },
+      });
+      expect(withReason.status).toBe(400);
+      expect(withReason.body.error.message).toBe('Invalid skip request: unknown field "reason"');
+      expect((await call(hooked.url, 'GET', '/v1/admin/outbox', admin)).body.heldSessions).toBe(1);
       const skipped = await skip(createdId);
       expect(skipped.status).toBe(200);
       expect(skipped.body).toEqual({
@@ -907,6 +915,19 @@ describe('tools', () => {
 
     const reset = await call(t.url, 'POST', '/v1/admin/tools/kb_search/reset', admin);
     expect(reset.body).toMatchObject({ name: 'kb_search', breaker: { state: 'closed' } });
+    // A reset takes no options: one sent is refused, not dropped (a reset meant for one
+    // instance would close the breaker on all of them).
+    const withOption = await call(t.url, 'POST', '/v1/admin/tools/kb_search/reset', {
+      ...admin,
+      body: { instance: 'vm-2' },
+    });
+    expect(withOption.status).toBe(400);
+    expect(withOption.body.error.message).toBe('Invalid breaker reset: unknown field "instance"');
+    const emptyBody = await call(t.url, 'POST', '/v1/admin/tools/kb_search/reset', {
+      ...admin,
+      body: {},
+    });
+    expect(emptyBody.status).toBe(200);
     const unknown = await call(t.url, 'POST', '/v1/admin/tools/nope/reset', admin);
     expect(unknown.status).toBe(404);
     // A long name is cut in the message, as every echoed value is.

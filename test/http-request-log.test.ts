@@ -111,4 +111,31 @@ describe('the request line', () => {
       userAgent: 'EventSource-polyfill/1.0',
     });
   });
+
+  it('is written, and counted, for an address the router refuses', async () => {
+    const [direct] = servers;
+    if (!direct) throw new Error('no server');
+    const refused = [
+      ['log-refused-1', `/v1/sessions/${'a'.repeat(150)}`, 414],
+      ['log-refused-2', '/v1/sessions/%zz', 400],
+    ] as const;
+    for (const [requestId, path, status] of refused) {
+      const response = await fetch(`${direct.t.url}${path}`, {
+        headers: { 'x-request-id': requestId },
+      });
+      expect(response.status).toBe(status);
+      expect(await requestLine(direct.logs, requestId), path).toMatchObject({
+        status,
+        ip: '127.0.0.1',
+      });
+    }
+    const metrics = await (await fetch(`${direct.t.url}/metrics`)).text();
+    for (const status of [414, 400]) {
+      expect(metrics).toMatch(
+        new RegExp(
+          `support_agent_http_request_duration_seconds_count\\{method="GET",route="unmatched",status="${status}"\\} 1\\b`,
+        ),
+      );
+    }
+  });
 });

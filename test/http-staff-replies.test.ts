@@ -20,12 +20,15 @@ import {
   createSession,
   openFeed,
   openSocket,
+  readUntil,
+  sendStreaming,
   startServer,
   type Json,
   type TestServer,
 } from './helpers/http.js';
 import { eventsOf, until } from './helpers/feed-events.js';
 import { sharedStores } from './helpers/instances.js';
+import { startSlowModelServer } from './helpers/slow-model.js';
 import { expectDescribedPayloads, startHookedServer } from './helpers/ticket-webhooks.js';
 import { REDIS_URL, serviceAvailable } from './helpers/services.js';
 
@@ -229,6 +232,41 @@ describe('a staff message', () => {
     const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
     expect(history.body.items.map((m: Json) => m.author)).toEqual([null, 'S'.repeat(80)]);
     expect(history.body.items[0].text).toBe('Your refund is on its way.\nSam');
+  });
+});
+
+describe('a staff message or an erasure while the session is being answered', () => {
+  it('is refused with 503 in words for the staff, and says when to try again', async () => {
+    const slow = await startSlowModelServer({ SESSION_LOCK_WAIT_MS: '200' });
+    try {
+      const { url } = slow.server;
+      const { id, token } = await createSession(url);
+      const turn = await sendStreaming(url, id, token, 'How do I reset my password?');
+      await readUntil(turn, 'event: start');
+      const busy = [
+        await call(url, 'POST', `/v1/admin/sessions/${id}/messages`, {
+          ...admin,
+          body: { text: REPLY },
+        }),
+        await call(url, 'DELETE', `/v1/admin/sessions/${id}`, admin),
+      ];
+      for (const [i, refused] of busy.entries()) {
+        expect(refused.status, String(i)).toBe(503);
+        expect(refused.body.error.code).toBe('rejected');
+        // The lock and its wait are the log's words: the staff are told what to do, and when.
+        expect(refused.body.error.message).toMatch(/busy answering.*again/);
+        expect(refused.body.error.message).not.toContain(id);
+        expect(refused.headers.get('retry-after')).toBe('2');
+      }
+      await readUntil(turn, 'event: complete');
+      const sent = await call(url, 'POST', `/v1/admin/sessions/${id}/messages`, {
+        ...admin,
+        body: { text: REPLY },
+      });
+      expect(sent.status).toBe(201);
+    } finally {
+      await slow.close();
+    }
   });
 });
 

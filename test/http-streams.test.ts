@@ -320,6 +320,22 @@ describe('a WebSocket', () => {
   });
 });
 
+describe('the answer that opens a WebSocket', () => {
+  it('carries the request id, as every answer does, to find the socket in the log', async () => {
+    const { id, token } = await createSession(t.url);
+    const opened = new Promise<Record<string, unknown>>((resolve, reject) => {
+      const socket = new WebSocket(`${t.url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
+        headers: { ...bearer(token), 'x-request-id': 'ws-open-1' },
+      });
+      socket.once('upgrade', (response) => resolve(response.headers));
+      socket.once('open', () => socket.close());
+      socket.once('error', reject);
+    });
+    expect((await within(opened, {}))['x-request-id']).toBe('ws-open-1');
+    await until(() => t.server.streams.size === 0);
+  });
+});
+
 describe('opening a stream', () => {
   it('reads the session once, for a live feed and for a WebSocket, and follows nothing it refuses', async () => {
     const { id, token } = await createSession(t.url);

@@ -586,6 +586,52 @@ describe('what the routes answer', () => {
     }
   });
 
+  it('lists the 429 of the rate limits, with its Retry-After, for every route under /v1', async () => {
+    // Every request to /v1 (but the staff's, with the admin key) counts against its address.
+    for (const { path, operation } of operations().filter((o) => o.path.startsWith('/v1/'))) {
+      const tooMany = operation.responses['429'];
+      expect(tooMany, `${operation.operationId} lists 429`).toBeDefined();
+      expect(Object.keys(tooMany.headers ?? {}), `${path} 429`).toEqual(
+        expect.arrayContaining(['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining']),
+      );
+    }
+    const limited = await startServer({ RATE_LIMIT_PER_MINUTE: '2' });
+    try {
+      const { id, token } = await createSession(limited.url);
+      await send(limited.url, 'GET', `/v1/sessions/${id}`, { token });
+      const refused = await send(limited.url, 'GET', `/v1/sessions/${id}`, { token });
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
+      expectDocumented('getSession', refused);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('names the header of an answer replayed for its Idempotency-Key', async () => {
+    const { id, token } = await createSession(t.url);
+    const again = { 'idempotency-key': `replay-${id}` };
+    const replays = [
+      ['sendMessage', { token, body: { text: 'How do I reset my password?' } }],
+      ['sendStaffMessage', { ...admin, body: { text: 'We are on it.' } }],
+    ] as const;
+    for (const [operationId, request] of replays) {
+      const path =
+        operationId === 'sendMessage'
+          ? `/v1/sessions/${id}/messages`
+          : `/v1/admin/sessions/${id}/messages`;
+      await send(t.url, 'POST', path, { ...request, headers: again });
+      const replayed = await send(t.url, 'POST', path, { ...request, headers: again });
+      expect(replayed.headers.get('idempotent-replayed'), operationId).toBe('true');
+      expectDocumented(operationId, replayed);
+      const { operation } = operations().find((o) => o.operation.operationId === operationId)!;
+      const header = operation.responses[String(replayed.status)].headers?.['Idempotent-Replayed'];
+      expect(header, `${operationId} names Idempotent-Replayed`).toBeDefined();
+      expect(header.schema.enum).toEqual(['true']);
+    }
+  });
+
   // Last in the file: the tests above record each operation whose success they checked.
   it('has been checked for every operation of the document', () => {
     const all = operations().map((o) => o.operation.operationId as string);

@@ -181,6 +181,13 @@ export function usableFileName(name: string | undefined): string | undefined {
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .replace(/[<>"'`&]/g, '_');
   const last = cleaned.split(/[\\/]/).pop() ?? '';
-  const trimmed = last.trim().replace(/^\.+/, '').trim().slice(-200);
+  // The end is kept (it has the extension); a cut that would leave the second half of a
+  // character written in two UTF-16 units (an emoji) leaves that half out too.
+  const trimmed = last
+    .trim()
+    .replace(/^\.+/, '')
+    .trim()
+    .slice(-200)
+    .replace(/^[\uDC00-\uDFFF]/, '');
   return trimmed === '' ? undefined : trimmed;
 }

@@ -9,6 +9,7 @@ import {
   documentReindexResultSchema,
   documentUploadResultSchema,
   MAX_UPLOAD_FILES,
+  noOptionsBodySchema,
   outboxBacklogSchema,
   outboxSkipResultSchema,
   sessionDetailSchema,
@@ -112,6 +113,60 @@ const UNAUTHORIZED: ErrorResponse = {
   },
 };
 
+/** The header of an answer replayed for its `Idempotency-Key`, on the routes that take one. */
+const REPLAYED_HEADER = {
+  'Idempotent-Replayed': {
+    description:
+      '`true` when this is the stored answer of an earlier request with the same `Idempotency-Key`: nothing was stored or sent again. Absent otherwise.',
+    required: false,
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
+
+/**
+ * The 429 of the request limits, which every request to `/v1` counts against (but the staff's,
+ * with the admin key), with the headers that say when to try again and how much is left.
+ */
+const RATE_LIMITED: ErrorResponse = {
+  description:
+    'Too many requests in a minute: from the client’s address (RATE_LIMIT_PER_MINUTE; requests with the admin key are not counted), or, where the route has one, its own limit (SESSION_MESSAGES_PER_MINUTE for a session’s messages, SESSION_STARTS_PER_MINUTE for new sessions); the message names which.',
+  headers: {
+    'Retry-After': {
+      description: 'Seconds until the limit lets a request through again.',
+      required: true,
+      schema: { type: 'integer', minimum: 1 },
+    },
+    'X-RateLimit-Limit': {
+      description: 'Requests a minute the limit that refused the request allows.',
+      required: true,
+      schema: { type: 'integer', minimum: 0 },
+    },
+    'X-RateLimit-Remaining': {
+      description: 'Requests it has left in this minute: 0.',
+      required: true,
+      schema: { type: 'integer', minimum: 0 },
+    },
+  },
+};
+
+/**
+ * The 429 of a `/v1` operation: {@link RATE_LIMITED}, or, for one that has a 429 of its own (too
+ * many streams), either: that one says nothing of when to try again, so no header is always there.
+ */
+function tooManyRequests(own: ErrorResponse | undefined): ErrorResponse {
+  if (own === undefined) return RATE_LIMITED;
+  const optional = Object.fromEntries(
+    Object.entries(RATE_LIMITED.headers ?? {}).map(([name, header]) => [
+      name,
+      { ...(header as Record<string, unknown>), required: false },
+    ]),
+  );
+  return {
+    description: `${RATE_LIMITED.description} Or, without \`Retry-After\`: ${own.description}`,
+    headers: { ...optional, ...own.headers },
+  };
+}
+
 /** Files of a multipart body, under any part name; named `file` here, as the examples send them. */
 const files = (description: string, maxItems?: number) => ({
   type: 'array',
@@ -202,6 +257,7 @@ export const OPERATIONS: readonly Operation[] = [
     },
     response: turnResultSchema,
     events: true,
+    successHeaders: REPLAYED_HEADER,
     errors: {
       '413': {
         description: `A file over the per-file limit, files over the limit of one message together, or more than ${MAX_FILES_PER_MESSAGE} files.`,
@@ -415,6 +471,7 @@ export const OPERATIONS: readonly Operation[] = [
     body: staffMessageBodySchema,
     response: messageViewSchema,
     status: 201,
+    successHeaders: REPLAYED_HEADER,
     errors: {
       '404': { description: 'No such session: it never existed, was erased, or has expired.' },
       '409': {
@@ -434,7 +491,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'admin',
     status: 204,
     description:
-      'Deletes the session’s messages, memories, attachments (their passages are no longer found by any search, their files no longer downloaded), its ticket whatever its status, and the ticket’s webhook messages, delivered or not (undelivered ones are never sent); removes the live session, so that its token stops working. A turn running in it finishes first. 204 when done; 404 when nothing of the session exists (also once it is erased); 400 for an id that is not one. What a webhook receiver already got is its own to erase.',
+      'Deletes the session’s messages, memories, attachments (their passages are no longer found by any search, their files no longer downloaded), its ticket whatever its status, and the ticket’s webhook messages, delivered or not (undelivered ones are never sent); removes the live session, so that its token stops working. A turn running in it finishes first (503, with `Retry-After`, when it runs past SESSION_LOCK_WAIT_MS). 204 when done; 404 when nothing of the session exists (also once it is erased); 400 for an id that is not one. What a webhook receiver already got is its own to erase.',
   },
   {
     operationId: 'listTools',
@@ -467,6 +524,8 @@ export const OPERATIONS: readonly Operation[] = [
       'The message is kept for the record but never tried again, and its session’s later messages go on. A delivery of it under way at that moment may still arrive. 404 for an unknown id; 409 for a message delivered already; skipping it again changes nothing.',
     auth: 'admin',
     tag: 'admin',
+    body: noOptionsBodySchema,
+    bodyOptional: true,
     response: outboxSkipResultSchema,
   },
   {
@@ -478,6 +537,8 @@ export const OPERATIONS: readonly Operation[] = [
       'With REDIS_URL, on every instance (`scope: all_instances`): the answer lists each instance that confirmed, with its breaker, and in `unconfirmed` the live ones that did not within 2 s. Without Redis, or while it is unavailable, on the answering instance only (`scope: this_instance`). 404 for an unknown tool.',
     auth: 'admin',
     tag: 'admin',
+    body: noOptionsBodySchema,
+    bodyOptional: true,
     response: toolResetSchema,
   },
   {
@@ -626,7 +687,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
         content: { 'application/json': { schema: schema(also.response) } },
       };
     }
-    const errors = { ...(op.auth === 'none' ? {} : { '401': UNAUTHORIZED }), ...op.errors };
+    const errors = {
+      ...(op.auth === 'none' ? {} : { '401': UNAUTHORIZED }),
+      ...op.errors,
+      ...(op.path.startsWith('/v1/') ? { '429': tooManyRequests(op.errors?.['429']) } : {}),
+    };
     for (const [code, error] of Object.entries(errors)) {
       responses[code] = {
         description: error.description,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
@@ -141,7 +141,9 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     },
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: trustedProxies(config.http.trustProxy),
-    return503OnClosing: true,
+    // A request that arrives while the server closes is refused by the hook below: the
+    // framework's own refusal has neither the error shape nor the headers every response carries.
+    return503OnClosing: false,
     // `/v1/sessions/:id/` is `/v1/sessions/:id`: a client that adds a slash is served, not told
     // that the method it used is not taken.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
@@ -151,6 +153,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     // The router's own refusals come before any hook runs: they get the one error shape and the
     // headers every response carries here.
     frameworkErrors: (error, request, reply) => {
+      // No hook runs for these either: the request is counted and logged once answered.
+      reply.raw.once('finish', () => observe(request, reply, reply.statusCode));
       reply.header('x-request-id', request.id);
       for (const [name, value] of SECURITY_HEADERS) reply.header(name, value);
       if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
@@ -183,6 +187,17 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     );
   }
 
+  // Set when the server begins to close (shutdown's grace period): a keep-alive connection that
+  // was busy then may still bring requests, which are refused so that the client goes elsewhere.
+  let closing = false;
+  server.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+
+  // The id of each WebSocket upgrade, for the answer that opens the socket (see below).
+  const upgradeIds = new WeakMap<IncomingMessage, string>();
+
   // One hook rather than one per concern: each hook Fastify runs costs every request a step of
   // its hook chain. The rest of the request runs inside the correlation entered here.
   const perAddressLimit = config.http.rateLimitPerMinute;
@@ -191,6 +206,19 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   server.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     for (const [name, value] of SECURITY_HEADERS) reply.header(name, value);
+    if (request.headers.upgrade !== undefined) upgradeIds.set(request.raw, String(request.id));
+    // `/ready` answers for itself, in the shape balancers read (`draining`).
+    if (closing && request.routeOptions.url !== '/ready') {
+      // The framework has asked for the connection to be closed after this answer.
+      reply.header('cache-control', 'no-store').header('retry-after', 1);
+      sendError(
+        reply,
+        503,
+        'rejected',
+        'This server is shutting down: send the request again (another instance takes it).',
+      );
+      return;
+    }
     app.correlation.run({ requestId: String(request.id) }, () => {
       // By the route matched, not the raw URL: the router decodes the path, so `/%761/sessions`
       // is `/v1/sessions` and must be limited as one.
@@ -326,13 +354,20 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     },
   });
 
+  // The answer that opens a WebSocket (101) is written by the WebSocket server, not the
+  // framework: without this it would be the one answer without the request's id.
+  server.websocketServer.on('headers', (headers: string[], raw: IncomingMessage) => {
+    const id = upgradeIds.get(raw);
+    if (id !== undefined) headers.push(`x-request-id: ${id}`);
+  });
+
   server.get('/health', async (): Promise<Health> => ({ status: 'ok' }));
 
   // Which checks fail is everyone's (a load balancer's) to know; why — a path, a host, a
   // database's own error — only the staff's: with the admin key, and in the log when it changes.
   let failingBefore = '';
   server.get('/ready', async (request, reply) => {
-    if (options.isDraining?.()) {
+    if (closing || options.isDraining?.()) {
       const draining: Readiness = { status: 'draining', checks: [] };
       return reply.code(503).send(draining);
     }

@@ -414,6 +414,13 @@ export const adminSearchBodySchema = z.strictObject({
 /** `POST /v1/admin/documents/:id/reindex` body: none, or an empty object. */
 export const documentReindexBodySchema = z.strictObject({});
 
+/**
+ * `POST /v1/admin/tools/:name/reset` and `POST /v1/admin/outbox/:id/skip` body: none, or an
+ * empty object. An option sent is refused, not dropped: a reset meant for one instance would
+ * close the breaker on every one.
+ */
+export const noOptionsBodySchema = z.strictObject({});
+
 /** What an ingestion did: files read, documents added, updated or removed, files that failed. */
 export const ingestReportSchema = z.object({
   files: z.number().int().nonnegative(),

@@ -10,6 +10,7 @@ import {
   documentListQuerySchema,
   documentReindexBodySchema,
   MAX_UPLOAD_FILES,
+  noOptionsBodySchema,
   sessionListCursor,
   sessionListQuerySchema,
   staffMessageBodySchema,
@@ -405,6 +406,8 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
       const idempotencyKey = idempotencyKeyOf(request);
       const outcome = await sendStaffMessage(app, id, body, String(request.id), {
         idempotencyKey,
+      }).catch((error: unknown) => {
+        throw busyToStaff(error, 'send yours');
       });
       if (outcome.type === 'replay') markReplayed(reply);
       else app.logger.info({ sessionId: id, seq: outcome.message.seq }, 'staff message sent');
@@ -433,7 +436,10 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     // The right to erasure: everything of the session, whatever its ticket's status.
     admin.delete<Id>('/v1/admin/sessions/:id', async (request, reply) => {
       const id = requireId(request.params.id, 'session');
-      if ((await app.eraseSession(id)) === null) {
+      const erased = await app.eraseSession(id).catch((error: unknown) => {
+        throw busyToStaff(error, 'erase it');
+      });
+      if (erased === null) {
         throw new AppError('not_found', 'No session with this id.');
       }
       // Its feed and WebSocket on this instance are told and closed at once; those on other
@@ -489,6 +495,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
 
     // Gives up on a message the receiver refuses for good, so that its session's later ones go.
     admin.post<Id>('/v1/admin/outbox/:id/skip', async (request) => {
+      parseInput(noOptionsBodySchema, optionalJsonBody(request, 'skip request'), 'skip request');
       const id = requireId(request.params.id, 'webhook message');
       const at = new Date(app.clock.now()).toISOString();
       const message = await conversations.skipOutbox(id, at);
@@ -524,6 +531,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     });
 
     admin.post<{ Params: { name: string } }>('/v1/admin/tools/:name/reset', async (request) => {
+      parseInput(noOptionsBodySchema, optionalJsonBody(request, 'breaker reset'), 'breaker reset');
       const name = request.params.name;
       if (!tools.has(name)) {
         throw new AppError('not_found', `There is no tool named "${name.slice(0, 80)}".`);
@@ -587,6 +595,19 @@ function refuseNameClash(files: ReadonlyArray<{ name: string }>): void {
 function alreadyStored(duplicate: { path: string; sameAs: string }): string {
   const name = duplicate.path.slice(UPLOADS.length + 1);
   return `"${name}" is already in the knowledge base as ${duplicate.sameAs}: nothing was re-indexed`;
+}
+
+/**
+ * The store's `rejected` for a session whose lock stayed held (its words name the session and the
+ * lock's wait, for the log), as the staff are told it: what holds the session, and what to do.
+ */
+function busyToStaff(error: unknown, retry: string): unknown {
+  if (!isAppError(error) || error.code !== 'rejected') return error;
+  return new AppError(
+    'rejected',
+    `This conversation is busy answering a message of the customer's: ${retry} again when that answer is complete.`,
+    { retryable: true, retryAfterMs: 2_000, cause: error },
+  );
 }
 
 /**
