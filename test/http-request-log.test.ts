@@ -89,6 +89,17 @@ describe('the request line', () => {
     );
   });
 
+  it('does not take whatever a client puts where a session id goes for one: an e-mail address there is redacted', async () => {
+    const [direct] = servers;
+    if (!direct) throw new Error('no server');
+    await fetch(`${direct.t.url}/v1/sessions/jane.doe@example.com/messages`, {
+      headers: { ...bearer('not-a-token'), 'x-request-id': 'log-path-1' },
+    });
+    const line = await requestLine(direct.logs, 'log-path-1');
+    expect(line).toMatchObject({ url: '/v1/sessions/[redacted email]/messages' });
+    expect(JSON.stringify(direct.logs.lines)).not.toContain('jane.doe@');
+  });
+
   it("is written for a stream when it closes, with its client's address and agent", async () => {
     const [direct] = servers;
     if (!direct) throw new Error('no server');

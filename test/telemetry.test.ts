@@ -322,6 +322,19 @@ describe('logs', () => {
     ).toBe('using key [redacted key] for the lookup');
   });
 
+  it('a tool that is down is reported when its breaker opens, not again for each call it refuses', async () => {
+    const { app, clock, logs } = build({ TOOL_RETRY_ATTEMPTS: '1', TOOL_BREAKER_THRESHOLD: '2' });
+    for (let i = 0; i < 12; i++) await clock.run(app.tools.call('broken', {}));
+    const warnings = logs.lines.filter((l) => l.tool === 'broken' && l.level === 'warn');
+    // The two failures that open it, and the opening itself.
+    expect(warnings.map((l) => l.msg).sort()).toEqual([
+      'circuit breaker of broken opened',
+      'tool call ended with error',
+      'tool call ended with error',
+    ]);
+    expect(app.toolStats.stats('broken')).toMatchObject({ calls: 12, failures: 12 });
+  });
+
   it('lines outside any request carry no ids', async () => {
     const { app, clock, logs } = build();
     await clock.run(app.tools.call('flaky', { customer: 'x' }));

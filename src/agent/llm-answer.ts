@@ -146,6 +146,8 @@ export type LlmOutcome =
       textSent: boolean;
       /** The caller's signal stopped the model: it did not fail, the customer went away. */
       cancelled: boolean;
+      /** Its breaker is open: the model was not asked, and its outage was told when it opened. */
+      circuitOpen: boolean;
     };
 
 /** The most model calls in one turn: tool calls cannot loop forever. */
@@ -250,6 +252,7 @@ export async function answerWithLlm(options: {
         detail: result.message,
         textSent,
         cancelled: result.type === 'cancelled',
+        circuitOpen: result.type === 'circuit_open',
       };
     }
     usage.inputTokens += result.value.usage?.inputTokens ?? 0;
@@ -281,6 +284,7 @@ export async function answerWithLlm(options: {
     detail: `the model asked for tools ${MAX_LLM_STEPS} times without answering`,
     textSent: written !== '',
     cancelled: false,
+    circuitOpen: false,
   };
 }
 

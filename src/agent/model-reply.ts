@@ -84,7 +84,9 @@ export async function writeModelReply(turn: ReplyTurn): Promise<ModelReply> {
     const confidence = cited.length > 0 ? 0.8 : passages.length > 0 ? 0.5 : 0.2;
     return { reply: { text, answeredBy: 'llm', cited, confidence }, passages };
   }
-  turn.logger.warn(
+  // While its breaker is open every turn is answered without the model: the outage was told once,
+  // when the breaker opened, and the fallbacks are counted (`support_agent.llm.fallbacks`).
+  turn.logger[outcome.circuitOpen ? 'debug' : 'warn'](
     // The logger redacts a URL's password, as every secret.
     { reason: outcome.detail },
     'the language model did not answer; the extractive answer stands in',

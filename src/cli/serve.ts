@@ -112,7 +112,14 @@ export async function serve(config: Config): Promise<void> {
       // a listener closed at once would refuse them.
       await drained(drain);
     }
-    const deadline = new Promise<void>((resolve) => setTimeout(resolve, grace).unref());
+    // A second signal ends the grace period at once: whoever sends it wants the server gone
+    // now. It is still stopped in order (turns cut short store their replies, telemetry is
+    // flushed), where the signal's default action would kill it and lose them.
+    const deadline = new Promise<void>((resolve) => {
+      setTimeout(resolve, grace).unref();
+      process.on('SIGTERM', () => resolve());
+      process.on('SIGINT', () => resolve());
+    });
     // Stop listening; requests and turns in flight go on.
     const closed = server.close();
     await Promise.race([app.sessionTurns.drain(), deadline]);

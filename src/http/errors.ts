@@ -25,6 +25,12 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   internal: 500,
 };
 
+/**
+ * How often a dependency that stays unavailable is reported again while it keeps failing
+ * requests: once when it starts, then with the count of the requests it failed since.
+ */
+const OUTAGE_REPORT_INTERVAL_MS = 30_000;
+
 /** The one JSON shape of every error response. */
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; requestId: string };
@@ -70,6 +76,33 @@ export function installErrorHandlers(
   logger: Logger,
   limits: { bodyLimitBytes?: number } = {},
 ): void {
+  // A dependency that is away (Redis, the database) fails every request that needs it: one line
+  // says so, with the driver's words in its cause, rather than one per refused request.
+  const outages = new Map<string, { reportedAt: number; failed: number }>();
+  const logFailure = (error: AppError): void => {
+    if (error.code !== 'upstream_unavailable' || !error.retryable) {
+      logger.error({ err: error }, 'request failed');
+      return;
+    }
+    const dependency = String(error.details?.dependency ?? error.code);
+    const now = Date.now();
+    const outage = outages.get(dependency);
+    if (outage !== undefined && now - outage.reportedAt < OUTAGE_REPORT_INTERVAL_MS) {
+      outage.failed++;
+      return;
+    }
+    outages.set(dependency, { reportedAt: now, failed: 0 });
+    logger.error(
+      {
+        err: error,
+        dependency,
+        ...(outage !== undefined && outage.failed > 0
+          ? { failedSinceReported: outage.failed }
+          : {}),
+      },
+      'request failed',
+    );
+  };
   // Every route's path as a pattern, to tell a path the API has from one it does not.
   const routes: Array<{ pattern: RegExp; url: string; methods: Set<string> }> = [];
   server.addHook('onRoute', (route) => {
@@ -125,7 +158,7 @@ export function installErrorHandlers(
   server.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (isAppError(error)) {
       const status = STATUS[error.code];
-      if (status >= 500) logger.error({ err: error }, 'request failed');
+      if (status >= 500) logFailure(error);
       if (error.retryAfterMs !== undefined) {
         reply.header('retry-after', Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
       } else if (status === 503 && error.retryable) {

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import {
+  context,
+  defaultTextMapGetter,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
@@ -27,6 +37,12 @@ import type { Health, Readiness } from '../protocol/operations-api.js';
 import { redactText } from '../telemetry/index.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Reads an incoming `traceparent` (and `tracestate`). Held here rather than registered globally:
+ * nothing reaches for a process-wide propagator.
+ */
+const TRACE_CONTEXT = new W3CTraceContextPropagator();
 
 /** The router's limit on one path parameter (its default), named in the refusal of a longer one. */
 const MAX_PARAM_LENGTH = 100;
@@ -62,12 +78,19 @@ const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['content-security-policy', "default-src 'none'; frame-ancestors 'none'"],
 ];
 
-/** The session a request is about, for its log line: the `:id` of a session's routes. */
+/**
+ * What a session id may look like to be logged as one. Ids are logged unredacted (see
+ * `redactValue`), so whatever else a client writes in their place (an e-mail address) is left to
+ * the redacted `url` of the line.
+ */
+const SESSION_ID_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The session a request is about, for its log lines: the `:id` of a session's routes. */
 function sessionOf(request: FastifyRequest): { sessionId?: string } {
   const route = request.routeOptions.url;
   if (route === undefined || !route.startsWith('/v1/sessions/:id')) return {};
   const id = (request.params as { id?: unknown } | undefined)?.id;
-  return typeof id === 'string' ? { sessionId: id.slice(0, 64) } : {};
+  return typeof id === 'string' && SESSION_ID_SHAPE.test(id) ? { sessionId: id } : {};
 }
 
 /** Most characters of a user agent a request line keeps: enough to tell clients apart. */
@@ -203,6 +226,37 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   const perAddressLimit = config.http.rateLimitPerMinute;
   // Compared without regard to case (see `originAllowed`).
   const corsOrigins = config.http.corsOrigins;
+  // One server span per request, ended with its response (a stream's: when it closes), under the
+  // caller's trace when the request carries a `traceparent`. The rest of the request runs inside
+  // it, so the spans of a turn's tool calls are its children.
+  const { tracer, tracingEnabled } = app.telemetry;
+  const spans = new WeakMap<FastifyRequest, Span>();
+  /**
+   * Starts the span of a request, and gives the context it runs in; none for the probes and
+   * scrapes that the request log leaves out too, which would bury the traces of the API.
+   */
+  const startSpan = (request: FastifyRequest, sessionId: string | undefined) => {
+    if (!tracingEnabled || request.url === '/health' || request.url === '/metrics') return;
+    const route = request.routeOptions.url;
+    const parent = TRACE_CONTEXT.extract(ROOT_CONTEXT, request.headers, defaultTextMapGetter);
+    // Bounded attributes only: the route as declared, never the path with its ids or the query
+    // (a WebSocket's token is there).
+    const span = tracer.startSpan(
+      route === undefined ? request.method : `${request.method} ${route}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': request.method,
+          ...(route !== undefined ? { 'http.route': route } : {}),
+          'request.id': String(request.id),
+          ...(sessionId !== undefined ? { 'session.id': sessionId } : {}),
+        },
+      },
+      parent,
+    );
+    spans.set(request, span);
+    return trace.setSpan(parent, span);
+  };
   server.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     for (const [name, value] of SECURITY_HEADERS) reply.header(name, value);
@@ -219,7 +273,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
       );
       return;
     }
-    app.correlation.run({ requestId: String(request.id) }, () => {
+    const admit = (): void => {
       // By the route matched, not the raw URL: the router decodes the path, so `/%761/sessions`
       // is `/v1/sessions` and must be limited as one.
       const path = request.routeOptions.url ?? decodedPath(request.url);
@@ -248,8 +302,30 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
         () => done(),
         (error: unknown) => done(error as FastifyError),
       );
-    });
+    };
+    // The session a route is about is named on every line of its request, not only on the
+    // request line: an error of a session's request is found by the session's id.
+    const session = sessionOf(request);
+    const ids = { requestId: String(request.id), ...session };
+    const traced = startSpan(request, session.sessionId);
+    if (traced === undefined) app.correlation.run(ids, admit);
+    else context.with(traced, () => app.correlation.run(ids, admit));
   });
+  /** Ends the request's span, once: with its status, or without one when its client left. */
+  const endSpan = (request: FastifyRequest, status: number | undefined): void => {
+    const span = spans.get(request);
+    if (span === undefined) return;
+    spans.delete(request);
+    if (status !== undefined) {
+      span.setAttribute('http.response.status_code', status);
+      // A client's mistake (4xx) is not the server's failure.
+      if (status >= 500) {
+        span.setAttribute('error.type', String(status));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+    }
+    span.end();
+  };
   const requests = app.telemetry.histograms.histogram(
     'support_agent.http.request.duration_seconds',
     {
@@ -265,6 +341,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     const route = request.routeOptions.url ?? declaredRoute(request) ?? 'unmatched';
     const { method } = request;
     const elapsed = reply.elapsedTime;
+    endSpan(request, status);
     requests
       .seriesFor(`${method} ${route} ${status}`, () => ({ method, route, status: String(status) }))
       .record(elapsed / 1000);
@@ -308,6 +385,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   // A client that goes away before its response is complete (a stream it stopped reading, a
   // closed tab) gets no response line: it gets this one.
   server.addHook('onRequestAbort', (request, done) => {
+    // A stream's span ends when the stream closes, with its status.
+    if (!streams.opened(request)) endSpan(request, undefined);
     app.correlation.run({ requestId: String(request.id) }, () =>
       app.logger.info(
         { method: request.method, url: request.url.split('?')[0], ...sessionOf(request) },

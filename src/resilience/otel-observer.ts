@@ -198,6 +198,15 @@ class Scope implements CallScope {
           'tool call ok',
         );
       }
+    } else if (result.type === 'circuit_open') {
+      // Refused without a call: the tool's outage was told once, when its breaker opened, and
+      // each refusal is counted in the metrics rather than written again.
+      if (this.stats.log.isLevelEnabled('debug')) {
+        this.stats.log.debug(
+          { outcome: result.type, durationMs: result.durationMs },
+          'tool call refused: circuit open',
+        );
+      }
     } else if (result.type !== 'cancelled') {
       this.stats.log.warn(
         {

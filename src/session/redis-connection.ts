@@ -56,6 +56,9 @@ export function connectRedis(url: string): Redis {
   return client;
 }
 
+/** Marks the errors of Redis being out of reach or unable to serve: one dependency's outage. */
+const REDIS = { dependency: 'redis' } as const;
+
 /** The last error of each client's connection since it was last ready ("connect ECONNREFUSED …"). */
 const lastConnectionError = new WeakMap<Redis, Error>();
 
@@ -121,6 +124,7 @@ export function redisUnavailable(client: Redis, error: unknown, doing: string): 
       {
         retryable: true,
         cause: error,
+        details: REDIS,
       },
     );
   }
@@ -137,6 +141,7 @@ export function redisUnavailable(client: Redis, error: unknown, doing: string): 
   return new AppError('upstream_unavailable', `Redis at ${where} is unavailable: ${reason}`, {
     retryable: true,
     cause: connection ?? command,
+    details: REDIS,
   });
 }
 
@@ -169,6 +174,6 @@ export function toStoreError(error: unknown, doing: string): AppError {
   return new AppError(
     'upstream_unavailable',
     `Redis is unavailable, could not ${doing}; please try again in a moment.`,
-    { retryable: true, cause: error },
+    { retryable: true, cause: error, details: REDIS },
   );
 }

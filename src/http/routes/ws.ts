@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { context } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { App } from '../../app.js';
@@ -217,7 +218,7 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
         socket.close(1008, 'too many messages');
         return true;
       };
-      socket.on('message', (data, isBinary) => {
+      const onMessage = (data: RawData, isBinary: boolean): void => {
         // Read before anything is checked, for the id that every answer to it carries back.
         // A frame over the size limit is refused unread (its id, too): reading a megabyte of
         // JSON for each of a flood of them would cost what the limit is there to spare.
@@ -298,7 +299,20 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
             pending -= 1;
           }
         });
-      });
+      };
+      // Each message is a request of its own, with its own id in logs and traces, known before
+      // anything of it is checked: every line written for it, a refusal before its turn starts
+      // included, names it and the session. A socket's events run outside the request that
+      // opened it; its trace is taken along, so the spans of a message's turn are children of
+      // the upgrade's span.
+      const traced = context.active();
+      socket.on('message', (data, isBinary) =>
+        context.with(traced, () =>
+          app.correlation.run({ requestId: randomUUID(), sessionId: session.id }, () =>
+            onMessage(data, isBinary),
+          ),
+        ),
+      );
       // Answered here rather than by the transport, whose own bound on pongs not yet written
       // cuts the connection without a close frame (1006): a client could not tell why.
       const pings = new PingWindow();
@@ -337,9 +351,9 @@ export function wsRoutes(server: FastifyInstance, app: App, streams: StreamRegis
       };
 
       const runMessage = async (message: WsClientMessage, admit?: () => Promise<void>) => {
-        // Each message is a request of its own, with its own id in logs and traces; known before
-        // the turn starts, so that its events on the session's channel are known as this socket's.
-        const requestId = randomUUID();
+        // Known before the turn starts, so that its events on the session's channel are known
+        // as this socket's.
+        const requestId = app.correlation.get()?.requestId ?? randomUUID();
         const turn = order.own(requestId);
         const reply = replyingTo(message.id);
         let outcome: SendOutcome;
