@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { createPayloadCodec, type PayloadCodec } from './session-cipher.js';
+import { toStoreError } from './redis-connection.js';
 
 /** Receives the events of a followed session. */
 export type SessionEventListener = (event: { type: string } & Record<string, unknown>) => void;
@@ -197,6 +198,9 @@ export class RedisSessionEvents implements SessionEvents {
       : undefined;
     // Emitted once the client has sent its own subscriptions again: an UNSUBSCRIBE sent now
     // follows them.
+    // A new connection: a failure to publish on it is told again, though nothing was published
+    // between two outages.
+    publisher.on('ready', () => (this.#publishFailing = false));
     subscriber.on('ready', () => {
       for (const channel of this.#leftOffline) {
         this.#leftOffline.delete(channel);
@@ -283,7 +287,9 @@ export class RedisSessionEvents implements SessionEvents {
       await this.#subscribed.get(sessionId);
     } catch (error) {
       stop();
-      throw error;
+      // The driver's own words ("Stream isn't writeable …") are no error a client can act on,
+      // and reached it as a 500: Redis away is a 503, to try again in a moment.
+      throw toStoreError(error, "follow the session's events");
     }
     return stop;
   }
