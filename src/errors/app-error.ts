@@ -10,6 +10,12 @@ export interface AppErrorOptions {
   retryAfterMs?: number;
   /** Structured details safe to show a caller (for example which field was invalid). */
   details?: Record<string, unknown>;
+  /**
+   * The service answered, and refused this request for its own sake (a content filter, a token
+   * limit): the failure says nothing of the service's health, and a circuit breaker does not
+   * count it.
+   */
+  requestSpecific?: boolean;
 }
 
 /**
@@ -28,6 +34,7 @@ export class AppError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly details: Record<string, unknown> | undefined;
+  readonly requestSpecific: boolean | undefined;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -36,6 +43,7 @@ export class AppError extends Error {
     this.retryable = options.retryable ?? false;
     this.retryAfterMs = options.retryAfterMs;
     this.details = options.details;
+    this.requestSpecific = options.requestSpecific;
   }
 }
 

@@ -40,7 +40,8 @@ export function networkError(error: unknown, what: string, redact: Redact): AppE
 /**
  * The error for a non-2xx answer. A 5xx, a 408 (the server gave up on a slow request) and a 429
  * may pass on a later attempt, with the upstream's `Retry-After` as `retryAfterMs`; any other
- * 4xx (a bad key, a bad request, an unknown model) will not.
+ * 4xx (a bad key, a bad request, an unknown model) will not. A content filter's refusal of the
+ * prompt is `requestSpecific`: no circuit breaker counts it.
  */
 export function httpError(
   response: Response,
@@ -64,7 +65,23 @@ export function httpError(
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
   }
+  // A prompt refused by the service's content filter (Azure OpenAI answers 400 `content_filter`)
+  // is that request's failure: the service answered, and is no less available to the others.
+  if (status === 400 && upstreamCode(text) === 'content_filter') {
+    return new AppError('upstream_unavailable', message, { details, requestSpecific: true });
+  }
   return new AppError('upstream_unavailable', message, { details });
+}
+
+/** The `code` of an OpenAI-style error body (`{ error: { code } }`), if it has one. */
+function upstreamCode(text: string): string | undefined {
+  try {
+    const body: unknown = JSON.parse(text);
+    const code = isRecord(body) && isRecord(body.error) ? body.error.code : undefined;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The most of an error answer's body read: its message is in the first few hundred bytes. */

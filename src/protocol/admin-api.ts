@@ -898,7 +898,12 @@ export const breakerSchema = z.object({
 const toolStatsSchema = z.object({
   calls: z.number().int().nonnegative().describe('Calls since the process started.'),
   failures: z.number().int().nonnegative().describe('Calls that did not end `ok`.'),
-  p50Ms: z.number().nullable().describe('Over the recent calls; null before the first.'),
+  p50Ms: z
+    .number()
+    .nullable()
+    .describe(
+      'Nearest-rank, over the recent calls that ran the tool to an outcome (not those refused by its breaker, its concurrency cap or input validation, nor those cancelled by their caller); null before the first.',
+    ),
   p95Ms: z.number().nullable(),
   lastOutcome: z.string().nullable(),
 });

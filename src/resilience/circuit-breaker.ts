@@ -23,8 +23,12 @@ export interface BreakerSnapshot {
   nextProbeAt: number | null;
 }
 
-/** A permission to call the tool, handed back through `success`, `failure` or `release`. */
-export type BreakerPermit = 'call' | 'probe';
+/**
+ * A permission to call the tool, handed back through `success`, `failure` or `release`: `'call'`
+ * through a closed breaker, or a probe of a half-open one — an object of its own, so that a
+ * probe let through before a reset is not taken for one let through after it.
+ */
+export type BreakerPermit = 'call' | { readonly probe: true };
 
 /**
  * A consecutive-failure circuit breaker. Closed: calls pass; `failureThreshold` failures in a
@@ -41,7 +45,8 @@ export class CircuitBreaker {
   #state: BreakerState = 'closed';
   #failures = 0;
   #openedAt = 0;
-  #probeInFlight = false;
+  /** The probe in flight, if any. */
+  #probe: { readonly probe: true } | null = null;
   #lastFailureAt: number | null = null;
   #lastError: string | null = null;
 
@@ -59,20 +64,23 @@ export class CircuitBreaker {
   /** A permit to call, or `null` when the breaker refuses the call. */
   tryAcquire(): BreakerPermit | null {
     if (this.#state === 'closed') return 'call';
-    if (this.#probeInFlight) return null;
+    if (this.#probe !== null) return null;
     if (this.#state === 'open' && this.clock.now() < this.#openedAt + this.policy.cooldownMs) {
       return null;
     }
     this.#transition('half_open');
-    this.#probeInFlight = true;
-    return 'probe';
+    this.#probe = { probe: true };
+    return this.#probe;
   }
 
-  /** The call under `permit` succeeded. */
+  /**
+   * The call under `permit` succeeded. A probe that is no longer the one in flight (a reset came
+   * while it ran) counts as a plain call.
+   */
   success(permit: BreakerPermit): void {
     this.#failures = 0;
-    if (permit === 'probe') {
-      this.#probeInFlight = false;
+    if (permit === this.#probe) {
+      this.#probe = null;
       this.#transition('closed');
     }
   }
@@ -82,8 +90,8 @@ export class CircuitBreaker {
     this.#failures++;
     this.#lastFailureAt = this.clock.now();
     this.#lastError = message ?? null;
-    if (permit === 'probe') {
-      this.#probeInFlight = false;
+    if (permit === this.#probe) {
+      this.#probe = null;
       this.#open();
     } else if (this.#state === 'closed' && this.#failures >= this.policy.failureThreshold) {
       this.#open();
@@ -92,13 +100,13 @@ export class CircuitBreaker {
 
   /** The call under `permit` ended without a verdict (the caller cancelled it). */
   release(permit: BreakerPermit): void {
-    if (permit === 'probe') this.#probeInFlight = false;
+    if (permit === this.#probe) this.#probe = null;
   }
 
-  /** Closes the breaker and forgets its failures. */
+  /** Closes the breaker and forgets its failures, and the verdict of a probe in flight. */
   reset(): void {
     this.#failures = 0;
-    this.#probeInFlight = false;
+    this.#probe = null;
     this.#lastError = null;
     this.#transition('closed');
   }

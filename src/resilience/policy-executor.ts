@@ -392,8 +392,12 @@ type ResultBody<O> = DistributiveOmit<ToolResult<O>, 'tool' | 'attempts' | 'dura
 /** Error codes that say the caller was wrong, not the tool: they never count against a breaker. */
 const CALLER_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['invalid_input']);
 
+/** A failure of the request rather than of the tool: the breaker neither counts nor forgets it. */
 function isCallerError(outcome: AttemptOutcome<unknown>): boolean {
-  return outcome.kind === 'error' && CALLER_ERROR_CODES.has(outcome.error.code);
+  return (
+    outcome.kind === 'error' &&
+    (CALLER_ERROR_CODES.has(outcome.error.code) || outcome.error.requestSpecific === true)
+  );
 }
 
 /**

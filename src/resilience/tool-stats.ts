@@ -8,7 +8,11 @@ export interface ToolStatsSnapshot {
   calls: number;
   /** Calls that did not end `ok`. */
   failures: number;
-  /** Over the last {@link WINDOW} calls; null before the first call. */
+  /**
+   * Nearest-rank percentiles of the last {@link WINDOW} calls that ran the tool to an outcome (a
+   * call refused by the breaker, the concurrency cap or input validation, or cancelled by its
+   * caller, is no latency of it); null before the first.
+   */
   p50Ms: number | null;
   p95Ms: number | null;
   lastOutcome: string | null;
@@ -20,21 +24,29 @@ const WINDOW = 256;
 class Window {
   calls = 0;
   failures = 0;
+  /** Calls that ran the tool to an outcome: those whose duration is in `durations`. */
+  ran = 0;
   lastOutcome: string | null = null;
   readonly durations = new Float64Array(WINDOW);
 
   add(result: ToolResult): void {
-    this.durations[this.calls % WINDOW] = result.durationMs;
+    // A call the tool never ran (refused) or that its caller gave up on (cancelled) took no
+    // latency of the tool's.
+    if (result.attempts > 0 && result.type !== 'cancelled') {
+      this.durations[this.ran % WINDOW] = result.durationMs;
+      this.ran += 1;
+    }
     this.calls += 1;
     if (result.type !== 'ok') this.failures += 1;
     this.lastOutcome = result.type;
   }
 
   snapshot(): ToolStatsSnapshot {
-    const n = Math.min(this.calls, WINDOW);
+    const n = Math.min(this.ran, WINDOW);
     const sorted = Array.from(this.durations.subarray(0, n)).sort((a, b) => a - b);
+    // Nearest rank: the smallest duration that q of the calls did not exceed.
     const at = (q: number) =>
-      n === 0 ? null : (sorted[Math.min(n - 1, Math.floor(q * n))] ?? null);
+      n === 0 ? null : (sorted[Math.max(0, Math.ceil(q * n) - 1)] ?? null);
     return {
       calls: this.calls,
       failures: this.failures,

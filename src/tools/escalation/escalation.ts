@@ -155,11 +155,15 @@ export function createEscalationTool(
     description: 'Decides whether a person should take over the conversation, and opens a ticket.',
     input,
     timeoutMs: 5_000,
-    async execute(args, { sessionId, log }) {
+    async execute(args, context) {
+      const { sessionId, log } = context;
       if (sessionId === undefined) throw new TypeError('escalation needs a session');
       const decision = evaluateEscalation(args, { threshold: options.threshold, earlierMessages });
       const existing = await repo.ticketOf(sessionId);
       if (existing) {
+        // What follows writes to the ticket and its outbox; a write that outlasts the time limit
+        // still lands, and a second attempt would send the message to the ticket system again.
+        context.noRetry?.();
         return followUp(existing, decision, args.message, sessionId, log, args.contact);
       }
       if (!decision.escalate) return { ...decision, ticketCreated: false, ticketOpen: false };
@@ -177,6 +181,8 @@ export function createEscalationTool(
         reasons: decision.reasons.map((r) => r.detail),
       };
       const transcript = await transcriptOf(repo, sessionId, args);
+      // Once the ticket may be open, a second attempt would find it and send the message again.
+      context.noRetry?.();
       const { ticket: stored, created } = await repo.openTicket(
         ticket,
         options.notify

@@ -72,7 +72,8 @@ export interface LlmChatOptions {
  * customer has already seen part of the answer — its error is then marked not retryable. An
  * answer the model stopped short (its token limit, its content filter) is an `invalid_output`
  * error, never a whole answer: the agent then says it was cut short and answers from the help
- * center. So is an empty answer (no tool call, no text but white space), which counts against
+ * center; it is that request's failure, not the model's, and its breaker does not count it. So
+ * is an empty answer (no tool call, no text but white space), which counts against
  * the breaker as any failure. A call given `answerStartedAt` ends by the answer's limit, which it
  * reaches as a `timeout` error that is not retried; a failure that leaves too little of it is not
  * retried either.
@@ -122,11 +123,11 @@ export function createLlmChatTool(model: ChatModel, options: LlmChatOptions = {}
           else if (delta.type === 'finish' && INCOMPLETE[delta.reason] !== undefined) {
             // Stopped by its token limit or its content filter, the answer breaks off mid-way
             // (a tool call's arguments with it): it is no answer to store as whole. Asking again
-            // would meet the same limit.
+            // would meet the same limit. The model answered: its breaker does not count this.
             throw new AppError(
               'invalid_output',
               `The language model's answer was ${INCOMPLETE[delta.reason]}`,
-              { retryable: false },
+              { retryable: false, requestSpecific: true },
             );
           }
         }
