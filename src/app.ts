@@ -60,6 +60,7 @@ import {
   type ErasedSession,
   openDatabase,
   openPostgresStore,
+  withStoreErrors,
   type TermsRecomputed,
   SqliteKnowledgeRepository,
   type KnowledgeRepository,
@@ -602,12 +603,14 @@ function sqliteStorage(path: string, now: () => Date): Storage {
   const db = openDatabase(path);
   const conversations = new SqliteConversationRepository(db, now);
   let vectors: VectorIndex | undefined;
+  // A file locked by another process, or on a full or read-only disk, is a 503 (as a database
+  // server that is down is), not a 500; the log says which file and what to do.
   return {
-    knowledge: new SqliteKnowledgeRepository(db),
-    conversations,
+    knowledge: withStoreErrors(new SqliteKnowledgeRepository(db), path),
+    conversations: withStoreErrors(conversations, path),
     // Created on first use: the vector tables exist only where dense retrieval is configured.
     get vectors() {
-      return (vectors ??= toVectorIndex(new SqliteVectorIndex(db)));
+      return (vectors ??= withStoreErrors(toVectorIndex(new SqliteVectorIndex(db)), path));
     },
     async check() {
       try {

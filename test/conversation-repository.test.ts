@@ -223,4 +223,32 @@ describe('SQLite group commit', () => {
     expect((await repo.sessions({ limit: 10 }))[0]).toMatchObject({ messageCount: 3 });
     expect((await repo.memories('s')).map((m) => m.content)).toEqual(['Name: Ada']);
   });
+
+  it('fails the whole group on a full disk, storing none of it, as each caller is told', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sa-group-full-'));
+    const db = openDatabase(join(dir, 'db.sqlite'));
+    try {
+      const repo = new SqliteConversationRepository(db);
+      await repo.appendMessage(message('a'));
+      // The file may not grow: SQLite's own "database or disk is full", which ends the whole
+      // transaction it happens in. A short message still fits in the pages there are.
+      const { page_count: pages } = db.prepare('PRAGMA page_count').get() as { page_count: number };
+      db.pragma(`max_page_count = ${pages}`);
+      const outcomes = await Promise.allSettled([
+        repo.appendMessage(message('b')),
+        repo.appendMessage({ ...message('big'), text: 'x'.repeat(100_000) }),
+        repo.appendMessage(message('c')),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      for (const outcome of outcomes) {
+        expect((outcome as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_FULL' });
+      }
+      // What a caller was told failed is not stored: sent again, it would be there twice.
+      expect((await repo.messages('s')).map((m) => m.id)).toEqual(['a']);
+      expect(await repo.countMessages('s')).toBe(1);
+    } finally {
+      db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -6,7 +6,9 @@
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
+import { openDatabase } from '../src/store/index.js';
 import { killCliProcesses, startCli, waitFor as waitUntil } from './helpers/process.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
@@ -62,6 +64,40 @@ describe('doctor checks what serve checks', () => {
       .map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(logged).toEqual([warning]);
   });
+
+  it('fails on a SQLite file serve cannot use, for the reason serve stops on', async () => {
+    const notes = mkdtempSync(join(tmpdir(), 'sa-doc-db-'));
+    writeFileSync(join(notes, 'support-agent.db'), 'Notes, not a database.\n'.repeat(100));
+    const newer = mkdtempSync(join(tmpdir(), 'sa-doc-db-'));
+    const db = new Database(join(newer, 'support-agent.db'));
+    db.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT);
+      INSERT INTO schema_migrations VALUES (999, 'a later version', '2030-01-01T00:00:00.000Z')`);
+    db.close();
+    for (const [dir, reason] of [
+      [notes, 'is not a SQLite database, or is damaged'],
+      [newer, 'The database has schema version 999, newer than this program knows'],
+    ] as const) {
+      const doctor = start(['doctor'], { DATA_DIR: dir });
+      const serve = start(['serve'], { DATA_DIR: dir, PORT: '0' });
+      expect(await doctor.exited).toBe(1);
+      expect(await serve.exited).not.toBe(0);
+      expect(serve.err()).toContain(reason);
+      const line = doctor
+        .out()
+        .split('\n')
+        .find((l) => l.includes('database'));
+      expect(line).toMatch(/^\s*FAIL\s+database\s/);
+      expect(line).toContain(reason);
+      expect(doctor.out()).not.toContain('All checks passed');
+    }
+    // A file this version made passes, and doctor leaves no journal files beside it.
+    const fresh = mkdtempSync(join(tmpdir(), 'sa-doc-db-'));
+    openDatabase(join(fresh, 'support-agent.db')).close();
+    const ok = start(['doctor'], { DATA_DIR: fresh });
+    expect(await ok.exited).toBe(0);
+    expect(ok.out()).toMatch(/ok\s+database\s.*SQLite, schema version \d+/);
+    expect(readdirSync(fresh)).toEqual(['support-agent.db']);
+  }, 60_000);
 
   it('names the key a misspelt one of the configuration file nearly spells', async () => {
     const run = start(['doctor'], { SUPPORT_AGENT_CONFIG: configFile({ server: { prot: 8080 } }) });

@@ -1,8 +1,10 @@
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import pg from 'pg';
 import { sessionKeys, type Config } from '../config/index.js';
 import { checkDataDir, withDeadline } from '../readiness.js';
 import { checkSessionKey, connectRedis } from '../session/index.js';
+import { MIGRATIONS, schemaTooNew, storedSchemaVersion, toSqliteError } from '../store/index.js';
 import { createDataDir } from './startup.js';
 
 /** The result of checking one configured service. */
@@ -16,14 +18,19 @@ export interface ServiceCheck {
 const TIMEOUT_MS = 3_000;
 
 /**
- * Checks every configured service: the data directory, Postgres (logs in and answers a query;
- * nothing is migrated), Redis (answers PING, and its sessions are encrypted with this
- * `SESSION_ENCRYPTION_KEY`, or unencrypted as here), the LLM and embeddings APIs (`GET /models`) and the OTLP collector (connect).
+ * Checks every configured service: the data directory, the database (the SQLite file's schema
+ * version, or Postgres logging in and answering a query; nothing is migrated), Redis (answers
+ * PING, and its sessions are encrypted with this `SESSION_ENCRYPTION_KEY`, or unencrypted as
+ * here), the LLM and embeddings APIs (`GET /models`) and the OTLP collector (connect).
  * Services that are not configured are not checked.
  */
 export async function checkServices(config: Config): Promise<ServiceCheck[]> {
   const checks: Array<Promise<ServiceCheck | ServiceCheck[]>> = [checkDir(config.dataDir)];
-  if (config.databaseUrl) checks.push(checkPostgres(config.databaseUrl));
+  checks.push(
+    config.databaseUrl
+      ? checkPostgres(config.databaseUrl)
+      : checkSqlite(join(config.dataDir, 'support-agent.db')),
+  );
   const redisUrl = config.redisUrl;
   if (redisUrl) {
     // Its sessions are looked at once Redis answers: a Redis that is down fails once, by name.
@@ -62,6 +69,28 @@ async function checkDir(dir: string): Promise<ServiceCheck> {
     );
   const check = await withDeadline('data_dir', created, TIMEOUT_MS);
   return { name: 'data_dir', target: dir, ok: check.ok, detail: check.detail ?? '' };
+}
+
+/**
+ * The SQLite file `serve` opens, read as it is (nothing is migrated): one that is not a database,
+ * is damaged or unreadable, or that a newer version migrated, is what `serve` would stop on.
+ */
+async function checkSqlite(path: string): Promise<ServiceCheck> {
+  const known = Math.max(...MIGRATIONS.map((m) => m.version));
+  const check = (ok: boolean, detail: string) => ({ name: 'database', target: path, ok, detail });
+  try {
+    const version = storedSchemaVersion(path);
+    if (version === undefined) return check(true, 'SQLite; made at the first start');
+    if (version > known) return check(false, schemaTooNew(version, known));
+    return check(
+      true,
+      version === known
+        ? `SQLite, schema version ${version}`
+        : `SQLite, schema version ${version}; serve upgrades it to ${known}`,
+    );
+  } catch (error) {
+    return check(false, (toSqliteError(error, path) as Error).message);
+  }
 }
 
 function openSocket(url: string, defaultPort: number): Promise<Socket> {

@@ -10,7 +10,8 @@ export type {
   LexicalQuery,
   ReplaceResult,
 } from './knowledge-repository.js';
-export { openDatabase, migrate } from './sqlite/database.js';
+export { openDatabase, migrate, schemaTooNew, storedSchemaVersion } from './sqlite/database.js';
+export { toStoreError as toSqliteError, withStoreErrors } from './sqlite/errors.js';
 export type { OpenDatabaseOptions, SqliteDatabase } from './sqlite/database.js';
 export { MIGRATIONS } from './sqlite/migrations.js';
 export type { Migration } from './sqlite/migrations.js';

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { AppError } from '../../errors/index.js';
+import { toStoreError } from './errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 /** A better-sqlite3 connection. */
@@ -52,23 +53,80 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
       },
     );
   }
-  if (creating) chmodSync(path, 0o600);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  // What is deleted is overwritten, not only unlinked: an erased conversation (the customer's
-  // right to erasure, or the retention period) cannot be read back from the file's free pages.
-  // The journal's copies are cleared after an erasure (see `eraseSession`).
-  db.pragma('secure_delete = ON');
-  if (options.vectors !== false) sqliteVec.load(db);
-  // SQLite's NOCASE folds ASCII letters only ("JOSÉ" is not "josé"); this folds any letter, as
-  // PostgreSQL's lower() does. A migration fills a column with it.
-  db.function(FOLD_CASE, { deterministic: true }, (value: unknown) =>
-    typeof value === 'string' ? foldCase(value) : value,
-  );
-  migrate(db, options.migrations ?? MIGRATIONS);
+  try {
+    if (creating) chmodSync(path, 0o600);
+    useWal(db);
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // What is deleted is overwritten, not only unlinked: an erased conversation (the customer's
+    // right to erasure, or the retention period) cannot be read back from the file's free pages.
+    // The journal's copies are cleared after an erasure (see `eraseSession`).
+    db.pragma('secure_delete = ON');
+    if (options.vectors !== false) sqliteVec.load(db);
+    // SQLite's NOCASE folds ASCII letters only ("JOSÉ" is not "josé"); this folds any letter, as
+    // PostgreSQL's lower() does. A migration fills a column with it.
+    db.function(FOLD_CASE, { deterministic: true }, (value: unknown) =>
+      typeof value === 'string' ? foldCase(value) : value,
+    );
+    migrate(db, options.migrations ?? MIGRATIONS);
+  } catch (error) {
+    // A file that is not a database, a locked or read-only one: said with what to do, at start.
+    db.close();
+    throw toStoreError(error, path);
+  }
   return db;
+}
+
+/** How long a statement waits for another connection's lock before it fails `SQLITE_BUSY`. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Turns the journal to WAL. Another process opening the same new file at the same moment (a
+ * second instance, `ingest` beside `serve`) may hold its lock while this one asks; SQLite then
+ * answers `SQLITE_BUSY` at once, without waiting (waiting could deadlock the two), so it is asked
+ * again, a few milliseconds apart, for as long as any statement waits for a lock.
+ */
+function useWal(db: SqliteDatabase): void {
+  const until = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= until) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
+/** Why a program cannot use a database that a newer version of it migrated. */
+export function schemaTooNew(version: number, known: number): string {
+  return `The database has schema version ${version}, newer than this program knows (${known}); upgrade the program`;
+}
+
+/**
+ * The schema version of the SQLite database at `path`, read without changing the file (`doctor`
+ * reads it beside a running server); undefined when there is no file yet.
+ * @throws SQLite's error when the file is not a database, is damaged or cannot be read.
+ */
+export function storedSchemaVersion(path: string): number | undefined {
+  if (!existsSync(path)) return undefined;
+  // Not read-only: a read-only connection to a WAL database leaves its -wal and -shm files
+  // behind; this one, closed last, removes them, and writes nothing.
+  const db = new Database(path, { fileMustExist: true });
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const migrated = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+      .get();
+    if (migrated === undefined) return 0;
+    return (
+      (db.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get() as number | null) ?? 0
+    );
+  } finally {
+    db.close();
+  }
 }
 
 /**
@@ -87,12 +145,7 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): n
     );
     const newest = Math.max(0, ...done);
     const known = Math.max(0, ...migrations.map((m) => m.version));
-    if (newest > known) {
-      throw new AppError(
-        'config_invalid',
-        `The database has schema version ${newest}, newer than this program knows (${known}); upgrade the program`,
-      );
-    }
+    if (newest > known) throw new AppError('config_invalid', schemaTooNew(newest, known));
     const applied: number[] = [];
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(migration.version)) continue;

@@ -239,8 +239,12 @@ class GroupCommit {
       for (const write of writes) {
         try {
           alone(write);
-        } catch {
-          // Kept for its caller, who alone is told.
+        } catch (error) {
+          // Kept for its caller, who alone is told. But SQLite ends the whole transaction on some
+          // errors (a full disk, an I/O error): the writes before were undone with it, and the
+          // ones after would each be committed on their own while their callers are told the
+          // group failed (a message sent again would be stored twice). The group fails whole.
+          if (!db.inTransaction) throw error;
         }
       }
     });
