@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runTurn, startLlmApp, type LlmApp } from './helpers/llm-app.js';
+import { chatRequests } from './helpers/llm-suite.js';
 
 let llm: LlmApp;
 
@@ -72,5 +73,27 @@ describe("answers the model stopped short for one request's sake", () => {
     const { result } = await runTurn(llm.app, 'next', 'Can I return an item?');
     expect(result.answeredBy).toBe('llm');
     expect(llm.app.tools.breaker('llm_chat').state).toBe('closed');
+  });
+});
+
+describe('a call of an answer that has none of its time limit left', () => {
+  it('is not sent to the model, and its breaker counts no failure', async () => {
+    const asked = chatRequests(llm.fake).length;
+    const result = await llm.app.tools.call(
+      'llm_chat',
+      {
+        system: 'You answer customers.',
+        messages: [{ role: 'user', content: 'Can I return an item?' }],
+        // The answer began longer ago than its whole limit (60 s).
+        answerStartedAt: Date.now() - 61_000,
+      },
+      { sessionId: 'late' },
+    );
+    expect(result).toMatchObject({ type: 'error', code: 'timeout' });
+    expect(chatRequests(llm.fake).length).toBe(asked);
+    expect(llm.app.tools.breaker('llm_chat')).toMatchObject({
+      state: 'closed',
+      consecutiveFailures: 0,
+    });
   });
 });

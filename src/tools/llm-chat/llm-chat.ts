@@ -91,7 +91,9 @@ export function createLlmChatTool(model: ChatModel, options: LlmChatOptions = {}
       const remaining = () =>
         answerStartedAt === undefined ? Infinity : answerStartedAt + answerMs - Date.now();
       const left = remaining();
-      if (left <= 0) throw outOfTime(answerMs);
+      // Nothing left for this call (the answer's earlier calls and searches took it all): the
+      // model is not asked, and its breaker does not count a failure it did not have.
+      if (left <= 0) throw outOfTime(answerMs, { requestSpecific: true });
       const bound = new AbortController();
       const timer = Number.isFinite(left)
         ? setTimeout(() => bound.abort(outOfTime(answerMs)), left)
@@ -163,12 +165,13 @@ export function createLlmChatTool(model: ChatModel, options: LlmChatOptions = {}
   });
 }
 
-function outOfTime(answerMs: number): AppError {
+function outOfTime(answerMs: number, options: { requestSpecific?: boolean } = {}): AppError {
   return new AppError(
     'timeout',
     `The language model's answer took its whole limit of ${answerMs} ms`,
     {
       retryable: false,
+      ...options,
     },
   );
 }
