@@ -57,6 +57,10 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     if (creating) chmodSync(path, 0o600);
     useWal(db);
     db.pragma('synchronous = NORMAL');
+    // A checkpoint copies the journal (WAL) into the database and then writes it again from its
+    // start, keeping the file at the largest size it ever reached: a 60 MB upload left a 60 MB
+    // journal for good. The file is cut back to this bound when the journal starts again.
+    db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // What is deleted is overwritten, not only unlinked: an erased conversation (the customer's
@@ -77,6 +81,15 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
   }
   return db;
 }
+
+/**
+ * The most the journal file keeps between checkpoints. Checkpoints come when the journal holds
+ * 1,000 pages (SQLite's `wal_autocheckpoint`), some 4 MiB of 4 KiB pages, so ordinary traffic
+ * stays well under it and never pays for cutting the file and growing it again. After a large
+ * write (a document of up to 50 MiB uploaded to the knowledge base, a long import) the disk it
+ * took is given back, but for these 16 MiB.
+ */
+export const JOURNAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** How long a statement waits for another connection's lock before it fails `SQLITE_BUSY`. */
 const BUSY_TIMEOUT_MS = 5000;

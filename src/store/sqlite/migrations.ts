@@ -427,4 +427,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tickets_assignee_key ON tickets (assignee_key, created_at, id);
     `,
   },
+  {
+    version: 19,
+    name: 'memories indexed by when they were stored, for forgetting old ones',
+    sql: `
+      -- The hourly sweep forgets memories older than MEMORY_MAX_AGE_DAYS: by this index it reads
+      -- only those, where it read every memory of every session (PostgreSQL's memories_created).
+      CREATE INDEX memories_created ON memories (created_at);
+    `,
+  },
 ];
