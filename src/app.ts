@@ -25,6 +25,7 @@ import {
 import { createOpenAiChatModel } from './model/index.js';
 import { createEscalationTool } from './tools/escalation/index.js';
 import { checkDataDir, withDeadline, type ReadinessCheck } from './readiness.js';
+import { closeEach, closeFailed, describeCloseFailures } from './closing.js';
 import {
   createOpenAiEmbedder,
   indexVectors,
@@ -195,7 +196,11 @@ export interface App {
   }): Promise<IndexVectorsResult | undefined>;
   /** Runs the readiness checks. */
   readiness(): Promise<ReadinessCheck[]>;
-  /** Flushes telemetry and releases resources. Safe to call twice. */
+  /**
+   * Releases resources and flushes telemetry and the log. Safe to call twice. A part that does
+   * not close within `CLOSE_PART_MS` (or fails to) is left behind and named in one error line;
+   * the rest still close, telemetry is still flushed, and then it rejects (already logged).
+   */
   close(): Promise<void>;
 }
 
@@ -572,16 +577,23 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     close() {
       closed ??= (async () => {
         if (memorySweep !== undefined) clock.clearTimer(memorySweep);
-        // Before the stores close: a sweep in progress stops after the session it is erasing.
-        await retention?.stop();
-        await webhooks?.stop();
-        await sessions.close().catch(() => undefined);
-        await sessionEvents.close();
-        await toolHealth.close();
-        redis?.disconnect();
-        await storage.close();
+        // Each part closes whatever the others do, and within a bound: a pool that fails or
+        // hangs (its server gone silent) neither keeps the rest open nor the telemetry unsent.
+        const failed = await closeEach([
+          // Before the stores close: a sweep in progress stops after the session it is erasing.
+          ['retention sweep', () => retention?.stop()],
+          ['webhook delivery', () => webhooks?.stop()],
+          ['session store', () => sessions.close().catch(() => undefined)],
+          ['session events', () => sessionEvents.close()],
+          ['tool health', () => toolHealth.close()],
+          ['Redis connection', () => redis?.disconnect()],
+          ['database', () => storage.close()],
+        ]);
+        // One line that says what stays open, written before the log is flushed.
+        if (failed.length > 0) logger.error({ failed }, describeCloseFailures(failed));
         await telemetry.shutdown();
         await new Promise<void>((resolve) => logger.flush(() => resolve()));
+        if (failed.length > 0) throw closeFailed(failed);
       })();
       return closed;
     },

@@ -29,7 +29,8 @@ describe.runIf(await serviceAvailable('Redis', REDIS_URL, 6379))('Redis going aw
     t = await startServer(
       {
         LOG_LEVEL: 'info',
-        REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+        // A password this Redis does not ask for, and takes: the log must not show it.
+        REDIS_URL: `redis://:outage-log-s3cret@127.0.0.1:${proxy.port}`,
         REDIS_KEY_PREFIX: `${uniqueName('outage-log')}:`,
       },
       { logDestination: logs.stream },
@@ -55,6 +56,9 @@ describe.runIf(await serviceAvailable('Redis', REDIS_URL, 6379))('Redis going aw
     const failed = failures.filter((line) => line.msg === 'request failed');
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ dependency: 'redis', err: { code: 'upstream_unavailable' } });
+    // Which Redis, where several may serve one deployment; never its password.
+    expect(failed[0]?.where).toBe(`127.0.0.1:${proxy.port}`);
+    expect(JSON.stringify(logs.lines)).not.toContain('outage-log-s3cret');
     expect(failures.length).toBeLessThanOrEqual(2);
 
     // Every line of a request of the session names the session, not only the request line.
@@ -124,6 +128,56 @@ describe.runIf(await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432))(
         await t?.close();
         t = undefined;
         await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      }
+    }, 30_000);
+  },
+);
+
+describe.runIf(await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432))(
+  'Postgres that hangs',
+  () => {
+    it('is reported once while every request it fails times out, naming the database', async () => {
+      const schema = uniqueName('outage_hang_log');
+      const admin = new pg.Client({ connectionString: POSTGRES_URL });
+      await admin.connect();
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      try {
+        const logs = captureLogs();
+        const url = new URL(POSTGRES_URL);
+        // A lock not had in time is the database's timeout (504), as a statement cut short is.
+        url.searchParams.set('options', `-c search_path=${schema} -c lock_timeout=200`);
+        t = await startServer(
+          { DATABASE_URL: url.toString(), LOG_LEVEL: 'info' },
+          { logDestination: logs.stream },
+        );
+        const { id, token } = await createSession(t.url);
+        // Held as a long migration or a stuck transaction holds it: every read of a
+        // conversation waits for it.
+        await admin.query('BEGIN');
+        await admin.query(`LOCK TABLE ${schema}.messages IN ACCESS EXCLUSIVE MODE`);
+        for (let i = 0; i < 5; i++) {
+          const history = await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+          expect(history.status).toBe(504);
+          expect(history.body.error.code).toBe('timeout');
+        }
+        await admin.query('ROLLBACK');
+
+        const failed = logs.lines.filter((line) => line.msg === 'request failed');
+        expect(failed).toHaveLength(1);
+        expect(failed[0]).toMatchObject({
+          dependency: 'database',
+          where: `${url.hostname}:${url.port || '5432'}${url.pathname}`,
+          err: { code: 'timeout' },
+        });
+        expect((await call(t.url, 'GET', `/v1/sessions/${id}/messages`, { token })).status).toBe(
+          200,
+        );
+      } finally {
+        await admin.query('ROLLBACK').catch(() => undefined);
+        await t?.close();
+        t = undefined;
+        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await admin.end();
       }
     }, 30_000);
   },

@@ -12,7 +12,11 @@ const UNKNOWN = '/v1/sessions/00000000-0000-4000-8000-000000000000';
 /** Servers with and without a trusted proxy, each with its log. */
 const servers: Array<{ t: TestServer; logs: CapturedLogs }> = [];
 beforeAll(async () => {
-  const settings: Array<Record<string, string>> = [{}, { TRUST_PROXY: 'true' }];
+  const settings: Array<Record<string, string>> = [
+    {},
+    { TRUST_PROXY: 'true' },
+    { LOG_LEVEL: 'debug' },
+  ];
   for (const env of settings) {
     const logs = captureLogs();
     const t = await startServer({ LOG_LEVEL: 'info', ...env }, { logDestination: logs.stream });
@@ -148,5 +152,29 @@ describe('the request line', () => {
         ),
       );
     }
+  });
+
+  it('of a readiness probe is written at debug: a probe every few seconds would fill the log', async () => {
+    const [direct, , debug] = servers;
+    if (!direct || !debug) throw new Error('no server');
+    for (const { t } of [direct, debug]) {
+      for (const id of ['log-ready-1', 'log-ready-2', 'log-ready-3']) {
+        const ready = await fetch(`${t.url}/ready`, { headers: { 'x-request-id': id } });
+        expect(ready.status).toBe(200);
+      }
+      // Written after the probes' lines would have been.
+      await fetch(`${t.url}${UNKNOWN}`, { headers: { 'x-request-id': 'log-after-ready' } });
+    }
+    expect(await requestLine(direct.logs, 'log-after-ready')).toBeDefined();
+    expect(direct.logs.lines.filter((l) => String(l.requestId).startsWith('log-ready'))).toEqual(
+      [],
+    );
+    expect(await requestLine(debug.logs, 'log-after-ready')).toMatchObject({ level: 'info' });
+    const probes = debug.logs.lines.filter((l) => String(l.requestId).startsWith('log-ready'));
+    expect(probes.map((l) => [l.msg, l.level, l.url, l.status])).toEqual([
+      ['request', 'debug', '/ready', 200],
+      ['request', 'debug', '/ready', 200],
+      ['request', 'debug', '/ready', 200],
+    ]);
   });
 });

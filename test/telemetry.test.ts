@@ -52,11 +52,20 @@ function build(env: Record<string, string> = {}) {
       throw new AppError('upstream_unavailable', 'down', { retryable: true });
     },
   });
+  // Refuses an order number as such tools do: its message quotes what the customer wrote.
+  const orders = defineTool({
+    name: 'orders',
+    description: 'looks up an order',
+    input: z.object({ order: z.string() }),
+    async execute({ order }) {
+      throw new AppError('invalid_input', `"${order}" is not an order number`);
+    },
+  });
   app = createApp(loadConfig({ env: { LOG_LEVEL: 'info', TOOL_RETRY_JITTER: '0', ...env } }), {
     clock,
     logDestination: logs.stream,
     spanProcessors: [new SimpleSpanProcessor(spans)],
-    tools: [flaky, broken],
+    tools: [flaky, broken, orders],
     databasePath: ':memory:',
   });
   return { app, clock, spans, logs, activeSpan: () => activeSpanName };
@@ -102,8 +111,26 @@ describe('spans', () => {
       'support_agent.tool.attempts': 2,
       'error.type': 'upstream_unavailable',
     });
-    expect(span?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'down' });
+    expect(span?.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: 'upstream_unavailable: the tool call failed',
+    });
     expect(span?.events).toHaveLength(1);
+  });
+
+  it("a failed call's span status never carries the error's message, which may quote the customer", async () => {
+    const { app, clock, spans } = build();
+    const words = `my card 4111 1111 1111 1111, write to ${EMAIL}, my husband left me`;
+    const result = await clock.run(app.tools.call('orders', { order: words }));
+    expect(result).toMatchObject({ type: 'error', code: 'invalid_input' });
+    const [span] = spans.getFinishedSpans();
+    expect(span?.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: 'invalid_input: the tool call failed',
+    });
+    expect(JSON.stringify({ ...span?.attributes, events: span?.events })).not.toMatch(
+      /4111|husband|jane/,
+    );
   });
 });
 

@@ -14,8 +14,9 @@ const CUT_SHORT_WAIT_MS = 2_000;
  * `draining`; on SIGTERM requests are still served for `SHUTDOWN_DRAIN_MS`, while balancers stop
  * routing here; then new connections are refused, and turns in flight get `SHUTDOWN_GRACE_MS` to
  * finish (their streams end with `complete`); a turn still running then is cut short and stores
- * the reply it has so far; then every open stream gets a final `shutdown` event, telemetry is
- * flushed, pools are closed, and the process exits 0.
+ * the reply it has so far; then every open stream gets a final `shutdown` event, pools are
+ * closed, telemetry is flushed, and the process exits 0 (1, after a line that names it, when a
+ * pool failed to close or did not within its time).
  */
 export async function serve(config: Config): Promise<void> {
   await checkStartupConfig(config);
@@ -30,13 +31,14 @@ export async function serve(config: Config): Promise<void> {
     await server.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     await server.close().catch(() => undefined);
-    await app.close();
+    // What did not close is logged by `close`; why the start failed is the story.
+    await app.close().catch(() => undefined);
     throw listenFailure(error, config.server.host, config.server.port);
   }
   // Kept only now that the server has started: a start that fails writes no key.
   const admin = await starting.keep().catch(async (error: unknown) => {
     await server.close().catch(() => undefined);
-    await app.close();
+    await app.close().catch(() => undefined);
     throw error;
   });
   // Background work: webhook delivery, and the sweeps of old memories and, with RETENTION_DAYS,
@@ -50,8 +52,16 @@ export async function serve(config: Config): Promise<void> {
   }
   // From the moment it listens, a signal stops it gracefully: a supervisor may send one as soon
   // as it sees the port open, before the start-up checks below are done.
-  process.once('SIGTERM', (signal) => void shutdown(signal));
-  process.once('SIGINT', (signal) => void shutdown(signal));
+  // A stop that fails is still a stop: the process must not be left running, or end in an
+  // unhandled rejection.
+  const stop = (signal: NodeJS.Signals): void => {
+    shutdown(signal).catch((error: unknown) => {
+      app.logger.error({ err: error }, 'shutdown failed; exiting');
+      process.exit(1);
+    });
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   app.logger.info(
@@ -140,8 +150,14 @@ export async function serve(config: Config): Promise<void> {
     server.server.closeAllConnections();
     await closed.catch(() => undefined);
     app.logger.info('stopped');
-    await app.close();
-    process.exit(0);
+    // A part that did not close (a pool whose server stopped answering) was named in the log by
+    // `close`, which flushed telemetry all the same: the exit code says the stop was not clean.
+    process.exit(
+      await app.close().then(
+        () => 0,
+        () => 1,
+      ),
+    );
   }
 }
 

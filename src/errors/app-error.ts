@@ -8,7 +8,10 @@ export interface AppErrorOptions {
   cause?: unknown;
   /** An upstream's hint of how long to wait before trying again (from `Retry-After`), in ms. */
   retryAfterMs?: number;
-  /** Structured details safe to show a caller (for example which field was invalid). */
+  /**
+   * Structured details for the code that handles the error and for the log (which field was
+   * invalid, which dependency and at which address); a client is told only the code and message.
+   */
   details?: Record<string, unknown>;
   /**
    * The service answered, and refused this request for its own sake (a content filter, a token

@@ -77,14 +77,16 @@ export function installErrorHandlers(
   limits: { bodyLimitBytes?: number } = {},
 ): void {
   // A dependency that is away (Redis, the database) fails every request that needs it: one line
-  // says so, with the driver's words in its cause, rather than one per refused request.
+  // says so, with the driver's words in its cause, rather than one per refused request. A
+  // database that hangs is the same outage: its requests time out (504) rather than being
+  // refused (503), some one way and some the other, and are counted together.
   const outages = new Map<string, { reportedAt: number; failed: number }>();
   const logFailure = (error: AppError): void => {
-    if (error.code !== 'upstream_unavailable' || !error.retryable) {
+    const dependency = outageOf(error);
+    if (dependency === undefined) {
       logger.error({ err: error }, 'request failed');
       return;
     }
-    const dependency = String(error.details?.dependency ?? error.code);
     const now = Date.now();
     const outage = outages.get(dependency);
     if (outage !== undefined && now - outage.reportedAt < OUTAGE_REPORT_INTERVAL_MS) {
@@ -92,10 +94,13 @@ export function installErrorHandlers(
       return;
     }
     outages.set(dependency, { reportedAt: now, failed: 0 });
+    const where = error.details?.where;
     logger.error(
       {
         err: error,
         dependency,
+        // Which Redis or database: `host:port`, never a password.
+        ...(typeof where === 'string' ? { where } : {}),
         ...(outage !== undefined && outage.failed > 0
           ? { failedSinceReported: outage.failed }
           : {}),
@@ -197,6 +202,18 @@ export function installErrorHandlers(
     logger.error({ err: error }, 'unexpected error while handling a request');
     return sendError(reply, 500, 'internal', 'Internal error');
   });
+}
+
+/**
+ * The dependency whose outage an error is, reported once per {@link OUTAGE_REPORT_INTERVAL_MS}
+ * rather than once per request; undefined for an error of its own request.
+ */
+function outageOf(error: AppError): string | undefined {
+  if (!error.retryable) return undefined;
+  const dependency = error.details?.dependency;
+  if (error.code === 'upstream_unavailable') return String(dependency ?? error.code);
+  if (error.code === 'timeout' && dependency === 'database') return dependency;
+  return undefined;
 }
 
 /**

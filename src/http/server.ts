@@ -345,13 +345,16 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     requests
       .seriesFor(`${method} ${route} ${status}`, () => ({ method, route, status: String(status) }))
       .record(elapsed / 1000);
+    // A balancer's or Kubernetes' readiness probe comes every few seconds: its line would bury
+    // the API's. What an operator needs of it, a change of its answer, `/ready` logs itself.
+    const level = route === '/ready' ? 'debug' : 'info';
     // The request line is only built when it would be written.
     if (
-      app.logger.isLevelEnabled('info') &&
+      app.logger.isLevelEnabled(level) &&
       request.url !== '/health' &&
       request.url !== '/metrics'
     ) {
-      app.logger.info(
+      app.logger[level](
         {
           // Named here too: a stream's line is written when it closes, outside its request.
           requestId: String(request.id),

@@ -22,6 +22,15 @@ import { TOOL_OUTCOMES, type ToolOutcome, type ToolResult } from './tool-result.
 /** The span of calls when tracing is off: it records nothing and costs nothing to share. */
 const NO_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
+/** What a span's status says of each failed outcome, beside its code: fixed words, no input. */
+const FAILED: Readonly<Record<Exclude<ToolOutcome, 'ok'>, string>> = {
+  error: 'the tool call failed',
+  timeout: 'the tool did not answer in time',
+  circuit_open: 'refused: the circuit breaker of the tool is open',
+  rejected: 'refused: the tool has as many calls as it takes',
+  cancelled: 'the call was cancelled',
+};
+
 /** Numeric value of a breaker state on the `support_agent_tool_breaker_state` gauge. */
 export const BREAKER_STATE_VALUE: Readonly<Record<BreakerState, number>> = {
   closed: 0,
@@ -187,7 +196,10 @@ class Scope implements CallScope {
       if (result.type !== 'ok') {
         const code = result.type === 'error' ? result.code : result.type;
         span.setAttribute('error.type', code);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: result.message });
+        // Never the result's own message: a tool's error may quote its input (the customer's
+        // words) or an upstream's answer, and spans leave for a collector that no redaction
+        // guards. The code and a fixed sentence say what happened; the log line has the rest.
+        span.setStatus({ code: SpanStatusCode.ERROR, message: `${code}: ${FAILED[result.type]}` });
       }
     }
     span.end();

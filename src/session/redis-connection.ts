@@ -114,8 +114,7 @@ export async function checkRedisDatabase(url: string): Promise<void> {
  * writeable and enableOfflineQueue options is false"), which says nothing of the cause. For readiness and logs, never for a customer.
  */
 export function redisUnavailable(client: Redis, error: unknown, doing: string): AppError {
-  const { host, port, db, path } = client.options;
-  const where = `${path ?? `${host ?? '127.0.0.1'}:${port ?? 6379}`}${db ? `/${db}` : ''}`;
+  const where = redisAddress(client);
   if (error instanceof Error && error.name === 'ReplyError' && PASSING_STATE.test(error.message)) {
     // Redis answers, in a state it passes through: its own words say which.
     return new AppError(
@@ -124,13 +123,13 @@ export function redisUnavailable(client: Redis, error: unknown, doing: string): 
       {
         retryable: true,
         cause: error,
-        details: REDIS,
+        details: { ...REDIS, where },
       },
     );
   }
   // Refused by Redis itself, or an error of ours: the connection is not the story.
   if (isAppError(error) || (error instanceof Error && error.name === 'ReplyError')) {
-    return toStoreError(error, doing);
+    return toStoreError(error, doing, client);
   }
   const connection = lastConnectionError.get(client);
   const command = error instanceof Error ? error : new Error(String(error));
@@ -141,8 +140,17 @@ export function redisUnavailable(client: Redis, error: unknown, doing: string): 
   return new AppError('upstream_unavailable', `Redis at ${where} is unavailable: ${reason}`, {
     retryable: true,
     cause: connection ?? command,
-    details: REDIS,
+    details: { ...REDIS, where },
   });
+}
+
+/**
+ * Which Redis a client talks to, for the operator's log: `host:port/db` (or its socket path),
+ * read from the parsed options, so never the URL's user or password.
+ */
+export function redisAddress(client: Redis): string {
+  const { host, port, db, path } = client.options;
+  return `${path ?? `${host ?? '127.0.0.1'}:${port ?? 6379}`}${db ? `/${db}` : ''}`;
 }
 
 /**
@@ -156,9 +164,10 @@ const PASSING_STATE =
 
 /**
  * An `AppError` for a failed Redis call: `upstream_unavailable` unless Redis itself refused it for
- * what was asked (see {@link PASSING_STATE}).
+ * what was asked (see {@link PASSING_STATE}). Given the client, its address is in the error's
+ * `details.where`, which the log shows and a client is never told (the message is a client's).
  */
-export function toStoreError(error: unknown, doing: string): AppError {
+export function toStoreError(error: unknown, doing: string, client?: Redis): AppError {
   if (isAppError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   // A ReplyError is Redis answering "no". In a state it passes through (loading its data after
@@ -174,6 +183,10 @@ export function toStoreError(error: unknown, doing: string): AppError {
   return new AppError(
     'upstream_unavailable',
     `Redis is unavailable, could not ${doing}; please try again in a moment.`,
-    { retryable: true, cause: error, details: REDIS },
+    {
+      retryable: true,
+      cause: error,
+      details: client === undefined ? REDIS : { ...REDIS, where: redisAddress(client) },
+    },
   );
 }

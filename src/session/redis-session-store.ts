@@ -165,7 +165,7 @@ export class RedisSessionStore implements SessionStore {
     try {
       fields = await this.#client.hmget(this.#key(id), 'v', 'd');
     } catch (error) {
-      throw toStoreError(error, 'read a session');
+      throw toStoreError(error, 'read a session', this.#client);
     }
     const [version, payload] = fields;
     if (version == null || payload == null) return null;
@@ -228,7 +228,7 @@ export class RedisSessionStore implements SessionStore {
     try {
       return (await this.#client.del(this.#key(id))) > 0;
     } catch (error) {
-      throw toStoreError(error, 'delete a session');
+      throw toStoreError(error, 'delete a session', this.#client);
     }
   }
 
@@ -289,7 +289,7 @@ export class RedisSessionStore implements SessionStore {
       try {
         check = await this.#checkKey();
       } catch (error) {
-        throw toStoreError(error, 'check the session key');
+        throw toStoreError(error, 'check the session key', this.#client);
       }
     }
     if (!check.ok) {
@@ -348,7 +348,7 @@ export class RedisSessionStore implements SessionStore {
     try {
       return await runScript(this.#client, script, keys, args);
     } catch (error) {
-      throw toStoreError(error, doing);
+      throw toStoreError(error, doing, this.#client);
     }
   }
 

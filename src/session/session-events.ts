@@ -289,7 +289,7 @@ export class RedisSessionEvents implements SessionEvents {
       stop();
       // The driver's own words ("Stream isn't writeable …") are no error a client can act on,
       // and reached it as a 500: Redis away is a 503, to try again in a moment.
-      throw toStoreError(error, "follow the session's events");
+      throw toStoreError(error, "follow the session's events", this.subscriber);
     }
     return stop;
   }

@@ -43,14 +43,14 @@ export function toStoreError(error: unknown, target: string): unknown {
     return new AppError(
       'upstream_unavailable',
       `PostgreSQL at ${target} is unavailable: ${error.message}`,
-      { retryable: true, cause: error, details: DATABASE },
+      { retryable: true, cause: error, details: { ...DATABASE, where: target } },
     );
   }
   if (/^28/.test(sqlState) || sqlState === '3D000' || sqlState === '42501') {
     // Bad credentials, a database that does not exist, no right to create the schema.
     return new AppError('config_invalid', `PostgreSQL at ${target} refused: ${error.message}`, {
       cause: error,
-      details: DATABASE,
+      details: { ...DATABASE, where: target },
     });
   }
   if (sqlState === '22021' || sqlState === '22P05') {
@@ -66,7 +66,7 @@ export function toStoreError(error: unknown, target: string): unknown {
     return new AppError('timeout', `PostgreSQL at ${target} did not answer in time`, {
       retryable: true,
       cause: error,
-      details: DATABASE,
+      details: { ...DATABASE, where: target },
     });
   }
   // A statement cancelled (statement_timeout), or a lock not had within lock_timeout.
@@ -74,7 +74,7 @@ export function toStoreError(error: unknown, target: string): unknown {
     return new AppError('timeout', `PostgreSQL cancelled a statement: ${error.message}`, {
       retryable: true,
       cause: error,
-      details: DATABASE,
+      details: { ...DATABASE, where: target },
     });
   }
   if (sqlState === '40001' || sqlState === '40P01') {
