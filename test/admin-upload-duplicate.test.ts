@@ -91,6 +91,42 @@ describe('uploading bytes already stored', () => {
   });
 });
 
+describe('an upload of which a file cannot be read', () => {
+  const BROKEN = String.fromCharCode(0, 159, 146, 150, 0, 1);
+
+  it('answers 201 when another file was stored, naming the one that was not', async () => {
+    const some = await upload([
+      ['damaged.pdf', BROKEN],
+      ['delivery.md', '# Delivery\n\nWe deliver on Saturdays too.'],
+    ]);
+    expect(some.status).toBe(201);
+    expect((some.body.documents as Json[]).map((d) => d.source)).toEqual(['uploads/delivery.md']);
+    expect(some.body.report.failed).toEqual([
+      { path: 'uploads/damaged.pdf', reason: expect.any(String) },
+    ]);
+    expect(some.body.summary).toMatch(/1 failed/);
+  });
+
+  it('answers 422 when nothing was stored: the others were in the knowledge base already', async () => {
+    const text = '# Loyalty points\n\nPoints are kept for two years.';
+    const first = await upload([['loyalty.md', text]]);
+    expect(first.status).toBe(201);
+    for (const other of [
+      ['loyalty.md', text],
+      ['loyalty-copy.md', text],
+    ] as Array<[string, string]>) {
+      const none = await upload([['damaged.pdf', BROKEN], other]);
+      // Nothing was created, and a file was not stored: not a 201, nor a 200 (all stored).
+      expect(none.status).toBe(422);
+      expect(none.body.documents).toEqual(first.body.documents);
+      expect(none.body.report.failed).toEqual([
+        { path: 'uploads/damaged.pdf', reason: expect.any(String) },
+      ]);
+      expect(none.body.report.documents).toMatchObject({ added: 0, updated: 0 });
+    }
+  });
+});
+
 describe('re-indexing a document whose file is gone', () => {
   it('names the missing file', async () => {
     const list = await fetch(`${t.url}/v1/admin/documents?limit=100`, {

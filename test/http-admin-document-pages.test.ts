@@ -69,11 +69,11 @@ describe('the document list', () => {
     for (const [query, message] of [
       [
         'after=nope',
-        "Invalid query: after: must be the `nextAfter` of the list's previous page, as it was given",
+        "Invalid query: after: not a valid cursor: it must be the `nextAfter` of the list's previous page, as it was given. Start again from the first page, without `after`",
       ],
       [
         `after=${Buffer.from('[1,2]').toString('base64url')}`,
-        "Invalid query: after: must be the `nextAfter` of the list's previous page, as it was given",
+        "Invalid query: after: not a valid cursor: it must be the `nextAfter` of the list's previous page, as it was given. Start again from the first page, without `after`",
       ],
       [
         `after=${encodeURIComponent(cursor)}&offset=1`,

@@ -721,7 +721,7 @@ describe('the session list', () => {
       const r = await call(desk.url, 'GET', `/v1/admin/sessions?before=${bad}`, admin);
       expect(r.status, bad).toBe(400);
       expect(r.body.error.message).toBe(
-        "Invalid query: before: must be the `nextBefore` of the list's previous page, an ISO time with its offset (2026-11-01T09:30:00Z) or a date (2026-11-01: the sessions last active before that day began, in UTC)",
+        "Invalid query: before: not a valid cursor: it must be the `nextBefore` of the list's previous page, an ISO time with its offset (2026-11-01T09:30:00Z) or a date (2026-11-01: the sessions last active before that day began, in UTC). Start again from the first page, without `before`",
       );
     }
   });

@@ -131,12 +131,26 @@ describe('message bodies', () => {
       body: '{}',
     });
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('DELETE, GET');
+    expect(response.headers.get('allow')).toBe('DELETE, GET, HEAD');
     const body = (await response.json()) as { error: Record<string, string> };
     expect(body.error).toMatchObject({
       code: 'method_not_allowed',
-      message: `/v1/sessions/${s.id} does not take PUT; it takes DELETE, GET.`,
+      message: `/v1/sessions/${s.id} does not take PUT; it takes DELETE, GET, HEAD.`,
     });
+    // Each method listed is taken: HEAD too, as GET without its body.
+    const head = await fetch(`${t.url}/v1/sessions/${s.id}`, {
+      method: 'HEAD',
+      headers: bearer(s.token),
+    });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    // A route without GET has no HEAD either.
+    const search = await fetch(`${t.url}/v1/admin/search`, { method: 'PUT' });
+    expect(search.status).toBe(405);
+    expect(search.headers.get('allow')).toBe('POST');
+    const headSearch = await fetch(`${t.url}/v1/admin/search`, { method: 'HEAD' });
+    expect(headSearch.status).toBe(405);
+    expect(headSearch.headers.get('allow')).toBe('POST');
     const unknown = await fetch(`${t.url}/v1/nothing-here`, { method: 'PUT' });
     expect(unknown.status).toBe(404);
     // A browser's preflight from an origin CORS does not allow is told why.
@@ -338,7 +352,7 @@ describe('ids and routes', () => {
     const put = await call(t.url, 'PUT', `/v1/sessions/${session.id}/`, { token: session.token });
     expect(put.status).toBe(405);
     expect(put.body.error.message).toBe(
-      `/v1/sessions/${session.id}/ does not take PUT; it takes DELETE, GET.`,
+      `/v1/sessions/${session.id}/ does not take PUT; it takes DELETE, GET, HEAD.`,
     );
   });
 
@@ -364,7 +378,7 @@ describe('ids and routes', () => {
       const get = await call(base, 'GET', '/thing/');
       expectError(get, 404, 'not_found', /^No route for GET \/thing\/$/);
       const put = await call(base, 'PUT', '/thing/');
-      expectError(put, 405, 'method_not_allowed', /does not take PUT; it takes GET\./);
+      expectError(put, 405, 'method_not_allowed', /does not take PUT; it takes GET, HEAD\./);
     } finally {
       await bare.close();
     }

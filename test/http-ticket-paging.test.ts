@@ -95,7 +95,7 @@ describe('the ticket list', () => {
     for (const time of ['2026-11-01', '2026-11-01T09:30:00%2B01:00']) {
       await refused(
         `before=${time}`,
-        /as it was given: the ticket list is paged by it, not by a date or a time$/,
+        /as it was given: the ticket list is paged by it, not by a date or a time\. Start again from the first page, without `before`$/,
       );
     }
     const forged = Buffer.from(JSON.stringify(['yesterday', 'T-1'])).toString('base64url');

@@ -62,6 +62,15 @@ function successStatuses(operation: Json): string[] {
   return statuses;
 }
 
+/** An object of the document, or the component its `$ref` (`#/components/…`) names. */
+function resolved(value: Json): Json {
+  if (typeof value?.$ref !== 'string') return value;
+  const tokens = String(value.$ref).replace(/^#\//, '').split('/');
+  const target = tokens.reduce<Json>((at, token) => at?.[token], doc);
+  if (target === undefined) throw new Error(`No ${String(value.$ref)} in the document`);
+  return target;
+}
+
 /** The validator of the schema at these JSON-pointer tokens of the document. */
 function validatorAt(...tokens: string[]): ValidateFunction {
   const escape = (token: string) =>
@@ -87,9 +96,10 @@ function expectDocumented(
   const listed = operation.responses[status] ? status : 'default';
   if (listed === 'default') expect(answer.status, operationId).toBeGreaterThanOrEqual(400);
   // The headers the document says the response carries are there, with a value it allows.
-  for (const [name, header] of Object.entries(
+  for (const [name, declared] of Object.entries(
     (operation.responses[listed].headers ?? {}) as Record<string, Json>,
   )) {
+    const header = resolved(declared);
     if (!header.required) continue;
     const value = answer.headers?.get(name);
     expect(value, `${operationId} ${status} ${name}`).toEqual(expect.any(String));
@@ -243,6 +253,31 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(ws.content)).toEqual(['application/json']);
   });
 
+  it('says that every response, of every status, carries X-Request-Id', async () => {
+    expect(doc.components.headers.RequestId).toMatchObject({
+      required: true,
+      schema: { type: 'string' },
+    });
+    for (const { operation } of operations()) {
+      for (const [status, response] of Object.entries(
+        operation.responses as Record<string, Json>,
+      )) {
+        expect(
+          resolved(response.headers?.['X-Request-Id']),
+          `${operation.operationId} ${status}`,
+        ).toBe(doc.components.headers.RequestId);
+      }
+    }
+    // As the server answers: a request's own id is carried back, and an answer without one has one.
+    const given = await send(t.url, 'GET', '/health', { headers: { 'x-request-id': 'desk-42' } });
+    expect(given.headers.get('x-request-id')).toBe('desk-42');
+    expectDocumented('getHealth', given);
+    const missing = await send(t.url, 'GET', '/v1/admin/tickets/nope', admin);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('x-request-id')).toBe(missing.body.error.requestId);
+    expectDocumented('getTicket', missing);
+  });
+
   it('lists every type of event a stream may carry', () => {
     const validate = validatorAt('components', 'schemas', 'StreamEvent');
     const types = (schema: Json): string[] =>
@@ -308,6 +343,7 @@ describe('what the routes answer', () => {
       status: 200,
       contentType: 'text/event-stream',
       body: feed.text(),
+      headers: feed.headers,
     });
     expect(sseData(feed.text())[0]).toEqual({ type: 'ready', sessionId: id });
 
@@ -324,24 +360,32 @@ describe('what the routes answer', () => {
     expectDocumented('openSessionWebSocket', plain);
 
     // The WebSocket: upgraded with 101, then every frame a StreamEvent.
-    const frames = await new Promise<{ status: number; frames: unknown[] }>((resolve, reject) => {
-      let status = 0;
-      const received: unknown[] = [];
-      const socket = new WebSocket(`${t.url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
-        headers: bearer(token),
-      });
-      socket.on('upgrade', (response) => (status = response.statusCode ?? 0));
-      socket.on('open', () =>
-        socket.send(JSON.stringify({ type: 'message', text: 'Thanks!', id: 'bubble-1' })),
-      );
-      socket.on('message', (data) => {
-        const event = JSON.parse(String(data)) as { type: string };
-        received.push(event);
-        if (event.type === 'complete' || event.type === 'error') socket.close();
-      });
-      socket.on('close', () => resolve({ status, frames: received }));
-      socket.on('error', reject);
-    });
+    const frames = await new Promise<{ status: number; frames: unknown[]; headers: Headers }>(
+      (resolve, reject) => {
+        let status = 0;
+        const headers = new Headers();
+        const received: unknown[] = [];
+        const socket = new WebSocket(`${t.url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
+          headers: bearer(token),
+        });
+        socket.on('upgrade', (response) => {
+          status = response.statusCode ?? 0;
+          for (const [name, value] of Object.entries(response.headers)) {
+            if (value !== undefined) headers.set(name, String(value));
+          }
+        });
+        socket.on('open', () =>
+          socket.send(JSON.stringify({ type: 'message', text: 'Thanks!', id: 'bubble-1' })),
+        );
+        socket.on('message', (data) => {
+          const event = JSON.parse(String(data)) as { type: string };
+          received.push(event);
+          if (event.type === 'complete' || event.type === 'error') socket.close();
+        });
+        socket.on('close', () => resolve({ status, frames: received, headers }));
+        socket.on('error', reject);
+      },
+    );
     expect(frames.status).toBe(101);
     const streamEvent = validatorAt('components', 'schemas', 'StreamEvent');
     for (const frame of frames.frames) {
@@ -356,7 +400,12 @@ describe('what the routes answer', () => {
     const wsMessage = validatorAt('components', 'schemas', 'WsClientMessage');
     expect(wsMessage({ type: 'message', text: 'Thanks!', id: 'bubble-1' })).toBe(true);
     expect(wsMessage({ type: 'message', text: 'Thanks!', id: 'x'.repeat(101) })).toBe(false);
-    expectDocumented('openSessionWebSocket', { status: 101, contentType: '', body: '' });
+    expectDocumented('openSessionWebSocket', {
+      status: 101,
+      contentType: '',
+      body: '',
+      headers: frames.headers,
+    });
 
     expectDocumented('endSession', await send(t.url, 'DELETE', `/v1/sessions/${id}`, session));
 
@@ -387,6 +436,16 @@ describe('what the routes answer', () => {
     });
     expect(refused.status).toBe(422);
     expectDocumented('uploadDocuments', refused);
+    // Nothing stored, one file that could not be and one stored already: 422 too, not a 201.
+    unreadable.append(
+      'file',
+      new Blob(['# Shipping\n\nParcels take 5 working days.']),
+      'shipping.md',
+    );
+    const partly = await send(t.url, 'POST', '/v1/admin/documents', { ...admin, form: unreadable });
+    expect(partly.status).toBe(422);
+    expect(partly.body.documents).toEqual(uploaded.body.documents);
+    expectDocumented('uploadDocuments', partly);
     const documentId = uploaded.body.documents[0].id as string;
     expectDocumented('listDocuments', await send(t.url, 'GET', '/v1/admin/documents', admin));
     expectDocumented(
@@ -559,26 +618,34 @@ describe('what the routes answer', () => {
       });
       expect(feed.status).toBe(429);
       expectDocumented('followSession', feed);
-      const upgrade = await new Promise<{ status: number; contentType: string; body: Json }>(
-        (resolve, reject) => {
-          const socket = new WebSocket(`${t.url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
-            headers: bearer(token),
-          });
-          socket.once('unexpected-response', (_request, response) => {
-            let text = '';
-            response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-            response.on('end', () =>
-              resolve({
-                status: response.statusCode ?? 0,
-                contentType: String(response.headers['content-type']),
-                body: JSON.parse(text),
-              }),
-            );
-          });
-          socket.once('open', () => reject(new Error('opened past the limit')));
-          socket.once('error', reject);
-        },
-      );
+      const upgrade = await new Promise<{
+        status: number;
+        contentType: string;
+        body: Json;
+        headers: Headers;
+      }>((resolve, reject) => {
+        const socket = new WebSocket(`${t.url.replace('http', 'ws')}/v1/sessions/${id}/ws`, {
+          headers: bearer(token),
+        });
+        socket.once('unexpected-response', (_request, response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              contentType: String(response.headers['content-type']),
+              body: JSON.parse(text),
+              headers: new Headers(
+                Object.entries(response.headers).flatMap(([name, value]) =>
+                  value === undefined ? [] : [[name, String(value)] as [string, string]],
+                ),
+              ),
+            }),
+          );
+        });
+        socket.once('open', () => reject(new Error('opened past the limit')));
+        socket.once('error', reject);
+      });
       expect(upgrade.status).toBe(429);
       expectDocumented('openSessionWebSocket', upgrade);
     } finally {

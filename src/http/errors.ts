@@ -129,8 +129,8 @@ export function installErrorHandlers(
       for (const m of route.methods) allowed.add(m);
       declaredRoutes.set(request, route.url);
     }
-    // HEAD is answered wherever GET is; OPTIONS only for a browser's allowed origins.
-    allowed.delete('HEAD');
+    // HEAD is answered wherever GET is (the framework adds it to every GET route), and is listed
+    // as such; OPTIONS only for a browser's allowed origins, so not listed.
     allowed.delete('OPTIONS');
     // The router found no route although the path has one for this method (a parameter it
     // refused): a 405 would say the method is not taken while listing it.

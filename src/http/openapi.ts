@@ -330,12 +330,13 @@ export const OPERATIONS: readonly Operation[] = [
         response: documentUploadResultSchema,
       },
       '422': {
-        description: 'No file could be stored: each is in `report.failed` with the reason.',
+        description:
+          'No file was stored, and some could not be: each is in `report.failed` with the reason; the others (if any) were in the knowledge base already, and `documents` lists the documents that hold them.',
         response: documentUploadResultSchema,
       },
     },
     description:
-      'Returns the id of each document stored, for deleting or re-indexing it; 200 when every file was already stored (nothing re-indexed; the summary says which document holds each). 422 (same body) when no file could be stored. A document is known by its file name, without folders (`uploads/<name>`): a file whose name is already stored replaces that document, and an upload two of whose files have one name, or with a file of no name (empty, or dots or folders only), is refused with a 400 naming them, with nothing stored.',
+      'Returns the id of each document stored, for deleting or re-indexing it. 201 when at least one file was stored: a file that could not be (unreadable, or past a parser’s limits) is in `report.failed` with the reason, and has no document in `documents`. 200 when every file was already stored (nothing re-indexed; the summary says which document holds each). 422 (same body) when no file was stored and some could not be, the others having been stored already. A document is known by its file name, without folders (`uploads/<name>`): a file whose name is already stored replaces that document, and an upload two of whose files have one name, or with a file of no name (empty, or dots or folders only), is refused with a 400 naming them, with nothing stored.',
   },
   {
     operationId: 'deleteDocument',
@@ -385,7 +386,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/v1/admin/tickets',
     summary: 'List tickets, newest first',
     description:
-      'Filtered by `status`, `priority`, `category` and `assignee`, in any combination: a ticket is listed when it matches every filter given, and `total` counts the filtered list. A value that is not one of those listed is a 400. `assignee` is compared in any letter case, spaces around it dropped. Newest first; of tickets opened at the same moment, the greater id first. To page, pass each page’s `nextBefore` as `before`, with the same filters, until it is null: every ticket is listed once, and tickets opened meanwhile (newer than the cursor) neither repeat nor push one off a page; read the first page again for them. `offset` is still taken, but a ticket opened while paging by it shifts the later pages by one. A `before` that is not a `nextBefore` as given, or one given with `offset`, is a 400.',
+      'Filtered by `status`, `priority`, `category` and `assignee`, in any combination: a ticket is listed when it matches every filter given, and `total` counts the filtered list. A value that is not one of those listed is a 400. `assignee` is compared in any letter case, spaces around it dropped, and an accent typed as its own character or as a combining one alike (names are stored in Unicode NFC). Newest first; of tickets opened at the same moment, the greater id first. To page, pass each page’s `nextBefore` as `before`, with the same filters, until it is null: every ticket is listed once, and tickets opened meanwhile (newer than the cursor) neither repeat nor push one off a page; read the first page again for them. `offset` is still taken, but a ticket opened while paging by it shifts the later pages by one. A `before` that is not a `nextBefore` as given, or one given with `offset`, is a 400.',
     auth: 'admin',
     tag: 'admin',
     query: ticketListQuerySchema,
@@ -600,6 +601,22 @@ function webhookComponents(): Record<string, unknown> {
   );
 }
 
+/**
+ * The header every response carries, whatever its status (an error's is its body's `requestId`
+ * too): declared once, and named by each response.
+ */
+const REQUEST_ID_HEADER = {
+  description:
+    'The id of this request, in its log lines and traces: the `X-Request-Id` the client sent (up to 128 letters, digits and `._:-`), or one the server made. Quote it when reporting a problem.',
+  required: true,
+  schema: { type: 'string' },
+};
+
+/** A response's headers: `own`, and the `X-Request-Id` that every response carries. */
+function responseHeaders(own: Record<string, unknown> = {}): Record<string, unknown> {
+  return { 'X-Request-Id': { $ref: '#/components/headers/RequestId' }, ...own };
+}
+
 /** What a success status says, when not simply "Success". */
 const SUCCESS: Record<number, string> = {
   101: 'Switching Protocols: the WebSocket is open; each frame the server sends is one StreamEvent as JSON.',
@@ -677,13 +694,14 @@ export function openApiDocument(version: string): Record<string, unknown> {
     const responses: Record<string, unknown> = {
       [String(status)]: {
         description: SUCCESS[status] ?? 'Success',
-        ...(op.successHeaders ? { headers: op.successHeaders } : {}),
+        headers: responseHeaders(op.successHeaders),
         ...successContent(op),
       },
     };
     for (const [code, also] of Object.entries(op.alsoAnswers ?? {})) {
       responses[code] = {
         description: also.description,
+        headers: responseHeaders(),
         content: { 'application/json': { schema: schema(also.response) } },
       };
     }
@@ -695,12 +713,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
     for (const [code, error] of Object.entries(errors)) {
       responses[code] = {
         description: error.description,
-        ...(error.headers ? { headers: error.headers } : {}),
+        headers: responseHeaders(error.headers),
         content: { 'application/json': { schema: schema(errorBodySchema) } },
       };
     }
     responses.default = {
       description: 'An error, in the one error shape',
+      headers: responseHeaders(),
       content: { 'application/json': { schema: schema(errorBodySchema) } },
     };
     const operation: Record<string, unknown> = {
@@ -730,10 +749,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
       title: 'support-agent API',
       version,
       description:
-        'Customer-support agent: sessions, messages with streamed replies, and the staff’s admin API. Errors always have the shape `{ "error": { "code", "message", "requestId" } }`. A request to `/v1` that carries an `Origin` (a browser’s) other than the server’s own origin (its scheme and host) or one of CORS_ORIGINS is refused with 403 `forbidden` before it runs, with `Vary: Origin` and `Cache-Control: no-store`, and so are its preflight (`OPTIONS`) and a WebSocket upgrade; a request without `Origin` (a server, the CLI) is not asked.',
+        'Customer-support agent: sessions, messages with streamed replies, and the staff’s admin API. Errors always have the shape `{ "error": { "code", "message", "requestId" } }`. Every response, of any status, carries `X-Request-Id`: the request’s id, in the server’s log (see the RequestId header). A request to `/v1` that carries an `Origin` (a browser’s) other than the server’s own origin (its scheme and host) or one of CORS_ORIGINS is refused with 403 `forbidden` before it runs, with `Vary: Origin` and `Cache-Control: no-store`, and so are its preflight (`OPTIONS`) and a WebSocket upgrade; a request without `Origin` (a server, the CLI) is not asked.',
     },
     paths,
     components: {
+      headers: { RequestId: REQUEST_ID_HEADER },
       securitySchemes: {
         sessionToken: {
           type: 'http',

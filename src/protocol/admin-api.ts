@@ -35,6 +35,7 @@ export const documentListQuerySchema = z
       .describe('`kb` for the knowledge base, `session:<id>` for one session’s attachments.'),
     limit: page.limit,
     after: cursorParameter(
+      'after',
       readDocumentListAfter,
       "must be the `nextAfter` of the list's previous page, as it was given",
       // A source is a path or a web address, of up to a few thousand characters.
@@ -117,6 +118,8 @@ const NO_DIRECTION_MARKS = /^[^\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$/u
 const assignee = z
   .string()
   .trim()
+  // Composed (NFC), as names are stored: "José" typed with a combining accent is the same name.
+  .normalize('NFC')
   .min(1)
   .max(MAX_ASSIGNEE_CHARS)
   .regex(/^[^\p{Cc}]*$/u, { message: 'must not contain control characters' })
@@ -158,7 +161,10 @@ function readPairCursor(value: string): [string, string] | undefined {
   }
   if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
   const [a, b] = decoded as unknown[];
-  return typeof a === 'string' && typeof b === 'string' ? [a, b] : undefined;
+  if (typeof a !== 'string' || typeof b !== 'string') return undefined;
+  // No list writes a NUL character into a cursor (PostgreSQL text cannot hold one): one that has
+  // it was made by hand, and is refused here as a cursor, on every database alike.
+  return a.includes('\u0000') || b.includes('\u0000') ? undefined : [a, b];
 }
 
 /**
@@ -173,16 +179,23 @@ function timeIdCursor(time: string, id: string): string {
 function readTimeIdCursor(value: string): { time: string; id: string } | undefined {
   const [time, id] = readPairCursor(value) ?? [];
   if (time === undefined || id === undefined || !STORED_TIME.test(time)) return undefined;
-  if (Number.isNaN(Date.parse(time))) return undefined;
+  // A time as it is stored, read back to itself: not a day that no calendar has (`Date` rolls
+  // 2026-02-30 over into March), nor the year 0, which PostgreSQL's times do not have.
+  const ms = Date.parse(time);
+  if (Number.isNaN(ms) || new Date(ms).toISOString() !== time || time.startsWith('0000')) {
+    return undefined;
+  }
   if (id.length === 0 || id.length > 200) return undefined;
   return { time, id };
 }
 
 /**
- * A list's cursor parameter (`before`, `after`): read by `read`, or refused with `message` (a 400
- * that says what the cursor must be). At most `maxLength` characters.
+ * A list's cursor parameter (`before`, `after`, named `name`): read by `read`, or refused with a
+ * 400 that says it is not a valid cursor, what it must be (`message`), and to start again from
+ * the first page. At most `maxLength` characters.
  */
 function cursorParameter<T>(
+  name: string,
   read: (value: string) => T | undefined,
   message: string | ((value: string) => string),
   maxLength = 1000,
@@ -193,9 +206,10 @@ function cursorParameter<T>(
     .transform((value, ctx) => {
       const cursor = read(value);
       if (cursor !== undefined) return cursor;
+      const must = typeof message === 'string' ? message : message(value);
       ctx.addIssue({
         code: 'custom',
-        message: typeof message === 'string' ? message : message(value),
+        message: `not a valid cursor: it ${must}. Start again from the first page, without \`${name}\``,
       });
       return z.NEVER;
     });
@@ -213,6 +227,15 @@ const DATE_ONLY = /^\d{4}-\d\d-\d\d$/;
  * as 2026-02-30, included).
  */
 function readListTime(value: string): string | undefined {
+  const time = listTime(value);
+  // The year 0 is no time PostgreSQL stores, nor one a list holds.
+  return time === undefined || !STORED_TIME.test(time) || time.startsWith('0000')
+    ? undefined
+    : time;
+}
+
+/** {@link readListTime} before its range is checked. */
+function listTime(value: string): string | undefined {
   if (DATE_ONLY.test(value)) {
     const start = new Date(`${value}T00:00:00.000Z`);
     // `Date` rolls a day past the month's end over into the next month rather than refuse it.
@@ -253,7 +276,7 @@ export const ticketListQuerySchema = z
       .optional()
       .describe('`true`: only the tickets given to no one (the queue still to be picked up).'),
     limit: page.limit,
-    before: cursorParameter(readTicketListBefore, (value) =>
+    before: cursorParameter('before', readTicketListBefore, (value) =>
       // A time or a date is no place in the list: tickets opened at one moment are told apart
       // by their ids, which only a `nextBefore` carries.
       readListTime(value) !== undefined || DATE_ONLY.test(value)
@@ -371,6 +394,7 @@ function readSessionListBefore(value: string): SessionListCursor | undefined {
 export const sessionListQuerySchema = z.object({
   limit: page.limit,
   before: cursorParameter(
+    'before',
     readSessionListBefore,
     "must be the `nextBefore` of the list's previous page, an ISO time with its offset (2026-11-01T09:30:00Z) or a date (2026-11-01: the sessions last active before that day began, in UTC)",
   )
@@ -463,7 +487,10 @@ export const documentRefSchema = z.object({
   chunkCount: z.number().int().nonnegative(),
 });
 
-/** `POST /v1/admin/documents` response (201; 422 when no file could be stored). */
+/**
+ * `POST /v1/admin/documents` response: 201 when a file was stored, 200 when every file was stored
+ * already, 422 when none was stored and some could not be (`report.failed`).
+ */
 export const documentUploadResultSchema = z.object({
   summary: z.string(),
   documents: z

@@ -190,8 +190,8 @@ export interface TicketFilter {
   category?: TicketRecord['category'];
   /**
    * The tickets given to this person, compared without regard to letter case ("Bob@Corp.example"
-   * finds "bob@corp.example"; on SQLite, the case of ASCII letters only); `null`: the tickets
-   * given to no one.
+   * finds "bob@corp.example", "JOSÉ" finds "josé") and composed (NFC), as names are stored: "José"
+   * with a combining accent finds "José" typed with one key. `null`: the tickets given to no one.
    */
   assignee?: string | null;
 }

@@ -15,8 +15,14 @@ export function changedTicket(
     priority: change.priority ?? before.priority,
     category: change.category ?? before.category,
     reasons: change.reasons ?? before.reasons,
-    // Null is a value here (no one), not a field left out.
-    assignee: change.assignee !== undefined ? change.assignee : before.assignee,
+    // Null is a value here (no one), not a field left out. A name is stored composed (NFC), so
+    // that "José" typed with a combining accent is the same person as "José" typed with one key.
+    assignee:
+      change.assignee === undefined
+        ? before.assignee
+        : change.assignee === null
+          ? null
+          : change.assignee.normalize('NFC'),
   };
   const same =
     after.status === before.status &&

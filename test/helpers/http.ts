@@ -197,6 +197,8 @@ export interface Feed {
   /** Everything received so far. */
   text(): string;
   close(): void;
+  /** The headers of the feed's response. */
+  headers: Headers;
 }
 
 /**
@@ -237,6 +239,7 @@ export async function openFeed(url: string, id: string, token: string): Promise<
     },
     text: () => text,
     close: () => controller.abort(),
+    headers: response.headers,
   };
 }
 

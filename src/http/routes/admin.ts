@@ -171,11 +171,11 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         ...files.filter((file) => !failed.has(file.source)).map((file) => file.source),
         ...report.duplicates.map((duplicate) => duplicate.sameAs),
       ]);
-      // Every file was in the knowledge base already (under another name, or unchanged under its
-      // own): the upload changed nothing, which is not a "created".
-      const unchanged =
-        report.failed.length === 0 &&
-        report.duplicates.length + report.unchangedFiles === files.length;
+      // The files stored by this upload: neither failed, nor in the knowledge base already (under
+      // another name, or unchanged under its own). None stored is not a "created": 200 when every
+      // file was there already, 422 when some could not be stored (`report.failed` names them),
+      // whether or not the others were there already.
+      const stored = files.length - failed.size - report.unchangedFiles;
       const result: DocumentUploadResult = {
         summary: [summarize(report), ...report.duplicates.map(alreadyStored)].join('. '),
         documents: await documentsFrom(
@@ -184,7 +184,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
         ),
         report,
       };
-      const status = report.failed.length === files.length ? 422 : unchanged ? 200 : 201;
+      const status = stored > 0 ? 201 : report.failed.length > 0 ? 422 : 200;
       return reply.code(status).send(result);
     });
 

@@ -422,4 +422,15 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tickets_assignee_lower ON tickets (lower(assignee), created_at DESC, id COLLATE "C" DESC);
     `,
   },
+  {
+    version: 21,
+    name: "tickets' assignees composed (NFC), so that an accent typed either way finds them",
+    sql: `
+      -- "José" is one person however its accent was typed (one character, or a letter and a
+      -- combining accent): names are stored composed, as the repository now stores and looks
+      -- them up, and lower() of two composed names is the same for the same name.
+      UPDATE tickets SET assignee = normalize(assignee, NFC)
+        WHERE assignee IS NOT NULL AND assignee IS NOT NFC NORMALIZED;
+    `,
+  },
 ];

@@ -516,7 +516,8 @@ export class PostgresConversationRepository implements ConversationRepository {
         values.push(value);
         return `${column} = $${values.length}`;
       }
-      values.push(toDbText(value));
+      // Composed (NFC), as names are stored: a combining accent finds the name typed without.
+      values.push(toDbText(value.normalize('NFC')));
       return `lower(${column}) = lower($${values.length})`;
     });
     const where = (all: string[]) => (all.length > 0 ? `WHERE ${all.join(' AND ')}` : '');

@@ -14,10 +14,14 @@ export type SqliteDatabase = Database.Database;
 export const FOLD_CASE = 'fold_case';
 
 /**
- * Text in one letter case, for comparing names without regard to it: "JOSÉ", "José" and "josé"
- * are one (the ticket's `assignee_key` holds it).
+ * Text in one letter case, composed (NFC), for comparing names without regard to either: "JOSÉ",
+ * "José" and "josé" are one, whether the accent is its own character or a combining one (the
+ * ticket's `assignee_key` holds it).
  */
-export const foldCase = (text: string): string => text.toLowerCase();
+export const foldCase = (text: string): string => text.normalize('NFC').toLowerCase();
+
+/** The SQL function of every connection that composes text (Unicode NFC), as `normalize` does. */
+export const NFC = 'nfc';
 
 /** Options of {@link openDatabase}. */
 export interface OpenDatabaseOptions {
@@ -72,6 +76,9 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     // PostgreSQL's lower() does. A migration fills a column with it.
     db.function(FOLD_CASE, { deterministic: true }, (value: unknown) =>
       typeof value === 'string' ? foldCase(value) : value,
+    );
+    db.function(NFC, { deterministic: true }, (value: unknown) =>
+      typeof value === 'string' ? value.normalize('NFC') : value,
     );
     migrate(db, options.migrations ?? MIGRATIONS);
   } catch (error) {

@@ -436,4 +436,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX memories_created ON memories (created_at);
     `,
   },
+  {
+    version: 20,
+    name: "tickets' assignees composed (NFC), so that an accent typed either way finds them",
+    sql: `
+      -- "José" is one person however its accent was typed (one character, or a letter and a
+      -- combining accent): names are stored composed, and the key they are found by is folded
+      -- from the composed name (the connection's nfc and fold_case, as the repository makes
+      -- them). The key is folded from the name before this statement composes it: fold_case
+      -- composes too.
+      UPDATE tickets SET assignee = nfc(assignee), assignee_key = fold_case(assignee)
+        WHERE assignee IS NOT NULL
+          AND (assignee <> nfc(assignee) OR assignee_key IS NOT fold_case(assignee));
+    `,
+  },
 ];
