@@ -17,7 +17,7 @@ import {
   type ConversationRepository,
   type PostgresStore,
 } from '../src/store/index.js';
-import { POSTGRES_URL, serviceAvailable, uniqueName } from './helpers/services.js';
+import { POSTGRES_URL, serviceAvailable, uniqueName, IN_CI } from './helpers/services.js';
 
 const COMPOSED = 'Jos\u00e9 Mu\u00f1oz';
 const COMBINING = COMPOSED.normalize('NFD');
@@ -66,6 +66,22 @@ describe('SQLite migration 20', () => {
 
 const postgresUp = await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432);
 
+/** Whether the tests' role may create a database (one in another encoding). */
+async function mayCreateDatabase(): Promise<boolean> {
+  const pool = createPostgresPool(POSTGRES_URL);
+  try {
+    const { rows } = await pool.query<{ may: boolean }>(
+      'SELECT rolcreatedb OR rolsuper AS may FROM pg_roles WHERE rolname = current_user',
+    );
+    return rows[0]?.may === true;
+  } finally {
+    await pool.end();
+  }
+}
+// Under CI the role may (the CI's Postgres is the machine's own): the test runs and fails there
+// rather than being skipped.
+const createsDatabases = postgresUp && (IN_CI || (await mayCreateDatabase()));
+
 describe.runIf(postgresUp)('PostgreSQL migration 21', () => {
   const schemas: string[] = [];
   const stores: PostgresStore[] = [];
@@ -101,4 +117,42 @@ describe.runIf(postgresUp)('PostgreSQL migration 21', () => {
     stores.push(store);
     await expectMigrated(store.conversations);
   });
+
+  it.runIf(createsDatabases)(
+    'leaves the names as they are in a database that is not UTF8, and the server starts',
+    async () => {
+      // SQL_ASCII stores text as bytes: PostgreSQL cannot normalize it.
+      const name = uniqueName('sql_ascii');
+      await admin.query(
+        `CREATE DATABASE "${name}" ENCODING 'SQL_ASCII' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'`,
+      );
+      const url = new URL(POSTGRES_URL);
+      url.pathname = `/${name}`;
+      try {
+        const old = new PostgresDatabase(createPostgresPool(url.toString()), url.toString());
+        try {
+          await migratePostgres(old, {
+            migrations: POSTGRES_MIGRATIONS.filter((m) => m.version < 21),
+          });
+          await old.query(
+            `INSERT INTO tickets (id, session_id, status, priority, category, summary, reasons,
+               created_at, updated_at, assignee)
+             VALUES ('t1', 's1', 'open', 'normal', 'other', 'Help', '[]'::jsonb, $1, $1, 'Ana')`,
+            ['2026-01-01T00:00:00.000Z'],
+          );
+        } finally {
+          await old.pool.end();
+        }
+        const store = await openPostgresStore(url.toString());
+        try {
+          const page = await store.conversations.tickets({ assignee: 'ana', limit: 10 });
+          expect(page.items.map((ticket) => ticket.assignee)).toEqual(['Ana']);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      }
+    },
+  );
 });

@@ -429,8 +429,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       -- "José" is one person however its accent was typed (one character, or a letter and a
       -- combining accent): names are stored composed, as the repository now stores and looks
       -- them up, and lower() of two composed names is the same for the same name.
-      UPDATE tickets SET assignee = normalize(assignee, NFC)
-        WHERE assignee IS NOT NULL AND assignee IS NOT NFC NORMALIZED;
+      -- normalize() needs a UTF8 database: in any other (SQL_ASCII) it fails, and the server
+      -- would not start; the names there stay as they were stored.
+      DO $$
+      BEGIN
+        IF current_setting('server_encoding') = 'UTF8' THEN
+          UPDATE tickets SET assignee = normalize(assignee, NFC)
+            WHERE assignee IS NOT NULL AND assignee IS NOT NFC NORMALIZED;
+        END IF;
+      END
+      $$;
     `,
   },
 ];
