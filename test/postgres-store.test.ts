@@ -291,6 +291,38 @@ describe.runIf(postgresUp)('a PostgreSQL store', () => {
     expect(await a.knowledge.correctSpelling(['courrier'])).toEqual(new Map());
   });
 
+  it('keeps the longer word of a short stem with the vocabulary, and reads it again with it', async () => {
+    const schema = freshSchema();
+    let now = Date.UTC(2026, 5, 1);
+    const a = await openPostgresStore(POSTGRES_URL, { schema, now: () => new Date(now) });
+    stores.push(a);
+    const b = await open(schema);
+    const doc = (text: string) => ({
+      docKey: 'faq',
+      title: 'Delivery',
+      format: 'markdown',
+      contentHash: text,
+      chunks: [{ ordinal: 0, headingPath: [], text }],
+    });
+    await a.knowledge.replaceSource('kb', 'faq.md', 'h', [doc('Shipping is free.')]);
+    expect(await a.knowledge.correctSpelling(['shiping'])).toEqual(
+      new Map([['shiping', 'shipping']]),
+    );
+    // Another instance writes the stem short only: the word kept still answers, not asked again…
+    await b.knowledge.replaceSource('kb', 'faq.md', 'h2', [doc('We ship for free.')]);
+    expect(await a.knowledge.correctSpelling(['shiping'])).toEqual(
+      new Map([['shiping', 'shipping']]),
+    );
+    // …until the vocabulary is read again, with which it is looked up again.
+    now += 31_000;
+    await a.knowledge.correctSpelling(['shiping']);
+    const deadline = Date.now() + 5_000;
+    while ((await a.knowledge.correctSpelling(['shiping'])).size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await a.knowledge.correctSpelling(['shiping'])).toEqual(new Map());
+  });
+
   it('lets two instances ingest the same source at once without losing a document', async () => {
     const schema = freshSchema();
     const [a, b] = await Promise.all([open(schema), open(schema)]);

@@ -660,6 +660,30 @@ export function describeKnowledgeRepository(
       expect((await repo.correctSpelling(['courrier'])).size).toBe(0);
     });
 
+    it('corrects a misspelt word to a longer word of a short stem ("shipping" is "ship")', async () => {
+      const repo = await make();
+      await repo.replaceSource('kb', 'faq.md', 'h', [
+        doc('s', 'Shipping', 'Shipping is free on orders over 50 euros.'),
+        doc('d', 'Lost parcels', 'A parcel dropped by the courier is replaced.'),
+        doc('t', 'Tasks', 'Each task has a cash limit.'),
+      ]);
+      const fixes = await repo.correctSpelling(['shiping', 'droped', 'shiped', 'crash', 'masks']);
+      // A short word the help center writes ("task", "cash") is no correction of a longer one.
+      expect([...fixes.keys()]).toEqual(['shiping', 'droped', 'shiped']);
+      for (const [slip, title] of [
+        ['shiping', 'Shipping'],
+        ['droped', 'Lost parcels'],
+        ['shiped', 'Shipping'],
+      ] as const) {
+        expect(fixes.get(slip)?.length ?? 0, slip).toBeGreaterThan(4);
+        const [hit] = await repo.searchLexical(search({ terms: [fixes.get(slip) ?? ''] }));
+        expect(hit?.title, slip).toBe(title);
+      }
+      // A stem the help center only writes short is not a correction either.
+      await repo.replaceSource('kb', 'stops.md', 'h', [doc('x', 'Timetable', 'We stop at noon.')]);
+      expect((await repo.correctSpelling(['stoped'])).size).toBe(0);
+    });
+
     it('weighs each term by its weight, in the body and in the title', async () => {
       const repo = await make();
       await repo.replaceSource('kb', 'faq.md', 'h', [

@@ -104,13 +104,15 @@ export interface KnownTerm {
  * four letters or fewer, a word with anything but the letters a–z, and a word nothing is near. Stems are compared, not
  * words: "delivry" and "delivery" are one edit apart as "delivri" and "deliveri". A slip in
  * the first letter is rare, and keeping to it keeps a correction to a small part of the
- * vocabulary.
+ * vocabulary. `writtenLong` says whether a term is written with five letters or more, where its
+ * `word` is no word the chunks wrote (a stem: "ship" of "shipping").
  */
 export function nearestTerm(
   word: string,
   stemOfWord: string,
   known: (stem: string) => KnownTerm | undefined,
   withInitial: (initial: string) => Iterable<readonly [string, KnownTerm]>,
+  writtenLong: (term: string, known: KnownTerm) => boolean = writesLong,
 ): string | null {
   let own = stemOfWord;
   if (!correctable(word)) return null;
@@ -141,7 +143,7 @@ export function nearestTerm(
     if (candidate.chunks === 0 || Math.abs(term.length - bare.length) > edits + 1) continue;
     // Nor is a word made one of four letters or fewer: "crash" is a word of its own, not a
     // slip for "cash", as "mask" is not for "task".
-    if (allowedEdits(candidate.word.length) === 0) continue;
+    if (!writtenLong(term, candidate)) continue;
     const bound = Math.min(edits, bestDistance);
     let distance = editDistance(own, term, bound);
     if (bare !== own && distance > 0)
@@ -164,6 +166,14 @@ export function nearestTerm(
   }
   if (best !== undefined && bestDistance <= edits) return best.word;
   return doubled?.word ?? null;
+}
+
+/**
+ * Whether a term is written as a word of five letters or more, one a correction may be made to:
+ * as its word says where the word is one the chunks wrote (see `KnownTerm`).
+ */
+function writesLong(_term: string, known: KnownTerm): boolean {
+  return allowedEdits(known.word.length) > 0;
 }
 
 /**

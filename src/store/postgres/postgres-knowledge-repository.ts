@@ -17,6 +17,7 @@ import { joinHeadingPath } from '../heading-path.js';
 import { searchLexical, toHit, type HitRow } from './lexical-search.js';
 import { searchWords, stem, titleAsks } from '../lexical/search-text.js';
 import {
+  allowedEdits,
   correctable,
   fileByInitial,
   HELP_CENTER_SCOPE,
@@ -89,7 +90,18 @@ interface Vocabulary {
   byInitial: Map<string, Array<[string, KnownTerm]>>;
   /** A word of the help center for each stem looked up (see `#writtenAs`), null for none. */
   written: Map<string, string | null>;
+  /**
+   * For each stem of four letters or fewer looked up, a word of five letters or more the help
+   * center writes with it ("shipping" of "ship"), null for none (see `#longWord`).
+   */
+  longWords: Map<string, string | null>;
 }
+
+/** How many chunks `#longWord` reads for a word of a short stem. */
+const LONG_WORD_CHUNKS = 10;
+
+/** How many short stems one word's correction looks up (see `#longWord`) before it stops. */
+const LONG_WORD_LOOKUPS = 3;
 
 /** A read of the vocabulary: when it began, the read, and what it gave once done. */
 interface VocabularyEntry {
@@ -397,7 +409,10 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
    * need correcting and kept for {@link VOCABULARY_TTL_MS} (and until this instance changes the
    * help center). PostgreSQL keeps stems, not words: a correction is written as its stem
    * ("refund" where SQLite writes "refunds"), which searches the same, or as a word of the help
-   * center where the stem would not (see `#writtenAs`).
+   * center where the stem would not (see `#writtenAs`); a stem of four letters or fewer is
+   * written as a longer word of the help center (see `#correction`). A question asks nothing of
+   * the database for its corrections once the vocabulary is read, but for one look-up by the
+   * index of stems of each stem it has first needed since (`#writtenAs`, `#longWord`).
    */
   async correctSpelling(words: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
@@ -405,17 +420,74 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
     if (checked.length === 0) return out;
     const vocabulary = await this.#vocabulary();
     for (const word of checked) {
-      const correction = nearestTerm(
-        word,
-        stem(word),
-        (term) => vocabulary.terms.get(term),
-        (initial) => vocabulary.byInitial.get(initial) ?? [],
-      );
-      if (correction === null) continue;
-      const written = await this.#writtenAs(vocabulary, correction);
+      const written = await this.#correction(vocabulary, word);
       if (written !== null) out.set(word, written);
     }
     return out;
+  }
+
+  /**
+   * The correction of one word, written as the help center writes it. A stem of four letters or
+   * fewer may be corrected to only where the help center writes it longer ("ship" as
+   * "shipping"), as on SQLite: the nearest such stem is looked up (`#longWord`), and the word
+   * corrected again without it where it has no longer word, at most {@link LONG_WORD_LOOKUPS}
+   * times; a stem not looked up after that is taken as short.
+   */
+  async #correction(vocabulary: Vocabulary, word: string): Promise<string | null> {
+    const own = stem(word);
+    for (let lookups = 0; ; lookups++) {
+      const correction = nearestTerm(
+        word,
+        own,
+        (term) => vocabulary.terms.get(term),
+        (initial) => vocabulary.byInitial.get(initial) ?? [],
+        (term) => {
+          if (allowedEdits(term.length) > 0) return true;
+          const long = vocabulary.longWords.get(term);
+          return long === undefined ? lookups < LONG_WORD_LOOKUPS : long !== null;
+        },
+      );
+      if (correction === null) return null;
+      // A short stem known to have no longer word was taken however it is written (an adverb's
+      // adjective: see `nearestTerm`), as on SQLite.
+      if (allowedEdits(correction.length) > 0 || vocabulary.longWords.get(correction) === null) {
+        return this.#writtenAs(vocabulary, correction);
+      }
+      // Each turn that goes on has looked up a stem not looked up before: the turns end.
+      const long = await this.#longWord(vocabulary, correction);
+      if (long !== null) return long;
+    }
+  }
+
+  /**
+   * A word of five letters or more that a help-center chunk writes with the stem `term`, of four
+   * letters or fewer, or null for none; kept with the vocabulary. Looked for, by the index of
+   * stems, in chunks with the stem and a word that starts as the stem does, which the stem of
+   * such a word nearly always does ("make" of "making" drops its "e", "tri" of "tried" its "i").
+   */
+  async #longWord(vocabulary: Vocabulary, term: string): Promise<string | null> {
+    const kept = vocabulary.longWords.get(term);
+    if (kept !== undefined) return kept;
+    if (!/^[a-z]+$/.test(term)) {
+      vocabulary.longWords.set(term, null);
+      return null;
+    }
+    const start = /[eiy]$/.test(term) && term.length > 1 ? term.slice(0, -1) : term;
+    const rows = await this.#db.query<{ title: string; heading_path: string; text: string }>(
+      `SELECT title, heading_path, text FROM chunks
+       WHERE scope = $1 AND terms @@ plainto_tsquery('pg_catalog.simple', $2)
+         AND concat_ws(' ', title, heading_path, text) ~* $3
+       LIMIT ${LONG_WORD_CHUNKS}`,
+      [HELP_CENTER_SCOPE, term, `\\m${start}[a-z]{${Math.max(1, 5 - start.length)},}`],
+    );
+    let long: string | null = null;
+    for (const { title, heading_path: headingPath, text } of rows) {
+      const words = [title, headingPath, text].flatMap((field) => searchWords(fromDbText(field)));
+      long = words.find((w) => w.length > 4 && stem(w) === term) ?? null;
+      if (long !== null) break;
+    }
+    vocabulary.longWords.set(term, long);
+    return long;
   }
 
   /**
@@ -492,7 +564,12 @@ export class PostgresKnowledgeRepository implements KnowledgeRepository {
        FROM ts_stat(format('SELECT terms FROM chunks WHERE scope = %L', $1::text))`,
       [HELP_CENTER_SCOPE],
     );
-    const vocabulary: Vocabulary = { terms: new Map(), byInitial: new Map(), written: new Map() };
+    const vocabulary: Vocabulary = {
+      terms: new Map(),
+      byInitial: new Map(),
+      written: new Map(),
+      longWords: new Map(),
+    };
     for (const { word, ndoc } of rows) {
       const term = { chunks: Number(ndoc), word };
       vocabulary.terms.set(word, term);
