@@ -24,7 +24,13 @@ import {
 } from './session/index.js';
 import { createOpenAiChatModel } from './model/index.js';
 import { createEscalationTool } from './tools/escalation/index.js';
-import { checkDataDir, withDeadline, type ReadinessCheck } from './readiness.js';
+import {
+  cachedCheck,
+  checkDataDir,
+  checkDiskSpace,
+  withDeadline,
+  type ReadinessCheck,
+} from './readiness.js';
 import { closeEach, closeFailed, describeCloseFailures } from './closing.js';
 import {
   createOpenAiEmbedder,
@@ -495,6 +501,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   });
   let retention: { stop(): Promise<void> } | undefined;
 
+  // The embedded database fails every write on a full disk: its free space is a readiness check
+  // (one statfs a second and a half, however often the balancer asks). Postgres keeps no data here.
+  const diskSpace =
+    config.databaseUrl || config.dataDirMinFreeMb === 0
+      ? undefined
+      : cachedCheck(() => checkDiskSpace(config.dataDir, config.dataDirMinFreeMb));
   let memorySweep: unknown;
   const forgetOldMemories = async () => {
     const before = new Date(clock.now() - config.memory.maxAgeDays * 86_400_000).toISOString();
@@ -570,6 +582,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     async readiness() {
       return Promise.all([
         withDeadline('data_dir', checkDataDir(config.dataDir)),
+        ...(diskSpace ? [withDeadline('disk_space', diskSpace())] : []),
         withDeadline('database', storage.check()),
         ...(config.redisUrl ? [withDeadline('redis', checkSessions(sessions))] : []),
       ]);

@@ -390,6 +390,7 @@ describe('HTTP basics', () => {
       status: 'ready',
       checks: [
         { name: 'data_dir', ok: true },
+        { name: 'disk_space', ok: true },
         { name: 'database', ok: true },
       ],
     });
@@ -560,6 +561,8 @@ describe('HTTP basics', () => {
       status: 'not_ready',
       checks: [
         { name: 'data_dir', ok: false },
+        // Nor can the free space of a folder that is not there be read.
+        { name: 'disk_space', ok: false },
         { name: 'database', ok: true },
       ],
     });
@@ -576,7 +579,7 @@ describe('HTTP basics', () => {
     // Said once in the log, with the reason, however often a balancer asks.
     const notReady = logs.lines.filter((l) => String(l.msg).startsWith('not ready'));
     expect(notReady).toHaveLength(1);
-    expect(notReady[0]).toMatchObject({ level: 'warn', msg: 'not ready: data_dir' });
+    expect(notReady[0]).toMatchObject({ level: 'warn', msg: 'not ready: data_dir,disk_space' });
     await server.close();
   });
 });

@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { sessionKeys, type Config } from '../config/index.js';
-import { checkDataDir, withDeadline } from '../readiness.js';
+import { checkDataDir, checkDiskSpace, withDeadline } from '../readiness.js';
 import { checkSessionKey, connectRedis } from '../session/index.js';
 import { MIGRATIONS, schemaTooNew, storedSchemaVersion, toSqliteError } from '../store/index.js';
 import { createDataDir } from './startup.js';
@@ -18,14 +18,23 @@ export interface ServiceCheck {
 const TIMEOUT_MS = 3_000;
 
 /**
- * Checks every configured service: the data directory, the database (the SQLite file's schema
- * version, or Postgres logging in and answering a query; nothing is migrated), Redis (answers
- * PING, and its sessions are encrypted with this `SESSION_ENCRYPTION_KEY`, or unencrypted as
- * here), the LLM and embeddings APIs (`GET /models`) and the OTLP collector (connect).
+ * Checks every configured service: the data directory (and, with the embedded database, the
+ * free space of its disk), the database (the SQLite file's schema version, or Postgres logging
+ * in and answering a query; nothing is migrated), Redis (answers PING, and its sessions are
+ * encrypted with this `SESSION_ENCRYPTION_KEY`, or unencrypted as here), the LLM and embeddings
+ * APIs (`GET /models`) and the OTLP collector (connect).
  * Services that are not configured are not checked.
  */
 export async function checkServices(config: Config): Promise<ServiceCheck[]> {
-  const checks: Array<Promise<ServiceCheck | ServiceCheck[]>> = [checkDir(config.dataDir)];
+  const dir = checkDir(config.dataDir);
+  const checks: Array<Promise<ServiceCheck | ServiceCheck[]>> = [
+    // The embedded database's disk, once the folder is there: `/ready` fails below the bound.
+    config.databaseUrl || config.dataDirMinFreeMb === 0
+      ? dir
+      : dir.then(async (made) =>
+          made.ok ? [made, await checkDisk(config.dataDir, config.dataDirMinFreeMb)] : [made],
+        ),
+  ];
   checks.push(
     config.databaseUrl
       ? checkPostgres(config.databaseUrl)
@@ -69,6 +78,11 @@ async function checkDir(dir: string): Promise<ServiceCheck> {
     );
   const check = await withDeadline('data_dir', created, TIMEOUT_MS);
   return { name: 'data_dir', target: dir, ok: check.ok, detail: check.detail ?? '' };
+}
+
+async function checkDisk(dir: string, minFreeMb: number | undefined): Promise<ServiceCheck> {
+  const check = await withDeadline('disk_space', checkDiskSpace(dir, minFreeMb), TIMEOUT_MS);
+  return { name: 'disk_space', target: dir, ok: check.ok, detail: check.detail ?? '' };
 }
 
 /**

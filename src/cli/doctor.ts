@@ -106,5 +106,10 @@ function configWarnings(config: Config): string[] {
       `SESSION_ENCRYPTION_KEY${previous} is set but unused: only sessions kept in Redis are encrypted, and REDIS_URL is not set`,
     );
   }
+  if (config.databaseUrl && config.dataDirMinFreeMb !== undefined) {
+    warnings.push(
+      'DATA_DIR_MIN_FREE_MB is set but unused: only the embedded SQLite database keeps its data in DATA_DIR, and DATABASE_URL is set',
+    );
+  }
   return warnings;
 }

@@ -89,6 +89,14 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     description: 'Where the embedded SQLite database and other local files live.',
   },
   {
+    name: 'DATA_DIR_MIN_FREE_MB',
+    path: ['dataDirMinFreeMb'],
+    default: undefined,
+    expected: 'a whole number of MiB from 0 to 1073741824',
+    description:
+      "With the embedded SQLite database: below this much free space on DATA_DIR's disk, `/ready` answers 503 (`disk_space`), as every message would fail on a full disk; `doctor` checks it too. Unset: 100 MiB, or 1% of the disk when that is less. `0` turns the check off.",
+  },
+  {
     name: 'DATABASE_URL',
     path: ['databaseUrl'],
     default: undefined,

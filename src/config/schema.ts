@@ -157,6 +157,7 @@ export const configSchema = z
       })
       .strict(),
     dataDir: z.string().trim().min(1),
+    dataDirMinFreeMb: int(0, 1_073_741_824).optional(),
     databaseUrl: schemeUrl(['postgres', 'postgresql']).optional(),
     redisUrl: schemeUrl(['redis', 'rediss']).optional(),
     redisKeyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, {
