@@ -74,6 +74,42 @@ describe.runIf(await serviceAvailable('Redis', REDIS_URL, 6379))('Redis going aw
   });
 });
 
+describe.runIf(await serviceAvailable('Redis', REDIS_URL, 6379))('Redis going away twice', () => {
+  it('reports a second outage when it starts, once the first has been over for a while', async () => {
+    const logs = captureLogs();
+    const target = new URL(REDIS_URL);
+    proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
+    t = await startServer(
+      { LOG_LEVEL: 'info', REDIS_URL: `redis://127.0.0.1:${proxy.port}` },
+      { logDestination: logs.stream },
+    );
+    const server = t;
+    const { id, token } = await createSession(server.url);
+    const history = () => call(server.url, 'GET', `/v1/sessions/${id}/messages`, { token });
+    const reported = () => logs.lines.filter((line) => line.msg === 'request failed');
+
+    proxy.cut();
+    for (let i = 0; i < 3; i++) expect((await history()).status).toBe(503);
+    expect(reported()).toHaveLength(1);
+
+    proxy.restore();
+    const deadline = Date.now() + 5_000;
+    while ((await history()).status !== 200) {
+      if (Date.now() > deadline) throw new Error('Redis did not come back');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Served for a while with no failure: the first outage is over.
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    expect((await history()).status).toBe(200);
+
+    proxy.cut();
+    for (let i = 0; i < 3; i++) expect((await history()).status).toBe(503);
+    const lines = reported();
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatchObject({ dependency: 'redis', err: { code: 'upstream_unavailable' } });
+  }, 30_000);
+});
+
 describe.runIf(await serviceAvailable('PostgreSQL', POSTGRES_URL, 5432))(
   'Postgres going away',
   () => {

@@ -118,6 +118,29 @@ describe('spans', () => {
     expect(span?.events).toHaveLength(1);
   });
 
+  it('a cancelled call records its outcome, with no error status or error.type', async () => {
+    const { app, clock, spans } = build();
+    const controller = new AbortController();
+    const slow = defineTool({
+      name: 'slow',
+      description: 'answers only when aborted',
+      input: z.object({}),
+      execute: (_input, { signal }) =>
+        new Promise<never>((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason as Error)),
+        ),
+    });
+    app.tools.register(slow);
+    const pending = app.tools.call('slow', {}, { signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    expect(await clock.run(pending)).toMatchObject({ type: 'cancelled' });
+    const [span] = spans.getFinishedSpans();
+    expect(span?.attributes).toMatchObject({ 'support_agent.tool.outcome': 'cancelled' });
+    expect(span?.attributes['error.type']).toBeUndefined();
+    expect(span?.status.code).not.toBe(SpanStatusCode.ERROR);
+  });
+
   it("a failed call's span status never carries the error's message, which may quote the customer", async () => {
     const { app, clock, spans } = build();
     const words = `my card 4111 1111 1111 1111, write to ${EMAIL}, my husband left me`;

@@ -31,6 +31,13 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
  */
 const OUTAGE_REPORT_INTERVAL_MS = 30_000;
 
+/**
+ * How long a dependency fails no request before its outage counts as over: its next failure is
+ * a new outage, reported at once. A request that succeeds does not reach the error handler, so
+ * the quiet is what tells that the dependency came back.
+ */
+const OUTAGE_QUIET_MS = 5_000;
+
 /** The one JSON shape of every error response. */
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; requestId: string };
@@ -80,7 +87,9 @@ export function installErrorHandlers(
   // says so, with the driver's words in its cause, rather than one per refused request. A
   // database that hangs is the same outage: its requests time out (504) rather than being
   // refused (503), some one way and some the other, and are counted together.
-  const outages = new Map<string, { reportedAt: number; failed: number }>();
+  // An outage ends after OUTAGE_QUIET_MS without a failure: a second one that starts soon after
+  // the first ended is reported when it starts, not once the first one's interval has passed.
+  const outages = new Map<string, { reportedAt: number; lastFailedAt: number; failed: number }>();
   const logFailure = (error: AppError): void => {
     const dependency = outageOf(error);
     if (dependency === undefined) {
@@ -89,11 +98,16 @@ export function installErrorHandlers(
     }
     const now = Date.now();
     const outage = outages.get(dependency);
-    if (outage !== undefined && now - outage.reportedAt < OUTAGE_REPORT_INTERVAL_MS) {
+    if (
+      outage !== undefined &&
+      now - outage.reportedAt < OUTAGE_REPORT_INTERVAL_MS &&
+      now - outage.lastFailedAt < OUTAGE_QUIET_MS
+    ) {
       outage.failed++;
+      outage.lastFailedAt = now;
       return;
     }
-    outages.set(dependency, { reportedAt: now, failed: 0 });
+    outages.set(dependency, { reportedAt: now, lastFailedAt: now, failed: 0 });
     const where = error.details?.where;
     logger.error(
       {

@@ -23,12 +23,11 @@ import { TOOL_OUTCOMES, type ToolOutcome, type ToolResult } from './tool-result.
 const NO_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** What a span's status says of each failed outcome, beside its code: fixed words, no input. */
-const FAILED: Readonly<Record<Exclude<ToolOutcome, 'ok'>, string>> = {
+const FAILED: Readonly<Record<Exclude<ToolOutcome, 'ok' | 'cancelled'>, string>> = {
   error: 'the tool call failed',
   timeout: 'the tool did not answer in time',
   circuit_open: 'refused: the circuit breaker of the tool is open',
   rejected: 'refused: the tool has as many calls as it takes',
-  cancelled: 'the call was cancelled',
 };
 
 /** Numeric value of a breaker state on the `support_agent_tool_breaker_state` gauge. */
@@ -193,7 +192,9 @@ class Scope implements CallScope {
       }
       span.setAttribute('support_agent.tool.outcome', result.type);
       span.setAttribute('support_agent.tool.attempts', result.attempts);
-      if (result.type !== 'ok') {
+      // A cancelled call (the customer left, the caller gave up) is no failure of the tool: its
+      // outcome attribute says so, and its status stays unset rather than an error.
+      if (result.type !== 'ok' && result.type !== 'cancelled') {
         const code = result.type === 'error' ? result.code : result.type;
         span.setAttribute('error.type', code);
         // Never the result's own message: a tool's error may quote its input (the customer's
