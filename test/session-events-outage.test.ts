@@ -5,61 +5,45 @@
  * once for every piece of text.
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSessionEvents } from '../src/session/session-events.js';
 import { connectRedis } from '../src/session/redis-connection.js';
-import { captureLogs, startFakeOpenAi, type FakeOpenAi } from '../src/testing/index.js';
+import { captureLogs } from '../src/testing/index.js';
 import {
   createSession,
   openFeed,
   readUntil,
   sendStreaming,
-  startServer,
   type Feed,
   type TestServer,
 } from './helpers/http.js';
 import { waitFor } from './helpers/process.js';
 import { REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import { startRedisOutageServer, type RedisOutageServer } from './helpers/redis-outage-server.js';
+import type { TcpProxy } from './helpers/tcp-proxy.js';
 
 const redisUp = await serviceAvailable('Redis', REDIS_URL, 6379);
 
 describe.runIf(redisUp)('session events while Redis goes away', () => {
   const prefix = `${uniqueName('events_outage')}:`;
+  let outage: RedisOutageServer;
   let proxy: TcpProxy;
-  let llm: FakeOpenAi;
   let t: TestServer;
   let admin: Redis;
   const logs = captureLogs();
 
   beforeAll(async () => {
-    const target = new URL(REDIS_URL);
-    proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
     // About two seconds of answer, in some 70 pieces of text.
-    llm = await startFakeOpenAi({
-      chat: { text: 'Open Settings and choose Security. '.repeat(8), chunkSize: 4, delayMs: 30 },
+    outage = await startRedisOutageServer({
+      prefix,
+      answerRepeats: 8,
+      env: { LOG_LEVEL: 'warn' },
+      overrides: { logDestination: logs.stream },
     });
-    t = await startServer(
-      {
-        REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
-        REDIS_KEY_PREFIX: prefix,
-        LLM_BASE_URL: llm.url,
-        LLM_MODEL: 'fake-model',
-        LOG_LEVEL: 'warn',
-      },
-      { logDestination: logs.stream },
-    );
-    admin = new Redis(REDIS_URL);
+    ({ proxy, server: t, admin } = outage);
   });
-  afterAll(async () => {
-    await t.close();
-    await proxy.close();
-    await llm.close();
-    const keys = await admin.keys(`${prefix}*`);
-    if (keys.length > 0) await admin.del(...keys);
-    await admin.quit();
-  });
+  afterAll(() => outage.close());
 
   const followed = async () => (await admin.pubsub('CHANNELS', `${prefix}events:*`)).sort();
 

@@ -3,12 +3,12 @@
  * so that a second message (another tab, another instance) waits for the first turn instead of
  * running beside it once Redis is back.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOpenAi, type FakeOpenAi } from '../src/testing/index.js';
-import { call, createSession, startServer, type TestServer } from './helpers/http.js';
+import { call, createSession, type TestServer } from './helpers/http.js';
+import { startRedisOutageServer, type RedisOutageServer } from './helpers/redis-outage-server.js';
 import { REDIS_URL, serviceAvailable, uniqueName } from './helpers/services.js';
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import type { TcpProxy } from './helpers/tcp-proxy.js';
 
 const redisUp = await serviceAvailable('Redis', REDIS_URL, 6379);
 
@@ -16,35 +16,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.runIf(redisUp)('a session lock while Redis goes away during a turn', () => {
   const prefix = `${uniqueName('lock_outage')}:`;
+  let outage: RedisOutageServer;
   let proxy: TcpProxy;
-  let llm: FakeOpenAi;
   let t: TestServer;
   let admin: Redis;
 
   beforeAll(async () => {
-    const target = new URL(REDIS_URL);
-    proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
     // About 16 s of answer: longer than the session lock's 10 s time to live.
-    llm = await startFakeOpenAi({
-      chat: { text: 'Open Settings and choose Security. '.repeat(60), chunkSize: 4, delayMs: 30 },
+    outage = await startRedisOutageServer({
+      prefix,
+      answerRepeats: 60,
+      env: { SESSION_LOCK_WAIT_MS: '100' },
     });
-    t = await startServer({
-      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
-      REDIS_KEY_PREFIX: prefix,
-      LLM_BASE_URL: llm.url,
-      LLM_MODEL: 'fake-model',
-      SESSION_LOCK_WAIT_MS: '100',
-    });
-    admin = new Redis(REDIS_URL);
+    ({ proxy, server: t, admin } = outage);
   });
-  afterAll(async () => {
-    await t.close();
-    await proxy.close();
-    await llm.close();
-    const keys = await admin.keys(`${prefix}*`);
-    if (keys.length > 0) await admin.del(...keys);
-    await admin.quit();
-  }, 30_000);
+  afterAll(() => outage.close(), 30_000);
 
   it('keeps the lock of a running turn once Redis is back, so a second message is refused as busy', async () => {
     const { id, token } = await createSession(t.url);
